@@ -1,0 +1,171 @@
+"""The key-dependency graph, recorded from a run's trace.
+
+Value nodes are byte strings the model actually computed, received or held (keyed by their
+bytes, so two parties computing the same key meet at one node); derivation nodes are KDF
+applications, with an edge from every input value and one edge to the output. Holdings come
+from the trace: what each entity computed, read, received and kept in its key record, with
+the step at which it had it. Nothing here knows a variant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import networkx as nx
+
+from statemachines.derivation import Derivation
+from statemachines.system import System
+
+KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
+CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguisher",
+                             "algorithm identity"})
+SETUP_STEP = -1  # derivations made before the trace starts (NAS security)
+
+Node = tuple[str, Any]
+
+
+def value_node(value: bytes) -> Node:
+    return ("value", value)
+
+
+class KeyGraph:
+    """A networkx ``DiGraph`` plus, per entity, what it held at which step."""
+
+    def __init__(self) -> None:
+        self.graph = nx.DiGraph()
+        self.seen: dict[str, list[tuple[int, Node]]] = defaultdict(list)  # all it had
+        self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
+        self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
+        self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
+
+    # -- building ----------------------------------------------------------------------------
+    @classmethod
+    def from_system(cls, system: System) -> KeyGraph:
+        graph = cls()
+        for derivation in system.setup:
+            for entity in system.setup_holders:
+                graph.add_derivation(derivation, entity, SETUP_STEP, 0)
+        for step in system.steps:
+            graph.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
+                           step.outcome.read, step.outcome.derivations, step.ctx_after)
+        return graph
+
+    def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
+                 derivations: Iterable[Derivation], ctx: Any) -> None:
+        self.hop_first_step.setdefault(hop, number)
+        for derivation in derivations:
+            self.add_derivation(derivation, entity, number, hop)
+        for value in (*_byte_values(received), *_byte_values(read)):
+            self._see(entity, number, value)
+        kept = frozenset(value_node(v) for v in _byte_values(ctx)
+                         if value_node(v) in self.graph)
+        self.kept[entity].append((number, kept))
+        for node in kept:
+            self._see_node(entity, number, node)
+
+    def add_derivation(self, derivation: Derivation, entity: str, step: int, hop: int) -> None:
+        g = self.graph
+        key = (derivation.clause, derivation.output_name,
+               tuple(i.value for i in derivation.inputs))
+        node = self._derivations.get(key)
+        if node is None:
+            node = ("kdf", len(self._derivations))
+            self._derivations[key] = node
+            g.add_node(node, kind=DERIVATION, clause=derivation.clause,
+                       label=f"KDF ({derivation.clause})", output_name=derivation.output_name,
+                       computed_by=set(), hop=hop,
+                       inputs=tuple((i.name, value_node(i.value)) for i in derivation.inputs))
+            for item in derivation.inputs:
+                kind = (CONSTANT if item.name in CONSTANT_INPUTS
+                        else PUBLIC if item.public else KEY)
+                self._value(item.value, item.name, kind, hop, produced=False)
+                g.add_edge(value_node(item.value), node)
+            self._value(derivation.output, derivation.output_name, KEY, hop, produced=True)
+            g.add_edge(node, value_node(derivation.output))
+        g.nodes[node]["computed_by"].add(entity)
+        for item in derivation.inputs:
+            self._see(entity, step, item.value)
+        self._see(entity, step, derivation.output)
+
+    def _value(self, value: bytes, name: str, kind: str, hop: int, produced: bool) -> None:
+        node = value_node(value)
+        g = self.graph
+        if node not in g:
+            g.add_node(node, kind=kind, name=name, label=name, holders=set(), hop=hop)
+            return
+        attrs = g.nodes[node]
+        if kind == KEY and attrs["kind"] != KEY:
+            attrs.update(kind=KEY, name=name, label=name, hop=hop)
+        elif produced and g.in_degree(node) == 0:  # first seen as an input, now as output
+            attrs.update(name=name, label=name, hop=min(hop, attrs["hop"]))
+
+    def _see(self, entity: str, step: int, value: bytes) -> None:
+        node = value_node(value)
+        if node in self.graph:  # only values that take part in a derivation matter
+            self._see_node(entity, step, node)
+
+    def _see_node(self, entity: str, step: int, node: Node) -> None:
+        self.graph.nodes[node]["holders"].add(entity)
+        self.seen[entity].append((step, node))
+
+    # -- labels in spec vocabulary --------------------------------------------------------------
+    def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:
+        """Name the KeNB in use after each hop ``KeNB[hop k]``, each NH ``NH[NCC n]`` and
+        other keys by the hop in which they first appeared."""
+        g = self.graph
+        for node in nx.topological_sort(g):
+            attrs = g.nodes[node]
+            if attrs["kind"] != KEY:
+                continue
+            if attrs["name"] == "NH":
+                depth = self._nh_depth(node)
+                attrs["nh_depth"] = depth
+                attrs["label"] = f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+            else:
+                attrs["label"] = f"{attrs['name']}[hop {attrs['hop']}]"
+        for hop, kenb in kenb_by_hop.items():
+            node = value_node(kenb)
+            if node in g:
+                g.nodes[node]["label"] = f"KeNB[hop {hop}]"
+                g.nodes[node]["kenb_of_hop"] = hop
+
+    def _nh_depth(self, node: Node) -> int:
+        for derivation in self.graph.predecessors(node):
+            for name, source in self.graph.nodes[derivation]["inputs"]:
+                if name == "NH":
+                    return self.graph.nodes[source].get("nh_depth", 0) + 1
+        return 1
+
+    # -- reading -----------------------------------------------------------------------------
+    def label(self, node: Node) -> str:
+        return str(self.graph.nodes[node]["label"])
+
+    def held_from(self, entity: str, step: int) -> set[Node]:
+        """What ``entity`` knows if compromised at ``step``: its key record as it was just
+        before, and everything it computed, read, received or kept from ``step`` on."""
+        before = [nodes for s, nodes in self.kept.get(entity, ()) if s < step]
+        known: set[Node] = set(before[-1]) if before else set()
+        if step <= SETUP_STEP + 1:  # compromised from the start: include the set-up
+            known |= {n for s, n in self.seen.get(entity, ()) if s == SETUP_STEP}
+        known |= {n for s, n in self.seen.get(entity, ()) if s >= step}
+        return known
+
+    def public_nodes(self) -> Iterator[Node]:
+        for node, attrs in self.graph.nodes(data=True):
+            if attrs["kind"] in (PUBLIC, CONSTANT):
+                yield node
+
+
+def _byte_values(obj: Any) -> Iterator[bytes]:
+    """Every byte string inside a field tuple or key record (recursively)."""
+    if isinstance(obj, bytes):
+        yield obj
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            yield from _byte_values(item)
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        for f in fields(obj):
+            yield from _byte_values(getattr(obj, f.name))

@@ -1,0 +1,99 @@
+"""Key derivations that remember what they computed.
+
+Every KDF application an entity performs goes through a :class:`Deriver`, which returns the
+real 3GPP bytes (``statemachines.crypto``) and keeps a :class:`Derivation` record: the inputs
+by name and value, which of them are public, and the output. The key-dependency graph in
+``properties`` is built from these records, never drawn by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from statemachines import crypto
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    name: str  # spec vocabulary: "KASME", "KeNB", "NH", "PCI", "C-RNTI", "FC"
+    value: bytes
+    public: bool  # broadcast, sent in clear or a constant of the spec (FC, strings)
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    output_name: str  # "KeNB*", "NH", "KRRCint", ...
+    clause: str  # where the derivation is defined, e.g. "TS 33.401 A.5"
+    inputs: tuple[Input, ...]  # the KDF key first, then FC, then P0, P1, ...
+    output: bytes
+
+    def __repr__(self) -> str:
+        args = ", ".join(i.name for i in self.inputs)
+        return f"<{self.output_name} = KDF({args}) [{self.clause}]>"
+
+
+def public(name: str, value: bytes) -> Input:
+    return Input(name, value, True)
+
+
+def secret(name: str, value: bytes) -> Input:
+    return Input(name, value, False)
+
+
+def _u16(value: int) -> bytes:
+    return value.to_bytes(2, "big")
+
+
+class Deriver:
+    """Computes derivations for one entity step and records them in ``records``."""
+
+    __slots__ = ("records",)
+
+    def __init__(self) -> None:
+        self.records: list[Derivation] = []
+
+    def kdf(self, output_name: str, clause: str, key: Input, fc: int,
+            *params: Input) -> bytes:
+        """KDF of TS 33.220 B.2 with a named key and named parameters."""
+        output = crypto.kdf(key.value, fc, *(p.value for p in params))
+        fc_input = public("FC", bytes((fc,)))
+        self.records.append(Derivation(output_name, clause, (key, fc_input, *params), output))
+        return output
+
+    def kenb(self, kasme: bytes, ul_nas_count: int) -> bytes:
+        """TS 33.401 A.3."""
+        output = crypto.derive_kenb(kasme, ul_nas_count)
+        self._record("KeNB", "TS 33.401 A.3", output, secret("KASME", kasme),
+                     crypto.FC_KENB, public("uplink NAS COUNT", ul_nas_count.to_bytes(4, "big")))
+        return output
+
+    def nh(self, kasme: bytes, sync_input: bytes, sync_name: str) -> bytes:
+        """TS 33.401 A.4; SYNC-input is the initial KeNB for the first NH, then the last NH."""
+        output = crypto.derive_nh(kasme, sync_input)
+        self._record("NH", "TS 33.401 A.4", output, secret("KASME", kasme), crypto.FC_NH,
+                     secret(sync_name, sync_input))
+        return output
+
+    def kenb_star(self, key: bytes, key_name: str, pci: int, earfcn_dl: int) -> bytes:
+        """TS 33.401 A.5; ``key_name`` is "KeNB" (horizontal) or "NH" (vertical)."""
+        output = crypto.derive_kenb_star(key, pci, earfcn_dl)
+        octets = 2 if earfcn_dl <= 0xFFFF else 3
+        self._record("KeNB*", "TS 33.401 A.5", output, secret(key_name, key),
+                     crypto.FC_KENB_STAR, public("PCI", _u16(pci)),
+                     public("EARFCN-DL", earfcn_dl.to_bytes(octets, "big")))
+        return output
+
+    def algorithm_key(self, output_name: str, key: bytes, key_name: str, distinguisher: int,
+                      algorithm_id: int) -> bytes:
+        """TS 33.401 A.7: the last 16 octets of the KDF output."""
+        output = crypto.derive_algorithm_key(key, distinguisher, algorithm_id)
+        self._record(output_name, "TS 33.401 A.7", output, secret(key_name, key),
+                     crypto.FC_ALGORITHM_KEY,
+                     public("algorithm type distinguisher", bytes((distinguisher,))),
+                     public("algorithm identity", bytes((algorithm_id,))))
+        return output
+
+    def _record(self, output_name: str, clause: str, output: bytes, key: Input, fc: int,
+                *params: Input) -> None:
+        fc_input = public("FC", bytes((fc,)))
+        self.records.append(Derivation(output_name, clause, (key, fc_input, *params), output))

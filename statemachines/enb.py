@@ -1,0 +1,221 @@
+"""The eNB: serving, source and target roles of the handover procedures.
+
+TS 36.300 10.1.2.1 (intra-E-UTRAN handover), TS 23.401 5.5.1.1 (X2) and 5.5.1.2 (S1),
+TS 33.401 7.2.8 (keys). The eNB holds at most one UE context (the model has one UE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from statemachines.derivation import Deriver
+from statemachines.entity import Entity, Handled, Reject
+from statemachines.messages import Fields, Kind, Message
+from statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
+from statemachines.topology import Cell, HopType
+from statemachines.variant import AsKeys, EnbKeys, field_value
+
+C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
+
+
+@dataclass(frozen=True, slots=True)
+class EnbHandover:
+    """This eNB's part in the handover under way."""
+
+    hop: HopType
+    target: Cell
+    peer: str  # the other eNB, or the MME that sent the HandoverRequest
+    pending: EnbKeys | None = None  # intra-eNB: the keys for after the HO confirm
+    c_rnti: int | None = None  # intra-eNB: the C-RNTI for after the HO confirm
+
+
+@dataclass(frozen=True, slots=True)
+class EnbContext:
+    next_c_rnti: int  # the C-RNTI this eNB allocates next
+    keys: EnbKeys | None = None
+    cell: str | None = None  # the cell serving the UE
+    c_rnti: int | None = None
+    ul_count: int = 0  # lowest acceptable uplink PDCP COUNT
+    dl_count: int = 0  # next downlink PDCP COUNT
+    handover: EnbHandover | None = None
+    x2_source: str | None = None  # released once the Path Switch is acknowledged
+
+    def released(self) -> EnbContext:
+        return EnbContext(self.next_c_rnti)
+
+
+class Enb(Entity):
+    STATES = ("idle", "securing", "connected", "ho-preparing", "ho-commanded", "ho-prepared",
+              "path-switch-pending")
+    TRANSITIONS = (
+        (Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, "", ("idle",), "securing"),
+        (Kind.RRC_SECURITY_MODE_COMPLETE, "", ("securing",), "connected"),
+        (Kind.RRC_MEASUREMENT_REPORT, "prepare", ("connected", "path-switch-pending"),
+         "ho-preparing"),
+        (Kind.RRC_MEASUREMENT_REPORT, "intra-enb", ("connected", "path-switch-pending"),
+         "ho-commanded"),
+        (Kind.X2AP_HANDOVER_REQUEST, "", ("idle",), "ho-prepared"),
+        (Kind.S1AP_HANDOVER_REQUEST, "", ("idle",), "ho-prepared"),
+        (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "", ("ho-preparing",), "ho-commanded"),
+        (Kind.S1AP_HANDOVER_COMMAND, "", ("ho-preparing",), "ho-commanded"),
+        (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), "path-switch-pending"),
+        (Kind.RRC_HANDOVER_CONFIRM, "s1", ("ho-prepared",), "connected"),
+        (Kind.RRC_HANDOVER_CONFIRM, "intra-enb", ("ho-commanded",), "connected"),
+        (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "",
+         ("path-switch-pending", "ho-preparing", "ho-commanded"), None),
+        (Kind.X2AP_UE_CONTEXT_RELEASE, "", ("ho-commanded",), "idle"),
+        (Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, "", ("ho-commanded",), "idle"),
+    )
+    ctx: EnbContext
+
+    @property
+    def mme(self) -> str:
+        return self.topology.mme_of(self.name)
+
+    # -- initial AS security (TS 33.401 7.2.4.5) ----------------------------------------
+    def on_s1ap_initial_context_setup_request(self, message: Message, d: Deriver) -> Handled:
+        as_keys = AsKeys.derive(d, message.get("SecurityKey"), self.variant.initial_ncc())
+        algorithms: Fields = (("integrityProtAlgorithm", "eia2"),
+                              ("cipheringAlgorithm", "eea2"))
+        pdu = protect_rrc(as_keys, 0, DOWNLINK, algorithms, cipher=False)
+        command = Message(Kind.RRC_SECURITY_MODE_COMMAND, self.name, "ue",
+                          (("COUNT", 0), ("PDU", pdu)))
+        ctx = replace(self.ctx, keys=EnbKeys(as_keys), cell=message.get("cell"),
+                      c_rnti=message.get("C-RNTI"), dl_count=1)
+        return Handled(ctx, (command,))
+
+    def on_rrc_security_mode_complete(self, message: Message, d: Deriver) -> Handled:
+        read = self._read_uplink(message, cipher=False)
+        return Handled(replace(self.ctx, ul_count=message.get("COUNT") + 1), (), read)
+
+    # -- source role -------------------------------------------------------------------------
+    def on_rrc_measurement_report(self, message: Message, d: Deriver) -> Handled:
+        """The source eNB decides the handover and, per hop type, prepares it."""
+        ctx = self.ctx
+        assert ctx.keys is not None and ctx.cell is not None
+        report = self._read_uplink(message)
+        ctx = replace(ctx, ul_count=message.get("COUNT") + 1)
+        target = self.topology.cell_by_pci(field_value(report, "PCI"),
+                                           field_value(report, "EARFCN-DL"))
+        hop = self.topology.hop_type(self.topology.cell(ctx.cell), target)
+        keys, security = self.variant.source_enb(d, ctx.keys, target, hop)
+        ctx = replace(ctx, keys=keys)
+        if hop is HopType.INTRA_ENB:  # this eNB is the target too
+            ctx, pending, container = self._prepare_target(d, ctx, security, target, hop)
+            c_rnti = field_value(container, "new C-RNTI")
+            ctx = replace(ctx, handover=EnbHandover(hop, target, self.name, pending, c_rnti))
+            return Handled(*self._command_ue(ctx, container), read=report, branch="intra-enb")
+        ctx = replace(ctx, handover=EnbHandover(hop, target, target.enb))
+        if hop is HopType.X2:
+            request = Message(Kind.X2AP_HANDOVER_REQUEST, self.name, target.enb,
+                              (("target cell", target.name), ("AS-SecurityInformation",
+                                                              security)))
+        else:
+            request = Message(Kind.S1AP_HANDOVER_REQUIRED, self.name, self.mme,
+                              (("target cell", target.name), ("target eNB", target.enb),
+                               ("security", security)))
+        return Handled(ctx, (request,), report, "prepare")
+
+    def on_x2ap_handover_request_acknowledge(self, message: Message, d: Deriver) -> Handled:
+        return Handled(*self._command_ue(self.ctx, message.get("container")))
+
+    def on_s1ap_handover_command(self, message: Message, d: Deriver) -> Handled:
+        """The MME's fields for the UE (a NAS part, or plain fields) join the container."""
+        content = (*message.get("container"), *message.get("for UE"))
+        return Handled(*self._command_ue(self.ctx, content))
+
+    def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
+        return Handled(self.ctx.released())
+
+    def on_s1ap_ue_context_release_command(self, message: Message, d: Deriver) -> Handled:
+        complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender)
+        return Handled(self.ctx.released(), (complete,))
+
+    # -- target role -------------------------------------------------------------------------
+    def on_x2ap_handover_request(self, message: Message, d: Deriver) -> Handled:
+        target = self.topology.cell(message.get("target cell"))
+        ctx, keys, container = self._prepare_target(
+            d, self.ctx, message.get("AS-SecurityInformation"), target, HopType.X2)
+        ctx = replace(ctx, keys=keys, handover=EnbHandover(HopType.X2, target,
+                                                           message.sender))
+        ack = Message(Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
+                      (("container", container),))
+        return Handled(ctx, (ack,))
+
+    def on_s1ap_handover_request(self, message: Message, d: Deriver) -> Handled:
+        target = self.topology.cell(message.get("target cell"))
+        ctx, keys, container = self._prepare_target(
+            d, self.ctx, message.get("SecurityContext"), target, HopType.S1)
+        ctx = replace(ctx, keys=keys, handover=EnbHandover(HopType.S1, target,
+                                                           message.sender))
+        ack = Message(Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
+                      (("container", container),))
+        return Handled(ctx, (ack,))
+
+    def on_rrc_handover_confirm(self, message: Message, d: Deriver) -> Handled:
+        """The target checks the confirm with its new keys (a wrong key fails MAC-I)."""
+        ctx = self.ctx
+        handover = ctx.handover
+        assert handover is not None
+        if handover.hop is HopType.INTRA_ENB:
+            assert handover.pending is not None
+            ctx = replace(ctx, keys=handover.pending, cell=handover.target.name,
+                          c_rnti=handover.c_rnti, ul_count=0, dl_count=0)
+        read = self._read_uplink(message, ctx=ctx)
+        ctx = replace(ctx, ul_count=message.get("COUNT") + 1, handover=None)
+        if handover.hop is HopType.INTRA_ENB:
+            return Handled(ctx, (), read, "intra-enb")
+        if handover.hop is HopType.X2:
+            request = Message(Kind.S1AP_PATH_SWITCH_REQUEST, self.name, self.mme,
+                              (("source eNB", handover.peer),))
+            return Handled(replace(ctx, x2_source=handover.peer), (request,), read, "x2")
+        notify = Message(Kind.S1AP_HANDOVER_NOTIFY, self.name, handover.peer)
+        return Handled(ctx, (notify,), read, "s1")
+
+    def on_s1ap_path_switch_request_acknowledge(self, message: Message,
+                                                d: Deriver) -> Handled:
+        """TS 33.401 7.2.8.4.2: keep {NH, NCC} for the next handover; release the source."""
+        ctx = self.ctx
+        assert ctx.keys is not None
+        keys = self.variant.path_switch_acknowledged(ctx.keys, message.get("SecurityContext"))
+        sent: tuple[Message, ...] = ()
+        if ctx.x2_source is not None:
+            sent = (Message(Kind.X2AP_UE_CONTEXT_RELEASE, self.name, ctx.x2_source),)
+        return Handled(replace(ctx, keys=keys, x2_source=None), sent)
+
+    # -- shared steps --------------------------------------------------------------------------
+    def _prepare_target(self, d: Deriver, ctx: EnbContext, security: Fields, target: Cell,
+                        hop: HopType) -> tuple[EnbContext, EnbKeys, Fields]:
+        """Admit the UE: allocate a C-RNTI, derive the KeNB, build the HO command content
+        (the target-to-source transparent container)."""
+        if security is None:
+            raise Reject("no security information for the UE")
+        c_rnti = ctx.next_c_rnti
+        kenb, ncc, command_security = self.variant.target_enb(d, security, target, c_rnti, hop)
+        keys = EnbKeys(AsKeys.derive(d, kenb, ncc))
+        container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
+                             ("new C-RNTI", c_rnti), *command_security)
+        next_c_rnti = c_rnti % C_RNTI_MAX + 1
+        if hop is HopType.INTRA_ENB:
+            return replace(ctx, next_c_rnti=next_c_rnti), keys, container
+        ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,
+                      ul_count=0, dl_count=0)
+        return ctx, keys, container
+
+    def _command_ue(self, ctx: EnbContext, content: Fields) -> tuple[EnbContext,
+                                                                     tuple[Message, ...]]:
+        """Send the HO command, protected with this (source) eNB's keys."""
+        assert ctx.keys is not None
+        pdu = protect_rrc(ctx.keys.as_keys, ctx.dl_count, DOWNLINK, content)
+        command = Message(Kind.RRC_HANDOVER_COMMAND, self.name, "ue",
+                          (("COUNT", ctx.dl_count), ("PDU", pdu)))
+        return replace(ctx, dl_count=ctx.dl_count + 1), (command,)
+
+    def _read_uplink(self, message: Message, cipher: bool = True,
+                     ctx: EnbContext | None = None) -> Fields:
+        ctx = ctx or self.ctx
+        assert ctx.keys is not None
+        count = message.get("COUNT")
+        if count < ctx.ul_count:
+            raise Reject(f"PDCP COUNT {count} already used (replay)")
+        return unprotect_rrc(ctx.keys.as_keys, count, UPLINK, message.get("PDU"), cipher)

@@ -1,0 +1,119 @@
+"""What UE, eNB and MME have in common: a `transitions` state table and a sans-IO surface.
+
+An entity consumes one message and returns an :class:`Outcome`: accepted, with the messages it
+sends and the derivations it computed, or refused with a reason. A refused message changes
+nothing. The state table is declared data (``TRANSITIONS``); one ``transitions.Machine`` per
+entity *type* serves every instance (``auto_transitions=False``: no ``to_<state>`` holes).
+
+An entity's keys and counters live in one immutable record, ``ctx``, replaced whole on each
+step, so ``snapshot``/``restore`` are two attribute copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from transitions import Machine
+
+from statemachines.derivation import Derivation, Deriver
+from statemachines.messages import Fields, Kind, Message
+from statemachines.topology import Topology
+from statemachines.variant import KeySchedule
+
+
+class Reject(Exception):
+    """The receiving entity refuses a message; the text says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    accepted: bool
+    sent: tuple[Message, ...] = ()
+    derivations: tuple[Derivation, ...] = ()
+    read: Fields = ()  # what the entity read: for Uu, the content it deciphered
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What a handler returns: the new context, the messages to send, what it read, and
+    which of the declared transitions for this message it takes."""
+
+    ctx: Any
+    sent: tuple[Message, ...] = ()
+    read: Fields = ()
+    branch: str = ""
+
+
+# (message kind, branch, source states, destination state; None = stay in the same state)
+Transition = tuple[Kind, str, tuple[str, ...], str | None]
+Handler = Callable[[Any, Message, Deriver], Handled]
+
+
+class Entity:
+    STATES: ClassVar[tuple[str, ...]]
+    TRANSITIONS: ClassVar[tuple[Transition, ...]]
+    _machine: ClassVar[Machine]
+    _table: ClassVar[dict[tuple[str, Kind], dict[str, str]]]
+    _handlers: ClassVar[dict[Kind, Handler]]
+
+    state: str  # written by transitions
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        spec = [{"trigger": _trigger(kind, branch), "source": list(sources),
+                 "dest": dest if dest is not None else "="}
+                for kind, branch, sources, dest in cls.TRANSITIONS]
+        cls._machine = Machine(model=None, states=list(cls.STATES), initial=cls.STATES[0],
+                               transitions=spec, auto_transitions=False)
+        cls._table = {}
+        for kind, branch, sources, dest in cls.TRANSITIONS:
+            for source in sources:
+                cls._table.setdefault((source, kind), {})[branch] = dest or source
+        cls._handlers = {kind: getattr(cls, "on_" + kind.name.lower())
+                         for kind in {t[0] for t in cls.TRANSITIONS}}
+
+    def __init__(self, name: str, variant: KeySchedule, topology: Topology, ctx: Any) -> None:
+        self.name = name
+        self.variant = variant
+        self.topology = topology
+        self.ctx = ctx
+        self._machine.add_model(self)
+
+    def close(self) -> None:
+        """Detach from the shared machine (its model list is scanned on add/remove)."""
+        self._machine.remove_model(self)
+
+    def handle(self, message: Message) -> Outcome:
+        if message.receiver != self.name:
+            return Outcome(False, reason=f"addressed to {message.receiver}, not {self.name}")
+        branches = self._table.get((self.state, message.kind))
+        if branches is None:
+            return Outcome(False, reason=f"{message.kind.title} is not expected in state "
+                                         f"{self.state!r}")
+        d = Deriver()
+        try:
+            handled = self._handlers[message.kind](self, message, d)
+        except Reject as refusal:
+            return Outcome(False, reason=str(refusal))
+        if handled.branch not in branches:
+            raise AssertionError(f"{type(self).__name__}: {message.kind.name} has no branch "
+                                 f"{handled.branch!r} from {self.state!r}")
+        self.ctx = handled.ctx
+        self.trigger(_trigger(message.kind, handled.branch))
+        return Outcome(True, handled.sent, tuple(d.records), handled.read)
+
+    def snapshot(self) -> tuple[str, Any]:
+        return self.state, self.ctx
+
+    def restore(self, snapshot: tuple[str, Any]) -> None:
+        self.state, self.ctx = snapshot
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} {self.state}>"
+
+
+def _trigger(kind: Kind, branch: str) -> str:
+    return f"{kind.name}__{branch}" if branch else kind.name

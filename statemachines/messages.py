@@ -1,0 +1,119 @@
+"""Messages of the handover procedures, named as in the specs.
+
+Flows: TS 23.401 5.5.1.1 (X2), 5.5.1.2 (S1, intra- and inter-MME), TS 36.300 10.1.2.1
+(intra-eNB). Information elements: TS 36.413 (S1AP), TS 36.423 (X2AP), TS 36.331 (RRC),
+TS 29.274 (GTPv2-C on S10).
+
+A message is an immutable value whose ``repr`` is valid Python, so a printed trace can be
+pasted back into a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+Fields = tuple[tuple[str, Any], ...]
+
+
+class Interface(str, Enum):
+    UU = "Uu"  # radio; RRC protected by the AS keys (TS 33.401 7.4)
+    S1 = "S1"  # eNB-MME; NDS/IP protected (TS 33.401 11, TS 33.210)
+    X2 = "X2"  # eNB-eNB; NDS/IP protected (TS 33.401 11)
+    S10 = "S10"  # MME-MME, GTPv2-C; NDS/IP protected (TS 33.210)
+    LOCAL = "local"  # a stimulus from the scheduler, not a network message
+
+
+class Kind(Enum):
+    """Message kinds: (name in the spec, interface, where it is defined)."""
+
+    MEASUREMENT_TRIGGER = ("radio measurement", Interface.LOCAL, "scheduler")
+    AS_SECURITY_TRIGGER = ("start AS security", Interface.LOCAL, "scheduler")
+    S1AP_INITIAL_CONTEXT_SETUP_REQUEST = ("S1AP InitialContextSetupRequest", Interface.S1,
+                                          "TS 36.413 9.1.4.1")
+    RRC_SECURITY_MODE_COMMAND = ("RRC SecurityModeCommand", Interface.UU, "TS 36.331 6.2.2")
+    RRC_SECURITY_MODE_COMPLETE = ("RRC SecurityModeComplete", Interface.UU, "TS 36.331 6.2.2")
+    RRC_MEASUREMENT_REPORT = ("RRC MeasurementReport", Interface.UU, "TS 36.331 6.2.2")
+    X2AP_HANDOVER_REQUEST = ("X2AP HandoverRequest", Interface.X2, "TS 36.423 9.1.1.1")
+    X2AP_HANDOVER_REQUEST_ACKNOWLEDGE = ("X2AP HandoverRequestAcknowledge", Interface.X2,
+                                         "TS 36.423 9.1.1.2")
+    X2AP_UE_CONTEXT_RELEASE = ("X2AP UEContextRelease", Interface.X2, "TS 36.423 9.1.1.5")
+    S1AP_HANDOVER_REQUIRED = ("S1AP HandoverRequired", Interface.S1, "TS 36.413 9.1.5.1")
+    GTP_FORWARD_RELOCATION_REQUEST = ("GTPv2 ForwardRelocationRequest", Interface.S10,
+                                      "TS 29.274 7.3.1")
+    S1AP_HANDOVER_REQUEST = ("S1AP HandoverRequest", Interface.S1, "TS 36.413 9.1.5.4")
+    S1AP_HANDOVER_REQUEST_ACKNOWLEDGE = ("S1AP HandoverRequestAcknowledge", Interface.S1,
+                                         "TS 36.413 9.1.5.5")
+    GTP_FORWARD_RELOCATION_RESPONSE = ("GTPv2 ForwardRelocationResponse", Interface.S10,
+                                       "TS 29.274 7.3.2")
+    S1AP_HANDOVER_COMMAND = ("S1AP HandoverCommand", Interface.S1, "TS 36.413 9.1.5.2")
+    RRC_HANDOVER_COMMAND = ("RRC RRCConnectionReconfiguration (HO command)", Interface.UU,
+                            "TS 36.331 5.3.5.4")
+    RRC_HANDOVER_CONFIRM = ("RRC RRCConnectionReconfigurationComplete (HO confirm)",
+                            Interface.UU, "TS 36.331 5.3.5.4")
+    S1AP_HANDOVER_NOTIFY = ("S1AP HandoverNotify", Interface.S1, "TS 36.413 9.1.5.7")
+    GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION = (
+        "GTPv2 ForwardRelocationCompleteNotification", Interface.S10, "TS 29.274 7.3.3")
+    GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE = (
+        "GTPv2 ForwardRelocationCompleteAcknowledge", Interface.S10, "TS 29.274 7.3.4")
+    S1AP_UE_CONTEXT_RELEASE_COMMAND = ("S1AP UEContextReleaseCommand", Interface.S1,
+                                       "TS 36.413 9.1.4.6")
+    S1AP_UE_CONTEXT_RELEASE_COMPLETE = ("S1AP UEContextReleaseComplete", Interface.S1,
+                                        "TS 36.413 9.1.4.7")
+    S1AP_PATH_SWITCH_REQUEST = ("S1AP PathSwitchRequest", Interface.S1, "TS 36.413 9.1.5.8")
+    S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE = ("S1AP PathSwitchRequestAcknowledge", Interface.S1,
+                                            "TS 36.413 9.1.5.9")
+
+    @property
+    def title(self) -> str:
+        return self.value[0]
+
+    @property
+    def interface(self) -> Interface:
+        return self.value[1]
+
+    @property
+    def clause(self) -> str:
+        return self.value[2]
+
+    def __repr__(self) -> str:
+        return f"Kind.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message on one interface.
+
+    ``fields`` are the information elements as the sender wrote them. On Uu the security
+    relevant content travels only inside ``PDU`` (ciphered, with MAC-I); a receiver must
+    decode it with its own keys, it never reads another party's plaintext.
+    """
+
+    kind: Kind
+    sender: str
+    receiver: str
+    fields: Fields = ()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    def replace(self, name: str, value: Any) -> Message:
+        """The same message with one field rewritten (used by the adversary, never by
+        honest entities)."""
+        fields = tuple((k, value if k == name else v) for k, v in self.fields)
+        return Message(self.kind, self.sender, self.receiver, fields)
+
+    @property
+    def interface(self) -> Interface:
+        return self.kind.interface
+
+    def __str__(self) -> str:
+        return f"{self.kind.title} {self.sender}->{self.receiver}"
+
+    def __repr__(self) -> str:
+        return (f"Message({self.kind!r}, {self.sender!r}, {self.receiver!r}, "
+                f"fields={self.fields!r})")

@@ -1,0 +1,59 @@
+"""Protection of RRC messages (128-EIA2 + 128-EEA2) and of the NAS part (NAS-MAC, 128-EIA2).
+
+PDCP for SRB1 (TS 36.323 5.6, 5.7; TS 33.401 7.4): MAC-I over the plaintext, then the
+plaintext and MAC-I ciphered; BEARER = radio bearer identity - 1 = 0, DIRECTION 0 uplink,
+1 downlink, COUNT the PDCP COUNT. NAS (TS 24.301 4.4.3, TS 33.401 8.1): BEARER 0, COUNT the
+NAS COUNT.
+
+The field encoding is ``repr`` of the field tuple: deterministic and readable; it stands in
+for ASN.1 PER here (the wire-format layer encodes the real information elements).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from statemachines import crypto
+from statemachines.entity import Reject
+from statemachines.messages import Fields
+from statemachines.variant import AsKeys
+
+SRB1_BEARER = 0
+UPLINK = 0
+DOWNLINK = 1
+MAC_OCTETS = 4
+
+
+def encode(fields: Fields) -> bytes:
+    return repr(fields).encode()
+
+
+def decode(data: bytes) -> Fields:
+    try:
+        fields = ast.literal_eval(data.decode())
+    except (ValueError, SyntaxError, UnicodeDecodeError):
+        raise Reject("undecodable message content") from None
+    return fields
+
+
+def protect_rrc(keys: AsKeys, count: int, direction: int, fields: Fields,
+                cipher: bool = True) -> bytes:
+    plaintext = encode(fields)
+    mac_i = crypto.eia2(keys.krrc_int, count, SRB1_BEARER, direction, plaintext)
+    if not cipher:
+        return plaintext + mac_i
+    return crypto.eea2(keys.krrc_enc, count, SRB1_BEARER, direction, plaintext + mac_i)
+
+
+def unprotect_rrc(keys: AsKeys, count: int, direction: int, pdu: bytes,
+                  cipher: bool = True) -> Fields:
+    """Decipher and check MAC-I; a mismatch is refused (TS 36.323 5.7: discard)."""
+    data = crypto.eea2(keys.krrc_enc, count, SRB1_BEARER, direction, pdu) if cipher else pdu
+    plaintext, mac_i = data[:-MAC_OCTETS], data[-MAC_OCTETS:]
+    if crypto.eia2(keys.krrc_int, count, SRB1_BEARER, direction, plaintext) != mac_i:
+        raise Reject("MAC-I check failed (128-EIA2 with KRRCint)")
+    return decode(plaintext)
+
+
+def nas_mac(knas_int: bytes, nas_count: int, fields: Fields) -> bytes:
+    return crypto.eia2(knas_int, nas_count, 0, DOWNLINK, encode(fields))

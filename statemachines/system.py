@@ -1,0 +1,142 @@
+"""The global system: every entity, the messages in flight, and the trace of what happened.
+
+This is the scheduler and the network, outside the entities: it decides which message is
+delivered next (``deliver``), and keeps the trace of steps that ``properties`` reads. Links
+are not FIFO unless the caller delivers index 0 each time; losing, duplicating or rewriting a
+message is the adversary's business (``drop``, ``duplicate``, ``rewrite``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from statemachines import crypto
+from statemachines.derivation import Derivation, Deriver
+from statemachines.enb import C_RNTI_MAX, Enb, EnbContext
+from statemachines.entity import Entity, Outcome
+from statemachines.messages import Fields, Kind, Message
+from statemachines.mme import Mme, MmeContext
+from statemachines.topology import Cell, Topology
+from statemachines.ue import Ue, UeContext
+from statemachines.variant import KeySchedule
+
+UE = "ue"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One delivery: the message, the receiver's outcome, and its key record afterwards."""
+
+    number: int
+    hop: int  # 0 during set-up, k while handover k is under way
+    message: Message
+    outcome: Outcome
+    ctx_after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    entities: tuple[tuple[str, Any], ...]
+    in_flight: tuple[Message, ...]
+    hop: int
+    steps: int
+
+
+class System:
+    def __init__(self, variant: KeySchedule, topology: Topology, kasme: bytes,
+                 ul_nas_count: int, cell: Cell, seed: int = 0) -> None:
+        self.variant = variant
+        self.topology = topology
+        rng = random.Random(seed)
+        # NAS security is in place before the story starts (TS 33.401 7.2.4.4, A.7).
+        d = Deriver()
+        knas_int = d.algorithm_key("KNASint", kasme, "KASME", crypto.NAS_INT, crypto.EIA2)
+        self.setup: tuple[Derivation, ...] = tuple(d.records)
+        serving_mme = topology.mme_of(cell.enb)
+        self.setup_holders: tuple[str, ...] = (UE, serving_mme)
+        self.entities: dict[str, Entity] = {
+            UE: Ue(UE, variant, topology, UeContext(kasme, knas_int, ul_nas_count, cell.name,
+                                                     rng.randrange(1, C_RNTI_MAX + 1))),
+        }
+        for enb in topology.enbs:
+            ctx = EnbContext(next_c_rnti=rng.randrange(1, C_RNTI_MAX + 1))
+            self.entities[enb] = Enb(enb, variant, topology, ctx)
+        for mme in topology.mmes:
+            entity = Mme(mme, variant, topology, MmeContext())
+            if mme == serving_mme:
+                entity.ctx = MmeContext(kasme, knas_int, ul_nas_count)
+                entity.state = "registered"
+            self.entities[mme] = entity
+        self.in_flight: list[Message] = []
+        self.steps: list[Step] = []
+        self.hop = 0
+
+    # -- the scheduler ---------------------------------------------------------------------
+    def establish_as_security(self) -> None:
+        """TS 33.401 7.2.4.5: the MME sends KeNB to the serving eNB, which runs RRC SMC."""
+        ue = self.entities[UE].ctx
+        cell = self.topology.cell(ue.cell)
+        self.stimulate(Kind.AS_SECURITY_TRIGGER, self.topology.mme_of(cell.enb),
+                       (("eNB", cell.enb), ("cell", cell.name), ("C-RNTI", ue.c_rnti)))
+
+    def start_handover(self, target: Cell) -> Outcome:
+        """The UE measures ``target`` and reports it: handover ``hop + 1`` begins."""
+        self.hop += 1
+        return self.stimulate(Kind.MEASUREMENT_TRIGGER, UE, (("cell", target.name),))
+
+    def stimulate(self, kind: Kind, receiver: str, fields: Fields) -> Outcome:
+        return self._deliver(Message(kind, "scheduler", receiver, fields))
+
+    def deliver(self, index: int = 0) -> Outcome:
+        return self._deliver(self.in_flight.pop(index))
+
+    def run(self) -> None:
+        """Deliver in order (FIFO over all links) until nothing is in flight."""
+        while self.in_flight:
+            self.deliver(0)
+
+    # -- the network's faults and the adversary ------------------------------------------------
+    def drop(self, index: int) -> Message:
+        return self.in_flight.pop(index)
+
+    def duplicate(self, index: int) -> None:
+        self.in_flight.append(self.in_flight[index])
+
+    def rewrite(self, index: int, message: Message) -> None:
+        self.in_flight[index] = message
+
+    # -- what the properties layer reads -----------------------------------------------------
+    def entity(self, name: str) -> Entity:
+        return self.entities[name]
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(tuple((n, e.snapshot()) for n, e in self.entities.items()),
+                        tuple(self.in_flight), self.hop, len(self.steps))
+
+    def restore(self, snapshot: Snapshot) -> None:
+        for name, state in snapshot.entities:
+            self.entities[name].restore(state)
+        self.in_flight = list(snapshot.in_flight)
+        self.hop = snapshot.hop
+        del self.steps[snapshot.steps:]
+
+    def close(self) -> None:
+        for entity in self.entities.values():
+            entity.close()
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def _deliver(self, message: Message) -> Outcome:
+        receiver = self.entities.get(message.receiver)
+        if receiver is None:
+            outcome = Outcome(False, reason=f"no entity {message.receiver!r}")
+        else:
+            outcome = receiver.handle(message)
+        ctx = receiver.ctx if receiver is not None else None
+        self.steps.append(Step(len(self.steps), self.hop, message, outcome, ctx))
+        self.in_flight.extend(outcome.sent)
+        return outcome

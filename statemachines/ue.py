@@ -1,0 +1,101 @@
+"""The UE: RRC connected mode with AS security, measurement reports and handover execution.
+
+TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.3 (keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from statemachines.derivation import Deriver
+from statemachines.entity import Entity, Handled, Reject
+from statemachines.messages import Fields, Kind, Message
+from statemachines.protection import DOWNLINK, UPLINK, nas_mac, protect_rrc, unprotect_rrc
+from statemachines.variant import AsKeys, NhChain, UeKeys, field_value
+
+
+@dataclass(frozen=True, slots=True)
+class UeContext:
+    kasme: bytes  # from EPS AKA (TS 33.401 6.1)
+    knas_int: bytes  # from the NAS security mode command (TS 33.401 7.2.4.4)
+    ul_nas_count: int
+    cell: str  # serving cell
+    c_rnti: int
+    keys: UeKeys | None = None
+    ul_count: int = 0  # next uplink PDCP COUNT on SRB1
+    dl_count: int = 0  # lowest acceptable downlink PDCP COUNT (replay protection)
+    nas_dl_count: int = -1  # last accepted downlink NAS COUNT
+
+
+class Ue(Entity):
+    STATES = ("idle", "connected")
+    TRANSITIONS = (
+        (Kind.RRC_SECURITY_MODE_COMMAND, "", ("idle",), "connected"),
+        (Kind.MEASUREMENT_TRIGGER, "", ("connected",), None),
+        (Kind.RRC_HANDOVER_COMMAND, "", ("connected",), None),
+    )
+    ctx: UeContext
+
+    def _serving_enb(self) -> str:
+        return self.topology.cell(self.ctx.cell).enb
+
+    def on_rrc_security_mode_command(self, message: Message, d: Deriver) -> Handled:
+        """TS 33.401 7.2.4.5: derive KeNB from KASME, check the command's MAC-I."""
+        ctx = self.ctx
+        kenb = self.variant.initial_kenb(d, ctx.kasme, ctx.ul_nas_count)
+        as_keys = AsKeys.derive(d, kenb, self.variant.initial_ncc())
+        read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
+                             cipher=False)
+        keys = UeKeys(ctx.kasme, as_keys, NhChain(kenb))
+        pdu = protect_rrc(as_keys, 0, UPLINK, (), cipher=False)
+        complete = Message(Kind.RRC_SECURITY_MODE_COMPLETE, self.name, message.sender,
+                           (("COUNT", 0), ("PDU", pdu)))
+        return Handled(replace(ctx, keys=keys, ul_count=1,
+                               dl_count=message.get("COUNT") + 1), (complete,), read)
+
+    def on_measurement_trigger(self, message: Message, d: Deriver) -> Handled:
+        """The radio conditions make the UE report a neighbour cell (TS 36.331 5.5.5)."""
+        ctx = self.ctx
+        assert ctx.keys is not None
+        cell = self.topology.cell(message.get("cell"))
+        content: Fields = (("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl))
+        pdu = protect_rrc(ctx.keys.as_keys, ctx.ul_count, UPLINK, content)
+        report = Message(Kind.RRC_MEASUREMENT_REPORT, self.name, self._serving_enb(),
+                         (("COUNT", ctx.ul_count), ("PDU", pdu)))
+        return Handled(replace(ctx, ul_count=ctx.ul_count + 1), (report,))
+
+    def on_rrc_handover_command(self, message: Message, d: Deriver) -> Handled:
+        """TS 36.331 5.3.5.4 and TS 33.401 7.2.8.4.3: check the command with the source keys,
+        derive the target keys, confirm to the target cell with them."""
+        ctx = self.ctx
+        assert ctx.keys is not None
+        count = message.get("COUNT")
+        if count < ctx.dl_count:
+            raise Reject(f"PDCP COUNT {count} already used (replay)")
+        content = unprotect_rrc(ctx.keys.as_keys, count, DOWNLINK, message.get("PDU"))
+        command, nas_dl_count = self._open_nas_part(content)
+        target = self.topology.cell_by_pci(field_value(command, "target PCI"),
+                                           field_value(command, "EARFCN-DL"))
+        c_rnti = field_value(command, "new C-RNTI")
+        kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, target, c_rnti)
+        as_keys = AsKeys.derive(d, kenb, ncc)
+        pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
+        confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,
+                          (("COUNT", 0), ("PDU", pdu)))
+        new = replace(ctx, cell=target.name, c_rnti=c_rnti,
+                      keys=UeKeys(ctx.kasme, as_keys, chain), ul_count=1, dl_count=0,
+                      nas_dl_count=nas_dl_count)
+        return Handled(new, (confirm,), content)
+
+    def _open_nas_part(self, content: Fields) -> tuple[Fields, int]:
+        """The NAS part of the HO command (the seed's step 7), checked with NAS-MAC."""
+        nas_pdu = field_value(content, "NAS-PDU")
+        rest = tuple((k, v) for k, v in content if k != "NAS-PDU")
+        if nas_pdu is None:
+            return rest, self.ctx.nas_dl_count
+        nas_fields, nas_count, mac = nas_pdu
+        if nas_count <= self.ctx.nas_dl_count:
+            raise Reject(f"NAS COUNT {nas_count} already used (replay)")
+        if nas_mac(self.ctx.knas_int, nas_count, nas_fields) != mac:
+            raise Reject("NAS-MAC check failed (128-EIA2 with KNASint)")
+        return (*rest, *nas_fields), nas_count

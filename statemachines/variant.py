@@ -1,0 +1,174 @@
+"""The interface a key-derivation variant implements, and the key records it works on.
+
+The entities (``ue``, ``enb``, ``mme``) run the message flows of TS 23.401 5.5.1, which are
+the same for every variant; at each point where the flow derives or forwards key material they
+call one method of the variant. A variant therefore states, per party and per hop type, what
+is derived from what and which security fields travel in which message; it never sees
+messages, states or the network.
+
+Security fields (``Fields``) use spec names: "KeNB*", "NCC", "NH", "KeNB*+", ...
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from statemachines import crypto
+from statemachines.derivation import Deriver
+from statemachines.messages import Fields
+from statemachines.topology import Cell, HopType
+
+NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
+
+
+@dataclass(frozen=True, slots=True)
+class NhChain:
+    """The NH chain of TS 33.401 7.2.8.1 as one party sees it.
+
+    ``value`` is the SYNC-input for the next NH: the initial KeNB while ``ncc`` is 0 and no
+    NH was derived, afterwards the last NH. ``derivations`` counts NH derivations without
+    wrapping; NCC is its 3 least significant bits.
+    """
+
+    value: bytes
+    derivations: int = 0
+
+    @property
+    def ncc(self) -> int:
+        return self.derivations % NCC_MODULUS
+
+    def advance(self, d: Deriver, kasme: bytes) -> NhChain:
+        """TS 33.401 A.4: NH = KDF(KASME, SYNC-input)."""
+        sync_name = "NH" if self.derivations else "KeNB"
+        return NhChain(d.nh(kasme, self.value, sync_name), self.derivations + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class AsKeys:
+    """KeNB with its NCC, and the RRC/UP keys derived from it (TS 33.401 A.7, 128-EEA2/EIA2)."""
+
+    kenb: bytes
+    ncc: int | None
+    krrc_int: bytes
+    krrc_enc: bytes
+    kup_enc: bytes
+
+    @classmethod
+    def derive(cls, d: Deriver, kenb: bytes, ncc: int | None) -> AsKeys:
+        return cls(
+            kenb, ncc,
+            d.algorithm_key("KRRCint", kenb, "KeNB", crypto.RRC_INT, crypto.EIA2),
+            d.algorithm_key("KRRCenc", kenb, "KeNB", crypto.RRC_ENC, crypto.EEA2),
+            d.algorithm_key("KUPenc", kenb, "KeNB", crypto.UP_ENC, crypto.EEA2),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EnbKeys:
+    """An eNB's key state for the UE: its AS keys and an unused {NH, NCC} pair, if any."""
+
+    as_keys: AsKeys
+    next_hop: tuple[bytes, int] | None = None  # (NH, NCC) from a Path Switch Ack
+
+
+@dataclass(frozen=True, slots=True)
+class MmeKeys:
+    kasme: bytes
+    chain: NhChain | None  # None at a target MME that received no NH (no NH/NCC variant)
+
+
+@dataclass(frozen=True, slots=True)
+class UeKeys:
+    kasme: bytes
+    as_keys: AsKeys
+    chain: NhChain
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """What a variant promises: ``claim`` holds on hops of ``hop_types``.
+
+    ``hops`` is the n of n-hop forward security where it applies (TS 33.501 3.1): the KeNB
+    used ``hops`` or more handovers after the compromise cannot be derived.
+    """
+
+    claim: str
+    hop_types: frozenset[HopType] = frozenset(HopType)
+    hops: int | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class KeySchedule(ABC):
+    """One key-derivation variant. Subclasses read top to bottom like the procedure."""
+
+    name: str = ""
+    title: str = ""
+    specs: str = ""
+    parameters: dict[str, str] = field(default_factory=dict)
+
+    # -- What the variant promises (checked, never assumed, by ``properties``) ----------
+    @abstractmethod
+    def promises(self) -> tuple[Promise, ...]: ...
+
+    # -- Initial AS security (TS 33.401 7.2.4.4 / A.3); identical for the three variants --
+    def initial_kenb(self, d: Deriver, kasme: bytes, ul_nas_count: int) -> bytes:
+        return d.kenb(kasme, ul_nas_count)
+
+    def initial_ncc(self) -> int | None:
+        """The NCC of the initial KeNB, or None for a variant without NCC."""
+        return None
+
+    # -- Handover preparation -----------------------------------------------------------
+    @abstractmethod
+    def source_enb(self, d: Deriver, keys: EnbKeys, target: Cell,
+                   hop: HopType) -> tuple[EnbKeys, Fields]:
+        """The source eNB decides the handover: returns its updated keys and the security
+        fields of X2AP HandoverRequest (x2, intra-eNB) or S1AP HandoverRequired (s1)."""
+
+    @abstractmethod
+    def source_mme(self, d: Deriver, mme: MmeKeys, hop: HopType,
+                   fields: Fields) -> tuple[MmeKeys, Fields]:
+        """The (source) MME on HandoverRequired: its updated keys and the security fields for
+        the target side (S1AP HandoverRequest, or GTPv2 ForwardRelocationRequest)."""
+
+    @abstractmethod
+    def target_mme(self, d: Deriver, mme: MmeKeys, hop: HopType,
+                   fields: Fields) -> tuple[Fields, Fields]:
+        """The target MME (the same MME on s1): security fields for the target eNB (S1AP
+        HandoverRequest) and fields for the UE that ride in the HO command."""
+
+    @abstractmethod
+    def target_enb(self, d: Deriver, fields: Fields, target: Cell, c_rnti: int,
+                   hop: HopType) -> tuple[bytes, int | None, Fields]:
+        """The target eNB: its new KeNB and NCC, and the security fields of the HO command
+        it builds (the target-to-source transparent container)."""
+
+    # -- Handover execution at the UE ------------------------------------------------------
+    @abstractmethod
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+           c_rnti: int) -> tuple[bytes, int | None, NhChain]:
+        """The UE on the HO command: its new KeNB, NCC and NH chain."""
+
+    # -- Path switch after X2 (TS 23.401 5.5.1.1.2) -----------------------------------------
+    @abstractmethod
+    def path_switch(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
+        """The MME on PathSwitchRequest: updated keys, fields of the Acknowledge."""
+
+    @abstractmethod
+    def path_switch_acknowledged(self, keys: EnbKeys, fields: Fields) -> EnbKeys:
+        """The eNB on PathSwitchRequestAcknowledge."""
+
+    # -- Where the fields for the UE travel ------------------------------------------------------
+    def ue_fields_under_nas_mac(self) -> bool:
+        """True when the MME's fields for the UE ride in the NAS part of the HO command,
+        under NAS-MAC; otherwise the source eNB copies them into the RRC HO command."""
+        return False
+
+
+def field_value(fields: Fields, name: str, default: object = None) -> object:
+    for key, value in fields:
+        if key == name:
+            return value
+    return default
