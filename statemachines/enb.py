@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject
+from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
 from statemachines.topology import Cell, HopType
@@ -26,7 +26,7 @@ class EnbHandover:
     target: Cell
     peer: str  # the other eNB, or the MME that sent the HandoverRequest
     pending: EnbKeys | None = None  # intra-eNB: the keys for after the HO confirm
-    c_rnti: int | None = None  # intra-eNB: the C-RNTI for after the HO confirm
+    c_rnti: int | None = None  # the C-RNTI the target allocated: names the UE context
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,8 @@ class EnbContext:
     ul_count: int = 0  # lowest acceptable uplink PDCP COUNT
     dl_count: int = 0  # next downlink PDCP COUNT
     handover: EnbHandover | None = None
-    x2_source: str | None = None  # released once the Path Switch is acknowledged
+    x2_source: tuple[str, int] | None = None  # (source eNB, C-RNTI) to release after the
+    # Path Switch Acknowledge (TS 36.300 10.1.2.1.1 step 17)
 
     def released(self) -> EnbContext:
         return EnbContext(self.next_c_rnti)
@@ -54,8 +55,10 @@ class Enb(Entity):
          "ho-preparing"),
         (Kind.RRC_MEASUREMENT_REPORT, "intra-enb", ("connected", "path-switch-pending"),
          "ho-commanded"),
-        (Kind.X2AP_HANDOVER_REQUEST, "", ("idle",), "ho-prepared"),
-        (Kind.S1AP_HANDOVER_REQUEST, "", ("idle",), "ho-prepared"),
+        # In ho-commanded the eNB still holds the context of a UE that has left; a new
+        # handover of the UE back to it gets a fresh context (the stale one is dropped).
+        (Kind.X2AP_HANDOVER_REQUEST, "", ("idle", "ho-commanded"), "ho-prepared"),
+        (Kind.S1AP_HANDOVER_REQUEST, "", ("idle", "ho-commanded"), "ho-prepared"),
         (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "", ("ho-preparing",), "ho-commanded"),
         (Kind.S1AP_HANDOVER_COMMAND, "", ("ho-preparing",), "ho-commanded"),
         (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), "path-switch-pending"),
@@ -95,8 +98,7 @@ class Enb(Entity):
         assert ctx.keys is not None and ctx.cell is not None
         report = self._read_uplink(message)
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1)
-        target = self.topology.cell_by_pci(field_value(report, "PCI"),
-                                           field_value(report, "EARFCN-DL"))
+        target = known_cell(self, field_value(report, "PCI"), field_value(report, "EARFCN-DL"))
         hop = self.topology.hop_type(self.topology.cell(ctx.cell), target)
         keys, security = self.variant.source_enb(d, ctx.keys, target, hop)
         ctx = replace(ctx, keys=keys)
@@ -117,14 +119,20 @@ class Enb(Entity):
         return Handled(ctx, (request,), report, "prepare")
 
     def on_x2ap_handover_request_acknowledge(self, message: Message, d: Deriver) -> Handled:
-        return Handled(*self._command_ue(self.ctx, message.get("container")))
+        container = message.get("container")
+        return Handled(*self._command_ue(self._allocated(container), container))
 
     def on_s1ap_handover_command(self, message: Message, d: Deriver) -> Handled:
         """The MME's fields for the UE (a NAS part, or plain fields) join the container."""
-        content = (*message.get("container"), *message.get("for UE"))
-        return Handled(*self._command_ue(self.ctx, content))
+        container = message.get("container")
+        content = (*container, *message.get("for UE"))
+        return Handled(*self._command_ue(self._allocated(container), content))
 
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
+        handover = self.ctx.handover
+        assert handover is not None
+        if (message.sender, message.get("C-RNTI")) != (handover.peer, handover.c_rnti):
+            raise Reject("UE Context Release for another handover (stale)")
         return Handled(self.ctx.released())
 
     def on_s1ap_ue_context_release_command(self, message: Message, d: Deriver) -> Handled:
@@ -168,7 +176,8 @@ class Enb(Entity):
         if handover.hop is HopType.X2:
             request = Message(Kind.S1AP_PATH_SWITCH_REQUEST, self.name, self.mme,
                               (("source eNB", handover.peer),))
-            return Handled(replace(ctx, x2_source=handover.peer), (request,), read, "x2")
+            x2_source = (handover.peer, ctx.c_rnti)
+            return Handled(replace(ctx, x2_source=x2_source), (request,), read, "x2")
         notify = Message(Kind.S1AP_HANDOVER_NOTIFY, self.name, handover.peer)
         return Handled(ctx, (notify,), read, "s1")
 
@@ -180,7 +189,9 @@ class Enb(Entity):
         keys = self.variant.path_switch_acknowledged(ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:
-            sent = (Message(Kind.X2AP_UE_CONTEXT_RELEASE, self.name, ctx.x2_source),)
+            source, c_rnti = ctx.x2_source
+            sent = (Message(Kind.X2AP_UE_CONTEXT_RELEASE, self.name, source,
+                            (("C-RNTI", c_rnti),)),)
         return Handled(replace(ctx, keys=keys, x2_source=None), sent)
 
     # -- shared steps --------------------------------------------------------------------------
@@ -201,6 +212,13 @@ class Enb(Entity):
         ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,
                       ul_count=0, dl_count=0)
         return ctx, keys, container
+
+    def _allocated(self, container: Fields) -> EnbContext:
+        """Remember the C-RNTI the target allocated: it names the UE in the release."""
+        handover = self.ctx.handover
+        assert handover is not None
+        c_rnti = field_value(container, "new C-RNTI")
+        return replace(self.ctx, handover=replace(handover, c_rnti=c_rnti))
 
     def _command_ue(self, ctx: EnbContext, content: Fields) -> tuple[EnbContext,
                                                                      tuple[Message, ...]]:

@@ -19,7 +19,7 @@ from transitions import Machine
 
 from statemachines.derivation import Derivation, Deriver
 from statemachines.messages import Fields, Kind, Message
-from statemachines.topology import Topology
+from statemachines.topology import Cell, Topology
 from statemachines.variant import KeySchedule
 
 
@@ -117,3 +117,13 @@ class Entity:
 
 def _trigger(kind: Kind, branch: str) -> str:
     return f"{kind.name}__{branch}" if branch else kind.name
+
+
+def known_cell(entity: Entity, pci: object, earfcn_dl: object) -> Cell:
+    """The cell named on the radio by (PCI, EARFCN-DL); an unknown one is refused."""
+    if not isinstance(pci, int) or not isinstance(earfcn_dl, int):
+        raise Reject("malformed cell identity")
+    try:
+        return entity.topology.cell_by_pci(pci, earfcn_dl)
+    except ValueError as error:
+        raise Reject(str(error)) from None

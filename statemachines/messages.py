@@ -11,13 +11,13 @@ pasted back into a test.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 Fields = tuple[tuple[str, Any], ...]
 
 
-class Interface(str, Enum):
+class Interface(StrEnum):
     UU = "Uu"  # radio; RRC protected by the AS keys (TS 33.401 7.4)
     S1 = "S1"  # eNB-MME; NDS/IP protected (TS 33.401 11, TS 33.210)
     X2 = "X2"  # eNB-eNB; NDS/IP protected (TS 33.401 11)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class HopType(str, Enum):
+class HopType(StrEnum):
     INTRA_ENB = "intra-enb"  # TS 36.300 10.1.2.1, source eNB = target eNB
     X2 = "x2"  # TS 23.401 5.5.1.1
     S1 = "s1"  # TS 23.401 5.5.1.2, no MME relocation

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject
+from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import DOWNLINK, UPLINK, nas_mac, protect_rrc, unprotect_rrc
 from statemachines.variant import AsKeys, NhChain, UeKeys, field_value
@@ -74,8 +74,8 @@ class Ue(Entity):
             raise Reject(f"PDCP COUNT {count} already used (replay)")
         content = unprotect_rrc(ctx.keys.as_keys, count, DOWNLINK, message.get("PDU"))
         command, nas_dl_count = self._open_nas_part(content)
-        target = self.topology.cell_by_pci(field_value(command, "target PCI"),
-                                           field_value(command, "EARFCN-DL"))
+        target = known_cell(self, field_value(command, "target PCI"),
+                             field_value(command, "EARFCN-DL"))
         c_rnti = field_value(command, "new C-RNTI")
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, target, c_rnti)
         as_keys = AsKeys.derive(d, kenb, ncc)
@@ -99,3 +99,4 @@ class Ue(Entity):
         if nas_mac(self.ctx.knas_int, nas_count, nas_fields) != mac:
             raise Reject("NAS-MAC check failed (128-EIA2 with KNASint)")
         return (*rest, *nas_fields), nas_count
+

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from statemachines.derivation import Deriver, public, secret
 from statemachines.messages import Fields
 from statemachines.topology import Cell, HopType
-from statemachines.variant import EnbKeys, KeySchedule, MmeKeys, NhChain, Promise, UeKeys, field_value
+from statemachines.variant import (
+    EnbKeys,
+    KeySchedule,
+    MmeKeys,
+    NhChain,
+    Promise,
+    UeKeys,
+    field_value,
+)
 
 FC_KENB_STAR = 0xF0
 FC_KENB = 0xF1
