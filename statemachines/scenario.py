@@ -9,7 +9,7 @@ delivered once the early handover is over.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from statemachines.derivation import Derivation
@@ -21,6 +21,7 @@ from statemachines.variant import KeySchedule
 DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
 EARLY = ":early"
+Rewrite = Callable[[int, Message], Message]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +66,21 @@ class Run:
     kasme: bytes
     ul_nas_count: int
     initial_enb: str
+    initial_cell: str
     initial_kenb: bytes | None
+    seed: int
+    topology: Topology
     system: System
     hops: list[HopResult]
 
 
 def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
                  kasme: bytes = DEFAULT_KASME, ul_nas_count: int = 0, seed: int = 0,
-                 topology: Topology | None = None, start_cell: str | None = None) -> Run:
+                 topology: Topology | None = None, start_cell: str | None = None,
+                 rewrite: Rewrite | None = None) -> Run:
+    """Run ``hops`` in order, each to completion (FIFO delivery). ``rewrite`` is the
+    adversary's hook: called with the step number and the message about to be delivered,
+    it returns the message to deliver instead."""
     topology = topology or default_topology()
     rng = random.Random(seed)
     cell = topology.cell(start_cell) if start_cell else topology.cells[0]
@@ -81,14 +89,17 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
     system.run()
     serving = system.entity(cell.enb).ctx
     initial_kenb = serving.keys.as_keys.kenb if serving.keys is not None else None
-    run = Run(variant, kasme, ul_nas_count, cell.enb, initial_kenb, system, [])
+    run = Run(variant, kasme, ul_nas_count, cell.enb, cell.name, initial_kenb, seed, topology,
+              system, [])
     held: list[Message] = []
+    previous_source: str | None = None
     for number, spec in enumerate(hops, start=1):
         source = topology.cell(system.entity(UE).ctx.cell)
         candidates = topology.neighbours(source, spec.type)
         if not candidates:
             raise ValueError(f"hop {number}: no {spec.type.value} neighbour of {source.name}")
-        target = rng.choice(candidates)
+        target = rng.choice(_onward(candidates, previous_source))
+        previous_source = source.enb
         first_step = len(system.steps)
         system.start_handover(target)
         hold_path_switch = number < len(hops) and hops[number].early
@@ -97,6 +108,8 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             if hold_path_switch and message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
                 held.append(system.drop(0))
                 continue
+            if rewrite is not None:
+                system.rewrite(0, rewrite(len(system.steps), message))
             system.deliver(0)
         if not hold_path_switch and held:
             system.in_flight.extend(held)
@@ -104,6 +117,12 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             system.run()
         run.hops.append(_summarise(system, number, spec, source, target, first_step))
     return run
+
+
+def _onward(candidates: tuple[Cell, ...], previous_source: str | None) -> tuple[Cell, ...]:
+    """Neighbours that do not turn straight back to the eNB the UE just left, if any."""
+    onward = tuple(c for c in candidates if c.enb != previous_source)
+    return onward or candidates
 
 
 def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target: Cell,

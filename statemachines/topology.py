@@ -89,11 +89,12 @@ def _build(plan: dict[str, dict[str, list[tuple[int, int]]]],
 
 
 def default_topology() -> Topology:
-    """Two MMEs with four eNBs each, two cells per eNB, X2 between pairs of eNBs.
+    """Two MMEs with four eNBs each, two cells per eNB, the eNBs of an MME in an X2 line.
 
     From any cell every hop type has a target: the other cell of the same eNB (intra-eNB),
-    the X2 partner (x2), the two eNBs of the same MME without an X2 link (s1) and the other
-    MME's eNBs (s1-inter). EARFCN-DL values include bands 66 and 71 (above 65535), which
+    an X2 neighbour (x2), an eNB of the same MME without an X2 link (s1) and the other MME's
+    eNBs (s1-inter); from a middle eNB an X2 chain can go on without turning back.
+    EARFCN-DL values include bands 66 and 71 (above 65535), which
     need the 3-octet encoding of TS 33.401 A.5.
     """
     plan = {
@@ -110,7 +111,8 @@ def default_topology() -> Topology:
             "enb-8": [(15, 6300), (16, 68900)],
         },
     }
-    x2 = [("enb-1", "enb-2"), ("enb-3", "enb-4"), ("enb-5", "enb-6"), ("enb-7", "enb-8")]
+    x2 = [("enb-1", "enb-2"), ("enb-2", "enb-3"), ("enb-3", "enb-4"),
+          ("enb-5", "enb-6"), ("enb-6", "enb-7"), ("enb-7", "enb-8")]
     return _build(plan, x2)
 
 

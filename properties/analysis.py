@@ -1,0 +1,104 @@
+"""A finished run seen through its key graph: which KeNB served which hop, and what a given
+attacker can derive (closures are computed once per attacker and kept)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from properties.attacker import Attacker
+from properties.closure import Closure, closure, cut, witness
+from properties.graph import KeyGraph, Node, value_node
+from statemachines.scenario import Run
+
+
+@dataclass
+class Analysis:
+    run: Run
+    graph: KeyGraph
+    kenb: dict[int, bytes]  # hop -> the KeNB in use after it (0: the initial KeNB)
+    serving: dict[int, str]  # hop -> the eNB serving the UE after it
+    cell: dict[int, str]  # hop -> the serving cell after it
+    _closures: dict[Attacker, Closure] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: Run) -> Analysis:
+        graph = KeyGraph.from_system(run.system)
+        kenb: dict[int, bytes] = {}
+        serving = {0: run.initial_enb}
+        cell = {0: run.initial_cell}
+        if run.initial_kenb is not None:
+            kenb[0] = run.initial_kenb
+        for hop in run.hops:
+            if hop.confirm_verified and hop.kenb_enb is not None:
+                kenb[hop.number] = hop.kenb_enb
+            serving[hop.number] = hop.target_enb
+            cell[hop.number] = hop.target_cell.name
+        graph.label_keys(kenb)
+        return cls(run, graph, kenb, serving, cell)
+
+    @property
+    def hops(self) -> list[int]:
+        return [hop.number for hop in self.run.hops]
+
+    def source(self, hop: int) -> str:
+        return self.run.hops[hop - 1].source_enb
+
+    def target(self, hop: int) -> str:
+        return self.run.hops[hop - 1].target_enb
+
+    def hop_type(self, hop: int) -> str:
+        return self.run.hops[hop - 1].spec.type.value
+
+    def closure(self, attacker: Attacker) -> Closure:
+        result = self._closures.get(attacker)
+        if result is None:
+            result = closure(self.graph.graph, attacker.knowledge(self.graph))
+            self._closures[attacker] = result
+        return result
+
+    def kenb_node(self, hop: int) -> Node:
+        return value_node(self.kenb[hop])
+
+    def derivable(self, attacker: Attacker, hop: int) -> bool:
+        return hop in self.kenb and self.kenb_node(hop) in self.closure(attacker)
+
+    # -- explanations in spec vocabulary --------------------------------------------------------
+    def witness_lines(self, attacker: Attacker, target: Node) -> list[str]:
+        """How the attacker gets ``target``: what it holds, then each derivation."""
+        g = self.graph.graph
+        result = self.closure(attacker)
+        steps = witness(g, result, target)
+        used = {src for d in steps for src in g.predecessors(d)} | {target}
+        lines = [f"holds {self.graph.label(n)} ({self._holders(n)})"
+                 for n in sorted(used & result.initial, key=self.graph.label)
+                 if g.nodes[n]["kind"] == "key"]
+        for derivation in steps:
+            attrs = g.nodes[derivation]
+            output = next(iter(g.successors(derivation)))
+            args = ", ".join(self._argument(name, node) for name, node in attrs["inputs"])
+            lines.append(f"{self.graph.label(output)} = KDF({args})  [{attrs['clause']}]")
+        return lines
+
+    def cut_lines(self, attacker: Attacker, target: Node) -> list[str]:
+        """Why the attacker cannot get ``target``: the secret inputs it lacks and who holds
+        them."""
+        lacking = cut(self.graph.graph, self.closure(attacker), target)
+        if not lacking:
+            return [f"{self.graph.label(target)} is derived from nothing the attacker lacks"
+                    " in this graph"]
+        return [f"lacks {self.graph.label(n)}, held only by {self._holders(n)}" for n in lacking]
+
+    def _holders(self, node: Node) -> str:
+        holders = sorted(self.graph.graph.nodes[node]["holders"])
+        return ", ".join(holders) if holders else "nobody"
+
+    def _argument(self, name: str, node: Node) -> str:
+        attrs = self.graph.graph.nodes[node]
+        if attrs["kind"] == "key":
+            return self.graph.label(node)
+        value: bytes = node[1]
+        if name == "FC":
+            return f"FC=0x{value.hex()}"
+        if name == "Handover String":
+            return f'"{value.decode()}"'
+        return f"{name}={int.from_bytes(value, 'big')}"

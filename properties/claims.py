@@ -1,0 +1,247 @@
+"""Security claims over a run, each with a verdict per hop and per attacker.
+
+A verdict that fails carries a witness (what the attacker holds and each derivation from
+there to the key, or the message trace of the attack); one that holds carries the cut (the
+secret inputs the attacker lacks and who holds them). Whether a verdict is *promised* comes
+from the variant's own ``promises()``; nothing here knows a variant by name.
+
+Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
+- backward security: an eNB cannot compute the KeNB of an earlier hop served by another eNB;
+- forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
+  security: the keys used n or more hops after the last KeNB the attacker legitimately held
+  cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from properties.analysis import Analysis
+from properties.attacker import Attacker, Compromise
+from properties.closure import closure, cut
+from properties.graph import KEY
+from statemachines.messages import Interface, Kind
+from statemachines.topology import HopType
+from statemachines.variant import Promise
+
+KEY_AGREEMENT = "key-agreement"
+BACKWARD = "backward-security"
+FORWARD = "forward-security"
+SEPARATION = "key-separation"
+DOWNGRADE = "downgrade-resistance"
+CONFINEMENT = "confinement"
+CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, CONFINEMENT)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    hop: int
+    attacker: str
+    holds: bool
+    promised: bool
+    detail: str
+    witness: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+    n_hops: int | None = None  # forward security: the smallest n that holds in this run
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    name: str
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def promised(self) -> bool:
+        return any(v.promised for v in self.verdicts)
+
+    @property
+    def holds(self) -> bool:
+        return all(v.holds for v in self.verdicts)
+
+    @property
+    def promise_broken(self) -> bool:
+        return any(v.promised and not v.holds for v in self.verdicts)
+
+
+def promise_for(analysis: Analysis, claim: str, hop_type: HopType | None) -> Promise | None:
+    for promise in analysis.run.variant.promises():
+        if promise.claim == claim and (hop_type is None or hop_type in promise.hop_types):
+            return promise
+    return None
+
+
+def _hop_type(analysis: Analysis, hop: int) -> HopType | None:
+    return analysis.run.hops[hop - 1].spec.type if hop >= 1 else None
+
+
+# -- key agreement ------------------------------------------------------------------------------
+def key_agreement(analysis: Analysis) -> ClaimResult:
+    """After each hop the UE and the target eNB hold the same KeNB and RRC/UP keys, and the
+    target verified the HO confirm."""
+    verdicts = []
+    system = analysis.run.system
+    for hop in analysis.run.hops:
+        ue_keys = enb_keys = None
+        confirm = "no HO confirm reached the target"
+        for step in system.steps[hop.first_step:]:
+            if step.hop != hop.number:
+                break
+            if step.message.kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
+                ue_keys = step.ctx_after.keys.as_keys
+            if (step.message.kind is Kind.RRC_HANDOVER_CONFIRM
+                    and step.message.receiver == hop.target_enb):
+                confirm = ("confirm verified" if step.outcome.accepted
+                           else f"confirm rejected: {step.outcome.reason}")
+                if step.outcome.accepted:
+                    enb_keys = step.ctx_after.keys.as_keys
+        agree = ue_keys is not None and ue_keys == enb_keys
+        promised = promise_for(analysis, KEY_AGREEMENT, hop.spec.type) is not None
+        detail = (f"UE and {hop.target_enb} hold the same KeNB, KRRCint, KRRCenc, KUPenc; "
+                  f"{confirm}" if agree else
+                  f"UE and {hop.target_enb} disagree ({confirm})")
+        witness = () if agree else (
+            f"UE KeNB {ue_keys.kenb.hex() if ue_keys else None}",
+            f"{hop.target_enb} KeNB {enb_keys.kenb.hex() if enb_keys else None}")
+        verdicts.append(Verdict(hop.number, "-", agree, promised, detail, witness))
+    return ClaimResult(KEY_AGREEMENT, tuple(verdicts))
+
+
+# -- backward and forward security ----------------------------------------------------------------
+def default_backward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
+    """The target eNB of each hop that has not served the UE before, compromised from that
+    hop on (an eNB the UE returns to may still hold its own earlier context)."""
+    return [(h, Attacker((Compromise(analysis.target(h), h),))) for h in analysis.hops
+            if analysis.target(h) not in {analysis.serving[j] for j in range(h)}]
+
+
+def default_forward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
+    """The source eNB of each hop, compromised from that hop on (the seed's attacker)."""
+    return [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
+
+
+def backward_security(analysis: Analysis,
+                      attackers: list[tuple[int, Attacker]]) -> ClaimResult:
+    verdicts = []
+    for hop, attacker in attackers:
+        earlier = [j for j in sorted(analysis.kenb) if j < hop
+                   and analysis.serving[j] not in attacker.entities]
+        derivable = [j for j in earlier if analysis.derivable(attacker, j)]
+        promised = promise_for(analysis, BACKWARD, _hop_type(analysis, hop)) is not None
+        if derivable:
+            j = derivable[-1]
+            verdicts.append(Verdict(
+                hop, str(attacker), False, promised,
+                f"can derive the KeNB of earlier hop(s) {derivable}",
+                tuple(analysis.witness_lines(attacker, analysis.kenb_node(j)))))
+        elif earlier:
+            j = earlier[-1]
+            verdicts.append(Verdict(
+                hop, str(attacker), True, promised,
+                f"cannot derive the KeNB of any earlier hop {earlier}",
+                cut=tuple(analysis.cut_lines(attacker, analysis.kenb_node(j)))))
+    return ClaimResult(BACKWARD, tuple(verdicts))
+
+
+def forward_security(analysis: Analysis,
+                     attackers: list[tuple[int, Attacker]]) -> ClaimResult:
+    verdicts = []
+    last = max(analysis.kenb, default=0)
+    for hop, attacker in attackers:
+        later = [j for j in sorted(analysis.kenb) if j >= hop
+                 and analysis.serving[j] not in attacker.entities]
+        if not later:
+            continue
+        derivable = [j for j in later if analysis.derivable(attacker, j)]
+        n = 1 + max((j - _last_served(analysis, attacker, hop, j) for j in derivable),
+                    default=0)
+        promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
+        wanted = promise.hops if promise and promise.hops else 1
+        holds = n <= wanted
+        open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
+        detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
+                  f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
+        if promise:
+            detail += f"; promised {wanted}-hop"
+        witness = cut_lines = ()
+        if derivable:
+            witness = tuple(analysis.witness_lines(attacker, analysis.kenb_node(derivable[-1])))
+        safe = [j for j in later if j not in derivable]
+        if safe:
+            cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
+        verdicts.append(Verdict(hop, str(attacker), holds, promise is not None, detail,
+                                witness, cut_lines, n))
+    return ClaimResult(FORWARD, tuple(verdicts))
+
+
+def _last_served(analysis: Analysis, attacker: Attacker, hop: int, j: int) -> int:
+    """The last hop before ``j`` after which the attacker served the UE (it held that KeNB
+    legitimately); hops are counted from there. At least ``hop - 1``."""
+    served = [i for i in range(hop, j) if analysis.serving.get(i) in attacker.entities]
+    return max(served, default=hop - 1)
+
+
+def derivable_hops(analysis: Analysis, attacker: Attacker) -> list[int]:
+    return [hop for hop in analysis.hops if analysis.derivable(attacker, hop)]
+
+
+# -- key separation ------------------------------------------------------------------------------
+def key_separation(analysis: Analysis) -> ClaimResult:
+    """No KeNB serves two eNBs or two cells."""
+    uses: dict[bytes, list[int]] = defaultdict(list)
+    for hop, kenb in analysis.kenb.items():
+        uses[kenb].append(hop)
+    verdicts = []
+    for hop in sorted(analysis.kenb):
+        if hop == 0:
+            continue
+        shared = [j for j in uses[analysis.kenb[hop]] if j != hop and (
+            analysis.serving[j] != analysis.serving[hop] or analysis.cell[j] != analysis.cell[hop])]
+        promised = promise_for(analysis, SEPARATION, _hop_type(analysis, hop)) is not None
+        if shared:
+            where = ", ".join(f"hop {j} ({analysis.serving[j]}, {analysis.cell[j]})"
+                              for j in shared)
+            verdicts.append(Verdict(hop, "-", False, promised,
+                                    f"KeNB[hop {hop}] also serves {where}",
+                                    (f"KeNB {analysis.kenb[hop].hex()}",)))
+        else:
+            verdicts.append(Verdict(hop, "-", True, promised,
+                                    f"KeNB[hop {hop}] serves only {analysis.serving[hop]}, "
+                                    f"{analysis.cell[hop]}"))
+    return ClaimResult(SEPARATION, tuple(verdicts))
+
+
+# -- confinement (the seed's section 4) ----------------------------------------------------------
+def confinement(analysis: Analysis) -> ClaimResult | None:
+    """Revealing each handover key delegated out of KASME (K_HO) reveals neither KASME nor
+    the NAS keys. Not applicable to a variant that derives no such key."""
+    g = analysis.graph.graph
+    delegated = [n for n, a in g.nodes(data=True) if a["kind"] == KEY and a["name"] == "K_HO"]
+    if not delegated:
+        return None
+    protected = [n for n, a in g.nodes(data=True)
+                 if a["kind"] == KEY and a["name"] in ("KASME", "KNASint", "KNASenc")]
+    result = closure(g, [*analysis.graph.public_nodes(), *delegated])
+    revealed = [n for n in protected if n in result]
+    promised = promise_for(analysis, CONFINEMENT, None) is not None
+    names = ", ".join(sorted({analysis.graph.label(n) for n in protected}))
+    if revealed:
+        return ClaimResult(CONFINEMENT, (Verdict(
+            0, "knows K_HO", False, promised,
+            f"K_HO reveals {', '.join(analysis.graph.label(n) for n in revealed)}"),))
+    lacking = sorted({analysis.graph.label(m) for n in protected for m in cut(g, result, n)}
+                     | {analysis.graph.label(n) for n in protected})
+    return ClaimResult(CONFINEMENT, (Verdict(
+        0, "knows K_HO", True, promised,
+        f"K_HO reveals none of {names}: no derivation runs from K_HO towards them "
+        "(one-way KDF)", cut=tuple(f"lacks {x}" for x in lacking)),))
+
+
+def relayed_to_ue(analysis: Analysis, hop: int) -> list[int]:
+    """Steps of ``hop`` in which the source eNB received what it relays to the UE: the
+    messages after which it sent the RRC HO command."""
+    source = analysis.source(hop)
+    return [step.number for step in analysis.run.system.steps
+            if step.hop == hop and step.message.receiver == source
+            and step.message.interface is not Interface.UU
+            and any(m.kind is Kind.RRC_HANDOVER_COMMAND for m in step.outcome.sent)]

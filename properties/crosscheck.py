@@ -1,0 +1,35 @@
+"""Cross-check by execution: a "derivable" verdict is only believed once the key has been
+computed again with the real KDF from the attacker's knowledge alone."""
+
+from __future__ import annotations
+
+from properties.analysis import Analysis
+from properties.attacker import Attacker
+from properties.closure import witness
+from properties.graph import Node
+from statemachines import crypto
+
+ALGORITHM_KEY_CLAUSE = "TS 33.401 A.7"
+
+
+def recompute(analysis: Analysis, attacker: Attacker, target: Node) -> bytes:
+    """Replay the witness with ``crypto.kdf``, using only values the attacker starts with or
+    has computed so far; raise ``LookupError`` if a step needs anything else."""
+    g = analysis.graph.graph
+    result = analysis.closure(attacker)
+    values: dict[Node, bytes] = {n: n[1] for n in result.initial}
+    for derivation in witness(g, result, target):
+        attrs = g.nodes[derivation]
+        inputs = []
+        for name, node in attrs["inputs"]:
+            if node not in values:
+                raise LookupError(f"{analysis.graph.label(node)} ({name}) is not known")
+            inputs.append(values[node])
+        key, fc, *params = inputs
+        output = crypto.kdf(key, fc[0], *params)
+        if attrs["clause"] == ALGORITHM_KEY_CLAUSE:
+            output = output[-16:]  # TS 33.401 A.7: the 128 least significant bits
+        values[next(iter(g.successors(derivation)))] = output
+    if target not in values:
+        raise LookupError(f"{analysis.graph.label(target)} is not derivable")
+    return values[target]
