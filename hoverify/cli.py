@@ -12,7 +12,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hoverify import __version__
-from hoverify.runs import UsageError, run_document, run_text
+from hoverify.runs import (
+    UsageError,
+    check_document,
+    check_text,
+    parse_compromises,
+    run_document,
+    run_text,
+    scenario_run,
+)
+from properties.evaluate import evaluate
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 
@@ -47,7 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="perform handovers in order and print the keys")
     _add_scenario_arguments(run)
+    check = commands.add_parser("check", help="check every claim; witness or cut for each")
+    _add_scenario_arguments(check)
+    check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
+                       help="an eNB (name, or source/target of hop HOP) compromised from the "
+                            "start of hop HOP on; repeatable")
     return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    run = scenario_run(args)
+    attacker = parse_compromises(args.compromise, run)
+    evaluation = evaluate(run, attacker)
+    doc = check_document(run, evaluation)
+    print(json.dumps(doc, indent=2) if args.json else check_text(doc))
+    return 1 if evaluation.promise_broken else 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -56,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"run": _run}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"run": _run, "check": _check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

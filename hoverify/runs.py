@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from properties.attacker import Attacker, Compromise
+from properties.claims import ClaimResult
+from properties.evaluate import Evaluation
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
 from statemachines.variants import load
 
@@ -80,4 +83,70 @@ def run_text(doc: dict[str, Any]) -> str:
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
             f"{hop['derivation']:<10} NCC {hop['ncc']}  KeNB {hop['kenb_ue']}  {agree}, "
             f"{confirm}")
+    return "\n".join(lines)
+
+
+def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
+    """``WHO@HOP``: an eNB name, or ``source``/``target`` of hop HOP."""
+    if not texts:
+        return None
+    compromises = []
+    for text in texts:
+        who, sep, hop_text = text.partition("@")
+        if not sep or not hop_text.isdigit():
+            raise UsageError(f"--compromise takes WHO@HOP (e.g. enb-2@1 or source@1), "
+                             f"got {text!r}")
+        hop = int(hop_text)
+        if not 1 <= hop <= len(run.hops):
+            raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}")
+        if who in ("source", "target"):
+            result = run.hops[hop - 1]
+            who = result.source_enb if who == "source" else result.target_enb
+        elif who not in run.topology.enbs:
+            raise UsageError(f"--compromise {text}: unknown eNB {who!r} (known: "
+                             f"{', '.join(run.topology.enbs)}, or source/target)")
+        compromises.append(Compromise(who, hop))
+    return Attacker(tuple(compromises))
+
+
+def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
+    doc = document(run)
+    doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
+        "per hop: its source eNB (forward security, downgrade) and its target eNB "
+        "(backward security), each compromised from that hop on")
+    doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
+    doc["derivable_hops"] = evaluation.derivable_hops
+    doc["promise_broken"] = evaluation.promise_broken
+    return doc
+
+
+def claim_document(claim: ClaimResult) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": claim.name, "promised": claim.promised,
+                             "holds": claim.holds, "promise_broken": claim.promise_broken}
+    failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
+        (v for v in claim.verdicts if not v.holds), None)
+    if failing is not None:
+        entry["witness"] = [f"hop {failing.hop}, {failing.attacker}: {failing.detail}",
+                            *failing.witness]
+    else:
+        first = claim.verdicts[0] if claim.verdicts else None
+        entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
+                        if first else ["no hop to which the claim applies"])
+    entry["verdicts"] = [
+        {"hop": v.hop, "attacker": v.attacker, "holds": v.holds, "promised": v.promised,
+         "detail": v.detail, "n_hops": v.n_hops,
+         **({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})}
+        for v in claim.verdicts]
+    return entry
+
+
+def check_text(doc: dict[str, Any]) -> str:
+    lines = [run_text(doc), f"attacker: {doc['attacker']}"]
+    for claim in doc["claims"]:
+        status = ("HOLDS" if claim["holds"] else
+                  "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
+        lines.append(f"{claim['name']:<22} {status}")
+        for line in claim.get("witness", claim.get("cut", []))[:14]:
+            lines.append(f"    {line}")
+    lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)

@@ -124,6 +124,8 @@ class KeyGraph:
                 depth = self._nh_depth(node)
                 attrs["nh_depth"] = depth
                 attrs["label"] = f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+            elif attrs["hop"] == 0:  # KASME, NAS keys, the initial KeNB: no hop to name
+                attrs["label"] = attrs["name"]
             else:
                 attrs["label"] = f"{attrs['name']}[hop {attrs['hop']}]"
         for hop, kenb in kenb_by_hop.items():
