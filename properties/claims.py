@@ -145,6 +145,9 @@ def backward_security(analysis: Analysis,
 
 def forward_security(analysis: Analysis,
                      attackers: list[tuple[int, Attacker]]) -> ClaimResult:
+    """n-hop forward security per (hop, attacker). A derivable KeNB of hop j counts j - i
+    hops, i the last hop before j after which the attacker served the UE; the promise that
+    applies is the one for the type of hop i + 1, the hop that left the attacker."""
     verdicts = []
     last = max(analysis.kenb, default=0)
     for hop, attacker in attackers:
@@ -153,25 +156,32 @@ def forward_security(analysis: Analysis,
         if not later:
             continue
         derivable = [j for j in later if analysis.derivable(attacker, j)]
-        n = 1 + max((j - _last_served(analysis, attacker, hop, j) for j in derivable),
-                    default=0)
+        distance = {j: j - _last_served(analysis, attacker, hop, j) for j in derivable}
+        n = 1 + max(distance.values(), default=0)
         promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
-        wanted = promise.hops if promise and promise.hops else 1
-        holds = n <= wanted
+        holds = all(distance[j] + 1 <= _wanted(analysis, distance, j) for j in derivable)
         open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
         detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
                   f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
         if promise:
-            detail += f"; promised {wanted}-hop"
+            detail += f"; promised {promise.hops or 1}-hop"
         witness = cut_lines = ()
         if derivable:
-            witness = tuple(analysis.witness_lines(attacker, analysis.kenb_node(derivable[-1])))
+            worst = max(derivable, key=lambda j: distance[j] + 1 - _wanted(analysis, distance, j))
+            witness = tuple(analysis.witness_lines(attacker, analysis.kenb_node(worst)))
         safe = [j for j in later if j not in derivable]
         if safe:
             cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
         verdicts.append(Verdict(hop, str(attacker), holds, promise is not None, detail,
                                 witness, cut_lines, n))
     return ClaimResult(FORWARD, tuple(verdicts))
+
+
+def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:
+    """The n promised for the hop that took the UE away from the attacker before hop j."""
+    leaving = j - distance[j] + 1
+    promise = promise_for(analysis, FORWARD, _hop_type(analysis, leaving))
+    return promise.hops or 1 if promise else 1
 
 
 def _last_served(analysis: Analysis, attacker: Attacker, hop: int, j: int) -> int:

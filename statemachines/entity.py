@@ -98,6 +98,10 @@ class Entity:
             handled = self._handlers[message.kind](self, message, d)
         except Reject as refusal:
             return Outcome(False, reason=str(refusal))
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+            # A peer's malformed message (a missing or ill-typed field) is the peer's fault:
+            # refused like any other, never a crash of this entity.
+            return Outcome(False, reason=f"malformed {message.kind.title}: {error}")
         if handled.branch not in branches:
             raise AssertionError(f"{type(self).__name__}: {message.kind.name} has no branch "
                                  f"{handled.branch!r} from {self.state!r}")
