@@ -75,7 +75,7 @@ def _hop_type(analysis: Analysis, hop: int) -> HopType | None:
     return analysis.run.hops[hop - 1].spec.type if hop >= 1 else None
 
 
-# -- key agreement ------------------------------------------------------------------------------
+# -- key agreement --
 def key_agreement(analysis: Analysis) -> ClaimResult:
     """After each hop the UE and the target eNB hold the same KeNB and RRC/UP keys, and the
     target verified the HO confirm."""
@@ -107,7 +107,7 @@ def key_agreement(analysis: Analysis) -> ClaimResult:
     return ClaimResult(KEY_AGREEMENT, tuple(verdicts))
 
 
-# -- backward and forward security ----------------------------------------------------------------
+# -- backward and forward security --
 def default_backward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
     """The target eNB of each hop that has not served the UE before, compromised from that
     hop on (an eNB the UE returns to may still hold its own earlier context)."""
@@ -195,7 +195,7 @@ def derivable_hops(analysis: Analysis, attacker: Attacker) -> list[int]:
     return [hop for hop in analysis.hops if analysis.derivable(attacker, hop)]
 
 
-# -- key separation ------------------------------------------------------------------------------
+# -- key separation --
 def key_separation(analysis: Analysis) -> ClaimResult:
     """No KeNB serves two eNBs or two cells."""
     uses: dict[bytes, list[int]] = defaultdict(list)

@@ -26,6 +26,7 @@ class EnbHandover:
     target: Cell
     peer: str  # the other eNB, or the MME that sent the HandoverRequest
     pending: EnbKeys | None = None  # intra-eNB: the keys for after the HO confirm
+    keys_before: EnbKeys | None = None  # source: restored if the preparation fails
     c_rnti: int | None = None  # the C-RNTI the target allocated: names the UE context
 
 
@@ -60,6 +61,8 @@ class Enb(Entity):
         (Kind.X2AP_HANDOVER_REQUEST, "", ("idle", "ho-commanded"), "ho-prepared"),
         (Kind.S1AP_HANDOVER_REQUEST, "", ("idle", "ho-commanded"), "ho-prepared"),
         (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "", ("ho-preparing",), "ho-commanded"),
+        (Kind.X2AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
+        (Kind.S1AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_COMMAND, "", ("ho-preparing",), "ho-commanded"),
         (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), "path-switch-pending"),
         (Kind.RRC_HANDOVER_CONFIRM, "s1", ("ho-prepared",), "connected"),
@@ -107,7 +110,8 @@ class Enb(Entity):
             c_rnti = field_value(container, "new C-RNTI")
             ctx = replace(ctx, handover=EnbHandover(hop, target, self.name, pending, c_rnti))
             return Handled(*self._command_ue(ctx, container), read=report, branch="intra-enb")
-        ctx = replace(ctx, handover=EnbHandover(hop, target, target.enb))
+        ctx = replace(ctx, handover=EnbHandover(hop, target, target.enb,
+                                                keys_before=self.ctx.keys))
         if hop is HopType.X2:
             request = Message(Kind.X2AP_HANDOVER_REQUEST, self.name, target.enb,
                               (("target cell", target.name), ("AS-SecurityInformation",
@@ -127,6 +131,34 @@ class Enb(Entity):
         container = message.get("container")
         content = (*container, *message.get("for UE"))
         return Handled(*self._command_ue(self._allocated(container), content))
+
+    def on_x2ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
+        return Handled(self._preparation_failed(message))
+
+    def on_s1ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
+        return Handled(self._preparation_failed(message))
+
+    def _preparation_failed(self, message: Message) -> EnbContext:
+        """TS 36.300 10.1.2.1.1: the UE stays; an {NH, NCC} taken for the failed preparation
+        is unused and kept (the source keys as before the preparation)."""
+        handover = self.ctx.handover
+        assert handover is not None
+        expected = handover.peer if message.kind is Kind.X2AP_HANDOVER_PREPARATION_FAILURE \
+            else self.mme
+        if message.sender != expected:
+            raise Reject(f"preparation failure from {message.sender}, not {expected}")
+        return replace(self.ctx, keys=handover.keys_before, handover=None)
+
+    def refuse_admission(self, request: Message) -> tuple[Message, ...]:
+        """Admission control refuses a HandoverRequest (no radio resources): the failure
+        this eNB answers with (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3). Nothing changes here."""
+        if request.kind is Kind.X2AP_HANDOVER_REQUEST:
+            return (Message(Kind.X2AP_HANDOVER_PREPARATION_FAILURE, self.name, request.sender,
+                            (("Cause", "no-radio-resources-available-in-target-cell"),)),)
+        if request.kind is Kind.S1AP_HANDOVER_REQUEST:
+            return (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
+                            (("Cause", "no-radio-resources-available-in-target-cell"),)),)
+        return ()
 
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
         handover = self.ctx.handover

@@ -45,6 +45,11 @@ class Kind(Enum):
     S1AP_HANDOVER_REQUEST = ("S1AP HandoverRequest", Interface.S1, "TS 36.413 9.1.5.4")
     S1AP_HANDOVER_REQUEST_ACKNOWLEDGE = ("S1AP HandoverRequestAcknowledge", Interface.S1,
                                          "TS 36.413 9.1.5.5")
+    X2AP_HANDOVER_PREPARATION_FAILURE = ("X2AP HandoverPreparationFailure", Interface.X2,
+                                         "TS 36.423 9.1.1.3")
+    S1AP_HANDOVER_FAILURE = ("S1AP HandoverFailure", Interface.S1, "TS 36.413 9.1.5.6")
+    S1AP_HANDOVER_PREPARATION_FAILURE = ("S1AP HandoverPreparationFailure", Interface.S1,
+                                         "TS 36.413 9.1.5.3")
     GTP_FORWARD_RELOCATION_RESPONSE = ("GTPv2 ForwardRelocationResponse", Interface.S10,
                                        "TS 29.274 7.3.2")
     S1AP_HANDOVER_COMMAND = ("S1AP HandoverCommand", Interface.S1, "TS 36.413 9.1.5.2")

@@ -52,7 +52,10 @@ class Mme(Entity):
         (Kind.S1AP_HANDOVER_REQUIRED, "", ("connected",), "ho-preparing"),
         (Kind.GTP_FORWARD_RELOCATION_REQUEST, "", ("no-context",), "ho-preparing"),
         (Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE, "", ("ho-preparing",), "ho-executing"),
-        (Kind.GTP_FORWARD_RELOCATION_RESPONSE, "", ("ho-preparing",), "ho-executing"),
+        (Kind.GTP_FORWARD_RELOCATION_RESPONSE, "accepted", ("ho-preparing",), "ho-executing"),
+        (Kind.GTP_FORWARD_RELOCATION_RESPONSE, "rejected", ("ho-preparing",), "connected"),
+        (Kind.S1AP_HANDOVER_FAILURE, "s1", ("ho-preparing",), "connected"),
+        (Kind.S1AP_HANDOVER_FAILURE, "s1-inter", ("ho-preparing",), "no-context"),
         (Kind.S1AP_HANDOVER_NOTIFY, "s1", ("ho-executing",), "ho-releasing"),
         (Kind.S1AP_HANDOVER_NOTIFY, "s1-inter", ("ho-executing",), "ho-completing"),
         (Kind.GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION, "", ("ho-executing",),
@@ -103,10 +106,31 @@ class Mme(Entity):
 
     def on_gtp_forward_relocation_response(self, message: Message, d: Deriver) -> Handled:
         handover = self._handover("source")
+        if message.get("Cause") is not None:  # the target side refused: tell the source eNB
+            return Handled(*self._preparation_failed(handover), branch="rejected")
         command = Message(Kind.S1AP_HANDOVER_COMMAND, self.name, handover.source_enb,
                           (("container", message.get("container")),
                            ("for UE", message.get("for UE"))))
-        return Handled(self.ctx, (command,))
+        return Handled(self.ctx, (command,), branch="accepted")
+
+    def on_s1ap_handover_failure(self, message: Message, d: Deriver) -> Handled:
+        """The target eNB refused admission (TS 23.401 5.5.1.2.2 step 5a). The NH/NCC the
+        MME advanced for this preparation is not rolled back (TS 33.401 7.2.8.4.3)."""
+        handover = self.ctx.handover
+        if handover is None or handover.role == "source" or message.sender != handover.target_enb:
+            raise Reject("no handover towards this eNB is being prepared here")
+        if handover.role == "both":
+            return Handled(*self._preparation_failed(handover), branch="s1")
+        assert handover.peer_mme is not None
+        response = Message(Kind.GTP_FORWARD_RELOCATION_RESPONSE, self.name, handover.peer_mme,
+                           (("Cause", "request rejected"),))
+        return Handled(MmeContext(), (response,), branch="s1-inter")
+
+    def _preparation_failed(self, handover: MmeHandover) -> tuple[MmeContext,
+                                                                  tuple[Message, ...]]:
+        failure = Message(Kind.S1AP_HANDOVER_PREPARATION_FAILURE, self.name,
+                          handover.source_enb, (("Cause", "handover-failure-in-target"),))
+        return replace(self.ctx, handover=None), (failure,)
 
     def on_gtp_forward_relocation_complete_notification(self, message: Message,
                                                          d: Deriver) -> Handled:

@@ -112,7 +112,7 @@ def test_compromise_at_the_first_hop_with_an_explicit_attacker() -> None:
     assert evaluation.derivable_hops == []
 
 
-# -- backward security, agreement, separation -------------------------------------------------------
+# -- backward security, agreement, separation --
 @pytest.mark.parametrize("variant", ["tr33821-v070", "seed-fs", "ts33401"])
 @pytest.mark.parametrize("hops", ["x2,s1,s1-inter,intra-enb,x2", "s1,x2,x2:early,s1-inter"])
 def test_backward_security_agreement_and_separation_hold(variant: str, hops: str) -> None:
@@ -148,7 +148,7 @@ def test_confinement_of_k_ho() -> None:
     assert {"lacks KASME", "lacks KNASint"} <= set(confinement.verdicts[0].cut)
 
 
-# -- cross-check by execution --------------------------------------------------------------------------
+# -- cross-check by execution --
 CROSS_CHECKED = [("tr33821-v070", "x2,s1,s1-inter,intra-enb"), ("seed-fs", "x2,s1,x2"),
                  ("ts33401", "x2,x2:early,x2,s1")]
 

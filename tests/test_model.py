@@ -3,6 +3,8 @@ recomputation from KASME with the crypto API and the rules of TS 33.401 7.2.8.""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from statemachines import crypto
@@ -59,7 +61,7 @@ def test_ts33401_chain_matches_independent_recomputation_through_ncc_wrap() -> N
         assert hop.ncc == ncc, f"hop {hop.number}"
         assert hop.confirm_verified
     nccs = [hop.ncc for hop in run.hops]
-    assert any(b < a for a, b in zip(nccs, nccs[1:], strict=False)), nccs  # NCC wrapped
+    assert any(b < a for a, b in itertools.pairwise(nccs)), nccs  # NCC wrapped
     assert any(h.target_cell.earfcn_dl > 0xFFFF for h in run.hops)  # 3-octet EARFCN-DL
 
 
