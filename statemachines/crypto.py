@@ -68,7 +68,7 @@ def _check_bytes(name: str, value: object) -> None:
         raise TypeError(f"{name} must be bytes, got {type(value).__name__}")
 
 
-def _check_octets(name: str, value: object, size: int) -> None:
+def _check_octets(name: str, value: bytes, size: int) -> None:
     _check_bytes(name, value)
     if len(value) != size:
         raise ValueError(f"{name} must be {size} octets, got {len(value)}")
@@ -167,7 +167,7 @@ def _bearer_prefix(count: int, bearer: int, direction: int) -> bytes:
     return count.to_bytes(4, "big") + bytes((bearer << 3 | direction << 2,))
 
 
-def _bit_length(name: str, data: object, length_bits: int | None) -> int:
+def _bit_length(name: str, data: bytes, length_bits: int | None) -> int:
     """LENGTH in bits; ``data`` must hold exactly ceil(LENGTH / 8) octets (nothing is dropped)."""
     _check_bytes(name, data)
     nbits = 8 * len(data)
@@ -203,7 +203,7 @@ def eia2(key: bytes, count: int, bearer: int, direction: int, message: bytes,
     m = _bearer_prefix(count, bearer, direction) + bytes(3) + message
     if nbits % 8:
         return _cmac_bits(_aes(key), m, nbits + 64)[:4]
-    # Whole octets: OpenSSL's CMAC gives the same result as _cmac_bits, ~10x faster.
+    # Whole octets: OpenSSL's CMAC, same result as _cmac_bits (tested) and ~4x faster.
     c = CMAC(_aes(key))
     c.update(m)
     return c.finalize()[:4]
