@@ -10,19 +10,25 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from hoverify import __version__
 from hoverify.runs import (
     UsageError,
     check_document,
     check_text,
+    explore_document,
+    load_finding,
     parse_compromises,
+    parse_faults,
     run_document,
     run_text,
     scenario_run,
 )
 from properties.evaluate import evaluate
-from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
+from properties.explore import explore, replay, save_findings
+from properties.stateful import FAULTS
+from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +67,91 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
                        help="an eNB (name, or source/target of hop HOP) compromised from the "
                             "start of hop HOP on; repeatable")
+    explore = commands.add_parser("explore", help="Hypothesis search of interleavings, "
+                                  "faults and compromise; findings saved for replay")
+    explore.add_argument("--variant", required=True, metavar="V")
+    explore.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
+    explore.add_argument("--examples", type=int, default=300, metavar="N")
+    explore.add_argument("--steps", type=int, default=30, metavar="N",
+                         help="steps per example")
+    explore.add_argument("--seed", type=int, default=None, metavar="S",
+                         help="random search with this seed (default: derandomized)")
+    explore.add_argument("--faults", default=",".join(sorted(FAULTS)),
+                         help="comma-separated subset of: " + ", ".join(sorted(FAULTS)))
+    explore.add_argument("--out", default="out/findings", metavar="DIR",
+                         help="where each finding is saved for `hoverify replay`")
+    explore.add_argument("--json", action="store_true")
+    replay = commands.add_parser("replay", help="replay a saved finding step by step")
+    replay.add_argument("file", metavar="FILE")
+    replay.add_argument("--json", action="store_true")
     return parser
+
+
+def _explore(args: argparse.Namespace) -> int:
+    try:
+        variant = load(args.variant, args.bit_placement)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.examples < 1 or args.steps < 1:
+        raise UsageError("--examples and --steps must be at least 1")
+    faults = parse_faults(args.faults)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    progress = Progress(enabled=not args.json)
+    result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
+                     faults=faults, progress=progress.line)
+    files = save_findings(variant, result.findings, out)
+    doc = explore_document(result, files)
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(f"{doc['variant']}: {doc['examples_run']} examples, {doc['steps_run']} steps")
+        for finding in doc["findings"]:
+            kind = "PROMISED claim violated" if finding["promised"] else "not promised"
+            print(f"\n{finding['claim']} ({kind}): {finding['detail']}")
+            for line in finding["trace"]:
+                print(f"  {line}")
+            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        if not doc["findings"]:
+            print("no finding")
+    return 1 if result.promise_broken else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    variant, actions, recorded = load_finding(args.file)
+    try:
+        exploration = replay(variant, actions, strict=True)
+    except ValueError as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    findings = exploration.findings()
+    exploration.close()
+    reproduced = any(f.claim == recorded.get("claim") for f in findings)
+    if args.json:
+        print(json.dumps({"variant": variant.name, "steps": [a.text for a in actions],
+                          "reproduced": reproduced,
+                          "findings": [{"claim": f.claim, "promised": f.promised,
+                                        "detail": f.detail} for f in findings]}, indent=2))
+    else:
+        for number, action in enumerate(actions, start=1):
+            print(f"{number:>3}. {action.text}")
+        for finding in findings:
+            kind = "PROMISED" if finding.promised else "not promised"
+            print(f"=> {finding.claim} violated ({kind}): {finding.detail}")
+        print("reproduced" if reproduced else
+              f"NOT reproduced: {recorded.get('claim')} no longer violated")
+    return 1 if any(f.promised for f in findings) else 0
+
+
+class Progress:
+    """One line per event on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def line(self, text: str) -> None:
+        if self.enabled:
+            print(text, file=sys.stderr, flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -79,7 +169,8 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"run": _run, "check": _check}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run, "check": _check, "explore": _explore, "replay": _replay}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

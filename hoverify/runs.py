@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
 
 from properties.attacker import Attacker, Compromise
 from properties.claims import ClaimResult
 from properties.evaluate import Evaluation
+from properties.exploration import Action
+from properties.explore import SCHEMA_VERSION, ExploreResult
+from properties.stateful import FAULTS
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
+from statemachines.variant import KeySchedule
 from statemachines.variants import load
 
 
@@ -150,3 +156,42 @@ def check_text(doc: dict[str, Any]) -> str:
             lines.append(f"    {line}")
     lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
+
+
+def parse_faults(text: str) -> frozenset[str]:
+    faults = frozenset(f.strip() for f in text.split(",") if f.strip())
+    unknown = faults - FAULTS
+    if unknown:
+        raise UsageError(f"--faults: unknown {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(sorted(FAULTS))})")
+    return faults
+
+
+def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]:
+    return {
+        "variant": result.variant, "examples_run": result.examples_run,
+        "steps_run": result.steps_run, "promise_broken": result.promise_broken,
+        "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
+                      "trace": [a.text for a in f.trace], "file": str(path)}
+                     for f, path in zip(result.findings, files, strict=True)],
+    }
+
+
+def load_finding(path: str) -> tuple[KeySchedule, list[Action], dict[str, Any]]:
+    """A finding file written by ``explore``; every problem is a one-line UsageError."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: not a finding file (invalid JSON: {error})") from None
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        raise UsageError(f"{path}: not a finding file (schema_version {SCHEMA_VERSION} "
+                         "expected)")
+    try:
+        placement = (data.get("parameters") or {}).get("bit_placement")
+        variant = load(str(data["variant"]), placement)
+        actions = [Action.from_json(a) for a in data["trace"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UsageError(f"{path}: malformed finding ({error})") from None
+    return variant, actions, data

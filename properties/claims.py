@@ -21,13 +21,13 @@ from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.closure import closure, cut
 from properties.graph import KEY
+from properties.promises import FORWARD, find_promise, forward_distance, forward_wanted
 from statemachines.messages import Interface, Kind
 from statemachines.topology import HopType
 from statemachines.variant import Promise
 
 KEY_AGREEMENT = "key-agreement"
 BACKWARD = "backward-security"
-FORWARD = "forward-security"
 SEPARATION = "key-separation"
 DOWNGRADE = "downgrade-resistance"
 CONFINEMENT = "confinement"
@@ -65,10 +65,7 @@ class ClaimResult:
 
 
 def promise_for(analysis: Analysis, claim: str, hop_type: HopType | None) -> Promise | None:
-    for promise in analysis.run.variant.promises():
-        if promise.claim == claim and (hop_type is None or hop_type in promise.hop_types):
-            return promise
-    return None
+    return find_promise(analysis.run.variant, claim, hop_type)
 
 
 def _hop_type(analysis: Analysis, hop: int) -> HopType | None:
@@ -156,7 +153,8 @@ def forward_security(analysis: Analysis,
         if not later:
             continue
         derivable = [j for j in later if analysis.derivable(attacker, j)]
-        distance = {j: j - _last_served(analysis, attacker, hop, j) for j in derivable}
+        distance = {j: forward_distance(analysis.serving, attacker.entities, hop, j)
+                    for j in derivable}
         n = 1 + max(distance.values(), default=0)
         promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
         holds = all(distance[j] + 1 <= _wanted(analysis, distance, j) for j in derivable)
@@ -179,16 +177,7 @@ def forward_security(analysis: Analysis,
 
 def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:
     """The n promised for the hop that took the UE away from the attacker before hop j."""
-    leaving = j - distance[j] + 1
-    promise = promise_for(analysis, FORWARD, _hop_type(analysis, leaving))
-    return promise.hops or 1 if promise else 1
-
-
-def _last_served(analysis: Analysis, attacker: Attacker, hop: int, j: int) -> int:
-    """The last hop before ``j`` after which the attacker served the UE (it held that KeNB
-    legitimately); hops are counted from there. At least ``hop - 1``."""
-    served = [i for i in range(hop, j) if analysis.serving.get(i) in attacker.entities]
-    return max(served, default=hop - 1)
+    return forward_wanted(analysis.run.variant, _hop_type(analysis, j - distance[j] + 1))
 
 
 def derivable_hops(analysis: Analysis, attacker: Attacker) -> list[int]:

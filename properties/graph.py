@@ -40,6 +40,8 @@ class KeyGraph:
         self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
+        self.derivation_order: list[Node] = []  # in the order they were recorded
+        self.public_added: list[Node] = []  # public and constant values, in order
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -74,6 +76,7 @@ class KeyGraph:
         if node is None:
             node = ("kdf", len(self._derivations))
             self._derivations[key] = node
+            self.derivation_order.append(node)
             g.add_node(node, kind=DERIVATION, clause=derivation.clause,
                        label=f"KDF ({derivation.clause})", output_name=derivation.output_name,
                        computed_by=set(), hop=hop,
@@ -95,6 +98,8 @@ class KeyGraph:
         g = self.graph
         if node not in g:
             g.add_node(node, kind=kind, name=name, label=name, holders=set(), hop=hop)
+            if kind != KEY:
+                self.public_added.append(node)
             return
         attrs = g.nodes[node]
         if kind == KEY and attrs["kind"] != KEY:

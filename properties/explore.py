@@ -1,0 +1,171 @@
+"""``hoverify explore`` and ``hoverify replay``: Hypothesis search, minimised findings, files.
+
+The search runs the stateful machine of ``properties.stateful`` claim by claim: when an
+example violates a claim, the trace is minimised by delta debugging on the replayable action
+list (each candidate replayed from scratch, kept if the same claim is still violated), saved,
+and the search goes on for the claims not yet found, within the same example budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis.stateful import run_state_machine_as_test
+
+from properties.exploration import Action, Exploration, Finding
+from properties.stateful import FAULTS, ClaimViolated, exploration_machine
+from statemachines.topology import Topology, small_topology
+from statemachines.variant import KeySchedule
+
+SCHEMA_VERSION = 1
+EXPLORATION_KASME = bytes.fromhex(
+    "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")
+
+
+@dataclass
+class ExploreResult:
+    variant: str
+    examples_run: int = 0
+    steps_run: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def promise_broken(self) -> bool:
+        return any(f.promised for f in self.findings)
+
+
+def replay(variant: KeySchedule, actions: Sequence[Action],
+           topology: Topology | None = None, kasme: bytes = EXPLORATION_KASME,
+           strict: bool = False) -> Exploration:
+    """Run ``actions`` from the start; with ``strict`` each action must do what its text
+    says (the model has not changed under the recorded trace)."""
+    exploration = Exploration(variant, topology or small_topology(), kasme)
+    for action in actions:
+        done = exploration.apply(action) if _enabled(exploration, action) else None
+        if strict and (done is None or done.text != action.text):
+            exploration.close()
+            got = done.text if done else "nothing (not possible in this state)"
+            raise ValueError(f"replay diverged at {action.text!r}: the model did {got!r}")
+    return exploration
+
+
+def _enabled(exploration: Exploration, action: Action) -> bool:
+    needs_in_flight = {"deliver", "drop", "duplicate"}
+    if action.kind in needs_in_flight and not exploration.system.in_flight:
+        return False
+    return not (action.kind == "replay" and not exploration.history)
+
+
+def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Finding:
+    """Greedy delta debugging: drop one action at a time while the claim stays violated."""
+    def violated(actions: Sequence[Action]) -> Finding | None:
+        exploration = replay(variant, actions, topology)
+        try:
+            return next((f for f in exploration.findings() if f.claim == finding.claim), None)
+        finally:
+            exploration.close()
+
+    best = violated(finding.trace) or finding
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(best.trace) - 1, -1, -1):
+            candidate = violated(best.trace[:index] + best.trace[index + 1:])
+            if candidate is not None and len(candidate.trace) < len(best.trace):
+                best, changed = candidate, True
+                break
+    return best
+
+
+def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed: int | None = None,
+            faults: frozenset[str] = FAULTS, topology: Topology | None = None,
+            claims: frozenset[str] | None = None,
+            progress: Callable[[str], None] | None = None) -> ExploreResult:
+    """Search within ``examples`` examples; ``claims`` limits the search to those claims
+    (it stops once all are found)."""
+    topology = topology or small_topology()
+    result = ExploreResult(variant.name)
+    found: set[str] = set()
+    budget = examples
+    counter = {"examples": 0, "steps": 0}
+
+    def wanted(finding: Finding) -> bool:
+        return finding.claim not in found and (claims is None or finding.claim in claims)
+
+    while budget > 0 and (claims is None or not claims <= found):
+        machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults)
+        machine = _counting(machine, counter)
+        if seed is not None:
+            machine = hypothesis_seed(seed)(machine)
+        before = counter["examples"]
+        try:
+            run_state_machine_as_test(machine, settings=settings(
+                max_examples=budget, stateful_step_count=steps, database=None,
+                derandomize=seed is None, deadline=None, phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck)))
+        except ClaimViolated as violation:
+            finding = minimise(variant, violation.finding, topology)
+            found.add(finding.claim)
+            result.findings.append(finding)
+            if progress:
+                kind = "promised" if finding.promised else "not promised"
+                progress(f"found {finding.claim} ({kind}), {len(finding.trace)} steps")
+            budget -= max(1, counter["examples"] - before)
+            continue
+        break
+    result.examples_run = counter["examples"]
+    result.steps_run = counter["steps"]
+    return result
+
+
+def _counting(machine: type, counter: dict[str, int]) -> type:
+    class Counted(machine):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            counter["examples"] += 1
+
+        def check_invariants(self, *args: Any, **kwargs: Any) -> None:
+            counter["steps"] += 1
+            super().check_invariants(*args, **kwargs)
+
+    Counted.__name__ = machine.__name__
+    return Counted
+
+
+# -- files -------------------------------------------------------------------------------------
+def finding_document(variant: KeySchedule, finding: Finding) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "variant": variant.name,
+            "parameters": dict(variant.parameters), "topology": "small",
+            "kasme": EXPLORATION_KASME.hex(), "claim": finding.claim,
+            "promised": finding.promised, "detail": finding.detail,
+            "trace": [a.to_json() for a in finding.trace]}
+
+
+def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for finding in findings:
+        name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
+        path = directory / f"{name}-{finding.claim}.json"
+        write_atomic(path, json.dumps(finding_document(variant, finding), indent=2) + "\n")
+        paths.append(path)
+    return paths
+
+
+def write_atomic(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

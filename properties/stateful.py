@@ -1,0 +1,115 @@
+"""The Hypothesis stateful exploration: a ``RuleBasedStateMachine`` over an
+:class:`~properties.exploration.Exploration`, used by the tests and by ``hoverify explore``.
+
+Rules choose *which* message, neighbour or field by an index into a stable ordering, so
+shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
+the replayable trace of the (shrunk) example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from properties.exploration import Exploration, Finding
+from statemachines.topology import Topology
+from statemachines.variant import KeySchedule
+
+INDEX = st.integers(min_value=0, max_value=3)
+
+
+class ClaimViolated(AssertionError):
+    def __init__(self, finding: Finding) -> None:
+        steps = "\n".join(f"  {a.text}" for a in finding.trace)
+        promised = "promised" if finding.promised else "not promised"
+        super().__init__(f"{finding.claim} violated ({promised}): {finding.detail}\n{steps}")
+        self.finding = finding
+
+
+Selector = Callable[[Finding], bool]
+
+
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite"})
+
+
+def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
+                        selected: Selector,
+                        faults: frozenset[str] = FAULTS) -> type[RuleBasedStateMachine]:
+    """A state machine class exploring ``variant``; it fails on the first finding that
+    ``selected`` accepts (other findings are ignored, so a search can target one claim).
+    ``faults`` enables the network faults and adversary actions; scheduling (starting
+    handovers, delivering in any order) is always on."""
+    unknown = faults - FAULTS
+    if unknown:
+        raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")
+
+    class HandoverExploration(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.exploration = Exploration(variant, topology, kasme)
+
+        def _in_flight(self) -> bool:
+            return bool(self.exploration.system.in_flight)
+
+        @rule(neighbour=INDEX)
+        def start_handover(self, neighbour: int) -> None:
+            self.exploration.start_handover(neighbour)
+
+        @precondition(lambda self: self._in_flight())
+        @rule(index=INDEX)
+        def deliver(self, index: int) -> None:
+            self.exploration.deliver(index)
+
+        @precondition(lambda self: self._in_flight())
+        @rule(count=st.integers(min_value=1, max_value=8))
+        def deliver_in_order(self, count: int) -> None:
+            """Up to ``count`` deliveries, oldest first: lets a search make progress."""
+            for _ in range(count):
+                if not self._in_flight():
+                    break
+                self.exploration.deliver(0)
+
+        @precondition(lambda self: "drop" in faults and self._in_flight())
+        @rule(index=INDEX)
+        def drop(self, index: int) -> None:
+            self.exploration.drop(index)
+
+        @precondition(lambda self: "duplicate" in faults and self._in_flight())
+        @rule(index=INDEX)
+        def duplicate(self, index: int) -> None:
+            self.exploration.duplicate(index)
+
+        @precondition(lambda self: "replay" in faults and bool(self.exploration.history))
+        @rule(index=st.integers(min_value=0, max_value=63))
+        def replay(self, index: int) -> None:
+            self.exploration.replay(index)
+
+        @precondition(lambda self: "refuse" in faults)
+        @rule(index=INDEX)
+        def refuse_preparation(self, index: int) -> None:
+            self.exploration.refuse(index)
+
+        @precondition(lambda self: "compromise" in faults)
+        @rule(enb=INDEX)
+        def compromise(self, enb: int) -> None:
+            self.exploration.compromise(enb)
+
+        @precondition(lambda self: "rewrite" in faults
+                      and bool(self.exploration.monitor.attackers))
+        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=15))
+        def rewrite(self, index: int, leaf: int) -> None:
+            self.exploration.rewrite(index, leaf)
+
+        @invariant()
+        def claims_hold(self) -> None:
+            for finding in self.exploration.findings():
+                if selected(finding):
+                    raise ClaimViolated(finding)
+
+        def teardown(self) -> None:
+            self.exploration.close()
+
+    HandoverExploration.__name__ = f"HandoverExploration[{variant.name}]"
+    return HandoverExploration
