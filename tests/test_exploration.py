@@ -74,18 +74,19 @@ def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
 
 
 def _starts_before_path_switch_ack(actions: tuple[Action, ...]) -> bool:
-    """The last action starts a handover while the previous X2 target still waits for its
-    Path Switch Request Acknowledge (it completed the HO confirm, the ack has not come)."""
+    """The last action hands an eNB a Measurement Report (it decides a handover) after the
+    UE's HO confirm reached it and before its Path Switch Request Acknowledge did: the
+    handover is prepared without the fresh {NH, NCC} (TS 33.401 7.2.8.4.2)."""
     texts = [a.text for a in actions]
-    if not texts[-1].startswith("start handover"):
+    if not texts[-1].startswith("deliver RRC MeasurementReport ue->"):
         return False
-    confirms = [i for i, t in enumerate(texts)
-                if t.startswith("deliver RRC RRCConnectionReconfigurationComplete")]
-    if not confirms:
-        return False
-    target = texts[confirms[-1]].rsplit("->", 1)[1]
-    return not any(t.startswith("deliver S1AP PathSwitchRequestAcknowledge")
-                   and t.endswith(f"->{target}") for t in texts[confirms[-1]:])
+    enb = texts[-1].rsplit("->", 1)[1]
+    confirmed = [i for i, t in enumerate(texts)
+                 if t.startswith("deliver RRC RRCConnectionReconfigurationComplete")
+                 and t.endswith(f"->{enb}")]
+    return bool(confirmed) and not any(
+        t.startswith("deliver S1AP PathSwitchRequestAcknowledge") and t.endswith(f"->{enb}")
+        for t in texts[confirmed[-1]:])
 
 
 def test_saved_finding_replays_step_by_step(tmp_path: Path) -> None:
