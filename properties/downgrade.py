@@ -25,7 +25,6 @@ from statemachines.entity import Reject
 from statemachines.messages import Kind, Message
 from statemachines.protection import UPLINK, unprotect_rrc
 from statemachines.scenario import Run, derivation_word, run_scenario
-from statemachines.variant import AsKeys
 
 Path = tuple[Any, ...]
 
@@ -155,7 +154,7 @@ def _fake_target(rerun: Run, hop: int, kenb: bytes) -> str:
     confirm = _confirm(rerun, hop)
     if confirm is None:
         return "no HO confirm to check"
-    keys = AsKeys.derive(Deriver(), kenb, None)
+    keys = rerun.variant.as_keys(Deriver(), kenb, None)
     try:
         unprotect_rrc(keys, confirm.message.get("COUNT"), UPLINK, confirm.message.get("PDU"))
     except Reject as refusal:

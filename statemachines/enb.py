@@ -13,7 +13,7 @@ from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
 from statemachines.topology import Cell, HopType
-from statemachines.variant import AsKeys, EnbKeys, field_value
+from statemachines.variant import EnbKeys, field_value
 
 C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
 
@@ -80,7 +80,8 @@ class Enb(Entity):
 
     # -- initial AS security (TS 33.401 7.2.4.5) ----------------------------------------
     def on_s1ap_initial_context_setup_request(self, message: Message, d: Deriver) -> Handled:
-        as_keys = AsKeys.derive(d, message.get("SecurityKey"), self.variant.initial_ncc())
+        as_keys = self.variant.as_keys(d, message.get("SecurityKey"),
+                                       self.variant.initial_ncc())
         algorithms: Fields = (("integrityProtAlgorithm", "eia2"),
                               ("cipheringAlgorithm", "eea2"))
         pdu = protect_rrc(as_keys, 0, DOWNLINK, algorithms, cipher=False)
@@ -235,7 +236,7 @@ class Enb(Entity):
             raise Reject("no security information for the UE")
         c_rnti = ctx.next_c_rnti
         kenb, ncc, command_security = self.variant.target_enb(d, security, target, c_rnti, hop)
-        keys = EnbKeys(AsKeys.derive(d, kenb, ncc))
+        keys = EnbKeys(self.variant.as_keys(d, kenb, ncc))
         container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
                              ("new C-RNTI", c_rnti), *command_security)
         next_c_rnti = c_rnti % C_RNTI_MAX + 1

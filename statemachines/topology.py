@@ -117,10 +117,11 @@ def default_topology() -> Topology:
 
 
 def small_topology() -> Topology:
-    """The smallest topology with every hop type: for exhaustive verification."""
+    """Four eNBs, five cells, two MMEs: every hop type from enb-1 and an X2 chain
+    enb-1 - enb-2 - enb-3 (for the Path Switch race). For exploration and verification."""
     plan = {
         "mme-1": {"enb-1": [(1, 1850), (2, 66536)], "enb-2": [(3, 300)],
-                  "enb-3": [(5, 1850)]},
-        "mme-2": {"enb-4": [(9, 68600)]},
+                  "enb-3": [(5, 68600)]},
+        "mme-2": {"enb-4": [(9, 1850)]},
     }
-    return _build(plan, [("enb-1", "enb-2")])
+    return _build(plan, [("enb-1", "enb-2"), ("enb-2", "enb-3")])

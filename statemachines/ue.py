@@ -11,7 +11,7 @@ from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import DOWNLINK, UPLINK, nas_mac, protect_rrc, unprotect_rrc
-from statemachines.variant import AsKeys, NhChain, UeKeys, field_value
+from statemachines.variant import NhChain, UeKeys, field_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class Ue(Entity):
         """TS 33.401 7.2.4.5: derive KeNB from KASME, check the command's MAC-I."""
         ctx = self.ctx
         kenb = self.variant.initial_kenb(d, ctx.kasme, ctx.ul_nas_count)
-        as_keys = AsKeys.derive(d, kenb, self.variant.initial_ncc())
+        as_keys = self.variant.as_keys(d, kenb, self.variant.initial_ncc())
         read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
                              cipher=False)
         keys = UeKeys(ctx.kasme, as_keys, NhChain(kenb))
@@ -78,7 +78,7 @@ class Ue(Entity):
                              field_value(command, "EARFCN-DL"))
         c_rnti = field_value(command, "new C-RNTI")
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, target, c_rnti)
-        as_keys = AsKeys.derive(d, kenb, ncc)
+        as_keys = self.variant.as_keys(d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,
                           (("COUNT", 0), ("PDU", pdu)))

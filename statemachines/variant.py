@@ -120,6 +120,10 @@ class KeySchedule(ABC):
         """The NCC of the initial KeNB, or None for a variant without NCC."""
         return None
 
+    def as_keys(self, d: Deriver, kenb: bytes, ncc: int | None) -> AsKeys:
+        """RRC/UP keys from a new KeNB (TS 33.401 A.7); a 5G variant uses TS 33.501 A.8."""
+        return AsKeys.derive(d, kenb, ncc)
+
     # -- Handover preparation -----------------------------------------------------------
     @abstractmethod
     def source_enb(self, d: Deriver, keys: EnbKeys, target: Cell,

@@ -64,21 +64,28 @@ class Ts33401(KeySchedule):
     def initial_ncc(self) -> int | None:
         return 0  # TS 33.401 7.2.8.4.1: the initial KeNB has NCC 0
 
+    # -- the two derivations of the chain (a 5G variant overrides them, TS 33.501 A.10/A.11) -
+    def next_nh(self, d: Deriver, kasme: bytes, chain: NhChain) -> NhChain:
+        return chain.advance(d, kasme)  # A.4: NH = KDF(KASME, SYNC-input), NCC + 1
+
+    def kenb_star(self, d: Deriver, key: bytes, key_name: str, target: Cell) -> bytes:
+        return d.kenb_star(key, key_name, target.pci, target.earfcn_dl)  # A.5
+
     def source_enb(self, d: Deriver, keys: EnbKeys, target: Cell,
                    hop: HopType) -> tuple[EnbKeys, Fields]:
         if hop in THROUGH_MME:
             return keys, ()  # the MME supplies {NH, NCC}; HandoverRequired carries no key
         if keys.next_hop is not None:  # TS 33.401 7.2.8.4.2: vertical
             nh, ncc = keys.next_hop
-            kenb_star = d.kenb_star(nh, "NH", target.pci, target.earfcn_dl)
+            kenb_star = self.kenb_star(d, nh, "NH", target)
             return EnbKeys(keys.as_keys, None), (("KeNB*", kenb_star), ("NCC", ncc))
-        kenb_star = d.kenb_star(keys.as_keys.kenb, "KeNB", target.pci, target.earfcn_dl)
+        kenb_star = self.kenb_star(d, keys.as_keys.kenb, "KeNB", target)
         return keys, (("KeNB*", kenb_star), ("NCC", keys.as_keys.ncc))
 
     def source_mme(self, d: Deriver, mme: MmeKeys, hop: HopType,
                    fields: Fields) -> tuple[MmeKeys, Fields]:
         assert mme.chain is not None, "an S1 handover needs the MME's NH chain"
-        chain = mme.chain.advance(d, mme.kasme)  # TS 33.401 7.2.8.4.3: fresh NH, NCC + 1
+        chain = self.next_nh(d, mme.kasme, mme.chain)  # TS 33.401 7.2.8.4.3: fresh NH, NCC + 1
         return MmeKeys(mme.kasme, chain), (("NH", chain.value), ("NCC", chain.ncc))
 
     def target_mme(self, d: Deriver, mme: MmeKeys, hop: HopType,
@@ -89,7 +96,7 @@ class Ts33401(KeySchedule):
                    hop: HopType) -> tuple[bytes, int | None, Fields]:
         ncc = field_value(fields, "NCC")
         if hop in THROUGH_MME:  # vertical from the NH of the SecurityContext
-            kenb = d.kenb_star(field_value(fields, "NH"), "NH", target.pci, target.earfcn_dl)
+            kenb = self.kenb_star(d, field_value(fields, "NH"), "NH", target)
         else:  # the KeNB* of AS-SecurityInformation is the new KeNB
             kenb = field_value(fields, "KeNB*")
         return kenb, ncc, (("NCC", ncc), ("keyChangeIndicator", False))
@@ -98,19 +105,19 @@ class Ts33401(KeySchedule):
            c_rnti: int) -> tuple[bytes, int | None, NhChain]:
         ncc = field_value(command, "NCC")
         if ncc == ue.as_keys.ncc:  # TS 33.401 7.2.8.4.3: horizontal
-            kenb = d.kenb_star(ue.as_keys.kenb, "KeNB", target.pci, target.earfcn_dl)
+            kenb = self.kenb_star(d, ue.as_keys.kenb, "KeNB", target)
             return kenb, ncc, ue.chain
         chain = ue.chain
         for _ in range(NCC_MODULUS):  # NCC catch-up: advance until the NCCs match
             if chain.derivations and chain.ncc == ncc:
                 break
-            chain = chain.advance(d, ue.kasme)
-        kenb = d.kenb_star(chain.value, "NH", target.pci, target.earfcn_dl)
+            chain = self.next_nh(d, ue.kasme, chain)
+        kenb = self.kenb_star(d, chain.value, "NH", target)
         return kenb, ncc, chain
 
     def path_switch(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
         assert mme.chain is not None, "a path switch needs the MME's NH chain"
-        chain = mme.chain.advance(d, mme.kasme)  # TS 33.401 7.2.8.4.2
+        chain = self.next_nh(d, mme.kasme, mme.chain)  # TS 33.401 7.2.8.4.2
         return MmeKeys(mme.kasme, chain), (("NH", chain.value), ("NCC", chain.ncc))
 
     def path_switch_acknowledged(self, keys: EnbKeys, fields: Fields) -> EnbKeys:
