@@ -21,6 +21,7 @@ from hoverify.runs import (
     load_finding,
     parse_compromises,
     parse_faults,
+    resolve_variant,
     run_document,
     run_text,
     scenario_run,
@@ -28,7 +29,7 @@ from hoverify.runs import (
 from properties.evaluate import evaluate
 from properties.explore import explore, replay, save_findings
 from properties.stateful import FAULTS
-from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
+from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,9 +37,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--variant", metavar="V",
+                        help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)}")
+    parser.add_argument("--variant-file", metavar="PATH",
+                        help="a reviewer's variant file (see README: Model your own proposal)")
+
+
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--variant", required=True, metavar="V",
-                        help=f"key-derivation variant: {', '.join(BUILT_IN)}")
+    _add_variant_arguments(parser)
     parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
                         help="seed-fs only: where the notification bit travels (default nas)")
     parser.add_argument("--hops", required=True, metavar="H,H,...",
@@ -69,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "start of hop HOP on; repeatable")
     explore = commands.add_parser("explore", help="Hypothesis search of interleavings, "
                                   "faults and compromise; findings saved for replay")
-    explore.add_argument("--variant", required=True, metavar="V")
+    _add_variant_arguments(explore)
     explore.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
     explore.add_argument("--examples", type=int, default=300, metavar="N")
     explore.add_argument("--steps", type=int, default=30, metavar="N",
@@ -88,10 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _explore(args: argparse.Namespace) -> int:
-    try:
-        variant = load(args.variant, args.bit_placement)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    variant = resolve_variant(args)
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
     faults = parse_faults(args.faults)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hoverify.errors import UsageError
+from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
 from properties.claims import ClaimResult
 from properties.evaluate import Evaluation
@@ -16,10 +18,6 @@ from properties.stateful import FAULTS
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
 from statemachines.variant import KeySchedule
 from statemachines.variants import load
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit code 2."""
 
 
 def parse_kasme(text: str | None) -> bytes:
@@ -34,9 +32,24 @@ def parse_kasme(text: str | None) -> bytes:
     return kasme
 
 
-def scenario_run(args: argparse.Namespace) -> Run:
+def resolve_variant(args: argparse.Namespace) -> KeySchedule:
+    """``--variant NAME`` (built in) or ``--variant-file PATH`` (a reviewer's file)."""
+    name, path = getattr(args, "variant", None), getattr(args, "variant_file", None)
+    if (name is None) == (path is None):
+        raise UsageError("give exactly one of --variant NAME and --variant-file PATH")
+    if path is not None:
+        if args.bit_placement is not None:
+            raise UsageError("--bit-placement applies to the built-in seed-fs only")
+        return load_variant_file(path)
     try:
-        variant = load(args.variant, args.bit_placement)
+        return load(name, args.bit_placement)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def scenario_run(args: argparse.Namespace) -> Run:
+    variant = resolve_variant(args)
+    try:
         hops = parse_hops(args.hops)
     except ValueError as error:
         raise UsageError(str(error)) from None

@@ -60,9 +60,9 @@ class KeyGraph:
         self.hop_first_step.setdefault(hop, number)
         for derivation in derivations:
             self.add_derivation(derivation, entity, number, hop)
-        for value in (*_byte_values(received), *_byte_values(read)):
+        for value in (*byte_values(received), *byte_values(read)):
             self._see(entity, number, value)
-        kept = frozenset(value_node(v) for v in _byte_values(ctx)
+        kept = frozenset(value_node(v) for v in byte_values(ctx)
                          if value_node(v) in self.graph)
         self.kept[entity].append((number, kept))
         for node in kept:
@@ -166,13 +166,13 @@ class KeyGraph:
                 yield node
 
 
-def _byte_values(obj: Any) -> Iterator[bytes]:
+def byte_values(obj: Any) -> Iterator[bytes]:
     """Every byte string inside a field tuple or key record (recursively)."""
     if isinstance(obj, bytes):
         yield obj
     elif isinstance(obj, tuple | list):
         for item in obj:
-            yield from _byte_values(item)
+            yield from byte_values(item)
     elif is_dataclass(obj) and not isinstance(obj, type):
         for f in fields(obj):
-            yield from _byte_values(getattr(obj, f.name))
+            yield from byte_values(getattr(obj, f.name))

@@ -70,6 +70,7 @@ class System:
                 entity.ctx = MmeContext(kasme, knas_int, ul_nas_count)
                 entity.state = "registered"
             self.entities[mme] = entity
+        self.initial: dict[str, Any] = {n: e.ctx for n, e in self.entities.items()}
         self.in_flight: list[Message] = []
         self.steps: list[Step] = []
         self.hop = 0

@@ -1,0 +1,36 @@
+"""Provenance: every secret input of every derivation was held by the party that used it.
+
+A variant's hooks only receive their party's own keys and received fields, but Python code
+can reach further (a module global, a closure over another party's key). This check reads the
+trace and refuses any derivation whose secret input the computing entity never had: not in
+its initial record, not received, not read, not computed by it earlier.
+"""
+
+from __future__ import annotations
+
+from properties.graph import byte_values
+from statemachines.system import System
+
+
+def provenance_violations(system: System) -> list[str]:
+    held: dict[str, set[bytes]] = {name: set(byte_values(ctx))
+                                   for name, ctx in system.initial.items()}
+    problems: list[str] = []
+    for derivation in system.setup:
+        for holder in system.setup_holders:
+            held[holder].add(derivation.output)
+    for step in system.steps:
+        entity = step.message.receiver
+        have = held.setdefault(entity, set())
+        have.update(byte_values(step.message.fields))
+        have.update(byte_values(step.outcome.read))
+        for derivation in step.outcome.derivations:
+            for item in derivation.inputs:
+                if not item.public and item.value not in have:
+                    problems.append(
+                        f"step {step.number} ({step.message.kind.title}): {entity} derives "
+                        f"{derivation.output_name} [{derivation.clause}] from {item.name}, "
+                        "which it never held")
+            have.add(derivation.output)
+        have.update(byte_values(step.ctx_after))
+    return problems
