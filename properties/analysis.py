@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from properties.attacker import Attacker
 from properties.closure import Closure, closure, cut, witness
 from properties.graph import KeyGraph, Node, value_node
@@ -72,12 +74,21 @@ class Analysis:
         lines = [f"holds {self.graph.label(n)} ({self._holders(n)})"
                  for n in sorted(used & result.initial, key=self.graph.label)
                  if g.nodes[n]["kind"] == "key"]
-        for derivation in steps:
-            attrs = g.nodes[derivation]
-            output = next(iter(g.successors(derivation)))
-            args = ", ".join(self._argument(name, node) for name, node in attrs["inputs"])
-            lines.append(f"{self.graph.label(output)} = KDF({args})  [{attrs['clause']}]")
-        return lines
+        return lines + [self._derivation_line(d) for d in steps]
+
+    def derivation_lines(self, target: Node) -> list[str]:
+        """Every derivation on the way to ``target``, in order: how the model computed it."""
+        g = self.graph.graph
+        ancestors = nx.ancestors(g, target)
+        return [self._derivation_line(n) for n in nx.topological_sort(g.subgraph(ancestors))
+                if g.nodes[n]["kind"] == "derivation"]
+
+    def _derivation_line(self, derivation: Node) -> str:
+        g = self.graph.graph
+        attrs = g.nodes[derivation]
+        output = next(iter(g.successors(derivation)))
+        args = ", ".join(self._argument(name, node) for name, node in attrs["inputs"])
+        return f"{self.graph.label(output)} = KDF({args})  [{attrs['clause']}]"
 
     def cut_lines(self, attacker: Attacker, target: Node) -> list[str]:
         """Why the attacker cannot get ``target``: the secret inputs it lacks and who holds

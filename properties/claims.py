@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import networkx as nx
+
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.closure import closure, cut
-from properties.graph import KEY
+from properties.graph import DERIVATION, KEY, value_node
 from properties.promises import FORWARD, find_promise, forward_distance, forward_wanted
 from statemachines.messages import Interface, Kind
 from statemachines.topology import HopType
@@ -186,7 +188,8 @@ def derivable_hops(analysis: Analysis, attacker: Attacker) -> list[int]:
 
 # -- key separation --
 def key_separation(analysis: Analysis) -> ClaimResult:
-    """No KeNB serves two eNBs or two cells."""
+    """No KeNB serves two eNBs or two cells, and each hop's KeNB is bound to its target cell:
+    the target's PCI is an input of a derivation on the way to it (TS 33.401 7.2.8.1)."""
     uses: dict[bytes, list[int]] = defaultdict(list)
     for hop, kenb in analysis.kenb.items():
         uses[kenb].append(hop)
@@ -197,17 +200,30 @@ def key_separation(analysis: Analysis) -> ClaimResult:
         shared = [j for j in uses[analysis.kenb[hop]] if j != hop and (
             analysis.serving[j] != analysis.serving[hop] or analysis.cell[j] != analysis.cell[hop])]
         promised = promise_for(analysis, SEPARATION, _hop_type(analysis, hop)) is not None
+        pci = analysis.run.hops[hop - 1].target_cell.pci
         if shared:
             where = ", ".join(f"hop {j} ({analysis.serving[j]}, {analysis.cell[j]})"
                               for j in shared)
             verdicts.append(Verdict(hop, "-", False, promised,
                                     f"KeNB[hop {hop}] also serves {where}",
                                     (f"KeNB {analysis.kenb[hop].hex()}",)))
+        elif not _bound_to_pci(analysis, hop, pci):
+            verdicts.append(Verdict(hop, "-", False, promised,
+                                    f"KeNB[hop {hop}] is not bound to its target cell: PCI "
+                                    f"{pci} is not an input of any derivation leading to it",
+                                    tuple(analysis.derivation_lines(analysis.kenb_node(hop)))))
         else:
             verdicts.append(Verdict(hop, "-", True, promised,
                                     f"KeNB[hop {hop}] serves only {analysis.serving[hop]}, "
-                                    f"{analysis.cell[hop]}"))
+                                    f"{analysis.cell[hop]}, and is bound to PCI {pci}"))
     return ClaimResult(SEPARATION, tuple(verdicts))
+
+
+def _bound_to_pci(analysis: Analysis, hop: int, pci: int) -> bool:
+    g = analysis.graph.graph
+    wanted = ("PCI", value_node(pci.to_bytes(2, "big")))
+    return any(g.nodes[n]["kind"] == DERIVATION and wanted in g.nodes[n]["inputs"]
+               for n in nx.ancestors(g, analysis.kenb_node(hop)))
 
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------

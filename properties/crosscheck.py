@@ -9,7 +9,7 @@ from properties.closure import witness
 from properties.graph import Node
 from statemachines import crypto
 
-ALGORITHM_KEY_CLAUSE = "TS 33.401 A.7"
+ALGORITHM_KEY_OCTETS = 16
 
 
 def recompute(analysis: Analysis, attacker: Attacker, target: Node) -> bytes:
@@ -27,9 +27,10 @@ def recompute(analysis: Analysis, attacker: Attacker, target: Node) -> bytes:
             inputs.append(values[node])
         key, fc, *params = inputs
         output = crypto.kdf(key, fc[0], *params)
-        if attrs["clause"] == ALGORITHM_KEY_CLAUSE:
-            output = output[-16:]  # TS 33.401 A.7: the 128 least significant bits
-        values[next(iter(g.successors(derivation)))] = output
+        node = next(iter(g.successors(derivation)))
+        if len(node[1]) == ALGORITHM_KEY_OCTETS:
+            output = output[-ALGORITHM_KEY_OCTETS:]  # A.7 / 33.501 A.8: the 128 LSBs
+        values[node] = output
     if target not in values:
         raise LookupError(f"{analysis.graph.label(target)} is not derivable")
     return values[target]

@@ -118,7 +118,7 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
         f"{describe(message.fields, path)} {_old(message.fields, path)!r} -> {new!r} in "
         f"{message}",
         "UE accepts the HO command and derives its KeNB "
-        f"({derivation_word(command.outcome.derivations)})",
+        f"({derivation_word(command.outcome.derivations, kenb)})",
         _real_target(rerun, hop),
         _fake_target(rerun, hop, forged),
     ]

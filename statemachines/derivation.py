@@ -84,11 +84,14 @@ class Deriver:
         return output
 
     def algorithm_key(self, output_name: str, key: bytes, key_name: str, distinguisher: int,
-                      algorithm_id: int) -> bytes:
-        """TS 33.401 A.7: the last 16 octets of the KDF output."""
-        output = crypto.derive_algorithm_key(key, distinguisher, algorithm_id)
-        self._record(output_name, "TS 33.401 A.7", output, secret(key_name, key),
-                     crypto.FC_ALGORITHM_KEY,
+                      algorithm_id: int, fc: int = crypto.FC_ALGORITHM_KEY,
+                      clause: str = "TS 33.401 A.7") -> bytes:
+        """TS 33.401 A.7 (TS 33.501 A.8 with FC 0x69): the last 16 octets of the KDF."""
+        if fc == crypto.FC_ALGORITHM_KEY:
+            output = crypto.derive_algorithm_key(key, distinguisher, algorithm_id)
+        else:
+            output = crypto.kdf(key, fc, bytes((distinguisher,)), bytes((algorithm_id,)))[-16:]
+        self._record(output_name, clause, output, secret(key_name, key), fc,
                      public("algorithm type distinguisher", bytes((distinguisher,))),
                      public("algorithm identity", bytes((algorithm_id,))))
         return output

@@ -136,7 +136,8 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
         if kind is Kind.RRC_HANDOVER_CONFIRM and step.message.receiver == target.enb:
             confirm_verified = confirm_verified or step.outcome.accepted
         if kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
-            derivation = derivation_word(step.outcome.derivations)
+            derivation = derivation_word(step.outcome.derivations,
+                                         step.ctx_after.keys.as_keys.kenb)
     kenb_enb = enb.keys.as_keys.kenb if enb.keys is not None else None
     kenb_ue = ue.keys.as_keys.kenb if ue.keys is not None else None
     ncc = ue.keys.as_keys.ncc if ue.keys is not None else None
@@ -144,12 +145,20 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
                      derivation, kenb_enb, kenb_ue, confirm_verified)
 
 
-def derivation_word(derivations: Sequence[Derivation]) -> str:
-    """How the UE reached its new KeNB, read from what it computed."""
-    names = {d.output_name: d for d in derivations}
-    if "KeNB*+" in names:
-        return "KeNB*+"
-    star = names.get("KeNB*")
-    if star is None:
+def derivation_word(derivations: Sequence[Derivation], kenb: bytes | None = None) -> str:
+    """How the UE reached its new KeNB, read from what it computed: the chain of derivations
+    back from the KeNB through their keys. "vertical" if it passes through an NH, the name
+    of a variant's own intermediate key (e.g. "KeNB*+") if there is one, else
+    "horizontal"."""
+    made = {d.output: d for d in derivations}
+    current = made.get(kenb) if kenb is not None else None
+    chain = []
+    while current is not None:
+        chain.append(current)
+        current = made.get(current.inputs[0].value)
+    if not chain:
         return "none"
-    return "vertical" if star.inputs[0].name == "NH" else "horizontal"
+    own = next((d.output_name for d in chain if d.output_name.endswith("+")), None)
+    if own:
+        return own
+    return "vertical" if any(d.inputs[0].name == "NH" for d in chain) else "horizontal"

@@ -1,0 +1,134 @@
+"""Reviewer-defined variants: a catalogue of deliberately broken variants must each be
+flagged on the claim it breaks, the built-in variants must not be (no false alarms), and the
+loader must turn any malformed file into a one-line error."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hoverify.cli import main
+from hoverify.variant_file import VariantFileError, load_variant_file
+from properties.claims import BACKWARD, DOWNGRADE, FORWARD, KEY_AGREEMENT, SEPARATION
+from properties.evaluate import evaluate
+from statemachines.scenario import parse_hops, run_scenario
+from statemachines.variant import KeySchedule
+from statemachines.variants import load
+
+BROKEN = Path(__file__).parent / "broken_variants"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SCENARIOS = ("x2,x2,x2", "x2,s1,s1-inter,intra-enb,x2,s1", "s1,s1,x2,s1-inter,intra-enb")
+CATALOGUE = {
+    "kenb_star_without_pci.py": {SEPARATION},
+    "nh_from_kenb.py": {FORWARD},
+    "ue_skips_ncc_catch_up.py": {KEY_AGREEMENT},
+    "mme_reuses_nh.py": {FORWARD},
+    "k_ho_constant.py": {FORWARD},
+    "bit_unprotected.py": {DOWNGRADE},
+    "no_path_switch_refresh.py": {FORWARD},
+    "source_sends_kenb.py": {SEPARATION, BACKWARD},
+}
+
+
+def broken_claims(variant: KeySchedule) -> set[str]:
+    flagged: set[str] = set()
+    for hops in SCENARIOS:
+        evaluation = evaluate(run_scenario(variant, parse_hops(hops)))
+        flagged |= {c.name for c in evaluation.claims if c.promise_broken}
+    return flagged
+
+
+def test_catalogue_has_at_least_eight_broken_variants() -> None:
+    assert len(CATALOGUE) >= 8
+    assert {p.name for p in BROKEN.glob("*.py")} == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_broken_variant_is_flagged_on_its_claim(name: str) -> None:
+    variant = load_variant_file(str(BROKEN / name))
+    assert CATALOGUE[name] <= broken_claims(variant)
+
+
+@pytest.mark.parametrize(("name", "placement"),
+                         [("ts33401", None), ("tr33821-v070", None), ("seed-fs", "nas")])
+def test_built_in_variants_raise_no_false_alarm(name: str, placement: str | None) -> None:
+    assert broken_claims(load(name, placement)) == set()
+
+
+def test_example_5g_n2_variant_loads_and_keeps_its_promises() -> None:
+    variant = load_variant_file(str(EXAMPLES / "n2_5g.py"))
+    assert broken_claims(variant) == set()
+
+
+BAD_FILES = {
+    "missing.py": None,
+    "syntax.py": "x = (\n",
+    "no_variant.py": "X = 1\n",
+    "wrong_type.py": "VARIANT = 3\n",
+    "raises.py": "raise RuntimeError('boom')\n",
+    "no_promises.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n        return ()\nVARIANT = V()\n"),
+    "unknown_claim.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variant import Promise\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n        return (Promise('secrecy'),)\nVARIANT = V()\n"),
+    "unknown_key.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def path_switch(self, d, mme):\n        return mme, (('NextHop', b'x' * 32),)\n"
+        "VARIANT = V()\n"),
+    "wrong_return.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        return 'key', 0, ()\nVARIANT = V()\n"),
+    "smuggled_kasme.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.derivation import public, secret\n"
+        "from statemachines.variants.tr33821_v070 import Tr33821V070\n"
+        "SEEN = {}\n"
+        "@dataclass(frozen=True)\nclass V(Tr33821V070):\n    name: str = 'v'\n"
+        "    def initial_kenb(self, d, kasme, count):\n"
+        "        SEEN['kasme'] = kasme\n        return super().initial_kenb(d, kasme, count)\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        k = d.kdf('KeNB', 'x', secret('KASME', SEEN['kasme']), 0xF1)\n"
+        "        return k, None, ()\nVARIANT = V()\n"),
+    "built_in_name.py": (
+        "from statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_variant_file_is_a_clear_error(name: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / name
+    if BAD_FILES[name] is not None:
+        path.write_text(BAD_FILES[name])
+    code = main(["check", "--variant-file", str(path), "--hops", "s1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"hoverify: error: {path}") and "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+@given(st.text(max_size=200))
+def test_loader_never_crashes_on_arbitrary_text(text: str) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "fuzzed.py"
+        path.write_bytes(text.encode("utf-8", "replace"))
+        try:
+            load_variant_file(str(path))
+        except VariantFileError as error:
+            assert str(error).startswith(str(path))
+        assert [p.name for p in Path(directory).iterdir()] == ["fuzzed.py"]  # wrote nothing
