@@ -14,7 +14,7 @@ from statemachines.system import System
 
 def provenance_violations(system: System) -> list[str]:
     held: dict[str, set[bytes]] = {name: set(byte_values(ctx))
-                                   for name, ctx in system.initial.items()}
+                                   for name, (_, ctx) in system.initial.items()}
     problems: list[str] = []
     for derivation in system.setup:
         for holder in system.setup_holders:

@@ -35,6 +35,7 @@ class Step:
     message: Message
     outcome: Outcome
     ctx_after: Any
+    state_after: str | None = None  # the receiver's state afterwards
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class System:
                 entity.ctx = MmeContext(kasme, knas_int, ul_nas_count)
                 entity.state = "registered"
             self.entities[mme] = entity
-        self.initial: dict[str, Any] = {n: e.ctx for n, e in self.entities.items()}
+        self.initial: dict[str, Any] = {n: e.snapshot() for n, e in self.entities.items()}
         self.in_flight: list[Message] = []
         self.steps: list[Step] = []
         self.hop = 0
@@ -138,6 +139,7 @@ class System:
         else:
             outcome = receiver.handle(message)
         ctx = receiver.ctx if receiver is not None else None
-        self.steps.append(Step(len(self.steps), self.hop, message, outcome, ctx))
+        state = receiver.state if receiver is not None else None
+        self.steps.append(Step(len(self.steps), self.hop, message, outcome, ctx, state))
         self.in_flight.extend(outcome.sent)
         return outcome
