@@ -174,23 +174,20 @@ class Enb(Entity):
 
     # -- target role -------------------------------------------------------------------------
     def on_x2ap_handover_request(self, message: Message, d: Deriver) -> Handled:
-        target = self.topology.cell(message.get("target cell"))
-        ctx, keys, container = self._prepare_target(
-            d, self.ctx, message.get("AS-SecurityInformation"), target, HopType.X2)
-        ctx = replace(ctx, keys=keys, handover=EnbHandover(HopType.X2, target,
-                                                           message.sender))
-        ack = Message(Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
-                      (("container", container),))
-        return Handled(ctx, (ack,))
+        return self._admit(d, message, message.get("AS-SecurityInformation"), HopType.X2,
+                           Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE)
 
     def on_s1ap_handover_request(self, message: Message, d: Deriver) -> Handled:
-        target = self.topology.cell(message.get("target cell"))
-        ctx, keys, container = self._prepare_target(
-            d, self.ctx, message.get("SecurityContext"), target, HopType.S1)
-        ctx = replace(ctx, keys=keys, handover=EnbHandover(HopType.S1, target,
-                                                           message.sender))
-        ack = Message(Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
-                      (("container", container),))
+        return self._admit(d, message, message.get("SecurityContext"), HopType.S1,
+                           Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE)
+
+    def _admit(self, d: Deriver, request: Message, security: Fields, hop: HopType,
+               ack_kind: Kind) -> Handled:
+        """The target admits the UE and acknowledges with the HO command container."""
+        target = self.topology.cell(request.get("target cell"))
+        ctx, keys, container = self._prepare_target(d, self.ctx, security, target, hop)
+        ctx = replace(ctx, keys=keys, handover=EnbHandover(hop, target, request.sender))
+        ack = Message(ack_kind, self.name, request.sender, (("container", container),))
         return Handled(ctx, (ack,))
 
     def on_rrc_handover_confirm(self, message: Message, d: Deriver) -> Handled:

@@ -19,7 +19,7 @@ every later one. The seed's point; the harness has to find it, nothing here says
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from statemachines.derivation import Deriver, public, secret
 from statemachines.messages import Fields
@@ -44,7 +44,6 @@ class Tr33821V070(KeySchedule):
     name: str = "tr33821-v070"
     title: str = "TR 33.821 v0.7.0: KeNB* = hash(KeNB, PCI), KeNB = KDF(KeNB* || C-RNTI)"
     specs: str = "TR 33.821 v0.7.0 7.4 as summarised in the SA3 contribution, section 2"
-    parameters: dict[str, str] = field(default_factory=dict)
 
     def promises(self) -> tuple[Promise, ...]:
         return (

@@ -22,7 +22,7 @@ This module is the reference the other variants state their differences against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from statemachines.derivation import Deriver
 from statemachines.messages import Fields
@@ -47,7 +47,6 @@ class Ts33401(KeySchedule):
     name: str = "ts33401"
     title: str = "TS 33.401: NH/NCC chaining, horizontal and vertical KeNB*"
     specs: str = "TS 33.401 7.2.8 and Annex A; TS 23.401 5.5.1"
-    parameters: dict[str, str] = field(default_factory=dict)
 
     def promises(self) -> tuple[Promise, ...]:
         return (
