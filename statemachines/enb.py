@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
-from statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
+from statemachines.protection import (
+    DOWNLINK,
+    INTEGRITY,
+    INTEGRITY_AND_CIPHERING,
+    UPLINK,
+    protect_rrc,
+    unprotect_rrc,
+)
 from statemachines.topology import Cell, HopType
 from statemachines.variant import EnbKeys, field_value
 
@@ -86,7 +93,7 @@ class Enb(Entity):
                               ("cipheringAlgorithm", "eea2"))
         pdu = protect_rrc(as_keys, 0, DOWNLINK, algorithms, cipher=False)
         command = Message(Kind.RRC_SECURITY_MODE_COMMAND, self.name, "ue",
-                          (("COUNT", 0), ("PDU", pdu)))
+                          (("COUNT", 0), ("PDU", pdu)), INTEGRITY)
         ctx = replace(self.ctx, keys=EnbKeys(as_keys), cell=message.get("cell"),
                       c_rnti=message.get("C-RNTI"), dl_count=1)
         return Handled(ctx, (command,))
@@ -256,7 +263,7 @@ class Enb(Entity):
         assert ctx.keys is not None
         pdu = protect_rrc(ctx.keys.as_keys, ctx.dl_count, DOWNLINK, content)
         command = Message(Kind.RRC_HANDOVER_COMMAND, self.name, "ue",
-                          (("COUNT", ctx.dl_count), ("PDU", pdu)))
+                          (("COUNT", ctx.dl_count), ("PDU", pdu)), INTEGRITY_AND_CIPHERING)
         return replace(ctx, dl_count=ctx.dl_count + 1), (command,)
 
     def _read_uplink(self, message: Message, cipher: bool = True,

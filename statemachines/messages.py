@@ -99,6 +99,14 @@ class Message:
     sender: str
     receiver: str
     fields: Fields = ()
+    protection: tuple[str, ...] = ()  # on Uu: the keys that protect it, e.g. KRRCint[hop 1]
+
+    @property
+    def protected_by(self) -> tuple[str, ...]:
+        """The keys protecting this message; S1, X2 and S10 are NDS/IP (TS 33.210)."""
+        if self.interface is Interface.UU:
+            return self.protection
+        return () if self.interface is Interface.LOCAL else ("NDS/IP (TS 33.210)",)
 
     def get(self, name: str, default: Any = None) -> Any:
         for key, value in self.fields:
@@ -110,7 +118,7 @@ class Message:
         """The same message with one field rewritten (used by the adversary, never by
         honest entities)."""
         fields = tuple((k, value if k == name else v) for k, v in self.fields)
-        return Message(self.kind, self.sender, self.receiver, fields)
+        return Message(self.kind, self.sender, self.receiver, fields, self.protection)
 
     @property
     def interface(self) -> Interface:
@@ -120,5 +128,6 @@ class Message:
         return f"{self.kind.title} {self.sender}->{self.receiver}"
 
     def __repr__(self) -> str:
+        protection = f", protection={self.protection!r}" if self.protection else ""
         return (f"Message({self.kind!r}, {self.sender!r}, {self.receiver!r}, "
-                f"fields={self.fields!r})")
+                f"fields={self.fields!r}{protection})")

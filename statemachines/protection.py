@@ -19,6 +19,8 @@ from statemachines.messages import Fields
 from statemachines.variant import AsKeys
 
 SRB1_BEARER = 0
+INTEGRITY = ("KRRCint (128-EIA2)",)
+INTEGRITY_AND_CIPHERING = ("KRRCint (128-EIA2)", "KRRCenc (128-EEA2)")
 UPLINK = 0
 DOWNLINK = 1
 MAC_OCTETS = 4

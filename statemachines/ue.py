@@ -10,7 +10,15 @@ from dataclasses import dataclass, replace
 from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
-from statemachines.protection import DOWNLINK, UPLINK, nas_mac, protect_rrc, unprotect_rrc
+from statemachines.protection import (
+    DOWNLINK,
+    INTEGRITY,
+    INTEGRITY_AND_CIPHERING,
+    UPLINK,
+    nas_mac,
+    protect_rrc,
+    unprotect_rrc,
+)
 from statemachines.variant import NhChain, UeKeys, field_value
 
 
@@ -49,7 +57,7 @@ class Ue(Entity):
         keys = UeKeys(ctx.kasme, as_keys, NhChain(kenb))
         pdu = protect_rrc(as_keys, 0, UPLINK, (), cipher=False)
         complete = Message(Kind.RRC_SECURITY_MODE_COMPLETE, self.name, message.sender,
-                           (("COUNT", 0), ("PDU", pdu)))
+                           (("COUNT", 0), ("PDU", pdu)), INTEGRITY)
         return Handled(replace(ctx, keys=keys, ul_count=1,
                                dl_count=message.get("COUNT") + 1), (complete,), read)
 
@@ -61,7 +69,7 @@ class Ue(Entity):
         content: Fields = (("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl))
         pdu = protect_rrc(ctx.keys.as_keys, ctx.ul_count, UPLINK, content)
         report = Message(Kind.RRC_MEASUREMENT_REPORT, self.name, self._serving_enb(),
-                         (("COUNT", ctx.ul_count), ("PDU", pdu)))
+                         (("COUNT", ctx.ul_count), ("PDU", pdu)), INTEGRITY_AND_CIPHERING)
         return Handled(replace(ctx, ul_count=ctx.ul_count + 1), (report,))
 
     def on_rrc_handover_command(self, message: Message, d: Deriver) -> Handled:
@@ -81,7 +89,8 @@ class Ue(Entity):
         as_keys = self.variant.as_keys(d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,
-                          (("COUNT", 0), ("PDU", pdu)))
+                          (("COUNT", 0), ("PDU", pdu)),
+                          ("KRRCint (128-EIA2), target keys", "KRRCenc (128-EEA2), target keys"))
         new = replace(ctx, cell=target.name, c_rnti=c_rnti,
                       keys=UeKeys(ctx.kasme, as_keys, chain), ul_count=1, dl_count=0,
                       nas_dl_count=nas_dl_count)

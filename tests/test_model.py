@@ -156,3 +156,17 @@ def test_every_entity_type_uses_transitions_without_auto_transitions() -> None:
     for entity in system.entities.values():
         assert not hasattr(entity, "to_connected")
         assert not entity._machine.auto_transitions
+
+
+def test_every_message_records_its_interface_and_protection() -> None:
+    run = run_scenario(load("seed-fs"), parse_hops("x2,s1,s1-inter,intra-enb"))
+    kinds = set()
+    for step in run.system.steps:
+        message = step.message
+        kinds.add(message.kind)
+        if message.interface.value == "Uu":
+            assert message.protected_by and all("KRRCint" in p or "KRRCenc" in p
+                                                for p in message.protected_by), message
+        elif message.interface.value != "local":
+            assert message.protected_by == ("NDS/IP (TS 33.210)",)
+    assert len(kinds) >= 20  # the flows use the messages of TS 23.401 5.5.1
