@@ -104,3 +104,11 @@ def test_profiles_are_registered() -> None:
     for name in ("ci", "dev", "deep", "fuzz"):
         settings.get_profile(name)
     assert Phase.generate in settings.get_profile("fuzz").phases
+
+
+# The same machine under the active settings profile: what `hypothesis fuzz` (profile
+# `fuzz`) runs for long campaigns; in CI (profile `ci`) a short derandomized run.
+TestExplorationTs33401 = exploration_machine(
+    load("ts33401"), small_topology(), EXPLORATION_KASME,
+    lambda f: f.claim in MODEL_INVARIANTS or f.claim == "ncc-sync").TestCase
+TestExplorationTs33401.settings = settings(settings.default, stateful_step_count=30)
