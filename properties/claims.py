@@ -228,28 +228,33 @@ def _bound_to_pci(analysis: Analysis, hop: int, pci: int) -> bool:
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------
 def confinement(analysis: Analysis) -> ClaimResult | None:
-    """Revealing each handover key delegated out of KASME (K_HO) reveals neither KASME nor
-    the NAS keys. Not applicable to a variant that derives no such key."""
+    """Revealing each key the variant delegates out of KASME (``delegated_keys()``, the
+    seed's K_HO) reveals neither KASME nor the NAS keys. Not applicable to a variant that
+    delegates none."""
     g = analysis.graph.graph
-    delegated = [n for n, a in g.nodes(data=True) if a["kind"] == KEY and a["name"] == "K_HO"]
+    names = set(analysis.run.variant.delegated_keys())
+    delegated = [n for n, a in g.nodes(data=True) if a["kind"] == KEY and a["name"] in names]
     if not delegated:
         return None
     protected = [n for n, a in g.nodes(data=True)
                  if a["kind"] == KEY and a["name"] in ("KASME", "KNASint", "KNASenc")]
+    who = f"knows {', '.join(sorted(names))}"
     result = closure(g, [*analysis.graph.public_nodes(), *delegated])
     revealed = [n for n in protected if n in result]
     promised = promise_for(analysis, CONFINEMENT, None) is not None
-    names = ", ".join(sorted({analysis.graph.label(n) for n in protected}))
     if revealed:
         return ClaimResult(CONFINEMENT, (Verdict(
-            0, "knows K_HO", False, promised,
-            f"K_HO reveals {', '.join(analysis.graph.label(n) for n in revealed)}"),))
+            0, who, False, promised,
+            f"{', '.join(sorted(names))} reveals "
+            f"{', '.join(analysis.graph.label(n) for n in revealed)}",
+            tuple(line for n in revealed for line in analysis.derivation_lines(n))),))
+    labels = ", ".join(sorted({analysis.graph.label(n) for n in protected}))
     lacking = sorted({analysis.graph.label(m) for n in protected for m in cut(g, result, n)}
                      | {analysis.graph.label(n) for n in protected})
     return ClaimResult(CONFINEMENT, (Verdict(
-        0, "knows K_HO", True, promised,
-        f"K_HO reveals none of {names}: no derivation runs from K_HO towards them "
-        "(one-way KDF)", cut=tuple(f"lacks {x}" for x in lacking)),))
+        0, who, True, promised,
+        f"{', '.join(sorted(names))} reveals none of {labels}: no derivation runs from it "
+        "towards them (one-way KDF)", cut=tuple(f"lacks {x}" for x in lacking)),))
 
 
 def relayed_to_ue(analysis: Analysis, hop: int) -> list[int]:

@@ -112,6 +112,11 @@ class KeySchedule(ABC):
     @abstractmethod
     def promises(self) -> tuple[Promise, ...]: ...
 
+    def delegated_keys(self) -> tuple[str, ...]:
+        """Names of keys derived from KASME and handed out of the MME, for the confinement
+        claim (revealing them must reveal neither KASME nor the NAS keys)."""
+        return ()
+
     # -- Initial AS security (TS 33.401 7.2.4.4 / A.3); identical for the three variants --
     def initial_kenb(self, d: Deriver, kasme: bytes, ul_nas_count: int) -> bytes:
         return d.kenb(kasme, ul_nas_count)

@@ -67,6 +67,9 @@ class SeedFs(Tr33821V070):
             Promise("confinement", why="section 4: K_HO reveals neither KASME nor NAS keys"),
         )
 
+    def delegated_keys(self) -> tuple[str, ...]:
+        return ("K_HO",)  # section 4: "delegation ... without potential of compromising"
+
     def k_ho(self, d: Deriver, kasme: bytes) -> bytes:
         return d.kdf("K_HO", CLAUSE, secret("KASME", kasme), FC_K_HO,
                      public("Handover String", HANDOVER_STRING))
