@@ -1,0 +1,201 @@
+"""Exhaustive bounded verification: the bound is exhausted with a pinned number of states, the
+known flaws come back as shortest counterexamples that replay, the search finds whatever the
+Hypothesis exploration finds (no longer), and what tells states apart is in the fingerprint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+import properties.verify as verify_module
+from hoverify import cli
+from properties.exploration import Action, Exploration, Monitor
+from properties.explore import EXPLORATION_KASME, explore
+from properties.graph import KeyGraph
+from properties.promises import FORWARD
+from properties.verify import (
+    KEY_GRAPH_STATE,
+    MONITOR_STATE,
+    VERIFY_FAULTS,
+    VerifyResult,
+    sometimes,
+    verify,
+)
+from statemachines.topology import small_topology
+from statemachines.variants import load
+
+DROP_COMPROMISE = frozenset({"drop", "compromise"})
+# Measured when the verifier was written; update deliberately, knowing why the model's state
+# space changed: a smaller number can mean a search that silently stopped looking.
+TS33401_TWO_HANDOVERS_STATES = 24207  # ~25 s on the 2-core CI machine
+TR33821_ONE_HANDOVER_STATES = 620
+TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 8239  # drop, duplicate, refuse, compromise
+
+
+@pytest.fixture(scope="module")
+def ts33401_bound() -> VerifyResult:
+    return verify(load("ts33401"), max_handovers=2, faults=DROP_COMPROMISE)
+
+
+def test_ts33401_two_handovers_drops_and_a_compromise_are_exhausted(
+        ts33401_bound: VerifyResult) -> None:
+    result = ts33401_bound
+    assert result.exhausted
+    assert result.states == TS33401_TWO_HANDOVERS_STATES
+    assert result.transitions > result.states
+    # every "always" has a "sometimes": completions, and compromises before and after them
+    wanted = sometimes(Monitor(load("ts33401")), 2)
+    assert all(result.reached[name] > 0 for name in wanted), result.reached
+    # within this bound the one promise broken is forward security, by the race below
+    assert {claim for claim, promised in result.shortest if promised} == {FORWARD}
+
+
+def test_ts33401_handover_racing_the_path_switch_ack_is_the_shortest_counterexample(
+        ts33401_bound: VerifyResult) -> None:
+    """Two handovers suffice (no third is needed): enb-2 decides the second handover
+    before its Path Switch Request Acknowledge brings a fresh {NH, NCC}, so it derives
+    KeNB* horizontally from a KeNB that enb-1 computed (TS 33.401 7.2.8.4.2)."""
+    finding = ts33401_bound.shortest[(FORWARD, True)]
+    texts = [a.text for a in finding.trace]
+    assert len(texts) == 13, texts
+    assert [t for t in texts if t.startswith("compromise")] == ["compromise enb-1"]
+    assert sum(t.startswith("start handover") for t in texts) == 2
+    assert _decided_before_path_switch_ack(texts, "enb-2"), texts
+    assert texts[-1] == ("deliver RRC RRCConnectionReconfigurationComplete (HO confirm) "
+                         "ue->enb-3")
+
+
+def _decided_before_path_switch_ack(texts: list[str], enb: str) -> bool:
+    """``enb`` receives a Measurement Report after the UE's HO confirm and before its Path
+    Switch Request Acknowledge."""
+    confirm = texts.index(f"deliver RRC RRCConnectionReconfigurationComplete (HO confirm) "
+                          f"ue->{enb}")
+    report = texts.index(f"deliver RRC MeasurementReport ue->{enb}", confirm)
+    ack = f"deliver S1AP PathSwitchRequestAcknowledge mme-1->{enb}"
+    return ack not in texts[confirm:report]
+
+
+def test_ts33401_one_handover_under_every_bounded_fault_violates_nothing() -> None:
+    result = verify(load("ts33401"), max_handovers=1, faults=VERIFY_FAULTS)
+    assert result.exhausted and result.states == TS33401_ONE_HANDOVER_ALL_FAULTS_STATES
+    assert not result.shortest  # not even a claim the standard does not promise
+    # every fault was taken, and the situations the claims speak of arose
+    assert set(result.taken) == {"start", "deliver", *VERIFY_FAULTS}
+    assert all(result.reached[name] > 0 for name in sometimes(Monitor(load("ts33401")), 1))
+
+
+def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> None:
+    result = verify(load("tr33821-v070"), max_handovers=1, faults=DROP_COMPROMISE)
+    assert result.exhausted and result.states == TR33821_ONE_HANDOVER_STATES
+    assert not result.promise_broken  # TR 33.821 v0.7.0 promises no forward security
+    texts = [a.text for a in result.shortest[(FORWARD, False)].trace]
+    # the shortest flow to a foreign target (x2: 5 messages to the HO confirm), its source
+    # eNB compromised; the intra-eNB flow is shorter but keeps the UE at the attacker
+    assert texts == ["compromise enb-1", "start handover to enb-2/cell-1 (x2)",
+                     "deliver RRC MeasurementReport ue->enb-1",
+                     "deliver X2AP HandoverRequest enb-1->enb-2",
+                     "deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
+                     "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+                     "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2"]
+
+
+@pytest.mark.parametrize(("variant", "placement"), [("tr33821-v070", None), ("seed-fs", "nas")])
+def test_whatever_hypothesis_finds_within_the_bound_is_found_no_longer(
+        variant: str, placement: str | None) -> None:
+    schedule = load(variant, placement)
+    explored = explore(schedule, examples=300, faults=DROP_COMPROMISE)
+    comparable = [f for f in explored.findings if _within_bound(f.trace, 2)]
+    assert comparable  # else the comparison says nothing
+    result = verify(schedule, max_handovers=2, faults=DROP_COMPROMISE,
+                    claims=frozenset(f.claim for f in comparable))
+    for finding in comparable:
+        shortest = result.shortest[(finding.claim, finding.promised)]
+        assert len(shortest.trace) <= len(finding.trace), (shortest.trace, finding.trace)
+
+
+def _within_bound(trace: tuple[Action, ...], max_handovers: int) -> bool:
+    return (sum(a.kind == "start" for a in trace) <= max_handovers
+            and len({a.text for a in trace if a.kind == "compromise"}) <= 1)
+
+
+def test_a_counterexample_replays_with_hoverify_replay(
+        ts33401_bound: VerifyResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "verify", lambda *args, **kwargs: ts33401_bound)
+    assert cli.main(["verify", "--variant", "ts33401", "--json", "--out", str(tmp_path)]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["exhausted"] and doc["states"] == TS33401_TWO_HANDOVERS_STATES
+    assert doc["states_per_second"] > 0 and doc["transitions"] > doc["states"]
+    assert sum(doc["transitions_by_action"].values()) == doc["transitions"]
+    [finding] = doc["findings"]
+    assert finding["claim"] == FORWARD and finding["promised"]
+    assert cli.main(["replay", finding["file"], "--json"]) == 1
+    replayed = json.loads(capsys.readouterr().out)
+    assert replayed["reproduced"] and replayed["steps"] == finding["trace"]
+
+
+def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--out",
+            str(tmp_path)]
+    assert cli.main(argv) == 0  # forward security is not promised by the TR
+    out = capsys.readouterr().out
+    assert f"no violation of a promised claim in {TR33821_ONE_HANDOVER_STATES} states, " \
+           "bound exhausted" in out
+    assert cli.main([*argv, "--all-findings", "--json"]) == 0
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert cli.main(["replay", finding["file"]]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("reproduced")
+
+
+@pytest.mark.parametrize("argv", [["--faults", "replay"], ["--faults", "drop,nonsense"],
+                                  ["--max-handovers", "0"], ["--variant", "nonsense"]])
+def test_verify_command_refuses_bad_input(argv: list[str],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    base = [] if "--variant" in argv else ["--variant", "ts33401"]
+    assert cli.main(["verify", *base, *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hoverify: error:") and "Traceback" not in err
+
+
+def test_the_fingerprint_accounts_for_every_field_of_the_monitor() -> None:
+    """A field added to Monitor or KeyGraph must be placed in the fingerprint's argument
+    (``properties.verify``) before this passes again."""
+    assert {f.name for f in fields(Monitor)} == set(MONITOR_STATE)
+    assert set(vars(KeyGraph())) == set(KEY_GRAPH_STATE)
+
+
+def test_states_differing_only_in_when_an_enb_was_compromised_are_not_merged() -> None:
+    """enb-1 compromised before or after the first handover completes: the same entities,
+    messages and attacker knowledge, but the monitor judges later keys from the compromise
+    hop (``Monitor._judge``), so the two states must stay apart."""
+    before, after = _first_handover(compromise_first=True), _first_handover(False)
+    assert before.system.snapshot().entities == after.system.snapshot().entities
+    assert before.system.in_flight == after.system.in_flight
+    assert (before.monitor.attackers["enb-1"].closure.known
+            == after.monitor.attackers["enb-1"].closure.known)
+    assert before.monitor._checked == after.monitor._checked
+    assert _fingerprint(before) != _fingerprint(after)
+    before.close()
+    after.close()
+
+
+def _first_handover(compromise_first: bool) -> Exploration:
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    if compromise_first:
+        exploration.compromise(0)
+    exploration.start_handover(1)  # x2 to enb-2
+    for _ in range(5):  # Measurement Report ... HO confirm
+        exploration.deliver(0)
+    if not compromise_first:
+        exploration.compromise(0)
+    exploration.deliver(0)  # Path Switch Request: the monitor judges what enb-1 knows
+    return exploration
+
+
+def _fingerprint(exploration: Exploration) -> object:
+    bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
+    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE)._fingerprint(0)
