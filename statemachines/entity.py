@@ -59,7 +59,7 @@ class Entity:
     _table: ClassVar[dict[tuple[str, Kind], dict[str, str]]]
     _handlers: ClassVar[dict[Kind, Handler]]
 
-    state: str  # written by transitions
+    state: str  # the initial state set by transitions (add_model), then by handle and restore
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -68,10 +68,7 @@ class Entity:
                 for kind, branch, sources, dest in cls.TRANSITIONS]
         cls._machine = Machine(model=None, states=list(cls.STATES), initial=cls.STATES[0],
                                transitions=spec, auto_transitions=False)
-        cls._table = {}
-        for kind, branch, sources, dest in cls.TRANSITIONS:
-            for source in sources:
-                cls._table.setdefault((source, kind), {})[branch] = dest or source
+        cls._table = _dispatch_table(cls, cls._machine)
         cls._handlers = {kind: getattr(cls, "on_" + kind.name.lower())
                          for kind in {t[0] for t in cls.TRANSITIONS}}
 
@@ -106,7 +103,7 @@ class Entity:
             raise AssertionError(f"{type(self).__name__}: {message.kind.name} has no branch "
                                  f"{handled.branch!r} from {self.state!r}")
         self.ctx = handled.ctx
-        self.trigger(_trigger(message.kind, handled.branch))
+        self.state = branches[handled.branch]  # what self.trigger(...) does: see _dispatch_table
         return Outcome(True, handled.sent, tuple(d.records), handled.read)
 
     def snapshot(self) -> tuple[str, Any]:
@@ -121,6 +118,43 @@ class Entity:
 
 def _trigger(kind: Kind, branch: str) -> str:
     return f"{kind.name}__{branch}" if branch else kind.name
+
+
+def _dispatch_table(cls: type[Entity],
+                    machine: Machine) -> dict[tuple[str, Kind], dict[str, str]]:
+    """(state, message kind) -> {branch: destination state}, read back from ``machine``.
+
+    The ``transitions`` machine stays the state table of record: this table is derived from
+    its events, not from ``TRANSITIONS``, and ``handle`` moves an entity only along it. But
+    ``handle`` sets the destination itself instead of calling ``self.trigger(...)``: a
+    trigger walks event lookup, debug logging and empty callback lists for ~50 us, half the
+    model's own cost of a whole handover (``bench/run.py``), to do exactly that assignment
+    (``Machine.set_state``), because these machines have no conditions and no callbacks.
+    That is checked here, so adding one fails loudly instead of being skipped silently.
+    """
+    problems = [f"machine {what}" for what in ("prepare_event", "before_state_change",
+                                                "after_state_change", "finalize_event",
+                                                "on_exception") if getattr(machine, what)]
+    problems += [f"state {state.name} {what}" for state in machine.states.values()
+                 for what in ("on_enter", "on_exit") if getattr(state, what)]
+    problems += [f"{cls.__name__}.{callback}_{state}" for state in cls.STATES
+                 for callback in machine.state_cls.dynamic_methods
+                 if hasattr(cls, f"{callback}_{state}")]  # add_model would bind these
+    branches = {_trigger(kind, branch): (kind, branch) for kind, branch, _, _ in cls.TRANSITIONS}
+    table: dict[tuple[str, Kind], dict[str, str]] = {}
+    for name, event in machine.events.items():
+        kind, branch = branches[name]
+        for source, declared in event.transitions.items():
+            transition = declared[0]
+            if len(declared) > 1 or any(getattr(transition, what) for what in (
+                    "conditions", "prepare", "before", "after")):  # unless: in conditions
+                problems.append(f"{name} from {source} with conditions or callbacks")
+            # "=" (stay) is resolved by transitions to the source state itself
+            table.setdefault((source, kind), {})[branch] = transition.dest or source
+    if problems:
+        raise TypeError(f"{cls.__name__}: handle() sets states without transitions' callbacks "
+                        f"and conditions, but there are: {'; '.join(problems)}")
+    return table
 
 
 def known_cell(entity: Entity, pci: object, earfcn_dl: object) -> Cell:

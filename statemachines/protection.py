@@ -6,12 +6,15 @@ plaintext and MAC-I ciphered; BEARER = radio bearer identity - 1 = 0, DIRECTION 
 NAS COUNT.
 
 The field encoding is ``repr`` of the field tuple: deterministic and readable; it stands in
-for ASN.1 PER here (the wire-format layer encodes the real information elements).
+for ASN.1 PER here (the wire-format layer encodes the real information elements). Decoding
+gives exactly what ``ast.literal_eval`` gives, without compiling the text (see ``_parse``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from typing import Any
 
 from statemachines import crypto
 from statemachines.entity import Reject
@@ -32,10 +35,80 @@ def encode(fields: Fields) -> bytes:
 
 def decode(data: bytes) -> Fields:
     try:
-        fields = ast.literal_eval(data.decode())
+        text = data.decode()
+        try:
+            fields = _parse(text)
+        except (ValueError, SyntaxError):  # what _parse does not read, literal_eval decides
+            fields = ast.literal_eval(text)
     except (ValueError, SyntaxError, UnicodeDecodeError):
         raise Reject("undecodable message content") from None
     return fields
+
+
+# ``_parse`` reads what ``repr`` writes for a field tuple (str, int, bool, bytes, None and
+# nested tuples) token by token, ~2.5x faster than ``ast.literal_eval``, which compiles the text
+# and was the largest cost of a handover after the state machine (bench/run.py). It accepts
+# only a tiling of the text by the tokens below that forms a tuple display, so what it
+# returns is literal_eval's value; anything else raises and is left to literal_eval.
+_TOKEN = re.compile(r"""
+    [(),]\ ?                                   # a tuple opens, closes, or goes on (", ")
+  | -?(?:0|[1-9][0-9]*)                         # an int as repr writes it: no leading zeros
+  | True | False | None
+  | b?(?:'(?:[^'\\\n\r]|\\[^\n\r])*'            # a str or bytes literal in either quotes
+        |"(?:[^"\\\n\r]|\\[^\n\r])*")            # repr uses, escapes kept whole
+""", re.VERBOSE)
+_CONSTANTS = {"True": True, "False": False, "None": None}
+_MAX_DEPTH = 100  # deeper is left to literal_eval and its parser's limit
+
+
+def _parse(text: str) -> Any:
+    tokens = _TOKEN.findall(text)
+    if sum(map(len, tokens)) != len(text):  # some text is no token
+        raise ValueError("not a field tuple")
+    outer: list[list[Any]] = []  # the items of the enclosing tuples
+    items: list[Any] = []
+    expect = True  # a value may come next
+    after_comma = False
+    for token in tokens:
+        first = token[0]
+        if first == ",":
+            if expect or not outer:  # a comma after nothing, or a tuple without parentheses
+                raise ValueError("misplaced comma")
+            expect = after_comma = True
+            continue
+        if first == ")":
+            if not outer or (len(items) == 1 and not after_comma):  # "(x)" is no tuple
+                raise ValueError("misplaced parenthesis")
+            value: Any = tuple(items)
+            items = outer.pop()
+        elif not expect:
+            raise ValueError("two values without a comma")
+        elif first == "(":
+            if len(outer) == _MAX_DEPTH:
+                raise ValueError("too deep")
+            outer.append(items)
+            items = []
+            after_comma = False
+            continue
+        elif first in "'\"":
+            value = token[1:-1]
+            if "\\" in value or not value.isprintable():  # escapes: as Python reads them
+                value = ast.literal_eval(token)
+        elif first == "b":
+            value = token[2:-1]
+            if "\\" in value or not (value.isascii() and value.isprintable()):
+                value = ast.literal_eval(token)
+            else:
+                value = value.encode("ascii")
+        elif token in _CONSTANTS:
+            value = _CONSTANTS[token]
+        else:
+            value = int(token)
+        items.append(value)
+        expect = after_comma = False
+    if outer or len(items) != 1:
+        raise ValueError("not one value")
+    return items[0]
 
 
 def protect_rrc(keys: AsKeys, count: int, direction: int, fields: Fields,

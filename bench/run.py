@@ -1,0 +1,264 @@
+"""Benchmarks of issue 8: the model against its crypto floor, the cost of the invariants, the
+growth of the knowledge closure, and the ``report``/``verify`` commands.
+
+How to run (from the repository root; nothing is written except the ``--json`` file):
+
+    python3 bench/run.py                    # full: closure up to 10^6 nodes, ~5 minutes
+    python3 bench/run.py --quick            # ~20 s: closure up to 10^5 nodes, verify 1 handover
+    python3 bench/run.py --json bench.json  # also write the figures as JSON
+
+Every figure is a ratio or a growth exponent of measurements taken in the same run (two
+rates compared are measured alternately and their per-round ratios' median kept), never an
+absolute speed to hold a machine to; absolute rates are printed alongside for context.
+
+  handover_ratio_to_floor  complete s1-inter handovers per second through the whole model,
+                           divided by the same KDF/EIA2/EEA2 calls alone (bench/handover.py
+                           says exactly what is in each loop). Target >= 0.5.
+  invariant_overhead       Hypothesis steps/s with invariants off over steps/s with them on,
+                           minus 1 (bench/invariants.py says what "off" removes). Target
+                           <= 0.25.
+  closure_exponent         log-log slope of properties.closure.closure over synthetic key
+                           graphs of 10^3..10^6 nodes (bench/closure_growth.py). Target <= 1.1.
+  closure_1m_seconds       the closure at 10^6 nodes (full run only).
+  report_seconds,          `hoverify report` on its default variants, in a subprocess
+  report_peak_mib          (bench/commands.py); null with a reason while it does not exist.
+  verify_states_per_second `hoverify verify --json`'s own figure (ts33401, 2 handovers; 1 with
+                           --quick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import closure_growth, commands, handover, invariants
+from bench.timing import best_seconds, loglog_slope, paired_ratio, per_second
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    # many short alternating rounds: a neighbour's burst of load spoils a few, not the median
+    handover_rounds: int = 21
+    handover_seconds: float = 0.15  # per measured batch
+    invariant_rounds: int = 9
+    invariant_examples: int = 50
+    invariant_steps: int = 30  # `hoverify explore`'s default
+    # half decades: a fit over seven points is steadier than over four on a noisy machine
+    closure_sizes: tuple[int, ...] = (10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5, 3 * 10**5,
+                                      10**6)
+    verify_handovers: int | None = 2  # None: do not run `hoverify verify`
+    report: bool = True
+
+
+FULL = Config("full")
+QUICK = Config("quick", handover_rounds=11, handover_seconds=0.1, invariant_rounds=5,
+               invariant_examples=30, closure_sizes=(10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5),
+               verify_handovers=1)
+TINY = Config("tiny", handover_rounds=1, handover_seconds=0.01, invariant_rounds=1,
+              invariant_examples=2, invariant_steps=5, closure_sizes=(300, 3000),
+              verify_handovers=None, report=False)
+
+
+@dataclass
+class Metric:
+    value: float | None
+    unit: str = ""
+    target: str = ""
+    note: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None or not self.target:
+            return None
+        op, bound = self.target.split()
+        return self.value >= float(bound) if op == ">=" else self.value <= float(bound)
+
+
+@dataclass
+class Results:
+    config: str
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        return {"config": self.config, "machine": machine(),
+                "metrics": {name: {"value": m.value, "unit": m.unit, "target": m.target or None,
+                                   "met": m.met, "note": m.note}
+                            for name, m in self.metrics.items()},
+                "details": self.details}
+
+
+# -- the measurements ----------------------------------------------------------------------------
+def measure_handover(config: Config, results: Results) -> None:
+    ho = handover.Handover.prepare()
+    messages = ho.check()
+    floor = handover.CryptoFloor.record(ho)
+    ratio, model, crypto = paired_ratio(lambda: per_second(ho.once, config.handover_seconds),
+                                        lambda: per_second(floor.once, config.handover_seconds),
+                                        config.handover_rounds)
+    calls = floor.describe()
+    results.metrics["handover_ratio_to_floor"] = Metric(
+        ratio, "", ">= 0.5",
+        f"{median(model):.0f} handovers/s vs {median(crypto):.0f} crypto sets/s "
+        f"({calls['kdf_calls']} KDF, {calls['eia2_calls']} EIA2, {calls['eea2_calls']} EEA2); "
+        f"{_spread(model, crypto)}")
+    results.details["handover"] = {"variant": "ts33401", "hop": "s1-inter",
+                                   "messages_per_handover": messages,
+                                   "handovers_per_second": model, "floor_sets_per_second": crypto,
+                                   **calls}
+
+
+def measure_invariants(config: Config, results: Results) -> None:
+    on, off = invariants.machines()
+    tallies: list[invariants.Tally] = []
+
+    def rate(machine: type) -> Callable[[], float]:
+        def run() -> float:
+            steps_per_second, tally = invariants.steps_per_second(
+                machine, config.invariant_examples, config.invariant_steps)
+            tallies.append(tally)
+            return steps_per_second
+        return run
+
+    ratio, off_rates, on_rates = paired_ratio(rate(off), rate(on), config.invariant_rounds)
+    digests = {t.digest.hexdigest() for t in tallies}
+    results.metrics["invariant_overhead"] = Metric(
+        ratio - 1, "", "<= 0.25",
+        f"{median(on_rates):.0f} steps/s on vs {median(off_rates):.0f} off "
+        f"({tallies[0].steps} steps in {tallies[0].examples} examples per run); "
+        f"{_spread(off_rates, on_rates, minus=1)}")
+    results.details["invariants"] = {"variant": "ts33401", "examples": config.invariant_examples,
+                                     "steps_per_example": config.invariant_steps,
+                                     "steps_per_run": tallies[0].steps,
+                                     "steps_per_second_on": on_rates,
+                                     "steps_per_second_off": off_rates,
+                                     "same_actions": len(digests) == 1}
+
+
+def measure_closure(config: Config, results: Results) -> None:
+    rows: list[dict[str, Any]] = []
+    for size in config.closure_sizes:
+        synthetic = closure_growth.key_graph(size)
+        repeats = 5 if size < 10**6 else 3
+        seconds = best_seconds(lambda s=synthetic: closure_growth.run_closure(s), repeats)
+        rows.append({"nodes": synthetic.graph.number_of_nodes(),
+                     "edges": synthetic.graph.number_of_edges(),
+                     "known": closure_growth.run_closure(synthetic), "seconds": seconds})
+        del synthetic
+    exponent = loglog_slope([r["nodes"] for r in rows], [r["seconds"] for r in rows])
+    largest = rows[-1]
+    results.metrics["closure_exponent"] = Metric(
+        exponent, "", "<= 1.1",
+        f"{rows[0]['nodes']}..{largest['nodes']} nodes; {largest['seconds']:.3f} s at "
+        f"{largest['nodes']}")
+    one_million = next((r for r in rows if r["nodes"] >= 10**6), None)
+    results.metrics["closure_1m_seconds"] = Metric(
+        one_million["seconds"] if one_million else None, "s", "",
+        f"{one_million['nodes']} nodes, {one_million['edges']} edges" if one_million
+        else f"not measured: this run stops at {largest['nodes']} nodes")
+    results.details["closure"] = rows
+
+
+def measure_commands(config: Config, results: Results) -> None:
+    if config.report:
+        seconds, peak = commands.report()
+        results.metrics["report_seconds"] = Metric(seconds.value, "s", "", seconds.note)
+        results.metrics["report_peak_mib"] = Metric(peak.value, "MiB", "", peak.note)
+    else:
+        skipped = f"not run in the {config.name} configuration"
+        results.metrics["report_seconds"] = Metric(None, "s", "", skipped)
+        results.metrics["report_peak_mib"] = Metric(None, "MiB", "", skipped)
+    if config.verify_handovers is not None:
+        verify = commands.verify(config.verify_handovers)
+        results.metrics["verify_states_per_second"] = Metric(verify.value, "states/s", "",
+                                                             verify.note)
+        results.details["verify"] = verify.extra
+    else:
+        results.metrics["verify_states_per_second"] = Metric(
+            None, "states/s", "", f"not run in the {config.name} configuration")
+
+
+MEASUREMENTS: tuple[Callable[[Config, Results], None], ...] = (
+    measure_handover, measure_invariants, measure_closure, measure_commands)
+
+
+def run(config: Config, progress: Callable[[str], None] | None = None) -> Results:
+    results = Results(config.name)
+    for measurement in MEASUREMENTS:
+        if progress:
+            progress(measurement.__name__.removeprefix("measure_"))
+        measurement(config, results)
+    return results
+
+
+def _spread(a: Sequence[float], b: Sequence[float], minus: float = 0) -> str:
+    """The per-round values the metric is the median of, as a range."""
+    ratios = [x / y - minus for x, y in zip(a, b, strict=True)]
+    return f"median of {len(ratios)} rounds in {min(ratios):.3f}..{max(ratios):.3f}"
+
+
+# -- output --------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def table(results: Results) -> str:
+    rows = [("metric", "value", "target", "met", "note")]
+    for name, m in results.metrics.items():
+        met = "" if m.met is None else ("yes" if m.met else "NO")
+        rows.append((name, _format(m.value, m.unit), m.target, met, m.note))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:4], widths, strict=True))
+             + "  " + r[4] for r in rows]
+    info = machine()
+    lines.append(f"({results.config}; {info['nproc']} CPUs, {info['cpu']}, "
+                 f"Python {info['python']})")
+    return "\n".join(lines)
+
+
+def _format(value: float | None, unit: str) -> str:
+    if value is None:
+        return "null"
+    text = f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}"
+    return f"{text} {unit}".strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes: closure up to 10^5 nodes, verify with 1 handover")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    config = QUICK if args.quick else FULL
+    results = run(config, lambda name: print(f"measuring {name} ...", file=sys.stderr,
+                                             flush=True))
+    print(table(results))
+    if args.json:
+        text = json.dumps(results.document(), indent=2, allow_nan=False)
+        Path(args.json).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
