@@ -1,34 +1,41 @@
 """The `hoverify` command line.
 
 Exit codes: 0 success (every promised claim holds), 1 a promised claim fails, 2 bad input.
-Bad input is reported in one line on stderr, never with a traceback.
+Bad input is reported in one line on stderr, never with a traceback. ``report`` exits 0
+whatever the verdicts: the report records broken promises, it does not fail on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from hoverify import __version__
+from hoverify.report_job import choose_variants, summary, write_report
 from hoverify.runs import (
     UsageError,
     check_document,
     check_text,
+    document,
     explore_document,
     load_finding,
     parse_compromises,
     parse_faults,
     resolve_variant,
-    run_document,
     run_text,
     scenario_run,
 )
 from properties.evaluate import evaluate
+from properties.exploration import Finding
 from properties.explore import explore, replay, save_findings
 from properties.stateful import FAULTS
+from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
+from reports.pcap import write_capture
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 
@@ -69,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="perform handovers in order and print the keys")
     _add_scenario_arguments(run)
+    run.add_argument("--pcap", metavar="FILE",
+                     help="also write the run's S1AP, X2AP and RRC security messages as a "
+                          "pcapng capture (needs pycrate: pip install '.[wire]')")
     check = commands.add_parser("check", help="check every claim; witness or cut for each")
     _add_scenario_arguments(check)
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
@@ -91,6 +101,29 @@ def build_parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE")
     replay.add_argument("--json", action="store_true")
+    verify_ = commands.add_parser("verify", help="every interleaving within a bound, breadth "
+                                  "first; shortest counterexamples saved for replay")
+    _add_variant_arguments(verify_)
+    verify_.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
+    verify_.add_argument("--max-handovers", type=int, default=2, metavar="K",
+                         help="at most K handovers started (default 2)")
+    verify_.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
+                         help="comma-separated subset of: " + ", ".join(sorted(VERIFY_FAULTS))
+                              + " (at most one duplication and one compromised eNB per path)")
+    verify_.add_argument("--all-findings", action="store_true",
+                         help="also report claims violated that the variant does not promise")
+    verify_.add_argument("--out", default="out/verify", metavar="DIR",
+                         help="where each finding is saved for `hoverify replay`")
+    verify_.add_argument("--json", action="store_true")
+    report = commands.add_parser(
+        "report", help="verdicts of every variant over the standard scenarios, with key "
+        "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
+        "when a promise is broken: the report records it")
+    report.add_argument("--out", default="out/report", metavar="DIR",
+                        help="directory replaced whole by the new report (default out/report)")
+    report.add_argument("--variants", nargs="+", metavar="V",
+                        help="built-in variants (seed-fs: each bit placement; seed-fs/P: one)")
+    report.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
@@ -147,6 +180,62 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if any(f.promised for f in findings) else 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    variant = resolve_variant(args)
+    if args.max_handovers < 1:
+        raise UsageError(f"--max-handovers must be at least 1, got {args.max_handovers}")
+    faults = parse_faults(args.faults)
+    unbounded = faults - VERIFY_FAULTS
+    if unbounded:
+        raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "
+                         f"(supported: {', '.join(sorted(VERIFY_FAULTS))}; use explore)")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    progress = Progress(enabled=not args.json)
+    result = verify(variant, max_handovers=args.max_handovers, faults=faults,
+                    progress=progress.line)
+    findings = result.findings(unpromised=args.all_findings)
+    doc = _verify_document(result, findings, save_findings(variant, findings, out))
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
+              f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
+              f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
+              f"({doc['states_per_second']:.0f} states/s)")
+        for finding in doc["findings"]:
+            kind = "PROMISED claim violated" if finding["promised"] else "not promised"
+            print(f"\n{finding['claim']} ({kind}): {finding['detail']}\n"
+                  f"  shortest counterexample, {len(finding['trace'])} steps:")
+            for line in finding["trace"]:
+                print(f"  {line}")
+            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        if not result.promise_broken:
+            print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
+        unreported = {c for c, _ in result.shortest} - {f.claim for f in findings}
+        if unreported:
+            print(f"not promised, violated: {', '.join(sorted(unreported))} (--all-findings "
+                  "shows them)")
+    return 1 if result.promise_broken else 0
+
+
+def _verify_document(result: VerifyResult, findings: list[Finding],
+                     files: list[Path]) -> dict[str, Any]:
+    return {
+        "variant": result.variant, "max_handovers": result.max_handovers,
+        "faults": sorted(result.faults), "states": result.states,
+        "transitions": result.transitions, "depth": result.depth,
+        "exhausted": result.exhausted, "seconds": round(result.seconds, 3),
+        "states_per_second": round(result.states_per_second, 1),
+        "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
+        "sometimes": dict(result.reached),
+        "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
+                      "trace": [a.text for a in f.trace], "file": str(path)}
+                     for f, path in zip(findings, files, strict=True)],
+    }
+
+
 class Progress:
     """One line per event on stderr, only when stderr is a terminal."""
 
@@ -168,13 +257,43 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    document = run_document(args)
-    print(json.dumps(document, indent=2) if args.json else run_text(document))
+    pcap = _capture_path(args.pcap)
+    run = scenario_run(args)
+    if pcap is not None:
+        try:
+            write_capture(run, pcap)
+        except OSError as error:
+            raise UsageError(f"--pcap {pcap}: cannot write ({error.strerror})") from None
+    doc = document(run)
+    print(json.dumps(doc, indent=2) if args.json else run_text(doc))
     return 0
 
 
+def _capture_path(text: str | None) -> Path | None:
+    """Check ``--pcap FILE`` before the run: pycrate installed, the directory there."""
+    if text is None:
+        return None
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"--pcap {text}: is a directory")
+    if not path.parent.is_dir():
+        raise UsageError(f"--pcap {text}: directory {path.parent} does not exist")
+    if importlib.util.find_spec("pycrate_asn1dir") is None:
+        raise UsageError("--pcap needs pycrate (pip install 'hoverify[wire]')")
+    return path
+
+
+def _report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    data = write_report(out, choose_variants(args.variants),
+                        Progress(enabled=not args.quiet).line)
+    print(summary(data, out))
+    return 0  # broken promises are recorded in the report, not turned into a failure
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "run": _run, "check": _check, "explore": _explore, "replay": _replay}
+    "run": _run, "check": _check, "explore": _explore, "replay": _replay, "verify": _verify,
+    "report": _report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,6 +46,7 @@ class Verdict:
     witness: tuple[str, ...] = ()
     cut: tuple[str, ...] = ()
     n_hops: int | None = None  # forward security: the smallest n that holds in this run
+    witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def backward_security(analysis: Analysis,
             verdicts.append(Verdict(
                 hop, str(attacker), False, promised,
                 f"can derive the KeNB of earlier hop(s) {derivable}",
-                tuple(analysis.witness_lines(attacker, analysis.kenb_node(j)))))
+                tuple(analysis.witness_lines(attacker, analysis.kenb_node(j))),
+                witness_hop=j))
         elif earlier:
             j = earlier[-1]
             verdicts.append(Verdict(
@@ -166,6 +168,7 @@ def forward_security(analysis: Analysis,
         if promise:
             detail += f"; promised {promise.hops or 1}-hop"
         witness = cut_lines = ()
+        worst = None
         if derivable:
             worst = max(derivable, key=lambda j: distance[j] + 1 - _wanted(analysis, distance, j))
             witness = tuple(analysis.witness_lines(attacker, analysis.kenb_node(worst)))
@@ -173,7 +176,7 @@ def forward_security(analysis: Analysis,
         if safe:
             cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
         verdicts.append(Verdict(hop, str(attacker), holds, promise is not None, detail,
-                                witness, cut_lines, n))
+                                witness, cut_lines, n, worst))
     return ClaimResult(FORWARD, tuple(verdicts))
 
 

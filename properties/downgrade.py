@@ -13,6 +13,7 @@ MAC the eNB lacks (NAS-MAC) can be rewritten too, but the UE refuses the result.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from properties.analysis import Analysis
@@ -70,20 +71,10 @@ def downgrade_resistance(analysis: Analysis,
         promised = promise_for(analysis, DOWNGRADE, analysis.run.hops[hop - 1].spec.type)
         if hop not in analysis.kenb or analysis.derivable(attacker, hop):
             continue  # nothing to downgrade: the honest key is derivable (forward security)
-        attempts, found = 0, None
-        for step_number in relayed_to_ue(analysis, hop):
-            message = analysis.run.system.steps[step_number].message
-            for path, value in leaves(message.fields):
-                attempts += 1
-                new = (not value) if isinstance(value, bool) else value ^ 1
-                found = _attempt(analysis, hop, attacker, step_number, message, path, new)
-                if found:
-                    break
-            if found:
-                break
+        attempts, found = find_downgrade(analysis, hop, attacker)
         if found:
             verdicts.append(Verdict(hop, str(attacker), False, promised is not None,
-                                    found[0], found[1]))
+                                    found.detail, found.witness, witness_hop=hop))
         elif attempts:
             verdicts.append(Verdict(
                 hop, str(attacker), True, promised is not None,
@@ -94,8 +85,37 @@ def downgrade_resistance(analysis: Analysis,
     return ClaimResult(DOWNGRADE, tuple(verdicts))
 
 
+@dataclass(frozen=True)
+class Downgrade:
+    """A rewrite that puts the UE on a KeNB the attacker derives, replayable: ``run`` is the
+    scenario run again with ``rewritten`` delivered at step ``step``."""
+
+    step: int
+    rewritten: Message
+    run: Run
+    rewrite: str  # "step 18: enb-2 rewrites for UE/notification bit 1 -> 0 in ..."
+    detail: str
+    witness: tuple[str, ...]
+
+
+def find_downgrade(analysis: Analysis, hop: int,
+                   attacker: Attacker) -> tuple[int, Downgrade | None]:
+    """The first rewrite of one field the source eNB of ``hop`` relays into the HO command
+    that succeeds for ``attacker``, and how many rewrites were tried."""
+    attempts = 0
+    for step_number in relayed_to_ue(analysis, hop):
+        message = analysis.run.system.steps[step_number].message
+        for path, value in leaves(message.fields):
+            attempts += 1
+            new = (not value) if isinstance(value, bool) else value ^ 1
+            found = _attempt(analysis, hop, attacker, step_number, message, path, new)
+            if found:
+                return attempts, found
+    return attempts, None
+
+
 def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
-             message: Message, path: Path, new: Any) -> tuple[str, tuple[str, ...]] | None:
+             message: Message, path: Path, new: Any) -> Downgrade | None:
     run = analysis.run
     rewritten = Message(message.kind, message.sender, message.receiver,
                         replaced(message.fields, path, new))
@@ -125,7 +145,7 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
     witness = tuple(trace + re_analysis.witness_lines(attacker, node))
     detail = (f"a rewrite of {describe(message.fields, path)} puts the UE on a KeNB "
               f"{attacker.compromises[0].entity} derives")
-    return detail, witness
+    return Downgrade(step_number, rewritten, rerun, trace[0], detail, witness)
 
 
 def _old(fields: Any, path: Path) -> Any:

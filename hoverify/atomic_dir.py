@@ -1,0 +1,72 @@
+"""Replace a directory of generated files as a whole.
+
+The new tree is written into a temporary directory next to the target; only when every file
+is on disk is the old directory moved aside and the new one renamed into its place (two
+``os.replace`` calls, with SIGINT and SIGTERM held back between them and the old tree put
+back if the second fails). An error or Ctrl-C before that leaves the previous tree whole.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def replace_directory(files: Mapping[str, bytes], out: Path) -> None:
+    """``files``: relative POSIX path -> content."""
+    out = Path(out)
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a report is not
+        for name in sorted(files):
+            write_file(staging / name, files[name])
+        _swap(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_file(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    with _signals_held():
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old)  # onto an empty directory: allowed
+        try:
+            os.replace(staging, out)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out)
+            raise
+    if old is not None:
+        shutil.rmtree(old)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Delivery of SIGINT/SIGTERM waits until the block is over (main thread only)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -1,0 +1,222 @@
+"""``hoverify report``: run the standard scenarios (``reports.scenarios``) for each variant,
+evaluate every claim, replay each counterexample, and hand the plain data to the renderers.
+
+This module runs the model; ``reports`` only reads what it is given and draws it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hoverify import __version__
+from hoverify.atomic_dir import replace_directory
+from hoverify.errors import UsageError
+from hoverify.runs import check_document
+from properties.analysis import Analysis
+from properties.attacker import Attacker, Compromise
+from properties.claims import (
+    CLAIMS,
+    CONFINEMENT,
+    DOWNGRADE,
+    ClaimResult,
+    default_backward_attackers,
+    default_forward_attackers,
+)
+from properties.downgrade import find_downgrade
+from properties.evaluate import Evaluation, evaluate
+from reports import extract
+from reports.bundle import VERDICTS, render
+from reports.conclusion import Sides, conclusion
+from reports.data import (
+    BROKEN,
+    Counterexample,
+    MscNote,
+    ReportData,
+    ScenarioResult,
+    VariantSection,
+)
+from reports.scenarios import (
+    BASELINE,
+    GRAPH_ATTACKER,
+    PLACEMENTS,
+    PROPOSAL,
+    REFERENCE,
+    REPRESENTATIVE,
+    SCENARIOS,
+    VARIANTS,
+    Scenario,
+    VariantRef,
+)
+from statemachines.scenario import parse_hops, run_scenario
+from statemachines.topology import HopType
+from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
+
+Progress = Callable[[str], None]
+
+
+def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
+    """``--variants``: built-in names (``seed-fs`` stands for each of its bit placements,
+    ``seed-fs/alg-id`` for one), in the report's order whatever the order given."""
+    known = (*VARIANTS, *(VariantRef(n) for n in BUILT_IN if n not in {v.name for v in VARIANTS}))
+    if not names:
+        return VARIANTS
+    chosen: set[VariantRef] = set()
+    for text in names:
+        name, _, placement = text.partition("/")
+        if name not in BUILT_IN:
+            raise UsageError(f"--variants: unknown variant {text!r} (built in: "
+                             f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)")
+        if placement and (name != PROPOSAL or placement not in BIT_PLACEMENTS):
+            raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
+                             f"({', '.join(f'{PROPOSAL}/{p}' for p in BIT_PLACEMENTS)})")
+        chosen |= {v for v in known if v.name == name
+                   and (not placement or v.bit_placement == placement)}
+    return tuple(v for v in known if v in chosen)
+
+
+def build(variants: Sequence[VariantRef], progress: Progress) -> ReportData:
+    jobs = [(v, s) for v in variants for s in SCENARIOS]
+    results: list[ScenarioResult] = []
+    sections: list[VariantSection] = []
+    for number, (variant, scenario) in enumerate(jobs, start=1):
+        progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
+        evaluation = _evaluate(variant, scenario)
+        results.append(_result(variant, scenario, evaluation))
+        if scenario.name == REPRESENTATIVE:
+            sections.append(_section(variant, scenario, evaluation.analysis))
+    statuses = {(r.variant.label, r.scenario.name, claim): c.status
+                for r in results for claim, c in r.cells}
+    sides = Sides(BASELINE.label, PROPOSAL,
+                  {p: VariantRef(PROPOSAL, p).label for p in PLACEMENTS},
+                  REFERENCE.label if REFERENCE in variants else None)
+    words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides)
+    return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
+                      tuple(sections), words)
+
+
+def check_out(out: Path) -> None:
+    """``--out``: a path that can be created in a writable place, or a previous report (the
+    directory is replaced whole, so anything else there would be lost)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise UsageError(f"--out {out}: contains the working directory; give a directory for "
+                         "the report alone")
+    if out.is_dir() and any(out.iterdir()) and not (out / VERDICTS).is_file():
+        raise UsageError(f"--out {out}: not empty and not a report (no {VERDICTS}); it would "
+                         "be replaced whole")
+    parent = out.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: cannot write in {parent}")
+
+
+def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress) -> ReportData:
+    """Build the report and replace ``out`` with it whole (the old one stays until then)."""
+    check_out(out)
+    data = build(variants, progress)
+    try:
+        replace_directory(render(data), out)
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
+    return data
+
+
+def _evaluate(variant: VariantRef, scenario: Scenario) -> Evaluation:
+    run = run_scenario(load(variant.name, variant.bit_placement), parse_hops(scenario.hops))
+    attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
+                if scenario.compromises else None)
+    return evaluate(run, attacker)
+
+
+def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
+    """The attackers behind the verdicts, by the name a verdict gives them."""
+    analysis = evaluation.analysis
+    known = [a for _, a in (*default_forward_attackers(analysis),
+                            *default_backward_attackers(analysis))]
+    if evaluation.attacker is not None:
+        known.append(evaluation.attacker)
+    return {str(a): a for a in known}
+
+
+def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> ScenarioResult:
+    analysis = evaluation.analysis
+    run = analysis.run
+    attackers = _attackers(evaluation)
+    by_name = {c.name: c for c in evaluation.claims}
+    cells, counterexamples = [], []
+    for name in CLAIMS:
+        claim = by_name.get(name)
+        found = (_counterexample(variant, scenario, analysis, claim, attackers)
+                 if claim is not None and not claim.holds else None)
+        if found is not None:
+            counterexamples.append(found)
+        cells.append((name, extract.cell(analysis, claim, attackers,
+                                         found.id if found else None)))
+    chart = extract.msc(f"msc-{variant.slug}-{scenario.name}",
+                        f"{variant.label}: {scenario.hops}", run, extract.labels_of(analysis),
+                        0, len(run.hops),
+                        evaluation.attacker.compromises if evaluation.attacker else ())
+    return ScenarioResult(variant, scenario, tuple(cells), chart, tuple(counterexamples),
+                          check_document(run, evaluation))
+
+
+def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
+                    claim: ClaimResult, attackers: dict[str, Attacker]) -> Counterexample | None:
+    verdict = extract.shown_verdict(claim)
+    if verdict is None:
+        return None
+    cx_id = f"cx-{variant.slug}-{scenario.name}-{claim.name}"
+    attacker = attackers.get(verdict.attacker)
+    compromises = attacker.compromises if attacker else ()
+    title = f"{variant.label}, {scenario.hops}: {claim.name}"
+    witness = verdict.witness
+    chart = None
+    if claim.name == DOWNGRADE and attacker is not None:
+        # The attack is a different run: replay it to draw the path it takes.
+        _, found = find_downgrade(analysis, verdict.hop, attacker)
+        if found is not None:
+            replay = Analysis.of(found.run)
+            chart = extract.msc(cx_id, title, found.run, extract.labels_of(replay), verdict.hop,
+                                verdict.hop, compromises, found.step, found.rewrite,
+                                (MscNote((found.rewritten.receiver,), found.detail, True),))
+    elif claim.name != CONFINEMENT:
+        key = verdict.witness_hop if verdict.witness_hop is not None else verdict.hop
+        closing = ()
+        if attacker is not None:
+            who = ", ".join(sorted(attacker.entities))
+            closing = (MscNote((sorted(attacker.entities)[0],),
+                               f"{who} derives the KeNB of hop {key} (see the witness)", True),)
+        chart = extract.msc(cx_id, title, analysis.run, extract.labels_of(analysis),
+                            min(verdict.hop, key), max(verdict.hop, key), compromises,
+                            closing=closing)
+    return Counterexample(cx_id, variant, scenario, claim.name, extract.status(claim),
+                          extract.verdict_line(verdict), witness, chart)
+
+
+def _section(variant: VariantRef, scenario: Scenario, analysis: Analysis) -> VariantSection:
+    who, hop = GRAPH_ATTACKER
+    entity = {"source": analysis.source, "target": analysis.target}[who](hop)
+    attacker = Attacker((Compromise(entity, hop),))
+    schedule = analysis.run.variant
+    title = f"{variant.label}: key graph of {scenario.hops}"
+    promises = tuple(
+        f"{p.claim}" + (f" on {', '.join(sorted(h.value for h in p.hop_types))} hops"
+                        if p.hop_types != frozenset(HopType) else " on every hop type")
+        + (f", {p.hops}-hop" if p.hops else "") + (f": {p.why}" if p.why else "")
+        for p in schedule.promises())
+    return VariantSection(variant, schedule.title, schedule.specs, promises, scenario,
+                          extract.key_graph(analysis, attacker, title),
+                          extract.derivability(analysis))
+
+
+def summary(data: ReportData, out: Path) -> str:
+    """What ``hoverify report`` prints: where the report is, and the broken promises in it."""
+    broken = sorted({f"{r.variant.label} {claim}" for r in data.results
+                     for claim, cell in r.cells if cell.status == BROKEN})
+    return (f"report written to {out}/ (index.html, index.md, verdicts.json): "
+            f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios\n"
+            f"broken promises recorded: {'; '.join(broken) if broken else 'none'}")

@@ -1,0 +1,48 @@
+"""Every file of the report, rendered from its data: relative path -> bytes.
+
+Same data, same bytes: no timestamps or absolute paths; JSON keys as the documents order
+them, floats never appear.
+"""
+
+from __future__ import annotations
+
+import json
+
+from reports import dot, graphml, html, markdown, svg_graph
+from reports.data import ReportData
+
+SCHEMA_VERSION = 1
+VERDICTS = "verdicts.json"
+
+
+def verdicts(data: ReportData) -> str:
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "hoverify": data.version,
+        "claims": list(data.claims),
+        "variants": [{"label": v.label, "variant": v.name, "bit_placement": v.bit_placement}
+                     for v in data.variants],
+        "scenarios": [{"name": s.name, "hops": s.hops, "title": s.title,
+                       "compromises": [f"{e}@{h}" for e, h in s.compromises]}
+                      for s in data.scenarios],
+        "conclusion": list(data.conclusion),
+        "results": [{"variant": r.variant.label, "scenario": r.scenario.name,
+                     "matrix": {claim: cell.text for claim, cell in r.cells},
+                     "check": r.check} for r in data.results],
+    }
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def render(data: ReportData) -> dict[str, bytes]:
+    files = {"index.md": markdown.index(data), "index.html": html.render(data),
+             VERDICTS: verdicts(data)}
+    for section in data.sections:
+        slug = section.variant.slug
+        results = [r for r in data.results if r.variant == section.variant]
+        files[f"{slug}/report.md"] = markdown.variant_page(section, results)
+        files[f"{slug}/graph.svg"] = svg_graph.render(section.graph, "g")
+        files[f"{slug}/graph.dot"] = dot.render(section.graph)
+    out = {name: text.encode() for name, text in files.items()}
+    for section in data.sections:
+        out[f"{section.variant.slug}/graph.graphml"] = graphml.render(section.graph)
+    return out

@@ -1,0 +1,161 @@
+"""The seed's conclusion in plain words, computed from the verdicts.
+
+Nothing here knows what the verdicts are: every sentence is built from the statuses of the
+baseline (``tr33821-v070``), the proposal (``seed-fs``, once per bit placement) and the
+reference (``ts33401``), scenario by scenario, so the words change when a verdict does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reports.data import BROKEN, FAILS, HOLDS, NA
+
+Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
+SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Whom the conclusion compares: variant labels as they appear in ``Statuses``."""
+
+    baseline: str
+    proposal: str  # the proposal's name, for the sentences
+    placements: Mapping[str, str]  # bit placement -> the proposal's variant label
+    reference: str | None = None
+
+
+def _failing(status: str) -> bool:
+    return status in (BROKEN, FAILS)
+
+
+def join(words: Sequence[str], last: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _word(status: str) -> str:
+    return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
+            NA: "has no verdict"}[status]
+
+
+@dataclass(frozen=True)
+class _Case:
+    claim: str
+    category: str
+    good: tuple[str, ...]  # placements where the claim holds
+    bad: tuple[str, ...]  # placements where it fails
+    broken: bool  # some failure breaks a promise of the proposal
+    baseline: str
+    reference: str | None
+
+
+def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
+    base = statuses.get((sides.baseline, scenario, claim), NA)
+    mine = {p: statuses.get((label, scenario, claim), NA) for p, label in sides.placements.items()}
+    good = tuple(p for p, s in mine.items() if s == HOLDS)
+    bad = tuple(p for p, s in mine.items() if _failing(s))
+    if _failing(base):
+        base = FAILS  # whether the baseline promised it is in the matrix, not the sentence
+        category = ("partial" if good and bad else "fixed" if good else "open" if bad
+                    else "unjudged")
+    elif bad:
+        category = "regressed"
+    elif base == NA and good:
+        category = "added"
+    elif base == NA and not good:
+        category = "none"
+    else:
+        category = "same"
+    reference = (statuses.get((sides.reference, scenario, claim), NA)
+                 if sides.reference else None)
+    return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference)
+
+
+def _sentence(case: _Case, where: str, sides: Sides) -> str:
+    """One sentence for the categories in ``SAID``."""
+    p, b, claim = sides.proposal, sides.baseline, case.claim
+    promise = " (a broken promise)" if case.broken else " (not promised)"
+    ref = (f" ({sides.reference} {_word(case.reference)} there)"
+           if sides.reference and case.reference is not None else "")
+    good, bad = join(case.good), join(case.bad)
+    if case.category == "fixed":
+        every = ("every bit placement" if len(case.good) == len(sides.placements)
+                 else f"the bit in {good}")
+        return (f"{p} fixes {claim} on {where}: it holds there with {every}, and fails for "
+                f"{b}{ref}.")
+    if case.category == "partial":
+        return (f"On {where}, {claim} holds for {p} only with the notification bit in {good}; "
+                f"with the bit in {bad} it fails{promise}, as it does for {b}{ref}.")
+    if case.category == "open":
+        every = ("every bit placement" if len(case.bad) == len(sides.placements)
+                 else f"the bit in {bad}")
+        return (f"{p} leaves {claim} open on {where}: it fails there with {every}{promise}, "
+                f"as for {b}{ref}.")
+    if case.category == "regressed":
+        rest = f"; it holds with the bit in {good}" if case.good else ""
+        return (f"The claim {claim} fails for {p} with the notification bit in {bad} on "
+                f"{where}{promise}{rest}, and {_word(case.baseline)} for {b}{ref}.")
+    if case.category == "added":
+        return f"The claim {claim} holds for {p} on {where} and has no verdict for {b}{ref}."
+    return f"The claim {claim} fails for {b} on {where} and has no verdict for {p}{ref}."
+
+
+def conclusion(statuses: Statuses, claims: Sequence[str],
+               scenarios: Sequence[tuple[str, str]], sides: Sides) -> tuple[str, ...]:
+    """``scenarios``: (name, how a sentence names it), in report order."""
+    labels = {label for label, _, _ in statuses}
+    missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
+    if missing:
+        return (f"No conclusion: it compares {sides.proposal} (every bit placement) with "
+                f"{sides.baseline}, and the report did not run {join(missing)}.",)
+    groups: dict[_Case, list[str]] = {}
+    no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
+    for claim in claims:
+        for name, title in scenarios:
+            case = _case(statuses, sides, claim, name)
+            groups.setdefault(case, []).append(title)
+            if case.category == "none":
+                no_verdict.setdefault(claim, []).append(title)
+    sentences = [_sentence(case, join(where), sides) for category in SAID
+                 for case, where in groups.items() if case.category == category]
+    unchanged = [c for c in claims
+                 if all(case.category in ("same", "none") for case in groups if case.claim == c)
+                 and any(case.category == "same" for case in groups if case.claim == c)]
+    if unchanged:
+        verb = "claims" if len(unchanged) > 1 else "claim"
+        holds = "hold" if len(unchanged) > 1 else "holds"
+        sentences.append(f"The {verb} {join(unchanged)} {holds} for both {sides.baseline} and "
+                         f"{sides.proposal} (every bit placement) wherever there is a verdict.")
+    if no_verdict:
+        sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
+                         "claim does not apply there) for " + "; ".join(
+                             f"{claim} on {join(where)}" for claim, where in no_verdict.items())
+                         + ".")
+    sentences.append(_placements(statuses, claims, scenarios, sides))
+    if not any(case.category in ("fixed", "partial") for case in groups):
+        sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
+                            f"{sides.baseline} in these scenarios.")
+    return tuple(sentences)
+
+
+def _placements(statuses: Statuses, claims: Sequence[str],
+                scenarios: Sequence[tuple[str, str]], sides: Sides) -> str:
+    broken: dict[tuple[str, ...], list[str]] = {}  # claims broken -> placements
+    for placement, label in sides.placements.items():
+        lost = tuple(c for c in claims
+                     if any(statuses.get((label, s, c)) == BROKEN for s, _ in scenarios))
+        broken.setdefault(lost, []).append(placement)
+    keep = broken.pop((), [])
+    lose = [f"with the bit in {join(ps, 'or')} the promise of {join(lost)} "
+            f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
+    if not lose:
+        return (f"Every promise of {sides.proposal} holds in these scenarios, whichever the "
+                "placement of the notification bit.")
+    if not keep:
+        return (f"No placement of the notification bit keeps every promise of "
+                f"{sides.proposal}: {'; '.join(lose)}.")
+    return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
+            f"{sides.proposal} hold in these scenarios; {'; '.join(lose)}.")

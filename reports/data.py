@@ -1,0 +1,142 @@
+"""The report as plain data: what the renderers draw. No model object appears here, so the
+renderers need to know nothing about runs, graphs or claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reports.scenarios import Scenario, VariantRef
+
+HOLDS = "holds"
+BROKEN = "FAILS (promised)"
+FAILS = "fails (not promised)"
+NA = "n/a"
+SERVES, DERIVES = "serves", "derives"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One claim for one variant in one scenario."""
+
+    status: str  # HOLDS, BROKEN, FAILS or NA
+    detail: str = ""  # the verdict `hoverify check` shows for the claim
+    n_hops: int | None = None  # forward security: the largest n over the verdicts
+    open_ended: bool = False  # the run ends before n is reached: n is a lower bound
+    counterexample: str | None = None  # id of the counterexample, if the claim fails
+
+    @property
+    def text(self) -> str:
+        if self.n_hops is None:
+            return self.status
+        return f"{self.status}, {'≥' if self.open_ended else ''}{self.n_hops}-hop"
+
+
+@dataclass(frozen=True)
+class MscMessage:
+    sender: str
+    receiver: str
+    title: str
+    fields: str
+    tooltip: str
+    accepted: bool = True
+    reason: str = ""
+    rewritten: bool = False  # the attacker rewrote this message before its delivery
+
+
+@dataclass(frozen=True)
+class MscNote:
+    over: tuple[str, ...]  # one participant, or the first and the last
+    text: str
+    alarm: bool = False  # compromise, rewrite, derived key: drawn in red
+
+
+@dataclass(frozen=True)
+class Msc:
+    id: str
+    title: str
+    participants: tuple[str, ...]
+    compromised: tuple[str, ...]
+    events: tuple[MscMessage | MscNote, ...]
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    id: str
+    variant: VariantRef
+    scenario: Scenario
+    claim: str
+    status: str
+    verdict: str  # "hop 2, radio observer + enb-2@2: ..."
+    witness: tuple[str, ...]
+    msc: Msc | None  # None for a claim that is not about a message flow (confinement)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    variant: VariantRef
+    scenario: Scenario
+    cells: tuple[tuple[str, Cell], ...]  # (claim, cell), claims in report order
+    msc: Msc
+    counterexamples: tuple[Counterexample, ...]
+    check: dict[str, Any]  # `hoverify check --json` for this run
+
+    def cell(self, claim: str) -> Cell:
+        return dict(self.cells)[claim]
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    kind: str  # key, public, constant or derivation
+    label: str
+    hop: int
+    holders: tuple[str, ...]  # for a derivation: who computed it
+    derived: bool  # in the attacker's closure (a derivation: the attacker can compute it)
+    value: str = ""  # hex, for values
+    clause: str = ""  # for derivations
+    text: str = ""  # for derivations: "KeNB[hop 1] = KDF(KeNB*[hop 1], FC, C-RNTI)"
+
+
+@dataclass(frozen=True)
+class GraphData:
+    title: str
+    attacker: str
+    columns: tuple[str, ...]  # heading of each hop, index = hop
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[str, str], ...]  # (from id, to id)
+
+
+@dataclass(frozen=True)
+class Derivability:
+    """Who can derive the KeNB of each hop, each entity compromised from its first hop."""
+
+    hops: tuple[int, ...]
+    serving: tuple[str, ...]  # the eNB that held the KeNB of each hop
+    rows: tuple[tuple[str, int, tuple[str, ...]], ...]  # (entity, from hop, SERVES/DERIVES/"")
+
+
+@dataclass(frozen=True)
+class VariantSection:
+    variant: VariantRef
+    title: str
+    specs: str
+    promises: tuple[str, ...]
+    scenario: Scenario  # the representative scenario of the graph and the table
+    graph: GraphData
+    derivability: Derivability
+
+
+@dataclass(frozen=True)
+class ReportData:
+    version: str
+    claims: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]
+    variants: tuple[VariantRef, ...]
+    results: tuple[ScenarioResult, ...]
+    sections: tuple[VariantSection, ...]
+    conclusion: tuple[str, ...]
+
+    def result(self, variant: VariantRef, scenario: Scenario) -> ScenarioResult:
+        return next(r for r in self.results
+                    if r.variant == variant and r.scenario == scenario)

@@ -1,0 +1,209 @@
+"""From a finished run and its evaluation to the report's plain data (``reports.data``).
+
+This module reads the model (the trace, the key graph, the verdicts, attacker closures); it
+runs nothing. Which runs exist and which verdict gets a counterexample is decided by the
+caller (``hoverify.report_job``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from properties.analysis import Analysis
+from properties.attacker import Attacker, Compromise
+from properties.claims import ClaimResult, Verdict
+from properties.graph import DERIVATION, KEY, value_node
+from properties.promises import FORWARD
+from reports.data import (
+    BROKEN,
+    DERIVES,
+    FAILS,
+    HOLDS,
+    NA,
+    SERVES,
+    Cell,
+    Derivability,
+    GraphData,
+    GraphNode,
+    Msc,
+    MscMessage,
+    MscNote,
+)
+from statemachines.messages import Fields, Interface, Kind
+from statemachines.scenario import Run
+from statemachines.system import UE, Step
+
+Labels = Callable[[bytes], str | None]
+
+
+def status(claim: ClaimResult | None) -> str:
+    if claim is None or not claim.verdicts:
+        return NA
+    return HOLDS if claim.holds else BROKEN if claim.promise_broken else FAILS
+
+
+def shown_verdict(claim: ClaimResult) -> Verdict | None:
+    """The verdict ``hoverify check`` shows for a failing claim: the first that breaks a
+    promise, else the first that fails."""
+    failing = [v for v in claim.verdicts if not v.holds]
+    return next((v for v in failing if v.promised), failing[0] if failing else None)
+
+
+def verdict_line(verdict: Verdict) -> str:
+    return f"hop {verdict.hop}, {verdict.attacker}: {verdict.detail}"
+
+
+def cell(analysis: Analysis, claim: ClaimResult | None, attackers: Mapping[str, Attacker],
+         counterexample: str | None) -> Cell:
+    state = status(claim)
+    if claim is None or state == NA:
+        return Cell(NA, "no verdict: the claim does not apply to this variant or scenario")
+    shown = shown_verdict(claim)
+    if claim.name != FORWARD:
+        return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
+                    counterexample)
+    n = max(v.n_hops or 1 for v in claim.verdicts)
+    widest = [v for v in claim.verdicts if (v.n_hops or 1) == n]
+    open_ended = any(_open_ended(analysis, attackers.get(v.attacker), v) for v in widest)
+    return Cell(state, verdict_line(shown or widest[0]), n, open_ended, counterexample)
+
+
+def _open_ended(analysis: Analysis, attacker: Attacker | None, verdict: Verdict) -> bool:
+    """The attacker derives the run's last KeNB: a longer run might show a larger n."""
+    last = max(analysis.kenb, default=0)
+    return (attacker is not None and last >= verdict.hop
+            and analysis.serving[last] not in attacker.entities
+            and analysis.derivable(attacker, last))
+
+
+# -- message sequence charts ------------------------------------------------------------------
+def participants(run: Run, steps: list[Step]) -> tuple[str, ...]:
+    """The UE, then the eNBs and MMEs that take part, in topology order."""
+    present = {name for s in steps for name in (s.message.sender, s.message.receiver)}
+    order = (UE, *run.topology.enbs, *run.topology.mmes)
+    return tuple(name for name in order if name in present)
+
+
+def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_hop: int,
+        compromises: tuple[Compromise, ...] = (), rewritten_step: int | None = None,
+        rewrite_note: str = "", closing: tuple[MscNote, ...] = ()) -> Msc:
+    """The trace of hops ``first_hop``..``last_hop`` (0: the AS security set-up)."""
+    steps = [s for s in run.system.steps if first_hop <= s.hop <= last_hop]
+    names = participants(run, steps)
+    everyone = (names[0], names[-1])
+    events: list[MscMessage | MscNote] = []
+    announced: set[Compromise] = set()
+    for step in steps:
+        message = step.message
+        if message.interface is Interface.LOCAL:
+            events.append(MscNote(everyone, _stimulus(run, step)))
+            for compromise in compromises:
+                if compromise not in announced and compromise.hop <= step.hop:
+                    announced.add(compromise)
+                    events.append(MscNote((compromise.entity,),
+                                          f"{compromise.entity} compromised from hop "
+                                          f"{compromise.hop}", alarm=True))
+            continue
+        if step.number == rewritten_step:
+            events.append(MscNote((message.receiver,), rewrite_note, alarm=True))
+        events.append(_message(step, labels, rewritten=step.number == rewritten_step))
+    events.extend(closing)
+    compromised = tuple(sorted({c.entity for c in compromises} & set(names)))
+    return Msc(msc_id, title, names, compromised, tuple(events))
+
+
+def _stimulus(run: Run, step: Step) -> str:
+    if step.message.kind is Kind.AS_SECURITY_TRIGGER:
+        return f"AS security set-up at {run.initial_enb} ({run.initial_cell})"
+    hop = run.hops[step.hop - 1]
+    early = " (started before the previous Path Switch Ack)" if hop.spec.early else ""
+    return (f"hop {hop.number}: {hop.spec.type.value} handover {hop.source_enb} → "
+            f"{hop.target_enb} ({hop.target_cell.name}){early}")
+
+
+def _message(step: Step, labels: Labels, rewritten: bool) -> MscMessage:
+    message, outcome = step.message, step.outcome
+    uu = message.interface is Interface.UU
+    shown = outcome.read if uu and outcome.accepted else message.fields
+    fields = describe_fields(shown, labels)
+    protection = ", ".join(message.protected_by) or "none"
+    tooltip = (f"step {step.number}: {message.kind.title} ({message.kind.clause}), "
+               f"{message.sender} -> {message.receiver}; protected by {protection}"
+               + (f"; content read: {fields}" if uu and outcome.accepted else
+                  f"; fields: {fields}" if fields else "")
+               + ("" if outcome.accepted else f"; REFUSED: {outcome.reason}"))
+    return MscMessage(message.sender, message.receiver, message.kind.title, fields, tooltip,
+                      outcome.accepted, outcome.reason, rewritten)
+
+
+def describe_fields(fields: Fields, labels: Labels) -> str:
+    """Information elements in spec words; key values by their name in the key graph."""
+    return ", ".join(f"{name}={_value(value, labels)}" for name, value in fields
+                     if name != "PDU")  # the ciphertext itself says nothing to a reader
+
+
+def _value(value: Any, labels: Labels) -> str:
+    if isinstance(value, bytes):
+        return labels(value) or f"({len(value)} octets)"
+    if isinstance(value, tuple) and all(
+            isinstance(i, tuple) and len(i) == 2 and isinstance(i[0], str) for i in value):
+        return "{" + describe_fields(value, labels) + "}"
+    return str(value)
+
+
+def labels_of(analysis: Analysis) -> Labels:
+    graph = analysis.graph
+
+    def label(value: bytes) -> str | None:
+        node = value_node(value)
+        return graph.label(node) if node in graph.graph else None
+
+    return label
+
+
+# -- the key graph -------------------------------------------------------------------------------
+def key_graph(analysis: Analysis, attacker: Attacker, title: str) -> GraphData:
+    """Every value and derivation of the run; ``derived``: in the attacker's closure."""
+    g = analysis.graph.graph
+    known = analysis.closure(attacker).known
+    ids = {node: f"n{i}" for i, node in enumerate(g.nodes)}
+    nodes = []
+    for node, attrs in g.nodes(data=True):
+        if attrs["kind"] == DERIVATION:
+            output = next(iter(g.successors(node)))
+            args = ", ".join(analysis.graph.label(n) if g.nodes[n]["kind"] == KEY else name
+                             for name, n in attrs["inputs"])
+            nodes.append(GraphNode(
+                ids[node], DERIVATION, "KDF", attrs["hop"], tuple(sorted(attrs["computed_by"])),
+                all(n in known for n in g.predecessors(node)), clause=attrs["clause"],
+                text=f"{analysis.graph.label(output)} = KDF({args})  [{attrs['clause']}]"))
+        else:
+            nodes.append(GraphNode(ids[node], attrs["kind"], attrs["label"], attrs["hop"],
+                                   tuple(sorted(attrs["holders"])), node in known,
+                                   value=node[1].hex()))
+    columns = (f"set-up at {analysis.run.initial_enb}",
+               *(f"hop {h.number} {h.spec} {h.source_enb}→{h.target_enb}"
+                 for h in analysis.run.hops))
+    return GraphData(title, str(attacker), columns, tuple(nodes),
+                     tuple((ids[u], ids[v]) for u, v in g.edges))
+
+
+# -- who derives what -----------------------------------------------------------------------------
+def derivability(analysis: Analysis) -> Derivability:
+    """For each eNB and MME of the run, compromised from the hop in which it first takes part
+    in the trace: the hops whose KeNB it held (serves) or can derive."""
+    run = analysis.run
+    first: dict[str, int] = {}
+    for step in run.system.steps:
+        for name in (step.message.sender, step.message.receiver):
+            first.setdefault(name, step.hop)
+    entities = [n for n in (*run.topology.enbs, *run.topology.mmes) if n in first]
+    hops = tuple(sorted(analysis.kenb))
+    rows = []
+    for entity in entities:
+        attacker = Attacker((Compromise(entity, first[entity]),))
+        rows.append((entity, first[entity], tuple(
+            SERVES if analysis.serving[j] == entity
+            else DERIVES if analysis.derivable(attacker, j) else "" for j in hops)))
+    return Derivability(hops, tuple(analysis.serving[j] for j in hops), tuple(rows))

@@ -1,0 +1,141 @@
+"""The report as one self-contained HTML page: inline CSS and SVG, no script, nothing
+fetched. Links only to anchors in the page and to the DOT/GraphML/SVG files beside it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from reports import svg_graph, svg_msc
+from reports.data import (
+    BROKEN,
+    FAILS,
+    HOLDS,
+    Cell,
+    Counterexample,
+    Derivability,
+    ReportData,
+    ScenarioResult,
+    VariantSection,
+)
+from reports.words import DERIVABILITY, LEGEND, attacker_text, plain
+
+CSS = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
+       margin: 0 auto; max-width: 1280px; padding: 0 24px 48px; }
+h1 { font-size: 24px; margin: 24px 0 4px; }
+h2 { margin-top: 36px; border-bottom: 1px solid #d9e2ec; }
+nav a { margin-right: 14px; } code, pre { font-family: "DejaVu Sans Mono", Menlo, monospace; }
+pre { background: #f5f7fa; padding: 8px 10px; overflow-x: auto; font-size: 12px; }
+table { border-collapse: collapse; margin: 8px 0 16px; }
+th, td { border: 1px solid #d9e2ec; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f0f4f8; } td.group { font-weight: 600; background: #f7f9fb; }
+td.group code { word-break: break-all; } td.claim { white-space: nowrap; }
+#matrix td.group { max-width: 15em; }
+td.holds { background: #e3f6e8; } td.broken { background: #f8c9c4; font-weight: 700; }
+td.fails { background: #fdebd3; } td.na { color: #9aa5b1; }
+td.derives { background: #f8c9c4; font-weight: 700; } td.serves { background: #e0ecfb; }
+.scroll { overflow-x: auto; border: 1px solid #d9e2ec; margin: 8px 0 16px; }
+.conclusion li { margin: 4px 0; } .muted { color: #616e7c; }
+details { margin: 6px 0; } summary { cursor: pointer; }
+"""
+
+STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails"}
+
+
+def _cell(cell: Cell) -> str:
+    css = STATUS_CLASS.get(cell.status, "na")
+    text = escape(cell.text)
+    if cell.counterexample:
+        text = f'<a href="#{cell.counterexample}">{text}</a>'
+    return f'<td class="{css}" title="{escape(cell.detail)}">{text}</td>'
+
+
+def _matrix(data: ReportData) -> list[str]:
+    head = "".join(f"<th>{escape(v.label)}</th>" for v in data.variants)
+    rows = [f'<table id="matrix"><thead><tr><th>scenario</th><th>claim</th>{head}</tr>'
+            "</thead><tbody>"]
+    for scenario in data.scenarios:
+        for number, claim in enumerate(data.claims):
+            group = (f'<td class="group" rowspan="{len(data.claims)}">{escape(scenario.name)}'
+                     f"<br><code>{escape(scenario.hops)}</code></td>" if number == 0 else "")
+            cells = "".join(_cell(data.result(v, scenario).cell(claim)) for v in data.variants)
+            rows.append(f'<tr>{group}<td class="claim">{escape(claim)}</td>{cells}</tr>')
+    rows.append("</tbody></table>")
+    return rows
+
+
+def _derivability(table: Derivability) -> list[str]:
+    head = "".join(f"<th>KeNB[hop {h}]<br><span class=muted>{escape(s)}</span></th>"
+                   for h, s in zip(table.hops, table.serving, strict=True))
+    rows = [f"<table class=derivability><thead><tr><th>entity (compromised from hop)</th>"
+            f"{head}</tr></thead><tbody>"]
+    for entity, hop, cells in table.rows:
+        tds = "".join(f'<td class="{c}">{c or "·"}</td>' for c in cells)
+        rows.append(f"<tr><td>{escape(entity)} (hop {hop})</td>{tds}</tr>")
+    rows.append("</tbody></table>")
+    return rows
+
+
+def _counterexample(cx: Counterexample) -> list[str]:
+    lines = [f'<h4 id="{cx.id}">{escape(cx.claim)} in {escape(cx.scenario.name)} '
+             f"(<code>{escape(cx.scenario.hops)}</code>): {escape(cx.status)}</h4>",
+             f"<p>{escape(cx.verdict)}</p>",
+             "<pre>" + escape("\n".join(cx.witness)) + "</pre>"]
+    if cx.msc is not None:
+        lines += ["<details><summary>message sequence chart of the counterexample</summary>",
+                  f'<div class="scroll">{svg_msc.render(cx.msc)}</div></details>']
+    return lines
+
+
+def _section(section: VariantSection, results: list[ScenarioResult]) -> list[str]:
+    slug = section.variant.slug
+    lines = [f'<h2 id="{slug}">{escape(section.variant.label)}: {escape(section.title)}</h2>',
+             f"<p class=muted>{escape(section.specs)}</p>", "<ul>"]
+    lines += [f"<li>{escape(p)}</li>" for p in section.promises]
+    lines += ["</ul>", f"<h3>Key graph of <code>{escape(section.scenario.hops)}</code></h3>",
+              f'<p>Files: <a href="{slug}/graph.svg">SVG</a>, <a href="{slug}/graph.dot">'
+              f'DOT</a>, <a href="{slug}/graph.graphml">GraphML</a> (with public inputs and '
+              "constants).</p>",
+              f'<div class="scroll keygraph">{svg_graph.render(section.graph, f"g-{slug}")}</div>',
+              f"<h3>Who can derive which KeNB in <code>{escape(section.scenario.hops)}</code>"
+              f"</h3><p class=muted>{escape(plain(DERIVABILITY))}</p>"]
+    lines += _derivability(section.derivability)
+    found = [cx for r in results for cx in r.counterexamples]
+    lines.append("<h3>Counterexamples</h3>")
+    for cx in found:
+        lines += _counterexample(cx)
+    if not found:
+        lines.append("<p>No claim fails in these scenarios.</p>")
+    lines.append("<h3>Message sequence charts</h3>")
+    for result in results:
+        lines += [f'<details id="{result.msc.id}"><summary>{escape(result.scenario.name)}: '
+                  f"<code>{escape(result.scenario.hops)}</code></summary>",
+                  f'<div class="scroll">{svg_msc.render(result.msc)}</div></details>']
+    return lines
+
+
+def render(data: ReportData) -> str:
+    title = f"hoverify report: LTE handover key derivation ({data.version})"
+    nav = "".join(f'<a href="#{s.variant.slug}">{escape(s.variant.label)}</a>'
+                  for s in data.sections)
+    lines = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{escape(title)}</title>",
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<style>{CSS}</style></head><body>", f"<h1>{escape(title)}</h1>",
+             f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>{nav}'
+             "</nav>", '<h2 id="conclusion">Conclusion</h2>',
+             "<p class=muted>Computed from the verdicts below.</p>", '<ul class="conclusion">']
+    lines += [f"<li>{escape(s)}</li>" for s in data.conclusion]
+    lines += ["</ul>", '<h2 id="verdicts">Verdict matrix</h2>',
+              f"<p class=muted>{escape(plain(LEGEND))}</p>"]
+    lines += _matrix(data)
+    lines += ["<h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>hops</th>"
+              "<th>attacker</th></tr></thead><tbody>"]
+    for s in data.scenarios:
+        lines.append(f"<tr><td>{escape(s.name)}</td><td><code>{escape(s.hops)}</code></td>"
+                     f"<td>{escape(attacker_text(s))}</td></tr>")
+    lines.append("</tbody></table>")
+    for section in data.sections:
+        lines += _section(section, [r for r in data.results if r.variant == section.variant])
+    lines.append("</body></html>")
+    return "\n".join(lines) + "\n"

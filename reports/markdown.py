@@ -1,0 +1,114 @@
+"""The report in Markdown: ``index.md`` (conclusion, verdict matrix, links) and one page per
+variant (key graph, derivability table, counterexamples and message sequence charts in
+Mermaid)."""
+
+from __future__ import annotations
+
+from reports import mermaid
+from reports.data import (
+    NA,
+    Cell,
+    Counterexample,
+    Derivability,
+    ReportData,
+    ScenarioResult,
+    VariantSection,
+)
+from reports.scenarios import Scenario, VariantRef
+from reports.words import DERIVABILITY, LEGEND, attacker_text
+
+
+def page(slug: str) -> str:
+    return f"{slug}/report.md"
+
+
+def _cell(cell: Cell, variant: VariantRef) -> str:
+    text = cell.text
+    if cell.status.startswith("FAILS"):
+        text = f"**{text}**"
+    elif cell.status == NA:
+        text = "n/a"
+    if cell.counterexample:
+        text = f"[{text}]({page(variant.slug)}#{cell.counterexample})"
+    return text.replace("|", "\\|")
+
+
+def scenario_line(scenario: Scenario) -> str:
+    return f"| {scenario.name} | `{scenario.hops}` | {attacker_text(scenario)} |"
+
+
+def index(data: ReportData) -> str:
+    lines = [f"# hoverify report: LTE handover key derivation ({data.version})", "",
+             "Verdicts of every claim for each variant over the standard scenarios "
+             "(`reports/scenarios.py`), computed by `hoverify report`; `verdicts.json` has "
+             "them in machine-readable form, `index.html` everything in one page.", "",
+             "## Conclusion", "", "Computed from the verdicts below:", ""]
+    lines += [f"- {sentence}" for sentence in data.conclusion]
+    lines += ["", "## Verdict matrix", "", LEGEND, "",
+              "| scenario | claim | " + " | ".join(v.label for v in data.variants) + " |",
+              "|---|---|" + "---|" * len(data.variants)]
+    for scenario in data.scenarios:
+        for number, claim in enumerate(data.claims):
+            first = f"**{scenario.name}** `{scenario.hops}`" if number == 0 else ""
+            cells = [_cell(data.result(v, scenario).cell(claim), v) for v in data.variants]
+            lines.append(f"| {first} | {claim} | " + " | ".join(cells) + " |")
+    lines += ["", "## Scenarios", "", "| scenario | hops | attacker |", "|---|---|---|"]
+    lines += [scenario_line(s) for s in data.scenarios]
+    lines += ["", "## Variants", ""]
+    for section in data.sections:
+        slug = section.variant.slug
+        lines.append(f"- [{section.variant.label}]({page(slug)}): {section.title} "
+                     f"(key graph: [SVG]({slug}/graph.svg), [DOT]({slug}/graph.dot), "
+                     f"[GraphML]({slug}/graph.graphml))")
+    lines += ["", "## Counterexamples", ""]
+    for result in data.results:
+        for cx in result.counterexamples:
+            lines.append(f"- [{cx.variant.label}, {cx.scenario.name}: {cx.claim}, "
+                         f"{cx.status}]({page(cx.variant.slug)}#{cx.id})")
+    return "\n".join(lines) + "\n"
+
+
+def derivability_table(table: Derivability) -> list[str]:
+    head = " | ".join(f"KeNB[hop {h}] ({s})" for h, s in zip(table.hops, table.serving,
+                                                              strict=True))
+    lines = [f"| entity (compromised from hop) | {head} |",
+             "|---|" + "---|" * len(table.hops)]
+    for entity, hop, cells in table.rows:
+        shown = [f"**{c}**" if c == "derives" else c or "·" for c in cells]
+        lines.append(f"| {entity} (hop {hop}) | " + " | ".join(shown) + " |")
+    return lines
+
+
+def _counterexample(cx: Counterexample) -> list[str]:
+    lines = [f'<a id="{cx.id}"></a>', "",
+             f"### {cx.claim} in {cx.scenario.name} (`{cx.scenario.hops}`): {cx.status}", "",
+             cx.verdict, "", "```text", *cx.witness, "```", ""]
+    if cx.msc is not None:
+        lines += ["```mermaid", mermaid.render(cx.msc).rstrip("\n"), "```", ""]
+    return lines
+
+
+def variant_page(section: VariantSection, results: list[ScenarioResult]) -> str:
+    variant = section.variant
+    lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
+             "", "Promises (from the variant's own module):", ""]
+    lines += [f"- {p}" for p in section.promises]
+    lines += ["", f"## Key graph of `{section.scenario.hops}`", "",
+              f"Red: what {section.graph.attacker} can derive. Public inputs and constants "
+              "are in the [DOT](graph.dot) and [GraphML](graph.graphml) files.", "",
+              "![key-dependency graph](graph.svg)", "",
+              f"## Who can derive which KeNB in `{section.scenario.hops}`", "",
+              DERIVABILITY, ""]
+    lines += derivability_table(section.derivability)
+    lines += ["", "## Counterexamples", ""]
+    found = [cx for r in results for cx in r.counterexamples]
+    for cx in found:
+        lines += _counterexample(cx)
+    if not found:
+        lines += ["No claim fails in these scenarios.", ""]
+    lines += ["## Message sequence charts", ""]
+    for result in results:
+        lines += [f'<a id="{result.msc.id}"></a>', "",
+                  f"### {result.scenario.name}: `{result.scenario.hops}`", "",
+                  "```mermaid", mermaid.render(result.msc).rstrip("\n"), "```", ""]
+    return "\n".join(lines)

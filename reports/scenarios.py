@@ -1,0 +1,63 @@
+"""The standard scenario set of ``hoverify report``: data only.
+
+Each scenario is a hop string as ``hoverify check --hops`` takes it. Without ``compromises``
+the claims are checked against the default attackers of ``properties.evaluate`` (each hop's
+source eNB and target eNB, compromised from that hop on): a compromised eNB at every
+position. With ``compromises`` they are checked against that one attacker, as
+``hoverify check --compromise WHO@HOP`` does.
+
+Variants are the built-in ones; ``seed-fs`` appears once per placement of its notification
+bit (the seed leaves the placement "FFS", section 3 step 9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str  # used in file names and anchors
+    hops: str
+    title: str  # how the conclusion and the headings name it
+    compromises: tuple[tuple[str, int], ...] = ()  # (eNB, from hop); () = default attackers
+
+
+@dataclass(frozen=True)
+class VariantRef:
+    name: str  # a built-in variant
+    bit_placement: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}/{self.bit_placement}" if self.bit_placement else self.name
+
+    @property
+    def slug(self) -> str:
+        return self.label.replace("/", "-")
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("x2", "x2", "x2 hops"),
+    Scenario("s1", "s1", "s1 hops"),
+    Scenario("s1-inter", "s1-inter", "s1-inter hops"),
+    Scenario("intra-enb", "intra-enb", "intra-enb hops"),
+    # Ten hops: ts33401 derives its eighth NH at hop 8, so the NCC wraps 7 -> 0 there.
+    Scenario("chain", "s1,x2,s1-inter,x2,s1,s1,x2,s1-inter,s1,x2",
+             "the 10-hop chain through an NCC wrap"),
+    Scenario("race", "x2,x2:early,x2", "the Path Switch race"),
+    Scenario("enb-1-compromised", "x2,s1,s1-inter",
+             "x2,s1,s1-inter with enb-1 compromised from hop 1", compromises=(("enb-1", 1),)),
+)
+
+BASELINE = VariantRef("tr33821-v070")
+PROPOSAL = "seed-fs"
+PLACEMENTS = ("nas", "alg-id", "c-rnti")
+REFERENCE = VariantRef("ts33401")
+VARIANTS: tuple[VariantRef, ...] = (
+    BASELINE, *(VariantRef(PROPOSAL, p) for p in PLACEMENTS), REFERENCE)
+
+# The key graph and derivability table of each variant are drawn for this scenario, with
+# the closure of this attacker (the source eNB of hop 1, compromised from hop 1) in red.
+REPRESENTATIVE = "chain"
+GRAPH_ATTACKER = ("source", 1)

@@ -1,0 +1,24 @@
+"""Phrases that the Markdown and the HTML page share."""
+
+from __future__ import annotations
+
+from reports.scenarios import Scenario
+
+LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the claim and it "
+          "fails; *fails (not promised)*; n/a: no verdict (the claim does not apply). For "
+          "forward security, *n-hop* is the smallest n for which keys n or more hops after "
+          "the attacker's last legitimate KeNB are safe in that run; ≥ when the run ends "
+          "before n is reached. A failing cell links to its counterexample.")
+DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) from the hop in "
+                "which it first takes part: *serves*, it held that KeNB as the serving eNB; "
+                "**derives**, it can compute it.")
+
+
+def attacker_text(scenario: Scenario) -> str:
+    return (", ".join(f"{e} compromised from hop {h}" for e, h in scenario.compromises)
+            or "each hop's source and target eNB, compromised from that hop on")
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis removed."""
+    return text.replace("**", "").replace("*", "")

@@ -1,0 +1,414 @@
+"""``hoverify report``: the committed report is current, generation is deterministic and
+atomic, the matrix and the counterexamples are there, the conclusion follows the verdicts,
+and the HTML page renders in a real browser without fetching anything."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import NamedTuple
+
+import networkx as nx
+import pytest
+
+from hoverify import atomic_dir
+from hoverify.cli import main
+from hoverify.errors import UsageError
+from hoverify.report_job import build, choose_variants, write_report
+from properties.claims import CLAIMS, DOWNGRADE, FORWARD
+from reports import mermaid
+from reports.conclusion import Sides, conclusion
+from reports.data import BROKEN, FAILS, HOLDS, NA, Msc, MscMessage, MscNote, ReportData
+from reports.scenarios import SCENARIOS, VARIANTS, VariantRef
+
+COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
+REGENERATE = "hoverify report --out reports/default"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class Generated(NamedTuple):
+    out: Path
+    data: ReportData
+    progress: list[str]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    out = tmp_path_factory.mktemp("report") / "default"
+    progress: list[str] = []
+    data = write_report(out, choose_variants(None), progress.append)
+    return Generated(out, data, progress)
+
+
+# -- the committed report, determinism, atomicity ----------------------------------------------
+def test_committed_report_is_current(generated: Generated) -> None:
+    fresh, committed = tree(generated.out), tree(COMMITTED)
+    stale = sorted(name for name in fresh.keys() | committed.keys()
+                   if fresh.get(name) != committed.get(name))
+    assert not stale, f"reports/default is stale ({', '.join(stale)}): run `{REGENERATE}`"
+
+
+def test_two_runs_write_identical_bytes(generated: Generated,
+                                        tmp_path: Path) -> None:
+    write_report(tmp_path / "again", choose_variants(None), lambda _: None)
+    first, second = tree(generated.out), tree(tmp_path / "again")
+    assert first.keys() == second.keys()
+    assert [n for n in first if first[n] != second[n]] == []
+
+
+OLD = {"index.md": b"old report\n", "seed-fs-nas/graph.dot": b"digraph old {}\n",
+       "verdicts.json": b"{}\n"}
+
+
+def _leftovers(parent: Path, name: str) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{name}."))
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"),
+                                     KeyboardInterrupt()])
+def test_a_failure_mid_write_leaves_the_previous_report_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> None:
+    out = tmp_path / "report"
+    atomic_dir.replace_directory(OLD, out)
+    written: list[Path] = []
+    real_write = atomic_dir.write_file
+
+    def failing_write(path: Path, content: bytes) -> None:
+        if len(written) == 2:
+            raise failure
+        written.append(path)
+        real_write(path, content)
+
+    monkeypatch.setattr(atomic_dir, "write_file", failing_write)
+    with pytest.raises(type(failure)):
+        atomic_dir.replace_directory({f"file-{i}.txt": b"new" for i in range(5)}, out)
+    assert len(written) == 2  # it did fail in the middle
+    assert tree(out) == OLD
+    assert _leftovers(tmp_path, "report") == []
+
+
+def test_a_failed_swap_puts_the_previous_report_back(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "report"
+    atomic_dir.replace_directory(OLD, out)
+    real_replace = atomic_dir.os.replace
+    calls: list[str] = []
+
+    def second_fails(src: Path, dst: Path) -> None:
+        calls.append(str(src))
+        if len(calls) == 2:  # the new tree into place
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic_dir.os, "replace", second_fails)
+    with pytest.raises(OSError):
+        atomic_dir.replace_directory({"index.md": b"new\n"}, out)
+    monkeypatch.undo()
+    assert len(calls) == 3  # old aside, new in (fails), old back
+    assert tree(out) == OLD
+    assert _leftovers(tmp_path, "report") == []
+
+
+def test_cli_reports_a_failed_write_in_one_line_and_keeps_the_old_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    atomic_dir.replace_directory(OLD, out)
+
+    def full(path: Path, content: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic_dir, "write_file", full)
+    code = main(["report", "--out", str(out), "--variants", "ts33401", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "No space left on device" in err
+    assert tree(out) == OLD
+
+
+# -- what the report contains ------------------------------------------------------------------
+def test_matrix_has_every_claim_variant_and_scenario(
+        generated: Generated) -> None:
+    out = generated.out
+    md = (out / "index.md").read_text()
+    header = next(line for line in md.splitlines() if line.startswith("| scenario | claim |"))
+    assert header == "| scenario | claim | " + " | ".join(v.label for v in VARIANTS) + " |"
+    rows = [line for line in md.splitlines() if re.match(r"\| [^|]* \| [a-z-]+ \| ", line)
+            and not line.startswith("| scenario")]
+    assert len(rows) == len(SCENARIOS) * len(CLAIMS)
+    assert {row.split(" | ")[1] for row in rows} == set(CLAIMS)
+    html = (out / "index.html").read_text()
+    table = html[html.index('<table id="matrix">'):]
+    table = table[:table.index("</table>")]
+    for name in (*CLAIMS, *(v.label for v in VARIANTS), *(s.hops for s in SCENARIOS)):
+        assert f">{name}<" in table
+    assert table.count("<tr>") == 1 + len(SCENARIOS) * len(CLAIMS)
+    doc = json.loads((out / "verdicts.json").read_text())
+    assert doc["schema_version"] == 1
+    assert len(doc["results"]) == len(VARIANTS) * len(SCENARIOS)
+    assert all(set(r["matrix"]) == set(CLAIMS) and r["check"]["claims"]
+               for r in doc["results"])
+
+
+def test_seed_fs_alg_id_downgrade_has_a_counterexample_chart(
+        generated: Generated) -> None:
+    out, data = generated.out, generated.data
+    variant = VariantRef("seed-fs", "alg-id")
+    s1 = next(s for s in SCENARIOS if s.name == "s1")
+    cell = data.result(variant, s1).cell(DOWNGRADE)
+    assert cell.status == BROKEN and cell.counterexample
+    cx = next(c for c in data.result(variant, s1).counterexamples if c.claim == DOWNGRADE)
+    assert cx.msc is not None and cx.id == cell.counterexample
+    rewritten = [e for e in cx.msc.events if isinstance(e, MscMessage) and e.rewritten]
+    assert [e.title for e in rewritten] == ["S1AP HandoverCommand"]
+    assert "notification bit=0" in rewritten[0].fields
+    refused = [e for e in cx.msc.events if isinstance(e, MscMessage) and not e.accepted]
+    assert any("HO confirm" in e.title for e in refused)  # the real target rejects the UE
+    assert cx.msc.compromised == (rewritten[0].receiver,)
+    page = (out / variant.slug / "report.md").read_text()
+    section = page[page.index(f'<a id="{cx.id}">'):]
+    assert "```mermaid\nsequenceDiagram" in section and "rect rgb" in section.split("###")[1]
+    html = (out / "index.html").read_text()
+    assert f'<h4 id="{cx.id}">' in html and f'href="#{cx.id}"' in html
+
+
+def test_every_failing_cell_links_a_counterexample_with_a_chart(
+        generated: Generated) -> None:
+    data = generated.data
+    for result in data.results:
+        ids = {cx.id: cx for cx in result.counterexamples}
+        for claim, cell in result.cells:
+            if cell.status in (BROKEN, FAILS):
+                cx = ids[cell.counterexample or ""]
+                assert cx.claim == claim and cx.witness
+                assert cx.msc is not None and any(isinstance(e, MscMessage)
+                                                  for e in cx.msc.events)
+            else:
+                assert cell.counterexample is None
+
+
+def test_forward_security_counterexample_marks_the_compromised_source(
+        generated: Generated) -> None:
+    data = generated.data
+    x2 = next(s for s in SCENARIOS if s.name == "x2")
+    cx = next(c for c in data.result(VARIANTS[0], x2).counterexamples if c.claim == FORWARD)
+    assert cx.msc is not None and cx.msc.compromised == ("enb-1",)
+    alarms = [e.text for e in cx.msc.events if isinstance(e, MscNote) and e.alarm]
+    assert alarms[0] == "enb-1 compromised from hop 1" and "derives" in alarms[-1]
+
+
+def test_graph_files_parse_and_agree(generated: Generated) -> None:
+    out, data = generated.out, generated.data
+    for section in data.sections:
+        folder = out / section.variant.slug
+        graph = nx.read_graphml(folder / "graph.graphml")
+        assert graph.number_of_nodes() == len(section.graph.nodes)
+        assert graph.number_of_edges() == len(section.graph.edges)
+        derivable = {n for n, a in graph.nodes(data=True) if a["derivable"]}
+        assert derivable == {n.id for n in section.graph.nodes if n.derived} != set()
+        svg = ET.parse(folder / "graph.svg").getroot()
+        keys = [n for n in section.graph.nodes if n.kind == "key"]
+        assert len(svg.findall(".//{http://www.w3.org/2000/svg}g[@class='key']")) == len(keys)
+        dot = (folder / "graph.dot").read_text()
+        declared = set(re.findall(r"^    (n\d+) \[", dot, re.M))
+        used = set(re.findall(r"^  (n\d+) -> (n\d+)", dot, re.M))
+        assert declared == {n.id for n in section.graph.nodes}
+        assert {n for edge in used for n in edge} <= declared
+        assert dot.count("{") == dot.count("}")
+
+
+def test_every_inline_svg_is_well_formed(generated: Generated) -> None:
+    html = (generated.out / "index.html").read_text()
+    drawings = re.findall(r"<svg .*?</svg>", html, re.S)
+    data = generated.data
+    charts = sum(1 + len(r.counterexamples) for r in data.results)
+    assert len(drawings) == len(data.sections) + charts
+    for drawing in drawings:
+        ET.fromstring(drawing)
+
+
+def test_derivability_table_covers_every_hop(
+        generated: Generated) -> None:
+    for section in generated.data.sections:
+        table = section.derivability
+        assert table.hops == tuple(range(len(table.hops)))  # every hop's KeNB, set-up first
+        assert all(len(cells) == len(table.hops) for _, _, cells in table.rows)
+        assert {e for e, _, _ in table.rows} >= set(table.serving)
+
+
+def test_progress_is_one_line_per_scenario(
+        generated: Generated) -> None:
+    progress = generated.progress
+    total = len(VARIANTS) * len(SCENARIOS)
+    assert len(progress) == total
+    assert progress[2] == f"[3/{total}] tr33821-v070 {SCENARIOS[2].hops} ..."
+
+
+# -- the conclusion follows the verdicts -------------------------------------------------------
+SIDES = Sides("base", "prop", {"nas": "prop/nas", "alg-id": "prop/alg-id"}, "ref")
+SCENES = [("s1", "s1 hops"), ("x2", "x2 hops")]
+
+
+def statuses(**cells: str) -> dict[tuple[str, str, str], str]:
+    """``base_s1="holds"`` etc.: every (variant, scenario) of SIDES, claim FORWARD;
+    unnamed cells hold."""
+    result = {}
+    for label in ("base", "prop/nas", "prop/alg-id", "ref"):
+        for scenario, _ in SCENES:
+            key = f"{label.replace('/', '_').replace('-', '_')}_{scenario}"
+            result[(label, scenario, FORWARD)] = cells.get(key, HOLDS)
+    return result
+
+
+def test_conclusion_names_the_fix_and_what_stays_open() -> None:
+    words = conclusion(statuses(base_s1=FAILS, base_x2=FAILS, prop_nas_x2=FAILS,
+                                prop_alg_id_x2=FAILS), [FORWARD], SCENES, SIDES)
+    assert words[0] == ("prop fixes forward-security on s1 hops: it holds there with every "
+                        "bit placement, and fails for base (ref holds there).")
+    assert words[1] == ("prop leaves forward-security open on x2 hops: it fails there with "
+                        "every bit placement (not promised), as for base (ref holds there).")
+
+
+def test_conclusion_changes_when_a_verdict_changes() -> None:
+    fixed = conclusion(statuses(base_s1=FAILS), [FORWARD], SCENES, SIDES)
+    assert any("prop fixes forward-security on s1 hops" in s for s in fixed)
+    broken = conclusion(statuses(base_s1=FAILS, prop_alg_id_s1=BROKEN), [FORWARD], SCENES,
+                        SIDES)
+    assert not any("fixes forward-security" in s for s in broken)
+    assert any(s.startswith("On s1 hops, forward-security holds for prop only with the "
+                            "notification bit in nas; with the bit in alg-id it fails (a "
+                            "broken promise)") for s in broken)
+    assert broken[-1] == ("Only with the notification bit in nas does every promise of prop "
+                          "hold in these scenarios; with the bit in alg-id the promise of "
+                          "forward-security breaks.")
+    nothing = conclusion(statuses(), [FORWARD], SCENES, SIDES)
+    assert nothing[0] == "prop fixes no claim that fails for base in these scenarios."
+    assert nothing[-1] == ("Every promise of prop holds in these scenarios, whichever the "
+                           "placement of the notification bit.")
+
+
+def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
+    words = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA, prop_nas_x2=NA,
+                                prop_alg_id_x2=NA, ref_x2=NA), [FORWARD], SCENES, SIDES)
+    assert ("The claim forward-security fails for prop with the notification bit in alg-id on "
+            "s1 hops (a broken promise); it holds with the bit in nas, and has no verdict for "
+            "base (ref holds there).") in words
+    assert ("Neither prop nor base has a verdict (the claim does not apply there) for "
+            "forward-security on x2 hops.") in words
+    missing = conclusion({("base", "s1", FORWARD): HOLDS}, [FORWARD], SCENES, SIDES)
+    assert missing == ("No conclusion: it compares prop (every bit placement) with base, and "
+                       "the report did not run prop/nas and prop/alg-id.",)
+
+
+def test_default_conclusion_states_the_seed_result(
+        generated: Generated) -> None:
+    """Known results must be found: the seed fixes S1 forward security, not X2, and a bit
+    the source eNB relays can be downgraded (the sentences come from the verdicts)."""
+    words = generated.data.conclusion
+    assert words[0].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
+    assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
+    assert words[-1] == ("Only with the notification bit in nas does every promise of seed-fs "
+                         "hold in these scenarios; with the bit in alg-id or c-rnti the promise "
+                         "of downgrade-resistance breaks.")
+    html = (generated.out / "index.html").read_text()
+    assert all(f"<li>{s}</li>" in html.replace("&#x27;", "'") for s in words)
+
+
+# -- the command line --------------------------------------------------------------------------
+def test_variant_selection() -> None:
+    assert choose_variants(["ts33401", "seed-fs"]) == VARIANTS[1:]
+    assert choose_variants(["seed-fs/c-rnti"]) == (VariantRef("seed-fs", "c-rnti"),)
+    for bad in (["nope"], ["ts33401/nas"], ["seed-fs/none"]):
+        with pytest.raises(UsageError):
+            choose_variants(bad)
+
+
+def test_cli_exits_zero_with_broken_promises(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", "--out", str(tmp_path / "r"), "--variants", "seed-fs/alg-id"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "broken promises recorded: seed-fs/alg-id downgrade-resistance" in captured.out
+    assert captured.err == ""  # progress only on a terminal
+    assert (tmp_path / "r" / "seed-fs-alg-id" / "graph.svg").is_file()
+
+
+@pytest.mark.parametrize("argv", [["--variants", "tr33821"], ["--out", "{file}"],
+                                  ["--out", "{file}/below"], ["--out", "{dir}"],
+                                  ["--out", "{cwd}/.."]])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, argv: list[str],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("not a report")
+    code = main(["report", *(a.format(file=blocker, dir=tmp_path / "notes", cwd=Path.cwd())
+                             for a in argv)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("hoverify: error: ") and err.count("\n") == 1
+
+
+def test_a_report_without_the_compared_variants_draws_no_conclusion() -> None:
+    data = build((VariantRef("ts33401"),), lambda _: None)
+    assert data.sections[0].graph.nodes and data.conclusion[0].startswith("No conclusion")
+
+
+# -- the page in a real browser ----------------------------------------------------------------
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+
+
+def _page_requests(netlog: Path) -> list[str]:
+    """URLs the page asked for: the browser's own service requests have no origin."""
+    log = json.loads(netlog.read_text())
+    types = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    return [e["params"]["url"] for e in log["events"]
+            if types[e["type"]] == "URL_REQUEST_START_JOB" and "url" in e.get("params", {})
+            and e["params"].get("initiator") != "not an origin"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get "
+                    "install chromium); the HTML report is not checked in a browser")
+def test_html_report_renders_in_headless_chromium(
+        generated: Generated, tmp_path: Path) -> None:
+    out, data = generated.out, generated.data
+    page = (out / "index.html").as_uri()
+    netlog = tmp_path / "netlog.json"
+    common = [str(CHROMIUM), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    shown = subprocess.run([*common, f"--log-net-log={netlog}", "--dump-dom", page],
+                           capture_output=True, text=True, timeout=180, check=True)
+    dom = shown.stdout
+    matrix = dom[dom.index('<table id="matrix">'):]
+    matrix = matrix[:matrix.index("</table>")]
+    assert matrix.count("<tr>") == 1 + len(SCENARIOS) * len(CLAIMS)
+    assert dom.count('<div class="scroll keygraph"><svg') == len(data.sections)
+    assert dom.count("<svg") == dom.count("</svg>") >= len(data.sections)
+    assert "CONSOLE" not in shown.stderr, shown.stderr
+    assert _page_requests(netlog) == []
+    html = (out / "index.html").read_text()
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?https?:|"""
+                      r"@import", html, re.I) == []
+    shot = tmp_path / "shot.png"
+    subprocess.run([*common, "--window-size=1400,1800", f"--screenshot={shot}", page],
+                   capture_output=True, timeout=180, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_mermaid_text_is_escaped_once() -> None:
+    chart = Msc("m", "t", ("ue", "enb-1"), ("enb-1",), (
+        MscNote(("ue", "enb-1"), "NH[NCC 0] #8; a -> b"),
+        MscMessage("ue", "enb-1", "RRC x", "k <v>", "tip", accepted=False, reason="no; never"),
+    ))
+    text = mermaid.render(chart)
+    assert "participant enb_1 as enb-1 (compromised)" in text
+    assert "Note over ue,enb_1: NH[NCC 0] #35;8#59; a -#62; b" in text
+    assert "ue-xenb_1: RRC x<br/>refused: no#59; never" in text
