@@ -62,10 +62,6 @@ def scenario_run(args: argparse.Namespace) -> Run:
         raise UsageError(str(error)) from None
 
 
-def run_document(args: argparse.Namespace) -> dict[str, Any]:
-    return document(scenario_run(args))
-
-
 def _hex(value: bytes | None) -> str | None:
     return value.hex() if value is not None else None
 
