@@ -53,15 +53,20 @@ class EnbContext:
         return EnbContext(self.next_c_rnti)
 
 
+# The target of an X2 handover from the HO confirm until the Path Switch Request
+# Acknowledge brings it a fresh {NH, NCC} (TS 33.401 7.2.8.4.2).
+PATH_SWITCH_PENDING = "path-switch-pending"
+
+
 class Enb(Entity):
     STATES = ("idle", "securing", "connected", "ho-preparing", "ho-commanded", "ho-prepared",
-              "path-switch-pending")
+              PATH_SWITCH_PENDING)
     TRANSITIONS = (
         (Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, "", ("idle",), "securing"),
         (Kind.RRC_SECURITY_MODE_COMPLETE, "", ("securing",), "connected"),
-        (Kind.RRC_MEASUREMENT_REPORT, "prepare", ("connected", "path-switch-pending"),
+        (Kind.RRC_MEASUREMENT_REPORT, "prepare", ("connected", PATH_SWITCH_PENDING),
          "ho-preparing"),
-        (Kind.RRC_MEASUREMENT_REPORT, "intra-enb", ("connected", "path-switch-pending"),
+        (Kind.RRC_MEASUREMENT_REPORT, "intra-enb", ("connected", PATH_SWITCH_PENDING),
          "ho-commanded"),
         # In ho-commanded the eNB still holds the context of a UE that has left; a new
         # handover of the UE back to it gets a fresh context (the stale one is dropped).
@@ -71,11 +76,12 @@ class Enb(Entity):
         (Kind.X2AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_COMMAND, "", ("ho-preparing",), "ho-commanded"),
-        (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), "path-switch-pending"),
+        (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), PATH_SWITCH_PENDING),
         (Kind.RRC_HANDOVER_CONFIRM, "s1", ("ho-prepared",), "connected"),
         (Kind.RRC_HANDOVER_CONFIRM, "intra-enb", ("ho-commanded",), "connected"),
-        (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "",
-         ("path-switch-pending", "ho-preparing", "ho-commanded"), None),
+        (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "", (PATH_SWITCH_PENDING,), "connected"),
+        # late, during the next handover: kept for the one after (TS 33.401 7.2.8.4.2)
+        (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "", ("ho-preparing", "ho-commanded"), None),
         (Kind.X2AP_UE_CONTEXT_RELEASE, "", ("ho-commanded",), "idle"),
         (Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, "", ("ho-commanded",), "idle"),
     )
