@@ -161,7 +161,15 @@ class Enb(Entity):
             else self.mme
         if message.sender != expected:
             raise Reject(f"preparation failure from {message.sender}, not {expected}")
-        return replace(self.ctx, keys=handover.keys_before, handover=None)
+        return replace(self.ctx, keys=self._keeping_late_next_hop(handover.keys_before),
+                       handover=None)
+
+    def _keeping_late_next_hop(self, keys: EnbKeys | None) -> EnbKeys | None:
+        """``keys`` for after this handover (or its failure), keeping the {NH, NCC} that a
+        late Path Switch Request Acknowledge left during it: the newest pair is the one for
+        the next handover (TS 33.401 7.2.8.4.2)."""
+        late = self.ctx.keys.next_hop if self.ctx.keys is not None else None
+        return replace(keys, next_hop=late) if keys is not None and late is not None else keys
 
     def refuse_admission(self, request: Message) -> tuple[Message, ...]:
         """Admission control refuses a HandoverRequest (no radio resources): the failure
@@ -210,7 +218,8 @@ class Enb(Entity):
         assert handover is not None
         if handover.hop is HopType.INTRA_ENB:
             assert handover.pending is not None
-            ctx = replace(ctx, keys=handover.pending, cell=handover.target.name,
+            ctx = replace(ctx, keys=self._keeping_late_next_hop(handover.pending),
+                          cell=handover.target.name,
                           c_rnti=handover.c_rnti, ul_count=0, dl_count=0)
         read = self._read_uplink(message, ctx=ctx)
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1, handover=None)

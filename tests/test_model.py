@@ -170,3 +170,38 @@ def test_every_message_records_its_interface_and_protection() -> None:
         elif message.interface.value != "local":
             assert message.protected_by == ("NDS/IP (TS 33.210)",)
     assert len(kinds) >= 20  # the flows use the messages of TS 23.401 5.5.1
+
+
+@pytest.mark.parametrize("next_hop", [HopType.INTRA_ENB, HopType.X2])
+def test_a_late_path_switch_acknowledge_is_kept_for_the_next_handover(
+        next_hop: HopType) -> None:
+    """TS 33.401 7.2.8.4.2: the {NH, NCC} of a Path Switch Request Acknowledge that reaches
+    the eNB while it hands the UE on (intra-eNB) or while a preparation fails (X2) is kept
+    for the handover after: losing it would make that one horizontal."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    first = topology.neighbours(topology.cells[0], HopType.X2)[0]
+    system.start_handover(first)
+    _deliver_until(system, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
+    ack = system.in_flight.pop(0)
+    enb = system.entity(first.enb)
+    system.start_handover(topology.neighbours(first, next_hop)[0])
+    _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST if next_hop is HopType.X2
+                   else Kind.RRC_HANDOVER_COMMAND)
+    if next_hop is HopType.X2:  # the target refuses: the preparation fails
+        request = system.in_flight.pop(0)
+        system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.in_flight.insert(0, ack)
+    system.run()
+    assert all(step.outcome.accepted for step in system.steps), \
+        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    security = ack.get("SecurityContext")
+    assert enb.ctx.keys.next_hop == (dict(security)["NH"], dict(security)["NCC"])
+
+
+def _deliver_until(system: System, kind: Kind) -> None:
+    """Deliver in order until a message of ``kind`` is first in flight."""
+    while system.in_flight[0].kind is not kind:
+        system.deliver(0)
