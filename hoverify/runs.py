@@ -136,8 +136,9 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
 
 
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": claim.name, "promised": claim.promised,
-                             "holds": claim.holds, "promise_broken": claim.promise_broken}
+    entry: dict[str, Any] = {"name": claim.name, "applies": claim.applies,
+                             "promised": claim.promised, "holds": claim.holds,
+                             "promise_broken": claim.promise_broken}
     failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
         (v for v in claim.verdicts if not v.holds), None)
     if failing is not None:
@@ -158,7 +159,7 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 def check_text(doc: dict[str, Any]) -> str:
     lines = [run_text(doc), f"attacker: {doc['attacker']}"]
     for claim in doc["claims"]:
-        status = ("HOLDS" if claim["holds"] else
+        status = ("n/a" if not claim["applies"] else "HOLDS" if claim["holds"] else
                   "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
         lines.append(f"{claim['name']:<22} {status}")
         for line in claim.get("witness", claim.get("cut", []))[:14]:

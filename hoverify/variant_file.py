@@ -42,6 +42,7 @@ from statemachines.messages import Fields
 from statemachines.scenario import parse_hops, run_scenario
 from statemachines.topology import Cell, HopType
 from statemachines.variant import (
+    ASSUMPTIONS,
     NCC_MODULUS,
     AsKeys,
     EnbKeys,
@@ -147,6 +148,10 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
                                          or promise.hops < 1):
             raise VariantFileError(f"{path}: promise {promise.claim!r}: hops must be a "
                                    f"positive integer or None, got {promise.hops!r}")
+        if not isinstance(promise.assumes, frozenset) or not promise.assumes <= ASSUMPTIONS.keys():
+            raise VariantFileError(f"{path}: promise {promise.claim!r}: assumes must be a "
+                                   f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "
+                                   f"{promise.assumes!r}")
 
 
 def _dry_run(path: str, variant: KeySchedule) -> None:

@@ -10,6 +10,7 @@ import networkx as nx
 from properties.attacker import Attacker
 from properties.closure import Closure, closure, cut, witness
 from properties.graph import KeyGraph, Node, value_node
+from properties.promises import decided_before_path_switch
 from statemachines.scenario import Run
 
 
@@ -20,6 +21,7 @@ class Analysis:
     kenb: dict[int, bytes]  # hop -> the KeNB in use after it (0: the initial KeNB)
     serving: dict[int, str]  # hop -> the eNB serving the UE after it
     cell: dict[int, str]  # hop -> the serving cell after it
+    early: frozenset[int]  # hops decided before the previous hop's Path Switch Acknowledge
     _closures: dict[Attacker, Closure] = field(default_factory=dict)
 
     @classmethod
@@ -36,7 +38,8 @@ class Analysis:
             serving[hop.number] = hop.target_enb
             cell[hop.number] = hop.target_cell.name
         graph.label_keys(kenb)
-        return cls(run, graph, kenb, serving, cell)
+        early = frozenset(step.hop for step in run.system if decided_before_path_switch(step))
+        return cls(run, graph, kenb, serving, cell, early)
 
     @property
     def hops(self) -> list[int]:

@@ -23,7 +23,13 @@ from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.closure import closure, cut
 from properties.graph import DERIVATION, KEY, value_node
-from properties.promises import FORWARD, find_promise, forward_distance, forward_wanted
+from properties.promises import (
+    FORWARD,
+    broken_assumption,
+    find_promise,
+    forward_distance,
+    forward_wanted,
+)
 from statemachines.messages import Interface, Kind
 from statemachines.topology import HopType
 from statemachines.variant import Promise
@@ -57,6 +63,11 @@ class ClaimResult:
     @property
     def promised(self) -> bool:
         return any(v.promised for v in self.verdicts)
+
+    @property
+    def applies(self) -> bool:
+        """False when no hop or attacker of the run gives the claim anything to judge."""
+        return bool(self.verdicts)
 
     @property
     def holds(self) -> bool:
@@ -161,12 +172,15 @@ def forward_security(analysis: Analysis,
                     for j in derivable}
         n = 1 + max(distance.values(), default=0)
         promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
-        holds = all(distance[j] + 1 <= _wanted(analysis, distance, j) for j in derivable)
+        failing = [j for j in derivable if distance[j] + 1 > _wanted(analysis, distance, j)]
+        outside = [_outside(analysis, distance, j) for j in failing]
         open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
         detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
                   f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
         if promise:
             detail += f"; promised {promise.hops or 1}-hop"
+        if failing and all(outside):
+            detail += f"; {outside[0]}"
         witness = cut_lines = ()
         worst = None
         if derivable:
@@ -175,9 +189,16 @@ def forward_security(analysis: Analysis,
         safe = [j for j in later if j not in derivable]
         if safe:
             cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
-        verdicts.append(Verdict(hop, str(attacker), holds, promise is not None, detail,
+        promised = promise is not None and not (failing and all(outside))
+        verdicts.append(Verdict(hop, str(attacker), not failing, promised, detail,
                                 witness, cut_lines, n, worst))
     return ClaimResult(FORWARD, tuple(verdicts))
+
+
+def _outside(analysis: Analysis, distance: dict[int, int], j: int) -> str | None:
+    """Why a failure at hop j is outside the promise for the hop that left the attacker."""
+    promise = promise_for(analysis, FORWARD, _hop_type(analysis, j - distance[j] + 1))
+    return broken_assumption(promise, analysis.early, j - distance[j], j) if promise else None
 
 
 def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:

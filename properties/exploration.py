@@ -26,6 +26,8 @@ from properties.downgrade import describe, leaves, replaced
 from properties.graph import KeyGraph, Node, value_node
 from properties.promises import (
     FORWARD,
+    broken_assumption,
+    decided_before_path_switch,
     find_promise,
     forward_distance,
     forward_wanted,
@@ -134,8 +136,13 @@ class Monitor:
     attackers: dict[str, Compromised] = field(default_factory=dict)
     completions: list[Completion] = field(default_factory=list)
     serving: dict[int, str] = field(default_factory=dict)  # hop -> serving eNB (0: initial)
-    violations: dict[str, tuple[bool, str]] = field(default_factory=dict)
-    violated_at: dict[str, int] = field(default_factory=dict)  # claim -> trace length
+    # completed hops that their source eNB decided before its Path Switch Acknowledge
+    early: set[int] = field(default_factory=set)
+    decided_early: dict[str, bool] = field(default_factory=dict)  # eNB -> its last decision
+    # the first violation of each (claim, promised): an unpromised one cannot mask a
+    # promised one found later on the same path
+    violations: dict[tuple[str, bool], str] = field(default_factory=dict)
+    violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)  # -> trace length
     trace_length: int = 0  # kept up to date by the exploration
     _derivations_seen: int = 0
     _public_seen: int = 0
@@ -150,6 +157,7 @@ class Monitor:
             attacker.closure.learn(kept[-1][1] if kept else ())
             attacker.seen_upto = len(self.kg.seen.get(entity, ()))
             self.attackers[entity] = attacker
+            self._check_claims()  # what it held may already give it a KeNB
 
     def observe(self, system: System, before: Any, step_index: int) -> None:
         step = system.steps[step_index]
@@ -165,6 +173,8 @@ class Monitor:
             seen = self.kg.seen.get(attacker.entity, [])
             attacker.closure.learn(node for _, node in seen[attacker.seen_upto:])
             attacker.seen_upto = len(seen)
+        if step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
+            self.decided_early[step.message.receiver] = decided_before_path_switch(step)
         self._check_step(system, step, before)
         self._check_claims()
 
@@ -207,6 +217,8 @@ class Monitor:
             self._violate(KEY_AGREEMENT, find_promise(self.variant, KEY_AGREEMENT, hop_type)
                           is not None, f"UE and {target} disagree after a completed handover")
         self.completions.append(Completion(enb_keys.kenb, source, target, hop_type))
+        if self.decided_early.pop(source, False):  # its last decision is the one completed
+            self.early.add(len(self.completions))
         self.serving[len(self.completions)] = target
 
     # -- claims over the keys so far -------------------------------------------------------------
@@ -228,23 +240,24 @@ class Monitor:
                           f"{attacker.entity} (compromised in hop {attacker.hop}) derives "
                           f"the KeNB of earlier hop {j}")
             return
-        start = min(attacker.hop, j)
-        distance = forward_distance(self.serving, {attacker.entity}, start, j)
-        leaving = self.completions[j - distance].hop_type
+        distance = forward_distance(self.serving, {attacker.entity}, attacker.hop, j)
+        left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
+        leaving = self.completions[left].hop_type  # hop left + 1 took the UE away
         wanted = forward_wanted(self.variant, leaving)
         if distance + 1 > wanted:
-            promised = find_promise(self.variant, FORWARD, leaving) is not None
-            self._violate(FORWARD, promised,
-                          f"{attacker.entity} derives the KeNB of hop {j}, {distance} hop(s) "
-                          f"after its last legitimate KeNB (promised {wanted}-hop forward "
-                          f"security for {leaving.value})" if promised else
-                          f"{attacker.entity} derives the KeNB of hop {j} "
-                          f"({distance} hop(s) later)")
+            promise = find_promise(self.variant, FORWARD, leaving)
+            outside = broken_assumption(promise, self.early, left, j) if promise else None
+            detail = f"{attacker.entity} derives the KeNB of hop {j}, {distance} hop(s) " \
+                     "after its last legitimate KeNB"
+            if promise:
+                detail += f" (promised {wanted}-hop forward security for {leaving.value}" + \
+                          (f"; {outside})" if outside else ")")
+            self._violate(FORWARD, promise is not None and outside is None, detail)
 
     def _violate(self, claim: str, promised: bool, detail: str) -> None:
-        if claim not in self.violations:
-            self.violations[claim] = (promised, detail)
-            self.violated_at[claim] = self.trace_length
+        if (claim, promised) not in self.violations:
+            self.violations[(claim, promised)] = detail
+            self.violated_at[(claim, promised)] = self.trace_length
 
 
 def _fields_named(fields: Any, name: str) -> Iterable[Any]:
@@ -329,8 +342,9 @@ class Exploration:
     def compromise(self, index: int) -> Action:
         enbs = self.system.topology.enbs
         enb = enbs[index % len(enbs)]
-        self.monitor.compromise(enb)
-        return self._record(Action("compromise", index % len(enbs), 0, f"compromise {enb}"))
+        action = self._record(Action("compromise", index % len(enbs), 0, f"compromise {enb}"))
+        self.monitor.compromise(enb)  # after recording: it may judge at once
+        return action
 
     def rewrite(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB rewrites one integer or flag of a message it receives."""
@@ -363,8 +377,8 @@ class Exploration:
     # -- results -----------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
         at = self.monitor.violated_at
-        return [Finding(claim, promised, detail, tuple(self.trace[:at[claim]]))
-                for claim, (promised, detail) in self.monitor.violations.items()]
+        return [Finding(claim, promised, detail, tuple(self.trace[:at[claim, promised]]))
+                for (claim, promised), detail in self.monitor.violations.items()]
 
     def close(self) -> None:
         self.system.close()

@@ -69,7 +69,8 @@ def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Find
     def violated(actions: Sequence[Action]) -> Finding | None:
         exploration = replay(variant, actions, topology)
         try:
-            return next((f for f in exploration.findings() if f.claim == finding.claim), None)
+            return next((f for f in exploration.findings()
+                         if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
         finally:
             exploration.close()
 
@@ -90,17 +91,20 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
             claims: frozenset[str] | None = None,
             progress: Callable[[str], None] | None = None) -> ExploreResult:
     """Search within ``examples`` examples; ``claims`` limits the search to those claims
-    (it stops once all are found)."""
+    (it stops once each is found). A claim found violated outside the promise is still
+    searched for a promised violation."""
     topology = topology or small_topology()
     result = ExploreResult(variant.name)
-    found: set[str] = set()
+    found: set[tuple[str, bool]] = set()  # (claim, promised)
     budget = examples
     counter = {"examples": 0, "steps": 0}
 
     def wanted(finding: Finding) -> bool:
-        return finding.claim not in found and (claims is None or finding.claim in claims)
+        return ((finding.claim, finding.promised) not in found
+                and (finding.claim, True) not in found
+                and (claims is None or finding.claim in claims))
 
-    while budget > 0 and (claims is None or not claims <= found):
+    while budget > 0 and (claims is None or not claims <= {claim for claim, _ in found}):
         machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults)
         machine = _counting(machine, counter)
         if seed is not None:
@@ -113,7 +117,7 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
                 suppress_health_check=list(HealthCheck)))
         except ClaimViolated as violation:
             finding = minimise(variant, violation.finding, topology)
-            found.add(finding.claim)
+            found.add((finding.claim, finding.promised))
             result.findings.append(finding)
             if progress:
                 kind = "promised" if finding.promised else "not promised"

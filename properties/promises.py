@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from statemachines.enb import PATH_SWITCH_PENDING
+from statemachines.messages import Kind
+from statemachines.system import Step
 from statemachines.topology import HopType
-from statemachines.variant import KeySchedule, Promise
+from statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
 
 FORWARD = "forward-security"
 
@@ -21,8 +24,9 @@ def find_promise(variant: KeySchedule, claim: str, hop_type: HopType | None) -> 
 def forward_distance(serving: Mapping[int, str], attackers: Collection[str], start: int,
                      j: int) -> int:
     """How many hops after the attacker's last legitimate KeNB the KeNB of hop ``j`` is: the
-    last hop in [start, j) after which an attacker served the UE, else ``start - 1``."""
-    served = [i for i in range(start, j) if serving.get(i) in attackers]
+    last hop before ``j`` after which an attacker served the UE (compromised then or later,
+    it still holds what it kept), else ``start - 1`` for an attacker that never served."""
+    served = [i for i in range(j) if serving.get(i) in attackers]
     return j - max(served, default=start - 1)
 
 
@@ -31,3 +35,26 @@ def forward_wanted(variant: KeySchedule, leaving: HopType | None) -> int:
     nothing is promised: then any derivable later key is a failure of the claim)."""
     promise = find_promise(variant, FORWARD, leaving)
     return promise.hops or 1 if promise else 1
+
+
+def decided_before_path_switch(step: Step) -> bool:
+    """In ``step`` a source eNB decided a handover (took the UE's Measurement Report) while it
+    still waited for the Path Switch Request Acknowledge of the X2 handover that brought the
+    UE to it: it has no fresh {NH, NCC} and derives KeNB* horizontally (TS 33.401 7.2.8.4.2)."""
+    return (step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted
+            and step.state_before == PATH_SWITCH_PENDING)
+
+
+def broken_assumption(promise: Promise, early: Collection[int], left: int, j: int) -> str | None:
+    """Why a failure at the KeNB of hop ``j`` is outside ``promise``, the attacker's last
+    legitimate KeNB being that of hop ``left``: an assumption of the promise that the run
+    broke in between (``early``: the hops decided before the Path Switch Acknowledge)."""
+    if PATH_SWITCH_FIRST in promise.assumes:
+        # hop left + 1 leaves the attacker; from hop left + 2 on a source eNB without the
+        # fresh NH extends what the attacker derives by one hop
+        hop = next((h for h in range(left + 2, j + 1) if h in early), None)
+        if hop is not None:
+            return (f"outside the promise: hop {hop} was decided before the Path Switch "
+                    f"Request Acknowledge of hop {hop - 1} arrived (the promise assumes "
+                    f"{PATH_SWITCH_FIRST})")
+    return None

@@ -29,18 +29,19 @@ The future of a state is fixed by what the actions and the monitor read:
   when a field is added to ``Monitor`` or ``KeyGraph`` without being accounted for):
   the completions in order (the serving eNB of each hop, its KeNB and hop type: every later
   verdict reads them); per attacker its eNB, its compromise hop and its knowledge closure;
-  the (attacker, hop) pairs already judged (``compromise`` does not judge, the next observed
-  step does, so a pair can be pending); and the parts of the key graph that future closures
-  read: the derivations (keyed by clause, output name and input values, so node numbering
-  and order do not matter; they fix every node and edge), the public values handed to every
-  attacker, and, while an eNB can still be compromised, what each eNB's last step left in
-  its key record (``compromise`` learns exactly that, filtered by the graph of that time).
-  With no attacker and none possible the key graph cannot influence a verdict and is left
-  out. Everything else the monitor keeps (holders, labels, step numbers, the history of what
-  each entity saw before a compromise) is never read by a verdict.
+  the (attacker, hop) pairs already judged; the hops decided before a Path Switch
+  Acknowledge (a promise may assume there are none); and the parts of the key graph that
+  future closures read: the derivations (keyed by clause, output name and input values, so
+  node numbering and order do not matter; they fix every node and edge), the public values
+  handed to every attacker, and, while an eNB can still be compromised, what each eNB's
+  last step left in its key record (``compromise`` learns exactly that, filtered by the
+  graph of that time). With no attacker and none possible the key graph cannot influence a
+  verdict and is left out. Everything else the monitor keeps (holders, labels, step
+  numbers, the history of what each entity saw before a compromise) is never read by a
+  verdict.
 - violations are not state: the verifier harvests each one on the step that makes it and
-  clears the monitor's record, so an unpromised violation of a claim earlier on a path cannot
-  mask a promised one later (the monitor keeps only the first violation per claim).
+  clears the monitor's record (the monitor keeps the first violation per claim and
+  promised-or-not, so an unpromised one earlier on a path never masks a promised one).
 
 Snapshots. ``System.snapshot()`` is a tuple of immutable records; restoring it is cheap (its
 steps list is only truncated, so after restoring an unrelated state new steps are numbered
@@ -95,6 +96,8 @@ MONITOR_STATE = {
     "attackers": "eNB, compromise hop, knowledge closure",
     "completions": "in the fingerprint",
     "serving": "follows from completions",
+    "early": "in the fingerprint",
+    "decided_early": "in the fingerprint",
     "violations": "harvested per step and cleared",
     "violated_at": "harvested per step and cleared",
     "trace_length": "bookkeeping for violated_at",
@@ -297,7 +300,7 @@ class _Search:
         if one is new, and clear them from the monitor."""
         monitor = self.exploration.monitor
         new = False
-        for claim, (promised, detail) in monitor.violations.items():
+        for (claim, promised), detail in monitor.violations.items():
             if (claim, promised) not in self.result.shortest:
                 trace = () if parent is None or action is None else (*self._path(parent), action)
                 self.result.shortest[(claim, promised)] = Finding(claim, promised, detail,
@@ -324,7 +327,8 @@ class _Search:
                               for a in monitor.attackers.values())
         return (entities, in_flight, system.hop, duplicates,
                 self._shared(tuple(monitor.completions)), self._shared(attackers),
-                frozenset(monitor._checked), self._graph_part(monitor))
+                frozenset(monitor._checked), frozenset(monitor.early),
+                frozenset(monitor.decided_early.items()), self._graph_part(monitor))
 
     def _graph_part(self, monitor: Monitor) -> Hashable:
         compromisable = self._can_compromise(len(monitor.attackers))

@@ -78,7 +78,8 @@ def _sentence(case: _Case, where: str, sides: Sides) -> str:
     """One sentence for the categories in ``SAID``."""
     p, b, claim = sides.proposal, sides.baseline, case.claim
     promise = " (a broken promise)" if case.broken else " (not promised)"
-    ref = (f" ({sides.reference} {_word(case.reference)} there)"
+    unpromised = ", not promised" if case.reference == FAILS else ""
+    ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised})"
            if sides.reference and case.reference is not None else "")
     good, bad = join(case.good), join(case.bad)
     if case.category == "fixed":

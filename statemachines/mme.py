@@ -155,7 +155,7 @@ class Mme(Entity):
         ctx = MmeContext(kasme=field_value(mm, "KASME"), knas_int=field_value(mm, "KNASint"),
                          ul_nas_count=field_value(mm, "UL NAS COUNT"),
                          nas_dl_count=field_value(mm, "DL NAS COUNT"),
-                         chain=NhChain(nh, ncc) if nh is not None else None)
+                         chain=NhChain.received(nh, ncc) if nh is not None else None)
         to_enb, ue_fields = self.variant.target_mme(d, ctx.keys, HopType.S1_INTER,
                                                     message.get("security"))
         target_enb = message.get("target eNB")

@@ -36,6 +36,7 @@ class Step:
     outcome: Outcome
     ctx_after: Any
     state_after: str | None = None  # the receiver's state afterwards
+    state_before: str | None = None  # the receiver's state when the message arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +137,11 @@ class System:
         receiver = self.entities.get(message.receiver)
         if receiver is None:
             outcome = Outcome(False, reason=f"no entity {message.receiver!r}")
+            self.steps.append(Step(len(self.steps), self.hop, message, outcome, None))
         else:
+            before = receiver.state
             outcome = receiver.handle(message)
-        ctx = receiver.ctx if receiver is not None else None
-        state = receiver.state if receiver is not None else None
-        self.steps.append(Step(len(self.steps), self.hop, message, outcome, ctx, state))
+            self.steps.append(Step(len(self.steps), self.hop, message, outcome, receiver.ctx,
+                                   receiver.state, before))
         self.in_flight.extend(outcome.sent)
         return outcome

@@ -34,6 +34,13 @@ class NhChain:
     value: bytes
     derivations: int = 0
 
+    @classmethod
+    def received(cls, nh: bytes, ncc: int) -> NhChain:
+        """An {NH, NCC} pair received from another MME (TS 29.274 MM Context): NCC gives the
+        number of NH derivations modulo 8, and since NCC 0 belongs to the initial KeNB, an NH
+        sent with NCC 0 has wrapped (at least 8 derivations)."""
+        return cls(nh, ncc or NCC_MODULUS)
+
     @property
     def ncc(self) -> int:
         return self.derivations % NCC_MODULUS
@@ -97,6 +104,18 @@ class Promise:
     hop_types: frozenset[HopType] = frozenset(HopType)
     hops: int | None = None
     why: str = ""
+    assumes: frozenset[str] = frozenset()  # names from ASSUMPTIONS the promise relies on
+
+
+# What a promise may assume about the run, by name. The properties layer tells from the trace
+# when a run breaks one; a failure that needs a broken assumption is reported (with its
+# witness) as outside the promise, never as holding.
+PATH_SWITCH_FIRST = "path-switch-first"
+ASSUMPTIONS = {
+    PATH_SWITCH_FIRST: "each handover is decided by a source eNB that has received the Path "
+                       "Switch Request Acknowledge of the X2 handover that brought the UE to "
+                       "it, so it holds the fresh {NH, NCC} (TS 33.401 7.2.8.4.2)",
+}
 
 
 @dataclass(frozen=True)

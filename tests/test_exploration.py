@@ -68,7 +68,10 @@ def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
     result = explore(load("ts33401"), examples=3000, faults=frozenset({"compromise"}),
                      claims=frozenset({FORWARD}))
     finding = next(f for f in result.findings if f.claim == FORWARD)
-    assert finding.promised and result.promise_broken
+    # found, with its trace, and outside the promise: ts33401's 2-hop promise for X2 assumes
+    # the Path Switch Acknowledge arrives before the next handover (TS 33.401 7.2.8.4.2)
+    assert not finding.promised and "outside the promise" in finding.detail, \
+        "\n".join([finding.detail, *(a.text for a in finding.trace)])
     assert any(_starts_before_path_switch_ack(finding.trace[:i + 1])
                for i in range(len(finding.trace))), [a.text for a in finding.trace]
 

@@ -81,6 +81,14 @@ BAD_FILES = {
         "from statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def promises(self):\n        return (Promise('secrecy'),)\nVARIANT = V()\n"),
+    "unknown_assumption.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variant import Promise\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-agreement', assumes=frozenset({'no-attacker'})),)\n"
+        "VARIANT = V()\n"),
     "unknown_key.py": (
         "from dataclasses import dataclass\n"
         "from statemachines.variants.ts33401 import Ts33401\n"

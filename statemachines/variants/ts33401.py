@@ -29,6 +29,7 @@ from statemachines.messages import Fields
 from statemachines.topology import Cell, HopType
 from statemachines.variant import (
     NCC_MODULUS,
+    PATH_SWITCH_FIRST,
     EnbKeys,
     KeySchedule,
     MmeKeys,
@@ -56,7 +57,8 @@ class Ts33401(KeySchedule):
                     why="TS 33.401 7.2.8.4.3: fresh NH from KASME on every S1 handover"),
             Promise("forward-security", NOT_THROUGH_MME, hops=2,
                     why="TS 33.401 7.2.8.4.2: the NH of the Path Switch Ack is used one "
-                        "handover later"),
+                        "handover later",
+                    assumes=frozenset({PATH_SWITCH_FIRST})),
             Promise("key-separation"),
         )
 
