@@ -3,7 +3,7 @@ growth of the knowledge closure, and the ``report``/``verify`` commands.
 
 How to run (from the repository root; nothing is written except the ``--json`` file):
 
-    python3 bench/run.py                    # full: closure up to 10^6 nodes, ~5 minutes
+    python3 bench/run.py                    # full: closure up to 10^6 nodes, ~2 minutes here
     python3 bench/run.py --quick            # ~20 s: closure up to 10^5 nodes, verify 1 handover
     python3 bench/run.py --json bench.json  # also write the figures as JSON
 
@@ -21,7 +21,7 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
                            graphs of 10^3..10^6 nodes (bench/closure_growth.py). Target <= 1.1.
   closure_1m_seconds       the closure at 10^6 nodes (full run only).
   report_seconds,          `hoverify report` on its default variants, in a subprocess
-  report_peak_mib          (bench/commands.py); null with a reason while it does not exist.
+  report_peak_mib          (bench/commands.py); null with the reason if it fails.
   verify_states_per_second `hoverify verify --json`'s own figure (ts33401, 2 handovers; 1 with
                            --quick).
 """

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -279,7 +281,7 @@ def _capture_path(text: str | None) -> Path | None:
     if not path.parent.is_dir():
         raise UsageError(f"--pcap {text}: directory {path.parent} does not exist")
     if importlib.util.find_spec("pycrate_asn1dir") is None:
-        raise UsageError("--pcap needs pycrate (pip install 'hoverify[wire]')")
+        raise UsageError("--pcap needs pycrate (pip install -e '.[wire]' in the checkout)")
     return path
 
 
@@ -307,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`hoverify ... | head`): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one at exit
+        return 128 + signal.SIGPIPE  # what a shell reports for a writer killed by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -154,11 +154,15 @@ def finding_document(variant: KeySchedule, finding: Finding) -> dict[str, Any]:
 
 
 def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+    """One file per finding, named by variant, claim and whether it was promised; the
+    directory is created only when there is something to save."""
+    if findings:
+        directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for finding in findings:
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
-        path = directory / f"{name}-{finding.claim}.json"
+        kind = "" if finding.promised else "-not-promised"
+        path = directory / f"{name}-{finding.claim}{kind}.json"
         write_atomic(path, json.dumps(finding_document(variant, finding), indent=2) + "\n")
         paths.append(path)
     return paths

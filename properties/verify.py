@@ -52,7 +52,7 @@ taken from it that observes a step (start, deliver, compromise); a drop, duplica
 refusal observes nothing and shares the parent's copy. After two handovers the monitor
 pickles to ~10 KB: dumps and loads take ~0.7 ms, ``copy.deepcopy`` ~4.7 ms, one action
 ~0.35 ms, and re-running the path would cost O(depth) actions per state. Measured for
-ts33401, two handovers, drop and compromise: 24207 states, 61234 transitions, 22-27 s on
+ts33401, two handovers, drop and compromise: 24003 states, 60870 transitions, 22-25 s on
 two cores (~1000 states/s), 135 MB; a third of the time is in ``pickle.loads``.
 
 No partial-order reduction. Deduplication already merges the diamonds of independent
