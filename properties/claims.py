@@ -173,14 +173,15 @@ def forward_security(analysis: Analysis,
         n = 1 + max(distance.values(), default=0)
         promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
         failing = [j for j in derivable if distance[j] + 1 > _wanted(analysis, distance, j)]
-        outside = [_outside(analysis, distance, j) for j in failing]
+        outside = {j: _outside(analysis, distance, j) for j in failing}  # None: promised
+        broken = [j for j in failing if outside[j] is None]
         open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
         detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
                   f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
         if promise:
             detail += f"; promised {promise.hops or 1}-hop"
-        if failing and all(outside):
-            detail += f"; {outside[0]}"
+        if failing and not broken:
+            detail += f"; {outside[failing[0]]}"
         witness = cut_lines = ()
         worst = None
         if derivable:
@@ -189,16 +190,23 @@ def forward_security(analysis: Analysis,
         safe = [j for j in later if j not in derivable]
         if safe:
             cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
-        promised = promise is not None and not (failing and all(outside))
+        # failing: promised if a failure breaks the promise for the hop that left the
+        # attacker; holding: promised if the compromise hop's type has a promise
+        promised = bool(broken) if failing else promise is not None
         verdicts.append(Verdict(hop, str(attacker), not failing, promised, detail,
                                 witness, cut_lines, n, worst))
     return ClaimResult(FORWARD, tuple(verdicts))
 
 
 def _outside(analysis: Analysis, distance: dict[int, int], j: int) -> str | None:
-    """Why a failure at hop j is outside the promise for the hop that left the attacker."""
-    promise = promise_for(analysis, FORWARD, _hop_type(analysis, j - distance[j] + 1))
-    return broken_assumption(promise, analysis.early, j - distance[j], j) if promise else None
+    """Why a failure at hop j is outside what the variant promises for the hop that left
+    the attacker (None: it breaks that promise)."""
+    leaving = j - distance[j] + 1
+    promise = promise_for(analysis, FORWARD, _hop_type(analysis, leaving))
+    if promise is None:
+        return f"nothing promised once an {analysis.hop_type(leaving)} hop (hop {leaving}) " \
+               "takes the UE away"
+    return broken_assumption(promise, analysis.early, j - distance[j], j)
 
 
 def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:

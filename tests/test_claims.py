@@ -108,6 +108,20 @@ def test_a_promise_without_the_assumption_is_broken_by_the_race() -> None:
     assert not first.holds and first.promised and evaluation.promise_broken
 
 
+def test_the_promise_that_applies_is_the_one_for_the_hop_that_left_the_attacker() -> None:
+    """seed-fs promises forward security on S1 hops only (seed section 3). enb-4, compromised
+    as the source of the s1-inter hop 3, serves the UE again after hop 5 and hands it on by
+    X2 at hop 6: that KeNB is one hop after its last legitimate one, across an X2 hop, where
+    nothing is promised, even though hop 3 itself was an S1 hop."""
+    attacker = Attacker((Compromise("enb-4", 3),))
+    evaluation = check("seed-fs", "x2,s1,s1-inter,x2,s1-inter,x2", "nas", attacker)
+    assert evaluation.analysis.serving[5] == "enb-4"
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert not verdict.holds and verdict.witness_hop == 6 and not verdict.promised
+    assert "nothing promised once an x2 hop (hop 6)" in verdict.detail
+    assert not evaluation.promise_broken
+
+
 def test_ts33401_ncc_wrap_keeps_every_promise() -> None:
     evaluation = check("ts33401", ",".join(["s1", "x2", "s1-inter"] * 4))
     assert not evaluation.promise_broken
