@@ -309,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: what was written before stays whole (atomic writes)
+        print("hoverify: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:  # the reader went away (`hoverify ... | head`): no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one at exit
         return 128 + signal.SIGPIPE  # what a shell reports for a writer killed by SIGPIPE

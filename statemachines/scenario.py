@@ -39,10 +39,13 @@ class HopSpec:
 
 
 def parse_hops(text: str) -> tuple[HopSpec, ...]:
-    hops = tuple(HopSpec.parse(part) for part in text.split(",") if part.strip())
-    if not hops:
+    if not text.strip():
         raise ValueError("--hops needs at least one hop type")
-    return hops
+    parts = [part.strip() for part in text.split(",")]
+    if "" in parts:
+        raise ValueError(f"--hops {text!r}: empty hop type at position {parts.index('') + 1} "
+                         "(hop types are separated by single commas)")
+    return tuple(HopSpec.parse(part) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
