@@ -1,4 +1,4 @@
-"""Replace a directory of generated files as a whole.
+"""Replace generated files as a whole: a directory of them, or one file.
 
 The new tree is written into a temporary directory next to the target; only when every file
 is on disk is the old directory moved aside and the new one renamed into its place (two
@@ -70,3 +70,18 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``: a reader
+    (or a crash) sees the old file or the new one, never half of it."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
+    try:
+        os.fchmod(descriptor, 0o666 & ~_umask())  # as open() would have made it, not 0600
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

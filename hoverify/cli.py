@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hoverify import __version__
+from hoverify.atomic_dir import write_atomically
 from hoverify.report_job import choose_variants, summary, write_report
 from hoverify.runs import (
     UsageError,
@@ -30,14 +31,15 @@ from hoverify.runs import (
     parse_faults,
     resolve_variant,
     run_text,
+    save_findings,
     scenario_run,
 )
 from properties.evaluate import evaluate
 from properties.exploration import Finding
-from properties.explore import explore, replay, save_findings
+from properties.explore import explore, replay
 from properties.stateful import FAULTS
 from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
-from reports.pcap import write_capture
+from reports.pcap import capture_of
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 
@@ -263,7 +265,7 @@ def _run(args: argparse.Namespace) -> int:
     run = scenario_run(args)
     if pcap is not None:
         try:
-            write_capture(run, pcap)
+            write_atomically(pcap, capture_of(run)[0])
         except OSError as error:
             raise UsageError(f"--pcap {pcap}: cannot write ({error.strerror})") from None
     doc = document(run)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
 from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
 from properties.claims import ClaimResult
 from properties.evaluate import Evaluation
-from properties.exploration import Action
-from properties.explore import SCHEMA_VERSION, ExploreResult
+from properties.exploration import Action, Finding
+from properties.explore import SCHEMA_VERSION, ExploreResult, finding_document
 from properties.stateful import FAULTS
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
 from statemachines.variant import KeySchedule
@@ -205,3 +207,19 @@ def load_finding(path: str) -> tuple[KeySchedule, list[Action], dict[str, Any]]:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
     return variant, actions, data
+
+
+def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path) -> list[Path]:
+    """One file per finding for ``hoverify replay``, named by variant, claim and whether it
+    was promised; the directory is created only when there is something to save."""
+    if findings:
+        directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for finding in findings:
+        name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
+        kind = "" if finding.promised else "-not-promised"
+        path = directory / f"{name}-{finding.claim}{kind}.json"
+        document = json.dumps(finding_document(variant, finding), indent=2) + "\n"
+        write_atomically(path, document.encode())
+        paths.append(path)
+    return paths

@@ -8,12 +8,8 @@ and the search goes on for the claims not yet found, within the same example bud
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
@@ -151,29 +147,3 @@ def finding_document(variant: KeySchedule, finding: Finding) -> dict[str, Any]:
             "kasme": EXPLORATION_KASME.hex(), "claim": finding.claim,
             "promised": finding.promised, "detail": finding.detail,
             "trace": [a.to_json() for a in finding.trace]}
-
-
-def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path) -> list[Path]:
-    """One file per finding, named by variant, claim and whether it was promised; the
-    directory is created only when there is something to save."""
-    if findings:
-        directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for finding in findings:
-        name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
-        kind = "" if finding.promised else "-not-promised"
-        path = directory / f"{name}-{finding.claim}{kind}.json"
-        write_atomic(path, json.dumps(finding_document(variant, finding), indent=2) + "\n")
-        paths.append(path)
-    return paths
-
-
-def write_atomic(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -23,11 +23,8 @@ file: nothing is sent anywhere.
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from reports.asn1 import Protocol, WireMessage, wire_trace
 from statemachines.scenario import Run
@@ -186,24 +183,7 @@ def capture(messages: Sequence[WireMessage], address_of: dict[str, bytes]) -> by
     return b"".join(blocks)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.fchmod(descriptor, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_capture(run: Run, path: str | os.PathLike[str]) -> int:
-    """Write the capture of ``run`` to ``path``; returns the number of packets."""
+def capture_of(run: Run) -> tuple[bytes, int]:
+    """The pcapng capture of ``run`` and its number of packets."""
     messages = wire_trace(run)
-    write_atomically(Path(path), capture(messages, addresses(run.topology)))
-    return len(messages)
+    return capture(messages, addresses(run.topology)), len(messages)

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from hoverify.runs import load_finding
+from hoverify.runs import load_finding, save_findings
 from properties.exploration import (
     KEY_AGREEMENT,
     NCC_RANGE,
     NO_CHANGE_ON_REFUSAL,
     Action,
 )
-from properties.explore import EXPLORATION_KASME, explore, replay, save_findings
+from properties.explore import EXPLORATION_KASME, explore, replay
 from properties.promises import FORWARD
 from properties.stateful import FAULTS, exploration_machine
 from statemachines.topology import small_topology

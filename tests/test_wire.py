@@ -29,7 +29,7 @@ from reports.asn1 import (
     SecurityContext,
     X2HandoverRequest,
 )
-from reports.pcap import TSHARK_OPTIONS, crc32c, write_capture
+from reports.pcap import TSHARK_OPTIONS, capture_of, crc32c
 from statemachines.messages import Fields, Kind
 from statemachines.scenario import Run, parse_hops, run_scenario
 from statemachines.variant import field_value
@@ -252,7 +252,7 @@ def test_wireshark_decodes_the_models_values(name: str, tmp_path: Path) -> None:
                     "the capture is not checked")
     run = scenario(name)
     path = tmp_path / f"{name}.pcapng"
-    write_capture(run, path)
+    path.write_bytes(capture_of(run)[0])
     decoded = tshark_rows(path)
     expected = expected_rows(run)
     assert len(decoded) == len(expected)
