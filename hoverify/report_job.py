@@ -1,5 +1,6 @@
 """``hoverify report``: run the standard scenarios (``reports.scenarios``) for each variant,
-evaluate every claim, replay each counterexample, and hand the plain data to the renderers.
+evaluate every claim, replay each counterexample, verify each variant within a small bound,
+and hand the plain data to the renderers.
 
 This module runs the model; ``reports`` only reads what it is given and draws it.
 """
@@ -26,11 +27,15 @@ from properties.claims import (
 )
 from properties.downgrade import find_downgrade
 from properties.evaluate import Evaluation, evaluate
+from properties.verify import verify
 from reports import extract
 from reports.bundle import VERDICTS, render
 from reports.conclusion import Sides, conclusion
 from reports.data import (
     BROKEN,
+    FAILS,
+    Bounded,
+    BoundedFinding,
     Counterexample,
     MscNote,
     ReportData,
@@ -46,6 +51,8 @@ from reports.scenarios import (
     REPRESENTATIVE,
     SCENARIOS,
     VARIANTS,
+    VERIFY_FAULTS,
+    VERIFY_MAX_HANDOVERS,
     Scenario,
     VariantRef,
 )
@@ -92,8 +99,25 @@ def build(variants: Sequence[VariantRef], progress: Progress) -> ReportData:
                   {p: VariantRef(PROPOSAL, p).label for p in PLACEMENTS},
                   REFERENCE.label if REFERENCE in variants else None)
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides)
+    bounded = []
+    for variant in variants:
+        progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
+        bounded.append(_bounded(variant))
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
-                      tuple(sections), words)
+                      tuple(sections), words, tuple(bounded))
+
+
+def _bounded(variant: VariantRef) -> Bounded:
+    result = verify(load(variant.name, variant.bit_placement),
+                    max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
+    findings = tuple(
+        BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
+                       BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
+        for f in result.findings(unpromised=True))
+    bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
+             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised")
+    return Bounded(variant, bound, result.states, result.transitions, result.depth,
+                   result.exhausted, findings, result.seconds)
 
 
 def check_out(out: Path) -> None:
@@ -217,6 +241,12 @@ def summary(data: ReportData, out: Path) -> str:
     """What ``hoverify report`` prints: where the report is, and the broken promises in it."""
     broken = sorted({f"{r.variant.label} {claim}" for r in data.results
                      for claim, cell in r.cells if cell.status == BROKEN})
-    return (f"report written to {out}/ (index.html, index.md, verdicts.json): "
-            f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios\n"
-            f"broken promises recorded: {'; '.join(broken) if broken else 'none'}")
+    lines = [f"report written to {out}/ (index.html, index.md, verdicts.json): "
+             f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios",
+             f"broken promises recorded: {'; '.join(broken) if broken else 'none'}"]
+    for b in data.bounded:
+        rate = b.states / b.seconds if b.seconds else 0.0
+        lines.append(f"verify {b.variant.label}: {b.states} states, {b.transitions} "
+                     f"transitions in {b.seconds:.1f} s ({rate:.0f} states/s), "
+                     + ("bound exhausted" if b.exhausted else "bound NOT exhausted"))
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from reports import dot, graphml, html, markdown, svg_graph
-from reports.data import ReportData
+from reports.data import BROKEN, ReportData
 
 SCHEMA_VERSION = 1
 VERDICTS = "verdicts.json"
@@ -29,6 +29,12 @@ def verdicts(data: ReportData) -> str:
         "results": [{"variant": r.variant.label, "scenario": r.scenario.name,
                      "matrix": {claim: cell.text for claim, cell in r.cells},
                      "check": r.check} for r in data.results],
+        "bounded_verification": [
+            {"variant": b.variant.label, "bound": b.bound, "states": b.states,
+             "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
+             "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
+                           "detail": f.detail, "trace": list(f.trace)} for f in b.findings]}
+            for b in data.bounded],
     }
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
@@ -39,7 +45,8 @@ def render(data: ReportData) -> dict[str, bytes]:
     for section in data.sections:
         slug = section.variant.slug
         results = [r for r in data.results if r.variant == section.variant]
-        files[f"{slug}/report.md"] = markdown.variant_page(section, results)
+        bounded = next((b for b in data.bounded if b.variant == section.variant), None)
+        files[f"{slug}/report.md"] = markdown.variant_page(section, results, bounded)
         files[f"{slug}/graph.svg"] = svg_graph.render(section.graph, "g")
         files[f"{slug}/graph.dot"] = dot.render(section.graph)
     out = {name: text.encode() for name, text in files.items()}

@@ -128,6 +128,31 @@ class VariantSection:
 
 
 @dataclass(frozen=True)
+class BoundedFinding:
+    """The shortest violation of one claim within the bound."""
+
+    id: str
+    claim: str
+    status: str  # BROKEN or FAILS
+    detail: str
+    trace: tuple[str, ...]  # the replayable steps, as `hoverify verify` prints them
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """`hoverify verify` on one variant within the report's bound."""
+
+    variant: VariantRef
+    bound: str  # "at most 1 handover; faults: compromise, drop"
+    states: int
+    transitions: int
+    depth: int
+    exhausted: bool
+    findings: tuple[BoundedFinding, ...]
+    seconds: float  # for the terminal only: the files stay byte-identical
+
+
+@dataclass(frozen=True)
 class ReportData:
     version: str
     claims: tuple[str, ...]
@@ -136,6 +161,7 @@ class ReportData:
     results: tuple[ScenarioResult, ...]
     sections: tuple[VariantSection, ...]
     conclusion: tuple[str, ...]
+    bounded: tuple[Bounded, ...] = ()
 
     def result(self, variant: VariantRef, scenario: Scenario) -> ScenarioResult:
         return next(r for r in self.results

@@ -10,6 +10,7 @@ from reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
+    Bounded,
     Cell,
     Counterexample,
     Derivability,
@@ -17,7 +18,7 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.words import DERIVABILITY, LEGEND, attacker_text, plain
+from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, plain
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
@@ -87,7 +88,37 @@ def _counterexample(cx: Counterexample) -> list[str]:
     return lines
 
 
-def _section(section: VariantSection, results: list[ScenarioResult]) -> list[str]:
+def _bounded_table(data: ReportData) -> list[str]:
+    rows = ["<table><thead><tr><th>variant</th><th>bound</th><th>states</th>"
+            "<th>transitions</th><th>exhausted</th><th>shortest violations</th></tr></thead>"
+            "<tbody>"]
+    for b in data.bounded:
+        found = ", ".join(f'<a href="#{f.id}">{escape(f.claim)}, {escape(f.status)}, '
+                          f"{len(f.trace)} steps</a>" for f in b.findings) or "none"
+        rows.append(f"<tr><td>{escape(b.variant.label)}</td><td>{escape(b.bound)}</td>"
+                    f"<td>{b.states}</td><td>{b.transitions}</td>"
+                    f"<td>{'yes' if b.exhausted else 'NO'}</td><td>{found}</td></tr>")
+    rows.append("</tbody></table>")
+    return rows
+
+
+def _bounded(bounded: Bounded) -> list[str]:
+    lines = ["<h3>Bounded verification</h3>",
+             f"<p>Bound: {escape(bounded.bound)}. {bounded.states} states, "
+             f"{bounded.transitions} transitions, "
+             + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>")]
+    for f in bounded.findings:
+        lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
+                  f"<p>{escape(f.detail)}</p>",
+                  f"<p class=muted>Shortest counterexample, {len(f.trace)} steps:</p>",
+                  "<pre>" + escape("\n".join(f.trace)) + "</pre>"]
+    if not bounded.findings:
+        lines.append("<p>No claim is violated within the bound.</p>")
+    return lines
+
+
+def _section(section: VariantSection, results: list[ScenarioResult],
+             bounded: Bounded | None) -> list[str]:
     slug = section.variant.slug
     lines = [f'<h2 id="{slug}">{escape(section.variant.label)}: {escape(section.title)}</h2>',
              f"<p class=muted>{escape(section.specs)}</p>", "<ul>"]
@@ -106,6 +137,8 @@ def _section(section: VariantSection, results: list[ScenarioResult]) -> list[str
         lines += _counterexample(cx)
     if not found:
         lines.append("<p>No claim fails in these scenarios.</p>")
+    if bounded is not None:
+        lines += _bounded(bounded)
     lines.append("<h3>Message sequence charts</h3>")
     for result in results:
         lines += [f'<details id="{result.msc.id}"><summary>{escape(result.scenario.name)}: '
@@ -122,7 +155,8 @@ def render(data: ReportData) -> str:
              f"<title>{escape(title)}</title>",
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<style>{CSS}</style></head><body>", f"<h1>{escape(title)}</h1>",
-             f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>{nav}'
+             f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>'
+             f'<a href="#bounded">bounded verification</a>{nav}'
              "</nav>", '<h2 id="conclusion">Conclusion</h2>',
              "<p class=muted>Computed from the verdicts below.</p>", '<ul class="conclusion">']
     lines += [f"<li>{escape(s)}</li>" for s in data.conclusion]
@@ -135,7 +169,12 @@ def render(data: ReportData) -> str:
         lines.append(f"<tr><td>{escape(s.name)}</td><td><code>{escape(s.hops)}</code></td>"
                      f"<td>{escape(attacker_text(s))}</td></tr>")
     lines.append("</tbody></table>")
+    lines += ['<h2 id="bounded">Bounded verification</h2>',
+              f"<p class=muted>{escape(plain(BOUNDED))}</p>"]
+    lines += _bounded_table(data)
     for section in data.sections:
-        lines += _section(section, [r for r in data.results if r.variant == section.variant])
+        bounded = next((b for b in data.bounded if b.variant == section.variant), None)
+        lines += _section(section, [r for r in data.results if r.variant == section.variant],
+                          bounded)
     lines.append("</body></html>")
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from reports import mermaid
 from reports.data import (
     NA,
+    Bounded,
     Cell,
     Counterexample,
     Derivability,
@@ -15,7 +16,7 @@ from reports.data import (
     VariantSection,
 )
 from reports.scenarios import Scenario, VariantRef
-from reports.words import DERIVABILITY, LEGEND, attacker_text
+from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text
 
 
 def page(slug: str) -> str:
@@ -52,6 +53,14 @@ def index(data: ReportData) -> str:
             first = f"**{scenario.name}** `{scenario.hops}`" if number == 0 else ""
             cells = [_cell(data.result(v, scenario).cell(claim), v) for v in data.variants]
             lines.append(f"| {first} | {claim} | " + " | ".join(cells) + " |")
+    lines += ["", "## Bounded verification", "", BOUNDED, "",
+              "| variant | bound | states | transitions | exhausted | shortest violations |",
+              "|---|---|---|---|---|---|"]
+    for b in data.bounded:
+        found = ", ".join(f"[{f.claim}, {f.status}, {len(f.trace)} steps]"
+                          f"({page(b.variant.slug)}#{f.id})" for f in b.findings) or "none"
+        lines.append(f"| {b.variant.label} | {b.bound} | {b.states} | {b.transitions} | "
+                     f"{'yes' if b.exhausted else 'NO'} | {found} |")
     lines += ["", "## Scenarios", "", "| scenario | hops | attacker |", "|---|---|---|"]
     lines += [scenario_line(s) for s in data.scenarios]
     lines += ["", "## Variants", ""]
@@ -88,7 +97,22 @@ def _counterexample(cx: Counterexample) -> list[str]:
     return lines
 
 
-def variant_page(section: VariantSection, results: list[ScenarioResult]) -> str:
+def bounded_lines(bounded: Bounded) -> list[str]:
+    lines = [f"Bound: {bounded.bound}. {bounded.states} states, {bounded.transitions} "
+             f"transitions, " + ("bound exhausted." if bounded.exhausted else
+                                 "bound NOT exhausted."), ""]
+    for f in bounded.findings:
+        lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
+                  f"Shortest counterexample, {len(f.trace)} steps "
+                  "(`hoverify verify --all-findings` saves it for `hoverify replay`):", "",
+                  "```text", *f.trace, "```", ""]
+    if not bounded.findings:
+        lines += ["No claim is violated within the bound.", ""]
+    return lines
+
+
+def variant_page(section: VariantSection, results: list[ScenarioResult],
+                 bounded: Bounded | None) -> str:
     variant = section.variant
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
              "", "Promises (from the variant's own module):", ""]
@@ -106,6 +130,8 @@ def variant_page(section: VariantSection, results: list[ScenarioResult]) -> str:
         lines += _counterexample(cx)
     if not found:
         lines += ["No claim fails in these scenarios.", ""]
+    if bounded is not None:
+        lines += ["## Bounded verification", "", *bounded_lines(bounded)]
     lines += ["## Message sequence charts", ""]
     for result in results:
         lines += [f'<a id="{result.msc.id}"></a>', "",

@@ -57,6 +57,10 @@ REFERENCE = VariantRef("ts33401")
 VARIANTS: tuple[VariantRef, ...] = (
     BASELINE, *(VariantRef(PROPOSAL, p) for p in PLACEMENTS), REFERENCE)
 
+# The short bounded exploration of each variant: `hoverify verify` with this bound.
+VERIFY_MAX_HANDOVERS = 1
+VERIFY_FAULTS = ("compromise", "drop")
+
 # The key graph and derivability table of each variant are drawn for this scenario, with
 # the closure of this attacker (the source eNB of hop 1, compromised from hop 1) in red.
 REPRESENTATIVE = "chain"

@@ -13,6 +13,12 @@ DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) fro
                 "which it first takes part: *serves*, it held that KeNB as the serving eNB; "
                 "**derives**, it can compute it.")
 
+BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify verify`): from "
+           "initial AS security on the small topology of `hoverify explore`, every order of "
+           "delivery, every message dropped or not, any one eNB compromised at any step. "
+           "Each claim violated gets its shortest counterexample, replayable step by step; "
+           "none means: no violation in that many states, bound exhausted.")
+
 
 def attacker_text(scenario: Scenario) -> str:
     return (", ".join(f"{e} compromised from hop {h}" for e, h in scenario.compromises)

@@ -20,10 +20,18 @@ from hoverify.cli import main
 from hoverify.errors import UsageError
 from hoverify.report_job import build, choose_variants, write_report
 from properties.claims import CLAIMS, DOWNGRADE, FORWARD
+from properties.verify import verify
 from reports import mermaid
 from reports.conclusion import Sides, conclusion
 from reports.data import BROKEN, FAILS, HOLDS, NA, Msc, MscMessage, MscNote, ReportData
-from reports.scenarios import SCENARIOS, VARIANTS, VariantRef
+from reports.scenarios import (
+    SCENARIOS,
+    VARIANTS,
+    VERIFY_FAULTS,
+    VERIFY_MAX_HANDOVERS,
+    VariantRef,
+)
+from statemachines.variants import load
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
 REGENERATE = "hoverify report --out reports/default"
@@ -138,6 +146,7 @@ def test_matrix_has_every_claim_variant_and_scenario(
         generated: Generated) -> None:
     out = generated.out
     md = (out / "index.md").read_text()
+    md = md[md.index("## Verdict matrix"):md.index("## Bounded verification")]
     header = next(line for line in md.splitlines() if line.startswith("| scenario | claim |"))
     assert header == "| scenario | claim | " + " | ".join(v.label for v in VARIANTS) + " |"
     rows = [line for line in md.splitlines() if re.match(r"\| [^|]* \| [a-z-]+ \| ", line)
@@ -247,8 +256,30 @@ def test_progress_is_one_line_per_scenario(
         generated: Generated) -> None:
     progress = generated.progress
     total = len(VARIANTS) * len(SCENARIOS)
-    assert len(progress) == total
+    assert len(progress) == total + len(VARIANTS)  # then one bounded verification each
     assert progress[2] == f"[3/{total}] tr33821-v070 {SCENARIOS[2].hops} ..."
+    assert progress[total] == "verify tr33821-v070, at most 1 handover(s) ..."
+
+
+def test_bounded_verification_is_reported_as_verify_finds_it(generated: Generated) -> None:
+    """Each variant's bounded verification is in verdicts.json and on its page, exactly as
+    `hoverify verify` finds it with the report's bound (its tests replay such traces)."""
+    doc = json.loads((generated.out / "verdicts.json").read_text())
+    bounded = {b["variant"]: b for b in doc["bounded_verification"]}
+    assert list(bounded) == [v.label for v in VARIANTS]
+    for variant in VARIANTS:
+        result = verify(load(variant.name, variant.bit_placement),
+                        max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
+        reported = bounded[variant.label]
+        assert (reported["states"], reported["exhausted"]) == (result.states, True)
+        assert [(f["claim"], f["promised"], f["trace"]) for f in reported["findings"]] == [
+            (f.claim, f.promised, [a.text for a in f.trace])
+            for f in result.findings(unpromised=True)]
+    assert bounded["ts33401"]["findings"] == []  # one handover: TS 33.401 loses nothing
+    [tr] = bounded["tr33821-v070"]["findings"]
+    assert tr["claim"] == FORWARD and not tr["promised"] and len(tr["trace"]) == 7
+    page = (generated.out / "tr33821-v070" / "report.md").read_text()
+    assert "## Bounded verification" in page and "\n".join(tr["trace"]) in page
 
 
 # -- the conclusion follows the verdicts -------------------------------------------------------
