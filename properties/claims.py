@@ -131,12 +131,21 @@ def default_forward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
     return [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
 
 
+def _first_served(analysis: Analysis, attacker: Attacker) -> int | None:
+    """The first hop after which one of the attacker's eNBs served the UE."""
+    return min((i for i, enb in analysis.serving.items() if enb in attacker.entities),
+               default=None)
+
+
 def backward_security(analysis: Analysis,
                       attackers: list[tuple[int, Attacker]]) -> ClaimResult:
+    """Per (hop, attacker): the KeNBs of hops before the compromise, used before any of the
+    attacker's eNBs served the UE (a key after that is a forward matter, judged there)."""
     verdicts = []
     for hop, attacker in attackers:
+        first = _first_served(analysis, attacker)
         earlier = [j for j in sorted(analysis.kenb) if j < hop
-                   and analysis.serving[j] not in attacker.entities]
+                   and (first is None or j < first)]
         derivable = [j for j in earlier if analysis.derivable(attacker, j)]
         promised = promise_for(analysis, BACKWARD, _hop_type(analysis, hop)) is not None
         if derivable:
@@ -163,7 +172,9 @@ def forward_security(analysis: Analysis,
     verdicts = []
     last = max(analysis.kenb, default=0)
     for hop, attacker in attackers:
-        later = [j for j in sorted(analysis.kenb) if j >= hop
+        first = _first_served(analysis, attacker)
+        start = hop if first is None else min(hop, first + 1)  # what it held counts too
+        later = [j for j in sorted(analysis.kenb) if j >= start
                  and analysis.serving[j] not in attacker.entities]
         if not later:
             continue

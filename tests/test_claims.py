@@ -122,6 +122,20 @@ def test_the_promise_that_applies_is_the_one_for_the_hop_that_left_the_attacker(
     assert not evaluation.promise_broken
 
 
+def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:
+    """enb-1 served hop 0 and computed hop 1's KeNB* itself (X2, horizontal); its context
+    is never released (the held Path Switch Acknowledge finds enb-2 gone). Compromised at
+    hop 3 it still derives hop 1's KeNB: one hop after its own, within ts33401's 2-hop
+    promise, and no earlier key of another eNB (backward security has nothing to judge)."""
+    attacker = Attacker((Compromise("enb-1", 3),))
+    evaluation = check("ts33401", "x2,s1:early,s1-inter", attacker=attacker)
+    assert evaluation.analysis.derivable(attacker, 1)
+    assert not claim(evaluation, BACKWARD).applies
+    [forward] = claim(evaluation, FORWARD).verdicts
+    assert forward.holds and forward.n_hops == 2 and "hops [1]" in forward.detail
+    assert not evaluation.promise_broken
+
+
 def test_ts33401_ncc_wrap_keeps_every_promise() -> None:
     evaluation = check("ts33401", ",".join(["s1", "x2", "s1-inter"] * 4))
     assert not evaluation.promise_broken
