@@ -19,7 +19,7 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import write_atomically
-from hoverify.report_job import choose_variants, summary, write_report
+from hoverify.report_job import choose_variants, summary, variant_files, write_report
 from hoverify.runs import (
     UsageError,
     check_document,
@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="directory replaced whole by the new report (default out/report)")
     report.add_argument("--variants", nargs="+", metavar="V",
                         help="built-in variants (seed-fs: each bit placement; seed-fs/P: one)")
+    report.add_argument("--variant-file", action="append", metavar="PATH",
+                        help="a reviewer's variant file, reported beside the built-in "
+                             "variants (repeatable; see README: Model your own proposal)")
     report.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
@@ -142,7 +145,7 @@ def _explore(args: argparse.Namespace) -> int:
     progress = Progress(enabled=not args.json)
     result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
                      faults=faults, progress=progress.line)
-    files = save_findings(variant, result.findings, out)
+    files = save_findings(variant, result.findings, out, args.variant_file)
     doc = explore_document(result, files)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -200,7 +203,8 @@ def _verify(args: argparse.Namespace) -> int:
     result = verify(variant, max_handovers=args.max_handovers, faults=faults,
                     progress=progress.line)
     findings = result.findings(unpromised=args.all_findings)
-    doc = _verify_document(result, findings, save_findings(variant, findings, out))
+    saved = save_findings(variant, findings, out, args.variant_file)
+    doc = _verify_document(result, findings, saved)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -289,8 +293,9 @@ def _capture_path(text: str | None) -> Path | None:
 
 def _report(args: argparse.Namespace) -> int:
     out = Path(args.out)
+    files = variant_files(args.variant_file)  # validated before anything runs
     data = write_report(out, choose_variants(args.variants),
-                        Progress(enabled=not args.quiet).line)
+                        Progress(enabled=not args.quiet).line, files)
     print(summary(data, out))
     return 0  # broken promises are recorded in the report, not turned into a failure
 

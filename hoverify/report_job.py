@@ -15,6 +15,7 @@ from hoverify import __version__
 from hoverify.atomic_dir import replace_directory
 from hoverify.errors import UsageError
 from hoverify.runs import check_document
+from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.claims import (
@@ -58,6 +59,7 @@ from reports.scenarios import (
 )
 from statemachines.scenario import parse_hops, run_scenario
 from statemachines.topology import HopType
+from statemachines.variant import KeySchedule
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
 Progress = Callable[[str], None]
@@ -83,13 +85,30 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
     return tuple(v for v in known if v in chosen)
 
 
-def build(variants: Sequence[VariantRef], progress: Progress) -> ReportData:
+def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySchedule], ...]:
+    """``--variant-file``: each file loaded and validated now, before anything runs (a bad
+    file is a UsageError naming it)."""
+    loaded: list[tuple[VariantRef, KeySchedule]] = []
+    for path in paths or ():
+        schedule = load_variant_file(path)
+        if schedule.name in {ref.name for ref, _ in loaded}:
+            raise UsageError(f"--variant-file {path}: another file already defines a variant "
+                             f"named {schedule.name!r}; give each variant its own name")
+        loaded.append((VariantRef(schedule.name, file=path), schedule))
+    return tuple(loaded)
+
+
+def build(variants: Sequence[VariantRef], progress: Progress,
+          files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
+    """The report of the built-in ``variants`` and of the reviewer's ``files``."""
+    schedules = {v: load(v.name, v.bit_placement) for v in variants} | dict(files)
+    variants = tuple(schedules)
     jobs = [(v, s) for v in variants for s in SCENARIOS]
     results: list[ScenarioResult] = []
     sections: list[VariantSection] = []
     for number, (variant, scenario) in enumerate(jobs, start=1):
         progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
-        evaluation = _evaluate(variant, scenario)
+        evaluation = _evaluate(schedules[variant], scenario)
         results.append(_result(variant, scenario, evaluation))
         if scenario.name == REPRESENTATIVE:
             sections.append(_section(variant, scenario, evaluation.analysis))
@@ -102,14 +121,13 @@ def build(variants: Sequence[VariantRef], progress: Progress) -> ReportData:
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
-        bounded.append(_bounded(variant))
+        bounded.append(_bounded(variant, schedules[variant]))
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
                       tuple(sections), words, tuple(bounded))
 
 
-def _bounded(variant: VariantRef) -> Bounded:
-    result = verify(load(variant.name, variant.bit_placement),
-                    max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
+def _bounded(variant: VariantRef, schedule: KeySchedule) -> Bounded:
+    result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
@@ -138,10 +156,11 @@ def check_out(out: Path) -> None:
         raise UsageError(f"--out {out}: cannot write in {parent}")
 
 
-def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress) -> ReportData:
+def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
+                 files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
     """Build the report and replace ``out`` with it whole (the old one stays until then)."""
     check_out(out)
-    data = build(variants, progress)
+    data = build(variants, progress, files)
     try:
         replace_directory(render(data), out)
     except OSError as error:
@@ -149,8 +168,8 @@ def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress) 
     return data
 
 
-def _evaluate(variant: VariantRef, scenario: Scenario) -> Evaluation:
-    run = run_scenario(load(variant.name, variant.bit_placement), parse_hops(scenario.hops))
+def _evaluate(schedule: KeySchedule, scenario: Scenario) -> Evaluation:
+    run = run_scenario(schedule, parse_hops(scenario.hops))
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
     return evaluate(run, attacker)

@@ -201,17 +201,25 @@ def load_finding(path: str) -> tuple[KeySchedule, list[Action], dict[str, Any]]:
         raise UsageError(f"{path}: not a finding file (schema_version {SCHEMA_VERSION} "
                          "expected)")
     try:
-        placement = (data.get("parameters") or {}).get("bit_placement")
-        variant = load(str(data["variant"]), placement)
+        if data.get("variant_file") is not None:  # a reviewer's variant: load it again
+            variant = load_variant_file(str(data["variant_file"]))
+            if variant.name != data["variant"]:
+                raise UsageError(f"{path}: {data['variant_file']} now defines variant "
+                                 f"{variant.name!r}, not {data['variant']!r}")
+        else:
+            placement = (data.get("parameters") or {}).get("bit_placement")
+            variant = load(str(data["variant"]), placement)
         actions = [Action.from_json(a) for a in data["trace"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
     return variant, actions, data
 
 
-def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path) -> list[Path]:
+def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
+                  variant_file: str | None = None) -> list[Path]:
     """One file per finding for ``hoverify replay``, named by variant, claim and whether it
-    was promised; the directory is created only when there is something to save."""
+    was promised; the directory is created only when there is something to save. A
+    reviewer's variant is recorded by its file (absolute), which replay loads again."""
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -219,7 +227,10 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
         kind = "" if finding.promised else "-not-promised"
         path = directory / f"{name}-{finding.claim}{kind}.json"
-        document = json.dumps(finding_document(variant, finding), indent=2) + "\n"
+        doc = finding_document(variant, finding)
+        if variant_file is not None:
+            doc["variant_file"] = str(Path(variant_file).resolve())
+        document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)
     return paths

@@ -212,7 +212,7 @@ class _Search:
             progress: Callable[[str], None] | None) -> None:
         monitor = self.exploration.monitor
         self._harvest(None, None)  # the set-up, should it violate anything
-        root = _Node(0, self.exploration.system.snapshot(), pickle.dumps(monitor), 0, 0)
+        root = _Node(0, self.exploration.system.snapshot(), self._freeze(monitor), 0, 0)
         self.seen.add(self._fingerprint(0))
         self._count(monitor)
         level = [root]
@@ -233,7 +233,7 @@ class _Search:
                     self._count(self.exploration.monitor)
                     following.append(_Node(
                         len(self.parents), self.exploration.system.snapshot(),
-                        shared if shared is not None else pickle.dumps(self.exploration.monitor),
+                        shared if shared is not None else self._freeze(self.exploration.monitor),
                         duplicates, len(self.exploration.monitor.attackers)))
                     self.parents.append((node.id, action))
             if following:
@@ -245,6 +245,21 @@ class _Search:
                          f"{self.result.transitions} transitions")
         self.result.exhausted = True
 
+    # -- monitors kept per state ---------------------------------------------------------------
+    def _freeze(self, monitor: Monitor) -> bytes:
+        """The monitor pickled without its variant: the variant is the same in every state,
+        and a reviewer's variant class cannot be pickled (its file is no importable module)."""
+        variant, monitor.variant = monitor.variant, None  # type: ignore[assignment]
+        try:
+            return pickle.dumps(monitor)
+        finally:
+            monitor.variant = variant
+
+    def _thaw(self, frozen: bytes) -> Monitor:
+        monitor: Monitor = pickle.loads(frozen)
+        monitor.variant = self.exploration.system.variant
+        return monitor
+
     # -- the actions from one state ------------------------------------------------------------
     def _successors(self, node: _Node) -> Iterator[tuple[Action, bytes | None, int]]:
         """Take each enabled action from ``node``; after each, the exploration holds the
@@ -255,9 +270,9 @@ class _Search:
         for kind, index in self._enabled(node):
             exploration.system.restore(node.snapshot)
             if kind in OBSERVING:
-                exploration.monitor = pickle.loads(node.monitor)
+                exploration.monitor = self._thaw(node.monitor)
             else:
-                unobserved = unobserved or pickle.loads(node.monitor)
+                unobserved = unobserved or self._thaw(node.monitor)
                 exploration.monitor = unobserved
             exploration.trace.clear()  # the path lives in self.parents
             exploration.history.clear()  # read only by the replay fault, not bounded here

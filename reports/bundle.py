@@ -20,8 +20,8 @@ def verdicts(data: ReportData) -> str:
         "schema_version": SCHEMA_VERSION,
         "hoverify": data.version,
         "claims": list(data.claims),
-        "variants": [{"label": v.label, "variant": v.name, "bit_placement": v.bit_placement}
-                     for v in data.variants],
+        "variants": [{"label": v.label, "variant": v.name, "bit_placement": v.bit_placement,
+                      "file": v.file} for v in data.variants],
         "scenarios": [{"name": s.name, "hops": s.hops, "title": s.title,
                        "compromises": [f"{e}@{h}" for e, h in s.compromises]}
                       for s in data.scenarios],

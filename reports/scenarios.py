@@ -12,6 +12,7 @@ bit (the seed leaves the placement "FFS", section 3 step 9).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -25,8 +26,9 @@ class Scenario:
 
 @dataclass(frozen=True)
 class VariantRef:
-    name: str  # a built-in variant
+    name: str  # a built-in variant, or the name a reviewer's variant file gives its variant
     bit_placement: str | None = None
+    file: str | None = None  # the reviewer's variant file (`--variant-file`)
 
     @property
     def label(self) -> str:
@@ -34,7 +36,8 @@ class VariantRef:
 
     @property
     def slug(self) -> str:
-        return self.label.replace("/", "-")
+        """The label as a file and anchor name."""
+        return re.sub(r"[^A-Za-z0-9._-]", "-", self.label)
 
 
 SCENARIOS: tuple[Scenario, ...] = (

@@ -443,3 +443,26 @@ def test_mermaid_text_is_escaped_once() -> None:
     assert "participant enb_1 as enb-1 (compromised)" in text
     assert "Note over ue,enb_1: NH[NCC 0] #35;8#59; a -#62; b" in text
     assert "ue-xenb_1: RRC x<br/>refused: no#59; never" in text
+
+
+def test_report_takes_a_reviewers_variant_file(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`--variant-file` puts the reviewer's variant beside the built-in ones; a bad file is
+    refused before anything is written, and the previous report stays whole."""
+    example = Path(__file__).parent.parent / "examples" / "n2_5g.py"
+    out = tmp_path / "report"
+    argv = ["report", "--out", str(out), "--variants", "ts33401", "--quiet"]
+    assert main([*argv, "--variant-file", str(example)]) == 0
+    doc = json.loads((out / "verdicts.json").read_text())
+    assert [(v["label"], v["file"]) for v in doc["variants"]] == [
+        ("ts33401", None), ("5g-n2", str(example))]
+    assert {r["variant"] for r in doc["results"]} == {"ts33401", "5g-n2"}
+    assert [b["variant"] for b in doc["bounded_verification"]] == ["ts33401", "5g-n2"]
+    assert (out / "5g-n2" / "report.md").is_file()
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main([*argv, "--variant-file", str(tmp_path / "missing.py")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hoverify: error: ") and err.count("\n") == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+

@@ -218,3 +218,18 @@ def _first_handover(compromise_first: bool) -> Exploration:
 def _fingerprint(exploration: Exploration) -> object:
     bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
     return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE)._fingerprint(0)
+
+
+def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """K_HO replaced by a constant: the S1 forward security its file promises is gone within
+    one handover; the saved counterexample names the file, and replay loads it again."""
+    path = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
+    argv = ["verify", "--variant-file", str(path), "--max-handovers", "1", "--json",
+            "--out", str(tmp_path)]
+    assert cli.main(argv) == 1
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["claim"] == FORWARD and finding["promised"]
+    assert json.loads(Path(finding["file"]).read_text())["variant_file"] == str(path.resolve())
+    assert cli.main(["replay", finding["file"], "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["reproduced"]
