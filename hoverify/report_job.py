@@ -131,7 +131,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule) -> Bounded:
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
-        for f in result.findings(unpromised=True))
+        for f in result.findings())
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised")
     return Bounded(variant, bound, result.states, result.transitions, result.depth,

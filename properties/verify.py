@@ -154,15 +154,11 @@ class VerifyResult:
     def promise_broken(self) -> bool:
         return any(promised for _, promised in self.shortest)
 
-    def findings(self, unpromised: bool = False) -> list[Finding]:
-        """One finding per claim: its shortest promised violation, else (with
-        ``unpromised``) its shortest violation."""
-        chosen: dict[str, Finding] = {}
-        for (claim, promised), finding in sorted(self.shortest.items(),
-                                                 key=lambda item: not item[0][1]):
-            if (promised or unpromised) and claim not in chosen:
-                chosen[claim] = finding
-        return list(chosen.values())
+    def findings(self) -> list[Finding]:
+        """The shortest violation of each claim, promised or not (as ``explore`` lists
+        them): the promised ones first, then in the order found."""
+        return [finding for (_, promised), finding in sorted(self.shortest.items(),
+                                                             key=lambda item: not item[0][1])]
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,7 +274,7 @@ def test_bounded_verification_is_reported_as_verify_finds_it(generated: Generate
         assert (reported["states"], reported["exhausted"]) == (result.states, True)
         assert [(f["claim"], f["promised"], f["trace"]) for f in reported["findings"]] == [
             (f.claim, f.promised, [a.text for a in f.trace])
-            for f in result.findings(unpromised=True)]
+            for f in result.findings()]
     assert bounded["ts33401"]["findings"] == []  # one handover: TS 33.401 loses nothing
     [tr] = bounded["tr33821-v070"]["findings"]
     assert tr["claim"] == FORWARD and not tr["promised"] and len(tr["trace"]) == 7

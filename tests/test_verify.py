@@ -147,10 +147,8 @@ def test_a_counterexample_replays_with_hoverify_replay(
     assert doc["exhausted"] and doc["states"] == TS33401_TWO_HANDOVERS_STATES
     assert doc["states_per_second"] > 0 and doc["transitions"] > doc["states"]
     assert sum(doc["transitions_by_action"].values()) == doc["transitions"]
-    assert doc["findings"] == []  # only promised violations without --all-findings
-    assert cli.main([*argv, "--all-findings"]) == 0
-    [finding] = json.loads(capsys.readouterr().out)["findings"]
-    assert finding["claim"] == FORWARD and not finding["promised"]
+    [finding] = doc["findings"]  # listed, as explore lists them, though not promised
+    assert finding["claim"] == FORWARD and not finding["promised"] and not doc["promise_broken"]
     assert cli.main(["replay", finding["file"], "--json"]) == 0
     replayed = json.loads(capsys.readouterr().out)
     assert replayed["reproduced"] and replayed["steps"] == finding["trace"]
@@ -164,8 +162,9 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     out = capsys.readouterr().out
     assert f"no violation of a promised claim in {TR33821_ONE_HANDOVER_STATES} states, " \
            "bound exhausted" in out
-    assert cli.main([*argv, "--all-findings", "--json"]) == 0
+    assert cli.main([*argv, "--json"]) == 0
     [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["claim"] == FORWARD and not finding["promised"] and len(finding["trace"]) == 7
     assert cli.main(["replay", finding["file"]]) == 0
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
 
@@ -228,7 +227,7 @@ def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
     argv = ["verify", "--variant-file", str(path), "--max-handovers", "1", "--json",
             "--out", str(tmp_path)]
     assert cli.main(argv) == 1
-    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    finding = json.loads(capsys.readouterr().out)["findings"][0]  # promised ones first
     assert finding["claim"] == FORWARD and finding["promised"]
     assert json.loads(Path(finding["file"]).read_text())["variant_file"] == str(path.resolve())
     assert cli.main(["replay", finding["file"], "--json"]) == 1
