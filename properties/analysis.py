@@ -10,7 +10,8 @@ import networkx as nx
 from properties.attacker import Attacker
 from properties.closure import Closure, closure, cut, witness
 from properties.graph import KeyGraph, Node, value_node
-from properties.promises import decided_before_path_switch
+from properties.promises import EarlyHandovers
+from statemachines.messages import Kind
 from statemachines.scenario import Run
 
 
@@ -38,8 +39,12 @@ class Analysis:
             serving[hop.number] = hop.target_enb
             cell[hop.number] = hop.target_cell.name
         graph.label_keys(kenb)
-        early = frozenset(step.hop for step in run.system if decided_before_path_switch(step))
-        return cls(run, graph, kenb, serving, cell, early)
+        early = EarlyHandovers()
+        for step in run.system:
+            early.observe(step)
+            if step.message.kind is Kind.RRC_HANDOVER_CONFIRM and step.outcome.accepted:
+                early.completed(step.hop, run.hops[step.hop - 1].source_enb)
+        return cls(run, graph, kenb, serving, cell, frozenset(early.hops))
 
     @property
     def hops(self) -> list[int]:

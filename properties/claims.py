@@ -25,10 +25,10 @@ from properties.closure import closure, cut
 from properties.graph import DERIVATION, KEY, value_node
 from properties.promises import (
     FORWARD,
-    broken_assumption,
     find_promise,
     forward_distance,
     forward_wanted,
+    outside_forward_promise,
 )
 from statemachines.messages import Interface, Kind
 from statemachines.topology import HopType
@@ -210,14 +210,10 @@ def forward_security(analysis: Analysis,
 
 
 def _outside(analysis: Analysis, distance: dict[int, int], j: int) -> str | None:
-    """Why a failure at hop j is outside what the variant promises for the hop that left
-    the attacker (None: it breaks that promise)."""
-    leaving = j - distance[j] + 1
-    promise = promise_for(analysis, FORWARD, _hop_type(analysis, leaving))
-    if promise is None:
-        return f"nothing promised once an {analysis.hop_type(leaving)} hop (hop {leaving}) " \
-               "takes the UE away"
-    return broken_assumption(promise, analysis.early, j - distance[j], j)
+    """Why a failure at hop j is outside what the variant promises (None: it breaks it)."""
+    left = j - distance[j]
+    leaving = analysis.run.hops[left].spec.type  # hop left + 1 took the UE away
+    return outside_forward_promise(analysis.run.variant, leaving, analysis.early, left, j)
 
 
 def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:

@@ -26,11 +26,11 @@ from properties.downgrade import describe, leaves, replaced
 from properties.graph import KeyGraph, Node, value_node
 from properties.promises import (
     FORWARD,
-    broken_assumption,
-    decided_before_path_switch,
+    EarlyHandovers,
     find_promise,
     forward_distance,
     forward_wanted,
+    outside_forward_promise,
 )
 from statemachines.enb import Enb
 from statemachines.entity import Outcome
@@ -136,9 +136,7 @@ class Monitor:
     attackers: dict[str, Compromised] = field(default_factory=dict)
     completions: list[Completion] = field(default_factory=list)
     serving: dict[int, str] = field(default_factory=dict)  # hop -> serving eNB (0: initial)
-    # completed hops that their source eNB decided before its Path Switch Acknowledge
-    early: set[int] = field(default_factory=set)
-    decided_early: dict[str, bool] = field(default_factory=dict)  # eNB -> its last decision
+    early: EarlyHandovers = field(default_factory=EarlyHandovers)
     # the first violation of each (claim, promised): an unpromised one cannot mask a
     # promised one found later on the same path
     violations: dict[tuple[str, bool], str] = field(default_factory=dict)
@@ -173,8 +171,7 @@ class Monitor:
             seen = self.kg.seen.get(attacker.entity, [])
             attacker.closure.learn(node for _, node in seen[attacker.seen_upto:])
             attacker.seen_upto = len(seen)
-        if step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
-            self.decided_early[step.message.receiver] = decided_before_path_switch(step)
+        self.early.observe(step)
         self._check_step(system, step, before)
         self._check_claims()
 
@@ -217,8 +214,7 @@ class Monitor:
             self._violate(KEY_AGREEMENT, find_promise(self.variant, KEY_AGREEMENT, hop_type)
                           is not None, f"UE and {target} disagree after a completed handover")
         self.completions.append(Completion(enb_keys.kenb, source, target, hop_type))
-        if self.decided_early.pop(source, False):  # its last decision is the one completed
-            self.early.add(len(self.completions))
+        self.early.completed(len(self.completions), source)
         self.serving[len(self.completions)] = target
 
     # -- claims over the keys so far -------------------------------------------------------------
@@ -245,14 +241,11 @@ class Monitor:
         leaving = self.completions[left].hop_type  # hop left + 1 took the UE away
         wanted = forward_wanted(self.variant, leaving)
         if distance + 1 > wanted:
-            promise = find_promise(self.variant, FORWARD, leaving)
-            outside = broken_assumption(promise, self.early, left, j) if promise else None
-            detail = f"{attacker.entity} derives the KeNB of hop {j}, {distance} hop(s) " \
-                     "after its last legitimate KeNB"
-            if promise:
-                detail += f" (promised {wanted}-hop forward security for {leaving.value}" + \
-                          (f"; {outside})" if outside else ")")
-            self._violate(FORWARD, promise is not None and outside is None, detail)
+            outside = outside_forward_promise(self.variant, leaving, self.early.hops, left, j)
+            why = outside or f"promised {wanted}-hop forward security for {leaving.value}"
+            self._violate(FORWARD, outside is None,
+                          f"{attacker.entity} derives the KeNB of hop {j}, {distance} hop(s) "
+                          f"after its last legitimate KeNB ({why})")
 
     def _violate(self, claim: str, promised: bool, detail: str) -> None:
         if (claim, promised) not in self.violations:

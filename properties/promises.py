@@ -4,6 +4,7 @@ the monitor that watches an exploration step by step."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from statemachines.enb import PATH_SWITCH_PENDING
 from statemachines.messages import Kind
@@ -37,12 +38,35 @@ def forward_wanted(variant: KeySchedule, leaving: HopType | None) -> int:
     return promise.hops or 1 if promise else 1
 
 
-def decided_before_path_switch(step: Step) -> bool:
-    """In ``step`` a source eNB decided a handover (took the UE's Measurement Report) while it
-    still waited for the Path Switch Request Acknowledge of the X2 handover that brought the
-    UE to it: it has no fresh {NH, NCC} and derives KeNB* horizontally (TS 33.401 7.2.8.4.2)."""
-    return (step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted
-            and step.state_before == PATH_SWITCH_PENDING)
+@dataclass
+class EarlyHandovers:
+    """The completed handovers that their source eNB decided (took the UE's Measurement
+    Report) while it still waited for the Path Switch Request Acknowledge of the X2 handover
+    that brought the UE to it: without the fresh {NH, NCC} it derives KeNB* horizontally
+    (TS 33.401 7.2.8.4.2). Fed step by step, by a finished run and by the monitor alike."""
+
+    hops: set[int] = field(default_factory=set)
+    deciding: dict[str, bool] = field(default_factory=dict)  # eNB -> its last decision early
+
+    def observe(self, step: Step) -> None:
+        if step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
+            self.deciding[step.message.receiver] = step.state_before == PATH_SWITCH_PENDING
+
+    def completed(self, hop: int, source: str) -> None:
+        """Handover ``hop`` from ``source`` completed: its last decision is this one."""
+        if self.deciding.pop(source, False):
+            self.hops.add(hop)
+
+
+def outside_forward_promise(variant: KeySchedule, leaving: HopType, early: Collection[int],
+                            left: int, j: int) -> str | None:
+    """Why a forward-security failure at the KeNB of hop ``j`` is outside what ``variant``
+    promises, the attacker's last legitimate KeNB being that of hop ``left`` and hop
+    ``left + 1`` (of type ``leaving``) taking the UE away; None: it breaks the promise."""
+    promise = find_promise(variant, FORWARD, leaving)
+    if promise is None:
+        return f"nothing promised once an {leaving.value} hop (hop {left + 1}) takes the UE away"
+    return broken_assumption(promise, early, left, j)
 
 
 def broken_assumption(promise: Promise, early: Collection[int], left: int, j: int) -> str | None:

@@ -96,8 +96,7 @@ MONITOR_STATE = {
     "attackers": "eNB, compromise hop, knowledge closure",
     "completions": "in the fingerprint",
     "serving": "follows from completions",
-    "early": "in the fingerprint",
-    "decided_early": "in the fingerprint",
+    "early": "in the fingerprint (hops and pending decisions)",
     "violations": "harvested per step and cleared",
     "violated_at": "harvested per step and cleared",
     "trace_length": "bookkeeping for violated_at",
@@ -338,8 +337,8 @@ class _Search:
                               for a in monitor.attackers.values())
         return (entities, in_flight, system.hop, duplicates,
                 self._shared(tuple(monitor.completions)), self._shared(attackers),
-                frozenset(monitor._checked), frozenset(monitor.early),
-                frozenset(monitor.decided_early.items()), self._graph_part(monitor))
+                frozenset(monitor._checked), frozenset(monitor.early.hops),
+                frozenset(monitor.early.deciding.items()), self._graph_part(monitor))
 
     def _graph_part(self, monitor: Monitor) -> Hashable:
         compromisable = self._can_compromise(len(monitor.attackers))
