@@ -8,19 +8,18 @@ by name and value, which of them are public, and the output. The key-dependency 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from statemachines import crypto
+from statemachines.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Input:
     name: str  # spec vocabulary: "KASME", "KeNB", "NH", "PCI", "C-RNTI", "FC"
     value: bytes
     public: bool  # broadcast, sent in clear or a constant of the spec (FC, strings)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Derivation:
     output_name: str  # "KeNB*", "NH", "KRRCint", ...
     clause: str  # where the derivation is defined, e.g. "TS 33.401 A.5"

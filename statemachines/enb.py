@@ -6,8 +6,6 @@ TS 33.401 7.2.8 (keys). The eNB holds at most one UE context (the model has one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
@@ -19,13 +17,14 @@ from statemachines.protection import (
     protect_rrc,
     unprotect_rrc,
 )
+from statemachines.record import record, replace
 from statemachines.topology import Cell, HopType
 from statemachines.variant import EnbKeys, field_value
 
 C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnbHandover:
     """This eNB's part in the handover under way."""
 
@@ -37,7 +36,7 @@ class EnbHandover:
     c_rnti: int | None = None  # the C-RNTI the target allocated: names the UE context
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnbContext:
     next_c_rnti: int  # the C-RNTI this eNB allocates next
     keys: EnbKeys | None = None

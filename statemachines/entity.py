@@ -12,13 +12,13 @@ step, so ``snapshot``/``restore`` are two attribute copies.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from transitions import Machine
 
 from statemachines.derivation import Derivation, Deriver
 from statemachines.messages import Fields, Kind, Message
+from statemachines.record import record
 from statemachines.topology import Cell, Topology
 from statemachines.variant import KeySchedule
 
@@ -27,7 +27,7 @@ class Reject(Exception):
     """The receiving entity refuses a message; the text says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     accepted: bool
     sent: tuple[Message, ...] = ()
@@ -36,7 +36,7 @@ class Outcome:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Handled:
     """What a handler returns: the new context, the messages to send, what it read, and
     which of the declared transitions for this message it takes."""

@@ -10,9 +10,10 @@ pasted back into a test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
+
+from statemachines.record import record
 
 Fields = tuple[tuple[str, Any], ...]
 
@@ -86,7 +87,7 @@ class Kind(Enum):
         return f"Kind.{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Message:
     """One message on one interface.
 

@@ -7,17 +7,16 @@ travels in GTPv2 Forward Relocation Request (TS 29.274 8.38).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import nas_mac
+from statemachines.record import record, replace
 from statemachines.topology import HopType
 from statemachines.variant import MmeKeys, NhChain, field_value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MmeHandover:
     hop: HopType
     role: str  # "source", "target" (s1-inter) or "both" (s1)
@@ -28,7 +27,7 @@ class MmeHandover:
     ue_fields: Fields = ()  # fields for the UE from the target MME
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MmeContext:
     kasme: bytes | None = None
     knas_int: bytes | None = None

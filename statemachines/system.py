@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from statemachines import crypto
@@ -19,6 +18,7 @@ from statemachines.enb import C_RNTI_MAX, Enb, EnbContext
 from statemachines.entity import Entity, Outcome
 from statemachines.messages import Fields, Kind, Message
 from statemachines.mme import Mme, MmeContext
+from statemachines.record import record
 from statemachines.topology import Cell, Topology
 from statemachines.ue import Ue, UeContext
 from statemachines.variant import KeySchedule
@@ -26,7 +26,7 @@ from statemachines.variant import KeySchedule
 UE = "ue"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """One delivery: the message, the receiver's outcome, and its key record afterwards."""
 
@@ -39,7 +39,7 @@ class Step:
     state_before: str | None = None  # the receiver's state when the message arrived
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Snapshot:
     entities: tuple[tuple[str, Any], ...]
     in_flight: tuple[Message, ...]

@@ -5,8 +5,6 @@ TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from statemachines.derivation import Deriver
 from statemachines.entity import Entity, Handled, Reject, known_cell
 from statemachines.messages import Fields, Kind, Message
@@ -19,10 +17,11 @@ from statemachines.protection import (
     protect_rrc,
     unprotect_rrc,
 )
+from statemachines.record import record, replace
 from statemachines.variant import NhChain, UeKeys, field_value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UeContext:
     kasme: bytes  # from EPS AKA (TS 33.401 6.1)
     knas_int: bytes  # from the NAS security mode command (TS 33.401 7.2.4.4)

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from statemachines import crypto
 from statemachines.derivation import Deriver
 from statemachines.messages import Fields
+from statemachines.record import record
 from statemachines.topology import Cell, HopType
 
 NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NhChain:
     """The NH chain of TS 33.401 7.2.8.1 as one party sees it.
 
@@ -51,7 +52,7 @@ class NhChain:
         return NhChain(d.nh(kasme, self.value, sync_name), self.derivations + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AsKeys:
     """KeNB with its NCC, and the RRC/UP keys derived from it (TS 33.401 A.7, 128-EEA2/EIA2)."""
 
@@ -71,7 +72,7 @@ class AsKeys:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnbKeys:
     """An eNB's key state for the UE: its AS keys and an unused {NH, NCC} pair, if any."""
 
@@ -79,20 +80,20 @@ class EnbKeys:
     next_hop: tuple[bytes, int] | None = None  # (NH, NCC) from a Path Switch Ack
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MmeKeys:
     kasme: bytes
     chain: NhChain | None  # None at a target MME that received no NH (no NH/NCC variant)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UeKeys:
     kasme: bytes
     as_keys: AsKeys
     chain: NhChain
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Promise:
     """What a variant promises: ``claim`` holds on hops of ``hop_types``.
 
