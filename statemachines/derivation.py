@@ -8,6 +8,8 @@ by name and value, which of them are public, and the output. The key-dependency 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from statemachines import crypto
 from statemachines.record import record
 
@@ -39,6 +41,14 @@ def secret(name: str, value: bytes) -> Input:
     return Input(name, value, False)
 
 
+@lru_cache(maxsize=256)
+def _public_octet(name: str, value: int) -> Input:
+    """A one-octet public input: FC, an algorithm type distinguisher or identity. Each
+    derivation has two or three of these, always among a few values, and an Input is
+    immutable: each is built once (a handover would build twenty)."""
+    return Input(name, bytes((value,)), True)
+
+
 def _u16(value: int) -> bytes:
     return value.to_bytes(2, "big")
 
@@ -55,8 +65,7 @@ class Deriver:
             *params: Input) -> bytes:
         """KDF of TS 33.220 B.2 with a named key and named parameters."""
         output = crypto.kdf(key.value, fc, *(p.value for p in params))
-        fc_input = public("FC", bytes((fc,)))
-        self.records.append(Derivation(output_name, clause, (key, fc_input, *params), output))
+        self._record(output_name, clause, output, key, fc, *params)
         return output
 
     def kenb(self, kasme: bytes, ul_nas_count: int) -> bytes:
@@ -91,11 +100,11 @@ class Deriver:
         else:
             output = crypto.kdf(key, fc, bytes((distinguisher,)), bytes((algorithm_id,)))[-16:]
         self._record(output_name, clause, output, secret(key_name, key), fc,
-                     public("algorithm type distinguisher", bytes((distinguisher,))),
-                     public("algorithm identity", bytes((algorithm_id,))))
+                     _public_octet("algorithm type distinguisher", distinguisher),
+                     _public_octet("algorithm identity", algorithm_id))
         return output
 
     def _record(self, output_name: str, clause: str, output: bytes, key: Input, fc: int,
                 *params: Input) -> None:
-        fc_input = public("FC", bytes((fc,)))
-        self.records.append(Derivation(output_name, clause, (key, fc_input, *params), output))
+        self.records.append(Derivation(output_name, clause, (key, _public_octet("FC", fc), *params),
+                                       output))

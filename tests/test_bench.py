@@ -92,6 +92,10 @@ LEAVES = st.one_of(st.text(), st.integers(), st.booleans(), st.binary(), st.none
 FIELDS = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=5).map(tuple),
                       max_leaves=30)
 NOISE = "()', \"b\\xTrueFalsNon0123456789-\n\r\té"
+# the shape most messages have, read by decode's fast path: (name, scalar) pairs, in ASCII
+ASCII = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E))
+PAIRS = st.lists(st.tuples(ASCII, st.one_of(ASCII, ASCII.map(str.encode), LEAVES)),
+                 max_size=5).map(tuple)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +104,7 @@ def runs() -> list[Run]:
             for v in ("ts33401", "seed-fs", "tr33821-v070")]
 
 
-@given(FIELDS)
+@given(st.one_of(FIELDS, PAIRS))
 def test_decode_reads_back_what_encode_wrote(fields: Any) -> None:
     decoded = decode(encode(fields))
     assert decoded == fields and repr(decoded) == repr(fields)  # repr: True is not 1
@@ -118,7 +122,7 @@ def _decodes_like_literal_eval(text: str) -> None:
 
 @pytest.mark.filterwarnings("ignore:invalid escape sequence:DeprecationWarning")
 @given(st.one_of(st.text(alphabet=NOISE, max_size=40),
-                 st.tuples(FIELDS.map(repr), st.integers(min_value=0),
+                 st.tuples(st.one_of(FIELDS, PAIRS).map(repr), st.integers(min_value=0),
                            st.text(alphabet=NOISE, max_size=3))
                  .map(lambda t: t[0][:t[1] % (len(t[0]) + 1)] + t[2]
                       + t[0][t[1] % (len(t[0]) + 1):])))
@@ -131,6 +135,10 @@ EDGES = [
     "1", "-0", "007", "1_0", "0x1f", "1.5", "True", "True1", "None", "-True", "[1]",
     "(1, [2])", "'a' 'b'", "'a''b'", "'''a'''", "u'x'", "rb'x'", "'it''s'", "\"it's\"",
     r"'\n'", r"'a\'b'", r"b'\x00\''", "b'\xe9'", "'\xe9'", "'\t'", "'a\\\nb'", "'\x00'",
+    "(('a', 1))", "(('a', 1),)", "(('a', 1), ('b', 2),)", "(('a', 1),('b', 2))", "(('a', -0),)",
+    "(('a', 01),)", "(('a', b''), ('', None))", "(('a', \"b\"),)", "(('a\tb', 1),)",
+    "(('a', True), ('b', 'c'), )", "(('a', 1), ('b', 2)),", "((b'a', 1),)", "(('a', 1, 2),)",
+    "(('a', 'c'), ('b', b'd'))",
 ]
 
 
