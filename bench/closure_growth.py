@@ -11,7 +11,8 @@ FC values, distinguishers and algorithm identities are shared constant nodes, PC
 EARFCN-DL values come from small shared pools, as in a real graph. The attacker holds every
 public value and, per UE, the KeNB of one hop in the middle (a compromised eNB): it derives
 that hop's RRC/UP keys and the KeNB* of the horizontal hops that follow, up to the next
-vertical one. Only ``closure`` is timed, not building the graph.
+vertical one. Only ``closure`` is timed, not building the graph (nor its
+``DerivationIndex``, which ``KeyGraph`` keeps as it records derivations).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from properties.closure import closure
-from properties.graph import Node
+from properties.graph import DerivationIndex, Node
 
 HOPS_PER_UE = 8
 PCIS = 504  # TS 36.211 6.11
@@ -32,12 +33,14 @@ EARFCNS = 16
 @dataclass
 class SyntheticGraph:
     graph: nx.DiGraph
+    index: DerivationIndex
     initial: list[Node]
 
 
 class _Builder:
     def __init__(self, shared: list[Node]) -> None:
         self.edges: list[tuple[Node, Node]] = []
+        self.index = DerivationIndex()
         self.derivations = 0
         self.values = 0
         self.shared = frozenset(shared)
@@ -58,6 +61,7 @@ class _Builder:
         self.used.update(i for i in inputs if i in self.shared)
         self.edges.extend((i, derivation) for i in inputs)
         self.edges.append((derivation, output))
+        self.index.add(inputs, derivation, output)
         return output
 
 
@@ -94,9 +98,9 @@ def key_graph(nodes: int, seed: int = 0) -> SyntheticGraph:
                 kenb = b.kdf(kenb, fc[0x13], *cell)
     graph = nx.DiGraph()
     graph.add_edges_from(b.edges)
-    return SyntheticGraph(graph, initial)
+    return SyntheticGraph(graph, b.index, initial)
 
 
 def run_closure(synthetic: SyntheticGraph) -> int:
     """One closure; the number of values known afterwards."""
-    return len(closure(synthetic.graph, synthetic.initial).known)
+    return len(closure(synthetic.index, synthetic.initial).known)

@@ -62,7 +62,7 @@ class Analysis:
     def closure(self, attacker: Attacker) -> Closure:
         result = self._closures.get(attacker)
         if result is None:
-            result = closure(self.graph.graph, attacker.knowledge(self.graph))
+            result = closure(self.graph.index, attacker.knowledge(self.graph))
             self._closures[attacker] = result
         return result
 

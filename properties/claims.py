@@ -278,7 +278,7 @@ def confinement(analysis: Analysis) -> ClaimResult | None:
     protected = [n for n, a in g.nodes(data=True)
                  if a["kind"] == KEY and a["name"] in ("KASME", "KNASint", "KNASenc")]
     who = f"knows {', '.join(sorted(names))}"
-    result = closure(g, [*analysis.graph.public_nodes(), *delegated])
+    result = closure(analysis.graph.index, [*analysis.graph.public_nodes(), *delegated])
     revealed = [n for n in protected if n in result]
     promised = promise_for(analysis, CONFINEMENT, None) is not None
     if revealed:

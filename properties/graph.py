@@ -32,11 +32,48 @@ def value_node(value: bytes) -> Node:
     return ("value", value)
 
 
+class DerivationIndex:
+    """The graph's derivations as integer lists, which ``properties.closure`` walks.
+
+    Nodes are numbered as they are added. ``successors[i]``: the derivations value ``i`` is
+    an input of, or the output of derivation ``i``. ``inputs[d]``: the number of distinct
+    inputs of derivation ``d`` (a value used twice is one input, as it is one edge).
+    """
+
+    __slots__ = ("derivations", "inputs", "nodes", "number", "successors")
+
+    def __init__(self) -> None:
+        self.derivations = 0  # how many were added
+        self.number: dict[Node, int] = {}
+        self.nodes: list[Node] = []
+        self.successors: list[list[int]] = []
+        self.inputs: list[int] = []
+
+    def add(self, inputs: Iterable[Node], derivation: Node, output: Node) -> None:
+        """A derivation not added before, with its inputs and its output."""
+        d = self._numbered(derivation)
+        for value in dict.fromkeys(inputs):
+            self.successors[self._numbered(value)].append(d)
+            self.inputs[d] += 1
+        self.successors[d].append(self._numbered(output))
+        self.derivations += 1
+
+    def _numbered(self, node: Node) -> int:
+        n = self.number.get(node)
+        if n is None:
+            n = self.number[node] = len(self.nodes)
+            self.nodes.append(node)
+            self.successors.append([])
+            self.inputs.append(0)
+        return n
+
+
 class KeyGraph:
     """A networkx ``DiGraph`` plus, per entity, what it held at which step."""
 
     def __init__(self) -> None:
         self.graph = nx.DiGraph()
+        self._index = DerivationIndex()  # filled when a closure asks for it (``index``)
         self.seen: dict[str, list[tuple[int, Node]]] = defaultdict(list)  # all it had
         self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
@@ -148,6 +185,15 @@ class KeyGraph:
         return 1
 
     # -- reading -----------------------------------------------------------------------------
+    @property
+    def index(self) -> DerivationIndex:
+        """The derivations as integer lists for ``properties.closure``, caught up with those
+        recorded since the last call (an exploration monitor, which never asks, pays nothing)."""
+        index, pred, succ = self._index, self.graph._pred, self.graph._succ
+        for derivation in self.derivation_order[index.derivations:]:
+            index.add(pred[derivation], derivation, next(iter(succ[derivation])))
+        return index
+
     def label(self, node: Node) -> str:
         return str(self.graph.nodes[node]["label"])
 

@@ -112,6 +112,7 @@ KEY_GRAPH_STATE = {
     "_derivations": "its keys are the derivations in the fingerprint",
     "derivation_order": "the same derivations, in an order that does not matter",
     "public_added": "as a set",
+    "_index": "follows from the derivations (and is only filled for properties.closure)",
 }
 
 

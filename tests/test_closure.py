@@ -1,0 +1,88 @@
+"""properties.closure against the definition: the least set holding the attacker's values and
+closed under derivations whose inputs are all in it, on random graphs; and the graph's
+index kept in step with what a KeyGraph records."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from properties.closure import closure, witness
+from properties.graph import DerivationIndex, KeyGraph, Node
+from statemachines.derivation import Derivation, public, secret
+
+VALUES = 12
+
+# a derivation: (input values, possibly repeated; output value)
+DERIVATIONS = st.lists(st.tuples(st.lists(st.integers(0, VALUES - 1), min_size=1, max_size=4),
+                                 st.integers(0, VALUES - 1)), max_size=20)
+HELD = st.sets(st.integers(0, VALUES + 2))  # some held values are in no derivation
+
+
+def _value(i: int) -> Node:
+    return ("value", bytes((i,)))
+
+
+def _graphs(derivations: list[tuple[list[int], int]]) -> tuple[nx.DiGraph, DerivationIndex]:
+    graph, index = nx.DiGraph(), DerivationIndex()
+    for number, (inputs, output) in enumerate(derivations):
+        node: Node = ("kdf", number)
+        graph.add_edges_from((_value(i), node) for i in inputs)
+        graph.add_edge(node, _value(output))
+        index.add(map(_value, inputs), node, _value(output))
+    return graph, index
+
+
+def _least_fixed_point(graph: nx.DiGraph, held: set[Node]) -> set[Node]:
+    known = held & set(graph)
+    derivations = [n for n in graph if n[0] == "kdf"]
+    while True:
+        new = {output for d in derivations if all(i in known for i in graph.predecessors(d))
+               for output in graph.successors(d)} - known
+        if not new:
+            return known
+        known |= new
+
+
+@given(DERIVATIONS, HELD)
+def test_closure_is_the_least_fixed_point(derivations: list[tuple[list[int], int]],
+                                          held_numbers: set[int]) -> None:
+    graph, index = _graphs(derivations)
+    held = {_value(i) for i in held_numbers}
+    result = closure(index, held)
+    expected = _least_fixed_point(graph, held)
+    assert set(result.known) == expected and len(result.known) == len(expected)
+    assert all((node in result) == (node in expected) for node in graph)
+    assert result.initial == held & set(graph)
+    for node in expected - result.initial:
+        steps = witness(graph, result, node)  # each step's inputs known before it runs
+        have = set(result.initial)
+        for derivation in steps:
+            assert all(i in have for i in graph.predecessors(derivation))
+            have |= set(graph.successors(derivation))
+        assert node in have
+
+
+def test_a_value_used_twice_is_one_input() -> None:
+    graph, index = _graphs([([1, 1], 2)])
+    assert _value(2) in closure(index, {_value(1)})
+    assert graph.in_degree(("kdf", 0)) == 1 == index.inputs[index.number[("kdf", 0)]]
+
+
+def _derivation(key: bytes, output: bytes) -> Derivation:
+    return Derivation("KeNB*", "TS 33.401 A.5", (secret("KeNB", key), public("FC", b"\x13"),
+                                                 public("PCI", b"\x00\x01")), output)
+
+
+def test_the_index_catches_up_with_derivations_recorded_after_a_closure() -> None:
+    kg = KeyGraph()
+    kg.add_derivation(_derivation(b"k1", b"k2"), "enb-1", 1, 1)
+    held = [("value", b"k1"), ("value", b"\x13"), ("value", b"\x00\x01")]
+    assert ("value", b"k3") not in closure(kg.index, held)
+    kg.add_derivation(_derivation(b"k2", b"k3"), "enb-2", 2, 2)
+    kg.add_derivation(_derivation(b"k1", b"k2"), "enb-2", 3, 2)  # known: not added twice
+    result = closure(kg.index, held)
+    assert ("value", b"k3") in result and kg.index.derivations == 2
+    assert result.derivation_of(("value", b"k3")) == ("kdf", 1)
+    assert result.derivation_of(("value", b"k1")) is None
