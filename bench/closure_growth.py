@@ -2,7 +2,8 @@
 
 The graphs have the shape ``properties.graph.KeyGraph`` records (nodes ``("value", bytes)``
 and ``("kdf", i)``; an edge from every input value to its derivation and one to its output),
-laid out like many UEs each running ts33401 handovers (TS 33.401 Annex A):
+built directly as the ``DerivationIndex`` a KeyGraph gives the closure, and laid out like
+many UEs each running ts33401 handovers (TS 33.401 Annex A):
   KeNB  = KDF(KASME, FC 0x11, UL NAS COUNT)                      A.3
   NH    = KDF(KASME, FC 0x12, SYNC-input)                        A.4 (a chain per UE)
   KeNB* = KDF(KeNB or NH, FC 0x13, PCI, EARFCN-DL)               A.5 (horizontal or vertical)
@@ -11,16 +12,13 @@ FC values, distinguishers and algorithm identities are shared constant nodes, PC
 EARFCN-DL values come from small shared pools, as in a real graph. The attacker holds every
 public value and, per UE, the KeNB of one hop in the middle (a compromised eNB): it derives
 that hop's RRC/UP keys and the KeNB* of the horizontal hops that follow, up to the next
-vertical one. Only ``closure`` is timed, not building the graph (nor its
-``DerivationIndex``, which ``KeyGraph`` keeps as it records derivations).
+vertical one. Only ``closure`` is timed, not building the graph.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-
-import networkx as nx
 
 from properties.closure import closure
 from properties.graph import DerivationIndex, Node
@@ -32,36 +30,30 @@ EARFCNS = 16
 
 @dataclass
 class SyntheticGraph:
-    graph: nx.DiGraph
     index: DerivationIndex
     initial: list[Node]
 
-
-class _Builder:
-    def __init__(self, shared: list[Node]) -> None:
-        self.edges: list[tuple[Node, Node]] = []
-        self.index = DerivationIndex()
-        self.derivations = 0
-        self.values = 0
-        self.shared = frozenset(shared)
-        self.used: set[Node] = set()  # shared inputs used so far
-
     @property
     def nodes(self) -> int:
-        return self.values + self.derivations + len(self.used)
+        return len(self.index.nodes)
+
+    @property
+    def edges(self) -> int:
+        return sum(map(len, self.index.successors))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.index = DerivationIndex()
+        self.values = 0
 
     def value(self) -> Node:
         self.values += 1
         return ("value", self.values.to_bytes(32, "big"))
 
     def kdf(self, *inputs: Node) -> Node:
-        derivation: Node = ("kdf", self.derivations)
-        self.derivations += 1
         output = self.value()
-        self.used.update(i for i in inputs if i in self.shared)
-        self.edges.extend((i, derivation) for i in inputs)
-        self.edges.append((derivation, output))
-        self.index.add(inputs, derivation, output)
+        self.index.add(inputs, ("kdf", self.index.derivations), output)
         return output
 
 
@@ -79,8 +71,8 @@ def key_graph(nodes: int, seed: int = 0) -> SyntheticGraph:
     pcis = [_public("PCI", n) for n in range(PCIS)]
     earfcns = [_public("EARFCN-DL", n) for n in range(EARFCNS)]
     initial: list[Node] = [*fc.values(), *distinguishers, algorithm, nas_count, *pcis, *earfcns]
-    b = _Builder(initial)
-    while b.nodes < nodes:
+    b = _Builder()
+    while len(b.index.nodes) < nodes:
         kasme = b.value()
         kenb = b.kdf(kasme, fc[0x11], nas_count)
         sync = kenb
@@ -96,9 +88,7 @@ def key_graph(nodes: int, seed: int = 0) -> SyntheticGraph:
                 kenb = b.kdf(sync, fc[0x13], *cell)
             else:  # horizontal
                 kenb = b.kdf(kenb, fc[0x13], *cell)
-    graph = nx.DiGraph()
-    graph.add_edges_from(b.edges)
-    return SyntheticGraph(graph, b.index, initial)
+    return SyntheticGraph(b.index, initial)
 
 
 def run_closure(synthetic: SyntheticGraph) -> int:

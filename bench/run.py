@@ -153,8 +153,8 @@ def measure_closure(config: Config, results: Results) -> None:
         synthetic = closure_growth.key_graph(size)
         repeats = 5 if size < 10**6 else 3
         seconds = best_seconds(lambda s=synthetic: closure_growth.run_closure(s), repeats)
-        rows.append({"nodes": synthetic.graph.number_of_nodes(),
-                     "edges": synthetic.graph.number_of_edges(),
+        rows.append({"nodes": synthetic.nodes,
+                     "edges": synthetic.edges,
                      "known": closure_growth.run_closure(synthetic), "seconds": seconds})
         del synthetic
     exponent = loglog_slope([r["nodes"] for r in rows], [r["seconds"] for r in rows])
