@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from statemachines.derivation import Deriver, public, secret
 from statemachines.topology import Cell
-from statemachines.variant import AsKeys, NhChain
+from statemachines.variant import AsKeys
 from statemachines.variants.ts33401 import Ts33401
 
 FC_KGNB, FC_NH, FC_KGNB_STAR, FC_ALGORITHM_KEY = 0x6E, 0x6F, 0x70, 0x69
@@ -42,11 +42,10 @@ class N2(Ts33401):
                      public("uplink NAS COUNT", ul_nas_count.to_bytes(4, "big")),
                      public("access type distinguisher", bytes((ACCESS_3GPP,))))
 
-    def next_nh(self, d: Deriver, kasme: bytes, chain: NhChain) -> NhChain:
-        sync_name = "NH" if chain.derivations else "KgNB"
-        nh = d.kdf("NH", "TS 33.501 A.10", secret("KAMF", kasme), FC_NH,
-                   secret(sync_name, chain.value))
-        return NhChain(nh, chain.derivations + 1)
+    def nh(self, d: Deriver, kasme: bytes, sync_input: bytes, sync_name: str) -> bytes:
+        name = "NH" if sync_name == "NH" else "KgNB"  # the initial KgNB for NH(1)
+        return d.kdf("NH", "TS 33.501 A.10", secret("KAMF", kasme), FC_NH,
+                     secret(name, sync_input))
 
     def kenb_star(self, d: Deriver, key: bytes, key_name: str, target: Cell) -> bytes:
         name = "NH" if key_name == "NH" else "KgNB"

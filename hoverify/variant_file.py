@@ -257,9 +257,15 @@ class Checked(KeySchedule):
                                                    self._fields("target_enb", r[2])),
                           d, fields, target, c_rnti, hop)
 
+    def initial_chain(self, d: Deriver, kasme: bytes, kenb: bytes) -> NhChain | None:
+        return self._call("initial_chain", _optional(NhChain), d, kasme, kenb)
+
+    def received_chain(self, nh: bytes, ncc: int) -> NhChain | None:
+        return self._call("received_chain", _optional(NhChain), nh, ncc)
+
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
-           c_rnti: int) -> tuple[bytes, int | None, NhChain]:
-        return self._call("ue", lambda r: (self._key(r[0], r[1]), _instance(NhChain)(r[2])),
+           c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
+        return self._call("ue", lambda r: (self._key(r[0], r[1]), _optional(NhChain)(r[2])),
                           d, ue, command, target, c_rnti)
 
     def path_switch(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
@@ -278,4 +284,11 @@ def _instance(kind: type) -> Callable[[Any], None]:
     def check(value: Any) -> None:
         if not isinstance(value, kind):
             raise TypeError(f"a {type(value).__name__} where a {kind.__name__} is expected")
+    return check
+
+
+def _optional(kind: type) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is not None:
+            _instance(kind)(value)
     return check

@@ -106,12 +106,21 @@ def find_downgrade(analysis: Analysis, hop: int,
     for step_number in relayed_to_ue(analysis, hop):
         message = analysis.run.system.steps[step_number].message
         for path, value in leaves(message.fields):
-            attempts += 1
-            new = (not value) if isinstance(value, bool) else value ^ 1
-            found = _attempt(analysis, hop, attacker, step_number, message, path, new)
-            if found:
-                return attempts, found
+            for new in _rewrites(value):
+                attempts += 1
+                found = _attempt(analysis, hop, attacker, step_number, message, path, new)
+                if found:
+                    return attempts, found
     return attempts, None
+
+
+def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
+    """A flag flipped; an integer with its lowest bit flipped, or, when it fits in 3 bits
+    (an NCC), with each of its three bits flipped in turn: a first S1 handover carries NCC
+    2, which the source eNB turns into its own KeNB's NCC 0 by its second bit."""
+    if isinstance(value, bool):
+        return (not value,)
+    return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < 8 else (value ^ 1,)
 
 
 def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,

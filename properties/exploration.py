@@ -193,7 +193,7 @@ class Monitor:
         """The UE can follow the MME's NH chain only while it is fewer than 8 NH derivations
         behind (NCC is 3 bits): more and no re-keying leaves them apart for good."""
         ue = system.entity(UE).ctx.keys
-        if ue is None or self.variant.initial_ncc() is None:
+        if ue is None or ue.chain is None:
             return
         for mme in system.topology.mmes:
             chain = system.entity(mme).ctx.chain

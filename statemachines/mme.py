@@ -68,13 +68,16 @@ class Mme(Entity):
     ctx: MmeContext
 
     def on_as_security_trigger(self, message: Message, d: Deriver) -> Handled:
-        """TS 33.401 7.2.4.4 / A.3: KeNB from KASME; the NH chain starts from it."""
+        """TS 33.401 7.2.4.4 / A.3: KeNB from KASME; the variant's NH chain starts from it
+        (kept here, not sent: TS 33.401 7.2.8.1.1)."""
         ctx = self.ctx
-        kenb = self.variant.initial_kenb(d, ctx.keys.kasme, ctx.ul_nas_count)
+        kasme = ctx.keys.kasme
+        kenb = self.variant.initial_kenb(d, kasme, ctx.ul_nas_count)
+        chain = self.variant.initial_chain(d, kasme, kenb)
         request = Message(Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, self.name,
                           message.get("eNB"), (("SecurityKey", kenb), ("cell", message.get("cell")),
                                                ("C-RNTI", message.get("C-RNTI"))))
-        return Handled(replace(ctx, chain=NhChain(kenb), serving_enb=message.get("eNB")),
+        return Handled(replace(ctx, chain=chain, serving_enb=message.get("eNB")),
                        (request,))
 
     # -- source role -------------------------------------------------------------------------
@@ -154,7 +157,8 @@ class Mme(Entity):
         ctx = MmeContext(kasme=field_value(mm, "KASME"), knas_int=field_value(mm, "KNASint"),
                          ul_nas_count=field_value(mm, "UL NAS COUNT"),
                          nas_dl_count=field_value(mm, "DL NAS COUNT"),
-                         chain=NhChain.received(nh, ncc) if nh is not None else None)
+                         chain=self.variant.received_chain(nh, ncc) if nh is not None
+                         else None)
         to_enb, ue_fields = self.variant.target_mme(d, ctx.keys, HopType.S1_INTER,
                                                     message.get("security"))
         target_enb = message.get("target eNB")
@@ -222,7 +226,7 @@ class Mme(Entity):
         fields: Fields = (("KASME", ctx.kasme), ("KNASint", ctx.knas_int),
                           ("UL NAS COUNT", ctx.ul_nas_count),
                           ("DL NAS COUNT", ctx.nas_dl_count))
-        if ctx.chain is not None and ctx.chain.derivations:
+        if ctx.chain is not None:
             fields = (*fields, ("NH", ctx.chain.value), ("NCC", ctx.chain.ncc))
         return fields
 

@@ -18,7 +18,7 @@ from statemachines.protection import (
     unprotect_rrc,
 )
 from statemachines.record import record, replace
-from statemachines.variant import NhChain, UeKeys, field_value
+from statemachines.variant import UeKeys, field_value
 
 
 @record
@@ -47,13 +47,14 @@ class Ue(Entity):
         return self.topology.cell(self.ctx.cell).enb
 
     def on_rrc_security_mode_command(self, message: Message, d: Deriver) -> Handled:
-        """TS 33.401 7.2.4.5: derive KeNB from KASME, check the command's MAC-I."""
+        """TS 33.401 7.2.4.5: derive KeNB from KASME (and the variant's NH chain,
+        TS 33.401 7.2.8.1.1), check the command's MAC-I."""
         ctx = self.ctx
         kenb = self.variant.initial_kenb(d, ctx.kasme, ctx.ul_nas_count)
         as_keys = self.variant.as_keys(d, kenb, self.variant.initial_ncc())
         read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
                              cipher=False)
-        keys = UeKeys(ctx.kasme, as_keys, NhChain(kenb))
+        keys = UeKeys(ctx.kasme, as_keys, self.variant.initial_chain(d, ctx.kasme, kenb))
         pdu = protect_rrc(as_keys, 0, UPLINK, (), cipher=False)
         complete = Message(Kind.RRC_SECURITY_MODE_COMPLETE, self.name, message.sender,
                            (("COUNT", 0), ("PDU", pdu)), INTEGRITY)

@@ -25,31 +25,16 @@ NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
 
 @record
 class NhChain:
-    """The NH chain of TS 33.401 7.2.8.1 as one party sees it.
-
-    ``value`` is the SYNC-input for the next NH: the initial KeNB while ``ncc`` is 0 and no
-    NH was derived, afterwards the last NH. ``derivations`` counts NH derivations without
-    wrapping; NCC is its 3 least significant bits.
-    """
+    """One party's NH chain (TS 33.401 7.2.8.1.1): its last NH and how many NH derivations
+    led to it, NH(``derivations``). NCC is the 3 least significant bits of that count. The
+    rules that build and advance a chain belong to the variant (``ts33401``)."""
 
     value: bytes
-    derivations: int = 0
-
-    @classmethod
-    def received(cls, nh: bytes, ncc: int) -> NhChain:
-        """An {NH, NCC} pair received from another MME (TS 29.274 MM Context): NCC gives the
-        number of NH derivations modulo 8, and since NCC 0 belongs to the initial KeNB, an NH
-        sent with NCC 0 has wrapped (at least 8 derivations)."""
-        return cls(nh, ncc or NCC_MODULUS)
+    derivations: int
 
     @property
     def ncc(self) -> int:
         return self.derivations % NCC_MODULUS
-
-    def advance(self, d: Deriver, kasme: bytes) -> NhChain:
-        """TS 33.401 A.4: NH = KDF(KASME, SYNC-input)."""
-        sync_name = "NH" if self.derivations else "KeNB"
-        return NhChain(d.nh(kasme, self.value, sync_name), self.derivations + 1)
 
 
 @record
@@ -83,14 +68,14 @@ class EnbKeys:
 @record
 class MmeKeys:
     kasme: bytes
-    chain: NhChain | None  # None at a target MME that received no NH (no NH/NCC variant)
+    chain: NhChain | None  # None for a variant without NH/NCC
 
 
 @record
 class UeKeys:
     kasme: bytes
     as_keys: AsKeys
-    chain: NhChain
+    chain: NhChain | None  # None for a variant without NH/NCC
 
 
 @record
@@ -145,6 +130,16 @@ class KeySchedule(ABC):
         """The NCC of the initial KeNB, or None for a variant without NCC."""
         return None
 
+    def initial_chain(self, d: Deriver, kasme: bytes, kenb: bytes) -> NhChain | None:
+        """The NH chain the MME and the UE keep from AS security set-up (never sent), or
+        None for a variant without NH."""
+        return None
+
+    def received_chain(self, nh: bytes, ncc: int) -> NhChain | None:
+        """The target MME's chain from the {NH, NCC} of the source MME's MM context
+        (TS 29.274 8.38), or None for a variant without NH."""
+        return None
+
     def as_keys(self, d: Deriver, kenb: bytes, ncc: int | None) -> AsKeys:
         """RRC/UP keys from a new KeNB (TS 33.401 A.7); a 5G variant uses TS 33.501 A.8."""
         return AsKeys.derive(d, kenb, ncc)
@@ -177,7 +172,7 @@ class KeySchedule(ABC):
     # -- Handover execution at the UE ------------------------------------------------------
     @abstractmethod
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
-           c_rnti: int) -> tuple[bytes, int | None, NhChain]:
+           c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         """The UE on the HO command: its new KeNB, NCC and NH chain."""
 
     # -- Path switch after X2 (TS 23.401 5.5.1.1.2) -----------------------------------------

@@ -183,6 +183,17 @@ def test_bit_relayed_by_the_source_enb_is_downgraded_with_a_fake_target(placemen
     assert "accepts the HO confirm" in witness[3]  # ...a fake target cell is
 
 
+@pytest.mark.parametrize("hop_type", ["s1", "s1-inter"])
+def test_ts33401_source_enb_rewrites_ncc_2_to_its_own_ncc_0(hop_type: str) -> None:
+    """TS 33.401 7.2.8.4.3: the UE derives KeNB* horizontally when the HO command's NCC is its
+    KeNB's. The source eNB writes the NCC into the RRC HO command under its own keys, so on
+    the first S1 handover it turns NCC 2 (NH(2)) into 0 and the UE stays on a key derived from
+    the source's KeNB. Not promised by TS 33.401."""
+    downgrade = claim(check("ts33401", hop_type), DOWNGRADE)
+    assert not downgrade.holds and not downgrade.promised
+    assert "NCC 2 -> 0" in downgrade.verdicts[0].witness[0]
+
+
 def test_confinement_of_k_ho() -> None:
     confinement = claim(check("seed-fs", "s1"), CONFINEMENT)
     assert confinement.holds and confinement.promised

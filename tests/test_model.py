@@ -1,68 +1,302 @@
 """The protocol model: keys computed end to end, checked against an independent
-recomputation from KASME with the crypto API and the rules of TS 33.401 7.2.8."""
+recomputation from KASME written from the spec text, with its own KDF.
+
+The NH numbering of the recomputation (NH(1) at set-up with NCC 1, never sent; each S1
+HandoverRequest and Path Switch Request Acknowledge one NH further) is also what these open
+implementations do, read in their sources (facts, no code taken):
+- open5gs MME, src/mme/emm-sm.c: on NAS Security Mode Complete it derives KeNB (A.3), then
+  NH from that KeNB (A.4), and sets its NCC (nhcc) to 1. src/mme/s1ap-handler.c increments
+  nhcc and derives NH from the previous NH on Path Switch Request (after checking the E-RABs)
+  and on intra-LTE Handover Required; src/mme/s1ap-build.c then sends nhcc and NH in the
+  SecurityContext of the Path Switch Request Acknowledge and of the Handover Request. Its AMF
+  does the same for 5G (src/amf/gmm-sm.c, src/amf/gmm-handler.c: nhcc = 1 after KgNB;
+  src/amf/ngap-handler.c: nhcc++ and a new NH on Path Switch and Handover Required).
+  (open5gs 8f25f3be, August 2026.)
+- srsRAN 4G UE, srsue/src/stack/upper/usim_base.cc, generate_as_keys_ho: it starts at NCC 0
+  with the initial KeNB and, while its NCC differs from the HO command's, derives the next NH
+  (from the initial KeNB the first time, then from the last NH) and counts NCC up modulo 8;
+  so its NH(n) has NCC n, and a command with NCC 2 makes it derive two NH from the initial
+  KeNB, then KeNB* from the second (A.5). (srsRAN_4G 1fab3df8, October 2025.)
+- OpenAirInterface NR UE, openair2/RRC/NR_UE/rrc_UE.c, nr_sync_nh_chain (a 2025 version found
+  by code search; the upstream snapshot of March 2024 has only a TODO there): at NCC 0 it
+  derives NH from the initial KgNB (A.10) and counts it as NCC 1, then iterates A.10 up to
+  the received NCC and derives KgNB* vertically; a received NCC below its own (a wrap) is
+  only logged as unexpected.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import io
 import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hoverify.cli import main
 from statemachines import crypto
 from statemachines.messages import Kind, Message
 from statemachines.scenario import Run, parse_hops, run_scenario
 from statemachines.system import System
 from statemachines.topology import HopType, default_topology
+from statemachines.variant import field_value
 from statemachines.variants import BUILT_IN, load
+from statemachines.variants.ts33401 import Ts33401
 
 MIXED_CHAIN = "x2,s1,s1-inter,x2,intra-enb,s1,x2,x2,s1-inter,intra-enb,x2,s1"
 VARIANTS = [("tr33821-v070", None), ("seed-fs", "nas"), ("seed-fs", "alg-id"),
             ("seed-fs", "c-rnti"), ("ts33401", None)]
+N2_EXAMPLE = "examples/n2_5g.py"
+
+# -- The spec, written out again for the test -------------------------------------------------
+# TS 33.220 B.2: "derived key = HMAC-SHA-256 (Key, S)", "S = FC || P0 || L0 || P1 || L1 ||
+# ... || Pn || Ln", where "Li is a two octet representation of the length of the
+# corresponding input parameter Pi".
 
 
-def recompute_ts33401(run: Run) -> list[tuple[bytes, int]]:
-    """KeNB and NCC after each hop, from KASME and the target cells alone."""
-    kasme = run.kasme
-    kenb = crypto.derive_kenb(kasme, run.ul_nas_count)  # A.3, NCC 0
-    ncc = 0
-    mme_sync, mme_count = kenb, 0  # NH chain: SYNC-input is the initial KeNB (A.4)
-    unused: tuple[bytes, int] | None = None  # {NH, NCC} kept by the serving eNB
+def kdf(key: bytes, fc: int, *parameters: bytes) -> bytes:
+    s = bytes((fc,)) + b"".join(p + len(p).to_bytes(2, "big") for p in parameters)
+    return hmac.new(key, s, hashlib.sha256).digest()
 
-    def fresh_nh() -> tuple[bytes, int]:
-        nonlocal mme_sync, mme_count
-        mme_sync = crypto.derive_nh(kasme, mme_sync)
-        mme_count += 1
-        return mme_sync, mme_count % 8
 
-    keys = []
-    for hop in run.hops:
-        cell = hop.target_cell
-        if hop.spec.type in (HopType.S1, HopType.S1_INTER):
-            nh, ncc = fresh_nh()
-            kenb = crypto.derive_kenb_star(nh, cell.pci, cell.earfcn_dl)
-            unused = None
+def earfcn_dl(value: int) -> bytes:
+    # TS 33.401 A.5: "L1 = length of EARFCN-DL (i.e. 0x00 0x02 if EARFCN-DL is between 0 and
+    # 65535, 0x00 0x03 if EARFCN-DL is between 65536 and 262143)"
+    return value.to_bytes(2 if value <= 0xFFFF else 3, "big")
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The three derivations of the chain: initial key, NH, key for the target cell."""
+
+    initial: Callable[[bytes, int], bytes]
+    nh: Callable[[bytes, bytes], bytes]
+    star: Callable[[bytes, int, int], bytes]
+
+
+TS33401 = Annex(
+    # A.3: "FC = 0x11, P0 = Uplink NAS COUNT, L0 = length of uplink NAS COUNT (i.e. 0x00 0x04)"
+    lambda kasme, count: kdf(kasme, 0x11, count.to_bytes(4, "big")),
+    # A.4: "FC = 0x12, P0 = SYNC-input, L0 = length of SYNC-input (i.e. 0x00 0x20)"; "The
+    # SYNC-input parameter shall be the newly derived KeNB for the initial NH derivation, and
+    # the previous NH for all subsequent derivations."
+    lambda kasme, sync_input: kdf(kasme, 0x12, sync_input),
+    # A.5: "FC = 0x13, P0 = PCI (target physical cell id), L0 = length of PCI (i.e. 0x00
+    # 0x02), P1 = EARFCN-DL (target physical cell downlink frequency)"
+    lambda key, pci, earfcn: kdf(key, 0x13, pci.to_bytes(2, "big"), earfcn_dl(earfcn)),
+)
+TS33501 = Annex(
+    # TS 33.501 A.9: "FC = 0x6E, P0 = Uplink NAS COUNT, L0 = length of uplink NAS COUNT
+    # (i.e. 0x00 0x04), P1 = Access type distinguisher, L1 = length of Access type
+    # distinguisher (i.e. 0x00 0x01)"; "3GPP access 0x01"
+    lambda kamf, count: kdf(kamf, 0x6E, count.to_bytes(4, "big"), b"\x01"),
+    # A.10: "FC = 0x6F, P0 = SYNC-input, L0 = length of SYNC-input (i.e. 0x00 0x20)"
+    lambda kamf, sync_input: kdf(kamf, 0x6F, sync_input),
+    # A.11: "FC = 0x70, P0 = PCI (target physical cell id), L0 = length of PCI (i.e. 0x00
+    # 0x02), P1 = ARFCN-DL (its frequency), L1 = length of ARFCN-DL (i.e. 0x00 0x03)"
+    lambda key, pci, arfcn: kdf(key, 0x70, pci.to_bytes(2, "big"), arfcn.to_bytes(3, "big")),
+)
+
+
+@dataclass
+class Expected:
+    """One hop as the spec computes it: the target eNB's key and the UE's, and the NCC."""
+
+    kenb_enb: bytes
+    kenb_ue: bytes
+    ncc: int
+
+
+def recompute(annex: Annex, kasme: bytes, ul_nas_count: int,
+              hops: list[tuple[str, int, int]]) -> list[Expected]:
+    """Each hop (type, target PCI, target EARFCN-DL) as TS 33.401 7.2.8 says (TS 33.501
+    6.9.2 says the same for 5G). The network (MME, eNBs) and the UE are kept apart: the UE
+    learns only the NCC of each HO command.
+
+    7.2.8.1.1: "Whenever an initial AS security context needs to be established between UE
+    and eNB, MME and the UE derive a KeNB and a Next Hop parameter (NH)." "At initial setup,
+    the KeNB is derived directly from KASME, and is then considered to be associated with a
+    virtual NH parameter with NCC value equal to zero. At initial setup, the derived NH value
+    is associated with the NCC value one."
+    """
+    kenb = annex.initial(kasme, ul_nas_count)  # A.3, NCC 0
+    ncc = 0  # the NCC of the serving eNB's KeNB
+    mme_nh, mme_n = annex.nh(kasme, kenb), 1  # NH(1), NCC 1: kept, never sent
+    ue_kenb, ue_ncc, ue_nh, ue_n = kenb, 0, mme_nh, 1
+    unused: tuple[bytes, int] | None = None  # {NH, NCC} of a Path Switch Ack, at the eNB
+
+    def fresh() -> tuple[bytes, int]:
+        # 7.2.8.4.2 (Path Switch) and 7.2.8.4.3 (S1): the MME "shall increase its locally
+        # kept NCC value by one and compute a fresh NH from its stored data using the
+        # function defined in Annex A.4"; NCC is 3 bits (TS 36.331 SecurityConfigHO).
+        nonlocal mme_nh, mme_n
+        mme_nh, mme_n = annex.nh(kasme, mme_nh), mme_n + 1
+        return mme_nh, mme_n % 8
+
+    expected = []
+    for hop, pci, earfcn in hops:
+        if hop in ("s1", "s1-inter"):
+            # 7.2.8.4.3: the {NH, NCC} pair reaches the target eNB (inter-MME: through the
+            # target MME), which derives KeNB* from it: "the target eNB shall ... compute
+            # KeNB* from the NH"; the NCC goes to the UE in the HO command.
+            nh, ncc = fresh()
+            kenb, unused = annex.star(nh, pci, earfcn), None
         else:
+            # 7.2.8.4.2: "the source eNB shall perform a vertical key derivation in case it
+            # has an unused {NH, NCC} pair", else horizontal from its KeNB.
             if unused is not None:
                 nh, ncc = unused
-                kenb = crypto.derive_kenb_star(nh, cell.pci, cell.earfcn_dl)
+                kenb = annex.star(nh, pci, earfcn)
             else:
-                kenb = crypto.derive_kenb_star(kenb, cell.pci, cell.earfcn_dl)
-            unused = fresh_nh() if hop.spec.type is HopType.X2 else None
-        keys.append((kenb, ncc))
-    return keys
+                kenb = annex.star(kenb, pci, earfcn)
+            # after X2, the Path Switch Request Acknowledge brings a fresh {NH, NCC} that the
+            # target eNB keeps "for the next handover"; intra-eNB has no path switch.
+            unused = fresh() if hop == "x2" else None
+        # 7.2.8.4.3, UE: same NCC as its KeNB's: KeNB* from KeNB. Otherwise it "shall first
+        # synchronize the locally kept NH parameter by computing the function defined in
+        # Annex A.4 iteratively (and increasing the NCC value until it matches the NCC value
+        # received ...)", then KeNB* from that NH (A.5).
+        if ncc == ue_ncc:
+            ue_kenb = annex.star(ue_kenb, pci, earfcn)
+        else:
+            while ue_n % 8 != ncc:
+                ue_nh, ue_n = annex.nh(kasme, ue_nh), ue_n + 1
+            ue_kenb, ue_ncc = annex.star(ue_nh, pci, earfcn), ncc
+        expected.append(Expected(kenb, ue_kenb, ncc))
+    return expected
 
 
-def test_ts33401_chain_matches_independent_recomputation_through_ncc_wrap() -> None:
-    run = run_scenario(load("ts33401"), parse_hops(MIXED_CHAIN), seed=3)
-    expected = recompute_ts33401(run)
-    assert len(run.hops) == 12
-    for hop, (kenb, ncc) in zip(run.hops, expected, strict=True):
-        assert hop.kenb_ue == kenb, f"hop {hop.number}"
-        assert hop.kenb_enb == kenb, f"hop {hop.number}"
-        assert hop.ncc == ncc, f"hop {hop.number}"
-        assert hop.confirm_verified
-    nccs = [hop.ncc for hop in run.hops]
+def run_json(*argv: str) -> dict:
+    """``hoverify run --json``, as a reviewer would call it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["run", *argv, "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def assert_agrees(annex: Annex, doc: dict, kasme: bytes, ul_nas_count: int) -> None:
+    hops = [(h["type"], h["target_cell"]["pci"], h["target_cell"]["earfcn_dl"])
+            for h in doc["hops"]]
+    assert doc["initial"]["kenb"] == annex.initial(kasme, ul_nas_count).hex()
+    assert doc["initial"]["ncc"] == 0
+    for hop, want in zip(doc["hops"], recompute(annex, kasme, ul_nas_count, hops),
+                         strict=True):
+        where = f"hop {hop['number']} {hop['type']}"
+        assert hop["ncc"] == want.ncc, where
+        assert hop["kenb_enb"] == want.kenb_enb.hex(), where
+        assert hop["kenb_ue"] == want.kenb_ue.hex(), where
+        assert hop["confirm_verified"], where
+
+
+HOP_TYPES = st.sampled_from(["x2", "s1", "s1-inter", "intra-enb"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(hops=st.lists(HOP_TYPES, min_size=1, max_size=40), kasme=st.binary(min_size=32,
+       max_size=32), ul_nas_count=st.integers(0, 2**32 - 1), seed=st.integers(0, 2**16))
+def test_ts33401_run_agrees_with_the_spec_over_random_chains(
+        hops: list[str], kasme: bytes, ul_nas_count: int, seed: int) -> None:
+    doc = run_json("--variant", "ts33401", "--hops", ",".join(hops), "--kasme", kasme.hex(),
+                   "--ul-nas-count", str(ul_nas_count), "--seed", str(seed))
+    assert_agrees(TS33401, doc, kasme, ul_nas_count)
+
+
+def test_a_long_chain_wraps_ncc_and_still_agrees() -> None:
+    kasme = bytes(range(32))
+    hops = ",".join([MIXED_CHAIN] * 3)
+    doc = run_json("--variant", "ts33401", "--hops", hops, "--kasme", kasme.hex())
+    nccs = [h["ncc"] for h in doc["hops"]]
     assert any(b < a for a, b in itertools.pairwise(nccs)), nccs  # NCC wrapped
-    assert any(h.target_cell.earfcn_dl > 0xFFFF for h in run.hops)  # 3-octet EARFCN-DL
+    assert any(h["target_cell"]["earfcn_dl"] > 0xFFFF for h in doc["hops"])  # 3-octet A.5
+    assert_agrees(TS33401, doc, kasme, 0)
+
+
+def test_5g_example_agrees_with_ts33501() -> None:
+    """TS 33.501 6.9.2.1.1 is 7.2.8.1.1 for 5G: "At initial setup, the derived NH value is
+    associated with the NCC value one", NH by A.10 and KgNB* by A.11."""
+    kasme = bytes(range(32))
+    doc = run_json("--variant-file", N2_EXAMPLE, "--hops", MIXED_CHAIN, "--kasme",
+                   kasme.hex(), "--ul-nas-count", "7")
+    assert_agrees(TS33501, doc, kasme, 7)
+    assert [h["ncc"] for h in doc["hops"]][:3] == [0, 3, 4]  # after the Path Switch Ack's 2
+
+
+# -- Where the spec's numbering shows --------------------------------------------------------
+KASME = bytes(range(32))
+
+
+def _run(hops: str) -> Run:
+    return run_scenario(load("ts33401"), parse_hops(hops), kasme=KASME)
+
+
+def _security(run: Run, kind: Kind) -> list[tuple[bytes, int]]:
+    """{NH, NCC} of every message of ``kind`` delivered in the run."""
+    found = []
+    for step in run.system.steps:
+        if step.message.kind is kind:
+            fields = step.message.get("SecurityContext") or step.message.get("MM context")
+            found.append((field_value(fields, "NH"), field_value(fields, "NCC")))
+    return found
+
+
+def _nh(n: int) -> bytes:
+    """NH(n) by A.4 from the initial KeNB (UL NAS COUNT 0)."""
+    value = TS33401.initial(KASME, 0)
+    for _ in range(n):
+        value = TS33401.nh(KASME, value)
+    return value
+
+
+def test_first_path_switch_acknowledge_carries_ncc_2() -> None:
+    """7.2.8.4.2: the MME "shall increase its locally kept NCC value by one and compute a
+    fresh NH" before it answers; it holds NCC 1 from set-up, so the first answer is NCC 2."""
+    assert _security(_run("x2"), Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE) == [(_nh(2), 2)]
+
+
+@pytest.mark.parametrize("hop", ["s1", "s1-inter"])
+def test_first_s1_handover_request_carries_ncc_2(hop: str) -> None:
+    """7.2.8.4.3: the same increment before the first S1AP HANDOVER REQUEST; inter-MME the
+    source MME sends that fresh pair to the target MME (S10 MM context)."""
+    run = _run(hop)
+    assert _security(run, Kind.S1AP_HANDOVER_REQUEST) == [(_nh(2), 2)]
+    if hop == "s1-inter":
+        assert _security(run, Kind.GTP_FORWARD_RELOCATION_REQUEST) == [(_nh(2), 2)]
+
+
+def test_ncc_first_wraps_to_0_on_the_seventh_s1_handover() -> None:
+    """NCC is NH's index modulo 8 (3 bits). The k-th S1 handover carries NH(k + 1), so NCC
+    is 0 first at NH(8): the 7th S1 handover, then 1 on the 8th."""
+    run = _run(",".join(["s1"] * 8))
+    assert [ncc for _, ncc in _security(run, Kind.S1AP_HANDOVER_REQUEST)] == [
+        2, 3, 4, 5, 6, 7, 0, 1]
+    assert [h.ncc for h in run.hops].index(0) == 6
+
+
+def test_ue_at_ncc_0_catches_up_to_ncc_2() -> None:
+    """7.2.8.4.3: a UE at NCC 0 (the initial KeNB) told NCC 2 iterates A.4 twice from the
+    initial KeNB (NH(1), which it derived at set-up, 7.2.8.1.1; then NH(2)) and derives
+    KeNB* from NH(2) (A.5)."""
+    run = _run("s1")
+    hop = run.hops[0]
+    cell = hop.target_cell
+    assert hop.ncc == 2
+    assert hop.kenb_ue == TS33401.star(_nh(2), cell.pci, cell.earfcn_dl)
+    set_up = next(s for s in run.system.steps if s.message.kind is Kind.RRC_SECURITY_MODE_COMMAND)
+    assert [d.output for d in set_up.outcome.derivations if d.output_name == "NH"] == [_nh(1)]
+
+
+@pytest.mark.parametrize(("ncc", "derivations"), [(2, 2), (7, 7), (0, 8), (1, 9)])
+def test_target_mme_counts_the_fewest_nh_derivations_ncc_allows(ncc: int,
+                                                               derivations: int) -> None:
+    """The S10 MM context carries {NH, NCC}, not how many NH came before; the source MME sent
+    a fresh NH, NH(2) or later (7.2.8.4.3), so NCC 0 and 1 mean the chain wrapped."""
+    assert Ts33401().received_chain(bytes(32), ncc).derivations == derivations
 
 
 def test_tr33821_chain_matches_the_seed_equations() -> None:

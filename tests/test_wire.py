@@ -219,10 +219,11 @@ def test_pdus_carry_the_models_values(name: str) -> None:
 
 
 def test_ncc_wraps_in_the_capture() -> None:
-    """Nine S1 hops take NCC through 7 back to 0 (3 bits, TS 33.401 7.2.8.4)."""
+    """Nine S1 hops carry NH(2) to NH(10): NCC 2 to 7, then 0 at NH(8) (3 bits; NH(1) of
+    set-up is never sent, TS 33.401 7.2.8.1.1, 7.2.8.4.3)."""
     nccs = [r["s1ap.nextHopChainingCount"] for _, r in expected_rows(scenario(
         "ts33401-ncc-wraps")) if r["s1ap.nextHopChainingCount"]]
-    assert nccs == ["1", "2", "3", "4", "5", "6", "7", "0", "1"]
+    assert nccs == ["2", "3", "4", "5", "6", "7", "0", "1", "2"]
 
 
 def test_placeholders_are_noted() -> None:
@@ -264,6 +265,29 @@ def test_wireshark_decodes_the_models_values(name: str, tmp_path: Path) -> None:
         assert (got.pop("ip.checksum.status"), got.pop("sctp.checksum.status")) == (
             good, good), comment
         assert got == want, comment
+
+
+def test_wireshark_reads_the_ncc_of_x2_then_s1(tmp_path: Path) -> None:
+    """``hoverify run --pcap`` of x2,s1 as Wireshark decodes it: X2AP HandoverRequest with
+    the initial KeNB's NCC 0 (horizontal, TS 33.401 7.2.8.4.2), the Path Switch Request
+    Acknowledge with NCC 2 (NH(1) of set-up is kept, 7.2.8.1.1; the MME increments first),
+    the S1AP HandoverRequest with NCC 3 (7.2.8.4.3)."""
+    if shutil.which("tshark") is None:
+        pytest.skip("tshark not installed (apt-get install tshark): Wireshark's decoding of "
+                    "the capture is not checked")
+    path = tmp_path / "x2-s1.pcapng"
+    assert main(["run", "--variant", "ts33401", "--hops", "x2,s1", "--pcap", str(path)]) == 0
+    fields = ("x2ap.procedureCode", "x2ap.nextHopChainingCount", "s1ap.procedureCode",
+              "s1ap.nextHopChainingCount")
+    result = subprocess.run(["tshark", "-r", str(path), *TSHARK_OPTIONS, "-Y",
+                             "x2ap.nextHopChainingCount || s1ap.nextHopChainingCount",
+                             "-T", "fields", "-E", "separator=/t",
+                             *(arg for name in fields for arg in ("-e", name))],
+                            capture_output=True, text=True, check=True, timeout=60)
+    # procedure codes: X2AP handoverPreparation 0 (TS 36.423 9.3.7); S1AP PathSwitchRequest
+    # 3, HandoverResourceAllocation 1 (TS 36.413 9.3.7)
+    assert [line.split("\t") for line in result.stdout.splitlines()] == [
+        ["0", "0", "", ""], ["", "", "3", "2"], ["", "", "1", "3"]]
 
 
 def test_cli_writes_the_capture(tmp_path: Path) -> None:

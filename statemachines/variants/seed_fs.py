@@ -85,7 +85,7 @@ class SeedFs(Tr33821V070):
         return (("KeNB*", kenb_star_plus),), (("notification bit", 1),)
 
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
-           c_rnti: int) -> tuple[bytes, int | None, NhChain]:
+           c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         if field_value(command, "notification bit", 0) != 1:
             return super().ue(d, ue, command, target, c_rnti)
         kenb_star = self.kenb_star(d, ue.as_keys.kenb, target)  # step 8

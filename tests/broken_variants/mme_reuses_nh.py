@@ -3,7 +3,6 @@ that got that NH in a Path Switch Acknowledge derives the next KeNB."""
 
 from dataclasses import dataclass
 
-from statemachines.variant import NhChain
 from statemachines.variants.ts33401 import Ts33401
 
 
@@ -12,11 +11,7 @@ class MmeReusesNh(Ts33401):
     name: str = "broken-mme-reuses-nh"
 
     def source_mme(self, d, mme, hop, fields):  # type: ignore[no-untyped-def]
-        chain = mme.chain
-        if not chain.derivations:  # nothing to reuse yet
-            chain = self.next_nh(d, mme.kasme, chain)
-        return type(mme)(mme.kasme, NhChain(chain.value, chain.derivations)), (
-            ("NH", chain.value), ("NCC", chain.ncc))
+        return mme, (("NH", mme.chain.value), ("NCC", mme.chain.ncc))
 
 
 VARIANT = MmeReusesNh()

@@ -4,7 +4,6 @@ follows the chain, so forward security on S1 is lost."""
 from dataclasses import dataclass
 
 from statemachines.derivation import secret
-from statemachines.variant import NhChain
 from statemachines.variants.ts33401 import Ts33401
 
 
@@ -12,11 +11,9 @@ from statemachines.variants.ts33401 import Ts33401
 class NhFromKenb(Ts33401):
     name: str = "broken-nh-from-kenb"
 
-    def next_nh(self, d, kasme, chain):  # type: ignore[no-untyped-def]
-        sync_name = "NH" if chain.derivations else "KeNB"
-        nh = d.kdf("NH", "broken: KDF(SYNC-input) without KASME", secret(sync_name, chain.value),
-                   0x12)
-        return NhChain(nh, chain.derivations + 1)
+    def nh(self, d, kasme, sync_input, sync_name):  # type: ignore[no-untyped-def]
+        return d.kdf("NH", "broken: KDF(SYNC-input) without KASME",
+                     secret(sync_name, sync_input), 0x12)
 
 
 VARIANT = NhFromKenb()
