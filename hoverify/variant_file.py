@@ -14,6 +14,8 @@ dozen lines, and the checks below make up for what a format would have checked s
 Checks, each failing with the file, the item and the fix (exit code 2, no traceback):
 - the file exists, is readable, is valid Python and runs;
 - it defines ``VARIANT``, a ``KeySchedule`` instance, with a new name;
+- every hook it defines takes the interface's arguments (``ue`` gained ``source``, the
+  serving cell, before ``target``: a hook written for the old interface is named);
 - ``promises()`` declares at least one promise, each of a known claim, with known hop types
   and a positive ``hops``;
 - a dry run over every hop type, an NCC wrap and the Path Switch race: every hook returns
@@ -27,6 +29,7 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 import traceback
 from collections.abc import Callable
@@ -54,6 +57,9 @@ from statemachines.variant import (
 )
 from statemachines.variants import BUILT_IN
 
+HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_chain",
+         "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
+         "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac")
 KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
 DRY_RUNS = ("x2", "s1", "s1-inter", "intra-enb", "x2,s1,s1-inter,intra-enb,x2,s1,x2,s1,x2,s1",
@@ -125,6 +131,7 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
     if not isinstance(variant.parameters, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in variant.parameters.items()):
         raise VariantFileError(f"{path}: VARIANT.parameters must map str to str")
+    _check_hook_signatures(path, variant)
     try:
         promises = variant.promises()
     except Exception as error:
@@ -152,6 +159,20 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
             raise VariantFileError(f"{path}: promise {promise.claim!r}: assumes must be a "
                                    f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "
                                    f"{promise.assumes!r}")
+
+
+def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
+    for hook in HOOKS:
+        arguments = list(inspect.signature(getattr(KeySchedule, hook)).parameters)[1:]
+        own = getattr(variant, hook)
+        try:
+            inspect.signature(own).bind(*arguments)
+        except TypeError:
+            raise VariantFileError(
+                f"{path}: {hook}{inspect.signature(own)} does not take the interface's "
+                f"arguments; define it as {hook}(self, {', '.join(arguments)})") from None
+        except ValueError:  # no signature to read (a builtin): the dry run calls it
+            continue
 
 
 def _dry_run(path: str, variant: KeySchedule) -> None:
@@ -263,10 +284,10 @@ class Checked(KeySchedule):
     def received_chain(self, nh: bytes, ncc: int) -> NhChain | None:
         return self._call("received_chain", _optional(NhChain), nh, ncc)
 
-    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         return self._call("ue", lambda r: (self._key(r[0], r[1]), _optional(NhChain)(r[2])),
-                          d, ue, command, target, c_rnti)
+                          d, ue, command, source, target, c_rnti)
 
     def path_switch(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
         return self._call("path_switch", lambda r: (_instance(MmeKeys)(r[0]),

@@ -85,7 +85,8 @@ class Ue(Entity):
         target = known_cell(self, field_value(command, "target PCI"),
                              field_value(command, "EARFCN-DL"))
         c_rnti = field_value(command, "new C-RNTI")
-        kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, target, c_rnti)
+        source = self.topology.cell(ctx.cell)
+        kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, source, target, c_rnti)
         as_keys = self.variant.as_keys(d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,

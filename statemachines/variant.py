@@ -171,9 +171,10 @@ class KeySchedule(ABC):
 
     # -- Handover execution at the UE ------------------------------------------------------
     @abstractmethod
-    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
-        """The UE on the HO command: its new KeNB, NCC and NH chain."""
+        """The UE on the HO command received in its serving cell ``source``: its new KeNB,
+        NCC and NH chain."""
 
     # -- Path switch after X2 (TS 23.401 5.5.1.1.2) -----------------------------------------
     @abstractmethod

@@ -439,3 +439,21 @@ def _deliver_until(system: System, kind: Kind) -> None:
     """Deliver in order until a message of ``kind`` is first in flight."""
     while system.in_flight[0].kind is not kind:
         system.deliver(0)
+
+
+def test_the_ue_hook_receives_the_serving_cell() -> None:
+    """Issue 16 item 9: ``ue`` gets the cell the UE is served by when the HO command
+    arrives (the source cell), so a variant can bind a key to it."""
+    seen: list[tuple[str, str]] = []
+
+    @dataclass(frozen=True)
+    class Recording(Ts33401):
+        name: str = "recording"
+
+        def ue(self, d, ue, command, source, target, c_rnti):  # type: ignore[no-untyped-def]
+            seen.append((source.name, target.name))
+            return super().ue(d, ue, command, source, target, c_rnti)
+
+    run = run_scenario(Recording(), parse_hops("x2,s1,intra-enb,s1-inter"))
+    cells = [run.initial_cell, *(hop.target_cell.name for hop in run.hops)]
+    assert seen == list(itertools.pairwise(cells))

@@ -112,6 +112,13 @@ BAD_FILES = {
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
         "        k = d.kdf('KeNB', 'x', secret('KASME', SEEN['kasme']), 0xF1)\n"
         "        return k, None, ()\nVARIANT = V()\n"),
+    "old_ue_hook.py": (
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def ue(self, d, ue, command, target, c_rnti):\n"
+        "        return super().ue(d, ue, command, target, target, c_rnti)\n"
+        "VARIANT = V()\n"),
     "built_in_name.py": (
         "from statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
 }
@@ -140,3 +147,14 @@ def test_loader_never_crashes_on_arbitrary_text(text: str) -> None:
         except VariantFileError as error:
             assert str(error).startswith(str(path))
         assert [p.name for p in Path(directory).iterdir()] == ["fuzzed.py"]  # wrote nothing
+
+
+def test_a_hook_written_for_the_old_interface_is_named(tmp_path: Path) -> None:
+    """The ``ue`` hook receives the serving cell (issue 16): a file whose ``ue`` lacks it is
+    told the signature to write, before anything runs."""
+    path = tmp_path / "old_ue_hook.py"
+    path.write_text(BAD_FILES["old_ue_hook.py"])
+    with pytest.raises(VariantFileError, match=r"define it as ue\(self, d, ue, command, "
+                                               r"source, target, c_rnti\)"):
+        load_variant_file(str(path))
+

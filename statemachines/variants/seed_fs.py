@@ -84,10 +84,10 @@ class SeedFs(Tr33821V070):
         # Step 5: the target eNB receives KeNB*+ in the IE that carries KeNB*.
         return (("KeNB*", kenb_star_plus),), (("notification bit", 1),)
 
-    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         if field_value(command, "notification bit", 0) != 1:
-            return super().ue(d, ue, command, target, c_rnti)
+            return super().ue(d, ue, command, source, target, c_rnti)
         kenb_star = self.kenb_star(d, ue.as_keys.kenb, target)  # step 8
         kenb_star_plus = self.kenb_star_plus(d, ue.kasme, kenb_star)
         return self.kenb_from(d, kenb_star_plus, "KeNB*+", c_rnti), None, ue.chain

@@ -78,7 +78,7 @@ class Tr33821V070(KeySchedule):
                    hop: HopType) -> tuple[bytes, int | None, Fields]:
         return self.kenb_from(d, field_value(fields, "KeNB*"), "KeNB*", c_rnti), None, ()
 
-    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         kenb_star = self.kenb_star(d, ue.as_keys.kenb, target)
         return self.kenb_from(d, kenb_star, "KeNB*", c_rnti), None, ue.chain

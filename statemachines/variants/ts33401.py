@@ -150,7 +150,7 @@ class Ts33401(KeySchedule):
             kenb = field_value(fields, "KeNB*")
         return kenb, ncc, (("NCC", ncc), ("keyChangeIndicator", False))
 
-    def ue(self, d: Deriver, ue: UeKeys, command: Fields, target: Cell,
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         ncc = field_value(command, "NCC")
         if ncc == ue.as_keys.ncc:  # TS 33.401 7.2.8.4.3: horizontal

@@ -15,10 +15,10 @@ class SourceSendsKenb(Ts33401):
             return keys, (("KeNB*", keys.as_keys.kenb), ("NCC", keys.as_keys.ncc))
         return super().source_enb(d, keys, target, hop)
 
-    def ue(self, d, ue, command, target, c_rnti):  # type: ignore[no-untyped-def]
+    def ue(self, d, ue, command, source, target, c_rnti):  # type: ignore[no-untyped-def]
         if ue.as_keys.ncc == dict(command).get("NCC"):  # no NH: the KeNB stays as it is
             return ue.as_keys.kenb, ue.as_keys.ncc, ue.chain
-        return super().ue(d, ue, command, target, c_rnti)
+        return super().ue(d, ue, command, source, target, c_rnti)
 
 
 VARIANT = SourceSendsKenb()

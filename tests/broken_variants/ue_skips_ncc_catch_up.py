@@ -11,7 +11,7 @@ from statemachines.variants.ts33401 import Ts33401
 class UeSkipsNccCatchUp(Ts33401):
     name: str = "broken-ue-skips-ncc-catch-up"
 
-    def ue(self, d, ue, command, target, c_rnti):  # type: ignore[no-untyped-def]
+    def ue(self, d, ue, command, source, target, c_rnti):  # type: ignore[no-untyped-def]
         ncc = field_value(command, "NCC")
         if ncc == ue.as_keys.ncc:
             return self.kenb_star(d, ue.as_keys.kenb, "KeNB", target), ncc, ue.chain
