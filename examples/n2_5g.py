@@ -9,8 +9,15 @@ Equations (TS 33.501 Annex A):
 
 Flow: the NH/NCC mechanism of TS 33.501 6.9.2 is TS 33.401's, so this file only overrides
 the derivations of ``ts33401``; the hooks, the flows (N2 = s1/s1-inter, Xn = x2) and the
-promises are inherited. The harness's vocabulary names the AMF key "KASME" where it passes it
-around (the MME entity plays the AMF); the derivations below name it KAMF.
+promises are inherited. So is the chain's numbering, which 6.9.2.1.1 states as 7.2.8.1.1
+does: "At initial setup, the KgNB is derived directly from KAMF, and is then considered to
+be associated with a virtual NH parameter with NCC value equal to zero. At initial setup,
+the derived NH value is associated with the NCC value one." AMF and UE keep
+NH(1) = KDF(KAMF, 0x6F, KgNB) (A.10: SYNC-input is the initial KgNB, then the previous NH);
+the first N2 HandoverRequest or Path Switch Request Acknowledge carries NCC 2
+(tests/test_model.py recomputes this file's keys from A.9-A.11). The harness's vocabulary
+names the AMF key "KASME" where it passes it around (the MME entity plays the AMF); the
+derivations below name it KAMF.
 
 How it differs from ``ts33401``: the FC values, the access type distinguisher in KgNB, and
 ARFCN-DL always in 3 octets (A.11), where A.5 uses 2 octets up to 65535.

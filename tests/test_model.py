@@ -40,6 +40,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hoverify.cli import main
+from hoverify.variant_file import load_variant_file
 from statemachines import crypto
 from statemachines.messages import Kind, Message
 from statemachines.scenario import Run, parse_hops, run_scenario
@@ -225,6 +226,17 @@ def test_5g_example_agrees_with_ts33501() -> None:
                    kasme.hex(), "--ul-nas-count", "7")
     assert_agrees(TS33501, doc, kasme, 7)
     assert [h["ncc"] for h in doc["hops"]][:3] == [0, 3, 4]  # after the Path Switch Ack's 2
+
+
+@pytest.mark.parametrize(("hops", "kind"), [
+    ("s1", Kind.S1AP_HANDOVER_REQUEST), ("x2", Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)])
+def test_5g_example_first_n2_or_path_switch_carries_ncc_2(hops: str, kind: Kind) -> None:
+    """TS 33.501 6.9.2.1.1: NH(1) = KDF(KAMF, 0x6F, KgNB) has NCC 1 and stays with AMF and
+    UE; the AMF's first {NH, NCC} to a gNB is NH(2) = KDF(KAMF, 0x6F, NH(1)) with NCC 2."""
+    kamf = bytes(range(32))
+    run = run_scenario(load_variant_file(N2_EXAMPLE), parse_hops(hops), kasme=kamf)
+    nh2 = TS33501.nh(kamf, TS33501.nh(kamf, TS33501.initial(kamf, 0)))
+    assert _security(run, kind) == [(nh2, 2)]
 
 
 # -- Where the spec's numbering shows --------------------------------------------------------
