@@ -122,7 +122,7 @@ class KeySchedule(ABC):
         claim (revealing them must reveal neither KASME nor the NAS keys)."""
         return ()
 
-    # -- Initial AS security (TS 33.401 7.2.4.4 / A.3); identical for the three variants --
+    # -- Initial AS security (TS 33.401 7.2.4.4 / A.3; the NH chain 7.2.8.1.1) -------------
     def initial_kenb(self, d: Deriver, kasme: bytes, ul_nas_count: int) -> bytes:
         return d.kenb(kasme, ul_nas_count)
 
