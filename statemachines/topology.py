@@ -138,7 +138,8 @@ def default_topology() -> Topology:
     an X2 neighbour (x2), an eNB of the same MME without an X2 link (s1) and the other MME's
     eNBs (s1-inter); from a middle eNB an X2 chain can go on without turning back.
     EARFCN-DL values include bands 66 and 71 (above 65535), which need the 3-octet encoding
-    of TS 33.401 A.5.
+    of TS 33.401 A.5. PCI 1 is reused on three carriers: enb-1/cell-1 (EARFCN-DL 1850), its
+    X2 neighbour enb-2/cell-1 (300) and enb-5/cell-2 (67036) under the other MME.
     """
     return load_topology(SHIPPED / "default.toml")
 
@@ -146,7 +147,8 @@ def default_topology() -> Topology:
 @cache
 def small_topology() -> Topology:
     """Four eNBs, five cells, two MMEs: every hop type from enb-1 and an X2 chain
-    enb-1 - enb-2 - enb-3 (for the Path Switch race). For exploration and verification."""
+    enb-1 - enb-2 - enb-3 (for the Path Switch race). For exploration and verification.
+    PCI 1 is reused: enb-1/cell-1 on EARFCN-DL 1850, its X2 neighbour enb-2/cell-1 on 300."""
     return load_topology(SHIPPED / "small.toml")
 
 
