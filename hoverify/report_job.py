@@ -57,8 +57,8 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.topology import HopType
+from statemachines.scenario import parse_hops, route, run_scenario
+from statemachines.topology import HopType, Topology, default_topology
 from statemachines.variant import KeySchedule
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
@@ -98,9 +98,27 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
     return tuple(loaded)
 
 
+def check_topology(topology: Topology, path: str) -> None:
+    """``--topology``: every standard scenario must be realisable on it (checked before
+    anything runs)."""
+    for scenario in SCENARIOS:
+        try:
+            route(topology, parse_hops(scenario.hops))
+        except ValueError as error:
+            raise UsageError(f"--topology {path}: the report's scenario {scenario.name} "
+                             f"({scenario.hops}) cannot run: {error}") from None
+        for enb, _ in scenario.compromises:
+            if enb not in topology.enbs:
+                raise UsageError(f"--topology {path}: the report's scenario {scenario.name} "
+                                 f"compromises {enb}, which the topology lacks; add it")
+
+
 def build(variants: Sequence[VariantRef], progress: Progress,
-          files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
-    """The report of the built-in ``variants`` and of the reviewer's ``files``."""
+          files: Sequence[tuple[VariantRef, KeySchedule]] = (),
+          topology: Topology | None = None) -> ReportData:
+    """The report of the built-in ``variants`` and of the reviewer's ``files``; the
+    scenarios run on ``topology`` (default: the default topology), the bounded verification
+    on it too (default: the small topology, as ``hoverify verify``)."""
     schedules = {v: load(v.name, v.bit_placement) for v in variants} | dict(files)
     variants = tuple(schedules)
     jobs = [(v, s) for v in variants for s in SCENARIOS]
@@ -108,7 +126,7 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sections: list[VariantSection] = []
     for number, (variant, scenario) in enumerate(jobs, start=1):
         progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
-        evaluation = _evaluate(schedules[variant], scenario)
+        evaluation = _evaluate(schedules[variant], scenario, topology)
         results.append(_result(variant, scenario, evaluation))
         if scenario.name == REPRESENTATIVE:
             sections.append(_section(variant, scenario, evaluation.analysis))
@@ -121,19 +139,21 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
-        bounded.append(_bounded(variant, schedules[variant]))
+        bounded.append(_bounded(variant, schedules[variant], topology))
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
                       tuple(sections), words, tuple(bounded))
 
 
-def _bounded(variant: VariantRef, schedule: KeySchedule) -> Bounded:
-    result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
+def _bounded(variant: VariantRef, schedule: KeySchedule, topology: Topology | None) -> Bounded:
+    result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
+                    topology=topology)
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
         for f in result.findings())
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
-             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised")
+             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
+             + ("; on the report's --topology" if topology is not None else ""))
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds)
 
@@ -157,10 +177,11 @@ def check_out(out: Path) -> None:
 
 
 def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
-                 files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
+                 files: Sequence[tuple[VariantRef, KeySchedule]] = (),
+                 topology: Topology | None = None) -> ReportData:
     """Build the report and replace ``out`` with it whole (the old one stays until then)."""
     check_out(out)
-    data = build(variants, progress, files)
+    data = build(variants, progress, files, topology)
     try:
         replace_directory(render(data), out)
     except OSError as error:
@@ -168,8 +189,8 @@ def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
     return data
 
 
-def _evaluate(schedule: KeySchedule, scenario: Scenario) -> Evaluation:
-    run = run_scenario(schedule, parse_hops(scenario.hops))
+def _evaluate(schedule: KeySchedule, scenario: Scenario, topology: Topology | None) -> Evaluation:
+    run = run_scenario(schedule, parse_hops(scenario.hops), topology=topology or default_topology())
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
     return evaluate(run, attacker)

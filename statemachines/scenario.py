@@ -76,8 +76,10 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
         if target == source:
             raise ValueError(f"hop {number} {spec}: the UE is in {source.name} already")
         if topology.hop_type(source, target) is not spec.type:
-            raise ValueError(f"hop {number} {spec}: {source.name} -> {target.name} is "
-                             f"{topology.hop_type(source, target).value}, not {spec.type.value}")
+            actual = topology.hop_type(source, target).value
+            raise ValueError(f"hop {number} {spec}: {source.name} -> {target.name} is {actual}, "
+                             f"not {spec.type.value} (write {actual}@{target.name} or name "
+                             f"a {spec.type.value} neighbour)")
         targets.append(target)
         previous_source, source = source.enb, target
     return tuple(targets)
