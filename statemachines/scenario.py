@@ -79,7 +79,7 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
             actual = topology.hop_type(source, target).value
             raise ValueError(f"hop {number} {spec}: {source.name} -> {target.name} is {actual}, "
                              f"not {spec.type.value} (write {actual}@{target.name} or name "
-                             f"a {spec.type.value} neighbour)")
+                             f"an {spec.type.value} neighbour)")
         targets.append(target)
         previous_source, source = source.enb, target
     return tuple(targets)
