@@ -20,6 +20,7 @@ from typing import Any
 from hoverify import __version__
 from hoverify.atomic_dir import write_atomically
 from hoverify.report_job import (
+    TopologyFile,
     check_topology,
     choose_variants,
     summary,
@@ -315,8 +316,8 @@ def _report(args: argparse.Namespace) -> int:
     files = variant_files(args.variant_file)  # validated before anything runs
     topology = None
     if args.topology is not None:
-        topology = read_topology(args.topology)
-        check_topology(topology, args.topology)
+        topology = TopologyFile(args.topology, read_topology(args.topology))
+        check_topology(topology)
     data = write_report(out, choose_variants(args.variants),
                         Progress(enabled=not args.quiet).line, files, topology)
     print(summary(data, out))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from hoverify import __version__
@@ -98,24 +99,33 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
     return tuple(loaded)
 
 
-def check_topology(topology: Topology, path: str) -> None:
+@dataclass(frozen=True)
+class TopologyFile:
+    """``--topology FILE``: the file as given and the topology read from it."""
+
+    path: str
+    topology: Topology
+
+
+def check_topology(given: TopologyFile) -> None:
     """``--topology``: every standard scenario must be realisable on it (checked before
     anything runs)."""
     for scenario in SCENARIOS:
         try:
-            route(topology, parse_hops(scenario.hops))
+            route(given.topology, parse_hops(scenario.hops))
         except ValueError as error:
-            raise UsageError(f"--topology {path}: the report's scenario {scenario.name} "
+            raise UsageError(f"--topology {given.path}: the report's scenario {scenario.name} "
                              f"({scenario.hops}) cannot run: {error}") from None
         for enb, _ in scenario.compromises:
-            if enb not in topology.enbs:
-                raise UsageError(f"--topology {path}: the report's scenario {scenario.name} "
-                                 f"compromises {enb}, which the topology lacks; add it")
+            if enb not in given.topology.enbs:
+                raise UsageError(f"--topology {given.path}: the report's scenario "
+                                 f"{scenario.name} compromises {enb}, which the topology "
+                                 "lacks; add it")
 
 
 def build(variants: Sequence[VariantRef], progress: Progress,
           files: Sequence[tuple[VariantRef, KeySchedule]] = (),
-          topology: Topology | None = None) -> ReportData:
+          topology: TopologyFile | None = None) -> ReportData:
     """The report of the built-in ``variants`` and of the reviewer's ``files``; the
     scenarios run on ``topology`` (default: the default topology), the bounded verification
     on it too (default: the small topology, as ``hoverify verify``)."""
@@ -144,16 +154,17 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                       tuple(sections), words, tuple(bounded))
 
 
-def _bounded(variant: VariantRef, schedule: KeySchedule, topology: Topology | None) -> Bounded:
+def _bounded(variant: VariantRef, schedule: KeySchedule,
+             topology: TopologyFile | None) -> Bounded:
     result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
-                    topology=topology)
+                    topology=topology.topology if topology else None)
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
         for f in result.findings())
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
-             + ("; on the report's --topology" if topology is not None else ""))
+             + (f"; topology {topology.path}" if topology is not None else ""))
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds)
 
@@ -178,7 +189,7 @@ def check_out(out: Path) -> None:
 
 def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
                  files: Sequence[tuple[VariantRef, KeySchedule]] = (),
-                 topology: Topology | None = None) -> ReportData:
+                 topology: TopologyFile | None = None) -> ReportData:
     """Build the report and replace ``out`` with it whole (the old one stays until then)."""
     check_out(out)
     data = build(variants, progress, files, topology)
@@ -189,8 +200,10 @@ def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
     return data
 
 
-def _evaluate(schedule: KeySchedule, scenario: Scenario, topology: Topology | None) -> Evaluation:
-    run = run_scenario(schedule, parse_hops(scenario.hops), topology=topology or default_topology())
+def _evaluate(schedule: KeySchedule, scenario: Scenario,
+              topology: TopologyFile | None) -> Evaluation:
+    run = run_scenario(schedule, parse_hops(scenario.hops),
+                       topology=topology.topology if topology else default_topology())
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
     return evaluate(run, attacker)
