@@ -51,6 +51,7 @@ BAD_FILES = {
     "TOML syntax": ("mmes = [\"mme-1\"\n", "x2", "not valid TOML (Unclosed array"),
     "unknown key": (GOOD.replace("cells = [", "cellz = ["), "x2", "unknown key 'cellz'"),
     "missing cells": (GOOD.split("cells = [")[0], "x2", "missing key 'cells'"),
+    "no cell at all": ("mmes = []\nenbs = []\ncells = []\n", "x2", "cells: is empty"),
     "unknown key of a cell": (edit("pci = 8,", "pci = 8, tac = 1,"), "x2",
                               "cells[2] (enb-3/cell-1): unknown key 'tac'"),
     "missing key of an eNB": (edit('{ name = "enb-3", mme = "mme-1" }', '{ name = "enb-3" }'),
