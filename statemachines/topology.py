@@ -107,7 +107,7 @@ class Topology:
         return {
             HopType.INTRA_ENB: f"{enb} has no other cell (add one)",
             HopType.X2: f"{enb} has no X2 link (add one to x2)",
-            HopType.S1: f"{mme} has no other eNB without an X2 link to {enb}",
+            HopType.S1: f"{mme} has no other eNB without an X2 link to {enb} (add one)",
             HopType.S1_INTER: (f"{mme} is the only MME (add another with an eNB)"
                                if len(self.mmes) == 1 else f"no eNB outside {mme}"),
         }[hop]

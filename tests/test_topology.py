@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from hoverify.cli import main
+from hoverify.errors import UsageError
+from hoverify.report_job import TopologyFile, check_topology
 from hoverify.variant_file import load_variant_file
 from statemachines import crypto
 from statemachines.derivation import Deriver
@@ -276,3 +278,10 @@ def test_kenb_star_without_earfcn_dl_fails_key_separation(
                  str(SHIPPED_FILES[name][1]), "--hops", hops])
     out = capsys.readouterr().out
     assert "key-separation         FAILS (promised)" in out and code == 1
+
+
+def test_report_scenarios_need_the_default_topology_not_the_small_one() -> None:
+    check_topology(TopologyFile("default.toml", default_topology()))
+    with pytest.raises(UsageError, match=r"scenario chain .* hop 4 x2: no x2 neighbour of "
+                                         "enb-4/cell-1"):
+        check_topology(TopologyFile("small.toml", small_topology()))
