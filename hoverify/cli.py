@@ -19,7 +19,14 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import write_atomically
-from hoverify.report_job import choose_variants, summary, variant_files, write_report
+from hoverify.report_job import (
+    TopologyFile,
+    check_topology,
+    choose_variants,
+    summary,
+    variant_files,
+    write_report,
+)
 from hoverify.runs import (
     UsageError,
     check_document,
@@ -29,6 +36,8 @@ from hoverify.runs import (
     load_finding,
     parse_compromises,
     parse_faults,
+    read_topology,
+    resolve_topology,
     resolve_variant,
     run_text,
     save_findings,
@@ -40,6 +49,7 @@ from properties.explore import explore, replay
 from properties.stateful import FAULTS
 from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
 from reports.pcap import capture_of
+from statemachines.topology import small_topology
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 
@@ -55,14 +65,22 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a reviewer's variant file (see README: Model your own proposal)")
 
 
+def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--topology", metavar="FILE",
+                        help=f"a TOML topology: MMEs, eNBs, cells (PCI, EARFCN-DL), X2 links "
+                             f"(default: the {default} topology; see README: Topologies)")
+
+
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     _add_variant_arguments(parser)
+    _add_topology_argument(parser, "default")
     parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
                         help="seed-fs only: where the notification bit travels (default nas)")
     parser.add_argument("--hops", required=True, metavar="H,H,...",
-                        help="hop types in order: intra-enb, x2, s1, s1-inter; a suffix "
-                             "':early' starts that hop before the previous Path Switch "
-                             "Acknowledge arrives")
+                        help="hop types in order: intra-enb, x2, s1, s1-inter; '@CELL' "
+                             "names the target cell (x2@enb-3/cell-2); a suffix ':early' "
+                             "starts that hop before the previous Path Switch Acknowledge "
+                             "arrives (x2@enb-3/cell-2:early)")
     parser.add_argument("--kasme", metavar="HEX", help="KASME, 64 hex digits")
     parser.add_argument("--ul-nas-count", type=int, default=0, metavar="N",
                         help="uplink NAS COUNT for the initial KeNB (TS 33.401 A.3)")
@@ -91,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     explore = commands.add_parser("explore", help="Hypothesis search of interleavings, "
                                   "faults and compromise; findings saved for replay")
     _add_variant_arguments(explore)
+    _add_topology_argument(explore, "small")
     explore.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
     explore.add_argument("--examples", type=int, default=300, metavar="N")
     explore.add_argument("--steps", type=int, default=30, metavar="N",
@@ -108,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify_ = commands.add_parser("verify", help="every interleaving within a bound, breadth "
                                   "first; shortest counterexamples saved for replay")
     _add_variant_arguments(verify_)
+    _add_topology_argument(verify_, "small")
     verify_.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
     verify_.add_argument("--max-handovers", type=int, default=2, metavar="K",
                          help="at most K handovers started (default 2)")
@@ -128,12 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--variant-file", action="append", metavar="PATH",
                         help="a reviewer's variant file, reported beside the built-in "
                              "variants (repeatable; see README: Model your own proposal)")
+    report.add_argument("--topology", metavar="FILE",
+                        help="a TOML topology for the scenarios and the bounded verification "
+                             "(default: the default and the small topology); it must realise "
+                             "every standard scenario (see README: Topologies)")
     report.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
 def _explore(args: argparse.Namespace) -> int:
     variant = resolve_variant(args)
+    topology = resolve_topology(args.topology, small_topology)
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
     faults = parse_faults(args.faults)
@@ -142,8 +167,8 @@ def _explore(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out}: not a directory")
     progress = Progress(enabled=not args.json)
     result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
-                     faults=faults, progress=progress.line)
-    files = save_findings(variant, result.findings, out, args.variant_file)
+                     faults=faults, topology=topology, progress=progress.line)
+    files = save_findings(variant, result.findings, out, args.variant_file, args.topology)
     doc = explore_document(result, files)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -161,9 +186,9 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    variant, actions, recorded = load_finding(args.file)
+    variant, topology, actions, recorded = load_finding(args.file)
     try:
-        exploration = replay(variant, actions, strict=True)
+        exploration = replay(variant, actions, topology, strict=True)
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
     findings = exploration.findings()
@@ -187,6 +212,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     variant = resolve_variant(args)
+    topology = resolve_topology(args.topology, small_topology)
     if args.max_handovers < 1:
         raise UsageError(f"--max-handovers must be at least 1, got {args.max_handovers}")
     faults = parse_faults(args.faults)
@@ -199,9 +225,9 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out}: not a directory")
     progress = Progress(enabled=not args.json)
     result = verify(variant, max_handovers=args.max_handovers, faults=faults,
-                    progress=progress.line)
+                    progress=progress.line, topology=topology)
     findings = result.findings()
-    saved = save_findings(variant, findings, out, args.variant_file)
+    saved = save_findings(variant, findings, out, args.variant_file, args.topology)
     doc = _verify_document(result, findings, saved)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -288,8 +314,12 @@ def _capture_path(text: str | None) -> Path | None:
 def _report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     files = variant_files(args.variant_file)  # validated before anything runs
+    topology = None
+    if args.topology is not None:
+        topology = TopologyFile(args.topology, read_topology(args.topology))
+        check_topology(topology)
     data = write_report(out, choose_variants(args.variants),
-                        Progress(enabled=not args.quiet).line, files)
+                        Progress(enabled=not args.quiet).line, files, topology)
     print(summary(data, out))
     return 0  # broken promises are recorded in the report, not turned into a failure
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from hoverify import __version__
@@ -57,8 +58,8 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.topology import HopType
+from statemachines.scenario import parse_hops, route, run_scenario
+from statemachines.topology import HopType, Topology, default_topology
 from statemachines.variant import KeySchedule
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
@@ -98,9 +99,36 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
     return tuple(loaded)
 
 
+@dataclass(frozen=True)
+class TopologyFile:
+    """``--topology FILE``: the file as given and the topology read from it."""
+
+    path: str
+    topology: Topology
+
+
+def check_topology(given: TopologyFile) -> None:
+    """``--topology``: every standard scenario must be realisable on it (checked before
+    anything runs)."""
+    for scenario in SCENARIOS:
+        try:
+            route(given.topology, parse_hops(scenario.hops))
+        except ValueError as error:
+            raise UsageError(f"--topology {given.path}: the report's scenario {scenario.name} "
+                             f"({scenario.hops}) cannot run: {error}") from None
+        for enb, _ in scenario.compromises:
+            if enb not in given.topology.enbs:
+                raise UsageError(f"--topology {given.path}: the report's scenario "
+                                 f"{scenario.name} compromises {enb}, which the topology "
+                                 "lacks; add it")
+
+
 def build(variants: Sequence[VariantRef], progress: Progress,
-          files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
-    """The report of the built-in ``variants`` and of the reviewer's ``files``."""
+          files: Sequence[tuple[VariantRef, KeySchedule]] = (),
+          topology: TopologyFile | None = None) -> ReportData:
+    """The report of the built-in ``variants`` and of the reviewer's ``files``; the
+    scenarios run on ``topology`` (default: the default topology), the bounded verification
+    on it too (default: the small topology, as ``hoverify verify``)."""
     schedules = {v: load(v.name, v.bit_placement) for v in variants} | dict(files)
     variants = tuple(schedules)
     jobs = [(v, s) for v in variants for s in SCENARIOS]
@@ -108,7 +136,7 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sections: list[VariantSection] = []
     for number, (variant, scenario) in enumerate(jobs, start=1):
         progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
-        evaluation = _evaluate(schedules[variant], scenario)
+        evaluation = _evaluate(schedules[variant], scenario, topology)
         results.append(_result(variant, scenario, evaluation))
         if scenario.name == REPRESENTATIVE:
             sections.append(_section(variant, scenario, evaluation.analysis))
@@ -121,19 +149,22 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
-        bounded.append(_bounded(variant, schedules[variant]))
+        bounded.append(_bounded(variant, schedules[variant], topology))
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
                       tuple(sections), words, tuple(bounded))
 
 
-def _bounded(variant: VariantRef, schedule: KeySchedule) -> Bounded:
-    result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS))
+def _bounded(variant: VariantRef, schedule: KeySchedule,
+             topology: TopologyFile | None) -> Bounded:
+    result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
+                    topology=topology.topology if topology else None)
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
         for f in result.findings())
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
-             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised")
+             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
+             + (f"; topology {topology.path}" if topology is not None else ""))
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds)
 
@@ -157,10 +188,11 @@ def check_out(out: Path) -> None:
 
 
 def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
-                 files: Sequence[tuple[VariantRef, KeySchedule]] = ()) -> ReportData:
+                 files: Sequence[tuple[VariantRef, KeySchedule]] = (),
+                 topology: TopologyFile | None = None) -> ReportData:
     """Build the report and replace ``out`` with it whole (the old one stays until then)."""
     check_out(out)
-    data = build(variants, progress, files)
+    data = build(variants, progress, files, topology)
     try:
         replace_directory(render(data), out)
     except OSError as error:
@@ -168,8 +200,10 @@ def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
     return data
 
 
-def _evaluate(schedule: KeySchedule, scenario: Scenario) -> Evaluation:
-    run = run_scenario(schedule, parse_hops(scenario.hops))
+def _evaluate(schedule: KeySchedule, scenario: Scenario,
+              topology: TopologyFile | None) -> Evaluation:
+    run = run_scenario(schedule, parse_hops(scenario.hops),
+                       topology=topology.topology if topology else default_topology())
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
     return evaluate(run, attacker)

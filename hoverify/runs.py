@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,13 @@ from properties.exploration import Action, Finding
 from properties.explore import SCHEMA_VERSION, ExploreResult, finding_document
 from properties.stateful import FAULTS
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
+from statemachines.topology import (
+    Topology,
+    TopologyError,
+    default_topology,
+    load_topology,
+    small_topology,
+)
 from statemachines.variant import KeySchedule
 from statemachines.variants import load
 
@@ -49,8 +56,21 @@ def resolve_variant(args: argparse.Namespace) -> KeySchedule:
         raise UsageError(str(error)) from None
 
 
+def resolve_topology(path: str | None, shipped: Callable[[], Topology]) -> Topology:
+    """``--topology FILE``, validated before anything runs, else the command's own."""
+    return shipped() if path is None else read_topology(path)
+
+
+def read_topology(path: str) -> Topology:
+    try:
+        return load_topology(path)
+    except TopologyError as error:
+        raise UsageError(f"--topology {error}") from None
+
+
 def scenario_run(args: argparse.Namespace) -> Run:
     variant = resolve_variant(args)
+    topology = resolve_topology(args.topology, default_topology)
     try:
         hops = parse_hops(args.hops)
     except ValueError as error:
@@ -59,9 +79,9 @@ def scenario_run(args: argparse.Namespace) -> Run:
         raise UsageError(f"--ul-nas-count must be in 0..{2**32 - 1}, got {args.ul_nas_count}")
     try:
         return run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
-                            ul_nas_count=args.ul_nas_count, seed=args.seed)
-    except ValueError as error:  # a hop with no neighbour of that type
-        raise UsageError(str(error)) from None
+                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology)
+    except ValueError as error:  # a hop the topology cannot realise (checked before the run)
+        raise UsageError(f"--hops: {error} (topology {args.topology or 'default'})") from None
 
 
 def _hex(value: bytes | None) -> str | None:
@@ -189,8 +209,9 @@ def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]
     }
 
 
-def load_finding(path: str) -> tuple[KeySchedule, list[Action], dict[str, Any]]:
-    """A finding file written by ``explore``; every problem is a one-line UsageError."""
+def load_finding(path: str) -> tuple[KeySchedule, Topology, list[Action], dict[str, Any]]:
+    """A finding file written by ``explore`` or ``verify``; every problem is a one-line
+    UsageError."""
     try:
         data = json.loads(Path(path).read_text())
     except OSError as error:
@@ -209,17 +230,34 @@ def load_finding(path: str) -> tuple[KeySchedule, list[Action], dict[str, Any]]:
         else:
             placement = (data.get("parameters") or {}).get("bit_placement")
             variant = load(str(data["variant"]), placement)
+        topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
-    return variant, actions, data
+    return variant, topology, actions, data
+
+
+def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
+    """The topology a finding was found on: the reviewer's file, loaded again, or the small
+    one (a finding without ``topology_file`` was found on it)."""
+    if data.get("topology_file") is not None:
+        try:
+            return load_topology(str(data["topology_file"]))
+        except TopologyError as error:
+            raise UsageError(f"{path}: its topology {error}") from None
+    if data.get("topology") != "small":
+        raise UsageError(f"{path}: unknown topology {data.get('topology')!r} (a finding "
+                         "names its topology_file, or was found on the small topology)")
+    return small_topology()
 
 
 def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
-                  variant_file: str | None = None) -> list[Path]:
+                  variant_file: str | None = None,
+                  topology_file: str | None = None) -> list[Path]:
     """One file per finding for ``hoverify replay``, named by variant, claim and whether it
     was promised; the directory is created only when there is something to save. A
-    reviewer's variant is recorded by its file (absolute), which replay loads again."""
+    reviewer's variant and topology are recorded by their files (absolute), which replay
+    loads again."""
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -230,6 +268,9 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
         doc = finding_document(variant, finding)
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
+        if topology_file is not None:
+            doc["topology"] = Path(topology_file).stem
+            doc["topology_file"] = str(Path(topology_file).resolve())
         document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)

@@ -6,7 +6,8 @@ replayable :class:`~properties.exploration.Action` list (``Exploration.apply``),
 :class:`~properties.exploration.Monitor` judges every step. A path is therefore a trace that
 ``properties.explore.replay(..., strict=True)`` and ``hoverify replay`` reproduce.
 
-Bound. From the state after initial AS security on ``small_topology()``: at most
+Bound. From the state after initial AS security on ``small_topology()`` (or the topology
+given): at most
 ``max_handovers`` handovers started (to any of the UE's neighbour cells), any in-flight message
 delivered next (links are not FIFO), and the enabled faults: ``drop`` any in-flight message,
 ``duplicate`` one (at most ``MAX_DUPLICATES`` per path), ``refuse`` an in-flight
@@ -79,7 +80,7 @@ from properties.exploration import Action, Exploration, Finding, Monitor
 from properties.explore import EXPLORATION_KASME
 from statemachines.messages import Kind
 from statemachines.system import Snapshot
-from statemachines.topology import small_topology
+from statemachines.topology import Topology, small_topology
 from statemachines.variant import KeySchedule
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
@@ -172,7 +173,8 @@ class _Node:
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
-           progress: Callable[[str], None] | None = None) -> VerifyResult:
+           progress: Callable[[str], None] | None = None,
+           topology: Topology | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
     once each of them is violated (then the bound is not exhausted)."""
     unknown = faults - VERIFY_FAULTS
@@ -183,7 +185,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
         raise ValueError(f"the bound needs at least one handover, got {max_handovers}")
     result = VerifyResult(variant.name, max_handovers, faults)
     started = time.perf_counter()
-    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME)
     search = _Search(exploration, result, max_handovers, faults)
     try:
         search.run(claims, progress)

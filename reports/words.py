@@ -14,7 +14,8 @@ DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) fro
                 "**derives**, it can compute it.")
 
 BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify verify`): from "
-           "initial AS security on the small topology of `hoverify explore`, every order of "
+           "initial AS security on the small topology of `hoverify explore` (or the one the "
+           "bound names), every order of "
            "delivery, every message dropped or not, any one eNB compromised at any step. "
            "Each claim violated gets its shortest counterexample, replayable step by step; "
            "none means: no violation in that many states, bound exhausted.")

@@ -1,9 +1,11 @@
 """Run a sequence of handovers in order on a topology: the ``hoverify run`` scenario.
 
-A hop is written as its type (``x2``, ``s1``, ``s1-inter``, ``intra-enb``), optionally with
-``:early``: that handover starts before the previous handover's Path Switch Request
-Acknowledge is delivered (TS 33.401 7.2.8.4.2, the known race); the held acknowledgement is
-delivered once the early handover is over.
+A hop is written as its type (``x2``, ``s1``, ``s1-inter``, ``intra-enb``), optionally
+followed by ``@CELL``, the target cell (``x2@enb-3/cell-2``; without it the runner picks a
+neighbour of that type, by the seed), then optionally by ``:early``: that handover starts
+before the previous handover's Path Switch Request Acknowledge is delivered (TS 33.401
+7.2.8.4.2, the known race); the held acknowledgement is delivered once the early handover is
+over. So ``x2@enb-3/cell-2:early``, never ``x2:early@enb-3/cell-2``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from statemachines.variant import KeySchedule
 DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
 EARLY = ":early"
+AT = "@"
 Rewrite = Callable[[int, Message], Message]
 
 
@@ -28,14 +31,26 @@ Rewrite = Callable[[int, Message], Message]
 class HopSpec:
     type: HopType
     early: bool = False
+    cell: str | None = None  # the target cell, when the hop names one
 
     @classmethod
     def parse(cls, text: str) -> HopSpec:
+        text = text.strip()
         early = text.endswith(EARLY)
-        return cls(HopType.parse(text.removesuffix(EARLY).strip()), early)
+        hop_type, at, cell = text.removesuffix(EARLY).partition(AT)
+        if hop_type.endswith(EARLY):
+            raise ValueError(f"hop {text!r}: the cell comes before {EARLY!r}, as in "
+                             f"'{hop_type.removesuffix(EARLY)}{AT}{cell}{EARLY}'")
+        if at and not cell.strip():
+            raise ValueError(f"hop {text!r}: no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
+        if ":" in cell:
+            raise ValueError(f"hop {text!r}: unknown suffix {cell[cell.index(':'):]!r} "
+                             f"(the only one is {EARLY!r})")
+        return cls(HopType.parse(hop_type.strip()), early, cell.strip() if at else None)
 
     def __str__(self) -> str:
-        return self.type.value + (EARLY if self.early else "")
+        return (self.type.value + (f"{AT}{self.cell}" if self.cell else "")
+                + (EARLY if self.early else ""))
 
 
 def parse_hops(text: str) -> tuple[HopSpec, ...]:
@@ -46,6 +61,51 @@ def parse_hops(text: str) -> tuple[HopSpec, ...]:
         raise ValueError(f"--hops {text!r}: empty hop type at position {parts.index('') + 1} "
                          "(hop types are separated by single commas)")
     return tuple(HopSpec.parse(part) for part in parts)
+
+
+def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
+          start_cell: str | None = None) -> tuple[Cell, ...]:
+    """The target cell of each hop as ``run_scenario`` chooses it when every hop lands: a
+    hop the topology cannot realise is a ValueError naming it, before anything runs."""
+    rng = random.Random(seed)
+    source = _start(topology, start_cell)
+    previous_source: str | None = None
+    targets = []
+    for number, spec in enumerate(hops, start=1):
+        target = _target(topology, number, spec, source, previous_source, rng)
+        if target == source:
+            raise ValueError(f"hop {number} {spec}: the UE is in {source.name} already")
+        if topology.hop_type(source, target) is not spec.type:
+            actual = topology.hop_type(source, target).value
+            raise ValueError(f"hop {number} {spec}: {source.name} -> {target.name} is {actual}, "
+                             f"not {spec.type.value} (write {actual}@{target.name} or name "
+                             f"an {spec.type.value} neighbour)")
+        targets.append(target)
+        previous_source, source = source.enb, target
+    return tuple(targets)
+
+
+def _start(topology: Topology, start_cell: str | None) -> Cell:
+    return topology.cell(start_cell) if start_cell else topology.cells[0]
+
+
+def _target(topology: Topology, number: int, spec: HopSpec, source: Cell,
+            previous_source: str | None, rng: random.Random) -> Cell:
+    """The cell hop ``number`` goes to: the one it names, else a neighbour of its type that
+    does not turn straight back, if any, chosen by ``rng``."""
+    if spec.cell is not None:
+        try:
+            target = topology.cell(spec.cell)
+        except ValueError:
+            raise ValueError(f"hop {number} {spec}: no cell {spec.cell!r} in the topology "
+                             f"(cells: {', '.join(c.name for c in topology.cells)})") from None
+        return target
+    candidates = topology.neighbours(source, spec.type)
+    if not candidates:
+        raise ValueError(f"hop {number} {spec}: no {spec.type.value} neighbour of "
+                         f"{source.name}: {topology.why_no_neighbour(source, spec.type)}")
+    onward = tuple(c for c in candidates if c.enb != previous_source)
+    return rng.choice(onward or candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +143,13 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
                  rewrite: Rewrite | None = None) -> Run:
     """Run ``hops`` in order, each to completion (FIFO delivery). ``rewrite`` is the
     adversary's hook: called with the step number and the message about to be delivered,
-    it returns the message to deliver instead."""
+    it returns the message to deliver instead. A hop the topology cannot realise is a
+    ValueError before anything runs (``route``). Each hop starts where the UE is: a hop
+    that did not land (a refused command) leaves the next one to start from its source."""
     topology = topology or default_topology()
+    route(topology, hops, seed, start_cell)
     rng = random.Random(seed)
-    cell = topology.cell(start_cell) if start_cell else topology.cells[0]
+    cell = _start(topology, start_cell)
     system = System(variant, topology, kasme, ul_nas_count, cell, seed)
     system.establish_as_security()
     system.run()
@@ -98,10 +161,7 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
     previous_source: str | None = None
     for number, spec in enumerate(hops, start=1):
         source = topology.cell(system.entity(UE).ctx.cell)
-        candidates = topology.neighbours(source, spec.type)
-        if not candidates:
-            raise ValueError(f"hop {number}: no {spec.type.value} neighbour of {source.name}")
-        target = rng.choice(_onward(candidates, previous_source))
+        target = _target(topology, number, spec, source, previous_source, rng)
         previous_source = source.enb
         first_step = len(system.steps)
         system.start_handover(target)
@@ -120,12 +180,6 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             system.run()
         run.hops.append(_summarise(system, number, spec, source, target, first_step))
     return run
-
-
-def _onward(candidates: tuple[Cell, ...], previous_source: str | None) -> tuple[Cell, ...]:
-    """Neighbours that do not turn straight back to the eNB the UE just left, if any."""
-    onward = tuple(c for c in candidates if c.enb != previous_source)
-    return onward or candidates
 
 
 def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target: Cell,

@@ -97,8 +97,9 @@ def test_saved_finding_replays_step_by_step(tmp_path: Path) -> None:
     result = explore(variant, examples=300, faults=frozenset({"compromise"}),
                      claims=frozenset({FORWARD}))
     [path, *_] = save_findings(variant, result.findings, tmp_path)
-    loaded, actions, recorded = load_finding(str(path))
-    exploration = replay(loaded, actions, strict=True)
+    loaded, topology, actions, recorded = load_finding(str(path))
+    assert topology == small_topology()
+    exploration = replay(loaded, actions, topology, strict=True)
     assert any(f.claim == recorded["claim"] for f in exploration.findings())
     exploration.close()
 

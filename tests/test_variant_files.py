@@ -24,6 +24,7 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 SCENARIOS = ("x2,x2,x2", "x2,s1,s1-inter,intra-enb,x2,s1", "s1,s1,x2,s1-inter,intra-enb")
 CATALOGUE = {
     "kenb_star_without_pci.py": {SEPARATION},
+    "kenb_star_without_earfcn.py": {SEPARATION},
     "nh_from_kenb.py": {FORWARD},
     "ue_skips_ncc_catch_up.py": {KEY_AGREEMENT},
     "mme_reuses_nh.py": {FORWARD},
@@ -47,7 +48,13 @@ def test_catalogue_has_at_least_eight_broken_variants() -> None:
     assert {p.name for p in BROKEN.glob("*.py")} == set(CATALOGUE)
 
 
-@pytest.mark.parametrize("name", sorted(CATALOGUE))
+# Flagged once key-separation binds the whole cell identity (issue 16, the claim engine).
+PENDING = {"kenb_star_without_earfcn.py": "needs key-separation to bind EARFCN-DL (claim engine)"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PENDING[n])) if n in PENDING
+    else n for n in sorted(CATALOGUE)])
 def test_every_broken_variant_is_flagged_on_its_claim(name: str) -> None:
     variant = load_variant_file(str(BROKEN / name))
     assert CATALOGUE[name] <= broken_claims(variant)
