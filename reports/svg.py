@@ -30,6 +30,26 @@ def clip(text: str, size: float, room: int) -> str:
     return text[:max(1, int(room / (size * CHAR)) - 1)] + "…"
 
 
+def wrap(content: str, size: float, room: int) -> list[str]:
+    """``content`` in lines of at most ``room`` pixels, broken after spaces; a word longer
+    than a line is broken inside. Nothing is dropped: the lines joined give ``content``."""
+    most = max(1, int(room / (size * CHAR)))
+    lines: list[str] = []
+    line = ""
+    for word in content.split(" "):
+        piece = f"{line} {word}" if line else word
+        if len(piece) <= most:
+            line = piece
+            continue
+        if line:
+            lines.append(line + " ")
+        while len(word) > most:
+            lines.append(word[:most])
+            word = word[most:]
+        line = word
+    return [*lines, line] if line or not lines else lines
+
+
 def text(x: int, y: int, content: str, size: float, *, anchor: str = "start",
          weight: str = "normal", fill: str = INK) -> str:
     """A text element; the font and the default colour come from the ``<svg>`` element."""
