@@ -199,15 +199,17 @@ def _legend(graph: GraphData, room: int) -> list[tuple[str, str]]:
          "derivation and its clause; public inputs and constants are in the DOT and GraphML "
          "files). Arrows that skip columns run in the gaps and in the corridor above a band.",
          INK),
-        ("Names: KeNB[hop k]: the KeNB in use after hop k; X[hop k]: key X first derived in "
-         "hop k; NH[NCC n]: an NH and its NCC; NH[NCC n] #d: the d-th NH of the chain, shown "
-         "from the 8th on, where the 3-bit NCC repeats.", INK),
     ]
+    chain = any(n.label.startswith("NH[") for n in graph.nodes)
+    marks.append(("Names: KeNB[hop k]: the KeNB in use after hop k; X[hop k]: key X first "
+                  "derived in hop k" + ("; NH[NCC n]: an NH and its NCC; NH[NCC n] #d: the "
+                                        "d-th NH of the chain, shown from the 8th on, where "
+                                        "the 3-bit NCC repeats" if chain else "") + ".", INK))
     shown = {word for n in graph.nodes if n.kind == "key"
              for word in WORD.findall(n.label)}
     shown |= {word for column in graph.columns for word in column.split()}
     shown |= {"KDF"}
-    if any(n.label.startswith("NH[") for n in graph.nodes):
+    if chain:
         shown.add("NCC")
     if any(holder.startswith(("enb-", "mme-", "ue")) for n in graph.nodes
            for holder in n.holders):

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,10 +22,11 @@ from hoverify.errors import UsageError
 from hoverify.report_job import build, choose_variants, write_report
 from properties.claims import CLAIMS, DOWNGRADE, FORWARD
 from properties.verify import verify
-from reports import mermaid
+from reports import mermaid, svg_graph, svg_msc
 from reports.conclusion import Sides, conclusion
 from reports.data import BROKEN, FAILS, HOLDS, NA, Msc, MscMessage, MscNote, ReportData
 from reports.scenarios import (
+    REPRESENTATIVE,
     SCENARIOS,
     VARIANTS,
     VERIFY_FAULTS,
@@ -243,6 +245,41 @@ def test_every_inline_svg_is_well_formed(generated: Generated) -> None:
         ET.fromstring(drawing)
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_charts_show_every_word_in_full(generated: Generated) -> None:
+    """Nothing in a message sequence chart is cut: each message's name and information
+    elements, and each note, are in its text lines whole, and no "…" appears."""
+    charts = [c for r in generated.data.results
+              for c in (r.msc, *(x.msc for x in r.counterexamples if x.msc is not None))]
+    for chart in charts:
+        drawing = ET.fromstring(svg_msc.render(chart))
+        assert "…" not in "".join(drawing.itertext())
+        shown = ["".join(t.text or "" for t in group.iter(f"{SVG}text"))
+                 for group in drawing.iter(f"{SVG}g") if group.get("class") in ("message",
+                                                                                 "note")]
+        wanted = [e.text if isinstance(e, MscNote) else e.title + (
+            e.fields if e.accepted else f"refused: {e.reason}") for e in chart.events]
+        assert shown == wanted
+
+
+def test_the_graph_legend_names_every_key_and_mark(generated: Generated) -> None:
+    """Every key name and hop type a built-in variant's graph shows, and the marks "#d",
+    "@" and the shading, are explained in the legend under the graph's title."""
+    chains = set()
+    for section in generated.data.sections:
+        legend = " ".join(text for text, _ in svg_graph._legend(section.graph, 1000))
+        names = {re.sub(r"\[.*", "", n.label) for n in section.graph.nodes if n.kind == "key"}
+        names |= {column.split()[2] for column in section.graph.columns[1:]}
+        assert names and all(f"{name}: " in legend for name in names), (names, legend)
+        assert all(mark in legend for mark in ("WHO@N", "shading", "holders", "KDF: "))
+        chain = any(n.label.startswith("NH[") for n in section.graph.nodes)
+        assert chain == ("#d:" in legend) == ("NCC: " in legend)
+        chains.add(chain)
+    assert chains == {True, False}
+
+
 def test_derivability_table_covers_every_hop(
         generated: Generated) -> None:
     for section in generated.data.sections:
@@ -432,6 +469,31 @@ def test_html_report_renders_in_headless_chromium(
     subprocess.run([*common, "--window-size=1400,1800", f"--screenshot={shot}", page],
                    capture_output=True, timeout=180, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get "
+                    "install chromium); the page's layout is not checked in a browser")
+def test_page_layout_at_1400_px_in_headless_chromium(generated: Generated,
+                                                     tmp_path: Path) -> None:
+    """At 1400 px, with every chart opened: no text overlaps another text in a drawing, no
+    chart's text lies on a lifeline, no arrow of a key graph runs through a key's box or a
+    text, and nothing reaches out of the viewport sideways. The key graphs are those of the
+    10-hop chain. Bounding boxes are compared by tests/layout_check.js in the page."""
+    chain = next(s for s in SCENARIOS if s.name == REPRESENTATIVE)
+    assert len(chain.hops.split(",")) == 10
+    assert all(len(s.graph.columns) == 11 for s in generated.data.sections)
+    script = (Path(__file__).parent / "layout_check.js").read_text()
+    page = tmp_path / "index.html"
+    page.write_text((generated.out / "index.html").read_text().replace(
+        "</body>", f"<script>{script}</script></body>"))
+    shown = subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                            "--window-size=1400,1000", "--dump-dom", page.as_uri()],
+                           capture_output=True, text=True, timeout=180, check=True)
+    found = re.search(r'<pre id="layout-check">(.*?)</pre>', shown.stdout, re.S)
+    assert found, shown.stderr[-2000:]
+    check = json.loads(unescape(found.group(1)))
+    assert check["viewport"] == 1400 and check["texts"] > 1000 and check["paths"] > 100
+    assert check["problems"] == [], f"{check['count']} problems: {check['problems']}"
 
 
 def test_mermaid_text_is_escaped_once() -> None:
