@@ -40,6 +40,7 @@ MIN_BOX = 130
 MAX_HOLDERS = 34  # characters of the holders line before it is cut (the tooltip has all)
 LANE = 6  # distance between two routed lanes, in a gap and in a corridor
 SHADE = 8  # a column's shading reaches this far into the gaps beside it
+SWATCH = 36  # the legend's text starts this far right of its swatches
 
 # Every name and mark the graph may show, in the order the legend gives them; the legend
 # lists those that occur in the drawing. Clauses: TS 33.401 (A.x: Annex A), seed: the SA3
@@ -162,8 +163,10 @@ def render(graph: GraphData, prefix: str) -> str:
     body = [arrow_markers(prefix),
             f'<rect width="{svg_w}" height="{svg_h}" fill="#ffffff"/>',
             text(MARGIN, 22, clip(graph.title, 14, svg_w - 2 * MARGIN), 14, weight="bold")]
-    for i, (line, colour) in enumerate(legend):
-        body.append(text(MARGIN, 22 + LINE * (i + 1), line, NOTE, fill=colour))
+    for i, (swatch, line, colour) in enumerate(legend):
+        baseline = 22 + LINE * (i + 1)
+        body.append(_swatch(swatch, MARGIN, baseline, prefix)
+                    + text(MARGIN + SWATCH, baseline, line, NOTE, fill=colour))
     for h, x, top, bottom in shading:
         shade = BLUE_FILL if h % 2 else "#f7f9fb"
         body.append(f'<rect x="{x - SHADE}" y="{top}" width="{box_w + 2 * SHADE}" '
@@ -184,40 +187,58 @@ def _routed(source: tuple[int, int], target: tuple[int, int]) -> bool:
     return source[0] != target[0] or target[1] not in (source[1], source[1] + 1)
 
 
-def _legend(graph: GraphData, room: int) -> list[tuple[str, str]]:
-    """The legend's lines, each with its colour: marks first, then the names in use."""
-    marks = [
-        (f"Red: what the attacker {graph.attacker} can derive (WHO@N: WHO compromised from "
-         "hop N; radio observer: reads every message on the air), and the KDFs it can "
-         "compute.", RED),
-        ("Columns: one per hop (the shading alternates only to set neighbours apart); "
-         "'set-up': the AS security set-up; 'enb-a→enb-b': from source to target eNB. A key "
-         "stands in the column of the hop in which it first appeared.", INK),
-        ("Box: the key's name, and under it its holders: each UE, eNB and MME that held the "
-         "key in the run (computed it, received it or kept it).", INK),
-        ("Arrow: from a secret input of a KDF to its output (hover it for the whole "
-         "derivation and its clause; public inputs and constants are in the DOT and GraphML "
-         "files). Arrows that skip columns run in the gaps and in the corridor above a band.",
-         INK),
-    ]
+def _legend(graph: GraphData, room: int) -> list[tuple[str, str, str]]:
+    """The legend's lines as (swatch, text, colour), the swatch on an item's first line:
+    marks first, then the names in use."""
     chain = any(n.label.startswith("NH[") for n in graph.nodes)
-    marks.append(("Names: KeNB[hop k]: the KeNB in use after hop k; X[hop k]: key X first "
-                  "derived in hop k" + ("; NH[NCC n]: an NH and its NCC; NH[NCC n] #d: the "
-                                        "d-th NH of the chain, shown from the 8th on, where "
-                                        "the 3-bit NCC repeats" if chain else "") + ".", INK))
+    items = [
+        ("red", f"Red: what the attacker {graph.attacker} can derive (WHO@N: WHO compromised "
+                "from hop N; radio observer: reads every message on the air), and the KDFs it "
+                "can compute.", RED),
+        ("columns", "Columns: one per hop (the shading alternates only to set neighbours "
+                    "apart); 'set-up': the AS security set-up; 'enb-a→enb-b': from source to "
+                    "target eNB. A key stands in the column of the hop in which it first "
+                    "appeared.", INK),
+        ("box", "Box: the key's name, and under it its holders: each UE, eNB and MME that "
+                "held the key in the run (computed it, received it or kept it).", INK),
+        ("arrow", "Arrow: from a secret input of a KDF to its output (hover it for the whole "
+                  "derivation and its clause; public inputs and constants are in the DOT and "
+                  "GraphML files). Arrows that skip columns run in the gaps and in the "
+                  "corridor above a band.", INK),
+        ("", "Names: KeNB[hop k]: the KeNB in use after hop k; X[hop k]: key X first derived "
+             "in hop k" + ("; NH[NCC n]: an NH and its NCC; NH[NCC n] #d: the d-th NH of the "
+                           "chain, shown from the 8th on, where the 3-bit NCC repeats"
+                           if chain else "") + ".", INK),
+    ]
     shown = {word for n in graph.nodes if n.kind == "key"
              for word in WORD.findall(n.label)}
     shown |= {word for column in graph.columns for word in column.split()}
-    shown |= {"KDF"}
-    if chain:
-        shown.add("NCC")
+    shown |= {"KDF"} | ({"NCC"} if chain else set())
     if any(holder.startswith(("enb-", "mme-", "ue")) for n in graph.nodes
            for holder in n.holders):
         shown.add("ue")
     terms = "; ".join(f"{name}: {meaning}" for name, meaning in GLOSSARY if name in shown)
-    lines = [(line, colour) for content, colour in marks
-             for line in wrap(content, NOTE, room)]
-    return lines + [(line, GREY) for line in wrap(terms + ".", NOTE, room)]
+    items.append(("", f"Abbreviations: {terms}.", GREY))
+    return [(swatch if i == 0 else "", line, colour) for swatch, content, colour in items
+            for i, line in enumerate(wrap(content, NOTE, room - SWATCH))]
+
+
+def _swatch(kind: str, x: int, baseline: int, prefix: str) -> str:
+    """The little picture in front of a legend item."""
+    top = baseline - 10
+    if kind == "red":
+        return (f'<rect x="{x}" y="{top}" width="26" height="12" rx="2" fill="{RED_FILL}" '
+                f'stroke="{RED}" stroke-width="2"/>')
+    if kind == "columns":
+        return (f'<rect x="{x}" y="{top - 1}" width="13" height="14" fill="#f7f9fb"/>'
+                f'<rect x="{x + 13}" y="{top - 1}" width="13" height="14" fill="{BLUE_FILL}"/>')
+    if kind == "box":
+        return (f'<rect x="{x}" y="{top}" width="26" height="12" rx="2" fill="#ffffff" '
+                f'stroke="{INK}"/>')
+    if kind == "arrow":
+        return (f'<path d="M{x},{top + 6} h24" stroke="{GREY}" '
+                f'marker-end="url(#{prefix}-grey)"/>')
+    return ""
 
 
 def _holders(node: GraphNode) -> str:

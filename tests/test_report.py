@@ -269,7 +269,7 @@ def test_the_graph_legend_names_every_key_and_mark(generated: Generated) -> None
     "@" and the shading, are explained in the legend under the graph's title."""
     chains = set()
     for section in generated.data.sections:
-        legend = " ".join(text for text, _ in svg_graph._legend(section.graph, 1000))
+        legend = " ".join(text for _, text, _ in svg_graph._legend(section.graph, 1000))
         names = {re.sub(r"\[.*", "", n.label) for n in section.graph.nodes if n.kind == "key"}
         names |= {column.split()[2] for column in section.graph.columns[1:]}
         assert names and all(f"{name}: " in legend for name in names), (names, legend)
