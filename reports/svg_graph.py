@@ -8,7 +8,10 @@ neighbouring columns, or within one, stays in the gap beside them; any other arr
 around the boxes: along the gap right of its source up or down to the corridor above the
 target's band, along that corridor, and down the gap left of its target. Each source of such
 arrows has its own lane in gaps and corridors. Keys and derivations in the attacker's closure
-are red, and a legend under the title says what every mark and name means."""
+are red, and a legend under the title says what every mark and name means.
+
+Laid out here rather than by Graphviz's dot: the committed report must be the same bytes on
+every machine, and dot's placement and SVG change between Graphviz versions."""
 
 from __future__ import annotations
 
@@ -84,6 +87,7 @@ class _Grid:
     box_w: int
     gap: int
     per_band: int
+    bands: int
 
     def x(self, slot: int) -> int:
         return self.gap + slot * (self.box_w + self.gap)
@@ -101,8 +105,9 @@ def _grid(n_columns: int, box_w: int, lanes: int) -> _Grid:
     """As many columns per band as fit ``MAX_WIDTH``, the bands as even as can be."""
     gap = 2 * SHADE + 12 + LANE * lanes
     fit = max(1, (MAX_WIDTH - gap) // (box_w + gap))
-    bands = -(-n_columns // fit)
-    return _Grid(box_w, gap, -(-n_columns // bands))
+    bands = max(1, -(-n_columns // fit))
+    per_band = max(1, -(-n_columns // bands))
+    return _Grid(box_w, gap, per_band, -(-n_columns // per_band))
 
 
 def render(graph: GraphData, prefix: str) -> str:
@@ -118,14 +123,13 @@ def render(graph: GraphData, prefix: str) -> str:
     for node in graph.nodes:
         if node.kind == "key":
             columns[node.hop].append(node)
+    hop_of = {n.id: n.hop for n in graph.nodes if n.kind == "key"}
     edges = [(source, output[d.id], d) for d in graph.nodes if d.kind == "derivation"
-             and output.get(d.id) in by_id for source in inputs[d.id]
-             if by_id[source].kind == "key"]
+             and output.get(d.id) in hop_of for source in inputs[d.id] if source in hop_of]
     edges.sort(key=lambda e: e[2].derived)  # the attacker's arrows drawn last, on top
 
     n_columns = len(graph.columns)
-    box_w = max([MIN_BOX] + [_node_width(n) for n in by_id.values() if n.kind == "key"])
-    hop_of = {n.id: n.hop for n in by_id.values() if n.kind == "key"}
+    box_w = max([MIN_BOX] + [_node_width(n) for n in graph.nodes if n.kind == "key"])
     lanes = 0
     while True:  # the gaps hold one lane per source of routed arrows, which the grid decides
         grid = _grid(n_columns, box_w, lanes)
@@ -136,7 +140,6 @@ def render(graph: GraphData, prefix: str) -> str:
             break
         lanes = len(routed_sources)
     lane = {source: i for i, source in enumerate(routed_sources)}
-    bands = -(-n_columns // grid.per_band)
     svg_w = grid.width
 
     legend = _legend(graph, svg_w - 2 * MARGIN)
@@ -145,7 +148,7 @@ def render(graph: GraphData, prefix: str) -> str:
     place: dict[str, _Box] = {}
     band_top: list[int] = []  # the top of each band's corridor
     shading: list[tuple[int, int, int, int]] = []  # (hop, x, y, bottom)
-    for band in range(bands):
+    for band in range(grid.bands):
         hops = range(band * grid.per_band, min(n_columns, (band + 1) * grid.per_band))
         band_top.append(y)
         top = y + 10 + LANE * lanes
