@@ -33,7 +33,7 @@ from properties.promises import (
     outside_forward_promise,
 )
 from statemachines.enb import Enb
-from statemachines.entity import Outcome
+from statemachines.entity import Outcome, VariantError
 from statemachines.messages import Kind, Message
 from statemachines.system import UE, System
 from statemachines.topology import Cell, HopType, Topology
@@ -44,6 +44,7 @@ BACKWARD = "backward-security"
 NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
+VARIANT_ERROR = "variant-error"  # a hook or the model raised: statemachines.entity.VariantError
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,11 @@ class Finding:
     promised: bool
     detail: str
     trace: tuple[Action, ...]
+
+
+def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:
+    """A variant hook (or the model) raised during the last action of ``trace``."""
+    return Finding(VARIANT_ERROR, True, str(error), trace)
 
 
 @dataclass(frozen=True, slots=True)

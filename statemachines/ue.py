@@ -6,7 +6,7 @@ TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.
 from __future__ import annotations
 
 from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject, known_cell
+from statemachines.entity import Entity, Handled, Reject, known_cell, new_c_rnti
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import (
     DOWNLINK,
@@ -83,7 +83,7 @@ class Ue(Entity):
         command, nas_dl_count = self._open_nas_part(content)
         target = known_cell(self, field_value(command, "target PCI"),
                              field_value(command, "EARFCN-DL"))
-        c_rnti = field_value(command, "new C-RNTI")
+        c_rnti = new_c_rnti(field_value(command, "new C-RNTI"))
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, target, c_rnti)
         as_keys = self.variant.as_keys(d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
@@ -101,6 +101,8 @@ class Ue(Entity):
         rest = tuple((k, v) for k, v in content if k != "NAS-PDU")
         if nas_pdu is None:
             return rest, self.ctx.nas_dl_count
+        if not (isinstance(nas_pdu, tuple) and len(nas_pdu) == 3):  # (fields, COUNT, NAS-MAC)
+            raise Reject("malformed NAS-PDU")
         nas_fields, nas_count, mac = nas_pdu
         if nas_count <= self.ctx.nas_dl_count:
             raise Reject(f"NAS COUNT {nas_count} already used (replay)")
