@@ -130,8 +130,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
 def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc = document(run)
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
-        "per hop: its source eNB (forward security, downgrade) and its target eNB "
-        "(backward security), each compromised from that hop on")
+        "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
+        "its target eNB (backward security), each compromised from that hop on")
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken

@@ -110,9 +110,9 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @precondition(lambda self: "rewrite" in faults
                       and bool(self.exploration.monitor.attackers))
-        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=15))
+        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, leaf: int) -> None:
-            self.exploration.rewrite(index, leaf)
+            self.exploration.edit(index, leaf)
 
         @invariant()
         def claims_hold(self) -> None:

@@ -100,7 +100,7 @@ class Ue(Entity):
         nas_pdu = field_value(content, "NAS-PDU")
         rest = tuple((k, v) for k, v in content if k != "NAS-PDU")
         if nas_pdu is None:
-            return rest, self.ctx.nas_dl_count
+            return _once(rest), self.ctx.nas_dl_count
         if not (isinstance(nas_pdu, tuple) and len(nas_pdu) == 3):  # (fields, COUNT, NAS-MAC)
             raise Reject("malformed NAS-PDU")
         nas_fields, nas_count, mac = nas_pdu
@@ -108,5 +108,15 @@ class Ue(Entity):
             raise Reject(f"NAS COUNT {nas_count} already used (replay)")
         if nas_mac(self.ctx.knas_int, nas_count, nas_fields) != mac:
             raise Reject("NAS-MAC check failed (128-EIA2 with KNASint)")
-        return (*rest, *nas_fields), nas_count
+        return _once((*rest, *nas_fields)), nas_count
+
+
+def _once(command: Fields) -> Fields:
+    """An information element appears once in a HO command: one given twice (a copy outside
+    the NAS part, say) makes the command malformed, refused."""
+    names = [name for name, _ in command]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise Reject(f"malformed HO command: {twice} given twice")
+    return command
 

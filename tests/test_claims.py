@@ -15,7 +15,6 @@ from properties.attacker import Attacker, Compromise
 from properties.claims import (
     BACKWARD,
     CONFINEMENT,
-    DOWNGRADE,
     FORWARD,
     KEY_AGREEMENT,
     SEPARATION,
@@ -163,24 +162,6 @@ def test_backward_security_agreement_and_separation_hold(variant: str, hops: str
         assert result.holds and result.verdicts, name
     for verdict in claim(evaluation, BACKWARD).verdicts:
         assert verdict.cut  # what the target eNB lacks to go backwards
-
-
-# -- downgrade of the seed's notification bit -----------------------------------------------------
-def test_bit_under_nas_mac_resists_downgrade() -> None:
-    evaluation = check("seed-fs", "s1,s1-inter", "nas")
-    downgrade = claim(evaluation, DOWNGRADE)
-    assert downgrade.holds and downgrade.promised and len(downgrade.verdicts) == 2
-
-
-@pytest.mark.parametrize("placement", ["alg-id", "c-rnti"])
-def test_bit_relayed_by_the_source_enb_is_downgraded_with_a_fake_target(placement: str) -> None:
-    evaluation = check("seed-fs", "s1", placement)
-    downgrade = claim(evaluation, DOWNGRADE)
-    assert downgrade.promise_broken
-    witness = downgrade.verdicts[0].witness
-    assert "notification bit 1 -> 0" in witness[0]
-    assert "rejects the HO confirm" in witness[2]  # the real target is not fooled...
-    assert "accepts the HO confirm" in witness[3]  # ...a fake target cell is
 
 
 def test_confinement_of_k_ho() -> None:
