@@ -140,15 +140,17 @@ def flips(fields: Fields) -> list[Edit]:
 
 def edits(fields: Fields) -> list[Edit]:
     """Every edit of ``fields``: the flips, then each field of a relayed container removed
-    (at any depth: a NAS part, a field inside it), then each absent field added."""
+    (at any depth: a NAS part, a field inside it), then each field absent from all of them
+    added to the first (the UE reads the relayed containers as one HO command, so where an
+    added field sits makes no difference to it)."""
     found = flips(fields)
     containers = [(index, value) for index, (name, value) in enumerate(fields)
                   if name in RELAYED and isinstance(value, tuple)]
     for index, value in containers:
         found += [Edit("remove", path) for path in _fields_inside(value, (index, 1))]
-    for index, value in containers:
-        present = {item[0] for item in value if _is_field(item)}
-        found += [Edit("add", (index, 1), field) for field in ADDABLE if field[0] not in present]
+    present = {item[0] for _, value in containers for item in value if _is_field(item)}
+    found += [Edit("add", (containers[0][0], 1), field) for field in ADDABLE
+              if containers and field[0] not in present]
     return found
 
 
@@ -180,18 +182,32 @@ class Attempt:
 
 @dataclass
 class HopSearch:
+    wanted: frozenset[str]  # the observations searched for
     attempts: int = 0
     denial: Attempt | None = None
     capture: Attempt | None = None
     downgrade: Attempt | None = None
 
     def done(self) -> bool:
-        return None not in (self.denial, self.capture, self.downgrade)
+        found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
+        return all(found[claim] is not None for claim in self.wanted)
+
+
+def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
+    """What the edits of ``hop``'s source can show: nothing if the handover does not complete
+    without them; only denial if the attacker derives the honest KeNB anyway."""
+    if hop not in analysis.kenb:
+        return frozenset()
+    if analysis.derivable(attacker, hop):
+        return frozenset({DENIAL})
+    return frozenset({DENIAL, CAPTURE, DOWNGRADE})
 
 
 def search(analysis: Analysis, hop: int, attacker: Attacker) -> HopSearch:
-    """Try the edits of the source eNB of ``hop`` until each of the three is found."""
-    result = HopSearch()
+    """Try the edits of the source eNB of ``hop`` until each observation judged is found."""
+    result = HopSearch(judged(analysis, hop, attacker))
+    if result.done():
+        return result
     who = analysis.source(hop)
     for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
         message = analysis.run.system.steps[step_number].message
@@ -254,8 +270,8 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
     # accepting, a downgrade: the key graph is built only when that may find something new.
     # A KeNB equal to the honest one (which the search starts from not derivable) needs no
     # graph: an edit changes integers, flags and fields that carry no key material.
-    if (found.capture is not None and (found.downgrade is not None or not completed)) \
-            or kenb == analysis.kenb.get(hop):
+    if CAPTURE not in found.wanted or kenb == analysis.kenb.get(hop) or (
+            found.capture is not None and (found.downgrade is not None or not completed)):
         return Attempt(step_number, rewritten, rerun, text, completed, outcome)
     re_analysis = Analysis.of(rerun)
     node = value_node(kenb)
@@ -313,7 +329,7 @@ def handover_attacks(analysis: Analysis,
                     for claim in verdicts}
         completes = hop in analysis.kenb
         derivable = analysis.derivable(attacker, hop)
-        found = search(analysis, hop, attacker)
+        found = search(analysis, hop, attacker)  # judges what ``judged`` says, as below
         source, name = analysis.source(hop), str(attacker)
         if completes and not derivable:
             verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source))

@@ -105,7 +105,8 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     texts = [e.text(command.fields) for e in found]
     assert "removes for UE/NAS-PDU" in texts
     assert "removes container/new C-RNTI" in texts
-    assert "adds notification bit 0 to for UE" in texts  # beside the NAS part: refused
+    assert "adds notification bit 0 to container" in texts  # beside the NAS part
+    assert "adds notification bit 0 to for UE" not in texts  # once: the UE reads both as one
     assert "adds keyChangeIndicator True to container" in texts
     stripped = next(e for e in found if e.text(command.fields) == "removes for UE/NAS-PDU")
     assert field_value(stripped.apply(command.fields), "for UE") == ()
@@ -127,7 +128,24 @@ def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
     edit = exploration.edit(options.index(index), 2 ** 10)  # wraps over the edits
     old = exploration.rewrite(0, 1)  # a finding file of before: flips only
     exploration.close()
-    assert edit is not None and "enb-1 removes" in edit.text
+    assert edit is not None and edit.text.startswith("enb-1 adds ")
     assert old is not None and old.text.startswith("enb-1 rewrites ")
     again = replay(variant, [*trace, edit, old], small_topology(), strict=True)
     again.close()  # strict: each action did what its text says
+
+
+def test_a_field_added_beside_the_nas_part_is_refused_by_the_ue() -> None:
+    """The UE reads the bit once: a plain copy beside the one under NAS-MAC makes the HO
+    command malformed (refused), it does not override the authenticated bit."""
+    variant = load("seed-fs", "nas")
+    honest = run_scenario(variant, parse_hops("s1"))
+    step = next(s for s in honest.system.steps if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+    added = Edit("add", (0, 1), ("notification bit", 0))
+    message = step.message
+    forged = type(message)(message.kind, message.sender, message.receiver,
+                           added.apply(message.fields))
+    run = run_scenario(variant, parse_hops("s1"),
+                       rewrite=lambda n, m: forged if n == step.number else m)
+    refusal = next(s.outcome.reason for s in run.system.steps
+                   if s.message.kind is Kind.RRC_HANDOVER_COMMAND)
+    assert refusal == "malformed HO command: notification bit given twice"
