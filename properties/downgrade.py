@@ -25,7 +25,7 @@ key the eNB lacks could resist capture.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from properties.analysis import Analysis
@@ -46,8 +46,8 @@ from statemachines.entity import Reject, VariantError
 from statemachines.messages import Fields, Interface, Kind, Message
 from statemachines.protection import UPLINK, unprotect_rrc
 from statemachines.scenario import Run, derivation_word, run_scenario
-from statemachines.system import UE
-from statemachines.variant import NCC_MODULUS
+from statemachines.system import UE, Snapshot, Step, System
+from statemachines.variant import NCC_MODULUS, KeySchedule
 
 Path = tuple[Any, ...]
 
@@ -167,12 +167,13 @@ def _fields_inside(obj: tuple[Any, ...], path: Path) -> Iterator[Path]:
 # -- the search over one hop -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Attempt:
-    """One edit and its outcome, replayable: ``run`` is the scenario up to the hop, run again
-    with ``rewritten`` delivered at step ``step``."""
+    """One edit and its outcome, replayable: ``full_run`` runs the scenario up to the hop
+    again with ``rewritten`` delivered at step ``step``; ``run`` is that run for a capture or
+    a downgrade, else the honest one."""
 
     step: int
     rewritten: Message
-    run: Run
+    run: Run  # for a denial, the honest run: ``full_run`` gives the attack's
     rewrite: str  # "step 18: enb-2 removes for UE/NAS-PDU in ..."
     completed: bool  # the real target verified the UE's HO confirm
     outcome: str  # what became of the handover, in words
@@ -203,32 +204,35 @@ def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
     return frozenset({DENIAL, CAPTURE, DOWNGRADE})
 
 
-def search(analysis: Analysis, hop: int, attacker: Attacker) -> HopSearch:
-    """Try the edits of the source eNB of ``hop`` until each observation judged is found."""
-    result = HopSearch(judged(analysis, hop, attacker))
+def search(analysis: Analysis, hop: int, attacker: Attacker,
+           only: str | None = None) -> HopSearch:
+    """Try the edits of the source eNB of ``hop`` until each observation judged (or ``only``
+    that one) is found."""
+    wanted = judged(analysis, hop, attacker)
+    result = HopSearch(wanted & {only} if only is not None else wanted)
     if result.done():
         return result
     who = analysis.source(hop)
-    for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
-        message = analysis.run.system.steps[step_number].message
-        for edit in edits(message.fields) if message.sender != who else flips(message.fields):
-            result.attempts += 1
-            attempt = _attempt(analysis, hop, attacker, step_number, message, edit, result)
-            kept = False
-            if attempt.completed and attempt.kenb is not None and result.downgrade is None:
-                result.downgrade = attempt
-                kept = True
-            if attempt.kenb is not None and result.capture is None:
-                result.capture = attempt
-                kept = True
-            if not attempt.completed and result.denial is None:
-                result.denial = attempt
-                kept = True
-            if not kept and attempt.run is not analysis.run:
-                attempt.run.system.close()  # detach its entities from the shared machines
-            if result.done():
-                return result
-    return result
+    trial = _Trial(analysis.run, hop)
+    try:
+        for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
+            message = analysis.run.system.steps[step_number].message
+            for edit in edits(message.fields) if message.sender != who \
+                    else flips(message.fields):
+                result.attempts += 1
+                attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
+                                   result)
+                if attempt.completed and attempt.kenb is not None and result.downgrade is None:
+                    result.downgrade = attempt
+                if attempt.kenb is not None and result.capture is None:
+                    result.capture = attempt
+                if not attempt.completed and result.denial is None:
+                    result.denial = attempt
+                if result.done():
+                    return result
+        return result
+    finally:
+        trial.close()
 
 
 def sent_by_source(analysis: Analysis, hop: int) -> list[int]:
@@ -240,60 +244,111 @@ def sent_by_source(analysis: Analysis, hop: int) -> list[int]:
             and step.message.interface in (Interface.X2, Interface.S1)]
 
 
-def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
-             message: Message, edit: Edit, found: HopSearch) -> Attempt:
+class _Trial:
+    """Hop ``hop`` of ``run`` run again, from the state it started in, with one message
+    changed: what ``run_scenario`` over the hops up to ``hop`` does, without running the
+    earlier hops again each time (one system serves every attempt; a hop started before the
+    previous Path Switch Acknowledge, whose held message joins later, is run in full)."""
+
+    def __init__(self, run: Run, hop: int) -> None:
+        self.run = run
+        self.hop = hop
+        result = run.hops[hop - 1]
+        self.system: System | None = None
+        if result.spec.early:
+            return
+        self.system = System(run.variant, run.topology, run.kasme, run.ul_nas_count,
+                             run.topology.cell(run.initial_cell), run.seed)
+        states = dict(run.system.initial)
+        prefix = run.system.steps[:result.first_step]
+        for step in prefix:
+            if step.message.receiver in states:
+                states[step.message.receiver] = (step.state_after, step.ctx_after)
+        self.system.steps.extend(prefix)
+        self.start = Snapshot(tuple(states.items()), (), hop - 1, len(prefix))
+
+    def steps(self, step_number: int, rewritten: Message) -> list[Step]:
+        """The steps of the hop with ``rewritten`` delivered at step ``step_number``."""
+        if self.system is None:
+            return full_run(self.run, self.hop, step_number, rewritten).system.steps
+        system = self.system
+        system.restore(self.start)
+        system.start_handover(self.run.hops[self.hop - 1].target_cell)
+        while system.in_flight:
+            if len(system.steps) == step_number:
+                system.rewrite(0, rewritten)
+            system.deliver(0)
+        return system.steps
+
+    def close(self) -> None:
+        if self.system is not None:
+            self.system.close()
+
+
+def full_run(run: Run, hop: int, step_number: int, rewritten: Message) -> Run:
+    """The scenario up to ``hop``, run again with ``rewritten`` delivered at ``step_number``."""
+    return run_scenario(run.variant, [h.spec for h in run.hops[:hop]], kasme=run.kasme,
+                        ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
+                        start_cell=run.initial_cell,
+                        rewrite=lambda n, m: rewritten if n == step_number else m)
+
+
+def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
+             step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
     rewritten = Message(message.kind, message.sender, message.receiver,
                         edit.apply(message.fields), message.protection)
     actor = attacker.compromises[0].entity
     text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
     try:
-        rerun = run_scenario(run.variant, [h.spec for h in run.hops[:hop]], kasme=run.kasme,
-                             ul_nas_count=run.ul_nas_count, seed=run.seed,
-                             topology=run.topology, start_cell=run.initial_cell,
-                             rewrite=lambda n, m: rewritten if n == step_number else m)
+        steps = [s for s in trial.steps(step_number, rewritten) if s.hop == hop]
     except VariantError as error:  # a hook fails on the attacker's input: the handover fails
         return Attempt(step_number, rewritten, run, text, False,
                        f"the handover fails: {error.raised} (a variant error on this input)")
-    completed = rerun.hops[hop - 1].confirm_verified
-    command = next((s for s in rerun.system.steps if s.hop == hop and s.outcome.accepted
+    target = run.hops[hop - 1].target_enb
+    completed = any(s.outcome.accepted and s.message.kind is Kind.RRC_HANDOVER_CONFIRM
+                    and s.message.receiver == target for s in steps)
+    command = next((s for s in steps if s.outcome.accepted
                     and s.message.kind is Kind.RRC_HANDOVER_COMMAND), None)
     if command is None:
-        refusal = next((s.outcome.reason for s in rerun.system.steps if s.hop == hop
-                        and s.message.receiver == UE and not s.outcome.accepted), None)
+        refusal = next((s.outcome.reason for s in steps
+                        if s.message.receiver == UE and not s.outcome.accepted), None)
         outcome = (f"the UE refuses the HO command ({refusal})" if refusal
                    else "no HO command reaches the UE")
-        return Attempt(step_number, rewritten, rerun, text, completed, outcome)
-    outcome = _real_target(rerun, hop)
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    outcome = _real_target(steps)
     kenb = command.ctx_after.keys.as_keys.kenb
     # Whether the attacker derives the UE's key decides a capture, and with the real target
     # accepting, a downgrade: the key graph is built only when that may find something new.
     # A KeNB equal to the honest one (which the search starts from not derivable) needs no
     # graph: an edit changes integers, flags and fields that carry no key material.
-    if CAPTURE not in found.wanted or kenb == analysis.kenb.get(hop) or (
-            found.capture is not None and (found.downgrade is not None or not completed)):
-        return Attempt(step_number, rewritten, rerun, text, completed, outcome)
+    capture = CAPTURE in found.wanted and found.capture is None
+    downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
+    if kenb == analysis.kenb.get(hop) or not (capture or downgrade):
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    rerun = full_run(run, hop, step_number, rewritten)
     re_analysis = Analysis.of(rerun)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        return Attempt(step_number, rewritten, rerun, text, completed, outcome)
+        rerun.system.close()
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
     forged = recompute(re_analysis, attacker, node)  # cross-check by execution
-    fake = _fake_target(rerun, hop, forged)
+    fake = _fake_target(rerun.variant, steps, forged)
     if forged != kenb or fake is None:
-        return Attempt(step_number, rewritten, rerun, text, completed, outcome)
+        rerun.system.close()
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
     lines = (text, "UE accepts the HO command and derives its KeNB "
              f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
              *re_analysis.witness_lines(attacker, node))
     return Attempt(step_number, rewritten, rerun, text, completed, outcome, kenb, lines)
 
 
-def _confirm(rerun: Run, hop: int) -> Any:
-    return next((s for s in rerun.system.steps if s.hop == hop
-                 and s.message.kind is Kind.RRC_HANDOVER_CONFIRM), None)
+def _confirm(steps: list[Step]) -> Step | None:
+    return next((s for s in steps if s.message.kind is Kind.RRC_HANDOVER_CONFIRM), None)
 
 
-def _real_target(rerun: Run, hop: int) -> str:
-    confirm = _confirm(rerun, hop)
+def _real_target(steps: list[Step]) -> str:
+    confirm = _confirm(steps)
     if confirm is None:
         return "no HO confirm was sent"
     if confirm.outcome.accepted:
@@ -302,13 +357,13 @@ def _real_target(rerun: Run, hop: int) -> str:
             f"({confirm.outcome.reason})")
 
 
-def _fake_target(rerun: Run, hop: int, kenb: bytes) -> str | None:
+def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | None:
     """Execute the fake target cell: the attacker's recomputed keys check the UE's confirm;
     None if they do not verify it."""
-    confirm = _confirm(rerun, hop)
+    confirm = _confirm(steps)
     if confirm is None:
         return None
-    keys = rerun.variant.as_keys(Deriver(), kenb, None)
+    keys = variant.as_keys(Deriver(), kenb, None)
     try:
         unprotect_rrc(keys, confirm.message.get("COUNT"), UPLINK, confirm.message.get("PDU"))
     except Reject:
@@ -382,5 +437,11 @@ def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str)
 
 def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) -> Attempt | None:
     """The edit behind a failing verdict of ``claim`` at ``hop`` (for the report's chart)."""
-    found = search(analysis, hop, attacker)
-    return {DOWNGRADE: found.downgrade, DENIAL: found.denial, CAPTURE: found.capture}[claim]
+    found = search(analysis, hop, attacker, only=claim)
+    attempt = {DOWNGRADE: found.downgrade, DENIAL: found.denial, CAPTURE: found.capture}[claim]
+    if attempt is None or attempt.run is not analysis.run:
+        return attempt
+    try:
+        return replace(attempt, run=full_run(analysis.run, hop, attempt.step, attempt.rewritten))
+    except VariantError:  # the attack's run stops at the failing hook: nothing to draw
+        return None

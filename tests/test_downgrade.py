@@ -14,7 +14,7 @@ from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
-from properties.downgrade import Edit, edits, find_attack
+from properties.downgrade import Edit, _Trial, edits, find_attack, full_run
 from properties.evaluate import evaluate
 from properties.exploration import Action
 from properties.explore import replay
@@ -149,3 +149,18 @@ def test_a_field_added_beside_the_nas_part_is_refused_by_the_ue() -> None:
     refusal = next(s.outcome.reason for s in run.system.steps
                    if s.message.kind is Kind.RRC_HANDOVER_COMMAND)
     assert refusal == "malformed HO command: notification bit given twice"
+
+
+@pytest.mark.parametrize("hops", ["x2,s1,s1-inter,intra-enb,x2,s1", "s1,x2,x2:early,s1"])
+def test_a_hop_run_again_from_its_start_is_the_hop_of_the_full_run(hops: str) -> None:
+    """The search runs each hop again from the state it started in; unchanged, that gives
+    the steps of the run itself (and so of ``run_scenario`` over the hops up to it)."""
+    run = run_scenario(load("ts33401"), parse_hops(hops))
+    for hop in run.hops:
+        trial = _Trial(run, hop.number)
+        first = run.system.steps[hop.first_step]
+        again = [s for s in trial.steps(first.number, first.message) if s.hop == hop.number]
+        trial.close()
+        full = full_run(run, hop.number, first.number, first.message)
+        assert again == [s for s in full.system.steps if s.hop == hop.number]
+        full.system.close()
