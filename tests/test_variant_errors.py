@@ -136,3 +136,13 @@ def test_an_exception_in_entity_logic_propagates_as_a_variant_error() -> None:
         run.system.stimulate(Kind.RRC_MEASUREMENT_REPORT, run.initial_enb,
                              (("COUNT", 5), ("PDU", b"report")))
     assert raised.value.hook is None and raised.value.handler.startswith("Enb.on_")
+
+
+def test_report_shows_the_variant_error_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    assert main(["report", "--out", str(out), "--variants", "ts33401", "--variant-file",
+                 RAISES, "--quiet"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook ue() raised ZeroDivisionError" in line
+    assert not out.exists()
