@@ -146,3 +146,22 @@ def test_report_shows_the_variant_error_and_writes_nothing(
     [line] = _finding_lines(capsys.readouterr().out)
     assert "variant hook ue() raised ZeroDivisionError" in line
     assert not out.exists()
+
+
+def test_a_hook_raising_in_the_set_up_fails_every_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """initial_kenb raises: even the AS security set-up, before any search step, ends in
+    the finding (the dry run leaves it to the command, it is no bad input)."""
+    path = tmp_path / "setup_raises.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def initial_kenb(self, d, kasme, count):\n        raise KeyError('KASME')\n"
+        "VARIANT = V()\n")
+    for argv in (["check", "--hops", "x2"], ["explore", "--examples", "2", "--out",
+                                             str(tmp_path / "e")],
+                 ["verify", "--max-handovers", "1", "--out", str(tmp_path / "v")]):
+        assert main([argv[0], "--variant-file", str(path), *argv[1:]]) == 1
+        [line] = _finding_lines(capsys.readouterr().out)
+        assert "variant hook initial_kenb() raised KeyError" in line
