@@ -1,6 +1,7 @@
 """The `hoverify` command line.
 
-Exit codes: 0 success (every promised claim holds), 1 a promised claim fails, 2 bad input.
+Exit codes: 0 success (every promised claim holds), 1 a promised claim fails or a variant
+hook raises (the finding ``variant-error``), 2 bad input.
 Bad input is reported in one line on stderr, never with a traceback. ``report`` exits 0
 whatever the verdicts: the report records broken promises, it does not fail on them.
 """
@@ -42,6 +43,8 @@ from hoverify.runs import (
     run_text,
     save_findings,
     scenario_run,
+    variant_error_document,
+    variant_error_text,
 )
 from properties.evaluate import evaluate
 from properties.exploration import Finding
@@ -49,6 +52,7 @@ from properties.explore import explore, replay
 from properties.stateful import FAULTS
 from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
 from reports.pcap import capture_of
+from statemachines.entity import VariantError
 from statemachines.topology import small_topology
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
@@ -331,8 +335,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    as_json = False
     try:
         args = parser.parse_args(argv)
+        as_json = bool(getattr(args, "json", False))
         if args.command is None:
             parser.print_help()
             return 0
@@ -340,6 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
+    except VariantError as error:  # a hook raised where no search records it as a finding
+        # (run, check, replay, report): the finding variant-error, shown, exit 1
+        doc = variant_error_document(error)
+        print(json.dumps({"variant_error": doc}, indent=2) if as_json else
+              variant_error_text(doc))
+        return 1
     except KeyboardInterrupt:  # Ctrl-C: what was written before stays whole (atomic writes)
         print("hoverify: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT

@@ -20,14 +20,16 @@ from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.claims import (
+    CAPTURE,
     CLAIMS,
     CONFINEMENT,
+    DENIAL,
     DOWNGRADE,
     ClaimResult,
     default_backward_attackers,
     default_forward_attackers,
 )
-from properties.downgrade import find_downgrade
+from properties.downgrade import find_attack
 from properties.evaluate import Evaluation, evaluate
 from properties.verify import verify
 from reports import extract
@@ -252,14 +254,15 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
     title = f"{variant.label}, {scenario.hops}: {claim.name}"
     witness = verdict.witness
     chart = None
-    if claim.name == DOWNGRADE and attacker is not None:
+    found = (find_attack(analysis, verdict.hop, attacker, claim.name)
+             if claim.name in (DOWNGRADE, DENIAL, CAPTURE) and attacker is not None else None)
+    if found is not None:
         # The attack is a different run: replay it to draw the path it takes.
-        _, found = find_downgrade(analysis, verdict.hop, attacker)
-        if found is not None:
-            replay = Analysis.of(found.run)
-            chart = extract.msc(cx_id, title, found.run, extract.labels_of(replay), verdict.hop,
-                                verdict.hop, compromises, found.step, found.rewrite,
-                                (MscNote((found.rewritten.receiver,), found.detail, True),))
+        replay = Analysis.of(found.run)
+        actor = sorted(attacker.entities)[0] if attacker is not None else found.rewritten.sender
+        chart = extract.msc(cx_id, title, found.run, extract.labels_of(replay), verdict.hop,
+                            verdict.hop, compromises, found.step, found.rewrite,
+                            (MscNote((actor,), verdict.detail, True),))
     elif claim.name != CONFINEMENT:
         key = verdict.witness_hop if verdict.witness_hop is not None else verdict.hop
         closing = ()

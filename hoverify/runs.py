@@ -14,9 +14,10 @@ from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
 from properties.claims import ClaimResult
 from properties.evaluate import Evaluation
-from properties.exploration import Action, Finding
+from properties.exploration import VARIANT_ERROR, Action, Finding
 from properties.explore import SCHEMA_VERSION, ExploreResult, finding_document
 from properties.stateful import FAULTS
+from statemachines.entity import VariantError
 from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
 from statemachines.topology import (
     Topology,
@@ -149,8 +150,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
 def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc = document(run)
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
-        "per hop: its source eNB (forward security, downgrade) and its target eNB "
-        "(backward security), each compromised from that hop on")
+        "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
+        "its target eNB (backward security), each compromised from that hop on")
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken
@@ -188,6 +189,20 @@ def check_text(doc: dict[str, Any]) -> str:
             lines.append(f"    {line}")
     lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
+
+
+def variant_error_document(error: VariantError) -> dict[str, Any]:
+    """A variant hook (or the model) raised during a run: the finding ``variant-error``,
+    which fails the command (exit 1) like a broken promise; the run stops at that step."""
+    return {"claim": VARIANT_ERROR, "promised": True, "hook": error.hook,
+            "handler": error.handler, "entity": error.entity,
+            "exception": f"{type(error.error).__name__}: {error.error}", "where": error.where,
+            "step": error.step, "hop": error.hop, "message": str(error.message.kind.title),
+            "detail": str(error)}
+
+
+def variant_error_text(doc: dict[str, Any]) -> str:
+    return f"{VARIANT_ERROR:<22} FAILS: {doc['detail']}"
 
 
 def parse_faults(text: str) -> frozenset[str]:

@@ -20,7 +20,8 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
   and a positive ``hops``;
 - a dry run over every hop type, an NCC wrap and the Path Switch race: every hook returns
   values of the right types, every security field has a known name (or one declared in the
-  variant's ``field_names``), no hook raises;
+  variant's ``field_names``). A hook that raises is not bad input but a variant error, which
+  the command reports as its finding ``variant-error`` (exit 1);
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
   used before anyone computed it was never held.
@@ -41,6 +42,7 @@ from hoverify.errors import UsageError
 from properties.claims import CLAIMS
 from properties.provenance import provenance_violations
 from statemachines.derivation import Deriver
+from statemachines.entity import VariantError
 from statemachines.messages import Fields
 from statemachines.scenario import parse_hops, run_scenario
 from statemachines.topology import Cell, HopType
@@ -106,7 +108,8 @@ def _import(path: Path) -> KeySchedule:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as error:  # the reviewer's code: any failure is reported, not raised
+    except BaseException as error:  # the reviewer's code, sys.exit() and Ctrl-C included:
+        # any failure is bad input, reported in one line (never a silent exit)
         raise VariantFileError(f"{path}:{_line(error, path)}: running the file raised "
                                f"{type(error).__name__}: {error}") from None
     finally:
@@ -181,8 +184,13 @@ def _dry_run(path: str, variant: KeySchedule) -> None:
     for hops in DRY_RUNS:
         try:
             run = run_scenario(checked, parse_hops(hops))
-        except VariantBug as bug:
-            raise VariantFileError(f"{path}: {bug} (dry run with hops {hops})") from None
+        except VariantError as error:
+            if isinstance(error.error, VariantBug):
+                raise VariantFileError(f"{path}: {error.error} (dry run with hops {hops})") \
+                    from None
+            # a hook that raises is a variant error: the command itself reports it as a
+            # finding (exit 1), with the step, so the dry run leaves it to the command
+            continue
         problems = provenance_violations(run.system)
         if problems:
             raise VariantFileError(f"{path}: a party uses a value it does not hold: "
@@ -205,13 +213,9 @@ class Checked(KeySchedule):
     file: str = ""
 
     def _call(self, hook: str, check: Callable[[Any], None], *args: Any) -> Any:
-        try:
-            result = getattr(self.inner, hook)(*args)
-        except VariantBug:
-            raise
-        except Exception as error:
-            raise VariantBug(f"line {_line(error, self.file)}: {hook}() raised "
-                             f"{type(error).__name__}: {error}; fix {hook}()") from None
+        # An exception the hook raises is not the file's fault as input: it reaches the
+        # entity, which reports it as a variant error (a finding of the command).
+        result = getattr(self.inner, hook)(*args)
         try:
             check(result)
         except (TypeError, ValueError) as error:

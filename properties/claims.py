@@ -38,8 +38,11 @@ KEY_AGREEMENT = "key-agreement"
 BACKWARD = "backward-security"
 SEPARATION = "key-separation"
 DOWNGRADE = "downgrade-resistance"
+DENIAL = "handover-denial"  # observed beside downgrade, never called downgrade
+CAPTURE = "fake-cell-capture"  # likewise (properties.downgrade)
 CONFINEMENT = "confinement"
-CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, CONFINEMENT)
+CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
+          CONFINEMENT)
 
 
 @dataclass(frozen=True)

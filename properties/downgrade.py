@@ -1,33 +1,64 @@
-"""Downgrade resistance: a compromised source eNB rewrites what it relays to the UE.
+"""What a compromised source eNB achieves by changing what it relays and sends in a handover.
 
-For each hop whose honest KeNB the source eNB (compromised from that hop on) cannot derive,
-it tries every rewrite of one
-integer or flag it relays into the RRC HO command (the notification bit wherever it sits,
-NCC, C-RNTI, algorithm fields, NAS fields...), and the run is replayed with the rewrite. The
-claim fails when the UE accepts the rewritten command and ends up on a KeNB the attacker can
-compute: a fake target cell run by the attacker then accepts the UE, as the cross-check by
-execution shows (the attacker's recomputed keys verify the UE's HO confirm). Fields under a
-MAC the eNB lacks (NAS-MAC) can be rewritten too, but the UE refuses the result.
+For each hop, the source eNB (compromised from that hop on) tries every edit, one at a time,
+of what it relays into the RRC HO command and of what it sends to the target side: it flips
+any integer or flag, removes any field of a relayed container (the target-to-source
+container, the MME's fields for the UE: e.g. the NAS part, or the notification bit, which the
+UE then reads as absent), and adds any absent field the UE reads. The hop is run again with
+the edit, and three things are judged, which are never the same claim:
+
+- downgrade-resistance (SA3's sense, /work/shared/spec handover-keys section 7): fails only
+  when the UE and the *honest* target eNB complete the handover (the target verifies the HO
+  confirm) on a KeNB the attacker can derive. Not judged where the honest KeNB is derivable
+  anyway: that is forward security.
+- handover-denial: an edit makes the handover fail that completes without it.
+- fake-cell-capture: the UE ends up on a KeNB the attacker derives, so a fake target cell run
+  by the attacker accepts its HO confirm (executed: the attacker's recomputed keys verify the
+  MAC-I). With the honest KeNB derivable, no edit is needed.
+
+A compromised serving eNB can deny and capture in every variant of the model: it writes the
+HO command under its own RRC keys, so it can always point the UE at a cell of its own or
+strip what the UE needs; only a variant whose UE refuses every command that does not mix in a
+key the eNB lacks could resist capture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from properties.analysis import Analysis
 from properties.attacker import Attacker
-from properties.claims import DOWNGRADE, ClaimResult, Verdict, promise_for, relayed_to_ue
+from properties.claims import (
+    CAPTURE,
+    DENIAL,
+    DOWNGRADE,
+    ClaimResult,
+    Verdict,
+    promise_for,
+    relayed_to_ue,
+)
 from properties.crosscheck import recompute
 from properties.graph import value_node
 from statemachines.derivation import Deriver
-from statemachines.entity import Reject
-from statemachines.messages import Kind, Message
+from statemachines.entity import Reject, VariantError
+from statemachines.messages import Fields, Interface, Kind, Message
 from statemachines.protection import UPLINK, unprotect_rrc
 from statemachines.scenario import Run, derivation_word, run_scenario
+from statemachines.system import UE, Snapshot, Step, System
+from statemachines.variant import NCC_MODULUS, KeySchedule
 
 Path = tuple[Any, ...]
+
+# What a source eNB copies from the target side into the RRC HO command (enb._command_ue):
+# the target-to-source transparent container and the MME's fields for the UE.
+RELAYED = ("container", "for UE")
+# Fields the UE reads that an attacker may add where they are absent, with every value.
+ADDABLE: tuple[tuple[str, Any], ...] = (
+    ("notification bit", 0), ("notification bit", 1),
+    ("keyChangeIndicator", False), ("keyChangeIndicator", True),
+    *(("NCC", ncc) for ncc in range(NCC_MODULUS)))
 
 
 def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool]]:
@@ -47,129 +78,286 @@ def replaced(obj: Any, path: Path, new: Any) -> Any:
                  for i, item in enumerate(obj))
 
 
+def _at(obj: Any, path: Path) -> Any:
+    for index in path:
+        obj = obj[index]
+    return obj
+
+
+def _is_field(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+
+
 def describe(fields: Any, path: Path) -> str:
     """A path in field names: ``for UE/NAS-PDU/0/notification bit``."""
     names, obj = [], fields
     for index in path:
         item = obj[index]
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        if _is_field(item):
             names.append(item[0])
             obj = item
             continue
-        if not (isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], str)):
+        if not _is_field(obj):
             names.append(str(index))
         obj = item
     return "/".join(names)
 
 
-def downgrade_resistance(analysis: Analysis,
-                         attackers: list[tuple[int, Attacker]]) -> ClaimResult:
-    """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB."""
-    verdicts = []
-    for hop, attacker in attackers:
-        source = analysis.source(hop)
-        promised = promise_for(analysis, DOWNGRADE, analysis.run.hops[hop - 1].spec.type)
-        if hop not in analysis.kenb or analysis.derivable(attacker, hop):
-            continue  # nothing to downgrade: the honest key is derivable (forward security)
-        attempts, found = find_downgrade(analysis, hop, attacker)
-        if found:
-            verdicts.append(Verdict(hop, str(attacker), False, promised is not None,
-                                    found.detail, found.witness, witness_hop=hop))
-        elif attempts:
-            verdicts.append(Verdict(
-                hop, str(attacker), True, promised is not None,
-                f"none of {attempts} rewrites of relayed fields puts the UE on a key "
-                f"{source} can derive",
-                cut=("rewrites under NAS-MAC are refused by the UE; the others leave the UE "
-                     "on a key derived from inputs the attacker lacks",)))
-    return ClaimResult(DOWNGRADE, tuple(verdicts))
-
-
 @dataclass(frozen=True)
-class Downgrade:
-    """A rewrite that puts the UE on a KeNB the attacker derives, replayable: ``run`` is the
-    scenario run again with ``rewritten`` delivered at step ``step``."""
+class Edit:
+    """One change of a message's fields: ``rewrite`` the integer or flag at ``path`` to
+    ``new``, ``remove`` the (name, value) field at ``path``, or ``add`` the field ``new`` to
+    the container at ``path``."""
 
-    step: int
-    rewritten: Message
-    run: Run
-    rewrite: str  # "step 18: enb-2 rewrites for UE/notification bit 1 -> 0 in ..."
-    detail: str
-    witness: tuple[str, ...]
+    kind: str
+    path: Path
+    new: Any = None
+
+    def apply(self, fields: Fields) -> Fields:
+        if self.kind == "rewrite":
+            return replaced(fields, self.path, self.new)
+        if self.kind == "remove":
+            parent, index = self.path[:-1], self.path[-1]
+            container = _at(fields, parent)
+            return replaced(fields, parent, container[:index] + container[index + 1:])
+        return replaced(fields, self.path, (*_at(fields, self.path), self.new))
+
+    def text(self, fields: Fields) -> str:
+        if self.kind == "rewrite":
+            return (f"rewrites {describe(fields, self.path)} {_at(fields, self.path)!r} -> "
+                    f"{self.new!r}")
+        if self.kind == "remove":
+            return f"removes {describe(fields, self.path)}"
+        name, value = self.new
+        return f"adds {name} {value!r} to {describe(fields, self.path)}"
 
 
-def find_downgrade(analysis: Analysis, hop: int,
-                   attacker: Attacker) -> tuple[int, Downgrade | None]:
-    """The first rewrite of one field the source eNB of ``hop`` relays into the HO command
-    that succeeds for ``attacker``, and how many rewrites were tried."""
-    attempts = 0
-    for step_number in relayed_to_ue(analysis, hop):
-        message = analysis.run.system.steps[step_number].message
-        for path, value in leaves(message.fields):
-            for new in _rewrites(value):
-                attempts += 1
-                found = _attempt(analysis, hop, attacker, step_number, message, path, new)
-                if found:
-                    return attempts, found
-    return attempts, None
+def flips(fields: Fields) -> list[Edit]:
+    """Each integer or flag changed: a flag negated; an integer with its lowest bit flipped,
+    or, when it fits in 3 bits (an NCC), with each of its three bits flipped in turn (a first
+    S1 handover carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its
+    second bit)."""
+    return [Edit("rewrite", path, new) for path, value in leaves(fields)
+            for new in _rewrites(value)]
 
 
 def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
-    """A flag flipped; an integer with its lowest bit flipped, or, when it fits in 3 bits
-    (an NCC), with each of its three bits flipped in turn: a first S1 handover carries NCC
-    2, which the source eNB turns into its own KeNB's NCC 0 by its second bit."""
     if isinstance(value, bool):
         return (not value,)
-    return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < 8 else (value ^ 1,)
+    return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < NCC_MODULUS else (value ^ 1,)
 
 
-def _attempt(analysis: Analysis, hop: int, attacker: Attacker, step_number: int,
-             message: Message, path: Path, new: Any) -> Downgrade | None:
+def edits(fields: Fields) -> list[Edit]:
+    """Every edit of ``fields``: the flips, then each field of a relayed container removed
+    (at any depth: a NAS part, a field inside it), then each field absent from all of them
+    added to the first (the UE reads the relayed containers as one HO command, so where an
+    added field sits makes no difference to it)."""
+    found = flips(fields)
+    containers = [(index, value) for index, (name, value) in enumerate(fields)
+                  if name in RELAYED and isinstance(value, tuple)]
+    for index, value in containers:
+        found += [Edit("remove", path) for path in _fields_inside(value, (index, 1))]
+    present = {item[0] for _, value in containers for item in value if _is_field(item)}
+    found += [Edit("add", (containers[0][0], 1), field) for field in ADDABLE
+              if containers and field[0] not in present]
+    return found
+
+
+def _fields_inside(obj: tuple[Any, ...], path: Path) -> Iterator[Path]:
+    for index, item in enumerate(obj):
+        if _is_field(item):
+            yield (*path, index)
+            if isinstance(item[1], tuple):
+                yield from _fields_inside(item[1], (*path, index, 1))
+        elif isinstance(item, tuple):
+            yield from _fields_inside(item, (*path, index))
+
+
+# -- the search over one hop -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Attempt:
+    """One edit and its outcome, replayable: ``full_run`` runs the scenario up to the hop
+    again with ``rewritten`` delivered at step ``step``; ``run`` is that run for a capture or
+    a downgrade, else the honest one."""
+
+    step: int
+    rewritten: Message
+    run: Run  # for a denial, the honest run: ``full_run`` gives the attack's
+    rewrite: str  # "step 18: enb-2 removes for UE/NAS-PDU in ..."
+    completed: bool  # the real target verified the UE's HO confirm
+    outcome: str  # what became of the handover, in words
+    kenb: bytes | None = None  # the UE's new KeNB if the attacker derives it
+    lines: tuple[str, ...] = ()  # the witness: the attack, then the derivation
+
+
+@dataclass
+class HopSearch:
+    wanted: frozenset[str]  # the observations searched for
+    attempts: int = 0
+    denial: Attempt | None = None
+    capture: Attempt | None = None
+    downgrade: Attempt | None = None
+
+    def done(self) -> bool:
+        found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
+        return all(found[claim] is not None for claim in self.wanted)
+
+
+def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
+    """What the edits of ``hop``'s source can show: nothing if the handover does not complete
+    without them; only denial if the attacker derives the honest KeNB anyway."""
+    if hop not in analysis.kenb:
+        return frozenset()
+    if analysis.derivable(attacker, hop):
+        return frozenset({DENIAL})
+    return frozenset({DENIAL, CAPTURE, DOWNGRADE})
+
+
+def search(analysis: Analysis, hop: int, attacker: Attacker,
+           only: str | None = None) -> HopSearch:
+    """Try the edits of the source eNB of ``hop`` until each observation judged (or ``only``
+    that one) is found."""
+    wanted = judged(analysis, hop, attacker)
+    result = HopSearch(wanted & {only} if only is not None else wanted)
+    if result.done():
+        return result
+    who = analysis.source(hop)
+    trial = _Trial(analysis.run, hop)
+    try:
+        for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
+            message = analysis.run.system.steps[step_number].message
+            for edit in edits(message.fields) if message.sender != who \
+                    else flips(message.fields):
+                result.attempts += 1
+                attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
+                                   result)
+                if attempt.completed and attempt.kenb is not None and result.downgrade is None:
+                    result.downgrade = attempt
+                if attempt.kenb is not None and result.capture is None:
+                    result.capture = attempt
+                if not attempt.completed and result.denial is None:
+                    result.denial = attempt
+                if result.done():
+                    return result
+        return result
+    finally:
+        trial.close()
+
+
+def sent_by_source(analysis: Analysis, hop: int) -> list[int]:
+    """Steps of ``hop`` that deliver what the source eNB itself sent to the target side (X2AP
+    HandoverRequest, S1AP HandoverRequired): a compromised source writes what it likes."""
+    source = analysis.source(hop)
+    return [step.number for step in analysis.run.system.steps
+            if step.hop == hop and step.message.sender == source
+            and step.message.interface in (Interface.X2, Interface.S1)]
+
+
+class _Trial:
+    """Hop ``hop`` of ``run`` run again, from the state it started in, with one message
+    changed: what ``run_scenario`` over the hops up to ``hop`` does, without running the
+    earlier hops again each time (one system serves every attempt; a hop started before the
+    previous Path Switch Acknowledge, whose held message joins later, is run in full)."""
+
+    def __init__(self, run: Run, hop: int) -> None:
+        self.run = run
+        self.hop = hop
+        result = run.hops[hop - 1]
+        self.system: System | None = None
+        if result.spec.early:
+            return
+        self.system = System(run.variant, run.topology, run.kasme, run.ul_nas_count,
+                             run.topology.cell(run.initial_cell), run.seed)
+        states = dict(run.system.initial)
+        prefix = run.system.steps[:result.first_step]
+        for step in prefix:
+            if step.message.receiver in states:
+                states[step.message.receiver] = (step.state_after, step.ctx_after)
+        self.system.steps.extend(prefix)
+        self.start = Snapshot(tuple(states.items()), (), hop - 1, len(prefix))
+
+    def steps(self, step_number: int, rewritten: Message) -> list[Step]:
+        """The steps of the hop with ``rewritten`` delivered at step ``step_number``."""
+        if self.system is None:
+            return full_run(self.run, self.hop, step_number, rewritten).system.steps
+        system = self.system
+        system.restore(self.start)
+        system.start_handover(self.run.hops[self.hop - 1].target_cell)
+        while system.in_flight:
+            if len(system.steps) == step_number:
+                system.rewrite(0, rewritten)
+            system.deliver(0)
+        return system.steps
+
+    def close(self) -> None:
+        if self.system is not None:
+            self.system.close()
+
+
+def full_run(run: Run, hop: int, step_number: int, rewritten: Message) -> Run:
+    """The scenario up to ``hop``, run again with ``rewritten`` delivered at ``step_number``."""
+    return run_scenario(run.variant, [h.spec for h in run.hops[:hop]], kasme=run.kasme,
+                        ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
+                        start_cell=run.initial_cell,
+                        rewrite=lambda n, m: rewritten if n == step_number else m)
+
+
+def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
+             step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
     rewritten = Message(message.kind, message.sender, message.receiver,
-                        replaced(message.fields, path, new))
-    rerun = run_scenario(run.variant, [h.spec for h in run.hops], kasme=run.kasme,
-                         ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
-                         start_cell=run.initial_cell,
-                         rewrite=lambda n, m: rewritten if n == step_number else m)
-    command = next((s for s in rerun.system.steps if s.hop == hop and s.outcome.accepted
+                        edit.apply(message.fields), message.protection)
+    actor = attacker.compromises[0].entity
+    text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
+    try:
+        steps = [s for s in trial.steps(step_number, rewritten) if s.hop == hop]
+    except VariantError as error:  # a hook fails on the attacker's input: the handover fails
+        return Attempt(step_number, rewritten, run, text, False,
+                       f"the handover fails: {error.raised} (a variant error on this input)")
+    target = run.hops[hop - 1].target_enb
+    completed = any(s.outcome.accepted and s.message.kind is Kind.RRC_HANDOVER_CONFIRM
+                    and s.message.receiver == target for s in steps)
+    command = next((s for s in steps if s.outcome.accepted
                     and s.message.kind is Kind.RRC_HANDOVER_COMMAND), None)
     if command is None:
-        return None  # the UE refused the rewritten command
+        refusal = next((s.outcome.reason for s in steps
+                        if s.message.receiver == UE and not s.outcome.accepted), None)
+        outcome = (f"the UE refuses the HO command ({refusal})" if refusal
+                   else "no HO command reaches the UE")
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    outcome = _real_target(steps)
     kenb = command.ctx_after.keys.as_keys.kenb
+    # Whether the attacker derives the UE's key decides a capture, and with the real target
+    # accepting, a downgrade: the key graph is built only when that may find something new.
+    # A KeNB equal to the honest one (which the search starts from not derivable) needs no
+    # graph: an edit changes integers, flags and fields that carry no key material.
+    capture = CAPTURE in found.wanted and found.capture is None
+    downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
+    if kenb == analysis.kenb.get(hop) or not (capture or downgrade):
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    rerun = full_run(run, hop, step_number, rewritten)
     re_analysis = Analysis.of(rerun)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        return None
-    forged = recompute(re_analysis, attacker, node)
-    trace = [
-        f"step {step_number}: {attacker.compromises[0].entity} rewrites "
-        f"{describe(message.fields, path)} {_old(message.fields, path)!r} -> {new!r} in "
-        f"{message}",
-        "UE accepts the HO command and derives its KeNB "
-        f"({derivation_word(command.outcome.derivations, kenb)})",
-        _real_target(rerun, hop),
-        _fake_target(rerun, hop, forged),
-    ]
-    witness = tuple(trace + re_analysis.witness_lines(attacker, node))
-    detail = (f"a rewrite of {describe(message.fields, path)} puts the UE on a KeNB "
-              f"{attacker.compromises[0].entity} derives")
-    return Downgrade(step_number, rewritten, rerun, trace[0], detail, witness)
+        rerun.system.close()
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    forged = recompute(re_analysis, attacker, node)  # cross-check by execution
+    fake = _fake_target(rerun.variant, steps, forged)
+    if forged != kenb or fake is None:
+        rerun.system.close()
+        return Attempt(step_number, rewritten, run, text, completed, outcome)
+    lines = (text, "UE accepts the HO command and derives its KeNB "
+             f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
+             *re_analysis.witness_lines(attacker, node))
+    return Attempt(step_number, rewritten, rerun, text, completed, outcome, kenb, lines)
 
 
-def _old(fields: Any, path: Path) -> Any:
-    for index in path:
-        fields = fields[index]
-    return fields
+def _confirm(steps: list[Step]) -> Step | None:
+    return next((s for s in steps if s.message.kind is Kind.RRC_HANDOVER_CONFIRM), None)
 
 
-def _confirm(rerun: Run, hop: int) -> Any:
-    return next((s for s in rerun.system.steps if s.hop == hop
-                 and s.message.kind is Kind.RRC_HANDOVER_CONFIRM), None)
-
-
-def _real_target(rerun: Run, hop: int) -> str:
-    confirm = _confirm(rerun, hop)
+def _real_target(steps: list[Step]) -> str:
+    confirm = _confirm(steps)
     if confirm is None:
         return "no HO confirm was sent"
     if confirm.outcome.accepted:
@@ -178,15 +366,91 @@ def _real_target(rerun: Run, hop: int) -> str:
             f"({confirm.outcome.reason})")
 
 
-def _fake_target(rerun: Run, hop: int, kenb: bytes) -> str:
-    """Execute the fake target cell: the attacker's recomputed keys check the UE's confirm."""
-    confirm = _confirm(rerun, hop)
+def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | None:
+    """Execute the fake target cell: the attacker's recomputed keys check the UE's confirm;
+    None if they do not verify it."""
+    confirm = _confirm(steps)
     if confirm is None:
-        return "no HO confirm to check"
-    keys = rerun.variant.as_keys(Deriver(), kenb, None)
+        return None
+    keys = variant.as_keys(Deriver(), kenb, None)
     try:
         unprotect_rrc(keys, confirm.message.get("COUNT"), UPLINK, confirm.message.get("PDU"))
-    except Reject as refusal:
-        return f"a fake target cell with the attacker's keys rejects the confirm ({refusal})"
+    except Reject:
+        return None
     return ("a fake target cell run by the attacker accepts the HO confirm (MAC-I verified "
             "with KRRCint recomputed from the attacker's knowledge)")
+
+
+# -- the three verdicts --------------------------------------------------------------------------
+def handover_attacks(analysis: Analysis,
+                     attackers: list[tuple[int, Attacker]]) -> list[ClaimResult]:
+    """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
+    Returns downgrade-resistance, handover-denial and fake-cell-capture, in that order."""
+    verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
+    for hop, attacker in attackers:
+        hop_type = analysis.run.hops[hop - 1].spec.type
+        promised = {claim: promise_for(analysis, claim, hop_type) is not None
+                    for claim in verdicts}
+        completes = hop in analysis.kenb
+        derivable = analysis.derivable(attacker, hop)
+        found = search(analysis, hop, attacker)  # judges what ``judged`` says, as below
+        source, name = analysis.source(hop), str(attacker)
+        if completes and not derivable:
+            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source))
+        if completes:
+            verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
+        if derivable:
+            verdicts[CAPTURE].append(Verdict(
+                hop, name, False, promised[CAPTURE],
+                f"no edit needed: {source} derives the honest KeNB of hop {hop} (forward "
+                "security) and can serve the UE as the target cell",
+                tuple(analysis.witness_lines(attacker, analysis.kenb_node(hop))),
+                witness_hop=hop))
+        elif completes:
+            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
+    return [ClaimResult(claim, tuple(v)) for claim, v in verdicts.items()]
+
+
+def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+    if found.downgrade is not None:
+        return Verdict(hop, name, False, promised,
+                       f"an edit puts the UE and the honest target on a KeNB {source} derives",
+                       found.downgrade.lines, witness_hop=hop)
+    return Verdict(hop, name, True, promised,
+                   f"none of {found.attempts} edits of what {source} relays and sends puts "
+                   f"the UE and the honest target on a KeNB {source} can derive",
+                   cut=("each edit is refused by the UE, or makes UE and target disagree (the "
+                        "target rejects the HO confirm), or leaves both on a key derived from "
+                        "inputs the attacker lacks",))
+
+
+def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+    if found.denial is not None:
+        return Verdict(hop, name, False, promised,
+                       f"an edit by {source} makes the handover fail: {found.denial.outcome}",
+                       (found.denial.rewrite, found.denial.outcome))
+    return Verdict(hop, name, True, promised,
+                   f"the handover completes after each of {found.attempts} edits by {source}")
+
+
+def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+    if found.capture is not None:
+        return Verdict(hop, name, False, promised,
+                       f"an edit puts the UE on a KeNB {source} derives: a fake target cell "
+                       "run by it accepts the UE", found.capture.lines, witness_hop=hop)
+    return Verdict(hop, name, True, promised,
+                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB it "
+                   "can derive", cut=("the UE refuses each edit or derives its KeNB from "
+                                      "inputs the attacker lacks",))
+
+
+def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) -> Attempt | None:
+    """The edit behind a failing verdict of ``claim`` at ``hop`` (for the report's chart)."""
+    found = search(analysis, hop, attacker, only=claim)
+    attempt = {DOWNGRADE: found.downgrade, DENIAL: found.denial, CAPTURE: found.capture}[claim]
+    if attempt is None or attempt.run is not analysis.run:
+        return attempt
+    try:
+        return replace(attempt, run=full_run(analysis.run, hop, attempt.step, attempt.rewritten))
+    except VariantError:  # the attack's run stops at the failing hook: nothing to draw
+        return None

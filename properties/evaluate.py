@@ -17,7 +17,7 @@ from properties.claims import (
     key_agreement,
     key_separation,
 )
-from properties.downgrade import downgrade_resistance
+from properties.downgrade import handover_attacks
 from statemachines.scenario import Run
 
 
@@ -50,7 +50,7 @@ def evaluate(run: Run, attacker: Attacker | None = None) -> Evaluation:
                             for c in attacker.compromises)]
     claims = [key_agreement(analysis), backward_security(analysis, backward),
               forward_security(analysis, forward), key_separation(analysis),
-              downgrade_resistance(analysis, downgrade)]
+              *handover_attacks(analysis, downgrade)]
     confined = confinement(analysis)
     if confined is not None:
         claims.append(confined)

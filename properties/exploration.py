@@ -4,7 +4,8 @@
 scheduler and an adversary can take: start a handover, deliver any in-flight message (links
 are *not* FIFO: any message in flight may be delivered next), drop one, duplicate one, replay
 one seen before, let a target's admission control refuse a preparation, compromise an eNB,
-and let a compromised eNB rewrite one field of a message it receives before relaying it.
+and let a compromised eNB edit a message it receives before relaying it (flip, remove or add
+a field) or flip a field of one it sends.
 
 After every action the :class:`Monitor` checks the invariants and the variant's claims over
 the keys created so far. It is incremental: the key graph grows step by step and each
@@ -18,11 +19,11 @@ the run exactly (``replay``), which is what ``hoverify replay`` reads back.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from properties.downgrade import describe, leaves, replaced
+from properties.downgrade import Edit, edits, flips
 from properties.graph import KeyGraph, Node, value_node
 from properties.promises import (
     FORWARD,
@@ -33,7 +34,7 @@ from properties.promises import (
     outside_forward_promise,
 )
 from statemachines.enb import Enb
-from statemachines.entity import Outcome
+from statemachines.entity import Outcome, VariantError
 from statemachines.messages import Kind, Message
 from statemachines.system import UE, System
 from statemachines.topology import Cell, HopType, Topology
@@ -44,6 +45,7 @@ BACKWARD = "backward-security"
 NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
+VARIANT_ERROR = "variant-error"  # a hook or the model raised: statemachines.entity.VariantError
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,8 @@ class Action:
     """One step of an exploration, replayable: ``kind`` and ``index`` say what to do, ``text``
     what it did (replay checks that the text matches)."""
 
-    kind: str  # start | deliver | drop | duplicate | replay | refuse | compromise | rewrite
+    kind: str  # start | deliver | drop | duplicate | replay | refuse | compromise | edit
+    # (| rewrite: the flip-only edit of finding files written before edit existed)
     index: int = 0
     leaf: int = 0
     text: str = ""
@@ -71,6 +74,11 @@ class Finding:
     promised: bool
     detail: str
     trace: tuple[Action, ...]
+
+
+def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:
+    """A variant hook (or the model) raised during the last action of ``trace``."""
+    return Finding(VARIANT_ERROR, True, str(error), trace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,26 +348,46 @@ class Exploration:
         return action
 
     def rewrite(self, index: int, leaf: int) -> Action | None:
-        """A compromised eNB rewrites one integer or flag of a message it receives."""
+        """A compromised eNB rewrites one integer or flag of a message it receives (the
+        action of finding files written before ``edit``; replay still reads it)."""
+        attackers = self.monitor.attackers
+        return self._edit("rewrite", index, leaf, lambda m: m.receiver in attackers,
+                          lambda m: flips(m.fields))
+
+    def edit(self, index: int, leaf: int) -> Action | None:
+        """A compromised eNB edits a message it receives, before relaying what it carries
+        (flip an integer or flag, remove a relayed field, add an absent one:
+        ``properties.downgrade.edits``), or flips an integer or flag of one it sends."""
+        attackers = self.monitor.attackers
+
+        def options(message: Message) -> list[Edit]:
+            return edits(message.fields) if message.receiver in attackers \
+                else flips(message.fields)
+        return self._edit("edit", index, leaf,
+                          lambda m: m.receiver in attackers or m.sender in attackers, options)
+
+    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
+              options: Callable[[Message], list[Edit]]) -> Action | None:
         targets = [i for i, m in enumerate(self.system.in_flight)
-                   if m.receiver in self.monitor.attackers and list(leaves(m.fields))]
+                   if chosen(m) and options(m)]
         if not targets:
             return None
         i = targets[index % len(targets)]
         message = self.system.in_flight[i]
-        options = list(leaves(message.fields))
-        path, value = options[leaf % len(options)]
-        new = (not value) if isinstance(value, bool) else value ^ 1
+        possible = options(message)
+        edit = possible[leaf % len(possible)]
         self.system.rewrite(i, Message(message.kind, message.sender, message.receiver,
-                                       replaced(message.fields, path, new)))
-        text = f"{message.receiver} rewrites {describe(message.fields, path)} {value!r} -> " \
-               f"{new!r} in {message}"
-        return self._record(Action("rewrite", index, leaf, text))
+                                       edit.apply(message.fields), message.protection))
+        who = message.receiver if message.receiver in self.monitor.attackers else message.sender
+        return self._record(Action(kind, index, leaf,
+                                   f"{who} {edit.text(message.fields)} in {message}"))
 
     def apply(self, action: Action) -> Action | None:
         """Replay one recorded action."""
         if action.kind == "rewrite":
             return self.rewrite(action.index, action.leaf)
+        if action.kind == "edit":
+            return self.edit(action.index, action.leaf)
         if action.kind == "refuse":
             return self.refuse(action.index)
         handler = {"start": self.start_handover, "deliver": self.deliver, "drop": self.drop,

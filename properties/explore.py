@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
 
-from properties.exploration import Action, Exploration, Finding
+from properties.exploration import Action, Exploration, Finding, variant_error_finding
 from properties.stateful import FAULTS, ClaimViolated, exploration_machine
+from statemachines.entity import VariantError
 from statemachines.topology import Topology, small_topology
 from statemachines.variant import KeySchedule
 
@@ -45,12 +46,31 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
     says (the model has not changed under the recorded trace)."""
     exploration = Exploration(variant, topology or small_topology(), kasme)
     for action in actions:
-        done = exploration.apply(action) if _enabled(exploration, action) else None
+        try:
+            done = exploration.apply(action) if _enabled(exploration, action) else None
+        except VariantError:
+            exploration.close()
+            raise
         if strict and (done is None or done.text != action.text):
             exploration.close()
             got = done.text if done else "nothing (not possible in this state)"
             raise ValueError(f"replay diverged at {action.text!r}: the model did {got!r}")
     return exploration
+
+
+def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
+                      topology: Topology) -> list[Finding]:
+    """What replaying ``actions`` finds; a variant error ends the replay as its finding."""
+    exploration = Exploration(variant, topology, EXPLORATION_KASME)
+    try:
+        for action in actions:
+            if _enabled(exploration, action):
+                exploration.apply(action)
+    except VariantError as error:
+        return [variant_error_finding(error, tuple(exploration.trace))]
+    finally:
+        exploration.close()
+    return exploration.findings()
 
 
 def _enabled(exploration: Exploration, action: Action) -> bool:
@@ -63,12 +83,8 @@ def _enabled(exploration: Exploration, action: Action) -> bool:
 def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Finding:
     """Greedy delta debugging: drop one action at a time while the claim stays violated."""
     def violated(actions: Sequence[Action]) -> Finding | None:
-        exploration = replay(variant, actions, topology)
-        try:
-            return next((f for f in exploration.findings()
-                         if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
-        finally:
-            exploration.close()
+        return next((f for f in replayed_findings(variant, actions, topology)
+                     if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
 
     best = violated(finding.trace) or finding
     changed = True

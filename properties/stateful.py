@@ -13,7 +13,8 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from properties.exploration import Exploration, Finding
+from properties.exploration import Exploration, Finding, variant_error_finding
+from statemachines.entity import VariantError
 from statemachines.topology import Topology
 from statemachines.variant import KeySchedule
 
@@ -53,14 +54,25 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
 
+        def _acting(self, effect: Callable[[], object]) -> None:
+            """Run an action that delivers messages: an exception of a variant hook there is
+            the finding ``variant-error``, with the trace up to that action. Once found, it
+            is not searched for again and the example goes on (the message is lost)."""
+            try:
+                effect()
+            except VariantError as error:
+                finding = variant_error_finding(error, tuple(self.exploration.trace))
+                if selected(finding):
+                    raise ClaimViolated(finding) from error
+
         @rule(neighbour=INDEX)
         def start_handover(self, neighbour: int) -> None:
-            self.exploration.start_handover(neighbour)
+            self._acting(lambda: self.exploration.start_handover(neighbour))
 
         @precondition(lambda self: self._in_flight())
         @rule(index=INDEX)
         def deliver(self, index: int) -> None:
-            self.exploration.deliver(index)
+            self._acting(lambda: self.exploration.deliver(index))
 
         @precondition(lambda self: self._in_flight())
         @rule(count=st.integers(min_value=1, max_value=8))
@@ -69,7 +81,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             for _ in range(count):
                 if not self._in_flight():
                     break
-                self.exploration.deliver(0)
+                self._acting(lambda: self.exploration.deliver(0))
 
         @precondition(lambda self: "drop" in faults and self._in_flight())
         @rule(index=INDEX)
@@ -98,9 +110,9 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @precondition(lambda self: "rewrite" in faults
                       and bool(self.exploration.monitor.attackers))
-        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=15))
+        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, leaf: int) -> None:
-            self.exploration.rewrite(index, leaf)
+            self.exploration.edit(index, leaf)
 
         @invariant()
         def claims_hold(self) -> None:

@@ -76,8 +76,16 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from properties.exploration import Action, Exploration, Finding, Monitor
+from properties.exploration import (
+    VARIANT_ERROR,
+    Action,
+    Exploration,
+    Finding,
+    Monitor,
+    variant_error_finding,
+)
 from properties.explore import EXPLORATION_KASME
+from statemachines.entity import VariantError
 from statemachines.messages import Kind
 from statemachines.system import Snapshot
 from statemachines.topology import Topology, small_topology
@@ -274,7 +282,11 @@ class _Search:
                 exploration.monitor = unobserved
             exploration.trace.clear()  # the path lives in self.parents
             exploration.history.clear()  # read only by the replay fault, not bounded here
-            action = exploration.apply(Action(kind, index))
+            try:
+                action = exploration.apply(Action(kind, index))
+            except VariantError as error:  # a finding; the path ends with the action
+                self._variant_error(node.id, error)
+                continue
             assert action is not None  # only enabled actions are offered
             yield (action, None if kind in OBSERVING else node.monitor,
                    node.duplicates + (kind == "duplicate"))
@@ -322,6 +334,12 @@ class _Search:
         monitor.violations.clear()
         monitor.violated_at.clear()
         return new
+
+    def _variant_error(self, parent: int, error: VariantError) -> None:
+        """The first variant error found, breadth first: on a shortest path."""
+        if (VARIANT_ERROR, True) not in self.result.shortest:
+            trace = (*self._path(parent), *self.exploration.trace)
+            self.result.shortest[(VARIANT_ERROR, True)] = variant_error_finding(error, trace)
 
     def _path(self, node: int) -> tuple[Action, ...]:
         actions: list[Action] = []

@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from properties.claims import CAPTURE, DENIAL, DOWNGRADE
 from reports.data import BROKEN, FAILS, HOLDS, NA
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
+# What a compromised source eNB does beside downgrading: said once, of every variant
+# (_one_side), not claim by claim as if a variant set out to fix them.
+ONE_SIDED = {DENIAL: "make a handover fail that would otherwise complete (handover-denial)",
+             CAPTURE: "keep the UE on a key it derives by serving it as the target cell "
+                      "(fake-cell-capture)"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                 f"{sides.baseline}, and the report did not run {join(missing)}.",)
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
-    for claim in claims:
+    for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
             case = _case(statuses, sides, claim, name)
             groups.setdefault(case, []).append(title)
@@ -135,6 +141,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                          "claim does not apply there) for " + "; ".join(
                              f"{claim} on {join(where)}" for claim, where in no_verdict.items())
                          + ".")
+    sentences.extend(_one_side(statuses, claims, scenarios))
+    sentences.append(_what_placement_changes(statuses, claims, scenarios, sides))
     sentences.append(_placements(statuses, claims, scenarios, sides))
     if not any(case.category in ("fixed", "partial") for case in groups):
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
@@ -160,3 +168,53 @@ def _placements(statuses: Statuses, claims: Sequence[str],
                 f"{sides.proposal}: {'; '.join(lose)}.")
     return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
             f"{sides.proposal} hold in these scenarios; {'; '.join(lose)}.")
+
+
+def _one_side(statuses: Statuses, claims: Sequence[str],
+              scenarios: Sequence[tuple[str, str]]) -> list[str]:
+    """Which of denial and capture a compromised serving eNB achieves in every variant of the
+    report, and that neither is a downgrade."""
+    labels = sorted({label for label, _, _ in statuses})
+
+    def fails_for(claim: str) -> list[str]:
+        return [label for label in labels
+                if any(_failing(statuses.get((label, s, claim), NA)) for s, _ in scenarios)]
+
+    said = [claim for claim in ONE_SIDED if claim in claims]
+    every = [ONE_SIDED[c] for c in said if fails_for(c) == labels]
+    some = [f"{ONE_SIDED[c]} in {join(fails_for(c))} only" for c in said
+            if fails_for(c) and fails_for(c) != labels]
+    never = [c for c in said if not fails_for(c)]
+    sentences = []
+    if every:
+        sentences.append(f"In every variant reported, a compromised serving eNB can "
+                         f"{join(every)}.")
+    if some:
+        sentences.append(f"A compromised serving eNB can {join(some)}.")
+    if never:
+        sentences.append(f"No variant reported lets a compromised serving eNB achieve "
+                         f"{join(never, 'or')}.")
+    if every and DOWNGRADE in claims:
+        downgraded = fails_for(DOWNGRADE)
+        verdict = (f"fails for {join(downgraded)}" if downgraded else
+                   "holds for every variant reported wherever it has a verdict")
+        sentences.append(
+            f"Neither is a downgrade: {DOWNGRADE}, which fails only when the UE and the honest "
+            f"target eNB complete a handover on a KeNB the attacker derives, {verdict}.")
+    return sentences
+
+
+def _what_placement_changes(statuses: Statuses, claims: Sequence[str],
+                            scenarios: Sequence[tuple[str, str]], sides: Sides) -> str:
+    """The claims whose verdicts differ between bit placements in some scenario, and those
+    that do not."""
+    changed = [c for c in claims if any(
+        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
+        for s, _ in scenarios)]
+    kept = [c for c in claims if c not in changed]
+    if not changed:
+        return (f"The placement of the notification bit changes no verdict of "
+                f"{sides.proposal} in these scenarios ({join(kept)} alike).")
+    rest = f"; it changes none of {join(kept)}" if kept else ""
+    return (f"The placement of the notification bit changes the verdicts of {join(changed)} "
+            f"for {sides.proposal}{rest}.")

@@ -11,13 +11,15 @@ step, so ``snapshot``/``restore`` are two attribute copies.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from transitions import Machine
 
 from statemachines.derivation import Derivation, Deriver
-from statemachines.messages import Fields, Kind, Message
+from statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
 from statemachines.record import record
 from statemachines.topology import Cell, Topology
 from statemachines.variant import KeySchedule
@@ -25,6 +27,40 @@ from statemachines.variant import KeySchedule
 
 class Reject(Exception):
     """The receiving entity refuses a message; the text says why."""
+
+
+class VariantError(Exception):
+    """An exception raised in a variant hook or in an entity's own logic while it handled a
+    message: a bug of the variant or of the model, never a refusal of the peer's message
+    (only decoding and the checks of received fields refuse, with :class:`Reject`).
+
+    ``hook`` is the variant's method that raised (None when the entity's own code did),
+    ``handler`` the entity's handler, ``where`` the innermost source line; ``step`` and
+    ``hop`` are set by the system that delivered the message.
+    """
+
+    def __init__(self, entity: str, handler: str, hook: str | None, message: Message,
+                 error: BaseException, where: str) -> None:
+        super().__init__(entity, handler, hook, error)
+        self.entity = entity
+        self.handler = handler
+        self.hook = hook
+        self.message = message
+        self.error = error
+        self.where = where
+        self.step: int | None = None
+        self.hop: int | None = None
+
+    @property
+    def raised(self) -> str:
+        """What raised and what: ``ue() raised ZeroDivisionError: division by zero``."""
+        who = f"variant hook {self.hook}()" if self.hook else f"{self.handler}()"
+        return f"{who} raised {type(self.error).__name__}: {self.error}"
+
+    def __str__(self) -> str:
+        at = f"step {self.step}, hop {self.hop}: " if self.step is not None else ""
+        return (f"{at}{self.raised} ({self.where}) while {self.entity} handled "
+                f"{self.message.kind.title} from {self.message.sender}")
 
 
 @record
@@ -90,21 +126,41 @@ class Entity:
         if branches is None:
             return Outcome(False, reason=f"{message.kind.title} is not expected in state "
                                          f"{self.state!r}")
+        problem = malformed(message) or self._unknown_cell(message)
+        if problem:
+            return Outcome(False, reason=f"malformed {message.kind.title}: {problem}")
         d = Deriver()
         try:
             handled = self._handlers[message.kind](self, message, d)
         except Reject as refusal:
             return Outcome(False, reason=str(refusal))
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
-            # A peer's malformed message (a missing or ill-typed field) is the peer's fault:
-            # refused like any other, never a crash of this entity.
-            return Outcome(False, reason=f"malformed {message.kind.title}: {error}")
+        except (Exception, SystemExit) as error:  # not the peer's fault: refusals are Reject,
+            # raised where a message is decoded and its fields checked (``malformed``,
+            # protection.decode, known_cell); sys.exit() in a hook must not end a command
+            raise self._variant_error(message, error) from error
         if handled.branch not in branches:
             raise AssertionError(f"{type(self).__name__}: {message.kind.name} has no branch "
                                  f"{handled.branch!r} from {self.state!r}")
         self.ctx = handled.ctx
         self.state = branches[handled.branch]  # what self.trigger(...) does: see _dispatch_table
         return Outcome(True, handled.sent, tuple(d.records), handled.read)
+
+    def _unknown_cell(self, message: Message) -> str | None:
+        names = {cell.name for cell in self.topology.cells}
+        return next((f"unknown {field} {message.get(field)!r}" for field in CELL_NAMES
+                     if message.get(field) is not None and message.get(field) not in names),
+                    None)
+
+    def _variant_error(self, message: Message, error: BaseException) -> VariantError:
+        """Name the variant hook the exception came out of: the outermost frame that runs a
+        method of this entity's variant."""
+        frames = list(traceback.walk_tb(error.__traceback__))
+        hook = next((frame.f_code.co_name for frame, _ in frames
+                     if frame.f_locals.get("self") is self.variant), None)
+        frame, line = frames[-1]
+        where = f"{Path(frame.f_code.co_filename).name}:{line}"
+        handler = f"{type(self).__name__}.on_{message.kind.name.lower()}"
+        return VariantError(self.name, handler, hook, message, error, where)
 
     def snapshot(self) -> tuple[str, Any]:
         return self.state, self.ctx
@@ -165,3 +221,11 @@ def known_cell(entity: Entity, pci: object, earfcn_dl: object) -> Cell:
         return entity.topology.cell_by_pci(pci, earfcn_dl)
     except ValueError as error:
         raise Reject(str(error)) from None
+
+
+def new_c_rnti(value: object) -> int:
+    """The new C-RNTI of mobilityControlInfo, a mandatory IE of the HO command (TS 36.331
+    6.3.4); a command without one is refused."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Reject("malformed HO command: no new C-RNTI")
+    return value

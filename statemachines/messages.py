@@ -132,3 +132,45 @@ class Message:
         protection = f", protection={self.protection!r}" if self.protection else ""
         return (f"Message({self.kind!r}, {self.sender!r}, {self.receiver!r}, "
                 f"fields={self.fields!r}{protection})")
+
+
+# The information elements a receiver reads from each message, with their types: what the
+# decoder of a real peer would reject when a mandatory IE is missing or ill-typed (TS 36.331,
+# TS 36.413, TS 36.423, TS 29.274). ``receive`` checks them before a handler runs, so a
+# malformed message is refused there; an exception in a handler is a bug, not a refusal.
+_PDCP: tuple[tuple[str, type], ...] = (("COUNT", int), ("PDU", bytes))
+MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
+    Kind.MEASUREMENT_TRIGGER: (("cell", str),),
+    Kind.AS_SECURITY_TRIGGER: (("eNB", str), ("cell", str), ("C-RNTI", int)),
+    Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST: (("SecurityKey", bytes), ("cell", str),
+                                              ("C-RNTI", int)),
+    Kind.RRC_SECURITY_MODE_COMMAND: _PDCP,
+    Kind.RRC_SECURITY_MODE_COMPLETE: _PDCP,
+    Kind.RRC_MEASUREMENT_REPORT: _PDCP,
+    Kind.RRC_HANDOVER_COMMAND: _PDCP,
+    Kind.RRC_HANDOVER_CONFIRM: _PDCP,
+    Kind.X2AP_HANDOVER_REQUEST: (("target cell", str), ("AS-SecurityInformation", tuple)),
+    Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE: (("container", tuple),),
+    Kind.X2AP_UE_CONTEXT_RELEASE: (("C-RNTI", int),),
+    Kind.S1AP_HANDOVER_REQUIRED: (("target cell", str), ("target eNB", str),
+                                  ("security", tuple)),
+    Kind.GTP_FORWARD_RELOCATION_REQUEST: (("target cell", str), ("target eNB", str),
+                                          ("source eNB", str), ("MM context", tuple),
+                                          ("security", tuple)),
+    Kind.S1AP_HANDOVER_REQUEST: (("target cell", str), ("SecurityContext", tuple)),
+    Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE: (("container", tuple),),
+    Kind.S1AP_HANDOVER_COMMAND: (("container", tuple), ("for UE", tuple)),
+    Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE: (("SecurityContext", tuple),),
+}
+CELL_NAMES = ("cell", "target cell")  # a cell name must also name a cell of the topology
+
+
+def malformed(message: Message) -> str | None:
+    """What is wrong with the mandatory IEs of ``message``, or None."""
+    for name, kind in MANDATORY.get(message.kind, ()):
+        value = message.get(name)
+        if value is None:
+            return f"no {name}"
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"{name} is a {type(value).__name__}, not {kind.__name__}"
+    return None

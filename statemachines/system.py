@@ -15,7 +15,7 @@ from typing import Any
 from statemachines import crypto
 from statemachines.derivation import Derivation, Deriver
 from statemachines.enb import C_RNTI_MAX, Enb, EnbContext
-from statemachines.entity import Entity, Outcome
+from statemachines.entity import Entity, Outcome, VariantError
 from statemachines.messages import Fields, Kind, Message
 from statemachines.mme import Mme, MmeContext
 from statemachines.record import record
@@ -140,7 +140,11 @@ class System:
             self.steps.append(Step(len(self.steps), self.hop, message, outcome, None))
         else:
             before = receiver.state
-            outcome = receiver.handle(message)
+            try:
+                outcome = receiver.handle(message)
+            except VariantError as error:
+                error.step, error.hop = len(self.steps), self.hop
+                raise
             self.steps.append(Step(len(self.steps), self.hop, message, outcome, receiver.ctx,
                                    receiver.state, before))
         self.in_flight.extend(outcome.sent)

@@ -6,7 +6,7 @@ TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.
 from __future__ import annotations
 
 from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject, known_cell
+from statemachines.entity import Entity, Handled, Reject, known_cell, new_c_rnti
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import (
     DOWNLINK,
@@ -84,7 +84,7 @@ class Ue(Entity):
         command, nas_dl_count = self._open_nas_part(content)
         target = known_cell(self, field_value(command, "target PCI"),
                              field_value(command, "EARFCN-DL"))
-        c_rnti = field_value(command, "new C-RNTI")
+        c_rnti = new_c_rnti(field_value(command, "new C-RNTI"))
         source = self.topology.cell(ctx.cell)
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, source, target, c_rnti)
         as_keys = self.variant.as_keys(d, kenb, ncc)
@@ -102,11 +102,23 @@ class Ue(Entity):
         nas_pdu = field_value(content, "NAS-PDU")
         rest = tuple((k, v) for k, v in content if k != "NAS-PDU")
         if nas_pdu is None:
-            return rest, self.ctx.nas_dl_count
+            return _once(rest), self.ctx.nas_dl_count
+        if not (isinstance(nas_pdu, tuple) and len(nas_pdu) == 3):  # (fields, COUNT, NAS-MAC)
+            raise Reject("malformed NAS-PDU")
         nas_fields, nas_count, mac = nas_pdu
         if nas_count <= self.ctx.nas_dl_count:
             raise Reject(f"NAS COUNT {nas_count} already used (replay)")
         if nas_mac(self.ctx.knas_int, nas_count, nas_fields) != mac:
             raise Reject("NAS-MAC check failed (128-EIA2 with KNASint)")
-        return (*rest, *nas_fields), nas_count
+        return _once((*rest, *nas_fields)), nas_count
+
+
+def _once(command: Fields) -> Fields:
+    """An information element appears once in a HO command: one given twice (a copy outside
+    the NAS part, say) makes the command malformed, refused."""
+    names = [name for name, _ in command]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise Reject(f"malformed HO command: {twice} given twice")
+    return command
 

@@ -15,7 +15,6 @@ from properties.attacker import Attacker, Compromise
 from properties.claims import (
     BACKWARD,
     CONFINEMENT,
-    DOWNGRADE,
     FORWARD,
     KEY_AGREEMENT,
     SEPARATION,
@@ -163,35 +162,6 @@ def test_backward_security_agreement_and_separation_hold(variant: str, hops: str
         assert result.holds and result.verdicts, name
     for verdict in claim(evaluation, BACKWARD).verdicts:
         assert verdict.cut  # what the target eNB lacks to go backwards
-
-
-# -- downgrade of the seed's notification bit -----------------------------------------------------
-def test_bit_under_nas_mac_resists_downgrade() -> None:
-    evaluation = check("seed-fs", "s1,s1-inter", "nas")
-    downgrade = claim(evaluation, DOWNGRADE)
-    assert downgrade.holds and downgrade.promised and len(downgrade.verdicts) == 2
-
-
-@pytest.mark.parametrize("placement", ["alg-id", "c-rnti"])
-def test_bit_relayed_by_the_source_enb_is_downgraded_with_a_fake_target(placement: str) -> None:
-    evaluation = check("seed-fs", "s1", placement)
-    downgrade = claim(evaluation, DOWNGRADE)
-    assert downgrade.promise_broken
-    witness = downgrade.verdicts[0].witness
-    assert "notification bit 1 -> 0" in witness[0]
-    assert "rejects the HO confirm" in witness[2]  # the real target is not fooled...
-    assert "accepts the HO confirm" in witness[3]  # ...a fake target cell is
-
-
-@pytest.mark.parametrize("hop_type", ["s1", "s1-inter"])
-def test_ts33401_source_enb_rewrites_ncc_2_to_its_own_ncc_0(hop_type: str) -> None:
-    """TS 33.401 7.2.8.4.3: the UE derives KeNB* horizontally when the HO command's NCC is its
-    KeNB's. The source eNB writes the NCC into the RRC HO command under its own keys, so on
-    the first S1 handover it turns NCC 2 (NH(2)) into 0 and the UE stays on a key derived from
-    the source's KeNB. Not promised by TS 33.401."""
-    downgrade = claim(check("ts33401", hop_type), DOWNGRADE)
-    assert not downgrade.holds and not downgrade.promised
-    assert "NCC 2 -> 0" in downgrade.verdicts[0].witness[0]
 
 
 def test_confinement_of_k_ho() -> None:

@@ -54,7 +54,9 @@ def test_replay_of_a_file_that_is_not_a_finding(tmp_path: Path,
 
 @pytest.mark.parametrize(("argv", "code"), [
     (["check", "--variant", "ts33401", "--hops", "x2,s1,s1-inter"], 0),
-    (["check", "--variant", "seed-fs", "--bit-placement", "alg-id", "--hops", "s1"], 1),
+    (["check", "--variant-file", str(Path(__file__).parent / "broken_variants" /
+                                     "bit_unprotected.py"), "--hops", "s1"], 1),
+    (["check", "--variant", "seed-fs", "--bit-placement", "alg-id", "--hops", "s1"], 0),
     (["check", "--variant", "tr33821-v070", "--hops", "x2"], 0),  # FS is not promised
     (["run", "--variant", "seed-fs", "--bit-placement", "alg-id", "--hops", "s1"], 0),
 ])

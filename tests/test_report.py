@@ -20,7 +20,7 @@ from hoverify import atomic_dir
 from hoverify.cli import main
 from hoverify.errors import UsageError
 from hoverify.report_job import build, choose_variants, write_report
-from properties.claims import CLAIMS, DOWNGRADE, FORWARD
+from properties.claims import CAPTURE, CLAIMS, DENIAL, DOWNGRADE, FORWARD
 from properties.verify import verify
 from reports import mermaid, svg_graph, svg_msc
 from reports.conclusion import Sides, conclusion
@@ -168,14 +168,15 @@ def test_matrix_has_every_claim_variant_and_scenario(
                for r in doc["results"])
 
 
-def test_seed_fs_alg_id_downgrade_has_a_counterexample_chart(
+def test_seed_fs_alg_id_capture_has_a_counterexample_chart(
         generated: Generated) -> None:
     out, data = generated.out, generated.data
     variant = VariantRef("seed-fs", "alg-id")
     s1 = next(s for s in SCENARIOS if s.name == "s1")
-    cell = data.result(variant, s1).cell(DOWNGRADE)
-    assert cell.status == BROKEN and cell.counterexample
-    cx = next(c for c in data.result(variant, s1).counterexamples if c.claim == DOWNGRADE)
+    assert data.result(variant, s1).cell(DOWNGRADE).status == HOLDS
+    cell = data.result(variant, s1).cell(CAPTURE)
+    assert cell.status == FAILS and cell.counterexample
+    cx = next(c for c in data.result(variant, s1).counterexamples if c.claim == CAPTURE)
     assert cx.msc is not None and cx.id == cell.counterexample
     rewritten = [e for e in cx.msc.events if isinstance(e, MscMessage) and e.rewritten]
     assert [e.title for e in rewritten] == ["S1AP HandoverCommand"]
@@ -377,14 +378,23 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
 
 def test_default_conclusion_states_the_seed_result(
         generated: Generated) -> None:
-    """Known results must be found: the seed fixes S1 forward security, not X2, and a bit
-    the source eNB relays can be downgraded (the sentences come from the verdicts)."""
+    """Known results must be found: the seed fixes S1 forward security, not X2; a source eNB
+    that talks the UE out of KeNB*+ (whatever the bit placement) denies the handover or
+    captures the UE on a fake cell, but downgrades nobody (the sentences come from the
+    verdicts)."""
     words = generated.data.conclusion
     assert words[0].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
-    assert words[-1] == ("Only with the notification bit in nas does every promise of seed-fs "
-                         "hold in these scenarios; with the bit in alg-id or c-rnti the promise "
-                         "of downgrade-resistance breaks.")
+    assert ("In every variant reported, a compromised serving eNB can make a handover fail "
+            "that would otherwise complete (handover-denial) and keep the UE on a key it "
+            "derives by serving it as the target cell (fake-cell-capture).") in words
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
+            "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
+            "for every variant reported wherever it has a verdict.") in words
+    assert words[-2].startswith("The placement of the notification bit changes no verdict of "
+                                "seed-fs in these scenarios")
+    assert words[-1] == ("Every promise of seed-fs holds in these scenarios, whichever the "
+                         "placement of the notification bit.")
     html = (generated.out / "index.html").read_text()
     assert all(f"<li>{s}</li>" in html.replace("&#x27;", "'") for s in words)
 
@@ -400,10 +410,12 @@ def test_variant_selection() -> None:
 
 def test_cli_exits_zero_with_broken_promises(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["report", "--out", str(tmp_path / "r"), "--variants", "seed-fs/alg-id"])
+    broken = Path(__file__).parent / "broken_variants" / "bit_unprotected.py"
+    code = main(["report", "--out", str(tmp_path / "r"), "--variants", "seed-fs/alg-id",
+                 "--variant-file", str(broken)])
     captured = capsys.readouterr()
     assert code == 0
-    assert "broken promises recorded: seed-fs/alg-id downgrade-resistance" in captured.out
+    assert "broken-bit-unprotected downgrade-resistance" in captured.out
     assert captured.err == ""  # progress only on a terminal
     assert (tmp_path / "r" / "seed-fs-alg-id" / "graph.svg").is_file()
 
@@ -528,3 +540,26 @@ def test_report_takes_a_reviewers_variant_file(tmp_path: Path,
     assert err.startswith("hoverify: error: ") and err.count("\n") == 1
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
+
+
+def test_conclusion_says_what_a_serving_enb_does_in_every_variant() -> None:
+    """Denial and capture are said of every variant (or of those where they fail), never
+    called downgrade; the placement sentence names the claims a placement changes."""
+    cells = {}
+    for label in ("base", "prop/nas", "prop/alg-id", "ref"):
+        cells[(label, "s1", DENIAL)] = FAILS
+        cells[(label, "s1", CAPTURE)] = HOLDS if label == "ref" else FAILS
+        cells[(label, "s1", DOWNGRADE)] = BROKEN if label == "prop/alg-id" else HOLDS
+    words = conclusion(cells, [DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES)
+    assert ("In every variant reported, a compromised serving eNB can make a handover fail "
+            "that would otherwise complete (handover-denial).") in words
+    assert ("A compromised serving eNB can keep the UE on a key it derives by serving it as "
+            "the target cell (fake-cell-capture) in base, prop/alg-id and prop/nas only."
+            ) in words
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
+            "the honest target eNB complete a handover on a KeNB the attacker derives, fails "
+            "for prop/alg-id.") in words
+    assert ("The placement of the notification bit changes the verdicts of "
+            "downgrade-resistance for prop; it changes none of handover-denial and "
+            "fake-cell-capture.") in words
+    assert not any("leaves handover-denial open" in s for s in words)

@@ -1,0 +1,179 @@
+"""Downgrade as SA3 means it, and the two things a compromised source eNB can do instead
+(issue 15, item 6; /work/shared/spec/handover-keys.md section 7): downgrade-resistance fails
+only when the UE and the honest target complete a handover on a KeNB the attacker derives;
+handover-denial and fake-cell-capture are observed beside it, never called downgrade. The
+search edits what the source relays (flip, remove, add) and flips what it sends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hoverify.variant_file import load_variant_file
+from properties.analysis import Analysis
+from properties.attacker import Attacker, Compromise
+from properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
+from properties.downgrade import Edit, _Trial, edits, find_attack, full_run
+from properties.evaluate import evaluate
+from properties.exploration import Action
+from properties.explore import replay
+from statemachines.messages import Kind
+from statemachines.scenario import parse_hops, run_scenario
+from statemachines.topology import small_topology
+from statemachines.variant import KeySchedule, field_value
+from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
+
+TESTS = Path(__file__).parent
+PLACEMENTS = [("seed-fs", p) for p in BIT_PLACEMENTS]
+EVERY_VARIANT = [(n, None) for n in BUILT_IN if n != "seed-fs"] + PLACEMENTS
+
+
+def claims(variant: KeySchedule, hops: str) -> dict[str, ClaimResult]:
+    return {c.name: c for c in evaluate(run_scenario(variant, parse_hops(hops))).claims}
+
+
+@pytest.mark.parametrize(("name", "placement"), PLACEMENTS)
+def test_seed_fs_resists_downgrade_with_every_bit_placement(name: str, placement: str) -> None:
+    """Talked out of KeNB*+ (bit flipped, or the NAS part stripped), the UE meets a target
+    whose MME applied KeNB*+ anyway: the confirm is rejected. Denial, not downgrade."""
+    result = claims(load(name, placement), "s1,s1-inter")
+    downgrade = result[DOWNGRADE]
+    assert downgrade.holds and downgrade.promised and len(downgrade.verdicts) == 2
+    assert not result[DENIAL].holds and not result[DENIAL].promised
+    assert not result[CAPTURE].holds and not result[CAPTURE].promised
+    witness = result[CAPTURE].verdicts[0].witness
+    edit = "removes for UE/NAS-PDU" if placement == "nas" else \
+        "rewrites for UE/notification bit 1 -> 0"
+    assert edit in witness[0]
+    assert "the real target" in witness[2] and "rejects the HO confirm" in witness[2]
+    assert "fake target cell run by the attacker accepts the HO confirm" in witness[3]
+
+
+@pytest.mark.parametrize(("name", "placement"), EVERY_VARIANT)
+def test_a_compromised_source_denies_and_captures_in_every_variant(
+        name: str, placement: str | None) -> None:
+    result = claims(load(name, placement), "x2,s1,s1-inter,intra-enb")
+    assert not result[DENIAL].holds and not result[CAPTURE].holds
+    assert not result[DOWNGRADE].promise_broken  # no built-in variant can be downgraded
+
+
+def test_a_bidding_down_flag_is_a_downgrade_with_both_ends_on_the_weak_key() -> None:
+    variant = load_variant_file(str(TESTS / "broken_variants" / "bit_unprotected.py"))
+    run = run_scenario(variant, parse_hops("s1"))
+    result = {c.name: c for c in evaluate(run).claims}
+    downgrade = result[DOWNGRADE]
+    assert downgrade.promise_broken
+    witness = downgrade.verdicts[0].witness
+    assert "rewrites security/UE supports KeNB*+ True -> False in S1AP HandoverRequired" \
+        in witness[0]
+    assert "the real target" in witness[2] and "accepts the HO confirm" in witness[2]
+    # executed: the UE and the honest target hold the KeNB the attacker recomputed
+    analysis = Analysis.of(run)
+    attack = find_attack(analysis, 1, Attacker((Compromise(run.hops[0].source_enb, 1),)),
+                         DOWNGRADE)
+    assert attack is not None and attack.kenb is not None
+    target = attack.run.system.entity(run.hops[0].target_enb).ctx
+    assert target.keys.as_keys.kenb == attack.kenb == attack.run.hops[0].kenb_ue
+
+
+@pytest.mark.parametrize(("file", "claim"), [("promises_no_denial.py", DENIAL),
+                                             ("promises_no_capture.py", CAPTURE)])
+def test_a_promise_of_no_denial_or_no_capture_is_broken(file: str, claim: str) -> None:
+    variant = load_variant_file(str(TESTS / "attack_variants" / file))
+    result = claims(variant, "s1")
+    assert result[claim].promise_broken and not result[DOWNGRADE].promise_broken
+
+
+def test_capture_holds_where_the_ue_always_mixes_in_a_key_the_source_lacks() -> None:
+    variant = load_variant_file(str(TESTS / "attack_variants" / "always_k_ho.py"))
+    result = claims(variant, "s1,s1-inter")
+    assert result[CAPTURE].holds and result[CAPTURE].promised
+    assert len(result[CAPTURE].verdicts) == 2
+    assert result[DOWNGRADE].holds and not result[DENIAL].holds
+
+
+def _s1ap_handover_command(placement: str) -> tuple[KeySchedule, object]:
+    run = run_scenario(load("seed-fs", placement), parse_hops("s1"))
+    return run.variant, next(s.message for s in run.system.steps
+                             if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+
+
+def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
+    _, command = _s1ap_handover_command("nas")
+    found = edits(command.fields)
+    texts = [e.text(command.fields) for e in found]
+    assert "removes for UE/NAS-PDU" in texts
+    assert "removes container/new C-RNTI" in texts
+    assert "adds notification bit 0 to container" in texts  # beside the NAS part
+    assert "adds notification bit 0 to for UE" not in texts  # once: the UE reads both as one
+    assert "adds keyChangeIndicator True to container" in texts
+    stripped = next(e for e in found if e.text(command.fields) == "removes for UE/NAS-PDU")
+    assert field_value(stripped.apply(command.fields), "for UE") == ()
+    _, command = _s1ap_handover_command("alg-id")
+    added = Edit("add", (0, 1), ("notification bit", 1)).apply(command.fields)
+    assert field_value(field_value(added, "container"), "notification bit") == 1
+
+
+def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
+    variant = load("seed-fs", "alg-id")
+    exploration = replay(variant, [Action("compromise", 0), Action("start", 2)])  # enb-3, s1
+    while not any(m.kind is Kind.S1AP_HANDOVER_COMMAND for m in exploration.system.in_flight):
+        exploration.deliver(0)
+    trace = list(exploration.trace)
+    index = next(i for i, m in enumerate(exploration.system.in_flight)
+                 if m.kind is Kind.S1AP_HANDOVER_COMMAND)
+    options = [i for i, m in enumerate(exploration.system.in_flight)
+               if m.receiver == "enb-1" or m.sender == "enb-1"]
+    edit = exploration.edit(options.index(index), 2 ** 10)  # wraps over the edits
+    old = exploration.rewrite(0, 1)  # a finding file of before: flips only
+    exploration.close()
+    assert edit is not None and edit.text.startswith("enb-1 adds ")
+    assert old is not None and old.text.startswith("enb-1 rewrites ")
+    again = replay(variant, [*trace, edit, old], small_topology(), strict=True)
+    again.close()  # strict: each action did what its text says
+
+
+def test_a_field_added_beside_the_nas_part_is_refused_by_the_ue() -> None:
+    """The UE reads the bit once: a plain copy beside the one under NAS-MAC makes the HO
+    command malformed (refused), it does not override the authenticated bit."""
+    variant = load("seed-fs", "nas")
+    honest = run_scenario(variant, parse_hops("s1"))
+    step = next(s for s in honest.system.steps if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+    added = Edit("add", (0, 1), ("notification bit", 0))
+    message = step.message
+    forged = type(message)(message.kind, message.sender, message.receiver,
+                           added.apply(message.fields))
+    run = run_scenario(variant, parse_hops("s1"),
+                       rewrite=lambda n, m: forged if n == step.number else m)
+    refusal = next(s.outcome.reason for s in run.system.steps
+                   if s.message.kind is Kind.RRC_HANDOVER_COMMAND)
+    assert refusal == "malformed HO command: notification bit given twice"
+
+
+@pytest.mark.parametrize("hops", ["x2,s1,s1-inter,intra-enb,x2,s1", "s1,x2,x2:early,s1"])
+def test_a_hop_run_again_from_its_start_is_the_hop_of_the_full_run(hops: str) -> None:
+    """The search runs each hop again from the state it started in; unchanged, that gives
+    the steps of the run itself (and so of ``run_scenario`` over the hops up to it)."""
+    run = run_scenario(load("ts33401"), parse_hops(hops))
+    for hop in run.hops:
+        trial = _Trial(run, hop.number)
+        first = run.system.steps[hop.first_step]
+        again = [s for s in trial.steps(first.number, first.message) if s.hop == hop.number]
+        trial.close()
+        full = full_run(run, hop.number, first.number, first.message)
+        assert again == [s for s in full.system.steps if s.hop == hop.number]
+        full.system.close()
+
+
+@pytest.mark.parametrize("hop_type", ["s1", "s1-inter"])
+def test_ts33401_source_enb_rewrites_ncc_2_to_its_own_ncc_0(hop_type: str) -> None:
+    """TS 33.401 7.2.8.4.3: the UE derives KeNB* horizontally when the HO command's NCC is its
+    KeNB's. The source eNB writes the NCC into the RRC HO command under its own keys, so on
+    the first S1 handover (NCC 2, TS 33.401 7.2.8.1.1) it turns NCC 2 into its own KeNB's 0
+    and the UE lands on a key derived from the source's KeNB: a fake-cell capture (the honest
+    target derived its KeNB vertically from NH(2) and rejects the confirm), not a downgrade."""
+    result = claims(load("ts33401"), hop_type)
+    assert not result[CAPTURE].holds and not result[CAPTURE].promised
+    assert result[DOWNGRADE].holds
+    assert any("NCC 2 -> 0" in v.witness[0] for v in result[CAPTURE].verdicts)

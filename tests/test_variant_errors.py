@@ -1,0 +1,167 @@
+"""Variant errors are errors (issue 15, item 4): an exception in a variant hook is the finding
+``variant-error`` of every command (exit 1, naming the hook, the exception and the step); a
+variant file that exits at import is bad input (exit 2); a peer's malformed message is still
+a refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hoverify.cli import main
+from statemachines.entity import VariantError
+from statemachines.messages import Kind, Message
+from statemachines.protection import DOWNLINK, protect_rrc
+from statemachines.scenario import run_scenario
+from statemachines.system import UE
+from statemachines.variants import BUILT_IN, load
+
+ERRORING = Path(__file__).parent / "erroring_variants"
+RAISES = str(ERRORING / "ue_hook_raises.py")
+
+
+def _finding_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("variant-error")]
+
+
+def test_check_reports_the_hook_the_exception_and_the_step(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--variant-file", RAISES, "--hops", "x2"]) == 1
+    out = capsys.readouterr().out
+    [line] = _finding_lines(out)
+    assert "variant hook ue() raised ZeroDivisionError: the reviewer's arithmetic" in line
+    assert "step " in line and "ue handled RRC RRCConnectionReconfiguration" in line
+    assert "ue_hook_raises.py:" in line  # where: the reviewer's line
+
+
+def test_check_json_carries_the_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--variant-file", RAISES, "--hops", "s1", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)["variant_error"]
+    assert doc["claim"] == "variant-error" and doc["hook"] == "ue"
+    assert doc["exception"].startswith("ZeroDivisionError") and doc["hop"] == 1
+    assert isinstance(doc["step"], int)
+
+
+def test_explore_finds_variant_error_with_a_replayable_trace(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["explore", "--variant-file", RAISES, "--examples", "20", "--steps", "20",
+                 "--out", str(tmp_path), "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    [finding] = [f for f in doc["findings"] if f["claim"] == "variant-error"]
+    assert finding["promised"] and "variant hook ue()" in finding["detail"]
+    assert finding["trace"][-1].startswith("deliver RRC RRCConnectionReconfiguration (HO command)")
+    assert main(["replay", finding["file"]]) == 1  # the saved trace raises again
+    assert _finding_lines(capsys.readouterr().out)
+
+
+def test_verify_finds_variant_error_on_a_shortest_path(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", "--variant-file", RAISES, "--max-handovers", "1",
+                 "--out", str(tmp_path), "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["promise_broken"]
+    [finding] = [f for f in doc["findings"] if f["claim"] == "variant-error"]
+    assert "variant hook ue() raised ZeroDivisionError" in finding["detail"]
+    assert finding["trace"][0].startswith("start handover")
+    assert finding["trace"][-1].startswith("deliver RRC RRCConnectionReconfiguration (HO command)")
+
+
+@pytest.mark.parametrize("body", ["import sys\nsys.exit(0)\n", "raise SystemExit(0)\n",
+                                  "raise KeyboardInterrupt\n", "import os\nos.fspath(1)\n"])
+def test_a_file_that_exits_or_raises_at_import_is_bad_input(
+        body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "variant.py"
+    path.write_text(body)
+    for command in (["check", "--hops", "x2"], ["explore", "--examples", "1"],
+                    ["verify", "--max-handovers", "1"]):
+        assert main([*command[:1], "--variant-file", str(path), *command[1:]]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith(f"hoverify: error: {path}:") and not captured.out
+        assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+def test_the_catalogued_file_that_exits_at_import_is_bad_input(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = ERRORING / "exits_at_import.py"
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 2
+    assert "raised SystemExit" in capsys.readouterr().err
+
+
+def test_a_hook_calling_sys_exit_is_a_variant_error_not_a_silent_end(tmp_path: Path) -> None:
+    path = tmp_path / "exits_in_hook.py"
+    path.write_text(
+        "import sys\nfrom dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n        sys.exit(0)\n"
+        "VARIANT = V()\n")
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+
+
+@pytest.mark.parametrize("variant", list(BUILT_IN))
+def test_a_malformed_ho_command_is_refused_not_an_error(variant: str) -> None:
+    """A HO command without mobilityControlInfo's new C-RNTI (correctly protected, so only
+    the field check can tell) is refused by the UE; it changes nothing."""
+    run = run_scenario(load(variant), [])
+    system = run.system
+    enb = system.entity(run.initial_enb).ctx
+    ue = system.entity(UE)
+    before = ue.snapshot()
+    cell = next(c for c in system.topology.cells if c.enb != run.initial_enb)
+    content = (("target PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl), ("NCC", 0))
+    pdu = protect_rrc(enb.keys.as_keys, enb.dl_count, DOWNLINK, content)
+    command = Message(Kind.RRC_HANDOVER_COMMAND, run.initial_enb, UE,
+                      (("COUNT", enb.dl_count), ("PDU", pdu)))
+    outcome = ue.handle(command)
+    assert not outcome.accepted and "new C-RNTI" in outcome.reason
+    assert ue.snapshot() == before
+
+
+def test_a_message_without_a_mandatory_ie_is_refused() -> None:
+    run = run_scenario(load("ts33401"), [])
+    ue = run.system.entity(UE)
+    outcome = ue.handle(Message(Kind.RRC_HANDOVER_COMMAND, run.initial_enb, UE, (("COUNT", 1),)))
+    assert not outcome.accepted and outcome.reason.endswith("no PDU")
+
+
+def test_an_exception_in_entity_logic_propagates_as_a_variant_error() -> None:
+    """The model's own code (not a hook): a handler that fails is reported, not refused."""
+    run = run_scenario(load("ts33401"), [])
+    enb = run.system.entity(run.initial_enb)
+    enb.ctx = None  # an impossible context: the handler's own code breaks on it
+    with pytest.raises(VariantError) as raised:
+        run.system.stimulate(Kind.RRC_MEASUREMENT_REPORT, run.initial_enb,
+                             (("COUNT", 5), ("PDU", b"report")))
+    assert raised.value.hook is None and raised.value.handler.startswith("Enb.on_")
+
+
+def test_report_shows_the_variant_error_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    assert main(["report", "--out", str(out), "--variants", "ts33401", "--variant-file",
+                 RAISES, "--quiet"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook ue() raised ZeroDivisionError" in line
+    assert not out.exists()
+
+
+def test_a_hook_raising_in_the_set_up_fails_every_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """initial_kenb raises: even the AS security set-up, before any search step, ends in
+    the finding (the dry run leaves it to the command, it is no bad input)."""
+    path = tmp_path / "setup_raises.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def initial_kenb(self, d, kasme, count):\n        raise KeyError('KASME')\n"
+        "VARIANT = V()\n")
+    for argv in (["check", "--hops", "x2"], ["explore", "--examples", "2", "--out",
+                                             str(tmp_path / "e")],
+                 ["verify", "--max-handovers", "1", "--out", str(tmp_path / "v")]):
+        assert main([argv[0], "--variant-file", str(path), *argv[1:]]) == 1
+        [line] = _finding_lines(capsys.readouterr().out)
+        assert "variant hook initial_kenb() raised KeyError" in line
