@@ -1,4 +1,5 @@
-"""The README: its answer is the committed report's, its links resolve, its commands are CI's.
+"""The README: its answer is the committed report's, its links resolve, its commands are CI's;
+and the examples of the README and docs/ print what they show.
 
 The answer (between the ``answer:begin`` and ``answer:end`` comments) is copied from
 ``reports/default/index.md``: the whole Conclusion section, then the verdict matrix's legend and
@@ -7,7 +8,12 @@ refresh the copy with ``python tests/test_readme.py`` (it keeps the rows the REA
 """
 
 import re
+import shlex
 from pathlib import Path
+
+import pytest
+
+from hoverify.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -93,6 +99,43 @@ def test_the_readme_commands_are_what_ci_runs() -> None:
     install, tests = commands
     assert install.startswith("./install && ") and "./install test,docs" in ci
     assert tests.removeprefix(". .venv/bin/activate && ") in ci
+
+
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def examples() -> list[tuple[str, str, list[str]]]:
+    """Each block of the README and docs/ that shows one ``$ hoverify ...`` command and what it
+    prints: the page, the command and the lines shown."""
+    found = []
+    for page in PAGES:
+        for block in re.findall(r"^```\n\$ (hoverify .*?)\n```$", page.read_text(), re.S | re.M):
+            command, *shown = block.split("\n")
+            if not any(line.startswith("$ ") for line in shown) and ">" not in command:
+                found.append((page.relative_to(ROOT).as_posix(), command, shown))
+    return found
+
+
+def without_timing(line: str) -> str:
+    return re.sub(r"in [0-9.]+ s \([0-9]+ states/s\)", "in T s (N states/s)", line)
+
+
+@pytest.mark.parametrize(("page", "command", "shown"), examples(),
+                         ids=[f"{page}: {command}" for page, command, _ in examples()])
+def test_the_examples_print_what_they_show(page: str, command: str, shown: list[str],
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line shown is printed, in that order; ``...`` stands for lines left out."""
+    monkeypatch.chdir(tmp_path)
+    main(shlex.split(command)[1:])
+    printed = iter(without_timing(line) for line in capsys.readouterr().out.splitlines())
+    for line in shown:
+        if line != "...":
+            assert without_timing(line) in printed, f"{page}: `{command}` no longer prints {line!r}"
+
+
+def test_the_readme_has_three_examples() -> None:
+    assert sum(page == "README.md" for page, _, _ in examples()) == 3
 
 
 if __name__ == "__main__":
