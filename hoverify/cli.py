@@ -66,13 +66,13 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", metavar="V",
                         help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)}")
     parser.add_argument("--variant-file", metavar="PATH",
-                        help="a reviewer's variant file (see README: Model your own proposal)")
+                        help="a reviewer's variant file (see docs/variants.md)")
 
 
 def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("--topology", metavar="FILE",
                         help=f"a TOML topology: MMEs, eNBs, cells (PCI, EARFCN-DL), X2 links "
-                             f"(default: the {default} topology; see README: Topologies)")
+                             f"(default: the {default} topology; see docs/topologies.md)")
 
 
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
@@ -151,11 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="built-in variants (seed-fs: each bit placement; seed-fs/P: one)")
     report.add_argument("--variant-file", action="append", metavar="PATH",
                         help="a reviewer's variant file, reported beside the built-in "
-                             "variants (repeatable; see README: Model your own proposal)")
+                             "variants (repeatable; see docs/variants.md)")
     report.add_argument("--topology", metavar="FILE",
                         help="a TOML topology for the scenarios and the bounded verification "
                              "(default: the default and the small topology); it must realise "
-                             "every standard scenario (see README: Topologies)")
+                             "every standard scenario (see docs/topologies.md)")
     report.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 

@@ -1,5 +1,5 @@
 """The command line on bad input: exit code 2, one line on stderr naming the problem, no
-traceback, nothing on stdout; and on good input the exit codes the README gives."""
+traceback, nothing on stdout; and on good input the exit codes docs/commands.md gives."""
 
 from __future__ import annotations
 
