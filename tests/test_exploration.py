@@ -97,9 +97,9 @@ def test_saved_finding_replays_step_by_step(tmp_path: Path) -> None:
     result = explore(variant, examples=300, faults=frozenset({"compromise"}),
                      claims=frozenset({FORWARD}))
     [path, *_] = save_findings(variant, result.findings, tmp_path)
-    loaded, actions, recorded = load_finding(str(path))
-    exploration = replay(loaded, actions, strict=True)
-    assert any(f.claim == recorded["claim"] for f in exploration.findings())
+    saved = load_finding(str(path))
+    exploration = replay(saved.variant, saved.actions, saved.topology, saved.kasme, strict=True)
+    assert any(f.claim == saved.record["claim"] for f in exploration.findings())
     exploration.close()
 
 
