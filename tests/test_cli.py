@@ -316,6 +316,7 @@ def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
 @pytest.mark.parametrize(("argv", "unit"), [
     (["explore", "--variant", "ts33401", "--examples", "20", "--steps", "5"], "example"),
     (["verify", "--variant", "ts33401", "--max-handovers", "1"], "level"),
+    (["report", "--variants", "ts33401"], "step"),
 ])
 def test_a_progress_bar_on_a_terminal_and_none_with_quiet(argv: list[str], unit: str,
                                                           tmp_path: Path) -> None:
