@@ -259,6 +259,7 @@ def test_a_report_folder_that_cannot_be_moved_aside_stays_whole_and_alone(
 # moment a given module starts loading, so the test does not depend on the machine's speed.
 INTERRUPT_DURING_IMPORT = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in the foreground, even in CI
 class Interrupt:
     def find_spec(self, name, path=None, target=None):
         if name == sys.argv[1]:
