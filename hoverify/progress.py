@@ -38,9 +38,11 @@ class Bar:
             self._in_course = True
 
     def done(self, text: str | None = None) -> None:
-        """A step is done; ``text`` says where the work stands."""
+        """A step is done; ``text`` says where the work stands. The count stops at the total
+        (Hypothesis may run a few more examples than asked for)."""
         if self._bar is not None:
-            self._bar.update(1)
+            if self._bar.total is None or self._bar.n < self._bar.total:
+                self._bar.update(1)
             if text is not None:
                 self._bar.set_postfix_str(text)
 
