@@ -246,10 +246,11 @@ def load_finding(path: str) -> SavedFinding:
             placement = (data.get("parameters") or {}).get("bit_placement")
             variant = load(str(data["variant"]), placement)
         actions = [Action.from_json(a) for a in data["trace"]]
-        kasme = (EXPLORATION_KASME if data.get("kasme") is None
-                 else parse_kasme(str(data["kasme"]), "kasme"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
+    try:
+        kasme = (EXPLORATION_KASME if data.get("kasme") is None
+                 else parse_kasme(str(data["kasme"]), "kasme"))
     except UsageError as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
     claims = (*CLAIMS, NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
