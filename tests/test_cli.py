@@ -319,11 +319,12 @@ def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(("argv", "unit"), [
-    (["explore", "--variant", "ts33401", "--examples", "20", "--steps", "5"], "example"),
+    (["explore", "--variant", "ts33401", "--examples", "100", "--steps", "10"], "example"),
     (["verify", "--variant", "ts33401", "--max-handovers", "1"], "level"),
     (["report", "--variants", "ts33401"], "step"),
 ])
 def test_a_progress_bar_on_a_terminal(argv: list[str], unit: str, tmp_path: Path) -> None:
+    """Each command runs for some tenths of a second at least: tqdm redraws every 0.1 s."""
     code, drawn = _stderr_on_a_terminal([*argv, "--out", str(tmp_path)])
     assert code == 0 and "Traceback" not in drawn, drawn
     assert re.search(rf"\d+\.\d+ {unit}/s", drawn), drawn  # it moved: a rate, not "?"
