@@ -3,11 +3,15 @@
 The new tree is written into a temporary directory next to the target; only when every file
 is on disk is the old directory moved aside and the new one renamed into its place (two
 ``os.replace`` calls, with SIGINT and SIGTERM held back between them and the old tree put
-back if the second fails). An error or Ctrl-C before that leaves the previous tree whole.
+back if the second fails). An error or Ctrl-C before that leaves the previous tree whole, and
+nothing of ours behind.
+
+``probe_directory`` tells before any work whether an output can be written at all.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -51,7 +55,11 @@ def _swap(staging: Path, out: Path) -> None:
         old = None
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old)  # onto an empty directory: allowed
+            try:
+                os.replace(out, old)  # onto an empty directory: allowed
+            except BaseException:  # `out` cannot be moved (a mount point, no permission)
+                old.rmdir()
+                raise
         try:
             os.replace(staging, out)
         except BaseException:
@@ -85,3 +93,20 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def probe_directory(directory: Path) -> None:
+    """Raise OSError unless a file can be created in ``directory`` or, if it does not exist
+    yet, in the nearest existing folder above it (where it would be created). Tried for real
+    with a temporary file: access(2) says yes to root where the file system says no (/proc)."""
+    place = Path(directory).absolute()
+    while not place.exists():
+        place = place.parent
+    if not place.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(place))
+    try:
+        descriptor, probe = tempfile.mkstemp(dir=place, prefix=".hoverify-probe-")
+    except OSError as error:  # named by the folder, not by the probe's random name
+        raise OSError(error.errno, error.strerror, str(place)) from None
+    os.close(descriptor)
+    os.unlink(probe)

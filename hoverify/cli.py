@@ -1,9 +1,14 @@
 """The `hoverify` command line.
 
 Exit codes: 0 success (every promised claim holds), 1 a promised claim fails or a variant
-hook raises (the finding ``variant-error``), 2 bad input.
-Bad input is reported in one line on stderr, never with a traceback. ``report`` exits 0
-whatever the verdicts: the report records broken promises, it does not fail on them.
+hook raises (the finding ``variant-error``), 2 bad input, 130 Ctrl-C. Bad input is reported
+in one line on stderr, never with a traceback, and before any long work (outputs are checked
+writable first). ``report`` exits 0 whatever the verdicts:
+the report records broken promises, it does not fail on them.
+
+Each subcommand imports what it uses when it runs (``check`` loads neither Hypothesis nor the
+exploration code); the options of ``explore`` and ``verify`` are added to the parser only when
+one of them is parsed or its help is shown, since their fault names live with Hypothesis.
 """
 
 from __future__ import annotations
@@ -16,57 +21,69 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoverify import __version__
-from hoverify.atomic_dir import write_atomically
-from hoverify.report_job import (
-    TopologyFile,
-    check_topology,
-    choose_variants,
-    summary,
-    variant_files,
-    write_report,
-)
-from hoverify.runs import (
-    UsageError,
-    check_document,
-    check_text,
-    document,
-    explore_document,
-    load_finding,
-    parse_compromises,
-    parse_faults,
-    read_topology,
-    resolve_topology,
-    resolve_variant,
-    run_text,
-    save_findings,
-    scenario_run,
-    variant_error_document,
-    variant_error_text,
-)
-from properties.evaluate import evaluate
-from properties.exploration import Finding
-from properties.explore import explore, replay
-from properties.stateful import FAULTS
-from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
-from reports.pcap import capture_of
+from hoverify.atomic_dir import probe_directory, write_atomically
+from hoverify.errors import UsageError
+from hoverify.progress import Bar
 from statemachines.entity import VariantError
-from statemachines.topology import small_topology
+from statemachines.scenario import DEFAULT_KASME
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
+
+if TYPE_CHECKING:
+    from properties.exploration import Finding
+    from properties.verify import VerifyResult
+    from statemachines.variant import KeySchedule
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default after its help, unless there is none to show (a flag, an
+    option whose help says what its absence means)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or action.default == []:
+            return action.help
+        return super()._get_help_string(action)
 
 
 class _Parser(argparse.ArgumentParser):
+    """Bad input is a UsageError; ``options`` adds the parser's options when it is first
+    used (parsed, or its help shown)."""
+
+    def __init__(self, *args: Any,
+                 options: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=_Formatter, **kwargs)
+        self._options = options
+
     def error(self, message: str) -> None:  # argparse's own errors exit 2 as well
         raise UsageError(message)
+
+    def _complete(self) -> None:
+        options, self._options = self._options, None
+        if options is not None:
+            options(self)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> Any:
+        self._complete()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._complete()
+        return super().format_help()
 
 
 def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", metavar="V",
-                        help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)}")
+                        help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)} "
+                             "(this or --variant-file)")
     parser.add_argument("--variant-file", metavar="PATH",
-                        help="a reviewer's variant file (see docs/variants.md)")
+                        help="a reviewer's variant file (see docs/variants.md) "
+                             "(this or --variant)")
+    parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
+                        help="seed-fs only: where the notification bit travels (default: nas)")
 
 
 def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
@@ -78,19 +95,18 @@ def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> Non
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     _add_variant_arguments(parser)
     _add_topology_argument(parser, "default")
-    parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
-                        help="seed-fs only: where the notification bit travels (default nas)")
     parser.add_argument("--hops", required=True, metavar="H,H,...",
                         help="hop types in order: intra-enb, x2, s1, s1-inter; '@CELL' "
                              "names the target cell (x2@enb-3/cell-2); a suffix ':early' "
                              "starts that hop before the previous Path Switch Acknowledge "
                              "arrives (x2@enb-3/cell-2:early)")
-    parser.add_argument("--kasme", metavar="HEX", help="KASME, 64 hex digits")
+    parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),
+                        help="KASME, 64 hex digits")
     parser.add_argument("--ul-nas-count", type=int, default=0, metavar="N",
                         help="uplink NAS COUNT for the initial KeNB (TS 33.401 A.3)")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="chooses target cells and C-RNTIs (same seed, same run)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,18 +120,55 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_arguments(run)
     run.add_argument("--pcap", metavar="FILE",
                      help="also write the run's S1AP, X2AP and RRC security messages as a "
-                          "pcapng capture (needs pycrate: pip install '.[wire]')")
+                          "pcapng capture (needs pycrate: pip install '.[wire]') (default: no "
+                          "capture)")
     check = commands.add_parser("check", help="check every claim; witness or cut for each")
     _add_scenario_arguments(check)
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
                        help="an eNB (name, or source/target of hop HOP) compromised from the "
-                            "start of hop HOP on; repeatable")
-    explore = commands.add_parser("explore", help="Hypothesis search of interleavings, "
-                                  "faults and compromise; findings saved for replay")
+                            "start of hop HOP on; repeatable (default: for each hop, its "
+                            "source eNB and its target eNB in turn)")
+    commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
+                        "compromise; findings saved for replay", options=_explore_options)
+    replay = commands.add_parser("replay", help="replay a saved finding step by step")
+    replay.add_argument("file", metavar="FILE",
+                        help="a finding file saved by `hoverify explore` or `hoverify verify`")
+    replay.add_argument("--json", action="store_true", help="print JSON instead of text")
+    commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
+                        "shortest counterexamples saved for replay", options=_verify_options)
+    report = commands.add_parser(
+        "report", help="verdicts of every variant over the standard scenarios, with key "
+        "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
+        "when a promise is broken: the report records it")
+    report.add_argument("--out", default="out/report", metavar="DIR",
+                        help="directory replaced whole by the new report")
+    report.add_argument("--variants", nargs="+", metavar="V",
+                        help="built-in variants (seed-fs: each bit placement; seed-fs/P: one) "
+                             "(default: every built-in variant)")
+    report.add_argument("--variant-file", action="append", metavar="PATH",
+                        help="a reviewer's variant file, reported beside the built-in "
+                             "variants (repeatable; see docs/variants.md) (default: none)")
+    report.add_argument("--topology", metavar="FILE",
+                        help="a TOML topology for the scenarios and the bounded verification "
+                             "(default: the default and the small topology); it must realise "
+                             "every standard scenario (see docs/topologies.md)")
+    _add_quiet_argument(report)
+    return parser
+
+
+def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar on stderr (there is none when stderr is not a "
+                             "terminal)")
+
+
+def _explore_options(explore: argparse.ArgumentParser) -> None:
+    from properties.stateful import FAULTS
+
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
-    explore.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
-    explore.add_argument("--examples", type=int, default=300, metavar="N")
+    explore.add_argument("--examples", type=int, default=300, metavar="N",
+                         help="examples (runs from the start) to try")
     explore.add_argument("--steps", type=int, default=30, metavar="N",
                          help="steps per example")
     explore.add_argument("--seed", type=int, default=None, metavar="S",
@@ -124,55 +177,41 @@ def build_parser() -> argparse.ArgumentParser:
                          help="comma-separated subset of: " + ", ".join(sorted(FAULTS)))
     explore.add_argument("--out", default="out/findings", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
-    explore.add_argument("--json", action="store_true")
-    replay = commands.add_parser("replay", help="replay a saved finding step by step")
-    replay.add_argument("file", metavar="FILE")
-    replay.add_argument("--json", action="store_true")
-    verify_ = commands.add_parser("verify", help="every interleaving within a bound, breadth "
-                                  "first; shortest counterexamples saved for replay")
+    explore.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _add_quiet_argument(explore)
+
+
+def _verify_options(verify_: argparse.ArgumentParser) -> None:
+    from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS
+
     _add_variant_arguments(verify_)
     _add_topology_argument(verify_, "small")
-    verify_.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None)
     verify_.add_argument("--max-handovers", type=int, default=2, metavar="K",
-                         help="at most K handovers started (default 2)")
+                         help="at most K handovers started")
     verify_.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(VERIFY_FAULTS))
                               + " (at most one duplication and one compromised eNB per path)")
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
-    verify_.add_argument("--json", action="store_true")
-    report = commands.add_parser(
-        "report", help="verdicts of every variant over the standard scenarios, with key "
-        "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
-        "when a promise is broken: the report records it")
-    report.add_argument("--out", default="out/report", metavar="DIR",
-                        help="directory replaced whole by the new report (default out/report)")
-    report.add_argument("--variants", nargs="+", metavar="V",
-                        help="built-in variants (seed-fs: each bit placement; seed-fs/P: one)")
-    report.add_argument("--variant-file", action="append", metavar="PATH",
-                        help="a reviewer's variant file, reported beside the built-in "
-                             "variants (repeatable; see docs/variants.md)")
-    report.add_argument("--topology", metavar="FILE",
-                        help="a TOML topology for the scenarios and the bounded verification "
-                             "(default: the default and the small topology); it must realise "
-                             "every standard scenario (see docs/topologies.md)")
-    report.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    return parser
+    verify_.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _add_quiet_argument(verify_)
 
 
 def _explore(args: argparse.Namespace) -> int:
+    from hoverify.runs import explore_document, parse_faults, resolve_topology, resolve_variant
+    from properties.explore import explore
+    from statemachines.topology import small_topology
+
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
     faults = parse_faults(args.faults)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a directory")
-    progress = Progress(enabled=not args.json)
-    result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
-                     faults=faults, topology=topology, progress=progress.line)
-    files = save_findings(variant, result.findings, out, args.variant_file, args.topology)
+    out = _findings_directory(args.out)
+    with Bar(" example", quiet=args.quiet, total=args.examples) as bar:
+        result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
+                         faults=faults, topology=topology, progress=bar.note, tick=bar.done)
+    files = _save_findings(variant, result.findings, out, args.variant_file, args.topology)
     doc = explore_document(result, files)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -190,9 +229,13 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    variant, topology, actions, recorded = load_finding(args.file)
+    from hoverify.runs import load_finding
+    from properties.explore import replay
+
+    saved = load_finding(args.file)
+    variant, actions, recorded = saved.variant, saved.actions, saved.record
     try:
-        exploration = replay(variant, actions, topology, strict=True)
+        exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True)
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
     findings = exploration.findings()
@@ -215,6 +258,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from hoverify.runs import parse_faults, resolve_topology, resolve_variant
+    from properties.verify import VERIFY_FAULTS, verify
+    from statemachines.topology import small_topology
+
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
     if args.max_handovers < 1:
@@ -224,14 +271,12 @@ def _verify(args: argparse.Namespace) -> int:
     if unbounded:
         raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "
                          f"(supported: {', '.join(sorted(VERIFY_FAULTS))}; use explore)")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a directory")
-    progress = Progress(enabled=not args.json)
-    result = verify(variant, max_handovers=args.max_handovers, faults=faults,
-                    progress=progress.line, topology=topology)
+    out = _findings_directory(args.out)
+    with Bar(" level", quiet=args.quiet) as bar:
+        result = verify(variant, max_handovers=args.max_handovers, faults=faults,
+                        progress=bar.done, topology=topology)
     findings = result.findings()
-    saved = save_findings(variant, findings, out, args.variant_file, args.topology)
+    saved = _save_findings(variant, findings, out, args.variant_file, args.topology)
     doc = _verify_document(result, findings, saved)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -268,18 +313,38 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     }
 
 
-class Progress:
-    """One line per event on stderr, only when stderr is a terminal."""
+def _findings_directory(text: str) -> Path:
+    """``--out DIR`` of explore and verify, checked before the search: a directory, or one
+    that can be created."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    _check_writable("--out", out, out)
+    return out
 
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
 
-    def line(self, text: str) -> None:
-        if self.enabled:
-            print(text, file=sys.stderr, flush=True)
+def _check_writable(option: str, given: Path, directory: Path) -> None:
+    try:
+        probe_directory(directory)
+    except OSError as error:
+        raise UsageError(f"{option} {given}: cannot write in {error.filename or directory} "
+                         f"({error.strerror})") from None
+
+
+def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
+                   variant_file: str | None, topology_file: str | None) -> list[Path]:
+    from hoverify.runs import save_findings
+
+    try:
+        return save_findings(variant, findings, out, variant_file, topology_file)
+    except OSError as error:  # checked writable before the search, but a disk fills up
+        raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
 
 
 def _check(args: argparse.Namespace) -> int:
+    from hoverify.runs import check_document, check_text, parse_compromises, scenario_run
+    from properties.evaluate import evaluate
+
     run = scenario_run(args)
     attacker = parse_compromises(args.compromise, run)
     evaluation = evaluate(run, attacker)
@@ -289,9 +354,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from hoverify.runs import document, run_text, scenario_run
+
     pcap = _capture_path(args.pcap)
     run = scenario_run(args)
     if pcap is not None:
+        from reports.pcap import capture_of
+
         try:
             write_atomically(pcap, capture_of(run)[0])
         except OSError as error:
@@ -310,20 +379,32 @@ def _capture_path(text: str | None) -> Path | None:
         raise UsageError(f"--pcap {text}: is a directory")
     if not path.parent.is_dir():
         raise UsageError(f"--pcap {text}: directory {path.parent} does not exist")
+    _check_writable("--pcap", path, path.parent)
     if importlib.util.find_spec("pycrate_asn1dir") is None:
         raise UsageError("--pcap needs pycrate (pip install -e '.[wire]' in the checkout)")
     return path
 
 
 def _report(args: argparse.Namespace) -> int:
+    from hoverify.report_job import (
+        TopologyFile,
+        check_topology,
+        choose_variants,
+        summary,
+        variant_files,
+        write_report,
+    )
+    from hoverify.runs import read_topology
+
     out = Path(args.out)
     files = variant_files(args.variant_file)  # validated before anything runs
     topology = None
     if args.topology is not None:
         topology = TopologyFile(args.topology, read_topology(args.topology))
         check_topology(topology)
-    data = write_report(out, choose_variants(args.variants),
-                        Progress(enabled=not args.quiet).line, files, topology)
+    with Bar(" step", quiet=args.quiet) as bar:
+        data = write_report(out, choose_variants(args.variants), bar.start, files,
+                            topology, steps=bar.expect)
     print(summary(data, out))
     return 0  # broken promises are recorded in the report, not turned into a failure
 
@@ -339,15 +420,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         as_json = bool(getattr(args, "json", False))
-        if args.command is None:
-            parser.print_help()
-            return 0
+        if args.command is None:  # a bare `hoverify`: what it can do, and exit 2
+            parser.print_help(sys.stderr)
+            return 2
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
     except VariantError as error:  # a hook raised where no search records it as a finding
         # (run, check, replay, report): the finding variant-error, shown, exit 1
+        from hoverify.runs import variant_error_document, variant_error_text
+
         doc = variant_error_document(error)
         print(json.dumps({"variant_error": doc}, indent=2) if as_json else
               variant_error_text(doc))

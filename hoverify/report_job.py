@@ -7,13 +7,12 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from hoverify import __version__
-from hoverify.atomic_dir import replace_directory
+from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
 from hoverify.runs import check_document
 from hoverify.variant_file import load_variant_file
@@ -127,13 +126,17 @@ def check_topology(given: TopologyFile) -> None:
 
 def build(variants: Sequence[VariantRef], progress: Progress,
           files: Sequence[tuple[VariantRef, KeySchedule]] = (),
-          topology: TopologyFile | None = None) -> ReportData:
+          topology: TopologyFile | None = None,
+          steps: Callable[[int], None] | None = None) -> ReportData:
     """The report of the built-in ``variants`` and of the reviewer's ``files``; the
     scenarios run on ``topology`` (default: the default topology), the bounded verification
-    on it too (default: the small topology, as ``hoverify verify``)."""
+    on it too (default: the small topology, as ``hoverify verify``); ``progress`` is told as
+    each step begins, ``steps`` how many steps there are."""
     schedules = {v: load(v.name, v.bit_placement) for v in variants} | dict(files)
     variants = tuple(schedules)
     jobs = [(v, s) for v in variants for s in SCENARIOS]
+    if steps:
+        steps(len(jobs) + len(variants))  # each scenario, then each variant's bounded search
     results: list[ScenarioResult] = []
     sections: list[VariantSection] = []
     for number, (variant, scenario) in enumerate(jobs, start=1):
@@ -182,19 +185,20 @@ def check_out(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / VERDICTS).is_file():
         raise UsageError(f"--out {out}: not empty and not a report (no {VERDICTS}); it would "
                          "be replaced whole")
-    parent = out.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out}: cannot write in {parent}")
+    try:
+        probe_directory(out.absolute().parent)  # where the new tree is staged, then renamed
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot write in {error.filename or out.parent} "
+                         f"({error.strerror})") from None
 
 
 def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
                  files: Sequence[tuple[VariantRef, KeySchedule]] = (),
-                 topology: TopologyFile | None = None) -> ReportData:
+                 topology: TopologyFile | None = None,
+                 steps: Callable[[int], None] | None = None) -> ReportData:
     """Build the report and replace ``out`` with it whole (the old one stays until then)."""
     check_out(out)
-    data = build(variants, progress, files, topology)
+    data = build(variants, progress, files, topology, steps)
     try:
         replace_directory(render(data), out)
     except OSError as error:

@@ -1,24 +1,26 @@
-"""From command-line arguments to a scenario run, and from a run to its JSON document."""
+"""From command-line arguments to a scenario run, and from a run to its JSON document.
+
+The exploration code (and Hypothesis with it) is imported only by the functions for explore,
+verify and replay, so that ``run`` and ``check`` do not load it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
 from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
-from properties.claims import ClaimResult
+from properties.claims import CLAIMS, ClaimResult
 from properties.evaluate import Evaluation
-from properties.exploration import VARIANT_ERROR, Action, Finding
-from properties.explore import SCHEMA_VERSION, ExploreResult, finding_document
-from properties.stateful import FAULTS
 from statemachines.entity import VariantError
-from statemachines.scenario import DEFAULT_KASME, Run, parse_hops, run_scenario
+from statemachines.scenario import Run, parse_hops, run_scenario
 from statemachines.topology import (
     Topology,
     TopologyError,
@@ -27,19 +29,28 @@ from statemachines.topology import (
     small_topology,
 )
 from statemachines.variant import KeySchedule
-from statemachines.variants import load
+from statemachines.variants import BUILT_IN, load
+
+if TYPE_CHECKING:
+    from properties.exploration import Action, Finding
+    from properties.explore import ExploreResult
+
+KASME_OCTETS = 32
 
 
-def parse_kasme(text: str | None) -> bytes:
-    if text is None:
-        return DEFAULT_KASME
-    try:
-        kasme = bytes.fromhex(text)
-    except ValueError:
-        raise UsageError(f"--kasme must be hexadecimal, got {text!r}") from None
-    if len(kasme) != 32:
-        raise UsageError(f"--kasme must be 32 octets (64 hex digits), got {len(kasme)}")
-    return kasme
+def parse_kasme(text: str, option: str = "--kasme") -> bytes:
+    digits = "".join(text.split())
+    wrong = next((c for c in digits if c not in "0123456789abcdefABCDEF"), None)
+    if wrong is not None:
+        raise UsageError(f"{option} {text!r}: not hexadecimal ({wrong!r} at position "
+                         f"{digits.index(wrong) + 1}); KASME is {2 * KASME_OCTETS} hex digits")
+    if len(digits) % 2:
+        raise UsageError(f"{option} {text!r}: odd length ({len(digits)} hex digits; two per "
+                         f"octet); KASME is {2 * KASME_OCTETS} hex digits")
+    if len(digits) != 2 * KASME_OCTETS:
+        raise UsageError(f"{option} {text!r}: {len(digits) // 2} octets; KASME is "
+                         f"{KASME_OCTETS} octets ({2 * KASME_OCTETS} hex digits)")
+    return bytes.fromhex(digits)
 
 
 def resolve_variant(args: argparse.Namespace) -> KeySchedule:
@@ -51,6 +62,10 @@ def resolve_variant(args: argparse.Namespace) -> KeySchedule:
         if args.bit_placement is not None:
             raise UsageError("--bit-placement applies to the built-in seed-fs only")
         return load_variant_file(path)
+    base, slash, placement = name.partition("/")
+    if slash and base in BUILT_IN:  # the report's name for one bit placement
+        raise UsageError(f"--variant {name}: did you mean --variant {base} "
+                         f"--bit-placement {placement}?")
     try:
         return load(name, args.bit_placement)
     except ValueError as error:
@@ -76,6 +91,9 @@ def scenario_run(args: argparse.Namespace) -> Run:
         hops = parse_hops(args.hops)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if hops[0].early:
+        raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
+                         "previous hop whose Path Switch Acknowledge it could race")
     if not 0 <= args.ul_nas_count < 2**32:
         raise UsageError(f"--ul-nas-count must be in 0..{2**32 - 1}, got {args.ul_nas_count}")
     try:
@@ -194,6 +212,8 @@ def check_text(doc: dict[str, Any]) -> str:
 def variant_error_document(error: VariantError) -> dict[str, Any]:
     """A variant hook (or the model) raised during a run: the finding ``variant-error``,
     which fails the command (exit 1) like a broken promise; the run stops at that step."""
+    from properties.exploration import VARIANT_ERROR
+
     return {"claim": VARIANT_ERROR, "promised": True, "hook": error.hook,
             "handler": error.handler, "entity": error.entity,
             "exception": f"{type(error.error).__name__}: {error.error}", "where": error.where,
@@ -202,10 +222,12 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
 
 def variant_error_text(doc: dict[str, Any]) -> str:
-    return f"{VARIANT_ERROR:<22} FAILS: {doc['detail']}"
+    return f"{doc['claim']:<22} FAILS: {doc['detail']}"
 
 
 def parse_faults(text: str) -> frozenset[str]:
+    from properties.stateful import FAULTS
+
     faults = frozenset(f.strip() for f in text.split(",") if f.strip())
     unknown = faults - FAULTS
     if unknown:
@@ -224,9 +246,29 @@ def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]
     }
 
 
-def load_finding(path: str) -> tuple[KeySchedule, Topology, list[Action], dict[str, Any]]:
+@dataclass(frozen=True)
+class SavedFinding:
+    """A finding file, read back: what to replay, on which topology, from which KASME."""
+
+    variant: KeySchedule
+    actions: list[Action]
+    record: dict[str, Any]  # the file as written
+    topology: Topology
+    kasme: bytes
+
+
+def load_finding(path: str) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
-    UsageError."""
+    UsageError: replay only what can be replayed as it was found."""
+    from properties.exploration import (
+        NCC_RANGE,
+        NCC_SYNC,
+        NO_CHANGE_ON_REFUSAL,
+        VARIANT_ERROR,
+        Action,
+    )
+    from properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
+
     try:
         data = json.loads(Path(path).read_text())
     except OSError as error:
@@ -249,7 +291,18 @@ def load_finding(path: str) -> tuple[KeySchedule, Topology, list[Action], dict[s
         actions = [Action.from_json(a) for a in data["trace"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
-    return variant, topology, actions, data
+    try:
+        kasme = (EXPLORATION_KASME if data.get("kasme") is None
+                 else parse_kasme(str(data["kasme"]), "kasme"))
+    except UsageError as error:
+        raise UsageError(f"{path}: malformed finding ({error})") from None
+    claims = (*CLAIMS, NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC, VARIANT_ERROR)
+    if data.get("claim") not in claims:
+        raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
+                         f"{', '.join(claims)})")
+    if not actions:
+        raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
+    return SavedFinding(variant, actions, data, topology, kasme)
 
 
 def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
@@ -260,7 +313,7 @@ def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
             return load_topology(str(data["topology_file"]))
         except TopologyError as error:
             raise UsageError(f"{path}: its topology {error}") from None
-    if data.get("topology") != "small":
+    if data.get("topology", "small") != "small":
         raise UsageError(f"{path}: unknown topology {data.get('topology')!r} (a finding "
                          "names its topology_file, or was found on the small topology)")
     return small_topology()
@@ -273,6 +326,8 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
     was promised; the directory is created only when there is something to save. A
     reviewer's variant and topology are recorded by their files (absolute), which replay
     loads again."""
+    from properties.explore import finding_document
+
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -46,6 +46,9 @@ NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
 VARIANT_ERROR = "variant-error"  # a hook or the model raised: statemachines.entity.VariantError
+# the action kinds; rewrite: the flip-only edit of finding files written before edit existed
+KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
+         "rewrite")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +56,7 @@ class Action:
     """One step of an exploration, replayable: ``kind`` and ``index`` say what to do, ``text``
     what it did (replay checks that the text matches)."""
 
-    kind: str  # start | deliver | drop | duplicate | replay | refuse | compromise | edit
-    # (| rewrite: the flip-only edit of finding files written before edit existed)
+    kind: str  # one of KINDS
     index: int = 0
     leaf: int = 0
     text: str = ""
@@ -64,6 +66,8 @@ class Action:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Action:
+        if data["kind"] not in KINDS:
+            raise ValueError(f"unknown step kind {data['kind']!r} (known: {', '.join(KINDS)})")
         return cls(str(data["kind"]), int(data.get("index", 0)), int(data.get("leaf", 0)),
                    str(data.get("text", "")))
 

@@ -101,15 +101,16 @@ def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Find
 def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed: int | None = None,
             faults: frozenset[str] = FAULTS, topology: Topology | None = None,
             claims: frozenset[str] | None = None,
-            progress: Callable[[str], None] | None = None) -> ExploreResult:
+            progress: Callable[[str], None] | None = None,
+            tick: Callable[[], None] | None = None) -> ExploreResult:
     """Search within ``examples`` examples; ``claims`` limits the search to those claims
     (it stops once each is found). A claim found violated outside the promise is still
-    searched for a promised violation."""
+    searched for a promised violation. ``tick`` is called as each example begins."""
     topology = topology or small_topology()
     result = ExploreResult(variant.name)
     found: set[tuple[str, bool]] = set()  # (claim, promised)
     budget = examples
-    counter = {"examples": 0, "steps": 0}
+    counter = _Tally(tick)
 
     def wanted(finding: Finding) -> bool:
         return ((finding.claim, finding.promised) not in found
@@ -140,6 +141,21 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     return result
+
+
+class _Tally(dict[str, int]):
+    """Examples and steps run, counted by ``_counting``'s class, which tells ``tick`` of each
+    new example from here: that class's source must not change with the caller, since
+    Hypothesis derives the derandomized search from a digest of it."""
+
+    def __init__(self, tick: Callable[[], None] | None) -> None:
+        super().__init__(examples=0, steps=0)
+        self.tick = tick
+
+    def __setitem__(self, key: str, value: int) -> None:
+        super().__setitem__(key, value)
+        if key == "examples" and self.tick:
+            self.tick()
 
 
 def _counting(machine: type, counter: dict[str, int]) -> type:

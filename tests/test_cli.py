@@ -3,11 +3,29 @@ traceback, nothing on stdout; and on good input the exit codes docs/commands.md 
 
 from __future__ import annotations
 
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from hoverify.cli import main
+import hoverify.report_job
+import hoverify.runs
+import properties.explore
+import properties.verify
+from hoverify import atomic_dir
+from hoverify.cli import build_parser, main
+from statemachines.topology import Topology, small_topology
 
 BAD = {
     "unknown variant": ["run", "--variant", "ts33402", "--hops", "x2"],
@@ -64,3 +82,263 @@ def test_exit_codes_follow_the_promises(argv: list[str], code: int,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == code
     capsys.readouterr()
+
+
+# -- issue 18: what a newcomer hits ------------------------------------------------------------
+CLEAR = {  # bad input -> the words that say what is wrong
+    "odd-length KASME": (["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "abc"],
+                         "odd length"),
+    "non-hex KASME": (["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "0g"],
+                      "not hexadecimal ('g' at position 2)"),
+    "short KASME": (["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "00ff"],
+                    "2 octets; KASME is 32 octets"),
+    "a bit placement in the variant's name": (
+        ["run", "--variant", "seed-fs/nas", "--hops", "x2"],
+        "did you mean --variant seed-fs --bit-placement nas?"),
+    "the same on verify": (["verify", "--variant", "seed-fs/alg-id"],
+                           "did you mean --variant seed-fs --bit-placement alg-id?"),
+    "an early first hop": (["check", "--variant", "ts33401", "--hops", "x2:early,x2"],
+                           "no previous hop whose Path Switch Acknowledge it could race"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLEAR))
+def test_bad_input_says_what_is_wrong(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv, words = CLEAR[name]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert words in err and err.count("\n") == 1 and out == "", err
+
+
+def test_a_bare_hoverify_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("usage: hoverify") and "COMMAND" in err
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(commands.choices)
+
+
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_every_option_has_a_help_text_that_shows_its_default(command: str) -> None:
+    parser = _subcommands()[command]
+    text = "".join(parser.format_help().split())  # argparse wraps long defaults anywhere
+    options = [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
+    assert options, command
+    for option in options:
+        assert option.help and option.help.strip(), (command, option.dest)
+        if not (option.default is None or option.default is False or option.default == []):
+            assert "".join(f"(default: {option.default})".split()) in text, (command,
+                                                                              option.dest)
+        elif option.option_strings and not option.required and option.nargs != 0:
+            # without a default, the help says what leaving the option out means
+            assert "(default" in option.help or "(this or --" in option.help, (command,
+                                                                               option.dest)
+
+
+# Outputs are checked before the work: /proc refuses new files even to root (who passes
+# access(2) everywhere), and a file cannot hold a folder.
+UNWRITABLE = {
+    "explore --out in /proc": ["explore", "--variant", "ts33401", "--out", "/proc/findings"],
+    "verify --out in /proc": ["verify", "--variant", "ts33401", "--out", "/proc/self/verify"],
+    "verify --out below a file": ["verify", "--variant", "ts33401", "--out", "{file}/verify"],
+    "report --out in /proc": ["report", "--variants", "ts33401", "--out", "/proc/report"],
+    "run --pcap in /proc": ["run", "--variant", "ts33401", "--hops", "x2", "--pcap",
+                            "/proc/run.pcapng"],
+}
+
+
+@pytest.fixture
+def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The long work fails the test if it starts."""
+    def work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the work started before its output was checked")
+
+    monkeypatch.setattr(properties.explore, "explore", work)
+    monkeypatch.setattr(properties.verify, "verify", work)
+    monkeypatch.setattr(hoverify.report_job, "build", work)
+    monkeypatch.setattr(hoverify.runs, "run_scenario", work)
+
+
+@pytest.mark.parametrize("name", sorted(UNWRITABLE))
+@pytest.mark.usefixtures("no_work")
+def test_an_unwritable_output_is_refused_before_the_work(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("")
+    argv = [a.replace("{file}", str(tmp_path / "file")) for a in UNWRITABLE[name]]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("hoverify: error: ") and "cannot write in" in err, err
+    assert err.count("\n") == 1 and out == ""
+
+
+@pytest.mark.usefixtures("no_work")
+@pytest.mark.parametrize("command", ["explore", "verify"])
+def test_the_default_findings_folder_in_a_read_only_directory(
+        command: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir("/proc")
+    assert main([command, "--variant", "ts33401"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hoverify: error: --out out/") and err.count("\n") == 1, err
+
+
+@pytest.fixture(scope="module")
+def finding(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A finding file as `verify` writes it (tr33821-v070 does not promise forward
+    security after an X2 hop, so one handover finds it)."""
+    out = tmp_path_factory.mktemp("findings")
+    assert main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+                 "--out", str(out)]) == 0
+    [path] = out.iterdir()
+    return dict(json.loads(path.read_text()))
+
+
+BAD_FINDINGS = {  # a change to a good finding file -> the words that say what is wrong
+    "unknown step kind": ({"trace": [{"kind": "teleport", "index": 0, "text": "x"}]},
+                          "unknown step kind 'teleport'"),
+    "unknown claim": ({"claim": "world-peace"}, "unknown claim 'world-peace'"),
+    "empty trace": ({"trace": []}, "the trace is empty"),
+    "odd-length KASME": ({"kasme": "abc"}, "odd length"),
+    "unknown topology": ({"topology": "galaxy"}, "unknown topology 'galaxy'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FINDINGS))
+def test_replay_of_a_bad_finding_is_bad_input(
+        name: str, finding: dict[str, Any], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    change, words = BAD_FINDINGS[name]
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps(finding | change))
+    assert main(["replay", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hoverify: error: {path}: ") and words in err, err
+    assert err.count("\n") == 1 and out == ""
+
+
+def test_replay_uses_the_recorded_kasme_and_topology(
+        finding: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    kasme = bytes(range(32))
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps(finding | {"kasme": kasme.hex()}))
+    real_replay = properties.explore.replay
+    seen: list[tuple[Topology | None, bytes]] = []
+
+    def replay(variant: Any, actions: Any, topology: Topology | None = None,
+               kasme: bytes = b"", strict: bool = False) -> Any:
+        seen.append((topology, kasme))
+        return real_replay(variant, actions, topology, kasme, strict)
+
+    monkeypatch.setattr(properties.explore, "replay", replay)
+    assert main(["replay", str(path)]) == 0
+    assert "\nreproduced\n" in capsys.readouterr().out  # the key values play no part here
+    assert seen == [(small_topology(), kasme)]
+
+
+def test_a_report_folder_that_cannot_be_moved_aside_stays_whole_and_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "report"
+    atomic_dir.replace_directory({"verdicts.json": b"old\n"}, out)
+    real_replace = atomic_dir.os.replace
+
+    def busy(src: Path, dst: Path) -> None:
+        if Path(src) == out:  # a mount point, or a folder its owner may not move
+            raise OSError(16, "Device or resource busy")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic_dir.os, "replace", busy)
+    with pytest.raises(OSError):
+        atomic_dir.replace_directory({"verdicts.json": b"new\n"}, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no .report.old-XXXX
+    assert (out / "verdicts.json").read_bytes() == b"old\n"
+
+
+# Ctrl-C while the modules load: the interrupt is sent (as a terminal would, SIGINT) at the
+# moment a given module starts loading, so the test does not depend on the machine's speed.
+INTERRUPT_DURING_IMPORT = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in the foreground, even in CI
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == sys.argv[1]:
+            os.kill(os.getpid(), signal.SIGINT)
+sys.meta_path.insert(0, Interrupt())
+from hoverify.__main__ import main
+sys.exit(main(["verify", "--variant", "ts33401", "--out", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize("module", ["hoverify.cli", "statemachines.variants", "hypothesis"])
+def test_ctrl_c_while_loading_ends_with_130_and_one_line(module: str, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", INTERRUPT_DURING_IMPORT, module,
+                           str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.stderr == "hoverify: interrupted\n"
+    # 130, or killed by SIGINT (which a shell reports as 130 too): CPython ends that way when
+    # the interrupt met code run by a C extension as it loaded
+    assert done.returncode in (128 + signal.SIGINT, -signal.SIGINT)
+    assert done.stdout == ""
+
+
+def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
+    program = ("import sys\nfrom hoverify.cli import main\n"
+               "main(['check', '--variant', 'ts33401', '--hops', 'x2'])\n"
+               "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=120)
+    loaded = set(done.stderr.split())
+    assert "properties.evaluate" in loaded  # it did check
+    assert not loaded & {"hypothesis", "properties.explore", "properties.stateful",
+                         "properties.exploration", "properties.verify", "tqdm"}
+
+
+def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
+    """Run ``hoverify argv`` with stderr on a pseudo-terminal: what it drew there."""
+    try:
+        master, slave = pty.openpty()
+    except OSError as error:
+        pytest.skip(f"no pseudo-terminal here ({error})")
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # rows, columns
+    with subprocess.Popen([sys.executable, "-m", "hoverify", *argv], stdout=subprocess.PIPE,
+                          stderr=slave) as process:
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        process.communicate(timeout=120)
+    os.close(master)
+    return process.returncode, drawn.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("argv", "unit"), [
+    (["explore", "--variant", "ts33401", "--examples", "100", "--steps", "10"], "example"),
+    (["verify", "--variant", "ts33401", "--max-handovers", "1"], "level"),
+    (["report", "--variants", "ts33401"], "step"),
+])
+def test_a_progress_bar_on_a_terminal(argv: list[str], unit: str, tmp_path: Path) -> None:
+    """Each command runs for some tenths of a second at least: tqdm redraws every 0.1 s."""
+    code, drawn = _stderr_on_a_terminal([*argv, "--out", str(tmp_path)])
+    assert code == 0 and "Traceback" not in drawn, drawn
+    assert re.search(rf"\d+\.\d+ {unit}/s", drawn), drawn  # it moved: a rate, not "?"
+
+
+def test_no_progress_bar_with_quiet(tmp_path: Path) -> None:
+    argv = ["explore", "--variant", "ts33401", "--examples", "20", "--steps", "5", "--quiet"]
+    assert _stderr_on_a_terminal([*argv, "--out", str(tmp_path)]) == (0, "")
+
+
+def test_no_progress_when_stderr_is_no_terminal(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--variant", "ts33401", "--max-handovers", "1",
+                 "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""

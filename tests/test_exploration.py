@@ -97,10 +97,10 @@ def test_saved_finding_replays_step_by_step(tmp_path: Path) -> None:
     result = explore(variant, examples=300, faults=frozenset({"compromise"}),
                      claims=frozenset({FORWARD}))
     [path, *_] = save_findings(variant, result.findings, tmp_path)
-    loaded, topology, actions, recorded = load_finding(str(path))
-    assert topology == small_topology()
-    exploration = replay(loaded, actions, topology, strict=True)
-    assert any(f.claim == recorded["claim"] for f in exploration.findings())
+    saved = load_finding(str(path))
+    assert saved.topology == small_topology()
+    exploration = replay(saved.variant, saved.actions, saved.topology, saved.kasme, strict=True)
+    assert any(f.claim == saved.record["claim"] for f in exploration.findings())
     exploration.close()
 
 

@@ -140,7 +140,7 @@ def _within_bound(trace: tuple[Action, ...], max_handovers: int) -> bool:
 def test_a_counterexample_replays_with_hoverify_replay(
         ts33401_bound: VerifyResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli, "verify", lambda *args, **kwargs: ts33401_bound)
+    monkeypatch.setattr(verify_module, "verify", lambda *args, **kwargs: ts33401_bound)
     argv = ["verify", "--variant", "ts33401", "--json", "--out", str(tmp_path)]
     assert cli.main(argv) == 0
     doc = json.loads(capsys.readouterr().out)
