@@ -7,7 +7,8 @@ NAS COUNT.
 
 The field encoding is MessagePack (the ``msgpack`` library): a field tuple is an array, text
 a str, octets a bin, so what is decoded equals what was encoded, ``True`` apart from ``1``. It
-stands in for ASN.1 PER here (the wire-format layer encodes the real information elements).
+stands in for ASN.1 PER here (the wire-format layer encodes the real information elements). Its
+integers are at most 64 bits, as the model's counters and identities are.
 """
 
 from __future__ import annotations
