@@ -13,7 +13,8 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
 
   handover_ratio_to_floor  complete s1-inter handovers per second through the whole model,
                            divided by the same KDF/EIA2/EEA2 calls alone (bench/handover.py
-                           says exactly what is in each loop). Target >= 0.5.
+                           says exactly what is in each loop). Information, no target: users
+                           wait for `verify`, `check` and `report`, not for single handovers.
   invariant_overhead       Hypothesis steps/s with invariants off over steps/s with them on,
                            minus 1 (bench/invariants.py says what "off" removes). Target
                            <= 0.25.
@@ -110,7 +111,7 @@ def measure_handover(config: Config, results: Results) -> None:
                                         config.handover_rounds)
     calls = floor.describe()
     results.metrics["handover_ratio_to_floor"] = Metric(
-        ratio, "", ">= 0.5",
+        ratio, "", "",
         f"{median(model):.0f} handovers/s vs {median(crypto):.0f} crypto sets/s "
         f"({calls['kdf_calls']} KDF, {calls['eia2_calls']} EIA2, {calls['eea2_calls']} EEA2); "
         f"{_spread(model, crypto)}")
