@@ -217,9 +217,23 @@ def _verify(args: argparse.Namespace) -> int:
             for line in finding["trace"]:
                 print(f"  {line}")
             print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        print(sometimes_line(doc["sometimes"]))
         if not result.promise_broken:
             print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
+    warn_vacuous(result.vacuous, "within the bound")
     return 1 if result.promise_broken else 0
+
+
+def sometimes_line(counts: dict[str, int]) -> str:
+    """How often each claim's situation arose: the "sometimes" beside each "always"."""
+    return "sometimes: " + ", ".join(f"{claim} {n}" for claim, n in counts.items())
+
+
+def warn_vacuous(claims: Sequence[str], where: str) -> None:
+    """A promised claim whose situation never arose holds only vacuously: say so."""
+    for claim in claims:
+        print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
+              f"arose {where}", file=sys.stderr)
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
@@ -231,7 +245,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "exhausted": result.exhausted, "seconds": round(result.seconds, 3),
         "states_per_second": round(result.states_per_second, 1),
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
-        "sometimes": dict(result.reached),
+        "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
                       "trace": [a.text for a in f.trace], "file": str(path)}
                      for f, path in zip(findings, files, strict=True)],
@@ -255,6 +269,7 @@ def _check(args: argparse.Namespace) -> int:
     evaluation = evaluate(run, attacker)
     doc = check_document(run, evaluation)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
+    warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
     return 1 if evaluation.promise_broken else 0
 
 

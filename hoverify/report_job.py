@@ -18,16 +18,9 @@ from hoverify.runs import check_document
 from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
-from properties.claims import (
-    CLAIMS,
-    CONFINEMENT,
-    DOWNGRADE,
-    ClaimResult,
-    default_backward_attackers,
-    default_forward_attackers,
-)
+from properties.claims import CLAIMS, CONFINEMENT, DOWNGRADE, ClaimResult
 from properties.downgrade import find_downgrade
-from properties.evaluate import Evaluation, evaluate
+from properties.evaluate import Evaluation, default_attackers, evaluate
 from properties.verify import verify
 from reports import extract
 from reports.bundle import VERDICTS, render
@@ -177,9 +170,7 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario) -> Evaluation:
 
 def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     """The attackers behind the verdicts, by the name a verdict gives them."""
-    analysis = evaluation.analysis
-    known = [a for _, a in (*default_forward_attackers(analysis),
-                            *default_backward_attackers(analysis))]
+    known = default_attackers(evaluation.analysis)
     if evaluation.attacker is not None:
         known.append(evaluation.attacker)
     return {str(a): a for a in known}

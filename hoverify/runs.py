@@ -132,6 +132,8 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
         "per hop: its source eNB (forward security, downgrade) and its target eNB "
         "(backward security), each compromised from that hop on")
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
+    doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
+    doc["vacuous"] = evaluation.vacuous
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken
     return doc
@@ -140,7 +142,8 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": claim.name, "applies": claim.applies,
                              "promised": claim.promised, "holds": claim.holds,
-                             "promise_broken": claim.promise_broken}
+                             "promise_broken": claim.promise_broken,
+                             "sometimes": claim.sometimes, "vacuous": claim.vacuous}
     failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
         (v for v in claim.verdicts if not v.holds), None)
     if failing is not None:
@@ -161,11 +164,17 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 def check_text(doc: dict[str, Any]) -> str:
     lines = [run_text(doc), f"attacker: {doc['attacker']}"]
     for claim in doc["claims"]:
-        status = ("n/a" if not claim["applies"] else "HOLDS" if claim["holds"] else
+        status = ("VACUOUS" if claim["vacuous"] else "n/a" if not claim["applies"] else
+                  "HOLDS" if claim["holds"] else
                   "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
-        lines.append(f"{claim['name']:<22} {status}")
+        lines.append(f"{claim['name']:<22} {status:<21} sometimes {claim['sometimes']}")
         for line in claim.get("witness", claim.get("cut", []))[:14]:
             lines.append(f"    {line}")
+    broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
+    if broken:
+        lines.append(f"model invariants BROKEN: {', '.join(broken)}")
+        lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
+                  for line in c.get("witness", [])[:14]]
     lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
 

@@ -97,7 +97,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             self.exploration.compromise(enb)
 
         @precondition(lambda self: "rewrite" in faults
-                      and bool(self.exploration.monitor.attackers))
+                      and bool(self.exploration.engine.facts.attackers))
         @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=15))
         def rewrite(self, index: int, leaf: int) -> None:
             self.exploration.rewrite(index, leaf)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reports.data import BROKEN, FAILS, HOLDS, NA
+from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
@@ -38,7 +38,7 @@ def join(words: Sequence[str], last: str = "and") -> str:
 
 def _word(status: str) -> str:
     return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
-            NA: "has no verdict"}[status]
+            NA: "has no verdict", VACUOUS: "is never exercised (vacuous)"}[status]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ HOLDS = "holds"
 BROKEN = "FAILS (promised)"
 FAILS = "fails (not promised)"
 NA = "n/a"
+VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" would say nothing
 SERVES, DERIVES = "serves", "derives"
 
 
@@ -19,7 +20,7 @@ SERVES, DERIVES = "serves", "derives"
 class Cell:
     """One claim for one variant in one scenario."""
 
-    status: str  # HOLDS, BROKEN, FAILS or NA
+    status: str  # HOLDS, BROKEN, FAILS, VACUOUS or NA
     detail: str = ""  # the verdict `hoverify check` shows for the claim
     n_hops: int | None = None  # forward security: the largest n over the verdicts
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound

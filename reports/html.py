@@ -10,6 +10,7 @@ from reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
+    VACUOUS,
     Bounded,
     Cell,
     Counterexample,
@@ -34,13 +35,14 @@ td.group code { word-break: break-all; } td.claim { white-space: nowrap; }
 #matrix td.group { max-width: 15em; }
 td.holds { background: #e3f6e8; } td.broken { background: #f8c9c4; font-weight: 700; }
 td.fails { background: #fdebd3; } td.na { color: #9aa5b1; }
+td.vacuous { background: #eef0f3; font-style: italic; }
 td.derives { background: #f8c9c4; font-weight: 700; } td.serves { background: #e0ecfb; }
 .scroll { overflow-x: auto; border: 1px solid #d9e2ec; margin: 8px 0 16px; }
 .conclusion li { margin: 4px 0; } .muted { color: #616e7c; }
 details { margin: 6px 0; } summary { cursor: pointer; }
 """
 
-STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails"}
+STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacuous"}
 
 
 def _cell(cell: Cell) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from reports.scenarios import Scenario
 
 LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the claim and it "
-          "fails; *fails (not promised)*; n/a: no verdict (the claim does not apply). For "
+          "fails; *fails (not promised)*; vacuous: promised, but the situation it speaks of "
+          "never arose in that run; n/a: no verdict (the claim does not apply). For "
           "forward security, *n-hop* is the smallest n for which keys n or more hops after "
           "the attacker's last legitimate KeNB are safe in that run; ≥ when the run ends "
           "before n is reached. A failing cell links to its counterexample.")

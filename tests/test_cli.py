@@ -55,7 +55,9 @@ def test_replay_of_a_file_that_is_not_a_finding(tmp_path: Path,
 @pytest.mark.parametrize(("argv", "code"), [
     (["check", "--variant", "ts33401", "--hops", "x2,s1,s1-inter"], 0),
     (["check", "--variant", "seed-fs", "--bit-placement", "alg-id", "--hops", "s1"], 1),
-    (["check", "--variant", "tr33821-v070", "--hops", "x2"], 0),  # FS is not promised
+    # FS is not promised, but its KeNB* binds no EARFCN-DL (key-separation, TS 33.401 A.5)
+    (["check", "--variant", "tr33821-v070", "--hops", "x2"], 1),
+    (["check", "--variant", "tr33821-v070", "--hops", "x2", "--compromise", "enb-1@1"], 1),
     (["run", "--variant", "seed-fs", "--bit-placement", "alg-id", "--hops", "s1"], 0),
 ])
 def test_exit_codes_follow_the_promises(argv: list[str], code: int,
