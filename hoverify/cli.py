@@ -38,7 +38,13 @@ from properties.evaluate import evaluate
 from properties.exploration import Finding
 from properties.explore import explore, replay
 from properties.stateful import FAULTS
-from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS, VerifyResult, verify
+from properties.verify import (
+    DEFAULT_FAULTS,
+    OUTSIDE_BOUND,
+    VERIFY_FAULTS,
+    VerifyResult,
+    verify,
+)
 from reports.pcap import capture_of
 from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
@@ -157,6 +163,8 @@ def _explore(args: argparse.Namespace) -> int:
             print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
         if not doc["findings"]:
             print("no finding")
+        print(sometimes_line(doc["sometimes"]))
+    warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples")
     return 1 if result.promise_broken else 0
 
 
@@ -220,7 +228,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(sometimes_line(doc["sometimes"]))
         if not result.promise_broken:
             print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
-    warn_vacuous(result.vacuous, "within the bound")
+    warn_vacuous(result.vacuous, "within the bound", OUTSIDE_BOUND)
     return 1 if result.promise_broken else 0
 
 
@@ -229,11 +237,13 @@ def sometimes_line(counts: dict[str, int]) -> str:
     return "sometimes: " + ", ".join(f"{claim} {n}" for claim, n in counts.items())
 
 
-def warn_vacuous(claims: Sequence[str], where: str) -> None:
+def warn_vacuous(claims: Sequence[str], where: str,
+                 why: dict[str, str] | None = None) -> None:
     """A promised claim whose situation never arose holds only vacuously: say so."""
     for claim in claims:
+        reason = f" ({why[claim]})" if why and claim in why else ""
         print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
-              f"arose {where}", file=sys.stderr)
+              f"arose {where}{reason}", file=sys.stderr)
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],

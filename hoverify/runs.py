@@ -192,6 +192,7 @@ def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]
     return {
         "variant": result.variant, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
+        "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
                       "trace": [a.text for a in f.trace], "file": str(path)}
                      for f, path in zip(result.findings, files, strict=True)],

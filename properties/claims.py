@@ -203,9 +203,11 @@ class BackwardSecurity(_Claim):
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
 
     def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
-        """The KeNBs used by another eNB before the compromise, except those the attacker's
-        own earlier service let it know: the one right after it, and any within what forward
-        security allows (those are judged by forward security)."""
+        """The KeNBs used by another eNB before the compromise, except those that forward
+        security leaves to an eNB that served the UE earlier: after its last service, where
+        the hop that took the UE away has no forward-security promise, or within the n hops
+        (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
+        here too: a UE that returns to a compromised eNB must not give it those keys."""
         return [c.number for c in facts.completions if c.number < a.hop
                 and c.enb not in a.entities and not self._legitimate(facts, a, c.number)]
 
@@ -214,14 +216,11 @@ class BackwardSecurity(_Claim):
         if not served:
             return False
         left = served[-1]
-        leaving = facts.completions[left + 1].hop_type
-        # the KeNB right after its own: as the source of a horizontal handover it computed
-        # it, and holds it until the UE context is released (TS 33.401 7.2.8.4.2)
-        if j - left + 1 <= max(2, forward_wanted(self.variant, leaving)):
+        promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
+        if promise is None:  # the variant lets a former serving eNB follow later keys
             return True
-        promise = find_promise(self.variant, FORWARD, leaving)
-        return promise is not None and broken_assumption(promise, facts.early, left, j) \
-            is not None
+        return (j - left + 1 <= (promise.hops or 1)
+                or broken_assumption(promise, facts.early, left, j) is not None)
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
@@ -429,8 +428,10 @@ class KeySeparation(_Claim):
 
 # -- downgrade (the rewrite fault of an exploration) --------------------------------------------
 class DowngradeResistance(_Claim):
-    """Judged on runs with a rewrite: after an eNB the attacker holds rewrote a message of
-    handover h, the UE accepts the HO command and ends up on a KeNB that attacker derives.
+    """Judged on runs with a rewrite, on hops where forward security is promised (elsewhere
+    the honest KeNB may be the source eNB's anyway, and there is nothing to downgrade):
+    after an eNB the attacker holds rewrote a message of handover h, the UE accepts the HO
+    command and ends up on a KeNB that attacker derives.
     ``check`` has no rewrites in its run: its verdicts come from the rewrite search of
     ``properties.downgrade``, which replays the run with each rewrite. ``verify`` does not
     bound rewrites, so this claim has nothing to judge there (say so: its "sometimes" is 0)."""
@@ -447,13 +448,15 @@ class DowngradeResistance(_Claim):
         rewriters = {enb for hop, enb in facts.rewritten if hop == step.hop}
         if not rewriters:
             return Observed(state)
+        hop_type = self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
+                                          self.topology.cell(step.ctx_after.cell))
+        if find_promise(self.variant, FORWARD, hop_type) is None:
+            return Observed(state)  # the honest key may be the source's anyway: no downgrade
         kenb = step.ctx_after.keys.as_keys.kenb
         target = self.topology.cell(step.ctx_after.cell).enb
         failures = []
         for a in facts.attackers:
             if a.entities & rewriters and target not in a.entities and kenb in a.known:
-                hop_type = self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
-                                                  self.topology.cell(step.ctx_after.cell))
                 failures.append(Verdict(
                     step.hop, a.name, False, self.promise(hop_type),
                     f"after {', '.join(sorted(a.entities & rewriters))} rewrote a message of "

@@ -271,6 +271,12 @@ class Claim(Protocol):
 EngineState = tuple[Facts, tuple[Any, ...]]
 
 
+def vacuous(claims: Sequence[Claim], variant: KeySchedule, counts: Counter[str]) -> list[str]:
+    """The promised claims (not the model invariants) whose situation never arose."""
+    return [c.name for c in claims
+            if not c.invariant and c.promised_by(variant) and counts[c.name] == 0]
+
+
 @dataclass
 class Engine:
     """Feeds events to facts and claims; keeps the first failure of each (claim, promised)
@@ -345,10 +351,8 @@ class Engine:
         return {c.name: c.summary(s, self.facts) for c, s in zip(self.claims, self.states,
                                                                  strict=True)}
 
-    def vacuous(self) -> list[Claim]:
-        """Promised claims whose situation never arose."""
-        return [c for c in self.claims if not c.invariant
-                and c.promised_by(self.variant) and self.counts[c.name] == 0]
+    def vacuous(self) -> list[str]:
+        return vacuous(self.claims, self.variant, self.counts)
 
     # -- internals -------------------------------------------------------------------------
     def _judge(self, event: Event) -> None:

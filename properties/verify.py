@@ -158,7 +158,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     finally:
         exploration.close()
     result.sometimes = exploration.engine.counts
-    result.vacuous = [c.name for c in exploration.engine.vacuous()]
+    result.vacuous = exploration.engine.vacuous()
     result.seconds = time.perf_counter() - started
     return result
 
