@@ -128,14 +128,17 @@ class Facts:
         if not made:
             return next((i.name for d in self.derivations for i in d.derivation.inputs
                          if i.value == value), value.hex()[:8])
-        names = []
-        for d in made:
-            if d.name == "NH":
-                depth = self._nh_depth(d)
-                names.append(f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else ""))
-            else:
-                names.append(d.name if d.hop == 0 else f"{d.name}[hop {d.hop}]")
-        return " = ".join(dict.fromkeys(names))
+        return " = ".join(dict.fromkeys(self.name_of(d) for d in made))
+
+    def name_of(self, derived: Derived) -> str:
+        """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
+        for c in self.completions:
+            if c.kenb == derived.output:
+                return f"KeNB[hop {c.number}]"
+        if derived.name == "NH":
+            depth = self._nh_depth(derived)
+            return f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+        return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
 
     def _nh_depth(self, derived: Derived) -> int:
         depth, current = 1, derived
@@ -160,7 +163,7 @@ class Facts:
     def line(self, derived: Derived) -> str:
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)
-        return f"{self.label(derived.output)} = KDF({args})  [{derived.derivation.clause}]"
+        return f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
 
     def _argument(self, name: str, value: bytes, public: bool) -> str:
         if not public:
@@ -271,6 +274,17 @@ class Claim(Protocol):
 EngineState = tuple[Facts, tuple[Any, ...]]
 
 
+def settled(wanted: frozenset[str], found: Iterable[tuple[str, bool]],
+            variant: KeySchedule) -> bool:
+    """A search for the claims ``wanted`` can stop: each is found violated, as a broken
+    promise where the variant promises it (one outside the promise may hide one inside)."""
+    found = set(found)
+    return all((claim, True) in found
+               or ((claim, False) in found and not any(p.claim == claim
+                                                       for p in variant.promises()))
+               for claim in wanted)
+
+
 def vacuous(claims: Sequence[Claim], variant: KeySchedule, counts: Counter[str]) -> list[str]:
     """The promised claims (not the model invariants) whose situation never arose."""
     return [c.name for c in claims
@@ -379,8 +393,6 @@ class Engine:
         if receiver == UE:
             changes["ue"] = step.ctx_after
         kind = step.message.kind
-        if kind is Kind.MEASUREMENT_TRIGGER and len(f.completions) < step.hop:
-            changes["undisturbed"] = False  # a handover started before the last completed
         if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
             early = step.state_before == PATH_SWITCH_PENDING
             changes["deciding"] = frozenset(

@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from properties.claims import DOWNGRADE
-from properties.engine import EngineState
+from properties.engine import EngineState, settled
 from properties.exploration import Action, Exploration, Finding
 from properties.explore import EXPLORATION_KASME
 from statemachines.messages import Kind
@@ -142,7 +142,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
            progress: Callable[[str], None] | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
-    once each of them is violated (then the bound is not exhausted)."""
+    once each of them is violated, as a broken promise where the variant promises it (then
+    the bound is not exhausted)."""
     unknown = faults - VERIFY_FAULTS
     if unknown:
         raise ValueError(f"verify cannot bound the faults {', '.join(sorted(unknown))} "
@@ -188,8 +189,8 @@ class _Search:
                 for action, duplicates in self._successors(node):
                     self.result.transitions += 1
                     self.result.taken[action.kind] += 1
-                    if self._harvest(node.id, action) and claims is not None \
-                            and claims <= {c for c, _ in self.result.shortest}:
+                    if self._harvest(node.id, action) and claims is not None and settled(
+                            claims, self.result.shortest, self.exploration.system.variant):
                         self.result.states = len(self.seen)
                         return
                     key = self._fingerprint(duplicates)

@@ -31,6 +31,7 @@ CATALOGUE = {
     "bit_unprotected.py": {DOWNGRADE},
     "no_path_switch_refresh.py": {FORWARD},
     "source_sends_kenb.py": {SEPARATION, BACKWARD},
+    "krrcenc_equals_krrcint.py": {SEPARATION},
 }
 
 
