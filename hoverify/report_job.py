@@ -21,7 +21,7 @@ from properties.attacker import Attacker, Compromise
 from properties.claims import CLAIMS, CONFINEMENT, DOWNGRADE, ClaimResult
 from properties.downgrade import find_downgrade
 from properties.evaluate import Evaluation, default_attackers, evaluate
-from properties.verify import verify
+from properties.verify import OUTSIDE_BOUND, verify
 from reports import extract
 from reports.bundle import VERDICTS, render
 from reports.conclusion import Sides, conclusion
@@ -128,7 +128,9 @@ def _bounded(variant: VariantRef, schedule: KeySchedule) -> Bounded:
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised")
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
-                   result.exhausted, findings, result.seconds)
+                   result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
+                   tuple(f"{c} ({OUTSIDE_BOUND[c]})" if c in OUTSIDE_BOUND else c
+                         for c in result.vacuous))
 
 
 def check_out(out: Path) -> None:

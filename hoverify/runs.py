@@ -129,8 +129,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
 def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc = document(run)
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
-        "per hop: its source eNB (forward security, downgrade) and its target eNB "
-        "(backward security), each compromised from that hop on")
+        "per hop: its source eNB and its target eNB, each compromised from that hop on "
+        "(downgrade: the source eNB)")
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous

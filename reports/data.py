@@ -151,6 +151,8 @@ class Bounded:
     exhausted: bool
     findings: tuple[BoundedFinding, ...]
     seconds: float  # for the terminal only: the files stay byte-identical
+    sometimes: tuple[tuple[str, int], ...] = ()  # claim -> transitions its situation arose in
+    vacuous: tuple[str, ...] = ()  # promised claims never exercised within the bound
 
 
 @dataclass(frozen=True)

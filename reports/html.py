@@ -19,7 +19,14 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, plain
+from reports.words import (
+    BOUNDED,
+    DERIVABILITY,
+    LEGEND,
+    attacker_text,
+    plain,
+    sometimes_text,
+)
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
@@ -108,7 +115,8 @@ def _bounded(bounded: Bounded) -> list[str]:
     lines = ["<h3>Bounded verification</h3>",
              f"<p>Bound: {escape(bounded.bound)}. {bounded.states} states, "
              f"{bounded.transitions} transitions, "
-             + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>")]
+             + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>"),
+             f"<p>{escape(sometimes_text(bounded))}</p>"]
     for f in bounded.findings:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reports.data import Bounded
 from reports.scenarios import Scenario
 
 LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the claim and it "
@@ -29,3 +30,13 @@ def attacker_text(scenario: Scenario) -> str:
 def plain(text: str) -> str:
     """Markdown emphasis removed."""
     return text.replace("**", "").replace("*", "")
+
+
+def sometimes_text(bounded: Bounded) -> str:
+    """How often each claim's situation arose within the bound, and the vacuous ones."""
+    text = "Sometimes (transitions in which each claim's situation arose): " + ", ".join(
+        f"{claim} {n}" for claim, n in bounded.sometimes) + "."
+    if bounded.vacuous:
+        text += (" Promised but vacuous (never exercised within the bound): "
+                 + "; ".join(bounded.vacuous) + ".")
+    return text
