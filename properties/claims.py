@@ -229,8 +229,8 @@ class BackwardSecurity(_Claim):
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
         for a in facts.attackers:
-            derivable = [j for j in self.earlier(facts, a)
-                         if facts.completions[j].kenb in a.known]
+            new = event.new_keys(facts, a)
+            derivable = [j for j in self.earlier(facts, a) if j in new] if new else []
             if derivable:
                 failures.append(self._failure(facts, a, derivable))
         return Observed(state, tuple(failures), arose)
@@ -285,10 +285,12 @@ class ForwardSecurity(_Claim):
             arose = sum(1 for a in facts.attackers if done.number in self.later(facts, a))
         failures = []
         for a in facts.attackers:
+            new = event.new_keys(facts, a)
+            if not new:
+                continue
             judged = self._judged(facts, a)
-            failing = [j for j, (distance, wanted, _) in judged.items() if distance + 1 > wanted]
-            for j in failing:
-                failures.append(self._verdict(facts, a, judged, [j]))
+            failures += [self._verdict(facts, a, judged, [j]) for j in new
+                         if j in judged and judged[j][0] + 1 > judged[j][1]]
         return Observed(state, tuple(failures), arose)
 
     def _judged(self, facts: Facts, a: Knowledge) -> dict[int, tuple[int, int, str | None]]:
@@ -369,7 +371,7 @@ class KeySeparation(_Claim):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
             return Observed(state)
-        failures = [v for v in self._collisions(facts, event.step.hop) if not v.holds]
+        failures = [v for v in self._collisions(facts, len(event.earlier.derivations))]
         arose = 0
         if _new_completion(event, facts):
             arose = 1
@@ -378,14 +380,13 @@ class KeySeparation(_Claim):
                 failures.append(verdict)
         return Observed(state, tuple(failures), arose)
 
-    def _collisions(self, facts: Facts, hop: int | None = None) -> list[Verdict]:
-        """Two derivations of different purpose that gave the same value (``hop``: only
-        those where one was made in that hop)."""
+    def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
+        """Two derivations of different purpose that gave the same value (``since``: only
+        those where the later one is among the derivations from that index on)."""
         verdicts = []
-        by_value: dict[bytes, Any] = {}
-        for d in facts.derivations:
-            other = by_value.setdefault(d.output, d)
-            if other.name != d.name and (hop is None or hop in (d.hop, other.hop)):
+        for d in facts.derivations[since:]:
+            other = facts.made(d.output)[0]
+            if other.name != d.name:
                 verdicts.append(Verdict(
                     d.hop, "-", False, self.promise(None),
                     f"{d.name} [{d.derivation.clause}] and {other.name} "

@@ -116,7 +116,7 @@ class Facts:
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
-        return [d for d in self.derivations if d.output == value]
+        return _by_output(self.derivations).get(value, [])
 
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
@@ -214,6 +214,24 @@ class Facts:
         return [f"lacks {self.label(v)}" for v in lacking]
 
 
+_INDEX: dict[int, tuple[tuple[Derived, ...], dict[bytes, list[Derived]]]] = {}
+
+
+def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
+    """The derivations by output, kept for the last few tuples asked about (a witness asks
+    many times about the same facts)."""
+    cached = _INDEX.get(id(derivations))
+    if cached is not None and cached[0] is derivations:
+        return cached[1]
+    index: dict[bytes, list[Derived]] = {}
+    for d in derivations:
+        index.setdefault(d.output, []).append(d)
+    if len(_INDEX) >= 8:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[id(derivations)] = (derivations, index)
+    return index
+
+
 def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
     """Everything derivable from ``known`` (a one-way KDF is never inverted)."""
     result = set(known)
@@ -230,11 +248,21 @@ def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset
 @dataclass(frozen=True)
 class Event:
     """What happened: a delivered ``step`` (with the receiver's record ``before`` it), or an
-    attacker's compromise of ``compromised`` (then ``step`` is None)."""
+    attacker's compromise of ``compromised`` (then ``step`` is None); ``earlier``: the facts
+    before it, so a claim judges only what this event made new."""
 
     step: Step | None = None
     before: Any = None
     compromised: str | None = None  # the attacker's name
+    earlier: Facts = field(default_factory=lambda: Facts())
+
+    def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
+        """The completions whose KeNB ``attacker`` knows since this event (all it knows when
+        it is new)."""
+        was = self.earlier.attacker(attacker.name)
+        done = len(self.earlier.completions)
+        return [c.number for c in facts.completions if c.kenb in attacker.known
+                and (was is None or c.number >= done or c.kenb not in was.known)]
 
 
 @dataclass(frozen=True)
@@ -330,8 +358,9 @@ class Engine:
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
-        self.facts = self._learn(self.facts, step)
-        self._judge(Event(step, before))
+        earlier = self.facts
+        self.facts = self._learn(earlier, step)
+        self._judge(Event(step, before, earlier=earlier))
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -352,7 +381,7 @@ class Engine:
         current = replace(current, known=closure(current.held | current.known, f.derivations))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker))
+        self._judge(Event(compromised=attacker, earlier=f))
 
     def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
