@@ -26,6 +26,12 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
 Most claims keep no state of their own: a verdict is a function of the facts, so judging
 again gives the same answer.
 
+Plugging in. A new claim or finding is one more class in ``properties.claims.all_claims``:
+e.g. a ``variant-error`` finding observes steps whose outcome records a hook's exception; a
+downgrade-type claim reads ``Facts.rewritten`` (which eNB rewrote in which handover) and
+the attackers' knowledge. ``check``'s rewrite search (``properties.downgrade``) builds the
+runs with a rewrite that its finished run lacks.
+
 State. ``Engine.state`` is ``(facts, claim states)``, immutable: ``verify`` keeps it per
 queued state and restores it (``Engine.restore``) instead of pickling a monitor, and
 ``Engine.key()`` is the part of it that future verdicts read (its fingerprint).
