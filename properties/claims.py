@@ -107,9 +107,8 @@ class _Claim:
 
 
 def _new_completion(event: Event, facts: Facts) -> bool:
-    step = event.step
-    return (step is not None and bool(facts.completions) and facts.completions[-1].number > 0
-            and step.message.kind is Kind.RRC_HANDOVER_CONFIRM and step.outcome.accepted)
+    """This event completed a handover (not the initial AS security)."""
+    return len(facts.completions) > max(1, len(event.earlier.completions))
 
 
 # -- key agreement ---------------------------------------------------------------------------
@@ -137,8 +136,7 @@ class KeyAgreement(_Claim):
 
     def judge(self, step: Any, facts: Facts) -> Verdict | None:
         receiver = step.message.receiver
-        target = (self.topology.cell(facts.ue.cell).enb if receiver == UE
-                  else receiver) if facts.ue is not None else receiver
+        target = "the target eNB" if receiver == UE else receiver
         keys = getattr(step.ctx_after, "keys", None) if receiver != UE else None
         enb_keys = keys.as_keys if keys is not None else None
         ue_keys = facts.ue.keys.as_keys if facts.ue is not None and facts.ue.keys else None

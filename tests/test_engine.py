@@ -189,3 +189,12 @@ def test_verify_says_which_promised_claims_its_bound_never_exercises(
     assert doc["vacuous"] == [DOWNGRADE] and doc["sometimes"][DOWNGRADE] == 0
     assert doc["sometimes"][FORWARD] > 0
     assert f"({OUTSIDE_BOUND[DOWNGRADE]})" in err
+
+
+def test_explore_reports_each_claims_sometimes_count(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    main(["explore", "--variant", "ts33401", "--examples", "20", "--faults", "compromise",
+          "--json", "--out", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc["sometimes"]) >= {KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE}
+    assert doc["sometimes"][KEY_AGREEMENT] > 0 and doc["vacuous"] == []
