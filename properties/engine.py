@@ -448,8 +448,8 @@ class Engine:
                 seen = frozenset(v for v in (*byte_values(step.message.fields),
                                              *byte_values(step.outcome.read),
                                              *byte_values(step.ctx_after),
-                                             *(v for d in new for v in (d.output, *(
-                                                 i.value for i in d.inputs))))
+                                             *(v for d in step.outcome.derivations
+                                               for v in (d.output, *(i.value for i in d.inputs))))
                                  if v in values) - a.held
             if seen or new:
                 held = a.held | seen | (public - f.public)
