@@ -36,9 +36,14 @@ def join(words: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def _judged(status: str) -> str:
+    """A vacuous cell has no verdict either (the matrix says which)."""
+    return NA if status == VACUOUS else status
+
+
 def _word(status: str) -> str:
     return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
-            NA: "has no verdict", VACUOUS: "is never exercised (vacuous)"}[status]
+            NA: "has no verdict"}[status]
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,9 @@ class _Case:
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
-    base = statuses.get((sides.baseline, scenario, claim), NA)
-    mine = {p: statuses.get((label, scenario, claim), NA) for p, label in sides.placements.items()}
+    base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
+    mine = {p: _judged(statuses.get((label, scenario, claim), NA))
+            for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
     if _failing(base):
@@ -69,7 +75,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
         category = "none"
     else:
         category = "same"
-    reference = (statuses.get((sides.reference, scenario, claim), NA)
+    reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
     return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference)
 
@@ -132,7 +138,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                          f"{sides.proposal} (every bit placement) wherever there is a verdict.")
     if no_verdict:
         sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
-                         "claim does not apply there) for " + "; ".join(
+                         "claim does not apply there, or is never exercised) for " + "; ".join(
                              f"{claim} on {join(where)}" for claim, where in no_verdict.items())
                          + ".")
     sentences.append(_placements(statuses, claims, scenarios, sides))

@@ -23,7 +23,17 @@ from properties.claims import CLAIMS, DOWNGRADE, FORWARD
 from properties.verify import verify
 from reports import mermaid
 from reports.conclusion import Sides, conclusion
-from reports.data import BROKEN, FAILS, HOLDS, NA, Msc, MscMessage, MscNote, ReportData
+from reports.data import (
+    BROKEN,
+    FAILS,
+    HOLDS,
+    NA,
+    VACUOUS,
+    Msc,
+    MscMessage,
+    MscNote,
+    ReportData,
+)
 from reports.scenarios import (
     SCENARIOS,
     VARIANTS,
@@ -331,8 +341,13 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     assert ("The claim forward-security fails for prop with the notification bit in alg-id on "
             "s1 hops (a broken promise); it holds with the bit in nas, and has no verdict for "
             "base (ref holds there).") in words
-    assert ("Neither prop nor base has a verdict (the claim does not apply there) for "
+    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
+            "exercised) for "
             "forward-security on x2 hops.") in words
+    vacuous = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA,
+                                  prop_nas_x2=VACUOUS, prop_alg_id_x2=VACUOUS, ref_x2=VACUOUS),
+                         [FORWARD], SCENES, SIDES)
+    assert vacuous == words  # a vacuous cell is no verdict, whatever the matrix says of it
     missing = conclusion({("base", "s1", FORWARD): HOLDS}, [FORWARD], SCENES, SIDES)
     assert missing == ("No conclusion: it compares prop (every bit placement) with base, and "
                        "the report did not run prop/nas and prop/alg-id.",)
