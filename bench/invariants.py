@@ -5,8 +5,8 @@ selector that accepts no finding, so no example stops early). "Off" is the same 
 with the invariant work removed, and only that:
   - ``claims_hold`` is a no-op (still an ``@invariant``, so Hypothesis runs the same
     per-step machinery), and
-  - the :class:`~properties.exploration.Monitor` is not fed: no key graph, no incremental
-    closures, no per-step checks or claims (``Exploration._observe_new`` keeps only the
+  - the claim engine (``properties.engine``) is not fed: no facts, no closures, no
+    per-step claims (``Exploration._observe_new`` keeps only the
     message history the ``replay`` rule reads, which is model state, not an invariant).
 Everything else is identical: the System, the rules, their preconditions (the attackers the
 ``rewrite`` rule needs are still registered by ``compromise``), the Action records. Both
@@ -34,7 +34,7 @@ from statemachines.variants import load
 
 
 class UnmonitoredExploration(Exploration):
-    """The same system and actions; the monitor is never told about a step."""
+    """The same system and actions; the claim engine is never told about a step."""
 
     def _observe_new(self, start: int, before: Any) -> None:
         for index in range(start, len(self.system.steps)):

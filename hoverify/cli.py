@@ -225,6 +225,8 @@ def _explore(args: argparse.Namespace) -> int:
             print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
         if not doc["findings"]:
             print("no finding")
+        print(sometimes_line(doc["sometimes"]))
+    warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples")
     return 1 if result.promise_broken else 0
 
 
@@ -259,7 +261,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.runs import parse_faults, resolve_topology, resolve_variant
-    from properties.verify import VERIFY_FAULTS, verify
+    from properties.verify import OUTSIDE_BOUND, VERIFY_FAULTS, verify
     from statemachines.topology import small_topology
 
     variant = resolve_variant(args)
@@ -292,9 +294,25 @@ def _verify(args: argparse.Namespace) -> int:
             for line in finding["trace"]:
                 print(f"  {line}")
             print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        print(sometimes_line(doc["sometimes"]))
         if not result.promise_broken:
             print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
+    warn_vacuous(result.vacuous, "within the bound", OUTSIDE_BOUND)
     return 1 if result.promise_broken else 0
+
+
+def sometimes_line(counts: dict[str, int]) -> str:
+    """How often each claim's situation arose: the "sometimes" beside each "always"."""
+    return "sometimes: " + ", ".join(f"{claim} {n}" for claim, n in counts.items())
+
+
+def warn_vacuous(claims: Sequence[str], where: str,
+                 why: dict[str, str] | None = None) -> None:
+    """A promised claim whose situation never arose holds only vacuously: say so."""
+    for claim in claims:
+        reason = f" ({why[claim]})" if why and claim in why else ""
+        print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
+              f"arose {where}{reason}", file=sys.stderr)
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
@@ -306,7 +324,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "exhausted": result.exhausted, "seconds": round(result.seconds, 3),
         "states_per_second": round(result.states_per_second, 1),
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
-        "sometimes": dict(result.reached),
+        "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
                       "trace": [a.text for a in f.trace], "file": str(path)}
                      for f, path in zip(findings, files, strict=True)],
@@ -350,6 +368,7 @@ def _check(args: argparse.Namespace) -> int:
     evaluation = evaluate(run, attacker)
     doc = check_document(run, evaluation)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
+    warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
     return 1 if evaluation.promise_broken else 0
 
 

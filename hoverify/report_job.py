@@ -18,19 +18,10 @@ from hoverify.runs import check_document
 from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
-from properties.claims import (
-    CAPTURE,
-    CLAIMS,
-    CONFINEMENT,
-    DENIAL,
-    DOWNGRADE,
-    ClaimResult,
-    default_backward_attackers,
-    default_forward_attackers,
-)
+from properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
 from properties.downgrade import find_attack
-from properties.evaluate import Evaluation, evaluate
-from properties.verify import verify
+from properties.evaluate import Evaluation, default_attackers, evaluate
+from properties.verify import OUTSIDE_BOUND, verify
 from reports import extract
 from reports.bundle import VERDICTS, render
 from reports.conclusion import Sides, conclusion
@@ -171,7 +162,9 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
              + (f"; topology {topology.path}" if topology is not None else ""))
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
-                   result.exhausted, findings, result.seconds)
+                   result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
+                   tuple(f"{c} ({OUTSIDE_BOUND[c]})" if c in OUTSIDE_BOUND else c
+                         for c in result.vacuous))
 
 
 def check_out(out: Path) -> None:
@@ -217,9 +210,7 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario,
 
 def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     """The attackers behind the verdicts, by the name a verdict gives them."""
-    analysis = evaluation.analysis
-    known = [a for _, a in (*default_forward_attackers(analysis),
-                            *default_backward_attackers(analysis))]
+    known = default_attackers(evaluation.analysis)
     if evaluation.attacker is not None:
         known.append(evaluation.attacker)
     return {str(a): a for a in known}

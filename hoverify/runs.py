@@ -17,7 +17,7 @@ from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
 from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
-from properties.claims import CLAIMS, ClaimResult
+from properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from properties.evaluate import Evaluation
 from statemachines.entity import VariantError
 from statemachines.scenario import Run, parse_hops, run_scenario
@@ -171,6 +171,8 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
         "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
         "its target eNB (backward security), each compromised from that hop on")
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
+    doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
+    doc["vacuous"] = evaluation.vacuous
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken
     return doc
@@ -179,7 +181,8 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": claim.name, "applies": claim.applies,
                              "promised": claim.promised, "holds": claim.holds,
-                             "promise_broken": claim.promise_broken}
+                             "promise_broken": claim.promise_broken,
+                             "sometimes": claim.sometimes, "vacuous": claim.vacuous}
     failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
         (v for v in claim.verdicts if not v.holds), None)
     if failing is not None:
@@ -200,11 +203,17 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 def check_text(doc: dict[str, Any]) -> str:
     lines = [run_text(doc), f"attacker: {doc['attacker']}"]
     for claim in doc["claims"]:
-        status = ("n/a" if not claim["applies"] else "HOLDS" if claim["holds"] else
+        status = ("VACUOUS" if claim["vacuous"] else "n/a" if not claim["applies"] else
+                  "HOLDS" if claim["holds"] else
                   "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
-        lines.append(f"{claim['name']:<22} {status}")
+        lines.append(f"{claim['name']:<22} {status:<21} sometimes {claim['sometimes']}")
         for line in claim.get("witness", claim.get("cut", []))[:14]:
             lines.append(f"    {line}")
+    broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
+    if broken:
+        lines.append(f"model invariants BROKEN: {', '.join(broken)}")
+        lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
+                  for line in c.get("witness", [])[:14]]
     lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
 
@@ -240,6 +249,7 @@ def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]
     return {
         "variant": result.variant, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
+        "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
                       "trace": [a.text for a in f.trace], "file": str(path)}
                      for f, path in zip(result.findings, files, strict=True)],
@@ -260,13 +270,7 @@ class SavedFinding:
 def load_finding(path: str) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
     UsageError: replay only what can be replayed as it was found."""
-    from properties.exploration import (
-        NCC_RANGE,
-        NCC_SYNC,
-        NO_CHANGE_ON_REFUSAL,
-        VARIANT_ERROR,
-        Action,
-    )
+    from properties.exploration import VARIANT_ERROR, Action
     from properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
 
     try:
@@ -296,7 +300,7 @@ def load_finding(path: str) -> SavedFinding:
                  else parse_kasme(str(data["kasme"]), "kasme"))
     except UsageError as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
-    claims = (*CLAIMS, NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC, VARIANT_ERROR)
+    claims = (*CLAIMS, *INVARIANTS, VARIANT_ERROR)
     if data.get("claim") not in claims:
         raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
                          f"{', '.join(claims)})")

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from properties.attacker import Attacker
 from properties.closure import Closure, closure, cut, witness
 from properties.graph import KeyGraph, Node, value_node
-from properties.promises import EarlyHandovers
-from statemachines.messages import Kind
 from statemachines.scenario import Run
 
 
@@ -22,7 +18,6 @@ class Analysis:
     kenb: dict[int, bytes]  # hop -> the KeNB in use after it (0: the initial KeNB)
     serving: dict[int, str]  # hop -> the eNB serving the UE after it
     cell: dict[int, str]  # hop -> the serving cell after it
-    early: frozenset[int]  # hops decided before the previous hop's Path Switch Acknowledge
     _closures: dict[Attacker, Closure] = field(default_factory=dict)
 
     @classmethod
@@ -39,12 +34,7 @@ class Analysis:
             serving[hop.number] = hop.target_enb
             cell[hop.number] = hop.target_cell.name
         graph.label_keys(kenb)
-        early = EarlyHandovers()
-        for step in run.system:
-            early.observe(step)
-            if step.message.kind is Kind.RRC_HANDOVER_CONFIRM and step.outcome.accepted:
-                early.completed(step.hop, run.hops[step.hop - 1].source_enb)
-        return cls(run, graph, kenb, serving, cell, frozenset(early.hops))
+        return cls(run, graph, kenb, serving, cell)
 
     @property
     def hops(self) -> list[int]:
@@ -83,13 +73,6 @@ class Analysis:
                  for n in sorted(used & result.initial, key=self.graph.label)
                  if g.nodes[n]["kind"] == "key"]
         return lines + [self._derivation_line(d) for d in steps]
-
-    def derivation_lines(self, target: Node) -> list[str]:
-        """Every derivation on the way to ``target``, in order: how the model computed it."""
-        g = self.graph.graph
-        ancestors = nx.ancestors(g, target)
-        return [self._derivation_line(n) for n in nx.topological_sort(g.subgraph(ancestors))
-                if g.nodes[n]["kind"] == "derivation"]
 
     def _derivation_line(self, derivation: Node) -> str:
         g = self.graph.graph

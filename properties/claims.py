@@ -1,12 +1,15 @@
-"""Security claims over a run, each with a verdict per hop and per attacker.
+"""The security claims and model invariants, one object each (see ``properties.engine``).
 
-A verdict that fails carries a witness (what the attacker holds and each derivation from
-there to the key, or the message trace of the attack); one that holds carries the cut (the
-secret inputs the attacker lacks and who holds them). Whether a verdict is *promised* comes
-from the variant's own ``promises()``; nothing here knows a variant by name.
+Each claim states its "always" and its "sometimes" side by side, judges events from the
+engine's facts, and says whether the variant promises it (from the variant's own
+``promises()``; nothing here knows a variant by name). A failing verdict carries a witness
+(what the attacker holds and each derivation from there to the key, or the message trace of
+the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB cannot compute the KeNB of an earlier hop served by another eNB;
+- backward security: an eNB compromised at hop c cannot compute a KeNB used before hop c by
+  another eNB (also one used after the attacker first served the UE: a UE that returns to a
+  compromised eNB must not give it the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -14,25 +17,23 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import Any
 
 from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.closure import closure, cut
-from properties.graph import DERIVATION, KEY, value_node
+from properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
 from properties.promises import (
     FORWARD,
+    broken_assumption,
     find_promise,
     forward_distance,
     forward_wanted,
     outside_forward_promise,
 )
 from statemachines.messages import Interface, Kind
-from statemachines.topology import HopType
-from statemachines.variant import Promise
+from statemachines.system import UE
+from statemachines.topology import HopType, Topology
+from statemachines.variant import NCC_MODULUS, KeySchedule, Promise
 
 KEY_AGREEMENT = "key-agreement"
 BACKWARD = "backward-security"
@@ -43,25 +44,22 @@ CAPTURE = "fake-cell-capture"  # likewise (properties.downgrade)
 CONFINEMENT = "confinement"
 CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
           CONFINEMENT)
+NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
+NCC_RANGE = "ncc-range"
+NCC_SYNC = "ncc-sync"
+INVARIANTS = (NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
 
-
-@dataclass(frozen=True)
-class Verdict:
-    hop: int
-    attacker: str
-    holds: bool
-    promised: bool
-    detail: str
-    witness: tuple[str, ...] = ()
-    cut: tuple[str, ...] = ()
-    n_hops: int | None = None  # forward security: the smallest n that holds in this run
-    witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
+__all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims"]
 
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """A claim over a finished run: its verdicts and how often its situation arose."""
+
     name: str
     verdicts: tuple[Verdict, ...]
+    sometimes: int = 0
+    promised_by_variant: bool = False
 
     @property
     def promised(self) -> bool:
@@ -73,6 +71,11 @@ class ClaimResult:
         return bool(self.verdicts)
 
     @property
+    def vacuous(self) -> bool:
+        """Promised, but its situation never arose: its "holds" would say nothing."""
+        return self.promised_by_variant and self.sometimes == 0 and self.holds
+
+    @property
     def holds(self) -> bool:
         return all(v.holds for v in self.verdicts)
 
@@ -81,222 +84,613 @@ class ClaimResult:
         return any(v.promised and not v.holds for v in self.verdicts)
 
 
-def promise_for(analysis: Analysis, claim: str, hop_type: HopType | None) -> Promise | None:
-    return find_promise(analysis.run.variant, claim, hop_type)
+class _Claim:
+    """Stateless by default: a verdict is a function of the facts."""
+
+    invariant = False  # a model invariant, not a security claim (never "vacuous")
+    name = ""
+    always = ""
+    sometimes = ""
+
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        self.variant = variant
+        self.topology = topology
+
+    def promised_by(self, variant: KeySchedule) -> bool:
+        return any(p.claim == self.name for p in variant.promises())
+
+    def promise(self, hop_type: HopType | None) -> bool:
+        return find_promise(self.variant, self.name, hop_type) is not None
+
+    def initial(self) -> Any:
+        return ()
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        return []
 
 
-def _hop_type(analysis: Analysis, hop: int) -> HopType | None:
-    return analysis.run.hops[hop - 1].spec.type if hop >= 1 else None
+def _new_completion(event: Event, facts: Facts) -> bool:
+    """This event completed a handover (not the initial AS security)."""
+    return len(facts.completions) > max(1, len(event.earlier.completions))
 
 
-# -- key agreement --
-def key_agreement(analysis: Analysis) -> ClaimResult:
-    """After each hop the UE and the target eNB hold the same KeNB and RRC/UP keys, and the
-    target verified the HO confirm."""
-    verdicts = []
-    system = analysis.run.system
-    for hop in analysis.run.hops:
-        ue_keys = enb_keys = None
-        confirm = "no HO confirm reached the target"
-        for step in system.steps[hop.first_step:]:
-            if step.hop != hop.number:
-                break
-            if step.message.kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
-                ue_keys = step.ctx_after.keys.as_keys
-            if (step.message.kind is Kind.RRC_HANDOVER_CONFIRM
-                    and step.message.receiver == hop.target_enb):
-                confirm = ("confirm verified" if step.outcome.accepted
-                           else f"confirm rejected: {step.outcome.reason}")
-                if step.outcome.accepted:
-                    enb_keys = step.ctx_after.keys.as_keys
-        agree = ue_keys is not None and ue_keys == enb_keys
-        promised = promise_for(analysis, KEY_AGREEMENT, hop.spec.type) is not None
-        detail = (f"UE and {hop.target_enb} hold the same KeNB, KRRCint, KRRCenc, KUPenc; "
-                  f"{confirm}" if agree else
-                  f"UE and {hop.target_enb} disagree ({confirm})")
-        witness = () if agree else (
-            f"UE KeNB {ue_keys.kenb.hex() if ue_keys else None}",
-            f"{hop.target_enb} KeNB {enb_keys.kenb.hex() if enb_keys else None}")
-        verdicts.append(Verdict(hop.number, "-", agree, promised, detail, witness))
-    return ClaimResult(KEY_AGREEMENT, tuple(verdicts))
+# -- key agreement ---------------------------------------------------------------------------
+class KeyAgreement(_Claim):
+    """State: the failures so far (``check`` lists them per hop)."""
 
+    name = KEY_AGREEMENT
+    always = ("a handover run by the honest parties with no adversary action completes, and "
+              "the UE and the target then hold the same KeNB and RRC/UP keys")
+    sometimes = "a HO confirm reached its target"
 
-# -- backward and forward security --
-def default_backward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
-    """The target eNB of each hop that has not served the UE before, compromised from that
-    hop on (an eNB the UE returns to may still hold its own earlier context)."""
-    return [(h, Attacker((Compromise(analysis.target(h), h),))) for h in analysis.hops
-            if analysis.target(h) not in {analysis.serving[j] for j in range(h)}]
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if step is None:
+            return Observed(state)
+        kind, receiver = step.message.kind, step.message.receiver
+        confirm = kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE
+        refused_command = (kind is Kind.RRC_HANDOVER_COMMAND and receiver == UE
+                           and not step.outcome.accepted)
+        if not confirm and not refused_command:
+            return Observed(state)
+        failure = self.judge(step, facts)
+        failures = (failure,) if failure else ()
+        return Observed((*state, *failures), failures, int(confirm))
 
-
-def default_forward_attackers(analysis: Analysis) -> list[tuple[int, Attacker]]:
-    """The source eNB of each hop, compromised from that hop on (the seed's attacker)."""
-    return [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
-
-
-def _first_served(analysis: Analysis, attacker: Attacker) -> int | None:
-    """The first hop after which one of the attacker's eNBs served the UE."""
-    return min((i for i, enb in analysis.serving.items() if enb in attacker.entities),
-               default=None)
-
-
-def backward_security(analysis: Analysis,
-                      attackers: list[tuple[int, Attacker]]) -> ClaimResult:
-    """Per (hop, attacker): the KeNBs of hops before the compromise, used before any of the
-    attacker's eNBs served the UE (a key after that is a forward matter, judged there)."""
-    verdicts = []
-    for hop, attacker in attackers:
-        first = _first_served(analysis, attacker)
-        earlier = [j for j in sorted(analysis.kenb) if j < hop
-                   and (first is None or j < first)]
-        derivable = [j for j in earlier if analysis.derivable(attacker, j)]
-        promised = promise_for(analysis, BACKWARD, _hop_type(analysis, hop)) is not None
-        if derivable:
-            j = derivable[-1]
-            verdicts.append(Verdict(
-                hop, str(attacker), False, promised,
-                f"can derive the KeNB of earlier hop(s) {derivable}",
-                tuple(analysis.witness_lines(attacker, analysis.kenb_node(j))),
-                witness_hop=j))
-        elif earlier:
-            j = earlier[-1]
-            verdicts.append(Verdict(
-                hop, str(attacker), True, promised,
-                f"cannot derive the KeNB of any earlier hop {earlier}",
-                cut=tuple(analysis.cut_lines(attacker, analysis.kenb_node(j)))))
-    return ClaimResult(BACKWARD, tuple(verdicts))
-
-
-def forward_security(analysis: Analysis,
-                     attackers: list[tuple[int, Attacker]]) -> ClaimResult:
-    """n-hop forward security per (hop, attacker). A derivable KeNB of hop j counts j - i
-    hops, i the last hop before j after which the attacker served the UE; the promise that
-    applies is the one for the type of hop i + 1, the hop that left the attacker."""
-    verdicts = []
-    last = max(analysis.kenb, default=0)
-    for hop, attacker in attackers:
-        first = _first_served(analysis, attacker)
-        start = hop if first is None else min(hop, first + 1)  # what it held counts too
-        later = [j for j in sorted(analysis.kenb) if j >= start
-                 and analysis.serving[j] not in attacker.entities]
-        if not later:
-            continue
-        derivable = [j for j in later if analysis.derivable(attacker, j)]
-        distance = {j: forward_distance(analysis.serving, attacker.entities, hop, j)
-                    for j in derivable}
-        n = 1 + max(distance.values(), default=0)
-        promise = promise_for(analysis, FORWARD, _hop_type(analysis, hop))
-        failing = [j for j in derivable if distance[j] + 1 > _wanted(analysis, distance, j)]
-        outside = {j: _outside(analysis, distance, j) for j in failing}  # None: promised
-        broken = [j for j in failing if outside[j] is None]
-        open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
-        detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
-                  f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
-        if promise:
-            detail += f"; promised {promise.hops or 1}-hop"
-        if failing and not broken:
-            detail += f"; {outside[failing[0]]}"
-        witness = cut_lines = ()
-        worst = None
-        if derivable:
-            worst = max(derivable, key=lambda j: distance[j] + 1 - _wanted(analysis, distance, j))
-            witness = tuple(analysis.witness_lines(attacker, analysis.kenb_node(worst)))
-        safe = [j for j in later if j not in derivable]
-        if safe:
-            cut_lines = tuple(analysis.cut_lines(attacker, analysis.kenb_node(safe[0])))
-        # failing: promised if a failure breaks the promise for the hop that left the
-        # attacker; holding: promised if the compromise hop's type has a promise
-        promised = bool(broken) if failing else promise is not None
-        verdicts.append(Verdict(hop, str(attacker), not failing, promised, detail,
-                                witness, cut_lines, n, worst))
-    return ClaimResult(FORWARD, tuple(verdicts))
-
-
-def _outside(analysis: Analysis, distance: dict[int, int], j: int) -> str | None:
-    """Why a failure at hop j is outside what the variant promises (None: it breaks it)."""
-    left = j - distance[j]
-    leaving = analysis.run.hops[left].spec.type  # hop left + 1 took the UE away
-    return outside_forward_promise(analysis.run.variant, leaving, analysis.early, left, j)
-
-
-def _wanted(analysis: Analysis, distance: dict[int, int], j: int) -> int:
-    """The n promised for the hop that took the UE away from the attacker before hop j."""
-    return forward_wanted(analysis.run.variant, _hop_type(analysis, j - distance[j] + 1))
-
-
-def derivable_hops(analysis: Analysis, attacker: Attacker) -> list[int]:
-    return [hop for hop in analysis.hops if analysis.derivable(attacker, hop)]
-
-
-# -- key separation --
-def key_separation(analysis: Analysis) -> ClaimResult:
-    """No KeNB serves two eNBs or two cells, and each hop's KeNB is bound to its target cell:
-    the target's PCI is an input of a derivation on the way to it (TS 33.401 7.2.8.1)."""
-    uses: dict[bytes, list[int]] = defaultdict(list)
-    for hop, kenb in analysis.kenb.items():
-        uses[kenb].append(hop)
-    verdicts = []
-    for hop in sorted(analysis.kenb):
-        if hop == 0:
-            continue
-        shared = [j for j in uses[analysis.kenb[hop]] if j != hop and (
-            analysis.serving[j] != analysis.serving[hop] or analysis.cell[j] != analysis.cell[hop])]
-        promised = promise_for(analysis, SEPARATION, _hop_type(analysis, hop)) is not None
-        pci = analysis.run.hops[hop - 1].target_cell.pci
-        if shared:
-            where = ", ".join(f"hop {j} ({analysis.serving[j]}, {analysis.cell[j]})"
-                              for j in shared)
-            verdicts.append(Verdict(hop, "-", False, promised,
-                                    f"KeNB[hop {hop}] also serves {where}",
-                                    (f"KeNB {analysis.kenb[hop].hex()}",)))
-        elif not _bound_to_pci(analysis, hop, pci):
-            verdicts.append(Verdict(hop, "-", False, promised,
-                                    f"KeNB[hop {hop}] is not bound to its target cell: PCI "
-                                    f"{pci} is not an input of any derivation leading to it",
-                                    tuple(analysis.derivation_lines(analysis.kenb_node(hop)))))
+    def judge(self, step: Any, facts: Facts) -> Verdict | None:
+        receiver = step.message.receiver
+        target = "the target eNB" if receiver == UE else receiver
+        keys = getattr(step.ctx_after, "keys", None) if receiver != UE else None
+        enb_keys = keys.as_keys if keys is not None else None
+        ue_keys = facts.ue.keys.as_keys if facts.ue is not None and facts.ue.keys else None
+        hop = facts.hop
+        if step.outcome.accepted:
+            if ue_keys == enb_keys:
+                return None
+            why = f"UE and {target} disagree after a completed handover"
+        elif facts.undisturbed:
+            what = "HO command" if receiver == UE else "HO confirm"
+            why = (f"{receiver} refused the {what} of handover {hop}, run by the honest "
+                   f"parties with no adversary action ({step.outcome.reason})")
         else:
-            verdicts.append(Verdict(hop, "-", True, promised,
-                                    f"KeNB[hop {hop}] serves only {analysis.serving[hop]}, "
-                                    f"{analysis.cell[hop]}, and is bound to PCI {pci}"))
-    return ClaimResult(SEPARATION, tuple(verdicts))
+            return None
+        return Verdict(hop, "-", False, self.promise(self._hop_type(step, facts)), why,
+                       self._witness(facts, ue_keys, enb_keys, target))
+
+    def _hop_type(self, step: Any, facts: Facts) -> HopType | None:
+        if step.outcome.accepted:
+            return facts.completions[-1].hop_type
+        if facts.ue is None or not facts.completions:
+            return None
+        return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
+                                      self.topology.cell(facts.ue.cell))
+
+    def _witness(self, facts: Facts, ue: Any, enb: Any, target: str) -> tuple[str, ...]:
+        lines = [f"UE KeNB {ue.kenb.hex() if ue else None}",
+                 f"{target} KeNB {enb.kenb.hex() if enb else None}"]
+        if ue is None or enb is None:
+            return tuple(lines)
+        mine, theirs = facts.ancestry(ue.kenb), facts.ancestry(enb.kenb)
+        lines += [f"UE: {facts.line(d)}" for d in mine if d not in theirs]
+        lines += [f"{target}: {facts.line(d)}" for d in theirs if d not in mine]
+        return tuple(lines)
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        """The failures, a holding verdict per completed handover without one, and a failure
+        per undisturbed handover that never completed."""
+        failed = {v.hop for v in state}
+        verdicts = list(state)
+        done = {c.number: c for c in facts.completions if c.number > 0}
+        for hop in range(1, facts.hop + 1):
+            if hop in failed:
+                continue
+            if hop in done:
+                c = done[hop]
+                verdicts.append(Verdict(hop, "-", True, self.promise(c.hop_type),
+                                        f"UE and {c.enb} hold the same KeNB, KRRCint, KRRCenc, "
+                                        "KUPenc; confirm verified"))
+            elif facts.undisturbed:
+                verdicts.append(Verdict(hop, "-", False, self.promise(None),
+                                        f"handover {hop}, run by the honest parties with no "
+                                        "adversary action, never completed"))
+        return sorted(verdicts, key=lambda v: v.hop)
 
 
-def _bound_to_pci(analysis: Analysis, hop: int, pci: int) -> bool:
-    g = analysis.graph.graph
-    wanted = ("PCI", value_node(pci.to_bytes(2, "big")))
-    return any(g.nodes[n]["kind"] == DERIVATION and wanted in g.nodes[n]["inputs"]
-               for n in nx.ancestors(g, analysis.kenb_node(hop)))
+# -- backward and forward security -----------------------------------------------------------
+class BackwardSecurity(_Claim):
+    name = BACKWARD
+    always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
+              "used before hop c")
+    sometimes = "an eNB was compromised after a KeNB was used by another eNB"
+
+    def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
+        """The KeNBs used by another eNB before the compromise, except those that forward
+        security leaves to an eNB that served the UE earlier: after its last service, where
+        the hop that took the UE away has no forward-security promise, or within the n hops
+        (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
+        here too: a UE that returns to a compromised eNB must not give it those keys."""
+        return [c.number for c in facts.completions if c.number < a.hop
+                and c.enb not in a.entities and not self._legitimate(facts, a, c.number)]
+
+    def _legitimate(self, facts: Facts, a: Knowledge, j: int) -> bool:
+        served = [c.number for c in facts.completions[:j] if c.enb in a.entities]
+        if not served:
+            return False
+        left = served[-1]
+        promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
+        if promise is None:  # the variant lets a former serving eNB follow later keys
+            return True
+        return (j - left + 1 <= (promise.hops or 1)
+                or broken_assumption(promise, facts.early, left, j) is not None)
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        arose = 0
+        if event.compromised is not None:
+            a = facts.attacker(event.compromised)
+            arose = len(self.earlier(facts, a)) if a is not None else 0
+        failures = []
+        for a in facts.attackers:
+            new = event.new_keys(facts, a)
+            derivable = [j for j in self.earlier(facts, a) if j in new] if new else []
+            if derivable:
+                failures.append(self._failure(facts, a, derivable))
+        return Observed(state, tuple(failures), arose)
+
+    def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
+        j = derivable[-1]
+        return Verdict(a.hop, a.name, False, self.promise(facts.completions[j].hop_type),
+                       f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
+                       f"hop(s) {derivable}",
+                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j)
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        verdicts = []
+        for a in facts.attackers:
+            earlier = self.earlier(facts, a)
+            derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
+            if derivable:
+                verdicts.append(self._failure(facts, a, derivable))
+            elif earlier:
+                j = earlier[-1]
+                verdicts.append(Verdict(
+                    a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
+                    f"cannot derive the KeNB of any earlier hop {earlier}",
+                    cut=tuple(facts.cut(a, facts.completions[j].kenb))))
+        return verdicts
+
+
+def _hop_type(facts: Facts, hop: int) -> HopType | None:
+    done = [c for c in facts.completions if c.number == hop]
+    return done[0].hop_type if done else None
+
+
+class ForwardSecurity(_Claim):
+    name = FORWARD
+    always = ("an attacker compromising an eNB derives no KeNB used with another eNB n or "
+              "more hops after its last legitimate one (n as promised for the hop that took "
+              "the UE away; 1 where nothing is promised)")
+    sometimes = "a handover to another eNB completed after an eNB was compromised"
+
+    def later(self, facts: Facts, a: Knowledge) -> list[int]:
+        """The KeNBs used by another eNB after the compromise, or after the attacker first
+        served the UE (what it held then counts too)."""
+        first = next((c.number for c in facts.completions if c.enb in a.entities), None)
+        start = a.hop if first is None else min(a.hop, first + 1)
+        return [c.number for c in facts.completions
+                if c.number >= start and c.enb not in a.entities]
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        arose = 0
+        if _new_completion(event, facts):
+            done = facts.completions[-1]
+            arose = sum(1 for a in facts.attackers if done.number in self.later(facts, a))
+        failures = []
+        for a in facts.attackers:
+            new = event.new_keys(facts, a)
+            if not new:
+                continue
+            judged = self._judged(facts, a)
+            failures += [self._verdict(facts, a, judged, [j]) for j in new
+                         if j in judged and judged[j][0] + 1 > judged[j][1]]
+        return Observed(state, tuple(failures), arose)
+
+    def _judged(self, facts: Facts, a: Knowledge) -> dict[int, tuple[int, int, str | None]]:
+        """Per derivable later KeNB: its distance, the n promised, why a failure there is
+        outside the promise (None: it breaks it)."""
+        serving = facts.serving
+        result = {}
+        for j in self.later(facts, a):
+            if facts.completions[j].kenb not in a.known:
+                continue
+            distance = forward_distance(serving, a.entities, a.hop, j)
+            left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
+            leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
+            assert leaving is not None
+            wanted = forward_wanted(self.variant, leaving)
+            outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
+            result[j] = (distance, wanted, outside)
+        return result
+
+    def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
+                 failing: list[int]) -> Verdict:
+        j = failing[0]
+        distance, wanted, outside = judged[j]
+        leaving = facts.completions[j - distance + 1].hop_type
+        why = outside or f"promised {wanted}-hop forward security for {leaving.value}"
+        return Verdict(a.hop, a.name, False, outside is None,
+                       f"{a.name} derives the KeNB of hop {j}, {distance} hop(s) after its "
+                       f"last legitimate KeNB ({why})",
+                       tuple(facts.witness(a, facts.completions[j].kenb)),
+                       n_hops=distance + 1, witness_hop=j)
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        """Per attacker: the smallest n that holds in this run, the worst key as witness."""
+        verdicts = []
+        last = facts.completions[-1].number if facts.completions else 0
+        for a in facts.attackers:
+            later = self.later(facts, a)
+            if not later:
+                continue
+            judged = self._judged(facts, a)
+            derivable = sorted(judged)
+            n = 1 + max((judged[j][0] for j in derivable), default=0)
+            failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
+            broken = [j for j in failing if judged[j][2] is None]
+            promise = find_promise(self.variant, FORWARD, _hop_type(facts, a.hop))
+            open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
+            detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
+                      f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
+            if promise:
+                detail += f"; promised {promise.hops or 1}-hop"
+            if failing and not broken:
+                detail += f"; {judged[failing[0]][2]}"
+            witness: tuple[str, ...] = ()
+            worst = None
+            if derivable:
+                worst = max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
+                witness = tuple(facts.witness(a, facts.completions[worst].kenb))
+            safe = [j for j in later if j not in judged]
+            cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
+            promised = bool(broken) if failing else promise is not None
+            verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
+                                    cut, n, worst))
+        return verdicts
+
+
+# The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)
+CELL_INPUTS = {"ARFCN-DL": "EARFCN-DL"}
+
+
+# -- key separation --------------------------------------------------------------------------
+class KeySeparation(_Claim):
+    name = SEPARATION
+    always = ("no KeNB serves two eNBs or two cells; each is bound to its target's whole "
+              "cell identity (PCI and EARFCN-DL are inputs of derivations on the way to it, "
+              "TS 33.401 A.5); no two derivations of different purpose give the same value")
+    sometimes = "a handover completed"
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        if event.step is None:
+            return Observed(state)
+        failures = [v for v in self._collisions(facts, len(event.earlier.derivations))]
+        arose = 0
+        if _new_completion(event, facts):
+            arose = 1
+            verdict = self.judge(facts, facts.completions[-1].number)
+            if not verdict.holds:
+                failures.append(verdict)
+        return Observed(state, tuple(failures), arose)
+
+    def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
+        """Two derivations of different purpose that gave the same value (``since``: only
+        those where the later one is among the derivations from that index on)."""
+        verdicts = []
+        for d in facts.derivations[since:]:
+            other = facts.made(d.output)[0]
+            if other.name != d.name:
+                verdicts.append(Verdict(
+                    d.hop, "-", False, self.promise(None),
+                    f"{d.name} [{d.derivation.clause}] and {other.name} "
+                    f"[{other.derivation.clause}] give the same value",
+                    (facts.line(other), facts.line(d))))
+        return verdicts
+
+    def judge(self, facts: Facts, number: int) -> Verdict:
+        done = facts.completions[number]
+        promised = self.promise(done.hop_type)
+        shared = [c for c in facts.completions if c.number != number and c.kenb == done.kenb
+                  and (c.enb != done.enb or c.cell != done.cell)]
+        if shared:
+            where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
+            return Verdict(number, "-", False, promised,
+                           f"KeNB[hop {number}] also serves {where}",
+                           (f"KeNB {done.kenb.hex()}",))
+        missing = self._unbound(facts, done)
+        if missing:
+            return Verdict(number, "-", False, promised,
+                           f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
+                           f"{' and '.join(missing)} not an input of any derivation leading "
+                           "to it", tuple(facts.line(d) for d in facts.ancestry(done.kenb)))
+        return Verdict(number, "-", True, promised,
+                       f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
+                       "to its PCI and EARFCN-DL")
+
+    def _unbound(self, facts: Facts, done: Any) -> list[str]:
+        cell = self.topology.cell(done.cell)
+        inputs = {(CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
+                  for d in facts.ancestry(done.kenb) for i in d.derivation.inputs if i.public}
+        wanted = {"PCI": cell.pci, "EARFCN-DL": cell.earfcn_dl}
+        return [f"{name} {value}" for name, value in wanted.items()
+                if (name, value) not in inputs]
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        return [*self._collisions(facts),
+                *(self.judge(facts, c.number) for c in facts.completions if c.number > 0)]
+
+
+# -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
+class _EditObservation(_Claim):
+    """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
+    handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
+    edited a message of handover h (``Facts.rewritten``). ``check`` has no edit in its run:
+    its verdicts come from the edit search of ``properties.downgrade``, which runs each hop
+    again with each edit, under the same three definitions. ``verify`` does not bound edits, so
+    these claims have nothing to judge there (their "sometimes" is 0, and it says so).
+
+    Downgrade and capture only on hops where forward security is promised: elsewhere the
+    honest KeNB may be the source eNB's anyway, and what an edit then gives it is a
+    forward-security matter."""
+
+    def editors(self, facts: Facts, hop: int) -> set[str]:
+        return {enb for h, enb in facts.rewritten if h == hop}
+
+    def hop_type(self, facts: Facts, target_cell: str) -> HopType:
+        return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
+                                      self.topology.cell(target_cell))
+
+    def judged(self, step: Any, facts: Facts, kind: Kind, receiver_is_ue: bool) -> bool:
+        """``step`` delivers ``kind`` to the UE (or to its target eNB) in a handover that an
+        attacker's eNB edited."""
+        return (step is not None and step.message.kind is kind
+                and (step.message.receiver == UE) == receiver_is_ue
+                and bool(self.editors(facts, step.hop)))
+
+    def forward_promised(self, facts: Facts) -> bool:
+        """After an accepted HO command or confirm the UE is in the target cell: is forward
+        security promised for this hop?"""
+        return find_promise(self.variant, FORWARD,
+                            self.hop_type(facts, facts.ue.cell)) is not None
+
+
+class DowngradeResistance(_EditObservation):
+    name = DOWNGRADE
+    always = ("after a compromised eNB edits a message of a handover, the UE and the honest "
+              "target never complete it on a KeNB that eNB derives")
+    sometimes = "a handover completed after a compromised eNB edited one of its messages"
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if not (self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
+                and step.outcome.accepted and self.forward_promised(facts)):
+            return Observed(state)
+        kenb = step.ctx_after.keys.as_keys.kenb
+        target, editors = step.message.receiver, self.editors(facts, step.hop)
+        hop_type = self.hop_type(facts, facts.ue.cell)
+        failures = tuple(Verdict(
+            step.hop, a.name, False, self.promise(hop_type),
+            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
+            f"{step.hop}, the UE and the honest target {target} completed it on a KeNB "
+            f"{a.name} derives", tuple(facts.witness(a, kenb)), witness_hop=step.hop)
+            for a in facts.attackers
+            if a.entities & editors and target not in a.entities and kenb in a.known)
+        return Observed(state, failures, 1)
+
+
+class HandoverDenial(_EditObservation):
+    name = DENIAL
+    always = ("an edit by a compromised eNB never makes the UE refuse the HO command or the "
+              "target refuse the HO confirm")
+    sometimes = "the UE or the target judged a HO command or confirm after an edit"
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
+                or self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)):
+            return Observed(state)
+        if step.outcome.accepted:
+            return Observed(state, (), 1)
+        editors = self.editors(facts, step.hop)
+        failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
+            step.hop, a.name, False, self.promise(None),
+            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
+            f"{step.hop}, {step.message.receiver} refuses {step.message} "
+            f"({step.outcome.reason})") for a in facts.attackers if a.entities & editors)
+        return Observed(state, failures, 1)
+
+
+class FakeCellCapture(_EditObservation):
+    name = CAPTURE
+    always = ("an edit by a compromised eNB never leaves the UE, after the HO command, on a "
+              "KeNB that eNB derives (a fake target cell it runs would accept the UE)")
+    sometimes = "the UE accepted a HO command after a compromised eNB edited a message"
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
+                and step.outcome.accepted and self.forward_promised(facts)):
+            return Observed(state)
+        kenb = step.ctx_after.keys.as_keys.kenb
+        target = self.topology.cell(step.ctx_after.cell).enb
+        editors = self.editors(facts, step.hop)
+        hop_type = self.hop_type(facts, step.ctx_after.cell)
+        failures = tuple(Verdict(
+            step.hop, a.name, False, self.promise(hop_type),
+            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
+            f"{step.hop}, the UE is on a KeNB {a.name} derives", tuple(facts.witness(a, kenb)),
+            witness_hop=step.hop)
+            for a in facts.attackers
+            if a.entities & editors and target not in a.entities and kenb in a.known)
+        return Observed(state, failures, 1)
 
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------
-def confinement(analysis: Analysis) -> ClaimResult | None:
-    """Revealing each key the variant delegates out of KASME (``delegated_keys()``, the
-    seed's K_HO) reveals neither KASME nor the NAS keys. Not applicable to a variant that
-    delegates none."""
-    g = analysis.graph.graph
-    names = set(analysis.run.variant.delegated_keys())
-    delegated = [n for n, a in g.nodes(data=True) if a["kind"] == KEY and a["name"] in names]
-    if not delegated:
-        return None
-    protected = [n for n, a in g.nodes(data=True)
-                 if a["kind"] == KEY and a["name"] in ("KASME", "KNASint", "KNASenc")]
-    who = f"knows {', '.join(sorted(names))}"
-    result = closure(analysis.graph.index, [*analysis.graph.public_nodes(), *delegated])
-    revealed = [n for n in protected if n in result]
-    promised = promise_for(analysis, CONFINEMENT, None) is not None
-    if revealed:
-        return ClaimResult(CONFINEMENT, (Verdict(
-            0, who, False, promised,
-            f"{', '.join(sorted(names))} reveals "
-            f"{', '.join(analysis.graph.label(n) for n in revealed)}",
-            tuple(line for n in revealed for line in analysis.derivation_lines(n))),))
-    labels = ", ".join(sorted({analysis.graph.label(n) for n in protected}))
-    lacking = sorted({analysis.graph.label(m) for n in protected for m in cut(g, result, n)}
-                     | {analysis.graph.label(n) for n in protected})
-    return ClaimResult(CONFINEMENT, (Verdict(
-        0, who, True, promised,
-        f"{', '.join(sorted(names))} reveals none of {labels}: no derivation runs from it "
-        "towards them (one-way KDF)", cut=tuple(f"lacks {x}" for x in lacking)),))
+PROTECTED_OUTPUTS = ("KNASint", "KNASenc")
+PROTECTED_INPUTS = ("KASME",)
+
+
+class Confinement(_Claim):
+    name = CONFINEMENT
+    always = ("revealing the keys the variant delegates out of KASME (``delegated_keys()``, "
+              "the seed's K_HO) reveals neither KASME nor the NAS keys")
+    sometimes = "a delegated key was derived"
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if step is None or not step.outcome.derivations:
+            return Observed(state)
+        verdict = self.judge(facts)
+        if verdict is None:
+            return Observed(state)
+        made = sum(1 for d in step.outcome.derivations
+                   if d.output_name in self.variant.delegated_keys())
+        return Observed(state, () if verdict.holds else (verdict,), made)
+
+    def judge(self, facts: Facts) -> Verdict | None:
+        names = set(self.variant.delegated_keys())
+        delegated = {d.output for d in facts.derivations if d.name in names}
+        if not delegated:
+            return None
+        protected = ({d.output for d in facts.derivations if d.name in PROTECTED_OUTPUTS}
+                     | {i.value for d in facts.derivations for i in d.derivation.inputs
+                        if i.name in PROTECTED_INPUTS})
+        known = closure(delegated | facts.public, facts.derivations)
+        who = f"knows {', '.join(sorted(names))}"
+        revealed = sorted(protected & known, key=facts.label)
+        promised = self.promise(None)
+        if revealed:
+            return Verdict(0, who, False, promised,
+                           f"{', '.join(sorted(names))} reveals "
+                           f"{', '.join(facts.label(v) for v in revealed)}",
+                           tuple(facts.line(d) for v in revealed for d in facts.ancestry(v)))
+        attacker = Knowledge(who, frozenset(), 0, delegated, known)
+        lacking = sorted({line for v in protected for line in facts.cut(attacker, v)}
+                         | {f"lacks {facts.label(v)}" for v in protected})
+        return Verdict(0, who, True, promised,
+                       f"{', '.join(sorted(names))} reveals none of "
+                       f"{', '.join(sorted({facts.label(v) for v in protected}))}: no "
+                       "derivation runs from it towards them (one-way KDF)",
+                       cut=tuple(line for line in lacking if line.startswith("lacks ")))
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        verdict = self.judge(facts)
+        return [verdict] if verdict is not None else []
+
+
+# -- model invariants ----------------------------------------------------------------------------
+class RefusalChangesNothing(_Claim):
+    invariant = True
+    name = NO_CHANGE_ON_REFUSAL
+    always = "an entity that refuses a message keeps its state and keys"
+    sometimes = "a message was refused"
+
+    def promised_by(self, variant: KeySchedule) -> bool:
+        return True
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if (step is None or step.outcome.accepted or step.ctx_after is None
+                or event.before is None):
+            return Observed(state)
+        if step.ctx_after is event.before or step.ctx_after == event.before:
+            return Observed(state, (), 1)
+        return Observed(state, (Verdict(step.hop, "-", False, True,
+                                        f"{step.message.receiver} changed its keys on a "
+                                        f"refused {step.message}"),), 1)
+
+
+class NccRange(_Claim):
+    invariant = True
+    name = NCC_RANGE
+    always = "NCC is a 3-bit field wherever it travels"
+    sometimes = "a message carried an NCC"
+
+    def promised_by(self, variant: KeySchedule) -> bool:
+        return True
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        if event.step is None:
+            return Observed(state)
+        failures, arose = [], 0
+        for sent in event.step.outcome.sent:
+            for ncc in _fields_named(sent.fields, "NCC"):
+                arose += 1
+                if not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS):
+                    failures.append(Verdict(event.step.hop, "-", False, True,
+                                            f"{sent} carries NCC {ncc!r}"))
+        return Observed(state, tuple(failures), arose)
+
+
+class NccSync(_Claim):
+    """State: the NH derivations the UE and each MME have made (NCC counts them modulo 8)."""
+
+    invariant = True
+    name = NCC_SYNC
+    always = "the UE stays fewer than 8 NH derivations behind every MME"
+    sometimes = "an MME derived an NH"
+
+    def promised_by(self, variant: KeySchedule) -> bool:
+        return variant.initial_ncc() is not None
+
+    def initial(self) -> Any:
+        return (0, ())
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if step is None or self.variant.initial_ncc() is None:
+            return Observed(state)
+        ue, mmes = state
+        if step.message.receiver == UE:
+            chain = step.ctx_after.keys.chain if step.ctx_after.keys is not None else None
+        else:
+            chain = getattr(step.ctx_after, "chain", None)  # an MME's; None at an eNB
+        if chain is None:
+            return Observed(state)
+        arose = 0
+        if step.message.receiver == UE:
+            ue = chain.derivations
+        else:
+            before = dict(mmes).get(step.message.receiver, 0)
+            arose = int(chain.derivations > before)
+            mmes = tuple(sorted({**dict(mmes), step.message.receiver: chain.derivations}
+                                .items()))
+        state = (ue, mmes)
+        ahead = [(m, n - ue) for m, n in mmes if n - ue >= NCC_MODULUS]
+        failures = tuple(Verdict(step.hop, "-", False,
+                                 find_promise(self.variant, KEY_AGREEMENT, None) is not None,
+                                 f"{m} is {d} NH derivations ahead of the UE: NCC can no "
+                                 "longer say which NH") for m, d in ahead)
+        return Observed(state, failures, arose)
+
+
+def _fields_named(fields: Any, name: str) -> Any:
+    if isinstance(fields, tuple):
+        if len(fields) == 2 and fields[0] == name:
+            yield fields[1]
+        for item in fields:
+            yield from _fields_named(item, name)
+
+
+def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
+    """Every claim and invariant, in the order they are reported."""
+    return [cls(variant, topology) for cls in (
+        KeyAgreement, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
+        HandoverDenial, FakeCellCapture, Confinement, RefusalChangesNothing, NccRange,
+        NccSync)]
+
+
+# -- what the rewrite search of ``properties.downgrade`` reads from a finished run --------------
+def promise_for(analysis: Analysis, claim: str, hop_type: HopType | None) -> Promise | None:
+    return find_promise(analysis.run.variant, claim, hop_type)
 
 
 def relayed_to_ue(analysis: Analysis, hop: int) -> list[int]:

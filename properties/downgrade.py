@@ -34,7 +34,6 @@ from properties.claims import (
     CAPTURE,
     DENIAL,
     DOWNGRADE,
-    ClaimResult,
     Verdict,
     promise_for,
     relayed_to_ue,
@@ -383,9 +382,9 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 # -- the three verdicts --------------------------------------------------------------------------
 def handover_attacks(analysis: Analysis,
-                     attackers: list[tuple[int, Attacker]]) -> list[ClaimResult]:
+                     attackers: list[tuple[int, Attacker]]) -> dict[str, tuple[Verdict, ...]]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
-    Returns downgrade-resistance, handover-denial and fake-cell-capture, in that order."""
+    The verdicts of downgrade-resistance, handover-denial and fake-cell-capture."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
         hop_type = analysis.run.hops[hop - 1].spec.type
@@ -408,7 +407,7 @@ def handover_attacks(analysis: Analysis,
                 witness_hop=hop))
         elif completes:
             verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
-    return [ClaimResult(claim, tuple(v)) for claim, v in verdicts.items()]
+    return {claim: tuple(v) for claim, v in verdicts.items()}
 
 
 def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:

@@ -1,23 +1,25 @@
-"""All claims for one run and one attacker model: what ``hoverify check`` reports."""
+"""All claims for one finished run and one attacker model: what ``hoverify check`` reports.
+
+The run's steps are fed, in order, to the same claim engine that ``explore`` and ``verify``
+drive step by step (``properties.engine``); each attacker compromises its eNBs just before
+the first step of its hop. The verdicts are the claims' summaries over the finished run.
+downgrade-resistance, handover-denial and fake-cell-capture are the claims about runs other
+than this one (the source eNB edits what it relays and sends): in a finished run they come
+from the edit search of ``properties.downgrade``, which runs each hop again with each edit;
+in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from properties.analysis import Analysis
-from properties.attacker import Attacker
-from properties.claims import (
-    ClaimResult,
-    backward_security,
-    confinement,
-    default_backward_attackers,
-    default_forward_attackers,
-    derivable_hops,
-    forward_security,
-    key_agreement,
-    key_separation,
-)
+from properties.attacker import Attacker, Compromise
+from properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
 from properties.downgrade import handover_attacks
+from properties.engine import Engine, Facts
 from statemachines.scenario import Run
 
 
@@ -27,32 +29,78 @@ class Evaluation:
     attacker: Attacker | None
     claims: list[ClaimResult]
     derivable_hops: list[int]
+    invariants: list[ClaimResult]
+    facts: Facts  # what the claims judged from: derivations, completions, attackers
 
     @property
     def promise_broken(self) -> bool:
-        return any(claim.promise_broken for claim in self.claims)
+        return any(claim.promise_broken for claim in (*self.claims, *self.invariants))
+
+    @property
+    def vacuous(self) -> list[str]:
+        return [claim.name for claim in self.claims if claim.vacuous]
+
+
+def default_attackers(analysis: Analysis) -> list[Attacker]:
+    """Per hop, its source eNB and its target eNB, each compromised from that hop on (the
+    seed's attacker, and a target that may be revisited)."""
+    seen: dict[str, Attacker] = {}
+    for h in analysis.hops:
+        for enb in (analysis.source(h), analysis.target(h)):
+            attacker = Attacker((Compromise(enb, h),))
+            seen.setdefault(str(attacker), attacker)
+    return list(seen.values())
 
 
 def evaluate(run: Run, attacker: Attacker | None = None) -> Evaluation:
-    """With no ``attacker``, every hop is checked against its own source eNB (forward
-    security, downgrade) and target eNB (backward security), each compromised from that hop
-    on. With one, the claims are checked against that attacker only."""
+    """With no ``attacker``, every hop is checked against its own source and target eNB,
+    each compromised from that hop on. With one, the claims are checked against it only."""
     analysis = Analysis.of(run)
+    attackers = [attacker] if attacker is not None else default_attackers(analysis)
+    engine = feed(run, attackers)
+    summary = engine.summary()
+    promised = {c.name: c.promised_by(run.variant) for c in engine.claims}
+    results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name])
+               for name, verdicts in summary.items()}
     if attacker is None:
-        backward = default_backward_attackers(analysis)
-        forward = default_forward_attackers(analysis)
-        downgrade = forward
+        downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
     else:
-        start = min(c.hop for c in attacker.compromises)
-        backward = forward = [(max(start, 1), attacker)] if analysis.hops else []
         downgrade = [(h, attacker) for h in analysis.hops
                      if any(c.entity == analysis.source(h) and c.hop <= h
                             for c in attacker.compromises)]
-    claims = [key_agreement(analysis), backward_security(analysis, backward),
-              forward_security(analysis, forward), key_separation(analysis),
-              *handover_attacks(analysis, downgrade)]
-    confined = confinement(analysis)
-    if confined is not None:
-        claims.append(confined)
+    for name, verdicts in handover_attacks(analysis, downgrade).items():
+        results[name] = ClaimResult(name, verdicts, len(verdicts), promised[name])
+    claims = [results[name] for name in CLAIMS
+              if name != CONFINEMENT or results[name].verdicts]
+    invariants = [r for name, r in results.items() if name not in CLAIMS]
     shown = attacker or Attacker()
-    return Evaluation(analysis, attacker, claims, derivable_hops(analysis, shown))
+    final = engine.facts.attacker(str(shown)) if attacker is not None else None
+    derivable = ([c.number for c in engine.facts.completions
+                  if c.number > 0 and c.kenb in final.known] if final is not None else
+                 [h for h in analysis.hops if analysis.derivable(shown, h)])
+    return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts)
+
+
+def feed(run: Run, attackers: list[Attacker]) -> Engine:
+    """The run's steps through a claim engine; each attacker compromises its eNBs before the
+    first step of their hop, holding the key record it had then."""
+    system = run.system
+    start = run.topology.cell(run.initial_cell)
+    engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
+                    start.enb, start.name)
+    engine.set_up(system.setup)
+    at: dict[int, list[tuple[Attacker, Compromise]]] = defaultdict(list)
+    for attacker in attackers:
+        for compromise in attacker.compromises:
+            at[compromise.hop].append((attacker, compromise))
+    first_step = {hop.first_step: hop.number for hop in run.hops}
+    ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
+    for step in system.steps:
+        hop = first_step.get(step.number)
+        for attacker, compromise in at.get(hop, []) if hop is not None else []:
+            engine.compromise(str(attacker), compromise.entity, ctx[compromise.entity], hop)
+        receiver = step.message.receiver
+        engine.step(step, ctx.get(receiver))
+        if step.ctx_after is not None:
+            ctx[receiver] = step.ctx_after
+    return engine

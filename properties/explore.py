@@ -8,6 +8,7 @@ and the search goes on for the claims not yet found, within the same example bud
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
 
+from properties.claims import all_claims
+from properties.engine import settled, vacuous
 from properties.exploration import Action, Exploration, Finding, variant_error_finding
 from properties.stateful import FAULTS, ClaimViolated, exploration_machine
 from statemachines.entity import VariantError
@@ -33,6 +36,8 @@ class ExploreResult:
     examples_run: int = 0
     steps_run: int = 0
     findings: list[Finding] = field(default_factory=list)
+    sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
+    vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
 
     @property
     def promise_broken(self) -> bool:
@@ -117,8 +122,9 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
                 and (finding.claim, True) not in found
                 and (claims is None or finding.claim in claims))
 
-    while budget > 0 and (claims is None or not claims <= {claim for claim, _ in found}):
-        machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults)
+    while budget > 0 and (claims is None or not settled(claims, found, variant)):
+        machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults,
+                                      result.sometimes)
         machine = _counting(machine, counter)
         if seed is not None:
             machine = hypothesis_seed(seed)(machine)
@@ -140,6 +146,7 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
         break
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
+    result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
     return result
 
 

@@ -5,6 +5,11 @@ bytes, so two parties computing the same key meet at one node); derivation nodes
 applications, with an edge from every input value and one edge to the output. Holdings come
 from the trace: what each entity computed, read, received and kept in its key record, with
 the step at which it had it. Nothing here knows a variant.
+
+A value node keeps the first name it got, so the claims do not read this graph: they find keys
+through the derivation records, each under its own name (``properties.engine``). The graph
+draws the report's key graphs and derivability table and serves the rewrite search and the
+cross-check by execution.
 """
 
 from __future__ import annotations
@@ -79,7 +84,6 @@ class KeyGraph:
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
         self.derivation_order: list[Node] = []  # in the order they were recorded
-        self.public_added: list[Node] = []  # public and constant values, in order
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -136,8 +140,6 @@ class KeyGraph:
         g = self.graph
         if node not in g:
             g.add_node(node, kind=kind, name=name, label=name, holders=set(), hop=hop)
-            if kind != KEY:
-                self.public_added.append(node)
             return
         attrs = g.nodes[node]
         if kind == KEY and attrs["kind"] != KEY:
@@ -188,7 +190,7 @@ class KeyGraph:
     @property
     def index(self) -> DerivationIndex:
         """The derivations as integer lists for ``properties.closure``, caught up with those
-        recorded since the last call (an exploration monitor, which never asks, pays nothing)."""
+        recorded since the last call."""
         index, pred, succ = self._index, self.graph._pred, self.graph._succ
         for derivation in self.derivation_order[index.derivations:]:
             index.add(pred[derivation], derivation, next(iter(succ[derivation])))
@@ -217,7 +219,7 @@ def byte_values(obj: Any) -> Iterator[bytes]:
     """Every byte string inside a field tuple or key record (recursively), depth first in
     field order."""
     # One explicit stack instead of a generator per level, and each dataclass's field names
-    # looked up once per type: the monitor walks every step's fields and key record, and
+    # looked up once per type: the claim engine walks every step's fields and key record, and
     # dataclasses.fields() per object was most of that walk (~9% of `hoverify verify`).
     stack = [obj]
     while stack:

@@ -1,14 +1,9 @@
-"""What a variant promises, looked up the same way by the claims over a finished run and by
-the monitor that watches an exploration step by step."""
+"""What a variant promises, as the claims (``properties.claims``) look it up."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 
-from statemachines.enb import PATH_SWITCH_PENDING
-from statemachines.messages import Kind
-from statemachines.system import Step
 from statemachines.topology import HopType
 from statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
 
@@ -36,26 +31,6 @@ def forward_wanted(variant: KeySchedule, leaving: HopType | None) -> int:
     nothing is promised: then any derivable later key is a failure of the claim)."""
     promise = find_promise(variant, FORWARD, leaving)
     return promise.hops or 1 if promise else 1
-
-
-@dataclass
-class EarlyHandovers:
-    """The completed handovers that their source eNB decided (took the UE's Measurement
-    Report) while it still waited for the Path Switch Request Acknowledge of the X2 handover
-    that brought the UE to it: without the fresh {NH, NCC} it derives KeNB* horizontally
-    (TS 33.401 7.2.8.4.2). Fed step by step, by a finished run and by the monitor alike."""
-
-    hops: set[int] = field(default_factory=set)
-    deciding: dict[str, bool] = field(default_factory=dict)  # eNB -> its last decision early
-
-    def observe(self, step: Step) -> None:
-        if step.message.kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
-            self.deciding[step.message.receiver] = step.state_before == PATH_SWITCH_PENDING
-
-    def completed(self, hop: int, source: str) -> None:
-        """Handover ``hop`` from ``source`` completed: its last decision is this one."""
-        if self.deciding.pop(source, False):
-            self.hops.add(hop)
 
 
 def outside_forward_promise(variant: KeySchedule, leaving: HopType, early: Collection[int],

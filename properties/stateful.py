@@ -8,6 +8,7 @@ the replayable trace of the (shrunk) example.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from hypothesis import strategies as st
@@ -36,12 +37,13 @@ FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewr
 
 
 def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
-                        selected: Selector,
-                        faults: frozenset[str] = FAULTS) -> type[RuleBasedStateMachine]:
+                        selected: Selector, faults: frozenset[str] = FAULTS,
+                        counts: Counter[str] | None = None) -> type[RuleBasedStateMachine]:
     """A state machine class exploring ``variant``; it fails on the first finding that
     ``selected`` accepts (other findings are ignored, so a search can target one claim).
     ``faults`` enables the network faults and adversary actions; scheduling (starting
-    handovers, delivering in any order) is always on."""
+    handovers, delivering in any order) is always on. ``counts`` gathers how often each
+    claim's situation arose over every example ("sometimes")."""
     unknown = faults - FAULTS
     if unknown:
         raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")
@@ -49,7 +51,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.exploration = Exploration(variant, topology, kasme)
+            self.exploration = Exploration(variant, topology, kasme, counts=counts)
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
@@ -109,7 +111,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             self.exploration.compromise(enb)
 
         @precondition(lambda self: "rewrite" in faults
-                      and bool(self.exploration.monitor.attackers))
+                      and bool(self.exploration.engine.facts.attackers))
         @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, leaf: int) -> None:
             self.exploration.edit(index, leaf)

@@ -3,8 +3,9 @@
 The checker knows nothing of the protocol (stateright's split): it drives the same
 :class:`~properties.exploration.Exploration` as the Hypothesis search, through the same
 replayable :class:`~properties.exploration.Action` list (``Exploration.apply``), and the same
-:class:`~properties.exploration.Monitor` judges every step. A path is therefore a trace that
-``properties.explore.replay(..., strict=True)`` and ``hoverify replay`` reproduce.
+claim engine (``properties.engine``) judges every step with the claims ``check`` uses. A
+path is therefore a trace that ``properties.explore.replay(..., strict=True)`` and
+``hoverify replay`` reproduce.
 
 Bound. From the state after initial AS security on ``small_topology()`` (or the topology
 given): at most
@@ -20,68 +21,54 @@ recorded per (claim, promised) and the search goes on until the bound is exhaust
 ``claims``, until those claims are found).
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
-The future of a state is fixed by what the actions and the monitor read:
+The future of a state is fixed by what the actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
   equal messages give equal successors, so only the first of equal ones is tried), and
   ``System.hop`` (the handovers started, the budget of ``start``);
-- the adversary's budget: duplications used, compromised eNBs (the monitor's attackers);
-- the monitor, field by field (``MONITOR_STATE`` below accounts for each, and a test fails
-  when a field is added to ``Monitor`` or ``KeyGraph`` without being accounted for):
-  the completions in order (the serving eNB of each hop, its KeNB and hop type: every later
-  verdict reads them); per attacker its eNB, its compromise hop and its knowledge closure;
-  the (attacker, hop) pairs already judged; the hops decided before a Path Switch
-  Acknowledge (a promise may assume there are none); and the parts of the key graph that
-  future closures read: the derivations (keyed by clause, output name and input values, so
-  node numbering and order do not matter; they fix every node and edge), the public values
-  handed to every attacker, and, while an eNB can still be compromised, what each eNB's
-  last step left in its key record (``compromise`` learns exactly that, filtered by the
-  graph of that time). With no attacker and none possible the key graph cannot influence a
-  verdict and is left out. Everything else the monitor keeps (holders, labels, step
-  numbers, the history of what each entity saw before a compromise) is never read by a
-  verdict.
+- the adversary's budget: duplications used, compromised eNBs (the engine's attackers);
+- the engine's ``key()``: its facts field by field (``FACTS_STATE`` below accounts for each,
+  and a test fails when a field is added to ``Facts`` without being accounted for) and each
+  claim's own small state.
 - violations are not state: the verifier harvests each one on the step that makes it and
-  clears the monitor's record (the monitor keeps the first violation per claim and
+  clears the engine's record (the engine keeps the first violation per claim and
   promised-or-not, so an unpromised one earlier on a path never masks a promised one).
+  Nor are the "sometimes" counts: they count transitions in which a claim's situation arose.
 
 Snapshots. ``System.snapshot()`` is a tuple of immutable records; restoring it is cheap (its
 steps list is only truncated, so after restoring an unrelated state new steps are numbered
-from the list's length: only the key graph's step records see those numbers, and no verdict
-reads them). The monitor holds a networkx key graph and mutable closures, so each queued
-state keeps its monitor pickled: one ``pickle.dumps`` per new state, one ``loads`` per action
-taken from it that observes a step (start, deliver, compromise); a drop, duplication or
-refusal observes nothing and shares the parent's copy. After two handovers the monitor
-pickles to ~10 KB: dumps and loads take ~0.7 ms, ``copy.deepcopy`` ~4.7 ms, one action
-~0.35 ms, and re-running the path would cost O(depth) actions per state. Measured for
-ts33401, two handovers, drop and compromise: 24003 states, 60870 transitions, 22-25 s on
-two cores (~1000 states/s), 135 MB; a third of the time is in ``pickle.loads``.
+from the list's length: no verdict reads step numbers). The engine's state is immutable too
+(``Engine.state``): each queued state keeps a reference to it, and restoring is an
+assignment. (Until the claim engine, the monitor held a networkx key graph and mutable
+closures and was pickled per state: ~65% of the time.)
 
 No partial-order reduction. Deduplication already merges the diamonds of independent
 deliveries, so a reduction (sleep or ample sets) could only save transitions (2.5 per
-state), and it would need a proof that the monitor's verdicts do not depend on the order it
+state), and it would need a proof that the claims' verdicts do not depend on the order it
 observes steps in; they do: a compromise's hop depends on whether a completion came first,
 and a violation is recorded on the step that makes a key known.
 
-Every "always" has a "sometimes": ``VerifyResult.reached`` counts the states in which the
-situations the claims speak of arose (``sometimes``), ``VerifyResult.taken`` the transitions
+Every "always" has a "sometimes": ``VerifyResult.sometimes`` counts, per claim, the
+transitions in which its situation arose; ``VerifyResult.vacuous`` names the promised claims
+whose situation never arose within the bound; ``VerifyResult.taken`` the transitions
 per action kind.
 """
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from properties.claims import CAPTURE, DENIAL, DOWNGRADE
+from properties.engine import EngineState, settled
 from properties.exploration import (
     VARIANT_ERROR,
     Action,
     Exploration,
     Finding,
-    Monitor,
     variant_error_finding,
 )
 from properties.explore import EXPLORATION_KASME
@@ -95,49 +82,29 @@ VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 DEFAULT_FAULTS = frozenset({"drop", "compromise"})
 MAX_DUPLICATES = 1
 MAX_COMPROMISES = 1
-OBSERVING = frozenset({"start", "deliver", "compromise"})  # actions that change the monitor
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
+# Claims whose situation the bound cannot produce, and why (the rewrite fault is unbounded:
+# any field of any relayed message; explore searches it, and check's rewrite search).
+OUTSIDE_BOUND = dict.fromkeys(
+    (DOWNGRADE, DENIAL, CAPTURE),
+    "edits are not bounded by verify; explore --faults rewrite and check search them")
 
-# How the fingerprint treats each field of the monitor and of its key graph.
-MONITOR_STATE = {
-    "variant": "constant",
-    "kg": "derivations, public values, last key record per eNB (see KEY_GRAPH_STATE)",
-    "attackers": "eNB, compromise hop, knowledge closure",
+# How the fingerprint treats each field of the engine's facts.
+FACTS_STATE = {
+    "derivations": "as the set ``recorded`` (their order changes no verdict)",
+    "recorded": "in the fingerprint",
+    "values": "follows from the derivations",
+    "public": "in the fingerprint",
     "completions": "in the fingerprint",
-    "serving": "follows from completions",
-    "early": "in the fingerprint (hops and pending decisions)",
-    "violations": "harvested per step and cleared",
-    "violated_at": "harvested per step and cleared",
-    "trace_length": "bookkeeping for violated_at",
-    "_derivations_seen": "equals len(kg.derivation_order) after each step",
-    "_public_seen": "equals len(kg.public_added) after each step",
-    "_checked": "in the fingerprint",
+    "attackers": "name, entities, compromise hop, knowledge closure (``held`` only names "
+                 "the witness's starting point)",
+    "early": "in the fingerprint",
+    "deciding": "in the fingerprint",
+    "undisturbed": "in the fingerprint",
+    "rewritten": "in the fingerprint",
+    "hop": "System.hop",
+    "ue": "the UE's ctx, in the system's entities",
 }
-KEY_GRAPH_STATE = {
-    "graph": "follows from the derivations",
-    "seen": "read only from the step of a compromise on",
-    "kept": "the last entry per eNB, while an eNB can be compromised",
-    "hop_first_step": "not read by the monitor",
-    "_derivations": "its keys are the derivations in the fingerprint",
-    "derivation_order": "the same derivations, in an order that does not matter",
-    "public_added": "as a set",
-    "_index": "follows from the derivations (and is only filled for properties.closure)",
-}
-
-
-def sometimes(monitor: Monitor, max_handovers: int) -> dict[str, bool]:
-    """The situations each "always" needs to have arisen to mean anything (stateright's
-    pairing of a safety property with reachability): counted over the states explored."""
-    done = len(monitor.completions)
-    hops = [a.hop for a in monitor.attackers.values()]
-    return {
-        "handover completed": done >= 1,
-        "every handover of the bound completed": done >= max_handovers,
-        # forward security is judged: a handover completed after the compromise
-        "eNB compromised, then a handover completed": any(h <= done for h in hops),
-        # backward security is judged: the compromise came after a completed handover
-        "handover completed, then an eNB compromised": any(h > 1 for h in hops),
-    }
 
 
 @dataclass
@@ -152,7 +119,8 @@ class VerifyResult:
     seconds: float = 0.0
     # the shortest violation of each (claim, promised), promised or not
     shortest: dict[tuple[str, bool], Finding] = field(default_factory=dict)
-    reached: Counter[str] = field(default_factory=Counter)  # states per ``sometimes``
+    sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
+    vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
 
     @property
@@ -174,7 +142,7 @@ class VerifyResult:
 class _Node:
     id: int
     snapshot: Snapshot
-    monitor: bytes  # pickled
+    engine: EngineState
     duplicates: int  # duplications on the path
     attackers: int  # eNBs compromised on the path
 
@@ -184,7 +152,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
            progress: Callable[[str], None] | None = None,
            topology: Topology | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
-    once each of them is violated (then the bound is not exhausted)."""
+    once each of them is violated, as a broken promise where the variant promises it (then
+    the bound is not exhausted)."""
     unknown = faults - VERIFY_FAULTS
     if unknown:
         raise ValueError(f"verify cannot bound the faults {', '.join(sorted(unknown))} "
@@ -199,6 +168,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
         search.run(claims, progress)
     finally:
         exploration.close()
+    result.sometimes = exploration.engine.counts
+    result.vacuous = exploration.engine.vacuous()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -216,31 +187,29 @@ class _Search:
 
     def run(self, claims: frozenset[str] | None,
             progress: Callable[[str], None] | None) -> None:
-        monitor = self.exploration.monitor
+        engine = self.exploration.engine
         self._harvest(None, None)  # the set-up, should it violate anything
-        root = _Node(0, self.exploration.system.snapshot(), self._freeze(monitor), 0, 0)
+        engine.counts.clear()  # the set-up is no situation of the search
+        root = _Node(0, self.exploration.system.snapshot(), engine.state, 0, 0)
         self.seen.add(self._fingerprint(0))
-        self._count(monitor)
         level = [root]
         while level:
             following: list[_Node] = []
             for node in level:
-                for action, shared, duplicates in self._successors(node):
+                for action, duplicates in self._successors(node):
                     self.result.transitions += 1
                     self.result.taken[action.kind] += 1
-                    if self._harvest(node.id, action) and claims is not None \
-                            and claims <= {c for c, _ in self.result.shortest}:
+                    if self._harvest(node.id, action) and claims is not None and settled(
+                            claims, self.result.shortest, self.exploration.system.variant):
                         self.result.states = len(self.seen)
                         return
                     key = self._fingerprint(duplicates)
                     if key in self.seen:
                         continue
                     self.seen.add(key)
-                    self._count(self.exploration.monitor)
                     following.append(_Node(
-                        len(self.parents), self.exploration.system.snapshot(),
-                        shared if shared is not None else self._freeze(self.exploration.monitor),
-                        duplicates, len(self.exploration.monitor.attackers)))
+                        len(self.parents), self.exploration.system.snapshot(), engine.state,
+                        duplicates, len(engine.facts.attackers)))
                     self.parents.append((node.id, action))
             if following:
                 self.result.depth += 1
@@ -251,35 +220,14 @@ class _Search:
                          f"{self.result.transitions} transitions")
         self.result.exhausted = True
 
-    # -- monitors kept per state ---------------------------------------------------------------
-    def _freeze(self, monitor: Monitor) -> bytes:
-        """The monitor pickled without its variant: the variant is the same in every state,
-        and a reviewer's variant class cannot be pickled (its file is no importable module)."""
-        variant, monitor.variant = monitor.variant, None  # type: ignore[assignment]
-        try:
-            return pickle.dumps(monitor)
-        finally:
-            monitor.variant = variant
-
-    def _thaw(self, frozen: bytes) -> Monitor:
-        monitor: Monitor = pickle.loads(frozen)
-        monitor.variant = self.exploration.system.variant
-        return monitor
-
     # -- the actions from one state ------------------------------------------------------------
-    def _successors(self, node: _Node) -> Iterator[tuple[Action, bytes | None, int]]:
+    def _successors(self, node: _Node) -> Iterator[tuple[Action, int]]:
         """Take each enabled action from ``node``; after each, the exploration holds the
-        successor. Yields the action, the successor's pickled monitor when it is the
-        parent's (nothing observed), and the duplications used."""
+        successor. Yields the action and the duplications used."""
         exploration = self.exploration
-        unobserved: Monitor | None = None  # one copy serves every action that observes nothing
         for kind, index in self._enabled(node):
             exploration.system.restore(node.snapshot)
-            if kind in OBSERVING:
-                exploration.monitor = self._thaw(node.monitor)
-            else:
-                unobserved = unobserved or self._thaw(node.monitor)
-                exploration.monitor = unobserved
+            exploration.engine.restore(node.engine)
             exploration.trace.clear()  # the path lives in self.parents
             exploration.history.clear()  # read only by the replay fault, not bounded here
             try:
@@ -288,8 +236,7 @@ class _Search:
                 self._variant_error(node.id, error)
                 continue
             assert action is not None  # only enabled actions are offered
-            yield (action, None if kind in OBSERVING else node.monitor,
-                   node.duplicates + (kind == "duplicate"))
+            yield action, node.duplicates + (kind == "duplicate")
 
     def _enabled(self, node: _Node) -> list[tuple[str, int]]:
         system = self.exploration.system
@@ -316,23 +263,19 @@ class _Search:
         return "compromise" in self.faults and attackers < MAX_COMPROMISES
 
     # -- verdicts and the fingerprint ----------------------------------------------------------
-    def _count(self, monitor: Monitor) -> None:
-        self.result.reached.update(
-            name for name, arose in sometimes(monitor, self.max_handovers).items() if arose)
-
     def _harvest(self, parent: int | None, action: Action | None) -> bool:
         """Record the violations ``action`` made from node ``parent`` (none: the set-up), True
-        if one is new, and clear them from the monitor."""
-        monitor = self.exploration.monitor
+        if one is new, and clear them from the engine."""
+        engine = self.exploration.engine
         new = False
-        for (claim, promised), detail in monitor.violations.items():
+        for (claim, promised), verdict in engine.violations.items():
             if (claim, promised) not in self.result.shortest:
                 trace = () if parent is None or action is None else (*self._path(parent), action)
-                self.result.shortest[(claim, promised)] = Finding(claim, promised, detail,
-                                                                  trace)
+                self.result.shortest[(claim, promised)] = Finding(
+                    claim, promised, verdict.detail, trace, verdict.witness)
                 new = True
-        monitor.violations.clear()
-        monitor.violated_at.clear()
+        engine.violations.clear()
+        engine.violated_at.clear()
         return new
 
     def _variant_error(self, parent: int, error: VariantError) -> None:
@@ -351,31 +294,13 @@ class _Search:
 
     def _fingerprint(self, duplicates: int) -> Hashable:
         system = self.exploration.system
-        monitor = self.exploration.monitor
         entities = tuple((e.state, e.ctx) for e in system.entities.values())
         in_flight = frozenset(Counter(system.in_flight).items())
-        attackers = frozenset((a.entity, a.hop, self._shared(frozenset(a.closure.known)))
-                              for a in monitor.attackers.values())
         return (entities, in_flight, system.hop, duplicates,
-                self._shared(tuple(monitor.completions)), self._shared(attackers),
-                frozenset(monitor._checked), frozenset(monitor.early.hops),
-                frozenset(monitor.early.deciding.items()), self._graph_part(monitor))
-
-    def _graph_part(self, monitor: Monitor) -> Hashable:
-        compromisable = self._can_compromise(len(monitor.attackers))
-        if not monitor.attackers and not compromisable:
-            return ()
-        kg = monitor.kg
-        kept: tuple[frozenset[Any], ...] = ()
-        if compromisable:
-            kept = tuple(kg.kept[enb][-1][1] if kg.kept.get(enb) else frozenset()
-                         for enb in self.exploration.system.topology.enbs)
-        return (self._shared(frozenset(kg._derivations)),
-                self._shared(frozenset(kg.public_added)), self._shared(kept))
+                self._shared(self.exploration.engine.key()))
 
     def _shared(self, value: Hashable) -> Hashable:
-        """One object per distinct value: states share most of their monitor summary, and
-        each unpickled monitor would otherwise keep its own equal copy alive."""
+        """One object per distinct value: states share most of their engine state."""
         return self.interned.setdefault(value, value)
 
 

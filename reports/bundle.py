@@ -32,6 +32,7 @@ def verdicts(data: ReportData) -> str:
         "bounded_verification": [
             {"variant": b.variant.label, "bound": b.bound, "states": b.states,
              "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
+             "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
                            "detail": f.detail, "trace": list(f.trace)} for f in b.findings]}
             for b in data.bounded],

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from properties.claims import CAPTURE, DENIAL, DOWNGRADE
-from reports.data import BROKEN, FAILS, HOLDS, NA
+from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
@@ -42,6 +42,11 @@ def join(words: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def _judged(status: str) -> str:
+    """A vacuous cell has no verdict either (the matrix says which)."""
+    return NA if status == VACUOUS else status
+
+
 def _word(status: str) -> str:
     return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
             NA: "has no verdict"}[status]
@@ -59,8 +64,9 @@ class _Case:
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
-    base = statuses.get((sides.baseline, scenario, claim), NA)
-    mine = {p: statuses.get((label, scenario, claim), NA) for p, label in sides.placements.items()}
+    base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
+    mine = {p: _judged(statuses.get((label, scenario, claim), NA))
+            for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
     if _failing(base):
@@ -75,7 +81,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
         category = "none"
     else:
         category = "same"
-    reference = (statuses.get((sides.reference, scenario, claim), NA)
+    reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
     return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference)
 
@@ -138,7 +144,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                          f"{sides.proposal} (every bit placement) wherever there is a verdict.")
     if no_verdict:
         sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
-                         "claim does not apply there) for " + "; ".join(
+                         "claim does not apply there, or is never exercised) for " + "; ".join(
                              f"{claim} on {join(where)}" for claim, where in no_verdict.items())
                          + ".")
     sentences.extend(_one_side(statuses, claims, scenarios))

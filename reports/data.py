@@ -12,6 +12,7 @@ HOLDS = "holds"
 BROKEN = "FAILS (promised)"
 FAILS = "fails (not promised)"
 NA = "n/a"
+VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" would say nothing
 SERVES, DERIVES = "serves", "derives"
 
 
@@ -19,7 +20,7 @@ SERVES, DERIVES = "serves", "derives"
 class Cell:
     """One claim for one variant in one scenario."""
 
-    status: str  # HOLDS, BROKEN, FAILS or NA
+    status: str  # HOLDS, BROKEN, FAILS, VACUOUS or NA
     detail: str = ""  # the verdict `hoverify check` shows for the claim
     n_hops: int | None = None  # forward security: the largest n over the verdicts
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound
@@ -150,6 +151,8 @@ class Bounded:
     exhausted: bool
     findings: tuple[BoundedFinding, ...]
     seconds: float  # for the terminal only: the files stay byte-identical
+    sometimes: tuple[tuple[str, int], ...] = ()  # claim -> transitions its situation arose in
+    vacuous: tuple[str, ...] = ()  # promised claims never exercised within the bound
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from reports.data import (
     HOLDS,
     NA,
     SERVES,
+    VACUOUS,
     Cell,
     Derivability,
     GraphData,
@@ -38,6 +39,8 @@ Labels = Callable[[bytes], str | None]
 
 
 def status(claim: ClaimResult | None) -> str:
+    if claim is not None and claim.vacuous:
+        return VACUOUS
     if claim is None or not claim.verdicts:
         return NA
     return HOLDS if claim.holds else BROKEN if claim.promise_broken else FAILS
@@ -59,6 +62,9 @@ def cell(analysis: Analysis, claim: ClaimResult | None, attackers: Mapping[str, 
     state = status(claim)
     if claim is None or state == NA:
         return Cell(NA, "no verdict: the claim does not apply to this variant or scenario")
+    if state == VACUOUS:
+        return Cell(VACUOUS, "promised, but the situation it speaks of never arose in this "
+                             "scenario: not exercised")
     shown = shown_verdict(claim)
     if claim.name != FORWARD:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,

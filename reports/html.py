@@ -10,6 +10,7 @@ from reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
+    VACUOUS,
     Bounded,
     Cell,
     Counterexample,
@@ -18,7 +19,14 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, plain
+from reports.words import (
+    BOUNDED,
+    DERIVABILITY,
+    LEGEND,
+    attacker_text,
+    plain,
+    sometimes_text,
+)
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
@@ -34,13 +42,14 @@ td.group code { word-break: break-all; } td.claim { white-space: nowrap; }
 #matrix td.group { max-width: 15em; }
 td.holds { background: #e3f6e8; } td.broken { background: #f8c9c4; font-weight: 700; }
 td.fails { background: #fdebd3; } td.na { color: #9aa5b1; }
+td.vacuous { background: #eef0f3; font-style: italic; }
 td.derives { background: #f8c9c4; font-weight: 700; } td.serves { background: #e0ecfb; }
 .scroll { overflow-x: auto; border: 1px solid #d9e2ec; margin: 8px 0 16px; }
 .conclusion li { margin: 4px 0; } .muted { color: #616e7c; }
 details { margin: 6px 0; } summary { cursor: pointer; }
 """
 
-STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails"}
+STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacuous"}
 
 
 def _cell(cell: Cell) -> str:
@@ -106,7 +115,8 @@ def _bounded(bounded: Bounded) -> list[str]:
     lines = ["<h3>Bounded verification</h3>",
              f"<p>Bound: {escape(bounded.bound)}. {bounded.states} states, "
              f"{bounded.transitions} transitions, "
-             + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>")]
+             + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>"),
+             f"<p>{escape(sometimes_text(bounded))}</p>"]
     for f in bounded.findings:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",

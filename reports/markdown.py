@@ -16,7 +16,7 @@ from reports.data import (
     VariantSection,
 )
 from reports.scenarios import Scenario, VariantRef
-from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text
+from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, sometimes_text
 
 
 def page(slug: str) -> str:
@@ -100,7 +100,7 @@ def _counterexample(cx: Counterexample) -> list[str]:
 def bounded_lines(bounded: Bounded) -> list[str]:
     lines = [f"Bound: {bounded.bound}. {bounded.states} states, {bounded.transitions} "
              f"transitions, " + ("bound exhausted." if bounded.exhausted else
-                                 "bound NOT exhausted."), ""]
+                                 "bound NOT exhausted."), "", sometimes_text(bounded), ""]
     for f in bounded.findings:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
                   f"Shortest counterexample, {len(f.trace)} steps "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from reports.data import Bounded
 from reports.scenarios import Scenario
 
 LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the claim and it "
-          "fails; *fails (not promised)*; n/a: no verdict (the claim does not apply). For "
+          "fails; *fails (not promised)*; vacuous: promised, but the situation it speaks of "
+          "never arose in that run; n/a: no verdict (the claim does not apply). For "
           "forward security, *n-hop* is the smallest n for which keys n or more hops after "
           "the attacker's last legitimate KeNB are safe in that run; ≥ when the run ends "
           "before n is reached. A failing cell links to its counterexample.")
@@ -29,3 +31,13 @@ def attacker_text(scenario: Scenario) -> str:
 def plain(text: str) -> str:
     """Markdown emphasis removed."""
     return text.replace("**", "").replace("*", "")
+
+
+def sometimes_text(bounded: Bounded) -> str:
+    """How often each claim's situation arose within the bound, and the vacuous ones."""
+    text = "Sometimes (transitions in which each claim's situation arose): " + ", ".join(
+        f"{claim} {n}" for claim, n in bounded.sometimes) + "."
+    if bounded.vacuous:
+        text += (" Promised but vacuous (never exercised within the bound): "
+                 + "; ".join(bounded.vacuous) + ".")
+    return text

@@ -10,12 +10,8 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from hoverify.runs import load_finding, save_findings
-from properties.exploration import (
-    KEY_AGREEMENT,
-    NCC_RANGE,
-    NO_CHANGE_ON_REFUSAL,
-    Action,
-)
+from properties.claims import KEY_AGREEMENT, NCC_RANGE, NO_CHANGE_ON_REFUSAL
+from properties.exploration import Action
 from properties.explore import EXPLORATION_KASME, explore, replay
 from properties.promises import FORWARD
 from properties.stateful import FAULTS, exploration_machine
@@ -38,8 +34,8 @@ def test_model_invariants_hold_under_every_fault(variant: str, placement: str | 
 
     class Counted(machine):  # type: ignore[misc, valid-type]
         def teardown(self) -> None:
-            reached["completions"] += len(self.exploration.monitor.completions)
-            reached["compromised"] += len(self.exploration.monitor.attackers)
+            reached["completions"] += len(self.exploration.engine.facts.completions) - 1
+            reached["compromised"] += len(self.exploration.engine.facts.attackers)
             super().teardown()
 
     run_state_machine_as_test(Counted, settings=settings(

@@ -1,0 +1,487 @@
+"""The claim engine: one definition per claim, judged the same way by every checker.
+
+``check`` (a finished run), ``explore`` (Hypothesis) and ``verify`` (breadth first) all feed
+one :class:`Engine` the same events, and the engine hands them to the same claim objects
+(``properties.claims``). No checker knows what a claim means (stateright's split).
+
+Events. A *step* (``statemachines.system.Step``: a delivery, its outcome and the receiver's key
+record afterwards, with the record before), a *compromise* (an attacker takes an entity, with
+the key record it holds then) and a *fault* (the adversary drops, duplicates, replays, refuses
+or rewrites a message).
+
+Facts. From the events the engine keeps :class:`Facts`, one immutable record of what every
+claim reads: the derivations made so far (each :class:`Derived` keeps its own name, clause and
+hop even when two derivations give the same value, and keys are found through them, never by a
+graph node's first name), the KeNB in use after each completed handover (:class:`Completion`),
+each attacker's knowledge closure, the hops decided before a Path Switch Acknowledge, and
+whether the run so far is undisturbed (no fault, no overlapping handovers).
+
+Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" together:
+- ``observe(state, event, facts) -> Observed``: the claim's next state (small, immutable,
+  hashable: ``verify`` puts it in a state's fingerprint), the verdicts that *fail* on this
+  event (with a witness: a derivation path or the trace), and how many times its situation
+  arose on this event (the "sometimes": counted by the checker, never part of the state);
+- ``summary(state, facts)``: every verdict over the finished run, holding ones with a cut
+  (what the attacker lacks). ``check`` and ``report`` show these.
+Most claims keep no state of their own: a verdict is a function of the facts, so judging
+again gives the same answer.
+
+Plugging in. A new claim or finding is one more class in ``properties.claims.all_claims``:
+e.g. a ``variant-error`` finding observes steps whose outcome records a hook's exception; a
+downgrade-type claim reads ``Facts.rewritten`` (which eNB rewrote in which handover) and
+the attackers' knowledge. ``check``'s rewrite search (``properties.downgrade``) builds the
+runs with a rewrite that its finished run lacks.
+
+State. ``Engine.state`` is ``(facts, claim states)``, immutable: ``verify`` keeps it per
+queued state and restores it (``Engine.restore``) instead of pickling a monitor, and
+``Engine.key()`` is the part of it that future verdicts read (its fingerprint).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from properties.graph import byte_values
+from statemachines.derivation import Derivation
+from statemachines.enb import PATH_SWITCH_PENDING
+from statemachines.messages import Kind
+from statemachines.record import record, replace
+from statemachines.system import UE, Step
+from statemachines.topology import HopType, Topology
+from statemachines.variant import KeySchedule
+
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite"})
+
+
+@record
+class Derived:
+    """One derivation as made (first) in hop ``hop``: its own name and purpose, its secret
+    inputs (``needs``) and its output."""
+
+    derivation: Derivation
+    hop: int
+    needs: frozenset[bytes]
+
+    @property
+    def output(self) -> bytes:
+        return self.derivation.output
+
+    @property
+    def name(self) -> str:
+        return self.derivation.output_name
+
+
+@record
+class Completion:
+    """The KeNB in use after handover ``number`` (0: initial AS security), at ``enb``."""
+
+    number: int
+    kenb: bytes
+    enb: str
+    cell: str
+    hop_type: HopType | None  # None for the initial KeNB
+
+
+@record
+class Knowledge:
+    """An attacker: the entities it holds since hop ``hop``, what they held or saw (``held``)
+    and everything derivable from it (``known``)."""
+
+    name: str
+    entities: frozenset[str]
+    hop: int  # the hop under way when it first compromised an entity
+    held: frozenset[bytes]
+    known: frozenset[bytes]
+
+
+@record
+class Facts:
+    derivations: tuple[Derived, ...] = ()
+    recorded: frozenset[Derivation] = frozenset()
+    values: frozenset[bytes] = frozenset()  # every secret input and output of a derivation
+    public: frozenset[bytes] = frozenset()  # every public input (the radio observer's)
+    completions: tuple[Completion, ...] = ()
+    attackers: tuple[Knowledge, ...] = ()
+    early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
+    deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
+    undisturbed: bool = True  # no fault and no handover started before the last completed
+    rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
+    hop: int = 0  # the last handover started
+    ue: Any = None  # the UE's key record after its last step
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def serving(self) -> dict[int, str]:
+        return {c.number: c.enb for c in self.completions}
+
+    def attacker(self, name: str) -> Knowledge | None:
+        return next((a for a in self.attackers if a.name == name), None)
+
+    def made(self, value: bytes) -> list[Derived]:
+        """Every derivation that gave ``value``, each under its own name."""
+        return _by_output(self.derivations).get(value, [])
+
+    def label(self, value: bytes) -> str:
+        """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
+        derivations that gave it (with the hop they were first made in)."""
+        for c in self.completions:
+            if c.kenb == value:
+                return f"KeNB[hop {c.number}]"
+        made = self.made(value)
+        if not made:
+            return next((i.name for d in self.derivations for i in d.derivation.inputs
+                         if i.value == value), value.hex()[:8])
+        return " = ".join(dict.fromkeys(self.name_of(d) for d in made))
+
+    def name_of(self, derived: Derived) -> str:
+        """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
+        for c in self.completions:
+            if c.kenb == derived.output:
+                return f"KeNB[hop {c.number}]"
+        if derived.name == "NH":
+            depth = self._nh_depth(derived)
+            return f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+        return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
+
+    def _nh_depth(self, derived: Derived) -> int:
+        depth, current = 1, derived
+        while True:
+            sync = next((i.value for i in current.derivation.inputs if i.name == "NH"), None)
+            before = next((d for d in self.made(sync) if d.name == "NH"), None) if sync else None
+            if before is None:
+                return depth
+            depth, current = depth + 1, before
+
+    def ancestry(self, value: bytes) -> list[Derived]:
+        """Every derivation on the way to ``value``, in the order they were made."""
+        wanted, frontier = set(), [value]
+        while frontier:
+            current = frontier.pop()
+            for d in self.made(current):
+                if d not in wanted:
+                    wanted.add(d)
+                    frontier.extend(i.value for i in d.derivation.inputs if not i.public)
+        return [d for d in self.derivations if d in wanted]
+
+    def line(self, derived: Derived) -> str:
+        args = ", ".join(self._argument(i.name, i.value, i.public)
+                         for i in derived.derivation.inputs)
+        return f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+
+    def _argument(self, name: str, value: bytes, public: bool) -> str:
+        if not public:
+            return self.label(value)
+        if name == "FC":
+            return f"FC=0x{value.hex()}"
+        if name == "Handover String":
+            return f'"{value.decode()}"'
+        return f"{name}={int.from_bytes(value, 'big')}"
+
+    def witness(self, attacker: Knowledge, value: bytes) -> list[str]:
+        """How ``attacker`` gets ``value``: what it holds, then each derivation in order."""
+        steps: list[Derived] = []
+        held: set[bytes] = set()
+        self._derive(attacker, value, steps, held, set())
+        return ([f"holds {self.label(v)}" for v in sorted(held, key=self.label)]
+                + [self.line(d) for d in steps])
+
+    def _derive(self, attacker: Knowledge, value: bytes, steps: list[Derived],
+                held: set[bytes], visiting: set[bytes]) -> None:
+        if value in attacker.held or value in held:
+            held.add(value)
+            return
+        visiting.add(value)
+        for d in self.made(value):
+            if d.needs <= attacker.known and not d.needs & visiting:
+                for need in sorted(d.needs):
+                    self._derive(attacker, need, steps, held, visiting)
+                if d not in steps:
+                    steps.append(d)
+                return
+
+    def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
+        """The secret values ``attacker`` lacks on every way to ``value``."""
+        lacking: list[bytes] = []
+        frontier = [value]
+        for _ in range(depth):
+            following = []
+            for current in frontier:
+                for d in self.made(current):
+                    for need in sorted(d.needs):
+                        if need not in attacker.known and need not in lacking:
+                            lacking.append(need)
+                            following.append(need)
+            frontier = following
+        if not lacking:
+            return [f"{self.label(value)} is derived from nothing the attacker lacks"]
+        return [f"lacks {self.label(v)}" for v in lacking]
+
+
+_INDEX: dict[int, tuple[tuple[Derived, ...], dict[bytes, list[Derived]]]] = {}
+
+
+def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
+    """The derivations by output, kept for the last few tuples asked about (a witness asks
+    many times about the same facts)."""
+    cached = _INDEX.get(id(derivations))
+    if cached is not None and cached[0] is derivations:
+        return cached[1]
+    index: dict[bytes, list[Derived]] = {}
+    for d in derivations:
+        index.setdefault(d.output, []).append(d)
+    if len(_INDEX) >= 8:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[id(derivations)] = (derivations, index)
+    return index
+
+
+def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
+    """Everything derivable from ``known`` (a one-way KDF is never inverted)."""
+    result = set(known)
+    changed = True
+    while changed:
+        changed = False
+        for d in derivations:
+            if d.output not in result and d.needs <= result:
+                result.add(d.output)
+                changed = True
+    return frozenset(result)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened: a delivered ``step`` (with the receiver's record ``before`` it), or an
+    attacker's compromise of ``compromised`` (then ``step`` is None); ``earlier``: the facts
+    before it, so a claim judges only what this event made new."""
+
+    step: Step | None = None
+    before: Any = None
+    compromised: str | None = None  # the attacker's name
+    earlier: Facts = field(default_factory=lambda: Facts())
+
+    def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
+        """The completions whose KeNB ``attacker`` knows since this event (all it knows when
+        it is new)."""
+        was = self.earlier.attacker(attacker.name)
+        done = len(self.earlier.completions)
+        return [c.number for c in facts.completions if c.kenb in attacker.known
+                and (was is None or c.number >= done or c.kenb not in was.known)]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    hop: int
+    attacker: str
+    holds: bool
+    promised: bool
+    detail: str
+    witness: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+    n_hops: int | None = None  # forward security: the smallest n that holds in this run
+    witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
+
+
+@dataclass(frozen=True)
+class Observed:
+    state: Any
+    failures: tuple[Verdict, ...] = ()
+    arose: int = 0
+
+
+class Claim(Protocol):
+    """One claim: what must always hold, and the situation in which it is judged."""
+
+    name: str
+    always: str
+    sometimes: str
+    invariant: bool
+
+    def promised_by(self, variant: KeySchedule) -> bool: ...
+    def initial(self) -> Any: ...
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed: ...
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]: ...
+
+
+EngineState = tuple[Facts, tuple[Any, ...]]
+
+
+def settled(wanted: frozenset[str], found: Iterable[tuple[str, bool]],
+            variant: KeySchedule) -> bool:
+    """A search for the claims ``wanted`` can stop: each is found violated, as a broken
+    promise where the variant promises it (one outside the promise may hide one inside)."""
+    found = set(found)
+    return all((claim, True) in found
+               or ((claim, False) in found and not any(p.claim == claim
+                                                       for p in variant.promises()))
+               for claim in wanted)
+
+
+def vacuous(claims: Sequence[Claim], variant: KeySchedule, counts: Counter[str]) -> list[str]:
+    """The promised claims (not the model invariants) whose situation never arose."""
+    return [c.name for c in claims
+            if not c.invariant and c.promised_by(variant) and counts[c.name] == 0]
+
+
+@dataclass
+class Engine:
+    """Feeds events to facts and claims; keeps the first failure of each (claim, promised)
+    until the checker harvests it, and the sometimes counts."""
+
+    variant: KeySchedule
+    topology: Topology
+    claims: Sequence[Claim]
+    initial_enb: str
+    initial_cell: str
+    facts: Facts = field(default_factory=Facts)
+    states: tuple[Any, ...] = ()
+    violations: dict[tuple[str, bool], Verdict] = field(default_factory=dict)
+    violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    trace_length: int = 0  # kept up to date by an exploration
+
+    def __post_init__(self) -> None:
+        self.states = tuple(c.initial() for c in self.claims)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def state(self) -> EngineState:
+        return self.facts, self.states
+
+    def restore(self, state: EngineState) -> None:
+        self.facts, self.states = state
+
+    def key(self) -> tuple[Any, ...]:
+        """What future verdicts read: the facts without their bookkeeping (the order of the
+        derivations, what an attacker held before closing, the UE's record, which the
+        system's snapshot holds) and each claim's state."""
+        f = self.facts
+        attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
+        return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
+                f.undisturbed, f.rewritten, self.states)
+
+    # -- events ----------------------------------------------------------------------------
+    def step(self, step: Step, before: Any) -> None:
+        earlier = self.facts
+        self.facts = self._learn(earlier, step)
+        self._judge(Event(step, before, earlier=earlier))
+
+    def set_up(self, derivations: Sequence[Derivation]) -> None:
+        """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
+        self.facts = self._derived(self.facts, derivations, 0, {})
+
+    def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
+        """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
+        the hop under way (by default the one after the last completed)."""
+        f = self.facts
+        hop = hop if hop is not None else len(f.completions)
+        held = frozenset(v for v in byte_values(ctx) if v in f.values)
+        current = f.attacker(attacker)
+        if current is None:
+            current = Knowledge(attacker, frozenset({entity}), hop, held | f.public, frozenset())
+        else:
+            current = replace(current, entities=current.entities | {entity},
+                              held=current.held | held)
+        current = replace(current, known=closure(current.held | current.known, f.derivations))
+        others = tuple(a for a in f.attackers if a.name != attacker)
+        self.facts = replace(f, attackers=(*others, current))
+        self._judge(Event(compromised=attacker, earlier=f))
+
+    def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
+        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
+        assert kind in FAULTS
+        rewritten = self.facts.rewritten | ({(hop, enb)} if enb is not None else set())
+        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten)
+
+    # -- results ---------------------------------------------------------------------------
+    def summary(self) -> dict[str, list[Verdict]]:
+        return {c.name: c.summary(s, self.facts) for c, s in zip(self.claims, self.states,
+                                                                 strict=True)}
+
+    def vacuous(self) -> list[str]:
+        return vacuous(self.claims, self.variant, self.counts)
+
+    # -- internals -------------------------------------------------------------------------
+    def _judge(self, event: Event) -> None:
+        states = []
+        for claim, state in zip(self.claims, self.states, strict=True):
+            observed = claim.observe(state, event, self.facts)
+            states.append(observed.state)
+            self.counts[claim.name] += observed.arose
+            for verdict in observed.failures:
+                key = (claim.name, verdict.promised)
+                if key not in self.violations:
+                    self.violations[key] = verdict
+                    self.violated_at[key] = self.trace_length
+        self.states = tuple(states)
+
+    def _learn(self, f: Facts, step: Step) -> Facts:
+        receiver = step.message.receiver
+        new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
+        changes: dict[str, Any] = {"hop": step.hop}
+        if new:
+            self._derived(f, new, step.hop, changes)
+        derivations = changes.get("derivations", f.derivations)
+        values = changes.get("values", f.values)
+        if receiver == UE:
+            changes["ue"] = step.ctx_after
+        kind = step.message.kind
+        if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
+            early = step.state_before == PATH_SWITCH_PENDING
+            changes["deciding"] = frozenset(
+                (e, d) for e, d in f.deciding if e != receiver) | {(receiver, early)}
+        completion = self._completion(f, step)
+        if completion is not None:
+            changes["completions"] = (*f.completions, completion)
+            source = f.completions[-1].enb if f.completions else None
+            if completion.number and (source, True) in f.deciding:  # TS 33.401 7.2.8.4.2
+                changes["early"] = f.early | {completion.number}
+            changes["deciding"] = frozenset(
+                (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
+        public = changes.get("public", f.public)
+        attackers = []
+        for a in f.attackers:
+            seen = frozenset()
+            if receiver in a.entities:
+                seen = frozenset(v for v in (*byte_values(step.message.fields),
+                                             *byte_values(step.outcome.read),
+                                             *byte_values(step.ctx_after),
+                                             *(v for d in step.outcome.derivations
+                                               for v in (d.output, *(i.value for i in d.inputs))))
+                                 if v in values) - a.held
+            if seen or new:
+                held = a.held | seen | (public - f.public)
+                a = replace(a, held=held, known=closure(a.known | held, derivations))
+            attackers.append(a)
+        if f.attackers:
+            changes["attackers"] = tuple(attackers)
+        return replace(f, **changes)
+
+    @staticmethod
+    def _derived(f: Facts, new: Sequence[Derivation], hop: int,
+                 changes: dict[str, Any]) -> Facts:
+        """``changes`` (and the facts returned) with the derivations ``new`` recorded."""
+        new = [d for d in dict.fromkeys(new) if d not in f.recorded]
+        added = tuple(Derived(d, hop, frozenset(i.value for i in d.inputs if not i.public))
+                      for d in new)
+        changes.update(
+            derivations=f.derivations + added, recorded=f.recorded | frozenset(new),
+            values=f.values | {v for d in added for v in (d.output, *d.needs)},
+            public=f.public | {i.value for d in new for i in d.inputs if i.public})
+        return replace(f, **changes)
+
+    def _completion(self, f: Facts, step: Step) -> Completion | None:
+        """The initial KeNB once the serving eNB holds it; then each HO confirm accepted."""
+        receiver, ctx = step.message.receiver, step.ctx_after
+        if not f.completions:
+            if receiver == self.initial_enb and getattr(ctx, "keys", None) is not None:
+                return Completion(0, ctx.keys.as_keys.kenb, receiver, self.initial_cell, None)
+            return None
+        if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or not step.outcome.accepted:
+            return None
+        cell = ctx.cell
+        source = self.topology.cell(f.completions[-1].cell)
+        hop_type = self.topology.hop_type(source, self.topology.cell(cell))
+        return Completion(len(f.completions), ctx.keys.as_keys.kenb, receiver, cell, hop_type)
