@@ -116,7 +116,11 @@ def _new_completion(event: Event, facts: Facts) -> bool:
 
 # -- key agreement ---------------------------------------------------------------------------
 class KeyAgreement(_Claim):
-    """State: the failures so far (``check`` lists them per hop)."""
+    """Step by step (every checker): a refused HO command or confirm while the path is
+    undisturbed (no fault so far), and keys that differ after an accepted confirm. Over a
+    finished run (``check``) also a handover started on an undisturbed run that never
+    completed: only a finished run knows that nothing more will arrive. State: the failures
+    so far (``check`` lists them per hop)."""
 
     name = KEY_AGREEMENT
     always = ("a handover run by the honest parties with no adversary action completes, and "
