@@ -41,6 +41,7 @@ from reports.scenarios import (
     GRAPH_ATTACKER,
     PLACEMENTS,
     PROPOSAL,
+    QUESTION,
     REFERENCE,
     REPRESENTATIVE,
     SCENARIOS,
@@ -140,7 +141,7 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                 for r in results for claim, c in r.cells}
     sides = Sides(BASELINE.label, PROPOSAL,
                   {p: VariantRef(PROPOSAL, p).label for p in PLACEMENTS},
-                  REFERENCE.label if REFERENCE in variants else None)
+                  REFERENCE.label if REFERENCE in variants else None, QUESTION)
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides)
     bounded = []
     for variant in variants:

@@ -414,7 +414,7 @@ class KeySeparation(_Claim):
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(missing)} not an input of any derivation leading "
-                           "to it", tuple(facts.line(d) for d in facts.ancestry(done.kenb)))
+                           "to it", tuple(facts.ancestry_lines(done.kenb)))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
@@ -575,7 +575,7 @@ class Confinement(_Claim):
             return Verdict(0, who, False, promised,
                            f"{', '.join(sorted(names))} reveals "
                            f"{', '.join(facts.label(v) for v in revealed)}",
-                           tuple(facts.line(d) for v in revealed for d in facts.ancestry(v)))
+                           tuple(line for v in revealed for line in facts.ancestry_lines(v)))
         attacker = Knowledge(who, frozenset(), 0, delegated, known)
         lacking = sorted({line for v in protected for line in facts.cut(attacker, v)}
                          | {f"lacks {facts.label(v)}" for v in protected})

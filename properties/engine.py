@@ -166,6 +166,11 @@ class Facts:
                     frontier.extend(i.value for i in d.derivation.inputs if not i.public)
         return [d for d in self.derivations if d in wanted]
 
+    def ancestry_lines(self, value: bytes) -> list[str]:
+        """``ancestry`` as witness lines; a derivation that two parties made alike (UE and
+        eNB) is one line."""
+        return list(dict.fromkeys(self.line(d) for d in self.ancestry(value)))
+
     def line(self, derived: Derived) -> str:
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)

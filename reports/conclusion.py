@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from properties.claims import CAPTURE, DENIAL, DOWNGRADE
+from properties.promises import FORWARD
 from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
@@ -30,6 +31,7 @@ class Sides:
     proposal: str  # the proposal's name, for the sentences
     placements: Mapping[str, str]  # bit placement -> the proposal's variant label
     reference: str | None = None
+    question: str | None = None  # the scenario of the seed's question (inter-MME S1 hops)
 
 
 def _failing(status: str) -> bool:
@@ -153,7 +155,35 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if not any(case.category in ("fixed", "partial") for case in groups):
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
                             f"{sides.baseline} in these scenarios.")
-    return tuple(sentences)
+    answer = _answer(statuses, claims, scenarios, sides)
+    return (answer, *sentences) if answer else tuple(sentences)
+
+
+def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],
+            sides: Sides) -> str | None:
+    """The seed's question in one sentence: does the proposal give the hops of
+    ``sides.question`` forward security, and what does the bit placement change?"""
+    title = dict(scenarios).get(sides.question or "")
+    if title is None or FORWARD not in claims:
+        return None
+    status = {p: _judged(statuses.get((label, sides.question, FORWARD), NA))
+              for p, label in sides.placements.items()}
+    holding = [p for p, s in status.items() if s == HOLDS]
+    baseline = _judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
+    if len(holding) == len(status):
+        gives = f"{sides.proposal} gives {title} forward security with every bit placement"
+    elif holding:
+        gives = (f"{sides.proposal} gives {title} forward security only with the bit in "
+                 f"{join(holding, 'or')}")
+    else:
+        gives = f"{sides.proposal} does not give {title} forward security"
+    changed = [c for c in claims if any(
+        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
+        for s, _ in scenarios)]
+    placement = ("the bit placement changes no verdict" if not changed else
+                 f"the bit placement changes the verdicts of {join(changed)}")
+    return (f"Answer: {gives} (forward-security {_word(baseline)} there for "
+            f"{sides.baseline}), and {placement}.")
 
 
 def _placements(statuses: Statuses, claims: Sequence[str],

@@ -67,4 +67,5 @@ VERIFY_FAULTS = ("compromise", "drop")
 # The key graph and derivability table of each variant are drawn for this scenario, with
 # the closure of this attacker (the source eNB of hop 1, compromised from hop 1) in red.
 REPRESENTATIVE = "chain"
+QUESTION = "s1-inter"  # the seed's question: forward security on inter-MME S1 hops
 GRAPH_ATTACKER = ("source", 1)

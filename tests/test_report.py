@@ -391,6 +391,22 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
                        "the report did not run prop/nas and prop/alg-id.",)
 
 
+def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
+    sides = Sides("base", "prop", {"nas": "prop/nas", "alg-id": "prop/alg-id"}, "ref", "s1")
+    fixed = statuses(base_s1=FAILS, ref_x2=HOLDS)
+    assert conclusion(fixed, [FORWARD], SCENES, sides)[0] == (
+        "Answer: prop gives s1 hops forward security with every bit placement "
+        "(forward-security fails there for base), and the bit placement changes no verdict.")
+    partial = statuses(base_s1=FAILS, prop_alg_id_s1=BROKEN)
+    assert conclusion(partial, [FORWARD], SCENES, sides)[0] == (
+        "Answer: prop gives s1 hops forward security only with the bit in nas "
+        "(forward-security fails there for base), and the bit placement changes the verdicts "
+        "of forward-security.")
+    vacuous = statuses(base_s1=FAILS, prop_nas_s1=VACUOUS, prop_alg_id_s1=VACUOUS)
+    assert conclusion(vacuous, [FORWARD], SCENES, sides)[0].startswith(
+        "Answer: prop does not give s1 hops forward security")
+
+
 def test_default_conclusion_states_the_seed_result(
         generated: Generated) -> None:
     """Known results must be found: the seed fixes S1 forward security, not X2; a source eNB
@@ -398,7 +414,10 @@ def test_default_conclusion_states_the_seed_result(
     captures the UE on a fake cell, but downgrades nobody (the sentences come from the
     verdicts)."""
     words = generated.data.conclusion
-    assert words[0].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
+    assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
+                        "placement (forward-security fails there for tr33821-v070), and the bit "
+                        "placement changes no verdict.")
+    assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
     assert ("In every variant reported, a compromised serving eNB can make a handover fail "
             "that would otherwise complete (handover-denial) and keep the UE on a key it "
