@@ -459,6 +459,19 @@ class _EditObservation(_Claim):
                 and (step.message.receiver == UE) == receiver_is_ue
                 and bool(self.editors(facts, step.hop)))
 
+    def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str, hop_type: HopType,
+                 where: str) -> tuple[Verdict, ...]:
+        """A failure per attacker that edited a message of ``step``'s handover, does not hold
+        ``target`` and derives ``kenb``; ``where`` says where the UE ended up."""
+        editors = self.editors(facts, step.hop)
+        return tuple(Verdict(
+            step.hop, a.name, False, self.promise(hop_type),
+            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
+            f"{step.hop}, {where} {a.name} derives", tuple(facts.witness(a, kenb)),
+            witness_hop=step.hop)
+            for a in facts.attackers
+            if a.entities & editors and target not in a.entities and kenb in a.known)
+
     def forward_promised(self, facts: Facts) -> bool:
         """After an accepted HO command or confirm the UE is in the target cell: is forward
         security promised for this hop?"""
@@ -477,16 +490,11 @@ class DowngradeResistance(_EditObservation):
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
                 and step.outcome.accepted and self.forward_promised(facts)):
             return Observed(state)
-        kenb = step.ctx_after.keys.as_keys.kenb
-        target, editors = step.message.receiver, self.editors(facts, step.hop)
-        hop_type = self.hop_type(facts, facts.ue.cell)
-        failures = tuple(Verdict(
-            step.hop, a.name, False, self.promise(hop_type),
-            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
-            f"{step.hop}, the UE and the honest target {target} completed it on a KeNB "
-            f"{a.name} derives", tuple(facts.witness(a, kenb)), witness_hop=step.hop)
-            for a in facts.attackers
-            if a.entities & editors and target not in a.entities and kenb in a.known)
+        target = step.message.receiver
+        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
+                                 self.hop_type(facts, facts.ue.cell),
+                                 f"the UE and the honest target {target} completed it on a "
+                                 "KeNB")
         return Observed(state, failures, 1)
 
 
@@ -523,17 +531,9 @@ class FakeCellCapture(_EditObservation):
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
                 and step.outcome.accepted and self.forward_promised(facts)):
             return Observed(state)
-        kenb = step.ctx_after.keys.as_keys.kenb
-        target = self.topology.cell(step.ctx_after.cell).enb
-        editors = self.editors(facts, step.hop)
-        hop_type = self.hop_type(facts, step.ctx_after.cell)
-        failures = tuple(Verdict(
-            step.hop, a.name, False, self.promise(hop_type),
-            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
-            f"{step.hop}, the UE is on a KeNB {a.name} derives", tuple(facts.witness(a, kenb)),
-            witness_hop=step.hop)
-            for a in facts.attackers
-            if a.entities & editors and target not in a.entities and kenb in a.known)
+        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
+                                 self.topology.cell(step.ctx_after.cell).enb,
+                                 self.hop_type(facts, step.ctx_after.cell), "the UE is on a KeNB")
         return Observed(state, failures, 1)
 
 
