@@ -410,6 +410,7 @@ def _report(args: argparse.Namespace) -> int:
         check_topology,
         choose_variants,
         summary,
+        variant_errors,
         variant_files,
         write_report,
     )
@@ -425,7 +426,9 @@ def _report(args: argparse.Namespace) -> int:
         data = write_report(out, choose_variants(args.variants), bar.start, files,
                             topology, steps=bar.expect)
     print(summary(data, out))
-    return 0  # broken promises are recorded in the report, not turned into a failure
+    # broken promises are recorded in the report, not turned into a failure; a variant
+    # error is a failure of the variant itself (issue 15: never swallowed)
+    return 1 if variant_errors(data) else 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -447,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
     except VariantError as error:  # a hook raised where no search records it as a finding
-        # (run, check, replay, report): the finding variant-error, shown, exit 1
+        # (run, check, replay): the finding variant-error, shown, exit 1
         from hoverify.runs import variant_error_document, variant_error_text
 
         doc = variant_error_document(error)

@@ -14,13 +14,14 @@ from pathlib import Path
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
-from hoverify.runs import check_document
+from hoverify.runs import check_document, variant_error_document
 from hoverify.variant_file import load_variant_file
 from properties.analysis import Analysis
 from properties.attacker import Attacker, Compromise
 from properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
 from properties.downgrade import find_attack
 from properties.evaluate import Evaluation, default_attackers, evaluate
+from properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
 from properties.verify import OUTSIDE_BOUND, verify
 from reports import extract
 from reports.bundle import VERDICTS, render
@@ -28,9 +29,12 @@ from reports.conclusion import Sides, conclusion
 from reports.data import (
     BROKEN,
     FAILS,
+    VARIANT_ERROR,
     Bounded,
     BoundedFinding,
+    Cell,
     Counterexample,
+    Msc,
     MscNote,
     ReportData,
     ScenarioResult,
@@ -51,6 +55,7 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
+from statemachines.entity import VariantError
 from statemachines.scenario import parse_hops, route, run_scenario
 from statemachines.topology import HopType, Topology, default_topology
 from statemachines.variant import KeySchedule
@@ -133,10 +138,16 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sections: list[VariantSection] = []
     for number, (variant, scenario) in enumerate(jobs, start=1):
         progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
-        evaluation = _evaluate(schedules[variant], scenario, topology)
+        try:
+            evaluation = _evaluate(schedules[variant], scenario, topology)
+        except VariantError as error:  # the finding variant-error: shown where it happened
+            results.append(_variant_error(variant, scenario, error))
+            if scenario.name == REPRESENTATIVE:
+                sections.append(_section(variant, scenario, schedules[variant], None))
+            continue
         results.append(_result(variant, scenario, evaluation))
         if scenario.name == REPRESENTATIVE:
-            sections.append(_section(variant, scenario, evaluation.analysis))
+            sections.append(_section(variant, scenario, schedules[variant], evaluation.analysis))
     statuses = {(r.variant.label, r.scenario.name, claim): c.status
                 for r in results for claim, c in r.cells}
     sides = Sides(BASELINE.label, PROPOSAL,
@@ -273,29 +284,78 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
                           extract.verdict_line(verdict), witness, chart)
 
 
-def _section(variant: VariantRef, scenario: Scenario, analysis: Analysis) -> VariantSection:
-    who, hop = GRAPH_ATTACKER
-    entity = {"source": analysis.source, "target": analysis.target}[who](hop)
-    attacker = Attacker((Compromise(entity, hop),))
-    schedule = analysis.run.variant
-    title = f"{variant.label}: key graph of {scenario.hops}"
+def _variant_error(variant: VariantRef, scenario: Scenario,
+                   error: VariantError) -> ScenarioResult:
+    """A scenario whose run stopped at a variant error: no claim has a verdict; every cell
+    links to one entry naming the hook, the exception and the step (``hoverify check``'s
+    finding), and the chart shows the message whose handling raised."""
+    entry = f"ve-{variant.slug}-{scenario.name}"
+    doc = variant_error_document(error)
+    message = error.message
+    cells = tuple((claim, Cell(VARIANT_ERROR, str(error), counterexample=entry))
+                  for claim in CLAIMS)
+    witness = (f"hook: {f'{error.hook}()' if error.hook else 'none (the model raised)'}",
+               f"handler: {error.handler}", f"exception: {doc['exception']}",
+               f"where: {error.where}", f"step: {error.step}, hop: {error.hop}",
+               f"message: {doc['message']} from {message.sender} to {message.receiver}")
+    # Not an arrow: a refused message would read as the receiver's verdict, and this is none.
+    ends = tuple(dict.fromkeys((message.sender, message.receiver)))
+    chart = Msc(f"msc-{variant.slug}-{scenario.name}", f"{variant.label}: {scenario.hops}",
+                ends, (),
+                (MscNote(ends, f"step {error.step}, hop {error.hop}: {message.sender} sends "
+                               f"{doc['message']} to {message.receiver}"),
+                 MscNote((message.receiver,), f"{error.raised} ({error.where}) while handling "
+                                              "it; the run stops here", True)))
+    found = Counterexample(entry, variant, scenario, VARIANT_ERROR, error.raised, str(error),
+                           witness, None)
+    return ScenarioResult(variant, scenario, cells, chart, (found,), {"variant_error": doc})
+
+
+def _section(variant: VariantRef, scenario: Scenario, schedule: KeySchedule,
+             analysis: Analysis | None) -> VariantSection:
+    """The variant's promises, and the key graph and derivability table of ``scenario``
+    (none when its run stopped at a variant error)."""
     promises = tuple(
         f"{p.claim}" + (f" on {', '.join(sorted(h.value for h in p.hop_types))} hops"
                         if p.hop_types != frozenset(HopType) else " on every hop type")
         + (f", {p.hops}-hop" if p.hops else "") + (f": {p.why}" if p.why else "")
         for p in schedule.promises())
+    if analysis is None:
+        return VariantSection(variant, schedule.title, schedule.specs, promises, scenario,
+                              None, None)
+    who, hop = GRAPH_ATTACKER
+    entity = {"source": analysis.source, "target": analysis.target}[who](hop)
+    attacker = Attacker((Compromise(entity, hop),))
+    title = f"{variant.label}: key graph of {scenario.hops}"
     return VariantSection(variant, schedule.title, schedule.specs, promises, scenario,
                           extract.key_graph(analysis, attacker, title),
                           extract.derivability(analysis))
 
 
+def variant_errors(data: ReportData) -> list[str]:
+    """Where a variant hook (or the model) raised, variant by variant: "VARIANT in SCENARIO,
+    ..., bounded verification". Any one makes ``hoverify report`` exit 1."""
+    where: dict[str, list[str]] = {}
+    for r in data.results:
+        if any(cell.status == VARIANT_ERROR for _, cell in r.cells):
+            where.setdefault(r.variant.label, []).append(r.scenario.name)
+    for b in data.bounded:
+        if any(f.claim == VARIANT_ERROR_FINDING for f in b.findings):
+            where.setdefault(b.variant.label, []).append("bounded verification")
+    return [f"{label} in {', '.join(places)}" for label, places in where.items()]
+
+
 def summary(data: ReportData, out: Path) -> str:
-    """What ``hoverify report`` prints: where the report is, and the broken promises in it."""
+    """What ``hoverify report`` prints: where the report is, the broken promises and the
+    variant errors in it."""
     broken = sorted({f"{r.variant.label} {claim}" for r in data.results
                      for claim, cell in r.cells if cell.status == BROKEN})
     lines = [f"report written to {out}/ (index.html, index.md, verdicts.json): "
              f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios",
              f"broken promises recorded: {'; '.join(broken) if broken else 'none'}"]
+    errors = variant_errors(data)
+    if errors:
+        lines.append(f"variant errors recorded (exit 1): {'; '.join(errors)}")
     for b in data.bounded:
         rate = b.states / b.seconds if b.seconds else 0.0
         lines.append(f"verify {b.variant.label}: {b.states} states, {b.transitions} "

@@ -13,6 +13,9 @@ BROKEN = "FAILS (promised)"
 FAILS = "fails (not promised)"
 NA = "n/a"
 VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" would say nothing
+# A variant hook (or the model) raised during the run: the run stopped there, no claim has a
+# verdict; the cell links to the entry that names the hook, the exception and the step.
+VARIANT_ERROR = "variant-error"
 SERVES, DERIVES = "serves", "derives"
 
 
@@ -20,11 +23,11 @@ SERVES, DERIVES = "serves", "derives"
 class Cell:
     """One claim for one variant in one scenario."""
 
-    status: str  # HOLDS, BROKEN, FAILS, VACUOUS or NA
+    status: str  # HOLDS, BROKEN, FAILS, VACUOUS, NA or VARIANT_ERROR
     detail: str = ""  # the verdict `hoverify check` shows for the claim
     n_hops: int | None = None  # forward security: the largest n over the verdicts
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound
-    counterexample: str | None = None  # id of the counterexample, if the claim fails
+    counterexample: str | None = None  # id of the counterexample (or variant error) entry
 
     @property
     def text(self) -> str:
@@ -66,10 +69,10 @@ class Counterexample:
     id: str
     variant: VariantRef
     scenario: Scenario
-    claim: str
+    claim: str  # or VARIANT_ERROR: the run stopped at a variant error
     status: str
     verdict: str  # "hop 2, radio observer + enb-2@2: ..."
-    witness: tuple[str, ...]
+    witness: tuple[str, ...]  # a variant error: the hook, the exception, where, step and hop
     msc: Msc | None  # None for a claim that is not about a message flow (confinement)
 
 
@@ -78,7 +81,7 @@ class ScenarioResult:
     variant: VariantRef
     scenario: Scenario
     cells: tuple[tuple[str, Cell], ...]  # (claim, cell), claims in report order
-    msc: Msc
+    msc: Msc  # a variant error: the message whose handling raised
     counterexamples: tuple[Counterexample, ...]
     check: dict[str, Any]  # `hoverify check --json` for this run
 
@@ -124,8 +127,8 @@ class VariantSection:
     specs: str
     promises: tuple[str, ...]
     scenario: Scenario  # the representative scenario of the graph and the table
-    graph: GraphData
-    derivability: Derivability
+    graph: GraphData | None  # None: that scenario's run stopped at a variant error
+    derivability: Derivability | None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,11 @@ class ReportData:
     sections: tuple[VariantSection, ...]
     conclusion: tuple[str, ...]
     bounded: tuple[Bounded, ...] = ()
+
+    @property
+    def has_variant_error(self) -> bool:
+        """A scenario's run stopped at a variant error (the matrix then explains the word)."""
+        return any(cell.status == VARIANT_ERROR for r in self.results for _, cell in r.cells)
 
     def result(self, variant: VariantRef, scenario: Scenario) -> ScenarioResult:
         return next(r for r in self.results

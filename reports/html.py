@@ -11,6 +11,7 @@ from reports.data import (
     FAILS,
     HOLDS,
     VACUOUS,
+    VARIANT_ERROR,
     Bounded,
     Cell,
     Counterexample,
@@ -23,6 +24,7 @@ from reports.words import (
     BOUNDED,
     DERIVABILITY,
     LEGEND,
+    VARIANT_ERROR_LEGEND,
     attacker_text,
     plain,
     sometimes_text,
@@ -49,7 +51,11 @@ td.derives { background: #f8c9c4; font-weight: 700; } td.serves { background: #e
 details { margin: 6px 0; } summary { cursor: pointer; }
 """
 
-STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacuous"}
+# only in a report with a variant error, so that the others stay byte-identical
+VARIANT_ERROR_CSS = ("td.variant-error { background: #f8c9c4; font-weight: 700; "
+                     "outline: 2px dashed #b42318; }\n")
+STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacuous",
+                VARIANT_ERROR: "variant-error"}
 
 
 def _cell(cell: Cell) -> str:
@@ -133,14 +139,20 @@ def _section(section: VariantSection, results: list[ScenarioResult],
     lines = [f'<h2 id="{slug}">{escape(section.variant.label)}: {escape(section.title)}</h2>',
              f"<p class=muted>{escape(section.specs)}</p>", "<ul>"]
     lines += [f"<li>{escape(p)}</li>" for p in section.promises]
-    lines += ["</ul>", f"<h3>Key graph of <code>{escape(section.scenario.hops)}</code></h3>",
-              f'<p>Files: <a href="{slug}/graph.svg">SVG</a>, <a href="{slug}/graph.dot">'
-              f'DOT</a>, <a href="{slug}/graph.graphml">GraphML</a> (with public inputs and '
-              "constants).</p>",
-              f'<div class="scroll keygraph">{svg_graph.render(section.graph, f"g-{slug}")}</div>',
-              f"<h3>Who can derive which KeNB in <code>{escape(section.scenario.hops)}</code>"
-              f"</h3><p class=muted>{escape(plain(DERIVABILITY))}</p>"]
-    lines += _derivability(section.derivability)
+    lines += ["</ul>", f"<h3>Key graph of <code>{escape(section.scenario.hops)}</code></h3>"]
+    if section.graph is None or section.derivability is None:
+        lines.append(f"<p>None: the run of <code>{escape(section.scenario.hops)}</code> "
+                     "stopped at a variant error (see the counterexamples).</p>")
+    else:
+        lines += [f'<p>Files: <a href="{slug}/graph.svg">SVG</a>, <a href="{slug}/graph.dot">'
+                  f'DOT</a>, <a href="{slug}/graph.graphml">GraphML</a> (with public inputs '
+                  "and constants).</p>",
+                  f'<div class="scroll keygraph">'
+                  f'{svg_graph.render(section.graph, f"g-{slug}")}</div>',
+                  f"<h3>Who can derive which KeNB in "
+                  f"<code>{escape(section.scenario.hops)}</code></h3>"
+                  f"<p class=muted>{escape(plain(DERIVABILITY))}</p>"]
+        lines += _derivability(section.derivability)
     found = [cx for r in results for cx in r.counterexamples]
     lines.append("<h3>Counterexamples</h3>")
     for cx in found:
@@ -164,7 +176,8 @@ def render(data: ReportData) -> str:
     lines = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>{escape(title)}</title>",
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<style>{CSS}</style></head><body>", f"<h1>{escape(title)}</h1>",
+             f"<style>{CSS}{VARIANT_ERROR_CSS if data.has_variant_error else ''}</style>"
+             "</head><body>", f"<h1>{escape(title)}</h1>",
              f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>'
              f'<a href="#bounded">bounded verification</a>{nav}'
              "</nav>", '<h2 id="conclusion">Conclusion</h2>',
@@ -172,6 +185,8 @@ def render(data: ReportData) -> str:
     lines += [f"<li>{escape(s)}</li>" for s in data.conclusion]
     lines += ["</ul>", '<h2 id="verdicts">Verdict matrix</h2>',
               f"<p class=muted>{escape(plain(LEGEND))}</p>"]
+    if data.has_variant_error:
+        lines.append(f"<p class=muted>{escape(plain(VARIANT_ERROR_LEGEND))}</p>")
     lines += _matrix(data)
     lines += ["<h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>hops</th>"
               "<th>attacker</th></tr></thead><tbody>"]

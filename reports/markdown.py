@@ -7,6 +7,7 @@ from __future__ import annotations
 from reports import mermaid
 from reports.data import (
     NA,
+    VARIANT_ERROR,
     Bounded,
     Cell,
     Counterexample,
@@ -16,7 +17,14 @@ from reports.data import (
     VariantSection,
 )
 from reports.scenarios import Scenario, VariantRef
-from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, sometimes_text
+from reports.words import (
+    BOUNDED,
+    DERIVABILITY,
+    LEGEND,
+    VARIANT_ERROR_LEGEND,
+    attacker_text,
+    sometimes_text,
+)
 
 
 def page(slug: str) -> str:
@@ -25,7 +33,7 @@ def page(slug: str) -> str:
 
 def _cell(cell: Cell, variant: VariantRef) -> str:
     text = cell.text
-    if cell.status.startswith("FAILS"):
+    if cell.status.startswith("FAILS") or cell.status == VARIANT_ERROR:
         text = f"**{text}**"
     elif cell.status == NA:
         text = "n/a"
@@ -45,7 +53,8 @@ def index(data: ReportData) -> str:
              "them in machine-readable form, `index.html` everything in one page.", "",
              "## Conclusion", "", "Computed from the verdicts below:", ""]
     lines += [f"- {sentence}" for sentence in data.conclusion]
-    lines += ["", "## Verdict matrix", "", LEGEND, "",
+    legend = [LEGEND, "", VARIANT_ERROR_LEGEND] if data.has_variant_error else [LEGEND]
+    lines += ["", "## Verdict matrix", "", *legend, "",
               "| scenario | claim | " + " | ".join(v.label for v in data.variants) + " |",
               "|---|---|" + "---|" * len(data.variants)]
     for scenario in data.scenarios:
@@ -66,9 +75,9 @@ def index(data: ReportData) -> str:
     lines += ["", "## Variants", ""]
     for section in data.sections:
         slug = section.variant.slug
-        lines.append(f"- [{section.variant.label}]({page(slug)}): {section.title} "
-                     f"(key graph: [SVG]({slug}/graph.svg), [DOT]({slug}/graph.dot), "
-                     f"[GraphML]({slug}/graph.graphml))")
+        graph = (f" (key graph: [SVG]({slug}/graph.svg), [DOT]({slug}/graph.dot), "
+                 f"[GraphML]({slug}/graph.graphml))" if section.graph is not None else "")
+        lines.append(f"- [{section.variant.label}]({page(slug)}): {section.title}{graph}")
     lines += ["", "## Counterexamples", ""]
     for result in data.results:
         for cx in result.counterexamples:
@@ -117,13 +126,17 @@ def variant_page(section: VariantSection, results: list[ScenarioResult],
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
              "", "Promises (from the variant's own module):", ""]
     lines += [f"- {p}" for p in section.promises]
-    lines += ["", f"## Key graph of `{section.scenario.hops}`", "",
-              f"Red: what {section.graph.attacker} can derive. Public inputs and constants "
-              "are in the [DOT](graph.dot) and [GraphML](graph.graphml) files.", "",
-              "![key-dependency graph](graph.svg)", "",
-              f"## Who can derive which KeNB in `{section.scenario.hops}`", "",
-              DERIVABILITY, ""]
-    lines += derivability_table(section.derivability)
+    lines += ["", f"## Key graph of `{section.scenario.hops}`", ""]
+    if section.graph is None or section.derivability is None:
+        lines += [f"None: the run of `{section.scenario.hops}` stopped at a variant error "
+                  "(see the counterexamples)."]
+    else:
+        lines += [f"Red: what {section.graph.attacker} can derive. Public inputs and "
+                  "constants are in the [DOT](graph.dot) and [GraphML](graph.graphml) files.",
+                  "", "![key-dependency graph](graph.svg)", "",
+                  f"## Who can derive which KeNB in `{section.scenario.hops}`", "",
+                  DERIVABILITY, ""]
+        lines += derivability_table(section.derivability)
     lines += ["", "## Counterexamples", ""]
     found = [cx for r in results for cx in r.counterexamples]
     for cx in found:

@@ -11,6 +11,10 @@ LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the clai
           "forward security, *n-hop* is the smallest n for which keys n or more hops after "
           "the attacker's last legitimate KeNB are safe in that run; ≥ when the run ends "
           "before n is reached. A failing cell links to its counterexample.")
+VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised during that "
+                        "run, which stopped there, so no claim has a verdict; the cell links "
+                        "to the hook, the exception and the step. It fails `hoverify report` "
+                        "(exit 1).")
 DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) from the hop in "
                 "which it first takes part: *serves*, it held that KeNB as the serving eNB; "
                 "**derives**, it can compute it.")

@@ -138,30 +138,75 @@ def test_an_exception_in_entity_logic_propagates_as_a_variant_error() -> None:
     assert raised.value.hook is None and raised.value.handler.startswith("Enb.on_")
 
 
-def test_report_shows_the_variant_error_and_writes_nothing(
+def _report(out: Path, variant_file: str) -> int:
+    return main(["report", "--out", str(out), "--variants", "ts33401", "--variant-file",
+                 variant_file, "--quiet"])
+
+
+def test_report_is_written_and_shows_the_variant_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report"
-    assert main(["report", "--out", str(out), "--variants", "ts33401", "--variant-file",
-                 RAISES, "--quiet"]) == 1
-    [line] = _finding_lines(capsys.readouterr().out)
-    assert "variant hook ue() raised ZeroDivisionError" in line
-    assert not out.exists()
+    assert _report(out, RAISES) == 1
+    printed = capsys.readouterr().out
+    assert f"report written to {out}/" in printed
+    [said] = [line for line in printed.splitlines() if line.startswith("variant errors")]
+    assert said.endswith("ue-hook-raises in x2, s1, s1-inter, intra-enb, chain, race, "
+                         "enb-1-compromised, bounded verification")
+    doc = json.loads((out / "verdicts.json").read_text())
+    for result in doc["results"]:
+        statuses = set(result["matrix"].values())
+        if result["variant"] == "ue-hook-raises":
+            assert statuses == {"variant-error"}
+            finding = result["check"]["variant_error"]
+            assert finding["hook"] == "ue" and finding["hop"] == 1
+            assert finding["exception"] == "ZeroDivisionError: the reviewer's arithmetic"
+            assert isinstance(finding["step"], int)
+        else:
+            assert "variant-error" not in statuses
+    [bounded] = [b for b in doc["bounded_verification"] if b["variant"] == "ue-hook-raises"]
+    assert [f["claim"] for f in bounded["findings"]] == ["variant-error"]
+    index = (out / "index.md").read_text()
+    assert ("| **x2** `x2` | key-agreement | holds | "
+            "[**variant-error**](ue-hook-raises/report.md#ve-ue-hook-raises-x2) |") in index
+    assert "[variant-error, FAILS (promised), 3 steps]" in index  # bounded verification
+    page = (out / "ue-hook-raises" / "report.md").read_text()
+    entry = page[page.index('<a id="ve-ue-hook-raises-x2">'):]
+    assert "hook: ue()\nhandler: Ue.on_rrc_handover_command\n" in entry
+    assert "exception: ZeroDivisionError: the reviewer's arithmetic\n" in entry
+    assert "\nstep: 8, hop: 1\n" in entry
+    html = (out / "index.html").read_text()
+    assert html.count('<td class="variant-error"') == 7 * 8  # scenarios x claims
+    assert not (out / "ue-hook-raises" / "graph.svg").exists()  # the chain run stopped
 
 
-def test_a_hook_raising_in_the_set_up_fails_every_command(
+def test_a_hook_raising_in_one_scenario_hides_no_other_verdict(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """initial_kenb raises: even the AS security set-up, before any search step, ends in
-    the finding (the dry run leaves it to the command, it is no bad input)."""
-    path = tmp_path / "setup_raises.py"
+    """The variant behaves as ts33401 except on intra-eNB hops, where its target-eNB hook
+    raises: only the intra-enb scenario says variant-error; the others keep the verdicts of
+    ts33401, and the key graph of the chain (no intra-eNB hop) is drawn."""
+    path = tmp_path / "raises_on_intra_enb.py"
     path.write_text(
         "from dataclasses import dataclass\n"
+        "from statemachines.topology import HopType\n"
         "from statemachines.variants.ts33401 import Ts33401\n"
-        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
-        "    def initial_kenb(self, d, kasme, count):\n        raise KeyError('KASME')\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'raises-on-intra-enb'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        if hop is HopType.INTRA_ENB:\n            raise KeyError('intra')\n"
+        "        return super().target_enb(d, fields, target, c_rnti, hop)\n"
         "VARIANT = V()\n")
-    for argv in (["check", "--hops", "x2"], ["explore", "--examples", "2", "--out",
-                                             str(tmp_path / "e")],
-                 ["verify", "--max-handovers", "1", "--out", str(tmp_path / "v")]):
-        assert main([argv[0], "--variant-file", str(path), *argv[1:]]) == 1
-        [line] = _finding_lines(capsys.readouterr().out)
-        assert "variant hook initial_kenb() raised KeyError" in line
+    out = tmp_path / "report"
+    assert _report(out, str(path)) == 1
+    said = [line for line in capsys.readouterr().out.splitlines()
+            if line.startswith("variant errors")]
+    assert said[0].startswith("variant errors recorded (exit 1): raises-on-intra-enb in "
+                              "intra-enb")
+    doc = json.loads((out / "verdicts.json").read_text())
+    matrices = {(r["variant"], r["scenario"]): r["matrix"] for r in doc["results"]}
+    for (variant, scenario), matrix in matrices.items():
+        if variant != "raises-on-intra-enb":
+            continue
+        if scenario == "intra-enb":
+            assert set(matrix.values()) == {"variant-error"}
+        else:
+            assert matrix == matrices[("ts33401", scenario)], scenario
+    assert (out / "raises-on-intra-enb" / "graph.svg").is_file()
