@@ -134,11 +134,11 @@ def run_text(doc: dict[str, Any]) -> str:
     for hop in doc["hops"]:
         agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
         confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
+        ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} NCC {hop['ncc']}  KeNB {hop['kenb_ue']}  {agree}, "
-            f"{confirm}")
+            f"{hop['derivation']:<10} {ncc:<6}  KeNB {hop['kenb_ue']}  {agree}, {confirm}")
     return "\n".join(lines)
 
 
@@ -173,6 +173,7 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous
+    doc["compromise"] = evaluation.attacker is not None
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken
     return doc
@@ -214,8 +215,15 @@ def check_text(doc: dict[str, Any]) -> str:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")
         lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
                   for line in c.get("witness", [])[:14]]
-    lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
+    lines.append(f"{derivable_label(doc)}: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
+
+
+def derivable_label(doc: dict[str, Any]) -> str:
+    """Whose knowledge ``derivable_hops`` is: the ``--compromise`` attacker, or without one a
+    radio observer alone (each claim above judged its own per-hop attackers)."""
+    who = doc["attacker"] if doc.get("compromise") else "a radio observer alone"
+    return f"KeNB derivable by {who} at the end of the run, hops"
 
 
 def variant_error_document(error: VariantError) -> dict[str, Any]:
