@@ -51,6 +51,7 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
+from reports.words import verdict_word
 from statemachines.scenario import parse_hops, route, run_scenario
 from statemachines.topology import HopType, Topology, default_topology
 from statemachines.variant import KeySchedule
@@ -269,7 +270,8 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
         chart = extract.msc(cx_id, title, analysis.run, extract.labels_of(analysis),
                             min(verdict.hop, key), max(verdict.hop, key), compromises,
                             closing=closing)
-    return Counterexample(cx_id, variant, scenario, claim.name, extract.status(claim),
+    return Counterexample(cx_id, variant, scenario, claim.name,
+                          verdict_word(extract.status(claim), claim.outside),
                           extract.verdict_line(verdict), witness, chart)
 
 

@@ -19,6 +19,8 @@ from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
 from properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from properties.evaluate import Evaluation
+from reports.data import NA, VACUOUS
+from reports.words import verdict_status, verdict_word
 from statemachines.entity import VariantError
 from statemachines.scenario import Run, parse_hops, run_scenario
 from statemachines.topology import (
@@ -138,7 +140,7 @@ def run_text(doc: dict[str, Any]) -> str:
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} {ncc:<6}  KeNB {hop['kenb_ue']}  {agree}, {confirm}")
+            f"{hop['derivation']:<10} {ncc:<5}  KeNB {hop['kenb_ue']}  {agree}, {confirm}")
     return "\n".join(lines)
 
 
@@ -180,9 +182,15 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
 
 
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": claim.name, "applies": claim.applies,
+    """A claim's verdict in the words of the report's legend (``reports.words``), with each
+    hop's verdict and the witness or cut of the one shown."""
+    status = (VACUOUS if claim.vacuous else NA if not claim.applies else
+              verdict_status(claim.holds, claim.promise_broken))
+    entry: dict[str, Any] = {"name": claim.name, "verdict": verdict_word(status, claim.outside),
+                             "applies": claim.applies,
                              "promised": claim.promised, "holds": claim.holds,
                              "promise_broken": claim.promise_broken,
+                             "outside_promise": claim.outside,
                              "sometimes": claim.sometimes, "vacuous": claim.vacuous}
     failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
         (v for v in claim.verdicts if not v.holds), None)
@@ -194,7 +202,10 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
                         if first else ["no hop to which the claim applies"])
     entry["verdicts"] = [
-        {"hop": v.hop, "attacker": v.attacker, "holds": v.holds, "promised": v.promised,
+        {"hop": v.hop, "attacker": v.attacker,
+         "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),
+                                 v.outside),
+         "holds": v.holds, "promised": v.promised, "outside_promise": v.outside,
          "detail": v.detail, "n_hops": v.n_hops,
          **({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})}
         for v in claim.verdicts]
@@ -202,14 +213,20 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 
 
 def check_text(doc: dict[str, Any]) -> str:
+    """Per claim: its verdict, one line per hop's verdict (each attacker), then the witness
+    or cut of the verdict shown (the first that breaks a promise, else the first failure)."""
     lines = [run_text(doc), f"attacker: {doc['attacker']}"]
     for claim in doc["claims"]:
-        status = ("VACUOUS" if claim["vacuous"] else "n/a" if not claim["applies"] else
-                  "HOLDS" if claim["holds"] else
-                  "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
-        lines.append(f"{claim['name']:<22} {status:<21} sometimes {claim['sometimes']}")
-        for line in claim.get("witness", claim.get("cut", []))[:14]:
-            lines.append(f"    {line}")
+        lines.append(f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}")
+        lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
+                  for v in claim["verdicts"]]
+        evidence = claim.get("witness", claim.get("cut", []))
+        if claim["verdicts"] and evidence[1:]:
+            lines.append(f"    {'witness' if 'witness' in claim else 'cut'} of "
+                         f"{evidence[0].partition(':')[0]}:")
+            lines += [f"        {line}" for line in evidence[1:14]]
+        elif not claim["verdicts"]:
+            lines += [f"    {line}" for line in evidence]
     broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
     if broken:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")

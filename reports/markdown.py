@@ -16,7 +16,14 @@ from reports.data import (
     VariantSection,
 )
 from reports.scenarios import Scenario, VariantRef
-from reports.words import BOUNDED, DERIVABILITY, LEGEND, attacker_text, sometimes_text
+from reports.words import (
+    BOUNDED,
+    DERIVABILITY,
+    LEGEND,
+    attacker_text,
+    cell_text,
+    sometimes_text,
+)
 
 
 def page(slug: str) -> str:
@@ -24,7 +31,7 @@ def page(slug: str) -> str:
 
 
 def _cell(cell: Cell, variant: VariantRef) -> str:
-    text = cell.text
+    text = cell_text(cell)
     if cell.status.startswith("FAILS"):
         text = f"**{text}**"
     elif cell.status == NA:
@@ -117,6 +124,7 @@ def variant_page(section: VariantSection, results: list[ScenarioResult],
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
              "", "Promises (from the variant's own module):", ""]
     lines += [f"- {p}" for p in section.promises]
+    lines += ["", LEGEND]
     lines += ["", f"## Key graph of `{section.scenario.hops}`", "",
               f"Red: what {section.graph.attacker} can derive. Public inputs and constants "
               "are in the [DOT](graph.dot) and [GraphML](graph.graphml) files.", "",

@@ -3,9 +3,19 @@ alike in ``hoverify check`` text, its JSON and the report's pages."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from hoverify.cli import main
+from hoverify.report_job import choose_variants, write_report
+from properties.promises import FORWARD
+from reports.data import HOLDS
+from reports.scenarios import VARIANTS
+from reports.words import WORDS, plain
+from statemachines.variant import PATH_SWITCH_FIRST
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -31,3 +41,70 @@ def test_the_last_line_names_whose_derivable_keys_it_lists(
                 "--compromise", "enb-1@1")
     assert out.splitlines()[-1] == ("KeNB derivable by radio observer + enb-1@1 at the end "
                                     "of the run, hops: [1, 2]")
+
+
+# -- the report's words, from one small report over the scenarios that showed the confusion --
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("words") / "report"
+    write_report(out, choose_variants(None), lambda _: None)
+    return out
+
+
+def matrix_cells(report: Path, scenario: str, claim: str) -> dict[str, str]:
+    doc = json.loads((report / "verdicts.json").read_text())
+    return {r["variant"]: r["matrix"][claim] for r in doc["results"] if r["scenario"] == scenario}
+
+
+def test_n_hop_names_only_what_holds(report: Path) -> None:
+    """"≥2-hop" stood in holding and failing cells alike, and a failure read "10-hop forward
+    security": now n-hop is said only of a holding cell, a failure says how far it reaches."""
+    x2 = matrix_cells(report, "x2", FORWARD)
+    assert x2["ts33401"] == "holds, 2-hop so far"
+    assert x2["tr33821-v070"] == "fails (not promised), derives 1+ hops on"
+    chain = matrix_cells(report, "chain", FORWARD)
+    assert chain["tr33821-v070"] == "fails (not promised), derives 9 hops on"
+    doc = json.loads((report / "verdicts.json").read_text())
+    cells = [text for r in doc["results"] for text in r["matrix"].values()]
+    assert not any("≥" in text for text in cells)
+    assert not any("-hop" in text for text in cells if not text.startswith(HOLDS))
+
+
+def test_the_race_reads_the_same_in_the_matrix_and_on_the_command_line(
+        report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The matrix said "fails (not promised)" where `check` said "promised 2-hop; outside the
+    promise"; both now say which assumption of the promise the run broke."""
+    word = "fails (outside the promise: path-switch-first)"
+    assert matrix_cells(report, "race", FORWARD)["ts33401"] == f"{word}, derives 2 hops on"
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2,x2:early,x2")
+    assert re.search(rf"^forward-security +{re.escape(word)} ", out, re.M)
+    main(["check", "--variant", "ts33401", "--hops", "x2,x2:early,x2", "--json"])
+    claim = next(c for c in json.loads(capsys.readouterr().out)["claims"]
+                 if c["name"] == FORWARD)
+    assert claim["verdict"] == word and claim["outside_promise"] == PATH_SWITCH_FIRST
+    assert [v["verdict"] for v in claim["verdicts"]][:2] == [word, HOLDS]
+
+
+def test_check_shows_every_hops_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2,s1,x2")
+    block = out[out.index("\nkey-agreement"):out.index("\nbackward-security")]
+    assert [line.split(":")[0].strip() for line in block.splitlines()[2:]] == [
+        "hop 1, -", "hop 2, -", "hop 3, -"]
+    assert "hop 3, -: holds: UE and enb-" in block
+
+
+def test_every_report_page_carries_the_legend(report: Path) -> None:
+    pages = [report / "index.md", report / "index.html", *report.glob("*/report.md")]
+    assert len(pages) == 2 + len(VARIANTS)
+    for page in pages:
+        text = page.read_text()
+        for word, _ in WORDS:
+            assert (plain(word) if page.suffix == ".html" else word) in text, (page, word)
+
+
+def test_the_legend_defines_every_word_a_cell_uses(report: Path) -> None:
+    doc = json.loads((report / "verdicts.json").read_text())
+    defined = [word.split(" (")[0] for word, _ in WORDS]
+    for r in doc["results"]:
+        for text in r["matrix"].values():
+            assert any(text.startswith(w) for w in defined), text
