@@ -143,7 +143,10 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sides = Sides(BASELINE.label, PROPOSAL,
                   {p: VariantRef(PROPOSAL, p).label for p in PLACEMENTS},
                   REFERENCE.label if REFERENCE in variants else None, QUESTION)
-    words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides)
+    outside = {(r.variant.label, r.scenario.name, claim): c.outside
+               for r in results for claim, c in r.cells if c.outside}
+    words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
+                       outside)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")

@@ -108,3 +108,11 @@ def test_the_legend_defines_every_word_a_cell_uses(report: Path) -> None:
     for r in doc["results"]:
         for text in r["matrix"].values():
             assert any(text.startswith(w) for w in defined), text
+
+
+def test_the_conclusion_says_outside_the_promise_as_the_matrix_does(report: Path) -> None:
+    index = (report / "index.md").read_text()
+    conclusion = index[index.index("## Conclusion"):index.index("## Verdict matrix")]
+    race = next(line for line in conclusion.splitlines()
+                if "forward-security open on the Path Switch race" in line)
+    assert "(ts33401 fails there, outside the promise: path-switch-first)" in race
