@@ -270,13 +270,19 @@ def parse_faults(text: str) -> frozenset[str]:
     return faults
 
 
+def finding_word(finding: Finding) -> str:
+    """A finding in the words of ``check`` and the report's legend."""
+    return verdict_word(verdict_status(False, finding.promised), finding.outside)
+
+
 def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]:
     return {
         "variant": result.variant, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
-                      "trace": [a.text for a in f.trace], "file": str(path)}
+        "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
+                      "detail": f.detail, "trace": [a.text for a in f.trace],
+                      "file": str(path)}
                      for f, path in zip(result.findings, files, strict=True)],
     }
 

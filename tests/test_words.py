@@ -116,3 +116,18 @@ def test_the_conclusion_says_outside_the_promise_as_the_matrix_does(report: Path
     race = next(line for line in conclusion.splitlines()
                 if "forward-security open on the Path Switch race" in line)
     assert "(ts33401 fails there, outside the promise: path-switch-first)" in race
+
+
+def test_verify_names_its_findings_with_the_same_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not "(PROMISED claim violated)" / "(not promised)" beside check's "FAILS (promised)"."""
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+            "--out", str(tmp_path / "findings")]
+    main(argv)
+    out = capsys.readouterr().out
+    assert "\nkey-separation: FAILS (promised): KeNB[hop 1] is not bound" in out
+    assert "\nforward-security: fails (not promised): enb-1 derives" in out
+    main([*argv, "--json"])
+    words = {f["claim"]: f["verdict"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert words == {"key-separation": "FAILS (promised)",
+                     "forward-security": "fails (not promised)"}
