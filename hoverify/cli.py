@@ -218,8 +218,7 @@ def _explore(args: argparse.Namespace) -> int:
     else:
         print(f"{doc['variant']}: {doc['examples_run']} examples, {doc['steps_run']} steps")
         for finding in doc["findings"]:
-            kind = "PROMISED claim violated" if finding["promised"] else "not promised"
-            print(f"\n{finding['claim']} ({kind}): {finding['detail']}")
+            print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
             for line in finding["trace"]:
                 print(f"  {line}")
             print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
@@ -231,7 +230,7 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from hoverify.runs import load_finding
+    from hoverify.runs import finding_word, load_finding
     from properties.explore import replay
 
     saved = load_finding(args.file)
@@ -246,14 +245,14 @@ def _replay(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"variant": variant.name, "steps": [a.text for a in actions],
                           "reproduced": reproduced,
-                          "findings": [{"claim": f.claim, "promised": f.promised,
-                                        "detail": f.detail} for f in findings]}, indent=2))
+                          "findings": [{"claim": f.claim, "verdict": finding_word(f),
+                                        "promised": f.promised, "detail": f.detail}
+                                       for f in findings]}, indent=2))
     else:
         for number, action in enumerate(actions, start=1):
             print(f"{number:>3}. {action.text}")
         for finding in findings:
-            kind = "PROMISED" if finding.promised else "not promised"
-            print(f"=> {finding.claim} violated ({kind}): {finding.detail}")
+            print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail}")
         print("reproduced" if reproduced else
               f"NOT reproduced: {recorded.get('claim')} no longer violated")
     return 1 if any(f.promised for f in findings) else 0
@@ -288,8 +287,7 @@ def _verify(args: argparse.Namespace) -> int:
               f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
               f"({doc['states_per_second']:.0f} states/s)")
         for finding in doc["findings"]:
-            kind = "PROMISED claim violated" if finding["promised"] else "not promised"
-            print(f"\n{finding['claim']} ({kind}): {finding['detail']}\n"
+            print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}\n"
                   f"  shortest counterexample, {len(finding['trace'])} steps:")
             for line in finding["trace"]:
                 print(f"  {line}")
@@ -317,6 +315,8 @@ def warn_vacuous(claims: Sequence[str], where: str,
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
                      files: list[Path]) -> dict[str, Any]:
+    from hoverify.runs import finding_word
+
     return {
         "variant": result.variant, "max_handovers": result.max_handovers,
         "faults": sorted(result.faults), "states": result.states,
@@ -325,8 +325,9 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "states_per_second": round(result.states_per_second, 1),
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
-                      "trace": [a.text for a in f.trace], "file": str(path)}
+        "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
+                      "detail": f.detail, "trace": [a.text for a in f.trace],
+                      "file": str(path)}
                      for f, path in zip(findings, files, strict=True)],
     }
 

@@ -55,6 +55,7 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
+from reports.words import verdict_word
 from statemachines.entity import VariantError
 from statemachines.scenario import parse_hops, route, run_scenario
 from statemachines.topology import HopType, Topology, default_topology
@@ -153,7 +154,10 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sides = Sides(BASELINE.label, PROPOSAL,
                   {p: VariantRef(PROPOSAL, p).label for p in PLACEMENTS},
                   REFERENCE.label if REFERENCE in variants else None, QUESTION)
-    words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides)
+    outside = {(r.variant.label, r.scenario.name, claim): c.outside
+               for r in results for claim, c in r.cells if c.outside}
+    words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
+                       outside)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
@@ -280,7 +284,8 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
         chart = extract.msc(cx_id, title, analysis.run, extract.labels_of(analysis),
                             min(verdict.hop, key), max(verdict.hop, key), compromises,
                             closing=closing)
-    return Counterexample(cx_id, variant, scenario, claim.name, extract.status(claim),
+    return Counterexample(cx_id, variant, scenario, claim.name,
+                          verdict_word(extract.status(claim), claim.outside),
                           extract.verdict_line(verdict), witness, chart)
 
 

@@ -19,6 +19,8 @@ from hoverify.variant_file import load_variant_file
 from properties.attacker import Attacker, Compromise
 from properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from properties.evaluate import Evaluation
+from reports.data import NA, VACUOUS
+from reports.words import verdict_status, verdict_word
 from statemachines.entity import VariantError
 from statemachines.scenario import Run, parse_hops, run_scenario
 from statemachines.topology import (
@@ -134,11 +136,11 @@ def run_text(doc: dict[str, Any]) -> str:
     for hop in doc["hops"]:
         agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
         confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
+        ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} NCC {hop['ncc']}  KeNB {hop['kenb_ue']}  {agree}, "
-            f"{confirm}")
+            f"{hop['derivation']:<10} {ncc:<5}  KeNB {hop['kenb_ue']}  {agree}, {confirm}")
     return "\n".join(lines)
 
 
@@ -173,15 +175,22 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous
+    doc["compromise"] = evaluation.attacker is not None
     doc["derivable_hops"] = evaluation.derivable_hops
     doc["promise_broken"] = evaluation.promise_broken
     return doc
 
 
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": claim.name, "applies": claim.applies,
+    """A claim's verdict in the words of the report's legend (``reports.words``), with each
+    hop's verdict and the witness or cut of the one shown."""
+    status = (VACUOUS if claim.vacuous else NA if not claim.applies else
+              verdict_status(claim.holds, claim.promise_broken))
+    entry: dict[str, Any] = {"name": claim.name, "verdict": verdict_word(status, claim.outside),
+                             "applies": claim.applies,
                              "promised": claim.promised, "holds": claim.holds,
                              "promise_broken": claim.promise_broken,
+                             "outside_promise": claim.outside,
                              "sometimes": claim.sometimes, "vacuous": claim.vacuous}
     failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
         (v for v in claim.verdicts if not v.holds), None)
@@ -193,7 +202,10 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
                         if first else ["no hop to which the claim applies"])
     entry["verdicts"] = [
-        {"hop": v.hop, "attacker": v.attacker, "holds": v.holds, "promised": v.promised,
+        {"hop": v.hop, "attacker": v.attacker,
+         "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),
+                                 v.outside),
+         "holds": v.holds, "promised": v.promised, "outside_promise": v.outside,
          "detail": v.detail, "n_hops": v.n_hops,
          **({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})}
         for v in claim.verdicts]
@@ -201,21 +213,34 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 
 
 def check_text(doc: dict[str, Any]) -> str:
+    """Per claim: its verdict, one line per hop's verdict (each attacker), then the witness
+    or cut of the verdict shown (the first that breaks a promise, else the first failure)."""
     lines = [run_text(doc), f"attacker: {doc['attacker']}"]
     for claim in doc["claims"]:
-        status = ("VACUOUS" if claim["vacuous"] else "n/a" if not claim["applies"] else
-                  "HOLDS" if claim["holds"] else
-                  "FAILS (promised)" if claim["promise_broken"] else "fails (not promised)")
-        lines.append(f"{claim['name']:<22} {status:<21} sometimes {claim['sometimes']}")
-        for line in claim.get("witness", claim.get("cut", []))[:14]:
-            lines.append(f"    {line}")
+        lines.append(f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}")
+        lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
+                  for v in claim["verdicts"]]
+        evidence = claim.get("witness", claim.get("cut", []))
+        if claim["verdicts"] and evidence[1:]:
+            lines.append(f"    {'witness' if 'witness' in claim else 'cut'} of "
+                         f"{evidence[0].partition(':')[0]}:")
+            lines += [f"        {line}" for line in evidence[1:14]]
+        elif not claim["verdicts"]:
+            lines += [f"    {line}" for line in evidence]
     broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
     if broken:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")
         lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
                   for line in c.get("witness", [])[:14]]
-    lines.append(f"derivable hops: {doc['derivable_hops'] or 'none'}")
+    lines.append(f"{derivable_label(doc)}: {doc['derivable_hops'] or 'none'}")
     return "\n".join(lines)
+
+
+def derivable_label(doc: dict[str, Any]) -> str:
+    """Whose knowledge ``derivable_hops`` is: the ``--compromise`` attacker, or without one a
+    radio observer alone (each claim above judged its own per-hop attackers)."""
+    who = doc["attacker"] if doc.get("compromise") else "a radio observer alone"
+    return f"KeNB derivable by {who} at the end of the run, hops"
 
 
 def variant_error_document(error: VariantError) -> dict[str, Any]:
@@ -245,13 +270,19 @@ def parse_faults(text: str) -> frozenset[str]:
     return faults
 
 
+def finding_word(finding: Finding) -> str:
+    """A finding in the words of ``check`` and the report's legend."""
+    return verdict_word(verdict_status(False, finding.promised), finding.outside)
+
+
 def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]:
     return {
         "variant": result.variant, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,
-                      "trace": [a.text for a in f.trace], "file": str(path)}
+        "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
+                      "detail": f.detail, "trace": [a.text for a in f.trace],
+                      "file": str(path)}
                      for f, path in zip(result.findings, files, strict=True)],
     }
 

@@ -83,6 +83,13 @@ class ClaimResult:
     def promise_broken(self) -> bool:
         return any(v.promised and not v.holds for v in self.verdicts)
 
+    @property
+    def outside(self) -> str | None:
+        """The assumption of a promise that the run broke, when every failure is outside the
+        promise for that reason alone (None: a failure is not promised at all, or none)."""
+        reasons = {v.outside for v in self.verdicts if not v.holds}
+        return reasons.pop() if len(reasons) == 1 and None not in reasons else None
+
 
 class _Claim:
     """Stateless by default: a verdict is a function of the facts."""
@@ -315,6 +322,14 @@ class ForwardSecurity(_Claim):
             result[j] = (distance, wanted, outside)
         return result
 
+    def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
+        """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside
+        of (None: nothing is promised there, or the failure breaks the promise)."""
+        left = j - forward_distance(facts.serving, a.entities, a.hop, j)
+        promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
+        broken = broken_assumption(promise, facts.early, left, j) if promise else None
+        return broken[0] if broken else None
+
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
                  failing: list[int]) -> Verdict:
         j = failing[0]
@@ -325,7 +340,8 @@ class ForwardSecurity(_Claim):
                        f"{a.name} derives the KeNB of hop {j}, {distance} hop(s) after its "
                        f"last legitimate KeNB ({why})",
                        tuple(facts.witness(a, facts.completions[j].kenb)),
-                       n_hops=distance + 1, witness_hop=j)
+                       n_hops=distance + 1, witness_hop=j,
+                       outside=self._assumption(facts, a, j) if outside else None)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -341,9 +357,15 @@ class ForwardSecurity(_Claim):
             failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
             broken = [j for j in failing if judged[j][2] is None]
             promise = find_promise(self.variant, FORWARD, _hop_type(facts, a.hop))
-            open_ended = " (the run ends there)" if derivable and derivable[-1] == last else ""
-            detail = (f"{n}-hop forward security{open_ended}; derivable later KeNB: hops "
-                      f"{derivable}" if derivable else "no later KeNB derivable (1-hop)")
+            ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
+            if failing:  # how far the attacker reaches; "n-hop" names only what holds
+                detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
+                          f"hops {derivable}" + (" (the run ends there)" if ends else ""))
+            else:
+                detail = (f"{n}-hop forward security"
+                          + (" so far (the run ends at a KeNB it derives)" if ends else "")
+                          + f"; derivable later KeNB: hops {derivable}" if derivable
+                          else "no later KeNB derivable (1-hop)")
             if promise:
                 detail += f"; promised {promise.hops or 1}-hop"
             if failing and not broken:
@@ -356,8 +378,10 @@ class ForwardSecurity(_Claim):
             safe = [j for j in later if j not in judged]
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
+            outside = (self._assumption(facts, a, failing[0])
+                       if failing and not broken else None)
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
-                                    cut, n, worst))
+                                    cut, n, worst, outside))
         return verdicts
 
 

@@ -123,12 +123,12 @@ class Edit:
 
     def text(self, fields: Fields) -> str:
         if self.kind == "rewrite":
-            return (f"rewrites {describe(fields, self.path)} {_at(fields, self.path)!r} -> "
-                    f"{self.new!r}")
+            return (f"rewrites field '{describe(fields, self.path)}' "
+                    f"{_at(fields, self.path)!r} -> {self.new!r}")
         if self.kind == "remove":
-            return f"removes {describe(fields, self.path)}"
+            return f"removes field '{describe(fields, self.path)}'"
         name, value = self.new
-        return f"adds {name} {value!r} to {describe(fields, self.path)}"
+        return f"adds field '{name}' {value!r} to '{describe(fields, self.path)}'"
 
 
 def flips(fields: Fields) -> list[Edit]:

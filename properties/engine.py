@@ -287,6 +287,7 @@ class Verdict:
     cut: tuple[str, ...] = ()
     n_hops: int | None = None  # forward security: the smallest n that holds in this run
     witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
+    outside: str | None = None  # fails only outside the promise: the assumption the run broke
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Finding:
     detail: str
     trace: tuple[Action, ...]
     witness: tuple[str, ...] = ()  # the derivations (or keys) that show it, where there are
+    outside: str | None = None  # not promised only because the run broke this assumption
 
 
 def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:
@@ -212,7 +213,7 @@ class Exploration:
     def findings(self) -> list[Finding]:
         at = self.engine.violated_at
         return [Finding(claim, promised, verdict.detail, tuple(self.trace[:at[claim, promised]]),
-                        verdict.witness)
+                        verdict.witness, verdict.outside)
                 for (claim, promised), verdict in self.engine.violations.items()]
 
     def close(self) -> None:

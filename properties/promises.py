@@ -41,19 +41,23 @@ def outside_forward_promise(variant: KeySchedule, leaving: HopType, early: Colle
     promise = find_promise(variant, FORWARD, leaving)
     if promise is None:
         return f"nothing promised once an {leaving.value} hop (hop {left + 1}) takes the UE away"
-    return broken_assumption(promise, early, left, j)
+    broken = broken_assumption(promise, early, left, j)
+    if broken is None:
+        return None
+    assumption, hop = broken
+    return (f"outside the promise: hop {hop} was decided before the Path Switch Request "
+            f"Acknowledge of hop {hop - 1} arrived (the promise assumes {assumption})")
 
 
-def broken_assumption(promise: Promise, early: Collection[int], left: int, j: int) -> str | None:
-    """Why a failure at the KeNB of hop ``j`` is outside ``promise``, the attacker's last
-    legitimate KeNB being that of hop ``left``: an assumption of the promise that the run
-    broke in between (``early``: the hops decided before the Path Switch Acknowledge)."""
+def broken_assumption(promise: Promise, early: Collection[int], left: int,
+                      j: int) -> tuple[str, int] | None:
+    """The assumption of ``promise`` that the run broke between the attacker's last
+    legitimate KeNB (that of hop ``left``) and the KeNB of hop ``j``, and the hop that broke
+    it (``early``: the hops decided before the Path Switch Acknowledge); None: none."""
     if PATH_SWITCH_FIRST in promise.assumes:
         # hop left + 1 leaves the attacker; from hop left + 2 on a source eNB without the
         # fresh NH extends what the attacker derives by one hop
         hop = next((h for h in range(left + 2, j + 1) if h in early), None)
         if hop is not None:
-            return (f"outside the promise: hop {hop} was decided before the Path Switch "
-                    f"Request Acknowledge of hop {hop - 1} arrived (the promise assumes "
-                    f"{PATH_SWITCH_FIRST})")
+            return PATH_SWITCH_FIRST, hop
     return None

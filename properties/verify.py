@@ -272,7 +272,7 @@ class _Search:
             if (claim, promised) not in self.result.shortest:
                 trace = () if parent is None or action is None else (*self._path(parent), action)
                 self.result.shortest[(claim, promised)] = Finding(
-                    claim, promised, verdict.detail, trace, verdict.witness)
+                    claim, promised, verdict.detail, trace, verdict.witness, verdict.outside)
                 new = True
         engine.violations.clear()
         engine.violated_at.clear()

@@ -10,6 +10,7 @@ import json
 
 from reports import dot, graphml, html, markdown, svg_graph
 from reports.data import BROKEN, ReportData
+from reports.words import cell_text
 
 SCHEMA_VERSION = 1
 VERDICTS = "verdicts.json"
@@ -27,7 +28,7 @@ def verdicts(data: ReportData) -> str:
                       for s in data.scenarios],
         "conclusion": list(data.conclusion),
         "results": [{"variant": r.variant.label, "scenario": r.scenario.name,
-                     "matrix": {claim: cell.text for claim, cell in r.cells},
+                     "matrix": {claim: cell_text(cell) for claim, cell in r.cells},
                      "check": r.check} for r in data.results],
         "bounded_verification": [
             {"variant": b.variant.label, "bound": b.bound, "states": b.states,

@@ -63,9 +63,11 @@ class _Case:
     broken: bool  # some failure breaks a promise of the proposal
     baseline: str
     reference: str | None
+    reference_outside: str | None = None  # the reference fails only outside its promise
 
 
-def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
+def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
+          outside: Mapping[tuple[str, str, str], str]) -> _Case:
     base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: _judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
@@ -85,14 +87,16 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> _Case:
         category = "same"
     reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
-    return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference)
+    return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference,
+                 outside.get((sides.reference, scenario, claim)) if reference == FAILS else None)
 
 
 def _sentence(case: _Case, where: str, sides: Sides) -> str:
     """One sentence for the categories in ``SAID``."""
     p, b, claim = sides.proposal, sides.baseline, case.claim
     promise = " (a broken promise)" if case.broken else " (not promised)"
-    unpromised = ", not promised" if case.reference == FAILS else ""
+    unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
+                  else ", not promised" if case.reference == FAILS else "")
     ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised})"
            if sides.reference and case.reference is not None else "")
     good, bad = join(case.good), join(case.bad)
@@ -119,8 +123,10 @@ def _sentence(case: _Case, where: str, sides: Sides) -> str:
 
 
 def conclusion(statuses: Statuses, claims: Sequence[str],
-               scenarios: Sequence[tuple[str, str]], sides: Sides) -> tuple[str, ...]:
-    """``scenarios``: (name, how a sentence names it), in report order."""
+               scenarios: Sequence[tuple[str, str]], sides: Sides,
+               outside: Mapping[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
+    """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
+    assumption a FAILS cell's run broke, where it fails only outside the promise."""
     labels = {label for label, _, _ in statuses}
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:
@@ -130,7 +136,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
-            case = _case(statuses, sides, claim, name)
+            case = _case(statuses, sides, claim, name, outside or {})
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)

@@ -28,12 +28,7 @@ class Cell:
     n_hops: int | None = None  # forward security: the largest n over the verdicts
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound
     counterexample: str | None = None  # id of the counterexample (or variant error) entry
-
-    @property
-    def text(self) -> str:
-        if self.n_hops is None:
-            return self.status
-        return f"{self.status}, {'≥' if self.open_ended else ''}{self.n_hops}-hop"
+    outside: str | None = None  # FAILS only outside the promise: the assumption the run broke
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,12 @@ def cell(analysis: Analysis, claim: ClaimResult | None, attackers: Mapping[str, 
     shown = shown_verdict(claim)
     if claim.name != FORWARD:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
-                    counterexample)
+                    counterexample, claim.outside)
     n = max(v.n_hops or 1 for v in claim.verdicts)
     widest = [v for v in claim.verdicts if (v.n_hops or 1) == n]
     open_ended = any(_open_ended(analysis, attackers.get(v.attacker), v) for v in widest)
-    return Cell(state, verdict_line(shown or widest[0]), n, open_ended, counterexample)
+    return Cell(state, verdict_line(shown or widest[0]), n, open_ended, counterexample,
+                claim.outside)
 
 
 def _open_ended(analysis: Analysis, attacker: Attacker | None, verdict: Verdict) -> bool:

@@ -26,6 +26,7 @@ from reports.words import (
     LEGEND,
     VARIANT_ERROR_LEGEND,
     attacker_text,
+    cell_text,
     plain,
     sometimes_text,
 )
@@ -60,7 +61,7 @@ STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacu
 
 def _cell(cell: Cell) -> str:
     css = STATUS_CLASS.get(cell.status, "na")
-    text = escape(cell.text)
+    text = escape(cell_text(cell))
     if cell.counterexample:
         text = f'<a href="#{cell.counterexample}">{text}</a>'
     return f'<td class="{css}" title="{escape(cell.detail)}">{text}</td>'

@@ -23,6 +23,7 @@ from reports.words import (
     LEGEND,
     VARIANT_ERROR_LEGEND,
     attacker_text,
+    cell_text,
     sometimes_text,
 )
 
@@ -32,7 +33,7 @@ def page(slug: str) -> str:
 
 
 def _cell(cell: Cell, variant: VariantRef) -> str:
-    text = cell.text
+    text = cell_text(cell)
     if cell.status.startswith("FAILS") or cell.status == VARIANT_ERROR:
         text = f"**{text}**"
     elif cell.status == NA:
@@ -126,6 +127,7 @@ def variant_page(section: VariantSection, results: list[ScenarioResult],
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
              "", "Promises (from the variant's own module):", ""]
     lines += [f"- {p}" for p in section.promises]
+    lines += ["", LEGEND]
     lines += ["", f"## Key graph of `{section.scenario.hops}`", ""]
     if section.graph is None or section.derivability is None:
         lines += [f"None: the run of `{section.scenario.hops}` stopped at a variant error "

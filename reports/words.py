@@ -1,16 +1,35 @@
-"""Phrases that the Markdown and the HTML page share."""
+"""The words of a verdict, each defined once (``LEGEND``), and the phrases that the Markdown
+and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words."""
 
 from __future__ import annotations
 
-from reports.data import Bounded
+from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS, Bounded, Cell
 from reports.scenarios import Scenario
 
-LEGEND = ("Cells: **holds**; **FAILS (promised)**: the variant promises the claim and it "
-          "fails; *fails (not promised)*; vacuous: promised, but the situation it speaks of "
-          "never arose in that run; n/a: no verdict (the claim does not apply). For "
-          "forward security, *n-hop* is the smallest n for which keys n or more hops after "
-          "the attacker's last legitimate KeNB are safe in that run; ≥ when the run ends "
-          "before n is reached. A failing cell links to its counterexample.")
+OUTSIDE = "fails (outside the promise: {assumption})"
+SO_FAR = "so far"
+
+# One entry per word: what it means. The legend is this table; nothing else defines a word.
+WORDS: tuple[tuple[str, str], ...] = (
+    (HOLDS, "no attacker of the run violates the claim"),
+    (BROKEN, "the variant promises the claim and it fails: a broken promise (exit code 1)"),
+    (FAILS, "it fails, and the variant does not promise it there"),
+    (OUTSIDE.format(assumption="A"),
+     "the variant promises it, assuming A (path-switch-first: each eNB has the Path "
+     "Switch Request Acknowledge before it decides the next handover); it fails only in a "
+     "run that breaks A, so no promise is broken"),
+    (VACUOUS, "promised, but the situation it speaks of never arose in that run"),
+    (NA, "no verdict: the claim does not apply"),
+    ("n-hop", "forward security that holds: the KeNBs n or more hops after the attacker's "
+              "last legitimate KeNB are safe"),
+    (f"n-hop {SO_FAR}", "the run ends at a KeNB the attacker derives: a longer run could "
+                        "show a larger n"),
+    ("derives k hops on", "forward security that fails: the attacker derives KeNBs up to k "
+                          "hops after its last legitimate KeNB; k+ when the run ends there "
+                          "(a longer run could show more)"),
+)
+LEGEND = ("Verdict words: " + "; ".join(f"*{word}*: {meaning}" for word, meaning in WORDS)
+          + ". A failing cell links to its counterexample.")
 VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised during that "
                         "run, which stopped there, so no claim has a verdict; the cell links "
                         "to the hook, the exception and the step. It fails `hoverify report` "
@@ -30,6 +49,33 @@ BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify ver
 def attacker_text(scenario: Scenario) -> str:
     return (", ".join(f"{e} compromised from hop {h}" for e, h in scenario.compromises)
             or "each hop's source and target eNB, compromised from that hop on")
+
+
+def verdict_word(status: str, outside: str | None = None) -> str:
+    """The word of a verdict; ``outside``: the assumption a failure outside the promise
+    broke (a claim result's or a verdict's ``outside``)."""
+    return OUTSIDE.format(assumption=outside) if status == FAILS and outside else status
+
+
+def verdict_status(holds: bool, promise_broken: bool) -> str:
+    return HOLDS if holds else BROKEN if promise_broken else FAILS
+
+
+def forward_measure(holds: bool, n_hops: int, open_ended: bool) -> str:
+    """What a forward-security verdict measured: ``n-hop`` where it holds, else how far
+    the attacker reaches (``n-hop`` never describes a failure)."""
+    if holds:
+        return f"{n_hops}-hop" + (f" {SO_FAR}" if open_ended else "")
+    reach = n_hops - 1
+    plural = "" if reach == 1 and not open_ended else "s"
+    return f"derives {reach}{'+' if open_ended else ''} hop{plural} on"
+
+
+def cell_text(cell: Cell) -> str:
+    word = verdict_word(cell.status, cell.outside)
+    if cell.n_hops is None:
+        return word
+    return f"{word}, {forward_measure(cell.status == HOLDS, cell.n_hops, cell.open_ended)}"
 
 
 def plain(text: str) -> str:

@@ -143,6 +143,32 @@ def test_every_option_has_a_help_text_that_shows_its_default(command: str) -> No
                                                                                option.dest)
 
 
+COMMANDS_DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
+
+
+def synopsis() -> str:
+    """One usage line per subcommand, as ``hoverify COMMAND --help`` prints it (unwrapped)."""
+    lines = []
+    for parser in _subcommands().values():
+        parser.format_help()  # explore's and verify's options are added on first use
+        formatter = argparse.HelpFormatter(parser.prog, width=10_000)
+        formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups,
+                            prefix="")
+        lines.append(formatter.format_help().strip())
+    return "\n".join(lines)
+
+
+def test_the_synopsis_in_the_docs_is_what_help_says() -> None:
+    """The first block of docs/commands.md lists every option of every subcommand with its
+    metavar, as --help does. Refresh it with ``python tests/test_cli.py``."""
+    shown = re.search(r"```sh\n(.*?)\n```", COMMANDS_DOC.read_text(), re.S)
+    assert shown, "docs/commands.md has no synopsis block"
+    assert shown.group(1) == synopsis(), "run python tests/test_cli.py to refresh the synopsis"
+    for command, parser in _subcommands().items():  # and --help says the same
+        usage = " ".join(parser.format_help().split("\n\n")[0].split()).removeprefix("usage: ")
+        assert f"\n{usage}\n" in f"\n{shown.group(1)}\n", command
+
+
 # Outputs are checked before the work: /proc refuses new files even to root (who passes
 # access(2) everywhere), and a file cannot hold a folder.
 UNWRITABLE = {
@@ -351,3 +377,9 @@ def test_no_progress_when_stderr_is_no_terminal(tmp_path: Path,
     assert main(["verify", "--variant", "ts33401", "--max-handovers", "1",
                  "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+if __name__ == "__main__":
+    text = COMMANDS_DOC.read_text()
+    start = text.index("```sh\n") + len("```sh\n")
+    COMMANDS_DOC.write_text(text[:start] + synopsis() + text[text.index("\n```", start):])

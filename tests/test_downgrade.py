@@ -43,8 +43,9 @@ def test_seed_fs_resists_downgrade_with_every_bit_placement(name: str, placement
     assert not result[DENIAL].holds and not result[DENIAL].promised
     assert not result[CAPTURE].holds and not result[CAPTURE].promised
     witness = result[CAPTURE].verdicts[0].witness
-    edit = "removes for UE/NAS-PDU" if placement == "nas" else \
-        "rewrites for UE/notification bit 1 -> 0"
+    # the field path is quoted, so that it does not read as prose ("rewrites for UE/...")
+    edit = "removes field 'for UE/NAS-PDU'" if placement == "nas" else \
+        "rewrites field 'for UE/notification bit' 1 -> 0"
     assert edit in witness[0]
     assert "the real target" in witness[2] and "rejects the HO confirm" in witness[2]
     assert "fake target cell run by the attacker accepts the HO confirm" in witness[3]
@@ -65,7 +66,7 @@ def test_a_bidding_down_flag_is_a_downgrade_with_both_ends_on_the_weak_key() -> 
     downgrade = result[DOWNGRADE]
     assert downgrade.promise_broken
     witness = downgrade.verdicts[0].witness
-    assert "rewrites security/UE supports KeNB*+ True -> False in S1AP HandoverRequired" \
+    assert "rewrites field 'security/UE supports KeNB*+' True -> False in S1AP HandoverRequired" \
         in witness[0]
     assert "the real target" in witness[2] and "accepts the HO confirm" in witness[2]
     # executed: the UE and the honest target hold the KeNB the attacker recomputed
@@ -103,12 +104,12 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     _, command = _s1ap_handover_command("nas")
     found = edits(command.fields)
     texts = [e.text(command.fields) for e in found]
-    assert "removes for UE/NAS-PDU" in texts
-    assert "removes container/new C-RNTI" in texts
-    assert "adds notification bit 0 to container" in texts  # beside the NAS part
-    assert "adds notification bit 0 to for UE" not in texts  # once: the UE reads both as one
-    assert "adds keyChangeIndicator True to container" in texts
-    stripped = next(e for e in found if e.text(command.fields) == "removes for UE/NAS-PDU")
+    assert "removes field 'for UE/NAS-PDU'" in texts
+    assert "removes field 'container/new C-RNTI'" in texts
+    assert "adds field 'notification bit' 0 to 'container'" in texts  # beside the NAS part
+    assert "adds field 'notification bit' 0 to 'for UE'" not in texts  # once: the UE reads both
+    assert "adds field 'keyChangeIndicator' True to 'container'" in texts
+    stripped = next(e for e in found if e.text(command.fields) == "removes field 'for UE/NAS-PDU'")
     assert field_value(stripped.apply(command.fields), "for UE") == ()
     _, command = _s1ap_handover_command("alg-id")
     added = Edit("add", (0, 1), ("notification bit", 1)).apply(command.fields)
@@ -176,4 +177,4 @@ def test_ts33401_source_enb_rewrites_ncc_2_to_its_own_ncc_0(hop_type: str) -> No
     result = claims(load("ts33401"), hop_type)
     assert not result[CAPTURE].holds and not result[CAPTURE].promised
     assert result[DOWNGRADE].holds
-    assert any("NCC 2 -> 0" in v.witness[0] for v in result[CAPTURE].verdicts)
+    assert any("NCC' 2 -> 0" in v.witness[0] for v in result[CAPTURE].verdicts)

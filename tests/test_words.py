@@ -1,0 +1,133 @@
+"""The verdict words (issue 18, item 4): each defined once in ``reports/words.py`` and used
+alike in ``hoverify check`` text, its JSON and the report's pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hoverify.cli import main
+from hoverify.report_job import choose_variants, write_report
+from properties.promises import FORWARD
+from reports.data import HOLDS
+from reports.scenarios import VARIANTS
+from reports.words import WORDS, plain
+from statemachines.variant import PATH_SWITCH_FIRST
+
+
+def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    main(["check", *argv])
+    return capsys.readouterr().out
+
+
+def test_a_variant_without_ncc_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    out = check(capsys, "--variant", "seed-fs", "--hops", "x2")
+    assert "no NCC" in out and "NCC None" not in out
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2")
+    assert "NCC 0 " in out and "no NCC" not in out
+
+
+def test_the_last_line_names_whose_derivable_keys_it_lists(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Not "derivable hops: none" right after a claim listing derivable later KeNBs: without
+    --compromise the line is a radio observer's alone."""
+    out = check(capsys, "--variant", "tr33821-v070", "--hops", "x2,x2")
+    assert out.splitlines()[-1] == ("KeNB derivable by a radio observer alone at the end of "
+                                    "the run, hops: none")
+    out = check(capsys, "--variant", "tr33821-v070", "--hops", "x2,x2",
+                "--compromise", "enb-1@1")
+    assert out.splitlines()[-1] == ("KeNB derivable by radio observer + enb-1@1 at the end "
+                                    "of the run, hops: [1, 2]")
+
+
+# -- the report's words, from one small report over the scenarios that showed the confusion --
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("words") / "report"
+    write_report(out, choose_variants(None), lambda _: None)
+    return out
+
+
+def matrix_cells(report: Path, scenario: str, claim: str) -> dict[str, str]:
+    doc = json.loads((report / "verdicts.json").read_text())
+    return {r["variant"]: r["matrix"][claim] for r in doc["results"] if r["scenario"] == scenario}
+
+
+def test_n_hop_names_only_what_holds(report: Path) -> None:
+    """"≥2-hop" stood in holding and failing cells alike, and a failure read "10-hop forward
+    security": now n-hop is said only of a holding cell, a failure says how far it reaches."""
+    x2 = matrix_cells(report, "x2", FORWARD)
+    assert x2["ts33401"] == "holds, 2-hop so far"
+    assert x2["tr33821-v070"] == "fails (not promised), derives 1+ hops on"
+    chain = matrix_cells(report, "chain", FORWARD)
+    assert chain["tr33821-v070"] == "fails (not promised), derives 9 hops on"
+    doc = json.loads((report / "verdicts.json").read_text())
+    cells = [text for r in doc["results"] for text in r["matrix"].values()]
+    assert not any("≥" in text for text in cells)
+    assert not any("-hop" in text for text in cells if not text.startswith(HOLDS))
+
+
+def test_the_race_reads_the_same_in_the_matrix_and_on_the_command_line(
+        report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The matrix said "fails (not promised)" where `check` said "promised 2-hop; outside the
+    promise"; both now say which assumption of the promise the run broke."""
+    word = "fails (outside the promise: path-switch-first)"
+    assert matrix_cells(report, "race", FORWARD)["ts33401"] == f"{word}, derives 2 hops on"
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2,x2:early,x2")
+    assert re.search(rf"^forward-security +{re.escape(word)} ", out, re.M)
+    main(["check", "--variant", "ts33401", "--hops", "x2,x2:early,x2", "--json"])
+    claim = next(c for c in json.loads(capsys.readouterr().out)["claims"]
+                 if c["name"] == FORWARD)
+    assert claim["verdict"] == word and claim["outside_promise"] == PATH_SWITCH_FIRST
+    assert [v["verdict"] for v in claim["verdicts"]][:2] == [word, HOLDS]
+
+
+def test_check_shows_every_hops_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2,s1,x2")
+    block = out[out.index("\nkey-agreement"):out.index("\nbackward-security")]
+    assert [line.split(":")[0].strip() for line in block.splitlines()[2:]] == [
+        "hop 1, -", "hop 2, -", "hop 3, -"]
+    assert "hop 3, -: holds: UE and enb-" in block
+
+
+def test_every_report_page_carries_the_legend(report: Path) -> None:
+    pages = [report / "index.md", report / "index.html", *report.glob("*/report.md")]
+    assert len(pages) == 2 + len(VARIANTS)
+    for page in pages:
+        text = page.read_text()
+        for word, _ in WORDS:
+            assert (plain(word) if page.suffix == ".html" else word) in text, (page, word)
+
+
+def test_the_legend_defines_every_word_a_cell_uses(report: Path) -> None:
+    doc = json.loads((report / "verdicts.json").read_text())
+    defined = [word.split(" (")[0] for word, _ in WORDS]
+    for r in doc["results"]:
+        for text in r["matrix"].values():
+            assert any(text.startswith(w) for w in defined), text
+
+
+def test_the_conclusion_says_outside_the_promise_as_the_matrix_does(report: Path) -> None:
+    index = (report / "index.md").read_text()
+    conclusion = index[index.index("## Conclusion"):index.index("## Verdict matrix")]
+    race = next(line for line in conclusion.splitlines()
+                if "forward-security open on the Path Switch race" in line)
+    assert "(ts33401 fails there, outside the promise: path-switch-first)" in race
+
+
+def test_verify_names_its_findings_with_the_same_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not "(PROMISED claim violated)" / "(not promised)" beside check's "FAILS (promised)"."""
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+            "--out", str(tmp_path / "findings")]
+    main(argv)
+    out = capsys.readouterr().out
+    assert "\nkey-separation: FAILS (promised): KeNB[hop 1] is not bound" in out
+    assert "\nforward-security: fails (not promised): enb-1 derives" in out
+    main([*argv, "--json"])
+    words = {f["claim"]: f["verdict"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert words == {"key-separation": "FAILS (promised)",
+                     "forward-security": "fails (not promised)"}
