@@ -286,7 +286,8 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
               f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
               f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
-              f"({doc['states_per_second']:.0f} states/s)")
+              f"({doc['states_per_second']:.0f} states/s); a fingerprint collision hid a "
+              f"state with probability at most {doc['collision_probability']:.1e}")
         for finding in doc["findings"]:
             kind = "PROMISED claim violated" if finding["promised"] else "not promised"
             print(f"\n{finding['claim']} ({kind}): {finding['detail']}\n"
@@ -323,6 +324,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "transitions": result.transitions, "depth": result.depth,
         "exhausted": result.exhausted, "seconds": round(result.seconds, 3),
         "states_per_second": round(result.states_per_second, 1),
+        "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "promised": f.promised, "detail": f.detail,

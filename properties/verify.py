@@ -21,7 +21,12 @@ recorded per (claim, promised) and the search goes on until the bound is exhaust
 ``claims``, until those claims are found).
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
-The future of a state is fixed by what the actions and the claim engine read:
+The visited set holds a 64-bit fingerprint per state (``properties.fingerprint``: BLAKE2b of a
+canonical serialization, the same in every process), not the state: full states live only in
+the frontier. Two distinct states sharing a fingerprint would be merged;
+``VerifyResult.collision_probability`` bounds the chance of that (the birthday bound
+n(n-1)/2^65 over the n states, as TLC reports one). The future of a state is fixed by what the
+actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
   equal messages give equal successors, so only the first of equal ones is tried), and
@@ -58,7 +63,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +77,7 @@ from properties.exploration import (
     variant_error_finding,
 )
 from properties.explore import EXPLORATION_KASME
+from properties.fingerprint import Fingerprinter, collision_probability
 from statemachines.entity import VariantError
 from statemachines.messages import Kind
 from statemachines.system import Snapshot
@@ -128,6 +134,11 @@ class VerifyResult:
         return self.states / self.seconds if self.seconds else 0.0
 
     @property
+    def collision_probability(self) -> float:
+        """At most this likely, a fingerprint collision hid a state (``properties.fingerprint``)."""
+        return collision_probability(self.states)
+
+    @property
     def promise_broken(self) -> bool:
         return any(promised for _, promised in self.shortest)
 
@@ -182,8 +193,8 @@ class _Search:
         self.max_handovers = max_handovers
         self.faults = faults
         self.parents: list[tuple[int, Action | None]] = [(-1, None)]  # node id -> (parent, action)
-        self.seen: set[Hashable] = set()
-        self.interned: dict[Hashable, Hashable] = {}
+        self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
+        self.fingerprinter = Fingerprinter()
 
     def run(self, claims: frozenset[str] | None,
             progress: Callable[[str], None] | None) -> None:
@@ -292,16 +303,12 @@ class _Search:
             actions.append(action)
         return tuple(reversed(actions))
 
-    def _fingerprint(self, duplicates: int) -> Hashable:
+    def _fingerprint(self, duplicates: int) -> int:
         system = self.exploration.system
-        entities = tuple((e.state, e.ctx) for e in system.entities.values())
-        in_flight = frozenset(Counter(system.in_flight).items())
-        return (entities, in_flight, system.hop, duplicates,
-                self._shared(self.exploration.engine.key()))
-
-    def _shared(self, value: Hashable) -> Hashable:
-        """One object per distinct value: states share most of their engine state."""
-        return self.interned.setdefault(value, value)
+        entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
+        return self.fingerprinter.fingerprint(
+            (entities, Counter(system.in_flight), system.hop, duplicates,
+             self.exploration.engine.key()))
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:

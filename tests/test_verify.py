@@ -5,6 +5,9 @@ Hypothesis exploration finds (no longer), and what tells states apart is in the 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
 from properties.engine import Facts
 from properties.exploration import Action, Exploration
 from properties.explore import EXPLORATION_KASME, explore
+from properties.fingerprint import Fingerprinter, collision_probability
 from properties.promises import FORWARD
 from properties.verify import FACTS_STATE, VERIFY_FAULTS, VerifyResult, verify
 from statemachines.topology import small_topology
@@ -231,3 +235,26 @@ def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
     assert json.loads(Path(finding["file"]).read_text())["variant_file"] == str(path.resolve())
     assert cli.main(["replay", finding["file"], "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["reproduced"]
+
+
+def test_a_fingerprint_is_the_same_in_every_process() -> None:
+    """Stable across processes (Python's ``hash()`` of text and bytes is salted per process):
+    the same state, fingerprinted under two hash seeds, and a set built in either order."""
+    program = ("from test_verify import _first_handover, _fingerprint; "
+               "print(_fingerprint(_first_handover(True)))")
+    printed = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).parent,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(printed) == 1 and int(printed.pop()) == _fingerprint(_first_handover(True))
+    parts = [b"kenb", "enb-1", 7, (b"nh", 2)]
+    assert (Fingerprinter().fingerprint(frozenset(parts))
+            == Fingerprinter().fingerprint(frozenset(reversed(parts))))
+    assert Fingerprinter().fingerprint((b"ab", b"c")) != Fingerprinter().fingerprint((b"a", b"bc"))
+
+
+def test_the_collision_probability_is_the_birthday_bound() -> None:
+    # n(n-1) / 2^(bits+1): one pair among two states, 2^-64 for 64-bit fingerprints
+    assert collision_probability(2) == 2 ** -64
+    assert collision_probability(1) == 0
+    assert 1e-12 < collision_probability(TS33401_TWO_HANDOVERS_STATES) < 1e-10
