@@ -18,7 +18,13 @@ left to the Hypothesis search.
 
 Breadth first, so the first path on which a claim is violated is a shortest one; it is
 recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
-``claims``, until those claims are found).
+``claims``, until those claims are found). It may also stop early, the bound not exhausted
+(``VerifyResult.stopped``): at ``max_states`` states, after ``max_seconds``, or on Ctrl-C
+(``KeyboardInterrupt`` in the search, the progress callback's included). Then the result holds
+the counts so far and the findings found so far, each still a shortest counterexample.
+
+Progress: ``progress`` receives a :class:`Progress` at the end of each level and every
+``PROGRESS_SECONDS`` within one.
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
 The visited set holds a 64-bit fingerprint per state (``properties.fingerprint``: BLAKE2b of a
@@ -61,6 +67,7 @@ per action kind.
 
 from __future__ import annotations
 
+import resource
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -89,6 +96,10 @@ DEFAULT_FAULTS = frozenset({"drop", "compromise"})
 MAX_DUPLICATES = 1
 MAX_COMPROMISES = 1
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
+PROGRESS_SECONDS = 1.0  # between progress reports within a level
+_CLOCK_EVERY = 64  # states expanded between readings of the clock
+# why a search stopped before exhausting its bound
+MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted"
 # Claims whose situation the bound cannot produce, and why (the rewrite fault is unbounded:
 # any field of any relayed message; explore searches it, and check's rewrite search).
 OUTSIDE_BOUND = dict.fromkeys(
@@ -122,6 +133,7 @@ class VerifyResult:
     transitions: int = 0
     depth: int = 0  # the longest path explored
     exhausted: bool = False
+    stopped: str | None = None  # MAX_STATES, MAX_SECONDS or INTERRUPTED: not exhausted
     seconds: float = 0.0
     # the shortest violation of each (claim, promised), promised or not
     shortest: dict[tuple[str, bool], Finding] = field(default_factory=dict)
@@ -150,6 +162,28 @@ class VerifyResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a search stands: ``level`` levels done (the depth reached), ``frontier`` states
+    queued and not yet expanded, the peak resident set size of this process."""
+    level: int
+    states: int
+    transitions: int
+    frontier: int
+    seconds: float
+    peak_rss_kib: int
+    level_done: bool  # reported at the end of a level (else within one)
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds else 0.0
+
+    @property
+    def text(self) -> str:
+        return (f"level {self.level}: {self.states} states ({self.states_per_second:.0f}/s), "
+                f"frontier {self.frontier}, peak RSS {self.peak_rss_kib // 1024} MiB")
+
+
+@dataclass(frozen=True, slots=True)
 class _Node:
     id: int
     snapshot: Snapshot
@@ -160,11 +194,13 @@ class _Node:
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
-           progress: Callable[[str], None] | None = None,
-           topology: Topology | None = None) -> VerifyResult:
+           progress: Callable[[Progress], None] | None = None,
+           topology: Topology | None = None, max_states: int | None = None,
+           max_seconds: float | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
     once each of them is violated, as a broken promise where the variant promises it (then
-    the bound is not exhausted)."""
+    the bound is not exhausted); so do ``max_states``, ``max_seconds`` and Ctrl-C, which
+    return what was found so far (``VerifyResult.stopped`` says which)."""
     unknown = faults - VERIFY_FAULTS
     if unknown:
         raise ValueError(f"verify cannot bound the faults {', '.join(sorted(unknown))} "
@@ -174,11 +210,14 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result = VerifyResult(variant.name, max_handovers, faults)
     started = time.perf_counter()
     exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME)
-    search = _Search(exploration, result, max_handovers, faults)
+    search = _Search(exploration, result, max_handovers, faults, started)
     try:
-        search.run(claims, progress)
+        result.stopped = search.run(claims, progress, max_states, max_seconds)
+    except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result
+        result.stopped = INTERRUPTED
     finally:
         exploration.close()
+    result.states = len(search.seen)
     result.sometimes = exploration.engine.counts
     result.vacuous = exploration.engine.vacuous()
     result.seconds = time.perf_counter() - started
@@ -187,7 +226,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
 
 class _Search:
     def __init__(self, exploration: Exploration, result: VerifyResult, max_handovers: int,
-                 faults: frozenset[str]) -> None:
+                 faults: frozenset[str], started: float) -> None:
+        self.started = started
         self.exploration = exploration
         self.result = result
         self.max_handovers = max_handovers
@@ -196,24 +236,26 @@ class _Search:
         self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
 
-    def run(self, claims: frozenset[str] | None,
-            progress: Callable[[str], None] | None) -> None:
+    def run(self, claims: frozenset[str] | None, progress: Callable[[Progress], None] | None,
+            max_states: int | None, max_seconds: float | None) -> str | None:
+        """Search until the bound is exhausted (None), or the reason it stopped before."""
         engine = self.exploration.engine
+        result = self.result
         self._harvest(None, None)  # the set-up, should it violate anything
         engine.counts.clear()  # the set-up is no situation of the search
         root = _Node(0, self.exploration.system.snapshot(), engine.state, 0, 0)
         self.seen.add(self._fingerprint(0))
         level = [root]
+        reported = self.started
         while level:
             following: list[_Node] = []
-            for node in level:
+            for done, node in enumerate(level):
                 for action, duplicates in self._successors(node):
-                    self.result.transitions += 1
-                    self.result.taken[action.kind] += 1
+                    result.transitions += 1
+                    result.taken[action.kind] += 1
                     if self._harvest(node.id, action) and claims is not None and settled(
-                            claims, self.result.shortest, self.exploration.system.variant):
-                        self.result.states = len(self.seen)
-                        return
+                            claims, result.shortest, self.exploration.system.variant):
+                        return None
                     key = self._fingerprint(duplicates)
                     if key in self.seen:
                         continue
@@ -222,14 +264,27 @@ class _Search:
                         len(self.parents), self.exploration.system.snapshot(), engine.state,
                         duplicates, len(engine.facts.attackers)))
                     self.parents.append((node.id, action))
+                    if max_states is not None and len(self.seen) >= max_states:
+                        return MAX_STATES
+                if done % _CLOCK_EVERY == _CLOCK_EVERY - 1:
+                    now = time.perf_counter()
+                    if max_seconds is not None and now - self.started >= max_seconds:
+                        return MAX_SECONDS
+                    if progress and now - reported >= PROGRESS_SECONDS:
+                        reported = now
+                        progress(self._progress(len(level) - done - 1 + len(following), False))
             if following:
-                self.result.depth += 1
+                result.depth += 1
             level = following
-            self.result.states = len(self.seen)
             if progress:
-                progress(f"depth {self.result.depth}: {self.result.states} states, "
-                         f"{self.result.transitions} transitions")
-        self.result.exhausted = True
+                progress(self._progress(len(level), True))
+        result.exhausted = True
+        return None
+
+    def _progress(self, frontier: int, level_done: bool) -> Progress:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        return Progress(self.result.depth, len(self.seen), self.result.transitions, frontier,
+                        time.perf_counter() - self.started, peak, level_done)
 
     # -- the actions from one state ------------------------------------------------------------
     def _successors(self, node: _Node) -> Iterator[tuple[Action, int]]:

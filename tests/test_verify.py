@@ -4,6 +4,7 @@ Hypothesis exploration finds (no longer), and what tells states apart is in the 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -15,7 +16,8 @@ import pytest
 from assuming_nothing import AssumingNothing
 
 import properties.verify as verify_module
-from hoverify import cli
+from hoverify import cli, runs
+from hoverify.progress import Bar
 from properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
 from properties.engine import Facts
 from properties.exploration import Action, Exploration
@@ -216,9 +218,9 @@ def _first_handover(compromise_first: bool) -> Exploration:
     return exploration
 
 
-def _fingerprint(exploration: Exploration) -> object:
+def _fingerprint(exploration: Exploration) -> int:
     bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
-    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE)._fingerprint(0)
+    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE, 0.0)._fingerprint(0)
 
 
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
@@ -258,3 +260,74 @@ def test_the_collision_probability_is_the_birthday_bound() -> None:
     assert collision_probability(2) == 2 ** -64
     assert collision_probability(1) == 0
     assert 1e-12 < collision_probability(TS33401_TWO_HANDOVERS_STATES) < 1e-10
+
+
+TR33821_ONE_HANDOVER = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1"]
+
+
+def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Interrupted after level 6: key-separation (4 steps) is found, forward security (7
+    steps) is not yet; the bound is said not exhausted."""
+    levels = []
+
+    def interrupt_at_level_6(bar: Bar, text: str | None = None) -> None:
+        levels.append(text)
+        if len(levels) == 6:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Bar, "done", interrupt_at_level_6)
+    assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 130
+    out = capsys.readouterr().out
+    assert "bound NOT exhausted: stopped (interrupted by Ctrl-C) at depth 6" in out
+    assert "key-separation (PROMISED claim violated)" in out and FORWARD not in out.split(
+        "sometimes:")[0]
+    assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
+    [saved] = tmp_path.iterdir()
+    assert cli.main(["replay", str(saved)]) == 1  # key-separation again
+
+
+def test_max_states_stops_cleanly_with_the_findings_so_far(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*TR33821_ONE_HANDOVER, "--max-states", "100", "--json",
+                     "--out", str(tmp_path)]) == 1  # key-separation, found within 100
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["states"] == 100 and not doc["exhausted"] and doc["stopped"] == "max-states"
+    assert [f["claim"] for f in doc["findings"]] == [SEPARATION]
+    assert Path(doc["findings"][0]["file"]).exists()
+
+
+def test_a_full_disk_loses_no_finding_already_printed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(runs, "save_findings", disk_full)
+    assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "key-separation (PROMISED claim violated)" in captured.out
+    assert "start handover to enb-1/cell-2 (intra-enb)" in captured.out
+    [line] = captured.err.splitlines()
+    assert line.startswith("hoverify: error: --out") and "No space left" in line
+
+
+def test_json_progress_writes_a_line_per_level(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    progress = tmp_path / "progress.jsonl"
+    argv = [*TR33821_ONE_HANDOVER, "--out", str(tmp_path), "--json-progress", str(progress)]
+    assert cli.main(argv) == 1
+    lines = [json.loads(line) for line in progress.read_text().splitlines()]
+    assert lines[-1]["states"] == TR33821_ONE_HANDOVER_STATES and lines[-1]["frontier"] == 0
+    assert all(line["peak_rss_kib"] > 0 and line["states_per_second"] > 0 for line in lines)
+    assert [line["level"] for line in lines if line["level_done"]][:3] == [1, 2, 3]
+    assert str(TR33821_ONE_HANDOVER_STATES) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--max-states", "0"], ["--max-seconds", "0"],
+                                  ["--json-progress", "/nonexistent/dir/p.jsonl"]])
+def test_verify_refuses_bad_limits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*TR33821_ONE_HANDOVER, *argv]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("hoverify: error:")
