@@ -22,7 +22,7 @@ from typing import Any
 
 BITS = 64
 _DIGEST = 16  # bytes of the digest of a part (its collisions count as the state's, see below)
-_MEMO_LIMIT = 1 << 16  # parts each memo keeps; past it, it starts again (memory stays bounded)
+_MEMO_LIMIT = 1 << 12  # parts each memo keeps; past it, it starts again (memory stays bounded)
 
 
 class Fingerprinter:
@@ -45,6 +45,11 @@ class Fingerprinter:
     def _bytes(self, value: Any) -> bytes:
         """Values equal in Python serialize alike (``True`` as ``1``, a ``StrEnum`` member as
         its text), so the fingerprint never tells apart states the seen set merged."""
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is not None:  # a record, the commonest composite
+            return b"r" + kind.__qualname__.encode() + b"".join(
+                self._part(getattr(value, name)) for name in names)
         if isinstance(value, bytes):
             return b"b" + value
         if isinstance(value, str):
@@ -61,22 +66,26 @@ class Fingerprinter:
             return b"d" + b"".join(sorted(self._part(k) + self._part(v)
                                           for k, v in value.items()))
         if isinstance(value, Enum):
-            return b"e" + f"{type(value).__qualname__}.{value.name}".encode()
+            return b"e" + f"{kind.__qualname__}.{value.name}".encode()
         if is_dataclass(value):
-            kind = type(value)
-            return (b"r" + kind.__qualname__.encode()
-                    + b"".join(self._part(getattr(value, name)) for name in self._names(kind)))
-        raise TypeError(f"no canonical serialization for {type(value).__qualname__}")
+            self._fields[kind] = tuple(f.name for f in fields(kind))
+            return self._bytes(value)
+        raise TypeError(f"no canonical serialization for {kind.__qualname__}")
 
     def _part(self, value: Any) -> bytes:
         """An element's encoding prefixed by its length (which starts with a zero byte), or a
-        composite's digest prefixed by 0xff: a concatenation of parts reads back one way only."""
+        composite's digest prefixed by 0xff: a concatenation of parts reads back one way only.
+        Text, bytes and numbers are encoded as they come (cheaper than remembering them)."""
+        kind = type(value)
+        if kind is bytes or kind is str or kind is int or value is None:
+            encoded = self._bytes(value)
+            return len(encoded).to_bytes(4) + encoded
         known = self._by_id.get(id(value))
         if known is not None:
             return known[1]
         if isinstance(value, list | dict):  # the caller's transient containers: not kept
             return b"\xff" + blake2b(self._bytes(value), digest_size=_DIGEST).digest()
-        if isinstance(value, bytes | str | int) or value is None:
+        if isinstance(value, bytes | str | int):  # bool, StrEnum, IntEnum
             encoded = self._bytes(value)
             part = len(encoded).to_bytes(4) + encoded
         else:
@@ -90,12 +99,6 @@ class Fingerprinter:
             self._by_id.clear()
         self._by_id[id(value)] = value, part
         return part
-
-    def _names(self, kind: type) -> tuple[str, ...]:
-        names = self._fields.get(kind)
-        if names is None:
-            names = self._fields[kind] = tuple(f.name for f in fields(kind))
-        return names
 
 
 def collision_probability(states: int, bits: int = BITS) -> float:
