@@ -324,8 +324,9 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
     print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
           f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
-          f"({doc['states_per_second']:.0f} states/s); a fingerprint collision hid a "
-          f"state with probability at most {doc['collision_probability']:.1e}")
+          f"({doc['states_per_second']:.0f} states/s)")
+    print(f"a fingerprint collision hid a state with probability at most "
+          f"{doc['collision_probability']:.1e}")
     if result.stopped is not None:
         print(f"bound NOT exhausted: stopped ({_STOPPED[result.stopped]}) at depth "
               f"{doc['depth']}; the findings below are those found so far")
