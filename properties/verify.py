@@ -247,6 +247,7 @@ class _Search:
         self.seen.add(self._fingerprint(0))
         level = [root]
         reported = self.started
+        expanded = 0
         while level:
             following: list[_Node] = []
             for done, node in enumerate(level):
@@ -266,7 +267,8 @@ class _Search:
                     self.parents.append((node.id, action))
                     if max_states is not None and len(self.seen) >= max_states:
                         return MAX_STATES
-                if done % _CLOCK_EVERY == _CLOCK_EVERY - 1:
+                expanded += 1
+                if expanded % _CLOCK_EVERY == 0 or done == len(level) - 1:
                     now = time.perf_counter()
                     if max_seconds is not None and now - self.started >= max_seconds:
                         return MAX_SECONDS

@@ -331,3 +331,10 @@ def test_verify_refuses_bad_limits(argv: list[str], capsys: pytest.CaptureFixtur
     assert cli.main([*TR33821_ONE_HANDOVER, *argv]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("hoverify: error:")
+
+
+def test_max_seconds_stops_the_search_within_a_level() -> None:
+    result = verify(load("tr33821-v070"), max_handovers=1, faults=DROP_COMPROMISE,
+                    max_seconds=1e-9)
+    assert result.stopped == verify_module.MAX_SECONDS and not result.exhausted
+    assert 0 < result.states < TR33821_ONE_HANDOVER_STATES
