@@ -309,7 +309,8 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         _print_verify_text(doc, result)
     if result.stopped is None:  # stopped early, a situation may yet arise
-        warn_vacuous(result.vacuous, "within the bound", OUTSIDE_BOUND)
+        warn_vacuous(result.vacuous, "within the bound",
+                     None if "rewrite" in faults else OUTSIDE_BOUND)
     if unsaved is not None:
         print(f"hoverify: error: --out {out}: cannot write "
               f"({unsaved.strerror or unsaved}); the findings above are not saved",

@@ -13,8 +13,11 @@ given): at most
 delivered next (links are not FIFO), and the enabled faults: ``drop`` any in-flight message,
 ``duplicate`` one (at most ``MAX_DUPLICATES`` per path), ``refuse`` an in-flight
 HandoverRequest by admission control, ``compromise`` any eNB at any time (at most
-``MAX_COMPROMISES`` per path). ``replay`` and ``rewrite`` are not bounded by this and are
-left to the Hypothesis search.
+``MAX_COMPROMISES`` per path), ``replay`` any message put in flight earlier on the path (at
+most ``MAX_REPLAYS`` per path), ``rewrite``: a compromised eNB makes one of the finite set of
+field changes ``explore`` draws from (``Exploration.edit``: flip an integer or flag, remove a
+relayed field, add an absent one; at most ``MAX_EDITS`` per path). The messages put in flight
+on the path are state only when ``replay`` is enabled.
 
 Breadth first, so the first path on which a claim is violated is a shortest one; it is
 recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
@@ -72,7 +75,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from properties.claims import CAPTURE, DENIAL, DOWNGRADE
 from properties.engine import EngineState, settled
@@ -86,25 +89,27 @@ from properties.exploration import (
 from properties.explore import EXPLORATION_KASME
 from properties.fingerprint import Fingerprinter, collision_probability
 from statemachines.entity import VariantError
-from statemachines.messages import Kind
+from statemachines.messages import Kind, Message
 from statemachines.system import Snapshot
 from statemachines.topology import Topology, small_topology
 from statemachines.variant import KeySchedule
 
-VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
+VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite"})
 DEFAULT_FAULTS = frozenset({"drop", "compromise"})
 MAX_DUPLICATES = 1
 MAX_COMPROMISES = 1
+MAX_REPLAYS = 1
+MAX_EDITS = 1
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
 PROGRESS_SECONDS = 1.0  # between progress reports within a level
 _CLOCK_EVERY = 64  # states expanded between readings of the clock
 # why a search stopped before exhausting its bound
 MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted"
-# Claims whose situation the bound cannot produce, and why (the rewrite fault is unbounded:
-# any field of any relayed message; explore searches it, and check's rewrite search).
+# Claims whose situation only an edit produces, and why they arise under the default faults
+# of no verify (the edits multiply the states: they are asked for).
 OUTSIDE_BOUND = dict.fromkeys(
     (DOWNGRADE, DENIAL, CAPTURE),
-    "edits are not bounded by verify; explore --faults rewrite and check search them")
+    "only an edit makes it arise: add rewrite to --faults (one edit per path)")
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
@@ -183,13 +188,24 @@ class Progress:
                 f"frontier {self.frontier}, peak RSS {self.peak_rss_kib // 1024} MiB")
 
 
+class _Budget(NamedTuple):
+    duplicates: int = 0
+    replays: int = 0
+    edits: int = 0
+
+    def after(self, kind: str) -> _Budget:
+        return _Budget(self.duplicates + (kind == "duplicate"),
+                       self.replays + (kind == "replay"), self.edits + (kind == "edit"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Node:
     id: int
     snapshot: Snapshot
     engine: EngineState
-    duplicates: int  # duplications on the path
+    budget: _Budget  # the adversary's bounded faults used on the path
     attackers: int  # eNBs compromised on the path
+    history: tuple[Message, ...]  # put in flight on the path (kept for replay only)
 
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
@@ -243,27 +259,28 @@ class _Search:
         result = self.result
         self._harvest(None, None)  # the set-up, should it violate anything
         engine.counts.clear()  # the set-up is no situation of the search
-        root = _Node(0, self.exploration.system.snapshot(), engine.state, 0, 0)
-        self.seen.add(self._fingerprint(0))
+        root = _Node(0, self.exploration.system.snapshot(), engine.state, _Budget(), 0,
+                     self._history())
+        self.seen.add(self._fingerprint(root.budget))
         level = [root]
         reported = self.started
         expanded = 0
         while level:
             following: list[_Node] = []
             for done, node in enumerate(level):
-                for action, duplicates in self._successors(node):
+                for action, budget in self._successors(node):
                     result.transitions += 1
                     result.taken[action.kind] += 1
                     if self._harvest(node.id, action) and claims is not None and settled(
                             claims, result.shortest, self.exploration.system.variant):
                         return None
-                    key = self._fingerprint(duplicates)
+                    key = self._fingerprint(budget)
                     if key in self.seen:
                         continue
                     self.seen.add(key)
                     following.append(_Node(
                         len(self.parents), self.exploration.system.snapshot(), engine.state,
-                        duplicates, len(engine.facts.attackers)))
+                        budget, len(engine.facts.attackers), self._history()))
                     self.parents.append((node.id, action))
                     if max_states is not None and len(self.seen) >= max_states:
                         return MAX_STATES
@@ -289,24 +306,27 @@ class _Search:
                         time.perf_counter() - self.started, peak, level_done)
 
     # -- the actions from one state ------------------------------------------------------------
-    def _successors(self, node: _Node) -> Iterator[tuple[Action, int]]:
+    def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget]]:
         """Take each enabled action from ``node``; after each, the exploration holds the
-        successor. Yields the action and the duplications used."""
+        successor. Yields the action and the bounded faults used."""
         exploration = self.exploration
-        for kind, index in self._enabled(node):
+        for kind, index, leaf in self._enabled(node):
             exploration.system.restore(node.snapshot)
             exploration.engine.restore(node.engine)
             exploration.trace.clear()  # the path lives in self.parents
-            exploration.history.clear()  # read only by the replay fault, not bounded here
+            exploration.history[:] = node.history  # read only by the replay fault
             try:
-                action = exploration.apply(Action(kind, index))
+                action = exploration.apply(Action(kind, index, leaf))
             except VariantError as error:  # a finding; the path ends with the action
                 self._variant_error(node.id, error)
                 continue
             assert action is not None  # only enabled actions are offered
-            yield action, node.duplicates + (kind == "duplicate")
+            yield action, node.budget.after(kind)
 
-    def _enabled(self, node: _Node) -> list[tuple[str, int]]:
+    def _history(self) -> tuple[Message, ...]:
+        return tuple(self.exploration.history) if "replay" in self.faults else ()
+
+    def _enabled(self, node: _Node) -> list[tuple[str, int, int]]:
         system = self.exploration.system
         system.restore(node.snapshot)
         actions: list[tuple[str, int]] = []
@@ -320,12 +340,18 @@ class _Search:
         actions += [("deliver", i) for i in distinct]
         if "drop" in self.faults:
             actions += [("drop", i) for i in distinct]
-        if "duplicate" in self.faults and node.duplicates < MAX_DUPLICATES:
+        if "duplicate" in self.faults and node.budget.duplicates < MAX_DUPLICATES:
             actions += [("duplicate", i) for i in distinct]
         if "refuse" in self.faults:
             requests = [m for m in system.in_flight if m.kind in REQUESTS]
             actions += [("refuse", i) for i in _first_of_equal(requests)]
-        return actions
+        if "replay" in self.faults and node.budget.replays < MAX_REPLAYS:
+            actions += [("replay", i) for i in _first_of_equal(list(node.history))]
+        found = [(kind, index, 0) for kind, index in actions]
+        if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
+            self.exploration.engine.restore(node.engine)  # the attackers edit
+            found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
+        return found
 
     def _can_compromise(self, attackers: int) -> bool:
         return "compromise" in self.faults and attackers < MAX_COMPROMISES
@@ -360,12 +386,12 @@ class _Search:
             actions.append(action)
         return tuple(reversed(actions))
 
-    def _fingerprint(self, duplicates: int) -> int:
+    def _fingerprint(self, budget: _Budget) -> int:
         system = self.exploration.system
         entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
         return self.fingerprinter.fingerprint(
-            (entities, Counter(system.in_flight), system.hop, duplicates,
-             self.exploration.engine.key()))
+            (entities, Counter(system.in_flight), system.hop, budget,
+             Counter(self._history()), self.exploration.engine.key()))
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:

@@ -24,7 +24,7 @@ from properties.exploration import Action, Exploration
 from properties.explore import EXPLORATION_KASME, explore
 from properties.fingerprint import Fingerprinter, collision_probability
 from properties.promises import FORWARD
-from properties.verify import FACTS_STATE, VERIFY_FAULTS, VerifyResult, verify
+from properties.verify import FACTS_STATE, VerifyResult, verify
 from statemachines.topology import small_topology
 from statemachines.variants import load
 
@@ -38,6 +38,10 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 TS33401_TWO_HANDOVERS_STATES = 25883  # ~10 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 8250  # drop, duplicate, refuse, compromise
+FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
+# 2026-11-30: replay and rewrite bounded (one each per path)
+TS33401_ONE_HANDOVER_EDITS_STATES = 1290  # drop, compromise, rewrite
+TS33401_ONE_HANDOVER_REPLAY_STATES = 499  # replay alone
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
 
@@ -98,12 +102,12 @@ def _decided_before_path_switch_ack(texts: list[str], enb: str) -> bool:
     return ack not in texts[confirm:report]
 
 
-def test_ts33401_one_handover_under_every_bounded_fault_violates_nothing() -> None:
-    result = verify(load("ts33401"), max_handovers=1, faults=VERIFY_FAULTS)
+def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothing() -> None:
+    result = verify(load("ts33401"), max_handovers=1, faults=FOUR_FAULTS)
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_ALL_FAULTS_STATES
     assert not result.shortest  # not even a claim the standard does not promise
     # every fault was taken, and the situations the claims speak of arose
-    assert set(result.taken) == {"start", "deliver", *VERIFY_FAULTS}
+    assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
 
 
@@ -175,7 +179,7 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
 
 
-@pytest.mark.parametrize("argv", [["--faults", "replay"], ["--faults", "drop,nonsense"],
+@pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
                                   ["--max-handovers", "0"], ["--variant", "nonsense"]])
 def test_verify_command_refuses_bad_input(argv: list[str],
                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,7 +224,8 @@ def _first_handover(compromise_first: bool) -> Exploration:
 
 def _fingerprint(exploration: Exploration) -> int:
     bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
-    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE, 0.0)._fingerprint(0)
+    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE, 0.0)._fingerprint(
+        verify_module._Budget())
 
 
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
@@ -338,3 +343,22 @@ def test_max_seconds_stops_the_search_within_a_level() -> None:
                     max_seconds=1e-9)
     assert result.stopped == verify_module.MAX_SECONDS and not result.exhausted
     assert 0 < result.states < TR33821_ONE_HANDOVER_STATES
+
+
+def test_one_edit_per_path_makes_the_edit_claims_arise() -> None:
+    """The rewrite fault bounded as explore draws it (flip, remove, add: ``edits``): the
+    claims only an edit can exercise are no longer vacuous; each path edits at most once."""
+    result = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"rewrite"})
+    assert result.exhausted and result.states == TS33401_ONE_HANDOVER_EDITS_STATES
+    assert result.taken["edit"] > 0 and not result.vacuous
+    assert all(result.sometimes[claim] > 0 for claim in verify_module.OUTSIDE_BOUND)
+    assert {claim for claim, _ in result.shortest} >= set(verify_module.OUTSIDE_BOUND)
+    edits = [a for f in result.shortest.values() for a in f.trace if a.kind == "edit"]
+    assert edits and all(sum(a.kind == "edit" for a in f.trace) <= 1
+                         for f in result.shortest.values())
+
+
+def test_one_replay_per_path_replays_what_the_path_put_in_flight() -> None:
+    result = verify(load("ts33401"), max_handovers=1, faults=frozenset({"replay"}))
+    assert result.exhausted and result.states == TS33401_ONE_HANDOVER_REPLAY_STATES
+    assert result.taken["replay"] > 0 and not result.shortest
