@@ -109,7 +109,7 @@ MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted
 # of no verify (the edits multiply the states: they are asked for).
 OUTSIDE_BOUND = dict.fromkeys(
     (DOWNGRADE, DENIAL, CAPTURE),
-    "only an edit makes it arise: add rewrite to --faults (one edit per path)")
+    "only an edit makes it arise, and the faults had no rewrite")
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
@@ -248,6 +248,7 @@ class _Search:
         self.result = result
         self.max_handovers = max_handovers
         self.faults = faults
+        self.replaying = "replay" in faults  # then the messages put in flight are state
         self.parents: list[tuple[int, Action | None]] = [(-1, None)]  # node id -> (parent, action)
         self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
@@ -324,7 +325,7 @@ class _Search:
             yield action, node.budget.after(kind)
 
     def _history(self) -> tuple[Message, ...]:
-        return tuple(self.exploration.history) if "replay" in self.faults else ()
+        return tuple(self.exploration.history) if self.replaying else ()
 
     def _enabled(self, node: _Node) -> list[tuple[str, int, int]]:
         system = self.exploration.system
@@ -390,8 +391,9 @@ class _Search:
         system = self.exploration.system
         entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
         return self.fingerprinter.fingerprint(
-            (entities, Counter(system.in_flight), system.hop, budget,
-             Counter(self._history()), self.exploration.engine.key()))
+            (entities, Counter(system.in_flight), system.hop, *budget,
+             Counter(self.exploration.history) if self.replaying else (),
+             self.exploration.engine.key()))
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:
