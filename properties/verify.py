@@ -40,7 +40,9 @@ actions and the claim engine read:
   as a multiset (any of them may be delivered next, so their order is no part of the state;
   equal messages give equal successors, so only the first of equal ones is tried), and
   ``System.hop`` (the handovers started, the budget of ``start``);
-- the adversary's budget: duplications used, compromised eNBs (the engine's attackers);
+- the adversary's budget: duplications, replays and edits used, compromised eNBs (the
+  engine's attackers); with ``replay``, the messages put in flight on the path (a multiset:
+  what a replay can choose from);
 - the engine's ``key()``: its facts field by field (``FACTS_STATE`` below accounts for each,
   and a test fails when a field is added to ``Facts`` without being accounted for) and each
   claim's own small state.
