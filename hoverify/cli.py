@@ -19,9 +19,10 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, write_atomically
@@ -33,7 +34,7 @@ from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
     from properties.exploration import Finding
-    from properties.verify import VerifyResult
+    from properties.verify import Progress, VerifyResult
     from statemachines.variant import KeySchedule
 
 
@@ -193,6 +194,13 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
                               + " (at most one duplication and one compromised eNB per path)")
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
+    verify_.add_argument("--max-states", type=int, metavar="N",
+                         help="stop at N states, the bound not exhausted (default: no limit)")
+    verify_.add_argument("--max-seconds", type=float, metavar="S",
+                         help="stop after S seconds, the bound not exhausted (default: no limit)")
+    verify_.add_argument("--json-progress", metavar="FILE",
+                         help="append the progress as JSON lines to FILE (level, states, "
+                              "states/s, frontier, peak RSS), for a dashboard (default: none)")
     verify_.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_quiet_argument(verify_)
 
@@ -259,44 +267,105 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from hoverify.runs import parse_faults, resolve_topology, resolve_variant
-    from properties.verify import OUTSIDE_BOUND, VERIFY_FAULTS, verify
+    from hoverify.runs import parse_faults, resolve_topology, resolve_variant, save_findings
+    from properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
     from statemachines.topology import small_topology
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
     if args.max_handovers < 1:
         raise UsageError(f"--max-handovers must be at least 1, got {args.max_handovers}")
+    if args.max_states is not None and args.max_states < 1:
+        raise UsageError(f"--max-states must be at least 1, got {args.max_states}")
+    if args.max_seconds is not None and not args.max_seconds > 0:
+        raise UsageError(f"--max-seconds must be positive, got {args.max_seconds}")
     faults = parse_faults(args.faults)
     unbounded = faults - VERIFY_FAULTS
     if unbounded:
         raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "
                          f"(supported: {', '.join(sorted(VERIFY_FAULTS))}; use explore)")
     out = _findings_directory(args.out)
-    with Bar(" level", quiet=args.quiet) as bar:
+    with Bar(" level", quiet=args.quiet) as bar, _progress_file(args.json_progress) as lines:
+        def progress(where: Progress) -> None:
+            (bar.done if where.level_done else bar.show)(where.text)
+            if lines is not None:
+                lines.write(json.dumps(_progress_document(where)) + "\n")
+                lines.flush()
+
         result = verify(variant, max_handovers=args.max_handovers, faults=faults,
-                        progress=bar.done, topology=topology)
+                        progress=progress, topology=topology, max_states=args.max_states,
+                        max_seconds=args.max_seconds)
     findings = result.findings()
-    saved = _save_findings(variant, findings, out, args.variant_file, args.topology)
+    try:  # checked writable before the search, but a disk fills up: print the findings still
+        saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
+                                                      args.topology))
+        unsaved = None
+    except OSError as error:
+        saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, findings, saved)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
-              f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
-              f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
-              f"({doc['states_per_second']:.0f} states/s)")
-        for finding in doc["findings"]:
-            print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}\n"
-                  f"  shortest counterexample, {len(finding['trace'])} steps:")
-            for line in finding["trace"]:
-                print(f"  {line}")
-            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
-        print(sometimes_line(doc["sometimes"]))
-        if not result.promise_broken:
-            print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
-    warn_vacuous(result.vacuous, "within the bound", OUTSIDE_BOUND)
+        _print_verify_text(doc, result)
+    if result.stopped is None:  # stopped early, a situation may yet arise
+        warn_vacuous(result.vacuous, "within the bound",
+                     None if "rewrite" in faults else OUTSIDE_BOUND)
+    if unsaved is not None:
+        print(f"hoverify: error: --out {out}: cannot write "
+              f"({unsaved.strerror or unsaved}); the findings above are not saved",
+              file=sys.stderr)
+        return 2
+    if result.stopped == INTERRUPTED:
+        return 128 + signal.SIGINT
     return 1 if result.promise_broken else 0
+
+
+def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
+    print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
+          f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
+          f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
+          f"({doc['states_per_second']:.0f} states/s)")
+    print(f"a fingerprint collision hid a state with probability at most "
+          f"{doc['collision_probability']:.1e}")
+    if result.stopped is not None:
+        print(f"bound NOT exhausted: stopped ({_STOPPED[result.stopped]}) at depth "
+              f"{doc['depth']}; the findings below are those found so far")
+    for finding in doc["findings"]:
+        print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}\n"
+              f"  shortest counterexample, {len(finding['trace'])} steps:")
+        for line in finding["trace"]:
+            print(f"  {line}")
+        if finding["file"] is not None:
+            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+    print(sometimes_line(doc["sometimes"]))
+    if result.exhausted and not result.promise_broken:
+        print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
+
+
+_STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",
+            "interrupted": "interrupted by Ctrl-C"}
+
+
+@contextmanager
+def _progress_file(name: str | None) -> Iterator[TextIO | None]:
+    """``--json-progress FILE``, opened for appending before the search."""
+    if name is None:
+        yield None
+        return
+    try:
+        lines = open(name, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise UsageError(f"--json-progress {name}: cannot write ({error.strerror})") from None
+    with lines:
+        yield lines
+
+
+def _progress_document(where: Progress) -> dict[str, Any]:
+    return {"level": where.level, "level_done": where.level_done, "states": where.states,
+            "transitions": where.transitions,
+            "states_per_second": round(where.states_per_second, 1),
+            "frontier": where.frontier, "seconds": round(where.seconds, 3),
+            "peak_rss_kib": where.peak_rss_kib}
 
 
 def sometimes_line(counts: dict[str, int]) -> str:
@@ -314,20 +383,22 @@ def warn_vacuous(claims: Sequence[str], where: str,
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
-                     files: list[Path]) -> dict[str, Any]:
+                     files: Sequence[Path | None]) -> dict[str, Any]:
     from hoverify.runs import finding_word
 
     return {
         "variant": result.variant, "max_handovers": result.max_handovers,
         "faults": sorted(result.faults), "states": result.states,
         "transitions": result.transitions, "depth": result.depth,
-        "exhausted": result.exhausted, "seconds": round(result.seconds, 3),
+        "exhausted": result.exhausted, "stopped": result.stopped,
+        "seconds": round(result.seconds, 3),
         "states_per_second": round(result.states_per_second, 1),
+        "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
                       "detail": f.detail, "trace": [a.text for a in f.trace],
-                      "file": str(path)}
+                      "file": None if path is None else str(path)}
                      for f, path in zip(findings, files, strict=True)],
     }
 

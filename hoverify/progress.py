@@ -46,6 +46,11 @@ class Bar:
             if text is not None:
                 self._bar.set_postfix_str(text)
 
+    def show(self, text: str) -> None:
+        """Where the step in course stands, without ending it."""
+        if self._bar is not None:
+            self._bar.set_postfix_str(text)
+
     def note(self, text: str) -> None:
         if self._bar is not None:
             self._bar.write(text, file=sys.stderr)

@@ -167,13 +167,23 @@ class Exploration:
         """A compromised eNB edits a message it receives, before relaying what it carries
         (flip an integer or flag, remove a relayed field, add an absent one:
         ``properties.downgrade.edits``), or flips an integer or flag of one it sends."""
+        return self._edit("edit", index, leaf, *self._editable())
+
+    def edit_choices(self) -> list[tuple[int, int]]:
+        """Every (index, leaf) of ``edit`` now, one per message of each group of equal ones
+        in flight: the finite set of field changes the compromised eNBs can make."""
+        chosen, options = self._editable()
+        targets = [m for m in self.system.in_flight if chosen(m) and options(m)]
+        first = {m: index for index, m in reversed(list(enumerate(targets)))}
+        return [(index, leaf) for m, index in first.items() for leaf in range(len(options(m)))]
+
+    def _editable(self) -> tuple[Callable[[Message], bool], Callable[[Message], list[Edit]]]:
         attackers = self._attacker_entities()
 
         def options(message: Message) -> list[Edit]:
             return edits(message.fields) if message.receiver in attackers \
                 else flips(message.fields)
-        return self._edit("edit", index, leaf,
-                          lambda m: m.receiver in attackers or m.sender in attackers, options)
+        return lambda m: m.receiver in attackers or m.sender in attackers, options
 
     def _attacker_entities(self) -> frozenset[str]:
         return frozenset(e for a in self.engine.facts.attackers for e in a.entities)

@@ -13,20 +13,36 @@ given): at most
 delivered next (links are not FIFO), and the enabled faults: ``drop`` any in-flight message,
 ``duplicate`` one (at most ``MAX_DUPLICATES`` per path), ``refuse`` an in-flight
 HandoverRequest by admission control, ``compromise`` any eNB at any time (at most
-``MAX_COMPROMISES`` per path). ``replay`` and ``rewrite`` are not bounded by this and are
-left to the Hypothesis search.
+``MAX_COMPROMISES`` per path), ``replay`` any message put in flight earlier on the path (at
+most ``MAX_REPLAYS`` per path), ``rewrite``: a compromised eNB makes one of the finite set of
+field changes ``explore`` draws from (``Exploration.edit``: flip an integer or flag, remove a
+relayed field, add an absent one; at most ``MAX_EDITS`` per path). The messages put in flight
+on the path are state only when ``replay`` is enabled.
 
 Breadth first, so the first path on which a claim is violated is a shortest one; it is
 recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
-``claims``, until those claims are found).
+``claims``, until those claims are found). It may also stop early, the bound not exhausted
+(``VerifyResult.stopped``): at ``max_states`` states, after ``max_seconds``, or on Ctrl-C
+(``KeyboardInterrupt`` in the search, the progress callback's included). Then the result holds
+the counts so far and the findings found so far, each still a shortest counterexample.
+
+Progress: ``progress`` receives a :class:`Progress` at the end of each level and every
+``PROGRESS_SECONDS`` within one.
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
-The future of a state is fixed by what the actions and the claim engine read:
+The visited set holds a 64-bit fingerprint per state (``properties.fingerprint``: BLAKE2b of a
+canonical serialization, the same in every process), not the state: full states live only in
+the frontier. Two distinct states sharing a fingerprint would be merged;
+``VerifyResult.collision_probability`` bounds the chance of that (the birthday bound
+n(n-1)/2^65 over the n states, as TLC reports one). The future of a state is fixed by what the
+actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
   equal messages give equal successors, so only the first of equal ones is tried), and
   ``System.hop`` (the handovers started, the budget of ``start``);
-- the adversary's budget: duplications used, compromised eNBs (the engine's attackers);
+- the adversary's budget: duplications, replays and edits used, compromised eNBs (the
+  engine's attackers); with ``replay``, the messages put in flight on the path (a multiset:
+  what a replay can choose from);
 - the engine's ``key()``: its facts field by field (``FACTS_STATE`` below accounts for each,
   and a test fails when a field is added to ``Facts`` without being accounted for) and each
   claim's own small state.
@@ -56,11 +72,12 @@ per action kind.
 
 from __future__ import annotations
 
+import resource
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from properties.claims import CAPTURE, DENIAL, DOWNGRADE
 from properties.engine import EngineState, settled
@@ -72,22 +89,29 @@ from properties.exploration import (
     variant_error_finding,
 )
 from properties.explore import EXPLORATION_KASME
+from properties.fingerprint import Fingerprinter, collision_probability
 from statemachines.entity import VariantError
-from statemachines.messages import Kind
+from statemachines.messages import Kind, Message
 from statemachines.system import Snapshot
 from statemachines.topology import Topology, small_topology
 from statemachines.variant import KeySchedule
 
-VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
+VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite"})
 DEFAULT_FAULTS = frozenset({"drop", "compromise"})
 MAX_DUPLICATES = 1
 MAX_COMPROMISES = 1
+MAX_REPLAYS = 1
+MAX_EDITS = 1
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
-# Claims whose situation the bound cannot produce, and why (the rewrite fault is unbounded:
-# any field of any relayed message; explore searches it, and check's rewrite search).
+PROGRESS_SECONDS = 1.0  # between progress reports within a level
+_CLOCK_EVERY = 64  # states expanded between readings of the clock
+# why a search stopped before exhausting its bound
+MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted"
+# Claims whose situation only an edit produces, and why they arise under the default faults
+# of no verify (the edits multiply the states: they are asked for).
 OUTSIDE_BOUND = dict.fromkeys(
     (DOWNGRADE, DENIAL, CAPTURE),
-    "edits are not bounded by verify; explore --faults rewrite and check search them")
+    "only an edit makes it arise, and the faults had no rewrite")
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
@@ -116,6 +140,7 @@ class VerifyResult:
     transitions: int = 0
     depth: int = 0  # the longest path explored
     exhausted: bool = False
+    stopped: str | None = None  # MAX_STATES, MAX_SECONDS or INTERRUPTED: not exhausted
     seconds: float = 0.0
     # the shortest violation of each (claim, promised), promised or not
     shortest: dict[tuple[str, bool], Finding] = field(default_factory=dict)
@@ -126,6 +151,11 @@ class VerifyResult:
     @property
     def states_per_second(self) -> float:
         return self.states / self.seconds if self.seconds else 0.0
+
+    @property
+    def collision_probability(self) -> float:
+        """At most this likely, a fingerprint collision hid a state (``properties.fingerprint``)."""
+        return collision_probability(self.states)
 
     @property
     def promise_broken(self) -> bool:
@@ -139,21 +169,56 @@ class VerifyResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a search stands: ``level`` levels done (the depth reached), ``frontier`` states
+    queued and not yet expanded, the peak resident set size of this process."""
+    level: int
+    states: int
+    transitions: int
+    frontier: int
+    seconds: float
+    peak_rss_kib: int
+    level_done: bool  # reported at the end of a level (else within one)
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds else 0.0
+
+    @property
+    def text(self) -> str:
+        return (f"level {self.level}: {self.states} states ({self.states_per_second:.0f}/s), "
+                f"frontier {self.frontier}, peak RSS {self.peak_rss_kib // 1024} MiB")
+
+
+class _Budget(NamedTuple):
+    duplicates: int = 0
+    replays: int = 0
+    edits: int = 0
+
+    def after(self, kind: str) -> _Budget:
+        return _Budget(self.duplicates + (kind == "duplicate"),
+                       self.replays + (kind == "replay"), self.edits + (kind == "edit"))
+
+
+@dataclass(frozen=True, slots=True)
 class _Node:
     id: int
     snapshot: Snapshot
     engine: EngineState
-    duplicates: int  # duplications on the path
+    budget: _Budget  # the adversary's bounded faults used on the path
     attackers: int  # eNBs compromised on the path
+    history: tuple[Message, ...]  # put in flight on the path (kept for replay only)
 
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
-           progress: Callable[[str], None] | None = None,
-           topology: Topology | None = None) -> VerifyResult:
+           progress: Callable[[Progress], None] | None = None,
+           topology: Topology | None = None, max_states: int | None = None,
+           max_seconds: float | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
     once each of them is violated, as a broken promise where the variant promises it (then
-    the bound is not exhausted)."""
+    the bound is not exhausted); so do ``max_states``, ``max_seconds`` and Ctrl-C, which
+    return what was found so far (``VerifyResult.stopped`` says which)."""
     unknown = faults - VERIFY_FAULTS
     if unknown:
         raise ValueError(f"verify cannot bound the faults {', '.join(sorted(unknown))} "
@@ -163,11 +228,14 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result = VerifyResult(variant.name, max_handovers, faults)
     started = time.perf_counter()
     exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME)
-    search = _Search(exploration, result, max_handovers, faults)
+    search = _Search(exploration, result, max_handovers, faults, started)
     try:
-        search.run(claims, progress)
+        result.stopped = search.run(claims, progress, max_states, max_seconds)
+    except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result
+        result.stopped = INTERRUPTED
     finally:
         exploration.close()
+    result.states = len(search.seen)
     result.sometimes = exploration.engine.counts
     result.vacuous = exploration.engine.vacuous()
     result.seconds = time.perf_counter() - started
@@ -176,69 +244,92 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
 
 class _Search:
     def __init__(self, exploration: Exploration, result: VerifyResult, max_handovers: int,
-                 faults: frozenset[str]) -> None:
+                 faults: frozenset[str], started: float) -> None:
+        self.started = started
         self.exploration = exploration
         self.result = result
         self.max_handovers = max_handovers
         self.faults = faults
+        self.replaying = "replay" in faults  # then the messages put in flight are state
         self.parents: list[tuple[int, Action | None]] = [(-1, None)]  # node id -> (parent, action)
-        self.seen: set[Hashable] = set()
-        self.interned: dict[Hashable, Hashable] = {}
+        self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
+        self.fingerprinter = Fingerprinter()
 
-    def run(self, claims: frozenset[str] | None,
-            progress: Callable[[str], None] | None) -> None:
+    def run(self, claims: frozenset[str] | None, progress: Callable[[Progress], None] | None,
+            max_states: int | None, max_seconds: float | None) -> str | None:
+        """Search until the bound is exhausted (None), or the reason it stopped before."""
         engine = self.exploration.engine
+        result = self.result
         self._harvest(None, None)  # the set-up, should it violate anything
         engine.counts.clear()  # the set-up is no situation of the search
-        root = _Node(0, self.exploration.system.snapshot(), engine.state, 0, 0)
-        self.seen.add(self._fingerprint(0))
+        root = _Node(0, self.exploration.system.snapshot(), engine.state, _Budget(), 0,
+                     self._history())
+        self.seen.add(self._fingerprint(root.budget))
         level = [root]
+        reported = self.started
+        expanded = 0
         while level:
             following: list[_Node] = []
-            for node in level:
-                for action, duplicates in self._successors(node):
-                    self.result.transitions += 1
-                    self.result.taken[action.kind] += 1
+            for done, node in enumerate(level):
+                for action, budget in self._successors(node):
+                    result.transitions += 1
+                    result.taken[action.kind] += 1
                     if self._harvest(node.id, action) and claims is not None and settled(
-                            claims, self.result.shortest, self.exploration.system.variant):
-                        self.result.states = len(self.seen)
-                        return
-                    key = self._fingerprint(duplicates)
+                            claims, result.shortest, self.exploration.system.variant):
+                        return None
+                    key = self._fingerprint(budget)
                     if key in self.seen:
                         continue
                     self.seen.add(key)
                     following.append(_Node(
                         len(self.parents), self.exploration.system.snapshot(), engine.state,
-                        duplicates, len(engine.facts.attackers)))
+                        budget, len(engine.facts.attackers), self._history()))
                     self.parents.append((node.id, action))
+                    if max_states is not None and len(self.seen) >= max_states:
+                        return MAX_STATES
+                expanded += 1
+                if expanded % _CLOCK_EVERY == 0 or done == len(level) - 1:
+                    now = time.perf_counter()
+                    if max_seconds is not None and now - self.started >= max_seconds:
+                        return MAX_SECONDS
+                    if progress and now - reported >= PROGRESS_SECONDS:
+                        reported = now
+                        progress(self._progress(len(level) - done - 1 + len(following), False))
             if following:
-                self.result.depth += 1
+                result.depth += 1
             level = following
-            self.result.states = len(self.seen)
             if progress:
-                progress(f"depth {self.result.depth}: {self.result.states} states, "
-                         f"{self.result.transitions} transitions")
-        self.result.exhausted = True
+                progress(self._progress(len(level), True))
+        result.exhausted = True
+        return None
+
+    def _progress(self, frontier: int, level_done: bool) -> Progress:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        return Progress(self.result.depth, len(self.seen), self.result.transitions, frontier,
+                        time.perf_counter() - self.started, peak, level_done)
 
     # -- the actions from one state ------------------------------------------------------------
-    def _successors(self, node: _Node) -> Iterator[tuple[Action, int]]:
+    def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget]]:
         """Take each enabled action from ``node``; after each, the exploration holds the
-        successor. Yields the action and the duplications used."""
+        successor. Yields the action and the bounded faults used."""
         exploration = self.exploration
-        for kind, index in self._enabled(node):
+        for kind, index, leaf in self._enabled(node):
             exploration.system.restore(node.snapshot)
             exploration.engine.restore(node.engine)
             exploration.trace.clear()  # the path lives in self.parents
-            exploration.history.clear()  # read only by the replay fault, not bounded here
+            exploration.history[:] = node.history  # read only by the replay fault
             try:
-                action = exploration.apply(Action(kind, index))
+                action = exploration.apply(Action(kind, index, leaf))
             except VariantError as error:  # a finding; the path ends with the action
                 self._variant_error(node.id, error)
                 continue
             assert action is not None  # only enabled actions are offered
-            yield action, node.duplicates + (kind == "duplicate")
+            yield action, node.budget.after(kind)
 
-    def _enabled(self, node: _Node) -> list[tuple[str, int]]:
+    def _history(self) -> tuple[Message, ...]:
+        return tuple(self.exploration.history) if self.replaying else ()
+
+    def _enabled(self, node: _Node) -> list[tuple[str, int, int]]:
         system = self.exploration.system
         system.restore(node.snapshot)
         actions: list[tuple[str, int]] = []
@@ -252,12 +343,18 @@ class _Search:
         actions += [("deliver", i) for i in distinct]
         if "drop" in self.faults:
             actions += [("drop", i) for i in distinct]
-        if "duplicate" in self.faults and node.duplicates < MAX_DUPLICATES:
+        if "duplicate" in self.faults and node.budget.duplicates < MAX_DUPLICATES:
             actions += [("duplicate", i) for i in distinct]
         if "refuse" in self.faults:
             requests = [m for m in system.in_flight if m.kind in REQUESTS]
             actions += [("refuse", i) for i in _first_of_equal(requests)]
-        return actions
+        if "replay" in self.faults and node.budget.replays < MAX_REPLAYS:
+            actions += [("replay", i) for i in _first_of_equal(list(node.history))]
+        found = [(kind, index, 0) for kind, index in actions]
+        if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
+            self.exploration.engine.restore(node.engine)  # the attackers edit
+            found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
+        return found
 
     def _can_compromise(self, attackers: int) -> bool:
         return "compromise" in self.faults and attackers < MAX_COMPROMISES
@@ -292,16 +389,13 @@ class _Search:
             actions.append(action)
         return tuple(reversed(actions))
 
-    def _fingerprint(self, duplicates: int) -> Hashable:
+    def _fingerprint(self, budget: _Budget) -> int:
         system = self.exploration.system
-        entities = tuple((e.state, e.ctx) for e in system.entities.values())
-        in_flight = frozenset(Counter(system.in_flight).items())
-        return (entities, in_flight, system.hop, duplicates,
-                self._shared(self.exploration.engine.key()))
-
-    def _shared(self, value: Hashable) -> Hashable:
-        """One object per distinct value: states share most of their engine state."""
-        return self.interned.setdefault(value, value)
+        entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
+        return self.fingerprinter.fingerprint(
+            (entities, Counter(system.in_flight), system.hop, *budget,
+             Counter(self.exploration.history) if self.replaying else (),
+             self.exploration.engine.key()))
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:

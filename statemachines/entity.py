@@ -22,7 +22,7 @@ from statemachines.derivation import Derivation, Deriver
 from statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
 from statemachines.record import record
 from statemachines.topology import Cell, Topology
-from statemachines.variant import KeySchedule
+from statemachines.variant import NCC_MODULUS, KeySchedule
 
 
 class Reject(Exception):
@@ -221,6 +221,15 @@ def known_cell(entity: Entity, pci: object, earfcn_dl: object) -> Cell:
         return entity.topology.cell_by_pci(pci, earfcn_dl)
     except ValueError as error:
         raise Reject(str(error)) from None
+
+
+def handover_ncc(value: object) -> int:
+    """nextHopChainingCount of securityConfigHO, INTEGER (0..7) and mandatory in an intra-LTE
+    HO command (TS 36.331 6.3.4, SecurityConfigHO) for a variant with NH/NCC; a command
+    without one, or out of range, is refused."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < NCC_MODULUS:
+        raise Reject(f"malformed HO command: nextHopChainingCount {value!r} (0..7 expected)")
+    return value
 
 
 def new_c_rnti(value: object) -> int:

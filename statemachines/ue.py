@@ -6,7 +6,7 @@ TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.
 from __future__ import annotations
 
 from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject, known_cell, new_c_rnti
+from statemachines.entity import Entity, Handled, Reject, handover_ncc, known_cell, new_c_rnti
 from statemachines.messages import Fields, Kind, Message
 from statemachines.protection import (
     DOWNLINK,
@@ -85,6 +85,8 @@ class Ue(Entity):
         target = known_cell(self, field_value(command, "target PCI"),
                              field_value(command, "EARFCN-DL"))
         c_rnti = new_c_rnti(field_value(command, "new C-RNTI"))
+        if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
+            handover_ncc(field_value(command, "NCC"))
         source = self.topology.cell(ctx.cell)
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, source, target, c_rnti)
         as_keys = self.variant.as_keys(d, kenb, ncc)

@@ -4,7 +4,11 @@ Hypothesis exploration finds (no longer), and what tells states apart is in the 
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -12,13 +16,15 @@ import pytest
 from assuming_nothing import AssumingNothing
 
 import properties.verify as verify_module
-from hoverify import cli
+from hoverify import cli, runs
+from hoverify.progress import Bar
 from properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
 from properties.engine import Facts
-from properties.exploration import Action, Exploration
+from properties.exploration import VARIANT_ERROR, Action, Exploration
 from properties.explore import EXPLORATION_KASME, explore
+from properties.fingerprint import Fingerprinter, collision_probability
 from properties.promises import FORWARD
-from properties.verify import FACTS_STATE, VERIFY_FAULTS, VerifyResult, verify
+from properties.verify import FACTS_STATE, VerifyResult, verify
 from statemachines.topology import small_topology
 from statemachines.variants import load
 
@@ -32,6 +38,10 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 TS33401_TWO_HANDOVERS_STATES = 25883  # ~10 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 8250  # drop, duplicate, refuse, compromise
+FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
+# 2026-11-30: replay and rewrite bounded (one each per path)
+TS33401_ONE_HANDOVER_EDITS_STATES = 1290  # drop, compromise, rewrite
+TS33401_ONE_HANDOVER_REPLAY_STATES = 499  # replay alone
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
 
@@ -92,12 +102,12 @@ def _decided_before_path_switch_ack(texts: list[str], enb: str) -> bool:
     return ack not in texts[confirm:report]
 
 
-def test_ts33401_one_handover_under_every_bounded_fault_violates_nothing() -> None:
-    result = verify(load("ts33401"), max_handovers=1, faults=VERIFY_FAULTS)
+def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothing() -> None:
+    result = verify(load("ts33401"), max_handovers=1, faults=FOUR_FAULTS)
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_ALL_FAULTS_STATES
     assert not result.shortest  # not even a claim the standard does not promise
     # every fault was taken, and the situations the claims speak of arose
-    assert set(result.taken) == {"start", "deliver", *VERIFY_FAULTS}
+    assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
 
 
@@ -169,7 +179,7 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
 
 
-@pytest.mark.parametrize("argv", [["--faults", "replay"], ["--faults", "drop,nonsense"],
+@pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
                                   ["--max-handovers", "0"], ["--variant", "nonsense"]])
 def test_verify_command_refuses_bad_input(argv: list[str],
                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -212,9 +222,10 @@ def _first_handover(compromise_first: bool) -> Exploration:
     return exploration
 
 
-def _fingerprint(exploration: Exploration) -> object:
+def _fingerprint(exploration: Exploration) -> int:
     bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
-    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE)._fingerprint(0)
+    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE, 0.0)._fingerprint(
+        verify_module._Budget())
 
 
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
@@ -231,3 +242,126 @@ def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
     assert json.loads(Path(finding["file"]).read_text())["variant_file"] == str(path.resolve())
     assert cli.main(["replay", finding["file"], "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["reproduced"]
+
+
+def test_a_fingerprint_is_the_same_in_every_process() -> None:
+    """Stable across processes (Python's ``hash()`` of text and bytes is salted per process):
+    the same state, fingerprinted under two hash seeds, and a set built in either order."""
+    program = ("from test_verify import _first_handover, _fingerprint; "
+               "print(_fingerprint(_first_handover(True)))")
+    printed = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).parent,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(printed) == 1 and int(printed.pop()) == _fingerprint(_first_handover(True))
+    parts = [b"kenb", "enb-1", 7, (b"nh", 2)]
+    assert (Fingerprinter().fingerprint(frozenset(parts))
+            == Fingerprinter().fingerprint(frozenset(reversed(parts))))
+    assert Fingerprinter().fingerprint((b"ab", b"c")) != Fingerprinter().fingerprint((b"a", b"bc"))
+
+
+def test_the_collision_probability_is_the_birthday_bound() -> None:
+    # n(n-1) / 2^(bits+1): one pair among two states, 2^-64 for 64-bit fingerprints
+    assert collision_probability(2) == 2 ** -64
+    assert collision_probability(1) == 0
+    assert 1e-12 < collision_probability(TS33401_TWO_HANDOVERS_STATES) < 1e-10
+
+
+TR33821_ONE_HANDOVER = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1"]
+
+
+def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Interrupted after level 6: key-separation (4 steps) is found, forward security (7
+    steps) is not yet; the bound is said not exhausted."""
+    levels = []
+
+    def interrupt_at_level_6(bar: Bar, text: str | None = None) -> None:
+        levels.append(text)
+        if len(levels) == 6:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Bar, "done", interrupt_at_level_6)
+    assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 130
+    out = capsys.readouterr().out
+    assert "bound NOT exhausted: stopped (interrupted by Ctrl-C) at depth 6" in out
+    assert "key-separation: FAILS (promised)" in out and FORWARD not in out.split(
+        "sometimes:")[0]
+    assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
+    [saved] = tmp_path.iterdir()
+    assert cli.main(["replay", str(saved)]) == 1  # key-separation again
+
+
+def test_max_states_stops_cleanly_with_the_findings_so_far(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*TR33821_ONE_HANDOVER, "--max-states", "100", "--json",
+                     "--out", str(tmp_path)]) == 1  # key-separation, found within 100
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["states"] == 100 and not doc["exhausted"] and doc["stopped"] == "max-states"
+    assert [f["claim"] for f in doc["findings"]] == [SEPARATION]
+    assert Path(doc["findings"][0]["file"]).exists()
+
+
+def test_a_full_disk_loses_no_finding_already_printed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(runs, "save_findings", disk_full)
+    assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "key-separation: FAILS (promised)" in captured.out
+    assert "start handover to enb-1/cell-2 (intra-enb)" in captured.out
+    [line] = captured.err.splitlines()
+    assert line.startswith("hoverify: error: --out") and "No space left" in line
+
+
+def test_json_progress_writes_a_line_per_level(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    progress = tmp_path / "progress.jsonl"
+    argv = [*TR33821_ONE_HANDOVER, "--out", str(tmp_path), "--json-progress", str(progress)]
+    assert cli.main(argv) == 1
+    lines = [json.loads(line) for line in progress.read_text().splitlines()]
+    assert lines[-1]["states"] == TR33821_ONE_HANDOVER_STATES and lines[-1]["frontier"] == 0
+    assert all(line["peak_rss_kib"] > 0 and line["states_per_second"] > 0 for line in lines)
+    assert [line["level"] for line in lines if line["level_done"]][:3] == [1, 2, 3]
+    assert str(TR33821_ONE_HANDOVER_STATES) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--max-states", "0"], ["--max-seconds", "0"],
+                                  ["--json-progress", "/nonexistent/dir/p.jsonl"]])
+def test_verify_refuses_bad_limits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*TR33821_ONE_HANDOVER, *argv]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("hoverify: error:")
+
+
+def test_max_seconds_stops_the_search_within_a_level() -> None:
+    result = verify(load("tr33821-v070"), max_handovers=1, faults=DROP_COMPROMISE,
+                    max_seconds=1e-9)
+    assert result.stopped == verify_module.MAX_SECONDS and not result.exhausted
+    assert 0 < result.states < TR33821_ONE_HANDOVER_STATES
+
+
+def test_one_edit_per_path_makes_the_edit_claims_arise() -> None:
+    """The rewrite fault bounded as explore draws it (flip, remove, add: ``edits``): the
+    claims only an edit can exercise are no longer vacuous; each path edits at most once."""
+    result = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"rewrite"})
+    assert result.exhausted and result.states == TS33401_ONE_HANDOVER_EDITS_STATES
+    assert result.taken["edit"] > 0 and not result.vacuous
+    assert all(result.sometimes[claim] > 0 for claim in verify_module.OUTSIDE_BOUND)
+    assert {claim for claim, _ in result.shortest} >= set(verify_module.OUTSIDE_BOUND)
+    edits = [a for f in result.shortest.values() for a in f.trace if a.kind == "edit"]
+    assert edits and all(sum(a.kind == "edit" for a in f.trace) <= 1
+                         for f in result.shortest.values())
+    # an HO command stripped of its NCC is refused at the UE (TS 36.331 SecurityConfigHO),
+    # not a crash of the variant's hook
+    assert VARIANT_ERROR not in {claim for claim, _ in result.shortest}
+
+
+def test_one_replay_per_path_replays_what_the_path_put_in_flight() -> None:
+    result = verify(load("ts33401"), max_handovers=1, faults=frozenset({"replay"}))
+    assert result.exhausted and result.states == TS33401_ONE_HANDOVER_REPLAY_STATES
+    assert result.taken["replay"] > 0 and not result.shortest
