@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from properties.attacker import Attacker
 from properties.closure import Closure, closure, cut, witness
-from properties.graph import KeyGraph, Node, value_node
+from properties.graph import KeyGraph, Node, public_argument, value_node
 from statemachines.scenario import Run
 
 
@@ -98,9 +98,4 @@ class Analysis:
         attrs = self.graph.graph.nodes[node]
         if attrs["kind"] == "key":
             return self.graph.label(node)
-        value: bytes = node[1]
-        if name == "FC":
-            return f"FC=0x{value.hex()}"
-        if name == "Handover String":
-            return f'"{value.decode()}"'
-        return f"{name}={int.from_bytes(value, 'big')}"
+        return public_argument(name, node[1])

@@ -118,6 +118,3 @@ def cut(graph: nx.DiGraph, result: Closure, target: Node, depth: int = 3) -> lis
         frontier = next_frontier
     return [n for n in lacking if graph.nodes[n]["kind"] == KEY]
 
-
-def derivable_keys(graph: nx.DiGraph, result: Closure) -> list[Node]:
-    return [n for n in result.known if graph.nodes[n]["kind"] == KEY]

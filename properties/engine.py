@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from properties.graph import byte_values
+from properties.graph import byte_values, nh_label, public_argument
 from statemachines.derivation import Derivation
 from statemachines.enb import PATH_SWITCH_PENDING
 from statemachines.messages import Kind
@@ -142,8 +142,7 @@ class Facts:
             if c.kenb == derived.output:
                 return f"KeNB[hop {c.number}]"
         if derived.name == "NH":
-            depth = self._nh_depth(derived)
-            return f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+            return nh_label(self._nh_depth(derived))
         return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
 
     def _nh_depth(self, derived: Derived) -> int:
@@ -177,13 +176,7 @@ class Facts:
         return f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
 
     def _argument(self, name: str, value: bytes, public: bool) -> str:
-        if not public:
-            return self.label(value)
-        if name == "FC":
-            return f"FC=0x{value.hex()}"
-        if name == "Handover String":
-            return f'"{value.decode()}"'
-        return f"{name}={int.from_bytes(value, 'big')}"
+        return public_argument(name, value) if public else self.label(value)
 
     def witness(self, attacker: Knowledge, value: bytes) -> list[str]:
         """How ``attacker`` gets ``value``: what it holds, then each derivation in order."""

@@ -24,6 +24,7 @@ import networkx as nx
 
 from statemachines.derivation import Derivation
 from statemachines.system import System
+from statemachines.variant import NCC_MODULUS
 
 KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
 CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguisher",
@@ -168,7 +169,7 @@ class KeyGraph:
             if attrs["name"] == "NH":
                 depth = self._nh_depth(node)
                 attrs["nh_depth"] = depth
-                attrs["label"] = f"NH[NCC {depth % 8}]" + (f" #{depth}" if depth >= 8 else "")
+                attrs["label"] = nh_label(depth)
             elif attrs["hop"] == 0:  # KASME, NAS keys, the initial KeNB: no hop to name
                 attrs["label"] = attrs["name"]
             else:
@@ -213,6 +214,21 @@ class KeyGraph:
         for node, attrs in self.graph.nodes(data=True):
             if attrs["kind"] in (PUBLIC, CONSTANT):
                 yield node
+
+
+def nh_label(depth: int) -> str:
+    """The ``depth``-th NH of the chain by its NCC (its 3 least significant bits, TS 33.401
+    7.2.8.1.1), and by its place once NCC values repeat."""
+    return f"NH[NCC {depth % NCC_MODULUS}]" + (f" #{depth}" if depth >= NCC_MODULUS else "")
+
+
+def public_argument(name: str, value: bytes) -> str:
+    """A public KDF input as the clauses write it: FC in hex, a string quoted, a number."""
+    if name == "FC":
+        return f"FC=0x{value.hex()}"
+    if name == "Handover String":
+        return f'"{value.decode()}"'
+    return f"{name}={int.from_bytes(value, 'big')}"
 
 
 def byte_values(obj: Any) -> Iterator[bytes]:
