@@ -1,6 +1,7 @@
-"""Growth of ``properties.closure.closure`` over synthetic key graphs of 10^3 to 10^6 nodes.
+"""Growth of ``hoverify.properties.closure.closure`` over synthetic key graphs of 10^3 to 10^6
+nodes.
 
-The graphs have the shape ``properties.graph.KeyGraph`` records (nodes ``("value", bytes)``
+The graphs have the shape ``hoverify.properties.graph.KeyGraph`` records (nodes ``("value", bytes)``
 and ``("kdf", i)``; an edge from every input value to its derivation and one to its output),
 built directly as the ``DerivationIndex`` a KeyGraph gives the closure, and laid out like
 many UEs each running ts33401 handovers (TS 33.401 Annex A):
@@ -20,8 +21,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from properties.closure import closure
-from properties.graph import DerivationIndex, Node
+from hoverify.properties.closure import closure
+from hoverify.properties.graph import DerivationIndex, Node
 
 HOPS_PER_UE = 8
 PCIS = 504  # TS 36.211 6.11

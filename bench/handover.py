@@ -11,7 +11,7 @@ The loop (``Handover.once``), per handover:
 
 The crypto floor (``CryptoFloor.once``): exactly the KDF, EIA2 and EEA2 calls one real
 handover made, with the same arguments (so the same count and input sizes), recorded by
-wrapping ``statemachines.crypto.kdf``/``eia2``/``eea2`` during one handover and replayed in
+wrapping ``hoverify.statemachines.crypto.kdf``/``eia2``/``eea2`` during one handover and replayed in
 a loop. The KDF calls are checked against the trace's ``Derivation`` records.
 
 ``handover_ratio_to_floor`` = (handovers per second) / (floor sets per second): 1.0 would mean
@@ -26,12 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from statemachines import crypto
-from statemachines.messages import Kind
-from statemachines.scenario import DEFAULT_KASME
-from statemachines.system import UE, Snapshot, System
-from statemachines.topology import Cell, HopType, default_topology
-from statemachines.variants import load
+from hoverify.statemachines import crypto
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.scenario import DEFAULT_KASME
+from hoverify.statemachines.system import UE, Snapshot, System
+from hoverify.statemachines.topology import Cell, HopType, default_topology
+from hoverify.statemachines.variants import load
 
 
 @dataclass

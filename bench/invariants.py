@@ -1,11 +1,11 @@
 """Hypothesis steps per second with every invariant on, and with invariants off.
 
-"On" is ``properties.stateful.exploration_machine`` as ``hoverify explore`` runs it (a
+"On" is ``hoverify.properties.stateful.exploration_machine`` as ``hoverify explore`` runs it (a
 selector that accepts no finding, so no example stops early). "Off" is the same machine
 with the invariant work removed, and only that:
   - ``claims_hold`` is a no-op (still an ``@invariant``, so Hypothesis runs the same
     per-step machinery), and
-  - the claim engine (``properties.engine``) is not fed: no facts, no closures, no
+  - the claim engine (``hoverify.properties.engine``) is not fed: no facts, no closures, no
     per-step claims (``Exploration._observe_new`` keeps only the
     message history the ``replay`` rule reads, which is model state, not an invariant).
 Everything else is identical: the System, the rules, their preconditions (the attackers the
@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
+from hoverify.properties.exploration import Exploration
+from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.properties.stateful import exploration_machine
+from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, run_state_machine_as_test
-
-from properties.exploration import Exploration
-from properties.explore import EXPLORATION_KASME
-from properties.stateful import exploration_machine
-from statemachines.topology import small_topology
-from statemachines.variants import load
 
 
 class UnmonitoredExploration(Exploration):

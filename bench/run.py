@@ -18,7 +18,7 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
   invariant_overhead       Hypothesis steps/s with invariants off over steps/s with them on,
                            minus 1 (bench/invariants.py says what "off" removes). Target
                            <= 0.25.
-  closure_exponent         log-log slope of properties.closure.closure over synthetic key
+  closure_exponent         log-log slope of hoverify.properties.closure.closure over synthetic key
                            graphs of 10^3..10^6 nodes (bench/closure_growth.py). Target <= 1.1.
   closure_1m_seconds       the closure at 10^6 nodes (full run only).
   report_seconds,          `hoverify report` on its default variants, in a subprocess

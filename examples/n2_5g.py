@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statemachines.derivation import Deriver, public, secret
-from statemachines.topology import Cell
-from statemachines.variant import AsKeys
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.topology import Cell
+from hoverify.statemachines.variant import AsKeys
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 FC_KGNB, FC_NH, FC_KGNB_STAR, FC_ALGORITHM_KEY = 0x6E, 0x6F, 0x70, 0x69
 ACCESS_3GPP = 0x01  # TS 33.501 A.9: access type distinguisher for 3GPP access

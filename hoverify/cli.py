@@ -28,14 +28,14 @@ from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, write_atomically
 from hoverify.errors import UsageError
 from hoverify.progress import Bar
-from statemachines.entity import VariantError
-from statemachines.scenario import DEFAULT_KASME
-from statemachines.variants import BIT_PLACEMENTS, BUILT_IN
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.scenario import DEFAULT_KASME
+from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
-    from properties.exploration import Finding
-    from properties.verify import Progress, VerifyResult
-    from statemachines.variant import KeySchedule
+    from hoverify.properties.exploration import Finding
+    from hoverify.properties.verify import Progress, VerifyResult
+    from hoverify.statemachines.variant import KeySchedule
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -164,7 +164,7 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:
-    from properties.stateful import FAULTS
+    from hoverify.properties.stateful import FAULTS
 
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
@@ -183,7 +183,7 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
 
 
 def _verify_options(verify_: argparse.ArgumentParser) -> None:
-    from properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS
+    from hoverify.properties.verify import DEFAULT_FAULTS, VERIFY_FAULTS
 
     _add_variant_arguments(verify_)
     _add_topology_argument(verify_, "small")
@@ -206,9 +206,9 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
 
 
 def _explore(args: argparse.Namespace) -> int:
+    from hoverify.properties.explore import explore
     from hoverify.runs import explore_document, parse_faults, resolve_topology, resolve_variant
-    from properties.explore import explore
-    from statemachines.topology import small_topology
+    from hoverify.statemachines.topology import small_topology
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
@@ -238,8 +238,8 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from hoverify.properties.explore import replay
     from hoverify.runs import finding_word, load_finding
-    from properties.explore import replay
 
     saved = load_finding(args.file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
@@ -267,9 +267,9 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
     from hoverify.runs import parse_faults, resolve_topology, resolve_variant, save_findings
-    from properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
-    from statemachines.topology import small_topology
+    from hoverify.statemachines.topology import small_topology
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
@@ -432,8 +432,8 @@ def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
 
 
 def _check(args: argparse.Namespace) -> int:
+    from hoverify.properties.evaluate import evaluate
     from hoverify.runs import check_document, check_text, parse_compromises, scenario_run
-    from properties.evaluate import evaluate
 
     run = scenario_run(args)
     attacker = parse_compromises(args.compromise, run)
@@ -450,7 +450,7 @@ def _run(args: argparse.Namespace) -> int:
     pcap = _capture_path(args.pcap)
     run = scenario_run(args)
     if pcap is not None:
-        from reports.pcap import capture_of
+        from hoverify.reports.pcap import capture_of
 
         try:
             write_atomically(pcap, capture_of(run)[0])

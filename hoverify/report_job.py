@@ -1,4 +1,5 @@
-"""``hoverify report``: run the standard scenarios (``reports.scenarios``) for each variant,
+"""``hoverify report``: run the standard scenarios (``hoverify.reports.scenarios``) for each
+variant,
 evaluate every claim, replay each counterexample, verify each variant within a small bound,
 and hand the plain data to the renderers.
 
@@ -14,19 +15,17 @@ from pathlib import Path
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
-from hoverify.runs import check_document, variant_error_document
-from hoverify.variant_file import load_variant_file
-from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
-from properties.downgrade import find_attack
-from properties.evaluate import Evaluation, default_attackers, evaluate
-from properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
-from properties.verify import OUTSIDE_BOUND, verify
-from reports import extract
-from reports.bundle import VERDICTS, render
-from reports.conclusion import Sides, conclusion
-from reports.data import (
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.downgrade import find_attack
+from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
+from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
+from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.reports import extract
+from hoverify.reports.bundle import VERDICTS, render
+from hoverify.reports.conclusion import Sides, conclusion
+from hoverify.reports.data import (
     BROKEN,
     FAILS,
     VARIANT_ERROR,
@@ -40,7 +39,7 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.scenarios import (
+from hoverify.reports.scenarios import (
     BASELINE,
     GRAPH_ATTACKER,
     PLACEMENTS,
@@ -55,12 +54,14 @@ from reports.scenarios import (
     Scenario,
     VariantRef,
 )
-from reports.words import verdict_word
-from statemachines.entity import VariantError
-from statemachines.scenario import parse_hops, route, run_scenario
-from statemachines.topology import HopType, Topology, default_topology
-from statemachines.variant import KeySchedule
-from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
+from hoverify.reports.words import verdict_word
+from hoverify.runs import check_document, variant_error_document
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.scenario import parse_hops, route, run_scenario
+from hoverify.statemachines.topology import HopType, Topology, default_topology
+from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
+from hoverify.variant_file import load_variant_file
 
 Progress = Callable[[str], None]
 

@@ -15,27 +15,27 @@ from typing import TYPE_CHECKING, Any
 
 from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
-from hoverify.variant_file import load_variant_file
-from properties.attacker import Attacker, Compromise
-from properties.claims import CLAIMS, INVARIANTS, ClaimResult
-from properties.evaluate import Evaluation
-from reports.data import NA, VACUOUS
-from reports.words import verdict_status, verdict_word
-from statemachines.entity import VariantError
-from statemachines.scenario import Run, parse_hops, run_scenario
-from statemachines.topology import (
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult
+from hoverify.properties.evaluate import Evaluation
+from hoverify.reports.data import NA, VACUOUS
+from hoverify.reports.words import verdict_status, verdict_word
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.topology import (
     Topology,
     TopologyError,
     default_topology,
     load_topology,
     small_topology,
 )
-from statemachines.variant import KeySchedule
-from statemachines.variants import BUILT_IN, load
+from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variants import BUILT_IN, load
+from hoverify.variant_file import load_variant_file
 
 if TYPE_CHECKING:
-    from properties.exploration import Action, Finding
-    from properties.explore import ExploreResult
+    from hoverify.properties.exploration import Action, Finding
+    from hoverify.properties.explore import ExploreResult
 
 KASME_OCTETS = 32
 
@@ -182,7 +182,7 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
 
 
 def claim_document(claim: ClaimResult) -> dict[str, Any]:
-    """A claim's verdict in the words of the report's legend (``reports.words``), with each
+    """A claim's verdict in the words of the report's legend (``hoverify.reports.words``), with each
     hop's verdict and the witness or cut of the one shown."""
     status = (VACUOUS if claim.vacuous else NA if not claim.applies else
               verdict_status(claim.holds, claim.promise_broken))
@@ -246,7 +246,7 @@ def derivable_label(doc: dict[str, Any]) -> str:
 def variant_error_document(error: VariantError) -> dict[str, Any]:
     """A variant hook (or the model) raised during a run: the finding ``variant-error``,
     which fails the command (exit 1) like a broken promise; the run stops at that step."""
-    from properties.exploration import VARIANT_ERROR
+    from hoverify.properties.exploration import VARIANT_ERROR
 
     return {"claim": VARIANT_ERROR, "promised": True, "hook": error.hook,
             "handler": error.handler, "entity": error.entity,
@@ -260,7 +260,7 @@ def variant_error_text(doc: dict[str, Any]) -> str:
 
 
 def parse_faults(text: str) -> frozenset[str]:
-    from properties.stateful import FAULTS
+    from hoverify.properties.stateful import FAULTS
 
     faults = frozenset(f.strip() for f in text.split(",") if f.strip())
     unknown = faults - FAULTS
@@ -301,8 +301,8 @@ class SavedFinding:
 def load_finding(path: str) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
     UsageError: replay only what can be replayed as it was found."""
-    from properties.exploration import VARIANT_ERROR, Action
-    from properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
+    from hoverify.properties.exploration import VARIANT_ERROR, Action
+    from hoverify.properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
 
     try:
         data = json.loads(Path(path).read_text())
@@ -361,7 +361,7 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
     was promised; the directory is created only when there is something to save. A
     reviewer's variant and topology are recorded by their files (absolute), which replay
     loads again."""
-    from properties.explore import finding_document
+    from hoverify.properties.explore import finding_document
 
     if findings:
         directory.mkdir(parents=True, exist_ok=True)

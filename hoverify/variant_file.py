@@ -1,7 +1,7 @@
 """Loading a reviewer's variant file (``--variant-file PATH``), validated before anything runs.
 
 A variant file is a Python module that ends with ``VARIANT = SomeSchedule()``, where
-``SomeSchedule`` subclasses :class:`statemachines.variant.KeySchedule` (or a built-in
+``SomeSchedule`` subclasses :class:`hoverify.statemachines.variant.KeySchedule` (or a built-in
 variant, overriding only what the proposal changes). The built-in variants are written
 against the same interface with no private shortcuts.
 
@@ -39,14 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from hoverify.errors import UsageError
-from properties.claims import CLAIMS
-from properties.provenance import provenance_violations
-from statemachines.derivation import Deriver
-from statemachines.entity import VariantError
-from statemachines.messages import Fields
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.topology import Cell, HopType
-from statemachines.variant import (
+from hoverify.properties.claims import CLAIMS
+from hoverify.properties.provenance import provenance_violations
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import Cell, HopType
+from hoverify.statemachines.variant import (
     ASSUMPTIONS,
     NCC_MODULUS,
     AsKeys,
@@ -57,7 +57,7 @@ from statemachines.variant import (
     Promise,
     UeKeys,
 )
-from statemachines.variants import BUILT_IN
+from hoverify.statemachines.variants import BUILT_IN
 
 HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_chain",
          "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
@@ -120,8 +120,9 @@ def _import(path: Path) -> KeySchedule:
                                "`VARIANT = YourSchedule()`")
     if not isinstance(variant, KeySchedule):
         raise VariantFileError(f"{path}: VARIANT is a {type(variant).__name__}, not a "
-                               "KeySchedule; subclass statemachines.variant.KeySchedule or "
-                               "a built-in variant and instantiate it")
+                               "KeySchedule; subclass "
+                               "hoverify.statemachines.variant.KeySchedule or a built-in "
+                               "variant and instantiate it")
     return variant
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from properties.attacker import Attacker
-from properties.closure import Closure, closure, cut, witness
-from properties.graph import KeyGraph, Node, public_argument, value_node
-from statemachines.scenario import Run
+from hoverify.properties.attacker import Attacker
+from hoverify.properties.closure import Closure, closure, cut, witness
+from hoverify.properties.graph import KeyGraph, Node, public_argument, value_node
+from hoverify.statemachines.scenario import Run
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from properties.graph import KeyGraph, Node
+from hoverify.properties.graph import KeyGraph, Node
 
 
 @dataclass(frozen=True, slots=True)

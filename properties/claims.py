@@ -1,4 +1,4 @@
-"""The security claims and model invariants, one object each (see ``properties.engine``).
+"""The security claims and model invariants, one object each (see ``hoverify.properties.engine``).
 
 Each claim states its "always" and its "sometimes" side by side, judges events from the
 engine's facts, and says whether the variant promises it (from the variant's own
@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from properties.analysis import Analysis
-from properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
-from properties.promises import (
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
+from hoverify.properties.promises import (
     FORWARD,
     broken_assumption,
     find_promise,
@@ -30,17 +30,17 @@ from properties.promises import (
     forward_wanted,
     outside_forward_promise,
 )
-from statemachines.messages import Interface, Kind
-from statemachines.system import UE
-from statemachines.topology import HopType, Topology
-from statemachines.variant import NCC_MODULUS, KeySchedule, Promise
+from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.system import UE
+from hoverify.statemachines.topology import HopType, Topology
+from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule, Promise
 
 KEY_AGREEMENT = "key-agreement"
 BACKWARD = "backward-security"
 SEPARATION = "key-separation"
 DOWNGRADE = "downgrade-resistance"
 DENIAL = "handover-denial"  # observed beside downgrade, never called downgrade
-CAPTURE = "fake-cell-capture"  # likewise (properties.downgrade)
+CAPTURE = "fake-cell-capture"  # likewise (hoverify.properties.downgrade)
 CONFINEMENT = "confinement"
 CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
           CONFINEMENT)
@@ -461,7 +461,7 @@ class _EditObservation(_Claim):
     """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
     edited a message of handover h (``Facts.rewritten``). ``check`` has no edit in its run:
-    its verdicts come from the edit search of ``properties.downgrade``, which runs each hop
+    its verdicts come from the edit search of ``hoverify.properties.downgrade``, which runs each hop
     again with each edit, under the same three definitions. ``verify`` does not bound edits, so
     these claims have nothing to judge there (their "sometimes" is 0, and it says so).
 
@@ -716,7 +716,7 @@ def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
         NccSync)]
 
 
-# -- what the rewrite search of ``properties.downgrade`` reads from a finished run --------------
+# -- what the rewrite search of ``hoverify.properties.downgrade`` reads from a finished run ---
 def promise_for(analysis: Analysis, claim: str, hop_type: HopType | None) -> Promise | None:
     return find_promise(analysis.run.variant, claim, hop_type)
 

@@ -4,7 +4,7 @@ The closure is a counter-based worklist (linear in the graph): each derivation c
 inputs not yet known, and fires, making its output known, when the last one becomes known.
 Derivations run forwards only: a one-way function is never inverted.
 
-It walks the graph's :class:`~properties.graph.DerivationIndex` (its derivations again as
+It walks the graph's :class:`~hoverify.properties.graph.DerivationIndex` (its derivations again as
 lists of integers, kept by ``KeyGraph`` as it records them). Walking networkx's dicts instead,
 hashing a tuple node at every edge and counting in a dict of a million tuple keys, cost ~1 us
 a node at 10^6 nodes against ~0.35 us at 10^4, as the dicts outgrew the caches: ~5x the time
@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Set
 
 import networkx as nx
-
-from properties.graph import KEY, DerivationIndex, Node
+from hoverify.properties.graph import KEY, DerivationIndex, Node
 
 
 class Known(Set[Node]):

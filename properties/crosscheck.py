@@ -3,11 +3,11 @@ computed again with the real KDF from the attacker's knowledge alone."""
 
 from __future__ import annotations
 
-from properties.analysis import Analysis
-from properties.attacker import Attacker
-from properties.closure import witness
-from properties.graph import Node
-from statemachines import crypto
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker
+from hoverify.properties.closure import witness
+from hoverify.properties.graph import Node
+from hoverify.statemachines import crypto
 
 ALGORITHM_KEY_OCTETS = 16
 

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from properties.analysis import Analysis
-from properties.attacker import Attacker
-from properties.claims import (
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker
+from hoverify.properties.claims import (
     CAPTURE,
     DENIAL,
     DOWNGRADE,
@@ -38,15 +38,15 @@ from properties.claims import (
     promise_for,
     relayed_to_ue,
 )
-from properties.crosscheck import recompute
-from properties.graph import value_node
-from statemachines.derivation import Deriver
-from statemachines.entity import Reject, VariantError
-from statemachines.messages import Fields, Interface, Kind, Message
-from statemachines.protection import UPLINK, unprotect_rrc
-from statemachines.scenario import Run, derivation_word, run_scenario
-from statemachines.system import UE, Snapshot, Step, System
-from statemachines.variant import NCC_MODULUS, KeySchedule
+from hoverify.properties.crosscheck import recompute
+from hoverify.properties.graph import value_node
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.entity import Reject, VariantError
+from hoverify.statemachines.messages import Fields, Interface, Kind, Message
+from hoverify.statemachines.protection import UPLINK, unprotect_rrc
+from hoverify.statemachines.scenario import Run, derivation_word, run_scenario
+from hoverify.statemachines.system import UE, Snapshot, Step, System
+from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
 
 Path = tuple[Any, ...]
 

@@ -2,9 +2,10 @@
 
 ``check`` (a finished run), ``explore`` (Hypothesis) and ``verify`` (breadth first) all feed
 one :class:`Engine` the same events, and the engine hands them to the same claim objects
-(``properties.claims``). No checker knows what a claim means (stateright's split).
+(``hoverify.properties.claims``). No checker knows what a claim means (stateright's split).
 
-Events. A *step* (``statemachines.system.Step``: a delivery, its outcome and the receiver's key
+Events. A *step* (``hoverify.statemachines.system.Step``: a delivery, its outcome and the
+receiver's key
 record afterwards, with the record before), a *compromise* (an attacker takes an entity, with
 the key record it holds then) and a *fault* (the adversary drops, duplicates, replays, refuses
 or rewrites a message).
@@ -26,10 +27,10 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
 Most claims keep no state of their own: a verdict is a function of the facts, so judging
 again gives the same answer.
 
-Plugging in. A new claim or finding is one more class in ``properties.claims.all_claims``:
+Plugging in. A new claim or finding is one more class in ``hoverify.properties.claims.all_claims``:
 e.g. a ``variant-error`` finding observes steps whose outcome records a hook's exception; a
 downgrade-type claim reads ``Facts.rewritten`` (which eNB rewrote in which handover) and
-the attackers' knowledge. ``check``'s rewrite search (``properties.downgrade``) builds the
+the attackers' knowledge. ``check``'s rewrite search (``hoverify.properties.downgrade``) builds the
 runs with a rewrite that its finished run lacks.
 
 State. ``Engine.state`` is ``(facts, claim states)``, immutable: ``verify`` keeps it per
@@ -44,14 +45,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from properties.graph import byte_values, nh_label, public_argument
-from statemachines.derivation import Derivation
-from statemachines.enb import PATH_SWITCH_PENDING
-from statemachines.messages import Kind
-from statemachines.record import record, replace
-from statemachines.system import UE, Step
-from statemachines.topology import HopType, Topology
-from statemachines.variant import KeySchedule
+from hoverify.properties.graph import byte_values, nh_label, public_argument
+from hoverify.statemachines.derivation import Derivation
+from hoverify.statemachines.enb import PATH_SWITCH_PENDING
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.record import record, replace
+from hoverify.statemachines.system import UE, Step
+from hoverify.statemachines.topology import HopType, Topology
+from hoverify.statemachines.variant import KeySchedule
 
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite"})
 

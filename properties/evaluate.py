@@ -1,11 +1,11 @@
 """All claims for one finished run and one attacker model: what ``hoverify check`` reports.
 
 The run's steps are fed, in order, to the same claim engine that ``explore`` and ``verify``
-drive step by step (``properties.engine``); each attacker compromises its eNBs just before
+drive step by step (``hoverify.properties.engine``); each attacker compromises its eNBs just before
 the first step of its hop. The verdicts are the claims' summaries over the finished run.
 downgrade-resistance, handover-denial and fake-cell-capture are the claims about runs other
 than this one (the source eNB edits what it relays and sends): in a finished run they come
-from the edit search of ``properties.downgrade``, which runs each hop again with each edit;
+from the edit search of ``hoverify.properties.downgrade``, which runs each hop again with each edit;
 in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen.
 """
 
@@ -15,12 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
-from properties.downgrade import handover_attacks
-from properties.engine import Engine, Facts
-from statemachines.scenario import Run
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
+from hoverify.properties.downgrade import handover_attacks
+from hoverify.properties.engine import Engine, Facts
+from hoverify.statemachines.scenario import Run
 
 
 @dataclass

@@ -1,14 +1,14 @@
 """Exploration of interleavings, faults and compromise, judged step by step by the claim engine.
 
-:class:`Exploration` owns a :class:`~statemachines.system.System` and offers the actions a
+:class:`Exploration` owns a :class:`~hoverify.statemachines.system.System` and offers the actions a
 scheduler and an adversary can take: start a handover, deliver any in-flight message (links
 are *not* FIFO: any message in flight may be delivered next), drop one, duplicate one, replay
 one seen before, let a target's admission control refuse a preparation, compromise an eNB,
 and let a compromised eNB edit a message it receives before relaying it (flip, remove or add
 a field) or flip a field of one it sends.
 
-After every step the claim engine (``properties.engine``) judges every claim and invariant
-(``properties.claims``), the same objects that ``check`` feeds a finished run.
+After every step the claim engine (``hoverify.properties.engine``) judges every claim and invariant
+(``hoverify.properties.claims``), the same objects that ``check`` feeds a finished run.
 
 Every action is recorded as a :class:`Action` with a readable text; a list of them replays
 the run exactly (``replay``), which is what ``hoverify replay`` reads back.
@@ -21,17 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from properties.claims import all_claims
-from properties.downgrade import Edit, edits, flips
-from properties.engine import Engine
-from statemachines.enb import Enb
-from statemachines.entity import Outcome, VariantError
-from statemachines.messages import Kind, Message
-from statemachines.system import UE, System
-from statemachines.topology import Cell, Topology
-from statemachines.variant import KeySchedule
+from hoverify.properties.claims import all_claims
+from hoverify.properties.downgrade import Edit, edits, flips
+from hoverify.properties.engine import Engine
+from hoverify.statemachines.enb import Enb
+from hoverify.statemachines.entity import Outcome, VariantError
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.system import UE, System
+from hoverify.statemachines.topology import Cell, Topology
+from hoverify.statemachines.variant import KeySchedule
 
-VARIANT_ERROR = "variant-error"  # a hook or the model raised: statemachines.entity.VariantError
+# a hook or the model raised: hoverify.statemachines.entity.VariantError
+VARIANT_ERROR = "variant-error"
 # the action kinds; rewrite: the flip-only edit of finding files written before edit existed
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite")
@@ -166,7 +167,7 @@ class Exploration:
     def edit(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB edits a message it receives, before relaying what it carries
         (flip an integer or flag, remove a relayed field, add an absent one:
-        ``properties.downgrade.edits``), or flips an integer or flag of one it sends."""
+        ``hoverify.properties.downgrade.edits``), or flips an integer or flag of one it sends."""
         return self._edit("edit", index, leaf, *self._editable())
 
     def edit_choices(self) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """``hoverify explore`` and ``hoverify replay``: Hypothesis search, minimised findings, files.
 
-The search runs the stateful machine of ``properties.stateful`` claim by claim: when an
+The search runs the stateful machine of ``hoverify.properties.stateful`` claim by claim: when an
 example violates a claim, the trace is minimised by delta debugging on the replayable action
 list (each candidate replayed from scratch, kept if the same claim is still violated), saved,
 and the search goes on for the claims not yet found, within the same example budget.
@@ -13,17 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hoverify.properties.claims import all_claims
+from hoverify.properties.engine import settled, vacuous
+from hoverify.properties.exploration import Action, Exploration, Finding, variant_error_finding
+from hoverify.properties.stateful import FAULTS, ClaimViolated, exploration_machine
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.topology import Topology, small_topology
+from hoverify.statemachines.variant import KeySchedule
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
-
-from properties.claims import all_claims
-from properties.engine import settled, vacuous
-from properties.exploration import Action, Exploration, Finding, variant_error_finding
-from properties.stateful import FAULTS, ClaimViolated, exploration_machine
-from statemachines.entity import VariantError
-from statemachines.topology import Topology, small_topology
-from statemachines.variant import KeySchedule
 
 SCHEMA_VERSION = 1
 EXPLORATION_KASME = bytes.fromhex(

@@ -7,7 +7,7 @@ from the trace: what each entity computed, read, received and kept in its key re
 the step at which it had it. Nothing here knows a variant.
 
 A value node keeps the first name it got, so the claims do not read this graph: they find keys
-through the derivation records, each under its own name (``properties.engine``). The graph
+through the derivation records, each under its own name (``hoverify.properties.engine``). The graph
 draws the report's key graphs and derivability table and serves the rewrite search and the
 cross-check by execution.
 """
@@ -21,10 +21,9 @@ from functools import cache
 from typing import Any
 
 import networkx as nx
-
-from statemachines.derivation import Derivation
-from statemachines.system import System
-from statemachines.variant import NCC_MODULUS
+from hoverify.statemachines.derivation import Derivation
+from hoverify.statemachines.system import System
+from hoverify.statemachines.variant import NCC_MODULUS
 
 KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
 CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguisher",
@@ -39,7 +38,7 @@ def value_node(value: bytes) -> Node:
 
 
 class DerivationIndex:
-    """The graph's derivations as integer lists, which ``properties.closure`` walks.
+    """The graph's derivations as integer lists, which ``hoverify.properties.closure`` walks.
 
     Nodes are numbered as they are added. ``successors[i]``: the derivations value ``i`` is
     an input of, or the output of derivation ``i``. ``inputs[d]``: the number of distinct
@@ -190,8 +189,8 @@ class KeyGraph:
     # -- reading -----------------------------------------------------------------------------
     @property
     def index(self) -> DerivationIndex:
-        """The derivations as integer lists for ``properties.closure``, caught up with those
-        recorded since the last call."""
+        """The derivations as integer lists for ``hoverify.properties.closure``, caught up with
+        those recorded since the last call."""
         index, pred, succ = self._index, self.graph._pred, self.graph._succ
         for derivation in self.derivation_order[index.derivations:]:
             index.add(pred[derivation], derivation, next(iter(succ[derivation])))

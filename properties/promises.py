@@ -1,11 +1,11 @@
-"""What a variant promises, as the claims (``properties.claims``) look it up."""
+"""What a variant promises, as the claims (``hoverify.properties.claims``) look it up."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from statemachines.topology import HopType
-from statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
+from hoverify.statemachines.topology import HopType
+from hoverify.statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
 
 FORWARD = "forward-security"
 

@@ -8,8 +8,8 @@ its initial record, not received, not read, not computed by it earlier.
 
 from __future__ import annotations
 
-from properties.graph import byte_values
-from statemachines.system import System
+from hoverify.properties.graph import byte_values
+from hoverify.statemachines.system import System
 
 
 def provenance_violations(system: System) -> list[str]:

@@ -1,5 +1,6 @@
 """The Hypothesis stateful exploration: a ``RuleBasedStateMachine`` over an
-:class:`~properties.exploration.Exploration`, used by the tests and by ``hoverify explore``.
+:class:`~hoverify.properties.exploration.Exploration`, used by the tests and by
+``hoverify explore``.
 
 Rules choose *which* message, neighbour or field by an index into a stable ordering, so
 shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
@@ -11,13 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.topology import Topology
+from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-
-from properties.exploration import Exploration, Finding, variant_error_finding
-from statemachines.entity import VariantError
-from statemachines.topology import Topology
-from statemachines.variant import KeySchedule
 
 INDEX = st.integers(min_value=0, max_value=3)
 

@@ -1,10 +1,11 @@
 """``hoverify verify``: every interleaving within a bound, breadth first, not a sample.
 
 The checker knows nothing of the protocol (stateright's split): it drives the same
-:class:`~properties.exploration.Exploration` as the Hypothesis search, through the same
-replayable :class:`~properties.exploration.Action` list (``Exploration.apply``), and the same
-claim engine (``properties.engine``) judges every step with the claims ``check`` uses. A
-path is therefore a trace that ``properties.explore.replay(..., strict=True)`` and
+:class:`~hoverify.properties.exploration.Exploration` as the Hypothesis search, through the same
+replayable :class:`~hoverify.properties.exploration.Action` list (``Exploration.apply``), and the
+same
+claim engine (``hoverify.properties.engine``) judges every step with the claims ``check`` uses. A
+path is therefore a trace that ``hoverify.properties.explore.replay(..., strict=True)`` and
 ``hoverify replay`` reproduce.
 
 Bound. From the state after initial AS security on ``small_topology()`` (or the topology
@@ -30,7 +31,8 @@ Progress: ``progress`` receives a :class:`Progress` at the end of each level and
 ``PROGRESS_SECONDS`` within one.
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
-The visited set holds a 64-bit fingerprint per state (``properties.fingerprint``: BLAKE2b of a
+The visited set holds a 64-bit fingerprint per state (``hoverify.properties.fingerprint``:
+BLAKE2b of a
 canonical serialization, the same in every process), not the state: full states live only in
 the frontier. Two distinct states sharing a fingerprint would be merged;
 ``VerifyResult.collision_probability`` bounds the chance of that (the birthday bound
@@ -79,22 +81,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from properties.claims import CAPTURE, DENIAL, DOWNGRADE
-from properties.engine import EngineState, settled
-from properties.exploration import (
+from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE
+from hoverify.properties.engine import EngineState, settled
+from hoverify.properties.exploration import (
     VARIANT_ERROR,
     Action,
     Exploration,
     Finding,
     variant_error_finding,
 )
-from properties.explore import EXPLORATION_KASME
-from properties.fingerprint import Fingerprinter, collision_probability
-from statemachines.entity import VariantError
-from statemachines.messages import Kind, Message
-from statemachines.system import Snapshot
-from statemachines.topology import Topology, small_topology
-from statemachines.variant import KeySchedule
+from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.properties.fingerprint import Fingerprinter, collision_probability
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.system import Snapshot
+from hoverify.statemachines.topology import Topology, small_topology
+from hoverify.statemachines.variant import KeySchedule
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite"})
 DEFAULT_FAULTS = frozenset({"drop", "compromise"})
@@ -154,7 +156,8 @@ class VerifyResult:
 
     @property
     def collision_probability(self) -> float:
-        """At most this likely, a fingerprint collision hid a state (``properties.fingerprint``)."""
+        """At most this likely, a fingerprint collision hid a state
+        (``hoverify.properties.fingerprint``)."""
         return collision_probability(self.states)
 
     @property

@@ -51,7 +51,7 @@ Where seed-fs's notification bit travels (``bit_placement``; the seed leaves it 
           model's NAS-MAC, octet 6 the sequence number = NAS COUNT mod 256, then a plain EMM
           message of type 0x6F (unassigned in TS 24.301 table 9.8.1: the seed defines no
           message) with one octet whose bit 1 is the notification bit. The NAS-MAC is the
-          model's, computed over the model's field encoding (``statemachines.protection``),
+          model's, computed over the model's field encoding (``hoverify.statemachines.protection``),
           not over these octets. TS 36.331 (dedicatedInfoNASList, Cond nonHO) forbids the list
           in a HO command: the seed needs that changed.
   alg-id  securityConfigHO.intraLTE.securityAlgorithmConfig is present in every HO command
@@ -78,10 +78,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from statemachines.messages import Fields, Kind
-from statemachines.scenario import Run
-from statemachines.topology import Topology
-from statemachines.variant import field_value
+from hoverify.statemachines.messages import Fields, Kind
+from hoverify.statemachines.scenario import Run
+from hoverify.statemachines.topology import Topology
+from hoverify.statemachines.variant import field_value
 
 KEY_BITS = 256  # SecurityKey, nextHopParameter, key-eNodeB-star (TS 36.413 9.2.1.41)
 NCC_PLACEHOLDER = 0

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from reports import dot, graphml, html, markdown, svg_graph
-from reports.data import BROKEN, ReportData
-from reports.words import cell_text
+from hoverify.reports import dot, graphml, html, markdown, svg_graph
+from hoverify.reports.data import BROKEN, ReportData
+from hoverify.reports.words import cell_text
 
 SCHEMA_VERSION = 1
 VERDICTS = "verdicts.json"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from properties.claims import CAPTURE, DENIAL, DOWNGRADE
-from properties.promises import FORWARD
-from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
+from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE
+from hoverify.properties.promises import FORWARD
+from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reports.scenarios import Scenario, VariantRef
+from hoverify.reports.scenarios import Scenario, VariantRef
 
 HOLDS = "holds"
 BROKEN = "FAILS (promised)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from reports.data import GraphData, GraphNode
+from hoverify.reports.data import GraphData, GraphNode
 
 RED, INK, GREY = "#c0392b", "#1f2933", "#7b8794"
 

@@ -1,4 +1,4 @@
-"""From a finished run and its evaluation to the report's plain data (``reports.data``).
+"""From a finished run and its evaluation to the report's plain data (``hoverify.reports.data``).
 
 This module reads the model (the trace, the key graph, the verdicts, attacker closures); it
 runs nothing. Which runs exist and which verdict gets a counterexample is decided by the
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.claims import ClaimResult, Verdict
-from properties.graph import DERIVATION, KEY, value_node
-from properties.promises import FORWARD
-from reports.data import (
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import ClaimResult, Verdict
+from hoverify.properties.graph import DERIVATION, KEY, value_node
+from hoverify.properties.promises import FORWARD
+from hoverify.reports.data import (
     BROKEN,
     DERIVES,
     FAILS,
@@ -31,9 +31,9 @@ from reports.data import (
     MscMessage,
     MscNote,
 )
-from statemachines.messages import Fields, Interface, Kind
-from statemachines.scenario import Run
-from statemachines.system import UE, Step
+from hoverify.statemachines.messages import Fields, Interface, Kind
+from hoverify.statemachines.scenario import Run
+from hoverify.statemachines.system import UE, Step
 
 Labels = Callable[[bytes], str | None]
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 
 import networkx as nx
-
-from reports.data import GraphData
+from hoverify.reports.data import GraphData
 
 
 def render(graph: GraphData) -> bytes:

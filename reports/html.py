@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from reports import svg_graph, svg_msc
-from reports.data import (
+from hoverify.reports import svg_graph, svg_msc
+from hoverify.reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
@@ -20,7 +20,7 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.words import (
+from hoverify.reports.words import (
     BOUNDED,
     DERIVABILITY,
     LEGEND,

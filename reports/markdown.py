@@ -4,8 +4,8 @@ Mermaid)."""
 
 from __future__ import annotations
 
-from reports import mermaid
-from reports.data import (
+from hoverify.reports import mermaid
+from hoverify.reports.data import (
     NA,
     VARIANT_ERROR,
     Bounded,
@@ -16,8 +16,8 @@ from reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from reports.scenarios import Scenario, VariantRef
-from reports.words import (
+from hoverify.reports.scenarios import Scenario, VariantRef
+from hoverify.reports.words import (
     BOUNDED,
     DERIVABILITY,
     LEGEND,

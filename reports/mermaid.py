@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from reports.data import Msc, MscNote
+from hoverify.reports.data import Msc, MscNote
 
 ENTITIES = {"#": "#35;", ";": "#59;", "<": "#60;", ">": "#62;"}
 

@@ -13,7 +13,8 @@ order of S1/X2 and Uu messages should stay in one file) with three interfaces:
 Wireshark must be told what the user link types carry: ``TSHARK_OPTIONS`` for tshark, or in
 Wireshark Preferences > Protocols > DLT_USER the same two entries. Each packet has a comment
 (pcapng opt_comment, the field ``frame.comment``): the step of the trace, the message, and the
-placeholders of ``reports.asn1``. Timestamps are fixed (``EPOCH`` plus 1 ms per step), so the
+placeholders of ``hoverify.reports.asn1``. Timestamps are fixed (``EPOCH`` plus 1 ms per step),
+so the
 same run gives the same bytes.
 
 Addresses come from TEST-NET-1, 192.0.2.0/24 (RFC 5737): MMEs from .1, eNBs from .101; MAC
@@ -26,9 +27,9 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Sequence
 
-from reports.asn1 import Protocol, WireMessage, wire_trace
-from statemachines.scenario import Run
-from statemachines.topology import Topology
+from hoverify.reports.asn1 import Protocol, WireMessage, wire_trace
+from hoverify.statemachines.scenario import Run
+from hoverify.statemachines.topology import Topology
 
 LINKTYPE_ETHERNET = 1
 LINKTYPE_USER0 = 147

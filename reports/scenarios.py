@@ -1,7 +1,7 @@
 """The standard scenario set of ``hoverify report``: data only.
 
 Each scenario is a hop string as ``hoverify check --hops`` takes it. Without ``compromises``
-the claims are checked against the default attackers of ``properties.evaluate`` (each hop's
+the claims are checked against the default attackers of ``hoverify.properties.evaluate`` (each hop's
 source eNB and target eNB, compromised from that hop on): a compromised eNB at every
 position. With ``compromises`` they are checked against that one attacker, as
 ``hoverify check --compromise WHO@HOP`` does.

@@ -19,8 +19,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from reports.data import GraphData, GraphNode
-from reports.svg import (
+from hoverify.reports.data import GraphData, GraphNode
+from hoverify.reports.svg import (
     BLUE_FILL,
     GREY,
     INK,
@@ -38,7 +38,7 @@ from reports.svg import (
 LABEL, SMALL, HEADING, NOTE = 12, 9.5, 11, 11
 BOX_H, ROW_GAP, MARGIN = 36, 16, 16
 LINE = 15  # baseline to baseline of the title, legend and headings
-MAX_WIDTH = 1230  # the page's content is 1280 px wide at most (reports.html)
+MAX_WIDTH = 1230  # the page's content is 1280 px wide at most (hoverify.reports.html)
 MIN_BOX = 130
 MAX_HOLDERS = 34  # characters of the holders line before it is cut (the tooltip has all)
 LANE = 6  # distance between two routed lanes, in a gap and in a corridor

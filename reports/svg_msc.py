@@ -9,8 +9,8 @@ a note's box on the lifelines shows whom it is about."""
 
 from __future__ import annotations
 
-from reports.data import Msc, MscMessage, MscNote
-from reports.svg import (
+from hoverify.reports.data import Msc, MscMessage, MscNote
+from hoverify.reports.svg import (
     GREY,
     INK,
     LIGHT,
@@ -26,7 +26,7 @@ from reports.svg import (
 
 TITLE, SIZE, SMALL = 11, 10.5, 9.5
 MIN_LANE, MARGIN, HEAD_H = 56, 20, 26
-MAX_WIDTH = 1230  # the page's content is 1280 px wide at most (reports.html)
+MAX_WIDTH = 1230  # the page's content is 1280 px wide at most (hoverify.reports.html)
 MIN_WORDS = 360  # the words' column is at least this wide, however many lifelines
 # (and as wide as its longest line, up to the page's width)
 LINE, SMALL_LINE, PAD = 15, 13, 5

@@ -3,8 +3,8 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
-from reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS, Bounded, Cell
-from reports.scenarios import Scenario
+from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS, Bounded, Cell
+from hoverify.reports.scenarios import Scenario
 
 OUTSIDE = "fails (outside the promise: {assumption})"
 SO_FAR = "so far"

@@ -1,7 +1,8 @@
 """Key derivations that remember what they computed.
 
 Every KDF application an entity performs goes through a :class:`Deriver`, which returns the
-real 3GPP bytes (``statemachines.crypto``) and keeps a :class:`Derivation` record: the inputs
+real 3GPP bytes (``hoverify.statemachines.crypto``) and keeps a :class:`Derivation` record:
+the inputs
 by name and value, which of them are public, and the output. The key-dependency graph in
 ``properties`` is built from these records, never drawn by hand.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from statemachines import crypto
-from statemachines.record import record
+from hoverify.statemachines import crypto
+from hoverify.statemachines.record import record
 
 
 @record

@@ -6,10 +6,10 @@ TS 33.401 7.2.8 (keys). The eNB holds at most one UE context (the model has one 
 
 from __future__ import annotations
 
-from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject, known_cell
-from statemachines.messages import Fields, Kind, Message
-from statemachines.protection import (
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.entity import Entity, Handled, Reject, known_cell
+from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.protection import (
     DOWNLINK,
     INTEGRITY,
     INTEGRITY_AND_CIPHERING,
@@ -17,9 +17,9 @@ from statemachines.protection import (
     protect_rrc,
     unprotect_rrc,
 )
-from statemachines.record import record, replace
-from statemachines.topology import Cell, HopType
-from statemachines.variant import EnbKeys, field_value
+from hoverify.statemachines.record import record, replace
+from hoverify.statemachines.topology import Cell, HopType
+from hoverify.statemachines.variant import EnbKeys, field_value
 
 C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
 

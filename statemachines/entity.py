@@ -16,13 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from hoverify.statemachines.derivation import Derivation, Deriver
+from hoverify.statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
+from hoverify.statemachines.record import record
+from hoverify.statemachines.topology import Cell, Topology
+from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
 from transitions import Machine
-
-from statemachines.derivation import Derivation, Deriver
-from statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
-from statemachines.record import record
-from statemachines.topology import Cell, Topology
-from statemachines.variant import NCC_MODULUS, KeySchedule
 
 
 class Reject(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 from typing import Any
 
-from statemachines.record import record
+from hoverify.statemachines.record import record
 
 Fields = tuple[tuple[str, Any], ...]
 

@@ -7,13 +7,13 @@ travels in GTPv2 Forward Relocation Request (TS 29.274 8.38).
 
 from __future__ import annotations
 
-from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject
-from statemachines.messages import Fields, Kind, Message
-from statemachines.protection import nas_mac
-from statemachines.record import record, replace
-from statemachines.topology import HopType
-from statemachines.variant import MmeKeys, NhChain, field_value
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.entity import Entity, Handled, Reject
+from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.protection import nas_mac
+from hoverify.statemachines.record import record, replace
+from hoverify.statemachines.topology import HopType
+from hoverify.statemachines.variant import MmeKeys, NhChain, field_value
 
 
 @record

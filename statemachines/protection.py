@@ -16,11 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgpack
-
-from statemachines import crypto
-from statemachines.entity import Reject
-from statemachines.messages import Fields
-from statemachines.variant import AsKeys
+from hoverify.statemachines import crypto
+from hoverify.statemachines.entity import Reject
+from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.variant import AsKeys
 
 SRB1_BEARER = 0
 INTEGRITY = ("KRRCint (128-EIA2)",)

@@ -14,11 +14,11 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from statemachines.derivation import Derivation
-from statemachines.messages import Kind, Message
-from statemachines.system import UE, System
-from statemachines.topology import Cell, HopType, Topology, default_topology
-from statemachines.variant import KeySchedule
+from hoverify.statemachines.derivation import Derivation
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.system import UE, System
+from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
+from hoverify.statemachines.variant import KeySchedule
 
 DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector

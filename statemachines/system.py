@@ -12,16 +12,16 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from statemachines import crypto
-from statemachines.derivation import Derivation, Deriver
-from statemachines.enb import C_RNTI_MAX, Enb, EnbContext
-from statemachines.entity import Entity, Outcome, VariantError
-from statemachines.messages import Fields, Kind, Message
-from statemachines.mme import Mme, MmeContext
-from statemachines.record import record
-from statemachines.topology import Cell, Topology
-from statemachines.ue import Ue, UeContext
-from statemachines.variant import KeySchedule
+from hoverify.statemachines import crypto
+from hoverify.statemachines.derivation import Derivation, Deriver
+from hoverify.statemachines.enb import C_RNTI_MAX, Enb, EnbContext
+from hoverify.statemachines.entity import Entity, Outcome, VariantError
+from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.mme import Mme, MmeContext
+from hoverify.statemachines.record import record
+from hoverify.statemachines.topology import Cell, Topology
+from hoverify.statemachines.ue import Ue, UeContext
+from hoverify.statemachines.variant import KeySchedule
 
 UE = "ue"
 

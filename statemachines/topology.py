@@ -114,7 +114,7 @@ class Topology:
 
 
 # -- topology files ----------------------------------------------------------------------------
-SHIPPED = files("statemachines") / "topologies"
+SHIPPED = files("hoverify.statemachines") / "topologies"
 KEYS = {  # key: (what it holds, required)
     "mmes": ("a list of MME names", True),
     "enbs": ("a list of { name, mme }", True),

@@ -5,10 +5,17 @@ TS 36.331 5.3.5.4 (reconfiguration with mobilityControlInfo), TS 33.401 7.2.8.4.
 
 from __future__ import annotations
 
-from statemachines.derivation import Deriver
-from statemachines.entity import Entity, Handled, Reject, handover_ncc, known_cell, new_c_rnti
-from statemachines.messages import Fields, Kind, Message
-from statemachines.protection import (
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.entity import (
+    Entity,
+    Handled,
+    Reject,
+    handover_ncc,
+    known_cell,
+    new_c_rnti,
+)
+from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.protection import (
     DOWNLINK,
     INTEGRITY,
     INTEGRITY_AND_CIPHERING,
@@ -17,8 +24,8 @@ from statemachines.protection import (
     protect_rrc,
     unprotect_rrc,
 )
-from statemachines.record import record, replace
-from statemachines.variant import UeKeys, field_value
+from hoverify.statemachines.record import record, replace
+from hoverify.statemachines.variant import UeKeys, field_value
 
 
 @record

@@ -14,11 +14,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from statemachines import crypto
-from statemachines.derivation import Deriver
-from statemachines.messages import Fields
-from statemachines.record import record
-from statemachines.topology import Cell, HopType
+from hoverify.statemachines import crypto
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.record import record
+from hoverify.statemachines.topology import Cell, HopType
 
 NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from statemachines.variant import Promise
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variant import Promise
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

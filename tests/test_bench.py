@@ -19,15 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # bench/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
+from hoverify.properties.graph import byte_values  # noqa: E402
+from hoverify.statemachines.enb import Enb  # noqa: E402
+from hoverify.statemachines.entity import _trigger  # noqa: E402
+from hoverify.statemachines.mme import Mme  # noqa: E402
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario  # noqa: E402
+from hoverify.statemachines.ue import Ue  # noqa: E402
+from hoverify.statemachines.variants import load  # noqa: E402
+
 from bench import commands  # noqa: E402
 from bench import run as bench  # noqa: E402
-from properties.graph import byte_values  # noqa: E402
-from statemachines.enb import Enb  # noqa: E402
-from statemachines.entity import _trigger  # noqa: E402
-from statemachines.mme import Mme  # noqa: E402
-from statemachines.scenario import Run, parse_hops, run_scenario  # noqa: E402
-from statemachines.ue import Ue  # noqa: E402
-from statemachines.variants import load  # noqa: E402
 
 METRICS = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
            "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second")

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 from assuming_nothing import AssumingNothing
-
-from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.claims import (
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import (
     BACKWARD,
     CONFINEMENT,
     FORWARD,
@@ -20,14 +19,14 @@ from properties.claims import (
     SEPARATION,
     ClaimResult,
 )
-from properties.crosscheck import recompute
-from properties.evaluate import Evaluation, evaluate
-from statemachines.derivation import Deriver
-from statemachines.messages import Kind
-from statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.variant import AsKeys
-from statemachines.variants import load
+from hoverify.properties.crosscheck import recompute
+from hoverify.properties.evaluate import Evaluation, evaluate
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variant import AsKeys
+from hoverify.statemachines.variants import load
 
 
 def check(variant: str, hops: str, placement: str | None = None,

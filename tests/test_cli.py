@@ -17,15 +17,15 @@ import termios
 from pathlib import Path
 from typing import Any
 
+import hoverify.properties.explore
+import hoverify.properties.verify
 import pytest
+from hoverify.statemachines.topology import Topology, small_topology
 
 import hoverify.report_job
 import hoverify.runs
-import properties.explore
-import properties.verify
 from hoverify import atomic_dir
 from hoverify.cli import build_parser, main
-from statemachines.topology import Topology, small_topology
 
 BAD = {
     "unknown variant": ["run", "--variant", "ts33402", "--hops", "x2"],
@@ -187,8 +187,8 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the work started before its output was checked")
 
-    monkeypatch.setattr(properties.explore, "explore", work)
-    monkeypatch.setattr(properties.verify, "verify", work)
+    monkeypatch.setattr(hoverify.properties.explore, "explore", work)
+    monkeypatch.setattr(hoverify.properties.verify, "verify", work)
     monkeypatch.setattr(hoverify.report_job, "build", work)
     monkeypatch.setattr(hoverify.runs, "run_scenario", work)
 
@@ -257,7 +257,7 @@ def test_replay_uses_the_recorded_kasme_and_topology(
     kasme = bytes(range(32))
     path = tmp_path / "finding.json"
     path.write_text(json.dumps(finding | {"kasme": kasme.hex()}))
-    real_replay = properties.explore.replay
+    real_replay = hoverify.properties.explore.replay
     seen: list[tuple[Topology | None, bytes]] = []
 
     def replay(variant: Any, actions: Any, topology: Topology | None = None,
@@ -265,7 +265,7 @@ def test_replay_uses_the_recorded_kasme_and_topology(
         seen.append((topology, kasme))
         return real_replay(variant, actions, topology, kasme, strict)
 
-    monkeypatch.setattr(properties.explore, "replay", replay)
+    monkeypatch.setattr(hoverify.properties.explore, "replay", replay)
     # exit 1: on the way tr33821-v070's promised key-separation breaks (no EARFCN-DL)
     assert main(["replay", str(path)]) == 1
     assert "\nreproduced\n" in capsys.readouterr().out  # the key values play no part here
@@ -305,7 +305,8 @@ sys.exit(main(["verify", "--variant", "ts33401", "--out", sys.argv[2]]))
 """
 
 
-@pytest.mark.parametrize("module", ["hoverify.cli", "statemachines.variants", "hypothesis"])
+@pytest.mark.parametrize("module",
+                         ["hoverify.cli", "hoverify.statemachines.variants", "hypothesis"])
 def test_ctrl_c_while_loading_ends_with_130_and_one_line(module: str, tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", INTERRUPT_DURING_IMPORT, module,
                            str(tmp_path)], capture_output=True, text=True, timeout=120)
@@ -323,9 +324,10 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           timeout=120)
     loaded = set(done.stderr.split())
-    assert "properties.evaluate" in loaded  # it did check
-    assert not loaded & {"hypothesis", "properties.explore", "properties.stateful",
-                         "properties.exploration", "properties.verify", "tqdm"}
+    assert "hoverify.properties.evaluate" in loaded  # it did check
+    assert not loaded & {"hypothesis", "hoverify.properties.explore",
+                         "hoverify.properties.stateful", "hoverify.properties.exploration",
+                         "hoverify.properties.verify", "tqdm"}
 
 
 def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:

@@ -1,16 +1,16 @@
-"""properties.closure against the definition: the least set holding the attacker's values and
+"""hoverify.properties.closure against the definition: the least set holding the attacker's
+values and
 closed under derivations whose inputs are all in it, on random graphs; and the graph's
 index kept in step with what a KeyGraph records."""
 
 from __future__ import annotations
 
 import networkx as nx
+from hoverify.properties.closure import closure, witness
+from hoverify.properties.graph import DerivationIndex, KeyGraph, Node
+from hoverify.statemachines.derivation import Derivation, public, secret
 from hypothesis import given
 from hypothesis import strategies as st
-
-from properties.closure import closure, witness
-from properties.graph import DerivationIndex, KeyGraph, Node
-from statemachines.derivation import Derivation, public, secret
 
 VALUES = 12
 

@@ -1,4 +1,4 @@
-"""Property tests of ``statemachines.crypto``: input validation, EEA2/EIA2 behaviour, the
+"""Property tests of ``hoverify.statemachines.crypto``: input validation, EEA2/EIA2 behaviour, the
 EARFCN-DL encoding rule, and the bit-exact CMAC against OpenSSL's. Known answers are in
 ``test_crypto_vectors.py``. Example counts and deadlines come from the Hypothesis profile
 (``tests/conftest.py``)."""
@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.cmac import CMAC
+from hoverify.statemachines import crypto
 from hypothesis import given
 from hypothesis import strategies as st
-
-from statemachines import crypto
 
 UINT32_MAX = 2**32 - 1
 keys16 = st.binary(min_size=16, max_size=16)

@@ -1,13 +1,13 @@
-"""Known-answer tests of ``statemachines.crypto`` over ``tests/data/lte-security-vectors.json``.
+"""Known-answer tests of ``hoverify.statemachines.crypto`` over
+``tests/data/lte-security-vectors.json``.
 
 One test function per primitive, parametrized over every vector of the kinds it covers; which
 kinds are run and which are not (and why) is listed in ``tests/data/SOURCES.md``.
 """
 
 import pytest
+from hoverify.statemachines import crypto
 from vectors import kinds, load, vector_id
-
-from statemachines import crypto
 
 # Kinds that carry key, fc, params and s: all run through the generic kdf().
 KDF_KINDS = (

@@ -9,20 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.downgrade import Edit, _Trial, edits, find_attack, full_run
+from hoverify.properties.evaluate import evaluate
+from hoverify.properties.exploration import Action
+from hoverify.properties.explore import replay
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variant import KeySchedule, field_value
+from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
 from hoverify.variant_file import load_variant_file
-from properties.analysis import Analysis
-from properties.attacker import Attacker, Compromise
-from properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
-from properties.downgrade import Edit, _Trial, edits, find_attack, full_run
-from properties.evaluate import evaluate
-from properties.exploration import Action
-from properties.explore import replay
-from statemachines.messages import Kind
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.topology import small_topology
-from statemachines.variant import KeySchedule, field_value
-from statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
 TESTS = Path(__file__).parent
 PLACEMENTS = [("seed-fs", p) for p in BIT_PLACEMENTS]

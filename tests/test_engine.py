@@ -10,25 +10,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hoverify.properties.claims import BACKWARD, DOWNGRADE, KEY_AGREEMENT, SEPARATION, ClaimResult
+from hoverify.properties.evaluate import evaluate
+from hoverify.properties.explore import explore
+from hoverify.properties.promises import FORWARD
+from hoverify.properties.stateful import FAULTS
+from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.reports.data import VACUOUS
+from hoverify.reports.extract import status
+from hoverify.statemachines import crypto
+from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import Cell
+from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variants import load
+from hoverify.statemachines.variants.ts33401 import Ts33401
 from test_variant_files import BROKEN, BUILT_IN_BROKEN, CATALOGUE, broken_claims
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
-from properties.claims import BACKWARD, DOWNGRADE, KEY_AGREEMENT, SEPARATION, ClaimResult
-from properties.evaluate import evaluate
-from properties.explore import explore
-from properties.promises import FORWARD
-from properties.stateful import FAULTS
-from properties.verify import OUTSIDE_BOUND, verify
-from reports.data import VACUOUS
-from reports.extract import status
-from statemachines import crypto
-from statemachines.derivation import Deriver, public, secret
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.topology import Cell
-from statemachines.variant import KeySchedule
-from statemachines.variants import load
-from statemachines.variants.ts33401 import Ts33401
 
 # explore: a fixed seed and a modest budget; the faults that reach each claim soonest (a
 # compromise for the attacker's claims; none for key agreement, whose completion part is

@@ -6,17 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hoverify.properties.claims import KEY_AGREEMENT, NCC_RANGE, NO_CHANGE_ON_REFUSAL
+from hoverify.properties.exploration import Action
+from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
+from hoverify.properties.promises import FORWARD
+from hoverify.properties.stateful import FAULTS, exploration_machine
+from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from hoverify.runs import load_finding, save_findings
-from properties.claims import KEY_AGREEMENT, NCC_RANGE, NO_CHANGE_ON_REFUSAL
-from properties.exploration import Action
-from properties.explore import EXPLORATION_KASME, explore, replay
-from properties.promises import FORWARD
-from properties.stateful import FAULTS, exploration_machine
-from statemachines.topology import small_topology
-from statemachines.variants import load
 
 MODEL_INVARIANTS = {NO_CHANGE_ON_REFUSAL, KEY_AGREEMENT, NCC_RANGE}
 

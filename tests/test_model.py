@@ -36,19 +36,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hoverify.statemachines import crypto
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.system import System
+from hoverify.statemachines.topology import HopType, default_topology
+from hoverify.statemachines.variant import field_value
+from hoverify.statemachines.variants import BUILT_IN, load
+from hoverify.statemachines.variants.ts33401 import Ts33401
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
-from statemachines import crypto
-from statemachines.messages import Kind, Message
-from statemachines.scenario import Run, parse_hops, run_scenario
-from statemachines.system import System
-from statemachines.topology import HopType, default_topology
-from statemachines.variant import field_value
-from statemachines.variants import BUILT_IN, load
-from statemachines.variants.ts33401 import Ts33401
 
 MIXED_CHAIN = "x2,s1,s1-inter,x2,intra-enb,s1,x2,x2,s1-inter,intra-enb,x2,s1"
 VARIANTS = [("tr33821-v070", None), ("seed-fs", "nas"), ("seed-fs", "alg-id"),

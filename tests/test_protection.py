@@ -1,4 +1,4 @@
-"""statemachines.protection: the field encoding round-trips every message's fields, and
+"""hoverify.statemachines.protection: the field encoding round-trips every message's fields, and
 ``decode``, the boundary that reads a peer's bytes, refuses anything else with a reason."""
 
 from __future__ import annotations
@@ -7,12 +7,9 @@ from typing import Any
 
 import msgpack
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from statemachines.entity import Reject
-from statemachines.messages import Interface
-from statemachines.protection import (
+from hoverify.statemachines.entity import Reject
+from hoverify.statemachines.messages import Interface
+from hoverify.statemachines.protection import (
     DOWNLINK,
     UPLINK,
     decode,
@@ -20,9 +17,11 @@ from statemachines.protection import (
     protect_rrc,
     unprotect_rrc,
 )
-from statemachines.scenario import Run, parse_hops, run_scenario
-from statemachines.variant import AsKeys
-from statemachines.variants import load
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.variant import AsKeys
+from hoverify.statemachines.variants import load
+from hypothesis import given
+from hypothesis import strategies as st
 
 LEAVES = st.one_of(st.text(), st.integers(min_value=-2**63, max_value=2**64 - 1),
                    st.booleans(), st.binary(), st.none())

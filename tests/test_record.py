@@ -1,4 +1,5 @@
-"""statemachines.record: every record of the model is a frozen, slotted dataclass, equal and
+"""hoverify.statemachines.record: every record of the model is a frozen, slotted dataclass,
+equal and
 hashed by value, and ``replace`` gives a changed copy without touching the original (a
 snapshot shares records, a step replaces an entity's context whole)."""
 
@@ -9,11 +10,10 @@ import pickle
 from typing import Any
 
 import pytest
-
-from statemachines.record import replace
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.ue import UeContext
-from statemachines.variants import load
+from hoverify.statemachines.record import replace
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.ue import UeContext
+from hoverify.statemachines.variants import load
 
 
 def _instances() -> dict[type, Any]:

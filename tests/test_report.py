@@ -15,16 +15,11 @@ from typing import NamedTuple
 
 import networkx as nx
 import pytest
-
-from hoverify import atomic_dir
-from hoverify.cli import main
-from hoverify.errors import UsageError
-from hoverify.report_job import build, choose_variants, write_report
-from properties.claims import CAPTURE, CLAIMS, DENIAL, DOWNGRADE, FORWARD
-from properties.verify import verify
-from reports import mermaid, svg_graph, svg_msc
-from reports.conclusion import Sides, conclusion
-from reports.data import (
+from hoverify.properties.claims import CAPTURE, CLAIMS, DENIAL, DOWNGRADE, FORWARD
+from hoverify.properties.verify import verify
+from hoverify.reports import mermaid, svg_graph, svg_msc
+from hoverify.reports.conclusion import Sides, conclusion
+from hoverify.reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
@@ -35,7 +30,7 @@ from reports.data import (
     MscNote,
     ReportData,
 )
-from reports.scenarios import (
+from hoverify.reports.scenarios import (
     REPRESENTATIVE,
     SCENARIOS,
     VARIANTS,
@@ -43,7 +38,12 @@ from reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
-from statemachines.variants import load
+from hoverify.statemachines.variants import load
+
+from hoverify import atomic_dir
+from hoverify.cli import main
+from hoverify.errors import UsageError
+from hoverify.report_job import build, choose_variants, write_report
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
 REGENERATE = "hoverify report --out reports/default"

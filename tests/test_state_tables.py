@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from hoverify.statemachines.entity import Entity
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
-
-from statemachines.entity import Entity
-from statemachines.messages import Kind, Message
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.variants import load
 
 ALL_HOPS = "x2,s1,s1-inter,intra-enb,x2,x2:early,s1,x2,s1-inter"
 

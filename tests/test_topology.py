@@ -7,15 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from hoverify.cli import main
-from hoverify.errors import UsageError
-from hoverify.report_job import TopologyFile, check_topology
-from hoverify.variant_file import load_variant_file
-from statemachines import crypto
-from statemachines.derivation import Deriver
-from statemachines.scenario import HopSpec, parse_hops, route, run_scenario
-from statemachines.topology import (
+from hoverify.statemachines import crypto
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.scenario import HopSpec, parse_hops, route, run_scenario
+from hoverify.statemachines.topology import (
     SHIPPED,
     HopType,
     Topology,
@@ -23,7 +18,12 @@ from statemachines.topology import (
     load_topology,
     small_topology,
 )
-from statemachines.variants import load
+from hoverify.statemachines.variants import load
+
+from hoverify.cli import main
+from hoverify.errors import UsageError
+from hoverify.report_job import TopologyFile, check_topology
+from hoverify.variant_file import load_variant_file
 
 BROKEN = Path(__file__).parent / "broken_variants"
 WITHOUT_EARFCN = str(BROKEN / "kenb_star_without_earfcn.py")

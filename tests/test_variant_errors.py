@@ -9,14 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.protection import DOWNLINK, protect_rrc
+from hoverify.statemachines.scenario import run_scenario
+from hoverify.statemachines.system import UE
+from hoverify.statemachines.variants import BUILT_IN, load
 
 from hoverify.cli import main
-from statemachines.entity import VariantError
-from statemachines.messages import Kind, Message
-from statemachines.protection import DOWNLINK, protect_rrc
-from statemachines.scenario import run_scenario
-from statemachines.system import UE
-from statemachines.variants import BUILT_IN, load
 
 ERRORING = Path(__file__).parent / "erroring_variants"
 RAISES = str(ERRORING / "ue_hook_raises.py")
@@ -94,7 +94,7 @@ def test_a_hook_calling_sys_exit_is_a_variant_error_not_a_silent_end(tmp_path: P
     path = tmp_path / "exits_in_hook.py"
     path.write_text(
         "import sys\nfrom dataclasses import dataclass\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n        sys.exit(0)\n"
         "VARIANT = V()\n")
@@ -187,8 +187,8 @@ def test_a_hook_raising_in_one_scenario_hides_no_other_verdict(
     path = tmp_path / "raises_on_intra_enb.py"
     path.write_text(
         "from dataclasses import dataclass\n"
-        "from statemachines.topology import HopType\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.topology import HopType\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'raises-on-intra-enb'\n"
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
         "        if hop is HopType.INTRA_ENB:\n            raise KeyError('intra')\n"

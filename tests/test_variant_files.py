@@ -8,16 +8,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hoverify.properties.claims import BACKWARD, DOWNGRADE, FORWARD, KEY_AGREEMENT, SEPARATION
+from hoverify.properties.evaluate import evaluate
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hoverify.cli import main
 from hoverify.variant_file import VariantFileError, load_variant_file
-from properties.claims import BACKWARD, DOWNGRADE, FORWARD, KEY_AGREEMENT, SEPARATION
-from properties.evaluate import evaluate
-from statemachines.scenario import parse_hops, run_scenario
-from statemachines.variant import KeySchedule
-from statemachines.variants import load
 
 BROKEN = Path(__file__).parent / "broken_variants"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -81,39 +81,39 @@ BAD_FILES = {
     "raises.py": "raise RuntimeError('boom')\n",
     "no_promises.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def promises(self):\n        return ()\nVARIANT = V()\n"),
     "unknown_claim.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variant import Promise\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def promises(self):\n        return (Promise('secrecy'),)\nVARIANT = V()\n"),
     "unknown_assumption.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variant import Promise\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def promises(self):\n"
         "        return (Promise('key-agreement', assumes=frozenset({'no-attacker'})),)\n"
         "VARIANT = V()\n"),
     "unknown_key.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def path_switch(self, d, mme):\n        return mme, (('NextHop', b'x' * 32),)\n"
         "VARIANT = V()\n"),
     "wrong_return.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
         "        return 'key', 0, ()\nVARIANT = V()\n"),
     "smuggled_kasme.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.derivation import public, secret\n"
-        "from statemachines.variants.tr33821_v070 import Tr33821V070\n"
+        "from hoverify.statemachines.derivation import public, secret\n"
+        "from hoverify.statemachines.variants.tr33821_v070 import Tr33821V070\n"
         "SEEN = {}\n"
         "@dataclass(frozen=True)\nclass V(Tr33821V070):\n    name: str = 'v'\n"
         "    def initial_kenb(self, d, kasme, count):\n"
@@ -123,13 +123,13 @@ BAD_FILES = {
         "        return k, None, ()\nVARIANT = V()\n"),
     "old_ue_hook.py": (
         "from dataclasses import dataclass\n"
-        "from statemachines.variants.ts33401 import Ts33401\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def ue(self, d, ue, command, target, c_rnti):\n"
         "        return super().ue(d, ue, command, target, target, c_rnti)\n"
         "VARIANT = V()\n"),
     "built_in_name.py": (
-        "from statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
 }
 
 

@@ -12,21 +12,21 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+import hoverify.properties.verify as verify_module
 import pytest
 from assuming_nothing import AssumingNothing
+from hoverify.properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
+from hoverify.properties.engine import Facts
+from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
+from hoverify.properties.explore import EXPLORATION_KASME, explore
+from hoverify.properties.fingerprint import Fingerprinter, collision_probability
+from hoverify.properties.promises import FORWARD
+from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
+from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variants import load
 
-import properties.verify as verify_module
 from hoverify import cli, runs
 from hoverify.progress import Bar
-from properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
-from properties.engine import Facts
-from properties.exploration import VARIANT_ERROR, Action, Exploration
-from properties.explore import EXPLORATION_KASME, explore
-from properties.fingerprint import Fingerprinter, collision_probability
-from properties.promises import FORWARD
-from properties.verify import FACTS_STATE, VerifyResult, verify
-from statemachines.topology import small_topology
-from statemachines.variants import load
 
 DROP_COMPROMISE = frozenset({"drop", "compromise"})
 # Measured when the verifier was written; update deliberately, knowing why the model's state
@@ -191,7 +191,7 @@ def test_verify_command_refuses_bad_input(argv: list[str],
 
 def test_the_fingerprint_accounts_for_every_field_of_the_facts() -> None:
     """A field added to the engine's Facts must be placed in the fingerprint's argument
-    (``properties.verify``) before this passes again."""
+    (``hoverify.properties.verify``) before this passes again."""
     assert {f.name for f in fields(Facts)} == set(FACTS_STATE)
 
 

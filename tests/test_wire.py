@@ -1,4 +1,4 @@
-"""Wire formats (``reports.asn1``) and captures (``reports.pcap``).
+"""Wire formats (``hoverify.reports.asn1``) and captures (``hoverify.reports.pcap``).
 
 Round trips through pycrate for each message kind; then whole runs: the values a capture
 carries, read back both by pycrate and by Wireshark's own dissectors (tshark), must be the
@@ -14,10 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from hoverify.cli import main
-from reports import asn1
-from reports.asn1 import (
+from hoverify.reports import asn1
+from hoverify.reports.asn1 import (
     Ecgi,
     HandoverCommand,
     HandoverConfirm,
@@ -29,11 +27,13 @@ from reports.asn1 import (
     SecurityContext,
     X2HandoverRequest,
 )
-from reports.pcap import TSHARK_OPTIONS, capture_of, crc32c
-from statemachines.messages import Fields, Kind
-from statemachines.scenario import Run, parse_hops, run_scenario
-from statemachines.variant import field_value
-from statemachines.variants import load
+from hoverify.reports.pcap import TSHARK_OPTIONS, capture_of, crc32c
+from hoverify.statemachines.messages import Fields, Kind
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.variant import field_value
+from hoverify.statemachines.variants import load
+
+from hoverify.cli import main
 
 KEY = bytes(range(32))
 ALL_ONES = b"\xff" * 32
@@ -72,7 +72,7 @@ def test_values_the_ies_cannot_hold_are_refused(record: Record, error: str) -> N
 
 
 def test_a_missing_mandatory_ie_is_named() -> None:
-    """pycrate does not check the IEs inside a ProtocolIE-Container: reports.asn1 does."""
+    """pycrate does not check the IEs inside a ProtocolIE-Container: hoverify.reports.asn1 does."""
     with pytest.raises(ValueError, match="SecurityContext"):
         asn1._s1ap_pdu("PathSwitchRequestAcknowledge", asn1.S1AP_PATH_SWITCH_REQUEST,
                        "successfulOutcome", "PathSwitchRequestAcknowledgeIEs",
@@ -121,7 +121,8 @@ def row(values: dict[str, object]) -> Row:
 
 
 def expected_rows(run: Run) -> list[tuple[int, Row]]:
-    """(step, row) for each frame: the model's values, by the placement rules of reports.asn1
+    """(step, row) for each frame: the model's values, by the placement rules of
+    hoverify.reports.asn1
     (a variant without NCC: 0; KeNB* in nextHopParameter; no key: 256 zero bits)."""
     placement = run.variant.parameters.get("bit_placement")
     rows: list[tuple[int, Row]] = []

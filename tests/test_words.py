@@ -8,14 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hoverify.properties.promises import FORWARD
+from hoverify.reports.data import HOLDS
+from hoverify.reports.scenarios import VARIANTS
+from hoverify.reports.words import WORDS, plain
+from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
 from hoverify.report_job import choose_variants, write_report
-from properties.promises import FORWARD
-from reports.data import HOLDS
-from reports.scenarios import VARIANTS
-from reports.words import WORDS, plain
-from statemachines.variant import PATH_SWITCH_FIRST
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

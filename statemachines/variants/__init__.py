@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from statemachines.variant import KeySchedule
-from statemachines.variants.seed_fs import BIT_PLACEMENTS, SeedFs
-from statemachines.variants.tr33821_v070 import Tr33821V070
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variants.seed_fs import BIT_PLACEMENTS, SeedFs
+from hoverify.statemachines.variants.tr33821_v070 import Tr33821V070
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 BUILT_IN: dict[str, type[KeySchedule]] = {
     "tr33821-v070": Tr33821V070,

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from statemachines.derivation import Deriver, public, secret
-from statemachines.messages import Fields
-from statemachines.topology import Cell, HopType
-from statemachines.variant import MmeKeys, NhChain, Promise, UeKeys, field_value
-from statemachines.variants.tr33821_v070 import CLAUSE as TR_CLAUSE
-from statemachines.variants.tr33821_v070 import Tr33821V070
+from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.topology import Cell, HopType
+from hoverify.statemachines.variant import MmeKeys, NhChain, Promise, UeKeys, field_value
+from hoverify.statemachines.variants.tr33821_v070 import CLAUSE as TR_CLAUSE
+from hoverify.statemachines.variants.tr33821_v070 import Tr33821V070
 
 FC_K_HO = 0xF2
 FC_KENB_STAR_PLUS = 0xF3

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statemachines.derivation import Deriver, public, secret
-from statemachines.messages import Fields
-from statemachines.topology import Cell, HopType
-from statemachines.variant import (
+from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.topology import Cell, HopType
+from hoverify.statemachines.variant import (
     EnbKeys,
     KeySchedule,
     MmeKeys,

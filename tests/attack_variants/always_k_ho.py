@@ -5,8 +5,8 @@ KeNB*+, so this variant is for S1-only scenarios."""
 
 from dataclasses import dataclass
 
-from statemachines.variant import Promise
-from statemachines.variants.seed_fs import THROUGH_MME, SeedFs
+from hoverify.statemachines.variant import Promise
+from hoverify.statemachines.variants.seed_fs import THROUGH_MME, SeedFs
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ the UE on a key it derives on S1 hops: it can, by stripping the NAS part of the 
 
 from dataclasses import dataclass
 
-from statemachines.variant import Promise
-from statemachines.variants.seed_fs import THROUGH_MME, SeedFs
+from hoverify.statemachines.variant import Promise
+from hoverify.statemachines.variants.seed_fs import THROUGH_MME, SeedFs
 
 
 @dataclass(frozen=True)

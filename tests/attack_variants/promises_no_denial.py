@@ -3,8 +3,8 @@ variant can keep (the source writes the HO command), so handover-denial must fai
 
 from dataclasses import dataclass
 
-from statemachines.variant import Promise
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variant import Promise
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ the source derives. That is a downgrade in SA3's sense: both ends on the weaker 
 
 from dataclasses import dataclass
 
-from statemachines.variant import field_value
-from statemachines.variants.seed_fs import THROUGH_MME, SeedFs
+from hoverify.statemachines.variant import field_value
+from hoverify.statemachines.variants.seed_fs import THROUGH_MME, SeedFs
 
 SUPPORTS = "UE supports KeNB*+"
 

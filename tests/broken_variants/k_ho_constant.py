@@ -3,8 +3,8 @@ so forward security through the MME is lost."""
 
 from dataclasses import dataclass
 
-from statemachines.derivation import public
-from statemachines.variants.seed_fs import FC_K_HO, SeedFs
+from hoverify.statemachines.derivation import public
+from hoverify.statemachines.variants.seed_fs import FC_K_HO, SeedFs
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ TS 33.401 7.2.8.1)."""
 
 from dataclasses import dataclass
 
-from statemachines.crypto import FC_KENB_STAR
-from statemachines.derivation import public, secret
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.crypto import FC_KENB_STAR
+from hoverify.statemachines.derivation import public, secret
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ key-separation (a KeNB is bound to its target cell, TS 33.401 7.2.8.1)."""
 
 from dataclasses import dataclass
 
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ integrity key encrypts too. Must break key-separation, with both derivations as 
 
 from dataclasses import dataclass
 
-from statemachines import crypto
-from statemachines.variant import AsKeys
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines import crypto
+from hoverify.statemachines.variant import AsKeys
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ that got that NH in a Path Switch Acknowledge derives the next KeNB."""
 
 from dataclasses import dataclass
 
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

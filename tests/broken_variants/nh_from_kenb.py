@@ -3,8 +3,8 @@ follows the chain, so forward security on S1 is lost."""
 
 from dataclasses import dataclass
 
-from statemachines.derivation import secret
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.derivation import secret
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ so the two-hop forward security promised for X2 is lost."""
 
 from dataclasses import dataclass
 
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ fresh KeNB*: the same key serves two eNBs and the target holds the earlier key."
 
 from dataclasses import dataclass
 
-from statemachines.variants.ts33401 import NOT_THROUGH_MME, Ts33401
+from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ TS 33.401 7.2.8.4.3): key agreement fails when the NCC jumps by more than one.""
 
 from dataclasses import dataclass
 
-from statemachines.variant import field_value
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variant import field_value
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ every command must report the finding variant-error naming the hook, and exit 1.
 
 from dataclasses import dataclass
 
-from statemachines.variants.ts33401 import Ts33401
+from hoverify.statemachines.variants.ts33401 import Ts33401
 
 
 @dataclass(frozen=True)
