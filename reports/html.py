@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hoverify.reports import svg_graph, svg_msc
+from hoverify.reports import anchors, svg_graph, svg_msc
 from hoverify.reports.data import (
     BROKEN,
     FAILS,
@@ -20,11 +20,14 @@ from hoverify.reports.data import (
     ScenarioResult,
     VariantSection,
 )
+from hoverify.reports.scenarios import REFERENCE
 from hoverify.reports.words import (
+    ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
     LEGEND,
     VARIANT_ERROR_LEGEND,
+    anchor_verdict,
     attacker_text,
     cell_text,
     plain,
@@ -104,6 +107,24 @@ def _counterexample(cx: Counterexample) -> list[str]:
     return lines
 
 
+def _anchors(data: ReportData) -> list[str]:
+    """The formal anchors' published verdicts beside this report's (``reports/anchors.py``)."""
+    rows = ['<h2 id="anchors">Formal anchors</h2>',
+            f"<p class=muted>{escape(plain(ANCHORS_INTRO))}</p>",
+            "<table><thead><tr><th>query kind</th><th>ProVerif, LTE</th><th>Tamarin, 5G</th>"
+            f"<th>{escape(REFERENCE.label)} in this report</th><th>why they may differ</th>"
+            "</tr></thead><tbody>"]
+    for a in anchors.ANCHORS:
+        cells = (a.kind, f"{a.proverif.verdict}: {a.proverif.where}",
+                 f"{a.tamarin.verdict}: {a.tamarin.where}",
+                 anchor_verdict(a, anchors.cells(data, a)), a.why)
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    rows.append("</tbody></table><ul>")
+    rows += [f"<li>{escape(m.tool)}: {escape(m.paper)}; <code>{escape(m.repository)}</code>: "
+             f"{escape(m.files)}</li>" for m in anchors.MODELS]
+    return [*rows, "</ul>"]
+
+
 def _bounded_table(data: ReportData) -> list[str]:
     rows = ["<table><thead><tr><th>variant</th><th>bound</th><th>states</th>"
             "<th>transitions</th><th>exhausted</th><th>shortest violations</th></tr></thead>"
@@ -180,7 +201,8 @@ def render(data: ReportData) -> str:
              f"<style>{CSS}{VARIANT_ERROR_CSS if data.has_variant_error else ''}</style>"
              "</head><body>", f"<h1>{escape(title)}</h1>",
              f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>'
-             f'<a href="#bounded">bounded verification</a>{nav}'
+             '<a href="#bounded">bounded verification</a>'
+             f'<a href="#anchors">formal anchors</a>{nav}'
              "</nav>", '<h2 id="conclusion">Conclusion</h2>',
              "<p class=muted>Computed from the verdicts below.</p>", '<ul class="conclusion">']
     lines += [f"<li>{escape(s)}</li>" for s in data.conclusion]
@@ -198,6 +220,7 @@ def render(data: ReportData) -> str:
     lines += ['<h2 id="bounded">Bounded verification</h2>',
               f"<p class=muted>{escape(plain(BOUNDED))}</p>"]
     lines += _bounded_table(data)
+    lines += _anchors(data)
     for section in data.sections:
         bounded = next((b for b in data.bounded if b.variant == section.variant), None)
         lines += _section(section, [r for r in data.results if r.variant == section.variant],

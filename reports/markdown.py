@@ -4,7 +4,7 @@ Mermaid)."""
 
 from __future__ import annotations
 
-from hoverify.reports import mermaid
+from hoverify.reports import anchors, mermaid
 from hoverify.reports.data import (
     NA,
     VARIANT_ERROR,
@@ -16,12 +16,14 @@ from hoverify.reports.data import (
     ScenarioResult,
     VariantSection,
 )
-from hoverify.reports.scenarios import Scenario, VariantRef
+from hoverify.reports.scenarios import REFERENCE, Scenario, VariantRef
 from hoverify.reports.words import (
+    ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
     LEGEND,
     VARIANT_ERROR_LEGEND,
+    anchor_verdict,
     attacker_text,
     cell_text,
     sometimes_text,
@@ -71,6 +73,7 @@ def index(data: ReportData) -> str:
                           f"({page(b.variant.slug)}#{f.id})" for f in b.findings) or "none"
         lines.append(f"| {b.variant.label} | {b.bound} | {b.states} | {b.transitions} | "
                      f"{'yes' if b.exhausted else 'NO'} | {found} |")
+    lines += ["", *anchor_lines(data)]
     lines += ["", "## Scenarios", "", "| scenario | hops | attacker |", "|---|---|---|"]
     lines += [scenario_line(s) for s in data.scenarios]
     lines += ["", "## Variants", ""]
@@ -85,6 +88,23 @@ def index(data: ReportData) -> str:
             lines.append(f"- [{cx.variant.label}, {cx.scenario.name}: {cx.claim}, "
                          f"{cx.status}]({page(cx.variant.slug)}#{cx.id})")
     return "\n".join(lines) + "\n"
+
+
+def anchor_lines(data: ReportData) -> list[str]:
+    """The formal anchors' published verdicts beside this report's (``reports/anchors.py``)."""
+    lines = ["## Formal anchors", "", ANCHORS_INTRO, "",
+             "| query kind | ProVerif, LTE | Tamarin, 5G | "
+             f"{REFERENCE.label} in this report | why they may differ |",
+             "|---|---|---|---|---|"]
+    for a in anchors.ANCHORS:
+        row = (a.kind, f"{a.proverif.verdict}: {a.proverif.where}",
+               f"{a.tamarin.verdict}: {a.tamarin.where}",
+               anchor_verdict(a, anchors.cells(data, a)), a.why)
+        lines.append("| " + " | ".join(text.replace("|", "\\|").replace("*", "\\*")
+                                         for text in row) + " |")
+    lines += ["", *(f"- {m.tool}: {m.paper}; `{m.repository}`: {m.files}"
+                    for m in anchors.MODELS)]
+    return lines
 
 
 def derivability_table(table: Derivability) -> list[str]:

@@ -3,8 +3,9 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
+from hoverify.reports.anchors import Anchor
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS, Bounded, Cell
-from hoverify.reports.scenarios import Scenario
+from hoverify.reports.scenarios import REFERENCE, Scenario
 
 OUTSIDE = "fails (outside the promise: {assumption})"
 SO_FAR = "so far"
@@ -44,6 +45,12 @@ BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify ver
            "delivery, every message dropped or not, any one eNB compromised at any step. "
            "Each claim violated gets its shortest counterexample, replayable step by step; "
            "none means: no violation in that many states, bound exhausted.")
+
+ANCHORS_INTRO = (f"What the published formal models of handover find for each query kind, "
+                 f"next to what this report finds for {REFERENCE.label}, the standard they "
+                 "model. The published verdicts are data (`reports/anchors.py`), the report's "
+                 "are this run's; docs/anchors.md in the hoverify repository gives the reasons "
+                 "and the commands.")
 
 
 def attacker_text(scenario: Scenario) -> str:
@@ -91,3 +98,21 @@ def sometimes_text(bounded: Bounded) -> str:
         text += (" Promised but vacuous (never exercised within the bound): "
                  + "; ".join(bounded.vacuous) + ".")
     return text
+
+
+def anchor_verdict(anchor: Anchor, found: tuple[tuple[str, str, Cell], ...] | None) -> str:
+    """The reference variant's verdicts for a formal anchor (``reports.anchors.cells``), in
+    words: per claim, each scenario's verdict; a claim the report does not evaluate is named
+    as not judged."""
+    if found is None:
+        return f"{REFERENCE.label} is not in this report"
+    if not anchor.claims:
+        return "no claim of this report asks it"
+    said = []
+    for claim in anchor.claims:
+        verdicts = [f"{scenario} {cell_text(cell)}" for name, scenario, cell in found
+                    if name == claim]
+        said.append(f"{claim}: {'; '.join(verdicts)}" if verdicts
+                    else f"{claim}: not judged (not a claim of this report)")
+    return " / ".join(said)
+

@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 from hoverify.properties.claims import CAPTURE, CLAIMS, DENIAL, DOWNGRADE, FORWARD
 from hoverify.properties.verify import verify
-from hoverify.reports import mermaid, svg_graph, svg_msc
+from hoverify.reports import anchors, mermaid, svg_graph, svg_msc
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
@@ -31,6 +31,7 @@ from hoverify.reports.data import (
     ReportData,
 )
 from hoverify.reports.scenarios import (
+    REFERENCE,
     REPRESENTATIVE,
     SCENARIOS,
     VARIANTS,
@@ -38,6 +39,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
+from hoverify.reports.words import cell_text
 from hoverify.statemachines.variants import load
 
 from hoverify import atomic_dir
@@ -176,6 +178,32 @@ def test_matrix_has_every_claim_variant_and_scenario(
     assert len(doc["results"]) == len(VARIANTS) * len(SCENARIOS)
     assert all(set(r["matrix"]) == set(CLAIMS) and r["check"]["claims"]
                for r in doc["results"])
+
+
+def test_formal_anchors_show_this_reports_verdicts(generated: Generated) -> None:
+    """Each anchor's row gives, beside the published verdicts, the matrix's own cell of
+    ts33401 for each claim and scenario it names; a claim the report lacks is not judged."""
+    out, data = generated.out, generated.data
+    md = (out / "index.md").read_text()
+    md = md[md.index("## Formal anchors"):md.index("## Scenarios")]
+    html = (out / "index.html").read_text()
+    html = html[html.index('<h2 id="anchors">'):]
+    html = html[:html.index("</table>")]
+    assert html.count("<tr>") == 1 + len(anchors.ANCHORS)
+    by_name = {s.name: s for s in SCENARIOS}
+    for anchor in anchors.ANCHORS:
+        row = next(line for line in md.splitlines()
+                   if line.startswith(f"| {anchor.kind.replace('*', chr(92) + '*')} |"))
+        assert f"{anchor.proverif.verdict}: " in row and f"{anchor.tamarin.verdict}: " in row
+        for claim in anchor.claims:
+            if claim not in CLAIMS:
+                assert f"{claim}: not judged" in row
+                continue
+            for name in anchor.scenarios:
+                cell = data.result(REFERENCE, by_name[name]).cell(claim)
+                assert f"{name} {cell_text(cell)}" in row, (anchor.kind, claim, name)
+        if not anchor.claims:
+            assert "no claim of this report asks it" in row
 
 
 def test_seed_fs_alg_id_capture_has_a_counterexample_chart(
