@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hoverify.properties.adversary import NETWORK
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
 from hoverify.properties.promises import (
@@ -108,6 +109,19 @@ class _Claim:
 
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
+
+    def beyond(self, a: Knowledge) -> str | None:
+        """Why attacker ``a`` is outside what backward and forward security promise (None:
+        it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
+        TS 33.501 3.1), with S1 and X2 under NDS/IP (TS 33.401 11)."""
+        if a.name == NETWORK:
+            return ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and "
+                    "S10, TS 33.401 11)")
+        others = sorted(a.entities - set(self.topology.enbs))
+        if others:
+            return (f"the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and "
+                    f"the attacker holds {', '.join(others)}")
+        return None
 
     def initial(self) -> Any:
         return ()
@@ -249,10 +263,13 @@ class BackwardSecurity(_Claim):
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
         j = derivable[-1]
-        return Verdict(a.hop, a.name, False, self.promise(facts.completions[j].hop_type),
+        beyond = self.beyond(a)
+        return Verdict(a.hop, a.name, False,
+                       beyond is None and self.promise(facts.completions[j].hop_type),
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {derivable}",
-                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j)
+                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
+                       outside=beyond)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -314,6 +331,10 @@ class ForwardSecurity(_Claim):
             if facts.completions[j].kenb not in a.known:
                 continue
             distance = forward_distance(serving, a.entities, a.hop, j)
+            beyond = self.beyond(a)
+            if beyond:  # no legitimate KeNB: every later one it derives is a failure
+                result[j] = (distance, 1, f"outside the promise: {beyond}")
+                continue
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
             leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
             assert leaving is not None
@@ -341,7 +362,8 @@ class ForwardSecurity(_Claim):
                        f"last legitimate KeNB ({why})",
                        tuple(facts.witness(a, facts.completions[j].kenb)),
                        n_hops=distance + 1, witness_hop=j,
-                       outside=self._assumption(facts, a, j) if outside else None)
+                       outside=(self.beyond(a) or self._assumption(facts, a, j))
+                       if outside else None)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -378,7 +400,7 @@ class ForwardSecurity(_Claim):
             safe = [j for j in later if j not in judged]
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
-            outside = (self._assumption(facts, a, failing[0])
+            outside = ((self.beyond(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))
