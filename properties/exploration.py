@@ -180,10 +180,13 @@ class Exploration:
         self.engine.fault("refuse", self.system.hop)
         return self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
 
-    def compromise(self, index: int) -> Action:
+    def compromise(self, index: int) -> Action | None:
         """Compromise a target of the attacker model: a party (its key record now) or a key
-        (every value it takes, from now on)."""
+        (every value it takes, from now on); None when there is none (a variant that
+        delegates no key)."""
         targets = self.adversary.targets(self.system.topology, self.system.variant)
+        if not targets:
+            return None
         who = targets[index % len(targets)]
         action = self._record(Action("compromise", index % len(targets), 0, f"compromise {who}"))
         if self.engine.facts.attacker(who) is None:  # after recording: it may judge at once

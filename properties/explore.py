@@ -117,7 +117,7 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
     (it stops once each is found). A claim found violated outside the promise is still
     searched for a promised violation. ``tick`` is called as each example begins."""
     topology = topology or small_topology()
-    result = ExploreResult(variant.name, adversary)
+    result = ExploreResult(variant.name, adversary=adversary)
     found: set[tuple[str, bool]] = set()  # (claim, promised)
     budget = examples
     counter = _Tally(tick)
@@ -155,9 +155,15 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
     return result
 
 
+PARTY_WORDS = {"enb": "the eNBs", "ue": "the UE", "mme": "the MMEs",
+               "kasme": "KASME (root-key reveal)", "delegated": "the delegated keys"}
+
+
 def compromise_text(adversary: Adversary) -> str:
     """Who explore and verify may compromise, for the attacker line."""
-    return f"any one of {', '.join(adversary.parties)} at any time (at most one per path)"
+    return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
+            "(at most one per path)")
+
 
 
 class _Tally(dict[str, int]):

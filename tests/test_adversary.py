@@ -20,6 +20,7 @@ from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
 from hoverify.properties.explore import EXPLORATION_KASME, replay
 from hoverify.properties.promises import find_promise
+from hoverify.properties.verify import verify
 from hoverify.statemachines.entity import Outcome
 from hoverify.statemachines.messages import Interface, Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
@@ -221,3 +222,35 @@ def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
                                           replayed["steps"])
     again = replay(variant, [Action.from_json(a.to_json()) for a in trace], strict=True)
     again.close()
+
+
+def test_verify_compromises_kasme_when_the_model_lets_it() -> None:
+    """A root-key reveal as a compromise choice of verify: forward security fails outside the
+    promise at the first handover, and the shortest trace replays under the same model."""
+    model = Adversary(parties=("kasme",))
+    variant = load("ts33401")
+    result = verify(variant, max_handovers=1, faults=frozenset({"compromise"}),
+                    adversary=model)
+    finding = result.shortest[FORWARD, False]
+    assert finding.trace[0].text == "compromise KASME" and not result.promise_broken
+    exploration = replay(variant, finding.trace, strict=True, adversary=model)
+    assert (FORWARD, False) in {(f.claim, f.promised) for f in exploration.findings()}
+    exploration.close()
+    # the default model compromises eNBs only: KASME is never a choice
+    default = verify(variant, max_handovers=1, faults=frozenset({"compromise"}))
+    assert not any(a.text == "compromise KASME" for f in default.findings() for a in f.trace)
+
+
+def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["verify", "--variant", "ts33401", "--max-handovers", "1", "--faults",
+                     "drop", "--backhaul-unprotected", "--out", str(tmp_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["attacker"]["backhaul_unprotected"] and doc["attacker"]["protected"] == []
+    # a variant that delegates no key leaves nothing to compromise: the rule does nothing
+    assert cli.main(["explore", "--variant", "ts33401", "--examples", "3", "--steps", "5",
+                     "--faults", "compromise,inject", "--compromise-targets", "delegated",
+                     "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
+            "compromise: any one of the delegated keys at any time (at most one per path)") in out
