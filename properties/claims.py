@@ -123,6 +123,11 @@ class _Claim:
                     f"the attacker holds {', '.join(others)}")
         return None
 
+    def outside(self, a: Knowledge) -> str | None:
+        """``beyond(a)`` where the variant promises this claim at all (else a failure is
+        simply not promised)."""
+        return self.beyond(a) if self.promised_by(self.variant) else None
+
     def initial(self) -> Any:
         return ()
 
@@ -263,9 +268,9 @@ class BackwardSecurity(_Claim):
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
         j = derivable[-1]
-        beyond = self.beyond(a)
+        beyond = self.outside(a)
         return Verdict(a.hop, a.name, False,
-                       beyond is None and self.promise(facts.completions[j].hop_type),
+                       self.beyond(a) is None and self.promise(facts.completions[j].hop_type),
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {derivable}",
                        tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
@@ -331,9 +336,10 @@ class ForwardSecurity(_Claim):
             if facts.completions[j].kenb not in a.known:
                 continue
             distance = forward_distance(serving, a.entities, a.hop, j)
-            beyond = self.beyond(a)
-            if beyond:  # no legitimate KeNB: every later one it derives is a failure
-                result[j] = (distance, 1, f"outside the promise: {beyond}")
+            if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
+                beyond = self.outside(a)
+                result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
+                             else "nothing promised")
                 continue
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
             leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
@@ -362,7 +368,7 @@ class ForwardSecurity(_Claim):
                        f"last legitimate KeNB ({why})",
                        tuple(facts.witness(a, facts.completions[j].kenb)),
                        n_hops=distance + 1, witness_hop=j,
-                       outside=(self.beyond(a) or self._assumption(facts, a, j))
+                       outside=(self.outside(a) or self._assumption(facts, a, j))
                        if outside else None)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
@@ -400,7 +406,7 @@ class ForwardSecurity(_Claim):
             safe = [j for j in later if j not in judged]
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
-            outside = ((self.beyond(a) or self._assumption(facts, a, failing[0]))
+            outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))
