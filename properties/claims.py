@@ -49,6 +49,9 @@ NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
 INVARIANTS = (NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
+# why backward and forward security fail only outside their promise without NDS/IP
+UNPROTECTED = ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and S10, "
+               "TS 33.401 11)")
 
 __all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims"]
 
@@ -110,13 +113,16 @@ class _Claim:
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
 
+    def unprotected(self, facts: Facts) -> str | None:
+        """Why any failure is outside the promise when the backhaul is unprotected."""
+        return None if facts.nds_ip else UNPROTECTED
+
     def beyond(self, a: Knowledge) -> str | None:
         """Why attacker ``a`` is outside what backward and forward security promise (None:
         it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
         TS 33.501 3.1), with S1 and X2 under NDS/IP (TS 33.401 11)."""
         if a.name == NETWORK:
-            return ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and "
-                    "S10, TS 33.401 11)")
+            return UNPROTECTED
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
             return (f"the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and "
@@ -268,9 +274,10 @@ class BackwardSecurity(_Claim):
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
         j = derivable[-1]
-        beyond = self.outside(a)
+        promise = self.promise(facts.completions[j].hop_type)
+        beyond = self.outside(a) or (self.unprotected(facts) if promise else None)
         return Verdict(a.hop, a.name, False,
-                       self.beyond(a) is None and self.promise(facts.completions[j].hop_type),
+                       self.beyond(a) is None and facts.nds_ip and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {derivable}",
                        tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
@@ -346,6 +353,8 @@ class ForwardSecurity(_Claim):
             assert leaving is not None
             wanted = forward_wanted(self.variant, leaving)
             outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
+            if outside is None and not facts.nds_ip:
+                outside = f"outside the promise: {UNPROTECTED}"
             result[j] = (distance, wanted, outside)
         return result
 
@@ -355,7 +364,9 @@ class ForwardSecurity(_Claim):
         left = j - forward_distance(facts.serving, a.entities, a.hop, j)
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         broken = broken_assumption(promise, facts.early, left, j) if promise else None
-        return broken[0] if broken else None
+        if broken:
+            return broken[0]
+        return self.unprotected(facts) if promise else None
 
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
                  failing: list[int]) -> Verdict:

@@ -115,6 +115,7 @@ class Facts:
     rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
+    nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -356,6 +357,8 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
+        if self.adversary.backhaul_unprotected:
+            self.facts = replace(self.facts, nds_ip=False)
 
     # -- state -----------------------------------------------------------------------------
     @property

@@ -152,7 +152,8 @@ class Exploration:
     def injection_choices(self) -> list[Message]:
         """The finite set of messages the attacker can inject now
         (``hoverify.properties.injection``)."""
-        return injections(self.history, self.engine.facts, self.adversary)
+        return injections(self.history, self.engine.facts, self.adversary,
+                          self.system.topology)
 
     def inject(self, index: int) -> Action | None:
         """Send the ``index``-th message of ``injection_choices()``; the text names it whole

@@ -10,7 +10,9 @@ The set, for the messages seen so far (``history``) on the interfaces the attack
   refuses (a refusal, not an error). One garbage message per kind and receiver.
 - S1, X2, S10 when active (``--backhaul-unprotected``): each message seen there with one key
   IE replaced by another known key of the same kind (made by a derivation of the same name,
-  e.g. another KeNB* or NH the attacker derives).
+  e.g. another KeNB* or NH the attacker derives); and each message seen there sent afresh to
+  every other party of its receiver's role (another eNB, another MME), its fields as read:
+  a fresh message of that kind built from what the attacker knows.
 The keys come from the knowledge closure (the engine's ``Knowledge.known``), so the key graph
 decides what the attacker can forge.
 """
@@ -25,13 +27,15 @@ from hoverify.properties.engine import Facts
 from hoverify.statemachines.entity import Reject
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
+from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import AsKeys
 
 DOWNLINK_KINDS = (Kind.RRC_SECURITY_MODE_COMMAND, Kind.RRC_HANDOVER_COMMAND)
 UNCIPHERED = (Kind.RRC_SECURITY_MODE_COMMAND, Kind.RRC_SECURITY_MODE_COMPLETE)  # TS 33.401 7.2.4.5
 
 
-def injections(history: Iterable[Message], facts: Facts, adversary: Adversary) -> list[Message]:
+def injections(history: Iterable[Message], facts: Facts, adversary: Adversary,
+               topology: Topology) -> list[Message]:
     """The messages the attacker can inject now, in a stable order, without repeats."""
     known = frozenset().union(*(a.known for a in facts.attackers))
     seen = list(dict.fromkeys(m for m in history if adversary.controls(m)))
@@ -46,6 +50,7 @@ def injections(history: Iterable[Message], facts: Facts, adversary: Adversary) -
                 garbage[message.kind, message.receiver] = _garbage(message)
         elif message.interface in BACKHAUL:
             found += _replaced(message, facts, known)
+            found += _readdressed(message, topology)
     found += garbage.values()
     return list(dict.fromkeys(m for m in found if m not in seen))
 
@@ -94,6 +99,14 @@ def _replaced(message: Message, facts: Facts, known: frozenset[bytes]) -> Iterat
             if other != value and any(d.name in names for d in facts.made(other)):
                 yield Message(message.kind, message.sender, message.receiver,
                               _set(message.fields, path, other), message.protection)
+
+
+def _readdressed(message: Message, topology: Topology) -> Iterator[Message]:
+    for role in (topology.enbs, topology.mmes):
+        if message.receiver in role:
+            yield from (Message(message.kind, message.sender, other, message.fields,
+                                message.protection)
+                        for other in role if other not in (message.receiver, message.sender))
 
 
 def _key_leaves(fields: Fields, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bytes]]:

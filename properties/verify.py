@@ -142,6 +142,7 @@ FACTS_STATE = {
     "rewritten": "in the fingerprint",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
+    "nds_ip": "constant in a search: the attacker model's",
 }
 
 

@@ -257,3 +257,62 @@ def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
     out = capsys.readouterr().out
     assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
             "compromise: any one of the delegated keys at any time (at most one per path)") in out
+
+
+def test_on_an_unprotected_backhaul_the_attacker_sends_what_it_read_to_another_target(
+        ) -> None:
+    """The X2AP HandoverRequest read on X2 is sent afresh to each other eNB (not under
+    NDS/IP)."""
+    assert not any(m.interface is Interface.X2 for m in
+                   _after_x2_handover(Adversary()).injection_choices())
+    exploration = _after_x2_handover(UNPROTECTED)
+    requests = [m for m in exploration.injection_choices()
+                if m.kind is Kind.X2AP_HANDOVER_REQUEST]
+    seen = exploration.history[_index(exploration, Kind.X2AP_HANDOVER_REQUEST)]
+    assert {m.receiver for m in requests if m.fields == seen.fields} == {"enb-3", "enb-4"}
+    exploration.system.in_flight.append(next(m for m in requests if m.receiver == "enb-3"))
+    outcome = _deliver_last(exploration)
+    # enb-3 admits a UE it never heard of; the authentication claims (issue 19, item 2) are
+    # the ones to judge it, not those of this model
+    assert outcome.accepted
+    exploration.close()
+
+
+def test_without_nds_ip_a_key_the_network_redirects_breaks_nothing_promised() -> None:
+    """verify's 3-step trace on ts33401 with the backhaul unprotected: the network sends the
+    InitialContextSetupRequest it read (KeNB, TS 36.413 9.1.4.1) to a compromised enb-2,
+    which so learns the KeNB enb-1 used: backward security fails, outside the promise (it
+    assumes NDS/IP, TS 33.401 11), not a broken promise."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=UNPROTECTED)
+    exploration.compromise(small_topology().enbs.index("enb-2"))
+    choices = exploration.injection_choices()
+    exploration.inject(next(i for i, m in enumerate(choices)
+                            if m.kind is Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST
+                            and m.receiver == "enb-2"))
+    _deliver_last(exploration)
+    findings = {(f.claim, f.promised): f for f in exploration.findings()}
+    assert (BACKWARD, True) not in findings
+    assert "NDS/IP" in (findings[BACKWARD, False].outside or "")
+    exploration.close()
+
+
+def test_without_nds_ip_a_redirected_nh_breaks_forward_security_outside_the_promise() -> None:
+    """verify's 11-step trace: after an S1 hop away from the compromised enb-1, the network
+    sends the target's S1AP HandoverRequest ({NH, NCC}, TS 36.413 9.1.5.4) to enb-1, which
+    derives the target's KeNB: the 1-hop promise for S1 fails, outside it (no NDS/IP)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=UNPROTECTED)
+    exploration.compromise(small_topology().enbs.index("enb-1"))
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-3/cell-1"))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    choices = exploration.injection_choices()
+    exploration.inject(next(i for i, m in enumerate(choices)
+                            if m.kind is Kind.S1AP_HANDOVER_REQUEST and m.receiver == "enb-1"))
+    _deliver_last(exploration)
+    assert (FORWARD, True) not in exploration.engine.violations
+    [verdict] = [v for v in exploration.engine.summary()[FORWARD] if v.attacker == "enb-1"]
+    assert not verdict.holds and not verdict.promised and "NDS/IP" in (verdict.outside or "")
+    exploration.close()
