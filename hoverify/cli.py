@@ -33,6 +33,7 @@ from hoverify.statemachines.scenario import DEFAULT_KASME
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
+    from hoverify.properties.adversary import Adversary
     from hoverify.properties.exploration import Finding
     from hoverify.properties.verify import Progress, VerifyResult
     from hoverify.statemachines.variant import KeySchedule
@@ -126,9 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check every claim; witness or cut for each")
     _add_scenario_arguments(check)
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
-                       help="an eNB (name, or source/target of hop HOP) compromised from the "
-                            "start of hop HOP on; repeatable (default: for each hop, its "
-                            "source eNB and its target eNB in turn)")
+                       help="a party compromised from the start of hop HOP on: an eNB (name, "
+                            "or source/target of hop HOP), ue, an MME (name); or a key "
+                            "revealed from then on: KASME, or a key the variant delegates "
+                            "(K_HO); repeatable, one attacker holding all (default: for each "
+                            "hop, its source eNB and its target eNB in turn)")
+    _add_backhaul_argument(check)
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
                         "compromise; findings saved for replay", options=_explore_options)
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
@@ -157,6 +161,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_backhaul_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backhaul-unprotected", action="store_true",
+                        help="S1, X2 and S10 without NDS/IP (as the ProVerif LTE models): the "
+                             "attacker reads, replays, duplicates and injects there too "
+                             "(default: TS 33.401, Uu active, the backhaul protected: drop and "
+                             "delay only)")
+
+
+def _add_adversary_arguments(parser: argparse.ArgumentParser) -> None:
+    from hoverify.properties.adversary import PARTIES
+
+    _add_backhaul_argument(parser)
+    parser.add_argument("--compromise-targets", default="enb", metavar="LIST",
+                        help="what a compromise may take, comma-separated: "
+                             + ", ".join(PARTIES) + " (delegated: the variant's delegated "
+                             "keys, e.g. K_HO; at most one per path)")
+
+
+def _adversary(args: argparse.Namespace) -> Adversary:
+    from hoverify.properties.adversary import Adversary
+
+    parties = tuple(p.strip() for p in getattr(args, "compromise_targets", "enb").split(",")
+                    if p.strip())
+    try:
+        return Adversary(args.backhaul_unprotected, parties)
+    except ValueError as error:
+        raise UsageError(f"--compromise-targets: {error}") from None
+
+
 def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bar on stderr (there is none when stderr is not a "
@@ -164,7 +197,7 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:
-    from hoverify.properties.stateful import FAULTS
+    from hoverify.properties.stateful import DEFAULT_FAULTS, FAULTS
 
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
@@ -174,8 +207,9 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
                          help="steps per example")
     explore.add_argument("--seed", type=int, default=None, metavar="S",
                          help="random search with this seed (default: derandomized)")
-    explore.add_argument("--faults", default=",".join(sorted(FAULTS)),
+    explore.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(FAULTS)))
+    _add_adversary_arguments(explore)
     explore.add_argument("--out", default="out/findings", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
     explore.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -191,7 +225,9 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
                          help="at most K handovers started")
     verify_.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(VERIFY_FAULTS))
-                              + " (at most one duplication and one compromised eNB per path)")
+                              + " (at most one duplication, replay, edit, injection and "
+                              "compromise per path)")
+    _add_adversary_arguments(verify_)
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
     verify_.add_argument("--max-states", type=int, metavar="N",
@@ -215,16 +251,20 @@ def _explore(args: argparse.Namespace) -> int:
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
     faults = parse_faults(args.faults)
+    adversary = _adversary(args)
     out = _findings_directory(args.out)
     with Bar(" example", quiet=args.quiet, total=args.examples) as bar:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
-                         faults=faults, topology=topology, progress=bar.note, tick=bar.done)
-    files = _save_findings(variant, result.findings, out, args.variant_file, args.topology)
+                         faults=faults, topology=topology, progress=bar.note, tick=bar.done,
+                         adversary=adversary)
+    files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
+                           adversary)
     doc = explore_document(result, files)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         print(f"{doc['variant']}: {doc['examples_run']} examples, {doc['steps_run']} steps")
+        print(f"attacker: {doc['attacker']['text']}")
         for finding in doc["findings"]:
             print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
             for line in finding["trace"]:
@@ -244,7 +284,8 @@ def _replay(args: argparse.Namespace) -> int:
     saved = load_finding(args.file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
     try:
-        exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True)
+        exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
+                             adversary=saved.adversary)
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
     findings = exploration.findings()
@@ -252,11 +293,12 @@ def _replay(args: argparse.Namespace) -> int:
     reproduced = any(f.claim == recorded.get("claim") for f in findings)
     if args.json:
         print(json.dumps({"variant": variant.name, "steps": [a.text for a in actions],
-                          "reproduced": reproduced,
+                          "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "findings": [{"claim": f.claim, "verdict": finding_word(f),
                                         "promised": f.promised, "detail": f.detail}
                                        for f in findings]}, indent=2))
     else:
+        print(f"attacker: {saved.adversary.describe(saved.compromise)}")
         for number, action in enumerate(actions, start=1):
             print(f"{number:>3}. {action.text}")
         for finding in findings:
@@ -280,6 +322,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.max_seconds is not None and not args.max_seconds > 0:
         raise UsageError(f"--max-seconds must be positive, got {args.max_seconds}")
     faults = parse_faults(args.faults)
+    adversary = _adversary(args)
     unbounded = faults - VERIFY_FAULTS
     if unbounded:
         raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "
@@ -294,11 +337,11 @@ def _verify(args: argparse.Namespace) -> int:
 
         result = verify(variant, max_handovers=args.max_handovers, faults=faults,
                         progress=progress, topology=topology, max_states=args.max_states,
-                        max_seconds=args.max_seconds)
+                        max_seconds=args.max_seconds, adversary=adversary)
     findings = result.findings()
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
-                                                      args.topology))
+                                                      args.topology, adversary))
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
@@ -325,6 +368,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
           f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
           f"({doc['states_per_second']:.0f} states/s)")
+    print(f"attacker: {doc['attacker']['text']}")
     print(f"a fingerprint collision hid a state with probability at most "
           f"{doc['collision_probability']:.1e}")
     if result.stopped is not None:
@@ -384,11 +428,14 @@ def warn_vacuous(claims: Sequence[str], where: str,
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
                      files: Sequence[Path | None]) -> dict[str, Any]:
+    from hoverify.properties.explore import compromise_text
     from hoverify.runs import finding_word
 
     return {
         "variant": result.variant, "max_handovers": result.max_handovers,
-        "faults": sorted(result.faults), "states": result.states,
+        "faults": sorted(result.faults),
+        "attacker": result.adversary.to_json(compromise_text(result.adversary)),
+        "states": result.states,
         "transitions": result.transitions, "depth": result.depth,
         "exhausted": result.exhausted, "stopped": result.stopped,
         "seconds": round(result.seconds, 3),
@@ -422,11 +469,12 @@ def _check_writable(option: str, given: Path, directory: Path) -> None:
 
 
 def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
-                   variant_file: str | None, topology_file: str | None) -> list[Path]:
+                   variant_file: str | None, topology_file: str | None,
+                   adversary: Adversary) -> list[Path]:
     from hoverify.runs import save_findings
 
     try:
-        return save_findings(variant, findings, out, variant_file, topology_file)
+        return save_findings(variant, findings, out, variant_file, topology_file, adversary)
     except OSError as error:  # checked writable before the search, but a disk fills up
         raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
 
@@ -437,7 +485,7 @@ def _check(args: argparse.Namespace) -> int:
 
     run = scenario_run(args)
     attacker = parse_compromises(args.compromise, run)
-    evaluation = evaluate(run, attacker)
+    evaluation = evaluate(run, attacker, _adversary(args))
     doc = check_document(run, evaluation)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")

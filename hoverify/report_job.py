@@ -15,6 +15,7 @@ from pathlib import Path
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
+from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
@@ -164,7 +165,12 @@ def build(variants: Sequence[VariantRef], progress: Progress,
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
         bounded.append(_bounded(variant, schedules[variant], topology))
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
-                      tuple(sections), words, tuple(bounded))
+                      tuple(sections), words, tuple(bounded), ATTACKER)
+
+
+# the report's attacker model: the default, TS 33.401's (hoverify.properties.adversary)
+ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the bounded "
+                            "verification: any one eNB at any time")
 
 
 def _bounded(variant: VariantRef, schedule: KeySchedule,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
+from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from hoverify.properties.evaluate import Evaluation
@@ -22,6 +23,7 @@ from hoverify.reports.data import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
     Topology,
     TopologyError,
@@ -145,24 +147,28 @@ def run_text(doc: dict[str, Any]) -> str:
 
 
 def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
-    """``WHO@HOP``: an eNB name, or ``source``/``target`` of hop HOP."""
+    """``WHO@HOP``: an eNB name, ``source``/``target`` of hop HOP, ``ue``, an MME name, or a
+    key revealed from hop HOP on: ``KASME`` or a key the variant delegates (``K_HO``)."""
     if not texts:
         return None
+    keys = (KASME, *run.variant.delegated_keys())
+    parties = (*run.topology.enbs, UE, *run.topology.mmes)
     compromises = []
     for text in texts:
         who, sep, hop_text = text.partition("@")
         if not sep or not hop_text.isdigit():
-            raise UsageError(f"--compromise takes WHO@HOP (e.g. enb-2@1 or source@1), "
-                             f"got {text!r}")
+            raise UsageError(f"--compromise takes WHO@HOP (e.g. enb-2@1, source@1, ue@1, "
+                             f"KASME@2), got {text!r}")
         hop = int(hop_text)
         if not 1 <= hop <= len(run.hops):
             raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}")
         if who in ("source", "target"):
             result = run.hops[hop - 1]
             who = result.source_enb if who == "source" else result.target_enb
-        elif who not in run.topology.enbs:
-            raise UsageError(f"--compromise {text}: unknown eNB {who!r} (known: "
-                             f"{', '.join(run.topology.enbs)}, or source/target)")
+        elif who not in (*parties, *keys):
+            raise UsageError(f"--compromise {text}: unknown {who!r} (known: "
+                             f"{', '.join(parties)}, source/target, or a key: "
+                             f"{', '.join(keys)})")
         compromises.append(Compromise(who, hop))
     return Attacker(tuple(compromises))
 
@@ -172,6 +178,7 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
         "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
         "its target eNB (backward security), each compromised from that hop on")
+    doc["attacker_model"] = evaluation.adversary.to_json(doc["attacker"])
     doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous
@@ -215,7 +222,7 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
 def check_text(doc: dict[str, Any]) -> str:
     """Per claim: its verdict, one line per hop's verdict (each attacker), then the witness
     or cut of the verdict shown (the first that breaks a promise, else the first failure)."""
-    lines = [run_text(doc), f"attacker: {doc['attacker']}"]
+    lines = [run_text(doc), f"attacker: {doc['attacker_model']['text']}"]
     for claim in doc["claims"]:
         lines.append(f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}")
         lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
@@ -276,9 +283,12 @@ def finding_word(finding: Finding) -> str:
 
 
 def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]:
+    from hoverify.properties.explore import compromise_text
+
     return {
         "variant": result.variant, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
+        "attacker": result.adversary.to_json(compromise_text(result.adversary)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
                       "detail": f.detail, "trace": [a.text for a in f.trace],
@@ -296,6 +306,11 @@ class SavedFinding:
     record: dict[str, Any]  # the file as written
     topology: Topology
     kasme: bytes
+    adversary: Adversary = DEFAULT  # the attacker model it was found under
+
+    @property
+    def compromise(self) -> str:
+        return str((self.record.get("attacker") or {}).get("compromise", "as found"))
 
 
 def load_finding(path: str) -> SavedFinding:
@@ -324,6 +339,7 @@ def load_finding(path: str) -> SavedFinding:
             variant = load(str(data["variant"]), placement)
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
+        adversary = Adversary.from_json(data.get("attacker"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
     try:
@@ -337,7 +353,7 @@ def load_finding(path: str) -> SavedFinding:
                          f"{', '.join(claims)})")
     if not actions:
         raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
-    return SavedFinding(variant, actions, data, topology, kasme)
+    return SavedFinding(variant, actions, data, topology, kasme, adversary)
 
 
 def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
@@ -355,8 +371,8 @@ def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
 
 
 def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
-                  variant_file: str | None = None,
-                  topology_file: str | None = None) -> list[Path]:
+                  variant_file: str | None = None, topology_file: str | None = None,
+                  adversary: Adversary = DEFAULT) -> list[Path]:
     """One file per finding for ``hoverify replay``, named by variant, claim and whether it
     was promised; the directory is created only when there is something to save. A
     reviewer's variant and topology are recorded by their files (absolute), which replay
@@ -370,7 +386,7 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
         kind = "" if finding.promised else "-not-promised"
         path = directory / f"{name}-{finding.claim}{kind}.json"
-        doc = finding_document(variant, finding)
+        doc = finding_document(variant, finding, adversary)
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
         if topology_file is not None:

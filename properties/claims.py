@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hoverify.properties.adversary import NETWORK
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
 from hoverify.properties.promises import (
@@ -48,6 +49,9 @@ NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
 INVARIANTS = (NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
+# why backward and forward security fail only outside their promise without NDS/IP
+UNPROTECTED = ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and S10, "
+               "TS 33.401 11)")
 
 __all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims"]
 
@@ -108,6 +112,27 @@ class _Claim:
 
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
+
+    def unprotected(self, facts: Facts) -> str | None:
+        """Why any failure is outside the promise when the backhaul is unprotected."""
+        return None if facts.nds_ip else UNPROTECTED
+
+    def beyond(self, a: Knowledge) -> str | None:
+        """Why attacker ``a`` is outside what backward and forward security promise (None:
+        it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
+        TS 33.501 3.1), with S1 and X2 under NDS/IP (TS 33.401 11)."""
+        if a.name == NETWORK:
+            return UNPROTECTED
+        others = sorted(a.entities - set(self.topology.enbs))
+        if others:
+            return (f"the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and "
+                    f"the attacker holds {', '.join(others)}")
+        return None
+
+    def outside(self, a: Knowledge) -> str | None:
+        """``beyond(a)`` where the variant promises this claim at all (else a failure is
+        simply not promised)."""
+        return self.beyond(a) if self.promised_by(self.variant) else None
 
     def initial(self) -> Any:
         return ()
@@ -249,10 +274,14 @@ class BackwardSecurity(_Claim):
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
         j = derivable[-1]
-        return Verdict(a.hop, a.name, False, self.promise(facts.completions[j].hop_type),
+        promise = self.promise(facts.completions[j].hop_type)
+        beyond = self.outside(a) or (self.unprotected(facts) if promise else None)
+        return Verdict(a.hop, a.name, False,
+                       self.beyond(a) is None and facts.nds_ip and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {derivable}",
-                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j)
+                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
+                       outside=beyond)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -314,11 +343,18 @@ class ForwardSecurity(_Claim):
             if facts.completions[j].kenb not in a.known:
                 continue
             distance = forward_distance(serving, a.entities, a.hop, j)
+            if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
+                beyond = self.outside(a)
+                result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
+                             else "nothing promised")
+                continue
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
             leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
             assert leaving is not None
             wanted = forward_wanted(self.variant, leaving)
             outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
+            if outside is None and not facts.nds_ip:
+                outside = f"outside the promise: {UNPROTECTED}"
             result[j] = (distance, wanted, outside)
         return result
 
@@ -328,7 +364,9 @@ class ForwardSecurity(_Claim):
         left = j - forward_distance(facts.serving, a.entities, a.hop, j)
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         broken = broken_assumption(promise, facts.early, left, j) if promise else None
-        return broken[0] if broken else None
+        if broken:
+            return broken[0]
+        return self.unprotected(facts) if promise else None
 
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
                  failing: list[int]) -> Verdict:
@@ -341,7 +379,8 @@ class ForwardSecurity(_Claim):
                        f"last legitimate KeNB ({why})",
                        tuple(facts.witness(a, facts.completions[j].kenb)),
                        n_hops=distance + 1, witness_hop=j,
-                       outside=self._assumption(facts, a, j) if outside else None)
+                       outside=(self.outside(a) or self._assumption(facts, a, j))
+                       if outside else None)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -378,7 +417,7 @@ class ForwardSecurity(_Claim):
             safe = [j for j in later if j not in judged]
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
-            outside = (self._assumption(facts, a, failing[0])
+            outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))

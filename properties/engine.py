@@ -45,6 +45,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -54,7 +55,7 @@ from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule
 
-FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite"})
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
 
 
 @record
@@ -89,7 +90,9 @@ class Completion:
 @record
 class Knowledge:
     """An attacker: the entities it holds since hop ``hop``, what they held or saw (``held``)
-    and everything derivable from it (``known``)."""
+    and everything derivable from it (``known``). An entity is a party (an eNB, the UE, an
+    MME) or a revealed key, by the name its derivations give it (KASME, K_HO); the attacker
+    named ``NETWORK`` holds no entity: it reads the keys an active backhaul carries."""
 
     name: str
     entities: frozenset[str]
@@ -112,6 +115,7 @@ class Facts:
     rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
+    nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -237,6 +241,14 @@ def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
     return index
 
 
+def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[bytes]:
+    """Every secret value the derivations give one of ``names``, as output or input."""
+    wanted = set(names)
+    return frozenset(v for d in derivations for v in (
+        *((d.output,) if d.name in wanted else ()),
+        *(i.value for i in d.derivation.inputs if i.name in wanted and not i.public)))
+
+
 def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
     """Everything derivable from ``known`` (a one-way KDF is never inverted)."""
     result = set(known)
@@ -341,9 +353,12 @@ class Engine:
     violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     trace_length: int = 0  # kept up to date by an exploration
+    adversary: Adversary = DEFAULT  # what the network attacker reads
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
+        if self.adversary.backhaul_unprotected:
+            self.facts = replace(self.facts, nds_ip=False)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -385,6 +400,20 @@ class Engine:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
         current = replace(current, known=closure(current.held | current.known, f.derivations))
+        others = tuple(a for a in f.attackers if a.name != attacker)
+        self.facts = replace(f, attackers=(*others, current))
+        self._judge(Event(compromised=attacker, earlier=f))
+
+    def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
+        """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
+        such as K_HO) from hop ``hop`` on, those derived later included."""
+        f = self.facts
+        hop = hop if hop is not None else len(f.completions)
+        current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, f.public,
+                                                    frozenset())
+        held = current.held | _named(f.derivations, {key})
+        current = replace(current, entities=current.entities | {key}, held=held,
+                          known=closure(held | current.known, f.derivations))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f))
@@ -442,15 +471,24 @@ class Engine:
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
         public = changes.get("public", f.public)
         attackers = []
+        read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
+                         for v in byte_values(m.fields) if v in values)
+        network = f.attacker(NETWORK)
+        if read and network is None:  # TS 33.210 absent: the attacker reads the backhaul
+            network = Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())
+            f = replace(f, attackers=(*f.attackers, network))
+        added = tuple(Derived(d, step.hop, frozenset()) for d in new) if f.attackers else ()
         for a in f.attackers:
-            seen = frozenset()
+            seen = _named(added, a.entities) - a.held  # a revealed key, derived again
             if receiver in a.entities:
-                seen = frozenset(v for v in (*byte_values(step.message.fields),
-                                             *byte_values(step.outcome.read),
-                                             *byte_values(step.ctx_after),
-                                             *(v for d in step.outcome.derivations
-                                               for v in (d.output, *(i.value for i in d.inputs))))
-                                 if v in values) - a.held
+                seen |= frozenset(v for v in (*byte_values(step.message.fields),
+                                              *byte_values(step.outcome.read),
+                                              *byte_values(step.ctx_after),
+                                              *(v for d in step.outcome.derivations
+                                                for v in (d.output, *(i.value for i in d.inputs))))
+                                  if v in values) - a.held
+            if a.name == NETWORK:
+                seen |= read - a.held
             if seen or new:
                 held = a.held | seen | (public - f.public)
                 a = replace(a, held=held, known=closure(a.known | held, derivations))

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
@@ -31,6 +32,7 @@ class Evaluation:
     derivable_hops: list[int]
     invariants: list[ClaimResult]
     facts: Facts  # what the claims judged from: derivations, completions, attackers
+    adversary: Adversary = DEFAULT
 
     @property
     def promise_broken(self) -> bool:
@@ -52,12 +54,15 @@ def default_attackers(analysis: Analysis) -> list[Attacker]:
     return list(seen.values())
 
 
-def evaluate(run: Run, attacker: Attacker | None = None) -> Evaluation:
+def evaluate(run: Run, attacker: Attacker | None = None,
+             adversary: Adversary = DEFAULT) -> Evaluation:
     """With no ``attacker``, every hop is checked against its own source and target eNB,
-    each compromised from that hop on. With one, the claims are checked against it only."""
+    each compromised from that hop on. With one, the claims are checked against it only.
+    ``adversary``: what the network attacker reads (with the backhaul unprotected, the
+    claims also judge the attacker ``network``)."""
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
-    engine = feed(run, attackers)
+    engine = feed(run, attackers, adversary)
     summary = engine.summary()
     promised = {c.name: c.promised_by(run.variant) for c in engine.claims}
     results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name])
@@ -78,16 +83,18 @@ def evaluate(run: Run, attacker: Attacker | None = None) -> Evaluation:
     derivable = ([c.number for c in engine.facts.completions
                   if c.number > 0 and c.kenb in final.known] if final is not None else
                  [h for h in analysis.hops if analysis.derivable(shown, h)])
-    return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts)
+    return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
+                      adversary)
 
 
-def feed(run: Run, attackers: list[Attacker]) -> Engine:
-    """The run's steps through a claim engine; each attacker compromises its eNBs before the
-    first step of their hop, holding the key record it had then."""
+def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
+    """The run's steps through a claim engine; each attacker compromises its parties before
+    the first step of their hop, holding the key record each had then, or learns the key it
+    names (KASME, a delegated key) from then on."""
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
-                    start.enb, start.name)
+                    start.enb, start.name, adversary=adversary)
     engine.set_up(system.setup)
     at: dict[int, list[tuple[Attacker, Compromise]]] = defaultdict(list)
     for attacker in attackers:
@@ -98,7 +105,10 @@ def feed(run: Run, attackers: list[Attacker]) -> Engine:
     for step in system.steps:
         hop = first_step.get(step.number)
         for attacker, compromise in at.get(hop, []) if hop is not None else []:
-            engine.compromise(str(attacker), compromise.entity, ctx[compromise.entity], hop)
+            if compromise.entity in ctx:
+                engine.compromise(str(attacker), compromise.entity, ctx[compromise.entity], hop)
+            else:
+                engine.reveal(str(attacker), compromise.entity, hop)
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
         if step.ctx_after is not None:

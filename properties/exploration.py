@@ -3,9 +3,13 @@
 :class:`Exploration` owns a :class:`~hoverify.statemachines.system.System` and offers the actions a
 scheduler and an adversary can take: start a handover, deliver any in-flight message (links
 are *not* FIFO: any message in flight may be delivered next), drop one, duplicate one, replay
-one seen before, let a target's admission control refuse a preparation, compromise an eNB,
-and let a compromised eNB edit a message it receives before relaying it (flip, remove or add
-a field) or flip a field of one it sends.
+one seen before, inject one the attacker builds from its knowledge
+(``hoverify.properties.injection``), let a target's admission control refuse a preparation,
+compromise a party (an eNB; with the attacker model's consent the UE, an MME, KASME or a
+delegated key), and let a compromised eNB edit a message it receives before relaying it
+(flip, remove or add a field) or flip a field of one it sends. The attacker model
+(``hoverify.properties.adversary``) decides on which interfaces replay, duplicate and inject
+act: by default on Uu only, the backhaul being protected by NDS/IP.
 
 After every step the claim engine (``hoverify.properties.engine``) judges every claim and invariant
 (``hoverify.properties.claims``), the same objects that ``check`` feeds a finished run.
@@ -21,9 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, edits, flips
 from hoverify.properties.engine import Engine
+from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
 from hoverify.statemachines.messages import Kind, Message
@@ -35,7 +41,7 @@ from hoverify.statemachines.variant import KeySchedule
 VARIANT_ERROR = "variant-error"
 # the action kinds; rewrite: the flip-only edit of finding files written before edit existed
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
-         "rewrite")
+         "rewrite", "inject")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +84,13 @@ class Exploration:
     """A system under exploration: actions in, findings out."""
 
     def __init__(self, variant: KeySchedule, topology: Topology, kasme: bytes,
-                 seed: int = 0, counts: Counter[str] | None = None) -> None:
+                 seed: int = 0, counts: Counter[str] | None = None,
+                 adversary: Adversary = DEFAULT) -> None:
+        self.adversary = adversary
         self.system = System(variant, topology, kasme, 0, topology.cells[0], seed)
         start = topology.cells[0]
         self.engine = Engine(variant, topology, all_claims(variant, topology), start.enb,
-                             start.name)
+                             start.name, adversary=adversary)
         self.engine.set_up(self.system.setup)
         self.trace: list[Action] = []
         self.history: list[Message] = []  # every message ever put in flight
@@ -122,17 +130,41 @@ class Exploration:
         self.engine.fault("drop", self.system.hop)
         return self._record(Action("drop", i, 0, f"drop {message}"))
 
-    def duplicate(self, index: int) -> Action:
+    def duplicate(self, index: int) -> Action | None:
+        """Duplicate an in-flight message on an interface the attacker controls (none on a
+        backhaul under NDS/IP: its anti-replay discards it, ``hoverify.properties.adversary``)."""
         i = index % len(self.system.in_flight)
+        if not self.adversary.controls(self.system.in_flight[i]):
+            return None
         self.system.duplicate(i)
         self.engine.fault("duplicate", self.system.hop)
         return self._record(Action("duplicate", i, 0, f"duplicate {self.system.in_flight[i]}"))
 
-    def replay(self, index: int) -> Action:
+    def replay(self, index: int) -> Action | None:
+        """Send again a message seen earlier, if on an interface the attacker controls."""
         i = index % len(self.history)
+        if not self.adversary.controls(self.history[i]):
+            return None
         self.system.in_flight.append(self.history[i])
         self.engine.fault("replay", self.system.hop)
         return self._record(Action("replay", i, 0, f"replay {self.history[i]}"))
+
+    def injection_choices(self) -> list[Message]:
+        """The finite set of messages the attacker can inject now
+        (``hoverify.properties.injection``)."""
+        return injections(self.history, self.engine.facts, self.adversary,
+                          self.system.topology)
+
+    def inject(self, index: int) -> Action | None:
+        """Send the ``index``-th message of ``injection_choices()``; the text names it whole
+        (its repr), so a replay checks it built the same bytes."""
+        choices = self.injection_choices()
+        if not choices:
+            return None
+        i = index % len(choices)
+        self.system.in_flight.append(choices[i])
+        self.engine.fault("inject", self.system.hop)
+        return self._record(Action("inject", i, 0, f"inject {choices[i]!r}"))
 
     def refuse(self, index: int) -> Action | None:
         """The target of an in-flight HandoverRequest refuses admission."""
@@ -149,12 +181,20 @@ class Exploration:
         self.engine.fault("refuse", self.system.hop)
         return self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
 
-    def compromise(self, index: int) -> Action:
-        enbs = self.system.topology.enbs
-        enb = enbs[index % len(enbs)]
-        action = self._record(Action("compromise", index % len(enbs), 0, f"compromise {enb}"))
-        if self.engine.facts.attacker(enb) is None:  # after recording: it may judge at once
-            self.engine.compromise(enb, enb, self.system.entity(enb).ctx)
+    def compromise(self, index: int) -> Action | None:
+        """Compromise a target of the attacker model: a party (its key record now) or a key
+        (every value it takes, from now on); None when there is none (a variant that
+        delegates no key)."""
+        targets = self.adversary.targets(self.system.topology, self.system.variant)
+        if not targets:
+            return None
+        who = targets[index % len(targets)]
+        action = self._record(Action("compromise", index % len(targets), 0, f"compromise {who}"))
+        if self.engine.facts.attacker(who) is None:  # after recording: it may judge at once
+            if who in self.system.entities:
+                self.engine.compromise(who, who, self.system.entity(who).ctx)
+            else:
+                self.engine.reveal(who, who)
         return action
 
     def rewrite(self, index: int, leaf: int) -> Action | None:
@@ -187,7 +227,10 @@ class Exploration:
         return lambda m: m.receiver in attackers or m.sender in attackers, options
 
     def _attacker_entities(self) -> frozenset[str]:
-        return frozenset(e for a in self.engine.facts.attackers for e in a.entities)
+        """The compromised eNBs: the parties that edit (an end of NDS/IP, not the network)."""
+        enbs = self.system.topology.enbs
+        return frozenset(e for a in self.engine.facts.attackers for e in a.entities
+                         if e in enbs)
 
     def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
               options: Callable[[Message], list[Edit]]) -> Action | None:
@@ -216,7 +259,7 @@ class Exploration:
         if action.kind == "refuse":
             return self.refuse(action.index)
         handler = {"start": self.start_handover, "deliver": self.deliver, "drop": self.drop,
-                   "duplicate": self.duplicate, "replay": self.replay,
+                   "duplicate": self.duplicate, "replay": self.replay, "inject": self.inject,
                    "compromise": self.compromise}[action.kind]
         return handler(action.index)
 

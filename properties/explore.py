@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.exploration import Action, Exploration, Finding, variant_error_finding
-from hoverify.properties.stateful import FAULTS, ClaimViolated, exploration_machine
+from hoverify.properties.stateful import DEFAULT_FAULTS, ClaimViolated, exploration_machine
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -34,6 +35,7 @@ class ExploreResult:
     variant: str
     examples_run: int = 0
     steps_run: int = 0
+    adversary: Adversary = DEFAULT
     findings: list[Finding] = field(default_factory=list)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
@@ -45,10 +47,12 @@ class ExploreResult:
 
 def replay(variant: KeySchedule, actions: Sequence[Action],
            topology: Topology | None = None, kasme: bytes = EXPLORATION_KASME,
-           strict: bool = False) -> Exploration:
-    """Run ``actions`` from the start; with ``strict`` each action must do what its text
-    says (the model has not changed under the recorded trace)."""
-    exploration = Exploration(variant, topology or small_topology(), kasme)
+           strict: bool = False, adversary: Adversary = DEFAULT) -> Exploration:
+    """Run ``actions`` from the start, under the attacker model they were found under; with
+    ``strict`` each action must do what its text says (the model has not changed under the
+    recorded trace)."""
+    exploration = Exploration(variant, topology or small_topology(), kasme,
+                              adversary=adversary)
     for action in actions:
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
@@ -63,9 +67,9 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
 
 
 def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
-                      topology: Topology) -> list[Finding]:
+                      topology: Topology, adversary: Adversary = DEFAULT) -> list[Finding]:
     """What replaying ``actions`` finds; a variant error ends the replay as its finding."""
-    exploration = Exploration(variant, topology, EXPLORATION_KASME)
+    exploration = Exploration(variant, topology, EXPLORATION_KASME, adversary=adversary)
     try:
         for action in actions:
             if _enabled(exploration, action):
@@ -81,13 +85,14 @@ def _enabled(exploration: Exploration, action: Action) -> bool:
     needs_in_flight = {"deliver", "drop", "duplicate"}
     if action.kind in needs_in_flight and not exploration.system.in_flight:
         return False
-    return not (action.kind == "replay" and not exploration.history)
+    return not (action.kind in ("replay", "inject") and not exploration.history)
 
 
-def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Finding:
+def minimise(variant: KeySchedule, finding: Finding, topology: Topology,
+             adversary: Adversary = DEFAULT) -> Finding:
     """Greedy delta debugging: drop one action at a time while the claim stays violated."""
     def violated(actions: Sequence[Action]) -> Finding | None:
-        return next((f for f in replayed_findings(variant, actions, topology)
+        return next((f for f in replayed_findings(variant, actions, topology, adversary)
                      if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
 
     best = violated(finding.trace) or finding
@@ -103,15 +108,16 @@ def minimise(variant: KeySchedule, finding: Finding, topology: Topology) -> Find
 
 
 def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed: int | None = None,
-            faults: frozenset[str] = FAULTS, topology: Topology | None = None,
+            faults: frozenset[str] = DEFAULT_FAULTS, topology: Topology | None = None,
             claims: frozenset[str] | None = None,
             progress: Callable[[str], None] | None = None,
-            tick: Callable[[], None] | None = None) -> ExploreResult:
+            tick: Callable[[], None] | None = None,
+            adversary: Adversary = DEFAULT) -> ExploreResult:
     """Search within ``examples`` examples; ``claims`` limits the search to those claims
     (it stops once each is found). A claim found violated outside the promise is still
     searched for a promised violation. ``tick`` is called as each example begins."""
     topology = topology or small_topology()
-    result = ExploreResult(variant.name)
+    result = ExploreResult(variant.name, adversary=adversary)
     found: set[tuple[str, bool]] = set()  # (claim, promised)
     budget = examples
     counter = _Tally(tick)
@@ -123,7 +129,7 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
 
     while budget > 0 and (claims is None or not settled(claims, found, variant)):
         machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults,
-                                      result.sometimes)
+                                      result.sometimes, adversary)
         machine = _counting(machine, counter)
         if seed is not None:
             machine = hypothesis_seed(seed)(machine)
@@ -134,7 +140,7 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
                 derandomize=seed is None, deadline=None, phases=[Phase.generate],
                 suppress_health_check=list(HealthCheck)))
         except ClaimViolated as violation:
-            finding = minimise(variant, violation.finding, topology)
+            finding = minimise(variant, violation.finding, topology, adversary)
             found.add((finding.claim, finding.promised))
             result.findings.append(finding)
             if progress:
@@ -147,6 +153,17 @@ def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed:
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
     return result
+
+
+PARTY_WORDS = {"enb": "the eNBs", "ue": "the UE", "mme": "the MMEs",
+               "kasme": "KASME (root-key reveal)", "delegated": "the delegated keys"}
+
+
+def compromise_text(adversary: Adversary) -> str:
+    """Who explore and verify may compromise, for the attacker line."""
+    return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
+            "(at most one per path)")
+
 
 
 class _Tally(dict[str, int]):
@@ -179,9 +196,14 @@ def _counting(machine: type, counter: dict[str, int]) -> type:
 
 
 # -- files -------------------------------------------------------------------------------------
-def finding_document(variant: KeySchedule, finding: Finding) -> dict[str, Any]:
+def finding_document(variant: KeySchedule, finding: Finding,
+                     adversary: Adversary = DEFAULT) -> dict[str, Any]:
+    """The file ``hoverify replay`` reads: with the attacker model it was found under
+    (``Adversary.from_json`` reads it back; a file without one was found under the default)."""
     return {"schema_version": SCHEMA_VERSION, "variant": variant.name,
             "parameters": dict(variant.parameters), "topology": "small",
-            "kasme": EXPLORATION_KASME.hex(), "claim": finding.claim,
+            "kasme": EXPLORATION_KASME.hex(),
+            "attacker": adversary.to_json(compromise_text(adversary)),
+            "claim": finding.claim,
             "promised": finding.promised, "detail": finding.detail,
             "trace": [a.to_json() for a in finding.trace]}

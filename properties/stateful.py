@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.topology import Topology
@@ -33,25 +34,33 @@ class ClaimViolated(AssertionError):
 Selector = Callable[[Finding], bool]
 
 
-FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite"})
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
+# explore's default: inject is asked for (it is a search of its own: forged messages)
+DEFAULT_FAULTS = FAULTS - {"inject"}
 
 
 def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
-                        selected: Selector, faults: frozenset[str] = FAULTS,
-                        counts: Counter[str] | None = None) -> type[RuleBasedStateMachine]:
+                        selected: Selector, faults: frozenset[str] = DEFAULT_FAULTS,
+                        counts: Counter[str] | None = None,
+                        adversary: Adversary = DEFAULT) -> type[RuleBasedStateMachine]:
     """A state machine class exploring ``variant``; it fails on the first finding that
     ``selected`` accepts (other findings are ignored, so a search can target one claim).
     ``faults`` enables the network faults and adversary actions; scheduling (starting
     handovers, delivering in any order) is always on. ``counts`` gathers how often each
-    claim's situation arose over every example ("sometimes")."""
+    claim's situation arose over every example ("sometimes"); ``adversary`` is the attacker
+    model (``hoverify.properties.adversary``)."""
     unknown = faults - FAULTS
     if unknown:
         raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")
 
+    targets = adversary.targets(topology, variant)
+    parties = st.integers(min_value=0, max_value=max(3, len(targets) - 1))
+
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.exploration = Exploration(variant, topology, kasme, counts=counts)
+            self.exploration = Exploration(variant, topology, kasme, counts=counts,
+                                           adversary=adversary)
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
@@ -100,13 +109,19 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         def replay(self, index: int) -> None:
             self.exploration.replay(index)
 
+        if "inject" in faults:  # only then a rule: the other searches draw as without it
+            @precondition(lambda self: bool(self.exploration.history))
+            @rule(index=st.integers(min_value=0, max_value=63))
+            def inject(self, index: int) -> None:
+                self.exploration.inject(index)
+
         @precondition(lambda self: "refuse" in faults)
         @rule(index=INDEX)
         def refuse_preparation(self, index: int) -> None:
             self.exploration.refuse(index)
 
         @precondition(lambda self: "compromise" in faults)
-        @rule(enb=INDEX)
+        @rule(enb=parties)
         def compromise(self, enb: int) -> None:
             self.exploration.compromise(enb)
 

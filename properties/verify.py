@@ -17,8 +17,17 @@ HandoverRequest by admission control, ``compromise`` any eNB at any time (at mos
 ``MAX_COMPROMISES`` per path), ``replay`` any message put in flight earlier on the path (at
 most ``MAX_REPLAYS`` per path), ``rewrite``: a compromised eNB makes one of the finite set of
 field changes ``explore`` draws from (``Exploration.edit``: flip an integer or flag, remove a
-relayed field, add an absent one; at most ``MAX_EDITS`` per path). The messages put in flight
-on the path are state only when ``replay`` is enabled.
+relayed field, add an absent one; at most ``MAX_EDITS`` per path), ``inject``: one message of
+the finite set the attacker can build from its knowledge closure
+(``hoverify.properties.injection``: each RRC message seen, forged afresh at the next COUNT
+with RRC keys the attacker derives, else sent with a MAC-I it could not compute; with the
+backhaul unprotected, each backhaul message seen with one key IE replaced by another known
+key of its kind; at most ``MAX_INJECTIONS`` per path). The bound does not cover two
+injections on one path, nor messages whose non-key IEs (cells, C-RNTIs, NCC) the attacker
+chose. The attacker model (``hoverify.properties.adversary``) gates the network's faults:
+``duplicate``, ``replay`` and ``inject`` act only on interfaces it controls (by default Uu),
+and ``compromise`` chooses among its targets (by default the eNBs). The messages put in
+flight on the path are state only when ``replay`` or ``inject`` is enabled.
 
 Breadth first, so the first path on which a claim is violated is a shortest one; it is
 recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
@@ -81,8 +90,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE
-from hoverify.properties.engine import EngineState, settled
+from hoverify.properties.engine import Engine, EngineState, settled
 from hoverify.properties.exploration import (
     VARIANT_ERROR,
     Action,
@@ -98,12 +108,14 @@ from hoverify.statemachines.system import Snapshot
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
-VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite"})
+VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite",
+                           "inject"})
 DEFAULT_FAULTS = frozenset({"drop", "compromise"})
 MAX_DUPLICATES = 1
 MAX_COMPROMISES = 1
 MAX_REPLAYS = 1
 MAX_EDITS = 1
+MAX_INJECTIONS = 1
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
 PROGRESS_SECONDS = 1.0  # between progress reports within a level
 _CLOCK_EVERY = 64  # states expanded between readings of the clock
@@ -130,6 +142,7 @@ FACTS_STATE = {
     "rewritten": "in the fingerprint",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
+    "nds_ip": "constant in a search: the attacker model's",
 }
 
 
@@ -138,6 +151,7 @@ class VerifyResult:
     variant: str
     max_handovers: int
     faults: frozenset[str]
+    adversary: Adversary = DEFAULT
     states: int = 0
     transitions: int = 0
     depth: int = 0  # the longest path explored
@@ -197,10 +211,12 @@ class _Budget(NamedTuple):
     duplicates: int = 0
     replays: int = 0
     edits: int = 0
+    injections: int = 0
 
     def after(self, kind: str) -> _Budget:
         return _Budget(self.duplicates + (kind == "duplicate"),
-                       self.replays + (kind == "replay"), self.edits + (kind == "edit"))
+                       self.replays + (kind == "replay"), self.edits + (kind == "edit"),
+                       self.injections + (kind == "inject"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,15 +225,15 @@ class _Node:
     snapshot: Snapshot
     engine: EngineState
     budget: _Budget  # the adversary's bounded faults used on the path
-    attackers: int  # eNBs compromised on the path
-    history: tuple[Message, ...]  # put in flight on the path (kept for replay only)
+    attackers: int  # parties compromised on the path
+    history: tuple[Message, ...]  # put in flight on the path (kept for replay and inject)
 
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
            progress: Callable[[Progress], None] | None = None,
            topology: Topology | None = None, max_states: int | None = None,
-           max_seconds: float | None = None) -> VerifyResult:
+           max_seconds: float | None = None, adversary: Adversary = DEFAULT) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search
     once each of them is violated, as a broken promise where the variant promises it (then
     the bound is not exhausted); so do ``max_states``, ``max_seconds`` and Ctrl-C, which
@@ -228,9 +244,10 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
                          f"(it supports: {', '.join(sorted(VERIFY_FAULTS))})")
     if max_handovers < 1:
         raise ValueError(f"the bound needs at least one handover, got {max_handovers}")
-    result = VerifyResult(variant.name, max_handovers, faults)
+    result = VerifyResult(variant.name, max_handovers, faults, adversary)
     started = time.perf_counter()
-    exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME)
+    exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME,
+                              adversary=adversary)
     search = _Search(exploration, result, max_handovers, faults, started)
     try:
         result.stopped = search.run(claims, progress, max_states, max_seconds)
@@ -253,7 +270,8 @@ class _Search:
         self.result = result
         self.max_handovers = max_handovers
         self.faults = faults
-        self.replaying = "replay" in faults  # then the messages put in flight are state
+        # then the messages put in flight are state
+        self.replaying = bool({"replay", "inject"} & faults)
         self.parents: list[tuple[int, Action | None]] = [(-1, None)]  # node id -> (parent, action)
         self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
@@ -265,8 +283,8 @@ class _Search:
         result = self.result
         self._harvest(None, None)  # the set-up, should it violate anything
         engine.counts.clear()  # the set-up is no situation of the search
-        root = _Node(0, self.exploration.system.snapshot(), engine.state, _Budget(), 0,
-                     self._history())
+        root = _Node(0, self.exploration.system.snapshot(), engine.state, _Budget(),
+                     _compromised(engine), self._history())
         self.seen.add(self._fingerprint(root.budget))
         level = [root]
         reported = self.started
@@ -286,7 +304,7 @@ class _Search:
                     self.seen.add(key)
                     following.append(_Node(
                         len(self.parents), self.exploration.system.snapshot(), engine.state,
-                        budget, len(engine.facts.attackers), self._history()))
+                        budget, _compromised(engine), self._history()))
                     self.parents.append((node.id, action))
                     if max_states is not None and len(self.seen) >= max_states:
                         return MAX_STATES
@@ -339,24 +357,32 @@ class _Search:
         # compromise first: of equally short counterexamples, the one found reads "compromise
         # enb-1, start handover ..." (compromised from that hop on)
         if self._can_compromise(node.attackers):
-            actions += [("compromise", i) for i in range(len(system.topology.enbs))]
+            targets = self.exploration.adversary.targets(system.topology, system.variant)
+            actions += [("compromise", i) for i in range(len(targets))]
         if system.hop < self.max_handovers:
             actions += [("start", i) for i in range(len(self.exploration.neighbours()))]
         distinct = _first_of_equal(system.in_flight)
         actions += [("deliver", i) for i in distinct]
         if "drop" in self.faults:
             actions += [("drop", i) for i in distinct]
+        controls = self.exploration.adversary.controls
         if "duplicate" in self.faults and node.budget.duplicates < MAX_DUPLICATES:
-            actions += [("duplicate", i) for i in distinct]
+            actions += [("duplicate", i) for i in distinct if controls(system.in_flight[i])]
         if "refuse" in self.faults:
             requests = [m for m in system.in_flight if m.kind in REQUESTS]
             actions += [("refuse", i) for i in _first_of_equal(requests)]
         if "replay" in self.faults and node.budget.replays < MAX_REPLAYS:
-            actions += [("replay", i) for i in _first_of_equal(list(node.history))]
+            actions += [("replay", i) for i in _first_of_equal(list(node.history))
+                        if controls(node.history[i])]
         found = [(kind, index, 0) for kind, index in actions]
         if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
             self.exploration.engine.restore(node.engine)  # the attackers edit
             found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
+        if "inject" in self.faults and node.budget.injections < MAX_INJECTIONS:
+            self.exploration.engine.restore(node.engine)  # what the attacker knows
+            self.exploration.history[:] = node.history
+            found += [("inject", i, 0)
+                      for i in range(len(self.exploration.injection_choices()))]
         return found
 
     def _can_compromise(self, attackers: int) -> bool:
@@ -399,6 +425,11 @@ class _Search:
             (entities, Counter(system.in_flight), system.hop, *budget,
              Counter(self.exploration.history) if self.replaying else (),
              self.exploration.engine.key()))
+
+
+def _compromised(engine: Engine) -> int:
+    """Parties and keys compromised on the path (the attacker ``network`` holds none)."""
+    return sum(1 for a in engine.facts.attackers if a.entities)
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:

@@ -26,6 +26,7 @@ def verdicts(data: ReportData) -> str:
         "scenarios": [{"name": s.name, "hops": s.hops, "title": s.title,
                        "compromises": [f"{e}@{h}" for e, h in s.compromises]}
                       for s in data.scenarios],
+        "attacker": data.attacker,
         "conclusion": list(data.conclusion),
         "results": [{"variant": r.variant.label, "scenario": r.scenario.name,
                      "matrix": {claim: cell_text(cell) for claim, cell in r.cells},
@@ -48,7 +49,8 @@ def render(data: ReportData) -> dict[str, bytes]:
         slug = section.variant.slug
         results = [r for r in data.results if r.variant == section.variant]
         bounded = next((b for b in data.bounded if b.variant == section.variant), None)
-        files[f"{slug}/report.md"] = markdown.variant_page(section, results, bounded)
+        files[f"{slug}/report.md"] = markdown.variant_page(section, results, bounded,
+                                                           data.attacker)
         if section.graph is not None:  # None: the run stopped at a variant error
             files[f"{slug}/graph.svg"] = svg_graph.render(section.graph, "g")
             files[f"{slug}/graph.dot"] = dot.render(section.graph)

@@ -163,6 +163,7 @@ class ReportData:
     sections: tuple[VariantSection, ...]
     conclusion: tuple[str, ...]
     bounded: tuple[Bounded, ...] = ()
+    attacker: str = ""  # the attacker model, one line, printed on every page
 
     @property
     def has_variant_error(self) -> bool:

@@ -200,6 +200,7 @@ def render(data: ReportData) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<style>{CSS}{VARIANT_ERROR_CSS if data.has_variant_error else ''}</style>"
              "</head><body>", f"<h1>{escape(title)}</h1>",
+             f"<p>Attacker model: {escape(data.attacker)}.</p>",
              f'<nav><a href="#conclusion">conclusion</a><a href="#verdicts">verdicts</a>'
              '<a href="#bounded">bounded verification</a>'
              f'<a href="#anchors">formal anchors</a>{nav}'

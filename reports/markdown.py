@@ -54,6 +54,7 @@ def index(data: ReportData) -> str:
              "Verdicts of every claim for each variant over the standard scenarios "
              "(`reports/scenarios.py`), computed by `hoverify report`; `verdicts.json` has "
              "them in machine-readable form, `index.html` everything in one page.", "",
+             f"Attacker model: {data.attacker}.", "",
              "## Conclusion", "", "Computed from the verdicts below:", ""]
     lines += [f"- {sentence}" for sentence in data.conclusion]
     legend = [LEGEND, "", VARIANT_ERROR_LEGEND] if data.has_variant_error else [LEGEND]
@@ -142,9 +143,10 @@ def bounded_lines(bounded: Bounded) -> list[str]:
 
 
 def variant_page(section: VariantSection, results: list[ScenarioResult],
-                 bounded: Bounded | None) -> str:
+                 bounded: Bounded | None, attacker: str) -> str:
     variant = section.variant
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
+             "", f"Attacker model: {attacker}.",
              "", "Promises (from the variant's own module):", ""]
     lines += [f"- {p}" for p in section.promises]
     lines += ["", LEGEND]

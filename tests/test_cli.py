@@ -39,8 +39,13 @@ BAD = {
     "bit placement": ["run", "--variant", "seed-fs", "--bit-placement", "rrc", "--hops", "x2"],
     "compromise of an unknown eNB": ["check", "--variant", "ts33401", "--hops", "x2",
                                      "--compromise", "enb-9@1"],
-    "compromise of an MME": ["check", "--variant", "ts33401", "--hops", "x2",
-                             "--compromise", "mme-1@1"],
+    "compromise of an unknown MME": ["check", "--variant", "ts33401", "--hops", "x2",
+                                     "--compromise", "mme-9@1"],
+    "reveal of a key the variant does not delegate": [
+        "check", "--variant", "ts33401", "--hops", "x2", "--compromise", "K_HO@1"],
+    "compromise target": ["verify", "--variant", "ts33401", "--compromise-targets", "enb,hss"],
+    "compromise target in explore": ["explore", "--variant", "ts33401",
+                                     "--compromise-targets", ""],
     "compromise outside the hops": ["check", "--variant", "ts33401", "--hops", "x2",
                                     "--compromise", "source@2"],
     "compromise without a hop": ["check", "--variant", "ts33401", "--hops", "x2",
@@ -261,9 +266,9 @@ def test_replay_uses_the_recorded_kasme_and_topology(
     seen: list[tuple[Topology | None, bytes]] = []
 
     def replay(variant: Any, actions: Any, topology: Topology | None = None,
-               kasme: bytes = b"", strict: bool = False) -> Any:
+               kasme: bytes = b"", strict: bool = False, adversary: Any = None) -> Any:
         seen.append((topology, kasme))
-        return real_replay(variant, actions, topology, kasme, strict)
+        return real_replay(variant, actions, topology, kasme, strict, adversary)
 
     monkeypatch.setattr(hoverify.properties.explore, "replay", replay)
     # exit 1: on the way tr33821-v070's promised key-separation breaks (no EARFCN-DL)

@@ -78,6 +78,16 @@ def test_committed_report_is_current(generated: Generated) -> None:
     assert not stale, f"reports/default is stale ({', '.join(stale)}): run `{REGENERATE}`"
 
 
+def test_every_page_states_the_attacker_model(generated: Generated) -> None:
+    """The report's attacker is the default model (TS 33.401: Uu active, backhaul under
+    NDS/IP), on every page and in verdicts.json."""
+    line = "Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only"
+    pages = [p for p in generated.out.rglob("*") if p.suffix in (".md", ".html")]
+    assert pages and all(f"Attacker model: {line}" in p.read_text() for p in pages)
+    verdicts = json.loads((generated.out / "verdicts.json").read_text())
+    assert verdicts["attacker"].startswith(line)
+
+
 def test_two_runs_write_identical_bytes(generated: Generated,
                                         tmp_path: Path) -> None:
     write_report(tmp_path / "again", choose_variants(None), lambda _: None)

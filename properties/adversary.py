@@ -1,0 +1,95 @@
+"""The attacker model a reviewer chooses, in one place: what the network attacker may do on
+each interface, and which parties ``explore`` and ``verify`` may compromise.
+
+Interfaces (TS 33.401 5.1, 11; TS 33.210):
+- Uu is open: the attacker is *active* there (Dolev-Yao: reads what its keys open, drops,
+  delays, replays, and injects or forges anything its knowledge lets it build; a protected
+  RRC message is forged only with the KRRCint and KRRCenc it can derive).
+- S1, X2 and S10 are protected by NDS/IP (TS 33.210): the attacker cannot read, forge or
+  replay there, but may drop or delay. A *duplicate* there is no network fault either:
+  anti-replay protection is a service of NDS/IP (TS 33.210 4.2; the ESP receiver's window,
+  RFC 4303 3.4.3), SCTP delivers each S1AP or X2AP message once (RFC 4960 6.2), and a GTPv2-C
+  request retransmitted on S10 is recognised by its sequence number and not processed again
+  (TS 29.274 7.6).
+- ``backhaul_unprotected`` makes S1, X2 and S10 active too, as the ProVerif models of LTE
+  handover assume: the attacker reads every key they carry and may replay, duplicate and
+  inject there.
+
+A compromised party is not the network: a compromised eNB still edits what it relays and
+sends (``Exploration.edit``), whatever the interfaces, since it is an end of NDS/IP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hoverify.statemachines.messages import Interface, Message
+from hoverify.statemachines.topology import Topology
+from hoverify.statemachines.variant import KeySchedule
+
+BACKHAUL = (Interface.S1, Interface.X2, Interface.S10)
+NETWORK = "network"  # the engine's name for what the attacker reads on an active backhaul
+# what explore and verify may compromise: every eNB, the UE, every MME, KASME (a root-key
+# reveal) and each key the variant delegates (e.g. the seed's K_HO)
+PARTIES = ("enb", "ue", "mme", "kasme", "delegated")
+KASME = "KASME"
+
+
+@dataclass(frozen=True, slots=True)
+class Adversary:
+    backhaul_unprotected: bool = False
+    parties: tuple[str, ...] = ("enb",)  # which of PARTIES explore and verify may compromise
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.parties if p not in PARTIES]
+        if unknown or not self.parties:
+            raise ValueError(f"compromise targets must be some of {', '.join(PARTIES)}, got "
+                             f"{', '.join(self.parties) or 'none'}")
+
+    @property
+    def active(self) -> tuple[Interface, ...]:
+        return (Interface.UU, *BACKHAUL) if self.backhaul_unprotected else (Interface.UU,)
+
+    def controls(self, message: Message) -> bool:
+        """May the attacker replay, duplicate or inject ``message`` (its interface active)?"""
+        return message.interface is Interface.UU or self.reads(message)
+
+    def reads(self, message: Message) -> bool:
+        """Does the attacker read the keys ``message`` carries? On an active backhaul, yes;
+        never under NDS/IP; on Uu no RRC message carries a key (TS 36.331: NCC, not NH)."""
+        return self.backhaul_unprotected and message.interface in BACKHAUL
+
+    def targets(self, topology: Topology, variant: KeySchedule) -> tuple[str, ...]:
+        """What explore and verify may compromise, in a stable order: parties by name, keys
+        by the names the derivations give them."""
+        found: list[str] = []
+        for party in self.parties:
+            found += {"enb": list(topology.enbs), "ue": ["ue"], "mme": list(topology.mmes),
+                      "kasme": [KASME], "delegated": list(variant.delegated_keys())}[party]
+        return tuple(found)
+
+    def describe(self, compromise: str) -> str:
+        """One line: the network's reach per interface, then who is compromised."""
+        backhaul = ", ".join(i.value for i in BACKHAUL)
+        network = (f"Uu, {backhaul} active (backhaul unprotected)" if self.backhaul_unprotected
+                   else f"Uu active; {backhaul} protected (NDS/IP): drop/delay only")
+        return f"{network}; compromise: {compromise}"
+
+    def to_json(self, compromise: str) -> dict[str, Any]:
+        return {"text": self.describe(compromise),
+                "active": [i.value for i in self.active],
+                "protected": [i.value for i in BACKHAUL if i not in self.active],
+                "backhaul_unprotected": self.backhaul_unprotected,
+                "compromise_targets": list(self.parties), "compromise": compromise}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Adversary:
+        """The model a finding file records (none: the default, TS 33.401's)."""
+        if data is None:
+            return cls()
+        return cls(bool(data.get("backhaul_unprotected", False)),
+                   tuple(str(p) for p in data.get("compromise_targets", ("enb",))))
+
+
+DEFAULT = Adversary()

@@ -1,0 +1,318 @@
+"""The attacker model (properties/adversary.py): which interfaces the network attacker acts on,
+what it can inject or forge from its knowledge, and the parties and keys it may compromise.
+
+Expected verdicts are read from the specs: TS 33.401 11 and TS 33.210 (S1, X2, S10 under
+NDS/IP: no replay, no forging, no reading), TS 36.323 5.7 (a PDU whose MAC-I fails is
+discarded), TS 33.401 7.2.8.1 (forward security is promised against an eNB that knows a
+KeNB, not against a holder of KASME).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hoverify.properties.adversary import Adversary
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import BACKWARD, CONFINEMENT, FORWARD
+from hoverify.properties.evaluate import evaluate
+from hoverify.properties.exploration import Action, Exploration, Finding
+from hoverify.properties.explore import EXPLORATION_KASME, replay
+from hoverify.properties.promises import find_promise
+from hoverify.properties.verify import verify
+from hoverify.statemachines.entity import Outcome
+from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variants import BUILT_IN, load
+
+from hoverify import cli, runs
+
+UNPROTECTED = Adversary(backhaul_unprotected=True)
+
+
+def _after_x2_handover(adversary: Adversary, variant: str = "ts33401") -> Exploration:
+    """One X2 handover (enb-1 -> enb-2) run to its end, in order."""
+    exploration = Exploration(load(variant), small_topology(), EXPLORATION_KASME,
+                              adversary=adversary)
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-2/cell-1"))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    return exploration
+
+
+def _deliver_last(exploration: Exploration) -> Outcome:
+    exploration.deliver(len(exploration.system.in_flight) - 1)
+    return exploration.system.steps[-1].outcome
+
+
+def _index(exploration: Exploration, kind: Kind) -> int:
+    return next(i for i, m in enumerate(exploration.history) if m.kind is kind)
+
+
+def test_a_stale_x2ap_handover_request_is_replayed_only_when_the_backhaul_is_unprotected(
+        ) -> None:
+    protected = _after_x2_handover(Adversary())
+    assert protected.replay(_index(protected, Kind.X2AP_HANDOVER_REQUEST)) is None
+    assert not protected.system.in_flight  # NDS/IP: nothing was sent again
+    # a Uu message may be replayed under either model
+    assert protected.replay(_index(protected, Kind.RRC_MEASUREMENT_REPORT)) is not None
+    protected.close()
+
+    open_backhaul = _after_x2_handover(UNPROTECTED)
+    action = open_backhaul.replay(_index(open_backhaul, Kind.X2AP_HANDOVER_REQUEST))
+    assert action is not None and action.text.startswith("replay X2AP HandoverRequest")
+    assert [m.kind for m in open_backhaul.system.in_flight] == [Kind.X2AP_HANDOVER_REQUEST]
+    open_backhaul.close()
+
+
+def test_a_duplicate_on_a_protected_backhaul_is_no_network_fault() -> None:
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-2/cell-1"))
+    exploration.deliver(0)  # the measurement report: the X2AP HandoverRequest is in flight
+    [request] = exploration.system.in_flight
+    assert request.interface is Interface.X2
+    assert exploration.duplicate(0) is None and len(exploration.system.in_flight) == 1
+    exploration.close()
+
+
+def test_without_the_rrc_keys_an_injected_message_carries_a_mac_nobody_computed() -> None:
+    """No compromise: the attacker knows no KRRCint, so each Uu injection fails MAC-I at its
+    receiver (a refusal, TS 36.323 5.7), and nothing is injected on the protected backhaul."""
+    exploration = _after_x2_handover(Adversary())
+    choices = exploration.injection_choices()
+    assert choices and all(m.interface is Interface.UU for m in choices)
+    for index in range(len(choices)):
+        exploration.inject(index)
+        outcome = _deliver_last(exploration)
+        assert not outcome.accepted, outcome
+    assert not any(f.promised for f in exploration.findings())
+    exploration.close()
+
+
+def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
+    """The compromised serving eNB's KeNB gives KRRCint and KRRCenc (TS 33.401 A.7): the
+    attacker forges the UE's MeasurementReport at the next COUNT with a real 128-EIA2 MAC-I,
+    and the serving eNB accepts it, as it refuses the same message with a flipped bit."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1, serving
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-2/cell-1"))
+    exploration.drop(0)  # the UE's own report is lost
+    forged = [i for i, m in enumerate(exploration.injection_choices())
+              if m.kind is Kind.RRC_MEASUREMENT_REPORT]
+    assert forged
+    action = exploration.inject(forged[0])
+    assert action is not None and action.kind == "inject"
+    message = exploration.system.in_flight.pop()
+    pdu = message.get("PDU")
+    exploration.system.in_flight.append(message.replace("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1])))
+    refused = _deliver_last(exploration)
+    assert not refused.accepted and "MAC-I check failed" in (refused.reason or "")
+    exploration.system.in_flight.append(message)
+    outcome = _deliver_last(exploration)
+    assert outcome.accepted, outcome.reason
+    assert [m.kind for m in outcome.sent] == [Kind.X2AP_HANDOVER_REQUEST]
+    exploration.close()
+
+
+def test_with_the_backhaul_unprotected_the_network_reads_the_keys_it_carries() -> None:
+    """X2AP HandoverRequest carries KeNB* (TS 36.423 9.1.1.1): without NDS/IP the attacker
+    reads it and derives the target's KeNB; the failure is outside the promise (TS 33.401 11
+    assumes NDS/IP)."""
+    run = run_scenario(load("ts33401"), parse_hops("x2"))
+    assert not evaluate(run).facts.attacker("network")
+    evaluation = evaluate(run, adversary=UNPROTECTED)
+    network = evaluation.facts.attacker("network")
+    assert network is not None
+    assert all(c.kenb in network.known for c in evaluation.facts.completions)
+    forward = next(c for c in evaluation.claims if c.name == FORWARD)
+    failing = [v for v in forward.verdicts if v.attacker == "network"]
+    assert failing and not any(v.holds or v.promised for v in failing)
+    assert "NDS/IP" in (failing[0].outside or "")
+
+
+@pytest.mark.parametrize("variant", BUILT_IN)
+def test_a_kasme_reveal_breaks_forward_security_in_every_variant(variant: str) -> None:
+    """KASME revealed from hop 2 on: every KeNB is a function of KASME and public values
+    (TS 33.401 A.3 initial KeNB, A.4 NH; the TR's and the seed's chains start from the
+    initial KeNB), so every later KeNB is derived: forward security fails, outside the
+    promise, which is made against an eNB (TS 33.401 7.2.8.1). So does backward security."""
+    run = run_scenario(load(variant), parse_hops("x2,s1,x2"))
+    evaluation = evaluate(run, Attacker((Compromise("KASME", 2),)))
+    verdicts = {c.name: c for c in evaluation.claims}
+    forward = verdicts[FORWARD]
+    assert not forward.holds and not forward.promise_broken
+    # outside the promise where the variant makes one (ts33401, seed-fs); else not promised
+    promises = any(p.claim == FORWARD for p in run.variant.promises())
+    assert all(("KASME" in (v.outside or "")) == promises for v in forward.verdicts
+               if not v.holds)
+    assert not verdicts[BACKWARD].holds and not verdicts[BACKWARD].promise_broken
+    assert evaluation.derivable_hops == [1, 2, 3]
+
+
+@pytest.mark.parametrize("who", ["ue", "mme-1"])
+def test_a_compromised_ue_or_mme_derives_every_later_key(who: str) -> None:
+    """The UE and the serving MME hold KASME (TS 33.401 6.1, 7.2.8.1): from hop 1 on every
+    later KeNB follows; the verdict fails outside the eNB promise."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1"))
+    evaluation = evaluate(run, Attacker((Compromise(who, 1),)))
+    forward = next(c for c in evaluation.claims if c.name == FORWARD)
+    assert not forward.holds and not forward.promise_broken
+    assert evaluation.derivable_hops == [1, 2]
+
+
+def test_k_ho_alone_derives_no_kenb_but_with_a_source_enb_it_does() -> None:
+    """The seed's K_HO (section 4: delegated to the MMEs) is mixed with KeNB* (section 3
+    step 4): alone it gives no KeNB and reveals no KASME (confinement holds); with the
+    KeNB* of an S1 hop's source eNB it gives KeNB*+ and the later KeNBs, outside the
+    promise, which says only the MMEs and the UE hold K_HO."""
+    seed = load("seed-fs")
+    run = run_scenario(seed, parse_hops("x2,s1,s1"))
+    alone = evaluate(run, Attacker((Compromise("K_HO", 1),)))
+    assert alone.derivable_hops == []
+    assert next(c for c in alone.claims if c.name == CONFINEMENT).holds
+    together = evaluate(run, Attacker((Compromise("K_HO", 1), Compromise(run.hops[1].source_enb,
+                                                                           2))))
+    forward = next(c for c in together.claims if c.name == FORWARD)
+    assert not forward.holds and not forward.promise_broken
+    assert 3 in together.derivable_hops
+    # an eNB alone keeps the seed's promise on S1 hops
+    assert find_promise(seed, FORWARD, run.hops[2].spec.type) is not None
+    enb_alone = evaluate(run, Attacker((Compromise(run.hops[1].source_enb, 2),)))
+    assert next(c for c in enb_alone.claims if c.name == FORWARD).holds
+
+
+def test_check_prints_the_attacker_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
+                     "KASME@1"]) == 0
+    out = capsys.readouterr().out
+    assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
+            "compromise: radio observer + KASME@1") in out
+    cli.main(["check", "--variant", "ts33401", "--hops", "x2", "--backhaul-unprotected",
+              "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["attacker_model"]["active"] == ["Uu", "S1", "X2", "S10"]
+
+
+def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """tr33821's X2 hop with its source compromised (forward security, not promised), with a
+    forged MeasurementReport in the trace: saved, then replayed step by step, byte for byte
+    (the inject step's text is the message's repr)."""
+    variant = load("tr33821-v070")
+    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-2/cell-1"))
+    exploration.inject(0)
+    assert exploration.trace[-1].kind == "inject"
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    finding = next(f for f in exploration.findings() if f.claim == FORWARD)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    whole = Finding(finding.claim, finding.promised, finding.detail, trace)
+    [path] = runs.save_findings(variant, [whole], tmp_path)
+    assert json.loads(path.read_text())["attacker"]["active"] == ["Uu"]
+    # exit 1: on the way tr33821-v070's promised key-separation breaks (no EARFCN-DL)
+    assert cli.main(["replay", str(path), "--json"]) == 1
+    replayed = json.loads(capsys.readouterr().out)
+    assert replayed["reproduced"] and any(s.startswith("inject Message(") for s in
+                                          replayed["steps"])
+    again = replay(variant, [Action.from_json(a.to_json()) for a in trace], strict=True)
+    again.close()
+
+
+def test_verify_compromises_kasme_when_the_model_lets_it() -> None:
+    """A root-key reveal as a compromise choice of verify: forward security fails outside the
+    promise at the first handover, and the shortest trace replays under the same model."""
+    model = Adversary(parties=("kasme",))
+    variant = load("ts33401")
+    result = verify(variant, max_handovers=1, faults=frozenset({"compromise"}),
+                    adversary=model)
+    finding = result.shortest[FORWARD, False]
+    assert finding.trace[0].text == "compromise KASME" and not result.promise_broken
+    exploration = replay(variant, finding.trace, strict=True, adversary=model)
+    assert (FORWARD, False) in {(f.claim, f.promised) for f in exploration.findings()}
+    exploration.close()
+    # the default model compromises eNBs only: KASME is never a choice
+    default = verify(variant, max_handovers=1, faults=frozenset({"compromise"}))
+    assert not any(a.text == "compromise KASME" for f in default.findings() for a in f.trace)
+
+
+def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["verify", "--variant", "ts33401", "--max-handovers", "1", "--faults",
+                     "drop", "--backhaul-unprotected", "--out", str(tmp_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["attacker"]["backhaul_unprotected"] and doc["attacker"]["protected"] == []
+    # a variant that delegates no key leaves nothing to compromise: the rule does nothing
+    assert cli.main(["explore", "--variant", "ts33401", "--examples", "3", "--steps", "5",
+                     "--faults", "compromise,inject", "--compromise-targets", "delegated",
+                     "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
+            "compromise: any one of the delegated keys at any time (at most one per path)") in out
+
+
+def test_on_an_unprotected_backhaul_the_attacker_sends_what_it_read_to_another_target(
+        ) -> None:
+    """The X2AP HandoverRequest read on X2 is sent afresh to each other eNB (not under
+    NDS/IP)."""
+    assert not any(m.interface is Interface.X2 for m in
+                   _after_x2_handover(Adversary()).injection_choices())
+    exploration = _after_x2_handover(UNPROTECTED)
+    requests = [m for m in exploration.injection_choices()
+                if m.kind is Kind.X2AP_HANDOVER_REQUEST]
+    seen = exploration.history[_index(exploration, Kind.X2AP_HANDOVER_REQUEST)]
+    assert {m.receiver for m in requests if m.fields == seen.fields} == {"enb-3", "enb-4"}
+    exploration.system.in_flight.append(next(m for m in requests if m.receiver == "enb-3"))
+    outcome = _deliver_last(exploration)
+    # enb-3 admits a UE it never heard of; the authentication claims (issue 19, item 2) are
+    # the ones to judge it, not those of this model
+    assert outcome.accepted
+    exploration.close()
+
+
+def test_without_nds_ip_a_key_the_network_redirects_breaks_nothing_promised() -> None:
+    """verify's 3-step trace on ts33401 with the backhaul unprotected: the network sends the
+    InitialContextSetupRequest it read (KeNB, TS 36.413 9.1.4.1) to a compromised enb-2,
+    which so learns the KeNB enb-1 used: backward security fails, outside the promise (it
+    assumes NDS/IP, TS 33.401 11), not a broken promise."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=UNPROTECTED)
+    exploration.compromise(small_topology().enbs.index("enb-2"))
+    choices = exploration.injection_choices()
+    exploration.inject(next(i for i, m in enumerate(choices)
+                            if m.kind is Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST
+                            and m.receiver == "enb-2"))
+    _deliver_last(exploration)
+    findings = {(f.claim, f.promised): f for f in exploration.findings()}
+    assert (BACKWARD, True) not in findings
+    assert "NDS/IP" in (findings[BACKWARD, False].outside or "")
+    exploration.close()
+
+
+def test_without_nds_ip_a_redirected_nh_breaks_forward_security_outside_the_promise() -> None:
+    """verify's 11-step trace: after an S1 hop away from the compromised enb-1, the network
+    sends the target's S1AP HandoverRequest ({NH, NCC}, TS 36.413 9.1.5.4) to enb-1, which
+    derives the target's KeNB: the 1-hop promise for S1 fails, outside it (no NDS/IP)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=UNPROTECTED)
+    exploration.compromise(small_topology().enbs.index("enb-1"))
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-3/cell-1"))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    choices = exploration.injection_choices()
+    exploration.inject(next(i for i, m in enumerate(choices)
+                            if m.kind is Kind.S1AP_HANDOVER_REQUEST and m.receiver == "enb-1"))
+    _deliver_last(exploration)
+    assert (FORWARD, True) not in exploration.engine.violations
+    [verdict] = [v for v in exploration.engine.summary()[FORWARD] if v.attacker == "enb-1"]
+    assert not verdict.holds and not verdict.promised and "NDS/IP" in (verdict.outside or "")
+    exploration.close()
