@@ -220,14 +220,19 @@ class BackwardSecurity(_Claim):
         the hop that took the UE away has no forward-security promise, or within the n hops
         (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
         here too: a UE that returns to a compromised eNB must not give it those keys."""
-        return [c.number for c in facts.completions if c.number < a.hop
-                and c.enb not in a.entities and not self._legitimate(facts, a, c.number)]
+        found, left = [], None  # left: the last KeNB before the one looked at that it used
+        for c in facts.completions[:max(a.hop, 0)]:
+            if c.enb not in a.entities and not self._legitimate(facts, left, c.number):
+                found.append(c.number)
+            if c.enb in a.entities:
+                left = c.number
+        return found
 
-    def _legitimate(self, facts: Facts, a: Knowledge, j: int) -> bool:
-        served = [c.number for c in facts.completions[:j] if c.enb in a.entities]
-        if not served:
+    def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
+        """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
+        before it being that of hop ``left`` (None: it had none)."""
+        if left is None:
             return False
-        left = served[-1]
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         if promise is None:  # the variant lets a former serving eNB follow later keys
             return True
@@ -240,7 +245,7 @@ class BackwardSecurity(_Claim):
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
-        for a in facts.attackers:
+        for a in event.attackers(facts):
             new = event.new_keys(facts, a)
             derivable = [j for j in self.earlier(facts, a) if j in new] if new else []
             if derivable:
@@ -285,35 +290,47 @@ class ForwardSecurity(_Claim):
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
         served the UE (what it held then counts too)."""
-        first = next((c.number for c in facts.completions if c.enb in a.entities), None)
-        start = a.hop if first is None else min(a.hop, first + 1)
-        return [c.number for c in facts.completions
-                if c.number >= start and c.enb not in a.entities]
+        start = self._start(facts, a)
+        return [c.number for c in facts.completions[start:] if c.enb not in a.entities]
+
+    @staticmethod
+    def _start(facts: Facts, a: Knowledge) -> int:
+        first = facts.first_at(a.entities)
+        return max(0, a.hop if first is None else min(a.hop, first + 1))
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
         if _new_completion(event, facts):
             done = facts.completions[-1]
-            arose = sum(1 for a in facts.attackers if done.number in self.later(facts, a))
+            arose = sum(1 for a in facts.attackers if done.enb not in a.entities
+                        and done.number >= self._start(facts, a))
         failures = []
-        for a in facts.attackers:
+        for a in event.attackers(facts):
             new = event.new_keys(facts, a)
             if not new:
                 continue
-            judged = self._judged(facts, a)
+            judged = self._judged(facts, a, new)
             failures += [self._verdict(facts, a, judged, [j]) for j in new
                          if j in judged and judged[j][0] + 1 > judged[j][1]]
         return Observed(state, tuple(failures), arose)
 
-    def _judged(self, facts: Facts, a: Knowledge) -> dict[int, tuple[int, int, str | None]]:
-        """Per derivable later KeNB: its distance, the n promised, why a failure there is
-        outside the promise (None: it breaks it)."""
-        serving = facts.serving
+    def _judged(self, facts: Facts, a: Knowledge,
+                only: list[int] | None = None) -> dict[int, tuple[int, int, str | None]]:
+        """Per derivable later KeNB (of those ``only``, if given): its distance, the n
+        promised, why a failure there is outside the promise (None: it breaks it)."""
+        served, last = [], None  # per hop j, the last one before it after which a served
+        for c in facts.completions:
+            served.append(last)
+            if c.enb in a.entities:
+                last = c.number
         result = {}
-        for j in self.later(facts, a):
-            if facts.completions[j].kenb not in a.known:
+        for j in self.later(facts, a) if only is None else only:
+            if facts.completions[j].kenb not in a.known or (
+                    only is not None and (facts.completions[j].enb in a.entities
+                                          or j < self._start(facts, a))):
                 continue
-            distance = forward_distance(serving, a.entities, a.hop, j)
+            # forward_distance, with the last service before j found once for every j
+            distance = j - (served[j] if served[j] is not None else a.hop - 1)
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
             leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
             assert leaving is not None

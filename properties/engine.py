@@ -41,9 +41,9 @@ queued state and restores it (``Engine.restore``) instead of pickling a monitor,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
@@ -119,18 +119,18 @@ class Facts:
         return {c.number: c.enb for c in self.completions}
 
     def attacker(self, name: str) -> Knowledge | None:
-        return next((a for a in self.attackers if a.name == name), None)
+        return _indexed(_by_name, self.attackers).get(name)
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
-        return _by_output(self.derivations).get(value, [])
+        return _indexed(_by_output, self.derivations).get(value, [])
 
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
         derivations that gave it (with the hop they were first made in)."""
-        for c in self.completions:
-            if c.kenb == value:
-                return f"KeNB[hop {c.number}]"
+        number = _indexed(_by_kenb, self.completions).get(value)
+        if number is not None:
+            return f"KeNB[hop {number}]"
         made = self.made(value)
         if not made:
             return next((i.name for d in self.derivations for i in d.derivation.inputs
@@ -139,9 +139,9 @@ class Facts:
 
     def name_of(self, derived: Derived) -> str:
         """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
-        for c in self.completions:
-            if c.kenb == derived.output:
-                return f"KeNB[hop {c.number}]"
+        number = _indexed(_by_kenb, self.completions).get(derived.output)
+        if number is not None:
+            return f"KeNB[hop {number}]"
         if derived.name == "NH":
             return nh_label(self._nh_depth(derived))
         return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
@@ -154,6 +154,11 @@ class Facts:
             if before is None:
                 return depth
             depth, current = depth + 1, before
+
+    def first_at(self, entities: frozenset[str]) -> int | None:
+        """The first completion at one of ``entities`` (None: none)."""
+        first = _indexed(_first_at, self.completions)
+        return min((first[e] for e in entities if e in first), default=None)
 
     def ancestry(self, value: bytes) -> list[Derived]:
         """Every derivation on the way to ``value``, in the order they were made."""
@@ -219,22 +224,97 @@ class Facts:
         return [f"lacks {self.label(v)}" for v in lacking]
 
 
-_INDEX: dict[int, tuple[tuple[Derived, ...], dict[bytes, list[Derived]]]] = {}
+_INDEX: dict[tuple[Callable[..., Any], int], tuple[tuple[Any, ...], Any]] = {}
+T = TypeVar("T")
+
+
+def _indexed(build: Callable[[tuple[Any, ...]], T], items: tuple[Any, ...]) -> T:
+    """``build(items)``, kept for the last few tuples asked about: a witness asks many times
+    about the same facts, and every claim looks up the same attackers and keys."""
+    key = (build, id(items))
+    cached = _INDEX.get(key)
+    if cached is not None and cached[0] is items:
+        return cached[1]  # type: ignore[no-any-return]
+    index = build(items)
+    if len(_INDEX) >= 16:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[key] = (items, index)
+    return index
 
 
 def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
-    """The derivations by output, kept for the last few tuples asked about (a witness asks
-    many times about the same facts)."""
-    cached = _INDEX.get(id(derivations))
-    if cached is not None and cached[0] is derivations:
-        return cached[1]
     index: dict[bytes, list[Derived]] = {}
     for d in derivations:
         index.setdefault(d.output, []).append(d)
-    if len(_INDEX) >= 8:
-        _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[id(derivations)] = (derivations, index)
     return index
+
+
+def _by_kenb(completions: tuple[Completion, ...]) -> dict[bytes, int]:
+    """The first completion that used each KeNB."""
+    index: dict[bytes, int] = {}
+    for c in completions:
+        index.setdefault(c.kenb, c.number)
+    return index
+
+
+def _by_name(attackers: tuple[Knowledge, ...]) -> dict[str, Knowledge]:
+    index: dict[str, Knowledge] = {}
+    for a in attackers:
+        index.setdefault(a.name, a)
+    return index
+
+
+def _first_at(completions: tuple[Completion, ...]) -> dict[str, int]:
+    """The first completion at each eNB."""
+    index: dict[str, int] = {}
+    for c in completions:
+        index.setdefault(c.enb, c.number)
+    return index
+
+
+class Consumers:
+    """The derivations by their secret inputs, for a tuple of derivations that only grows
+    (the engine's): each call indexes only what was appended since the last one, and starts
+    again for a tuple that does not extend it (a search restored an earlier state)."""
+
+    __slots__ = ("_by_need", "_of")
+
+    def __init__(self) -> None:
+        self._of: tuple[Derived, ...] = ()
+        self._by_need: dict[bytes, list[Derived]] = {}
+
+    def of(self, derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
+        done = len(self._of)
+        if done and (len(derivations) < done or derivations[done - 1] is not self._of[-1]):
+            self._by_need, done = {}, 0  # not an extension of the tuple indexed
+        for d in derivations[done:]:
+            for need in d.needs:
+                self._by_need.setdefault(need, []).append(d)
+        self._of = derivations
+        return self._by_need
+
+
+def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: tuple[Derived, ...],
+         since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
+    """``closure(known | more, derivations)``, given that ``known`` is closed under the
+    derivations before index ``since`` and ``consumers`` indexes them all by secret input
+    (``Consumers``): only what the new values and derivations can reach is walked, and
+    ``known`` itself is returned when nothing is learnt."""
+    added = {v for v in more if v not in known}
+    queue = list(added)
+
+    def fire(d: Derived) -> None:
+        if d.output not in known and d.output not in added and all(
+                n in known or n in added for n in d.needs):
+            added.add(d.output)
+            queue.append(d.output)
+
+    for d in derivations[since:]:
+        fire(d)
+    while queue:
+        for d in consumers.get(queue.pop(), ()):
+            fire(d)
+    return known | added if added else known
 
 
 def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
@@ -266,8 +346,23 @@ class Event:
         it is new)."""
         was = self.earlier.attacker(attacker.name)
         done = len(self.earlier.completions)
-        return [c.number for c in facts.completions if c.kenb in attacker.known
+        known = attacker.known
+        if was is not None and was.known is known:  # learnt nothing: only new completions
+            return [c.number for c in facts.completions[done:] if c.kenb in known]
+        return [c.number for c in facts.completions if c.kenb in known
                 and (was is None or c.number >= done or c.kenb not in was.known)]
+
+    def attackers(self, facts: Facts) -> Sequence[Knowledge]:
+        """The attackers for which this event may make a key new (``new_keys``): all of them
+        after a compromise or a completion, else those whose knowledge changed (the engine
+        keeps an attacker's record, and the tuple of them, when nothing changes)."""
+        before, after = self.earlier.attackers, facts.attackers
+        if before is after and len(facts.completions) == len(self.earlier.completions):
+            return ()
+        if (self.compromised is not None or len(before) != len(after)
+                or len(facts.completions) != len(self.earlier.completions)):
+            return after
+        return [a for a, b in zip(after, before, strict=True) if a is not b]
 
 
 @dataclass(frozen=True)
@@ -341,6 +436,7 @@ class Engine:
     violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     trace_length: int = 0  # kept up to date by an exploration
+    consumers: Consumers = field(default_factory=Consumers, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -384,7 +480,9 @@ class Engine:
         else:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
-        current = replace(current, known=closure(current.held | current.known, f.derivations))
+        current = replace(current, known=grow(frozenset(), current.held | current.known,
+                                              f.derivations, 0,
+                                              self.consumers.of(f.derivations)))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f))
@@ -440,10 +538,25 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
-        public = changes.get("public", f.public)
-        attackers = []
+        if f.attackers:
+            attackers = self._taught(f, step, new, changes.get("public", f.public) - f.public,
+                                     derivations, values)
+            if attackers is not None:
+                changes["attackers"] = attackers
+        return replace(f, **changes)
+
+    def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
+                derivations: tuple[Derived, ...],
+                values: frozenset[bytes]) -> tuple[Knowledge, ...] | None:
+        """The attackers after ``step``: what the receiver saw goes to those holding it, the
+        new ``public`` values to all, and each closes its knowledge over the ``new``
+        derivations (None: no attacker changed)."""
+        receiver = step.message.receiver
+        consumers = self.consumers.of(derivations)
+        since = len(f.derivations)
+        attackers, changed = [], False
         for a in f.attackers:
-            seen = frozenset()
+            seen: frozenset[bytes] = frozenset()
             if receiver in a.entities:
                 seen = frozenset(v for v in (*byte_values(step.message.fields),
                                              *byte_values(step.outcome.read),
@@ -452,12 +565,14 @@ class Engine:
                                                for v in (d.output, *(i.value for i in d.inputs))))
                                  if v in values) - a.held
             if seen or new:
-                held = a.held | seen | (public - f.public)
-                a = replace(a, held=held, known=closure(a.known | held, derivations))
+                held = a.held | seen | public if seen or public else a.held
+                known = grow(a.known, held - a.known if held is not a.held else (),
+                             derivations, since, consumers)
+                if held is not a.held or known is not a.known:
+                    a = replace(a, held=held, known=known)
+                    changed = True
             attackers.append(a)
-        if f.attackers:
-            changes["attackers"] = tuple(attackers)
-        return replace(f, **changes)
+        return tuple(attackers) if changed else None
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
