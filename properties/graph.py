@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 from hoverify.statemachines.derivation import Derivation
-from hoverify.statemachines.system import System
+from hoverify.statemachines.system import Step, System
 from hoverify.statemachines.variant import NCC_MODULUS
 
 KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
@@ -88,14 +88,39 @@ class KeyGraph:
     # -- building ----------------------------------------------------------------------------
     @classmethod
     def from_system(cls, system: System) -> KeyGraph:
+        graph = cls.from_setup(system)
+        for step in system.steps:
+            graph.add_trace_step(step)
+        return graph
+
+    @classmethod
+    def from_setup(cls, system: System) -> KeyGraph:
+        """The graph of the derivations made before the first step."""
         graph = cls()
         for derivation in system.setup:
             for entity in system.setup_holders:
                 graph.add_derivation(derivation, entity, SETUP_STEP, 0)
-        for step in system.steps:
-            graph.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
-                           step.outcome.read, step.outcome.derivations, step.ctx_after)
         return graph
+
+    def add_trace_step(self, step: Step) -> None:
+        self.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
+                      step.outcome.read, step.outcome.derivations, step.ctx_after)
+
+    def copy(self) -> KeyGraph:
+        """An independent copy, to grow another way (a hop run again with an edit); labels
+        are copied as they are (``label_keys`` names the copy's keys again)."""
+        other = KeyGraph()
+        source, g = self.graph, other.graph
+        g._node = {n: {k: set(v) if isinstance(v, set) else v for k, v in attrs.items()}
+                   for n, attrs in source._node.items()}
+        g._adj = g._succ = {n: dict(nbrs) for n, nbrs in source._succ.items()}
+        g._pred = {n: dict(nbrs) for n, nbrs in source._pred.items()}
+        other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
+        other.kept = defaultdict(list, {e: list(v) for e, v in self.kept.items()})
+        other.hop_first_step = dict(self.hop_first_step)
+        other._derivations = dict(self._derivations)
+        other.derivation_order = list(self.derivation_order)
+        return other
 
     def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
                  derivations: Iterable[Derivation], ctx: Any) -> None:
