@@ -462,10 +462,15 @@ class KeySeparation(_Claim):
 
     def _unbound(self, facts: Facts, done: Any) -> list[str]:
         cell = self.topology.cell(done.cell)
-        inputs = {(CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
-                  for d in facts.ancestry(done.kenb) for i in d.derivation.inputs if i.public}
-        wanted = {"PCI": cell.pci, "EARFCN-DL": cell.earfcn_dl}
-        return [f"{name} {value}" for name, value in wanted.items()
+        wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
+        inputs: set[tuple[str, int]] = set()
+        for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
+            inputs.update((CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
+                          for i in d.derivation.inputs if i.public)
+            if wanted <= inputs:
+                return []
+        return [f"{name} {value}" for name, value in (("PCI", cell.pci),
+                                                       ("EARFCN-DL", cell.earfcn_dl))
                 if (name, value) not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:

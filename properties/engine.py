@@ -41,9 +41,9 @@ queued state and restores it (``Engine.restore``) instead of pickling a monitor,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
@@ -123,12 +123,12 @@ class Facts:
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
-        return _indexed(_by_output, self.derivations).get(value, [])
+        return _indexed(_by_output, self.derivations, grows=True).get(value, [])
 
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
         derivations that gave it (with the hop they were first made in)."""
-        number = _indexed(_by_kenb, self.completions).get(value)
+        number = _indexed(_by_kenb, self.completions, grows=True).get(value)
         if number is not None:
             return f"KeNB[hop {number}]"
         made = self.made(value)
@@ -139,7 +139,7 @@ class Facts:
 
     def name_of(self, derived: Derived) -> str:
         """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
-        number = _indexed(_by_kenb, self.completions).get(derived.output)
+        number = _indexed(_by_kenb, self.completions, grows=True).get(derived.output)
         if number is not None:
             return f"KeNB[hop {number}]"
         if derived.name == "NH":
@@ -157,19 +157,26 @@ class Facts:
 
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
-        first = _indexed(_first_at, self.completions)
+        first = _indexed(_first_at, self.completions, grows=True)
         return min((first[e] for e in entities if e in first), default=None)
 
     def ancestry(self, value: bytes) -> list[Derived]:
         """Every derivation on the way to ``value``, in the order they were made."""
-        wanted, frontier = set(), [value]
+        made = _indexed(_positions, self.derivations, grows=True)
+        return sorted(self.derivations_to(value), key=lambda d: made[id(d)])
+
+    def derivations_to(self, value: bytes) -> Iterator[Derived]:
+        """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
+        that finds what it looks for stops early)."""
+        seen: set[int] = set()
+        frontier = [value]
         while frontier:
             current = frontier.pop()
             for d in self.made(current):
-                if d not in wanted:
-                    wanted.add(d)
+                if id(d) not in seen:
+                    seen.add(id(d))
+                    yield d
                     frontier.extend(i.value for i in d.derivation.inputs if not i.public)
-        return [d for d in self.derivations if d in wanted]
 
     def ancestry_lines(self, value: bytes) -> list[str]:
         """``ancestry`` as witness lines; a derivation that two parties made alike (UE and
@@ -224,49 +231,69 @@ class Facts:
         return [f"lacks {self.label(v)}" for v in lacking]
 
 
-_INDEX: dict[tuple[Callable[..., Any], int], tuple[tuple[Any, ...], Any]] = {}
-T = TypeVar("T")
+Index = dict[Any, Any]
+_INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
+_LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
 
 
-def _indexed(build: Callable[[tuple[Any, ...]], T], items: tuple[Any, ...]) -> T:
-    """``build(items)``, kept for the last few tuples asked about: a witness asks many times
-    about the same facts, and every claim looks up the same attackers and keys."""
-    key = (build, id(items))
+def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, ...],
+             grows: bool = False) -> Index:
+    """``add({}, items)``, kept for the last few tuples asked about: a witness asks many
+    times about the same facts, and every claim looks up the same attackers and keys. A tuple
+    that only ``grows`` (the facts' derivations and completions, which are only appended to)
+    is indexed from a copy of the index of the last one it extends."""
+    key = (add, id(items))
     cached = _INDEX.get(key)
     if cached is not None and cached[0] is items:
-        return cached[1]  # type: ignore[no-any-return]
-    index = build(items)
+        return cached[1]
+    last = _LAST.get(add) if grows else None
+    if last is not None and last[0] and len(items) >= len(last[0]) \
+            and items[len(last[0]) - 1] is last[0][-1]:
+        index = add(dict(last[1]), items[len(last[0]):])
+    else:
+        index = add({}, items)
+    if grows:
+        _LAST[add] = (items, index)
     if len(_INDEX) >= 16:
         _INDEX.pop(next(iter(_INDEX)))
     _INDEX[key] = (items, index)
     return index
 
 
-def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
-    index: dict[bytes, list[Derived]] = {}
-    for d in derivations:
-        index.setdefault(d.output, []).append(d)
+def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    for d in derivations:  # a new list: the index copied from may still be read
+        index[d.output] = [*index.get(d.output, ()), d]
     return index
 
 
-def _by_kenb(completions: tuple[Completion, ...]) -> dict[bytes, int]:
+def _positions(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    start = len(index)
+    index.update((id(d), start + n) for n, d in enumerate(derivations))
+    return index
+
+
+def _by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     """The first completion that used each KeNB."""
-    index: dict[bytes, int] = {}
     for c in completions:
         index.setdefault(c.kenb, c.number)
     return index
 
 
-def _by_name(attackers: tuple[Knowledge, ...]) -> dict[str, Knowledge]:
-    index: dict[str, Knowledge] = {}
+def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """Every completion that used each KeNB."""
+    for c in completions:
+        index[c.kenb] = (*index.get(c.kenb, ()), c.number)
+    return index
+
+
+def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
     for a in attackers:
         index.setdefault(a.name, a)
     return index
 
 
-def _first_at(completions: tuple[Completion, ...]) -> dict[str, int]:
+def _first_at(index: Index, completions: tuple[Completion, ...]) -> Index:
     """The first completion at each eNB."""
-    index: dict[str, int] = {}
     for c in completions:
         index.setdefault(c.enb, c.number)
     return index
@@ -347,10 +374,14 @@ class Event:
         was = self.earlier.attacker(attacker.name)
         done = len(self.earlier.completions)
         known = attacker.known
+        fresh = [c.number for c in facts.completions[done:] if c.kenb in known]
         if was is not None and was.known is known:  # learnt nothing: only new completions
-            return [c.number for c in facts.completions[done:] if c.kenb in known]
-        return [c.number for c in facts.completions if c.kenb in known
-                and (was is None or c.number >= done or c.kenb not in was.known)]
+            return fresh
+        if was is None:
+            return [c.number for c in facts.completions if c.kenb in known]
+        by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
+        learnt = {n for v in known - was.known for n in by_kenb.get(v, ()) if n < done}
+        return sorted(learnt.union(fresh))
 
     def attackers(self, facts: Facts) -> Sequence[Knowledge]:
         """The attackers for which this event may make a key new (``new_keys``): all of them
@@ -554,16 +585,18 @@ class Engine:
         receiver = step.message.receiver
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
+        shown: frozenset[bytes] | None = None  # what the receiver saw, found once
         attackers, changed = [], False
         for a in f.attackers:
             seen: frozenset[bytes] = frozenset()
             if receiver in a.entities:
-                seen = frozenset(v for v in (*byte_values(step.message.fields),
-                                             *byte_values(step.outcome.read),
-                                             *byte_values(step.ctx_after),
-                                             *(v for d in step.outcome.derivations
-                                               for v in (d.output, *(i.value for i in d.inputs))))
-                                 if v in values) - a.held
+                if shown is None:
+                    shown = frozenset(v for v in (
+                        *byte_values(step.message.fields), *byte_values(step.outcome.read),
+                        *byte_values(step.ctx_after),
+                        *(v for d in step.outcome.derivations
+                          for v in (d.output, *(i.value for i in d.inputs)))) if v in values)
+                seen = shown - a.held
             if seen or new:
                 held = a.held | seen | public if seen or public else a.held
                 known = grow(a.known, held - a.known if held is not a.held else (),
