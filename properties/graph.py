@@ -20,7 +20,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
 
-import networkx as nx
+from hoverify.properties.digraph import DiGraph
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.system import Step, System
 from hoverify.statemachines.variant import NCC_MODULUS
@@ -74,10 +74,11 @@ class DerivationIndex:
 
 
 class KeyGraph:
-    """A networkx ``DiGraph`` plus, per entity, what it held at which step."""
+    """A ``DiGraph`` (``hoverify.properties.digraph``) plus, per entity, what it held at
+    which step."""
 
     def __init__(self) -> None:
-        self.graph = nx.DiGraph()
+        self.graph = DiGraph()
         self._index = DerivationIndex()  # filled when a closure asks for it (``index``)
         self.seen: dict[str, list[tuple[int, Node]]] = defaultdict(list)  # all it had
         self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
@@ -110,11 +111,7 @@ class KeyGraph:
         """An independent copy, to grow another way (a hop run again with an edit); labels
         are copied as they are (``label_keys`` names the copy's keys again)."""
         other = KeyGraph()
-        source, g = self.graph, other.graph
-        g._node = {n: {k: set(v) if isinstance(v, set) else v for k, v in attrs.items()}
-                   for n, attrs in source._node.items()}
-        g._adj = g._succ = {n: dict(nbrs) for n, nbrs in source._succ.items()}
-        g._pred = {n: dict(nbrs) for n, nbrs in source._pred.items()}
+        other.graph = self.graph.copy()
         other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
         other.kept = defaultdict(list, {e: list(v) for e, v in self.kept.items()})
         other.hop_first_step = dict(self.hop_first_step)
@@ -186,7 +183,7 @@ class KeyGraph:
         """Name the KeNB in use after each hop ``KeNB[hop k]``, each NH ``NH[NCC n]`` and
         other keys by the hop in which they first appeared."""
         g = self.graph
-        for node in nx.topological_sort(g):
+        for node in g.topological_order():
             attrs = g.nodes[node]
             if attrs["kind"] != KEY:
                 continue

@@ -376,7 +376,7 @@ def test_ctrl_c_while_loading_ends_with_130_and_one_line(module: str, tmp_path: 
     assert done.stdout == ""
 
 
-def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
+def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() -> None:
     program = ("import sys\nfrom hoverify.cli import main\n"
                "main(['check', '--variant', 'ts33401', '--hops', 'x2'])\n"
                "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
@@ -386,7 +386,7 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
     assert "hoverify.properties.evaluate" in loaded  # it did check
     assert not loaded & {"hypothesis", "hoverify.properties.explore",
                          "hoverify.properties.stateful", "hoverify.properties.exploration",
-                         "hoverify.properties.verify", "tqdm"}
+                         "hoverify.properties.verify", "tqdm", "networkx"}
 
 
 def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
