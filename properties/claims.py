@@ -228,6 +228,14 @@ class BackwardSecurity(_Claim):
                 left = c.number
         return found
 
+    def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
+        """The KeNB of hop ``j`` is one of ``earlier``'s."""
+        if j >= a.hop or facts.completions[j].enb in a.entities:
+            return False
+        left = next((c.number for c in reversed(facts.completions[:j])
+                     if c.enb in a.entities), None)
+        return not self._legitimate(facts, left, j)
+
     def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
         """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
         before it being that of hop ``left`` (None: it had none)."""
@@ -246,8 +254,7 @@ class BackwardSecurity(_Claim):
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
         for a in event.attackers(facts):
-            new = event.new_keys(facts, a)
-            derivable = [j for j in self.earlier(facts, a) if j in new] if new else []
+            derivable = [j for j in event.new_keys(facts, a) if self._earlier(facts, a, j)]
             if derivable:
                 failures.append(self._failure(facts, a, derivable))
         return Observed(state, tuple(failures), arose)

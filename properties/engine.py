@@ -304,24 +304,27 @@ class Consumers:
     (the engine's): each call indexes only what was appended since the last one, and starts
     again for a tuple that does not extend it (a search restored an earlier state)."""
 
-    __slots__ = ("_by_need", "_of")
+    __slots__ = ("_by_need", "_of", "needless")
 
     def __init__(self) -> None:
         self._of: tuple[Derived, ...] = ()
         self._by_need: dict[bytes, list[Derived]] = {}
+        self.needless: list[Derived] = []  # those with no secret input, as of the last call
 
     def of(self, derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
         done = len(self._of)
         if done and (len(derivations) < done or derivations[done - 1] is not self._of[-1]):
-            self._by_need, done = {}, 0  # not an extension of the tuple indexed
+            self._by_need, self.needless, done = {}, [], 0  # not an extension of the last
         for d in derivations[done:]:
             for need in d.needs:
                 self._by_need.setdefault(need, []).append(d)
+            if not d.needs:
+                self.needless.append(d)
         self._of = derivations
         return self._by_need
 
 
-def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: tuple[Derived, ...],
+def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
          since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
     """``closure(known | more, derivations)``, given that ``known`` is closed under the
     derivations before index ``since`` and ``consumers`` indexes them all by secret input
@@ -511,9 +514,9 @@ class Engine:
         else:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
+        consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
         current = replace(current, known=grow(frozenset(), current.held | current.known,
-                                              f.derivations, 0,
-                                              self.consumers.of(f.derivations)))
+                                              self.consumers.needless, 0, consumers))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f))
