@@ -17,7 +17,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hoverify.properties.analysis import Analysis
@@ -255,8 +255,11 @@ class BackwardSecurity(_Claim):
         failures = []
         for a in event.attackers(facts):
             derivable = [j for j in event.new_keys(facts, a) if self._earlier(facts, a, j)]
-            if derivable:
+            promised = bool(derivable) and self.promise(
+                facts.completions[derivable[-1]].hop_type)
+            if derivable and event.wants(self.name, promised):
                 failures.append(self._failure(facts, a, derivable))
+                event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
@@ -317,8 +320,12 @@ class ForwardSecurity(_Claim):
             if not new:
                 continue
             judged = self._judged(facts, a, new)
-            failures += [self._verdict(facts, a, judged, [j]) for j in new
-                         if j in judged and judged[j][0] + 1 > judged[j][1]]
+            for j in new:
+                promised = j in judged and judged[j][2] is None  # as _verdict says
+                if (j in judged and judged[j][0] + 1 > judged[j][1]
+                        and event.wants(self.name, promised)):
+                    failures.append(self._verdict(facts, a, judged, [j]))
+                    event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
     def _judged(self, facts: Facts, a: Knowledge,

@@ -370,6 +370,13 @@ class Event:
     before: Any = None
     compromised: str | None = None  # the attacker's name
     earlier: Facts = field(default_factory=lambda: Facts())
+    taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
+
+    def wants(self, claim: str, promised: bool) -> bool:
+        """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
+        the first of each until the checker harvests it, so a claim need not build the
+        witness of another."""
+        return (claim, promised) not in self.taken
 
     def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
         """The completions whose KeNB ``attacker`` knows since this event (all it knows when
@@ -496,7 +503,7 @@ class Engine:
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
         self.facts = self._learn(earlier, step)
-        self._judge(Event(step, before, earlier=earlier))
+        self._judge(Event(step, before, earlier=earlier, taken=frozenset(self.violations)))
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -519,7 +526,7 @@ class Engine:
                                               self.consumers.needless, 0, consumers))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker, earlier=f))
+        self._judge(Event(compromised=attacker, earlier=f, taken=frozenset(self.violations)))
 
     def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
