@@ -73,14 +73,14 @@ class Config:
     report: bool = True
     check_sizes: tuple[int, ...] = (10, 30, 100, 300)
     check_variants: tuple[str, ...] = ("ts33401", "seed-fs", "tr33821-v070")
-    check_repeats: int = 3
+    check_repeats: int = 2
     startup_repeats: int = 9
 
 
 FULL = Config("full")
 QUICK = Config("quick", handover_rounds=11, handover_seconds=0.1, invariant_rounds=5,
                invariant_examples=30, closure_sizes=(10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5),
-               verify_handovers=1, check_sizes=(10, 30, 100), check_repeats=2,
+               verify_handovers=1, check_sizes=(10, 30, 100),
                startup_repeats=5)
 TINY = Config("tiny", handover_rounds=1, handover_seconds=0.01, invariant_rounds=1,
               invariant_examples=2, invariant_steps=5, closure_sizes=(300, 3000),
