@@ -595,6 +595,7 @@ class Engine:
         receiver = step.message.receiver
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
+        fresh = derivations[since:]
         shown: frozenset[bytes] | None = None  # what the receiver saw, found once
         attackers, changed = [], False
         for a in f.attackers:
@@ -607,6 +608,10 @@ class Engine:
                         *(v for d in step.outcome.derivations
                           for v in (d.output, *(i.value for i in d.inputs)))) if v in values)
                 seen = shown - a.held
+            if not seen and not public and not any(  # the quick no: nothing new fires
+                    d.output not in a.known and d.needs <= a.known for d in fresh):
+                attackers.append(a)
+                continue
             if seen or new:
                 held = a.held | seen | public if seen or public else a.held
                 known = grow(a.known, held - a.known if held is not a.held else (),
