@@ -43,8 +43,9 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def hoverify(*args: str, cwd: Path) -> Finished:
-    """Run ``hoverify ARGS`` in ``cwd``; wall time and peak resident memory of the command."""
+def hoverify(*args: str, cwd: Path, module: str = "hoverify.cli") -> Finished:
+    """Run ``hoverify ARGS`` in ``cwd`` (as ``python -m MODULE``); wall time and peak
+    resident memory of the command."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryDirectory() as tmp:
@@ -52,7 +53,7 @@ def hoverify(*args: str, cwd: Path) -> Finished:
         out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
         with out.open("wb") as stdout, err.open("wb") as stderr:
             subprocess.run([sys.executable, "-c", _LAUNCHER, str(measured), sys.executable,
-                            "-m", "hoverify.cli", *args], cwd=cwd, env=env, stdout=stdout,
+                            "-m", module, *args], cwd=cwd, env=env, stdout=stdout,
                            stderr=stderr, stdin=subprocess.DEVNULL, check=True)
         result = json.loads(measured.read_text())
         return Finished(result["returncode"], result["seconds"],

@@ -25,6 +25,15 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
   report_peak_mib          (bench/commands.py); null with the reason if it fails.
   verify_states_per_second `hoverify verify --json`'s own figure (ts33401, 2 handovers; 1 with
                            --quick).
+  check_hops_exponent      log-log slope of `hoverify check`'s time (in this process, imports
+                           done) over 10, 30, 100, 300 hops of mixed types (10..100 with
+                           --quick), the largest of ts33401, seed-fs and tr33821-v070
+                           (bench/check.py). Target <= 1.1.
+  check_startup_share      of the wall time of `hoverify check --variant ts33401 --hops x2` in
+                           a fresh process, the share spent before its first hop is run:
+                           1 - (the same check from its first hop on, timed in this process) /
+                           (the command's wall time); medians of alternating repeats
+                           (bench/check.py says exactly what each side holds). Information.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +53,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import closure_growth, commands, handover, invariants
+from bench import check, closure_growth, commands, handover, invariants
 from bench.timing import best_seconds, loglog_slope, paired_ratio, per_second
 
 
@@ -61,15 +71,21 @@ class Config:
                                       10**6)
     verify_handovers: int | None = 2  # None: do not run `hoverify verify`
     report: bool = True
+    check_sizes: tuple[int, ...] = (10, 30, 100, 300)
+    check_variants: tuple[str, ...] = ("ts33401", "seed-fs", "tr33821-v070")
+    check_repeats: int = 2
+    startup_repeats: int = 9
 
 
 FULL = Config("full")
 QUICK = Config("quick", handover_rounds=11, handover_seconds=0.1, invariant_rounds=5,
                invariant_examples=30, closure_sizes=(10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5),
-               verify_handovers=1)
+               verify_handovers=1, check_sizes=(10, 30, 100),
+               startup_repeats=5)
 TINY = Config("tiny", handover_rounds=1, handover_seconds=0.01, invariant_rounds=1,
               invariant_examples=2, invariant_steps=5, closure_sizes=(300, 3000),
-              verify_handovers=None, report=False)
+              verify_handovers=None, report=False, check_sizes=(1, 3),
+              check_variants=("ts33401",), check_repeats=1, startup_repeats=1)
 
 
 @dataclass
@@ -191,8 +207,28 @@ def measure_commands(config: Config, results: Results) -> None:
             None, "states/s", "", f"not run in the {config.name} configuration")
 
 
+def measure_check(config: Config, results: Results) -> None:
+    grown = check.growth(config.check_variants, config.check_sizes, config.check_repeats)
+    worst = max(grown, key=lambda g: g.exponent)
+    results.metrics["check_hops_exponent"] = Metric(
+        worst.exponent, "", "<= 1.1",
+        f"{worst.variant} (the steepest); " + "; ".join(
+            f"{g.variant} {g.exponent:.2f}: "
+            + ", ".join(f"{n} hops {t:.2f} s" for n, t in zip(g.sizes, g.best, strict=True))
+            for g in grown) + f"; load average {os.getloadavg()[0]:.1f}")
+    started = check.startup(config.startup_repeats)
+    results.metrics["check_startup_share"] = Metric(
+        started.share, "", "",
+        f"wall {statistics.median(started.wall):.3f} s (min {min(started.wall):.3f}), from "
+        f"the first hop on {statistics.median(started.work):.3f} s; medians of "
+        f"{len(started.wall)}; load average {os.getloadavg()[0]:.1f}")
+    results.details["check"] = {"growth": [g.document() for g in grown],
+                                "startup": started.document(),
+                                "load_average": os.getloadavg()}
+
+
 MEASUREMENTS: tuple[Callable[[Config, Results], None], ...] = (
-    measure_handover, measure_invariants, measure_closure, measure_commands)
+    measure_handover, measure_invariants, measure_closure, measure_commands, measure_check)
 
 
 def run(config: Config, progress: Callable[[str], None] | None = None) -> Results:

@@ -97,11 +97,12 @@ def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> Non
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     _add_variant_arguments(parser)
     _add_topology_argument(parser, "default")
-    parser.add_argument("--hops", required=True, metavar="H,H,...",
+    parser.add_argument("--hops", required=True, metavar="H,H,...|@FILE",
                         help="hop types in order: intra-enb, x2, s1, s1-inter; '@CELL' "
                              "names the target cell (x2@enb-3/cell-2); a suffix ':early' "
                              "starts that hop before the previous Path Switch Acknowledge "
-                             "arrives (x2@enb-3/cell-2:early)")
+                             "arrives (x2@enb-3/cell-2:early); @FILE reads them from FILE, "
+                             "one a line or comma-separated, '#' starting a comment")
     parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),
                         help="KASME, 64 hex digits")
     parser.add_argument("--ul-nas-count", type=int, default=0, metavar="N",

@@ -22,7 +22,7 @@ from hoverify.properties.evaluate import Evaluation
 from hoverify.reports.data import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
     Topology,
@@ -88,13 +88,41 @@ def read_topology(path: str) -> Topology:
         raise UsageError(f"--topology {error}") from None
 
 
+def hop_specs(text: str) -> tuple[HopSpec, ...]:
+    """``--hops H,H,...``, or ``--hops @FILE``: the same hops read from a file, one a line
+    or comma-separated, ``#`` starting a comment (for sequences too long for a command line).
+    A bad file or hop is one UsageError line, a hop's with its line number."""
+    if not text.startswith("@"):
+        try:
+            return parse_hops(text)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    path = text[1:]
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise UsageError(f"--hops @{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"--hops @{path}: not a text file ({error.reason})") from None
+    hops: list[HopSpec] = []
+    for number, line in enumerate(lines, start=1):
+        listed = line.partition("#")[0].strip()
+        if not listed:
+            continue
+        try:
+            hops += parse_hops(listed.removesuffix(","))
+        except ValueError as error:
+            raise UsageError(f"--hops @{path}: line {number}: {error}") from None
+    if not hops:
+        raise UsageError(f"--hops @{path}: no hop in the file (one hop type a line, or "
+                         "comma-separated; '#' starts a comment)")
+    return tuple(hops)
+
+
 def scenario_run(args: argparse.Namespace) -> Run:
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, default_topology)
-    try:
-        hops = parse_hops(args.hops)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    hops = hop_specs(args.hops)
     if hops[0].early:
         raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
                          "previous hop whose Path Switch Acknowledge it could race")

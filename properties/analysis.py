@@ -19,6 +19,7 @@ class Analysis:
     serving: dict[int, str]  # hop -> the eNB serving the UE after it
     cell: dict[int, str]  # hop -> the serving cell after it
     _closures: dict[Attacker, Closure] = field(default_factory=dict)
+    _before: tuple[KeyGraph, int] | None = None  # the graph of the first n steps, kept
 
     @classmethod
     def of(cls, run: Run) -> Analysis:
@@ -55,6 +56,19 @@ class Analysis:
             result = closure(self.graph.index, attacker.knowledge(self.graph))
             self._closures[attacker] = result
         return result
+
+    def graph_before(self, hop: int) -> KeyGraph:
+        """A copy of the key graph of the set-up and the steps before ``hop``'s first: what a
+        run of ``hop`` again with an edit shares with this run. The graph is grown on from the
+        hop asked about last, so asking in hop order adds each step once."""
+        end = self.run.hops[hop - 1].first_step
+        if self._before is None or self._before[1] > end:
+            self._before = KeyGraph.from_setup(self.run.system), 0
+        graph, done = self._before
+        for step in self.run.system.steps[done:end]:
+            graph.add_trace_step(step)
+        self._before = graph, end
+        return graph.copy()
 
     def kenb_node(self, hop: int) -> Node:
         return value_node(self.kenb[hop])

@@ -17,7 +17,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hoverify.properties.adversary import NETWORK
@@ -245,14 +245,27 @@ class BackwardSecurity(_Claim):
         the hop that took the UE away has no forward-security promise, or within the n hops
         (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
         here too: a UE that returns to a compromised eNB must not give it those keys."""
-        return [c.number for c in facts.completions if c.number < a.hop
-                and c.enb not in a.entities and not self._legitimate(facts, a, c.number)]
+        found, left = [], None  # left: the last KeNB before the one looked at that it used
+        for c in facts.completions[:max(a.hop, 0)]:
+            if c.enb not in a.entities and not self._legitimate(facts, left, c.number):
+                found.append(c.number)
+            if c.enb in a.entities:
+                left = c.number
+        return found
 
-    def _legitimate(self, facts: Facts, a: Knowledge, j: int) -> bool:
-        served = [c.number for c in facts.completions[:j] if c.enb in a.entities]
-        if not served:
+    def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
+        """The KeNB of hop ``j`` is one of ``earlier``'s."""
+        if j >= a.hop or facts.completions[j].enb in a.entities:
             return False
-        left = served[-1]
+        left = next((c.number for c in reversed(facts.completions[:j])
+                     if c.enb in a.entities), None)
+        return not self._legitimate(facts, left, j)
+
+    def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
+        """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
+        before it being that of hop ``left`` (None: it had none)."""
+        if left is None:
+            return False
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         if promise is None:  # the variant lets a former serving eNB follow later keys
             return True
@@ -265,11 +278,13 @@ class BackwardSecurity(_Claim):
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
-        for a in facts.attackers:
-            new = event.new_keys(facts, a)
-            derivable = [j for j in self.earlier(facts, a) if j in new] if new else []
-            if derivable:
+        for a in event.attackers(facts):
+            derivable = [j for j in event.new_keys(facts, a) if self._earlier(facts, a, j)]
+            promised = bool(derivable) and self.promise(
+                facts.completions[derivable[-1]].hop_type)
+            if derivable and event.wants(self.name, promised):
                 failures.append(self._failure(facts, a, derivable))
+                event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
@@ -314,35 +329,51 @@ class ForwardSecurity(_Claim):
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
         served the UE (what it held then counts too)."""
-        first = next((c.number for c in facts.completions if c.enb in a.entities), None)
-        start = a.hop if first is None else min(a.hop, first + 1)
-        return [c.number for c in facts.completions
-                if c.number >= start and c.enb not in a.entities]
+        start = self._start(facts, a)
+        return [c.number for c in facts.completions[start:] if c.enb not in a.entities]
+
+    @staticmethod
+    def _start(facts: Facts, a: Knowledge) -> int:
+        first = facts.first_at(a.entities)
+        return max(0, a.hop if first is None else min(a.hop, first + 1))
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
         if _new_completion(event, facts):
             done = facts.completions[-1]
-            arose = sum(1 for a in facts.attackers if done.number in self.later(facts, a))
+            arose = sum(1 for a in facts.attackers if done.enb not in a.entities
+                        and done.number >= self._start(facts, a))
         failures = []
-        for a in facts.attackers:
+        for a in event.attackers(facts):
             new = event.new_keys(facts, a)
             if not new:
                 continue
-            judged = self._judged(facts, a)
-            failures += [self._verdict(facts, a, judged, [j]) for j in new
-                         if j in judged and judged[j][0] + 1 > judged[j][1]]
+            judged = self._judged(facts, a, new)
+            for j in new:
+                promised = j in judged and judged[j][2] is None  # as _verdict says
+                if (j in judged and judged[j][0] + 1 > judged[j][1]
+                        and event.wants(self.name, promised)):
+                    failures.append(self._verdict(facts, a, judged, [j]))
+                    event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
-    def _judged(self, facts: Facts, a: Knowledge) -> dict[int, tuple[int, int, str | None]]:
-        """Per derivable later KeNB: its distance, the n promised, why a failure there is
-        outside the promise (None: it breaks it)."""
-        serving = facts.serving
+    def _judged(self, facts: Facts, a: Knowledge,
+                only: list[int] | None = None) -> dict[int, tuple[int, int, str | None]]:
+        """Per derivable later KeNB (of those ``only``, if given): its distance, the n
+        promised, why a failure there is outside the promise (None: it breaks it)."""
+        served, last = [], None  # per hop j, the last one before it after which a served
+        for c in facts.completions:
+            served.append(last)
+            if c.enb in a.entities:
+                last = c.number
         result = {}
-        for j in self.later(facts, a):
-            if facts.completions[j].kenb not in a.known:
+        for j in self.later(facts, a) if only is None else only:
+            if facts.completions[j].kenb not in a.known or (
+                    only is not None and (facts.completions[j].enb in a.entities
+                                          or j < self._start(facts, a))):
                 continue
-            distance = forward_distance(serving, a.entities, a.hop, j)
+            # forward_distance, with the last service before j found once for every j
+            distance = j - (served[j] if served[j] is not None else a.hop - 1)
             if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
                 beyond = self.outside(a)
                 result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
@@ -484,10 +515,15 @@ class KeySeparation(_Claim):
 
     def _unbound(self, facts: Facts, done: Any) -> list[str]:
         cell = self.topology.cell(done.cell)
-        inputs = {(CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
-                  for d in facts.ancestry(done.kenb) for i in d.derivation.inputs if i.public}
-        wanted = {"PCI": cell.pci, "EARFCN-DL": cell.earfcn_dl}
-        return [f"{name} {value}" for name, value in wanted.items()
+        wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
+        inputs: set[tuple[str, int]] = set()
+        for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
+            inputs.update((CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
+                          for i in d.derivation.inputs if i.public)
+            if wanted <= inputs:
+                return []
+        return [f"{name} {value}" for name, value in (("PCI", cell.pci),
+                                                       ("EARFCN-DL", cell.earfcn_dl))
                 if (name, value) not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:

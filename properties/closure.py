@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
 
-import networkx as nx
+from hoverify.properties.digraph import DiGraph
 from hoverify.properties.graph import KEY, DerivationIndex, Node
 
 
@@ -79,7 +79,7 @@ def closure(index: DerivationIndex, initial: Iterable[Node]) -> Closure:
     return Closure(index, frozenset(held), Known(index, flags, order), via)
 
 
-def witness(graph: nx.DiGraph, result: Closure, target: Node) -> list[Node]:
+def witness(graph: DiGraph, result: Closure, target: Node) -> list[Node]:
     """The derivations, in the order to compute them, that take the attacker from its
     initial knowledge to ``target`` (empty when it held ``target`` already)."""
     order: list[Node] = []
@@ -100,7 +100,7 @@ def witness(graph: nx.DiGraph, result: Closure, target: Node) -> list[Node]:
     return order
 
 
-def cut(graph: nx.DiGraph, result: Closure, target: Node, depth: int = 3) -> list[Node]:
+def cut(graph: DiGraph, result: Closure, target: Node, depth: int = 3) -> list[Node]:
     """The secret values the attacker lacks on every way to ``target``: for each derivation
     of ``target`` its unknown inputs, followed up to ``depth`` derivations back, stopping at
     values no derivation in the graph produces (roots such as KASME)."""

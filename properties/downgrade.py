@@ -39,7 +39,7 @@ from hoverify.properties.claims import (
     relayed_to_ue,
 )
 from hoverify.properties.crosscheck import recompute
-from hoverify.properties.graph import value_node
+from hoverify.properties.graph import Node, byte_values, value_node
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
@@ -176,12 +176,12 @@ def _fields_inside(obj: tuple[Any, ...], path: Path) -> Iterator[Path]:
 @dataclass(frozen=True)
 class Attempt:
     """One edit and its outcome, replayable: ``full_run`` runs the scenario up to the hop
-    again with ``rewritten`` delivered at step ``step``; ``run`` is that run for a capture or
-    a downgrade, else the honest one."""
+    again with ``rewritten`` delivered at step ``step``; ``run`` is the honest run until
+    ``find_attack`` puts that one in its place."""
 
     step: int
     rewritten: Message
-    run: Run  # for a denial, the honest run: ``full_run`` gives the attack's
+    run: Run  # the honest run: ``full_run`` gives the attack's
     rewrite: str  # "step 18: enb-2 removes for UE/NAS-PDU in ..."
     completed: bool  # the real target verified the UE's HO confirm
     outcome: str  # what became of the handover, in words
@@ -261,6 +261,8 @@ class _Trial:
     def __init__(self, run: Run, hop: int) -> None:
         self.run = run
         self.hop = hop
+        self.step: int = 0  # what ``steps`` ran last
+        self.rewritten: Message | None = None
         result = run.hops[hop - 1]
         self.system: System | None = None
         if result.spec.early:
@@ -276,7 +278,9 @@ class _Trial:
         self.start = Snapshot(tuple(states.items()), (), hop - 1, len(prefix))
 
     def steps(self, step_number: int, rewritten: Message) -> list[Step]:
-        """The steps of the hop with ``rewritten`` delivered at step ``step_number``."""
+        """The steps up to the end of the hop, ``rewritten`` delivered at step
+        ``step_number``."""
+        self.step, self.rewritten = step_number, rewritten
         if self.system is None:
             return full_run(self.run, self.hop, step_number, rewritten).system.steps
         system = self.system
@@ -287,6 +291,33 @@ class _Trial:
                 system.rewrite(0, rewritten)
             system.deliver(0)
         return system.steps
+
+    def analysis(self, honest: Analysis, tail: list[Step]) -> Analysis:
+        """The run of the last ``steps`` call seen as ``Analysis.of`` sees it, ``tail`` being
+        its steps from the hop's first on: the honest run's graph before the hop, grown by
+        ``tail`` (a hop started early is run in full, and its run analysed whole). Its
+        ``run`` is the honest one: only its graph and keys are the run's again."""
+        if self.system is None:
+            assert self.rewritten is not None, "steps() first"
+            rerun = full_run(self.run, self.hop, self.step, self.rewritten)
+            rerun.system.close()
+            return Analysis.of(rerun)
+        graph = honest.graph_before(self.hop)
+        for step in tail:
+            graph.add_trace_step(step)
+        result = self.run.hops[self.hop - 1]
+        target = result.target_enb
+        kenb = {h: k for h, k in honest.kenb.items() if h < self.hop}
+        keys = self.system.entity(target).ctx.keys  # as _summarise reads the hop
+        if keys is not None and any(s.outcome.accepted and s.message.receiver == target
+                                    and s.message.kind is Kind.RRC_HANDOVER_CONFIRM
+                                    for s in tail):
+            kenb[self.hop] = keys.as_keys.kenb
+        graph.label_keys(kenb)
+        serving = {h: e for h, e in honest.serving.items() if h < self.hop} | {self.hop: target}
+        cell = ({h: c for h, c in honest.cell.items() if h < self.hop}
+                | {self.hop: result.target_cell.name})
+        return Analysis(self.run, graph, kenb, serving, cell)
 
     def close(self) -> None:
         if self.system is not None:
@@ -309,10 +340,11 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     actor = attacker.compromises[0].entity
     text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
     try:
-        steps = [s for s in trial.steps(step_number, rewritten) if s.hop == hop]
+        tail = trial.steps(step_number, rewritten)[run.hops[hop - 1].first_step:]
     except VariantError as error:  # a hook fails on the attacker's input: the handover fails
         return Attempt(step_number, rewritten, run, text, False,
                        f"the handover fails: {error.raised} (a variant error on this input)")
+    steps = [s for s in tail if s.hop == hop]
     target = run.hops[hop - 1].target_enb
     completed = any(s.outcome.accepted and s.message.kind is Kind.RRC_HANDOVER_CONFIRM
                     and s.message.receiver == target for s in steps)
@@ -332,23 +364,69 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     # graph: an edit changes integers, flags and fields that carry no key material.
     capture = CAPTURE in found.wanted and found.capture is None
     downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
-    if kenb == analysis.kenb.get(hop) or not (capture or downgrade):
+    if (kenb == analysis.kenb.get(hop) or not (capture or downgrade)
+            or not may_derive(analysis, attacker, tail, kenb)):
         return Attempt(step_number, rewritten, run, text, completed, outcome)
-    rerun = full_run(run, hop, step_number, rewritten)
-    re_analysis = Analysis.of(rerun)
+    re_analysis = trial.analysis(analysis, tail)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        rerun.system.close()
         return Attempt(step_number, rewritten, run, text, completed, outcome)
     forged = recompute(re_analysis, attacker, node)  # cross-check by execution
-    fake = _fake_target(rerun.variant, steps, forged)
+    fake = _fake_target(run.variant, steps, forged)
     if forged != kenb or fake is None:
-        rerun.system.close()
         return Attempt(step_number, rewritten, run, text, completed, outcome)
     lines = (text, "UE accepts the HO command and derives its KeNB "
              f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
              *re_analysis.witness_lines(attacker, node))
-    return Attempt(step_number, rewritten, rerun, text, completed, outcome, kenb, lines)
+    return Attempt(step_number, rewritten, run, text, completed, outcome, kenb, lines)
+
+
+def may_derive(analysis: Analysis, attacker: Attacker, tail: list[Step], value: bytes) -> bool:
+    """Whether ``attacker`` may derive ``value`` in the run that ``tail`` (the steps of a hop
+    run again) ends: False only if it cannot. The run's prefix is the finished run's, so its
+    key graph is no more than the finished run's graph with ``tail`` added, and what the
+    attacker holds in it no more than what it holds in the finished run (``analysis``) and
+    what ``tail`` shows its eNBs and the radio: the closure of that, grown from the finished
+    run's, costs the tail's size, where the exact one (``Analysis.of`` the run again) costs
+    the whole run's."""
+    known = analysis.closure(attacker)
+    graph, index = analysis.graph.graph, analysis.graph.index
+    learnt: set[Node] = set()
+    made: dict[Node, list[tuple[tuple[Node, ...], Node]]] = {}  # the tail's, by input
+    for step in tail:
+        for d in step.outcome.derivations:
+            inputs = tuple(value_node(i.value) for i in d.inputs)
+            for i, node in zip(d.inputs, inputs, strict=True):
+                made.setdefault(node, []).append((inputs, value_node(d.output)))
+                if i.public:
+                    learnt.add(node)
+        if step.message.receiver in attacker.entities:
+            learnt.update(value_node(v) for v in (
+                *byte_values(step.message.fields), *byte_values(step.outcome.read),
+                *byte_values(step.ctx_after),
+                *(v for d in step.outcome.derivations
+                  for v in (d.output, *(i.value for i in d.inputs)))))
+
+    def has(node: Node) -> bool:
+        return node in known or node in learnt
+
+    queue = [n for n in learnt if n not in known]
+    for inputs, output in [m for ms in made.values() for m in ms]:
+        if not has(output) and all(has(n) for n in inputs):
+            learnt.add(output)
+            queue.append(output)
+    while queue:
+        node = queue.pop()
+        ways = list(made.get(node, ()))
+        number = index.number.get(node)
+        for derivation in index.successors[number] if number is not None else ():
+            derived = index.nodes[derivation]
+            ways.append((tuple(graph.predecessors(derived)), next(iter(graph.successors(derived)))))
+        for inputs, output in ways:
+            if not has(output) and all(has(n) for n in inputs):
+                learnt.add(output)
+                queue.append(output)
+    return has(value_node(value))
 
 
 def _confirm(steps: list[Step]) -> Step | None:
@@ -447,8 +525,8 @@ def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) ->
     """The edit behind a failing verdict of ``claim`` at ``hop`` (for the report's chart)."""
     found = search(analysis, hop, attacker, only=claim)
     attempt = {DOWNGRADE: found.downgrade, DENIAL: found.denial, CAPTURE: found.capture}[claim]
-    if attempt is None or attempt.run is not analysis.run:
-        return attempt
+    if attempt is None:
+        return None
     try:
         return replace(attempt, run=full_run(analysis.run, hop, attempt.step, attempt.rewritten))
     except VariantError:  # the attack's run stops at the failing hook: nothing to draw

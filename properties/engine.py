@@ -41,7 +41,7 @@ queued state and restores it (``Engine.restore``) instead of pickling a monitor,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -123,18 +123,18 @@ class Facts:
         return {c.number: c.enb for c in self.completions}
 
     def attacker(self, name: str) -> Knowledge | None:
-        return next((a for a in self.attackers if a.name == name), None)
+        return _indexed(_by_name, self.attackers).get(name)
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
-        return _by_output(self.derivations).get(value, [])
+        return _indexed(_by_output, self.derivations, grows=True).get(value, [])
 
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
         derivations that gave it (with the hop they were first made in)."""
-        for c in self.completions:
-            if c.kenb == value:
-                return f"KeNB[hop {c.number}]"
+        number = _indexed(_by_kenb, self.completions, grows=True).get(value)
+        if number is not None:
+            return f"KeNB[hop {number}]"
         made = self.made(value)
         if not made:
             return next((i.name for d in self.derivations for i in d.derivation.inputs
@@ -143,9 +143,9 @@ class Facts:
 
     def name_of(self, derived: Derived) -> str:
         """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
-        for c in self.completions:
-            if c.kenb == derived.output:
-                return f"KeNB[hop {c.number}]"
+        number = _indexed(_by_kenb, self.completions, grows=True).get(derived.output)
+        if number is not None:
+            return f"KeNB[hop {number}]"
         if derived.name == "NH":
             return nh_label(self._nh_depth(derived))
         return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
@@ -159,16 +159,28 @@ class Facts:
                 return depth
             depth, current = depth + 1, before
 
+    def first_at(self, entities: frozenset[str]) -> int | None:
+        """The first completion at one of ``entities`` (None: none)."""
+        first = _indexed(_first_at, self.completions, grows=True)
+        return min((first[e] for e in entities if e in first), default=None)
+
     def ancestry(self, value: bytes) -> list[Derived]:
         """Every derivation on the way to ``value``, in the order they were made."""
-        wanted, frontier = set(), [value]
+        made = _indexed(_positions, self.derivations, grows=True)
+        return sorted(self.derivations_to(value), key=lambda d: made[id(d)])
+
+    def derivations_to(self, value: bytes) -> Iterator[Derived]:
+        """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
+        that finds what it looks for stops early)."""
+        seen: set[int] = set()
+        frontier = [value]
         while frontier:
             current = frontier.pop()
             for d in self.made(current):
-                if d not in wanted:
-                    wanted.add(d)
+                if id(d) not in seen:
+                    seen.add(id(d))
+                    yield d
                     frontier.extend(i.value for i in d.derivation.inputs if not i.public)
-        return [d for d in self.derivations if d in wanted]
 
     def ancestry_lines(self, value: bytes) -> list[str]:
         """``ancestry`` as witness lines; a derivation that two parties made alike (UE and
@@ -223,21 +235,32 @@ class Facts:
         return [f"lacks {self.label(v)}" for v in lacking]
 
 
-_INDEX: dict[int, tuple[tuple[Derived, ...], dict[bytes, list[Derived]]]] = {}
+Index = dict[Any, Any]
+_INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
+_LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
 
 
-def _by_output(derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
-    """The derivations by output, kept for the last few tuples asked about (a witness asks
-    many times about the same facts)."""
-    cached = _INDEX.get(id(derivations))
-    if cached is not None and cached[0] is derivations:
+def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, ...],
+             grows: bool = False) -> Index:
+    """``add({}, items)``, kept for the last few tuples asked about: a witness asks many
+    times about the same facts, and every claim looks up the same attackers and keys. A tuple
+    that only ``grows`` (the facts' derivations and completions, which are only appended to)
+    is indexed from a copy of the index of the last one it extends."""
+    key = (add, id(items))
+    cached = _INDEX.get(key)
+    if cached is not None and cached[0] is items:
         return cached[1]
-    index: dict[bytes, list[Derived]] = {}
-    for d in derivations:
-        index.setdefault(d.output, []).append(d)
-    if len(_INDEX) >= 8:
+    last = _LAST.get(add) if grows else None
+    if last is not None and last[0] and len(items) >= len(last[0]) \
+            and items[len(last[0]) - 1] is last[0][-1]:
+        index = add(dict(last[1]), items[len(last[0]):])
+    else:
+        index = add({}, items)
+    if grows:
+        _LAST[add] = (items, index)
+    if len(_INDEX) >= 16:
         _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[id(derivations)] = (derivations, index)
+    _INDEX[key] = (items, index)
     return index
 
 
@@ -247,6 +270,93 @@ def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[by
     return frozenset(v for d in derivations for v in (
         *((d.output,) if d.name in wanted else ()),
         *(i.value for i in d.derivation.inputs if i.name in wanted and not i.public)))
+
+
+def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    for d in derivations:  # a new list: the index copied from may still be read
+        index[d.output] = [*index.get(d.output, ()), d]
+    return index
+
+
+def _positions(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    start = len(index)
+    index.update((id(d), start + n) for n, d in enumerate(derivations))
+    return index
+
+
+def _by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """The first completion that used each KeNB."""
+    for c in completions:
+        index.setdefault(c.kenb, c.number)
+    return index
+
+
+def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """Every completion that used each KeNB."""
+    for c in completions:
+        index[c.kenb] = (*index.get(c.kenb, ()), c.number)
+    return index
+
+
+def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
+    for a in attackers:
+        index.setdefault(a.name, a)
+    return index
+
+
+def _first_at(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """The first completion at each eNB."""
+    for c in completions:
+        index.setdefault(c.enb, c.number)
+    return index
+
+
+class Consumers:
+    """The derivations by their secret inputs, for a tuple of derivations that only grows
+    (the engine's): each call indexes only what was appended since the last one, and starts
+    again for a tuple that does not extend it (a search restored an earlier state)."""
+
+    __slots__ = ("_by_need", "_of", "needless")
+
+    def __init__(self) -> None:
+        self._of: tuple[Derived, ...] = ()
+        self._by_need: dict[bytes, list[Derived]] = {}
+        self.needless: list[Derived] = []  # those with no secret input, as of the last call
+
+    def of(self, derivations: tuple[Derived, ...]) -> dict[bytes, list[Derived]]:
+        done = len(self._of)
+        if done and (len(derivations) < done or derivations[done - 1] is not self._of[-1]):
+            self._by_need, self.needless, done = {}, [], 0  # not an extension of the last
+        for d in derivations[done:]:
+            for need in d.needs:
+                self._by_need.setdefault(need, []).append(d)
+            if not d.needs:
+                self.needless.append(d)
+        self._of = derivations
+        return self._by_need
+
+
+def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+         since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
+    """``closure(known | more, derivations)``, given that ``known`` is closed under the
+    derivations before index ``since`` and ``consumers`` indexes them all by secret input
+    (``Consumers``): only what the new values and derivations can reach is walked, and
+    ``known`` itself is returned when nothing is learnt."""
+    added = {v for v in more if v not in known}
+    queue = list(added)
+
+    def fire(d: Derived) -> None:
+        if d.output not in known and d.output not in added and all(
+                n in known or n in added for n in d.needs):
+            added.add(d.output)
+            queue.append(d.output)
+
+    for d in derivations[since:]:
+        fire(d)
+    while queue:
+        for d in consumers.get(queue.pop(), ()):
+            fire(d)
+    return known | added if added else known
 
 
 def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
@@ -272,14 +382,40 @@ class Event:
     before: Any = None
     compromised: str | None = None  # the attacker's name
     earlier: Facts = field(default_factory=lambda: Facts())
+    taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
+
+    def wants(self, claim: str, promised: bool) -> bool:
+        """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
+        the first of each until the checker harvests it, so a claim need not build the
+        witness of another."""
+        return (claim, promised) not in self.taken
 
     def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
         """The completions whose KeNB ``attacker`` knows since this event (all it knows when
         it is new)."""
         was = self.earlier.attacker(attacker.name)
         done = len(self.earlier.completions)
-        return [c.number for c in facts.completions if c.kenb in attacker.known
-                and (was is None or c.number >= done or c.kenb not in was.known)]
+        known = attacker.known
+        fresh = [c.number for c in facts.completions[done:] if c.kenb in known]
+        if was is not None and was.known is known:  # learnt nothing: only new completions
+            return fresh
+        if was is None:
+            return [c.number for c in facts.completions if c.kenb in known]
+        by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
+        learnt = {n for v in known - was.known for n in by_kenb.get(v, ()) if n < done}
+        return sorted(learnt.union(fresh))
+
+    def attackers(self, facts: Facts) -> Sequence[Knowledge]:
+        """The attackers for which this event may make a key new (``new_keys``): all of them
+        after a compromise or a completion, else those whose knowledge changed (the engine
+        keeps an attacker's record, and the tuple of them, when nothing changes)."""
+        before, after = self.earlier.attackers, facts.attackers
+        if before is after and len(facts.completions) == len(self.earlier.completions):
+            return ()
+        if (self.compromised is not None or len(before) != len(after)
+                or len(facts.completions) != len(self.earlier.completions)):
+            return after
+        return [a for a, b in zip(after, before, strict=True) if a is not b]
 
 
 @dataclass(frozen=True)
@@ -354,6 +490,7 @@ class Engine:
     counts: Counter[str] = field(default_factory=Counter)
     trace_length: int = 0  # kept up to date by an exploration
     adversary: Adversary = DEFAULT  # what the network attacker reads
+    consumers: Consumers = field(default_factory=Consumers, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -381,7 +518,7 @@ class Engine:
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
         self.facts = self._learn(earlier, step)
-        self._judge(Event(step, before, earlier=earlier))
+        self._judge(Event(step, before, earlier=earlier, taken=frozenset(self.violations)))
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -399,10 +536,12 @@ class Engine:
         else:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
-        current = replace(current, known=closure(current.held | current.known, f.derivations))
+        consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
+        current = replace(current, known=grow(frozenset(), current.held | current.known,
+                                              self.consumers.needless, 0, consumers))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker, earlier=f))
+        self._judge(Event(compromised=attacker, earlier=f, taken=frozenset(self.violations)))
 
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
@@ -416,7 +555,7 @@ class Engine:
                           known=closure(held | current.known, f.derivations))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker, earlier=f))
+        self._judge(Event(compromised=attacker, earlier=f, taken=frozenset(self.violations)))
 
     def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
@@ -469,33 +608,57 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
-        public = changes.get("public", f.public)
-        attackers = []
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
-        network = f.attacker(NETWORK)
-        if read and network is None:  # TS 33.210 absent: the attacker reads the backhaul
-            network = Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())
-            f = replace(f, attackers=(*f.attackers, network))
-        added = tuple(Derived(d, step.hop, frozenset()) for d in new) if f.attackers else ()
+        if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
+            f = replace(f, attackers=(*f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(),
+                                                              frozenset())))
+        if f.attackers:
+            attackers = self._taught(f, step, new, changes.get("public", f.public) - f.public,
+                                     derivations, values, read)
+            if attackers is not None:
+                changes["attackers"] = attackers
+        return replace(f, **changes)
+
+    def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
+                derivations: tuple[Derived, ...], values: frozenset[bytes],
+                read: frozenset[bytes]) -> tuple[Knowledge, ...] | None:
+        """The attackers after ``step``: what the receiver saw goes to those holding it, what
+        the network ``read`` on an unprotected backhaul to the network attacker, a revealed
+        key derived again to the attacker that holds its name, the new ``public`` values to
+        all, and each closes its knowledge over the ``new`` derivations (None: no attacker
+        changed)."""
+        receiver = step.message.receiver
+        consumers = self.consumers.of(derivations)
+        since = len(f.derivations)
+        fresh = derivations[since:]
+        shown: frozenset[bytes] | None = None  # what the receiver saw, found once
+        attackers, changed = [], False
         for a in f.attackers:
-            seen = _named(added, a.entities) - a.held  # a revealed key, derived again
-            if receiver in a.entities:
-                seen |= frozenset(v for v in (*byte_values(step.message.fields),
-                                              *byte_values(step.outcome.read),
-                                              *byte_values(step.ctx_after),
-                                              *(v for d in step.outcome.derivations
-                                                for v in (d.output, *(i.value for i in d.inputs))))
-                                  if v in values) - a.held
+            seen = _named(fresh, a.entities) - a.held  # a revealed key, derived again
             if a.name == NETWORK:
                 seen |= read - a.held
+            if receiver in a.entities:
+                if shown is None:
+                    shown = frozenset(v for v in (
+                        *byte_values(step.message.fields), *byte_values(step.outcome.read),
+                        *byte_values(step.ctx_after),
+                        *(v for d in step.outcome.derivations
+                          for v in (d.output, *(i.value for i in d.inputs)))) if v in values)
+                seen |= shown - a.held
+            if not seen and not public and not any(  # the quick no: nothing new fires
+                    d.output not in a.known and d.needs <= a.known for d in fresh):
+                attackers.append(a)
+                continue
             if seen or new:
-                held = a.held | seen | (public - f.public)
-                a = replace(a, held=held, known=closure(a.known | held, derivations))
+                held = a.held | seen | public if seen or public else a.held
+                known = grow(a.known, held - a.known if held is not a.held else (),
+                             derivations, since, consumers)
+                if held is not a.held or known is not a.known:
+                    a = replace(a, held=held, known=known)
+                    changed = True
             attackers.append(a)
-        if f.attackers:
-            changes["attackers"] = tuple(attackers)
-        return replace(f, **changes)
+        return tuple(attackers) if changed else None
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,

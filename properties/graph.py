@@ -20,9 +20,9 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
 
-import networkx as nx
+from hoverify.properties.digraph import DiGraph
 from hoverify.statemachines.derivation import Derivation
-from hoverify.statemachines.system import System
+from hoverify.statemachines.system import Step, System
 from hoverify.statemachines.variant import NCC_MODULUS
 
 KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
@@ -74,10 +74,11 @@ class DerivationIndex:
 
 
 class KeyGraph:
-    """A networkx ``DiGraph`` plus, per entity, what it held at which step."""
+    """A ``DiGraph`` (``hoverify.properties.digraph``) plus, per entity, what it held at
+    which step."""
 
     def __init__(self) -> None:
-        self.graph = nx.DiGraph()
+        self.graph = DiGraph()
         self._index = DerivationIndex()  # filled when a closure asks for it (``index``)
         self.seen: dict[str, list[tuple[int, Node]]] = defaultdict(list)  # all it had
         self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
@@ -88,14 +89,35 @@ class KeyGraph:
     # -- building ----------------------------------------------------------------------------
     @classmethod
     def from_system(cls, system: System) -> KeyGraph:
+        graph = cls.from_setup(system)
+        for step in system.steps:
+            graph.add_trace_step(step)
+        return graph
+
+    @classmethod
+    def from_setup(cls, system: System) -> KeyGraph:
+        """The graph of the derivations made before the first step."""
         graph = cls()
         for derivation in system.setup:
             for entity in system.setup_holders:
                 graph.add_derivation(derivation, entity, SETUP_STEP, 0)
-        for step in system.steps:
-            graph.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
-                           step.outcome.read, step.outcome.derivations, step.ctx_after)
         return graph
+
+    def add_trace_step(self, step: Step) -> None:
+        self.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
+                      step.outcome.read, step.outcome.derivations, step.ctx_after)
+
+    def copy(self) -> KeyGraph:
+        """An independent copy, to grow another way (a hop run again with an edit); labels
+        are copied as they are (``label_keys`` names the copy's keys again)."""
+        other = KeyGraph()
+        other.graph = self.graph.copy()
+        other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
+        other.kept = defaultdict(list, {e: list(v) for e, v in self.kept.items()})
+        other.hop_first_step = dict(self.hop_first_step)
+        other._derivations = dict(self._derivations)
+        other.derivation_order = list(self.derivation_order)
+        return other
 
     def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
                  derivations: Iterable[Derivation], ctx: Any) -> None:
@@ -161,7 +183,7 @@ class KeyGraph:
         """Name the KeNB in use after each hop ``KeNB[hop k]``, each NH ``NH[NCC n]`` and
         other keys by the hop in which they first appeared."""
         g = self.graph
-        for node in nx.topological_sort(g):
+        for node in g.topological_order():
             attrs = g.nodes[node]
             if attrs["kind"] != KEY:
                 continue

@@ -10,8 +10,22 @@ from hoverify.statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promi
 FORWARD = "forward-security"
 
 
+_PROMISES: dict[int, tuple[KeySchedule, tuple[Promise, ...]]] = {}
+
+
+def promises_of(variant: KeySchedule) -> tuple[Promise, ...]:
+    """``variant.promises()``, asked once per variant (a variant's promises are fixed; the
+    claims look them up per hop and attacker)."""
+    cached = _PROMISES.get(id(variant))
+    if cached is None or cached[0] is not variant:
+        if len(_PROMISES) >= 8:
+            _PROMISES.pop(next(iter(_PROMISES)))
+        cached = _PROMISES[id(variant)] = (variant, tuple(variant.promises()))
+    return cached[1]
+
+
 def find_promise(variant: KeySchedule, claim: str, hop_type: HopType | None) -> Promise | None:
-    for promise in variant.promises():
+    for promise in promises_of(variant):
         if promise.claim == claim and (hop_type is None or hop_type in promise.hop_types):
             return promise
     return None

@@ -31,8 +31,10 @@ from bench import commands  # noqa: E402
 from bench import run as bench  # noqa: E402
 
 METRICS = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
-           "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second")
-MEASURED_AT_TINY = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent")
+           "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second",
+           "check_hops_exponent", "check_startup_share")
+MEASURED_AT_TINY = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
+                    "check_hops_exponent", "check_startup_share")
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,20 @@ def test_measured_values_are_positive(tiny: bench.Results) -> None:
     assert all(r > 0 for key in ("steps_per_second_on", "steps_per_second_off")
                for r in details["invariants"][key])
     assert all(row["seconds"] > 0 and row["known"] > 0 for row in details["closure"])
+    assert 0 < values["check_startup_share"] < 1
+    startup = details["check"]["startup"]
+    assert 0 < startup["work_seconds"]["min"] < startup["wall_seconds"]["min"]
+    rows = details["check"]["growth"][0]["rows"]
+    assert [r["hops"] for r in rows] == list(bench.TINY.check_sizes)
+    assert all(0 < r["min"] <= r["median"] <= r["max"] for r in rows)
+
+
+def test_check_growth_runs_the_hops_asked() -> None:
+    from bench import check
+
+    assert check.hops(6) == "x2,s1,s1-inter,intra-enb,x2,s1"
+    grown = check.Growth("ts33401", (10, 100), ((1.0, 2.0), (10.0, 30.0)))
+    assert grown.best == [1.0, 10.0] and math.isclose(grown.exponent, 1.0)
 
 
 def test_the_floor_is_one_handovers_crypto(tiny: bench.Results) -> None:

@@ -119,6 +119,65 @@ def test_bad_input_says_what_is_wrong(name: str, capsys: pytest.CaptureFixture[s
     assert words in err and err.count("\n") == 1 and out == "", err
 
 
+# -- --hops @FILE (issue 17 item 7) ------------------------------------------------------------
+HOPS_FILE = """# a long journey, as a reviewer writes it
+x2@enb-2/cell-1, s1  # two on a line
+s1-inter
+x2:early,
+
+intra-enb
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_hops_from_a_file_are_the_hops_on_the_command_line(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hops.txt"
+    path.write_text(HOPS_FILE)
+    inline = ["--hops", "x2@enb-2/cell-1,s1,s1-inter,x2:early,intra-enb"]
+    codes, outputs = [], []
+    for hops in (inline, ["--hops", f"@{path}"]):
+        codes.append(main([command, "--variant", "ts33401", *hops, "--json"]))
+        out, _ = capsys.readouterr()
+        outputs.append(json.loads(out))
+    assert codes[0] == codes[1] and outputs[0] == outputs[1]
+    assert len(outputs[0]["hops"]) == 5 and outputs[0]["hops"][3]["early"]
+
+
+BAD_HOPS_FILES = {  # file content (None: no file) -> the words that say what is wrong
+    "missing": (None, "cannot read (No such file or directory)"),
+    "empty": ("", "no hop in the file"),
+    "comments only": ("# nothing yet\n   \n", "no hop in the file"),
+    "unknown hop type": ("x2\ns1\n# fine so far\nx3  # typo\n", "line 4: unknown hop type 'x3'"),
+    "empty hop": ("x2\nx2,,s1\n", "line 2:"),
+    "early first hop": ("x2:early\n", "the first hop cannot be ':early'"),
+    "not text": (b"\xff\xfe\x00x2", "not a text file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_HOPS_FILES))
+def test_a_bad_hops_file_is_one_line_and_exit_2(name: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    content, words = BAD_HOPS_FILES[name]
+    path = tmp_path / "hops.txt"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    assert main(["check", "--variant", "ts33401", "--hops", f"@{path}"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hoverify: error: --hops @{path}") or "first hop" in err, err
+    assert words in err and err.count("\n") == 1 and out == "", err
+
+
+def test_a_directory_as_hops_file_is_one_line_and_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--variant", "ts33401", "--hops", f"@{tmp_path}"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hoverify: error: --hops @{tmp_path}: cannot read")
+    assert err.count("\n") == 1 and out == ""
+
+
 def test_a_bare_hoverify_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     out, err = capsys.readouterr()
@@ -322,7 +381,7 @@ def test_ctrl_c_while_loading_ends_with_130_and_one_line(module: str, tmp_path: 
     assert done.stdout == ""
 
 
-def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
+def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() -> None:
     program = ("import sys\nfrom hoverify.cli import main\n"
                "main(['check', '--variant', 'ts33401', '--hops', 'x2'])\n"
                "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
@@ -332,7 +391,7 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code() -> None:
     assert "hoverify.properties.evaluate" in loaded  # it did check
     assert not loaded & {"hypothesis", "hoverify.properties.explore",
                          "hoverify.properties.stateful", "hoverify.properties.exploration",
-                         "hoverify.properties.verify", "tqdm"}
+                         "hoverify.properties.verify", "tqdm", "networkx"}
 
 
 def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
