@@ -20,12 +20,23 @@ field changes ``explore`` draws from (``Exploration.edit``: flip an integer or f
 relayed field, add an absent one; at most ``MAX_EDITS`` per path). The messages put in flight
 on the path are state only when ``replay`` is enabled.
 
-Breadth first, so the first path on which a claim is violated is a shortest one; it is
-recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
-``claims``, until those claims are found). It may also stop early, the bound not exhausted
-(``VerifyResult.stopped``): at ``max_states`` states, after ``max_seconds``, or on Ctrl-C
-(``KeyboardInterrupt`` in the search, the progress callback's included). Then the result holds
-the counts so far and the findings found so far, each still a shortest counterexample.
+Breadth first, so the first level in which a claim is violated holds its shortest
+counterexamples; the smallest of them (``_Slice``: paths compared by the rank of each action
+among those enabled) is recorded per (claim, promised) and the search goes on until the bound
+is exhausted (or, with ``claims``, until the end of the level in which those claims are
+found). It may also stop early, the bound not exhausted (``VerifyResult.stopped``): at
+``max_states`` states, after ``max_seconds``, or on Ctrl-C (``KeyboardInterrupt`` in the
+search, the progress callback's included). Then the result holds the counts so far and the
+findings found so far, each still a shortest counterexample.
+
+Parts. The search is split between parts that each own the states whose fingerprint is their
+number modulo their count, with a live model each (``_Slice``); each level they expand their
+frontiers and exchange the successors (``_Search``). ``hoverify.properties.workers`` runs
+them: one in this process, one per worker process, or one per Ray actor. Which state is kept
+under a fingerprint and which violation is reported are chosen by the smallest path, never by
+the order of arrival, so every number of parts gives the same result. A path is carried with
+its frontier state as packed bytes (``_STEP``), not in a table of parents: the visited set
+holds fingerprints only, and a finding's trace is replayed from its path.
 
 Progress: ``progress`` receives a :class:`Progress` at the end of each level and every
 ``PROGRESS_SECONDS`` within one.
