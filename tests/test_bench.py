@@ -30,9 +30,12 @@ from hoverify.statemachines.variants import load  # noqa: E402
 from bench import commands  # noqa: E402
 from bench import run as bench  # noqa: E402
 
+VERIFY_COSTS = ("verify_overhead_ratio", "verify_bytes_per_state", "verify_parallel_efficiency")
 METRICS = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
-           "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second")
-MEASURED_AT_TINY = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent")
+           "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second",
+           *VERIFY_COSTS)
+MEASURED_AT_TINY = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
+                    *VERIFY_COSTS)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +66,14 @@ def test_measured_values_are_positive(tiny: bench.Results) -> None:
     assert all(r > 0 for key in ("steps_per_second_on", "steps_per_second_off")
                for r in details["invariants"][key])
     assert all(row["seconds"] > 0 and row["known"] > 0 for row in details["closure"])
+
+
+def test_verify_costs_are_measured_on_the_same_search(tiny: bench.Results) -> None:
+    costs = tiny.details["verify_costs"]
+    assert costs["transitions"] > 0 and all(r > 0 for r in costs["bare_steps_per_cpu_second"])
+    assert all(r["same_states"] and len(r["load_average"]) == 2
+               for r in costs["parallel_rounds"])
+    assert "load average" in tiny.metrics["verify_parallel_efficiency"].note
 
 
 def test_the_floor_is_one_handovers_crypto(tiny: bench.Results) -> None:
