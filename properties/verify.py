@@ -503,8 +503,12 @@ class _Slice:
         return level
 
     def _expand(self, deadline: float | None) -> str | None:
-        level, self.frontier = self.frontier, []
-        for done, node in enumerate(level, start=1):
+        level = self.frontier[::-1]  # taken from the end, in order: a state expanded is freed
+        self.frontier = []
+        size = len(level)
+        while level:
+            node = level.pop()
+            done = size - len(level)
             for action, budget, rank in self._successors(node):
                 self.level.transitions += 1
                 self.level.taken[action.kind] += 1
@@ -519,13 +523,13 @@ class _Slice:
                     if self.plan.max_states is not None and \
                             len(self.seen) >= self.plan.max_states:
                         return MAX_STATES
-            if done % _CLOCK_EVERY == 0 or done == len(level):
+            if done % _CLOCK_EVERY == 0 or not level:
                 if deadline is not None and time.time() >= deadline:
                     return MAX_SECONDS
                 if self.stopping():
                     return INTERRUPTED
                 if self.tick is not None:
-                    self.tick((len(self.seen), len(level) - done + len(self.following)))
+                    self.tick((len(self.seen), len(level) + len(self.following)))
         return None
 
     @staticmethod
