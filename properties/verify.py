@@ -192,7 +192,8 @@ class VerifyResult:
 @dataclass(frozen=True, slots=True)
 class Progress:
     """Where a search stands: ``level`` levels done (the depth reached), ``frontier`` states
-    queued and not yet expanded, the peak resident set size of this process."""
+    queued and not yet expanded, the peak resident set size of this process (plus those of
+    the worker processes or actors, as they last reported them)."""
     level: int
     states: int
     transitions: int

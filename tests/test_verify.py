@@ -5,6 +5,7 @@ Hypothesis exploration finds (no longer), and what tells states apart is in the 
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import os
 import subprocess
@@ -340,7 +341,8 @@ def test_json_progress_writes_a_line_per_level(tmp_path: Path,
 
 
 @pytest.mark.parametrize("argv", [["--max-states", "0"], ["--max-seconds", "0"],
-                                  ["--json-progress", "/nonexistent/dir/p.jsonl"]])
+                                  ["--json-progress", "/nonexistent/dir/p.jsonl"],
+                                  ["--workers", "0"]])
 def test_verify_refuses_bad_limits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([*TR33821_ONE_HANDOVER, *argv]) == 2
     [line] = capsys.readouterr().err.splitlines()
@@ -409,3 +411,13 @@ def test_two_workers_find_a_broken_variants_counterexample_as_one_does(name: str
         assert (finding.claim, finding.promised) in {
             (f.claim, f.promised) for f in exploration.findings()}
         exploration.close()
+
+
+def test_ray_without_ray_installed_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "ray" else find_spec(name, *args))
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "pip install -e '.[cluster]'" in line and "./install test,docs,cluster" in line
