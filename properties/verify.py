@@ -670,12 +670,17 @@ def _pickled(value: Any) -> bytes:
 
 def _unpickled(batch: bytes) -> Any:
     """Without the cyclic garbage collector, which a batch's many new objects would set off
-    again and again (it took four fifths of the time of reading one)."""
+    again and again (it took four fifths of the time of reading one); then every object so
+    far is left out of its later passes (``gc.freeze``): records hold no cycles, they are
+    freed by their reference counts, and otherwise each pass walked the whole frontier (a
+    quarter of a worker's time). Only parts that receive batches (worker processes, Ray
+    actors) come here, never the search in ``hoverify``'s own process."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         return pickle.loads(batch)
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
