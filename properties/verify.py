@@ -388,7 +388,12 @@ class _Search:
         return next((level.stopped for level in levels if level.stopped), None)
 
     def counts(self) -> Counter[str]:
-        return sum((level.counts for level in self.latest), Counter())
+        """The parts' sometimes counts added up, the claims whose situation never arose
+        kept (at 0), in the engine's order."""
+        total: Counter[str] = Counter()
+        for level in self.latest:
+            total.update(level.counts)
+        return total
 
     def _actions(self, path: bytes) -> tuple[Action, ...]:
         """The actions of ``path``, replayed from the start (their texts say what they did);

@@ -396,6 +396,7 @@ def test_two_workers_find_what_one_finds(faults: frozenset[str]) -> None:
     one = verify(load("ts33401"), max_handovers=1, faults=faults, workers=1)
     two = verify(load("ts33401"), max_handovers=1, faults=faults, workers=2)
     assert one.exhausted and _outcome(two) == _outcome(one)
+    assert list(two.sometimes.items()) == list(one.sometimes.items())  # zeros and order too
 
 
 @pytest.mark.parametrize("name", ["k_ho_constant.py", "nh_from_kenb.py"])
