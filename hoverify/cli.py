@@ -278,7 +278,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
-    from hoverify.properties.workers import RAY_MISSING
+    from hoverify.properties.workers import RAY_MISSING, RayUnreachable
     from hoverify.runs import parse_faults, resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology
     from hoverify.variant_file import load_variant_file
@@ -308,11 +308,14 @@ def _verify(args: argparse.Namespace) -> int:
                 lines.write(json.dumps(_progress_document(where)) + "\n")
                 lines.flush()
 
-        result = verify(variant, max_handovers=args.max_handovers, faults=faults,
-                        progress=progress, topology=topology, max_states=args.max_states,
-                        max_seconds=args.max_seconds, workers=args.workers, ray=args.ray,
-                        load_variant=None if args.variant_file is None
-                        else partial(load_variant_file, args.variant_file))
+        try:
+            result = verify(variant, max_handovers=args.max_handovers, faults=faults,
+                            progress=progress, topology=topology, max_states=args.max_states,
+                            max_seconds=args.max_seconds, workers=args.workers, ray=args.ray,
+                            load_variant=None if args.variant_file is None
+                            else partial(load_variant_file, args.variant_file))
+        except RayUnreachable as error:
+            raise UsageError(str(error)) from None
     findings = result.findings()
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,

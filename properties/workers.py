@@ -27,6 +27,10 @@ WAIT_SECONDS = 1.0  # how often a search waiting for its parts is told so
 # What `--ray` says when Ray is not installed
 RAY_MISSING = "--ray needs Ray: pip install -e '.[cluster]' (or ./install test,docs,cluster)"
 
+class RayUnreachable(Exception):
+    """``--ray ADDRESS`` names no running cluster: bad input, said in one line."""
+
+
 Make = Callable[[int, int, Callable[[], bool]], Any]
 Waiting = Callable[[tuple[int, int] | None], None]
 
@@ -172,8 +176,12 @@ class RayActors:
         self.ray = ray
         self.started = not ray.is_initialized()
         if self.started:
-            ray.init(address=None if address == "local" else address,
-                     include_dashboard=False, log_to_driver=False)
+            try:
+                ray.init(address=None if address == "local" else address,
+                         include_dashboard=False, log_to_driver=False)
+            except ConnectionError as error:
+                raise RayUnreachable(f"--ray {address}: no Ray cluster there ({error})") \
+                    from None
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         actor = ray.remote(num_cpus=1, max_concurrency=2)(_Actor)
         self.actors = [actor.remote(make, index, count) for index in range(count)]

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
@@ -422,3 +423,18 @@ def test_ray_without_ray_installed_says_how_to_install_it(
     assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "pip install -e '.[cluster]'" in line and "./install test,docs,cluster" in line
+
+
+def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ray installed, nothing listening at the address (a stand-in for Ray's own client,
+    which raises ConnectionError after its timeouts)."""
+    def unreachable(**kwargs: object) -> None:
+        raise ConnectionError("Could not find any running Ray instance.")
+
+    ray = types.SimpleNamespace(is_initialized=lambda: False, init=unreachable)
+    monkeypatch.setitem(sys.modules, "ray", ray)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: object())
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("hoverify: error: --ray auto: no Ray cluster there")
