@@ -34,6 +34,13 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
                            1 - (the same check from its first hop on, timed in this process) /
                            (the command's wall time); medians of alternating repeats
                            (bench/check.py says exactly what each side holds). Information.
+  verify_overhead_ratio    states per CPU-second of `verify` over steps per CPU-second of the
+                           bare model on the same transitions (bench/verify_costs.py). Target
+                           >= 0.5.
+  verify_bytes_per_state   peak RSS growth per visited state, `verify --workers 1`, 2 handovers
+                           (1 with --quick). Target <= 200.
+  verify_parallel_efficiency  states/s with 2 workers over 2x states/s with 1, the load average
+                           beside it. Target >= 0.8 on an idle machine.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import check, closure_growth, commands, handover, invariants
+from bench import check, closure_growth, commands, handover, invariants, verify_costs
 from bench.timing import best_seconds, loglog_slope, paired_ratio, per_second
 
 
@@ -75,17 +82,21 @@ class Config:
     check_variants: tuple[str, ...] = ("ts33401", "seed-fs", "tr33821-v070")
     check_repeats: int = 2
     startup_repeats: int = 9
+    # the verify_* ratios of bench/verify_costs.py: their bound and rounds
+    verify_cost_handovers: int = 2
+    verify_cost_rounds: int = 3
 
 
 FULL = Config("full")
 QUICK = Config("quick", handover_rounds=11, handover_seconds=0.1, invariant_rounds=5,
                invariant_examples=30, closure_sizes=(10**3, 3 * 10**3, 10**4, 3 * 10**4, 10**5),
                verify_handovers=1, check_sizes=(10, 30, 100),
-               startup_repeats=5)
+               startup_repeats=5, verify_cost_handovers=1)
 TINY = Config("tiny", handover_rounds=1, handover_seconds=0.01, invariant_rounds=1,
               invariant_examples=2, invariant_steps=5, closure_sizes=(300, 3000),
               verify_handovers=None, report=False, check_sizes=(1, 3),
-              check_variants=("ts33401",), check_repeats=1, startup_repeats=1)
+              check_variants=("ts33401",), check_repeats=1, startup_repeats=1,
+              verify_cost_handovers=1, verify_cost_rounds=1)
 
 
 @dataclass
@@ -227,8 +238,51 @@ def measure_check(config: Config, results: Results) -> None:
                                 "load_average": os.getloadavg()}
 
 
+def measure_verify_costs(config: Config, results: Results) -> None:
+    k, count = config.verify_cost_handovers, config.verify_cost_rounds
+    recorded = verify_costs.transitions(k)
+    overhead, verify_rates, bare_rates = paired_ratio(
+        lambda: verify_costs.verify_states_per_cpu_second(k),
+        lambda: verify_costs.bare_steps_per_cpu_second(recorded), count)
+    results.metrics["verify_overhead_ratio"] = Metric(
+        overhead, "", ">= 0.5",
+        f"{median(verify_rates):.0f} states/CPU-s of verify vs {median(bare_rates):.0f} "
+        f"steps/CPU-s of the bare model on its {len(recorded)} transitions, K={k}; "
+        f"{_spread(verify_rates, bare_rates)}; {_load()}")
+    sizes, runs = verify_costs.rounds(lambda: _first_two(verify_costs.bytes_per_state(k)), count)
+    results.metrics["verify_bytes_per_state"] = Metric(
+        median(sizes), "B", "<= 200",
+        f"peak RSS growth over {runs[0].states} states, K={k}, --workers 1; "
+        f"{_range(sizes)}; {_load()}")
+    ratios, rounds = verify_costs.rounds(lambda: verify_costs.parallel_efficiency(k), count)
+    loads = [value for r in rounds for value in r["load_average"]]
+    results.metrics["verify_parallel_efficiency"] = Metric(
+        median(ratios), "", ">= 0.8",
+        f"states/s of --workers 2 over 2x --workers 1, K={k}; {_range(ratios)}; load "
+        f"average {min(loads):.2f}..{max(loads):.2f} on {machine()['nproc']} CPUs "
+        f"(the goal assumes an idle machine)")
+    results.details["verify_costs"] = {
+        "max_handovers": k, "variant": verify_costs.VARIANT, "transitions": len(recorded),
+        "verify_states_per_cpu_second": verify_rates, "bare_steps_per_cpu_second": bare_rates,
+        "bytes_per_state": sizes, "parallel_efficiency": ratios, "parallel_rounds": rounds}
+
+
+def _first_two(measured: tuple[float, verify_costs.Run, verify_costs.Run]) -> tuple[float, Any]:
+    return measured[0], measured[1]
+
+
+def _range(values: Sequence[float]) -> str:
+    return (f"min/median/max of {len(values)} rounds {min(values):.3f}/{median(values):.3f}/"
+            f"{max(values):.3f}")
+
+
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f}"
+
+
 MEASUREMENTS: tuple[Callable[[Config, Results], None], ...] = (
-    measure_handover, measure_invariants, measure_closure, measure_commands, measure_check)
+    measure_handover, measure_invariants, measure_closure, measure_commands, measure_check,
+    measure_verify_costs)
 
 
 def run(config: Config, progress: Callable[[str], None] | None = None) -> Results:

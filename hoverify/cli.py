@@ -21,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -238,6 +239,15 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
     verify_.add_argument("--json-progress", metavar="FILE",
                          help="append the progress as JSON lines to FILE (level, states, "
                               "states/s, frontier, peak RSS), for a dashboard (default: none)")
+    verify_.add_argument("--workers", type=int, metavar="N",
+                         help="search with N worker processes, each owning a share of the "
+                              "states by fingerprint; 1: in this process (default: one per "
+                              "core; with --ray, one actor per CPU of the cluster); the results "
+                              "are the same whatever N")
+    verify_.add_argument("--ray", metavar="ADDRESS",
+                         help="search on Ray actors: 'auto' (the running cluster), HOST:PORT, "
+                              "or 'local' (start Ray in this process); needs the cluster "
+                              "extra (default: no Ray)")
     verify_.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_quiet_argument(verify_)
 
@@ -311,8 +321,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
+    from hoverify.properties.workers import RAY_MISSING, RayUnreachable
     from hoverify.runs import parse_faults, resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology
+    from hoverify.variant_file import load_variant_file
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
@@ -322,6 +334,10 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-states must be at least 1, got {args.max_states}")
     if args.max_seconds is not None and not args.max_seconds > 0:
         raise UsageError(f"--max-seconds must be positive, got {args.max_seconds}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.ray is not None and importlib.util.find_spec("ray") is None:
+        raise UsageError(RAY_MISSING)
     faults = parse_faults(args.faults)
     adversary = _adversary(args)
     unbounded = faults - VERIFY_FAULTS
@@ -336,9 +352,15 @@ def _verify(args: argparse.Namespace) -> int:
                 lines.write(json.dumps(_progress_document(where)) + "\n")
                 lines.flush()
 
-        result = verify(variant, max_handovers=args.max_handovers, faults=faults,
-                        progress=progress, topology=topology, max_states=args.max_states,
-                        max_seconds=args.max_seconds, adversary=adversary)
+        try:
+            result = verify(variant, max_handovers=args.max_handovers, faults=faults,
+                            progress=progress, topology=topology, max_states=args.max_states,
+                            max_seconds=args.max_seconds, adversary=adversary,
+                            workers=args.workers, ray=args.ray,
+                            load_variant=None if args.variant_file is None
+                            else partial(load_variant_file, args.variant_file))
+        except RayUnreachable as error:
+            raise UsageError(str(error)) from None
     findings = result.findings()
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,

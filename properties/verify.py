@@ -29,12 +29,23 @@ chose. The attacker model (``hoverify.properties.adversary``) gates the network'
 and ``compromise`` chooses among its targets (by default the eNBs). The messages put in
 flight on the path are state only when ``replay`` or ``inject`` is enabled.
 
-Breadth first, so the first path on which a claim is violated is a shortest one; it is
-recorded per (claim, promised) and the search goes on until the bound is exhausted (or, with
-``claims``, until those claims are found). It may also stop early, the bound not exhausted
-(``VerifyResult.stopped``): at ``max_states`` states, after ``max_seconds``, or on Ctrl-C
-(``KeyboardInterrupt`` in the search, the progress callback's included). Then the result holds
-the counts so far and the findings found so far, each still a shortest counterexample.
+Breadth first, so the first level in which a claim is violated holds its shortest
+counterexamples; the smallest of them (``_Slice``: paths compared by the rank of each action
+among those enabled) is recorded per (claim, promised) and the search goes on until the bound
+is exhausted (or, with ``claims``, until the end of the level in which those claims are
+found). It may also stop early, the bound not exhausted (``VerifyResult.stopped``): at
+``max_states`` states, after ``max_seconds``, or on Ctrl-C (``KeyboardInterrupt`` in the
+search, the progress callback's included). Then the result holds the counts so far and the
+findings found so far, each still a shortest counterexample.
+
+Parts. The search is split between parts that each own the states whose fingerprint is their
+number modulo their count, with a live model each (``_Slice``); each level they expand their
+frontiers and exchange the successors (``_Search``). ``hoverify.properties.workers`` runs
+them: one in this process, one per worker process, or one per Ray actor. Which state is kept
+under a fingerprint and which violation is reported are chosen by the smallest path, never by
+the order of arrival, so every number of parts gives the same result. A path is carried with
+its frontier state as packed bytes (``_STEP``), not in a table of parents: the visited set
+holds fingerprints only, and a finding's trace is replayed from its path.
 
 Progress: ``progress`` receives a :class:`Progress` at the end of each level and every
 ``PROGRESS_SECONDS`` within one.
@@ -83,17 +94,24 @@ per action kind.
 
 from __future__ import annotations
 
+import gc
+import io
+import pickle
 import resource
+import struct
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
+from operator import attrgetter
+from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE
-from hoverify.properties.engine import Engine, EngineState, settled
+from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, all_claims
+from hoverify.properties.engine import Engine, EngineState, settled, vacuous
 from hoverify.properties.exploration import (
+    KINDS,
     VARIANT_ERROR,
     Action,
     Exploration,
@@ -188,7 +206,8 @@ class VerifyResult:
 @dataclass(frozen=True, slots=True)
 class Progress:
     """Where a search stands: ``level`` levels done (the depth reached), ``frontier`` states
-    queued and not yet expanded, the peak resident set size of this process."""
+    queued and not yet expanded, the peak resident set size of this process (plus those of
+    the worker processes or actors, as they last reported them)."""
     level: int
     states: int
     transitions: int
@@ -219,9 +238,15 @@ class _Budget(NamedTuple):
                        self.injections + (kind == "inject"))
 
 
+# One action of a path: its rank among the actions enabled in its state, then what replays it
+# (the kind's number in KINDS, index, leaf). A path is the concatenation of its actions, so
+# comparing two paths of a level as bytes compares their ranks first: see ``_Slice``.
+_STEP = struct.Struct(">HBHH")
+
+
 @dataclass(frozen=True, slots=True)
 class _Node:
-    id: int
+    path: bytes  # the actions from the root (_STEP each): replayable, and the node's order
     snapshot: Snapshot
     engine: EngineState
     budget: _Budget  # the adversary's bounded faults used on the path
@@ -229,123 +254,347 @@ class _Node:
     history: tuple[Message, ...]  # put in flight on the path (kept for replay and inject)
 
 
+class _Found(NamedTuple):
+    path: bytes  # to the transition that made the violation (replayed for the trace)
+    finding: Finding  # its trace not yet filled in
+
+
+@dataclass
+class _Level:
+    """What one part of the search did in one level (or so far, when it stopped)."""
+    transitions: int = 0
+    taken: Counter[str] = field(default_factory=Counter)
+    found: dict[tuple[str, bool], _Found] = field(default_factory=dict)
+    stopped: str | None = None
+    states: int = 0  # the part's states, in all levels
+    frontier: int = 0
+    counts: Counter[str] = field(default_factory=Counter)  # its sometimes counts, all levels
+    peak_rss_kib: int = 0
+
+
+def _itself(variant: KeySchedule) -> KeySchedule:
+    return variant
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a part of the search needs to build its own live model; picklable, so that
+    a worker process or a Ray actor builds it (``load_variant`` loads the variant there: a
+    reviewer's variant file is loaded again from its path)."""
+    load_variant: Callable[[], KeySchedule]
+    topology: Topology
+    max_handovers: int
+    faults: frozenset[str]
+    max_states: int | None
+    adversary: Adversary = DEFAULT
+
+    def part(self, index: int, count: int, stopping: Callable[[], bool]) -> _Slice:
+        return _Slice(self, index, count, stopping)
+
+
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
            faults: frozenset[str] = DEFAULT_FAULTS, claims: frozenset[str] | None = None,
            progress: Callable[[Progress], None] | None = None,
            topology: Topology | None = None, max_states: int | None = None,
-           max_seconds: float | None = None, adversary: Adversary = DEFAULT) -> VerifyResult:
-    """Explore every state within the bound, breadth first; ``claims`` stops the search
-    once each of them is violated, as a broken promise where the variant promises it (then
-    the bound is not exhausted); so do ``max_states``, ``max_seconds`` and Ctrl-C, which
-    return what was found so far (``VerifyResult.stopped`` says which)."""
+           max_seconds: float | None = None, adversary: Adversary = DEFAULT,
+           workers: int | None = 1,
+           ray: str | None = None,
+           load_variant: Callable[[], KeySchedule] | None = None) -> VerifyResult:
+    """Explore every state within the bound, breadth first; ``claims`` stops the search at
+    the end of the level in which each of them is found violated, as a broken promise where
+    the variant promises it (then the bound is not exhausted); so do ``max_states``,
+    ``max_seconds`` and Ctrl-C, which return what was found so far (``VerifyResult.stopped``
+    says which).
+
+    ``workers`` parts search the fingerprint space in worker processes (1: in this process;
+    None: one per core), or with ``ray`` (an address, ``auto`` or ``local``) on Ray actors
+    (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
+    variant when it cannot be pickled (a reviewer's variant file)."""
+    from hoverify.properties import workers as where
+
     unknown = faults - VERIFY_FAULTS
     if unknown:
         raise ValueError(f"verify cannot bound the faults {', '.join(sorted(unknown))} "
                          f"(it supports: {', '.join(sorted(VERIFY_FAULTS))})")
     if max_handovers < 1:
         raise ValueError(f"the bound needs at least one handover, got {max_handovers}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"verify needs at least one worker, got {workers}")
     result = VerifyResult(variant.name, max_handovers, faults, adversary)
     started = time.perf_counter()
-    exploration = Exploration(variant, topology or small_topology(), EXPLORATION_KASME,
-                              adversary=adversary)
-    search = _Search(exploration, result, max_handovers, faults, started)
+    plan = Plan(load_variant or partial(_itself, variant), topology or small_topology(),
+                max_handovers, faults, max_states, adversary)
+    parts = where.start(plan.part, workers, ray)
+    search = _Search(parts, result, variant, plan.topology, progress, started)
     try:
-        result.stopped = search.run(claims, progress, max_states, max_seconds)
+        result.stopped = search.run(claims, max_states, max_seconds)
     except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result
         result.stopped = INTERRUPTED
+        search.merge(parts.stop())  # what the level in course found
     finally:
-        exploration.close()
-    result.states = len(search.seen)
-    result.sometimes = exploration.engine.counts
-    result.vacuous = exploration.engine.vacuous()
+        parts.close()
+    result.states = search.states
+    result.sometimes = search.counts()
+    result.vacuous = vacuous(all_claims(variant, plan.topology), variant, result.sometimes)
     result.seconds = time.perf_counter() - started
     return result
 
 
 class _Search:
-    def __init__(self, exploration: Exploration, result: VerifyResult, max_handovers: int,
-                 faults: frozenset[str], started: float) -> None:
-        self.started = started
-        self.exploration = exploration
-        self.result = result
-        self.max_handovers = max_handovers
-        self.faults = faults
-        # then the messages put in flight are state
-        self.replaying = bool({"replay", "inject"} & faults)
-        self.parents: list[tuple[int, Action | None]] = [(-1, None)]  # node id -> (parent, action)
-        self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
-        self.fingerprinter = Fingerprinter()
+    """The levels of one breadth-first search over parts that each own the states whose
+    fingerprint is their index modulo their count (``hoverify.properties.workers`` runs
+    them): each level, every part expands its frontier, then takes the successors the others
+    sent it. Whatever the number of parts and the order things arrive in, the state kept
+    under a fingerprint and the violation kept for a claim are those of the smallest path
+    (``_Slice``), so the result is the same."""
 
-    def run(self, claims: frozenset[str] | None, progress: Callable[[Progress], None] | None,
-            max_states: int | None, max_seconds: float | None) -> str | None:
+    def __init__(self, parts: Any, result: VerifyResult, variant: KeySchedule,
+                 topology: Topology, progress: Callable[[Progress], None] | None,
+                 started: float) -> None:
+        self.parts = parts
+        self.result = result
+        self.variant = variant
+        self.topology = topology
+        self.progress = progress
+        self.started = started
+        self.reported = started
+        self.states = 0
+        self.frontier = 0
+        self.latest: list[_Level] = []  # each part's last report (its counts, its memory)
+
+    def run(self, claims: frozenset[str] | None, max_states: int | None,
+            max_seconds: float | None) -> str | None:
         """Search until the bound is exhausted (None), or the reason it stopped before."""
-        engine = self.exploration.engine
         result = self.result
-        self._harvest(None, None)  # the set-up, should it violate anything
-        engine.counts.clear()  # the set-up is no situation of the search
-        root = _Node(0, self.exploration.system.snapshot(), engine.state, _Budget(),
-                     _compromised(engine), self._history())
-        self.seen.add(self._fingerprint(root.budget))
-        level = [root]
-        reported = self.started
-        expanded = 0
-        while level:
-            following: list[_Node] = []
-            for done, node in enumerate(level):
-                for action, budget in self._successors(node):
-                    result.transitions += 1
-                    result.taken[action.kind] += 1
-                    if self._harvest(node.id, action) and claims is not None and settled(
-                            claims, result.shortest, self.exploration.system.variant):
-                        return None
-                    key = self._fingerprint(budget)
-                    if key in self.seen:
-                        continue
-                    self.seen.add(key)
-                    following.append(_Node(
-                        len(self.parents), self.exploration.system.snapshot(), engine.state,
-                        budget, _compromised(engine), self._history()))
-                    self.parents.append((node.id, action))
-                    if max_states is not None and len(self.seen) >= max_states:
-                        return MAX_STATES
-                expanded += 1
-                if expanded % _CLOCK_EVERY == 0 or done == len(level) - 1:
-                    now = time.perf_counter()
-                    if max_seconds is not None and now - self.started >= max_seconds:
-                        return MAX_SECONDS
-                    if progress and now - reported >= PROGRESS_SECONDS:
-                        reported = now
-                        progress(self._progress(len(level) - done - 1 + len(following), False))
-            if following:
+        deadline = None if max_seconds is None else time.time() + max_seconds
+        self.merge(self.parts.start())
+        while self.frontier:
+            levels = self.parts.expand(self._waiting, frozenset(result.shortest), deadline)
+            stopped = self.merge(levels)
+            if stopped is not None:
+                return stopped
+            self.merge(self.parts.admit(self._waiting))
+            if self.frontier:
                 result.depth += 1
-            level = following
-            if progress:
-                progress(self._progress(len(level), True))
+            if self.progress:
+                self.progress(self._progress(True))
+            if claims is not None and settled(claims, result.shortest, self.variant):
+                return None
+            if max_states is not None and self.states >= max_states:
+                return MAX_STATES
         result.exhausted = True
         return None
 
-    def _progress(self, frontier: int, level_done: bool) -> Progress:
+    def merge(self, levels: list[_Level]) -> str | None:
+        """Add up what the parts reported; keep each new violation's smallest path. Returns
+        why a part stopped, if one did."""
+        result = self.result
+        new: dict[tuple[str, bool], _Found] = {}
+        for level in levels:
+            result.transitions += level.transitions
+            result.taken += level.taken
+            for key, found in level.found.items():
+                if key not in result.shortest and (key not in new
+                                                   or found.path < new[key].path):
+                    new[key] = found
+        for key, found in sorted(new.items(), key=lambda item: item[1].path):
+            result.shortest[key] = replace(found.finding, trace=self._actions(found.path))
+        if levels:
+            self.latest = levels
+            self.states = sum(level.states for level in levels)
+            self.frontier = sum(level.frontier for level in levels)
+        return next((level.stopped for level in levels if level.stopped), None)
+
+    def counts(self) -> Counter[str]:
+        """The parts' sometimes counts added up, the claims whose situation never arose
+        kept (at 0), in the engine's order."""
+        total: Counter[str] = Counter()
+        for level in self.latest:
+            total.update(level.counts)
+        return total
+
+    def _actions(self, path: bytes) -> tuple[Action, ...]:
+        """The actions of ``path``, replayed from the start (their texts say what they did);
+        a variant error ends it with the action that raised."""
+        exploration = Exploration(self.variant, self.topology, EXPLORATION_KASME,
+                                  adversary=self.result.adversary)
+        try:
+            for _, kind, index, leaf in _STEP.iter_unpack(path):
+                exploration.apply(Action(KINDS[kind], index, leaf))
+        except VariantError:
+            pass
+        finally:
+            exploration.close()
+        return tuple(exploration.trace)
+
+    def _waiting(self, live: tuple[int, int] | None) -> None:
+        """Called while a level is in course: the (states, frontier) of a part in this
+        process, or None where the parts report only at the end of the level."""
+        now = time.perf_counter()
+        if self.progress and now - self.reported >= PROGRESS_SECONDS:
+            self.reported = now
+            if live is not None:
+                self.states, self.frontier = live
+            self.progress(self._progress(False))
+
+    def _progress(self, level_done: bool) -> Progress:
+        self.reported = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        return Progress(self.result.depth, len(self.seen), self.result.transitions, frontier,
-                        time.perf_counter() - self.started, peak, level_done)
+        if self.parts.remote:
+            peak += sum(level.peak_rss_kib for level in self.latest)
+        return Progress(self.result.depth, self.states, self.result.transitions, self.frontier,
+                        self.reported - self.started, peak, level_done)
+
+
+class _Slice:
+    """One part of the search, with its own live model: it owns the states whose fingerprint
+    is ``index`` modulo ``count`` (its part of the visited set, and their frontier).
+
+    ``expand`` takes every enabled action from each state of its frontier (``_successors``),
+    judges it (``_harvest``) and offers the successor to the part that owns its fingerprint:
+    kept here, or batched for that part, whose ``admit`` takes it. Which successor is kept,
+    and which violation is reported, does not depend on the order of arrival: of the states
+    with one fingerprint found in one level, the one on the smallest path; of the violations
+    of a claim found in one level, the one on the smallest path. Paths of one level have one
+    length and compare by the rank of each action among those enabled in its state, first
+    action first: with one part, expanding its frontier in order, the smallest path is
+    always the first found, as in a plain breadth-first search.
+
+    ``stopping`` (polled every ``_CLOCK_EVERY`` states, with the deadline) asks it to return
+    what it did so far; ``tick`` (in this process only) is called at the same times with the
+    (states, frontier) so far."""
+
+    def __init__(self, plan: Plan, index: int, count: int,
+                 stopping: Callable[[], bool]) -> None:
+        self.plan = plan
+        self.index = index
+        self.count = count
+        self.stopping = stopping
+        self.tick: Callable[[tuple[int, int] | None], None] | None = None
+        self.exploration = Exploration(plan.load_variant(), plan.topology, EXPLORATION_KASME,
+                                       adversary=plan.adversary)
+        self.max_handovers = plan.max_handovers
+        self.faults = plan.faults
+        # then the messages put in flight are state
+        self.replaying = bool({"replay", "inject"} & plan.faults)
+        self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
+        self.fingerprinter = Fingerprinter()
+        self.frontier: list[_Node] = []
+        self.following: dict[int, _Node] = {}  # fingerprint -> the next level's state
+        self.outgoing: list[dict[int, _Node]] = [{} for _ in range(count)]
+        self.known: frozenset[tuple[str, bool]] = frozenset()  # violations reported before
+        self.level = _Level()
+
+    def start(self) -> _Level:
+        """The state after the set-up; the part that owns it judges the set-up."""
+        engine = self.exploration.engine
+        self._harvest(b"")  # the set-up, should it violate anything
+        engine.counts.clear()  # the set-up is no situation of the search
+        budget = _Budget()
+        key = self._fingerprint(budget)
+        if key % self.count == self.index:
+            self.seen.add(key)
+            self.frontier = [self._node(b"", budget)]
+        else:
+            self.level.found.clear()
+        return self.summary(None)
+
+    def expand(self, known: frozenset[tuple[str, bool]], deadline: float | None) -> list[Any]:
+        """One level: what it did, then the successors for each part, pickled (none for
+        itself: it kept them)."""
+        self.known = known
+        self.level = _Level()
+        stopped = self._expand(deadline)
+        batches = [_pickled(list(out.items())) if out else b"" for out in self.outgoing]
+        self.outgoing = [{} for _ in range(self.count)]
+        return [self.summary(stopped), *batches]
+
+    def admit(self, *batches: bytes) -> _Level:
+        """The successors the parts sent; they make the next frontier with those kept."""
+        self.level = _Level()
+        for batch in batches:
+            for key, node in _unpickled(batch) if batch else ():
+                if self._wanted(self.following, key, node.path, self.seen):
+                    self.following[key] = node
+        self.frontier = list(self.following.values())
+        self.following = {}
+        return self.summary(None)
+
+    def summary(self, stopped: str | None) -> _Level:
+        level = self.level
+        level.stopped = stopped
+        level.states = len(self.seen)
+        level.frontier = len(self.frontier) + len(self.following)
+        level.counts = Counter(self.exploration.engine.counts)
+        level.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return level
+
+    def _expand(self, deadline: float | None) -> str | None:
+        level = self.frontier[::-1]  # taken from the end, in order: a state expanded is freed
+        self.frontier = []
+        size = len(level)
+        while level:
+            node = level.pop()
+            done = size - len(level)
+            for action, budget, rank in self._successors(node):
+                self.level.transitions += 1
+                self.level.taken[action.kind] += 1
+                path = node.path + _step(rank, action)
+                self._harvest(path)
+                key = self._fingerprint(budget)
+                owner = key % self.count
+                local = owner == self.index
+                table = self.following if local else self.outgoing[owner]
+                if self._wanted(table, key, path, self.seen if local else None):
+                    table[key] = self._node(path, budget)
+                    if self.plan.max_states is not None and \
+                            len(self.seen) >= self.plan.max_states:
+                        return MAX_STATES
+            if done % _CLOCK_EVERY == 0 or not level:
+                if deadline is not None and time.time() >= deadline:
+                    return MAX_SECONDS
+                if self.stopping():
+                    return INTERRUPTED
+                if self.tick is not None:
+                    self.tick((len(self.seen), len(level) + len(self.following)))
+        return None
+
+    @staticmethod
+    def _wanted(table: dict[int, _Node], key: int, path: bytes, seen: set[int] | None) -> bool:
+        """Whether the successor on ``path`` is kept under ``key`` in ``table``: not if a
+        state of an earlier level has the fingerprint (``seen``: only for the states this
+        part owns), nor one of this level on a smaller path."""
+        kept = table.get(key)
+        if kept is not None:
+            return path < kept.path
+        if seen is not None:
+            if key in seen:
+                return False
+            seen.add(key)
+        return True
+
+    def _node(self, path: bytes, budget: _Budget) -> _Node:
+        exploration = self.exploration
+        return _Node(path, exploration.system.snapshot(), exploration.engine.state, budget,
+                     _compromised(exploration.engine), self._history())
 
     # -- the actions from one state ------------------------------------------------------------
-    def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget]]:
+    def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget, int]]:
         """Take each enabled action from ``node``; after each, the exploration holds the
-        successor. Yields the action and the bounded faults used."""
+        successor. Yields the action, the bounded faults used and the action's rank."""
         exploration = self.exploration
-        for kind, index, leaf in self._enabled(node):
+        for rank, (kind, index, leaf) in enumerate(self._enabled(node)):
             exploration.system.restore(node.snapshot)
             exploration.engine.restore(node.engine)
-            exploration.trace.clear()  # the path lives in self.parents
-            exploration.history[:] = node.history  # read only by the replay fault
+            exploration.trace.clear()  # the path lives in the node
+            exploration.history[:] = node.history  # read only by replay and inject
             try:
                 action = exploration.apply(Action(kind, index, leaf))
             except VariantError as error:  # a finding; the path ends with the action
-                self._variant_error(node.id, error)
+                self._variant_error(node.path + _step(rank, Action(kind, index, leaf)), error)
                 continue
             assert action is not None  # only enabled actions are offered
-            yield action, node.budget.after(kind)
+            yield action, node.budget.after(kind), rank
 
     def _history(self) -> tuple[Message, ...]:
         return tuple(self.exploration.history) if self.replaying else ()
@@ -389,34 +638,24 @@ class _Search:
         return "compromise" in self.faults and attackers < MAX_COMPROMISES
 
     # -- verdicts and the fingerprint ----------------------------------------------------------
-    def _harvest(self, parent: int | None, action: Action | None) -> bool:
-        """Record the violations ``action`` made from node ``parent`` (none: the set-up), True
-        if one is new, and clear them from the engine."""
+    def _harvest(self, path: bytes) -> None:
+        """Record the violations the last action of ``path`` made (none: the set-up) where
+        not reported before, and clear them from the engine."""
         engine = self.exploration.engine
-        new = False
         for (claim, promised), verdict in engine.violations.items():
-            if (claim, promised) not in self.result.shortest:
-                trace = () if parent is None or action is None else (*self._path(parent), action)
-                self.result.shortest[(claim, promised)] = Finding(
-                    claim, promised, verdict.detail, trace, verdict.witness, verdict.outside)
-                new = True
+            self._found((claim, promised), path, Finding(
+                claim, promised, verdict.detail, (), verdict.witness, verdict.outside))
         engine.violations.clear()
         engine.violated_at.clear()
-        return new
 
-    def _variant_error(self, parent: int, error: VariantError) -> None:
-        """The first variant error found, breadth first: on a shortest path."""
-        if (VARIANT_ERROR, True) not in self.result.shortest:
-            trace = (*self._path(parent), *self.exploration.trace)
-            self.result.shortest[(VARIANT_ERROR, True)] = variant_error_finding(error, trace)
+    def _variant_error(self, path: bytes, error: VariantError) -> None:
+        """A variant hook raised on the last action of ``path``."""
+        self._found((VARIANT_ERROR, True), path, variant_error_finding(error, ()))
 
-    def _path(self, node: int) -> tuple[Action, ...]:
-        actions: list[Action] = []
-        while node > 0:
-            node, action = self.parents[node]
-            assert action is not None
-            actions.append(action)
-        return tuple(reversed(actions))
+    def _found(self, key: tuple[str, bool], path: bytes, finding: Finding) -> None:
+        kept = self.level.found.get(key)
+        if key not in self.known and (kept is None or path < kept.path):
+            self.level.found[key] = _Found(path, finding)
 
     def _fingerprint(self, budget: _Budget) -> int:
         system = self.exploration.system
@@ -430,6 +669,67 @@ class _Search:
 def _compromised(engine: Engine) -> int:
     """Parties and keys compromised on the path (the attacker ``network`` holds none)."""
     return sum(1 for a in engine.facts.attackers if a.entities)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a frozen slotted record (``hoverify.statemachines.record``) as its class and
+    field values, rebuilt by its constructor: the dataclasses' own pickling of slotted
+    classes looks their fields up for every object, which was most of the time of a batch."""
+
+    getters: ClassVar[dict[type, Callable[[Any], Any] | None]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        getter = self.getters.get(kind, _UNSEEN)
+        if getter is _UNSEEN:
+            getter = self.getters[kind] = _field_values(kind)
+        return NotImplemented if getter is None else (kind, getter(obj))
+
+
+_UNSEEN: Any = object()
+
+
+def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """How to read a record's constructor arguments; None for anything else."""
+    params = getattr(kind, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in vars(kind):
+        return None
+    names = [f.name for f in fields(kind)]
+    assert all(f.init for f in fields(kind)), kind  # the constructor takes every field
+    if len(names) == 1:
+        return lambda obj, name=names[0]: (getattr(obj, name),)
+    return attrgetter(*names)
+
+
+def _pickled(value: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def _unpickled(batch: bytes) -> Any:
+    """Without the cyclic garbage collector, which a batch's many new objects would set off
+    again and again (it took four fifths of the time of reading one); then every object so
+    far is left out of its later passes (``gc.freeze``): records hold no cycles, they are
+    freed by their reference counts, and otherwise each pass walked the whole frontier (a
+    quarter of a worker's time). Only parts that receive batches (worker processes, Ray
+    actors) come here, never the search in ``hoverify``'s own process."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(batch)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _step(rank: int, action: Action) -> bytes:
+    try:
+        return _STEP.pack(rank, KINDS.index(action.kind), action.index, action.leaf)
+    except struct.error:
+        raise ValueError(f"verify numbers at most {2 ** 16} actions from one state "
+                         f"(rank {rank}, {action})") from None
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:

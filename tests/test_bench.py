@@ -30,11 +30,12 @@ from hoverify.statemachines.variants import load  # noqa: E402
 from bench import commands  # noqa: E402
 from bench import run as bench  # noqa: E402
 
+VERIFY_COSTS = ("verify_overhead_ratio", "verify_bytes_per_state", "verify_parallel_efficiency")
 METRICS = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
            "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second",
-           "check_hops_exponent", "check_startup_share")
+           "check_hops_exponent", "check_startup_share", *VERIFY_COSTS)
 MEASURED_AT_TINY = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
-                    "check_hops_exponent", "check_startup_share")
+                    "check_hops_exponent", "check_startup_share", *VERIFY_COSTS)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +80,14 @@ def test_check_growth_runs_the_hops_asked() -> None:
     assert check.hops(6) == "x2,s1,s1-inter,intra-enb,x2,s1"
     grown = check.Growth("ts33401", (10, 100), ((1.0, 2.0), (10.0, 30.0)))
     assert grown.best == [1.0, 10.0] and math.isclose(grown.exponent, 1.0)
+
+
+def test_verify_costs_are_measured_on_the_same_search(tiny: bench.Results) -> None:
+    costs = tiny.details["verify_costs"]
+    assert costs["transitions"] > 0 and all(r > 0 for r in costs["bare_steps_per_cpu_second"])
+    assert all(r["same_states"] and len(r["load_average"]) == 2
+               for r in costs["parallel_rounds"])
+    assert "load average" in tiny.metrics["verify_parallel_efficiency"].note
 
 
 def test_the_floor_is_one_handovers_crypto(tiny: bench.Results) -> None:

@@ -95,7 +95,7 @@ def test_the_readme_commands_are_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert len(commands) == 2, "the README's 'Two commands' section has two sh blocks"
     install, tests = commands
-    assert install.startswith("./install && ") and "./install test,docs" in ci
+    assert install.startswith("./install && ") and "./install test,docs,cluster" in ci
     assert tests.removeprefix(". .venv/bin/activate && ") in ci
 
 

@@ -5,11 +5,14 @@ Hypothesis exploration finds (no longer), and what tells states apart is in the 
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+import types
 from dataclasses import fields
+from functools import partial
 from pathlib import Path
 
 import hoverify.properties.verify as verify_module
@@ -18,7 +21,7 @@ from assuming_nothing import AssumingNothing
 from hoverify.properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
 from hoverify.properties.engine import Facts
 from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
-from hoverify.properties.explore import EXPLORATION_KASME, explore
+from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, collision_probability
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
@@ -27,6 +30,7 @@ from hoverify.statemachines.variants import load
 
 from hoverify import cli, runs
 from hoverify.progress import Bar
+from hoverify.variant_file import load_variant_file
 
 DROP_COMPROMISE = frozenset({"drop", "compromise"})
 # Measured when the verifier was written; update deliberately, knowing why the model's state
@@ -225,9 +229,11 @@ def _first_handover(compromise_first: bool) -> Exploration:
 
 
 def _fingerprint(exploration: Exploration) -> int:
-    bound = VerifyResult("ts33401", 2, DROP_COMPROMISE)
-    return verify_module._Search(exploration, bound, 2, DROP_COMPROMISE, 0.0)._fingerprint(
-        verify_module._Budget())
+    plan = verify_module.Plan(lambda: exploration.system.variant, small_topology(), 2,
+                              DROP_COMPROMISE, None)
+    part = verify_module._Slice(plan, 0, 1, lambda: False)
+    part.exploration = exploration
+    return part._fingerprint(verify_module._Budget())
 
 
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
@@ -295,12 +301,17 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     assert cli.main(["replay", str(saved)]) == 1  # key-separation again
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_max_states_stops_cleanly_with_the_findings_so_far(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        workers: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In one process it stops at N states exactly; with workers, at the end of the level
+    that reaches N (each worker sees only its own states within a level)."""
     assert cli.main([*TR33821_ONE_HANDOVER, "--max-states", "100", "--json",
-                     "--out", str(tmp_path)]) == 1  # key-separation, found within 100
-    doc = json.loads(capsys.readouterr().out)
-    assert doc["states"] == 100 and not doc["exhausted"] and doc["stopped"] == "max-states"
+                     "--workers", str(workers), "--out", str(tmp_path)]) == 1
+    doc = json.loads(capsys.readouterr().out)  # key-separation, found within 100
+    assert not doc["exhausted"] and doc["stopped"] == "max-states"
+    assert doc["states"] == 100 if workers == 1 else \
+        100 <= doc["states"] < TR33821_ONE_HANDOVER_STATES
     assert [f["claim"] for f in doc["findings"]] == [SEPARATION]
     assert Path(doc["findings"][0]["file"]).exists()
 
@@ -333,7 +344,8 @@ def test_json_progress_writes_a_line_per_level(tmp_path: Path,
 
 
 @pytest.mark.parametrize("argv", [["--max-states", "0"], ["--max-seconds", "0"],
-                                  ["--json-progress", "/nonexistent/dir/p.jsonl"]])
+                                  ["--json-progress", "/nonexistent/dir/p.jsonl"],
+                                  ["--workers", "0"]])
 def test_verify_refuses_bad_limits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([*TR33821_ONE_HANDOVER, *argv]) == 2
     [line] = capsys.readouterr().err.splitlines()
@@ -367,3 +379,64 @@ def test_one_replay_per_path_replays_what_the_path_put_in_flight() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=frozenset({"replay"}))
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_REPLAY_STATES
     assert result.taken["replay"] > 0 and not result.shortest
+
+
+def _outcome(result: VerifyResult) -> tuple[object, ...]:
+    """Everything a search reports but its time, traces in full."""
+    return (result.states, result.transitions, result.depth, result.exhausted, result.stopped,
+            dict(result.taken), dict(result.sometimes), result.vacuous,
+            [(f.claim, f.promised, f.detail, f.witness, [a.to_json() for a in f.trace])
+             for f in result.findings()])
+
+
+@pytest.mark.parametrize("faults", [DROP_COMPROMISE, frozenset({"replay"}),
+                                    frozenset({"duplicate", "refuse"}),
+                                    DROP_COMPROMISE | {"rewrite"}])
+def test_two_workers_find_what_one_finds(faults: frozenset[str]) -> None:
+    """Partitioned by fingerprint between two processes, the search keeps the same states
+    (of those sharing a fingerprint, the one on the smallest path) and reports the same
+    shortest counterexamples, whatever arrives first."""
+    one = verify(load("ts33401"), max_handovers=1, faults=faults, workers=1)
+    two = verify(load("ts33401"), max_handovers=1, faults=faults, workers=2)
+    assert one.exhausted and _outcome(two) == _outcome(one)
+    assert list(two.sometimes.items()) == list(one.sometimes.items())  # zeros and order too
+
+
+@pytest.mark.parametrize("name", ["k_ho_constant.py", "nh_from_kenb.py"])
+def test_two_workers_find_a_broken_variants_counterexample_as_one_does(name: str) -> None:
+    """A reviewer's variant file reaches the workers (loaded again there from its path); the
+    counterexample is the same and replays strictly."""
+    path = str(Path(__file__).parent / "broken_variants" / name)
+    results = [verify(load_variant_file(path), max_handovers=1, workers=workers,
+                      load_variant=partial(load_variant_file, path)) for workers in (1, 2)]
+    assert results[0].promise_broken and _outcome(results[1]) == _outcome(results[0])
+    for finding in results[1].shortest.values():
+        exploration = replay(load_variant_file(path), finding.trace, strict=True)
+        assert (finding.claim, finding.promised) in {
+            (f.claim, f.promised) for f in exploration.findings()}
+        exploration.close()
+
+
+def test_ray_without_ray_installed_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "ray" else find_spec(name, *args))
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "pip install -e '.[cluster]'" in line and "./install test,docs,cluster" in line
+
+
+def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ray installed, nothing listening at the address (a stand-in for Ray's own client,
+    which raises ConnectionError after its timeouts)."""
+    def unreachable(**kwargs: object) -> None:
+        raise ConnectionError("Could not find any running Ray instance.")
+
+    ray = types.SimpleNamespace(is_initialized=lambda: False, init=unreachable)
+    monkeypatch.setitem(sys.modules, "ray", ray)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: object())
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("hoverify: error: --ray auto: no Ray cluster there")

@@ -1,0 +1,229 @@
+"""Where the parts of a ``verify`` search run: one part in this process, one per worker
+process (``concurrent.futures``, a pool of one process per part, so that each part keeps its
+live model and its share of the visited set), or one per Ray actor.
+
+The search (``hoverify.properties.verify``) is the same over all three: each level it asks
+every part to ``expand`` its frontier, which returns what the part did and one pickled batch
+of successors per part; then it asks every part to ``admit`` the batches meant for it. Here
+the batches travel through this process (worker processes) or from actor to actor through
+Ray's object store (Ray); nothing else is exchanged, and no protocol of our own carries it.
+
+A part is built where it runs by ``make(index, count, stopping)`` (``verify.Plan.part``,
+picklable); ``stopping()`` tells a part in the middle of a level to return what it did so far
+(Ctrl-C is the coordinator's: worker processes ignore SIGINT).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from typing import Any
+
+WAIT_SECONDS = 1.0  # how often a search waiting for its parts is told so
+# What `--ray` says when Ray is not installed
+RAY_MISSING = "--ray needs Ray: pip install -e '.[cluster]' (or ./install test,docs,cluster)"
+
+class RayUnreachable(Exception):
+    """``--ray ADDRESS`` names no running cluster: bad input, said in one line."""
+
+
+Make = Callable[[int, int, Callable[[], bool]], Any]
+Waiting = Callable[[tuple[int, int] | None], None]
+
+
+def start(make: Make, workers: int | None, ray: str | None) -> InProcess | Processes | RayActors:
+    """The parts of a search: ``workers`` of them (None: one per core, or per CPU of the Ray
+    cluster), on Ray when ``ray`` gives its address (``auto``, ``host:port``, or ``local``
+    to start one in this process)."""
+    if ray is not None:
+        return RayActors(make, workers, ray)
+    count = workers or os.cpu_count() or 1
+    return InProcess(make) if count == 1 else Processes(make, count)
+
+
+def _never() -> bool:
+    return False
+
+
+class InProcess:
+    """One part, in this process: the plain breadth-first search, nothing pickled."""
+
+    remote = False
+
+    def __init__(self, make: Make) -> None:
+        self.part = make(0, 1, _never)
+        self.expanding = False
+
+    def start(self) -> list[Any]:
+        return [self.part.start()]
+
+    def expand(self, waiting: Waiting, *args: Any) -> list[Any]:
+        self.part.tick = waiting
+        self.expanding = True  # until it returns: Ctrl-C may interrupt it
+        summary, *_ = self.part.expand(*args)
+        self.expanding = False
+        return [summary]
+
+    def admit(self, waiting: Waiting) -> list[Any]:
+        return [self.part.admit()]
+
+    def stop(self) -> list[Any]:
+        """What the level interrupted by Ctrl-C did so far."""
+        return [self.part.summary(None)] if self.expanding else []
+
+    def close(self) -> None:
+        self.part.exploration.close()
+
+
+# -- worker processes ----------------------------------------------------------------------------
+_PART: Any = None  # in a worker process: its part
+
+
+def _begin(make: Make, index: int, count: int, stopping: Any) -> None:
+    global _PART
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's
+    _PART = make(index, count, stopping.is_set)
+
+
+def _call(method: str, *args: Any) -> Any:
+    return getattr(_PART, method)(*args)
+
+
+class Processes:
+    """One worker process per part: a pool of one process each, so that every call for a
+    part reaches the process that holds it."""
+
+    remote = True
+
+    def __init__(self, make: Make, count: int) -> None:
+        context = multiprocessing.get_context()
+        self.stopping = context.Event()
+        self.pools = [ProcessPoolExecutor(1, mp_context=context, initializer=_begin,
+                                          initargs=(make, index, count, self.stopping))
+                      for index in range(count)]
+        self.pending: list[Future[Any]] = []
+        self.expanding = False
+        self.batches: list[list[bytes]] = []
+
+    def start(self) -> list[Any]:
+        return self._all([("start", ())] * len(self.pools), _quiet)
+
+    def expand(self, waiting: Waiting, *args: Any) -> list[Any]:
+        self.expanding = True
+        done = self._all([("expand", args)] * len(self.pools), waiting)
+        self.expanding = False
+        self.batches = [batches for _, *batches in done]
+        return [summary for summary, *_ in done]
+
+    def admit(self, waiting: Waiting) -> list[Any]:
+        sent = [tuple(batches[part] for batches in self.batches)
+                for part in range(len(self.pools))]
+        self.batches = []
+        return self._all([("admit", batches) for batches in sent], waiting)
+
+    def stop(self) -> list[Any]:
+        """What the level interrupted by Ctrl-C did so far: each part returns at once."""
+        self.stopping.set()
+        done = [future.result() for future in self.pending]
+        return [summary for summary, *_ in done] if self.expanding else []
+
+    def close(self) -> None:
+        self.stopping.set()
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _all(self, calls: Sequence[tuple[str, tuple[Any, ...]]], waiting: Waiting) -> list[Any]:
+        self.pending = [pool.submit(_call, method, *args)
+                        for pool, (method, args) in zip(self.pools, calls, strict=True)]
+        while wait(self.pending, timeout=WAIT_SECONDS).not_done:
+            waiting(None)
+        done = [future.result() for future in self.pending]
+        self.pending = []
+        return done
+
+
+def _quiet(live: tuple[int, int] | None) -> None:
+    pass
+
+
+# -- Ray -----------------------------------------------------------------------------------------
+class _Actor:
+    """A part on a Ray actor; ``stop`` runs beside a call in course (two threads)."""
+
+    def __init__(self, make: Make, index: int, count: int) -> None:
+        self.stopping = threading.Event()
+        self.part = make(index, count, self.stopping.is_set)
+
+    def call(self, method: str, *args: Any) -> Any:
+        return getattr(self.part, method)(*args)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class RayActors:
+    """One Ray actor per part; the batches of successors go from actor to actor."""
+
+    remote = True
+
+    def __init__(self, make: Make, workers: int | None, address: str) -> None:
+        import ray
+
+        self.ray = ray
+        self.started = not ray.is_initialized()
+        if self.started:
+            try:
+                ray.init(address=None if address == "local" else address,
+                         include_dashboard=False, log_to_driver=False)
+            except ConnectionError as error:
+                raise RayUnreachable(f"--ray {address}: no Ray cluster there ({error})") \
+                    from None
+        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        actor = ray.remote(num_cpus=1, max_concurrency=2)(_Actor)
+        self.actors = [actor.remote(make, index, count) for index in range(count)]
+        self.pending: list[Any] = []
+        self.expanding = False
+        self.batches: list[list[Any]] = []
+
+    def start(self) -> list[Any]:
+        return self._all([actor.call.remote("start") for actor in self.actors], _quiet)
+
+    def expand(self, waiting: Waiting, *args: Any) -> list[Any]:
+        refs = [actor.call.options(num_returns=len(self.actors) + 1).remote("expand", *args)
+                for actor in self.actors]
+        self.expanding = True
+        summaries = self._all([summary for summary, *_ in refs], waiting)
+        self.expanding = False
+        self.batches = [batches for _, *batches in refs]
+        return summaries
+
+    def admit(self, waiting: Waiting) -> list[Any]:
+        refs = [actor.call.remote("admit", *(batches[part] for batches in self.batches))
+                for part, actor in enumerate(self.actors)]
+        self.batches = []
+        return self._all(refs, waiting)
+
+    def stop(self) -> list[Any]:
+        """What the level interrupted by Ctrl-C did so far: each actor returns at once."""
+        self.ray.get([actor.stop.remote() for actor in self.actors])
+        done = self.ray.get(self.pending)
+        return done if self.expanding else []
+
+    def close(self) -> None:
+        for actor in self.actors:
+            self.ray.kill(actor)
+        if self.started:
+            self.ray.shutdown()
+
+    def _all(self, refs: list[Any], waiting: Waiting) -> list[Any]:
+        self.pending = refs
+        while len(self.ray.wait(refs, num_returns=len(refs), timeout=WAIT_SECONDS)[0]) \
+                < len(refs):
+            waiting(None)
+        done = self.ray.get(refs)
+        self.pending = []
+        return done

@@ -1,0 +1,72 @@
+"""``verify --ray``: the same partitioned search on Ray actors, on a local Ray started in this
+process for the module (CI installs the cluster extra, so this runs there; elsewhere it is
+skipped without Ray)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hoverify.properties.verify import verify
+from hoverify.statemachines.variants import load
+
+from hoverify import cli
+
+if os.environ.get("CI"):  # never skipped in CI: .ci/run installs the cluster extra
+    import ray
+else:
+    ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_two_ray_actors_count_what_one_process_counts() -> None:
+    schedule = load("tr33821-v070")
+    local = verify(schedule, max_handovers=1, workers=1)
+    on_ray = verify(schedule, max_handovers=1, workers=2, ray="auto")
+    assert on_ray.exhausted and (on_ray.states, on_ray.transitions, on_ray.depth) == (
+        local.states, local.transitions, local.depth)
+    assert on_ray.sometimes == local.sometimes and on_ray.taken == local.taken
+    assert {key: f.trace for key, f in on_ray.shortest.items()} == {
+        key: f.trace for key, f in local.shortest.items()}
+
+
+def test_a_variant_file_and_a_topology_file_reach_the_actors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    variant = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
+    topology = tmp_path / "line.toml"
+    topology.write_text(LINE)
+    argv = ["verify", "--variant-file", str(variant), "--topology", str(topology),
+            "--max-handovers", "1", "--json", "--out", str(tmp_path / "out")]
+    assert cli.main([*argv, "--workers", "1"]) == 1
+    local = json.loads(capsys.readouterr().out)
+    assert cli.main([*argv, "--ray", "auto", "--workers", "2"]) == 1
+    on_ray = json.loads(capsys.readouterr().out)
+    assert [on_ray[k] for k in ("states", "transitions", "sometimes", "findings")] == [
+        local[k] for k in ("states", "transitions", "sometimes", "findings")]
+
+
+# two eNBs under one MME and one under another, the first two joined by X2 (every hop type
+# but intra-eNB's second cell): not the small topology
+LINE = """
+mmes = ["mme-1", "mme-2"]
+enbs = [
+    { name = "enb-1", mme = "mme-1" },
+    { name = "enb-2", mme = "mme-1" },
+    { name = "enb-3", mme = "mme-2" },
+]
+cells = [
+    { name = "enb-1/cell-1", enb = "enb-1", pci = 1, earfcn_dl = 1850 },
+    { name = "enb-2/cell-1", enb = "enb-2", pci = 2, earfcn_dl = 300 },
+    { name = "enb-3/cell-1", enb = "enb-3", pci = 3, earfcn_dl = 6300 },
+]
+x2 = [["enb-1", "enb-2"]]
+"""
