@@ -48,7 +48,7 @@ from typing import Any, Protocol
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
-from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
@@ -99,6 +99,68 @@ class Knowledge:
 
 
 @record
+class Session:
+    """One party's view of a handover, what the authentication claims compare: the target
+    cell, the C-RNTI the target allocated, the KeNB in use at the target and its NCC
+    (TS 33.401 7.2.8.4; None for a variant without NCC)."""
+
+    cell: str
+    c_rnti: int
+    kenb: bytes
+    ncc: int | None
+
+
+@record
+class Decision:
+    """The source eNB decided a handover (accepted a measurement report) in hop ``hop``:
+    the target cell and the security fields it sent (X2AP HandoverRequest: KeNB*, NCC; S1AP
+    HandoverRequired: the variant's; intra-eNB: none, it prepares the target itself)."""
+
+    hop: int
+    source: str
+    cell: str
+    security: Any
+
+
+@record
+class Sent:
+    """A HandoverRequest its honest sender put on the backhaul (X2AP from the source eNB,
+    S1AP from the MME with {NH, NCC}): how many times, and how many times a target accepted
+    it (injective agreement: never more often than sent)."""
+
+    message: Message
+    times: int = 1
+    accepted: int = 0
+
+
+@record
+class Preparation:
+    """A target eNB set up a UE context in hop ``hop`` (its ``session``), from ``request``
+    (None: intra-eNB, its own decision), after ``ue_runs`` runs of the UE."""
+
+    enb: str
+    hop: int
+    session: Session
+    request: Message | None
+    ue_runs: int
+
+
+@record
+class UeRun:
+    """The UE accepted a HO command: its ``number``-th handover (in hop ``hop``), its
+    ``session``, and the HO confirm it sent."""
+
+    number: int
+    hop: int
+    session: Session
+    confirm: Message
+
+
+REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
+BACKHAUL = (Interface.S1, Interface.X2, Interface.S10)
+
+
+@record
 class Facts:
     derivations: tuple[Derived, ...] = ()
     recorded: frozenset[Derivation] = frozenset()
@@ -112,11 +174,38 @@ class Facts:
     rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
+    # who decided, sent and accepted what (the authentication claims)
+    decisions: frozenset[Decision] = frozenset()
+    requests: frozenset[Sent] = frozenset()
+    preparations: frozenset[Preparation] = frozenset()
+    ue_runs: frozenset[UeRun] = frozenset()
+    confirmed: frozenset[tuple[str, int]] = frozenset()  # (target eNB, UE run) it accepted
+    copied: frozenset[Message] = frozenset()  # backhaul messages replayed or duplicated
 
     # -- reading ---------------------------------------------------------------------------
     @property
     def serving(self) -> dict[int, str]:
         return {c.number: c.enb for c in self.completions}
+
+    def authentication_key(self) -> tuple[Any, ...]:
+        """What the authentication claims' future verdicts read from their facts: not the
+        hops (only a witness names them; a refused measurement report started a hop), nor
+        which source decided (only the target cell is read), nor the requests'
+        acceptances beyond the credit left (sent minus accepted)."""
+        return (_projected(self.decisions, lambda d: d.cell),
+                _projected(self.requests, lambda r: (r.message, r.times - r.accepted)),
+                _projected(self.preparations, lambda p: (p.enb, p.session, p.request,
+                                                         p.ue_runs)),
+                _projected(self.ue_runs, lambda r: (r.number, r.session, r.confirm)),
+                self.confirmed, self.copied)
+
+    def ue_run(self, confirm: Message) -> UeRun | None:
+        """The UE's run that sent the HO confirm ``confirm``, if any."""
+        return next((r for r in self.ue_runs if r.confirm == confirm), None)
+
+    def request(self, message: Message) -> Sent | None:
+        """``message`` as its honest sender sent it, if it did."""
+        return next((r for r in self.requests if r.message == message), None)
 
     def attacker(self, name: str) -> Knowledge | None:
         return next((a for a in self.attackers if a.name == name), None)
@@ -217,6 +306,38 @@ class Facts:
         if not lacking:
             return [f"{self.label(value)} is derived from nothing the attacker lacks"]
         return [f"lacks {self.label(v)}" for v in lacking]
+
+
+_PROJECTED: dict[int, tuple[frozenset[Any], frozenset[Any]]] = {}
+
+
+def _projected(items: frozenset[Any], part: Any) -> frozenset[Any]:
+    """``part`` of each of ``items``, the same object for the same ``items`` while it is
+    remembered (a verifier fingerprints the same facts' sets many times over)."""
+    if not items:
+        return items
+    cached = _PROJECTED.get(id(items))
+    if cached is not None and cached[0] is items:
+        return cached[1]
+    result = frozenset(part(item) for item in items)
+    if len(_PROJECTED) >= 4096:
+        _PROJECTED.clear()
+    _PROJECTED[id(items)] = (items, result)
+    return result
+
+
+def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
+    counts = {r.message: r for r in requests}
+    for m in messages:
+        known = counts.get(m)
+        counts[m] = Sent(m) if known is None else replace(known, times=known.times + 1)
+    return frozenset(counts.values())
+
+
+def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
+    """``requests`` with one more acceptance of ``message`` (if its sender sent it)."""
+    return frozenset(replace(r, accepted=r.accepted + 1) if r.message == message else r
+                     for r in requests)
 
 
 _INDEX: dict[int, tuple[tuple[Derived, ...], dict[bytes, list[Derived]]]] = {}
@@ -360,7 +481,7 @@ class Engine:
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
-                f.undisturbed, f.rewritten, self.states)
+                f.undisturbed, f.rewritten, *f.authentication_key(), self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -389,11 +510,17 @@ class Engine:
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f))
 
-    def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
-        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
+    def fault(self, kind: str, hop: int, enb: str | None = None,
+              message: Message | None = None) -> None:
+        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB, a replay
+        or duplicate its ``message``."""
         assert kind in FAULTS
         rewritten = self.facts.rewritten | ({(hop, enb)} if enb is not None else set())
-        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten)
+        copied = self.facts.copied
+        if kind in ("replay", "duplicate") and message is not None \
+                and message.interface in BACKHAUL:
+            copied = copied | {message}
+        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten, copied=copied)
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:
@@ -440,6 +567,7 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
+        self._authentication(f, step, changes)
         public = changes.get("public", f.public)
         attackers = []
         for a in f.attackers:
@@ -458,6 +586,43 @@ class Engine:
         if f.attackers:
             changes["attackers"] = tuple(attackers)
         return replace(f, **changes)
+
+    @staticmethod
+    def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
+        """Who decided, sent and accepted what in ``step`` (the authentication claims)."""
+        message, outcome, ctx = step.message, step.outcome, step.ctx_after
+        if not outcome.accepted:
+            return
+        receiver, kind = message.receiver, message.kind
+        sent = [m for m in outcome.sent if m.kind in REQUESTS]
+        if sent:
+            changes["requests"] = _sending(f.requests, sent)
+        if kind is Kind.RRC_MEASUREMENT_REPORT and ctx.handover is not None:
+            handover = ctx.handover
+            out = next(iter(outcome.sent), None)
+            security = (out.get("AS-SecurityInformation", out.get("security", ()))
+                        if out is not None else ())
+            changes["decisions"] = f.decisions | {
+                Decision(step.hop, receiver, handover.target.name, security)}
+            if handover.pending is not None:  # intra-eNB: the source is the target
+                keys = handover.pending.as_keys
+                session = Session(handover.target.name, handover.c_rnti, keys.kenb, keys.ncc)
+                changes["preparations"] = f.preparations | {
+                    Preparation(receiver, step.hop, session, None, len(f.ue_runs))}
+        elif kind in REQUESTS:
+            session = Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
+            changes["preparations"] = f.preparations | {
+                Preparation(receiver, step.hop, session, message, len(f.ue_runs))}
+            changes["requests"] = _accepting(changes.get("requests", f.requests), message)
+        elif kind is Kind.RRC_HANDOVER_COMMAND and receiver == UE:
+            keys = ctx.keys.as_keys
+            run = UeRun(len(f.ue_runs) + 1, step.hop,
+                        Session(ctx.cell, ctx.c_rnti, keys.kenb, keys.ncc), outcome.sent[0])
+            changes["ue_runs"] = f.ue_runs | {run}
+        elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
+            run = f.ue_run(message)
+            if run is not None:
+                changes["confirmed"] = f.confirmed | {(receiver, run.number)}
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
