@@ -694,8 +694,8 @@ def _edited(facts: Facts, hop: int) -> bool:
 
 def _session_text(facts: Facts, session: Session) -> str:
     ncc = "" if session.ncc is None else f", NCC {session.ncc}"
-    return (f"cell {session.cell}, C-RNTI {session.c_rnti}, {facts.label(session.kenb)}"
-            f"{ncc}")
+    return (f"cell {session.cell}, C-RNTI {session.c_rnti}, {facts.label(session.kenb)} "
+            f"({session.kenb.hex()[:8]}){ncc}")
 
 
 def _target_session(step: Any) -> Session:

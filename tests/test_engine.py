@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hoverify.properties.claims import BACKWARD, DOWNGRADE, KEY_AGREEMENT, SEPARATION, ClaimResult
+from hoverify.properties.claims import (
+    AGREEMENT,
+    BACKWARD,
+    DOWNGRADE,
+    KEY_AGREEMENT,
+    SEPARATION,
+    UE_AGREEMENT,
+    ClaimResult,
+)
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.explore import explore
 from hoverify.properties.promises import FORWARD
@@ -35,7 +43,8 @@ from hoverify.variant_file import load_variant_file
 # judged on runs the adversary leaves alone: any fault on a path ends that judgement there)
 EXPLORE_SEED = 3
 EXPLORE_EXAMPLES = 300
-EXPLORE_FAULTS = {KEY_AGREEMENT: frozenset(), DOWNGRADE: frozenset({"compromise", "rewrite"})}
+EXPLORE_FAULTS = {KEY_AGREEMENT: frozenset(), DOWNGRADE: frozenset({"compromise", "rewrite"}),
+                  AGREEMENT: frozenset(), UE_AGREEMENT: frozenset()}
 VERIFY_MAX_HANDOVERS = 2
 # (variant file, command, claim) -> why that command cannot flag the claim within its bound
 OUTSIDE = {
