@@ -659,7 +659,7 @@ class _Authentication(_Claim):
                 holding: str, witness: list[str], replayed: Message | None) -> Verdict:
         """A holding verdict, or a failure: outside the promise when the promise assumes a
         protected backhaul and ``replayed``, a backhaul message the failure rests on, was
-        replayed or duplicated by the adversary (``Facts.copied``)."""
+        accepted more often than its sender sent it (``Facts.copied``)."""
         if failure is None:
             return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
         promise = find_promise(self.variant, self.name, hop_type)
@@ -721,8 +721,8 @@ class _AtConfirm(_Authentication):
                  f"{_session_text(facts, run.session)}" if run is not None else
                  "no run of the UE sent this confirm"]
         failure = self.fails(step, event, facts, preparation, run)
-        replayed = preparation.request if preparation is not None and preparation.request in \
-            facts.copied else None
+        replayed = (preparation.request if preparation is not None
+                    and facts.copied(preparation.request) else None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text, lines, replayed)
 
@@ -827,7 +827,7 @@ class InjectiveAgreement(_Authentication):
                          target, step.hop, _target_session(step), message, 0))]
             return self.verdict(step, facts, _request_hop_type(message), failure,
                                 self.held_text, lines,
-                                message if message in facts.copied else None)
+                                message if facts.copied(message) else None)
         if message.kind is not Kind.RRC_HANDOVER_CONFIRM or target == UE:
             return None
         run = facts.ue_run(message)
@@ -837,7 +837,7 @@ class InjectiveAgreement(_Authentication):
                        f"{run.hop}) a second time: one run completed two handovers")
         session = _target_session(step)
         prepared = [p for p in facts.preparations if p.enb == target and p.session == session]
-        request = next((p.request for p in prepared if p.request in facts.copied), None)
+        request = next((p.request for p in prepared if facts.copied(p.request)), None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text,
                             [f"{target} accepted the HO confirm in hop {step.hop}: "
@@ -877,7 +877,7 @@ class UeAgreement(_Authentication):
         if event.before is not None:
             hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),
                                               self.topology.cell(run.session.cell))
-        replayed = next(iter(sorted(facts.copied, key=str)), None)
+        replayed = facts.any_copied()
         return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:

@@ -48,7 +48,7 @@ from typing import Any, Protocol
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
-from hoverify.statemachines.messages import Interface, Kind, Message
+from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
@@ -157,7 +157,6 @@ class UeRun:
 
 
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
-BACKHAUL = (Interface.S1, Interface.X2, Interface.S10)
 
 
 @record
@@ -180,7 +179,6 @@ class Facts:
     preparations: frozenset[Preparation] = frozenset()
     ue_runs: frozenset[UeRun] = frozenset()
     confirmed: frozenset[tuple[str, int]] = frozenset()  # (target eNB, UE run) it accepted
-    copied: frozenset[Message] = frozenset()  # backhaul messages replayed or duplicated
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -197,7 +195,7 @@ class Facts:
                 _projected(self.preparations, lambda p: (p.enb, p.session, p.request,
                                                          p.ue_runs)),
                 _projected(self.ue_runs, lambda r: (r.number, r.session, r.confirm)),
-                self.confirmed, self.copied)
+                self.confirmed)
 
     def ue_run(self, confirm: Message) -> UeRun | None:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
@@ -206,6 +204,17 @@ class Facts:
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
         return next((r for r in self.requests if r.message == message), None)
+
+    def copied(self, message: Message | None) -> bool:
+        """A target accepted ``message``, a HandoverRequest, more often than its sender sent
+        it: the network (the adversary) copied it on the backhaul."""
+        sent = self.request(message) if message is not None else None
+        return sent is not None and sent.accepted > sent.times
+
+    def any_copied(self) -> Message | None:
+        """A HandoverRequest the backhaul delivered more often than it was sent, if any."""
+        return next((r.message for r in sorted(self.requests, key=lambda r: str(r.message))
+                     if r.accepted > r.times), None)
 
     def attacker(self, name: str) -> Knowledge | None:
         return next((a for a in self.attackers if a.name == name), None)
@@ -510,17 +519,11 @@ class Engine:
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f))
 
-    def fault(self, kind: str, hop: int, enb: str | None = None,
-              message: Message | None = None) -> None:
-        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB, a replay
-        or duplicate its ``message``."""
+    def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
+        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
         assert kind in FAULTS
         rewritten = self.facts.rewritten | ({(hop, enb)} if enb is not None else set())
-        copied = self.facts.copied
-        if kind in ("replay", "duplicate") and message is not None \
-                and message.interface in BACKHAUL:
-            copied = copied | {message}
-        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten, copied=copied)
+        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten)
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:

@@ -125,13 +125,13 @@ class Exploration:
     def duplicate(self, index: int) -> Action:
         i = index % len(self.system.in_flight)
         self.system.duplicate(i)
-        self.engine.fault("duplicate", self.system.hop, message=self.system.in_flight[i])
+        self.engine.fault("duplicate", self.system.hop)
         return self._record(Action("duplicate", i, 0, f"duplicate {self.system.in_flight[i]}"))
 
     def replay(self, index: int) -> Action:
         i = index % len(self.history)
         self.system.in_flight.append(self.history[i])
-        self.engine.fault("replay", self.system.hop, message=self.history[i])
+        self.engine.fault("replay", self.system.hop)
         return self._record(Action("replay", i, 0, f"replay {self.history[i]}"))
 
     def refuse(self, index: int) -> Action | None:

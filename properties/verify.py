@@ -135,7 +135,6 @@ FACTS_STATE = {
     "preparations": "without the hop (only a witness names it)",
     "ue_runs": "without the hop (only a witness names it)",
     "confirmed": "in the fingerprint",
-    "copied": "in the fingerprint",
 }
 
 
