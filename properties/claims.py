@@ -659,7 +659,7 @@ class _Authentication(_Claim):
                 holding: str, witness: list[str], replayed: Message | None) -> Verdict:
         """A holding verdict, or a failure: outside the promise when the promise assumes a
         protected backhaul and ``replayed``, a backhaul message the failure rests on, was
-        accepted more often than its sender sent it (``Facts.copied``)."""
+        accepted more often than its sender sent it (``Authentication.copied``)."""
         if failure is None:
             return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
         promise = find_promise(self.variant, self.name, hop_type)
@@ -698,6 +698,12 @@ def _session_text(facts: Facts, session: Session) -> str:
             f"({session.kenb.hex()[:8]}){ncc}")
 
 
+def _prepared(facts: Facts, target: str, session: Session) -> list[Preparation]:
+    """The preparations ``target`` made of ``session``."""
+    return [p for p in facts.authentication.preparations
+            if p.enb == target and p.session == session]
+
+
 def _target_session(step: Any) -> Session:
     ctx = step.ctx_after
     return Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
@@ -711,9 +717,9 @@ class _AtConfirm(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or step.message.receiver == UE:
             return None
         target, session = step.message.receiver, _target_session(step)
-        prepared = [p for p in facts.preparations if p.enb == target and p.session == session]
+        prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
-        run = facts.ue_run(step.message)
+        run = facts.authentication.ue_run(step.message)
         lines = [f"{target} accepted the HO confirm in hop {step.hop}: "
                  f"{_session_text(facts, session)}",
                  _prepared_text(facts, preparation),
@@ -722,7 +728,7 @@ class _AtConfirm(_Authentication):
                  "no run of the UE sent this confirm"]
         failure = self.fails(step, event, facts, preparation, run)
         replayed = (preparation.request if preparation is not None
-                    and facts.copied(preparation.request) else None)
+                    and facts.authentication.copied(preparation.request) else None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text, lines, replayed)
 
@@ -736,7 +742,7 @@ def _prepared_text(facts: Facts, preparation: Preparation | None) -> str:
         return "no preparation of this session"
     if preparation.request is None:
         return f"prepared in hop {preparation.hop} by its own decision (intra-eNB)"
-    sent = facts.request(preparation.request)
+    sent = facts.authentication.request(preparation.request)
     times = (f"sent {sent.times}, accepted {sent.accepted} time(s)" if sent is not None
              else "never sent by its sender")
     return f"prepared in hop {preparation.hop} by {preparation.request} ({times})"
@@ -748,9 +754,9 @@ def _decided(facts: Facts, preparation: Preparation | None) -> str | None:
         return "the target prepared no such session"
     if preparation.request is None:
         return None  # intra-eNB: the target's own decision
-    if facts.request(preparation.request) is None:
+    if facts.authentication.request(preparation.request) is None:
         return f"no honest party sent the {preparation.request.kind.title} that prepared it"
-    if not any(d.cell == preparation.session.cell for d in facts.decisions):
+    if not any(d.cell == preparation.session.cell for d in facts.authentication.decisions):
         return f"no source eNB decided a handover to {preparation.session.cell}"
     return None
 
@@ -817,7 +823,7 @@ class InjectiveAgreement(_Authentication):
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         message, target = step.message, step.message.receiver
         if message.kind in REQUESTS:
-            sent = facts.request(message)
+            sent = facts.authentication.request(message)
             failure = None
             if sent is not None and sent.accepted > sent.times:
                 failure = (f"{target} accepted {message} {sent.accepted} times, sent "
@@ -827,24 +833,24 @@ class InjectiveAgreement(_Authentication):
                          target, step.hop, _target_session(step), message, 0))]
             return self.verdict(step, facts, _request_hop_type(message), failure,
                                 self.held_text, lines,
-                                message if facts.copied(message) else None)
+                                message if facts.authentication.copied(message) else None)
         if message.kind is not Kind.RRC_HANDOVER_CONFIRM or target == UE:
             return None
-        run = facts.ue_run(message)
+        run = facts.authentication.ue_run(message)
         failure = None
-        if run is not None and (target, run.number) in event.earlier.confirmed:
+        if run is not None and (target, run.number) in event.earlier.authentication.confirmed:
             failure = (f"{target} accepted the HO confirm of the UE's run {run.number} (hop "
                        f"{run.hop}) a second time: one run completed two handovers")
         session = _target_session(step)
-        prepared = [p for p in facts.preparations if p.enb == target and p.session == session]
-        request = next((p.request for p in prepared if facts.copied(p.request)), None)
+        request = next((p.request for p in _prepared(facts, target, session)
+                        if facts.authentication.copied(p.request)), None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text,
                             [f"{target} accepted the HO confirm in hop {step.hop}: "
                              f"{_session_text(facts, session)}"], request)
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
-        prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.preparations
+        prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.authentication.preparations
                     if p.request is not None and not _edited(facts, p.hop)]
         return [*prepared, *super().situations(facts)]
 
@@ -865,11 +871,11 @@ class UeAgreement(_Authentication):
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
             return None
-        run = max(facts.ue_runs, key=lambda r: r.number)
-        prepared = [p for p in facts.preparations if p.session == run.session]
+        run = max(facts.authentication.ue_runs, key=lambda r: r.number)
+        prepared = [p for p in facts.authentication.preparations if p.session == run.session]
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")
-        near = [p for p in facts.preparations if p.session.cell == run.session.cell]
+        near = [p for p in facts.authentication.preparations if p.session.cell == run.session.cell]
         lines = [f"the UE ran: {_session_text(facts, run.session)}",
                  *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
                    for p in sorted(near, key=lambda p: p.ue_runs))]
@@ -877,11 +883,11 @@ class UeAgreement(_Authentication):
         if event.before is not None:
             hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),
                                               self.topology.cell(run.session.cell))
-        replayed = facts.any_copied()
+        replayed = facts.authentication.any_copied()
         return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
-        return [(r.hop, None) for r in facts.ue_runs if not _edited(facts, r.hop)]
+        return [(r.hop, None) for r in facts.authentication.ue_runs if not _edited(facts, r.hop)]
 
 
 # -- model invariants ----------------------------------------------------------------------------

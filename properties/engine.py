@@ -160,42 +160,27 @@ REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
 
 
 @record
-class Facts:
-    derivations: tuple[Derived, ...] = ()
-    recorded: frozenset[Derivation] = frozenset()
-    values: frozenset[bytes] = frozenset()  # every secret input and output of a derivation
-    public: frozenset[bytes] = frozenset()  # every public input (the radio observer's)
-    completions: tuple[Completion, ...] = ()
-    attackers: tuple[Knowledge, ...] = ()
-    early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
-    deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
-    undisturbed: bool = True  # no fault and no handover started before the last completed
-    rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
-    hop: int = 0  # the last handover started
-    ue: Any = None  # the UE's key record after its last step
-    # who decided, sent and accepted what (the authentication claims)
+class Authentication:
+    """Who decided, sent and accepted what: the facts of the authentication claims."""
+
     decisions: frozenset[Decision] = frozenset()
     requests: frozenset[Sent] = frozenset()
     preparations: frozenset[Preparation] = frozenset()
     ue_runs: frozenset[UeRun] = frozenset()
     confirmed: frozenset[tuple[str, int]] = frozenset()  # (target eNB, UE run) it accepted
+    # what the claims' future verdicts read of the five above (``verify`` fingerprints it):
+    # not the hops (only a witness names them; a refused measurement report started a hop),
+    # nor which source decided (only the target cell is read), nor the acceptances beyond
+    # the credit left (sent minus accepted)
+    key: tuple[Any, ...] = ()
 
-    # -- reading ---------------------------------------------------------------------------
-    @property
-    def serving(self) -> dict[int, str]:
-        return {c.number: c.enb for c in self.completions}
-
-    def authentication_key(self) -> tuple[Any, ...]:
-        """What the authentication claims' future verdicts read from their facts: not the
-        hops (only a witness names them; a refused measurement report started a hop), nor
-        which source decided (only the target cell is read), nor the requests'
-        acceptances beyond the credit left (sent minus accepted)."""
-        return (_projected(self.decisions, lambda d: d.cell),
-                _projected(self.requests, lambda r: (r.message, r.times - r.accepted)),
-                _projected(self.preparations, lambda p: (p.enb, p.session, p.request,
-                                                         p.ue_runs)),
-                _projected(self.ue_runs, lambda r: (r.number, r.session, r.confirm)),
-                self.confirmed)
+    def with_key(self) -> Authentication:
+        return replace(self, key=(
+            frozenset(d.cell for d in self.decisions),
+            frozenset((r.message, r.times - r.accepted) for r in self.requests),
+            frozenset((p.enb, p.session, p.request, p.ue_runs) for p in self.preparations),
+            frozenset((r.number, r.session, r.confirm) for r in self.ue_runs),
+            self.confirmed))
 
     def ue_run(self, confirm: Message) -> UeRun | None:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
@@ -215,6 +200,28 @@ class Facts:
         """A HandoverRequest the backhaul delivered more often than it was sent, if any."""
         return next((r.message for r in sorted(self.requests, key=lambda r: str(r.message))
                      if r.accepted > r.times), None)
+
+
+@record
+class Facts:
+    derivations: tuple[Derived, ...] = ()
+    recorded: frozenset[Derivation] = frozenset()
+    values: frozenset[bytes] = frozenset()  # every secret input and output of a derivation
+    public: frozenset[bytes] = frozenset()  # every public input (the radio observer's)
+    completions: tuple[Completion, ...] = ()
+    attackers: tuple[Knowledge, ...] = ()
+    early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
+    deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
+    undisturbed: bool = True  # no fault and no handover started before the last completed
+    rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
+    hop: int = 0  # the last handover started
+    ue: Any = None  # the UE's key record after its last step
+    authentication: Authentication = field(default_factory=lambda: Authentication())
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def serving(self) -> dict[int, str]:
+        return {c.number: c.enb for c in self.completions}
 
     def attacker(self, name: str) -> Knowledge | None:
         return next((a for a in self.attackers if a.name == name), None)
@@ -315,24 +322,6 @@ class Facts:
         if not lacking:
             return [f"{self.label(value)} is derived from nothing the attacker lacks"]
         return [f"lacks {self.label(v)}" for v in lacking]
-
-
-_PROJECTED: dict[int, tuple[frozenset[Any], frozenset[Any]]] = {}
-
-
-def _projected(items: frozenset[Any], part: Any) -> frozenset[Any]:
-    """``part`` of each of ``items``, the same object for the same ``items`` while it is
-    remembered (a verifier fingerprints the same facts' sets many times over)."""
-    if not items:
-        return items
-    cached = _PROJECTED.get(id(items))
-    if cached is not None and cached[0] is items:
-        return cached[1]
-    result = frozenset(part(item) for item in items)
-    if len(_PROJECTED) >= 4096:
-        _PROJECTED.clear()
-    _PROJECTED[id(items)] = (items, result)
-    return result
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
@@ -490,7 +479,7 @@ class Engine:
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
-                f.undisturbed, f.rewritten, *f.authentication_key(), self.states)
+                f.undisturbed, f.rewritten, f.authentication.key, self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -596,36 +585,40 @@ class Engine:
         message, outcome, ctx = step.message, step.outcome, step.ctx_after
         if not outcome.accepted:
             return
+        a = f.authentication
+        new: dict[str, Any] = {}
         receiver, kind = message.receiver, message.kind
         sent = [m for m in outcome.sent if m.kind in REQUESTS]
         if sent:
-            changes["requests"] = _sending(f.requests, sent)
+            new["requests"] = _sending(a.requests, sent)
         if kind is Kind.RRC_MEASUREMENT_REPORT and ctx.handover is not None:
             handover = ctx.handover
             out = next(iter(outcome.sent), None)
             security = (out.get("AS-SecurityInformation", out.get("security", ()))
                         if out is not None else ())
-            changes["decisions"] = f.decisions | {
+            new["decisions"] = a.decisions | {
                 Decision(step.hop, receiver, handover.target.name, security)}
             if handover.pending is not None:  # intra-eNB: the source is the target
                 keys = handover.pending.as_keys
                 session = Session(handover.target.name, handover.c_rnti, keys.kenb, keys.ncc)
-                changes["preparations"] = f.preparations | {
-                    Preparation(receiver, step.hop, session, None, len(f.ue_runs))}
+                new["preparations"] = a.preparations | {
+                    Preparation(receiver, step.hop, session, None, len(a.ue_runs))}
         elif kind in REQUESTS:
             session = Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
-            changes["preparations"] = f.preparations | {
-                Preparation(receiver, step.hop, session, message, len(f.ue_runs))}
-            changes["requests"] = _accepting(changes.get("requests", f.requests), message)
+            new["preparations"] = a.preparations | {
+                Preparation(receiver, step.hop, session, message, len(a.ue_runs))}
+            new["requests"] = _accepting(new.get("requests", a.requests), message)
         elif kind is Kind.RRC_HANDOVER_COMMAND and receiver == UE:
             keys = ctx.keys.as_keys
-            run = UeRun(len(f.ue_runs) + 1, step.hop,
+            run = UeRun(len(a.ue_runs) + 1, step.hop,
                         Session(ctx.cell, ctx.c_rnti, keys.kenb, keys.ncc), outcome.sent[0])
-            changes["ue_runs"] = f.ue_runs | {run}
+            new["ue_runs"] = a.ue_runs | {run}
         elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
-            run = f.ue_run(message)
+            run = a.ue_run(message)
             if run is not None:
-                changes["confirmed"] = f.confirmed | {(receiver, run.number)}
+                new["confirmed"] = a.confirmed | {(receiver, run.number)}
+        if new:
+            changes["authentication"] = replace(a, **new).with_key()
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,

@@ -130,11 +130,8 @@ FACTS_STATE = {
     "rewritten": "in the fingerprint",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
-    "decisions": "the target cells decided (``Facts.authentication_key``)",
-    "requests": "each request with the acceptances its sender's sending still covers",
-    "preparations": "without the hop (only a witness names it)",
-    "ue_runs": "without the hop (only a witness names it)",
-    "confirmed": "in the fingerprint",
+    "authentication": "its ``key``: what the authentication claims read of it (not the "
+                      "hops, which only a witness names)",
 }
 
 

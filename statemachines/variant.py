@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cache
 
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver
@@ -108,6 +109,7 @@ ASSUMPTIONS = {
 }
 
 
+@cache  # promises() is read at every verdict: the same tuple each time
 def authentication_promises(why: str) -> tuple[Promise, ...]:
     """Lowe's levels of authentication (``hoverify.properties.claims``), promised on every hop
     type for the reason ``why`` (the variant's own clause), each relying on the NDS/IP
