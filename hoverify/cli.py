@@ -102,8 +102,10 @@ def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                         help="hop types in order: intra-enb, x2, s1, s1-inter; '@CELL' "
                              "names the target cell (x2@enb-3/cell-2); a suffix ':early' "
                              "starts that hop before the previous Path Switch Acknowledge "
-                             "arrives (x2@enb-3/cell-2:early); @FILE reads them from FILE, "
-                             "one a line or comma-separated, '#' starting a comment")
+                             "arrives (x2@enb-3/cell-2:early); ':replay' replays the "
+                             "previous hop's HandoverRequest once that hop is over; @FILE reads "
+                             "them from FILE, one a line or comma-separated, '#' starting a "
+                             "comment")
     parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),
                         help="KASME, 64 hex digits")
     parser.add_argument("--ul-nas-count", type=int, default=0, metavar="N",

@@ -22,7 +22,18 @@ from typing import Any
 
 from hoverify.properties.adversary import NETWORK
 from hoverify.properties.analysis import Analysis
-from hoverify.properties.engine import Event, Facts, Knowledge, Observed, Verdict, closure
+from hoverify.properties.engine import (
+    REQUESTS,
+    Event,
+    Facts,
+    Knowledge,
+    Observed,
+    Preparation,
+    Session,
+    UeRun,
+    Verdict,
+    closure,
+)
 from hoverify.properties.promises import (
     FORWARD,
     broken_assumption,
@@ -31,10 +42,10 @@ from hoverify.properties.promises import (
     forward_wanted,
     outside_forward_promise,
 )
-from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
-from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule, Promise
+from hoverify.statemachines.variant import BACKHAUL_PROTECTED, NCC_MODULUS, KeySchedule, Promise
 
 KEY_AGREEMENT = "key-agreement"
 BACKWARD = "backward-security"
@@ -43,8 +54,13 @@ DOWNGRADE = "downgrade-resistance"
 DENIAL = "handover-denial"  # observed beside downgrade, never called downgrade
 CAPTURE = "fake-cell-capture"  # likewise (hoverify.properties.downgrade)
 CONFINEMENT = "confinement"
+ALIVENESS = "aliveness"
+AGREEMENT = "agreement"
+INJECTIVE = "injective-agreement"
+UE_AGREEMENT = "ue-agreement"
+AUTHENTICATION = (ALIVENESS, AGREEMENT, INJECTIVE, UE_AGREEMENT)  # Lowe's hierarchy
 CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
-          CONFINEMENT)
+          CONFINEMENT, *AUTHENTICATION)
 NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
@@ -689,6 +705,266 @@ class Confinement(_Claim):
         return [verdict] if verdict is not None else []
 
 
+# -- authentication (Lowe, "A Hierarchy of Authentication Specifications", CSFW 1997) ----------
+class _Authentication(_Claim):
+    """A claim of an honest party about its peers, judged when it accepts: a target eNB
+    accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
+    in a handover that a compromised eNB edited (``Facts.rewritten``): Lowe's claims speak of
+    honest peers, and what an edit does is judged by downgrade-resistance and its
+    neighbours. State: the failures so far (``check`` lists them per hop)."""
+
+    kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if (step is None or step.message.kind not in self.kinds or not step.outcome.accepted
+                or _edited(facts, step.hop)):
+            return Observed(state)
+        judged = self.judge(step, event, facts)
+        if judged is None:
+            return Observed(state)
+        failures = (judged,) if not judged.holds else ()
+        return Observed((*state, *failures), failures, 1)
+
+    def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
+        """The verdict on ``step``, None when it is no situation of this claim."""
+        raise NotImplementedError
+
+    def verdict(self, step: Any, facts: Facts, hop_type: HopType | None, failure: str | None,
+                holding: str, witness: list[str], replayed: Message | None) -> Verdict:
+        """A holding verdict, or a failure: outside the promise when the promise assumes a
+        protected backhaul and ``replayed``, a backhaul message the failure rests on, was
+        accepted more often than its sender sent it (``Authentication.copied``)."""
+        if failure is None:
+            return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
+        promise = find_promise(self.variant, self.name, hop_type)
+        outside = (BACKHAUL_PROTECTED if promise is not None and replayed is not None
+                   and BACKHAUL_PROTECTED in promise.assumes else None)
+        if outside:
+            failure += (f" (outside the promise: the adversary replayed {replayed}; the "
+                        f"promise assumes {BACKHAUL_PROTECTED})")
+        return Verdict(step.hop, "-", False, promise is not None and outside is None, failure,
+                       tuple(witness), outside=outside)
+
+    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        """The failures, and a holding verdict per hop in which the situation arose without
+        one."""
+        failed = {v.hop for v in state}
+        held = {hop: hop_type for hop, hop_type in self.situations(facts) if hop not in failed}
+        return sorted((*state, *(Verdict(hop, "-", True, self.promise(hop_type),
+                                         self.held_text) for hop, hop_type in held.items())),
+                      key=lambda v: v.hop)
+
+    held_text = ""
+
+    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
+        """The hops in which the claim was judged (and the hop's type, where known)."""
+        return [(c.number, c.hop_type) for c in facts.completions if c.number > 0
+                and not _edited(facts, c.number)]
+
+
+def _edited(facts: Facts, hop: int) -> bool:
+    return any(h == hop for h, _ in facts.rewritten)
+
+
+def _session_text(facts: Facts, session: Session) -> str:
+    ncc = "" if session.ncc is None else f", NCC {session.ncc}"
+    return (f"cell {session.cell}, C-RNTI {session.c_rnti}, {facts.label(session.kenb)} "
+            f"({session.kenb.hex()[:8]}){ncc}")
+
+
+def _prepared(facts: Facts, target: str, session: Session) -> list[Preparation]:
+    """The preparations ``target`` made of ``session``."""
+    return [p for p in facts.authentication.preparations
+            if p.enb == target and p.session == session]
+
+
+def _target_session(step: Any) -> Session:
+    ctx = step.ctx_after
+    return Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
+
+
+class _AtConfirm(_Authentication):
+    """Judged when a target eNB accepts a HO confirm: its preparation of this session and
+    the UE's run that sent the confirm."""
+
+    def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
+        if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or step.message.receiver == UE:
+            return None
+        target, session = step.message.receiver, _target_session(step)
+        prepared = _prepared(facts, target, session)
+        preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
+        run = facts.authentication.ue_run(step.message)
+        lines = [f"{target} accepted the HO confirm in hop {step.hop}: "
+                 f"{_session_text(facts, session)}",
+                 _prepared_text(facts, preparation),
+                 f"the confirm was sent by the UE's run {run.number} (hop {run.hop}): "
+                 f"{_session_text(facts, run.session)}" if run is not None else
+                 "no run of the UE sent this confirm"]
+        failure = self.fails(step, event, facts, preparation, run)
+        replayed = (preparation.request if preparation is not None
+                    and facts.authentication.copied(preparation.request) else None)
+        return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
+                            self.held_text, lines, replayed)
+
+    def fails(self, step: Any, event: Event, facts: Facts, preparation: Preparation | None,
+              run: UeRun | None) -> str | None:
+        raise NotImplementedError
+
+
+def _prepared_text(facts: Facts, preparation: Preparation | None) -> str:
+    if preparation is None:
+        return "no preparation of this session"
+    if preparation.request is None:
+        return f"prepared in hop {preparation.hop} by its own decision (intra-eNB)"
+    sent = facts.authentication.request(preparation.request)
+    times = (f"sent {sent.times}, accepted {sent.accepted} time(s)" if sent is not None
+             else "never sent by its sender")
+    return f"prepared in hop {preparation.hop} by {preparation.request} ({times})"
+
+
+def _decided(facts: Facts, preparation: Preparation | None) -> str | None:
+    """Why no honest decision stands behind ``preparation`` (None: one does)."""
+    if preparation is None:
+        return "the target prepared no such session"
+    if preparation.request is None:
+        return None  # intra-eNB: the target's own decision
+    if facts.authentication.request(preparation.request) is None:
+        return f"no honest party sent the {preparation.request.kind.title} that prepared it"
+    if not any(d.cell == preparation.session.cell for d in facts.authentication.decisions):
+        return f"no source eNB decided a handover to {preparation.session.cell}"
+    return None
+
+
+class Aliveness(_AtConfirm):
+    name = ALIVENESS
+    always = ("when a target eNB accepts a HO confirm, the UE has run a handover (accepted a "
+              "HO command) since the target prepared this one, and a source eNB decided it "
+              "(recent aliveness)")
+    sometimes = "a target eNB accepted a HO confirm"
+    held_text = "the UE ran the handover after the target prepared it; a source eNB decided it"
+
+    def fails(self, step: Any, event: Event, facts: Facts, preparation: Preparation | None,
+              run: UeRun | None) -> str | None:
+        undecided = _decided(facts, preparation)
+        if undecided:
+            return f"{step.message.receiver} accepted a HO confirm, but {undecided}"
+        assert preparation is not None
+        if run is None or run.number <= preparation.ue_runs:
+            return (f"{step.message.receiver} accepted a HO confirm the UE has not sent since "
+                    f"the target prepared the handover in hop {preparation.hop}")
+        return None
+
+
+class Agreement(_AtConfirm):
+    name = AGREEMENT
+    always = ("when a target eNB accepts a HO confirm, the UE ran this handover with the same "
+              "target cell, C-RNTI, KeNB and NCC, and the HandoverRequest that prepared it was "
+              "sent by an honest source eNB (X2) or MME (S1, its {NH, NCC}) that decided a "
+              "handover to this cell (non-injective agreement)")
+    sometimes = "a target eNB accepted a HO confirm"
+    held_text = ("the UE ran the handover on the target's cell, C-RNTI, KeNB and NCC; the "
+                 "request that prepared it was sent by an honest source eNB or MME")
+
+    def fails(self, step: Any, event: Event, facts: Facts, preparation: Preparation | None,
+              run: UeRun | None) -> str | None:
+        target, session = step.message.receiver, _target_session(step)
+        undecided = _decided(facts, preparation)
+        if undecided:
+            return f"{target} accepted a HO confirm, but {undecided}"
+        if run is None:
+            return f"{target} accepted a HO confirm that no run of the UE sent"
+        differ = [name for name, mine, theirs in (
+            ("target cell", session.cell, run.session.cell),
+            ("C-RNTI", session.c_rnti, run.session.c_rnti),
+            ("KeNB", session.kenb, run.session.kenb), ("NCC", session.ncc, run.session.ncc))
+            if mine != theirs]
+        if differ:
+            return (f"{target} accepted a HO confirm of the UE's run {run.number}, which "
+                    f"disagrees on {', '.join(differ)}")
+        return None
+
+
+class InjectiveAgreement(_Authentication):
+    name = INJECTIVE
+    always = ("every acceptance corresponds to its own decision: a target eNB accepts each "
+              "HandoverRequest no more often than its honest sender sent it, and each run of "
+              "the UE's (each HO confirm it sent) once; a replayed or duplicated message never "
+              "prepares or completes a second handover (injective agreement)")
+    sometimes = "a target eNB accepted a HandoverRequest or a HO confirm"
+    kinds = frozenset({*REQUESTS, Kind.RRC_HANDOVER_CONFIRM})
+    held_text = "each request and each confirm accepted once per decision and UE run"
+
+    def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
+        message, target = step.message, step.message.receiver
+        if message.kind in REQUESTS:
+            sent = facts.authentication.request(message)
+            failure = None
+            if sent is not None and sent.accepted > sent.times:
+                failure = (f"{target} accepted {message} {sent.accepted} times, sent "
+                           f"{sent.times}: it prepared a second handover from one decision")
+            lines = [f"{target} prepared {_session_text(facts, _target_session(step))} in hop "
+                     f"{step.hop}", _prepared_text(facts, Preparation(
+                         target, step.hop, _target_session(step), message, 0))]
+            return self.verdict(step, facts, _request_hop_type(message), failure,
+                                self.held_text, lines,
+                                message if facts.authentication.copied(message) else None)
+        if message.kind is not Kind.RRC_HANDOVER_CONFIRM or target == UE:
+            return None
+        run = facts.authentication.ue_run(message)
+        failure = None
+        if run is not None and (target, run.number) in event.earlier.authentication.confirmed:
+            failure = (f"{target} accepted the HO confirm of the UE's run {run.number} (hop "
+                       f"{run.hop}) a second time: one run completed two handovers")
+        session = _target_session(step)
+        request = next((p.request for p in _prepared(facts, target, session)
+                        if facts.authentication.copied(p.request)), None)
+        return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
+                            self.held_text,
+                            [f"{target} accepted the HO confirm in hop {step.hop}: "
+                             f"{_session_text(facts, session)}"], request)
+
+    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
+        prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.authentication.preparations
+                    if p.request is not None and not _edited(facts, p.hop)]
+        return [*prepared, *super().situations(facts)]
+
+
+def _request_hop_type(request: Message) -> HopType | None:
+    return HopType.X2 if request.kind is Kind.X2AP_HANDOVER_REQUEST else None
+
+
+class UeAgreement(_Authentication):
+    name = UE_AGREEMENT
+    always = ("when the UE accepts a HO command (and so completes its part: it sends the HO "
+              "confirm), a target eNB prepared this handover: the same target cell, C-RNTI, "
+              "KeNB and NCC (non-injective agreement, the UE's view)")
+    sometimes = "the UE accepted a HO command"
+    kinds = frozenset({Kind.RRC_HANDOVER_COMMAND})
+    held_text = "a target eNB prepared the UE's handover with the same cell, C-RNTI, KeNB, NCC"
+
+    def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
+        if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
+            return None
+        run = max(facts.authentication.ue_runs, key=lambda r: r.number)
+        prepared = [p for p in facts.authentication.preparations if p.session == run.session]
+        failure = None if prepared else (
+            f"the UE ran handover {run.number} on a session no target eNB prepared")
+        near = [p for p in facts.authentication.preparations if p.session.cell == run.session.cell]
+        lines = [f"the UE ran: {_session_text(facts, run.session)}",
+                 *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
+                   for p in sorted(near, key=lambda p: p.ue_runs))]
+        hop_type = None
+        if event.before is not None:
+            hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),
+                                              self.topology.cell(run.session.cell))
+        replayed = facts.authentication.any_copied()
+        return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
+
+    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
+        return [(r.hop, None) for r in facts.authentication.ue_runs if not _edited(facts, r.hop)]
+
+
 # -- model invariants ----------------------------------------------------------------------------
 class RefusalChangesNothing(_Claim):
     invariant = True
@@ -787,8 +1063,8 @@ def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
     """Every claim and invariant, in the order they are reported."""
     return [cls(variant, topology) for cls in (
         KeyAgreement, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
-        HandoverDenial, FakeCellCapture, Confinement, RefusalChangesNothing, NccRange,
-        NccSync)]
+        HandoverDenial, FakeCellCapture, Confinement, Aliveness, Agreement, InjectiveAgreement,
+        UeAgreement, RefusalChangesNothing, NccRange, NccSync)]
 
 
 # -- what the rewrite search of ``hoverify.properties.downgrade`` reads from a finished run ---

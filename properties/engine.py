@@ -49,7 +49,7 @@ from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
-from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
@@ -102,6 +102,110 @@ class Knowledge:
 
 
 @record
+class Session:
+    """One party's view of a handover, what the authentication claims compare: the target
+    cell, the C-RNTI the target allocated, the KeNB in use at the target and its NCC
+    (TS 33.401 7.2.8.4; None for a variant without NCC)."""
+
+    cell: str
+    c_rnti: int
+    kenb: bytes
+    ncc: int | None
+
+
+@record
+class Decision:
+    """The source eNB decided a handover (accepted a measurement report) in hop ``hop``:
+    the target cell and the security fields it sent (X2AP HandoverRequest: KeNB*, NCC; S1AP
+    HandoverRequired: the variant's; intra-eNB: none, it prepares the target itself)."""
+
+    hop: int
+    source: str
+    cell: str
+    security: Any
+
+
+@record
+class Sent:
+    """A HandoverRequest its honest sender put on the backhaul (X2AP from the source eNB,
+    S1AP from the MME with {NH, NCC}): how many times, and how many times a target accepted
+    it (injective agreement: never more often than sent)."""
+
+    message: Message
+    times: int = 1
+    accepted: int = 0
+
+
+@record
+class Preparation:
+    """A target eNB set up a UE context in hop ``hop`` (its ``session``), from ``request``
+    (None: intra-eNB, its own decision), after ``ue_runs`` runs of the UE."""
+
+    enb: str
+    hop: int
+    session: Session
+    request: Message | None
+    ue_runs: int
+
+
+@record
+class UeRun:
+    """The UE accepted a HO command: its ``number``-th handover (in hop ``hop``), its
+    ``session``, and the HO confirm it sent."""
+
+    number: int
+    hop: int
+    session: Session
+    confirm: Message
+
+
+REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
+
+
+@record
+class Authentication:
+    """Who decided, sent and accepted what: the facts of the authentication claims."""
+
+    decisions: frozenset[Decision] = frozenset()
+    requests: frozenset[Sent] = frozenset()
+    preparations: frozenset[Preparation] = frozenset()
+    ue_runs: frozenset[UeRun] = frozenset()
+    confirmed: frozenset[tuple[str, int]] = frozenset()  # (target eNB, UE run) it accepted
+    # what the claims' future verdicts read of the five above (``verify`` fingerprints it):
+    # not the hops (only a witness names them; a refused measurement report started a hop),
+    # nor which source decided (only the target cell is read), nor the acceptances beyond
+    # the credit left (sent minus accepted)
+    key: tuple[Any, ...] = ()
+
+    def with_key(self) -> Authentication:
+        return replace(self, key=(
+            frozenset(d.cell for d in self.decisions),
+            frozenset((r.message, r.times - r.accepted) for r in self.requests),
+            frozenset((p.enb, p.session, p.request, p.ue_runs) for p in self.preparations),
+            frozenset((r.number, r.session, r.confirm) for r in self.ue_runs),
+            self.confirmed))
+
+    def ue_run(self, confirm: Message) -> UeRun | None:
+        """The UE's run that sent the HO confirm ``confirm``, if any."""
+        return next((r for r in self.ue_runs if r.confirm == confirm), None)
+
+    def request(self, message: Message) -> Sent | None:
+        """``message`` as its honest sender sent it, if it did."""
+        return next((r for r in self.requests if r.message == message), None)
+
+    def copied(self, message: Message | None) -> bool:
+        """A target accepted ``message``, a HandoverRequest, more often than its sender sent
+        it: the network (the adversary) copied it on the backhaul."""
+        sent = self.request(message) if message is not None else None
+        return sent is not None and sent.accepted > sent.times
+
+    def any_copied(self) -> Message | None:
+        """A HandoverRequest the backhaul delivered more often than it was sent, if any."""
+        return next((r.message for r in sorted(self.requests, key=lambda r: str(r.message))
+                     if r.accepted > r.times), None)
+
+
+@record
 class Facts:
     derivations: tuple[Derived, ...] = ()
     recorded: frozenset[Derivation] = frozenset()
@@ -116,6 +220,7 @@ class Facts:
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
+    authentication: Authentication = field(default_factory=lambda: Authentication())
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -238,6 +343,20 @@ class Facts:
 Index = dict[Any, Any]
 _INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
+
+
+def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
+    counts = {r.message: r for r in requests}
+    for m in messages:
+        known = counts.get(m)
+        counts[m] = Sent(m) if known is None else replace(known, times=known.times + 1)
+    return frozenset(counts.values())
+
+
+def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
+    """``requests`` with one more acceptance of ``message`` (if its sender sent it)."""
+    return frozenset(replace(r, accepted=r.accepted + 1) if r.message == message else r
+                     for r in requests)
 
 
 def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, ...],
@@ -512,7 +631,7 @@ class Engine:
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
-                f.undisturbed, f.rewritten, self.states)
+                f.undisturbed, f.rewritten, f.authentication.key, self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -608,6 +727,7 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
+        self._authentication(f, step, changes)
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -659,6 +779,47 @@ class Engine:
                     changed = True
             attackers.append(a)
         return tuple(attackers) if changed else None
+
+    @staticmethod
+    def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
+        """Who decided, sent and accepted what in ``step`` (the authentication claims)."""
+        message, outcome, ctx = step.message, step.outcome, step.ctx_after
+        if not outcome.accepted:
+            return
+        a = f.authentication
+        new: dict[str, Any] = {}
+        receiver, kind = message.receiver, message.kind
+        sent = [m for m in outcome.sent if m.kind in REQUESTS]
+        if sent:
+            new["requests"] = _sending(a.requests, sent)
+        if kind is Kind.RRC_MEASUREMENT_REPORT and ctx.handover is not None:
+            handover = ctx.handover
+            out = next(iter(outcome.sent), None)
+            security = (out.get("AS-SecurityInformation", out.get("security", ()))
+                        if out is not None else ())
+            new["decisions"] = a.decisions | {
+                Decision(step.hop, receiver, handover.target.name, security)}
+            if handover.pending is not None:  # intra-eNB: the source is the target
+                keys = handover.pending.as_keys
+                session = Session(handover.target.name, handover.c_rnti, keys.kenb, keys.ncc)
+                new["preparations"] = a.preparations | {
+                    Preparation(receiver, step.hop, session, None, len(a.ue_runs))}
+        elif kind in REQUESTS:
+            session = Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
+            new["preparations"] = a.preparations | {
+                Preparation(receiver, step.hop, session, message, len(a.ue_runs))}
+            new["requests"] = _accepting(new.get("requests", a.requests), message)
+        elif kind is Kind.RRC_HANDOVER_COMMAND and receiver == UE:
+            keys = ctx.keys.as_keys
+            run = UeRun(len(a.ue_runs) + 1, step.hop,
+                        Session(ctx.cell, ctx.c_rnti, keys.kenb, keys.ncc), outcome.sent[0])
+            new["ue_runs"] = a.ue_runs | {run}
+        elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
+            run = a.ue_run(message)
+            if run is not None:
+                new["confirmed"] = a.confirmed | {(receiver, run.number)}
+        if new:
+            changes["authentication"] = replace(a, **new).with_key()
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,

@@ -101,6 +101,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
         for compromise in attacker.compromises:
             at[compromise.hop].append((attacker, compromise))
     first_step = {hop.first_step: hop.number for hop in run.hops}
+    replayed = {number for number, _ in run.replayed}
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
     for step in system.steps:
         hop = first_step.get(step.number)
@@ -109,6 +110,8 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                 engine.compromise(str(attacker), compromise.entity, ctx[compromise.entity], hop)
             else:
                 engine.reveal(str(attacker), compromise.entity, hop)
+        if step.number in replayed:
+            engine.fault("replay", step.hop)
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
         if step.ctx_after is not None:

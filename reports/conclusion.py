@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE
+from hoverify.properties.claims import AUTHENTICATION, CAPTURE, DENIAL, DOWNGRADE
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
@@ -64,6 +64,7 @@ class _Case:
     baseline: str
     reference: str | None
     reference_outside: str | None = None  # the reference fails only outside its promise
+    outside: str | None = None  # every failing placement fails only outside the promise
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
@@ -87,14 +88,17 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
         category = "same"
     reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
+    excuses = {outside.get((sides.placements[p], scenario, claim)) for p in bad}
     return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference,
-                 outside.get((sides.reference, scenario, claim)) if reference == FAILS else None)
+                 outside.get((sides.reference, scenario, claim)) if reference == FAILS else None,
+                 excuses.pop() if len(excuses) == 1 and None not in excuses else None)
 
 
 def _sentence(case: _Case, where: str, sides: Sides) -> str:
     """One sentence for the categories in ``SAID``."""
     p, b, claim = sides.proposal, sides.baseline, case.claim
-    promise = " (a broken promise)" if case.broken else " (not promised)"
+    promise = (" (a broken promise)" if case.broken else
+               f" (outside the promise: {case.outside})" if case.outside else " (not promised)")
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
     ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised})"
@@ -156,6 +160,9 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                              f"{claim} on {join(where)}" for claim, where in no_verdict.items())
                          + ".")
     sentences.extend(_one_side(statuses, claims, scenarios))
+    authentication = _authentication(statuses, claims, scenarios, sides)
+    if authentication:
+        sentences.append(authentication)
     sentences.append(_what_placement_changes(statuses, claims, scenarios, sides))
     sentences.append(_placements(statuses, claims, scenarios, sides))
     if not any(case.category in ("fixed", "partial") for case in groups):
@@ -244,6 +251,31 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
             f"Neither is a downgrade: {DOWNGRADE}, which fails only when the UE and the honest "
             f"target eNB complete a handover on a KeNB the attacker derives, {verdict}.")
     return sentences
+
+
+def _authentication(statuses: Statuses, claims: Sequence[str],
+                    scenarios: Sequence[tuple[str, str]], sides: Sides) -> str | None:
+    """Whether the proposal changes any authentication claim (Lowe's levels) compared with
+    the baseline: the scenarios and placements where a verdict differs, else that none does."""
+    judged = [c for c in claims if c in AUTHENTICATION]
+    if not judged:
+        return None
+    differ: dict[str, list[str]] = {}
+    for claim in judged:
+        for name, title in scenarios:
+            base = _judged(statuses.get((sides.baseline, name, claim), NA))
+            changed = [p for p, label in sides.placements.items()
+                       if _judged(statuses.get((label, name, claim), NA)) != base]
+            if changed:
+                differ.setdefault(claim, []).append(
+                    f"{title} ({_word(base)} for {sides.baseline}, not with the bit in "
+                    f"{join(changed, 'or')})")
+    if not differ:
+        return (f"Authentication: {sides.proposal} changes no verdict of {join(judged)} "
+                f"compared with {sides.baseline} (every bit placement, every scenario): its "
+                "key refresh neither gives nor takes an authentication property.")
+    return (f"Authentication: {sides.proposal} changes the verdicts of " + "; ".join(
+        f"{claim} on {join(where)}" for claim, where in differ.items()) + ".")
 
 
 def _what_placement_changes(statuses: Statuses, claims: Sequence[str],

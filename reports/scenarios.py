@@ -49,6 +49,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("chain", "s1,x2,s1-inter,x2,s1,s1,x2,s1-inter,s1,x2",
              "the 10-hop chain through an NCC wrap"),
     Scenario("race", "x2,x2:early,x2", "the Path Switch race"),
+    Scenario("replay", "x2,x2:replay", "x2,x2 with hop 1's HandoverRequest replayed"),
     Scenario("enb-1-compromised", "x2,s1,s1-inter",
              "x2,s1,s1-inter with enb-1 compromised from hop 1", compromises=(("enb-1", 1),)),
 )

@@ -17,7 +17,8 @@ WORDS: tuple[tuple[str, str], ...] = (
     (FAILS, "it fails, and the variant does not promise it there"),
     (OUTSIDE.format(assumption="A"),
      "the variant promises it, assuming A (path-switch-first: each eNB has the Path "
-     "Switch Request Acknowledge before it decides the next handover); it fails only in a "
+     "Switch Request Acknowledge before it decides the next handover; backhaul-protected: "
+     "NDS/IP lets no S1, X2 or S10 message be replayed or duplicated); it fails only in a "
      "run that breaks A, so no promise is broken"),
     (VACUOUS, "promised, but the situation it speaks of never arose in that run"),
     (NA, "no verdict: the claim does not apply"),

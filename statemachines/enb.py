@@ -121,7 +121,8 @@ class Enb(Entity):
         if hop is HopType.INTRA_ENB:  # this eNB is the target too
             ctx, pending, container = self._prepare_target(d, ctx, security, target, hop)
             c_rnti = field_value(container, "new C-RNTI")
-            ctx = replace(ctx, handover=EnbHandover(hop, target, self.name, pending, c_rnti))
+            ctx = replace(ctx, handover=EnbHandover(hop, target, self.name, pending,
+                                                    c_rnti=c_rnti))
             return Handled(*self._command_ue(ctx, container), read=report, branch="intra-enb")
         ctx = replace(ctx, handover=EnbHandover(hop, target, target.enb,
                                                 keys_before=self.ctx.keys))

@@ -5,14 +5,18 @@ followed by ``@CELL``, the target cell (``x2@enb-3/cell-2``; without it the runn
 neighbour of that type, by the seed), then optionally by ``:early``: that handover starts
 before the previous handover's Path Switch Request Acknowledge is delivered (TS 33.401
 7.2.8.4.2, the known race); the held acknowledgement is delivered once the early handover is
-over. So ``x2@enb-3/cell-2:early``, never ``x2:early@enb-3/cell-2``.
+over. So ``x2@enb-3/cell-2:early``, never ``x2:early@enb-3/cell-2``. A suffix ``:replay``
+(after the cell too, in either order with ``:early``): once that hop is over, the adversary
+replays the HandoverRequest of the hop before it (X2AP or S1AP) to that hop's target, a stale
+request that NDS/IP's anti-replay would stop on a protected backhaul (TS 33.210); the run
+records it (``Run.replayed``) so the claims can tell.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Kind, Message
@@ -23,7 +27,9 @@ from hoverify.statemachines.variant import KeySchedule
 DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
 EARLY = ":early"
+REPLAY = ":replay"
 AT = "@"
+REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
 Rewrite = Callable[[int, Message], Message]
 
 
@@ -32,25 +38,30 @@ class HopSpec:
     type: HopType
     early: bool = False
     cell: str | None = None  # the target cell, when the hop names one
+    replay: bool = False  # after it, the previous hop's HandoverRequest is replayed
 
     @classmethod
     def parse(cls, text: str) -> HopSpec:
         text = text.strip()
-        early = text.endswith(EARLY)
-        hop_type, at, cell = text.removesuffix(EARLY).partition(AT)
-        if hop_type.endswith(EARLY):
-            raise ValueError(f"hop {text!r}: the cell comes before {EARLY!r}, as in "
-                             f"'{hop_type.removesuffix(EARLY)}{AT}{cell}{EARLY}'")
+        head, *rest = text.split(":")
+        suffixes = [":" + s for s in rest]
+        for suffix in suffixes:
+            word, misplaced, cell = suffix.partition(AT)
+            if misplaced and word in (EARLY, REPLAY):
+                raise ValueError(f"hop {text!r}: the cell comes before {word!r}, as in "
+                                 f"'{head}{AT}{cell}{word}'")
+            if suffix not in (EARLY, REPLAY):
+                raise ValueError(f"hop {text!r}: unknown suffix {suffix!r} "
+                                 f"(the suffixes are {EARLY!r} and {REPLAY!r})")
+        hop_type, at, cell = head.partition(AT)
         if at and not cell.strip():
             raise ValueError(f"hop {text!r}: no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
-        if ":" in cell:
-            raise ValueError(f"hop {text!r}: unknown suffix {cell[cell.index(':'):]!r} "
-                             f"(the only one is {EARLY!r})")
-        return cls(HopType.parse(hop_type.strip()), early, cell.strip() if at else None)
+        return cls(HopType.parse(hop_type.strip()), EARLY in suffixes,
+                   cell.strip() if at else None, REPLAY in suffixes)
 
     def __str__(self) -> str:
         return (self.type.value + (f"{AT}{self.cell}" if self.cell else "")
-                + (EARLY if self.early else ""))
+                + (EARLY if self.early else "") + (REPLAY if self.replay else ""))
 
 
 def parse_hops(text: str) -> tuple[HopSpec, ...]:
@@ -72,6 +83,8 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
     previous_source: str | None = None
     targets = []
     for number, spec in enumerate(hops, start=1):
+        if spec.replay and number == 1:
+            raise ValueError(f"hop 1 {spec}: no hop before it whose HandoverRequest to replay")
         target = _target(topology, number, spec, source, previous_source, rng)
         if target == source:
             raise ValueError(f"hop {number} {spec}: the UE is in {source.name} already")
@@ -135,6 +148,9 @@ class Run:
     topology: Topology
     system: System
     hops: list[HopResult]
+    # (step number, message): a stale HandoverRequest the adversary put in flight before
+    # that step (the ``:replay`` suffix)
+    replayed: list[tuple[int, Message]] = field(default_factory=list)
 
 
 def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
@@ -178,8 +194,23 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             system.in_flight.extend(held)
             held.clear()
             system.run()
+        if spec.replay:
+            _replay_request(run, run.hops[-1].first_step, first_step)
         run.hops.append(_summarise(system, number, spec, source, target, first_step))
     return run
+
+
+def _replay_request(run: Run, start: int, end: int) -> None:
+    """The adversary replays the first HandoverRequest sent in steps ``start``..``end`` (the
+    previous hop) and the network delivers it, with what follows."""
+    system = run.system
+    stale = next((m for step in system.steps[start:end] for m in step.outcome.sent
+                  if m.kind in REQUESTS), None)
+    if stale is None:  # an intra-eNB hop sends none
+        return
+    run.replayed.append((len(system.steps), stale))
+    system.in_flight.append(stale)
+    system.run()
 
 
 def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target: Cell,

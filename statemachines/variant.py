@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cache
 
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver
@@ -97,11 +98,26 @@ class Promise:
 # when a run breaks one; a failure that needs a broken assumption is reported (with its
 # witness) as outside the promise, never as holding.
 PATH_SWITCH_FIRST = "path-switch-first"
+BACKHAUL_PROTECTED = "backhaul-protected"
 ASSUMPTIONS = {
     PATH_SWITCH_FIRST: "each handover is decided by a source eNB that has received the Path "
                        "Switch Request Acknowledge of the X2 handover that brought the UE to "
                        "it, so it holds the fresh {NH, NCC} (TS 33.401 7.2.8.4.2)",
+    BACKHAUL_PROTECTED: "S1, X2 and S10 are protected by NDS/IP (TS 33.401 11, TS 33.210): "
+                        "IPsec ESP with anti-replay, so no backhaul message is replayed or "
+                        "duplicated (the network may still drop or delay one)",
 }
+
+
+@cache  # promises() is read at every verdict: the same tuple each time
+def authentication_promises(why: str) -> tuple[Promise, ...]:
+    """Lowe's levels of authentication (``hoverify.properties.claims``), promised on every hop
+    type for the reason ``why`` (the variant's own clause), each relying on the NDS/IP
+    protection of the backhaul: a HandoverRequest is not protected end to end, so a copy
+    replayed on S1 or X2 would prepare a target again."""
+    return tuple(Promise(claim, why=why, assumes=frozenset({BACKHAUL_PROTECTED}))
+                 for claim in ("aliveness", "agreement", "injective-agreement",
+                               "ue-agreement"))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 import networkx as nx
 import pytest
-from hoverify.properties.claims import CAPTURE, CLAIMS, DENIAL, DOWNGRADE, FORWARD
+from hoverify.properties.claims import (
+    AGREEMENT,
+    CAPTURE,
+    CLAIMS,
+    DENIAL,
+    DOWNGRADE,
+    FORWARD,
+    INJECTIVE,
+)
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, mermaid, svg_graph, svg_msc
 from hoverify.reports.conclusion import Sides, conclusion
@@ -427,6 +435,28 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     missing = conclusion({("base", "s1", FORWARD): HOLDS}, [FORWARD], SCENES, SIDES)
     assert missing == ("No conclusion: it compares prop (every bit placement) with base, and "
                        "the report did not run prop/nas and prop/alg-id.",)
+
+
+def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_claim() -> None:
+    same = {(label, scenario, claim): HOLDS for label in ("base", "prop/nas", "prop/alg-id")
+            for scenario, _ in SCENES for claim in (AGREEMENT, INJECTIVE)}
+    assert ("Authentication: prop changes no verdict of agreement and injective-agreement "
+            "compared with base (every bit placement, every scenario): its key refresh neither "
+            "gives nor takes an authentication property.") in conclusion(
+                same, [AGREEMENT, INJECTIVE], SCENES, SIDES)
+    changed = {**same, ("prop/alg-id", "x2", INJECTIVE): BROKEN}
+    assert ("Authentication: prop changes the verdicts of injective-agreement on x2 hops "
+            "(holds for base, not with the bit in alg-id).") in conclusion(
+                changed, [AGREEMENT, INJECTIVE], SCENES, SIDES)
+    assert not any(s.startswith("Authentication") for s in conclusion(
+        statuses(), [FORWARD], SCENES, SIDES))  # no authentication claim, no sentence
+    replayed = {key: FAILS for key in same if key[1] == "x2"}
+    excused = dict.fromkeys(replayed, "backhaul-protected")
+    assert any(s.startswith("prop leaves agreement open on x2 hops: it fails there with every "
+                            "bit placement (outside the promise: backhaul-protected), as for "
+                            "base") for s in conclusion({**same, **replayed},
+                                                        [AGREEMENT, INJECTIVE], SCENES, SIDES,
+                                                        excused))
 
 
 def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hoverify.properties.claims import CLAIMS
+from hoverify.reports.scenarios import SCENARIOS
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.protection import DOWNLINK, protect_rrc
@@ -150,7 +152,7 @@ def test_report_is_written_and_shows_the_variant_error(
     printed = capsys.readouterr().out
     assert f"report written to {out}/" in printed
     [said] = [line for line in printed.splitlines() if line.startswith("variant errors")]
-    assert said.endswith("ue-hook-raises in x2, s1, s1-inter, intra-enb, chain, race, "
+    assert said.endswith("ue-hook-raises in x2, s1, s1-inter, intra-enb, chain, race, replay, "
                          "enb-1-compromised, bounded verification")
     doc = json.loads((out / "verdicts.json").read_text())
     for result in doc["results"]:
@@ -175,7 +177,7 @@ def test_report_is_written_and_shows_the_variant_error(
     assert "exception: ZeroDivisionError: the reviewer's arithmetic\n" in entry
     assert "\nstep: 8, hop: 1\n" in entry
     html = (out / "index.html").read_text()
-    assert html.count('<td class="variant-error"') == 7 * 8  # scenarios x claims
+    assert html.count('<td class="variant-error"') == len(SCENARIOS) * len(CLAIMS)
     assert not (out / "ue-hook-raises" / "graph.svg").exists()  # the chain run stopped
 
 

@@ -8,7 +8,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hoverify.properties.claims import BACKWARD, DOWNGRADE, FORWARD, KEY_AGREEMENT, SEPARATION
+from hoverify.properties.claims import (
+    AGREEMENT,
+    BACKWARD,
+    DOWNGRADE,
+    FORWARD,
+    KEY_AGREEMENT,
+    SEPARATION,
+    UE_AGREEMENT,
+)
 from hoverify.properties.evaluate import evaluate
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variant import KeySchedule
@@ -33,6 +41,7 @@ CATALOGUE = {
     "no_path_switch_refresh.py": {FORWARD},
     "source_sends_kenb.py": {SEPARATION, BACKWARD},
     "krrcenc_equals_krrcint.py": {SEPARATION},
+    "rrc_keys_without_kenb.py": {KEY_AGREEMENT, AGREEMENT, UE_AGREEMENT},
 }
 
 

@@ -42,7 +42,11 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 TS33401_TWO_HANDOVERS_STATES = 25883  # ~10 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 # 2026-11-30: the attacker model (properties/adversary.py): under NDS/IP (TS 33.210) a
-# duplicate or a replay acts on Uu only, no longer on S1, X2 or S10 (8250 and 499 before)
+# duplicate or a replay acts on Uu only, no longer on S1, X2 or S10 (8250 and 499 before);
+# the authentication claims: how often each HandoverRequest was sent and accepted is state (a
+# request accepted more often than sent breaks injective agreement), so a refused or dropped
+# request leaves a difference (8250 -> 8569 before the attacker model; with it, none at one
+# handover: 2722 either way).
 TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 2722  # drop, duplicate, refuse, compromise
 FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 2026-11-30: replay and rewrite bounded (one each per path)

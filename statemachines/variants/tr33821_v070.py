@@ -31,6 +31,7 @@ from hoverify.statemachines.variant import (
     NhChain,
     Promise,
     UeKeys,
+    authentication_promises,
     field_value,
 )
 
@@ -50,6 +51,9 @@ class Tr33821V070(KeySchedule):
             Promise("key-agreement"),
             Promise("backward-security", why="KeNB* and KeNB_new are one-way functions"),
             Promise("key-separation", why="KeNB* binds the PCI, KeNB_new the C-RNTI"),
+            *authentication_promises(
+                "as TS 33.401: RRC integrity (HO confirm under the target's KRRCint, bound to "
+                "the C-RNTI through KeNB_new) and NDS/IP on S1/X2 (TS 33.210)"),
         )
 
     # -- derivations shared by every party ---------------------------------------------

@@ -51,6 +51,7 @@ from hoverify.statemachines.variant import (
     NhChain,
     Promise,
     UeKeys,
+    authentication_promises,
     field_value,
 )
 
@@ -75,6 +76,11 @@ class Ts33401(KeySchedule):
                         "handover later",
                     assumes=frozenset({PATH_SWITCH_FIRST})),
             Promise("key-separation"),
+            *authentication_promises(
+                "the HO confirm is integrity protected with the target's KRRCint (TS 36.331 "
+                "5.3.5.4, 128-EIA2 over PDCP COUNT: TS 33.401 B.2), the HO command with the "
+                "source's; HandoverRequest and {NH, NCC} travel on S1/X2 under NDS/IP "
+                "(TS 33.401 11, TS 33.210)"),
         )
 
     # -- the derivations (a 5G variant overrides them, TS 33.501 A.10/A.11) ----------------
