@@ -496,11 +496,8 @@ class _EditObservation(_Claim):
             for a in facts.attackers
             if a.entities & editors and target not in a.entities and kenb in a.known)
 
-    def forward_promised(self, facts: Facts) -> bool:
-        """After an accepted HO command or confirm the UE is in the target cell: is forward
-        security promised for this hop?"""
-        return find_promise(self.variant, FORWARD,
-                            self.hop_type(facts, facts.ue.cell)) is not None
+    def forward_promised(self, hop_type: HopType) -> bool:
+        return find_promise(self.variant, FORWARD, hop_type) is not None
 
 
 class DowngradeResistance(_EditObservation):
@@ -512,11 +509,17 @@ class DowngradeResistance(_EditObservation):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
-                and step.outcome.accepted and self.forward_promised(facts)):
+                and step.outcome.accepted):
+            return Observed(state)
+        # the facts already hold this HO confirm's completion: its hop type is the hop's (the
+        # UE's cell is now the last completion's, which would read as an intra-eNB hop)
+        hop_type = facts.completions[-1].hop_type
+        assert hop_type is not None
+        if not self.forward_promised(hop_type):
             return Observed(state)
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 self.hop_type(facts, facts.ue.cell),
+                                 hop_type,
                                  f"the UE and the honest target {target} completed it on a "
                                  "KeNB")
         return Observed(state, failures, 1)
@@ -552,8 +555,10 @@ class FakeCellCapture(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
+        # the UE is in the target cell now, its last completion still the source's
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-                and step.outcome.accepted and self.forward_promised(facts)):
+                and step.outcome.accepted
+                and self.forward_promised(self.hop_type(facts, facts.ue.cell))):
             return Observed(state)
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
                                  self.topology.cell(step.ctx_after.cell).enb,

@@ -17,7 +17,14 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis import target
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 INDEX = st.integers(min_value=0, max_value=3)
 
@@ -51,7 +58,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.exploration = Exploration(variant, topology, kasme, counts=counts)
+            self.exploration = Exploration(variant, topology, kasme, counts=Counter())
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
@@ -66,6 +73,13 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                 finding = variant_error_finding(error, tuple(self.exploration.trace))
                 if selected(finding):
                     raise ClaimViolated(finding) from error
+
+        # Hypothesis draws, per example, which rules are enabled (swarm testing: a fault
+        # rule is off in some examples, on in others); a first handover is no rule, so that
+        # no example is spent without one
+        @initialize(neighbour=INDEX)
+        def first_handover(self, neighbour: int) -> None:
+            self.start_handover(neighbour)
 
         @rule(neighbour=INDEX)
         def start_handover(self, neighbour: int) -> None:
@@ -100,18 +114,22 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         def replay(self, index: int) -> None:
             self.exploration.replay(index)
 
-        @precondition(lambda self: "refuse" in faults)
+        @precondition(lambda self: "refuse" in faults and bool(self.exploration.requests()))
         @rule(index=INDEX)
         def refuse_preparation(self, index: int) -> None:
             self.exploration.refuse(index)
 
-        @precondition(lambda self: "compromise" in faults)
+        # one compromised eNB per example, as verify bounds it: a rule that could only
+        # repeat itself would take the steps the handovers need
+        @precondition(lambda self: "compromise" in faults
+                      and not self.exploration.engine.facts.attackers)
         @rule(enb=INDEX)
         def compromise(self, enb: int) -> None:
             self.exploration.compromise(enb)
 
         @precondition(lambda self: "rewrite" in faults
-                      and bool(self.exploration.engine.facts.attackers))
+                      and bool(self.exploration.engine.facts.attackers)
+                      and bool(self.exploration.edit_choices()))
         @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, leaf: int) -> None:
             self.exploration.edit(index, leaf)
@@ -123,6 +141,15 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                     raise ClaimViolated(finding)
 
         def teardown(self) -> None:
+            """Tell Hypothesis how far this example went (``target``: it then mutates the
+            examples that went furthest): how often each claim's situation arose, and the
+            handovers decided before a Path Switch Acknowledge."""
+            situations = self.exploration.engine.counts
+            if counts is not None:
+                counts.update(situations)
+            for claim, arose in sorted(situations.items()):
+                target(arose, label=claim)
+            target(len(self.exploration.engine.facts.early), label="early decisions")
             self.exploration.close()
 
     HandoverExploration.__name__ = f"HandoverExploration[{variant.name}]"
