@@ -5,6 +5,12 @@
 Rules choose *which* message, neighbour or field by an index into a stable ordering, so
 shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
 the replayable trace of the (shrunk) example.
+
+Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
+testing: each fault rule is on in some examples, off in others), a first handover in every
+example (``@initialize``), preconditions that keep a rule from repeating itself uselessly,
+and ``target()`` on how often each claim's situation arose and on the handovers decided
+before a Path Switch Acknowledge (docs/exploration.md).
 """
 
 from __future__ import annotations
