@@ -201,13 +201,14 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:
+    from hoverify.properties.explore import EXAMPLES, STEPS
     from hoverify.properties.stateful import DEFAULT_FAULTS, FAULTS
 
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
-    explore.add_argument("--examples", type=int, default=300, metavar="N",
+    explore.add_argument("--examples", type=int, default=EXAMPLES, metavar="N",
                          help="examples (runs from the start) to try")
-    explore.add_argument("--steps", type=int, default=30, metavar="N",
+    explore.add_argument("--steps", type=int, default=STEPS, metavar="N",
                          help="steps per example")
     explore.add_argument("--seed", type=int, default=None, metavar="S",
                          help="random search with this seed (default: derandomized)")

@@ -587,11 +587,8 @@ class _EditObservation(_Claim):
             for a in facts.attackers
             if a.entities & editors and target not in a.entities and kenb in a.known)
 
-    def forward_promised(self, facts: Facts) -> bool:
-        """After an accepted HO command or confirm the UE is in the target cell: is forward
-        security promised for this hop?"""
-        return find_promise(self.variant, FORWARD,
-                            self.hop_type(facts, facts.ue.cell)) is not None
+    def forward_promised(self, hop_type: HopType) -> bool:
+        return find_promise(self.variant, FORWARD, hop_type) is not None
 
 
 class DowngradeResistance(_EditObservation):
@@ -603,11 +600,17 @@ class DowngradeResistance(_EditObservation):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
-                and step.outcome.accepted and self.forward_promised(facts)):
+                and step.outcome.accepted):
+            return Observed(state)
+        # the facts already hold this HO confirm's completion: its hop type is the hop's (the
+        # UE's cell is now the last completion's, which would read as an intra-eNB hop)
+        hop_type = facts.completions[-1].hop_type
+        assert hop_type is not None
+        if not self.forward_promised(hop_type):
             return Observed(state)
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 self.hop_type(facts, facts.ue.cell),
+                                 hop_type,
                                  f"the UE and the honest target {target} completed it on a "
                                  "KeNB")
         return Observed(state, failures, 1)
@@ -643,8 +646,10 @@ class FakeCellCapture(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
+        # the UE is in the target cell now, its last completion still the source's
         if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-                and step.outcome.accepted and self.forward_promised(facts)):
+                and step.outcome.accepted
+                and self.forward_promised(self.hop_type(facts, facts.ue.cell))):
             return Observed(state)
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
                                  self.topology.cell(step.ctx_after.cell).enb,
@@ -709,8 +714,10 @@ class Confinement(_Claim):
 class _Authentication(_Claim):
     """A claim of an honest party about its peers, judged when it accepts: a target eNB
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
-    in a handover that a compromised eNB edited (``Facts.rewritten``): Lowe's claims speak of
-    honest peers, and what an edit does is judged by downgrade-resistance and its
+    in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
+    accepting or the peer it is about edited a message at any time (``_honest``: an edit in
+    one handover may reach the UE in the next, when that started first): Lowe's claims speak
+    of honest peers, and what an edit does is judged by downgrade-resistance and its
     neighbours. State: the failures so far (``check`` lists them per hop)."""
 
     kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
@@ -767,6 +774,12 @@ def _edited(facts: Facts, hop: int) -> bool:
     return any(h == hop for h, _ in facts.rewritten)
 
 
+def _honest(facts: Facts, party: str) -> bool:
+    """``party`` (an eNB's name) never edited a message as a compromised eNB. A compromised
+    eNB that only reads (the default attackers of ``check``) still acts honestly."""
+    return not any(enb == party for _, enb in facts.rewritten)
+
+
 def _session_text(facts: Facts, session: Session) -> str:
     ncc = "" if session.ncc is None else f", NCC {session.ncc}"
     return (f"cell {session.cell}, C-RNTI {session.c_rnti}, {facts.label(session.kenb)} "
@@ -792,6 +805,8 @@ class _AtConfirm(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or step.message.receiver == UE:
             return None
         target, session = step.message.receiver, _target_session(step)
+        if not _honest(facts, target):  # an editing target's acceptance claims nothing
+            return None
         prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
         run = facts.authentication.ue_run(step.message)
@@ -947,6 +962,8 @@ class UeAgreement(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
             return None
         run = max(facts.authentication.ue_runs, key=lambda r: r.number)
+        if not _honest(facts, self.topology.cell(run.session.cell).enb):
+            return None  # the peer, the target eNB of the UE's run, edited messages
         prepared = [p for p in facts.authentication.preparations if p.session == run.session]
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")

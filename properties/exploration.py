@@ -166,10 +166,14 @@ class Exploration:
         self.engine.fault("inject", self.system.hop)
         return self._record(Action("inject", i, 0, f"inject {choices[i]!r}"))
 
+    def requests(self) -> list[int]:
+        """The in-flight HandoverRequests, by index: what admission control may refuse."""
+        return [i for i, m in enumerate(self.system.in_flight)
+                if m.kind in (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)]
+
     def refuse(self, index: int) -> Action | None:
         """The target of an in-flight HandoverRequest refuses admission."""
-        requests = [i for i, m in enumerate(self.system.in_flight)
-                    if m.kind in (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)]
+        requests = self.requests()
         if not requests:
             return None
         i = requests[index % len(requests)]

@@ -8,16 +8,17 @@ and the search goes on for the claims not yet found, within the same example bud
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.exploration import Action, Exploration, Finding, variant_error_finding
-from hoverify.properties.stateful import DEFAULT_FAULTS, ClaimViolated, exploration_machine
+from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -28,6 +29,9 @@ from hypothesis.stateful import run_state_machine_as_test
 SCHEMA_VERSION = 1
 EXPLORATION_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")
+# The default budget of ``hoverify explore``: examples (runs from the start) and steps each.
+EXAMPLES = 3000
+STEPS = 30
 
 
 @dataclass
@@ -68,17 +72,37 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
 
 def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
                       topology: Topology, adversary: Adversary = DEFAULT) -> list[Finding]:
-    """What replaying ``actions`` finds; a variant error ends the replay as its finding."""
+    """What replaying ``actions`` finds, each re-aimed by its text (``_anchored``); a
+    variant error ends the replay as its finding."""
     exploration = Exploration(variant, topology, EXPLORATION_KASME, adversary=adversary)
     try:
-        for action in actions:
-            if _enabled(exploration, action):
+        for recorded in actions:
+            action = _anchored(exploration, recorded)
+            if action is not None and _enabled(exploration, action):
                 exploration.apply(action)
     except VariantError as error:
         return [variant_error_finding(error, tuple(exploration.trace))]
     finally:
         exploration.close()
     return exploration.findings()
+
+
+def _anchored(exploration: Exploration, action: Action) -> Action | None:
+    """``action`` aimed by its text at the same message (or cell) in this state, so that
+    removing an earlier action does not change what a later one does; None when that
+    message is not there. Edits and refusals keep their index."""
+    kind = action.kind
+    if kind in ("deliver", "drop", "duplicate"):
+        texts = [f"{kind} {m}" for m in exploration.system.in_flight]
+    elif kind == "replay":
+        texts = [f"replay {m}" for m in exploration.history]
+    elif kind == "start":
+        texts = [f"start handover to {c.name} " for c in exploration.neighbours()]
+        return next((replace(action, index=i) for i, t in enumerate(texts)
+                     if action.text.startswith(t)), None)
+    else:
+        return action
+    return replace(action, index=texts.index(action.text)) if action.text in texts else None
 
 
 def _enabled(exploration: Exploration, action: Action) -> bool:
@@ -90,7 +114,8 @@ def _enabled(exploration: Exploration, action: Action) -> bool:
 
 def minimise(variant: KeySchedule, finding: Finding, topology: Topology,
              adversary: Adversary = DEFAULT) -> Finding:
-    """Greedy delta debugging: drop one action at a time while the claim stays violated."""
+    """Greedy delta debugging: drop one action at a time, last first, while the claim stays
+    violated; again until no action can go."""
     def violated(actions: Sequence[Action]) -> Finding | None:
         return next((f for f in replayed_findings(variant, actions, topology, adversary)
                      if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
@@ -100,55 +125,64 @@ def minimise(variant: KeySchedule, finding: Finding, topology: Topology,
     while changed:
         changed = False
         for index in range(len(best.trace) - 1, -1, -1):
+            if index >= len(best.trace):
+                continue
             candidate = violated(best.trace[:index] + best.trace[index + 1:])
             if candidate is not None and len(candidate.trace) < len(best.trace):
                 best, changed = candidate, True
-                break
     return best
 
 
-def explore(variant: KeySchedule, *, examples: int = 300, steps: int = 30, seed: int | None = None,
-            faults: frozenset[str] = DEFAULT_FAULTS, topology: Topology | None = None,
-            claims: frozenset[str] | None = None,
+def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEPS,
+            seed: int | None = None, faults: frozenset[str] = DEFAULT_FAULTS,
+            topology: Topology | None = None, claims: frozenset[str] | None = None,
+            until: frozenset[tuple[str, bool]] | None = None,
             progress: Callable[[str], None] | None = None,
             tick: Callable[[], None] | None = None,
             adversary: Adversary = DEFAULT) -> ExploreResult:
-    """Search within ``examples`` examples; ``claims`` limits the search to those claims
-    (it stops once each is found). A claim found violated outside the promise is still
-    searched for a promised violation. ``tick`` is called as each example begins."""
+    """One Hypothesis search of ``examples`` examples that keeps the first violation of each
+    (claim, promised) it meets, each minimised as it is found. ``claims`` limits the search
+    to those claims and stops it once each is found (``settled``); ``until`` stops it once
+    each (claim, promised) given is found (a promised violation stands for an unpromised
+    one). A claim found violated outside the promise is still searched for a promised
+    violation. ``tick`` is called as each example begins."""
     topology = topology or small_topology()
     result = ExploreResult(variant.name, adversary=adversary)
-    found: set[tuple[str, bool]] = set()  # (claim, promised)
-    budget = examples
+    found: dict[tuple[str, bool], Finding] = {}
     counter = _Tally(tick)
 
-    def wanted(finding: Finding) -> bool:
-        return ((finding.claim, finding.promised) not in found
-                and (finding.claim, True) not in found
-                and (claims is None or finding.claim in claims))
+    def done() -> bool:
+        if until is not None and all((c, True) in found or (c, p) in found for c, p in until):
+            return True
+        return claims is not None and settled(claims, found, variant)
 
-    while budget > 0 and (claims is None or not settled(claims, found, variant)):
-        machine = exploration_machine(variant, topology, EXPLORATION_KASME, wanted, faults,
-                                      result.sometimes, adversary)
-        machine = _counting(machine, counter)
-        if seed is not None:
-            machine = hypothesis_seed(seed)(machine)
-        before = counter["examples"]
-        try:
-            run_state_machine_as_test(machine, settings=settings(
-                max_examples=budget, stateful_step_count=steps, database=None,
-                derandomize=seed is None, deadline=None, phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck)))
-        except ClaimViolated as violation:
-            finding = minimise(variant, violation.finding, topology, adversary)
-            found.add((finding.claim, finding.promised))
-            result.findings.append(finding)
+    def keep(finding: Finding) -> bool:
+        """Keep a new violation (minimised); end the search once done. Never fails the
+        example: the search goes on for the other claims."""
+        key = (finding.claim, finding.promised)
+        if key not in found and (finding.claim, True) not in found \
+                and (claims is None or finding.claim in claims):
+            found[key] = minimise(variant, finding, topology, adversary)
             if progress:
                 kind = "promised" if finding.promised else "not promised"
-                progress(f"found {finding.claim} ({kind}), {len(finding.trace)} steps")
-            budget -= max(1, counter["examples"] - before)
-            continue
-        break
+                progress(f"found {finding.claim} ({kind}), {len(found[key].trace)} steps, "
+                         f"in example {counter['examples']}")
+            if done():
+                raise _Done
+        return False
+
+    aims = claims if until is None else frozenset(c for c, _ in until) | (claims or frozenset())
+    machine = _counting(exploration_machine(variant, topology, EXPLORATION_KASME, keep, faults,
+                                            result.sometimes, adversary, aims), counter)
+    if seed is not None:
+        machine = hypothesis_seed(seed)(machine)
+    if not done():
+        with contextlib.suppress(_Done):
+            run_state_machine_as_test(machine, settings=settings(
+                max_examples=examples, stateful_step_count=steps, database=None,
+                derandomize=seed is None, deadline=None, phases=[Phase.generate, Phase.target],
+                suppress_health_check=list(HealthCheck)))
+    result.findings = list(found.values())
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
@@ -164,6 +198,10 @@ def compromise_text(adversary: Adversary) -> str:
     return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
             "(at most one per path)")
 
+
+class _Done(BaseException):
+    """Every claim asked for is found: ends the search at once. A ``BaseException``, as
+    Ctrl-C is, so that Hypothesis neither counts it a failure nor replays the example."""
 
 
 class _Tally(dict[str, int]):

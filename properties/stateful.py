@@ -5,6 +5,12 @@
 Rules choose *which* message, neighbour or field by an index into a stable ordering, so
 shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
 the replayable trace of the (shrunk) example.
+
+Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
+testing: each fault rule is on in some examples, off in others), a first handover in every
+example (``@initialize``), preconditions that keep a rule from repeating itself uselessly,
+and ``target()`` on how often each claim's situation arose and on the handovers decided
+before a Path Switch Acknowledge (docs/exploration.md).
 """
 
 from __future__ import annotations
@@ -18,7 +24,14 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis import target
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 INDEX = st.integers(min_value=0, max_value=3)
 
@@ -42,13 +55,15 @@ DEFAULT_FAULTS = FAULTS - {"inject"}
 def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                         selected: Selector, faults: frozenset[str] = DEFAULT_FAULTS,
                         counts: Counter[str] | None = None,
-                        adversary: Adversary = DEFAULT) -> type[RuleBasedStateMachine]:
+                        adversary: Adversary = DEFAULT,
+                        aims: frozenset[str] | None = None) -> type[RuleBasedStateMachine]:
     """A state machine class exploring ``variant``; it fails on the first finding that
     ``selected`` accepts (other findings are ignored, so a search can target one claim).
     ``faults`` enables the network faults and adversary actions; scheduling (starting
     handovers, delivering in any order) is always on. ``counts`` gathers how often each
     claim's situation arose over every example ("sometimes"); ``adversary`` is the attacker
-    model (``hoverify.properties.adversary``)."""
+    model (``hoverify.properties.adversary``); ``aims``: the claims whose situations the
+    search steers towards (``target``; None: every claim's)."""
     unknown = faults - FAULTS
     if unknown:
         raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")
@@ -59,11 +74,15 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.exploration = Exploration(variant, topology, kasme, counts=counts,
+            self.exploration = Exploration(variant, topology, kasme, counts=Counter(),
                                            adversary=adversary)
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
+
+        def _compromised(self) -> bool:
+            """A party or key is compromised (the attacker ``network`` holds none)."""
+            return any(a.entities for a in self.exploration.engine.facts.attackers)
 
         def _acting(self, effect: Callable[[], object]) -> None:
             """Run an action that delivers messages: an exception of a variant hook there is
@@ -75,6 +94,13 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                 finding = variant_error_finding(error, tuple(self.exploration.trace))
                 if selected(finding):
                     raise ClaimViolated(finding) from error
+
+        # Hypothesis draws, per example, which rules are enabled (swarm testing: a fault
+        # rule is off in some examples, on in others); a first handover is no rule, so that
+        # no example is spent without one
+        @initialize(neighbour=INDEX)
+        def first_handover(self, neighbour: int) -> None:
+            self.start_handover(neighbour)
 
         @rule(neighbour=INDEX)
         def start_handover(self, neighbour: int) -> None:
@@ -115,18 +141,20 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             def inject(self, index: int) -> None:
                 self.exploration.inject(index)
 
-        @precondition(lambda self: "refuse" in faults)
+        @precondition(lambda self: "refuse" in faults and bool(self.exploration.requests()))
         @rule(index=INDEX)
         def refuse_preparation(self, index: int) -> None:
             self.exploration.refuse(index)
 
-        @precondition(lambda self: "compromise" in faults)
+        # one compromised party per example, as verify bounds it: a rule that could only
+        # repeat itself would take the steps the handovers need
+        @precondition(lambda self: "compromise" in faults and not self._compromised())
         @rule(enb=parties)
         def compromise(self, enb: int) -> None:
             self.exploration.compromise(enb)
 
-        @precondition(lambda self: "rewrite" in faults
-                      and bool(self.exploration.engine.facts.attackers))
+        @precondition(lambda self: "rewrite" in faults and self._compromised()
+                      and bool(self.exploration.edit_choices()))
         @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, leaf: int) -> None:
             self.exploration.edit(index, leaf)
@@ -138,6 +166,17 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                     raise ClaimViolated(finding)
 
         def teardown(self) -> None:
+            """Tell Hypothesis how far this example went (``target``: it then mutates the
+            examples that went furthest): how often the situation of each claim aimed at
+            arose, and the
+            handovers decided before a Path Switch Acknowledge."""
+            situations = self.exploration.engine.counts
+            if counts is not None:
+                counts.update(situations)
+            for claim, arose in sorted(situations.items()):
+                if aims is None or claim in aims:
+                    target(arose, label=claim)
+            target(len(self.exploration.engine.facts.early), label="early decisions")
             self.exploration.close()
 
     HandoverExploration.__name__ = f"HandoverExploration[{variant.name}]"

@@ -1,7 +1,7 @@
 """One claim engine (issue 15): every broken variant is flagged on the claim it breaks by
-`check`, `explore` and `verify` alike, or the test's data says why the flaw lies outside that
-command's bound; the built-in variants raise no false alarm, and their one broken promise is
-shown real by execution; a claim whose situation never arose is reported vacuous."""
+`check`, `explore` and `verify` alike; the built-in variants raise no false alarm, and their
+one broken promise is shown real by execution; a claim whose situation never arose is
+reported vacuous."""
 
 from __future__ import annotations
 
@@ -11,21 +11,19 @@ from pathlib import Path
 
 import pytest
 from hoverify.properties.claims import (
-    AGREEMENT,
     ALIVENESS,
     BACKWARD,
     DOWNGRADE,
     INJECTIVE,
     KEY_AGREEMENT,
     SEPARATION,
-    UE_AGREEMENT,
     ClaimResult,
 )
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.explore import explore, replay
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.stateful import FAULTS
-from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.properties.stateful import DEFAULT_FAULTS as EXPLORE_FAULTS
+from hoverify.properties.verify import DEFAULT_FAULTS, OUTSIDE_BOUND, verify
 from hoverify.reports.data import VACUOUS
 from hoverify.reports.extract import status
 from hoverify.statemachines import crypto
@@ -40,34 +38,23 @@ from test_variant_files import BROKEN, BUILT_IN_BROKEN, CATALOGUE, broken_claims
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
 
-# explore: a fixed seed and a modest budget; the faults that reach each claim soonest (a
-# compromise for the attacker's claims; none for key agreement, whose completion part is
-# judged on runs the adversary leaves alone: any fault on a path ends that judgement there)
+# explore: its default budget and faults, with a fixed seed (tests/test_exploration.py holds
+# it to every finding of verify)
 EXPLORE_SEED = 3
-EXPLORE_EXAMPLES = 300
-EXPLORE_FAULTS = {KEY_AGREEMENT: frozenset(), DOWNGRADE: frozenset({"compromise", "rewrite"}),
-                  AGREEMENT: frozenset(), UE_AGREEMENT: frozenset()}
 VERIFY_MAX_HANDOVERS = 2
-# (variant file, command, claim) -> why that command cannot flag the claim within its bound
-OUTSIDE = {
-    ("bit_unprotected.py", "verify", DOWNGRADE): OUTSIDE_BOUND[DOWNGRADE],
-    ("bit_unprotected.py", "explore", DOWNGRADE):
-        "one rewrite of one relayed bit, on an S1 hop whose source is compromised: `hoverify "
-        "explore --variant-file tests/broken_variants/bit_unprotected.py --faults "
-        "compromise,rewrite --examples 1000 --seed 3` finds it (1065 examples, ~30 s), beyond "
-        "this test's budget",
-}
+# verify: its default faults, and the edits for the claims that only an edit makes arise
+EDITS = frozenset(OUTSIDE_BOUND)
 
 
 def explored(variant: KeySchedule, claim: str) -> set[str]:
-    faults = EXPLORE_FAULTS.get(claim, frozenset({"compromise"}))
-    result = explore(variant, examples=EXPLORE_EXAMPLES, seed=EXPLORE_SEED, faults=faults,
-                     claims=frozenset({claim}))
+    result = explore(variant, seed=EXPLORE_SEED, claims=frozenset({claim}))
     return {f.claim for f in result.findings if f.promised}
 
 
 def verified(variant: KeySchedule, claims: set[str]) -> set[str]:
-    result = verify(variant, max_handovers=VERIFY_MAX_HANDOVERS, claims=frozenset(claims))
+    faults = DEFAULT_FAULTS | ({"rewrite"} if claims & EDITS else set())
+    result = verify(variant, max_handovers=VERIFY_MAX_HANDOVERS, faults=faults,
+                    claims=frozenset(claims))
     return {claim for claim, promised in result.shortest if promised}
 
 
@@ -78,11 +65,9 @@ def test_every_broken_variant_is_flagged_alike_by_check_explore_and_verify(name:
     checked = broken_claims(variant)
     wanted = CATALOGUE.get(name, checked)
     assert wanted and wanted <= checked, (wanted, checked)
-    in_bound = {c for c in wanted if (name, "verify", c) not in OUTSIDE}
-    assert in_bound <= verified(variant, in_bound)
+    assert wanted <= verified(variant, wanted)
     for claim in wanted:
-        if (name, "explore", claim) not in OUTSIDE:
-            assert claim in explored(variant, claim), claim
+        assert claim in explored(variant, claim), claim
 
 
 # (variant file, claim) -> why `check` cannot flag it (its scenarios replay nothing over the
@@ -121,7 +106,7 @@ BUILT_IN = [("ts33401", None), ("tr33821-v070", None), ("seed-fs", "nas"),
 def test_built_in_variants_raise_no_false_alarm_in_explore_and_verify(
         name: str, placement: str | None) -> None:
     variant = load(name, placement)
-    result = explore(variant, examples=100, seed=EXPLORE_SEED, faults=FAULTS - {"rewrite"})
+    result = explore(variant, examples=100, seed=EXPLORE_SEED, faults=EXPLORE_FAULTS - {"rewrite"})
     assert {f.claim for f in result.findings if f.promised} == BUILT_IN_BROKEN[name]
     bounded = verify(variant, max_handovers=1)
     assert {c for c, promised in bounded.shortest if promised} == BUILT_IN_BROKEN[name]

@@ -6,17 +6,32 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hoverify.properties.claims import KEY_AGREEMENT, NCC_RANGE, NO_CHANGE_ON_REFUSAL
+from hoverify.properties.claims import (
+    BACKWARD,
+    CAPTURE,
+    DENIAL,
+    DOWNGRADE,
+    KEY_AGREEMENT,
+    NCC_RANGE,
+    NCC_SYNC,
+    NO_CHANGE_ON_REFUSAL,
+    SEPARATION,
+)
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import FAULTS, exploration_machine
+from hoverify.properties.verify import OUTSIDE_BOUND, verify
 from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from hoverify.runs import load_finding, save_findings
+from hoverify.variant_file import load_variant_file
+
+TESTS = Path(__file__).parent
 
 MODEL_INVARIANTS = {NO_CHANGE_ON_REFUSAL, KEY_AGREEMENT, NCC_RANGE}
 
@@ -65,9 +80,15 @@ def test_tr33821_forward_security_violation_is_found_and_minimal() -> None:
     assert len(texts) <= 2 + 9  # the longest flow (s1-inter) has 9 messages to the confirm
 
 
+# The race within the default budget: measured 2026-11-30 over seeds 1-5 after the
+# authentication claims and the attacker model joined the search, found with seeds 1, 2 and 4,
+# missed with 3 and 5 (docs/exploration.md). The test holds seed 1, one of the three; a miss
+# rate of 2 in 5 is why issue 19's "explore finds what verify finds" is not done.
+RACE_SEED = 1
+
+
 def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
-    result = explore(load("ts33401"), examples=3000, faults=frozenset({"compromise"}),
-                     claims=frozenset({FORWARD}))
+    result = explore(load("ts33401"), seed=RACE_SEED, until=frozenset({(FORWARD, False)}))
     finding = next(f for f in result.findings if f.claim == FORWARD)
     # found, with its trace, and outside the promise: ts33401's 2-hop promise for X2 assumes
     # the Path Switch Acknowledge arrives before the next handover (TS 33.401 7.2.8.4.2)
@@ -117,3 +138,100 @@ TestExplorationTs33401 = exploration_machine(
     load("ts33401"), small_topology(), EXPLORATION_KASME,
     lambda f: f.claim in MODEL_INVARIANTS or f.claim == "ncc-sync").TestCase
 TestExplorationTs33401.settings = settings(settings.default, stateful_step_count=30)
+
+
+# What `verify --max-handovers 2` finds, (claim, promised), for every built-in and test
+# variant: obtained at this commit with `hoverify verify --max-handovers 2 --faults
+# drop,compromise,rewrite` (`--variant-file tests/VARIANT` for the files), the default faults
+# and the edits the downgrade-type claims need (2-3 minutes each; ts33401's part without
+# edits is recomputed below). A promised finding of explore stands for an unpromised one.
+FOUND_BY_VERIFY = {
+    "ts33401": {(DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False)},
+    "tr33821-v070": {(FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "seed-fs:nas": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "seed-fs:alg-id": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "seed-fs:c-rnti": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "broken_variants/bit_unprotected.py": {
+        (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
+        (SEPARATION, True)},
+    "broken_variants/k_ho_constant.py": {
+        (BACKWARD, True), (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False),
+        (FORWARD, True), (DENIAL, False), (SEPARATION, True)},
+    "broken_variants/kenb_star_without_earfcn.py": {
+        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (SEPARATION, True)},
+    "broken_variants/kenb_star_without_pci.py": {
+        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (SEPARATION, True)},
+    "broken_variants/krrcenc_equals_krrcint.py": {
+        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (SEPARATION, True)},
+    "broken_variants/mme_reuses_nh.py": {
+        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
+        (FORWARD, True), (DENIAL, False), (KEY_AGREEMENT, True), (NCC_SYNC, True)},
+    "broken_variants/nh_from_kenb.py": {
+        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
+        (FORWARD, True), (DENIAL, False)},
+    "broken_variants/no_path_switch_refresh.py": {
+        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
+        (FORWARD, True), (DENIAL, False)},
+    "broken_variants/source_sends_kenb.py": {
+        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
+        (FORWARD, True), (DENIAL, False), (SEPARATION, True)},
+    "broken_variants/ue_skips_ncc_catch_up.py": {
+        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (KEY_AGREEMENT, True)},
+    "attack_variants/always_k_ho.py": {
+        (DENIAL, False), (KEY_AGREEMENT, False), (SEPARATION, False)},
+    "attack_variants/promises_no_capture.py": {
+        (CAPTURE, True), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "attack_variants/promises_no_denial.py": {
+        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
+}
+EXPLORE_SEED = 1  # fixed for CI; docs/exploration.md gives the hit rates over seeds 1-5
+
+
+def _variant(name: str) -> KeySchedule:
+    if name.endswith(".py"):
+        return load_variant_file(str(TESTS / name))
+    variant, _, placement = name.partition(":")
+    return load(variant, placement or None)
+
+
+def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
+    """ts33401 without edits (cheap: ~6 s); the edit claims are pinned above."""
+    result = verify(load("ts33401"), max_handovers=2)
+    assert set(result.shortest) == {k for k in FOUND_BY_VERIFY["ts33401"]
+                                    if k[0] not in OUTSIDE_BOUND}
+
+
+# Not yet: with the fixed seed, the default budget misses one of these variants' verify
+# findings (measured; docs/exploration.md gives the rates over seeds). The edits that put
+# the UE on a key its compromised source derives on an S1 hop of the seed's proposal (remove
+# the NAS-PDU of the HandoverCommand) are one choice among ~15 on one message of an S1 hop;
+# the two-hop backward and forward failures need a compromise at the right hop. Not run:
+# each miss costs the whole budget.
+NOT_YET = {
+    "attack_variants/promises_no_capture.py", "broken_variants/no_path_switch_refresh.py",
+    "broken_variants/source_sends_kenb.py", "seed-fs:alg-id", "seed-fs:c-rnti", "seed-fs:nas",
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        run=False, reason="the default budget misses a finding of verify with this seed"))
+    if name in NOT_YET else name for name in sorted(FOUND_BY_VERIFY)])
+def test_default_explore_finds_what_verify_finds_within_its_default_budget(name: str) -> None:
+    """The default budget, faults and steps (the search stops once all are found); each
+    finding short enough to read and replayable as saved."""
+    variant = _variant(name)
+    wanted = frozenset(FOUND_BY_VERIFY[name])
+    result = explore(variant, seed=EXPLORE_SEED, until=wanted)
+    found = {(f.claim, f.promised) for f in result.findings}
+    missed = {(c, p) for c, p in wanted if (c, p) not in found and (c, True) not in found}
+    assert not missed, (missed, result.examples_run)
+    for finding in result.findings:
+        exploration = replay(variant, finding.trace, strict=True)
+        assert any((f.claim, f.promised) == (finding.claim, finding.promised)
+                   for f in exploration.findings())
+        exploration.close()
