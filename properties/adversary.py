@@ -34,6 +34,9 @@ NETWORK = "network"  # the engine's name for what the attacker reads on an activ
 # reveal) and each key the variant delegates (e.g. the seed's K_HO)
 PARTIES = ("enb", "ue", "mme", "kasme", "delegated")
 KASME = "KASME"
+# why a failure with the backhaul open is outside every promise of TS 33.401
+UNPROTECTED = ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and S10, "
+               "TS 33.401 11)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hoverify.properties.adversary import NETWORK
+from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     REQUESTS,
@@ -66,8 +66,6 @@ NCC_RANGE = "ncc-range"
 NCC_SYNC = "ncc-sync"
 INVARIANTS = (NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
 # why backward and forward security fail only outside their promise without NDS/IP
-UNPROTECTED = ("the backhaul is unprotected (the promise assumes NDS/IP on S1, X2 and S10, "
-               "TS 33.401 11)")
 
 __all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims"]
 
@@ -715,9 +713,10 @@ class _Authentication(_Claim):
     """A claim of an honest party about its peers, judged when it accepts: a target eNB
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
     in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
-    accepting or the peer it is about edited a message at any time (``_honest``: an edit in
-    one handover may reach the UE in the next, when that started first): Lowe's claims speak
-    of honest peers, and what an edit does is judged by downgrade-resistance and its
+    accepting or the peer it is about did not act as itself (``_honest``: it edited a
+    message, in any hop, since an edit in one handover may reach the UE in the next; or a
+    message was injected while an attacker held its keys): Lowe's claims speak of honest
+    peers, and what an edit does is judged by downgrade-resistance and its
     neighbours. State: the failures so far (``check`` lists them per hop)."""
 
     kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
@@ -775,9 +774,13 @@ def _edited(facts: Facts, hop: int) -> bool:
 
 
 def _honest(facts: Facts, party: str) -> bool:
-    """``party`` (an eNB's name) never edited a message as a compromised eNB. A compromised
-    eNB that only reads (the default attackers of ``check``) still acts honestly."""
-    return not any(enb == party for _, enb in facts.rewritten)
+    """``party`` (an eNB's name) acted as itself: it never edited a message as a compromised
+    eNB, and no message was injected while an attacker held it (forged with its keys). A
+    compromised eNB that only reads (the default attackers of ``check``) still acts
+    honestly."""
+    if any(enb == party for _, enb in facts.rewritten):
+        return False
+    return not (facts.injected and any(party in a.entities for a in facts.attackers))
 
 
 def _session_text(facts: Facts, session: Session) -> str:

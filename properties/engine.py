@@ -40,12 +40,13 @@ queued state and restores it (``Engine.restore``) instead of pickling a monitor,
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
+from hoverify.properties.adversary import DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -220,6 +221,7 @@ class Facts:
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
+    injected: bool = False  # the attacker injected a message (forged with the keys it holds)
     authentication: Authentication = field(default_factory=lambda: Authentication())
 
     # -- reading ---------------------------------------------------------------------------
@@ -631,7 +633,7 @@ class Engine:
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
-                f.undisturbed, f.rewritten, f.authentication.key, self.states)
+                f.undisturbed, f.rewritten, f.injected, f.authentication.key, self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -680,12 +682,24 @@ class Engine:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
         assert kind in FAULTS
         rewritten = self.facts.rewritten | ({(hop, enb)} if enb is not None else set())
-        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten)
+        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten,
+                             injected=self.facts.injected or kind == "inject")
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:
-        return {c.name: c.summary(s, self.facts) for c, s in zip(self.claims, self.states,
-                                                                 strict=True)}
+        return {c.name: [self._promised_under_nds_ip(c, v) for v in c.summary(s, self.facts)]
+                for c, s in zip(self.claims, self.states, strict=True)}
+
+    def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
+        """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):
+        with the backhaul unprotected a failure of a promised claim is outside the promise,
+        whatever it rests on. Model invariants stay promised."""
+        if (self.facts.nds_ip or verdict.holds or not verdict.promised
+                or getattr(claim, "invariant", False)):
+            return verdict
+        return dataclasses.replace(
+            verdict, promised=False, outside=UNPROTECTED,
+            detail=f"{verdict.detail} (outside the promise: {UNPROTECTED})")
 
     def vacuous(self) -> list[str]:
         return vacuous(self.claims, self.variant, self.counts)
@@ -697,7 +711,8 @@ class Engine:
             observed = claim.observe(state, event, self.facts)
             states.append(observed.state)
             self.counts[claim.name] += observed.arose
-            for verdict in observed.failures:
+            for failure in observed.failures:
+                verdict = self._promised_under_nds_ip(claim, failure)
                 key = (claim.name, verdict.promised)
                 if key not in self.violations:
                     self.violations[key] = verdict
