@@ -713,10 +713,10 @@ class _Authentication(_Claim):
     """A claim of an honest party about its peers, judged when it accepts: a target eNB
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
     in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
-    accepting or the peer it is about did not act as itself (``_honest``: it edited a
-    message, in any hop, since an edit in one handover may reach the UE in the next; or a
-    message was injected while an attacker held its keys): Lowe's claims speak of honest
-    peers, and what an edit does is judged by downgrade-resistance and its
+    accepting or the peer it is about edited a message, in any hop (``_honest``: an edit in
+    one handover may reach the UE in the next), nor once a message was injected while an
+    attacker held a party or its keys (``_forging_with_a_party``): Lowe's claims speak of
+    honest peers, and what an edit does is judged by downgrade-resistance and its
     neighbours. State: the failures so far (``check`` lists them per hop)."""
 
     kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
@@ -724,7 +724,7 @@ class _Authentication(_Claim):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.message.kind not in self.kinds or not step.outcome.accepted
-                or _edited(facts, step.hop)):
+                or _edited(facts, step.hop) or _forging_with_a_party(facts)):
             return Observed(state)
         judged = self.judge(step, event, facts)
         if judged is None:
@@ -774,13 +774,16 @@ def _edited(facts: Facts, hop: int) -> bool:
 
 
 def _honest(facts: Facts, party: str) -> bool:
-    """``party`` (an eNB's name) acted as itself: it never edited a message as a compromised
-    eNB, and no message was injected while an attacker held it (forged with its keys). A
-    compromised eNB that only reads (the default attackers of ``check``) still acts
-    honestly."""
-    if any(enb == party for _, enb in facts.rewritten):
-        return False
-    return not (facts.injected and any(party in a.entities for a in facts.attackers))
+    """``party`` (an eNB's name) never edited a message as a compromised eNB. A compromised
+    eNB that only reads (the default attackers of ``check``) still acts honestly."""
+    return not any(enb == party for _, enb in facts.rewritten)
+
+
+def _forging_with_a_party(facts: Facts) -> bool:
+    """A message was injected while an attacker held a party or its keys: the injection may
+    be forged with any peer's keys (a compromised X2 source derives its target's), so no
+    peer of the run counts as honest."""
+    return facts.injected and any(a.entities for a in facts.attackers)
 
 
 def _session_text(facts: Facts, session: Session) -> str:

@@ -697,9 +697,7 @@ class Engine:
         if (self.facts.nds_ip or verdict.holds or not verdict.promised
                 or getattr(claim, "invariant", False)):
             return verdict
-        return dataclasses.replace(
-            verdict, promised=False, outside=UNPROTECTED,
-            detail=f"{verdict.detail} (outside the promise: {UNPROTECTED})")
+        return dataclasses.replace(verdict, promised=False, outside=UNPROTECTED)
 
     def vacuous(self) -> list[str]:
         return vacuous(self.claims, self.variant, self.counts)
