@@ -127,10 +127,6 @@ class _Claim:
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
 
-    def unprotected(self, facts: Facts) -> str | None:
-        """Why any failure is outside the promise when the backhaul is unprotected."""
-        return None if facts.nds_ip else UNPROTECTED
-
     def beyond(self, a: Knowledge) -> str | None:
         """Why attacker ``a`` is outside what backward and forward security promise (None:
         it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
@@ -304,13 +300,11 @@ class BackwardSecurity(_Claim):
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
         j = derivable[-1]
         promise = self.promise(facts.completions[j].hop_type)
-        beyond = self.outside(a) or (self.unprotected(facts) if promise else None)
-        return Verdict(a.hop, a.name, False,
-                       self.beyond(a) is None and facts.nds_ip and promise,
+        return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {derivable}",
                        tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
-                       outside=beyond)
+                       outside=self.outside(a))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -326,6 +320,11 @@ class BackwardSecurity(_Claim):
                     f"cannot derive the KeNB of any earlier hop {earlier}",
                     cut=tuple(facts.cut(a, facts.completions[j].kenb))))
         return verdicts
+
+
+def _naming(assumption: str | None) -> str | None:
+    """How a detail would only name the assumption that the verdict's ``outside`` names."""
+    return f"outside the promise: {assumption}" if assumption else None
 
 
 def _hop_type(facts: Facts, hop: int) -> HopType | None:
@@ -398,8 +397,6 @@ class ForwardSecurity(_Claim):
             assert leaving is not None
             wanted = forward_wanted(self.variant, leaving)
             outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
-            if outside is None and not facts.nds_ip:
-                outside = f"outside the promise: {UNPROTECTED}"
             result[j] = (distance, wanted, outside)
         return result
 
@@ -409,23 +406,23 @@ class ForwardSecurity(_Claim):
         left = j - forward_distance(facts.serving, a.entities, a.hop, j)
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         broken = broken_assumption(promise, facts.early, left, j) if promise else None
-        if broken:
-            return broken[0]
-        return self.unprotected(facts) if promise else None
+        return broken[0] if broken else None
 
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
                  failing: list[int]) -> Verdict:
         j = failing[0]
         distance, wanted, outside = judged[j]
         leaving = facts.completions[j - distance + 1].hop_type
-        why = outside or f"promised {wanted}-hop forward security for {leaving.value}"
-        return Verdict(a.hop, a.name, False, outside is None,
-                       f"{a.name} derives the KeNB of hop {j}, {distance} hop(s) after its "
-                       f"last legitimate KeNB ({why})",
+        assumption = (self.outside(a) or self._assumption(facts, a, j)) if outside else None
+        detail = (f"{a.name} derives the KeNB of hop {j}, {distance} hop(s) after its last "
+                  "legitimate KeNB")
+        if outside is None:
+            detail += f" (promised {wanted}-hop forward security for {leaving.value})"
+        elif outside != _naming(assumption):
+            detail += f" ({outside})"
+        return Verdict(a.hop, a.name, False, outside is None, detail,
                        tuple(facts.witness(a, facts.completions[j].kenb)),
-                       n_hops=distance + 1, witness_hop=j,
-                       outside=(self.outside(a) or self._assumption(facts, a, j))
-                       if outside else None)
+                       n_hops=distance + 1, witness_hop=j, outside=assumption)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -452,7 +449,9 @@ class ForwardSecurity(_Claim):
                           else "no later KeNB derivable (1-hop)")
             if promise:
                 detail += f"; promised {promise.hops or 1}-hop"
-            if failing and not broken:
+            outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
+                       if failing and not broken else None)
+            if failing and not broken and judged[failing[0]][2] != _naming(outside):
                 detail += f"; {judged[failing[0]][2]}"
             witness: tuple[str, ...] = ()
             worst = None
@@ -462,8 +461,6 @@ class ForwardSecurity(_Claim):
             safe = [j for j in later if j not in judged]
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
-            outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
-                       if failing and not broken else None)
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))
         return verdicts

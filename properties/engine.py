@@ -639,7 +639,7 @@ class Engine:
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
         self.facts = self._learn(earlier, step)
-        self._judge(Event(step, before, earlier=earlier, taken=frozenset(self.violations)))
+        self._judge(Event(step, before, earlier=earlier, taken=self._taken()))
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -662,7 +662,7 @@ class Engine:
                                               self.consumers.needless, 0, consumers))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker, earlier=f, taken=frozenset(self.violations)))
+        self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
@@ -676,7 +676,7 @@ class Engine:
                           known=closure(held | current.known, f.derivations))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
-        self._judge(Event(compromised=attacker, earlier=f, taken=frozenset(self.violations)))
+        self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
@@ -698,6 +698,14 @@ class Engine:
                 or getattr(claim, "invariant", False)):
             return verdict
         return dataclasses.replace(verdict, promised=False, outside=UNPROTECTED)
+
+    def _taken(self) -> frozenset[tuple[str, bool]]:
+        """The failures the checker holds; with the backhaul unprotected a promised failure
+        would be kept as one outside the promise, so it is taken once that one is."""
+        taken = set(self.violations)
+        if not self.facts.nds_ip:
+            taken |= {(name, True) for name, promised in self.violations if not promised}
+        return frozenset(taken)
 
     def vacuous(self) -> list[str]:
         return vacuous(self.claims, self.variant, self.counts)
