@@ -1099,7 +1099,7 @@ def relayed_to_ue(analysis: Analysis, hop: int) -> list[int]:
     """Steps of ``hop`` in which the source eNB received what it relays to the UE: the
     messages after which it sent the RRC HO command."""
     source = analysis.source(hop)
-    return [step.number for step in analysis.run.system.steps
-            if step.hop == hop and step.message.receiver == source
+    return [step.number for step in analysis.steps_of(hop)
+            if step.message.receiver == source
             and step.message.interface is not Interface.UU
             and any(m.kind is Kind.RRC_HANDOVER_COMMAND for m in step.outcome.sent)]

@@ -527,16 +527,22 @@ class Event:
         return sorted(learnt.union(fresh))
 
     def attackers(self, facts: Facts) -> Sequence[Knowledge]:
-        """The attackers for which this event may make a key new (``new_keys``): all of them
-        after a compromise or a completion, else those whose knowledge changed (the engine
-        keeps an attacker's record, and the tuple of them, when nothing changes)."""
+        """The attackers for which this event may make a key new (``new_keys``), in their
+        order: those new or changed (the engine keeps an attacker's record, and the tuple of
+        them, when nothing changes), and after a completion those that know its KeNB. For
+        every other one ``new_keys`` is empty."""
         before, after = self.earlier.attackers, facts.attackers
-        if before is after and len(facts.completions) == len(self.earlier.completions):
+        done = len(self.earlier.completions)
+        if before is after and len(facts.completions) == done:
             return ()
-        if (self.compromised is not None or len(before) != len(after)
-                or len(facts.completions) != len(self.earlier.completions)):
-            return after
-        return [a for a, b in zip(after, before, strict=True) if a is not b]
+        if len(before) == len(after) and self.compromised is None:
+            changed = [a is not b for a, b in zip(after, before, strict=True)]
+        else:  # a compromise puts its attacker last: match them by name
+            was = _indexed(_by_name, before)
+            changed = [was.get(a.name) is not a for a in after]
+        kenbs = [c.kenb for c in facts.completions[done:]]
+        return [a for a, new in zip(after, changed, strict=True)
+                if new or any(k in a.known for k in kenbs)]
 
 
 @dataclass(frozen=True)
@@ -612,6 +618,11 @@ class Engine:
     trace_length: int = 0  # kept up to date by an exploration
     adversary: Adversary = DEFAULT  # what the network attacker reads
     consumers: Consumers = field(default_factory=Consumers, repr=False)
+    # ``key()`` will be asked (a search fingerprints its states): the facts keep the parts of
+    # it that are costly to build on demand (``Authentication.key``); ``check`` judges one
+    # finished run and never asks, so its engine builds none (rebuilding those sets on every
+    # handover grew as the square of the hops)
+    keyed: bool = True
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -630,6 +641,7 @@ class Engine:
         """What future verdicts read: the facts without their bookkeeping (the order of the
         derivations, what an attacker held before closing, the UE's record, which the
         system's snapshot holds) and each claim's state."""
+        assert self.keyed, "an engine built with keyed=False has no key"
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
@@ -740,7 +752,7 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
-        self._authentication(f, step, changes)
+        self._authentication(f, step, changes, self.keyed)
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -766,9 +778,12 @@ class Engine:
         since = len(f.derivations)
         fresh = derivations[since:]
         shown: frozenset[bytes] | None = None  # what the receiver saw, found once
+        names = {d.name for d in fresh} | {i.name for d in fresh for i in d.derivation.inputs
+                                           if not i.public}
         attackers, changed = [], False
         for a in f.attackers:
-            seen = _named(fresh, a.entities) - a.held  # a revealed key, derived again
+            seen = (_named(fresh, a.entities) - a.held  # a revealed key, derived again
+                    if not names.isdisjoint(a.entities) else frozenset())
             if a.name == NETWORK:
                 seen |= read - a.held
             if receiver in a.entities:
@@ -794,7 +809,7 @@ class Engine:
         return tuple(attackers) if changed else None
 
     @staticmethod
-    def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
+    def _authentication(f: Facts, step: Step, changes: dict[str, Any], keyed: bool) -> None:
         """Who decided, sent and accepted what in ``step`` (the authentication claims)."""
         message, outcome, ctx = step.message, step.outcome, step.ctx_after
         if not outcome.accepted:
@@ -832,7 +847,8 @@ class Engine:
             if run is not None:
                 new["confirmed"] = a.confirmed | {(receiver, run.number)}
         if new:
-            changes["authentication"] = replace(a, **new).with_key()
+            changes["authentication"] = (replace(a, **new).with_key() if keyed
+                                         else replace(a, **new))
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
