@@ -64,6 +64,15 @@ class DerivationIndex:
         self.successors[d].append(self._numbered(output))
         self.derivations += 1
 
+    def copy(self) -> DerivationIndex:
+        """An independent copy, to grow another way."""
+        other = DerivationIndex()
+        other.derivations, other.number, other.nodes = (self.derivations, dict(self.number),
+                                                         list(self.nodes))
+        other.successors = [list(s) for s in self.successors]
+        other.inputs = list(self.inputs)
+        return other
+
     def _numbered(self, node: Node) -> int:
         n = self.number.get(node)
         if n is None:
@@ -120,6 +129,7 @@ class KeyGraph:
         other._derivations = dict(self._derivations)
         other.derivation_order = list(self.derivation_order)
         other._public = dict(self._public)
+        other._index = self.index.copy()  # caught up first: built once, not once per copy
         return other
 
     def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
