@@ -491,9 +491,13 @@ class KeySeparation(_Claim):
         arose = 0
         if _new_completion(event, facts):
             arose = 1
-            verdict = self.judge(facts, facts.completions[-1].number)
-            if not verdict.holds:
-                failures.append(verdict)
+            done = facts.completions[-1]
+            # a failure is kept as promised only under NDS/IP (Engine._promised_under_nds_ip):
+            # judged (with its witness, the KeNB's whole ancestry) only if it would be kept
+            if event.wants(self.name, self.promise(done.hop_type) and facts.nds_ip):
+                verdict = self.judge(facts, done.number)
+                if not verdict.holds:
+                    failures.append(verdict)
         return Observed(state, tuple(failures), arose)
 
     def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
