@@ -43,11 +43,17 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def hoverify(*args: str, cwd: Path, module: str = "hoverify.cli") -> Finished:
-    """Run ``hoverify ARGS`` in ``cwd`` (as ``python -m MODULE``); wall time and peak
-    resident memory of the command."""
+def hoverify(*args: str, cwd: Path, module: str = "hoverify.cli",
+             environ: dict[str, str | None] | None = None) -> Finished:
+    """Run ``hoverify ARGS`` in ``cwd`` (as ``python -m MODULE``), with the variables of
+    ``environ`` set (None: unset); wall time and peak resident memory of the command."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    for name, value in (environ or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     with tempfile.TemporaryDirectory() as tmp:
         measured = Path(tmp) / "measured.json"
         out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"

@@ -30,7 +30,9 @@ absolute speed to hold a machine to; absolute rates are printed alongside for co
                            --quick), the largest of ts33401, seed-fs and tr33821-v070
                            (bench/check.py). Target <= 1.1.
   check_startup_share      of the wall time of `hoverify check --variant ts33401 --hops x2` in
-                           a fresh process, the share spent before its first hop is run:
+                           a fresh process (its modules' bytecode cached, as installed: not
+                           compiled again as PYTHONDONTWRITEBYTECODE would make it), the share
+                           spent before its first hop is run:
                            1 - (the same check from its first hop on, timed in this process) /
                            (the command's wall time); medians of alternating repeats
                            (bench/check.py says exactly what each side holds). Information.

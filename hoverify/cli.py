@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hoverify import __version__
-from hoverify.atomic_dir import probe_directory, write_atomically
 from hoverify.errors import UsageError
 from hoverify.progress import Bar
 from hoverify.statemachines.entity import VariantError
@@ -487,6 +486,8 @@ def _findings_directory(text: str) -> Path:
 
 
 def _check_writable(option: str, given: Path, directory: Path) -> None:
+    from hoverify.atomic_dir import probe_directory  # run and check write no file
+
     try:
         probe_directory(directory)
     except OSError as error:
@@ -524,6 +525,7 @@ def _run(args: argparse.Namespace) -> int:
     pcap = _capture_path(args.pcap)
     run = scenario_run(args)
     if pcap is not None:
+        from hoverify.atomic_dir import write_atomically
         from hoverify.reports.pcap import capture_of
 
         try:

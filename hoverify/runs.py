@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hoverify.atomic_dir import write_atomically
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from hoverify.properties.evaluate import Evaluation
-from hoverify.reports.data import NA, VACUOUS
+from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
@@ -33,7 +32,6 @@ from hoverify.statemachines.topology import (
 )
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import BUILT_IN, load
-from hoverify.variant_file import load_variant_file
 
 if TYPE_CHECKING:
     from hoverify.properties.exploration import Action, Finding
@@ -65,6 +63,8 @@ def resolve_variant(args: argparse.Namespace) -> KeySchedule:
     if path is not None:
         if args.bit_placement is not None:
             raise UsageError("--bit-placement applies to the built-in seed-fs only")
+        from hoverify.variant_file import load_variant_file  # only for a reviewer's file
+
         return load_variant_file(path)
     base, slash, placement = name.partition("/")
     if slash and base in BUILT_IN:  # the report's name for one bit placement
@@ -358,6 +358,8 @@ def load_finding(path: str) -> SavedFinding:
                          "expected)")
     try:
         if data.get("variant_file") is not None:  # a reviewer's variant: load it again
+            from hoverify.variant_file import load_variant_file
+
             variant = load_variant_file(str(data["variant_file"]))
             if variant.name != data["variant"]:
                 raise UsageError(f"{path}: {data['variant_file']} now defines variant "
@@ -405,6 +407,7 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
     was promised; the directory is created only when there is something to save. A
     reviewer's variant and topology are recorded by their files (absolute), which replay
     loads again."""
+    from hoverify.atomic_dir import write_atomically  # run and check write no file
     from hoverify.properties.explore import finding_document
 
     if findings:

@@ -4,11 +4,13 @@ attacker can derive (closures are computed once per attacker and kept)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, cut, witness
 from hoverify.properties.graph import KeyGraph, Node, public_argument, value_node
 from hoverify.statemachines.scenario import Run
+from hoverify.statemachines.system import Step
 
 
 @dataclass
@@ -20,6 +22,8 @@ class Analysis:
     cell: dict[int, str]  # hop -> the serving cell after it
     _closures: dict[Attacker, Closure] = field(default_factory=dict)
     _before: tuple[KeyGraph, int] | None = None  # the graph of the first n steps, kept
+    _records: tuple[dict[str, Any], int] | None = None  # the records after the first n steps
+    _by_hop: dict[int, list[Step]] | None = None
 
     @classmethod
     def of(cls, run: Run) -> Analysis:
@@ -69,6 +73,28 @@ class Analysis:
             graph.add_trace_step(step)
         self._before = graph, end
         return graph.copy()
+
+    def records_before(self, hop: int) -> dict[str, Any]:
+        """Each entity's (state, key record) as ``hop``'s first step finds them, grown on
+        from the hop asked about last like ``graph_before``."""
+        end = self.run.hops[hop - 1].first_step
+        if self._records is None or self._records[1] > end:
+            self._records = dict(self.run.system.initial), 0
+        records, done = self._records
+        for step in self.run.system.steps[done:end]:
+            if step.message.receiver in records:
+                records[step.message.receiver] = (step.state_after, step.ctx_after)
+        self._records = records, end
+        return dict(records)
+
+    def steps_of(self, hop: int) -> list[Step]:
+        """The steps of ``hop``, in order (a hop started early shares its time with
+        another)."""
+        if self._by_hop is None:
+            self._by_hop = {}
+            for step in self.run.system.steps:
+                self._by_hop.setdefault(step.hop, []).append(step)
+        return self._by_hop.get(hop, [])
 
     def kenb_node(self, hop: int) -> Node:
         return value_node(self.kenb[hop])

@@ -374,19 +374,22 @@ class ForwardSecurity(_Claim):
                 only: list[int] | None = None) -> dict[int, tuple[int, int, str | None]]:
         """Per derivable later KeNB (of those ``only``, if given): its distance, the n
         promised, why a failure there is outside the promise (None: it breaks it)."""
-        served, last = [], None  # per hop j, the last one before it after which a served
-        for c in facts.completions:
-            served.append(last)
-            if c.enb in a.entities:
-                last = c.number
+        served: list[int | None] | None = None  # per hop j, the last one before it after
+        if only is None:  # which a served, found once for every j (else each j looks it up)
+            served, last = [], None
+            for c in facts.completions:
+                served.append(last)
+                if c.enb in a.entities:
+                    last = c.number
         result = {}
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
                     only is not None and (facts.completions[j].enb in a.entities
                                           or j < self._start(facts, a))):
                 continue
-            # forward_distance, with the last service before j found once for every j
-            distance = j - (served[j] if served[j] is not None else a.hop - 1)
+            # forward_distance
+            last = served[j] if served is not None else facts.last_at(a.entities, j)
+            distance = j - (last if last is not None else a.hop - 1)
             if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
                 beyond = self.outside(a)
                 result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
@@ -485,9 +488,12 @@ class KeySeparation(_Claim):
         arose = 0
         if _new_completion(event, facts):
             arose = 1
-            verdict = self.judge(facts, facts.completions[-1].number)
-            if not verdict.holds:
-                failures.append(verdict)
+            done = facts.completions[-1]
+            # judged (with its witness, the KeNB's whole ancestry) only if it would be kept
+            if event.wants(self.name, self.promise(done.hop_type)):
+                verdict = self.judge(facts, done.number)
+                if not verdict.holds:
+                    failures.append(verdict)
         return Observed(state, tuple(failures), arose)
 
     def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
@@ -1096,7 +1102,7 @@ def relayed_to_ue(analysis: Analysis, hop: int) -> list[int]:
     """Steps of ``hop`` in which the source eNB received what it relays to the UE: the
     messages after which it sent the RRC HO command."""
     source = analysis.source(hop)
-    return [step.number for step in analysis.run.system.steps
-            if step.hop == hop and step.message.receiver == source
+    return [step.number for step in analysis.steps_of(hop)
+            if step.message.receiver == source
             and step.message.interface is not Interface.UU
             and any(m.kind is Kind.RRC_HANDOVER_COMMAND for m in step.outcome.sent)]

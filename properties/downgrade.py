@@ -221,7 +221,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     if result.done():
         return result
     who = analysis.source(hop)
-    trial = _Trial(analysis.run, hop)
+    trial = _Trial(analysis, hop)
     try:
         for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
             message = analysis.run.system.steps[step_number].message
@@ -247,8 +247,8 @@ def sent_by_source(analysis: Analysis, hop: int) -> list[int]:
     """Steps of ``hop`` that deliver what the source eNB itself sent to the target side (X2AP
     HandoverRequest, S1AP HandoverRequired): a compromised source writes what it likes."""
     source = analysis.source(hop)
-    return [step.number for step in analysis.run.system.steps
-            if step.hop == hop and step.message.sender == source
+    return [step.number for step in analysis.steps_of(hop)
+            if step.message.sender == source
             and step.message.interface in (Interface.X2, Interface.S1)]
 
 
@@ -258,8 +258,8 @@ class _Trial:
     earlier hops again each time (one system serves every attempt; a hop started before the
     previous Path Switch Acknowledge, whose held message joins later, is run in full)."""
 
-    def __init__(self, run: Run, hop: int) -> None:
-        self.run = run
+    def __init__(self, analysis: Analysis, hop: int) -> None:
+        run = self.run = analysis.run
         self.hop = hop
         self.step: int = 0  # what ``steps`` ran last
         self.rewritten: Message | None = None
@@ -269,11 +269,8 @@ class _Trial:
             return
         self.system = System(run.variant, run.topology, run.kasme, run.ul_nas_count,
                              run.topology.cell(run.initial_cell), run.seed)
-        states = dict(run.system.initial)
+        states = analysis.records_before(hop)
         prefix = run.system.steps[:result.first_step]
-        for step in prefix:
-            if step.message.receiver in states:
-                states[step.message.receiver] = (step.state_after, step.ctx_after)
         self.system.steps.extend(prefix)
         self.start = Snapshot(tuple(states.items()), (), hop - 1, len(prefix))
 

@@ -41,6 +41,7 @@ queued state and restores it (``Engine.restore``) instead of pickling a monitor,
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -271,6 +272,14 @@ class Facts:
         first = _indexed(_first_at, self.completions, grows=True)
         return min((first[e] for e in entities if e in first), default=None)
 
+    def last_at(self, entities: frozenset[str], before: int) -> int | None:
+        """The last completion before number ``before`` at one of ``entities`` (None:
+        none)."""
+        at = _indexed(_all_at, self.completions, grows=True)
+        found = [numbers[i - 1] for numbers in (at.get(e, ()) for e in entities)
+                 if (i := bisect_left(numbers, before))]
+        return max(found, default=None)
+
     def ancestry(self, value: bytes) -> list[Derived]:
         """Every derivation on the way to ``value``, in the order they were made."""
         made = _indexed(_positions, self.derivations, grows=True)
@@ -425,6 +434,13 @@ def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
     return index
 
 
+def _all_at(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """The numbers of the completions at each eNB, in order."""
+    for c in completions:  # a new list: the index copied from may still be read
+        index[c.enb] = [*index.get(c.enb, ()), c.number]
+    return index
+
+
 def _first_at(index: Index, completions: tuple[Completion, ...]) -> Index:
     """The first completion at each eNB."""
     for c in completions:
@@ -457,12 +473,46 @@ class Consumers:
         return self._by_need
 
 
+class Parties:
+    """The attackers' positions in a tuple of them by what they hold (each entity, and the
+    network attacker by its name), kept for the tuple a step replaces some of them in (their
+    positions and entities stay) and built again for any other (a search restored a state, a
+    compromise reordered them)."""
+
+    __slots__ = ("_at", "_of")
+
+    def __init__(self) -> None:
+        self._of: tuple[Knowledge, ...] | None = None
+        self._at: dict[str, list[int]] = {}
+
+    def of(self, attackers: tuple[Knowledge, ...]) -> dict[str, list[int]]:
+        if attackers is not self._of:
+            self._at = {}
+            for n, a in enumerate(attackers):
+                for party in (*a.entities, *((NETWORK,) if a.name == NETWORK else ())):
+                    self._at.setdefault(party, []).append(n)
+            self._of = attackers
+        return self._at
+
+    def moved(self, before: tuple[Knowledge, ...], after: tuple[Knowledge, ...]) -> None:
+        """``after`` has the names and entities of ``before``, in the same places."""
+        if before is self._of:
+            self._of = after
+
+
 def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
          since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
     """``closure(known | more, derivations)``, given that ``known`` is closed under the
     derivations before index ``since`` and ``consumers`` indexes them all by secret input
     (``Consumers``): only what the new values and derivations can reach is walked, and
     ``known`` itself is returned when nothing is learnt."""
+    added = learnt(known, more, derivations, since, consumers)
+    return known | added if added else known
+
+
+def learnt(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+           since: int, consumers: dict[bytes, list[Derived]]) -> set[bytes]:
+    """What ``grow`` adds to ``known``."""
     added = {v for v in more if v not in known}
     queue = list(added)
 
@@ -477,7 +527,7 @@ def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[D
     while queue:
         for d in consumers.get(queue.pop(), ()):
             fire(d)
-    return known | added if added else known
+    return added
 
 
 def closure(known: Iterable[bytes], derivations: Sequence[Derived]) -> frozenset[bytes]:
@@ -504,6 +554,10 @@ class Event:
     compromised: str | None = None  # the attacker's name
     earlier: Facts = field(default_factory=lambda: Facts())
     taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
+    # the places of the attackers a step changed, when the engine says (None: compare them)
+    moved: tuple[int, ...] | None = None
+    # what each attacker the step changed learnt (None: compare its knowledge before and after)
+    learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
 
     def wants(self, claim: str, promised: bool) -> bool:
         """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
@@ -523,20 +577,33 @@ class Event:
         if was is None:
             return [c.number for c in facts.completions if c.kenb in known]
         by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
-        learnt = {n for v in known - was.known for n in by_kenb.get(v, ()) if n < done}
+        added = self.learnt.get(attacker.name) if self.learnt is not None else None
+        learnt = {n for v in (known - was.known if added is None else added)
+                  for n in by_kenb.get(v, ()) if n < done}
         return sorted(learnt.union(fresh))
 
     def attackers(self, facts: Facts) -> Sequence[Knowledge]:
-        """The attackers for which this event may make a key new (``new_keys``): all of them
-        after a compromise or a completion, else those whose knowledge changed (the engine
-        keeps an attacker's record, and the tuple of them, when nothing changes)."""
+        """The attackers for which this event may make a key new (``new_keys``), in their
+        order: those new or changed (the engine keeps an attacker's record, and the tuple of
+        them, when nothing changes), and after a completion those that know its KeNB. For
+        every other one ``new_keys`` is empty."""
         before, after = self.earlier.attackers, facts.attackers
-        if before is after and len(facts.completions) == len(self.earlier.completions):
+        done = len(self.earlier.completions)
+        if before is after and len(facts.completions) == done:
             return ()
-        if (self.compromised is not None or len(before) != len(after)
-                or len(facts.completions) != len(self.earlier.completions)):
-            return after
-        return [a for a, b in zip(after, before, strict=True) if a is not b]
+        kenbs = [c.kenb for c in facts.completions[done:]]
+        if len(before) == len(after) and self.compromised is None:
+            if self.moved is not None and not kenbs:
+                return [after[n] for n in self.moved]
+            changed = ([a is not b for a, b in zip(after, before, strict=True)]
+                       if self.moved is None else [False] * len(after))
+            for n in self.moved or ():
+                changed[n] = True
+        else:  # a compromise puts its attacker last: match them by name
+            was = _indexed(_by_name, before)
+            changed = [was.get(a.name) is not a for a in after]
+        return [a for a, new in zip(after, changed, strict=True)
+                if new or any(k in a.known for k in kenbs)]
 
 
 @dataclass(frozen=True)
@@ -612,6 +679,14 @@ class Engine:
     trace_length: int = 0  # kept up to date by an exploration
     adversary: Adversary = DEFAULT  # what the network attacker reads
     consumers: Consumers = field(default_factory=Consumers, repr=False)
+    parties: Parties = field(default_factory=lambda: Parties(), repr=False)
+    moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
+    learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
+    # ``key()`` will be asked (a search fingerprints its states): the facts keep the parts of
+    # it that are costly to build on demand (``Authentication.key``); ``check`` judges one
+    # finished run and never asks, so its engine builds none (rebuilding those sets on every
+    # handover grew as the square of the hops)
+    keyed: bool = True
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -630,6 +705,7 @@ class Engine:
         """What future verdicts read: the facts without their bookkeeping (the order of the
         derivations, what an attacker held before closing, the UE's record, which the
         system's snapshot holds) and each claim's state."""
+        assert self.keyed, "an engine built with keyed=False has no key"
         f = self.facts
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
@@ -638,8 +714,10 @@ class Engine:
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
+        self.moved, self.learnt = (), {}
         self.facts = self._learn(earlier, step)
-        self._judge(Event(step, before, earlier=earlier, taken=self._taken()))
+        self._judge(Event(step, before, earlier=earlier, taken=self._taken(),
+                          moved=self.moved, learnt=self.learnt))
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -748,7 +826,7 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
-        self._authentication(f, step, changes)
+        self._authentication(f, step, changes, self.keyed)
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -774,9 +852,18 @@ class Engine:
         since = len(f.derivations)
         fresh = derivations[since:]
         shown: frozenset[bytes] | None = None  # what the receiver saw, found once
-        attackers, changed = [], False
-        for a in f.attackers:
-            seen = _named(fresh, a.entities) - a.held  # a revealed key, derived again
+        names = {d.name for d in fresh} | {i.name for d in fresh for i in d.derivation.inputs
+                                           if not i.public}
+        attackers, moved = list(f.attackers), []
+        parties = self.parties.of(f.attackers)
+        # with no new derivation only what an attacker sees changes it: the receiver's
+        # holders, and the network attacker what it read
+        for n in (range(len(attackers)) if new else
+                  sorted({*parties.get(receiver, ()), *(parties.get(NETWORK, ()) if read
+                                                         else ())})):
+            a = attackers[n]
+            seen = (_named(fresh, a.entities) - a.held  # a revealed key, derived again
+                    if not names.isdisjoint(a.entities) else frozenset())
             if a.name == NETWORK:
                 seen |= read - a.held
             if receiver in a.entities:
@@ -789,20 +876,26 @@ class Engine:
                 seen |= shown - a.held
             if not seen and not public and not any(  # the quick no: nothing new fires
                     d.output not in a.known and d.needs <= a.known for d in fresh):
-                attackers.append(a)
                 continue
             if seen or new:
                 held = a.held | seen | public if seen or public else a.held
-                known = grow(a.known, held - a.known if held is not a.held else (),
-                             derivations, since, consumers)
-                if held is not a.held or known is not a.known:
-                    a = replace(a, held=held, known=known)
-                    changed = True
-            attackers.append(a)
-        return tuple(attackers) if changed else None
+                # what it holds it knows: held - known is only what is new
+                added = learnt(a.known, (seen | public) - a.known if held is not a.held else (),
+                               derivations, since, consumers)
+                if held is not a.held or added:
+                    attackers[n] = replace(a, held=held,
+                                           known=a.known | added if added else a.known)
+                    moved.append(n)
+                    self.learnt[a.name] = added
+        if not moved:
+            return None
+        result = tuple(attackers)
+        self.parties.moved(f.attackers, result)
+        self.moved = tuple(moved)
+        return result
 
     @staticmethod
-    def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
+    def _authentication(f: Facts, step: Step, changes: dict[str, Any], keyed: bool) -> None:
         """Who decided, sent and accepted what in ``step`` (the authentication claims)."""
         message, outcome, ctx = step.message, step.outcome, step.ctx_after
         if not outcome.accepted:
@@ -840,7 +933,8 @@ class Engine:
             if run is not None:
                 new["confirmed"] = a.confirmed | {(receiver, run.number)}
         if new:
-            changes["authentication"] = replace(a, **new).with_key()
+            changes["authentication"] = (replace(a, **new).with_key() if keyed
+                                         else replace(a, **new))
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,

@@ -14,6 +14,7 @@ cross-check by execution.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass
@@ -63,6 +64,15 @@ class DerivationIndex:
         self.successors[d].append(self._numbered(output))
         self.derivations += 1
 
+    def copy(self) -> DerivationIndex:
+        """An independent copy, to grow another way."""
+        other = DerivationIndex()
+        other.derivations, other.number, other.nodes = (self.derivations, dict(self.number),
+                                                         list(self.nodes))
+        other.successors = [list(s) for s in self.successors]
+        other.inputs = list(self.inputs)
+        return other
+
     def _numbered(self, node: Node) -> int:
         n = self.number.get(node)
         if n is None:
@@ -85,6 +95,7 @@ class KeyGraph:
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
         self.derivation_order: list[Node] = []  # in the order they were recorded
+        self._public: dict[Node, None] = {}  # the public and constant nodes, in graph order
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -117,6 +128,8 @@ class KeyGraph:
         other.hop_first_step = dict(self.hop_first_step)
         other._derivations = dict(self._derivations)
         other.derivation_order = list(self.derivation_order)
+        other._public = dict(self._public)
+        other._index = self.index.copy()  # caught up first: built once, not once per copy
         return other
 
     def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
@@ -162,10 +175,13 @@ class KeyGraph:
         g = self.graph
         if node not in g:
             g.add_node(node, kind=kind, name=name, label=name, holders=set(), hop=hop)
+            if kind != KEY:
+                self._public[node] = None
             return
         attrs = g.nodes[node]
         if kind == KEY and attrs["kind"] != KEY:
             attrs.update(kind=KEY, name=name, label=name, hop=hop)
+            del self._public[node]
         elif produced and g.in_degree(node) == 0:  # first seen as an input, now as output
             attrs.update(name=name, label=name, hop=min(hop, attrs["hop"]))
 
@@ -224,17 +240,23 @@ class KeyGraph:
     def held_from(self, entity: str, step: int) -> set[Node]:
         """What ``entity`` knows if compromised at ``step``: its key record as it was just
         before, and everything it computed, read, received or kept from ``step`` on."""
-        before = [nodes for s, nodes in self.kept.get(entity, ()) if s < step]
-        known: set[Node] = set(before[-1]) if before else set()
+        kept, seen = self.kept.get(entity, []), self.seen.get(entity, [])
+        before = bisect_left(kept, step, key=_step)  # both lists are in step order
+        known: set[Node] = set(kept[before - 1][1]) if before else set()
         if step <= SETUP_STEP + 1:  # compromised from the start: include the set-up
-            known |= {n for s, n in self.seen.get(entity, ()) if s == SETUP_STEP}
-        known |= {n for s, n in self.seen.get(entity, ()) if s >= step}
+            known |= {n for _, n in seen[:bisect_right(seen, SETUP_STEP, key=_step)]}
+        known |= {n for _, n in seen[bisect_left(seen, step, key=_step):]}
         return known
 
     def public_nodes(self) -> Iterator[Node]:
-        for node, attrs in self.graph.nodes(data=True):
-            if attrs["kind"] in (PUBLIC, CONSTANT):
-                yield node
+        """The public and constant nodes, in the graph's order (kept as they are added: an
+        attacker's closure starts from them, and a scan of the graph per attacker grew as the
+        square of the hops)."""
+        return iter(self._public)
+
+
+def _step(held: tuple[int, Any]) -> int:
+    return held[0]
 
 
 def nh_label(depth: int) -> str:

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from hoverify.reports.scenarios import Scenario, VariantRef
+from hoverify.reports.status import BROKEN as BROKEN
+from hoverify.reports.status import FAILS as FAILS
+from hoverify.reports.status import HOLDS as HOLDS
+from hoverify.reports.status import NA as NA
+from hoverify.reports.status import VACUOUS as VACUOUS
+from hoverify.reports.status import VARIANT_ERROR
 
-HOLDS = "holds"
-BROKEN = "FAILS (promised)"
-FAILS = "fails (not promised)"
-NA = "n/a"
-VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" would say nothing
-# A variant hook (or the model) raised during the run: the run stopped there, no claim has a
-# verdict; the cell links to the entry that names the hook, the exception and the step.
-VARIANT_ERROR = "variant-error"
 SERVES, DERIVES = "serves", "derives"
 
 

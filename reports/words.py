@@ -3,9 +3,14 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
-from hoverify.reports.anchors import Anchor
-from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS, Bounded, Cell
+from typing import TYPE_CHECKING
+
 from hoverify.reports.scenarios import REFERENCE, Scenario
+from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
+
+if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
+    from hoverify.reports.anchors import Anchor
+    from hoverify.reports.data import Bounded, Cell
 
 OUTSIDE = "fails (outside the promise: {assumption})"
 SO_FAR = "so far"

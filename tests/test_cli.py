@@ -391,7 +391,9 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() 
     assert "hoverify.properties.evaluate" in loaded  # it did check
     assert not loaded & {"hypothesis", "hoverify.properties.explore",
                          "hoverify.properties.stateful", "hoverify.properties.exploration",
-                         "hoverify.properties.verify", "tqdm", "networkx"}
+                         "hoverify.properties.verify", "tqdm", "networkx",
+                         # nor what writes files, reads a reviewer's variant or draws a report
+                         "hoverify.atomic_dir", "hoverify.variant_file", "hoverify.reports.data"}
 
 
 def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:

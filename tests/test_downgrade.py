@@ -159,7 +159,7 @@ def test_a_hop_run_again_from_its_start_is_the_hop_of_the_full_run(hops: str) ->
     the steps of the run itself (and so of ``run_scenario`` over the hops up to it)."""
     run = run_scenario(load("ts33401"), parse_hops(hops))
     for hop in run.hops:
-        trial = _Trial(run, hop.number)
+        trial = _Trial(Analysis.of(run), hop.number)
         first = run.system.steps[hop.first_step]
         again = [s for s in trial.steps(first.number, first.message) if s.hop == hop.number]
         trial.close()
@@ -202,7 +202,7 @@ def test_the_prefix_analysis_is_the_analysis_of_the_run_again(name: str,
     checked = derivable = 0
     for hop in honest.hops:
         attacker = Attacker((Compromise(honest.source(hop), hop),))
-        trial = _Trial(run, hop)
+        trial = _Trial(honest, hop)
         first = run.hops[hop - 1].first_step
         for number in (*relayed_to_ue(honest, hop), *sent_by_source(honest, hop)):
             message = run.system.steps[number].message

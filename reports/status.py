@@ -1,0 +1,12 @@
+"""The status of a claim's verdict, as every page and ``hoverify check`` name it (their words:
+``hoverify.reports.words``). Apart from the report's data, so that ``check`` reads the words
+without loading the renderers' records."""
+
+HOLDS = "holds"
+BROKEN = "FAILS (promised)"
+FAILS = "fails (not promised)"
+NA = "n/a"
+VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" would say nothing
+# A variant hook (or the model) raised during the run: the run stopped there, no claim has a
+# verdict; the cell links to the entry that names the hook, the exception and the step.
+VARIANT_ERROR = "variant-error"
