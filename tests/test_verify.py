@@ -25,6 +25,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, collision_probability
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
+from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
@@ -404,6 +405,28 @@ def test_two_workers_find_what_one_finds(faults: frozenset[str]) -> None:
     two = verify(load("ts33401"), max_handovers=1, faults=faults, workers=2)
     assert one.exhausted and _outcome(two) == _outcome(one)
     assert list(two.sometimes.items()) == list(one.sometimes.items())  # zeros and order too
+
+
+def test_four_workers_find_what_one_finds() -> None:
+    """Four parts: one state offered to its owner by several others in one level (the
+    smallest path is granted), and frontiers balanced four ways (the first level's states
+    all found by the part that owns the start)."""
+    one = verify(load("tr33821-v070"), max_handovers=1, workers=1)
+    four = verify(load("tr33821-v070"), max_handovers=1, workers=4)
+    assert one.promise_broken and _outcome(four) == _outcome(one)
+
+
+@pytest.mark.parametrize(("sizes", "after"), [
+    ([10, 0], [5, 5]), ([0, 9, 3], [4, 4, 4]), ([7, 1, 1], [3, 3, 3]), ([6, 2, 2], [4, 3, 3]),
+    ([3, 4], [3, 4]),  # within one of the mean: nothing moves
+    ([5, 0], [3, 2]), ([0, 0], [0, 0]), ([8], [8])])
+def test_frontiers_are_balanced_by_moving_only_the_surplus(sizes: list[int],
+                                                           after: list[int]) -> None:
+    gives = transfers(sizes)
+    moved = [sum(gives[p][q] - gives[q][p] for q in range(len(sizes))) for p in range(len(sizes))]
+    assert [size - out for size, out in zip(sizes, moved, strict=True)] == after
+    assert all(not (gives[p][q] and gives[q][p]) for p in range(len(sizes))
+               for q in range(len(sizes)))  # no state goes both ways
 
 
 @pytest.mark.parametrize("name", ["k_ho_constant.py", "nh_from_kenb.py"])
