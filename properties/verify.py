@@ -75,11 +75,12 @@ actions and the claim engine read:
   promised-or-not, so an unpromised one earlier on a path never masks a promised one).
   Nor are the "sometimes" counts: they count transitions in which a claim's situation arose.
 
-Snapshots. ``System.snapshot()`` is a tuple of immutable records; restoring it is cheap (its
-steps list is only truncated, so after restoring an unrelated state new steps are numbered
-from the list's length: no verdict reads step numbers). The engine's state is immutable too
-(``Engine.state``): each queued state keeps a reference to it, and restoring is an
-assignment. (Until the claim engine, the monitor held a networkx key graph and mutable
+Snapshots. ``System.snapshot()`` is a tuple of immutable records, sharing with its parent's
+every entity the step left alone; restoring it is cheap (its steps list is only truncated,
+so after restoring an unrelated state new steps are numbered from the list's length: no
+verdict reads step numbers). The engine's state is immutable too (``Engine.state``): each
+queued state keeps a reference to it, and restoring is an assignment; what a step leaves
+alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
 closures and was pickled per state: ~65% of the time.)
 
 No partial-order reduction. Deduplication already merges the diamonds of independent

@@ -220,6 +220,24 @@ def test_states_differing_only_in_when_an_enb_was_compromised_are_not_merged() -
     after.close()
 
 
+def test_a_successor_shares_what_its_step_left_alone() -> None:
+    """A frontier state costs memory for what its step changed only: the UE's measurement
+    report changes the UE alone, so the snapshot after it shares every other entity's
+    (state, record) with the one before; a fault after a fault changes no fact, so the
+    engine's facts stay the same object."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    before = exploration.system.snapshot()
+    exploration.start_handover(1)
+    after = exploration.system.snapshot()
+    assert [pair[0] for pair, earlier in zip(after.entities, before.entities, strict=True)
+            if pair is not earlier] == ["ue"]
+    exploration.duplicate(0)  # the measurement report, on Uu
+    facts = exploration.engine.facts
+    exploration.drop(0)
+    assert exploration.engine.facts is facts
+    exploration.close()
+
+
 def _first_handover(compromise_first: bool) -> Exploration:
     exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
     if compromise_first:
