@@ -759,9 +759,13 @@ class Engine:
     def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
         """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
         assert kind in FAULTS
-        rewritten = self.facts.rewritten | ({(hop, enb)} if enb is not None else set())
-        self.facts = replace(self.facts, undisturbed=False, rewritten=rewritten,
-                             injected=self.facts.injected or kind == "inject")
+        f = self.facts
+        rewritten = f.rewritten if enb is None or (hop, enb) in f.rewritten \
+            else f.rewritten | {(hop, enb)}
+        injected = f.injected or kind == "inject"
+        if f.undisturbed or rewritten is not f.rewritten or injected != f.injected:
+            self.facts = replace(f, undisturbed=False, rewritten=rewritten, injected=injected)
+        # else nothing changes: the facts stay shared (a search keeps them per state)
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:
@@ -801,7 +805,8 @@ class Engine:
                 if key not in self.violations:
                     self.violations[key] = verdict
                     self.violated_at[key] = self.trace_length
-        self.states = tuple(states)
+        if any(new is not old for new, old in zip(states, self.states, strict=True)):
+            self.states = tuple(states)  # else the tuple stays shared, as its claim states
 
     def _learn(self, f: Facts, step: Step) -> Facts:
         receiver = step.message.receiver

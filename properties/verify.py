@@ -40,7 +40,9 @@ findings found so far, each still a shortest counterexample.
 
 Parts. The search is split between parts that each own the states whose fingerprint is their
 number modulo their count, with a live model each (``_Slice``); each level they expand their
-frontiers and exchange the successors (``_Search``). ``hoverify.properties.workers`` runs
+frontiers, and the owner of each successor found elsewhere decides on an offer (its
+fingerprint and path) while the state stays where it was found; whole states cross only to
+balance the frontiers (``_Search``). ``hoverify.properties.workers`` runs
 them: one in this process, one per worker process, or one per Ray actor. Which state is kept
 under a fingerprint and which violation is reported are chosen by the smallest path, never by
 the order of arrival, so every number of parts gives the same result. A path is carried with
@@ -73,11 +75,12 @@ actions and the claim engine read:
   promised-or-not, so an unpromised one earlier on a path never masks a promised one).
   Nor are the "sometimes" counts: they count transitions in which a claim's situation arose.
 
-Snapshots. ``System.snapshot()`` is a tuple of immutable records; restoring it is cheap (its
-steps list is only truncated, so after restoring an unrelated state new steps are numbered
-from the list's length: no verdict reads step numbers). The engine's state is immutable too
-(``Engine.state``): each queued state keeps a reference to it, and restoring is an
-assignment. (Until the claim engine, the monitor held a networkx key graph and mutable
+Snapshots. ``System.snapshot()`` is a tuple of immutable records, sharing with its parent's
+every entity the step left alone; restoring it is cheap (its steps list is only truncated,
+so after restoring an unrelated state new steps are numbered from the list's length: no
+verdict reads step numbers). The engine's state is immutable too (``Engine.state``): each
+queued state keeps a reference to it, and restoring is an assignment; what a step leaves
+alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
 closures and was pickled per state: ~65% of the time.)
 
 No partial-order reduction. Deduplication already merges the diamonds of independent
@@ -273,6 +276,7 @@ class _Level:
     frontier: int = 0
     counts: Counter[str] = field(default_factory=Counter)  # its sometimes counts, all levels
     peak_rss_kib: int = 0
+    granted: list[int] = field(default_factory=list)  # offers granted to each part (admit)
 
 
 def _itself(variant: KeySchedule) -> KeySchedule:
@@ -346,10 +350,10 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
 class _Search:
     """The levels of one breadth-first search over parts that each own the states whose
     fingerprint is their index modulo their count (``hoverify.properties.workers`` runs
-    them): each level, every part expands its frontier, then takes the successors the others
-    sent it. Whatever the number of parts and the order things arrive in, the state kept
-    under a fingerprint and the violation kept for a claim are those of the smallest path
-    (``_Slice``), so the result is the same."""
+    them): each level, every part expands its frontier, then decides on the successors the
+    others offered it, then keeps those it kept or was granted. Whatever the number of parts
+    and the order things arrive in, the state kept under a fingerprint and the violation kept
+    for a claim are those of the smallest path (``_Slice``), so the result is the same."""
 
     def __init__(self, parts: Any, result: VerifyResult, variant: KeySchedule,
                  topology: Topology, progress: Callable[[Progress], None] | None,
@@ -455,10 +459,14 @@ class _Slice:
 
     ``expand`` takes every enabled action from each state of its frontier (``_successors``),
     judges it (``_harvest``) and offers the successor to the part that owns its fingerprint:
-    kept here, or batched for that part, whose ``admit`` takes it. Which successor is kept,
-    and which violation is reported, does not depend on the order of arrival: of the states
-    with one fingerprint found in one level, the one on the smallest path; of the violations
-    of a claim found in one level, the one on the smallest path. Paths of one level have one
+    kept here, or held here while that part decides on an offer, its (fingerprint, path); a
+    state crosses to another process only to balance the frontiers (as TLC and stateright's
+    distributed checkers send fingerprints, not states). ``admit`` decides the offers of the
+    states the part owns, ``keep`` makes the next frontier of the states it kept and those
+    whose offers were granted, and gives some away. Which successor is kept, and which
+    violation is reported, does not depend on the order of arrival: of the states with one
+    fingerprint found in one level, the one on the smallest path; of the violations of a
+    claim found in one level, the one on the smallest path. Paths of one level have one
     length and compare by the rank of each action among those enabled in its state, first
     action first: with one part, expanding its frontier in order, the smallest path is
     always the first found, as in a plain breadth-first search.
@@ -484,7 +492,8 @@ class _Slice:
         self.fingerprinter = Fingerprinter()
         self.frontier: list[_Node] = []
         self.following: dict[int, _Node] = {}  # fingerprint -> the next level's state
-        self.outgoing: list[dict[int, _Node]] = [{} for _ in range(count)]
+        # per part: the states it owns found here in this level, until it decides
+        self.offered: list[dict[int, _Node]] = [{} for _ in range(count)]
         self.known: frozenset[tuple[str, bool]] = frozenset()  # violations reported before
         self.level = _Level()
 
@@ -502,26 +511,63 @@ class _Slice:
             self.level.found.clear()
         return self.summary(None)
 
-    def expand(self, known: frozenset[tuple[str, bool]], deadline: float | None) -> list[Any]:
-        """One level: what it did, then the successors for each part, pickled (none for
-        itself: it kept them)."""
+    def expand(self, known: frozenset[tuple[str, bool]], deadline: float | None,
+               *given: bytes) -> list[Any]:
+        """One level, from the frontier and the states the parts ``given`` it (``keep``):
+        what it did, then the offers for each part, pickled (none for itself: it decided on
+        its own states at once)."""
         self.known = known
         self.level = _Level()
+        for batch in given:
+            self.frontier += _unpickled(batch) if batch else ()
         stopped = self._expand(deadline)
-        batches = [_pickled(list(out.items())) if out else b"" for out in self.outgoing]
-        self.outgoing = [{} for _ in range(self.count)]
-        return [self.summary(stopped), *batches]
+        offers = [_pickled([(key, node.path) for key, node in offered.items()])
+                  if offered else b"" for offered in self.offered]
+        return [self.summary(stopped), *offers]
 
-    def admit(self, *batches: bytes) -> _Level:
-        """The successors the parts sent; they make the next frontier with those kept."""
+    def admit(self, *offers: bytes) -> list[Any]:
+        """Decides the offers the parts sent of the states this part owns: kept where the
+        smallest path to it was found (here, or the part that sent it), unless an earlier
+        level had it. Returns what it did, then the fingerprints granted to each part."""
         self.level = _Level()
-        for batch in batches:
-            for key, node in _unpickled(batch) if batch else ():
-                if self._wanted(self.following, key, node.path, self.seen):
-                    self.following[key] = node
-        self.frontier = list(self.following.values())
+        granted: dict[int, tuple[bytes, int]] = {}  # fingerprint -> smallest path, its part
+        for part, batch in enumerate(offers):
+            for key, path in _unpickled(batch) if batch else ():
+                kept = self.following.get(key)
+                if kept is not None:
+                    if path < kept.path:
+                        del self.following[key]
+                        granted[key] = path, part
+                elif key in granted:
+                    if path < granted[key][0]:
+                        granted[key] = path, part
+                elif key not in self.seen:
+                    self.seen.add(key)
+                    granted[key] = path, part
+        to: list[list[int]] = [[] for _ in range(self.count)]
+        for key, (_, part) in granted.items():
+            to[part].append(key)
+        self.level.granted = [len(keys) for keys in to]
+        return [self.summary(None), *to]
+
+    def keep(self, gives: list[int], *granted: list[int]) -> list[Any]:
+        """The next frontier: the states kept here and those of the offers each part
+        ``granted``; then ``gives[p]`` of them go to part ``p``, pickled (balance). Returns
+        what it did, then what it gives each part."""
+        self.level = _Level()
+        frontier = list(self.following.values())
+        for offered, keys in zip(self.offered, granted, strict=True):
+            frontier += [offered[key] for key in keys]
         self.following = {}
-        return self.summary(None)
+        self.offered = [{} for _ in range(self.count)]
+        batches = []
+        for count in gives:
+            batches.append(_pickled(frontier[-count:]) if count else b"")
+            del frontier[len(frontier) - count:]
+        self.frontier = frontier
+        summary = self.summary(None)
+        summary.frontier += sum(gives)  # on their way to the parts that take them
+        return [summary, *batches]
 
     def summary(self, stopped: str | None) -> _Level:
         level = self.level
@@ -547,7 +593,7 @@ class _Slice:
                 key = self._fingerprint(budget)
                 owner = key % self.count
                 local = owner == self.index
-                table = self.following if local else self.outgoing[owner]
+                table = self.following if local else self.offered[owner]
                 if self._wanted(table, key, path, self.seen if local else None):
                     table[key] = self._node(path, budget)
                     if self.plan.max_states is not None and \

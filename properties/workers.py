@@ -4,9 +4,13 @@ live model and its share of the visited set), or one per Ray actor.
 
 The search (``hoverify.properties.verify``) is the same over all three: each level it asks
 every part to ``expand`` its frontier, which returns what the part did and one pickled batch
-of successors per part; then it asks every part to ``admit`` the batches meant for it. Here
-the batches travel through this process (worker processes) or from actor to actor through
-Ray's object store (Ray); nothing else is exchanged, and no protocol of our own carries it.
+of offers per part (the fingerprint and path of each successor that part owns: the states
+stay where they were found); then every part to ``admit`` the offers meant for it, which
+returns the fingerprints it granted to each part; then every part to ``keep`` the states it
+kept or was granted, giving some to the parts that hold fewer (``transfers``), which take
+them with their next ``expand``. Here the batches travel through this process (worker
+processes) or from actor to actor through Ray's object store (Ray); nothing else is
+exchanged, and no protocol of our own carries it.
 
 A part is built where it runs by ``make(index, count, stopping)`` (``verify.Plan.part``,
 picklable); ``stopping()`` tells a part in the middle of a level to return what it did so far
@@ -49,6 +53,34 @@ def _never() -> bool:
     return False
 
 
+def transfers(sizes: Sequence[int]) -> list[list[int]]:
+    """How many frontier states each part gives each other (``gives[p][q]``: from ``p`` to
+    ``q``) so that each then holds the mean number, give or take one: the parts above it give
+    their surplus to those below, in order; none moves for the remainder of the division."""
+    count, total = len(sizes), sum(sizes)
+    low, high = total // count, -(-total // count)
+    gives = [[0] * count for _ in range(count)]
+    short = [[part, low - size] for part, size in enumerate(sizes) if size < low]
+    for part, size in enumerate(sizes):
+        surplus = size - high
+        while surplus > 0 and short:
+            taker = short[0]
+            moved = min(surplus, taker[1])
+            gives[part][taker[0]] += moved
+            surplus -= moved
+            taker[1] -= moved
+            if not taker[1]:
+                short.pop(0)
+    return gives
+
+
+def _sizes(admitted: Sequence[Any]) -> list[int]:
+    """Each part's next frontier from what ``admit`` reported: the states it kept, and
+    those every part granted it."""
+    return [level.frontier + sum(other.granted[part] for other in admitted)
+            for part, level in enumerate(admitted)]
+
+
 class InProcess:
     """One part, in this process: the plain breadth-first search, nothing pickled."""
 
@@ -69,7 +101,9 @@ class InProcess:
         return [summary]
 
     def admit(self, waiting: Waiting) -> list[Any]:
-        return [self.part.admit()]
+        _, *granted = self.part.admit(b"")
+        summary, _ = self.part.keep([0], *granted)
+        return [summary]
 
     def stop(self) -> list[Any]:
         """What the level interrupted by Ctrl-C did so far."""
@@ -107,23 +141,30 @@ class Processes:
                       for index in range(count)]
         self.pending: list[Future[Any]] = []
         self.expanding = False
-        self.batches: list[list[bytes]] = []
+        self.offers: list[list[bytes]] = []  # from each part, for each part
+        self.given: list[tuple[bytes, ...]] = [() for _ in self.pools]  # for each part
 
     def start(self) -> list[Any]:
         return self._all([("start", ())] * len(self.pools), _quiet)
 
     def expand(self, waiting: Waiting, *args: Any) -> list[Any]:
         self.expanding = True
-        done = self._all([("expand", args)] * len(self.pools), waiting)
+        done = self._all([("expand", (*args, *given)) for given in self.given], waiting)
         self.expanding = False
-        self.batches = [batches for _, *batches in done]
+        self.given = [() for _ in self.pools]
+        self.offers = [offers for _, *offers in done]
         return [summary for summary, *_ in done]
 
     def admit(self, waiting: Waiting) -> list[Any]:
-        sent = [tuple(batches[part] for batches in self.batches)
-                for part in range(len(self.pools))]
-        self.batches = []
-        return self._all([("admit", batches) for batches in sent], waiting)
+        parts = range(len(self.pools))
+        admitted = self._all([("admit", tuple(offers[part] for offers in self.offers))
+                              for part in parts], waiting)
+        self.offers = []
+        gives = transfers(_sizes([summary for summary, *_ in admitted]))
+        kept = self._all([("keep", (gives[part], *(granted[part] for _, *granted in admitted)))
+                          for part in parts], waiting)
+        self.given = [tuple(batches[part] for _, *batches in kept) for part in parts]
+        return [summary for summary, *_ in kept]
 
     def stop(self) -> list[Any]:
         """What the level interrupted by Ctrl-C did so far: each part returns at once."""
@@ -187,25 +228,38 @@ class RayActors:
         self.actors = [actor.remote(make, index, count) for index in range(count)]
         self.pending: list[Any] = []
         self.expanding = False
-        self.batches: list[list[Any]] = []
+        self.offers: list[list[Any]] = []  # from each actor, for each actor
+        self.given: list[tuple[Any, ...]] = [() for _ in self.actors]  # for each actor
 
     def start(self) -> list[Any]:
         return self._all([actor.call.remote("start") for actor in self.actors], _quiet)
 
     def expand(self, waiting: Waiting, *args: Any) -> list[Any]:
-        refs = [actor.call.options(num_returns=len(self.actors) + 1).remote("expand", *args)
-                for actor in self.actors]
+        refs = self._each("expand", [(*args, *given) for given in self.given])
+        self.given = [() for _ in self.actors]
         self.expanding = True
         summaries = self._all([summary for summary, *_ in refs], waiting)
         self.expanding = False
-        self.batches = [batches for _, *batches in refs]
+        self.offers = [offers for _, *offers in refs]
         return summaries
 
     def admit(self, waiting: Waiting) -> list[Any]:
-        refs = [actor.call.remote("admit", *(batches[part] for batches in self.batches))
-                for part, actor in enumerate(self.actors)]
-        self.batches = []
-        return self._all(refs, waiting)
+        parts = range(len(self.actors))
+        admitted = self._each("admit", [tuple(offers[part] for offers in self.offers)
+                                        for part in parts])
+        self.offers = []
+        summaries = self._all([summary for summary, *_ in admitted], waiting)
+        gives = transfers(_sizes(summaries))
+        kept = self._each("keep", [(gives[part], *(granted[part] for _, *granted in admitted))
+                                   for part in parts])
+        self.given = [tuple(batches[part] for _, *batches in kept) for part in parts]
+        return self._all([summary for summary, *_ in kept], waiting)
+
+    def _each(self, method: str, args: Sequence[tuple[Any, ...]]) -> list[list[Any]]:
+        """Call ``method`` on each actor with its ``args``: the references to what it
+        returns, a summary and one batch per actor."""
+        return [actor.call.options(num_returns=len(self.actors) + 1).remote(method, *arguments)
+                for actor, arguments in zip(self.actors, args, strict=True)]
 
     def stop(self) -> list[Any]:
         """What the level interrupted by Ctrl-C did so far: each actor returns at once."""

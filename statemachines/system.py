@@ -73,6 +73,7 @@ class System:
                 entity.state = "registered"
             self.entities[mme] = entity
         self.initial: dict[str, Any] = {n: e.snapshot() for n, e in self.entities.items()}
+        self._entities = tuple(self.initial.items())  # of the last snapshot taken or restored
         self.in_flight: list[Message] = []
         self.steps: list[Step] = []
         self.hop = 0
@@ -116,12 +117,21 @@ class System:
         return self.entities[name]
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(tuple((n, e.snapshot()) for n, e in self.entities.items()),
-                        tuple(self.in_flight), self.hop, len(self.steps))
+        """Shares with the last snapshot taken or restored each entity whose state and key
+        record are still the same objects (a step changes one entity's): a search keeps many
+        snapshots, each mostly its parent's."""
+        entities = tuple(
+            kept if kept[1][0] is entity.state and kept[1][1] is entity.ctx
+            else (name, entity.snapshot())
+            for kept, (name, entity) in zip(self._entities, self.entities.items(), strict=True))
+        if any(new is not kept for new, kept in zip(entities, self._entities, strict=True)):
+            self._entities = entities
+        return Snapshot(self._entities, tuple(self.in_flight), self.hop, len(self.steps))
 
     def restore(self, snapshot: Snapshot) -> None:
         for name, state in snapshot.entities:
             self.entities[name].restore(state)
+        self._entities = snapshot.entities
         self.in_flight = list(snapshot.in_flight)
         self.hop = snapshot.hop
         del self.steps[snapshot.steps:]

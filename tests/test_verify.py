@@ -25,6 +25,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, collision_probability
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
+from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
@@ -219,6 +220,24 @@ def test_states_differing_only_in_when_an_enb_was_compromised_are_not_merged() -
     after.close()
 
 
+def test_a_successor_shares_what_its_step_left_alone() -> None:
+    """A frontier state costs memory for what its step changed only: the UE's measurement
+    report changes the UE alone, so the snapshot after it shares every other entity's
+    (state, record) with the one before; a fault after a fault changes no fact, so the
+    engine's facts stay the same object."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    before = exploration.system.snapshot()
+    exploration.start_handover(1)
+    after = exploration.system.snapshot()
+    assert [pair[0] for pair, earlier in zip(after.entities, before.entities, strict=True)
+            if pair is not earlier] == ["ue"]
+    exploration.duplicate(0)  # the measurement report, on Uu
+    facts = exploration.engine.facts
+    exploration.drop(0)
+    assert exploration.engine.facts is facts
+    exploration.close()
+
+
 def _first_handover(compromise_first: bool) -> Exploration:
     exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
     if compromise_first:
@@ -404,6 +423,28 @@ def test_two_workers_find_what_one_finds(faults: frozenset[str]) -> None:
     two = verify(load("ts33401"), max_handovers=1, faults=faults, workers=2)
     assert one.exhausted and _outcome(two) == _outcome(one)
     assert list(two.sometimes.items()) == list(one.sometimes.items())  # zeros and order too
+
+
+def test_four_workers_find_what_one_finds() -> None:
+    """Four parts: one state offered to its owner by several others in one level (the
+    smallest path is granted), and frontiers balanced four ways (the first level's states
+    all found by the part that owns the start)."""
+    one = verify(load("tr33821-v070"), max_handovers=1, workers=1)
+    four = verify(load("tr33821-v070"), max_handovers=1, workers=4)
+    assert one.promise_broken and _outcome(four) == _outcome(one)
+
+
+@pytest.mark.parametrize(("sizes", "after"), [
+    ([10, 0], [5, 5]), ([0, 9, 3], [4, 4, 4]), ([7, 1, 1], [3, 3, 3]), ([6, 2, 2], [4, 3, 3]),
+    ([3, 4], [3, 4]),  # within one of the mean: nothing moves
+    ([5, 0], [3, 2]), ([0, 0], [0, 0]), ([8], [8])])
+def test_frontiers_are_balanced_by_moving_only_the_surplus(sizes: list[int],
+                                                           after: list[int]) -> None:
+    gives = transfers(sizes)
+    moved = [sum(gives[p][q] - gives[q][p] for q in range(len(sizes))) for p in range(len(sizes))]
+    assert [size - out for size, out in zip(sizes, moved, strict=True)] == after
+    assert all(not (gives[p][q] and gives[q][p]) for p in range(len(sizes))
+               for q in range(len(sizes)))  # no state goes both ways
 
 
 @pytest.mark.parametrize("name", ["k_ho_constant.py", "nh_from_kenb.py"])
