@@ -8,9 +8,10 @@ the replayable trace of the (shrunk) example.
 
 Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
 testing: each fault rule is on in some examples, off in others), a first handover in every
-example (``@initialize``), preconditions that keep a rule from repeating itself uselessly,
-and ``target()`` on how often each claim's situation arose and on the handovers decided
-before a Path Switch Acknowledge (docs/exploration.md).
+example with a drawn compromise of a hop's source (``@initialize``), edits drawn kind first,
+preconditions that keep a rule from repeating itself uselessly, and ``target()`` on how
+often each claim's situation arose, on the handovers decided before a Path Switch
+Acknowledge and on those completed after a compromise (docs/exploration.md).
 """
 
 from __future__ import annotations
