@@ -236,15 +236,33 @@ class Exploration:
         return frozenset(e for a in self.engine.facts.attackers for e in a.entities
                          if e in enbs)
 
-    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
-              options: Callable[[Message], list[Edit]]) -> Action | None:
+    def edit_leaf(self, index: int, kind: str, choice: int) -> int | None:
+        """The ``leaf`` with which ``edit(index, leaf)`` makes the ``choice``-th edit of
+        ``kind`` (``rewrite``, ``remove`` or ``add``: ``hoverify.properties.downgrade.Edit``)
+        on the message it picks; None when that message has no edit of that kind."""
+        picked = self._edit_target(index, *self._editable())
+        if picked is None:
+            return None
+        leaves = [leaf for leaf, edit in enumerate(picked[1]) if edit.kind == kind]
+        return leaves[choice % len(leaves)] if leaves else None
+
+    def _edit_target(self, index: int, chosen: Callable[[Message], bool],
+                     options: Callable[[Message], list[Edit]]) -> tuple[int, list[Edit]] | None:
+        """The in-flight message ``edit`` picks by ``index``, with its possible edits."""
         targets = [i for i, m in enumerate(self.system.in_flight)
                    if chosen(m) and options(m)]
         if not targets:
             return None
         i = targets[index % len(targets)]
+        return i, options(self.system.in_flight[i])
+
+    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
+              options: Callable[[Message], list[Edit]]) -> Action | None:
+        picked = self._edit_target(index, chosen, options)
+        if picked is None:
+            return None
+        i, possible = picked
         message = self.system.in_flight[i]
-        possible = options(message)
         edit = possible[leaf % len(possible)]
         self.system.rewrite(i, Message(message.kind, message.sender, message.receiver,
                                        edit.apply(message.fields), message.protection))

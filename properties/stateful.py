@@ -8,9 +8,10 @@ the replayable trace of the (shrunk) example.
 
 Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
 testing: each fault rule is on in some examples, off in others), a first handover in every
-example (``@initialize``), preconditions that keep a rule from repeating itself uselessly,
-and ``target()`` on how often each claim's situation arose and on the handovers decided
-before a Path Switch Acknowledge (docs/exploration.md).
+example with a drawn compromise of a hop's source (``@initialize``), edits drawn kind first,
+preconditions that keep a rule from repeating itself uselessly, and ``target()`` on how
+often each claim's situation arose, on the handovers decided before a Path Switch
+Acknowledge and on those completed after a compromise (docs/exploration.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
@@ -34,6 +36,15 @@ from hypothesis.stateful import (
 )
 
 INDEX = st.integers(min_value=0, max_value=3)
+# A compromise drawn with the first handover (or none): of the source eNB of the handover
+# that starts after ``hop`` others. A compromised source eNB is whom forward security
+# (TS 33.401 7.2.8.4) is about (it must not derive the keys of later hops) and who edits a
+# handover's messages (downgrade, denial, capture).
+PLANS = st.sampled_from([None, 0, 1, 2])
+# The edits a compromised eNB draws from, kind first, so that a kind with few edits is not
+# drowned by one with many: removing a field it relays first (stripping a derivation-mode
+# signal, /work/shared/spec handover-keys section 7), so that shrinking tries it first.
+EDIT_KINDS = ("remove", "rewrite", "add")
 
 
 class ClaimViolated(AssertionError):
@@ -76,6 +87,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             super().__init__()
             self.exploration = Exploration(variant, topology, kasme, counts=Counter(),
                                            adversary=adversary)
+            self.plan: int | None = None
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
@@ -98,13 +110,27 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         # Hypothesis draws, per example, which rules are enabled (swarm testing: a fault
         # rule is off in some examples, on in others); a first handover is no rule, so that
         # no example is spent without one
-        @initialize(neighbour=INDEX)
-        def first_handover(self, neighbour: int) -> None:
+        @initialize(neighbour=INDEX, plan=PLANS)
+        def first_handover(self, neighbour: int, plan: int | None) -> None:
+            self.plan = plan if "compromise" in faults else None
             self.start_handover(neighbour)
 
         @rule(neighbour=INDEX)
         def start_handover(self, neighbour: int) -> None:
+            self._planned_compromise()
             self._acting(lambda: self.exploration.start_handover(neighbour))
+
+        def _planned_compromise(self) -> None:
+            """The compromise this example drew (``PLANS``), as the handover it names starts:
+            of its source eNB, if no party is compromised yet (a recorded step like any
+            other)."""
+            if self.plan is None or self._compromised() \
+                    or self.exploration.engine.facts.hop != self.plan:
+                return
+            source = self.exploration.system.topology.cell(
+                self.exploration.system.entity(UE).ctx.cell).enb
+            if source in targets:
+                self.exploration.compromise(targets.index(source))
 
         @precondition(lambda self: self._in_flight())
         @rule(index=INDEX)
@@ -155,9 +181,13 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @precondition(lambda self: "rewrite" in faults and self._compromised()
                       and bool(self.exploration.edit_choices()))
-        @rule(index=INDEX, leaf=st.integers(min_value=0, max_value=63))
-        def rewrite(self, index: int, leaf: int) -> None:
-            self.exploration.edit(index, leaf)
+        @rule(index=INDEX, kind=st.sampled_from(EDIT_KINDS),
+              leaf=st.integers(min_value=0, max_value=63))
+        def rewrite(self, index: int, kind: str, leaf: int) -> None:
+            """An edit of ``kind`` (``EDIT_KINDS``), else any edit, of a message the
+            compromised eNBs handle."""
+            chosen = self.exploration.edit_leaf(index, kind, leaf)
+            self.exploration.edit(index, leaf if chosen is None else chosen)
 
         @invariant()
         def claims_hold(self) -> None:
@@ -168,15 +198,20 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         def teardown(self) -> None:
             """Tell Hypothesis how far this example went (``target``: it then mutates the
             examples that went furthest): how often the situation of each claim aimed at
-            arose, and the
-            handovers decided before a Path Switch Acknowledge."""
+            arose, the handovers decided before a Path Switch Acknowledge, and those
+            completed after a compromise."""
             situations = self.exploration.engine.counts
             if counts is not None:
                 counts.update(situations)
             for claim, arose in sorted(situations.items()):
                 if aims is None or claim in aims:
                     target(arose, label=claim)
-            target(len(self.exploration.engine.facts.early), label="early decisions")
+            facts = self.exploration.engine.facts
+            target(len(facts.early), label="early decisions")
+            since = [a.hop for a in facts.attackers if a.entities]
+            if since:  # forward security is promised some hops after a compromise
+                target(sum(c.number > min(since) for c in facts.completions),
+                       label="handovers after a compromise")
             self.exploration.close()
 
     HandoverExploration.__name__ = f"HandoverExploration[{variant.name}]"
