@@ -173,19 +173,18 @@ class Authentication:
     preparations: frozenset[Preparation] = frozenset()
     ue_runs: frozenset[UeRun] = frozenset()
     confirmed: frozenset[tuple[str, int]] = frozenset()  # (target eNB, UE run) it accepted
-    # what the claims' future verdicts read of the five above (``verify`` fingerprints it):
-    # not the hops (only a witness names them; a refused measurement report started a hop),
-    # nor which source decided (only the target cell is read), nor the acceptances beyond
-    # the credit left (sent minus accepted)
-    key: tuple[Any, ...] = ()
 
-    def with_key(self) -> Authentication:
-        return replace(self, key=(
+    def key(self) -> tuple[Any, ...]:
+        """What the claims' future verdicts read of the five above (``verify`` fingerprints
+        it): not the hops (only a witness names them; a refused measurement report started a
+        hop), nor which source decided (only the target cell is read), nor the acceptances
+        beyond the credit left (sent minus accepted)."""
+        return (
             frozenset(d.cell for d in self.decisions),
             frozenset((r.message, r.times - r.accepted) for r in self.requests),
             frozenset((p.enb, p.session, p.request, p.ue_runs) for p in self.preparations),
             frozenset((r.number, r.session, r.confirm) for r in self.ue_runs),
-            self.confirmed))
+            self.confirmed)
 
     def ue_run(self, confirm: Message) -> UeRun | None:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
@@ -682,11 +681,10 @@ class Engine:
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
     moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
     learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
-    # ``key()`` will be asked (a search fingerprints its states): the facts keep the parts of
-    # it that are costly to build on demand (``Authentication.key``); ``check`` judges one
-    # finished run and never asks, so its engine builds none (rebuilding those sets on every
-    # handover grew as the square of the hops)
-    keyed: bool = True
+    # the last authentication facts ``key()`` read, and their key: the successors a search
+    # fingerprints share their parent's until a step changes them (``check`` never asks)
+    authentication_key: tuple[Authentication, tuple[Any, ...]] | None = field(
+        default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -705,11 +703,12 @@ class Engine:
         """What future verdicts read: the facts without their bookkeeping (the order of the
         derivations, what an attacker held before closing, the UE's record, which the
         system's snapshot holds) and each claim's state."""
-        assert self.keyed, "an engine built with keyed=False has no key"
         f = self.facts
+        if self.authentication_key is None or self.authentication_key[0] is not f.authentication:
+            self.authentication_key = (f.authentication, f.authentication.key())
         attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
-                f.undisturbed, f.rewritten, f.injected, f.authentication.key, self.states)
+                f.undisturbed, f.rewritten, f.injected, self.authentication_key[1], self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -831,7 +830,7 @@ class Engine:
                 changes["early"] = f.early | {completion.number}
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
-        self._authentication(f, step, changes, self.keyed)
+        self._authentication(f, step, changes)
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -900,7 +899,7 @@ class Engine:
         return result
 
     @staticmethod
-    def _authentication(f: Facts, step: Step, changes: dict[str, Any], keyed: bool) -> None:
+    def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
         """Who decided, sent and accepted what in ``step`` (the authentication claims)."""
         message, outcome, ctx = step.message, step.outcome, step.ctx_after
         if not outcome.accepted:
@@ -938,8 +937,7 @@ class Engine:
             if run is not None:
                 new["confirmed"] = a.confirmed | {(receiver, run.number)}
         if new:
-            changes["authentication"] = (replace(a, **new).with_key() if keyed
-                                         else replace(a, **new))
+            changes["authentication"] = replace(a, **new)
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
