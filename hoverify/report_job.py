@@ -15,7 +15,7 @@ from pathlib import Path
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
-from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
@@ -59,6 +59,7 @@ from hoverify.reports.words import verdict_word
 from hoverify.runs import check_document, variant_error_document
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
+from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology, default_topology
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
@@ -117,10 +118,11 @@ def check_topology(given: TopologyFile) -> None:
         except ValueError as error:
             raise UsageError(f"--topology {given.path}: the report's scenario {scenario.name} "
                              f"({scenario.hops}) cannot run: {error}") from None
-        for enb, _ in scenario.compromises:
-            if enb not in given.topology.enbs:
+        parties = (*given.topology.enbs, *given.topology.mmes, UE, KASME)
+        for who, _ in scenario.compromises:
+            if who not in parties:
                 raise UsageError(f"--topology {given.path}: the report's scenario "
-                                 f"{scenario.name} compromises {enb}, which the topology "
+                                 f"{scenario.name} compromises {who}, which the topology "
                                  "lacks; add it")
 
 
@@ -168,9 +170,13 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                       tuple(sections), words, tuple(bounded), ATTACKER)
 
 
-# the report's attacker model: the default, TS 33.401's (hoverify.properties.adversary)
+# the report's attacker model: the default, TS 33.401's (hoverify.properties.adversary), but
+# where a scenario opens the backhaul
+_OPEN = [s.name for s in SCENARIOS if s.backhaul_unprotected]
 ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the bounded "
-                            "verification: any one eNB at any time")
+                            "verification: any one eNB at any time") + (
+    f"; the backhaul unprotected (S1, X2, S10 active) in {', '.join(_OPEN)} only"
+    if _OPEN else "")
 
 
 def _bounded(variant: VariantRef, schedule: KeySchedule,
@@ -228,7 +234,7 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario,
                        topology=topology.topology if topology else default_topology())
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
-    return evaluate(run, attacker)
+    return evaluate(run, attacker, Adversary(backhaul_unprotected=scenario.backhaul_unprotected))
 
 
 def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:

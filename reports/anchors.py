@@ -87,21 +87,24 @@ ANCHORS: tuple[Anchor, ...] = (
            Finding(NOT_ASKED, "no separate query; KeNB* and NH travel signed, not "
                               "encrypted, on the public channel"),
            Finding(PROVED, "secret_k_gnb, secret_k_gnb_star (Xn, N2), barring reveals"),
-           (), (),
-           "ProVerif's backhaul has integrity only; Tamarin's and hoverify's are "
-           "confidential (NDS/IP); no claim of the matrix is about a network attacker yet"),
+           ("forward-security", "backward-security"), ("backhaul-open",),
+           "ProVerif's backhaul has integrity only; Tamarin's and hoverify's default one is "
+           "confidential (NDS/IP, TS 33.210); with the backhaul unprotected hoverify is in "
+           "ProVerif's situation: the network reads KeNB* on X2 and NH on S1"),
     Anchor("root key compromise (KASME / K_AMF, K_SEAF)",
            Finding(ATTACK, "X2/X2_backwardSecrecy.pv, Table 3: X2 fails, S1 not checked"),
            Finding(NOT_CLAIMED, "secret_k_gnb, secret_k_gnb_star except a K_AMF reveal"),
-           (), (),
+           ("forward-security", "backward-security"), ("kasme-revealed",),
            "every KeNB after a KASME reveal follows from public inputs (TS 33.401 A.3-A.5); "
-           "the report runs no root-key compromise yet"),
+           "hoverify judges it outside the promise, as Tamarin lists the reveal as an "
+           "exception"),
     Anchor("compromise of the UE or an MME",
            Finding(NOT_ASKED, "not modelled"),
            Finding(NOT_CLAIMED, "every lemma excepts reveals at its honest parties"),
-           (), (),
-           "no published verdict to compare with; the report runs no UE or MME compromise "
-           "yet"),
+           ("forward-security", "backward-security", "agreement"),
+           ("ue-compromised", "mme-compromised"),
+           "no published verdict to compare with; TS 33.401 promises nothing against a "
+           "compromised UE or MME, which hold the keys by design"),
     Anchor("forward security in TS 33.501's sense",
            Finding(ATTACK, "Table 3, X2 (called backward security there); S1 not checked"),
            Finding(PROVED, "secret_k_gnb_star: only a reveal of the parent key (K_gNB "

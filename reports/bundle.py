@@ -24,7 +24,8 @@ def verdicts(data: ReportData) -> str:
         "variants": [{"label": v.label, "variant": v.name, "bit_placement": v.bit_placement,
                       "file": v.file} for v in data.variants],
         "scenarios": [{"name": s.name, "hops": s.hops, "title": s.title,
-                       "compromises": [f"{e}@{h}" for e, h in s.compromises]}
+                       "compromises": [f"{e}@{h}" for e, h in s.compromises],
+                       "backhaul_unprotected": s.backhaul_unprotected}
                       for s in data.scenarios],
         "attacker": data.attacker,
         "conclusion": list(data.conclusion),

@@ -8,7 +8,7 @@ reference (``ts33401``), scenario by scenario, so the words change when a verdic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hoverify.properties.claims import AUTHENTICATION, CAPTURE, DENIAL, DOWNGRADE
 from hoverify.properties.promises import FORWARD
@@ -49,7 +49,11 @@ def _judged(status: str) -> str:
     return NA if status == VACUOUS else status
 
 
-def _word(status: str) -> str:
+def _word(status: str, many: bool = False) -> str:
+    """The verb of one claim's verdict, or of several claims' (``many``)."""
+    if many:
+        return {HOLDS: "hold", BROKEN: "fail, breaking their promises", FAILS: "fail",
+                NA: "have no verdict"}[status]
     return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
             NA: "has no verdict"}[status]
 
@@ -94,9 +98,13 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
                  excuses.pop() if len(excuses) == 1 and None not in excuses else None)
 
 
-def _sentence(case: _Case, where: str, sides: Sides) -> str:
-    """One sentence for the categories in ``SAID``."""
-    p, b, claim = sides.proposal, sides.baseline, case.claim
+def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> str:
+    """One sentence for the categories in ``SAID``, of ``claims`` (the claims whose case and
+    scenarios are this case's: said together)."""
+    p, b, claim = sides.proposal, sides.baseline, join(claims)
+    many = len(claims) > 1
+    it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
+    the_claim, does = ("The claims", "do") if many else ("The claim", "does")
     promise = (" (a broken promise)" if case.broken else
                f" (outside the promise: {case.outside})" if case.outside else " (not promised)")
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
@@ -107,23 +115,24 @@ def _sentence(case: _Case, where: str, sides: Sides) -> str:
     if case.category == "fixed":
         every = ("every bit placement" if len(case.good) == len(sides.placements)
                  else f"the bit in {good}")
-        return (f"{p} fixes {claim} on {where}: it holds there with {every}, and fails for "
-                f"{b}{ref}.")
+        return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}, and {fails} "
+                f"for {b}{ref}.")
     if case.category == "partial":
-        return (f"On {where}, {claim} holds for {p} only with the notification bit in {good}; "
-                f"with the bit in {bad} it fails{promise}, as it does for {b}{ref}.")
+        return (f"On {where}, {claim} {holds} for {p} only with the notification bit in {good}; "
+                f"with the bit in {bad} {it} {fails}{promise}, as {it} {does} for {b}{ref}.")
     if case.category == "open":
         every = ("every bit placement" if len(case.bad) == len(sides.placements)
                  else f"the bit in {bad}")
-        return (f"{p} leaves {claim} open on {where}: it fails there with {every}{promise}, "
+        return (f"{p} leaves {claim} open on {where}: {it} {fails} there with {every}{promise}, "
                 f"as for {b}{ref}.")
     if case.category == "regressed":
-        rest = f"; it holds with the bit in {good}" if case.good else ""
-        return (f"The claim {claim} fails for {p} with the notification bit in {bad} on "
-                f"{where}{promise}{rest}, and {_word(case.baseline)} for {b}{ref}.")
+        rest = f"; {it} {holds} with the bit in {good}" if case.good else ""
+        return (f"{the_claim} {claim} {fails} for {p} with the notification bit in {bad} on "
+                f"{where}{promise}{rest}, and {_word(case.baseline, many)} for {b}{ref}.")
     if case.category == "added":
-        return f"The claim {claim} holds for {p} on {where} and has no verdict for {b}{ref}."
-    return f"The claim {claim} fails for {b} on {where} and has no verdict for {p}{ref}."
+        return (f"{the_claim} {claim} {holds} for {p} on {where} and "
+                f"{_word(NA, many)} for {b}{ref}.")
+    return f"{the_claim} {claim} {fails} for {b} on {where} and {_word(NA, many)} for {p}{ref}."
 
 
 def conclusion(statuses: Statuses, claims: Sequence[str],
@@ -144,8 +153,12 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)
-    sentences = [_sentence(case, join(where), sides) for category in SAID
-                 for case, where in groups.items() if case.category == category]
+    # Claims with the same case in the same scenarios are said in one sentence.
+    said: dict[tuple[_Case, tuple[str, ...]], list[str]] = {}
+    for case, where in groups.items():
+        said.setdefault((replace(case, claim=""), tuple(where)), []).append(case.claim)
+    sentences = [_sentence(case, named, join(where), sides) for category in SAID
+                 for (case, where), named in said.items() if case.category == category]
     unchanged = [c for c in claims
                  if all(case.category in ("same", "none") for case in groups if case.claim == c)
                  and any(case.category == "same" for case in groups if case.claim == c)]

@@ -99,6 +99,12 @@ def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_
     steps = [s for s in run.system.steps if first_hop <= s.hop <= last_hop]
     names = participants(run, steps)
     everyone = (names[0], names[-1])
+
+    def over(who: tuple[str, ...]) -> tuple[str, ...]:
+        """A note over these lanes, or across the chart for a revealed key (KASME) or a party
+        with no message in it."""
+        return who if set(who) <= set(names) else everyone
+
     events: list[MscMessage | MscNote] = []
     announced: set[Compromise] = set()
     for step in steps:
@@ -108,14 +114,14 @@ def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_
             for compromise in compromises:
                 if compromise not in announced and compromise.hop <= step.hop:
                     announced.add(compromise)
-                    events.append(MscNote((compromise.entity,),
+                    events.append(MscNote(over((compromise.entity,)),
                                           f"{compromise.entity} compromised from hop "
                                           f"{compromise.hop}", alarm=True))
             continue
         if step.number == rewritten_step:
             events.append(MscNote((message.receiver,), rewrite_note, alarm=True))
         events.append(_message(step, labels, rewritten=step.number == rewritten_step))
-    events.extend(closing)
+    events.extend(MscNote(over(note.over), note.text, note.alarm) for note in closing)
     compromised = tuple(sorted({c.entity for c in compromises} & set(names)))
     return Msc(msc_id, title, names, compromised, tuple(events))
 

@@ -4,7 +4,9 @@ Each scenario is a hop string as ``hoverify check --hops`` takes it. Without ``c
 the claims are checked against the default attackers of ``hoverify.properties.evaluate`` (each hop's
 source eNB and target eNB, compromised from that hop on): a compromised eNB at every
 position. With ``compromises`` they are checked against that one attacker, as
-``hoverify check --compromise WHO@HOP`` does.
+``hoverify check --compromise WHO@HOP`` does: an eNB, the UE, an MME, or KASME revealed.
+``backhaul_unprotected`` opens S1, X2 and S10 to the network attacker, as
+``hoverify check --backhaul-unprotected`` does (the ProVerif models' assumption).
 
 Variants are the built-in ones; ``seed-fs`` appears once per placement of its notification
 bit (the seed leaves the placement "FFS", section 3 step 9).
@@ -21,7 +23,8 @@ class Scenario:
     name: str  # used in file names and anchors
     hops: str
     title: str  # how the conclusion and the headings name it
-    compromises: tuple[tuple[str, int], ...] = ()  # (eNB, from hop); () = default attackers
+    compromises: tuple[tuple[str, int], ...] = ()  # (party or key, from hop); () = default
+    backhaul_unprotected: bool = False  # S1, X2, S10 active too (default: NDS/IP, TS 33.401 11)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,16 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("replay", "x2,x2:replay", "x2,x2 with hop 1's HandoverRequest replayed"),
     Scenario("enb-1-compromised", "x2,s1,s1-inter",
              "x2,s1,s1-inter with enb-1 compromised from hop 1", compromises=(("enb-1", 1),)),
+    # What the formal anchors ask beyond a compromised eNB (reports/anchors.py): a network
+    # attacker on the backhaul, a root-key reveal, a compromised UE or MME.
+    Scenario("backhaul-open", "x2,s1", "x2,s1 with the backhaul unprotected",
+             backhaul_unprotected=True),
+    Scenario("kasme-revealed", "x2,s1", "x2,s1 with KASME revealed from hop 1",
+             compromises=(("KASME", 1),)),
+    Scenario("ue-compromised", "x2,s1", "x2,s1 with the UE compromised from hop 1",
+             compromises=(("ue", 1),)),
+    Scenario("mme-compromised", "x2,s1", "x2,s1 with mme-1 compromised from hop 1",
+             compromises=(("mme-1", 1),)),
 )
 
 BASELINE = VariantRef("tr33821-v070")

@@ -60,8 +60,10 @@ ANCHORS_INTRO = (f"What the published formal models of handover find for each qu
 
 
 def attacker_text(scenario: Scenario) -> str:
-    return (", ".join(f"{e} compromised from hop {h}" for e, h in scenario.compromises)
-            or "each hop's source and target eNB, compromised from that hop on")
+    parties = (", ".join(f"{e} compromised from hop {h}" for e, h in scenario.compromises)
+               or "each hop's source and target eNB, compromised from that hop on")
+    return (f"the network, reading S1, X2 and S10 (backhaul unprotected); {parties}"
+            if scenario.backhaul_unprotected else parties)
 
 
 def verdict_word(status: str, outside: str | None = None) -> str:

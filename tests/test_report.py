@@ -452,11 +452,12 @@ def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_clai
         statuses(), [FORWARD], SCENES, SIDES))  # no authentication claim, no sentence
     replayed = {key: FAILS for key in same if key[1] == "x2"}
     excused = dict.fromkeys(replayed, "backhaul-protected")
-    assert any(s.startswith("prop leaves agreement open on x2 hops: it fails there with every "
-                            "bit placement (outside the promise: backhaul-protected), as for "
-                            "base") for s in conclusion({**same, **replayed},
-                                                        [AGREEMENT, INJECTIVE], SCENES, SIDES,
-                                                        excused))
+    # two claims with the same verdicts in the same scenarios: one sentence names both
+    assert any(s.startswith("prop leaves agreement and injective-agreement open on x2 hops: they "
+                            "fail there with every bit placement (outside the promise: "
+                            "backhaul-protected), as for base")
+               for s in conclusion({**same, **replayed}, [AGREEMENT, INJECTIVE], SCENES, SIDES,
+                                   excused))
 
 
 def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
