@@ -258,13 +258,11 @@ class Facts:
         return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
 
     def _nh_depth(self, derived: Derived) -> int:
-        depth, current = 1, derived
-        while True:
-            sync = next((i.value for i in current.derivation.inputs if i.name == "NH"), None)
-            before = next((d for d in self.made(sync) if d.name == "NH"), None) if sync else None
-            if before is None:
-                return depth
-            depth, current = depth + 1, before
+        """1 + the depth of the NH that ``derived`` took as its input NH (the first
+        derivation named NH that gave it), 1 if none."""
+        sync = next((i.value for i in derived.derivation.inputs if i.name == "NH"), None)
+        depths = _indexed(_nh_depths, self.derivations, grows=True)
+        return 1 + depths.get(sync, 0) if sync is not None else 1
 
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
@@ -404,6 +402,16 @@ def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[by
 def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
     for d in derivations:  # a new list: the index copied from may still be read
         index[d.output] = [*index.get(d.output, ()), d]
+    return index
+
+
+def _nh_depths(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    """The depth of each value's first derivation named NH (``Facts._nh_depth``), the NH it
+    took made before it."""
+    for d in derivations:
+        if d.name == "NH" and d.output not in index:
+            sync = next((i.value for i in d.derivation.inputs if i.name == "NH"), None)
+            index[d.output] = 1 + index.get(sync, 0) if sync is not None else 1
     return index
 
 
