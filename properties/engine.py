@@ -207,8 +207,8 @@ class Authentication:
 
     def any_copied(self) -> Message | None:
         """A HandoverRequest the backhaul delivered more often than it was sent, if any."""
-        return next((r.message for r in sorted(self.requests, key=lambda r: str(r.message))
-                     if r.accepted > r.times), None)
+        copied = [r.message for r in self.requests if r.accepted > r.times]
+        return min(copied, key=str) if copied else None
 
 
 @record
