@@ -4,8 +4,10 @@ start-up (issue 17, items 7 and 8).
 Growth. ``check`` runs in this process, its modules imported once beforehand: each sample
 is ``hoverify.cli.main(["check", "--variant", V, "--hops", H])`` with its output thrown
 away, over the same cycle of mixed hop types (``x2,s1,s1-inter,intra-enb,x2,...``) cut to
-each length. The time per length is the fastest of its repeats (the least disturbed); the
-exponent is the least-squares slope of log(time) over log(hops).
+each length, timed in CPU seconds of this process (on a shared machine its wall time
+measures the other jobs too). The time per length is the fastest of its repeats (the least
+disturbed); the longest lengths (``once``: 1000 hops take a minute) are run in the first
+round only. The exponent is the least-squares slope of log(time) over log(hops).
 
 Start-up. ``hoverify check --variant ts33401 --hops x2`` as a user runs it: a fresh
 ``python -m hoverify`` process, its wall time measured by ``bench.commands``, with the bytecode
@@ -28,7 +30,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 from bench import commands
@@ -46,10 +48,10 @@ def hops(n: int) -> str:
 def _check(variant: str, n: int) -> float:
     from hoverify.cli import main
 
-    start = perf_counter()
+    start = process_time()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(["check", "--variant", variant, "--hops", hops(n)])
-    seconds = perf_counter() - start
+    seconds = process_time() - start
     if code not in (0, 1):  # 1: a promise is broken, which check reports
         raise RuntimeError(f"hoverify check --variant {variant}: {n} hops exited {code}")
     return seconds
@@ -76,15 +78,18 @@ class Growth:
                                                          strict=True)]}
 
 
-def growth(variants: Sequence[str], sizes: Sequence[int], repeats: int) -> list[Growth]:
+def growth(variants: Sequence[str], sizes: Sequence[int], repeats: int,
+           once: Sequence[int] = ()) -> list[Growth]:
     """Each variant's check times; the repeats of a size alternate with the other sizes',
-    so a burst of load spoils a round, not a size."""
+    so a burst of load spoils a round, not a size; the sizes ``once`` in the first round
+    only."""
     _check(variants[0], 1)  # imports, caches of the first run
     result = []
     for variant in variants:
-        rounds = [[_check(variant, n) for n in sizes] for _ in range(repeats)]
+        rounds = [{n: _check(variant, n) for n in sizes if r == 0 or n not in once}
+                  for r in range(repeats)]
         result.append(Growth(variant, tuple(sizes),
-                             tuple(tuple(r[i] for r in rounds) for i in range(len(sizes)))))
+                             tuple(tuple(r[n] for r in rounds if n in r) for n in sizes)))
     return result
 
 

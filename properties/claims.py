@@ -249,19 +249,40 @@ class BackwardSecurity(_Claim):
               "used before hop c")
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # per set of entities, the last pass of ``earlier``: the completions and early
+        # handovers it read, how many completions it passed, what it found, its ``left``
+        self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
+                                                 int | None]] = {}
+
     def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB before the compromise, except those that forward
         security leaves to an eNB that served the UE earlier: after its last service, where
         the hop that took the UE away has no forward-security promise, or within the n hops
         (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
-        here too: a UE that returns to a compromised eNB must not give it those keys."""
-        found, left = [], None  # left: the last KeNB before the one looked at that it used
-        for c in facts.completions[:max(a.hop, 0)]:
+        here too: a UE that returns to a compromised eNB must not give it those keys.
+
+        The pass over the completions goes on from where the last one for the same entities
+        stopped, when these facts extend the ones it read: ``check`` compromises an eNB
+        again at each hop it serves in, and a pass per attacker from the first completion
+        grew as the square of the hops."""
+        end = max(a.hop, 0)
+        last = self._passes.get(a.entities)
+        done, found, left = 0, [], None  # left: the last KeNB before the one looked at that it used
+        if last is not None and last[1] is facts.early and last[2] <= end:
+            completions, _, passed, found_then, left_then = last
+            if passed <= len(facts.completions) and (
+                    passed == 0 or facts.completions[passed - 1] is completions[passed - 1]):
+                done, found, left = passed, list(found_then), left_then
+        for c in facts.completions[done:end]:
             if c.enb not in a.entities and not self._legitimate(facts, left, c.number):
                 found.append(c.number)
             if c.enb in a.entities:
                 left = c.number
-        return found
+        self._passes[a.entities] = (facts.completions, facts.early,
+                                    min(end, len(facts.completions)), found, left)
+        return list(found)
 
     def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s."""
@@ -682,6 +703,8 @@ class Confinement(_Claim):
 
     def judge(self, facts: Facts) -> Verdict | None:
         names = set(self.variant.delegated_keys())
+        if not names:  # nothing delegated: no situation (and no pass over the derivations)
+            return None
         delegated = {d.output for d in facts.derivations if d.name in names}
         if not delegated:
             return None

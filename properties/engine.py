@@ -94,7 +94,12 @@ class Knowledge:
     """An attacker: the entities it holds since hop ``hop``, what they held or saw (``held``)
     and everything derivable from it (``known``). An entity is a party (an eNB, the UE, an
     MME) or a revealed key, by the name its derivations give it (KASME, K_HO); the attacker
-    named ``NETWORK`` holds no entity: it reads the keys an active backhaul carries."""
+    named ``NETWORK`` holds no entity: it reads the keys an active backhaul carries.
+
+    The public values every attacker holds (``Facts.public``: PCI, EARFCN-DL, C-RNTI, FC...)
+    are not repeated in each, but for those that are also a secret input or output of some
+    derivation (``Facts.values``): only they can make a derivation fire, and copying a value
+    per hop (a C-RNTI) into every attacker made ``check`` grow as the cube of the hops."""
 
     name: str
     entities: frozenset[str]
@@ -202,8 +207,8 @@ class Authentication:
 
     def any_copied(self) -> Message | None:
         """A HandoverRequest the backhaul delivered more often than it was sent, if any."""
-        return next((r.message for r in sorted(self.requests, key=lambda r: str(r.message))
-                     if r.accepted > r.times), None)
+        copied = [r.message for r in self.requests if r.accepted > r.times]
+        return min(copied, key=str) if copied else None
 
 
 @record
@@ -258,13 +263,11 @@ class Facts:
         return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
 
     def _nh_depth(self, derived: Derived) -> int:
-        depth, current = 1, derived
-        while True:
-            sync = next((i.value for i in current.derivation.inputs if i.name == "NH"), None)
-            before = next((d for d in self.made(sync) if d.name == "NH"), None) if sync else None
-            if before is None:
-                return depth
-            depth, current = depth + 1, before
+        """1 + the depth of the NH that ``derived`` took as its input NH (the first
+        derivation named NH that gave it), 1 if none."""
+        sync = next((i.value for i in derived.derivation.inputs if i.name == "NH"), None)
+        depths = _indexed(_nh_depths, self.derivations, grows=True)
+        return 1 + depths.get(sync, 0) if sync is not None else 1
 
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
@@ -393,6 +396,12 @@ def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, .
     return index
 
 
+def _everyone(f: Facts) -> frozenset[bytes]:
+    """What every attacker holds (``Knowledge``): the public values that are also a secret
+    input or output of a derivation."""
+    return f.public & f.values
+
+
 def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[bytes]:
     """Every secret value the derivations give one of ``names``, as output or input."""
     wanted = set(names)
@@ -404,6 +413,16 @@ def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[by
 def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
     for d in derivations:  # a new list: the index copied from may still be read
         index[d.output] = [*index.get(d.output, ()), d]
+    return index
+
+
+def _nh_depths(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    """The depth of each value's first derivation named NH (``Facts._nh_depth``), the NH it
+    took made before it."""
+    for d in derivations:
+        if d.name == "NH" and d.output not in index:
+            sync = next((i.value for i in d.derivation.inputs if i.name == "NH"), None)
+            index[d.output] = 1 + index.get(sync, 0) if sync is not None else 1
     return index
 
 
@@ -475,28 +494,56 @@ class Consumers:
 class Parties:
     """The attackers' positions in a tuple of them by what they hold (each entity, and the
     network attacker by its name), kept for the tuple a step replaces some of them in (their
-    positions and entities stay) and built again for any other (a search restored a state, a
-    compromise reordered them)."""
+    positions and entities stay) or a compromise appends one to, and built again for any
+    other (a search restored a state, a compromise reordered them).
 
-    __slots__ = ("_at", "_of")
+    And the attackers in chains: each one after the first of its chain holds the same
+    entities as the one before it and knows no more (checked when it joined, on appending;
+    kept since, as the two see the same), so what the one before cannot derive, it cannot
+    either. ``check`` compromises each eNB again at every hop it serves in: a step that
+    derives something looks at each chain up to its first attacker that learns nothing,
+    not at every attacker. A tuple built again has each attacker in a chain of its own."""
+
+    __slots__ = ("_at", "_chains", "_ends", "_of")
 
     def __init__(self) -> None:
         self._of: tuple[Knowledge, ...] | None = None
         self._at: dict[str, list[int]] = {}
+        self._chains: list[list[int]] = []
+        self._ends: dict[frozenset[str], list[int]] = {}  # the chain to join, by entities
 
     def of(self, attackers: tuple[Knowledge, ...]) -> dict[str, list[int]]:
         if attackers is not self._of:
-            self._at = {}
+            self._at, self._chains, self._ends = {}, [], {}
             for n, a in enumerate(attackers):
-                for party in (*a.entities, *((NETWORK,) if a.name == NETWORK else ())):
-                    self._at.setdefault(party, []).append(n)
+                self._place(n, a, None)
             self._of = attackers
         return self._at
+
+    def chains(self, attackers: tuple[Knowledge, ...]) -> list[list[int]]:
+        self.of(attackers)
+        return self._chains
 
     def moved(self, before: tuple[Knowledge, ...], after: tuple[Knowledge, ...]) -> None:
         """``after`` has the names and entities of ``before``, in the same places."""
         if before is self._of:
             self._of = after
+
+    def appended(self, before: tuple[Knowledge, ...], after: tuple[Knowledge, ...]) -> None:
+        """``after`` is ``before`` with one more attacker at the end."""
+        if before is self._of:
+            self._place(len(before), after[-1], after)
+            self._of = after
+
+    def _place(self, n: int, a: Knowledge, attackers: tuple[Knowledge, ...] | None) -> None:
+        for party in (*a.entities, *((NETWORK,) if a.name == NETWORK else ())):
+            self._at.setdefault(party, []).append(n)
+        chain = self._ends.get(a.entities) if attackers is not None else None
+        if chain is not None and a.name != NETWORK and a.known <= attackers[chain[-1]].known:
+            chain.append(n)
+        else:
+            self._chains.append([n])
+            self._ends[a.entities] = self._chains[-1]
 
 
 def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
@@ -557,6 +604,8 @@ class Event:
     moved: tuple[int, ...] | None = None
     # what each attacker the step changed learnt (None: compare its knowledge before and after)
     learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
+    # the places of the attackers that know a KeNB the step completed with (None: look)
+    knowing: tuple[int, ...] | None = None
 
     def wants(self, claim: str, promised: bool) -> bool:
         """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
@@ -592,8 +641,8 @@ class Event:
             return ()
         kenbs = [c.kenb for c in facts.completions[done:]]
         if len(before) == len(after) and self.compromised is None:
-            if self.moved is not None and not kenbs:
-                return [after[n] for n in self.moved]
+            if self.moved is not None and (not kenbs or self.knowing is not None):
+                return [after[n] for n in sorted({*self.moved, *(self.knowing or ())})]
             changed = ([a is not b for a, b in zip(after, before, strict=True)]
                        if self.moved is None else [False] * len(after))
             for n in self.moved or ():
@@ -716,7 +765,24 @@ class Engine:
         self.moved, self.learnt = (), {}
         self.facts = self._learn(earlier, step)
         self._judge(Event(step, before, earlier=earlier, taken=self._taken(),
-                          moved=self.moved, learnt=self.learnt))
+                          moved=self.moved, learnt=self.learnt,
+                          knowing=self._knowing(len(earlier.completions))))
+
+    def _knowing(self, done: int) -> tuple[int, ...] | None:
+        """The places of the attackers that know a KeNB of the completions from number
+        ``done`` on (None: there are none), each chain of them (``Parties``) looked at up to
+        its first that knows none."""
+        f = self.facts
+        kenbs = [c.kenb for c in f.completions[done:]]
+        if not kenbs:
+            return None
+        found = []
+        for chain in self.parties.chains(f.attackers):
+            for n in chain:
+                if not any(k in f.attackers[n].known for k in kenbs):
+                    break
+                found.append(n)
+        return tuple(found)
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -730,7 +796,8 @@ class Engine:
         held = frozenset(v for v in byte_values(ctx) if v in f.values)
         current = f.attacker(attacker)
         if current is None:
-            current = Knowledge(attacker, frozenset({entity}), hop, held | f.public, frozenset())
+            current = Knowledge(attacker, frozenset({entity}), hop, held | _everyone(f),
+                                frozenset())
         else:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
@@ -739,6 +806,8 @@ class Engine:
                                               self.consumers.needless, 0, consumers))
         others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
+        if len(others) == len(f.attackers):
+            self.parties.appended(f.attackers, self.facts.attackers)
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
@@ -746,7 +815,7 @@ class Engine:
         such as K_HO) from hop ``hop`` on, those derived later included."""
         f = self.facts
         hop = hop if hop is not None else len(f.completions)
-        current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, f.public,
+        current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, _everyone(f),
                                                     frozenset())
         held = current.held | _named(f.derivations, {key})
         current = replace(current, entities=current.entities | {key}, held=held,
@@ -837,8 +906,11 @@ class Engine:
             f = replace(f, attackers=(*f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(),
                                                               frozenset())))
         if f.attackers:
-            attackers = self._taught(f, step, new, changes.get("public", f.public) - f.public,
-                                     derivations, values, read)
+            public = changes.get("public", f.public)
+            everyone = frozenset(  # what became public and secret both (``_everyone``)
+                v for d in new for v in (d.output, *(i.value for i in d.inputs))
+                if v in public and v in values and not (v in f.public and v in f.values))
+            attackers = self._taught(f, step, new, everyone, derivations, values, read)
             if attackers is not None:
                 changes["attackers"] = attackers
         return replace(f, **changes)
@@ -848,9 +920,9 @@ class Engine:
                 read: frozenset[bytes]) -> tuple[Knowledge, ...] | None:
         """The attackers after ``step``: what the receiver saw goes to those holding it, what
         the network ``read`` on an unprotected backhaul to the network attacker, a revealed
-        key derived again to the attacker that holds its name, the new ``public`` values to
-        all, and each closes its knowledge over the ``new`` derivations (None: no attacker
-        changed)."""
+        key derived again to the attacker that holds its name, the ``public`` values that
+        became a secret's too (``_everyone``) to all, and each closes its knowledge over the
+        ``new`` derivations (None: no attacker changed)."""
         receiver = step.message.receiver
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
@@ -862,26 +934,31 @@ class Engine:
         parties = self.parties.of(f.attackers)
         # with no new derivation only what an attacker sees changes it: the receiver's
         # holders, and the network attacker what it read
-        for n in (range(len(attackers)) if new else
-                  sorted({*parties.get(receiver, ()), *(parties.get(NETWORK, ()) if read
-                                                         else ())})):
-            a = attackers[n]
-            seen = (_named(fresh, a.entities) - a.held  # a revealed key, derived again
-                    if not names.isdisjoint(a.entities) else frozenset())
-            if a.name == NETWORK:
-                seen |= read - a.held
-            if receiver in a.entities:
-                if shown is None:
-                    shown = frozenset(v for v in (
-                        *byte_values(step.message.fields), *byte_values(step.outcome.read),
-                        *byte_values(step.ctx_after),
-                        *(v for d in step.outcome.derivations
-                          for v in (d.output, *(i.value for i in d.inputs)))) if v in values)
-                seen |= shown - a.held
-            if not seen and not public and not any(  # the quick no: nothing new fires
-                    d.output not in a.known and d.needs <= a.known for d in fresh):
-                continue
-            if seen or new:
+        for chain in (self.parties.chains(f.attackers) if new else
+                      [[n] for n in sorted({*parties.get(receiver, ()),
+                                            *(parties.get(NETWORK, ()) if read else ())})]):
+            for n in chain:
+                a = attackers[n]
+                revealed = not names.isdisjoint(a.entities)
+                seen = (_named(fresh, a.entities) - a.held  # a revealed key, derived again
+                        if revealed else frozenset())
+                if a.name == NETWORK:
+                    seen |= read - a.held
+                if receiver in a.entities:
+                    if shown is None:
+                        shown = frozenset(v for v in (
+                            *byte_values(step.message.fields), *byte_values(step.outcome.read),
+                            *byte_values(step.ctx_after),
+                            *(v for d in step.outcome.derivations
+                              for v in (d.output, *(i.value for i in d.inputs))))
+                            if v in values)
+                    seen |= shown - a.held
+                fed = [d for d in fresh if d.needs <= a.known]  # what it can derive anew
+                if not seen and not public and not fed and not revealed \
+                        and receiver not in a.entities:
+                    break  # nor can the rest of its chain, which sees as little (``Parties``)
+                if not seen and not public and all(d.output in a.known for d in fed):
+                    continue  # the quick no: nothing new fires
                 held = a.held | seen | public if seen or public else a.held
                 # what it holds it knows: held - known is only what is new
                 added = learnt(a.known, (seen | public) - a.known if held is not a.held else (),
@@ -893,6 +970,7 @@ class Engine:
                     self.learnt[a.name] = added
         if not moved:
             return None
+        moved.sort()
         result = tuple(attackers)
         self.parties.moved(f.attackers, result)
         self.moved = tuple(moved)

@@ -46,7 +46,7 @@ class DerivationIndex:
     inputs of derivation ``d`` (a value used twice is one input, as it is one edge).
     """
 
-    __slots__ = ("derivations", "inputs", "nodes", "number", "successors")
+    __slots__ = ("_copied", "_shared", "derivations", "inputs", "nodes", "number", "successors")
 
     def __init__(self) -> None:
         self.derivations = 0  # how many were added
@@ -54,24 +54,35 @@ class DerivationIndex:
         self.nodes: list[Node] = []
         self.successors: list[list[int]] = []
         self.inputs: list[int] = []
+        self._shared = 0  # successors[n] below it are a copy's too, unless ``_copied``
+        self._copied: set[int] = set()
 
     def add(self, inputs: Iterable[Node], derivation: Node, output: Node) -> None:
         """A derivation not added before, with its inputs and its output."""
         d = self._numbered(derivation)
         for value in dict.fromkeys(inputs):
-            self.successors[self._numbered(value)].append(d)
+            self._successors(self._numbered(value)).append(d)
             self.inputs[d] += 1
-        self.successors[d].append(self._numbered(output))
+        self._successors(d).append(self._numbered(output))
         self.derivations += 1
 
     def copy(self) -> DerivationIndex:
-        """An independent copy, to grow another way."""
+        """An independent copy, to grow another way: the lists of successors stay shared
+        until one of the two appends to them."""
         other = DerivationIndex()
         other.derivations, other.number, other.nodes = (self.derivations, dict(self.number),
                                                          list(self.nodes))
-        other.successors = [list(s) for s in self.successors]
-        other.inputs = list(self.inputs)
+        other.successors, other.inputs = list(self.successors), list(self.inputs)
+        self._shared = other._shared = len(self.nodes)
+        self._copied = set()
         return other
+
+    def _successors(self, n: int) -> list[int]:
+        """``successors[n]``, to append to: made this index's own first if a copy shares it."""
+        if n < self._shared and n not in self._copied:
+            self.successors[n] = list(self.successors[n])
+            self._copied.add(n)
+        return self.successors[n]
 
     def _numbered(self, node: Node) -> int:
         n = self.number.get(node)
@@ -96,6 +107,8 @@ class KeyGraph:
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
         self.derivation_order: list[Node] = []  # in the order they were recorded
         self._public: dict[Node, None] = {}  # the public and constant nodes, in graph order
+        self._kenb_hop: dict[Node, int] | None = None  # the KeNBs by hop, once ``label_keys``
+        self._nh_depths: dict[Node, int] = {}
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -119,8 +132,8 @@ class KeyGraph:
                       step.outcome.read, step.outcome.derivations, step.ctx_after)
 
     def copy(self) -> KeyGraph:
-        """An independent copy, to grow another way (a hop run again with an edit); labels
-        are copied as they are (``label_keys`` names the copy's keys again)."""
+        """An independent copy, to grow another way (a hop run again with an edit), sharing
+        what neither changes (``DiGraph.copy``); ``label_keys`` names the copy's keys again."""
         other = KeyGraph()
         other.graph = self.graph.copy()
         other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
@@ -165,7 +178,7 @@ class KeyGraph:
                 g.add_edge(value_node(item.value), node)
             self._value(derivation.output, derivation.output_name, KEY, hop, produced=True)
             g.add_edge(node, value_node(derivation.output))
-        g.nodes[node]["computed_by"].add(entity)
+        g.writable(node)["computed_by"].add(entity)
         for item in derivation.inputs:
             self._see(entity, step, item.value)
         self._see(entity, step, derivation.output)
@@ -180,10 +193,10 @@ class KeyGraph:
             return
         attrs = g.nodes[node]
         if kind == KEY and attrs["kind"] != KEY:
-            attrs.update(kind=KEY, name=name, label=name, hop=hop)
+            g.writable(node).update(kind=KEY, name=name, label=name, hop=hop)
             del self._public[node]
         elif produced and g.in_degree(node) == 0:  # first seen as an input, now as output
-            attrs.update(name=name, label=name, hop=min(hop, attrs["hop"]))
+            g.writable(node).update(name=name, label=name, hop=min(hop, attrs["hop"]))
 
     def _see(self, entity: str, step: int, value: bytes) -> None:
         node = value_node(value)
@@ -191,38 +204,46 @@ class KeyGraph:
             self._see_node(entity, step, node)
 
     def _see_node(self, entity: str, step: int, node: Node) -> None:
-        self.graph._node[node]["holders"].add(entity)
+        self.graph.writable(node)["holders"].add(entity)
         self.seen[entity].append((step, node))
 
     # -- labels in spec vocabulary --------------------------------------------------------------
     def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:
-        """Name the KeNB in use after each hop ``KeNB[hop k]``, each NH ``NH[NCC n]`` and
-        other keys by the hop in which they first appeared."""
-        g = self.graph
-        for node in g.topological_order():
-            attrs = g.nodes[node]
-            if attrs["kind"] != KEY:
-                continue
-            if attrs["name"] == "NH":
-                depth = self._nh_depth(node)
-                attrs["nh_depth"] = depth
-                attrs["label"] = nh_label(depth)
-            elif attrs["hop"] == 0:  # KASME, NAS keys, the initial KeNB: no hop to name
-                attrs["label"] = attrs["name"]
-            else:
-                attrs["label"] = f"{attrs['name']}[hop {attrs['hop']}]"
-        for hop, kenb in kenb_by_hop.items():
-            node = value_node(kenb)
-            if node in g:
-                g.nodes[node]["label"] = f"KeNB[hop {hop}]"
-                g.nodes[node]["kenb_of_hop"] = hop
+        """Name the KeNB in use after each hop ``KeNB[hop k]`` (the last hop, if several used
+        it), each NH ``NH[NCC n]`` and other keys by the hop in which they first appeared.
+        ``label`` names a key when asked: a trial graph of the edit search names the few keys
+        of its witness, not the whole run's again."""
+        self._kenb_hop = {value_node(kenb): hop for hop, kenb in kenb_by_hop.items()}
+        self._nh_depths: dict[Node, int] = {}
 
     def _nh_depth(self, node: Node) -> int:
+        """1 + the depth of the NH its first derivation with an NH input took (0 for an
+        input that is no key named NH), walked back along the chain without recursion."""
+        chain: list[Node] = []
+        current: Node | None = node
+        while current is not None and current not in self._nh_depths:
+            chain.append(current)
+            current = self._nh_source(current)
+        depth = self._nh_depths.get(current, 0) if current is not None else 0
+        for n in reversed(chain):
+            depth = depth + 1 if self._is_nh(n) else 0
+            self._nh_depths[n] = depth
+        return self._nh_depths[node]
+
+    def _nh_source(self, node: Node) -> Node | None:
+        """The NH input of ``node``'s first derivation that has one (None: none), when
+        ``node`` is a key named NH (else its depth is 0 and nothing is followed)."""
+        if not self._is_nh(node):
+            return None
         for derivation in self.graph.predecessors(node):
             for name, source in self.graph.nodes[derivation]["inputs"]:
                 if name == "NH":
-                    return self.graph.nodes[source].get("nh_depth", 0) + 1
-        return 1
+                    return source
+        return None
+
+    def _is_nh(self, node: Node) -> bool:
+        attrs = self.graph.nodes[node]
+        return attrs["kind"] == KEY and attrs["name"] == "NH"
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -235,7 +256,20 @@ class KeyGraph:
         return index
 
     def label(self, node: Node) -> str:
-        return str(self.graph.nodes[node]["label"])
+        """A key by what it is once ``label_keys`` has run; any other node by its name."""
+        attrs = self.graph.nodes[node]
+        if self._kenb_hop is None:
+            return str(attrs["label"])
+        hop = self._kenb_hop.get(node)
+        if hop is not None:
+            return f"KeNB[hop {hop}]"
+        if attrs["kind"] != KEY:
+            return str(attrs["label"])
+        if attrs["name"] == "NH":
+            return nh_label(self._nh_depth(node))
+        if attrs["hop"] == 0:  # KASME, NAS keys, the initial KeNB: no hop to name
+            return str(attrs["name"])
+        return f"{attrs['name']}[hop {attrs['hop']}]"
 
     def held_from(self, entity: str, step: int) -> set[Node]:
         """What ``entity`` knows if compromised at ``step``: its key record as it was just

@@ -192,8 +192,8 @@ def key_graph(analysis: Analysis, attacker: Attacker, title: str) -> GraphData:
                 all(n in known for n in g.predecessors(node)), clause=attrs["clause"],
                 text=f"{analysis.graph.label(output)} = KDF({args})  [{attrs['clause']}]"))
         else:
-            nodes.append(GraphNode(ids[node], attrs["kind"], attrs["label"], attrs["hop"],
-                                   tuple(sorted(attrs["holders"])), node in known,
+            nodes.append(GraphNode(ids[node], attrs["kind"], analysis.graph.label(node),
+                                   attrs["hop"], tuple(sorted(attrs["holders"])), node in known,
                                    value=node[1].hex()))
     columns = (f"set-up at {analysis.run.initial_enb}",
                *(f"hop {h.number} {h.spec} {h.source_enb}→{h.target_enb}"

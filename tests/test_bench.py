@@ -80,6 +80,8 @@ def test_check_growth_runs_the_hops_asked() -> None:
     assert check.hops(6) == "x2,s1,s1-inter,intra-enb,x2,s1"
     grown = check.Growth("ts33401", (10, 100), ((1.0, 2.0), (10.0, 30.0)))
     assert grown.best == [1.0, 10.0] and math.isclose(grown.exponent, 1.0)
+    grown = check.growth(["ts33401"], [1, 2], repeats=2, once=[2])[0]
+    assert [len(s) for s in grown.seconds] == [2, 1]  # the size run once: first round only
 
 
 def test_verify_costs_are_measured_on_the_same_search(tiny: bench.Results) -> None:

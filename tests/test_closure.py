@@ -86,3 +86,35 @@ def test_the_index_catches_up_with_derivations_recorded_after_a_closure() -> Non
     assert ("value", b"k3") in result and kg.index.derivations == 2
     assert result.derivation_of(("value", b"k3")) == ("kdf", 1)
     assert result.derivation_of(("value", b"k1")) is None
+
+
+def test_a_copied_graph_and_its_original_grow_apart() -> None:
+    """A copy shares each node's dicts with its original until one of them writes to that
+    node (copy on write): the edit search's trial graphs must not change the run's prefix,
+    nor the prefix, grown for the next hop, a trial."""
+    from hoverify.properties.digraph import DiGraph
+
+    original = DiGraph()
+    original.add_node("a", holders=set())
+    original.add_edge("a", "b")
+    copy = original.copy()
+    copy.writable("a")["holders"].add("enb-1")
+    copy.add_edge("a", "c")
+    original.writable("a")["holders"].add("enb-2")
+    original.add_edge("a", "d")
+    assert original.nodes["a"]["holders"] == {"enb-2"}
+    assert copy.nodes["a"]["holders"] == {"enb-1"}
+    assert list(original.successors("a")) == ["b", "d"]
+    assert list(copy.successors("a")) == ["b", "c"]
+    assert "c" not in original and "d" not in copy
+
+
+def test_a_copied_derivation_index_and_its_original_grow_apart() -> None:
+    index = DerivationIndex()
+    index.add([_value(0)], ("kdf", 0), _value(1))
+    copy = index.copy()
+    copy.add([_value(0)], ("kdf", 1), _value(2))
+    index.add([_value(0)], ("kdf", 2), _value(3))
+    k = index.number[_value(0)]
+    assert [index.nodes[d] for d in index.successors[k]] == [("kdf", 0), ("kdf", 2)]
+    assert [copy.nodes[d] for d in copy.successors[k]] == [("kdf", 0), ("kdf", 1)]

@@ -224,3 +224,35 @@ def test_explore_reports_each_claims_sometimes_count(
     doc = json.loads(capsys.readouterr().out)
     assert set(doc["sometimes"]) >= {KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE}
     assert doc["sometimes"][KEY_AGREEMENT] > 0 and doc["vacuous"] == []
+
+
+@pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_each_attacker_of_a_check_knows_all_its_holdings_give_it(name: str) -> None:
+    """``check`` compromises each eNB again from every hop it serves in; a step that derives
+    something skips the rest of a chain of them after one that can derive nothing new
+    (``Parties``). None may miss a key: each attacker knows the closure of what it holds."""
+    from hoverify.properties.engine import closure
+
+    run = run_scenario(load(name), parse_hops(",".join(["x2", "s1", "s1-inter",
+                                                         "intra-enb"] * 6)))
+    facts = evaluate(run).facts
+    assert len(facts.attackers) > 20
+    for a in facts.attackers:
+        assert a.known == closure(a.held, facts.derivations), a.name
+
+
+@pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_chains_of_attackers_change_no_knowledge_nor_verdict(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same facts and verdicts as with every attacker looked at on every step (each in a
+    chain of its own, as after a tuple is built again)."""
+    from hoverify.properties.engine import Parties
+
+    run = run_scenario(load(name), parse_hops(",".join(["x2", "s1", "s1-inter",
+                                                         "intra-enb"] * 6)))
+    chained = evaluate(run)
+    monkeypatch.setattr(Parties, "appended", lambda self, before, after: None)
+    alone = evaluate(run)
+    assert chained.facts.attackers == alone.facts.attackers
+    assert ([c.verdicts for c in chained.claims] == [c.verdicts for c in alone.claims]
+            and [c.sometimes for c in chained.claims] == [c.sometimes for c in alone.claims])
