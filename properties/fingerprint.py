@@ -23,7 +23,7 @@ from typing import Any
 
 BITS = 64
 _DIGEST = 16  # bytes of the digest of a part (its collisions count as the state's, see below)
-_MEMO_LIMIT = 1 << 12  # parts each memo keeps; past it, it starts again (memory stays bounded)
+_MEMO_LIMIT = 1 << 10  # parts each memo keeps; past it, it starts again (memory stays bounded)
 _FIRST_SLOTS = 1 << 10  # a FingerprintSet's table at first (a power of two)
 
 

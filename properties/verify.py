@@ -150,10 +150,8 @@ OUTSIDE_BOUND = dict.fromkeys(
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
-    "derivations": "as the set ``recorded`` (their order changes no verdict)",
-    "recorded": "in the fingerprint",
-    "values": "follows from the derivations",
-    "public": "in the fingerprint",
+    "derivations": "as the set ``recorded``, with the values ``public`` they read (their "
+                   "order changes no verdict)",
     "completions": "in the fingerprint",
     "attackers": "name, entities, compromise hop, knowledge closure (``held`` only names "
                  "the witness's starting point)",
