@@ -38,6 +38,7 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Any, bytes]] = {}
         self._by_value: dict[Any, bytes] = {}
+        self._plain: dict[str | int, bytes] = {}  # exactly str or int: see ``_part``
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def fingerprint(self, value: Any) -> int:
@@ -77,9 +78,19 @@ class Fingerprinter:
     def _part(self, value: Any) -> bytes:
         """An element's encoding prefixed by its length (which starts with a zero byte), or a
         composite's digest prefixed by 0xff: a concatenation of parts reads back one way only.
-        Text, bytes and numbers are encoded as they come (cheaper than remembering them)."""
+        Text and numbers (entity states, counters: a few values, met on every transition)
+        are remembered by value, bytes (keys: many, each met a few times) encoded as they
+        come."""
         kind = type(value)
-        if kind is bytes or kind is str or kind is int or value is None:
+        if kind is str or kind is int:
+            part = self._plain.get(value)
+            if part is None:
+                if len(self._plain) >= _MEMO_LIMIT:
+                    self._plain.clear()
+                encoded = self._bytes(value)
+                part = self._plain[value] = len(encoded).to_bytes(4) + encoded
+            return part
+        if kind is bytes or value is None:
             encoded = self._bytes(value)
             return len(encoded).to_bytes(4) + encoded
         known = self._by_id.get(id(value))

@@ -701,12 +701,14 @@ class _Slice:
             self.level.found[key] = _Found(path, finding)
 
     def _fingerprint(self, budget: _Budget) -> int:
+        """The engine's key is new at every call: as a list it is serialized as a tuple but
+        not remembered (hashing it whole for the memo cost more than it ever saved)."""
         system = self.exploration.system
         entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
         return self.fingerprinter.fingerprint(
             (entities, Counter(system.in_flight), system.hop, *budget,
              Counter(self.exploration.history) if self.replaying else (),
-             self.exploration.engine.key()))
+             list(self.exploration.engine.key())))
 
 
 def _compromised(engine: Engine) -> int:
