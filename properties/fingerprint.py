@@ -134,17 +134,6 @@ class FingerprintSet:
     def __len__(self) -> int:
         return self._size + self._zero
 
-    def __contains__(self, key: int) -> bool:
-        if not key:
-            return self._zero
-        slots, mask = self._slots, len(self._slots) - 1
-        index = key >> self._shift
-        while found := slots[index]:
-            if found == key:
-                return True
-            index = (index + 1) & mask
-        return False
-
     def insert(self, key: int) -> bool:
         """Add ``key``; whether it was absent (one probe sequence for both)."""
         if not key:
