@@ -1,12 +1,16 @@
 """What a ``verify`` search costs beyond the model, per state in memory, and what a second
 worker brings (issue 17, item 6). Default faults (drop, compromise) on ``ts33401``.
 
-- ``overhead``: states per CPU-second of ``verify`` in this process, over steps per
+- ``overhead``: transitions per CPU-second of ``verify`` in this process, over steps per
   CPU-second of the bare model taking the same transitions: for every transition of the
   search, restore the parent's snapshot of the ``System`` and take the action on the model
   alone (start a handover, deliver or drop a message; a compromise is no step of the model,
-  so it is only the restore), without claims, fingerprints or snapshots of the result. The
-  transitions are recorded once, from a search, before the rounds.
+  so it is only the restore), without claims, fingerprints or snapshots of the result. That
+  is the bare model's CPU over ``verify``'s on the same transitions: 1 for a free ``verify``.
+  The transitions are recorded once, from a search, before the rounds. (Until 2026-11-30 the
+  ratio divided ``verify``'s *states* per CPU-second, and a search takes about 2.5
+  transitions per state, so a free ``verify`` would have scored 0.40 against a goal of 0.5;
+  that figure is still reported, as information: ``state_overhead``.)
 - ``bytes_per_state``: peak RSS of ``hoverify verify --workers 1`` that exhausts its bound,
   minus the peak RSS of the same command stopped at one state (interpreter, imports, model
   set-up), over the states visited.
@@ -78,10 +82,26 @@ def bare_steps_per_cpu_second(recorded: list[tuple[Snapshot, Action]]) -> float:
     return len(recorded) / seconds
 
 
-def verify_states_per_cpu_second(max_handovers: int) -> float:
+@dataclass(frozen=True)
+class Search:
+    """One ``verify`` in this process: what it visited and took, and its CPU seconds."""
+    states: int
+    transitions: int
+    cpu_seconds: float
+
+    @property
+    def transitions_per_second(self) -> float:
+        return self.transitions / self.cpu_seconds
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.cpu_seconds
+
+
+def verify_search(max_handovers: int) -> Search:
     start = time.process_time()
     result = verify(load(VARIANT), max_handovers=max_handovers)
-    return result.states / (time.process_time() - start)
+    return Search(result.states, result.transitions, time.process_time() - start)
 
 
 @dataclass(frozen=True)

@@ -213,10 +213,10 @@ class Authentication:
 
 @record
 class Facts:
+    # in the order made; the sets below follow from them (``_sets``), computed for the facts
+    # at hand and never stored: a search keeps the facts of every queued state, and three
+    # frozensets copied whole on each new derivation were a third of their size
     derivations: tuple[Derived, ...] = ()
-    recorded: frozenset[Derivation] = frozenset()
-    values: frozenset[bytes] = frozenset()  # every secret input and output of a derivation
-    public: frozenset[bytes] = frozenset()  # every public input (the radio observer's)
     completions: tuple[Completion, ...] = ()
     attackers: tuple[Knowledge, ...] = ()
     early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
@@ -230,6 +230,21 @@ class Facts:
     authentication: Authentication = field(default_factory=lambda: Authentication())
 
     # -- reading ---------------------------------------------------------------------------
+    @property
+    def recorded(self) -> frozenset[Derivation]:
+        """Every derivation made, as a set."""
+        return _indexed(_sets, self.derivations, grows=True)["recorded"]
+
+    @property
+    def values(self) -> frozenset[bytes]:
+        """Every secret input and output of a derivation."""
+        return _indexed(_sets, self.derivations, grows=True)["values"]
+
+    @property
+    def public(self) -> frozenset[bytes]:
+        """Every public input of a derivation (the radio observer's)."""
+        return _indexed(_sets, self.derivations, grows=True)["public"]
+
     @property
     def serving(self) -> dict[int, str]:
         return {c.number: c.enb for c in self.completions}
@@ -408,6 +423,18 @@ def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[by
     return frozenset(v for d in derivations for v in (
         *((d.output,) if d.name in wanted else ()),
         *(i.value for i in d.derivation.inputs if i.name in wanted and not i.public)))
+
+
+def _sets(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    """``Facts.recorded``, ``values`` and ``public``, with ``derivations`` added (new
+    frozensets: the index copied from may still be read)."""
+    empty: frozenset[Any] = frozenset()
+    index["recorded"] = index.get("recorded", empty) | {d.derivation for d in derivations}
+    index["values"] = index.get("values", empty) | {v for d in derivations
+                                                     for v in (d.output, *d.needs)}
+    index["public"] = index.get("public", empty) | {i.value for d in derivations
+                                                     for i in d.derivation.inputs if i.public}
+    return index
 
 
 def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
@@ -883,7 +910,8 @@ class Engine:
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)
-        values = changes.get("values", f.values)
+        derived = _indexed(_sets, derivations, grows=True)
+        values = derived["values"]
         if receiver == UE:
             changes["ue"] = step.ctx_after
         kind = step.message.kind
@@ -906,7 +934,7 @@ class Engine:
             f = replace(f, attackers=(*f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(),
                                                               frozenset())))
         if f.attackers:
-            public = changes.get("public", f.public)
+            public = derived["public"]
             everyone = frozenset(  # what became public and secret both (``_everyone``)
                 v for d in new for v in (d.output, *(i.value for i in d.inputs))
                 if v in public and v in values and not (v in f.public and v in f.values))
@@ -1022,12 +1050,8 @@ class Engine:
                  changes: dict[str, Any]) -> Facts:
         """``changes`` (and the facts returned) with the derivations ``new`` recorded."""
         new = [d for d in dict.fromkeys(new) if d not in f.recorded]
-        added = tuple(Derived(d, hop, frozenset(i.value for i in d.inputs if not i.public))
-                      for d in new)
-        changes.update(
-            derivations=f.derivations + added, recorded=f.recorded | frozenset(new),
-            values=f.values | {v for d in added for v in (d.output, *d.needs)},
-            public=f.public | {i.value for d in new for i in d.inputs if i.public})
+        changes["derivations"] = f.derivations + tuple(
+            Derived(d, hop, frozenset(i.value for i in d.inputs if not i.public)) for d in new)
         return replace(f, **changes)
 
     def _completion(self, f: Facts, step: Step) -> Completion | None:

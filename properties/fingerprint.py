@@ -15,6 +15,7 @@ and does not explore it. ``collision_probability`` bounds the chance of that.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from hashlib import blake2b
@@ -22,7 +23,8 @@ from typing import Any
 
 BITS = 64
 _DIGEST = 16  # bytes of the digest of a part (its collisions count as the state's, see below)
-_MEMO_LIMIT = 1 << 12  # parts each memo keeps; past it, it starts again (memory stays bounded)
+_MEMO_LIMIT = 1 << 10  # parts each memo keeps; past it, it starts again (memory stays bounded)
+_FIRST_SLOTS = 1 << 10  # a FingerprintSet's table at first (a power of two)
 
 
 class Fingerprinter:
@@ -36,6 +38,7 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Any, bytes]] = {}
         self._by_value: dict[Any, bytes] = {}
+        self._plain: dict[str | int, bytes] = {}  # exactly str or int: see ``_part``
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def fingerprint(self, value: Any) -> int:
@@ -75,9 +78,19 @@ class Fingerprinter:
     def _part(self, value: Any) -> bytes:
         """An element's encoding prefixed by its length (which starts with a zero byte), or a
         composite's digest prefixed by 0xff: a concatenation of parts reads back one way only.
-        Text, bytes and numbers are encoded as they come (cheaper than remembering them)."""
+        Text and numbers (entity states, counters: a few values, met on every transition)
+        are remembered by value, bytes (keys: many, each met a few times) encoded as they
+        come."""
         kind = type(value)
-        if kind is bytes or kind is str or kind is int or value is None:
+        if kind is str or kind is int:
+            part = self._plain.get(value)
+            if part is None:
+                if len(self._plain) >= _MEMO_LIMIT:
+                    self._plain.clear()
+                encoded = self._bytes(value)
+                part = self._plain[value] = len(encoded).to_bytes(4) + encoded
+            return part
+        if kind is bytes or value is None:
             encoded = self._bytes(value)
             return len(encoded).to_bytes(4) + encoded
         known = self._by_id.get(id(value))
@@ -99,6 +112,56 @@ class Fingerprinter:
             self._by_id.clear()
         self._by_id[id(value)] = value, part
         return part
+
+
+class FingerprintSet:
+    """A set of ``BITS``-bit fingerprints in one flat array of 64-bit slots, as TLC's
+    ``FPSet`` keeps them in an array of longs: open addressing with linear probing, the slot
+    chosen by a fingerprint's high bits (a search partitions the states by their low bits,
+    the fingerprint modulo its number of parts), the table doubled when two thirds full. So
+    a fingerprint takes 12 to 24 bytes, where a Python ``set`` of ints takes about 80 (the
+    int object, and the set's 16-byte slot and its spare room). An empty slot holds 0; the
+    fingerprint 0 is kept aside."""
+
+    __slots__ = ("_shift", "_size", "_slots", "_zero")
+
+    def __init__(self) -> None:
+        self._slots = array("Q", bytes(8 * _FIRST_SLOTS))
+        self._shift = BITS - (_FIRST_SLOTS.bit_length() - 1)
+        self._size = 0  # the slots in use
+        self._zero = False
+
+    def __len__(self) -> int:
+        return self._size + self._zero
+
+    def insert(self, key: int) -> bool:
+        """Add ``key``; whether it was absent (one probe sequence for both)."""
+        if not key:
+            added, self._zero = not self._zero, True
+            return added
+        slots, mask = self._slots, len(self._slots) - 1
+        index = key >> self._shift
+        while found := slots[index]:
+            if found == key:
+                return False
+            index = (index + 1) & mask
+        slots[index] = key
+        self._size += 1
+        if 3 * self._size > 2 * len(slots):
+            self._grow()
+        return True
+
+    def _grow(self) -> None:
+        old = self._slots
+        slots = self._slots = array("Q", bytes(16 * len(old)))
+        self._shift -= 1
+        shift, mask = self._shift, len(slots) - 1
+        for key in old:  # all distinct: each goes in the first free slot of its sequence
+            if key:
+                index = key >> shift
+                while slots[index]:
+                    index = (index + 1) & mask
+                slots[index] = key
 
 
 def collision_probability(states: int, bits: int = BITS) -> float:

@@ -54,11 +54,11 @@ Progress: ``progress`` receives a :class:`Progress` at the end of each level and
 
 Fingerprint (two states merged must have identical futures *and* identical future verdicts).
 The visited set holds a 64-bit fingerprint per state (``hoverify.properties.fingerprint``:
-BLAKE2b of a
-canonical serialization, the same in every process), not the state: full states live only in
-the frontier. Two distinct states sharing a fingerprint would be merged;
-``VerifyResult.collision_probability`` bounds the chance of that (the birthday bound
-n(n-1)/2^65 over the n states, as TLC reports one). The future of a state is fixed by what the
+BLAKE2b of a canonical serialization, the same in every process), not the state, in a flat
+table of 8-byte slots (``FingerprintSet``): full states live only in the frontier. Two
+distinct states sharing a fingerprint would be merged; ``VerifyResult.collision_probability``
+bounds the chance of that (the birthday bound n(n-1)/2^65 over the n states, as TLC reports
+one). The future of a state is fixed by what the
 actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
@@ -122,7 +122,7 @@ from hoverify.properties.exploration import (
     variant_error_finding,
 )
 from hoverify.properties.explore import EXPLORATION_KASME
-from hoverify.properties.fingerprint import Fingerprinter, collision_probability
+from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
@@ -150,10 +150,8 @@ OUTSIDE_BOUND = dict.fromkeys(
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
-    "derivations": "as the set ``recorded`` (their order changes no verdict)",
-    "recorded": "in the fingerprint",
-    "values": "follows from the derivations",
-    "public": "in the fingerprint",
+    "derivations": "as the set ``recorded``, with the values ``public`` they read (their "
+                   "order changes no verdict)",
     "completions": "in the fingerprint",
     "attackers": "name, entities, compromise hop, knowledge closure (``held`` only names "
                  "the witness's starting point)",
@@ -488,7 +486,7 @@ class _Slice:
         self.faults = plan.faults
         # then the messages put in flight are state
         self.replaying = bool({"replay", "inject"} & plan.faults)
-        self.seen: set[int] = set()  # fingerprints: the states themselves only in the frontier
+        self.seen = FingerprintSet()  # the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
         self.frontier: list[_Node] = []
         self.following: dict[int, _Node] = {}  # fingerprint -> the next level's state
@@ -505,7 +503,7 @@ class _Slice:
         budget = _Budget()
         key = self._fingerprint(budget)
         if key % self.count == self.index:
-            self.seen.add(key)
+            self.seen.insert(key)
             self.frontier = [self._node(b"", budget)]
         else:
             self.level.found.clear()
@@ -541,8 +539,7 @@ class _Slice:
                 elif key in granted:
                     if path < granted[key][0]:
                         granted[key] = path, part
-                elif key not in self.seen:
-                    self.seen.add(key)
+                elif self.seen.insert(key):
                     granted[key] = path, part
         to: list[list[int]] = [[] for _ in range(self.count)]
         for key, (_, part) in granted.items():
@@ -609,18 +606,15 @@ class _Slice:
         return None
 
     @staticmethod
-    def _wanted(table: dict[int, _Node], key: int, path: bytes, seen: set[int] | None) -> bool:
+    def _wanted(table: dict[int, _Node], key: int, path: bytes,
+                seen: FingerprintSet | None) -> bool:
         """Whether the successor on ``path`` is kept under ``key`` in ``table``: not if a
         state of an earlier level has the fingerprint (``seen``: only for the states this
         part owns), nor one of this level on a smaller path."""
         kept = table.get(key)
         if kept is not None:
             return path < kept.path
-        if seen is not None:
-            if key in seen:
-                return False
-            seen.add(key)
-        return True
+        return seen is None or seen.insert(key)
 
     def _node(self, path: bytes, budget: _Budget) -> _Node:
         exploration = self.exploration
@@ -707,12 +701,14 @@ class _Slice:
             self.level.found[key] = _Found(path, finding)
 
     def _fingerprint(self, budget: _Budget) -> int:
+        """The engine's key is new at every call: as a list it is serialized as a tuple but
+        not remembered (hashing it whole for the memo cost more than it ever saved)."""
         system = self.exploration.system
         entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
         return self.fingerprinter.fingerprint(
             (entities, Counter(system.in_flight), system.hop, *budget,
              Counter(self.exploration.history) if self.replaying else (),
-             self.exploration.engine.key()))
+             list(self.exploration.engine.key())))
 
 
 def _compromised(engine: Engine) -> int:

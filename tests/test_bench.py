@@ -30,7 +30,8 @@ from hoverify.statemachines.variants import load  # noqa: E402
 from bench import commands  # noqa: E402
 from bench import run as bench  # noqa: E402
 
-VERIFY_COSTS = ("verify_overhead_ratio", "verify_bytes_per_state", "verify_parallel_efficiency")
+VERIFY_COSTS = ("verify_overhead_ratio", "verify_state_overhead_ratio", "verify_bytes_per_state",
+                "verify_parallel_efficiency")
 METRICS = ("handover_ratio_to_floor", "invariant_overhead", "closure_exponent",
            "closure_1m_seconds", "report_seconds", "report_peak_mib", "verify_states_per_second",
            "check_hops_exponent", "check_startup_share", *VERIFY_COSTS)
@@ -87,6 +88,12 @@ def test_check_growth_runs_the_hops_asked() -> None:
 def test_verify_costs_are_measured_on_the_same_search(tiny: bench.Results) -> None:
     costs = tiny.details["verify_costs"]
     assert costs["transitions"] > 0 and all(r > 0 for r in costs["bare_steps_per_cpu_second"])
+    # the overhead is per transition (the bare model's CPU over verify's on the same ones);
+    # the former figure, per state, is the smaller by the transitions a state
+    assert all(t > s for t, s in zip(costs["verify_transitions_per_cpu_second"],
+                                     costs["verify_states_per_cpu_second"], strict=True))
+    assert (tiny.metrics["verify_overhead_ratio"].value
+            > tiny.metrics["verify_state_overhead_ratio"].value)
     assert all(r["same_states"] and len(r["load_average"]) == 2
                for r in costs["parallel_rounds"])
     assert "load average" in tiny.metrics["verify_parallel_efficiency"].note

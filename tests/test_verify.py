@@ -22,7 +22,7 @@ from hoverify.properties.claims import BACKWARD, KEY_AGREEMENT, SEPARATION
 from hoverify.properties.engine import Facts
 from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
-from hoverify.properties.fingerprint import Fingerprinter, collision_probability
+from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import transfers
@@ -289,6 +289,23 @@ def test_a_fingerprint_is_the_same_in_every_process() -> None:
     assert (Fingerprinter().fingerprint(frozenset(parts))
             == Fingerprinter().fingerprint(frozenset(reversed(parts))))
     assert Fingerprinter().fingerprint((b"ab", b"c")) != Fingerprinter().fingerprint((b"a", b"bc"))
+
+
+def test_the_visited_set_holds_what_a_python_set_holds() -> None:
+    """Through several doublings of its table, with fingerprints that share their high bits
+    (the slot: they collide and probe on) or are 0 (kept aside), and added twice."""
+    import random
+
+    rng = random.Random(17)
+    keys = [rng.getrandbits(64) for _ in range(5000)] + [0, 1, 2, 3, 2 ** 64 - 1]
+    keys += [(7 << 58) | n for n in range(1, 300)]  # one slot at first, then a few
+    visited, expected = FingerprintSet(), set()
+    for key in keys + keys[::2]:
+        assert visited.insert(key) == (key not in expected)
+        expected.add(key)
+    assert len(visited) == len(expected)
+    assert not any(visited.insert(key) for key in expected)  # every one is still there
+    assert all(visited.insert(rng.getrandbits(64)) for _ in range(1000))  # and no other
 
 
 def test_the_collision_probability_is_the_birthday_bound() -> None:
