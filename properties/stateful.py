@@ -6,12 +6,15 @@ Rules choose *which* message, neighbour or field by an index into a stable order
 shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
 the replayable trace of the (shrunk) example.
 
-Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
-testing: each fault rule is on in some examples, off in others), a first handover in every
-example with a drawn compromise of a hop's source (``@initialize``), edits drawn kind first,
-preconditions that keep a rule from repeating itself uselessly, and ``target()`` on how
-often each claim's situation arose, on the handovers decided before a Path Switch
-Acknowledge and on those completed after a compromise (docs/exploration.md).
+Reaching deep states with Hypothesis' own levers (docs/exploration.md): one rule, ``step``,
+drawing an action among those possible now, so that starting handovers and delivering are
+always on while the faults follow swarm testing (which of them an example may use is drawn
+with its first handover, ``@initialize``); a compromise drawn with it, of the eNB that served
+after k handovers once n have completed (``PLANS``: forward and backward security);
+deliveries counted from the oldest or the newest message, drawn per example; edits drawn kind
+first; preconditions that keep an action from repeating itself uselessly; and ``target()``
+on how often each claim's situation arose, on the handovers decided before a Path Switch
+Acknowledge and on those completed after a compromise.
 """
 
 from __future__ import annotations
@@ -38,12 +41,15 @@ INDEX = st.integers(min_value=0, max_value=3)
 # A compromise drawn with the first handover (or none): once ``after`` handovers have
 # completed, of the eNB that served the UE after ``served`` of them (``served`` <= ``after``).
 # Forward security (TS 33.401 7.2.8.4) is about a party of an EARLIER hop deriving later
-# keys: a serving eNB compromised as it serves (served == after: the source of the next hop,
+# keys: a serving eNB compromised as it serves (``SERVING``: the source of the next hop,
 # also who edits that handover's messages: downgrade, denial, capture). Backward security is
 # about a party compromised LATER deriving earlier keys: an eNB the UE left, compromised
-# handovers after it served (served < after). Simplest first, so that the draw shrinks
-# towards no compromise, then the current source.
-PLANS = st.sampled_from([None, (0, 0), (1, 1), (2, 2), (1, 0), (2, 1), (2, 0)])
+# handovers after it served (``LEFT``). Drawn as often as the claims they serve: four
+# claims' attacker is a serving eNB, one's an eNB the UE left. Simplest first, so that the
+# draw shrinks towards no compromise, then the current source.
+SERVING = [(0, 0), (1, 1), (2, 2)]
+LEFT = [(1, 0), (2, 1), (2, 0)]
+PLANS = st.sampled_from([None, *SERVING * 4, *LEFT])
 # The edits a compromised eNB draws from, kind first, so that a kind with few edits is not
 # drowned by one with many: removing a field it relays first (stripping a derivation-mode
 # signal, /work/shared/spec handover-keys section 7), so that shrinking tries it first.
