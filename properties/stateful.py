@@ -19,6 +19,7 @@ Acknowledge and on those completed after a compromise.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -115,6 +116,11 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                     {"index": INDEX, "kind": st.sampled_from(EDIT_KINDS), "leaf": history}),
     }
 
+    # built once: a strategy built per step would cost as much as the step's model work
+    arguments = {name: st.fixed_dictionaries(strategies)
+                 for name, (_, strategies) in actions.items()}
+    choices = functools.cache(st.sampled_from)
+
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -158,11 +164,10 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @rule(data=st.data())
         def step(self, data: st.DataObject) -> None:
-            possible = [name for name, (ready, _) in actions.items()
-                        if (name in SCHEDULING or name in self.swarm) and ready(self)]
-            name = data.draw(st.sampled_from(possible), label="action")
-            arguments = data.draw(st.fixed_dictionaries(actions[name][1]), label=name)
-            getattr(self, name)(**arguments)
+            possible = tuple(name for name, (ready, _) in actions.items()
+                             if (name in SCHEDULING or name in self.swarm) and ready(self))
+            name = data.draw(choices(possible))
+            getattr(self, name)(**data.draw(arguments[name]))
 
         def start_handover(self, neighbour: int) -> None:
             self._planned_compromise()
