@@ -6,23 +6,27 @@ Rules choose *which* message, neighbour or field by an index into a stable order
 shrinking works on small integers. A finding raises :class:`ClaimViolated`, which carries
 the replayable trace of the (shrunk) example.
 
-Reaching deep states with Hypothesis' own levers: its per-example rule flags (swarm
-testing: each fault rule is on in some examples, off in others), a first handover in every
-example with a drawn compromise of a hop's source (``@initialize``), edits drawn kind first,
-preconditions that keep a rule from repeating itself uselessly, and ``target()`` on how
-often each claim's situation arose, on the handovers decided before a Path Switch
-Acknowledge and on those completed after a compromise (docs/exploration.md).
+Reaching deep states with Hypothesis' own levers (docs/exploration.md): one rule, ``step``,
+drawing an action among those possible now, so that starting handovers and delivering are
+always on while the faults follow swarm testing (which of them an example may use is drawn
+with its first handover, ``@initialize``); a compromise drawn with it, of the eNB that served
+after k handovers once n have completed (``PLANS``: forward and backward security);
+deliveries counted from the oldest or the newest message, drawn per example; edits drawn kind
+first; preconditions that keep an action from repeating itself uselessly; and ``target()``
+on how often each claim's situation arose, on the handovers decided before a Path Switch
+Acknowledge and on those completed after a compromise.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
@@ -31,16 +35,22 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
-    precondition,
     rule,
 )
 
 INDEX = st.integers(min_value=0, max_value=3)
-# A compromise drawn with the first handover (or none): of the source eNB of the handover
-# that starts after ``hop`` others. A compromised source eNB is whom forward security
-# (TS 33.401 7.2.8.4) is about (it must not derive the keys of later hops) and who edits a
-# handover's messages (downgrade, denial, capture).
-PLANS = st.sampled_from([None, 0, 1, 2])
+# A compromise drawn with the first handover (or none): once ``after`` handovers have
+# completed, of the eNB that served the UE after ``served`` of them (``served`` <= ``after``).
+# Forward security (TS 33.401 7.2.8.4) is about a party of an EARLIER hop deriving later
+# keys: a serving eNB compromised as it serves (``SERVING``: the source of the next hop,
+# also who edits that handover's messages: downgrade, denial, capture). Backward security is
+# about a party compromised LATER deriving earlier keys: an eNB the UE left, compromised
+# handovers after it served (``LEFT``). Drawn as often as the claims they serve: four
+# claims' attacker is a serving eNB, one's an eNB the UE left. Simplest first, so that the
+# draw shrinks towards no compromise, then the current source.
+SERVING = [(0, 0), (1, 1), (2, 2)]
+LEFT = [(1, 0), (2, 1), (2, 0)]
+PLANS = st.sampled_from([None, *SERVING * 4, *LEFT])
 # The edits a compromised eNB draws from, kind first, so that a kind with few edits is not
 # drowned by one with many: removing a field it relays first (stripping a derivation-mode
 # signal, /work/shared/spec handover-keys section 7), so that shrinking tries it first.
@@ -61,6 +71,7 @@ Selector = Callable[[Finding], bool]
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
 # explore's default: inject is asked for (it is a search of its own: forged messages)
 DEFAULT_FAULTS = FAULTS - {"inject"}
+SCHEDULING = frozenset({"start_handover", "deliver", "deliver_in_order"})
 
 
 def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
@@ -82,12 +93,42 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     targets = adversary.targets(topology, variant)
     parties = st.integers(min_value=0, max_value=max(3, len(targets) - 1))
 
+    history = st.integers(min_value=0, max_value=63)
+    swarms = st.frozensets(st.sampled_from(sorted(faults)))
+    # Each action: when it is possible, and its arguments. A precondition keeps an action
+    # from repeating itself uselessly (Hypothesis draws uniformly among the possible ones):
+    # one compromised party per example, as verify bounds it (an example that drew a planned
+    # compromise has it: the rule would take it first, mostly too early); refuse while a
+    # HandoverRequest is in flight; rewrite while a compromised eNB has a message to edit.
+    actions: dict[str, tuple[Callable[[HandoverExploration], bool],
+                             dict[str, st.SearchStrategy[Any]]]] = {
+        "start_handover": (lambda m: True, {"neighbour": INDEX}),
+        "deliver": (lambda m: m._in_flight(), {"index": INDEX}),
+        "deliver_in_order": (lambda m: m._in_flight(),
+                             {"count": st.integers(min_value=1, max_value=8)}),
+        "drop": (lambda m: m._in_flight(), {"index": INDEX}),
+        "duplicate": (lambda m: m._in_flight(), {"index": INDEX}),
+        "replay": (lambda m: bool(m.exploration.history), {"index": history}),
+        "inject": (lambda m: bool(m.exploration.history), {"index": history}),
+        "refuse": (lambda m: bool(m.exploration.requests()), {"index": INDEX}),
+        "compromise": (lambda m: m.plan is None and not m._compromised(), {"enb": parties}),
+        "rewrite": (lambda m: m._compromised() and bool(m.exploration.edit_choices()),
+                    {"index": INDEX, "kind": st.sampled_from(EDIT_KINDS), "leaf": history}),
+    }
+
+    # built once: a strategy built per step would cost as much as the step's model work
+    arguments = {name: st.fixed_dictionaries(strategies)
+                 for name, (_, strategies) in actions.items()}
+    choices = functools.cache(st.sampled_from)
+
     class HandoverExploration(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             self.exploration = Exploration(variant, topology, kasme, counts=Counter(),
                                            adversary=adversary)
-            self.plan: int | None = None
+            self.plan: tuple[int, int] | None = None
+            self.swarm: frozenset[str] = frozenset()  # the faults this example may use
+            self.newest = False  # deliveries count from the newest message in flight
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
@@ -102,87 +143,77 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             is not searched for again and the example goes on (the message is lost)."""
             try:
                 effect()
+                self._planned_compromise()
             except VariantError as error:
                 finding = variant_error_finding(error, tuple(self.exploration.trace))
                 if selected(finding):
                     raise ClaimViolated(finding) from error
 
-        # Hypothesis draws, per example, which rules are enabled (swarm testing: a fault
-        # rule is off in some examples, on in others); a first handover is no rule, so that
-        # no example is spent without one
-        @initialize(neighbour=INDEX, plan=PLANS)
-        def first_handover(self, neighbour: int, plan: int | None) -> None:
+        # One step: Hypothesis draws an action among those possible now, then its arguments.
+        # Starting handovers and delivering are the model making progress and always on;
+        # the faults follow swarm testing (Groce et al., ISSTA 2012): which of them this
+        # example may use is drawn with its first handover (``swarm``). Hypothesis' own rule
+        # flags would switch the deliveries off too: as rules, no delivery at all in 43% of
+        # the examples. A first handover is drawn with the example, so none is spent without.
+        @initialize(neighbour=INDEX, plan=PLANS, swarm=swarms, newest=st.booleans())
+        def first_handover(self, neighbour: int, plan: tuple[int, int] | None,
+                           swarm: frozenset[str], newest: bool) -> None:
             self.plan = plan if "compromise" in faults else None
+            self.swarm, self.newest = swarm, newest
             self.start_handover(neighbour)
 
-        @rule(neighbour=INDEX)
+        @rule(data=st.data())
+        def step(self, data: st.DataObject) -> None:
+            possible = tuple(name for name, (ready, _) in actions.items()
+                             if (name in SCHEDULING or name in self.swarm) and ready(self))
+            name = data.draw(choices(possible))
+            getattr(self, name)(**data.draw(arguments[name]))
+
         def start_handover(self, neighbour: int) -> None:
             self._planned_compromise()
             self._acting(lambda: self.exploration.start_handover(neighbour))
 
         def _planned_compromise(self) -> None:
-            """The compromise this example drew (``PLANS``), as the handover it names starts:
-            of its source eNB, if no party is compromised yet (a recorded step like any
-            other)."""
-            if self.plan is None or self._compromised() \
-                    or self.exploration.engine.facts.hop != self.plan:
+            """The compromise this example drew (``PLANS``), once its handovers have
+            completed, if no party is compromised yet (a recorded step like any other)."""
+            if self.plan is None or self._compromised():
                 return
-            source = self.exploration.system.topology.cell(
-                self.exploration.system.entity(UE).ctx.cell).enb
-            if source in targets:
-                self.exploration.compromise(targets.index(source))
+            after, served = self.plan
+            completions = self.exploration.engine.facts.completions  # [0]: initial AS security
+            if len(completions) > after and completions[served].enb in targets:
+                self.exploration.compromise(targets.index(completions[served].enb))
 
-        @precondition(lambda self: self._in_flight())
-        @rule(index=INDEX)
         def deliver(self, index: int) -> None:
-            self._acting(lambda: self.exploration.deliver(index))
+            """The ``index``-th message in flight, counted from the oldest or, in an example
+            that drew ``newest``, from the newest."""
+            self._acting(lambda: self.exploration.deliver(-1 - index if self.newest else index))
 
-        @precondition(lambda self: self._in_flight())
-        @rule(count=st.integers(min_value=1, max_value=8))
         def deliver_in_order(self, count: int) -> None:
-            """Up to ``count`` deliveries, oldest first: lets a search make progress."""
+            """Up to ``count`` deliveries, the oldest (or the newest) first: lets a search
+            make progress."""
             for _ in range(count):
                 if not self._in_flight():
                     break
-                self._acting(lambda: self.exploration.deliver(0))
+                self.deliver(0)
 
-        @precondition(lambda self: "drop" in faults and self._in_flight())
-        @rule(index=INDEX)
         def drop(self, index: int) -> None:
             self.exploration.drop(index)
 
-        @precondition(lambda self: "duplicate" in faults and self._in_flight())
-        @rule(index=INDEX)
         def duplicate(self, index: int) -> None:
             self.exploration.duplicate(index)
 
-        @precondition(lambda self: "replay" in faults and bool(self.exploration.history))
-        @rule(index=st.integers(min_value=0, max_value=63))
         def replay(self, index: int) -> None:
             self.exploration.replay(index)
 
-        if "inject" in faults:  # only then a rule: the other searches draw as without it
-            @precondition(lambda self: bool(self.exploration.history))
-            @rule(index=st.integers(min_value=0, max_value=63))
-            def inject(self, index: int) -> None:
-                self.exploration.inject(index)
+        def inject(self, index: int) -> None:
+            self.exploration.inject(index)
 
-        @precondition(lambda self: "refuse" in faults and bool(self.exploration.requests()))
-        @rule(index=INDEX)
-        def refuse_preparation(self, index: int) -> None:
+        def refuse(self, index: int) -> None:
             self.exploration.refuse(index)
 
-        # one compromised party per example, as verify bounds it: a rule that could only
-        # repeat itself would take the steps the handovers need
-        @precondition(lambda self: "compromise" in faults and not self._compromised())
-        @rule(enb=parties)
         def compromise(self, enb: int) -> None:
             self.exploration.compromise(enb)
 
-        @precondition(lambda self: "rewrite" in faults and self._compromised()
-                      and bool(self.exploration.edit_choices()))
-        @rule(index=INDEX, kind=st.sampled_from(EDIT_KINDS),
-              leaf=st.integers(min_value=0, max_value=63))
         def rewrite(self, index: int, kind: str, leaf: int) -> None:
             """An edit of ``kind`` (``EDIT_KINDS``), else any edit, of a message the
             compromised eNBs handle."""

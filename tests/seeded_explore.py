@@ -1,5 +1,5 @@
-"""Default ``explore`` with a seed, as ``hoverify explore --seed`` runs it, for the tests that
-hold it to what ``verify`` finds.
+"""Default ``explore`` with a seed, as ``hoverify explore --seed`` runs it (None: derandomized,
+as plain ``hoverify explore``), for the tests that hold it to what ``verify`` finds.
 
 A seeded search is the same in this process, after other tests ran, as in a fresh one:
 ``hoverify.properties.explore`` keeps Hypothesis from drawing the integer literals of whatever
@@ -36,7 +36,7 @@ def variant_named(name: str) -> KeySchedule:
     return load(base, placement or None)
 
 
-def explore_seeded(name: str, seed: int, until: set[tuple[str, bool]] | None = None,
+def explore_seeded(name: str, seed: int | None, until: set[tuple[str, bool]] | None = None,
                    claims: set[str] | None = None) -> Explored:
     variant = variant_named(name)
     result = explore(variant, seed=seed, until=frozenset(until) if until else None,

@@ -212,25 +212,30 @@ def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
                                     if k[0] not in OUTSIDE_BOUND}
 
 
-# Not yet: with the fixed seed, the default budget misses one of these variants' verify
-# findings (measured 2026-11-30 with seed 1 after the drawn compromise and the kind-first edits
-# joined the search, docs/exploration.md: 16 of the 18 found everything). Both misses are
-# backward-security (promised); no_path_switch_refresh's verify trace compromises the first
-# eNB only after two X2 hops completed, which the drawn compromise (of a hop's source, as it
-# starts) does not place and the compromise rule rarely times. Not run: a miss costs the
-# whole budget.
-NOT_YET = {"broken_variants/mme_reuses_nh.py", "broken_variants/no_path_switch_refresh.py"}
+# Not yet: the derandomized default search (what plain `hoverify explore` runs) misses one of
+# these variants' verify findings within the default budget (measured 2026-11-30 after
+# deliveries left the swarm and the planned compromise took an eNB the UE left too,
+# docs/exploration.md: 15 of 18 found everything; seed 1, 14). Two are the capture on an S1
+# hop (one removal on the S1AP HandoverCommand by a compromised source, then the HO command
+# delivered), the weak spot of every seed measured; no_path_switch_refresh's backward
+# security is found with seed 1 (2530 examples), not derandomized: its verify trace
+# compromises enb-1 after two X2 hops, while the X2 UE Context Release of the first is still
+# in flight. The derandomized search rather than seed 1: it is what users get, and it finds
+# more here (seed 1 misses the capture of seed-fs with each bit placement). Not run: a miss
+# costs the whole budget.
+NOT_YET = {"attack_variants/promises_no_capture.py", "broken_variants/no_path_switch_refresh.py",
+           "seed-fs:nas"}
 
 
 @pytest.mark.parametrize("name", [
     pytest.param(name, marks=pytest.mark.xfail(
-        run=False, reason="the default budget misses a finding of verify with this seed"))
+        run=False, reason="the default search misses a finding of verify in its budget"))
     if name in NOT_YET else name for name in sorted(FOUND_BY_VERIFY)])
 def test_default_explore_finds_what_verify_finds_within_its_default_budget(name: str) -> None:
     """The default budget, faults and steps (the search stops once all are found); each
     finding short enough to read and replayable as saved."""
     wanted = FOUND_BY_VERIFY[name]
-    result = explore_seeded(name, EXPLORE_SEED, until=wanted)  # as `hoverify explore` runs
+    result = explore_seeded(name, None, until=wanted)  # as plain `hoverify explore` runs
     missed = {(c, p) for c, p in wanted
               if (c, p) not in result.found and (c, True) not in result.found}
     assert not missed, (missed, result.examples)
