@@ -74,6 +74,12 @@ class Enb(Entity):
         (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "", ("ho-preparing",), "ho-commanded"),
         (Kind.X2AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_PREPARATION_FAILURE, "", ("ho-preparing",), "connected"),
+        # a handover decided before the Path Switch Request Acknowledge failed: still waiting
+        # for it (TS 33.401 7.2.8.4.2)
+        (Kind.X2AP_HANDOVER_PREPARATION_FAILURE, PATH_SWITCH_PENDING, ("ho-preparing",),
+         PATH_SWITCH_PENDING),
+        (Kind.S1AP_HANDOVER_PREPARATION_FAILURE, PATH_SWITCH_PENDING, ("ho-preparing",),
+         PATH_SWITCH_PENDING),
         (Kind.S1AP_HANDOVER_COMMAND, "", ("ho-preparing",), "ho-commanded"),
         (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), PATH_SWITCH_PENDING),
         (Kind.RRC_HANDOVER_CONFIRM, "s1", ("ho-prepared",), "connected"),
@@ -147,22 +153,25 @@ class Enb(Entity):
         return Handled(*self._command_ue(self._allocated(container), content))
 
     def on_x2ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
-        return Handled(self._preparation_failed(message))
+        return self._preparation_failed(message)
 
     def on_s1ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
-        return Handled(self._preparation_failed(message))
+        return self._preparation_failed(message)
 
-    def _preparation_failed(self, message: Message) -> EnbContext:
+    def _preparation_failed(self, message: Message) -> Handled:
         """TS 36.300 10.1.2.1.1: the UE stays; an {NH, NCC} taken for the failed preparation
-        is unused and kept (the source keys as before the preparation)."""
+        is unused and kept (the source keys as before the preparation). An eNB still
+        awaiting the Path Switch Request Acknowledge of the X2 handover that brought it the
+        UE (it knows the source to release until then) goes back to waiting for it."""
         handover = self.ctx.handover
         assert handover is not None
         expected = handover.peer if message.kind is Kind.X2AP_HANDOVER_PREPARATION_FAILURE \
             else self.mme
         if message.sender != expected:
             raise Reject(f"preparation failure from {message.sender}, not {expected}")
-        return replace(self.ctx, keys=self._keeping_late_next_hop(handover.keys_before),
-                       handover=None)
+        ctx = replace(self.ctx, keys=self._keeping_late_next_hop(handover.keys_before),
+                      handover=None)
+        return Handled(ctx, branch=PATH_SWITCH_PENDING if ctx.x2_source is not None else "")
 
     def _keeping_late_next_hop(self, keys: EnbKeys | None) -> EnbKeys | None:
         """``keys`` for after this handover (or its failure), keeping the {NH, NCC} that a

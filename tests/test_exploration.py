@@ -24,6 +24,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import FAULTS, exploration_machine
 from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
@@ -83,6 +84,28 @@ def test_tr33821_forward_security_violation_is_found_and_minimal() -> None:
 # (measured 2026-11-30). A seeded search is the same in this process as in a fresh one
 # (test_a_seeded_search_is_the_same_whatever_modules_are_loaded).
 EXPLORE_SEED = 1  # fixed for CI
+
+
+FINDINGS = Path(__file__).resolve().parent / "data" / "findings"
+
+
+def test_a_handover_refused_before_the_path_switch_ack_leaves_the_enb_waiting_for_it() -> None:
+    """TS 36.300 10.1.2.1.1: after a failed preparation the UE stays with the source eNB; TS
+    33.401 7.2.8.4.2: the target of an X2 handover takes a fresh {NH, NCC} from the Path
+    Switch Request Acknowledge. So an eNB that decided the next handover before that
+    Acknowledge and saw the preparation fail still awaits it, and a handover it decides then
+    is still decided before it: outside ts33401's 2-hop promise (path-switch-first). The trace
+    is what default `hoverify explore --variant ts33401` found (2026-11-30) while the eNB went
+    back to "connected" and forgot: forward-security was then judged FAILS (promised)."""
+    saved = load_finding(str(FINDINGS / "ts33401-handover-refused-before-path-switch-ack.json"))
+    failure = next(i for i, a in enumerate(saved.actions) if "PreparationFailure" in a.text)
+    waiting = replay(saved.variant, saved.actions[:failure + 1], saved.topology, strict=True)
+    assert waiting.system.entity("enb-2").state == PATH_SWITCH_PENDING
+    waiting.close()
+    found = replay(saved.variant, saved.actions, saved.topology, strict=True)
+    [forward] = [f for f in found.findings() if f.claim == FORWARD]
+    found.close()
+    assert (forward.promised, forward.outside) == (False, "path-switch-first"), forward
 
 
 def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
