@@ -739,18 +739,20 @@ class _Authentication(_Claim):
     """A claim of an honest party about its peers, judged when it accepts: a target eNB
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
     in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
-    accepting or the peer it is about edited a message, in any hop (``_honest``: an edit in
-    one handover may reach the UE in the next), nor once a message was injected while an
-    attacker held a party or its keys (``_forging_with_a_party``): Lowe's claims speak of
-    honest peers, and what an edit does is judged by downgrade-resistance and its
-    neighbours. State: the failures so far (``check`` lists them per hop)."""
+    accepting, the peer it is about or the sender of what it accepts (the source eNB relaying
+    a HO command) edited a message, in any hop (``_honest``: an edit in one handover may reach
+    the UE in the next), nor once a message was injected while an attacker held a party or
+    its keys (``_forging_with_a_party``): Lowe's claims speak of honest peers, and what an
+    edit does is judged by downgrade-resistance and its neighbours. State: the failures so
+    far (``check`` lists them per hop)."""
 
     kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.message.kind not in self.kinds or not step.outcome.accepted
-                or _edited(facts, step.hop) or _forging_with_a_party(facts)):
+                or _edited(facts, step.hop) or not _honest(facts, step.message.sender)
+                or _forging_with_a_party(facts)):
             return Observed(state)
         judged = self.judge(step, event, facts)
         if judged is None:

@@ -18,6 +18,7 @@ from hoverify.properties.claims import (
     NCC_SYNC,
     NO_CHANGE_ON_REFUSAL,
     SEPARATION,
+    UE_AGREEMENT,
 )
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
@@ -106,6 +107,20 @@ def test_a_handover_refused_before_the_path_switch_ack_leaves_the_enb_waiting_fo
     [forward] = [f for f in found.findings() if f.claim == FORWARD]
     found.close()
     assert (forward.promised, forward.outside) == (False, "path-switch-first"), forward
+
+
+def test_a_ho_command_its_compromised_source_edited_is_no_agreement_failure() -> None:
+    """Lowe's agreement speaks of honest parties: a compromised source eNB relays the HO
+    command and may put anything in it (it holds KRRCint), so the UE's agreement with the
+    target is not judged on a HO command from a source that edited messages; what the edit
+    did is the edit claims' to judge. The trace is what default `hoverify explore --variant
+    ts33401` found (2026-11-30): enb-1 edits the NCC of the S1AP HandoverCommand, a second
+    handover starts, and ue-agreement was judged FAILS (promised) because the HO command then
+    counted as a step of the second, unedited handover."""
+    saved = load_finding(str(FINDINGS / "ts33401-ho-command-edited-by-its-source.json"))
+    found = replay(saved.variant, saved.actions, saved.topology, strict=True)
+    assert UE_AGREEMENT not in {f.claim for f in found.findings()}
+    found.close()
 
 
 def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
