@@ -934,10 +934,10 @@ class Engine:
             f = replace(f, attackers=(*f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(),
                                                               frozenset())))
         if f.attackers:
-            public = derived["public"]
+            public, was_public, was_value = derived["public"], f.public, f.values
             everyone = frozenset(  # what became public and secret both (``_everyone``)
                 v for d in new for v in (d.output, *(i.value for i in d.inputs))
-                if v in public and v in values and not (v in f.public and v in f.values))
+                if v in public and v in values and not (v in was_public and v in was_value))
             attackers = self._taught(f, step, new, everyone, derivations, values, read)
             if attackers is not None:
                 changes["attackers"] = attackers
