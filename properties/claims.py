@@ -189,7 +189,7 @@ class KeyAgreement(_Claim):
         keys = getattr(step.ctx_after, "keys", None) if receiver != UE else None
         enb_keys = keys.as_keys if keys is not None else None
         ue_keys = facts.ue.keys.as_keys if facts.ue is not None and facts.ue.keys else None
-        hop = facts.hop
+        hop = step.hop
         if step.outcome.accepted:
             if ue_keys == enb_keys:
                 return None
@@ -226,7 +226,7 @@ class KeyAgreement(_Claim):
         per undisturbed handover that never completed."""
         failed = {v.hop for v in state}
         verdicts = list(state)
-        done = {c.number: c for c in facts.completions if c.number > 0}
+        done = {c.handover: c for c in facts.completions if c.number > 0}
         for hop in range(1, facts.hop + 1):
             if hop in failed:
                 continue
@@ -793,8 +793,8 @@ class _Authentication(_Claim):
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
         """The hops in which the claim was judged (and the hop's type, where known)."""
-        return [(c.number, c.hop_type) for c in facts.completions if c.number > 0
-                and not _edited(facts, c.number)]
+        return [(c.handover, c.hop_type) for c in facts.completions if c.number > 0
+                and not _edited(facts, c.handover)]
 
 
 def _edited(facts: Facts, hop: int) -> bool:

@@ -332,8 +332,7 @@ def full_run(run: Run, hop: int, step_number: int, rewritten: Message) -> Run:
 def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
              step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
-    rewritten = Message(message.kind, message.sender, message.receiver,
-                        edit.apply(message.fields), message.protection)
+    rewritten = message.with_fields(edit.apply(message.fields))
     actor = attacker.compromises[0].entity
     text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
     try:

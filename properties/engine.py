@@ -80,13 +80,16 @@ class Derived:
 
 @record
 class Completion:
-    """The KeNB in use after handover ``number`` (0: initial AS security), at ``enb``."""
+    """The KeNB in use after the ``number``-th completed handover (0: initial AS security), at
+    ``enb``. The security claims number hops by completion (KeNB[hop n]); ``handover`` is
+    which handover started it (``Step.hop``), which differs once one never completed."""
 
     number: int
     kenb: bytes
     enb: str
     cell: str
     hop_type: HopType | None  # None for the initial KeNB
+    handover: int = 0
 
 
 @record
@@ -906,7 +909,7 @@ class Engine:
     def _learn(self, f: Facts, step: Step) -> Facts:
         receiver = step.message.receiver
         new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
-        changes: dict[str, Any] = {"hop": step.hop}
+        changes: dict[str, Any] = {"hop": max(f.hop, step.hop)}
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)
@@ -1066,4 +1069,5 @@ class Engine:
         cell = ctx.cell
         source = self.topology.cell(f.completions[-1].cell)
         hop_type = self.topology.hop_type(source, self.topology.cell(cell))
-        return Completion(len(f.completions), ctx.keys.as_keys.kenb, receiver, cell, hop_type)
+        return Completion(len(f.completions), ctx.keys.as_keys.kenb, receiver, cell, hop_type,
+                          step.hop)

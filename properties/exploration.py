@@ -127,7 +127,7 @@ class Exploration:
     def drop(self, index: int) -> Action:
         i = index % len(self.system.in_flight)
         message = self.system.drop(i)
-        self.engine.fault("drop", self.system.hop)
+        self.engine.fault("drop", message.handover)
         return self._record(Action("drop", i, 0, f"drop {message}"))
 
     def duplicate(self, index: int) -> Action | None:
@@ -137,7 +137,7 @@ class Exploration:
         if not self.adversary.controls(self.system.in_flight[i]):
             return None
         self.system.duplicate(i)
-        self.engine.fault("duplicate", self.system.hop)
+        self.engine.fault("duplicate", self.system.in_flight[i].handover)
         return self._record(Action("duplicate", i, 0, f"duplicate {self.system.in_flight[i]}"))
 
     def replay(self, index: int) -> Action | None:
@@ -145,8 +145,8 @@ class Exploration:
         i = index % len(self.history)
         if not self.adversary.controls(self.history[i]):
             return None
-        self.system.in_flight.append(self.history[i])
-        self.engine.fault("replay", self.system.hop)
+        self.system.in_flight.append(self.history[i])  # a copy: of the handover it was sent in
+        self.engine.fault("replay", self.history[i].handover)
         return self._record(Action("replay", i, 0, f"replay {self.history[i]}"))
 
     def injection_choices(self) -> list[Message]:
@@ -162,8 +162,8 @@ class Exploration:
         if not choices:
             return None
         i = index % len(choices)
-        self.system.in_flight.append(choices[i])
-        self.engine.fault("inject", self.system.hop)
+        self.system.in_flight.append(choices[i])  # of the handover whose message it imitates
+        self.engine.fault("inject", choices[i].handover)
         return self._record(Action("inject", i, 0, f"inject {choices[i]!r}"))
 
     def requests(self) -> list[int]:
@@ -180,9 +180,9 @@ class Exploration:
         message = self.system.drop(i)
         target = self.system.entity(message.receiver)
         assert isinstance(target, Enb)
-        self.system.in_flight.extend(target.refuse_admission(message))
+        self.system.send(target.refuse_admission(message), message.handover)
         self.history.extend(self.system.in_flight[-1:])
-        self.engine.fault("refuse", self.system.hop)
+        self.engine.fault("refuse", message.handover)
         return self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
 
     def compromise(self, index: int) -> Action | None:
@@ -264,11 +264,10 @@ class Exploration:
         i, possible = picked
         message = self.system.in_flight[i]
         edit = possible[leaf % len(possible)]
-        self.system.rewrite(i, Message(message.kind, message.sender, message.receiver,
-                                       edit.apply(message.fields), message.protection))
+        self.system.rewrite(i, message.with_fields(edit.apply(message.fields)))
         who = message.receiver if message.receiver in self._attacker_entities() \
             else message.sender
-        self.engine.fault("rewrite", self.system.hop, who)
+        self.engine.fault("rewrite", message.handover, who)
         return self._record(Action(kind, index, leaf,
                                    f"{who} {edit.text(message.fields)} in {message}"))
 

@@ -14,7 +14,8 @@ The set, for the messages seen so far (``history``) on the interfaces the attack
   every other party of its receiver's role (another eNB, another MME), its fields as read:
   a fresh message of that kind built from what the attacker knows.
 The keys come from the knowledge closure (the engine's ``Knowledge.known``), so the key graph
-decides what the attacker can forge.
+decides what the attacker can forge. A forged message belongs to the handover of the message
+it imitates (``Message.handover``), whenever it is sent.
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ def injections(history: Iterable[Message], facts: Facts, adversary: Adversary,
             found += _replaced(message, facts, known)
             found += _readdressed(message, topology)
     found += garbage.values()
-    return list(dict.fromkeys(m for m in found if m not in seen))
+    # compared as bytes: not by the handover whose message each imitates (and keeps)
+    sent = {m.of_handover(0) for m in seen}
+    fresh: dict[Message, Message] = {}
+    for m in found:
+        fresh.setdefault(m.of_handover(0), m)
+    return [m for wire, m in fresh.items() if wire not in sent]
 
 
 def _rrc_keys(facts: Facts, known: frozenset[bytes]) -> list[AsKeys]:
@@ -80,16 +86,14 @@ def _forge(message: Message, keys: AsKeys) -> Message | None:
     except Reject:
         return None
     pdu = protect_rrc(keys, count + 1, direction, content, cipher)
-    return Message(message.kind, message.sender, message.receiver,
-                   (("COUNT", count + 1), ("PDU", pdu)), message.protection)
+    return message.with_fields((("COUNT", count + 1), ("PDU", pdu)))
 
 
 def _garbage(message: Message) -> Message:
     """At the next COUNT, the PDU with the last bit flipped: a MAC-I nobody computed."""
     pdu = message.get("PDU")
-    return Message(message.kind, message.sender, message.receiver,
-                   (("COUNT", message.get("COUNT") + 1),
-                    ("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1]))), message.protection)
+    return message.with_fields((("COUNT", message.get("COUNT") + 1),
+                                ("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1]))))
 
 
 def _replaced(message: Message, facts: Facts, known: frozenset[bytes]) -> Iterator[Message]:
@@ -97,15 +101,14 @@ def _replaced(message: Message, facts: Facts, known: frozenset[bytes]) -> Iterat
         names = {d.name for d in facts.made(value)} | {path[-1]}
         for other in sorted(known):
             if other != value and any(d.name in names for d in facts.made(other)):
-                yield Message(message.kind, message.sender, message.receiver,
-                              _set(message.fields, path, other), message.protection)
+                yield message.with_fields(_set(message.fields, path, other))
 
 
 def _readdressed(message: Message, topology: Topology) -> Iterator[Message]:
     for role in (topology.enbs, topology.mmes):
         if message.receiver in role:
             yield from (Message(message.kind, message.sender, other, message.fields,
-                                message.protection)
+                                message.protection, message.handover)
                         for other in role if other not in (message.receiver, message.sender))
 
 

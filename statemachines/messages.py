@@ -94,6 +94,11 @@ class Message:
     ``fields`` are the information elements as the sender wrote them. On Uu the security
     relevant content travels only inside ``PDU`` (ciphered, with MAC-I); a receiver must
     decode it with its own keys, it never reads another party's plaintext.
+
+    ``handover`` is the scheduler's bookkeeping, not an information element: the handover
+    (the k-th started, 0 before any) whose procedure the message is part of, as real stacks
+    tell procedure instances apart by their UE X2AP/S1AP IDs and RRC transaction identifiers.
+    ``System`` writes it; entities never read it. A copy (duplicate, replay) keeps it.
     """
 
     kind: Kind
@@ -101,6 +106,7 @@ class Message:
     receiver: str
     fields: Fields = ()
     protection: tuple[str, ...] = ()  # on Uu: the keys that protect it, e.g. KRRCint[hop 1]
+    handover: int = 0
 
     @property
     def protected_by(self) -> tuple[str, ...]:
@@ -118,8 +124,18 @@ class Message:
     def replace(self, name: str, value: Any) -> Message:
         """The same message with one field rewritten (used by the adversary, never by
         honest entities)."""
-        fields = tuple((k, value if k == name else v) for k, v in self.fields)
-        return Message(self.kind, self.sender, self.receiver, fields, self.protection)
+        return self.with_fields(tuple((k, value if k == name else v) for k, v in self.fields))
+
+    def with_fields(self, fields: Fields) -> Message:
+        """The same message, of the same handover, with ``fields`` instead of its own (the
+        adversary's edits, never an honest entity's)."""
+        return Message(self.kind, self.sender, self.receiver, fields, self.protection,
+                       self.handover)
+
+    def of_handover(self, handover: int) -> Message:
+        """This message as part of handover ``handover`` (``System`` stamps what it sends)."""
+        return Message(self.kind, self.sender, self.receiver, self.fields, self.protection,
+                       handover)
 
     @property
     def interface(self) -> Interface:
@@ -130,8 +146,9 @@ class Message:
 
     def __repr__(self) -> str:
         protection = f", protection={self.protection!r}" if self.protection else ""
+        handover = f", handover={self.handover}" if self.handover else ""
         return (f"Message({self.kind!r}, {self.sender!r}, {self.receiver!r}, "
-                f"fields={self.fields!r}{protection})")
+                f"fields={self.fields!r}{protection}{handover})")
 
 
 # The information elements a receiver reads from each message, with their types: what the

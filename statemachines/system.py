@@ -18,7 +18,7 @@ from hoverify.statemachines.enb import C_RNTI_MAX, Enb, EnbContext
 from hoverify.statemachines.entity import Entity, Outcome, VariantError
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.mme import Mme, MmeContext
-from hoverify.statemachines.record import record
+from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.ue import Ue, UeContext
 from hoverify.statemachines.variant import KeySchedule
@@ -31,7 +31,7 @@ class Step:
     """One delivery: the message, the receiver's outcome, and its key record afterwards."""
 
     number: int
-    hop: int  # 0 during set-up, k while handover k is under way
+    hop: int  # the handover the message belongs to (``Message.handover``), 0 at set-up
     message: Message
     outcome: Outcome
     ctx_after: Any
@@ -87,12 +87,14 @@ class System:
                        (("eNB", cell.enb), ("cell", cell.name), ("C-RNTI", ue.c_rnti)))
 
     def start_handover(self, target: Cell) -> Outcome:
-        """The UE measures ``target`` and reports it: handover ``hop + 1`` begins."""
+        """The UE measures ``target`` and reports it: handover ``hop + 1`` begins, and what
+        follows from it belongs to it."""
         self.hop += 1
         return self.stimulate(Kind.MEASUREMENT_TRIGGER, UE, (("cell", target.name),))
 
     def stimulate(self, kind: Kind, receiver: str, fields: Fields) -> Outcome:
-        return self._deliver(Message(kind, "scheduler", receiver, fields))
+        """A stimulus from the scheduler, part of the last handover started."""
+        return self._deliver(Message(kind, "scheduler", receiver, fields, handover=self.hop))
 
     def deliver(self, index: int = 0) -> Outcome:
         return self._deliver(self.in_flight.pop(index))
@@ -111,6 +113,12 @@ class System:
 
     def rewrite(self, index: int, message: Message) -> None:
         self.in_flight[index] = message
+
+    def send(self, messages: tuple[Message, ...], handover: int) -> None:
+        """Put ``messages`` in flight as part of handover ``handover``: what the adversary
+        forges (in the handover under way), what an eNB's admission control answers to a
+        HandoverRequest (in the request's)."""
+        self.in_flight.extend(m.of_handover(handover) for m in messages)
 
     # -- what the properties layer reads -----------------------------------------------------
     def entity(self, name: str) -> Entity:
@@ -144,18 +152,24 @@ class System:
         return iter(self.steps)
 
     def _deliver(self, message: Message) -> Outcome:
+        """Deliver ``message``; what its receiver sends belongs to ``message``'s handover (a
+        late message of handover 1 is still handover 1's after handover 2 started)."""
+        handover = message.handover
         receiver = self.entities.get(message.receiver)
         if receiver is None:
             outcome = Outcome(False, reason=f"no entity {message.receiver!r}")
-            self.steps.append(Step(len(self.steps), self.hop, message, outcome, None))
+            self.steps.append(Step(len(self.steps), handover, message, outcome, None))
         else:
             before = receiver.state
             try:
                 outcome = receiver.handle(message)
             except VariantError as error:
-                error.step, error.hop = len(self.steps), self.hop
+                error.step, error.hop = len(self.steps), handover
                 raise
-            self.steps.append(Step(len(self.steps), self.hop, message, outcome, receiver.ctx,
+            if outcome.sent:
+                outcome = replace(outcome, sent=tuple(m.of_handover(handover)
+                                                      for m in outcome.sent))
+            self.steps.append(Step(len(self.steps), handover, message, outcome, receiver.ctx,
                                    receiver.state, before))
         self.in_flight.extend(outcome.sent)
         return outcome

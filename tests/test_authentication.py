@@ -22,15 +22,18 @@ from hoverify.properties.claims import (
     ALIVENESS,
     AUTHENTICATION,
     INJECTIVE,
+    KEY_AGREEMENT,
     UE_AGREEMENT,
     ClaimResult,
 )
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.explore import replay
+from hoverify.properties.exploration import Exploration
+from hoverify.properties.explore import EXPLORATION_KASME, replay
 from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import UE
+from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variant import BACKHAUL_PROTECTED, KeySchedule
 from hoverify.statemachines.variants import load
 from test_variant_files import BROKEN
@@ -92,6 +95,7 @@ def test_a_stale_handover_request_replayed_to_an_idle_target_is_judged() -> None
     assert injective.outside == BACKHAUL_PROTECTED
     [failure] = [v for v in injective.verdicts if not v.holds]
     assert f"accepted {stale} 2 times, sent 1" in failure.detail
+    assert failure.hop == 1  # a copy belongs to the handover whose decision it carries
     assert claims(AssumingNothing(), "x2,x2:replay")[INJECTIVE].promise_broken
     assert claims(load("ts33401"), "x2,x2")[INJECTIVE].holds  # without the replay
 
@@ -170,3 +174,25 @@ def test_a_verify_finding_replays_with_hoverify_replay(
     assert main(["replay", finding["file"], "--json"]) == 1
     replayed = json.loads(capsys.readouterr().out)
     assert replayed["reproduced"] and replayed["steps"] == finding["trace"]
+
+
+def test_per_hop_verdicts_name_the_handover_that_completed() -> None:
+    """Handover 1 is refused by its target's admission control, handover 2 completes: each
+    per-hop verdict names hop 2, the handover that started it, and none hop 1, which never
+    completed (a completion counted by order would be "hop 1")."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    target = [c.name for c in exploration.neighbours()].index("enb-2/cell-1")
+    exploration.start_handover(target)
+    while not exploration.requests():
+        exploration.deliver(0)
+    assert exploration.refuse(0) is not None
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    exploration.start_handover(target)
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    summary = exploration.engine.summary()
+    exploration.close()
+    assert exploration.engine.facts.completions[-1].number == 1
+    for claim in (KEY_AGREEMENT, ALIVENESS, AGREEMENT, UE_AGREEMENT):
+        assert [(v.hop, v.holds) for v in summary[claim]] == [(2, True)], claim

@@ -334,6 +334,19 @@ def test_ue_and_target_agree_after_every_hop(variant: str, placement: str | None
         assert hop.kenb_ue == hop.kenb_enb, hop
 
 
+def test_a_late_message_belongs_to_the_handover_it_answers() -> None:
+    """``x2:early`` holds hop 1's Path Switch Request Acknowledge until hop 2 has run: its
+    step, and the X2AP UEContextRelease it causes, are still hop 1's (what the per-hop
+    claims read), not the handover under way when it arrives."""
+    steps = run_scenario(load("ts33401"), parse_hops("x2,x2:early,x2")).system.steps
+    sender = {id(m): s for s in steps for m in s.outcome.sent}
+    caused = [(sender[id(s.message)], s) for s in steps if id(s.message) in sender]
+    assert caused and all(cause.hop == s.hop for cause, s in caused)
+    late = [s for s in steps
+            if s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE and s.hop == 1]
+    assert late and any(s.hop == 2 for s in steps[:late[0].number])  # it did arrive late
+
+
 def test_same_inputs_give_byte_identical_keys() -> None:
     first = run_scenario(load("ts33401"), parse_hops(MIXED_CHAIN), seed=7)
     second = run_scenario(load("ts33401"), parse_hops(MIXED_CHAIN), seed=7)

@@ -40,7 +40,7 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 # 2026-11-30: more states with the claim engine: whether the path so far is undisturbed (no
 # fault yet) decides whether a refused HO confirm breaks key agreement, so it is state
 # (without it: exactly 24003 and 8185 again).
-TS33401_TWO_HANDOVERS_STATES = 25883  # ~10 s on the 2-core CI machine
+TS33401_TWO_HANDOVERS_STATES = 26119  # ~10 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 # 2026-11-30: the attacker model (properties/adversary.py): under NDS/IP (TS 33.210) a
 # duplicate or a replay acts on Uu only, no longer on S1, X2 or S10 (8250 and 499 before);
