@@ -108,6 +108,7 @@ def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
     action = exploration.inject(forged[0])
     assert action is not None and action.kind == "inject"
     message = exploration.system.in_flight.pop()
+    assert message.handover == 1  # of the handover whose report it imitates
     pdu = message.get("PDU")
     exploration.system.in_flight.append(message.replace("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1])))
     refused = _deliver_last(exploration)
