@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hoverify.properties.claims import (
+    AGREEMENT,
     BACKWARD,
     CAPTURE,
     DENIAL,
@@ -26,6 +27,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import FAULTS, exploration_machine
 from hoverify.properties.verify import OUTSIDE_BOUND, verify
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
+from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
@@ -120,6 +122,23 @@ def test_a_ho_command_its_compromised_source_edited_is_no_agreement_failure() ->
     saved = load_finding(str(FINDINGS / "ts33401-ho-command-edited-by-its-source.json"))
     found = replay(saved.variant, saved.actions, saved.topology, strict=True)
     assert UE_AGREEMENT not in {f.claim for f in found.findings()}
+    found.close()
+
+
+def test_a_confirm_delivered_after_the_next_handover_started_is_judged_in_its_own() -> None:
+    """A step counts in the handover its message belongs to. The trace is what default
+    `hoverify explore --variant ts33401` found (2026-11-30, a helper's branch): compromised
+    enb-2 edits the new C-RNTI of the S1AP HandoverCommand of hop 2, the UE runs the HO
+    command, a third handover starts, then the HO confirm reaches enb-4. Counted in hop 3
+    (the last started), agreement was judged there, unedited, and FAILED (promised); in hop
+    2, which enb-2 edited, it is the edit claims' to judge, as any edited hop."""
+    saved = load_finding(str(FINDINGS / "ts33401-agreement-c-rnti-edited-by-source-then-a-"
+                                        "third-start.json"))
+    found = replay(saved.variant, saved.actions, saved.topology, strict=True)
+    [confirm] = [s for s in found.system.steps
+                 if s.message.kind is Kind.RRC_HANDOVER_CONFIRM and s.message.receiver == "enb-4"]
+    assert (confirm.hop, found.system.hop) == (2, 3)
+    assert AGREEMENT not in {f.claim for f in found.findings()}
     found.close()
 
 
