@@ -321,9 +321,20 @@ class Facts:
         return list(dict.fromkeys(self.line(d) for d in self.ancestry(value)))
 
     def line(self, derived: Derived) -> str:
+        """``derived`` as a witness line, formatted once for the same derivations and
+        completions (its names read only those): a KeNB's ancestry is every hop's before
+        it in a variant that chains them, and a summary names each hop's."""
+        if _LINES[0] is not self.derivations or _LINES[1] is not self.completions:
+            _LINES[:] = [self.derivations, self.completions, {}]
+        lines: dict[int, tuple[Derived, str]] = _LINES[2]
+        made = lines.get(id(derived))
+        if made is not None and made[0] is derived:
+            return made[1]
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)
-        return f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+        text = f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+        lines[id(derived)] = (derived, text)
+        return text
 
     def _argument(self, name: str, value: bytes, public: bool) -> str:
         return public_argument(name, value) if public else self.label(value)
@@ -371,6 +382,7 @@ class Facts:
 Index = dict[Any, Any]
 _INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
+_LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations and completions
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
@@ -629,7 +641,8 @@ class Event:
     taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
     # the places of the attackers a step changed, when the engine says (None: compare them)
     moved: tuple[int, ...] | None = None
-    # what each attacker the step changed learnt (None: compare its knowledge before and after)
+    # what each attacker the step changed learnt, every other one learnt nothing (None: compare
+    # its knowledge before and after)
     learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
     # the places of the attackers that know a KeNB the step completed with (None: look)
     knowing: tuple[int, ...] | None = None
@@ -640,21 +653,30 @@ class Event:
         witness of another."""
         return (claim, promised) not in self.taken
 
-    def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
+    def new_keys(self, facts: Facts, attacker: Knowledge, below: int | None = None) -> list[int]:
         """The completions whose KeNB ``attacker`` knows since this event (all it knows when
-        it is new)."""
-        was = self.earlier.attacker(attacker.name)
+        it is new); with ``below``, only those numbered below it."""
         done = len(self.earlier.completions)
+        end = len(facts.completions) if below is None else max(0, min(below,
+                                                                      len(facts.completions)))
         known = attacker.known
-        fresh = [c.number for c in facts.completions[done:] if c.kenb in known]
-        if was is not None and was.known is known:  # learnt nothing: only new completions
-            return fresh
-        if was is None:
-            return [c.number for c in facts.completions if c.kenb in known]
+        if self.learnt is not None:  # a step: ``learnt`` has every attacker it changed
+            added = self.learnt.get(attacker.name)
+            if not added and end <= done:
+                return []
+            fresh = [c.number for c in facts.completions[done:end] if c.kenb in known]
+            if not added:  # learnt nothing: only new completions
+                return fresh
+        else:
+            was = self.earlier.attacker(attacker.name)
+            fresh = [c.number for c in facts.completions[done:end] if c.kenb in known]
+            if was is not None and was.known is known:  # learnt nothing: only new completions
+                return fresh
+            if was is None:
+                return [c.number for c in facts.completions[:end] if c.kenb in known]
+            added = known - was.known
         by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
-        added = self.learnt.get(attacker.name) if self.learnt is not None else None
-        learnt = {n for v in (known - was.known if added is None else added)
-                  for n in by_kenb.get(v, ()) if n < done}
+        learnt = {n for v in added for n in by_kenb.get(v, ()) if n < min(done, end)}
         return sorted(learnt.union(fresh))
 
     def attackers(self, facts: Facts) -> Sequence[Knowledge]:
