@@ -545,8 +545,8 @@ class KeySeparation(_Claim):
     def judge(self, facts: Facts, number: int) -> Verdict:
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
-        shared = [c for c in facts.completions if c.number != number and c.kenb == done.kenb
-                  and (c.enb != done.enb or c.cell != done.cell)]
+        shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
+                  if c.number != number and (c.enb != done.enb or c.cell != done.cell)]
         if shared:
             where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
             return Verdict(number, "-", False, promised,

@@ -193,7 +193,7 @@ class Authentication:
 
     def ue_run(self, confirm: Message) -> UeRun | None:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
-        return next((r for r in self.ue_runs if r.confirm == confirm), None)
+        return _indexed(_by_confirm, self.ue_runs).get(confirm)
 
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
@@ -284,6 +284,10 @@ class Facts:
         depths = _indexed(_nh_depths, self.derivations, grows=True)
         return 1 + depths.get(sync, 0) if sync is not None else 1
 
+    def using(self, kenb: bytes) -> tuple[int, ...]:
+        """The numbers of the completions that used ``kenb``, in order."""
+        return _indexed(_all_by_kenb, self.completions, grows=True).get(kenb, ())
+
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
         first = _indexed(_first_at, self.completions, grows=True)
@@ -305,11 +309,12 @@ class Facts:
     def derivations_to(self, value: bytes) -> Iterator[Derived]:
         """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
         that finds what it looks for stops early)."""
+        made = _indexed(_by_output, self.derivations, grows=True)  # ``made``, looked up once
         seen: set[int] = set()
         frontier = [value]
         while frontier:
             current = frontier.pop()
-            for d in self.made(current):
+            for d in made.get(current, ()):
                 if id(d) not in seen:
                     seen.add(id(d))
                     yield d
@@ -399,7 +404,7 @@ def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
                      for r in requests)
 
 
-def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, ...],
+def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
              grows: bool = False) -> Index:
     """``add({}, items)``, kept for the last few tuples asked about: a witness asks many
     times about the same facts, and every claim looks up the same attackers and keys. A tuple
@@ -482,6 +487,13 @@ def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     """Every completion that used each KeNB."""
     for c in completions:
         index[c.kenb] = (*index.get(c.kenb, ()), c.number)
+    return index
+
+
+def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
+    """The UE's runs by the HO confirm each sent (the first, as ``next`` found it)."""
+    for r in runs:
+        index.setdefault(r.confirm, r)
     return index
 
 
@@ -844,6 +856,9 @@ class Engine:
         hop = hop if hop is not None else len(f.completions)
         held = frozenset(v for v in byte_values(ctx) if v in f.values)
         current = f.attacker(attacker)
+        # a new attacker goes last; one that takes one more entity moves there
+        others = f.attackers if current is None else tuple(a for a in f.attackers
+                                                             if a.name != attacker)
         if current is None:
             current = Knowledge(attacker, frozenset({entity}), hop, held | _everyone(f),
                                 frozenset())
@@ -853,7 +868,6 @@ class Engine:
         consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
         current = replace(current, known=grow(frozenset(), current.held | current.known,
                                               self.consumers.needless, 0, consumers))
-        others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
         if len(others) == len(f.attackers):
             self.parties.appended(f.attackers, self.facts.attackers)
