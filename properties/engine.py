@@ -43,12 +43,13 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
+from hoverify.properties.values import Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.messages import Kind, Message
@@ -104,8 +105,8 @@ class Knowledge:
     name: str
     entities: frozenset[str]
     hop: int  # the hop under way when it first compromised an entity
-    held: frozenset[bytes]
-    known: frozenset[bytes]
+    held: Set[bytes]  # a frozenset, or ``Values`` once it grew
+    known: Set[bytes]
 
 
 @record
@@ -428,6 +429,11 @@ def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozen
     return index
 
 
+def _frozen(values: Set[bytes]) -> frozenset[bytes]:
+    """``values`` as a plain frozenset (``verify``'s fingerprint serializes those)."""
+    return values.frozen() if isinstance(values, Values) else frozenset(values)
+
+
 def _everyone(f: Facts) -> frozenset[bytes]:
     """What every attacker holds (``Knowledge``): the public values that are also a secret
     input or output of a derivation."""
@@ -498,8 +504,9 @@ def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
 
 
 def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
-    for a in attackers:
-        index.setdefault(a.name, a)
+    # names are unique (a compromise replaces an attacker of the same name); reversed, the
+    # first of a name would still win. Built again for every new tuple: a comprehension
+    index.update({a.name: a for a in reversed(attackers)})
     return index
 
 
@@ -597,8 +604,8 @@ class Parties:
             self._ends[a.entities] = self._chains[-1]
 
 
-def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
-         since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
+def grow(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+         since: int, consumers: dict[bytes, list[Derived]]) -> Set[bytes]:
     """``closure(known | more, derivations)``, given that ``known`` is closed under the
     derivations before index ``since`` and ``consumers`` indexes them all by secret input
     (``Consumers``): only what the new values and derivations can reach is walked, and
@@ -607,15 +614,16 @@ def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[D
     return known | added if added else known
 
 
-def learnt(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+def learnt(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
            since: int, consumers: dict[bytes, list[Derived]]) -> set[bytes]:
     """What ``grow`` adds to ``known``."""
-    added = {v for v in more if v not in known}
+    known, extra = parts(known)  # ``in`` on frozensets, not through ``Values``
+    added = {v for v in more if v not in known and v not in extra}
     queue = list(added)
 
     def fire(d: Derived) -> None:
-        if d.output not in known and d.output not in added and all(
-                n in known or n in added for n in d.needs):
+        if d.output not in known and d.output not in extra and d.output not in added and all(
+                n in known or n in extra or n in added for n in d.needs):
             added.add(d.output)
             queue.append(d.output)
 
@@ -708,7 +716,10 @@ class Event:
                        if self.moved is None else [False] * len(after))
             for n in self.moved or ():
                 changed[n] = True
-        else:  # a compromise puts its attacker last: match them by name
+        elif (self.compromised is not None and not kenbs and after
+              and after[-1].name == self.compromised):
+            return after[-1:]  # a compromise puts its attacker last, and leaves the others
+        else:  # an attacker added: match them by name
             was = _indexed(_by_name, before)
             changed = [was.get(a.name) is not a for a in after]
         return [a for a, new in zip(after, changed, strict=True)
@@ -816,7 +827,7 @@ class Engine:
         f = self.facts
         if self.authentication_key is None or self.authentication_key[0] is not f.authentication:
             self.authentication_key = (f.authentication, f.authentication.key())
-        attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
+        attackers = frozenset((a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
                 f.undisturbed, f.rewritten, f.injected, self.authentication_key[1], self.states)
 
@@ -1023,13 +1034,13 @@ class Engine:
                     break  # nor can the rest of its chain, which sees as little (``Parties``)
                 if not seen and not public and all(d.output in a.known for d in fed):
                     continue  # the quick no: nothing new fires
-                held = a.held | seen | public if seen or public else a.held
+                sees = seen | public
                 # what it holds it knows: held - known is only what is new
-                added = learnt(a.known, (seen | public) - a.known if held is not a.held else (),
-                               derivations, since, consumers)
-                if held is not a.held or added:
-                    attackers[n] = replace(a, held=held,
-                                           known=a.known | added if added else a.known)
+                added = learnt(a.known, sees - a.known, derivations, since, consumers)
+                if sees or added:
+                    attackers[n] = Knowledge(  # not ``replace``: this runs per attacker
+                        a.name, a.entities, a.hop, grown(a.held, sees) if sees else a.held,
+                        grown(a.known, added) if added else a.known)
                     moved.append(n)
                     self.learnt[a.name] = added
         if not moved:
