@@ -701,6 +701,14 @@ class Confinement(_Claim):
               "the seed's K_HO) reveals neither KASME nor the NAS keys")
     sometimes = "a delegated key was derived"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # what ``_reach`` found over the derivations it read last: grown on from there when
+        # the facts extend them (a step that derives something is judged again)
+        self._reached: tuple[tuple[Derived, ...], frozenset[bytes], frozenset[bytes],
+                             frozenset[bytes]] = ((), frozenset(), frozenset(), frozenset())
+        self._consumers = Consumers()
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if step is None or not step.outcome.derivations:
@@ -711,14 +719,6 @@ class Confinement(_Claim):
         made = sum(1 for d in step.outcome.derivations
                    if d.output_name in self.variant.delegated_keys())
         return Observed(state, () if verdict.holds else (verdict,), made)
-
-    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
-        super().__init__(variant, topology)
-        # what ``_reach`` found over the derivations it read last: grown on from there when
-        # the facts extend them (a step that derives something is judged again)
-        self._reached: tuple[tuple[Derived, ...], frozenset[bytes], frozenset[bytes],
-                             frozenset[bytes]] = ((), frozenset(), frozenset(), frozenset())
-        self._consumers = Consumers()
 
     def _reach(self, facts: Facts, names: set[str]) -> tuple[frozenset[bytes], frozenset[bytes],
                                                              frozenset[bytes]]:
