@@ -24,6 +24,8 @@ from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     REQUESTS,
+    Consumers,
+    Derived,
     Event,
     Facts,
     Knowledge,
@@ -32,7 +34,7 @@ from hoverify.properties.engine import (
     Session,
     UeRun,
     Verdict,
-    closure,
+    grow,
 )
 from hoverify.properties.promises import (
     FORWARD,
@@ -143,6 +145,14 @@ class _Claim:
         """``beyond(a)`` where the variant promises this claim at all (else a failure is
         simply not promised)."""
         return self.beyond(a) if self.promised_by(self.variant) else None
+
+    def kept(self, event: Event) -> bool:
+        """Whether the checker would keep a failure of this claim on ``event``: one outside
+        the promise, or a promised one where the variant promises the claim at all. When it
+        would keep neither, a claim need not look for one (``check`` judges every attacker
+        on every step: once both are found, that pass is all the work left)."""
+        promised = find_promise(self.variant, self.name, None) is not None
+        return event.wants(self.name, False) or (promised and event.wants(self.name, True))
 
     def initial(self) -> Any:
         return ()
@@ -309,8 +319,9 @@ class BackwardSecurity(_Claim):
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
-        for a in event.attackers(facts):
-            derivable = [j for j in event.new_keys(facts, a) if self._earlier(facts, a, j)]
+        for a in event.attackers(facts) if self.kept(event) else ():
+            derivable = [j for j in event.new_keys(facts, a, below=a.hop)
+                         if self._earlier(facts, a, j)]
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
@@ -375,10 +386,10 @@ class ForwardSecurity(_Claim):
         arose = 0
         if _new_completion(event, facts):
             done = facts.completions[-1]
-            arose = sum(1 for a in facts.attackers if done.enb not in a.entities
-                        and done.number >= self._start(facts, a))
+            arose = sum(1 for a in facts.attackers if done.enb not in a.entities  # _start
+                        and (a.hop <= done.number or done.number >= self._start(facts, a)))
         failures = []
-        for a in event.attackers(facts):
+        for a in event.attackers(facts) if self.kept(event) else ():
             new = event.new_keys(facts, a)
             if not new:
                 continue
@@ -534,8 +545,8 @@ class KeySeparation(_Claim):
     def judge(self, facts: Facts, number: int) -> Verdict:
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
-        shared = [c for c in facts.completions if c.number != number and c.kenb == done.kenb
-                  and (c.enb != done.enb or c.cell != done.cell)]
+        shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
+                  if c.number != number and (c.enb != done.enb or c.cell != done.cell)]
         if shared:
             where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
             return Verdict(number, "-", False, promised,
@@ -690,6 +701,14 @@ class Confinement(_Claim):
               "the seed's K_HO) reveals neither KASME nor the NAS keys")
     sometimes = "a delegated key was derived"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # what ``_reach`` found over the derivations it read last: grown on from there when
+        # the facts extend them (a step that derives something is judged again)
+        self._reached: tuple[tuple[Derived, ...], frozenset[bytes], frozenset[bytes],
+                             frozenset[bytes]] = ((), frozenset(), frozenset(), frozenset())
+        self._consumers = Consumers()
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if step is None or not step.outcome.derivations:
@@ -701,17 +720,35 @@ class Confinement(_Claim):
                    if d.output_name in self.variant.delegated_keys())
         return Observed(state, () if verdict.holds else (verdict,), made)
 
+    def _reach(self, facts: Facts, names: set[str]) -> tuple[frozenset[bytes], frozenset[bytes],
+                                                             frozenset[bytes]]:
+        """The delegated values, the protected ones, and everything derivable from the
+        delegated and the public values (``closure``, grown over the derivations new since
+        the last call when the facts extend what it read)."""
+        derivations = facts.derivations
+        read, delegated, protected, known = self._reached
+        since = len(read)
+        if since > len(derivations) or (since and derivations[since - 1] is not read[-1]):
+            since, delegated, protected, known = 0, frozenset(), frozenset(), frozenset()
+        new = derivations[since:]
+        given = {d.output for d in new if d.name in names}
+        delegated |= given
+        protected |= ({d.output for d in new if d.name in PROTECTED_OUTPUTS}
+                      | {i.value for d in new for i in d.derivation.inputs
+                         if i.name in PROTECTED_INPUTS})
+        public = {i.value for d in new for i in d.derivation.inputs if i.public}
+        known = grow(known, given | public, derivations, since,
+                     self._consumers.of(derivations))
+        self._reached = (derivations, delegated, protected, known)
+        return delegated, protected, known
+
     def judge(self, facts: Facts) -> Verdict | None:
         names = set(self.variant.delegated_keys())
         if not names:  # nothing delegated: no situation (and no pass over the derivations)
             return None
-        delegated = {d.output for d in facts.derivations if d.name in names}
+        delegated, protected, known = self._reach(facts, names)
         if not delegated:
             return None
-        protected = ({d.output for d in facts.derivations if d.name in PROTECTED_OUTPUTS}
-                     | {i.value for d in facts.derivations for i in d.derivation.inputs
-                        if i.name in PROTECTED_INPUTS})
-        known = closure(delegated | facts.public, facts.derivations)
         who = f"knows {', '.join(sorted(names))}"
         revealed = sorted(protected & known, key=facts.label)
         promised = self.promise(None)

@@ -43,12 +43,13 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
+from hoverify.properties.values import Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.messages import Kind, Message
@@ -107,8 +108,8 @@ class Knowledge:
     name: str
     entities: frozenset[str]
     hop: int  # the hop under way when it first compromised an entity
-    held: frozenset[bytes]
-    known: frozenset[bytes]
+    held: Set[bytes]  # a frozenset, or ``Values`` once it grew
+    known: Set[bytes]
 
 
 @record
@@ -196,7 +197,7 @@ class Authentication:
 
     def ue_run(self, confirm: Message) -> UeRun | None:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
-        return next((r for r in self.ue_runs if r.confirm == confirm), None)
+        return _indexed(_by_confirm, self.ue_runs).get(confirm)
 
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
@@ -287,6 +288,10 @@ class Facts:
         depths = _indexed(_nh_depths, self.derivations, grows=True)
         return 1 + depths.get(sync, 0) if sync is not None else 1
 
+    def using(self, kenb: bytes) -> tuple[int, ...]:
+        """The numbers of the completions that used ``kenb``, in order."""
+        return _indexed(_all_by_kenb, self.completions, grows=True).get(kenb, ())
+
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
         first = _indexed(_first_at, self.completions, grows=True)
@@ -308,11 +313,12 @@ class Facts:
     def derivations_to(self, value: bytes) -> Iterator[Derived]:
         """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
         that finds what it looks for stops early)."""
+        made = _indexed(_by_output, self.derivations, grows=True)  # ``made``, looked up once
         seen: set[int] = set()
         frontier = [value]
         while frontier:
             current = frontier.pop()
-            for d in self.made(current):
+            for d in made.get(current, ()):
                 if id(d) not in seen:
                     seen.add(id(d))
                     yield d
@@ -324,9 +330,20 @@ class Facts:
         return list(dict.fromkeys(self.line(d) for d in self.ancestry(value)))
 
     def line(self, derived: Derived) -> str:
+        """``derived`` as a witness line, formatted once for the same derivations and
+        completions (its names read only those): a KeNB's ancestry is every hop's before
+        it in a variant that chains them, and a summary names each hop's."""
+        if _LINES[0] is not self.derivations or _LINES[1] is not self.completions:
+            _LINES[:] = [self.derivations, self.completions, {}]
+        lines: dict[int, tuple[Derived, str]] = _LINES[2]
+        made = lines.get(id(derived))
+        if made is not None and made[0] is derived:
+            return made[1]
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)
-        return f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+        text = f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+        lines[id(derived)] = (derived, text)
+        return text
 
     def _argument(self, name: str, value: bytes, public: bool) -> str:
         return public_argument(name, value) if public else self.label(value)
@@ -374,6 +391,7 @@ class Facts:
 Index = dict[Any, Any]
 _INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
+_LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations and completions
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
@@ -390,7 +408,7 @@ def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
                      for r in requests)
 
 
-def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, ...],
+def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
              grows: bool = False) -> Index:
     """``add({}, items)``, kept for the last few tuples asked about: a witness asks many
     times about the same facts, and every claim looks up the same attackers and keys. A tuple
@@ -412,6 +430,11 @@ def _indexed(add: Callable[[Index, tuple[Any, ...]], Index], items: tuple[Any, .
         _INDEX.pop(next(iter(_INDEX)))
     _INDEX[key] = (items, index)
     return index
+
+
+def _frozen(values: Set[bytes]) -> frozenset[bytes]:
+    """``values`` as a plain frozenset (``verify``'s fingerprint serializes those)."""
+    return values.frozen() if isinstance(values, Values) else frozenset(values)
 
 
 def _everyone(f: Facts) -> frozenset[bytes]:
@@ -476,9 +499,17 @@ def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     return index
 
 
+def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
+    """The UE's runs by the HO confirm each sent (the first, as ``next`` found it)."""
+    for r in runs:
+        index.setdefault(r.confirm, r)
+    return index
+
+
 def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
-    for a in attackers:
-        index.setdefault(a.name, a)
+    # names are unique (a compromise replaces an attacker of the same name); reversed, the
+    # first of a name would still win. Built again for every new tuple: a comprehension
+    index.update({a.name: a for a in reversed(attackers)})
     return index
 
 
@@ -576,8 +607,8 @@ class Parties:
             self._ends[a.entities] = self._chains[-1]
 
 
-def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
-         since: int, consumers: dict[bytes, list[Derived]]) -> frozenset[bytes]:
+def grow(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+         since: int, consumers: dict[bytes, list[Derived]]) -> Set[bytes]:
     """``closure(known | more, derivations)``, given that ``known`` is closed under the
     derivations before index ``since`` and ``consumers`` indexes them all by secret input
     (``Consumers``): only what the new values and derivations can reach is walked, and
@@ -586,15 +617,16 @@ def grow(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[D
     return known | added if added else known
 
 
-def learnt(known: frozenset[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
+def learnt(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
            since: int, consumers: dict[bytes, list[Derived]]) -> set[bytes]:
     """What ``grow`` adds to ``known``."""
-    added = {v for v in more if v not in known}
+    known, extra = parts(known)  # ``in`` on frozensets, not through ``Values``
+    added = {v for v in more if v not in known and v not in extra}
     queue = list(added)
 
     def fire(d: Derived) -> None:
-        if d.output not in known and d.output not in added and all(
-                n in known or n in added for n in d.needs):
+        if d.output not in known and d.output not in extra and d.output not in added and all(
+                n in known or n in extra or n in added for n in d.needs):
             added.add(d.output)
             queue.append(d.output)
 
@@ -632,7 +664,8 @@ class Event:
     taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
     # the places of the attackers a step changed, when the engine says (None: compare them)
     moved: tuple[int, ...] | None = None
-    # what each attacker the step changed learnt (None: compare its knowledge before and after)
+    # what each attacker the step changed learnt, every other one learnt nothing (None: compare
+    # its knowledge before and after)
     learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
     # the places of the attackers that know a KeNB the step completed with (None: look)
     knowing: tuple[int, ...] | None = None
@@ -643,21 +676,30 @@ class Event:
         witness of another."""
         return (claim, promised) not in self.taken
 
-    def new_keys(self, facts: Facts, attacker: Knowledge) -> list[int]:
+    def new_keys(self, facts: Facts, attacker: Knowledge, below: int | None = None) -> list[int]:
         """The completions whose KeNB ``attacker`` knows since this event (all it knows when
-        it is new)."""
-        was = self.earlier.attacker(attacker.name)
+        it is new); with ``below``, only those numbered below it."""
         done = len(self.earlier.completions)
+        end = len(facts.completions) if below is None else max(0, min(below,
+                                                                      len(facts.completions)))
         known = attacker.known
-        fresh = [c.number for c in facts.completions[done:] if c.kenb in known]
-        if was is not None and was.known is known:  # learnt nothing: only new completions
-            return fresh
-        if was is None:
-            return [c.number for c in facts.completions if c.kenb in known]
+        if self.learnt is not None:  # a step: ``learnt`` has every attacker it changed
+            added = self.learnt.get(attacker.name)
+            if not added and end <= done:
+                return []
+            fresh = [c.number for c in facts.completions[done:end] if c.kenb in known]
+            if not added:  # learnt nothing: only new completions
+                return fresh
+        else:
+            was = self.earlier.attacker(attacker.name)
+            fresh = [c.number for c in facts.completions[done:end] if c.kenb in known]
+            if was is not None and was.known is known:  # learnt nothing: only new completions
+                return fresh
+            if was is None:
+                return [c.number for c in facts.completions[:end] if c.kenb in known]
+            added = known - was.known
         by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
-        added = self.learnt.get(attacker.name) if self.learnt is not None else None
-        learnt = {n for v in (known - was.known if added is None else added)
-                  for n in by_kenb.get(v, ()) if n < done}
+        learnt = {n for v in added for n in by_kenb.get(v, ()) if n < min(done, end)}
         return sorted(learnt.union(fresh))
 
     def attackers(self, facts: Facts) -> Sequence[Knowledge]:
@@ -677,7 +719,10 @@ class Event:
                        if self.moved is None else [False] * len(after))
             for n in self.moved or ():
                 changed[n] = True
-        else:  # a compromise puts its attacker last: match them by name
+        elif (self.compromised is not None and not kenbs and after
+              and after[-1].name == self.compromised):
+            return after[-1:]  # a compromise puts its attacker last, and leaves the others
+        else:  # an attacker added: match them by name
             was = _indexed(_by_name, before)
             changed = [was.get(a.name) is not a for a in after]
         return [a for a, new in zip(after, changed, strict=True)
@@ -785,7 +830,7 @@ class Engine:
         f = self.facts
         if self.authentication_key is None or self.authentication_key[0] is not f.authentication:
             self.authentication_key = (f.authentication, f.authentication.key())
-        attackers = frozenset((a.name, a.entities, a.hop, a.known) for a in f.attackers)
+        attackers = frozenset((a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers)
         return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
                 f.undisturbed, f.rewritten, f.injected, self.authentication_key[1], self.states)
 
@@ -825,6 +870,9 @@ class Engine:
         hop = hop if hop is not None else len(f.completions)
         held = frozenset(v for v in byte_values(ctx) if v in f.values)
         current = f.attacker(attacker)
+        # a new attacker goes last; one that takes one more entity moves there
+        others = f.attackers if current is None else tuple(a for a in f.attackers
+                                                             if a.name != attacker)
         if current is None:
             current = Knowledge(attacker, frozenset({entity}), hop, held | _everyone(f),
                                 frozenset())
@@ -834,7 +882,6 @@ class Engine:
         consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
         current = replace(current, known=grow(frozenset(), current.held | current.known,
                                               self.consumers.needless, 0, consumers))
-        others = tuple(a for a in f.attackers if a.name != attacker)
         self.facts = replace(f, attackers=(*others, current))
         if len(others) == len(f.attackers):
             self.parties.appended(f.attackers, self.facts.attackers)
@@ -990,13 +1037,13 @@ class Engine:
                     break  # nor can the rest of its chain, which sees as little (``Parties``)
                 if not seen and not public and all(d.output in a.known for d in fed):
                     continue  # the quick no: nothing new fires
-                held = a.held | seen | public if seen or public else a.held
+                sees = seen | public
                 # what it holds it knows: held - known is only what is new
-                added = learnt(a.known, (seen | public) - a.known if held is not a.held else (),
-                               derivations, since, consumers)
-                if held is not a.held or added:
-                    attackers[n] = replace(a, held=held,
-                                           known=a.known | added if added else a.known)
+                added = learnt(a.known, sees - a.known, derivations, since, consumers)
+                if sees or added:
+                    attackers[n] = Knowledge(  # not ``replace``: this runs per attacker
+                        a.name, a.entities, a.hop, grown(a.held, sees) if sees else a.held,
+                        grown(a.known, added) if added else a.known)
                     moved.append(n)
                     self.learnt[a.name] = added
         if not moved:

@@ -23,8 +23,6 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +112,9 @@ class Topology:
 
 
 # -- topology files ----------------------------------------------------------------------------
-SHIPPED = files("hoverify.statemachines") / "topologies"
+# package data installed beside this module (pyproject.toml); a plain path, not
+# ``importlib.resources``, which imports zipfile, tempfile and random: ~5 ms of a one-hop check
+SHIPPED = Path(__file__).with_name("topologies")
 KEYS = {  # key: (what it holds, required)
     "mmes": ("a list of MME names", True),
     "enbs": ("a list of { name, mme }", True),
@@ -152,7 +152,7 @@ def small_topology() -> Topology:
     return load_topology(SHIPPED / "small.toml")
 
 
-def load_topology(path: str | Path | Traversable) -> Topology:
+def load_topology(path: str | Path) -> Topology:
     """Read and validate a topology file."""
     path = Path(path) if isinstance(path, str) else path
     try:
