@@ -81,7 +81,9 @@ so after restoring an unrelated state new steps are numbered from the list's len
 verdict reads step numbers). The engine's state is immutable too (``Engine.state``): each
 queued state keeps a reference to it, and restoring is an assignment; what a step leaves
 alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
-closures and was pickled per state: ~65% of the time.)
+closures and was pickled per state: ~65% of the time.) A queued state's parts are moreover
+shared with the equal parts of the other states of its level (``hoverify.properties.sharing``:
+one object per value), so it keeps only what no other state of its level holds.
 
 No partial-order reduction. Deduplication already merges the diamonds of independent
 deliveries, so a reduction (sleep or ample sets) could only save transitions (2.5 per
@@ -123,6 +125,7 @@ from hoverify.properties.exploration import (
 )
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
+from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
@@ -488,6 +491,7 @@ class _Slice:
         self.replaying = bool({"replay", "inject"} & plan.faults)
         self.seen = FingerprintSet()  # the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
+        self.sharing = Sharing()  # one object per value among the next level's states
         self.frontier: list[_Node] = []
         self.following: dict[int, _Node] = {}  # fingerprint -> the next level's state
         # per part: the states it owns found here in this level, until it decides
@@ -518,6 +522,7 @@ class _Slice:
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
+        self.sharing.level()
         stopped = self._expand(deadline)
         offers = [_pickled([(key, node.path) for key, node in offered.items()])
                   if offered else b"" for offered in self.offered]
@@ -581,6 +586,7 @@ class _Slice:
         size = len(level)
         while level:
             node = level.pop()
+            self.sharing.parent()
             done = size - len(level)
             for action, budget, rank in self._successors(node):
                 self.level.transitions += 1
@@ -617,9 +623,10 @@ class _Slice:
         return seen is None or seen.insert(key)
 
     def _node(self, path: bytes, budget: _Budget) -> _Node:
-        exploration = self.exploration
-        return _Node(path, exploration.system.snapshot(), exploration.engine.state, budget,
-                     _compromised(exploration.engine), self._history())
+        exploration, share = self.exploration, self.sharing
+        return _Node(path, share.snapshot(exploration.system.snapshot()),
+                     share.engine(exploration.engine.state), share.value(budget),
+                     _compromised(exploration.engine), share.tuple(self._history()))
 
     # -- the actions from one state ------------------------------------------------------------
     def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget, int]]:
