@@ -51,35 +51,41 @@ class Sharing:
 
     def value(self, value: Any) -> Any:
         """The object kept for ``value`` (looked up by value: for cheap hashes)."""
-        found = self._known(value)
-        if found is not None:
-            return found
+        key = id(value)
+        kept = self._kept.get(key)
+        if kept is not None:
+            return kept
+        known = self._parent.get(key)
+        if known is not None:
+            return known[1]
         kept = self._values.setdefault(value, value)
         return self._remember(value, kept)
 
     def tuple(self, items: tuple[Any, ...], share: Share | None = None) -> tuple[Any, ...]:
         """The tuple kept for ``items``, each item shared by ``share`` (``value``)."""
-        found = self._known(items)
-        if found is not None:
-            return found
+        kept = self._kept.get(id(items))
+        if kept is not None:
+            return kept
+        known = self._parent.get(id(items))
+        if known is not None:
+            return known[1]
         parts = tuple(map(share or self.value, items))
-        key = (tuple, *map(id, parts))
-        kept = self._built.get(key)
-        if kept is None:
-            kept = self._built[key] = items if _same(parts, items) else parts
-        return self._remember(items, kept)
+        return self._built_of(items, (tuple, *map(id, parts)),
+                              lambda: items if _same(parts, items) else parts)
 
     def facts(self, f: Facts) -> Facts:
-        found = self._known(f)
-        if found is not None:
-            return found
-        parts = {name: self.value(getattr(f, name)) for name in _FACTS}
-        key = (Facts, *map(id, parts.values()))
-        kept = self._built.get(key)
-        if kept is None:
-            changed = {name: part for name, part in parts.items() if part is not getattr(f, name)}
-            kept = self._built[key] = replace(f, **changed) if changed else f
-        return self._remember(f, kept)
+        kept = self._kept.get(id(f))
+        if kept is not None:
+            return kept
+        value = self.value
+        parts = [value(getattr(f, name)) for name in _FACTS]
+
+        def made() -> Facts:
+            changed = {name: part for name, part in zip(_FACTS, parts, strict=True)
+                       if part is not getattr(f, name)}
+            return replace(f, **changed) if changed else f
+
+        return self._built_of(f, (Facts, *map(id, parts)), made)
 
     def engine(self, state: EngineState) -> EngineState:
         facts, claims = state
@@ -88,24 +94,28 @@ class Sharing:
     def snapshot(self, snapshot: Snapshot) -> Snapshot:
         entities = self.tuple(snapshot.entities, self._entity)
         in_flight = self.tuple(snapshot.in_flight)
-        key = (Snapshot, id(entities), id(in_flight), snapshot.hop, snapshot.steps)
-        kept = self._built.get(key)
-        if kept is None:
-            kept = self._built[key] = (
-                snapshot if entities is snapshot.entities and in_flight is snapshot.in_flight
-                else Snapshot(entities, in_flight, snapshot.hop, snapshot.steps))
-        return kept
+        return self._built_of(
+            snapshot, (Snapshot, id(entities), id(in_flight), snapshot.hop, snapshot.steps),
+            lambda: snapshot if entities is snapshot.entities and in_flight is snapshot.in_flight
+            else Snapshot(entities, in_flight, snapshot.hop, snapshot.steps))
 
     def _entity(self, entity: tuple[str, tuple[str, Any]]) -> tuple[str, tuple[str, Any]]:
+        kept = self._kept.get(id(entity))
+        if kept is not None:
+            return kept
+        known = self._parent.get(id(entity))
+        if known is not None:
+            return known[1]
         name, pair = entity
         return self.tuple((name, self.tuple(pair)), _itself)
 
-    def _known(self, value: Any) -> Any:
-        kept = self._kept.get(id(value))
-        if kept is not None:
-            return kept
-        known = self._parent.get(id(value))
-        return known[1] if known is not None else None
+    def _built_of(self, value: Any, key: tuple[Any, ...], made: Callable[[], Any]) -> Any:
+        """The object kept under ``key`` (the identities of ``value``'s shared parts, which
+        the tables keep alive), else ``made()``."""
+        kept = self._built.get(key)
+        if kept is None:
+            kept = self._built[key] = made()
+        return self._remember(value, kept)
 
     def _remember(self, value: Any, kept: Any) -> Any:
         self._kept[id(kept)] = kept

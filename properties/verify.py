@@ -58,7 +58,11 @@ BLAKE2b of a canonical serialization, the same in every process), not the state,
 table of 8-byte slots (``FingerprintSet``): full states live only in the frontier. Two
 distinct states sharing a fingerprint would be merged; ``VerifyResult.collision_probability``
 bounds the chance of that (the birthday bound n(n-1)/2^65 over the n states, as TLC reports
-one). The future of a state is fixed by what the
+one). It is incremental in what costs: the state is a fixed list of parts (each entity's state
+and record, the messages in flight, ..., the engine's key field by field), each part's
+128-bit digest is remembered in its place while the part stays the same object
+(``Fingerprinter.parts``), so a step re-digests only what it replaced, and the digests are
+hashed together once. The future of a state is fixed by what the
 actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
@@ -708,14 +712,16 @@ class _Slice:
             self.level.found[key] = _Found(path, finding)
 
     def _fingerprint(self, budget: _Budget) -> int:
-        """The engine's key is new at every call: as a list it is serialized as a tuple but
-        not remembered (hashing it whole for the memo cost more than it ever saved)."""
-        system = self.exploration.system
-        entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
-        return self.fingerprinter.fingerprint(
-            (entities, Counter(system.in_flight), system.hop, *budget,
-             Counter(self.exploration.history) if self.replaying else (),
-             list(self.exploration.engine.key())))
+        """A part per entity's state and record, the messages in flight as a multiset, the
+        hop and the budget, what the path put in flight (a multiset: what a replay or an
+        injection chooses from), then the engine's key part by part: a part the step left
+        alone costs an identity test (``Fingerprinter.parts``)."""
+        system, fingerprinter = self.exploration.system, self.fingerprinter
+        parts = [part for e in system.entities.values() for part in (e.state, e.ctx)]
+        parts += (fingerprinter.multiset(system.in_flight), system.hop, *budget,
+                  fingerprinter.multiset(self.exploration.history) if self.replaying else b"",
+                  *self.exploration.engine.key())
+        return fingerprinter.parts(parts)
 
 
 def _compromised(engine: Engine) -> int:
