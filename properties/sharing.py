@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hoverify.properties.engine import EngineState, Facts
+from hoverify.properties.engine import Facts
 from hoverify.statemachines.record import replace
 from hoverify.statemachines.system import Snapshot
 
@@ -86,10 +86,6 @@ class Sharing:
             return replace(f, **changed) if changed else f
 
         return self._built_of(f, (Facts, *map(id, parts)), made)
-
-    def engine(self, state: EngineState) -> EngineState:
-        facts, claims = state
-        return self.tuple((self.facts(facts), self.tuple(claims)), _itself)
 
     def snapshot(self, snapshot: Snapshot) -> Snapshot:
         entities = self.tuple(snapshot.entities, self._entity)

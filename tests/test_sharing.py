@@ -26,17 +26,17 @@ def test_equal_states_built_apart_share_one_object_for_each_part() -> None:
     one, other, third = (_after_first_handover(False), _after_first_handover(False),
                          _after_first_handover(True))
     sharing = Sharing()
-    shared = [(sharing.snapshot(e.system.snapshot()), sharing.engine(e.engine.state))
-              for e in (one, other, third)]
-    for e, (snapshot, engine) in zip((one, other, third), shared, strict=True):
+    shared = [(sharing.snapshot(e.system.snapshot()), sharing.facts(e.engine.facts),
+               sharing.tuple(e.engine.states)) for e in (one, other, third)]
+    for e, (snapshot, facts, claims) in zip((one, other, third), shared, strict=True):
         assert snapshot == e.system.snapshot()
-        assert engine == e.engine.state
+        assert (facts, claims) == e.engine.state
     assert one.engine.facts is not other.engine.facts  # built apart
-    assert shared[0][0] is shared[1][0] and shared[0][1] is shared[1][1]
+    assert all(a is b for a, b in zip(shared[0], shared[1], strict=True))
     # a dropped message: another multiset in flight, the same facts but the fault's mark
     assert shared[2][0] is not shared[0][0] and shared[2][0].in_flight != shared[0][0].in_flight
-    assert shared[2][1][0] != shared[0][1][0]
-    assert shared[2][1][0].derivations is shared[0][1][0].derivations
+    assert shared[2][1] != shared[0][1]
+    assert shared[2][1].derivations is shared[0][1].derivations
     for e in (one, other, third):
         e.close()
 
