@@ -7,6 +7,7 @@ from __future__ import annotations
 from hoverify.properties.engine import Derived, Facts
 from hoverify.properties.exploration import Exploration
 from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.properties.fingerprint import Fingerprinter
 from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
@@ -61,3 +62,19 @@ def test_derivation_tuples_are_shared_whole_never_element_by_element() -> None:
     second = sharing.facts(Facts(derivations=(b, c_again)))
     assert first.derivations[1] is c and second.derivations[1] is c_again
     assert sharing.facts(Facts(derivations=(a, c_again))) is first
+
+
+def test_a_fingerprint_of_parts_depends_on_their_values_not_on_what_came_before() -> None:
+    """``Fingerprinter.parts`` remembers each place's last part: a part replaced by another
+    value changes the fingerprint, by an equal object does not, and a fingerprinter that saw
+    other states first gives the same fingerprint as a fresh one."""
+    first = [("idle", frozenset({b"k"})), b"in flight", 1]
+    seen = Fingerprinter()
+    fingerprint = seen.parts(first)
+    changed = [first[0], b"in flight, changed", 1]
+    assert seen.parts(changed) != fingerprint
+    assert seen.parts([("idle", frozenset({b"k"})), b"in flight", 1]) == fingerprint
+    assert Fingerprinter().parts(list(first)) == fingerprint
+    assert seen.parts([first[1], first[0], 1]) != fingerprint  # a part's place counts
+    assert seen.multiset([b"a", b"b", b"a"]) == Fingerprinter().multiset([b"b", b"a", b"a"])
+    assert seen.multiset([b"a", b"b"]) != seen.multiset([b"a", b"b", b"b"])
