@@ -809,6 +809,9 @@ class Engine:
     # fingerprints share their parent's until a step changes them (``check`` never asks)
     authentication_key: tuple[Authentication, tuple[Any, ...]] | None = field(
         default=None, repr=False)
+    # and the attackers' (a step that teaches no attacker keeps the tuple of them)
+    attackers_key: tuple[tuple[Knowledge, ...], frozenset[Any]] | None = field(
+        default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -830,8 +833,10 @@ class Engine:
         f = self.facts
         if self.authentication_key is None or self.authentication_key[0] is not f.authentication:
             self.authentication_key = (f.authentication, f.authentication.key())
-        attackers = frozenset((a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers)
-        return (f.recorded, f.public, f.completions, attackers, f.early, f.deciding,
+        if self.attackers_key is None or self.attackers_key[0] is not f.attackers:
+            self.attackers_key = (f.attackers, frozenset(
+                (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
+        return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
                 f.undisturbed, f.rewritten, f.injected, self.authentication_key[1], self.states)
 
     # -- events ----------------------------------------------------------------------------

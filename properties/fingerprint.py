@@ -36,6 +36,7 @@ class Fingerprinter:
     ``id`` is not reused while it is there."""
 
     def __init__(self) -> None:
+        self._last: list[tuple[Any, bytes]] = []  # per place of ``parts``: its last part, digest
         self._by_id: dict[int, tuple[Any, bytes]] = {}
         self._by_value: dict[Any, bytes] = {}
         self._plain: dict[str | int, bytes] = {}  # exactly str or int: see ``_part``
@@ -44,6 +45,30 @@ class Fingerprinter:
     def fingerprint(self, value: Any) -> int:
         """``BITS`` bits of BLAKE2b of ``value``'s canonical serialization."""
         return int.from_bytes(blake2b(self._bytes(value), digest_size=BITS // 8).digest())
+
+    def parts(self, parts: list[Any]) -> int:
+        """The fingerprint of a list of parts always as long, each in its place (a state's
+        entities, messages in flight, facts...): each place remembers its last part and that
+        part's digest, so a part that the step left alone (the same object as in the state
+        fingerprinted before: a sibling, or the parent) costs an identity test, not a memo's
+        lookup. The parts' digests are joined as a tuple's are."""
+        last = self._last
+        if len(last) != len(parts):
+            last[:] = [(_NOTHING, b"")] * len(parts)
+        digests = []
+        for place, part in enumerate(parts):
+            kept, digest = last[place]
+            if kept is not part:
+                digest = self._part(part)
+                last[place] = part, digest
+            digests.append(digest)
+        return int.from_bytes(blake2b(b"t" + b"".join(digests), digest_size=BITS // 8).digest())
+
+    def multiset(self, items: list[Any]) -> bytes:
+        """A part for the multiset of ``items``: their digests, sorted (the order of the list
+        is no part of the value; an item twice is there twice)."""
+        return b"\xff" + blake2b(b"m" + b"".join(sorted(map(self._part, items))),
+                                 digest_size=_DIGEST).digest()
 
     def _bytes(self, value: Any) -> bytes:
         """Values equal in Python serialize alike (``True`` as ``1``, a ``StrEnum`` member as
@@ -112,6 +137,9 @@ class Fingerprinter:
             self._by_id.clear()
         self._by_id[id(value)] = value, part
         return part
+
+
+_NOTHING: Any = object()
 
 
 class FingerprintSet:

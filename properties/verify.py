@@ -46,8 +46,10 @@ balance the frontiers (``_Search``). ``hoverify.properties.workers`` runs
 them: one in this process, one per worker process, or one per Ray actor. Which state is kept
 under a fingerprint and which violation is reported are chosen by the smallest path, never by
 the order of arrival, so every number of parts gives the same result. A path is carried with
-its frontier state as packed bytes (``_STEP``), not in a table of parents: the visited set
-holds fingerprints only, and a finding's trace is replayed from its path.
+its frontier state as packed bytes (``_STEP``: each action's rank among those enabled where it
+is taken, two bytes), not in a table of parents: the visited set holds fingerprints only, and
+a finding's trace is replayed from its path (``_Slice.replay`` numbers the actions as the
+search did).
 
 Progress: ``progress`` receives a :class:`Progress` at the end of each level and every
 ``PROGRESS_SECONDS`` within one.
@@ -58,7 +60,11 @@ BLAKE2b of a canonical serialization, the same in every process), not the state,
 table of 8-byte slots (``FingerprintSet``): full states live only in the frontier. Two
 distinct states sharing a fingerprint would be merged; ``VerifyResult.collision_probability``
 bounds the chance of that (the birthday bound n(n-1)/2^65 over the n states, as TLC reports
-one). The future of a state is fixed by what the
+one). It is incremental in what costs: the state is a fixed list of parts (each entity's state
+and record, the messages in flight, ..., the engine's key field by field), each part's
+128-bit digest is remembered in its place while the part stays the same object
+(``Fingerprinter.parts``), so a step re-digests only what it replaced, and the digests are
+hashed together once. The future of a state is fixed by what the
 actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
@@ -81,7 +87,9 @@ so after restoring an unrelated state new steps are numbered from the list's len
 verdict reads step numbers). The engine's state is immutable too (``Engine.state``): each
 queued state keeps a reference to it, and restoring is an assignment; what a step leaves
 alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
-closures and was pickled per state: ~65% of the time.)
+closures and was pickled per state: ~65% of the time.) A queued state's parts are moreover
+shared with the equal parts of the other states of its level (``hoverify.properties.sharing``:
+one object per value), so it keeps only what no other state of its level holds.
 
 No partial-order reduction. Deduplication already merges the diamonds of independent
 deliveries, so a reduction (sleep or ample sets) could only save transitions (2.5 per
@@ -112,9 +120,8 @@ from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, all_claims
-from hoverify.properties.engine import Engine, EngineState, settled, vacuous
+from hoverify.properties.engine import Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
-    KINDS,
     VARIANT_ERROR,
     Action,
     Exploration,
@@ -123,6 +130,7 @@ from hoverify.properties.exploration import (
 )
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
+from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
@@ -242,17 +250,18 @@ class _Budget(NamedTuple):
                        self.injections + (kind == "inject"))
 
 
-# One action of a path: its rank among the actions enabled in its state, then what replays it
-# (the kind's number in KINDS, index, leaf). A path is the concatenation of its actions, so
-# comparing two paths of a level as bytes compares their ranks first: see ``_Slice``.
-_STEP = struct.Struct(">HBHH")
+# One action of a path: its rank among the actions enabled in its state (``_Slice._enabled``),
+# which replays it from that state (``_Slice.replay``). A path is the concatenation of its
+# actions, so comparing two paths of a level as bytes compares their ranks: see ``_Slice``.
+_STEP = struct.Struct(">H")
 
 
 @dataclass(frozen=True, slots=True)
 class _Node:
     path: bytes  # the actions from the root (_STEP each): replayable, and the node's order
     snapshot: Snapshot
-    engine: EngineState
+    facts: Facts  # the engine's state (``Engine.state``), in two fields: no tuple to keep
+    claims: tuple[Any, ...]
     budget: _Budget  # the adversary's bounded faults used on the path
     attackers: int  # parties compromised on the path
     history: tuple[Message, ...]  # put in flight on the path (kept for replay and inject)
@@ -330,7 +339,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     plan = Plan(load_variant or partial(_itself, variant), topology or small_topology(),
                 max_handovers, faults, max_states, adversary)
     parts = where.start(plan.part, workers, ray)
-    search = _Search(parts, result, variant, plan.topology, progress, started)
+    search = _Search(parts, result, variant, plan, progress, started)
     try:
         result.stopped = search.run(claims, max_states, max_seconds)
     except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result
@@ -353,13 +362,12 @@ class _Search:
     and the order things arrive in, the state kept under a fingerprint and the violation kept
     for a claim are those of the smallest path (``_Slice``), so the result is the same."""
 
-    def __init__(self, parts: Any, result: VerifyResult, variant: KeySchedule,
-                 topology: Topology, progress: Callable[[Progress], None] | None,
-                 started: float) -> None:
+    def __init__(self, parts: Any, result: VerifyResult, variant: KeySchedule, plan: Plan,
+                 progress: Callable[[Progress], None] | None, started: float) -> None:
         self.parts = parts
         self.result = result
         self.variant = variant
-        self.topology = topology
+        self.plan = plan
         self.progress = progress
         self.started = started
         self.reported = started
@@ -419,18 +427,13 @@ class _Search:
         return total
 
     def _actions(self, path: bytes) -> tuple[Action, ...]:
-        """The actions of ``path``, replayed from the start (their texts say what they did);
-        a variant error ends it with the action that raised."""
-        exploration = Exploration(self.variant, self.topology, EXPLORATION_KASME,
-                                  adversary=self.result.adversary)
+        """The actions of ``path``, replayed from the start by a part of its own (their texts
+        say what they did); a variant error ends it with the action that raised."""
+        part = self.plan.part(0, 1, lambda: False)
         try:
-            for _, kind, index, leaf in _STEP.iter_unpack(path):
-                exploration.apply(Action(KINDS[kind], index, leaf))
-        except VariantError:
-            pass
+            return part.replay(path)
         finally:
-            exploration.close()
-        return tuple(exploration.trace)
+            part.exploration.close()
 
     def _waiting(self, live: tuple[int, int] | None) -> None:
         """Called while a level is in course: the (states, frontier) of a part in this
@@ -488,6 +491,7 @@ class _Slice:
         self.replaying = bool({"replay", "inject"} & plan.faults)
         self.seen = FingerprintSet()  # the states themselves only in the frontier
         self.fingerprinter = Fingerprinter()
+        self.sharing = Sharing()  # one object per value among the next level's states
         self.frontier: list[_Node] = []
         self.following: dict[int, _Node] = {}  # fingerprint -> the next level's state
         # per part: the states it owns found here in this level, until it decides
@@ -518,6 +522,7 @@ class _Slice:
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
+        self.sharing.level()
         stopped = self._expand(deadline)
         offers = [_pickled([(key, node.path) for key, node in offered.items()])
                   if offered else b"" for offered in self.offered]
@@ -581,11 +586,12 @@ class _Slice:
         size = len(level)
         while level:
             node = level.pop()
+            self.sharing.parent()
             done = size - len(level)
             for action, budget, rank in self._successors(node):
                 self.level.transitions += 1
                 self.level.taken[action.kind] += 1
-                path = node.path + _step(rank, action)
+                path = node.path + _step(rank)
                 self._harvest(path)
                 key = self._fingerprint(budget)
                 owner = key % self.count
@@ -617,9 +623,11 @@ class _Slice:
         return seen is None or seen.insert(key)
 
     def _node(self, path: bytes, budget: _Budget) -> _Node:
-        exploration = self.exploration
-        return _Node(path, exploration.system.snapshot(), exploration.engine.state, budget,
-                     _compromised(exploration.engine), self._history())
+        exploration, share = self.exploration, self.sharing
+        engine = exploration.engine
+        return _Node(path, share.snapshot(exploration.system.snapshot()),
+                     share.facts(engine.facts), share.tuple(engine.states), share.value(budget),
+                     _compromised(exploration.engine), share.tuple(self._history()))
 
     # -- the actions from one state ------------------------------------------------------------
     def _successors(self, node: _Node) -> Iterator[tuple[Action, _Budget, int]]:
@@ -627,17 +635,35 @@ class _Slice:
         successor. Yields the action, the bounded faults used and the action's rank."""
         exploration = self.exploration
         for rank, (kind, index, leaf) in enumerate(self._enabled(node)):
-            exploration.system.restore(node.snapshot)
-            exploration.engine.restore(node.engine)
+            self._restore(node)
             exploration.trace.clear()  # the path lives in the node
-            exploration.history[:] = node.history  # read only by replay and inject
             try:
                 action = exploration.apply(Action(kind, index, leaf))
             except VariantError as error:  # a finding; the path ends with the action
-                self._variant_error(node.path + _step(rank, Action(kind, index, leaf)), error)
+                self._variant_error(node.path + _step(rank), error)
                 continue
             assert action is not None  # only enabled actions are offered
             yield action, node.budget.after(kind), rank
+
+    def _restore(self, node: _Node) -> None:
+        exploration = self.exploration
+        exploration.system.restore(node.snapshot)
+        exploration.engine.restore((node.facts, node.claims))
+        exploration.history[:] = node.history  # read only by replay and inject
+
+    def replay(self, path: bytes) -> tuple[Action, ...]:
+        """The actions of ``path`` taken from the set-up, each its rank among those enabled
+        where it is taken: the exploration's trace of them."""
+        node = self._node(b"", _Budget())
+        for (rank,) in _STEP.iter_unpack(path):
+            kind, index, leaf = self._enabled(node)[rank]
+            self._restore(node)
+            try:
+                self.exploration.apply(Action(kind, index, leaf))
+            except VariantError:
+                break
+            node = self._node(b"", node.budget.after(kind))
+        return tuple(self.exploration.trace)
 
     def _history(self) -> tuple[Message, ...]:
         return tuple(self.exploration.history) if self.replaying else ()
@@ -668,10 +694,10 @@ class _Slice:
                         if controls(node.history[i])]
         found = [(kind, index, 0) for kind, index in actions]
         if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
-            self.exploration.engine.restore(node.engine)  # the attackers edit
+            self.exploration.engine.restore((node.facts, node.claims))  # the attackers edit
             found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
         if "inject" in self.faults and node.budget.injections < MAX_INJECTIONS:
-            self.exploration.engine.restore(node.engine)  # what the attacker knows
+            self.exploration.engine.restore((node.facts, node.claims))  # what the attacker knows
             self.exploration.history[:] = node.history
             found += [("inject", i, 0)
                       for i in range(len(self.exploration.injection_choices()))]
@@ -701,14 +727,16 @@ class _Slice:
             self.level.found[key] = _Found(path, finding)
 
     def _fingerprint(self, budget: _Budget) -> int:
-        """The engine's key is new at every call: as a list it is serialized as a tuple but
-        not remembered (hashing it whole for the memo cost more than it ever saved)."""
-        system = self.exploration.system
-        entities = [part for e in system.entities.values() for part in (e.state, e.ctx)]
-        return self.fingerprinter.fingerprint(
-            (entities, Counter(system.in_flight), system.hop, *budget,
-             Counter(self.exploration.history) if self.replaying else (),
-             list(self.exploration.engine.key())))
+        """A part per entity's state and record, the messages in flight as a multiset, the
+        hop and the budget, what the path put in flight (a multiset: what a replay or an
+        injection chooses from), then the engine's key part by part: a part the step left
+        alone costs an identity test (``Fingerprinter.parts``)."""
+        system, fingerprinter = self.exploration.system, self.fingerprinter
+        parts = [part for e in system.entities.values() for part in (e.state, e.ctx)]
+        parts += (fingerprinter.multiset(system.in_flight), system.hop, *budget,
+                  fingerprinter.multiset(self.exploration.history) if self.replaying else b"",
+                  *self.exploration.engine.key())
+        return fingerprinter.parts(parts)
 
 
 def _compromised(engine: Engine) -> int:
@@ -769,12 +797,12 @@ def _unpickled(batch: bytes) -> Any:
             gc.enable()
 
 
-def _step(rank: int, action: Action) -> bytes:
+def _step(rank: int) -> bytes:
     try:
-        return _STEP.pack(rank, KINDS.index(action.kind), action.index, action.leaf)
+        return _STEP.pack(rank)
     except struct.error:
         raise ValueError(f"verify numbers at most {2 ** 16} actions from one state "
-                         f"(rank {rank}, {action})") from None
+                         f"(rank {rank})") from None
 
 
 def _first_of_equal(messages: list[Any]) -> list[int]:
