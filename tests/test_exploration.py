@@ -251,16 +251,15 @@ def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
 
 
 # Not yet: the derandomized default search (what plain `hoverify explore` runs) misses one of
-# these variants' verify findings within the default budget (measured 2026-11-30 after
-# deliveries left the swarm and the planned compromise took an eNB the UE left too,
-# docs/exploration.md: 15 of 18 found everything; seed 1, 14). Two are the capture on an S1
-# hop (one removal on the S1AP HandoverCommand by a compromised source, then the HO command
-# delivered), the weak spot of every seed measured; no_path_switch_refresh's backward
-# security is found with seed 1 (2530 examples), not derandomized: its verify trace
-# compromises enb-1 after two X2 hops, while the X2 UE Context Release of the first is still
-# in flight. The derandomized search rather than seed 1: it is what users get, and it finds
-# more here (seed 1 misses the capture of seed-fs with each bit placement). Not run: a miss
-# costs the whole budget.
+# these variants' verify findings within the default budget (measured 2026-11-30 after the
+# rewrite fault became one action per kind of edit, one edit per example, and the swarm
+# independent flags, docs/exploration.md: 15 of 18 found everything, seed 1 likewise). Two
+# are the capture on an S1 hop (one removal, of the NAS-PDU, on the S1AP HandoverCommand by
+# a compromised source, then the HO command delivered): removals there are now drawn some
+# 20 times per default run, the NAS-PDU one of the five; no_path_switch_refresh's backward
+# security needs the X2 UE Context Release of the first of two X2 hops still in flight when
+# enb-1 is compromised after the second. The derandomized search rather than seed 1: it is
+# what users get. Not run: a miss costs the whole budget.
 NOT_YET = {"attack_variants/promises_no_capture.py", "broken_variants/no_path_switch_refresh.py",
            "seed-fs:nas"}
 
