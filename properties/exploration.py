@@ -214,13 +214,16 @@ class Exploration:
         ``hoverify.properties.downgrade.edits``), or flips an integer or flag of one it sends."""
         return self._edit("edit", index, leaf, *self._editable())
 
-    def edit_choices(self) -> list[tuple[int, int]]:
+    def edit_choices(self, kind: str | None = None) -> list[tuple[int, int]]:
         """Every (index, leaf) of ``edit`` now, one per message of each group of equal ones
-        in flight: the finite set of field changes the compromised eNBs can make."""
+        in flight: the finite set of field changes the compromised eNBs can make; with
+        ``kind``, those of that kind only (``rewrite``, ``remove`` or ``add``:
+        ``hoverify.properties.downgrade.Edit``)."""
         chosen, options = self._editable()
         targets = [m for m in self.system.in_flight if chosen(m) and options(m)]
         first = {m: index for index, m in reversed(list(enumerate(targets)))}
-        return [(index, leaf) for m, index in first.items() for leaf in range(len(options(m)))]
+        return [(index, leaf) for m, index in first.items()
+                for leaf, edit in enumerate(options(m)) if kind in (None, edit.kind)]
 
     def _editable(self) -> tuple[Callable[[Message], bool], Callable[[Message], list[Edit]]]:
         attackers = self._attacker_entities()
@@ -235,16 +238,6 @@ class Exploration:
         enbs = self.system.topology.enbs
         return frozenset(e for a in self.engine.facts.attackers for e in a.entities
                          if e in enbs)
-
-    def edit_leaf(self, index: int, kind: str, choice: int) -> int | None:
-        """The ``leaf`` with which ``edit(index, leaf)`` makes the ``choice``-th edit of
-        ``kind`` (``rewrite``, ``remove`` or ``add``: ``hoverify.properties.downgrade.Edit``)
-        on the message it picks; None when that message has no edit of that kind."""
-        picked = self._edit_target(index, *self._editable())
-        if picked is None:
-            return None
-        leaves = [leaf for leaf, edit in enumerate(picked[1]) if edit.kind == kind]
-        return leaves[choice % len(leaves)] if leaves else None
 
     def _edit_target(self, index: int, chosen: Callable[[Message], bool],
                      options: Callable[[Message], list[Edit]]) -> tuple[int, list[Edit]] | None:
