@@ -51,24 +51,17 @@ class Sharing:
 
     def value(self, value: Any) -> Any:
         """The object kept for ``value`` (looked up by value: for cheap hashes)."""
-        key = id(value)
-        kept = self._kept.get(key)
-        if kept is not None:
-            return kept
-        known = self._parent.get(key)
+        known = self._known(value)
         if known is not None:
-            return known[1]
+            return known
         kept = self._values.setdefault(value, value)
         return self._remember(value, kept)
 
     def tuple(self, items: tuple[Any, ...], share: Share | None = None) -> tuple[Any, ...]:
         """The tuple kept for ``items``, each item shared by ``share`` (``value``)."""
-        kept = self._kept.get(id(items))
-        if kept is not None:
-            return kept
-        known = self._parent.get(id(items))
+        known = self._known(items)
         if known is not None:
-            return known[1]
+            return known
         parts = tuple(map(share or self.value, items))
         return self._built_of(items, (tuple, *map(id, parts)),
                               lambda: items if _same(parts, items) else parts)
@@ -96,14 +89,20 @@ class Sharing:
             else Snapshot(entities, in_flight, snapshot.hop, snapshot.steps))
 
     def _entity(self, entity: tuple[str, tuple[str, Any]]) -> tuple[str, tuple[str, Any]]:
-        kept = self._kept.get(id(entity))
-        if kept is not None:
-            return kept
-        known = self._parent.get(id(entity))
+        known = self._known(entity)
         if known is not None:
-            return known[1]
+            return known
         name, pair = entity
         return self.tuple((name, self.tuple(pair)), _itself)
+
+    def _known(self, obj: Any) -> Any:
+        """The object kept for ``obj`` itself (kept, or the parent's part it replaced), if
+        any: None otherwise."""
+        kept = self._kept.get(id(obj))
+        if kept is not None:
+            return kept
+        known = self._parent.get(id(obj))
+        return known[1] if known is not None else None
 
     def _built_of(self, value: Any, key: tuple[Any, ...], made: Callable[[], Any]) -> Any:
         """The object kept under ``key`` (the identities of ``value``'s shared parts, which
