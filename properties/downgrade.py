@@ -223,7 +223,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     who = analysis.source(hop)
     trial = _Trial(analysis, hop)
     try:
-        for step_number in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop)):
+        for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
             for edit in edits(message.fields) if message.sender != who \
                     else flips(message.fields):
@@ -241,6 +241,16 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
         return result
     finally:
         trial.close()
+
+
+def edited_steps(analysis: Analysis, hop: int) -> list[int]:
+    """The steps whose message the source eNB of ``hop`` edits, one at a time, in a re-run of
+    ``hop``. A copy of a message of ``hop`` replayed later (``:replay``) is still ``hop``'s,
+    but the re-run ends where the next hop begins: an edit of it would never be delivered."""
+    hops = analysis.run.hops
+    end = hops[hop].first_step if hop < len(hops) else len(analysis.run.system.steps)
+    return [n for n in (*relayed_to_ue(analysis, hop), *sent_by_source(analysis, hop))
+            if n < end]
 
 
 def sent_by_source(analysis: Analysis, hop: int) -> list[int]:

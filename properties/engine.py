@@ -185,8 +185,9 @@ class Authentication:
 
     def key(self) -> tuple[Any, ...]:
         """What the claims' future verdicts read of the five above (``verify`` fingerprints
-        it): not the hops (only a witness names them; a refused measurement report started a
-        hop), nor which source decided (only the target cell is read), nor the acceptances
+        it): not the hops of the records (only a witness names them), though the messages
+        keep theirs (``Message.handover``: a copy is matched by equality), nor which source
+        decided (only the target cell is read), nor the acceptances
         beyond the credit left (sent minus accepted)."""
         return (
             frozenset(d.cell for d in self.decisions),

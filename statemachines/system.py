@@ -115,9 +115,8 @@ class System:
         self.in_flight[index] = message
 
     def send(self, messages: tuple[Message, ...], handover: int) -> None:
-        """Put ``messages`` in flight as part of handover ``handover``: what the adversary
-        forges (in the handover under way), what an eNB's admission control answers to a
-        HandoverRequest (in the request's)."""
+        """Put ``messages`` in flight as part of handover ``handover``: what an eNB's
+        admission control answers to a HandoverRequest (in the request's)."""
         self.in_flight.extend(m.of_handover(handover) for m in messages)
 
     # -- what the properties layer reads -----------------------------------------------------

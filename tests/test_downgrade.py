@@ -12,7 +12,14 @@ import pytest
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
-from hoverify.properties.downgrade import Edit, _Trial, edits, find_attack, full_run
+from hoverify.properties.downgrade import (
+    Edit,
+    _Trial,
+    edited_steps,
+    edits,
+    find_attack,
+    full_run,
+)
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
@@ -229,3 +236,13 @@ def test_the_prefix_analysis_is_the_analysis_of_the_run_again(name: str,
         trial.close()
     assert checked > 0
     assert derivable > 0 or name == "tr33821-v070"  # without FS, no edit is needed
+
+
+def test_a_request_replayed_after_the_next_hop_adds_no_edit_to_its_own() -> None:
+    """``:replay`` sends hop 1's X2AP HandoverRequest again after hop 2 ran: a copy, counted
+    in hop 1, but the re-run of hop 1 with an edit ends where hop 2 begins, so an edit of the
+    copy would never be delivered. Hop 1's edit search edits what it edits without the replay."""
+    replayed = Analysis.of(run_scenario(load("ts33401"), parse_hops("x2,x2:replay")))
+    plain = Analysis.of(run_scenario(load("ts33401"), parse_hops("x2,x2")))
+    assert len(replayed.steps_of(1)) > len(plain.steps_of(1))  # the copy is hop 1's
+    assert edited_steps(replayed, 1) == edited_steps(plain, 1)
