@@ -342,7 +342,7 @@ def full_run(run: Run, hop: int, step_number: int, rewritten: Message) -> Run:
 def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
              step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
-    rewritten = message.with_fields(edit.apply(message.fields))
+    rewritten = replace(message, fields=edit.apply(message.fields))
     actor = attacker.compromises[0].entity
     text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
     try:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
@@ -257,7 +257,7 @@ class Exploration:
         i, possible = picked
         message = self.system.in_flight[i]
         edit = possible[leaf % len(possible)]
-        self.system.rewrite(i, message.with_fields(edit.apply(message.fields)))
+        self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
         who = message.receiver if message.receiver in self._attacker_entities() \
             else message.sender
         self.engine.fault("rewrite", message.handover, who)

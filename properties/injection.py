@@ -28,6 +28,7 @@ from hoverify.properties.engine import Facts
 from hoverify.statemachines.entity import Reject
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
+from hoverify.statemachines.record import replace
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import AsKeys
 
@@ -54,10 +55,10 @@ def injections(history: Iterable[Message], facts: Facts, adversary: Adversary,
             found += _readdressed(message, topology)
     found += garbage.values()
     # compared as bytes: not by the handover whose message each imitates (and keeps)
-    sent = {m.of_handover(0) for m in seen}
+    sent = {replace(m, handover=0) for m in seen}
     fresh: dict[Message, Message] = {}
     for m in found:
-        fresh.setdefault(m.of_handover(0), m)
+        fresh.setdefault(replace(m, handover=0), m)
     return [m for wire, m in fresh.items() if wire not in sent]
 
 
@@ -86,14 +87,14 @@ def _forge(message: Message, keys: AsKeys) -> Message | None:
     except Reject:
         return None
     pdu = protect_rrc(keys, count + 1, direction, content, cipher)
-    return message.with_fields((("COUNT", count + 1), ("PDU", pdu)))
+    return replace(message, fields=(("COUNT", count + 1), ("PDU", pdu)))
 
 
 def _garbage(message: Message) -> Message:
     """At the next COUNT, the PDU with the last bit flipped: a MAC-I nobody computed."""
     pdu = message.get("PDU")
-    return message.with_fields((("COUNT", message.get("COUNT") + 1),
-                                ("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1]))))
+    return replace(message, fields=(("COUNT", message.get("COUNT") + 1),
+                                    ("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1]))))
 
 
 def _replaced(message: Message, facts: Facts, known: frozenset[bytes]) -> Iterator[Message]:
@@ -101,14 +102,13 @@ def _replaced(message: Message, facts: Facts, known: frozenset[bytes]) -> Iterat
         names = {d.name for d in facts.made(value)} | {path[-1]}
         for other in sorted(known):
             if other != value and any(d.name in names for d in facts.made(other)):
-                yield message.with_fields(_set(message.fields, path, other))
+                yield replace(message, fields=_set(message.fields, path, other))
 
 
 def _readdressed(message: Message, topology: Topology) -> Iterator[Message]:
     for role in (topology.enbs, topology.mmes):
         if message.receiver in role:
-            yield from (Message(message.kind, message.sender, other, message.fields,
-                                message.protection, message.handover)
+            yield from (replace(message, receiver=other)
                         for other in role if other not in (message.receiver, message.sender))
 
 

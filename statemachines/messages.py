@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 from typing import Any
 
-from hoverify.statemachines.record import record
+from hoverify.statemachines.record import record, replace
 
 Fields = tuple[tuple[str, Any], ...]
 
@@ -124,18 +124,8 @@ class Message:
     def replace(self, name: str, value: Any) -> Message:
         """The same message with one field rewritten (used by the adversary, never by
         honest entities)."""
-        return self.with_fields(tuple((k, value if k == name else v) for k, v in self.fields))
-
-    def with_fields(self, fields: Fields) -> Message:
-        """The same message, of the same handover, with ``fields`` instead of its own (the
-        adversary's edits, never an honest entity's)."""
-        return Message(self.kind, self.sender, self.receiver, fields, self.protection,
-                       self.handover)
-
-    def of_handover(self, handover: int) -> Message:
-        """This message as part of handover ``handover`` (``System`` stamps what it sends)."""
-        return Message(self.kind, self.sender, self.receiver, self.fields, self.protection,
-                       handover)
+        fields = tuple((k, value if k == name else v) for k, v in self.fields)
+        return replace(self, fields=fields)  # ``record.replace``: of the same handover
 
     @property
     def interface(self) -> Interface:

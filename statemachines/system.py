@@ -117,7 +117,7 @@ class System:
     def send(self, messages: tuple[Message, ...], handover: int) -> None:
         """Put ``messages`` in flight as part of handover ``handover``: what an eNB's
         admission control answers to a HandoverRequest (in the request's)."""
-        self.in_flight.extend(m.of_handover(handover) for m in messages)
+        self.in_flight.extend(replace(m, handover=handover) for m in messages)
 
     # -- what the properties layer reads -----------------------------------------------------
     def entity(self, name: str) -> Entity:
@@ -166,7 +166,7 @@ class System:
                 error.step, error.hop = len(self.steps), handover
                 raise
             if outcome.sent:
-                outcome = replace(outcome, sent=tuple(m.of_handover(handover)
+                outcome = replace(outcome, sent=tuple(replace(m, handover=handover)
                                                       for m in outcome.sent))
             self.steps.append(Step(len(self.steps), handover, message, outcome, receiver.ctx,
                                    receiver.state, before))
