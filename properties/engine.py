@@ -15,7 +15,8 @@ claim reads: the derivations made so far (each :class:`Derived` keeps its own na
 hop even when two derivations give the same value, and keys are found through them, never by a
 graph node's first name), the KeNB in use after each completed handover (:class:`Completion`),
 each attacker's knowledge closure, the hops decided before a Path Switch Acknowledge, and
-whether the run so far is undisturbed (no fault, no overlapping handovers).
+whether the run so far is undisturbed (no adversary action yet: a handover started before the
+last one completed still counts as undisturbed, and the honest parties must complete it).
 
 Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" together:
 - ``observe(state, event, facts) -> Observed``: the claim's next state (small, immutable,
@@ -226,7 +227,7 @@ class Facts:
     attackers: tuple[Knowledge, ...] = ()
     early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
-    undisturbed: bool = True  # no fault and no handover started before the last completed
+    undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
     rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
