@@ -39,6 +39,8 @@ class MscMessage:
     accepted: bool = True
     reason: str = ""
     rewritten: bool = False  # the attacker rewrote this message before its delivery
+    replayed: bool = False  # the attacker replayed this copy of an earlier message
+    remark: str = ""  # a copy's or a late message's handover: "hop 1's, replayed ..."
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ caller (``hoverify.report_job``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import accumulate
 from typing import Any
 
 from hoverify.properties.analysis import Analysis
@@ -97,6 +98,8 @@ def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_
         rewrite_note: str = "", closing: tuple[MscNote, ...] = ()) -> Msc:
     """The trace of hops ``first_hop``..``last_hop`` (0: the AS security set-up)."""
     steps = [s for s in run.system.steps if first_hop <= s.hop <= last_hop]
+    started = list(accumulate((s.hop if s.message.interface is Interface.LOCAL else 0
+                               for s in run.system.steps), max))  # per step, in the whole run
     names = participants(run, steps)
     everyone = (names[0], names[-1])
 
@@ -107,6 +110,7 @@ def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_
 
     events: list[MscMessage | MscNote] = []
     announced: set[Compromise] = set()
+    replayed = {number for number, _ in run.replayed}
     for step in steps:
         message = step.message
         if message.interface is Interface.LOCAL:
@@ -120,7 +124,8 @@ def msc(msc_id: str, title: str, run: Run, labels: Labels, first_hop: int, last_
             continue
         if step.number == rewritten_step:
             events.append(MscNote((message.receiver,), rewrite_note, alarm=True))
-        events.append(_message(step, labels, rewritten=step.number == rewritten_step))
+        events.append(_message(step, labels, step.number == rewritten_step,
+                               step.number in replayed, started[step.number]))
     events.extend(MscNote(over(note.over), note.text, note.alarm) for note in closing)
     compromised = tuple(sorted({c.entity for c in compromises} & set(names)))
     return Msc(msc_id, title, names, compromised, tuple(events))
@@ -135,8 +140,14 @@ def _stimulus(run: Run, step: Step) -> str:
             f"{hop.target_enb} ({hop.target_cell.name}){early}")
 
 
-def _message(step: Step, labels: Labels, rewritten: bool) -> MscMessage:
+def _message(step: Step, labels: Labels, rewritten: bool, replayed: bool,
+             started: int) -> MscMessage:
+    """A delivery; a replayed copy, or a message delivered after a later handover began,
+    says which handover it belongs to (the hop its claims judge it in)."""
     message, outcome = step.message, step.outcome
+    remark = (f"hop {step.hop}'s, replayed by the attacker" if replayed else
+              f"hop {step.hop}'s, delivered after hop {started} began"
+              if step.hop < started else "")
     uu = message.interface is Interface.UU
     shown = outcome.read if uu and outcome.accepted else message.fields
     fields = describe_fields(shown, labels)
@@ -145,9 +156,10 @@ def _message(step: Step, labels: Labels, rewritten: bool) -> MscMessage:
                f"{message.sender} -> {message.receiver}; protected by {protection}"
                + (f"; content read: {fields}" if uu and outcome.accepted else
                   f"; fields: {fields}" if fields else "")
-               + ("" if outcome.accepted else f"; REFUSED: {outcome.reason}"))
+               + ("" if outcome.accepted else f"; REFUSED: {outcome.reason}")
+               + (f"; {remark}" if remark else ""))
     return MscMessage(message.sender, message.receiver, message.kind.title, fields, tooltip,
-                      outcome.accepted, outcome.reason, rewritten)
+                      outcome.accepted, outcome.reason, rewritten, replayed, remark)
 
 
 def describe_fields(fields: Fields, labels: Labels) -> str:

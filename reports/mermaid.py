@@ -1,5 +1,6 @@
 """A message sequence chart as a Mermaid ``sequenceDiagram`` (rendered by GitHub and most
-Markdown viewers). Refused messages end in a cross; a rewritten message sits in a red box."""
+Markdown viewers). Refused messages end in a cross; a rewritten or replayed message sits in a
+red box; a replayed copy or a message delivered after a later handover began names its hop."""
 
 from __future__ import annotations
 
@@ -34,10 +35,12 @@ def render(chart: Msc) -> str:
         arrow = "->>" if event.accepted else "-x"
         label = _text(event.title)
         detail = event.fields if event.accepted else f"refused: {event.reason}"
+        if event.remark:
+            label += "<br/>(" + _text(event.remark) + ")"
         if detail:
             label += "<br/>" + _text(detail)
         line = f"    {_id(event.sender)}{arrow}{_id(event.receiver)}: {label}"
-        if event.rewritten:
+        if event.rewritten or event.replayed:
             lines += ["    rect rgb(253, 226, 224)", "    " + line, "    end"]
         else:
             lines.append(line)

@@ -3,7 +3,8 @@ arrows are drawn between the lifelines and the words in a column of their own to
 level with their arrow: the message's name, then its information elements, wrapped, never
 cut (the tooltip repeats them). No text stands on a lifeline.
 
-A refused message is a dashed red arrow ending in a cross; a rewritten one is red;
+A refused message is a dashed red arrow ending in a cross; a rewritten or replayed one is red;
+a message delivered after a later handover began, or a replayed copy, names its handover;
 compromised participants have red heads; notes in red mark the compromise and the attack, and
 a note's box on the lifelines shows whom it is about."""
 
@@ -32,8 +33,9 @@ MIN_WORDS = 360  # the words' column is at least this wide, however many lifelin
 LINE, SMALL_LINE, PAD = 15, 13, 5
 STRIPE, NOTE_FILL = "#f7f9fb", "#fffbea"
 LEGEND = ("Arrows between lifelines, their words at the right on the same row. Red head: "
-          "compromised; red arrow: rewritten by the attacker; dashed red arrow ending in a cross: "
-          "refused; a note's box on the lifelines shows whom it is about.")
+          "compromised; red arrow: rewritten or replayed by the attacker; dashed red arrow "
+          "ending in a cross: refused; a message of an earlier handover says whose it is; a "
+          "note's box on the lifelines shows whom it is about.")
 
 
 def render(chart: Msc) -> str:
@@ -96,9 +98,12 @@ def _message(message: MscMessage, x: dict[str, int], lane: int, y: int, words_x:
              room: int, prefix: str) -> tuple[str, int]:
     x1, x2 = x[message.sender], x[message.receiver]
     refused = not message.accepted
-    colour = RED if refused or message.rewritten else INK
+    attacked = message.rewritten or message.replayed
+    colour = RED if refused or attacked else INK
     fields = message.fields if message.accepted else f"refused: {message.reason}"
     lines = [(line, SIZE, colour) for line in wrap(message.title, SIZE, room)]
+    lines += [(line, SMALL, RED if message.replayed else GREY)
+              for line in wrap(f"({message.remark})", SMALL, room) if message.remark]
     lines += [(line, SMALL, RED if refused else GREY) for line in wrap(fields, SMALL, room)
               if fields]
     words, height = _lines(words_x, y + PAD // 2, lines)
@@ -114,7 +119,7 @@ def _message(message: MscMessage, x: dict[str, int], lane: int, y: int, words_x:
         end = x2 - 2 if x2 > x1 else x2 + 2
         marker = "" if refused else f' marker-end="url(#{prefix}-{_marker(colour)})"'
         parts.append(f'<line x1="{x1}" y1="{line_y}" x2="{end}" y2="{line_y}" '
-                     f'stroke="{colour}" stroke-width="{2 if message.rewritten else 1.2}"'
+                     f'stroke="{colour}" stroke-width="{2 if attacked else 1.2}"'
                      f'{dash}{marker}/>')
         if refused:
             parts.append(f'<path d="M{end - 5},{line_y - 5} l10,10 m0,-10 l-10,10" '

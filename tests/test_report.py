@@ -316,8 +316,9 @@ def test_charts_show_every_word_in_full(generated: Generated) -> None:
         shown = ["".join(t.text or "" for t in group.iter(f"{SVG}text"))
                  for group in drawing.iter(f"{SVG}g") if group.get("class") in ("message",
                                                                                  "note")]
-        wanted = [e.text if isinstance(e, MscNote) else e.title + (
-            e.fields if e.accepted else f"refused: {e.reason}") for e in chart.events]
+        wanted = [e.text if isinstance(e, MscNote) else e.title
+                  + (f"({e.remark})" if e.remark else "")
+                  + (e.fields if e.accepted else f"refused: {e.reason}") for e in chart.events]
         assert shown == wanted
 
 
@@ -667,3 +668,23 @@ def test_conclusion_says_what_a_serving_enb_does_in_every_variant() -> None:
             "downgrade-resistance for prop; it changes none of handover-denial and "
             "fake-cell-capture.") in words
     assert not any("leaves handover-denial open" in s for s in words)
+
+
+@pytest.mark.parametrize("scenario, title, remark", [
+    # the adversary replays hop 1's X2AP HandoverRequest after hop 2 (``:replay``)
+    ("replay", "X2AP HandoverRequest", "hop 1's, replayed by the attacker"),
+    # hop 2 starts before hop 1's Path Switch Request Acknowledge arrives (``:early``)
+    ("race", "S1AP PathSwitchRequestAcknowledge", "hop 1's, delivered after hop 2 began"),
+])
+def test_a_chart_says_whose_a_replayed_or_late_message_is(
+        generated: Generated, scenario: str, title: str, remark: str) -> None:
+    """A message of an earlier handover drawn among a later one's names its handover, the
+    one its claims judge it in; a replayed copy is drawn as the attacker's (red)."""
+    chosen = next(s for s in SCENARIOS if s.name == scenario)
+    chart = generated.data.result(VariantRef("ts33401"), chosen).msc
+    marked = [e for e in chart.events if isinstance(e, MscMessage) and e.remark]
+    assert (title, remark) in [(e.title, e.remark) for e in marked]
+    assert all(e.replayed == remark.endswith("attacker") for e in marked if e.remark == remark)
+    assert not any(e.remark for e in generated.data.result(
+        VariantRef("ts33401"), next(s for s in SCENARIOS if s.name == "x2")).msc.events
+        if isinstance(e, MscMessage))
