@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hoverify.properties.adversary import DEFAULT, NETWORK, UNPROTECTED, Adversary
+from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
 from hoverify.properties.values import Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
@@ -233,6 +233,8 @@ class Facts:
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
     injected: bool = False  # the attacker injected a message (forged with the keys it holds)
+    # a message on S1, X2 or S10 replayed, duplicated or injected: what NDS/IP rules out
+    beyond_nds_ip: bool = False
     authentication: Authentication = field(default_factory=lambda: Authentication())
 
     # -- reading ---------------------------------------------------------------------------
@@ -769,6 +771,11 @@ class Claim(Protocol):
 EngineState = tuple[Facts, tuple[Any, ...]]
 
 
+def _outside(verdict: Verdict) -> Verdict:
+    """``verdict``'s failure, outside the promise: the backhaul is unprotected."""
+    return dataclasses.replace(verdict, promised=False, outside=UNPROTECTED)
+
+
 def settled(wanted: frozenset[str], found: Iterable[tuple[str, bool]],
             variant: KeySchedule) -> bool:
     """A search for the claims ``wanted`` can stop: each is found violated, as a broken
@@ -806,6 +813,9 @@ class Engine:
     consumers: Consumers = field(default_factory=Consumers, repr=False)
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
     moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
+    # with the backhaul unprotected, the promised failures judged before the run went beyond
+    # NDS/IP (``summary``)
+    within: set[tuple[str, Verdict]] = field(default_factory=set, repr=False)
     learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
     # the last authentication facts ``key()`` read, and their key: the successors a search
     # fingerprints share their parent's until a step changes them (``check`` never asks)
@@ -839,7 +849,8 @@ class Engine:
             self.attackers_key = (f.attackers, frozenset(
                 (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
         return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
-                f.undisturbed, f.rewritten, f.injected, self.authentication_key[1], self.states)
+                f.undisturbed, f.rewritten, f.injected, f.beyond_nds_ip,
+                self.authentication_key[1], self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -908,36 +919,60 @@ class Engine:
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
-    def fault(self, kind: str, hop: int, enb: str | None = None) -> None:
-        """The adversary acted on a message in hop ``hop``; a rewrite names its eNB."""
+    def fault(self, kind: str, message: Message, enb: str | None = None) -> None:
+        """The adversary acted on ``message`` (in the handover it belongs to); a rewrite names
+        its eNB. A replay, duplicate or injection on S1, X2 or S10, or an injection forged
+        once the attacker has read keys there (``NETWORK``), takes the run beyond NDS/IP
+        (``hoverify.properties.adversary``)."""
         assert kind in FAULTS
-        f = self.facts
+        f, hop = self.facts, message.handover
         rewritten = f.rewritten if enb is None or (hop, enb) in f.rewritten \
             else f.rewritten | {(hop, enb)}
         injected = f.injected or kind == "inject"
-        if f.undisturbed or rewritten is not f.rewritten or injected != f.injected:
-            self.facts = replace(f, undisturbed=False, rewritten=rewritten, injected=injected)
+        beyond = f.beyond_nds_ip or (
+            (kind in ("replay", "duplicate", "inject") and message.interface in BACKHAUL)
+            or (kind == "inject" and f.attacker(NETWORK) is not None))
+        if (f.undisturbed or rewritten is not f.rewritten or injected != f.injected
+                or beyond != f.beyond_nds_ip):
+            self.facts = replace(f, undisturbed=False, rewritten=rewritten, injected=injected,
+                                 beyond_nds_ip=beyond)
         # else nothing changes: the facts stay shared (a search keeps them per state)
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:
-        return {c.name: [self._promised_under_nds_ip(c, v) for v in c.summary(s, self.facts)]
+        """Each claim's verdicts over the run. Once the run went beyond NDS/IP a promised
+        failure is outside the promise (``_promised_under_nds_ip``), unless it was judged
+        before (``within``): a verdict a claim forms only over the finished run (the security
+        passes) is judged with the run's last facts."""
+        beyond = self.facts.beyond_nds_ip
+        return {c.name: [_outside(v) if beyond and self._excusable(c, v)
+                         and (c.name, v) not in self.within else v
+                         for v in c.summary(s, self.facts)]
                 for c, s in zip(self.claims, self.states, strict=True)}
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):
-        with the backhaul unprotected a failure of a promised claim is outside the promise,
-        whatever it rests on. Model invariants stay promised."""
-        if (self.facts.nds_ip or verdict.holds or not verdict.promised
-                or getattr(claim, "invariant", False)):
+        with the backhaul unprotected, a failure of a promised claim judged once the attacker
+        replayed, duplicated or injected a backhaul message (``Facts.beyond_nds_ip``) is outside
+        the promise. One that needed none of that breaks the promise as it would under NDS/IP;
+        what an attacker reads on the backhaul is the claims' own excuse (``Claim.beyond``)."""
+        if not self._excusable(claim, verdict):
             return verdict
-        return dataclasses.replace(verdict, promised=False, outside=UNPROTECTED)
+        if self.facts.beyond_nds_ip:
+            return _outside(verdict)
+        self.within.add((claim.name, verdict))
+        return verdict
+
+    def _excusable(self, claim: Claim, verdict: Verdict) -> bool:
+        """A promised failure, with the backhaul unprotected; model invariants stay promised."""
+        return (not self.facts.nds_ip and not verdict.holds and verdict.promised
+                and not getattr(claim, "invariant", False))
 
     def _taken(self) -> frozenset[tuple[str, bool]]:
-        """The failures the checker holds; with the backhaul unprotected a promised failure
-        would be kept as one outside the promise, so it is taken once that one is."""
+        """The failures the checker holds; beyond NDS/IP a promised failure would be kept as
+        one outside the promise, so it is taken once that one is."""
         taken = set(self.violations)
-        if not self.facts.nds_ip:
+        if not self.facts.nds_ip and self.facts.beyond_nds_ip:
             taken |= {(name, True) for name, promised in self.violations if not promised}
         return frozenset(taken)
 

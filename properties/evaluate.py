@@ -111,7 +111,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             else:
                 engine.reveal(str(attacker), compromise.entity, hop)
         if step.number in replayed:
-            engine.fault("replay", step.hop)
+            engine.fault("replay", step.message)
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
         if step.ctx_after is not None:

@@ -127,7 +127,7 @@ class Exploration:
     def drop(self, index: int) -> Action:
         i = index % len(self.system.in_flight)
         message = self.system.drop(i)
-        self.engine.fault("drop", message.handover)
+        self.engine.fault("drop", message)
         return self._record(Action("drop", i, 0, f"drop {message}"))
 
     def duplicate(self, index: int) -> Action | None:
@@ -137,7 +137,7 @@ class Exploration:
         if not self.adversary.controls(self.system.in_flight[i]):
             return None
         self.system.duplicate(i)
-        self.engine.fault("duplicate", self.system.in_flight[i].handover)
+        self.engine.fault("duplicate", self.system.in_flight[i])
         return self._record(Action("duplicate", i, 0, f"duplicate {self.system.in_flight[i]}"))
 
     def replay(self, index: int) -> Action | None:
@@ -146,7 +146,7 @@ class Exploration:
         if not self.adversary.controls(self.history[i]):
             return None
         self.system.in_flight.append(self.history[i])  # a copy: of the handover it was sent in
-        self.engine.fault("replay", self.history[i].handover)
+        self.engine.fault("replay", self.history[i])
         return self._record(Action("replay", i, 0, f"replay {self.history[i]}"))
 
     def injection_choices(self) -> list[Message]:
@@ -163,7 +163,7 @@ class Exploration:
             return None
         i = index % len(choices)
         self.system.in_flight.append(choices[i])  # of the handover whose message it imitates
-        self.engine.fault("inject", choices[i].handover)
+        self.engine.fault("inject", choices[i])
         return self._record(Action("inject", i, 0, f"inject {choices[i]!r}"))
 
     def requests(self) -> list[int]:
@@ -182,7 +182,7 @@ class Exploration:
         assert isinstance(target, Enb)
         self.system.send(target.refuse_admission(message), message.handover)
         self.history.extend(self.system.in_flight[-1:])
-        self.engine.fault("refuse", message.handover)
+        self.engine.fault("refuse", message)
         return self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
 
     def compromise(self, index: int) -> Action | None:
@@ -260,7 +260,7 @@ class Exploration:
         self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
         who = message.receiver if message.receiver in self._attacker_entities() \
             else message.sender
-        self.engine.fault("rewrite", message.handover, who)
+        self.engine.fault("rewrite", message, who)
         return self._record(Action(kind, index, leaf,
                                    f"{who} {edit.text(message.fields)} in {message}"))
 

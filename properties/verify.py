@@ -171,6 +171,7 @@ FACTS_STATE = {
     "ue": "the UE's ctx, in the system's entities",
     "nds_ip": "constant in a search: the attacker model's",
     "injected": "in the fingerprint",
+    "beyond_nds_ip": "in the fingerprint",
     "authentication": "its ``key``: what the authentication claims read of it (not the "
                       "hops, which only a witness names)",
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import BACKWARD, CONFINEMENT, FORWARD
+from hoverify.properties.claims import BACKWARD, CONFINEMENT, FORWARD, KEY_AGREEMENT, SEPARATION
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
 from hoverify.properties.explore import EXPLORATION_KASME, replay
@@ -28,8 +28,10 @@ from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import BUILT_IN, load
 
 from hoverify import cli, runs
+from hoverify.variant_file import load_variant_file
 
 UNPROTECTED = Adversary(backhaul_unprotected=True)
+BROKEN = Path(__file__).parent / "broken_variants"
 
 
 def _after_x2_handover(adversary: Adversary, variant: str = "ts33401") -> Exploration:
@@ -317,3 +319,35 @@ def test_without_nds_ip_a_redirected_nh_breaks_forward_security_outside_the_prom
     [verdict] = [v for v in exploration.engine.summary()[FORWARD] if v.attacker == "enb-1"]
     assert not verdict.holds and not verdict.promised and "NDS/IP" in (verdict.outside or "")
     exploration.close()
+
+
+def test_without_nds_ip_a_failure_that_needs_no_backhaul_attack_still_breaks_the_promise() -> None:
+    """The promises assume NDS/IP (TS 33.401 11), so only a failure judged once the attacker
+    replayed, duplicated or injected a backhaul message is outside them. A UE that skips the
+    NCC catch-up (TS 33.401 7.2.8.4.3) fails key agreement with no adversary action at all,
+    and seed-fs's KeNB lacks the EARFCN-DL (TS 33.401 A.5) whoever reads the backhaul."""
+    broken = load_variant_file(str(BROKEN / "ue_skips_ncc_catch_up.py"))
+    evaluation = evaluate(run_scenario(broken, parse_hops("s1,x2,s1")), adversary=UNPROTECTED)
+    [failure] = [v for c in evaluation.claims if c.name == KEY_AGREEMENT
+                 for v in c.verdicts if not v.holds]
+    assert failure.promised and failure.outside is None and evaluation.promise_broken
+    separation = next(c for c in evaluate(run_scenario(load("seed-fs"), parse_hops("x2,s1")),
+                                          adversary=UNPROTECTED).claims
+                      if c.name == SEPARATION)
+    assert separation.verdicts and all(v.promised and not v.outside and not v.holds
+                                       for v in separation.verdicts)
+
+
+def test_without_nds_ip_a_failure_after_a_backhaul_replay_is_outside_the_promise() -> None:
+    """``x2,x2:replay,x2`` replays hop 1's X2AP HandoverRequest after hop 2: seed-fs's first
+    key-separation failure, judged before the replay, breaks the promise; hop 3's, after it,
+    is outside (the replay is what NDS/IP's anti-replay rules out, TS 33.210 4.2)."""
+    evaluation = evaluate(run_scenario(load("seed-fs"), parse_hops("x2,x2:replay,x2")),
+                          adversary=UNPROTECTED)
+    verdicts = {v.hop: v for c in evaluation.claims if c.name == SEPARATION
+                for v in c.verdicts}
+    assert verdicts[1].promised and verdicts[1].outside is None
+    assert not verdicts[3].promised and "NDS/IP" in (verdicts[3].outside or "")
+    protected = evaluate(run_scenario(load("seed-fs"), parse_hops("x2,x2:replay,x2")))
+    assert all(v.promised for c in protected.claims if c.name == SEPARATION
+               for v in c.verdicts)
