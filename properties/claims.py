@@ -623,6 +623,15 @@ class _EditObservation(_Claim):
     def forward_promised(self, hop_type: HopType) -> bool:
         return find_promise(self.variant, FORWARD, hop_type) is not None
 
+    def kenb_promised_beyond_source(self, hop_type: HopType) -> bool:
+        """The variant promises that the source of a ``hop_type`` hop cannot derive its
+        target's KeNB: 1-hop forward security (TS 33.501 3.1). Where the promise is n-hop
+        with n > 1 (TS 33.401's X2 hop, KeNB* from the source's KeNB) the honest KeNB is the
+        source's anyway: no edit downgrades it (that is forward security), as ``check``'s edit
+        search judges it (``hoverify.properties.downgrade.judged``)."""
+        promise = find_promise(self.variant, FORWARD, hop_type)
+        return promise is not None and (promise.hops or 1) == 1
+
 
 class DowngradeResistance(_EditObservation):
     name = DOWNGRADE
@@ -639,7 +648,7 @@ class DowngradeResistance(_EditObservation):
         # UE's cell is now the last completion's, which would read as an intra-eNB hop)
         hop_type = facts.completions[-1].hop_type
         assert hop_type is not None
-        if not self.forward_promised(hop_type):
+        if not self.kenb_promised_beyond_source(hop_type):
             return Observed(state)
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
