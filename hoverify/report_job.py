@@ -257,8 +257,7 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
                  if claim is not None and not claim.holds else None)
         if found is not None:
             counterexamples.append(found)
-        cells.append((name, extract.cell(analysis, claim, attackers,
-                                         found.id if found else None)))
+        cells.append((name, extract.cell(claim, found.id if found else None)))
     chart = extract.msc(f"msc-{variant.slug}-{scenario.name}",
                         f"{variant.label}: {scenario.hops}", run, extract.labels_of(analysis),
                         0, len(run.hops),

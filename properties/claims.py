@@ -497,7 +497,7 @@ class ForwardSecurity(_Claim):
             cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
-                                    cut, n, worst, outside))
+                                    cut, n, worst, outside, ends))
         return verdicts
 
 

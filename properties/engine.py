@@ -745,6 +745,7 @@ class Verdict:
     n_hops: int | None = None  # forward security: the smallest n that holds in this run
     witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
     outside: str | None = None  # fails only outside the promise: the assumption the run broke
+    open_ended: bool = False  # forward security: the run ends at a KeNB the attacker derives
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ caller (``hoverify.report_job``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
 
@@ -58,8 +58,7 @@ def verdict_line(verdict: Verdict) -> str:
     return f"hop {verdict.hop}, {verdict.attacker}: {verdict.detail}"
 
 
-def cell(analysis: Analysis, claim: ClaimResult | None, attackers: Mapping[str, Attacker],
-         counterexample: str | None) -> Cell:
+def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
     state = status(claim)
     if claim is None or state == NA:
         return Cell(NA, "no verdict: the claim does not apply to this variant or scenario")
@@ -72,17 +71,8 @@ def cell(analysis: Analysis, claim: ClaimResult | None, attackers: Mapping[str, 
                     counterexample, claim.outside)
     n = max(v.n_hops or 1 for v in claim.verdicts)
     widest = [v for v in claim.verdicts if (v.n_hops or 1) == n]
-    open_ended = any(_open_ended(analysis, attackers.get(v.attacker), v) for v in widest)
-    return Cell(state, verdict_line(shown or widest[0]), n, open_ended, counterexample,
-                claim.outside)
-
-
-def _open_ended(analysis: Analysis, attacker: Attacker | None, verdict: Verdict) -> bool:
-    """The attacker derives the run's last KeNB: a longer run might show a larger n."""
-    last = max(analysis.kenb, default=0)
-    return (attacker is not None and last >= verdict.hop
-            and analysis.serving[last] not in attacker.entities
-            and analysis.derivable(attacker, last))
+    return Cell(state, verdict_line(shown or widest[0]), n,
+                any(v.open_ended for v in widest), counterexample, claim.outside)
 
 
 # -- message sequence charts ------------------------------------------------------------------

@@ -688,3 +688,19 @@ def test_a_chart_says_whose_a_replayed_or_late_message_is(
     assert not any(e.remark for e in generated.data.result(
         VariantRef("ts33401"), next(s for s in SCENARIOS if s.name == "x2")).msc.events
         if isinstance(e, MscMessage))
+
+
+def test_a_forward_security_cell_measures_what_check_measured(generated: Generated) -> None:
+    """The matrix's "derives n hops on" is the claim's own measure, "+" included where the
+    run ends at a KeNB the attacker derives (a longer run might show more), as `check` says
+    it: never recomputed by the report (a KASME reveal once lost its "+")."""
+    for result in generated.data.results:
+        cell = result.cell(FORWARD)
+        if cell.n_hops is None or cell.status == HOLDS:
+            continue
+        reach = f"derives {cell.n_hops - 1}"
+        shown = [line for line in result.check["claims"] if line["name"] == FORWARD]
+        details = [v["detail"] for c in shown for v in c["verdicts"]
+                   if v["n_hops"] == cell.n_hops]
+        assert any(d.startswith(reach + ("+" if cell.open_ended else " ")) for d in details), (
+            result.scenario.name, cell_text(cell), details)
