@@ -268,7 +268,7 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
                     claim: ClaimResult, attackers: dict[str, Attacker]) -> Counterexample | None:
-    verdict = extract.shown_verdict(claim)
+    verdict = claim.shown
     if verdict is None:
         return None
     cx_id = f"cx-{variant.slug}-{scenario.name}-{claim.name}"

@@ -227,8 +227,7 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
                              "promise_broken": claim.promise_broken,
                              "outside_promise": claim.outside,
                              "sometimes": claim.sometimes, "vacuous": claim.vacuous}
-    failing = next((v for v in claim.verdicts if not v.holds and v.promised), None) or next(
-        (v for v in claim.verdicts if not v.holds), None)
+    failing = claim.shown
     if failing is not None:
         entry["witness"] = [f"hop {failing.hop}, {failing.attacker}: {failing.detail}",
                             *failing.witness]

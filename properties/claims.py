@@ -110,6 +110,14 @@ class ClaimResult:
         reasons = {v.outside for v in self.verdicts if not v.holds}
         return reasons.pop() if len(reasons) == 1 and None not in reasons else None
 
+    @property
+    def shown(self) -> Verdict | None:
+        """The failure that stands for the claim (its witness is the one shown): the first
+        that breaks a promise, else the first not promised at all, else the first outside
+        the promise; the claim's word (``outside``) says the same."""
+        failing = [v for v in self.verdicts if not v.holds]
+        return min(failing, key=lambda v: (not v.promised, v.outside is not None), default=None)
+
 
 class _Claim:
     """Stateless by default: a verdict is a function of the facts."""

@@ -47,13 +47,6 @@ def status(claim: ClaimResult | None) -> str:
     return HOLDS if claim.holds else BROKEN if claim.promise_broken else FAILS
 
 
-def shown_verdict(claim: ClaimResult) -> Verdict | None:
-    """The verdict ``hoverify check`` shows for a failing claim: the first that breaks a
-    promise, else the first that fails."""
-    failing = [v for v in claim.verdicts if not v.holds]
-    return next((v for v in failing if v.promised), failing[0] if failing else None)
-
-
 def verdict_line(verdict: Verdict) -> str:
     return f"hop {verdict.hop}, {verdict.attacker}: {verdict.detail}"
 
@@ -65,7 +58,7 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
     if state == VACUOUS:
         return Cell(VACUOUS, "promised, but the situation it speaks of never arose in this "
                              "scenario: not exercised")
-    shown = shown_verdict(claim)
+    shown = claim.shown
     if claim.name != FORWARD:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
                     counterexample, claim.outside)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from assuming_nothing import AssumingNothing
+from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
@@ -213,3 +214,22 @@ def _target_keys_at(run, hop: int) -> AsKeys:  # type: ignore[no-untyped-def]
     step = next(s for s in run.system.steps[result.first_step:]
                 if s.message.kind is Kind.RRC_HANDOVER_CONFIRM and s.outcome.accepted)
     return step.ctx_after.keys.as_keys
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
+@pytest.mark.parametrize("hops, unprotected", [("x2,s1", True), ("x2,x2:early,x2", False),
+                                               ("x2,s1,s1-inter", False)])
+def test_the_failure_shown_for_a_claim_says_what_the_claims_word_says(
+        variant: str, hops: str, unprotected: bool) -> None:
+    """A claim's word (broken promise, not promised, outside the promise) and the failure
+    whose witness stands for it agree: seed-fs's forward security on x2,s1 with the backhaul
+    open is "not promised" (the X2 hop) and once showed the network's witness, outside."""
+    evaluation = evaluate(run_scenario(load(variant), parse_hops(hops)),
+                          adversary=Adversary(backhaul_unprotected=unprotected))
+    for claim in evaluation.claims:
+        shown = claim.shown
+        if shown is None:
+            assert claim.holds
+            continue
+        assert shown.promised == claim.promise_broken
+        assert shown.outside == (None if claim.promise_broken else claim.outside)
