@@ -21,6 +21,7 @@ from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
 from hoverify.properties.downgrade import handover_attacks
 from hoverify.properties.engine import Engine, Facts
+from hoverify.properties.promises import find_promise
 from hoverify.statemachines.scenario import Run
 
 
@@ -64,7 +65,12 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
     summary = engine.summary()
-    promised = {c.name: c.promised_by(run.variant) for c in engine.claims}
+    # promised in this run: for a type of its hops (seed-fs promises downgrade-resistance on
+    # S1 hops only: on an X2-only run it does not apply, it is not vacuous)
+    hop_types = {hop.spec.type for hop in run.hops}
+    promised = {c.name: c.promised_by(run.variant) and (c.invariant or any(
+        find_promise(run.variant, c.name, t) is not None for t in hop_types))
+        for c in engine.claims}
     results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name])
                for name, verdicts in summary.items()}
     if attacker is None:
