@@ -17,6 +17,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -528,12 +529,11 @@ class KeySeparation(_Claim):
         arose = 0
         if _new_completion(event, facts):
             arose = 1
-            done = facts.completions[-1]
-            # judged (with its witness, the KeNB's whole ancestry) only if it would be kept
-            if event.wants(self.name, self.promise(done.hop_type)):
-                verdict = self.judge(facts, done.number)
-                if not verdict.holds:
-                    failures.append(verdict)
+            # its witness (the KeNB's whole ancestry) built only if the failure would be kept
+            verdict = self.judge(facts, facts.completions[-1].number,
+                                 lambda promised: event.wants(self.name, promised))
+            if verdict is not None and not verdict.holds:
+                failures.append(verdict)
         return Observed(state, tuple(failures), arose)
 
     def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
@@ -550,7 +550,10 @@ class KeySeparation(_Claim):
                     (facts.line(other), facts.line(d))))
         return verdicts
 
-    def judge(self, facts: Facts, number: int) -> Verdict:
+    def judge(self, facts: Facts, number: int,
+              kept: Callable[[bool], bool] = lambda promised: True) -> Verdict | None:
+        """The verdict on completion ``number``; None for a failure ``kept`` would not keep
+        (promised or not), whose witness is then not built."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
         shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
@@ -559,13 +562,21 @@ class KeySeparation(_Claim):
             where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] also serves {where}",
-                           (f"KeNB {done.kenb.hex()}",))
+                           (f"KeNB {done.kenb.hex()}",)) if kept(promised) else None
         missing = self._unbound(facts, done)
         if missing:
-            return Verdict(number, "-", False, promised,
+            promise = find_promise(self.variant, self.name, done.hop_type)
+            binds = promise.binds if promise is not None else frozenset()
+            broken = [part for part in missing if part.split()[0] in binds]
+            if not kept(bool(broken)):
+                return None
+            beyond = "" if broken or promise is None else (
+                f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
+                "binds the PCI and EARFCN-DL)")
+            return Verdict(number, "-", False, bool(broken),
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(missing)} not an input of any derivation leading "
-                           "to it", tuple(facts.ancestry_lines(done.kenb)))
+                           f"to it{beyond}", tuple(facts.ancestry_lines(done.kenb)))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
@@ -584,8 +595,8 @@ class KeySeparation(_Claim):
                 if (name, value) not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
-        return [*self._collisions(facts),
-                *(self.judge(facts, c.number) for c in facts.completions if c.number > 0)]
+        judged = (self.judge(facts, c.number) for c in facts.completions if c.number > 0)
+        return [*self._collisions(facts), *(v for v in judged if v is not None)]
 
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------

@@ -84,7 +84,9 @@ class Promise:
     """What a variant promises: ``claim`` holds on hops of ``hop_types``.
 
     ``hops`` is the n of n-hop forward security where it applies (TS 33.501 3.1): the KeNB
-    used ``hops`` or more handovers after the compromise cannot be derived.
+    used ``hops`` or more handovers after the compromise cannot be derived. ``binds``: the
+    parts of the target cell's identity key separation promises each KeNB is bound to
+    (TS 33.401 A.5 binds both; an earlier proposal may promise the PCI alone).
     """
 
     claim: str
@@ -92,6 +94,7 @@ class Promise:
     hops: int | None = None
     why: str = ""
     assumes: frozenset[str] = frozenset()  # names from ASSUMPTIONS the promise relies on
+    binds: frozenset[str] = frozenset({"PCI", "EARFCN-DL"})
 
 
 # What a promise may assume about the run, by name. The properties layer tells from the trace

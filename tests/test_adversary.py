@@ -221,8 +221,8 @@ def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
     whole = Finding(finding.claim, finding.promised, finding.detail, trace)
     [path] = runs.save_findings(variant, [whole], tmp_path)
     assert json.loads(path.read_text())["attacker"]["active"] == ["Uu"]
-    # exit 1: on the way tr33821-v070's promised key-separation breaks (no EARFCN-DL)
-    assert cli.main(["replay", str(path), "--json"]) == 1
+    # exit 0: reproduced, and no promise broke on the way
+    assert cli.main(["replay", str(path), "--json"]) == 0
     replayed = json.loads(capsys.readouterr().out)
     assert replayed["reproduced"] and any(s.startswith("inject Message(") for s in
                                           replayed["steps"])
@@ -325,13 +325,14 @@ def test_without_nds_ip_a_failure_that_needs_no_backhaul_attack_still_breaks_the
     """The promises assume NDS/IP (TS 33.401 11), so only a failure judged once the attacker
     replayed, duplicated or injected a backhaul message is outside them. A UE that skips the
     NCC catch-up (TS 33.401 7.2.8.4.3) fails key agreement with no adversary action at all,
-    and seed-fs's KeNB lacks the EARFCN-DL (TS 33.401 A.5) whoever reads the backhaul."""
+    and a KeNB* without the EARFCN-DL (TS 33.401 A.5) lacks it whoever reads the backhaul."""
     broken = load_variant_file(str(BROKEN / "ue_skips_ncc_catch_up.py"))
     evaluation = evaluate(run_scenario(broken, parse_hops("s1,x2,s1")), adversary=UNPROTECTED)
     [failure] = [v for c in evaluation.claims if c.name == KEY_AGREEMENT
                  for v in c.verdicts if not v.holds]
     assert failure.promised and failure.outside is None and evaluation.promise_broken
-    separation = next(c for c in evaluate(run_scenario(load("seed-fs"), parse_hops("x2,s1")),
+    unbound = load_variant_file(str(BROKEN / "kenb_star_without_earfcn.py"))
+    separation = next(c for c in evaluate(run_scenario(unbound, parse_hops("x2,s1")),
                                           adversary=UNPROTECTED).claims
                       if c.name == SEPARATION)
     assert separation.verdicts and all(v.promised and not v.outside and not v.holds
@@ -339,15 +340,17 @@ def test_without_nds_ip_a_failure_that_needs_no_backhaul_attack_still_breaks_the
 
 
 def test_without_nds_ip_a_failure_after_a_backhaul_replay_is_outside_the_promise() -> None:
-    """``x2,x2:replay,x2`` replays hop 1's X2AP HandoverRequest after hop 2: seed-fs's first
-    key-separation failure, judged before the replay, breaks the promise; hop 3's, after it,
-    is outside (the replay is what NDS/IP's anti-replay rules out, TS 33.210 4.2)."""
-    evaluation = evaluate(run_scenario(load("seed-fs"), parse_hops("x2,x2:replay,x2")),
+    """``x2,x2:replay,x2`` replays hop 1's X2AP HandoverRequest after hop 2: the first
+    key-separation failure of a KeNB* without the EARFCN-DL, judged before the replay, breaks
+    the promise; hop 3's, after it, is outside (the replay is what NDS/IP's anti-replay rules
+    out, TS 33.210 4.2)."""
+    unbound = load_variant_file(str(BROKEN / "kenb_star_without_earfcn.py"))
+    evaluation = evaluate(run_scenario(unbound, parse_hops("x2,x2:replay,x2")),
                           adversary=UNPROTECTED)
     verdicts = {v.hop: v for c in evaluation.claims if c.name == SEPARATION
                 for v in c.verdicts}
     assert verdicts[1].promised and verdicts[1].outside is None
     assert not verdicts[3].promised and "NDS/IP" in (verdicts[3].outside or "")
-    protected = evaluate(run_scenario(load("seed-fs"), parse_hops("x2,x2:replay,x2")))
+    protected = evaluate(run_scenario(unbound, parse_hops("x2,x2:replay,x2")))
     assert all(v.promised for c in protected.claims if c.name == SEPARATION
                for v in c.verdicts)

@@ -50,7 +50,9 @@ class Tr33821V070(KeySchedule):
         return (
             Promise("key-agreement"),
             Promise("backward-security", why="KeNB* and KeNB_new are one-way functions"),
-            Promise("key-separation", why="KeNB* binds the PCI, KeNB_new the C-RNTI"),
+            # the TR binds the PCI, not the EARFCN-DL, which TS 33.401 A.5 added later
+            Promise("key-separation", binds=frozenset({"PCI"}),
+                    why="KeNB* binds the PCI, KeNB_new the C-RNTI"),
             *authentication_promises(
                 "as TS 33.401: RRC integrity (HO confirm under the target's KRRCint, bound to "
                 "the C-RNTI through KeNB_new) and NDS/IP on S1/X2 (TS 33.210)"),
