@@ -207,7 +207,8 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
     explore.add_argument("--examples", type=int, default=EXAMPLES, metavar="N",
-                         help="examples (runs from the start) to try")
+                         help="examples (runs from the start) to generate: Hypothesis' "
+                              "max_examples; minimising a finding runs more")
     explore.add_argument("--steps", type=int, default=STEPS, metavar="N",
                          help="steps per example")
     explore.add_argument("--seed", type=int, default=None, metavar="S",

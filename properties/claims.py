@@ -458,8 +458,9 @@ class ForwardSecurity(_Claim):
         distance, wanted, outside = judged[j]
         leaving = facts.completions[j - distance + 1].hop_type
         assumption = (self.outside(a) or self._assumption(facts, a, j)) if outside else None
-        detail = (f"{a.name} derives the KeNB of hop {j}, {distance} hop(s) after its last "
-                  "legitimate KeNB")
+        detail = f"{a.name} derives the KeNB of hop {j}" + (
+            "" if self.beyond(a) else  # no legitimate KeNB to count from: the network, KASME
+            f", {distance} hop(s) after its last legitimate KeNB")
         if outside is None:
             detail += f" (promised {wanted}-hop forward security for {leaving.value})"
         elif outside != _naming(assumption):
