@@ -29,6 +29,7 @@ from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
     FAILS,
+    HOLDS,
     VARIANT_ERROR,
     Bounded,
     BoundedFinding,
@@ -55,7 +56,7 @@ from hoverify.reports.scenarios import (
     Scenario,
     VariantRef,
 )
-from hoverify.reports.words import verdict_word
+from hoverify.reports.words import forward_measure, verdict_word
 from hoverify.runs import check_document, variant_error_document
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
@@ -160,8 +161,11 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                   REFERENCE.label if REFERENCE in variants else None, QUESTION)
     outside = {(r.variant.label, r.scenario.name, claim): c.outside
                for r in results for claim, c in r.cells if c.outside}
+    measured = {(r.variant.label, r.scenario.name, claim): forward_measure(
+        c.status == HOLDS, c.n_hops, c.open_ended)
+        for r in results for claim, c in r.cells if c.n_hops is not None}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside)
+                       outside, measured)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")

@@ -69,10 +69,12 @@ class _Case:
     reference: str | None
     reference_outside: str | None = None  # the reference fails only outside its promise
     outside: str | None = None  # every failing placement fails only outside the promise
+    reference_measure: str | None = None  # what the reference's forward security measured
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
-          outside: Mapping[tuple[str, str, str], str]) -> _Case:
+          outside: Mapping[tuple[str, str, str], str],
+          measured: Mapping[tuple[str, str, str], str]) -> _Case:
     base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: _judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
@@ -95,7 +97,9 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
     excuses = {outside.get((sides.placements[p], scenario, claim)) for p in bad}
     return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference,
                  outside.get((sides.reference, scenario, claim)) if reference == FAILS else None,
-                 excuses.pop() if len(excuses) == 1 and None not in excuses else None)
+                 excuses.pop() if len(excuses) == 1 and None not in excuses else None,
+                 measured.get((sides.reference, scenario, claim)) if reference == HOLDS
+                 else None)
 
 
 def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> str:
@@ -109,7 +113,10 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
                f" (outside the promise: {case.outside})" if case.outside else " (not promised)")
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
-    ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised})"
+    # a forward security that holds says how far: ts33401's X2 hop holds as 2-hop, its
+    # source deriving the next KeNB as the TR's and the seed's does
+    measure = f", as {case.reference_measure}" if case.reference_measure else ""
+    ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised}{measure})"
            if sides.reference and case.reference is not None else "")
     good, bad = join(case.good), join(case.bad)
     if case.category == "fixed":
@@ -137,9 +144,11 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
 
 def conclusion(statuses: Statuses, claims: Sequence[str],
                scenarios: Sequence[tuple[str, str]], sides: Sides,
-               outside: Mapping[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
+               outside: Mapping[tuple[str, str, str], str] | None = None,
+               measured: Mapping[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
-    assumption a FAILS cell's run broke, where it fails only outside the promise."""
+    assumption a FAILS cell's run broke, where it fails only outside the promise;
+    ``measured``: what a forward-security cell measured ("2-hop", "derives 1 hop on")."""
     labels = {label for label, _, _ in statuses}
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:
@@ -149,7 +158,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
-            case = _case(statuses, sides, claim, name, outside or {})
+            case = _case(statuses, sides, claim, name, outside or {}, measured or {})
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)

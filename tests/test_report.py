@@ -402,6 +402,16 @@ def test_conclusion_names_the_fix_and_what_stays_open() -> None:
                         "every bit placement (not promised), as for base (ref holds there).")
 
 
+def test_a_reference_that_holds_says_how_far() -> None:
+    """The reference's forward security holds on X2 as 2-hop: its source derives the next
+    KeNB as the baseline's does; the sentence says so rather than contrast 'holds' with
+    'fails' (newcomer review)."""
+    words = conclusion(statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),
+                       [FORWARD], SCENES, SIDES, measured={("ref", "x2", FORWARD): "2-hop"})
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised), as for base (ref holds there, as 2-hop).") in words
+
+
 def test_conclusion_changes_when_a_verdict_changes() -> None:
     fixed = conclusion(statuses(base_s1=FAILS), [FORWARD], SCENES, SIDES)
     assert any("prop fixes forward-security on s1 hops" in s for s in fixed)
