@@ -17,7 +17,9 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
@@ -36,6 +38,8 @@ from hoverify.properties.engine import (
     Verdict,
     grow,
 )
+from hoverify.properties.hop_list import hop_list
+from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
     broken_assumption,
@@ -329,13 +333,15 @@ class BackwardSecurity(_Claim):
                 event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
-    def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
+    def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
+                 lazy: bool = False) -> Verdict:
         j = derivable[-1]
         promise = self.promise(facts.completions[j].hop_type)
+        witness = partial(facts.witness, a, facts.completions[j].kenb)
         return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {derivable}",
-                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
+                       f"hop(s) {hop_list(derivable)}",
+                       Lines(witness) if lazy else tuple(witness()), witness_hop=j,
                        outside=self.outside(a))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
@@ -344,13 +350,13 @@ class BackwardSecurity(_Claim):
             earlier = self.earlier(facts, a)
             derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
             if derivable:
-                verdicts.append(self._failure(facts, a, derivable))
+                verdicts.append(self._failure(facts, a, derivable, lazy=True))
             elif earlier:
                 j = earlier[-1]
                 verdicts.append(Verdict(
                     a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
-                    f"cannot derive the KeNB of any earlier hop {earlier}",
-                    cut=tuple(facts.cut(a, facts.completions[j].kenb))))
+                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}",
+                    cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
 
 
@@ -476,11 +482,11 @@ class ForwardSecurity(_Claim):
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
             if failing:  # how far the attacker reaches; "n-hop" names only what holds
                 detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
-                          f"hops {derivable}" + (" (the run ends there)" if ends else ""))
+                          f"hops {hop_list(derivable)}" + (" (the run ends there)" if ends else ""))
             else:
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
-                          + f"; derivable later KeNB: hops {derivable}" if derivable
+                          + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
                           else "no later KeNB derivable (1-hop)")
             if promise:
                 detail += f"; promised {promise.hops or 1}-hop"
@@ -488,13 +494,13 @@ class ForwardSecurity(_Claim):
                        if failing and not broken else None)
             if failing and not broken and judged[failing[0]][2] != _naming(outside):
                 detail += f"; {judged[failing[0]][2]}"
-            witness: tuple[str, ...] = ()
+            witness: Sequence[str] = ()
             worst = None
             if derivable:
                 worst = max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
-                witness = tuple(facts.witness(a, facts.completions[worst].kenb))
+                witness = Lines(partial(facts.witness, a, facts.completions[worst].kenb))
             safe = [j for j in later if j not in judged]
-            cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
+            cut = Lines(partial(facts.cut, a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))
@@ -542,7 +548,11 @@ class KeySeparation(_Claim):
                     (facts.line(other), facts.line(d))))
         return verdicts
 
-    def judge(self, facts: Facts, number: int) -> Verdict:
+    def judge(self, facts: Facts, number: int,
+              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> Verdict:
+        """Hop ``number``'s KeNB. ``cells``: the summary's (every hop judged over the same
+        facts), which keeps each value's cell inputs (``_cell_inputs``) for the next hop's,
+        and makes a failure's witness (the KeNB's whole ancestry) when it is read."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
         shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
@@ -552,32 +562,73 @@ class KeySeparation(_Claim):
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] also serves {where}",
                            (f"KeNB {done.kenb.hex()}",))
-        missing = self._unbound(facts, done)
+        missing = self._unbound(facts, done, cells)
         if missing:
+            ancestry = partial(facts.ancestry_lines, done.kenb)
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(missing)} not an input of any derivation leading "
-                           "to it", tuple(facts.ancestry_lines(done.kenb)))
+                           "to it", Lines(ancestry) if cells is not None else tuple(ancestry()))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
 
-    def _unbound(self, facts: Facts, done: Any) -> list[str]:
+    def _unbound(self, facts: Facts, done: Any,
+                 cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> list[str]:
         cell = self.topology.cell(done.cell)
         wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
-        inputs: set[tuple[str, int]] = set()
-        for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
-            inputs.update((CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
-                          for i in d.derivation.inputs if i.public)
-            if wanted <= inputs:
-                return []
+        found = _cell_inputs(facts, done.kenb, cells) if cells is not None else None
+        inputs: set[tuple[str, int]] | frozenset[tuple[str, int]] = set()
+        if found is not None:
+            inputs = found
+        else:
+            for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
+                inputs.update(_cell_names(d))
+                if wanted <= inputs:
+                    return []
         return [f"{name} {value}" for name, value in (("PCI", cell.pci),
                                                        ("EARFCN-DL", cell.earfcn_dl))
                 if (name, value) not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+        cells: dict[bytes, frozenset[tuple[str, int]]] = {}
         return [*self._collisions(facts),
-                *(self.judge(facts, c.number) for c in facts.completions if c.number > 0)]
+                *(self.judge(facts, c.number, cells) for c in facts.completions
+                  if c.number > 0)]
+
+
+def _cell_names(d: Derived) -> set[tuple[str, int]]:
+    """The public inputs of ``d`` that name a cell: (PCI or EARFCN-DL, its value)."""
+    return {(name, int.from_bytes(i.value, "big")) for i in d.derivation.inputs
+            if i.public and (name := CELL_INPUTS.get(i.name, i.name)) in ("PCI", "EARFCN-DL")}
+
+
+def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]]
+                 ) -> frozenset[tuple[str, int]] | None:
+    """The cell-naming inputs of every derivation on the way to ``value``, each value's found
+    once from its secret inputs' and kept in ``known`` (at most the topology's cells: in a
+    variant that chains KeNBs, a pass over each hop's whole ancestry grew as the square of
+    the hops). None where the derivations on the way loop back (then ``derivations_to``)."""
+    stack, entered = [value], set()
+    while stack:
+        current = stack[-1]
+        if current in known:
+            stack.pop()
+            continue
+        made = facts.made(current)
+        needed = [i.value for d in made for i in d.derivation.inputs
+                  if not i.public and i.value not in known]
+        if needed:
+            if current in entered or any(n in entered for n in needed):
+                return None
+            entered.add(current)
+            stack += needed
+            continue
+        known[current] = frozenset().union(
+            *(_cell_names(d) for d in made),
+            *(known[i.value] for d in made for i in d.derivation.inputs if not i.public))
+        stack.pop()
+    return known[value]
 
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
@@ -758,13 +809,17 @@ class Confinement(_Claim):
                            f"{', '.join(facts.label(v) for v in revealed)}",
                            tuple(line for v in revealed for line in facts.ancestry_lines(v)))
         attacker = Knowledge(who, frozenset(), 0, delegated, known)
-        lacking = sorted({line for v in protected for line in facts.cut(attacker, v)}
-                         | {f"lacks {facts.label(v)}" for v in protected})
+
+        def lacking() -> list[str]:  # made when read: a step judges, the summary shows
+            lines = ({line for v in protected for line in facts.cut(attacker, v)}
+                     | {f"lacks {facts.label(v)}" for v in protected})
+            return [line for line in sorted(lines) if line.startswith("lacks ")]
+
         return Verdict(0, who, True, promised,
                        f"{', '.join(sorted(names))} reveals none of "
                        f"{', '.join(sorted({facts.label(v) for v in protected}))}: no "
                        "derivation runs from it towards them (one-way KDF)",
-                       cut=tuple(line for line in lacking if line.startswith("lacks ")))
+                       cut=Lines(lacking))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdict = self.judge(facts)
