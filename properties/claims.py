@@ -408,17 +408,24 @@ class ForwardSecurity(_Claim):
                     event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
-    def _judged(self, facts: Facts, a: Knowledge,
-                only: list[int] | None = None) -> dict[int, tuple[int, int, str | None]]:
+    def _judged(self, facts: Facts, a: Knowledge, only: list[int] | None = None,
+                kept: _Kept | None = None) -> dict[int, tuple[int, int, str | None]]:
         """Per derivable later KeNB (of those ``only``, if given): its distance, the n
-        promised, why a failure there is outside the promise (None: it breaks it)."""
+        promised, why a failure there is outside the promise (None: it breaks it). ``kept``:
+        the summary's, which judges every attacker over the same facts: what depends only
+        on the entities, or on the last legitimate KeNB and the later one, found once."""
         served: list[int | None] | None = None  # per hop j, the last one before it after
         if only is None:  # which a served, found once for every j (else each j looks it up)
-            served, last = [], None
-            for c in facts.completions:
-                served.append(last)
-                if c.enb in a.entities:
-                    last = c.number
+            served = kept.served.get(a.entities) if kept is not None else None
+            if served is None:
+                served, last = [], None
+                for c in facts.completions:
+                    served.append(last)
+                    if c.enb in a.entities:
+                        last = c.number
+                if kept is not None:
+                    kept.served[a.entities] = served
+        beyond = self.beyond(a)
         result = {}
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
@@ -428,17 +435,21 @@ class ForwardSecurity(_Claim):
             # forward_distance
             last = served[j] if served is not None else facts.last_at(a.entities, j)
             distance = j - (last if last is not None else a.hop - 1)
-            if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
-                beyond = self.outside(a)
-                result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
+            if beyond:  # no legitimate KeNB: every later one it derives is a failure
+                outside = self.outside(a)
+                result[j] = (distance, 1, f"outside the promise: {outside}" if outside
                              else "nothing promised")
                 continue
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
-            leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
-            assert leaving is not None
-            wanted = forward_wanted(self.variant, leaving)
-            outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
-            result[j] = (distance, wanted, outside)
+            promise = kept.promise.get((left, j)) if kept is not None else None
+            if promise is None:
+                leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
+                assert leaving is not None
+                promise = (forward_wanted(self.variant, leaving),
+                           outside_forward_promise(self.variant, leaving, facts.early, left, j))
+                if kept is not None:
+                    kept.promise[(left, j)] = promise
+            result[j] = (distance, *promise)
         return result
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
@@ -469,11 +480,12 @@ class ForwardSecurity(_Claim):
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
         verdicts = []
         last = facts.completions[-1].number if facts.completions else 0
+        kept = _Kept({}, {})
         for a in facts.attackers:
             later = self.later(facts, a)
             if not later:
                 continue
-            judged = self._judged(facts, a)
+            judged = self._judged(facts, a, kept=kept)
             derivable = sorted(judged)
             n = 1 + max((judged[j][0] for j in derivable), default=0)
             failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
@@ -505,6 +517,14 @@ class ForwardSecurity(_Claim):
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside))
         return verdicts
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What forward security's summary finds once for every attacker (``_judged``)."""
+
+    served: dict[frozenset[str], list[int | None]]  # per entities: per hop, the last served
+    promise: dict[tuple[int, int], tuple[int, str | None]]  # per (left, j): n, outside
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hoverify.properties.claims import SEPARATION, KeySeparation
+from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.hop_list import hop_list
@@ -97,3 +97,18 @@ def test_key_separation_summary_finds_what_a_walk_per_hop_finds(variant: str) ->
     assert [(v.holds, v.detail, tuple(v.witness)) for v in kept] == [
         (v.holds, v.detail, v.witness) for v in walked]
     assert kept
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_forward_summary_judges_each_attacker_as_alone(variant: str) -> None:
+    """What the summary keeps for every attacker (the last hop each set of entities served,
+    the promise between a last legitimate KeNB and a later one) changes no attacker's
+    judgement; with ``:early`` hops, where the promise's assumption breaks."""
+    schedule = load(variant)
+    run = run_scenario(schedule, parse_hops(MIXED + ",x2,x2:early,x2,s1,x2:early"))
+    facts = evaluate(run).facts
+    claim = ForwardSecurity(schedule, run.topology)
+    kept = _Kept({}, {})
+    together = [claim._judged(facts, a, kept=kept) for a in facts.attackers]
+    assert together == [claim._judged(facts, a) for a in facts.attackers]
+    assert kept.served and kept.promise and sum(map(len, together)) > len(facts.attackers)
