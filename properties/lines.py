@@ -42,8 +42,10 @@ class Lines(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.lines)
 
-    def __eq__(self, other: object) -> bool:
-        return self.lines == (tuple(other) if isinstance(other, Sequence) else other)
+    def __eq__(self, other: object) -> bool:  # equal to the tuple it stands for
+        if isinstance(other, Lines):
+            return self.lines == other.lines
+        return self.lines == other if isinstance(other, tuple) else NotImplemented
 
     def __hash__(self) -> int:
         return hash(self.lines)

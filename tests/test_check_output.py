@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import operator
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,8 @@ def test_lines_are_made_once_and_only_when_read() -> None:
 
     lines = Lines(make)
     assert not made
-    assert lines == ("a", "b") and list(lines) == ["a", "b"] and lines[1:] == ("b",)
+    assert lines == ("a", "b") and operator.eq(("a", "b"), lines) and list(lines) == ["a", "b"]
+    assert lines[1:] == ("b",) and lines != "ab" and lines == Lines(lambda: ("a", "b"))
     assert len(made) == 1
 
 
