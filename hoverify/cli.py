@@ -516,7 +516,7 @@ def _check(args: argparse.Namespace) -> int:
         run = scenario_run(args)
         attacker = parse_compromises(args.compromise, run)
         evaluation = evaluate(run, attacker, _adversary(args))
-        doc = check_document(run, evaluation)
+        doc = check_document(run, evaluation, evidence=args.json)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
     return 1 if evaluation.promise_broken else 0

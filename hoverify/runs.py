@@ -18,6 +18,7 @@ from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult
 from hoverify.properties.evaluate import Evaluation
+from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines.entity import VariantError
@@ -201,14 +202,16 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
     return Attacker(tuple(compromises))
 
 
-def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
+def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> dict[str, Any]:
+    """``evidence``: every verdict's witness or cut, as ``check --json`` and the report give
+    them (``check_text`` shows only each claim's first, and a verdict's is made when read)."""
     doc = document(run)
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
         "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
         "its target eNB (backward security), each compromised from that hop on")
     doc["attacker_model"] = evaluation.adversary.to_json(doc["attacker"])
-    doc["claims"] = [claim_document(claim) for claim in evaluation.claims]
-    doc["invariants"] = [claim_document(claim) for claim in evaluation.invariants]
+    doc["claims"] = [claim_document(claim, evidence) for claim in evaluation.claims]
+    doc["invariants"] = [claim_document(claim, evidence) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous
     doc["compromise"] = evaluation.attacker is not None
     doc["derivable_hops"] = evaluation.derivable_hops
@@ -216,9 +219,10 @@ def check_document(run: Run, evaluation: Evaluation) -> dict[str, Any]:
     return doc
 
 
-def claim_document(claim: ClaimResult) -> dict[str, Any]:
+def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
     """A claim's verdict in the words of the report's legend (``hoverify.reports.words``), with each
-    hop's verdict and the witness or cut of the one shown."""
+    hop's verdict (and, with ``evidence``, its witness or cut) and the witness or cut of the
+    one shown."""
     status = (VACUOUS if claim.vacuous else NA if not claim.applies else
               verdict_status(claim.holds, claim.promise_broken))
     entry: dict[str, Any] = {"name": claim.name, "verdict": verdict_word(status, claim.outside),
@@ -241,7 +245,8 @@ def claim_document(claim: ClaimResult) -> dict[str, Any]:
                                  v.outside),
          "holds": v.holds, "promised": v.promised, "outside_promise": v.outside,
          "detail": v.detail, "n_hops": v.n_hops,
-         **({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})}
+         **(({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})
+            if evidence else {})}
         for v in claim.verdicts]
     return entry
 
@@ -266,7 +271,8 @@ def check_text(doc: dict[str, Any]) -> str:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")
         lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
                   for line in c.get("witness", [])[:14]]
-    lines.append(f"{derivable_label(doc)}: {doc['derivable_hops'] or 'none'}")
+    derivable = doc["derivable_hops"]
+    lines.append(f"{derivable_label(doc)}: {hop_list(derivable) if derivable else 'none'}")
     return "\n".join(lines)
 
 

@@ -17,8 +17,9 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
@@ -37,6 +38,8 @@ from hoverify.properties.engine import (
     Verdict,
     grow,
 )
+from hoverify.properties.hop_list import hop_list
+from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
     broken_assumption,
@@ -338,13 +341,15 @@ class BackwardSecurity(_Claim):
                 event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
-    def _failure(self, facts: Facts, a: Knowledge, derivable: list[int]) -> Verdict:
+    def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
+                 lazy: bool = False) -> Verdict:
         j = derivable[-1]
         promise = self.promise(facts.completions[j].hop_type)
+        witness = partial(facts.witness, a, facts.completions[j].kenb)
         return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {derivable}",
-                       tuple(facts.witness(a, facts.completions[j].kenb)), witness_hop=j,
+                       f"hop(s) {hop_list(derivable)}",
+                       Lines(witness) if lazy else tuple(witness()), witness_hop=j,
                        outside=self.outside(a))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
@@ -353,13 +358,13 @@ class BackwardSecurity(_Claim):
             earlier = self.earlier(facts, a)
             derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
             if derivable:
-                verdicts.append(self._failure(facts, a, derivable))
+                verdicts.append(self._failure(facts, a, derivable, lazy=True))
             elif earlier:
                 j = earlier[-1]
                 verdicts.append(Verdict(
                     a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
-                    f"cannot derive the KeNB of any earlier hop {earlier}",
-                    cut=tuple(facts.cut(a, facts.completions[j].kenb))))
+                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}",
+                    cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
 
 
@@ -411,17 +416,24 @@ class ForwardSecurity(_Claim):
                     event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
-    def _judged(self, facts: Facts, a: Knowledge,
-                only: list[int] | None = None) -> dict[int, tuple[int, int, str | None]]:
+    def _judged(self, facts: Facts, a: Knowledge, only: list[int] | None = None,
+                kept: _Kept | None = None) -> dict[int, tuple[int, int, str | None]]:
         """Per derivable later KeNB (of those ``only``, if given): its distance, the n
-        promised, why a failure there is outside the promise (None: it breaks it)."""
+        promised, why a failure there is outside the promise (None: it breaks it). ``kept``:
+        the summary's, which judges every attacker over the same facts: what depends only
+        on the entities, or on the last legitimate KeNB and the later one, found once."""
         served: list[int | None] | None = None  # per hop j, the last one before it after
         if only is None:  # which a served, found once for every j (else each j looks it up)
-            served, last = [], None
-            for c in facts.completions:
-                served.append(last)
-                if c.enb in a.entities:
-                    last = c.number
+            served = kept.served.get(a.entities) if kept is not None else None
+            if served is None:
+                served, last = [], None
+                for c in facts.completions:
+                    served.append(last)
+                    if c.enb in a.entities:
+                        last = c.number
+                if kept is not None:
+                    kept.served[a.entities] = served
+        beyond = self.beyond(a)
         result = {}
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
@@ -431,17 +443,21 @@ class ForwardSecurity(_Claim):
             # forward_distance
             last = served[j] if served is not None else facts.last_at(a.entities, j)
             distance = j - (last if last is not None else a.hop - 1)
-            if self.beyond(a):  # no legitimate KeNB: every later one it derives is a failure
-                beyond = self.outside(a)
-                result[j] = (distance, 1, f"outside the promise: {beyond}" if beyond
+            if beyond:  # no legitimate KeNB: every later one it derives is a failure
+                outside = self.outside(a)
+                result[j] = (distance, 1, f"outside the promise: {outside}" if outside
                              else "nothing promised")
                 continue
             left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
-            leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
-            assert leaving is not None
-            wanted = forward_wanted(self.variant, leaving)
-            outside = outside_forward_promise(self.variant, leaving, facts.early, left, j)
-            result[j] = (distance, wanted, outside)
+            promise = kept.promise.get((left, j)) if kept is not None else None
+            if promise is None:
+                leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
+                assert leaving is not None
+                promise = (forward_wanted(self.variant, leaving),
+                           outside_forward_promise(self.variant, leaving, facts.early, left, j))
+                if kept is not None:
+                    kept.promise[(left, j)] = promise
+            result[j] = (distance, *promise)
         return result
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
@@ -473,11 +489,12 @@ class ForwardSecurity(_Claim):
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
         verdicts = []
         last = facts.completions[-1].number if facts.completions else 0
+        kept = _Kept({}, {})
         for a in facts.attackers:
             later = self.later(facts, a)
             if not later:
                 continue
-            judged = self._judged(facts, a)
+            judged = self._judged(facts, a, kept=kept)
             derivable = sorted(judged)
             n = 1 + max((judged[j][0] for j in derivable), default=0)
             failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
@@ -486,11 +503,11 @@ class ForwardSecurity(_Claim):
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
             if failing:  # how far the attacker reaches; "n-hop" names only what holds
                 detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
-                          f"hops {derivable}" + (" (the run ends there)" if ends else ""))
+                          f"hops {hop_list(derivable)}" + (" (the run ends there)" if ends else ""))
             else:
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
-                          + f"; derivable later KeNB: hops {derivable}" if derivable
+                          + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
                           else "no later KeNB derivable (1-hop)")
             if promise:
                 detail += f"; promised {promise.hops or 1}-hop"
@@ -498,17 +515,25 @@ class ForwardSecurity(_Claim):
                        if failing and not broken else None)
             if failing and not broken and judged[failing[0]][2] != _naming(outside):
                 detail += f"; {judged[failing[0]][2]}"
-            witness: tuple[str, ...] = ()
+            witness: Sequence[str] = ()
             worst = None
             if derivable:
                 worst = max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
-                witness = tuple(facts.witness(a, facts.completions[worst].kenb))
+                witness = Lines(partial(facts.witness, a, facts.completions[worst].kenb))
             safe = [j for j in later if j not in judged]
-            cut = tuple(facts.cut(a, facts.completions[safe[0]].kenb)) if safe else ()
+            cut = Lines(partial(facts.cut, a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
                                     cut, n, worst, outside, ends))
         return verdicts
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What forward security's summary finds once for every attacker (``_judged``)."""
+
+    served: dict[frozenset[str], list[int | None]]  # per entities: per hop, the last served
+    promise: dict[tuple[int, int], tuple[int, str | None]]  # per (left, j): n, outside
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)
@@ -552,9 +577,13 @@ class KeySeparation(_Claim):
         return verdicts
 
     def judge(self, facts: Facts, number: int,
-              kept: Callable[[bool], bool] = lambda promised: True) -> Verdict | None:
-        """The verdict on completion ``number``; None for a failure ``kept`` would not keep
-        (promised or not), whose witness is then not built."""
+              kept: Callable[[bool], bool] = lambda promised: True,
+              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> Verdict | None:
+        """Hop ``number``'s KeNB; None for a failure ``kept`` would not keep (promised or
+        not), whose witness is then not built. ``cells``: the summary's (every hop judged
+        over the same facts), which keeps each value's cell inputs (``_cell_inputs``) for the
+        next hop's, and makes a failure's witness (the KeNB's whole ancestry) when it is
+        read."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
         shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
@@ -564,7 +593,7 @@ class KeySeparation(_Claim):
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] also serves {where}",
                            (f"KeNB {done.kenb.hex()}",)) if kept(promised) else None
-        missing = self._unbound(facts, done)
+        missing = self._unbound(facts, done, cells)
         if missing:
             promise = find_promise(self.variant, self.name, done.hop_type)
             binds = promise.binds if promise is not None else frozenset()
@@ -574,30 +603,72 @@ class KeySeparation(_Claim):
             beyond = "" if broken or promise is None else (
                 f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
                 "binds the PCI and EARFCN-DL)")
+            ancestry = partial(facts.ancestry_lines, done.kenb)
             return Verdict(number, "-", False, bool(broken),
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(missing)} not an input of any derivation leading "
-                           f"to it{beyond}", tuple(facts.ancestry_lines(done.kenb)))
+                           f"to it{beyond}",
+                           Lines(ancestry) if cells is not None else tuple(ancestry()))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
 
-    def _unbound(self, facts: Facts, done: Any) -> list[str]:
+    def _unbound(self, facts: Facts, done: Any,
+                 cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> list[str]:
         cell = self.topology.cell(done.cell)
         wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
-        inputs: set[tuple[str, int]] = set()
-        for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
-            inputs.update((CELL_INPUTS.get(i.name, i.name), int.from_bytes(i.value, "big"))
-                          for i in d.derivation.inputs if i.public)
-            if wanted <= inputs:
-                return []
+        found = _cell_inputs(facts, done.kenb, cells) if cells is not None else None
+        inputs: set[tuple[str, int]] | frozenset[tuple[str, int]] = set()
+        if found is not None:
+            inputs = found
+        else:
+            for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
+                inputs.update(_cell_names(d))
+                if wanted <= inputs:
+                    return []
         return [f"{name} {value}" for name, value in (("PCI", cell.pci),
                                                        ("EARFCN-DL", cell.earfcn_dl))
                 if (name, value) not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
-        judged = (self.judge(facts, c.number) for c in facts.completions if c.number > 0)
+        cells: dict[bytes, frozenset[tuple[str, int]]] = {}
+        judged = (self.judge(facts, c.number, cells=cells) for c in facts.completions
+                  if c.number > 0)
         return [*self._collisions(facts), *(v for v in judged if v is not None)]
+
+
+def _cell_names(d: Derived) -> set[tuple[str, int]]:
+    """The public inputs of ``d`` that name a cell: (PCI or EARFCN-DL, its value)."""
+    return {(name, int.from_bytes(i.value, "big")) for i in d.derivation.inputs
+            if i.public and (name := CELL_INPUTS.get(i.name, i.name)) in ("PCI", "EARFCN-DL")}
+
+
+def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]]
+                 ) -> frozenset[tuple[str, int]] | None:
+    """The cell-naming inputs of every derivation on the way to ``value``, each value's found
+    once from its secret inputs' and kept in ``known`` (at most the topology's cells: in a
+    variant that chains KeNBs, a pass over each hop's whole ancestry grew as the square of
+    the hops). None where the derivations on the way loop back (then ``derivations_to``)."""
+    stack, entered = [value], set()
+    while stack:
+        current = stack[-1]
+        if current in known:
+            stack.pop()
+            continue
+        made = facts.made(current)
+        needed = [i.value for d in made for i in d.derivation.inputs
+                  if not i.public and i.value not in known]
+        if needed:
+            if current in entered or any(n in entered for n in needed):
+                return None
+            entered.add(current)
+            stack += needed
+            continue
+        known[current] = frozenset().union(
+            *(_cell_names(d) for d in made),
+            *(known[i.value] for d in made for i in d.derivation.inputs if not i.public))
+        stack.pop()
+    return known[value]
 
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
@@ -787,13 +858,17 @@ class Confinement(_Claim):
                            f"{', '.join(facts.label(v) for v in revealed)}",
                            tuple(line for v in revealed for line in facts.ancestry_lines(v)))
         attacker = Knowledge(who, frozenset(), 0, delegated, known)
-        lacking = sorted({line for v in protected for line in facts.cut(attacker, v)}
-                         | {f"lacks {facts.label(v)}" for v in protected})
+
+        def lacking() -> list[str]:  # made when read: a step judges, the summary shows
+            lines = ({line for v in protected for line in facts.cut(attacker, v)}
+                     | {f"lacks {facts.label(v)}" for v in protected})
+            return [line for line in sorted(lines) if line.startswith("lacks ")]
+
         return Verdict(0, who, True, promised,
                        f"{', '.join(sorted(names))} reveals none of "
                        f"{', '.join(sorted({facts.label(v) for v in protected}))}: no "
                        "derivation runs from it towards them (one-way KDF)",
-                       cut=tuple(line for line in lacking if line.startswith("lacks ")))
+                       cut=Lines(lacking))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdict = self.judge(facts)

@@ -740,8 +740,8 @@ class Verdict:
     holds: bool
     promised: bool
     detail: str
-    witness: tuple[str, ...] = ()
-    cut: tuple[str, ...] = ()
+    witness: Sequence[str] = ()  # a summary's: ``hoverify.properties.lines.Lines``, made when read
+    cut: Sequence[str] = ()
     n_hops: int | None = None  # forward security: the smallest n that holds in this run
     witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
     outside: str | None = None  # fails only outside the promise: the assumption the run broke

@@ -45,9 +45,14 @@ class Values(Set[bytes]):
         return len(self._shared) + len(self._more)
 
     def __ge__(self, other: Any) -> bool:  # ``needs <= known``: mostly in the shared part
-        if isinstance(other, frozenset | set) and other <= self._shared:
-            return True
+        if isinstance(other, frozenset | set):  # in C, not ``Set``'s loop through ``in``
+            return other <= self._shared or not other - self._shared - self._more
         return super().__ge__(other)
+
+    def __rsub__(self, other: Any) -> Any:  # ``seen - held``: a plain frozenset, as ``Set``'s
+        if isinstance(other, frozenset | set):
+            return frozenset(other - self._shared - self._more)
+        return super().__rsub__(other)
 
     def __or__(self, other: Any) -> Values:  # type: ignore[override]
         return grown(self, other)

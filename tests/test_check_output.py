@@ -1,0 +1,117 @@
+"""What ``check`` prints grows with the hops, not with their square: lists of hops as ranges,
+a witness made only where it is shown, each KeNB's cell inputs found once per run."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import operator
+from pathlib import Path
+
+import pytest
+from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
+from hoverify.properties.engine import Facts
+from hoverify.properties.evaluate import evaluate
+from hoverify.properties.hop_list import hop_list
+from hoverify.properties.lines import Lines
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variants import load
+
+from hoverify.cli import main
+from hoverify.variant_file import load_variant_file
+
+TESTS = Path(__file__).parent
+MIXED = ",".join(("x2", "s1", "s1-inter", "intra-enb") * 6)
+
+
+@pytest.mark.parametrize(("hops", "text"), [
+    ([], "[]"),
+    ([0], "[0]"),
+    ([0, 1], "[0, 1]"),  # two in a row stay two
+    ([0, 1, 2], "[0-2]"),  # three or more: first-last
+    ([1, 2, 3, 4], "[1-4]"),
+    ([0, 1, 2, 5, 7, 8, 9], "[0-2, 5, 7-9]"),
+    ([3, 5, 6, 8], "[3, 5, 6, 8]"),
+    (range(10, 1000), "[10-999]"),
+])
+def test_a_list_of_hops_reads_as_ranges(hops: list[int], text: str) -> None:
+    assert hop_list(hops) == text
+
+
+def test_lines_are_made_once_and_only_when_read() -> None:
+    made: list[int] = []
+
+    def make() -> list[str]:
+        made.append(1)
+        return ["a", "b"]
+
+    lines = Lines(make)
+    assert not made
+    assert lines == ("a", "b") and operator.eq(("a", "b"), lines) and list(lines) == ["a", "b"]
+    assert lines[1:] == ("b",) and lines != "ab" and lines == Lines(lambda: ("a", "b"))
+    assert len(made) == 1
+
+
+def _check(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["check", *args])
+    return code, out.getvalue()
+
+
+def test_check_text_makes_only_the_witnesses_it_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """seed-fs's key separation fails on every hop with the KeNB's whole ancestry as witness,
+    and forward security fails for several attackers: the text shows one witness per claim,
+    the JSON every verdict's."""
+    calls: list[str] = []
+    for name in ("witness", "ancestry_lines", "cut"):
+        original = getattr(Facts, name)
+        monkeypatch.setattr(Facts, name, lambda self, *a, _o=original, _n=name, **k: (
+            calls.append(_n), _o(self, *a, **k))[1])
+    _, text = _check("--variant", "seed-fs", "--hops", MIXED)
+    shown = len(calls)
+    calls.clear()
+    _, out = _check("--variant", "seed-fs", "--hops", MIXED, "--json")
+    doc = json.loads(out)
+    separation = next(c for c in doc["claims"] if c["name"] == SEPARATION)
+    every = sum(1 for v in separation["verdicts"] if v["witness"])  # an ancestry each
+    assert 0 < text.count("witness of") <= shown <= len(doc["claims"])
+    assert len(calls) > every >= len(MIXED.split(",")) > 2 * shown
+
+
+@pytest.mark.parametrize("variant", [
+    "ts33401", "seed-fs", "tr33821-v070",
+    "broken_variants/kenb_star_without_pci.py", "broken_variants/kenb_star_without_earfcn.py",
+    "broken_variants/nh_from_kenb.py", "broken_variants/mme_reuses_nh.py"])
+def test_key_separation_summary_finds_what_a_walk_per_hop_finds(variant: str) -> None:
+    """The summary's cell inputs, kept per value, against ``derivations_to`` walked for each
+    hop (TS 33.401 A.5: PCI and EARFCN-DL are inputs on the way to KeNB*)."""
+    schedule = (load_variant_file(str(TESTS / variant)) if variant.endswith(".py")
+                else load(variant))
+    run = run_scenario(schedule, parse_hops(MIXED + ",x2,s1:early,x2,s1:replay"))
+    facts = evaluate(run).facts
+    claim = KeySeparation(schedule, run.topology)
+    cells: dict[bytes, frozenset[tuple[str, int]]] = {}
+    numbers = [c.number for c in facts.completions if c.number > 0]
+    kept = [claim.judge(facts, n, cells=cells) for n in numbers]
+    walked = [claim.judge(facts, n) for n in numbers]
+    assert None not in kept and None not in walked
+    assert [(v.holds, v.detail, tuple(v.witness)) for v in kept if v] == [
+        (v.holds, v.detail, v.witness) for v in walked if v]
+    assert kept
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_forward_summary_judges_each_attacker_as_alone(variant: str) -> None:
+    """What the summary keeps for every attacker (the last hop each set of entities served,
+    the promise between a last legitimate KeNB and a later one) changes no attacker's
+    judgement; with ``:early`` hops, where the promise's assumption breaks."""
+    schedule = load(variant)
+    run = run_scenario(schedule, parse_hops(MIXED + ",x2,x2:early,x2,s1,x2:early"))
+    facts = evaluate(run).facts
+    claim = ForwardSecurity(schedule, run.topology)
+    kept = _Kept({}, {})
+    together = [claim._judged(facts, a, kept=kept) for a in facts.attackers]
+    assert together == [claim._judged(facts, a) for a in facts.attackers]
+    assert kept.served and kept.promise and sum(map(len, together)) > len(facts.attackers)
