@@ -758,7 +758,7 @@ class Observed:
 
 
 # What an event touches (``touched``), besides the ``Kind`` of the message a step delivered
-KNOWLEDGE = "knowledge"  # an attacker's knowledge changed (its tuple is a new one)
+KNOWLEDGE = "knowledge"  # the attackers changed: one was added or learnt (a new tuple)
 COMPLETED = "completed"  # a handover completed (or the initial AS security)
 STEP = "step"  # a message was delivered
 DERIVED = "derived"  # the step's outcome made derivations (recorded before or not)
