@@ -25,7 +25,13 @@ from typing import Any
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
+    COMPLETED,
+    DERIVED,
+    KNOWLEDGE,
+    REFUSED,
     REQUESTS,
+    SENT,
+    STEP,
     Consumers,
     Derived,
     Event,
@@ -187,6 +193,7 @@ class KeyAgreement(_Claim):
     so far (``check`` lists them per hop)."""
 
     name = KEY_AGREEMENT
+    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})
     always = ("a handover run by the honest parties with no adversary action completes, and "
               "the UE and the target then hold the same KeNB and RRC/UP keys")
     sometimes = "a HO confirm reached its target"
@@ -267,6 +274,7 @@ class KeyAgreement(_Claim):
 # -- backward and forward security -----------------------------------------------------------
 class BackwardSecurity(_Claim):
     name = BACKWARD
+    reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
               "used before hop c")
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
@@ -380,6 +388,7 @@ def _hop_type(facts: Facts, hop: int) -> HopType | None:
 
 class ForwardSecurity(_Claim):
     name = FORWARD
+    reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB derives no KeNB used with another eNB n or "
               "more hops after its last legitimate one (n as promised for the hop that took "
               "the UE away; 1 where nothing is promised)")
@@ -543,6 +552,7 @@ CELL_INPUTS = {"ARFCN-DL": "EARFCN-DL"}
 # -- key separation --------------------------------------------------------------------------
 class KeySeparation(_Claim):
     name = SEPARATION
+    reads = frozenset({DERIVED, COMPLETED})
     always = ("no KeNB serves two eNBs or two cells; each is bound to its target's whole "
               "cell identity (PCI and EARFCN-DL are inputs of derivations on the way to it, "
               "TS 33.401 A.5); no two derivations of different purpose give the same value")
@@ -684,6 +694,8 @@ class _EditObservation(_Claim):
     honest KeNB may be the source eNB's anyway, and what an edit then gives it is a
     forward-security matter."""
 
+    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
+
     def editors(self, facts: Facts, hop: int) -> set[str]:
         return {enb for h, enb in facts.rewritten if h == hop}
 
@@ -797,6 +809,7 @@ PROTECTED_INPUTS = ("KASME",)
 
 class Confinement(_Claim):
     name = CONFINEMENT
+    reads = frozenset({DERIVED})
     always = ("revealing the keys the variant delegates out of KASME (``delegated_keys()``, "
               "the seed's K_HO) reveals neither KASME nor the NAS keys")
     sometimes = "a delegated key was derived"
@@ -887,11 +900,11 @@ class _Authentication(_Claim):
     edit does is judged by downgrade-resistance and its neighbours. State: the failures so
     far (``check`` lists them per hop)."""
 
-    kinds: frozenset[Kind] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # what it judges
+    reads: frozenset[Any] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # the kinds it judges
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        if (step is None or step.message.kind not in self.kinds or not step.outcome.accepted
+        if (step is None or step.message.kind not in self.reads or not step.outcome.accepted
                 or _edited(facts, step.hop) or not _honest(facts, step.message.sender)
                 or _forging_with_a_party(facts)):
             return Observed(state)
@@ -1082,7 +1095,7 @@ class InjectiveAgreement(_Authentication):
               "the UE's (each HO confirm it sent) once; a replayed or duplicated message never "
               "prepares or completes a second handover (injective agreement)")
     sometimes = "a target eNB accepted a HandoverRequest or a HO confirm"
-    kinds = frozenset({*REQUESTS, Kind.RRC_HANDOVER_CONFIRM})
+    reads = frozenset({*REQUESTS, Kind.RRC_HANDOVER_CONFIRM})
     held_text = "each request and each confirm accepted once per decision and UE run"
 
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
@@ -1130,7 +1143,7 @@ class UeAgreement(_Authentication):
               "confirm), a target eNB prepared this handover: the same target cell, C-RNTI, "
               "KeNB and NCC (non-injective agreement, the UE's view)")
     sometimes = "the UE accepted a HO command"
-    kinds = frozenset({Kind.RRC_HANDOVER_COMMAND})
+    reads = frozenset({Kind.RRC_HANDOVER_COMMAND})
     held_text = "a target eNB prepared the UE's handover with the same cell, C-RNTI, KeNB, NCC"
 
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
@@ -1161,6 +1174,7 @@ class UeAgreement(_Authentication):
 class RefusalChangesNothing(_Claim):
     invariant = True
     name = NO_CHANGE_ON_REFUSAL
+    reads = frozenset({REFUSED})
     always = "an entity that refuses a message keeps its state and keys"
     sometimes = "a message was refused"
 
@@ -1182,6 +1196,7 @@ class RefusalChangesNothing(_Claim):
 class NccRange(_Claim):
     invariant = True
     name = NCC_RANGE
+    reads = frozenset({SENT})
     always = "NCC is a 3-bit field wherever it travels"
     sometimes = "a message carried an NCC"
 
@@ -1206,6 +1221,7 @@ class NccSync(_Claim):
 
     invariant = True
     name = NCC_SYNC
+    reads = frozenset({STEP})
     always = "the UE stays fewer than 8 NH derivations behind every MME"
     sometimes = "an MME derived an NH"
 

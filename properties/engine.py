@@ -24,7 +24,13 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
   event (with a witness: a derivation path or the trace), and how many times its situation
   arose on this event (the "sometimes": counted by the checker, never part of the state);
 - ``summary(state, facts)``: every verdict over the finished run, holding ones with a cut
-  (what the attacker lacks). ``check`` and ``report`` show these.
+  (what the attacker lacks). ``check`` and ``report`` show these;
+- ``reads``: what of an event it reads (``touched``: the attackers' knowledge changed, a
+  handover completed, the step derived keys, sent or refused a message, the kind of the
+  message delivered). The engine asks a claim about an event only when the event touches
+  something it reads; an event it is not asked about leaves its state as it was, fails
+  nothing and is no situation of it (its ``observe`` would say so: the declaration is what its
+  ``observe`` returns early on, and a test holds every claim to it).
 Most claims keep no state of their own: a verdict is a function of the facts, so judging
 again gives the same answer.
 
@@ -755,6 +761,35 @@ class Observed:
     arose: int = 0
 
 
+# What an event touches (``touched``), besides the ``Kind`` of the message a step delivered
+KNOWLEDGE = "knowledge"  # the attackers changed: one was added or learnt (a new tuple)
+COMPLETED = "completed"  # a handover completed (or the initial AS security)
+STEP = "step"  # a message was delivered
+DERIVED = "derived"  # the step's outcome made derivations (recorded before or not)
+SENT = "sent"  # the step put messages in flight
+REFUSED = "refused"  # the receiver refused the message
+
+
+def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
+    """What ``event`` touches, ``facts`` the facts after it (``Claim.reads``)."""
+    earlier, step = event.earlier, event.step
+    tags: list[Any] = []
+    if facts.attackers is not earlier.attackers:
+        tags.append(KNOWLEDGE)
+    if len(facts.completions) != len(earlier.completions):
+        tags.append(COMPLETED)
+    if step is not None:
+        outcome = step.outcome
+        tags += (STEP, step.message.kind)
+        if outcome.derivations:
+            tags.append(DERIVED)
+        if outcome.sent:
+            tags.append(SENT)
+        if not outcome.accepted:
+            tags.append(REFUSED)
+    return tuple(tags)
+
+
 class Claim(Protocol):
     """One claim: what must always hold, and the situation in which it is judged."""
 
@@ -762,6 +797,7 @@ class Claim(Protocol):
     always: str
     sometimes: str
     invariant: bool
+    reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
     def initial(self) -> Any: ...
@@ -825,6 +861,8 @@ class Engine:
     # and the attackers' (a step that teaches no attacker keeps the tuple of them)
     attackers_key: tuple[tuple[Knowledge, ...], frozenset[Any]] | None = field(
         default=None, repr=False)
+    # what an event touches -> the places of the claims that read any of it
+    readers: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -982,18 +1020,32 @@ class Engine:
 
     # -- internals -------------------------------------------------------------------------
     def _judge(self, event: Event) -> None:
-        states = []
-        for claim, state in zip(self.claims, self.states, strict=True):
+        """Ask the claims that read what ``event`` touched (``Claim.reads``), in their
+        order."""
+        tags = touched(event, self.facts)
+        readers = self.readers.get(tags)
+        if readers is None:
+            readers = self.readers[tags] = tuple(
+                n for n, claim in enumerate(self.claims) if not claim.reads.isdisjoint(tags))
+        counts = self.counts
+        if len(counts) < len(self.claims):  # every claim is counted, 0 where it never arose
+            for claim in self.claims:
+                counts[claim.name] += 0
+        states, changed = list(self.states), False
+        for n in readers:
+            claim, state = self.claims[n], states[n]
             observed = claim.observe(state, event, self.facts)
-            states.append(observed.state)
-            self.counts[claim.name] += observed.arose
+            if observed.state is not state:
+                states[n], changed = observed.state, True
+            if observed.arose:
+                counts[claim.name] += observed.arose
             for failure in observed.failures:
                 verdict = self._promised_under_nds_ip(claim, failure)
                 key = (claim.name, verdict.promised)
                 if key not in self.violations:
                     self.violations[key] = verdict
                     self.violated_at[key] = self.trace_length
-        if any(new is not old for new, old in zip(states, self.states, strict=True)):
+        if changed:
             self.states = tuple(states)  # else the tuple stays shared, as its claim states
 
     def _learn(self, f: Facts, step: Step) -> Facts:

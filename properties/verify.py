@@ -523,6 +523,10 @@ class _Slice:
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
+        # in the order of their paths (the states kept here, those granted and those given
+        # came in that order): then the first successor found under a fingerprint is on the
+        # smallest path this part finds to it, and no node is built to be replaced
+        self.frontier.sort(key=_PATH)
         self.sharing.level()
         stopped = self._expand(deadline)
         offers = [_pickled([(key, node.path) for key, node in offered.items()])
@@ -738,6 +742,9 @@ class _Slice:
                   fingerprinter.multiset(self.exploration.history) if self.replaying else b"",
                   *self.exploration.engine.key())
         return fingerprinter.parts(parts)
+
+
+_PATH = attrgetter("path")
 
 
 def _compromised(engine: Engine) -> int:

@@ -6,6 +6,7 @@ reported vacuous."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     ClaimResult,
 )
+from hoverify.properties.engine import Engine, Event, Observed, touched
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.explore import explore, replay
 from hoverify.properties.promises import FORWARD
@@ -264,3 +266,36 @@ def test_chains_of_attackers_change_no_knowledge_nor_verdict(
     assert chained.facts.attackers == alone.facts.attackers
     assert ([c.verdicts for c in chained.claims] == [c.verdicts for c in alone.claims]
             and [c.sometimes for c in chained.claims] == [c.sometimes for c in alone.claims])
+
+
+# Each claim declares what of an event it reads (``Claim.reads``), and the engine asks it only
+# about events that touch some of it: on every other event its ``observe`` must change nothing.
+# The runs: every claim's situation arises in one of them (edits for the edit observations,
+# seed-fs for confinement, a broken variant for failures).
+UNASKED_RUNS = [
+    ("ts33401", frozenset({"drop", "compromise", "refuse", "rewrite", "duplicate"})),
+    ("seed-fs", frozenset({"drop", "compromise", "rewrite"})),
+    ("broken_variants/no_path_switch_refresh.py", frozenset({"drop", "compromise"})),
+]
+
+
+@pytest.mark.parametrize(("name", "faults"), UNASKED_RUNS)
+def test_a_claim_is_asked_about_every_event_that_touches_what_it_reads(
+        name: str, faults: frozenset[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    unasked: Counter[str] = Counter()
+    judge = Engine._judge
+
+    def judging(self: Engine, event: Event) -> None:
+        tags = touched(event, self.facts)
+        for claim, state in zip(self.claims, self.states, strict=True):
+            if claim.reads.isdisjoint(tags):
+                observed = claim.observe(state, event, self.facts)
+                assert observed == Observed(state), (claim.name, tags, observed)
+                unasked[claim.name] += 1
+        judge(self, event)
+
+    monkeypatch.setattr(Engine, "_judge", judging)
+    variant = (load_variant_file(Path(__file__).parent / name) if name.endswith(".py")
+               else load(name))
+    result = verify(variant, max_handovers=1, faults=faults)
+    assert result.exhausted and len(unasked) == len(result.sometimes)  # each claim skipped
