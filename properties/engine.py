@@ -992,9 +992,10 @@ class Engine:
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):
         with the backhaul unprotected, a failure of a promised claim judged once the attacker
-        replayed, duplicated or injected a backhaul message (``Facts.beyond_nds_ip``) is outside
-        the promise. One that needed none of that breaks the promise as it would under NDS/IP;
-        what an attacker reads on the backhaul is the claims' own excuse (``Claim.beyond``)."""
+        replayed, duplicated or injected a backhaul message, or injected one forged from keys
+        it read there (``Facts.beyond_nds_ip``, set by ``fault``), is outside the promise.
+        One that needed none of that breaks the promise as it would under NDS/IP; what an
+        attacker reads on the backhaul is the claims' own excuse (``Claim.beyond``)."""
         if not self._excusable(claim, verdict):
             return verdict
         if self.facts.beyond_nds_ip:

@@ -221,48 +221,54 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # drop,compromise,rewrite` (`--variant-file tests/VARIANT` for the files), the default faults
 # and the edits the downgrade-type claims need (2-3 minutes each; ts33401's part without
 # edits is recomputed below). A promised finding of explore stands for an unpromised one.
+# 2026-12-01: downgrade-resistance is judged only where the variant promises the target's
+# KeNB out of the source's reach (no longer on ts33401's X2 hop); TR 33.821 v0.7.0 and the
+# seed promise key separation by the PCI only; ue-agreement now fails where the UE derives a
+# KeNB no target prepared (mme_reuses_nh, ue_skips_ncc_catch_up); rrc_keys_without_kenb added.
 FOUND_BY_VERIFY = {
-    "ts33401": {(DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False)},
-    "tr33821-v070": {(FORWARD, False), (DENIAL, False), (SEPARATION, True)},
-    "seed-fs:nas": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
-    "seed-fs:alg-id": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
-    "seed-fs:c-rnti": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+    "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
+    "tr33821-v070": {(FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+    "seed-fs:nas": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+    "seed-fs:alg-id": {(CAPTURE, False), (FORWARD, False), (DENIAL, False),
+                       (SEPARATION, False)},
+    "seed-fs:c-rnti": {(CAPTURE, False), (FORWARD, False), (DENIAL, False),
+                       (SEPARATION, False)},
     "broken_variants/bit_unprotected.py": {
         (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
-        (SEPARATION, True)},
+        (SEPARATION, False)},
     "broken_variants/k_ho_constant.py": {
         (BACKWARD, True), (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False), (SEPARATION, True)},
+        (FORWARD, True), (DENIAL, False), (SEPARATION, False)},
     "broken_variants/kenb_star_without_earfcn.py": {
-        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
-        (SEPARATION, True)},
+        (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
     "broken_variants/kenb_star_without_pci.py": {
-        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
-        (SEPARATION, True)},
+        (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
     "broken_variants/krrcenc_equals_krrcint.py": {
-        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
-        (SEPARATION, True)},
+        (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
     "broken_variants/mme_reuses_nh.py": {
         (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False), (KEY_AGREEMENT, True), (NCC_SYNC, True)},
+        (FORWARD, True), (DENIAL, False), (KEY_AGREEMENT, True), (NCC_SYNC, True),
+        (UE_AGREEMENT, True)},
     "broken_variants/nh_from_kenb.py": {
         (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
         (FORWARD, True), (DENIAL, False)},
     "broken_variants/no_path_switch_refresh.py": {
-        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
+    "broken_variants/rrc_keys_without_kenb.py": {
+        (AGREEMENT, True), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (KEY_AGREEMENT, True), (UE_AGREEMENT, True)},
     "broken_variants/source_sends_kenb.py": {
-        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False), (SEPARATION, True)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
+        (SEPARATION, True)},
     "broken_variants/ue_skips_ncc_catch_up.py": {
-        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
-        (KEY_AGREEMENT, True)},
+        (CAPTURE, False), (FORWARD, False), (DENIAL, False), (KEY_AGREEMENT, True),
+        (UE_AGREEMENT, True)},
     "attack_variants/always_k_ho.py": {
-        (DENIAL, False), (KEY_AGREEMENT, False), (SEPARATION, False)},
+        (DENIAL, False), (KEY_AGREEMENT, False), (SEPARATION, False), (UE_AGREEMENT, False)},
     "attack_variants/promises_no_capture.py": {
-        (CAPTURE, True), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
+        (CAPTURE, True), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
     "attack_variants/promises_no_denial.py": {
-        (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
+        (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
 }
 
 
