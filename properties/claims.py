@@ -518,7 +518,7 @@ class ForwardSecurity(_Claim):
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
                           + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
                           else "no later KeNB derivable (1-hop)")
-            if promise:
+            if promise and not self.beyond(a):  # no n counts from the network's or KASME's
                 detail += f"; promised {promise.hops or 1}-hop"
             outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
