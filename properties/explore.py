@@ -176,11 +176,17 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
                                             result.sometimes, adversary, aims), counter)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
+    # The generate phase only: Hypothesis' target phase (from half the budget on) hill-climbs
+    # the best example of each ``target`` score one choice at a time, and its runs share the
+    # example's first handover, plan and swarm (measured on no_path_switch_refresh, seed 1,
+    # 1614 examples: 778 in the target phase; of the 836 generated, 679 were mutations of
+    # another, so 157 drew their own plan). Without it the whole budget draws new examples;
+    # the scores still choose which mutations Hypothesis mutates further.
     if not done():
         with contextlib.suppress(_Done), _without_local_constants():
             run_state_machine_as_test(machine, settings=settings(
                 max_examples=examples, stateful_step_count=steps, database=None,
-                derandomize=seed is None, deadline=None, phases=[Phase.generate, Phase.target],
+                derandomize=seed is None, deadline=None, phases=[Phase.generate],
                 suppress_health_check=list(HealthCheck)))
     result.findings = list(found.values())
     result.examples_run = counter["examples"]
