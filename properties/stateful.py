@@ -171,9 +171,20 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             system = self.exploration.system
             if not self.late:
                 return list(range(len(system.in_flight)))
-            last = max(c.handover for c in self.exploration.engine.facts.completions)
+            last = max(handover for handover, _ in self._served())
             return [i for i, m in enumerate(system.in_flight)
                     if m.kind not in RELEASES or m.handover < last]
+
+        def _served(self) -> list[tuple[int, str]]:
+            """(handover, eNB) of each handover completed so far, its target having accepted
+            the HO confirm (TS 36.331 5.3.5.4), after (0, the first serving eNB): read from
+            the model's steps, those since the last call."""
+            steps = self.exploration.system.steps
+            for step in steps[self.read:]:
+                if step.message.kind is Kind.RRC_HANDOVER_CONFIRM and step.outcome.accepted:
+                    self.served.append((step.hop, step.message.receiver))
+            self.read = len(steps)
+            return self.served
 
         def _reporting(self) -> bool:
             """A MeasurementReport of the UE is in flight: its eNB has not read it yet."""
@@ -209,6 +220,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                            swarm: frozenset[str], newest: bool, late: bool) -> None:
             self.plan = plan if "compromise" in faults else None
             self.swarm, self.newest, self.late = swarm, newest, late
+            self.read = 0  # the model's steps ``_served`` has read
+            self.served = [(0, topology.cells[0].enb)]
             self.start_handover(neighbour)
 
         @rule(data=st.data())
@@ -233,12 +246,12 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             if self.plan is None or self._compromised():
                 return
             after, ago = self.plan
-            completions = self.exploration.engine.facts.completions  # [0]: initial AS security
-            latest = len(completions) - 1
+            served = [enb for _, enb in self._served()]
+            latest = len(served) - 1
             if latest < after:
                 return
-            enb = completions[latest - ago].enb
-            if enb in targets and all(c.enb != enb for c in completions[latest - ago + 1:]):
+            enb = served[latest - ago]
+            if enb in targets and enb not in served[latest - ago + 1:]:
                 self.exploration.compromise(targets.index(enb))
 
         def deliver(self, index: int) -> None:
