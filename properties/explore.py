@@ -90,7 +90,8 @@ def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
 def _anchored(exploration: Exploration, action: Action) -> Action | None:
     """``action`` aimed by its text at the same message (or cell) in this state, so that
     removing an earlier action does not change what a later one does; None when that
-    message is not there. Edits and refusals keep their index."""
+    message is not there. Refusals (and the flips of older files, ``rewrite``) keep their
+    index."""
     kind = action.kind
     if kind in ("deliver", "drop", "duplicate"):
         texts = [f"{kind} {m}" for m in exploration.system.in_flight]
@@ -100,6 +101,9 @@ def _anchored(exploration: Exploration, action: Action) -> Action | None:
         texts = [f"start handover to {c.name} " for c in exploration.neighbours()]
         return next((replace(action, index=i) for i, t in enumerate(texts)
                      if action.text.startswith(t)), None)
+    elif kind == "edit":
+        at = exploration.edit_texts().get(action.text)
+        return replace(action, index=at[0], leaf=at[1]) if at is not None else None
     else:
         return action
     return replace(action, index=texts.index(action.text)) if action.text in texts else None
