@@ -26,7 +26,6 @@ class Explored:
     found: frozenset[tuple[str, bool]]  # (claim, promised)
     examples: int
     replays: bool  # every finding's trace replays strictly to the same violation
-    longest: int  # steps of the longest (minimised) finding
 
 
 def variant_named(name: str) -> KeySchedule:
@@ -49,5 +48,4 @@ def explore_seeded(name: str, seed: int | None, until: set[tuple[str, bool]] | N
                        for f in exploration.findings())
         exploration.close()
     return Explored(frozenset((f.claim, f.promised) for f in result.findings),
-                    result.examples_run, replays,
-                    max((len(f.trace) for f in result.findings), default=0))
+                    result.examples_run, replays)
