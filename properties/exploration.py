@@ -258,11 +258,27 @@ class Exploration:
         message = self.system.in_flight[i]
         edit = possible[leaf % len(possible)]
         self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
-        who = message.receiver if message.receiver in self._attacker_entities() \
-            else message.sender
+        who = self._editor(message)
         self.engine.fault("rewrite", message, who)
         return self._record(Action(kind, index, leaf,
                                    f"{who} {edit.text(message.fields)} in {message}"))
+
+    def _editor(self, message: Message) -> str:
+        """The compromised eNB that edits ``message``: its receiver, else its sender."""
+        return message.receiver if message.receiver in self._attacker_entities() \
+            else message.sender
+
+    def edit_texts(self) -> dict[str, tuple[int, int]]:
+        """The text of each ``edit`` possible now, with its (index, leaf) (the first, for
+        equal messages): what a replay re-aims a recorded edit by."""
+        chosen, options = self._editable()
+        targets = [m for m in self.system.in_flight if chosen(m) and options(m)]
+        texts: dict[str, tuple[int, int]] = {}
+        for index, message in enumerate(targets):
+            for leaf, edit in enumerate(options(message)):
+                text = f"{self._editor(message)} {edit.text(message.fields)} in {message}"
+                texts.setdefault(text, (index, leaf))
+        return texts
 
     def apply(self, action: Action) -> Action | None:
         """Replay one recorded action."""

@@ -9,14 +9,16 @@ the replayable trace of the (shrunk) example.
 Reaching deep states with Hypothesis' own levers (docs/exploration.md): one rule, ``step``,
 drawing an action among those possible now, so that starting handovers and delivering are
 always on while the faults follow swarm testing (which of them an example may use is drawn
-with its first handover, ``@initialize``); a compromise drawn with it, of the eNB that served
-after k handovers once n have completed (``PLANS``: forward and backward security);
-deliveries counted from the oldest or the newest message, drawn per example; one action per
-kind of edit, possible while a message with such an edit is in flight, one edit per example
-(as verify bounds it); in-order deliveries that stop where a fault gains a choice;
-preconditions that keep an action from repeating itself uselessly; and ``target()``
-on how often each claim's situation arose, on the handovers decided before a Path Switch
-Acknowledge and on those completed after a compromise.
+with its first handover, ``@initialize``); a compromise drawn with it, of the serving eNB
+once n handovers have completed or of an eNB the UE left n handovers before (``PLANS``:
+forward and backward security); deliveries counted from the oldest or the newest message,
+and whether the source's UE context releases wait for a later handover (``RELEASES``), drawn
+per example; one action per kind of edit, possible while a message with such an edit is in
+flight, one edit per example (as verify bounds it); in-order deliveries that stop where a
+fault gains a choice; preconditions that keep an action from repeating itself uselessly; and
+``target()`` on how often each claim's situation arose, on the handovers decided before a
+Path Switch Acknowledge and on those completed after a compromise (``explore`` runs the
+generate phase only: the scores steer which of its mutations Hypothesis keeps).
 """
 
 from __future__ import annotations
@@ -42,24 +44,35 @@ from hypothesis.stateful import (
 )
 
 INDEX = st.integers(min_value=0, max_value=3)
-# A compromise drawn with the first handover (or none): once ``after`` handovers have
-# completed, of the eNB that served the UE after ``served`` of them (``served`` <= ``after``).
-# Forward security (TS 33.401 7.2.8.4) is about a party of an EARLIER hop deriving later
-# keys: a serving eNB compromised as it serves (``SERVING``: the source of the next hop,
-# also who edits that handover's messages: downgrade, denial, capture). Backward security is
-# about a party compromised LATER deriving earlier keys: an eNB the UE left, compromised
-# handovers after it served (``LEFT``). Drawn as often as the claims they serve: four
-# claims' attacker is a serving eNB, one's an eNB the UE left. Simplest first, so that the
-# draw shrinks towards no compromise, then the current source.
-SERVING = [(0, 0), (1, 1), (2, 2)]
-LEFT = [(1, 0), (2, 1), (2, 0)]
-PLANS = st.sampled_from([None, *SERVING * 4, *LEFT])
+# A compromise drawn with the first handover (or none), ``(after, ago)``: once ``after``
+# handovers have completed, of the eNB that served the UE ``ago`` handovers before (0: the
+# serving eNB), if the UE has not been back to it since. Forward security (TS 33.401
+# 7.2.8.4) is about a party of an EARLIER hop deriving later keys: a serving eNB compromised
+# as it serves (``SERVING``: the source of the next hop, also who edits that handover's
+# messages: downgrade, denial, capture). Backward security is about a party compromised
+# LATER deriving earlier keys: an eNB the UE left ``ago`` handovers before (``LEFT``: at
+# the first moment the UE has been away that long, whichever hop it left by). Which keys it
+# may still derive follows forward security's promise for the hop that took the UE away
+# (``BackwardSecurity.earlier``): n hops, 1 or 2 in the model (S1 and X2 in ts33401), so
+# ``ago`` is 1 or 2. Drawn about as often as the claims they serve: four claims' attacker is
+# a serving eNB, one's an eNB the UE left (3/4 and 1/4 of the compromises drawn). Simplest
+# first, so that the draw shrinks towards no compromise, then the current source.
+SERVING = [(0, 0), (1, 0), (2, 0)]
+LEFT = [(1, 1), (2, 2)]
+PLANS = st.sampled_from([None, *SERVING * 2, *LEFT])
 # The rewrite fault's actions, one per kind of edit (``hoverify.properties.downgrade.Edit``),
 # each possible only while a compromised eNB has a message in flight with an edit of its
 # kind, so that a kind with few edits is not drowned by one with many: removing a field it
 # relays (stripping a derivation-mode signal, /work/shared/spec handover-keys section 7) is
 # possible only while a relayed container is in flight to it, e.g. the S1AP HandoverCommand.
 EDIT_KINDS = ("remove", "rewrite", "add")
+# The messages that end a source eNB's part in a handover: it releases the UE context, and
+# with it the keys (TS 36.300 10.1.2.1.1 step 18 for X2, 10.1.2.1.2 for S1; TS 36.423 8.2.3,
+# TS 36.413 8.3.3). Backward security is about a party compromised after the UE left it: what
+# it still holds depends on when its release arrives. An example that drew ``late`` holds
+# each back until a later handover has completed (the attacker may delay any message: NDS/IP
+# protects the backhaul's content, not its timing).
+RELEASES = frozenset({Kind.X2AP_UE_CONTEXT_RELEASE, Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND})
 
 
 class ClaimViolated(AssertionError):
@@ -122,8 +135,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
            for kind in EDIT_KINDS},
         "refuse": (lambda m: bool(m.exploration.requests()), {"index": INDEX}),
         "start_handover": (lambda m: not m._reporting(), {"neighbour": INDEX}),
-        "deliver": (lambda m: m._in_flight(), {"index": INDEX}),
-        "deliver_in_order": (lambda m: m._in_flight(),
+        "deliver": (lambda m: bool(m._deliverable()), {"index": INDEX}),
+        "deliver_in_order": (lambda m: bool(m._deliverable()),
                              {"count": st.integers(min_value=1, max_value=8)}),
         "drop": (lambda m: m._in_flight(), {"index": INDEX}),
         "duplicate": (lambda m: m._in_flight(), {"index": INDEX}),
@@ -145,10 +158,33 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             self.plan: tuple[int, int] | None = None
             self.swarm: frozenset[str] = frozenset()  # the faults this example may use
             self.newest = False  # deliveries count from the newest message in flight
+            self.late = False  # releases wait for a later handover's completion (RELEASES)
             self.edits: dict[str, list[tuple[int, int]]] = {}  # this step's, by kind
 
         def _in_flight(self) -> bool:
             return bool(self.exploration.system.in_flight)
+
+        def _deliverable(self) -> list[int]:
+            """The in-flight messages a delivery may pick, by index, oldest first: all but,
+            in an example that drew ``late``, the releases whose handover no later completed
+            handover follows."""
+            system = self.exploration.system
+            if not self.late:
+                return list(range(len(system.in_flight)))
+            last = max(handover for handover, _ in self._served())
+            return [i for i, m in enumerate(system.in_flight)
+                    if m.kind not in RELEASES or m.handover < last]
+
+        def _served(self) -> list[tuple[int, str]]:
+            """(handover, eNB) of each handover completed so far, its target having accepted
+            the HO confirm (TS 36.331 5.3.5.4), after (0, the first serving eNB): read from
+            the model's steps, those since the last call."""
+            steps = self.exploration.system.steps
+            for step in steps[self.read:]:
+                if step.message.kind is Kind.RRC_HANDOVER_CONFIRM and step.outcome.accepted:
+                    self.served.append((step.hop, step.message.receiver))
+            self.read = len(steps)
+            return self.served
 
         def _reporting(self) -> bool:
             """A MeasurementReport of the UE is in flight: its eNB has not read it yet."""
@@ -176,12 +212,16 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         # the faults follow swarm testing (Groce et al., ISSTA 2012): which of them this
         # example may use is drawn with its first handover (``swarm``). Hypothesis' own rule
         # flags would switch the deliveries off too: as rules, no delivery at all in 43% of
-        # the examples. A first handover is drawn with the example, so none is spent without.
-        @initialize(neighbour=INDEX, plan=PLANS, swarm=swarms, newest=st.booleans())
+        # the examples. A first handover is drawn with the example, so none is spent without;
+        # so are the planned compromise, the delivery order and whether releases are late.
+        @initialize(neighbour=INDEX, plan=PLANS, swarm=swarms, newest=st.booleans(),
+                    late=st.booleans())
         def first_handover(self, neighbour: int, plan: tuple[int, int] | None,
-                           swarm: frozenset[str], newest: bool) -> None:
+                           swarm: frozenset[str], newest: bool, late: bool) -> None:
             self.plan = plan if "compromise" in faults else None
-            self.swarm, self.newest = swarm, newest
+            self.swarm, self.newest, self.late = swarm, newest, late
+            self.read = 0  # the model's steps ``_served`` has read
+            self.served = [(0, topology.cells[0].enb)]
             self.start_handover(neighbour)
 
         @rule(data=st.data())
@@ -205,15 +245,22 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             completed, if no party is compromised yet (a recorded step like any other)."""
             if self.plan is None or self._compromised():
                 return
-            after, served = self.plan
-            completions = self.exploration.engine.facts.completions  # [0]: initial AS security
-            if len(completions) > after and completions[served].enb in targets:
-                self.exploration.compromise(targets.index(completions[served].enb))
+            after, ago = self.plan
+            served = [enb for _, enb in self._served()]
+            latest = len(served) - 1
+            if latest < after:
+                return
+            enb = served[latest - ago]
+            if enb in targets and enb not in served[latest - ago + 1:]:
+                self.exploration.compromise(targets.index(enb))
 
         def deliver(self, index: int) -> None:
-            """The ``index``-th message in flight, counted from the oldest or, in an example
-            that drew ``newest``, from the newest."""
-            self._acting(lambda: self.exploration.deliver(-1 - index if self.newest else index))
+            """The ``index``-th message a delivery may pick (``_deliverable``), counted from
+            the oldest or, in an example that drew ``newest``, from the newest."""
+            deliverable = self._deliverable()
+            i = index % len(deliverable)
+            picked = deliverable[-1 - i if self.newest else i]
+            self._acting(lambda: self.exploration.deliver(picked))
 
         def deliver_in_order(self, count: int) -> None:
             """Up to ``count`` deliveries, the oldest (or the newest) first: lets a search
@@ -223,7 +270,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             """
             before = self._choices()
             for _ in range(count):
-                if not self._in_flight():
+                if not self._deliverable():
                     break
                 self.deliver(0)
                 now = self._choices()
@@ -289,10 +336,11 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                     raise ClaimViolated(finding)
 
         def teardown(self) -> None:
-            """Tell Hypothesis how far this example went (``target``: it then mutates the
-            examples that went furthest): how often the situation of each claim aimed at
-            arose, the handovers decided before a Path Switch Acknowledge, and those
-            completed after a compromise."""
+            """Tell Hypothesis how far this example went (``target``: of the mutations it
+            makes of an example, it mutates further one that went at least as far on every
+            score): how often the situation of each claim aimed at arose, the handovers
+            decided before a Path Switch Acknowledge, and those completed after a
+            compromise."""
             situations = self.exploration.engine.counts
             if counts is not None:
                 counts.update(situations)
