@@ -115,10 +115,11 @@ class ClaimResult:
 
     @property
     def outside(self) -> str | None:
-        """The assumption of a promise that the run broke, when every failure is outside the
-        promise for that reason alone (None: a failure is not promised at all, or none)."""
+        """The assumptions of a promise that the run broke, when every failure is outside the
+        promise (None: a failure is not promised at all, or none); several are joined by
+        "; "."""
         reasons = {v.outside for v in self.verdicts if not v.holds}
-        return reasons.pop() if len(reasons) == 1 and None not in reasons else None
+        return "; ".join(sorted(reasons)) if reasons and None not in reasons else None
 
     @property
     def shown(self) -> Verdict | None:
@@ -510,7 +511,11 @@ class ForwardSecurity(_Claim):
             broken = [j for j in failing if judged[j][2] is None]
             promise = find_promise(self.variant, FORWARD, _hop_type(facts, a.hop))
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
-            if failing:  # how far the attacker reaches; "n-hop" names only what holds
+            beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
+            if failing and beyond:  # to count n from: which KeNBs, not how far
+                detail = (f"derives the KeNB of hops {hop_list(derivable)}"
+                          + (" (the run ends there)" if ends else ""))
+            elif failing:  # how far the attacker reaches; "n-hop" names only what holds
                 detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
                           f"hops {hop_list(derivable)}" + (" (the run ends there)" if ends else ""))
             else:
@@ -518,7 +523,7 @@ class ForwardSecurity(_Claim):
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
                           + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
                           else "no later KeNB derivable (1-hop)")
-            if promise and not self.beyond(a):  # no n counts from the network's or KASME's
+            if promise and not beyond:
                 detail += f"; promised {promise.hops or 1}-hop"
             outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
@@ -533,7 +538,7 @@ class ForwardSecurity(_Claim):
             cut = Lines(partial(facts.cut, a, facts.completions[safe[0]].kenb)) if safe else ()
             promised = bool(broken) if failing else promise is not None
             verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
-                                    cut, n, worst, outside, ends))
+                                    cut, None if beyond else n, worst, outside, ends))
         return verdicts
 
 
@@ -553,9 +558,10 @@ CELL_INPUTS = {"ARFCN-DL": "EARFCN-DL"}
 class KeySeparation(_Claim):
     name = SEPARATION
     reads = frozenset({DERIVED, COMPLETED})
-    always = ("no KeNB serves two eNBs or two cells; each is bound to its target's whole "
-              "cell identity (PCI and EARFCN-DL are inputs of derivations on the way to it, "
-              "TS 33.401 A.5); no two derivations of different purpose give the same value")
+    always = ("no KeNB serves two eNBs or two cells; each is bound to its target's cell "
+              "identity (PCI and EARFCN-DL are inputs of derivations on the way to it, "
+              "TS 33.401 A.5; a variant promises the parts it binds, ``Promise.binds``); no "
+              "two derivations of different purpose give the same value")
     sometimes = "a handover completed"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
@@ -687,12 +693,17 @@ class _EditObservation(_Claim):
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
     edited a message of handover h (``Facts.rewritten``). ``check`` has no edit in its run:
     its verdicts come from the edit search of ``hoverify.properties.downgrade``, which runs each hop
-    again with each edit, under the same three definitions. ``verify`` does not bound edits, so
-    these claims have nothing to judge there (their "sometimes" is 0, and it says so).
+    again with each edit, under the same three definitions. ``explore`` and ``verify`` edit
+    as the rewrite fault allows (one edit per path in ``verify``); without it these claims
+    have nothing to judge (their "sometimes" is 0, and it says so).
 
-    Downgrade and capture only on hops where forward security is promised: elsewhere the
-    honest KeNB may be the source eNB's anyway, and what an edit then gives it is a
-    forward-security matter."""
+    Capture only on hops where forward security is promised, downgrade only where it is
+    promised 1-hop (``kenb_promised_beyond_source``): elsewhere the honest KeNB may be the
+    source eNB's anyway, and what an edit then gives it is a forward-security matter. The
+    edit search of ``check`` asks whether the attacker derives the honest KeNB in the run
+    itself; a search without the unedited run cannot, so in a broken variant whose honest
+    KeNB the source derives despite the promise (``k_ho_constant``) an edit that changes
+    nothing still counts as a downgrade there."""
 
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
 
@@ -730,8 +741,8 @@ class _EditObservation(_Claim):
         """The variant promises that the source of a ``hop_type`` hop cannot derive its
         target's KeNB: 1-hop forward security (TS 33.501 3.1). Where the promise is n-hop
         with n > 1 (TS 33.401's X2 hop, KeNB* from the source's KeNB) the honest KeNB is the
-        source's anyway: no edit downgrades it (that is forward security), as ``check``'s edit
-        search judges it (``hoverify.properties.downgrade.judged``)."""
+        source's anyway: no edit downgrades it (that is forward security). ``check``'s edit
+        search (``hoverify.properties.downgrade.judged``) asks the run itself."""
         promise = find_promise(self.variant, FORWARD, hop_type)
         return promise is not None and (promise.hops or 1) == 1
 

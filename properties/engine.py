@@ -850,9 +850,6 @@ class Engine:
     consumers: Consumers = field(default_factory=Consumers, repr=False)
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
     moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
-    # with the backhaul unprotected, the promised failures judged before the run went beyond
-    # NDS/IP (``summary``)
-    within: set[tuple[str, Verdict]] = field(default_factory=set, repr=False)
     learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
     # the last authentication facts ``key()`` read, and their key: the successors a search
     # fingerprints share their parent's until a step changes them (``check`` never asks)
@@ -980,27 +977,25 @@ class Engine:
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:
         """Each claim's verdicts over the run. Once the run went beyond NDS/IP a promised
-        failure is outside the promise (``_promised_under_nds_ip``), unless it was judged
-        before (``within``): a verdict a claim forms only over the finished run (the security
-        passes) is judged with the run's last facts."""
-        beyond = self.facts.beyond_nds_ip
-        return {c.name: [_outside(v) if beyond and self._excusable(c, v)
-                         and (c.name, v) not in self.within else v
+        failure is outside the promise (``_promised_under_nds_ip``), unless the claim broke
+        its promise before (its step-by-step violation, which ``explore`` and ``verify``
+        report): then the run shows the claim broken whatever the backhaul did, and its
+        verdicts over the finished run (the security passes) stay promised."""
+        excused = self.facts.beyond_nds_ip
+        return {c.name: [_outside(v) if excused and self._excusable(c, v)
+                         and (c.name, True) not in self.violations else v
                          for v in c.summary(s, self.facts)]
                 for c, s in zip(self.claims, self.states, strict=True)}
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):
         with the backhaul unprotected, a failure of a promised claim judged once the attacker
-        replayed, duplicated or injected a backhaul message, or injected one forged from keys
-        it read there (``Facts.beyond_nds_ip``, set by ``fault``), is outside the promise.
-        One that needed none of that breaks the promise as it would under NDS/IP; what an
-        attacker reads on the backhaul is the claims' own excuse (``Claim.beyond``)."""
-        if not self._excusable(claim, verdict):
-            return verdict
-        if self.facts.beyond_nds_ip:
+        replayed, duplicated or injected a backhaul message, or injected one forged after it
+        read keys there (``Facts.beyond_nds_ip``, set by ``fault``), is outside the promise.
+        One judged before breaks the promise as it would under NDS/IP; what an attacker reads
+        on the backhaul is the claims' own excuse (``Claim.beyond``)."""
+        if self.facts.beyond_nds_ip and self._excusable(claim, verdict):
             return _outside(verdict)
-        self.within.add((claim.name, verdict))
         return verdict
 
     def _excusable(self, claim: Claim, verdict: Verdict) -> bool:

@@ -62,8 +62,15 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
     if claim.name != FORWARD:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
                     counterexample, claim.outside)
-    n = max(v.n_hops or 1 for v in claim.verdicts)
-    widest = [v for v in claim.verdicts if (v.n_hops or 1) == n]
+    # the reach of the failures (not the network's or KASME's, which count from no
+    # legitimate KeNB), else of the verdicts that hold
+    measured = [v for v in claim.verdicts if v.n_hops is not None
+                and (claim.holds or not v.holds)]
+    if not measured:
+        return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
+                    counterexample, claim.outside)
+    n = max(v.n_hops or 1 for v in measured)
+    widest = [v for v in measured if v.n_hops == n]
     return Cell(state, verdict_line(shown or widest[0]), n,
                 any(v.open_ended for v in widest), counterexample, claim.outside)
 
