@@ -613,24 +613,27 @@ class KeySeparation(_Claim):
         if missing:
             promise = find_promise(self.variant, self.name, done.hop_type)
             binds = promise.binds if promise is not None else frozenset()
-            broken = [part for part in missing if part.split()[0] in binds]
-            if not kept(bool(broken)):
+            broken = any(name in binds for name, _ in missing)
+            if not kept(broken):
                 return None
-            beyond = "" if broken or promise is None else (
+            unpromised = "" if broken or promise is None else (
                 f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
                 "binds the PCI and EARFCN-DL)")
             ancestry = partial(facts.ancestry_lines, done.kenb)
-            return Verdict(number, "-", False, bool(broken),
+            return Verdict(number, "-", False, broken,
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
-                           f"{' and '.join(missing)} not an input of any derivation leading "
-                           f"to it{beyond}",
+                           f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
+                           f"any derivation leading to it{unpromised}",
                            Lines(ancestry) if cells is not None else tuple(ancestry()))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
 
     def _unbound(self, facts: Facts, done: Any,
-                 cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> list[str]:
+                 cells: dict[bytes, frozenset[tuple[str, int]]] | None = None
+                 ) -> list[tuple[str, int]]:
+        """The parts of ``done``'s cell identity (PCI, EARFCN-DL) no derivation on the way
+        to its KeNB takes as input."""
         cell = self.topology.cell(done.cell)
         wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
         found = _cell_inputs(facts, done.kenb, cells) if cells is not None else None
@@ -642,9 +645,8 @@ class KeySeparation(_Claim):
                 inputs.update(_cell_names(d))
                 if wanted <= inputs:
                     return []
-        return [f"{name} {value}" for name, value in (("PCI", cell.pci),
-                                                       ("EARFCN-DL", cell.earfcn_dl))
-                if (name, value) not in inputs]
+        return [part for part in (("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl))
+                if part not in inputs]
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         cells: dict[bytes, frozenset[tuple[str, int]]] = {}

@@ -219,11 +219,15 @@ class Exploration:
         in flight: the finite set of field changes the compromised eNBs can make; with
         ``kind``, those of that kind only (``rewrite``, ``remove`` or ``add``:
         ``hoverify.properties.downgrade.Edit``)."""
-        chosen, options = self._editable()
-        targets = [m for m in self.system.in_flight if chosen(m) and options(m)]
+        targets, options = self._edit_targets()
         first = {m: index for index, m in reversed(list(enumerate(targets)))}
         return [(index, leaf) for m, index in first.items()
                 for leaf, edit in enumerate(options(m)) if kind in (None, edit.kind)]
+
+    def _edit_targets(self) -> tuple[list[Message], Callable[[Message], list[Edit]]]:
+        """The in-flight messages ``edit`` picks among by ``index``, with their edits."""
+        chosen, options = self._editable()
+        return [m for m in self.system.in_flight if chosen(m) and options(m)], options
 
     def _editable(self) -> tuple[Callable[[Message], bool], Callable[[Message], list[Edit]]]:
         attackers = self._attacker_entities()
@@ -271,8 +275,7 @@ class Exploration:
     def edit_texts(self) -> dict[str, tuple[int, int]]:
         """The text of each ``edit`` possible now, with its (index, leaf) (the first, for
         equal messages): what a replay re-aims a recorded edit by."""
-        chosen, options = self._editable()
-        targets = [m for m in self.system.in_flight if chosen(m) and options(m)]
+        targets, options = self._edit_targets()
         texts: dict[str, tuple[int, int]] = {}
         for index, message in enumerate(targets):
             for leaf, edit in enumerate(options(message)):

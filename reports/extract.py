@@ -59,17 +59,14 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
         return Cell(VACUOUS, "promised, but the situation it speaks of never arose in this "
                              "scenario: not exercised")
     shown = claim.shown
-    if claim.name != FORWARD:
-        return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
-                    counterexample, claim.outside)
-    # the reach of the failures (not the network's or KASME's, which count from no
-    # legitimate KeNB), else of the verdicts that hold
+    # forward security measures the reach of its failures (not the network's or KASME's,
+    # which count from no legitimate KeNB), else of the verdicts that hold
     measured = [v for v in claim.verdicts if v.n_hops is not None
-                and (claim.holds or not v.holds)]
+                and (claim.holds or not v.holds)] if claim.name == FORWARD else []
     if not measured:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
                     counterexample, claim.outside)
-    n = max(v.n_hops or 1 for v in measured)
+    n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
     return Cell(state, verdict_line(shown or widest[0]), n,
                 any(v.open_ended for v in widest), counterexample, claim.outside)
