@@ -84,6 +84,9 @@ class Enb(Entity):
         (Kind.RRC_HANDOVER_CONFIRM, "x2", ("ho-prepared",), PATH_SWITCH_PENDING),
         (Kind.RRC_HANDOVER_CONFIRM, "s1", ("ho-prepared",), "connected"),
         (Kind.RRC_HANDOVER_CONFIRM, "intra-enb", ("ho-commanded",), "connected"),
+        # an intra-eNB handover while the Path Switch Request Acknowledge of the X2 handover
+        # that brought the UE is due: still waiting for it (TS 33.401 7.2.8.4.2)
+        (Kind.RRC_HANDOVER_CONFIRM, PATH_SWITCH_PENDING, ("ho-commanded",), PATH_SWITCH_PENDING),
         (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "", (PATH_SWITCH_PENDING,), "connected"),
         # late, during the next handover: kept for the one after (TS 33.401 7.2.8.4.2)
         (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "", ("ho-preparing", "ho-commanded"), None),
@@ -233,7 +236,8 @@ class Enb(Entity):
         read = self._read_uplink(message, ctx=ctx)
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1, handover=None)
         if handover.hop is HopType.INTRA_ENB:
-            return Handled(ctx, (), read, "intra-enb")
+            return Handled(ctx, (), read,
+                           PATH_SWITCH_PENDING if ctx.x2_source is not None else "intra-enb")
         if handover.hop is HopType.X2:
             request = Message(Kind.S1AP_PATH_SWITCH_REQUEST, self.name, self.mme,
                               (("source eNB", handover.peer),))

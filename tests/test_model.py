@@ -460,6 +460,32 @@ def test_a_late_path_switch_acknowledge_is_kept_for_the_next_handover(
     assert enb.ctx.keys.next_hop == (dict(security)["NH"], dict(security)["NCC"])
 
 
+def test_a_path_switch_acknowledge_after_an_intra_enb_handover_is_taken() -> None:
+    """TS 33.401 7.2.8.4.2: the eNB stores the {NH, NCC} of the Path Switch Request
+    Acknowledge for the next handover, and (TS 36.300 10.1.2.1.1) then releases the X2
+    source; an intra-eNB handover completed while the acknowledge was on its way (7.2.8.4.1)
+    changes neither. The eNB refused it once it was back in "connected"."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    first = topology.neighbours(topology.cells[0], HopType.X2)[0]
+    system.start_handover(first)
+    _deliver_until(system, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
+    ack = system.in_flight.pop(0)
+    enb = system.entity(first.enb)
+    system.start_handover(topology.neighbours(first, HopType.INTRA_ENB)[0])
+    system.run()  # the intra-eNB handover completes
+    system.in_flight.append(ack)
+    system.run()
+    assert all(step.outcome.accepted for step in system.steps), \
+        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    security = dict(ack.get("SecurityContext"))
+    assert enb.ctx.keys.next_hop == (security["NH"], security["NCC"])
+    assert system.steps[-1].message.kind is Kind.X2AP_UE_CONTEXT_RELEASE
+    assert system.entity(topology.cells[0].enb).state == "idle"  # the source let go
+
+
 def _deliver_until(system: System, kind: Kind) -> None:
     """Deliver in order until a message of ``kind`` is first in flight."""
     while system.in_flight[0].kind is not kind:
