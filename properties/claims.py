@@ -470,12 +470,23 @@ class ForwardSecurity(_Claim):
             result[j] = (distance, *promise)
         return result
 
+    def _left(self, facts: Facts, a: Knowledge, j: int) -> int:
+        """The hop whose KeNB is the attacker's last legitimate one before the KeNB of hop
+        ``j``: hop ``_left + 1`` took the UE away, and its promise is the one that applies."""
+        return j - forward_distance(facts.serving, a.entities, a.hop, j)
+
+    def _promise(self, facts: Facts, a: Knowledge, j: int) -> Promise | None:
+        """The forward-security promise for the KeNB of hop ``j``: that of the hop that
+        took the UE away from the attacker (not of the hop it was compromised at)."""
+        return find_promise(self.variant, FORWARD,
+                            facts.completions[self._left(facts, a, j) + 1].hop_type)
+
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
         """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside
         of (None: nothing is promised there, or the failure breaks the promise)."""
-        left = j - forward_distance(facts.serving, a.entities, a.hop, j)
-        promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
-        broken = broken_assumption(promise, facts.early, left, j) if promise else None
+        promise = self._promise(facts, a, j)
+        broken = (broken_assumption(promise, facts.early, self._left(facts, a, j), j)
+                  if promise else None)
         return broken[0] if broken else None
 
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
@@ -509,7 +520,12 @@ class ForwardSecurity(_Claim):
             n = 1 + max((judged[j][0] for j in derivable), default=0)
             failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
             broken = [j for j in failing if judged[j][2] is None]
-            promise = find_promise(self.variant, FORWARD, _hop_type(facts, a.hop))
+            worst = (max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
+                     if derivable else None)
+            # the promise named is the one judged: of the hop that took the UE away before
+            # the first failure, else before the worst derivable KeNB, else the first later
+            promise = self._promise(facts, a, failing[0] if failing else
+                                    worst if worst is not None else later[0])
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             if failing and beyond:  # to count n from: which KeNBs, not how far
@@ -530,9 +546,7 @@ class ForwardSecurity(_Claim):
             if failing and not broken and judged[failing[0]][2] != _naming(outside):
                 detail += f"; {judged[failing[0]][2]}"
             witness: Sequence[str] = ()
-            worst = None
-            if derivable:
-                worst = max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
+            if worst is not None:
                 witness = Lines(partial(facts.witness, a, facts.completions[worst].kenb))
             safe = [j for j in later if j not in judged]
             cut = Lines(partial(facts.cut, a, facts.completions[safe[0]].kenb)) if safe else ()

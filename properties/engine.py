@@ -984,8 +984,16 @@ class Engine:
         excused = self.facts.beyond_nds_ip
         return {c.name: [_outside(v) if excused and self._excusable(c, v)
                          and (c.name, True) not in self.violations else v
-                         for v in c.summary(s, self.facts)]
+                         for v in self._over_run(c, s)]
                 for c, s in zip(self.claims, self.states, strict=True)}
+
+    def _over_run(self, claim: Claim, state: Any) -> list[Verdict]:
+        """A model invariant is judged step by step only (its state keeps no failures: a
+        search keeps the state per search state): over the run its verdicts are the failures
+        the engine kept, the first promised and the first unpromised one."""
+        if claim.invariant:
+            return [v for (name, _), v in self.violations.items() if name == claim.name]
+        return claim.summary(state, self.facts)
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):

@@ -99,6 +99,21 @@ def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop
     assert not evaluation.promise_broken
 
 
+def test_eight_nh_derivations_outstanding_break_ncc_sync_in_check_as_in_verify() -> None:
+    """Spec notes 7 (NCC/NH desynchronisation: "more than 7 NH steps outstanding"): the NCC
+    is the 3 least significant bits of the NH derivations (TS 33.401 7.2.8.4; TS 36.331
+    nextHopChainingCount INTEGER (0..7)), so once an MME has made 8 NH derivations the UE
+    never saw, an NCC names two NHs. Each X2 hop here is decided before the Path Switch
+    Acknowledge of the one before, so no eNB hands the fresh NH on. ncc-sync is judged step
+    by step, and check's summary of the run dropped it (exit 0, where verify fails)."""
+    evaluation = check("ts33401", "x2" + ",x2:early" * 8)
+    broken = [c for c in evaluation.invariants if c.promise_broken]
+    assert [c.name for c in broken] == ["ncc-sync"]
+    assert "8 NH derivations ahead of the UE" in broken[0].verdicts[0].detail
+    assert evaluation.promise_broken
+    assert not any(c.promise_broken for c in check("ts33401", "x2" + ",x2:early" * 6).invariants)
+
+
 def test_a_promise_without_the_assumption_is_broken_by_the_race() -> None:
     """The same run against a copy of ts33401 whose X2 promise assumes nothing."""
     evaluation = evaluate(run_scenario(AssumingNothing(), parse_hops("x2,x2:early,x2")))
@@ -117,6 +132,23 @@ def test_the_promise_that_applies_is_the_one_for_the_hop_that_left_the_attacker(
     [verdict] = claim(evaluation, FORWARD).verdicts
     assert not verdict.holds and verdict.witness_hop == 6 and not verdict.promised
     assert "nothing promised once an x2 hop (hop 6)" in verdict.detail
+
+
+@pytest.mark.parametrize("variant, hops, compromised, promised, named", [
+    # ts33401: enb-4, the target of the S1 hop 1, is left by the X2 hop 2: 2-hop
+    # (TS 33.401 7.2.8.4.2), not the 1-hop of S1 (7.2.8.4.3)
+    ("ts33401", "s1,x2,x2,s1", "enb-4", True, "promised 2-hop"),
+    # seed-fs: enb-2, the target of the X2 hop 1, is left by the S1 hop 2: promised
+    # (seed section 3), although nothing is promised for X2
+    ("seed-fs", "x2,s1", "enb-2", True, "promised 1-hop"),
+])
+def test_a_holding_verdict_names_the_promise_it_was_judged_by(
+        variant: str, hops: str, compromised: str, promised: bool, named: str) -> None:
+    """The line and the JSON's ``promised`` named the promise of the hop the eNB was
+    compromised at, while the verdict judged that of the hop that took the UE away."""
+    evaluation = check(variant, hops, attacker=Attacker((Compromise(compromised, 1),)))
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert verdict.holds and verdict.promised is promised and verdict.detail.endswith(named)
 
 
 def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:
