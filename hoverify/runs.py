@@ -209,7 +209,8 @@ def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> d
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
         "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
         "its target eNB (backward security), each compromised from that hop on")
-    doc["attacker_model"] = evaluation.adversary.to_json(doc["attacker"])
+    doc["attacker_model"] = evaluation.adversary.to_json(
+        doc["attacker"], [str(message) for _, message in run.replayed])
     doc["claims"] = [claim_document(claim, evidence) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim, evidence) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous

@@ -21,6 +21,7 @@ sends (``Exploration.edit``), whatever the interfaces, since it is an end of NDS
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,15 +73,20 @@ class Adversary:
                       "kasme": [KASME], "delegated": list(variant.delegated_keys())}[party]
         return tuple(found)
 
-    def describe(self, compromise: str) -> str:
-        """One line: the network's reach per interface, then who is compromised."""
+    def describe(self, compromise: str, replays: Sequence[str] = ()) -> str:
+        """One line: the network's reach per interface, then who is compromised.
+        ``replays``: the backhaul messages a ``check``'s hops replay (``:replay``), which
+        NDS/IP would stop: said, not hidden behind "drop/delay only"."""
         backhaul = ", ".join(i.value for i in BACKHAUL)
         network = (f"Uu, {backhaul} active (backhaul unprotected)" if self.backhaul_unprotected
                    else f"Uu active; {backhaul} protected (NDS/IP): drop/delay only")
+        if replays and not self.backhaul_unprotected:
+            network += (f", except the replay the hops ask for, beyond NDS/IP: "
+                        f"{'; '.join(replays)}")
         return f"{network}; compromise: {compromise}"
 
-    def to_json(self, compromise: str) -> dict[str, Any]:
-        return {"text": self.describe(compromise),
+    def to_json(self, compromise: str, replays: Sequence[str] = ()) -> dict[str, Any]:
+        return {"text": self.describe(compromise, replays), "replays": list(replays),
                 "active": [i.value for i in self.active],
                 "protected": [i.value for i in BACKHAUL if i not in self.active],
                 "backhaul_unprotected": self.backhaul_unprotected,

@@ -201,6 +201,17 @@ def test_check_prints_the_attacker_model(capsys: pytest.CaptureFixture[str]) -> 
     assert doc["attacker_model"]["active"] == ["Uu", "S1", "X2", "S10"]
 
 
+def test_check_says_the_replay_its_hops_ask_for_is_beyond_nds_ip(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``:replay`` puts a stale X2AP HandoverRequest back in flight, which NDS/IP's ESP
+    anti-replay would stop (TS 33.210): the attacker line said "drop/delay only"."""
+    cli.main(["check", "--variant", "ts33401", "--hops", "x2,x2:replay", "--json"])
+    model = json.loads(capsys.readouterr().out)["attacker_model"]
+    assert model["replays"] == ["X2AP HandoverRequest enb-1->enb-2"]
+    assert ("drop/delay only, except the replay the hops ask for, beyond NDS/IP: "
+            "X2AP HandoverRequest enb-1->enb-2;") in model["text"]
+
+
 def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """tr33821's X2 hop with its source compromised (forward security, not promised), with a
