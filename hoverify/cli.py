@@ -109,7 +109,8 @@ def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),
                         help="KASME, 64 hex digits")
     parser.add_argument("--ul-nas-count", type=int, default=0, metavar="N",
-                        help="uplink NAS COUNT for the initial KeNB (TS 33.401 A.3)")
+                        help="uplink NAS COUNT for the initial KeNB (TS 33.401 A.3), 24 bits "
+                             "(TS 24.301 4.4.3.1)")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="chooses target cells and C-RNTIs (same seed, same run)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")

@@ -127,8 +127,11 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if hops[0].early:
         raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
                          "previous hop whose Path Switch Acknowledge it could race")
-    if not 0 <= args.ul_nas_count < 2**32:
-        raise UsageError(f"--ul-nas-count must be in 0..{2**32 - 1}, got {args.ul_nas_count}")
+    # TS 24.301 4.4.3.1: a NAS COUNT is 24 bits (NAS overflow, 16; sequence number, 8), put
+    # in the 32-bit KDF parameter with 8 zero bits in front (TS 33.401 A.3)
+    if not 0 <= args.ul_nas_count < 2**24:
+        raise UsageError(f"--ul-nas-count must be in 0..{2**24 - 1} (a NAS COUNT is 24 bits, "
+                         f"TS 24.301 4.4.3.1), got {args.ul_nas_count}")
     try:
         return run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                             ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology)

@@ -34,8 +34,8 @@ BAD = {
     "empty hop in the list": ["check", "--variant", "ts33401", "--hops", "x2,,s1"],
     "bad KASME": ["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "zz"],
     "short KASME": ["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "00ff"],
-    "UL NAS COUNT beyond 32 bits": ["run", "--variant", "ts33401", "--hops", "x2",
-                                    "--ul-nas-count", str(2**32)],
+    "UL NAS COUNT beyond 24 bits (TS 24.301 4.4.3.1)": [
+        "run", "--variant", "ts33401", "--hops", "x2", "--ul-nas-count", str(2**24)],
     "bit placement": ["run", "--variant", "seed-fs", "--bit-placement", "rrc", "--hops", "x2"],
     "compromise of an unknown eNB": ["check", "--variant", "ts33401", "--hops", "x2",
                                      "--compromise", "enb-9@1"],
