@@ -184,11 +184,15 @@ def _add_adversary_arguments(parser: argparse.ArgumentParser) -> None:
                              "keys, e.g. K_HO; at most one per path)")
 
 
-def _adversary(args: argparse.Namespace) -> Adversary:
+def _adversary(args: argparse.Namespace, variant: KeySchedule) -> Adversary:
     from hoverify.properties.adversary import Adversary
 
     parties = tuple(p.strip() for p in getattr(args, "compromise_targets", "enb").split(",")
                     if p.strip())
+    if "delegated" in parties and not variant.delegated_keys():
+        # as check's --compromise refuses a key the variant does not delegate
+        raise UsageError(f"--compromise-targets: {variant.name} delegates no key to compromise "
+                         "('delegated' takes a variant's delegated keys, e.g. seed-fs's K_HO)")
     try:
         return Adversary(args.backhaul_unprotected, parties)
     except ValueError as error:
@@ -267,7 +271,7 @@ def _explore(args: argparse.Namespace) -> int:
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
     faults = parse_faults(args.faults)
-    adversary = _adversary(args)
+    adversary = _adversary(args, variant)
     out = _findings_directory(args.out)
     with Bar(" example", quiet=args.quiet, total=args.examples) as bar:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
@@ -344,7 +348,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.ray is not None and importlib.util.find_spec("ray") is None:
         raise UsageError(RAY_MISSING)
     faults = parse_faults(args.faults)
-    adversary = _adversary(args)
+    adversary = _adversary(args, variant)
     unbounded = faults - VERIFY_FAULTS
     if unbounded:
         raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "
@@ -516,7 +520,7 @@ def _check(args: argparse.Namespace) -> int:
     with _cycle_collector_paused():
         run = scenario_run(args)
         attacker = parse_compromises(args.compromise, run)
-        evaluation = evaluate(run, attacker, _adversary(args))
+        evaluation = evaluate(run, attacker, _adversary(args, run.variant))
         doc = check_document(run, evaluation, evidence=args.json)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")

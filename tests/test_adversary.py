@@ -264,8 +264,8 @@ def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
                      "drop", "--backhaul-unprotected", "--out", str(tmp_path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["attacker"]["backhaul_unprotected"] and doc["attacker"]["protected"] == []
-    # a variant that delegates no key leaves nothing to compromise: the rule does nothing
-    assert cli.main(["explore", "--variant", "ts33401", "--examples", "3", "--steps", "5",
+    # (a variant that delegates no key has nothing for it: tests/test_cli.py, exit 2)
+    assert cli.main(["explore", "--variant", "seed-fs", "--examples", "3", "--steps", "5",
                      "--faults", "compromise,inject", "--compromise-targets", "delegated",
                      "--out", str(tmp_path), "--quiet"]) == 0
     out = capsys.readouterr().out

@@ -44,6 +44,8 @@ BAD = {
     "reveal of a key the variant does not delegate": [
         "check", "--variant", "ts33401", "--hops", "x2", "--compromise", "K_HO@1"],
     "compromise target": ["verify", "--variant", "ts33401", "--compromise-targets", "enb,hss"],
+    "delegated keys of a variant that delegates none": [
+        "explore", "--variant", "ts33401", "--compromise-targets", "enb,delegated"],
     "compromise target in explore": ["explore", "--variant", "ts33401",
                                      "--compromise-targets", ""],
     "compromise outside the hops": ["check", "--variant", "ts33401", "--hops", "x2",
