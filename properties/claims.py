@@ -247,8 +247,10 @@ class KeyAgreement(_Claim):
         if ue is None or enb is None:
             return tuple(lines)
         mine, theirs = facts.ancestry(ue.kenb), facts.ancestry(enb.kenb)
-        lines += [f"UE: {facts.line(d)}" for d in mine if d not in theirs]
-        lines += [f"{target}: {facts.line(d)}" for d in theirs if d not in mine]
+        # each side's derivations that the other's KeNB does not rest on (the MME's NH
+        # derivations on the eNB's side: who computed one is not what the prefix says)
+        lines += [f"UE's side: {facts.line(d)}" for d in mine if d not in theirs]
+        lines += [f"{target}'s side: {facts.line(d)}" for d in theirs if d not in mine]
         return tuple(lines)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:

@@ -175,8 +175,8 @@ def test_a_refused_confirm_of_an_undisturbed_handover_shows_both_keys_and_what_d
     assert failure.witness[0] == f"UE KeNB {run.hops[1].kenb_ue.hex()}"
     real = run.system.entity(target).ctx.keys.as_keys.kenb  # its real KeNB, not None
     assert failure.witness[1] == f"{target} KeNB {real.hex()}"
-    assert any(line.startswith("UE: ") for line in failure.witness)
-    assert any(line.startswith(f"{target}: NH") for line in failure.witness)
+    assert any(line.startswith("UE's side: ") for line in failure.witness)
+    assert any(line.startswith(f"{target}'s side: NH") for line in failure.witness)
 
 
 def test_backward_security_judges_keys_beyond_the_forward_window_of_a_former_server() -> None:
