@@ -137,6 +137,17 @@ BAD_FILES = {
         "    def ue(self, d, ue, command, target, c_rnti):\n"
         "        return super().ue(d, ue, command, target, target, c_rnti)\n"
         "VARIANT = V()\n"),
+    # the MME sends the NH count unwrapped: blamed on the MME's hook, not the eNB's
+    "ncc_unwrapped.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import MmeKeys\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def fresh_next_hop(self, d, mme):\n"
+        "        chain = self.next_nh(d, mme.kasme, mme.chain)\n"
+        "        return MmeKeys(mme.kasme, chain), (('NH', chain.value),\n"
+        "                                           ('NCC', chain.derivations))\n"
+        "VARIANT = V()\n"),
     "built_in_name.py": (
         "from hoverify.statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
 }
@@ -153,6 +164,8 @@ def test_bad_variant_file_is_a_clear_error(name: str, tmp_path: Path,
     assert code == 2
     assert err.startswith(f"hoverify: error: {path}") and "Traceback" not in err
     assert err.count("\n") == 1
+    if name == "ncc_unwrapped.py":  # an NCC is 3 bits (TS 36.331 nextHopChainingCount)
+        assert "source_mme() returned field 'NCC' = 8" in err, err
 
 
 @given(st.text(max_size=200))
