@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
+    HopType,
     Topology,
     TopologyError,
     default_topology,
@@ -127,6 +130,11 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if hops[0].early:
         raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
                          "previous hop whose Path Switch Acknowledge it could race")
+    for number, (before, hop) in enumerate(pairwise(hops), start=2):
+        if hop.early and before.type is not HopType.X2:  # said, not silently run as usual
+            print(f"hoverify: warning: hop {number}'s ':early' changes nothing: hop "
+                  f"{number - 1} is {before.type.value}, and only an X2 handover ends with a "
+                  "Path Switch Acknowledge to race (TS 33.401 7.2.8.4.2)", file=sys.stderr)
     # TS 24.301 4.4.3.1: a NAS COUNT is 24 bits (NAS overflow, 16; sequence number, 8), put
     # in the 32-bit KDF parameter with 8 zero bits in front (TS 33.401 A.3)
     if not 0 <= args.ul_nas_count < 2**24:

@@ -456,3 +456,15 @@ if __name__ == "__main__":
     text = COMMANDS_DOC.read_text()
     start = text.index("```sh\n") + len("```sh\n")
     COMMANDS_DOC.write_text(text[:start] + synopsis() + text[text.index("\n```", start):])
+
+
+def test_an_early_hop_after_a_hop_without_a_path_switch_is_said(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """':early' holds the previous hop's Path Switch Acknowledge (TS 33.401 7.2.8.4.2); an
+    S1 or intra-eNB hop has none, so the suffix changes nothing: said on stderr, not
+    silently ignored."""
+    assert main(["check", "--variant", "ts33401", "--hops", "s1,x2:early"]) == 0
+    assert ("warning: hop 2's ':early' changes nothing: hop 1 is s1"
+            in capsys.readouterr().err)
+    main(["check", "--variant", "ts33401", "--hops", "x2,x2:early"])
+    assert "warning" not in capsys.readouterr().err
