@@ -167,6 +167,7 @@ FACTS_STATE = {
     "deciding": "in the fingerprint",
     "undisturbed": "in the fingerprint",
     "rewritten": "in the fingerprint",
+    "unedited": "in the fingerprint",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
     "nds_ip": "constant in a search: the attacker model's",
