@@ -693,6 +693,8 @@ def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
 COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged did without it
+
+
 class _EditObservation(_Claim):
     """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB

@@ -241,9 +241,8 @@ class Facts:
     early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
     undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
-    rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
-    # for each of ``rewritten``, what its handover does without the edit: (hop, eNB,
-    # ``Facts.without_edit``) in the run on without it (``Engine.facts_after``)
+    # (hop, eNB) that edited a message of that handover, with what the handover did in the
+    # run without the edit (``without_edit`` of ``Engine.facts_after``)
     unedited: frozenset[tuple[int, str, str]] = frozenset()
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
@@ -275,6 +274,11 @@ class Facts:
 
     def attacker(self, name: str) -> Knowledge | None:
         return _indexed(_by_name, self.attackers).get(name)
+
+    @property
+    def rewritten(self) -> frozenset[tuple[int, str]]:
+        """(hop, eNB) that edited a message of that handover."""
+        return frozenset((hop, enb) for hop, enb, _ in self.unedited)
 
     def without_edit(self, hop: int, enb: str) -> str:
         """What handover ``hop`` did in these facts, which an edit of it by ``enb`` is judged
@@ -905,7 +909,7 @@ class Engine:
             self.attackers_key = (f.attackers, frozenset(
                 (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
         return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
-                f.undisturbed, f.rewritten, f.unedited, f.injected, f.beyond_nds_ip,
+                f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
                 self.authentication_key[1], self.states)
 
     # -- events ----------------------------------------------------------------------------
@@ -995,19 +999,18 @@ class Engine:
         (``hoverify.properties.adversary``)."""
         assert kind in FAULTS
         f, hop = self.facts, message.handover
-        rewritten, without = f.rewritten, f.unedited
-        if enb is not None and (hop, enb) not in rewritten:
+        without = f.unedited
+        if enb is not None and (hop, enb) not in f.rewritten:
             assert unedited is not None, "an edit is judged against the run without it"
-            rewritten = rewritten | {(hop, enb)}
             without = without | {(hop, enb, unedited().without_edit(hop, enb))}
         injected = f.injected or kind == "inject"
         beyond = f.beyond_nds_ip or (
             (kind in ("replay", "duplicate", "inject") and message.interface in BACKHAUL)
             or (kind == "inject" and f.attacker(NETWORK) is not None))
-        if (f.undisturbed or rewritten is not f.rewritten or injected != f.injected
+        if (f.undisturbed or without is not f.unedited or injected != f.injected
                 or beyond != f.beyond_nds_ip):
-            self.facts = replace(f, undisturbed=False, rewritten=rewritten, unedited=without,
-                                 injected=injected, beyond_nds_ip=beyond)
+            self.facts = replace(f, undisturbed=False, unedited=without, injected=injected,
+                                 beyond_nds_ip=beyond)
         # else nothing changes: the facts stay shared (a search keeps them per state)
 
     # -- results ---------------------------------------------------------------------------

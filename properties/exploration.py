@@ -272,8 +272,8 @@ class Exploration:
     def _unedited(self) -> Facts:
         """The facts of the run without the edit about to be made: from the state now, every
         message in flight delivered in order until none is (what ``check`` runs), then the
-        state restored. The same for every edit from
-        one state (``verify`` tries them all from each): the last is kept."""
+        state restored. The same for every edit from one state (``verify`` tries them all
+        from each): the last is kept."""
         system, facts = self.system, self.engine.facts
         now = system.snapshot()
         kept = self._unedited_kept
