@@ -711,8 +711,8 @@ class _EditObservation(_Claim):
     judged only where it completed; downgrade only where it completed on a KeNB out of the
     editor's reach: where the editor derives the honest KeNB anyway (TS 33.401's X2 hop, KeNB*
     from the source's KeNB; a broken variant such as ``k_ho_constant``), what an edit leaves
-    it is forward security's failure, not a downgrade. Capture only on hops where forward
-    security is promised."""
+    it is forward security's failure, not a downgrade (capture then fails after any edit, as
+    in ``check`` it fails with none)."""
 
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
 
@@ -743,9 +743,6 @@ class _EditObservation(_Claim):
             witness_hop=step.hop)
             for a in facts.attackers
             if a.entities & editors and target not in a.entities and kenb in a.known)
-
-    def forward_promised(self, hop_type: HopType) -> bool:
-        return find_promise(self.variant, FORWARD, hop_type) is not None
 
 
 class DowngradeResistance(_EditObservation):
@@ -803,8 +800,7 @@ class FakeCellCapture(_EditObservation):
         step = event.step
         # the UE is in the target cell now, its last completion still the source's
         editors = self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-        if not (editors and step.outcome.accepted
-                and self.forward_promised(self.hop_type(facts, facts.ue.cell))):
+        if not (editors and step.outcome.accepted):
             return Observed(state)
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
                                  self.topology.cell(step.ctx_after.cell).enb,

@@ -69,9 +69,9 @@ from hoverify.statemachines.variant import KeySchedule
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
 # What a handover a compromised eNB edited does without the edit (``Facts.unedited``): the
 # situation in which check's edit search (``hoverify.properties.downgrade.judged``) judges
-# that eNB's edits of it. Denial is judged where it completes, downgrade only where it
-# completes on a KeNB out of the editor's reach (else the honest KeNB is the editor's
-# anyway: forward security, not a downgrade).
+# that eNB's edits of it. Denial and capture are judged where it completes, downgrade only
+# where it completes on a KeNB out of the editor's reach (else the honest KeNB is the
+# editor's anyway: forward security, not a downgrade).
 NEVER_COMPLETES, DERIVABLE, OUT_OF_REACH = "never completes", "derivable", "out of reach"
 
 

@@ -297,10 +297,12 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # Recomputed 2026-12-01 after edits were judged against the run without them, as check judges
 # them: no downgrade where the source derives the honest KeNB anyway (k_ho_constant,
 # mme_reuses_nh, nh_from_kenb lost theirs, each an edit the UE ignores or one on top of that
-# forward-security failure); every other pin unchanged.
+# forward-security failure), and capture judged on every hop, as check judges it, not only
+# where forward security is promised (tr33821-v070 and promises_no_capture gain an unpromised
+# one: on X2 the source derives the honest KeNB); every other pin unchanged.
 FOUND_BY_VERIFY = {
     "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
-    "tr33821-v070": {(FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+    "tr33821-v070": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
     "seed-fs:nas": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
     "seed-fs:alg-id": {(CAPTURE, False), (FORWARD, False), (DENIAL, False),
                        (SEPARATION, False)},
@@ -337,7 +339,8 @@ FOUND_BY_VERIFY = {
     "attack_variants/always_k_ho.py": {
         (DENIAL, False), (KEY_AGREEMENT, False), (SEPARATION, False), (UE_AGREEMENT, False)},
     "attack_variants/promises_no_capture.py": {
-        (CAPTURE, True), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+        (CAPTURE, True), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (SEPARATION, False)},
     "attack_variants/promises_no_denial.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
 }
