@@ -26,8 +26,10 @@ from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     COMPLETED,
+    DERIVABLE,
     DERIVED,
     KNOWLEDGE,
+    OUT_OF_REACH,
     REFUSED,
     REQUESTS,
     SENT,
@@ -706,6 +708,9 @@ def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[
 
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
+COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged did without it
+
+
 class _EditObservation(_Claim):
     """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
@@ -715,35 +720,38 @@ class _EditObservation(_Claim):
     as the rewrite fault allows (one edit per path in ``verify``); without it these claims
     have nothing to judge (their "sometimes" is 0, and it says so).
 
-    Capture only on hops where forward security is promised, downgrade only where it is
-    promised 1-hop (``kenb_promised_beyond_source``): elsewhere the honest KeNB may be the
-    source eNB's anyway, and what an edit then gives it is a forward-security matter. The
-    edit search of ``check`` asks whether the attacker derives the honest KeNB in the run
-    itself; a search without the unedited run cannot, so in a broken variant whose honest
-    KeNB the source derives despite the promise (``k_ho_constant``) an edit that changes
-    nothing still counts as a downgrade there."""
+    Each edit is judged against the run without it, as ``check``'s search judges it against
+    the honest run (``hoverify.properties.downgrade.judged``): on an eNB's first edit of a
+    handover the exploration delivers what is in flight, unedited and in order, on a scratch
+    copy, and the engine records what the handover did there (``Facts.unedited``). Denial is
+    judged only where it completed; downgrade only where it completed on a KeNB out of the
+    editor's reach: where the editor derives the honest KeNB anyway (TS 33.401's X2 hop, KeNB*
+    from the source's KeNB; a broken variant such as ``k_ho_constant``), what an edit leaves
+    it is forward security's failure, not a downgrade (capture then fails after any edit, as
+    in ``check`` it fails with none)."""
 
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
-
-    def editors(self, facts: Facts, hop: int) -> set[str]:
-        return {enb for h, enb in facts.rewritten if h == hop}
 
     def hop_type(self, facts: Facts, target_cell: str) -> HopType:
         return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
                                       self.topology.cell(target_cell))
 
-    def judged(self, step: Any, facts: Facts, kind: Kind, receiver_is_ue: bool) -> bool:
-        """``step`` delivers ``kind`` to the UE (or to its target eNB) in a handover that an
-        attacker's eNB edited."""
-        return (step is not None and step.message.kind is kind
-                and (step.message.receiver == UE) == receiver_is_ue
-                and bool(self.editors(facts, step.hop)))
+    def judged(self, step: Any, facts: Facts, kind: Kind, receiver_is_ue: bool,
+               unedited: Sequence[str] = COMPLETES) -> set[str]:
+        """The eNBs whose edit of ``step``'s handover is judged where ``step`` delivers
+        ``kind`` to the UE (or to its target eNB): those after whose edit the handover, run
+        without it, ``unedited`` (by default: it completed)."""
+        if (step is None or step.message.kind is not kind
+                or (step.message.receiver == UE) != receiver_is_ue):
+            return set()
+        return {enb for h, enb, without in facts.unedited
+                if h == step.hop and without in unedited}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str, hop_type: HopType,
-                 where: str) -> tuple[Verdict, ...]:
-        """A failure per attacker that edited a message of ``step``'s handover, does not hold
-        ``target`` and derives ``kenb``; ``where`` says where the UE ended up."""
-        editors = self.editors(facts, step.hop)
+                 where: str, editors: set[str]) -> tuple[Verdict, ...]:
+        """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
+        does not hold ``target`` and derives ``kenb``; ``where`` says where the UE ended
+        up."""
         return tuple(Verdict(
             step.hop, a.name, False, self.promise(hop_type),
             f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
@@ -751,18 +759,6 @@ class _EditObservation(_Claim):
             witness_hop=step.hop)
             for a in facts.attackers
             if a.entities & editors and target not in a.entities and kenb in a.known)
-
-    def forward_promised(self, hop_type: HopType) -> bool:
-        return find_promise(self.variant, FORWARD, hop_type) is not None
-
-    def kenb_promised_beyond_source(self, hop_type: HopType) -> bool:
-        """The variant promises that the source of a ``hop_type`` hop cannot derive its
-        target's KeNB: 1-hop forward security (TS 33.501 3.1). Where the promise is n-hop
-        with n > 1 (TS 33.401's X2 hop, KeNB* from the source's KeNB) the honest KeNB is the
-        source's anyway: no edit downgrades it (that is forward security). ``check``'s edit
-        search (``hoverify.properties.downgrade.judged``) asks the run itself."""
-        promise = find_promise(self.variant, FORWARD, hop_type)
-        return promise is not None and (promise.hops or 1) == 1
 
 
 class DowngradeResistance(_EditObservation):
@@ -773,20 +769,18 @@ class DowngradeResistance(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        if not (self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
-                and step.outcome.accepted):
+        editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False, (OUT_OF_REACH,))
+        if not (editors and step.outcome.accepted):
             return Observed(state)
         # the facts already hold this HO confirm's completion: its hop type is the hop's (the
         # UE's cell is now the last completion's, which would read as an intra-eNB hop)
         hop_type = facts.completions[-1].hop_type
         assert hop_type is not None
-        if not self.kenb_promised_beyond_source(hop_type):
-            return Observed(state)
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
                                  hop_type,
                                  f"the UE and the honest target {target} completed it on a "
-                                 "KeNB")
+                                 "KeNB", editors)
         return Observed(state, failures, 1)
 
 
@@ -798,12 +792,12 @@ class HandoverDenial(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-                or self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)):
+        editors = (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
+                   or self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False))
+        if not editors:
             return Observed(state)
         if step.outcome.accepted:
             return Observed(state, (), 1)
-        editors = self.editors(facts, step.hop)
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
             f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
@@ -821,13 +815,13 @@ class FakeCellCapture(_EditObservation):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         # the UE is in the target cell now, its last completion still the source's
-        if not (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-                and step.outcome.accepted
-                and self.forward_promised(self.hop_type(facts, facts.ue.cell))):
+        editors = self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
+        if not (editors and step.outcome.accepted):
             return Observed(state)
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
                                  self.topology.cell(step.ctx_after.cell).enb,
-                                 self.hop_type(facts, step.ctx_after.cell), "the UE is on a KeNB")
+                                 self.hop_type(facts, step.ctx_after.cell), "the UE is on a KeNB",
+                                 editors)
         return Observed(state, failures, 1)
 
 

@@ -36,9 +36,10 @@ again gives the same answer.
 
 Plugging in. A new claim or finding is one more class in ``hoverify.properties.claims.all_claims``:
 e.g. a ``variant-error`` finding observes steps whose outcome records a hook's exception; a
-downgrade-type claim reads ``Facts.rewritten`` (which eNB rewrote in which handover) and
-the attackers' knowledge. ``check``'s rewrite search (``hoverify.properties.downgrade``) builds the
-runs with a rewrite that its finished run lacks.
+downgrade-type claim reads ``Facts.unedited`` (which eNB edited in which handover, and what
+that handover did in the run without the edit, ``facts_after``) and the attackers' knowledge.
+``check``'s rewrite search (``hoverify.properties.downgrade``) builds the runs with a rewrite
+that its finished run lacks.
 
 State. ``Engine.state`` is ``(facts, claim states)``, immutable: ``verify`` keeps it per
 queued state and restores it (``Engine.restore``) instead of pickling a monitor, and
@@ -66,6 +67,12 @@ from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule
 
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
+# What a handover a compromised eNB edited does without the edit (``Facts.unedited``): the
+# situation in which check's edit search (``hoverify.properties.downgrade.judged``) judges
+# that eNB's edits of it. Denial and capture are judged where it completes, downgrade only
+# where it completes on a KeNB out of the editor's reach (else the honest KeNB is the
+# editor's anyway: forward security, not a downgrade).
+NEVER_COMPLETES, DERIVABLE, OUT_OF_REACH = "never completes", "derivable", "out of reach"
 
 
 @record
@@ -234,7 +241,9 @@ class Facts:
     early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
     undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
-    rewritten: frozenset[tuple[int, str]] = frozenset()  # (hop, eNB) that rewrote in it
+    # (hop, eNB) that edited a message of that handover, with what the handover did in the
+    # run without the edit (``without_edit`` of ``Engine.facts_after``)
+    unedited: frozenset[tuple[int, str, str]] = frozenset()
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
@@ -265,6 +274,21 @@ class Facts:
 
     def attacker(self, name: str) -> Knowledge | None:
         return _indexed(_by_name, self.attackers).get(name)
+
+    @property
+    def rewritten(self) -> frozenset[tuple[int, str]]:
+        """(hop, eNB) that edited a message of that handover."""
+        return frozenset((hop, enb) for hop, enb, _ in self.unedited)
+
+    def without_edit(self, hop: int, enb: str) -> str:
+        """What handover ``hop`` did in these facts, which an edit of it by ``enb`` is judged
+        against: it never completed; it completed on a KeNB that an attacker holding ``enb``
+        derives; or on one out of its reach."""
+        kenbs = [c.kenb for c in self.completions if c.handover == hop]
+        if not kenbs:
+            return NEVER_COMPLETES
+        return DERIVABLE if any(enb in a.entities and kenbs[-1] in a.known
+                                for a in self.attackers) else OUT_OF_REACH
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
@@ -885,7 +909,7 @@ class Engine:
             self.attackers_key = (f.attackers, frozenset(
                 (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
         return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
-                f.undisturbed, f.rewritten, f.injected, f.beyond_nds_ip,
+                f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
                 self.authentication_key[1], self.states)
 
     # -- events ----------------------------------------------------------------------------
@@ -912,6 +936,16 @@ class Engine:
                     break
                 found.append(n)
         return tuple(found)
+
+    def facts_after(self, steps: Iterable[Step]) -> Facts:
+        """The facts after ``steps`` (a continuation of the run on a scratch system), asking
+        no claim and leaving the engine's own as they were: a counterfactual such as the run
+        without an edit (``fault``)."""
+        f = self.facts
+        for step in steps:
+            self.moved, self.learnt = (), {}  # the last step's event keeps its own
+            f = self._learn(f, step)
+        return f
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
@@ -955,22 +989,27 @@ class Engine:
         self.facts = replace(f, attackers=(*others, current))
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
-    def fault(self, kind: str, message: Message, enb: str | None = None) -> None:
+    def fault(self, kind: str, message: Message, enb: str | None = None,
+              unedited: Callable[[], Facts] | None = None) -> None:
         """The adversary acted on ``message`` (in the handover it belongs to); a rewrite names
-        its eNB. A replay, duplicate or injection on S1, X2 or S10, or an injection forged
-        once the attacker has read keys there (``NETWORK``), takes the run beyond NDS/IP
+        its eNB, and ``unedited`` gives the facts of the run without it (``facts_after``),
+        asked on that eNB's first edit of the handover (``Facts.unedited``). A replay,
+        duplicate or injection on S1, X2 or S10, or an injection forged once the attacker
+        has read keys there (``NETWORK``), takes the run beyond NDS/IP
         (``hoverify.properties.adversary``)."""
         assert kind in FAULTS
         f, hop = self.facts, message.handover
-        rewritten = f.rewritten if enb is None or (hop, enb) in f.rewritten \
-            else f.rewritten | {(hop, enb)}
+        without = f.unedited
+        if enb is not None and (hop, enb) not in f.rewritten:
+            assert unedited is not None, "an edit is judged against the run without it"
+            without = without | {(hop, enb, unedited().without_edit(hop, enb))}
         injected = f.injected or kind == "inject"
         beyond = f.beyond_nds_ip or (
             (kind in ("replay", "duplicate", "inject") and message.interface in BACKHAUL)
             or (kind == "inject" and f.attacker(NETWORK) is not None))
-        if (f.undisturbed or rewritten is not f.rewritten or injected != f.injected
+        if (f.undisturbed or without is not f.unedited or injected != f.injected
                 or beyond != f.beyond_nds_ip):
-            self.facts = replace(f, undisturbed=False, rewritten=rewritten, injected=injected,
+            self.facts = replace(f, undisturbed=False, unedited=without, injected=injected,
                                  beyond_nds_ip=beyond)
         # else nothing changes: the facts stay shared (a search keeps them per state)
 

@@ -22,18 +22,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, edits, flips
-from hoverify.properties.engine import Engine
+from hoverify.properties.engine import Engine, Facts
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
 from hoverify.statemachines.messages import Kind, Message
-from hoverify.statemachines.system import UE, System
+from hoverify.statemachines.system import UE, Snapshot, System
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -93,6 +94,7 @@ class Exploration:
                              start.name, adversary=adversary)
         self.engine.set_up(self.system.setup)
         self.trace: list[Action] = []
+        self._unedited_kept: tuple[Snapshot, Facts, Facts] | None = None  # ``_unedited``
         self.history: list[Message] = []  # every message ever put in flight
         self.system.establish_as_security()
         self._observe_new(0, None)
@@ -261,11 +263,29 @@ class Exploration:
         i, possible = picked
         message = self.system.in_flight[i]
         edit = possible[leaf % len(possible)]
-        self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
         who = self._editor(message)
-        self.engine.fault("rewrite", message, who)
+        self.engine.fault("rewrite", message, who, self._unedited)  # before the edit
+        self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
         return self._record(Action(kind, index, leaf,
                                    f"{who} {edit.text(message.fields)} in {message}"))
+
+    def _unedited(self) -> Facts:
+        """The facts of the run without the edit about to be made: from the state now, every
+        message in flight delivered in order until none is (what ``check`` runs), then the
+        state restored. The same for every edit from one state (``verify`` tries them all
+        from each): the last is kept."""
+        system, facts = self.system, self.engine.facts
+        now = system.snapshot()
+        kept = self._unedited_kept
+        if kept is not None and kept[1] is facts and kept[0] == now:
+            return kept[2]
+        start = len(system.steps)
+        with suppress(VariantError):  # a hook fails: the handover fails without the edit too
+            system.run()
+        after = self.engine.facts_after(system.steps[start:])
+        system.restore(now)
+        self._unedited_kept = (now, facts, after)
+        return after
 
     def _editor(self, message: Message) -> str:
         """The compromised eNB that edits ``message``: its receiver, else its sender."""

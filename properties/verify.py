@@ -166,7 +166,7 @@ FACTS_STATE = {
     "early": "in the fingerprint",
     "deciding": "in the fingerprint",
     "undisturbed": "in the fingerprint",
-    "rewritten": "in the fingerprint",
+    "unedited": "in the fingerprint (``rewritten`` is read from it)",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
     "nds_ip": "constant in a search: the attacker model's",

@@ -77,6 +77,30 @@ def test_every_broken_variant_is_flagged_alike_by_check_explore_and_verify(name:
         assert claim in explored(name, claim), claim
 
 
+def test_an_edit_leaving_the_source_the_honest_kenb_is_no_downgrade_in_any_checker() -> None:
+    """One definition in all three (docs/claims.md): downgrade-resistance fails only when an
+    edit puts the UE and the honest target on a KeNB the source derives where, without the
+    edit, it would not. K_HO constant: the source of an S1 hop derives the honest KeNB
+    anyway (forward security, promised and broken), so no edit downgrades anything: check's
+    edit search does not judge the hop (vacuous), and verify and explore, which judge an
+    edit against the run without it, agree. Until they did, both reported FAILS (promised)
+    after an edit the UE ignores (tests/data/findings/k-ho-constant-downgrade-by-an-edit-
+    that-changes-nothing.json); explore, seed 1, within 300 examples."""
+    variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
+    assert DOWNGRADE not in broken_claims(variant) and FORWARD in broken_claims(variant)
+    evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,s1-inter")))
+    assert status(next(c for c in evaluation.claims if c.name == DOWNGRADE)) == VACUOUS
+    verified = verify(variant, max_handovers=1, faults=DEFAULT_FAULTS | {"rewrite"},
+                      claims=frozenset({DOWNGRADE}))
+    assert verified.exhausted and verified.sometimes[DOWNGRADE] == 0
+    assert DOWNGRADE in verified.vacuous
+    assert DOWNGRADE not in {claim for claim, _ in verified.shortest}
+    explored = explore(variant, examples=300, seed=EXPLORE_SEED, faults=EXPLORE_FAULTS,
+                       claims=frozenset({DOWNGRADE}))
+    assert explored.sometimes[DOWNGRADE] == 0
+    assert DOWNGRADE not in {f.claim for f in explored.findings}
+
+
 # (variant file, claim) -> why `check` cannot flag it (its scenarios replay nothing over the
 # air) and what flags it: `verify --faults replay` as a broken promise (asserted below);
 # `explore --faults replay` (seed 3, 300 examples, ~25 s each) reaches it only on runs that also

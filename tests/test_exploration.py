@@ -4,6 +4,7 @@ search must keep finding (it fails if exploration stops finding them)."""
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     UE_AGREEMENT,
 )
+from hoverify.properties.engine import DERIVABLE, OUT_OF_REACH
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
 from hoverify.properties.promises import FORWARD
@@ -32,9 +34,10 @@ from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
-from seeded_explore import explore_seeded, variant_named
+from seeded_explore import TESTS, explore_seeded, variant_named
 
 from hoverify.runs import load_finding, save_findings
+from hoverify.variant_file import load_variant_file
 
 MODEL_INVARIANTS = {NO_CHANGE_ON_REFUSAL, KEY_AGREEMENT, NCC_RANGE}
 
@@ -145,6 +148,39 @@ def test_a_confirm_delivered_after_the_next_handover_started_is_judged_in_its_ow
     assert (confirm.hop, found.system.hop) == (2, 3)
     assert AGREEMENT not in {f.claim for f in found.findings()}
     found.close()
+
+
+# Finding files of `verify --max-handovers 2 --faults drop,compromise,rewrite` for two broken
+# variants, as saved (the first by the code before edits were judged against the run without
+# them): what the edited handover did without the edit, and whether the edit downgrades it.
+EDITED = {
+    # K_HO constant: the source derives the honest KeNB anyway; the added field changes
+    # nothing the UE derives (it was reported as a promised downgrade)
+    "k-ho-constant-downgrade-by-an-edit-that-changes-nothing.json": (DERIVABLE, False),
+    # the source says the UE lacks KeNB*+ support (HandoverRequired): the MME and the UE fall
+    # back to a KeNB the source derives, where the honest one is out of its reach
+    "bit-unprotected-downgrade-by-the-source-denying-kenb-star-plus.json": (OUT_OF_REACH, True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITED))
+def test_an_edit_is_judged_against_the_handover_without_it(name: str) -> None:
+    """On its first edit of a handover, the eNB's edit is recorded with what the handover
+    did without it (everything in flight delivered in order on a scratch copy, as check runs
+    it); downgrade-resistance is judged only where that KeNB was out of the editor's reach,
+    as check's edit search judges it (``hoverify.properties.downgrade.judged``)."""
+    data = json.loads((FINDINGS / name).read_text())
+    variant = load_variant_file(str(TESTS.parent / data["variant_file"]))
+    exploration = replay(variant, [Action.from_json(a) for a in data["trace"]], strict=True)
+    unedited, downgrade = EDITED[name]
+    assert exploration.engine.facts.unedited == {(1, "enb-1", unedited)}
+    assert exploration.engine.counts[DOWNGRADE] == int(downgrade)
+    assert ((DOWNGRADE, True) in {(f.claim, f.promised)
+                                  for f in exploration.findings()}) == downgrade
+    # the run without the edit, on a scratch copy, left the run with it as it was
+    assert [str(s.message) for s in exploration.system.steps[-3:]] == [
+        t.removeprefix("deliver ") for t in (a["text"] for a in data["trace"][-3:])]
+    exploration.close()
 
 
 @pytest.mark.parametrize("late", [True, False])
@@ -258,9 +294,15 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # KeNB out of the source's reach (no longer on ts33401's X2 hop); TR 33.821 v0.7.0 and the
 # seed promise key separation by the PCI only; ue-agreement now fails where the UE derives a
 # KeNB no target prepared (mme_reuses_nh, ue_skips_ncc_catch_up); rrc_keys_without_kenb added.
+# Recomputed 2026-12-01 after edits were judged against the run without them, as check judges
+# them: no downgrade where the source derives the honest KeNB anyway (k_ho_constant,
+# mme_reuses_nh, nh_from_kenb lost theirs, each an edit the UE ignores or one on top of that
+# forward-security failure), and capture judged on every hop, as check judges it, not only
+# where forward security is promised (tr33821-v070 and promises_no_capture gain an unpromised
+# one: on X2 the source derives the honest KeNB); every other pin unchanged.
 FOUND_BY_VERIFY = {
     "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
-    "tr33821-v070": {(FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+    "tr33821-v070": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
     "seed-fs:nas": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
     "seed-fs:alg-id": {(CAPTURE, False), (FORWARD, False), (DENIAL, False),
                        (SEPARATION, False)},
@@ -270,8 +312,8 @@ FOUND_BY_VERIFY = {
         (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
         (SEPARATION, False)},
     "broken_variants/k_ho_constant.py": {
-        (BACKWARD, True), (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False), (SEPARATION, False)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
+        (SEPARATION, False)},
     "broken_variants/kenb_star_without_earfcn.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
     "broken_variants/kenb_star_without_pci.py": {
@@ -279,12 +321,10 @@ FOUND_BY_VERIFY = {
     "broken_variants/krrcenc_equals_krrcint.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
     "broken_variants/mme_reuses_nh.py": {
-        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False), (KEY_AGREEMENT, True), (NCC_SYNC, True),
-        (UE_AGREEMENT, True)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
+        (KEY_AGREEMENT, True), (NCC_SYNC, True), (UE_AGREEMENT, True)},
     "broken_variants/nh_from_kenb.py": {
-        (BACKWARD, True), (DOWNGRADE, False), (CAPTURE, False), (FORWARD, False),
-        (FORWARD, True), (DENIAL, False)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
     "broken_variants/no_path_switch_refresh.py": {
         (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
     "broken_variants/rrc_keys_without_kenb.py": {
@@ -299,7 +339,8 @@ FOUND_BY_VERIFY = {
     "attack_variants/always_k_ho.py": {
         (DENIAL, False), (KEY_AGREEMENT, False), (SEPARATION, False), (UE_AGREEMENT, False)},
     "attack_variants/promises_no_capture.py": {
-        (CAPTURE, True), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
+        (CAPTURE, True), (CAPTURE, False), (FORWARD, False), (DENIAL, False),
+        (SEPARATION, False)},
     "attack_variants/promises_no_denial.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
 }
