@@ -84,7 +84,10 @@ actions and the claim engine read:
 Snapshots. ``System.snapshot()`` is a tuple of immutable records, sharing with its parent's
 every entity the step left alone; restoring it is cheap (its steps list is only truncated,
 so after restoring an unrelated state new steps are numbered from the list's length: no
-verdict reads step numbers). The engine's state is immutable too (``Engine.state``): each
+verdict reads step numbers). The model remembers what an entity did with a message
+(``System.remember``): a restored entity is handed the same message in the same state and
+record again and again (~9 deliveries in 10 at two handovers), and its handling is a pure
+function of them. The engine's state is immutable too (``Engine.state``): each
 queued state keeps a reference to it, and restoring is an assignment; what a step leaves
 alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
 closures and was pickled per state: ~65% of the time.) A queued state's parts are moreover
@@ -486,6 +489,7 @@ class _Slice:
         self.tick: Callable[[tuple[int, int] | None], None] | None = None
         self.exploration = Exploration(plan.load_variant(), plan.topology, EXPLORATION_KASME,
                                        adversary=plan.adversary)
+        self.exploration.system.remember()
         self.max_handovers = plan.max_handovers
         self.faults = plan.faults
         # then the messages put in flight are state
