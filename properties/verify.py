@@ -249,10 +249,14 @@ class _Budget(NamedTuple):
     injections: int = 0
 
     def after(self, kind: str) -> _Budget:
+        if kind not in _BOUNDED:
+            return self  # the same object: shared, and an identity test for the fingerprint
         return _Budget(self.duplicates + (kind == "duplicate"),
                        self.replays + (kind == "replay"), self.edits + (kind == "edit"),
                        self.injections + (kind == "inject"))
 
+
+_BOUNDED = frozenset({"duplicate", "replay", "edit", "inject"})  # the kinds _Budget counts
 
 # One action of a path: its rank among the actions enabled in its state (``_Slice._enabled``),
 # which replays it from that state (``_Slice.replay``). A path is the concatenation of its

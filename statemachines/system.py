@@ -79,6 +79,7 @@ class System:
         self.hop = 0
         # what each entity did with a message, for a search that restores states (``remember``)
         self.handled: dict[tuple[int, str, int], _Handled] | None = None
+        self.stimuli: dict[Message, Message] = {}  # a few: cells and hops
 
     # -- the scheduler ---------------------------------------------------------------------
     def establish_as_security(self) -> None:
@@ -96,7 +97,10 @@ class System:
 
     def stimulate(self, kind: Kind, receiver: str, fields: Fields) -> Outcome:
         """A stimulus from the scheduler, part of the last handover started."""
-        return self._deliver(Message(kind, "scheduler", receiver, fields, handover=self.hop))
+        message = Message(kind, "scheduler", receiver, fields, handover=self.hop)
+        if self.handled is not None:  # one object per stimulus: ``_handle`` remembers by it
+            message = self.stimuli.setdefault(message, message)
+        return self._deliver(message)
 
     def deliver(self, index: int = 0) -> Outcome:
         return self._deliver(self.in_flight.pop(index))
@@ -202,7 +206,7 @@ class System:
         return outcome
 
 
-_HANDLED = 1 << 10  # deliveries a memo keeps; past it, it starts again (memory stays bounded)
+_HANDLED = 1 << 8  # deliveries a memo keeps; past it, it starts again (memory stays bounded)
 
 
 @record
