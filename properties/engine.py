@@ -915,7 +915,9 @@ class Engine:
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
-        self.facts = self._derived(self.facts, derivations, 0, {})
+        changes: dict[str, Any] = {}
+        self._derived(self.facts, derivations, 0, changes)
+        self.facts = replace(self.facts, **changes)
 
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
@@ -1047,13 +1049,15 @@ class Engine:
     def _learn(self, f: Facts, step: Step) -> Facts:
         receiver = step.message.receiver
         new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
-        changes: dict[str, Any] = {"hop": max(f.hop, step.hop)}
+        changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
+        if step.hop > f.hop:
+            changes["hop"] = step.hop
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)
         derived = _indexed(_sets, derivations, grows=True)
         values = derived["values"]
-        if receiver == UE:
+        if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
         kind = step.message.kind
         if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
@@ -1082,7 +1086,7 @@ class Engine:
             attackers = self._taught(f, step, new, everyone, derivations, values, read)
             if attackers is not None:
                 changes["attackers"] = attackers
-        return replace(f, **changes)
+        return replace(f, **changes) if changes else f
 
     def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
                 derivations: tuple[Derived, ...], values: frozenset[bytes],
@@ -1188,12 +1192,11 @@ class Engine:
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
-                 changes: dict[str, Any]) -> Facts:
-        """``changes`` (and the facts returned) with the derivations ``new`` recorded."""
+                 changes: dict[str, Any]) -> None:
+        """``changes`` with the derivations ``new`` recorded."""
         new = [d for d in dict.fromkeys(new) if d not in f.recorded]
         changes["derivations"] = f.derivations + tuple(
             Derived(d, hop, frozenset(i.value for i in d.inputs if not i.public)) for d in new)
-        return replace(f, **changes)
 
     def _completion(self, f: Facts, step: Step) -> Completion | None:
         """The initial KeNB once the serving eNB holds it; then each HO confirm accepted."""
