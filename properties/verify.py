@@ -494,6 +494,7 @@ class _Slice:
         self.exploration = Exploration(plan.load_variant(), plan.topology, EXPLORATION_KASME,
                                        adversary=plan.adversary)
         self.exploration.system.remember()
+        self.exploration.engine.remember()
         self.max_handovers = plan.max_handovers
         self.faults = plan.faults
         # then the messages put in flight are state
