@@ -818,7 +818,7 @@ class Judged:
     failures: tuple[tuple[str, Verdict], ...]
 
 
-_COMPROMISES = 1 << 8  # compromises a memo keeps; past it, it starts again (memory bounded)
+_COMPROMISES = 1 << 6  # compromises a memo keeps; past it, it starts again (memory bounded)
 
 
 @dataclass(frozen=True)
@@ -985,7 +985,7 @@ class Engine:
     def remember(self) -> None:
         """From now on, remember what a compromise made (``compromise``): a search compromises
         the same eNB, holding the same record, with the same facts and claim states, from
-        many states (over half the compromises at two handovers), and the facts it makes and
+        many states (half the compromises at two handovers), and the facts it makes and
         the claims' judgement of it are a pure function of those."""
         self.compromises = {}
 
