@@ -832,6 +832,32 @@ class Claim(Protocol):
 EngineState = tuple[Facts, tuple[Any, ...]]
 
 
+@dataclass(frozen=True)
+class Judged:
+    """What the claims made of an event: their states after it, how often each one's
+    situation arose, and the failures (claim, verdict) in the claims' order."""
+
+    states: tuple[Any, ...]
+    arose: tuple[tuple[str, int], ...]
+    failures: tuple[tuple[str, Verdict], ...]
+
+
+_COMPROMISES = 1 << 6  # compromises a memo keeps; past it, it starts again (memory bounded)
+
+
+@dataclass(frozen=True)
+class _Compromise:
+    """The record, facts and claim states a compromise was made from (kept alive, so that
+    their identities, the memo's key, are not reused), the facts it made and the claims'
+    judgement of it."""
+
+    ctx: Any
+    facts_before: Facts
+    states_before: tuple[Any, ...]
+    facts: Facts
+    judged: Judged
+
+
 def _outside(verdict: Verdict) -> Verdict:
     """``verdict``'s failure, outside the promise: the backhaul is unprotected."""
     return dataclasses.replace(verdict, promised=False, outside=UNPROTECTED)
@@ -884,6 +910,8 @@ class Engine:
         default=None, repr=False)
     # what an event touches -> the places of the claims that read any of it
     readers: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
+    # what a compromise made, when a search asks to remember it (``remember``)
+    compromises: dict[tuple[Any, ...], _Compromise] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -949,13 +977,22 @@ class Engine:
 
     def set_up(self, derivations: Sequence[Derivation]) -> None:
         """The derivations made before the first step (NAS security, TS 33.401 7.2.4.4)."""
-        self.facts = self._derived(self.facts, derivations, 0, {})
+        changes: dict[str, Any] = {}
+        self._derived(self.facts, derivations, 0, changes)
+        self.facts = replace(self.facts, **changes)
 
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
         the hop under way (by default the one after the last completed)."""
-        f = self.facts
+        f, states = self.facts, self.states
         hop = hop if hop is not None else len(f.completions)
+        taken, memo = self._taken(), self.compromises
+        key = (attacker, entity, id(ctx), hop, id(f), id(states), taken)
+        known = memo.get(key) if memo is not None else None
+        if known is not None:
+            self.facts = known.facts
+            self._take(known.judged)
+            return
         held = frozenset(v for v in byte_values(ctx) if v in f.values)
         current = f.attacker(attacker)
         # a new attacker goes last; one that takes one more entity moves there
@@ -973,7 +1010,18 @@ class Engine:
         self.facts = replace(f, attackers=(*others, current))
         if len(others) == len(f.attackers):
             self.parties.appended(f.attackers, self.facts.attackers)
-        self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
+        judged = self._judge(Event(compromised=attacker, earlier=f, taken=taken))
+        if memo is not None:
+            if len(memo) >= _COMPROMISES:
+                memo.clear()
+            memo[key] = _Compromise(ctx, f, states, self.facts, judged)
+
+    def remember(self) -> None:
+        """From now on, remember what a compromise made (``compromise``): a search compromises
+        the same eNB, holding the same record, with the same facts and claim states, from
+        many states (half the compromises at two handovers), and the facts it makes and
+        the claims' judgement of it are a pure function of those."""
+        self.compromises = {}
 
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
@@ -1062,7 +1110,12 @@ class Engine:
         return vacuous(self.claims, self.variant, self.counts)
 
     # -- internals -------------------------------------------------------------------------
-    def _judge(self, event: Event) -> None:
+    def _judge(self, event: Event) -> Judged:
+        judged = self._judgement(event)
+        self._take(judged)
+        return judged
+
+    def _judgement(self, event: Event) -> Judged:
         """Ask the claims that read what ``event`` touched (``Claim.reads``), in their
         order."""
         tags = touched(event, self.facts)
@@ -1070,37 +1123,47 @@ class Engine:
         if readers is None:
             readers = self.readers[tags] = tuple(
                 n for n, claim in enumerate(self.claims) if not claim.reads.isdisjoint(tags))
-        counts = self.counts
-        if len(counts) < len(self.claims):  # every claim is counted, 0 where it never arose
-            for claim in self.claims:
-                counts[claim.name] += 0
         states, changed = list(self.states), False
+        arose, failures = [], []
         for n in readers:
             claim, state = self.claims[n], states[n]
             observed = claim.observe(state, event, self.facts)
             if observed.state is not state:
                 states[n], changed = observed.state, True
             if observed.arose:
-                counts[claim.name] += observed.arose
-            for failure in observed.failures:
-                verdict = self._promised_under_nds_ip(claim, failure)
-                key = (claim.name, verdict.promised)
-                if key not in self.violations:
-                    self.violations[key] = verdict
-                    self.violated_at[key] = self.trace_length
-        if changed:
-            self.states = tuple(states)  # else the tuple stays shared, as its claim states
+                arose.append((claim.name, observed.arose))
+            failures += [(claim.name, self._promised_under_nds_ip(claim, failure))
+                         for failure in observed.failures]
+        # else the tuple stays shared, as its claim states
+        return Judged(tuple(states) if changed else self.states, tuple(arose), tuple(failures))
+
+    def _take(self, judged: Judged) -> None:
+        """The claims' states after an event, their sometimes counts and first failures."""
+        counts = self.counts
+        if len(counts) < len(self.claims):  # every claim is counted, 0 where it never arose
+            for claim in self.claims:
+                counts[claim.name] += 0
+        for name, arose in judged.arose:
+            counts[name] += arose
+        for name, verdict in judged.failures:
+            key = (name, verdict.promised)
+            if key not in self.violations:
+                self.violations[key] = verdict
+                self.violated_at[key] = self.trace_length
+        self.states = judged.states
 
     def _learn(self, f: Facts, step: Step) -> Facts:
         receiver = step.message.receiver
         new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
-        changes: dict[str, Any] = {"hop": max(f.hop, step.hop)}
+        changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
+        if step.hop > f.hop:
+            changes["hop"] = step.hop
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)
         derived = _indexed(_sets, derivations, grows=True)
         values = derived["values"]
-        if receiver == UE:
+        if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
         kind = step.message.kind
         if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
@@ -1129,7 +1192,7 @@ class Engine:
             attackers = self._taught(f, step, new, everyone, derivations, values, read)
             if attackers is not None:
                 changes["attackers"] = attackers
-        return replace(f, **changes)
+        return replace(f, **changes) if changes else f
 
     def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
                 derivations: tuple[Derived, ...], values: frozenset[bytes],
@@ -1235,12 +1298,11 @@ class Engine:
 
     @staticmethod
     def _derived(f: Facts, new: Sequence[Derivation], hop: int,
-                 changes: dict[str, Any]) -> Facts:
-        """``changes`` (and the facts returned) with the derivations ``new`` recorded."""
+                 changes: dict[str, Any]) -> None:
+        """``changes`` with the derivations ``new`` recorded."""
         new = [d for d in dict.fromkeys(new) if d not in f.recorded]
         changes["derivations"] = f.derivations + tuple(
             Derived(d, hop, frozenset(i.value for i in d.inputs if not i.public)) for d in new)
-        return replace(f, **changes)
 
     def _completion(self, f: Facts, step: Step) -> Completion | None:
         """The initial KeNB once the serving eNB holds it; then each HO confirm accepted."""

@@ -89,11 +89,15 @@ class Sharing:
             else Snapshot(entities, in_flight, snapshot.hop, snapshot.steps))
 
     def _entity(self, entity: tuple[str, tuple[str, Any]]) -> tuple[str, tuple[str, Any]]:
+        """An entity's (name, (state, record)): its record shared by value, then the pair
+        by its name, state and the record kept (one lookup each, not one per tuple)."""
         known = self._known(entity)
         if known is not None:
             return known
-        name, pair = entity
-        return self.tuple((name, self.tuple(pair)), _itself)
+        name, (state, ctx) = entity
+        ctx = self.value(ctx)
+        return self._built_of(entity, (name, state, id(ctx)),
+                              lambda: entity if entity[1][1] is ctx else (name, (state, ctx)))
 
     def _known(self, obj: Any) -> Any:
         """The object kept for ``obj`` itself (kept, or the parent's part it replaced), if
@@ -120,10 +124,6 @@ class Sharing:
 
 
 _FACTS = tuple(Facts.__dataclass_fields__)
-
-
-def _itself(value: Any) -> Any:
-    return value
 
 
 def _same(parts: tuple[Any, ...], items: tuple[Any, ...]) -> bool:

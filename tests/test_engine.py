@@ -20,9 +20,10 @@ from hoverify.properties.claims import (
     SEPARATION,
     ClaimResult,
 )
-from hoverify.properties.engine import Engine, Event, Observed, touched
+from hoverify.properties.engine import Engine, Event, Judged, Observed, touched
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.explore import explore, replay
+from hoverify.properties.exploration import Action, Exploration
+from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import DEFAULT_FAULTS as EXPLORE_FAULTS
 from hoverify.properties.verify import DEFAULT_FAULTS, OUTSIDE_BOUND, verify
@@ -31,7 +32,7 @@ from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.scenario import parse_hops, run_scenario
-from hoverify.statemachines.topology import Cell
+from hoverify.statemachines.topology import Cell, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.ts33401 import Ts33401
@@ -309,17 +310,47 @@ def test_a_claim_is_asked_about_every_event_that_touches_what_it_reads(
     unasked: Counter[str] = Counter()
     judge = Engine._judge
 
-    def judging(self: Engine, event: Event) -> None:
+    def judging(self: Engine, event: Event) -> Judged:
         tags = touched(event, self.facts)
         for claim, state in zip(self.claims, self.states, strict=True):
             if claim.reads.isdisjoint(tags):
                 observed = claim.observe(state, event, self.facts)
                 assert observed == Observed(state), (claim.name, tags, observed)
                 unasked[claim.name] += 1
-        judge(self, event)
+        return judge(self, event)
 
     monkeypatch.setattr(Engine, "_judge", judging)
     variant = (load_variant_file(Path(__file__).parent / name) if name.endswith(".py")
                else load(name))
     result = verify(variant, max_handovers=1, faults=faults)
     assert result.exhausted and len(unasked) == len(result.sometimes)  # each claim skipped
+
+
+def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
+    """``Engine.remember``: a compromise made again from the same facts, claim states and
+    record (a search restores states) is answered from the memo, with the facts, claim
+    states, sometimes counts and failures the engine made of it the first time."""
+    variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
+    result = verify(variant, max_handovers=1)
+    trace = next(f.trace for f in result.findings() if f.trace[-1].kind == "compromise")
+    plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME)
+                          for _ in range(2))
+    remembering.engine.remember()
+    for exploration in (plain, remembering):
+        for action in trace[:-1]:
+            exploration.apply(Action(action.kind, action.index, action.leaf))
+        exploration.engine.violations.clear()  # harvested, as a search does after each step
+    engine = remembering.engine
+    before, counts = engine.state, Counter(engine.counts)
+    compromise = Action("compromise", trace[-1].index)
+    remembering.apply(compromise)
+    first, made = engine.state, Counter(engine.counts) - counts
+    assert engine.violations
+    engine.violations.clear()
+    engine.restore(before)
+    remembering.apply(compromise)
+    assert engine.state[0] is first[0] and engine.state[1] is first[1]
+    assert Counter(engine.counts) - counts == made + made
+    plain.apply(compromise)
+    assert plain.engine.state == engine.state
+    assert plain.engine.violations == engine.violations

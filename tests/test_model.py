@@ -508,3 +508,30 @@ def test_the_ue_hook_receives_the_serving_cell() -> None:
     run = run_scenario(Recording(), parse_hops("x2,s1,intra-enb,s1-inter"))
     cells = [run.initial_cell, *(hop.target_cell.name for hop in run.hops)]
     assert seen == list(itertools.pairwise(cells))
+
+
+def test_a_remembered_delivery_is_the_one_the_entity_made() -> None:
+    """``System.remember``: a message delivered again to an entity in the same state and key
+    record (a search restores states) is answered from the memo, with the outcome, state and
+    record the entity gave, and the same steps as without the memo."""
+    topology = default_topology()
+    plain, remembering = (System(load("ts33401"), topology, bytes(range(32)), 0,
+                                 topology.cells[0]) for _ in range(2))
+    remembering.remember()
+    for system in (plain, remembering):
+        system.establish_as_security()
+        system.run()
+        system.start_handover(topology.neighbours(topology.cells[0], HopType.X2)[0])
+    snapshot = remembering.snapshot()
+    receiver = remembering.entity(remembering.in_flight[0].receiver)
+    first = remembering.deliver(0)
+    handle = receiver.handle
+    receiver.handle = lambda message: pytest.fail(f"asked again: {message}")  # type: ignore
+    remembering.restore(snapshot)
+    again = remembering.deliver(0)
+    receiver.handle = handle  # type: ignore[method-assign]
+    assert again is first
+    remembering.run()
+    plain.run()
+    assert [(s.message, s.outcome, s.ctx_after, s.state_after) for s in remembering.steps] \
+        == [(s.message, s.outcome, s.ctx_after, s.state_after) for s in plain.steps]
