@@ -564,6 +564,12 @@ class KeySeparation(_Claim):
               "two derivations of different purpose give the same value")
     sometimes = "a handover completed"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # the derivations last judged over, and each value's cell inputs (``_cell_inputs``)
+        self._cells: tuple[tuple[Derived, ...], dict[bytes, frozenset[tuple[str, int]]]] = (
+            (), {})
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
             return Observed(state)
@@ -573,7 +579,8 @@ class KeySeparation(_Claim):
             arose = 1
             # its witness (the KeNB's whole ancestry) built only if the failure would be kept
             verdict = self.judge(facts, facts.completions[-1].number,
-                                 lambda promised: event.wants(self.name, promised))
+                                 lambda promised: event.wants(self.name, promised),
+                                 cells=self._kept_cells(facts), lazy=False)
             if verdict is not None and not verdict.holds:
                 failures.append(verdict)
         return Observed(state, tuple(failures), arose)
@@ -592,14 +599,33 @@ class KeySeparation(_Claim):
                     (facts.line(other), facts.line(d))))
         return verdicts
 
+    def _kept_cells(self, facts: Facts) -> dict[bytes, frozenset[tuple[str, int]]] | None:
+        """The cell inputs found so far (``_cell_inputs``), for facts whose derivations
+        extend those judged last (a run going on: each hop's KeNB's inputs found from its
+        inputs', where a walk over its whole ancestry made ``check`` grow as the square of
+        the hops in a variant that chains KeNBs); None for any other facts (a search
+        restored a state), then judged by the walk. A value derived again by another
+        derivation may have more inputs: then they are found again."""
+        derivations = facts.derivations
+        judged, cells = self._cells
+        done = len(judged)
+        if not done or len(derivations) < done or derivations[done - 1] is not judged[-1]:
+            self._cells = derivations, {}
+            return None
+        if any(d.output in cells for d in derivations[done:]):
+            cells = {}
+        self._cells = derivations, cells
+        return cells
+
     def judge(self, facts: Facts, number: int,
               kept: Callable[[bool], bool] = lambda promised: True,
-              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> Verdict | None:
+              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None,
+              lazy: bool = True) -> Verdict | None:
         """Hop ``number``'s KeNB; None for a failure ``kept`` would not keep (promised or
-        not), whose witness is then not built. ``cells``: the summary's (every hop judged
-        over the same facts), which keeps each value's cell inputs (``_cell_inputs``) for the
-        next hop's, and makes a failure's witness (the KeNB's whole ancestry) when it is
-        read."""
+        not), whose witness is then not built. ``cells``: each value's cell inputs
+        (``_cell_inputs``) found for other hops over the same derivations, kept for the
+        next hop's; ``lazy``: with ``cells``, a failure's witness (the KeNB's whole ancestry)
+        is made when it is read (a summary's)."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
         shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
@@ -624,7 +650,8 @@ class KeySeparation(_Claim):
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
                            f"any derivation leading to it{unpromised}",
-                           Lines(ancestry) if cells is not None else tuple(ancestry()))
+                           Lines(ancestry) if cells is not None and lazy
+                           else tuple(ancestry()))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
