@@ -255,14 +255,18 @@ def test_each_attacker_of_a_check_knows_all_its_holdings_give_it(name: str) -> N
 def test_chains_of_attackers_change_no_knowledge_nor_verdict(
         name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same facts and verdicts as with every attacker looked at on every step (each in a
-    chain of its own, as after a tuple is built again)."""
+    chain of its own with a set of its own, as after a tuple is built again), where the
+    attackers of a chain share one record in a finished run (``Shared``)."""
     from hoverify.properties.engine import Parties
+    from hoverify.properties.values import Chained
 
     run = run_scenario(load(name), parse_hops(",".join(["x2", "s1", "s1-inter",
                                                          "intra-enb"] * 6)))
     chained = evaluate(run)
-    monkeypatch.setattr(Parties, "appended", lambda self, before, after: None)
+    assert all(isinstance(a.known, Chained) for a in chained.facts.attackers)
+    monkeypatch.setattr(Parties, "append", lambda self, before, a, share=False: (*before, a))
     alone = evaluate(run)
+    assert not any(isinstance(a.known, Chained) for a in alone.facts.attackers)
     assert chained.facts.attackers == alone.facts.attackers
     assert ([c.verdicts for c in chained.claims] == [c.verdicts for c in alone.claims]
             and [c.sometimes for c in chained.claims] == [c.sometimes for c in alone.claims])
