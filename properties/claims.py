@@ -959,10 +959,13 @@ class _Authentication(_Claim):
         raise NotImplementedError
 
     def verdict(self, step: Any, facts: Facts, hop_type: HopType | None, failure: str | None,
-                holding: str, witness: list[str], replayed: Message | None) -> Verdict:
+                holding: str, witness: Callable[[], list[str]],
+                replayed: Message | None) -> Verdict:
         """A holding verdict, or a failure: outside the promise when the promise assumes a
         protected backhaul and ``replayed``, a backhaul message the failure rests on, was
-        accepted more often than its sender sent it (``Authentication.copied``)."""
+        accepted more often than its sender sent it (``Authentication.copied``). The
+        ``witness`` is made for a failure only (it names every preparation of a cell: a
+        line per visit, on every hop of a long run)."""
         if failure is None:
             return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
         promise = find_promise(self.variant, self.name, hop_type)
@@ -972,7 +975,7 @@ class _Authentication(_Claim):
             failure += (f" (outside the promise: the adversary replayed {replayed}; the "
                         f"promise assumes {BACKHAUL_PROTECTED})")
         return Verdict(step.hop, "-", False, promise is not None and outside is None, failure,
-                       tuple(witness), outside=outside)
+                       tuple(witness()), outside=outside)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """The failures, and a holding verdict per hop in which the situation arose without
@@ -1038,12 +1041,14 @@ class _AtConfirm(_Authentication):
         prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
         run = facts.authentication.ue_run(step.message)
-        lines = [f"{target} accepted the HO confirm in hop {step.hop}: "
-                 f"{_session_text(facts, session)}",
-                 _prepared_text(facts, preparation),
-                 f"the confirm was sent by the UE's run {run.number} (hop {run.hop}): "
-                 f"{_session_text(facts, run.session)}" if run is not None else
-                 "no run of the UE sent this confirm"]
+
+        def lines() -> list[str]:
+            return [f"{target} accepted the HO confirm in hop {step.hop}: "
+                    f"{_session_text(facts, session)}",
+                    _prepared_text(facts, preparation),
+                    f"the confirm was sent by the UE's run {run.number} (hop {run.hop}): "
+                    f"{_session_text(facts, run.session)}" if run is not None else
+                    "no run of the UE sent this confirm"]
         failure = self.fails(step, event, facts, preparation, run)
         replayed = (preparation.request if preparation is not None
                     and facts.authentication.copied(preparation.request) else None)
@@ -1146,9 +1151,11 @@ class InjectiveAgreement(_Authentication):
             if sent is not None and sent.accepted > sent.times:
                 failure = (f"{target} accepted {message} {sent.accepted} times, sent "
                            f"{sent.times}: it prepared a second handover from one decision")
-            lines = [f"{target} prepared {_session_text(facts, _target_session(step))} in hop "
-                     f"{step.hop}", _prepared_text(facts, Preparation(
-                         target, step.hop, _target_session(step), message, 0))]
+
+            def lines() -> list[str]:
+                return [f"{target} prepared {_session_text(facts, _target_session(step))} in "
+                        f"hop {step.hop}", _prepared_text(facts, Preparation(
+                            target, step.hop, _target_session(step), message, 0))]
             return self.verdict(step, facts, _request_hop_type(message), failure,
                                 self.held_text, lines,
                                 message if facts.authentication.copied(message) else None)
@@ -1164,8 +1171,8 @@ class InjectiveAgreement(_Authentication):
                         if facts.authentication.copied(p.request)), None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text,
-                            [f"{target} accepted the HO confirm in hop {step.hop}: "
-                             f"{_session_text(facts, session)}"], request)
+                            lambda: [f"{target} accepted the HO confirm in hop {step.hop}: "
+                                     f"{_session_text(facts, session)}"], request)
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
         prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.authentication.preparations
@@ -1195,10 +1202,13 @@ class UeAgreement(_Authentication):
         prepared = [p for p in facts.authentication.preparations if p.session == run.session]
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")
-        near = [p for p in facts.authentication.preparations if p.session.cell == run.session.cell]
-        lines = [f"the UE ran: {_session_text(facts, run.session)}",
-                 *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
-                   for p in sorted(near, key=lambda p: p.ue_runs))]
+
+        def lines() -> list[str]:
+            near = [p for p in facts.authentication.preparations
+                    if p.session.cell == run.session.cell]
+            return [f"the UE ran: {_session_text(facts, run.session)}",
+                    *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
+                      for p in sorted(near, key=lambda p: p.ue_runs))]
         hop_type = None
         if event.before is not None:
             hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),

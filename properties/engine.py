@@ -209,7 +209,7 @@ class Authentication:
 
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
-        return next((r for r in self.requests if r.message == message), None)
+        return _indexed(_by_request, self.requests).get(message)
 
     def copied(self, message: Message | None) -> bool:
         """A target accepted ``message``, a HandoverRequest, more often than its sender sent
@@ -405,17 +405,33 @@ _LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations an
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
-    counts = {r.message: r for r in requests}
+    """``requests`` with ``messages`` sent once more each. The sets are copied with the
+    hashes they keep, and the index by message with them (``_indexed``): hashing every
+    request again, a message's fields deep, grew as the square of the hops."""
+    index = _indexed(_by_request, requests)
+    counts: dict[Message, Sent] = {}
     for m in messages:
-        known = counts.get(m)
+        known = counts.get(m) or index.get(m)
         counts[m] = Sent(m) if known is None else replace(known, times=known.times + 1)
-    return frozenset(counts.values())
+    return _replacing(requests, index, counts)
 
 
 def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
     """``requests`` with one more acceptance of ``message`` (if its sender sent it)."""
-    return frozenset(replace(r, accepted=r.accepted + 1) if r.message == message else r
-                     for r in requests)
+    index = _indexed(_by_request, requests)
+    sent = index.get(message)
+    if sent is None:
+        return requests
+    return _replacing(requests, index, {message: replace(sent, accepted=sent.accepted + 1)})
+
+
+def _replacing(requests: frozenset[Sent], index: Index,
+               new: dict[Message, Sent]) -> frozenset[Sent]:
+    """``requests`` with ``new`` in place of those of the same messages; its index
+    (``_by_request``) is ``index`` updated, kept for ``_indexed``."""
+    result = requests.difference([index[m] for m in new if m in index]).union(new.values())
+    _keep(_by_request, result, {**index, **new})
+    return result
 
 
 def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
@@ -440,6 +456,14 @@ def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozen
         _INDEX.pop(next(iter(_INDEX)))
     _INDEX[key] = (items, index)
     return index
+
+
+def _keep(add: Callable[[Index, Any], Index], items: frozenset[Any], index: Index) -> None:
+    """``index`` as ``_indexed(add, items)``, made from the index of the set ``items`` was
+    made from (a dictionary copied keeps its keys' hashes)."""
+    if len(_INDEX) >= 16:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[(add, id(items))] = (items, index)
 
 
 def _frozen(values: Set[bytes]) -> frozenset[bytes]:
@@ -506,6 +530,12 @@ def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     """Every completion that used each KeNB."""
     for c in completions:
         index[c.kenb] = (*index.get(c.kenb, ()), c.number)
+    return index
+
+
+def _by_request(index: Index, requests: frozenset[Sent]) -> Index:
+    """The requests by message (one each: ``_sending`` counts a message again)."""
+    index.update({r.message: r for r in requests})
     return index
 
 
@@ -1275,6 +1305,9 @@ class Engine:
             run = UeRun(len(a.ue_runs) + 1, step.hop,
                         Session(ctx.cell, ctx.c_rnti, keys.kenb, keys.ncc), outcome.sent[0])
             new["ue_runs"] = a.ue_runs | {run}
+            confirms = _indexed(_by_confirm, a.ue_runs)
+            if run.confirm not in confirms:  # its index: one more confirm (``ue_run``)
+                _keep(_by_confirm, new["ue_runs"], {**confirms, run.confirm: run})
         elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
             run = a.ue_run(message)
             if run is not None:
