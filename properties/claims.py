@@ -340,7 +340,7 @@ class BackwardSecurity(_Claim):
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
-        for a in event.attackers(facts) if self.kept(event) else ():
+        for a in event.attackers(facts, below=True) if self.kept(event) else ():
             derivable = [j for j in event.new_keys(facts, a, below=a.hop)
                          if self._earlier(facts, a, j)]
             promised = bool(derivable) and self.promise(

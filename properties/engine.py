@@ -777,11 +777,14 @@ class Event:
         learnt = {n for v in added for n in by_kenb.get(v, ()) if n < min(done, end)}
         return sorted(learnt.union(fresh))
 
-    def attackers(self, facts: Facts) -> Sequence[Knowledge]:
+    def attackers(self, facts: Facts, below: bool = False) -> Sequence[Knowledge]:
         """The attackers for which this event may make a key new (``new_keys``), in their
         order: those new or changed (the engine keeps an attacker's record, and the tuple of
         them, when nothing changes), and after a completion those that know its KeNB. For
-        every other one ``new_keys`` is empty."""
+        every other one ``new_keys`` is empty; with ``below``, ``new_keys`` below the
+        attacker's hop (backward security): of those a step taught nothing, only those
+        compromised after the completion's number (in ``check`` none: every attacker of a
+        chain knowing each later KeNB was a pass per completion over all of them)."""
         before, after = self.earlier.attackers, facts.attackers
         done = len(self.earlier.completions)
         if before is after and len(facts.completions) == done:
@@ -789,7 +792,10 @@ class Event:
         kenbs = [c.kenb for c in facts.completions[done:]]
         if len(before) == len(after) and self.compromised is None:
             if self.moved is not None and (not kenbs or self.knowing is not None):
-                return [after[n] for n in sorted({*self.moved, *(self.knowing or ())})]
+                knowing = self.knowing or ()
+                if below:  # taught nothing: only a completion numbered below its hop
+                    knowing = [n for n in knowing if after[n].hop > done]
+                return [after[n] for n in sorted({*self.moved, *knowing})]
             changed = ([a is not b for a, b in zip(after, before, strict=True)]
                        if self.moved is None else [False] * len(after))
             for n in self.moved or ():
