@@ -295,6 +295,27 @@ def test_backward_security_is_asked_about_each_attacker_a_completion_gives_an_ea
     assert event.new_keys(facts, later, below=later.hop) == [1]
 
 
+@pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070", *sorted(CATALOGUE)])
+def test_key_separation_judges_a_run_going_on_as_by_walking_each_kenbs_ancestry(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each hop's cell binding found from its inputs' while a run goes on (kept by the claim,
+    ``KeySeparation._kept_cells``) gives the failures, witnesses and counts of walking each
+    KeNB's whole ancestry, in runs where a value is derived again by another derivation
+    (``krrcenc_equals_krrcint.py``) or no KeNB is bound to its cell."""
+    from hoverify.properties.analysis import Analysis
+    from hoverify.properties.claims import KeySeparation
+    from hoverify.properties.evaluate import default_attackers, feed
+
+    variant = load_variant_file(BROKEN / name) if name.endswith(".py") else load(name)
+    run = run_scenario(variant, parse_hops(",".join(["x2", "s1", "s1-inter",
+                                                     "intra-enb"] * 4)))
+    attackers = default_attackers(Analysis.of(run))
+    kept = feed(run, attackers)
+    monkeypatch.setattr(KeySeparation, "_kept_cells", lambda self, facts: None)
+    walked = feed(run, attackers)
+    assert kept.violations == walked.violations and kept.counts == walked.counts
+
+
 # Each claim declares what of an event it reads (``Claim.reads``), and the engine asks it only
 # about events that touch some of it: on every other event its ``observe`` must change nothing.
 # The runs: every claim's situation arises in one of them (edits for the edit observations,
