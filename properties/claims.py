@@ -344,7 +344,7 @@ class BackwardSecurity(_Claim):
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
         failures = []
-        for a in event.attackers(facts) if self.kept(event) else ():
+        for a in event.attackers(facts, below=True) if self.kept(event) else ():
             derivable = [j for j in event.new_keys(facts, a, below=a.hop)
                          if self._earlier(facts, a, j)]
             promised = bool(derivable) and self.promise(
@@ -582,6 +582,12 @@ class KeySeparation(_Claim):
               "two derivations of different purpose give the same value")
     sometimes = "a handover completed"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # the derivations last judged over, and each value's cell inputs (``_cell_inputs``)
+        self._cells: tuple[tuple[Derived, ...], dict[bytes, frozenset[tuple[str, int]]]] = (
+            (), {})
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
             return Observed(state)
@@ -591,7 +597,8 @@ class KeySeparation(_Claim):
             arose = 1
             # its witness (the KeNB's whole ancestry) built only if the failure would be kept
             verdict = self.judge(facts, facts.completions[-1].number,
-                                 lambda promised: event.wants(self.name, promised))
+                                 lambda promised: event.wants(self.name, promised),
+                                 cells=self._kept_cells(facts), lazy=False)
             if verdict is not None and not verdict.holds:
                 failures.append(verdict)
         return Observed(state, tuple(failures), arose)
@@ -610,14 +617,33 @@ class KeySeparation(_Claim):
                     (facts.line(other), facts.line(d))))
         return verdicts
 
+    def _kept_cells(self, facts: Facts) -> dict[bytes, frozenset[tuple[str, int]]] | None:
+        """The cell inputs found so far (``_cell_inputs``), for facts whose derivations
+        extend those judged last (a run going on: each hop's KeNB's inputs found from its
+        inputs', where a walk over its whole ancestry made ``check`` grow as the square of
+        the hops in a variant that chains KeNBs); None for any other facts (a search
+        restored a state), then judged by the walk. A value derived again by another
+        derivation may have more inputs: then they are found again."""
+        derivations = facts.derivations
+        judged, cells = self._cells
+        done = len(judged)
+        if not done or len(derivations) < done or derivations[done - 1] is not judged[-1]:
+            self._cells = derivations, {}
+            return None
+        if any(d.output in cells for d in derivations[done:]):
+            cells = {}
+        self._cells = derivations, cells
+        return cells
+
     def judge(self, facts: Facts, number: int,
               kept: Callable[[bool], bool] = lambda promised: True,
-              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None) -> Verdict | None:
+              cells: dict[bytes, frozenset[tuple[str, int]]] | None = None,
+              lazy: bool = True) -> Verdict | None:
         """Hop ``number``'s KeNB; None for a failure ``kept`` would not keep (promised or
-        not), whose witness is then not built. ``cells``: the summary's (every hop judged
-        over the same facts), which keeps each value's cell inputs (``_cell_inputs``) for the
-        next hop's, and makes a failure's witness (the KeNB's whole ancestry) when it is
-        read."""
+        not), whose witness is then not built. ``cells``: each value's cell inputs
+        (``_cell_inputs``) found for other hops over the same derivations, kept for the
+        next hop's; ``lazy``: with ``cells``, a failure's witness (the KeNB's whole ancestry)
+        is made when it is read (a summary's)."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
         shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
@@ -642,7 +668,8 @@ class KeySeparation(_Claim):
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
                            f"any derivation leading to it{unpromised}",
-                           Lines(ancestry) if cells is not None else tuple(ancestry()))
+                           Lines(ancestry) if cells is not None and lazy
+                           else tuple(ancestry()))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
                        "to its PCI and EARFCN-DL")
@@ -942,10 +969,13 @@ class _Authentication(_Claim):
         raise NotImplementedError
 
     def verdict(self, step: Any, facts: Facts, hop_type: HopType | None, failure: str | None,
-                holding: str, witness: list[str], replayed: Message | None) -> Verdict:
+                holding: str, witness: Callable[[], list[str]],
+                replayed: Message | None) -> Verdict:
         """A holding verdict, or a failure: outside the promise when the promise assumes a
         protected backhaul and ``replayed``, a backhaul message the failure rests on, was
-        accepted more often than its sender sent it (``Authentication.copied``)."""
+        accepted more often than its sender sent it (``Authentication.copied``). The
+        ``witness`` is made for a failure only (it names every preparation of a cell: a
+        line per visit, on every hop of a long run)."""
         if failure is None:
             return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
         promise = find_promise(self.variant, self.name, hop_type)
@@ -955,7 +985,7 @@ class _Authentication(_Claim):
             failure += (f" (outside the promise: the adversary replayed {replayed}; the "
                         f"promise assumes {BACKHAUL_PROTECTED})")
         return Verdict(step.hop, "-", False, promise is not None and outside is None, failure,
-                       tuple(witness), outside=outside)
+                       tuple(witness()), outside=outside)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         """The failures, and a holding verdict per hop in which the situation arose without
@@ -1021,12 +1051,14 @@ class _AtConfirm(_Authentication):
         prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
         run = facts.authentication.ue_run(step.message)
-        lines = [f"{target} accepted the HO confirm in hop {step.hop}: "
-                 f"{_session_text(facts, session)}",
-                 _prepared_text(facts, preparation),
-                 f"the confirm was sent by the UE's run {run.number} (hop {run.hop}): "
-                 f"{_session_text(facts, run.session)}" if run is not None else
-                 "no run of the UE sent this confirm"]
+
+        def lines() -> list[str]:
+            return [f"{target} accepted the HO confirm in hop {step.hop}: "
+                    f"{_session_text(facts, session)}",
+                    _prepared_text(facts, preparation),
+                    f"the confirm was sent by the UE's run {run.number} (hop {run.hop}): "
+                    f"{_session_text(facts, run.session)}" if run is not None else
+                    "no run of the UE sent this confirm"]
         failure = self.fails(step, event, facts, preparation, run)
         replayed = (preparation.request if preparation is not None
                     and facts.authentication.copied(preparation.request) else None)
@@ -1129,9 +1161,11 @@ class InjectiveAgreement(_Authentication):
             if sent is not None and sent.accepted > sent.times:
                 failure = (f"{target} accepted {message} {sent.accepted} times, sent "
                            f"{sent.times}: it prepared a second handover from one decision")
-            lines = [f"{target} prepared {_session_text(facts, _target_session(step))} in hop "
-                     f"{step.hop}", _prepared_text(facts, Preparation(
-                         target, step.hop, _target_session(step), message, 0))]
+
+            def lines() -> list[str]:
+                return [f"{target} prepared {_session_text(facts, _target_session(step))} in "
+                        f"hop {step.hop}", _prepared_text(facts, Preparation(
+                            target, step.hop, _target_session(step), message, 0))]
             return self.verdict(step, facts, _request_hop_type(message), failure,
                                 self.held_text, lines,
                                 message if facts.authentication.copied(message) else None)
@@ -1147,8 +1181,8 @@ class InjectiveAgreement(_Authentication):
                         if facts.authentication.copied(p.request)), None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
                             self.held_text,
-                            [f"{target} accepted the HO confirm in hop {step.hop}: "
-                             f"{_session_text(facts, session)}"], request)
+                            lambda: [f"{target} accepted the HO confirm in hop {step.hop}: "
+                                     f"{_session_text(facts, session)}"], request)
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
         prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.authentication.preparations
@@ -1178,10 +1212,13 @@ class UeAgreement(_Authentication):
         prepared = [p for p in facts.authentication.preparations if p.session == run.session]
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")
-        near = [p for p in facts.authentication.preparations if p.session.cell == run.session.cell]
-        lines = [f"the UE ran: {_session_text(facts, run.session)}",
-                 *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
-                   for p in sorted(near, key=lambda p: p.ue_runs))]
+
+        def lines() -> list[str]:
+            near = [p for p in facts.authentication.preparations
+                    if p.session.cell == run.session.cell]
+            return [f"the UE ran: {_session_text(facts, run.session)}",
+                    *(f"{p.enb} prepared in hop {p.hop}: {_session_text(facts, p.session)}"
+                      for p in sorted(near, key=lambda p: p.ue_runs))]
         hop_type = None
         if event.before is not None:
             hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),

@@ -57,7 +57,7 @@ from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, nh_label, public_argument
-from hoverify.properties.values import Values, grown, parts
+from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.messages import Kind, Message
@@ -122,7 +122,7 @@ class Knowledge:
     name: str
     entities: frozenset[str]
     hop: int  # the hop under way when it first compromised an entity
-    held: Set[bytes]  # a frozenset, or ``Values`` once it grew
+    held: Set[bytes]  # a frozenset, ``Values`` once it grew, ``Chained`` in a finished run
     known: Set[bytes]
 
 
@@ -216,7 +216,7 @@ class Authentication:
 
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
-        return next((r for r in self.requests if r.message == message), None)
+        return _indexed(_by_request, self.requests).get(message)
 
     def copied(self, message: Message | None) -> bool:
         """A target accepted ``message``, a HandoverRequest, more often than its sender sent
@@ -429,17 +429,33 @@ _LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations an
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
-    counts = {r.message: r for r in requests}
+    """``requests`` with ``messages`` sent once more each. The sets are copied with the
+    hashes they keep, and the index by message with them (``_indexed``): hashing every
+    request again, a message's fields deep, grew as the square of the hops."""
+    index = _indexed(_by_request, requests)
+    counts: dict[Message, Sent] = {}
     for m in messages:
-        known = counts.get(m)
+        known = counts.get(m) or index.get(m)
         counts[m] = Sent(m) if known is None else replace(known, times=known.times + 1)
-    return frozenset(counts.values())
+    return _replacing(requests, index, counts)
 
 
 def _accepting(requests: frozenset[Sent], message: Message) -> frozenset[Sent]:
     """``requests`` with one more acceptance of ``message`` (if its sender sent it)."""
-    return frozenset(replace(r, accepted=r.accepted + 1) if r.message == message else r
-                     for r in requests)
+    index = _indexed(_by_request, requests)
+    sent = index.get(message)
+    if sent is None:
+        return requests
+    return _replacing(requests, index, {message: replace(sent, accepted=sent.accepted + 1)})
+
+
+def _replacing(requests: frozenset[Sent], index: Index,
+               new: dict[Message, Sent]) -> frozenset[Sent]:
+    """``requests`` with ``new`` in place of those of the same messages; its index
+    (``_by_request``) is ``index`` updated, kept for ``_indexed``."""
+    result = requests.difference([index[m] for m in new if m in index]).union(new.values())
+    _keep(_by_request, result, {**index, **new})
+    return result
 
 
 def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
@@ -464,6 +480,14 @@ def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozen
         _INDEX.pop(next(iter(_INDEX)))
     _INDEX[key] = (items, index)
     return index
+
+
+def _keep(add: Callable[[Index, Any], Index], items: frozenset[Any], index: Index) -> None:
+    """``index`` as ``_indexed(add, items)``, made from the index of the set ``items`` was
+    made from (a dictionary copied keeps its keys' hashes)."""
+    if len(_INDEX) >= 16:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[(add, id(items))] = (items, index)
 
 
 def _frozen(values: Set[bytes]) -> frozenset[bytes]:
@@ -533,6 +557,12 @@ def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     return index
 
 
+def _by_request(index: Index, requests: frozenset[Sent]) -> Index:
+    """The requests by message (one each: ``_sending`` counts a message again)."""
+    index.update({r.message: r for r in requests})
+    return index
+
+
 def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
     """The UE's runs by the HO confirm each sent (the first, as ``next`` found it)."""
     for r in runs:
@@ -597,48 +627,82 @@ class Parties:
     kept since, as the two see the same), so what the one before cannot derive, it cannot
     either. ``check`` compromises each eNB again at every hop it serves in: a step that
     derives something looks at each chain up to its first attacker that learns nothing,
-    not at every attacker. A tuple built again has each attacker in a chain of its own."""
+    not at every attacker. A tuple built again has each attacker in a chain of its own.
 
-    __slots__ = ("_at", "_chains", "_ends", "_of")
+    In a finished run the attackers appended to a chain share its record (``Shared``,
+    ``share`` on appending): a step then teaches the chain once (``Engine._taught``). A
+    tuple built again keeps each attacker's knowledge as it is, in a chain of its own
+    without a record (its record is no longer written)."""
+
+    __slots__ = ("_at", "_chains", "_ends", "_of", "_shared")
 
     def __init__(self) -> None:
         self._of: tuple[Knowledge, ...] | None = None
         self._at: dict[str, list[int]] = {}
         self._chains: list[list[int]] = []
-        self._ends: dict[frozenset[str], list[int]] = {}  # the chain to join, by entities
+        self._shared: list[Shared | None] = []  # per chain, its record if it has one
+        self._ends: dict[frozenset[str], int] = {}  # the chain to join, by entities
 
     def of(self, attackers: tuple[Knowledge, ...]) -> dict[str, list[int]]:
         if attackers is not self._of:
-            self._at, self._chains, self._ends = {}, [], {}
+            self._at, self._chains, self._shared, self._ends = {}, [], [], {}
             for n, a in enumerate(attackers):
-                self._place(n, a, None)
+                self._new_chain(n, a, None)
             self._of = attackers
         return self._at
 
-    def chains(self, attackers: tuple[Knowledge, ...]) -> list[list[int]]:
+    def chains(self, attackers: tuple[Knowledge, ...]) -> list[tuple[list[int], Shared | None]]:
+        """Each chain (places in ``attackers``) and its record, if it has one."""
         self.of(attackers)
-        return self._chains
+        return list(zip(self._chains, self._shared, strict=True))
 
     def moved(self, before: tuple[Knowledge, ...], after: tuple[Knowledge, ...]) -> None:
         """``after`` has the names and entities of ``before``, in the same places."""
         if before is self._of:
             self._of = after
 
-    def appended(self, before: tuple[Knowledge, ...], after: tuple[Knowledge, ...]) -> None:
-        """``after`` is ``before`` with one more attacker at the end."""
-        if before is self._of:
-            self._place(len(before), after[-1], after)
-            self._of = after
+    def append(self, before: tuple[Knowledge, ...], a: Knowledge,
+               share: bool = False) -> tuple[Knowledge, ...]:
+        """``before`` with ``a``, a new attacker, at the end. It joins the last chain of its
+        entities if it knows no more than that chain's last attacker, and then reads the
+        chain's record, if it has one (``Shared``); else it starts a chain, with a record of
+        its own if ``share`` (a finished run)."""
+        if before is not self._of:
+            return (*before, a)
+        n = len(before)
+        chain = self._ends.get(a.entities)
+        if chain is not None and a.name != NETWORK and \
+                a.known <= before[self._chains[chain][-1]].known:
+            a = _sharing(a, self._shared[chain])
+            self._chains[chain].append(n)
+            for party in a.entities:
+                self._at.setdefault(party, []).append(n)
+        else:
+            shared = Shared() if share and a.name != NETWORK else None
+            a = _sharing(a, shared)
+            self._new_chain(n, a, shared)
+        self._of = (*before, a)
+        return self._of
 
-    def _place(self, n: int, a: Knowledge, attackers: tuple[Knowledge, ...] | None) -> None:
+    def _new_chain(self, n: int, a: Knowledge, shared: Shared | None) -> None:
         for party in (*a.entities, *((NETWORK,) if a.name == NETWORK else ())):
             self._at.setdefault(party, []).append(n)
-        chain = self._ends.get(a.entities) if attackers is not None else None
-        if chain is not None and a.name != NETWORK and a.known <= attackers[chain[-1]].known:
-            chain.append(n)
-        else:
-            self._chains.append([n])
-            self._ends[a.entities] = self._chains[-1]
+        self._chains.append([n])
+        self._shared.append(shared)
+        self._ends[a.entities] = len(self._chains) - 1
+
+
+def _sharing(a: Knowledge, shared: Shared | None) -> Knowledge:
+    """``a``, the next attacker of the chain whose record is ``shared``, reading it (``a``
+    itself without a record)."""
+    if shared is None:
+        return a
+    at = shared.size
+    shared.size += 1
+    for v in a.known:  # known by every attacker before it: it joined knowing no more
+        shared.known[v] = at + 1
+    return Knowledge(a.name, a.entities, a.hop, Chained(shared.held, at, _frozen(a.held)),
+                     Chained(shared.known, at))
 
 
 def grow(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
@@ -696,10 +760,11 @@ class Event:
     compromised: str | None = None  # the attacker's name
     earlier: Facts = field(default_factory=lambda: Facts())
     taken: frozenset[tuple[str, bool]] = frozenset()  # (claim, promised) the checker holds
-    # the places of the attackers a step changed, when the engine says (None: compare them)
+    # the places of the attackers a step changed, when the engine says (None: compare them);
+    # of a chain sharing a record (``Shared``), those that learnt the KeNB of an earlier hop
     moved: tuple[int, ...] | None = None
     # what each attacker the step changed learnt, every other one learnt nothing (None: compare
-    # its knowledge before and after)
+    # its knowledge before and after); of a chain sharing a record, the earlier hops' KeNBs
     learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
     # the places of the attackers that know a KeNB the step completed with (None: look)
     knowing: tuple[int, ...] | None = None
@@ -736,11 +801,14 @@ class Event:
         learnt = {n for v in added for n in by_kenb.get(v, ()) if n < min(done, end)}
         return sorted(learnt.union(fresh))
 
-    def attackers(self, facts: Facts) -> Sequence[Knowledge]:
+    def attackers(self, facts: Facts, below: bool = False) -> Sequence[Knowledge]:
         """The attackers for which this event may make a key new (``new_keys``), in their
         order: those new or changed (the engine keeps an attacker's record, and the tuple of
         them, when nothing changes), and after a completion those that know its KeNB. For
-        every other one ``new_keys`` is empty."""
+        every other one ``new_keys`` is empty; with ``below``, ``new_keys`` below the
+        attacker's hop (backward security): of those a step taught nothing, only those
+        compromised after the completion's number (in ``check`` none: every attacker of a
+        chain knowing each later KeNB was a pass per completion over all of them)."""
         before, after = self.earlier.attackers, facts.attackers
         done = len(self.earlier.completions)
         if before is after and len(facts.completions) == done:
@@ -748,7 +816,10 @@ class Event:
         kenbs = [c.kenb for c in facts.completions[done:]]
         if len(before) == len(after) and self.compromised is None:
             if self.moved is not None and (not kenbs or self.knowing is not None):
-                return [after[n] for n in sorted({*self.moved, *(self.knowing or ())})]
+                knowing = self.knowing or ()
+                if below:  # taught nothing: only a completion numbered below its hop
+                    knowing = [n for n in knowing if after[n].hop > done]
+                return [after[n] for n in sorted({*self.moved, *knowing})]
             changed = ([a is not b for a, b in zip(after, before, strict=True)]
                        if self.moved is None else [False] * len(after))
             for n in self.moved or ():
@@ -912,6 +983,9 @@ class Engine:
     readers: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
     # what a compromise made, when a search asks to remember it (``remember``)
     compromises: dict[tuple[Any, ...], _Compromise] | None = field(default=None, repr=False)
+    # the engine of a finished run (``check``), never restored: the attackers of a chain
+    # share one record of what they know (``Shared``), read live
+    finished: bool = False
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -957,8 +1031,11 @@ class Engine:
         kenbs = [c.kenb for c in f.completions[done:]]
         if not kenbs:
             return None
-        found = []
-        for chain in self.parties.chains(f.attackers):
+        found: list[int] = []
+        for chain, shared in self.parties.chains(f.attackers):
+            if shared is not None:  # nested: those that know one are the first m
+                found += chain[:max(shared.known.get(k, 0) for k in kenbs)]
+                continue
             for n in chain:
                 if not any(k in f.attackers[n].known for k in kenbs):
                     break
@@ -1007,9 +1084,9 @@ class Engine:
         consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
         current = replace(current, known=grow(frozenset(), current.held | current.known,
                                               self.consumers.needless, 0, consumers))
-        self.facts = replace(f, attackers=(*others, current))
-        if len(others) == len(f.attackers):
-            self.parties.appended(f.attackers, self.facts.attackers)
+        attackers = (self.parties.append(f.attackers, current, share=self.finished)
+                     if len(others) == len(f.attackers) else (*others, current))
+        self.facts = replace(f, attackers=attackers)
         judged = self._judge(Event(compromised=attacker, earlier=f, taken=taken))
         if memo is not None:
             if len(memo) >= _COMPROMISES:
@@ -1182,8 +1259,8 @@ class Engine:
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
-            f = replace(f, attackers=(*f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(),
-                                                              frozenset())))
+            f = replace(f, attackers=self.parties.append(
+                f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())))
         if f.attackers:
             public, was_public, was_value = derived["public"], f.public, f.values
             everyone = frozenset(  # what became public and secret both (``_everyone``)
@@ -1206,16 +1283,36 @@ class Engine:
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
         fresh = derivations[since:]
-        shown: frozenset[bytes] | None = None  # what the receiver saw, found once
+        found: list[frozenset[bytes]] = []  # what the receiver saw, found once
+
+        def shown() -> frozenset[bytes]:
+            if not found:
+                found.append(frozenset(v for v in (
+                    *byte_values(step.message.fields), *byte_values(step.outcome.read),
+                    *byte_values(step.ctx_after),
+                    *(v for d in step.outcome.derivations
+                      for v in (d.output, *(i.value for i in d.inputs))))
+                    if v in values))
+            return found[0]
+
         names = {d.name for d in fresh} | {i.name for d in fresh for i in d.derivation.inputs
                                            if not i.public}
         attackers, moved = list(f.attackers), []
-        parties = self.parties.of(f.attackers)
-        # with no new derivation only what an attacker sees changes it: the receiver's
-        # holders, and the network attacker what it read
-        for chain in (self.parties.chains(f.attackers) if new else
-                      [[n] for n in sorted({*parties.get(receiver, ()),
-                                            *(parties.get(NETWORK, ()) if read else ())})]):
+        chains = self.parties.chains(f.attackers)
+        if not new:  # then only what an attacker sees changes it: the receiver's holders,
+            chains = [(c, shared) for c, shared in chains  # and the network what it read
+                      if receiver in attackers[c[0]].entities
+                      or (read and attackers[c[0]].name == NETWORK)]
+        for chain, shared in chains:
+            if shared is not None:
+                a = attackers[chain[0]]
+                sees = set(public)
+                if not names.isdisjoint(a.entities):  # a revealed key, derived again
+                    sees |= _named(fresh, a.entities)
+                if receiver in a.entities:
+                    sees |= shown()
+                moved += self._taught_chain(f, chain, shared, sees, fresh, consumers)
+                continue
             for n in chain:
                 a = attackers[n]
                 revealed = not names.isdisjoint(a.entities)
@@ -1224,14 +1321,7 @@ class Engine:
                 if a.name == NETWORK:
                     seen |= read - a.held
                 if receiver in a.entities:
-                    if shown is None:
-                        shown = frozenset(v for v in (
-                            *byte_values(step.message.fields), *byte_values(step.outcome.read),
-                            *byte_values(step.ctx_after),
-                            *(v for d in step.outcome.derivations
-                              for v in (d.output, *(i.value for i in d.inputs))))
-                            if v in values)
-                    seen |= shown - a.held
+                    seen |= shown() - a.held
                 fed = [d for d in fresh if d.needs <= a.known]  # what it can derive anew
                 if not seen and not public and not fed and not revealed \
                         and receiver not in a.entities:
@@ -1254,6 +1344,48 @@ class Engine:
         self.parties.moved(f.attackers, result)
         self.moved = tuple(moved)
         return result
+
+    def _taught_chain(self, f: Facts, chain: list[int], shared: Shared, sees: set[bytes],
+                      fresh: Sequence[Derived], consumers: dict[bytes, list[Derived]]
+                      ) -> list[int]:
+        """``_taught`` for a chain with a record (``Shared``): its attackers all hold and
+        know what they ``sees``, and each value derivable from what the first m of them know
+        is known by the first m (a derivation's output by as many as know all its inputs).
+        Its attackers read the record live; the places returned are those that learnt the
+        KeNB of a completion before this step, and ``learnt`` has those KeNBs: all that the
+        claims read of what an attacker learnt (``Event.new_keys``, its ``added``); what
+        they know of later KeNBs they are asked about on completion (``Event.knowing``)."""
+        size, held, known = shared.size, shared.held, shared.known
+        for v in sees:
+            if held.get(v, 0) < size:
+                held[v] = size
+        raised: dict[bytes, int] = {}  # each value known by more of them: by how many before
+        queue: list[bytes] = []
+
+        def lift(value: bytes, depth: int) -> None:
+            was = known.get(value, 0)
+            if depth > was:
+                known[value] = depth
+                raised.setdefault(value, was)
+                queue.append(value)
+
+        for v in sees:
+            lift(v, size)
+        for d in fresh:
+            lift(d.output, min((known.get(n, 0) for n in d.needs), default=size))
+        while queue:
+            for d in consumers.get(queue.pop(), ()):
+                lift(d.output, min(known.get(n, 0) for n in d.needs))
+        if not raised:
+            return []
+        by_kenb = _indexed(_all_by_kenb, f.completions, grows=True)
+        moved: set[int] = set()
+        for v, was in raised.items():
+            if v in by_kenb:
+                for n in chain[was:known[v]]:
+                    moved.add(n)
+                    self.learnt.setdefault(f.attackers[n].name, set()).add(v)
+        return list(moved)
 
     @staticmethod
     def _authentication(f: Facts, step: Step, changes: dict[str, Any]) -> None:
@@ -1289,6 +1421,9 @@ class Engine:
             run = UeRun(len(a.ue_runs) + 1, step.hop,
                         Session(ctx.cell, ctx.c_rnti, keys.kenb, keys.ncc), outcome.sent[0])
             new["ue_runs"] = a.ue_runs | {run}
+            confirms = _indexed(_by_confirm, a.ue_runs)
+            if run.confirm not in confirms:  # its index: one more confirm (``ue_run``)
+                _keep(_by_confirm, new["ue_runs"], {**confirms, run.confirm: run})
         elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
             run = a.ue_run(message)
             if run is not None:

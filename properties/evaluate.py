@@ -100,7 +100,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
-                    start.enb, start.name, adversary=adversary)
+                    start.enb, start.name, adversary=adversary, finished=True)
     engine.set_up(system.setup)
     at: dict[int, list[tuple[Attacker, Compromise]]] = defaultdict(list)
     for attacker in attackers:

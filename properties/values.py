@@ -94,3 +94,62 @@ def grown(values: Set[bytes], more: Iterable[bytes]) -> Set[bytes]:
     if len(more_now) < SMALL or len(more_now) * MERGED_AT < len(values._shared):
         return Values(values._shared, more_now)
     return Values(values._shared | more_now)
+
+
+class Shared:
+    """What a chain of attackers knows and holds, in a finished run (``check``).
+
+    ``check`` compromises an eNB again at every hop it serves in: the attackers holding the
+    same eNB form a chain (``engine.Parties``), each after the first compromised later and
+    knowing no more than the one before it, and from its compromise on seeing what they see.
+    Kept as a set each, a step taught each of them what the eNB saw, and each closed its
+    knowledge over the step's derivations: the work per step grew with the hops an eNB
+    served in. Here each value is kept once per chain, with how many of the chain's first
+    attackers know it (``known``; nested, so a derivation gives its output to as many as
+    know all its inputs) or have held it since (``held``; besides what each held when it was
+    compromised): a step costs one pass per chain. A finished run is never restored, so its
+    attackers read these live (:class:`Chained`); a search (``verify``) keeps a set each."""
+
+    __slots__ = ("held", "known", "size")
+
+    def __init__(self) -> None:
+        self.known: dict[bytes, int] = {}
+        self.held: dict[bytes, int] = {}
+        self.size = 0  # attackers in the chain
+
+
+class Chained(Set[bytes]):
+    """The values the attacker at place ``at`` of a chain knows (or holds): those the
+    ``depth`` of :class:`Shared` gives to more than ``at`` attackers, and ``base``."""
+
+    __slots__ = ("_at", "_base", "_depth")
+
+    def __init__(self, depth: dict[bytes, int], at: int,
+                 base: frozenset[bytes] = frozenset()) -> None:
+        self._depth, self._at, self._base = depth, at, base
+
+    @classmethod
+    def _from_iterable(cls, values: Iterable[Any]) -> frozenset[Any]:
+        return frozenset(values)  # ``-``, ``|``, ``&`` give a plain frozenset
+
+    def __contains__(self, value: object) -> bool:
+        return self._depth.get(value, 0) > self._at or value in self._base  # type: ignore[call-overload]
+
+    def __iter__(self) -> Iterator[bytes]:
+        at = self._at
+        yield from self._base
+        yield from (v for v, n in self._depth.items() if n > at and v not in self._base)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __ge__(self, other: Any) -> bool:  # ``needs <= known``: no ``len`` of a live set
+        if isinstance(other, Set | frozenset | set):
+            return all(v in self for v in other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as the values it holds now
+        return frozenset, (frozenset(self),)

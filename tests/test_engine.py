@@ -280,17 +280,65 @@ def test_each_attacker_of_a_check_knows_all_its_holdings_give_it(name: str) -> N
 def test_chains_of_attackers_change_no_knowledge_nor_verdict(
         name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same facts and verdicts as with every attacker looked at on every step (each in a
-    chain of its own, as after a tuple is built again)."""
+    chain of its own with a set of its own, as after a tuple is built again), where the
+    attackers of a chain share one record in a finished run (``Shared``)."""
     from hoverify.properties.engine import Parties
+    from hoverify.properties.values import Chained
 
     run = run_scenario(load(name), parse_hops(",".join(["x2", "s1", "s1-inter",
                                                          "intra-enb"] * 6)))
     chained = evaluate(run)
-    monkeypatch.setattr(Parties, "appended", lambda self, before, after: None)
+    assert all(isinstance(a.known, Chained) for a in chained.facts.attackers)
+    monkeypatch.setattr(Parties, "append", lambda self, before, a, share=False: (*before, a))
     alone = evaluate(run)
+    assert not any(isinstance(a.known, Chained) for a in alone.facts.attackers)
     assert chained.facts.attackers == alone.facts.attackers
     assert ([c.verdicts for c in chained.claims] == [c.verdicts for c in alone.claims]
             and [c.sometimes for c in chained.claims] == [c.sometimes for c in alone.claims])
+
+
+def test_backward_security_is_asked_about_each_attacker_a_completion_gives_an_earlier_key(
+        ) -> None:
+    """``Event.attackers(below=True)`` leaves out only attackers for which ``new_keys``
+    below their hop is empty: of those a step taught nothing, those compromised no later
+    than the new completion's number (every attacker that knows it, in ``check``)."""
+    from hoverify.properties.engine import Completion, Facts, Knowledge
+    from hoverify.statemachines.topology import HopType
+
+    kenb = bytes(32)
+    first = Completion(0, bytes([1]) * 32, "enb-1", "cell-1", None)
+    completed = Completion(1, kenb, "enb-2", "cell-2", HopType.X2, 1)
+    known = frozenset({kenb})
+    earlier = Knowledge("enb-3", frozenset({"enb-3"}), 1, known, known)
+    later = Knowledge("enb-4", frozenset({"enb-4"}), 2, known, known)  # compromised in hop 2
+    before = Facts(completions=(first,), attackers=(earlier, later))
+    facts = Facts(completions=(first, completed), attackers=(earlier, later))
+    event = Event(earlier=before, moved=(), learnt={}, knowing=(0, 1))
+    assert event.attackers(facts) == [earlier, later]
+    assert event.attackers(facts, below=True) == [later]
+    assert event.new_keys(facts, earlier, below=earlier.hop) == []
+    assert event.new_keys(facts, later, below=later.hop) == [1]
+
+
+@pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070", *sorted(CATALOGUE)])
+def test_key_separation_judges_a_run_going_on_as_by_walking_each_kenbs_ancestry(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each hop's cell binding found from its inputs' while a run goes on (kept by the claim,
+    ``KeySeparation._kept_cells``) gives the failures, witnesses and counts of walking each
+    KeNB's whole ancestry, in runs where a value is derived again by another derivation
+    (``krrcenc_equals_krrcint.py``) or no KeNB is bound to its cell."""
+    from hoverify.properties.analysis import Analysis
+    from hoverify.properties.claims import KeySeparation
+    from hoverify.properties.evaluate import default_attackers, feed
+
+    variant = load_variant_file(BROKEN / name) if name.endswith(".py") else load(name)
+    run = run_scenario(variant, parse_hops(",".join(["x2", "s1", "s1-inter",
+                                                     "intra-enb"] * 4)))
+    attackers = default_attackers(Analysis.of(run))
+    kept = feed(run, attackers)
+    monkeypatch.setattr(KeySeparation, "_kept_cells", lambda self, facts: None)
+    walked = feed(run, attackers)
+    assert kept.violations == walked.violations and kept.counts == walked.counts
 
 
 # Each claim declares what of an event it reads (``Claim.reads``), and the engine asks it only
