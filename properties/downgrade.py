@@ -471,6 +471,11 @@ def handover_attacks(analysis: Analysis,
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
+        if analysis.source(hop) == analysis.target(hop):
+            # intra-eNB (TS 33.401 7.2.8.4.1): the source is the target; it relays nothing
+            # to another party and no honest target is there to deceive (no edit to try: a
+            # verdict would say "holds after each of 0 edits")
+            continue
         hop_type = analysis.run.hops[hop - 1].spec.type
         promised = {claim: promise_for(analysis, claim, hop_type) is not None
                     for claim in verdicts}

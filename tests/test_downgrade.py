@@ -246,3 +246,13 @@ def test_a_request_replayed_after_the_next_hop_adds_no_edit_to_its_own() -> None
     plain = Analysis.of(run_scenario(load("ts33401"), parse_hops("x2,x2")))
     assert len(replayed.steps_of(1)) > len(plain.steps_of(1))  # the copy is hop 1's
     assert edited_steps(replayed, 1) == edited_steps(plain, 1)
+
+
+@pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_an_intra_enb_hop_gets_no_edit_verdict(name: str) -> None:
+    """TS 33.401 7.2.8.4.1: in an intra-eNB handover the source is the target; it relays
+    nothing to another party and there is no honest target to deceive. The edit search
+    tried no edit there and said denial "holds after each of 0 edits"."""
+    verdicts = claims(load(name), "intra-enb,x2")
+    for claim in (DOWNGRADE, DENIAL, CAPTURE):
+        assert all(v.hop == 2 for v in verdicts[claim].verdicts), verdicts[claim].verdicts
