@@ -73,6 +73,10 @@ FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"
 # where it completes on a KeNB out of the editor's reach (else the honest KeNB is the
 # editor's anyway: forward security, not a downgrade).
 NEVER_COMPLETES, DERIVABLE, OUT_OF_REACH = "never completes", "derivable", "out of reach"
+# ... or it completes at the editor itself, the target (intra-eNB, TS 33.401 7.2.8.4.1, or
+# a compromised target): no honest target to deceive; judged by none of them, as check's edit
+# search judges only a source's edits, and no intra-eNB hop
+AT_THE_EDITOR = "completes at the editor"
 
 
 @record
@@ -282,12 +286,14 @@ class Facts:
 
     def without_edit(self, hop: int, enb: str) -> str:
         """What handover ``hop`` did in these facts, which an edit of it by ``enb`` is judged
-        against: it never completed; it completed on a KeNB that an attacker holding ``enb``
-        derives; or on one out of its reach."""
-        kenbs = [c.kenb for c in self.completions if c.handover == hop]
-        if not kenbs:
+        against: it never completed; it completed at ``enb`` itself; on a KeNB that an
+        attacker holding ``enb`` derives; or on one out of its reach."""
+        done = [c for c in self.completions if c.handover == hop]
+        if not done:
             return NEVER_COMPLETES
-        return DERIVABLE if any(enb in a.entities and kenbs[-1] in a.known
+        if done[-1].enb == enb:
+            return AT_THE_EDITOR
+        return DERIVABLE if any(enb in a.entities and done[-1].kenb in a.known
                                 for a in self.attackers) else OUT_OF_REACH
 
     def made(self, value: bytes) -> list[Derived]:

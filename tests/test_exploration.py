@@ -22,7 +22,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     UE_AGREEMENT,
 )
-from hoverify.properties.engine import DERIVABLE, OUT_OF_REACH
+from hoverify.properties.engine import AT_THE_EDITOR, DERIVABLE, OUT_OF_REACH
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
 from hoverify.properties.promises import FORWARD
@@ -161,6 +161,26 @@ EDITED = {
     # back to a KeNB the source derives, where the honest one is out of its reach
     "bit-unprotected-downgrade-by-the-source-denying-kenb-star-plus.json": (OUT_OF_REACH, True),
 }
+
+
+def test_an_edit_by_the_handovers_own_target_is_judged_by_no_edit_claim() -> None:
+    """Intra-eNB (TS 33.401 7.2.8.4.1): enb-1 is the source and the target, so no honest
+    target is there to deceive. Its edit of its own HO command (COUNT 1 -> 0, which the UE
+    refuses as a replay) was verify's shortest handover-denial at one handover, where
+    check's edit search judges no intra-eNB hop."""
+    texts = ["compromise enb-1", "start handover to enb-1/cell-2 (intra-enb)",
+             "deliver RRC MeasurementReport ue->enb-1",
+             "enb-1 rewrites field 'COUNT' 1 -> 0 in RRC RRCConnectionReconfiguration (HO "
+             "command) enb-1->ue",
+             "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue"]
+    kinds = ["compromise", "start", "deliver", "edit", "deliver"]
+    trace = [Action.from_json({"kind": k, "index": 0, "leaf": 0, "text": t})
+             for k, t in zip(kinds, texts, strict=True)]
+    exploration = replay(load("ts33401"), trace, strict=True)
+    assert exploration.engine.facts.unedited == {(1, "enb-1", AT_THE_EDITOR)}
+    assert not exploration.system.steps[-1].outcome.accepted  # the UE refused the command
+    assert not {f.claim for f in exploration.findings()} & {DOWNGRADE, DENIAL, CAPTURE}
+    exploration.close()
 
 
 @pytest.mark.parametrize("name", sorted(EDITED))

@@ -59,8 +59,10 @@ TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 2722  # drop, duplicate, refuse, compro
 FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 2026-11-30: replay and rewrite bounded (one each per path); 2026-12-01: 1290 -> 1291, an
 # edit judged against the run without it (``Facts.unedited``): two edits that leave the same
-# state, of handovers that did different things without them, stay apart
-TS33401_ONE_HANDOVER_EDITS_STATES = 1291  # drop, compromise, rewrite
+# state, of handovers that did different things without them, stay apart; 1291 -> 1292, an
+# edit of a handover that completes at the editor itself (intra-eNB) is told apart
+# (``AT_THE_EDITOR``: judged by no edit claim)
+TS33401_ONE_HANDOVER_EDITS_STATES = 1292  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
