@@ -130,11 +130,14 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if hops[0].early:
         raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
                          "previous hop whose Path Switch Acknowledge it could race")
+    # an acknowledgement is held while hops stay ':early', from the X2 hop that brought it
+    held = False
     for number, (before, hop) in enumerate(pairwise(hops), start=2):
-        if hop.early and before.type is not HopType.X2:  # said, not silently run as usual
-            print(f"hoverify: warning: hop {number}'s ':early' changes nothing: hop "
-                  f"{number - 1} is {before.type.value}, and only an X2 handover ends with a "
-                  "Path Switch Acknowledge to race (TS 33.401 7.2.8.4.2)", file=sys.stderr)
+        held = before.type is HopType.X2 or (before.early and held)
+        if hop.early and not held:  # said, not silently run as usual
+            print(f"hoverify: warning: hop {number}'s ':early' changes nothing: no Path Switch "
+                  "Acknowledge is due (only an X2 handover ends with one, TS 33.401 "
+                  f"7.2.8.4.2, and hop {number - 1} is {before.type.value})", file=sys.stderr)
     # TS 24.301 4.4.3.1: a NAS COUNT is 24 bits (NAS overflow, 16; sequence number, 8), put
     # in the 32-bit KDF parameter with 8 zero bits in front (TS 33.401 A.3)
     if not 0 <= args.ul_nas_count < 2**24:

@@ -239,7 +239,8 @@ class Checked(KeySchedule):
                                  "variant's field_names)")
             if not isinstance(value, bytes | int | bool) or value is None:
                 raise TypeError(f"field {name!r} = {value!r}: values are bytes, int or bool")
-            if name == "NCC" and not (isinstance(value, int) and 0 <= value < NCC_MODULUS):
+            if name == "NCC" and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 0 <= value < NCC_MODULUS):
                 # blamed on the hook that put it in a message, not on the peer that reads it
                 raise ValueError(f"field 'NCC' = {value!r}: an NCC is 3 bits, 0..7 (TS 36.331 "
                                  "nextHopChainingCount, TS 33.401 7.2.8.4)")

@@ -1179,7 +1179,7 @@ class Engine:
     def _excusable(self, claim: Claim, verdict: Verdict) -> bool:
         """A promised failure, with the backhaul unprotected; model invariants stay promised."""
         return (not self.facts.nds_ip and not verdict.holds and verdict.promised
-                and not getattr(claim, "invariant", False))
+                and not claim.invariant)
 
     def _taken(self) -> frozenset[tuple[str, bool]]:
         """The failures the checker holds; beyond NDS/IP a promised failure would be kept as

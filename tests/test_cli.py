@@ -464,7 +464,11 @@ def test_an_early_hop_after_a_hop_without_a_path_switch_is_said(
     S1 or intra-eNB hop has none, so the suffix changes nothing: said on stderr, not
     silently ignored."""
     assert main(["check", "--variant", "ts33401", "--hops", "s1,x2:early"]) == 0
-    assert ("warning: hop 2's ':early' changes nothing: hop 1 is s1"
+    assert ("warning: hop 2's ':early' changes nothing: no Path Switch Acknowledge is due"
             in capsys.readouterr().err)
-    main(["check", "--variant", "ts33401", "--hops", "x2,x2:early"])
-    assert "warning" not in capsys.readouterr().err
+    # the X2 hop's acknowledgement stays held through the early intra-eNB hop
+    for hops in ("x2,x2:early", "x2,intra-enb:early,x2:early"):
+        main(["check", "--variant", "ts33401", "--hops", hops])
+        assert "warning" not in capsys.readouterr().err, hops
+    main(["check", "--variant", "ts33401", "--hops", "x2,intra-enb,x2:early"])
+    assert "hop 3's ':early' changes nothing" in capsys.readouterr().err
