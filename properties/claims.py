@@ -479,11 +479,17 @@ class ForwardSecurity(_Claim):
         ``j``: hop ``_left + 1`` took the UE away, and its promise is the one that applies."""
         return j - forward_distance(facts.serving, a.entities, a.hop, j)
 
-    def _promise(self, facts: Facts, a: Knowledge, j: int) -> Promise | None:
+    def _promise(self, facts: Facts, a: Knowledge, j: int,
+                 served: list[int | None] | None = None) -> Promise | None:
         """The forward-security promise for the KeNB of hop ``j``: that of the hop that
-        took the UE away from the attacker (not of the hop it was compromised at)."""
-        return find_promise(self.variant, FORWARD,
-                            facts.completions[self._left(facts, a, j) + 1].hop_type)
+        took the UE away from the attacker (not of the hop it was compromised at).
+        ``served``: ``_judged``'s, per hop the last one before it that the attacker served
+        (found once per attacker's entities, not by a walk over the hops per attacker)."""
+        if served is None:
+            left = self._left(facts, a, j)
+        else:
+            left = served[j] if served[j] is not None else a.hop - 1
+        return find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
         """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside
@@ -529,7 +535,8 @@ class ForwardSecurity(_Claim):
             # the promise named is the one judged: of the hop that took the UE away before
             # the first failure, else before the worst derivable KeNB, else the first later
             promise = self._promise(facts, a, failing[0] if failing else
-                                    worst if worst is not None else later[0])
+                                    worst if worst is not None else later[0],
+                                    kept.served.get(a.entities))
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             if failing and beyond:  # to count n from: which KeNBs, not how far
