@@ -40,7 +40,7 @@ from hoverify.statemachines import crypto
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.system import System
-from hoverify.statemachines.topology import HopType, default_topology
+from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
 from hoverify.statemachines.variant import field_value
 from hoverify.statemachines.variants import BUILT_IN, load
 from hoverify.statemachines.variants.ts33401 import Ts33401
@@ -437,14 +437,7 @@ def test_a_late_path_switch_acknowledge_is_kept_for_the_next_handover(
     """TS 33.401 7.2.8.4.2: the {NH, NCC} of a Path Switch Request Acknowledge that reaches
     the eNB while it hands the UE on (intra-eNB) or while a preparation fails (X2) is kept
     for the handover after: losing it would make that one horizontal."""
-    topology = default_topology()
-    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
-    system.establish_as_security()
-    system.run()
-    first = topology.neighbours(topology.cells[0], HopType.X2)[0]
-    system.start_handover(first)
-    _deliver_until(system, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
-    ack = system.in_flight.pop(0)
+    topology, system, first, ack = _x2_hop_with_its_acknowledge_held()
     enb = system.entity(first.enb)
     system.start_handover(topology.neighbours(first, next_hop)[0])
     _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST if next_hop is HopType.X2
@@ -465,14 +458,7 @@ def test_a_path_switch_acknowledge_after_an_intra_enb_handover_is_taken() -> Non
     Acknowledge for the next handover, and (TS 36.300 10.1.2.1.1) then releases the X2
     source; an intra-eNB handover completed while the acknowledge was on its way (7.2.8.4.1)
     changes neither. The eNB refused it once it was back in "connected"."""
-    topology = default_topology()
-    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
-    system.establish_as_security()
-    system.run()
-    first = topology.neighbours(topology.cells[0], HopType.X2)[0]
-    system.start_handover(first)
-    _deliver_until(system, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
-    ack = system.in_flight.pop(0)
+    topology, system, first, ack = _x2_hop_with_its_acknowledge_held()
     enb = system.entity(first.enb)
     system.start_handover(topology.neighbours(first, HopType.INTRA_ENB)[0])
     system.run()  # the intra-eNB handover completes
@@ -484,6 +470,18 @@ def test_a_path_switch_acknowledge_after_an_intra_enb_handover_is_taken() -> Non
     assert enb.ctx.keys.next_hop == (security["NH"], security["NCC"])
     assert system.steps[-1].message.kind is Kind.X2AP_UE_CONTEXT_RELEASE
     assert system.entity(topology.cells[0].enb).state == "idle"  # the source let go
+
+
+def _x2_hop_with_its_acknowledge_held() -> tuple[Topology, System, Cell, Message]:
+    """ts33401 after an X2 hop, its Path Switch Request Acknowledge taken out of flight."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    first = topology.neighbours(topology.cells[0], HopType.X2)[0]
+    system.start_handover(first)
+    _deliver_until(system, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
+    return topology, system, first, system.in_flight.pop(0)
 
 
 def _deliver_until(system: System, kind: Kind) -> None:
