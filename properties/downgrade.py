@@ -204,8 +204,11 @@ class HopSearch:
 
 def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
     """What the edits of ``hop``'s source can show: nothing if the handover does not complete
-    without them; only denial if the attacker derives the honest KeNB anyway."""
-    if hop not in analysis.kenb:
+    without them, or completes at the source itself (intra-eNB, TS 33.401 7.2.8.4.1: it
+    relays nothing to another party, and no honest target is there to deceive); only denial
+    if the attacker derives the honest KeNB anyway. ``Facts.without_edit`` is the same
+    situation for an edit in the middle of a run (``explore``, ``verify``)."""
+    if hop not in analysis.kenb or analysis.source(hop) == analysis.target(hop):
         return frozenset()
     if analysis.derivable(attacker, hop):
         return frozenset({DENIAL})
@@ -471,31 +474,26 @@ def handover_attacks(analysis: Analysis,
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
-        if analysis.source(hop) == analysis.target(hop):
-            # intra-eNB (TS 33.401 7.2.8.4.1): the source is the target; it relays nothing
-            # to another party and no honest target is there to deceive (no edit to try: a
-            # verdict would say "holds after each of 0 edits")
+        wanted = judged(analysis, hop, attacker)
+        if not wanted:
             continue
         hop_type = analysis.run.hops[hop - 1].spec.type
         promised = {claim: promise_for(analysis, claim, hop_type) is not None
                     for claim in verdicts}
-        completes = hop in analysis.kenb
-        derivable = analysis.derivable(attacker, hop)
-        found = search(analysis, hop, attacker)  # judges what ``judged`` says, as below
+        found = search(analysis, hop, attacker)
         source, name = analysis.source(hop), str(attacker)
-        if completes and not derivable:
+        if DOWNGRADE in wanted:
             verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source))
-        if completes:
-            verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
-        if derivable:
+        verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
+        if CAPTURE in wanted:
+            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
+        else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
                 f"no edit needed: {source} derives the honest KeNB of hop {hop} (forward "
                 "security) and can serve the UE as the target cell",
                 tuple(analysis.witness_lines(attacker, analysis.kenb_node(hop))),
                 witness_hop=hop))
-        elif completes:
-            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
     return {claim: tuple(v) for claim, v in verdicts.items()}
 
 
