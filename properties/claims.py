@@ -52,7 +52,6 @@ from hoverify.properties.promises import (
     FORWARD,
     broken_assumption,
     find_promise,
-    forward_distance,
     forward_wanted,
     outside_forward_promise,
 )
@@ -454,15 +453,13 @@ class ForwardSecurity(_Claim):
                     only is not None and (facts.completions[j].enb in a.entities
                                           or j < self._start(facts, a))):
                 continue
-            # forward_distance
-            last = served[j] if served is not None else facts.last_at(a.entities, j)
-            distance = j - (last if last is not None else a.hop - 1)
+            left = self._left(facts, a, j, served)
+            distance = j - left
             if beyond:  # no legitimate KeNB: every later one it derives is a failure
                 outside = self.outside(a)
                 result[j] = (distance, 1, f"outside the promise: {outside}" if outside
                              else "nothing promised")
                 continue
-            left = j - distance  # the attacker's last legitimate KeNB is that of hop ``left``
             promise = kept.promise.get((left, j)) if kept is not None else None
             if promise is None:
                 leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
@@ -474,22 +471,23 @@ class ForwardSecurity(_Claim):
             result[j] = (distance, *promise)
         return result
 
-    def _left(self, facts: Facts, a: Knowledge, j: int) -> int:
+    @staticmethod
+    def _left(facts: Facts, a: Knowledge, j: int,
+              served: list[int | None] | None = None) -> int:
         """The hop whose KeNB is the attacker's last legitimate one before the KeNB of hop
-        ``j``: hop ``_left + 1`` took the UE away, and its promise is the one that applies."""
-        return j - forward_distance(facts.serving, a.entities, a.hop, j)
+        ``j``: the last it served before ``j`` (compromised then or later, it still holds
+        what it kept), else the hop before its compromise. Hop ``_left + 1`` took the UE
+        away, and its promise is the one that applies. ``served``: per hop, the last one
+        before it that the attacker served (``_judged`` finds it once per set of entities)."""
+        last = served[j] if served is not None else facts.last_at(a.entities, j)
+        return last if last is not None else a.hop - 1
 
     def _promise(self, facts: Facts, a: Knowledge, j: int,
                  served: list[int | None] | None = None) -> Promise | None:
         """The forward-security promise for the KeNB of hop ``j``: that of the hop that
-        took the UE away from the attacker (not of the hop it was compromised at).
-        ``served``: ``_judged``'s, per hop the last one before it that the attacker served
-        (found once per attacker's entities, not by a walk over the hops per attacker)."""
-        if served is None:
-            left = self._left(facts, a, j)
-        else:
-            left = served[j] if served[j] is not None else a.hop - 1
-        return find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
+        took the UE away from the attacker (not of the hop it was compromised at)."""
+        return find_promise(self.variant, FORWARD,
+                            facts.completions[self._left(facts, a, j, served) + 1].hop_type)
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
         """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside

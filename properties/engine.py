@@ -272,10 +272,6 @@ class Facts:
         """Every public input of a derivation (the radio observer's)."""
         return _indexed(_sets, self.derivations, grows=True)["public"]
 
-    @property
-    def serving(self) -> dict[int, str]:
-        return {c.number: c.enb for c in self.completions}
-
     def attacker(self, name: str) -> Knowledge | None:
         return _indexed(_by_name, self.attackers).get(name)
 

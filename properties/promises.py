@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
@@ -29,15 +29,6 @@ def find_promise(variant: KeySchedule, claim: str, hop_type: HopType | None) -> 
         if promise.claim == claim and (hop_type is None or hop_type in promise.hop_types):
             return promise
     return None
-
-
-def forward_distance(serving: Mapping[int, str], attackers: Collection[str], start: int,
-                     j: int) -> int:
-    """How many hops after the attacker's last legitimate KeNB the KeNB of hop ``j`` is: the
-    last hop before ``j`` after which an attacker served the UE (compromised then or later,
-    it still holds what it kept), else ``start - 1`` for an attacker that never served."""
-    served = [i for i in range(j) if serving.get(i) in attackers]
-    return j - max(served, default=start - 1)
 
 
 def forward_wanted(variant: KeySchedule, leaving: HopType | None) -> int:
