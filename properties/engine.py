@@ -1156,10 +1156,16 @@ class Engine:
     def _over_run(self, claim: Claim, state: Any) -> list[Verdict]:
         """A model invariant is judged step by step only (its state keeps no failures: a
         search keeps the state per search state): over the run its verdicts are the failures
-        the engine kept, the first promised and the first unpromised one."""
-        if claim.invariant:
-            return [v for (name, _), v in self.violations.items() if name == claim.name]
-        return claim.summary(state, self.facts)
+        the engine kept, the first promised and the first unpromised one; with none, one that
+        holds if its situation arose (else none: it was never put to the test)."""
+        if not claim.invariant:
+            return claim.summary(state, self.facts)
+        failures = [v for (name, _), v in self.violations.items() if name == claim.name]
+        arose = self.counts[claim.name]
+        if failures or not arose:
+            return failures
+        return [Verdict(self.facts.hop, "-", True, claim.promised_by(claim.variant),
+                        f"held each of the {arose} times {claim.sometimes}")]
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):

@@ -114,6 +114,18 @@ def test_eight_nh_derivations_outstanding_break_ncc_sync_in_check_as_in_verify()
     assert not any(c.promise_broken for c in check("ts33401", "x2" + ",x2:early" * 6).invariants)
 
 
+def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
+    """An invariant with no failure holds only if its situation arose: ncc-sync's "an MME
+    derived an NH" arises three times in x2,s1 (NH(1) at setup, NH(2) at the Path Switch,
+    NH(3) at HANDOVER REQUIRED: spec notes 4, "Numbering, worked out"); TR 33.821 v0.7.0 has
+    no NH, so there it has nothing to judge (it was "n/a" either way before)."""
+    [ncc_sync] = [c for c in check("ts33401", "x2,s1").invariants if c.name == "ncc-sync"]
+    assert ncc_sync.applies and ncc_sync.holds and ncc_sync.sometimes == 3
+    assert ncc_sync.verdicts[0].detail == "held each of the 3 times an MME derived an NH"
+    [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
+    assert not untested.applies and not untested.verdicts
+
+
 def test_a_promise_without_the_assumption_is_broken_by_the_race() -> None:
     """The same run against a copy of ts33401 whose X2 promise assumes nothing."""
     evaluation = evaluate(run_scenario(AssumingNothing(), parse_hops("x2,x2:early,x2")))
