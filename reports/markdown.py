@@ -135,7 +135,8 @@ def bounded_lines(bounded: Bounded) -> list[str]:
     for f in bounded.findings:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
                   f"Shortest counterexample, {len(f.trace)} steps "
-                  "(`hoverify verify --all-findings` saves it for `hoverify replay`):", "",
+                  "(`hoverify verify` saves each finding under its `--out`, default `out/verify/`, "
+                  "for `hoverify replay`):", "",
                   "```text", *f.trace, "```", ""]
     if not bounded.findings:
         lines += ["No claim is violated within the bound.", ""]

@@ -472,3 +472,27 @@ def test_an_early_hop_after_a_hop_without_a_path_switch_is_said(
         assert "warning" not in capsys.readouterr().err, hops
     main(["check", "--variant", "ts33401", "--hops", "x2,intra-enb,x2:early"])
     assert "hop 3's ':early' changes nothing" in capsys.readouterr().err
+
+
+ROOT = Path(__file__).resolve().parent.parent
+QUOTED = re.compile(r"`hoverify ([a-z]+)((?: [^`]*)?)`")
+
+
+def test_every_quoted_command_line_names_options_that_exist() -> None:
+    """What the README, docs/ and the committed report tell a user to type: each option of
+    each quoted ``hoverify`` command line is one its subcommand takes (the report once told
+    readers to run ``hoverify verify --all-findings``, an option verify never had)."""
+    [subcommands] = [a.choices for a in build_parser()._actions
+                     if isinstance(a, argparse._SubParsersAction)]
+    for parser in subcommands.values():
+        parser.format_help()  # explore's and verify's options are added when first used
+    texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
+             *(ROOT / "reports" / "default").rglob("*.md")]
+    quoted = [(path.name, m[1], m[2]) for path in texts
+              for m in QUOTED.finditer(path.read_text(encoding="utf-8"))]
+    assert len(quoted) > 50
+    unknown = [(name, f"hoverify {sub}{rest}") for name, sub, rest in quoted
+               if sub not in subcommands or any(
+                   word.split("=")[0] not in subcommands[sub]._option_string_actions
+                   for word in rest.split() if word.startswith("--"))]
+    assert not unknown
