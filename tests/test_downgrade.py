@@ -256,3 +256,15 @@ def test_an_intra_enb_hop_gets_no_edit_verdict(name: str) -> None:
     verdicts = claims(load(name), "intra-enb,x2")
     for claim in (DOWNGRADE, DENIAL, CAPTURE):
         assert all(v.hop == 2 for v in verdicts[claim].verdicts), verdicts[claim].verdicts
+
+
+@pytest.mark.parametrize("first", ["enb-2", "KASME", "ue"])
+def test_the_edit_witness_names_the_source_that_edits(first: str) -> None:
+    """The edits are the source eNB's (TS 33.401 7.2.8.4.2: enb-1 relays hop 1's HO
+    command); an attacker that also holds another party named that party as the editor
+    whenever it was given first ("enb-2 rewrites ...", "KASME rewrites ...")."""
+    attacker = Attacker((Compromise(first, 1), Compromise("enb-1", 1)))
+    evaluation = evaluate(run_scenario(load("ts33401"), parse_hops("x2,s1")), attacker)
+    [denial] = [c for c in evaluation.claims if c.name == DENIAL]
+    edit = denial.verdicts[0].witness[0]
+    assert edit.startswith("step ") and edit.split()[2] == "enb-1", edit
