@@ -7,9 +7,9 @@ before the previous handover's Path Switch Request Acknowledge is delivered (TS 
 7.2.8.4.2, the known race); the held acknowledgement is delivered once the early handover is
 over. So ``x2@enb-3/cell-2:early``, never ``x2:early@enb-3/cell-2``. A suffix ``:replay``
 (after the cell too, in either order with ``:early``): once that hop is over, the adversary
-replays the HandoverRequest of the hop before it (X2AP or S1AP) to that hop's target, a stale
-request that NDS/IP's anti-replay would stop on a protected backhaul (TS 33.210); the run
-records it (``Run.replayed``) so the claims can tell.
+replays the HandoverRequest of the hop before it (X2AP or S1AP) to the eNB it was sent to, the
+previous hop's target: a stale request that NDS/IP's anti-replay would stop on a protected
+backhaul (TS 33.210); the run records it (``Run.replayed``) so the claims can tell.
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
     for number, spec in enumerate(hops, start=1):
         if spec.replay and number == 1:
             raise ValueError(f"hop 1 {spec}: no hop before it whose HandoverRequest to replay")
+        if spec.replay and hops[number - 2].type is HopType.INTRA_ENB:
+            raise ValueError(f"hop {number} {spec}: hop {number - 1} is intra-enb, which sends "
+                             "no HandoverRequest to replay (TS 36.300 10.1.2.1)")
         target = _target(topology, number, spec, source, previous_source, rng)
         if target == source:
             raise ValueError(f"hop {number} {spec}: the UE is in {source.name} already")
@@ -206,7 +209,7 @@ def _replay_request(run: Run, start: int, end: int) -> None:
     system = run.system
     stale = next((m for step in system.steps[start:end] for m in step.outcome.sent
                   if m.kind in REQUESTS), None)
-    if stale is None:  # an intra-eNB hop sends none
+    if stale is None:  # the previous hop was cut short (``route`` refuses an intra-eNB one)
         return
     run.replayed.append((len(system.steps), stale))
     system.in_flight.append(stale)

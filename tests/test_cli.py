@@ -32,6 +32,8 @@ BAD = {
     "unknown hop type": ["run", "--variant", "ts33401", "--hops", "x3"],
     "empty hop list": ["run", "--variant", "ts33401", "--hops", " "],
     "empty hop in the list": ["check", "--variant", "ts33401", "--hops", "x2,,s1"],
+    "a replay after an intra-eNB hop, which sends no HandoverRequest": [
+        "check", "--variant", "ts33401", "--hops", "intra-enb,x2:replay"],
     "bad KASME": ["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "zz"],
     "short KASME": ["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "00ff"],
     "UL NAS COUNT beyond 24 bits (TS 24.301 4.4.3.1)": [
