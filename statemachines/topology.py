@@ -285,6 +285,12 @@ class _Reader:
                 if enb not in enb_mme:
                     raise self.fail(where, f"unknown eNB {enb!r} (eNBs: {', '.join(enb_mme)}); "
                                            "fix the name or add the eNB")
+            if enb_mme[pair[0]] != enb_mme[pair[1]]:
+                # TS 23.401 5.5.1.1: an X2 handover keeps the MME (the target eNB sends the
+                # Path Switch Request to the UE's MME), and an eNB here has one MME
+                raise self.fail(where, f"links eNBs of different MMEs ({enb_mme[pair[0]]}, "
+                                       f"{enb_mme[pair[1]]}): an X2 handover keeps the MME "
+                                       "(TS 23.401 5.5.1.1); remove it (that hop is s1-inter)")
             link = frozenset(pair)
             if len(link) == 1:
                 raise self.fail(where, "links an eNB to itself; remove it")

@@ -73,6 +73,11 @@ BAD_FILES = {
                                   "x2[0] (enb-1 - enb-9): unknown eNB 'enb-9'"),
     "X2 link to itself": (edit('["enb-1", "enb-2"]', '["enb-1", "enb-1"]'), "x2",
                           "links an eNB to itself"),
+    # TS 23.401 5.5.1.1: X2 handover keeps the MME; the Path Switch Request went to the
+    # other MME, which refused it, and key-agreement "FAILS (promised)" blamed ts33401
+    "X2 link across MMEs": (edit('mmes = ["mme-1"]', 'mmes = ["mme-1", "mme-2"]').replace(
+        '{ name = "enb-2", mme = "mme-1" }', '{ name = "enb-2", mme = "mme-2" }'), "x2",
+        "x2[0] (enb-1 - enb-2): links eNBs of different MMEs (mme-1, mme-2)"),
     "duplicate cell name": (edit('name = "enb-3/cell-1"', 'name = "enb-2/cell-1"'), "x2",
                             "cell enb-2/cell-1: the name is already taken"),
     "duplicate eNB name": (edit('{ name = "enb-3", mme = "mme-1" }',
