@@ -253,7 +253,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
     else:
         first = claim.verdicts[0] if claim.verdicts else None
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
-                        if first else ["no hop to which the claim applies"])
+                        if first else ["its situation never arose in this run" if claim.vacuous
+                                       else "no hop of this run to which the claim applies"])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
          "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),

@@ -82,7 +82,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     for name, verdicts in handover_attacks(analysis, downgrade).items():
         results[name] = ClaimResult(name, verdicts, len(verdicts), promised[name])
     claims = [results[name] for name in CLAIMS
-              if name != CONFINEMENT or results[name].verdicts]
+              if name != CONFINEMENT or results[name].verdicts or promised[name]]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
     shown = attacker or Attacker()
     final = engine.facts.attacker(str(shown)) if attacker is not None else None

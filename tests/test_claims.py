@@ -7,6 +7,8 @@ running the harness."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from assuming_nothing import AssumingNothing
 from hoverify.properties.adversary import Adversary
@@ -22,12 +24,13 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.crosscheck import recompute
 from hoverify.properties.evaluate import Evaluation, evaluate
-from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variant import AsKeys
 from hoverify.statemachines.variants import load
+from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
 
 
 def check(variant: str, hops: str, placement: str | None = None,
@@ -279,3 +282,25 @@ def test_the_failure_shown_for_a_claim_says_what_the_claims_word_says(
             continue
         assert shown.promised == claim.promise_broken
         assert shown.outside == (None if claim.promise_broken else claim.outside)
+
+
+@dataclass(frozen=True)
+class KhoMisnamed(SeedFs):
+    """seed-fs whose K_HO derivation is recorded as "KHO", while ``delegated_keys`` names
+    K_HO: confinement is promised and no key it speaks of ever exists (a reviewer's case)."""
+
+    name: str = "seed-fs-kho-misnamed"
+
+    def k_ho(self, d: Deriver, kasme: bytes) -> bytes:
+        return d.kdf("KHO", CLAUSE, secret("KASME", kasme), FC_K_HO,
+                     public("Handover String", HANDOVER_STRING))
+
+
+def test_a_promised_confinement_that_never_arose_is_vacuous_not_absent() -> None:
+    """check dropped confinement when it had no verdict, so a variant that promises it and
+    never derives the delegated key showed no line and no warning (verify warned)."""
+    evaluation = evaluate(run_scenario(KhoMisnamed(), parse_hops("s1")))
+    assert claim(evaluation, CONFINEMENT).vacuous and CONFINEMENT in evaluation.vacuous
+    # seed section 4 delegates K_HO to the target MME: on X2 hops nothing is promised
+    assert CONFINEMENT not in {c.name for c in check("seed-fs", "x2,x2").claims}
+    assert claim(check("seed-fs", "x2,s1"), CONFINEMENT).holds

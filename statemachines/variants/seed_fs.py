@@ -64,7 +64,8 @@ class SeedFs(Tr33821V070):
                     why="section 3: KeNB*+ mixes in K_HO, which only the MMEs and the UE hold"),
             Promise("downgrade-resistance", THROUGH_MME,
                     why="section 3 step 8: the UE derives KeNB*+ when the bit says so"),
-            Promise("confinement", why="section 4: K_HO reveals neither KASME nor NAS keys"),
+            Promise("confinement", THROUGH_MME,  # K_HO exists only where an MME takes part
+                    why="section 4: K_HO reveals neither KASME nor NAS keys"),
         )
 
     def delegated_keys(self) -> tuple[str, ...]:
