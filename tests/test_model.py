@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from hoverify.statemachines import crypto
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.system import System
@@ -311,16 +310,46 @@ def test_target_mme_counts_the_fewest_nh_derivations_ncc_allows(ncc: int,
     assert Ts33401().received_chain(bytes(32), ncc).derivations == derivations
 
 
-def test_tr33821_chain_matches_the_seed_equations() -> None:
-    run = run_scenario(load("tr33821-v070"), parse_hops("x2,s1,s1-inter,intra-enb"))
-    kenb = crypto.derive_kenb(run.kasme, 0)
+# The seed fixes no encoding: hoverify writes its KDF(K || S) as the TS 33.220 B.2 KDF keyed
+# by the key K over S, with FC values of its own (docs/limits.md: 0xF0-0xF3).
+SEED_FC = {"KeNB*": 0xF0, "KeNB_new": 0xF1, "K_HO": 0xF2, "KeNB*+": 0xF3}
+
+
+@pytest.mark.parametrize("variant", ["tr33821-v070", "seed-fs"])
+def test_the_seed_chains_follow_the_seed_equations(variant: str) -> None:
+    """Seed section 2 step 2: "Source eNB calculates a one way hash over the current KeNB and
+    the physical cell ID of the target cell to get KeNB*"; step 5: "KeNB_new = KDF(KeNB* ||
+    C-RNTI)". Section 3 step 4 (seed-fs, on handovers through the target MME): "KeNB*+ =
+    KDF(KDF(KASME ||"Handover String") || KeNB*)", "Handover String" is a constant; step 5:
+    "KeNB_new = KDF(KeNB*+ || C-RNTI)". The initial KeNB is TS 33.401 A.3's."""
+    run = run_scenario(load(variant), parse_hops("x2,s1,s1-inter,intra-enb"))
+    kenb = TS33401.initial(run.kasme, 0)
+    k_ho = kdf(run.kasme, SEED_FC["K_HO"], b"Handover String")
     for hop in run.hops:
-        kenb_star = crypto.kdf(kenb, 0xF0, hop.target_cell.pci.to_bytes(2, "big"))
-        c_rnti = run.system.steps[hop.first_step:]
-        new = next(s.outcome.read for s in c_rnti
-                   if s.message.kind is Kind.RRC_HANDOVER_COMMAND and s.outcome.accepted)
-        kenb = crypto.kdf(kenb_star, 0xF1, dict(new)["new C-RNTI"].to_bytes(2, "big"))
-        assert hop.kenb_ue == hop.kenb_enb == kenb
+        kenb_star = kdf(kenb, SEED_FC["KeNB*"], hop.target_cell.pci.to_bytes(2, "big"))
+        if variant == "seed-fs" and hop.spec.type in (HopType.S1, HopType.S1_INTER):
+            kenb_star = kdf(k_ho, SEED_FC["KeNB*+"], kenb_star)
+        command = next(s.outcome.read for s in run.system.steps[hop.first_step:]
+                       if s.message.kind is Kind.RRC_HANDOVER_COMMAND and s.outcome.accepted)
+        c_rnti = dict(command)["new C-RNTI"]
+        kenb = kdf(kenb_star, SEED_FC["KeNB_new"], c_rnti.to_bytes(2, "big"))
+        assert hop.kenb_ue == hop.kenb_enb == kenb, hop.number
+
+
+@pytest.mark.parametrize("variant", BUILT_IN)
+def test_rrc_and_up_keys_take_their_a7_distinguisher_and_algorithm(variant: str) -> None:
+    """TS 33.401 A.7: "FC = 0x15, P0 = algorithm type distinguisher, L0 = length of algorithm
+    type distinguisher (i.e. 0x00 0x01), P1 = algorithm identity, L1 = length of algorithm
+    identity (i.e. 0x00 0x01)"; table A.7-1: RRC-enc-alg 0x03, RRC-int-alg 0x04, UP-enc-alg
+    0x05; the key is "the 128 least significant bits of the 256 bits of the KDF output";
+    128-EEA2 and 128-EIA2 are algorithm identity 2 (TS 33.401 5.1.3.2, 5.1.4.2). UE and eNB
+    derive with one function, so they agree whatever it does: only the spec can check it."""
+    run = run_scenario(load(variant), parse_hops("x2,s1"))
+    for entity in ("ue", run.hops[-1].target_enb):
+        keys = run.system.entity(entity).ctx.keys.as_keys
+        assert keys.krrc_enc == kdf(keys.kenb, 0x15, b"\x03", b"\x02")[16:], entity
+        assert keys.krrc_int == kdf(keys.kenb, 0x15, b"\x04", b"\x02")[16:], entity
+        assert keys.kup_enc == kdf(keys.kenb, 0x15, b"\x05", b"\x02")[16:], entity
 
 
 @pytest.mark.parametrize(("variant", "placement"), VARIANTS)
