@@ -136,8 +136,13 @@ def derive_kenb_star(key: bytes, pci: int, earfcn_dl: int) -> bytes:
     _check_octets("key", key, 32)
     _check_int("pci", pci, 0, _PCI_MAX)
     _check_int("earfcn_dl", earfcn_dl, 0, _EARFCN_DL_MAX)
-    earfcn_octets = 2 if earfcn_dl <= 0xFFFF else 3
-    return kdf(key, FC_KENB_STAR, pci.to_bytes(2, "big"), earfcn_dl.to_bytes(earfcn_octets, "big"))
+    return kdf(key, FC_KENB_STAR, pci.to_bytes(2, "big"), earfcn_dl_octets(earfcn_dl))
+
+
+def earfcn_dl_octets(earfcn_dl: int) -> bytes:
+    """TS 33.401 A.5: "0x00 0x02 if EARFCN-DL is between 0 and 65535, 0x00 0x03 if EARFCN-DL
+    is between 65536 and 262143"."""
+    return earfcn_dl.to_bytes(2 if earfcn_dl <= 0xFFFF else 3, "big")
 
 
 def derive_algorithm_key(key: bytes, distinguisher: int, algorithm_id: int) -> bytes:

@@ -86,10 +86,9 @@ class Deriver:
     def kenb_star(self, key: bytes, key_name: str, pci: int, earfcn_dl: int) -> bytes:
         """TS 33.401 A.5; ``key_name`` is "KeNB" (horizontal) or "NH" (vertical)."""
         output = crypto.derive_kenb_star(key, pci, earfcn_dl)
-        octets = 2 if earfcn_dl <= 0xFFFF else 3
         self._record("KeNB*", "TS 33.401 A.5", output, secret(key_name, key),
                      crypto.FC_KENB_STAR, public("PCI", _u16(pci)),
-                     public("EARFCN-DL", earfcn_dl.to_bytes(octets, "big")))
+                     public("EARFCN-DL", crypto.earfcn_dl_octets(earfcn_dl)))
         return output
 
     def algorithm_key(self, output_name: str, key: bytes, key_name: str, distinguisher: int,
