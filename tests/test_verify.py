@@ -368,6 +368,28 @@ def test_max_states_stops_cleanly_with_the_findings_so_far(
     assert Path(doc["findings"][0]["file"]).exists()
 
 
+def test_a_capped_search_reaches_the_same_states_in_every_process(tmp_path: Path) -> None:
+    """A user who runs a search stopped at N states again gets the same result: nothing in
+    the order of the search depends on the process's hash seed (PYTHONHASHSEED: sets and
+    dicts of text iterated), with one part or with worker processes."""
+    def capped(seed: str, workers: str) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "hoverify", *TR33821_ONE_HANDOVER, "--max-states",
+             "500", "--json", "--quiet", "--workers", workers, "--out", str(tmp_path / seed)],
+            capture_output=True, text=True, cwd=tmp_path,
+            env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        doc = json.loads(done.stdout)
+        for finding in doc["findings"]:
+            del finding["file"]
+        return {k: v for k, v in doc.items() if k not in ("seconds", "states_per_second")}
+
+    for workers in ("1", "2"):
+        first = capped("1", workers)
+        assert first["stopped"] == "max-states"
+        assert capped("2", workers) == first
+
+
 def test_a_full_disk_loses_no_finding_already_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
