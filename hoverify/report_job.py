@@ -9,8 +9,9 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
@@ -30,6 +31,8 @@ from hoverify.reports.data import (
     BROKEN,
     FAILS,
     HOLDS,
+    NA,
+    VACUOUS,
     VARIANT_ERROR,
     Bounded,
     BoundedFinding,
@@ -57,7 +60,7 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import forward_measure, verdict_word
-from hoverify.runs import check_document, variant_error_document
+from hoverify.runs import check_document, claim_evidence, variant_error_document
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
@@ -254,6 +257,8 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
     run = analysis.run
     attackers = _attackers(evaluation)
     by_name = {c.name: c for c in evaluation.claims}
+    check = check_document(run, evaluation)
+    said = {c["name"]: c for c in check["claims"]}
     cells, counterexamples = [], []
     for name in CLAIMS:
         claim = by_name.get(name)
@@ -261,13 +266,30 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
                  if claim is not None and not claim.holds else None)
         if found is not None:
             counterexamples.append(found)
-        cells.append((name, extract.cell(claim, found.id if found else None)))
+        cell = extract.cell(claim, found.id if found else None)
+        if cell.status in (HOLDS, VACUOUS, NA):
+            cell = _reason(cell, said.get(name), f"why-{variant.slug}-{scenario.name}-{name}")
+        cells.append((name, cell))
     chart = extract.msc(f"msc-{variant.slug}-{scenario.name}",
                         f"{variant.label}: {scenario.hops}", run, extract.labels_of(analysis),
                         0, len(run.hops),
                         evaluation.attacker.compromises if evaluation.attacker else ())
-    return ScenarioResult(variant, scenario, tuple(cells), chart, tuple(counterexamples),
-                          check_document(run, evaluation))
+    return ScenarioResult(variant, scenario, tuple(cells), chart, tuple(counterexamples), check)
+
+
+def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
+    """A cell that does not fail, with what ``check`` prints under the claim's verdict lines
+    (``said``: its ``claim_document``): the cut of the verdict check shows, after that
+    verdict's line where the cell shows another (forward security shows its widest), or why
+    no hop has a verdict."""
+    if said is None:  # a claim the run did not evaluate
+        return replace(cell, reason=reason)
+    heading, lines = claim_evidence(said)
+    if not heading:
+        return replace(cell, reason=reason, cut=tuple(lines))
+    first = said["cut"][0]
+    return replace(cell, reason=reason,
+                   cut=(*([first] if first != cell.detail else []), heading, *lines))
 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,

@@ -275,13 +275,10 @@ def check_text(doc: dict[str, Any]) -> str:
         lines.append(f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}")
         lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
                   for v in claim["verdicts"]]
-        evidence = claim.get("witness", claim.get("cut", []))
-        if claim["verdicts"] and evidence[1:]:
-            lines.append(f"    {'witness' if 'witness' in claim else 'cut'} of "
-                         f"{evidence[0].partition(':')[0]}:")
-            lines += [f"        {line}" for line in evidence[1:14]]
-        elif not claim["verdicts"]:
-            lines += [f"    {line}" for line in evidence]
+        heading, evidence = claim_evidence(claim)
+        if heading:
+            lines.append(f"    {heading}")
+        lines += [f"{'        ' if heading else '    '}{line}" for line in evidence]
     broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
     if broken:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")
@@ -290,6 +287,20 @@ def check_text(doc: dict[str, Any]) -> str:
     derivable = doc["derivable_hops"]
     lines.append(f"{derivable_label(doc)}: {hop_list(derivable) if derivable else 'none'}")
     return "\n".join(lines)
+
+
+def claim_evidence(claim: dict[str, Any]) -> tuple[str, list[str]]:
+    """What ``check`` prints under a claim's verdict lines, as (heading, lines): "cut of" or
+    "witness of" the verdict shown ("cut of hop 1, radio observer + enb-2@1:") and its first
+    13 lines; with no verdict, no heading and why not ("no hop to which the claim applies");
+    nothing when that verdict has no cut or witness lines. The report gives the same."""
+    evidence = claim.get("witness", claim.get("cut", []))
+    if not claim["verdicts"]:
+        return "", list(evidence)
+    if not evidence[1:]:
+        return "", []
+    kind = "witness" if "witness" in claim else "cut"
+    return f"{kind} of {evidence[0].partition(':')[0]}:", evidence[1:14]
 
 
 def derivable_label(doc: dict[str, Any]) -> str:

@@ -51,7 +51,7 @@ def render(data: ReportData) -> dict[str, bytes]:
         results = [r for r in data.results if r.variant == section.variant]
         bounded = next((b for b in data.bounded if b.variant == section.variant), None)
         files[f"{slug}/report.md"] = markdown.variant_page(section, results, bounded,
-                                                           data.attacker)
+                                                           data.attacker, data.claims)
         if section.graph is not None:  # None: the run stopped at a variant error
             files[f"{slug}/graph.svg"] = svg_graph.render(section.graph, "g")
             files[f"{slug}/graph.dot"] = dot.render(section.graph)

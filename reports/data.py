@@ -27,6 +27,9 @@ class Cell:
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound
     counterexample: str | None = None  # id of the counterexample (or variant error) entry
     outside: str | None = None  # FAILS only outside the promise: the assumption the run broke
+    reason: str | None = None  # id of the entry saying why it holds (or is vacuous or n/a)
+    cut: tuple[str, ...] = ()  # what `hoverify check` prints under the verdict: "cut of hop 1,
+    # radio observer + enb-2@1:", "lacks KASME", ...; or why no hop has a verdict
 
 
 @dataclass(frozen=True)

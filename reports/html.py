@@ -20,13 +20,16 @@ from hoverify.reports.data import (
     ScenarioResult,
     VariantSection,
 )
+from hoverify.reports.reasons import reasons
 from hoverify.reports.scenarios import REFERENCE
 from hoverify.reports.words import (
     ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
     LEGEND,
+    NO_REASON,
     VARIANT_ERROR_LEGEND,
+    WHY,
     anchor_verdict,
     attacker_text,
     cell_text,
@@ -65,8 +68,9 @@ STATUS_CLASS = {HOLDS: "holds", BROKEN: "broken", FAILS: "fails", VACUOUS: "vacu
 def _cell(cell: Cell) -> str:
     css = STATUS_CLASS.get(cell.status, "na")
     text = escape(cell_text(cell))
-    if cell.counterexample:
-        text = f'<a href="#{cell.counterexample}">{text}</a>'
+    target = cell.counterexample or cell.reason
+    if target:
+        text = f'<a href="#{target}">{text}</a>'
     return f'<td class="{css}" title="{escape(cell.detail)}">{text}</td>'
 
 
@@ -92,6 +96,27 @@ def _derivability(table: Derivability) -> list[str]:
     for entity, hop, cells in table.rows:
         tds = "".join(f'<td class="{c}">{c or "·"}</td>' for c in cells)
         rows.append(f"<tr><td>{escape(entity)} (hop {hop})</td>{tds}</tr>")
+    rows.append("</tbody></table>")
+    return rows
+
+
+def _reasons(claims: tuple[str, ...], results: list[ScenarioResult]) -> list[str]:
+    found = reasons(claims, results)
+    if not found:
+        return [f"<p>{escape(NO_REASON)}</p>"]
+    rows = ["<table class=why><thead><tr><th>claim</th><th>scenarios</th><th>verdict</th>"
+            "<th>why (what <code>hoverify check</code> says)</th></tr></thead><tbody>"]
+    shown = ""
+    for reason in found:
+        cell = reason.cell
+        where = ", ".join(f'<span id="{anchor}">{escape(name)}</span>'
+                          for name, anchor in reason.scenarios)
+        why = "<br>".join(escape(line) for line in (cell.detail, *cell.cut))
+        claim = escape(reason.claim) if reason.claim != shown else ""
+        shown = reason.claim
+        rows.append(f'<tr><td class="claim">{claim}</td><td>{where}</td>'
+                    f'<td class="{STATUS_CLASS.get(cell.status, "na")}">'
+                    f"{escape(cell_text(cell))}</td><td>{why}</td></tr>")
     rows.append("</tbody></table>")
     return rows
 
@@ -156,7 +181,7 @@ def _bounded(bounded: Bounded) -> list[str]:
 
 
 def _section(section: VariantSection, results: list[ScenarioResult],
-             bounded: Bounded | None) -> list[str]:
+             bounded: Bounded | None, claims: tuple[str, ...]) -> list[str]:
     slug = section.variant.slug
     lines = [f'<h2 id="{slug}">{escape(section.variant.label)}: {escape(section.title)}</h2>',
              f"<p class=muted>{escape(section.specs)}</p>", "<ul>"]
@@ -175,6 +200,8 @@ def _section(section: VariantSection, results: list[ScenarioResult],
                   f"<code>{escape(section.scenario.hops)}</code></h3>"
                   f"<p class=muted>{escape(plain(DERIVABILITY))}</p>"]
         lines += _derivability(section.derivability)
+    lines += ["<h3>Why the claims hold: what the attacker lacks</h3>",
+              f"<p class=muted>{escape(plain(WHY))}</p>", *_reasons(claims, results)]
     found = [cx for r in results for cx in r.counterexamples]
     lines.append("<h3>Counterexamples</h3>")
     for cx in found:
@@ -225,6 +252,6 @@ def render(data: ReportData) -> str:
     for section in data.sections:
         bounded = next((b for b in data.bounded if b.variant == section.variant), None)
         lines += _section(section, [r for r in data.results if r.variant == section.variant],
-                          bounded)
+                          bounded, data.claims)
     lines.append("</body></html>")
     return "\n".join(lines) + "\n"

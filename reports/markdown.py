@@ -16,13 +16,16 @@ from hoverify.reports.data import (
     ScenarioResult,
     VariantSection,
 )
+from hoverify.reports.reasons import reasons
 from hoverify.reports.scenarios import REFERENCE, Scenario, VariantRef
 from hoverify.reports.words import (
     ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
     LEGEND,
+    NO_REASON,
     VARIANT_ERROR_LEGEND,
+    WHY,
     anchor_verdict,
     attacker_text,
     cell_text,
@@ -40,8 +43,9 @@ def _cell(cell: Cell, variant: VariantRef) -> str:
         text = f"**{text}**"
     elif cell.status == NA:
         text = "n/a"
-    if cell.counterexample:
-        text = f"[{text}]({page(variant.slug)}#{cell.counterexample})"
+    target = cell.counterexample or cell.reason
+    if target:
+        text = f"[{text}]({page(variant.slug)}#{target})"
     return text.replace("|", "\\|")
 
 
@@ -119,6 +123,28 @@ def derivability_table(table: Derivability) -> list[str]:
     return lines
 
 
+def _text(text: str) -> str:
+    """Model words in a table cell: a KeNB* is no emphasis, a | no column."""
+    return text.replace("|", "\\|").replace("*", "\\*")
+
+
+def reason_lines(claims: tuple[str, ...], results: list[ScenarioResult]) -> list[str]:
+    found = reasons(claims, results)
+    if not found:
+        return [NO_REASON]
+    lines = ["| claim | scenarios | verdict | why (what `hoverify check` says) |",
+             "|---|---|---|---|"]
+    shown = ""
+    for reason in found:
+        where = ", ".join(f'<a id="{anchor}"></a>{name}' for name, anchor in reason.scenarios)
+        cell = reason.cell
+        why = "<br>".join(_text(line) for line in (cell.detail, *cell.cut))
+        claim = reason.claim if reason.claim != shown else ""
+        shown = reason.claim
+        lines.append(f"| {claim} | {where} | {_text(cell_text(cell))} | {why} |")
+    return lines
+
+
 def _counterexample(cx: Counterexample) -> list[str]:
     lines = [f'<a id="{cx.id}"></a>', "",
              f"### {cx.claim} in {cx.scenario.name} (`{cx.scenario.hops}`): {cx.status}", "",
@@ -144,7 +170,7 @@ def bounded_lines(bounded: Bounded) -> list[str]:
 
 
 def variant_page(section: VariantSection, results: list[ScenarioResult],
-                 bounded: Bounded | None, attacker: str) -> str:
+                 bounded: Bounded | None, attacker: str, claims: tuple[str, ...]) -> str:
     variant = section.variant
     lines = [f"# {variant.label}: {section.title}", "", f"Specification: {section.specs}.",
              "", f"Attacker model: {attacker}.",
@@ -162,6 +188,8 @@ def variant_page(section: VariantSection, results: list[ScenarioResult],
                   f"## Who can derive which KeNB in `{section.scenario.hops}`", "",
                   DERIVABILITY, ""]
         lines += derivability_table(section.derivability)
+    lines += ["", "## Why the claims hold: what the attacker lacks", "", WHY, "",
+              *reason_lines(claims, results)]
     lines += ["", "## Counterexamples", ""]
     found = [cx for r in results for cx in r.counterexamples]
     for cx in found:

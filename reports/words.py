@@ -36,7 +36,8 @@ WORDS: tuple[tuple[str, str], ...] = (
                           "(a longer run could show more)"),
 )
 LEGEND = ("Verdict words: " + "; ".join(f"*{word}*: {meaning}" for word, meaning in WORDS)
-          + ". A failing cell links to its counterexample.")
+          + ". A failing cell links to its counterexample, any other to the reason for its "
+          "verdict.")
 VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised during that "
                         "run, which stopped there, so no claim has a verdict; the cell links "
                         "to the hook, the exception and the step. It fails `hoverify report` "
@@ -44,6 +45,15 @@ VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised
 DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) from the hop in "
                 "which it first takes part: *serves*, it held that KeNB as the serving eNB; "
                 "**derives**, it can compute it.")
+
+WHY = ("Each claim that holds, is vacuous or n/a, and why, in the words of `hoverify check`: "
+       "the verdict line of its matrix cell, then what check prints under it, the cut of the "
+       "verdict it shows (what that attacker lacks: the keys it cannot derive, or why no edit "
+       "succeeds), or why no hop has a verdict. Where check prints no cut, the verdict line is "
+       "the reason. When a claim holds, each of its hop verdicts holds (`hoverify check` lists "
+       "them, `verdicts.json` has each one's cut). Scenarios that read the same share a row; "
+       "each matrix cell links to its row, as a failing one links to its counterexample.")
+NO_REASON = "None: every claim fails, or the runs stopped at a variant error."
 
 BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify verify`): from "
            "initial AS security on the small topology of `hoverify explore` (or the one the "

@@ -54,6 +54,7 @@ from hoverify import atomic_dir
 from hoverify.cli import main
 from hoverify.errors import UsageError
 from hoverify.report_job import build, choose_variants, write_report
+from hoverify.runs import check_text
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
 REGENERATE = "hoverify report --out reports/default"
@@ -718,3 +719,72 @@ def test_a_forward_security_cell_measures_what_check_measured(generated: Generat
                    if v["n_hops"] == cell.n_hops]
         assert any(d.startswith(reach + ("+" if cell.open_ended else " ")) for d in details), (
             result.scenario.name, cell_text(cell), details)
+
+
+def _check_says(doc: dict, claim: str) -> list[str]:
+    """What `hoverify check` prints under a claim's hop verdict lines, read from its text:
+    the cut of the verdict it shows ("cut of hop 1, ...:", "lacks KASME", ...) or why no hop
+    has a verdict."""
+    lines = check_text(doc).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split(" ")[0] == claim)
+    said = []
+    for line in lines[start + 1:]:
+        if not line.startswith("    "):
+            break
+        if not re.match(r"    hop \d+, ", line):
+            said.append(line.strip())
+    return said
+
+
+def _md(text: str) -> str:
+    return text.replace("\\|", "|").replace("\\*", "*")
+
+
+def _html_reasons(html: str) -> dict[str, list[str]]:
+    """Each row of the HTML's "why" tables by the ids of its scenarios: its last cell's
+    lines."""
+    found = {}
+    for row in re.findall(r"<tr>.*?</tr>", html):
+        ids = re.findall(r'<span id="(why-[^"]+)">', row)
+        if ids:
+            last = row[row.rindex("<td>") + 4:row.rindex("</td>")]
+            found |= {i: [unescape(line) for line in last.split("<br>")] for i in ids}
+    return found
+
+
+def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None:
+    """Each variant's page (Markdown and HTML) has the section on why its claims hold; every
+    cell that holds, is vacuous or n/a links to its row, which gives the cell's verdict line
+    and then what `check` prints under the claim's verdicts: the cut of a promised claim that
+    holds, "lacks ..." included, and nothing made up by the report."""
+    out, data = generated.out, generated.data
+    index, html = (out / "index.md").read_text(), (out / "index.html").read_text()
+    in_html = _html_reasons(html)
+    cuts = 0
+    for section in data.sections:
+        slug = section.variant.slug
+        page = (out / slug / "report.md").read_text()
+        assert "## Why the claims hold: what the attacker lacks" in page
+        part = html[html.index(f'<h2 id="{slug}">'):]
+        assert part.index("<h3>Why the claims hold") < part.index("<h3>Counterexamples")
+        for result in (r for r in data.results if r.variant == section.variant):
+            said = {c["name"]: c for c in result.check.get("claims", [])}
+            for claim, cell in result.cells:
+                if cell.status not in (HOLDS, VACUOUS, NA):
+                    assert cell.reason is None
+                    continue
+                where = (slug, result.scenario.name, claim)
+                assert cell.reason and f"({slug}/report.md#{cell.reason})" in index, where
+                assert f'<a href="#{cell.reason}">' in html, where
+                row = next(line for line in page.splitlines()
+                           if f'<a id="{cell.reason}"></a>' in line)
+                why = [_md(line) for line in row.rstrip(" |").split(" | ")[-1].split("<br>")]
+                assert in_html[cell.reason] == why, where
+                check = _check_says(result.check, claim) if claim in said else []
+                assert why[0] == cell.detail, where
+                assert why[len(why) - len(check):] == check, (where, why, check)
+                if cell.status == HOLDS and said[claim]["promised"] and any(
+                        line.startswith("cut of ") for line in check):
+                    assert any("lacks" in line for line in check), (where, check)
+                    cuts += 1
+    assert cuts > len(data.sections)  # each variant has cuts to show

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hoverify.properties.claims import CLAIMS
 from hoverify.reports.scenarios import SCENARIOS
+from hoverify.reports.words import NO_REASON
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.protection import DOWNLINK, protect_rrc
@@ -168,10 +169,13 @@ def test_report_is_written_and_shows_the_variant_error(
     [bounded] = [b for b in doc["bounded_verification"] if b["variant"] == "ue-hook-raises"]
     assert [f["claim"] for f in bounded["findings"]] == ["variant-error"]
     index = (out / "index.md").read_text()
-    assert ("| **x2** `x2` | key-agreement | holds | "
+    assert ("| **x2** `x2` | key-agreement | "
+            "[holds](ts33401/report.md#why-ts33401-x2-key-agreement) | "
             "[**variant-error**](ue-hook-raises/report.md#ve-ue-hook-raises-x2) |") in index
     assert "[variant-error, FAILS (promised), 3 steps]" in index  # bounded verification
     page = (out / "ue-hook-raises" / "report.md").read_text()
+    why = page[page.index("## Why the claims hold"):page.index("## Counterexamples")]
+    assert NO_REASON in why and "| claim |" not in why  # no claim of it has a verdict
     entry = page[page.index('<a id="ve-ue-hook-raises-x2">'):]
     assert "hook: ue()\nhandler: Ue.on_rrc_handover_command\n" in entry
     assert "exception: ZeroDivisionError: the reviewer's arithmetic\n" in entry
