@@ -292,7 +292,7 @@ def check_text(doc: dict[str, Any]) -> str:
 def claim_evidence(claim: dict[str, Any]) -> tuple[str, list[str]]:
     """What ``check`` prints under a claim's verdict lines, as (heading, lines): "cut of" or
     "witness of" the verdict shown ("cut of hop 1, radio observer + enb-2@1:") and its first
-    13 lines; with no verdict, no heading and why not ("no hop to which the claim applies");
+    13 lines; with no verdict, no heading and why not ("its situation never arose in this run");
     nothing when that verdict has no cut or witness lines. The report gives the same."""
     evidence = claim.get("witness", claim.get("cut", []))
     if not claim["verdicts"]:
