@@ -17,11 +17,11 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
 - every hook it defines takes the interface's arguments (``ue`` gained ``source``, the
   serving cell, before ``target``: a hook written for the old interface is named);
 - ``promises()`` declares at least one promise, each of a known claim, with known hop types
-  and a positive ``hops``;
+  and a positive ``hops``, and at most one per claim and hop type;
 - a dry run over every hop type, an NCC wrap and the Path Switch race: every hook returns
-  values of the right types, every security field has a known name (or one declared in the
-  variant's ``field_names``). A hook that raises is not bad input but a variant error, which
-  the command reports as its finding ``variant-error`` (exit 1);
+  values of the right types (a key field 32 octets), every security field has a known name
+  (or one declared in the variant's ``field_names``). A hook that raises is not bad input
+  but a variant error, which the command reports as its finding ``variant-error`` (exit 1);
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
   used before anyone computed it was never held.
@@ -64,6 +64,8 @@ HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_c
          "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac")
 KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
+# the fields that carry a key: 256 bits (X2AP key-eNodeB-star, S1AP nextHopParameter)
+KEY_FIELDS = frozenset({"KeNB*", "KeNB*+", "NH"})
 DRY_RUNS = ("x2", "s1", "s1-inter", "intra-enb", "x2,s1,s1-inter,intra-enb,x2,s1,x2,s1,x2,s1",
             "x2,x2:early,x2")
 
@@ -163,6 +165,32 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
             raise VariantFileError(f"{path}: promise {promise.claim!r}: assumes must be a "
                                    f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "
                                    f"{promise.assumes!r}")
+    _check_overlaps(path, promises)
+
+
+def _check_overlaps(path: str, promises: tuple[Promise, ...] | list[Promise]) -> None:
+    """One promise per claim and hop type: with two (a subclass adding a stronger
+    forward-security promise to its parent's), which one is judged would be an accident of
+    their order, and the other silently ignored."""
+    for i, first in enumerate(promises):
+        for second in promises[i + 1:]:
+            both = first.hop_types & second.hop_types
+            if first.claim == second.claim and both:
+                raise VariantFileError(
+                    f"{path}: promises() promises {first.claim!r} twice on "
+                    f"{', '.join(sorted(h.value for h in both))} hops: {_said(first)} and "
+                    f"{_said(second)}; keep one per hop type (filter what super().promises() "
+                    "returns to replace a parent's)")
+
+
+def _said(promise: Promise) -> str:
+    """``promise`` as written, with the arguments that tell two of one claim apart."""
+    default = Promise(promise.claim)
+    given = [f"{name}={sorted(value) if isinstance(value, frozenset) else value!r}"
+             for name in ("hops", "binds", "assumes")
+             if (value := getattr(promise, name)) != getattr(default, name)]
+    why = f" ({promise.why})" if promise.why else ""
+    return f"Promise({', '.join([repr(promise.claim), *given])}){why}"
 
 
 def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
@@ -239,6 +267,8 @@ class Checked(KeySchedule):
                                  "variant's field_names)")
             if not isinstance(value, bytes | int | bool) or value is None:
                 raise TypeError(f"field {name!r} = {value!r}: values are bytes, int or bool")
+            if name in KEY_FIELDS and not (isinstance(value, bytes) and len(value) == 32):
+                raise TypeError(f"field {name!r} = {value!r:.40}: a key is 32 octets (bytes)")
             if name == "NCC" and (isinstance(value, bool) or not isinstance(value, int)
                                   or not 0 <= value < NCC_MODULUS):
                 # blamed on the hook that put it in a message, not on the peer that reads it

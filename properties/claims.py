@@ -581,10 +581,13 @@ CELL_INPUTS = {"ARFCN-DL": "EARFCN-DL"}
 class KeySeparation(_Claim):
     name = SEPARATION
     reads = frozenset({DERIVED, COMPLETED})
-    always = ("no KeNB serves two eNBs or two cells; each is bound to its target's cell "
-              "identity (PCI and EARFCN-DL are inputs of derivations on the way to it, "
-              "TS 33.401 A.5; a variant promises the parts it binds, ``Promise.binds``); no "
-              "two derivations of different purpose give the same value")
+    always = ("no KeNB serves two eNBs or two cells, nor a handover after the first that "
+              "used it, the initial AS security included (the PDCP COUNTs restart under each "
+              "KeNB: one used again repeats a keystream; TS 33.401 7.2.8 refreshes KeNB on "
+              "every handover, 7.2.9 re-keys before a COUNT repeats); each is bound to its "
+              "target's cell identity (PCI and EARFCN-DL are inputs of derivations on the way "
+              "to it, TS 33.401 A.5; a variant promises the parts it binds, "
+              "``Promise.binds``); no two derivations of different purpose give the same value")
     sometimes = "a handover completed"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
@@ -651,13 +654,26 @@ class KeySeparation(_Claim):
         is made when it is read (a summary's)."""
         done = facts.completions[number]
         promised = self.promise(done.hop_type)
-        shared = [c for c in map(facts.completions.__getitem__, facts.using(done.kenb))
-                  if c.number != number and (c.enb != done.enb or c.cell != done.cell)]
+        using = [facts.completions[n] for n in facts.using(done.kenb) if n != number]
+        shared = [c for c in using if c.enb != done.enb or c.cell != done.cell]
         if shared:
             where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
             return Verdict(number, "-", False, promised,
                            f"KeNB[hop {number}] also serves {where}",
                            (f"KeNB {done.kenb.hex()}",)) if kept(promised) else None
+        # separation in time: a KeNB used again restarts the PDCP COUNTs under the same keys
+        # (keystream reuse); TS 33.401 7.2.8 refreshes KeNB on every handover and 7.2.9
+        # re-keys before a COUNT is reused with the same KeNB. The same handover's KeNB
+        # accepted again (a HO confirm duplicated) is injective agreement's.
+        again = [c for c in using if c.number < number and c.handover != done.handover]
+        if again:
+            if not kept(promised):
+                return None
+            return Verdict(number, "-", False, promised,
+                           f"KeNB[hop {number}] equals KeNB[hop {again[0].number}] "
+                           f"({again[0].enb}, {again[0].cell}): the PDCP COUNTs restart "
+                           "under the same keys",
+                           self._ancestry(facts, done.kenb, cells is not None and lazy))
         missing = self._unbound(facts, done, cells)
         if missing:
             promise = find_promise(self.variant, self.name, done.hop_type)
@@ -668,16 +684,20 @@ class KeySeparation(_Claim):
             unpromised = "" if broken or promise is None else (
                 f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
                 "binds the PCI and EARFCN-DL)")
-            ancestry = partial(facts.ancestry_lines, done.kenb)
             return Verdict(number, "-", False, broken,
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
                            f"any derivation leading to it{unpromised}",
-                           Lines(ancestry) if cells is not None and lazy
-                           else tuple(ancestry()))
+                           self._ancestry(facts, done.kenb, cells is not None and lazy))
         return Verdict(number, "-", True, promised,
-                       f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, and is bound "
-                       "to its PCI and EARFCN-DL")
+                       f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, no earlier "
+                       "hop, and is bound to its PCI and EARFCN-DL")
+
+    @staticmethod
+    def _ancestry(facts: Facts, kenb: bytes, lazy: bool) -> Sequence[str]:
+        """A failure's witness: the KeNB's whole ancestry, made when read if ``lazy``."""
+        ancestry = partial(facts.ancestry_lines, kenb)
+        return Lines(ancestry) if lazy else tuple(ancestry())
 
     def _unbound(self, facts: Facts, done: Any,
                  cells: dict[bytes, frozenset[tuple[str, int]]] | None = None

@@ -25,6 +25,8 @@ def promises_of(variant: KeySchedule) -> tuple[Promise, ...]:
 
 
 def find_promise(variant: KeySchedule, claim: str, hop_type: HopType | None) -> Promise | None:
+    """The promise of ``claim`` on hops of ``hop_type`` (any hop type: None); a variant makes
+    at most one per claim and hop type (a variant file with two is refused when loaded)."""
     for promise in promises_of(variant):
         if promise.claim == claim and (hop_type is None or hop_type in promise.hop_types):
             return promise

@@ -86,7 +86,8 @@ class Promise:
     ``hops`` is the n of n-hop forward security where it applies (TS 33.501 3.1): the KeNB
     used ``hops`` or more handovers after the compromise cannot be derived. ``binds``: the
     parts of the target cell's identity key separation promises each KeNB is bound to
-    (TS 33.401 A.5 binds both; an earlier proposal may promise the PCI alone).
+    (TS 33.401 A.5 binds both; an earlier proposal may promise the PCI alone). A variant
+    makes at most one promise per claim and hop type (a variant file with two is refused).
     """
 
     claim: str

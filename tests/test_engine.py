@@ -189,6 +189,48 @@ def test_a_kenb_not_bound_to_the_whole_cell_identity_breaks_key_separation() -> 
     assert next(c for c in reference.claims if c.name == SEPARATION).holds
 
 
+# -- separation in time ----------------------------------------------------------------------------
+# reviewer 8's per-cell NH: on S1 the MME sends NH' = KDF(KASME, 0x12, PCI || EARFCN-DL of the
+# target) with a correctly advanced NCC, so a UE returning to a cell by S1 gets its old KeNB
+PER_CELL_NH = Path(__file__).parent / "attack_variants" / "per_cell_nh.py"
+
+
+def test_a_kenb_used_again_after_a_handover_breaks_key_separation() -> None:
+    """TS 33.401 7.2.8: each handover gives the UE a new KeNB (KeNB* from the current KeNB or
+    from an NH chained from the previous NH, A.5 and A.4), and the PDCP COUNTs restart under
+    it; 7.2.9 re-keys before a COUNT repeats under one KeNB. A KeNB used again repeats the
+    keystream: key separation fails, promised, at the hop that uses it again, naming the
+    first; ts33401 on the same hops holds."""
+    hops = parse_hops("s1@enb-4/cell-2,s1@enb-1/cell-1,s1@enb-4/cell-2")
+    run = run_scenario(load_variant_file(str(PER_CELL_NH)), hops)
+    assert run.hops[0].kenb_ue == run.hops[2].kenb_ue  # the flaw, executed
+    separation = next(c for c in evaluate(run).claims if c.name == SEPARATION)
+    [failure] = [v for v in separation.verdicts if not v.holds]
+    assert failure.promised and failure.hop == 3
+    assert failure.detail.startswith("KeNB[hop 3] equals KeNB[hop 1] (enb-4, enb-4/cell-2)")
+    assert any("per-cell NH" in line for line in failure.witness)
+    reference = evaluate(run_scenario(load("ts33401"), hops))
+    assert next(c for c in reference.claims if c.name == SEPARATION).holds
+
+
+def test_explore_and_verify_judge_a_kenb_used_again_on_the_step_it_completes() -> None:
+    """The same claim object, fed step by step as explore and verify feed it (``verify
+    --max-handovers 3`` finds it: 1.05 M states, the shortest path 30 steps): enb-1 to enb-3
+    and back by S1, then to enb-3 again."""
+    exploration = Exploration(load_variant_file(str(PER_CELL_NH)), small_topology(),
+                              EXPLORATION_KASME)
+    broken = []
+    for cell in ("enb-3/cell-1", "enb-1/cell-1", "enb-3/cell-1"):
+        exploration.start_handover([c.name for c in exploration.neighbours()].index(cell))
+        while exploration.system.in_flight:
+            exploration.deliver(0)
+        broken.append((SEPARATION, True) in exploration.engine.violations)
+    assert broken == [False, False, True]
+    verdict = exploration.engine.violations[SEPARATION, True]
+    assert verdict.detail.startswith("KeNB[hop 3] equals KeNB[hop 1] (enb-3, enb-3/cell-1)")
+    exploration.close()
+
+
 # -- completion, revisits --------------------------------------------------------------------------
 def test_a_refused_confirm_of_an_undisturbed_handover_shows_both_keys_and_what_diverged() -> None:
     variant = load_variant_file(str(BROKEN / "ue_skips_ncc_catch_up.py"))

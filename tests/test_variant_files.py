@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoverify.cli import main
-from hoverify.variant_file import VariantFileError, load_variant_file
+from hoverify.variant_file import VariantFileError, _check_overlaps, load_variant_file
 
 BROKEN = Path(__file__).parent / "broken_variants"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -75,6 +75,13 @@ def test_every_broken_variant_is_flagged_on_its_claim(name: str) -> None:
                          [("ts33401", None), ("tr33821-v070", None), ("seed-fs", "nas")])
 def test_built_in_variants_raise_no_false_alarm(name: str, placement: str | None) -> None:
     assert broken_claims(load(name, placement)) == set()
+
+
+@pytest.mark.parametrize(("name", "placement"),
+                         [("ts33401", None), ("tr33821-v070", None), ("seed-fs", "nas")])
+def test_built_in_variants_make_one_promise_per_claim_and_hop_type(
+        name: str, placement: str | None) -> None:
+    _check_overlaps(name, load(name, placement).promises())  # what a variant file is held to
 
 
 def test_example_5g_n2_variant_loads_and_keeps_its_promises() -> None:
@@ -150,6 +157,33 @@ BAD_FILES = {
         "VARIANT = V()\n"),
     "built_in_name.py": (
         "from hoverify.statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
+    # reviewer 8's b2.py: an int in the IE that carries KeNB* (256 bits, X2AP
+    # key-eNodeB-star) is a wrong return type, not a variant-error of the eNB that reads it
+    "key_field_int.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.seed_fs import SeedFs\n"
+        "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'v'\n"
+        "    def target_mme(self, d, mme, hop, fields):\n"
+        "        return (('KeNB*', 5),), (('notification bit', 1),)\nVARIANT = V()\n"),
+    # reviewer 8's b10.py: a stronger X2 promise added beside ts33401's 2-hop one was
+    # silently ignored (the first promise found was judged)
+    "overlapping_promises.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (*super().promises(),\n"
+        "                Promise('forward-security', NOT_THROUGH_MME, hops=1))\n"
+        "VARIANT = V()\n"),
+}
+# what the one line must say, where the file's item is easily mistaken
+SAYS = {
+    "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
+    "key_field_int.py": "target_mme() returned field 'KeNB*' = 5: a key is 32 octets",
+    "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "
+                               "Promise('forward-security', hops=2, assumes=['path-switch-"
+                               "first'])",
 }
 
 
@@ -164,8 +198,9 @@ def test_bad_variant_file_is_a_clear_error(name: str, tmp_path: Path,
     assert code == 2
     assert err.startswith(f"hoverify: error: {path}") and "Traceback" not in err
     assert err.count("\n") == 1
-    if name == "ncc_unwrapped.py":  # an NCC is 3 bits (TS 36.331 nextHopChainingCount)
-        assert "source_mme() returned field 'NCC' = 8" in err, err
+    assert SAYS.get(name, "") in err, err
+    if name == "overlapping_promises.py":  # both named
+        assert "and Promise('forward-security', hops=1);" in err, err
 
 
 @given(st.text(max_size=200))
