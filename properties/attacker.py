@@ -35,5 +35,7 @@ class Attacker:
             step = graph.hop_first_step.get(compromise.hop)
             if step is None:  # the hop never started: nothing learnt from it
                 continue
-            known |= graph.held_from(compromise.entity, step)
+            # a party's holdings; a revealed key's values (KASME, K_HO: no party holds its
+            # name), as the claim engine's ``reveal`` learns them
+            known |= graph.held_from(compromise.entity, step) | graph.named(compromise.entity)
         return known

@@ -94,6 +94,10 @@ class ClaimResult:
 
     @property
     def promised(self) -> bool:
+        """A verdict is promised; with none (vacuous, n/a), the variant promises the claim for
+        a type of the run's hops."""
+        if not self.verdicts:
+            return self.promised_by_variant
         return any(v.promised for v in self.verdicts)
 
     @property

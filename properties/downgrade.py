@@ -346,8 +346,7 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
              step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
     rewritten = replace(message, fields=edit.apply(message.fields))
-    actor = attacker.compromises[0].entity
-    text = f"step {step_number}: {actor} {edit.text(message.fields)} in {message}"
+    text = f"step {step_number}: {analysis.source(hop)} {edit.text(message.fields)} in {message}"
     try:
         tail = trial.steps(step_number, rewritten)[run.hops[hop - 1].first_step:]
     except VariantError as error:  # a hook fails on the attacker's input: the handover fails
