@@ -7,9 +7,10 @@ engine's facts, and says whether the variant promises it (from the variant's own
 the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB compromised at hop c cannot compute a KeNB used before hop c by
-  another eNB (also one used after the attacker first served the UE: a UE that returns to a
-  compromised eNB must not give it the keys used in between);
+- backward security: an eNB compromised at hop c cannot compute a KeNB used earlier by
+  another eNB: before the last KeNB it served then (before hop c if none). One after that
+  KeNB is a later one, forward security's; one between two of its services is judged (a UE
+  that came back to the eNB must not give it the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -284,22 +285,27 @@ class BackwardSecurity(_Claim):
     name = BACKWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
-              "used before hop c")
+              "used earlier: before hop c and before the last KeNB it served then")
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
         # per set of entities, the last pass of ``earlier``: the completions and early
-        # handovers it read, how many completions it passed, what it found, its ``left``
+        # handovers it read, how many completions it passed, what it found, what waits for
+        # a later service (``earlier``), its ``left``
         self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
-                                                 int | None]] = {}
+                                                 list[int], int | None]] = {}
 
     def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
-        """The KeNBs used by another eNB before the compromise, except those that forward
-        security leaves to an eNB that served the UE earlier: after its last service, where
-        the hop that took the UE away has no forward-security promise, or within the n hops
-        (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
-        here too: a UE that returns to a compromised eNB must not give it those keys.
+        """The KeNBs used by another eNB before the compromise and before a KeNB the attacker
+        serves (TS 33.501 3.1: an eNB that knows its KeNB cannot compute "any earlier KeNB";
+        an attacker that served none before them: before the compromise). A KeNB after one
+        the attacker served is later than that one, forward security's (handover-keys
+        section 5), unless the UE comes back to the attacker (before or after the
+        compromise: its KeNB then is later still) and forward security does not leave it to
+        a former serving eNB (the hop that took the UE away has no forward-security promise,
+        or the KeNB is within that promise's n hops or broken assumptions): a UE that
+        returns to an eNB must not give it the keys used in between.
 
         The pass over the completions goes on from where the last one for the same entities
         stopped, when these facts extend the ones it read: ``check`` compromises an eNB
@@ -307,19 +313,26 @@ class BackwardSecurity(_Claim):
         grew as the square of the hops."""
         end = max(a.hop, 0)
         last = self._passes.get(a.entities)
-        done, found, left = 0, [], None  # left: the last KeNB before the one looked at that it used
+        # left: the last KeNB before the one looked at that it used; waiting: the KeNBs after
+        # it, earlier only if it serves the UE again
+        done, found, waiting, left = 0, [], [], None
         if last is not None and last[1] is facts.early and last[2] <= end:
-            completions, _, passed, found_then, left_then = last
+            completions, _, passed, found_then, waiting_then, left_then = last
             if passed <= len(facts.completions) and (
                     passed == 0 or facts.completions[passed - 1] is completions[passed - 1]):
-                done, found, left = passed, list(found_then), left_then
+                done, found, waiting, left = passed, list(found_then), list(waiting_then), left_then
         for c in facts.completions[done:end]:
-            if c.enb not in a.entities and not self._legitimate(facts, left, c.number):
-                found.append(c.number)
             if c.enb in a.entities:
-                left = c.number
+                found += waiting
+                waiting, left = [], c.number
+            elif left is None:
+                found.append(c.number)
+            elif not self._legitimate(facts, left, c.number):
+                waiting.append(c.number)
         self._passes[a.entities] = (facts.completions, facts.early,
-                                    min(end, len(facts.completions)), found, left)
+                                    min(end, len(facts.completions)), found, waiting, left)
+        if waiting and any(c.enb in a.entities for c in facts.completions[end:]):
+            return found + waiting  # the UE came back to it after the compromise
         return list(found)
 
     def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
@@ -328,7 +341,8 @@ class BackwardSecurity(_Claim):
             return False
         left = next((c.number for c in reversed(facts.completions[:j])
                      if c.enb in a.entities), None)
-        return not self._legitimate(facts, left, j)
+        return left is None or (not self._legitimate(facts, left, j) and any(
+            c.enb in a.entities for c in facts.completions[j + 1:]))
 
     def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
         """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
@@ -346,10 +360,21 @@ class BackwardSecurity(_Claim):
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
+        # a handover back to an attacker's eNB makes the KeNBs since it served earlier ones
+        returned = _new_completion(event, facts)
+        back = {a.name: a for a in facts.attackers
+                if returned and facts.completions[-1].enb in a.entities}
+        for a in back.values():
+            was = event.earlier.attacker(a.name)
+            arose += len(self.earlier(facts, a)) - (len(self.earlier(event.earlier, was))
+                                                    if was is not None else 0)
         failures = []
-        for a in event.attackers(facts, below=True) if self.kept(event) else ():
-            derivable = [j for j in event.new_keys(facts, a, below=a.hop)
-                         if self._earlier(facts, a, j)]
+        asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
+        for a in (*asked, *back.values()) if self.kept(event) else ():
+            derivable = ([j for j in event.new_keys(facts, a, below=a.hop)
+                          if self._earlier(facts, a, j)] if a.name not in back else
+                         [j for j in range(min(a.hop, len(facts.completions)))
+                          if facts.completions[j].kenb in a.known and self._earlier(facts, a, j)])
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
