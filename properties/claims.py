@@ -404,9 +404,24 @@ class BackwardSecurity(_Claim):
                 j = earlier[-1]
                 verdicts.append(Verdict(
                     a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
-                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}",
+                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
+                    f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
+
+
+def _network_aside(facts: Facts) -> str:
+    """Whom a holding backward-security verdict was judged against, when the backhaul is
+    unprotected: the attacker ``network`` reads keys from the start, so no KeNB is earlier
+    than its reading (it has no verdict here) while it may read every KeNB (forward
+    security judges that, outside the promise)."""
+    network = facts.attacker(NETWORK)
+    if network is None:
+        return ""
+    read = [c.number for c in facts.completions if c.kenb in network.known]
+    return (f" (against this attacker alone; {NETWORK}, reading the backhaul from hop "
+            f"{network.hop}, has no earlier KeNB and derives those of hops {hop_list(read)}: "
+            "forward security's verdict)" if read else "")
 
 
 def _naming(assumption: str | None) -> str | None:

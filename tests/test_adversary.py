@@ -241,6 +241,24 @@ def test_what_an_attacker_takes_at_one_hop_is_one_compromise(
     assert docs[0]["vacuous"] and docs[0]["sometimes"] == 0 and docs[0]["promised"]
 
 
+def test_backward_security_that_holds_says_it_was_judged_without_the_network(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Reviewer, round 8: with the backhaul unprotected the attacker ``network`` reads
+    KeNB[hops 0-3] (InitialContextSetupRequest, X2AP HandoverRequest's KeNB*, NH), and
+    backward security said "holds" with the cut "lacks KASME". It reads from hop 0, so no
+    KeNB is earlier for it (docs/claims.md): a holding verdict now says whom it was judged
+    against and where the network's keys are judged."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1,x2"))
+    backward = next(c for c in evaluate(run, adversary=UNPROTECTED).claims
+                    if c.name == BACKWARD)
+    assert backward.holds and backward.verdicts
+    assert all(v.detail.endswith("(against this attacker alone; network, reading the backhaul "
+                                 "from hop 0, has no earlier KeNB and derives those of hops "
+                                 "[0-3]: forward security's verdict)") for v in backward.verdicts)
+    protected = next(c for c in evaluate(run).claims if c.name == BACKWARD)
+    assert not any("network" in v.detail for v in protected.verdicts)
+
+
 def test_check_prints_the_attacker_model(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
                      "KASME@1"]) == 0
