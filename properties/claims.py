@@ -7,10 +7,11 @@ engine's facts, and says whether the variant promises it (from the variant's own
 the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB compromised at hop c cannot compute a KeNB used earlier by
-  another eNB: before the last KeNB it served then (before hop c if none). One after that
-  KeNB is a later one, forward security's; one between two of its services is judged (a UE
-  that came back to the eNB must not give it the keys used in between);
+- backward security: an eNB compromised at hop c cannot compute a KeNB used by another eNB
+  before hop c and earlier than a KeNB of its own (than the compromise if it served none
+  before). One after its last KeNB, with no later service, is later: forward security's; one
+  between two of its services is judged (a UE that comes back to the eNB must not give it
+  the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -285,7 +286,7 @@ class BackwardSecurity(_Claim):
     name = BACKWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
-              "used earlier: before hop c and before the last KeNB it served then")
+              "used before hop c and before a KeNB of its own")
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
