@@ -19,6 +19,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -296,6 +297,8 @@ class BackwardSecurity(_Claim):
         # a later service (``earlier``), its ``left``
         self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
                                                  list[int], int | None]] = {}
+        # the completions last read by ``_services``, and the numbers of those at each eNB
+        self._served: tuple[tuple[Any, ...], dict[str, list[int]]] = ((), {})
 
     def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB before the compromise and before a KeNB the attacker
@@ -312,6 +315,14 @@ class BackwardSecurity(_Claim):
         stopped, when these facts extend the ones it read: ``check`` compromises an eNB
         again at each hop it serves in, and a pass per attacker from the first completion
         grew as the square of the hops."""
+        found, waiting = self._pass(facts, a)
+        if waiting and self._served_after(facts, a, max(a.hop, 0) - 1):
+            return found + waiting  # the UE came back to it after the compromise
+        return found
+
+    def _pass(self, facts: Facts, a: Knowledge) -> tuple[list[int], list[int]]:
+        """``earlier``'s pass up to the compromise: the KeNBs earlier whatever comes next, and
+        those after the attacker's last KeNB (earlier once the UE comes back to it)."""
         end = max(a.hop, 0)
         last = self._passes.get(a.entities)
         # left: the last KeNB before the one looked at that it used; waiting: the KeNBs after
@@ -332,9 +343,27 @@ class BackwardSecurity(_Claim):
                 waiting.append(c.number)
         self._passes[a.entities] = (facts.completions, facts.early,
                                     min(end, len(facts.completions)), found, waiting, left)
-        if waiting and any(c.enb in a.entities for c in facts.completions[end:]):
-            return found + waiting  # the UE came back to it after the compromise
-        return list(found)
+        return list(found), list(waiting)
+
+    def _services(self, facts: Facts) -> dict[str, list[int]]:
+        """The numbers of the completions at each eNB, grown on from the last call when the
+        facts extend the completions it read (else found again)."""
+        seen, index = self._served
+        n, completions = len(seen), facts.completions
+        if n > len(completions) or (n and completions[n - 1] is not seen[n - 1]):
+            n, index = 0, {}
+        for c in completions[n:]:
+            index.setdefault(c.enb, []).append(c.number)
+        self._served = completions, index
+        return index
+
+    def _served_after(self, facts: Facts, a: Knowledge, j: int, before: int | None = None
+                      ) -> bool:
+        """The attacker's eNBs served the UE after hop ``j`` (and before hop ``before``)."""
+        index = self._services(facts)
+        return any(bisect_right(served, j) < (len(served) if before is None
+                                              else bisect_left(served, before))
+                   for served in (index.get(e, ()) for e in a.entities))
 
     def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s."""
@@ -342,8 +371,8 @@ class BackwardSecurity(_Claim):
             return False
         left = next((c.number for c in reversed(facts.completions[:j])
                      if c.enb in a.entities), None)
-        return left is None or (not self._legitimate(facts, left, j) and any(
-            c.enb in a.entities for c in facts.completions[j + 1:]))
+        return left is None or (not self._legitimate(facts, left, j)
+                                and self._served_after(facts, a, j))
 
     def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
         """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
@@ -361,27 +390,37 @@ class BackwardSecurity(_Claim):
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
-        # a handover back to an attacker's eNB makes the KeNBs since it served earlier ones
-        returned = _new_completion(event, facts)
-        back = {a.name: a for a in facts.attackers
-                if returned and facts.completions[-1].enb in a.entities}
-        for a in back.values():
-            was = event.earlier.attacker(a.name)
-            arose += len(self.earlier(facts, a)) - (len(self.earlier(event.earlier, was))
-                                                    if was is not None else 0)
+        # the UE's first handover back to an attacker's eNB since its compromise makes the
+        # KeNBs after the last one it served before earlier ones (``earlier``)
+        back = dict(self._back(event, facts))
+        arose += sum(len(waiting) for waiting in back.values())
         failures = []
         asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
-        for a in (*asked, *back.values()) if self.kept(event) else ():
-            derivable = ([j for j in event.new_keys(facts, a, below=a.hop)
-                          if self._earlier(facts, a, j)] if a.name not in back else
-                         [j for j in range(min(a.hop, len(facts.completions)))
-                          if facts.completions[j].kenb in a.known and self._earlier(facts, a, j)])
+        returned = [a for a in facts.attackers if a.name in back]
+        for a in (*asked, *returned) if self.kept(event) else ():
+            derivable = [j for j in event.new_keys(facts, a, below=a.hop)
+                         if self._earlier(facts, a, j)]
+            if a.name in back:
+                derivable = sorted({*derivable, *(j for j in back[a.name]
+                                                  if facts.completions[j].kenb in a.known)})
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
                 failures.append(self._failure(facts, a, derivable))
                 event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
+
+    def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
+        """The attackers to whose eNB this event's completion brought the UE back, the first
+        time since their compromise, by name, with the KeNBs that this made earlier (those
+        with none left out)."""
+        if not _new_completion(event, facts):
+            return []
+        c = facts.completions[-1]
+        back = [(a.name, self._pass(facts, a)[1]) for a in facts.attackers
+                if c.enb in a.entities and c.number >= a.hop
+                and not self._served_after(facts, a, a.hop - 1, c.number)]
+        return [(name, waiting) for name, waiting in back if waiting]
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:

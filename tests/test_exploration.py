@@ -324,9 +324,11 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # Recomputed 2026-12-01 (reviewer, round 8) after backward security's "earlier" was read from
 # TS 33.501 3.1 (handover-keys section 5): earlier than the attacker's last KeNB when it is
 # compromised, else than the compromise. A former source eNB deriving a key after its own
-# (k_ho_constant, nh_from_kenb, no_path_switch_refresh) is forward security's failure only:
-# their (BACKWARD, True) went, their (FORWARD, True) stays; mme_reuses_nh keeps its backward
-# failure (now found for enb-4, which had not served the UE); states explored unchanged.
+# is forward security's failure only, unless the UE comes back to it: no_path_switch_refresh
+# lost its (BACKWARD, True) (enb-1 derives hop 2's KeNB and the UE never returns within two
+# handovers); k_ho_constant and nh_from_kenb keep theirs, on a path where the UE returns to
+# the compromised enb-1 (at one handover they lost it); mme_reuses_nh keeps its (now found
+# for enb-4, which had not served the UE); states explored unchanged.
 FOUND_BY_VERIFY = {
     "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
     "tr33821-v070": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
@@ -339,7 +341,7 @@ FOUND_BY_VERIFY = {
         (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
         (SEPARATION, False)},
     "broken_variants/k_ho_constant.py": {
-        (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
         (SEPARATION, False)},
     "broken_variants/kenb_star_without_earfcn.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, True)},
@@ -351,7 +353,7 @@ FOUND_BY_VERIFY = {
         (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False),
         (KEY_AGREEMENT, True), (NCC_SYNC, True), (UE_AGREEMENT, True)},
     "broken_variants/nh_from_kenb.py": {
-        (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
+        (BACKWARD, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
     "broken_variants/no_path_switch_refresh.py": {
         (CAPTURE, False), (FORWARD, False), (FORWARD, True), (DENIAL, False)},
     "broken_variants/rrc_keys_without_kenb.py": {
