@@ -418,8 +418,11 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     record (a search restores states) is answered from the memo, with the facts, claim
     states, sometimes counts and failures the engine made of it the first time."""
     variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
-    result = verify(variant, max_handovers=1)
-    trace = next(f.trace for f in result.findings() if f.trace[-1].kind == "compromise")
+    # its forward-security finding, with the compromise of enb-1 moved after the handover:
+    # enb-1, which still holds its keys, derives the KeNB of hop 1 (forward security, promised)
+    finding = verify(variant, max_handovers=1).shortest[(FORWARD, True)]
+    assert finding.trace[0].kind == "compromise"
+    trace = [*finding.trace[1:], finding.trace[0]]
     plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME)
                           for _ in range(2))
     remembering.engine.remember()
