@@ -35,5 +35,8 @@ class Attacker:
             step = graph.hop_first_step.get(compromise.hop)
             if step is None:  # the hop never started: nothing learnt from it
                 continue
-            known |= graph.held_from(compromise.entity, step)
+            # a party's holdings; else a revealed key's values (KASME, K_HO: no party of that
+            # name held anything), as the claim engine's ``reveal`` learns them
+            known |= (graph.held_from(compromise.entity, step)
+                      if compromise.entity in graph.seen else graph.named(compromise.entity))
         return known

@@ -7,9 +7,11 @@ engine's facts, and says whether the variant promises it (from the variant's own
 the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB compromised at hop c cannot compute a KeNB used before hop c by
-  another eNB (also one used after the attacker first served the UE: a UE that returns to a
-  compromised eNB must not give it the keys used in between);
+- backward security: an eNB compromised at hop c cannot compute a KeNB used by another eNB
+  before hop c and earlier than a KeNB of its own (than the compromise if it served none
+  before). One after its last KeNB, with no later service, is later: forward security's; one
+  between two of its services is judged (a UE that comes back to the eNB must not give it
+  the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -17,6 +19,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -94,6 +97,10 @@ class ClaimResult:
 
     @property
     def promised(self) -> bool:
+        """A verdict is promised; with none (vacuous, n/a), the variant promises the claim for
+        a type of the run's hops."""
+        if not self.verdicts:
+            return self.promised_by_variant
         return any(v.promised for v in self.verdicts)
 
     @property
@@ -280,43 +287,83 @@ class BackwardSecurity(_Claim):
     name = BACKWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
-              "used before hop c")
+              "used before hop c and before a KeNB of its own")
     sometimes = "an eNB was compromised after a KeNB was used by another eNB"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
         # per set of entities, the last pass of ``earlier``: the completions and early
-        # handovers it read, how many completions it passed, what it found, its ``left``
+        # handovers it read, how many completions it passed, what it found, what waits for
+        # a later service (``earlier``), its ``left``
         self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
-                                                 int | None]] = {}
+                                                 list[int], int | None]] = {}
+        # the completions last read by ``_services``, and the numbers of those at each eNB
+        self._served: tuple[tuple[Any, ...], dict[str, list[int]]] = ((), {})
 
     def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
-        """The KeNBs used by another eNB before the compromise, except those that forward
-        security leaves to an eNB that served the UE earlier: after its last service, where
-        the hop that took the UE away has no forward-security promise, or within the n hops
-        (and broken assumptions) of that promise. A KeNB beyond a promised window is judged
-        here too: a UE that returns to a compromised eNB must not give it those keys.
+        """The KeNBs used by another eNB before the compromise and before a KeNB the attacker
+        serves (TS 33.501 3.1: an eNB that knows its KeNB cannot compute "any earlier KeNB";
+        an attacker that served none before them: before the compromise). A KeNB after one
+        the attacker served is later than that one, forward security's (handover-keys
+        section 5), unless the UE comes back to the attacker (before or after the
+        compromise: its KeNB then is later still) and forward security does not leave it to
+        a former serving eNB (the hop that took the UE away has no forward-security promise,
+        or the KeNB is within that promise's n hops or broken assumptions): a UE that
+        returns to an eNB must not give it the keys used in between.
 
         The pass over the completions goes on from where the last one for the same entities
         stopped, when these facts extend the ones it read: ``check`` compromises an eNB
         again at each hop it serves in, and a pass per attacker from the first completion
         grew as the square of the hops."""
+        found, waiting = self._pass(facts, a)
+        if waiting and self._served_after(facts, a, max(a.hop, 0) - 1):
+            return found + waiting  # the UE came back to it after the compromise
+        return found
+
+    def _pass(self, facts: Facts, a: Knowledge) -> tuple[list[int], list[int]]:
+        """``earlier``'s pass up to the compromise: the KeNBs earlier whatever comes next, and
+        those after the attacker's last KeNB (earlier once the UE comes back to it)."""
         end = max(a.hop, 0)
         last = self._passes.get(a.entities)
-        done, found, left = 0, [], None  # left: the last KeNB before the one looked at that it used
+        # left: the last KeNB before the one looked at that it used; waiting: the KeNBs after
+        # it, earlier only if it serves the UE again
+        done, found, waiting, left = 0, [], [], None
         if last is not None and last[1] is facts.early and last[2] <= end:
-            completions, _, passed, found_then, left_then = last
+            completions, _, passed, found_then, waiting_then, left_then = last
             if passed <= len(facts.completions) and (
                     passed == 0 or facts.completions[passed - 1] is completions[passed - 1]):
-                done, found, left = passed, list(found_then), left_then
+                done, found, waiting, left = passed, list(found_then), list(waiting_then), left_then
         for c in facts.completions[done:end]:
-            if c.enb not in a.entities and not self._legitimate(facts, left, c.number):
-                found.append(c.number)
             if c.enb in a.entities:
-                left = c.number
+                found += waiting
+                waiting, left = [], c.number
+            elif left is None:
+                found.append(c.number)
+            elif not self._legitimate(facts, left, c.number):
+                waiting.append(c.number)
         self._passes[a.entities] = (facts.completions, facts.early,
-                                    min(end, len(facts.completions)), found, left)
-        return list(found)
+                                    min(end, len(facts.completions)), found, waiting, left)
+        return list(found), list(waiting)
+
+    def _services(self, facts: Facts) -> dict[str, list[int]]:
+        """The numbers of the completions at each eNB, grown on from the last call when the
+        facts extend the completions it read (else found again)."""
+        seen, index = self._served
+        n, completions = len(seen), facts.completions
+        if n > len(completions) or (n and completions[n - 1] is not seen[n - 1]):
+            n, index = 0, {}
+        for c in completions[n:]:
+            index.setdefault(c.enb, []).append(c.number)
+        self._served = completions, index
+        return index
+
+    def _served_after(self, facts: Facts, a: Knowledge, j: int, before: int | None = None
+                      ) -> bool:
+        """The attacker's eNBs served the UE after hop ``j`` (and before hop ``before``)."""
+        index = self._services(facts)
+        return any(bisect_right(served, j) < (len(served) if before is None
+                                              else bisect_left(served, before))
+                   for served in (index.get(e, ()) for e in a.entities))
 
     def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s."""
@@ -324,7 +371,8 @@ class BackwardSecurity(_Claim):
             return False
         left = next((c.number for c in reversed(facts.completions[:j])
                      if c.enb in a.entities), None)
-        return not self._legitimate(facts, left, j)
+        return left is None or (not self._legitimate(facts, left, j)
+                                and self._served_after(facts, a, j))
 
     def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
         """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
@@ -342,16 +390,37 @@ class BackwardSecurity(_Claim):
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
+        # the UE's first handover back to an attacker's eNB since its compromise makes the
+        # KeNBs after the last one it served before earlier ones (``earlier``)
+        back = dict(self._back(event, facts))
+        arose += sum(len(waiting) for waiting in back.values())
         failures = []
-        for a in event.attackers(facts, below=True) if self.kept(event) else ():
+        asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
+        returned = [a for a in facts.attackers if a.name in back]
+        for a in (*asked, *returned) if self.kept(event) else ():
             derivable = [j for j in event.new_keys(facts, a, below=a.hop)
                          if self._earlier(facts, a, j)]
+            if a.name in back:
+                derivable = sorted({*derivable, *(j for j in back[a.name]
+                                                  if facts.completions[j].kenb in a.known)})
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
                 failures.append(self._failure(facts, a, derivable))
                 event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
+
+    def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
+        """The attackers to whose eNB this event's completion brought the UE back, the first
+        time since their compromise, by name, with the KeNBs that this made earlier (those
+        with none left out)."""
+        if not _new_completion(event, facts):
+            return []
+        c = facts.completions[-1]
+        back = [(a.name, self._pass(facts, a)[1]) for a in facts.attackers
+                if c.enb in a.entities and c.number >= a.hop
+                and not self._served_after(facts, a, a.hop - 1, c.number)]
+        return [(name, waiting) for name, waiting in back if waiting]
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:
@@ -375,9 +444,24 @@ class BackwardSecurity(_Claim):
                 j = earlier[-1]
                 verdicts.append(Verdict(
                     a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
-                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}",
+                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
+                    f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
+
+
+def _network_aside(facts: Facts) -> str:
+    """Whom a holding backward-security verdict was judged against, when the backhaul is
+    unprotected: the attacker ``network`` reads keys from the start, so no KeNB is earlier
+    than its reading (it has no verdict here) while it may read every KeNB (forward
+    security judges that, outside the promise)."""
+    network = facts.attacker(NETWORK)
+    if network is None:
+        return ""
+    read = [c.number for c in facts.completions if c.kenb in network.known]
+    return (f" (against this attacker alone; {NETWORK}, reading the backhaul from hop "
+            f"{network.hop}, has no earlier KeNB and derives those of hops {hop_list(read)}: "
+            "forward security's verdict)" if read else "")
 
 
 def _naming(assumption: str | None) -> str | None:

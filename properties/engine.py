@@ -503,6 +503,17 @@ def _everyone(f: Facts) -> frozenset[bytes]:
     return f.public & f.values
 
 
+def _revealing(f: Facts, attacker: str, key: str, hop: int) -> Facts:
+    """``f`` with ``attacker`` knowing every value of the key named ``key``."""
+    current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, _everyone(f),
+                                                frozenset())
+    held = current.held | _named(f.derivations, {key})
+    current = replace(current, entities=current.entities | {key}, held=held,
+                      known=closure(held | current.known, f.derivations))
+    others = tuple(a for a in f.attackers if a.name != attacker)
+    return replace(f, attackers=(*others, current))
+
+
 def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[bytes]:
     """Every secret value the derivations give one of ``names``, as output or input."""
     wanted = set(names)
@@ -1072,6 +1083,15 @@ class Engine:
             self.facts = known.facts
             self._take(known.judged)
             return
+        self.facts = self._taking(f, attacker, entity, ctx, hop)
+        judged = self._judge(Event(compromised=attacker, earlier=f, taken=taken))
+        if memo is not None:
+            if len(memo) >= _COMPROMISES:
+                memo.clear()
+            memo[key] = _Compromise(ctx, f, states, self.facts, judged)
+
+    def _taking(self, f: Facts, attacker: str, entity: str, ctx: Any, hop: int) -> Facts:
+        """``f`` with ``attacker`` holding ``entity`` and its key record ``ctx`` too."""
         held = frozenset(v for v in byte_values(ctx) if v in f.values)
         current = f.attacker(attacker)
         # a new attacker goes last; one that takes one more entity moves there
@@ -1088,12 +1108,7 @@ class Engine:
                                               self.consumers.needless, 0, consumers))
         attackers = (self.parties.append(f.attackers, current, share=self.finished)
                      if len(others) == len(f.attackers) else (*others, current))
-        self.facts = replace(f, attackers=attackers)
-        judged = self._judge(Event(compromised=attacker, earlier=f, taken=taken))
-        if memo is not None:
-            if len(memo) >= _COMPROMISES:
-                memo.clear()
-            memo[key] = _Compromise(ctx, f, states, self.facts, judged)
+        return replace(f, attackers=attackers)
 
     def remember(self) -> None:
         """From now on, remember what a compromise made (``compromise``): a search compromises
@@ -1106,15 +1121,22 @@ class Engine:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
         such as K_HO) from hop ``hop`` on, those derived later included."""
         f = self.facts
-        hop = hop if hop is not None else len(f.completions)
-        current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, _everyone(f),
-                                                    frozenset())
-        held = current.held | _named(f.derivations, {key})
-        current = replace(current, entities=current.entities | {key}, held=held,
-                          known=closure(held | current.known, f.derivations))
-        others = tuple(a for a in f.attackers if a.name != attacker)
-        self.facts = replace(f, attackers=(*others, current))
+        self.facts = _revealing(f, attacker, key, hop if hop is not None else len(f.completions))
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
+
+    def corrupt(self, attacker: str, parties: Sequence[tuple[str, Any]], keys: Sequence[str],
+                hop: int) -> None:
+        """``attacker`` takes ``parties`` (each with the key record it holds now) and learns
+        ``keys``, all at once from hop ``hop`` on: one event, judged once (``check``'s
+        ``--compromise`` of one hop), so no claim counts the situation of a part of the
+        attacker (KASME alone, before the source eNB that also holds KeNB[hop 0])."""
+        f = earlier = self.facts
+        for entity, ctx in parties:
+            f = self._taking(f, attacker, entity, ctx, hop)
+        for key in keys:
+            f = _revealing(f, attacker, key, hop)
+        self.facts = f
+        self._judge(Event(compromised=attacker, earlier=earlier, taken=self._taken()))
 
     def fault(self, kind: str, message: Message, enb: str | None = None,
               unedited: Callable[[], Facts] | None = None) -> None:

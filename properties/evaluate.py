@@ -102,20 +102,19 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
                     start.enb, start.name, adversary=adversary, finished=True)
     engine.set_up(system.setup)
-    at: dict[int, list[tuple[Attacker, Compromise]]] = defaultdict(list)
+    at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
     for attacker in attackers:
         for compromise in attacker.compromises:
-            at[compromise.hop].append((attacker, compromise))
+            at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}
     replayed = {number for number, _ in run.replayed}
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
     for step in system.steps:
         hop = first_step.get(step.number)
-        for attacker, compromise in at.get(hop, []) if hop is not None else []:
-            if compromise.entity in ctx:
-                engine.compromise(str(attacker), compromise.entity, ctx[compromise.entity], hop)
-            else:
-                engine.reveal(str(attacker), compromise.entity, hop)
+        for attacker, entities in at[hop].items() if hop in at else ():
+            # what the attacker takes at one hop, taken at once (``Engine.corrupt``)
+            engine.corrupt(str(attacker), [(e, ctx[e]) for e in entities if e in ctx],
+                           [e for e in entities if e not in ctx], hop)
         if step.number in replayed:
             engine.fault("replay", step.message)
         receiver = step.message.receiver

@@ -282,6 +282,20 @@ class KeyGraph:
         known |= {n for _, n in seen[bisect_left(seen, step, key=_step):]}
         return known
 
+    def named(self, name: str) -> set[Node]:
+        """Every secret value a derivation gives the name ``name``, as its output or an input:
+        a revealed key (KASME, a delegated key) in every value it takes, as the claim
+        engine's ``reveal`` learns it."""
+        g = self.graph
+        found: set[Node] = set()
+        for derivation in self.derivation_order:
+            attrs = g.nodes[derivation]
+            if attrs["output_name"] == name:
+                found.add(next(iter(g.successors(derivation))))
+            found.update(node for input_name, node in attrs["inputs"]
+                         if input_name == name and g.nodes[node]["kind"] == KEY)
+        return found
+
     def public_nodes(self) -> Iterator[Node]:
         """The public and constant nodes, in the graph's order (kept as they are added: an
         attacker's closure starts from them, and a scan of the graph per attacker grew as the

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     ALIVENESS,
     BACKWARD,
@@ -41,6 +42,8 @@ from test_variant_files import BROKEN, CATALOGUE, broken_claims
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
+
+TESTS = Path(__file__).parent
 
 # explore: its default budget and faults, with the fixed seed of tests/test_exploration.py
 # (which holds it to every finding of verify). Measured 2026-11-30 after the drawn compromise
@@ -246,15 +249,51 @@ def test_a_refused_confirm_of_an_undisturbed_handover_shows_both_keys_and_what_d
     assert any(line.startswith(f"{target}'s side: NH") for line in failure.witness)
 
 
-def test_backward_security_judges_keys_beyond_the_forward_window_of_a_former_server() -> None:
-    """Without the Path Switch refresh, enb-1, compromised while it still holds the UE's
-    first KeNB, derives the KeNB of hop 2, beyond the 2-hop X2 promise: backward security
-    judges it (it was left to forward security before)."""
+def test_a_former_source_deriving_a_later_key_is_forward_securitys_failure_only() -> None:
+    """Backward security: "an eNB that knows its KeNB cannot compute any earlier KeNB"
+    (TS 33.501 3.1, handover-keys section 5); forward security: it "cannot predict any
+    future KeNB". Without the Path Switch refresh, enb-1, compromised while it still holds
+    the UE's first KeNB, derives the KeNB of hop 2: a later key than its own, beyond the
+    2-hop X2 promise, so forward security breaks its promise, and backward security, which
+    judged it too, no longer does (reviewer, round 8)."""
     variant = load_variant_file(str(BROKEN / "no_path_switch_refresh.py"))
-    result = verify(variant, max_handovers=2, claims=frozenset({BACKWARD}))
-    finding = result.shortest[(BACKWARD, True)]
-    assert "derives the KeNB of earlier hop(s) [2]" in finding.detail
-    assert finding.witness[0] == "holds KeNB[hop 0]"
+    result = verify(variant, max_handovers=2, claims=frozenset({BACKWARD, FORWARD}))
+    assert (BACKWARD, True) not in result.shortest
+    finding = result.shortest[(FORWARD, True)]
+    assert "enb-1 derives the KeNB of hop 2" in finding.detail
+
+
+def test_check_and_verify_leave_a_former_sources_next_key_to_forward_security() -> None:
+    """The reviewer's variant (seed-fs's promises on the TR's flow: KeNB* passes the target
+    MME unchanged): enb-1, compromised after it handed the UE over on an S1 hop, derives
+    KeNB[hop 1], which comes after its own KeNB[hop 0]: verify reports forward security
+    broken and no backward-security finding (it reported "earlier hop [1]"), as check does
+    with enb-1 compromised from that hop."""
+    variant = load_variant_file(str(TESTS / "attack_variants" / "seed_mme_no_plus.py"))
+    found = verify(variant, max_handovers=1).shortest
+    assert (FORWARD, True) in found and not any(c == BACKWARD for c, _ in found)
+    run = run_scenario(variant, parse_hops("s1"))
+    claims = {c.name: c for c in evaluate(run, Attacker((Compromise("enb-1", 1),))).claims}
+    assert claims[FORWARD].promise_broken and not claims[BACKWARD].verdicts
+
+
+@pytest.mark.parametrize("compromised", [3, 4])
+def test_backward_security_judges_the_keys_between_two_services(compromised: int) -> None:
+    """A UE that comes back to enb-1 (hops 1-3: enb-1 -> enb-4 -> enb-3 -> enb-1), enb-1
+    compromised before it comes back (from hop 3: check's target of hop 3) or after: the
+    KeNBs of hops 1 and 2 are earlier than its own KeNB[hop 3], and beyond the 1-hop forward
+    security that seed-fs promises for the S1 hop that took the UE away, so backward
+    security judges them. Without the return (enb-1 compromised from hop 2 of s1,s1) the
+    KeNB after its own is later than it: nothing for backward security."""
+    variant = load_variant_file(str(TESTS / "attack_variants" / "seed_mme_no_plus.py"))
+    run = run_scenario(variant, parse_hops("s1,x2,s1,x2"))
+    assert [run.hops[n].target_enb for n in range(3)] == ["enb-4", "enb-3", "enb-1"]
+    returned = evaluate(run, Attacker((Compromise("enb-1", compromised),)))
+    [verdict] = next(c for c in returned.claims if c.name == BACKWARD).verdicts
+    assert verdict.detail.endswith("earlier hop [1, 2]")
+    away = evaluate(run_scenario(variant, parse_hops("s1,s1")),
+                    Attacker((Compromise("enb-1", 2),)))
+    assert not next(c for c in away.claims if c.name == BACKWARD).verdicts
 
 
 # -- vacuity ---------------------------------------------------------------------------------------
@@ -421,8 +460,11 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     record (a search restores states) is answered from the memo, with the facts, claim
     states, sometimes counts and failures the engine made of it the first time."""
     variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
-    result = verify(variant, max_handovers=1)
-    trace = next(f.trace for f in result.findings() if f.trace[-1].kind == "compromise")
+    # its forward-security finding, with the compromise of enb-1 moved after the handover:
+    # enb-1, which still holds its keys, derives the KeNB of hop 1 (forward security, promised)
+    finding = verify(variant, max_handovers=1).shortest[(FORWARD, True)]
+    assert finding.trace[0].kind == "compromise"
+    trace = [*finding.trace[1:], finding.trace[0]]
     plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME)
                           for _ in range(2))
     remembering.engine.remember()
