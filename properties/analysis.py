@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.closure import Closure, closure, cut, witness
+from hoverify.properties.closure import Closure, closure, cut, nested, witness
 from hoverify.properties.graph import KeyGraph, Node, public_argument, value_node
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import Step
@@ -21,6 +21,7 @@ class Analysis:
     serving: dict[int, str]  # hop -> the eNB serving the UE after it
     cell: dict[int, str]  # hop -> the serving cell after it
     _closures: dict[Attacker, Closure] = field(default_factory=dict)
+    _since: dict[str, dict[int, int]] = field(default_factory=dict)  # ``_compromised_since``
     _before: tuple[KeyGraph, int] | None = None  # the graph of the first n steps, kept
     _records: tuple[dict[str, Any], int] | None = None  # the records after the first n steps
     _by_hop: dict[int, list[Step]] | None = None
@@ -100,7 +101,35 @@ class Analysis:
         return value_node(self.kenb[hop])
 
     def derivable(self, attacker: Attacker, hop: int) -> bool:
-        return hop in self.kenb and self.kenb_node(hop) in self.closure(attacker)
+        return hop in self.kenb and self.knows(attacker, self.kenb_node(hop))
+
+    def knows(self, attacker: Attacker, node: Node) -> bool:
+        """Whether ``node`` is in ``attacker``'s closure. An attacker of one compromise reads
+        it from the closures of every compromise of that entity, found together
+        (``_compromised_since``): ``check`` asks about one per hop, and a closure each would
+        walk the whole graph per hop."""
+        step = (self.graph.hop_first_step.get(attacker.compromises[0].hop)
+                if len(attacker.compromises) == 1 else None)
+        if step is None:
+            return node in self.closure(attacker)
+        since = self._compromised_since(attacker.compromises[0].entity)
+        n = self.graph.index.number.get(node)
+        return n is not None and n in since and since[n] >= step
+
+    def _compromised_since(self, entity: str) -> dict[int, int]:
+        """For each value (by its number in the graph's index) that ``entity``'s attacker
+        derives if compromised at some hop's first step, the last such step. What the entity
+        holds when compromised (``KeyGraph.held_from``) only grows as that step comes
+        earlier, so each closure is grown from the next hop's (``closure.nested``)."""
+        since = self._since.get(entity)
+        if since is None:
+            graph = self.graph
+            steps = sorted(set(graph.hop_first_step.values()), reverse=True)
+            layers = [(steps[0], [*graph.public_nodes(), *graph.held_from(entity, steps[0])])]
+            layers += [(step, graph.held_from(entity, step, end))
+                       for step, end in zip(steps[1:], steps, strict=False)]
+            since = self._since[entity] = nested(graph.index, layers)
+        return since
 
     # -- explanations in spec vocabulary --------------------------------------------------------
     def witness_lines(self, attacker: Attacker, target: Node) -> list[str]:

@@ -501,7 +501,10 @@ class ForwardSecurity(_Claim):
                         and (a.hop <= done.number or done.number >= self._start(facts, a)))
         failures = []
         for a in event.attackers(facts) if self.kept(event) else ():
-            new = event.new_keys(facts, a)
+            # a KeNB of its own eNB is no later one (``later``): after a completion, every
+            # attacker holding its target is asked, and none needs judging
+            new = [j for j in event.new_keys(facts, a)
+                   if facts.completions[j].enb not in a.entities]
             if not new:
                 continue
             judged = self._judged(facts, a, new)

@@ -63,9 +63,37 @@ def closure(index: DerivationIndex, initial: Iterable[Node]) -> Closure:
     flags = bytearray(len(index.nodes))
     for n in order:
         flags[n] = 1
-    missing = index.inputs.copy()
     via: dict[int, int] = {}
-    successors = index.successors
+    _walk(index.successors, order, flags, index.inputs.copy(), via)
+    return Closure(index, frozenset(held), Known(index, flags, order), via)
+
+
+def nested(index: DerivationIndex,
+           layers: Iterable[tuple[int, Iterable[Node]]]) -> dict[int, int]:
+    """The closures of an initial knowledge that only grows, by ``layers`` (a key, the values
+    it adds), each closure grown from the one before it, so that all of them together cost
+    one walk of the graph (a closure per layer costs the graph each time): for each value
+    reached (by its number in ``index``), the key of the first layer whose closure has it."""
+    number = index.number
+    flags = bytearray(len(index.nodes))
+    missing = index.inputs.copy()
+    first: dict[int, int] = {}
+    for key, values in layers:
+        order = []
+        for n in map(number.get, values):
+            if n is not None and not flags[n]:
+                flags[n] = 1
+                order.append(n)
+        _walk(index.successors, order, flags, missing, {})
+        first.update(dict.fromkeys(order, key))
+    return first
+
+
+def _walk(successors: list[list[int]], order: list[int], flags: bytearray,
+          missing: list[int], via: dict[int, int]) -> None:
+    """Close ``order`` (the values just known, flagged) over the derivations, appending to it
+    each value reached, with the derivation that reached it in ``via``; ``missing``: each
+    derivation's inputs not yet known, counted down."""
     for value in order:  # breadth first: values appended below are walked in turn
         for derivation in successors[value]:
             left = missing[derivation] - 1
@@ -76,7 +104,6 @@ def closure(index: DerivationIndex, initial: Iterable[Node]) -> Closure:
                         flags[output] = 1
                         via[output] = derivation
                         order.append(output)
-    return Closure(index, frozenset(held), Known(index, flags, order), via)
 
 
 def witness(graph: DiGraph, result: Closure, target: Node) -> list[Node]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from hoverify.properties.analysis import Analysis
@@ -40,6 +41,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.crosscheck import recompute
 from hoverify.properties.graph import Node, byte_values, value_node
+from hoverify.properties.lines import Lines
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
@@ -397,7 +399,6 @@ def may_derive(analysis: Analysis, attacker: Attacker, tail: list[Step], value: 
     what ``tail`` shows its eNBs and the radio: the closure of that, grown from the finished
     run's, costs the tail's size, where the exact one (``Analysis.of`` the run again) costs
     the whole run's."""
-    known = analysis.closure(attacker)
     graph, index = analysis.graph.graph, analysis.graph.index
     learnt: set[Node] = set()
     made: dict[Node, list[tuple[tuple[Node, ...], Node]]] = {}  # the tail's, by input
@@ -416,9 +417,9 @@ def may_derive(analysis: Analysis, attacker: Attacker, tail: list[Step], value: 
                   for v in (d.output, *(i.value for i in d.inputs)))))
 
     def has(node: Node) -> bool:
-        return node in known or node in learnt
+        return node in learnt or analysis.knows(attacker, node)
 
-    queue = [n for n in learnt if n not in known]
+    queue = [n for n in learnt if not analysis.knows(attacker, n)]
     for inputs, output in [m for ms in made.values() for m in ms]:
         if not has(output) and all(has(n) for n in inputs):
             learnt.add(output)
@@ -491,7 +492,7 @@ def handover_attacks(analysis: Analysis,
                 hop, name, False, promised[CAPTURE],
                 f"no edit needed: {source} derives the honest KeNB of hop {hop} (forward "
                 "security) and can serve the UE as the target cell",
-                tuple(analysis.witness_lines(attacker, analysis.kenb_node(hop))),
+                Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
                 witness_hop=hop))
     return {claim: tuple(v) for claim, v in verdicts.items()}
 

@@ -258,22 +258,22 @@ class Facts:
 
     # -- reading ---------------------------------------------------------------------------
     @property
-    def recorded(self) -> frozenset[Derivation]:
+    def recorded(self) -> Set[Derivation]:
         """Every derivation made, as a set."""
         return _indexed(_sets, self.derivations, grows=True)["recorded"]
 
     @property
-    def values(self) -> frozenset[bytes]:
+    def values(self) -> Set[bytes]:
         """Every secret input and output of a derivation."""
         return _indexed(_sets, self.derivations, grows=True)["values"]
 
     @property
-    def public(self) -> frozenset[bytes]:
+    def public(self) -> Set[bytes]:
         """Every public input of a derivation (the radio observer's)."""
         return _indexed(_sets, self.derivations, grows=True)["public"]
 
     def attacker(self, name: str) -> Knowledge | None:
-        return _indexed(_by_name, self.attackers).get(name)
+        return _attacker(self.attackers, name)
 
     @property
     def rewritten(self) -> frozenset[tuple[int, str]]:
@@ -500,7 +500,7 @@ def _frozen(values: Set[bytes]) -> frozenset[bytes]:
 def _everyone(f: Facts) -> frozenset[bytes]:
     """What every attacker holds (``Knowledge``): the public values that are also a secret
     input or output of a derivation."""
-    return f.public & f.values
+    return _frozen(f.public) & _frozen(f.values)
 
 
 def _revealing(f: Facts, attacker: str, key: str, hop: int) -> Facts:
@@ -523,14 +523,15 @@ def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[by
 
 
 def _sets(index: Index, derivations: tuple[Derived, ...]) -> Index:
-    """``Facts.recorded``, ``values`` and ``public``, with ``derivations`` added (new
-    frozensets: the index copied from may still be read)."""
+    """``Facts.recorded``, ``values`` and ``public``, with ``derivations`` added (new sets:
+    the index copied from may still be read; a large one shares the one it grew from,
+    ``values.grown``: copied whole, each step of a long run copied all made so far)."""
     empty: frozenset[Any] = frozenset()
-    index["recorded"] = index.get("recorded", empty) | {d.derivation for d in derivations}
-    index["values"] = index.get("values", empty) | {v for d in derivations
-                                                     for v in (d.output, *d.needs)}
-    index["public"] = index.get("public", empty) | {i.value for d in derivations
-                                                     for i in d.derivation.inputs if i.public}
+    index["recorded"] = grown(index.get("recorded", empty), {d.derivation for d in derivations})
+    index["values"] = grown(index.get("values", empty), {v for d in derivations
+                                                         for v in (d.output, *d.needs)})
+    index["public"] = grown(index.get("public", empty), {
+        i.value for d in derivations for i in d.derivation.inputs if i.public})
     return index
 
 
@@ -583,10 +584,21 @@ def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
     return index
 
 
-def _by_name(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
-    # names are unique (a compromise replaces an attacker of the same name); reversed, the
-    # first of a name would still win. Built again for every new tuple: a comprehension
-    index.update({a.name: a for a in reversed(attackers)})
+def _attacker(attackers: tuple[Knowledge, ...], name: str) -> Knowledge | None:
+    """The attacker named ``name`` (names are unique: a compromise replaces an attacker of
+    the same name), found by its place (``_places``)."""
+    place = _indexed(_places, attackers, grows=True).get(name)
+    return attackers[place] if place is not None else None
+
+
+def _places(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
+    """Each attacker's place by name. An index is grown from the last tuple's when the
+    tuple extends it (``_indexed``): an attacker is added at the end, a record taught in
+    its place under its name, and one that takes one more entity leaves its place to go
+    last (so the last place changes, and the index is made again). Made again per tuple,
+    it was a pass over every attacker per compromise."""
+    start = len(index)
+    index.update({a.name: start + i for i, a in enumerate(attackers)})
     return index
 
 
@@ -841,8 +853,7 @@ class Event:
               and after[-1].name == self.compromised):
             return after[-1:]  # a compromise puts its attacker last, and leaves the others
         else:  # an attacker added: match them by name
-            was = _indexed(_by_name, before)
-            changed = [was.get(a.name) is not a for a in after]
+            changed = [_attacker(before, a.name) is not a for a in after]
         return [a for a, new in zip(after, changed, strict=True)
                 if new or any(k in a.known for k in kenbs)]
 
@@ -1302,7 +1313,7 @@ class Engine:
         return replace(f, **changes) if changes else f
 
     def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
-                derivations: tuple[Derived, ...], values: frozenset[bytes],
+                derivations: tuple[Derived, ...], values: Set[bytes],
                 read: frozenset[bytes]) -> tuple[Knowledge, ...] | None:
         """The attackers after ``step``: what the receiver saw goes to those holding it, what
         the network ``read`` on an unprotected backhaul to the network attacker, a revealed

@@ -271,15 +271,19 @@ class KeyGraph:
             return str(attrs["name"])
         return f"{attrs['name']}[hop {attrs['hop']}]"
 
-    def held_from(self, entity: str, step: int) -> set[Node]:
+    def held_from(self, entity: str, step: int, end: int | None = None) -> set[Node]:
         """What ``entity`` knows if compromised at ``step``: its key record as it was just
-        before, and everything it computed, read, received or kept from ``step`` on."""
+        before, and everything it computed, read, received or kept from ``step`` on. With
+        ``end`` (a later step): only what it had before ``end``, which with what it knows if
+        compromised at ``end`` is the same (its record before ``end`` is the one before
+        ``step``, or was kept in between and is among what it had)."""
         kept, seen = self.kept.get(entity, []), self.seen.get(entity, [])
         before = bisect_left(kept, step, key=_step)  # both lists are in step order
         known: set[Node] = set(kept[before - 1][1]) if before else set()
         if step <= SETUP_STEP + 1:  # compromised from the start: include the set-up
             known |= {n for _, n in seen[:bisect_right(seen, SETUP_STEP, key=_step)]}
-        known |= {n for _, n in seen[bisect_left(seen, step, key=_step):]}
+        stop = len(seen) if end is None else bisect_left(seen, end, key=_step)
+        known |= {n for _, n in seen[bisect_left(seen, step, key=_step):stop]}
         return known
 
     def named(self, name: str) -> set[Node]:

@@ -6,7 +6,7 @@ index kept in step with what a KeyGraph records."""
 from __future__ import annotations
 
 import networkx as nx
-from hoverify.properties.closure import closure, witness
+from hoverify.properties.closure import closure, nested, witness
 from hoverify.properties.graph import DerivationIndex, KeyGraph, Node
 from hoverify.statemachines.derivation import Derivation, public, secret
 from hypothesis import given
@@ -43,6 +43,20 @@ def _least_fixed_point(graph: nx.DiGraph, held: set[Node]) -> set[Node]:
         if not new:
             return known
         known |= new
+
+
+@given(DERIVATIONS, st.lists(HELD, max_size=4))
+def test_nested_closures_are_each_layers_least_fixed_point(
+        derivations: list[tuple[list[int], int]], layers: list[set[int]]) -> None:
+    """A value is in the closure of the first k layers together exactly when ``nested``
+    says it was reached at layer k or before."""
+    graph, index = _graphs(derivations)
+    first = nested(index, [(k, map(_value, held)) for k, held in enumerate(layers)])
+    held: set[Node] = set()
+    for k, layer in enumerate(layers):
+        held |= {_value(i) for i in layer}
+        expected = _least_fixed_point(graph, held)
+        assert {index.nodes[n] for n, at in first.items() if at <= k} == expected
 
 
 @given(DERIVATIONS, HELD)

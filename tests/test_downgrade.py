@@ -12,6 +12,7 @@ import pytest
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
     _Trial,
@@ -268,3 +269,25 @@ def test_the_edit_witness_names_the_source_that_edits(first: str) -> None:
     [denial] = [c for c in evaluation.claims if c.name == DENIAL]
     edit = denial.verdicts[0].witness[0]
     assert edit.startswith("step ") and edit.split()[2] == "enb-1", edit
+
+
+@pytest.mark.parametrize(("name", "placement"), EVERY_VARIANT)
+@pytest.mark.parametrize("hops", ["x2,s1,s1-inter,intra-enb,x2,s1,x2",
+                                  "s1,x2,s1:replay,x2:early,intra-enb,s1"])
+def test_what_an_entity_compromised_from_a_hop_knows_is_its_own_closure(
+        name: str, placement: str | None, hops: str) -> None:
+    """``Analysis.knows`` (the closures of every compromise of one entity, grown from one
+    another) says of every value what that attacker's own closure says, for each entity
+    compromised from each hop (the edit search asks it, one attacker per hop)."""
+    run = run_scenario(load(name, placement), parse_hops(hops))
+    analysis = Analysis.of(run)
+    entities = {e for h in analysis.hops for e in (analysis.source(h), analysis.target(h))}
+    nodes = [n for n in analysis.graph.graph.nodes if n[0] == "value"]
+    known = 0
+    for entity in sorted(entities):
+        for hop in (0, *analysis.hops):
+            attacker = Attacker((Compromise(entity, hop),))
+            own = closure(analysis.graph.index, attacker.knowledge(analysis.graph))
+            assert [analysis.knows(attacker, n) for n in nodes] == [n in own for n in nodes]
+            known += len(own.known)
+    assert known > 0
