@@ -288,7 +288,7 @@ class BackwardSecurity(_Claim):
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
               "used before hop c and before a KeNB of its own")
-    sometimes = "an eNB was compromised after a KeNB was used by another eNB"
+    sometimes = "an eNB was compromised after another eNB used a KeNB earlier than its own"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
