@@ -108,11 +108,15 @@ class Analysis:
         it from the closures of every compromise of that entity, found together
         (``_compromised_since``): ``check`` asks about one per hop, and a closure each would
         walk the whole graph per hop."""
-        step = (self.graph.hop_first_step.get(attacker.compromises[0].hop)
-                if len(attacker.compromises) == 1 else None)
+        compromises = attacker.compromises
+        # a revealed key (KASME, K_HO) is no party: its values are not what it held
+        # (``Attacker.knowledge``), so its closure is its own
+        step = (self.graph.hop_first_step.get(compromises[0].hop)
+                if len(compromises) == 1 and compromises[0].entity in self.graph.seen
+                else None)
         if step is None:
             return node in self.closure(attacker)
-        since = self._compromised_since(attacker.compromises[0].entity)
+        since = self._compromised_since(compromises[0].entity)
         n = self.graph.index.number.get(node)
         return n is not None and n in since and since[n] >= step
 
