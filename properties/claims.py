@@ -257,8 +257,13 @@ class KeyAgreement(_Claim):
         mine, theirs = facts.ancestry(ue.kenb), facts.ancestry(enb.kenb)
         # each side's derivations that the other's KeNB does not rest on (the MME's NH
         # derivations on the eNB's side: who computed one is not what the prefix says)
-        lines += [f"UE's side: {facts.line(d)}" for d in mine if d not in theirs]
-        lines += [f"{target}'s side: {facts.line(d)}" for d in theirs if d not in mine]
+        for side, kenb, own in (("UE", ue.kenb, [d for d in mine if d not in theirs]),
+                                (target, enb.kenb, [d for d in theirs if d not in mine])):
+            # a side that derived nothing the other did not: its KeNB is a key the other
+            # side derives on (e.g. an NH taken as the KeNB), named so the difference shows
+            lines += ([f"{side}'s side: {facts.line(d)}" for d in own] if own else
+                      [f"{side}'s side: its KeNB is {facts.label(kenb)}, used as it came "
+                       "(no derivation of its own)"])
         return tuple(lines)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:

@@ -8,6 +8,7 @@ running the harness."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from assuming_nothing import AssumingNothing
@@ -31,6 +32,8 @@ from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variant import AsKeys
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
+
+from hoverify.variant_file import load_variant_file
 
 
 def check(variant: str, hops: str, placement: str | None = None,
@@ -216,6 +219,21 @@ def test_backward_security_agreement_and_separation_hold(variant: str, hops: str
                    for v in separation.verdicts if not v.holds)
     for verdict in claim(evaluation, BACKWARD).verdicts:
         assert verdict.cut  # what the target eNB lacks to go backwards
+
+
+def test_a_key_agreement_witness_names_a_kenb_taken_as_it_came() -> None:
+    """An X2 source sends its NH itself as KeNB* (TS 33.401 7.2.8.4.2 has it send
+    KeNB* = KDF(NH, PCI, EARFCN-DL), A.5). The target derives nothing, so a witness listing
+    each side's own derivations showed the UE's alone: the eNB's side now says its KeNB is
+    that NH, used as it came."""
+    variant = load_variant_file(str(Path(__file__).parent / "attack_variants" / "x2_sends_nh.py"))
+    evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,x2")))
+    [failure] = [v for v in claim(evaluation, KEY_AGREEMENT).verdicts if not v.holds]
+    assert failure.hop == 3
+    assert any(line.startswith("UE's side: KeNB*[hop 3] = KDF(NH[NCC 3]")
+               for line in failure.witness)
+    assert f"{evaluation.analysis.serving[3]}'s side: its KeNB is NH[NCC 3], used as it came " \
+        "(no derivation of its own)" in failure.witness
 
 
 def test_confinement_of_k_ho() -> None:
