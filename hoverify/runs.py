@@ -168,7 +168,7 @@ def document(run: Run) -> dict[str, Any]:
                              "earfcn_dl": hop.target_cell.earfcn_dl},
              "ncc": hop.ncc, "derivation": hop.derivation,
              "kenb_enb": _hex(hop.kenb_enb), "kenb_ue": _hex(hop.kenb_ue),
-             "confirm_verified": hop.confirm_verified}
+             "confirm_sent": hop.confirm_sent, "confirm_verified": hop.confirm_verified}
             for hop in run.hops
         ],
     }
@@ -181,11 +181,13 @@ def run_text(doc: dict[str, Any]) -> str:
     for hop in doc["hops"]:
         agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
         confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
+        # no HO confirm reached the target: there are no two sides' keys to compare
+        status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
         ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} {ncc:<5}  KeNB {hop['kenb_ue']}  {agree}, {confirm}")
+            f"{hop['derivation']:<10} {ncc:<5}  KeNB {hop['kenb_ue']}  {status}")
     return "\n".join(lines)
 
 

@@ -136,6 +136,7 @@ class HopResult:
     derivation: str
     kenb_enb: bytes | None
     kenb_ue: bytes | None
+    confirm_sent: bool  # a HO confirm reached the target: the UE ran the handover
     confirm_verified: bool
 
 
@@ -220,11 +221,12 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
                first_step: int) -> HopResult:
     ue = system.entity(UE).ctx
     enb = system.entity(target.enb).ctx
-    confirm_verified = False
+    confirm_sent = confirm_verified = False
     derivation = "none"
     for step in system.steps[first_step:]:
         kind = step.message.kind
         if kind is Kind.RRC_HANDOVER_CONFIRM and step.message.receiver == target.enb:
+            confirm_sent = True
             confirm_verified = confirm_verified or step.outcome.accepted
         if kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
             derivation = derivation_word(step.outcome.derivations,
@@ -233,7 +235,7 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
     kenb_ue = ue.keys.as_keys.kenb if ue.keys is not None else None
     ncc = ue.keys.as_keys.ncc if ue.keys is not None else None
     return HopResult(number, spec, source.enb, target.enb, target, first_step, ncc,
-                     derivation, kenb_enb, kenb_ue, confirm_verified)
+                     derivation, kenb_enb, kenb_ue, confirm_sent, confirm_verified)
 
 
 def derivation_word(derivations: Sequence[Derivation], kenb: bytes | None = None) -> str:

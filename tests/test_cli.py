@@ -498,3 +498,13 @@ def test_every_quoted_command_line_names_options_that_exist() -> None:
                    word.split("=")[0] not in subcommands[sub]._option_string_actions
                    for word in rest.split() if word.startswith("--"))]
     assert not unknown
+
+
+def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A target prepared by a replayed HandoverRequest waits for that UE (docs/limits.md), so
+    the next handover to it gets no HO confirm through: there are no two sides to compare."""
+    assert main(["run", "--variant", "ts33401", "--hops", "x2,x2:replay,x2@enb-2/cell-1"]) == 0
+    *_, hop_2, hop_3 = capsys.readouterr().out.splitlines()
+    assert hop_2.endswith("agree, confirm verified")
+    assert hop_3.startswith("hop 3 ") and hop_3.endswith("  never completed")
