@@ -451,11 +451,14 @@ def sometimes_line(counts: dict[str, int]) -> str:
 
 def warn_vacuous(claims: Sequence[str], where: str,
                  why: dict[str, str] | None = None) -> None:
-    """A promised claim whose situation never arose holds only vacuously: say so."""
+    """A promised claim whose situation never arose holds only vacuously: say so, and what
+    that situation is."""
+    from hoverify.properties.claims import situation
+
     for claim in claims:
         reason = f" ({why[claim]})" if why and claim in why else ""
         print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
-              f"arose {where}{reason}", file=sys.stderr)
+              f"arose {where}{reason} (the situation: {situation(claim)})", file=sys.stderr)
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],

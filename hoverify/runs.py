@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult
+from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
 from hoverify.properties.evaluate import Evaluation
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
@@ -254,9 +254,10 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                             *failing.witness]
     else:
         first = claim.verdicts[0] if claim.verdicts else None
+        none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
+                if claim.vacuous else "no hop of this run to which the claim applies")
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
-                        if first else ["its situation never arose in this run" if claim.vacuous
-                                       else "no hop of this run to which the claim applies"])
+                        if first else [none])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
          "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),

@@ -83,7 +83,7 @@ NCC_SYNC = "ncc-sync"
 INVARIANTS = (NO_CHANGE_ON_REFUSAL, NCC_RANGE, NCC_SYNC)
 # why backward and forward security fail only outside their promise without NDS/IP
 
-__all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims"]
+__all__ = ["CLAIMS", "ClaimResult", "Verdict", "all_claims", "situation"]
 
 
 @dataclass(frozen=True)
@@ -1444,12 +1444,20 @@ def _fields_named(fields: Any, name: str) -> Any:
             yield from _fields_named(item, name)
 
 
+_KINDS: tuple[type[_Claim], ...] = (
+    KeyAgreement, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
+    HandoverDenial, FakeCellCapture, Confinement, Aliveness, Agreement, InjectiveAgreement,
+    UeAgreement, RefusalChangesNothing, NccRange, NccSync)
+
+
 def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
     """Every claim and invariant, in the order they are reported."""
-    return [cls(variant, topology) for cls in (
-        KeyAgreement, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
-        HandoverDenial, FakeCellCapture, Confinement, Aliveness, Agreement, InjectiveAgreement,
-        UeAgreement, RefusalChangesNothing, NccRange, NccSync)]
+    return [cls(variant, topology) for cls in _KINDS]
+
+
+def situation(name: str) -> str:
+    """The situation claim ``name`` speaks of (its "sometimes"), for a vacuous verdict."""
+    return next(cls.sometimes for cls in _KINDS if cls.name == name)
 
 
 # -- what the rewrite search of ``hoverify.properties.downgrade`` reads from a finished run ---

@@ -309,7 +309,11 @@ def test_a_promised_claim_whose_situation_never_arose_is_reported_vacuous(
     backward = next(c for c in doc["claims"] if c["name"] == BACKWARD)
     assert backward["vacuous"] and backward["sometimes"] == 0 and BACKWARD in doc["vacuous"]
     assert ("hoverify: warning: backward-security is promised but vacuous: its situation "
-            "never arose in the run intra-enb\n") in err
+            "never arose in the run intra-enb (the situation: an eNB was compromised after "
+            "another eNB used a KeNB earlier than its own)\n") in err
+    assert backward["cut"] == [  # the situation named where check prints the verdict
+        "its situation never arose in this run (the situation: an eNB was compromised after "
+        "another eNB used a KeNB earlier than its own)"]
     evaluation = evaluate(run_scenario(load("ts33401"), parse_hops("intra-enb")))
     assert status(next(c for c in evaluation.claims if c.name == BACKWARD)) == VACUOUS
     main(["check", "--variant", "seed-fs", "--hops", "x2", "--json"])
