@@ -61,7 +61,8 @@ from hoverify.statemachines.variants import BUILT_IN
 
 HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_chain",
          "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
-         "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac")
+         "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac",
+         "c_rnti_max")
 KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
 # the fields that carry a key: 256 bits (X2AP key-eNodeB-star, S1AP nextHopParameter)
@@ -339,6 +340,9 @@ class Checked(KeySchedule):
 
     def ue_fields_under_nas_mac(self) -> bool:
         return self._call("ue_fields_under_nas_mac", _instance(bool))
+
+    def c_rnti_max(self) -> int:
+        return self._call("c_rnti_max", _instance(int))
 
 
 def _instance(kind: type) -> Callable[[Any], None]:

@@ -21,8 +21,6 @@ from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import EnbKeys, field_value
 
-C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
-
 
 @record
 class EnbHandover:
@@ -271,7 +269,7 @@ class Enb(Entity):
         keys = EnbKeys(self.variant.as_keys(d, kenb, ncc))
         container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
                              ("new C-RNTI", c_rnti), *command_security)
-        next_c_rnti = c_rnti % C_RNTI_MAX + 1
+        next_c_rnti = c_rnti % self.variant.c_rnti_max() + 1
         if hop is HopType.INTRA_ENB:
             return replace(ctx, next_c_rnti=next_c_rnti), keys, container
         ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,
