@@ -160,10 +160,15 @@ class Enb(Entity):
         return self._preparation_failed(message)
 
     def _preparation_failed(self, message: Message) -> Handled:
-        """TS 36.300 10.1.2.1.1: the UE stays; an {NH, NCC} taken for the failed preparation
-        is unused and kept (the source keys as before the preparation). An eNB still
-        awaiting the Path Switch Request Acknowledge of the X2 handover that brought it the
-        UE (it knows the source to release until then) goes back to waiting for it."""
+        """HANDOVER PREPARATION FAILURE (TS 36.423 8.2.1.3, TS 36.413 8.4.1.3): the UE stays
+        with this eNB, on its keys as before the preparation. No clause says what becomes of
+        an {NH, NCC} the source took for the failed preparation; TS 33.401 7.2.8.4.2 has the
+        source derive vertically "in case it has an unused {NH, NCC} pair", and the UE never
+        received that NCC, so no KeNB was taken into use from the pair: it is still unused,
+        and kept for the next attempt (whose KeNB* A.5 binds to that attempt's target cell).
+        An eNB still awaiting the Path Switch Request Acknowledge of the X2 handover that
+        brought it the UE (it knows the source to release until then) goes back to waiting
+        for it."""
         handover = self.ctx.handover
         assert handover is not None
         expected = handover.peer if message.kind is Kind.X2AP_HANDOVER_PREPARATION_FAILURE \
