@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.system import System
@@ -620,3 +621,12 @@ def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
     assert system.entity("ue").ctx.keys.as_keys.kenb == \
         system.entity(taken.enb).ctx.keys.as_keys.kenb == \
         TS33401.star(_nh(2), taken.pci, taken.earfcn_dl)
+
+
+def test_a_nas_count_beyond_24_bits_is_a_model_bug_not_a_refusal() -> None:
+    """TS 24.301 4.4.3.1: a NAS COUNT is 24 bits; TS 33.401 A.3 puts it in 4 octets. The CLI
+    refuses a larger one (exit 2); reaching the KDF, it is a bug, raised where it happens."""
+    with pytest.raises(VariantError) as caught:
+        run_scenario(load("ts33401"), parse_hops("x2"), ul_nas_count=2**24)
+    assert caught.value.hook == "initial_kenb" and caught.value.entity == "mme-1"
+    assert str(caught.value.error) == "ul_nas_count must be in 0..16777215, got 16777216"
