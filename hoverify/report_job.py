@@ -65,7 +65,7 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology, default_topology
-from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variant import ASSUMPTIONS, KeySchedule
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 from hoverify.variant_file import load_variant_file
 
@@ -267,14 +267,25 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
         if found is not None:
             counterexamples.append(found)
         cell = extract.cell(claim, found.id if found else None)
+        reason = f"why-{variant.slug}-{scenario.name}-{name}"
         if cell.status in (HOLDS, VACUOUS, NA):
-            cell = _reason(cell, said.get(name), f"why-{variant.slug}-{scenario.name}-{name}")
+            cell = _reason(cell, said.get(name), reason)
+        elif cell.outside is not None:
+            cell = replace(cell, reason=reason, cut=(_no_breach(cell.outside),))
         cells.append((name, cell))
     chart = extract.msc(f"msc-{variant.slug}-{scenario.name}",
                         f"{variant.label}: {scenario.hops}", run, extract.labels_of(analysis),
                         0, len(run.hops),
                         evaluation.attacker.compromises if evaluation.attacker else ())
     return ScenarioResult(variant, scenario, tuple(cells), chart, tuple(counterexamples), check)
+
+
+def _no_breach(outside: str) -> str:
+    """Why a failure outside the promise breaks none: what the promise assumes (a named
+    assumption in the words of ``ASSUMPTIONS``), which the run broke."""
+    said = "; ".join(f"the promise assumes {part} ({ASSUMPTIONS[part]}), which this run "
+                     "breaks" if part in ASSUMPTIONS else part for part in outside.split("; "))
+    return f"no promise is broken: {said}"
 
 
 def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
@@ -289,7 +300,7 @@ def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
         return replace(cell, reason=reason, cut=tuple(lines))
     first = said["cut"][0]
     return replace(cell, reason=reason,
-                   cut=(*([first] if first != cell.detail else []), heading, *lines))
+                   cut=(*([first] if first != cell.detail else []), heading), under=tuple(lines))
 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,

@@ -23,6 +23,7 @@ from hoverify.properties.evaluate import Evaluation
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
+from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
@@ -140,9 +141,9 @@ def scenario_run(args: argparse.Namespace) -> Run:
                   f"7.2.8.4.2, and hop {number - 1} is {before.type.value})", file=sys.stderr)
     # TS 24.301 4.4.3.1: a NAS COUNT is 24 bits (NAS overflow, 16; sequence number, 8), put
     # in the 32-bit KDF parameter with 8 zero bits in front (TS 33.401 A.3)
-    if not 0 <= args.ul_nas_count < 2**24:
-        raise UsageError(f"--ul-nas-count must be in 0..{2**24 - 1} (a NAS COUNT is 24 bits, "
-                         f"TS 24.301 4.4.3.1), got {args.ul_nas_count}")
+    if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
+        raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
+                         f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
     try:
         return run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                             ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology)

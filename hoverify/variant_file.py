@@ -61,7 +61,8 @@ from hoverify.statemachines.variants import BUILT_IN
 
 HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_chain",
          "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
-         "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac")
+         "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac",
+         "c_rnti_max")
 KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
 # the fields that carry a key: 256 bits (X2AP key-eNodeB-star, S1AP nextHopParameter)
@@ -210,6 +211,8 @@ def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
 def _dry_run(path: str, variant: KeySchedule) -> None:
     checked = Checked(inner=variant, file=path, name=variant.name, title=variant.title,
                       specs=variant.specs, parameters=dict(variant.parameters))
+    derived: dict[str, bool] = {}  # name of what the dry runs derive: from KASME?
+    complete = True
     for hops in DRY_RUNS:
         try:
             run = run_scenario(checked, parse_hops(hops))
@@ -219,13 +222,32 @@ def _dry_run(path: str, variant: KeySchedule) -> None:
                     from None
             # a hook that raises is a variant error: the command itself reports it as a
             # finding (exit 1), with the step, so the dry run leaves it to the command
+            complete = False
             continue
         problems = provenance_violations(run.system)
         if problems:
             raise VariantFileError(f"{path}: a party uses a value it does not hold: "
                                    f"{problems[0]} (dry run with hops {hops}); derive it "
                                    "only from the hook's own arguments")
+        for d in (d for step in run.system.steps for d in step.outcome.derivations):
+            derived[d.output_name] = derived.get(d.output_name, False) or any(
+                i.name == "KASME" for i in d.inputs)
         run.system.close()
+    if complete:
+        _check_delegated_keys(path, variant, derived)
+
+
+def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bool]) -> None:
+    """A delegated key is named as its derivation names it (``d.kdf(name, ...)``): the
+    confinement claim and ``--compromise NAME@HOP`` find it by that name, and a name no
+    derivation carries would make the one vacuous and the other reveal nothing."""
+    for name in variant.delegated_keys():
+        if name not in derived:
+            from_kasme = sorted(n for n, kasme in derived.items() if kasme)
+            raise VariantFileError(
+                f"{path}: delegated_keys() names {name!r}, which no derivation of the dry run "
+                f"derives (derived from KASME: {', '.join(from_kasme) or 'nothing'}); name it "
+                "as the d.kdf() call that derives it does, or drop it from delegated_keys()")
 
 
 def _line(error: BaseException, path: Path | str) -> str:
@@ -339,6 +361,9 @@ class Checked(KeySchedule):
 
     def ue_fields_under_nas_mac(self) -> bool:
         return self._call("ue_fields_under_nas_mac", _instance(bool))
+
+    def c_rnti_max(self) -> int:
+        return self._call("c_rnti_max", _instance(int))
 
 
 def _instance(kind: type) -> Callable[[Any], None]:

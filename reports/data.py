@@ -27,9 +27,12 @@ class Cell:
     open_ended: bool = False  # the run ends before n is reached: n is a lower bound
     counterexample: str | None = None  # id of the counterexample (or variant error) entry
     outside: str | None = None  # FAILS only outside the promise: the assumption the run broke
-    reason: str | None = None  # id of the entry saying why it holds (or is vacuous or n/a)
+    reason: str | None = None  # id of the entry saying why it holds (or is vacuous or n/a, or
+    # fails only outside the promise)
     cut: tuple[str, ...] = ()  # what `hoverify check` prints under the verdict: "cut of hop 1,
-    # radio observer + enb-2@1:", "lacks KASME", ...; or why no hop has a verdict
+    # radio observer + enb-2@1:", ...; or why no hop has a verdict
+    under: tuple[str, ...] = ()  # what check indents under the last line of ``cut``, the cut's
+    # heading: "lacks KASME", ...
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ def _cell(cell: Cell) -> str:
     target = cell.counterexample or cell.reason
     if target:
         text = f'<a href="#{target}">{text}</a>'
+    if cell.counterexample and cell.reason:  # fails outside the promise: why it is no breach
+        text += f' (<a href="#{cell.reason}">why</a>)'
     return f'<td class="{css}" title="{escape(cell.detail)}">{text}</td>'
 
 
@@ -112,6 +114,8 @@ def _reasons(claims: tuple[str, ...], results: list[ScenarioResult]) -> list[str
         where = ", ".join(f'<span id="{anchor}">{escape(name)}</span>'
                           for name, anchor in reason.scenarios)
         why = "<br>".join(escape(line) for line in (cell.detail, *cell.cut))
+        if cell.under:  # indented under the cut's heading by check: a nested list here
+            why += "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in cell.under) + "</ul>"
         claim = escape(reason.claim) if reason.claim != shown else ""
         shown = reason.claim
         rows.append(f'<tr><td class="claim">{claim}</td><td>{where}</td>'

@@ -46,6 +46,8 @@ def _cell(cell: Cell, variant: VariantRef) -> str:
     target = cell.counterexample or cell.reason
     if target:
         text = f"[{text}]({page(variant.slug)}#{target})"
+    if cell.counterexample and cell.reason:  # fails outside the promise: why it is no breach
+        text += f" ([why]({page(variant.slug)}#{cell.reason}))"
     return text.replace("|", "\\|")
 
 
@@ -139,6 +141,8 @@ def reason_lines(claims: tuple[str, ...], results: list[ScenarioResult]) -> list
         where = ", ".join(f'<a id="{anchor}"></a>{name}' for name, anchor in reason.scenarios)
         cell = reason.cell
         why = "<br>".join(_text(line) for line in (cell.detail, *cell.cut))
+        if cell.under:  # indented under the cut's heading by check: a nested list here
+            why += "<ul>" + "".join(f"<li>{_text(line)}</li>" for line in cell.under) + "</ul>"
         claim = reason.claim if reason.claim != shown else ""
         shown = reason.claim
         lines.append(f"| {claim} | {where} | {_text(cell_text(cell))} | {why} |")

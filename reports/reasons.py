@@ -1,6 +1,7 @@
-"""Why each claim that does not fail has its verdict, as the variant pages list it: per
-claim, the scenarios whose cells say the same (the verdict, its line and what ``hoverify
-check`` prints under it) share one entry, so that a variant's page stays short."""
+"""Why each claim that does not fail (or fails only outside its promise) has its verdict, as
+the variant pages list it: per claim, the scenarios whose cells say the same (the verdict, its
+line and what ``hoverify check`` prints under it) share one entry, so that a variant's page
+stays short."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ class Reason:
 
 def reasons(claims: Sequence[str], results: Sequence[ScenarioResult]) -> list[Reason]:
     """In claim order, then in the order of the scenarios that first say it."""
-    groups: dict[tuple[str, str, str, tuple[str, ...]], tuple[Cell, list[tuple[str, str]]]] = {}
+    groups: dict[tuple[str, str, str, tuple[str, ...], tuple[str, ...]],
+                 tuple[Cell, list[tuple[str, str]]]] = {}
     for claim in claims:
         for result in results:
             cell = result.cell(claim)
             if cell.reason is not None:
-                key = (claim, cell_text(cell), cell.detail, cell.cut)
+                key = (claim, cell_text(cell), cell.detail, cell.cut, cell.under)
                 groups.setdefault(key, (cell, []))[1].append((result.scenario.name, cell.reason))
     return [Reason(key[0], cell, tuple(scenarios))
             for key, (cell, scenarios) in groups.items()]

@@ -36,8 +36,8 @@ WORDS: tuple[tuple[str, str], ...] = (
                           "(a longer run could show more)"),
 )
 LEGEND = ("Verdict words: " + "; ".join(f"*{word}*: {meaning}" for word, meaning in WORDS)
-          + ". A failing cell links to its counterexample, any other to the reason for its "
-          "verdict.")
+          + ". A failing cell links to its counterexample (one failing only outside the "
+          "promise also to why no promise is broken), any other to the reason for its verdict.")
 VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised during that "
                         "run, which stopped there, so no claim has a verdict; the cell links "
                         "to the hook, the exception and the step. It fails `hoverify report` "
@@ -51,8 +51,10 @@ WHY = ("Each claim that holds, is vacuous or n/a, and why, in the words of `hove
        "verdict it shows (what that attacker lacks: the keys it cannot derive, or why no edit "
        "succeeds), or why no hop has a verdict. Where check prints no cut, the verdict line is "
        "the reason. When a claim holds, each of its hop verdicts holds (`hoverify check` lists "
-       "them, `verdicts.json` has each one's cut). Scenarios that read the same share a row; "
-       "each matrix cell links to its row, as a failing one links to its counterexample.")
+       "them, `verdicts.json` has each one's cut). A claim that fails only outside its "
+       "promise has a row too: its verdict line, then what the promise assumes, which the run "
+       "broke. Scenarios that read the same share a row; each matrix cell links to its row, "
+       "as a failing one links to its counterexample.")
 NO_REASON = "None: every claim fails, or the runs stopped at a variant error."
 
 BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify verify`): from "

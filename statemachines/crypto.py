@@ -20,6 +20,7 @@ __all__ = [
     "FC_KENB",
     "FC_KENB_STAR",
     "FC_NH",
+    "NAS_COUNT_MAX",
     "NAS_ENC",
     "NAS_INT",
     "RRC_ENC",
@@ -57,6 +58,7 @@ EEA2 = 2
 EIA2 = 2
 
 _UINT32_MAX = 0xFFFF_FFFF
+NAS_COUNT_MAX = 0xFF_FFFF  # TS 24.301 4.4.3.1: NAS overflow (16 bits), sequence number (8)
 _PCI_MAX = 503  # TS 36.211 6.11: 504 physical cell identities
 _EARFCN_DL_MAX = 262_143  # TS 36.101 5.7.3
 _BLOCK_MASK = (1 << 128) - 1
@@ -115,9 +117,11 @@ def derive_kasme(ck: bytes, ik: bytes, sn_id: bytes, sqn_xor_ak: bytes) -> bytes
 
 
 def derive_kenb(kasme: bytes, ul_nas_count: int) -> bytes:
-    """KeNB = KDF(KASME, 0x11, uplink NAS COUNT in 4 octets). TS 33.401 A.3."""
+    """KeNB = KDF(KASME, 0x11, uplink NAS COUNT in 4 octets). TS 33.401 A.3. A NAS COUNT is
+    24 bits (TS 24.301 4.4.3.1), so the first octet is zero; a larger value is a caller's bug,
+    not a COUNT, and raises."""
     _check_octets("kasme", kasme, 32)
-    _check_int("ul_nas_count", ul_nas_count, 0, _UINT32_MAX)
+    _check_int("ul_nas_count", ul_nas_count, 0, NAS_COUNT_MAX)
     return kdf(kasme, FC_KENB, ul_nas_count.to_bytes(4, "big"))
 
 

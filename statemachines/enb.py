@@ -21,8 +21,6 @@ from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import EnbKeys, field_value
 
-C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
-
 
 @record
 class EnbHandover:
@@ -162,10 +160,15 @@ class Enb(Entity):
         return self._preparation_failed(message)
 
     def _preparation_failed(self, message: Message) -> Handled:
-        """TS 36.300 10.1.2.1.1: the UE stays; an {NH, NCC} taken for the failed preparation
-        is unused and kept (the source keys as before the preparation). An eNB still
-        awaiting the Path Switch Request Acknowledge of the X2 handover that brought it the
-        UE (it knows the source to release until then) goes back to waiting for it."""
+        """HANDOVER PREPARATION FAILURE (TS 36.423 8.2.1.3, TS 36.413 8.4.1.3): the UE stays
+        with this eNB, on its keys as before the preparation. No clause says what becomes of
+        an {NH, NCC} the source took for the failed preparation; TS 33.401 7.2.8.4.2 has the
+        source derive vertically "in case it has an unused {NH, NCC} pair", and the UE never
+        received that NCC, so no KeNB was taken into use from the pair: it is still unused,
+        and kept for the next attempt (whose KeNB* A.5 binds to that attempt's target cell).
+        An eNB still awaiting the Path Switch Request Acknowledge of the X2 handover that
+        brought it the UE (it knows the source to release until then) goes back to waiting
+        for it."""
         handover = self.ctx.handover
         assert handover is not None
         expected = handover.peer if message.kind is Kind.X2AP_HANDOVER_PREPARATION_FAILURE \
@@ -271,7 +274,7 @@ class Enb(Entity):
         keys = EnbKeys(self.variant.as_keys(d, kenb, ncc))
         container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
                              ("new C-RNTI", c_rnti), *command_security)
-        next_c_rnti = c_rnti % C_RNTI_MAX + 1
+        next_c_rnti = c_rnti % self.variant.c_rnti_max() + 1
         if hop is HopType.INTRA_ENB:
             return replace(ctx, next_c_rnti=next_c_rnti), keys, container
         ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,

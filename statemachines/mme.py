@@ -116,8 +116,14 @@ class Mme(Entity):
         return Handled(self.ctx, (command,), branch="accepted")
 
     def on_s1ap_handover_failure(self, message: Message, d: Deriver) -> Handled:
-        """The target eNB refused admission (TS 23.401 5.5.1.2.2 step 5a). The NH/NCC the
-        MME advanced for this preparation is not rolled back (TS 33.401 7.2.8.4.3)."""
+        """The target eNB refused admission (TS 36.413 8.4.2.3; TS 23.401 5.5.1.2.3). The
+        {NH, NCC} the MME advanced for this preparation stays advanced: TS 33.401 7.2.8.4.3
+        increments NCC and computes a fresh NH on every HANDOVER REQUIRED, and no clause
+        (TS 33.401, TS 36.413 8.4.1.3, TS 23.401 5.5.1.2.3) takes the pair back; the refused
+        target eNB received it, so handing it out again would give two eNBs one NH. The UE
+        catches up over the skipped NH on the next vertical derivation (7.2.8.4.3).
+        open5gs does the same (src/mme/s1ap-handler.c: the NCC is incremented on HANDOVER
+        REQUIRED, and HANDOVER FAILURE does not touch it)."""
         handover = self.ctx.handover
         if handover is None or handover.role == "source" or message.sender != handover.target_enb:
             raise Reject("no handover towards this eNB is being prepared here")

@@ -14,7 +14,7 @@ from typing import Any
 
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Derivation, Deriver
-from hoverify.statemachines.enb import C_RNTI_MAX, Enb, EnbContext
+from hoverify.statemachines.enb import Enb, EnbContext
 from hoverify.statemachines.entity import Entity, Outcome, VariantError
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.mme import Mme, MmeContext
@@ -59,12 +59,13 @@ class System:
         self.setup: tuple[Derivation, ...] = tuple(d.records)
         serving_mme = topology.mme_of(cell.enb)
         self.setup_holders: tuple[str, ...] = (UE, serving_mme)
+        c_rnti_max = variant.c_rnti_max()
         self.entities: dict[str, Entity] = {
             UE: Ue(UE, variant, topology, UeContext(kasme, knas_int, ul_nas_count, cell.name,
-                                                     rng.randrange(1, C_RNTI_MAX + 1))),
+                                                     rng.randrange(1, c_rnti_max + 1))),
         }
         for enb in topology.enbs:
-            ctx = EnbContext(next_c_rnti=rng.randrange(1, C_RNTI_MAX + 1))
+            ctx = EnbContext(next_c_rnti=rng.randrange(1, c_rnti_max + 1))
             self.entities[enb] = Enb(enb, variant, topology, ctx)
         for mme in topology.mmes:
             entity = Mme(mme, variant, topology, MmeContext())

@@ -22,6 +22,7 @@ from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, HopType
 
 NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
+C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
 
 
 @record
@@ -141,6 +142,11 @@ class KeySchedule(ABC):
         """Names of keys derived from KASME and handed out of the MME, for the confinement
         claim (revealing them must reveal neither KASME nor the NAS keys)."""
         return ()
+
+    def c_rnti_max(self) -> int:
+        """The largest C-RNTI an eNB allocates (TS 36.321 7.1); a variant that takes bits of
+        the field for its own signalling narrows the range."""
+        return C_RNTI_MAX
 
     # -- Initial AS security (TS 33.401 7.2.4.4 / A.3; the NH chain 7.2.8.1.1) -------------
     def initial_kenb(self, d: Deriver, kasme: bytes, ul_nas_count: int) -> bytes:

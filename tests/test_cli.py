@@ -38,6 +38,8 @@ BAD = {
     "short KASME": ["run", "--variant", "ts33401", "--hops", "x2", "--kasme", "00ff"],
     "UL NAS COUNT beyond 24 bits (TS 24.301 4.4.3.1)": [
         "run", "--variant", "ts33401", "--hops", "x2", "--ul-nas-count", str(2**24)],
+    "negative UL NAS COUNT": [
+        "run", "--variant", "ts33401", "--hops", "x2", "--ul-nas-count", "-1"],
     "bit placement": ["run", "--variant", "seed-fs", "--bit-placement", "rrc", "--hops", "x2"],
     "compromise of an unknown eNB": ["check", "--variant", "ts33401", "--hops", "x2",
                                      "--compromise", "enb-9@1"],

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.system import System
@@ -562,3 +563,70 @@ def test_a_remembered_delivery_is_the_one_the_entity_made() -> None:
     plain.run()
     assert [(s.message, s.outcome, s.ctx_after, s.state_after) for s in remembering.steps] \
         == [(s.message, s.outcome, s.ctx_after, s.state_after) for s in plain.steps]
+
+
+@pytest.mark.parametrize("hop", [HopType.S1, HopType.S1_INTER])
+def test_an_s1_preparation_that_fails_still_used_up_its_nh(hop: HopType) -> None:
+    """TS 33.401 7.2.8.4.3: on each S1AP HANDOVER REQUIRED the MME "shall increase its
+    locally kept NCC value by one and compute a fresh NH"; no clause takes the pair back when
+    the target refuses (TS 36.413 8.4.2.3 HANDOVER FAILURE, 8.4.1.3 HANDOVER PREPARATION
+    FAILURE). The refused target holds NH(2) (NCC 2), so the next S1 handover brings NH(3)
+    with NCC 3, and the UE, still at NCC 0, catches up over both (A.4 three times)."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    refused, taken = topology.neighbours(topology.cells[0], hop)[:2]
+    system.start_handover(refused)
+    _deliver_until(system, Kind.S1AP_HANDOVER_REQUEST)
+    request = system.in_flight.pop(0)
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.run()
+    system.start_handover(taken)
+    system.run()
+    assert all(step.outcome.accepted for step in system.steps), \
+        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    sent = [request, *(s.message for s in system.steps
+                       if s.message.kind is Kind.S1AP_HANDOVER_REQUEST)]
+    assert [(field_value(m.get("SecurityContext"), "NH"),
+             field_value(m.get("SecurityContext"), "NCC")) for m in sent] == [
+        (_nh(2), 2), (_nh(3), 3)]
+    assert system.entity("ue").ctx.keys.as_keys.kenb == \
+        system.entity(taken.enb).ctx.keys.as_keys.kenb == \
+        TS33401.star(_nh(3), taken.pci, taken.earfcn_dl)
+
+
+def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
+    """TS 33.401 7.2.8.4.2: "the source eNB shall perform a vertical key derivation in case it
+    has an unused {NH, NCC} pair". The pair of the Path Switch Request Acknowledge (NH(2),
+    NCC 2) went into the KeNB* of a preparation the target refused (TS 36.423 8.2.1.3); the
+    UE never received that NCC, so the pair is still unused: the next X2 handover derives
+    its KeNB* from NH(2) again, bound to its own target cell (A.5)."""
+    topology, system, first, ack = _x2_hop_with_its_acknowledge_held()
+    system.in_flight.insert(0, ack)
+    system.run()
+    refused, taken = [c for c in topology.neighbours(first, HopType.X2)
+                      if c.enb != topology.cells[0].enb][:2]
+    system.start_handover(refused)
+    _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST)
+    request = system.in_flight.pop(0)
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.run()
+    system.start_handover(taken)
+    system.run()
+    assert all(step.outcome.accepted for step in system.steps), \
+        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    assert field_value(request.get("AS-SecurityInformation"), "KeNB*") == \
+        TS33401.star(_nh(2), refused.pci, refused.earfcn_dl)
+    assert system.entity("ue").ctx.keys.as_keys.kenb == \
+        system.entity(taken.enb).ctx.keys.as_keys.kenb == \
+        TS33401.star(_nh(2), taken.pci, taken.earfcn_dl)
+
+
+def test_a_nas_count_beyond_24_bits_is_a_model_bug_not_a_refusal() -> None:
+    """TS 24.301 4.4.3.1: a NAS COUNT is 24 bits; TS 33.401 A.3 puts it in 4 octets. The CLI
+    refuses a larger one (exit 2); reaching the KDF, it is a bug, raised where it happens."""
+    with pytest.raises(VariantError) as caught:
+        run_scenario(load("ts33401"), parse_hops("x2"), ul_nas_count=2**24)
+    assert caught.value.hook == "initial_kenb" and caught.value.entity == "mme-1"
+    assert str(caught.value.error) == "ul_nas_count must be in 0..16777215, got 16777216"

@@ -48,6 +48,7 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import cell_text
+from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
 
 from hoverify import atomic_dir
@@ -721,10 +722,10 @@ def test_a_forward_security_cell_measures_what_check_measured(generated: Generat
             result.scenario.name, cell_text(cell), details)
 
 
-def _check_says(doc: dict, claim: str) -> list[str]:
+def _check_says(doc: dict, claim: str, indented: bool = False) -> list[str]:
     """What `hoverify check` prints under a claim's hop verdict lines, read from its text:
     the cut of the verdict it shows ("cut of hop 1, ...:", "lacks KASME", ...) or why no hop
-    has a verdict."""
+    has a verdict; ``indented``: with the indentation beyond the claim's own."""
     lines = check_text(doc).splitlines()
     start = next(i for i, line in enumerate(lines) if line.split(" ")[0] == claim)
     said = []
@@ -732,7 +733,7 @@ def _check_says(doc: dict, claim: str) -> list[str]:
         if not line.startswith("    "):
             break
         if not re.match(r"    hop \d+, ", line):
-            said.append(line.strip())
+            said.append(line[4:] if indented else line.strip())
     return said
 
 
@@ -740,15 +741,25 @@ def _md(text: str) -> str:
     return text.replace("\\|", "|").replace("\\*", "*")
 
 
-def _html_reasons(html: str) -> dict[str, list[str]]:
+def _why_lines(last: str) -> tuple[list[str], list[str]]:
+    """A "why" cell's lines: those on their own line, and those of the nested list under
+    the last of them (check indents them under its "cut of ...:" heading)."""
+    flat, _, nested = last.partition("<ul>")
+    items = re.findall(r"<li>(.*?)</li>", nested)
+    assert nested == "".join(f"<li>{i}</li>" for i in items) + "</ul>" or not nested, last
+    return flat.split("<br>"), items
+
+
+def _html_reasons(html: str) -> dict[str, tuple[list[str], list[str]]]:
     """Each row of the HTML's "why" tables by the ids of its scenarios: its last cell's
-    lines."""
+    lines and nested lines."""
     found = {}
     for row in re.findall(r"<tr>.*?</tr>", html):
         ids = re.findall(r'<span id="(why-[^"]+)">', row)
         if ids:
-            last = row[row.rindex("<td>") + 4:row.rindex("</td>")]
-            found |= {i: [unescape(line) for line in last.split("<br>")] for i in ids}
+            flat, nested = _why_lines(row[row.rindex("<td>") + 4:row.rindex("</td>")])
+            found |= {i: ([unescape(line) for line in flat], [unescape(line) for line in nested])
+                      for i in ids}
     return found
 
 
@@ -756,11 +767,14 @@ def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None
     """Each variant's page (Markdown and HTML) has the section on why its claims hold; every
     cell that holds, is vacuous or n/a links to its row, which gives the cell's verdict line
     and then what `check` prints under the claim's verdicts: the cut of a promised claim that
-    holds, "lacks ..." included, and nothing made up by the report."""
+    holds, "lacks ..." included, and nothing made up by the report. The lines check indents
+    under the cut's heading are a list nested under it, in both renderings. A cell that
+    fails only outside the promise links to its counterexample and to its row, whose
+    verdict line names the assumption its run broke."""
     out, data = generated.out, generated.data
     index, html = (out / "index.md").read_text(), (out / "index.html").read_text()
     in_html = _html_reasons(html)
-    cuts = 0
+    cuts = outside = 0
     for section in data.sections:
         slug = section.variant.slug
         page = (out / slug / "report.md").read_text()
@@ -770,21 +784,41 @@ def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None
         for result in (r for r in data.results if r.variant == section.variant):
             said = {c["name"]: c for c in result.check.get("claims", [])}
             for claim, cell in result.cells:
-                if cell.status not in (HOLDS, VACUOUS, NA):
+                where = (slug, result.scenario.name, claim)
+                if cell.outside is not None:
+                    assert cell.counterexample and cell.reason, where
+                    assert f"({slug}/report.md#{cell.counterexample})" in index, where
+                    assert f'<a href="#{cell.counterexample}">' in html, where
+                    outside += 1
+                elif cell.status not in (HOLDS, VACUOUS, NA):
                     assert cell.reason is None
                     continue
-                where = (slug, result.scenario.name, claim)
                 assert cell.reason and f"({slug}/report.md#{cell.reason})" in index, where
                 assert f'<a href="#{cell.reason}">' in html, where
                 row = next(line for line in page.splitlines()
                            if f'<a id="{cell.reason}"></a>' in line)
-                why = [_md(line) for line in row.rstrip(" |").split(" | ")[-1].split("<br>")]
-                assert in_html[cell.reason] == why, where
+                flat, nested = _why_lines(row.rstrip(" |").split(" | ")[-1])
+                md = ([_md(line) for line in flat], [_md(line) for line in nested])
+                assert in_html[cell.reason] == md, where
+                why = [*md[0], *md[1]]
+                if cell.outside is not None:  # the verdict line, and what the run broke
+                    assert why[0] == cell.detail and len(why) == 2, where
+                    assert why[1].startswith("no promise is broken: "), where
+                    assert all(f"{part} ({ASSUMPTIONS[part]})" in why[1] if part in ASSUMPTIONS
+                               else part in why[1] for part in cell.outside.split("; ")), where
+                    continue
                 check = _check_says(result.check, claim) if claim in said else []
                 assert why[0] == cell.detail, where
                 assert why[len(why) - len(check):] == check, (where, why, check)
+                if md[1]:  # nested under the heading check prints them under
+                    assert md[0][-1].startswith(("cut of ", "witness of ")), (where, md)
+                    assert [f"    {line}" for line in md[1]] == \
+                        _check_says(result.check, claim, indented=True)[-len(md[1]):], where
+                else:
+                    assert not any(line.startswith("cut of ") for line in md[0]), where
                 if cell.status == HOLDS and said[claim]["promised"] and any(
                         line.startswith("cut of ") for line in check):
                     assert any("lacks" in line for line in check), (where, check)
                     cuts += 1
     assert cuts > len(data.sections)  # each variant has cuts to show
+    assert outside  # ts33401's race fails outside path-switch-first

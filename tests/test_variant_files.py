@@ -176,9 +176,22 @@ BAD_FILES = {
         "        return (*super().promises(),\n"
         "                Promise('forward-security', NOT_THROUGH_MME, hops=1))\n"
         "VARIANT = V()\n"),
+    # the review's item: K_HO declared delegated, derived as K_HOx: `--compromise K_HO@1`
+    # revealed nothing and confinement, finding no K_HO, was vacuous
+    "delegated_key_misnamed.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.derivation import public, secret\n"
+        "from hoverify.statemachines.variants.seed_fs import SeedFs\n"
+        "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'v'\n"
+        "    def k_ho(self, d, kasme):\n"
+        "        return d.kdf('K_HOx', 'x', secret('KASME', kasme), 0xF2,\n"
+        "                     public('Handover String', b'Handover String'))\n"
+        "VARIANT = V()\n"),
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "delegated_key_misnamed.py": "delegated_keys() names 'K_HO', which no derivation of the "
+                                 "dry run derives (derived from KASME: K_HOx, KeNB",
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
     "key_field_int.py": "target_mme() returned field 'KeNB*' = 5: a key is 32 octets",
     "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "

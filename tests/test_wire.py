@@ -307,3 +307,22 @@ def test_cli_refuses_a_bad_capture_path(where: str, error: str, tmp_path: Path,
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and error in captured.err
+
+
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if n.startswith("seed-fs")])
+def test_kenb_new_takes_the_c_rnti_the_ho_command_carries(name: str) -> None:
+    """Seed section 2 step 5: "KeNB_new = KDF(KeNB* || C-RNTI)"; section 3 step 5 the same
+    with KeNB*+; section 3: "The notification bit can be included in the algorithm
+    identifiers or in the C-RNTI". The C-RNTI that the UE and the target eNB put in the KDF
+    is the one field they exchange: newUE-Identity as the HO command carries it, with the
+    bit where it rides there (docs/wire.md), and nothing of it is lost to the encoding."""
+    run = scenario(name)
+    commands = [m for m in asn1.wire_trace(run) if isinstance(m.record, HandoverCommand)]
+    assert len(commands) == len(run.hops)
+    for hop, command in zip(run.hops, commands, strict=True):
+        assert not [n for n in command.notes if "does not fit" in n], hop.number
+        identity = asn1.decode(command.protocol, command.pdu).new_ue_identity
+        used = {i.value for s in run.system.steps[hop.first_step:]
+                for d in s.outcome.derivations if d.output in (hop.kenb_ue, hop.kenb_enb)
+                for i in d.inputs if i.name == "C-RNTI"}
+        assert used == {identity.to_bytes(2, "big")}, hop.number

@@ -14,7 +14,11 @@ The bit's placement is the parameter ``bit_placement``:
   nas     (default) in the NAS part of the HO command, under NAS-MAC (step 7);
   alg-id  in the RRC algorithm identifiers, written by the source eNB under its RRC keys;
   c-rnti  in the C-RNTI field, likewise written by the source eNB (the seed leaves the
-          choice "FFS").
+          choice "FFS"): the most significant bit of the 16-bit field (TS 36.331
+          newUE-Identity), the identity in the 15 others, so eNBs allocate 0x0001-0x7FFF.
+          "KDF(KeNB*+ || C-RNTI)" takes the field as sent, bit included: the UE and the
+          target eNB use the one field they exchange. The target eNB knows the bit without
+          reading it: the target MME sets it on every hop through it (step 4).
 
 The constant: section 3 writes "Handover String" in the equation and calls it a constant;
 section 4 writes KDF(KASME || "Handover Key") when naming the resulting key. hoverify takes
@@ -42,6 +46,7 @@ HANDOVER_STRING = b"Handover String"
 CLAUSE = "SA3 contribution, section 3 step 4"
 BIT_PLACEMENTS = ("nas", "alg-id", "c-rnti")
 THROUGH_MME = frozenset({HopType.S1, HopType.S1_INTER})
+NOTIFICATION_MSB = 0x8000  # c-rnti: the most significant bit of the 16-bit C-RNTI
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,17 @@ class SeedFs(Tr33821V070):
     def delegated_keys(self) -> tuple[str, ...]:
         return ("K_HO",)  # section 4: "delegation ... without potential of compromising"
 
+    def c_rnti_max(self) -> int:
+        if self.parameters["bit_placement"] == "c-rnti":
+            return NOTIFICATION_MSB - 1
+        return super().c_rnti_max()
+
+    def c_rnti_field(self, c_rnti: int, bit: bool) -> int:
+        """The C-RNTI as the HO command carries it, which KeNB_new takes (module doc)."""
+        if bit and self.parameters["bit_placement"] == "c-rnti":
+            return c_rnti | NOTIFICATION_MSB
+        return c_rnti
+
     def k_ho(self, d: Deriver, kasme: bytes) -> bytes:
         return d.kdf("K_HO", CLAUSE, secret("KASME", kasme), FC_K_HO,
                      public("Handover String", HANDOVER_STRING))
@@ -85,9 +101,16 @@ class SeedFs(Tr33821V070):
         # Step 5: the target eNB receives KeNB*+ in the IE that carries KeNB*.
         return (("KeNB*", kenb_star_plus),), (("notification bit", 1),)
 
+    def target_enb(self, d: Deriver, fields: Fields, target: Cell, c_rnti: int,
+                   hop: HopType) -> tuple[bytes, int | None, Fields]:
+        c_rnti = self.c_rnti_field(c_rnti, hop in THROUGH_MME)
+        return super().target_enb(d, fields, target, c_rnti, hop)
+
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
-        if field_value(command, "notification bit", 0) != 1:
+        bit = field_value(command, "notification bit", 0) == 1
+        c_rnti = self.c_rnti_field(c_rnti, bit)
+        if not bit:
             return super().ue(d, ue, command, source, target, c_rnti)
         kenb_star = self.kenb_star(d, ue.as_keys.kenb, target)  # step 8
         kenb_star_plus = self.kenb_star_plus(d, ue.kasme, kenb_star)
