@@ -254,16 +254,24 @@ class KeyAgreement(_Claim):
                  f"{target} KeNB {enb.kenb.hex() if enb else None}"]
         if ue is None or enb is None:
             return tuple(lines)
+        if ue.kenb == enb.kenb:  # the same KeNB: what differs is below it
+            differ = [f"{name} (UE {_short(getattr(ue, field))}, {target} "
+                      f"{_short(getattr(enb, field))})"
+                      for field, name in (("ncc", "NCC"), ("krrc_int", "KRRCint"),
+                                          ("krrc_enc", "KRRCenc"), ("kup_enc", "KUPenc"))
+                      if getattr(ue, field) != getattr(enb, field)]
+            return (*lines, f"the same KeNB; they differ in {', '.join(differ)}")
         mine, theirs = facts.ancestry(ue.kenb), facts.ancestry(enb.kenb)
         # each side's derivations that the other's KeNB does not rest on (the MME's NH
         # derivations on the eNB's side: who computed one is not what the prefix says)
         for side, kenb, own in (("UE", ue.kenb, [d for d in mine if d not in theirs]),
                                 (target, enb.kenb, [d for d in theirs if d not in mine])):
-            # a side that derived nothing the other did not: its KeNB is a key the other
-            # side derives on (e.g. an NH taken as the KeNB), named so the difference shows
-            lines += ([f"{side}'s side: {facts.line(d)}" for d in own] if own else
-                      [f"{side}'s side: its KeNB is {facts.label(kenb)}, used as it came "
-                       "(no derivation of its own)"])
+            lines += [f"{side}'s side: {facts.line(d)}" for d in own]
+            if not own:
+                # its KeNB is a key the other side derives on (e.g. an NH taken as the
+                # KeNB): named, so that the difference shows
+                lines.append(f"{side}'s side: its KeNB is {facts.label(kenb)}, used as it "
+                             "came (no derivation of its own)")
         return tuple(lines)
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
@@ -285,6 +293,10 @@ class KeyAgreement(_Claim):
                                         f"handover {hop}, run by the honest parties with no "
                                         "adversary action, never completed"))
         return sorted(verdicts, key=lambda v: v.hop)
+
+
+def _short(value: bytes | int | None) -> str:
+    return value.hex()[:8] if isinstance(value, bytes) else str(value)
 
 
 # -- backward and forward security -----------------------------------------------------------

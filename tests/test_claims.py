@@ -236,6 +236,23 @@ def test_a_key_agreement_witness_names_a_kenb_taken_as_it_came() -> None:
         "(no derivation of its own)" in failure.witness
 
 
+def test_a_key_agreement_witness_with_one_kenb_names_what_differs(tmp_path: Path) -> None:
+    """A target eNB that puts NCC + 1 in its keys: both sides hold the same KeNB, derived
+    alike, so neither has a derivation of its own to show; the witness names what differs."""
+    path = tmp_path / "ncc_off.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'ncc-off'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, command = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        return kenb, (ncc + 1) % 8, command\n"
+        "VARIANT = V()\n")
+    evaluation = evaluate(run_scenario(load_variant_file(str(path)), parse_hops("x2")))
+    [failure] = [v for v in claim(evaluation, KEY_AGREEMENT).verdicts if not v.holds]
+    assert failure.witness[2:] == ("the same KeNB; they differ in NCC (UE 0, enb-2 1)",)
+
+
 def test_confinement_of_k_ho() -> None:
     confinement = claim(check("seed-fs", "s1"), CONFINEMENT)
     assert confinement.holds and confinement.promised
