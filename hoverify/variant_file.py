@@ -167,6 +167,21 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
                                    f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "
                                    f"{promise.assumes!r}")
     _check_overlaps(path, promises)
+    _check_c_rnti_max(path, variant)
+
+
+def _check_c_rnti_max(path: str, variant: KeySchedule) -> None:
+    """Asked once when the model is set up, outside any entity's handler: checked here."""
+    try:
+        largest = variant.c_rnti_max()
+    except Exception as error:
+        raise VariantFileError(f"{path}:{_line(error, path)}: c_rnti_max() raised "
+                               f"{type(error).__name__}: {error}") from None
+    # newUE-Identity is a 16-bit C-RNTI (TS 36.331); 0 is no C-RNTI (TS 36.321 7.1)
+    if isinstance(largest, bool) or not isinstance(largest, int) or not 1 <= largest <= 0xFFFF:
+        raise VariantFileError(f"{path}: c_rnti_max() returned {largest!r}; return the "
+                               "largest C-RNTI the eNBs allocate, an int in 1..0xFFFF "
+                               "(TS 36.321 7.1: 0xFFF3)")
 
 
 def _check_overlaps(path: str, promises: tuple[Promise, ...] | list[Promise]) -> None:

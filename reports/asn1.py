@@ -60,10 +60,10 @@ Where seed-fs's notification bit travels (``bit_placement``; the seed leaves it 
           significant bit: eia2 (2) without the bit, spare2 (2 + 4 = 6) with it. A TS 36.331
           UE would refuse spare2: the seed needs the change.
   c-rnti  newUE-Identity (16 bits): the most significant bit is the notification bit, the 15
-          others the C-RNTI, which eNBs allocate in 0x0001-0x7FFF with this placement; the
-          whole field, bit included, is the C-RNTI of KeNB_new (``seed_fs``). A C-RNTI
-          >= 0x8000 (a variant file that allocates more) cannot be represented and is
-          encoded mod 0x8000, with a note.
+          others the C-RNTI, which eNBs allocate in 0x0001-0x7FFF with this placement and
+          which alone enters KeNB_new (``seed_fs``: the target eNB knows nothing of the bit).
+          A C-RNTI >= 0x8000 (a variant file that allocates more) cannot be represented and
+          is encoded mod 0x8000, with a note.
 
 Other mandatory IEs carry plausible constants (below): PLMN 001/01, one default E-RAB (QCI 9)
 on an S-GW at 192.0.2.200, UE security capabilities 128-EEA1/2 and 128-EIA1/2, S1AP/X2AP UE

@@ -187,12 +187,25 @@ BAD_FILES = {
         "        return d.kdf('K_HOx', 'x', secret('KASME', kasme), 0xF2,\n"
         "                     public('Handover String', b'Handover String'))\n"
         "VARIANT = V()\n"),
+    # c_rnti_max() is asked when the model is set up, outside any entity: a bad answer was a
+    # traceback (review12); newUE-Identity holds 16 bits (TS 36.331), 0 is no C-RNTI
+    **{f"c_rnti_max_{label}.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        f"    def c_rnti_max(self):\n        {body}\n"
+        "VARIANT = V()\n")
+       for label, body in (("0", "return 0"), ("70000", "return 70000"),
+                           ("bool", "return True"), ("str", "return 'x'"),
+                           ("raises", "raise ValueError('no')"))},
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
     "delegated_key_misnamed.py": "delegated_keys() names 'K_HO', which no derivation of the "
                                  "dry run derives (derived from KASME: K_HOx, KeNB",
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
+    "c_rnti_max_70000.py": "c_rnti_max() returned 70000; return the largest C-RNTI",
+    "c_rnti_max_raises.py": "c_rnti_max() raised ValueError: no",
     "key_field_int.py": "target_mme() returned field 'KeNB*' = 5: a key is 32 octets",
     "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "
                                "Promise('forward-security', hops=2, assumes=['path-switch-"

@@ -30,6 +30,7 @@ from hoverify.reports.asn1 import (
 from hoverify.reports.pcap import TSHARK_OPTIONS, capture_of, crc32c
 from hoverify.statemachines.messages import Fields, Kind
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
+from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import field_value
 from hoverify.statemachines.variants import load
 
@@ -312,16 +313,23 @@ def test_cli_refuses_a_bad_capture_path(where: str, error: str, tmp_path: Path,
 @pytest.mark.parametrize("name", [n for n in SCENARIOS if n.startswith("seed-fs")])
 def test_kenb_new_takes_the_c_rnti_the_ho_command_carries(name: str) -> None:
     """Seed section 2 step 5: "KeNB_new = KDF(KeNB* || C-RNTI)"; section 3 step 5 the same
-    with KeNB*+; section 3: "The notification bit can be included in the algorithm
-    identifiers or in the C-RNTI". The C-RNTI that the UE and the target eNB put in the KDF
-    is the one field they exchange: newUE-Identity as the HO command carries it, with the
-    bit where it rides there (docs/wire.md), and nothing of it is lost to the encoding."""
+    with KeNB*+, the target eNB using it as it would KeNB* ("look the same and are used
+    identically"); steps 6-7: the bit is added after, for the UE; section 3: "The
+    notification bit can be included in the algorithm identifiers or in the C-RNTI". So
+    newUE-Identity carries the C-RNTI the target eNB put in the KDF, whole, and with the
+    c-rnti placement the bit in its most significant bit (docs/wire.md): set on S1 hops,
+    where the MME derives KeNB*+ (step 4)."""
     run = scenario(name)
     commands = [m for m in asn1.wire_trace(run) if isinstance(m.record, HandoverCommand)]
     assert len(commands) == len(run.hops)
+    placement = run.variant.parameters["bit_placement"]
     for hop, command in zip(run.hops, commands, strict=True):
         assert not [n for n in command.notes if "does not fit" in n], hop.number
         identity = asn1.decode(command.protocol, command.pdu).new_ue_identity
+        bit = hop.spec.type in (HopType.S1, HopType.S1_INTER)
+        if placement == "c-rnti":
+            assert identity >> 15 == bit, hop.number
+            identity &= 0x7FFF
         used = {i.value for s in run.system.steps[hop.first_step:]
                 for d in s.outcome.derivations if d.output in (hop.kenb_ue, hop.kenb_enb)
                 for i in d.inputs if i.name == "C-RNTI"}

@@ -16,9 +16,10 @@ The bit's placement is the parameter ``bit_placement``:
   c-rnti  in the C-RNTI field, likewise written by the source eNB (the seed leaves the
           choice "FFS"): the most significant bit of the 16-bit field (TS 36.331
           newUE-Identity), the identity in the 15 others, so eNBs allocate 0x0001-0x7FFF.
-          "KDF(KeNB*+ || C-RNTI)" takes the field as sent, bit included: the UE and the
-          target eNB use the one field they exchange. The target eNB knows the bit without
-          reading it: the target MME sets it on every hop through it (step 4).
+          "KDF(KeNB*+ || C-RNTI)" takes the C-RNTI the target eNB allocated, without the
+          bit: the target eNB uses KeNB*+ as it would KeNB* ("look the same and are used
+          identically", section 3 step 5) and knows nothing of the bit, which the MME and
+          the source eNB add after it (steps 6 and 7); the UE reads both from the field.
 
 The constant: section 3 writes "Handover String" in the equation and calls it a constant;
 section 4 writes KDF(KASME || "Handover Key") when naming the resulting key. hoverify takes
@@ -81,12 +82,6 @@ class SeedFs(Tr33821V070):
             return NOTIFICATION_MSB - 1
         return super().c_rnti_max()
 
-    def c_rnti_field(self, c_rnti: int, bit: bool) -> int:
-        """The C-RNTI as the HO command carries it, which KeNB_new takes (module doc)."""
-        if bit and self.parameters["bit_placement"] == "c-rnti":
-            return c_rnti | NOTIFICATION_MSB
-        return c_rnti
-
     def k_ho(self, d: Deriver, kasme: bytes) -> bytes:
         return d.kdf("K_HO", CLAUSE, secret("KASME", kasme), FC_K_HO,
                      public("Handover String", HANDOVER_STRING))
@@ -101,16 +96,9 @@ class SeedFs(Tr33821V070):
         # Step 5: the target eNB receives KeNB*+ in the IE that carries KeNB*.
         return (("KeNB*", kenb_star_plus),), (("notification bit", 1),)
 
-    def target_enb(self, d: Deriver, fields: Fields, target: Cell, c_rnti: int,
-                   hop: HopType) -> tuple[bytes, int | None, Fields]:
-        c_rnti = self.c_rnti_field(c_rnti, hop in THROUGH_MME)
-        return super().target_enb(d, fields, target, c_rnti, hop)
-
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
-        bit = field_value(command, "notification bit", 0) == 1
-        c_rnti = self.c_rnti_field(c_rnti, bit)
-        if not bit:
+        if field_value(command, "notification bit", 0) != 1:
             return super().ue(d, ue, command, source, target, c_rnti)
         kenb_star = self.kenb_star(d, ue.as_keys.kenb, target)  # step 8
         kenb_star_plus = self.kenb_star_plus(d, ue.kasme, kenb_star)
