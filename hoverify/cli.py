@@ -456,9 +456,9 @@ def warn_vacuous(claims: Sequence[str], where: str,
     from hoverify.properties.claims import situation
 
     for claim in claims:
-        reason = f" ({why[claim]})" if why and claim in why else ""
+        reason = f"; {why[claim]}" if why and claim in why else ""
         print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
-              f"arose {where}{reason} (the situation: {situation(claim)})", file=sys.stderr)
+              f"arose {where} (the situation: {situation(claim)}{reason})", file=sys.stderr)
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],

@@ -13,7 +13,7 @@ from typing import Any
 
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import ClaimResult, Verdict, situation
+from hoverify.properties.claims import ClaimResult, Verdict
 from hoverify.properties.graph import DERIVATION, KEY, value_node
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import (
@@ -57,7 +57,7 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
         return Cell(NA, "no verdict: the claim does not apply to this variant or scenario")
     if state == VACUOUS:
         return Cell(VACUOUS, "promised, but the situation it speaks of never arose in this "
-                             f"scenario: not exercised (the situation: {situation(claim.name)})")
+                             "scenario: not exercised")
     shown = claim.shown
     # forward security measures the reach of its failures (not the network's or KASME's,
     # which count from no legitimate KeNB), else of the verdicts that hold
