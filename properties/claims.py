@@ -19,10 +19,10 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
@@ -37,6 +37,7 @@ from hoverify.properties.engine import (
     REQUESTS,
     SENT,
     STEP,
+    Completion,
     Consumers,
     Derived,
     Event,
@@ -49,6 +50,7 @@ from hoverify.properties.engine import (
     Verdict,
     grow,
 )
+from hoverify.properties.graph import byte_values
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
@@ -283,123 +285,132 @@ class KeyAgreement(_Claim):
 
 
 # -- backward and forward security -----------------------------------------------------------
+@dataclass
+class _Gaps:
+    """For a set of entities, over completions ``completions`` (and ``early``): the hops it
+    served (``services``), the KeNBs another eNB used before the first (``before``), those
+    between two services that count as earlier than the later one (``between``), and those
+    after the last one (``after``), judged when the UE comes back."""
+
+    completions: tuple[Completion, ...]
+    early: frozenset[int]
+    services: list[int]
+    before: list[int]
+    between: list[int]
+    after: list[int]
+
+
 class BackwardSecurity(_Claim):
     name = BACKWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
-    always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
-              "used before hop c and before a KeNB of its own")
-    sometimes = "an eNB was compromised after another eNB used a KeNB earlier than its own"
+    always = ("an attacker knowing the KeNB of a hop that an eNB it holds serves derives no "
+              "earlier KeNB used with another eNB (one that served none: none used before the "
+              "compromise), but those forward security leaves to a former serving eNB and "
+              "that the eNB does not learn once the UE is back")
+    sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
+                 "eNB used, or after another eNB used one")
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
-        # per set of entities, the last pass of ``earlier``: the completions and early
-        # handovers it read, how many completions it passed, what it found, what waits for
-        # a later service (``earlier``), its ``left``
-        self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
-                                                 list[int], int | None]] = {}
-        # the completions last read by ``_services``, and the numbers of those at each eNB
-        self._served: tuple[tuple[Any, ...], dict[str, list[int]]] = ((), {})
+        self._gaps: dict[frozenset[str], _Gaps] = {}  # per set of entities, the last read
+        self._consumers = Consumers()  # ``_learnt_back``'s closures
 
-    def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
-        """The KeNBs used by another eNB before the compromise and before a KeNB the attacker
-        serves (TS 33.501 3.1: an eNB that knows its KeNB cannot compute "any earlier KeNB";
-        an attacker that served none before them: before the compromise). A KeNB after one
-        the attacker served is later than that one, forward security's (handover-keys
-        section 5), unless the UE comes back to the attacker (before or after the
-        compromise: its KeNB then is later still) and forward security does not leave it to
-        a former serving eNB (the hop that took the UE away has no forward-security promise,
-        or the KeNB is within that promise's n hops or broken assumptions): a UE that
-        returns to an eNB must not give it the keys used in between.
+    # -- the one definition of "earlier" -------------------------------------------------------
+    def earlier(self, facts: Facts, a: Knowledge, before: int | None = None) -> list[int]:
+        """The KeNBs earlier than one of the attacker's own (TS 33.501 3.1: an eNB that knows
+        its KeNB cannot compute "any earlier KeNB used between the same UE and an earlier
+        eNB"), in order: those another eNB used before the last hop ``L`` that the
+        attacker's eNBs served and whose KeNB it knows (whenever it was compromised: a
+        stronger attacker never judges fewer), and, for one that served none before, those
+        used before its compromise. A KeNB after the attacker's last service, with no later
+        one, is later than its own: forward security's (handover-keys section 5). Between
+        two services, forward security leaves a former serving eNB what it could derive
+        before the UE came back (``_legitimate``: nothing promised for the hop that took the
+        UE away, within that promise's n hops, a broken assumption); not what the eNB learns
+        when the UE comes back (``_learnt_back``), nor any key beyond that. ``before``: as
+        if the run had gone on only up to the completion of that number."""
+        gaps = self._gaps_of(facts, a.entities)
+        last = self._last_service(facts, a, gaps, before)
+        if last is None:
+            return gaps.before[:bisect_left(gaps.before, max(a.hop, 0))]
+        return gaps.before + gaps.between[:bisect_left(gaps.between, last)]
 
-        The pass over the completions goes on from where the last one for the same entities
-        stopped, when these facts extend the ones it read: ``check`` compromises an eNB
-        again at each hop it serves in, and a pass per attacker from the first completion
-        grew as the square of the hops."""
-        found, waiting = self._pass(facts, a)
-        if waiting and self._served_after(facts, a, max(a.hop, 0) - 1):
-            return found + waiting  # the UE came back to it after the compromise
-        return found
+    @staticmethod
+    def _last_service(facts: Facts, a: Knowledge, gaps: _Gaps,
+                      before: int | None = None) -> int | None:
+        """The last hop (before hop ``before``) that the attacker's eNBs served and whose
+        KeNB it knows (None: none)."""
+        services = gaps.services[:None if before is None else bisect_left(gaps.services,
+                                                                         before)]
+        return next((h for h in reversed(services) if facts.completions[h].kenb in a.known),
+                    None)
 
-    def _pass(self, facts: Facts, a: Knowledge) -> tuple[list[int], list[int]]:
-        """``earlier``'s pass up to the compromise: the KeNBs earlier whatever comes next, and
-        those after the attacker's last KeNB (earlier once the UE comes back to it)."""
-        end = max(a.hop, 0)
-        last = self._passes.get(a.entities)
-        # left: the last KeNB before the one looked at that it used; waiting: the KeNBs after
-        # it, earlier only if it serves the UE again
-        done, found, waiting, left = 0, [], [], None
-        if last is not None and last[1] is facts.early and last[2] <= end:
-            completions, _, passed, found_then, waiting_then, left_then = last
-            if passed <= len(facts.completions) and (
-                    passed == 0 or facts.completions[passed - 1] is completions[passed - 1]):
-                done, found, waiting, left = passed, list(found_then), list(waiting_then), left_then
-        for c in facts.completions[done:end]:
-            if c.enb in a.entities:
-                found += waiting
-                waiting, left = [], c.number
-            elif left is None:
-                found.append(c.number)
-            elif not self._legitimate(facts, left, c.number):
-                waiting.append(c.number)
-        self._passes[a.entities] = (facts.completions, facts.early,
-                                    min(end, len(facts.completions)), found, waiting, left)
-        return list(found), list(waiting)
-
-    def _services(self, facts: Facts) -> dict[str, list[int]]:
-        """The numbers of the completions at each eNB, grown on from the last call when the
-        facts extend the completions it read (else found again)."""
-        seen, index = self._served
-        n, completions = len(seen), facts.completions
-        if n > len(completions) or (n and completions[n - 1] is not seen[n - 1]):
-            n, index = 0, {}
+    def _gaps_of(self, facts: Facts, entities: frozenset[str]) -> _Gaps:
+        """What decides ``earlier`` for the attackers holding ``entities``, whoever they are
+        and whenever compromised: grown on from the last call for the same entities when the
+        facts extend the completions it read (``check`` judges a chain of attackers per eNB,
+        and a pass per attacker grew as the square of the hops), else found again."""
+        gaps = self._gaps.get(entities)
+        completions = facts.completions
+        n = len(gaps.completions) if gaps is not None else 0
+        if gaps is None or gaps.early is not facts.early or n > len(completions) or (
+                n and completions[n - 1] is not gaps.completions[n - 1]):
+            gaps, n = _Gaps((), facts.early, [], [], [], []), 0
         for c in completions[n:]:
-            index.setdefault(c.enb, []).append(c.number)
-        self._served = completions, index
-        return index
+            if c.enb not in entities:
+                (gaps.after if gaps.services else gaps.before).append(c.number)
+                continue
+            if gaps.after:  # the UE comes back: the KeNBs used while it was away
+                left = gaps.services[-1]
+                learnt = self._learnt_back(facts, c)
+                gaps.between.extend(j for j in gaps.after
+                                    if not self._legitimate(facts, left, j)
+                                    or completions[j].kenb in learnt())
+                gaps.after.clear()
+            gaps.services.append(c.number)
+        self._gaps[entities] = replace(gaps, completions=completions)
+        return self._gaps[entities]
 
-    def _served_after(self, facts: Facts, a: Knowledge, j: int, before: int | None = None
-                      ) -> bool:
-        """The attacker's eNBs served the UE after hop ``j`` (and before hop ``before``)."""
-        index = self._services(facts)
-        return any(bisect_right(served, j) < (len(served) if before is None
-                                              else bisect_left(served, before))
-                   for served in (index.get(e, ()) for e in a.entities))
+    def _learnt_back(self, facts: Facts, c: Completion) -> Callable[[], Set[bytes]]:
+        """What the eNB of completion ``c`` derives from what it learns as the UE comes back:
+        the fields of the HandoverRequest that prepared it (X2AP from the source eNB, S1AP
+        from the MME), and its KeNB; found when first asked."""
+        def learnt() -> Set[bytes]:
+            values = {c.kenb}
+            for p in facts.authentication.preparations:
+                if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None:
+                    values.update(byte_values(p.request.fields))
+            consumers = self._consumers.of(facts.derivations)
+            return grow(frozenset(), values, self._consumers.needless, 0, consumers)
+        return cache(learnt)
 
-    def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
-        """The KeNB of hop ``j`` is one of ``earlier``'s."""
-        if j >= a.hop or facts.completions[j].enb in a.entities:
-            return False
-        left = next((c.number for c in reversed(facts.completions[:j])
-                     if c.enb in a.entities), None)
-        return left is None or (not self._legitimate(facts, left, j)
-                                and self._served_after(facts, a, j))
-
-    def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
-        """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
-        before it being that of hop ``left`` (None: it had none)."""
-        if left is None:
-            return False
+    def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
+        """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
+        last KeNB before it was that of hop ``left``."""
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         if promise is None:  # the variant lets a former serving eNB follow later keys
             return True
         return (j - left + 1 <= (promise.hops or 1)
                 or broken_assumption(promise, facts.early, left, j) is not None)
 
+    # -- judging -------------------------------------------------------------------------------
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
-        # the UE's first handover back to an attacker's eNB since its compromise makes the
-        # KeNBs after the last one it served before earlier ones (``earlier``)
+        # a completion that brings the UE back to an attacker's eNB makes earlier the KeNBs
+        # used since its last service whose KeNB it knew (``earlier``)
         back = dict(self._back(event, facts))
-        arose += sum(len(waiting) for waiting in back.values())
+        arose += sum(len(more) for more in back.values())
         failures = []
         asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
         returned = [a for a in facts.attackers if a.name in back]
         for a in (*asked, *returned) if self.kept(event) else ():
-            derivable = [j for j in event.new_keys(facts, a, below=a.hop)
-                         if self._earlier(facts, a, j)]
+            earlier = self.earlier(facts, a)
+            below = earlier[-1] + 1 if earlier else 0
+            derivable = [j for j in event.new_keys(facts, a, below=below)
+                         if _among(earlier, j)]
             if a.name in back:
                 derivable = sorted({*derivable, *(j for j in back[a.name]
                                                   if facts.completions[j].kenb in a.known)})
@@ -411,16 +422,19 @@ class BackwardSecurity(_Claim):
         return Observed(state, tuple(failures), arose)
 
     def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
-        """The attackers to whose eNB this event's completion brought the UE back, the first
-        time since their compromise, by name, with the KeNBs that this made earlier (those
-        with none left out)."""
+        """The attackers that know the KeNB of this event's completion, at one of their eNBs,
+        by name, with the KeNBs that this made earlier (those with none left out)."""
         if not _new_completion(event, facts):
             return []
         c = facts.completions[-1]
-        back = [(a.name, self._pass(facts, a)[1]) for a in facts.attackers
-                if c.enb in a.entities and c.number >= a.hop
-                and not self._served_after(facts, a, a.hop - 1, c.number)]
-        return [(name, waiting) for name, waiting in back if waiting]
+        back = []
+        for a in facts.attackers:
+            if c.enb not in a.entities or c.kenb not in a.known:
+                continue
+            more = self.earlier(facts, a)[len(self.earlier(facts, a, before=c.number)):]
+            if more:
+                back.append((a.name, more))
+        return back
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:
@@ -448,6 +462,12 @@ class BackwardSecurity(_Claim):
                     f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
+
+
+def _among(found: list[int], j: int) -> bool:
+    """``j`` is in ``found``, a sorted list."""
+    i = bisect_left(found, j)
+    return i < len(found) and found[i] == j
 
 
 def _network_aside(facts: Facts) -> str:
