@@ -7,11 +7,12 @@ engine's facts, and says whether the variant promises it (from the variant's own
 the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB compromised at hop c cannot compute a KeNB used by another eNB
-  before hop c and earlier than a KeNB of its own (than the compromise if it served none
-  before). One after its last KeNB, with no later service, is later: forward security's; one
-  between two of its services is judged (a UE that comes back to the eNB must not give it
-  the keys used in between);
+- backward security: an attacker holding an eNB cannot compute a KeNB used by another eNB
+  earlier than a KeNB of the eNB's own that it knows, whenever it was compromised (one that
+  served none: earlier than the compromise). One after its last KeNB, with no later service,
+  is later: forward security's. Between two of its services forward security keeps only what
+  the eNB could derive as the former serving eNB, within that promise's n hops; what it
+  learns when the UE comes back is judged (it must not give the eNB the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -329,21 +330,36 @@ class BackwardSecurity(_Claim):
         UE away, within that promise's n hops, a broken assumption); not what the eNB learns
         when the UE comes back (``_learnt_back``), nor any key beyond that. ``before``: as
         if the run had gone on only up to the completion of that number."""
+        gaps, before_end, between_end = self._bounds(facts, a, before)
+        return gaps.before[:before_end] + gaps.between[:between_end]
+
+    def _bounds(self, facts: Facts, a: Knowledge, before: int | None = None
+                ) -> tuple[_Gaps, int, int]:
+        """``earlier`` without copying it: ``gaps.before`` and ``gaps.between`` up to these
+        ends (``check`` asks about a chain of attackers per eNB at each event)."""
         gaps = self._gaps_of(facts, a.entities)
         last = self._last_service(facts, a, gaps, before)
         if last is None:
-            return gaps.before[:bisect_left(gaps.before, max(a.hop, 0))]
-        return gaps.before + gaps.between[:bisect_left(gaps.between, last)]
+            return gaps, bisect_left(gaps.before, max(a.hop, 0)), 0
+        return gaps, len(gaps.before), bisect_left(gaps.between, last)
+
+    def _is_earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
+        """The KeNB of hop ``j`` is one of ``earlier``'s."""
+        gaps, before_end, between_end = self._bounds(facts, a)
+        found, end = ((gaps.before, before_end) if not gaps.services or j < gaps.services[0]
+                      else (gaps.between, between_end))
+        i = bisect_left(found, j, 0, end)
+        return i < end and found[i] == j
 
     @staticmethod
     def _last_service(facts: Facts, a: Knowledge, gaps: _Gaps,
                       before: int | None = None) -> int | None:
         """The last hop (before hop ``before``) that the attacker's eNBs served and whose
         KeNB it knows (None: none)."""
-        services = gaps.services[:None if before is None else bisect_left(gaps.services,
-                                                                         before)]
-        return next((h for h in reversed(services) if facts.completions[h].kenb in a.known),
-                    None)
+        services = gaps.services
+        end = len(services) if before is None else bisect_left(services, before)
+        return next((services[i] for i in range(end - 1, -1, -1)
+                     if facts.completions[services[i]].kenb in a.known), None)
 
     def _gaps_of(self, facts: Facts, entities: frozenset[str]) -> _Gaps:
         """What decides ``earlier`` for the attackers holding ``entities``, whoever they are
@@ -368,8 +384,9 @@ class BackwardSecurity(_Claim):
                                     or completions[j].kenb in learnt())
                 gaps.after.clear()
             gaps.services.append(c.number)
-        self._gaps[entities] = replace(gaps, completions=completions)
-        return self._gaps[entities]
+        if gaps.completions is not completions:
+            gaps = self._gaps[entities] = replace(gaps, completions=completions)
+        return gaps
 
     def _learnt_back(self, facts: Facts, c: Completion) -> Callable[[], Set[bytes]]:
         """What the eNB of completion ``c`` derives from what it learns as the UE comes back:
@@ -407,10 +424,11 @@ class BackwardSecurity(_Claim):
         asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
         returned = [a for a in facts.attackers if a.name in back]
         for a in (*asked, *returned) if self.kept(event) else ():
-            earlier = self.earlier(facts, a)
-            below = earlier[-1] + 1 if earlier else 0
+            gaps, before_end, between_end = self._bounds(facts, a)
+            below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
+                        gaps.between[between_end - 1] + 1 if between_end else 0)
             derivable = [j for j in event.new_keys(facts, a, below=below)
-                         if _among(earlier, j)]
+                         if self._is_earlier(facts, a, j)]
             if a.name in back:
                 derivable = sorted({*derivable, *(j for j in back[a.name]
                                                   if facts.completions[j].kenb in a.known)})
@@ -431,7 +449,10 @@ class BackwardSecurity(_Claim):
         for a in facts.attackers:
             if c.enb not in a.entities or c.kenb not in a.known:
                 continue
-            more = self.earlier(facts, a)[len(self.earlier(facts, a, before=c.number)):]
+            gaps, before_was, between_was = self._bounds(facts, a, before=c.number)
+            _, before_end, between_end = self._bounds(facts, a)
+            more = (gaps.before[before_was:before_end]
+                    + gaps.between[between_was:between_end])
             if more:
                 back.append((a.name, more))
         return back
@@ -462,12 +483,6 @@ class BackwardSecurity(_Claim):
                     f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
-
-
-def _among(found: list[int], j: int) -> bool:
-    """``j`` is in ``found``, a sorted list."""
-    i = bisect_left(found, j)
-    return i < len(found) and found[i] == j
 
 
 def _network_aside(facts: Facts) -> str:
