@@ -393,13 +393,18 @@ class BackwardSecurity(_Claim):
         the fields of the HandoverRequest that prepared it (X2AP from the source eNB, S1AP
         from the MME), and its KeNB; found when first asked."""
         def learnt() -> Set[bytes]:
-            values = {c.kenb}
-            for p in facts.authentication.preparations:
-                if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None:
-                    values.update(byte_values(p.request.fields))
+            request = self._request(facts, c)
+            values = {c.kenb, *(byte_values(request.fields) if request is not None else ())}
             consumers = self._consumers.of(facts.derivations)
             return grow(frozenset(), values, self._consumers.needless, 0, consumers)
         return cache(learnt)
+
+    @staticmethod
+    def _request(facts: Facts, c: Completion) -> Message | None:
+        """The HandoverRequest that prepared the eNB of completion ``c`` (None: none)."""
+        return next((p.request for p in facts.authentication.preparations
+                     if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None),
+                    None)
 
     def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
         """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
@@ -464,9 +469,23 @@ class BackwardSecurity(_Claim):
         witness = partial(facts.witness, a, facts.completions[j].kenb)
         return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {hop_list(derivable)}",
+                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}",
                        Lines(witness) if lazy else tuple(witness()), witness_hop=j,
                        outside=self.outside(a))
+
+    def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
+        """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it
+        (``_learnt_back``), else nothing."""
+        services = self._gaps_of(facts, a.entities).services
+        i = bisect_left(services, j)
+        if not 0 < i < len(services):
+            return ""
+        back = facts.completions[services[i]]
+        request = self._request(facts, back)
+        if request is None or facts.completions[j].kenb not in self._learnt_back(facts, back)():
+            return ""
+        return (f" (hop {j}'s from the {request.kind.title} that brought the UE back to "
+                f"{back.enb} in hop {back.number})")
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []

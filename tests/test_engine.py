@@ -335,11 +335,14 @@ def test_backward_security_judges_what_an_enb_learns_when_the_ue_comes_back(
     sends it KeNB[hop 1], the KeNB enb-2 used. enb-1 knows its KeNB[hop 2] and an earlier KeNB
     used with another eNB: backward security fails, whether enb-1 was compromised before the
     UE left (it could also derive KeNB[hop 1] as the former source, within the 2-hop forward
-    security promised for X2) or only at hop 2. TS 33.401 itself gives no such failure."""
+    security promised for X2) or only at hop 2; the verdict names the message it came in.
+    TS 33.401 itself gives no such failure."""
     hops = "x2@enb-2/cell-1,x2@enb-1/cell-1"
     failure = _backward_failure(load_variant_file(str(PROBE)), hops,
                                 Compromise("enb-1", compromised))
-    assert failure is not None and failure.endswith("earlier hop(s) [1]")
+    assert failure is not None and failure.endswith(
+        "earlier hop(s) [1] (hop 1's from the X2AP HandoverRequest that brought the UE back to "
+        "enb-1 in hop 2)")
     assert _backward_failure(load("ts33401"), hops, Compromise("enb-1", compromised)) is None
 
 

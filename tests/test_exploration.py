@@ -329,6 +329,13 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # handovers); k_ho_constant and nh_from_kenb keep theirs, on a path where the UE returns to
 # the compromised enb-1 (at one handover they lost it); mme_reuses_nh keeps its (now found
 # for enb-4, which had not served the UE); states explored unchanged.
+# Recomputed 2026-12-01 (back9) after "earlier" was settled: every KeNB another eNB used
+# before a KeNB of its own that the attacker knows, whenever it was compromised, and
+# between two services only what the eNB could derive as the former serving eNB is left to
+# forward security: no pin changed. k_ho_constant and nh_from_kenb now find backward security
+# broken by enb-1 compromised from hop 1 (check reproduces it: --hops
+# s1@enb-3/cell-1,s1@enb-1/cell-1 --compromise enb-1@1), not only during hop 2; states
+# explored unchanged.
 FOUND_BY_VERIFY = {
     "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
     "tr33821-v070": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
