@@ -338,10 +338,14 @@ class BackwardSecurity(_Claim):
         """``earlier`` without copying it: ``gaps.before`` and ``gaps.between`` up to these
         ends (``check`` asks about a chain of attackers per eNB at each event)."""
         gaps = self._gaps_of(facts, a.entities)
+        return gaps, *self._ends(facts, a, gaps, before)
+
+    def _ends(self, facts: Facts, a: Knowledge, gaps: _Gaps, before: int | None = None
+              ) -> tuple[int, int]:
         last = self._last_service(facts, a, gaps, before)
         if last is None:
-            return gaps, bisect_left(gaps.before, max(a.hop, 0)), 0
-        return gaps, len(gaps.before), bisect_left(gaps.between, last)
+            return bisect_left(gaps.before, max(a.hop, 0)), 0
+        return len(gaps.before), bisect_left(gaps.between, last)
 
     def _is_earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s."""
@@ -368,6 +372,8 @@ class BackwardSecurity(_Claim):
         and a pass per attacker grew as the square of the hops), else found again."""
         gaps = self._gaps.get(entities)
         completions = facts.completions
+        if gaps is not None and gaps.completions is completions and gaps.early is facts.early:
+            return gaps
         n = len(gaps.completions) if gaps is not None else 0
         if gaps is None or gaps.early is not facts.early or n > len(completions) or (
                 n and completions[n - 1] is not gaps.completions[n - 1]):
@@ -426,17 +432,19 @@ class BackwardSecurity(_Claim):
         back = dict(self._back(event, facts))
         arose += sum(len(more) for more in back.values())
         failures = []
-        asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
-        returned = [a for a in facts.attackers if a.name in back]
+        asked = event.attackers(facts, below=True)
+        names = {a.name for a in asked}
+        # one the event taught nothing learnt no key: only those ``back`` made earlier count
+        returned = [a for a in facts.attackers if a.name in back and a.name not in names
+                    ] if back else []
         for a in (*asked, *returned) if self.kept(event) else ():
-            gaps, before_end, between_end = self._bounds(facts, a)
-            below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
-                        gaps.between[between_end - 1] + 1 if between_end else 0)
-            derivable = [j for j in event.new_keys(facts, a, below=below)
-                         if self._is_earlier(facts, a, j)]
-            if a.name in back:
-                derivable = sorted({*derivable, *(j for j in back[a.name]
-                                                  if facts.completions[j].kenb in a.known)})
+            derivable = [j for j in back.get(a.name, ()) if facts.completions[j].kenb in a.known]
+            if a.name in names:
+                gaps, before_end, between_end = self._bounds(facts, a)
+                below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
+                            gaps.between[between_end - 1] + 1 if between_end else 0)
+                derivable = sorted({*derivable, *(j for j in event.new_keys(facts, a, below=below)
+                                                  if self._is_earlier(facts, a, j))})
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
@@ -454,10 +462,10 @@ class BackwardSecurity(_Claim):
         for a in facts.attackers:
             if c.enb not in a.entities or c.kenb not in a.known:
                 continue
-            gaps, before_was, between_was = self._bounds(facts, a, before=c.number)
-            _, before_end, between_end = self._bounds(facts, a)
-            more = (gaps.before[before_was:before_end]
-                    + gaps.between[between_was:between_end])
+            # it knows its KeNB of hop c, the last: ``earlier`` now ends with ``gaps``
+            gaps = self._gaps_of(facts, a.entities)
+            before_was, between_was = self._ends(facts, a, gaps, before=c.number)
+            more = gaps.before[before_was:] + gaps.between[between_was:]
             if more:
                 back.append((a.name, more))
         return back
