@@ -7,11 +7,12 @@ engine's facts, and says whether the variant promises it (from the variant's own
 the attack); a holding one carries the cut (the secret inputs the attacker lacks).
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
-- backward security: an eNB compromised at hop c cannot compute a KeNB used by another eNB
-  before hop c and earlier than a KeNB of its own (than the compromise if it served none
-  before). One after its last KeNB, with no later service, is later: forward security's; one
-  between two of its services is judged (a UE that comes back to the eNB must not give it
-  the keys used in between);
+- backward security: an attacker holding an eNB cannot compute a KeNB used by another eNB
+  earlier than a KeNB of the eNB's own that it knows, whenever it was compromised (one that
+  served none: earlier than the compromise). One after its last KeNB, with no later service,
+  is later: forward security's. Between two of its services forward security keeps only what
+  the eNB could derive as the former serving eNB, within that promise's n hops; what it
+  learns when the UE comes back is judged (it must not give the eNB the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
@@ -19,10 +20,10 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
@@ -37,6 +38,7 @@ from hoverify.properties.engine import (
     REQUESTS,
     SENT,
     STEP,
+    Completion,
     Consumers,
     Derived,
     Event,
@@ -49,6 +51,7 @@ from hoverify.properties.engine import (
     Verdict,
     grow,
 )
+from hoverify.properties.graph import byte_values
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
@@ -300,126 +303,165 @@ def _short(value: bytes | int | None) -> str:
 
 
 # -- backward and forward security -----------------------------------------------------------
+@dataclass
+class _Gaps:
+    """For a set of entities, over completions ``completions`` (and ``early``): the hops it
+    served (``services``), the KeNBs another eNB used before the first (``before``), those
+    between two services that count as earlier than the later one (``between``), and those
+    after the last one (``after``), judged when the UE comes back."""
+
+    completions: tuple[Completion, ...]
+    early: frozenset[int]
+    services: list[int]
+    before: list[int]
+    between: list[int]
+    after: list[int]
+
+
 class BackwardSecurity(_Claim):
     name = BACKWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
-    always = ("an attacker compromising an eNB at hop c derives no KeNB that another eNB "
-              "used before hop c and before a KeNB of its own")
-    sometimes = "an eNB was compromised after another eNB used a KeNB earlier than its own"
+    always = ("an attacker knowing the KeNB of a hop that an eNB it holds serves derives no "
+              "earlier KeNB used with another eNB (one that served none: none used before the "
+              "compromise), but those forward security leaves to a former serving eNB and "
+              "that the eNB does not learn once the UE is back")
+    sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
+                 "eNB used, or after another eNB used one")
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
-        # per set of entities, the last pass of ``earlier``: the completions and early
-        # handovers it read, how many completions it passed, what it found, what waits for
-        # a later service (``earlier``), its ``left``
-        self._passes: dict[frozenset[str], tuple[Any, frozenset[int], int, list[int],
-                                                 list[int], int | None]] = {}
-        # the completions last read by ``_services``, and the numbers of those at each eNB
-        self._served: tuple[tuple[Any, ...], dict[str, list[int]]] = ((), {})
+        self._gaps: dict[frozenset[str], _Gaps] = {}  # per set of entities, the last read
+        self._consumers = Consumers()  # ``_learnt_back``'s closures
 
-    def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
-        """The KeNBs used by another eNB before the compromise and before a KeNB the attacker
-        serves (TS 33.501 3.1: an eNB that knows its KeNB cannot compute "any earlier KeNB";
-        an attacker that served none before them: before the compromise). A KeNB after one
-        the attacker served is later than that one, forward security's (handover-keys
-        section 5), unless the UE comes back to the attacker (before or after the
-        compromise: its KeNB then is later still) and forward security does not leave it to
-        a former serving eNB (the hop that took the UE away has no forward-security promise,
-        or the KeNB is within that promise's n hops or broken assumptions): a UE that
-        returns to an eNB must not give it the keys used in between.
+    # -- the one definition of "earlier" -------------------------------------------------------
+    def earlier(self, facts: Facts, a: Knowledge, before: int | None = None) -> list[int]:
+        """The KeNBs earlier than one of the attacker's own (TS 33.501 3.1: an eNB that knows
+        its KeNB cannot compute "any earlier KeNB used between the same UE and an earlier
+        eNB"), in order: those another eNB used before the last hop ``L`` that the
+        attacker's eNBs served and whose KeNB it knows (whenever it was compromised: a
+        stronger attacker never judges fewer), and, for one that served none before, those
+        used before its compromise. A KeNB after the attacker's last service, with no later
+        one, is later than its own: forward security's (handover-keys section 5). Between
+        two services, forward security leaves a former serving eNB what it could derive
+        before the UE came back (``_legitimate``: nothing promised for the hop that took the
+        UE away, within that promise's n hops, a broken assumption); not what the eNB learns
+        when the UE comes back (``_learnt_back``), nor any key beyond that. ``before``: as
+        if the run had gone on only up to the completion of that number."""
+        gaps, before_end, between_end = self._bounds(facts, a, before)
+        return gaps.before[:before_end] + gaps.between[:between_end]
 
-        The pass over the completions goes on from where the last one for the same entities
-        stopped, when these facts extend the ones it read: ``check`` compromises an eNB
-        again at each hop it serves in, and a pass per attacker from the first completion
-        grew as the square of the hops."""
-        found, waiting = self._pass(facts, a)
-        if waiting and self._served_after(facts, a, max(a.hop, 0) - 1):
-            return found + waiting  # the UE came back to it after the compromise
-        return found
+    def _bounds(self, facts: Facts, a: Knowledge, before: int | None = None
+                ) -> tuple[_Gaps, int, int]:
+        """``earlier`` without copying it: ``gaps.before`` and ``gaps.between`` up to these
+        ends (``check`` asks about a chain of attackers per eNB at each event)."""
+        gaps = self._gaps_of(facts, a.entities)
+        return gaps, *self._ends(facts, a, gaps, before)
 
-    def _pass(self, facts: Facts, a: Knowledge) -> tuple[list[int], list[int]]:
-        """``earlier``'s pass up to the compromise: the KeNBs earlier whatever comes next, and
-        those after the attacker's last KeNB (earlier once the UE comes back to it)."""
-        end = max(a.hop, 0)
-        last = self._passes.get(a.entities)
-        # left: the last KeNB before the one looked at that it used; waiting: the KeNBs after
-        # it, earlier only if it serves the UE again
-        done, found, waiting, left = 0, [], [], None
-        if last is not None and last[1] is facts.early and last[2] <= end:
-            completions, _, passed, found_then, waiting_then, left_then = last
-            if passed <= len(facts.completions) and (
-                    passed == 0 or facts.completions[passed - 1] is completions[passed - 1]):
-                done, found, waiting, left = passed, list(found_then), list(waiting_then), left_then
-        for c in facts.completions[done:end]:
-            if c.enb in a.entities:
-                found += waiting
-                waiting, left = [], c.number
-            elif left is None:
-                found.append(c.number)
-            elif not self._legitimate(facts, left, c.number):
-                waiting.append(c.number)
-        self._passes[a.entities] = (facts.completions, facts.early,
-                                    min(end, len(facts.completions)), found, waiting, left)
-        return list(found), list(waiting)
+    def _ends(self, facts: Facts, a: Knowledge, gaps: _Gaps, before: int | None = None
+              ) -> tuple[int, int]:
+        last = self._last_service(facts, a, gaps, before)
+        if last is None:
+            return bisect_left(gaps.before, max(a.hop, 0)), 0
+        return len(gaps.before), bisect_left(gaps.between, last)
 
-    def _services(self, facts: Facts) -> dict[str, list[int]]:
-        """The numbers of the completions at each eNB, grown on from the last call when the
-        facts extend the completions it read (else found again)."""
-        seen, index = self._served
-        n, completions = len(seen), facts.completions
-        if n > len(completions) or (n and completions[n - 1] is not seen[n - 1]):
-            n, index = 0, {}
-        for c in completions[n:]:
-            index.setdefault(c.enb, []).append(c.number)
-        self._served = completions, index
-        return index
-
-    def _served_after(self, facts: Facts, a: Knowledge, j: int, before: int | None = None
-                      ) -> bool:
-        """The attacker's eNBs served the UE after hop ``j`` (and before hop ``before``)."""
-        index = self._services(facts)
-        return any(bisect_right(served, j) < (len(served) if before is None
-                                              else bisect_left(served, before))
-                   for served in (index.get(e, ()) for e in a.entities))
-
-    def _earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
+    def _is_earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s."""
-        if j >= a.hop or facts.completions[j].enb in a.entities:
-            return False
-        left = next((c.number for c in reversed(facts.completions[:j])
-                     if c.enb in a.entities), None)
-        return left is None or (not self._legitimate(facts, left, j)
-                                and self._served_after(facts, a, j))
+        gaps, before_end, between_end = self._bounds(facts, a)
+        found, end = ((gaps.before, before_end) if not gaps.services or j < gaps.services[0]
+                      else (gaps.between, between_end))
+        i = bisect_left(found, j, 0, end)
+        return i < end and found[i] == j
 
-    def _legitimate(self, facts: Facts, left: int | None, j: int) -> bool:
-        """The KeNB of hop ``j`` is forward security's, the attacker's last legitimate KeNB
-        before it being that of hop ``left`` (None: it had none)."""
-        if left is None:
-            return False
+    @staticmethod
+    def _last_service(facts: Facts, a: Knowledge, gaps: _Gaps,
+                      before: int | None = None) -> int | None:
+        """The last hop (before hop ``before``) that the attacker's eNBs served and whose
+        KeNB it knows (None: none)."""
+        services = gaps.services
+        end = len(services) if before is None else bisect_left(services, before)
+        return next((services[i] for i in range(end - 1, -1, -1)
+                     if facts.completions[services[i]].kenb in a.known), None)
+
+    def _gaps_of(self, facts: Facts, entities: frozenset[str]) -> _Gaps:
+        """What decides ``earlier`` for the attackers holding ``entities``, whoever they are
+        and whenever compromised: grown on from the last call for the same entities when the
+        facts extend the completions it read (``check`` judges a chain of attackers per eNB,
+        and a pass per attacker grew as the square of the hops), else found again."""
+        gaps = self._gaps.get(entities)
+        completions = facts.completions
+        if gaps is not None and gaps.completions is completions and gaps.early is facts.early:
+            return gaps
+        n = len(gaps.completions) if gaps is not None else 0
+        if gaps is None or gaps.early is not facts.early or n > len(completions) or (
+                n and completions[n - 1] is not gaps.completions[n - 1]):
+            gaps, n = _Gaps((), facts.early, [], [], [], []), 0
+        for c in completions[n:]:
+            if c.enb not in entities:
+                (gaps.after if gaps.services else gaps.before).append(c.number)
+                continue
+            if gaps.after:  # the UE comes back: the KeNBs used while it was away
+                left = gaps.services[-1]
+                learnt = self._learnt_back(facts, c)
+                gaps.between.extend(j for j in gaps.after
+                                    if not self._legitimate(facts, left, j)
+                                    or completions[j].kenb in learnt())
+                gaps.after.clear()
+            gaps.services.append(c.number)
+        if gaps.completions is not completions:
+            gaps = self._gaps[entities] = replace(gaps, completions=completions)
+        return gaps
+
+    def _learnt_back(self, facts: Facts, c: Completion) -> Callable[[], Set[bytes]]:
+        """What the eNB of completion ``c`` derives from what it learns as the UE comes back:
+        the fields of the HandoverRequest that prepared it (X2AP from the source eNB, S1AP
+        from the MME), and its KeNB; found when first asked."""
+        def learnt() -> Set[bytes]:
+            request = self._request(facts, c)
+            values = {c.kenb, *(byte_values(request.fields) if request is not None else ())}
+            consumers = self._consumers.of(facts.derivations)
+            return grow(frozenset(), values, self._consumers.needless, 0, consumers)
+        return cache(learnt)
+
+    @staticmethod
+    def _request(facts: Facts, c: Completion) -> Message | None:
+        """The HandoverRequest that prepared the eNB of completion ``c`` (None: none)."""
+        return next((p.request for p in facts.authentication.preparations
+                     if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None),
+                    None)
+
+    def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
+        """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
+        last KeNB before it was that of hop ``left``."""
         promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
         if promise is None:  # the variant lets a former serving eNB follow later keys
             return True
         return (j - left + 1 <= (promise.hops or 1)
                 or broken_assumption(promise, facts.early, left, j) is not None)
 
+    # -- judging -------------------------------------------------------------------------------
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
-        # the UE's first handover back to an attacker's eNB since its compromise makes the
-        # KeNBs after the last one it served before earlier ones (``earlier``)
+        # a completion that brings the UE back to an attacker's eNB makes earlier the KeNBs
+        # used since its last service whose KeNB it knew (``earlier``)
         back = dict(self._back(event, facts))
-        arose += sum(len(waiting) for waiting in back.values())
+        arose += sum(len(more) for more in back.values())
         failures = []
-        asked = [a for a in event.attackers(facts, below=True) if a.name not in back]
-        returned = [a for a in facts.attackers if a.name in back]
+        asked = event.attackers(facts, below=True)
+        names = {a.name for a in asked}
+        # one the event taught nothing learnt no key: only those ``back`` made earlier count
+        returned = [a for a in facts.attackers if a.name in back and a.name not in names
+                    ] if back else []
         for a in (*asked, *returned) if self.kept(event) else ():
-            derivable = [j for j in event.new_keys(facts, a, below=a.hop)
-                         if self._earlier(facts, a, j)]
-            if a.name in back:
-                derivable = sorted({*derivable, *(j for j in back[a.name]
-                                                  if facts.completions[j].kenb in a.known)})
+            derivable = [j for j in back.get(a.name, ()) if facts.completions[j].kenb in a.known]
+            if a.name in names:
+                gaps, before_end, between_end = self._bounds(facts, a)
+                below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
+                            gaps.between[between_end - 1] + 1 if between_end else 0)
+                derivable = sorted({*derivable, *(j for j in event.new_keys(facts, a, below=below)
+                                                  if self._is_earlier(facts, a, j))})
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
@@ -428,16 +470,22 @@ class BackwardSecurity(_Claim):
         return Observed(state, tuple(failures), arose)
 
     def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
-        """The attackers to whose eNB this event's completion brought the UE back, the first
-        time since their compromise, by name, with the KeNBs that this made earlier (those
-        with none left out)."""
+        """The attackers that know the KeNB of this event's completion, at one of their eNBs,
+        by name, with the KeNBs that this made earlier (those with none left out)."""
         if not _new_completion(event, facts):
             return []
         c = facts.completions[-1]
-        back = [(a.name, self._pass(facts, a)[1]) for a in facts.attackers
-                if c.enb in a.entities and c.number >= a.hop
-                and not self._served_after(facts, a, a.hop - 1, c.number)]
-        return [(name, waiting) for name, waiting in back if waiting]
+        back = []
+        for a in facts.attackers:
+            if c.enb not in a.entities or c.kenb not in a.known:
+                continue
+            # it knows its KeNB of hop c, the last: ``earlier`` now ends with ``gaps``
+            gaps = self._gaps_of(facts, a.entities)
+            before_was, between_was = self._ends(facts, a, gaps, before=c.number)
+            more = gaps.before[before_was:] + gaps.between[between_was:]
+            if more:
+                back.append((a.name, more))
+        return back
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:
@@ -446,9 +494,23 @@ class BackwardSecurity(_Claim):
         witness = partial(facts.witness, a, facts.completions[j].kenb)
         return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {hop_list(derivable)}",
+                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}",
                        Lines(witness) if lazy else tuple(witness()), witness_hop=j,
                        outside=self.outside(a))
+
+    def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
+        """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it
+        (``_learnt_back``), else nothing."""
+        services = self._gaps_of(facts, a.entities).services
+        i = bisect_left(services, j)
+        if not 0 < i < len(services):
+            return ""
+        back = facts.completions[services[i]]
+        request = self._request(facts, back)
+        if request is None or facts.completions[j].kenb not in self._learnt_back(facts, back)():
+            return ""
+        return (f" (hop {j}'s from the {request.kind.title} that brought the UE back to "
+                f"{back.enb} in hop {back.number})")
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
