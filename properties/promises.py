@@ -46,6 +46,8 @@ def forward_windows(variant: KeySchedule, completions: Sequence[Completion],
     last call when they extend them (a check grows its run one hop at a time), else found
     again (a search moves between runs)."""
     cached = _WINDOWS.get(id(variant))
+    if cached is not None and cached.completions is completions and cached.variant is variant:
+        return cached  # the run asked about last (each claim asks per attacker and key)
     if cached is None or cached.variant is not variant:
         if len(_WINDOWS) >= 8:
             _WINDOWS.pop(next(iter(_WINDOWS)))
