@@ -157,14 +157,13 @@ class ForwardWindows:
         wanted = leaving.hops or 1 if leaving else 1
         return wanted, self.outside(left, j) if j - left >= wanted else None
 
-    def assumption(self, left: int, j: int) -> tuple[str, int, int] | None:
+    def assumption(self, left: int, j: int) -> tuple[str, int] | None:
         """The assumption whose breaking puts a failure at the KeNB of hop ``j`` outside
         the promise that reaches it (that of hop ``left + 1``, else the last), with the hop
-        that made the promise and the hop that broke it (None: none reaches it, or one is
-        broken)."""
+        that broke it (None: none reaches it, or one is broken)."""
         k = left + 1 if self._reaches(left + 1, j) else self.reaching[j]
         hop = self._broken(k, j) if k > left and self.broken(left, j) is None else None
-        return None if hop is None else (PATH_SWITCH_FIRST, k, hop)
+        return None if hop is None else (PATH_SWITCH_FIRST, hop)
 
     def outside(self, left: int, j: int) -> str | None:
         """Why a failure at the KeNB of hop ``j`` is outside what the variant promises, the
@@ -178,6 +177,6 @@ class ForwardWindows:
             assert leaving is not None
             return (f"nothing promised once an {leaving.value} hop (hop {left + 1}) takes the "
                     "UE away")
-        assumption, _, hop = broken
+        assumption, hop = broken
         return (f"outside the promise: hop {hop} was decided before the Path Switch Request "
                 f"Acknowledge of hop {hop - 1} arrived (the promise assumes {assumption})")
