@@ -56,10 +56,8 @@ from hoverify.properties.hop_list import hop_list
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
-    broken_assumption,
     find_promise,
-    forward_wanted,
-    outside_forward_promise,
+    forward_windows,
 )
 from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.system import UE
@@ -432,11 +430,10 @@ class BackwardSecurity(_Claim):
     def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
         """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
         last KeNB before it was that of hop ``left``."""
-        promise = find_promise(self.variant, FORWARD, facts.completions[left + 1].hop_type)
-        if promise is None:  # the variant lets a former serving eNB follow later keys
-            return True
-        return (j - left + 1 <= (promise.hops or 1)
-                or broken_assumption(promise, facts.early, left, j) is not None)
+        # forward security's unless deriving it breaks a forward-security promise (where none
+        # reaches it, the variant lets a former serving eNB follow later keys)
+        return forward_windows(self.variant, facts.completions, facts.early).broken(
+            left, j) is None
 
     # -- judging -------------------------------------------------------------------------------
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
@@ -557,8 +554,9 @@ class ForwardSecurity(_Claim):
     name = FORWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB derives no KeNB used with another eNB n or "
-              "more hops after its last legitimate one (n as promised for the hop that took "
-              "the UE away; 1 where nothing is promised)")
+              "more hops after its last legitimate one: for each hop k after that one, "
+              "neither hop k's KeNB nor one n - 1 or more hops after it, n as promised for "
+              "hop k (1 where nothing is promised)")
     sometimes = "a handover to another eNB completed after an eNB was compromised"
 
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
@@ -597,8 +595,10 @@ class ForwardSecurity(_Claim):
 
     def _judged(self, facts: Facts, a: Knowledge, only: list[int] | None = None,
                 kept: _Kept | None = None) -> dict[int, tuple[int, int, str | None]]:
-        """Per derivable later KeNB (of those ``only``, if given): its distance, the n
-        promised, why a failure there is outside the promise (None: it breaks it). ``kept``:
+        """Per derivable later KeNB (of those ``only``, if given): its distance, the distance
+        from which it fails (``ForwardWindows.judged``: the n promised, counted from the hop
+        whose promise it breaks), why a failure there is outside the promise (None: it breaks
+        one). ``kept``:
         the summary's, which judges every attacker over the same facts: what depends only
         on the entities, or on the last legitimate KeNB and the later one, found once."""
         served: list[int | None] | None = None  # per hop j, the last one before it after
@@ -613,6 +613,7 @@ class ForwardSecurity(_Claim):
                 if kept is not None:
                     kept.served[a.entities] = served
         beyond = self.beyond(a)
+        windows = forward_windows(self.variant, facts.completions, facts.early)
         result = {}
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
@@ -628,10 +629,7 @@ class ForwardSecurity(_Claim):
                 continue
             promise = kept.promise.get((left, j)) if kept is not None else None
             if promise is None:
-                leaving = facts.completions[left + 1].hop_type  # hop left + 1 took the UE away
-                assert leaving is not None
-                promise = (forward_wanted(self.variant, leaving),
-                           outside_forward_promise(self.variant, leaving, facts.early, left, j))
+                promise = windows.judged(left, j)
                 if kept is not None:
                     kept.promise[(left, j)] = promise
             result[j] = (distance, *promise)
@@ -649,31 +647,38 @@ class ForwardSecurity(_Claim):
         return last if last is not None else a.hop - 1
 
     def _promise(self, facts: Facts, a: Knowledge, j: int,
-                 served: list[int | None] | None = None) -> Promise | None:
-        """The forward-security promise for the KeNB of hop ``j``: that of the hop that
-        took the UE away from the attacker (not of the hop it was compromised at)."""
-        return find_promise(self.variant, FORWARD,
-                            facts.completions[self._left(facts, a, j, served) + 1].hop_type)
+                 served: list[int | None] | None = None) -> tuple[Promise | None, str]:
+        """The forward-security promise a verdict on the KeNB of hop ``j`` names: the one
+        that deriving it breaks, else that of the hop that took the UE away from the
+        attacker (not of the hop it was compromised at); and, where a later hop made it,
+        which ("s1 at hop 4"; else "")."""
+        left = self._left(facts, a, j, served)
+        k, promise = forward_windows(self.variant, facts.completions, facts.early).named(left, j)
+        hop_type = facts.completions[k].hop_type
+        if hop_type is None:  # no legitimate KeNB: the initial one is no hop, any promise
+            return find_promise(self.variant, FORWARD, None), ""
+        return promise, "" if k == left + 1 else f"{hop_type.value} at hop {k}"
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
         """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside
-        of (None: nothing is promised there, or the failure breaks the promise)."""
-        promise = self._promise(facts, a, j)
-        broken = (broken_assumption(promise, facts.early, self._left(facts, a, j), j)
-                  if promise else None)
+        of (None: nothing is promised there, or the failure breaks a promise)."""
+        broken = forward_windows(self.variant, facts.completions, facts.early).assumption(
+            self._left(facts, a, j), j)
         return broken[0] if broken else None
 
     def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
                  failing: list[int]) -> Verdict:
         j = failing[0]
-        distance, wanted, outside = judged[j]
+        distance, _, outside = judged[j]
         leaving = facts.completions[j - distance + 1].hop_type
+        promise, at = self._promise(facts, a, j)
         assumption = (self.outside(a) or self._assumption(facts, a, j)) if outside else None
         detail = f"{a.name} derives the KeNB of hop {j}" + (
             "" if self.beyond(a) else  # no legitimate KeNB to count from: the network, KASME
             f", {distance} hop(s) after its last legitimate KeNB")
-        if outside is None:
-            detail += f" (promised {wanted}-hop forward security for {leaving.value})"
+        if outside is None and promise is not None:
+            detail += (f" (promised {promise.hops or 1}-hop forward security for "
+                       f"{at or leaving.value})")
         elif outside != _naming(assumption):
             detail += f" ({outside})"
         return Verdict(a.hop, a.name, False, outside is None, detail,
@@ -694,13 +699,15 @@ class ForwardSecurity(_Claim):
             n = 1 + max((judged[j][0] for j in derivable), default=0)
             failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
             broken = [j for j in failing if judged[j][2] is None]
-            worst = (max(derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
+            # the witness: of a KeNB that breaks a promise if one does, else the worst
+            worst = (max(broken or derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
                      if derivable else None)
-            # the promise named is the one judged: of the hop that took the UE away before
-            # the first failure, else before the worst derivable KeNB, else the first later
-            promise = self._promise(facts, a, failing[0] if failing else
-                                    worst if worst is not None else later[0],
-                                    kept.served.get(a.entities))
+            # the promise named is the one judged: the first broken, else that of the hop
+            # that took the UE away before the first failure, else before the worst
+            # derivable KeNB, else the first later
+            promise, at = self._promise(facts, a, (broken or failing)[0] if failing else
+                                          worst if worst is not None else later[0],
+                                          kept.served.get(a.entities))
             ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             if failing and beyond:  # to count n from: which KeNBs, not how far
@@ -715,7 +722,8 @@ class ForwardSecurity(_Claim):
                           + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
                           else "no later KeNB derivable (1-hop)")
             if promise and not beyond:
-                detail += f"; promised {promise.hops or 1}-hop"
+                detail += f"; promised {promise.hops or 1}-hop" + (
+                    f" for {at}" if at else "")
             outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
                        if failing and not broken else None)
             if failing and not broken and judged[failing[0]][2] != _naming(outside):
@@ -736,7 +744,7 @@ class _Kept:
     """What forward security's summary finds once for every attacker (``_judged``)."""
 
     served: dict[frozenset[str], list[int | None]]  # per entities: per hop, the last served
-    promise: dict[tuple[int, int], tuple[int, str | None]]  # per (left, j): n, outside
+    promise: dict[tuple[int, int], tuple[int, str | None]]  # per (left, j): judged
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)

@@ -33,7 +33,10 @@ from hoverify.statemachines.variant import AsKeys
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
 
+from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
+
+ATTACKS = Path(__file__).parent / "attack_variants"
 
 
 def check(variant: str, hops: str, placement: str | None = None,
@@ -152,6 +155,32 @@ def test_the_promise_that_applies_is_the_one_for_the_hop_that_left_the_attacker(
     assert "nothing promised once an x2 hop (hop 6)" in verdict.detail
 
 
+@pytest.mark.parametrize("file", ["k_ho_to_enb.py", "mme_const_plus.py"])
+def test_a_later_s1_hops_promise_binds_an_enb_the_ue_left_by_x2(
+        file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reviewer's variants (round 11): seed-fs promises 1-hop forward security on S1
+    hops (seed section 3, "KeNB*+ mixes in K_HO, which only the MMEs and the UE hold"), for
+    the KeNB of each such hop against any eNB whose last legitimate KeNB came before it
+    (TS 33.501 3.1). enb-4, the target of the S1 hop 1, derives the KeNB of the s1-inter hop
+    4: that breaks hop 4's promise, although the X2 hop 2 that took the UE away from enb-4
+    promises nothing (check exited 0: "nothing promised once an x2 hop (hop 2)"). Against
+    seed-fs itself the same eNB cannot derive it."""
+    variant = load_variant_file(str(ATTACKS / file))
+    hops = parse_hops("s1,x2,x2,s1-inter")
+    run = run_scenario(variant, hops)
+    attacker = Attacker((Compromise("enb-4", 1),))
+    evaluation = evaluate(run, attacker)
+    assert evaluation.analysis.serving[1] == "enb-4"
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert not verdict.holds and verdict.promised and verdict.witness_hop == 4
+    assert verdict.detail.endswith("; promised 1-hop for s1-inter at hop 4")
+    assert evaluation.promise_broken
+    reference = evaluate(run_scenario(load("seed-fs"), hops), attacker)
+    assert not reference.analysis.derivable(attacker, 4)
+    code = main(["check", "--variant-file", str(ATTACKS / file), "--hops", "s1,x2,x2,s1-inter"])
+    assert code == 1 and "enb-4@1: FAILS (promised)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("variant, hops, compromised, promised, named", [
     # ts33401: enb-4, the target of the S1 hop 1, is left by the X2 hop 2: 2-hop
     # (TS 33.401 7.2.8.4.2), not the 1-hop of S1 (7.2.8.4.3)
@@ -226,7 +255,7 @@ def test_a_key_agreement_witness_names_a_kenb_taken_as_it_came() -> None:
     KeNB* = KDF(NH, PCI, EARFCN-DL), A.5). The target derives nothing, so a witness listing
     each side's own derivations showed the UE's alone: the eNB's side now says its KeNB is
     that NH, used as it came."""
-    variant = load_variant_file(str(Path(__file__).parent / "attack_variants" / "x2_sends_nh.py"))
+    variant = load_variant_file(str(ATTACKS / "x2_sends_nh.py"))
     evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,x2")))
     [failure] = [v for v in claim(evaluation, KEY_AGREEMENT).verdicts if not v.holds]
     assert failure.hop == 3

@@ -236,6 +236,30 @@ def test_explore_and_verify_judge_a_kenb_used_again_on_the_step_it_completes() -
     exploration.close()
 
 
+def test_explore_and_verify_judge_a_later_hops_promise_on_the_step_it_completes() -> None:
+    """The reviewer's k_ho_to_enb (tests/test_claims.py), fed step by step as explore and
+    verify feed the claim: enb-3, compromised before the UE comes, is the target of the S1
+    hop 1 and is left by the X2 hop 2 (nothing promised: an unpromised failure); the
+    s1-inter hop 3's KeNB it derives breaks hop 3's 1-hop promise (seed section 3), within
+    ``verify --max-handovers 3``."""
+    exploration = Exploration(load_variant_file(str(TESTS / "attack_variants" /
+                                                    "k_ho_to_enb.py")),
+                              small_topology(), EXPLORATION_KASME)
+    exploration.compromise(small_topology().enbs.index("enb-3"))
+    found = []
+    for cell in ("enb-3/cell-1", "enb-2/cell-1", "enb-4/cell-1"):
+        exploration.start_handover([c.name for c in exploration.neighbours()].index(cell))
+        while exploration.system.in_flight:
+            exploration.deliver(0)
+        found.append({p for c, p in exploration.engine.violations if c == FORWARD})
+    assert found == [set(), {False}, {False, True}]
+    verdict = exploration.engine.violations[FORWARD, True]
+    assert verdict.detail == ("enb-3 derives the KeNB of hop 3, 2 hop(s) after its last "
+                              "legitimate KeNB (promised 1-hop forward security for "
+                              "s1-inter at hop 3)")
+    exploration.close()
+
+
 # -- completion, revisits --------------------------------------------------------------------------
 def test_a_refused_confirm_of_an_undisturbed_handover_shows_both_keys_and_what_diverged() -> None:
     variant = load_variant_file(str(BROKEN / "ue_skips_ncc_catch_up.py"))
