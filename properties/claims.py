@@ -261,7 +261,8 @@ class KeyAgreement(_Claim):
                       for field, name in (("ncc", "NCC"), ("krrc_int", "KRRCint"),
                                           ("krrc_enc", "KRRCenc"), ("kup_enc", "KUPenc"))
                       if getattr(ue, field) != getattr(enb, field)]
-            return (*lines, f"the same KeNB; they differ in {', '.join(differ)}")
+            return (*lines, f"the same KeNB; they differ in {', '.join(differ)}" if differ
+                    else "the same KeNB and AS keys")
         mine, theirs = facts.ancestry(ue.kenb), facts.ancestry(enb.kenb)
         # each side's derivations that the other's KeNB does not rest on (the MME's NH
         # derivations on the eNB's side: who computed one is not what the prefix says)
@@ -324,7 +325,8 @@ class BackwardSecurity(_Claim):
               "compromise), but those forward security leaves to a former serving eNB and "
               "that the eNB does not learn once the UE is back")
     sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
-                 "eNB used, or after another eNB used one")
+                 "eNB used, or after another eNB used one (a KeNB that forward security does "
+                 "not leave to it as a former serving eNB)")
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
