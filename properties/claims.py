@@ -1221,8 +1221,7 @@ def _session_text(facts: Facts, session: Session) -> str:
 
 def _prepared(facts: Facts, target: str, session: Session) -> list[Preparation]:
     """The preparations ``target`` made of ``session``."""
-    return [p for p in facts.authentication.preparations
-            if p.enb == target and p.session == session]
+    return [p for p in facts.authentication.prepared(session) if p.enb == target]
 
 
 def _target_session(step: Any) -> Session:
@@ -1401,7 +1400,7 @@ class UeAgreement(_Authentication):
         run = max(facts.authentication.ue_runs, key=lambda r: r.number)
         if not _honest(facts, self.topology.cell(run.session.cell).enb):
             return None  # the peer, the target eNB of the UE's run, edited messages
-        prepared = [p for p in facts.authentication.preparations if p.session == run.session]
+        prepared = facts.authentication.prepared(run.session)
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")
 
