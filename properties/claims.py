@@ -1397,7 +1397,7 @@ class UeAgreement(_Authentication):
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
             return None
-        run = max(facts.authentication.ue_runs, key=lambda r: r.number)
+        run = facts.authentication.last_run()
         if not _honest(facts, self.topology.cell(run.session.cell).enb):
             return None  # the peer, the target eNB of the UE's run, edited messages
         prepared = facts.authentication.prepared(run.session)

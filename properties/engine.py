@@ -218,6 +218,10 @@ class Authentication:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
         return _indexed(_by_confirm, self.ue_runs).get(confirm)
 
+    def last_run(self) -> UeRun:
+        """The UE's latest run (its runs are numbered 1, 2, ... as it accepts HO commands)."""
+        return _indexed(_by_number, self.ue_runs)[len(self.ue_runs)]
+
     def prepared(self, session: Session) -> tuple[Preparation, ...]:
         """The preparations of ``session`` (by any target eNB), in the order made."""
         return _indexed(_by_session, self.preparations).get(session, ())
@@ -598,6 +602,12 @@ def _preparing(preparations: frozenset[Preparation],
         _keep(_by_session, result,
               {**index, made.session: (*index.get(made.session, ()), made)})
     return result
+
+
+def _by_number(index: Index, runs: frozenset[UeRun]) -> Index:
+    """The UE's runs by number (``Authentication.last_run``)."""
+    index.update({r.number: r for r in runs})
+    return index
 
 
 def _by_confirm(index: Index, runs: frozenset[UeRun]) -> Index:
@@ -1488,6 +1498,8 @@ class Engine:
             confirms = _indexed(_by_confirm, a.ue_runs)
             if run.confirm not in confirms:  # its index: one more confirm (``ue_run``)
                 _keep(_by_confirm, new["ue_runs"], {**confirms, run.confirm: run})
+            _keep(_by_number, new["ue_runs"],  # and one more number (``last_run``)
+                  {**_indexed(_by_number, a.ue_runs), run.number: run})
         elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
             run = a.ue_run(message)
             if run is not None:
