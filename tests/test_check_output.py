@@ -139,7 +139,7 @@ def test_a_suffix_of_later_kenbs_reads_as_its_own_list(drawn: list[tuple[int, in
         failing = [(j, o) for j, (d, w, o) in rest if d + 1 > w]
         margins = [d + 1 - w for _, (d, w, _) in rest]
         read = later.suffix(k)
-        assert (read.count, read.text, read.n, read.last) == (
+        assert (read.size, read.text, read.n, read.last) == (
             len(rest), hop_list(hops[k:]), 1 + max((d for _, (d, _, _) in rest), default=0),
             hops[-1] if rest else None)
         assert (read.failing, read.outside) == (failing[0] if failing else (None, None))
