@@ -20,11 +20,11 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
@@ -53,12 +53,14 @@ from hoverify.properties.engine import (
 )
 from hoverify.properties.graph import byte_values
 from hoverify.properties.hop_list import hop_list
+from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
     find_promise,
     forward_windows,
 )
+from hoverify.properties.values import Chained
 from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
@@ -596,46 +598,91 @@ class ForwardSecurity(_Claim):
         return Observed(state, tuple(failures), arose)
 
     def _judged(self, facts: Facts, a: Knowledge, only: list[int] | None = None,
-                kept: _Kept | None = None) -> dict[int, tuple[int, int, str | None]]:
+                kept: _Kept | None = None) -> dict[int, Judgement]:
         """Per derivable later KeNB (of those ``only``, if given): its distance, the distance
         from which it fails (``ForwardWindows.judged``: the n promised, counted from the hop
         whose promise it breaks), why a failure there is outside the promise (None: it breaks
         one). ``kept``:
         the summary's, which judges every attacker over the same facts: what depends only
         on the entities, or on the last legitimate KeNB and the later one, found once."""
-        served: list[int | None] | None = None  # per hop j, the last one before it after
-        if only is None:  # which a served, found once for every j (else each j looks it up)
-            served = kept.served.get(a.entities) if kept is not None else None
-            if served is None:
-                served, last = [], None
-                for c in facts.completions:
-                    served.append(last)
-                    if c.enb in a.entities:
-                        last = c.number
-                if kept is not None:
-                    kept.served[a.entities] = served
+        # per hop j, the last one before it which a served, found once for every j (else
+        # each j looks it up)
+        served = self._served(facts, a.entities, kept) if only is None else None
         beyond = self.beyond(a)
-        windows = forward_windows(self.variant, facts.completions, facts.early)
         result = {}
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
                     only is not None and (facts.completions[j].enb in a.entities
                                           or j < self._start(facts, a))):
                 continue
-            left = self._left(facts, a, j, served)
-            distance = j - left
-            if beyond:  # no legitimate KeNB: every later one it derives is a failure
-                outside = self.outside(a)
-                result[j] = (distance, 1, f"outside the promise: {outside}" if outside
-                             else "nothing promised")
-                continue
-            promise = kept.promise.get((left, j)) if kept is not None else None
-            if promise is None:
-                promise = windows.judged(left, j)
-                if kept is not None:
-                    kept.promise[(left, j)] = promise
-            result[j] = (distance, *promise)
+            result[j] = self._judgement(facts, a, j, served, kept, beyond)
         return result
+
+    @staticmethod
+    def _served(facts: Facts, entities: frozenset[str],
+                kept: _Kept | None) -> list[int | None]:
+        """Per hop, the last one before it that ``entities`` served (None: none)."""
+        served = kept.served.get(entities) if kept is not None else None
+        if served is None:
+            served, last = [], None
+            for c in facts.completions:
+                served.append(last)
+                if c.enb in entities:
+                    last = c.number
+            if kept is not None:
+                kept.served[entities] = served
+        return served
+
+    def _judgement(self, facts: Facts, a: Knowledge, j: int, served: list[int | None] | None,
+                   kept: _Kept | None, beyond: str | None) -> Judgement:
+        """The KeNB of hop ``j``, which ``a`` derives, judged (``_judged``; ``beyond``:
+        ``self.beyond(a)``)."""
+        left = self._left(facts, a, j, served)
+        distance = j - left
+        if beyond:  # no legitimate KeNB: every later one it derives is a failure
+            outside = self.outside(a)
+            return (distance, 1, f"outside the promise: {outside}" if outside
+                    else "nothing promised")
+        promise = kept.promise.get((left, j)) if kept is not None else None
+        if promise is None:
+            promise = forward_windows(self.variant, facts.completions, facts.early).judged(
+                left, j)
+            if kept is not None:
+                kept.promise[(left, j)] = promise
+        return (distance, *promise)
+
+    def _chained(self, facts: Facts, a: Knowledge,
+                 kept: _Kept) -> tuple[list[int], Derivable, int | None] | None:
+        """``a``'s later KeNBs (``later``), what the summary reads of those it derives, and
+        the first it does not derive, read from the later KeNBs of its chain (the attackers
+        holding the same entities, of a record they share, ``Chained``): where ``a`` was
+        compromised when or after its entities first served the UE (its later KeNBs are
+        those after that service, each judged alike for the whole chain). None: ``a`` is
+        judged alone (``_judged``)."""
+        place = a.known.place() if isinstance(a.known, Chained) else None
+        first = facts.first_at(a.entities)
+        if place is None or first is None or a.hop < first:
+            return None
+        later = kept.later.get(a.entities)
+        if later is None:  # ``later``: from the first service on (``_start``)
+            served = self._served(facts, a.entities, kept)
+            beyond = self.beyond(a)  # a chain holds eNBs or revealed keys, never the network
+            hops = [c.number for c in facts.completions[first + 1:] if c.enb not in a.entities]
+            later = kept.later[a.entities] = LaterKeNBs(
+                hops, [self._judgement(facts, a, j, served, kept, beyond) for j in hops])
+        depth, at = place
+        known = kept.known.get((a.entities, id(depth)))
+        if known is None or known.depth is not depth:
+            known = kept.known[(a.entities, id(depth))] = _Known.of(
+                depth, [facts.completions[j].kenb for j in later.hops], len(facts.attackers))
+        k = bisect_right(known.fewest, at)  # from place k on it knows each later KeNB
+        if known.most[k] <= at:  # and none before: a suffix
+            return later.hops, later.suffix(k), later.hops[0] if k else None
+        places = sorted(known.order[:bisect_left(known.counts, -at)])  # those it knows
+        derived = LaterKeNBs([later.hops[p] for p in places], [later.judged[p] for p in places])
+        safe = next((p for p, q in enumerate(places) if p != q), len(places))
+        return later.hops, derived.suffix(0), (
+            later.hops[safe] if safe < len(later.hops) else None)
 
     @staticmethod
     def _left(facts: Facts, a: Knowledge, j: int,
@@ -691,62 +738,93 @@ class ForwardSecurity(_Claim):
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
         verdicts = []
         last = facts.completions[-1].number if facts.completions else 0
-        kept = _Kept({}, {})
+        kept = _Kept()
         for a in facts.attackers:
-            later = self.later(facts, a)
+            chained = self._chained(facts, a, kept)
+            if chained is not None:  # judged with the rest of its chain
+                later, derivable, safe = chained
+            else:
+                later = self.later(facts, a)
+                judged = self._judged(facts, a, kept=kept) if later else {}
+                derived = sorted(judged)
+                derivable = LaterKeNBs(derived, [judged[j] for j in derived]).suffix(0)
+                safe = next((j for j in later if j not in judged), None)
             if not later:
                 continue
-            judged = self._judged(facts, a, kept=kept)
-            derivable = sorted(judged)
-            n = 1 + max((judged[j][0] for j in derivable), default=0)
-            failing = [j for j in derivable if judged[j][0] + 1 > judged[j][1]]
-            broken = [j for j in failing if judged[j][2] is None]
-            # the witness: of a KeNB that breaks a promise if one does, else the worst
-            worst = (max(broken or derivable, key=lambda j: judged[j][0] + 1 - judged[j][1])
-                     if derivable else None)
+            n, failing, worst = derivable.n, derivable.failing, derivable.worst
+            broken = derivable.broken
             # the promise named is the one judged: the first broken, else that of the hop
             # that took the UE away before the first failure, else before the worst
             # derivable KeNB, else the first later
-            promise, at = self._promise(facts, a, (broken or failing)[0] if failing else
-                                          worst if worst is not None else later[0],
-                                          kept.served.get(a.entities))
-            ends = bool(derivable) and derivable[-1] == last  # a longer run could show more
+            promise, at = self._promise(facts, a, failing if failing is not None else
+                                        worst if worst is not None else later[0],
+                                        kept.served.get(a.entities))
+            ends = derivable.last == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
-            if failing and beyond:  # to count n from: which KeNBs, not how far
-                detail = (f"derives the KeNB of hops {hop_list(derivable)}"
+            if failing is not None and beyond:  # to count n from: which KeNBs, not how far
+                detail = (f"derives the KeNB of hops {derivable.text}"
                           + (" (the run ends there)" if ends else ""))
-            elif failing:  # how far the attacker reaches; "n-hop" names only what holds
+            elif failing is not None:  # how far the attacker reaches; "n-hop" names only what
                 detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
-                          f"hops {hop_list(derivable)}" + (" (the run ends there)" if ends else ""))
-            else:
+                          f"hops {derivable.text}" + (" (the run ends there)" if ends else ""))
+            else:  # holds
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
-                          + f"; derivable later KeNB: hops {hop_list(derivable)}" if derivable
+                          + f"; derivable later KeNB: hops {derivable.text}" if derivable.size
                           else "no later KeNB derivable (1-hop)")
             if promise and not beyond:
                 detail += f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
-            outside = ((self.outside(a) or self._assumption(facts, a, failing[0]))
-                       if failing and not broken else None)
-            if failing and not broken and judged[failing[0]][2] != _naming(outside):
-                detail += f"; {judged[failing[0]][2]}"
+            outside = ((self.outside(a) or self._assumption(facts, a, failing))
+                       if failing is not None and not broken else None)
+            if failing is not None and not broken and derivable.outside != _naming(outside):
+                detail += f"; {derivable.outside}"
             witness: Sequence[str] = ()
             if worst is not None:
                 witness = Lines(partial(facts.witness, a, facts.completions[worst].kenb))
-            safe = [j for j in later if j not in judged]
-            cut = Lines(partial(facts.cut, a, facts.completions[safe[0]].kenb)) if safe else ()
-            promised = bool(broken) if failing else promise is not None
-            verdicts.append(Verdict(a.hop, a.name, not failing, promised, detail, witness,
+            cut = (Lines(partial(facts.cut, a, facts.completions[safe].kenb))
+                   if safe is not None else ())
+            promised = broken if failing is not None else promise is not None
+            verdicts.append(Verdict(a.hop, a.name, failing is None, promised, detail, witness,
                                     cut, None if beyond else n, worst, outside, ends))
         return verdicts
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """What forward security's summary finds once for every attacker (``_judged``)."""
+    """What forward security's summary finds once for every attacker (``_judged``,
+    ``_chained``)."""
 
-    served: dict[frozenset[str], list[int | None]]  # per entities: per hop, the last served
-    promise: dict[tuple[int, int], tuple[int, str | None]]  # per (left, j): judged
+    # per entities: per hop, the last served
+    served: dict[frozenset[str], list[int | None]] = field(default_factory=dict)
+    # per (left, j): judged (``ForwardWindows.judged``)
+    promise: dict[tuple[int, int], tuple[int, str | None]] = field(default_factory=dict)
+    # per entities: the later KeNBs after its first service
+    later: dict[frozenset[str], LaterKeNBs] = field(default_factory=dict)
+    # per entities and chain record (``Chained.place``): who knows its later KeNBs
+    known: dict[tuple[frozenset[str], int], _Known] = field(default_factory=dict)
+
+
+class _Known(NamedTuple):  # a tuple: made at import in a fraction of a dataclass's time
+    """How many of a chain's first attackers know each of its later KeNBs (by place in
+    ``LaterKeNBs.hops``; ``Chained.place``: its ``depth``)."""
+
+    depth: dict[bytes, int]
+    fewest: list[int]  # per place: the fewest that know a KeNB from there on (then a sentinel)
+    most: list[int]  # per place: the most that know a KeNB before it
+    order: list[int]  # the places, by how many know them, most first
+    counts: list[int]  # how many know each in ``order``, negated (ascending)
+
+    @classmethod
+    def of(cls, depth: dict[bytes, int], kenbs: list[bytes], attackers: int) -> _Known:
+        counts = [depth.get(kenb, 0) for kenb in kenbs]
+        fewest, most = [attackers + 1], [0]
+        for count in reversed(counts):
+            fewest.append(min(fewest[-1], count))
+        for count in counts:
+            most.append(max(most[-1], count))
+        order = sorted(range(len(counts)), key=lambda p: -counts[p])
+        return cls(depth, fewest[::-1], most, order, [-counts[p] for p in order])
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)
@@ -1230,8 +1308,7 @@ def _session_text(facts: Facts, session: Session) -> str:
 
 def _prepared(facts: Facts, target: str, session: Session) -> list[Preparation]:
     """The preparations ``target`` made of ``session``."""
-    return [p for p in facts.authentication.preparations
-            if p.enb == target and p.session == session]
+    return [p for p in facts.authentication.prepared(session) if p.enb == target]
 
 
 def _target_session(step: Any) -> Session:
@@ -1407,10 +1484,10 @@ class UeAgreement(_Authentication):
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
             return None
-        run = max(facts.authentication.ue_runs, key=lambda r: r.number)
+        run = facts.authentication.last_run()
         if not _honest(facts, self.topology.cell(run.session.cell).enb):
             return None  # the peer, the target eNB of the UE's run, edited messages
-        prepared = [p for p in facts.authentication.preparations if p.session == run.session]
+        prepared = facts.authentication.prepared(run.session)
         failure = None if prepared else (
             f"the UE ran handover {run.number} on a session no target eNB prepared")
 

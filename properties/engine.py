@@ -218,6 +218,14 @@ class Authentication:
         """The UE's run that sent the HO confirm ``confirm``, if any."""
         return _indexed(_by_confirm, self.ue_runs).get(confirm)
 
+    def last_run(self) -> UeRun:
+        """The UE's latest run (its runs are numbered 1, 2, ... as it accepts HO commands)."""
+        return _indexed(_by_number, self.ue_runs)[len(self.ue_runs)]
+
+    def prepared(self, session: Session) -> tuple[Preparation, ...]:
+        """The preparations of ``session`` (by any target eNB), in the order made."""
+        return _indexed(_by_session, self.preparations).get(session, ())
+
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
         return _indexed(_by_request, self.requests).get(message)
@@ -574,6 +582,31 @@ def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
 def _by_request(index: Index, requests: frozenset[Sent]) -> Index:
     """The requests by message (one each: ``_sending`` counts a message again)."""
     index.update({r.message: r for r in requests})
+    return index
+
+
+def _by_session(index: Index, preparations: Iterable[Preparation]) -> Index:
+    """The preparations by session (``Authentication.prepared``)."""
+    for p in sorted(preparations, key=lambda p: p.hop):
+        index[p.session] = (*index.get(p.session, ()), p)
+    return index
+
+
+def _preparing(preparations: frozenset[Preparation],
+               made: Preparation) -> frozenset[Preparation]:
+    """``preparations`` with ``made``, its index by session made from theirs (a claim asks
+    for a session's at every HO confirm: made again, it was a pass over every hop's)."""
+    result = preparations | {made}
+    if len(result) > len(preparations):
+        index = _indexed(_by_session, preparations)
+        _keep(_by_session, result,
+              {**index, made.session: (*index.get(made.session, ()), made)})
+    return result
+
+
+def _by_number(index: Index, runs: frozenset[UeRun]) -> Index:
+    """The UE's runs by number (``Authentication.last_run``)."""
+    index.update({r.number: r for r in runs})
     return index
 
 
@@ -1450,12 +1483,12 @@ class Engine:
             if handover.pending is not None:  # intra-eNB: the source is the target
                 keys = handover.pending.as_keys
                 session = Session(handover.target.name, handover.c_rnti, keys.kenb, keys.ncc)
-                new["preparations"] = a.preparations | {
-                    Preparation(receiver, step.hop, session, None, len(a.ue_runs))}
+                new["preparations"] = _preparing(a.preparations, Preparation(
+                    receiver, step.hop, session, None, len(a.ue_runs)))
         elif kind in REQUESTS:
             session = Session(ctx.cell, ctx.c_rnti, ctx.keys.as_keys.kenb, ctx.keys.as_keys.ncc)
-            new["preparations"] = a.preparations | {
-                Preparation(receiver, step.hop, session, message, len(a.ue_runs))}
+            new["preparations"] = _preparing(a.preparations, Preparation(
+                receiver, step.hop, session, message, len(a.ue_runs)))
             new["requests"] = _accepting(new.get("requests", a.requests), message)
         elif kind is Kind.RRC_HANDOVER_COMMAND and receiver == UE:
             keys = ctx.keys.as_keys
@@ -1465,6 +1498,8 @@ class Engine:
             confirms = _indexed(_by_confirm, a.ue_runs)
             if run.confirm not in confirms:  # its index: one more confirm (``ue_run``)
                 _keep(_by_confirm, new["ue_runs"], {**confirms, run.confirm: run})
+            _keep(_by_number, new["ue_runs"],  # and one more number (``last_run``)
+                  {**_indexed(_by_number, a.ue_runs), run.number: run})
         elif kind is Kind.RRC_HANDOVER_CONFIRM and receiver != UE:
             run = a.ue_run(message)
             if run is not None:

@@ -9,16 +9,20 @@ from collections.abc import Iterable
 
 def hop_list(hops: Iterable[int]) -> str:
     """``hops`` (ascending) as ``[first-last, single, ...]``."""
-    items: list[str] = []
+    return f"[{', '.join(item for run in hop_runs(hops) for item in run_items(*run))}]"
+
+
+def hop_runs(hops: Iterable[int]) -> list[list[int]]:
+    """``hops`` (ascending) as runs of consecutive hops, each ``[first, last]``."""
     runs: list[list[int]] = []
     for hop in hops:
         if runs and hop == runs[-1][1] + 1:
             runs[-1][1] = hop
         else:
             runs.append([hop, hop])
-    for first, last in runs:
-        if last - first >= 2:
-            items.append(f"{first}-{last}")
-        else:
-            items += map(str, range(first, last + 1))
-    return f"[{', '.join(items)}]"
+    return runs
+
+
+def run_items(first: int, last: int) -> list[str]:
+    """The items of ``hop_list`` for the run of hops ``first`` to ``last``."""
+    return [f"{first}-{last}"] if last - first >= 2 else list(map(str, range(first, last + 1)))

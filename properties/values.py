@@ -151,5 +151,10 @@ class Chained(Set[bytes]):
     def __hash__(self) -> int:
         return hash(frozenset(self))
 
+    def place(self) -> tuple[dict[bytes, int], int] | None:
+        """The chain's counts and this set's place: it holds the values counted by more than
+        its place, and only those (None: it holds others, ``base``)."""
+        return None if self._base else (self._depth, self._at)
+
     def __reduce__(self) -> tuple[Any, ...]:  # pickled as the values it holds now
         return frozenset, (frozenset(self),)

@@ -14,9 +14,12 @@ from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparatio
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.hop_list import hop_list
+from hoverify.properties.later_kenbs import Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variants import load
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
@@ -115,3 +118,61 @@ def test_forward_summary_judges_each_attacker_as_alone(variant: str) -> None:
     together = [claim._judged(facts, a, kept=kept) for a in facts.attackers]
     assert together == [claim._judged(facts, a) for a in facts.attackers]
     assert kept.served and kept.promise and sum(map(len, together)) > len(facts.attackers)
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 4),
+                          st.sampled_from([None, "nothing promised", "outside"])), max_size=12))
+def test_a_suffix_of_later_kenbs_reads_as_its_own_list(drawn: list[tuple[int, int, int,
+                                                                          str | None]]) -> None:
+    """What the summary reads of each suffix of a chain's later KeNBs (``LaterKeNBs``),
+    against the same read off that suffix alone: the largest distance, the failure named
+    (the first that breaks a promise, else the first failure: distance + 1 > n promised) and
+    why it is outside the promise, whether one breaks it, the first of the worst (among those
+    that break a promise, if any do), the hops as ``hop_list`` writes them."""
+    hops, judged, hop = [], [], 0
+    for step, distance, wanted, outside in drawn:
+        hop += step
+        hops.append(hop)
+        judged.append((distance, wanted, outside))
+    later = LaterKeNBs(hops, judged)
+    for k in range(len(hops) + 1):
+        rest: list[tuple[int, Judgement]] = list(zip(hops[k:], judged[k:], strict=True))
+        failing = [(j, o) for j, (d, w, o) in rest if d + 1 > w]
+        broken = [(j, o) for j, o in failing if o is None]
+        read = later.suffix(k)
+        assert (read.size, read.text, read.n, read.last) == (
+            len(rest), hop_list(hops[k:]), 1 + max((d for _, (d, _, _) in rest), default=0),
+            hops[-1] if rest else None)
+        assert (read.failing, read.outside) == ((broken or failing)[0] if failing
+                                                else (None, None))
+        assert read.broken == bool(broken)
+        among = [(j, (d, w, o)) for j, (d, w, o) in rest if (j, o) in broken] or rest
+        margins = [d + 1 - w for _, (d, w, _) in among]
+        assert read.worst == (among[margins.index(max(margins))][0] if among else None)
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_forward_summary_reads_a_chain_as_each_attacker_alone(variant: str) -> None:
+    """The later KeNBs an attacker derives, read from its chain's (``_chained``: a suffix of
+    them, or those enough of the chain know), are those it is judged to derive alone: every
+    attacker of the default ones, with ``:early`` hops; each of the two ways is taken, and
+    most attackers are read from their chain."""
+    schedule = load(variant)
+    run = run_scenario(schedule, parse_hops(MIXED + ",x2,x2:early,x2,s1,x2:early"))
+    facts = evaluate(run).facts
+    claim = ForwardSecurity(schedule, run.topology)
+    kept, ways = _Kept(), set()
+    for a in facts.attackers:
+        chained = claim._chained(facts, a, kept)
+        if chained is None:
+            continue
+        later, derivable, safe = chained
+        judged = claim._judged(facts, a)
+        alone = LaterKeNBs(sorted(judged), [judged[j] for j in sorted(judged)]).suffix(0)
+        assert (later, derivable) == (claim.later(facts, a), alone)
+        assert safe == next((j for j in later if j not in judged), None)
+        ways.add(bool(judged) and max(later) in judged and len(judged) == len(later) - (
+            later.index(min(judged))))
+    assert ways == {True, False}
+    assert sum(1 for a in facts.attackers if claim._chained(facts, a, kept)) > len(
+        facts.attackers) // 2
