@@ -426,10 +426,13 @@ class BackwardSecurity(_Claim):
 
     @staticmethod
     def _request(facts: Facts, c: Completion) -> Message | None:
-        """The HandoverRequest that prepared the eNB of completion ``c`` (None: none)."""
-        return next((p.request for p in facts.authentication.preparations
-                     if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None),
-                    None)
+        """The HandoverRequest that prepared the eNB of completion ``c`` (None: none): the
+        last preparation of that eNB, with that KeNB, up to the handover that completed (a
+        variant may give two preparations one KeNB; the preparations are a set)."""
+        prepared = [p for p in facts.authentication.preparations
+                    if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None
+                    and p.hop <= c.handover]
+        return max(prepared, key=lambda p: p.hop).request if prepared else None
 
     def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
         """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
