@@ -327,8 +327,8 @@ class BackwardSecurity(_Claim):
               "compromise), but those forward security leaves to a former serving eNB and "
               "that the eNB does not learn once the UE is back")
     sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
-                 "eNB used, or after another eNB used one (a KeNB that forward security does "
-                 "not leave to it as a former serving eNB)")
+                 "eNB used, or after another eNB used one, and forward security does not "
+                 "leave that KeNB to it as a former serving eNB")
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
