@@ -577,15 +577,7 @@ def test_an_s1_preparation_that_fails_still_used_up_its_nh(hop: HopType) -> None
     system.establish_as_security()
     system.run()
     refused, taken = topology.neighbours(topology.cells[0], hop)[:2]
-    system.start_handover(refused)
-    _deliver_until(system, Kind.S1AP_HANDOVER_REQUEST)
-    request = system.in_flight.pop(0)
-    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
-    system.run()
-    system.start_handover(taken)
-    system.run()
-    assert all(step.outcome.accepted for step in system.steps), \
-        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    request = _refuse_then_take(system, refused, taken, Kind.S1AP_HANDOVER_REQUEST)
     sent = [request, *(s.message for s in system.steps
                        if s.message.kind is Kind.S1AP_HANDOVER_REQUEST)]
     assert [(field_value(m.get("SecurityContext"), "NH"),
@@ -594,6 +586,21 @@ def test_an_s1_preparation_that_fails_still_used_up_its_nh(hop: HopType) -> None
     assert system.entity("ue").ctx.keys.as_keys.kenb == \
         system.entity(taken.enb).ctx.keys.as_keys.kenb == \
         TS33401.star(_nh(3), taken.pci, taken.earfcn_dl)
+
+
+def _refuse_then_take(system: System, refused: Cell, taken: Cell, kind: Kind) -> Message:
+    """A handover to ``refused`` whose target refuses admission (its request, returned),
+    then one to ``taken``, every step accepted."""
+    system.start_handover(refused)
+    _deliver_until(system, kind)
+    request = system.in_flight.pop(0)
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.run()
+    system.start_handover(taken)
+    system.run()
+    assert all(step.outcome.accepted for step in system.steps), \
+        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    return request
 
 
 def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
@@ -607,15 +614,7 @@ def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
     system.run()
     refused, taken = [c for c in topology.neighbours(first, HopType.X2)
                       if c.enb != topology.cells[0].enb][:2]
-    system.start_handover(refused)
-    _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST)
-    request = system.in_flight.pop(0)
-    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
-    system.run()
-    system.start_handover(taken)
-    system.run()
-    assert all(step.outcome.accepted for step in system.steps), \
-        [step.outcome.reason for step in system.steps if not step.outcome.accepted]
+    request = _refuse_then_take(system, refused, taken, Kind.X2AP_HANDOVER_REQUEST)
     assert field_value(request.get("AS-SecurityInformation"), "KeNB*") == \
         TS33401.star(_nh(2), refused.pci, refused.earfcn_dl)
     assert system.entity("ue").ctx.keys.as_keys.kenb == \
