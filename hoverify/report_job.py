@@ -270,8 +270,8 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
         reason = f"why-{variant.slug}-{scenario.name}-{name}"
         if cell.status in (HOLDS, VACUOUS, NA):
             cell = _reason(cell, said.get(name), reason)
-        elif cell.outside is not None:
-            cell = replace(cell, reason=reason, cut=(_no_breach(cell.outside),))
+        elif claim is not None and claim.outside_each:
+            cell = replace(cell, reason=reason, cut=(_no_breach(claim.outside_each),))
         cells.append((name, cell))
     chart = extract.msc(f"msc-{variant.slug}-{scenario.name}",
                         f"{variant.label}: {scenario.hops}", run, extract.labels_of(analysis),
@@ -280,11 +280,11 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
     return ScenarioResult(variant, scenario, tuple(cells), chart, tuple(counterexamples), check)
 
 
-def _no_breach(outside: str) -> str:
+def _no_breach(outside: Sequence[str]) -> str:
     """Why a failure outside the promise breaks none: what the promise assumes (a named
     assumption in the words of ``ASSUMPTIONS``), which the run broke."""
     said = "; ".join(f"the promise assumes {part} ({ASSUMPTIONS[part]}), which this run "
-                     "breaks" if part in ASSUMPTIONS else part for part in outside.split("; "))
+                     "breaks" if part in ASSUMPTIONS else part for part in outside)
     return f"no promise is broken: {said}"
 
 

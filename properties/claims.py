@@ -129,8 +129,16 @@ class ClaimResult:
         """The assumptions of a promise that the run broke, when every failure is outside the
         promise (None: a failure is not promised at all, or none); several are joined by
         "; "."""
-        reasons = {v.outside for v in self.verdicts if not v.holds}
-        return "; ".join(sorted(reasons)) if reasons and None not in reasons else None
+        return "; ".join(self.outside_each) if self.outside_each else None
+
+    @property
+    def outside_each(self) -> tuple[str, ...]:
+        """``outside``, one assumption (or reason) each, sorted (empty: not every failure is
+        outside the promise, or none fails)."""
+        reasons = [v.outside for v in self.verdicts if not v.holds]
+        if None in reasons:
+            return ()
+        return tuple(sorted({r for r in reasons if r is not None}))
 
     @property
     def shown(self) -> Verdict | None:
@@ -366,9 +374,9 @@ class BackwardSecurity(_Claim):
             return bisect_left(gaps.before, max(a.hop, 0)), 0
         return len(gaps.before), bisect_left(gaps.between, last)
 
-    def _is_earlier(self, facts: Facts, a: Knowledge, j: int) -> bool:
-        """The KeNB of hop ``j`` is one of ``earlier``'s."""
-        gaps, before_end, between_end = self._bounds(facts, a)
+    @staticmethod
+    def _is_earlier(gaps: _Gaps, before_end: int, between_end: int, j: int) -> bool:
+        """The KeNB of hop ``j`` is one of ``earlier``'s (its ``_bounds``)."""
         found, end = ((gaps.before, before_end) if not gaps.services or j < gaps.services[0]
                       else (gaps.between, between_end))
         i = bisect_left(found, j, 0, end)
@@ -465,7 +473,8 @@ class BackwardSecurity(_Claim):
                 below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
                             gaps.between[between_end - 1] + 1 if between_end else 0)
                 derivable = sorted({*derivable, *(j for j in event.new_keys(facts, a, below=below)
-                                                  if self._is_earlier(facts, a, j))})
+                                                  if self._is_earlier(gaps, before_end,
+                                                                      between_end, j))})
             promised = bool(derivable) and self.promise(
                 facts.completions[derivable[-1]].hop_type)
             if derivable and event.wants(self.name, promised):
