@@ -15,6 +15,7 @@ import errno
 import os
 import shutil
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -82,7 +83,19 @@ def _signals_held() -> Iterator[None]:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``: a reader
-    (or a crash) sees the old file or the new one, never half of it."""
+    (or a crash) sees the old file or the new one, never half of it. A symbolic link is
+    followed (the file it names is replaced, not the link); a path that names something
+    other than a regular file (``/dev/stdout``, a FIFO, a device) is written in place, since
+    renaming over it would replace it."""
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        regular = True
+    if not regular:
+        with open(path, "wb") as stream:
+            stream.write(data)
+        return
+    path = Path(os.path.realpath(path))
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                              suffix=".tmp")
     try:

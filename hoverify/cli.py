@@ -358,8 +358,7 @@ def _verify(args: argparse.Namespace) -> int:
         def progress(where: Progress) -> None:
             (bar.done if where.level_done else bar.show)(where.text)
             if lines is not None:
-                lines.write(json.dumps(_progress_document(where)) + "\n")
-                lines.flush()
+                lines.write(_progress_document(where))
 
         try:
             result = verify(variant, max_handovers=args.max_handovers, faults=faults,
@@ -389,6 +388,11 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"hoverify: error: --out {out}: cannot write "
               f"({unsaved.strerror or unsaved}); the findings above are not saved",
               file=sys.stderr)
+    if lines is not None and lines.error is not None:
+        print(f"hoverify: error: --json-progress {args.json_progress}: cannot write "
+              f"({lines.error.strerror or lines.error}); its lines stop there, the search "
+              "went on", file=sys.stderr)
+    if unsaved is not None or (lines is not None and lines.error is not None):
         return 2
     if result.stopped == INTERRUPTED:
         return 128 + signal.SIGINT
@@ -422,18 +426,44 @@ _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",
             "interrupted": "interrupted by Ctrl-C"}
 
 
+class _ProgressLines:
+    """``--json-progress FILE``: a JSON line per report; once one cannot be written (a full
+    disk), the first error is kept and no more are tried, and the search goes on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, document: dict[str, Any]) -> None:
+        if self.error is None:
+            try:
+                self.stream.write(json.dumps(document) + "\n")
+                self.stream.flush()
+            except OSError as error:
+                self.error = error
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        except OSError as error:  # what the failed flush left in the buffer
+            self.error = self.error or error
+
+
 @contextmanager
-def _progress_file(name: str | None) -> Iterator[TextIO | None]:
+def _progress_file(name: str | None) -> Iterator[_ProgressLines | None]:
     """``--json-progress FILE``, opened for appending before the search."""
     if name is None:
         yield None
         return
     try:
-        lines = open(name, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
+        stream = open(name, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
     except OSError as error:
         raise UsageError(f"--json-progress {name}: cannot write ({error.strerror})") from None
-    with lines:
+    lines = _ProgressLines(stream)
+    try:
         yield lines
+    finally:
+        lines.close()
 
 
 def _progress_document(where: Progress) -> dict[str, Any]:

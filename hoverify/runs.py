@@ -443,11 +443,23 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
     was promised; the directory is created only when there is something to save. A
     reviewer's variant and topology are recorded by their files (absolute), which replay
     loads again."""
+    made = bool(findings) and not directory.exists()
+    if findings:
+        directory.mkdir(parents=True, exist_ok=True)
+    try:
+        return _save_each(variant, findings, directory, variant_file, topology_file, adversary)
+    except BaseException:
+        if made and not any(directory.iterdir()):  # a full disk leaves no empty folder of ours
+            directory.rmdir()
+        raise
+
+
+def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
+               variant_file: str | None, topology_file: str | None,
+               adversary: Adversary) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
     from hoverify.properties.explore import finding_document
 
-    if findings:
-        directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for finding in findings:
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())

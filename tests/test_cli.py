@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -361,6 +362,30 @@ def test_a_report_folder_that_cannot_be_moved_aside_stays_whole_and_alone(
         atomic_dir.replace_directory({"verdicts.json": b"new\n"}, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no .report.old-XXXX
     assert (out / "verdicts.json").read_bytes() == b"old\n"
+
+
+def test_pcap_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
+    """``--pcap /dev/stdout | tshark -r -``: renaming a new file over the path would replace
+    the FIFO (or, as root, a device node such as /dev/full) with a regular file."""
+    fifo = tmp_path / "capture"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a writer's open() waits for one
+    try:
+        assert main(["run", "--variant", "ts33401", "--hops", "x2", "--pcap", str(fifo)]) == 0
+        capture = os.read(reader, 1 << 16)  # one hop's capture: ~1 KB, within a pipe's buffer
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert capture[:4] == bytes.fromhex("0a0d0d0a")  # a pcapng Section Header Block
+
+
+def test_pcap_through_a_symbolic_link_replaces_the_file_it_names(tmp_path: Path) -> None:
+    (tmp_path / "real.pcapng").write_bytes(b"old")
+    link = tmp_path / "link.pcapng"
+    link.symlink_to("real.pcapng")
+    assert main(["run", "--variant", "ts33401", "--hops", "x2", "--pcap", str(link)]) == 0
+    assert link.is_symlink()
+    assert (tmp_path / "real.pcapng").read_bytes()[:4] == bytes.fromhex("0a0d0d0a")
 
 
 # Ctrl-C while the modules load: the interrupt is sent (as a terminal would, SIGINT) at the

@@ -36,7 +36,7 @@ from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
-from hoverify import cli, runs
+from hoverify import atomic_dir, cli, runs
 from hoverify.progress import Bar
 from hoverify.variant_file import load_variant_file
 
@@ -405,6 +405,16 @@ def test_a_full_disk_loses_no_finding_already_printed(
     assert line.startswith("hoverify: error: --out") and "No space left" in line
 
 
+def test_a_full_disk_leaves_no_empty_findings_folder_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic_dir, "write_atomically", disk_full)
+    assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path / "findings")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_json_progress_writes_a_line_per_level(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     progress = tmp_path / "progress.jsonl"
@@ -415,6 +425,18 @@ def test_json_progress_writes_a_line_per_level(tmp_path: Path,
     assert all(line["peak_rss_kib"] > 0 and line["states_per_second"] > 0 for line in lines)
     assert [line["level"] for line in lines if line["level_done"]][:3] == [1, 2, 3]
     assert str(TR33821_ONE_HANDOVER_STATES) in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_json_progress_on_a_full_disk_says_so_in_one_line_after_the_whole_search(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/full fails every write with ENOSPC, as a disk that fills up during the search."""
+    argv = [*TR33821_ONE_HANDOVER, "--out", str(tmp_path), "--json-progress", "/dev/full"]
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert f"{TR33821_ONE_HANDOVER_STATES} states" in captured.out
+    [line] = captured.err.splitlines()
+    assert line.startswith("hoverify: error: --json-progress /dev/full: cannot write (No space")
 
 
 @pytest.mark.parametrize("argv", [["--max-states", "0"], ["--max-seconds", "0"],
