@@ -91,8 +91,9 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("--topology", metavar="FILE",
-                        help=f"a TOML topology: MMEs, eNBs, cells (PCI, EARFCN-DL), X2 links "
-                             f"(default: the {default} topology; see docs/topologies.md)")
+                        help=f"a TOML topology: MMEs, eNBs, cells (PCI, EARFCN-DL), X2 links, "
+                             f"or a shipped one by name: default, small (default: the "
+                             f"{default} topology; see docs/topologies.md)")
 
 
 def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
@@ -279,11 +280,12 @@ def _explore(args: argparse.Namespace) -> int:
                          adversary=adversary)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
                            adversary)
-    doc = explore_document(result, files)
+    doc = explore_document(result, files, args.topology or "small")
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         print(f"{doc['variant']}: {doc['examples_run']} examples, {doc['steps_run']} steps")
+        print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
         for finding in doc["findings"]:
             print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
@@ -376,7 +378,7 @@ def _verify(args: argparse.Namespace) -> int:
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
-    doc = _verify_document(result, findings, saved)
+    doc = _verify_document(result, findings, saved, args.topology or "small")
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -404,6 +406,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
           f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
           f"({doc['states_per_second']:.0f} states/s)")
+    print(_topology_line(doc["topology"]))
     print(f"attacker: {doc['attacker']['text']}")
     print(f"a fingerprint collision hid a state with probability at most "
           f"{doc['collision_probability']:.1e}")
@@ -491,13 +494,19 @@ def warn_vacuous(claims: Sequence[str], where: str,
               f"arose {where} (the situation: {situation(claim)}{reason})", file=sys.stderr)
 
 
+def _topology_line(topology: str) -> str:
+    """The cells a trace names are this topology's: check and run default to another."""
+    return f"topology: {topology} (the traces' cells; check --topology {topology} follows them)"
+
+
 def _verify_document(result: VerifyResult, findings: list[Finding],
-                     files: Sequence[Path | None]) -> dict[str, Any]:
+                     files: Sequence[Path | None], topology: str) -> dict[str, Any]:
+    """``topology``: its name as given (``--topology``), else ``small``."""
     from hoverify.properties.explore import compromise_text
     from hoverify.runs import finding_word
 
     return {
-        "variant": result.variant, "max_handovers": result.max_handovers,
+        "variant": result.variant, "topology": topology, "max_handovers": result.max_handovers,
         "faults": sorted(result.faults),
         "attacker": result.adversary.to_json(compromise_text(result.adversary)),
         "states": result.states,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
+    SHIPPED,
     HopType,
     Topology,
     TopologyError,
@@ -87,10 +89,22 @@ def resolve_topology(path: str | None, shipped: Callable[[], Topology]) -> Topol
 
 
 def read_topology(path: str) -> Topology:
+    """``--topology FILE``, or a shipped topology by name (``default``, ``small``: the files
+    in statemachines/topologies/, as a finding file names the one it was found on) where no
+    file of that name exists."""
+    if SHIPPED_NAME.fullmatch(path) and not Path(path).exists():
+        names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
+        if path not in names:
+            raise UsageError(f"--topology {path}: no such file, nor a shipped topology "
+                             f"({', '.join(names)})")
+        path = str(SHIPPED / f"{path}.toml")
     try:
         return load_topology(path)
     except TopologyError as error:
         raise UsageError(f"--topology {error}") from None
+
+
+SHIPPED_NAME = re.compile(r"[a-z0-9-]+")
 
 
 def hop_specs(text: str) -> tuple[HopSpec, ...]:
@@ -208,6 +222,7 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
         hop = int(hop_text)
         if not 1 <= hop <= len(run.hops):
             raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}")
+        who = next((key for key in keys if key.lower() == who.lower()), who)  # kasme@1
         if who in ("source", "target"):
             result = run.hops[hop - 1]
             who = result.source_enb if who == "source" else result.target_enb
@@ -346,11 +361,13 @@ def finding_word(finding: Finding) -> str:
     return verdict_word(verdict_status(False, finding.promised), finding.outside)
 
 
-def explore_document(result: ExploreResult, files: list[Path]) -> dict[str, Any]:
+def explore_document(result: ExploreResult, files: list[Path], topology: str
+                     ) -> dict[str, Any]:
+    """``topology``: its name as given (``--topology``), else ``small``."""
     from hoverify.properties.explore import compromise_text
 
     return {
-        "variant": result.variant, "examples_run": result.examples_run,
+        "variant": result.variant, "topology": topology, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,

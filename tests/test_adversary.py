@@ -259,9 +259,11 @@ def test_backward_security_that_holds_says_it_was_judged_without_the_network(
     assert not any("network" in v.detail for v in protected.verdicts)
 
 
-def test_check_prints_the_attacker_model(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("written", ["KASME@1", "kasme@1"])  # as --compromise-targets writes it
+def test_check_prints_the_attacker_model(written: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
-                     "KASME@1"]) == 0
+                     written]) == 0
     out = capsys.readouterr().out
     assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
             "compromise: radio observer + KASME@1") in out

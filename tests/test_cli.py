@@ -21,7 +21,7 @@ from typing import Any
 import hoverify.properties.explore
 import hoverify.properties.verify
 import pytest
-from hoverify.statemachines.topology import Topology, small_topology
+from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
 
 import hoverify.report_job
 import hoverify.runs
@@ -49,6 +49,8 @@ BAD = {
     "reveal of a key the variant does not delegate": [
         "check", "--variant", "ts33401", "--hops", "x2", "--compromise", "K_HO@1"],
     "compromise target": ["verify", "--variant", "ts33401", "--compromise-targets", "enb,hss"],
+    "a topology name that is neither a file nor shipped": [
+        "check", "--variant", "ts33401", "--hops", "x2", "--topology", "smal"],
     "delegated keys of a variant that delegates none": [
         "explore", "--variant", "ts33401", "--compromise-targets", "enb,delegated"],
     "compromise target in explore": ["explore", "--variant", "ts33401",
@@ -362,6 +364,23 @@ def test_a_report_folder_that_cannot_be_moved_aside_stays_whole_and_alone(
         atomic_dir.replace_directory({"verdicts.json": b"new\n"}, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no .report.old-XXXX
     assert (out / "verdicts.json").read_bytes() == b"old\n"
+
+
+def test_a_shipped_topology_by_name_is_its_file_and_verify_names_its_own(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The small topology's enb-3/cell-1 is not the default one's (EARFCN-DL differs): a
+    trace of verify is followed by check only on the topology verify names."""
+    hops = ["check", "--variant", "ts33401", "--hops", "s1@enb-3/cell-1", "--json"]
+    by_name = [*hops, "--topology", "small"]
+    by_file = [*hops, "--topology", str(SHIPPED / "small.toml")]
+    docs = []
+    for argv in (by_name, by_file, hops):
+        assert main(argv) == 0
+        docs.append(json.loads(capsys.readouterr().out)["hops"][0]["target_cell"])
+    assert docs[0] == docs[1] != docs[2]
+    assert main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--faults",
+                 "drop", "--out", str(tmp_path), "--quiet"]) == 0
+    assert "topology: small (" in capsys.readouterr().out.splitlines()[1]
 
 
 def test_pcap_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
