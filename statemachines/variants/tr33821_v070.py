@@ -52,7 +52,9 @@ class Tr33821V070(KeySchedule):
             Promise("backward-security", why="KeNB* and KeNB_new are one-way functions"),
             # the TR binds the PCI, not the EARFCN-DL, which TS 33.401 A.5 added later
             Promise("key-separation", binds=frozenset({"PCI"}),
-                    why="KeNB* binds the PCI, KeNB_new the C-RNTI"),
+                    # the C-RNTI that KeNB_new also takes is no cell identity, and no
+                    # modelled handover derives twice from one KeNB* (review14)
+                    why="KeNB* binds the target's PCI"),
             *authentication_promises(
                 "as TS 33.401: RRC integrity (HO confirm under the target's KRRCint, bound to "
                 "the C-RNTI through KeNB_new) and NDS/IP on S1/X2 (TS 33.210)"),
