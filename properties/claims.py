@@ -560,9 +560,12 @@ class BackwardSecurity(_Claim):
             if derivable:
                 verdicts.append(self._failure(facts, a, derivable, lazy=True))
             elif earlier:
+                # promised where the promise protects an earlier KeNB, by its hop's type (as
+                # ``_failure`` reads it), not by the type of the hop of the compromise
                 j = earlier[-1]
                 verdicts.append(Verdict(
-                    a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
+                    a.hop, a.name, True,
+                    any(self.promise(facts.completions[i].hop_type) for i in earlier),
                     f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
                     f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
@@ -586,11 +589,6 @@ def _network_aside(facts: Facts) -> str:
 def _naming(assumption: str | None) -> str | None:
     """How a detail would only name the assumption that the verdict's ``outside`` names."""
     return f"outside the promise: {assumption}" if assumption else None
-
-
-def _hop_type(facts: Facts, hop: int) -> HopType | None:
-    done = [c for c in facts.completions if c.number == hop]
-    return done[0].hop_type if done else None
 
 
 class ForwardSecurity(_Claim):
