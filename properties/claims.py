@@ -184,6 +184,18 @@ class _Claim:
         simply not promised)."""
         return self.beyond(a) if self.promised_by(self.variant) else None
 
+    def excused(self, facts: Facts, a: Knowledge, breaks: Callable[[Knowledge], bool]) -> bool:
+        """A failure of attacker ``a`` is outside the promise for what ``a`` holds beyond
+        eNBs (``beyond``): only where its eNBs alone (``Facts.enbs_alone``: its compromised
+        eNBs, without the revealed keys, the UE, the MMEs) would not break the promise
+        themselves (``breaks``: the claim's own judgement of them). An attacker with a key
+        revealed beside its eNB is a stronger one: it never gets a weaker verdict than the
+        eNB alone, whose failure breaks a promise made against a compromised eNB."""
+        if self.beyond(a) is None:
+            return False
+        alone = facts.enbs_alone(a.name)
+        return alone is None or not breaks(alone)
+
     def kept(self, event: Event) -> bool:
         """Whether the checker would keep a failure of this claim on ``event``: one outside
         the promise, or a promised one where the variant promises the claim at all. When it
@@ -505,11 +517,26 @@ class BackwardSecurity(_Claim):
         j = derivable[-1]
         promise = self.promise(facts.completions[j].hop_type)
         witness = partial(facts.witness, a, facts.completions[j].kenb)
-        return Verdict(a.hop, a.name, False, self.beyond(a) is None and promise,
+        excused = self.excused(facts, a, partial(self._breaks, facts))
+        alone = facts.enbs_alone(a.name) if not excused and self.beyond(a) else None
+        return Verdict(a.hop, a.name, False, not excused and promise,
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}",
+                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}"
+                       + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
+                          f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
+                          if alone is not None else ""),
                        Lines(witness) if lazy else tuple(witness()), witness_hop=j,
-                       outside=self.outside(a))
+                       outside=self.outside(a) if excused else None)
+
+    def _derivable(self, facts: Facts, a: Knowledge) -> list[int]:
+        """The earlier KeNBs (``earlier``) that ``a`` derives."""
+        return [j for j in self.earlier(facts, a) if facts.completions[j].kenb in a.known]
+
+    def _breaks(self, facts: Facts, a: Knowledge) -> bool:
+        """Attacker ``a`` (holding eNBs only) breaks the promise: it derives an earlier KeNB,
+        where backward security is promised (``_failure``)."""
+        derivable = self._derivable(facts, a)
+        return bool(derivable) and self.promise(facts.completions[derivable[-1]].hop_type)
 
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
         """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it
@@ -533,9 +560,12 @@ class BackwardSecurity(_Claim):
             if derivable:
                 verdicts.append(self._failure(facts, a, derivable, lazy=True))
             elif earlier:
+                # promised where the promise protects an earlier KeNB, by its hop's type (as
+                # ``_failure`` reads it), not by the type of the hop of the compromise
                 j = earlier[-1]
                 verdicts.append(Verdict(
-                    a.hop, a.name, True, self.promise(_hop_type(facts, a.hop)),
+                    a.hop, a.name, True,
+                    any(self.promise(facts.completions[i].hop_type) for i in earlier),
                     f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
                     f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
@@ -559,11 +589,6 @@ def _network_aside(facts: Facts) -> str:
 def _naming(assumption: str | None) -> str | None:
     """How a detail would only name the assumption that the verdict's ``outside`` names."""
     return f"outside the promise: {assumption}" if assumption else None
-
-
-def _hop_type(facts: Facts, hop: int) -> HopType | None:
-    done = [c for c in facts.completions if c.number == hop]
-    return done[0].hop_type if done else None
 
 
 class ForwardSecurity(_Claim):
@@ -651,7 +676,10 @@ class ForwardSecurity(_Claim):
         ``self.beyond(a)``)."""
         left = self._left(facts, a, j, served)
         distance = j - left
-        if beyond:  # no legitimate KeNB: every later one it derives is a failure
+        if beyond:  # no legitimate KeNB: every later one it derives is a failure, outside
+            # the promise unless its eNBs alone break it there (``excused``)
+            if not self.excused(facts, a, partial(self._breaks, facts, j, served, kept)):
+                return distance, 1, None
             outside = self.outside(a)
             return (distance, 1, f"outside the promise: {outside}" if outside
                     else "nothing promised")
@@ -663,6 +691,15 @@ class ForwardSecurity(_Claim):
                 kept.promise[(left, j)] = promise
         return (distance, *promise)
 
+    def _breaks(self, facts: Facts, j: int, served: list[int | None] | None,
+                kept: _Kept | None, a: Knowledge) -> bool:
+        """Attacker ``a`` (holding eNBs only) breaks a promise by deriving the KeNB of hop
+        ``j`` (``_judgement``)."""
+        if facts.completions[j].kenb not in a.known or j < self._start(facts, a):
+            return False
+        distance, wanted, outside = self._judgement(facts, a, j, served, kept, None)
+        return distance + 1 > wanted and outside is None
+
     def _chained(self, facts: Facts, a: Knowledge,
                  kept: _Kept) -> tuple[list[int], Derivable, int | None] | None:
         """``a``'s later KeNBs (``later``), what the summary reads of those it derives, and
@@ -673,8 +710,8 @@ class ForwardSecurity(_Claim):
         judged alone (``_judged``)."""
         place = a.known.place() if isinstance(a.known, Chained) else None
         first = facts.first_at(a.entities)
-        if place is None or first is None or a.hop < first:
-            return None
+        if place is None or first is None or a.hop < first or facts.enbs_alone(a.name):
+            return None  # judged alone, as one whose eNBs alone are judged (``excused``)
         later = kept.later.get(a.entities)
         if later is None:  # ``later``: from the first service on (``_start``)
             served = self._served(facts, a.entities, kept)
@@ -695,6 +732,34 @@ class ForwardSecurity(_Claim):
         safe = next((p for p, q in enumerate(places) if p != q), len(places))
         return later.hops, derived.suffix(0), (
             later.hops[safe] if safe < len(later.hops) else None)
+
+    def _covering(self, facts: Facts, a: Knowledge, kept: _Kept) -> tuple[Promise | None, str]:
+        """The promise that covers a later KeNB of ``a`` although the hop that took the UE
+        away promises nothing, and which ("s1 at hop 3"): that of the first hop k after the
+        attacker's last legitimate KeNB before a later KeNB j whose window reaches j (j >=
+        k - 1 + n, its assumptions kept up to j; ``ForwardWindows.opening``), as deriving j
+        would break it (``_judgement``); (None, ""): none. In seed-fs, an eNB the UE left by
+        X2 that derives no later KeNB holds within the 1-hop promise of a later S1 hop.
+        Between two services of ``a`` its last legitimate KeNB is that of the first;
+        before its first, that of the hop before its compromise."""
+        windows = forward_windows(self.variant, facts.completions, facts.early)
+        last = facts.completions[-1].number
+        first = facts.first_at(a.entities)
+        k = None
+        if first is None or a.hop <= first:  # its later KeNBs before its first service
+            k = windows.opening(a.hop - 1, last if first is None else first - 1)
+        if k is None and first is not None:
+            if a.entities not in kept.covering:  # after each service, up to the next
+                services = [c.number for c in facts.completions if c.enb in a.entities]
+                kept.covering[a.entities] = next(
+                    (k for s, end in zip(services, [*services[1:], last + 1], strict=True)
+                     if (k := windows.opening(s, end - 1)) is not None), None)
+            k = kept.covering[a.entities]
+        if k is None:
+            return None, ""
+        hop_type = facts.completions[k].hop_type
+        assert hop_type is not None
+        return windows.promise[k], f"{hop_type.value} at hop {k}"
 
     @staticmethod
     def _left(facts: Facts, a: Knowledge, j: int,
@@ -771,6 +836,8 @@ class ForwardSecurity(_Claim):
             promise, at = self._promise(facts, a, failing if failing is not None else
                                         worst if worst is not None else later[0],
                                         kept.served.get(a.entities))
+            if failing is None and promise is None:  # nothing promised for the hop that
+                promise, at = self._covering(facts, a, kept)  # took the UE away: a later one
             ends = derivable.last == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             if failing is not None and beyond:  # to count n from: which KeNBs, not how far
@@ -787,6 +854,14 @@ class ForwardSecurity(_Claim):
             if promise and not beyond:
                 detail += f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
+            elif broken and beyond:  # its eNBs alone break the promise (``excused``)
+                alone = facts.enbs_alone(a.name)
+                assert alone is not None and failing is not None
+                promise, at = self._promise(facts, alone, failing)
+                detail += (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive the "
+                           f"KeNB of hop {failing}" + (
+                               f": promised {promise.hops or 1}-hop" + (f" for {at}" if at else "")
+                               if promise is not None else ""))
             outside = ((self.outside(a) or self._assumption(facts, a, failing))
                        if failing is not None and not broken else None)
             if failing is not None and not broken and derivable.outside != _naming(outside):
@@ -809,6 +884,8 @@ class _Kept:
 
     # per entities: per hop, the last served
     served: dict[frozenset[str], list[int | None]] = field(default_factory=dict)
+    # per entities: the hop whose promise covers a later KeNB after a service (``_covering``)
+    covering: dict[frozenset[str], int | None] = field(default_factory=dict)
     # per (left, j): judged (``ForwardWindows.judged``)
     promise: dict[tuple[int, int], tuple[int, str | None]] = field(default_factory=dict)
     # per entities: the later KeNBs after its first service

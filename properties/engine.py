@@ -263,6 +263,12 @@ class Facts:
     # a message on S1, X2 or S10 replayed, duplicated or injected: what NDS/IP rules out
     beyond_nds_ip: bool = False
     authentication: Authentication = field(default_factory=lambda: Authentication())
+    # per attacker that holds eNBs and more (a revealed key, the UE, an MME; only ``check``'s
+    # ``--compromise`` makes one), its eNBs alone, by the same name: their entities, the hop
+    # of their first compromise and what they held or saw; what they know is found when
+    # asked (``enbs_alone``): a promise made against compromised eNBs is broken by what
+    # they derive without the rest
+    alone: tuple[Knowledge, ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -282,6 +288,24 @@ class Facts:
 
     def attacker(self, name: str) -> Knowledge | None:
         return _attacker(self.attackers, name)
+
+    def enbs_alone(self, name: str) -> Knowledge | None:
+        """The eNBs of the attacker ``name`` without the rest of what it holds, knowing all
+        their holdings give them (None: it holds eNBs only, or none)."""
+        alone = next((e for e in self.alone if e.name == name), None)
+        if alone is None:
+            return None
+        key = (id(alone), id(self.derivations))
+        cached = _ALONE.get(key)
+        if cached is None or cached[0] is not alone or cached[1] is not self.derivations:
+            consumers = Consumers()
+            by_need = consumers.of(self.derivations)
+            known = grow(frozenset(), alone.held | _everyone(self), consumers.needless, 0,
+                         by_need)
+            cached = _ALONE[key] = (alone, self.derivations, replace(alone, known=known))
+            if len(_ALONE) > 8:
+                _ALONE.pop(next(iter(_ALONE)))
+        return cached[2]
 
     @property
     def rewritten(self) -> frozenset[tuple[int, str]]:
@@ -436,6 +460,7 @@ Index = dict[Any, Any]
 _INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
 _LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations and completions
+_ALONE: dict[tuple[int, int], tuple[Knowledge, tuple[Derived, ...], Knowledge]] = {}
 
 
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
@@ -520,6 +545,16 @@ def _revealing(f: Facts, attacker: str, key: str, hop: int) -> Facts:
                       known=closure(held | current.known, f.derivations))
     others = tuple(a for a in f.attackers if a.name != attacker)
     return replace(f, attackers=(*others, current))
+
+
+def _shown(step: Step, values: Set[bytes]) -> frozenset[bytes]:
+    """What the receiver of ``step`` saw: the secret values of the message, of what it read,
+    of its record after the step and of its derivations."""
+    return frozenset(v for v in (
+        *byte_values(step.message.fields), *byte_values(step.outcome.read),
+        *byte_values(step.ctx_after),
+        *(v for d in step.outcome.derivations for v in (d.output, *(i.value for i in d.inputs))))
+        if v in values)
 
 
 def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[bytes]:
@@ -1179,8 +1214,31 @@ class Engine:
             f = self._taking(f, attacker, entity, ctx, hop)
         for key in keys:
             f = _revealing(f, attacker, key, hop)
-        self.facts = f
+        self.facts = self._alone(f, attacker, earlier.attacker(attacker), parties, hop)
         self._judge(Event(compromised=attacker, earlier=earlier, taken=self._taken()))
+
+    def _alone(self, f: Facts, attacker: str, before: Knowledge | None,
+               parties: Sequence[tuple[str, Any]], hop: int) -> Facts:
+        """``f`` with the eNBs alone of ``attacker`` (``Facts.alone``), which ``before`` was
+        and which took ``parties`` (each with its key record) at ``hop``, where it holds eNBs
+        and more."""
+        a = f.attacker(attacker)
+        enbs = a.entities & set(self.topology.enbs) if a is not None else frozenset()
+        if not enbs or enbs == a.entities:  # type: ignore[union-attr]
+            return f
+        alone = next((e for e in f.alone if e.name == attacker), None)
+        if alone is None:  # what its eNBs held so far: all it held, if it held only eNBs
+            alone = (Knowledge(attacker, before.entities, before.hop, _frozen(before.held),
+                               frozenset())
+                     if before is not None and before.entities <= enbs else
+                     Knowledge(attacker, frozenset(), hop, _everyone(f), frozenset()))
+        for entity, ctx in parties:
+            if entity in enbs:
+                alone = replace(alone, entities=alone.entities | {entity},
+                                hop=hop if not alone.entities else alone.hop,
+                                held=alone.held | {v for v in byte_values(ctx)
+                                                   if v in f.values})
+        return replace(f, alone=(*(e for e in f.alone if e.name != attacker), alone))
 
     def fault(self, kind: str, message: Message, enb: str | None = None,
               unedited: Callable[[], Facts] | None = None) -> None:
@@ -1335,6 +1393,10 @@ class Engine:
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
             f = replace(f, attackers=self.parties.append(
                 f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())))
+        if f.alone and any(receiver in e.entities for e in f.alone):
+            seen = _shown(step, values)
+            changes["alone"] = tuple(replace(e, held=e.held | seen) if receiver in e.entities
+                                     else e for e in f.alone)
         if f.attackers:
             public, was_public, was_value = derived["public"], f.public, f.values
             everyone = frozenset(  # what became public and secret both (``_everyone``)
@@ -1361,12 +1423,7 @@ class Engine:
 
         def shown() -> frozenset[bytes]:
             if not found:
-                found.append(frozenset(v for v in (
-                    *byte_values(step.message.fields), *byte_values(step.outcome.read),
-                    *byte_values(step.ctx_after),
-                    *(v for d in step.outcome.derivations
-                      for v in (d.output, *(i.value for i in d.inputs))))
-                    if v in values))
+                found.append(_shown(step, values))
             return found[0]
 
         names = {d.name for d in fresh} | {i.name for d in fresh for i in d.derivation.inputs

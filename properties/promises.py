@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 FORWARD = "forward-security"
 
 
+_NEVER = 1 << 62  # a window that never opens
 _PROMISES: dict[int, tuple[KeySchedule, tuple[Promise, ...]]] = {}
 _WINDOWS: dict[int, ForwardWindows] = {}
 
@@ -86,6 +87,7 @@ class ForwardWindows:
         self._starts: dict[int, list[int]] = {}  # per hop j: the k whose windows open at j
         self._last = (-1, -1)  # of the hops k whose windows opened: the last without and
         # the last with PATH_SWITCH_FIRST
+        self._opening: list[tuple[int, int]] = []  # ``opening``, found once per run
 
     def grown(self, completions: Sequence[Completion], early: Collection[int]) -> ForwardWindows:
         n = len(self.completions)
@@ -134,6 +136,22 @@ class ForwardWindows:
         if self._reaches(left + 1, j) and self._held(left + 1, j):
             return left + 1
         return self.covering[j] if self.covering[j] > left else None
+
+    def opening(self, left: int, end: int) -> int | None:
+        """The hop after ``left`` whose promise reaches the first of the KeNBs of hops
+        ``left + 1`` to ``end`` that any does (its assumptions kept up to it): where that is
+        one of an attacker's later KeNBs, whose last legitimate KeNB is that of hop ``left``,
+        deriving it would break that promise (``broken``), so what it cannot derive, the
+        promise covers. None: none reaches one of them. Each hop's window opens at hop
+        k - 1 + n; the earliest opening after each hop is found once per run."""
+        if len(self._opening) != len(self.promise) + 1:
+            self._opening = opening = [(_NEVER, -1)] * (len(self.promise) + 1)
+            for k in range(len(self.promise) - 1, -1, -1):
+                promise, first = self.promise[k], opening[k + 1]
+                opens = k - 1 + (promise.hops or 1) if promise is not None else _NEVER
+                opening[k] = (opens, k) if opens < first[0] and self._held(k, opens) else first
+        opens, k = self._opening[left + 1] if left + 1 < len(self._opening) else (_NEVER, -1)
+        return k if opens <= end else None
 
     def _reaches(self, k: int, j: int) -> bool:
         promise = self.promise[k]

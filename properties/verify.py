@@ -179,6 +179,8 @@ FACTS_STATE = {
     "beyond_nds_ip": "in the fingerprint",
     "authentication": "its ``key``: what the authentication claims read of it (not the "
                       "hops, which only a witness names)",
+    "alone": "empty in a search: a compromise there makes an attacker of one entity each "
+             "(only ``check`` joins eNBs and more in one)",
 }
 
 

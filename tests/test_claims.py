@@ -29,9 +29,10 @@ from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
-from hoverify.statemachines.variant import AsKeys
+from hoverify.statemachines.variant import AsKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
+from hoverify.statemachines.variants.ts33401 import THROUGH_MME, Ts33401
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
@@ -181,21 +182,61 @@ def test_a_later_s1_hops_promise_binds_an_enb_the_ue_left_by_x2(
     assert code == 1 and "enb-4@1: FAILS (promised)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("variant, hops, compromised, promised, named", [
+@pytest.mark.parametrize("variant, hops, compromised, at, promised, named", [
     # ts33401: enb-4, the target of the S1 hop 1, is left by the X2 hop 2: 2-hop
     # (TS 33.401 7.2.8.4.2), not the 1-hop of S1 (7.2.8.4.3)
-    ("ts33401", "s1,x2,x2,s1", "enb-4", True, "promised 2-hop"),
+    ("ts33401", "s1,x2,x2,s1", "enb-4", 1, True, "promised 2-hop"),
     # seed-fs: enb-2, the target of the X2 hop 1, is left by the S1 hop 2: promised
     # (seed section 3), although nothing is promised for X2
-    ("seed-fs", "x2,s1", "enb-2", True, "promised 1-hop"),
+    ("seed-fs", "x2,s1", "enb-2", 1, True, "promised 1-hop"),
+    # seed-fs: enb-1, left by the X2 hop 1 and compromised once it released the UE, cannot
+    # derive the KeNB of the S1 hop 2 to enb-3: the seed's "forward security of KeNB
+    # derivation during S1 handover" (section 3) covers it, although the X2 hop that took
+    # the UE away promises nothing
+    ("seed-fs", "x2,s1", "enb-1", 2, True, "promised 1-hop for s1 at hop 2"),
+    # the same eNB when the S1 hop 3 brings the UE back to it: the KeNBs later than its own
+    # are those of the X2 hops 1 and 2, which no promise reaches
+    ("seed-fs", "x2,x2,s1", "enb-1", 2, False, "no later KeNB derivable (1-hop)"),
 ])
 def test_a_holding_verdict_names_the_promise_it_was_judged_by(
-        variant: str, hops: str, compromised: str, promised: bool, named: str) -> None:
+        variant: str, hops: str, compromised: str, at: int, promised: bool, named: str) -> None:
     """The line and the JSON's ``promised`` named the promise of the hop the eNB was
-    compromised at, while the verdict judged that of the hop that took the UE away."""
-    evaluation = check(variant, hops, attacker=Attacker((Compromise(compromised, 1),)))
+    compromised at, while the verdict judged that of the hop that took the UE away; and
+    then only that hop's, not a later hop's whose promise covers a later KeNB."""
+    evaluation = check(variant, hops, attacker=Attacker((Compromise(compromised, at),)))
     [verdict] = claim(evaluation, FORWARD).verdicts
     assert verdict.holds and verdict.promised is promised and verdict.detail.endswith(named)
+
+
+@dataclass(frozen=True)
+class BackwardOnS1(Ts33401):
+    """ts33401 promising backward security for the KeNBs of S1 hops only."""
+
+    name: str = "backward-on-s1"
+
+    def promises(self) -> tuple[Promise, ...]:
+        return tuple(Promise(BACKWARD, THROUGH_MME, why="KeNB* is a one-way function of NH")
+                     if p.claim == BACKWARD else p for p in super().promises())
+
+
+@pytest.mark.parametrize("hops, promised", [
+    # enb-1, compromised as the UE comes back by X2 at hop 3, cannot derive the KeNBs of the
+    # S1 hops 1 and 2 (beyond the 1-hop forward security of S1 it could derive as their
+    # former source): the promise made for S1 hops protects them, although the hop of the
+    # compromise is an X2 hop
+    ("s1@enb-4/cell-1,s1@enb-2/cell-1,x2@enb-1/cell-1", True),
+    # enb-1, compromised as the UE comes back by S1 at hop 3, cannot derive the KeNB of the
+    # X2 hop 2: no promise protects that one, although the hop of the compromise is an S1 hop
+    ("x2@enb-2/cell-1,x2@enb-3/cell-1,s1@enb-1/cell-1", False),
+])
+def test_a_holding_backward_verdict_is_promised_by_the_keys_it_judges(
+        hops: str, promised: bool) -> None:
+    """A backward-security failure is promised by the hop type of the earlier KeNB it
+    derives; a holding verdict read the type of the hop of the compromise instead."""
+    evaluation = evaluate(run_scenario(BackwardOnS1(), parse_hops(hops)),
+                          Attacker((Compromise("enb-1", 3),)))
+    [verdict] = claim(evaluation, BACKWARD).verdicts
+    assert verdict.holds and verdict.promised is promised, verdict
 
 
 def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:

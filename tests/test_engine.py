@@ -398,6 +398,57 @@ def test_a_stronger_attacker_never_derives_fewer_earlier_keys(path: Path, hops: 
             assert stronger >= weaker, (e, found)
 
 
+# (variant file, hops, the eNB compromised, a key revealed beside it): the eNB alone breaks a
+# promise of backward or forward security, made against a compromised eNB (TS 33.401 7.2.8.1,
+# TS 33.501 3.1); the attacker holding the key too is a stronger one
+REVEALED_BESIDE = [
+    # review13: enb-1 receives K_HO itself in hop 2 (the variant hands it to a target eNB)
+    ("attack_variants/k_ho_to_enb.py", "s1@enb-3/cell-2,s1@enb-1/cell-1", "enb-1@1", "K_HO@1"),
+    # seed-fs with a constant K_HO; KASME revealed beside the eNB
+    ("broken_variants/k_ho_constant.py", "s1@enb-3/cell-1,s1@enb-1/cell-1", "enb-1@1",
+     "KASME@1"),
+    # ts33401 without the Path Switch refresh, and with an NH derived from the KeNB
+    ("broken_variants/no_path_switch_refresh.py", "x2,x2,x2", "enb-1@1", "KASME@2"),
+    ("broken_variants/nh_from_kenb.py", "s1,s1,s1", "enb-1@1", "KASME@2"),
+]
+
+
+def _compromises(*written: str) -> Attacker:
+    return Attacker(tuple(Compromise(who, int(hop))
+                          for who, hop in (w.split("@") for w in written)))
+
+
+@pytest.mark.parametrize("path, hops, enb, key", REVEALED_BESIDE)
+def test_a_key_revealed_beside_an_enb_never_lowers_a_broken_promise(
+        path: str, hops: str, enb: str, key: str) -> None:
+    """A failure breaks the promise where the attacker's eNBs alone derive the key; it is
+    outside the promise ("the attacker holds K_HO") only where the rest of what it holds is
+    needed. Adding the revealed key made both failures "outside the promise", exit 0."""
+    run = run_scenario(load_variant_file(str(TESTS / path)), parse_hops(hops))
+    alone, stronger = (evaluate(run, _compromises(*c)) for c in ((enb,), (enb, key)))
+    broken = [c.name for c in alone.claims if c.name in (BACKWARD, FORWARD) and c.promise_broken]
+    assert broken, "the eNB alone breaks a promise"
+    for claim in stronger.claims:
+        if claim.name in broken:
+            assert claim.promise_broken and claim.outside is None, (claim.name, claim.shown)
+            assert f"its eNBs alone ({enb.split('@')[0]}) derive" in claim.shown.detail
+    assert stronger.promise_broken
+
+
+def test_a_failure_that_needs_the_revealed_key_stays_outside_the_promise() -> None:
+    """source_sends_kenb: enb-2, compromised as the target of the X2 hop 1, derives no later
+    KeNB alone (forward security holds); with KASME it derives hop 2's, outside the promise
+    (made against a compromised eNB, TS 33.401 7.2.8.1)."""
+    run = run_scenario(load_variant_file(str(BROKEN / "source_sends_kenb.py")),
+                       parse_hops("x2,x2"))
+    alone, stronger = (evaluate(run, _compromises(*c)) for c in (("enb-2@1",),
+                                                                  ("enb-2@1", "KASME@1")))
+    assert next(c for c in alone.claims if c.name == FORWARD).holds
+    forward = next(c for c in stronger.claims if c.name == FORWARD)
+    assert not forward.holds and not forward.promise_broken
+    assert forward.outside is not None and forward.outside.endswith("the attacker holds KASME")
+
+
 # -- vacuity ---------------------------------------------------------------------------------------
 def test_a_promised_claim_whose_situation_never_arose_is_reported_vacuous(
         capsys: pytest.CaptureFixture[str]) -> None:
