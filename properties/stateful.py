@@ -10,8 +10,9 @@ Reaching deep states with Hypothesis' own levers (docs/exploration.md): one rule
 drawing an action among those possible now, so that starting handovers and delivering are
 always on while the faults follow swarm testing (which of them an example may use is drawn
 with its first handover, ``@initialize``); a compromise drawn with it, of the serving eNB
-once n handovers have completed or of an eNB the UE left n handovers before (``PLANS``:
-forward and backward security); deliveries counted from the oldest or the newest message,
+once n handovers have completed or of an eNB the UE left n handovers before, or of the
+serving eNB before the first handover, the UE then handed back to it (``PLANS``: forward and
+backward security); deliveries counted from the oldest or the newest message,
 and whether the source's UE context releases wait for a later handover (``RELEASES``), drawn
 per example; one action per kind of edit, possible while a message with such an edit is in
 flight, one edit per example (as verify bounds it); in-order deliveries that stop where a
