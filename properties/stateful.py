@@ -351,7 +351,9 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         def refuse(self, index: int) -> None:
             refusable = self._refusable()
-            self.exploration.refuse(refusable[index % len(refusable)])
+            if len(refusable) < len(self.exploration.requests()):  # one left out: the rest
+                index = refusable[index % len(refusable)]
+            self.exploration.refuse(index)
 
         def _refusable(self) -> list[int]:
             """The in-flight HandoverRequests admission control may refuse, by their place
