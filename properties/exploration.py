@@ -216,14 +216,15 @@ class Exploration:
         ``hoverify.properties.downgrade.edits``), or flips an integer or flag of one it sends."""
         return self._edit("edit", index, leaf, *self._editable())
 
-    def edit_choices(self, kind: str | None = None) -> list[tuple[int, int]]:
+    def edit_choices(self, kind: str | None = None,
+                     where: Callable[[Message], bool] | None = None) -> list[tuple[int, int]]:
         """Every (index, leaf) of ``edit`` now, one per message of each group of equal ones
         in flight: the finite set of field changes the compromised eNBs can make; with
         ``kind``, those of that kind only (``rewrite``, ``remove`` or ``add``:
-        ``hoverify.properties.downgrade.Edit``)."""
+        ``hoverify.properties.downgrade.Edit``); with ``where``, of the messages it accepts."""
         targets, options = self._edit_targets()
         first = {m: index for index, m in reversed(list(enumerate(targets)))}
-        return [(index, leaf) for m, index in first.items()
+        return [(index, leaf) for m, index in first.items() if where is None or where(m)
                 for leaf, edit in enumerate(options(m)) if kind in (None, edit.kind)]
 
     def _edit_targets(self) -> tuple[list[Message], Callable[[Message], list[Edit]]]:

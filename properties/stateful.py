@@ -10,8 +10,9 @@ Reaching deep states with Hypothesis' own levers (docs/exploration.md): one rule
 drawing an action among those possible now, so that starting handovers and delivering are
 always on while the faults follow swarm testing (which of them an example may use is drawn
 with its first handover, ``@initialize``); a compromise drawn with it, of the serving eNB
-once n handovers have completed or of an eNB the UE left n handovers before (``PLANS``:
-forward and backward security); deliveries counted from the oldest or the newest message,
+once n handovers have completed or of an eNB the UE left n handovers before, or of the
+serving eNB before the first handover, the UE then handed back to it (``PLANS``: forward and
+backward security); deliveries counted from the oldest or the newest message,
 and whether the source's UE context releases wait for a later handover (``RELEASES``), drawn
 per example; one action per kind of edit, possible while a message with such an edit is in
 flight, one edit per example (as verify bounds it); in-order deliveries that stop where a
@@ -26,12 +27,12 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import strategies as st
@@ -44,22 +45,39 @@ from hypothesis.stateful import (
 )
 
 INDEX = st.integers(min_value=0, max_value=3)
-# A compromise drawn with the first handover (or none), ``(after, ago)``: once ``after``
-# handovers have completed, of the eNB that served the UE ``ago`` handovers before (0: the
-# serving eNB), if the UE has not been back to it since. Forward security (TS 33.401
-# 7.2.8.4) is about a party of an EARLIER hop deriving later keys: a serving eNB compromised
-# as it serves (``SERVING``: the source of the next hop, also who edits that handover's
-# messages: downgrade, denial, capture). Backward security is about a party compromised
-# LATER deriving earlier keys: an eNB the UE left ``ago`` handovers before (``LEFT``: at
-# the first moment the UE has been away that long, whichever hop it left by). Which keys it
-# may still derive follows forward security's promise for the hop that took the UE away
-# (``BackwardSecurity.earlier``): n hops, 1 or 2 in the model (S1 and X2 in ts33401), so
-# ``ago`` is 1 or 2. Drawn about as often as the claims they serve: four claims' attacker is
-# a serving eNB, one's an eNB the UE left (3/4 and 1/4 of the compromises drawn). Simplest
-# first, so that the draw shrinks towards no compromise, then the current source.
-SERVING = [(0, 0), (1, 0), (2, 0)]
-LEFT = [(1, 1), (2, 2)]
-PLANS = st.sampled_from([None, *SERVING * 2, *LEFT])
+
+
+class Plan(NamedTuple):
+    """A compromise drawn with the first handover: once ``after`` handovers have completed,
+    of the eNB that served the UE ``ago`` handovers before (0: the serving eNB), if the UE
+    has not been back to it since; with ``back``, the UE is then handed back to that eNB."""
+
+    after: int
+    ago: int
+    back: bool = False
+
+
+# The plans (or none). Forward security (TS 33.401 7.2.8.4) is about a party of an EARLIER
+# hop deriving later keys: a serving eNB compromised as it serves (``SERVING``: the source of
+# the next hop, also who edits that handover's messages: downgrade, denial, capture).
+# Backward security (TS 33.501 3.1) is about a compromised eNB deriving EARLIER keys: those
+# other eNBs used before a KeNB of its own that it knows (``BackwardSecurity.earlier``). Its
+# situation arises in two ways: an eNB the UE left ``ago`` handovers before, compromised
+# then (``LEFT``: at the first moment the UE has been away that long, whichever hop it left
+# by; which keys it may still derive follows forward security's promise for the hop that
+# took the UE away, n hops, 1 or 2 in the model, so ``ago`` is 1 or 2); and an eNB
+# compromised early that the UE comes back to (``RETURN``: the serving eNB, compromised
+# before the first handover; the first handover started while the UE is away from it goes
+# back to one of its cells, by S1 or X2 as the topology has it; where edits are enabled its
+# one edit is on the way, on S1 or X2). Drawn about as often as the claims they serve: four
+# claims' attacker is a serving eNB, one's a compromised eNB with earlier keys: 3/4 and 1/4
+# of the compromises drawn, the return plan counted in both (its eNB serves as the source of
+# the hop away; it is one of the two draws of the serving eNB before the first handover).
+# Simplest first, so that the draw shrinks towards no compromise, then the current source.
+SERVING = [Plan(0, 0), Plan(1, 0), Plan(2, 0)]
+LEFT = [Plan(1, 1), Plan(2, 2)]
+RETURN = Plan(0, 0, back=True)
+PLANS = st.sampled_from([None, *SERVING, RETURN, *SERVING[1:], *LEFT])
 # The rewrite fault's actions, one per kind of edit (``hoverify.properties.downgrade.Edit``),
 # each possible only while a compromised eNB has a message in flight with an edit of its
 # kind, so that a kind with few edits is not drowned by one with many: removing a field it
@@ -73,6 +91,12 @@ EDIT_KINDS = ("remove", "rewrite", "add")
 # each back until a later handover has completed (the attacker may delay any message: NDS/IP
 # protects the backhaul's content, not its timing).
 RELEASES = frozenset({Kind.X2AP_UE_CONTEXT_RELEASE, Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND})
+
+
+def on_the_backhaul(message: Message) -> bool:
+    """A message of S1 or X2 (TS 36.413, TS 36.423): a handover's preparation, which carries
+    the target's key material (KeNB* or {NH, NCC}, TS 33.401 7.2.8.4), unlike RRC on Uu."""
+    return message.interface is not Interface.UU
 
 
 class ClaimViolated(AssertionError):
@@ -133,7 +157,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                              dict[str, st.SearchStrategy[Any]]]] = {
         **{kind: (lambda m, kind=kind: bool(m._edit_choices(kind)), {"choice": history})
            for kind in EDIT_KINDS},
-        "refuse": (lambda m: bool(m.exploration.requests()), {"index": INDEX}),
+        "refuse": (lambda m: bool(m._refusable()), {"index": INDEX}),
         "start_handover": (lambda m: not m._reporting(), {"neighbour": INDEX}),
         "deliver": (lambda m: bool(m._deliverable()), {"index": INDEX}),
         "deliver_in_order": (lambda m: bool(m._deliverable()),
@@ -146,6 +170,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     }
 
     # built once: a strategy built per step would cost as much as the step's model work
+    editing = frozenset(EDIT_KINDS) if "rewrite" in faults else frozenset()
     arguments = {name: st.fixed_dictionaries(strategies)
                  for name, (_, strategies) in actions.items()}
     choices = functools.cache(st.sampled_from)
@@ -155,7 +180,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             super().__init__()
             self.exploration = Exploration(variant, topology, kasme, counts=Counter(),
                                            adversary=adversary)
-            self.plan: tuple[int, int] | None = None
+            self.plan: Plan | None = None
+            self.planned: str | None = None  # the eNB the plan compromised
             self.swarm: frozenset[str] = frozenset()  # the faults this example may use
             self.newest = False  # deliveries count from the newest message in flight
             self.late = False  # releases wait for a later handover's completion (RELEASES)
@@ -216,12 +242,18 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         # so are the planned compromise, the delivery order and whether releases are late.
         @initialize(neighbour=INDEX, plan=PLANS, swarm=swarms, newest=st.booleans(),
                     late=st.booleans())
-        def first_handover(self, neighbour: int, plan: tuple[int, int] | None,
+        def first_handover(self, neighbour: int, plan: Plan | None,
                            swarm: frozenset[str], newest: bool, late: bool) -> None:
             self.plan = plan if "compromise" in faults else None
+            if self.plan is not None and self.plan.back:
+                # the compromised eNB may edit, and the UE's way back is not held up: the
+                # MME prepares no other handover of the UE until an S1 hop's UE Context
+                # Release completes (``ho-releasing``), so a late release stops a return
+                swarm, late = swarm | editing, False
             self.swarm, self.newest, self.late = swarm, newest, late
             self.read = 0  # the model's steps ``_served`` has read
             self.served = [(0, topology.cells[0].enb)]
+            self.since = 0  # the handovers completed when the plan compromised its eNB
             self.start_handover(neighbour)
 
         @rule(data=st.data())
@@ -238,6 +270,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         def start_handover(self, neighbour: int) -> None:
             self._planned_compromise()
+            neighbour = self._returning(neighbour)
             self._acting(lambda: self.exploration.start_handover(neighbour))
 
         def _planned_compromise(self) -> None:
@@ -245,14 +278,29 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             completed, if no party is compromised yet (a recorded step like any other)."""
             if self.plan is None or self._compromised():
                 return
-            after, ago = self.plan
             served = [enb for _, enb in self._served()]
             latest = len(served) - 1
-            if latest < after:
+            if latest < self.plan.after:
                 return
-            enb = served[latest - ago]
-            if enb in targets and enb not in served[latest - ago + 1:]:
+            enb = served[latest - self.plan.ago]
+            if enb in targets and enb not in served[latest - self.plan.ago + 1:]:
                 self.exploration.compromise(targets.index(enb))
+                self.planned, self.since = enb, len(served)
+
+        def _returning(self, neighbour: int) -> int:
+            """The neighbour a handover starts to: with a return plan, while the UE is away
+            from the eNB it compromised and has not been back since, the ``neighbour``-th of
+            that eNB's cells; else ``neighbour`` itself."""
+            if self.plan is None or not self.plan.back or self.planned is None:
+                return neighbour
+            cells = self.exploration.neighbours()
+            back = [i for i, cell in enumerate(cells) if cell.enb == self.planned]
+            away = len(back) == sum(cell.enb == self.planned for cell in topology.cells)
+            since = [enb for _, enb in self._served()[self.since:]]
+            left = next((i for i, enb in enumerate(since) if enb != self.planned), len(since))
+            if not away or self.planned in since[left:]:
+                return neighbour
+            return back[neighbour % len(back)]
 
         def deliver(self, index: int) -> None:
             """The ``index``-th message a delivery may pick (``_deliverable``), counted from
@@ -283,7 +331,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             whatever it takes)."""
             counts = {name: 1 for name in self._possible() if name not in SCHEDULING}
             if "refuse" in counts:
-                counts["refuse"] = len(self.exploration.requests())
+                counts["refuse"] = len(self._refusable())
             for kind in EDIT_KINDS:
                 if kind in counts:
                     counts[kind] = len(self._edit_choices(kind))
@@ -302,7 +350,20 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             self.exploration.inject(index)
 
         def refuse(self, index: int) -> None:
+            refusable = self._refusable()
+            if len(refusable) < len(self.exploration.requests()):  # one left out: the rest
+                index = refusable[index % len(refusable)]
             self.exploration.refuse(index)
+
+        def _refusable(self) -> list[int]:
+            """The in-flight HandoverRequests admission control may refuse, by their place
+            among ``Exploration.requests``: with a return plan, not those to the eNB it
+            compromised (its admission control is the attacker's, who wants the UE back)."""
+            requests = self.exploration.requests()
+            if self.plan is None or not self.plan.back or self.planned is None:
+                return list(range(len(requests)))
+            in_flight = self.exploration.system.in_flight
+            return [k for k, i in enumerate(requests) if in_flight[i].receiver != self.planned]
 
         def compromise(self, enb: int) -> None:
             self.exploration.compromise(enb)
@@ -311,7 +372,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             """The edits of ``kind`` the compromised eNBs can make now (once per step)."""
             if kind not in self.edits:
                 edited = bool(self.exploration.engine.facts.rewritten)  # one, as verify
-                self.edits[kind] = (self.exploration.edit_choices(kind)
+                where = on_the_backhaul if self.plan is not None and self.plan.back else None
+                self.edits[kind] = (self.exploration.edit_choices(kind, where)
                                     if self._compromised() and not edited else [])
             return self.edits[kind]
 
