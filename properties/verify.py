@@ -179,6 +179,7 @@ FACTS_STATE = {
     "beyond_nds_ip": "in the fingerprint",
     "authentication": "its ``key``: what the authentication claims read of it (not the "
                       "hops, which only a witness names)",
+    "enb_learnt": "as a set (the order learnt changes no verdict)",
 }
 
 
