@@ -12,10 +12,13 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
   served none: earlier than the compromise). One after its last KeNB, with no later service,
   is later: forward security's. Between two of its services forward security keeps only what
   the eNB could derive as the former serving eNB, within that promise's n hops; what it
-  learns when the UE comes back is judged (it must not give the eNB the keys used in between);
+  learns as the UE comes back, or from a message once back, is judged (it must not give the
+  eNB the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
-  cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
+  cannot be computed (if the UE returns to a compromised eNB, counting restarts there). A
+  KeNB is earlier or later than the attacker's own, never both: forward security leaves out
+  the earlier ones (backward security's definition, read, not copied).
 """
 
 from __future__ import annotations
@@ -643,7 +646,8 @@ class ForwardSecurity(_Claim):
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
-        self._backward = BackwardSecurity(variant, topology)  # the one "earlier"
+        # the one definition of "earlier" (``all_claims`` hands it backward security's own)
+        self.earlier = BackwardSecurity(variant, topology)
 
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
@@ -652,7 +656,7 @@ class ForwardSecurity(_Claim):
         used between two of its services that forward security does not leave to it): a
         KeNB is earlier or later than the attacker's own, never both."""
         start = self._start(facts, a)
-        earlier = self._backward.earlier_than_own(facts, a)
+        earlier = self.earlier.earlier_than_own(facts, a)
         return [c.number for c in facts.completions[start:]
                 if c.enb not in a.entities and not earlier(c.number)]
 
@@ -676,7 +680,7 @@ class ForwardSecurity(_Claim):
             if new:  # earlier than its own KeNB (``later``), or learnt as the UE comes to
                 # it: earlier than the KeNB the HandoverRequest prepares, which backward
                 # security judges when the UE arrives
-                earlier = self._backward.earlier_than_own(facts, a)
+                earlier = self.earlier.earlier_than_own(facts, a)
                 new = [] if _arriving(event, a) else [j for j in new if not earlier(j)]
             if not new:
                 continue
@@ -702,7 +706,7 @@ class ForwardSecurity(_Claim):
         served = self._served(facts, a.entities, kept) if only is None else None
         beyond = self.beyond(a)
         result = {}
-        earlier = self._backward.earlier_than_own(facts, a) if only is not None else None
+        earlier = self.earlier.earlier_than_own(facts, a) if only is not None else None
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
                     earlier is not None and (facts.completions[j].enb in a.entities
@@ -760,7 +764,7 @@ class ForwardSecurity(_Claim):
         # its own: those between two services up to the last whose KeNB it knows (those
         # before the first are before ``later``'s start), alike for the chain's attackers
         # that know the same last service
-        gaps, _, between_end = self._backward._bounds(facts, a)
+        gaps, _, between_end = self.earlier._bounds(facts, a)
         later = kept.later.get((a.entities, between_end))
         if later is None:
             served = self._served(facts, a.entities, kept)
@@ -1739,7 +1743,12 @@ _KINDS: tuple[type[_Claim], ...] = (
 
 def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
     """Every claim and invariant, in the order they are reported."""
-    return [cls(variant, topology) for cls in _KINDS]
+    claims = [cls(variant, topology) for cls in _KINDS]
+    backward = next(c for c in claims if isinstance(c, BackwardSecurity))
+    for claim in claims:  # forward security reads backward's "earlier", and what it found
+        if isinstance(claim, ForwardSecurity):
+            claim.earlier = backward
+    return claims
 
 
 def situation(name: str) -> str:
