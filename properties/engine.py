@@ -1375,9 +1375,13 @@ class Engine:
         first = _indexed(_first_at, completions, grows=True).get(receiver)
         if first is None or completions[-1].enb != receiver:
             return f.enb_learnt
-        seen = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read),
-                            *byte_values(step.ctx_after)) if v in values}
-        if not seen:
+        given = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read))
+                 if v in values}
+        if not given:  # its record after holds what it derived from its record before
+            return f.enb_learnt
+        held = {v for v in byte_values(before) if v in values}
+        seen = given.union(v for v in byte_values(step.ctx_after) if v in values)
+        if seen <= held:
             return f.enb_learnt
         consumers = self.consumers.of(derivations)
         by_kenb = _indexed(_all_by_kenb, completions, grows=True)
@@ -1386,7 +1390,6 @@ class Engine:
                  if j > first and completions[j].enb != receiver}
         if not found:
             return f.enb_learnt
-        held = {v for v in byte_values(before) if v in values}
         had = learnt(frozenset(), held, derivations, len(derivations), consumers)
         new = sorted(j for j in found if completions[j].kenb not in had)
         return (*f.enb_learnt, *((receiver, j, step.hop, step.message.kind) for j in new)
