@@ -12,15 +12,18 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
   served none: earlier than the compromise). One after its last KeNB, with no later service,
   is later: forward security's. Between two of its services forward security keeps only what
   the eNB could derive as the former serving eNB, within that promise's n hops; what it
-  learns when the UE comes back is judged (it must not give the eNB the keys used in between);
+  learns as the UE comes back, or from a message once back, is judged (it must not give the
+  eNB the keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
-  cannot be computed (if the UE returns to a compromised eNB, counting restarts there).
+  cannot be computed (if the UE returns to a compromised eNB, counting restarts there). A
+  KeNB is earlier or later than the attacker's own, never both: forward security leaves out
+  the earlier ones (backward security's definition, read, not copied).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -32,6 +35,7 @@ from hoverify.properties.engine import (
     COMPLETED,
     DERIVABLE,
     DERIVED,
+    ENB_LEARNT,
     KNOWLEDGE,
     OUT_OF_REACH,
     REFUSED,
@@ -328,24 +332,34 @@ def _short(value: bytes | int | None) -> str:
 class _Gaps:
     """For a set of entities, over completions ``completions`` (and ``early``): the hops it
     served (``services``), the KeNBs another eNB used before the first (``before``), those
-    between two services that count as earlier than the later one (``between``), and those
-    after the last one (``after``), judged when the UE comes back."""
+    between two services that count as earlier than the later one (``between``), those
+    after the last one (``after``), judged when the UE comes back, and those between two
+    services that forward security leaves to a former serving eNB so far (``kept``: by hop,
+    the handover that brought the UE back). ``learnt``: the ``Facts.enb_learnt`` read, and
+    from it, per hop, the last handover in which one of the entities learnt its KeNB
+    (``last_learnt``); ``moved``: each KeNB of ``kept`` that a record of ``learnt`` (by
+    its place there) made earlier, as it arrived."""
 
     completions: tuple[Completion, ...]
     early: frozenset[int]
+    learnt: tuple[tuple[str, int, int, Kind], ...]
     services: list[int]
     before: list[int]
     between: list[int]
     after: list[int]
+    kept: dict[int, int]
+    last_learnt: dict[int, int]
+    moved: list[tuple[int, int]]
 
 
 class BackwardSecurity(_Claim):
     name = BACKWARD
-    reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
+    reads = frozenset({KNOWLEDGE, COMPLETED, ENB_LEARNT})  # ``Event.attackers``
     always = ("an attacker knowing the KeNB of a hop that an eNB it holds serves derives no "
               "earlier KeNB used with another eNB (one that served none: none used before the "
               "compromise), but those forward security leaves to a former serving eNB and "
-              "that the eNB does not learn once the UE is back")
+              "that the eNB does not learn from a message once the UE comes back to it; a "
+              "KeNB earlier than the attacker's own is never also a later one")
     sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
                  "eNB used, or after another eNB used one, and forward security does not "
                  "leave that KeNB to it as a former serving eNB")
@@ -367,8 +381,10 @@ class BackwardSecurity(_Claim):
         two services, forward security leaves a former serving eNB what it could derive
         before the UE came back (``_legitimate``: nothing promised for the hop that took the
         UE away, within that promise's n hops, a broken assumption); not what the eNB learns
-        when the UE comes back (``_learnt_back``), nor any key beyond that. ``before``: as
-        if the run had gone on only up to the completion of that number."""
+        from a message at or after the return (``Facts.enb_learnt``: the HandoverRequest
+        that brings the UE back, the Path Switch Request Acknowledge, a later service; from
+        what it receives, not from what it held before), nor any key beyond that.
+        ``before``: as if the run had gone on only up to the completion of that number."""
         gaps, before_end, between_end = self._bounds(facts, a, before)
         return gaps.before[:before_end] + gaps.between[:between_end]
 
@@ -385,6 +401,12 @@ class BackwardSecurity(_Claim):
         if last is None:
             return bisect_left(gaps.before, max(a.hop, 0)), 0
         return len(gaps.before), bisect_left(gaps.between, last)
+
+    def earlier_than_own(self, facts: Facts, a: Knowledge) -> Callable[[int], bool]:
+        """Whether the KeNB of a hop is one of ``earlier``'s, asked per hop without building
+        the list (forward security's ``later`` leaves these out: a KeNB is earlier or later
+        than the attacker's own, never both)."""
+        return partial(self._is_earlier, *self._bounds(facts, a))
 
     @staticmethod
     def _is_earlier(gaps: _Gaps, before_end: int, between_end: int, j: int) -> bool:
@@ -407,36 +429,55 @@ class BackwardSecurity(_Claim):
     def _gaps_of(self, facts: Facts, entities: frozenset[str]) -> _Gaps:
         """What decides ``earlier`` for the attackers holding ``entities``, whoever they are
         and whenever compromised: grown on from the last call for the same entities when the
-        facts extend the completions it read (``check`` judges a chain of attackers per eNB,
-        and a pass per attacker grew as the square of the hops), else found again."""
+        facts extend the completions and ``enb_learnt`` it read (``check`` judges a chain of
+        attackers per eNB, and a pass per attacker grew as the square of the hops), else
+        found again."""
         gaps = self._gaps.get(entities)
-        completions = facts.completions
-        if gaps is not None and gaps.completions is completions and gaps.early is facts.early:
+        completions, learnt = facts.completions, facts.enb_learnt
+        if (gaps is not None and gaps.completions is completions and gaps.early is facts.early
+                and gaps.learnt is learnt):
             return gaps
         n = len(gaps.completions) if gaps is not None else 0
+        m = len(gaps.learnt) if gaps is not None else 0
         if gaps is None or gaps.early is not facts.early or n > len(completions) or (
-                n and completions[n - 1] is not gaps.completions[n - 1]):
-            gaps, n = _Gaps((), facts.early, [], [], [], []), 0
+                n and completions[n - 1] is not gaps.completions[n - 1]) or m > len(learnt) or (
+                m and learnt[m - 1] is not gaps.learnt[m - 1]):
+            gaps, n, m = _Gaps((), facts.early, (), [], [], [], [], {}, {}, []), 0, 0
+        for i in range(m, len(learnt)):  # before the completions: one may make it earlier
+            enb, j, handover, _ = learnt[i]
+            if enb not in entities:
+                continue
+            gaps.last_learnt[j] = max(handover, gaps.last_learnt.get(j, handover))
+            back = gaps.kept.get(j)
+            if back is not None and handover >= back:  # learnt once the UE was back
+                del gaps.kept[j]
+                insort(gaps.between, j)
+                gaps.moved.append((i, j))
         for c in completions[n:]:
             if c.enb not in entities:
                 (gaps.after if gaps.services else gaps.before).append(c.number)
                 continue
             if gaps.after:  # the UE comes back: the KeNBs used while it was away
                 left = gaps.services[-1]
-                learnt = self._learnt_back(facts, c)
-                gaps.between.extend(j for j in gaps.after
-                                    if not self._legitimate(facts, left, j)
-                                    or completions[j].kenb in learnt())
+                requested = self._learnt_back(facts, c)
+                for j in gaps.after:
+                    if (not self._legitimate(facts, left, j)
+                            or gaps.last_learnt.get(j, -1) >= c.handover
+                            or completions[j].kenb in requested()):
+                        gaps.between.append(j)
+                    else:
+                        gaps.kept[j] = c.handover
                 gaps.after.clear()
             gaps.services.append(c.number)
-        if gaps.completions is not completions:
-            gaps = self._gaps[entities] = replace(gaps, completions=completions)
+        if gaps.completions is not completions or gaps.learnt is not learnt:
+            gaps = self._gaps[entities] = replace(gaps, completions=completions, learnt=learnt)
         return gaps
 
     def _learnt_back(self, facts: Facts, c: Completion) -> Callable[[], Set[bytes]]:
         """What the eNB of completion ``c`` derives from what it learns as the UE comes back:
         the fields of the HandoverRequest that prepared it (X2AP from the source eNB, S1AP
-        from the MME), and its KeNB; found when first asked."""
+        from the MME), and its KeNB; found when first asked. (What it learns from a message
+        once it serves the UE again is ``Facts.enb_learnt``.)"""
         def learnt() -> Set[bytes]:
             request = self._request(facts, c)
             values = {c.kenb, *(byte_values(request.fields) if request is not None else ())}
@@ -471,6 +512,8 @@ class BackwardSecurity(_Claim):
         # a completion that brings the UE back to an attacker's eNB makes earlier the KeNBs
         # used since its last service whose KeNB it knew (``earlier``)
         back = dict(self._back(event, facts))
+        for name, more in self._moved_back(event, facts):
+            back[name] = sorted({*back.get(name, ()), *more})
         arose += sum(len(more) for more in back.values())
         failures = []
         asked = event.attackers(facts, below=True)
@@ -512,6 +555,25 @@ class BackwardSecurity(_Claim):
                 back.append((a.name, more))
         return back
 
+    def _moved_back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
+        """The attackers for which what an eNB of theirs learnt in this event, once the UE
+        was back, made earlier a KeNB that forward security had left to it (``_Gaps.moved``),
+        by name, with those KeNBs."""
+        since = len(event.earlier.enb_learnt)
+        if len(facts.enb_learnt) == since:
+            return []
+        learners = {enb for enb, *_ in facts.enb_learnt[since:]}
+        found = []
+        for a in facts.attackers:
+            if learners.isdisjoint(a.entities):
+                continue
+            gaps, before_end, between_end = self._bounds(facts, a)
+            more = sorted({j for i, j in gaps.moved if i >= since
+                           and self._is_earlier(gaps, before_end, between_end, j)})
+            if more:
+                found.append((a.name, more))
+        return found
+
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:
         j = derivable[-1]
@@ -540,17 +602,24 @@ class BackwardSecurity(_Claim):
 
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
         """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it
-        (``_learnt_back``), else nothing."""
+        (``_learnt_back``) or from a message once back (``Facts.enb_learnt``), else
+        nothing."""
         services = self._gaps_of(facts, a.entities).services
         i = bisect_left(services, j)
         if not 0 < i < len(services):
             return ""
         back = facts.completions[services[i]]
         request = self._request(facts, back)
-        if request is None or facts.completions[j].kenb not in self._learnt_back(facts, back)():
+        if request is not None and facts.completions[j].kenb in self._learnt_back(facts, back)():
+            return (f" (hop {j}'s from the {request.kind.title} that brought the UE back to "
+                    f"{back.enb} in hop {back.number})")
+        learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
+                       if k == j and enb in a.entities and h >= back.handover), None)
+        if learnt is None:
             return ""
-        return (f" (hop {j}'s from the {request.kind.title} that brought the UE back to "
-                f"{back.enb} in hop {back.number})")
+        enb, h, kind = learnt
+        return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
+                f"after the UE came back to {back.enb} in hop {back.number})")
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -600,11 +669,21 @@ class ForwardSecurity(_Claim):
               "hop k (1 where nothing is promised)")
     sometimes = "a handover to another eNB completed after an eNB was compromised"
 
+    def __init__(self, variant: KeySchedule, topology: Topology) -> None:
+        super().__init__(variant, topology)
+        # the one definition of "earlier" (``all_claims`` hands it backward security's own)
+        self.earlier = BackwardSecurity(variant, topology)
+
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
-        served the UE (what it held then counts too)."""
+        served the UE (what it held then counts too), but those earlier than a KeNB of its
+        own (``BackwardSecurity.earlier``: what it learns as the UE comes to it, and keys
+        used between two of its services that forward security does not leave to it): a
+        KeNB is earlier or later than the attacker's own, never both."""
         start = self._start(facts, a)
-        return [c.number for c in facts.completions[start:] if c.enb not in a.entities]
+        earlier = self.earlier.earlier_than_own(facts, a)
+        return [c.number for c in facts.completions[start:]
+                if c.enb not in a.entities and not earlier(c.number)]
 
     @staticmethod
     def _start(facts: Facts, a: Knowledge) -> int:
@@ -623,6 +702,11 @@ class ForwardSecurity(_Claim):
             # attacker holding its target is asked, and none needs judging
             new = [j for j in event.new_keys(facts, a)
                    if facts.completions[j].enb not in a.entities]
+            if new:  # earlier than its own KeNB (``later``), or learnt as the UE comes to
+                # it: earlier than the KeNB the HandoverRequest prepares, which backward
+                # security judges when the UE arrives
+                earlier = self.earlier.earlier_than_own(facts, a)
+                new = [] if _arriving(event, a) else [j for j in new if not earlier(j)]
             if not new:
                 continue
             judged = self._judged(facts, a, new)
@@ -647,10 +731,11 @@ class ForwardSecurity(_Claim):
         served = self._served(facts, a.entities, kept) if only is None else None
         beyond = self.beyond(a)
         result = {}
+        earlier = self.earlier.earlier_than_own(facts, a) if only is not None else None
         for j in self.later(facts, a) if only is None else only:
             if facts.completions[j].kenb not in a.known or (
-                    only is not None and (facts.completions[j].enb in a.entities
-                                          or j < self._start(facts, a))):
+                    earlier is not None and (facts.completions[j].enb in a.entities
+                                             or j < self._start(facts, a) or earlier(j))):
                 continue
             result[j] = self._judgement(facts, a, j, served, kept, beyond)
         return result
@@ -712,12 +797,19 @@ class ForwardSecurity(_Claim):
         first = facts.first_at(a.entities)
         if place is None or first is None or a.hop < first or facts.enbs_alone(a.name):
             return None  # judged alone, as one whose eNBs alone are judged (``excused``)
-        later = kept.later.get(a.entities)
-        if later is None:  # ``later``: from the first service on (``_start``)
+        # ``later``: from the first service on (``_start``), but the KeNBs earlier than
+        # its own: those between two services up to the last whose KeNB it knows (those
+        # before the first are before ``later``'s start), alike for the chain's attackers
+        # that know the same last service
+        gaps, _, between_end = self.earlier._bounds(facts, a)
+        later = kept.later.get((a.entities, between_end))
+        if later is None:
             served = self._served(facts, a.entities, kept)
             beyond = self.beyond(a)  # a chain holds eNBs or revealed keys, never the network
-            hops = [c.number for c in facts.completions[first + 1:] if c.enb not in a.entities]
-            later = kept.later[a.entities] = LaterKeNBs(
+            earlier = set(gaps.between[:between_end])
+            hops = [c.number for c in facts.completions[first + 1:]
+                    if c.enb not in a.entities and c.number not in earlier]
+            later = kept.later[(a.entities, between_end)] = LaterKeNBs(
                 hops, [self._judgement(facts, a, j, served, kept, beyond) for j in hops])
         depth, at = place
         known = kept.known.get((a.entities, id(depth)))
@@ -827,6 +919,9 @@ class ForwardSecurity(_Claim):
                 derivable = LaterKeNBs(derived, [judged[j] for j in derived]).suffix(0)
                 safe = next((j for j in later if j not in judged), None)
             if not later:
+                verdict = self._only_earlier(facts, a)
+                if verdict is not None:
+                    verdicts.append(verdict)
                 continue
             n, failing, worst = derivable.n, derivable.failing, derivable.worst
             broken = derivable.broken
@@ -876,6 +971,28 @@ class ForwardSecurity(_Claim):
                                     cut, None if beyond else n, worst, outside, ends))
         return verdicts
 
+    def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
+        """A holding verdict for an attacker whose KeNBs used by other eNBs since its
+        compromise (``later`` before it leaves out the earlier ones) are all earlier than a
+        KeNB of its own: none is later (None: there are none at all)."""
+        completions, entities = facts.completions, a.entities
+        first = next((j for j in range(self._start(facts, a), len(completions))
+                      if completions[j].enb not in entities), None)
+        if first is None:
+            return None
+        promise, _ = self._promise(facts, a, first)
+        return Verdict(a.hop, a.name, True, promise is not None,
+                       f"no later KeNB: those other eNBs used from hop {first} on are earlier "
+                       "than a KeNB of its own (backward security judges them)")
+
+
+def _arriving(event: Event, a: Knowledge) -> bool:
+    """This event delivered to an eNB of ``a`` a HandoverRequest that prepared it: what
+    ``a`` learns from it, it learns as the UE comes to that eNB."""
+    step = event.step
+    return (step is not None and step.message.kind in REQUESTS and step.outcome.accepted
+            and step.message.receiver in a.entities)
+
 
 @dataclass(frozen=True)
 class _Kept:
@@ -888,8 +1005,9 @@ class _Kept:
     covering: dict[frozenset[str], int | None] = field(default_factory=dict)
     # per (left, j): judged (``ForwardWindows.judged``)
     promise: dict[tuple[int, int], tuple[int, str | None]] = field(default_factory=dict)
-    # per entities: the later KeNBs after its first service
-    later: dict[frozenset[str], LaterKeNBs] = field(default_factory=dict)
+    # per entities and end of the KeNBs between its services that are earlier: the later
+    # KeNBs after its first service
+    later: dict[tuple[frozenset[str], int], LaterKeNBs] = field(default_factory=dict)
     # per entities and chain record (``Chained.place``): who knows its later KeNBs
     known: dict[tuple[frozenset[str], int], _Known] = field(default_factory=dict)
 
@@ -1702,7 +1820,12 @@ _KINDS: tuple[type[_Claim], ...] = (
 
 def all_claims(variant: KeySchedule, topology: Topology) -> list[_Claim]:
     """Every claim and invariant, in the order they are reported."""
-    return [cls(variant, topology) for cls in _KINDS]
+    claims = [cls(variant, topology) for cls in _KINDS]
+    backward = next(c for c in claims if isinstance(c, BackwardSecurity))
+    for claim in claims:  # forward security reads backward's "earlier", and what it found
+        if isinstance(claim, ForwardSecurity):
+            claim.earlier = backward
+    return claims
 
 
 def situation(name: str) -> str:

@@ -269,6 +269,12 @@ class Facts:
     # asked (``enbs_alone``): a promise made against compromised eNBs is broken by what
     # they derive without the rest
     alone: tuple[Knowledge, ...] = ()
+    # per eNB, what a message taught it while it served the UE: (eNB, completion number of
+    # a KeNB another eNB used after the eNB first served, the handover the message belongs
+    # to, its kind) for each such KeNB it derives from the step (the message, what it read,
+    # its record after) and not from its record before, in the order learnt
+    # (``Engine._enb_learnt``; backward security reads it)
+    enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -952,6 +958,7 @@ class Observed:
 KNOWLEDGE = "knowledge"  # the attackers changed: one was added or learnt (a new tuple)
 COMPLETED = "completed"  # a handover completed (or the initial AS security)
 STEP = "step"  # a message was delivered
+ENB_LEARNT = "enb-learnt"  # an eNB learnt another eNB's KeNB (``Facts.enb_learnt``)
 DERIVED = "derived"  # the step's outcome made derivations (recorded before or not)
 SENT = "sent"  # the step put messages in flight
 REFUSED = "refused"  # the receiver refused the message
@@ -965,6 +972,8 @@ def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
         tags.append(KNOWLEDGE)
     if len(facts.completions) != len(earlier.completions):
         tags.append(COMPLETED)
+    if facts.enb_learnt is not earlier.enb_learnt:
+        tags.append(ENB_LEARNT)
     if step is not None:
         outcome = step.outcome
         tags += (STEP, step.message.kind)
@@ -1104,13 +1113,13 @@ class Engine:
                 (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
         return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
                 f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
-                self.authentication_key[1], self.states)
+                self.authentication_key[1], frozenset(f.enb_learnt), self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
         self.moved, self.learnt = (), {}
-        self.facts = self._learn(earlier, step)
+        self.facts = self._learn(earlier, step, before)
         self._judge(Event(step, before, earlier=earlier, taken=self._taken(),
                           moved=self.moved, learnt=self.learnt,
                           knowing=self._knowing(len(earlier.completions))))
@@ -1361,7 +1370,9 @@ class Engine:
                 self.violated_at[key] = self.trace_length
         self.states = judged.states
 
-    def _learn(self, f: Facts, step: Step) -> Facts:
+    def _learn(self, f: Facts, step: Step, before: Any = None) -> Facts:
+        """``f`` after ``step``; ``before``: the receiver's record before it (None: unknown,
+        as if it held nothing)."""
         receiver = step.message.receiver
         new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
         changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
@@ -1388,6 +1399,11 @@ class Engine:
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
         self._authentication(f, step, changes)
+        if receiver in self.topology.enbs and step.outcome.accepted:
+            enb_learnt = self._enb_learnt(f, step, before, derivations, values,
+                                          changes.get("completions", f.completions))
+            if enb_learnt is not f.enb_learnt:
+                changes["enb_learnt"] = enb_learnt
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -1406,6 +1422,40 @@ class Engine:
             if attackers is not None:
                 changes["attackers"] = attackers
         return replace(f, **changes) if changes else f
+
+    def _enb_learnt(self, f: Facts, step: Step, before: Any, derivations: tuple[Derived, ...],
+                    values: Set[bytes], completions: tuple[Completion, ...]
+                    ) -> tuple[tuple[str, int, int, Kind], ...]:
+        """``f.enb_learnt`` with what ``step`` taught the eNB that received it: the KeNBs of
+        other eNBs' completions it derives from the message, what it read and its record
+        after, but not from its record before (what it learns, as against what it held).
+        Only what backward security reads: a KeNB used after the eNB first served, learnt
+        while it serves the UE (what it learns while the UE is elsewhere it holds before the
+        UE comes back; the HandoverRequest that brings it back is read from the
+        preparations)."""
+        receiver = step.message.receiver
+        first = _indexed(_first_at, completions, grows=True).get(receiver)
+        if first is None or completions[-1].enb != receiver:
+            return f.enb_learnt
+        given = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read))
+                 if v in values}
+        if not given:  # its record after holds what it derived from its record before
+            return f.enb_learnt
+        held = {v for v in byte_values(before) if v in values}
+        seen = given.union(v for v in byte_values(step.ctx_after) if v in values)
+        if seen <= held:
+            return f.enb_learnt
+        consumers = self.consumers.of(derivations)
+        by_kenb = _indexed(_all_by_kenb, completions, grows=True)
+        reached = learnt(frozenset(), seen, derivations, len(derivations), consumers)
+        found = {j for v in reached for j in by_kenb.get(v, ())
+                 if j > first and completions[j].enb != receiver}
+        if not found:
+            return f.enb_learnt
+        had = learnt(frozenset(), held, derivations, len(derivations), consumers)
+        new = sorted(j for j in found if completions[j].kenb not in had)
+        return (*f.enb_learnt, *((receiver, j, step.hop, step.message.kind) for j in new)
+                ) if new else f.enb_learnt
 
     def _taught(self, f: Facts, step: Step, new: list[Derivation], public: frozenset[bytes],
                 derivations: tuple[Derived, ...], values: Set[bytes],

@@ -181,6 +181,7 @@ FACTS_STATE = {
                       "hops, which only a witness names)",
     "alone": "empty in a search: a compromise there makes an attacker of one entity each "
              "(only ``check`` joins eNBs and more in one)",
+    "enb_learnt": "as a set (the order learnt changes no verdict)",
 }
 
 

@@ -370,11 +370,57 @@ def test_backward_security_judges_what_an_enb_learns_when_the_ue_comes_back(
     assert _backward_failure(load("ts33401"), hops, Compromise("enb-1", compromised)) is None
 
 
+PATH_SWITCH_PROBE = TESTS / "attack_variants" / "path_switch_sends_initial_kenb.py"
+# (probe, hops, compromise, the earlier hops backward security fails on and the message named,
+# None: it holds or is vacuous); forward security holds in each
+LEARNT_BACK = [
+    # enb-1 served at hop 0 and derived KeNB[hop 1] as the X2 source; it released the UE, and
+    # the Path Switch Acknowledge of its return hands it the initial KeNB again: it learns
+    # KeNB[hop 1] from a message once the UE is back (TS 33.501 3.1: an earlier KeNB), whether
+    # compromised before the UE left or only at hop 2. Compromised at hop 3 it never sees it.
+    (PATH_SWITCH_PROBE, "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2", "enb-1@1",
+     "[1] (hop 1's from the S1AP PathSwitchRequestAcknowledge that enb-1 received in handover "
+     "2, after the UE came back to enb-1 in hop 2)"),
+    (PATH_SWITCH_PROBE, "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2", "enb-1@2",
+     "[1] (hop 1's from the S1AP PathSwitchRequestAcknowledge that enb-1 received in handover "
+     "2, after the UE came back to enb-1 in hop 2)"),
+    (PATH_SWITCH_PROBE, "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2", "enb-1@3", None),
+    # enb-2, compromised before it ever serves, learns enb-3's KeNB[hop 1] from the X2AP
+    # HandoverRequest that brings the UE to it: earlier than its own KeNB[hop 2], so backward
+    # security's only, never also a later KeNB that forward security counts
+    (PROBE, "s1@enb-3/cell-2,x2@enb-2/cell-2", "enb-2@1", "[1]"),
+]
+
+
+@pytest.mark.parametrize(("probe", "hops", "compromise", "backward"), LEARNT_BACK)
+def test_a_key_learnt_once_the_ue_comes_back_is_earlier_and_never_later(
+        probe: Path, hops: str, compromise: str, backward: str | None) -> None:
+    """What an eNB learns from a message as the UE comes back to it, or once it is back,
+    is judged by backward security (TS 33.501 3.1), whatever the eNB could derive as the
+    former source; a KeNB is earlier or later than the attacker's own, never both.
+    TS 33.401 itself gives neither failure on these runs."""
+    enb, hop = compromise.split("@")
+    attacker = Attacker((Compromise(enb, int(hop)),))
+    for variant, expected in ((load_variant_file(str(probe)), backward), (load("ts33401"), None)):
+        claims = evaluate(run_scenario(variant, parse_hops(hops)), attacker).claims
+        [back] = [c for c in claims if c.name == BACKWARD]
+        [fwd] = [c for c in claims if c.name == FORWARD]
+        failure = next((v.detail for v in back.verdicts if not v.holds), None)
+        if expected is None:
+            assert failure is None
+        else:
+            assert failure is not None and failure.endswith(
+                f"derives the KeNB of earlier hop(s) {expected}"), failure
+        assert fwd.holds, [v.detail for v in fwd.verdicts]
+
+
 MONOTONE_HOPS = ["x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-1,s1@enb-1/cell-1",
-                 "s1,x2,s1,x2"]
+                 "s1,x2,s1,x2", "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2",
+                 "s1@enb-3/cell-2,x2@enb-2/cell-2"]
 
 
-@pytest.mark.parametrize("path", [*sorted(BROKEN.glob("*.py")), PROBE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*sorted(BROKEN.glob("*.py")), PROBE, PATH_SWITCH_PROBE],
+                         ids=lambda p: p.stem)
 @pytest.mark.parametrize("hops", MONOTONE_HOPS)
 def test_a_stronger_attacker_never_derives_fewer_earlier_keys(path: Path, hops: str) -> None:
     """For every broken variant and the probe, an eNB compromised at an earlier hop knows at
