@@ -18,7 +18,9 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there). A
   KeNB is earlier or later than the attacker's own, never both: forward security leaves out
-  the earlier ones (backward security's definition, read, not copied).
+  the earlier ones (backward security's definition, read, not copied), but one the eNB
+  derived as the former serving eNB beyond a forward-security promise and that the UE's
+  return made earlier: that fails both.
 """
 
 from __future__ import annotations
@@ -338,7 +340,9 @@ class _Gaps:
     the handover that brought the UE back). ``learnt``: the ``Facts.enb_learnt`` read, and
     from it, per hop, the last handover in which one of the entities learnt its KeNB
     (``last_learnt``); ``moved``: each KeNB of ``kept`` that a record of ``learnt`` (by
-    its place there) made earlier, as it arrived."""
+    its place there) made earlier, as it arrived; ``predicted``: those of ``between`` that
+    are there only because the eNB, as the former serving eNB, derives them beyond a
+    forward-security promise (not learnt back): forward security judges them too."""
 
     completions: tuple[Completion, ...]
     early: frozenset[int]
@@ -350,6 +354,7 @@ class _Gaps:
     kept: dict[int, int]
     last_learnt: dict[int, int]
     moved: list[tuple[int, int]]
+    predicted: set[int]
 
 
 class BackwardSecurity(_Claim):
@@ -403,10 +408,17 @@ class BackwardSecurity(_Claim):
         return len(gaps.before), bisect_left(gaps.between, last)
 
     def earlier_than_own(self, facts: Facts, a: Knowledge) -> Callable[[int], bool]:
-        """Whether the KeNB of a hop is one of ``earlier``'s, asked per hop without building
-        the list (forward security's ``later`` leaves these out: a KeNB is earlier or later
-        than the attacker's own, never both)."""
-        return partial(self._is_earlier, *self._bounds(facts, a))
+        """Whether the KeNB of a hop is one of ``earlier``'s that forward security leaves
+        out, asked per hop without building the list: a KeNB is earlier or later than the
+        attacker's own, never both, but one its eNB derived as the former serving eNB
+        beyond a forward-security promise (``_Gaps.predicted``), which is both: the source
+        eNB derived the next KeNB (forward security, the user's "the source eNB cannot
+        derive the new one") and, the UE back, an eNB knowing its KeNB knows an earlier one
+        (review14: forward security must not read "holds" there)."""
+        gaps, before_end, between_end = self._bounds(facts, a)
+        predicted = gaps.predicted
+        return lambda j: (j not in predicted
+                          and self._is_earlier(gaps, before_end, between_end, j))
 
     @staticmethod
     def _is_earlier(gaps: _Gaps, before_end: int, between_end: int, j: int) -> bool:
@@ -442,7 +454,7 @@ class BackwardSecurity(_Claim):
         if gaps is None or gaps.early is not facts.early or n > len(completions) or (
                 n and completions[n - 1] is not gaps.completions[n - 1]) or m > len(learnt) or (
                 m and learnt[m - 1] is not gaps.learnt[m - 1]):
-            gaps, n, m = _Gaps((), facts.early, (), [], [], [], [], {}, {}, []), 0, 0
+            gaps, n, m = _Gaps((), facts.early, (), [], [], [], [], {}, {}, [], set()), 0, 0
         for i in range(m, len(learnt)):  # before the completions: one may make it earlier
             enb, j, handover, _ = learnt[i]
             if enb not in entities:
@@ -461,10 +473,12 @@ class BackwardSecurity(_Claim):
                 left = gaps.services[-1]
                 requested = self._learnt_back(facts, c)
                 for j in gaps.after:
-                    if (not self._legitimate(facts, left, j)
-                            or gaps.last_learnt.get(j, -1) >= c.handover
-                            or completions[j].kenb in requested()):
+                    back = (gaps.last_learnt.get(j, -1) >= c.handover
+                            or completions[j].kenb in requested())
+                    if back or not self._legitimate(facts, left, j):
                         gaps.between.append(j)
+                        if not back:  # predicted: forward security's failure as well
+                            gaps.predicted.add(j)
                     else:
                         gaps.kept[j] = c.handover
                 gaps.after.clear()
@@ -677,9 +691,10 @@ class ForwardSecurity(_Claim):
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
         served the UE (what it held then counts too), but those earlier than a KeNB of its
-        own (``BackwardSecurity.earlier``: what it learns as the UE comes to it, and keys
-        used between two of its services that forward security does not leave to it): a
-        KeNB is earlier or later than the attacker's own, never both."""
+        own (``BackwardSecurity.earlier_than_own``: what it learns as the UE comes to it, or
+        from a message once back): a KeNB is earlier or later than the attacker's own, never
+        both, but one it derived as the former serving eNB beyond a promise, later when it
+        derived it and earlier once the UE is back (``_Gaps.predicted``)."""
         start = self._start(facts, a)
         earlier = self.earlier.earlier_than_own(facts, a)
         return [c.number for c in facts.completions[start:]
@@ -806,7 +821,7 @@ class ForwardSecurity(_Claim):
         if later is None:
             served = self._served(facts, a.entities, kept)
             beyond = self.beyond(a)  # a chain holds eNBs or revealed keys, never the network
-            earlier = set(gaps.between[:between_end])
+            earlier = set(gaps.between[:between_end]) - gaps.predicted
             hops = [c.number for c in facts.completions[first + 1:]
                     if c.enb not in a.entities and c.number not in earlier]
             later = kept.later[(a.entities, between_end)] = LaterKeNBs(

@@ -414,6 +414,24 @@ def test_a_key_learnt_once_the_ue_comes_back_is_earlier_and_never_later(
         assert fwd.holds, [v.detail for v in fwd.verdicts]
 
 
+def test_a_key_the_former_source_derived_beyond_its_promise_fails_both_when_the_ue_returns(
+        ) -> None:
+    """review14: enb-1, the source of hop 1 (inter-MME S1), derives hop 1's KeNB from its own
+    KeNB of hop 0 (the user's card: "the source eNB cannot derive the new one", TS 33.401
+    7.2.8.1's 1-hop forward security for S1), and the UE comes back to it in hop 2: an eNB
+    that knows its KeNB of hop 2 knows the earlier one too (TS 33.501 3.1). Forward security
+    must fail, not read "holds" because backward security also counts the key."""
+    variant = load_variant_file(str(TESTS / "attack_variants" / "s1_inter_horizontal.py"))
+    run = run_scenario(variant, parse_hops("s1-inter@enb-5/cell-1,s1-inter@enb-1/cell-1"))
+    claims = evaluate(run, Attacker((Compromise("enb-1", 1),))).claims
+    for name in (BACKWARD, FORWARD):
+        [claim] = [c for c in claims if c.name == name]
+        assert claim.promise_broken, (name, [v.detail for v in claim.verdicts])
+    ts33401 = evaluate(run_scenario(load("ts33401"), parse_hops(
+        "s1-inter@enb-5/cell-1,s1-inter@enb-1/cell-1")), Attacker((Compromise("enb-1", 1),)))
+    assert not any(c.promise_broken for c in ts33401.claims)
+
+
 MONOTONE_HOPS = ["x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-1,s1@enb-1/cell-1",
                  "s1,x2,s1,x2", "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2",
                  "s1@enb-3/cell-2,x2@enb-2/cell-2"]
