@@ -14,6 +14,7 @@ one of them is parsed or its help is shown, since their fault names live with Hy
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import importlib.util
 import json
@@ -659,7 +660,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:  # a bare `hoverify`: what it can do, and exit 2
             parser.print_help(sys.stderr)
             return 2
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk behind stdout is told here, not at exit
+        return code
     except UsageError as error:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
@@ -677,6 +680,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`hoverify ... | head`): no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one at exit
         return 128 + signal.SIGPIPE  # what a shell reports for a writer killed by SIGPIPE
+    except OSError as error:  # `hoverify ... > FILE` on a full disk
+        if error.errno not in DISK_FULL:
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second try at exit
+        print(f"hoverify: error: cannot write the output ({error.strerror}); what was written "
+              "is incomplete", file=sys.stderr)
+        return 2
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 if __name__ == "__main__":

@@ -88,23 +88,29 @@ def resolve_topology(path: str | None, shipped: Callable[[], Topology]) -> Topol
     return shipped() if path is None else read_topology(path)
 
 
-def read_topology(path: str) -> Topology:
-    """``--topology FILE``, or a shipped topology by name (``default``, ``small``: the files
-    in statemachines/topologies/, as a finding file names the one it was found on) where no
-    file of that name exists."""
-    if SHIPPED_NAME.fullmatch(path) and not Path(path).exists():
-        names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
-        if path not in names:
-            raise UsageError(f"--topology {path}: no such file, nor a shipped topology "
-                             f"({', '.join(names)})")
-        path = str(SHIPPED / f"{path}.toml")
+def read_topology(text: str) -> Topology:
     try:
-        return load_topology(path)
+        return load_topology(topology_path(text))
     except TopologyError as error:
         raise UsageError(f"--topology {error}") from None
 
 
 SHIPPED_NAME = re.compile(r"[a-z0-9-]+")
+
+
+def topology_path(text: str) -> str:
+    """The file ``--topology TEXT`` names: a file, or a shipped topology by name
+    (``default``, ``small``: the files in statemachines/topologies/, as a finding file names
+    the one it was found on) where no file of that name exists."""
+    if not text:
+        raise UsageError("--topology: give a TOML file or a shipped topology's name")
+    if SHIPPED_NAME.fullmatch(text) and not Path(text).exists():
+        names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
+        if text not in names:
+            raise UsageError(f"--topology {text}: no such file, nor a shipped topology "
+                             f"({', '.join(names)})")
+        return str(SHIPPED / f"{text}.toml")
+    return text
 
 
 def hop_specs(text: str) -> tuple[HopSpec, ...]:
@@ -485,9 +491,9 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         doc = finding_document(variant, finding, adversary)
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
-        if topology_file is not None:
-            doc["topology"] = Path(topology_file).stem
-            doc["topology_file"] = str(Path(topology_file).resolve())
+        if topology_file is not None:  # a file, or a shipped topology by name
+            doc["topology"] = Path(topology_path(topology_file)).stem
+            doc["topology_file"] = str(Path(topology_path(topology_file)).resolve())
         document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)

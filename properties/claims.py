@@ -544,8 +544,7 @@ class BackwardSecurity(_Claim):
                 derivable = sorted({*derivable, *(j for j in event.new_keys(facts, a, below=below)
                                                   if self._is_earlier(gaps, before_end,
                                                                       between_end, j))})
-            promised = bool(derivable) and self.promise(
-                facts.completions[derivable[-1]].hop_type)
+            promised = bool(derivable) and self._promised(facts, a, derivable)
             if derivable and event.wants(self.name, promised):
                 failures.append(self._failure(facts, a, derivable))
                 event = replace(event, taken=event.taken | {(self.name, promised)})
@@ -591,11 +590,10 @@ class BackwardSecurity(_Claim):
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
                  lazy: bool = False) -> Verdict:
         j = derivable[-1]
-        promise = self.promise(facts.completions[j].hop_type)
         witness = partial(facts.witness, a, facts.completions[j].kenb)
         excused = self.excused(facts, a, partial(self._breaks, facts))
         alone = facts.enbs_alone(a.name) if not excused and self.beyond(a) else None
-        return Verdict(a.hop, a.name, False, not excused and promise,
+        return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
                        f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
                        f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
@@ -611,8 +609,19 @@ class BackwardSecurity(_Claim):
     def _breaks(self, facts: Facts, a: Knowledge) -> bool:
         """Attacker ``a`` (holding eNBs only) breaks the promise: it derives an earlier KeNB,
         where backward security is promised (``_failure``)."""
-        derivable = self._derivable(facts, a)
-        return bool(derivable) and self.promise(facts.completions[derivable[-1]].hop_type)
+        return self._promised_for(facts, self._derivable(facts, a))
+
+    def _promised_for(self, facts: Facts, derivable: list[int]) -> bool:
+        """Deriving these earlier KeNBs breaks the promise: one of them is of a hop type the
+        variant promises backward security for (any, as a holding verdict reads it; not only
+        the last, review15: a later unpromised key must not lower a broken promise)."""
+        return any(self.promise(facts.completions[j].hop_type) for j in derivable)
+
+    def _promised(self, facts: Facts, a: Knowledge, derivable: list[int]) -> bool:
+        """The failure of ``a`` deriving ``derivable`` breaks the promise, as ``_failure``
+        says it: a promised KeNB, and ``a`` not excused (``_Claim.excused``)."""
+        return (self._promised_for(facts, derivable)
+                and not self.excused(facts, a, partial(self._breaks, facts)))
 
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
         """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it

@@ -32,7 +32,7 @@ from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variant import AsKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
-from hoverify.statemachines.variants.ts33401 import THROUGH_MME, Ts33401
+from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, THROUGH_MME, Ts33401
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
@@ -237,6 +237,36 @@ def test_a_holding_backward_verdict_is_promised_by_the_keys_it_judges(
                           Attacker((Compromise("enb-1", 3),)))
     [verdict] = claim(evaluation, BACKWARD).verdicts
     assert verdict.holds and verdict.promised is promised, verdict
+
+
+@dataclass(frozen=True)
+class OwnKenbBackwardOnS1(BackwardOnS1):
+    """BackwardOnS1 whose X2 source eNB also sends its own KeNB (as the probe
+    tests/attack_variants/x2_source_sends_own_kenb.py): a target learns the KeNB before its
+    own, of whatever hop type."""
+
+    name: str = "own-kenb-backward-on-s1"
+    field_names = ("source KeNB",)
+
+    def source_enb(self, d, keys, target, hop):  # type: ignore[no-untyped-def]
+        kept, fields = super().source_enb(d, keys, target, hop)
+        if hop in NOT_THROUGH_MME:
+            return kept, (*fields, ("source KeNB", keys.as_keys.kenb))
+        return kept, fields
+
+
+@pytest.mark.parametrize("extra", [(), (Compromise("KASME", 2),), (Compromise("ue", 5),)])
+def test_a_backward_failure_on_a_promised_key_stays_promised_past_an_unpromised_one(
+        extra: tuple[Compromise, ...]) -> None:
+    """review15: enb-3 learns hop 1's KeNB (S1: promised) and, with KASME or the UE beside
+    it, also hop 4's (X2: not promised); the failure was flagged by the last key's hop type,
+    so the stronger attacker read "fails (not promised)" though its eNB alone breaks the
+    promise for hop 1."""
+    hops = "s1@enb-4/cell-1,x2@enb-3/cell-1,x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-2"
+    evaluation = evaluate(run_scenario(OwnKenbBackwardOnS1(), parse_hops(hops)),
+                          Attacker((Compromise("enb-3", 2), *extra)))
+    backward = claim(evaluation, BACKWARD)
+    assert backward.promise_broken, [v.detail for v in backward.verdicts]
 
 
 def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:

@@ -378,9 +378,26 @@ def test_a_shipped_topology_by_name_is_its_file_and_verify_names_its_own(
         assert main(argv) == 0
         docs.append(json.loads(capsys.readouterr().out)["hops"][0]["target_cell"])
     assert docs[0] == docs[1] != docs[2]
-    assert main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--faults",
-                 "drop", "--out", str(tmp_path), "--quiet"]) == 0
+    assert main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--topology",
+                 "small", "--out", str(tmp_path), "--quiet"]) == 0
     assert "topology: small (" in capsys.readouterr().out.splitlines()[1]
+    saved = sorted(tmp_path.glob("*.json"))  # found on the topology named: replayed there
+    assert saved and all(main(["replay", str(path)]) == 0 for path in saved)
+    assert capsys.readouterr().out.splitlines().count("reproduced") == len(saved)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(json_flag: list[str]) -> None:
+    """``hoverify check ... > FILE`` with the disk full (/dev/full fails every write with
+    ENOSPC): not a traceback and exit 1, the code of a failing claim (review15)."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "hoverify", "check", "--variant",
+                               "seed-fs", "--hops", "x2,s1", *json_flag], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith("hoverify: error: cannot write the output (No space left")
 
 
 def test_pcap_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
