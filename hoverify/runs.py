@@ -228,7 +228,9 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
         hop = int(hop_text)
         if not 1 <= hop <= len(run.hops):
             raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}")
-        who = next((key for key in keys if key.lower() == who.lower()), who)  # kasme@1
+        # names as written anywhere else, in any case: kasme@1, UE@1, ENB-1@1
+        who = next((name for name in (*keys, *parties, "source", "target")
+                    if name.lower() == who.lower()), who)
         if who in ("source", "target"):
             result = run.hops[hop - 1]
             who = result.source_enb if who == "source" else result.target_enb

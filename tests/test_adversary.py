@@ -273,6 +273,15 @@ def test_check_prints_the_attacker_model(written: str,
     assert doc["attacker_model"]["active"] == ["Uu", "S1", "X2", "S10"]
 
 
+@pytest.mark.parametrize(("written", "named"), [("UE@1", "ue@1"), ("ENB-2@1", "enb-2@1"),
+                                                ("Source@1", "enb-1@1")])
+def test_compromise_names_are_read_in_any_case(written: str, named: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
+                     written]) == 0
+    assert f"compromise: radio observer + {named}\n" in capsys.readouterr().out
+
+
 def test_check_says_the_replay_its_hops_ask_for_is_beyond_nds_ip(
         capsys: pytest.CaptureFixture[str]) -> None:
     """``:replay`` puts a stale X2AP HandoverRequest back in flight, which NDS/IP's ESP
