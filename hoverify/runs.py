@@ -494,8 +494,9 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
         if topology_file is not None:  # a file, or a shipped topology by name
-            doc["topology"] = Path(topology_path(topology_file)).stem
-            doc["topology_file"] = str(Path(topology_path(topology_file)).resolve())
+            topology = Path(topology_path(topology_file))
+            doc["topology"] = topology.stem
+            doc["topology_file"] = str(topology.resolve())
         document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)

@@ -656,8 +656,7 @@ class BackwardSecurity(_Claim):
                 # ``_failure`` reads it), not by the type of the hop of the compromise
                 j = earlier[-1]
                 verdicts.append(Verdict(
-                    a.hop, a.name, True,
-                    any(self.promise(facts.completions[i].hop_type) for i in earlier),
+                    a.hop, a.name, True, self._promised_for(facts, earlier),
                     f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
                     f"{_network_aside(facts)}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
