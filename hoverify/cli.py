@@ -280,7 +280,7 @@ def _explore(args: argparse.Namespace) -> int:
                          faults=faults, topology=topology, progress=bar.note, tick=bar.done,
                          adversary=adversary)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
-                           adversary)
+                           adversary, faults)
     doc = explore_document(result, files, args.topology or "small")
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -375,7 +375,8 @@ def _verify(args: argparse.Namespace) -> int:
     findings = result.findings()
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
-                                                      args.topology, adversary))
+                                                      args.topology, adversary,
+                                                      faults=faults))
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
@@ -509,7 +510,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     return {
         "variant": result.variant, "topology": topology, "max_handovers": result.max_handovers,
         "faults": sorted(result.faults),
-        "attacker": result.adversary.to_json(compromise_text(result.adversary)),
+        "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "states": result.states,
         "transitions": result.transitions, "depth": result.depth,
         "exhausted": result.exhausted, "stopped": result.stopped,
@@ -547,11 +548,12 @@ def _check_writable(option: str, given: Path, directory: Path) -> None:
 
 def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
                    variant_file: str | None, topology_file: str | None,
-                   adversary: Adversary) -> list[Path]:
+                   adversary: Adversary, faults: frozenset[str]) -> list[Path]:
     from hoverify.runs import save_findings
 
     try:
-        return save_findings(variant, findings, out, variant_file, topology_file, adversary)
+        return save_findings(variant, findings, out, variant_file, topology_file, adversary,
+                             faults=faults)
     except OSError as error:  # checked writable before the search, but a disk fills up
         raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
 

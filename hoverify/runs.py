@@ -377,7 +377,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str
     return {
         "variant": result.variant, "topology": topology, "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
-        "attacker": result.adversary.to_json(compromise_text(result.adversary)),
+        "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
                       "detail": f.detail, "trace": [a.text for a in f.trace],
@@ -463,16 +463,17 @@ def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
 
 def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
                   variant_file: str | None = None, topology_file: str | None = None,
-                  adversary: Adversary = DEFAULT) -> list[Path]:
-    """One file per finding for ``hoverify replay``, named by variant, claim and whether it
-    was promised; the directory is created only when there is something to save. A
-    reviewer's variant and topology are recorded by their files (absolute), which replay
-    loads again."""
+                  adversary: Adversary = DEFAULT, *, faults: frozenset[str]) -> list[Path]:
+    """One file per finding for ``hoverify replay`` (found with ``faults``), named by variant,
+    claim and whether it was promised; the directory is created only when there is something
+    to save. A reviewer's variant and topology are recorded by their files (absolute), which
+    replay loads again."""
     made = bool(findings) and not directory.exists()
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     try:
-        return _save_each(variant, findings, directory, variant_file, topology_file, adversary)
+        return _save_each(variant, findings, directory, variant_file, topology_file, adversary,
+                          faults)
     except BaseException:
         if made and not any(directory.iterdir()):  # a full disk leaves no empty folder of ours
             directory.rmdir()
@@ -481,7 +482,7 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
 
 def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
                variant_file: str | None, topology_file: str | None,
-               adversary: Adversary) -> list[Path]:
+               adversary: Adversary, faults: frozenset[str]) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
     from hoverify.properties.explore import finding_document
 
@@ -490,7 +491,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
         kind = "" if finding.promised else "-not-promised"
         path = directory / f"{name}-{finding.claim}{kind}.json"
-        doc = finding_document(variant, finding, adversary)
+        doc = finding_document(variant, finding, adversary, faults)
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
         if topology_file is not None:  # a file, or a shipped topology by name

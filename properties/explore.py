@@ -40,6 +40,7 @@ class ExploreResult:
     examples_run: int = 0
     steps_run: int = 0
     adversary: Adversary = DEFAULT
+    faults: frozenset[str] = DEFAULT_FAULTS
     findings: list[Finding] = field(default_factory=list)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
@@ -151,7 +152,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     one). A claim found violated outside the promise is still searched for a promised
     violation. ``tick`` is called as each example begins."""
     topology = topology or small_topology()
-    result = ExploreResult(variant.name, adversary=adversary)
+    result = ExploreResult(variant.name, adversary=adversary, faults=faults)
     found: dict[tuple[str, bool], Finding] = {}
     counter = _Tally(tick)
 
@@ -203,8 +204,11 @@ PARTY_WORDS = {"enb": "the eNBs", "ue": "the UE", "mme": "the MMEs",
                "kasme": "KASME (root-key reveal)", "delegated": "the delegated keys"}
 
 
-def compromise_text(adversary: Adversary) -> str:
-    """Who explore and verify may compromise, for the attacker line."""
+def compromise_text(adversary: Adversary, faults: frozenset[str]) -> str:
+    """Who explore and verify may compromise, for the attacker line: no one where
+    ``faults`` has no ``compromise``."""
+    if "compromise" not in faults:
+        return "none (--faults has no compromise)"
     return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
             "(at most one per path)")
 
@@ -270,14 +274,15 @@ def _counting(machine: type, counter: dict[str, int]) -> type:
 
 
 # -- files -------------------------------------------------------------------------------------
-def finding_document(variant: KeySchedule, finding: Finding,
-                     adversary: Adversary = DEFAULT) -> dict[str, Any]:
+def finding_document(variant: KeySchedule, finding: Finding, adversary: Adversary,
+                     faults: frozenset[str]) -> dict[str, Any]:
     """The file ``hoverify replay`` reads: with the attacker model it was found under
-    (``Adversary.from_json`` reads it back; a file without one was found under the default)."""
+    (``Adversary.from_json`` reads it back; a file without one was found under the default)
+    and the search's ``faults``."""
     return {"schema_version": SCHEMA_VERSION, "variant": variant.name,
             "parameters": dict(variant.parameters), "topology": "small",
             "kasme": EXPLORATION_KASME.hex(),
-            "attacker": adversary.to_json(compromise_text(adversary)),
+            "attacker": adversary.to_json(compromise_text(adversary, faults)),
             "claim": finding.claim,
             "promised": finding.promised, "detail": finding.detail,
             "trace": [a.to_json() for a in finding.trace]}

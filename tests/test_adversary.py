@@ -311,7 +311,8 @@ def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
     trace = tuple(exploration.trace)
     exploration.close()
     whole = Finding(finding.claim, finding.promised, finding.detail, trace)
-    [path] = runs.save_findings(variant, [whole], tmp_path)
+    [path] = runs.save_findings(variant, [whole], tmp_path,
+                                faults=frozenset({"compromise", "inject"}))
     assert json.loads(path.read_text())["attacker"]["active"] == ["Uu"]
     # exit 0: reproduced, and no promise broke on the way
     assert cli.main(["replay", str(path), "--json"]) == 0
@@ -345,6 +346,8 @@ def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
                      "drop", "--backhaul-unprotected", "--out", str(tmp_path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["attacker"]["backhaul_unprotected"] and doc["attacker"]["protected"] == []
+    # faults without "compromise": the line names no one (it said "any one of the eNBs")
+    assert doc["attacker"]["compromise"] == "none (--faults has no compromise)"
     # (a variant that delegates no key has nothing for it: tests/test_cli.py, exit 2)
     assert cli.main(["explore", "--variant", "seed-fs", "--examples", "3", "--steps", "5",
                      "--faults", "compromise,inject", "--compromise-targets", "delegated",

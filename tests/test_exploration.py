@@ -322,7 +322,7 @@ def test_saved_finding_replays_step_by_step(tmp_path: Path) -> None:
     variant = load("tr33821-v070")
     result = explore(variant, examples=300, faults=frozenset({"compromise"}),
                      claims=frozenset({FORWARD}))
-    [path, *_] = save_findings(variant, result.findings, tmp_path)
+    [path, *_] = save_findings(variant, result.findings, tmp_path, faults=result.faults)
     saved = load_finding(str(path))
     assert saved.topology == small_topology()
     exploration = replay(saved.variant, saved.actions, saved.topology, saved.kasme, strict=True)

@@ -393,7 +393,7 @@ def test_a_capped_search_reaches_the_same_states_in_every_process(tmp_path: Path
 def test_a_full_disk_loses_no_finding_already_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def disk_full(*args: object) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(runs, "save_findings", disk_full)
