@@ -87,7 +87,8 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a reviewer's variant file (see docs/variants.md) "
                              "(this or --variant)")
     parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
-                        help="seed-fs only: where the notification bit travels (default: nas)")
+                        help="seed-fs and variant files built on it: where the "
+                             "notification bit travels (default: nas)")
 
 
 def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
@@ -369,7 +370,7 @@ def _verify(args: argparse.Namespace) -> int:
                             max_seconds=args.max_seconds, adversary=adversary,
                             workers=args.workers, ray=args.ray,
                             load_variant=None if args.variant_file is None
-                            else partial(load_variant_file, args.variant_file))
+                            else partial(load_variant_file, args.variant_file, args.bit_placement))
         except RayUnreachable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()

@@ -68,11 +68,9 @@ def resolve_variant(args: argparse.Namespace) -> KeySchedule:
     if (name is None) == (path is None):
         raise UsageError("give exactly one of --variant NAME and --variant-file PATH")
     if path is not None:
-        if args.bit_placement is not None:
-            raise UsageError("--bit-placement applies to the built-in seed-fs only")
         from hoverify.variant_file import load_variant_file  # only for a reviewer's file
 
-        return load_variant_file(path)
+        return load_variant_file(path, args.bit_placement)
     base, slash, placement = name.partition("/")
     if slash and base in BUILT_IN:  # the report's name for one bit placement
         raise UsageError(f"--variant {name}: did you mean --variant {base} "
@@ -421,7 +419,8 @@ def load_finding(path: str) -> SavedFinding:
         if data.get("variant_file") is not None:  # a reviewer's variant: load it again
             from hoverify.variant_file import load_variant_file
 
-            variant = load_variant_file(str(data["variant_file"]))
+            variant = load_variant_file(str(data["variant_file"]),
+                                        (data.get("parameters") or {}).get("bit_placement"))
             if variant.name != data["variant"]:
                 raise UsageError(f"{path}: {data['variant_file']} now defines variant "
                                  f"{variant.name!r}, not {data['variant']!r}")

@@ -34,7 +34,7 @@ import inspect
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +79,27 @@ class VariantBug(Exception):
     """A hook of the variant misbehaved during the dry run."""
 
 
-def load_variant_file(path: str) -> KeySchedule:
+def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedule:
+    """``bit_placement``: ``--bit-placement``, for a variant built on seed-fs."""
     variant = _import(Path(path))
+    if bit_placement is not None:
+        variant = _placed(path, variant, bit_placement)
     _check_declarations(path, variant)
     _dry_run(path, variant)
     return variant
+
+
+def _placed(path: str, variant: KeySchedule, bit_placement: str) -> KeySchedule:
+    """The variant with its notification bit at ``bit_placement`` (the parameter seed-fs
+    reads, SA3 contribution section 4); a variant without that parameter takes none."""
+    parameters = getattr(variant, "parameters", None)
+    if not isinstance(parameters, dict) or "bit_placement" not in parameters:
+        raise VariantFileError(f"{path}: --bit-placement applies to seed-fs and variants built "
+                               "on it; this VARIANT has no parameter 'bit_placement'")
+    try:
+        return replace(variant, parameters={**parameters, "bit_placement": bit_placement})
+    except (TypeError, ValueError) as error:  # not a dataclass, or its own checks refuse it
+        raise VariantFileError(f"{path}: --bit-placement {bit_placement}: {error}") from None
 
 
 def _import(path: Path) -> KeySchedule:

@@ -4,6 +4,7 @@ loader must turn any malformed file into a one-line error."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -250,3 +251,29 @@ def test_a_hook_written_for_the_old_interface_is_named(tmp_path: Path) -> None:
                                                r"source, target, c_rnti\)"):
         load_variant_file(str(path))
 
+
+
+def test_bit_placement_applies_to_a_variant_file_built_on_seed_fs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--bit-placement`` reaches a reviewer's subclass of seed-fs (review14: it was refused),
+    in check, verify and the replay of verify's finding; a variant without the parameter
+    refuses it in one line."""
+    k_ho_constant = str(BROKEN / "k_ho_constant.py")
+    placed = load_variant_file(k_ho_constant, "c-rnti")
+    # the seed's c-rnti placement: the bit in the MSB of the 16-bit field, eNBs allocate
+    # 0x0001-0x7FFF (seed_fs module docstring, TS 36.331 newUE-Identity)
+    assert placed.parameters == {"bit_placement": "c-rnti"} and placed.c_rnti_max() == 0x7FFF
+    assert main(["check", "--variant-file", k_ho_constant, "--bit-placement", "alg-id",
+                 "--hops", "s1-inter", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["parameters"] == {"bit_placement": "alg-id"}
+    assert main(["verify", "--variant-file", k_ho_constant, "--bit-placement", "alg-id",
+                 "--max-handovers", "1", "--out", str(tmp_path), "--quiet"]) == 1
+    capsys.readouterr()
+    finding = next(tmp_path.glob("*-alg-id-forward-security.json"))
+    assert main(["replay", str(finding), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["reproduced"]
+    x2_sends_nh = str(Path(__file__).parent / "attack_variants" / "x2_sends_nh.py")
+    assert main(["check", "--variant-file", x2_sends_nh, "--bit-placement", "nas",
+                 "--hops", "x2"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "has no parameter 'bit_placement'" in line
