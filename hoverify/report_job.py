@@ -98,7 +98,7 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
     loaded: list[tuple[VariantRef, KeySchedule]] = []
     for path in paths or ():
         schedule = load_variant_file(path)
-        if schedule.name in {ref.name for ref, _ in loaded}:
+        if schedule.name.lower() in {ref.name.lower() for ref, _ in loaded}:
             raise UsageError(f"--variant-file {path}: another file already defines a variant "
                              f"named {schedule.name!r}; give each variant its own name")
         loaded.append((VariantRef(schedule.name, file=path), schedule))

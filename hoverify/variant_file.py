@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -57,7 +58,7 @@ from hoverify.statemachines.variant import (
     Promise,
     UeKeys,
 )
-from hoverify.statemachines.variants import BUILT_IN
+from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_chain",
          "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
@@ -67,6 +68,10 @@ KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
 # the fields that carry a key: 256 bits (X2AP key-eNodeB-star, S1AP nextHopParameter)
 KEY_FIELDS = frozenset({"KeNB*", "KeNB*+", "NH"})
+# a variant's name is a file and anchor name (finding files, report pages), never a built-in
+# one: not "seed-fs", nor "seed-fs-nas", the report's page of seed-fs with its bit in NAS
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+TAKEN_NAMES = frozenset({*BUILT_IN, *(f"seed-fs-{p}" for p in BIT_PLACEMENTS)})
 DRY_RUNS = ("x2", "s1", "s1-inter", "intra-enb", "x2,s1,s1-inter,intra-enb,x2,s1,x2,s1,x2,s1",
             "x2,x2:early,x2")
 
@@ -148,9 +153,12 @@ def _import(path: Path) -> KeySchedule:
 def _check_declarations(path: str, variant: KeySchedule) -> None:
     if not isinstance(variant.name, str) or not variant.name.strip():
         raise VariantFileError(f"{path}: VARIANT.name is empty; give the variant a name")
-    if variant.name in BUILT_IN:
+    if not NAME.fullmatch(variant.name):
+        raise VariantFileError(f"{path}: VARIANT.name {variant.name!r}: use letters, digits, "
+                               "'.', '_' and '-' (it names finding files and report pages)")
+    if variant.name.lower() in TAKEN_NAMES:
         raise VariantFileError(f"{path}: VARIANT.name {variant.name!r} is a built-in "
-                               "variant's; choose another name")
+                               "variant's (or one of its bit placements'); choose another name")
     if not isinstance(variant.parameters, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in variant.parameters.items()):
         raise VariantFileError(f"{path}: VARIANT.parameters must map str to str")

@@ -158,6 +158,23 @@ BAD_FILES = {
         "VARIANT = V()\n"),
     "built_in_name.py": (
         "from hoverify.statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
+    # review16: a name that is a report column's page ("seed-fs/nas" had two columns and a
+    # false conclusion) or a path ("../x" wrote finding files elsewhere); any case
+    "report_column_name.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'seed-fs/nas'\n"
+        "VARIANT = V()\n"),
+    "report_page_name.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'Seed-FS-nas'\n"
+        "VARIANT = V()\n"),
+    "path_name.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = '../escaped'\n"
+        "VARIANT = V()\n"),
     # reviewer 8's b2.py: an int in the IE that carries KeNB* (256 bits, X2AP
     # key-eNodeB-star) is a wrong return type, not a variant-error of the eNB that reads it
     "key_field_int.py": (
@@ -202,6 +219,9 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "report_column_name.py": "VARIANT.name 'seed-fs/nas': use letters, digits, '.', '_' and '-'",
+    "report_page_name.py": "VARIANT.name 'Seed-FS-nas' is a built-in variant's (or one of its",
+    "path_name.py": "VARIANT.name '../escaped': use letters",
     "delegated_key_misnamed.py": "delegated_keys() names 'K_HO', which no derivation of the "
                                  "dry run derives (derived from KASME: K_HOx, KeNB",
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
