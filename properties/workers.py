@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
@@ -206,6 +207,25 @@ class _Actor:
         self.stopping.set()
 
 
+PROBE_SECONDS = 10.0
+
+
+def _listening(address: str) -> None:
+    """``--ray HOST:PORT``: something listens there, asked before ``ray.init``, which retries
+    an address with nothing behind it for minutes, logging each try (review16: more than 5
+    minutes for ``bogus:1``). ``auto``, ``local`` and forms without a port are Ray's to read."""
+    host, colon, port = address.removeprefix("ray://").rpartition(":")
+    if not colon or not port.isdigit():
+        return
+    host = host.removeprefix("[").removesuffix("]")  # [IPv6]:port
+    try:
+        socket.create_connection((host, int(port)), timeout=PROBE_SECONDS).close()
+    except (OSError, OverflowError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise RayUnreachable(f"--ray {address}: no Ray cluster there (nothing answers at "
+                             f"{host}:{port}: {reason})") from None
+
+
 class RayActors:
     """One Ray actor per part; the batches of successors go from actor to actor."""
 
@@ -217,6 +237,7 @@ class RayActors:
         self.ray = ray
         self.started = not ray.is_initialized()
         if self.started:
+            _listening(address)
             try:
                 ray.init(address=None if address == "local" else address,
                          include_dashboard=False, log_to_driver=False)

@@ -8,6 +8,7 @@ import errno
 import importlib.util
 import json
 import os
+import socket
 import subprocess
 import sys
 import types
@@ -547,6 +548,25 @@ def test_ray_without_ray_installed_says_how_to_install_it(
     assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "pip install -e '.[cluster]'" in line and "./install test,docs,cluster" in line
+
+
+def test_ray_at_an_address_where_nothing_listens_is_one_line_at_once(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """review16: Ray's own client retried ``--ray bogus:1`` for minutes; the address is
+    asked first, and ``ray.init`` never runs."""
+    def never(**kwargs: object) -> None:
+        raise AssertionError("ray.init called")
+
+    monkeypatch.setitem(sys.modules, "ray", types.SimpleNamespace(is_initialized=lambda: False,
+                                                                  init=never))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: object())
+    with socket.socket() as closed:  # a port of this machine that nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", f"127.0.0.1:{port}"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"hoverify: error: --ray 127.0.0.1:{port}: no Ray cluster there "
+                           f"(nothing answers at 127.0.0.1:{port}: ")
 
 
 def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
