@@ -332,6 +332,9 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if any(f.promised for f in findings) else 0
 
 
+CLUSTER_HANDOVERS = 4  # issue 17: "three handovers on a laptop, four on a cluster"
+
+
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable
@@ -349,6 +352,12 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-seconds must be positive, got {args.max_seconds}")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.max_handovers > CLUSTER_HANDOVERS and args.max_states is None \
+            and args.max_seconds is None:  # review16: a huge K ran on, silently
+        print(f"hoverify: warning: --max-handovers {args.max_handovers} with no --max-states "
+              "or --max-seconds: each handover multiplies the states about 40 times (ts33401: "
+              "26,119 at K=2, 1,052,725 at K=3), so this search is unlikely to end",
+              file=sys.stderr)
     if args.ray is not None and importlib.util.find_spec("ray") is None:
         raise UsageError(RAY_MISSING)
     faults = parse_faults(args.faults)

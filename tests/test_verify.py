@@ -550,6 +550,20 @@ def test_ray_without_ray_installed_says_how_to_install_it(
     assert "pip install -e '.[cluster]'" in line and "./install test,docs,cluster" in line
 
 
+def test_a_bound_beyond_a_cluster_with_no_stop_is_warned_of(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review16: ``--max-handovers 99999999999999999999`` ran on, silently; with
+    ``--max-states`` it is a bounded breadth-first search, said as such."""
+    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "5",
+                     "--max-states", "50", "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # (an unwritable progress file stops it before the search; the warning came first)
+    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "5",
+                     "--json-progress", "/dev/null/x", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "warning: --max-handovers 5 with no --max-states or --max-seconds" in err
+
+
 def test_ray_at_an_address_where_nothing_listens_is_one_line_at_once(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """review16: Ray's own client retried ``--ray bogus:1`` for minutes; the address is
