@@ -203,10 +203,13 @@ def run_text(doc: dict[str, Any]) -> str:
         # no HO confirm reached the target: there are no two sides' keys to compare
         status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
         ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
+        # both sides' keys where they differ (review16: the UE's alone read as the key)
+        kenb = (f"KeNB {hop['kenb_ue']}" if agree == "agree" or not hop["confirm_sent"] else
+                f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}")
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} {ncc:<5}  KeNB {hop['kenb_ue']}  {status}")
+            f"{hop['derivation']:<10} {ncc:<5}  {kenb}  {status}")
     return "\n".join(lines)
 
 

@@ -563,6 +563,20 @@ def test_every_quoted_command_line_names_options_that_exist() -> None:
     assert not unknown
 
 
+def test_a_hop_whose_two_sides_disagree_shows_both_keys(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review16: the UE's KeNB alone read as the hop's key. A UE that skips the NCC catch-up
+    (TS 33.401 7.2.8.4.3) after a Path Switch that moved the NCC by two."""
+    variant = str(ROOT / "tests" / "broken_variants" / "ue_skips_ncc_catch_up.py")
+    assert main(["run", "--variant-file", variant, "--hops", "x2,s1", "--json"]) == 0
+    hop = json.loads(capsys.readouterr().out)["hops"][1]
+    assert hop["kenb_ue"] != hop["kenb_enb"]
+    assert main(["run", "--variant-file", variant, "--hops", "x2,s1"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert (f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}  DISAGREE, "
+            "confirm REJECTED") in line
+
+
 def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
         capsys: pytest.CaptureFixture[str]) -> None:
     """A target prepared by a replayed HandoverRequest waits for that UE (docs/limits.md), so
