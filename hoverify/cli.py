@@ -286,7 +286,8 @@ def _explore(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        print(f"{doc['variant']}: {doc['examples_run']} examples, {doc['steps_run']} steps")
+        print(f"{doc['variant']} (faults: {', '.join(doc['faults']) or 'none'}): "
+              f"{doc['examples_run']} examples, {doc['steps_run']} steps")
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
         for finding in doc["findings"]:

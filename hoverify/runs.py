@@ -376,7 +376,8 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str
     from hoverify.properties.explore import compromise_text
 
     return {
-        "variant": result.variant, "topology": topology, "examples_run": result.examples_run,
+        "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
+        "examples_run": result.examples_run,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
