@@ -564,6 +564,8 @@ def _variant_argv(args: argparse.Namespace) -> list[str]:
 def _check_reproduces(argv: list[str], finding: Finding) -> str | None:
     """Run ``check`` as ``argv`` asks, as the command does: None if it gives the finding's
     claim failing in the same words, else why its line is not printed."""
+    import shlex
+
     from hoverify.properties.exploration import VARIANT_ERROR
     from hoverify.runs import check_evaluation, finding_word, reproduces
 
@@ -572,13 +574,14 @@ def _check_reproduces(argv: list[str], finding: Finding) -> str | None:
         _, evaluation = check_evaluation(args, partial(_adversary, args))
     except VariantError:
         return None if finding.claim == VARIANT_ERROR else \
-            "check's in-order run of its hops stops at a variant error"
+            f"`hoverify {shlex.join(argv)}` stops at a variant error"
     except UsageError as error:
         return f"check refuses its hops ({error})"
     if reproduces(evaluation, finding):
         return None
-    return (f"check's in-order run of its hops does not give {finding.claim} "
-            f"{finding_word(finding)} (the trace depends on the order it delivers in)")
+    return (f"`hoverify {shlex.join(argv)}` does not give {finding.claim} "
+            f"{finding_word(finding)}: the finding needs the order it delivered in, or the "
+            "moment it compromised, which check's in-order run of each hop does not take")
 
 
 def _print_finding_end(finding: dict[str, Any]) -> None:

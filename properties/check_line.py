@@ -4,7 +4,8 @@
 out), with its attacker compromised just before the first step of a hop, and edits named by
 the hops (``:edit=``, ``hoverify.properties.hop_edits``). A trace maps onto that where it only
 starts handovers, delivers, compromises and edits: each start is a hop to the cell it names
-(``:early`` where a Path Switch Request Acknowledge is still in flight, TS 33.401 7.2.8.4.2),
+(``:early`` where it starts before the Path Switch Request Acknowledge of the X2 hop before
+it arrived, TS 33.401 7.2.8.4.2),
 each compromise one ``WHO@HOP`` (the hop under way, or the next when nothing is in flight),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
 replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
@@ -24,8 +25,8 @@ from hoverify.properties.hop_edits import message_name
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import HopSpec
-from hoverify.statemachines.system import UE
-from hoverify.statemachines.topology import Topology
+from hoverify.statemachines.system import UE, System
+from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule
 
 CHECK_KINDS = ("start", "deliver", "compromise", "edit")  # the actions check has
@@ -64,9 +65,7 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             cells = exploration.neighbours()
             cell = cells[action.index % len(cells)]
             source = topology.cell(system.entity(UE).ctx.cell)
-            early = any(m.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE
-                        for m in system.in_flight)
-            hops.append(HopSpec(topology.hop_type(source, cell), early and bool(hops),
+            hops.append(HopSpec(topology.hop_type(source, cell), _early(system, hops),
                                 cell.name))
             edits.append([])
         elif action.kind == "compromise":
@@ -87,3 +86,12 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
                   for h, e in zip(hops, edits, strict=True))
     return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises))
+
+
+def _early(system: System, hops: Sequence[HopSpec]) -> bool:
+    """Whether a hop starting now is ``:early``: the hop before it is an X2 hop whose Path
+    Switch Request Acknowledge no step has delivered yet (``check`` holds it until the hop
+    started early is over)."""
+    return bool(hops) and hops[-1].type is HopType.X2 and not any(
+        s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE
+        and s.message.handover == len(hops) for s in system.steps)
