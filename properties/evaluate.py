@@ -6,7 +6,10 @@ the first step of its hop. The verdicts are the claims' summaries over the finis
 downgrade-resistance, handover-denial and fake-cell-capture are the claims about runs other
 than this one (the source eNB edits what it relays and sends): in a finished run they come
 from the edit search of ``hoverify.properties.downgrade``, which runs each hop again with each edit;
-in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen.
+in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen,
+and so they judge a hop whose edit the hops name (``:edit=``): the engine is told of the edit
+(``Engine.fault``) on the step that delivers it, with the facts of that hop run without it,
+and the search leaves that hop alone (one edit per hop, as ``verify`` makes one per path).
 """
 
 from __future__ import annotations
