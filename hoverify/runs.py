@@ -254,7 +254,13 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
     """Each edit the hops name is made by an eNB ``--compromise`` holds from that hop or
     earlier, as in ``explore`` and ``verify`` (``hoverify.properties.hop_edits.editor``): the
     message's receiver, which may make any edit, else its sender, which may only flip an
-    integer or flag of what it sends."""
+    integer or flag of what it sends. The edits are those of one hop: the engine keeps the
+    first failure of each claim, so a second edited hop's failure would read as a hold
+    (``verify`` makes one edit per path)."""
+    edited = sorted({run.system.steps[n].hop for n in run.edited})
+    if len(edited) > 1:
+        raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
+                         "the edits of one hop per run")
     for number, original in sorted(run.edited.items()):
         step = run.system.steps[number]
         where = f"--hops: hop {step.hop}'s edit of {original}"

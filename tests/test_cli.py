@@ -78,6 +78,11 @@ BAD = {
         "check", "--variant", "ts33401", "--hops",
         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1,x2",
         "--compromise", "enb-1@2"],
+    "edits in two hops": [
+        "check", "--variant", "ts33401", "--topology", "small", "--hops",
+        "s1@enb-3/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True,"
+        "s1@enb-1/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True",
+        "--compromise", "enb-1@1", "--compromise", "enb-3@1"],
     "a removal by the sender, which only flips": [
         "check", "--variant", "ts33401", "--hops",
         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/-new C-RNTI",
