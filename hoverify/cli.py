@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hoverify.properties.adversary import Adversary
     from hoverify.properties.exploration import Finding
     from hoverify.properties.verify import Progress, VerifyResult
+    from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
 
 
@@ -106,7 +107,10 @@ def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                              "names the target cell (x2@enb-3/cell-2); a suffix ':early' "
                              "starts that hop before the previous Path Switch Acknowledge "
                              "arrives (x2@enb-3/cell-2:early); ':replay' replays the "
-                             "previous hop's HandoverRequest once that hop is over; @FILE reads "
+                             "previous hop's HandoverRequest once that hop is over; "
+                             "':edit=MESSAGE/EDIT' has a compromised eNB change that hop's "
+                             "MESSAGE as explore and verify do (s1:edit=HandoverRequired/"
+                             "security/NCC=3; see docs/commands.md); @FILE reads "
                              "them from FILE, one a line or comma-separated, '#' starting a "
                              "comment")
     parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),
@@ -280,9 +284,10 @@ def _explore(args: argparse.Namespace) -> int:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
                          faults=faults, topology=topology, progress=bar.note, tick=bar.done,
                          adversary=adversary)
+    checks = _check_lines(args, variant, result.findings, topology, adversary)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
-                           adversary, faults)
-    doc = explore_document(result, files, args.topology or "small")
+                           adversary, faults, checks)
+    doc = explore_document(result, files, args.topology or "small", checks)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -294,7 +299,7 @@ def _explore(args: argparse.Namespace) -> int:
             print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
             for line in finding["trace"]:
                 print(f"  {line}")
-            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+            _print_finding_end(finding)
         if not doc["findings"]:
             print("no finding")
         print(sometimes_line(doc["sometimes"]))
@@ -384,14 +389,15 @@ def _verify(args: argparse.Namespace) -> int:
         except RayUnreachable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()
+    checks = _check_lines(args, variant, findings, topology, adversary)
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
-                                                      args.topology, adversary,
+                                                      args.topology, adversary, checks,
                                                       faults=faults))
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
-    doc = _verify_document(result, findings, saved, args.topology or "small")
+    doc = _verify_document(result, findings, saved, args.topology or "small", checks)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -431,8 +437,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
               f"  shortest counterexample, {len(finding['trace'])} steps:")
         for line in finding["trace"]:
             print(f"  {line}")
-        if finding["file"] is not None:
-            print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        _print_finding_end(finding)
     print(sometimes_line(doc["sometimes"]))
     if result.exhausted and not result.promise_broken:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
@@ -513,8 +518,10 @@ def _topology_line(topology: str) -> str:
 
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
-                     files: Sequence[Path | None], topology: str) -> dict[str, Any]:
-    """``topology``: its name as given (``--topology``), else ``small``."""
+                     files: Sequence[Path | None], topology: str,
+                     checks: Sequence[dict[str, str | None]]) -> dict[str, Any]:
+    """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
+    finding's check line, or why it has none (``_check_lines``)."""
     from hoverify.properties.explore import compromise_text
     from hoverify.runs import finding_word
 
@@ -531,10 +538,75 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
-                      "detail": f.detail, "trace": [a.text for a in f.trace],
+                      "detail": f.detail, "trace": [a.text for a in f.trace], **check,
                       "file": None if path is None else str(path)}
-                     for f, path in zip(findings, files, strict=True)],
+                     for f, path, check in zip(findings, files, checks, strict=True)],
     }
+
+
+def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Sequence[Finding],
+                 topology: Topology, adversary: Adversary) -> list[dict[str, str | None]]:
+    """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
+    gives the finding's claim failing in the same words), or why there is none
+    (``check_unavailable``)."""
+    import shlex
+
+    from hoverify.properties.check_line import check_hops
+    from hoverify.properties.explore import EXPLORATION_KASME
+
+    lines: list[dict[str, str | None]] = []
+    for finding in findings:
+        hops = check_hops(variant, finding.trace, topology, EXPLORATION_KASME, adversary)
+        line, reason = None, hops.reason
+        if reason is None:
+            argv = ["check", *_variant_argv(args), "--topology", args.topology or "small",
+                    "--hops", ",".join(map(str, hops.hops)),
+                    *(a for who in hops.compromises for a in ("--compromise", who)),
+                    *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
+            reason = _check_reproduces(argv, finding)
+            line = None if reason else shlex.join(["hoverify", *argv])
+        lines.append({"check": line, "check_unavailable": reason})
+    return lines
+
+
+def _variant_argv(args: argparse.Namespace) -> list[str]:
+    placement = [] if args.bit_placement is None else ["--bit-placement", args.bit_placement]
+    if args.variant_file is not None:
+        return ["--variant-file", args.variant_file, *placement]
+    return ["--variant", args.variant, *placement]
+
+
+def _check_reproduces(argv: list[str], finding: Finding) -> str | None:
+    """Run ``check`` as ``argv`` asks, as the command does: None if it gives the finding's
+    claim failing in the same words, else why its line is not printed."""
+    import shlex
+
+    from hoverify.properties.exploration import VARIANT_ERROR
+    from hoverify.runs import check_evaluation, finding_word, reproduces
+
+    args = build_parser().parse_args(argv)
+    try:
+        _, evaluation = check_evaluation(args, partial(_adversary, args))
+    except VariantError:
+        return None if finding.claim == VARIANT_ERROR else \
+            f"`hoverify {shlex.join(argv)}` stops at a variant error"
+    except UsageError as error:
+        return f"check refuses its hops ({error})"
+    if reproduces(evaluation, finding):
+        return None
+    return (f"`hoverify {shlex.join(argv)}` does not give {finding.claim} "
+            f"{finding_word(finding)}: the finding needs the order it delivered in, or the "
+            "moment it compromised, which check's in-order run of each hop does not take")
+
+
+def _print_finding_end(finding: dict[str, Any]) -> None:
+    """The lines after a finding's trace: its check line (or why it has none), its file."""
+    if finding["check"] is not None:
+        print(f"  check: {finding['check']}")
+    else:
+        print(f"  no check line: {finding['check_unavailable']}")
+    if finding["file"] is not None:
+        print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
 
 
 def _findings_directory(text: str) -> Path:
@@ -559,24 +631,22 @@ def _check_writable(option: str, given: Path, directory: Path) -> None:
 
 def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
                    variant_file: str | None, topology_file: str | None,
-                   adversary: Adversary, faults: frozenset[str]) -> list[Path]:
+                   adversary: Adversary, faults: frozenset[str],
+                   checks: Sequence[dict[str, str | None]]) -> list[Path]:
     from hoverify.runs import save_findings
 
     try:
         return save_findings(variant, findings, out, variant_file, topology_file, adversary,
-                             faults=faults)
+                             checks, faults=faults)
     except OSError as error:  # checked writable before the search, but a disk fills up
         raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
 
 
 def _check(args: argparse.Namespace) -> int:
-    from hoverify.properties.evaluate import evaluate
-    from hoverify.runs import check_document, check_text, parse_compromises, scenario_run
+    from hoverify.runs import check_document, check_evaluation, check_text
 
     with _cycle_collector_paused():
-        run = scenario_run(args)
-        attacker = parse_compromises(args.compromise, run)
-        evaluation = evaluate(run, attacker, _adversary(args, run.variant))
+        run, evaluation = check_evaluation(args, partial(_adversary, args))
         doc = check_document(run, evaluation, evidence=args.json)
     print(json.dumps(doc, indent=2) if args.json else check_text(doc))
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")

@@ -20,7 +20,8 @@ from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
-from hoverify.properties.evaluate import Evaluation
+from hoverify.properties.evaluate import Evaluation, evaluate
+from hoverify.properties.hop_edits import HopEdits, editor, only_flips
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
@@ -162,11 +163,18 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
+    rewrite = HopEdits(hops) if any(hop.edits for hop in hops) else None
     try:
-        return run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
-                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology)
-    except ValueError as error:  # a hop the topology cannot realise (checked before the run)
+        run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
+                           ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
+                           rewrite=rewrite)
+    except ValueError as error:  # a hop the topology cannot realise (checked before the
+        # run), or an edit its message does not have
         raise UsageError(f"--hops: {error} (topology {args.topology or 'default'})") from None
+    missed = rewrite.missed() if rewrite is not None else []
+    if missed:
+        raise UsageError(f"--hops: {missed[0]}")
+    return run
 
 
 def _hex(value: bytes | None) -> str | None:
@@ -241,6 +249,53 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
                              f"{', '.join(keys)})")
         compromises.append(Compromise(who, hop))
     return Attacker(tuple(compromises))
+
+
+def check_editors(run: Run, attacker: Attacker | None) -> None:
+    """Each edit the hops name is made by an eNB ``--compromise`` holds from that hop or
+    earlier, as in ``explore`` and ``verify`` (``hoverify.properties.hop_edits.editor``): the
+    message's receiver, which may make any edit, else its sender, which may only flip an
+    integer or flag of what it sends. The edits are those of one hop: the engine keeps the
+    first failure of each claim, so a second edited hop's failure would read as a hold
+    (``verify`` makes one edit per path)."""
+    edited = sorted({run.system.steps[n].hop for n in run.edited})
+    if len(edited) > 1:
+        raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
+                         "the edits of one hop per run")
+    for number, original in sorted(run.edited.items()):
+        step = run.system.steps[number]
+        where = f"--hops: hop {step.hop}'s edit of {original}"
+        ends = [e for e in (original.receiver, original.sender) if e in run.topology.enbs]
+        if attacker is None:
+            raise UsageError(f"{where} needs its editor compromised: add --compromise "
+                             f"{' or '.join(f'{e}@{step.hop}' for e in ends) or 'an eNB'}")
+        who = editor(original, attacker, run.topology.enbs)
+        if who is None:
+            raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
+                             f"compromised from hop {step.hop} or earlier (--compromise)")
+        if who != original.receiver and not only_flips(original.fields, step.message.fields):
+            raise UsageError(f"{where}: its sender {who} may only flip an integer or flag of "
+                             f"what it sends; removing or adding a field needs "
+                             f"{original.receiver}, which receives it, compromised")
+
+
+def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]
+                     ) -> tuple[Run, Evaluation]:
+    """What ``check`` judges: its run, and every claim over it (``adversary``: the attacker
+    model for the run's variant)."""
+    run = scenario_run(args)
+    attacker = parse_compromises(args.compromise, run)
+    check_editors(run, attacker)
+    return run, evaluate(run, attacker, adversary(run.variant))
+
+
+def reproduces(evaluation: Evaluation, finding: Finding) -> bool:
+    """Whether ``check``'s verdicts include the finding's failure, in the same words
+    (promised, not promised, or outside the promise for the same reason)."""
+    word = finding_word(finding)
+    return any(verdict_word(verdict_status(False, v.promised), v.outside) == word
+               for claim in (*evaluation.claims, *evaluation.invariants)
+               if claim.name == finding.claim for v in claim.verdicts if not v.holds)
 
 
 def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> dict[str, Any]:
@@ -370,9 +425,10 @@ def finding_word(finding: Finding) -> str:
     return verdict_word(verdict_status(False, finding.promised), finding.outside)
 
 
-def explore_document(result: ExploreResult, files: list[Path], topology: str
-                     ) -> dict[str, Any]:
-    """``topology``: its name as given (``--topology``), else ``small``."""
+def explore_document(result: ExploreResult, files: list[Path], topology: str,
+                     checks: Sequence[dict[str, str | None]]) -> dict[str, Any]:
+    """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
+    finding's check line, or why it has none."""
     from hoverify.properties.explore import compromise_text
 
     return {
@@ -382,9 +438,9 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
-                      "detail": f.detail, "trace": [a.text for a in f.trace],
+                      "detail": f.detail, "trace": [a.text for a in f.trace], **check,
                       "file": str(path)}
-                     for f, path in zip(result.findings, files, strict=True)],
+                     for f, path, check in zip(result.findings, files, checks, strict=True)],
     }
 
 
@@ -466,17 +522,19 @@ def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
 
 def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
                   variant_file: str | None = None, topology_file: str | None = None,
-                  adversary: Adversary = DEFAULT, *, faults: frozenset[str]) -> list[Path]:
+                  adversary: Adversary = DEFAULT,
+                  checks: Sequence[dict[str, str | None]] | None = None, *,
+                  faults: frozenset[str]) -> list[Path]:
     """One file per finding for ``hoverify replay`` (found with ``faults``), named by variant,
     claim and whether it was promised; the directory is created only when there is something
     to save. A reviewer's variant and topology are recorded by their files (absolute), which
-    replay loads again."""
+    replay loads again; ``checks``, each finding's check line (or why it has none), as given."""
     made = bool(findings) and not directory.exists()
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     try:
         return _save_each(variant, findings, directory, variant_file, topology_file, adversary,
-                          faults)
+                          faults, checks or [{}] * len(findings))
     except BaseException:
         if made and not any(directory.iterdir()):  # a full disk leaves no empty folder of ours
             directory.rmdir()
@@ -485,12 +543,13 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
 
 def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
                variant_file: str | None, topology_file: str | None,
-               adversary: Adversary, faults: frozenset[str]) -> list[Path]:
+               adversary: Adversary, faults: frozenset[str],
+               checks: Sequence[dict[str, str | None]]) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
     from hoverify.properties.explore import finding_document
 
     paths = []
-    for finding in findings:
+    for finding, check in zip(findings, checks, strict=True):
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
         kind = "" if finding.promised else "-not-promised"
         path = directory / f"{name}-{finding.claim}{kind}.json"
@@ -501,6 +560,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
             topology = Path(topology_path(topology_file))
             doc["topology"] = topology.stem
             doc["topology_file"] = str(topology.resolve())
+        doc.update(check)
         document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)

@@ -1250,11 +1250,13 @@ COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged di
 class _EditObservation(_Claim):
     """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
-    edited a message of handover h (``Facts.rewritten``). ``check`` has no edit in its run:
-    its verdicts come from the edit search of ``hoverify.properties.downgrade``, which runs each hop
-    again with each edit, under the same three definitions. ``explore`` and ``verify`` edit
-    as the rewrite fault allows (one edit per path in ``verify``); without it these claims
-    have nothing to judge (their "sometimes" is 0, and it says so).
+    edited a message of handover h (``Facts.rewritten``). On a hop of ``check`` that names no
+    edit, the verdicts come from the edit search of ``hoverify.properties.downgrade``, which
+    runs each hop again with each edit, under the same three definitions; on one that names
+    an edit (``:edit=``, ``hoverify.properties.hop_edits``) this claim judges it, as here.
+    ``explore`` and ``verify`` edit as the rewrite fault allows (one edit per path in
+    ``verify``); without it these claims have nothing to judge (their "sometimes" is 0, and
+    it says so).
 
     Each edit is judged against the run without it, as ``check``'s search judges it against
     the honest run (``hoverify.properties.downgrade.judged``): on an eNB's first edit of a

@@ -46,7 +46,7 @@ from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
-from hoverify.statemachines.scenario import Run, derivation_word, run_scenario
+from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
 from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
 
@@ -122,6 +122,20 @@ class Edit:
             container = _at(fields, parent)
             return replaced(fields, parent, container[:index] + container[index + 1:])
         return replaced(fields, self.path, (*_at(fields, self.path), self.new))
+
+    def name(self, fields: Fields) -> str:
+        """The edit in a hop's ``:edit=`` suffix (``hoverify.properties.hop_edits``): the
+        field path as ``text`` writes it, then ``=NEW`` (rewrite), ``/-NAME`` (remove) or
+        ``/+NAME=VALUE`` (add): ``security/NCC=3``, ``for UE/-NAS-PDU``,
+        ``for UE/+notification bit=1``."""
+        where = describe(fields, self.path)
+        if self.kind == "rewrite":
+            return f"{where}={self.new!r}"
+        if self.kind == "remove":
+            head, slash, last = where.rpartition("/")
+            return f"{head}{slash}-{last}"
+        name, value = self.new
+        return f"{where}/+{name}={value!r}"
 
     def text(self, fields: Fields) -> str:
         if self.kind == "rewrite":
@@ -337,11 +351,9 @@ class _Trial:
 
 
 def full_run(run: Run, hop: int, step_number: int, rewritten: Message) -> Run:
-    """The scenario up to ``hop``, run again with ``rewritten`` delivered at ``step_number``."""
-    return run_scenario(run.variant, [h.spec for h in run.hops[:hop]], kasme=run.kasme,
-                        ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
-                        start_cell=run.initial_cell,
-                        rewrite=lambda n, m: rewritten if n == step_number else m)
+    """The scenario up to ``hop``, run again with ``rewritten`` delivered at ``step_number``
+    (and the run's own edits, ``Run.edited``, where it has any)."""
+    return run_again(run, hop, lambda n, m: rewritten if n == step_number else m)
 
 
 def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,

@@ -6,23 +6,39 @@ the first step of its hop. The verdicts are the claims' summaries over the finis
 downgrade-resistance, handover-denial and fake-cell-capture are the claims about runs other
 than this one (the source eNB edits what it relays and sends): in a finished run they come
 from the edit search of ``hoverify.properties.downgrade``, which runs each hop again with each edit;
-in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen.
+in ``explore`` the same definitions judge the edits of the ``rewrite`` fault as they happen,
+and so they judge a hop whose edit the hops name (``:edit=``): the engine is told of the edit
+(``Engine.fault``) on the step that delivers it, with the facts of that hop run without it,
+and the search leaves that hop alone (one edit per hop, as ``verify`` makes one per path).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CLAIMS, CONFINEMENT, ClaimResult, all_claims
+from hoverify.properties.claims import (
+    CAPTURE,
+    CLAIMS,
+    CONFINEMENT,
+    DENIAL,
+    DOWNGRADE,
+    ClaimResult,
+    all_claims,
+)
 from hoverify.properties.downgrade import handover_attacks
-from hoverify.properties.engine import Engine, Facts
+from hoverify.properties.engine import Engine, Facts, Verdict
+from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
-from hoverify.statemachines.scenario import Run
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.scenario import Run, run_again
+from hoverify.statemachines.system import Step
 
 
 @dataclass
@@ -79,8 +95,16 @@ def evaluate(run: Run, attacker: Attacker | None = None,
         downgrade = [(h, attacker) for h in analysis.hops
                      if any(c.entity == analysis.source(h) and c.hop <= h
                             for c in attacker.compromises)]
+    # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
+    # (as ``explore`` and ``verify`` judge theirs), not by a search over others
+    edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
+    downgrade = [(h, a) for h, a in downgrade if h not in edited]
     for name, verdicts in handover_attacks(analysis, downgrade).items():
-        results[name] = ClaimResult(name, verdicts, len(verdicts), promised[name])
+        observed = _observed(engine, name, edited, run, attackers[0]) if edited else ()
+        results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
+                                                       key=lambda v: v.hop)),
+                                    len(verdicts) + engine.counts[name] * bool(edited),
+                                    promised[name])
     claims = [results[name] for name in CLAIMS
               if name != CONFINEMENT or results[name].verdicts or promised[name]]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -91,6 +115,34 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                  [h for h in analysis.hops if analysis.derivable(shown, h)])
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
+              attacker: Attacker) -> list[Verdict]:
+    """The verdicts of the edit claim ``name`` on the hops the run edits (``edited``: hop ->
+    the step of its first edit): the failures the engine observed, else, where the claim's
+    situation arose, that it holds after that edit."""
+    failures = [v for (claim, _), v in engine.violations.items()
+                if claim == name and v.hop in edited]
+    if not engine.counts[name]:
+        return failures
+    holding = []
+    for hop in sorted(set(edited) - {v.hop for v in failures}):
+        message = run.edited[edited[hop]]
+        who = editor(message, attacker, run.topology.enbs)
+        hop_type = run.hops[hop - 1].spec.type
+        holding.append(Verdict(hop, str(attacker), True,
+                               find_promise(run.variant, name, hop_type) is not None,
+                               f"after {who}'s edit of {message} (the hops' edit), "
+                               f"{HOLDS[name].format(who=who)}"))
+    return failures + holding
+
+
+# what the edit claims say of an edit after which they hold
+HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB {who} "
+                    "derives",
+         DENIAL: "the UE accepts the HO command and the target the HO confirm",
+         CAPTURE: "the UE is on no KeNB {who} derives"}
 
 
 def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
@@ -117,8 +169,25 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                            [e for e in entities if e not in ctx], hop)
         if step.number in replayed:
             engine.fault("replay", step.message)
+        original = run.edited.get(step.number)
+        if original is not None:  # the hops' edit, made by the eNB an attacker holds
+            who = next(filter(None, (editor(original, a, run.topology.enbs)
+                                     for a in attackers)), None)
+            assert who is not None, "an edit needs its editor compromised (check_editors)"
+            engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
         if step.ctx_after is not None:
             ctx[receiver] = step.ctx_after
     return engine
+
+
+def _unedited(engine: Engine, run: Run, step: Step) -> Facts:
+    """The facts after the rest of ``step``'s hop run without the edit ``step`` delivers
+    (and any later one), from the engine's now: what ``Exploration._unedited`` finds by
+    delivering what is in flight, in order, on a scratch copy."""
+    with suppress(VariantError):  # a hook fails: the handover fails without the edit too
+        again = run_again(run, step.hop, before=step.number)
+        again.system.close()
+        return engine.facts_after(again.system.steps[step.number:])
+    return engine.facts

@@ -256,14 +256,26 @@ class Exploration:
         i = targets[index % len(targets)]
         return i, options(self.system.in_flight[i])
 
-    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
-              options: Callable[[Message], list[Edit]]) -> Action | None:
+    def edit_made(self, index: int, leaf: int) -> tuple[Message, Edit] | None:
+        """The in-flight message ``edit(index, leaf)`` would change, and the change."""
+        picked = self._pick(index, leaf, *self._editable())
+        return None if picked is None else (self.system.in_flight[picked[0]], picked[1])
+
+    def _pick(self, index: int, leaf: int, chosen: Callable[[Message], bool],
+              options: Callable[[Message], list[Edit]]) -> tuple[int, Edit] | None:
         picked = self._edit_target(index, chosen, options)
         if picked is None:
             return None
         i, possible = picked
+        return i, possible[leaf % len(possible)]
+
+    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
+              options: Callable[[Message], list[Edit]]) -> Action | None:
+        picked = self._pick(index, leaf, chosen, options)
+        if picked is None:
+            return None
+        i, edit = picked
         message = self.system.in_flight[i]
-        edit = possible[leaf % len(possible)]
         who = self._editor(message)
         self.engine.fault("rewrite", message, who, self._unedited)  # before the edit
         self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))

@@ -9,7 +9,13 @@ over. So ``x2@enb-3/cell-2:early``, never ``x2:early@enb-3/cell-2``. A suffix ``
 (after the cell too, in either order with ``:early``): once that hop is over, the adversary
 replays the HandoverRequest of the hop before it (X2AP or S1AP) to the eNB it was sent to, the
 previous hop's target: a stale request that NDS/IP's anti-replay would stop on a protected
-backhaul (TS 33.210); the run records it (``Run.replayed``) so the claims can tell.
+backhaul (TS 33.210); the run records it (``Run.replayed``) so the claims can tell. A suffix
+``:edit=MESSAGE/EDIT`` (after the cell, any number of them, in any order with the others)
+names a change a compromised eNB makes to the first MESSAGE of that hop (e.g.
+``s1:edit=HandoverRequired/security/UE supports KeNB*+=False``): the runner keeps the text;
+the adversary's code reads it and makes the change through the ``rewrite`` hook
+(``hoverify.properties.hop_edits``), and the run records each changed message
+(``Run.edited``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
 EARLY = ":early"
 REPLAY = ":replay"
+EDIT = ":edit="
 AT = "@"
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
 Rewrite = Callable[[int, Message], Message]
@@ -39,29 +46,45 @@ class HopSpec:
     early: bool = False
     cell: str | None = None  # the target cell, when the hop names one
     replay: bool = False  # after it, the previous hop's HandoverRequest is replayed
+    edits: tuple[str, ...] = ()  # MESSAGE/EDIT: what a compromised eNB changes in the hop
 
     @classmethod
     def parse(cls, text: str) -> HopSpec:
         text = text.strip()
         head, *rest = text.split(":")
-        suffixes = [":" + s for s in rest]
+        suffixes: list[str] = []
+        for part in rest:  # an edit's text may hold a colon: it runs to the next suffix
+            suffix = ":" + part
+            if suffixes and suffixes[-1].startswith(EDIT) and not (
+                    suffix in (EARLY, REPLAY) or suffix.startswith(EDIT)):
+                suffixes[-1] += suffix
+            else:
+                suffixes.append(suffix)
         for suffix in suffixes:
             word, misplaced, cell = suffix.partition(AT)
             if misplaced and word in (EARLY, REPLAY):
                 raise ValueError(f"hop {text!r}: the cell comes before {word!r}, as in "
                                  f"'{head}{AT}{cell}{word}'")
-            if suffix not in (EARLY, REPLAY):
+            if suffix.startswith(EDIT) and "/" not in suffix:
+                raise ValueError(f"hop {text!r}: {suffix!r} names no change: "
+                                 f"'{EDIT}MESSAGE/EDIT' (e.g. "
+                                 "':edit=HandoverRequired/security/NCC=1')")
+            if suffix not in (EARLY, REPLAY) and not suffix.startswith(EDIT):
                 raise ValueError(f"hop {text!r}: unknown suffix {suffix!r} "
-                                 f"(the suffixes are {EARLY!r} and {REPLAY!r})")
+                                 f"(the suffixes are {EARLY!r}, {REPLAY!r} and "
+                                 f"'{EDIT}MESSAGE/EDIT')")
         hop_type, at, cell = head.partition(AT)
         if at and not cell.strip():
             raise ValueError(f"hop {text!r}: no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
         return cls(HopType.parse(hop_type.strip()), EARLY in suffixes,
-                   cell.strip() if at else None, REPLAY in suffixes)
+                   cell.strip() if at else None, REPLAY in suffixes,
+                   tuple(s.removeprefix(EDIT).strip() for s in suffixes
+                         if s.startswith(EDIT)))
 
     def __str__(self) -> str:
         return (self.type.value + (f"{AT}{self.cell}" if self.cell else "")
-                + (EARLY if self.early else "") + (REPLAY if self.replay else ""))
+                + (EARLY if self.early else "") + (REPLAY if self.replay else "")
+                + "".join(EDIT + edit for edit in self.edits))
 
 
 def parse_hops(text: str) -> tuple[HopSpec, ...]:
@@ -155,6 +178,9 @@ class Run:
     # (step number, message): a stale HandoverRequest the adversary put in flight before
     # that step (the ``:replay`` suffix)
     replayed: list[tuple[int, Message]] = field(default_factory=list)
+    # step number -> the message as sent, where the ``rewrite`` hook delivered another
+    # (the step's own message) in its place
+    edited: dict[int, Message] = field(default_factory=dict)
 
 
 def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
@@ -192,7 +218,10 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
                 held.append(system.drop(0))
                 continue
             if rewrite is not None:
-                system.rewrite(0, rewrite(len(system.steps), message))
+                changed = rewrite(len(system.steps), message)
+                if changed != message:
+                    run.edited[len(system.steps)] = message
+                    system.rewrite(0, changed)
             system.deliver(0)
         if not hold_path_switch and held:
             system.in_flight.extend(held)
@@ -202,6 +231,23 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             _replay_request(run, run.hops[-1].first_step, first_step)
         run.hops.append(_summarise(system, number, spec, source, target, first_step))
     return run
+
+
+def run_again(run: Run, hops: int, rewrite: Rewrite | None = None,
+              before: int | None = None) -> Run:
+    """The first ``hops`` hops of ``run`` run again, each message its ``rewrite`` hook changed
+    (``Run.edited``; only at steps before ``before``, when given) changed again, and
+    ``rewrite``, if given, called on the result."""
+    kept = {n: run.system.steps[n].message for n in run.edited
+            if before is None or n < before}
+
+    def again(number: int, message: Message) -> Message:
+        message = kept.get(number, message)
+        return rewrite(number, message) if rewrite is not None else message
+
+    return run_scenario(run.variant, [h.spec for h in run.hops[:hops]], kasme=run.kasme,
+                        ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
+                        start_cell=run.initial_cell, rewrite=again)
 
 
 def _replay_request(run: Run, start: int, end: int) -> None:

@@ -10,13 +10,20 @@ import operator
 from pathlib import Path
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
+from hoverify.properties.downgrade import edits
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
+from hoverify.properties.exploration import Exploration
+from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.properties.hop_edits import named
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.later_kenbs import Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
-from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.scenario import HopSpec, parse_hops, run_scenario
+from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
@@ -176,3 +183,76 @@ def test_forward_summary_reads_a_chain_as_each_attacker_alone(variant: str) -> N
     assert ways == {True, False}
     assert sum(1 for a in facts.attackers if claim._chained(facts, a, kept)) > len(
         facts.attackers) // 2
+
+
+def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
+    """``:edit=`` names an edit by ``Edit.name``: over every message of runs of each built-in
+    variant, no two edits of one message share a name, and the name finds that edit."""
+    for variant in ("ts33401", "seed-fs", "tr33821-v070"):
+        run = run_scenario(load(variant), parse_hops("x2,s1,s1-inter,intra-enb"))
+        for step in run.system.steps:
+            fields = step.message.fields
+            names = [edit.name(fields) for edit in edits(fields)]
+            assert len(set(names)) == len(names), (step.message, names)
+            assert all(named(fields, name) == edit
+                       for name, edit in zip(names, edits(fields), strict=True))
+
+
+@pytest.mark.parametrize("text", [
+    "x2@enb-2/cell-1:early:edit=HandoverRequest/AS-SecurityInformation/NCC=1",
+    "s1:replay:edit=HandoverRequired/security/UE supports KeNB*+=False:early",
+    "s1-inter:edit=HandoverCommand/container/+NCC=3:edit=HandoverCommand/container/-NCC",
+])
+def test_a_hop_with_edits_reads_back_as_written(text: str) -> None:
+    spec = HopSpec.parse(text)
+    assert HopSpec.parse(str(spec)) == spec
+    assert len(spec.edits) == text.count(":edit=")
+    assert all(edit in text for edit in spec.edits)
+
+
+def test_a_trace_with_a_drop_has_no_check_line_and_says_why() -> None:
+    topology = small_topology()
+    exploration = Exploration(load("ts33401"), topology, EXPLORATION_KASME)
+    exploration.start_handover(0)
+    exploration.drop(0)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
+    assert found.hops == () and found.reason is not None
+    assert "it needs a drop (drop RRC MeasurementReport ue->enb-1)" in found.reason
+
+
+def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:
+    """TS 33.401 7.2.8.4.3: on an S1 handover the UE takes the NCC of the HO command and
+    derives KeNB* from the NH of that NCC (A.4, A.5). enb-1, compromised, flips the NCC 2 of
+    the S1AP HandoverCommand it relays to 3: the UE derives from NH(3), the target has NH(2),
+    so the target refuses the HO confirm (denial, after that edit), and enb-1, which holds no
+    NH, is not on the UE's KeNB (capture holds, after that edit: not the search's verdict,
+    which finds a capturing edit on this hop)."""
+    hops = "s1@enb-3/cell-1:edit=HandoverCommand/container/NCC=3"
+    _, out = _check("--variant", "ts33401", "--topology", "small", "--hops", hops,
+                    "--compromise", "enb-1@1", "--json")
+    claims = {c["name"]: c for c in json.loads(out)["claims"]}
+    [denial] = claims["handover-denial"]["verdicts"]
+    assert denial["hop"] == 1 and not denial["holds"]
+    assert "after enb-1 edited a message of handover 1, enb-3 refuses" in denial["detail"]
+    [capture] = claims["fake-cell-capture"]["verdicts"]
+    assert capture["holds"] and "(the hops' edit)" in capture["detail"]
+    _, out = _check("--variant", "ts33401", "--topology", "small", "--hops", "s1@enb-3/cell-1",
+                    "--compromise", "enb-1@1", "--json")
+    [searched] = {c["name"]: c for c in json.loads(out)["claims"]}["fake-cell-capture"][
+        "verdicts"]
+    assert not searched["holds"]
+
+
+def test_a_check_hop_with_its_own_edit_is_not_searched_for_others() -> None:
+    """One edit per hop, as ``verify`` makes one per path: a hop that names its edit and
+    completes (ts33401 S1: a keyChangeIndicator added by enb-1) has one verdict of each edit
+    claim, the engine's on that edit, none from the search over the source's edits."""
+    hops = "s1@enb-3/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True"
+    _, out = _check("--variant", "ts33401", "--topology", "small", "--hops", hops,
+                    "--compromise", "enb-1@1", "--json")
+    claims = {c["name"]: c for c in json.loads(out)["claims"]}
+    for name in ("downgrade-resistance", "handover-denial", "fake-cell-capture"):
+        [verdict] = claims[name]["verdicts"]
+        assert "(the hops' edit)" in verdict["detail"], verdict

@@ -63,6 +63,30 @@ BAD = {
     "unknown fault": ["explore", "--variant", "ts33401", "--faults", "jam"],
     "replay of a missing file": ["replay", "/nonexistent/finding.json"],
     "unknown command option": ["run", "--variant", "ts33401", "--hops", "x2", "--fast"],
+    "an edit no edit of its message has": [
+        "check", "--variant", "ts33401", "--hops", "x2:edit=HandoverRequest/NCC=9",
+        "--compromise", "enb-2@1"],
+    "an edit of a message its hop does not send": [
+        "check", "--variant", "ts33401", "--hops", "x2:edit=HandoverRequired/security/NCC=1",
+        "--compromise", "enb-1@1"],
+    "an edit that names no change": ["check", "--variant", "ts33401", "--hops",
+                                     "x2:edit=HandoverRequest", "--compromise", "enb-1@1"],
+    "an edit without a compromised editor": [
+        "check", "--variant", "ts33401", "--hops",
+        "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"],
+    "an edit by an eNB compromised only after its hop": [
+        "check", "--variant", "ts33401", "--hops",
+        "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1,x2",
+        "--compromise", "enb-1@2"],
+    "edits in two hops": [
+        "check", "--variant", "ts33401", "--topology", "small", "--hops",
+        "s1@enb-3/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True,"
+        "s1@enb-1/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True",
+        "--compromise", "enb-1@1", "--compromise", "enb-3@1"],
+    "a removal by the sender, which only flips": [
+        "check", "--variant", "ts33401", "--hops",
+        "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/-new C-RNTI",
+        "--compromise", "enb-2@1"],
 }
 
 

@@ -8,6 +8,7 @@ import errno
 import importlib.util
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -32,10 +33,11 @@ from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
+from hoverify.properties.verify import FACTS_STATE, OUTSIDE_BOUND, VerifyResult, verify
 from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
+from test_exploration import FOUND_BY_VERIFY
 
 from hoverify import atomic_dir, cli, runs
 from hoverify.progress import Bar
@@ -596,3 +598,48 @@ def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
     assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("hoverify: error: --ray auto: no Ray cluster there")
+
+
+# The FOUND_BY_VERIFY pins (tests/test_exploration.py) that only an edit finds: the edit
+# claims of every variant (one handover shows them), and bit_unprotected's backward and
+# forward security: its enb-1 removes "UE supports KeNB*+" from the S1AP HandoverRequired
+# and derives the KeNB that the target derives without the seed (backward security needs
+# the UE back at enb-1: two handovers).
+NEEDS_AN_EDIT = {name: {pin for pin in pins if pin[0] in OUTSIDE_BOUND}
+                 for name, pins in FOUND_BY_VERIFY.items()}
+NEEDS_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
+
+
+def _variant_argv(name: str) -> list[str]:
+    if name.endswith(".py"):
+        return ["--variant-file", str(Path(__file__).parent / name)]
+    base, _, placement = name.partition(":")
+    return ["--variant", base, *(["--bit-placement", placement] if placement else [])]
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_AN_EDIT))
+def test_the_check_line_verify_prints_for_a_finding_that_needs_an_edit_reproduces_it(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pasted as printed (and as saved), the check line gives the same claim failing in the
+    same words (FAILS (promised), fails (not promised)), its edit named in its hops."""
+    wanted = NEEDS_AN_EDIT[name]
+    handovers = 2 if (BACKWARD, True) in wanted else 1  # ~20 s of CPU for bit_unprotected's
+    cli.main(["verify", *_variant_argv(name), "--max-handovers", str(handovers), "--faults",
+              "compromise,rewrite", "--workers", "1", "--quiet", "--json",
+              "--out", str(tmp_path)])
+    found = {(f["claim"], f["promised"]): f
+             for f in json.loads(capsys.readouterr().out)["findings"]}
+    for claim, promised in sorted(wanted):
+        finding = found[claim, promised]
+        line = finding["check"]
+        assert line is not None, finding["check_unavailable"]
+        assert ":edit=" in line
+        assert json.loads(Path(finding["file"]).read_text())["check"] == line
+        program, *argv = shlex.split(line)
+        assert program == "hoverify"
+        code = cli.main([*argv, "--json"])
+        checked = json.loads(capsys.readouterr().out)
+        words = [v["verdict"] for c in (*checked["claims"], *checked["invariants"])
+                 if c["name"] == claim for v in c["verdicts"] if not v["holds"]]
+        assert finding["verdict"] in words, (line, words)
+        assert code == 1 or not promised

@@ -1,0 +1,97 @@
+"""A finding of ``explore`` or ``verify`` as the hops and compromises of a ``check`` run.
+
+``check`` runs its hops in order, each to completion (every message delivered first in, first
+out), with its attacker compromised just before the first step of a hop, and edits named by
+the hops (``:edit=``, ``hoverify.properties.hop_edits``). A trace maps onto that where it only
+starts handovers, delivers, compromises and edits: each start is a hop to the cell it names
+(``:early`` where it starts before the Path Switch Request Acknowledge of the X2 hop before
+it arrived, TS 33.401 7.2.8.4.2),
+each compromise one ``WHO@HOP`` (the hop under way, or the next when nothing is in flight),
+each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
+replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
+and the reason says which action it needs. Whether the hops found reproduce the finding is
+for ``check`` itself to say: the caller runs them (``hoverify.cli``), and prints them only
+if they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hoverify.properties.adversary import Adversary
+from hoverify.properties.exploration import Action, Exploration
+from hoverify.properties.hop_edits import message_name
+from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.scenario import HopSpec
+from hoverify.statemachines.system import UE, System
+from hoverify.statemachines.topology import HopType, Topology
+from hoverify.statemachines.variant import KeySchedule
+
+CHECK_KINDS = ("start", "deliver", "compromise", "edit")  # the actions check has
+
+
+@dataclass(frozen=True)
+class CheckHops:
+    """The ``--hops`` and ``--compromise`` values of a check run, or why there are none."""
+
+    hops: tuple[HopSpec, ...] = ()
+    compromises: tuple[str, ...] = ()
+    reason: str | None = None  # why the trace is no check run
+
+
+def check_hops(variant: KeySchedule, trace: Sequence[Action], topology: Topology,
+               kasme: bytes, adversary: Adversary) -> CheckHops:
+    """The hops and compromises of ``trace`` (run again from the start to read them)."""
+    exploration = Exploration(variant, topology, kasme, adversary=adversary)
+    try:
+        return _read(exploration, trace)
+    finally:
+        exploration.close()
+
+
+def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
+    system, topology = exploration.system, exploration.system.topology
+    hops: list[HopSpec] = []
+    edits: list[list[str]] = []
+    compromises: list[tuple[str, int]] = []
+    for action in trace:
+        if action.kind not in CHECK_KINDS:
+            return CheckHops(reason=f"it needs a {action.kind} ({action.text}), and check "
+                                    "delivers each hop's messages in order, with no drop, "
+                                    "duplicate, replay, refusal or injection")
+        if action.kind == "start":
+            cells = exploration.neighbours()
+            cell = cells[action.index % len(cells)]
+            source = topology.cell(system.entity(UE).ctx.cell)
+            hops.append(HopSpec(topology.hop_type(source, cell), _early(system, hops),
+                                cell.name))
+            edits.append([])
+        elif action.kind == "compromise":
+            who = action.text.removeprefix("compromise ")
+            compromises.append((who, len(hops) + (not system.in_flight or not hops)))
+        elif action.kind == "edit":
+            made = exploration.edit_made(action.index, action.leaf)
+            assert made is not None, "a finding's edit was possible where it was made"
+            message, edit = made
+            edits[message.handover - 1].append(
+                f"{message_name(message.kind)}/{edit.name(message.fields)}")
+        try:
+            exploration.apply(action)
+        except VariantError:  # the finding itself (variant-error): its last action
+            break
+    if not hops:
+        return CheckHops(reason="it starts no handover, and check runs at least one hop")
+    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
+                  for h, e in zip(hops, edits, strict=True))
+    return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises))
+
+
+def _early(system: System, hops: Sequence[HopSpec]) -> bool:
+    """Whether a hop starting now is ``:early``: the hop before it is an X2 hop whose Path
+    Switch Request Acknowledge no step has delivered yet (``check`` holds it until the hop
+    started early is over)."""
+    return bool(hops) and hops[-1].type is HopType.X2 and not any(
+        s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE
+        and s.message.handover == len(hops) for s in system.steps)

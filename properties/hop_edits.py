@@ -1,0 +1,94 @@
+"""The edits a ``check``'s hops name: ``TYPE[@CELL]:edit=MESSAGE/EDIT``
+(``hoverify.statemachines.scenario``), each one change of the finite set ``explore`` and
+``verify`` draw from (``hoverify.properties.downgrade.edits``), named by ``Edit.name``, made
+on the first MESSAGE of that hop through ``run_scenario``'s ``rewrite`` hook.
+
+MESSAGE is the message's name in its spec, without the protocol (``HandoverRequired``,
+``HandoverCommand``, ``RRCConnectionReconfiguration``): one hop sends no two kinds of one
+name (an X2 hop's HandoverRequest is X2AP's, an S1 hop's S1AP's). Who makes the change is
+the attacker's business (``hoverify.runs.check_editors``): as in ``explore``, a compromised
+eNB that receives the message makes any of them, one that sends it only flips a field
+(``Exploration._editable``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from typing import Any
+
+from hoverify.properties.attacker import Attacker
+from hoverify.properties.downgrade import Edit, edits
+from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.scenario import HopSpec
+
+
+def message_name(kind: Kind) -> str:
+    """``S1AP HandoverRequired`` -> ``HandoverRequired``."""
+    return kind.title.split()[1]
+
+
+def named(fields: Fields, text: str) -> Edit | None:
+    """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names."""
+    return next((e for e in edits(fields) if e.name(fields) == text), None)
+
+
+class HopEdits:
+    """The ``rewrite`` hook of a run whose hops name edits: each made on the first message
+    of its name in its hop (``Message.handover``: the k-th handover started is hop k). A
+    name that no edit of that message has is a ValueError listing those it has; ``missed``
+    says which edits found no message to change."""
+
+    def __init__(self, hops: Sequence[HopSpec]) -> None:
+        self.wanted = {number: [edit.partition("/") for edit in spec.edits]
+                       for number, spec in enumerate(hops, start=1) if spec.edits}
+        self.seen: dict[int, list[str]] = {}  # per hop, the names of the messages it sent
+
+    def __call__(self, step: int, message: Message) -> Message:
+        hop, name = message.handover, message_name(message.kind)
+        seen = self.seen.setdefault(hop, [])
+        if name in seen:
+            return message
+        seen.append(name)
+        fields = message.fields
+        for wanted, _, text in self.wanted.get(hop, ()):
+            if wanted != name:
+                continue
+            edit = named(fields, text)
+            if edit is None:
+                names = [e.name(fields) for e in edits(fields)] or ["none"]
+                raise ValueError(f"hop {hop}: {name} ({message}) has no edit {text!r} (its "
+                                 f"edits: {'; '.join(names)})")
+            fields = edit.apply(fields)
+        return message if fields == message.fields else replace(message, fields=fields)
+
+    def missed(self) -> list[str]:
+        """Each edit whose message its hop never delivered, with what the hop delivered."""
+        return [f"hop {hop}: no {wanted} in this hop to edit (it delivered: "
+                f"{', '.join(self.seen.get(hop, [])) or 'nothing'})"
+                for hop, named_edits in self.wanted.items() for wanted, _, _ in named_edits
+                if wanted not in self.seen.get(hop, ())]
+
+
+
+def editor(message: Message, attacker: Attacker, enbs: Collection[str]) -> str | None:
+    """The compromised eNB that edits ``message`` (of hop ``message.handover``), as
+    ``Exploration._editor`` picks it: its receiver, else its sender, held by ``attacker``
+    from that hop or earlier; None if neither is."""
+    held = {c.entity for c in attacker.compromises
+            if c.entity in enbs and c.hop <= message.handover}
+    return next((e for e in (message.receiver, message.sender) if e in held), None)
+
+
+def only_flips(before: Fields, after: Fields) -> bool:
+    """Whether ``after`` differs from ``before`` in integers and flags only (what the sender
+    of a message may change: ``hoverify.properties.downgrade.flips``), no field removed or
+    added."""
+    return _shape(before) == _shape(after)
+
+
+def _shape(obj: Any) -> Any:
+    """``obj`` with every integer and flag left out: what a flip leaves alone."""
+    if isinstance(obj, bool | int):
+        return None
+    return tuple(_shape(item) for item in obj) if isinstance(obj, tuple) else obj
