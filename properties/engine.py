@@ -56,7 +56,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
-from hoverify.properties.graph import byte_values, nh_label, public_argument
+from hoverify.properties.graph import byte_values, public_argument
+from hoverify.properties.labels import NH, Pairing, derives_nh, hop_free, nh_labels, paired
 from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -275,6 +276,9 @@ class Facts:
     # its record after) and not from its record before, in the order learnt
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
+    # the {NH, NCC} pairs of the steps that derived an NH, with their hop, in the order
+    # paired: only the labels of NHs read them (``hoverify.properties.labels``)
+    nh_pairings: tuple[Pairing, ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -351,16 +355,24 @@ class Facts:
         number = _indexed(_by_kenb, self.completions, grows=True).get(derived.output)
         if number is not None:
             return f"KeNB[hop {number}]"
-        if derived.name == "NH":
-            return nh_label(self._nh_depth(derived))
-        return derived.name if derived.hop == 0 else f"{derived.name}[hop {derived.hop}]"
+        if derived.name == NH:
+            return self._nh_labels()[derived.output]
+        if derived.hop == 0 or _indexed(_hop_free, self.derivations, grows=True)[derived.output]:
+            return derived.name  # KASME's, NAS keys, K_HO: no hop to name
+        return f"{derived.name}[hop {derived.hop}]"
 
-    def _nh_depth(self, derived: Derived) -> int:
-        """1 + the depth of the NH that ``derived`` took as its input NH (the first
-        derivation named NH that gave it), 1 if none."""
-        sync = next((i.value for i in derived.derivation.inputs if i.name == "NH"), None)
-        depths = _indexed(_nh_depths, self.derivations, grows=True)
-        return 1 + depths.get(sync, 0) if sync is not None else 1
+    def _nh_labels(self) -> dict[bytes, str]:
+        """Each NH's label (``labels.nh_labels``), made once for these derivations and
+        pairings."""
+        if _NH_LABELS[0] is not self.derivations or _NH_LABELS[1] is not self.nh_pairings:
+            nhs: dict[bytes, int] = {}
+            for d in self.derivations:
+                if d.name == NH:
+                    nhs.setdefault(d.output, d.hop)
+            _NH_LABELS[:] = [self.derivations, self.nh_pairings,
+                             nh_labels(list(nhs.items()), self.nh_pairings)]
+        labels: dict[bytes, str] = _NH_LABELS[2]
+        return labels
 
     def using(self, kenb: bytes) -> tuple[int, ...]:
         """The numbers of the completions that used ``kenb``, in order."""
@@ -407,9 +419,10 @@ class Facts:
         """``derived`` as a witness line, formatted once for the same derivations and
         completions (its names read only those): a KeNB's ancestry is every hop's before
         it in a variant that chains them, and a summary names each hop's."""
-        if _LINES[0] is not self.derivations or _LINES[1] is not self.completions:
-            _LINES[:] = [self.derivations, self.completions, {}]
-        lines: dict[int, tuple[Derived, str]] = _LINES[2]
+        if (_LINES[0] is not self.derivations or _LINES[1] is not self.completions
+                or _LINES[2] is not self.nh_pairings):
+            _LINES[:] = [self.derivations, self.completions, self.nh_pairings, {}]
+        lines: dict[int, tuple[Derived, str]] = _LINES[3]
         made = lines.get(id(derived))
         if made is not None and made[0] is derived:
             return made[1]
@@ -465,7 +478,9 @@ class Facts:
 Index = dict[Any, Any]
 _INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
-_LINES: list[Any] = [None, None, {}]  # ``Facts.line``: for these derivations and completions
+# ``Facts.line``: for these derivations, completions and NH pairings
+_LINES: list[Any] = [None, None, None, {}]
+_NH_LABELS: list[Any] = [None, None, {}]  # ``Facts._nh_labels``: for these and these pairings
 _ALONE: dict[tuple[int, int], tuple[Knowledge, tuple[Derived, ...], Knowledge]] = {}
 
 
@@ -590,13 +605,13 @@ def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
     return index
 
 
-def _nh_depths(index: Index, derivations: tuple[Derived, ...]) -> Index:
-    """The depth of each value's first derivation named NH (``Facts._nh_depth``), the NH it
-    took made before it."""
+def _hop_free(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    """Whether each value's first derivation makes one value whatever the hop
+    (``labels.hop_free``)."""
     for d in derivations:
-        if d.name == "NH" and d.output not in index:
-            sync = next((i.value for i in d.derivation.inputs if i.name == "NH"), None)
-            index[d.output] = 1 + index.get(sync, 0) if sync is not None else 1
+        if d.output not in index:
+            index[d.output] = hop_free(((i.name, i.public, i.value)
+                                        for i in d.derivation.inputs), index.get)
     return index
 
 
@@ -1385,6 +1400,11 @@ class Engine:
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
+        if derives_nh(step.outcome.derivations):  # the {NH, NCC} it pairs, for labels
+            pairings = paired(f.nh_pairings, step.hop, step.message.fields, step.outcome.read,
+                              step.ctx_after, tuple(m.fields for m in step.outcome.sent))
+            if pairings is not f.nh_pairings:
+                changes["nh_pairings"] = pairings
         kind = step.message.kind
         if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
             early = step.state_before == PATH_SWITCH_PENDING

@@ -16,19 +16,25 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
 
 from hoverify.properties.digraph import DiGraph
+from hoverify.properties.labels import (
+    CONSTANT_INPUTS,
+    NH,
+    Pairing,
+    derives_nh,
+    hop_free,
+    nh_labels,
+    paired,
+)
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.system import Step, System
-from hoverify.statemachines.variant import NCC_MODULUS
 
 KEY, PUBLIC, CONSTANT, DERIVATION = "key", "public", "constant", "derivation"
-CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguisher",
-                             "algorithm identity"})
 SETUP_STEP = -1  # derivations made before the trace starts (NAS security)
 
 Node = tuple[str, Any]
@@ -108,7 +114,9 @@ class KeyGraph:
         self.derivation_order: list[Node] = []  # in the order they were recorded
         self._public: dict[Node, None] = {}  # the public and constant nodes, in graph order
         self._kenb_hop: dict[Node, int] | None = None  # the KeNBs by hop, once ``label_keys``
-        self._nh_depths: dict[Node, int] = {}
+        self.nh_pairings: tuple[Pairing, ...] = ()  # {NH, NCC} as the run paired them
+        self._nh_labels: dict[bytes, str] | None = None  # made when a label asks for one
+        self._hop_free: dict[Node, bool] = {}
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -129,7 +137,8 @@ class KeyGraph:
 
     def add_trace_step(self, step: Step) -> None:
         self.add_step(step.number, step.hop, step.message.receiver, step.message.fields,
-                      step.outcome.read, step.outcome.derivations, step.ctx_after)
+                      step.outcome.read, step.outcome.derivations, step.ctx_after,
+                      tuple(m.fields for m in step.outcome.sent))
 
     def copy(self) -> KeyGraph:
         """An independent copy, to grow another way (a hop run again with an edit), sharing
@@ -142,12 +151,17 @@ class KeyGraph:
         other._derivations = dict(self._derivations)
         other.derivation_order = list(self.derivation_order)
         other._public = dict(self._public)
+        other.nh_pairings = self.nh_pairings
         other._index = self.index.copy()  # caught up first: built once, not once per copy
         return other
 
     def add_step(self, number: int, hop: int, entity: str, received: Any, read: Any,
-                 derivations: Iterable[Derivation], ctx: Any) -> None:
+                 derivations: Sequence[Derivation], ctx: Any, sent: Any = ()) -> None:
+        """One step: ``entity`` received ``received``, read ``read``, made ``derivations``,
+        kept ``ctx`` and sent the fields ``sent``."""
         self.hop_first_step.setdefault(hop, number)
+        if derives_nh(derivations):  # the {NH, NCC} it pairs (``hoverify.properties.labels``)
+            self.nh_pairings = paired(self.nh_pairings, hop, received, read, ctx, sent)
         for derivation in derivations:
             self.add_derivation(derivation, entity, number, hop)
         for value in (*byte_values(received), *byte_values(read)):
@@ -210,40 +224,36 @@ class KeyGraph:
     # -- labels in spec vocabulary --------------------------------------------------------------
     def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:
         """Name the KeNB in use after each hop ``KeNB[hop k]`` (the last hop, if several used
-        it), each NH ``NH[NCC n]`` and other keys by the hop in which they first appeared.
-        ``label`` names a key when asked: a trial graph of the edit search names the few keys
-        of its witness, not the whole run's again."""
+        it), each NH by the NCC the run paired it with, a key derived from KASME and constants
+        alone by its name, and other keys by the hop in which they first appeared
+        (``hoverify.properties.labels``). ``label`` names a key when asked: a trial graph of
+        the edit search names the few keys of its witness, not the whole run's again."""
         self._kenb_hop = {value_node(kenb): hop for hop, kenb in kenb_by_hop.items()}
-        self._nh_depths: dict[Node, int] = {}
+        self._nh_labels, self._hop_free = None, {}
 
-    def _nh_depth(self, node: Node) -> int:
-        """1 + the depth of the NH its first derivation with an NH input took (0 for an
-        input that is no key named NH), walked back along the chain without recursion."""
-        chain: list[Node] = []
-        current: Node | None = node
-        while current is not None and current not in self._nh_depths:
-            chain.append(current)
-            current = self._nh_source(current)
-        depth = self._nh_depths.get(current, 0) if current is not None else 0
-        for n in reversed(chain):
-            depth = depth + 1 if self._is_nh(n) else 0
-            self._nh_depths[n] = depth
-        return self._nh_depths[node]
+    def _nh_label(self, node: Node) -> str | None:
+        """The label of ``node`` if a derivation named NH made it (None: none did)."""
+        if self._nh_labels is None:
+            g, nhs = self.graph, {}
+            for derivation in self.derivation_order:
+                attrs = g.nodes[derivation]
+                if attrs["output_name"] == NH:
+                    nhs.setdefault(next(iter(g.successors(derivation)))[1], attrs["hop"])
+            self._nh_labels = nh_labels(list(nhs.items()), self.nh_pairings)
+        return self._nh_labels.get(node[1])
 
-    def _nh_source(self, node: Node) -> Node | None:
-        """The NH input of ``node``'s first derivation that has one (None: none), when
-        ``node`` is a key named NH (else its depth is 0 and nothing is followed)."""
-        if not self._is_nh(node):
-            return None
-        for derivation in self.graph.predecessors(node):
-            for name, source in self.graph.nodes[derivation]["inputs"]:
-                if name == "NH":
-                    return source
-        return None
-
-    def _is_nh(self, node: Node) -> bool:
-        attrs = self.graph.nodes[node]
-        return attrs["kind"] == KEY and attrs["name"] == "NH"
+    def _is_hop_free(self, node: Node) -> bool | None:
+        """Whether the key ``node`` is one value whatever the hop (``labels.hop_free``), by
+        its first derivation; None for a key no derivation made (KASME)."""
+        if node not in self._hop_free:
+            derivation = next(iter(self.graph.predecessors(node)), None)
+            if derivation is None:
+                return None
+            self._hop_free[node] = hop_free(
+                ((name, self.graph.nodes[source]["kind"] != KEY, source)
+                 for name, source in self.graph.nodes[derivation]["inputs"]),
+                self._is_hop_free)
+        return self._hop_free[node]
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -265,9 +275,10 @@ class KeyGraph:
             return f"KeNB[hop {hop}]"
         if attrs["kind"] != KEY:
             return str(attrs["label"])
-        if attrs["name"] == "NH":
-            return nh_label(self._nh_depth(node))
-        if attrs["hop"] == 0:  # KASME, NAS keys, the initial KeNB: no hop to name
+        nh = self._nh_label(node) if attrs["name"] == NH else None
+        if nh is not None:
+            return nh
+        if attrs["hop"] == 0 or self._is_hop_free(node):  # KASME, NAS keys, K_HO: no hop
             return str(attrs["name"])
         return f"{attrs['name']}[hop {attrs['hop']}]"
 
@@ -309,12 +320,6 @@ class KeyGraph:
 
 def _step(held: tuple[int, Any]) -> int:
     return held[0]
-
-
-def nh_label(depth: int) -> str:
-    """The ``depth``-th NH of the chain by its NCC (its 3 least significant bits, TS 33.401
-    7.2.8.1.1), and by its place once NCC values repeat."""
-    return f"NH[NCC {depth % NCC_MODULUS}]" + (f" #{depth}" if depth >= NCC_MODULUS else "")
 
 
 def public_argument(name: str, value: bytes) -> str:

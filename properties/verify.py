@@ -182,6 +182,7 @@ FACTS_STATE = {
     "alone": "empty in a search: a compromise there makes an attacker of one entity each "
              "(only ``check`` joins eNBs and more in one)",
     "enb_learnt": "as a set (the order learnt changes no verdict)",
+    "nh_pairings": "not in it: only the labels of NHs in a witness read it",
 }
 
 

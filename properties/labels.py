@@ -1,0 +1,134 @@
+"""Key labels in spec vocabulary: one definition for the key graph (the report's diagrams,
+graphml, dot) and the claim engine's facts (witnesses and cuts).
+
+A label names a key by what it is, and two different keys of one run never share one.
+
+NH (TS 33.401 7.2.8.4, A.4): an NH is named by the NCC the run pairs it with, ``NH[NCC n]``:
+the {NH, NCC} of a message (S1AP HandoverRequest SecurityContext, Path Switch Request
+Acknowledge, GTPv2 MM context) or of a key record (the MME's and the UE's NH chain, whose NCC
+is its count mod 8 (7.2.8.1.1), the UE's after its catch-up (7.2.8.4.3); an eNB's unused
+{NH, NCC}), read at each step that derives the NH (first or again). For ``ts33401`` that NCC
+is the NH's depth in the chain mod 8; a variant whose NH is no hash chain gets the NCC it
+sent. An NH paired with several NCCs carries them all (``NH[NCC 2 and 4]``: one key sent
+twice). Once two different NHs share an NCC (the NCC wraps after 8 NH derivations, or a
+variant pairs two NHs with one NCC), each of them also names the hop of each pairing
+(``NH[NCC 1, hop 8]``), and a number (``#2``: the second derived) if that is not enough. An
+NH the run never pairs is named by the hop it was first derived in (``NH[hop 3]``).
+
+A key derived from KASME and constants alone (seed-fs's K_HO = KDF(KASME, "Handover
+String")) is one value per KASME, whatever the hop: it is named without one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields, is_dataclass
+from typing import Any, TypeVar
+
+from hoverify.statemachines.variant import EnbKeys, NhChain
+
+NH = "NH"
+# public inputs that are constants of the clauses, not values of a hop
+CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguisher",
+                             "algorithm identity"})
+
+T = TypeVar("T")
+Pairing = tuple[bytes, int, int]  # (NH, NCC, hop): the run paired the NH with the NCC
+
+
+def derives_nh(derivations: Iterable[Any]) -> bool:
+    """A step whose derivations (``Derivation`` records) compute an NH, first or again."""
+    return any(d.output_name == NH for d in derivations)
+
+
+def paired(known: tuple[Pairing, ...], hop: int, *items: Any) -> tuple[Pairing, ...]:
+    """``known`` with each {NH, NCC} pair in ``items`` (message fields, what a party read,
+    its key record) it lacks, paired in hop ``hop``; ``known`` itself if none is new."""
+    have = {(nh, ncc) for nh, ncc, _ in known}
+    new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(nh_pairs(items))
+           if (nh, ncc) not in have]
+    return (*known, *new) if new else known
+
+
+def nh_pairs(obj: Any) -> Iterator[tuple[bytes, int]]:
+    """Every {NH, NCC} pair inside ``obj``: fields that carry both an "NH" and an "NCC"
+    (SecurityContext, MM context), an NH chain (``NhChain``) and an eNB's unused pair
+    (``EnbKeys.next_hop``), depth first."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, NhChain):
+            yield item.value, item.ncc
+        elif isinstance(item, EnbKeys):
+            if item.next_hop is not None:
+                yield item.next_hop
+            stack.append(item.as_keys)
+        elif isinstance(item, tuple | list):
+            pair = _fields_pair(item)
+            if pair is not None:
+                yield pair
+            stack.extend(reversed(item))
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in reversed(fields(item)))
+
+
+def _fields_pair(items: tuple[Any, ...] | list[Any]) -> tuple[bytes, int] | None:
+    """The {NH, NCC} of ``items`` if it is a field tuple carrying both."""
+    named = dict(i for i in items if isinstance(i, tuple) and len(i) == 2
+                 and isinstance(i[0], str))
+    nh, ncc = named.get(NH), named.get("NCC")
+    if isinstance(nh, bytes) and isinstance(ncc, int) and not isinstance(ncc, bool):
+        return nh, ncc
+    return None
+
+
+def nh_labels(nhs: Sequence[tuple[bytes, int]],
+              pairings: Iterable[Pairing]) -> dict[bytes, str]:
+    """The label of each NH of ``nhs`` (its value and the hop it was first derived in, in
+    the order first derived), from the run's ``pairings`` (in the order paired)."""
+    hop_of = dict(nhs)
+    by_nh: dict[bytes, dict[int, int]] = defaultdict(dict)  # NH -> NCC -> first hop
+    for nh, ncc, hop in pairings:
+        if nh in hop_of:
+            by_nh[nh].setdefault(ncc, hop)
+    sharing: dict[int, int] = defaultdict(int)  # NCC -> how many NHs the run pairs with it
+    for nccs in by_nh.values():
+        for ncc in nccs:
+            sharing[ncc] += 1
+    labels: dict[bytes, str] = {}
+    for nh, hop in nhs:
+        nccs = by_nh.get(nh)
+        if nccs is None:
+            labels[nh] = f"NH[hop {hop}]"
+        elif all(sharing[ncc] == 1 for ncc in nccs):
+            labels[nh] = f"NH[NCC {_and(str(n) for n in nccs)}]"
+        else:
+            labels[nh] = "NH[" + "; ".join(f"NCC {n}, hop {h}" for n, h in nccs.items()) + "]"
+    return _numbered(labels)
+
+
+def _numbered(labels: dict[bytes, str]) -> dict[bytes, str]:
+    """``labels`` (in order) with ``#k`` added to each of a label that several share."""
+    by_label: dict[str, list[bytes]] = defaultdict(list)
+    for value, label in labels.items():
+        by_label[label].append(value)
+    for label, values in by_label.items():
+        if len(values) > 1:
+            for k, value in enumerate(values, 1):
+                labels[value] = f"{label[:-1]}, #{k}]"
+    return labels
+
+
+def _and(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def hop_free(inputs: Iterable[tuple[str, bool, T]], given: Callable[[T], bool | None]) -> bool:
+    """A derivation's output is one value per KASME, whatever the hop: each of its
+    ``inputs`` (name, public, value) is a constant of the clause if public, else hop-free
+    itself (``given``: True or False for a value derived before, None for one no derivation
+    made, such as KASME)."""
+    return all(name in CONSTANT_INPUTS if public else given(value) is not False
+               for name, public, value in inputs)

@@ -1,0 +1,91 @@
+"""Key labels say what a key is (review16, findings 3 and 7): in the engine's witnesses and
+cuts and in the key graph of the report alike, two different keys never share a label."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hoverify.properties.evaluate import Evaluation, evaluate
+from hoverify.properties.graph import value_node
+from hoverify.statemachines import crypto
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variants import load
+from hoverify.statemachines.variants.seed_fs import FC_K_HO, HANDOVER_STRING
+
+from hoverify.variant_file import load_variant_file
+
+ATTACKS = Path(__file__).parent / "attack_variants"
+
+
+def labels(evaluation: Evaluation, values: list[bytes]) -> list[str]:
+    """Each value's label in the engine's facts, checked to be its label in the key graph."""
+    found = [evaluation.facts.label(v) for v in values]
+    graph = evaluation.analysis.graph
+    assert found == [graph.label(value_node(v)) for v in values]
+    return found
+
+
+def nccs(label: str) -> set[int]:
+    """The NCCs a label names: "NH[NCC 2]", "NH[NCC 2 and 4]", "NH[NCC 2, hop 1; NCC 4,
+    hop 3]"."""
+    return {int(n) for listed in re.findall(r"NCC (\d+(?:(?:, | and )\d+)*)", label)
+            for n in re.split(r", | and ", listed)}
+
+
+def test_an_nh_that_is_no_chain_is_named_by_the_ncc_sent_with_it() -> None:
+    """``per_cell_nh``: on S1 the MME sends NH' = KDF(KASME, PCI || EARFCN-DL) with the NCC
+    of its chain. The S1AP HandoverRequest's SecurityContext pairs them {NCC, NH}
+    (TS 36.413 9.1.5.4; TS 33.401 7.2.8.4.3: the target eNB derives KeNB* from that NH), so
+    the label of the NH each hop's target received names the NCC it carried, and two
+    different NHs (this hop's and the chain's the MME keeps, TS 33.401 7.2.8.1.1) are
+    never named alike (they were all NH[NCC 1])."""
+    variant = load_variant_file(str(ATTACKS / "per_cell_nh.py"))
+    evaluation = evaluate(run_scenario(variant, parse_hops(
+        "s1@enb-4/cell-2,s1@enb-1/cell-1,s1@enb-4/cell-2")))
+    received = [dict(s.message.get("SecurityContext"))
+                for s in evaluation.analysis.run.system.steps
+                if s.message.kind is Kind.S1AP_HANDOVER_REQUEST]
+    assert [r["NCC"] for r in received] == [2, 3, 4]
+    assert received[0]["NH"] == received[2]["NH"] != received[1]["NH"]  # cell-2's, twice
+    for context, label in zip(received, labels(evaluation, [r["NH"] for r in received]),
+                              strict=True):
+        assert context["NCC"] in nccs(label), label
+    nhs = list(dict.fromkeys(d.output for d in evaluation.facts.derivations if d.name == "NH"))
+    assert len(nhs) == 6  # NH(1) to NH(4) of the chain, and the NHs of cell-2 and cell-1
+    assert len(set(labels(evaluation, nhs))) == len(nhs)
+
+
+def test_ts33401_nh_labels_stay_distinct_through_an_ncc_wrap() -> None:
+    """TS 33.401 7.2.8.1.1: NH(1) = KDF(KASME, initial KeNB) with NCC 1 at set-up; A.4:
+    NH(n+1) = KDF(KASME, NH(n)); 7.2.8.4.3: every S1 handover takes a fresh NH and NCC one
+    more, and NCC is 3 bits (7.2.8.4), so ten S1 hops reach NH(11) and NCC wraps at NH(8).
+    Each NH(n) is named by n mod 8; NH(1) and NH(9), NH(2) and NH(10), NH(3) and NH(11)
+    share an NCC and still get two labels."""
+    run = run_scenario(load("ts33401"), parse_hops(",".join(["s1"] * 10)))
+    assert run.initial_kenb is not None
+    chain = [crypto.derive_nh(run.kasme, run.initial_kenb)]
+    while len(chain) < 11:
+        chain.append(crypto.derive_nh(run.kasme, chain[-1]))
+    evaluation = evaluate(run)
+    found = labels(evaluation, chain)
+    assert [nccs(label) for label in found] == [{n % 8} for n in range(1, 12)]
+    assert len(set(found)) == len(chain)
+
+
+def test_k_ho_is_one_key_whatever_the_hop() -> None:
+    """seed-fs section 3: K_HO = KDF(KASME || "Handover String"), one value per KASME. The
+    graph holds that one value however many S1 hops derive it, and it is named without a
+    hop (it was K_HO[hop 1], as if each hop had its own)."""
+    run = run_scenario(load("seed-fs"), parse_hops("x2,s1,s1-inter,s1"))
+    evaluation = evaluate(run)
+    k_ho = crypto.kdf(run.kasme, FC_K_HO, HANDOVER_STRING)
+    assert {d.output for d in evaluation.facts.derivations if d.name == "K_HO"} == {k_ho}
+    graph = evaluation.analysis.graph
+    assert graph.named("K_HO") == {value_node(k_ho)}
+    assert labels(evaluation, [k_ho]) == ["K_HO"]
+    lines = [line for c in evaluation.claims for v in c.verdicts
+             for line in (*v.witness, *v.cut)]
+    assert any("K_HO" in line for line in lines)
+    assert not any("K_HO[" in line for line in lines)
