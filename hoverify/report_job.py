@@ -165,7 +165,7 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     outside = {(r.variant.label, r.scenario.name, claim): c.outside
                for r in results for claim, c in r.cells if c.outside}
     measured = {(r.variant.label, r.scenario.name, claim): forward_measure(
-        c.status == HOLDS, c.n_hops, c.open_ended)
+        c.status == HOLDS, c.n_hops, c.open_ended, c.untested)
         for r in results for claim, c in r.cells if c.n_hops is not None}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
                        outside, measured)

@@ -33,6 +33,8 @@ class Cell:
     # radio observer + enb-2@1:", ...; or why no hop has a verdict
     under: tuple[str, ...] = ()  # what check indents under the last line of ``cut``, the cut's
     # heading: "lacks KASME", ...
+    untested: bool = False  # holds with no attacker lacking a later KeNB: the run ends within
+    # each promise's n hops, so the claim could not have failed here (review16)
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,12 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
                     counterexample, claim.outside)
     n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
+    # every attacker derives each later KeNB of the run: nothing was kept from any, so the
+    # promise (n hops) was never put to the test: said, not read as a plain "holds"
+    untested = claim.holds and not any(v.cut for v in claim.verdicts)
     return Cell(state, verdict_line(shown or widest[0]), n,
-                any(v.open_ended for v in widest), counterexample, claim.outside)
+                any(v.open_ended for v in widest), counterexample, claim.outside,
+                untested=untested)
 
 
 # -- message sequence charts ------------------------------------------------------------------

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
 
 OUTSIDE = "fails (outside the promise: {assumption})"
 SO_FAR = "so far"
+UNTESTED = "untested"
 
 # One entry per word: what it means. The legend is this table; nothing else defines a word.
 WORDS: tuple[tuple[str, str], ...] = (
@@ -31,6 +32,9 @@ WORDS: tuple[tuple[str, str], ...] = (
               "last legitimate KeNB are safe"),
     (f"n-hop {SO_FAR}", "the run ends at a KeNB the attacker derives: a longer run could "
                         "show a larger n"),
+    (UNTESTED, "forward security holds, but each attacker derives every later KeNB of the "
+               "run, within its promised n hops: nothing later is kept from any, so the run "
+               "could not have broken the promise"),
     ("derives k hops on", "forward security that fails: the attacker derives KeNBs up to k "
                           "hops after its last legitimate KeNB; k+ when the run ends there "
                           "(a longer run could show more)"),
@@ -88,11 +92,13 @@ def verdict_status(holds: bool, promise_broken: bool) -> str:
     return HOLDS if holds else BROKEN if promise_broken else FAILS
 
 
-def forward_measure(holds: bool, n_hops: int, open_ended: bool) -> str:
-    """What a forward-security verdict measured: ``n-hop`` where it holds, else how far
-    the attacker reaches (``n-hop`` never describes a failure)."""
+def forward_measure(holds: bool, n_hops: int, open_ended: bool, untested: bool) -> str:
+    """What a forward-security verdict measured: ``n-hop`` where it holds (``untested`` where
+    nothing later was kept from any attacker), else how far the attacker reaches (``n-hop``
+    never describes a failure)."""
     if holds:
-        return f"{n_hops}-hop" + (f" {SO_FAR}" if open_ended else "")
+        return (f"{n_hops}-hop" + (f" {SO_FAR}" if open_ended else "")
+                + (f", {UNTESTED}" if untested else ""))
     reach = n_hops - 1
     plural = "" if reach == 1 and not open_ended else "s"
     return f"derives {reach}{'+' if open_ended else ''} hop{plural} on"
@@ -102,7 +108,8 @@ def cell_text(cell: Cell) -> str:
     word = verdict_word(cell.status, cell.outside)
     if cell.n_hops is None:
         return word
-    return f"{word}, {forward_measure(cell.status == HOLDS, cell.n_hops, cell.open_ended)}"
+    measure = forward_measure(cell.status == HOLDS, cell.n_hops, cell.open_ended, cell.untested)
+    return f"{word}, {measure}"
 
 
 def plain(text: str) -> str:

@@ -722,6 +722,27 @@ def test_a_forward_security_cell_measures_what_check_measured(generated: Generat
             result.scenario.name, cell_text(cell), details)
 
 
+def test_a_forward_security_cell_that_could_not_fail_says_untested(
+        generated: Generated) -> None:
+    """review16: ts33401's one x2 hop read "holds, 2-hop so far" with no cut: its 2-hop
+    promise (TS 33.401 7.2.8.1: forward security after two hops on X2) allows the source eNB
+    the one later KeNB the run has, so no run of that scenario can break it. A holding cell
+    is "untested" exactly where no verdict has a cut (nothing later kept from any attacker),
+    as check's own verdicts show it."""
+    untested = set()
+    for result in generated.data.results:
+        cell = result.cell(FORWARD)
+        if cell.status != HOLDS or cell.n_hops is None:
+            continue
+        [shown] = [c for c in result.check["claims"] if c["name"] == FORWARD]
+        cut = any(v["cut"] for v in shown["verdicts"])
+        assert cell.untested == (not cut), (result.variant.label, result.scenario.name)
+        assert ("untested" in cell_text(cell)) == cell.untested
+        if cell.untested:
+            untested.add((result.variant.label, result.scenario.name))
+    assert ("ts33401", "x2") in untested and ("ts33401", "s1") not in untested
+
+
 def _check_says(doc: dict, claim: str, indented: bool = False) -> list[str]:
     """What `hoverify check` prints under a claim's hop verdict lines, read from its text:
     the cut of the verdict it shows ("cut of hop 1, ...:", "lacks KASME", ...) or why no hop
