@@ -273,11 +273,11 @@ class Facts:
     # asked (``enbs_alone``): a promise made against compromised eNBs is broken by what
     # they derive without the rest
     alone: tuple[Knowledge, ...] = ()
-    # per eNB, what a message taught it while it served the UE, or the HandoverRequest that
-    # prepared it as a target: (eNB, completion number of a KeNB another eNB used after the
-    # eNB first served, the handover the message belongs to, its kind) for each such KeNB it
-    # derives from the step (the message, what it read, its record after) and not from its
-    # record before (a preparation's replaces it), in the order learnt
+    # per eNB, what the HandoverRequest that prepared it as a target taught it, or a message
+    # while it served the UE: (eNB, completion number of a KeNB another eNB used (while it
+    # serves: after the eNB first served), the handover the message belongs to, its kind)
+    # for each such KeNB it derives from the step (the message, what it read, its record
+    # after) and not from its record before (a preparation's replaces it), in the order learnt
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
 
@@ -1446,16 +1446,20 @@ class Engine:
         """``f.enb_learnt`` with what ``step`` taught the eNB that received it: the KeNBs of
         other eNBs' completions it derives from the message, what it read and its record
         after, but not from its record before (what it learns, as against what it held).
-        Only what backward security reads: a KeNB used after the eNB first served, learnt
-        from the HandoverRequest that prepares it as a target (TS 36.423 8.2.1, TS 36.413
-        8.4.2; whether or not the UE then comes: the context it sets up replaces the one it
-        held, so nothing counts as held) or from a message while it serves the UE (what it
-        learns while the UE is elsewhere it holds before the UE comes back)."""
+        Only what backward security reads: any KeNB learnt from the HandoverRequest that
+        prepares it as a target (TS 36.423 8.2.1, TS 36.413 8.4.2; whether or not the UE then
+        comes: the context it sets up replaces the one it held, so nothing counts as held;
+        also before its first service, which another eNB of an attacker may have had), and
+        one used after the eNB first served, learnt from a message while it serves the UE
+        (what it learns while the UE is elsewhere it holds before the UE comes back)."""
         receiver = step.message.receiver
         first = _indexed(_first_at, completions, grows=True).get(receiver)
-        prepared = step.message.kind in REQUESTS  # accepted: it set up a UE context
-        if first is None or not (prepared or completions[-1].enb == receiver):
+        if step.message.kind in REQUESTS:  # accepted: it set up a UE context
+            prepared, after = True, -1
+        elif first is None or completions[-1].enb != receiver:
             return f.enb_learnt
+        else:
+            prepared, after = False, first
         given = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read))
                  if v in values}
         if not given:  # its record after holds what it derived from its record before
@@ -1468,7 +1472,7 @@ class Engine:
         by_kenb = _indexed(_all_by_kenb, completions, grows=True)
         reached = learnt(frozenset(), seen, derivations, len(derivations), consumers)
         found = {j for v in reached for j in by_kenb.get(v, ())
-                 if j > first and completions[j].enb != receiver}
+                 if j > after and completions[j].enb != receiver}
         if not found:
             return f.enb_learnt
         had = learnt(frozenset(), held, derivations, len(derivations), consumers)

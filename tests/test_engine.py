@@ -414,6 +414,22 @@ def test_a_key_learnt_once_the_ue_comes_back_is_earlier_and_never_later(
         assert fwd.holds, [v.detail for v in fwd.verdicts]
 
 
+def test_what_a_request_teaches_is_earlier_also_for_an_attacker_holding_a_former_source(
+        ) -> None:
+    """The probe's X2 source enb-3 also sends its own KeNB[hop 1] to enb-2. One attacker holds
+    enb-1 (which served hop 0, then the former source of the S1 hop 1) and enb-2, which never
+    served before: KeNB[hop 1], learnt from the request that prepares enb-2, is earlier than
+    enb-2's KeNB[hop 2] (TS 33.501 3.1), so backward security's only, never also a later KeNB
+    that enb-1 derives beyond the 1-hop forward security of S1 (as for enb-2 alone)."""
+    run = run_scenario(load_variant_file(str(PROBE)), parse_hops("s1@enb-3/cell-2,x2@enb-2/cell-2"))
+    claims = {c.name: c for c in evaluate(run, _compromises("enb-1@1", "enb-2@2")).claims}
+    [failure] = [v for v in claims[BACKWARD].verdicts if not v.holds]
+    assert failure.promised and failure.detail.endswith(
+        "earlier hop(s) [1] (hop 1's from the X2AP HandoverRequest that brought the UE back to "
+        "enb-2 in hop 2)"), failure.detail
+    assert claims[FORWARD].holds, [v.detail for v in claims[FORWARD].verdicts]
+
+
 def test_a_key_the_former_source_derived_beyond_its_promise_fails_both_when_the_ue_returns(
         ) -> None:
     """review14: enb-1, the source of hop 1 (inter-MME S1), derives hop 1's KeNB from its own
