@@ -8,12 +8,14 @@ the attack); a holding one carries the cut (the secret inputs the attacker lacks
 
 Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 - backward security: an attacker holding an eNB cannot compute a KeNB used by another eNB
-  earlier than a KeNB of the eNB's own that it knows, whenever it was compromised (one that
-  served none: earlier than the compromise). One after its last KeNB, with no later service,
-  is later: forward security's. Between two of its services forward security keeps only what
-  the eNB could derive as the former serving eNB, within that promise's n hops; what it
-  learns as the UE comes back, or from a message once back, is judged (it must not give the
-  eNB the keys used in between);
+  earlier than a KeNB of the eNB's own that it knows (one it serves with, or one a
+  HandoverRequest prepared it with as a target, whether or not the UE came), whenever it was
+  compromised (one that has none: earlier than the compromise). One after its last KeNB,
+  with no later one, is later: forward security's. Between a service and a later KeNB of
+  its own, forward security keeps only what the eNB could derive as the former serving eNB,
+  within that promise's n hops; what it learns as the UE comes back (the HandoverRequest
+  that prepares it), or from a message once back, is judged (it must not give the eNB the
+  keys used in between);
 - forward security: an eNB cannot compute a later KeNB used with another eNB; n-hop forward
   security: the keys used n or more hops after the last KeNB the attacker legitimately held
   cannot be computed (if the UE returns to a compromised eNB, counting restarts there). A
@@ -26,9 +28,9 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import partial
 from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
@@ -57,7 +59,6 @@ from hoverify.properties.engine import (
     Verdict,
     grow,
 )
-from hoverify.properties.graph import byte_values
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
@@ -330,41 +331,73 @@ def _short(value: bytes | int | None) -> str:
 
 
 # -- backward and forward security -----------------------------------------------------------
+class _Service(NamedTuple):
+    """A KeNB of an eNB's own that "earlier" counts from: the one a completion brought it
+    (``number``, its completion's), or the one a HandoverRequest prepared it with as a target
+    (``number`` None), whether or not the UE then came (TS 33.501 3.1 asks what an eNB that
+    knows its KeNB computes, not whether the UE used it). ``position``: the KeNBs before it
+    are those of the completions numbered below it (of the handovers before its own)."""
+
+    kenb: bytes
+    enb: str
+    handover: int
+    number: int | None
+    position: int
+
+
 @dataclass
 class _Gaps:
-    """For a set of entities, over completions ``completions`` (and ``early``): the hops it
-    served (``services``), the KeNBs another eNB used before the first (``before``), those
-    between two services that count as earlier than the later one (``between``), those
-    after the last one (``after``), judged when the UE comes back, and those between two
-    services that forward security leaves to a former serving eNB so far (``kept``: by hop,
-    the handover that brought the UE back). ``learnt``: the ``Facts.enb_learnt`` read, and
-    from it, per hop, the last handover in which one of the entities learnt its KeNB
-    (``last_learnt``); ``moved``: each KeNB of ``kept`` that a record of ``learnt`` (by
-    its place there) made earlier, as it arrived; ``predicted``: those of ``between`` that
-    are there only because the eNB, as the former serving eNB, derives them beyond a
-    forward-security promise (not learnt back): forward security judges them too."""
+    """For a set of entities, over completions ``completions`` (and ``early``) and
+    preparations ``preparations``: its KeNBs of its own in order (``services``, their
+    ``positions``: each completion at one of its eNBs, each preparation of one by a
+    HandoverRequest (``prepared``, those read; ``latest``: the last handover of one), the
+    last hop it served (``served``; None: none), the KeNBs another eNB used before the first
+    (``before``), those between two that count as earlier than the later one (``between``),
+    those after the last one (``after``), judged at the next, and those between a service
+    and a later KeNB of its own that forward security leaves to a former serving eNB so far
+    (``kept``: by hop, the handover of that later KeNB). ``learnt``: the
+    ``Facts.enb_learnt`` read, and from it, per hop, the last handover in which one of the
+    entities learnt its KeNB (``last_learnt``); ``moved``: each KeNB of ``kept`` that a
+    record of ``learnt`` (by its place there) made earlier, as it arrived; ``predicted``:
+    those of ``between`` that are there only because the eNB, as the former serving eNB,
+    derives them beyond a forward-security promise (not learnt back): forward security
+    judges them too."""
 
     completions: tuple[Completion, ...]
     early: frozenset[int]
     learnt: tuple[tuple[str, int, int, Kind], ...]
-    services: list[int]
-    before: list[int]
-    between: list[int]
-    after: list[int]
-    kept: dict[int, int]
-    last_learnt: dict[int, int]
-    moved: list[tuple[int, int]]
-    predicted: set[int]
+    preparations: frozenset[Preparation]
+    prepared: set[Preparation] = field(default_factory=set)
+    latest: int = -1
+    services: list[_Service] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    served: int | None = None
+    before: list[int] = field(default_factory=list)
+    between: list[int] = field(default_factory=list)
+    after: list[int] = field(default_factory=list)
+    kept: dict[int, int] = field(default_factory=dict)
+    last_learnt: dict[int, int] = field(default_factory=dict)
+    moved: list[tuple[int, int]] = field(default_factory=list)
+    predicted: set[int] = field(default_factory=set)
+
+
+def _position(completions: Sequence[Completion], p: Preparation) -> int:
+    """Where preparation ``p`` stands among ``completions``: after those of the handovers
+    before its own (a copy of a HandoverRequest keeps its handover: a KeNB prepared again
+    is no later than it was)."""
+    return bisect_left(completions, p.hop, key=lambda c: c.handover)
 
 
 class BackwardSecurity(_Claim):
     name = BACKWARD
-    reads = frozenset({KNOWLEDGE, COMPLETED, ENB_LEARNT})  # ``Event.attackers``
-    always = ("an attacker knowing the KeNB of a hop that an eNB it holds serves derives no "
-              "earlier KeNB used with another eNB (one that served none: none used before the "
-              "compromise), but those forward security leaves to a former serving eNB and "
-              "that the eNB does not learn from a message once the UE comes back to it; a "
-              "KeNB earlier than the attacker's own is never also a later one")
+    # ``Event.attackers``; a HandoverRequest, for a KeNB an eNB is prepared with (``_back``)
+    reads = frozenset({KNOWLEDGE, COMPLETED, ENB_LEARNT, *REQUESTS})
+    always = ("an attacker knowing a KeNB of its own that an eNB it holds serves with, or "
+              "was prepared with as a target, derives no earlier KeNB used with another eNB "
+              "(one that has none: none used before the compromise), but those forward "
+              "security leaves to a former serving eNB and that the eNB does not learn from "
+              "a message once the UE comes back to it; a KeNB earlier than the attacker's "
+              "own is never also a later one")
     sometimes = ("an eNB was compromised that knows a KeNB of its own later than one another "
                  "eNB used, or after another eNB used one, and forward security does not "
                  "leave that KeNB to it as a former serving eNB")
@@ -372,37 +405,37 @@ class BackwardSecurity(_Claim):
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
         self._gaps: dict[frozenset[str], _Gaps] = {}  # per set of entities, the last read
-        self._consumers = Consumers()  # ``_learnt_back``'s closures
 
     # -- the one definition of "earlier" -------------------------------------------------------
-    def earlier(self, facts: Facts, a: Knowledge, before: int | None = None) -> list[int]:
+    def earlier(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs earlier than one of the attacker's own (TS 33.501 3.1: an eNB that knows
         its KeNB cannot compute "any earlier KeNB used between the same UE and an earlier
-        eNB"), in order: those another eNB used before the last hop ``L`` that the
-        attacker's eNBs served and whose KeNB it knows (whenever it was compromised: a
-        stronger attacker never judges fewer), and, for one that served none before, those
-        used before its compromise. A KeNB after the attacker's last service, with no later
-        one, is later than its own: forward security's (handover-keys section 5). Between
-        two services, forward security leaves a former serving eNB what it could derive
-        before the UE came back (``_legitimate``: nothing promised for the hop that took the
-        UE away, within that promise's n hops, a broken assumption); not what the eNB learns
-        from a message at or after the return (``Facts.enb_learnt``: the HandoverRequest
-        that brings the UE back, the Path Switch Request Acknowledge, a later service; from
-        what it receives, not from what it held before), nor any key beyond that.
-        ``before``: as if the run had gone on only up to the completion of that number."""
-        gaps, before_end, between_end = self._bounds(facts, a, before)
+        eNB"), in order: those another eNB used before the last KeNB of its own that the
+        attacker knows, one its eNBs served with or were prepared with as a target by a
+        HandoverRequest, whether or not the UE came (``_Service``; whenever it was
+        compromised: a stronger attacker never judges fewer), and, for one that has none
+        before, those used before its compromise. A KeNB after the attacker's last one of
+        its own, with no later one, is later than its own: forward security's
+        (handover-keys section 5). Between a service and a later KeNB of its own, forward
+        security leaves a former serving eNB what it could derive before the UE came back
+        (``_legitimate``: nothing promised for the hop that took the UE away, within that
+        promise's n hops, a broken assumption); not what the eNB learns from a message at or
+        after the return (``Facts.enb_learnt``: the HandoverRequest that prepares it, the
+        Path Switch Request Acknowledge, a later service; from what it receives, not from
+        what it held before), nor any key beyond that."""
+        gaps, before_end, between_end = self._bounds(facts, a)
         return gaps.before[:before_end] + gaps.between[:between_end]
 
-    def _bounds(self, facts: Facts, a: Knowledge, before: int | None = None
-                ) -> tuple[_Gaps, int, int]:
+    def _bounds(self, facts: Facts, a: Knowledge) -> tuple[_Gaps, int, int]:
         """``earlier`` without copying it: ``gaps.before`` and ``gaps.between`` up to these
         ends (``check`` asks about a chain of attackers per eNB at each event)."""
         gaps = self._gaps_of(facts, a.entities)
-        return gaps, *self._ends(facts, a, gaps, before)
+        return gaps, *self._ends(a, gaps)
 
-    def _ends(self, facts: Facts, a: Knowledge, gaps: _Gaps, before: int | None = None
-              ) -> tuple[int, int]:
-        last = self._last_service(facts, a, gaps, before)
+    def _ends(self, a: Knowledge, gaps: _Gaps, end: int | None = None) -> tuple[int, int]:
+        """``_bounds``'s ends, as if only the first ``end`` KeNBs of its own had been (None:
+        all)."""
+        last = self._last_service(a, gaps, end)
         if last is None:
             return bisect_left(gaps.before, max(a.hop, 0)), 0
         return len(gaps.before), bisect_left(gaps.between, last)
@@ -423,38 +456,43 @@ class BackwardSecurity(_Claim):
     @staticmethod
     def _is_earlier(gaps: _Gaps, before_end: int, between_end: int, j: int) -> bool:
         """The KeNB of hop ``j`` is one of ``earlier``'s (its ``_bounds``)."""
-        found, end = ((gaps.before, before_end) if not gaps.services or j < gaps.services[0]
+        found, end = ((gaps.before, before_end) if not gaps.positions or j < gaps.positions[0]
                       else (gaps.between, between_end))
         i = bisect_left(found, j, 0, end)
         return i < end and found[i] == j
 
     @staticmethod
-    def _last_service(facts: Facts, a: Knowledge, gaps: _Gaps,
-                      before: int | None = None) -> int | None:
-        """The last hop (before hop ``before``) that the attacker's eNBs served and whose
-        KeNB it knows (None: none)."""
+    def _last_service(a: Knowledge, gaps: _Gaps, end: int | None = None) -> int | None:
+        """The position of the last KeNB of its own (of the first ``end``) that the attacker
+        knows (None: none)."""
         services = gaps.services
-        end = len(services) if before is None else bisect_left(services, before)
-        return next((services[i] for i in range(end - 1, -1, -1)
-                     if facts.completions[services[i]].kenb in a.known), None)
+        stop = len(services) if end is None else end
+        return next((services[i].position for i in range(stop - 1, -1, -1)
+                     if services[i].kenb in a.known), None)
 
     def _gaps_of(self, facts: Facts, entities: frozenset[str]) -> _Gaps:
         """What decides ``earlier`` for the attackers holding ``entities``, whoever they are
         and whenever compromised: grown on from the last call for the same entities when the
-        facts extend the completions and ``enb_learnt`` it read (``check`` judges a chain of
-        attackers per eNB, and a pass per attacker grew as the square of the hops), else
-        found again."""
+        facts extend the completions, the preparations of its eNBs after them, and the
+        ``enb_learnt`` it read (``check`` judges a chain of attackers per eNB, and a pass
+        per attacker grew as the square of the hops), else found again."""
         gaps = self._gaps.get(entities)
         completions, learnt = facts.completions, facts.enb_learnt
+        preparations = facts.authentication.preparations
         if (gaps is not None and gaps.completions is completions and gaps.early is facts.early
-                and gaps.learnt is learnt):
+                and gaps.learnt is learnt and gaps.preparations is preparations):
             return gaps
+        mine = [p for enb in sorted(entities) for p in facts.authentication.prepared_at(enb)]
         n = len(gaps.completions) if gaps is not None else 0
         m = len(gaps.learnt) if gaps is not None else 0
+        new = [p for p in mine if gaps is None or p not in gaps.prepared]
         if gaps is None or gaps.early is not facts.early or n > len(completions) or (
                 n and completions[n - 1] is not gaps.completions[n - 1]) or m > len(learnt) or (
-                m and learnt[m - 1] is not gaps.learnt[m - 1]):
-            gaps, n, m = _Gaps((), facts.early, (), [], [], [], [], {}, {}, [], set()), 0, 0
+                m and learnt[m - 1] is not gaps.learnt[m - 1]) or (
+                len(mine) - len(new) != len(gaps.prepared)) or any(  # one gone: found again
+                c.handover < gaps.latest for c in completions[n:]) or any(  # one out of order
+                _position(completions, p) < n for p in new):
+            gaps, n, m, new = _Gaps((), facts.early, (), preparations), 0, 0, mine
         for i in range(m, len(learnt)):  # before the completions: one may make it earlier
             enb, j, handover, _ = learnt[i]
             if enb not in entities:
@@ -465,49 +503,46 @@ class BackwardSecurity(_Claim):
                 del gaps.kept[j]
                 insort(gaps.between, j)
                 gaps.moved.append((i, j))
-        for c in completions[n:]:
-            if c.enb not in entities:
-                (gaps.after if gaps.services else gaps.before).append(c.number)
-                continue
-            if gaps.after:  # the UE comes back: the KeNBs used while it was away
-                left = gaps.services[-1]
-                requested = self._learnt_back(facts, c)
-                for j in gaps.after:
-                    back = (gaps.last_learnt.get(j, -1) >= c.handover
-                            or completions[j].kenb in requested())
-                    if back or not self._legitimate(facts, left, j):
-                        gaps.between.append(j)
-                        if not back:  # predicted: forward security's failure as well
-                            gaps.predicted.add(j)
-                    else:
-                        gaps.kept[j] = c.handover
-                gaps.after.clear()
-            gaps.services.append(c.number)
-        if gaps.completions is not completions or gaps.learnt is not learnt:
-            gaps = self._gaps[entities] = replace(gaps, completions=completions, learnt=learnt)
+        # in order: a preparation before the completions of its handover and after those
+        # of the handovers before it
+        events = sorted([*((_position(completions, p), 0, p.hop, p) for p in new),
+                         *((c.number, 1, c.handover, c) for c in completions[n:])],
+                        key=lambda e: e[:3])
+        for position, _, handover, made in events:
+            if isinstance(made, Preparation):
+                gaps.prepared.add(made)
+                gaps.latest = max(gaps.latest, handover)
+                self._own(facts, gaps, _Service(made.session.kenb, made.enb, handover, None,
+                                                position))
+            elif made.enb in entities:
+                self._own(facts, gaps, _Service(made.kenb, made.enb, handover, made.number,
+                                                position))
+            else:
+                (gaps.after if gaps.services else gaps.before).append(made.number)
+        if (gaps.completions is not completions or gaps.learnt is not learnt
+                or gaps.preparations is not preparations):
+            gaps = self._gaps[entities] = replace(gaps, completions=completions, learnt=learnt,
+                                                  preparations=preparations)
         return gaps
 
-    def _learnt_back(self, facts: Facts, c: Completion) -> Callable[[], Set[bytes]]:
-        """What the eNB of completion ``c`` derives from what it learns as the UE comes back:
-        the fields of the HandoverRequest that prepared it (X2AP from the source eNB, S1AP
-        from the MME), and its KeNB; found when first asked. (What it learns from a message
-        once it serves the UE again is ``Facts.enb_learnt``.)"""
-        def learnt() -> Set[bytes]:
-            request = self._request(facts, c)
-            values = {c.kenb, *(byte_values(request.fields) if request is not None else ())}
-            consumers = self._consumers.of(facts.derivations)
-            return grow(frozenset(), values, self._consumers.needless, 0, consumers)
-        return cache(learnt)
-
-    @staticmethod
-    def _request(facts: Facts, c: Completion) -> Message | None:
-        """The HandoverRequest that prepared the eNB of completion ``c`` (None: none): the
-        last preparation of that eNB, with that KeNB, up to the handover that completed (a
-        variant may give two preparations one KeNB; the preparations are a set)."""
-        prepared = [p for p in facts.authentication.preparations
-                    if p.enb == c.enb and p.session.kenb == c.kenb and p.request is not None
-                    and p.hop <= c.handover]
-        return max(prepared, key=lambda p: p.hop).request if prepared else None
+    def _own(self, facts: Facts, gaps: _Gaps, service: _Service) -> None:
+        """``gaps`` with a KeNB of its own: the UE comes back to its eNB (or is about to:
+        a preparation), and the KeNBs used while it was away are judged."""
+        left = gaps.served
+        for j in gaps.after:
+            back = gaps.last_learnt.get(j, -1) >= service.handover
+            if left is None or back:  # learnt back, or never served: no former serving eNB
+                gaps.between.append(j)
+            elif self._legitimate(facts, left, j):
+                gaps.kept[j] = service.handover
+            else:  # predicted: forward security's failure as well
+                gaps.between.append(j)
+                gaps.predicted.add(j)
+        gaps.after.clear()
+        gaps.services.append(service)
+        gaps.positions.append(service.position)
+        if service.number is not None:
+            gaps.served = service.number
 
     def _legitimate(self, facts: Facts, left: int, j: int) -> bool:
         """The KeNB of hop ``j`` is one forward security leaves to a former serving eNB whose
@@ -523,8 +558,9 @@ class BackwardSecurity(_Claim):
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
             arose = len(self.earlier(facts, a)) if a is not None else 0
-        # a completion that brings the UE back to an attacker's eNB makes earlier the KeNBs
-        # used since its last service whose KeNB it knew (``earlier``)
+        # a completion that brings the UE back to an attacker's eNB, or a HandoverRequest
+        # that prepares one, makes earlier the KeNBs used since its last KeNB of its own
+        # that it knew (``earlier``)
         back = dict(self._back(event, facts))
         for name, more in self._moved_back(event, facts):
             back[name] = sorted({*back.get(name, ()), *more})
@@ -550,20 +586,40 @@ class BackwardSecurity(_Claim):
                 event = replace(event, taken=event.taken | {(self.name, promised)})
         return Observed(state, tuple(failures), arose)
 
+    @staticmethod
+    def _arrived(event: Event, facts: Facts) -> tuple[bytes, str, int, int | None] | None:
+        """The KeNB of its own that this event gave an eNB, as ``_Service`` names it (but its
+        position): the completion's, or the one a HandoverRequest prepared it with (None:
+        neither)."""
+        if _new_completion(event, facts):
+            c = facts.completions[-1]
+            return c.kenb, c.enb, c.handover, c.number
+        step, was = event.step, event.earlier.authentication.preparations
+        made = facts.authentication.preparations
+        if (step is None or step.message.kind not in REQUESTS or not step.outcome.accepted
+                or len(made) == len(was)):
+            return None
+        p = next(iter(made - was))
+        return p.session.kenb, p.enb, p.hop, None
+
     def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
-        """The attackers that know the KeNB of this event's completion, at one of their eNBs,
-        by name, with the KeNBs that this made earlier (those with none left out)."""
-        if not _new_completion(event, facts):
+        """The attackers that know the KeNB of its own this event gave one of their eNBs
+        (``_arrived``), by name, with the KeNBs that this made earlier (those with none left
+        out)."""
+        arrived = self._arrived(event, facts)
+        if arrived is None:
             return []
-        c = facts.completions[-1]
+        kenb, enb = arrived[:2]
         back = []
         for a in facts.attackers:
-            if c.enb not in a.entities or c.kenb not in a.known:
+            if enb not in a.entities or kenb not in a.known:
                 continue
-            # it knows its KeNB of hop c, the last: ``earlier`` now ends with ``gaps``
             gaps = self._gaps_of(facts, a.entities)
-            before_was, between_was = self._ends(facts, a, gaps, before=c.number)
-            more = gaps.before[before_was:] + gaps.between[between_was:]
+            services = gaps.services
+            i = next(i for i in range(len(services) - 1, -1, -1) if services[i][:4] == arrived)
+            before_was, between_was = self._ends(a, gaps, i)
+            before_now, between_now = self._ends(a, gaps, i + 1)
+            more = gaps.before[before_was:before_now] + gaps.between[between_was:between_now]
             if more:
                 back.append((a.name, more))
         return back
@@ -624,25 +680,30 @@ class BackwardSecurity(_Claim):
                 and not self.excused(facts, a, partial(self._breaks, facts)))
 
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
-        """Where the eNB learnt the KeNB of hop ``j`` if it did as the UE came back to it
-        (``_learnt_back``) or from a message once back (``Facts.enb_learnt``), else
-        nothing."""
-        services = self._gaps_of(facts, a.entities).services
-        i = bisect_left(services, j)
-        if not 0 < i < len(services):
+        """Where the eNB learnt the KeNB of hop ``j`` if it did from a message at or after
+        the KeNB of its own after ``j`` (``Facts.enb_learnt``: the HandoverRequest that
+        prepared it, a message once the UE was back), else nothing."""
+        gaps = self._gaps_of(facts, a.entities)
+        i = bisect_right(gaps.positions, j)
+        if not 0 < i < len(gaps.services):  # before its first KeNB: earlier however learnt
             return ""
-        back = facts.completions[services[i]]
-        request = self._request(facts, back)
-        if request is not None and facts.completions[j].kenb in self._learnt_back(facts, back)():
-            return (f" (hop {j}'s from the {request.kind.title} that brought the UE back to "
-                    f"{back.enb} in hop {back.number})")
+        back = gaps.services[i]
         learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
                        if k == j and enb in a.entities and h >= back.handover), None)
         if learnt is None:
             return ""
         enb, h, kind = learnt
+        # the completion of that KeNB, if the UE came (its preparation is before it)
+        came = next((s for s in gaps.services[i:i + 2]
+                     if s.position == back.position and s.number is not None), None)
+        if kind in REQUESTS and h == back.handover:  # the request that prepared it
+            return f" (hop {j}'s from the {kind.title} that " + (
+                f"brought the UE back to {came.enb} in hop {came.number})" if came is not None
+                else f"prepared {back.enb} as the target of handover {h})")
         return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
-                f"after the UE came back to {back.enb} in hop {back.number})")
+                "after " + (f"the UE came back to {came.enb} in hop {came.number})"
+                            if came is not None else
+                            f"{back.enb} was prepared as the target of handover {back.handover})"))
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -725,11 +786,10 @@ class ForwardSecurity(_Claim):
             # attacker holding its target is asked, and none needs judging
             new = [j for j in event.new_keys(facts, a)
                    if facts.completions[j].enb not in a.entities]
-            if new:  # earlier than its own KeNB (``later``), or learnt as the UE comes to
-                # it: earlier than the KeNB the HandoverRequest prepares, which backward
-                # security judges when the UE arrives
+            if new:  # earlier than a KeNB of its own (``later``): one it served with, or
+                # was prepared with by the HandoverRequest it learnt them from
                 earlier = self.earlier.earlier_than_own(facts, a)
-                new = [] if _arriving(event, a) else [j for j in new if not earlier(j)]
+                new = [j for j in new if not earlier(j)]
             if not new:
                 continue
             judged = self._judged(facts, a, new)
@@ -1007,14 +1067,6 @@ class ForwardSecurity(_Claim):
         return Verdict(a.hop, a.name, True, promise is not None,
                        f"no later KeNB: those other eNBs used from hop {first} on are earlier "
                        "than a KeNB of its own (backward security judges them)")
-
-
-def _arriving(event: Event, a: Knowledge) -> bool:
-    """This event delivered to an eNB of ``a`` a HandoverRequest that prepared it: what
-    ``a`` learns from it, it learns as the UE comes to that eNB."""
-    step = event.step
-    return (step is not None and step.message.kind in REQUESTS and step.outcome.accepted
-            and step.message.receiver in a.entities)
 
 
 @dataclass(frozen=True)

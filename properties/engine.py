@@ -227,6 +227,10 @@ class Authentication:
         """The preparations of ``session`` (by any target eNB), in the order made."""
         return _indexed(_by_session, self.preparations).get(session, ())
 
+    def prepared_at(self, enb: str) -> tuple[Preparation, ...]:
+        """The preparations of ``enb`` by a HandoverRequest (not its own intra-eNB ones)."""
+        return _indexed(_by_enb, self.preparations).get(enb, ())
+
     def request(self, message: Message) -> Sent | None:
         """``message`` as its honest sender sent it, if it did."""
         return _indexed(_by_request, self.requests).get(message)
@@ -270,10 +274,11 @@ class Facts:
     # asked (``enbs_alone``): a promise made against compromised eNBs is broken by what
     # they derive without the rest
     alone: tuple[Knowledge, ...] = ()
-    # per eNB, what a message taught it while it served the UE: (eNB, completion number of
-    # a KeNB another eNB used after the eNB first served, the handover the message belongs
-    # to, its kind) for each such KeNB it derives from the step (the message, what it read,
-    # its record after) and not from its record before, in the order learnt
+    # per eNB, what the HandoverRequest that prepared it as a target taught it, or a message
+    # while it served the UE: (eNB, completion number of a KeNB another eNB used (while it
+    # serves: after the eNB first served), the handover the message belongs to, its kind)
+    # for each such KeNB it derives from the step (the message, what it read, its record
+    # after) and not from its record before (a preparation's replaces it), in the order learnt
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
     # the {NH, NCC} pairs of the steps that derived an NH, with their hop, in the order
@@ -648,15 +653,27 @@ def _by_session(index: Index, preparations: Iterable[Preparation]) -> Index:
     return index
 
 
+def _by_enb(index: Index, preparations: Iterable[Preparation]) -> Index:
+    """The preparations by a HandoverRequest, by target eNB (``Authentication.prepared_at``)."""
+    for p in preparations:
+        if p.request is not None:
+            index[p.enb] = (*index.get(p.enb, ()), p)
+    return index
+
+
 def _preparing(preparations: frozenset[Preparation],
                made: Preparation) -> frozenset[Preparation]:
-    """``preparations`` with ``made``, its index by session made from theirs (a claim asks
-    for a session's at every HO confirm: made again, it was a pass over every hop's)."""
+    """``preparations`` with ``made``, its indexes by session and by eNB made from theirs (a
+    claim asks for a session's at every HO confirm, backward security for an eNB's at every
+    preparation: made again, each was a pass over every hop's)."""
     result = preparations | {made}
     if len(result) > len(preparations):
         index = _indexed(_by_session, preparations)
         _keep(_by_session, result,
               {**index, made.session: (*index.get(made.session, ()), made)})
+        if made.request is not None:  # and by target eNB (``prepared_at``)
+            index = _indexed(_by_enb, preparations)
+            _keep(_by_enb, result, {**index, made.enb: (*index.get(made.enb, ()), made)})
     return result
 
 
@@ -1449,19 +1466,25 @@ class Engine:
         """``f.enb_learnt`` with what ``step`` taught the eNB that received it: the KeNBs of
         other eNBs' completions it derives from the message, what it read and its record
         after, but not from its record before (what it learns, as against what it held).
-        Only what backward security reads: a KeNB used after the eNB first served, learnt
-        while it serves the UE (what it learns while the UE is elsewhere it holds before the
-        UE comes back; the HandoverRequest that brings it back is read from the
-        preparations)."""
+        Only what backward security reads: any KeNB learnt from the HandoverRequest that
+        prepares it as a target (TS 36.423 8.2.1, TS 36.413 8.4.2; whether or not the UE then
+        comes: the context it sets up replaces the one it held, so nothing counts as held;
+        also before its first service, which another eNB of an attacker may have had), and
+        one used after the eNB first served, learnt from a message while it serves the UE
+        (what it learns while the UE is elsewhere it holds before the UE comes back)."""
         receiver = step.message.receiver
         first = _indexed(_first_at, completions, grows=True).get(receiver)
-        if first is None or completions[-1].enb != receiver:
+        if step.message.kind in REQUESTS:  # accepted: it set up a UE context
+            prepared, after = True, -1
+        elif first is None or completions[-1].enb != receiver:
             return f.enb_learnt
+        else:
+            prepared, after = False, first
         given = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read))
                  if v in values}
         if not given:  # its record after holds what it derived from its record before
             return f.enb_learnt
-        held = {v for v in byte_values(before) if v in values}
+        held = set() if prepared else {v for v in byte_values(before) if v in values}
         seen = given.union(v for v in byte_values(step.ctx_after) if v in values)
         if seen <= held:
             return f.enb_learnt
@@ -1469,7 +1492,7 @@ class Engine:
         by_kenb = _indexed(_all_by_kenb, completions, grows=True)
         reached = learnt(frozenset(), seen, derivations, len(derivations), consumers)
         found = {j for v in reached for j in by_kenb.get(v, ())
-                 if j > first and completions[j].enb != receiver}
+                 if j > after and completions[j].enb != receiver}
         if not found:
             return f.enb_learnt
         had = learnt(frozenset(), held, derivations, len(derivations), consumers)

@@ -35,7 +35,7 @@ from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.scenario import parse_hops, run_scenario
-from hoverify.statemachines.topology import Cell, small_topology
+from hoverify.statemachines.topology import Cell, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.ts33401 import Ts33401
@@ -414,6 +414,22 @@ def test_a_key_learnt_once_the_ue_comes_back_is_earlier_and_never_later(
         assert fwd.holds, [v.detail for v in fwd.verdicts]
 
 
+def test_what_a_request_teaches_is_earlier_also_for_an_attacker_holding_a_former_source(
+        ) -> None:
+    """The probe's X2 source enb-3 also sends its own KeNB[hop 1] to enb-2. One attacker holds
+    enb-1 (which served hop 0, then the former source of the S1 hop 1) and enb-2, which never
+    served before: KeNB[hop 1], learnt from the request that prepares enb-2, is earlier than
+    enb-2's KeNB[hop 2] (TS 33.501 3.1), so backward security's only, never also a later KeNB
+    that enb-1 derives beyond the 1-hop forward security of S1 (as for enb-2 alone)."""
+    run = run_scenario(load_variant_file(str(PROBE)), parse_hops("s1@enb-3/cell-2,x2@enb-2/cell-2"))
+    claims = {c.name: c for c in evaluate(run, _compromises("enb-1@1", "enb-2@2")).claims}
+    [failure] = [v for v in claims[BACKWARD].verdicts if not v.holds]
+    assert failure.promised and failure.detail.endswith(
+        "earlier hop(s) [1] (hop 1's from the X2AP HandoverRequest that brought the UE back to "
+        "enb-2 in hop 2)"), failure.detail
+    assert claims[FORWARD].holds, [v.detail for v in claims[FORWARD].verdicts]
+
+
 def test_a_key_the_former_source_derived_beyond_its_promise_fails_both_when_the_ue_returns(
         ) -> None:
     """review14: enb-1, the source of hop 1 (inter-MME S1), derives hop 1's KeNB from its own
@@ -432,19 +448,46 @@ def test_a_key_the_former_source_derived_beyond_its_promise_fails_both_when_the_
     assert not any(c.promise_broken for c in ts33401.claims)
 
 
-MONOTONE_HOPS = ["x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-1,s1@enb-1/cell-1",
-                 "s1,x2,s1,x2", "x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2",
-                 "s1@enb-3/cell-2,x2@enb-2/cell-2"]
+# review14 (tests/broken_variants/mme_reuses_nh.py): the source MME of an s1-inter hop hands
+# the target its NH again; the target's KeNB differs from the UE's, so the UE never comes
+REUSED_NH_HOPS = "s1@enb-3/cell-1,s1-inter@enb-4/cell-1"
+
+
+@pytest.mark.parametrize("compromised", [1, 2])
+def test_a_prepared_target_that_never_serves_derives_an_earlier_key(compromised: int) -> None:
+    """Backward security, TS 33.501 3.1: "an eNB that knows its KeNB cannot compute any
+    earlier KeNB used between the same UE and an earlier eNB" (the user's card: "the target
+    eNB cannot derive the old KeNB"). enb-4 is prepared as the target of hop 2 by an S1AP
+    HandoverRequest carrying NH[NCC 1] again, the NH hop 1's KeNB (enb-3's) was derived from
+    (TS 33.401 A.5); enb-4 knows the KeNB it was prepared with and derives KeNB[hop 1]. The
+    UE's confirm fails, so enb-4 never serves, which changes nothing in that definition: the
+    KeNB is earlier whether enb-4 was compromised before the request (hop 1) or at it (hop 2),
+    a broken promise both times, and never also a later KeNB (forward security does not fail
+    on it)."""
+    variant = load_variant_file(str(BROKEN / "mme_reuses_nh.py"))
+    run = run_scenario(variant, parse_hops(REUSED_NH_HOPS), topology=small_topology())
+    claims = {c.name: c for c in evaluate(run, Attacker((Compromise("enb-4", compromised),))
+                                          ).claims}
+    assert not claims[KEY_AGREEMENT].holds  # the UE never comes to enb-4
+    [failure] = [v for v in claims[BACKWARD].verdicts if not v.holds]
+    assert failure.promised and failure.detail.endswith("earlier hop(s) [1]"), failure.detail
+    assert not [v.detail for v in claims[FORWARD].verdicts if not v.holds]
+
+
+MONOTONE_HOPS = [("x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-1,s1@enb-1/cell-1", None),
+                 ("s1,x2,s1,x2", None), ("x2@enb-2/cell-2,x2@enb-1/cell-1,x2@enb-2/cell-2", None),
+                 ("s1@enb-3/cell-2,x2@enb-2/cell-2", None), (REUSED_NH_HOPS, small_topology())]
 
 
 @pytest.mark.parametrize("path", [*sorted(BROKEN.glob("*.py")), PROBE, PATH_SWITCH_PROBE],
                          ids=lambda p: p.stem)
-@pytest.mark.parametrize("hops", MONOTONE_HOPS)
-def test_a_stronger_attacker_never_derives_fewer_earlier_keys(path: Path, hops: str) -> None:
+@pytest.mark.parametrize("hops, topology", MONOTONE_HOPS, ids=[h for h, _ in MONOTONE_HOPS])
+def test_a_stronger_attacker_never_derives_fewer_earlier_keys(
+        path: Path, hops: str, topology: Topology | None) -> None:
     """For every broken variant and the probe, an eNB compromised at an earlier hop knows at
     least what it knows compromised later, so it derives every earlier KeNB that the later
-    one derives."""
-    run = run_scenario(load_variant_file(str(path)), parse_hops(hops))
+    one derives (also one prepared as a target that never serves: ``REUSED_NH_HOPS``)."""
+    run = run_scenario(load_variant_file(str(path)), parse_hops(hops), topology=topology)
     enbs = sorted({h.target_enb for h in run.hops} | {run.hops[0].source_enb})
     attackers = [Attacker((Compromise(e, c),)) for e in enbs for c in range(1, len(run.hops) + 1)]
     engine = feed(run, attackers)
