@@ -1027,8 +1027,11 @@ class ForwardSecurity(_Claim):
             else:  # holds
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
-                          + f"; derivable later KeNB: hops {derivable.text}" if derivable.size
-                          else "no later KeNB derivable (1-hop)")
+                          + f"; derivable later KeNB: hops {derivable.text}"
+                          # nothing later is kept from it: the run cannot break the promise
+                          + ("; untested: it derives every later KeNB of the run"
+                             if safe is None else "")
+                          if derivable.size else "no later KeNB derivable (1-hop)")
             if promise and not beyond:
                 detail += f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
