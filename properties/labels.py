@@ -1,7 +1,9 @@
 """Key labels in spec vocabulary: one definition for the key graph (the report's diagrams,
 graphml, dot) and the claim engine's facts (witnesses and cuts).
 
-A label names a key by what it is, and two different keys of one run never share one.
+A label names a key by what it is; two different NHs of one run never share one. Other keys
+are named by their hop, which two values can share (the UE's and an eNB's KeNB*[hop 2] where
+they disagree; a hop that the search of edits reruns).
 
 NH (TS 33.401 7.2.8.4, A.4): an NH is named by the NCC the run pairs it with, ``NH[NCC n]``:
 the {NH, NCC} of a message (S1AP HandoverRequest SecurityContext, Path Switch Request
