@@ -211,13 +211,19 @@ def run_text(doc: dict[str, Any]) -> str:
         # no HO confirm reached the target: there are no two sides' keys to compare
         status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
         ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
-        # both sides' keys where they differ (review16: the UE's alone read as the key)
-        kenb = (f"KeNB {hop['kenb_ue']}" if agree == "agree" or not hop["confirm_sent"] else
-                f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}")
+        derivation = hop["derivation"]  # the UE's
+        if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before
+            kenb = "no new KeNB"
+        elif agree == "agree":
+            kenb = f"KeNB {hop['kenb_ue']}"
+        else:  # both sides' keys (review16: the UE's alone read as the hop's key), and whose
+            # derivation the column shows (review17: the target's may differ)
+            kenb = f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}"
+            derivation = f"UE {derivation}"
         lines.append(
             f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
             f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{hop['derivation']:<10} {ncc:<5}  {kenb}  {status}")
+            f"{derivation:<10} {ncc:<5}  {kenb}  {status}")
     return "\n".join(lines)
 
 

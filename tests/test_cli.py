@@ -597,8 +597,8 @@ def test_a_hop_whose_two_sides_disagree_shows_both_keys(
     assert hop["kenb_ue"] != hop["kenb_enb"]
     assert main(["run", "--variant-file", variant, "--hops", "x2,s1"]) == 0
     line = capsys.readouterr().out.splitlines()[-1]
-    assert (f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}  DISAGREE, "
-            "confirm REJECTED") in line
+    assert (f"UE {hop['derivation']} NCC {hop['ncc']}  KeNB UE {hop['kenb_ue']} target eNB "
+            f"{hop['kenb_enb']}  DISAGREE, confirm REJECTED") in line
 
 
 def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
@@ -608,4 +608,4 @@ def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
     assert main(["run", "--variant", "ts33401", "--hops", "x2,x2:replay,x2@enb-2/cell-1"]) == 0
     *_, hop_2, hop_3 = capsys.readouterr().out.splitlines()
     assert hop_2.endswith("agree, confirm verified")
-    assert hop_3.startswith("hop 3 ") and hop_3.endswith("  never completed")
+    assert hop_3.startswith("hop 3 ") and hop_3.endswith("  no new KeNB  never completed")
