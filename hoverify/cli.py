@@ -109,8 +109,8 @@ def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                              "arrives (x2@enb-3/cell-2:early); ':replay' replays the "
                              "previous hop's HandoverRequest once that hop is over; "
                              "':edit=MESSAGE/EDIT' has a compromised eNB change that hop's "
-                             "MESSAGE as explore and verify do (s1:edit=HandoverRequired/"
-                             "security/NCC=3; see docs/commands.md); @FILE reads "
+                             "MESSAGE as explore and verify do (x2:edit=HandoverRequest/"
+                             "AS-SecurityInformation/NCC=1; see docs/commands.md); @FILE reads "
                              "them from FILE, one a line or comma-separated, '#' starting a "
                              "comment")
     parser.add_argument("--kasme", metavar="HEX", default=DEFAULT_KASME.hex(),

@@ -25,7 +25,7 @@ from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
 from hoverify.properties.verify import OUTSIDE_BOUND, verify
 from hoverify.reports import extract
-from hoverify.reports.bundle import VERDICTS, render
+from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
@@ -101,6 +101,9 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
         if schedule.name.lower() in {ref.name.lower() for ref, _ in loaded}:
             raise UsageError(f"--variant-file {path}: another file already defines a variant "
                              f"named {schedule.name!r}; give each variant its own name")
+        if schedule.name.lower() in TOP_FILES:  # its folder would be one of the report's files
+            raise UsageError(f"--variant-file {path}: VARIANT.name {schedule.name!r} is a file "
+                             "of the report; choose another name")
         loaded.append((VariantRef(schedule.name, file=path), schedule))
     return tuple(loaded)
 

@@ -280,9 +280,12 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
             raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
                              f"compromised from hop {step.hop} or earlier (--compromise)")
         if who != original.receiver and not only_flips(original.fields, step.message.fields):
+            receiver = (f"{original.receiver}, which receives it, compromised"
+                        if original.receiver in run.topology.enbs else
+                        f"an eNB that receives it: {original.receiver} is no eNB, and only "
+                        "eNBs edit")  # review17: --compromise mme-1@1 did not help
             raise UsageError(f"{where}: its sender {who} may only flip an integer or flag of "
-                             f"what it sends; removing or adding a field needs "
-                             f"{original.receiver}, which receives it, compromised")
+                             f"what it sends; removing or adding a field needs {receiver}")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]

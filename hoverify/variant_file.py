@@ -155,7 +155,8 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
         raise VariantFileError(f"{path}: VARIANT.name is empty; give the variant a name")
     if not NAME.fullmatch(variant.name):
         raise VariantFileError(f"{path}: VARIANT.name {variant.name!r}: use letters, digits, "
-                               "'.', '_' and '-' (it names finding files and report pages)")
+                               "'.', '_' and '-', starting with a letter or digit (it names "
+                               "finding files and report pages)")
     if variant.name.lower() in TAKEN_NAMES:
         raise VariantFileError(f"{path}: VARIANT.name {variant.name!r} is a built-in "
                                "variant's (or one of its bit placements'); choose another name")

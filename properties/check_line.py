@@ -30,6 +30,9 @@ from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule
 
 CHECK_KINDS = ("start", "deliver", "compromise", "edit")  # the actions check has
+STEP_WORDS = {"drop": "a drop", "duplicate": "a duplicate", "replay": "a replay",
+              "refuse": "a refusal", "inject": "an injection",
+              "rewrite": "a rewrite (an old finding file's edit)"}  # the actions it has not
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,12 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     hops: list[HopSpec] = []
     edits: list[list[str]] = []
     compromises: list[tuple[str, int]] = []
-    for action in trace:
+    for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
-            return CheckHops(reason=f"it needs a {action.kind} ({action.text}), and check "
+            # an injected message's text is its repr, key bytes and all: its step number only
+            step = (f"step {number}" if action.kind == "inject"
+                    else f"step {number}: {action.text}")
+            return CheckHops(reason=f"it needs {STEP_WORDS[action.kind]} ({step}), and check "
                                     "delivers each hop's messages in order, with no drop, "
                                     "duplicate, replay, refusal or injection")
         if action.kind == "start":

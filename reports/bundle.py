@@ -14,6 +14,8 @@ from hoverify.reports.words import cell_text
 
 SCHEMA_VERSION = 1
 VERDICTS = "verdicts.json"
+INDEX_MD, INDEX_HTML = "index.md", "index.html"
+TOP_FILES = frozenset({INDEX_MD, INDEX_HTML, VERDICTS})  # beside one folder per variant
 
 
 def verdicts(data: ReportData) -> str:
@@ -44,7 +46,7 @@ def verdicts(data: ReportData) -> str:
 
 
 def render(data: ReportData) -> dict[str, bytes]:
-    files = {"index.md": markdown.index(data), "index.html": html.render(data),
+    files = {INDEX_MD: markdown.index(data), INDEX_HTML: html.render(data),
              VERDICTS: verdicts(data)}
     for section in data.sections:
         slug = section.variant.slug

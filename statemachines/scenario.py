@@ -68,7 +68,7 @@ class HopSpec:
             if suffix.startswith(EDIT) and "/" not in suffix:
                 raise ValueError(f"hop {text!r}: {suffix!r} names no change: "
                                  f"'{EDIT}MESSAGE/EDIT' (e.g. "
-                                 "':edit=HandoverRequired/security/NCC=1')")
+                                 "':edit=HandoverRequest/AS-SecurityInformation/NCC=1')")
             if suffix not in (EARLY, REPLAY) and not suffix.startswith(EDIT):
                 raise ValueError(f"hop {text!r}: unknown suffix {suffix!r} "
                                  f"(the suffixes are {EARLY!r}, {REPLAY!r} and "

@@ -219,7 +219,15 @@ def test_a_trace_with_a_drop_has_no_check_line_and_says_why() -> None:
     exploration.close()
     found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
     assert found.hops == () and found.reason is not None
-    assert "it needs a drop (drop RRC MeasurementReport ue->enb-1)" in found.reason
+    assert "it needs a drop (step 2: drop RRC MeasurementReport ue->enb-1)" in found.reason
+    # an injection is named by its step: its text is the message's repr, key bytes and all
+    exploration = Exploration(load("ts33401"), topology, EXPLORATION_KASME)
+    exploration.start_handover(0)
+    exploration.inject(0)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
+    assert found.reason is not None and "it needs an injection (step 2)," in found.reason
 
 
 def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:

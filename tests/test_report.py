@@ -660,6 +660,13 @@ def test_report_takes_a_reviewers_variant_file(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("hoverify: error: ") and err.count("\n") == 1
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # review17: a variant named as one of the report's own files ("cannot write" before)
+    named = tmp_path / "named.py"
+    named.write_text(example.read_text().replace('"5g-n2"', '"Verdicts.json"'))
+    assert main([*argv, "--variant-file", str(named)]) == 2
+    err = capsys.readouterr().err
+    assert "VARIANT.name 'Verdicts.json' is a file of the report" in err, err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 
