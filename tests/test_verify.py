@@ -566,6 +566,18 @@ def test_a_bound_beyond_a_cluster_with_no_stop_is_warned_of(
     assert "warning: --max-handovers 5 with no --max-states or --max-seconds" in err
 
 
+def test_rewrite_without_compromise_is_warned_of(capsys: pytest.CaptureFixture[str]) -> None:
+    """review17: only a compromised eNB edits, so ``--faults rewrite`` alone made no edit,
+    unsaid."""
+    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+                     "--faults", "rewrite,drop", "--quiet"]) == 0
+    assert ("warning: --faults has rewrite but no compromise: only a compromised eNB edits"
+            in capsys.readouterr().err)
+    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+                     "--faults", "rewrite,compromise", "--max-states", "20", "--quiet"]) == 0
+    assert "rewrite but no compromise" not in capsys.readouterr().err
+
+
 def test_ray_at_an_address_where_nothing_listens_is_one_line_at_once(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """review16: Ray's own client retried ``--ray bogus:1`` for minutes; the address is
