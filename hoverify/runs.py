@@ -336,7 +336,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                              "promised": claim.promised, "holds": claim.holds,
                              "promise_broken": claim.promise_broken,
                              "outside_promise": claim.outside,
-                             "sometimes": claim.sometimes, "vacuous": claim.vacuous}
+                             "sometimes": claim.sometimes, "vacuous": claim.vacuous,
+                             "not_judged": list(claim.not_judged)}
     failing = claim.shown
     if failing is not None:
         entry["witness"] = [f"hop {failing.hop}, {failing.attacker}: {failing.detail}",
@@ -346,7 +347,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
         none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
                 if claim.vacuous else "no hop of this run to which the claim applies")
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
-                        if first else [none])
+                        if first else
+                        [f"not judged: {why}" for why in claim.not_judged] or [none])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
          "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),

@@ -36,11 +36,13 @@ from typing import Any, NamedTuple
 from hoverify.properties.adversary import NETWORK, UNPROTECTED
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
+    AT_THE_EDITOR,
     COMPLETED,
     DERIVABLE,
     DERIVED,
     ENB_LEARNT,
     KNOWLEDGE,
+    NEVER_COMPLETES,
     OUT_OF_REACH,
     REFUSED,
     REQUESTS,
@@ -104,6 +106,7 @@ class ClaimResult:
     verdicts: tuple[Verdict, ...]
     sometimes: int = 0
     promised_by_variant: bool = False
+    not_judged: tuple[str, ...] = ()  # why hops of the run that ran were left out, if any
 
     @property
     def promised(self) -> bool:
@@ -120,8 +123,10 @@ class ClaimResult:
 
     @property
     def vacuous(self) -> bool:
-        """Promised, but its situation never arose: its "holds" would say nothing."""
-        return self.promised_by_variant and self.sometimes == 0 and self.holds
+        """Promised, but its situation never arose: its "holds" would say nothing (where
+        the claim's definition left out a hop that ran, ``not_judged`` says why instead)."""
+        return (self.promised_by_variant and self.sometimes == 0 and self.holds
+                and not self.not_judged)
 
     @property
     def holds(self) -> bool:
@@ -216,6 +221,11 @@ class _Claim:
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         return []
+
+    def not_judged(self, facts: Facts) -> dict[int, str]:
+        """Per handover that the claim's definition leaves out although it ran, why (a
+        claim with none there is "not judged", never vacuous for that reason)."""
+        return {}
 
 
 def _new_completion(event: Event, facts: Facts) -> bool:
@@ -1340,18 +1350,33 @@ class _EditObservation(_Claim):
         return {enb for h, enb, without in facts.unedited
                 if h == step.hop and without in unedited}
 
-    def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str, hop_type: HopType,
-                 where: str, editors: set[str]) -> tuple[Verdict, ...]:
+    def not_judged(self, facts: Facts) -> dict[int, str]:
+        """Per handover a compromised eNB edited, why this claim left its edit unjudged
+        (``Facts.unedited``, as ``check``'s edit search leaves it, ``downgrade.judged``): the
+        handover never completes without it (nothing to judge it against), or completes at
+        the editor itself (the target, or an intra-eNB hop: these claims judge an edit
+        against the UE by another eNB, with no honest target to deceive there)."""
+        reasons = {NEVER_COMPLETES: "handover {hop} never completes without {enb}'s edit "
+                                    "(nothing to judge the edit against)",
+                   AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
+                                  "edit claims judge edits against the UE by another eNB, "
+                                  "with an honest target to deceive)"}
+        return {hop: reasons[without].format(hop=hop, enb=enb)
+                for hop, enb, without in sorted(facts.unedited) if without in reasons}
+
+    def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
+                 hop_type: HopType, where: str, editors: set[str]) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
-        does not hold ``target`` and derives ``kenb``; ``where`` says where the UE ended
-        up."""
+        derives ``kenb`` and does not hold ``target`` (None: whatever it holds); ``where``
+        says where the UE ended up."""
         return tuple(Verdict(
             step.hop, a.name, False, self.promise(hop_type),
             f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
             f"{step.hop}, {where} {a.name} derives", tuple(facts.witness(a, kenb)),
             witness_hop=step.hop)
             for a in facts.attackers
-            if a.entities & editors and target not in a.entities and kenb in a.known)
+            if a.entities & editors and (target is None or target not in a.entities)
+            and kenb in a.known)
 
 
 class DowngradeResistance(_EditObservation):
@@ -1375,6 +1400,14 @@ class DowngradeResistance(_EditObservation):
                                  f"the UE and the honest target {target} completed it on a "
                                  "KeNB", editors)
         return Observed(state, failures, 1)
+
+    def not_judged(self, facts: Facts) -> dict[int, str]:
+        """Also where the editor derives the honest KeNB anyway: forward security's failure,
+        not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
+        return super().not_judged(facts) | {
+            hop: (f"an attacker holding {enb} derives the honest KeNB of handover {hop} without "
+                  "its edit (forward security, not a downgrade)")
+            for hop, enb, without in sorted(facts.unedited) if without == DERIVABLE}
 
 
 class HandoverDenial(_EditObservation):
@@ -1411,8 +1444,9 @@ class FakeCellCapture(_EditObservation):
         editors = self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
         if not (editors and step.outcome.accepted):
             return Observed(state)
-        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
-                                 self.topology.cell(step.ctx_after.cell).enb,
+        # an attacker that holds the target too runs the real target cell on the UE's KeNB:
+        # a stronger attacker, never a weaker verdict (check's search: "no edit needed")
+        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
                                  self.hop_type(facts, step.ctx_after.cell), "the UE is on a KeNB",
                                  editors)
         return Observed(state, failures, 1)
@@ -1563,6 +1597,11 @@ class _Authentication(_Claim):
                       key=lambda v: v.hop)
 
     held_text = ""
+
+    def not_judged(self, facts: Facts) -> dict[int, str]:
+        return {hop: (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
+                      "of honest peers, and the edit claims judge the edit")
+                for hop, enb in sorted(facts.rewritten)}
 
     def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
         """The hops in which the claim was judged (and the hop's type, where known)."""

@@ -15,6 +15,7 @@ and the search leaves that hop alone (one edit per hop, as ``verify`` makes one 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
@@ -33,7 +34,7 @@ from hoverify.properties.claims import (
     all_claims,
 )
 from hoverify.properties.downgrade import handover_attacks
-from hoverify.properties.engine import Engine, Facts, Verdict
+from hoverify.properties.engine import Claim, Engine, Facts, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
@@ -87,7 +88,9 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     promised = {c.name: c.promised_by(run.variant) and (c.invariant or any(
         find_promise(run.variant, c.name, t) is not None for t in hop_types))
         for c in engine.claims}
-    results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name])
+    defined = {c.name: c for c in engine.claims}
+    results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name],
+                                 _unjudged(defined[name], engine.facts, verdicts))
                for name, verdicts in summary.items()}
     if attacker is None:
         downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
@@ -100,11 +103,13 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
     for name, verdicts in handover_attacks(analysis, downgrade).items():
-        observed = _observed(engine, name, edited, run, attackers[0]) if edited else ()
+        observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + engine.counts[name] * bool(edited),
-                                    promised[name])
+                                    promised[name],
+                                    _unjudged(defined[name], engine.facts, observed, edited,
+                                              run, attackers[0]))
     claims = [results[name] for name in CLAIMS
               if name != CONFINEMENT or results[name].verdicts or promised[name]]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -115,6 +120,32 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                  [h for h in analysis.hops if analysis.derivable(shown, h)])
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
+              edited: dict[int, int] | None = None, run: Run | None = None,
+              attacker: Attacker | None = None) -> tuple[str, ...]:
+    """Why the claim judged no verdict on hops that ran (``Claim.not_judged``); with
+    ``edited`` (an edit claim on the hops the run edits), also each edited hop it judged
+    nothing on: that hop is judged on its edit alone, not by the search over the others."""
+    judged = {v.hop for v in verdicts}
+    reasons = claim.not_judged(facts)
+    if edited is None:
+        return tuple(why for hop, why in sorted(reasons.items()) if hop not in judged)
+    assert run is not None and attacker is not None
+    unjudged = []
+    for hop in sorted(set(edited) - judged):
+        message = run.edited[edited[hop]]
+        why = reasons.get(hop) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
+                                   f"edit of {message} (the hops' edit), its situation did "
+                                   f"not arise ({claim.sometimes})")
+        unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")
+    return tuple(unjudged)
+
+
+# what check says of a hop the run edits: the edit claims judge that edit there, no other
+_ALONE = "hop {hop} is judged on the hops' edit alone (the other edits of hop {hop} were not " \
+         "searched)"
 
 
 def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
@@ -134,7 +165,7 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
         holding.append(Verdict(hop, str(attacker), True,
                                find_promise(run.variant, name, hop_type) is not None,
                                f"after {who}'s edit of {message} (the hops' edit), "
-                               f"{HOLDS[name].format(who=who)}"))
+                               f"{HOLDS[name].format(who=who)}; {_ALONE.format(hop=hop)}"))
     return failures + holding
 
 

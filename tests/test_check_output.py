@@ -264,3 +264,92 @@ def test_a_check_hop_with_its_own_edit_is_not_searched_for_others() -> None:
     for name in ("downgrade-resistance", "handover-denial", "fake-cell-capture"):
         [verdict] = claims[name]["verdicts"]
         assert "(the hops' edit)" in verdict["detail"], verdict
+
+
+# The edit claims, and the two reviewer runs (review17 finding 1) in which an edit by enb-1
+# with the target enb-3 compromised too read "holds": an attacker that holds the target runs
+# the real target cell on the UE's KeNB, so a stronger attacker never gets a weaker verdict
+# (/work/shared/spec handover-keys section 7: capture is the attacker serving the UE on a
+# KeNB it derives).
+EDIT_CLAIMS = ("downgrade-resistance", "handover-denial", "fake-cell-capture")
+PROMISES_NO_CAPTURE = str(TESTS / "attack_variants/promises_no_capture.py")
+BIT_UNPROTECTED = str(TESTS / "broken_variants/bit_unprotected.py")
+
+
+def _claims(*args: str) -> tuple[int, dict[str, dict]]:
+    code, out = _check(*args, "--topology", "small", "--json")
+    return code, {c["name"]: c for c in json.loads(out)["claims"]}
+
+
+@pytest.mark.parametrize(("variant", "edit"), [
+    (PROMISES_NO_CAPTURE, "HandoverCommand/for UE/-NAS-PDU"),
+    (BIT_UNPROTECTED, "HandoverRequired/security/UE supports KeNB*+=False"),
+])
+def test_an_edit_never_turns_capture_by_source_and_target_into_holds(variant: str,
+                                                                      edit: str) -> None:
+    both = ("--compromise", "enb-1@1", "--compromise", "enb-3@1")
+    code, plain = _claims("--variant-file", variant, "--hops", "s1@enb-3/cell-1", *both)
+    code_edited, edited = _claims("--variant-file", variant, "--hops",
+                                  f"s1@enb-3/cell-1:edit={edit}", *both)
+    assert not plain["fake-cell-capture"]["holds"]
+    [verdict] = edited["fake-cell-capture"]["verdicts"]
+    assert not verdict["holds"], verdict
+    assert verdict["promised"] == plain["fake-cell-capture"]["promise_broken"]
+    assert code_edited == code
+
+
+def _command_edits(variant: str) -> list[str]:
+    """Every edit of the S1AP HandoverCommand (enb-1 receives it: its editor whoever else
+    the attacker holds) of the S1 hop enb-1 -> enb-3."""
+    run = run_scenario(load_variant_file(variant) if variant.endswith(".py") else load(variant),
+                       parse_hops("s1@enb-3/cell-1"), topology=small_topology())
+    fields = next(s.message.fields for s in run.system.steps
+                  if s.message.kind.title == "S1AP HandoverCommand")
+    found = [f"HandoverCommand/{e.name(fields)}" for e in edits(fields)]
+    assert found
+    return found
+
+
+@pytest.mark.parametrize("variant", ["ts33401", BIT_UNPROTECTED, PROMISES_NO_CAPTURE])
+def test_adding_a_compromise_never_turns_an_edit_claim_failure_into_holds(
+        variant: str) -> None:
+    """Over every edit of the HandoverCommand: what fails against enb-1 fails against enb-1
+    and the target enb-3, or is not judged, with the reason (never "holds", never vacuous)."""
+    source = "--variant-file" if variant.endswith(".py") else "--variant"
+    for edit in _command_edits(variant):
+        hops = ("--hops", f"s1@enb-3/cell-1:edit={edit}")
+        _, weak = _claims(source, variant, *hops, "--compromise", "enb-1@1")
+        _, strong = _claims(source, variant, *hops, "--compromise", "enb-1@1",
+                            "--compromise", "enb-3@1")
+        for name in EDIT_CLAIMS:
+            if not weak[name]["holds"]:
+                assert not strong[name]["holds"] or (strong[name]["not_judged"]
+                                                     and not strong[name]["vacuous"]), (
+                    edit, name, strong[name])
+
+
+def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
+    """review17 findings 3-5: the authentication claims leave an edited handover to the
+    edit claims; a HO command edited so that the UE refuses it (its MAC-I check fails) gives
+    capture and downgrade nothing to judge on that edit, and the search of the other
+    edits did not run; an edit by the target itself is judged by none of the three."""
+    _, claims = _claims("--variant-file", BIT_UNPROTECTED, "--hops",
+                        "s1@enb-3/cell-1:edit=RRCConnectionReconfiguration/COUNT=3",
+                        "--compromise", "enb-1@1")
+    for name in ("aliveness", "agreement", "injective-agreement", "ue-agreement"):
+        assert not claims[name]["vacuous"]
+        assert claims[name]["cut"] == [f"not judged: a compromised eNB (enb-1) edited handover "
+                                       f"1: {name} speaks of honest peers, and the edit claims "
+                                       "judge the edit"]
+    for name in ("downgrade-resistance", "fake-cell-capture"):
+        assert not claims[name]["vacuous"] and not claims[name]["verdicts"]
+        [why] = claims[name]["cut"]
+        assert why.startswith("not judged: after enb-1's edit of RRC ")
+        assert why.endswith("hop 1 is judged on the hops' edit alone (the other edits of hop 1 "
+                            "were not searched)")
+    _, claims = _claims("--variant", "ts33401", "--hops",
+                        "s1@enb-3/cell-1:edit=HandoverRequest/SecurityContext/NCC=3",
+                        "--compromise", "enb-3@1")
+    for name in EDIT_CLAIMS:
+        [why] = claims[name]["cut"]
+        assert why.startswith("not judged: enb-3, which edited handover 1, is its target"), why
