@@ -210,24 +210,24 @@ def test_a_hop_with_edits_reads_back_as_written(text: str) -> None:
     assert all(edit in text for edit in spec.edits)
 
 
-def test_a_trace_with_a_drop_has_no_check_line_and_says_why() -> None:
+def _no_check_line(fault: str) -> str:
+    """Why a trace of one handover start and one ``fault`` (index 0) has no check line."""
     topology = small_topology()
     exploration = Exploration(load("ts33401"), topology, EXPLORATION_KASME)
     exploration.start_handover(0)
-    exploration.drop(0)
+    getattr(exploration, fault)(0)
     trace = tuple(exploration.trace)
     exploration.close()
     found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
     assert found.hops == () and found.reason is not None
-    assert "it needs a drop (step 2: drop RRC MeasurementReport ue->enb-1)" in found.reason
+    return found.reason
+
+
+def test_a_trace_with_a_drop_has_no_check_line_and_says_why() -> None:
+    assert "it needs a drop (step 2: drop RRC MeasurementReport ue->enb-1)" in (
+        _no_check_line("drop"))
     # an injection is named by its step: its text is the message's repr, key bytes and all
-    exploration = Exploration(load("ts33401"), topology, EXPLORATION_KASME)
-    exploration.start_handover(0)
-    exploration.inject(0)
-    trace = tuple(exploration.trace)
-    exploration.close()
-    found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
-    assert found.reason is not None and "it needs an injection (step 2)," in found.reason
+    assert "it needs an injection (step 2)," in _no_check_line("inject")
 
 
 def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:
