@@ -21,7 +21,7 @@ from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
 from hoverify.properties.evaluate import Evaluation, evaluate
-from hoverify.properties.hop_edits import HopEdits, editor, only_flips
+from hoverify.properties.hop_edits import HopEdits, editor, edits_by
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
@@ -279,7 +279,7 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
         if who is None:
             raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
                              f"compromised from hop {step.hop} or earlier (--compromise)")
-        if who != original.receiver and not only_flips(original.fields, step.message.fields):
+        if all(e.apply(original.fields) != step.message.fields for e in edits_by(original, who)):
             receiver = (f"{original.receiver}, which receives it, compromised"
                         if original.receiver in run.topology.enbs else
                         f"an eNB that receives it: {original.receiver} is no eNB, and only "

@@ -28,8 +28,9 @@ from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
-from hoverify.properties.downgrade import Edit, edits, flips
+from hoverify.properties.downgrade import Edit, flips
 from hoverify.properties.engine import Engine, Facts
+from hoverify.properties.hop_edits import editor_among, edits_by
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
@@ -236,9 +237,9 @@ class Exploration:
         attackers = self._attacker_entities()
 
         def options(message: Message) -> list[Edit]:
-            return edits(message.fields) if message.receiver in attackers \
-                else flips(message.fields)
-        return lambda m: m.receiver in attackers or m.sender in attackers, options
+            who = editor_among(message, attackers)
+            return [] if who is None else edits_by(message, who)
+        return lambda m: editor_among(m, attackers) is not None, options
 
     def _attacker_entities(self) -> frozenset[str]:
         """The compromised eNBs: the parties that edit (an end of NDS/IP, not the network)."""
@@ -301,9 +302,10 @@ class Exploration:
         return after
 
     def _editor(self, message: Message) -> str:
-        """The compromised eNB that edits ``message``: its receiver, else its sender."""
-        return message.receiver if message.receiver in self._attacker_entities() \
-            else message.sender
+        """The compromised eNB that edits ``message`` (``_editable`` chose it: one end is)."""
+        who = editor_among(message, self._attacker_entities())
+        assert who is not None, message
+        return who
 
     def edit_texts(self) -> dict[str, tuple[int, int]]:
         """The text of each ``edit`` possible now, with its (index, leaf) (the first, for

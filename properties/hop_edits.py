@@ -8,17 +8,16 @@ MESSAGE is the message's name in its spec, without the protocol (``HandoverRequi
 name (an X2 hop's HandoverRequest is X2AP's, an S1 hop's S1AP's). Who makes the change is
 the attacker's business (``hoverify.runs.check_editors``): as in ``explore``, a compromised
 eNB that receives the message makes any of them, one that sends it only flips a field
-(``Exploration._editable``).
+(``edits_by``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from typing import Any
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.downgrade import Edit, edits
+from hoverify.properties.downgrade import Edit, edits, flips
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import HopSpec
 
@@ -72,23 +71,20 @@ class HopEdits:
 
 
 def editor(message: Message, attacker: Attacker, enbs: Collection[str]) -> str | None:
-    """The compromised eNB that edits ``message`` (of hop ``message.handover``), as
-    ``Exploration._editor`` picks it: its receiver, else its sender, held by ``attacker``
-    from that hop or earlier; None if neither is."""
-    held = {c.entity for c in attacker.compromises
-            if c.entity in enbs and c.hop <= message.handover}
+    """The eNB that edits ``message`` (of hop ``message.handover``) in ``check``: of those
+    ``attacker`` holds from that hop or earlier, ``editor_among``."""
+    return editor_among(message, {c.entity for c in attacker.compromises
+                                  if c.entity in enbs and c.hop <= message.handover})
+
+
+def editor_among(message: Message, held: Collection[str]) -> str | None:
+    """The compromised eNB of ``held`` that edits ``message``: its receiver, else its sender
+    (the ends of NDS/IP, not the network); None if neither is held. One rule for ``check``,
+    ``explore`` and ``verify``."""
     return next((e for e in (message.receiver, message.sender) if e in held), None)
 
 
-def only_flips(before: Fields, after: Fields) -> bool:
-    """Whether ``after`` differs from ``before`` in integers and flags only (what the sender
-    of a message may change: ``hoverify.properties.downgrade.flips``), no field removed or
-    added."""
-    return _shape(before) == _shape(after)
-
-
-def _shape(obj: Any) -> Any:
-    """``obj`` with every integer and flag left out: what a flip leaves alone."""
-    if isinstance(obj, bool | int):
-        return None
-    return tuple(_shape(item) for item in obj) if isinstance(obj, tuple) else obj
+def edits_by(message: Message, who: str) -> list[Edit]:
+    """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
+    before relaying what it carries); as its sender, only ``flips`` of an integer or flag."""
+    return edits(message.fields) if who == message.receiver else flips(message.fields)
