@@ -108,8 +108,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + engine.counts[name] * bool(edited),
                                     promised[name],
-                                    _unjudged(defined[name], engine.facts, observed, edited,
-                                              run, attackers[0]))
+                                    _unjudged_edits(defined[name], engine.facts, observed,
+                                                    edited, run, attackers[0]))
     claims = [results[name] for name in CLAIMS
               if name != CONFINEMENT or results[name].verdicts or promised[name]]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -122,19 +122,20 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                       adversary)
 
 
-def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
-              edited: dict[int, int] | None = None, run: Run | None = None,
-              attacker: Attacker | None = None) -> tuple[str, ...]:
-    """Why the claim judged no verdict on hops that ran (``Claim.not_judged``); with
-    ``edited`` (an edit claim on the hops the run edits), also each edited hop it judged
-    nothing on: that hop is judged on its edit alone, not by the search over the others."""
+def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict]) -> tuple[str, ...]:
+    """Why the claim judged no verdict on hops that ran (``Claim.not_judged``)."""
     judged = {v.hop for v in verdicts}
+    return tuple(why for hop, why in sorted(claim.not_judged(facts).items()) if hop not in judged)
+
+
+def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
+                    edited: dict[int, int], run: Run, attacker: Attacker) -> tuple[str, ...]:
+    """For an edit claim, each hop the run edits (``edited``: hop -> the step of its first
+    edit) that it judged nothing on, and why: that hop is judged on its edit alone, not by
+    the search over the others."""
     reasons = claim.not_judged(facts)
-    if edited is None:
-        return tuple(why for hop, why in sorted(reasons.items()) if hop not in judged)
-    assert run is not None and attacker is not None
     unjudged = []
-    for hop in sorted(set(edited) - judged):
+    for hop in sorted(set(edited) - {v.hop for v in verdicts}):
         message = run.edited[edited[hop]]
         why = reasons.get(hop) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
                                    f"edit of {message} (the hops' edit), its situation did "
