@@ -562,7 +562,8 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
     paths = []
     for finding, check in zip(findings, checks, strict=True):
         name = variant.name + "".join(f"-{v}" for v in variant.parameters.values())
-        kind = "" if finding.promised else "-not-promised"
+        kind = ("" if finding.promised else
+                "-outside-the-promise" if finding.outside else "-not-promised")
         path = directory / f"{name}-{finding.claim}{kind}.json"
         doc = finding_document(variant, finding, adversary, faults)
         if variant_file is not None:
