@@ -715,6 +715,21 @@ class BackwardSecurity(_Claim):
                             if came is not None else
                             f"{back.enb} was prepared as the target of handover {back.handover})"))
 
+    def not_judged(self, facts: Facts) -> dict[int, str]:
+        """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only
+        because forward security leaves the KeNBs used while the UE was away from its eNB to
+        that eNB as their former serving eNB (``_Gaps.kept``): its situation arose, and the
+        definition hands it to forward security (review18, review19: "never arose" misled)."""
+        reasons: dict[int, list[str]] = {}
+        for a in facts.attackers:
+            kept = sorted(self._gaps_of(facts, a.entities).kept)
+            if kept and not self.earlier(facts, a):
+                reasons.setdefault(a.hop, []).append(
+                    f"{a.name} has no earlier KeNB: those of hop(s) {hop_list(kept)}, used "
+                    "while the UE was away from its eNB, forward security leaves to that eNB "
+                    "as their former serving eNB (its verdict judges them)")
+        return {hop: "; ".join(texts) for hop, texts in reasons.items()}
+
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
         for a in facts.attackers:

@@ -353,3 +353,22 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
     for name in EDIT_CLAIMS:
         [why] = claims[name]["cut"]
         assert why.startswith("not judged: enb-3, which edited handover 1, is its target"), why
+
+
+@pytest.mark.parametrize(("hops", "compromises"), [
+    ("x2@enb-2/cell-1,x2@enb-1/cell-1", ["enb-1@1"]),  # review19 finding 2
+    ("x2,x2,x2", ["enb-1@1", "enb-3@3"]),  # review18 finding 2
+])
+def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
+        hops: str, compromises: list[str]) -> None:
+    """The UE comes back to (or reaches) an eNB whose attacker also holds the X2 source of
+    the hop that took it away: that source derived the KeNB used while the UE was away, which
+    TS 33.401's 2-hop forward security (7.2.8.1) leaves to it, so the attacker has no earlier
+    KeNB. The situation arose: backward security says it left it to forward security, it
+    does not read "never arose"."""
+    _, claims = _claims("--variant", "ts33401", "--hops", hops,
+                        *(a for c in compromises for a in ("--compromise", c)))
+    backward = claims["backward-security"]
+    assert not backward["vacuous"] and not backward["verdicts"]
+    [why] = backward["cut"]
+    assert "has no earlier KeNB: those of hop(s) [1], used while the UE was away" in why, why
