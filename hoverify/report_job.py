@@ -59,7 +59,7 @@ from hoverify.reports.scenarios import (
     Scenario,
     VariantRef,
 )
-from hoverify.reports.words import forward_measure, verdict_word
+from hoverify.reports.words import verdict_word
 from hoverify.runs import check_document, claim_evidence, variant_error_document
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
@@ -167,9 +167,8 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                   REFERENCE.label if REFERENCE in variants else None, QUESTION)
     outside = {(r.variant.label, r.scenario.name, claim): c.outside
                for r in results for claim, c in r.cells if c.outside}
-    measured = {(r.variant.label, r.scenario.name, claim): forward_measure(
-        c.status == HOLDS, c.n_hops, c.open_ended, c.untested)
-        for r in results for claim, c in r.cells if c.n_hops is not None}
+    measured = {(r.variant.label, r.scenario.name, claim): (c.n_hops, c.open_ended, c.untested)
+                for r in results for claim, c in r.cells if c.n_hops is not None}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
                        outside, measured)
     bounded = []

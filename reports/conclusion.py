@@ -13,8 +13,11 @@ from dataclasses import dataclass, replace
 from hoverify.properties.claims import AUTHENTICATION, CAPTURE, DENIAL, DOWNGRADE
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
+from hoverify.reports.words import forward_measure
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
+# what a forward-security cell that holds measured: (n hops, open-ended, untested)
+Measures = Mapping[tuple[str, str, str], tuple[int, bool, bool]]
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
 # What a compromised source eNB does beside downgrading: said once, of every variant
 # (_one_side), not claim by claim as if a variant set out to fix them.
@@ -69,12 +72,12 @@ class _Case:
     reference: str | None
     reference_outside: str | None = None  # the reference fails only outside its promise
     outside: str | None = None  # every failing placement fails only outside the promise
-    reference_measure: str | None = None  # what the reference's forward security measured
+    reference_measure: tuple[int, bool, bool] | None = None  # its forward security's, holding
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
           outside: Mapping[tuple[str, str, str], str],
-          measured: Mapping[tuple[str, str, str], str]) -> _Case:
+          measured: Measures) -> _Case:
     base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: _judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
@@ -113,9 +116,7 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
                f" (outside the promise: {case.outside})" if case.outside else " (not promised)")
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
-    # a forward security that holds says how far: ts33401's X2 hop holds as 2-hop, its
-    # source deriving the next KeNB as the TR's and the seed's does
-    measure = f", as {case.reference_measure}" if case.reference_measure else ""
+    measure = _how_far(*case.reference_measure) if case.reference_measure else ""
     ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised}{measure})"
            if sides.reference and case.reference is not None else "")
     good, bad = join(case.good), join(case.bad)
@@ -130,6 +131,9 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
     if case.category == "open":
         every = ("every bit placement" if len(case.bad) == len(sides.placements)
                  else f"the bit in {bad}")
+        if case.outside:  # no weakness of the proposal: no promise covers that attacker
+            return (f"On {where}, {claim} {fails} for {p} with {every} outside the promise "
+                    f"({case.outside}), as for {b}{ref}.")
         return (f"{p} leaves {claim} open on {where}: {it} {fails} there with {every}{promise}, "
                 f"as for {b}{ref}.")
     if case.category == "regressed":
@@ -142,13 +146,25 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
     return f"{the_claim} {claim} {fails} for {b} on {where} and {_word(NA, many)} for {p}{ref}."
 
 
+def _how_far(n_hops: int, open_ended: bool, untested: bool) -> str:
+    """How far the reference's holding forward security reaches, said so that "holds" is
+    not read against the others' "fails": ts33401's X2 hop holds as 2-hop, its source
+    deriving the next KeNB as the TR's and the seed's does (review19)."""
+    measure = forward_measure(True, n_hops, open_ended, untested)
+    if n_hops < 2:
+        return f", as {measure}"
+    later = "the next KeNB" if n_hops == 2 else f"the next {n_hops - 1} KeNBs"
+    return (f" only as {measure}: its attacker derives {later} too"
+            + (", and the run ends there" if untested else ""))
+
+
 def conclusion(statuses: Statuses, claims: Sequence[str],
                scenarios: Sequence[tuple[str, str]], sides: Sides,
                outside: Mapping[tuple[str, str, str], str] | None = None,
-               measured: Mapping[tuple[str, str, str], str] | None = None) -> tuple[str, ...]:
+               measured: Measures | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
-    ``measured``: what a forward-security cell measured ("2-hop", "derives 1 hop on")."""
+    ``measured``: what a forward-security cell that holds measured."""
     labels = {label for label, _, _ in statuses}
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:

@@ -407,11 +407,18 @@ def test_conclusion_names_the_fix_and_what_stays_open() -> None:
 def test_a_reference_that_holds_says_how_far() -> None:
     """The reference's forward security holds on X2 as 2-hop: its source derives the next
     KeNB as the baseline's does; the sentence says so rather than contrast 'holds' with
-    'fails' (newcomer review)."""
+    'fails' (newcomer review; review19: "as 2-hop so far, untested" still read as a
+    contrast)."""
     words = conclusion(statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),
-                       [FORWARD], SCENES, SIDES, measured={("ref", "x2", FORWARD): "2-hop"})
+                       [FORWARD], SCENES, SIDES,
+                       measured={("ref", "x2", FORWARD): (2, True, True)})
     assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
-            "placement (not promised), as for base (ref holds there, as 2-hop).") in words
+            "placement (not promised), as for base (ref holds there only as 2-hop so far, "
+            "untested: its attacker derives the next KeNB too, and the run ends there).") in words
+    one_hop = conclusion(statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),
+                         [FORWARD], SCENES, SIDES,
+                         measured={("ref", "x2", FORWARD): (1, False, False)})
+    assert any(s.endswith("(ref holds there, as 1-hop).") for s in one_hop), one_hop
 
 
 def test_conclusion_changes_when_a_verdict_changes() -> None:
@@ -466,9 +473,11 @@ def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_clai
     replayed = {key: FAILS for key in same if key[1] == "x2"}
     excused = dict.fromkeys(replayed, "backhaul-protected")
     # two claims with the same verdicts in the same scenarios: one sentence names both
-    assert any(s.startswith("prop leaves agreement and injective-agreement open on x2 hops: they "
-                            "fail there with every bit placement (outside the promise: "
-                            "backhaul-protected), as for base")
+    # outside the promise is said as such, not "leaves open" (review18: no scheme protects
+    # against an attacker its promise excludes)
+    assert any(s.startswith("On x2 hops, agreement and injective-agreement fail for prop with "
+                            "every bit placement outside the promise (backhaul-protected), as "
+                            "for base")
                for s in conclusion({**same, **replayed}, [AGREEMENT, INJECTIVE], SCENES, SIDES,
                                    excused))
 
