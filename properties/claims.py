@@ -1383,12 +1383,22 @@ class _EditObservation(_Claim):
                  hop_type: HopType, where: str, editors: set[str]) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
         derives ``kenb`` and does not hold ``target`` (None: whatever it holds); ``where``
-        says where the UE ended up."""
+        says where the UE ended up. Where its editors derive the honest KeNB without their
+        edit (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
+        (review19: the text blamed an edit that changed nothing)."""
+        anyway = {enb for h, enb, without in facts.unedited
+                  if h == step.hop and without == DERIVABLE}
+
+        def cause(mine: list[str]) -> str:
+            if set(mine) <= anyway:
+                return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of handover "
+                        f"{step.hop} without its edit (forward security), and")
+            return f"after {', '.join(mine)} edited a message of handover {step.hop},"
+
         return tuple(Verdict(
             step.hop, a.name, False, self.promise(hop_type),
-            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
-            f"{step.hop}, {where} {a.name} derives", tuple(facts.witness(a, kenb)),
-            witness_hop=step.hop)
+            f"{cause(sorted(a.entities & editors))} {where} {a.name} derives",
+            tuple(facts.witness(a, kenb)), witness_hop=step.hop)
             for a in facts.attackers
             if a.entities & editors and (target is None or target not in a.entities)
             and kenb in a.known)

@@ -153,6 +153,19 @@ def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> N
                      "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2"]
 
 
+def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -> None:
+    """review19: an X2 source eNB derives the next KeNB (TS 33.401 7.2.8.4.2, horizontal
+    KeNB*), so it can serve the UE as a fake target cell with no edit at all; the finding
+    after an edit says so, as ``check``'s search does ("no edit needed"), instead of
+    "after enb-1 edited a message"."""
+    result = verify(load("ts33401"), max_handovers=1,
+                    faults=frozenset({"compromise", "rewrite"}))
+    capture = result.shortest[(CAPTURE, False)]
+    assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of "
+                                     "handover 1 without its edit (forward security)"), capture
+    assert any(a.kind == "edit" for a in capture.trace), capture.trace
+
+
 @pytest.mark.parametrize(("variant", "placement"), [("tr33821-v070", None), ("seed-fs", "nas")])
 def test_whatever_hypothesis_finds_within_the_bound_is_found_no_longer(
         variant: str, placement: str | None) -> None:
