@@ -441,16 +441,19 @@ class Facts:
         return public_argument(name, value) if public else self.label(value)
 
     def witness(self, attacker: Knowledge, value: bytes) -> list[str]:
-        """How ``attacker`` gets ``value``: what it holds, then each derivation in order."""
+        """How ``attacker`` gets ``value``: what it holds, then each derivation in order. A
+        value it holds that it also derives from other values it knows is shown derived: an
+        eNB holds the KeNB* it computed as the source, and the derivation is the path a
+        reviewer asks for (review19: "holds KeNB[hop 1]" alone showed none)."""
         steps: list[Derived] = []
         held: set[bytes] = set()
-        self._derive(attacker, value, steps, held, set())
+        self._derive(attacker, value, steps, held, set(), top=True)
         return ([f"holds {self.label(v)}" for v in sorted(held, key=self.label)]
                 + [self.line(d) for d in steps])
 
     def _derive(self, attacker: Knowledge, value: bytes, steps: list[Derived],
-                held: set[bytes], visiting: set[bytes]) -> None:
-        if value in attacker.held or value in held:
+                held: set[bytes], visiting: set[bytes], top: bool = False) -> None:
+        if value in held or (value in attacker.held and not top):
             held.add(value)
             return
         visiting.add(value)
@@ -461,6 +464,8 @@ class Facts:
                 if d not in steps:
                     steps.append(d)
                 return
+        if value in attacker.held:  # derived from nothing else it knows
+            held.add(value)
 
     def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
         """The secret values ``attacker`` lacks on every way to ``value``."""

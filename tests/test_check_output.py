@@ -372,3 +372,14 @@ def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
     assert not backward["vacuous"] and not backward["verdicts"]
     [why] = backward["cut"]
     assert "has no earlier KeNB: those of hop(s) [1], used while the UE was away" in why, why
+
+
+def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
+    """review19: a witness that read only "holds KeNB[hop 0]" showed no derivation path. The
+    UE holds every KeNB it used, and KASME: its witness for hop 0's KeNB is the derivation
+    TS 33.401 A.3 gives (KeNB = KDF(KASME, FC=0x11, uplink NAS COUNT)), from KASME."""
+    _, claims = _claims("--variant", "ts33401", "--hops", "s1", "--compromise", "ue@1")
+    [failure] = [v for v in claims["backward-security"]["verdicts"] if not v["holds"]]
+    assert failure["witness"][0] == "holds KASME", failure["witness"]
+    assert failure["witness"][1].startswith("KeNB[hop 0] = KDF(KASME, FC=0x11, uplink NAS "
+                                            "COUNT=0)  [TS 33.401 A.3]"), failure["witness"]
