@@ -169,7 +169,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:
         return (f"No conclusion: it compares {sides.proposal} (every bit placement) with "
-                f"{sides.baseline}, and the report did not run {join(missing)}.",)
+                f"{sides.baseline}, and the report did not run {join(missing)}.",
+                *_reviewed(statuses, claims, scenarios, sides))
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
@@ -206,6 +207,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if not any(case.category in ("fixed", "partial") for case in groups):
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
                             f"{sides.baseline} in these scenarios.")
+    sentences.extend(_reviewed(statuses, claims, scenarios, sides))
     answer = _answer(statuses, claims, scenarios, sides)
     return (answer, *sentences) if answer else tuple(sentences)
 
@@ -235,6 +237,33 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
                  f"the bit placement changes the verdicts of {join(changed)}")
     return (f"Answer: {gives} (forward-security {_word(baseline)} there for "
             f"{sides.baseline}), and {placement}.")
+
+
+def _reviewed(statuses: Statuses, claims: Sequence[str],
+              scenarios: Sequence[tuple[str, str]], sides: Sides) -> list[str]:
+    """Per variant the seed's comparison leaves out (a reviewer's ``--variant-file``), in
+    report order: the promises it breaks, and where its verdicts differ from the
+    reference's (review19: a report of reviewer variants concluded nothing of them)."""
+    compared = {sides.baseline, *sides.placements.values(), sides.reference}
+    labels = [label for label in dict.fromkeys(label for label, _, _ in statuses)
+              if label not in compared]
+    sentences = []
+    for label in labels:
+        broken = {c: [title for s, title in scenarios if statuses.get((label, s, c)) == BROKEN]
+                  for c in claims}
+        lost = "; ".join(f"{c} on {join(where)}" for c, where in broken.items() if where)
+        sentences.append(f"{label} breaks its promise of {lost}." if lost else
+                         f"Every promise of {label} holds in these scenarios.")
+        if sides.reference not in {ref for ref, _, _ in statuses}:
+            continue
+        differ = {c: [title for s, title in scenarios
+                      if _judged(statuses.get((label, s, c), NA))
+                      != _judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
+        changed = "; ".join(f"{c} on {join(where)}" for c, where in differ.items() if where)
+        sentences.append(f"Compared with {sides.reference}, {label} changes the verdicts of "
+                         f"{changed}." if changed else
+                         f"{label} has the verdicts of {sides.reference} in every scenario.")
+    return sentences
 
 
 def _placements(statuses: Statuses, claims: Sequence[str],

@@ -421,6 +421,25 @@ def test_a_reference_that_holds_says_how_far() -> None:
     assert any(s.endswith("(ref holds there, as 1-hop).") for s in one_hop), one_hop
 
 
+def test_a_reviewers_variant_gets_its_own_sentences() -> None:
+    """review19: a report of reviewer variants (``--variant-file``) concluded nothing of
+    them; each gets the promises it breaks and where it differs from the reference, with or
+    without the seed's comparison."""
+    mine = {("mine", s, FORWARD): (BROKEN if s == "x2" else HOLDS) for s, _ in SCENES}
+    words = conclusion({**statuses(), **mine}, [FORWARD], SCENES, SIDES)
+    assert "mine breaks its promise of forward-security on x2 hops." in words
+    assert "Compared with ref, mine changes the verdicts of forward-security on x2 hops." in words
+    alone = {key: v for key, v in statuses().items() if key[0] == "ref"}
+    words = conclusion({**alone, **mine}, [FORWARD], SCENES, SIDES)
+    assert words[0].startswith("No conclusion") and words[1:] == (
+        "mine breaks its promise of forward-security on x2 hops.",
+        "Compared with ref, mine changes the verdicts of forward-security on x2 hops.")
+    same = {("same", s, FORWARD): HOLDS for s, _ in SCENES}
+    assert conclusion({**alone, **same}, [FORWARD], SCENES, SIDES)[1:] == (
+        "Every promise of same holds in these scenarios.",
+        "same has the verdicts of ref in every scenario.")
+
+
 def test_conclusion_changes_when_a_verdict_changes() -> None:
     fixed = conclusion(statuses(base_s1=FAILS), [FORWARD], SCENES, SIDES)
     assert any("prop fixes forward-security on s1 hops" in s for s in fixed)
