@@ -489,6 +489,16 @@ _NH_LABELS: list[Any] = [None, None, {}]  # ``Facts._nh_labels``: for these and 
 _ALONE: dict[tuple[int, int], tuple[Knowledge, tuple[Derived, ...], Knowledge]] = {}
 
 
+def decided_early(step: Step) -> bool | None:
+    """Whether the serving eNB decided a handover at ``step`` (it accepted the UE's
+    Measurement Report) before the Path Switch Request Acknowledge of the X2 handover that
+    brought the UE arrived (TS 33.401 7.2.8.4.2: it then has no fresh {NH, NCC} for it);
+    None where ``step`` decides no handover. ``check`` lines call such a hop ``:early``."""
+    if step.message.kind is not Kind.RRC_MEASUREMENT_REPORT or not step.outcome.accepted:
+        return None
+    return step.state_before == PATH_SWITCH_PENDING
+
+
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
     """``requests`` with ``messages`` sent once more each. The sets are copied with the
     hashes they keep, and the index by message with them (``_indexed``): hashing every
@@ -1423,9 +1433,8 @@ class Engine:
                               step.ctx_after, tuple(m.fields for m in step.outcome.sent))
             if pairings is not f.nh_pairings:
                 changes["nh_pairings"] = pairings
-        kind = step.message.kind
-        if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
-            early = step.state_before == PATH_SWITCH_PENDING
+        early = decided_early(step)
+        if early is not None:
             changes["deciding"] = frozenset(
                 (e, d) for e, d in f.deciding if e != receiver) | {(receiver, early)}
         completion = self._completion(f, step)

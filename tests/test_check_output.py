@@ -16,7 +16,7 @@ from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparatio
 from hoverify.properties.downgrade import edits
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.exploration import Exploration
+from hoverify.properties.exploration import Action, Exploration, Finding
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.hop_edits import named
 from hoverify.properties.hop_list import hop_list
@@ -28,7 +28,7 @@ from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoverify.cli import main
+from hoverify.cli import _check_lines, build_parser, main
 from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
@@ -353,3 +353,66 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
     for name in EDIT_CLAIMS:
         [why] = claims[name]["cut"]
         assert why.startswith("not judged: enb-3, which edited handover 1, is its target"), why
+
+
+def _trace(texts: list[str]) -> tuple[Action, ...]:
+    """The actions of ``texts`` (compromises, starts and deliveries, as a trace prints them)
+    on the small topology, each found among the parties, cells or messages it may name."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    for text in texts:
+        if text.startswith("compromise "):
+            targets = DEFAULT.targets(exploration.system.topology, exploration.system.variant)
+            exploration.compromise(targets.index(text.removeprefix("compromise ")))
+        elif text.startswith("start handover to "):
+            cell = text.removeprefix("start handover to ").split()[0]
+            index = [c.name for c in exploration.neighbours()].index(cell)
+            assert exploration.start_handover(index).text == text
+        else:
+            index = [f"deliver {m}" for m in exploration.system.in_flight].index(text)
+            exploration.deliver(index)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    return trace
+
+
+# Two X2 hops, enb-1 -> enb-2 -> enb-1; the second starts (the UE's Measurement Report is
+# sent) before the first's HO confirm arrives, as in review19's stale-ps-nh finding.
+X2_FIRST = ["start handover to enb-2/cell-1 (x2)",
+            "deliver RRC MeasurementReport ue->enb-1",
+            "deliver X2AP HandoverRequest enb-1->enb-2",
+            "deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
+            "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+            "start handover to enb-1/cell-1 (x2)",
+            "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2",
+            "deliver S1AP PathSwitchRequest enb-2->mme-1"]
+ACK = "deliver S1AP PathSwitchRequestAcknowledge mme-1->enb-2"
+REPORT = "deliver RRC MeasurementReport ue->enb-2"
+
+
+@pytest.mark.parametrize(("order", "early"), [([ACK, REPORT], False), ([REPORT, ACK], True)])
+def test_a_check_hop_is_early_where_its_report_arrived_before_the_path_switch_ack(
+        order: list[str], early: bool) -> None:
+    """TS 33.401 7.2.8.4.2: the eNB that decides a handover before the Path Switch Request
+    Acknowledge of the X2 handover that brought the UE arrived has no fresh {NH, NCC}. It
+    decides on the Measurement Report, not when the UE sends it: a hop started before the
+    acknowledgement but reported after it is no ``:early`` hop."""
+    found = check_hops(load("ts33401"), _trace(X2_FIRST + order), small_topology(),
+                       EXPLORATION_KASME, DEFAULT)
+    assert [str(h) for h in found.hops] == [
+        "x2@enb-2/cell-1", "x2@enb-1/cell-1" + (":early" if early else "")]
+
+
+@pytest.mark.parametrize("compromise", [[], ["compromise enb-1"]])
+def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_it_did(
+        compromise: list[str]) -> None:
+    """A made-up key-agreement failure on two ts33401 hops, which check finds holding: its
+    reason names what check's run may lack, the moment of a compromise only where the trace
+    compromised a party."""
+    trace = _trace(compromise + X2_FIRST + [ACK, REPORT])
+    args = build_parser().parse_args(["verify", "--variant", "ts33401"])
+    [line] = _check_lines(args, load("ts33401"), [Finding("key-agreement", True, "", trace)],
+                          small_topology(), DEFAULT)
+    assert line["check"] is None
+    assert "does not give key-agreement FAILS (promised): the finding needs the order it " \
+        "delivered in" in line["check_unavailable"]
+    assert ("the moment it compromised" in line["check_unavailable"]) == bool(compromise)
