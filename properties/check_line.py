@@ -7,7 +7,9 @@ starts handovers, delivers, compromises and edits: each start is a hop to the ce
 (``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
 the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 ``engine.decided_early``),
-each compromise one ``WHO@HOP`` (the hop under way, or the next when nothing is in flight),
+each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
+the one after the last completed, which ``check`` compromises just before; one after the
+last hop the trace starts has no check line),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
 replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is
@@ -76,7 +78,7 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             edits.append([])
         elif action.kind == "compromise":
             who = action.text.removeprefix("compromise ")
-            compromises.append((who, len(hops) + (not system.in_flight or not hops)))
+            compromises.append((who, exploration.engine.compromise_hop()))
         elif action.kind == "edit":
             made = exploration.edit_made(action.index, action.leaf)
             assert made is not None, "a finding's edit was possible where it was made"
@@ -94,7 +96,12 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
+    for who, hop in compromises:
+        if hop > len(hops):
+            return CheckHops(reason=f"it compromises {who} in hop {hop} (after handover "
+                                    f"{hop - 1} completed) and starts no hop {hop}, and check "
+                                    "compromises just before the first step of one of its hops")
     specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
                   for h, e in zip(hops, edits, strict=True))
-    return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises))
+    return CheckHops(specs, tuple(f"{who}@{hop}" for who, hop in compromises))
 

@@ -1202,11 +1202,19 @@ class Engine:
         self._derived(self.facts, derivations, 0, changes)
         self.facts = replace(self.facts, **changes)
 
+    def compromise_hop(self) -> int:
+        """The hop a compromise now is counted in: the one after the last completed (a
+        handover completes when its target accepts the HO confirm; the initial KeNB is
+        completion 0), so one between a HO confirm and the next handover is in the next.
+        ``check --compromise WHO@HOP`` compromises at the first step of hop HOP, where this
+        is HOP (``hoverify.properties.check_line``)."""
+        return len(self.facts.completions)
+
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
-        the hop under way (by default the one after the last completed)."""
+        the hop under way (by default ``compromise_hop``)."""
         f, states = self.facts, self.states
-        hop = hop if hop is not None else len(f.completions)
+        hop = hop if hop is not None else self.compromise_hop()
         taken, memo = self._taken(), self.compromises
         key = (attacker, entity, id(ctx), hop, id(f), id(states), taken)
         known = memo.get(key) if memo is not None else None
@@ -1252,7 +1260,7 @@ class Engine:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
         such as K_HO) from hop ``hop`` on, those derived later included."""
         f = self.facts
-        self.facts = _revealing(f, attacker, key, hop if hop is not None else len(f.completions))
+        self.facts = _revealing(f, attacker, key, hop if hop is not None else self.compromise_hop())
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def corrupt(self, attacker: str, parties: Sequence[tuple[str, Any]], keys: Sequence[str],

@@ -416,3 +416,31 @@ def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_i
     assert "does not give key-agreement FAILS (promised): the finding needs the order it " \
         "delivered in" in line["check_unavailable"]
     assert ("the moment it compromised" in line["check_unavailable"]) == bool(compromise)
+
+
+CONFIRM = "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2"
+
+
+@pytest.mark.parametrize("second_hop", [True, False])
+def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool) -> None:
+    """enb-1, compromised after the HO confirm of hop 1 (its Path Switch Request still in
+    flight), is "compromised in hop 2" for the claims (a backward-security finding says so,
+    review19 #6): its check line says ``enb-1@2``, and where no hop 2 starts, check (which
+    compromises just before a hop's first step) cannot say it, and the trace has no line."""
+    texts = [*X2_FIRST[:5], CONFIRM, "compromise enb-1"]
+    if second_hop:
+        texts += ["start handover to enb-1/cell-1 (x2)", REPORT]
+    trace = _trace(texts)
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    for action in trace:
+        exploration.apply(action)
+    knowledge = exploration.engine.facts.attacker("enb-1")
+    exploration.close()
+    assert knowledge is not None and knowledge.hop == 2
+    found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    if second_hop:
+        assert found.compromises == ("enb-1@2",)
+    else:
+        assert found.hops == () and found.reason == (
+            "it compromises enb-1 in hop 2 (after handover 1 completed) and starts no hop 2, "
+            "and check compromises just before the first step of one of its hops")
