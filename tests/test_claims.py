@@ -314,10 +314,11 @@ def test_ts33401_ncc_wrap_keeps_every_promise() -> None:
 
 def test_compromise_at_the_first_hop_with_an_explicit_attacker() -> None:
     attacker = Attacker((Compromise("enb-1", 1),))
+    # enb-1 serves the UE first: it holds the initial KeNB (TS 33.401 7.2.4.5), hop 0
     evaluation = check("tr33821-v070", "s1,s1,s1", attacker=attacker)
-    assert evaluation.derivable_hops == [1, 2, 3]
+    assert evaluation.derivable_hops == [0, 1, 2, 3]
     evaluation = check("ts33401", "s1,s1,s1", attacker=attacker)
-    assert evaluation.derivable_hops == []
+    assert evaluation.derivable_hops == [0]
 
 
 # -- backward security, agreement, separation --
