@@ -708,9 +708,9 @@ def _capture_path(text: str | None) -> Path | None:
     path = Path(text)
     if path.is_dir():
         raise UsageError(f"--pcap {text}: is a directory")
+    _check_writable("--pcap", path, path.parent)  # a file on the way: "Not a directory"
     if not path.parent.is_dir():
         raise UsageError(f"--pcap {text}: directory {path.parent} does not exist")
-    _check_writable("--pcap", path, path.parent)
     if importlib.util.find_spec("pycrate_asn1dir") is None:
         raise UsageError("--pcap needs pycrate (pip install -e '.[wire]' in the checkout)")
     return path

@@ -279,6 +279,9 @@ UNWRITABLE = {
     "report --out in /proc": ["report", "--variants", "ts33401", "--out", "/proc/report"],
     "run --pcap in /proc": ["run", "--variant", "ts33401", "--hops", "x2", "--pcap",
                             "/proc/run.pcapng"],
+    # said "directory ... does not exist" (review19 #7)
+    "run --pcap below a file": ["run", "--variant", "ts33401", "--hops", "x2", "--pcap",
+                                "{file}/run.pcapng"],
 }
 
 
@@ -304,6 +307,7 @@ def test_an_unwritable_output_is_refused_before_the_work(
     out, err = capsys.readouterr()
     assert err.startswith("hoverify: error: ") and "cannot write in" in err, err
     assert err.count("\n") == 1 and out == ""
+    assert ("(Not a directory)" in err) == name.endswith("below a file"), err
 
 
 @pytest.mark.usefixtures("no_work")
