@@ -145,6 +145,11 @@ CLEAR = {  # bad input -> the words that say what is wrong
                            "did you mean --variant seed-fs --bit-placement alg-id?"),
     "an early first hop": (["check", "--variant", "ts33401", "--hops", "x2:early,x2"],
                            "no previous hop whose Path Switch Acknowledge it could race"),
+    # accepted silently (review19 #7)
+    "a repeated suffix": (["run", "--variant", "ts33401", "--hops", "x2,x2:replay:replay"],
+                          "hop 'x2:replay:replay': ':replay' is given 2 times; write it once"),
+    "a repeated early": (["check", "--variant", "ts33401", "--hops", "x2,x2:early:replay:early"],
+                         "':early' is given 2 times"),
 }
 
 
