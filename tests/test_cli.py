@@ -618,3 +618,16 @@ def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
     *_, hop_2, hop_3 = capsys.readouterr().out.splitlines()
     assert hop_2.endswith("agree, confirm verified")
     assert hop_3.startswith("hop 3 ") and hop_3.endswith("  no new KeNB  never completed")
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_the_run_table_keeps_its_columns_past_hop_9(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hop 10 and EARFCN-DL 1850 (four digits, where 68600 has five) shifted the columns
+    after them (review19 #7): every row starts its type, its source eNB, its derivation and
+    its KeNB where the others do."""
+    main([command, "--variant", "ts33401", "--hops", ",".join(["x2", "s1"] * 6)])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("hop ")]
+    assert len(rows) == 12
+    for word in (" x2 ", " s1 "), (" enb-",), (" horizontal ", " vertical "), (" KeNB ",):
+        assert len({min(row.find(w) for w in word if w in row) for row in rows}) == 1, word
