@@ -575,7 +575,7 @@ def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Seque
                     "--hops", ",".join(map(str, hops.hops)),
                     *(a for who in hops.compromises for a in ("--compromise", who)),
                     *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
-            reason = _check_reproduces(argv, finding)
+            reason = _check_reproduces(argv, finding, bool(hops.compromises))
             line = None if reason else shlex.join(["hoverify", *argv])
         lines.append({"check": line, "check_unavailable": reason})
     return lines
@@ -588,9 +588,10 @@ def _variant_argv(args: argparse.Namespace) -> list[str]:
     return ["--variant", args.variant, *placement]
 
 
-def _check_reproduces(argv: list[str], finding: Finding) -> str | None:
+def _check_reproduces(argv: list[str], finding: Finding, compromises: bool) -> str | None:
     """Run ``check`` as ``argv`` asks, as the command does: None if it gives the finding's
-    claim failing in the same words, else why its line is not printed."""
+    claim failing in the same words, else why its line is not printed (``compromises``: the
+    finding's trace compromises a party, so the moment it did may matter too)."""
     import shlex
 
     from hoverify.properties.exploration import VARIANT_ERROR
@@ -606,9 +607,10 @@ def _check_reproduces(argv: list[str], finding: Finding) -> str | None:
         return f"check refuses its hops ({error})"
     if reproduces(evaluation, finding):
         return None
+    moment = ", or the moment it compromised" if compromises else ""
     return (f"`hoverify {shlex.join(argv)}` does not give {finding.claim} "
-            f"{finding_word(finding)}: the finding needs the order it delivered in, or the "
-            "moment it compromised, which check's in-order run of each hop does not take")
+            f"{finding_word(finding)}: the finding needs the order it delivered in{moment}, "
+            "which check's in-order run of each hop does not take")
 
 
 def _print_finding_end(finding: dict[str, Any]) -> None:
@@ -706,9 +708,9 @@ def _capture_path(text: str | None) -> Path | None:
     path = Path(text)
     if path.is_dir():
         raise UsageError(f"--pcap {text}: is a directory")
+    _check_writable("--pcap", path, path.parent)  # a file on the way: "Not a directory"
     if not path.parent.is_dir():
         raise UsageError(f"--pcap {text}: directory {path.parent} does not exist")
-    _check_writable("--pcap", path, path.parent)
     if importlib.util.find_spec("pycrate_asn1dir") is None:
         raise UsageError("--pcap needs pycrate (pip install -e '.[wire]' in the checkout)")
     return path

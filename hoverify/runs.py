@@ -201,30 +201,45 @@ def document(run: Run) -> dict[str, Any]:
     }
 
 
+# the run table's columns before the KeNB: each as wide as its widest cell (hop 10 and
+# EARFCN-DL 1850 shift nothing), at least this wide (the hop types and derivation words),
+# and the separator after it
+RUN_COLUMNS = ((0, " "), (len("intra-enb"), " "), (0, " "), (0, " "), (len("horizontal"), " "),
+               (len("NCC 0"), "  "))
+
+
 def run_text(doc: dict[str, Any]) -> str:
     lines = [f"variant {doc['variant']} {doc['parameters'] or ''}".rstrip(),
              f"KASME {doc['kasme']}",
              f"initial KeNB {doc['initial']['kenb']} at {doc['initial']['enb']}"]
-    for hop in doc["hops"]:
-        agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
-        confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
-        # no HO confirm reached the target: there are no two sides' keys to compare
-        status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
-        ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
-        derivation = hop["derivation"]  # the UE's
-        if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before
-            kenb = "no new KeNB"
-        elif agree == "agree":
-            kenb = f"KeNB {hop['kenb_ue']}"
-        else:  # both sides' keys (review16: the UE's alone read as the hop's key), and whose
-            # derivation the column shows (review17: the target's may differ)
-            kenb = f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}"
-            derivation = f"UE {derivation}"
-        lines.append(
-            f"hop {hop['number']} {hop['type']:<9} {hop['source_enb']} -> {hop['target_enb']} "
-            f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']}) "
-            f"{derivation:<10} {ncc:<5}  {kenb}  {status}")
+    rows = [_hop_cells(hop) for hop in doc["hops"]]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(len(RUN_COLUMNS))]
+    for *row, kenb, status in rows:
+        lines.append("".join(f"{cell:<{max(floor, width)}}{separator}" for cell, width,
+                             (floor, separator) in zip(row, widths, RUN_COLUMNS, strict=True))
+                     + f"{kenb}  {status}")
     return "\n".join(lines)
+
+
+def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
+    """One hop's row of the run table: the cells of ``RUN_COLUMNS``, its KeNB, its status."""
+    agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
+    confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
+    # no HO confirm reached the target: there are no two sides' keys to compare
+    status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
+    ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
+    derivation = hop["derivation"]  # the UE's
+    if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before
+        kenb = "no new KeNB"
+    elif agree == "agree":
+        kenb = f"KeNB {hop['kenb_ue']}"
+    else:  # both sides' keys (review16: the UE's alone read as the hop's key), and whose
+        # derivation the column shows (review17: the target's may differ)
+        kenb = f"KeNB UE {hop['kenb_ue']} target eNB {hop['kenb_enb']}"
+        derivation = f"UE {derivation}"
+    return (f"hop {hop['number']}", hop["type"], f"{hop['source_enb']} -> {hop['target_enb']}",
+            f"(PCI {hop['target_cell']['pci']}, EARFCN-DL {hop['target_cell']['earfcn_dl']})",
+            derivation, ncc, kenb, status)
 
 
 def parse_compromises(texts: list[str], run: Run) -> Attacker | None:

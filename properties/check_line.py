@@ -4,9 +4,12 @@
 out), with its attacker compromised just before the first step of a hop, and edits named by
 the hops (``:edit=``, ``hoverify.properties.hop_edits``). A trace maps onto that where it only
 starts handovers, delivers, compromises and edits: each start is a hop to the cell it names
-(``:early`` where it starts before the Path Switch Request Acknowledge of the X2 hop before
-it arrived, TS 33.401 7.2.8.4.2),
-each compromise one ``WHO@HOP`` (the hop under way, or the next when nothing is in flight),
+(``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
+the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
+``engine.decided_early``),
+each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
+the one after the last completed, which ``check`` compromises just before; one after the
+last hop the trace starts has no check line),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
 replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is
@@ -17,16 +20,16 @@ if they do.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hoverify.properties.adversary import Adversary
+from hoverify.properties.engine import decided_early
 from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.hop_edits import message_name
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import HopSpec
-from hoverify.statemachines.system import UE, System
-from hoverify.statemachines.topology import HopType, Topology
+from hoverify.statemachines.system import UE
+from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 
 CHECK_KINDS = ("start", "deliver", "compromise", "edit")  # the actions check has
@@ -71,33 +74,34 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             cells = exploration.neighbours()
             cell = cells[action.index % len(cells)]
             source = topology.cell(system.entity(UE).ctx.cell)
-            hops.append(HopSpec(topology.hop_type(source, cell), _early(system, hops),
-                                cell.name))
+            hops.append(HopSpec(topology.hop_type(source, cell), cell=cell.name))
             edits.append([])
         elif action.kind == "compromise":
             who = action.text.removeprefix("compromise ")
-            compromises.append((who, len(hops) + (not system.in_flight or not hops)))
+            compromises.append((who, exploration.engine.compromise_hop()))
         elif action.kind == "edit":
             made = exploration.edit_made(action.index, action.leaf)
             assert made is not None, "a finding's edit was possible where it was made"
             message, edit = made
             edits[message.handover - 1].append(
                 f"{message_name(message.kind)}/{edit.name(message.fields)}")
+        steps = len(system.steps)
         try:
             exploration.apply(action)
         except VariantError:  # the finding itself (variant-error): its last action
             break
+        for step in system.steps[steps:]:
+            early = decided_early(step)
+            if early is not None:  # the Measurement Report of hop ``step.hop`` was accepted
+                hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
+    for who, hop in compromises:
+        if hop > len(hops):
+            return CheckHops(reason=f"it compromises {who} in hop {hop} (after handover "
+                                    f"{hop - 1} completed) and starts no hop {hop}, and check "
+                                    "compromises just before the first step of one of its hops")
     specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
                   for h, e in zip(hops, edits, strict=True))
-    return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises))
+    return CheckHops(specs, tuple(f"{who}@{hop}" for who, hop in compromises))
 
-
-def _early(system: System, hops: Sequence[HopSpec]) -> bool:
-    """Whether a hop starting now is ``:early``: the hop before it is an X2 hop whose Path
-    Switch Request Acknowledge no step has delivered yet (``check`` holds it until the hop
-    started early is over)."""
-    return bool(hops) and hops[-1].type is HopType.X2 and not any(
-        s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE
-        and s.message.handover == len(hops) for s in system.steps)

@@ -1043,12 +1043,18 @@ class ForwardSecurity(_Claim):
                 promise, at = self._covering(facts, a, kept)  # took the UE away: a later one
             ends = derivable.last == last  # a longer run could show more
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
-            if failing is not None and beyond:  # to count n from: which KeNBs, not how far
+            # to count n from, nor has an eNB that never served the UE (review18 #4)
+            never_served = not beyond and facts.first_at(a.entities) is None
+            if failing is not None and beyond:  # which KeNBs, not how far
                 detail = (f"derives the KeNB of hops {derivable.text}"
                           + (" (the run ends there)" if ends else ""))
             elif failing is not None:  # how far the attacker reaches; "n-hop" names only what
-                detail = (f"derives {n - 1}{'+' if ends else ''} hops on: the later KeNB of "
-                          f"hops {derivable.text}" + (" (the run ends there)" if ends else ""))
+                reach = f"{n - 1}+ hops" if ends else f"{n - 1} hop{'s' if n > 2 else ''}"
+                detail = (f"derives {reach} on: the later KeNB of hops {derivable.text}"
+                          + (" (the run ends there)" if ends else ""))
+            elif never_served and not derivable.size:
+                detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
+                          f"no KeNB of hops {hop_list(later)}")
             else:  # holds
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
@@ -1057,7 +1063,7 @@ class ForwardSecurity(_Claim):
                           + ("; untested: it derives every later KeNB of the run"
                              if safe is None else "")
                           if derivable.size else "no later KeNB derivable (1-hop)")
-            if promise and not beyond:
+            if promise and not beyond and not (never_served and failing is None):
                 detail += f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
             elif broken and beyond:  # its eNBs alone break the promise (``excused``)
@@ -1079,7 +1085,8 @@ class ForwardSecurity(_Claim):
                    if safe is not None else ())
             promised = broken if failing is not None else promise is not None
             verdicts.append(Verdict(a.hop, a.name, failing is None, promised, detail, witness,
-                                    cut, None if beyond else n, worst, outside, ends))
+                                    cut, None if beyond or never_served else n, worst, outside,
+                                    ends))
         return verdicts
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:

@@ -494,6 +494,16 @@ _NH_LABELS: list[Any] = [None, None, {}]  # ``Facts._nh_labels``: for these and 
 _ALONE: dict[tuple[int, int], tuple[Knowledge, tuple[Derived, ...], Knowledge]] = {}
 
 
+def decided_early(step: Step) -> bool | None:
+    """Whether the serving eNB decided a handover at ``step`` (it accepted the UE's
+    Measurement Report) before the Path Switch Request Acknowledge of the X2 handover that
+    brought the UE arrived (TS 33.401 7.2.8.4.2: it then has no fresh {NH, NCC} for it);
+    None where ``step`` decides no handover. ``check`` lines call such a hop ``:early``."""
+    if step.message.kind is not Kind.RRC_MEASUREMENT_REPORT or not step.outcome.accepted:
+        return None
+    return step.state_before == PATH_SWITCH_PENDING
+
+
 def _sending(requests: frozenset[Sent], messages: Sequence[Message]) -> frozenset[Sent]:
     """``requests`` with ``messages`` sent once more each. The sets are copied with the
     hashes they keep, and the index by message with them (``_indexed``): hashing every
@@ -1197,11 +1207,19 @@ class Engine:
         self._derived(self.facts, derivations, 0, changes)
         self.facts = replace(self.facts, **changes)
 
+    def compromise_hop(self) -> int:
+        """The hop a compromise now is counted in: the one after the last completed (a
+        handover completes when its target accepts the HO confirm; the initial KeNB is
+        completion 0), so one between a HO confirm and the next handover is in the next.
+        ``check --compromise WHO@HOP`` compromises at the first step of hop HOP, where this
+        is HOP (``hoverify.properties.check_line``)."""
+        return len(self.facts.completions)
+
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
-        the hop under way (by default the one after the last completed)."""
+        the hop under way (by default ``compromise_hop``)."""
         f, states = self.facts, self.states
-        hop = hop if hop is not None else len(f.completions)
+        hop = hop if hop is not None else self.compromise_hop()
         taken, memo = self._taken(), self.compromises
         key = (attacker, entity, id(ctx), hop, id(f), id(states), taken)
         known = memo.get(key) if memo is not None else None
@@ -1247,7 +1265,7 @@ class Engine:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
         such as K_HO) from hop ``hop`` on, those derived later included."""
         f = self.facts
-        self.facts = _revealing(f, attacker, key, hop if hop is not None else len(f.completions))
+        self.facts = _revealing(f, attacker, key, hop if hop is not None else self.compromise_hop())
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def corrupt(self, attacker: str, parties: Sequence[tuple[str, Any]], keys: Sequence[str],
@@ -1428,9 +1446,8 @@ class Engine:
                               step.ctx_after, tuple(m.fields for m in step.outcome.sent))
             if pairings is not f.nh_pairings:
                 changes["nh_pairings"] = pairings
-        kind = step.message.kind
-        if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
-            early = step.state_before == PATH_SWITCH_PENDING
+        early = decided_early(step)
+        if early is not None:
             changes["deciding"] = frozenset(
                 (e, d) for e, d in f.deciding if e != receiver) | {(receiver, early)}
         completion = self._completion(f, step)

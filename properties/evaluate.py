@@ -115,9 +115,10 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     invariants = [r for name, r in results.items() if name not in CLAIMS]
     shown = attacker or Attacker()
     final = engine.facts.attacker(str(shown)) if attacker is not None else None
-    derivable = ([c.number for c in engine.facts.completions
-                  if c.number > 0 and c.kenb in final.known] if final is not None else
-                 [h for h in analysis.hops if analysis.derivable(shown, h)])
+    # the initial KeNB (hop 0) too: backward security's witness may derive it (review18 #5)
+    derivable = ([c.number for c in engine.facts.completions if c.kenb in final.known]
+                 if final is not None else
+                 [h for h in (0, *analysis.hops) if analysis.derivable(shown, h)])
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
 

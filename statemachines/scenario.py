@@ -73,6 +73,10 @@ class HopSpec:
                 raise ValueError(f"hop {text!r}: unknown suffix {suffix!r} "
                                  f"(the suffixes are {EARLY!r}, {REPLAY!r} and "
                                  f"'{EDIT}MESSAGE/EDIT')")
+        for word in (EARLY, REPLAY):
+            if suffixes.count(word) > 1:
+                raise ValueError(f"hop {text!r}: {word!r} is given {suffixes.count(word)} "
+                                 "times; write it once")
         hop_type, at, cell = head.partition(AT)
         if at and not cell.strip():
             raise ValueError(f"hop {text!r}: no cell after {AT!r} (e.g. x2@enb-3/cell-2)")

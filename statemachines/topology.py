@@ -212,9 +212,9 @@ class _Reader:
                                        f"already {other} (a cell is its PCI and EARFCN-DL); "
                                        "change either")
             cells[cell.name] = cell
-        if not cells:
-            raise self.fail("cells", "is empty; add at least one cell (the UE starts in the "
-                                     "first)")
+        if len(cells) < 2:  # every command hands the UE over: a cell to leave, one to reach
+            raise self.fail("cells", f"has {len(cells)} cell(s), and a handover needs two (the "
+                                     "UE starts in the first, and leaves it); add a cell")
         for enb in enb_mme:
             if not any(c.enb == enb for c in cells.values()):
                 raise self.fail(f"eNB {enb}", "has no cell; add one to cells or remove the eNB")

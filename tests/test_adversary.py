@@ -162,7 +162,8 @@ def test_a_kasme_reveal_breaks_forward_security_in_every_variant(variant: str) -
     assert all(("KASME" in (v.outside or "")) == promises for v in forward.verdicts
                if not v.holds)
     assert not verdicts[BACKWARD].holds and not verdicts[BACKWARD].promise_broken
-    assert evaluation.derivable_hops == [1, 2, 3]
+    # and the initial KeNB: KDF(KASME, uplink NAS COUNT) (TS 33.401 A.3)
+    assert evaluation.derivable_hops == [0, 1, 2, 3]
 
 
 @pytest.mark.parametrize("who", ["ue", "mme-1"])
@@ -173,7 +174,7 @@ def test_a_compromised_ue_or_mme_derives_every_later_key(who: str) -> None:
     evaluation = evaluate(run, Attacker((Compromise(who, 1),)))
     forward = next(c for c in evaluation.claims if c.name == FORWARD)
     assert not forward.holds and not forward.promise_broken
-    assert evaluation.derivable_hops == [1, 2]
+    assert evaluation.derivable_hops == [0, 1, 2]  # the initial KeNB too (A.3)
 
 
 def test_k_ho_alone_derives_no_kenb_but_with_a_source_enb_it_does() -> None:
@@ -210,7 +211,8 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
     source = run.hops[0].source_enb
     attacker = Attacker((Compromise(key, 1), Compromise(source, 1)))
     evaluation = evaluate(run, attacker)
-    assert evaluation.analysis.derivable(attacker, 1) and evaluation.derivable_hops == [1]
+    # and the initial KeNB, which the source held as the serving eNB (TS 33.401 7.2.4.5)
+    assert evaluation.analysis.derivable(attacker, 1) and evaluation.derivable_hops == [0, 1]
     claims = {c.name: c for c in evaluation.claims}
     assert not claims[DOWNGRADE].verdicts  # n/a or vacuous, never "holds"
     [capture] = claims[CAPTURE].verdicts

@@ -16,7 +16,7 @@ from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparatio
 from hoverify.properties.downgrade import edits
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.exploration import Exploration
+from hoverify.properties.exploration import Action, Exploration, Finding
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.hop_edits import named
 from hoverify.properties.hop_list import hop_list
@@ -28,7 +28,7 @@ from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoverify.cli import main
+from hoverify.cli import _check_lines, build_parser, main
 from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
@@ -383,3 +383,94 @@ def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
     assert failure["witness"][0] == "holds KASME", failure["witness"]
     assert failure["witness"][1].startswith("KeNB[hop 0] = KDF(KASME, FC=0x11, uplink NAS "
                                             "COUNT=0)  [TS 33.401 A.3]"), failure["witness"]
+
+
+def _trace(texts: list[str]) -> tuple[Action, ...]:
+    """The actions of ``texts`` (compromises, starts and deliveries, as a trace prints them)
+    on the small topology, each found among the parties, cells or messages it may name."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    for text in texts:
+        if text.startswith("compromise "):
+            targets = DEFAULT.targets(exploration.system.topology, exploration.system.variant)
+            exploration.compromise(targets.index(text.removeprefix("compromise ")))
+        elif text.startswith("start handover to "):
+            cell = text.removeprefix("start handover to ").split()[0]
+            index = [c.name for c in exploration.neighbours()].index(cell)
+            assert exploration.start_handover(index).text == text
+        else:
+            index = [f"deliver {m}" for m in exploration.system.in_flight].index(text)
+            exploration.deliver(index)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    return trace
+
+
+# Two X2 hops, enb-1 -> enb-2 -> enb-1; the second starts (the UE's Measurement Report is
+# sent) before the first's HO confirm arrives, as in review19's stale-ps-nh finding.
+X2_FIRST = ["start handover to enb-2/cell-1 (x2)",
+            "deliver RRC MeasurementReport ue->enb-1",
+            "deliver X2AP HandoverRequest enb-1->enb-2",
+            "deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
+            "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+            "start handover to enb-1/cell-1 (x2)",
+            "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2",
+            "deliver S1AP PathSwitchRequest enb-2->mme-1"]
+ACK = "deliver S1AP PathSwitchRequestAcknowledge mme-1->enb-2"
+REPORT = "deliver RRC MeasurementReport ue->enb-2"
+
+
+@pytest.mark.parametrize(("order", "early"), [([ACK, REPORT], False), ([REPORT, ACK], True)])
+def test_a_check_hop_is_early_where_its_report_arrived_before_the_path_switch_ack(
+        order: list[str], early: bool) -> None:
+    """TS 33.401 7.2.8.4.2: the eNB that decides a handover before the Path Switch Request
+    Acknowledge of the X2 handover that brought the UE arrived has no fresh {NH, NCC}. It
+    decides on the Measurement Report, not when the UE sends it: a hop started before the
+    acknowledgement but reported after it is no ``:early`` hop."""
+    found = check_hops(load("ts33401"), _trace(X2_FIRST + order), small_topology(),
+                       EXPLORATION_KASME, DEFAULT)
+    assert [str(h) for h in found.hops] == [
+        "x2@enb-2/cell-1", "x2@enb-1/cell-1" + (":early" if early else "")]
+
+
+@pytest.mark.parametrize("compromise", [[], ["compromise enb-1"]])
+def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_it_did(
+        compromise: list[str]) -> None:
+    """A made-up key-agreement failure on two ts33401 hops, which check finds holding: its
+    reason names what check's run may lack, the moment of a compromise only where the trace
+    compromised a party."""
+    trace = _trace(compromise + X2_FIRST + [ACK, REPORT])
+    args = build_parser().parse_args(["verify", "--variant", "ts33401"])
+    [line] = _check_lines(args, load("ts33401"), [Finding("key-agreement", True, "", trace)],
+                          small_topology(), DEFAULT)
+    assert line["check"] is None
+    assert "does not give key-agreement FAILS (promised): the finding needs the order it " \
+        "delivered in" in line["check_unavailable"]
+    assert ("the moment it compromised" in line["check_unavailable"]) == bool(compromise)
+
+
+CONFIRM = "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2"
+
+
+@pytest.mark.parametrize("second_hop", [True, False])
+def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool) -> None:
+    """enb-1, compromised after the HO confirm of hop 1 (its Path Switch Request still in
+    flight), is "compromised in hop 2" for the claims (a backward-security finding says so,
+    review19 #6): its check line says ``enb-1@2``, and where no hop 2 starts, check (which
+    compromises just before a hop's first step) cannot say it, and the trace has no line."""
+    texts = [*X2_FIRST[:5], CONFIRM, "compromise enb-1"]
+    if second_hop:
+        texts += ["start handover to enb-1/cell-1 (x2)", REPORT]
+    trace = _trace(texts)
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    for action in trace:
+        exploration.apply(action)
+    knowledge = exploration.engine.facts.attacker("enb-1")
+    exploration.close()
+    assert knowledge is not None and knowledge.hop == 2
+    found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    if second_hop:
+        assert found.compromises == ("enb-1@2",)
+    else:
+        assert found.hops == () and found.reason == (
+            "it compromises enb-1 in hop 2 (after handover 1 completed) and starts no hop 2, "
+            "and check compromises just before the first step of one of its hops")

@@ -96,6 +96,26 @@ def test_ts33401_x2_gives_two_hop_forward_security() -> None:
     assert not evaluation.promise_broken
 
 
+def test_an_enb_that_never_serves_the_ue_has_no_n_hop_forward_security() -> None:
+    """review18 #4: n-hop forward security counts hops from the attacker's last legitimate
+    KeNB (TS 33.401 7.2.8.1.1 calls it the KeNB "of the source eNB"). enb-6 is neither
+    source nor target of x2,s1 (enb-1 -> enb-2 -> enb-4): it has none to count from."""
+    evaluation = check("ts33401", "x2,s1", attacker=Attacker((Compromise("enb-6", 1),)))
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert verdict.holds and verdict.n_hops is None
+    assert verdict.detail == "enb-6 never served the UE and derives no KeNB of hops [1, 2]"
+
+
+def test_a_forward_security_failure_reaching_one_hop_says_hop() -> None:
+    """The X2 source of hop 1 derives KeNB[hop 1] (TS 33.401 7.2.8.4.2: KeNB* from its own
+    KeNB), not KeNB[hop 2] (S1: from NH): one hop, against a promise of none (review19 #7)."""
+    evaluation = evaluate(run_scenario(load_variant_file(str(ATTACKS / "x2_one_hop.py")),
+                                       parse_hops("x2,s1")),
+                          Attacker((Compromise("enb-1", 1),)))
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert verdict.detail.startswith("derives 1 hop on: the later KeNB of hops [1];")
+
+
 def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop() -> None:
     """The known race (spec notes 7): the failure is reported with its witness, outside the
     promise, which assumes the Path Switch Acknowledge arrives first (TS 33.401 7.2.8.4.2)."""
@@ -294,10 +314,11 @@ def test_ts33401_ncc_wrap_keeps_every_promise() -> None:
 
 def test_compromise_at_the_first_hop_with_an_explicit_attacker() -> None:
     attacker = Attacker((Compromise("enb-1", 1),))
+    # enb-1 serves the UE first: it holds the initial KeNB (TS 33.401 7.2.4.5), hop 0
     evaluation = check("tr33821-v070", "s1,s1,s1", attacker=attacker)
-    assert evaluation.derivable_hops == [1, 2, 3]
+    assert evaluation.derivable_hops == [0, 1, 2, 3]
     evaluation = check("ts33401", "s1,s1,s1", attacker=attacker)
-    assert evaluation.derivable_hops == []
+    assert evaluation.derivable_hops == [0]
 
 
 # -- backward security, agreement, separation --

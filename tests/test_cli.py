@@ -145,6 +145,11 @@ CLEAR = {  # bad input -> the words that say what is wrong
                            "did you mean --variant seed-fs --bit-placement alg-id?"),
     "an early first hop": (["check", "--variant", "ts33401", "--hops", "x2:early,x2"],
                            "no previous hop whose Path Switch Acknowledge it could race"),
+    # accepted silently (review19 #7)
+    "a repeated suffix": (["run", "--variant", "ts33401", "--hops", "x2,x2:replay:replay"],
+                          "hop 'x2:replay:replay': ':replay' is given 2 times; write it once"),
+    "a repeated early": (["check", "--variant", "ts33401", "--hops", "x2,x2:early:replay:early"],
+                         "':early' is given 2 times"),
 }
 
 
@@ -279,6 +284,9 @@ UNWRITABLE = {
     "report --out in /proc": ["report", "--variants", "ts33401", "--out", "/proc/report"],
     "run --pcap in /proc": ["run", "--variant", "ts33401", "--hops", "x2", "--pcap",
                             "/proc/run.pcapng"],
+    # said "directory ... does not exist" (review19 #7)
+    "run --pcap below a file": ["run", "--variant", "ts33401", "--hops", "x2", "--pcap",
+                                "{file}/run.pcapng"],
 }
 
 
@@ -304,6 +312,7 @@ def test_an_unwritable_output_is_refused_before_the_work(
     out, err = capsys.readouterr()
     assert err.startswith("hoverify: error: ") and "cannot write in" in err, err
     assert err.count("\n") == 1 and out == ""
+    assert ("(Not a directory)" in err) == name.endswith("below a file"), err
 
 
 @pytest.mark.usefixtures("no_work")
@@ -609,3 +618,16 @@ def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
     *_, hop_2, hop_3 = capsys.readouterr().out.splitlines()
     assert hop_2.endswith("agree, confirm verified")
     assert hop_3.startswith("hop 3 ") and hop_3.endswith("  no new KeNB  never completed")
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_the_run_table_keeps_its_columns_past_hop_9(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hop 10 and EARFCN-DL 1850 (four digits, where 68600 has five) shifted the columns
+    after them (review19 #7): every row starts its type, its source eNB, its derivation and
+    its KeNB where the others do."""
+    main([command, "--variant", "ts33401", "--hops", ",".join(["x2", "s1"] * 6)])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("hop ")]
+    assert len(rows) == 12
+    for word in (" x2 ", " s1 "), (" enb-",), (" horizontal ", " vertical "), (" KeNB ",):
+        assert len({min(row.find(w) for w in word if w in row) for row in rows}) == 1, word

@@ -41,6 +41,12 @@ cells = [
 ]
 x2 = [["enb-1", "enb-2"]]
 """
+# one MME, one eNB, one cell (review19 #4)
+ONE_CELL = """\
+mmes = ["mme-1"]
+enbs = [{ name = "enb-1", mme = "mme-1" }]
+cells = [{ name = "enb-1/cell-1", enb = "enb-1", pci = 1, earfcn_dl = 1850 }]
+"""
 
 
 def edit(old: str, new: str) -> str:
@@ -53,7 +59,10 @@ BAD_FILES = {
     "TOML syntax": ("mmes = [\"mme-1\"\n", "x2", "not valid TOML (Unclosed array"),
     "unknown key": (GOOD.replace("cells = [", "cellz = ["), "x2", "unknown key 'cellz'"),
     "missing cells": (GOOD.split("cells = [")[0], "x2", "missing key 'cells'"),
-    "no cell at all": ("mmes = []\nenbs = []\ncells = []\n", "x2", "cells: is empty"),
+    "no cell at all": ("mmes = []\nenbs = []\ncells = []\n", "x2", "cells: has 0 cell(s)"),
+    # nothing to hand over to: every claim would be vacuous (review19 #4)
+    "one cell": (ONE_CELL, "intra-enb",
+                 "cells: has 1 cell(s), and a handover needs two"),
     "unknown key of a cell": (edit("pci = 8,", "pci = 8, tac = 1,"), "x2",
                               "cells[2] (enb-3/cell-1): unknown key 'tac'"),
     "missing key of an eNB": (edit('{ name = "enb-3", mme = "mme-1" }', '{ name = "enb-3" }'),
@@ -138,13 +147,19 @@ def test_good_file_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     ["verify", "--variant", "ts33401"],
     ["report"],
 ])
+@pytest.mark.parametrize(("text", "expected"), [
+    (edit("pci = 8,", "pci = 600,"), "cell enb-3/cell-1: pci 600 outside 0..503"),
+    # explore crashed on it and verify judged every claim vacuous (review19 #4)
+    (ONE_CELL, "cells: has 1 cell(s), and a handover needs two"),
+])
 def test_every_command_checks_its_topology_before_running(
-        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        command: list[str], text: str, expected: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "net.toml"
-    path.write_text(edit("pci = 8,", "pci = 600,"))
+    path.write_text(text)
     out = ["--out", str(tmp_path / "out")] if command[0] != "run" and command[0] != "check" else []
     err = one_error_line([*command, *out, "--topology", str(path)], capsys)
-    assert f"--topology {path}: cell enb-3/cell-1: pci 600 outside 0..503" in err
+    assert f"--topology {path}: {expected}" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -40,7 +40,7 @@ def test_the_last_line_names_whose_derivable_keys_it_lists(
     out = check(capsys, "--variant", "tr33821-v070", "--hops", "x2,x2",
                 "--compromise", "enb-1@1")
     assert out.splitlines()[-1] == ("KeNB derivable by radio observer + enb-1@1 at the end "
-                                    "of the run, hops: [1, 2]")
+                                    "of the run, hops: [0-2]")  # hop 0: enb-1 served it
 
 
 # -- the report's words, from one small report over the scenarios that showed the confusion --
