@@ -57,7 +57,7 @@ from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, public_argument
-from hoverify.properties.labels import NH, Pairing, derives_nh, hop_free, nh_labels, paired
+from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, paired
 from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -281,8 +281,8 @@ class Facts:
     # after) and not from its record before (a preparation's replaces it), in the order learnt
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
-    # the {NH, NCC} pairs of the steps that derived an NH, with their hop, in the order
-    # paired: only the labels of NHs read them (``hoverify.properties.labels``)
+    # the {NH, NCC} pairs each step received, read, kept or sent, with their hop, in the
+    # order paired: only the labels of NHs read them (``hoverify.properties.labels``)
     nh_pairings: tuple[Pairing, ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
@@ -1418,11 +1418,11 @@ class Engine:
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
-        if derives_nh(step.outcome.derivations):  # the {NH, NCC} it pairs, for labels
-            pairings = paired(f.nh_pairings, step.hop, step.message.fields, step.outcome.read,
-                              step.ctx_after, tuple(m.fields for m in step.outcome.sent))
-            if pairings is not f.nh_pairings:
-                changes["nh_pairings"] = pairings
+        # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels (TS 33.401 7.2.8.4)
+        pairings = paired(f.nh_pairings, step.hop, step.message.fields, step.outcome.read,
+                          step.ctx_after, tuple(m.fields for m in step.outcome.sent))
+        if pairings is not f.nh_pairings:
+            changes["nh_pairings"] = pairings
         kind = step.message.kind
         if kind is Kind.RRC_MEASUREMENT_REPORT and step.outcome.accepted:
             early = step.state_before == PATH_SWITCH_PENDING
