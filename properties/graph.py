@@ -28,6 +28,7 @@ from hoverify.properties.labels import (
     Pairing,
     hop_free,
     nh_labels,
+    nh_pairs,
     paired,
 )
 from hoverify.statemachines.derivation import Derivation
@@ -160,7 +161,7 @@ class KeyGraph:
         kept ``ctx`` and sent the fields ``sent``."""
         self.hop_first_step.setdefault(hop, number)
         # the {NH, NCC} pairs it receives, reads, keeps or sends (``hoverify.properties.labels``)
-        self.nh_pairings = paired(self.nh_pairings, hop, received, read, ctx, sent)
+        self.nh_pairings = paired(self.nh_pairings, hop, nh_pairs((received, read, ctx, sent)))
         for derivation in derivations:
             self.add_derivation(derivation, entity, number, hop)
         for value in (*byte_values(received), *byte_values(read)):

@@ -41,12 +41,13 @@ T = TypeVar("T")
 Pairing = tuple[bytes, int, int]  # (NH, NCC, hop): the run paired the NH with the NCC
 
 
-def paired(known: tuple[Pairing, ...], hop: int, *items: Any) -> tuple[Pairing, ...]:
-    """``known`` with each {NH, NCC} pair in ``items`` (message fields, what a party read,
-    its key record) it lacks, paired in hop ``hop``; ``known`` itself if none is new."""
+def paired(known: tuple[Pairing, ...], hop: int,
+           pairs: Iterable[tuple[bytes, int]]) -> tuple[Pairing, ...]:
+    """``known`` with each {NH, NCC} of ``pairs`` (``nh_pairs`` of a step: the message's
+    fields, what a party read, its key record, what it sent) it lacks, paired in hop
+    ``hop``; ``known`` itself if none is new."""
     have = {(nh, ncc) for nh, ncc, _ in known}
-    new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(nh_pairs(items))
-           if (nh, ncc) not in have]
+    new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(pairs) if (nh, ncc) not in have]
     return (*known, *new) if new else known
 
 
