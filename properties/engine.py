@@ -57,7 +57,7 @@ from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, public_argument
-from hoverify.properties.labels import NH, Pairing, derives_nh, hop_free, nh_labels, paired
+from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, nh_pairs, paired
 from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -281,8 +281,8 @@ class Facts:
     # after) and not from its record before (a preparation's replaces it), in the order learnt
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
-    # the {NH, NCC} pairs of the steps that derived an NH, with their hop, in the order
-    # paired: only the labels of NHs read them (``hoverify.properties.labels``)
+    # the {NH, NCC} pairs each step received, read, kept or sent, with their hop, in the
+    # order paired: only the labels of NHs read them (``hoverify.properties.labels``)
     nh_pairings: tuple[Pairing, ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
@@ -532,6 +532,27 @@ def _replacing(requests: frozenset[Sent], index: Index,
     result = requests.difference([index[m] for m in new if m in index]).union(new.values())
     _keep(_by_request, result, {**index, **new})
     return result
+
+
+def _step_nh_pairs(step: Step) -> tuple[tuple[bytes, int], ...]:
+    """The {NH, NCC} pairs of what ``step`` received, read, kept and sent
+    (``labels.nh_pairs``), remembered by the identities of its message, outcome and record,
+    which the memo holds so that they are not reused: a search hands one message to one
+    record many times, and the model returns the same objects (``System.remember``)."""
+    key = (id(step.message), id(step.outcome), id(step.ctx_after))
+    known = _NH_PAIRS.get(key)
+    if known is not None:
+        return known[1]
+    pairs = tuple(dict.fromkeys(nh_pairs((step.message.fields, step.outcome.read,
+                                          step.ctx_after,
+                                          tuple(m.fields for m in step.outcome.sent)))))
+    if len(_NH_PAIRS) >= 1 << 10:
+        _NH_PAIRS.clear()
+    _NH_PAIRS[key] = ((step.message, step.outcome, step.ctx_after), pairs)
+    return pairs
+
+
+_NH_PAIRS: dict[tuple[int, int, int], tuple[tuple[Any, ...], tuple[tuple[bytes, int], ...]]] = {}
 
 
 def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
@@ -1441,11 +1462,10 @@ class Engine:
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
-        if derives_nh(step.outcome.derivations):  # the {NH, NCC} it pairs, for labels
-            pairings = paired(f.nh_pairings, step.hop, step.message.fields, step.outcome.read,
-                              step.ctx_after, tuple(m.fields for m in step.outcome.sent))
-            if pairings is not f.nh_pairings:
-                changes["nh_pairings"] = pairings
+        # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels (TS 33.401 7.2.8.4)
+        pairings = paired(f.nh_pairings, step.hop, _step_nh_pairs(step))
+        if pairings is not f.nh_pairings:
+            changes["nh_pairings"] = pairings
         early = decided_early(step)
         if early is not None:
             changes["deciding"] = frozenset(

@@ -26,9 +26,9 @@ from hoverify.properties.labels import (
     CONSTANT_INPUTS,
     NH,
     Pairing,
-    derives_nh,
     hop_free,
     nh_labels,
+    nh_pairs,
     paired,
 )
 from hoverify.statemachines.derivation import Derivation
@@ -160,8 +160,8 @@ class KeyGraph:
         """One step: ``entity`` received ``received``, read ``read``, made ``derivations``,
         kept ``ctx`` and sent the fields ``sent``."""
         self.hop_first_step.setdefault(hop, number)
-        if derives_nh(derivations):  # the {NH, NCC} it pairs (``hoverify.properties.labels``)
-            self.nh_pairings = paired(self.nh_pairings, hop, received, read, ctx, sent)
+        # the {NH, NCC} pairs it receives, reads, keeps or sends (``hoverify.properties.labels``)
+        self.nh_pairings = paired(self.nh_pairings, hop, nh_pairs((received, read, ctx, sent)))
         for derivation in derivations:
             self.add_derivation(derivation, entity, number, hop)
         for value in (*byte_values(received), *byte_values(read)):

@@ -9,13 +9,14 @@ NH (TS 33.401 7.2.8.4, A.4): an NH is named by the NCC the run pairs it with, ``
 the {NH, NCC} of a message (S1AP HandoverRequest SecurityContext, Path Switch Request
 Acknowledge, GTPv2 MM context) or of a key record (the MME's and the UE's NH chain, whose NCC
 is its count mod 8 (7.2.8.1.1), the UE's after its catch-up (7.2.8.4.3); an eNB's unused
-{NH, NCC}), read at each step that derives the NH (first or again). For ``ts33401`` that NCC
-is the NH's depth in the chain mod 8; a variant whose NH is no hash chain gets the NCC it
+{NH, NCC}), read at every step (what it received, read, kept and sent). For ``ts33401`` that
+NCC is the NH's depth in the chain mod 8; a variant whose NH is no hash chain gets the NCC it
 sent. An NH paired with several NCCs carries them all (``NH[NCC 2 and 4]``: one key sent
-twice). Once two different NHs share an NCC (the NCC wraps after 8 NH derivations, or a
-variant pairs two NHs with one NCC), each of them also names the hop of each pairing
-(``NH[NCC 1, hop 8]``), and a number (``#2``: the second derived) if that is not enough. An
-NH the run never pairs is named by the hop it was first derived in (``NH[hop 3]``).
+twice, such as by an MME that re-sends the NH it holds with the next NCC). Once two different
+NHs share an NCC (the NCC wraps after 8 NH derivations, or a variant pairs two NHs with one
+NCC), each of them also names the hop of each pairing (``NH[NCC 1, hop 8]``), and a number
+(``#2``: the second derived) if that is not enough. An NH the run never pairs is named by the
+hop it was first derived in (``NH[hop 3]``).
 
 A key derived from KASME and constants alone (seed-fs's K_HO = KDF(KASME, "Handover
 String")) is one value per KASME, whatever the hop: it is named without one.
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from hoverify.statemachines.variant import EnbKeys, NhChain
@@ -39,17 +41,13 @@ T = TypeVar("T")
 Pairing = tuple[bytes, int, int]  # (NH, NCC, hop): the run paired the NH with the NCC
 
 
-def derives_nh(derivations: Iterable[Any]) -> bool:
-    """A step whose derivations (``Derivation`` records) compute an NH, first or again."""
-    return any(d.output_name == NH for d in derivations)
-
-
-def paired(known: tuple[Pairing, ...], hop: int, *items: Any) -> tuple[Pairing, ...]:
-    """``known`` with each {NH, NCC} pair in ``items`` (message fields, what a party read,
-    its key record) it lacks, paired in hop ``hop``; ``known`` itself if none is new."""
+def paired(known: tuple[Pairing, ...], hop: int,
+           pairs: Iterable[tuple[bytes, int]]) -> tuple[Pairing, ...]:
+    """``known`` with each {NH, NCC} of ``pairs`` (``nh_pairs`` of a step: the message's
+    fields, what a party read, its key record, what it sent) it lacks, paired in hop
+    ``hop``; ``known`` itself if none is new."""
     have = {(nh, ncc) for nh, ncc, _ in known}
-    new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(nh_pairs(items))
-           if (nh, ncc) not in have]
+    new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(pairs) if (nh, ncc) not in have]
     return (*known, *new) if new else known
 
 
@@ -60,6 +58,8 @@ def nh_pairs(obj: Any) -> Iterator[tuple[bytes, int]]:
     stack = [obj]
     while stack:
         item = stack.pop()
+        if type(item) in _LEAVES:  # every step walks its records: the common case first
+            continue
         if isinstance(item, NhChain):
             yield item.value, item.ncc
         elif isinstance(item, EnbKeys):
@@ -71,15 +71,28 @@ def nh_pairs(obj: Any) -> Iterator[tuple[bytes, int]]:
             if pair is not None:
                 yield pair
             stack.extend(reversed(item))
-        elif is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in reversed(fields(item)))
+        else:
+            stack.extend(getattr(item, name) for name in _field_names(type(item)))
+
+
+_LEAVES = frozenset({bytes, str, int, bool, float, type(None)})
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a record class, last first (for the stack); none for any other."""
+    return tuple(f.name for f in reversed(fields(cls))) if is_dataclass(cls) else ()
 
 
 def _fields_pair(items: tuple[Any, ...] | list[Any]) -> tuple[bytes, int] | None:
     """The {NH, NCC} of ``items`` if it is a field tuple carrying both."""
-    named = dict(i for i in items if isinstance(i, tuple) and len(i) == 2
-                 and isinstance(i[0], str))
-    nh, ncc = named.get(NH), named.get("NCC")
+    nh = ncc = None
+    for i in items:
+        if isinstance(i, tuple) and len(i) == 2:
+            if i[0] == NH:
+                nh = i[1]
+            elif i[0] == "NCC":
+                ncc = i[1]
     if isinstance(nh, bytes) and isinstance(ncc, int) and not isinstance(ncc, bool):
         return nh, ncc
     return None

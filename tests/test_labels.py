@@ -4,8 +4,10 @@ cuts and in the key graph of the report alike, two different keys never share a 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.graph import value_node
 from hoverify.statemachines import crypto
@@ -55,6 +57,32 @@ def test_an_nh_that_is_no_chain_is_named_by_the_ncc_sent_with_it() -> None:
     nhs = list(dict.fromkeys(d.output for d in evaluation.facts.derivations if d.name == "NH"))
     assert len(nhs) == 6  # NH(1) to NH(4) of the chain, and the NHs of cell-2 and cell-1
     assert len(set(labels(evaluation, nhs))) == len(nhs)
+
+
+@pytest.mark.parametrize(("file", "hops", "sent"), [
+    ("nh_not_refreshed.py", "s1,s1", [2, 3]), ("stale_ps_nh.py", "x2,x2,x2", [2])])
+def test_an_nh_sent_again_is_named_by_each_ncc_sent_with_it(file: str, hops: str,
+                                                             sent: list[int]) -> None:
+    """TS 33.401 7.2.8.4: the target eNB receives an {NH, NCC} pair in the S1AP
+    HandoverRequest (7.2.8.4.3) or the Path Switch Request Acknowledge (7.2.8.4.2) and keeps
+    it. ``nh_not_refreshed`` sends the NH it holds with NCC 2 in hop 1 and again with NCC 3
+    in hop 2; ``stale_ps_nh`` the NH of NCC 1 with NCC 2 in hop 1's Path Switch Acknowledge.
+    The label of that one NH names every NCC sent with it, in the witnesses as in the graph
+    (both read ``NH[NCC 1]`` or ``NH[NCC 2]``: only a step that derived an NH paired it)."""
+    evaluation = evaluate(run_scenario(load_variant_file(str(ATTACKS / file)), parse_hops(hops)))
+    by_nh: dict[bytes, list[int]] = defaultdict(list)
+    for step in evaluation.analysis.run.system.steps:
+        if step.message.kind in (Kind.S1AP_HANDOVER_REQUEST,
+                                 Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE):
+            context = dict(step.message.get("SecurityContext"))
+            by_nh[context["NH"]].append(context["NCC"])
+    [(nh, nccs_sent)] = by_nh.items()  # one NH, sent again
+    assert nccs_sent == sent
+    [label] = labels(evaluation, [nh])
+    assert set(sent) <= nccs(label), label
+    lines = [line for c in evaluation.claims for v in c.verdicts
+             for line in (*v.witness, *v.cut)]
+    assert any(label in line for line in lines)
 
 
 def test_ts33401_nh_labels_stay_distinct_through_an_ncc_wrap() -> None:
