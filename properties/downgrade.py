@@ -1,11 +1,14 @@
 """What a compromised source eNB achieves by changing what it relays and sends in a handover.
 
 For each hop, the source eNB (compromised from that hop on) tries every edit, one at a time,
-of what it relays into the RRC HO command and of what it sends to the target side: it flips
-any integer or flag, removes any field of a relayed container (the target-to-source
-container, the MME's fields for the UE: e.g. the NAS part, or the notification bit, which the
-UE then reads as absent), and adds any absent field the UE reads. The hop is run again with
-the edit, and three things are judged, which are never the same claim:
+of what it relays into the RRC HO command (``edits``: it flips any integer or flag, removes
+any field of a relayed container, the target-to-source container or the MME's fields for the
+UE, e.g. the NAS part, or the notification bit, which the UE then reads as absent, and adds
+any absent field the UE reads) and of what it builds and sends to the target side
+(``built``: X2AP HandoverRequest, S1AP HandoverRequired: each bit of an integer or short
+octet string flipped, so any capability bit cleared, and each field of its security
+information left out, so any optional IE omitted). The hop is run again with the edit, and
+three things are judged, which are never the same claim:
 
 - downgrade-resistance (SA3's sense, /work/shared/spec handover-keys section 7): fails only
   when the UE and the *honest* target eNB complete the handover (the target verifies the HO
