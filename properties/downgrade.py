@@ -167,12 +167,12 @@ def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
 
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
 # carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of the
-# X2AP UE context release) and a PDCP COUNT (TS 36.323 7.1, a replay window). No bit of
+# X2AP UE context release) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of
 # one means anything alone: another value names another cell or UE, or none, which
 # ``flips`` already tries; its bits are not a capability to clear.
 WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COUNT"})
 # TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
-# carries, are 32 bits (keys are 256, A.7); a shorter octet string is a bit string (a
+# carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
 # capability octet, as UE network capability's in TS 24.301 9.9.3.34).
 KEY_MATERIAL_BITS = 32
 
@@ -195,7 +195,7 @@ def built(fields: Fields) -> list[Edit]:
       without the key the receiver derives nothing the sender could, as with a flipped key
       bit. The message's own IEs (the Target ID, the security container) are mandatory
       (TS 36.413 9.1.5.1, TS 36.423 9.1.1.1): without one the message is not decodable and is
-      refused (TS 36.413 10.3.4), a denial too.
+      refused (abstract syntax error, TS 36.413 10.3), a denial too.
 
     No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
