@@ -37,6 +37,7 @@ from hoverify.properties.verify import FACTS_STATE, OUTSIDE_BOUND, VerifyResult,
 from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
+from test_downgrade import BIDDING_DOWN
 from test_exploration import FOUND_BY_VERIFY
 
 from hoverify import atomic_dir, cli, runs
@@ -625,6 +626,10 @@ def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
 NEEDS_AN_EDIT = {name: {pin for pin in pins if pin[0] in OUTSIDE_BOUND}
                  for name, pins in FOUND_BY_VERIFY.items()}
 NEEDS_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
+# review18's capability encodings: forward security too fails at one handover only after
+# the source's edit of what it builds (an IE left out, a capability bit cleared)
+for file in BIDDING_DOWN:
+    NEEDS_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
 
 
 def _variant_argv(name: str) -> list[str]:
