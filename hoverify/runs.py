@@ -275,10 +275,10 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
 def check_editors(run: Run, attacker: Attacker | None) -> None:
     """Each edit the hops name is made by an eNB ``--compromise`` holds from that hop or
     earlier, as in ``explore`` and ``verify`` (``hoverify.properties.hop_edits.editor``): the
-    message's receiver, which may make any edit, else its sender, which may only flip an
-    integer or flag of what it sends. The edits are those of one hop: the engine keeps the
-    first failure of each claim, so a second edited hop's failure would read as a hold
-    (``verify`` makes one edit per path)."""
+    message's receiver, which may make any edit of what it relays, else its sender, which may
+    make any edit of what it builds but add no field (``edits_by``). The edits are those of
+    one hop: the engine keeps the first failure of each claim, so a second edited hop's
+    failure would read as a hold (``verify`` makes one edit per path)."""
     edited = sorted({run.system.steps[n].hop for n in run.edited})
     if len(edited) > 1:
         raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
@@ -299,8 +299,9 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
                         if original.receiver in run.topology.enbs else
                         f"an eNB that receives it: {original.receiver} is no eNB, and only "
                         "eNBs edit")  # review17: --compromise mme-1@1 did not help
-            raise UsageError(f"{where}: its sender {who} may only flip an integer or flag of "
-                             f"what it sends; removing or adding a field needs {receiver}")
+            raise UsageError(f"{where}: its sender {who} may flip bits and remove fields of "
+                             "what it builds, not add one (the eNB that relays a container "
+                             f"into the HO command adds to it): that needs {receiver}")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]

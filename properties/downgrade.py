@@ -1,11 +1,14 @@
 """What a compromised source eNB achieves by changing what it relays and sends in a handover.
 
 For each hop, the source eNB (compromised from that hop on) tries every edit, one at a time,
-of what it relays into the RRC HO command and of what it sends to the target side: it flips
-any integer or flag, removes any field of a relayed container (the target-to-source
-container, the MME's fields for the UE: e.g. the NAS part, or the notification bit, which the
-UE then reads as absent), and adds any absent field the UE reads. The hop is run again with
-the edit, and three things are judged, which are never the same claim:
+of what it relays into the RRC HO command (``edits``: it flips any integer or flag, removes
+any field of a relayed container, the target-to-source container or the MME's fields for the
+UE, e.g. the NAS part, or the notification bit, which the UE then reads as absent, and adds
+any absent field the UE reads) and of what it builds and sends to the target side
+(``built``: X2AP HandoverRequest, S1AP HandoverRequired: each bit of an integer or short
+octet string flipped, so any capability bit cleared, and each field of its security
+information left out, so any optional IE omitted). The hop is run again with the edit, and
+three things are judged, which are never the same claim:
 
 - downgrade-resistance (SA3's sense, /work/shared/spec handover-keys section 7): fails only
   when the UE and the *honest* target eNB complete the handover (the target verifies the HO
@@ -62,9 +65,9 @@ ADDABLE: tuple[tuple[str, Any], ...] = (
     *(("NCC", ncc) for ncc in range(NCC_MODULUS)))
 
 
-def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool]]:
-    """Every integer or flag inside nested field tuples, with its path."""
-    if isinstance(obj, bool | int):
+def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool | bytes]]:
+    """Every integer, flag or octet string inside nested field tuples, with its path."""
+    if isinstance(obj, bool | int | bytes):
         yield path, obj
     elif isinstance(obj, tuple):
         for index, item in enumerate(obj):
@@ -151,15 +154,79 @@ def flips(fields: Fields) -> list[Edit]:
     """Each integer or flag changed: a flag negated; an integer with its lowest bit flipped,
     or, when it fits in 3 bits (an NCC), with each of its three bits flipped in turn (a first
     S1 handover carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its
-    second bit)."""
+    second bit). What an eNB relays: it changes what it carries, built by another party."""
     return [Edit("rewrite", path, new) for path, value in leaves(fields)
-            for new in _rewrites(value)]
+            if not isinstance(value, bytes) for new in _rewrites(value)]
 
 
 def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
     if isinstance(value, bool):
         return (not value,)
     return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < NCC_MODULUS else (value ^ 1,)
+
+
+# Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
+# carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of the
+# X2AP UE context release) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of
+# one means anything alone: another value names another cell or UE, or none, which
+# ``flips`` already tries; its bits are not a capability to clear.
+WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COUNT"})
+# TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
+# carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
+# capability octet, as UE network capability's in TS 24.301 9.9.3.34).
+KEY_MATERIAL_BITS = 32
+
+
+def built(fields: Fields) -> list[Edit]:
+    """Every edit of a message by the eNB that builds it (its sender, compromised: it writes
+    what it likes, and NDS/IP protects only what it wrote, TS 33.401 11): each value it could
+    have written otherwise, as far as a finite set reaches.
+
+    - Each single-bit flip of an integer below max(3, its bit length): clearing any set bit
+      (a capability bit, wherever it sits) and each NCC of 3 bits (TS 33.401 7.2.8.4); a
+      flag negated. An identity or a COUNT (``WHOLE``) gets the flips of ``flips``.
+    - Each bit of an octet string shorter than ``KEY_MATERIAL_BITS`` flipped (a capability
+      carried as bytes). A longer one is a key, a MAC or a protected PDU: a flipped bit makes
+      a value that no party derives or verifies, so the receiver and the UE disagree (a
+      denial, which other edits show) and never land on a key the sender derives.
+    - Each field inside a container of the message removed, at any depth (an optional IE
+      left out: absence is a value the receiver reads, e.g. "not supported"), unless it
+      carries key material (an octet string of ``KEY_MATERIAL_BITS`` or more, e.g. KeNB*):
+      without the key the receiver derives nothing the sender could, as with a flipped key
+      bit. The message's own IEs (the Target ID, the security container) are mandatory
+      (TS 36.413 9.1.5.1, TS 36.423 9.1.1.1): without one the message is not decodable and is
+      refused (abstract syntax error, TS 36.413 10.3), a denial too.
+
+    No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
+    that relays a container into the HO command adds to it (``edits``)."""
+    found = [Edit("rewrite", path, new) for path, value in leaves(fields)
+             for new in (_rewrites(value) if _name(fields, path) in WHOLE
+                         else _bit_flips(value))]
+    return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
+                    if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
+                    if not _key_material(_at(fields, path))]
+
+
+def _key_material(obj: Any) -> bool:
+    return any(isinstance(value, bytes) and 8 * len(value) >= KEY_MATERIAL_BITS
+               for _, value in leaves(obj))
+
+
+def _name(fields: Fields, path: Path) -> str:
+    """The name of the field whose value is at ``path``."""
+    return describe(fields, path).rpartition("/")[2]
+
+
+def _bit_flips(value: int | bool | bytes) -> tuple[int | bool | bytes, ...]:
+    if isinstance(value, bool):
+        return (not value,)
+    if isinstance(value, bytes):
+        bits = 8 * len(value)
+        if bits >= KEY_MATERIAL_BITS:
+            return ()
+        number = int.from_bytes(value, "big")
+        return tuple((number ^ 1 << bit).to_bytes(len(value), "big") for bit in range(bits))
+    return tuple(value ^ 1 << bit for bit in range(max(3, value.bit_length())))
 
 
 def edits(fields: Fields) -> list[Edit]:
@@ -239,13 +306,15 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     result = HopSearch(wanted & {only} if only is not None else wanted)
     if result.done():
         return result
+    # the one rule of who edits what; imported here, as hop_edits imports this module
+    from hoverify.properties.hop_edits import edits_by
+
     who = analysis.source(hop)
     trial = _Trial(analysis, hop)
     try:
         for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
-            for edit in edits(message.fields) if message.sender != who \
-                    else flips(message.fields):
+            for edit in edits_by(message, who):
                 result.attempts += 1
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)

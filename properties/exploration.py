@@ -7,7 +7,8 @@ one seen before, inject one the attacker builds from its knowledge
 (``hoverify.properties.injection``), let a target's admission control refuse a preparation,
 compromise a party (an eNB; with the attacker model's consent the UE, an MME, KASME or a
 delegated key), and let a compromised eNB edit a message it receives before relaying it
-(flip, remove or add a field) or flip a field of one it sends. The attacker model
+(flip, remove or add a field) or change what it builds of one it sends (flip a bit, leave
+out a field: ``hoverify.properties.downgrade.built``). The attacker model
 (``hoverify.properties.adversary``) decides on which interfaces replay, duplicate and inject
 act: by default on Uu only, the backhaul being protected by NDS/IP.
 
@@ -214,7 +215,8 @@ class Exploration:
     def edit(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB edits a message it receives, before relaying what it carries
         (flip an integer or flag, remove a relayed field, add an absent one:
-        ``hoverify.properties.downgrade.edits``), or flips an integer or flag of one it sends."""
+        ``hoverify.properties.downgrade.edits``), or changes one it sends as it could have
+        built it (flip a bit, leave out a field: ``hoverify.properties.downgrade.built``)."""
         return self._edit("edit", index, leaf, *self._editable())
 
     def edit_choices(self, kind: str | None = None,

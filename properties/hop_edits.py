@@ -7,8 +7,8 @@ MESSAGE is the message's name in its spec, without the protocol (``HandoverRequi
 ``HandoverCommand``, ``RRCConnectionReconfiguration``): one hop sends no two kinds of one
 name (an X2 hop's HandoverRequest is X2AP's, an S1 hop's S1AP's). Who makes the change is
 the attacker's business (``hoverify.runs.check_editors``): as in ``explore``, a compromised
-eNB that receives the message makes any of them, one that sends it only flips a field
-(``edits_by``).
+eNB that receives the message makes any of ``edits`` (it relays what another party built),
+one that sends it any of ``built`` (it builds what it sends): ``edits_by``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.downgrade import Edit, edits, flips
+from hoverify.properties.downgrade import Edit, built, edits
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import HopSpec
 
@@ -28,8 +28,14 @@ def message_name(kind: Kind) -> str:
 
 
 def named(fields: Fields, text: str) -> Edit | None:
-    """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names."""
-    return next((e for e in edits(fields) if e.name(fields) == text), None)
+    """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
+    receiver or its sender (``check_editors`` then asks whether the one compromised may)."""
+    return next((e for e in everything(fields) if e.name(fields) == text), None)
+
+
+def everything(fields: Fields) -> list[Edit]:
+    """The edits of ``fields`` by its receiver or its sender, each named once."""
+    return list({e.name(fields): e for e in (*edits(fields), *built(fields))}.values())
 
 
 class HopEdits:
@@ -55,7 +61,7 @@ class HopEdits:
                 continue
             edit = named(fields, text)
             if edit is None:
-                names = [e.name(fields) for e in edits(fields)] or ["none"]
+                names = [e.name(fields) for e in everything(fields)] or ["none"]
                 raise ValueError(f"hop {hop}: {name} ({message}) has no edit {text!r} (its "
                                  f"edits: {'; '.join(names)})")
             fields = edit.apply(fields)
@@ -86,5 +92,5 @@ def editor_among(message: Message, held: Collection[str]) -> str | None:
 
 def edits_by(message: Message, who: str) -> list[Edit]:
     """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
-    before relaying what it carries); as its sender, only ``flips`` of an integer or flag."""
-    return edits(message.fields) if who == message.receiver else flips(message.fields)
+    before relaying what it carries); as its sender, any of ``built`` (it builds it)."""
+    return edits(message.fields) if who == message.receiver else built(message.fields)

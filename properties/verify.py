@@ -17,7 +17,8 @@ HandoverRequest by admission control, ``compromise`` any eNB at any time (at mos
 ``MAX_COMPROMISES`` per path), ``replay`` any message put in flight earlier on the path (at
 most ``MAX_REPLAYS`` per path), ``rewrite``: a compromised eNB makes one of the finite set of
 field changes ``explore`` draws from (``Exploration.edit``: flip an integer or flag, remove a
-relayed field, add an absent one; at most ``MAX_EDITS`` per path), ``inject``: one message of
+relayed field, add an absent one; of a message it sends, flip a bit or leave out a field it
+built; at most ``MAX_EDITS`` per path), ``inject``: one message of
 the finite set the attacker can build from its knowledge closure
 (``hoverify.properties.injection``: each RRC message seen, forged afresh at the next COUNT
 with RRC keys the attacker derives, else sent with a MAC-I it could not compute; with the

@@ -7,7 +7,7 @@ TS 33.401 7.2.8 (keys). The eNB holds at most one UE context (the model has one 
 from __future__ import annotations
 
 from hoverify.statemachines.derivation import Deriver
-from hoverify.statemachines.entity import Entity, Handled, Reject, known_cell
+from hoverify.statemachines.entity import Entity, Handled, Reject, handover_ncc, known_cell
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.protection import (
     DOWNLINK,
@@ -271,6 +271,8 @@ class Enb(Entity):
             raise Reject("no security information for the UE")
         c_rnti = ctx.next_c_rnti
         kenb, ncc, command_security = self.variant.target_enb(d, security, target, c_rnti, hop)
+        if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
+            handover_ncc(ncc, "security information")
         keys = EnbKeys(self.variant.as_keys(d, kenb, ncc))
         container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
                              ("new C-RNTI", c_rnti), *command_security)

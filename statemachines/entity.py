@@ -222,12 +222,13 @@ def known_cell(entity: Entity, pci: object, earfcn_dl: object) -> Cell:
         raise Reject(str(error)) from None
 
 
-def handover_ncc(value: object) -> int:
-    """nextHopChainingCount of securityConfigHO, INTEGER (0..7) and mandatory in an intra-LTE
-    HO command (TS 36.331 6.3.4, SecurityConfigHO) for a variant with NH/NCC; a command
-    without one, or out of range, is refused."""
+def handover_ncc(value: object, carrier: str) -> int:
+    """nextHopChainingCount, INTEGER (0..7) and mandatory, for a variant with NH/NCC, where
+    ``carrier`` carries it: securityConfigHO of an intra-LTE HO command (TS 36.331 6.3.4), the
+    AS Security Information of X2AP HandoverRequest (TS 36.423) and the Security Context of
+    S1AP HandoverRequest (TS 36.413); one without it, or out of range, is refused."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < NCC_MODULUS:
-        raise Reject(f"malformed HO command: nextHopChainingCount {value!r} (0..7 expected)")
+        raise Reject(f"malformed {carrier}: nextHopChainingCount {value!r} (0..7 expected)")
     return value
 
 

@@ -93,7 +93,7 @@ class Ue(Entity):
                              field_value(command, "EARFCN-DL"))
         c_rnti = new_c_rnti(field_value(command, "new C-RNTI"))
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
-            handover_ncc(field_value(command, "NCC"))
+            handover_ncc(field_value(command, "NCC"), "HO command")
         source = self.topology.cell(ctx.cell)
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, source, target, c_rnti)
         as_keys = self.variant.as_keys(d, kenb, ncc)

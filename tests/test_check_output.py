@@ -13,7 +13,7 @@ import pytest
 from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
-from hoverify.properties.downgrade import edits
+from hoverify.properties.downgrade import built, edits
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
@@ -187,15 +187,17 @@ def test_forward_summary_reads_a_chain_as_each_attacker_alone(variant: str) -> N
 
 def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
     """``:edit=`` names an edit by ``Edit.name``: over every message of runs of each built-in
-    variant, no two edits of one message share a name, and the name finds that edit."""
+    variant, no two edits of one message share a name, by its receiver (``edits``) or its
+    sender (``built``), and the name finds that edit."""
     for variant in ("ts33401", "seed-fs", "tr33821-v070"):
         run = run_scenario(load(variant), parse_hops("x2,s1,s1-inter,intra-enb"))
         for step in run.system.steps:
             fields = step.message.fields
-            names = [edit.name(fields) for edit in edits(fields)]
-            assert len(set(names)) == len(names), (step.message, names)
-            assert all(named(fields, name) == edit
-                       for name, edit in zip(names, edits(fields), strict=True))
+            for edit_set in (edits, built):
+                names = [edit.name(fields) for edit in edit_set(fields)]
+                assert len(set(names)) == len(names), (step.message, names)
+                assert all(named(fields, name) == edit
+                           for name, edit in zip(names, edit_set(fields), strict=True))
 
 
 @pytest.mark.parametrize("text", [

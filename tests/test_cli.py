@@ -83,9 +83,9 @@ BAD = {
         "s1@enb-3/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True,"
         "s1@enb-1/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True",
         "--compromise", "enb-1@1", "--compromise", "enb-3@1"],
-    "a removal by the sender, which only flips": [
+    "an addition by the sender, which builds but only its relaying receiver adds": [
         "check", "--variant", "ts33401", "--hops",
-        "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/-new C-RNTI",
+        "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=1",
         "--compromise", "enb-2@1"],
 }
 

@@ -2,7 +2,8 @@
 (issue 15, item 6; /work/shared/spec/handover-keys.md section 7): downgrade-resistance fails
 only when the UE and the honest target complete a handover on a KeNB the attacker derives;
 handover-denial and fake-cell-capture are observed beside it, never called downgrade. The
-search edits what the source relays (flip, remove, add) and flips what it sends."""
+search edits what the source relays (flip, remove, add) and what it builds and sends (each
+bit of an integer or short octet string flipped, each field of a container removed)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
     _Trial,
+    built,
     edited_steps,
     edits,
     find_attack,
@@ -24,6 +26,8 @@ from hoverify.properties.downgrade import (
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
+from hoverify.properties.hop_edits import HopEdits, edits_by, everything
+from hoverify.properties.promises import FORWARD
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
@@ -31,6 +35,7 @@ from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variant import KeySchedule, field_value
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
+from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
@@ -93,6 +98,98 @@ def test_a_promise_of_no_denial_or_no_capture_is_broken(file: str, claim: str) -
     variant = load_variant_file(str(TESTS / "attack_variants" / file))
     result = claims(variant, "s1")
     assert result[claim].promise_broken and not result[DOWNGRADE].promise_broken
+
+
+# review18: the target MME applies KeNB*+ only on the source's word, in an IE of the S1AP
+# HandoverRequired that the source eNB builds; a compromised one writes what it likes (leaves
+# an optional IE out, clears any bit), so each is a downgrade. With each, the edit that the
+# variant's docstring names, written from the variant (not from the model's output): the IE
+# left out; bit 3 (0x08) cleared from 0xE8, an integer (0xE0 = 224) or an octet (b"\xe0");
+# bit 0 cleared from 0xE9 (0xE8 = 232, the control: the one bit flipped before review18).
+BIDDING_DOWN = {
+    "capability_presence.py": "security/-KeNB*+ support",
+    "capability_bitmap.py": "security/UE capability octet=224",
+    "capability_bytes.py": "security/UE capability octet=b'\\xe0'",
+    "capability_low_bit.py": "security/UE capability octet=232",
+}
+# The same variants whose honest source sends, on s1 hops, what the attacker above would:
+# the run shows that the edit buys the source the UE's next KeNB.
+SENDS_THE_EDIT = ["presence_omitted.py", "capability_cleared.py"]
+
+
+def _attack_variant(file: str) -> KeySchedule:
+    return load_variant_file(str(TESTS / "attack_variants" / file))
+
+
+@pytest.mark.parametrize("file", sorted(BIDDING_DOWN))
+def test_a_source_that_builds_the_capability_it_sends_downgrades(file: str) -> None:
+    result = claims(_attack_variant(file), "s1")
+    assert result[DOWNGRADE].promise_broken, result[DOWNGRADE].verdicts
+    assert result[FORWARD].holds  # the run without the edit
+
+
+@pytest.mark.parametrize("file", sorted(BIDDING_DOWN))
+def test_check_names_the_capability_edit_and_both_promises_break(
+        file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    hops = f"s1:edit=HandoverRequired/{BIDDING_DOWN[file]}"
+    assert main(["check", "--variant-file", str(TESTS / "attack_variants" / file),
+                 "--hops", hops, "--compromise", "enb-1@1"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    for claim in (FORWARD, DOWNGRADE):
+        assert any(line.startswith(claim) and "FAILS (promised)" in line for line in lines), claim
+
+
+@pytest.mark.parametrize("file", SENDS_THE_EDIT)
+def test_the_honest_run_with_the_edit_breaks_forward_security(file: str) -> None:
+    assert claims(_attack_variant(file), "s1")[FORWARD].promise_broken
+
+
+def test_a_sender_can_write_any_bit_and_leave_out_any_field_but_a_key() -> None:
+    """What a compromised eNB can build (TS 33.401 11: NDS/IP protects what it wrote): each
+    set bit of a capability cleared, each bit of a short octet string flipped, each field
+    of a container left out; a key (256 bits, TS 33.401 A.7) neither flipped nor left out;
+    an identity (TS 36.331 6.3.4 newUE-Identity) changed as a relay changes it."""
+    key = bytes(range(32))
+    fields = (("target cell", "enb-2/cell-1"),
+              ("security", (("KeNB*", key), ("octet", 0xE8), ("flag", True),
+                            ("bits", b"\xe8"), ("new C-RNTI", 27563))))
+    found = built(fields)
+    new = {e.name(fields) for e in found}
+    assert {f"security/octet={0xE8 & ~(1 << bit)}" for bit in (3, 5, 6, 7)} <= new
+    assert {f"security/bits={bytes([0xE8 ^ 1 << bit])!r}" for bit in range(8)} <= new
+    assert "security/flag=False" in new
+    assert not any("KeNB*" in name for name in new)
+    assert {n for n in new if n.startswith("security/new C-RNTI=")} == {
+        f"security/new C-RNTI={27563 ^ 1}"}
+    assert {n for n in new if "/-" in n} == {
+        f"security/-{name}" for name in ("octet", "flag", "bits", "new C-RNTI")}
+    assert not any(e.kind == "add" for e in found)
+    names = [e.name(fields) for e in everything(fields)]
+    assert len(names) == len(set(names))
+
+
+def test_the_sender_edits_what_it_builds_the_receiver_what_it_relays() -> None:
+    run = run_scenario(_attack_variant("capability_bitmap.py"), parse_hops("s1"))
+    required = next(s.message for s in run.system.steps
+                    if s.message.kind is Kind.S1AP_HANDOVER_REQUIRED)
+    assert edits_by(required, required.sender) == built(required.fields)
+    _, command = _s1ap_handover_command("nas")
+    assert edits_by(command, command.receiver) == edits(command.fields)
+
+
+def test_a_target_refuses_security_information_without_an_ncc() -> None:
+    """TS 36.423: nextHopChainingCount is a mandatory INTEGER (0..7) of the X2AP AS Security
+    Information; a HandoverRequest its compromised source built without one is refused (it
+    was admitted, and its NCC None sent on to the UE: ncc-range failed)."""
+    hops = parse_hops("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC")
+    run = run_scenario(load("ts33401"), hops, topology=small_topology(),
+                       rewrite=HopEdits(hops))
+    request = next(s for s in run.system.steps
+                   if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
+    assert not request.outcome.accepted
+    assert request.outcome.reason == ("malformed security information: nextHopChainingCount "
+                                      "None (0..7 expected)")
+    assert not request.outcome.sent
 
 
 def test_capture_holds_where_the_ue_always_mixes_in_a_key_the_source_lacks() -> None:

@@ -376,6 +376,13 @@ TestExplorationTs33401.settings = settings(settings.default, stateful_step_count
 # pin unchanged; k_ho_constant and nh_from_kenb now find it with enb-1 compromised from hop 1
 # (check reproduces it: --hops s1@enb-3/cell-1,s1@enb-1/cell-1 --compromise enb-1@1), not only
 # during hop 2; states explored unchanged.
+# 2026-12-01 (review18): a compromised sender edits what it builds (``downgrade.built``);
+# recomputed for ts33401, seed-fs:nas, bit_unprotected and mme_reuses_nh: unchanged. Added
+# review18's four capability encodings (an optional IE left out; bit 3 cleared from 0xE8 as
+# an integer or an octet; bit 0 from 0xE9): each finds what bit_unprotected finds.
+REVIEW18_CAPABILITY = {
+    (BACKWARD, True), (DOWNGRADE, True), (CAPTURE, False), (FORWARD, False), (FORWARD, True),
+    (DENIAL, False), (SEPARATION, False)}
 FOUND_BY_VERIFY = {
     "ts33401": {(CAPTURE, False), (FORWARD, False), (DENIAL, False)},
     "tr33821-v070": {(CAPTURE, False), (FORWARD, False), (DENIAL, False), (SEPARATION, False)},
@@ -419,6 +426,10 @@ FOUND_BY_VERIFY = {
         (SEPARATION, False)},
     "attack_variants/promises_no_denial.py": {
         (CAPTURE, False), (FORWARD, False), (DENIAL, True)},
+    "attack_variants/capability_presence.py": REVIEW18_CAPABILITY,
+    "attack_variants/capability_bitmap.py": REVIEW18_CAPABILITY,
+    "attack_variants/capability_bytes.py": REVIEW18_CAPABILITY,
+    "attack_variants/capability_low_bit.py": REVIEW18_CAPABILITY,
 }
 
 

@@ -37,6 +37,7 @@ from hoverify.properties.verify import FACTS_STATE, OUTSIDE_BOUND, VerifyResult,
 from hoverify.properties.workers import transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
+from test_downgrade import BIDDING_DOWN
 from test_exploration import FOUND_BY_VERIFY
 
 from hoverify import atomic_dir, cli, runs
@@ -64,8 +65,12 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # edit judged against the run without it (``Facts.unedited``): two edits that leave the same
 # state, of handovers that did different things without them, stay apart; 1291 -> 1292, an
 # edit of a handover that completes at the editor itself (intra-eNB) is told apart
-# (``AT_THE_EDITOR``: judged by no edit claim)
-TS33401_ONE_HANDOVER_EDITS_STATES = 1292  # drop, compromise, rewrite
+# (``AT_THE_EDITOR``: judged by no edit claim); 1292 -> 1378 (review18), a compromised
+# sender edits what it builds (``downgrade.built``): it leaves out the NCC of its X2AP
+# HandoverRequest (the target refuses it, TS 36.423) or, as a target, a field of the
+# container of its HandoverRequestAcknowledge (target PCI, EARFCN-DL, new C-RNTI, NCC,
+# keyChangeIndicator), each a state of its own; no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1378  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
@@ -472,8 +477,9 @@ def test_max_seconds_stops_the_search_within_a_level() -> None:
 
 
 def test_one_edit_per_path_makes_the_edit_claims_arise() -> None:
-    """The rewrite fault bounded as explore draws it (flip, remove, add: ``edits``): the
-    claims only an edit can exercise are no longer vacuous; each path edits at most once."""
+    """The rewrite fault bounded as explore draws it (``edits`` of a relayed message,
+    ``built`` of a sent one): the claims only an edit can exercise are no longer vacuous;
+    each path edits at most once."""
     result = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"rewrite"})
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_EDITS_STATES
     assert result.taken["edit"] > 0 and not result.vacuous
@@ -633,6 +639,10 @@ def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
 NEEDS_AN_EDIT = {name: {pin for pin in pins if pin[0] in OUTSIDE_BOUND}
                  for name, pins in FOUND_BY_VERIFY.items()}
 NEEDS_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
+# review18's capability encodings: forward security too fails at one handover only after
+# the source's edit of what it builds (an IE left out, a capability bit cleared)
+for file in BIDDING_DOWN:
+    NEEDS_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
 
 
 def _variant_argv(name: str) -> list[str]:

@@ -1,0 +1,32 @@
+"""Broken (review18): capability_bitmap.py with the capability octet carried as bytes (the
+octet as a bit string, TS 24.301 9.9.3.34): the target MME applies KeNB*+ only if bit 3 of
+b"\\xe8" is set. Flaw: the compromised source eNB builds the S1AP HandoverRequired and
+clears that bit; the MME sends bit 0 under NAS-MAC, and the UE and the honest target
+complete on section 2's KeNB, which the source derives (bidding down)."""
+
+from dataclasses import dataclass
+
+from hoverify.statemachines.variant import field_value
+from hoverify.statemachines.variants.seed_fs import THROUGH_MME, SeedFs
+
+CAPABILITY = "UE capability octet"
+KENB_STAR_PLUS_SUPPORTED = 0x08
+HONEST = bytes([0xE8])  # EEA1-3 bits and the KeNB*+ bit
+
+
+@dataclass(frozen=True)
+class CapabilityBytes(SeedFs):
+    name: str = "capability-bytes"
+    field_names = (CAPABILITY,)
+
+    def source_enb(self, d, keys, target, hop):  # type: ignore[no-untyped-def]
+        keys, fields = super().source_enb(d, keys, target, hop)
+        return keys, (*fields, (CAPABILITY, HONEST)) if hop in THROUGH_MME else fields
+
+    def target_mme(self, d, mme, hop, fields):  # type: ignore[no-untyped-def]
+        if not field_value(fields, CAPABILITY, b"\x00")[0] & KENB_STAR_PLUS_SUPPORTED:
+            return (("KeNB*", field_value(fields, "KeNB*")),), (("notification bit", 0),)
+        return super().target_mme(d, mme, hop, fields)
+
+
+VARIANT = CapabilityBytes()
