@@ -20,8 +20,9 @@ from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
+from hoverify.properties.downgrade import edits_by
 from hoverify.properties.evaluate import Evaluation, evaluate
-from hoverify.properties.hop_edits import HopEdits, editor, edits_by
+from hoverify.properties.hop_edits import HopEdits, editor
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word

@@ -207,6 +207,12 @@ def built(fields: Fields) -> list[Edit]:
                     if not _key_material(_at(fields, path))]
 
 
+def edits_by(message: Message, who: str) -> list[Edit]:
+    """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
+    before relaying what it carries); as its sender, any of ``built`` (it builds it)."""
+    return edits(message.fields) if who == message.receiver else built(message.fields)
+
+
 def _key_material(obj: Any) -> bool:
     return any(isinstance(value, bytes) and 8 * len(value) >= KEY_MATERIAL_BITS
                for _, value in leaves(obj))
@@ -306,8 +312,6 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     result = HopSearch(wanted & {only} if only is not None else wanted)
     if result.done():
         return result
-    # the one rule of who edits what; imported here, as hop_edits imports this module
-    from hoverify.properties.hop_edits import edits_by
 
     who = analysis.source(hop)
     trial = _Trial(analysis, hop)

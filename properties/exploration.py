@@ -29,9 +29,9 @@ from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
-from hoverify.properties.downgrade import Edit, flips
+from hoverify.properties.downgrade import Edit, edits_by, flips
 from hoverify.properties.engine import Engine, Facts
-from hoverify.properties.hop_edits import editor_among, edits_by
+from hoverify.properties.hop_edits import editor_among
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError

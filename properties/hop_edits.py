@@ -8,7 +8,8 @@ MESSAGE is the message's name in its spec, without the protocol (``HandoverRequi
 name (an X2 hop's HandoverRequest is X2AP's, an S1 hop's S1AP's). Who makes the change is
 the attacker's business (``hoverify.runs.check_editors``): as in ``explore``, a compromised
 eNB that receives the message makes any of ``edits`` (it relays what another party built),
-one that sends it any of ``built`` (it builds what it sends): ``edits_by``.
+one that sends it any of ``built`` (it builds what it sends):
+``hoverify.properties.downgrade.edits_by``.
 """
 
 from __future__ import annotations
@@ -88,9 +89,3 @@ def editor_among(message: Message, held: Collection[str]) -> str | None:
     (the ends of NDS/IP, not the network); None if neither is held. One rule for ``check``,
     ``explore`` and ``verify``."""
     return next((e for e in (message.receiver, message.sender) if e in held), None)
-
-
-def edits_by(message: Message, who: str) -> list[Edit]:
-    """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
-    before relaying what it carries); as its sender, any of ``built`` (it builds it)."""
-    return edits(message.fields) if who == message.receiver else built(message.fields)

@@ -20,13 +20,14 @@ from hoverify.properties.downgrade import (
     built,
     edited_steps,
     edits,
+    edits_by,
     find_attack,
     full_run,
 )
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
-from hoverify.properties.hop_edits import HopEdits, edits_by, everything
+from hoverify.properties.hop_edits import HopEdits, everything
 from hoverify.properties.promises import FORWARD
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
