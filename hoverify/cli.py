@@ -560,7 +560,8 @@ def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Seque
                  topology: Topology, adversary: Adversary) -> list[dict[str, str | None]]:
     """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
     gives the finding's claim failing in the same words), or why there is none
-    (``check_unavailable``)."""
+    (``check_unavailable``), and where its attacker differs from the trace's
+    (``check_note``)."""
     import shlex
 
     from hoverify.properties.check_line import check_hops
@@ -577,7 +578,8 @@ def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Seque
                     *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
             reason = _check_reproduces(argv, finding, bool(hops.compromises))
             line = None if reason else shlex.join(["hoverify", *argv])
-        lines.append({"check": line, "check_unavailable": reason})
+        lines.append({"check": line, "check_unavailable": reason,
+                      "check_note": hops.note if line is not None else None})
     return lines
 
 
@@ -617,6 +619,8 @@ def _print_finding_end(finding: dict[str, Any]) -> None:
     """The lines after a finding's trace: its check line (or why it has none), its file."""
     if finding["check"] is not None:
         print(f"  check: {finding['check']}")
+        if finding.get("check_note"):
+            print(f"  ({finding['check_note']})")
     else:
         print(f"  no check line: {finding['check_unavailable']}")
     if finding["file"] is not None:

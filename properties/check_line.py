@@ -9,7 +9,8 @@ the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 ``engine.decided_early``),
 each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
 the one after the last completed, which ``check`` compromises just before; one after the
-last hop the trace starts has no check line),
+last hop the trace starts is made in that hop, earlier: a stronger attacker, and the line
+says so in its ``note``),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
 replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is
@@ -45,6 +46,7 @@ class CheckHops:
     hops: tuple[HopSpec, ...] = ()
     compromises: tuple[str, ...] = ()
     reason: str | None = None  # why the trace is no check run
+    note: str | None = None  # where the check run's attacker differs from the trace's
 
 
 def check_hops(variant: KeySchedule, trace: Sequence[Action], topology: Topology,
@@ -96,12 +98,13 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
-    for who, hop in compromises:
-        if hop > len(hops):
-            return CheckHops(reason=f"it compromises {who} in hop {hop} (after handover "
-                                    f"{hop - 1} completed) and starts no hop {hop}, and check "
-                                    "compromises just before the first step of one of its hops")
+    # check compromises just before the first step of one of its hops: one after the last
+    # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
+    # of a promised failure that the stronger attacker reproduces)
+    late = [f"{who} in hop {len(hops)}, not after handover {hop - 1} completed as the trace "
+            "does: a stronger attacker" for who, hop in compromises if hop > len(hops)]
     specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
                   for h, e in zip(hops, edits, strict=True))
-    return CheckHops(specs, tuple(f"{who}@{hop}" for who, hop in compromises))
+    return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises),
+                     note=f"the check line compromises {'; '.join(late)}" if late else None)
 

@@ -719,15 +719,17 @@ class BackwardSecurity(_Claim):
         """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only
         because forward security leaves the KeNBs used while the UE was away from its eNB to
         that eNB as their former serving eNB (``_Gaps.kept``): its situation arose, and the
-        definition hands it to forward security (review18, review19: "never arose" misled)."""
+        definition hands it to forward security (review18, review19: "never arose" misled;
+        review20: whether or not this attacker, compromised later, derives them)."""
         reasons: dict[int, list[str]] = {}
         for a in facts.attackers:
             kept = sorted(self._gaps_of(facts, a.entities).kept)
             if kept and not self.earlier(facts, a):
                 reasons.setdefault(a.hop, []).append(
                     f"{a.name} has no earlier KeNB: those of hop(s) {hop_list(kept)}, used "
-                    "while the UE was away from its eNB, forward security leaves to that eNB "
-                    "as their former serving eNB (its verdict judges them)")
+                    "while the UE was away from its eNB, are forward security's, which leaves "
+                    "them to that eNB as their former serving eNB (backward security does not "
+                    "judge them, whether or not the attacker derives them)")
         return {hop: "; ".join(texts) for hop, texts in reasons.items()}
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
@@ -1398,8 +1400,9 @@ class _EditObservation(_Claim):
 
         def cause(mine: list[str]) -> str:
             if set(mine) <= anyway:
-                return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of handover "
-                        f"{step.hop} without its edit (forward security), and")
+                return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of hop "
+                        f"{step.hop} (forward security) and can serve the UE as the target "
+                        "cell; after its edit,")
             return f"after {', '.join(mine)} edited a message of handover {step.hop},"
 
         return tuple(Verdict(

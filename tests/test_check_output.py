@@ -360,6 +360,7 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
 @pytest.mark.parametrize(("hops", "compromises"), [
     ("x2@enb-2/cell-1,x2@enb-1/cell-1", ["enb-1@1"]),  # review19 finding 2
     ("x2,x2,x2", ["enb-1@1", "enb-3@3"]),  # review18 finding 2
+    ("x2@enb-2/cell-1,x2@enb-1/cell-1", ["enb-1@2"]),  # review20: compromised once back
 ])
 def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
         hops: str, compromises: list[str]) -> None:
@@ -374,6 +375,8 @@ def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
     assert not backward["vacuous"] and not backward["verdicts"]
     [why] = backward["cut"]
     assert "has no earlier KeNB: those of hop(s) [1], used while the UE was away" in why, why
+    assert why.endswith("(backward security does not judge them, whether or not the attacker "
+                        "derives them)"), why
 
 
 def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
@@ -458,7 +461,8 @@ def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool)
     """enb-1, compromised after the HO confirm of hop 1 (its Path Switch Request still in
     flight), is "compromised in hop 2" for the claims (a backward-security finding says so,
     review19 #6): its check line says ``enb-1@2``, and where no hop 2 starts, check (which
-    compromises just before a hop's first step) cannot say it, and the trace has no line."""
+    compromises just before a hop's first step) compromises it in hop 1, earlier, and the
+    line's note says so."""
     texts = [*X2_FIRST[:5], CONFIRM, "compromise enb-1"]
     if second_hop:
         texts += ["start handover to enb-1/cell-1 (x2)", REPORT]
@@ -471,8 +475,8 @@ def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool)
     assert knowledge is not None and knowledge.hop == 2
     found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
     if second_hop:
-        assert found.compromises == ("enb-1@2",)
-    else:
-        assert found.hops == () and found.reason == (
-            "it compromises enb-1 in hop 2 (after handover 1 completed) and starts no hop 2, "
-            "and check compromises just before the first step of one of its hops")
+        assert found.compromises == ("enb-1@2",) and found.note is None
+    else:  # review20: made in hop 1, earlier, and said so (check confirms the verdict)
+        assert found.reason is None and found.compromises == ("enb-1@1",)
+        assert found.note == ("the check line compromises enb-1 in hop 1, not after handover 1 "
+                              "completed as the trace does: a stronger attacker")

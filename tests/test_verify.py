@@ -166,8 +166,9 @@ def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -
     result = verify(load("ts33401"), max_handovers=1,
                     faults=frozenset({"compromise", "rewrite"}))
     capture = result.shortest[(CAPTURE, False)]
-    assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of "
-                                     "handover 1 without its edit (forward security)"), capture
+    assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of hop 1 "
+                                     "(forward security) and can serve the UE as the target "
+                                     "cell; after its edit, the UE is on a KeNB"), capture
     assert any(a.kind == "edit" for a in capture.trace), capture.trace
 
 
