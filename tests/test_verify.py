@@ -643,7 +643,8 @@ NEEDS_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWA
 # review18's capability encodings: forward security too fails at one handover only after
 # the source's edit of what it builds (an IE left out, a capability bit cleared)
 for file in BIDDING_DOWN:
-    NEEDS_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
+    if f"attack_variants/{file}" in NEEDS_AN_EDIT:  # not capability_low_bit: bit_unprotected's
+        NEEDS_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
 
 
 def _variant_argv(name: str) -> list[str]:
