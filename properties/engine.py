@@ -444,28 +444,42 @@ class Facts:
         """How ``attacker`` gets ``value``: what it holds, then each derivation in order. A
         value it holds that it also derives from other values it knows is shown derived: an
         eNB holds the KeNB* it computed as the source, and the derivation is the path a
-        reviewer asks for (review19: "holds KeNB[hop 1]" alone showed none)."""
+        reviewer asks for (review19: "holds KeNB[hop 1]" alone showed none). Walked with an
+        explicit stack: a run of hundreds of hops chains its keys deeper than Python's
+        recursion limit."""
         steps: list[Derived] = []
         held: set[bytes] = set()
-        self._derive(attacker, value, steps, held, set(), top=True)
+        visiting: set[bytes] = set()
+
+        def enter(wanted: bytes, top: bool = False) -> tuple[Derived, Iterator[bytes]] | None:
+            """The derivation ``wanted`` is shown by, with its inputs to show first (None:
+            it is held, or shown already)."""
+            if wanted in held or (wanted in attacker.held and not top):
+                held.add(wanted)
+                return None
+            visiting.add(wanted)
+            for d in self.made(wanted):
+                if d.needs <= attacker.known and not d.needs & visiting:
+                    return d, iter(sorted(d.needs))
+            if wanted in attacker.held:  # derived from nothing else it knows
+                held.add(wanted)
+            return None
+
+        first = enter(value, top=True)
+        stack = [first] if first is not None else []
+        while stack:
+            derived, needs = stack[-1]
+            need = next(needs, None)
+            if need is None:  # every input shown: then the derivation
+                stack.pop()
+                if derived not in steps:
+                    steps.append(derived)
+            else:
+                frame = enter(need)
+                if frame is not None:
+                    stack.append(frame)
         return ([f"holds {self.label(v)}" for v in sorted(held, key=self.label)]
                 + [self.line(d) for d in steps])
-
-    def _derive(self, attacker: Knowledge, value: bytes, steps: list[Derived],
-                held: set[bytes], visiting: set[bytes], top: bool = False) -> None:
-        if value in held or (value in attacker.held and not top):
-            held.add(value)
-            return
-        visiting.add(value)
-        for d in self.made(value):
-            if d.needs <= attacker.known and not d.needs & visiting:
-                for need in sorted(d.needs):
-                    self._derive(attacker, need, steps, held, visiting)
-                if d not in steps:
-                    steps.append(d)
-                return
-        if value in attacker.held:  # derived from nothing else it knows
-            held.add(value)
 
     def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
         """The secret values ``attacker`` lacks on every way to ``value``."""

@@ -116,7 +116,7 @@ class KeyGraph:
         self._kenb_hop: dict[Node, int] | None = None  # the KeNBs by hop, once ``label_keys``
         self.nh_pairings: tuple[Pairing, ...] = ()  # {NH, NCC} as the run paired them
         self._nh_labels: dict[bytes, str] | None = None  # made when a label asks for one
-        self._hop_free: dict[Node, bool] = {}
+        self._hop_free: dict[Node, bool | None] = {}
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -244,16 +244,28 @@ class KeyGraph:
 
     def _is_hop_free(self, node: Node) -> bool | None:
         """Whether the key ``node`` is one value whatever the hop (``labels.hop_free``), by
-        its first derivation; None for a key no derivation made (KASME)."""
-        if node not in self._hop_free:
-            derivation = next(iter(self.graph.predecessors(node)), None)
+        its first derivation; None for a key no derivation made (KASME). Its keys before it
+        are found first, from an explicit stack: a run of a few hundred hops chains its keys
+        deeper than Python's recursion limit (``check --hops @FILE`` raised RecursionError)."""
+        g, found = self.graph, self._hop_free
+        stack = [(node, False)]  # post-order: a key once its inputs are found
+        while stack:
+            key, expanded = stack.pop()
+            if key in found:
+                continue
+            derivation = next(iter(g.predecessors(key)), None)
             if derivation is None:
-                return None
-            self._hop_free[node] = hop_free(
-                ((name, self.graph.nodes[source]["kind"] != KEY, source)
-                 for name, source in self.graph.nodes[derivation]["inputs"]),
-                self._is_hop_free)
-        return self._hop_free[node]
+                found[key] = None
+                continue
+            inputs = [(name, g.nodes[source]["kind"] != KEY, source)
+                      for name, source in g.nodes[derivation]["inputs"]]
+            if expanded:
+                found[key] = hop_free(inputs, found.get)
+            else:
+                stack.append((key, True))
+                stack.extend((source, False) for _, public, source in inputs
+                             if not public and source not in found)
+        return found[node]
 
     # -- reading -----------------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import operator
+import sys
 from pathlib import Path
 
 import pytest
@@ -480,3 +481,21 @@ def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool)
         assert found.reason is None and found.compromises == ("enb-1@1",)
         assert found.note == ("the check line compromises enb-1 in hop 1, not after handover 1 "
                               "completed as the trace does: a stronger attacker")
+
+
+@pytest.mark.parametrize("compromise", [[], ["--compromise", "KASME@1", "--json"]])
+def test_a_long_run_chains_its_keys_deeper_than_the_recursion_limit(
+        tmp_path: Path, compromise: list[str]) -> None:
+    """Key labels (is a key one value whatever the hop?) and witnesses walk a key's
+    ancestry, which a long run chains one hop per link: ``check --hops @FILE`` with 400 hops
+    raised RecursionError (the bench's long check; KASME's witnesses reach back to hop 0).
+    Here a lower limit stands for a longer run."""
+    hops = tmp_path / "hops.txt"
+    hops.write_text(",".join(["s1", "x2"] * 60) + "\n")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)
+    try:
+        code, out = _check("--variant", "ts33401", "--hops", f"@{hops}", *compromise)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert code == 0 and "hop 120" in out
