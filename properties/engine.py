@@ -282,7 +282,8 @@ class Facts:
     # (``Engine._enb_learnt``; backward security reads it)
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
     # the {NH, NCC} pairs each step received, read, kept or sent, with their hop, in the
-    # order paired: only the labels of NHs read them (``hoverify.properties.labels``)
+    # order paired: only the labels of NHs read them (``hoverify.properties.labels``); a
+    # search records none (``Engine.pairs_nhs``)
     nh_pairings: tuple[Pairing, ...] = ()
 
     # -- reading ---------------------------------------------------------------------------
@@ -550,23 +551,10 @@ def _replacing(requests: frozenset[Sent], index: Index,
 
 def _step_nh_pairs(step: Step) -> tuple[tuple[bytes, int], ...]:
     """The {NH, NCC} pairs of what ``step`` received, read, kept and sent
-    (``labels.nh_pairs``), remembered by the identities of its message, outcome and record,
-    which the memo holds so that they are not reused: a search hands one message to one
-    record many times, and the model returns the same objects (``System.remember``)."""
-    key = (id(step.message), id(step.outcome), id(step.ctx_after))
-    known = _NH_PAIRS.get(key)
-    if known is not None:
-        return known[1]
-    pairs = tuple(dict.fromkeys(nh_pairs((step.message.fields, step.outcome.read,
-                                          step.ctx_after,
-                                          tuple(m.fields for m in step.outcome.sent)))))
-    if len(_NH_PAIRS) >= 1 << 10:
-        _NH_PAIRS.clear()
-    _NH_PAIRS[key] = ((step.message, step.outcome, step.ctx_after), pairs)
-    return pairs
-
-
-_NH_PAIRS: dict[tuple[int, int, int], tuple[tuple[Any, ...], tuple[tuple[bytes, int], ...]]] = {}
+    (``labels.nh_pairs``)."""
+    return tuple(dict.fromkeys(nh_pairs((step.message.fields, step.outcome.read,
+                                         step.ctx_after,
+                                         tuple(m.fields for m in step.outcome.sent)))))
 
 
 def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
@@ -1170,6 +1158,10 @@ class Engine:
     # the engine of a finished run (``check``), never restored: the attackers of a chain
     # share one record of what they know (``Shared``), read live
     finished: bool = False
+    # record the {NH, NCC} pairs each step carries (``Facts.nh_pairings``), which only NH
+    # labels read: a search leaves them out of its states and labels each finding when it
+    # replays its trace (``hoverify.properties.verify``)
+    pairs_nhs: bool = True
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
@@ -1476,10 +1468,10 @@ class Engine:
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
-        # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels (TS 33.401 7.2.8.4)
-        pairings = paired(f.nh_pairings, step.hop, _step_nh_pairs(step))
-        if pairings is not f.nh_pairings:
-            changes["nh_pairings"] = pairings
+        if self.pairs_nhs:  # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels
+            pairings = paired(f.nh_pairings, step.hop, _step_nh_pairs(step))  # TS 33.401 7.2.8.4
+            if pairings is not f.nh_pairings:
+                changes["nh_pairings"] = pairings
         early = decided_early(step)
         if early is not None:
             changes["deciding"] = frozenset(

@@ -183,7 +183,8 @@ FACTS_STATE = {
     "alone": "empty in a search: a compromise there makes an attacker of one entity each "
              "(only ``check`` joins eNBs and more in one)",
     "enb_learnt": "as a set (the order learnt changes no verdict)",
-    "nh_pairings": "not in it: only the labels of NHs in a witness read it",
+    "nh_pairings": "not in it, nor in a search's states: only the labels of NHs in a "
+                   "witness read it, made when a finding is replayed (``Engine.pairs_nhs``)",
 }
 
 
@@ -426,7 +427,7 @@ class _Search:
                                                    or found.path < new[key].path):
                     new[key] = found
         for key, found in sorted(new.items(), key=lambda item: item[1].path):
-            result.shortest[key] = replace(found.finding, trace=self._actions(found.path))
+            result.shortest[key] = self._replayed(key, found)
         if levels:
             self.latest = levels
             self.states = sum(level.states for level in levels)
@@ -441,14 +442,25 @@ class _Search:
             total.update(level.counts)
         return total
 
-    def _actions(self, path: bytes) -> tuple[Action, ...]:
-        """The actions of ``path``, replayed from the start by a part of its own (their texts
-        say what they did); a variant error ends it with the action that raised."""
+    def _replayed(self, key: tuple[str, bool], found: _Found) -> Finding:
+        """``found``'s finding with its trace: the actions of its path, replayed from the
+        start by a part of its own (their texts say what they did; a variant error ends it
+        with the action that raised). Its detail and witness are those of the replay, which
+        records the {NH, NCC} pairs that the search leaves out of its states and that only
+        NH labels read (``Engine.pairs_nhs``)."""
         part = self.plan.part(0, 1, lambda: False)
+        part.exploration.engine.pairs_nhs = True
         try:
-            return part.replay(path)
+            trace = part.replay(found.path)
+            verdict = part.exploration.engine.violations.get(key)
         finally:
             part.exploration.close()
+        if key[0] == VARIANT_ERROR:
+            return replace(found.finding, trace=trace)
+        if verdict is None:
+            raise AssertionError(f"the replay of {key[0]}'s finding does not violate it")
+        return replace(found.finding, trace=trace, detail=verdict.detail,
+                       witness=verdict.witness, outside=verdict.outside)
 
     def _waiting(self, live: tuple[int, int] | None) -> None:
         """Called while a level is in course: the (states, frontier) of a part in this
@@ -502,6 +514,7 @@ class _Slice:
                                        adversary=plan.adversary)
         self.exploration.system.remember()
         self.exploration.engine.remember()
+        self.exploration.engine.pairs_nhs = False  # only a finding's replay labels NHs
         self.max_handovers = plan.max_handovers
         self.faults = plan.faults
         # then the messages put in flight are state

@@ -680,3 +680,17 @@ def test_the_check_line_verify_prints_for_a_finding_that_needs_an_edit_reproduce
                  if c["name"] == claim for v in c["verdicts"] if not v["holds"]]
         assert finding["verdict"] in words, (line, words)
         assert code == 1 or not promised
+
+
+def test_a_findings_witness_names_an_nh_by_its_ncc_though_the_search_pairs_none() -> None:
+    """The search keeps no {NH, NCC} pairs in its states (``Engine.pairs_nhs``: they cost
+    memory per state, and only NH labels read them); the finding is judged again when its
+    trace is replayed, so its witness names an NH by the NCC the run paired it with, as
+    ``check`` does. nh_from_kenb chains its NHs from KeNB[hop 0]; the second NH derivation
+    goes with NCC 2 (TS 33.401 7.2.8.1.1: the NCC counts the NH derivations), sent in the
+    Path Switch Request Acknowledge of hop 1 (7.2.8.4.2), after the set-up."""
+    variant = load_variant_file(str(Path(__file__).parent / "broken_variants" /
+                                    "nh_from_kenb.py"))
+    result = verify(variant, max_handovers=2, claims=frozenset({FORWARD}))
+    witness = result.shortest[(FORWARD, True)].witness
+    assert witness[2].startswith("NH[NCC 2] = KDF(NH[NCC 1], FC=0x12)"), witness
