@@ -692,7 +692,10 @@ class BackwardSecurity(_Claim):
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
         """Where the eNB learnt the KeNB of hop ``j`` if it did from a message at or after
         the KeNB of its own after ``j`` (``Facts.enb_learnt``: the HandoverRequest that
-        prepared it, a message once the UE was back), else nothing."""
+        prepared it, a message once the UE was back); for one it derived as the former
+        serving eNB beyond a forward-security promise (``_Gaps.predicted``), that the UE came
+        back and that forward security fails on it too (review22: read alone, the failure
+        looked like a second flaw); else nothing."""
         gaps = self._gaps_of(facts, a.entities)
         i = bisect_right(gaps.positions, j)
         if not 0 < i < len(gaps.services):  # before its first KeNB: earlier however learnt
@@ -701,7 +704,9 @@ class BackwardSecurity(_Claim):
         learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
                        if k == j and enb in a.entities and h >= back.handover), None)
         if learnt is None:
-            return ""
+            return (f" (hop {j}'s derived as its former serving eNB, beyond forward security's "
+                    f"promise, which fails on it too; earlier once the UE came back to "
+                    f"{back.enb} in hop {back.handover})" if j in gaps.predicted else "")
         enb, h, kind = learnt
         # the completion of that KeNB, if the UE came (its preparation is before it)
         came = next((s for s in gaps.services[i:i + 2]
@@ -777,7 +782,8 @@ class ForwardSecurity(_Claim):
               "more hops after its last legitimate one: for each hop k after that one, "
               "neither hop k's KeNB nor one n - 1 or more hops after it, n as promised for "
               "hop k (1 where nothing is promised)")
-    sometimes = "a handover to another eNB completed after an eNB was compromised"
+    sometimes = ("a handover to another eNB completed after an eNB was compromised, or after "
+                 "an eNB compromised later had served the UE")
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         super().__init__(variant, topology)
@@ -807,6 +813,9 @@ class ForwardSecurity(_Claim):
             done = facts.completions[-1]
             arose = sum(1 for a in facts.attackers if done.enb not in a.entities  # _start
                         and (a.hop <= done.number or done.number >= self._start(facts, a)))
+        if event.compromised is not None:  # the KeNBs already later than its first service
+            a = facts.attacker(event.compromised)
+            arose += len(self.later(facts, a)) if a is not None else 0
         failures = []
         for a in event.attackers(facts) if self.kept(event) else ():
             # a KeNB of its own eNB is no later one (``later``): after a completion, every

@@ -29,6 +29,7 @@ from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variant import AsKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
@@ -114,6 +115,40 @@ def test_a_forward_security_failure_reaching_one_hop_says_hop() -> None:
                           Attacker((Compromise("enb-1", 1),)))
     [verdict] = claim(evaluation, FORWARD).verdicts
     assert verdict.detail.startswith("derives 1 hop on: the later KeNB of hops [1];")
+
+
+def test_forward_security_judged_on_a_key_before_the_compromise_is_not_vacuous() -> None:
+    """review22 #3: enb-1 served the UE (hop 0), handed it to enb-2 by X2 (hop 1: enb-1
+    computes KeNB* itself, TS 33.401 7.2.8.4.2) and is compromised from hop 2, holding what it
+    held then (the UE's return is decided early, so its record of hop 0 is still there).
+    Forward security judges hop 1's KeNB, a later key than its last legitimate one: its
+    situation arose, at the compromise, though the handover completed before it. It read
+    "vacuous, sometimes 0" beside a verdict on hop 1."""
+    evaluation = evaluate(run_scenario(load("ts33401"),
+                                       parse_hops("x2@enb-2/cell-1,x2@enb-1/cell-2:early"),
+                                       topology=small_topology()),
+                          Attacker((Compromise("enb-1", 2),)))
+    forward = claim(evaluation, FORWARD)
+    [verdict] = forward.verdicts
+    assert "derivable later KeNB: hops [1]" in verdict.detail, verdict.detail
+    assert forward.sometimes == 1
+
+
+def test_a_backward_failure_on_a_key_beyond_the_forward_promise_says_so() -> None:
+    """review22 #1: the X2 source of hop 1 derives hop 1's KeNB (TS 33.401 7.2.8.4.2) and the
+    UE comes back to it; ``x2_one_hop.py`` promises 1-hop forward security on X2, so this
+    breaks forward security, and, the UE back, backward security (docs/limits.md, review14).
+    Its failure says both and that the UE came back: read alone it looked like a second flaw."""
+    evaluation = evaluate(run_scenario(load_variant_file(str(ATTACKS / "x2_one_hop.py")),
+                                       parse_hops("x2@enb-2/cell-1,x2@enb-1/cell-1"),
+                                       topology=small_topology()),
+                          Attacker((Compromise("enb-1", 1),)))
+    [failure] = claim(evaluation, BACKWARD).verdicts
+    assert claim(evaluation, FORWARD).promise_broken
+    assert failure.detail.endswith(
+        "earlier hop(s) [1] (hop 1's derived as its former serving eNB, beyond forward "
+        "security's promise, which fails on it too; earlier once the UE came back to enb-1 "
+        "in hop 2)"), failure.detail
 
 
 def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop() -> None:
