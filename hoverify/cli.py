@@ -453,6 +453,9 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
     print(sometimes_line(doc["sometimes"]))
     if result.exhausted and not result.promise_broken:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
+    elif result.stopped is not None and not result.promise_broken:  # review22: "none so far"
+        print(f"no violation of a promised claim in the {doc['states']} states reached so "
+              "far; the bound was NOT exhausted: the states not reached are not judged")
 
 
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",
