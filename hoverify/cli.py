@@ -54,12 +54,13 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
 
 class _Parser(argparse.ArgumentParser):
     """Bad input is a UsageError; ``options`` adds the parser's options when it is first
-    used (parsed, or its help shown)."""
+    used (parsed, or its help shown). No option is taken for a prefix of its name
+    (``allow_abbrev``): a typo (``--hop``, ``--max-handover``) is bad input."""
 
     def __init__(self, *args: Any,
                  options: Callable[[argparse.ArgumentParser], None] | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(*args, formatter_class=_Formatter, **kwargs)
+        super().__init__(*args, formatter_class=_Formatter, allow_abbrev=False, **kwargs)
         self._options = options
 
     def error(self, message: str) -> None:  # argparse's own errors exit 2 as well
