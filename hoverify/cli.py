@@ -54,12 +54,13 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
 
 class _Parser(argparse.ArgumentParser):
     """Bad input is a UsageError; ``options`` adds the parser's options when it is first
-    used (parsed, or its help shown)."""
+    used (parsed, or its help shown). No option is taken for a prefix of its name
+    (``allow_abbrev``): a typo (``--hop``, ``--max-handover``) is bad input."""
 
     def __init__(self, *args: Any,
                  options: Callable[[argparse.ArgumentParser], None] | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(*args, formatter_class=_Formatter, **kwargs)
+        super().__init__(*args, formatter_class=_Formatter, allow_abbrev=False, **kwargs)
         self._options = options
 
     def error(self, message: str) -> None:  # argparse's own errors exit 2 as well
@@ -262,8 +263,8 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
                               "are the same whatever N")
     verify_.add_argument("--ray", metavar="ADDRESS",
                          help="search on Ray actors: 'auto' (the running cluster), HOST:PORT, "
-                              "or 'local' (start Ray in this process); needs the cluster "
-                              "extra (default: no Ray)")
+                              "ray://HOST:PORT (a Ray client server), or 'local' (start Ray in "
+                              "this process); needs the cluster extra (default: no Ray)")
     verify_.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_quiet_argument(verify_)
 
@@ -355,7 +356,7 @@ def _faults(text: str) -> frozenset[str]:
 
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
-    from hoverify.properties.workers import RAY_MISSING, RayUnreachable
+    from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology
     from hoverify.variant_file import load_variant_file
@@ -376,8 +377,13 @@ def _verify(args: argparse.Namespace) -> int:
               "or --max-seconds: each handover multiplies the states about 40 times (ts33401: "
               "26,119 at K=2, 1,052,725 at K=3), so this search is unlikely to end",
               file=sys.stderr)
-    if args.ray is not None and importlib.util.find_spec("ray") is None:
-        raise UsageError(RAY_MISSING)
+    if args.ray is not None:
+        try:
+            ray_endpoint(args.ray)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        if importlib.util.find_spec("ray") is None:
+            raise UsageError(RAY_MISSING)
     faults = _faults(args.faults)
     adversary = _adversary(args, variant)
     unbounded = faults - VERIFY_FAULTS

@@ -23,7 +23,7 @@ from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOW
 from hoverify.properties.downgrade import find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
-from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
 from hoverify.reports.conclusion import Sides, conclusion
@@ -192,6 +192,8 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
              topology: TopologyFile | None) -> Bounded:
     result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
                     topology=topology.topology if topology else None)
+    if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
+        raise KeyboardInterrupt  # partial search is none: the previous report stays whole
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
                        BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))

@@ -57,6 +57,7 @@ from hoverify.statemachines.variant import (
     NhChain,
     Promise,
     UeKeys,
+    key_problem,
 )
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
@@ -329,8 +330,9 @@ class Checked(KeySchedule):
                                  "variant's field_names)")
             if not isinstance(value, bytes | int | bool) or value is None:
                 raise TypeError(f"field {name!r} = {value!r}: values are bytes, int or bool")
-            if name in KEY_FIELDS and not (isinstance(value, bytes) and len(value) == 32):
-                raise TypeError(f"field {name!r} = {value!r:.40}: a key is 32 octets (bytes)")
+            problem = key_problem(name, value) if name in KEY_FIELDS else None
+            if problem is not None:
+                raise TypeError(f"{problem} in field {name!r}")
             if name == "NCC" and (isinstance(value, bool) or not isinstance(value, int)
                                   or not 0 <= value < NCC_MODULUS):
                 # blamed on the hook that put it in a message, not on the peer that reads it
@@ -338,8 +340,9 @@ class Checked(KeySchedule):
                                  "nextHopChainingCount, TS 33.401 7.2.8.4)")
 
     def _key(self, key: Any, ncc: Any) -> None:
-        if not isinstance(key, bytes) or len(key) != 32:
-            raise TypeError(f"a KeNB of {type(key).__name__} {key!r:.40}, not 32 octets")
+        problem = key_problem("KeNB", key)
+        if problem is not None:
+            raise TypeError(problem)
         if ncc is not None and not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS):
             raise ValueError(f"NCC {ncc!r}, not None or 0..7")
 

@@ -210,18 +210,42 @@ class _Actor:
 PROBE_SECONDS = 10.0
 
 
+# The addresses ray.init(address=...) takes (Ray 2.60, ray.init's docstring)
+RAY_ADDRESSES = ("'auto' (the running cluster), 'local' (start Ray in this process), "
+                 "HOST:PORT or ray://HOST:PORT (a Ray client server)")
+
+
+def ray_endpoint(address: str) -> tuple[str, int] | None:
+    """The host and port ``--ray ADDRESS`` names, None for ``auto`` and ``local`` (Ray finds
+    or starts the cluster); a ValueError naming the forms Ray takes for anything else (Ray's
+    own is a traceback: ``Invalid address format``). A host of IPv6 is in brackets."""
+    if address in ("auto", "local"):
+        return None
+    host, colon, port = address.removeprefix("ray://").rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:  # an unbracketed IPv6 host, or more than one port
+        host = ""
+    if not (colon and host and host.isprintable() and not any(c.isspace() or c in "/[]"
+                                                              for c in host)
+            and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"--ray {address}: not the address of a Ray cluster; give "
+                         f"{RAY_ADDRESSES}")
+    return host, int(port)
+
+
 def _listening(address: str) -> None:
     """``--ray HOST:PORT``: something listens there, asked before ``ray.init``, which retries
     an address with nothing behind it for minutes, logging each try (review16: more than 5
-    minutes for ``bogus:1``). ``auto``, ``local`` and forms without a port are Ray's to read."""
-    host, colon, port = address.removeprefix("ray://").rpartition(":")
-    if not colon or not port.isdigit():
+    minutes for ``bogus:1``). ``auto`` and ``local`` are Ray's to find."""
+    endpoint = ray_endpoint(address)
+    if endpoint is None:
         return
-    host = host.removeprefix("[").removesuffix("]")  # [IPv6]:port
+    host, port = endpoint
     try:
-        socket.create_connection((host, int(port)), timeout=PROBE_SECONDS).close()
-    except (OSError, OverflowError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        socket.create_connection((host, port), timeout=PROBE_SECONDS).close()
+    except OSError as error:
+        reason = error.strerror or error
         raise RayUnreachable(f"--ray {address}: no Ray cluster there (nothing answers at "
                              f"{host}:{port}: {reason})") from None
 

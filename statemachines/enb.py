@@ -19,7 +19,7 @@ from hoverify.statemachines.protection import (
 )
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, HopType
-from hoverify.statemachines.variant import EnbKeys, field_value
+from hoverify.statemachines.variant import EnbKeys, field_value, returned_kenb
 
 
 @record
@@ -271,6 +271,7 @@ class Enb(Entity):
             raise Reject("no security information for the UE")
         c_rnti = ctx.next_c_rnti
         kenb, ncc, command_security = self.variant.target_enb(d, security, target, c_rnti, hop)
+        returned_kenb("target_enb", kenb)
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
             handover_ncc(ncc, "security information")
         keys = EnbKeys(self.variant.as_keys(d, kenb, ncc))

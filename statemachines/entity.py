@@ -20,7 +20,7 @@ from hoverify.statemachines.derivation import Derivation, Deriver
 from hoverify.statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
 from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, Topology
-from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
+from hoverify.statemachines.variant import NCC_MODULUS, HookReturnError, KeySchedule
 from transitions import Machine
 
 
@@ -53,6 +53,8 @@ class VariantError(Exception):
     @property
     def raised(self) -> str:
         """What raised and what: ``ue() raised ZeroDivisionError: division by zero``."""
+        if isinstance(self.error, HookReturnError):
+            return f"variant hook {self.error}"
         who = f"variant hook {self.hook}()" if self.hook else f"{self.handler}()"
         return f"{who} raised {type(self.error).__name__}: {self.error}"
 
@@ -152,12 +154,19 @@ class Entity:
 
     def _variant_error(self, message: Message, error: BaseException) -> VariantError:
         """Name the variant hook the exception came out of: the outermost frame that runs a
-        method of this entity's variant."""
-        frames = list(traceback.walk_tb(error.__traceback__))
-        hook = next((frame.f_code.co_name for frame, _ in frames
-                     if frame.f_locals.get("self") is self.variant), None)
-        frame, line = frames[-1]
-        where = f"{Path(frame.f_code.co_filename).name}:{line}"
+        method of this entity's variant; or the hook that returned a value the model cannot
+        take, where it is defined."""
+        if isinstance(error, HookReturnError):
+            hook = error.hook
+            code = getattr(getattr(type(self.variant), hook, None), "__code__", None)
+            where = (f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None
+                     else f"{type(self.variant).__name__}.{hook}")
+        else:
+            frames = list(traceback.walk_tb(error.__traceback__))
+            hook = next((frame.f_code.co_name for frame, _ in frames
+                         if frame.f_locals.get("self") is self.variant), None)
+            frame, line = frames[-1]
+            where = f"{Path(frame.f_code.co_filename).name}:{line}"
         handler = f"{type(self).__name__}.on_{message.kind.name.lower()}"
         return VariantError(self.name, handler, hook, message, error, where)
 

@@ -13,7 +13,7 @@ from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.protection import nas_mac
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import HopType
-from hoverify.statemachines.variant import MmeKeys, NhChain, field_value
+from hoverify.statemachines.variant import MmeKeys, NhChain, field_value, returned_kenb
 
 
 @record
@@ -73,6 +73,7 @@ class Mme(Entity):
         ctx = self.ctx
         kasme = ctx.keys.kasme
         kenb = self.variant.initial_kenb(d, kasme, ctx.ul_nas_count)
+        returned_kenb("initial_kenb", kenb)
         chain = self.variant.initial_chain(d, kasme, kenb)
         request = Message(Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, self.name,
                           message.get("eNB"), (("SecurityKey", kenb), ("cell", message.get("cell")),

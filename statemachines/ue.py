@@ -25,7 +25,7 @@ from hoverify.statemachines.protection import (
     unprotect_rrc,
 )
 from hoverify.statemachines.record import record, replace
-from hoverify.statemachines.variant import UeKeys, field_value
+from hoverify.statemachines.variant import UeKeys, field_value, returned_kenb
 
 
 @record
@@ -58,6 +58,7 @@ class Ue(Entity):
         TS 33.401 7.2.8.1.1), check the command's MAC-I."""
         ctx = self.ctx
         kenb = self.variant.initial_kenb(d, ctx.kasme, ctx.ul_nas_count)
+        returned_kenb("initial_kenb", kenb)
         as_keys = self.variant.as_keys(d, kenb, self.variant.initial_ncc())
         read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
                              cipher=False)
@@ -96,6 +97,7 @@ class Ue(Entity):
             handover_ncc(field_value(command, "NCC"), "HO command")
         source = self.topology.cell(ctx.cell)
         kenb, ncc, chain = self.variant.ue(d, ctx.keys, command, source, target, c_rnti)
+        returned_kenb("ue", kenb)
         as_keys = self.variant.as_keys(d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,

@@ -23,6 +23,41 @@ from hoverify.statemachines.topology import Cell, HopType
 
 NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
 C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
+# KeNB, NH and KeNB* are outputs of the KDF (TS 33.401 A.3, A.4, A.5), HMAC-SHA-256:
+# 32 octets (TS 33.220 B.2.0)
+KEY_OCTETS = 32
+
+
+class HookReturnError(Exception):
+    """A variant hook returned a value the model cannot take: the variant's bug, told as
+    a variant error naming ``hook``, where it returned (not the hook, nor the library
+    line, that later chokes on the value)."""
+
+    def __init__(self, hook: str, problem: str) -> None:
+        super().__init__(hook, problem)  # its args: it pickles (a worker's finding)
+        self.hook = hook
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.hook}() returned {self.problem}"
+
+
+def key_problem(name: str, key: object) -> str | None:
+    """Why ``key`` is not a key of 32 octets (``a KeNB of 16 octets (e70a19...), not
+    32``), or None when it is one."""
+    if not isinstance(key, bytes):
+        return f"a {name} of type {type(key).__name__}, not {KEY_OCTETS} octets (bytes)"
+    if len(key) == KEY_OCTETS:
+        return None
+    shown = f" ({key[:3].hex()}{'...' if len(key) > 3 else ''})" if key else ""
+    return f"a {name} of {len(key)} octets{shown}, not {KEY_OCTETS}"
+
+
+def returned_kenb(hook: str, kenb: object) -> None:
+    """The model's check, where ``hook`` hands it a KeNB, that it is one."""
+    problem = key_problem("KeNB", kenb)
+    if problem is not None:
+        raise HookReturnError(hook, problem)
 
 
 @record

@@ -150,6 +150,12 @@ CLEAR = {  # bad input -> the words that say what is wrong
                           "hop 'x2:replay:replay': ':replay' is given 2 times; write it once"),
     "a repeated early": (["check", "--variant", "ts33401", "--hops", "x2,x2:early:replay:early"],
                          "':early' is given 2 times"),
+    # review22: argparse took a prefix for the option, so a typo ran as if spelt out
+    "a prefix of --hops": (["check", "--variant", "ts33401", "--hops", "x2", "--hop", "s1"],
+                           "unrecognized arguments: --hop s1"),
+    "a prefix of --max-handovers": (["verify", "--variant", "ts33401", "--max-handover", "1"],
+                                    "unrecognized arguments: --max-handover 1"),
+    "a prefix of --version": (["--vers"], "unrecognized arguments: --vers"),
 }
 
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import networkx as nx
 import pytest
+from hoverify.properties import workers
 from hoverify.properties.claims import (
     AGREEMENT,
     CAPTURE,
@@ -173,6 +174,33 @@ def test_cli_reports_a_failed_write_in_one_line_and_keeps_the_old_report(
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "No space left on device" in err
     assert tree(out) == OLD
+
+
+def test_ctrl_c_in_the_bounded_verification_writes_no_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review22: Ctrl-C in the report's bounded verification (the search returns what it
+    found so far, ``stopped`` interrupted) ended in exit 0, "report written" and a report
+    of the partial search in place of the previous one. The interrupt arrives here in the
+    search's second level, as a terminal's SIGINT would (no timing involved)."""
+    out = tmp_path / "report"
+    atomic_dir.replace_directory(OLD, out)
+    levels: list[None] = []
+    real_expand = workers.InProcess.expand
+
+    def interrupted(self: workers.InProcess, *args: object) -> list[object]:
+        levels.append(None)
+        if len(levels) == 2:
+            raise KeyboardInterrupt
+        return real_expand(self, *args)
+
+    monkeypatch.setattr(workers.InProcess, "expand", interrupted)
+    code = main(["report", "--out", str(out), "--variants", "ts33401", "--quiet"])
+    captured = capsys.readouterr()
+    assert len(levels) == 2  # the search was interrupted, in its second level
+    assert (code, captured.out, captured.err) == (130, "", "hoverify: interrupted\n")
+    assert tree(out) == OLD
+    assert _leftovers(tmp_path, "report") == []
 
 
 # -- what the report contains ------------------------------------------------------------------

@@ -6,6 +6,7 @@ a refusal."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hoverify.reports.words import NO_REASON
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.protection import DOWNLINK, protect_rrc
-from hoverify.statemachines.scenario import run_scenario
+from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.variants import BUILT_IN, load
 
@@ -216,3 +217,41 @@ def test_a_hook_raising_in_one_scenario_hides_no_other_verdict(
         else:
             assert matrix == matrices[("ts33401", scenario)], scenario
     assert (out / "raises-on-intra-enb" / "graph.svg").is_file()
+
+
+SHORT_FOR_PCI_5 = str(ERRORING / "short_kenb_for_pci_5.py")
+
+
+def test_a_short_kenb_is_blamed_on_the_hook_that_returned_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review22: a KeNB of 16 octets returned by ``target_enb()`` for PCI 5 only (the dry run
+    never meets it) was reported as ``as_keys() raised ValueError ... (crypto.py:76)``. A
+    KeNB is 32 octets, the output of the KDF (TS 33.401 A.3, A.5; HMAC-SHA-256, TS 33.220
+    B.2.0): the hook that returned another is named, with where it is defined."""
+    assert main(["check", "--variant-file", SHORT_FOR_PCI_5, "--hops",
+                 "s1@enb-3/cell-1,s1"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook target_enb() returned a KeNB of 16 octets (" in line, line
+    assert "...), not 32 (short_kenb_for_pci_5.py:15) while enb-3 handled S1AP " in line, line
+    assert "as_keys" not in line and "crypto.py" not in line
+
+
+@pytest.mark.parametrize(("hook", "says"), [
+    ("initial_kenb", "a KeNB of 0 octets, not 32"),
+    ("ue", r"a KeNB of 33 octets \([0-9a-f]{6}\.\.\.\), not 32")])
+def test_each_hook_that_returns_a_kenb_is_checked_where_it_returns(hook: str,
+                                                                   says: str) -> None:
+    """The MME's and the UE's hooks too; a KeNB of 33 octets is no KeNB either."""
+    base = load("ts33401")
+
+    def wrong(self: object, d: object, *args: object) -> object:
+        returned = getattr(base, hook)(d, *args)
+        return b"" if hook == "initial_kenb" else (returned[0] + b"\0", *returned[1:])
+
+    variant = type("Wrong", (type(base),), {hook: wrong})()
+    with pytest.raises(VariantError) as raised:
+        run_scenario(variant, parse_hops("x2"))
+    assert raised.value.hook == hook
+    assert re.fullmatch(f"variant hook {hook}\\(\\) returned {says}", raised.value.raised), \
+        raised.value.raised
+    assert raised.value.where == f"test_variant_errors.py:{wrong.__code__.co_firstlineno}"

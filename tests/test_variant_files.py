@@ -183,6 +183,21 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'v'\n"
         "    def target_mme(self, d, mme, hop, fields):\n"
         "        return (('KeNB*', 5),), (('notification bit', 1),)\nVARIANT = V()\n"),
+    # review22's bad/shortkey.py: a KeNB cut to 16 octets was told as "a KeNB of bytes
+    # b'\\xe7\\n\\x19...\\xe, not 32 octets" (the repr cut mid-escape, no length)
+    "short_kenb.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, out = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        return kenb[:16], ncc, out\nVARIANT = V()\n"),
+    "short_key_field.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.seed_fs import SeedFs\n"
+        "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'v'\n"
+        "    def target_mme(self, d, mme, hop, fields):\n"
+        "        return (('KeNB*', bytes(16)),), (('notification bit', 1),)\nVARIANT = V()\n"),
     # reviewer 8's b10.py: a stronger X2 promise added beside ts33401's 2-hop one was
     # silently ignored (the first promise found was judged)
     "overlapping_promises.py": (
@@ -227,7 +242,11 @@ SAYS = {
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
     "c_rnti_max_70000.py": "c_rnti_max() returned 70000; return the largest C-RNTI",
     "c_rnti_max_raises.py": "c_rnti_max() raised ValueError: no",
-    "key_field_int.py": "target_mme() returned field 'KeNB*' = 5: a key is 32 octets",
+    "key_field_int.py": "target_mme() returned a KeNB* of type int, not 32 octets (bytes) in "
+                        "field 'KeNB*'",
+    "short_kenb.py": "target_enb() returned a KeNB of 16 octets (e70a19...), not 32; see",
+    "short_key_field.py": "target_mme() returned a KeNB* of 16 octets (000000...), not 32 in "
+                          "field 'KeNB*'",
     "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "
                                "Promise('forward-security', hops=2, assumes=['path-switch-"
                                "first'])",

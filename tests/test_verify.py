@@ -34,7 +34,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.verify import FACTS_STATE, OUTSIDE_BOUND, VerifyResult, verify
-from hoverify.properties.workers import transfers
+from hoverify.properties.workers import ray_endpoint, transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from test_downgrade import BIDDING_DOWN
@@ -643,6 +643,36 @@ def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
     assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("hoverify: error: --ray auto: no Ray cluster there")
+
+
+@pytest.mark.parametrize("address", ["nonsense", "localhost", "host:port:x", "host:0",
+                                     "host:65536", "::1:6379", "ray://", "host:6379x"])
+def test_ray_at_a_malformed_address_is_one_line_of_bad_input(
+        address: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review22: ``--ray nonsense`` ended in Ray's traceback (``ValueError: Invalid address
+    format``, exit 1); it is refused before Ray starts, saying the forms Ray takes."""
+    def never(**kwargs: object) -> None:
+        raise AssertionError("ray.init called")
+
+    monkeypatch.setitem(sys.modules, "ray", types.SimpleNamespace(is_initialized=lambda: False,
+                                                                  init=never))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: object())
+    assert cli.main([*TR33821_ONE_HANDOVER, "--ray", address]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line == (f"hoverify: error: --ray {address}: not the address of a Ray cluster; "
+                    "give 'auto' (the running cluster), 'local' (start Ray in this process), "
+                    "HOST:PORT or ray://HOST:PORT (a Ray client server)")
+
+
+@pytest.mark.parametrize(("address", "endpoint"), [
+    ("auto", None), ("local", None), ("head:6379", ("head", 6379)),
+    ("ray://10.0.0.1:10001", ("10.0.0.1", 10001)), ("[::1]:6379", ("::1", 6379))])
+def test_the_ray_addresses_ray_init_takes_are_read(address: str,
+                                                   endpoint: tuple[str, int] | None) -> None:
+    """The forms of ``ray.init(address=...)`` (its docstring, Ray 2.60): ``auto``, ``local``,
+    a concrete HOST:PORT, which ``ray://`` prefixes for a remote cluster."""
+    assert ray_endpoint(address) == endpoint
 
 
 # The FOUND_BY_VERIFY pins (tests/test_exploration.py) that only an edit finds: the edit
