@@ -309,34 +309,66 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from hoverify.properties.explore import replay
-    from hoverify.runs import finding_word, load_finding
+    """The saved trace again, under the variant as it is now: its failures, what the
+    finding's claim says on it as ``check`` says it (holding or failing: a weakened promise
+    is told from a fix), and whether the finding is reproduced (its claim failing, promised
+    or not, as recorded)."""
+    from hoverify.properties.exploration import Finding
+    from hoverify.properties.explore import ReplayStopped, replay, replayed_claim
+    from hoverify.runs import claim_document, claim_text, finding_word, load_finding
 
     saved = load_finding(args.file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
+    claim = str(recorded["claim"])
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary)
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
-    findings = exploration.findings()
-    exploration.close()
-    reproduced = any(f.claim == recorded.get("claim") for f in findings)
+    except ReplayStopped as stopped:  # the finding variant-error, on the actions up to it
+        findings, now, done = [stopped.finding], None, stopped.finding.trace
+    else:
+        findings, done = exploration.findings(), tuple(actions)
+        result = replayed_claim(exploration, claim)
+        now = None if result is None else claim_document(result, evidence=False)
+        exploration.close()
+    # in the words it was found in (a file written before review22 has no verdict: its
+    # promised flag, which says "not promised" of one outside the promise too)
+    found = str(recorded.get("verdict") or finding_word(
+        Finding(claim, bool(recorded.get("promised")), "", ())))
+    reproduced = any(f.claim == claim and finding_word(f) == found for f in findings)
     if args.json:
-        print(json.dumps({"variant": variant.name, "steps": [a.text for a in actions],
+        print(json.dumps({"variant": variant.name, "steps": [a.text for a in done],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "findings": [{"claim": f.claim, "verdict": finding_word(f),
                                         "promised": f.promised, "detail": f.detail}
-                                       for f in findings]}, indent=2))
+                                       for f in findings],
+                          "claim": now}, indent=2))
     else:
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
-        for number, action in enumerate(actions, start=1):
+        for number, action in enumerate(done, start=1):
             print(f"{number:>3}. {action.text}")
+        if len(done) < len(actions):
+            print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
         for finding in findings:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail}")
-        print("reproduced" if reproduced else
-              f"NOT reproduced: {recorded.get('claim')} no longer violated")
+        if now is not None:
+            print("\n".join(claim_text(now)))
+        print("reproduced" if reproduced else f"NOT reproduced: {_replay_now(claim, now)} "
+              f"(recorded: {found})")
     return 1 if any(f.promised for f in findings) else 0
+
+
+def _replay_now(claim: str, now: dict[str, Any] | None) -> str:
+    """What the replayed trace says of the finding's ``claim`` instead (``now``: its check
+    document; None: the run stopped at a variant error, or the finding was one)."""
+    from hoverify.properties.exploration import VARIANT_ERROR
+
+    if now is not None:
+        return f"{claim} now: {now['verdict']}"
+    if claim == VARIANT_ERROR:
+        return "the run no longer stops at a variant error"
+    return f"the run stops at a variant error before {claim} is judged"
 
 
 CLUSTER_HANDOVERS = 4  # issue 17: "three handovers on a laptop, four on a cluster"
@@ -777,7 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hoverify: error: {error}", file=sys.stderr)
         return 2
     except VariantError as error:  # a hook raised where no search records it as a finding
-        # (run, check, replay): the finding variant-error, shown, exit 1
+        # (run, check): the finding variant-error, shown, exit 1
         from hoverify.runs import variant_error_document, variant_error_text
 
         doc = variant_error_document(error)

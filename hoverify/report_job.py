@@ -29,7 +29,6 @@ from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
-    FAILS,
     HOLDS,
     NA,
     VACUOUS,
@@ -60,7 +59,7 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import verdict_word
-from hoverify.runs import check_document, claim_evidence, variant_error_document
+from hoverify.runs import check_document, claim_evidence, finding_word, variant_error_document
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
@@ -195,8 +194,8 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
         raise KeyboardInterrupt  # partial search is none: the previous report stays whole
     findings = tuple(
-        BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim,
-                       BROKEN if f.promised else FAILS, f.detail, tuple(a.text for a in f.trace))
+        BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim, finding_word(f), f.detail,
+                       tuple(a.text for a in f.trace))
         for f in result.findings())
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"

@@ -24,7 +24,7 @@ from hoverify.properties.downgrade import edits_by
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor
 from hoverify.properties.hop_list import hop_list
-from hoverify.reports.status import NA, VACUOUS
+from hoverify.reports.status import NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
@@ -383,13 +383,7 @@ def check_text(doc: dict[str, Any]) -> str:
     or cut of the verdict shown (the first that breaks a promise, else the first failure)."""
     lines = [run_text(doc), f"attacker: {doc['attacker_model']['text']}"]
     for claim in doc["claims"]:
-        lines.append(f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}")
-        lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
-                  for v in claim["verdicts"]]
-        heading, evidence = claim_evidence(claim)
-        if heading:
-            lines.append(f"    {heading}")
-        lines += [f"{'        ' if heading else '    '}{line}" for line in evidence]
+        lines += claim_text(claim)
     broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
     if broken:
         lines.append(f"model invariants BROKEN: {', '.join(broken)}")
@@ -398,6 +392,19 @@ def check_text(doc: dict[str, Any]) -> str:
     derivable = doc["derivable_hops"]
     lines.append(f"{derivable_label(doc)}: {hop_list(derivable) if derivable else 'none'}")
     return "\n".join(lines)
+
+
+def claim_text(claim: dict[str, Any]) -> list[str]:
+    """One claim of ``check_text`` (``claim_document``): its verdict, one line per hop's
+    verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
+    the replayed finding's claim so."""
+    lines = [f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}"]
+    lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
+              for v in claim["verdicts"]]
+    heading, evidence = claim_evidence(claim)
+    if heading:
+        lines.append(f"    {heading}")
+    return lines + [f"{'        ' if heading else '    '}{line}" for line in evidence]
 
 
 def claim_evidence(claim: dict[str, Any]) -> tuple[str, list[str]]:
@@ -434,7 +441,7 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
 
 def variant_error_text(doc: dict[str, Any]) -> str:
-    return f"{doc['claim']:<22} FAILS: {doc['detail']}"
+    return f"{doc['claim']:<22} {STOPPED}: {doc['detail']}"
 
 
 def parse_faults(text: str) -> frozenset[str]:
@@ -449,7 +456,12 @@ def parse_faults(text: str) -> frozenset[str]:
 
 
 def finding_word(finding: Finding) -> str:
-    """A finding in the words of ``check`` and the report's legend."""
+    """A finding in the words of ``check`` and the report's legend; a variant error in the
+    words ``check`` gives it (``variant_error_text``): a crash, not a claim that fails."""
+    from hoverify.properties.exploration import VARIANT_ERROR
+
+    if finding.claim == VARIANT_ERROR:
+        return STOPPED
     return verdict_word(verdict_status(False, finding.promised), finding.outside)
 
 
@@ -582,7 +594,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         kind = ("" if finding.promised else
                 "-outside-the-promise" if finding.outside else "-not-promised")
         path = directory / f"{name}-{finding.claim}{kind}.json"
-        doc = finding_document(variant, finding, adversary, faults)
+        doc = finding_document(variant, finding, adversary, faults, finding_word(finding))
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
         if topology_file is not None:  # a file, or a shipped topology by name

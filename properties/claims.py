@@ -165,6 +165,9 @@ class _Claim:
     """Stateless by default: a verdict is a function of the facts."""
 
     invariant = False  # a model invariant, not a security claim (never "vacuous")
+    # judged step by step only (``summary`` has nothing over a finished run): its verdicts
+    # over a run are the failures the engine kept (``Engine.summary``)
+    stepwise = False
     name = ""
     always = ""
     sometimes = ""
@@ -1367,6 +1370,7 @@ class _EditObservation(_Claim):
     in ``check`` it fails with none)."""
 
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
+    stepwise = True  # ``check`` judges a hop it does not edit by its edit search instead
 
     def hop_type(self, facts: Facts, target_cell: str) -> HopType:
         return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
@@ -1881,6 +1885,7 @@ class UeAgreement(_Authentication):
 # -- model invariants ----------------------------------------------------------------------------
 class RefusalChangesNothing(_Claim):
     invariant = True
+    stepwise = True
     name = NO_CHANGE_ON_REFUSAL
     reads = frozenset({REFUSED})
     always = "an entity that refuses a message keeps its state and keys"
@@ -1903,6 +1908,7 @@ class RefusalChangesNothing(_Claim):
 
 class NccRange(_Claim):
     invariant = True
+    stepwise = True
     name = NCC_RANGE
     reads = frozenset({SENT})
     always = "NCC is a 3-bit field wherever it travels"
@@ -1928,6 +1934,7 @@ class NccSync(_Claim):
     """State: the NH derivations the UE and each MME have made (NCC counts them modulo 8)."""
 
     invariant = True
+    stepwise = True
     name = NCC_SYNC
     reads = frozenset({STEP})
     always = "the UE stays fewer than 8 NH derivations behind every MME"

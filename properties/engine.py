@@ -1063,6 +1063,7 @@ class Claim(Protocol):
     always: str
     sometimes: str
     invariant: bool
+    stepwise: bool  # judged step by step only: no verdict of its own over a finished run
     reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
@@ -1370,11 +1371,13 @@ class Engine:
                 for c, s in zip(self.claims, self.states, strict=True)}
 
     def _over_run(self, claim: Claim, state: Any) -> list[Verdict]:
-        """A model invariant is judged step by step only (its state keeps no failures: a
-        search keeps the state per search state): over the run its verdicts are the failures
-        the engine kept, the first promised and the first unpromised one; with none, one that
-        holds if its situation arose (else none: it was never put to the test)."""
-        if not claim.invariant:
+        """A model invariant, or an edit claim, is judged step by step only (its state keeps
+        no failures: a search keeps the state per search state): over the run its verdicts
+        are the failures the engine kept, the first promised and the first unpromised one;
+        with none, one that holds if its situation arose (else none: it was never put to the
+        test). ``check`` replaces an edit claim's with its edit search's
+        (``hoverify.properties.evaluate``); ``replay`` shows them."""
+        if not claim.stepwise:
             return claim.summary(state, self.facts)
         failures = [v for (name, _), v in self.violations.items() if name == claim.name]
         arose = self.counts[claim.name]

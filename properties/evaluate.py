@@ -15,7 +15,7 @@ and the search leaves that hop alone (one edit per hop, as ``verify`` makes one 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
@@ -40,6 +40,7 @@ from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import Run, run_again
 from hoverify.statemachines.system import Step
+from hoverify.statemachines.topology import HopType
 
 
 @dataclass
@@ -81,17 +82,9 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
-    summary = engine.summary()
-    # promised in this run: for a type of its hops (seed-fs promises downgrade-resistance on
-    # S1 hops only: on an X2-only run it does not apply, it is not vacuous)
     hop_types = {hop.spec.type for hop in run.hops}
-    promised = {c.name: c.promised_by(run.variant) and (c.invariant or any(
-        find_promise(run.variant, c.name, t) is not None for t in hop_types))
-        for c in engine.claims}
+    results = claim_results(engine, hop_types)
     defined = {c.name: c for c in engine.claims}
-    results = {name: ClaimResult(name, tuple(verdicts), engine.counts[name], promised[name],
-                                 _unjudged(defined[name], engine.facts, verdicts))
-               for name, verdicts in summary.items()}
     if attacker is None:
         downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
     else:
@@ -107,11 +100,11 @@ def evaluate(run: Run, attacker: Attacker | None = None,
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + engine.counts[name] * bool(edited),
-                                    promised[name],
+                                    results[name].promised_by_variant,
                                     _unjudged_edits(defined[name], engine.facts, observed,
                                                     edited, run, attackers[0]))
-    claims = [results[name] for name in CLAIMS
-              if name != CONFINEMENT or results[name].verdicts or promised[name]]
+    claims = [results[name] for name in CLAIMS if name != CONFINEMENT
+              or results[name].verdicts or results[name].promised_by_variant]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
     shown = attacker or Attacker()
     final = engine.facts.attacker(str(shown)) if attacker is not None else None
@@ -121,6 +114,22 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                  [h for h in (0, *analysis.hops) if analysis.derivable(shown, h)])
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def claim_results(engine: Engine, hop_types: Set[HopType]) -> dict[str, ClaimResult]:
+    """Each claim over the run ``engine`` was fed (``Engine.summary``), as ``check`` judges
+    it (which then replaces the edit claims' by its edit search) and ``replay`` shows it;
+    ``hop_types``: the run's, where the claim is promised (seed-fs promises
+    downgrade-resistance on S1 hops only: on an X2-only run it does not apply, it is not
+    vacuous)."""
+    variant = engine.variant
+    defined = {c.name: c for c in engine.claims}
+    return {name: ClaimResult(
+        name, tuple(verdicts), engine.counts[name],
+        defined[name].promised_by(variant) and (defined[name].invariant or any(
+            find_promise(variant, name, t) is not None for t in hop_types)),
+        _unjudged(defined[name], engine.facts, verdicts))
+        for name, verdicts in engine.summary().items()}
 
 
 def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict]) -> tuple[str, ...]:

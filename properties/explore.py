@@ -15,11 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import all_claims
+from hoverify.properties.claims import ClaimResult, all_claims
 from hoverify.properties.engine import settled, vacuous
+from hoverify.properties.evaluate import claim_results
 from hoverify.properties.exploration import Action, Exploration, Finding, variant_error_finding
 from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import HealthCheck, Phase, settings
@@ -50,25 +52,48 @@ class ExploreResult:
         return any(f.promised for f in self.findings)
 
 
+class ReplayStopped(Exception):
+    """A replay that a variant error stopped: ``finding``, the finding variant-error, its
+    trace the actions up to the one that raised."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.detail)
+        self.finding = finding
+
+
 def replay(variant: KeySchedule, actions: Sequence[Action],
            topology: Topology | None = None, kasme: bytes = EXPLORATION_KASME,
            strict: bool = False, adversary: Adversary = DEFAULT) -> Exploration:
     """Run ``actions`` from the start, under the attacker model they were found under; with
     ``strict`` each action must do what its text says (the model has not changed under the
-    recorded trace)."""
+    recorded trace). A variant error raises ``ReplayStopped``."""
     exploration = Exploration(variant, topology or small_topology(), kasme,
                               adversary=adversary)
     for action in actions:
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
-        except VariantError:
+        except VariantError as error:
             exploration.close()
-            raise
+            raise ReplayStopped(variant_error_finding(error, tuple(exploration.trace))) \
+                from error
         if strict and (done is None or done.text != action.text):
             exploration.close()
             got = done.text if done else "nothing (not possible in this state)"
             raise ValueError(f"replay diverged at {action.text!r}: the model did {got!r}")
     return exploration
+
+
+def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
+    """``claim`` over the run ``exploration`` replayed, as ``check`` judges a finished run
+    (``hoverify.properties.evaluate.claim_results``): what it says now on that trace, holding
+    or failing; None for a name no claim has (variant-error)."""
+    system, topology = exploration.system, exploration.system.topology
+    # each hop's type: the UE's cell when it measured (its record after the measurement)
+    # and the cell it measured
+    hop_types = {topology.hop_type(topology.cell(step.ctx_after.cell),
+                                   topology.cell(str(dict(step.message.fields)["cell"])))
+                 for step in system.steps if step.message.kind is Kind.MEASUREMENT_TRIGGER}
+    return claim_results(exploration.engine, hop_types).get(claim)
 
 
 def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
@@ -275,14 +300,15 @@ def _counting(machine: type, counter: dict[str, int]) -> type:
 
 # -- files -------------------------------------------------------------------------------------
 def finding_document(variant: KeySchedule, finding: Finding, adversary: Adversary,
-                     faults: frozenset[str]) -> dict[str, Any]:
+                     faults: frozenset[str], verdict: str) -> dict[str, Any]:
     """The file ``hoverify replay`` reads: with the attacker model it was found under
     (``Adversary.from_json`` reads it back; a file without one was found under the default)
-    and the search's ``faults``."""
+    and the search's ``faults``; ``verdict``: the finding's word as the commands print it
+    (``hoverify.runs.finding_word``), which replay compares."""
     return {"schema_version": SCHEMA_VERSION, "variant": variant.name,
             "parameters": dict(variant.parameters), "topology": "small",
             "kasme": EXPLORATION_KASME.hex(),
             "attacker": adversary.to_json(compromise_text(adversary, faults)),
             "claim": finding.claim,
-            "promised": finding.promised, "detail": finding.detail,
+            "promised": finding.promised, "verdict": verdict, "detail": finding.detail,
             "trace": [a.to_json() for a in finding.trace]}

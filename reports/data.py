@@ -140,7 +140,7 @@ class BoundedFinding:
 
     id: str
     claim: str
-    status: str  # BROKEN or FAILS
+    status: str  # its finding word (``hoverify.runs.finding_word``), as `hoverify verify` says it
     detail: str
     trace: tuple[str, ...]  # the replayable steps, as `hoverify verify` prints them
 

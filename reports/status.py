@@ -10,3 +10,6 @@ VACUOUS = "vacuous"  # promised, but its situation never arose: the "holds" woul
 # A variant hook (or the model) raised during the run: the run stopped there, no claim has a
 # verdict; the cell links to the entry that names the hook, the exception and the step.
 VARIANT_ERROR = "variant-error"
+# What a command says of the finding variant-error, in place of a verdict: a crash is no
+# claim's failure, promised or not (review22: explore and verify said "FAILS (promised)").
+STOPPED = "the run stopped"

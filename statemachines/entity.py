@@ -35,7 +35,8 @@ class VariantError(Exception):
 
     ``hook`` is the variant's method that raised (None when the entity's own code did),
     ``handler`` the entity's handler, ``where`` the innermost source line; ``step`` and
-    ``hop`` are set by the system that delivered the message.
+    ``hop`` are set by the system that delivered the message (``step``: its
+    ``System.delivered``, the number its step takes).
     """
 
     def __init__(self, entity: str, handler: str, hook: str | None, message: Message,
@@ -59,7 +60,10 @@ class VariantError(Exception):
         return f"{who} raised {type(self.error).__name__}: {self.error}"
 
     def __str__(self) -> str:
-        at = f"step {self.step}, hop {self.hop}: " if self.step is not None else ""
+        # the step as ``check``'s witnesses, the report's charts and the pcap number it
+        # (``Step.number``), not an action of an explore or verify trace (review22)
+        at = (f"step {self.step} (deliveries counted from 0, AS security set-up included), "
+              f"hop {self.hop}: " if self.step is not None else "")
         return (f"{at}{self.raised} ({self.where}) while {self.entity} handled "
                 f"{self.message.kind.title} from {self.message.sender}")
 

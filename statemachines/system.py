@@ -44,7 +44,7 @@ class Snapshot:
     entities: tuple[tuple[str, Any], ...]
     in_flight: tuple[Message, ...]
     hop: int
-    steps: int
+    steps: int  # ``System.delivered`` when it was taken
 
 
 class System:
@@ -77,6 +77,11 @@ class System:
         self._entities = tuple(self.initial.items())  # of the last snapshot taken or restored
         self.in_flight: list[Message] = []
         self.steps: list[Step] = []
+        # deliveries so far, the set-up's included: the number of the next step. Not
+        # ``len(steps)``: a search that restores states (``verify``) only truncates the list,
+        # so after restoring a state of another branch the list is shorter than its path
+        # (review22: verify numbered a variant error's step one less than check and replay)
+        self.delivered = 0
         self.hop = 0
         # what each entity did with a message, for a search that restores states (``remember``)
         self.handled: dict[tuple[int, str, int], _Handled] | None = None
@@ -140,7 +145,7 @@ class System:
             for kept, (name, entity) in zip(self._entities, self.entities.items(), strict=True))
         if any(new is not kept for new, kept in zip(entities, self._entities, strict=True)):
             self._entities = entities
-        return Snapshot(self._entities, tuple(self.in_flight), self.hop, len(self.steps))
+        return Snapshot(self._entities, tuple(self.in_flight), self.hop, self.delivered)
 
     def restore(self, snapshot: Snapshot) -> None:
         for name, state in snapshot.entities:
@@ -148,6 +153,7 @@ class System:
         self._entities = snapshot.entities
         self.in_flight = list(snapshot.in_flight)
         self.hop = snapshot.hop
+        self.delivered = snapshot.steps
         del self.steps[snapshot.steps:]
 
     def remember(self) -> None:
@@ -172,12 +178,13 @@ class System:
         receiver = self.entities.get(message.receiver)
         if receiver is None:
             outcome = Outcome(False, reason=f"no entity {message.receiver!r}")
-            self.steps.append(Step(len(self.steps), handover, message, outcome, None))
+            self.steps.append(Step(self.delivered, handover, message, outcome, None))
         else:
             before = receiver.state
             outcome = self._handle(receiver, message)
-            self.steps.append(Step(len(self.steps), handover, message, outcome, receiver.ctx,
+            self.steps.append(Step(self.delivered, handover, message, outcome, receiver.ctx,
                                    receiver.state, before))
+        self.delivered += 1
         self.in_flight.extend(outcome.sent)
         return outcome
 
@@ -195,7 +202,7 @@ class System:
         try:
             outcome = receiver.handle(message)
         except VariantError as error:
-            error.step, error.hop = len(self.steps), message.handover
+            error.step, error.hop = self.delivered, message.handover
             raise
         if outcome.sent:
             outcome = replace(outcome, sent=tuple(replace(m, handover=message.handover)

@@ -58,7 +58,8 @@ def test_explore_finds_variant_error_with_a_replayable_trace(
     assert finding["promised"] and "variant hook ue()" in finding["detail"]
     assert finding["trace"][-1].startswith("deliver RRC RRCConnectionReconfiguration (HO command)")
     assert main(["replay", finding["file"]]) == 1  # the saved trace raises again
-    assert _finding_lines(capsys.readouterr().out)
+    out = capsys.readouterr().out  # as for any finding (review22): the trace, reproduced
+    assert "\n=> variant-error: the run stopped: " in out and out.endswith("\nreproduced\n")
 
 
 def test_verify_finds_variant_error_on_a_shortest_path(
@@ -173,7 +174,7 @@ def test_report_is_written_and_shows_the_variant_error(
     assert ("| **x2** `x2` | key-agreement | "
             "[holds](ts33401/report.md#why-ts33401-x2-key-agreement) | "
             "[**variant-error**](ue-hook-raises/report.md#ve-ue-hook-raises-x2) |") in index
-    assert "[variant-error, FAILS (promised), 3 steps]" in index  # bounded verification
+    assert "[variant-error, the run stopped, 3 steps]" in index  # bounded verification
     page = (out / "ue-hook-raises" / "report.md").read_text()
     why = page[page.index("## Why the claims hold"):page.index("## Counterexamples")]
     assert NO_REASON in why and "| claim |" not in why  # no claim of it has a verdict
