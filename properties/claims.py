@@ -696,32 +696,33 @@ class BackwardSecurity(_Claim):
         """Where the eNB learnt the KeNB of hop ``j`` if it did from a message at or after
         the KeNB of its own after ``j`` (``Facts.enb_learnt``: the HandoverRequest that
         prepared it, a message once the UE was back); for one it derived as the former
-        serving eNB beyond a forward-security promise (``_Gaps.predicted``), that the UE came
-        back and that forward security fails on it too (review22: read alone, the failure
-        looked like a second flaw); else nothing."""
+        serving eNB beyond a forward-security promise (``_Gaps.predicted``), by an attacker
+        holding eNBs only, that forward security fails on it too and that the UE came back or
+        the eNB was prepared for it (review22: read alone, the failure looked like a second
+        flaw); else nothing."""
         gaps = self._gaps_of(facts, a.entities)
         i = bisect_right(gaps.positions, j)
         if not 0 < i < len(gaps.services):  # before its first KeNB: earlier however learnt
             return ""
         back = gaps.services[i]
-        learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
-                       if k == j and enb in a.entities and h >= back.handover), None)
-        if learnt is None:
-            return (f" (hop {j}'s derived as its former serving eNB, beyond forward security's "
-                    f"promise, which fails on it too; earlier once the UE came back to "
-                    f"{back.enb} in hop {back.handover})" if j in gaps.predicted else "")
-        enb, h, kind = learnt
         # the completion of that KeNB, if the UE came (its preparation is before it)
         came = next((s for s in gaps.services[i:i + 2]
                      if s.position == back.position and s.number is not None), None)
+        returned = (f"the UE came back to {came.enb} in hop {came.number}" if came is not None
+                    else f"{back.enb} was prepared as the target of handover {back.handover}")
+        learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
+                       if k == j and enb in a.entities and h >= back.handover), None)
+        if learnt is None:  # its eNBs alone: what a joint attacker derives may be the UE's
+            return (f" (hop {j}'s derived as its former serving eNB, beyond forward security's "
+                    f"promise, which fails on it too; earlier once {returned})"
+                    if j in gaps.predicted and self.beyond(a) is None else "")
+        enb, h, kind = learnt
         if kind in REQUESTS and h == back.handover:  # the request that prepared it
             return f" (hop {j}'s from the {kind.title} that " + (
                 f"brought the UE back to {came.enb} in hop {came.number})" if came is not None
                 else f"prepared {back.enb} as the target of handover {h})")
         return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
-                "after " + (f"the UE came back to {came.enb} in hop {came.number})"
-                            if came is not None else
-                            f"{back.enb} was prepared as the target of handover {back.handover})"))
+                f"after {returned})")
 
     def not_judged(self, facts: Facts) -> dict[int, str]:
         """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only

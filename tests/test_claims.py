@@ -7,6 +7,7 @@ running the harness."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +150,26 @@ def test_a_backward_failure_on_a_key_beyond_the_forward_promise_says_so() -> Non
         "earlier hop(s) [1] (hop 1's derived as its former serving eNB, beyond forward "
         "security's promise, which fails on it too; earlier once the UE came back to enb-1 "
         "in hop 2)"), failure.detail
+
+
+@pytest.mark.parametrize(("compromise", "ending"), [
+    # enb-1 prepared for hop 2 and the UE never comes (review23 #1: "came back ... in hop 2")
+    (["--compromise", "enb-1@2"], "earlier once enb-1 was prepared as the target of handover 2)"),
+    # the UE as well: hop 3's KeNB comes from the UE's NH, no former serving eNB's derivation
+    # (review23 #2): the note is its eNBs alone's to give
+    (["--compromise", "enb-1@1", "--compromise", "ue@1"], "earlier hop(s) [1]"),
+])
+def test_a_backward_note_on_a_key_beyond_the_forward_promise_says_only_what_happened(
+        compromise: list[str], ending: str, capsys: pytest.CaptureFixture[str]) -> None:
+    hops = ("x2@enb-2/cell-1,x2@enb-1/cell-1:early:edit=HandoverRequestAcknowledge/container/"
+            "target PCI=0" if len(compromise) == 2 else
+            "x2@enb-2/cell-1,x2@enb-3/cell-1,x2@enb-2/cell-1,x2@enb-1/cell-1")
+    main(["check", "--variant-file", str(ATTACKS / "x2_one_hop.py"), "--topology", "small",
+          "--hops", hops, *compromise, "--json"])
+    [backward] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+                  if c["name"] == BACKWARD]
+    [failure] = [v for v in backward["verdicts"] if not v["holds"]]
+    assert failure["detail"].endswith(ending), failure["detail"]
 
 
 def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop() -> None:
