@@ -170,6 +170,7 @@ def test_a_backward_note_on_a_key_beyond_the_forward_promise_says_only_what_happ
                   if c["name"] == BACKWARD]
     [failure] = [v for v in backward["verdicts"] if not v["holds"]]
     assert failure["detail"].endswith(ending), failure["detail"]
+    assert failure["detail"].count("former serving eNB") == (len(compromise) == 2)
 
 
 def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop() -> None:
