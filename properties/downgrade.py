@@ -51,7 +51,7 @@ from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
-from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
+from hoverify.statemachines.variant import NCC_BITS, NCC_MODULUS, KeySchedule
 
 Path = tuple[Any, ...]
 
@@ -151,18 +151,35 @@ class Edit:
 
 
 def flips(fields: Fields) -> list[Edit]:
-    """Each integer or flag changed: a flag negated; an integer with its lowest bit flipped,
-    or, when it fits in 3 bits (an NCC), with each of its three bits flipped in turn (a first
-    S1 handover carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its
-    second bit). What an eNB relays: it changes what it carries, built by another party."""
+    """Each integer or flag changed: a flag negated; an integer with each bit of its field's
+    width flipped in turn (``WIDTHS``: each of an NCC's three bits, as a first S1 handover
+    carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its second bit;
+    the one bit of the notification bit), any other integer with its lowest bit flipped.
+    What an eNB relays: it changes what it carries, built by another party, into values
+    the field's encoding still carries."""
     return [Edit("rewrite", path, new) for path, value in leaves(fields)
-            if not isinstance(value, bytes) for new in _rewrites(value)]
+            if not isinstance(value, bytes) for new in _rewrites(fields, path)]
 
 
-def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
+# The widths the encodings fix for integers the UE reads: nextHopChainingCount is INTEGER
+# (0..7) (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO); seed-fs's notification bit is one
+# bit (SA3 contribution section 3 step 6: "a bit"; one bit in each of its placements,
+# ``hoverify.reports.asn1``). A relay that flips a bit above a field's width makes a value no
+# wire placement carries.
+WIDTHS = {"NCC": NCC_BITS, "notification bit": 1}
+
+
+def _rewrites(fields: Fields, path: Path) -> tuple[int | bool, ...]:
+    """The relay's flips of the integer or flag at ``path``: the bits of its width
+    (``WIDTHS``), else its lowest bit."""
+    return _flipped(_at(fields, path), WIDTHS.get(_name(fields, path), 1))
+
+
+def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
+    """``value`` with each of its ``bits`` lowest bits flipped in turn; a flag negated."""
     if isinstance(value, bool):
         return (not value,)
-    return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < NCC_MODULUS else (value ^ 1,)
+    return tuple(value ^ 1 << bit for bit in range(bits))
 
 
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
@@ -182,9 +199,11 @@ def built(fields: Fields) -> list[Edit]:
     what it likes, and NDS/IP protects only what it wrote, TS 33.401 11): each value it could
     have written otherwise, as far as a finite set reaches.
 
-    - Each single-bit flip of an integer below max(3, its bit length): clearing any set bit
-      (a capability bit, wherever it sits) and each NCC of 3 bits (TS 33.401 7.2.8.4); a
-      flag negated. An identity or a COUNT (``WHOLE``) gets the flips of ``flips``.
+    - Each single-bit flip of an integer within its field's width (``WIDTHS``: an NCC's 3
+      bits, TS 33.401 7.2.8.4; the notification bit's one), or, for a field of no fixed
+      width, below max(3, its bit length): clearing any set bit (a capability bit, wherever
+      it sits); a flag negated. An identity or a COUNT (``WHOLE``) gets the flips of
+      ``flips``.
     - Each bit of an octet string shorter than ``KEY_MATERIAL_BITS`` flipped (a capability
       carried as bytes). A longer one is a key, a MAC or a protected PDU: a flipped bit makes
       a value that no party derives or verifies, so the receiver and the UE disagree (a
@@ -200,8 +219,8 @@ def built(fields: Fields) -> list[Edit]:
     No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
     found = [Edit("rewrite", path, new) for path, value in leaves(fields)
-             for new in (_rewrites(value) if _name(fields, path) in WHOLE
-                         else _bit_flips(value))]
+             for new in (_rewrites(fields, path) if _name(fields, path) in WHOLE
+                         else _bit_flips(value, WIDTHS.get(_name(fields, path))))]
     return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
                     if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
                     if not _key_material(_at(fields, path))]
@@ -223,16 +242,16 @@ def _name(fields: Fields, path: Path) -> str:
     return describe(fields, path).rpartition("/")[2]
 
 
-def _bit_flips(value: int | bool | bytes) -> tuple[int | bool | bytes, ...]:
-    if isinstance(value, bool):
-        return (not value,)
+def _bit_flips(value: int | bool | bytes, width: int | None) -> tuple[int | bool | bytes, ...]:
+    """The builder's flips of ``value``, a field of ``width`` bits (``WIDTHS``; None: none
+    fixed)."""
     if isinstance(value, bytes):
         bits = 8 * len(value)
         if bits >= KEY_MATERIAL_BITS:
             return ()
         number = int.from_bytes(value, "big")
         return tuple((number ^ 1 << bit).to_bytes(len(value), "big") for bit in range(bits))
-    return tuple(value ^ 1 << bit for bit in range(max(3, value.bit_length())))
+    return _flipped(value, width or max(NCC_BITS, value.bit_length()))
 
 
 def edits(fields: Fields) -> list[Edit]:

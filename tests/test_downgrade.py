@@ -223,6 +223,38 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     assert field_value(field_value(added, "container"), "notification bit") == 1
 
 
+def _rewritten_to(found: list[Edit], fields: object, name: str) -> set[object]:
+    """The values the rewrites among ``found`` give the fields called ``name``."""
+    return {e.new for e in found if e.kind == "rewrite"
+            and e.name(fields).rpartition("=")[0].rpartition("/")[2] == name}
+
+
+@pytest.mark.parametrize("placement", BIT_PLACEMENTS)
+def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: str) -> None:
+    """review21 #3: seed-fs's notification bit is one bit (SA3 contribution section 3 step
+    6), so the one value a flip of it can carry is the other: 0 where the MME wrote 1. 3 and
+    5 (its second and third bit flipped, as for a 3-bit NCC) are values no placement
+    carries (an octet's bit 1, an algorithm identifier's most significant bit, the C-RNTI's),
+    and inflated "none of N edits"."""
+    _, command = _s1ap_handover_command(placement)
+    assert _rewritten_to(edits(command.fields), command.fields, "notification bit") == {0}
+    # its builder (the MME) writes a bit too: 0 or 1, nothing else
+    assert _rewritten_to(everything(command.fields), command.fields, "notification bit") == {0}
+
+
+def test_a_relay_flips_each_bit_of_an_ncc_and_the_lowest_of_another_integer() -> None:
+    """TS 36.331 nextHopChainingCount INTEGER (0..7), TS 33.401 7.2.8.4: an NCC is 3 bits, so a
+    relay's flips of the first S1 handover's NCC 2 (TS 33.401 7.2.8.1.1) are the three values
+    one bit away, each in 0..7: 3, 0 and 6. A PCI (TS 36.211 6.11: 0..503) is no NCC however
+    small its value: its lowest bit only (small_topology's enb-3 cell has PCI 5)."""
+    run = run_scenario(load("ts33401"), parse_hops("s1@enb-3/cell-1"), topology=small_topology())
+    command = next(s.message for s in run.system.steps
+                   if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+    found = edits(command.fields)
+    assert _rewritten_to(found, command.fields, "NCC") == {3, 0, 6}
+    assert _rewritten_to(found, command.fields, "target PCI") == {4}
+
+
 def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
     variant = load("seed-fs", "alg-id")
     exploration = replay(variant, [Action("compromise", 0), Action("start", 2)])  # enb-3, s1
