@@ -39,10 +39,12 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     Verdict,
+    edit_aside,
     promise_for,
     relayed_to_ue,
 )
 from hoverify.properties.crosscheck import recompute
+from hoverify.properties.engine import Facts
 from hoverify.properties.graph import Node, byte_values, value_node
 from hoverify.properties.lines import Lines
 from hoverify.statemachines.derivation import Deriver
@@ -572,10 +574,12 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 
 # -- the three verdicts --------------------------------------------------------------------------
-def handover_attacks(analysis: Analysis,
-                     attackers: list[tuple[int, Attacker]]) -> dict[str, tuple[Verdict, ...]]:
+def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
+                     facts: Facts) -> dict[str, tuple[Verdict, ...]]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
-    The verdicts of downgrade-resistance, handover-denial and fake-cell-capture."""
+    The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
+    the run's as the claims judged it, say what else the network attacker derives there
+    (``edit_aside``)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
         wanted = judged(analysis, hop, attacker)
@@ -587,10 +591,12 @@ def handover_attacks(analysis: Analysis,
         found = search(analysis, hop, attacker)
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
-            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source))
+            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source,
+                                                  edit_aside(facts, DOWNGRADE)))
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
-            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
+            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source,
+                                              edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
@@ -601,14 +607,15 @@ def handover_attacks(analysis: Analysis,
     return {claim: tuple(v) for claim, v in verdicts.items()}
 
 
-def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+               aside: str) -> Verdict:
     if found.downgrade is not None:
         return Verdict(hop, name, False, promised,
                        f"an edit puts the UE and the honest target on a KeNB {source} derives",
                        found.downgrade.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
-                   f"the UE and the honest target on a KeNB {source} can derive",
+                   f"the UE and the honest target on a KeNB {source} can derive{aside}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "
                         "inputs the attacker lacks",))
@@ -623,14 +630,15 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                    f"the handover completes after each of {found.attempts} edits by {source}")
 
 
-def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+             aside: str) -> Verdict:
     if found.capture is not None:
         return Verdict(hop, name, False, promised,
                        f"an edit puts the UE on a KeNB {source} derives: a fake target cell "
                        "run by it accepts the UE", found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits by {source} puts the UE on a KeNB it "
-                   "can derive", cut=("the UE refuses each edit or derives its KeNB from "
+                   f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
                                       "inputs the attacker lacks",))
 
 
