@@ -755,23 +755,31 @@ class BackwardSecurity(_Claim):
                 verdicts.append(Verdict(
                     a.hop, a.name, True, self._promised_for(facts, earlier),
                     f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
-                    f"{_network_aside(facts)}",
+                    f"{network_aside(facts, 'has no earlier KeNB and derives those')}",
                     cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
         return verdicts
 
 
-def _network_aside(facts: Facts) -> str:
-    """Whom a holding backward-security verdict was judged against, when the backhaul is
-    unprotected: the attacker ``network`` reads keys from the start, so no KeNB is earlier
-    than its reading (it has no verdict here) while it may read every KeNB (forward
-    security judges that, outside the promise)."""
+def network_aside(facts: Facts, derives: str = "derives the KeNBs") -> str:
+    """Whom a holding verdict was judged against, when the backhaul is unprotected: the
+    attacker ``network`` reads keys from the start (``derives``: what it does, e.g. its
+    KeNBs, which forward security judges, outside the promise), so a verdict that holds
+    against one compromised eNB says so where the network derives KeNBs that eNB need not."""
     network = facts.attacker(NETWORK)
     if network is None:
         return ""
     read = [c.number for c in facts.completions if c.kenb in network.known]
     return (f" (against this attacker alone; {NETWORK}, reading the backhaul from hop "
-            f"{network.hop}, has no earlier KeNB and derives those of hops {hop_list(read)}: "
-            "forward security's verdict)" if read else "")
+            f"{network.hop}, {derives} of hops {hop_list(read)}: forward security's "
+            "verdict)" if read else "")
+
+
+def edit_aside(facts: Facts, claim: str) -> str:
+    """``network_aside`` for a holding verdict of an edit claim that speaks of a KeNB the
+    editor derives (downgrade-resistance, fake-cell-capture): with the network deriving the
+    UE's KeNBs, no edit is needed to put the UE and the honest target, or a fake cell, on a
+    KeNB an attacker derives. handover-denial speaks of no key: none for it."""
+    return network_aside(facts) if claim in (DOWNGRADE, CAPTURE) else ""
 
 
 def _naming(assumption: str | None) -> str | None:

@@ -39,10 +39,12 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     Verdict,
+    edit_aside,
     promise_for,
     relayed_to_ue,
 )
 from hoverify.properties.crosscheck import recompute
+from hoverify.properties.engine import Facts
 from hoverify.properties.graph import Node, byte_values, value_node
 from hoverify.properties.lines import Lines
 from hoverify.statemachines.derivation import Deriver
@@ -51,7 +53,7 @@ from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
-from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
+from hoverify.statemachines.variant import NCC_BITS, NCC_MODULUS, KeySchedule
 
 Path = tuple[Any, ...]
 
@@ -151,18 +153,35 @@ class Edit:
 
 
 def flips(fields: Fields) -> list[Edit]:
-    """Each integer or flag changed: a flag negated; an integer with its lowest bit flipped,
-    or, when it fits in 3 bits (an NCC), with each of its three bits flipped in turn (a first
-    S1 handover carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its
-    second bit). What an eNB relays: it changes what it carries, built by another party."""
+    """Each integer or flag changed: a flag negated; an integer with each bit of its field's
+    width flipped in turn (``WIDTHS``: each of an NCC's three bits, as a first S1 handover
+    carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its second bit;
+    the one bit of the notification bit), any other integer with its lowest bit flipped.
+    What an eNB relays: it changes what it carries, built by another party, into values
+    the field's encoding still carries."""
     return [Edit("rewrite", path, new) for path, value in leaves(fields)
-            if not isinstance(value, bytes) for new in _rewrites(value)]
+            if not isinstance(value, bytes) for new in _rewrites(fields, path)]
 
 
-def _rewrites(value: int | bool) -> tuple[int | bool, ...]:
+# The widths the encodings fix for integers the UE reads: nextHopChainingCount is INTEGER
+# (0..7) (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO); seed-fs's notification bit is one
+# bit (SA3 contribution section 3 step 6: "a bit"; one bit in each of its placements,
+# ``hoverify.reports.asn1``). A relay that flips a bit above a field's width makes a value no
+# wire placement carries.
+WIDTHS = {"NCC": NCC_BITS, "notification bit": 1}
+
+
+def _rewrites(fields: Fields, path: Path) -> tuple[int | bool, ...]:
+    """The relay's flips of the integer or flag at ``path``: the bits of its width
+    (``WIDTHS``), else its lowest bit."""
+    return _flipped(_at(fields, path), WIDTHS.get(_name(fields, path), 1))
+
+
+def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
+    """``value`` with each of its ``bits`` lowest bits flipped in turn; a flag negated."""
     if isinstance(value, bool):
         return (not value,)
-    return (value ^ 1, value ^ 2, value ^ 4) if 0 <= value < NCC_MODULUS else (value ^ 1,)
+    return tuple(value ^ 1 << bit for bit in range(bits))
 
 
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
@@ -182,9 +201,11 @@ def built(fields: Fields) -> list[Edit]:
     what it likes, and NDS/IP protects only what it wrote, TS 33.401 11): each value it could
     have written otherwise, as far as a finite set reaches.
 
-    - Each single-bit flip of an integer below max(3, its bit length): clearing any set bit
-      (a capability bit, wherever it sits) and each NCC of 3 bits (TS 33.401 7.2.8.4); a
-      flag negated. An identity or a COUNT (``WHOLE``) gets the flips of ``flips``.
+    - Each single-bit flip of an integer within its field's width (``WIDTHS``: an NCC's 3
+      bits, TS 33.401 7.2.8.4; the notification bit's one), or, for a field of no fixed
+      width, below max(3, its bit length): clearing any set bit (a capability bit, wherever
+      it sits); a flag negated. An identity or a COUNT (``WHOLE``) gets the flips of
+      ``flips``.
     - Each bit of an octet string shorter than ``KEY_MATERIAL_BITS`` flipped (a capability
       carried as bytes). A longer one is a key, a MAC or a protected PDU: a flipped bit makes
       a value that no party derives or verifies, so the receiver and the UE disagree (a
@@ -200,8 +221,8 @@ def built(fields: Fields) -> list[Edit]:
     No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
     found = [Edit("rewrite", path, new) for path, value in leaves(fields)
-             for new in (_rewrites(value) if _name(fields, path) in WHOLE
-                         else _bit_flips(value))]
+             for new in (_rewrites(fields, path) if _name(fields, path) in WHOLE
+                         else _bit_flips(value, WIDTHS.get(_name(fields, path))))]
     return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
                     if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
                     if not _key_material(_at(fields, path))]
@@ -223,16 +244,16 @@ def _name(fields: Fields, path: Path) -> str:
     return describe(fields, path).rpartition("/")[2]
 
 
-def _bit_flips(value: int | bool | bytes) -> tuple[int | bool | bytes, ...]:
-    if isinstance(value, bool):
-        return (not value,)
+def _bit_flips(value: int | bool | bytes, width: int | None) -> tuple[int | bool | bytes, ...]:
+    """The builder's flips of ``value``, a field of ``width`` bits (``WIDTHS``; None: none
+    fixed)."""
     if isinstance(value, bytes):
         bits = 8 * len(value)
         if bits >= KEY_MATERIAL_BITS:
             return ()
         number = int.from_bytes(value, "big")
         return tuple((number ^ 1 << bit).to_bytes(len(value), "big") for bit in range(bits))
-    return tuple(value ^ 1 << bit for bit in range(max(3, value.bit_length())))
+    return _flipped(value, width or max(NCC_BITS, value.bit_length()))
 
 
 def edits(fields: Fields) -> list[Edit]:
@@ -553,10 +574,12 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 
 # -- the three verdicts --------------------------------------------------------------------------
-def handover_attacks(analysis: Analysis,
-                     attackers: list[tuple[int, Attacker]]) -> dict[str, tuple[Verdict, ...]]:
+def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
+                     facts: Facts) -> dict[str, tuple[Verdict, ...]]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
-    The verdicts of downgrade-resistance, handover-denial and fake-cell-capture."""
+    The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
+    the run's as the claims judged it, say what else the network attacker derives there
+    (``edit_aside``)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
         wanted = judged(analysis, hop, attacker)
@@ -568,10 +591,12 @@ def handover_attacks(analysis: Analysis,
         found = search(analysis, hop, attacker)
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
-            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source))
+            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source,
+                                                  edit_aside(facts, DOWNGRADE)))
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
-            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source))
+            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source,
+                                              edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
@@ -582,14 +607,15 @@ def handover_attacks(analysis: Analysis,
     return {claim: tuple(v) for claim, v in verdicts.items()}
 
 
-def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+               aside: str) -> Verdict:
     if found.downgrade is not None:
         return Verdict(hop, name, False, promised,
                        f"an edit puts the UE and the honest target on a KeNB {source} derives",
                        found.downgrade.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
-                   f"the UE and the honest target on a KeNB {source} can derive",
+                   f"the UE and the honest target on a KeNB {source} can derive{aside}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "
                         "inputs the attacker lacks",))
@@ -604,14 +630,15 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                    f"the handover completes after each of {found.attempts} edits by {source}")
 
 
-def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
+def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+             aside: str) -> Verdict:
     if found.capture is not None:
         return Verdict(hop, name, False, promised,
                        f"an edit puts the UE on a KeNB {source} derives: a fake target cell "
                        "run by it accepts the UE", found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits by {source} puts the UE on a KeNB it "
-                   "can derive", cut=("the UE refuses each edit or derives its KeNB from "
+                   f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
                                       "inputs the attacker lacks",))
 
 

@@ -32,6 +32,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     ClaimResult,
     all_claims,
+    edit_aside,
 )
 from hoverify.properties.downgrade import handover_attacks
 from hoverify.properties.engine import Claim, Engine, Facts, Verdict
@@ -95,7 +96,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
-    for name, verdicts in handover_attacks(analysis, downgrade).items():
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
@@ -176,7 +177,8 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
         holding.append(Verdict(hop, str(attacker), True,
                                find_promise(run.variant, name, hop_type) is not None,
                                f"after {who}'s edit of {message} (the hops' edit), "
-                               f"{HOLDS[name].format(who=who)}; {_ALONE.format(hop=hop)}"))
+                               f"{HOLDS[name].format(who=who)}{edit_aside(engine.facts, name)}; "
+                               f"{_ALONE.format(hop=hop)}"))
     return failures + holding
 
 

@@ -21,7 +21,8 @@ from hoverify.statemachines.messages import Fields
 from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, HopType
 
-NCC_MODULUS = 8  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
+NCC_BITS = 3  # NCC is 3 bits (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO)
+NCC_MODULUS = 1 << NCC_BITS
 C_RNTI_MAX = 0xFFF3  # TS 36.321 7.1: C-RNTI values 0x0001-0xFFF3
 # KeNB, NH and KeNB* are outputs of the KDF (TS 33.401 A.3, A.4, A.5), HMAC-SHA-256:
 # 32 octets (TS 33.220 B.2.0)

@@ -333,11 +333,12 @@ def test_adding_a_compromise_never_turns_an_edit_claim_failure_into_holds(
 
 def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
     """review17 findings 3-5: the authentication claims leave an edited handover to the
-    edit claims; a HO command edited so that the UE refuses it (its MAC-I check fails) gives
+    edit claims; a HO command edited so that the UE refuses it (its PDCP COUNT 1 made 0, a COUNT
+    already used; review21: a COUNT is flipped in its lowest bit only, 3 is no edit of it) gives
     capture and downgrade nothing to judge on that edit, and the search of the other
     edits did not run; an edit by the target itself is judged by none of the three."""
     _, claims = _claims("--variant-file", BIT_UNPROTECTED, "--hops",
-                        "s1@enb-3/cell-1:edit=RRCConnectionReconfiguration/COUNT=3",
+                        "s1@enb-3/cell-1:edit=RRCConnectionReconfiguration/COUNT=0",
                         "--compromise", "enb-1@1")
     for name in ("aliveness", "agreement", "injective-agreement", "ue-agreement"):
         assert not claims[name]["vacuous"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
@@ -223,6 +224,38 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     assert field_value(field_value(added, "container"), "notification bit") == 1
 
 
+def _rewritten_to(found: list[Edit], fields: object, name: str) -> set[object]:
+    """The values the rewrites among ``found`` give the fields called ``name``."""
+    return {e.new for e in found if e.kind == "rewrite"
+            and e.name(fields).rpartition("=")[0].rpartition("/")[2] == name}
+
+
+@pytest.mark.parametrize("placement", BIT_PLACEMENTS)
+def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: str) -> None:
+    """review21 #3: seed-fs's notification bit is one bit (SA3 contribution section 3 step
+    6), so the one value a flip of it can carry is the other: 0 where the MME wrote 1. 3 and
+    5 (its second and third bit flipped, as for a 3-bit NCC) are values no placement
+    carries (an octet's bit 1, an algorithm identifier's most significant bit, the C-RNTI's),
+    and inflated "none of N edits"."""
+    _, command = _s1ap_handover_command(placement)
+    assert _rewritten_to(edits(command.fields), command.fields, "notification bit") == {0}
+    # its builder (the MME) writes a bit too: 0 or 1, nothing else
+    assert _rewritten_to(everything(command.fields), command.fields, "notification bit") == {0}
+
+
+def test_a_relay_flips_each_bit_of_an_ncc_and_the_lowest_of_another_integer() -> None:
+    """TS 36.331 nextHopChainingCount INTEGER (0..7), TS 33.401 7.2.8.4: an NCC is 3 bits, so a
+    relay's flips of the first S1 handover's NCC 2 (TS 33.401 7.2.8.1.1) are the three values
+    one bit away, each in 0..7: 3, 0 and 6. A PCI (TS 36.211 6.11: 0..503) is no NCC however
+    small its value: its lowest bit only (small_topology's enb-3 cell has PCI 5)."""
+    run = run_scenario(load("ts33401"), parse_hops("s1@enb-3/cell-1"), topology=small_topology())
+    command = next(s.message for s in run.system.steps
+                   if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+    found = edits(command.fields)
+    assert _rewritten_to(found, command.fields, "NCC") == {3, 0, 6}
+    assert _rewritten_to(found, command.fields, "target PCI") == {4}
+
+
 def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
     variant = load("seed-fs", "alg-id")
     exploration = replay(variant, [Action("compromise", 0), Action("start", 2)])  # enb-3, s1
@@ -272,6 +305,49 @@ def test_a_hop_run_again_from_its_start_is_the_hop_of_the_full_run(hops: str) ->
         full = full_run(run, hop.number, first.number, first.message)
         assert again == [s for s in full.system.steps if s.hop == hop.number]
         full.system.close()
+
+
+# review21 #4: what the network attacker reads on an unprotected backhaul (TS 33.401 11 assumes
+# NDS/IP): the KeNB of S1AP InitialContextSetupRequest (hop 0) and each KeNB* / KeNB*+ that
+# S1AP HandoverRequest or X2AP HandoverRequest carries to a target, which makes its KeNB with
+# the public C-RNTI; so every KeNB of the run
+OPEN_BACKHAUL = Adversary(backhaul_unprotected=True)
+NETWORK_READS = ("(against this attacker alone; network, reading the backhaul from hop 0, "
+                 "derives the KeNBs of hops [0-2]: forward security's verdict)")
+
+
+@pytest.mark.parametrize(("variant", "hops", "held"), [
+    (("seed-fs", "alg-id"), "x2,s1", (DOWNGRADE,)),
+    (("always_k_ho.py", None), "s1,s1-inter", (DOWNGRADE, CAPTURE))])
+def test_edit_claims_that_hold_say_they_were_judged_without_the_network(
+        variant: tuple[str, str | None], hops: str, held: tuple[str, ...]) -> None:
+    """review21 #4: with the backhaul unprotected, downgrade-resistance said "holds ... on a
+    KeNB enb-2 can derive" with a cut of "inputs the attacker lacks", while the same run's
+    ``network`` derives every KeNB of it: a holding verdict about a KeNB an edit gives the
+    editor says whom it was judged against, as backward security's does. Denial speaks of
+    no key: it says nothing of the network."""
+    name, placement = variant
+    schedule = _attack_variant(name) if name.endswith(".py") else load(name, placement)
+    run = run_scenario(schedule, parse_hops(hops))
+    result = {c.name: c for c in evaluate(run, adversary=OPEN_BACKHAUL).claims}
+    for claim in held:
+        assert result[claim].holds and result[claim].verdicts
+        assert all(v.detail.endswith(NETWORK_READS) for v in result[claim].verdicts), claim
+    assert not any("network" in v.detail for v in result[DENIAL].verdicts)
+    protected = {c.name: c for c in evaluate(run).claims}
+    assert not any("network" in v.detail for claim in held for v in protected[claim].verdicts)
+
+
+def test_an_edit_the_hops_name_says_so_too() -> None:
+    """The same aside on a hop judged on the hops' edit (``:edit=``, as explore judges it)."""
+    hops = parse_hops("x2,s1:edit=HandoverCommand/container/+keyChangeIndicator=False")
+    run = run_scenario(load("seed-fs", "alg-id"), hops, rewrite=HopEdits(hops))
+    attacker = Attacker((Compromise("enb-2", 2),))
+    result = {c.name: c for c in evaluate(run, attacker, OPEN_BACKHAUL).claims}
+    for claim in (DOWNGRADE, CAPTURE):
+        (verdict,) = result[claim].verdicts
+        assert verdict.holds and f"derives {NETWORK_READS}; hop 2 is judged" in verdict.detail
+    assert "network" not in result[DENIAL].verdicts[0].detail
 
 
 @pytest.mark.parametrize("hop_type", ["s1", "s1-inter"])

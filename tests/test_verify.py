@@ -69,8 +69,13 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # sender edits what it builds (``downgrade.built``): it leaves out the NCC of its X2AP
 # HandoverRequest (the target refuses it, TS 36.423) or, as a target, a field of the
 # container of its HandoverRequestAcknowledge (target PCI, EARFCN-DL, new C-RNTI, NCC,
-# keyChangeIndicator), each a state of its own; no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1378  # drop, compromise, rewrite
+# keyChangeIndicator), each a state of its own; no verdict changes; 1378 -> 1326 (review21
+# #3), a relay flips the bits of a field's width (``downgrade.WIDTHS``), else its lowest: a
+# target PCI below 8 (1 and 5 in small_topology) no longer gets its second and third bit
+# flipped as if it were a 3-bit NCC (TS 36.331 nextHopChainingCount INTEGER (0..7) is the
+# NCC's width, not a PCI's), nor a PDCP COUNT below 8 those of a sent RRC message; the NCC
+# keeps its three
+TS33401_ONE_HANDOVER_EDITS_STATES = 1326  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
