@@ -14,14 +14,17 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from hoverify.statemachines.derivation import Derivation, Deriver
+from hoverify.statemachines.key_origin import UnderivedKey, check_returned_keys
 from hoverify.statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
 from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import NCC_MODULUS, KeySchedule
 from transitions import Machine
+
+T = TypeVar("T")
 
 
 class Reject(Exception):
@@ -52,7 +55,10 @@ class VariantError(Exception):
 
     @property
     def raised(self) -> str:
-        """What raised and what: ``ue() raised ZeroDivisionError: division by zero``."""
+        """What raised and what: ``ue() raised ZeroDivisionError: division by zero``, or what
+        a hook returned that no derivation made (``key_origin``)."""
+        if isinstance(self.error, UnderivedKey):
+            return f"variant hook {self.error}"
         who = f"variant hook {self.hook}()" if self.hook else f"{self.handler}()"
         return f"{who} raised {type(self.error).__name__}: {self.error}"
 
@@ -144,6 +150,16 @@ class Entity:
         self.state = branches[handled.branch]  # what self.trigger(...) does: see _dispatch_table
         return Outcome(True, handled.sent, tuple(d.records), handled.read)
 
+    def call(self, hook: Callable[..., T], *args: Any) -> T:
+        """``hook`` (a method of the variant) on ``args``, each key it returns checked: made
+        by the Deriver among ``args`` during the call, or given (``key_origin``)."""
+        d = next((a for a in args if isinstance(a, Deriver)), None)
+        start = len(d.records) if d is not None else 0
+        result = hook(*args)
+        check_returned_keys(hook.__name__, result, d.records[start:] if d is not None else (),
+                            args)
+        return result
+
     def _unknown_cell(self, message: Message) -> str | None:
         names = {cell.name for cell in self.topology.cells}
         return next((f"unknown {field} {message.get(field)!r}" for field in CELL_NAMES
@@ -154,10 +170,15 @@ class Entity:
         """Name the variant hook the exception came out of: the outermost frame that runs a
         method of this entity's variant."""
         frames = list(traceback.walk_tb(error.__traceback__))
-        hook = next((frame.f_code.co_name for frame, _ in frames
-                     if frame.f_locals.get("self") is self.variant), None)
-        frame, line = frames[-1]
-        where = f"{Path(frame.f_code.co_filename).name}:{line}"
+        if isinstance(error, UnderivedKey):  # raised on what the hook returned: where it is
+            hook = error.hook
+            code = getattr(getattr(self.variant, hook), "__code__", None)
+            where = f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code else "?"
+        else:
+            hook = next((frame.f_code.co_name for frame, _ in frames
+                         if frame.f_locals.get("self") is self.variant), None)
+            frame, line = frames[-1]
+            where = f"{Path(frame.f_code.co_filename).name}:{line}"
         handler = f"{type(self).__name__}.on_{message.kind.name.lower()}"
         return VariantError(self.name, handler, hook, message, error, where)
 
