@@ -168,7 +168,8 @@ class Entity:
 
     def _variant_error(self, message: Message, error: BaseException) -> VariantError:
         """Name the variant hook the exception came out of: the outermost frame that runs a
-        method of this entity's variant."""
+        method of this entity's variant; for a key no derivation made, the hook that returned
+        it, where it is defined."""
         frames = list(traceback.walk_tb(error.__traceback__))
         if isinstance(error, UnderivedKey):  # raised on what the hook returned: where it is
             hook = error.hook
