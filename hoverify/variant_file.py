@@ -21,7 +21,9 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
 - a dry run over every hop type, an NCC wrap and the Path Switch race: every hook returns
   values of the right types (a key field 32 octets), every security field has a known name
   (or one declared in the variant's ``field_names``). A hook that raises is not bad input
-  but a variant error, which the command reports as its finding ``variant-error`` (exit 1);
+  but a variant error, which the command reports as its finding ``variant-error`` (exit 1),
+  and so is a key a hook returns that its Deriver did not make in the call and that it was
+  not given (``hoverify.statemachines.key_origin``, checked at every call, not only here);
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
   used before anyone computed it was never held.

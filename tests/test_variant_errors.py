@@ -74,6 +74,57 @@ def test_verify_finds_variant_error_on_a_shortest_path(
     assert finding["trace"][-1].startswith("deliver RRC RRCConnectionReconfiguration (HO command)")
 
 
+# review21 #1: keys that bypass the Deriver have no node in the key graph, so every claim
+# held; each is a variant error naming the hook and the key (statemachines/key_origin.py)
+@pytest.mark.parametrize("name", ["rrc_keys_constant.py", "krrcint_truncates_kenb.py"])
+def test_an_as_key_no_derivation_made_is_a_variant_error(
+        name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--variant-file", str(ERRORING / name), "--hops", "s1,x2"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert ("variant hook as_keys() returned a KRRCint that no derivation made (TS 33.401 "
+            "A.7: KRRCint = KDF(KeNB, ...)); make it with the Deriver") in line
+    assert f"({name}:" in line  # where: the reviewer's hook
+
+
+VARIANT_HEAD = ("from dataclasses import dataclass\n"
+                "from hoverify.statemachines import crypto\n"
+                "from hoverify.statemachines.variant import AsKeys, EnbKeys, field_value\n"
+                "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+                "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n")
+UNDERIVED = {  # a hook, what it returns, and the key no derivation made
+    "source_enb() returned a KeNB*": (
+        "    def source_enb(self, d, keys, target, hop):\n"
+        "        keys, fields = super().source_enb(d, keys, target, hop)\n"
+        "        return keys, tuple((n, bytes(32) if n == 'KeNB*' else v) for n, v in fields)\n"),
+    "path_switch_acknowledged() returned an NH": (
+        "    def path_switch_acknowledged(self, keys, fields):\n"
+        "        return EnbKeys(keys.as_keys, (bytes(32), field_value(fields, 'NCC')))\n"),
+    "initial_kenb() returned a KeNB": (
+        "    def initial_kenb(self, d, kasme, ul_nas_count):\n"
+        "        return kasme[::-1]\n"),
+    # made, but by a derivation the attacker's RRC forgeries (properties/injection.py) and
+    # the claims do not read as KRRCint (TS 33.401 A.7 names it)
+    "as_keys() returned a KRRCint that no derivation made; a derivation named 'K_int' made it": (
+        "    def as_keys(self, d, kenb, ncc):\n"
+        "        return AsKeys(kenb, ncc,\n"
+        "            d.algorithm_key('K_int', kenb, 'KeNB', crypto.RRC_INT, crypto.EIA2),\n"
+        "            d.algorithm_key('KRRCenc', kenb, 'KeNB', crypto.RRC_ENC, crypto.EEA2),\n"
+        "            d.algorithm_key('KUPenc', kenb, 'KeNB', crypto.UP_ENC, crypto.EEA2))\n"),
+}
+
+
+@pytest.mark.parametrize("said", sorted(UNDERIVED))
+def test_every_key_a_hook_hands_the_model_is_made_or_given(
+        said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not only AS keys: a KeNB, KeNB* or NH that no derivation of the hook's call made and
+    that the hook was not given is a variant error too."""
+    path = tmp_path / "variant.py"
+    path.write_text(VARIANT_HEAD + UNDERIVED[said] + "VARIANT = V()\n")
+    assert main(["check", "--variant-file", str(path), "--hops", "x2,s1"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert f"variant hook {said}" in line
+
+
 @pytest.mark.parametrize("body", ["import sys\nsys.exit(0)\n", "raise SystemExit(0)\n",
                                   "raise KeyboardInterrupt\n", "import os\nos.fspath(1)\n"])
 def test_a_file_that_exits_or_raises_at_import_is_bad_input(
