@@ -99,8 +99,8 @@ class Enb(Entity):
 
     # -- initial AS security (TS 33.401 7.2.4.5) ----------------------------------------
     def on_s1ap_initial_context_setup_request(self, message: Message, d: Deriver) -> Handled:
-        as_keys = self.call(self.variant.as_keys, d, message.get("SecurityKey"),
-                                       self.variant.initial_ncc())
+        as_keys = self.call("as_keys", d, message.get("SecurityKey"),
+                            self.variant.initial_ncc())
         algorithms: Fields = (("integrityProtAlgorithm", "eia2"),
                               ("cipheringAlgorithm", "eea2"))
         pdu = protect_rrc(as_keys, 0, DOWNLINK, algorithms, cipher=False)
@@ -123,7 +123,7 @@ class Enb(Entity):
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1)
         target = known_cell(self, field_value(report, "PCI"), field_value(report, "EARFCN-DL"))
         hop = self.topology.hop_type(self.topology.cell(ctx.cell), target)
-        keys, security = self.call(self.variant.source_enb, d, ctx.keys, target, hop)
+        keys, security = self.call("source_enb", d, ctx.keys, target, hop)
         ctx = replace(ctx, keys=keys)
         if hop is HopType.INTRA_ENB:  # this eNB is the target too
             ctx, pending, container = self._prepare_target(d, ctx, security, target, hop)
@@ -254,8 +254,7 @@ class Enb(Entity):
         """TS 33.401 7.2.8.4.2: keep {NH, NCC} for the next handover; release the source."""
         ctx = self.ctx
         assert ctx.keys is not None
-        keys = self.call(self.variant.path_switch_acknowledged, ctx.keys,
-                         message.get("SecurityContext"))
+        keys = self.call("path_switch_acknowledged", ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:
             source, c_rnti = ctx.x2_source
@@ -271,12 +270,11 @@ class Enb(Entity):
         if security is None:
             raise Reject("no security information for the UE")
         c_rnti = ctx.next_c_rnti
-        kenb, ncc, command_security = self.call(self.variant.target_enb, d, security, target,
-                                                c_rnti, hop)
+        kenb, ncc, command_security = self.call("target_enb", d, security, target, c_rnti, hop)
         returned_kenb("target_enb", kenb)
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
             handover_ncc(ncc, "security information")
-        keys = EnbKeys(self.call(self.variant.as_keys, d, kenb, ncc))
+        keys = EnbKeys(self.call("as_keys", d, kenb, ncc))
         container: Fields = (("target PCI", target.pci), ("EARFCN-DL", target.earfcn_dl),
                              ("new C-RNTI", c_rnti), *command_security)
         next_c_rnti = c_rnti % self.variant.c_rnti_max() + 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from hoverify.statemachines.derivation import Derivation, Deriver
 from hoverify.statemachines.key_origin import check_returned_keys
@@ -23,8 +23,6 @@ from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import NCC_MODULUS, HookReturnError, KeySchedule
 from transitions import Machine
-
-T = TypeVar("T")
 
 
 class Reject(Exception):
@@ -153,14 +151,13 @@ class Entity:
         self.state = branches[handled.branch]  # what self.trigger(...) does: see _dispatch_table
         return Outcome(True, handled.sent, tuple(d.records), handled.read)
 
-    def call(self, hook: Callable[..., T], *args: Any) -> T:
-        """``hook`` (a method of the variant) on ``args``, each key it returns checked: made
-        by the Deriver among ``args`` during the call, or given (``key_origin``)."""
+    def call(self, hook: str, *args: Any) -> Any:
+        """The variant's hook named ``hook`` on ``args``, each key it returns checked: made by
+        the Deriver among ``args`` during the call, or given (``key_origin``)."""
         d = next((a for a in args if isinstance(a, Deriver)), None)
         start = len(d.records) if d is not None else 0
-        result = hook(*args)
-        check_returned_keys(hook.__name__, result, d.records[start:] if d is not None else (),
-                            args)
+        result = getattr(self.variant, hook)(*args)
+        check_returned_keys(hook, result, d.records[start:] if d is not None else (), args)
         return result
 
     def _unknown_cell(self, message: Message) -> str | None:

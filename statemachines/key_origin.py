@@ -33,6 +33,7 @@ from hoverify.statemachines.variant import (
     MmeKeys,
     NhChain,
     UeKeys,
+    key_problem,
 )
 
 KEY_OCTETS = 32
@@ -61,7 +62,8 @@ class UnderivedKey(HookReturnError):
 
 def check_returned_keys(hook: str, result: Any, made: Sequence[Derivation],
                         args: tuple[Any, ...]) -> None:
-    """Raise :class:`UnderivedKey` for the first key in ``result`` (what ``hook`` returned
+    """Raise :class:`UnderivedKey` (``HookReturnError`` if its length is wrong) for the
+    first key in ``result`` (what ``hook`` returned
     when called with ``args``) that none of ``made`` (the derivations of the call) output
     and that ``args`` do not hold."""
     # by value and name: two derivations of different names may give one value
@@ -78,7 +80,10 @@ def check_returned_keys(hook: str, result: Any, made: Sequence[Derivation],
             given = {value for _, value in given_as}
         if (name, value) in given_as if name in AS_KEYS else value in given:
             continue
-        raise UnderivedKey(hook, name, outputs.get(value))
+        # a KeNB, KeNB* or NH of the wrong length: said as such (an AS key is 128 bits, A.7)
+        problem = key_problem(name, value) if name not in AS_KEYS else None
+        raise HookReturnError(hook, problem) if problem else UnderivedKey(
+            hook, name, outputs.get(value))
 
 
 def _keys(obj: Any, name: str) -> list[tuple[str, bytes]]:

@@ -72,9 +72,9 @@ class Mme(Entity):
         (kept here, not sent: TS 33.401 7.2.8.1.1)."""
         ctx = self.ctx
         kasme = ctx.keys.kasme
-        kenb = self.call(self.variant.initial_kenb, d, kasme, ctx.ul_nas_count)
+        kenb = self.call("initial_kenb", d, kasme, ctx.ul_nas_count)
         returned_kenb("initial_kenb", kenb)
-        chain = self.call(self.variant.initial_chain, d, kasme, kenb)
+        chain = self.call("initial_chain", d, kasme, kenb)
         request = Message(Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, self.name,
                           message.get("eNB"), (("SecurityKey", kenb), ("cell", message.get("cell")),
                                                ("C-RNTI", message.get("C-RNTI"))))
@@ -89,12 +89,11 @@ class Mme(Entity):
         target_enb = message.get("target eNB")
         target_mme = self.topology.mme_of(target_enb)
         hop = HopType.S1 if target_mme == self.name else HopType.S1_INTER
-        keys, forwarded = self.call(self.variant.source_mme, d, ctx.keys, hop,
-                                    message.get("security"))
+        keys, forwarded = self.call("source_mme", d, ctx.keys, hop, message.get("security"))
         ctx = replace(ctx, chain=keys.chain)
         target_cell = message.get("target cell")
         if hop is HopType.S1:
-            to_enb, ue_fields = self.call(self.variant.target_mme, d, keys, hop, forwarded)
+            to_enb, ue_fields = self.call("target_mme", d, keys, hop, forwarded)
             request = Message(Kind.S1AP_HANDOVER_REQUEST, self.name, target_enb,
                               (("target cell", target_cell), ("SecurityContext", to_enb)))
             handover = MmeHandover(hop, "both", message.sender, target_enb, target_cell,
@@ -165,9 +164,9 @@ class Mme(Entity):
         ctx = MmeContext(kasme=field_value(mm, "KASME"), knas_int=field_value(mm, "KNASint"),
                          ul_nas_count=field_value(mm, "UL NAS COUNT"),
                          nas_dl_count=field_value(mm, "DL NAS COUNT"),
-                         chain=self.call(self.variant.received_chain, nh, ncc) if nh is not None
+                         chain=self.call("received_chain", nh, ncc) if nh is not None
                          else None)
-        to_enb, ue_fields = self.call(self.variant.target_mme, d, ctx.keys, HopType.S1_INTER,
+        to_enb, ue_fields = self.call("target_mme", d, ctx.keys, HopType.S1_INTER,
                                       message.get("security"))
         target_enb = message.get("target eNB")
         request = Message(Kind.S1AP_HANDOVER_REQUEST, self.name, target_enb,
@@ -217,7 +216,7 @@ class Mme(Entity):
     # -- path switch after X2 (TS 23.401 5.5.1.1.2, TS 33.401 7.2.8.4.2) ------------------------
     def on_s1ap_path_switch_request(self, message: Message, d: Deriver) -> Handled:
         ctx = self.ctx
-        keys, security = self.call(self.variant.path_switch, d, ctx.keys)
+        keys, security = self.call("path_switch", d, ctx.keys)
         ack = Message(Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, self.name, message.sender,
                       (("SecurityContext", security),))
         return Handled(replace(ctx, chain=keys.chain, serving_enb=message.sender), (ack,))

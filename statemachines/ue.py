@@ -57,12 +57,12 @@ class Ue(Entity):
         """TS 33.401 7.2.4.5: derive KeNB from KASME (and the variant's NH chain,
         TS 33.401 7.2.8.1.1), check the command's MAC-I."""
         ctx = self.ctx
-        kenb = self.call(self.variant.initial_kenb, d, ctx.kasme, ctx.ul_nas_count)
+        kenb = self.call("initial_kenb", d, ctx.kasme, ctx.ul_nas_count)
         returned_kenb("initial_kenb", kenb)
-        as_keys = self.call(self.variant.as_keys, d, kenb, self.variant.initial_ncc())
+        as_keys = self.call("as_keys", d, kenb, self.variant.initial_ncc())
         read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
                              cipher=False)
-        keys = UeKeys(ctx.kasme, as_keys, self.call(self.variant.initial_chain, d, ctx.kasme, kenb))
+        keys = UeKeys(ctx.kasme, as_keys, self.call("initial_chain", d, ctx.kasme, kenb))
         pdu = protect_rrc(as_keys, 0, UPLINK, (), cipher=False)
         complete = Message(Kind.RRC_SECURITY_MODE_COMPLETE, self.name, message.sender,
                            (("COUNT", 0), ("PDU", pdu)), INTEGRITY)
@@ -96,9 +96,9 @@ class Ue(Entity):
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
             handover_ncc(field_value(command, "NCC"), "HO command")
         source = self.topology.cell(ctx.cell)
-        kenb, ncc, chain = self.call(self.variant.ue, d, ctx.keys, command, source, target, c_rnti)
+        kenb, ncc, chain = self.call("ue", d, ctx.keys, command, source, target, c_rnti)
         returned_kenb("ue", kenb)
-        as_keys = self.call(self.variant.as_keys, d, kenb, ncc)
+        as_keys = self.call("as_keys", d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,
                           (("COUNT", 0), ("PDU", pdu)),
