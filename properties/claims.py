@@ -165,8 +165,9 @@ class _Claim:
     """Stateless by default: a verdict is a function of the facts."""
 
     invariant = False  # a model invariant, not a security claim (never "vacuous")
-    # judged step by step only (``summary`` has nothing over a finished run): its verdicts
-    # over a run are the failures the engine kept (``Engine.summary``)
+    # judged step by step only (``summary`` has nothing over a finished run), as a model
+    # invariant always is: its verdicts over a run are the failures the engine kept
+    # (``Engine.summary``)
     stepwise = False
     name = ""
     always = ""
@@ -1894,7 +1895,6 @@ class UeAgreement(_Authentication):
 # -- model invariants ----------------------------------------------------------------------------
 class RefusalChangesNothing(_Claim):
     invariant = True
-    stepwise = True
     name = NO_CHANGE_ON_REFUSAL
     reads = frozenset({REFUSED})
     always = "an entity that refuses a message keeps its state and keys"
@@ -1917,7 +1917,6 @@ class RefusalChangesNothing(_Claim):
 
 class NccRange(_Claim):
     invariant = True
-    stepwise = True
     name = NCC_RANGE
     reads = frozenset({SENT})
     always = "NCC is a 3-bit field wherever it travels"
@@ -1943,7 +1942,6 @@ class NccSync(_Claim):
     """State: the NH derivations the UE and each MME have made (NCC counts them modulo 8)."""
 
     invariant = True
-    stepwise = True
     name = NCC_SYNC
     reads = frozenset({STEP})
     always = "the UE stays fewer than 8 NH derivations behind every MME"

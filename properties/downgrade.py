@@ -221,8 +221,9 @@ def built(fields: Fields) -> list[Edit]:
     No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
     found = [Edit("rewrite", path, new) for path, value in leaves(fields)
-             for new in (_rewrites(fields, path) if _name(fields, path) in WHOLE
-                         else _bit_flips(value, WIDTHS.get(_name(fields, path))))]
+             for name in (_name(fields, path),)
+             for new in (_rewrites(fields, path) if name in WHOLE
+                         else _bit_flips(value, WIDTHS.get(name)))]
     return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
                     if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
                     if not _key_material(_at(fields, path))]
@@ -333,7 +334,6 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     result = HopSearch(wanted & {only} if only is not None else wanted)
     if result.done():
         return result
-
     who = analysis.source(hop)
     trial = _Trial(analysis, hop)
     try:

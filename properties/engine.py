@@ -1063,7 +1063,8 @@ class Claim(Protocol):
     always: str
     sometimes: str
     invariant: bool
-    stepwise: bool  # judged step by step only: no verdict of its own over a finished run
+    stepwise: bool  # judged step by step only (an invariant always is): no verdict of its
+    # own over a finished run
     reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
@@ -1377,7 +1378,7 @@ class Engine:
         with none, one that holds if its situation arose (else none: it was never put to the
         test). ``check`` replaces an edit claim's with its edit search's
         (``hoverify.properties.evaluate``); ``replay`` shows them."""
-        if not claim.stepwise:
+        if not (claim.invariant or claim.stepwise):
             return claim.summary(state, self.facts)
         failures = [v for (name, _), v in self.violations.items() if name == claim.name]
         arose = self.counts[claim.name]

@@ -27,6 +27,7 @@ from typing import Any
 
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.variant import (
+    KEY_OCTETS,
     AsKeys,
     EnbKeys,
     HookReturnError,
@@ -36,7 +37,6 @@ from hoverify.statemachines.variant import (
     key_problem,
 )
 
-KEY_OCTETS = 32
 AS_KEYS = ("KRRCint", "KRRCenc", "KUPenc")
 # what the hint names as the derivation of a key the hook did not make
 CLAUSES = {"KeNB": "TS 33.401 A.3: KeNB = KDF(KASME, ...), or the KeNB* of A.5",
