@@ -11,10 +11,10 @@ import subprocess
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
-from typing import NamedTuple
 
 import networkx as nx
 import pytest
+from default_report import Generated
 from hoverify.properties import workers
 from hoverify.properties.claims import (
     AGREEMENT,
@@ -37,7 +37,6 @@ from hoverify.reports.data import (
     Msc,
     MscMessage,
     MscNote,
-    ReportData,
 )
 from hoverify.reports.scenarios import (
     REFERENCE,
@@ -67,42 +66,28 @@ def tree(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-class Generated(NamedTuple):
-    out: Path
-    data: ReportData
-    progress: list[str]
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    out = tmp_path_factory.mktemp("report") / "default"
-    progress: list[str] = []
-    data = write_report(out, choose_variants(None), progress.append)
-    return Generated(out, data, progress)
-
-
 # -- the committed report, determinism, atomicity ----------------------------------------------
-def test_committed_report_is_current(generated: Generated) -> None:
-    fresh, committed = tree(generated.out), tree(COMMITTED)
+def test_committed_report_is_current(default_report: Generated) -> None:
+    fresh, committed = tree(default_report.out), tree(COMMITTED)
     stale = sorted(name for name in fresh.keys() | committed.keys()
                    if fresh.get(name) != committed.get(name))
     assert not stale, f"reports/default is stale ({', '.join(stale)}): run `{REGENERATE}`"
 
 
-def test_every_page_states_the_attacker_model(generated: Generated) -> None:
+def test_every_page_states_the_attacker_model(default_report: Generated) -> None:
     """The report's attacker is the default model (TS 33.401: Uu active, backhaul under
     NDS/IP), on every page and in verdicts.json."""
     line = "Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only"
-    pages = [p for p in generated.out.rglob("*") if p.suffix in (".md", ".html")]
+    pages = [p for p in default_report.out.rglob("*") if p.suffix in (".md", ".html")]
     assert pages and all(f"Attacker model: {line}" in p.read_text() for p in pages)
-    verdicts = json.loads((generated.out / "verdicts.json").read_text())
+    verdicts = json.loads((default_report.out / "verdicts.json").read_text())
     assert verdicts["attacker"].startswith(line)
 
 
-def test_two_runs_write_identical_bytes(generated: Generated,
+def test_two_runs_write_identical_bytes(default_report: Generated,
                                         tmp_path: Path) -> None:
     write_report(tmp_path / "again", choose_variants(None), lambda _: None)
-    first, second = tree(generated.out), tree(tmp_path / "again")
+    first, second = tree(default_report.out), tree(tmp_path / "again")
     assert first.keys() == second.keys()
     assert [n for n in first if first[n] != second[n]] == []
 
@@ -205,8 +190,8 @@ def test_ctrl_c_in_the_bounded_verification_writes_no_report(
 
 # -- what the report contains ------------------------------------------------------------------
 def test_matrix_has_every_claim_variant_and_scenario(
-        generated: Generated) -> None:
-    out = generated.out
+        default_report: Generated) -> None:
+    out = default_report.out
     md = (out / "index.md").read_text()
     md = md[md.index("## Verdict matrix"):md.index("## Bounded verification")]
     header = next(line for line in md.splitlines() if line.startswith("| scenario | claim |"))
@@ -228,10 +213,10 @@ def test_matrix_has_every_claim_variant_and_scenario(
                for r in doc["results"])
 
 
-def test_formal_anchors_show_this_reports_verdicts(generated: Generated) -> None:
+def test_formal_anchors_show_this_reports_verdicts(default_report: Generated) -> None:
     """Each anchor's row gives, beside the published verdicts, the matrix's own cell of
     ts33401 for each claim and scenario it names; a claim the report lacks is not judged."""
-    out, data = generated.out, generated.data
+    out, data = default_report.out, default_report.data
     md = (out / "index.md").read_text()
     md = md[md.index("## Formal anchors"):md.index("## Scenarios")]
     html = (out / "index.html").read_text()
@@ -255,8 +240,8 @@ def test_formal_anchors_show_this_reports_verdicts(generated: Generated) -> None
 
 
 def test_seed_fs_alg_id_capture_has_a_counterexample_chart(
-        generated: Generated) -> None:
-    out, data = generated.out, generated.data
+        default_report: Generated) -> None:
+    out, data = default_report.out, default_report.data
     variant = VariantRef("seed-fs", "alg-id")
     s1 = next(s for s in SCENARIOS if s.name == "s1")
     assert data.result(variant, s1).cell(DOWNGRADE).status == HOLDS
@@ -278,8 +263,8 @@ def test_seed_fs_alg_id_capture_has_a_counterexample_chart(
 
 
 def test_every_failing_cell_links_a_counterexample_with_a_chart(
-        generated: Generated) -> None:
-    data = generated.data
+        default_report: Generated) -> None:
+    data = default_report.data
     for result in data.results:
         ids = {cx.id: cx for cx in result.counterexamples}
         for claim, cell in result.cells:
@@ -293,8 +278,8 @@ def test_every_failing_cell_links_a_counterexample_with_a_chart(
 
 
 def test_forward_security_counterexample_marks_the_compromised_source(
-        generated: Generated) -> None:
-    data = generated.data
+        default_report: Generated) -> None:
+    data = default_report.data
     x2 = next(s for s in SCENARIOS if s.name == "x2")
     cx = next(c for c in data.result(VARIANTS[0], x2).counterexamples if c.claim == FORWARD)
     assert cx.msc is not None and cx.msc.compromised == ("enb-1",)
@@ -302,8 +287,8 @@ def test_forward_security_counterexample_marks_the_compromised_source(
     assert alarms[0] == "enb-1 compromised from hop 1" and "derives" in alarms[-1]
 
 
-def test_graph_files_parse_and_agree(generated: Generated) -> None:
-    out, data = generated.out, generated.data
+def test_graph_files_parse_and_agree(default_report: Generated) -> None:
+    out, data = default_report.out, default_report.data
     for section in data.sections:
         folder = out / section.variant.slug
         graph = nx.read_graphml(folder / "graph.graphml")
@@ -322,10 +307,10 @@ def test_graph_files_parse_and_agree(generated: Generated) -> None:
         assert dot.count("{") == dot.count("}")
 
 
-def test_every_inline_svg_is_well_formed(generated: Generated) -> None:
-    html = (generated.out / "index.html").read_text()
+def test_every_inline_svg_is_well_formed(default_report: Generated) -> None:
+    html = (default_report.out / "index.html").read_text()
     drawings = re.findall(r"<svg .*?</svg>", html, re.S)
-    data = generated.data
+    data = default_report.data
     charts = sum(1 + len(r.counterexamples) for r in data.results)
     assert len(drawings) == len(data.sections) + charts
     for drawing in drawings:
@@ -335,10 +320,10 @@ def test_every_inline_svg_is_well_formed(generated: Generated) -> None:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_charts_show_every_word_in_full(generated: Generated) -> None:
+def test_charts_show_every_word_in_full(default_report: Generated) -> None:
     """Nothing in a message sequence chart is cut: each message's name and information
     elements, and each note, are in its text lines whole, and no "…" appears."""
-    charts = [c for r in generated.data.results
+    charts = [c for r in default_report.data.results
               for c in (r.msc, *(x.msc for x in r.counterexamples if x.msc is not None))]
     for chart in charts:
         drawing = ET.fromstring(svg_msc.render(chart))
@@ -352,11 +337,11 @@ def test_charts_show_every_word_in_full(generated: Generated) -> None:
         assert shown == wanted
 
 
-def test_the_graph_legend_names_every_key_and_mark(generated: Generated) -> None:
+def test_the_graph_legend_names_every_key_and_mark(default_report: Generated) -> None:
     """Every key name and hop type a built-in variant's graph shows, and the marks "#d",
     "@" and the shading, are explained in the legend under the graph's title."""
     chains = set()
-    for section in generated.data.sections:
+    for section in default_report.data.sections:
         legend = " ".join(text for _, text, _ in svg_graph._legend(section.graph, 1000))
         names = {re.sub(r"\[.*", "", n.label) for n in section.graph.nodes if n.kind == "key"}
         names |= {column.split()[2] for column in section.graph.columns[1:]}
@@ -369,8 +354,8 @@ def test_the_graph_legend_names_every_key_and_mark(generated: Generated) -> None
 
 
 def test_derivability_table_covers_every_hop(
-        generated: Generated) -> None:
-    for section in generated.data.sections:
+        default_report: Generated) -> None:
+    for section in default_report.data.sections:
         table = section.derivability
         assert table.hops == tuple(range(len(table.hops)))  # every hop's KeNB, set-up first
         assert all(len(cells) == len(table.hops) for _, _, cells in table.rows)
@@ -378,18 +363,18 @@ def test_derivability_table_covers_every_hop(
 
 
 def test_progress_is_one_line_per_scenario(
-        generated: Generated) -> None:
-    progress = generated.progress
+        default_report: Generated) -> None:
+    progress = default_report.progress
     total = len(VARIANTS) * len(SCENARIOS)
     assert len(progress) == total + len(VARIANTS)  # then one bounded verification each
     assert progress[2] == f"[3/{total}] tr33821-v070 {SCENARIOS[2].hops} ..."
     assert progress[total] == "verify tr33821-v070, at most 1 handover(s) ..."
 
 
-def test_bounded_verification_is_reported_as_verify_finds_it(generated: Generated) -> None:
+def test_bounded_verification_is_reported_as_verify_finds_it(default_report: Generated) -> None:
     """Each variant's bounded verification is in verdicts.json and on its page, exactly as
     `hoverify verify` finds it with the report's bound (its tests replay such traces)."""
-    doc = json.loads((generated.out / "verdicts.json").read_text())
+    doc = json.loads((default_report.out / "verdicts.json").read_text())
     bounded = {b["variant"]: b for b in doc["bounded_verification"]}
     assert list(bounded) == [v.label for v in VARIANTS]
     for variant in VARIANTS:
@@ -403,7 +388,7 @@ def test_bounded_verification_is_reported_as_verify_finds_it(generated: Generate
     assert bounded["ts33401"]["findings"] == []  # one handover: TS 33.401 loses nothing
     [tr] = [f for f in bounded["tr33821-v070"]["findings"] if f["claim"] == FORWARD]
     assert not tr["promised"] and len(tr["trace"]) == 7
-    page = (generated.out / "tr33821-v070" / "report.md").read_text()
+    page = (default_report.out / "tr33821-v070" / "report.md").read_text()
     assert "## Bounded verification" in page and "\n".join(tr["trace"]) in page
 
 
@@ -546,12 +531,12 @@ def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
 
 
 def test_default_conclusion_states_the_seed_result(
-        generated: Generated) -> None:
+        default_report: Generated) -> None:
     """Known results must be found: the seed fixes S1 forward security, not X2; a source eNB
     that talks the UE out of KeNB*+ (whatever the bit placement) denies the handover or
     captures the UE on a fake cell, but downgrades nobody (the sentences come from the
     verdicts)."""
-    words = generated.data.conclusion
+    words = default_report.data.conclusion
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
                         "placement (forward-security fails there for tr33821-v070), and the bit "
                         "placement changes no verdict.")
@@ -572,7 +557,7 @@ def test_default_conclusion_states_the_seed_result(
                          "placement of the notification bit.")
     assert any(s.startswith("seed-fs leaves key-separation open") and "not promised" in s
                for s in words)
-    html = (generated.out / "index.html").read_text()
+    html = (default_report.out / "index.html").read_text()
     assert all(f"<li>{s}</li>" in html.replace("&#x27;", "'") for s in words)
 
 
@@ -636,8 +621,8 @@ def _page_requests(netlog: Path) -> list[str]:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get "
                     "install chromium); the HTML report is not checked in a browser")
 def test_html_report_renders_in_headless_chromium(
-        generated: Generated, tmp_path: Path) -> None:
-    out, data = generated.out, generated.data
+        default_report: Generated, tmp_path: Path) -> None:
+    out, data = default_report.out, default_report.data
     page = (out / "index.html").as_uri()
     netlog = tmp_path / "netlog.json"
     common = [str(CHROMIUM), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
@@ -662,7 +647,7 @@ def test_html_report_renders_in_headless_chromium(
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get "
                     "install chromium); the page's layout is not checked in a browser")
-def test_page_layout_at_1400_px_in_headless_chromium(generated: Generated,
+def test_page_layout_at_1400_px_in_headless_chromium(default_report: Generated,
                                                      tmp_path: Path) -> None:
     """At 1400 px, with every chart opened: no text overlaps another text in a drawing, no
     chart's text lies on a lifeline, no arrow of a key graph runs through a key's box or a
@@ -670,10 +655,10 @@ def test_page_layout_at_1400_px_in_headless_chromium(generated: Generated,
     10-hop chain. Bounding boxes are compared by tests/layout_check.js in the page."""
     chain = next(s for s in SCENARIOS if s.name == REPRESENTATIVE)
     assert len(chain.hops.split(",")) == 10
-    assert all(len(s.graph.columns) == 11 for s in generated.data.sections)
+    assert all(len(s.graph.columns) == 11 for s in default_report.data.sections)
     script = (Path(__file__).parent / "layout_check.js").read_text()
     page = tmp_path / "index.html"
-    page.write_text((generated.out / "index.html").read_text().replace(
+    page.write_text((default_report.out / "index.html").read_text().replace(
         "</body>", f"<script>{script}</script></body>"))
     shown = subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
                             "--window-size=1400,1000", "--dump-dom", page.as_uri()],
@@ -756,24 +741,24 @@ def test_conclusion_says_what_a_serving_enb_does_in_every_variant() -> None:
     ("race", "S1AP PathSwitchRequestAcknowledge", "hop 1's, delivered after hop 2 began"),
 ])
 def test_a_chart_says_whose_a_replayed_or_late_message_is(
-        generated: Generated, scenario: str, title: str, remark: str) -> None:
+        default_report: Generated, scenario: str, title: str, remark: str) -> None:
     """A message of an earlier handover drawn among a later one's names its handover, the
     one its claims judge it in; a replayed copy is drawn as the attacker's (red)."""
     chosen = next(s for s in SCENARIOS if s.name == scenario)
-    chart = generated.data.result(VariantRef("ts33401"), chosen).msc
+    chart = default_report.data.result(VariantRef("ts33401"), chosen).msc
     marked = [e for e in chart.events if isinstance(e, MscMessage) and e.remark]
     assert (title, remark) in [(e.title, e.remark) for e in marked]
     assert all(e.replayed == remark.endswith("attacker") for e in marked if e.remark == remark)
-    assert not any(e.remark for e in generated.data.result(
+    assert not any(e.remark for e in default_report.data.result(
         VariantRef("ts33401"), next(s for s in SCENARIOS if s.name == "x2")).msc.events
         if isinstance(e, MscMessage))
 
 
-def test_a_forward_security_cell_measures_what_check_measured(generated: Generated) -> None:
+def test_a_forward_security_cell_measures_what_check_measured(default_report: Generated) -> None:
     """The matrix's "derives n hops on" is the claim's own measure, "+" included where the
     run ends at a KeNB the attacker derives (a longer run might show more), as `check` says
     it: never recomputed by the report (a KASME reveal once lost its "+")."""
-    for result in generated.data.results:
+    for result in default_report.data.results:
         cell = result.cell(FORWARD)
         if cell.n_hops is None or cell.status == HOLDS:
             continue
@@ -786,14 +771,14 @@ def test_a_forward_security_cell_measures_what_check_measured(generated: Generat
 
 
 def test_a_forward_security_cell_that_could_not_fail_says_untested(
-        generated: Generated) -> None:
+        default_report: Generated) -> None:
     """review16: ts33401's one x2 hop read "holds, 2-hop so far" with no cut: its 2-hop
     promise (TS 33.401 7.2.8.1: forward security after two hops on X2) allows the source eNB
     the one later KeNB the run has, so no run of that scenario can break it. A holding cell
     is "untested" exactly where no verdict has a cut (nothing later kept from any attacker),
     as check's own verdicts show it."""
     untested = set()
-    for result in generated.data.results:
+    for result in default_report.data.results:
         cell = result.cell(FORWARD)
         if cell.status != HOLDS or cell.n_hops is None:
             continue
@@ -847,7 +832,7 @@ def _html_reasons(html: str) -> dict[str, tuple[list[str], list[str]]]:
     return found
 
 
-def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None:
+def test_every_verdict_that_does_not_fail_says_why(default_report: Generated) -> None:
     """Each variant's page (Markdown and HTML) has the section on why its claims hold; every
     cell that holds, is vacuous or n/a links to its row, which gives the cell's verdict line
     and then what `check` prints under the claim's verdicts: the cut of a promised claim that
@@ -855,7 +840,7 @@ def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None
     under the cut's heading are a list nested under it, in both renderings. A cell that
     fails only outside the promise links to its counterexample and to its row, whose
     verdict line names the assumption its run broke."""
-    out, data = generated.out, generated.data
+    out, data = default_report.out, default_report.data
     index, html = (out / "index.md").read_text(), (out / "index.html").read_text()
     in_html = _html_reasons(html)
     cuts = outside = 0

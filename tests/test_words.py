@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from default_report import Generated
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import HOLDS
 from hoverify.reports.scenarios import VARIANTS
@@ -15,7 +16,6 @@ from hoverify.reports.words import WORDS, plain
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
-from hoverify.report_job import choose_variants, write_report
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -43,12 +43,10 @@ def test_the_last_line_names_whose_derivable_keys_it_lists(
                                     "of the run, hops: [0-2]")  # hop 0: enb-1 served it
 
 
-# -- the report's words, from one small report over the scenarios that showed the confusion --
+# -- the report's words, in the default report (conftest.py) ------------------------------------
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("words") / "report"
-    write_report(out, choose_variants(None), lambda _: None)
-    return out
+def report(default_report: Generated) -> Path:
+    return default_report.out
 
 
 def matrix_cells(report: Path, scenario: str, claim: str) -> dict[str, str]:
