@@ -591,11 +591,11 @@ def test_ray_without_ray_installed_says_how_to_install_it(
 
 
 def test_a_bound_beyond_a_cluster_with_no_stop_is_warned_of(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review16: ``--max-handovers 99999999999999999999`` ran on, silently; with
     ``--max-states`` it is a bounded breadth-first search, said as such."""
     assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "5",
-                     "--max-states", "50", "--quiet"]) == 0
+                     "--max-states", "50", "--quiet", "--out", str(tmp_path)]) == 0
     assert "warning" not in capsys.readouterr().err
     # (an unwritable progress file stops it before the search; the warning came first)
     assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "5",
@@ -604,15 +604,17 @@ def test_a_bound_beyond_a_cluster_with_no_stop_is_warned_of(
     assert "warning: --max-handovers 5 with no --max-states or --max-seconds" in err
 
 
-def test_rewrite_without_compromise_is_warned_of(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rewrite_without_compromise_is_warned_of(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review17: only a compromised eNB edits, so ``--faults rewrite`` alone made no edit,
     unsaid."""
     assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
-                     "--faults", "rewrite,drop", "--quiet"]) == 0
+                     "--faults", "rewrite,drop", "--quiet", "--out", str(tmp_path / "1")]) == 0
     assert ("warning: --faults has rewrite but no compromise: only a compromised eNB edits"
             in capsys.readouterr().err)
     assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
-                     "--faults", "rewrite,compromise", "--max-states", "20", "--quiet"]) == 0
+                     "--faults", "rewrite,compromise", "--max-states", "20", "--quiet",
+                     "--out", str(tmp_path / "2")]) == 0
     assert "rewrite but no compromise" not in capsys.readouterr().err
 
 
