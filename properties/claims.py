@@ -2027,9 +2027,10 @@ def _positions(derivations: Sequence[Derivation], held: dict[bytes, int]) -> dic
     from the initial KeNB is NH(1) (7.2.8.1.1), NH from NH(n) is NH(n+1)."""
     positions = dict(held)
     for d in derivations:  # in the order made: an NH's SYNC-input comes before it
-        if d.output_name != "NH":
+        # the SYNC-input by its name, wherever a variant puts it (A.4: P0 after KASME, FC)
+        sync = next((i for i in d.inputs if i.name in ("KeNB", "NH")), None)
+        if d.output_name != "NH" or sync is None:
             continue
-        sync = d.inputs[2]  # KASME, FC, SYNC-input (A.4)
         if sync.name == "KeNB":
             positions[d.output] = 1
         elif sync.value in positions:
