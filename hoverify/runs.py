@@ -195,7 +195,8 @@ def document(run: Run) -> dict[str, Any]:
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
                              "earfcn_dl": hop.target_cell.earfcn_dl},
              "ncc": hop.ncc, "derivation": hop.derivation,
-             "kenb_enb": _hex(hop.kenb_enb), "kenb_ue": _hex(hop.kenb_ue),
+             "kenb_enb": _hex(hop.kenb_enb), "derivation_enb": hop.derivation_enb,
+             "kenb_ue": _hex(hop.kenb_ue),
              "confirm_sent": hop.confirm_sent, "confirm_verified": hop.confirm_verified}
             for hop in run.hops
         ],

@@ -70,6 +70,7 @@ from hoverify.properties.promises import (
     forward_windows,
 )
 from hoverify.properties.values import Chained
+from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
@@ -1939,13 +1940,28 @@ class NccRange(_Claim):
 
 
 class NccSync(_Claim):
-    """State: the NH derivations the UE and each MME have made (NCC counts them modulo 8)."""
+    """TS 33.401 7.2.8.4.3: the UE compares a received NCC with "the NCC associated with the
+    currently active KeNB": equal, it derives KeNB* horizontally; different, it synchronizes
+    its NH forward to the first NH with that NCC and derives vertically (srsRAN_4G's UE
+    likewise, srsue/src/stack/upper/usim_base.cc, ``usim_base::generate_as_keys_ho``:
+    ``k_enb_ctx.ncc``). NCC is the number of NH derivations modulo 8 (7.2.8.1.1), so an
+    NCC names one NH only while every NH an MME holds, NH(q), is fewer than 8 derivations
+    past the position p of the UE's active KeNB (0 for the initial KeNB, k after a vertical
+    derivation from NH(k)): q - p = 8 gives the active KeNB's own NCC (the UE derives
+    horizontally where the eNB derived vertically), q - p > 8 makes the UE synchronize to
+    the wrong NH.
+
+    State: (p, ((MME, q, its NH), ...)). q is the NH's true position in the chain: a target
+    MME counts only what the NCC of the source MME's {NH, NCC} allows (``received_chain``;
+    TS 29.274 8.38 carries no more), so the claim places an NH by its value, from the NH it
+    was derived from or the party whose chain holds it (``_positions``)."""
 
     invariant = True
     name = NCC_SYNC
     reads = frozenset({STEP})
-    always = "the UE stays fewer than 8 NH derivations behind every MME"
-    sometimes = "an MME derived an NH"
+    always = ("every NH an MME holds is fewer than 8 NH derivations past the UE's active "
+              "KeNB, so NCC names one NH")
+    sometimes = "an MME derived or took an NH"
 
     def promised_by(self, variant: KeySchedule) -> bool:
         return variant.initial_ncc() is not None
@@ -1957,28 +1973,69 @@ class NccSync(_Claim):
         step = event.step
         if step is None or self.variant.initial_ncc() is None:
             return Observed(state)
-        ue, mmes = state
-        if step.message.receiver == UE:
-            chain = step.ctx_after.keys.chain if step.ctx_after.keys is not None else None
-        else:
-            chain = getattr(step.ctx_after, "chain", None)  # an MME's; None at an eNB
-        if chain is None:
-            return Observed(state)
+        active, mmes = state
         arose = 0
         if step.message.receiver == UE:
-            ue = chain.derivations
+            keys = step.ctx_after.keys
+            if keys is None or keys.chain is None:
+                return Observed(state)
+            if event.before is None or event.before.keys is None:
+                active = 0  # 7.2.8.1.1: the initial KeNB, with the virtual NH of NCC 0
+            elif _derived_from(step.outcome.derivations, keys.chain.value):
+                active = keys.chain.derivations  # vertical, from the UE's NH(k)
         else:
-            before = dict(mmes).get(step.message.receiver, 0)
-            arose = int(chain.derivations > before)
-            mmes = tuple(sorted({**dict(mmes), step.message.receiver: chain.derivations}
-                                .items()))
-        state = (ue, mmes)
-        ahead = [(m, n - ue) for m, n in mmes if n - ue >= NCC_MODULUS]
-        failures = tuple(Verdict(step.hop, "-", False,
-                                 find_promise(self.variant, KEY_AGREEMENT, None) is not None,
-                                 f"{m} is {d} NH derivations ahead of the UE: NCC can no "
-                                 "longer say which NH") for m, d in ahead)
+            chain = getattr(step.ctx_after, "chain", None)  # an MME's; None at an eNB
+            if chain is None:
+                return Observed(state)
+            held = {m: (q, nh) for m, q, nh in mmes}
+            receiver = step.message.receiver
+            if held.get(receiver, (0, None))[1] != chain.value:
+                q = _positions(step.outcome.derivations, _chains(mmes, facts)).get(
+                    chain.value, chain.derivations)  # placed by no party: the MME's count
+                arose = 1
+                held[receiver] = (q, chain.value)
+                mmes = tuple((m, q, nh) for m, (q, nh) in sorted(held.items()))
+        state = (active, mmes)
+        failures = tuple(
+            Verdict(step.hop, "-", False,
+                    find_promise(self.variant, KEY_AGREEMENT, None) is not None,
+                    f"{m} holds NH({q}) and the UE's active KeNB is at NH({active}) of the "
+                    f"chain{' (the initial KeNB)' if active == 0 else ''}: {q - active} NH "
+                    f"derivations apart, NCC {q % NCC_MODULUS} no longer names one NH "
+                    "(TS 33.401 7.2.8.4.3)")
+            for m, q, _ in mmes if q - active >= NCC_MODULUS)
         return Observed(state, failures, arose)
+
+
+def _derived_from(derivations: Sequence[Derivation], key: bytes) -> bool:
+    """Some derivation of the step took ``key`` as its KDF key."""
+    return any(d.inputs[0].value == key for d in derivations)
+
+
+def _chains(mmes: tuple[tuple[str, int, bytes], ...], facts: Facts) -> dict[bytes, int]:
+    """Each NH a party's chain holds, with its position: the MMEs' as placed so far, the
+    UE's by its own count (the UE never takes a chain from another party)."""
+    held = {nh: q for _, q, nh in mmes}
+    ue_keys = facts.ue.keys if facts.ue is not None else None
+    if ue_keys is not None and ue_keys.chain is not None:
+        held[ue_keys.chain.value] = ue_keys.chain.derivations
+    return held
+
+
+def _positions(derivations: Sequence[Derivation], held: dict[bytes, int]) -> dict[bytes, int]:
+    """The position of each NH the step derived, with those of ``held``: TS 33.401 A.4, NH
+    from the initial KeNB is NH(1) (7.2.8.1.1), NH from NH(n) is NH(n+1)."""
+    positions = dict(held)
+    for d in derivations:  # in the order made: an NH's SYNC-input comes before it
+        # the SYNC-input by its name, wherever a variant puts it (A.4: P0 after KASME, FC)
+        sync = next((i for i in d.inputs if i.name in ("KeNB", "NH")), None)
+        if d.output_name != "NH" or sync is None:
+            continue
+        if sync.name == "KeNB":
+            positions[d.output] = 1
+        elif sync.value in positions:
+            positions[d.output] = positions[sync.value] + 1
+    return positions
 
 
 def _fields_named(fields: Any, name: str) -> Any:

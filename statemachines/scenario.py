@@ -160,8 +160,9 @@ class HopResult:
     target_cell: Cell
     first_step: int  # index of the hop's first step in the trace
     ncc: int | None
-    derivation: str
-    kenb_enb: bytes | None
+    derivation: str  # the UE's: how it reached its new KeNB
+    kenb_enb: bytes | None  # the target's KeNB, if it took one in this hop
+    derivation_enb: str  # how the target's KeNB was derived (on X2 by the source eNB)
     kenb_ue: bytes | None
     confirm_sent: bool  # a HO confirm reached the target: the UE ran the handover
     confirm_verified: bool
@@ -214,6 +215,7 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
         target = _target(topology, number, spec, source, previous_source, rng)
         previous_source = source.enb
         first_step = len(system.steps)
+        target_keys = system.entity(target.enb).ctx.keys
         system.start_handover(target)
         hold_path_switch = number < len(hops) and hops[number].early
         while system.in_flight:
@@ -233,7 +235,8 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             system.run()
         if spec.replay:
             _replay_request(run, run.hops[-1].first_step, first_step)
-        run.hops.append(_summarise(system, number, spec, source, target, first_step))
+        run.hops.append(_summarise(system, number, spec, source, target, first_step,
+                                   target_keys.as_keys.kenb if target_keys else None))
     return run
 
 
@@ -268,12 +271,15 @@ def _replay_request(run: Run, start: int, end: int) -> None:
 
 
 def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target: Cell,
-               first_step: int) -> HopResult:
+               first_step: int, kenb_before: bytes | None) -> HopResult:
+    """``kenb_before``: the target eNB's KeNB when the hop started; one it still holds is
+    from an earlier service, not this hop's (None)."""
     ue = system.entity(UE).ctx
     enb = system.entity(target.enb).ctx
     confirm_sent = confirm_verified = False
     derivation = "none"
-    for step in system.steps[first_step:]:
+    steps = system.steps[first_step:]
+    for step in steps:
         kind = step.message.kind
         if kind is Kind.RRC_HANDOVER_CONFIRM and step.message.receiver == target.enb:
             confirm_sent = True
@@ -282,10 +288,15 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
             derivation = derivation_word(step.outcome.derivations,
                                          step.ctx_after.keys.as_keys.kenb)
     kenb_enb = enb.keys.as_keys.kenb if enb.keys is not None else None
+    if kenb_enb == kenb_before:
+        kenb_enb = None
+    derivation_enb = derivation_word([d for step in steps for d in step.outcome.derivations],
+                                     kenb_enb)
     kenb_ue = ue.keys.as_keys.kenb if ue.keys is not None else None
     ncc = ue.keys.as_keys.ncc if ue.keys is not None else None
     return HopResult(number, spec, source.enb, target.enb, target, first_step, ncc,
-                     derivation, kenb_enb, kenb_ue, confirm_sent, confirm_verified)
+                     derivation, kenb_enb, derivation_enb, kenb_ue, confirm_sent,
+                     confirm_verified)
 
 
 def derivation_word(derivations: Sequence[Derivation], kenb: bytes | None = None) -> str:

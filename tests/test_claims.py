@@ -186,29 +186,78 @@ def test_ts33401_handover_before_path_switch_ack_extends_a_compromise_by_one_hop
     assert not evaluation.promise_broken
 
 
-def test_eight_nh_derivations_outstanding_break_ncc_sync_in_check_as_in_verify() -> None:
-    """Spec notes 7 (NCC/NH desynchronisation: "more than 7 NH steps outstanding"): the NCC
-    is the 3 least significant bits of the NH derivations (TS 33.401 7.2.8.4; TS 36.331
-    nextHopChainingCount INTEGER (0..7)), so once an MME has made 8 NH derivations the UE
-    never saw, an NCC names two NHs. Each X2 hop here is decided before the Path Switch
-    Acknowledge of the one before, so no eNB hands the fresh NH on. ncc-sync is judged step
-    by step, and check's summary of the run dropped it (exit 0, where verify fails)."""
-    evaluation = check("ts33401", "x2" + ",x2:early" * 8)
-    broken = [c for c in evaluation.invariants if c.promise_broken]
-    assert [c.name for c in broken] == ["ncc-sync"]
-    assert "8 NH derivations ahead of the UE" in broken[0].verdicts[0].detail
-    assert evaluation.promise_broken
-    assert not any(c.promise_broken for c in check("ts33401", "x2" + ",x2:early" * 6).invariants)
+# TS 33.401 7.2.8.4.3, the UE: "If the UE received an NCC value that was different from the
+# NCC associated with the currently active KeNB, the UE shall first synchronize the locally
+# kept NH parameter by computing the function defined in Annex A.4 iteratively (and
+# increasing the NCC value until it matches the NCC value received from the source eNB via
+# the HO command message) ... If the received NCC value is the same as the NCC associated
+# with the currently active KeNB, the UE shall use the currently active KeNB ... [horizontal]".
+# NCC is the NH derivations modulo 8 (7.2.8.1.1; TS 36.331 nextHopChainingCount 0..7): once an
+# MME holds NH(q) with q - p >= 8, p the position of the UE's active KeNB in the chain, its
+# NCC no longer names one NH.
+def _first_failure(evaluation: Evaluation, name: str) -> int | None:
+    results = [*evaluation.claims, *evaluation.invariants]
+    [result] = [c for c in results if c.name == name]
+    return min((v.hop for v in result.verdicts if not v.holds), default=None)
+
+
+def test_ncc_sync_fails_once_an_mme_is_eight_nh_past_the_ues_active_kenb() -> None:
+    """The initial KeNB is at position 0 and the MME keeps NH(1) (7.2.8.1.1). Each X2 hop's
+    Path Switch makes the MME derive the next NH (7.2.8.4.2): hop k's gives NH(k+1). Each
+    ``x2:early`` hop is decided before the Path Switch Acknowledge of the hop before, so its
+    source eNB has no unused {NH, NCC} and derives horizontally with NCC 0, the NCC of the
+    UE's active KeNB: the UE derives horizontally, its active KeNB stays at position 0. Hop
+    7's Path Switch gives NH(8): 8 past it, NCC 0 again, so ncc-sync first fails at hop 7.
+    Hop 8, decided after that Acknowledge, derives vertically from NH(8) with NCC 0; the UE,
+    seeing its active KeNB's NCC, derives horizontally: the keys disagree at hop 8. check's
+    summary of the run used to drop ncc-sync (exit 0, where verify failed); it is judged
+    step by step."""
+    evaluation = check("ts33401", "x2" + ",x2:early" * 6 + ",x2")
+    assert _first_failure(evaluation, "ncc-sync") == 7
+    assert _first_failure(evaluation, KEY_AGREEMENT) == 8
+    [ncc_sync] = [c for c in evaluation.invariants if c.name == "ncc-sync"]
+    assert ncc_sync.promise_broken and evaluation.promise_broken
+    assert ncc_sync.verdicts[0].detail.startswith(
+        "mme-1 holds NH(8) and the UE's active KeNB is at NH(0) of the chain")
+    held = check("ts33401", "x2" + ",x2:early" * 5)  # NH(7): 7 past the active KeNB
+    assert _first_failure(held, "ncc-sync") is None and _first_failure(held, KEY_AGREEMENT) is None
+
+
+INTER_MME_THEN_X2 = ("s1," * 9 + "s1-inter@enb-5/cell-1,x2@enb-6/cell-1,x2@enb-7/cell-1:early,"
+                     "x2@enb-8/cell-1:early,x2@enb-7/cell-1:early,x2@enb-6/cell-1:early,"
+                     "x2@enb-5/cell-1:early,x2@enb-6/cell-1:early,x2@enb-7/cell-1:early,"
+                     "x2@enb-8/cell-1")
+
+
+def test_ncc_sync_places_the_nh_a_target_mme_takes_at_its_true_position() -> None:
+    """Each S1 HANDOVER REQUIRED makes the (source) MME derive the next NH (7.2.8.4.3): hop
+    k gives NH(k+1), and the UE, receiving a new NCC, derives vertically from it. Hop 10
+    (inter-MME) sends NH(11), NCC 3, to mme-2 and the UE's active KeNB comes from NH(11).
+    Hops 11 to 18 are X2, each but the first decided before the Path Switch Acknowledge of
+    the hop before, and hop 11's source (enb-5, prepared by S1) holds no {NH, NCC} from a
+    Path Switch: all horizontal with NCC 3, the active KeNB stays at NH(11). Each Path
+    Switch at mme-2 derives the next NH, so hop 18's gives NH(19): 8 past it, ncc-sync
+    first fails at hop 18; hop 19 derives vertically from NH(19) with NCC 3, the UE
+    horizontally, and the keys disagree. mme-2 learnt only NCC 3 (TS 29.274 8.38) and counts
+    NH(3): the claim must not take that count for the NH's place."""
+    evaluation = check("ts33401", INTER_MME_THEN_X2)
+    assert _first_failure(evaluation, "ncc-sync") == 18
+    assert _first_failure(evaluation, KEY_AGREEMENT) == 19
+    [ncc_sync] = [c for c in evaluation.invariants if c.name == "ncc-sync"]
+    assert ncc_sync.verdicts[0].detail.startswith(
+        "mme-2 holds NH(19) and the UE's active KeNB is at NH(11) of the chain: 8 NH")
+    held = check("ts33401", INTER_MME_THEN_X2.rsplit(",", 2)[0])  # to hop 17: NH(18)
+    assert _first_failure(held, "ncc-sync") is None and _first_failure(held, KEY_AGREEMENT) is None
 
 
 def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
     """An invariant with no failure holds only if its situation arose: ncc-sync's "an MME
-    derived an NH" arises three times in x2,s1 (NH(1) at setup, NH(2) at the Path Switch,
+    derived or took an NH" arises three times in x2,s1 (NH(1) at setup, NH(2) at the Path Switch,
     NH(3) at HANDOVER REQUIRED: spec notes 4, "Numbering, worked out"); TR 33.821 v0.7.0 has
     no NH, so there it has nothing to judge (it was "n/a" either way before)."""
     [ncc_sync] = [c for c in check("ts33401", "x2,s1").invariants if c.name == "ncc-sync"]
     assert ncc_sync.applies and ncc_sync.holds and ncc_sync.sometimes == 3
-    assert ncc_sync.verdicts[0].detail == "held each of the 3 times an MME derived an NH"
+    assert ncc_sync.verdicts[0].detail == "held each of the 3 times an MME derived or took an NH"
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
 

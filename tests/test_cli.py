@@ -626,6 +626,33 @@ def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
     assert hop_3.startswith("hop 3 ") and hop_3.endswith("  no new KeNB  never completed")
 
 
+def test_json_gives_no_target_key_for_a_hop_whose_target_took_none(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review24 #5b: hop 11 never completed (the UE refused a HO command under the source
+    keys of hop 10, where the two sides disagreed) and its target enb-2 took no new KeNB;
+    ``kenb_enb`` showed the key enb-2 kept from hop 7, as if hop 11 had made it."""
+    hops = "x2" + ",x2:early" * 8 + ",x2,x2"
+    main(["check", "--json", "--variant", "ts33401", "--hops", hops])  # 1: promise broken
+    doc = json.loads(capsys.readouterr().out)
+    hop_7, hop_11 = doc["hops"][6], doc["hops"][10]
+    assert hop_11["target_enb"] == hop_7["target_enb"] and not hop_11["confirm_sent"]
+    assert hop_11["kenb_enb"] is None and hop_11["derivation_enb"] == "none"
+    assert hop_7["kenb_enb"] is not None
+
+
+def test_json_says_how_the_target_key_was_derived_beside_the_ues(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review24 #5a: ``derivation`` is the UE's. Hop 8 is decided after the Path Switch
+    Acknowledge of hop 7, which gave the source eNB NH(8), NCC 0: its KeNB* is vertical
+    (TS 33.401 7.2.8.4.2); the UE, whose active KeNB has NCC 0 too, derives horizontally
+    (7.2.8.4.3)."""
+    hops = "x2" + ",x2:early" * 6 + ",x2"
+    main(["check", "--json", "--variant", "ts33401", "--hops", hops])
+    hop_8 = json.loads(capsys.readouterr().out)["hops"][7]
+    assert (hop_8["derivation"], hop_8["derivation_enb"], hop_8["ncc"]) == (
+        "horizontal", "vertical", 0)
+
+
 @pytest.mark.parametrize("command", ["run", "check"])
 def test_the_run_table_keeps_its_columns_past_hop_9(
         command: str, capsys: pytest.CaptureFixture[str]) -> None:
