@@ -21,13 +21,12 @@ class Compromise:
 @dataclass(frozen=True, slots=True)
 class Attacker:
     compromises: tuple[Compromise, ...] = ()
-    whole: Attacker | None = None  # a part of this attacker (``parts``)
+    without: str | None = None  # a part of an attacker also holding this eNB (``parts``)
 
     def __str__(self) -> str:
         inside = ", ".join(str(c) for c in self.compromises)
-        if self.whole is not None:  # which of the whole's compromises: who derived a key
-            return f"{inside} of {self.whole}"
-        return f"radio observer + {inside}" if inside else "radio observer"
+        name = f"radio observer + {inside}" if inside else "radio observer"
+        return f"{name} (without {self.without})" if self.without is not None else name
 
     def parts(self, enbs: Collection[str]) -> list[Attacker]:
         """Per eNB E it holds beside more (another eNB, the UE, an MME, a revealed key), the
@@ -36,9 +35,10 @@ class Attacker:
         same UE and another eNB", nor compute an earlier one; TS 33.401 7.2.8), so the
         attacker owning E's KeNBs through E does not make them its other members' own. Each
         KeNB E uses is judged against the strongest part that does not hold E; the whole,
-        judged beside its parts, never gets a weaker verdict than one of them."""
+        judged beside its parts, never gets a weaker verdict than one of them. A part is
+        named by what it holds and the eNB it is without: who derived a key."""
         held = self.entities
-        return [Attacker(tuple(c for c in self.compromises if c.entity != enb), self)
+        return [Attacker(tuple(c for c in self.compromises if c.entity != enb), enb)
                 for enb in sorted(held & set(enbs)) if held - {enb}]
 
     @property
