@@ -250,8 +250,9 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario,
 def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     """The attackers behind the verdicts, by the name a verdict gives them."""
     known = default_attackers(evaluation.analysis)
-    if evaluation.attacker is not None:
-        known.append(evaluation.attacker)
+    if evaluation.attacker is not None:  # and its parts (``Attacker.parts``)
+        known += [evaluation.attacker,
+                  *evaluation.attacker.parts(evaluation.analysis.run.topology.enbs)]
     return {str(a): a for a in known}
 
 

@@ -3,6 +3,7 @@ observer (who knows every public value: PCI, EARFCN-DL, C-RNTI, constants)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from hoverify.properties.graph import KeyGraph, Node
@@ -20,10 +21,25 @@ class Compromise:
 @dataclass(frozen=True, slots=True)
 class Attacker:
     compromises: tuple[Compromise, ...] = ()
+    without: str | None = None  # a part of an attacker also holding this eNB (``parts``)
 
     def __str__(self) -> str:
         inside = ", ".join(str(c) for c in self.compromises)
-        return f"radio observer + {inside}" if inside else "radio observer"
+        name = f"radio observer + {inside}" if inside else "radio observer"
+        return f"{name} (without {self.without})" if self.without is not None else name
+
+    def parts(self, enbs: Collection[str]) -> list[Attacker]:
+        """Per eNB E it holds beside more (another eNB, the UE, an MME, a revealed key), the
+        attacker without E, judged as one of its own: backward and forward security are
+        per eNB (TS 33.501 3.1: "an eNB ... cannot predict any future KeNB used between the
+        same UE and another eNB", nor compute an earlier one; TS 33.401 7.2.8), so the
+        attacker owning E's KeNBs through E does not make them its other members' own. Each
+        KeNB E uses is judged against the strongest part that does not hold E; the whole,
+        judged beside its parts, never gets a weaker verdict than one of them. A part is
+        named by what it holds and the eNB it is without: who derived a key."""
+        held = self.entities
+        return [Attacker(tuple(c for c in self.compromises if c.entity != enb), enb)
+                for enb in sorted(held & set(enbs)) if held - {enb}]
 
     @property
     def entities(self) -> frozenset[str]:

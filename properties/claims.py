@@ -1464,9 +1464,15 @@ class DowngradeResistance(_EditObservation):
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
-            hop: (f"an attacker holding {enb} derives the honest KeNB of handover {hop} without "
-                  "its edit (forward security, not a downgrade)")
+            hop: DERIVED_ANYWAY.format(enb=enb, hop=hop)
             for hop, enb, without in sorted(facts.unedited) if without == DERIVABLE}
+
+
+# why downgrade-resistance leaves a handover's edits unjudged where the editor derives its
+# honest KeNB anyway, an edit in the middle of a run (``DowngradeResistance.not_judged``) or
+# one of ``check``'s search (``downgrade.unjudged``) alike
+DERIVED_ANYWAY = ("an attacker holding {enb} derives the honest KeNB of handover {hop} without "
+                  "its edit (forward security, not a downgrade)")
 
 
 class HandoverDenial(_EditObservation):

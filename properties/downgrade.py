@@ -37,6 +37,7 @@ from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     CAPTURE,
     DENIAL,
+    DERIVED_ANYWAY,
     DOWNGRADE,
     Verdict,
     edit_aside,
@@ -324,6 +325,14 @@ def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
     if analysis.derivable(attacker, hop):
         return frozenset({DENIAL})
     return frozenset({DENIAL, CAPTURE, DOWNGRADE})
+
+
+def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]]) -> dict[int, str]:
+    """Per (hop, attacker) pair of ``handover_attacks`` whose downgrade-resistance ``judged``
+    leaves out because the attacker derives the honest KeNB anyway, why: as the claim says
+    it of such an edit in the middle of a run (``DowngradeResistance.not_judged``)."""
+    return {hop: DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop)
+            for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
 
 
 def search(analysis: Analysis, hop: int, attacker: Attacker,

@@ -1302,7 +1302,9 @@ class Engine:
         """``attacker`` takes ``parties`` (each with the key record it holds now) and learns
         ``keys``, all at once from hop ``hop`` on: one event, judged once (``check``'s
         ``--compromise`` of one hop), so no claim counts the situation of a part of the
-        attacker (KASME alone, before the source eNB that also holds KeNB[hop 0])."""
+        attacker (KASME alone, before the source eNB that also holds KeNB[hop 0]) as the
+        attacker's: ``check`` judges such a part as an attacker of its own name
+        (``Attacker.parts``)."""
         f = earlier = self.facts
         for entity, ctx in parties:
             f = self._taking(f, attacker, entity, ctx, hop)

@@ -34,7 +34,7 @@ from hoverify.properties.claims import (
     all_claims,
     edit_aside,
 )
-from hoverify.properties.downgrade import handover_attacks
+from hoverify.properties.downgrade import handover_attacks, unjudged
 from hoverify.properties.engine import Claim, Engine, Facts, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
@@ -96,14 +96,16 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
+    searched = {DOWNGRADE: unjudged(analysis, downgrade)}  # the others judge every hop
     for name, verdicts in handover_attacks(analysis, downgrade, engine.facts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + engine.counts[name] * bool(edited),
                                     results[name].promised_by_variant,
-                                    _unjudged_edits(defined[name], engine.facts, observed,
-                                                    edited, run, attackers[0]))
+                                    (*(why for _, why in sorted(searched.get(name, {}).items())),
+                                     *_unjudged_edits(defined[name], engine.facts, observed,
+                                                      edited, run, attackers[0])))
     claims = [results[name] for name in CLAIMS if name != CONFINEMENT
               or results[name].verdicts or results[name].promised_by_variant]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -199,7 +201,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                     start.enb, start.name, adversary=adversary, finished=True)
     engine.set_up(system.setup)
     at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for attacker in attackers:
+    for attacker in (p for a in attackers for p in (a, *a.parts(run.topology.enbs))):
         for compromise in attacker.compromises:
             at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}

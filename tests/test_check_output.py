@@ -298,7 +298,10 @@ def test_an_edit_never_turns_capture_by_source_and_target_into_holds(variant: st
     [verdict] = edited["fake-cell-capture"]["verdicts"]
     assert not verdict["holds"], verdict
     assert verdict["promised"] == plain["fake-cell-capture"]["promise_broken"]
-    assert code_edited == code
+    # no lower: bit_unprotected's edit puts the UE on the 1-hop KeNB, which enb-1, the part
+    # of the attacker without enb-3 (``Attacker.parts``), derives: forward security fails,
+    # promised, as against enb-1@1 alone
+    assert code_edited >= code
 
 
 def _command_edits(variant: str) -> list[str]:
@@ -329,6 +332,75 @@ def test_adding_a_compromise_never_turns_an_edit_claim_failure_into_holds(
                 assert not strong[name]["holds"] or (strong[name]["not_judged"]
                                                      and not strong[name]["vacuous"]), (
                     edit, name, strong[name])
+
+
+# coalition24 (review26's differential sweep): all compromises form one attacker, and the
+# definitions are per eNB (/work/shared/spec handover-keys section 5, TS 33.501 3.1: "an eNB
+# that knows its KeNB cannot compute any earlier KeNB used between the same UE and an earlier
+# eNB", nor "predict any future KeNB used between the same UE and another eNB"): an attacker
+# that also holds the eNB whose KeNB another of its eNBs derives still breaks the promise.
+ONE_HOP = str(TESTS / "attack_variants/x2_one_hop.py")
+SENDS_OWN = str(TESTS / "attack_variants/x2_source_sends_own_kenb.py")
+SMALL_HOPS = ("intra-enb@enb-1/cell-2,x2@enb-2/cell-1,x2@enb-3/cell-1:early,"
+              "s1@enb-1/cell-2:early")
+BACK_AND_FORTH = "x2@enb-2/cell-1,x2@enb-1/cell-2:early,x2@enb-2/cell-1,x2@enb-3/cell-1"
+
+
+@pytest.mark.parametrize(("run", "weak", "added"), [
+    (("--variant-file", ONE_HOP, "--hops", "x2@enb-2/cell-1"), ("enb-1@1",), "enb-2@1"),
+    (("--variant-file", SENDS_OWN, "--hops", "s1@enb-3/cell-2,x2@enb-2/cell-2"), ("enb-2@1",),
+     "enb-3@1"),
+    (("--variant-file", SENDS_OWN, "--hops", "s1@enb-3/cell-2,x2@enb-2/cell-2"), ("enb-2@1",),
+     "enb-3@2"),
+    (("--variant-file", ONE_HOP, "--topology", "small", "--hops", SMALL_HOPS),
+     ("enb-2@2", "enb-4@1"), "enb-3@2"),
+    (("--variant-file", SENDS_OWN, "--topology", "small", "--hops", BACK_AND_FORTH),
+     ("mme-1@4",), "enb-3@4"),
+    (("--variant-file", BIT_UNPROTECTED, "--hops",
+      "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports KeNB*+=False"), ("enb-1@1",),
+     "enb-3@1"),
+])
+def test_a_stronger_attacker_never_gets_a_weaker_key_verdict(run: tuple[str, ...],
+                                                             weak: tuple[str, ...],
+                                                             added: str) -> None:
+    """One more compromise never lowers the exit code, nor a failure of backward or forward
+    security (a broken promise stays broken, a failure stays one, never "never arose")."""
+    def check(compromises: tuple[str, ...]) -> tuple[int, dict[str, dict]]:
+        code, out = _check(*run, *(a for c in compromises for a in ("--compromise", c)),
+                           "--json")
+        return code, {c["name"]: c for c in json.loads(out)["claims"]}
+
+    code, weaker = check(weak)
+    code_strong, stronger = check((*weak, added))
+    assert code_strong >= code
+    for name in ("backward-security", "forward-security"):
+        if not weaker[name]["holds"]:
+            assert not stronger[name]["holds"] and not stronger[name]["vacuous"], stronger[name]
+            assert stronger[name]["promise_broken"] >= weaker[name]["promise_broken"]
+
+
+def test_a_part_of_a_coalition_is_named_by_what_it_holds() -> None:
+    """enb-1 derives the KeNB* it sends enb-2 (x2_one_hop): holding enb-2 too, the attacker's
+    part without enb-2 fails forward security, named by what it holds and what it is without."""
+    _, out = _check("--variant-file", ONE_HOP, "--hops", "x2@enb-2/cell-1", "--compromise",
+                    "enb-1@1", "--compromise", "enb-2@1", "--json")
+    forward = next(c for c in json.loads(out)["claims"] if c["name"] == "forward-security")
+    [failure] = [v for v in forward["verdicts"] if not v["holds"]]
+    assert failure["attacker"] == "radio observer + enb-1@1 (without enb-2)"
+    assert failure["promised"]
+
+
+def test_downgrade_left_to_forward_security_says_why_without_an_edit() -> None:
+    """review26 #2: the source of the S1 hop and KASME derive its honest KeNB (TS 33.401
+    A.4), so its edits are not judged for downgrade: said as the ``:edit=`` path says it,
+    not as a situation that never arose."""
+    _, out = _check("--variant", "seed-fs", "--hops", "s1", "--compromise", "enb-1@1",
+                    "--compromise", "KASME@1", "--json")
+    downgrade = next(c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance")
+    assert not downgrade["vacuous"]
+    assert downgrade["not_judged"] == ["an attacker holding enb-1 derives the honest KeNB of "
+                                       "handover 1 without its edit (forward security, not a "
+                                       "downgrade)"]
 
 
 def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
@@ -370,12 +442,14 @@ def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
     the hop that took it away: that source derived the KeNB used while the UE was away, which
     TS 33.401's 2-hop forward security (7.2.8.1) leaves to it, so the attacker has no earlier
     KeNB. The situation arose: backward security says it left it to forward security, it
-    does not read "never arose"."""
+    does not read "never arose". (With enb-3 too, that attacker's part without enb-1 is
+    judged beside it, ``Attacker.parts``: enb-3 alone derives no earlier KeNB.)"""
     _, claims = _claims("--variant", "ts33401", "--hops", hops,
                         *(a for c in compromises for a in ("--compromise", c)))
     backward = claims["backward-security"]
-    assert not backward["vacuous"] and not backward["verdicts"]
-    [why] = backward["cut"]
+    assert not backward["vacuous"] and backward["holds"]
+    assert all(v["attacker"].endswith("(without enb-1)") for v in backward["verdicts"])
+    [why] = backward["not_judged"]
     assert "has no earlier KeNB: those of hop(s) [1], used while the UE was away" in why, why
     assert why.endswith("(backward security does not judge them, whether or not the attacker "
                         "derives them)"), why

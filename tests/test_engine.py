@@ -88,14 +88,17 @@ def test_an_edit_leaving_the_source_the_honest_kenb_is_no_downgrade_in_any_check
     edit puts the UE and the honest target on a KeNB the source derives where, without the
     edit, it would not. K_HO constant: the source of an S1 hop derives the honest KeNB
     anyway (forward security, promised and broken), so no edit downgrades anything: check's
-    edit search does not judge the hop (vacuous), and verify and explore, which judge an
-    edit against the run without it, agree. Until they did, both reported FAILS (promised)
+    edit search does not judge the hop (n/a, saying why as the claim says it of such an
+    edit: review26 #2; it read "vacuous ... never arose"), and verify and explore, which
+    judge an edit against the run without it, agree. Until they did, both reported FAILS (promised)
     after an edit the UE ignores (tests/data/findings/k-ho-constant-downgrade-by-an-edit-
     that-changes-nothing.json); explore, seed 1, within 300 examples."""
     variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
     assert DOWNGRADE not in broken_claims(variant) and FORWARD in broken_claims(variant)
     evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,s1-inter")))
-    assert status(next(c for c in evaluation.claims if c.name == DOWNGRADE)) == VACUOUS
+    downgrade = next(c for c in evaluation.claims if c.name == DOWNGRADE)
+    assert status(downgrade) == NA and downgrade.not_judged[0].startswith(
+        "an attacker holding enb-1 derives the honest KeNB of handover 1 without its edit")
     verified = verify(variant, max_handovers=1, faults=DEFAULT_FAULTS | {"rewrite"},
                       claims=frozenset({DOWNGRADE}))
     assert verified.exhausted and verified.sometimes[DOWNGRADE] == 0
@@ -423,8 +426,11 @@ def test_what_a_request_teaches_is_earlier_also_for_an_attacker_holding_a_former
     enb-2's KeNB[hop 2] (TS 33.501 3.1), so backward security's only, never also a later KeNB
     that enb-1 derives beyond the 1-hop forward security of S1 (as for enb-2 alone)."""
     run = run_scenario(load_variant_file(str(PROBE)), parse_hops("s1@enb-3/cell-2,x2@enb-2/cell-2"))
-    claims = {c.name: c for c in evaluate(run, _compromises("enb-1@1", "enb-2@2")).claims}
-    [failure] = [v for v in claims[BACKWARD].verdicts if not v.holds]
+    attacker = _compromises("enb-1@1", "enb-2@2")
+    claims = {c.name: c for c in evaluate(run, attacker).claims}
+    # the whole attacker's (its parts, each without one of its eNBs, are judged beside it)
+    [failure] = [v for v in claims[BACKWARD].verdicts
+                 if not v.holds and v.attacker == str(attacker)]
     assert failure.promised and failure.detail.endswith(
         "earlier hop(s) [1] (hop 1's from the X2AP HandoverRequest that brought the UE back to "
         "enb-2 in hop 2)"), failure.detail
