@@ -16,10 +16,18 @@ from typing import Any
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.errors import UsageError
-from hoverify.properties.adversary import DEFAULT, KASME, Adversary
+from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.claims import (
+    CAPTURE,
+    CLAIMS,
+    CONFINEMENT,
+    DENIAL,
+    DOWNGRADE,
+    FORWARD,
+    ClaimResult,
+)
 from hoverify.properties.downgrade import find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
@@ -59,7 +67,13 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import verdict_word
-from hoverify.runs import check_document, claim_evidence, finding_word, variant_error_document
+from hoverify.runs import (
+    check_document,
+    claim_evidence,
+    finding_word,
+    variant_error_document,
+    verdict_text,
+)
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
@@ -168,8 +182,14 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                for r in results for claim, c in r.cells if c.outside}
     measured = {(r.variant.label, r.scenario.name, claim): (c.n_hops, c.open_ended, c.untested)
                 for r in results for claim, c in r.cells if c.n_hops is not None}
+    # what the network reading an unprotected backhaul derives: forward security's verdict
+    # line for it, as check prints it, which a sentence saying another claim holds there
+    # (judged against a compromised eNB alone) or naming forward security's failure carries
+    network = {(r.variant.label, r.scenario.name): verdict_text(v)
+               for r in results for c in r.check.get("claims", []) if c["name"] == FORWARD
+               for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside, measured)
+                       outside, measured, network)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")

@@ -427,7 +427,7 @@ def test_conclusion_names_the_fix_and_what_stays_open() -> None:
     words = conclusion(statuses(base_s1=FAILS, base_x2=FAILS, prop_nas_x2=FAILS,
                                 prop_alg_id_x2=FAILS), [FORWARD], SCENES, SIDES)
     assert words[0] == ("prop fixes forward-security on s1 hops: it holds there with every "
-                        "bit placement, and fails for base (ref holds there).")
+                        "bit placement, and fails for base (not promised) (ref holds there).")
     assert words[1] == ("prop leaves forward-security open on x2 hops: it fails there with "
                         "every bit placement (not promised), as for base (ref holds there).")
 
@@ -447,6 +447,66 @@ def test_a_reference_that_holds_says_how_far() -> None:
                          [FORWARD], SCENES, SIDES,
                          measured={("ref", "x2", FORWARD): (1, False, False)})
     assert any(s.endswith("(ref holds there, as 1-hop).") for s in one_hop), one_hop
+
+
+def test_a_failing_forward_security_says_each_variants_measure() -> None:
+    """review25: "seed-fs leaves forward-security open on the 10-hop chain ...: it fails
+    there with every bit placement (not promised), as for tr33821-v070" while the matrix
+    shows seed-fs's eNBs deriving 1 hop on and the TR's 9: each failing variant's measure is
+    said as its cell says it, and "as for" only where the cells say the same."""
+    fails = statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS)
+    one_on = {("prop/nas", "x2", FORWARD): (2, True, False),
+              ("prop/alg-id", "x2", FORWARD): (2, True, False)}
+    nine_on = conclusion(fails, [FORWARD], SCENES, SIDES,
+                         measured={**one_on, ("base", "x2", FORWARD): (10, False, False)})
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised, derives 1+ hops on), while for base it fails (not "
+            "promised, derives 9 hops on) (ref holds there).") in nine_on
+    alike = conclusion(fails, [FORWARD], SCENES, SIDES,
+                       measured={**one_on, ("base", "x2", FORWARD): (2, True, False)})
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised, derives 1+ hops on), as for base (ref holds there)."
+            ) in alike
+    # the same measure, other words: outside the promise for prop, not promised for base
+    outside = conclusion(fails, [FORWARD], SCENES, SIDES,
+                         {("prop/nas", "x2", FORWARD): "A", ("prop/alg-id", "x2", FORWARD): "A"})
+    assert ("On x2 hops, forward-security fails for prop with every bit placement outside "
+            "the promise (A), while for base it fails (not promised) (ref holds there)."
+            ) in outside
+
+
+def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails() -> None:
+    """review25: with the backhaul unprotected, the network derives every KeNB (forward
+    security's verdict line for it, outside the promise), which neither the cell (enb-1's
+    "fails (not promised), derives 1 hop on") nor a sentence saying downgrade-resistance
+    holds there (judged against a compromised eNB alone) said."""
+    line = "hop 0, network: fails (outside the promise: B): derives the KeNB of hops [0-2]"
+    network = {("prop/nas", "x2"): line, ("prop/alg-id", "x2"): line,
+               ("base", "x2"): "hop 0, network: fails (not promised): derives ..."}
+    cells = {**statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),
+             **{(label, scene, claim): HOLDS for label in ("base", "prop/nas", "prop/alg-id",
+                                                          "ref")
+                for scene, _ in SCENES for claim in (DOWNGRADE, DENIAL, CAPTURE)}}
+    cells[("base", "x2", DOWNGRADE)] = NA
+    words = conclusion(cells, [FORWARD, DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES,
+                       network=network)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            f"placement (not promised; {line}), while for base it fails (not promised; hop 0, "
+            "network: fails (not promised): derives ...) (ref holds there).") in words
+    assert ("The claim downgrade-resistance holds for prop on x2 hops (against a compromised "
+            f"eNB alone; forward security's verdict there: {line}) and has no verdict for "
+            "base (ref holds there).") in words
+    for label in ("base", "prop/nas", "prop/alg-id", "ref"):
+        cells[(label, "s1", DENIAL)] = FAILS
+        cells[(label, "s1", CAPTURE)] = FAILS
+    words = conclusion(cells, [FORWARD, DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES,
+                       network=network)
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
+            "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
+            "for every variant reported wherever it has a verdict (on x2 hops against a "
+            "compromised eNB alone: there the network, reading the backhaul, derives the "
+            "KeNBs the UE and the target agree on, as forward security's verdict for it "
+            "says).") in words
 
 
 def test_a_reviewers_variant_gets_its_own_sentences() -> None:
@@ -560,9 +620,13 @@ def test_default_conclusion_states_the_seed_result(
     assert ("In every variant reported, a compromised serving eNB can make a handover fail "
             "that would otherwise complete (handover-denial) and keep the UE on a key it "
             "derives by serving it as the target cell (fake-cell-capture).") in words
+    # with the backhaul unprotected the network derives the KeNBs with no edit (review25)
     assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
             "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
-            "for every variant reported wherever it has a verdict.") in words
+            "for every variant reported wherever it has a verdict (on x2,s1 with the backhaul "
+            "unprotected against a compromised eNB alone: there the network, reading the "
+            "backhaul, derives the KeNBs the UE and the target agree on, as forward "
+            "security's verdict for it says).") in words
     assert words[-2].startswith("The placement of the notification bit changes no verdict of "
                                 "seed-fs in these scenarios")
     # no promise breaks with any placement: the KeNB* of TR 33.821 v0.7.0, which the seed
