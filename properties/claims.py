@@ -1096,7 +1096,8 @@ class ForwardSecurity(_Claim):
                              if safe is None else "")
                           if derivable.size else "no later KeNB derivable (1-hop)")
             if promise and not beyond and not (never_served and failing is None):
-                detail += f"; promised {promise.hops or 1}-hop" + (
+                each = self._each_promise(facts, a, later, kept) if failing is None else ""
+                detail += each or f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
             elif broken and beyond:  # its eNBs alone break the promise (``excused``)
                 alone = facts.enbs_alone(a.name)
@@ -1120,6 +1121,25 @@ class ForwardSecurity(_Claim):
                                     cut, None if beyond or never_served else n, worst, outside,
                                     ends))
         return verdicts
+
+    def _each_promise(self, facts: Facts, a: Knowledge, later: list[int], kept: _Kept) -> str:
+        """The promises a holding verdict judged, where its later KeNBs follow more than one
+        hop that took the UE away from the attacker: each named with its hop ("; promised
+        2-hop for x2 at hop 1, 1-hop for s1-inter at hop 3": an X2 hop leaves the next KeNB to
+        its source, TS 33.401 7.2.8.4.2, an S1 hop none, 7.2.8.4.3); "" where at most one
+        hop's promise covers them, named as ``_promise`` names it."""
+        windows = forward_windows(self.variant, facts.completions, facts.early)
+        served = self._served(facts, a.entities, kept)
+        named: dict[int, Promise] = {}
+        for j in later:
+            k, promise = windows.named(self._left(facts, a, j, served), j)
+            if promise is not None:
+                named.setdefault(k, promise)
+        if len(named) < 2:
+            return ""
+        return "; promised " + ", ".join(
+            f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
+            for k, promise in sorted(named.items()))
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
         """A holding verdict for an attacker whose KeNBs used by other eNBs since its
