@@ -8,6 +8,7 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
+from hoverify.cli import check_lines
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
@@ -77,7 +79,7 @@ from hoverify.runs import (
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
-from hoverify.statemachines.topology import HopType, Topology, default_topology
+from hoverify.statemachines.topology import HopType, Topology, default_topology, small_topology
 from hoverify.statemachines.variant import ASSUMPTIONS, KeySchedule
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 from hoverify.variant_file import load_variant_file
@@ -166,11 +168,13 @@ def build(variants: Sequence[VariantRef], progress: Progress,
         try:
             evaluation = _evaluate(schedules[variant], scenario, topology)
         except VariantError as error:  # the finding variant-error: shown where it happened
-            results.append(_variant_error(variant, scenario, error))
+            results.append(_variant_error(variant, scenario, error,
+                                          check_line(variant, scenario, topology)))
             if scenario.name == REPRESENTATIVE:
                 sections.append(_section(variant, scenario, schedules[variant], None))
             continue
-        results.append(_result(variant, scenario, evaluation))
+        results.append(_result(variant, scenario, evaluation,
+                               check_line(variant, scenario, topology)))
         if scenario.name == REPRESENTATIVE:
             sections.append(_section(variant, scenario, schedules[variant], evaluation.analysis))
     statuses = {(r.variant.label, r.scenario.name, claim): c.status
@@ -207,16 +211,39 @@ ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the boun
     if _OPEN else "")
 
 
+def variant_argv(variant: VariantRef) -> list[str]:
+    """How ``hoverify check`` names a variant of the report."""
+    placement = ["--bit-placement", variant.bit_placement] if variant.bit_placement else []
+    if variant.file is not None:
+        return ["--variant-file", variant.file, *placement]
+    return ["--variant", variant.name, *placement]
+
+
+def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile | None) -> str:
+    """The ``hoverify check`` command line of a scenario's run: its hops, topology and
+    attacker, so a reader can rerun the run a counterexample is drawn from."""
+    return shlex.join([
+        "hoverify", "check", *variant_argv(variant),
+        *(["--topology", topology.path] if topology else []), "--hops", scenario.hops,
+        *(a for who, hop in scenario.compromises for a in ("--compromise", f"{who}@{hop}")),
+        *(["--backhaul-unprotected"] if scenario.backhaul_unprotected else [])])
+
+
 def _bounded(variant: VariantRef, schedule: KeySchedule,
              topology: TopologyFile | None) -> Bounded:
     result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
                     topology=topology.topology if topology else None)
     if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
         raise KeyboardInterrupt  # partial search is none: the previous report stays whole
+    found = result.findings()
+    checks = check_lines(variant_argv(variant), topology.path if topology else None, schedule,
+                         found, topology.topology if topology else small_topology(),
+                         result.adversary)
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim, finding_word(f), f.detail,
-                       tuple(a.text for a in f.trace))
-        for f in result.findings())
+                       tuple(a.text for a in f.trace), check["check"],
+                       check["check_unavailable"], check["check_note"])
+        for f, check in zip(found, checks, strict=True))
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
              + (f"; topology {topology.path}" if topology is not None else ""))
@@ -275,7 +302,9 @@ def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     return {str(a): a for a in known}
 
 
-def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> ScenarioResult:
+def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation,
+            check_argv: str) -> ScenarioResult:
+    """``check_argv``: the run's ``hoverify check`` line (``check_line``)."""
     analysis = evaluation.analysis
     run = analysis.run
     attackers = _attackers(evaluation)
@@ -285,7 +314,7 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
     cells, counterexamples = [], []
     for name in CLAIMS:
         claim = by_name.get(name)
-        found = (_counterexample(variant, scenario, analysis, claim, attackers)
+        found = (_counterexample(variant, scenario, analysis, claim, attackers, check_argv)
                  if claim is not None and not claim.holds else None)
         if found is not None:
             counterexamples.append(found)
@@ -327,7 +356,8 @@ def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
-                    claim: ClaimResult, attackers: dict[str, Attacker]) -> Counterexample | None:
+                    claim: ClaimResult, attackers: dict[str, Attacker],
+                    check_argv: str) -> Counterexample | None:
     verdict = claim.shown
     if verdict is None:
         return None
@@ -358,11 +388,11 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
                             closing=closing)
     return Counterexample(cx_id, variant, scenario, claim.name,
                           verdict_word(extract.status(claim), claim.outside),
-                          extract.verdict_line(verdict), witness, chart)
+                          extract.verdict_line(verdict), witness, chart, check_argv)
 
 
-def _variant_error(variant: VariantRef, scenario: Scenario,
-                   error: VariantError) -> ScenarioResult:
+def _variant_error(variant: VariantRef, scenario: Scenario, error: VariantError,
+                   check_argv: str) -> ScenarioResult:
     """A scenario whose run stopped at a variant error: no claim has a verdict; every cell
     links to one entry naming the hook, the exception and the step (``hoverify check``'s
     finding), and the chart shows the message whose handling raised."""
@@ -384,7 +414,7 @@ def _variant_error(variant: VariantRef, scenario: Scenario,
                  MscNote((message.receiver,), f"{error.raised} ({error.where}) while handling "
                                               "it; the run stops here", True)))
     found = Counterexample(entry, variant, scenario, VARIANT_ERROR, error.raised, str(error),
-                           witness, None)
+                           witness, None, check_argv)
     return ScenarioResult(variant, scenario, cells, chart, (found,), {"variant_error": doc})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -48,7 +49,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
-from hoverify.reports.words import cell_text
+from hoverify.reports.words import cell_text, check_line_text
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
 
@@ -970,3 +971,40 @@ def test_every_verdict_that_does_not_fail_says_why(generated: Generated) -> None
                     cuts += 1
     assert cuts > len(data.sections)  # each variant has cuts to show
     assert outside  # ts33401's race fails outside path-switch-first
+
+
+@pytest.mark.parametrize("variant, scenario", [
+    ("seed-fs/nas", "backhaul-open"), ("ts33401", "race"), ("ts33401", "replay"),
+    ("tr33821-v070", "enb-1-compromised"), ("seed-fs/alg-id", "kasme-revealed")])
+def test_a_counterexample_gives_the_check_line_of_its_run(
+        generated: Generated, variant: str, scenario: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: counterexamples named only their scenario; each gives the `hoverify check`
+    line of its run (hops, topology, attacker), which prints every claim's verdict as the
+    matrix says it."""
+    result = next(r for r in generated.data.results
+                  if r.variant.label == variant and r.scenario.name == scenario)
+    [line] = {cx.check for cx in result.counterexamples}
+    argv = shlex.split(line)
+    assert argv[:2] == ["hoverify", "check"]
+    main([*argv[1:], "--json"])
+    said = {c["name"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
+    assert said == {c["name"]: c["verdict"] for c in result.check["claims"]}
+    assert f"`{line}`" in (generated.out / result.variant.slug / "report.md").read_text()
+
+
+def test_a_bounded_finding_gives_the_check_line_verify_prints(
+        generated: Generated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: the bounded verification's traces left out the `check:` line that `hoverify
+    verify` prints after each; the derivability table's "enb-1 (hop 0)" read as a
+    `--compromise enb-1@0` that check refuses."""
+    main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+          "--out", str(tmp_path / "findings")])
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()
+               if line.strip().startswith(("check: ", "no check line: "))]
+    [bounded] = [b for b in generated.data.bounded if b.variant.label == "tr33821-v070"]
+    assert printed and [line for f in bounded.findings for line in check_line_text(f)
+                        if not line.startswith("(")] == printed
+    page = (generated.out / "tr33821-v070" / "report.md").read_text()
+    assert all(line in page for line in printed)
+    assert "(hop 0)" not in page and "| enb-1 (from the start) |" in page
