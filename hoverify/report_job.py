@@ -99,9 +99,13 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
         if name not in BUILT_IN:
             raise UsageError(f"--variants: unknown variant {text!r} (built in: "
                              f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)")
-        if placement and (name != PROPOSAL or placement not in BIT_PLACEMENTS):
+        valid = ", ".join(f"{PROPOSAL}/{p}" for p in BIT_PLACEMENTS)
+        if placement and name != PROPOSAL:
             raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
-                             f"({', '.join(f'{PROPOSAL}/{p}' for p in BIT_PLACEMENTS)})")
+                             f"({valid})")
+        if placement and placement not in BIT_PLACEMENTS:
+            raise UsageError(f"--variants: {text!r}: unknown bit placement {placement!r} "
+                             f"(valid: {valid})")
         chosen |= {v for v in known if v.name == name
                    and (not placement or v.bit_placement == placement)}
     return tuple(v for v in known if v in chosen)

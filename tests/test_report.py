@@ -650,6 +650,17 @@ def test_variant_selection() -> None:
             choose_variants(bad)
 
 
+@pytest.mark.parametrize("text, said", [
+    # review25: seed-fs/xyz was told "only seed-fs takes a bit placement"
+    ("seed-fs/xyz", "'seed-fs/xyz': unknown bit placement 'xyz' (valid: seed-fs/nas, "
+                    "seed-fs/alg-id, seed-fs/c-rnti)"),
+    ("ts33401/nas", "'ts33401/nas': only seed-fs takes a bit placement (seed-fs/nas, "),
+])
+def test_a_wrong_bit_placement_is_named_as_such(text: str, said: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(said)):
+        choose_variants([text])
+
+
 def test_cli_exits_zero_with_broken_promises(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     broken = Path(__file__).parent / "broken_variants" / "bit_unprotected.py"
