@@ -1019,3 +1019,14 @@ def test_a_bounded_finding_gives_the_check_line_verify_prints(
     page = (generated.out / "tr33821-v070" / "report.md").read_text()
     assert all(line in page for line in printed)
     assert "(hop 0)" not in page and "| enb-1 (from the start) |" in page
+
+
+def test_a_chart_shows_no_python_repr(generated: Generated) -> None:
+    """review25: a chart showed `NAS-PDU=((('notification bit', 1),), 0, b'\\x04\\x1f\\x1d\\t')`;
+    the NAS-PDU's fields are named as every other field is (TS 24.301 4.4.4: the NAS COUNT
+    and NAS-MAC it is protected with)."""
+    charts = [c for r in generated.data.results
+              for c in (r.msc, *(cx.msc for cx in r.counterexamples)) if c is not None]
+    shown = [e.fields + e.tooltip for c in charts for e in c.events if isinstance(e, MscMessage)]
+    assert any("NAS-PDU={notification bit=1, DL NAS COUNT=" in text for text in shown)
+    assert not [text for text in shown if "b'" in text or "((" in text]
