@@ -73,6 +73,7 @@ from hoverify.runs import (
     check_document,
     claim_evidence,
     finding_word,
+    unjudged_text,
     variant_error_document,
     verdict_text,
 )
@@ -352,11 +353,13 @@ def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
     if said is None:  # a claim the run did not evaluate
         return replace(cell, reason=reason)
     heading, lines = claim_evidence(said)
+    unjudged = unjudged_text(said)  # the attackers of the cell its verdicts leave out
     if not heading:
-        return replace(cell, reason=reason, cut=tuple(lines))
+        return replace(cell, reason=reason, cut=(*unjudged, *lines))
     first = said["cut"][0]
     return replace(cell, reason=reason,
-                   cut=(*([first] if first != cell.detail else []), heading), under=tuple(lines))
+                   cut=(*([first] if first != cell.detail else []), *unjudged, heading),
+                   under=tuple(lines))
 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,

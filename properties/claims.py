@@ -226,9 +226,10 @@ class _Claim:
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         return []
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
-        claim with none there is "not judged", never vacuous for that reason)."""
+        claim with none there is "not judged", never vacuous for that reason): keyed by the
+        hop and the attacker left out, "" where the hop as a whole is."""
         return {}
 
 
@@ -725,22 +726,22 @@ class BackwardSecurity(_Claim):
         return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
                 f"after {returned})")
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only
         because forward security leaves the KeNBs used while the UE was away from its eNB to
         that eNB as their former serving eNB (``_Gaps.kept``): its situation arose, and the
         definition hands it to forward security (review18, review19: "never arose" misled;
         review20: whether or not this attacker, compromised later, derives them)."""
-        reasons: dict[int, list[str]] = {}
+        reasons: dict[tuple[int, str], str] = {}
         for a in facts.attackers:
             kept = sorted(self._gaps_of(facts, a.entities).kept)
             if kept and not self.earlier(facts, a):
-                reasons.setdefault(a.hop, []).append(
+                reasons[(a.hop, a.name)] = (
                     f"{a.name} has no earlier KeNB: those of hop(s) {hop_list(kept)}, used "
                     "while the UE was away from its eNB, are forward security's, which leaves "
                     "them to that eNB as their former serving eNB (backward security does not "
                     "judge them, whether or not the attacker derives them)")
-        return {hop: "; ".join(texts) for hop, texts in reasons.items()}
+        return reasons
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -1425,7 +1426,7 @@ class _EditObservation(_Claim):
         return {enb for h, enb, without in facts.unedited
                 if h == step.hop and without in unedited}
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover a compromised eNB edited, why this claim left its edit unjudged
         (``Facts.unedited``, as ``check``'s edit search leaves it, ``downgrade.judged``): the
         handover never completes without it (nothing to judge it against), or completes at
@@ -1436,7 +1437,7 @@ class _EditObservation(_Claim):
                    AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
                                   "edit claims judge edits against the UE by another eNB, "
                                   "with an honest target to deceive)"}
-        return {hop: reasons[without].format(hop=hop, enb=enb)
+        return {(hop, ""): reasons[without].format(hop=hop, enb=enb)
                 for hop, enb, without in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
@@ -1487,12 +1488,12 @@ class DowngradeResistance(_EditObservation):
                                  "KeNB", editors)
         return Observed(state, failures, 1)
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
-            hop: (f"an attacker holding {enb} derives the honest KeNB of handover {hop} without "
-                  "its edit (forward security, not a downgrade)")
+            (hop, ""): (f"an attacker holding {enb} derives the honest KeNB of handover {hop} "
+                        "without its edit (forward security, not a downgrade)")
             for hop, enb, without in sorted(facts.unedited) if without == DERIVABLE}
 
 
@@ -1684,8 +1685,8 @@ class _Authentication(_Claim):
 
     held_text = ""
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
-        return {hop: (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
+        return {(hop, ""): (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
                       "of honest peers, and the edit claims judge the edit")
                 for hop, enb in sorted(facts.rewritten)}
 

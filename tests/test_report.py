@@ -19,6 +19,7 @@ import pytest
 from hoverify.properties import workers
 from hoverify.properties.claims import (
     AGREEMENT,
+    BACKWARD,
     CAPTURE,
     CLAIMS,
     DENIAL,
@@ -1030,3 +1031,21 @@ def test_a_chart_shows_no_python_repr(generated: Generated) -> None:
     shown = [e.fields + e.tooltip for c in charts for e in c.events if isinstance(e, MscMessage)]
     assert any("NAS-PDU={notification bit=1, DL NAS COUNT=" in text for text in shown)
     assert not [text for text in shown if "b'" in text or "((" in text]
+
+
+def test_a_cell_says_each_attacker_its_verdicts_leave_out(
+        generated: Generated, capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: the TR's backward-security on the chain showed enb-4@1's line and never said
+    that enb-1@1, compromised in the same hop, was not judged: backward security speaks of
+    KeNBs earlier than the eNB's own (TS 33.501 3.1), and those used while the UE was away
+    from enb-1 are forward security's; check says so too."""
+    main(["check", "--variant", "tr33821-v070", "--hops", "s1,x2,s1-inter,x2,s1,s1,x2,s1-inter,"
+          "s1,x2"])
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()
+               if line.strip().startswith("not judged: radio observer + enb-1@")]
+    assert [line[:44] for line in printed] == ["not judged: radio observer + enb-1@1 has no ",
+                                               "not judged: radio observer + enb-1@10 has no"]
+    result = next(r for r in generated.data.results
+                  if r.variant.label == "tr33821-v070" and r.scenario.name == "chain")
+    assert result.cell(BACKWARD).status == HOLDS
+    assert list(result.cell(BACKWARD).cut[:2]) == printed
