@@ -285,7 +285,8 @@ def _explore(args: argparse.Namespace) -> int:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
                          faults=faults, topology=topology, progress=bar.note, tick=bar.done,
                          adversary=adversary)
-    checks = _check_lines(args, variant, result.findings, topology, adversary)
+    checks = check_lines(_variant_argv(args), args.topology, variant, result.findings,
+                         topology, adversary)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
                            adversary, faults, checks)
     doc = explore_document(result, files, args.topology or "small", checks)
@@ -439,7 +440,8 @@ def _verify(args: argparse.Namespace) -> int:
         except RayUnreachable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()
-    checks = _check_lines(args, variant, findings, topology, adversary)
+    checks = check_lines(_variant_argv(args), args.topology, variant, findings, topology,
+                         adversary)
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
                                                       args.topology, adversary, checks,
@@ -574,7 +576,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
                      files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]]) -> dict[str, Any]:
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
-    finding's check line, or why it has none (``_check_lines``)."""
+    finding's check line, or why it has none (``check_lines``)."""
     from hoverify.properties.explore import compromise_text
     from hoverify.runs import finding_word
 
@@ -597,12 +599,14 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     }
 
 
-def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Sequence[Finding],
-                 topology: Topology, adversary: Adversary) -> list[dict[str, str | None]]:
+def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,
+                findings: Sequence[Finding], topology: Topology,
+                adversary: Adversary) -> list[dict[str, str | None]]:
     """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
     gives the finding's claim failing in the same words), or why there is none
     (``check_unavailable``), and where its attacker differs from the trace's
-    (``check_note``)."""
+    (``check_note``). ``variant_argv``: how check names the variant (``_variant_argv``);
+    ``topology_name``: the ``--topology`` the search was given (None: the small one)."""
     import shlex
 
     from hoverify.properties.check_line import check_hops
@@ -613,7 +617,7 @@ def _check_lines(args: argparse.Namespace, variant: KeySchedule, findings: Seque
         hops = check_hops(variant, finding.trace, topology, EXPLORATION_KASME, adversary)
         line, reason = None, hops.reason
         if reason is None:
-            argv = ["check", *_variant_argv(args), "--topology", args.topology or "small",
+            argv = ["check", *variant_argv, "--topology", topology_name or "small",
                     "--hops", ",".join(map(str, hops.hops)),
                     *(a for who in hops.compromises for a in ("--compromise", who)),
                     *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]

@@ -8,6 +8,7 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,11 +16,20 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
+from hoverify.cli import check_lines
 from hoverify.errors import UsageError
-from hoverify.properties.adversary import DEFAULT, KASME, Adversary
+from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CAPTURE, CLAIMS, CONFINEMENT, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.claims import (
+    CAPTURE,
+    CLAIMS,
+    CONFINEMENT,
+    DENIAL,
+    DOWNGRADE,
+    FORWARD,
+    ClaimResult,
+)
 from hoverify.properties.downgrade import find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
@@ -59,11 +69,18 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import verdict_word
-from hoverify.runs import check_document, claim_evidence, finding_word, variant_error_document
+from hoverify.runs import (
+    check_document,
+    claim_evidence,
+    finding_word,
+    unjudged_text,
+    variant_error_document,
+    verdict_text,
+)
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
-from hoverify.statemachines.topology import HopType, Topology, default_topology
+from hoverify.statemachines.topology import HopType, Topology, default_topology, small_topology
 from hoverify.statemachines.variant import ASSUMPTIONS, KeySchedule
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 from hoverify.variant_file import load_variant_file
@@ -83,9 +100,13 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
         if name not in BUILT_IN:
             raise UsageError(f"--variants: unknown variant {text!r} (built in: "
                              f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)")
-        if placement and (name != PROPOSAL or placement not in BIT_PLACEMENTS):
+        valid = ", ".join(f"{PROPOSAL}/{p}" for p in BIT_PLACEMENTS)
+        if placement and name != PROPOSAL:
             raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
-                             f"({', '.join(f'{PROPOSAL}/{p}' for p in BIT_PLACEMENTS)})")
+                             f"({valid})")
+        if placement and placement not in BIT_PLACEMENTS:
+            raise UsageError(f"--variants: {text!r}: unknown bit placement {placement!r} "
+                             f"(valid: {valid})")
         chosen |= {v for v in known if v.name == name
                    and (not placement or v.bit_placement == placement)}
     return tuple(v for v in known if v in chosen)
@@ -152,11 +173,13 @@ def build(variants: Sequence[VariantRef], progress: Progress,
         try:
             evaluation = _evaluate(schedules[variant], scenario, topology)
         except VariantError as error:  # the finding variant-error: shown where it happened
-            results.append(_variant_error(variant, scenario, error))
+            results.append(_variant_error(variant, scenario, error,
+                                          check_line(variant, scenario, topology)))
             if scenario.name == REPRESENTATIVE:
                 sections.append(_section(variant, scenario, schedules[variant], None))
             continue
-        results.append(_result(variant, scenario, evaluation))
+        results.append(_result(variant, scenario, evaluation,
+                               check_line(variant, scenario, topology)))
         if scenario.name == REPRESENTATIVE:
             sections.append(_section(variant, scenario, schedules[variant], evaluation.analysis))
     statuses = {(r.variant.label, r.scenario.name, claim): c.status
@@ -168,8 +191,14 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                for r in results for claim, c in r.cells if c.outside}
     measured = {(r.variant.label, r.scenario.name, claim): (c.n_hops, c.open_ended, c.untested)
                 for r in results for claim, c in r.cells if c.n_hops is not None}
+    # what the network reading an unprotected backhaul derives: forward security's verdict
+    # line for it, as check prints it, which a sentence saying another claim holds there
+    # (judged against a compromised eNB alone) or naming forward security's failure carries
+    network = {(r.variant.label, r.scenario.name): verdict_text(v)
+               for r in results for c in r.check.get("claims", []) if c["name"] == FORWARD
+               for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside, measured)
+                       outside, measured, network)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
@@ -187,16 +216,39 @@ ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the boun
     if _OPEN else "")
 
 
+def variant_argv(variant: VariantRef) -> list[str]:
+    """How ``hoverify check`` names a variant of the report."""
+    placement = ["--bit-placement", variant.bit_placement] if variant.bit_placement else []
+    if variant.file is not None:
+        return ["--variant-file", variant.file, *placement]
+    return ["--variant", variant.name, *placement]
+
+
+def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile | None) -> str:
+    """The ``hoverify check`` command line of a scenario's run: its hops, topology and
+    attacker, so a reader can rerun the run a counterexample is drawn from."""
+    return shlex.join([
+        "hoverify", "check", *variant_argv(variant),
+        *(["--topology", topology.path] if topology else []), "--hops", scenario.hops,
+        *(a for who, hop in scenario.compromises for a in ("--compromise", f"{who}@{hop}")),
+        *(["--backhaul-unprotected"] if scenario.backhaul_unprotected else [])])
+
+
 def _bounded(variant: VariantRef, schedule: KeySchedule,
              topology: TopologyFile | None) -> Bounded:
     result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
                     topology=topology.topology if topology else None)
     if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
         raise KeyboardInterrupt  # partial search is none: the previous report stays whole
+    found = result.findings()
+    checks = check_lines(variant_argv(variant), topology.path if topology else None, schedule,
+                         found, topology.topology if topology else small_topology(),
+                         result.adversary)
     findings = tuple(
         BoundedFinding(f"bv-{variant.slug}-{f.claim}", f.claim, finding_word(f), f.detail,
-                       tuple(a.text for a in f.trace))
-        for f in result.findings())
+                       tuple(a.text for a in f.trace), check["check"],
+                       check["check_unavailable"], check["check_note"])
+        for f, check in zip(found, checks, strict=True))
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
              + (f"; topology {topology.path}" if topology is not None else ""))
@@ -256,7 +308,9 @@ def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     return {str(a): a for a in known}
 
 
-def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> ScenarioResult:
+def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation,
+            check_argv: str) -> ScenarioResult:
+    """``check_argv``: the run's ``hoverify check`` line (``check_line``)."""
     analysis = evaluation.analysis
     run = analysis.run
     attackers = _attackers(evaluation)
@@ -266,7 +320,7 @@ def _result(variant: VariantRef, scenario: Scenario, evaluation: Evaluation) -> 
     cells, counterexamples = [], []
     for name in CLAIMS:
         claim = by_name.get(name)
-        found = (_counterexample(variant, scenario, analysis, claim, attackers)
+        found = (_counterexample(variant, scenario, analysis, claim, attackers, check_argv)
                  if claim is not None and not claim.holds else None)
         if found is not None:
             counterexamples.append(found)
@@ -300,15 +354,18 @@ def _reason(cell: Cell, said: dict[str, Any] | None, reason: str) -> Cell:
     if said is None:  # a claim the run did not evaluate
         return replace(cell, reason=reason)
     heading, lines = claim_evidence(said)
+    unjudged = unjudged_text(said)  # the attackers of the cell its verdicts leave out
     if not heading:
-        return replace(cell, reason=reason, cut=tuple(lines))
+        return replace(cell, reason=reason, cut=(*unjudged, *lines))
     first = said["cut"][0]
     return replace(cell, reason=reason,
-                   cut=(*([first] if first != cell.detail else []), heading), under=tuple(lines))
+                   cut=(*([first] if first != cell.detail else []), *unjudged, heading),
+                   under=tuple(lines))
 
 
 def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
-                    claim: ClaimResult, attackers: dict[str, Attacker]) -> Counterexample | None:
+                    claim: ClaimResult, attackers: dict[str, Attacker],
+                    check_argv: str) -> Counterexample | None:
     verdict = claim.shown
     if verdict is None:
         return None
@@ -339,11 +396,11 @@ def _counterexample(variant: VariantRef, scenario: Scenario, analysis: Analysis,
                             closing=closing)
     return Counterexample(cx_id, variant, scenario, claim.name,
                           verdict_word(extract.status(claim), claim.outside),
-                          extract.verdict_line(verdict), witness, chart)
+                          extract.verdict_line(verdict), witness, chart, check_argv)
 
 
-def _variant_error(variant: VariantRef, scenario: Scenario,
-                   error: VariantError) -> ScenarioResult:
+def _variant_error(variant: VariantRef, scenario: Scenario, error: VariantError,
+                   check_argv: str) -> ScenarioResult:
     """A scenario whose run stopped at a variant error: no claim has a verdict; every cell
     links to one entry naming the hook, the exception and the step (``hoverify check``'s
     finding), and the chart shows the message whose handling raised."""
@@ -365,7 +422,7 @@ def _variant_error(variant: VariantRef, scenario: Scenario,
                  MscNote((message.receiver,), f"{error.raised} ({error.where}) while handling "
                                               "it; the run stops here", True)))
     found = Counterexample(entry, variant, scenario, VARIANT_ERROR, error.raised, str(error),
-                           witness, None)
+                           witness, None, check_argv)
     return ScenarioResult(variant, scenario, cells, chart, (found,), {"variant_error": doc})
 
 

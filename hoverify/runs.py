@@ -400,12 +400,24 @@ def claim_text(claim: dict[str, Any]) -> list[str]:
     verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
     the replayed finding's claim so."""
     lines = [f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}"]
-    lines += [f"    hop {v['hop']}, {v['attacker']}: {v['verdict']}: {v['detail']}"
-              for v in claim["verdicts"]]
+    lines += [f"    {verdict_text(v)}" for v in claim["verdicts"]]
+    lines += [f"    {line}" for line in unjudged_text(claim)]
     heading, evidence = claim_evidence(claim)
     if heading:
         lines.append(f"    {heading}")
     return lines + [f"{'        ' if heading else '    '}{line}" for line in evidence]
+
+
+def unjudged_text(claim: dict[str, Any]) -> list[str]:
+    """Beside a claim's verdicts, each attacker or hop it did not judge, and why (without
+    verdicts, its cut says so: ``claim_document``)."""
+    return [f"not judged: {why}" for why in claim["not_judged"]] if claim["verdicts"] else []
+
+
+def verdict_text(verdict: dict[str, Any]) -> str:
+    """One hop's verdict (of ``claim_document``) as ``check`` prints it."""
+    return (f"hop {verdict['hop']}, {verdict['attacker']}: {verdict['verdict']}: "
+            f"{verdict['detail']}")
 
 
 def claim_evidence(claim: dict[str, Any]) -> tuple[str, list[str]]:

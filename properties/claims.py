@@ -227,9 +227,10 @@ class _Claim:
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         return []
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
-        claim with none there is "not judged", never vacuous for that reason)."""
+        claim with none there is "not judged", never vacuous for that reason): keyed by the
+        hop and the attacker left out, "" where the hop as a whole is."""
         return {}
 
 
@@ -726,22 +727,22 @@ class BackwardSecurity(_Claim):
         return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
                 f"after {returned})")
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only
         because forward security leaves the KeNBs used while the UE was away from its eNB to
         that eNB as their former serving eNB (``_Gaps.kept``): its situation arose, and the
         definition hands it to forward security (review18, review19: "never arose" misled;
         review20: whether or not this attacker, compromised later, derives them)."""
-        reasons: dict[int, list[str]] = {}
+        reasons: dict[tuple[int, str], str] = {}
         for a in facts.attackers:
             kept = sorted(self._gaps_of(facts, a.entities).kept)
             if kept and not self.earlier(facts, a):
-                reasons.setdefault(a.hop, []).append(
+                reasons[(a.hop, a.name)] = (
                     f"{a.name} has no earlier KeNB: those of hop(s) {hop_list(kept)}, used "
                     "while the UE was away from its eNB, are forward security's, which leaves "
                     "them to that eNB as their former serving eNB (backward security does not "
                     "judge them, whether or not the attacker derives them)")
-        return {hop: "; ".join(texts) for hop, texts in reasons.items()}
+        return reasons
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
@@ -776,12 +777,20 @@ def network_aside(facts: Facts, derives: str = "derives the KeNBs") -> str:
             "verdict)" if read else "")
 
 
+# the edit claims that speak of a KeNB the editor derives (``edit_aside``)
+EDITS_OF_KEYS = (DOWNGRADE, CAPTURE)
+# the claims whose verdict that holds was judged against one compromised eNB alone, and
+# says so with ``network_aside`` where the network derives KeNBs: a report that says such a
+# verdict holds says so too
+JUDGED_ALONE = (BACKWARD, *EDITS_OF_KEYS)
+
+
 def edit_aside(facts: Facts, claim: str) -> str:
     """``network_aside`` for a holding verdict of an edit claim that speaks of a KeNB the
     editor derives (downgrade-resistance, fake-cell-capture): with the network deriving the
     UE's KeNBs, no edit is needed to put the UE and the honest target, or a fake cell, on a
     KeNB an attacker derives. handover-denial speaks of no key: none for it."""
-    return network_aside(facts) if claim in (DOWNGRADE, CAPTURE) else ""
+    return network_aside(facts) if claim in EDITS_OF_KEYS else ""
 
 
 def _naming(assumption: str | None) -> str | None:
@@ -1089,7 +1098,8 @@ class ForwardSecurity(_Claim):
                              if safe is None else "")
                           if derivable.size else "no later KeNB derivable (1-hop)")
             if promise and not beyond and not (never_served and failing is None):
-                detail += f"; promised {promise.hops or 1}-hop" + (
+                each = self._each_promise(facts, a, later, kept) if failing is None else ""
+                detail += each or f"; promised {promise.hops or 1}-hop" + (
                     f" for {at}" if at else "")
             elif broken and beyond:  # its eNBs alone break the promise (``excused``)
                 alone = facts.enbs_alone(a.name)
@@ -1113,6 +1123,25 @@ class ForwardSecurity(_Claim):
                                     cut, None if beyond or never_served else n, worst, outside,
                                     ends))
         return verdicts
+
+    def _each_promise(self, facts: Facts, a: Knowledge, later: list[int], kept: _Kept) -> str:
+        """The promises a holding verdict judged, where its later KeNBs follow more than one
+        hop that took the UE away from the attacker: each named with its hop ("; promised
+        2-hop for x2 at hop 1, 1-hop for s1-inter at hop 3": an X2 hop leaves the next KeNB to
+        its source, TS 33.401 7.2.8.4.2, an S1 hop none, 7.2.8.4.3); "" where at most one
+        hop's promise covers them, named as ``_promise`` names it."""
+        windows = forward_windows(self.variant, facts.completions, facts.early)
+        served = self._served(facts, a.entities, kept)
+        named: dict[int, Promise] = {}
+        for j in later:
+            k, promise = windows.named(self._left(facts, a, j, served), j)
+            if promise is not None:
+                named.setdefault(k, promise)
+        if len(named) < 2:
+            return ""
+        return "; promised " + ", ".join(
+            f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
+            for k, promise in sorted(named.items()))
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
         """A holding verdict for an attacker whose KeNBs used by other eNBs since its
@@ -1398,7 +1427,7 @@ class _EditObservation(_Claim):
         return {enb for h, enb, without in facts.unedited
                 if h == step.hop and without in unedited}
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover a compromised eNB edited, why this claim left its edit unjudged
         (``Facts.unedited``, as ``check``'s edit search leaves it, ``downgrade.judged``): the
         handover never completes without it (nothing to judge it against), or completes at
@@ -1409,7 +1438,7 @@ class _EditObservation(_Claim):
                    AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
                                   "edit claims judge edits against the UE by another eNB, "
                                   "with an honest target to deceive)"}
-        return {hop: reasons[without].format(hop=hop, enb=enb)
+        return {(hop, ""): reasons[without].format(hop=hop, enb=enb)
                 for hop, enb, without in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
@@ -1460,11 +1489,11 @@ class DowngradeResistance(_EditObservation):
                                  "KeNB", editors)
         return Observed(state, failures, 1)
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
-            hop: DERIVED_ANYWAY.format(enb=enb, hop=hop)
+            (hop, ""): DERIVED_ANYWAY.format(enb=enb, hop=hop)
             for hop, enb, without in sorted(facts.unedited) if without == DERIVABLE}
 
 
@@ -1663,8 +1692,8 @@ class _Authentication(_Claim):
 
     held_text = ""
 
-    def not_judged(self, facts: Facts) -> dict[int, str]:
-        return {hop: (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
+        return {(hop, ""): (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
                       "of honest peers, and the edit claims judge the edit")
                 for hop, enb in sorted(facts.rewritten)}
 

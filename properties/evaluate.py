@@ -136,9 +136,14 @@ def claim_results(engine: Engine, hop_types: Set[HopType]) -> dict[str, ClaimRes
 
 
 def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict]) -> tuple[str, ...]:
-    """Why the claim judged no verdict on hops that ran (``Claim.not_judged``)."""
-    judged = {v.hop for v in verdicts}
-    return tuple(why for hop, why in sorted(claim.not_judged(facts).items()) if hop not in judged)
+    """Why the claim judged no verdict on hops that ran, or on an attacker of a hop whose
+    other attackers it judged (``Claim.not_judged``; review25: the TR's chain named enb-4@1's
+    verdict and never said that enb-1@1 was not judged)."""
+    hops = {v.hop for v in verdicts}
+    judged = {(v.hop, v.attacker) for v in verdicts}
+    return tuple(why for (hop, who), why in sorted(claim.not_judged(facts).items(),
+                                                   key=lambda item: item[0][0])
+                 if ((hop, who) not in judged if who else hop not in hops))
 
 
 def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
@@ -150,7 +155,7 @@ def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
     unjudged = []
     for hop in sorted(set(edited) - {v.hop for v in verdicts}):
         message = run.edited[edited[hop]]
-        why = reasons.get(hop) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
+        why = reasons.get((hop, "")) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
                                    f"edit of {message} (the hops' edit), its situation did "
                                    f"not arise ({claim.sometimes})")
         unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")

@@ -79,7 +79,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from hoverify.statemachines.messages import Fields, Kind
+from hoverify.statemachines.messages import NAS_PDU, Fields, Kind
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import field_value
@@ -657,7 +657,7 @@ def handover_command(content: Fields, transaction_id: int,
                      f"{NCC_PLACEHOLDER}/FALSE (securityConfigHO is mandatory)")
     bit = field_value(content, "notification bit")
     nas = None
-    nas_pdu = field_value(content, "NAS-PDU")
+    nas_pdu = field_value(content, NAS_PDU)
     if nas_pdu is not None:
         nas_fields, nas_count, mac = nas_pdu
         nas = NasPart(mac, nas_count % 256, int(field_value(nas_fields, "notification bit", 0)))

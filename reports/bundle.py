@@ -39,7 +39,9 @@ def verdicts(data: ReportData) -> str:
              "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
              "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
-                           "detail": f.detail, "trace": list(f.trace)} for f in b.findings]}
+                           "detail": f.detail, "trace": list(f.trace), "check": f.check,
+                           "check_unavailable": f.check_unavailable,
+                           "check_note": f.check_note} for f in b.findings]}
             for b in data.bounded],
     }
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"

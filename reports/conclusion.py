@@ -10,14 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from hoverify.properties.claims import AUTHENTICATION, CAPTURE, DENIAL, DOWNGRADE
+from hoverify.properties.claims import (
+    AUTHENTICATION,
+    CAPTURE,
+    DENIAL,
+    DOWNGRADE,
+    JUDGED_ALONE,
+)
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.words import forward_measure
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
-# what a forward-security cell that holds measured: (n hops, open-ended, untested)
+# what a forward-security cell measured, holding or failing: (n hops, open-ended, untested)
 Measures = Mapping[tuple[str, str, str], tuple[int, bool, bool]]
+# (variant label, scenario name) -> forward security's failing verdict line for the attacker
+# ``network`` (an unprotected backhaul), as check prints it
+Network = Mapping[tuple[str, str], str]
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
 # What a compromised source eNB does beside downgrading: said once, of every variant
 # (_one_side), not claim by claim as if a variant set out to fix them.
@@ -72,19 +81,49 @@ class _Case:
     reference: str | None
     reference_outside: str | None = None  # the reference fails only outside its promise
     outside: str | None = None  # every failing placement fails only outside the promise
-    reference_measure: tuple[int, bool, bool] | None = None  # its forward security's, holding
+    reference_measure: str = ""  # its forward security's, holding or failing: ", derives ..."
+    measure: str = ""  # the failing placements' forward-security measure, as the cells say it
+    # the baseline's words where it fails, as its cell says them: "not promised", "outside
+    # the promise: ...", "a broken promise", then its measure
+    baseline_words: str = ""
+    # where it holds against a compromised eNB alone while the network derives KeNBs: " (...)"
+    alone: str = ""
+
+
+def _measure(measured: Measures, key: tuple[str, str, str], status: str) -> str | None:
+    """A cell's forward-security measure in the matrix's words (None: it measured none)."""
+    found = measured.get(key)
+    return forward_measure(status == HOLDS, *found) if found else None
+
+
+def _words(status: str, outside: str | None) -> str:
+    """How a failing cell qualifies its "fails": the matrix's words without the verb."""
+    return ("a broken promise" if status == BROKEN else
+            f"outside the promise: {outside}" if outside else "not promised")
+
+
+def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
+    """The network's forward-security lines of these variants in this scenario, each once."""
+    return "; ".join(dict.fromkeys(network[(label, scenario)] for label in labels
+                                   if (label, scenario) in network))
 
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
           outside: Mapping[tuple[str, str, str], str],
-          measured: Measures) -> _Case:
+          measured: Measures, network: Network) -> _Case:
     base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: _judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
+    baseline_words = ""
     if _failing(base):
-        base = FAILS  # whether the baseline promised it is in the matrix, not the sentence
+        key = (sides.baseline, scenario, claim)
+        reach = _measure(measured, key, base)
+        baseline_words = _words(base, outside.get(key)) + (f", {reach}" if reach else "")
+        if claim == FORWARD and (sides.baseline, scenario) in network:
+            baseline_words += f"; {network[(sides.baseline, scenario)]}"
+        base = FAILS  # the verb; whether the baseline promised it is in its words
         category = ("partial" if good and bad else "fixed" if good else "open" if bad
                     else "unjudged")
     elif bad:
@@ -98,11 +137,27 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
     reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
     excuses = {outside.get((sides.placements[p], scenario, claim)) for p in bad}
+    # each failing placement's measure, said once where they agree (as the cells say them)
+    reaches = {p: _measure(measured, (sides.placements[p], scenario, claim), mine[p])
+               for p in bad}
+    measure = ("" if not any(reaches.values()) else f", {next(iter(reaches.values()))}"
+               if len(set(reaches.values())) == 1 else
+               "".join(f"; with the bit in {p}: {m or 'no measure'}" for p, m in reaches.items()))
+    # the cells measure the compromised eNBs' reach; the network's failure is said beside it
+    lines = _lines(network, [sides.placements[p] for p in bad], scenario)
+    if claim == FORWARD and lines:
+        measure += f"; {lines}"
+    held = _lines(network, [sides.placements[p] for p in good], scenario)
+    alone = (f" (against a compromised eNB alone; forward security's verdict there: {held})"
+             if claim in JUDGED_ALONE and held else "")
+    ref_key = (sides.reference or "", scenario, claim)
+    ref_found = measured.get(ref_key) if reference in (HOLDS, FAILS) else None
     return _Case(claim, category, good, bad, BROKEN in mine.values(), base, reference,
-                 outside.get((sides.reference, scenario, claim)) if reference == FAILS else None,
+                 outside.get(ref_key) if reference == FAILS else None,
                  excuses.pop() if len(excuses) == 1 and None not in excuses else None,
-                 measured.get((sides.reference, scenario, claim)) if reference == HOLDS
-                 else None)
+                 "" if ref_found is None else _how_far(ref_found) if reference == HOLDS
+                 else f", {forward_measure(False, *ref_found)}",
+                 measure, baseline_words, alone)
 
 
 def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> str:
@@ -111,46 +166,52 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
     p, b, claim = sides.proposal, sides.baseline, join(claims)
     many = len(claims) > 1
     it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
-    the_claim, does = ("The claims", "do") if many else ("The claim", "does")
-    promise = (" (a broken promise)" if case.broken else
-               f" (outside the promise: {case.outside})" if case.outside else " (not promised)")
+    the_claim = "The claims" if many else "The claim"
+    words = _words(BROKEN if case.broken else FAILS, case.outside)
+    promise = f" ({words}{case.measure})"
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
-    measure = _how_far(*case.reference_measure) if case.reference_measure else ""
-    ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised}{measure})"
+    ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised}"
+           f"{case.reference_measure})"
            if sides.reference and case.reference is not None else "")
+    # "as for the baseline" only where its cell says what the proposal's do (words, measure)
+    as_base = (f"as for {b}" if case.baseline_words == f"{words}{case.measure}"
+               else f"while for {b} {it} {fails} ({case.baseline_words})")
     good, bad = join(case.good), join(case.bad)
     if case.category == "fixed":
         every = ("every bit placement" if len(case.good) == len(sides.placements)
                  else f"the bit in {good}")
-        return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}, and {fails} "
-                f"for {b}{ref}.")
+        return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}{case.alone}, "
+                f"and {fails} "
+                f"for {b} ({case.baseline_words}){ref}.")
     if case.category == "partial":
-        return (f"On {where}, {claim} {holds} for {p} only with the notification bit in {good}; "
-                f"with the bit in {bad} {it} {fails}{promise}, as {it} {does} for {b}{ref}.")
+        return (f"On {where}, {claim} {holds} for {p} only with the notification bit in "
+                f"{good}{case.alone}; "
+                f"with the bit in {bad} {it} {fails}{promise}, {as_base}{ref}.")
     if case.category == "open":
         every = ("every bit placement" if len(case.bad) == len(sides.placements)
                  else f"the bit in {bad}")
         if case.outside:  # no weakness of the proposal: no promise covers that attacker
             return (f"On {where}, {claim} {fails} for {p} with {every} outside the promise "
-                    f"({case.outside}), as for {b}{ref}.")
+                    f"({case.outside}{case.measure}), {as_base}{ref}.")
         return (f"{p} leaves {claim} open on {where}: {it} {fails} there with {every}{promise}, "
-                f"as for {b}{ref}.")
+                f"{as_base}{ref}.")
     if case.category == "regressed":
-        rest = f"; {it} {holds} with the bit in {good}" if case.good else ""
+        rest = f"; {it} {holds} with the bit in {good}{case.alone}" if case.good else ""
         return (f"{the_claim} {claim} {fails} for {p} with the notification bit in {bad} on "
                 f"{where}{promise}{rest}, and {_word(case.baseline, many)} for {b}{ref}.")
     if case.category == "added":
-        return (f"{the_claim} {claim} {holds} for {p} on {where} and "
+        return (f"{the_claim} {claim} {holds} for {p} on {where}{case.alone} and "
                 f"{_word(NA, many)} for {b}{ref}.")
     return f"{the_claim} {claim} {fails} for {b} on {where} and {_word(NA, many)} for {p}{ref}."
 
 
-def _how_far(n_hops: int, open_ended: bool, untested: bool) -> str:
+def _how_far(measured: tuple[int, bool, bool]) -> str:
     """How far the reference's holding forward security reaches, said so that "holds" is
     not read against the others' "fails": ts33401's X2 hop holds as 2-hop, its source
     deriving the next KeNB as the TR's and the seed's does (review19)."""
-    measure = forward_measure(True, n_hops, open_ended, untested)
+    n_hops, _, untested = measured
+    measure = forward_measure(True, *measured)
     if n_hops < 2:
         return f", as {measure}"
     later = "the next KeNB" if n_hops == 2 else f"the next {n_hops - 1} KeNBs"
@@ -161,10 +222,12 @@ def _how_far(n_hops: int, open_ended: bool, untested: bool) -> str:
 def conclusion(statuses: Statuses, claims: Sequence[str],
                scenarios: Sequence[tuple[str, str]], sides: Sides,
                outside: Mapping[tuple[str, str, str], str] | None = None,
-               measured: Measures | None = None) -> tuple[str, ...]:
+               measured: Measures | None = None,
+               network: Network | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
-    ``measured``: what a forward-security cell that holds measured."""
+    ``measured``: what a forward-security cell measured (n hops where it holds, the
+    attacker's reach where it fails)."""
     labels = {label for label, _, _ in statuses}
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:
@@ -175,7 +238,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
-            case = _case(statuses, sides, claim, name, outside or {}, measured or {})
+            case = _case(statuses, sides, claim, name, outside or {}, measured or {},
+                         network or {})
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)
@@ -198,7 +262,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                          "claim does not apply there, or is never exercised) for " + "; ".join(
                              f"{claim} on {join(where)}" for claim, where in no_verdict.items())
                          + ".")
-    sentences.extend(_one_side(statuses, claims, scenarios))
+    sentences.extend(_one_side(statuses, claims, scenarios, network or {}))
     authentication = _authentication(statuses, claims, scenarios, sides)
     if authentication:
         sentences.append(authentication)
@@ -287,9 +351,10 @@ def _placements(statuses: Statuses, claims: Sequence[str],
 
 
 def _one_side(statuses: Statuses, claims: Sequence[str],
-              scenarios: Sequence[tuple[str, str]]) -> list[str]:
+              scenarios: Sequence[tuple[str, str]], network: Network) -> list[str]:
     """Which of denial and capture a compromised serving eNB achieves in every variant of the
-    report, and that neither is a downgrade."""
+    report, and that neither is a downgrade (by a compromised eNB: where the network reads
+    the backhaul, it derives the KeNBs the UE and the target agree on with no edit)."""
     labels = sorted({label for label, _, _ in statuses})
 
     def fails_for(claim: str) -> list[str]:
@@ -312,8 +377,14 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
                          f"{join(never, 'or')}.")
     if every and DOWNGRADE in claims:
         downgraded = fails_for(DOWNGRADE)
-        verdict = (f"fails for {join(downgraded)}" if downgraded else
-                   "holds for every variant reported wherever it has a verdict")
+        read = [title for name, title in scenarios
+                if any(statuses.get((label, name, DOWNGRADE)) == HOLDS
+                       and (label, name) in network for label in labels)]
+        alone = (f" (on {join(read)} against a compromised eNB alone: there the network, "
+                 "reading the backhaul, derives the KeNBs the UE and the target agree on, as "
+                 "forward security's verdict for it says)" if read else "")
+        verdict = (f"fails for {join(downgraded)}{alone}" if downgraded else
+                   f"holds for every variant reported wherever it has a verdict{alone}")
         sentences.append(
             f"Neither is a downgrade: {DOWNGRADE}, which fails only when the UE and the honest "
             f"target eNB complete a handover on a KeNB the attacker derives, {verdict}.")

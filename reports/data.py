@@ -77,6 +77,7 @@ class Counterexample:
     verdict: str  # "hop 2, radio observer + enb-2@2: ..."
     witness: tuple[str, ...]  # a variant error: the hook, the exception, where, step and hop
     msc: Msc | None  # None for a claim that is not about a message flow (confinement)
+    check: str = ""  # the `hoverify check` command line of the scenario's run
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,11 @@ class BoundedFinding:
     status: str  # its finding word (``hoverify.runs.finding_word``), as `hoverify verify` says it
     detail: str
     trace: tuple[str, ...]  # the replayable steps, as `hoverify verify` prints them
+    # the `hoverify check` line that reproduces it, as `hoverify verify` prints it, or why
+    # there is none
+    check: str | None = None
+    check_unavailable: str | None = None
+    check_note: str | None = None  # where check's attacker differs from the trace's
 
 
 @dataclass(frozen=True)

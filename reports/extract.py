@@ -32,7 +32,7 @@ from hoverify.reports.data import (
     MscMessage,
     MscNote,
 )
-from hoverify.statemachines.messages import Fields, Interface, Kind
+from hoverify.statemachines.messages import NAS_PDU, Fields, Interface, Kind
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import UE, Step
 
@@ -155,11 +155,16 @@ def _message(step: Step, labels: Labels, rewritten: bool, replayed: bool,
 
 def describe_fields(fields: Fields, labels: Labels) -> str:
     """Information elements in spec words; key values by their name in the key graph."""
-    return ", ".join(f"{name}={_value(value, labels)}" for name, value in fields
+    return ", ".join(f"{name}={_value(value, labels, name)}" for name, value in fields
                      if name != "PDU")  # the ciphertext itself says nothing to a reader
 
 
-def _value(value: Any, labels: Labels) -> str:
+def _value(value: Any, labels: Labels, name: str = "") -> str:
+    if name == NAS_PDU and isinstance(value, tuple) and len(value) == 3:
+        fields, count, mac = value  # as the MME builds it (``NAS_PDU``)
+        return ("{" + ", ".join(filter(None, (describe_fields(fields, labels),
+                                              f"DL NAS COUNT={count}",
+                                              f"NAS-MAC={_value(mac, labels)}"))) + "}")
     if isinstance(value, bytes):
         return labels(value) or f"({len(value)} octets)"
     if isinstance(value, tuple) and all(

@@ -28,11 +28,14 @@ from hoverify.reports.words import (
     DERIVABILITY,
     LEGEND,
     NO_REASON,
+    REPRODUCE,
     VARIANT_ERROR_LEGEND,
     WHY,
     anchor_verdict,
     attacker_text,
     cell_text,
+    check_line_text,
+    compromised_from,
     plain,
     sometimes_text,
 )
@@ -93,11 +96,11 @@ def _matrix(data: ReportData) -> list[str]:
 def _derivability(table: Derivability) -> list[str]:
     head = "".join(f"<th>KeNB[hop {h}]<br><span class=muted>{escape(s)}</span></th>"
                    for h, s in zip(table.hops, table.serving, strict=True))
-    rows = [f"<table class=derivability><thead><tr><th>entity (compromised from hop)</th>"
+    rows = [f"<table class=derivability><thead><tr><th>entity (compromised from)</th>"
             f"{head}</tr></thead><tbody>"]
     for entity, hop, cells in table.rows:
         tds = "".join(f'<td class="{c}">{c or "·"}</td>' for c in cells)
-        rows.append(f"<tr><td>{escape(entity)} (hop {hop})</td>{tds}</tr>")
+        rows.append(f"<tr><td>{escape(compromised_from(entity, hop))}</td>{tds}</tr>")
     rows.append("</tbody></table>")
     return rows
 
@@ -129,7 +132,8 @@ def _counterexample(cx: Counterexample) -> list[str]:
     lines = [f'<h4 id="{cx.id}">{escape(cx.claim)} in {escape(cx.scenario.name)} '
              f"(<code>{escape(cx.scenario.hops)}</code>): {escape(cx.status)}</h4>",
              f"<p>{escape(cx.verdict)}</p>",
-             "<pre>" + escape("\n".join(cx.witness)) + "</pre>"]
+             "<pre>" + escape("\n".join(cx.witness)) + "</pre>",
+             f"<p>{escape(REPRODUCE)} <code>{escape(cx.check)}</code></p>"]
     if cx.msc is not None:
         lines += ["<details><summary>message sequence chart of the counterexample</summary>",
                   f'<div class="scroll">{svg_msc.render(cx.msc)}</div></details>']
@@ -178,7 +182,7 @@ def _bounded(bounded: Bounded) -> list[str]:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",
                   f"<p class=muted>Shortest counterexample, {len(f.trace)} steps:</p>",
-                  "<pre>" + escape("\n".join(f.trace)) + "</pre>"]
+                  "<pre>" + escape("\n".join((*f.trace, *check_line_text(f)))) + "</pre>"]
     if not bounded.findings:
         lines.append("<p>No claim is violated within the bound.</p>")
     return lines

@@ -24,11 +24,14 @@ from hoverify.reports.words import (
     DERIVABILITY,
     LEGEND,
     NO_REASON,
+    REPRODUCE,
     VARIANT_ERROR_LEGEND,
     WHY,
     anchor_verdict,
     attacker_text,
     cell_text,
+    check_line_text,
+    compromised_from,
     sometimes_text,
 )
 
@@ -117,11 +120,11 @@ def anchor_lines(data: ReportData) -> list[str]:
 def derivability_table(table: Derivability) -> list[str]:
     head = " | ".join(f"KeNB[hop {h}] ({s})" for h, s in zip(table.hops, table.serving,
                                                               strict=True))
-    lines = [f"| entity (compromised from hop) | {head} |",
+    lines = [f"| entity (compromised from) | {head} |",
              "|---|" + "---|" * len(table.hops)]
     for entity, hop, cells in table.rows:
         shown = [f"**{c}**" if c == "derives" else c or "·" for c in cells]
-        lines.append(f"| {entity} (hop {hop}) | " + " | ".join(shown) + " |")
+        lines.append(f"| {compromised_from(entity, hop)} | " + " | ".join(shown) + " |")
     return lines
 
 
@@ -152,7 +155,8 @@ def reason_lines(claims: tuple[str, ...], results: list[ScenarioResult]) -> list
 def _counterexample(cx: Counterexample) -> list[str]:
     lines = [f'<a id="{cx.id}"></a>', "",
              f"### {cx.claim} in {cx.scenario.name} (`{cx.scenario.hops}`): {cx.status}", "",
-             cx.verdict, "", "```text", *cx.witness, "```", ""]
+             cx.verdict, "", "```text", *cx.witness, "```", "",
+             f"{REPRODUCE} `{cx.check}`", ""]
     if cx.msc is not None:
         lines += ["```mermaid", mermaid.render(cx.msc).rstrip("\n"), "```", ""]
     return lines
@@ -167,7 +171,7 @@ def bounded_lines(bounded: Bounded) -> list[str]:
                   f"Shortest counterexample, {len(f.trace)} steps "
                   "(`hoverify verify` saves each finding under its `--out`, default `out/verify/`, "
                   "for `hoverify replay`):", "",
-                  "```text", *f.trace, "```", ""]
+                  "```text", *f.trace, *check_line_text(f), "```", ""]
     if not bounded.findings:
         lines += ["No claim is violated within the bound.", ""]
     return lines

@@ -10,7 +10,7 @@ from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
     from hoverify.reports.anchors import Anchor
-    from hoverify.reports.data import Bounded, Cell
+    from hoverify.reports.data import Bounded, BoundedFinding, Cell
 
 OUTSIDE = "fails (outside the promise: {assumption})"
 SO_FAR = "so far"
@@ -47,8 +47,16 @@ VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised
                         "to the hook, the exception and the step. It fails `hoverify report` "
                         "(exit 1).")
 DERIVABILITY = ("Each eNB and MME compromised (alone, with a radio observer) from the hop in "
-                "which it first takes part: *serves*, it held that KeNB as the serving eNB; "
-                "**derives**, it can compute it.")
+                "which it first takes part, or from the start: the initial AS security, "
+                "before hop 1 (`hoverify check --compromise WHO@HOP` takes a HOP of 1 or "
+                "more): *serves*, it held that KeNB as the serving eNB; **derives**, it can "
+                "compute it.")
+
+
+def compromised_from(entity: str, hop: int) -> str:
+    """A derivability row's party and the moment it is compromised from, in words no reader
+    takes for a ``--compromise`` hop that check refuses (hop 0, the initial AS security)."""
+    return f"{entity} (from hop {hop})" if hop else f"{entity} (from the start)"
 
 WHY = ("Each claim that holds, is vacuous or n/a, and why, in the words of `hoverify check`: "
        "the verdict line of its matrix cell, then what check prints under it, the cut of the "
@@ -115,6 +123,18 @@ def cell_text(cell: Cell) -> str:
 def plain(text: str) -> str:
     """Markdown emphasis removed."""
     return text.replace("**", "").replace("*", "")
+
+
+def check_line_text(finding: BoundedFinding) -> list[str]:
+    """The lines after a bounded finding's trace, as ``hoverify verify`` prints them: its
+    check line (and where its attacker differs from the trace's), or why it has none."""
+    if finding.check is None:
+        return [f"no check line: {finding.check_unavailable}"]
+    return [f"check: {finding.check}", *([f"({finding.check_note})"] if finding.check_note
+                                         else [])]
+
+
+REPRODUCE = "Its run, with every claim's verdict:"
 
 
 def sometimes_text(bounded: Bounded) -> str:

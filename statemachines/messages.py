@@ -16,6 +16,9 @@ from typing import Any
 from hoverify.statemachines.record import record, replace
 
 Fields = tuple[tuple[str, Any], ...]
+# The fields the MME sends the UE under NAS-MAC, where a variant puts them there: the value
+# is (fields, DL NAS COUNT, NAS-MAC), integrity protected as a NAS message (TS 24.301 4.4.4)
+NAS_PDU = "NAS-PDU"
 
 
 class Interface(StrEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Entity, Handled, Reject
-from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.messages import NAS_PDU, Fields, Kind, Message
 from hoverify.statemachines.protection import nas_mac
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import HopType
@@ -245,4 +245,4 @@ class Mme(Entity):
         assert ctx.knas_int is not None
         count = ctx.nas_dl_count
         mac = nas_mac(ctx.knas_int, count, ue_fields)
-        return replace(ctx, nas_dl_count=count + 1), (("NAS-PDU", (ue_fields, count, mac)),)
+        return replace(ctx, nas_dl_count=count + 1), ((NAS_PDU, (ue_fields, count, mac)),)

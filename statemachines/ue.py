@@ -14,7 +14,7 @@ from hoverify.statemachines.entity import (
     known_cell,
     new_c_rnti,
 )
-from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.messages import NAS_PDU, Fields, Kind, Message
 from hoverify.statemachines.protection import (
     DOWNLINK,
     INTEGRITY,
@@ -110,8 +110,8 @@ class Ue(Entity):
 
     def _open_nas_part(self, content: Fields) -> tuple[Fields, int]:
         """The NAS part of the HO command (the seed's step 7), checked with NAS-MAC."""
-        nas_pdu = field_value(content, "NAS-PDU")
-        rest = tuple((k, v) for k, v in content if k != "NAS-PDU")
+        nas_pdu = field_value(content, NAS_PDU)
+        rest = tuple((k, v) for k, v in content if k != NAS_PDU)
         if nas_pdu is None:
             return _once(rest), self.ctx.nas_dl_count
         if not (isinstance(nas_pdu, tuple) and len(nas_pdu) == 3):  # (fields, COUNT, NAS-MAC)

@@ -325,6 +325,11 @@ def test_a_later_s1_hops_promise_binds_an_enb_the_ue_left_by_x2(
     # the same eNB when the S1 hop 3 brings the UE back to it: the KeNBs later than its own
     # are those of the X2 hops 1 and 2, which no promise reaches
     ("seed-fs", "x2,x2,s1", "enb-1", 2, False, "no later KeNB derivable (1-hop)"),
+    # review25: enb-1, left by the X2 hop 1 and again by the S1 hop 3, is judged on the KeNB
+    # of hop 1 by the 2-hop promise of X2 (TS 33.401 7.2.8.4.2) and on that of hop 3 by the
+    # 1-hop promise of S1 (7.2.8.4.3): both named, not only the first
+    ("ts33401", "x2@enb-2/cell-2,x2@enb-1/cell-1,s1-inter@enb-5/cell-1", "enb-1", 3, True,
+     "; promised 2-hop for x2 at hop 1, 1-hop for s1-inter at hop 3"),
 ])
 def test_a_holding_verdict_names_the_promise_it_was_judged_by(
         variant: str, hops: str, compromised: str, at: int, promised: bool, named: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -18,6 +19,7 @@ from default_report import Generated
 from hoverify.properties import workers
 from hoverify.properties.claims import (
     AGREEMENT,
+    BACKWARD,
     CAPTURE,
     CLAIMS,
     DENIAL,
@@ -47,7 +49,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
-from hoverify.reports.words import cell_text
+from hoverify.reports.words import cell_text, check_line_text
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
 
@@ -412,7 +414,7 @@ def test_conclusion_names_the_fix_and_what_stays_open() -> None:
     words = conclusion(statuses(base_s1=FAILS, base_x2=FAILS, prop_nas_x2=FAILS,
                                 prop_alg_id_x2=FAILS), [FORWARD], SCENES, SIDES)
     assert words[0] == ("prop fixes forward-security on s1 hops: it holds there with every "
-                        "bit placement, and fails for base (ref holds there).")
+                        "bit placement, and fails for base (not promised) (ref holds there).")
     assert words[1] == ("prop leaves forward-security open on x2 hops: it fails there with "
                         "every bit placement (not promised), as for base (ref holds there).")
 
@@ -432,6 +434,66 @@ def test_a_reference_that_holds_says_how_far() -> None:
                          [FORWARD], SCENES, SIDES,
                          measured={("ref", "x2", FORWARD): (1, False, False)})
     assert any(s.endswith("(ref holds there, as 1-hop).") for s in one_hop), one_hop
+
+
+def test_a_failing_forward_security_says_each_variants_measure() -> None:
+    """review25: "seed-fs leaves forward-security open on the 10-hop chain ...: it fails
+    there with every bit placement (not promised), as for tr33821-v070" while the matrix
+    shows seed-fs's eNBs deriving 1 hop on and the TR's 9: each failing variant's measure is
+    said as its cell says it, and "as for" only where the cells say the same."""
+    fails = statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS)
+    one_on = {("prop/nas", "x2", FORWARD): (2, True, False),
+              ("prop/alg-id", "x2", FORWARD): (2, True, False)}
+    nine_on = conclusion(fails, [FORWARD], SCENES, SIDES,
+                         measured={**one_on, ("base", "x2", FORWARD): (10, False, False)})
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised, derives 1+ hops on), while for base it fails (not "
+            "promised, derives 9 hops on) (ref holds there).") in nine_on
+    alike = conclusion(fails, [FORWARD], SCENES, SIDES,
+                       measured={**one_on, ("base", "x2", FORWARD): (2, True, False)})
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised, derives 1+ hops on), as for base (ref holds there)."
+            ) in alike
+    # the same measure, other words: outside the promise for prop, not promised for base
+    outside = conclusion(fails, [FORWARD], SCENES, SIDES,
+                         {("prop/nas", "x2", FORWARD): "A", ("prop/alg-id", "x2", FORWARD): "A"})
+    assert ("On x2 hops, forward-security fails for prop with every bit placement outside "
+            "the promise (A), while for base it fails (not promised) (ref holds there)."
+            ) in outside
+
+
+def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails() -> None:
+    """review25: with the backhaul unprotected, the network derives every KeNB (forward
+    security's verdict line for it, outside the promise), which neither the cell (enb-1's
+    "fails (not promised), derives 1 hop on") nor a sentence saying downgrade-resistance
+    holds there (judged against a compromised eNB alone) said."""
+    line = "hop 0, network: fails (outside the promise: B): derives the KeNB of hops [0-2]"
+    network = {("prop/nas", "x2"): line, ("prop/alg-id", "x2"): line,
+               ("base", "x2"): "hop 0, network: fails (not promised): derives ..."}
+    cells = {**statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),
+             **{(label, scene, claim): HOLDS for label in ("base", "prop/nas", "prop/alg-id",
+                                                          "ref")
+                for scene, _ in SCENES for claim in (DOWNGRADE, DENIAL, CAPTURE)}}
+    cells[("base", "x2", DOWNGRADE)] = NA
+    words = conclusion(cells, [FORWARD, DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES,
+                       network=network)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            f"placement (not promised; {line}), while for base it fails (not promised; hop 0, "
+            "network: fails (not promised): derives ...) (ref holds there).") in words
+    assert ("The claim downgrade-resistance holds for prop on x2 hops (against a compromised "
+            f"eNB alone; forward security's verdict there: {line}) and has no verdict for "
+            "base (ref holds there).") in words
+    for label in ("base", "prop/nas", "prop/alg-id", "ref"):
+        cells[(label, "s1", DENIAL)] = FAILS
+        cells[(label, "s1", CAPTURE)] = FAILS
+    words = conclusion(cells, [FORWARD, DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES,
+                       network=network)
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
+            "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
+            "for every variant reported wherever it has a verdict (on x2 hops against a "
+            "compromised eNB alone: there the network, reading the backhaul, derives the "
+            "KeNBs the UE and the target agree on, as forward security's verdict for it "
+            "says).") in words
 
 
 def test_a_reviewers_variant_gets_its_own_sentences() -> None:
@@ -545,9 +607,13 @@ def test_default_conclusion_states_the_seed_result(
     assert ("In every variant reported, a compromised serving eNB can make a handover fail "
             "that would otherwise complete (handover-denial) and keep the UE on a key it "
             "derives by serving it as the target cell (fake-cell-capture).") in words
+    # with the backhaul unprotected the network derives the KeNBs with no edit (review25)
     assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
             "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
-            "for every variant reported wherever it has a verdict.") in words
+            "for every variant reported wherever it has a verdict (on x2,s1 with the backhaul "
+            "unprotected against a compromised eNB alone: there the network, reading the "
+            "backhaul, derives the KeNBs the UE and the target agree on, as forward "
+            "security's verdict for it says).") in words
     assert words[-2].startswith("The placement of the notification bit changes no verdict of "
                                 "seed-fs in these scenarios")
     # no promise breaks with any placement: the KeNB* of TR 33.821 v0.7.0, which the seed
@@ -568,6 +634,17 @@ def test_variant_selection() -> None:
     for bad in (["nope"], ["ts33401/nas"], ["seed-fs/none"]):
         with pytest.raises(UsageError):
             choose_variants(bad)
+
+
+@pytest.mark.parametrize("text, said", [
+    # review25: seed-fs/xyz was told "only seed-fs takes a bit placement"
+    ("seed-fs/xyz", "'seed-fs/xyz': unknown bit placement 'xyz' (valid: seed-fs/nas, "
+                    "seed-fs/alg-id, seed-fs/c-rnti)"),
+    ("ts33401/nas", "'ts33401/nas': only seed-fs takes a bit placement (seed-fs/nas, "),
+])
+def test_a_wrong_bit_placement_is_named_as_such(text: str, said: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(said)):
+        choose_variants([text])
 
 
 def test_cli_exits_zero_with_broken_promises(tmp_path: Path,
@@ -891,3 +968,69 @@ def test_every_verdict_that_does_not_fail_says_why(default_report: Generated) ->
                     cuts += 1
     assert cuts > len(data.sections)  # each variant has cuts to show
     assert outside  # ts33401's race fails outside path-switch-first
+
+
+@pytest.mark.parametrize("variant, scenario", [
+    ("seed-fs/nas", "backhaul-open"), ("ts33401", "race"), ("ts33401", "replay"),
+    ("tr33821-v070", "enb-1-compromised"), ("seed-fs/alg-id", "kasme-revealed")])
+def test_a_counterexample_gives_the_check_line_of_its_run(
+        generated: Generated, variant: str, scenario: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: counterexamples named only their scenario; each gives the `hoverify check`
+    line of its run (hops, topology, attacker), which prints every claim's verdict as the
+    matrix says it."""
+    result = next(r for r in generated.data.results
+                  if r.variant.label == variant and r.scenario.name == scenario)
+    [line] = {cx.check for cx in result.counterexamples}
+    argv = shlex.split(line)
+    assert argv[:2] == ["hoverify", "check"]
+    main([*argv[1:], "--json"])
+    said = {c["name"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
+    assert said == {c["name"]: c["verdict"] for c in result.check["claims"]}
+    assert f"`{line}`" in (generated.out / result.variant.slug / "report.md").read_text()
+
+
+def test_a_bounded_finding_gives_the_check_line_verify_prints(
+        generated: Generated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: the bounded verification's traces left out the `check:` line that `hoverify
+    verify` prints after each; the derivability table's "enb-1 (hop 0)" read as a
+    `--compromise enb-1@0` that check refuses."""
+    main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+          "--out", str(tmp_path / "findings")])
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()
+               if line.strip().startswith(("check: ", "no check line: "))]
+    [bounded] = [b for b in generated.data.bounded if b.variant.label == "tr33821-v070"]
+    assert printed and [line for f in bounded.findings for line in check_line_text(f)
+                        if not line.startswith("(")] == printed
+    page = (generated.out / "tr33821-v070" / "report.md").read_text()
+    assert all(line in page for line in printed)
+    assert "(hop 0)" not in page and "| enb-1 (from the start) |" in page
+
+
+def test_a_chart_shows_no_python_repr(generated: Generated) -> None:
+    """review25: a chart showed `NAS-PDU=((('notification bit', 1),), 0, b'\\x04\\x1f\\x1d\\t')`;
+    the NAS-PDU's fields are named as every other field is (TS 24.301 4.4.4: the NAS COUNT
+    and NAS-MAC it is protected with)."""
+    charts = [c for r in generated.data.results
+              for c in (r.msc, *(cx.msc for cx in r.counterexamples)) if c is not None]
+    shown = [e.fields + e.tooltip for c in charts for e in c.events if isinstance(e, MscMessage)]
+    assert any("NAS-PDU={notification bit=1, DL NAS COUNT=" in text for text in shown)
+    assert not [text for text in shown if "b'" in text or "((" in text]
+
+
+def test_a_cell_says_each_attacker_its_verdicts_leave_out(
+        generated: Generated, capsys: pytest.CaptureFixture[str]) -> None:
+    """review25: the TR's backward-security on the chain showed enb-4@1's line and never said
+    that enb-1@1, compromised in the same hop, was not judged: backward security speaks of
+    KeNBs earlier than the eNB's own (TS 33.501 3.1), and those used while the UE was away
+    from enb-1 are forward security's; check says so too."""
+    main(["check", "--variant", "tr33821-v070", "--hops", "s1,x2,s1-inter,x2,s1,s1,x2,s1-inter,"
+          "s1,x2"])
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()
+               if line.strip().startswith("not judged: radio observer + enb-1@")]
+    assert [line[:44] for line in printed] == ["not judged: radio observer + enb-1@1 has no ",
+                                               "not judged: radio observer + enb-1@10 has no"]
+    result = next(r for r in generated.data.results
+                  if r.variant.label == "tr33821-v070" and r.scenario.name == "chain")
+    assert result.cell(BACKWARD).status == HOLDS
+    assert list(result.cell(BACKWARD).cut[:2]) == printed
