@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", derandomize=True, database=None, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", deadline=None)
-settings.register_profile("deep", max_examples=2000, deadline=None)
-# hypofuzz skips tests whose settings derandomize or set a non-default database.
-settings.register_profile("fuzz", deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+from hoverify.campaign import profile_database
+from hoverify.errors import UsageError
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The profiles, and the one ``HYPOTHESIS_PROFILE`` names (``ci`` by default). ``fuzz``
+    (for hypofuzz, which skips tests whose settings derandomize or set another database
+    than the profile's) takes its database from ``HOVERIFY_DATABASE`` (hoverify.campaign):
+    a bad one is a usage error, one line, before any test runs."""
+    settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", deadline=None)
+    settings.register_profile("deep", max_examples=2000, deadline=None)
+    name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    try:
+        database = profile_database() if name == "fuzz" else None
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
+    settings.register_profile("fuzz", deadline=None,
+                              **({} if database is None else {"database": database}))
+    settings.load_profile(name)
