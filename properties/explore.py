@@ -12,7 +12,7 @@ import contextlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
@@ -266,9 +266,13 @@ def search_machine(variant: KeySchedule, topology: Topology, selected: Callable[
 def campaign_key(variant: KeySchedule, topology: Topology, faults: frozenset[str],
                  adversary: Adversary) -> bytes:
     """What an example's choices mean: the same choices explore another variant (or its
-    parameters), topology, KASME, faults or attacker model differently."""
+    parameters), topology, KASME, faults or attacker model differently. The same in every
+    process: no set's order (Python's string hashes are salted per process)."""
+    topology_text = {"cells": [list(astuple(c)) for c in topology.cells],
+                     "enb_mme": [list(pair) for pair in topology.enb_mme],
+                     "x2_links": sorted(sorted(link) for link in topology.x2_links)}
     return json.dumps({"variant": variant.name, "parameters": dict(variant.parameters),
-                       "topology": repr(topology), "kasme": EXPLORATION_KASME.hex(),
+                       "topology": topology_text, "kasme": EXPLORATION_KASME.hex(),
                        "faults": sorted(faults), "attacker": adversary.to_json("")},
                       sort_keys=True).encode()
 

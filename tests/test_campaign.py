@@ -140,3 +140,16 @@ def test_the_fuzz_profile_refuses_a_database_that_is_a_file(tmp_path: Path) -> N
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert done.stderr.strip() == (f"ERROR: HOVERIFY_DATABASE {tmp_path / 'db'}: not a "
                                    "directory (an example database is one)"), done.stderr
+
+
+def test_a_campaign_is_keyed_alike_in_every_process() -> None:
+    """Processes and machines of one campaign store and find its examples under one key:
+    nothing in it may follow Python's per-process string hashing (a set's order)."""
+    script = ("from hoverify.campaign import campaign; from hoverify.properties.explore "
+              "import campaign_key; c = campaign('--variant seed-fs'); "
+              "print(campaign_key(c.variant, c.topology, c.faults, c.adversary).hex())")
+    keys = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                           text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(salt)}).stdout
+            for salt in (1, 2, 3)}
+    assert len(keys) == 1, keys
