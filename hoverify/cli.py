@@ -232,7 +232,8 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
     explore.add_argument("--database", metavar="DIR|redis://HOST:PORT/N",
                          help="a fuzzing campaign's example database (docs/exploration.md): "
                               "its examples of this search are replayed first, read only, "
-                              "then the search is random (or --seed)")
+                              "then the search is random (or --seed) (default: none, the "
+                              "derandomized search alone)")
     explore.add_argument("--out", default="out/findings", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
     explore.add_argument("--json", action="store_true", help="print JSON instead of text")

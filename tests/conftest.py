@@ -7,7 +7,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from hoverify.campaign import profile_database
+from hoverify.campaign import campaign, profile_database
 from hoverify.errors import UsageError
 
 
@@ -15,7 +15,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """The profiles, and the one ``HYPOTHESIS_PROFILE`` names (``ci`` by default). ``fuzz``
     (for hypofuzz, which skips tests whose settings derandomize or set another database
     than the profile's) takes its database from ``HOVERIFY_DATABASE`` (hoverify.campaign):
-    a bad one is a usage error, one line, before any test runs."""
+    a bad one is a usage error, one line, before any test runs; so is a bad campaign
+    (``HOVERIFY_FUZZ``, the fuzz target's: tests/test_fuzz.py)."""
     settings.register_profile("ci", derandomize=True, database=None, deadline=None,
                               suppress_health_check=[HealthCheck.too_slow])
     settings.register_profile("dev", deadline=None)
@@ -23,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
     try:
         database = profile_database() if name == "fuzz" else None
+        campaign()
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
     settings.register_profile("fuzz", deadline=None,

@@ -130,16 +130,23 @@ def test_a_redis_database_without_redis_says_what_to_install() -> None:
         example_database("--database", "redis://localhost:6379/0", reading=True)
 
 
-def test_the_fuzz_profile_refuses_a_database_that_is_a_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("setting", "said"), [
+    ("HOVERIFY_DATABASE", "HOVERIFY_DATABASE {db}: not a directory (an example database is "
+                          "one)"),
+    ("HOVERIFY_FUZZ", "HOVERIFY_FUZZ: --examples is not a campaign's option (it takes: "
+                      "backhaul_unprotected, bit_placement, compromise_targets, faults, steps, "
+                      "topology, variant, variant_file)"),
+])
+def test_pytest_refuses_a_bad_setting_in_one_line(tmp_path: Path, setting: str,
+                                                  said: str) -> None:
     (tmp_path / "db").write_text("")
+    value = {"HOVERIFY_DATABASE": str(tmp_path / "db"), "HOVERIFY_FUZZ": "--examples 5"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/test_fuzz.py",
          "--collect-only"], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "HYPOTHESIS_PROFILE": "fuzz",
-             "HOVERIFY_DATABASE": str(tmp_path / "db")})
+        env={**os.environ, "HYPOTHESIS_PROFILE": "fuzz", setting: value[setting]})
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
-    assert done.stderr.strip() == (f"ERROR: HOVERIFY_DATABASE {tmp_path / 'db'}: not a "
-                                   "directory (an example database is one)"), done.stderr
+    assert done.stderr.strip() == "ERROR: " + said.format(db=tmp_path / "db"), done.stderr
 
 
 def test_a_campaign_is_keyed_alike_in_every_process() -> None:
