@@ -29,7 +29,7 @@ from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoverify.cli import _check_lines, build_parser, main
+from hoverify.cli import build_parser, check_lines, main
 from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
@@ -447,7 +447,7 @@ def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_i
     compromised a party."""
     trace = _trace(compromise + X2_FIRST + [ACK, REPORT])
     args = build_parser().parse_args(["verify", "--variant", "ts33401"])
-    [line] = _check_lines(args, load("ts33401"), [Finding("key-agreement", True, "", trace)],
+    [line] = check_lines(args, load("ts33401"), [Finding("key-agreement", True, "", trace)],
                           small_topology(), DEFAULT)
     assert line["check"] is None
     assert "does not give key-agreement FAILS (promised): the finding needs the order it " \
