@@ -229,6 +229,11 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
     explore.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(FAULTS)))
     _add_adversary_arguments(explore)
+    explore.add_argument("--database", metavar="DIR|redis://HOST:PORT/N",
+                         help="a fuzzing campaign's example database (docs/exploration.md): "
+                              "its examples of this search are replayed first, read only, "
+                              "then the search is random (or --seed) (default: none, the "
+                              "derandomized search alone)")
     explore.add_argument("--out", default="out/findings", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
     explore.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -269,23 +274,34 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
     _add_quiet_argument(verify_)
 
 
-def _explore(args: argparse.Namespace) -> int:
-    from hoverify.properties.explore import explore
-    from hoverify.runs import explore_document, resolve_topology, resolve_variant
+def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, frozenset[str],
+                                                     Adversary]:
+    """What explore's options choose, validated: the variant, topology, faults and attacker
+    model (also a fuzzing campaign's, ``hoverify.campaign``)."""
+    from hoverify.runs import resolve_topology, resolve_variant
     from hoverify.statemachines.topology import small_topology
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
-    faults = _faults(args.faults)
-    adversary = _adversary(args, variant)
+    return variant, topology, _faults(args.faults), _adversary(args, variant)
+
+
+def _explore(args: argparse.Namespace) -> int:
+    from hoverify.campaign import example_database
+    from hoverify.properties.explore import explore
+    from hoverify.runs import explore_document
+
+    variant, topology, faults, adversary = explore_setup(args)
+    database = None if args.database is None else example_database(
+        "--database", args.database, reading=True)
     out = _findings_directory(args.out)
     with Bar(" example", quiet=args.quiet, total=args.examples) as bar:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
                          faults=faults, topology=topology, progress=bar.note, tick=bar.done,
-                         adversary=adversary)
-    checks = check_lines(_variant_argv(args), args.topology, variant, result.findings,
+                         adversary=adversary, database=database)
+    checks = check_lines(variant_options(args), args.topology, variant, result.findings,
                          topology, adversary)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
                            adversary, faults, checks)
@@ -298,15 +314,19 @@ def _explore(args: argparse.Namespace) -> int:
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
         for finding in doc["findings"]:
-            print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
-            for line in finding["trace"]:
-                print(f"  {line}")
-            _print_finding_end(finding)
+            print(f"\n{explore_finding_text(finding)}")
         if not doc["findings"]:
             print("no finding")
         print(sometimes_line(doc["sometimes"]))
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples")
     return 1 if result.promise_broken else 0
+
+
+def explore_finding_text(finding: dict[str, Any]) -> str:
+    """A finding as explore prints it (``hoverify.runs.finding_entry``): claim, verdict and
+    detail, the trace, the check line (or why there is none), the file."""
+    return "\n".join([f"{finding['claim']}: {finding['verdict']}: {finding['detail']}",
+                      *(f"  {line}" for line in finding["trace"]), *_finding_end(finding)])
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -440,7 +460,7 @@ def _verify(args: argparse.Namespace) -> int:
         except RayUnreachable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()
-    checks = check_lines(_variant_argv(args), args.topology, variant, findings, topology,
+    checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
                          adversary)
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
@@ -489,7 +509,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
               f"  shortest counterexample, {len(finding['trace'])} steps:")
         for line in finding["trace"]:
             print(f"  {line}")
-        _print_finding_end(finding)
+        print("\n".join(_finding_end(finding)))
     print(sometimes_line(doc["sometimes"]))
     if result.exhausted and not result.promise_broken:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
@@ -578,7 +598,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
     finding's check line, or why it has none (``check_lines``)."""
     from hoverify.properties.explore import compromise_text
-    from hoverify.runs import finding_word
+    from hoverify.runs import finding_entry
 
     return {
         "variant": result.variant, "topology": topology, "max_handovers": result.max_handovers,
@@ -592,9 +612,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
-                      "detail": f.detail, "trace": [a.text for a in f.trace], **check,
-                      "file": None if path is None else str(path)}
+        "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
     }
 
@@ -605,7 +623,7 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
     """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
     gives the finding's claim failing in the same words), or why there is none
     (``check_unavailable``), and where its attacker differs from the trace's
-    (``check_note``). ``variant_argv``: how check names the variant (``_variant_argv``);
+    (``check_note``). ``variant_argv``: how check names the variant (``variant_options``);
     ``topology_name``: the ``--topology`` the search was given (None: the small one)."""
     import shlex
 
@@ -628,7 +646,7 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
     return lines
 
 
-def _variant_argv(args: argparse.Namespace) -> list[str]:
+def variant_options(args: argparse.Namespace) -> list[str]:
     placement = [] if args.bit_placement is None else ["--bit-placement", args.bit_placement]
     if args.variant_file is not None:
         return ["--variant-file", args.variant_file, *placement]
@@ -660,16 +678,17 @@ def _check_reproduces(argv: list[str], finding: Finding, compromises: bool) -> s
             "which check's in-order run of each hop does not take")
 
 
-def _print_finding_end(finding: dict[str, Any]) -> None:
+def _finding_end(finding: dict[str, Any]) -> list[str]:
     """The lines after a finding's trace: its check line (or why it has none), its file."""
     if finding["check"] is not None:
-        print(f"  check: {finding['check']}")
+        lines = [f"  check: {finding['check']}"]
         if finding.get("check_note"):
-            print(f"  ({finding['check_note']})")
+            lines.append(f"  ({finding['check_note']})")
     else:
-        print(f"  no check line: {finding['check_unavailable']}")
+        lines = [f"  no check line: {finding['check_unavailable']}"]
     if finding["file"] is not None:
-        print(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+        lines.append(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+    return lines
 
 
 def _findings_directory(text: str) -> Path:

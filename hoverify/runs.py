@@ -490,11 +490,19 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "findings": [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
-                      "detail": f.detail, "trace": [a.text for a in f.trace], **check,
-                      "file": str(path)}
+        "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
     }
+
+
+def finding_entry(finding: Finding, path: Path | None,
+                  check: dict[str, str | None]) -> dict[str, Any]:
+    """A finding as explore and verify print it (``--json``): ``path``, its file (None: not
+    saved); ``check``, its check line or why there is none (``hoverify.cli.check_lines``)."""
+    return {"claim": finding.claim, "verdict": finding_word(finding),
+            "promised": finding.promised, "detail": finding.detail,
+            "trace": [a.text for a in finding.trace], **check,
+            "file": None if path is None else str(path)}
 
 
 @dataclass(frozen=True)

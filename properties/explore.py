@@ -9,9 +9,10 @@ and the search goes on for the claims not yet found, within the same example bud
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
@@ -26,7 +27,8 @@ from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis.database import ExampleDatabase, ReadOnlyDatabase
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 SCHEMA_VERSION = 1
 EXPLORATION_KASME = bytes.fromhex(
@@ -49,7 +51,14 @@ class ExploreResult:
 
     @property
     def promise_broken(self) -> bool:
-        return any(f.promised for f in self.findings)
+        return any(breaks_promise(f) for f in self.findings)
+
+
+def breaks_promise(finding: Finding) -> bool:
+    """What makes ``hoverify explore`` exit 1 and a fuzzing campaign's target fail
+    (``hoverify.campaign``): a promised claim failing, or a variant error (a finding
+    promised too: ``variant_error_finding``)."""
+    return finding.promised
 
 
 class ReplayStopped(Exception):
@@ -169,13 +178,15 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
             until: frozenset[tuple[str, bool]] | None = None,
             progress: Callable[[str], None] | None = None,
             tick: Callable[[], None] | None = None,
-            adversary: Adversary = DEFAULT) -> ExploreResult:
+            adversary: Adversary = DEFAULT,
+            database: ExampleDatabase | None = None) -> ExploreResult:
     """One Hypothesis search of ``examples`` examples that keeps the first violation of each
     (claim, promised) it meets, each minimised as it is found. ``claims`` limits the search
     to those claims and stops it once each is found (``settled``); ``until`` stops it once
     each (claim, promised) given is found (a promised violation stands for an unpromised
     one). A claim found violated outside the promise is still searched for a promised
-    violation. ``tick`` is called as each example begins."""
+    violation. ``tick`` is called as each example begins. ``database``: a campaign's example
+    database, whose examples for this search are replayed first (``search_machine``)."""
     topology = topology or small_topology()
     result = ExploreResult(variant.name, adversary=adversary, faults=faults)
     found: dict[tuple[str, bool], Finding] = {}
@@ -202,8 +213,8 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
         return False
 
     aims = claims if until is None else frozenset(c for c, _ in until) | (claims or frozenset())
-    machine = _counting(exploration_machine(variant, topology, EXPLORATION_KASME, keep, faults,
-                                            result.sometimes, adversary, aims), counter)
+    machine = search_machine(variant, topology, keep, faults, adversary, counter,
+                             result.sometimes, aims, keyed=database is not None)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
     # The generate phase only: Hypothesis' target phase (from half the budget on) hill-climbs
@@ -211,18 +222,59 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     # example's first handover, plan and swarm (measured on no_path_switch_refresh, seed 1,
     # 1614 examples: 778 in the target phase; of the 836 generated, 679 were mutations of
     # another, so 157 drew their own plan). Without it the whole budget draws new examples;
-    # the scores still choose which mutations Hypothesis mutates further.
+    # the scores still choose which mutations Hypothesis mutates further. With ``database``
+    # (a campaign's, ``hoverify.campaign``) the reuse phase first replays what the campaign
+    # stored for this search, read only: an example that fails there is one explore keeps
+    # without failing, and Hypothesis deletes a stored example that no longer fails.
+    # Hypothesis refuses a database with ``derandomize``: that search is random or seeded.
     if not done():
         with contextlib.suppress(_Done), _without_local_constants():
             run_state_machine_as_test(machine, settings=settings(
-                max_examples=examples, stateful_step_count=steps, database=None,
-                derandomize=seed is None, deadline=None, phases=[Phase.generate],
+                max_examples=examples, stateful_step_count=steps,
+                database=None if database is None else ReadOnlyDatabase(database),
+                derandomize=seed is None and database is None, deadline=None,
+                phases=[Phase.generate] if database is None else [Phase.reuse, Phase.generate],
                 suppress_health_check=list(HealthCheck)))
     result.findings = list(found.values())
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
     return result
+
+
+def search_machine(variant: KeySchedule, topology: Topology, selected: Callable[[Finding], bool],
+                   faults: frozenset[str], adversary: Adversary, counter: dict[str, int],
+                   sometimes: Counter[str] | None = None, aims: frozenset[str] | None = None,
+                   *, keyed: bool) -> type[RuleBasedStateMachine]:
+    """The machine explore searches with (``exploration_machine``, examples and steps counted
+    in ``counter``), and a campaign's fuzz target (``hoverify.campaign``): the same class, so
+    that Hypothesis stores and finds their examples under one key. ``keyed``: that key names
+    the search (``campaign_key``), so that two campaigns sharing a database (another variant,
+    other faults) neither replay nor delete each other's examples. Hypothesis derives the key
+    from a digest of the machine's source, which adds the factory's
+    ``_hypothesis_internal_add_digest`` (private, as pytest's parametrize cases use it; no
+    public setting names a stateful test's key). Plain explore is not keyed: the digest also
+    seeds its derandomized search, which would change."""
+    machine = _counting(exploration_machine(variant, topology, EXPLORATION_KASME, selected,
+                                            faults, sometimes, adversary, aims), counter)
+    if keyed:
+        machine._hypothesis_internal_add_digest = campaign_key(  # type: ignore[attr-defined]
+            variant, topology, faults, adversary)
+    return machine
+
+
+def campaign_key(variant: KeySchedule, topology: Topology, faults: frozenset[str],
+                 adversary: Adversary) -> bytes:
+    """What an example's choices mean: the same choices explore another variant (or its
+    parameters), topology, KASME, faults or attacker model differently. The same in every
+    process: no set's order (Python's string hashes are salted per process)."""
+    topology_text = {"cells": [list(astuple(c)) for c in topology.cells],
+                     "enb_mme": [list(pair) for pair in topology.enb_mme],
+                     "x2_links": sorted(sorted(link) for link in topology.x2_links)}
+    return json.dumps({"variant": variant.name, "parameters": dict(variant.parameters),
+                       "topology": topology_text, "kasme": EXPLORATION_KASME.hex(),
+                       "faults": sorted(faults), "attacker": adversary.to_json("")},
+                      sort_keys=True).encode()
 
 
 PARTY_WORDS = {"enb": "the eNBs", "ue": "the UE", "mme": "the MMEs",

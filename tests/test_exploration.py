@@ -335,14 +335,6 @@ def test_profiles_are_registered() -> None:
     assert Phase.generate in settings.get_profile("fuzz").phases
 
 
-# The same machine under the active settings profile: what `hypothesis fuzz` (profile
-# `fuzz`) runs for long campaigns; in CI (profile `ci`) a short derandomized run.
-TestExplorationTs33401 = exploration_machine(
-    load("ts33401"), small_topology(), EXPLORATION_KASME,
-    lambda f: f.claim in MODEL_INVARIANTS or f.claim == "ncc-sync").TestCase
-TestExplorationTs33401.settings = settings(settings.default, stateful_step_count=30)
-
-
 # What `verify --max-handovers 2` finds, (claim, promised), for every built-in and test
 # variant: obtained at this commit with `hoverify verify --max-handovers 2 --faults
 # drop,compromise,rewrite` (`--variant-file tests/VARIANT` for the files), the default faults
