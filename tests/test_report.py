@@ -974,12 +974,12 @@ def test_every_verdict_that_does_not_fail_says_why(default_report: Generated) ->
     ("seed-fs/nas", "backhaul-open"), ("ts33401", "race"), ("ts33401", "replay"),
     ("tr33821-v070", "enb-1-compromised"), ("seed-fs/alg-id", "kasme-revealed")])
 def test_a_counterexample_gives_the_check_line_of_its_run(
-        generated: Generated, variant: str, scenario: str,
+        default_report: Generated, variant: str, scenario: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     """review25: counterexamples named only their scenario; each gives the `hoverify check`
     line of its run (hops, topology, attacker), which prints every claim's verdict as the
     matrix says it."""
-    result = next(r for r in generated.data.results
+    result = next(r for r in default_report.data.results
                   if r.variant.label == variant and r.scenario.name == scenario)
     [line] = {cx.check for cx in result.counterexamples}
     argv = shlex.split(line)
@@ -987,11 +987,11 @@ def test_a_counterexample_gives_the_check_line_of_its_run(
     main([*argv[1:], "--json"])
     said = {c["name"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
     assert said == {c["name"]: c["verdict"] for c in result.check["claims"]}
-    assert f"`{line}`" in (generated.out / result.variant.slug / "report.md").read_text()
+    assert f"`{line}`" in (default_report.out / result.variant.slug / "report.md").read_text()
 
 
 def test_a_bounded_finding_gives_the_check_line_verify_prints(
-        generated: Generated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        default_report: Generated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review25: the bounded verification's traces left out the `check:` line that `hoverify
     verify` prints after each; the derivability table's "enb-1 (hop 0)" read as a
     `--compromise enb-1@0` that check refuses."""
@@ -999,19 +999,19 @@ def test_a_bounded_finding_gives_the_check_line_verify_prints(
           "--out", str(tmp_path / "findings")])
     printed = [line.strip() for line in capsys.readouterr().out.splitlines()
                if line.strip().startswith(("check: ", "no check line: "))]
-    [bounded] = [b for b in generated.data.bounded if b.variant.label == "tr33821-v070"]
+    [bounded] = [b for b in default_report.data.bounded if b.variant.label == "tr33821-v070"]
     assert printed and [line for f in bounded.findings for line in check_line_text(f)
                         if not line.startswith("(")] == printed
-    page = (generated.out / "tr33821-v070" / "report.md").read_text()
+    page = (default_report.out / "tr33821-v070" / "report.md").read_text()
     assert all(line in page for line in printed)
     assert "(hop 0)" not in page and "| enb-1 (from the start) |" in page
 
 
-def test_a_chart_shows_no_python_repr(generated: Generated) -> None:
+def test_a_chart_shows_no_python_repr(default_report: Generated) -> None:
     """review25: a chart showed `NAS-PDU=((('notification bit', 1),), 0, b'\\x04\\x1f\\x1d\\t')`;
     the NAS-PDU's fields are named as every other field is (TS 24.301 4.4.4: the NAS COUNT
     and NAS-MAC it is protected with)."""
-    charts = [c for r in generated.data.results
+    charts = [c for r in default_report.data.results
               for c in (r.msc, *(cx.msc for cx in r.counterexamples)) if c is not None]
     shown = [e.fields + e.tooltip for c in charts for e in c.events if isinstance(e, MscMessage)]
     assert any("NAS-PDU={notification bit=1, DL NAS COUNT=" in text for text in shown)
@@ -1019,7 +1019,7 @@ def test_a_chart_shows_no_python_repr(generated: Generated) -> None:
 
 
 def test_a_cell_says_each_attacker_its_verdicts_leave_out(
-        generated: Generated, capsys: pytest.CaptureFixture[str]) -> None:
+        default_report: Generated, capsys: pytest.CaptureFixture[str]) -> None:
     """review25: the TR's backward-security on the chain showed enb-4@1's line and never said
     that enb-1@1, compromised in the same hop, was not judged: backward security speaks of
     KeNBs earlier than the eNB's own (TS 33.501 3.1), and those used while the UE was away
@@ -1030,7 +1030,7 @@ def test_a_cell_says_each_attacker_its_verdicts_leave_out(
                if line.strip().startswith("not judged: radio observer + enb-1@")]
     assert [line[:44] for line in printed] == ["not judged: radio observer + enb-1@1 has no ",
                                                "not judged: radio observer + enb-1@10 has no"]
-    result = next(r for r in generated.data.results
+    result = next(r for r in default_report.data.results
                   if r.variant.label == "tr33821-v070" and r.scenario.name == "chain")
     assert result.cell(BACKWARD).status == HOLDS
     assert list(result.cell(BACKWARD).cut[:2]) == printed
