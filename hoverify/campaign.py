@@ -126,7 +126,10 @@ def campaign(text: str | None = None) -> Campaign:
         if name not in OPTIONS and value != getattr(defaults, name):
             raise UsageError(f"{FUZZ}: --{name.replace('_', '-')} is not a campaign's option "
                              f"(it takes: {', '.join(sorted(OPTIONS))})")
-    variant, topology, faults, adversary = explore_setup(args)
+    try:  # a variant, topology or fault explore refuses, said as the setting's
+        variant, topology, faults, adversary = explore_setup(args)
+    except UsageError as error:
+        raise UsageError(f"{FUZZ}: {error}") from None
     return Campaign(argv, args, variant, topology, faults, adversary)
 
 
