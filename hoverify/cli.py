@@ -647,10 +647,16 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
 
 
 def variant_options(args: argparse.Namespace) -> list[str]:
-    placement = [] if args.bit_placement is None else ["--bit-placement", args.bit_placement]
-    if args.variant_file is not None:
-        return ["--variant-file", args.variant_file, *placement]
-    return ["--variant", args.variant, *placement]
+    """How ``check`` names the variant these parsed options chose."""
+    return variant_argv(args.variant, args.variant_file, args.bit_placement)
+
+
+def variant_argv(name: str | None, file: str | None, placement: str | None) -> list[str]:
+    """How ``check`` names a variant: built in, or a reviewer's file; with its bit placement."""
+    placing = [] if placement is None else ["--bit-placement", placement]
+    if file is not None:
+        return ["--variant-file", file, *placing]
+    return ["--variant", str(name), *placing]
 
 
 def _check_reproduces(argv: list[str], finding: Finding, compromises: bool) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
-from hoverify.cli import check_lines
+from hoverify.cli import check_lines, variant_argv
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
@@ -216,19 +216,16 @@ ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the boun
     if _OPEN else "")
 
 
-def variant_argv(variant: VariantRef) -> list[str]:
+def _variant_argv(variant: VariantRef) -> list[str]:
     """How ``hoverify check`` names a variant of the report."""
-    placement = ["--bit-placement", variant.bit_placement] if variant.bit_placement else []
-    if variant.file is not None:
-        return ["--variant-file", variant.file, *placement]
-    return ["--variant", variant.name, *placement]
+    return variant_argv(variant.name, variant.file, variant.bit_placement or None)
 
 
 def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile | None) -> str:
     """The ``hoverify check`` command line of a scenario's run: its hops, topology and
     attacker, so a reader can rerun the run a counterexample is drawn from."""
     return shlex.join([
-        "hoverify", "check", *variant_argv(variant),
+        "hoverify", "check", *_variant_argv(variant),
         *(["--topology", topology.path] if topology else []), "--hops", scenario.hops,
         *(a for who, hop in scenario.compromises for a in ("--compromise", f"{who}@{hop}")),
         *(["--backhaul-unprotected"] if scenario.backhaul_unprotected else [])])
@@ -241,7 +238,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
         raise KeyboardInterrupt  # partial search is none: the previous report stays whole
     found = result.findings()
-    checks = check_lines(variant_argv(variant), topology.path if topology else None, schedule,
+    checks = check_lines(_variant_argv(variant), topology.path if topology else None, schedule,
                          found, topology.topology if topology else small_topology(),
                          result.adversary)
     findings = tuple(
