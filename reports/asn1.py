@@ -65,10 +65,13 @@ Where seed-fs's notification bit travels (``bit_placement``; the seed leaves it 
           A C-RNTI >= 0x8000 (a variant file that allocates more) cannot be represented and
           is encoded mod 0x8000, with a note.
 
-Other mandatory IEs carry plausible constants (below): PLMN 001/01, one default E-RAB (QCI 9)
-on an S-GW at 192.0.2.200, UE security capabilities 128-EEA1/2 and 128-EIA1/2, S1AP/X2AP UE
-identifiers per entity, an E-UTRAN CGI per cell (eNB index and cell index), and RRC containers
-holding a HandoverPreparationInformation without UE capabilities or AS-Config.
+The eNB UE S1AP ID of InitialContextSetupRequest and PathSwitchRequestAcknowledge is the
+model's (the one the eNB allocated for the UE context, TS 36.413 9.2.3.4; the acknowledge's is
+the one the PATH SWITCH REQUEST carried, 9.1.5.9). Other mandatory IEs carry plausible
+constants (below): PLMN 001/01, one default E-RAB (QCI 9) on an S-GW at 192.0.2.200, UE
+security capabilities 128-EEA1/2 and 128-EIA1/2, MME UE S1AP and X2AP UE identifiers per
+entity, an E-UTRAN CGI per cell (eNB index and cell index), and RRC containers holding a
+HandoverPreparationInformation without UE capabilities or AS-Config.
 """
 
 from __future__ import annotations
@@ -601,16 +604,14 @@ class WireMessage:
 
 @dataclass(frozen=True, slots=True)
 class Identifiers:
-    """Constants standing in for what the model does not have: UE identifiers per entity, an
-    E-UTRAN CGI per cell (eNB index << 8 | cell index within the eNB, both from 1)."""
+    """Constants standing in for what the model does not have: UE identifiers per entity
+    but the eNB UE S1AP ID (the model's, ``EnbContext.enb_ue_s1ap_id``), an E-UTRAN CGI per
+    cell (eNB index << 8 | cell index within the eNB, both from 1)."""
 
     topology: Topology
 
     def mme_ue_s1ap_id(self, mme: str) -> int:
         return 0x1000 + self.topology.mmes.index(mme)
-
-    def enb_ue_s1ap_id(self, enb: str) -> int:
-        return 0x100 + self.topology.enbs.index(enb)
 
     def x2ap_id(self, enb: str) -> int:
         return 1 + self.topology.enbs.index(enb)
@@ -696,8 +697,10 @@ def wire_trace(run: Run) -> list[WireMessage]:
         notes: tuple[str, ...] = ()
         record: Record
         if kind is Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST:
+            # the eNB UE S1AP ID the eNB allocated for the UE (TS 36.413 8.6.2.1), which the
+            # model's eNB takes on this message
             record = InitialContextSetupRequest(
-                ids.mme_ue_s1ap_id(message.sender), ids.enb_ue_s1ap_id(message.receiver),
+                ids.mme_ue_s1ap_id(message.sender), step.ctx_after.enb_ue_s1ap_id,
                 message.get("SecurityKey"))
         elif kind is Kind.S1AP_HANDOVER_REQUEST:
             security, notes = security_context(message.get("SecurityContext") or ())
@@ -707,8 +710,7 @@ def wire_trace(run: Run) -> list[WireMessage]:
         elif kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
             security, notes = security_context(message.get("SecurityContext") or ())
             record = PathSwitchRequestAcknowledge(ids.mme_ue_s1ap_id(message.sender),
-                                                  ids.enb_ue_s1ap_id(message.receiver),
-                                                  security)
+                                                  message.get("eNB UE S1AP ID"), security)
         elif kind is Kind.X2AP_HANDOVER_REQUEST:
             fields = message.get("AS-SecurityInformation") or ()
             ncc = field_value(fields, "NCC")

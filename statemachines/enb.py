@@ -34,12 +34,21 @@ class EnbHandover:
     c_rnti: int | None = None  # the C-RNTI the target allocated: names the UE context
 
 
+# eNB UE S1AP ID: INTEGER (0..2^24-1), it "uniquely identifies the UE association over the
+# S1 interface within the eNB" (TS 36.413 9.2.3.4)
+ENB_UE_S1AP_IDS = 1 << 24
+
+
 @record
 class EnbContext:
     next_c_rnti: int  # the C-RNTI this eNB allocates next
+    next_enb_ue_s1ap_id: int = 1  # the eNB UE S1AP ID this eNB allocates next
     keys: EnbKeys | None = None
     cell: str | None = None  # the cell serving the UE
     c_rnti: int | None = None
+    # names this context's UE-associated logical S1-connection: the eNB identifies the UE of
+    # a received UE-associated S1AP message by it (TS 36.413 3.1)
+    enb_ue_s1ap_id: int | None = None
     ul_count: int = 0  # lowest acceptable uplink PDCP COUNT
     dl_count: int = 0  # next downlink PDCP COUNT
     handover: EnbHandover | None = None
@@ -47,7 +56,14 @@ class EnbContext:
     # Path Switch Acknowledge (TS 36.300 10.1.2.1.1 step 17)
 
     def released(self) -> EnbContext:
-        return EnbContext(self.next_c_rnti)
+        return EnbContext(self.next_c_rnti, self.next_enb_ue_s1ap_id)
+
+    def new_s1_association(self) -> EnbContext:
+        """This context with an eNB UE S1AP ID of its own: "the eNB shall allocate a unique
+        eNB UE S1AP ID to be used for the UE" (TS 36.413 8.6.2.1), one per UE-associated
+        logical S1-connection; the next one wraps within the IE's range."""
+        return replace(self, enb_ue_s1ap_id=self.next_enb_ue_s1ap_id,
+                       next_enb_ue_s1ap_id=(self.next_enb_ue_s1ap_id + 1) % ENB_UE_S1AP_IDS)
 
 
 # The target of an X2 handover from the HO confirm until the Path Switch Request
@@ -106,8 +122,10 @@ class Enb(Entity):
         pdu = protect_rrc(as_keys, 0, DOWNLINK, algorithms, cipher=False)
         command = Message(Kind.RRC_SECURITY_MODE_COMMAND, self.name, "ue",
                           (("COUNT", 0), ("PDU", pdu)), INTEGRITY)
+        # the eNB allocated its eNB UE S1AP ID for the INITIAL UE MESSAGE (TS 36.413 8.6.2.1),
+        # before the NAS procedures the model starts after
         ctx = replace(self.ctx, keys=EnbKeys(as_keys), cell=message.get("cell"),
-                      c_rnti=message.get("C-RNTI"), dl_count=1)
+                      c_rnti=message.get("C-RNTI"), dl_count=1).new_s1_association()
         return Handled(ctx, (command,))
 
     def on_rrc_security_mode_complete(self, message: Message, d: Deriver) -> Handled:
@@ -242,8 +260,10 @@ class Enb(Entity):
             return Handled(ctx, (), read,
                            PATH_SWITCH_PENDING if ctx.x2_source is not None else "intra-enb")
         if handover.hop is HopType.X2:
+            # the eNB UE S1AP ID of this context names the UE association (TS 36.413 9.1.5.8)
             request = Message(Kind.S1AP_PATH_SWITCH_REQUEST, self.name, self.mme,
-                              (("source eNB", handover.peer),))
+                              (("eNB UE S1AP ID", ctx.enb_ue_s1ap_id),
+                               ("source eNB", handover.peer)))
             x2_source = (handover.peer, ctx.c_rnti)
             return Handled(replace(ctx, x2_source=x2_source), (request,), read, "x2")
         notify = Message(Kind.S1AP_HANDOVER_NOTIFY, self.name, handover.peer)
@@ -251,9 +271,21 @@ class Enb(Entity):
 
     def on_s1ap_path_switch_request_acknowledge(self, message: Message,
                                                 d: Deriver) -> Handled:
-        """TS 33.401 7.2.8.4.2: keep {NH, NCC} for the next handover; release the source."""
+        """TS 33.401 7.2.8.4.2: keep {NH, NCC} for the next handover; release the source.
+
+        Only for the UE context the acknowledge names: the eNB identifies the UE of a
+        UE-associated S1AP message by its eNB UE S1AP ID (TS 36.413 3.1; 9.1.5.9 carries the
+        one of the PATH SWITCH REQUEST). An acknowledge for a context this eNB no longer
+        holds (the UE came back and has a new one, with a new ID) is refused: its {NH, NCC}
+        belongs to a chain position the UE has left, and its source was not this context's.
+        TS 36.413 10.6 has the eNB also send ERROR INDICATION, which the model leaves out."""
         ctx = self.ctx
         assert ctx.keys is not None
+        named = message.get("eNB UE S1AP ID")
+        if named != ctx.enb_ue_s1ap_id:
+            raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
+                         f"{ctx.enb_ue_s1ap_id}): an acknowledge for a context this eNB no "
+                         "longer holds (TS 36.413 3.1, 10.6)")
         keys = self.call("path_switch_acknowledged", ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:
@@ -280,8 +312,11 @@ class Enb(Entity):
         next_c_rnti = c_rnti % self.variant.c_rnti_max() + 1
         if hop is HopType.INTRA_ENB:
             return replace(ctx, next_c_rnti=next_c_rnti), keys, container
+        # a new UE context, on a new UE-associated logical S1-connection: its eNB UE S1AP ID
+        # goes in PATH SWITCH REQUEST (X2, TS 36.413 9.1.5.8) or HANDOVER REQUEST
+        # ACKNOWLEDGE (S1, 9.1.5.5); an intra-eNB handover keeps the UE's
         ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,
-                      ul_count=0, dl_count=0)
+                      ul_count=0, dl_count=0).new_s1_association()
         return ctx, keys, container
 
     def _allocated(self, container: Fields) -> EnbContext:

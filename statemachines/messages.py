@@ -170,7 +170,9 @@ MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
     Kind.S1AP_HANDOVER_REQUEST: (("target cell", str), ("SecurityContext", tuple)),
     Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE: (("container", tuple),),
     Kind.S1AP_HANDOVER_COMMAND: (("container", tuple), ("for UE", tuple)),
-    Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE: (("SecurityContext", tuple),),
+    Kind.S1AP_PATH_SWITCH_REQUEST: (("eNB UE S1AP ID", int),),
+    Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE: (("eNB UE S1AP ID", int),
+                                                ("SecurityContext", tuple)),
 }
 CELL_NAMES = ("cell", "target cell")  # a cell name must also name a cell of the topology
 

@@ -217,8 +217,11 @@ class Mme(Entity):
     def on_s1ap_path_switch_request(self, message: Message, d: Deriver) -> Handled:
         ctx = self.ctx
         keys, security = self.call("path_switch", d, ctx.keys)
+        # the acknowledge names the UE association by the eNB UE S1AP ID of the request
+        # (TS 36.413 9.1.5.9)
         ack = Message(Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, self.name, message.sender,
-                      (("SecurityContext", security),))
+                      (("eNB UE S1AP ID", message.get("eNB UE S1AP ID")),
+                       ("SecurityContext", security)))
         return Handled(replace(ctx, chain=keys.chain, serving_enb=message.sender), (ack,))
 
     # -- shared steps --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
@@ -475,6 +476,7 @@ def test_a_late_path_switch_acknowledge_is_kept_for_the_next_handover(
     if next_hop is HopType.X2:  # the target refuses: the preparation fails
         request = system.in_flight.pop(0)
         system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    assert ack.get("eNB UE S1AP ID") == enb.ctx.enb_ue_s1ap_id  # the context it still holds
     system.in_flight.insert(0, ack)
     system.run()
     assert all(step.outcome.accepted for step in system.steps), \
@@ -500,6 +502,69 @@ def test_a_path_switch_acknowledge_after_an_intra_enb_handover_is_taken() -> Non
     assert enb.ctx.keys.next_hop == (security["NH"], security["NCC"])
     assert system.steps[-1].message.kind is Kind.X2AP_UE_CONTEXT_RELEASE
     assert system.entity(topology.cells[0].enb).state == "idle"  # the source let go
+
+
+def test_an_acknowledge_naming_another_ue_context_is_refused_and_changes_nothing() -> None:
+    """TS 36.413 3.1: "the eNB identifies the associated UE based on the eNB UE S1AP ID IE";
+    9.1.5.9: the PATH SWITCH REQUEST ACKNOWLEDGE carries it, as the MME received it in the
+    PATH SWITCH REQUEST (9.1.5.8). One that names no context the eNB holds is not applied
+    (10.6: a message whose AP ID identifies a logical connection unknown to the node)."""
+    _, system, first, ack = _x2_hop_with_its_acknowledge_held()
+    enb = system.entity(first.enb)
+    request = next(s.message for s in system.steps
+                   if s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST)
+    assert ack.get("eNB UE S1AP ID") == request.get("eNB UE S1AP ID")  # the MME echoes it
+    before = enb.snapshot()
+    outcome = enb.handle(ack.replace("eNB UE S1AP ID", ack.get("eNB UE S1AP ID") + 1))
+    assert not outcome.accepted and "names no UE context here" in outcome.reason
+    assert enb.snapshot() == before
+    assert enb.handle(ack).accepted
+
+
+# The reviewer's run (s1apid28): hops 2 to 5 are each decided before the Path Switch Request
+# Acknowledge of the hop before (``:early``: held until hop 5 is over), and hop 4 prepares enb-2
+# again, with a new UE context: hop 1's acknowledge reaches enb-2 while it waits for hop 4's.
+STALE_ACK_HOPS = ("x2@enb-2/cell-1,x2@enb-3/cell-1:early,s1@enb-1/cell-1:early,"
+                  "x2@enb-2/cell-1:early,intra-enb:early,x2@enb-3/cell-1")
+# Per hop, the UE's derivation and the NCC of its new KeNB, from TS 33.401. X2 and intra-eNB
+# (7.2.8.4.2): "the source eNB shall perform a vertical key derivation in case it has an unused
+# {NH, NCC} pair", else a horizontal one, and the UE keeps its NCC (7.2.8.4.3). The MME holds
+# NCC 1 from set-up (7.2.8.1.1) and, on each PATH SWITCH REQUEST (7.2.8.4.2) and HANDOVER
+# REQUIRED (7.2.8.4.3), "shall increase its locally kept NCC value by one and compute a fresh
+# NH"; the S1 target derives KeNB* from that NH, the UE synchronises to its NCC (7.2.8.4.3).
+STALE_ACK_KEYS = (
+    ("horizontal", 0),  # 1: enb-1 holds the initial KeNB alone; its path switch: NCC 2
+    ("horizontal", 0),  # 2: decided before hop 1's NCC 2 reached enb-2; path switch: NCC 3
+    ("vertical", 4),  # 3: S1, HANDOVER REQUIRED: NCC 4
+    ("horizontal", 4),  # 4: enb-1 used that NH for its KeNB, none unused; path switch: NCC 5
+    ("horizontal", 4),  # 5: enb-2 still waits for hop 4's acknowledge
+    # 6: enb-2 stored hop 4's {NH, NCC 5} "for the next handover" (7.2.8.4.2); hop 1's {NH,
+    # NCC 2} was for the context enb-2 dropped when hop 4 prepared it again
+    ("vertical", 5),
+)
+
+
+def test_a_late_acknowledge_for_a_context_the_enb_no_longer_holds_is_refused() -> None:
+    run = _run(STALE_ACK_HOPS)
+    assert [(h.derivation, h.ncc) for h in run.hops] == list(STALE_ACK_KEYS)
+    for hop in run.hops:
+        assert hop.confirm_verified and hop.kenb_ue == hop.kenb_enb, hop.number
+    last = run.hops[-1].target_cell  # A.5 from NH(5), five A.4 steps from the initial KeNB
+    assert run.hops[-1].kenb_enb == TS33401.star(_nh(5), last.pci, last.earfcn_dl)
+    steps = run.system.steps
+    requests = {s.hop: s.message.get("eNB UE S1AP ID") for s in steps
+                if s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST}
+    assert requests[1] != requests[4]  # enb-2's two contexts, two UE associations
+    acks = {s.hop: s for s in steps if s.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE}
+    assert acks[1].message.receiver == acks[4].message.receiver == "enb-2"
+    assert not acks[1].outcome.accepted  # enb-2 refuses it: a context it no longer holds
+    assert "eNB UE S1AP ID" in acks[1].outcome.reason
+    assert acks[4].outcome.accepted  # arriving after it, in the same state
+    assert acks[1].state_before == acks[4].state_before == PATH_SWITCH_PENDING
+    # the X2 source enb-2 releases is hop 4's (enb-1), on hop 4's acknowledge alone
+    releases = [(s.hop, s.message.receiver) for s in steps
+                if s.message.kind is Kind.X2AP_UE_CONTEXT_RELEASE and s.message.sender == "enb-2"]
+    assert releases == [(4, "enb-1")]
 
 
 def _x2_hop_with_its_acknowledge_held() -> tuple[Topology, System, Cell, Message]:

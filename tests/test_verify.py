@@ -74,8 +74,13 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # target PCI below 8 (1 and 5 in small_topology) no longer gets its second and third bit
 # flipped as if it were a 3-bit NCC (TS 36.331 nextHopChainingCount INTEGER (0..7) is the
 # NCC's width, not a PCI's), nor a PDCP COUNT below 8 those of a sent RRC message; the NCC
-# keeps its three
-TS33401_ONE_HANDOVER_EDITS_STATES = 1326  # drop, compromise, rewrite
+# keeps its three; 1326 -> 1333 (s1apid28), the Path Switch Request and its Acknowledge name
+# the UE context by its eNB UE S1AP ID (TS 36.413 9.1.5.8, 9.1.5.9): a compromised X2 target
+# can flip it in the request it builds or the acknowledge it takes (an identity, flipped
+# whole: ``downgrade.WHOLE``), and then refuses its own acknowledge, which names no context
+# (TS 36.413 3.1), waiting as after a dropped one with the path's edit spent (4 more edit
+# transitions, 139 -> 143; without those edits exactly 1326 again); no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1333  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 

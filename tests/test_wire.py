@@ -101,7 +101,8 @@ SCENARIOS = {
     "seed-fs-alg-id": ("seed-fs", "alg-id", MIXED),
     "seed-fs-c-rnti": ("seed-fs", "c-rnti", MIXED),
 }
-COLUMNS = ("frame.interface_id", "s1ap.SecurityKey", "s1ap.nextHopChainingCount",
+COLUMNS = ("frame.interface_id", "s1ap.ENB_UE_S1AP_ID", "s1ap.SecurityKey",
+           "s1ap.nextHopChainingCount",
            "s1ap.nextHopParameter", "x2ap.key_eNodeB_star", "x2ap.nextHopChainingCount",
            "lte-rrc.targetPhysCellId", "lte-rrc.dl_CarrierFreq", "lte-rrc.dl_CarrierFreq_v9e0",
            "lte-rrc.newUE_Identity", "lte-rrc.nextHopChainingCount",
@@ -130,12 +131,14 @@ def expected_rows(run: Run) -> list[tuple[int, Row]]:
     for step in run.system.steps:
         message, kind = step.message, step.message.kind
         if kind is Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST:
-            values = {"s1ap.SecurityKey": message.get("SecurityKey").hex()}
+            values = {"s1ap.SecurityKey": message.get("SecurityKey").hex(),
+                      "s1ap.ENB_UE_S1AP_ID": step.ctx_after.enb_ue_s1ap_id}
         elif kind in (Kind.S1AP_HANDOVER_REQUEST, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE):
             security = message.get("SecurityContext")
             key = field_value(security, "NH", field_value(security, "KeNB*", bytes(32)))
             values = {"s1ap.nextHopChainingCount": field_value(security, "NCC", 0),
-                      "s1ap.nextHopParameter": key.hex()}
+                      "s1ap.nextHopParameter": key.hex(),
+                      "s1ap.ENB_UE_S1AP_ID": message.get("eNB UE S1AP ID", "")}
         elif kind is Kind.X2AP_HANDOVER_REQUEST:
             security = message.get("AS-SecurityInformation")
             values = {"x2ap.key_eNodeB_star": field_value(security, "KeNB*").hex(),
@@ -181,11 +184,13 @@ def pycrate_row(message: asn1.WireMessage) -> Row:
     record = asn1.decode(message.protocol, message.pdu)
     match record:
         case InitialContextSetupRequest():
-            return row({"frame.interface_id": 0, "s1ap.SecurityKey": record.security_key.hex()})
-        case S1HandoverRequest() | PathSwitchRequestAcknowledge():
-            return row({"frame.interface_id": 0,
-                        "s1ap.nextHopChainingCount": record.security.ncc,
-                        "s1ap.nextHopParameter": record.security.next_hop.hex()})
+            return row({"frame.interface_id": 0, "s1ap.SecurityKey": record.security_key.hex(),
+                        "s1ap.ENB_UE_S1AP_ID": record.enb_ue_s1ap_id})
+        case S1HandoverRequest():
+            return row(_security_columns(record.security))
+        case PathSwitchRequestAcknowledge():
+            return row({**_security_columns(record.security),
+                        "s1ap.ENB_UE_S1AP_ID": record.enb_ue_s1ap_id})
         case X2HandoverRequest():
             return row({"frame.interface_id": 0, "x2ap.key_eNodeB_star": record.kenb_star.hex(),
                         "x2ap.nextHopChainingCount": record.ncc})
@@ -208,6 +213,11 @@ def pycrate_row(message: asn1.WireMessage) -> Row:
             return row(values)
         case _:
             return row({"frame.interface_id": 2})
+
+
+def _security_columns(security: SecurityContext) -> dict[str, object]:
+    return {"frame.interface_id": 0, "s1ap.nextHopChainingCount": security.ncc,
+            "s1ap.nextHopParameter": security.next_hop.hex()}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
