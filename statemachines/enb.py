@@ -314,9 +314,11 @@ class Enb(Entity):
             return replace(ctx, next_c_rnti=next_c_rnti), keys, container
         # a new UE context, on a new UE-associated logical S1-connection: its eNB UE S1AP ID
         # goes in PATH SWITCH REQUEST (X2, TS 36.413 9.1.5.8) or HANDOVER REQUEST
-        # ACKNOWLEDGE (S1, 9.1.5.5); an intra-eNB handover keeps the UE's
-        ctx = replace(ctx, next_c_rnti=next_c_rnti, cell=target.name, c_rnti=c_rnti,
-                      ul_count=0, dl_count=0).new_s1_association()
+        # ACKNOWLEDGE (S1, 9.1.5.5); an intra-eNB handover keeps the UE's. Nothing of a
+        # context this eNB still held (ho-commanded: its release not yet received) carries
+        # over, not the X2 source it was to release on its own Path Switch Acknowledge.
+        ctx = replace(ctx.released(), next_c_rnti=next_c_rnti, cell=target.name,
+                      c_rnti=c_rnti).new_s1_association()
         return ctx, keys, container
 
     def _allocated(self, container: Fields) -> EnbContext:

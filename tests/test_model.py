@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hoverify.properties.engine import decided_early
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
@@ -565,6 +566,20 @@ def test_a_late_acknowledge_for_a_context_the_enb_no_longer_holds_is_refused() -
     releases = [(s.hop, s.message.receiver) for s in steps
                 if s.message.kind is Kind.X2AP_UE_CONTEXT_RELEASE and s.message.sender == "enb-2"]
     assert releases == [(4, "enb-1")]
+
+
+def test_a_context_prepared_again_by_s1_waits_for_no_path_switch() -> None:
+    """Hop 4, an S1 handover, prepares enb-2 again while enb-2 still holds hop 1's context
+    (ho-commanded: hop 2's release comes with hop 2's acknowledge, held). The new context came
+    by S1, which has no Path Switch (TS 23.401 5.5.1.2): its intra-eNB handover (hop 5) ends
+    in "connected", and hop 6 is not decided before a Path Switch Request Acknowledge (hop 1's
+    X2 source, which the old context was to release, is nothing to the new one)."""
+    run = _run("x2@enb-2/cell-1,x2@enb-3/cell-1:early,x2@enb-4/cell-1:early,"
+               "s1@enb-2/cell-1:early,intra-enb,x2@enb-1/cell-1")
+    decided = {s.hop: decided_early(s) for s in run.system.steps
+               if decided_early(s) is not None}
+    assert decided == {1: False, 2: True, 3: True, 4: True, 5: False, 6: False}
+    assert all(hop.confirm_verified for hop in run.hops)
 
 
 def _x2_hop_with_its_acknowledge_held() -> tuple[Topology, System, Cell, Message]:
