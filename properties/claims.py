@@ -233,6 +233,13 @@ class _Claim:
         hop and the attacker left out, "" where the hop as a whole is."""
         return {}
 
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """Why the claim's situation never arose for attacker ``a``, which therefore has no
+        verdict (None: it arose, or the claim does not judge per attacker). Said beside the
+        verdicts of the run's other attackers (a whole and its parts, ``Attacker.parts``);
+        where no attacker has one, the claim is vacuous or n/a for all and says so once."""
+        return None
+
 
 def _new_completion(event: Event, facts: Facts) -> bool:
     """This event completed a handover (not the initial AS security)."""
@@ -744,6 +751,27 @@ class BackwardSecurity(_Claim):
                     "judge them, whether or not the attacker derives them)")
         return reasons
 
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """No earlier KeNB (``earlier``), and none that forward security leaves to a former
+        serving eNB (``not_judged`` says those): its eNBs used every KeNB before the last of
+        its own that it knows, or (knowing none) no other eNB used one before its
+        compromise. An attacker holding every eNB the UE was at has no other eNB: each
+        eNB's KeNBs are judged against its part without that eNB (TS 33.501 3.1 speaks of
+        "an earlier eNB")."""
+        gaps, before_end, between_end = self._bounds(facts, a)
+        if before_end or between_end or gaps.kept:
+            return None
+        last = self._last_service(a, gaps)
+        if last is None:
+            return (f"{a.name} has no earlier KeNB: no other eNB used one before its "
+                    f"compromise in hop {a.hop}")
+        if not last:
+            return f"{a.name} has no earlier KeNB: the first KeNB of the run (hop 0) is its own"
+        enbs = sorted({c.enb for c in facts.completions[:last]})
+        assert a.entities.issuperset(enbs), (a.name, enbs)  # else ``earlier`` names them
+        return (f"{a.name} has no earlier KeNB: its eNBs ({', '.join(enbs)}) used every KeNB "
+                f"before the last of its own that it knows (hops {hop_list(range(last))})")
+
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
         for a in facts.attackers:
@@ -1142,6 +1170,22 @@ class ForwardSecurity(_Claim):
         return "; promised " + ", ".join(
             f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
             for k, promise in sorted(named.items()))
+
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """No KeNB used by another eNB from the attacker's ``_start`` on (``later`` is empty
+        and ``_only_earlier`` finds none): its eNBs used every one, or no handover completed
+        since. An attacker holding every eNB the UE was at has no other eNB: each eNB's
+        KeNBs are judged against its part without that eNB (TS 33.501 3.1: "another
+        eNB")."""
+        start = self._start(facts, a)
+        after = facts.completions[start:]
+        if any(c.enb not in a.entities for c in after):
+            return None
+        if not after:
+            return f"{a.name} has no later KeNB: no handover completed from hop {start} on"
+        return (f"{a.name} has no later KeNB: its eNBs "
+                f"({', '.join(sorted({c.enb for c in after}))}) used every KeNB from hop "
+                f"{start} on (hops {hop_list([c.number for c in after])})")
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
         """A holding verdict for an attacker whose KeNBs used by other eNBs since its

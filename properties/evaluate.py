@@ -84,7 +84,10 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
     hop_types = {hop.spec.type for hop in run.hops}
-    results = claim_results(engine, hop_types)
+    enbs = run.topology.enbs
+    # an attacker judged with its parts: each has a verdict or a reason (coalition28)
+    coalitions = [str(p) for a in attackers if (parts := a.parts(enbs)) for p in (a, *parts)]
+    results = claim_results(engine, hop_types, coalitions)
     defined = {c.name: c for c in engine.claims}
     if attacker is None:
         downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
@@ -119,30 +122,44 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                       adversary)
 
 
-def claim_results(engine: Engine, hop_types: Set[HopType]) -> dict[str, ClaimResult]:
+def claim_results(engine: Engine, hop_types: Set[HopType],
+                  coalitions: Sequence[str] = ()) -> dict[str, ClaimResult]:
     """Each claim over the run ``engine`` was fed (``Engine.summary``), as ``check`` judges
     it (which then replaces the edit claims' by its edit search) and ``replay`` shows it;
     ``hop_types``: the run's, where the claim is promised (seed-fs promises
     downgrade-resistance on S1 hops only: on an X2-only run it does not apply, it is not
-    vacuous)."""
+    vacuous); ``coalitions``: the attackers judged with their parts (``Attacker.parts``),
+    and those parts, by name: each gets a verdict or a reason (``_unjudged``)."""
     variant = engine.variant
     defined = {c.name: c for c in engine.claims}
     return {name: ClaimResult(
         name, tuple(verdicts), engine.counts[name],
         defined[name].promised_by(variant) and (defined[name].invariant or any(
             find_promise(variant, name, t) is not None for t in hop_types)),
-        _unjudged(defined[name], engine.facts, verdicts))
+        _unjudged(defined[name], engine.facts, verdicts, coalitions))
         for name, verdicts in engine.summary().items()}
 
 
-def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict]) -> tuple[str, ...]:
+def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
+              coalitions: Sequence[str] = ()) -> tuple[str, ...]:
     """Why the claim judged no verdict on hops that ran, or on an attacker of a hop whose
     other attackers it judged (``Claim.not_judged``; review25: the TR's chain named enb-4@1's
-    verdict and never said that enb-1@1 was not judged)."""
+    verdict and never said that enb-1@1 was not judged), and, beside those verdicts, on an
+    attacker of ``coalitions`` whose situation never arose (``Claim.never_arose``;
+    coalition28: with three eNBs, the whole attacker holds every eNB the UE was at, and
+    only its parts had backward and forward security's verdicts). With no verdict at all,
+    the claim is vacuous or n/a for every attacker and says so once."""
     hops = {v.hop for v in verdicts}
     judged = {(v.hop, v.attacker) for v in verdicts}
-    return tuple(why for (hop, who), why in sorted(claim.not_judged(facts).items(),
-                                                   key=lambda item: item[0][0])
+    reasons = claim.not_judged(facts)
+    if verdicts:
+        named = {who for _, who in reasons} | {v.attacker for v in verdicts}
+        for a in filter(None, (facts.attacker(name) for name in coalitions
+                               if name not in named)):
+            why = claim.never_arose(facts, a)
+            if why is not None:
+                reasons = {**reasons, (a.hop, a.name): why}
+    return tuple(why for (hop, who), why in sorted(reasons.items(), key=lambda item: item[0][0])
                  if ((hop, who) not in judged if who else hop not in hops))
 
 
