@@ -667,18 +667,24 @@ class BackwardSecurity(_Claim):
         return found
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
-                 lazy: bool = False) -> Verdict:
+                 over_run: bool = False) -> Verdict:
+        """``over_run``: the summary's, shown under its hop and attacker ("hop 1, radio
+        observer + enb-1@1: ..."), which its detail does not repeat, its witness made when
+        read; a step's failure, a finding of ``explore`` and ``verify`` printed alone, names
+        its attacker and the hop of its compromise (review19 #6: "enb-1 (compromised in hop
+        2)")."""
         j = derivable[-1]
         witness = partial(facts.witness, a, facts.completions[j].kenb)
         excused = self.excused(facts, a, partial(self._breaks, facts))
         alone = facts.enbs_alone(a.name) if not excused and self.beyond(a) else None
+        who = "" if over_run else f"{a.name} (compromised in hop {a.hop}) "
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
-                       f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}"
+                       f"{who}derives the KeNB of earlier hop(s) {hop_list(derivable)}"
+                       f"{self._brought_back(facts, a, j)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
                           f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
                           if alone is not None else ""),
-                       Lines(witness) if lazy else tuple(witness()), witness_hop=j,
+                       Lines(witness) if over_run else tuple(witness()), witness_hop=j,
                        outside=self.outside(a) if excused else None)
 
     def _derivable(self, facts: Facts, a: Knowledge) -> list[int]:
@@ -778,7 +784,7 @@ class BackwardSecurity(_Claim):
             earlier = self.earlier(facts, a)
             derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
             if derivable:
-                verdicts.append(self._failure(facts, a, derivable, lazy=True))
+                verdicts.append(self._failure(facts, a, derivable, over_run=True))
             elif earlier:
                 # promised where the promise protects an earlier KeNB, by its hop's type (as
                 # ``_failure`` reads it), not by the type of the hop of the compromise

@@ -512,6 +512,17 @@ def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
                                             "COUNT=0)  [TS 33.401 A.3]"), failure["witness"]
 
 
+def test_a_backward_failure_names_its_attacker_once() -> None:
+    """coalition28: check's line for a backward-security failure read "hop 1, radio observer
+    + ue@1: fails (...): radio observer + ue@1 (compromised in hop 1) derives ...": its
+    attacker and hop were said twice (and, for a coalition, "compromised in hop" named only
+    its first compromise). A finding of explore, printed alone, still names them."""
+    _, text = _check("--variant", "ts33401", "--hops", "s1", "--compromise", "ue@1")
+    [line] = [line for line in text.splitlines()
+              if line.startswith("    hop 1, radio observer + ue@1: fails") and "earlier" in line]
+    assert line.endswith("attacker holds ue): derives the KeNB of earlier hop(s) [0]"), line
+
+
 def _trace(texts: list[str]) -> tuple[Action, ...]:
     """The actions of ``texts`` (compromises, starts and deliveries, as a trace prints them)
     on the small topology, each found among the parties, cells or messages it may name."""
