@@ -327,12 +327,19 @@ def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
     return frozenset({DENIAL, CAPTURE, DOWNGRADE})
 
 
-def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]]) -> dict[int, str]:
+def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]],
+             named: bool = False) -> dict[tuple[int, str], str]:
     """Per (hop, attacker) pair of ``handover_attacks`` whose downgrade-resistance ``judged``
     leaves out because the attacker derives the honest KeNB anyway, why: as the claim says
-    it of such an edit in the middle of a run (``DowngradeResistance.not_judged``)."""
-    return {hop: DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop)
-            for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
+    it of such an edit in the middle of a run (``DowngradeResistance.not_judged``).
+    ``named``: the attackers are a coalition and its parts that hold a source eNB, of which
+    one may derive it where another does not (the whole holds the target eNB, a part does
+    not): each reason names its attacker (coalition28)."""
+    return {(hop, str(attacker)): (
+        f"{attacker} derives the honest KeNB of handover {hop} without {analysis.source(hop)}'s "
+        "edit (not a downgrade)" if named else
+        DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop))
+        for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
 
 
 def search(analysis: Analysis, hop: int, attacker: Attacker,

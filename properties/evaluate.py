@@ -84,22 +84,25 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
     hop_types = {hop.spec.type for hop in run.hops}
-    enbs = run.topology.enbs
-    # an attacker judged with its parts: each has a verdict or a reason (coalition28)
-    coalitions = [str(p) for a in attackers if (parts := a.parts(enbs)) for p in (a, *parts)]
-    results = claim_results(engine, hop_types, coalitions)
+    parts = attacker.parts(run.topology.enbs) if attacker is not None else []
+    # a coalition is judged with its parts (``Attacker.parts``) in every claim, and each has a
+    # verdict or a reason (coalition28)
+    judged = [attacker, *parts] if attacker is not None else []
+    results = claim_results(engine, hop_types, [str(a) for a in judged] if parts else [])
     defined = {c.name: c for c in engine.claims}
     if attacker is None:
         downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
-    else:
-        downgrade = [(h, attacker) for h in analysis.hops
+    else:  # its parts too: the whole may hold the hop's KeNB anyway (its target eNB, from
+        # that hop or a later one), which must not lower the verdict of a part (coalition28)
+        downgrade = [(h, a) for a in judged for h in analysis.hops
                      if any(c.entity == analysis.source(h) and c.hop <= h
-                            for c in attacker.compromises)]
+                            for c in a.compromises)]
     # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
-    searched = {DOWNGRADE: unjudged(analysis, downgrade)}  # the others judge every hop
+    # the others judge every hop
+    searched = {DOWNGRADE: unjudged(analysis, downgrade, named=len({a for _, a in downgrade}) > 1)}
     for name, verdicts in handover_attacks(analysis, downgrade, engine.facts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),

@@ -501,6 +501,24 @@ def test_every_attacker_of_a_check_has_a_verdict_or_a_reason(
             assert (name in judged) != bool(said), (claim["name"], name, said)
 
 
+def test_an_enb_added_to_a_check_keeps_a_broken_promise_broken() -> None:
+    """coalition28's sweep: adding a compromise never turns a broken promise into exit 0
+    (docs/claims.md, coalitions). enb-3, the source of S1 hop 4, leaves out the KeNB*+
+    support bit and puts the UE and the honest target enb-1 on a KeNB it derives (SA3's
+    downgrade). With enb-1 compromised from hop 5 too, the whole holds hop 4's KeNB anyway
+    (enb-1 served with it): not a downgrade for it, and the exit code was 0; its part
+    without enb-1 is enb-3 alone, whose failure stands."""
+    hops = ("--variant-file", str(TESTS / "attack_variants" / "capability_presence.py"),
+            "--hops", "s1-inter,s1-inter,intra-enb,s1,intra-enb,x2", "--seed", "95",
+            "--compromise", "enb-3@3")
+    alone, _ = _check(*hops)
+    code, out = _check(*hops, "--compromise", "enb-1@5", "--json")
+    assert alone == code == 1
+    [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance"]
+    assert [(v["attacker"], v["verdict"]) for v in downgrade["verdicts"]] == [
+        ("radio observer + enb-3@3 (without enb-1)", "FAILS (promised)")]
+
+
 def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
     """review19: a witness that read only "holds KeNB[hop 0]" showed no derivation path. The
     UE holds every KeNB it used, and KASME: its witness for hop 0's KeNB is the derivation
