@@ -103,7 +103,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
     # the others judge every hop
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named=len({a for _, a in downgrade}) > 1)}
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts).items():
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, parts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
