@@ -101,8 +101,9 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
-    # the others judge every hop
-    searched = {DOWNGRADE: unjudged(analysis, downgrade, named=len({a for _, a in downgrade}) > 1)}
+    # the others judge every hop; a reason names its attacker where a part is judged too
+    named = any(a in parts for _, a in downgrade)
+    searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
     for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, parts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
