@@ -233,6 +233,13 @@ class _Claim:
         hop and the attacker left out, "" where the hop as a whole is."""
         return {}
 
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """Why the claim's situation never arose for attacker ``a``, which therefore has no
+        verdict (None: it arose, or the claim does not judge per attacker). Said beside the
+        verdicts of the run's other attackers (a whole and its parts, ``Attacker.parts``);
+        where no attacker has one, the claim is vacuous or n/a for all and says so once."""
+        return None
+
 
 def _new_completion(event: Event, facts: Facts) -> bool:
     """This event completed a handover (not the initial AS security)."""
@@ -660,18 +667,24 @@ class BackwardSecurity(_Claim):
         return found
 
     def _failure(self, facts: Facts, a: Knowledge, derivable: list[int],
-                 lazy: bool = False) -> Verdict:
+                 over_run: bool = False) -> Verdict:
+        """``over_run``: the summary's, shown under its hop and attacker ("hop 1, radio
+        observer + enb-1@1: ..."), which its detail does not repeat, its witness made when
+        read; a step's failure, a finding of ``explore`` and ``verify`` printed alone, names
+        its attacker and the hop of its compromise (review19 #6: "enb-1 (compromised in hop
+        2)")."""
         j = derivable[-1]
         witness = partial(facts.witness, a, facts.completions[j].kenb)
         excused = self.excused(facts, a, partial(self._breaks, facts))
         alone = facts.enbs_alone(a.name) if not excused and self.beyond(a) else None
+        who = "" if over_run else f"{a.name} (compromised in hop {a.hop}) "
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
-                       f"{a.name} (compromised in hop {a.hop}) derives the KeNB of earlier "
-                       f"hop(s) {hop_list(derivable)}{self._brought_back(facts, a, j)}"
+                       f"{who}derives the KeNB of earlier hop(s) {hop_list(derivable)}"
+                       f"{self._brought_back(facts, a, j)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
                           f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
                           if alone is not None else ""),
-                       Lines(witness) if lazy else tuple(witness()), witness_hop=j,
+                       Lines(witness) if over_run else tuple(witness()), witness_hop=j,
                        outside=self.outside(a) if excused else None)
 
     def _derivable(self, facts: Facts, a: Knowledge) -> list[int]:
@@ -744,13 +757,34 @@ class BackwardSecurity(_Claim):
                     "judge them, whether or not the attacker derives them)")
         return reasons
 
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """No earlier KeNB (``earlier``), and none that forward security leaves to a former
+        serving eNB (``not_judged`` says those): its eNBs used every KeNB before the last of
+        its own that it knows, or (knowing none) no other eNB used one before its
+        compromise. An attacker holding every eNB the UE was at has no other eNB: each
+        eNB's KeNBs are judged against its part without that eNB (TS 33.501 3.1 speaks of
+        "an earlier eNB")."""
+        gaps, before_end, between_end = self._bounds(facts, a)
+        if before_end or between_end or gaps.kept:
+            return None
+        last = self._last_service(a, gaps)
+        if last is None:
+            return (f"{a.name} has no earlier KeNB: no other eNB used one before its "
+                    f"compromise in hop {a.hop}")
+        if not last:
+            return f"{a.name} has no earlier KeNB: the first KeNB of the run (hop 0) is its own"
+        enbs = sorted({c.enb for c in facts.completions[:last]})
+        assert a.entities.issuperset(enbs), (a.name, enbs)  # else ``earlier`` names them
+        return (f"{a.name} has no earlier KeNB: its eNBs ({', '.join(enbs)}) used every KeNB "
+                f"before the last of its own that it knows (hops {hop_list(range(last))})")
+
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
         for a in facts.attackers:
             earlier = self.earlier(facts, a)
             derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
             if derivable:
-                verdicts.append(self._failure(facts, a, derivable, lazy=True))
+                verdicts.append(self._failure(facts, a, derivable, over_run=True))
             elif earlier:
                 # promised where the promise protects an earlier KeNB, by its hop's type (as
                 # ``_failure`` reads it), not by the type of the hop of the compromise
@@ -1142,6 +1176,22 @@ class ForwardSecurity(_Claim):
         return "; promised " + ", ".join(
             f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
             for k, promise in sorted(named.items()))
+
+    def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
+        """No KeNB used by another eNB from the attacker's ``_start`` on (``later`` is empty
+        and ``_only_earlier`` finds none): its eNBs used every one, or no handover completed
+        since. An attacker holding every eNB the UE was at has no other eNB: each eNB's
+        KeNBs are judged against its part without that eNB (TS 33.501 3.1: "another
+        eNB")."""
+        start = self._start(facts, a)
+        after = facts.completions[start:]
+        if any(c.enb not in a.entities for c in after):
+            return None
+        if not after:
+            return f"{a.name} has no later KeNB: no handover completed from hop {start} on"
+        return (f"{a.name} has no later KeNB: its eNBs "
+                f"({', '.join(sorted({c.enb for c in after}))}) used every KeNB from hop "
+                f"{start} on (hops {hop_list([c.number for c in after])})")
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
         """A holding verdict for an attacker whose KeNBs used by other eNBs since its

@@ -27,7 +27,7 @@ key the eNB lacks could resist capture.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -330,12 +330,19 @@ def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
     return frozenset({DENIAL, CAPTURE, DOWNGRADE})
 
 
-def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]]) -> dict[int, str]:
+def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]],
+             named: bool = False) -> dict[tuple[int, str], str]:
     """Per (hop, attacker) pair of ``handover_attacks`` whose downgrade-resistance ``judged``
     leaves out because the attacker derives the honest KeNB anyway, why: as the claim says
-    it of such an edit in the middle of a run (``DowngradeResistance.not_judged``)."""
-    return {hop: DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop)
-            for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
+    it of such an edit in the middle of a run (``DowngradeResistance.not_judged``).
+    ``named``: the attackers are a coalition and its parts that hold a source eNB, of which
+    one may derive it where another does not (the whole holds the target eNB, a part does
+    not): each reason names its attacker (coalition28)."""
+    return {(hop, str(attacker)): (
+        f"{attacker} derives the honest KeNB of handover {hop} without {analysis.source(hop)}'s "
+        "edit (not a downgrade)" if named else
+        DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop))
+        for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
 
 
 def search(analysis: Analysis, hop: int, attacker: Attacker,
@@ -587,24 +594,32 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 # -- the three verdicts --------------------------------------------------------------------------
 def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
-                     facts: Facts) -> dict[str, tuple[Verdict, ...]]:
+                     facts: Facts, parts: Collection[Attacker] = ()
+                     ) -> dict[str, tuple[Verdict, ...]]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
     the run's as the claims judged it, say what else the network attacker derives there
-    (``edit_aside``)."""
+    (``edit_aside``). Of the ``parts`` of a coalition (``Attacker.parts``) downgrade
+    resistance only: the whole, which may derive a hop's honest KeNB where a part does not
+    (it holds the target), is not judged for a downgrade there, but its denial and capture
+    are never weaker than a part's (the same edits; capture with more knowledge, or with
+    no edit)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
-        wanted = judged(analysis, hop, attacker)
+        part = attacker in parts
+        wanted = judged(analysis, hop, attacker) & ({DOWNGRADE} if part else set(verdicts))
         if not wanted:
             continue
         hop_type = analysis.run.hops[hop - 1].spec.type
         promised = {claim: promise_for(analysis, claim, hop_type) is not None
                     for claim in verdicts}
-        found = search(analysis, hop, attacker)
+        found = search(analysis, hop, attacker, only=DOWNGRADE if part else None)
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
             verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source,
                                                   edit_aside(facts, DOWNGRADE)))
+        if part:
+            continue
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
             verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source,

@@ -84,20 +84,27 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
     hop_types = {hop.spec.type for hop in run.hops}
-    results = claim_results(engine, hop_types)
+    parts = attacker.parts(run.topology.enbs) if attacker is not None else []
+    # a coalition is judged with its parts (``Attacker.parts``) in every claim, and each has a
+    # verdict or a reason (coalition28)
+    judged = [attacker, *parts] if attacker is not None else []
+    results = claim_results(engine, hop_types, [str(a) for a in judged] if parts else [])
     defined = {c.name: c for c in engine.claims}
     if attacker is None:
         downgrade = [(h, Attacker((Compromise(analysis.source(h), h),))) for h in analysis.hops]
-    else:
-        downgrade = [(h, attacker) for h in analysis.hops
+    else:  # its parts too: the whole may hold the hop's KeNB anyway (its target eNB, from
+        # that hop or a later one), which must not lower the verdict of a part (coalition28)
+        downgrade = [(h, a) for a in judged for h in analysis.hops
                      if any(c.entity == analysis.source(h) and c.hop <= h
-                            for c in attacker.compromises)]
+                            for c in a.compromises)]
     # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     downgrade = [(h, a) for h, a in downgrade if h not in edited]
-    searched = {DOWNGRADE: unjudged(analysis, downgrade)}  # the others judge every hop
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts).items():
+    # the others judge every hop; a reason names its attacker where a part is judged too
+    named = any(a in parts for _, a in downgrade)
+    searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, parts).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
@@ -119,30 +126,44 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                       adversary)
 
 
-def claim_results(engine: Engine, hop_types: Set[HopType]) -> dict[str, ClaimResult]:
+def claim_results(engine: Engine, hop_types: Set[HopType],
+                  coalitions: Sequence[str] = ()) -> dict[str, ClaimResult]:
     """Each claim over the run ``engine`` was fed (``Engine.summary``), as ``check`` judges
     it (which then replaces the edit claims' by its edit search) and ``replay`` shows it;
     ``hop_types``: the run's, where the claim is promised (seed-fs promises
     downgrade-resistance on S1 hops only: on an X2-only run it does not apply, it is not
-    vacuous)."""
+    vacuous); ``coalitions``: the attackers judged with their parts (``Attacker.parts``),
+    and those parts, by name: each gets a verdict or a reason (``_unjudged``)."""
     variant = engine.variant
     defined = {c.name: c for c in engine.claims}
     return {name: ClaimResult(
         name, tuple(verdicts), engine.counts[name],
         defined[name].promised_by(variant) and (defined[name].invariant or any(
             find_promise(variant, name, t) is not None for t in hop_types)),
-        _unjudged(defined[name], engine.facts, verdicts))
+        _unjudged(defined[name], engine.facts, verdicts, coalitions))
         for name, verdicts in engine.summary().items()}
 
 
-def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict]) -> tuple[str, ...]:
+def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
+              coalitions: Sequence[str] = ()) -> tuple[str, ...]:
     """Why the claim judged no verdict on hops that ran, or on an attacker of a hop whose
     other attackers it judged (``Claim.not_judged``; review25: the TR's chain named enb-4@1's
-    verdict and never said that enb-1@1 was not judged)."""
+    verdict and never said that enb-1@1 was not judged), and, beside those verdicts, on an
+    attacker of ``coalitions`` whose situation never arose (``Claim.never_arose``;
+    coalition28: with three eNBs, the whole attacker holds every eNB the UE was at, and
+    only its parts had backward and forward security's verdicts). With no verdict at all,
+    the claim is vacuous or n/a for every attacker and says so once."""
     hops = {v.hop for v in verdicts}
     judged = {(v.hop, v.attacker) for v in verdicts}
-    return tuple(why for (hop, who), why in sorted(claim.not_judged(facts).items(),
-                                                   key=lambda item: item[0][0])
+    reasons = claim.not_judged(facts)
+    if verdicts:
+        named = {who for _, who in reasons} | {v.attacker for v in verdicts}
+        for a in filter(None, (facts.attacker(name) for name in coalitions
+                               if name not in named)):
+            why = claim.never_arose(facts, a)
+            if why is not None:
+                reasons = {**reasons, (a.hop, a.name): why}
+    return tuple(why for (hop, who), why in sorted(reasons.items(), key=lambda item: item[0][0])
                  if ((hop, who) not in judged if who else hop not in hops))
 
 

@@ -243,12 +243,17 @@ def test_what_an_attacker_takes_at_one_hop_is_one_compromise(
         return next(c for c in doc["claims"] if c["name"] == BACKWARD)
 
     docs = [backward(f"{key}@1", "source@1"), backward("source@1", f"{key}@1")]
+    # the whole, named in the order given, says why it has no verdict (coalition28)
+    for doc, name in zip(docs, (f"{key}@1, enb-1@1", f"enb-1@1, {key}@1"), strict=True):
+        assert doc.pop("not_judged") == [f"radio observer + {name} has no earlier KeNB: the "
+                                         "first KeNB of the run (hop 0) is its own"]
     assert docs[0] == docs[1]
     assert [v["attacker"] for v in docs[0]["verdicts"]] == [
         f"radio observer + {key}@1 (without enb-1)"]
     alone = backward(f"{key}@1")
-    assert {k: v for k, v in docs[0].items() if k not in ("verdicts", "cut", "witness")} == {
-        k: v for k, v in alone.items() if k not in ("verdicts", "cut", "witness")}
+    mine = ("verdicts", "cut", "witness", "not_judged")
+    assert {k: v for k, v in docs[0].items() if k not in mine} == {
+        k: v for k, v in alone.items() if k not in mine}
 
 
 def test_backward_security_that_holds_says_it_was_judged_without_the_network(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
 from hoverify.properties.downgrade import built, edits
@@ -24,7 +25,7 @@ from hoverify.properties.hop_list import hop_list
 from hoverify.properties.later_kenbs import Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.statemachines.scenario import HopSpec, parse_hops, run_scenario
-from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.topology import default_topology, small_topology
 from hoverify.statemachines.variants import load
 from hypothesis import given
 from hypothesis import strategies as st
@@ -443,16 +444,79 @@ def test_backward_security_left_to_forward_security_is_not_judged_not_vacuous(
     TS 33.401's 2-hop forward security (7.2.8.1) leaves to it, so the attacker has no earlier
     KeNB. The situation arose: backward security says it left it to forward security, it
     does not read "never arose". (With enb-3 too, that attacker's part without enb-1 is
-    judged beside it, ``Attacker.parts``: enb-3 alone derives no earlier KeNB.)"""
+    judged beside it, ``Attacker.parts``: enb-3 alone derives no earlier KeNB; and its part
+    without enb-3, enb-1@1 alone, has none at all: hop 0's KeNB is its own, coalition28.)"""
     _, claims = _claims("--variant", "ts33401", "--hops", hops,
                         *(a for c in compromises for a in ("--compromise", c)))
     backward = claims["backward-security"]
     assert not backward["vacuous"] and backward["holds"]
     assert all(v["attacker"].endswith("(without enb-1)") for v in backward["verdicts"])
-    [why] = backward["not_judged"]
+    [why, *others] = backward["not_judged"]
+    assert others == ([] if len(compromises) == 1 else [
+        "radio observer + enb-1@1 (without enb-3) has no earlier KeNB: the first KeNB of the "
+        "run (hop 0) is its own"])
     assert "has no earlier KeNB: those of hop(s) [1], used while the UE was away" in why, why
     assert why.endswith("(backward security does not judge them, whether or not the attacker "
                         "derives them)"), why
+
+
+# (variant, hops, seed, compromises): a sample of coalition28's sweep (random hops, 2-4
+# compromises), each with an attacker that had neither verdict nor reason before
+COALITIONS = [
+    ("ts33401", "x2,x2,s1,x2", 0, ("enb-1@1", "enb-3@2", "enb-2@3")),  # the brief's
+    ("ts33401", "s1-inter,intra-enb,s1-inter,s1-inter,intra-enb", 98, ("enb-7@3", "enb-6@4")),
+    ("tr33821-v070", "x2,s1", 21, ("enb-4@1", "enb-5@2", "enb-2@2")),
+    ("seed-fs", "intra-enb,x2", 33, ("enb-1@2", "enb-1@1", "enb-2@2")),
+    ("attack_variants/k_ho_to_enb.py", "intra-enb,intra-enb,x2,intra-enb", 31,
+     ("enb-2@4", "enb-2@3", "enb-1@1", "enb-1@2")),
+]
+
+
+@pytest.mark.parametrize(("variant", "hops", "seed", "compromises"), COALITIONS)
+def test_every_attacker_of_a_check_has_a_verdict_or_a_reason(
+        variant: str, hops: str, seed: int, compromises: tuple[str, ...]) -> None:
+    """coalition28: a user who asked about an attacker holding several eNBs reads, for
+    backward and forward security, per attacker judged (the whole, named in the attacker
+    line, and each part without one of its eNBs, ``Attacker.parts``: both claims are per eNB,
+    TS 33.501 3.1), its verdict or why it was not judged; or the claim, vacuous or n/a for
+    every attacker, says why once. With three eNBs the whole held every eNB the UE was at
+    and had neither: "another eNB" (TS 33.501 3.1) never arose for it."""
+    whole = Attacker(tuple(Compromise(who, int(hop))
+                           for who, hop in (c.split("@") for c in compromises)))
+    code, out = _check(*(("--variant-file", str(TESTS / variant)) if variant.endswith(".py")
+                         else ("--variant", variant)),
+                       "--hops", hops, "--seed", str(seed), "--json",
+                       *(a for c in compromises for a in ("--compromise", c)))
+    doc = json.loads(out)
+    assert code in (0, 1) and doc["attacker"] == str(whole)
+    names = [str(a) for a in (whole, *whole.parts(default_topology().enbs))]
+    for claim in doc["claims"]:
+        if claim["name"] not in ("backward-security", "forward-security") or (
+                claim["vacuous"] or not claim["applies"]):
+            continue
+        judged = {v["attacker"] for v in claim["verdicts"]}
+        for name in names:  # a reason starts with its attacker's name (not a longer one's)
+            said = [why for why in claim["not_judged"] if why.startswith(f"{name} ") and not any(
+                why.startswith(f"{other} ") for other in names if len(other) > len(name))]
+            assert (name in judged) != bool(said), (claim["name"], name, said)
+
+
+def test_an_enb_added_to_a_check_keeps_a_broken_promise_broken() -> None:
+    """coalition28's sweep: adding a compromise never turns a broken promise into exit 0
+    (docs/claims.md, coalitions). enb-3, the source of S1 hop 4, leaves out the KeNB*+
+    support bit and puts the UE and the honest target enb-1 on a KeNB it derives (SA3's
+    downgrade). With enb-1 compromised from hop 5 too, the whole holds hop 4's KeNB anyway
+    (enb-1 served with it): not a downgrade for it, and the exit code was 0; its part
+    without enb-1 is enb-3 alone, whose failure stands."""
+    hops = ("--variant-file", str(TESTS / "attack_variants" / "capability_presence.py"),
+            "--hops", "s1-inter,s1-inter,intra-enb,s1,intra-enb,x2", "--seed", "95",
+            "--compromise", "enb-3@3")
+    alone, _ = _check(*hops)
+    code, out = _check(*hops, "--compromise", "enb-1@5", "--json")
+    assert alone == code == 1
+    [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance"]
+    assert [(v["attacker"], v["verdict"]) for v in downgrade["verdicts"]] == [
+        ("radio observer + enb-3@3 (without enb-1)", "FAILS (promised)")]
 
 
 def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
@@ -464,6 +528,17 @@ def test_a_witness_derives_a_key_the_attacker_holds_where_it_can() -> None:
     assert failure["witness"][0] == "holds KASME", failure["witness"]
     assert failure["witness"][1].startswith("KeNB[hop 0] = KDF(KASME, FC=0x11, uplink NAS "
                                             "COUNT=0)  [TS 33.401 A.3]"), failure["witness"]
+
+
+def test_a_backward_failure_names_its_attacker_once() -> None:
+    """coalition28: check's line for a backward-security failure read "hop 1, radio observer
+    + ue@1: fails (...): radio observer + ue@1 (compromised in hop 1) derives ...": its
+    attacker and hop were said twice (and, for a coalition, "compromised in hop" named only
+    its first compromise). A finding of explore, printed alone, still names them."""
+    _, text = _check("--variant", "ts33401", "--hops", "s1", "--compromise", "ue@1")
+    [line] = [line for line in text.splitlines()
+              if line.startswith("    hop 1, radio observer + ue@1: fails") and "earlier" in line]
+    assert line.endswith("attacker holds ue): derives the KeNB of earlier hop(s) [0]"), line
 
 
 def _trace(texts: list[str]) -> tuple[Action, ...]:
