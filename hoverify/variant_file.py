@@ -53,7 +53,7 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any
 
 from hoverify.errors import UsageError
@@ -111,7 +111,7 @@ def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedul
     if bit_placement is not None:
         with redirect_stdout(sys.stderr):  # a __post_init__ of the file runs again
             variant = _placed(path, variant, bit_placement)
-    _quiet(variant)
+    _quiet(module, variant)
     _check_declarations(path, variant)
     _dry_run(path, variant)
     return variant
@@ -185,7 +185,7 @@ def _check_classes(path: str, module: ModuleType, variant: KeySchedule) -> None:
             if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load)}
     used |= {node.value for node in ast.walk(tree)  # getattr(self, "name")
              if isinstance(node, ast.Constant) and isinstance(node.value, str)}
-    own = [c for c in type(variant).__mro__ if c.__module__ == module.__name__]
+    own = _own_classes(module, variant)
     inherited: set[str] = set()  # what the classes it extends define, their fields included
     for base in (c for c in type(variant).__mro__ if c not in own):
         inherited |= {*vars(base), *(f.name for f in (fields(base) if is_dataclass(base) else ()))}
@@ -222,15 +222,25 @@ def _members(node: ast.ClassDef) -> list[tuple[str | None, int]]:
     return named
 
 
-def _quiet(variant: KeySchedule) -> None:
-    """Every hook of ``variant`` runs with stdout sent to stderr, so that a reviewer's
-    ``print()`` never mixes into what a command writes on stdout (``--json``).
+def _quiet(module: ModuleType, variant: KeySchedule) -> None:
+    """Every method the file's classes define runs with stdout sent to stderr, so that a
+    reviewer's ``print()`` never mixes into what a command writes on stdout (``--json``).
+    A built-in's own methods, which print nothing, stay unwrapped: the claims ask
+    ``initial_ncc`` and ``delegated_keys`` tens of thousands of times in a ``verify``.
 
     The wrapper goes on the instance, not the class: the model names a hook by the class's
     function (``Entity._variant_error``) and by the frame whose ``self`` is the variant, which
     the wrapper (no ``self`` of its own) leaves to the hook."""
-    for hook in HOOKS:
-        object.__setattr__(variant, hook, _to_stderr(getattr(variant, hook)))  # it is frozen
+    own = {name for c in _own_classes(module, variant) for name, value in vars(c).items()
+           if not name.startswith("__") and isinstance(value, FunctionType | staticmethod
+                                                       | classmethod)}
+    for name in own:
+        object.__setattr__(variant, name, _to_stderr(getattr(variant, name)))  # it is frozen
+
+
+def _own_classes(module: ModuleType, variant: KeySchedule) -> list[type]:
+    """The classes of ``VARIANT``'s class hierarchy that the file defines."""
+    return [c for c in type(variant).__mro__ if c.__module__ == module.__name__]
 
 
 def _to_stderr(hook: Callable[..., Any]) -> Callable[..., Any]:

@@ -370,6 +370,9 @@ PRINTING = (
     "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'printing'\n"
     "    def path_switch(self, d, mme):\n"
     "        print('debug: path switch')\n        return super().path_switch(d, mme)\n"
+    # called by ts33401's own source_mme on an S1 hop (TS 33.401 7.2.8.4.3)
+    "    def fresh_next_hop(self, d, mme):\n"
+    "        print('debug: fresh NH')\n        return super().fresh_next_hop(d, mme)\n"
     "VARIANT = V()\n")
 
 
@@ -380,11 +383,13 @@ def test_a_variant_that_prints_leaves_json_on_stdout(
     is still the finding variant-error in the JSON (docs/variants.md)."""
     path = tmp_path / "printing.py"
     raising = "        raise ValueError('not yet')\n" if hook_raises else ""
-    path.write_text(PRINTING.replace("        return super()", raising + "        return super()"))
-    code = main(["check", "--variant-file", str(path), "--hops", "x2", "--json"])
+    path.write_text(PRINTING.replace("        return super()", raising + "        return super()",
+                                  1))  # path_switch's
+    code = main(["check", "--variant-file", str(path), "--hops", "s1,x2", "--json"])
     out, err = capsys.readouterr()
     doc = json.loads(out)
-    assert "debug: loading\n" in err and "debug: path switch\n" in err
+    assert "debug: loading\n" in err and "debug: fresh NH\n" in err
+    assert "debug: path switch\n" in err
     if hook_raises:  # TS 23.401 5.5.1.1.2: the MME answers the eNB's Path Switch Request
         assert code == 1 and doc["variant_error"]["hook"] == "path_switch"
         assert doc["variant_error"]["exception"] == "ValueError: not yet"
