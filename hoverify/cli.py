@@ -137,23 +137,35 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write the run's S1AP, X2AP and RRC security messages as a "
                           "pcapng capture (needs pycrate: pip install '.[wire]') (default: no "
                           "capture)")
-    check = commands.add_parser("check", help="check every claim; witness or cut for each")
+    check = commands.add_parser(
+        "check", help="check every claim; witness or cut for each",
+        epilog="Beside each verdict, 'sometimes N': how many times the claim's situation (the "
+               "case it judges, e.g. key-agreement: a HO confirm reached its target) "
+               "arose in the run; 0 means it holds only vacuously, and stderr "
+               "warns of a promised one (docs/claims.md). " + _exit_codes("broken"))
     _add_scenario_arguments(check)
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
                        help="a party compromised from the start of hop HOP on: an eNB (name, "
                             "or source/target of hop HOP), ue, an MME (name); or a key "
                             "revealed from then on: KASME, or a key the variant delegates "
-                            "(K_HO); repeatable, one attacker holding all (default: for each "
-                            "hop, its source eNB and its target eNB in turn)")
+                            "(K_HO); repeatable, one attacker holding all; verdicts name "
+                            "each attacker so, with the passive radio observer always there "
+                            "('radio observer + enb-1@1': it and enb-1 from hop 1 on) "
+                            "(default: for each hop, its source eNB and its target eNB in "
+                            "turn)")
     _add_backhaul_argument(check)
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
-                        "compromise; findings saved for replay", options=_explore_options)
+                        "compromise; findings saved for replay", options=_explore_options,
+                        epilog=_exit_codes("found"))
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
-                        "shortest counterexamples saved for replay", options=_verify_options)
+                        "shortest counterexamples saved for replay", options=_verify_options,
+                        epilog=_exit_codes("found") + " A search stopped by Ctrl-C prints "
+                        "and saves what it found so far, then exits 130; a finding it could "
+                        "not save, or a --json-progress it could not write, exits 2.")
     report = commands.add_parser(
         "report", help="verdicts of every variant over the standard scenarios, with key "
         "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
@@ -172,6 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "every standard scenario (see docs/topologies.md)")
     _add_quiet_argument(report)
     return parser
+
+
+def _exit_codes(broken: str) -> str:
+    """The exit codes of check (``broken``: "broken"), explore and verify ("found"), as
+    ``main`` and the commands return them."""
+    how = "is broken in the run" if broken == "broken" else "has a finding"
+    return (f"Exit status: 0 every claim the variant promises holds; 1 a promised claim {how}, "
+            "or a variant hook raised (the finding variant-error); 2 bad input (one line on "
+            "stderr); 130 interrupted (Ctrl-C).")
 
 
 def _add_backhaul_argument(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,12 @@ dozen lines, and the checks below make up for what a format would have checked s
 Checks, each failing with the file, the item and the fix (exit code 2, no traceback):
 - the file exists, is readable, is valid Python and runs;
 - it defines ``VARIANT``, a ``KeySchedule`` instance, with a new name;
+- every class of the file that ``VARIANT``'s class derives from is a ``@dataclass(frozen=True)``
+  (without the decorator a field such as ``name`` is a plain class attribute that the
+  inherited ``__init__`` overwrites with the parent's default);
+- every public method or attribute those classes define is a hook (or ``field_names``),
+  redefines something of the class they extend, or is used by name in the file: any other is
+  a misspelling the model would never call (``sourse_enb``), named with the closest hook;
 - every hook it defines takes the interface's arguments (``ue`` gained ``source``, the
   serving cell, before ``target``: a hook written for the old interface is named);
 - ``promises()`` declares at least one promise, each of a known claim, with known hop types
@@ -27,18 +33,27 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
   used before anyone computed it was never held.
+
+The variant's own output (a ``print()`` while the file runs or a hook runs) goes to stderr:
+stdout is where ``--json`` writes its document.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
+import functools
 import importlib.util
 import inspect
 import re
 import sys
 import traceback
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from contextlib import redirect_stdout
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
+from types import FunctionType, ModuleType
 from typing import Any
 
 from hoverify.errors import UsageError
@@ -67,6 +82,8 @@ HOOKS = ("promises", "delegated_keys", "initial_kenb", "initial_ncc", "initial_c
          "received_chain", "as_keys", "source_enb", "source_mme", "target_mme", "target_enb",
          "ue", "path_switch", "path_switch_acknowledged", "ue_fields_under_nas_mac",
          "c_rnti_max")
+# what the loader reads of a variant beside its hooks (names of its own security fields)
+INTERFACE = frozenset({*HOOKS, "field_names"})
 KNOWN_FIELDS = frozenset({"KeNB*", "KeNB*+", "NCC", "NH", "notification bit",
                           "keyChangeIndicator"})
 # the fields that carry a key: 256 bits (X2AP key-eNodeB-star, S1AP nextHopParameter)
@@ -89,9 +106,12 @@ class VariantBug(Exception):
 
 def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedule:
     """``bit_placement``: ``--bit-placement``, for a variant built on seed-fs."""
-    variant = _import(Path(path))
+    module, variant = _import(Path(path))
+    _check_classes(path, module, variant)
     if bit_placement is not None:
-        variant = _placed(path, variant, bit_placement)
+        with redirect_stdout(sys.stderr):  # a __post_init__ of the file runs again
+            variant = _placed(path, variant, bit_placement)
+    _quiet(module, variant)
     _check_declarations(path, variant)
     _dry_run(path, variant)
     return variant
@@ -110,7 +130,7 @@ def _placed(path: str, variant: KeySchedule, bit_placement: str) -> KeySchedule:
         raise VariantFileError(f"{path}: --bit-placement {bit_placement}: {error}") from None
 
 
-def _import(path: Path) -> KeySchedule:
+def _import(path: Path) -> tuple[ModuleType, KeySchedule]:
     try:
         source = path.read_text()
     except OSError as error:
@@ -134,7 +154,8 @@ def _import(path: Path) -> KeySchedule:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with redirect_stdout(sys.stderr):
+            spec.loader.exec_module(module)
     except BaseException as error:  # the reviewer's code, sys.exit() and Ctrl-C included:
         # any failure is bad input, reported in one line (never a silent exit)
         raise VariantFileError(f"{path}:{_line(error, path)}: running the file raised "
@@ -150,7 +171,84 @@ def _import(path: Path) -> KeySchedule:
                                "KeySchedule; subclass "
                                "hoverify.statemachines.variant.KeySchedule or a built-in "
                                "variant and instantiate it")
-    return variant
+    return module, variant
+
+
+def _check_classes(path: str, module: ModuleType, variant: KeySchedule) -> None:
+    """The file's classes that ``VARIANT``'s class derives from: each a dataclass, each
+    public member one the model or the file's own code reads."""
+    tree = ast.parse(Path(path).read_text())
+    lines = {(node.name, name): line for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+             for name, line in _members(node)}
+    used = {node.attr if isinstance(node, ast.Attribute) else node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load)}
+    used |= {node.value for node in ast.walk(tree)  # getattr(self, "name")
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    own = _own_classes(module, variant)
+    inherited: set[str] = set()  # what the classes it extends define, their fields included
+    for base in (c for c in type(variant).__mro__ if c not in own):
+        inherited |= {*vars(base), *(f.name for f in (fields(base) if is_dataclass(base) else ()))}
+    for cls in own:
+        where = f"{path}:{lines.get((cls.__name__, None), '?')}"
+        if "__dataclass_fields__" not in vars(cls):
+            raise VariantFileError(
+                f"{where}: class {cls.__name__} is not a dataclass, so its field defaults are "
+                f"ignored (VARIANT.name is {variant.name!r}); put @dataclass(frozen=True) "
+                f"(from dataclasses) on the line above `class {cls.__name__}`")
+        for name in (*vars(cls), *inspect.get_annotations(cls)):
+            if name.startswith("_") or name in INTERFACE or name in inherited or name in used:
+                continue
+            known = sorted(INTERFACE | {n for n in inherited if not n.startswith("_")})
+            close = difflib.get_close_matches(name, known, n=1)
+            meant = (f"did you mean {close[0]!r}?" if close else
+                     f"the hooks are {', '.join(HOOKS)}.")
+            raise VariantFileError(
+                f"{path}:{lines.get((cls.__name__, name), '?')}: {cls.__name__}.{name} is no "
+                "hook, redefines nothing of the class it extends and is used nowhere in the "
+                f"file, so the model never calls it: {meant} (a helper of your own: name it "
+                f"_{name})")
+
+
+def _members(node: ast.ClassDef) -> list[tuple[str | None, int]]:
+    """The names a class body defines, with their lines; ``None``: the class itself."""
+    named: list[tuple[str | None, int]] = [(None, node.lineno)]
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            named.append((item.name, item.lineno))
+        elif isinstance(item, ast.AnnAssign | ast.Assign):
+            targets = [item.target] if isinstance(item, ast.AnnAssign) else item.targets
+            named += [(t.id, item.lineno) for t in targets if isinstance(t, ast.Name)]
+    return named
+
+
+def _quiet(module: ModuleType, variant: KeySchedule) -> None:
+    """Every method the file's classes define runs with stdout sent to stderr, so that a
+    reviewer's ``print()`` never mixes into what a command writes on stdout (``--json``).
+    A built-in's own methods, which print nothing, stay unwrapped: the claims ask
+    ``initial_ncc`` and ``delegated_keys`` tens of thousands of times in a ``verify``.
+
+    The wrapper goes on the instance, not the class: the model names a hook by the class's
+    function (``Entity._variant_error``) and by the frame whose ``self`` is the variant, which
+    the wrapper (no ``self`` of its own) leaves to the hook."""
+    own = {name for c in _own_classes(module, variant) for name, value in vars(c).items()
+           if not name.startswith("__") and isinstance(value, FunctionType | staticmethod
+                                                       | classmethod)}
+    for name in own:
+        object.__setattr__(variant, name, _to_stderr(getattr(variant, name)))  # it is frozen
+
+
+def _own_classes(module: ModuleType, variant: KeySchedule) -> list[type]:
+    """The classes of ``VARIANT``'s class hierarchy that the file defines."""
+    return [c for c in type(variant).__mro__ if c.__module__ == module.__name__]
+
+
+def _to_stderr(hook: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(hook)
+    def quiet(*args: Any, **kwargs: Any) -> Any:
+        with redirect_stdout(sys.stderr):
+            return hook(*args, **kwargs)
+    return quiet
 
 
 def _check_declarations(path: str, variant: KeySchedule) -> None:
@@ -311,6 +409,7 @@ class Checked(KeySchedule):
         # entity, which reports it as a variant error (a finding of the command).
         result = getattr(self.inner, hook)(*args)
         try:
+            _shaped(hook, result)
             check(result)
         except (TypeError, ValueError) as error:
             raise VariantBug(f"{hook}() returned {error}; see the KeySchedule docstring for "
@@ -409,6 +508,24 @@ class Checked(KeySchedule):
 
     def c_rnti_max(self) -> int:
         return self._call("c_rnti_max", _instance(int))
+
+
+def _shaped(hook: str, result: Any) -> None:
+    """``result`` has the shape of what ``hook`` returns, as KeySchedule annotates it: not
+    None unless the annotation allows it (a hook that forgot its ``return``), and a tuple of
+    as many items as the annotation says."""
+    expected = inspect.signature(getattr(KeySchedule, hook)).return_annotation
+    # KeySchedule's annotations are strings (from __future__ import annotations)
+    if result is None and "None" not in expected.split(" | "):
+        raise TypeError(f"None where it must return {expected} (a `return` missing?)")
+    returns = typing.get_type_hints(getattr(KeySchedule, hook))["return"]
+    items = typing.get_args(returns)
+    fixed = typing.get_origin(returns) is tuple and ... not in items  # not tuple[X, ...]
+    if fixed and result is not None and not (isinstance(result, tuple)
+                                             and len(result) == len(items)):
+        said = (f"a tuple of {len(result)}" if isinstance(result, tuple)
+                else f"a {type(result).__name__}")
+        raise TypeError(f"{said} where it must return {expected}")
 
 
 def _instance(kind: type) -> Callable[[Any], None]:

@@ -220,6 +220,46 @@ BAD_FILES = {
         "        return d.kdf('K_HOx', 'x', secret('KASME', kasme), 0xF2,\n"
         "                     public('Handover String', b'Handover String'))\n"
         "VARIANT = V()\n"),
+    # review28's typo.py: a misspelled hook was never called, so the file judged as ts33401
+    # (exit 0) and the proposal looked secure
+    "misspelled_hook.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def sourse_enb(self, d, keys, target, hop):\n        return keys, ()\n"
+        "VARIANT = V()\n"),
+    # a misspelled method of the built-in it extends (ts33401's A.5 derivation)
+    "misspelled_base_method.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def kenb_stra(self, d, key, key_name, target):\n"
+        "        return d.kenb_star(key, key_name, target.pci, 0)\n"
+        "VARIANT = V()\n"),
+    "misspelled_field.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    titel: str = 'my proposal'\nVARIANT = V()\n"),
+    # review28's nodeco.py: without the decorator `name` is a class attribute that the
+    # inherited __init__ overwrites, so the error named 'ts33401', a name never written
+    "no_dataclass.py": (
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "class Mine(Ts33401):\n    name: str = 'mine'\nVARIANT = Mine()\n"),
+    # review28's noneret.py: "source_mme() returned 'NoneType' object is not subscriptable"
+    "hook_returns_none.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def source_mme(self, d, mme, hop, fields):\n"
+        "        self.fresh_next_hop(d, mme)\nVARIANT = V()\n"),
+    "hook_returns_two_of_three.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        return super().target_enb(d, fields, target, c_rnti, hop)[:2]\n"
+        "VARIANT = V()\n"),
     # c_rnti_max() is asked when the model is set up, outside any entity: a bad answer was a
     # traceback (review12); newUE-Identity holds 16 bits (TS 36.331), 0 is no C-RNTI
     **{f"c_rnti_max_{label}.py": (
@@ -241,6 +281,22 @@ SAYS = {
                                  "dry run derives (derived from KASME: K_HOx, KeNB",
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
     "c_rnti_max_70000.py": "c_rnti_max() returned 70000; return the largest C-RNTI",
+    "misspelled_hook.py": "misspelled_hook.py:6: V.sourse_enb is no hook, redefines nothing "
+                          "of the class it extends and is used nowhere in the file, so the "
+                          "model never calls it: did you mean 'source_enb'?",
+    "misspelled_base_method.py": "V.kenb_stra is no hook, redefines nothing of the class it "
+                                 "extends and is used nowhere in the file, so the model never "
+                                 "calls it: did you mean 'kenb_star'?",
+    "misspelled_field.py": "misspelled_field.py:6: V.titel is no hook, redefines nothing of "
+                           "the class it extends and is used nowhere in the file, so the "
+                           "model never calls it: did you mean 'title'?",
+    "no_dataclass.py": "no_dataclass.py:2: class Mine is not a dataclass, so its field "
+                       "defaults are ignored (VARIANT.name is 'ts33401'); put "
+                       "@dataclass(frozen=True)",
+    "hook_returns_none.py": "source_mme() returned None where it must return tuple[MmeKeys, "
+                            "Fields] (a `return` missing?)",
+    "hook_returns_two_of_three.py": "target_enb() returned a tuple of 2 where it must return "
+                                    "tuple[bytes, int | None, Fields]",
     "c_rnti_max_raises.py": "c_rnti_max() raised ValueError: no",
     "key_field_int.py": "target_mme() returned a KeNB* of type int, not 32 octets (bytes) in "
                         "field 'KeNB*'",
@@ -279,6 +335,66 @@ def test_loader_never_crashes_on_arbitrary_text(text: str) -> None:
         except VariantFileError as error:
             assert str(error).startswith(str(path))
         assert [p.name for p in Path(directory).iterdir()] == ["fuzzed.py"]  # wrote nothing
+
+
+def test_the_example_in_the_docs_loads(tmp_path: Path) -> None:
+    """docs/variants.md's first example is a file a reviewer may copy: it passes the loader."""
+    text = (EXAMPLES.parent / "docs" / "variants.md").read_text()
+    path = tmp_path / "mine.py"
+    path.write_text(text.split("```python\n", 1)[1].split("```", 1)[0])
+    assert load_variant_file(str(path)).name == "mine"
+
+
+def test_helpers_of_the_reviewers_own_are_allowed(tmp_path: Path) -> None:
+    """The rule for misspellings (docs/variants.md) leaves a reviewer's own helpers alone: a
+    public method the file's hooks call, a private one, a module-level function."""
+    path = tmp_path / "helpers.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "def the_pci(target):\n    return target.pci\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def binding(self, target):\n        return the_pci(target)\n"
+        "    def _unused(self):\n        return None\n"
+        "    def kenb_star(self, d, key, key_name, target):\n"
+        "        return d.kenb_star(key, key_name, self.binding(target), target.earfcn_dl)\n"
+        "VARIANT = V()\n")
+    assert load_variant_file(str(path)).name == "v"
+
+
+# review28's printing.py: a print() at import came before the JSON document on stdout
+PRINTING = (
+    "from dataclasses import dataclass\n"
+    "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+    "print('debug: loading')\n"
+    "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'printing'\n"
+    "    def path_switch(self, d, mme):\n"
+    "        print('debug: path switch')\n        return super().path_switch(d, mme)\n"
+    # called by ts33401's own source_mme on an S1 hop (TS 33.401 7.2.8.4.3)
+    "    def fresh_next_hop(self, d, mme):\n"
+    "        print('debug: fresh NH')\n        return super().fresh_next_hop(d, mme)\n"
+    "VARIANT = V()\n")
+
+
+@pytest.mark.parametrize("hook_raises", [False, True])
+def test_a_variant_that_prints_leaves_json_on_stdout(
+        hook_raises: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the variant prints, loading or in a hook, goes to stderr; a hook that raises
+    is still the finding variant-error in the JSON (docs/variants.md)."""
+    path = tmp_path / "printing.py"
+    raising = "        raise ValueError('not yet')\n" if hook_raises else ""
+    path.write_text(PRINTING.replace("        return super()", raising + "        return super()",
+                                  1))  # path_switch's
+    code = main(["check", "--variant-file", str(path), "--hops", "s1,x2", "--json"])
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert "debug: loading\n" in err and "debug: fresh NH\n" in err
+    assert "debug: path switch\n" in err
+    if hook_raises:  # TS 23.401 5.5.1.1.2: the MME answers the eNB's Path Switch Request
+        assert code == 1 and doc["variant_error"]["hook"] == "path_switch"
+        assert doc["variant_error"]["exception"] == "ValueError: not yet"
+    else:
+        assert code == 0 and doc["variant"] == "printing"
 
 
 def test_a_hook_written_for_the_old_interface_is_named(tmp_path: Path) -> None:
