@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -501,7 +501,11 @@ class Facts:
 
 
 Index = dict[Any, Any]
-_INDEX: dict[tuple[Callable[..., Index], int], tuple[tuple[Any, ...], Index]] = {}
+# ``_indexed``: per index, the last few tuples or sets it was made for (by id), with it
+_INDEX: defaultdict[Callable[..., Index], dict[int, tuple[Any, Index]]] = defaultdict(dict)
+KEPT = 8  # per index: kept for all indexes together, the ones made at every step of a
+# ``check`` (the derivations', the attackers') pushed out those made once a hop (the
+# preparations', the UE's runs'), which the next hop then made again from the whole run
 _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
 # ``Facts.line``: for these derivations, completions and NH pairings
 _LINES: list[Any] = [None, None, None, {}]
@@ -563,8 +567,7 @@ def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozen
     times about the same facts, and every claim looks up the same attackers and keys. A tuple
     that only ``grows`` (the facts' derivations and completions, which are only appended to)
     is indexed from a copy of the index of the last one it extends."""
-    key = (add, id(items))
-    cached = _INDEX.get(key)
+    cached = _INDEX[add].get(id(items))
     if cached is not None and cached[0] is items:
         return cached[1]
     last = _LAST.get(add) if grows else None
@@ -575,18 +578,18 @@ def _indexed(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozen
         index = add({}, items)
     if grows:
         _LAST[add] = (items, index)
-    if len(_INDEX) >= 16:
-        _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[key] = (items, index)
+    _keep(add, items, index)
     return index
 
 
-def _keep(add: Callable[[Index, Any], Index], items: frozenset[Any], index: Index) -> None:
-    """``index`` as ``_indexed(add, items)``, made from the index of the set ``items`` was
-    made from (a dictionary copied keeps its keys' hashes)."""
-    if len(_INDEX) >= 16:
-        _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[(add, id(items))] = (items, index)
+def _keep(add: Callable[[Index, Any], Index], items: tuple[Any, ...] | frozenset[Any],
+          index: Index) -> None:
+    """``index`` as ``_indexed(add, items)``: made by it, or from the index of the set
+    ``items`` was made from (a dictionary copied keeps its keys' hashes)."""
+    kept = _INDEX[add]
+    if len(kept) >= KEPT:
+        kept.pop(next(iter(kept)))
+    kept[id(items)] = (items, index)
 
 
 def _frozen(values: Set[bytes]) -> frozenset[bytes]:
@@ -709,9 +712,10 @@ def _preparing(preparations: frozenset[Preparation],
         index = _indexed(_by_session, preparations)
         _keep(_by_session, result,
               {**index, made.session: (*index.get(made.session, ()), made)})
-        if made.request is not None:  # and by target eNB (``prepared_at``)
-            index = _indexed(_by_enb, preparations)
-            _keep(_by_enb, result, {**index, made.enb: (*index.get(made.enb, ()), made)})
+        # and by target eNB (``prepared_at``), the same where no HandoverRequest prepared it
+        index = _indexed(_by_enb, preparations)
+        _keep(_by_enb, result, index if made.request is None else
+              {**index, made.enb: (*index.get(made.enb, ()), made)})
     return result
 
 
@@ -1466,7 +1470,11 @@ class Engine:
         """``f`` after ``step``; ``before``: the receiver's record before it (None: unknown,
         as if it held nothing)."""
         receiver = step.message.receiver
-        new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in f.recorded]
+        # the derivations recorded before the step, their secret and public values: read now,
+        # while their index is the last made (asked for after the step's, it had often left
+        # ``_indexed``'s few and was made again from every derivation of the run)
+        was = _indexed(_sets, f.derivations, grows=True)
+        new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in was["recorded"]]
         changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
         if step.hop > f.hop:
             changes["hop"] = step.hop
@@ -1509,7 +1517,7 @@ class Engine:
             changes["alone"] = tuple(replace(e, held=e.held | seen) if receiver in e.entities
                                      else e for e in f.alone)
         if f.attackers:
-            public, was_public, was_value = derived["public"], f.public, f.values
+            public, was_public, was_value = derived["public"], was["public"], was["values"]
             everyone = frozenset(  # what became public and secret both (``_everyone``)
                 v for d in new for v in (d.output, *(i.value for i in d.inputs))
                 if v in public and v in values and not (v in was_public and v in was_value))

@@ -26,6 +26,7 @@ from hoverify.properties.labels import (
     CONSTANT_INPUTS,
     NH,
     Pairing,
+    constant_publics,
     hop_free,
     nh_labels,
     nh_pairs,
@@ -246,7 +247,10 @@ class KeyGraph:
         """Whether the key ``node`` is one value whatever the hop (``labels.hop_free``), by
         its first derivation; None for a key no derivation made (KASME). Its keys before it
         are found first, from an explicit stack: a run of a few hundred hops chains its keys
-        deeper than Python's recursion limit (``check --hops @FILE`` raised RecursionError)."""
+        deeper than Python's recursion limit (``check --hops @FILE`` raised RecursionError);
+        and only where its public inputs are all constants (``labels.constant_publics``): a
+        KeNB* (PCI, EARFCN-DL) needs no walk down the NH chain behind it, which each witness
+        of the edit search, on a graph of its own, walked again (the square of the hops)."""
         g, found = self.graph, self._hop_free
         stack = [(node, False)]  # post-order: a key once its inputs are found
         while stack:
@@ -261,6 +265,8 @@ class KeyGraph:
                       for name, source in g.nodes[derivation]["inputs"]]
             if expanded:
                 found[key] = hop_free(inputs, found.get)
+            elif not constant_publics(inputs):
+                found[key] = False
             else:
                 stack.append((key, True))
                 stack.extend((source, False) for _, public, source in inputs

@@ -46,9 +46,19 @@ def paired(known: tuple[Pairing, ...], hop: int,
     """``known`` with each {NH, NCC} of ``pairs`` (``nh_pairs`` of a step: the message's
     fields, what a party read, its key record, what it sent) it lacks, paired in hop
     ``hop``; ``known`` itself if none is new."""
-    have = {(nh, ncc) for nh, ncc, _ in known}
+    last, have = _PAIRED
+    if last is not known:  # a set of ``known`` per call cost the run's pairings per step
+        have = {(nh, ncc) for nh, ncc, _ in known}
     new = [(nh, ncc, hop) for nh, ncc in dict.fromkeys(pairs) if (nh, ncc) not in have]
-    return (*known, *new) if new else known
+    result = (*known, *new) if new else known
+    have.update((nh, ncc) for nh, ncc, _ in new)  # now the set of ``result``, not ``known``
+    _PAIRED[:] = [result, have]
+    return result
+
+
+# ``paired``: the pairings it last returned, and their {NH, NCC} pairs as a set (a run's
+# steps extend one tuple of pairings in turn)
+_PAIRED: list[Any] = [(), set()]
 
 
 def nh_pairs(obj: Any) -> Iterator[tuple[bytes, int]]:
@@ -145,5 +155,13 @@ def hop_free(inputs: Iterable[tuple[str, bool, T]], given: Callable[[T], bool | 
     ``inputs`` (name, public, value) is a constant of the clause if public, else hop-free
     itself (``given``: True or False for a value derived before, None for one no derivation
     made, such as KASME)."""
-    return all(name in CONSTANT_INPUTS if public else given(value) is not False
-               for name, public, value in inputs)
+    inputs = list(inputs)
+    return constant_publics(inputs) and all(given(value) is not False
+                                            for _, public, value in inputs if not public)
+
+
+def constant_publics(inputs: Iterable[tuple[str, bool, Any]]) -> bool:
+    """Each public input of ``inputs`` is a constant of the clause: without it the output is
+    one value per hop (a PCI, an EARFCN-DL, a NAS COUNT), whatever its keys are
+    (``hop_free``, decided without them)."""
+    return all(name in CONSTANT_INPUTS for name, public, _ in inputs if public)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.graph import value_node
+from hoverify.properties.labels import paired
 from hoverify.statemachines import crypto
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
@@ -117,3 +118,15 @@ def test_k_ho_is_one_key_whatever_the_hop() -> None:
              for line in (*v.witness, *v.cut)]
     assert any("K_HO" in line for line in lines)
     assert not any("K_HO[" in line for line in lines)
+
+
+def test_pairings_grown_two_ways_from_one_stay_apart() -> None:
+    """``paired`` keeps the {NH, NCC} pairs of the pairings it returned last, but reads any
+    other's own: the edit search grows each copy of the honest run's graph from the same
+    pairings (TS 33.401 7.2.8.4: the {NH, NCC} pair a message carries)."""
+    base = paired((), 1, [(b"nh-1", 1)])
+    once = paired(base, 2, [(b"nh-2", 2)])
+    again = paired(base, 2, [(b"nh-2", 2), (b"nh-1", 1)])  # nh-2 is new to base
+    assert again == once == ((b"nh-1", 1, 1), (b"nh-2", 2, 2))
+    assert paired(once, 3, [(b"nh-2", 2)]) is once
+    assert paired(base, 3, [(b"nh-1", 1)]) is base
