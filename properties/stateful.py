@@ -246,9 +246,9 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                            swarm: frozenset[str], newest: bool, late: bool) -> None:
             self.plan = plan if "compromise" in faults else None
             if self.plan is not None and self.plan.back:
-                # the compromised eNB may edit, and the UE's way back is not held up: the
-                # MME prepares no other handover of the UE until an S1 hop's UE Context
-                # Release completes (``ho-releasing``), so a late release stops a return
+                # the compromised eNB may edit, and the UE's way back is not held up; no
+                # late release: measured so when the MME refused the UE's next procedure
+                # until an S1 hop's release completed (docs/exploration.md, RETURN)
                 swarm, late = swarm | editing, False
             self.swarm, self.newest, self.late = swarm, newest, late
             self.read = 0  # the model's steps ``_served`` has read

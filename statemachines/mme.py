@@ -3,6 +3,16 @@
 TS 23.401 5.5.1.2 (S1 handover, with and without MME relocation), 5.5.1.1.2 (path switch),
 TS 33.401 7.2.8 (keys). On S10 the MM context (KASME, NAS keys and COUNTs, {NH, NCC})
 travels in GTPv2 Forward Relocation Request (TS 29.274 8.38).
+
+The UE's association moves to the target eNB at Handover Notify (TS 23.401 5.5.1.2.2 step
+17); the release of the source eNB's UE context is a step of its own after it (step 19,
+TS 36.413 8.3.3), on a UE-associated signalling connection of its own, and so is the S10
+Forward Relocation Complete Acknowledge (step 18, TS 29.274 7.3.4). Neither holds up the UE's
+next procedure: the MME keeps them apart from the UE (``releasing``, ``completing``) and
+takes them whenever they come. open5gs does the same (src/mme/s1ap-handler.c:
+s1ap_handle_handover_notification associates the MME UE with the target's S1 connection and
+sends the UE Context Release Command to the separate source one without waiting for its
+Complete; s1ap_handle_path_switch_request finds the UE by its MME UE S1AP ID).
 """
 
 from __future__ import annotations
@@ -36,6 +46,11 @@ class MmeContext:
     chain: NhChain | None = None
     serving_enb: str | None = None
     handover: MmeHandover | None = None
+    # eNBs whose UE Context Release Complete is outstanding (TS 36.413 8.3.3), one entry per
+    # release sent, and source MMEs whose Forward Relocation Complete Acknowledge is
+    # (TS 29.274 7.3.4): this MME's transactions, kept when the UE's context goes
+    releasing: tuple[str, ...] = ()
+    completing: tuple[str, ...] = ()
 
     @property
     def keys(self) -> MmeKeys:
@@ -44,8 +59,7 @@ class MmeContext:
 
 
 class Mme(Entity):
-    STATES = ("no-context", "registered", "connected", "ho-preparing", "ho-executing",
-              "ho-completing", "ho-releasing")
+    STATES = ("no-context", "registered", "connected", "ho-preparing", "ho-executing")
     TRANSITIONS = (
         (Kind.AS_SECURITY_TRIGGER, "", ("registered",), "connected"),
         (Kind.S1AP_HANDOVER_REQUIRED, "", ("connected",), "ho-preparing"),
@@ -55,14 +69,12 @@ class Mme(Entity):
         (Kind.GTP_FORWARD_RELOCATION_RESPONSE, "rejected", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_FAILURE, "s1", ("ho-preparing",), "connected"),
         (Kind.S1AP_HANDOVER_FAILURE, "s1-inter", ("ho-preparing",), "no-context"),
-        (Kind.S1AP_HANDOVER_NOTIFY, "s1", ("ho-executing",), "ho-releasing"),
-        (Kind.S1AP_HANDOVER_NOTIFY, "s1-inter", ("ho-executing",), "ho-completing"),
+        (Kind.S1AP_HANDOVER_NOTIFY, "", ("ho-executing",), "connected"),
         (Kind.GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION, "", ("ho-executing",),
-         "ho-releasing"),
-        (Kind.GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE, "", ("ho-completing",),
-         "connected"),
-        (Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, "s1", ("ho-releasing",), "connected"),
-        (Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, "s1-inter", ("ho-releasing",), "no-context"),
+         "no-context"),
+        # in whatever procedure of the UE is under way (or none): module docstring
+        (Kind.GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE, "", STATES, None),
+        (Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, "", STATES, None),
         (Kind.S1AP_PATH_SWITCH_REQUEST, "", ("connected",), None),
     )
     ctx: MmeContext
@@ -108,7 +120,7 @@ class Mme(Entity):
         return Handled(replace(ctx, handover=handover), (request,))
 
     def on_gtp_forward_relocation_response(self, message: Message, d: Deriver) -> Handled:
-        handover = self._handover("source")
+        handover = self._handover("source", message)
         if message.get("Cause") is not None:  # the target side refused: tell the source eNB
             return Handled(*self._preparation_failed(handover), branch="rejected")
         command = Message(Kind.S1AP_HANDOVER_COMMAND, self.name, handover.source_enb,
@@ -133,7 +145,7 @@ class Mme(Entity):
         assert handover.peer_mme is not None
         response = Message(Kind.GTP_FORWARD_RELOCATION_RESPONSE, self.name, handover.peer_mme,
                            (("Cause", "request rejected"),))
-        return Handled(MmeContext(), (response,), branch="s1-inter")
+        return Handled(self._without_ue(), (response,), branch="s1-inter")
 
     def _preparation_failed(self, handover: MmeHandover) -> tuple[MmeContext,
                                                                   tuple[Message, ...]]:
@@ -143,29 +155,34 @@ class Mme(Entity):
 
     def on_gtp_forward_relocation_complete_notification(self, message: Message,
                                                          d: Deriver) -> Handled:
-        handover = self._handover("source")
+        """TS 23.401 5.5.1.2.2 steps 16-19: the UE now belongs to the target MME; the source
+        eNB's release is outstanding here (``on_s1ap_ue_context_release_complete``)."""
+        handover = self._handover("source", message)
         ack = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE, self.name,
                       message.sender)
         release = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, self.name,
                           handover.source_enb)
-        return Handled(self.ctx, (ack, release))
+        ctx = self._without_ue()
+        return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
+                       (ack, release))
 
     def on_s1ap_ue_context_release_complete(self, message: Message, d: Deriver) -> Handled:
-        handover = self.ctx.handover
-        assert handover is not None
-        if handover.hop is HopType.S1_INTER:  # the UE now belongs to the target MME
-            return Handled(MmeContext(), branch="s1-inter")
-        return Handled(replace(self.ctx, handover=None), branch="s1")
+        """TS 36.413 8.3.3: ends the release of the S1 connection of an eNB the UE left,
+        whatever the UE does meanwhile; the UE's own association is not touched."""
+        ctx = self.ctx
+        if message.sender not in ctx.releasing:
+            raise Reject(f"no UE Context Release is outstanding at {message.sender}")
+        return Handled(replace(ctx, releasing=_one_less(ctx.releasing, message.sender)))
 
     # -- target role -------------------------------------------------------------------------
     def on_gtp_forward_relocation_request(self, message: Message, d: Deriver) -> Handled:
         mm = message.get("MM context")
         nh, ncc = field_value(mm, "NH"), field_value(mm, "NCC")
-        ctx = MmeContext(kasme=field_value(mm, "KASME"), knas_int=field_value(mm, "KNASint"),
-                         ul_nas_count=field_value(mm, "UL NAS COUNT"),
-                         nas_dl_count=field_value(mm, "DL NAS COUNT"),
-                         chain=self.call("received_chain", nh, ncc) if nh is not None
-                         else None)
+        ctx = replace(self._without_ue(), kasme=field_value(mm, "KASME"),
+                      knas_int=field_value(mm, "KNASint"),
+                      ul_nas_count=field_value(mm, "UL NAS COUNT"),
+                      nas_dl_count=field_value(mm, "DL NAS COUNT"),
+                      chain=self.call("received_chain", nh, ncc) if nh is not None else None)
         to_enb, ue_fields = self.call("target_mme", d, ctx.keys, HopType.S1_INTER,
                                       message.get("security"))
         target_enb = message.get("target eNB")
@@ -196,22 +213,30 @@ class Mme(Entity):
     def on_s1ap_handover_notify(self, message: Message, d: Deriver) -> Handled:
         ctx = self.ctx
         handover = ctx.handover
-        if handover is None or handover.role == "source":
-            raise Reject("no handover into this MME's area is executing")
-        ctx = replace(ctx, serving_enb=handover.target_enb)
-        if handover.role == "both":
+        if handover is None or handover.role == "source" or message.sender != handover.target_enb:
+            raise Reject("no handover into this eNB is executing here")
+        # TS 23.401 5.5.1.2.2 step 17: the UE is served by the target eNB from here on
+        ctx = replace(ctx, serving_enb=handover.target_enb, handover=None)
+        if handover.role == "both":  # step 19: the source eNB's release, a step of its own
             release = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, self.name,
                               handover.source_enb)
-            return Handled(ctx, (release,), branch="s1")
-        assert handover.peer_mme is not None
+            return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
+                           (release,))
+        assert handover.peer_mme is not None  # step 17a-18: the source MME acknowledges
         notification = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION, self.name,
                                handover.peer_mme)
-        return Handled(ctx, (notification,), branch="s1-inter")
+        return Handled(replace(ctx, completing=(*ctx.completing, handover.peer_mme)),
+                       (notification,))
 
     def on_gtp_forward_relocation_complete_acknowledge(self, message: Message,
                                                         d: Deriver) -> Handled:
-        self._handover("target")
-        return Handled(replace(self.ctx, handover=None))
+        """TS 29.274 7.3.4: acknowledges a Forward Relocation Complete Notification this MME
+        sent; the UE's procedures do not wait for it."""
+        ctx = self.ctx
+        if message.sender not in ctx.completing:
+            raise Reject(f"no Forward Relocation Complete Notification to {message.sender} "
+                         "is outstanding")
+        return Handled(replace(ctx, completing=_one_less(ctx.completing, message.sender)))
 
     # -- path switch after X2 (TS 23.401 5.5.1.1.2, TS 33.401 7.2.8.4.2) ------------------------
     def on_s1ap_path_switch_request(self, message: Message, d: Deriver) -> Handled:
@@ -225,11 +250,18 @@ class Mme(Entity):
         return Handled(replace(ctx, chain=keys.chain, serving_enb=message.sender), (ack,))
 
     # -- shared steps --------------------------------------------------------------------------
-    def _handover(self, role: str) -> MmeHandover:
+    def _handover(self, role: str, message: Message) -> MmeHandover:
+        """The handover of the UE in which this MME is the ``role`` MME and ``message``'s
+        sender the peer MME on S10 (TS 29.274: a response goes to the requester's TEID)."""
         handover = self.ctx.handover
-        if handover is None or handover.role != role:
-            raise Reject(f"no handover in which this MME is the {role} MME")
+        if handover is None or handover.role != role or message.sender != handover.peer_mme:
+            raise Reject(f"no handover in which this MME is the {role} MME and "
+                         f"{message.sender} the peer MME")
         return handover
+
+    def _without_ue(self) -> MmeContext:
+        """No context of the UE, this MME's outstanding transactions kept."""
+        return MmeContext(releasing=self.ctx.releasing, completing=self.ctx.completing)
 
     def _mm_context(self, ctx: MmeContext) -> Fields:
         """GTPv2 MM Context (TS 29.274 8.38): KASME, NAS key and COUNTs, {NH, NCC}."""
@@ -249,3 +281,9 @@ class Mme(Entity):
         count = ctx.nas_dl_count
         mac = nas_mac(ctx.knas_int, count, ue_fields)
         return replace(ctx, nas_dl_count=count + 1), ((NAS_PDU, (ue_fields, count, mac)),)
+
+
+def _one_less(outstanding: tuple[str, ...], peer: str) -> tuple[str, ...]:
+    """``outstanding`` with one of ``peer``'s entries gone (one per transaction)."""
+    at = outstanding.index(peer)
+    return outstanding[:at] + outstanding[at + 1:]

@@ -51,7 +51,13 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 # 2026-11-30: more states with the claim engine: whether the path so far is undisturbed (no
 # fault yet) decides whether a refused HO confirm breaks key agreement, so it is state
 # (without it: exactly 24003 and 8185 again).
-TS33401_TWO_HANDOVERS_STATES = 26119  # ~10 s on the 2-core CI machine
+# 2026-12-01 (mme28): 26119 -> 54482 (65324 -> 153076 transitions). The MME no longer
+# refuses the UE's next PathSwitchRequest or HandoverRequired while hop 1's UE Context Release
+# Complete or S10 Forward Relocation Complete Acknowledge is outstanding (TS 23.401 5.5.1.2.2:
+# the UE's association moves at Handover Notify, step 17; the source release is step 19, of
+# its own): every interleaving of hop 1's release with hop 2, a dead end before, now runs on
+# to hop 2's completion and its compromises (key-agreement's "sometimes" 987 -> 1751).
+TS33401_TWO_HANDOVERS_STATES = 54482  # ~20 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 # 2026-11-30: the attacker model (properties/adversary.py): under NDS/IP (TS 33.210) a
 # duplicate or a replay acts on Uu only, no longer on S1, X2 or S10 (8250 and 499 before);
