@@ -186,11 +186,13 @@ def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
 
 
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
-# carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of the
-# X2AP UE context release) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of
-# one means anything alone: another value names another cell or UE, or none, which
-# ``flips`` already tries; its bits are not a capability to clear.
-WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COUNT"})
+# carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of S1AP
+# InitialContextSetupRequest; the eNB UE X2AP IDs that name a handover in X2AP, TS 36.423
+# 9.2.24) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of one means
+# anything alone: another value names another cell, UE or handover, or none, which ``flips``
+# already tries; its bits are not a capability to clear.
+WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "Old eNB UE X2AP ID",
+                   "New eNB UE X2AP ID", "COUNT"})
 # TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
 # carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
 # capability octet, as UE network capability's in TS 24.301 9.9.3.34).

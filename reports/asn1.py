@@ -66,9 +66,11 @@ Where seed-fs's notification bit travels (``bit_placement``; the seed leaves it 
           is encoded mod 0x8000, with a note.
 
 Other mandatory IEs carry plausible constants (below): PLMN 001/01, one default E-RAB (QCI 9)
-on an S-GW at 192.0.2.200, UE security capabilities 128-EEA1/2 and 128-EIA1/2, S1AP/X2AP UE
+on an S-GW at 192.0.2.200, UE security capabilities 128-EEA1/2 and 128-EIA1/2, S1AP UE
 identifiers per entity, an E-UTRAN CGI per cell (eNB index and cell index), and RRC containers
-holding a HandoverPreparationInformation without UE capabilities or AS-Config.
+holding a HandoverPreparationInformation without UE capabilities or AS-Config. The Old eNB UE
+X2AP ID of the X2AP HandoverRequest is the model's own: the source eNB allocates it for the
+handover and takes only responses that carry it (TS 36.423 9.1.1.1-9.1.1.3).
 """
 
 from __future__ import annotations
@@ -601,8 +603,8 @@ class WireMessage:
 
 @dataclass(frozen=True, slots=True)
 class Identifiers:
-    """Constants standing in for what the model does not have: UE identifiers per entity, an
-    E-UTRAN CGI per cell (eNB index << 8 | cell index within the eNB, both from 1)."""
+    """Constants standing in for what the model does not have: S1AP UE identifiers per
+    entity, an E-UTRAN CGI per cell (eNB index << 8 | cell index within the eNB, both from 1)."""
 
     topology: Topology
 
@@ -611,9 +613,6 @@ class Identifiers:
 
     def enb_ue_s1ap_id(self, enb: str) -> int:
         return 0x100 + self.topology.enbs.index(enb)
-
-    def x2ap_id(self, enb: str) -> int:
-        return 1 + self.topology.enbs.index(enb)
 
     def mme_code(self, mme: str) -> int:
         return 1 + self.topology.mmes.index(mme)
@@ -717,7 +716,7 @@ def wire_trace(run: Run) -> list[WireMessage]:
                          "(placeholder)",)
             mme = run.topology.mme_of(message.sender)
             record = X2HandoverRequest(
-                ids.x2ap_id(message.sender), ids.mme_ue_s1ap_id(mme), ids.mme_code(mme),
+                message.get("Old eNB UE X2AP ID"), ids.mme_ue_s1ap_id(mme), ids.mme_code(mme),
                 ids.ecgi(message.get("target cell")), ids.ecgi(serving_cell),
                 field_value(fields, "KeNB*"), NCC_PLACEHOLDER if ncc is None else ncc)
         elif kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
