@@ -74,8 +74,13 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # target PCI below 8 (1 and 5 in small_topology) no longer gets its second and third bit
 # flipped as if it were a 3-bit NCC (TS 36.331 nextHopChainingCount INTEGER (0..7) is the
 # NCC's width, not a PCI's), nor a PDCP COUNT below 8 those of a sent RRC message; the NCC
-# keeps its three
-TS33401_ONE_HANDOVER_EDITS_STATES = 1326  # drop, compromise, rewrite
+# keeps its three; 1326 -> 1346 (review29 #3), the X2AP HandoverRequest carries the source's
+# Old eNB UE X2AP ID, the HandoverRequestAcknowledge and the UE Context Release both eNB UE
+# X2AP IDs (TS 36.423 9.1.1.1, 9.1.1.2, 9.1.1.5; the release carried a C-RNTI standing in
+# for them), identities a compromised sender flips whole (``downgrade.WHOLE``): 10 edits
+# more; an acknowledge or release naming another handover is refused by the source, each a
+# state of its own; the same claims found, no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1346  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
