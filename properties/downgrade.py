@@ -186,14 +186,14 @@ def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
 
 
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
-# carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of the
-# X2AP UE context release; the eNB UE S1AP ID of the Path Switch Request and its
-# Acknowledge, TS 36.413 9.2.3.4) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window).
-# No bit of one means anything alone: another value names another cell, UE or UE
-# association, or none, which ``flips`` already tries; its bits are not a capability to
-# clear.
+# carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of S1AP
+# InitialContextSetupRequest; the eNB UE S1AP ID of the Path Switch Request and its
+# Acknowledge, TS 36.413 9.2.3.4; the eNB UE X2AP IDs that name a handover in X2AP, TS 36.423
+# 9.2.24) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of one means
+# anything alone: another value names another cell, UE, UE association or handover, or
+# none, which ``flips`` already tries; its bits are not a capability to clear.
 WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "eNB UE S1AP ID",
-                   "COUNT"})
+                   "Old eNB UE X2AP ID", "New eNB UE X2AP ID", "COUNT"})
 # TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
 # carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
 # capability octet, as UE network capability's in TS 24.301 9.9.3.34).

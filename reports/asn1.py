@@ -67,10 +67,12 @@ Where seed-fs's notification bit travels (``bit_placement``; the seed leaves it 
 
 The eNB UE S1AP ID of InitialContextSetupRequest and PathSwitchRequestAcknowledge is the
 model's (the one the eNB allocated for the UE context, TS 36.413 9.2.3.4; the acknowledge's is
-the one the PATH SWITCH REQUEST carried, 9.1.5.9). Other mandatory IEs carry plausible
+the one the PATH SWITCH REQUEST carried, 9.1.5.9), and so is the Old eNB UE X2AP ID of the
+X2AP HandoverRequest: the source eNB allocates it for the handover and takes only responses
+that carry it (TS 36.423 9.1.1.1-9.1.1.3). Other mandatory IEs carry plausible
 constants (below): PLMN 001/01, one default E-RAB (QCI 9) on an S-GW at 192.0.2.200, UE
-security capabilities 128-EEA1/2 and 128-EIA1/2, MME UE S1AP and X2AP UE identifiers per
-entity, an E-UTRAN CGI per cell (eNB index and cell index), and RRC containers holding a
+security capabilities 128-EEA1/2 and 128-EIA1/2, MME UE S1AP identifiers per entity, an
+E-UTRAN CGI per cell (eNB index and cell index), and RRC containers holding a
 HandoverPreparationInformation without UE capabilities or AS-Config.
 """
 
@@ -604,17 +606,14 @@ class WireMessage:
 
 @dataclass(frozen=True, slots=True)
 class Identifiers:
-    """Constants standing in for what the model does not have: UE identifiers per entity
-    but the eNB UE S1AP ID (the model's, ``EnbContext.enb_ue_s1ap_id``), an E-UTRAN CGI per
-    cell (eNB index << 8 | cell index within the eNB, both from 1)."""
+    """Constants standing in for what the model does not have: the MME UE S1AP ID per MME
+    (the eNB UE S1AP and X2AP IDs are the model's), an E-UTRAN CGI per cell (eNB index << 8 |
+    cell index within the eNB, both from 1)."""
 
     topology: Topology
 
     def mme_ue_s1ap_id(self, mme: str) -> int:
         return 0x1000 + self.topology.mmes.index(mme)
-
-    def x2ap_id(self, enb: str) -> int:
-        return 1 + self.topology.enbs.index(enb)
 
     def mme_code(self, mme: str) -> int:
         return 1 + self.topology.mmes.index(mme)
@@ -719,7 +718,7 @@ def wire_trace(run: Run) -> list[WireMessage]:
                          "(placeholder)",)
             mme = run.topology.mme_of(message.sender)
             record = X2HandoverRequest(
-                ids.x2ap_id(message.sender), ids.mme_ue_s1ap_id(mme), ids.mme_code(mme),
+                message.get("Old eNB UE X2AP ID"), ids.mme_ue_s1ap_id(mme), ids.mme_code(mme),
                 ids.ecgi(message.get("target cell")), ids.ecgi(serving_cell),
                 field_value(fields, "KeNB*"), NCC_PLACEHOLDER if ncc is None else ncc)
         elif kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:

@@ -21,6 +21,8 @@ from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import EnbKeys, field_value, returned_kenb
 
+X2AP_IDS = 4096  # eNB UE X2AP ID, INTEGER (0..4095) (TS 36.423 9.2.24)
+
 
 @record
 class EnbHandover:
@@ -31,7 +33,11 @@ class EnbHandover:
     peer: str  # the other eNB, or the MME that sent the HandoverRequest
     pending: EnbKeys | None = None  # intra-eNB: the keys for after the HO confirm
     keys_before: EnbKeys | None = None  # source: restored if the preparation fails
-    c_rnti: int | None = None  # the C-RNTI the target allocated: names the UE context
+    c_rnti: int | None = None  # intra-eNB: the C-RNTI allocated in the target cell
+    # X2 (TS 36.423 9.2.24): this eNB's eNB UE X2AP ID for the handover (the source's Old
+    # eNB UE X2AP ID, the target's New eNB UE X2AP ID), and the peer's once known
+    x2ap_id: int | None = None
+    peer_x2ap_id: int | None = None
 
 
 # eNB UE S1AP ID: INTEGER (0..2^24-1), it "uniquely identifies the UE association over the
@@ -43,6 +49,7 @@ ENB_UE_S1AP_IDS = 1 << 24
 class EnbContext:
     next_c_rnti: int  # the C-RNTI this eNB allocates next
     next_enb_ue_s1ap_id: int = 1  # the eNB UE S1AP ID this eNB allocates next
+    next_x2ap_id: int = 0  # the eNB UE X2AP ID this eNB allocates next
     keys: EnbKeys | None = None
     cell: str | None = None  # the cell serving the UE
     c_rnti: int | None = None
@@ -52,11 +59,13 @@ class EnbContext:
     ul_count: int = 0  # lowest acceptable uplink PDCP COUNT
     dl_count: int = 0  # next downlink PDCP COUNT
     handover: EnbHandover | None = None
-    x2_source: tuple[str, int] | None = None  # (source eNB, C-RNTI) to release after the
-    # Path Switch Acknowledge (TS 36.300 10.1.2.1.1 step 17)
+    # the X2 source to release after the Path Switch Acknowledge (TS 36.300 10.1.2.1.1
+    # step 17): (source eNB, Old eNB UE X2AP ID, New eNB UE X2AP ID)
+    x2_source: tuple[str, int, int] | None = None
 
     def released(self) -> EnbContext:
-        return EnbContext(self.next_c_rnti, self.next_enb_ue_s1ap_id)
+        return EnbContext(self.next_c_rnti, next_enb_ue_s1ap_id=self.next_enb_ue_s1ap_id,
+                          next_x2ap_id=self.next_x2ap_id)
 
     def new_s1_association(self) -> EnbContext:
         """This context with an eNB UE S1AP ID of its own: "the eNB shall allocate a unique
@@ -64,6 +73,14 @@ class EnbContext:
         logical S1-connection; the next one wraps within the IE's range."""
         return replace(self, enb_ue_s1ap_id=self.next_enb_ue_s1ap_id,
                        next_enb_ue_s1ap_id=(self.next_enb_ue_s1ap_id + 1) % ENB_UE_S1AP_IDS)
+
+    def allocated_x2ap_id(self) -> tuple[EnbContext, int]:
+        """A fresh eNB UE X2AP ID, INTEGER (0..4095), unique within the eNB (TS 36.423
+        9.2.24). The eNB allocates them in turn, so an ID freed by a finished or failed
+        handover names no later one until the 4096 values wrap: a late response to the old
+        handover then names none this eNB runs, and is refused."""
+        return replace(self, next_x2ap_id=(self.next_x2ap_id + 1) % X2AP_IDS), \
+            self.next_x2ap_id
 
 
 # The target of an X2 handover from the HO confirm until the Path Switch Request
@@ -149,12 +166,15 @@ class Enb(Entity):
             ctx = replace(ctx, handover=EnbHandover(hop, target, self.name, pending,
                                                     c_rnti=c_rnti))
             return Handled(*self._command_ue(ctx, container), read=report, branch="intra-enb")
+        old_id = None
+        if hop is HopType.X2:
+            ctx, old_id = ctx.allocated_x2ap_id()
         ctx = replace(ctx, handover=EnbHandover(hop, target, target.enb,
-                                                keys_before=self.ctx.keys))
+                                                keys_before=self.ctx.keys, x2ap_id=old_id))
         if hop is HopType.X2:
             request = Message(Kind.X2AP_HANDOVER_REQUEST, self.name, target.enb,
-                              (("target cell", target.name), ("AS-SecurityInformation",
-                                                              security)))
+                              (("Old eNB UE X2AP ID", old_id), ("target cell", target.name),
+                               ("AS-SecurityInformation", security)))
         else:
             request = Message(Kind.S1AP_HANDOVER_REQUIRED, self.name, self.mme,
                               (("target cell", target.name), ("target eNB", target.enb),
@@ -162,22 +182,53 @@ class Enb(Entity):
         return Handled(ctx, (request,), report, "prepare")
 
     def on_x2ap_handover_request_acknowledge(self, message: Message, d: Deriver) -> Handled:
-        container = message.get("container")
-        return Handled(*self._command_ue(self._allocated(container), container))
+        """TS 36.423 8.2.1.2: the answer to this eNB's HandoverRequest, named by the Old eNB
+        UE X2AP ID this eNB allocated for it; the New eNB UE X2AP ID names the UE at the
+        target (the UE Context Release carries both, 9.1.1.5)."""
+        handover = self._x2_handover_answered(message)
+        ctx = replace(self.ctx, handover=replace(
+            handover, peer_x2ap_id=message.get("New eNB UE X2AP ID")))
+        return Handled(*self._command_ue(ctx, message.get("container")))
 
     def on_s1ap_handover_command(self, message: Message, d: Deriver) -> Handled:
         """The MME's fields for the UE (a NAS part, or plain fields) join the container."""
-        container = message.get("container")
-        content = (*container, *message.get("for UE"))
-        return Handled(*self._command_ue(self._allocated(container), content))
+        self._s1_handover_answered(message)
+        content = (*message.get("container"), *message.get("for UE"))
+        return Handled(*self._command_ue(self.ctx, content))
 
     def on_x2ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
-        return self._preparation_failed(message)
+        return self._preparation_failed(self._x2_handover_answered(message))
 
     def on_s1ap_handover_preparation_failure(self, message: Message, d: Deriver) -> Handled:
-        return self._preparation_failed(message)
+        return self._preparation_failed(self._s1_handover_answered(message))
 
-    def _preparation_failed(self, message: Message) -> Handled:
+    def _x2_handover_answered(self, message: Message) -> EnbHandover:
+        """The X2 handover this eNB prepares that ``message`` (a HandoverRequestAcknowledge or
+        HandoverPreparationFailure, TS 36.423 9.1.1.2, 9.1.1.3) answers: the one of its Old
+        eNB UE X2AP ID, towards its sender. One that names another (a handover that ended,
+        whose ID was freed) or an S1 preparation is refused."""
+        handover = self.ctx.handover
+        assert handover is not None
+        old_id = message.get("Old eNB UE X2AP ID")
+        if (handover.hop, handover.peer, handover.x2ap_id) != (HopType.X2, message.sender,
+                                                                 old_id):
+            raise Reject(f"{message.kind.title} for another handover: Old eNB UE X2AP ID "
+                         f"{old_id} from {message.sender} names no X2 preparation here")
+        return handover
+
+    def _s1_handover_answered(self, message: Message) -> EnbHandover:
+        """The S1 handover this eNB prepares, which ``message`` (HandoverCommand or
+        HandoverPreparationFailure, TS 36.413 8.4.1.2, 8.4.1.3) answers: from its MME, to
+        this eNB's HandoverRequired. An X2 preparation has none."""
+        handover = self.ctx.handover
+        assert handover is not None
+        if message.sender != self.mme or handover.hop not in (HopType.S1, HopType.S1_INTER):
+            raise Reject(f"{message.kind.title} from {message.sender} answers no "
+                         f"HandoverRequired of this eNB (it prepares {handover.hop.value} "
+                         f"towards {handover.peer})")
+        return handover
+
+    def _preparation_failed(self, handover: EnbHandover) -> Handled:
         """HANDOVER PREPARATION FAILURE (TS 36.423 8.2.1.3, TS 36.413 8.4.1.3): the UE stays
         with this eNB, on its keys as before the preparation. No clause says what becomes of
         an {NH, NCC} the source took for the failed preparation; TS 33.401 7.2.8.4.2 has the
@@ -187,12 +238,6 @@ class Enb(Entity):
         An eNB still awaiting the Path Switch Request Acknowledge of the X2 handover that
         brought it the UE (it knows the source to release until then) goes back to waiting
         for it."""
-        handover = self.ctx.handover
-        assert handover is not None
-        expected = handover.peer if message.kind is Kind.X2AP_HANDOVER_PREPARATION_FAILURE \
-            else self.mme
-        if message.sender != expected:
-            raise Reject(f"preparation failure from {message.sender}, not {expected}")
         ctx = replace(self.ctx, keys=self._keeping_late_next_hop(handover.keys_before),
                       handover=None)
         return Handled(ctx, branch=PATH_SWITCH_PENDING if ctx.x2_source is not None else "")
@@ -209,16 +254,20 @@ class Enb(Entity):
         this eNB answers with (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3). Nothing changes here."""
         if request.kind is Kind.X2AP_HANDOVER_REQUEST:
             return (Message(Kind.X2AP_HANDOVER_PREPARATION_FAILURE, self.name, request.sender,
-                            (("Cause", "no-radio-resources-available-in-target-cell"),)),)
+                            (("Old eNB UE X2AP ID", request.get("Old eNB UE X2AP ID")),
+                             ("Cause", "no-radio-resources-available-in-target-cell"))),)
         if request.kind is Kind.S1AP_HANDOVER_REQUEST:
             return (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
                             (("Cause", "no-radio-resources-available-in-target-cell"),)),)
         return ()
 
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
+        """TS 36.423 8.2.3: the target releases the source's UE context, named by the Old
+        and New eNB UE X2AP IDs of the handover (9.1.1.5)."""
         handover = self.ctx.handover
         assert handover is not None
-        if (message.sender, message.get("C-RNTI")) != (handover.peer, handover.c_rnti):
+        ids = (message.get("Old eNB UE X2AP ID"), message.get("New eNB UE X2AP ID"))
+        if (message.sender, *ids) != (handover.peer, handover.x2ap_id, handover.peer_x2ap_id):
             raise Reject("UE Context Release for another handover (stale)")
         return Handled(self.ctx.released())
 
@@ -228,21 +277,33 @@ class Enb(Entity):
 
     # -- target role -------------------------------------------------------------------------
     def on_x2ap_handover_request(self, message: Message, d: Deriver) -> Handled:
-        return self._admit(d, message, message.get("AS-SecurityInformation"), HopType.X2,
-                           Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE)
+        """TS 36.423 8.2.1.2: the acknowledge names the handover by the source's Old eNB UE
+        X2AP ID and the New eNB UE X2AP ID this eNB allocates (9.1.1.2)."""
+        ctx, new_id = self.ctx.allocated_x2ap_id()
+        old_id = message.get("Old eNB UE X2AP ID")
+        ctx, handover, container = self._admit(d, ctx, message,
+                                               message.get("AS-SecurityInformation"), HopType.X2)
+        ctx = replace(ctx, handover=replace(handover, x2ap_id=new_id, peer_x2ap_id=old_id))
+        ack = Message(Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
+                      (("Old eNB UE X2AP ID", old_id), ("New eNB UE X2AP ID", new_id),
+                       ("container", container)))
+        return Handled(ctx, (ack,))
 
     def on_s1ap_handover_request(self, message: Message, d: Deriver) -> Handled:
-        return self._admit(d, message, message.get("SecurityContext"), HopType.S1,
-                           Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE)
-
-    def _admit(self, d: Deriver, request: Message, security: Fields, hop: HopType,
-               ack_kind: Kind) -> Handled:
-        """The target admits the UE and acknowledges with the HO command container."""
-        target = self.topology.cell(request.get("target cell"))
-        ctx, keys, container = self._prepare_target(d, self.ctx, security, target, hop)
-        ctx = replace(ctx, keys=keys, handover=EnbHandover(hop, target, request.sender))
-        ack = Message(ack_kind, self.name, request.sender, (("container", container),))
+        ctx, _, container = self._admit(d, self.ctx, message, message.get("SecurityContext"),
+                                        HopType.S1)
+        ack = Message(Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE, self.name, message.sender,
+                      (("container", container),))
         return Handled(ctx, (ack,))
+
+    def _admit(self, d: Deriver, ctx: EnbContext, request: Message, security: Fields,
+               hop: HopType) -> tuple[EnbContext, EnbHandover, Fields]:
+        """The target admits the UE: its context, its part in the handover, and the HO
+        command container to acknowledge with."""
+        target = self.topology.cell(request.get("target cell"))
+        ctx, keys, container = self._prepare_target(d, ctx, security, target, hop)
+        handover = EnbHandover(hop, target, request.sender)
+        return replace(ctx, keys=keys, handover=handover), handover, container
 
     def on_rrc_handover_confirm(self, message: Message, d: Deriver) -> Handled:
         """The target checks the confirm with its new keys (a wrong key fails MAC-I)."""
@@ -264,7 +325,8 @@ class Enb(Entity):
             request = Message(Kind.S1AP_PATH_SWITCH_REQUEST, self.name, self.mme,
                               (("eNB UE S1AP ID", ctx.enb_ue_s1ap_id),
                                ("source eNB", handover.peer)))
-            x2_source = (handover.peer, ctx.c_rnti)
+            assert handover.x2ap_id is not None and handover.peer_x2ap_id is not None
+            x2_source = (handover.peer, handover.peer_x2ap_id, handover.x2ap_id)
             return Handled(replace(ctx, x2_source=x2_source), (request,), read, "x2")
         notify = Message(Kind.S1AP_HANDOVER_NOTIFY, self.name, handover.peer)
         return Handled(ctx, (notify,), read, "s1")
@@ -289,9 +351,9 @@ class Enb(Entity):
         keys = self.call("path_switch_acknowledged", ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:
-            source, c_rnti = ctx.x2_source
+            source, old_id, new_id = ctx.x2_source
             sent = (Message(Kind.X2AP_UE_CONTEXT_RELEASE, self.name, source,
-                            (("C-RNTI", c_rnti),)),)
+                            (("Old eNB UE X2AP ID", old_id), ("New eNB UE X2AP ID", new_id))),)
         return Handled(replace(ctx, keys=keys, x2_source=None), sent)
 
     # -- shared steps --------------------------------------------------------------------------
@@ -320,13 +382,6 @@ class Enb(Entity):
         ctx = replace(ctx.released(), next_c_rnti=next_c_rnti, cell=target.name,
                       c_rnti=c_rnti).new_s1_association()
         return ctx, keys, container
-
-    def _allocated(self, container: Fields) -> EnbContext:
-        """Remember the C-RNTI the target allocated: it names the UE in the release."""
-        handover = self.ctx.handover
-        assert handover is not None
-        c_rnti = field_value(container, "new C-RNTI")
-        return replace(self.ctx, handover=replace(handover, c_rnti=c_rnti))
 
     def _command_ue(self, ctx: EnbContext, content: Fields) -> tuple[EnbContext,
                                                                      tuple[Message, ...]]:

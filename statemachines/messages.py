@@ -149,6 +149,9 @@ class Message:
 # TS 36.413, TS 36.423, TS 29.274). ``receive`` checks them before a handler runs, so a
 # malformed message is refused there; an exception in a handler is a bug, not a refusal.
 _PDCP: tuple[tuple[str, type], ...] = (("COUNT", int), ("PDU", bytes))
+# the UE-associated X2AP messages of a handover name it by these (TS 36.423 9.1.1.1-9.1.1.5)
+_OLD_X2AP_ID = ("Old eNB UE X2AP ID", int)
+_X2AP_IDS: tuple[tuple[str, type], ...] = (_OLD_X2AP_ID, ("New eNB UE X2AP ID", int))
 MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
     Kind.MEASUREMENT_TRIGGER: (("cell", str),),
     Kind.AS_SECURITY_TRIGGER: (("eNB", str), ("cell", str), ("C-RNTI", int)),
@@ -159,9 +162,11 @@ MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
     Kind.RRC_MEASUREMENT_REPORT: _PDCP,
     Kind.RRC_HANDOVER_COMMAND: _PDCP,
     Kind.RRC_HANDOVER_CONFIRM: _PDCP,
-    Kind.X2AP_HANDOVER_REQUEST: (("target cell", str), ("AS-SecurityInformation", tuple)),
-    Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE: (("container", tuple),),
-    Kind.X2AP_UE_CONTEXT_RELEASE: (("C-RNTI", int),),
+    Kind.X2AP_HANDOVER_REQUEST: (_OLD_X2AP_ID, ("target cell", str),
+                                 ("AS-SecurityInformation", tuple)),
+    Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE: (*_X2AP_IDS, ("container", tuple)),
+    Kind.X2AP_HANDOVER_PREPARATION_FAILURE: (_OLD_X2AP_ID,),
+    Kind.X2AP_UE_CONTEXT_RELEASE: _X2AP_IDS,
     Kind.S1AP_HANDOVER_REQUIRED: (("target cell", str), ("target eNB", str),
                                   ("security", tuple)),
     Kind.GTP_FORWARD_RELOCATION_REQUEST: (("target cell", str), ("target eNB", str),

@@ -149,6 +149,44 @@ def test_a_confirm_delivered_after_the_next_handover_started_is_judged_in_its_ow
     found.close()
 
 
+# review29's traces (data/SOURCES.md) of a response delivered after the handover it answers
+# ended: the recorded action that delivers it, and who must refuse it (a late, duplicated
+# response names a handover by UE X2AP IDs, TS 36.423 9.1.1.2-9.1.1.3, or answers a
+# HandoverRequired, TS 36.413 9.1.5.2-9.1.5.3)
+STALE_RESPONSES = {
+    # hop 1's HandoverRequestAcknowledge duplicated, delivered while enb-1 prepares an S1
+    # handover (hop 3): hop 1's Old eNB UE X2AP ID was freed by its UE Context Release
+    "review29-stale-x2-ack.json": ("deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
+                                   "enb-1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STALE_RESPONSES))
+def test_a_response_to_a_handover_that_ended_is_refused(name: str) -> None:
+    """A source eNB takes a HandoverRequestAcknowledge, HandoverCommand or preparation failure
+    only for the preparation it runs (OpenAirInterface's x2ap_eNB_handle_handover_response
+    ignores an acknowledge whose Old eNB UE X2AP ID names none): the stale response changes
+    nothing, and the UE is commanded with no container of an earlier handover. review29 saw
+    enb-1 accept it and command the UE to enb-2 with hop 1's container (ue-agreement failed,
+    outside the promise: backhaul unprotected)."""
+    text, refuser = STALE_RESPONSES[name]
+    saved = load_finding(str(FINDINGS / name))
+    last = max(i for i, a in enumerate(saved.actions) if a.text == text)
+    before = replay(saved.variant, saved.actions[:last], saved.topology, strict=True,
+                    adversary=saved.adversary)
+    state = before.system.entity(refuser).snapshot()
+    before.close()
+    stale = replay(saved.variant, saved.actions[:last + 1], saved.topology, strict=True,
+                   adversary=saved.adversary)
+    step = stale.system.steps[-1]
+    assert (str(step.message), step.outcome.accepted) == (text.removeprefix("deliver "), False)
+    assert "for another handover" in step.outcome.reason, step.outcome.reason
+    assert stale.system.entity(refuser).snapshot() == state
+    stale.close()
+    found = replayed_findings(saved.variant, saved.actions, saved.topology, saved.adversary)
+    assert UE_AGREEMENT not in {f.claim for f in found}, found
+
+
 # Finding files of `verify --max-handovers 2 --faults drop,compromise,rewrite` for two broken
 # variants, as saved (the first by the code before edits were judged against the run without
 # them): what the edited handover did without the edit, and whether the edit downgrades it.

@@ -702,6 +702,68 @@ def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
         TS33401.star(_nh(2), taken.pci, taken.earfcn_dl)
 
 
+def _x2_preparation_answered() -> tuple[System, Message]:
+    """ts33401 with an X2 preparation under way at the source, its acknowledge taken out of
+    flight."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    system.start_handover(topology.neighbours(topology.cells[0], HopType.X2)[0])
+    _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE)
+    return system, system.in_flight.pop(0)
+
+
+def _another(message: Message, name: str) -> Message:
+    return message.replace(name, (message.get(name) + 1) % 4096)  # INTEGER (0..4095)
+
+
+@pytest.mark.parametrize("answer", [
+    # TS 36.423 9.1.1.2, 9.1.1.3: the answer carries the Old eNB UE X2AP ID the source
+    # allocated for this handover; another names another handover
+    lambda ack: _another(ack, "Old eNB UE X2AP ID"),
+    lambda ack: Message(Kind.X2AP_HANDOVER_PREPARATION_FAILURE, ack.sender, ack.receiver,
+                        (("Old eNB UE X2AP ID", ack.get("Old eNB UE X2AP ID") + 1),
+                         ("Cause", "unspecified"))),
+    # TS 36.413 8.4.1.2, 8.4.1.3: HANDOVER COMMAND and HANDOVER PREPARATION FAILURE answer
+    # the source's HANDOVER REQUIRED, which an X2 preparation never sent
+    lambda ack: Message(Kind.S1AP_HANDOVER_COMMAND, "mme-1", ack.receiver,
+                        (("container", ack.get("container")), ("for UE", ()))),
+    lambda ack: Message(Kind.S1AP_HANDOVER_PREPARATION_FAILURE, "mme-1", ack.receiver,
+                        (("Cause", "unspecified"),)),
+], ids=["x2-ack-other-old-id", "x2-failure-other-old-id", "s1-command", "s1-failure"])
+def test_a_source_takes_only_the_answer_to_the_preparation_it_runs(
+        answer: Callable[[Message], Message]) -> None:
+    """A source eNB preparing an X2 handover refuses an answer to another preparation, and
+    nothing changes; the acknowledge of its own is then taken."""
+    system, ack = _x2_preparation_answered()
+    source = system.entity(ack.receiver)
+    before = source.snapshot()
+    outcome = source.handle(answer(ack))
+    assert not outcome.accepted and source.snapshot() == before
+    assert "for another handover" in outcome.reason or "answers no" in outcome.reason, \
+        outcome.reason
+    assert source.handle(ack).accepted
+
+
+def test_a_ue_context_release_names_the_handover_by_both_x2ap_ids() -> None:
+    """TS 36.423 9.1.1.5: UE CONTEXT RELEASE carries the Old eNB UE X2AP ID (the source's)
+    and the New eNB UE X2AP ID (the target's, from its HANDOVER REQUEST ACKNOWLEDGE,
+    9.1.1.2); the source releases the UE context those name, and no other."""
+    system, ack = _x2_preparation_answered()
+    system.in_flight.insert(0, ack)
+    _deliver_until(system, Kind.X2AP_UE_CONTEXT_RELEASE)
+    release = system.in_flight.pop(0)
+    assert (release.get("Old eNB UE X2AP ID"), release.get("New eNB UE X2AP ID")) == \
+        (ack.get("Old eNB UE X2AP ID"), ack.get("New eNB UE X2AP ID"))
+    source = system.entity(release.receiver)
+    before = source.snapshot()
+    for name in ("Old eNB UE X2AP ID", "New eNB UE X2AP ID"):
+        assert not source.handle(_another(release, name)).accepted
+        assert source.snapshot() == before
+    assert source.handle(release).accepted and source.state == "idle"
+
+
 def test_a_nas_count_beyond_24_bits_is_a_model_bug_not_a_refusal() -> None:
     """TS 24.301 4.4.3.1: a NAS COUNT is 24 bits; TS 33.401 A.3 puts it in 4 octets. The CLI
     refuses a larger one (exit 2); reaching the KDF, it is a bug, raised where it happens."""

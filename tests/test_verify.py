@@ -85,8 +85,14 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # can flip it in the request it builds or the acknowledge it takes (an identity, flipped
 # whole: ``downgrade.WHOLE``), and then refuses its own acknowledge, which names no context
 # (TS 36.413 3.1), waiting as after a dropped one with the path's edit spent (4 more edit
-# transitions, 139 -> 143; without those edits exactly 1326 again); no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1333  # drop, compromise, rewrite
+# transitions, 139 -> 143; without those edits exactly 1326 again); 1326 -> 1346 (x2ids28,
+# review29 #3), the X2AP HandoverRequest carries the source's Old eNB UE X2AP ID, the
+# HandoverRequestAcknowledge and the UE Context Release both eNB UE X2AP IDs (TS 36.423
+# 9.1.1.1, 9.1.1.2, 9.1.1.5; the release carried a C-RNTI standing in for them), identities
+# a compromised sender flips whole: 10 edits more; an acknowledge or release naming another
+# handover is refused by the source, each a state of its own; both together 1353;
+# the same claims found, no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1353  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 

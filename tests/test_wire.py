@@ -102,8 +102,8 @@ SCENARIOS = {
     "seed-fs-c-rnti": ("seed-fs", "c-rnti", MIXED),
 }
 COLUMNS = ("frame.interface_id", "s1ap.ENB_UE_S1AP_ID", "s1ap.SecurityKey",
-           "s1ap.nextHopChainingCount",
-           "s1ap.nextHopParameter", "x2ap.key_eNodeB_star", "x2ap.nextHopChainingCount",
+           "s1ap.nextHopChainingCount", "s1ap.nextHopParameter", "x2ap.UE_X2AP_ID",
+           "x2ap.key_eNodeB_star", "x2ap.nextHopChainingCount",
            "lte-rrc.targetPhysCellId", "lte-rrc.dl_CarrierFreq", "lte-rrc.dl_CarrierFreq_v9e0",
            "lte-rrc.newUE_Identity", "lte-rrc.nextHopChainingCount",
            "lte-rrc.keyChangeIndicator", "lte-rrc.integrityProtAlgorithm",
@@ -141,7 +141,8 @@ def expected_rows(run: Run) -> list[tuple[int, Row]]:
                       "s1ap.ENB_UE_S1AP_ID": message.get("eNB UE S1AP ID", "")}
         elif kind is Kind.X2AP_HANDOVER_REQUEST:
             security = message.get("AS-SecurityInformation")
-            values = {"x2ap.key_eNodeB_star": field_value(security, "KeNB*").hex(),
+            values = {"x2ap.UE_X2AP_ID": message.get("Old eNB UE X2AP ID"),
+                      "x2ap.key_eNodeB_star": field_value(security, "KeNB*").hex(),
                       "x2ap.nextHopChainingCount": field_value(security, "NCC", 0)}
         elif kind is Kind.RRC_HANDOVER_COMMAND and step.outcome.accepted:
             values = _command_values(step.outcome.read, placement)
@@ -192,7 +193,8 @@ def pycrate_row(message: asn1.WireMessage) -> Row:
             return row({**_security_columns(record.security),
                         "s1ap.ENB_UE_S1AP_ID": record.enb_ue_s1ap_id})
         case X2HandoverRequest():
-            return row({"frame.interface_id": 0, "x2ap.key_eNodeB_star": record.kenb_star.hex(),
+            return row({"frame.interface_id": 0, "x2ap.UE_X2AP_ID": record.old_enb_ue_x2ap_id,
+                        "x2ap.key_eNodeB_star": record.kenb_star.hex(),
                         "x2ap.nextHopChainingCount": record.ncc})
         case HandoverCommand():
             values: dict[str, object] = {
