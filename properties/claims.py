@@ -184,6 +184,12 @@ class _Claim:
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
 
+    def handovers_to_break(self, promise: Promise) -> int:
+        """The fewest handovers a run needs before it can break ``promise`` (one of this
+        claim's): a bound below it judges the promise without its situation, so a search
+        within that bound that finds no violation says nothing of it."""
+        return 1
+
     def beyond(self, a: Knowledge) -> str | None:
         """Why attacker ``a`` is outside what backward and forward security promise (None:
         it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
@@ -812,6 +818,12 @@ class ForwardSecurity(_Claim):
         super().__init__(variant, topology)
         # the one definition of "earlier" (``all_claims`` hands it backward security's own)
         self.earlier = BackwardSecurity(variant, topology)
+
+    def handovers_to_break(self, promise: Promise) -> int:
+        """n: the promise of hop k reaches the KeNB of hop j >= k - 1 + n, and k >= 1 (TS
+        33.501 3.1: "the key used n or more hops later"; TS 33.401 7.2.8.4.2: X2 gives 2-hop
+        forward security), so no run of fewer than n handovers breaks an n-hop promise."""
+        return promise.hops or 1
 
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first

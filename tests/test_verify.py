@@ -229,6 +229,32 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
 
 
+def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review28: `verify --max-handovers 1` said "no violation of a promised claim ..., bound
+    exhausted" of a variant that breaks 2-hop forward security on X2 (TS 33.401 7.2.8.4.2:
+    the KeNB two handovers after the compromise is out of reach), which one handover cannot
+    show: the promise of hop k reaches the KeNB of hop k - 1 + n (TS 33.501 3.1), k >= 1,
+    so an n-hop promise needs n handovers. Said, per promise, where the bound is too small."""
+    horizontal = str(Path(__file__).parent / "attack_variants" / "x2_horizontal_only.py")
+    argv = ["verify", "--variant-file", horizontal, "--workers", "1", "--out", str(tmp_path)]
+    assert cli.main([*argv, "--max-handovers", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == (
+        "untested within the bound: no run of at most 1 handover(s) can break "
+        "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)")
+    assert out[-1].startswith("no violation of a promised claim in ")
+    assert cli.main([*argv, "--max-handovers", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["beyond_bound"] == [
+        "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)"]
+    # two handovers reach it: the promise breaks, and nothing is left untested
+    result = verify(load_variant_file(horizontal), max_handovers=2, faults=DROP_COMPROMISE,
+                    claims=frozenset({FORWARD}))
+    assert result.promise_broken and result.beyond_bound == []
+    # 1-hop promises (seed-fs: S1 hops only) are within one handover's reach
+    assert verify(load("seed-fs"), max_handovers=1).beyond_bound == []
+
+
 @pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
                                   ["--max-handovers", "0"], ["--variant", "nonsense"]])
 def test_verify_command_refuses_bad_input(argv: list[str],
