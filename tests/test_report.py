@@ -30,6 +30,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, markdown, mermaid, svg_graph, svg_msc
+from hoverify.reports import html as html_report
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
@@ -37,6 +38,8 @@ from hoverify.reports.data import (
     HOLDS,
     NA,
     VACUOUS,
+    Bounded,
+    BoundedFinding,
     Msc,
     MscMessage,
     MscNote,
@@ -426,6 +429,19 @@ def test_a_broken_two_hop_x2_promise_shows_in_the_report() -> None:
     assert ("Untested within the bound: no run of at most 1 handover(s) can break "
             "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 "
             "handovers).") in markdown.bounded_lines(bounded)[2]
+
+
+def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path: Path) -> None:
+    """review28: each bounded finding said `hoverify verify` saves it "under its `--out`,
+    default `out/verify/`", read as if the report had: it writes no finding file. Said on
+    the page (Markdown and HTML) as it is; and no report file is a finding file."""
+    finding = BoundedFinding("bv-v-c", FORWARD, "fails (not promised)", "d", ("step",),
+                             "hoverify check --hops x2")
+    bounded = Bounded(VariantRef("v"), "b", 1, 1, 1, True, (finding,), 0.0)
+    md = "\n".join(markdown.bounded_lines(bounded))
+    assert "out/verify" not in md and "the report saves no finding file" in md
+    assert "the report saves no finding file" in unescape("\n".join(html_report._bounded(
+        bounded)))
 
 
 # -- the conclusion follows the verdicts -------------------------------------------------------
