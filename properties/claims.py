@@ -1467,7 +1467,7 @@ class _EditObservation(_Claim):
             if set(mine) <= anyway:
                 return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of hop "
                         f"{step.hop} (forward security) and can serve the UE as the target "
-                        "cell; after its edit,")
+                        "cell; with its edit too,")  # review28: not "after its edit"
             return f"after {', '.join(mine)} edited a message of handover {step.hop},"
 
         return tuple(Verdict(

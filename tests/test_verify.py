@@ -167,13 +167,14 @@ def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -
     """review19: an X2 source eNB derives the next KeNB (TS 33.401 7.2.8.4.2, horizontal
     KeNB*), so it can serve the UE as a fake target cell with no edit at all; the finding
     after an edit says so, as ``check``'s search does ("no edit needed"), instead of
-    "after enb-1 edited a message"."""
+    "after enb-1 edited a message"; review28: nor "no edit needed: ...; after its edit, ...",
+    which read as a contradiction: the UE is on a KeNB it derives with the edit as without."""
     result = verify(load("ts33401"), max_handovers=1,
                     faults=frozenset({"compromise", "rewrite"}))
     capture = result.shortest[(CAPTURE, False)]
     assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of hop 1 "
                                      "(forward security) and can serve the UE as the target "
-                                     "cell; after its edit, the UE is on a KeNB"), capture
+                                     "cell; with its edit too, the UE is on a KeNB"), capture
     assert any(a.kind == "edit" for a in capture.trace), capture.trace
 
 
