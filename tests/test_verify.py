@@ -74,8 +74,11 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # target PCI below 8 (1 and 5 in small_topology) no longer gets its second and third bit
 # flipped as if it were a 3-bit NCC (TS 36.331 nextHopChainingCount INTEGER (0..7) is the
 # NCC's width, not a PCI's), nor a PDCP COUNT below 8 those of a sent RRC message; the NCC
-# keeps its three
-TS33401_ONE_HANDOVER_EDITS_STATES = 1326  # drop, compromise, rewrite
+# keeps its three; 1326 -> 1314 (review28), a relay adds only a field the variant's HO
+# command carries (``KeySchedule.command_fields``): TS 33.401's carries keyChangeIndicator
+# and nextHopChainingCount (TS 36.331 SecurityConfigHO), never seed-fs's notification bit,
+# so the HO commands with one added (0 or 1) are no longer states; the findings are the same
+TS33401_ONE_HANDOVER_EDITS_STATES = 1314  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
