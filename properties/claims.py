@@ -722,8 +722,11 @@ class BackwardSecurity(_Claim):
         learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
                        if k == j and enb in a.entities and h >= back.handover), None)
         if learnt is None:  # its eNBs alone: what a joint attacker derives may be the UE's
-            return (f" (hop {j}'s derived as its former serving eNB, beyond forward security's "
-                    f"promise, which fails on it too; earlier once {returned})"
+            # review28: which KeNB of its own it is earlier than, first ("[2]" read as
+            # earlier than the compromise in hop 1)
+            return (f" (earlier than its own KeNB once {returned}; hop {j}'s derived as its "
+                    "former serving eNB, beyond forward security's promise, which fails on it "
+                    "too)"
                     if j in gaps.predicted and self.beyond(a) is None else "")
         enb, h, kind = learnt
         if kind in REQUESTS and h == back.handover:  # the request that prepared it
