@@ -493,7 +493,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
-    from hoverify.properties.verify import untested_text
+    from hoverify.reports.words import untested_text
 
     print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "

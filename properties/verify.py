@@ -375,13 +375,6 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     return result
 
 
-def untested_text(beyond: Sequence[str], max_handovers: int) -> str:
-    """What a search within the bound could not judge (``beyond_bound``), as ``verify`` and
-    the report say it."""
-    return (f"untested within the bound: no run of at most {max_handovers} handover(s) can "
-            f"break {'; '.join(beyond)}")
-
-
 def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: int) -> list[str]:
     """Each promise of ``variant`` that no run of at most ``max_handovers`` handovers can
     break, in words: the claim says how many handovers its promise needs

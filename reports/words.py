@@ -3,9 +3,9 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hoverify.properties.verify import untested_text
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
 from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
@@ -151,6 +151,13 @@ def sometimes_text(bounded: Bounded) -> str:
         untested = untested_cell(bounded)
         text += f" {untested[0].upper()}{untested[1:]}."
     return text
+
+
+def untested_text(beyond: Sequence[str], max_handovers: int) -> str:
+    """The promises a search within the bound could not break
+    (``hoverify.properties.verify.beyond_bound``), as ``verify`` and the report say them."""
+    return (f"untested within the bound: no run of at most {max_handovers} handover(s) can "
+            f"break {'; '.join(beyond)}")
 
 
 def untested_cell(bounded: Bounded) -> str:
