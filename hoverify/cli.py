@@ -514,6 +514,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
+    from hoverify.reports.words import untested_text
+
     print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
           f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
@@ -532,6 +534,8 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
     print(sometimes_line(doc["sometimes"]))
+    if result.beyond_bound:  # review28: "no violation" said nothing of a 2-hop promise in 1 hop
+        print(untested_text(result.beyond_bound, result.max_handovers))
     if result.exhausted and not result.promise_broken:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
     elif result.stopped is not None and not result.promise_broken:  # review22: "none so far"
@@ -633,6 +637,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
+        "beyond_bound": result.beyond_bound,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
     }

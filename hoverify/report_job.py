@@ -252,7 +252,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
                    tuple(f"{c} ({OUTSIDE_BOUND[c]})" if c in OUTSIDE_BOUND else c
-                         for c in result.vacuous))
+                         for c in result.vacuous), tuple(result.beyond_bound))
 
 
 def check_out(out: Path) -> None:

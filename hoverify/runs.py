@@ -164,7 +164,8 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
-    rewrite = HopEdits(hops) if any(hop.edits for hop in hops) else None
+    rewrite = (HopEdits(hops, variant.command_fields()) if any(hop.edits for hop in hops)
+               else None)
     try:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
@@ -296,7 +297,8 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
         if who is None:
             raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
                              f"compromised from hop {step.hop} or earlier (--compromise)")
-        if all(e.apply(original.fields) != step.message.fields for e in edits_by(original, who)):
+        if all(e.apply(original.fields) != step.message.fields
+               for e in edits_by(original, who, run.system.variant.command_fields())):
             receiver = (f"{original.receiver}, which receives it, compromised"
                         if original.receiver in run.topology.enbs else
                         f"an eNB that receives it: {original.receiver} is no eNB, and only "

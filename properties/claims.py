@@ -184,6 +184,12 @@ class _Claim:
     def promise(self, hop_type: HopType | None) -> bool:
         return find_promise(self.variant, self.name, hop_type) is not None
 
+    def handovers_to_break(self, promise: Promise) -> int:
+        """The fewest handovers a run needs before it can break ``promise`` (one of this
+        claim's): a bound below it judges the promise without its situation, so a search
+        within that bound that finds no violation says nothing of it."""
+        return 1
+
     def beyond(self, a: Knowledge) -> str | None:
         """Why attacker ``a`` is outside what backward and forward security promise (None:
         it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
@@ -729,8 +735,11 @@ class BackwardSecurity(_Claim):
         learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
                        if k == j and enb in a.entities and h >= back.handover), None)
         if learnt is None:  # its eNBs alone: what a joint attacker derives may be the UE's
-            return (f" (hop {j}'s derived as its former serving eNB, beyond forward security's "
-                    f"promise, which fails on it too; earlier once {returned})"
+            # review28: which KeNB of its own it is earlier than, first ("[2]" read as
+            # earlier than the compromise in hop 1)
+            return (f" (earlier than its own KeNB once {returned}; hop {j}'s derived as its "
+                    "former serving eNB, beyond forward security's promise, which fails on it "
+                    "too)"
                     if j in gaps.predicted and self.beyond(a) is None else "")
         enb, h, kind = learnt
         if kind in REQUESTS and h == back.handover:  # the request that prepared it
@@ -846,6 +855,12 @@ class ForwardSecurity(_Claim):
         super().__init__(variant, topology)
         # the one definition of "earlier" (``all_claims`` hands it backward security's own)
         self.earlier = BackwardSecurity(variant, topology)
+
+    def handovers_to_break(self, promise: Promise) -> int:
+        """n: the promise of hop k reaches the KeNB of hop j >= k - 1 + n, and k >= 1 (TS
+        33.501 3.1: "the key used n or more hops later"; TS 33.401 7.2.8.4.2: X2 gives 2-hop
+        forward security), so no run of fewer than n handovers breaks an n-hop promise."""
+        return promise.hops or 1
 
     def later(self, facts: Facts, a: Knowledge) -> list[int]:
         """The KeNBs used by another eNB after the compromise, or after the attacker first
@@ -1505,7 +1520,7 @@ class _EditObservation(_Claim):
             if set(mine) <= anyway:
                 return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of hop "
                         f"{step.hop} (forward security) and can serve the UE as the target "
-                        "cell; after its edit,")
+                        "cell; with its edit too,")  # review28: not "after its edit"
             return f"after {', '.join(mine)} edited a message of handover {step.hop},"
 
         return tuple(Verdict(

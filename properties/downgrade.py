@@ -4,8 +4,8 @@ For each hop, the source eNB (compromised from that hop on) tries every edit, on
 of what it relays into the RRC HO command (``edits``: it flips any integer or flag, removes
 any field of a relayed container, the target-to-source container or the MME's fields for the
 UE, e.g. the NAS part, or the notification bit, which the UE then reads as absent, and adds
-any absent field the UE reads) and of what it builds and sends to the target side
-(``built``: X2AP HandoverRequest, S1AP HandoverRequired: each bit of an integer or short
+any absent field the variant's HO command carries) and of what it builds and sends to the
+target side (``built``: X2AP HandoverRequest, S1AP HandoverRequired: each bit of an integer or short
 octet string flipped, so any capability bit cleared, and each field of its security
 information left out, so any optional IE omitted). The hop is run again with the edit, and
 three things are judged, which are never the same claim:
@@ -54,18 +54,17 @@ from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
-from hoverify.statemachines.variant import NCC_BITS, NCC_MODULUS, KeySchedule
+from hoverify.statemachines.variant import NCC_BITS, KeySchedule
 
 Path = tuple[Any, ...]
 
 # What a source eNB copies from the target side into the RRC HO command (enb._command_ue):
 # the target-to-source transparent container and the MME's fields for the UE.
 RELAYED = ("container", "for UE")
-# Fields the UE reads that an attacker may add where they are absent, with every value.
-ADDABLE: tuple[tuple[str, Any], ...] = (
-    ("notification bit", 0), ("notification bit", 1),
-    ("keyChangeIndicator", False), ("keyChangeIndicator", True),
-    *(("NCC", ncc) for ncc in range(NCC_MODULUS)))
+# The fields a relay may add where they are absent, with every value: the variant's own
+# (``KeySchedule.command_fields``; review28: not every variant's, ts33401 has no
+# notification bit).
+Addable = tuple[tuple[str, tuple[object, ...]], ...]
 
 
 def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool | bytes]]:
@@ -222,7 +221,7 @@ def built(fields: Fields) -> list[Edit]:
       (TS 36.413 9.1.5.1, TS 36.423 9.1.1.1): without one the message is not decodable and is
       refused (abstract syntax error, TS 36.413 10.3), a denial too.
 
-    No field is added: an added field is one the UE reads (``ADDABLE``), and only the eNB
+    No field is added: an added field is one the UE reads (``Addable``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
     found = [Edit("rewrite", path, new) for path, value in leaves(fields)
              for name in (_name(fields, path),)
@@ -233,10 +232,12 @@ def built(fields: Fields) -> list[Edit]:
                     if not _key_material(_at(fields, path))]
 
 
-def edits_by(message: Message, who: str) -> list[Edit]:
+def edits_by(message: Message, who: str, addable: Addable) -> list[Edit]:
     """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
-    before relaying what it carries); as its sender, any of ``built`` (it builds it)."""
-    return edits(message.fields) if who == message.receiver else built(message.fields)
+    before relaying what it carries, adding a field of ``addable``); as its sender, any of
+    ``built`` (it builds it)."""
+    return (edits(message.fields, addable) if who == message.receiver
+            else built(message.fields))
 
 
 def _key_material(obj: Any) -> bool:
@@ -261,19 +262,19 @@ def _bit_flips(value: int | bool | bytes, width: int | None) -> tuple[int | bool
     return _flipped(value, width or max(NCC_BITS, value.bit_length()))
 
 
-def edits(fields: Fields) -> list[Edit]:
+def edits(fields: Fields, addable: Addable) -> list[Edit]:
     """Every edit of ``fields``: the flips, then each field of a relayed container removed
-    (at any depth: a NAS part, a field inside it), then each field absent from all of them
-    added to the first (the UE reads the relayed containers as one HO command, so where an
-    added field sits makes no difference to it)."""
+    (at any depth: a NAS part, a field inside it), then each field of ``addable`` absent
+    from all of them added to the first, with each of its values (the UE reads the relayed
+    containers as one HO command, so where an added field sits makes no difference to it)."""
     found = flips(fields)
     containers = [(index, value) for index, (name, value) in enumerate(fields)
                   if name in RELAYED and isinstance(value, tuple)]
     for index, value in containers:
         found += [Edit("remove", path) for path in _fields_inside(value, (index, 1))]
     present = {item[0] for _, value in containers for item in value if _is_field(item)}
-    found += [Edit("add", (containers[0][0], 1), field) for field in ADDABLE
-              if containers and field[0] not in present]
+    found += [Edit("add", (containers[0][0], 1), (name, value)) for name, values in addable
+              if containers and name not in present for value in values]
     return found
 
 
@@ -358,7 +359,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     try:
         for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
-            for edit in edits_by(message, who):
+            for edit in edits_by(message, who, analysis.run.system.variant.command_fields()):
                 result.attempts += 1
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)

@@ -65,7 +65,7 @@ from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
-from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variant import KeySchedule, Promise
 
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
 # What a handover a compromised eNB edited does without the edit (``Facts.unedited``): the
@@ -1072,6 +1072,8 @@ class Claim(Protocol):
     reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
+    # the fewest handovers a run needs before it can break ``promise``, one of this claim's
+    def handovers_to_break(self, promise: Promise) -> int: ...
     def initial(self) -> Any: ...
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed: ...
     def summary(self, state: Any, facts: Facts) -> list[Verdict]: ...

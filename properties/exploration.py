@@ -237,10 +237,11 @@ class Exploration:
 
     def _editable(self) -> tuple[Callable[[Message], bool], Callable[[Message], list[Edit]]]:
         attackers = self._attacker_entities()
+        addable = self.system.variant.command_fields()
 
         def options(message: Message) -> list[Edit]:
             who = editor_among(message, attackers)
-            return [] if who is None else edits_by(message, who)
+            return [] if who is None else edits_by(message, who, addable)
         return lambda m: editor_among(m, attackers) is not None, options
 
     def _attacker_entities(self) -> frozenset[str]:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.downgrade import Edit, built, edits
+from hoverify.properties.downgrade import Addable, Edit, built, edits
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import HopSpec
 
@@ -28,15 +28,17 @@ def message_name(kind: Kind) -> str:
     return kind.title.split()[1]
 
 
-def named(fields: Fields, text: str) -> Edit | None:
+def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
     """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
     receiver or its sender (``check_editors`` then asks whether the one compromised may)."""
-    return next((e for e in everything(fields) if e.name(fields) == text), None)
+    return next((e for e in everything(fields, addable) if e.name(fields) == text), None)
 
 
-def everything(fields: Fields) -> list[Edit]:
-    """The edits of ``fields`` by its receiver or its sender, each named once."""
-    return list({e.name(fields): e for e in (*edits(fields), *built(fields))}.values())
+def everything(fields: Fields, addable: Addable) -> list[Edit]:
+    """The edits of ``fields`` by its receiver or its sender, each named once; a field is
+    added only if the variant sends it (``addable``: ``KeySchedule.command_fields``)."""
+    return list({e.name(fields): e
+                 for e in (*edits(fields, addable), *built(fields))}.values())
 
 
 class HopEdits:
@@ -45,7 +47,8 @@ class HopEdits:
     name that no edit of that message has is a ValueError listing those it has; ``missed``
     says which edits found no message to change."""
 
-    def __init__(self, hops: Sequence[HopSpec]) -> None:
+    def __init__(self, hops: Sequence[HopSpec], addable: Addable) -> None:
+        self.addable = addable  # the variant's ``command_fields``: what a relay may add
         self.wanted = {number: [edit.partition("/") for edit in spec.edits]
                        for number, spec in enumerate(hops, start=1) if spec.edits}
         self.seen: dict[int, list[str]] = {}  # per hop, the names of the messages it sent
@@ -60,11 +63,13 @@ class HopEdits:
         for wanted, _, text in self.wanted.get(hop, ()):
             if wanted != name:
                 continue
-            edit = named(fields, text)
+            edit = named(fields, text, self.addable)
             if edit is None:
-                names = [e.name(fields) for e in everything(fields)] or ["none"]
+                names = [e.name(fields) for e in everything(fields, self.addable)] or ["none"]
+                sent = ", ".join(n for n, _ in self.addable) or "none"
                 raise ValueError(f"hop {hop}: {name} ({message}) has no edit {text!r} (its "
-                                 f"edits: {'; '.join(names)})")
+                                 f"edits: {'; '.join(names)}; a relay adds only a field the "
+                                 f"variant's HO command carries: {sent})")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 

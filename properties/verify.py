@@ -105,8 +105,9 @@ and a violation is recorded on the step that makes a key known.
 
 Every "always" has a "sometimes": ``VerifyResult.sometimes`` counts, per claim, the
 transitions in which its situation arose; ``VerifyResult.vacuous`` names the promised claims
-whose situation never arose within the bound; ``VerifyResult.taken`` the transitions
-per action kind.
+whose situation never arose within the bound; ``VerifyResult.beyond_bound`` the promises no
+run within the bound can break (a 2-hop promise within one handover: ``Claim.handovers_to_break``),
+of which "no violation" says nothing; ``VerifyResult.taken`` the transitions per action kind.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ import resource
 import struct
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from operator import attrgetter
@@ -126,7 +127,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, all_claims
-from hoverify.properties.engine import Engine, Facts, settled, vacuous
+from hoverify.properties.engine import Claim, Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
     VARIANT_ERROR,
     Action,
@@ -136,11 +137,12 @@ from hoverify.properties.exploration import (
 )
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
+from hoverify.properties.promises import promises_of
 from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
-from hoverify.statemachines.topology import Topology, small_topology
+from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite",
@@ -204,6 +206,7 @@ class VerifyResult:
     shortest: dict[tuple[str, bool], Finding] = field(default_factory=dict)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
+    beyond_bound: list[str] = field(default_factory=list)  # promises no run within it breaks
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
 
     @property
@@ -365,9 +368,27 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
         parts.close()
     result.states = search.states
     result.sometimes = search.counts()
-    result.vacuous = vacuous(all_claims(variant, plan.topology), variant, result.sometimes)
+    claims_ = all_claims(variant, plan.topology)
+    result.vacuous = vacuous(claims_, variant, result.sometimes)
+    result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: int) -> list[str]:
+    """Each promise of ``variant`` that no run of at most ``max_handovers`` handovers can
+    break, in words: the claim says how many handovers its promise needs
+    (``Claim.handovers_to_break``), not the search."""
+    said = []
+    for claim in claims:
+        for promise in (p for p in promises_of(variant) if p.claim == claim.name):
+            needed = claim.handovers_to_break(promise)
+            if needed > max_handovers:
+                n_hop = f"{promise.hops}-hop " if promise.hops else ""
+                types = " and ".join(h.value for h in HopType if h in promise.hop_types)
+                said.append(f"{claim.name}'s {n_hop}promise on {types} hops (it needs "
+                            f"{needed} handovers)")
+    return said
 
 
 class _Search:

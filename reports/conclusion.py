@@ -228,11 +228,16 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     assumption a FAILS cell's run broke, where it fails only outside the promise;
     ``measured``: what a forward-security cell measured (n hops where it holds, the
     attacker's reach where it fails)."""
-    labels = {label for label, _, _ in statuses}
+    labels = list(dict.fromkeys(label for label, _, _ in statuses))  # in report order
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
-    if missing:
-        return (f"No conclusion: it compares {sides.proposal} (every bit placement) with "
-                f"{sides.baseline}, and the report did not run {join(missing)}.",
+    if missing:  # review28: say what the report did compare, not only what it did not
+        reviewed = _reviewed_labels(statuses, sides)
+        did = (f"it compares {join(reviewed)} with {sides.reference}" if reviewed
+               and sides.reference in labels else
+               f"it judges {join(labels)} against {'its' if len(labels) == 1 else 'their'} "
+               "own promises")
+        return (f"No comparison of {sides.proposal} (every bit placement) with "
+                f"{sides.baseline}: the report did not run {join(missing)}; {did}.",
                 *_reviewed(statuses, claims, scenarios, sides))
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
@@ -303,16 +308,20 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
             f"{sides.baseline}), and {placement}.")
 
 
+def _reviewed_labels(statuses: Statuses, sides: Sides) -> list[str]:
+    """The variants the seed's comparison leaves out (reviewers' files), in report order."""
+    compared = {sides.baseline, *sides.placements.values(), sides.reference}
+    return [label for label in dict.fromkeys(label for label, _, _ in statuses)
+            if label not in compared]
+
+
 def _reviewed(statuses: Statuses, claims: Sequence[str],
               scenarios: Sequence[tuple[str, str]], sides: Sides) -> list[str]:
     """Per variant the seed's comparison leaves out (a reviewer's ``--variant-file``), in
     report order: the promises it breaks, and where its verdicts differ from the
     reference's (review19: a report of reviewer variants concluded nothing of them)."""
-    compared = {sides.baseline, *sides.placements.values(), sides.reference}
-    labels = [label for label in dict.fromkeys(label for label, _, _ in statuses)
-              if label not in compared]
     sentences = []
-    for label in labels:
+    for label in _reviewed_labels(statuses, sides):
         broken = {c: [title for s, title in scenarios if statuses.get((label, s, c)) == BROKEN]
                   for c in claims}
         lost = "; ".join(f"{c} on {join(where)}" for c, where in broken.items() if where)

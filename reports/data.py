@@ -165,6 +165,8 @@ class Bounded:
     seconds: float  # for the terminal only: the files stay byte-identical
     sometimes: tuple[tuple[str, int], ...] = ()  # claim -> transitions its situation arose in
     vacuous: tuple[str, ...] = ()  # promised claims never exercised within the bound
+    # promises no run within the bound can break (``hoverify.properties.verify.beyond_bound``)
+    beyond_bound: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from hoverify.reports.words import (
     LEGEND,
     NO_REASON,
     REPRODUCE,
+    SAVED,
     VARIANT_ERROR_LEGEND,
     WHY,
     anchor_verdict,
@@ -38,6 +39,7 @@ from hoverify.reports.words import (
     compromised_from,
     plain,
     sometimes_text,
+    untested_cell,
 )
 
 CSS = """
@@ -160,14 +162,16 @@ def _anchors(data: ReportData) -> list[str]:
 
 def _bounded_table(data: ReportData) -> list[str]:
     rows = ["<table><thead><tr><th>variant</th><th>bound</th><th>states</th>"
-            "<th>transitions</th><th>exhausted</th><th>shortest violations</th></tr></thead>"
+            "<th>transitions</th><th>exhausted</th><th>shortest violations</th>"
+            "<th>untested</th></tr></thead>"
             "<tbody>"]
     for b in data.bounded:
         found = ", ".join(f'<a href="#{f.id}">{escape(f.claim)}, {escape(f.status)}, '
                           f"{len(f.trace)} steps</a>" for f in b.findings) or "none"
         rows.append(f"<tr><td>{escape(b.variant.label)}</td><td>{escape(b.bound)}</td>"
                     f"<td>{b.states}</td><td>{b.transitions}</td>"
-                    f"<td>{'yes' if b.exhausted else 'NO'}</td><td>{found}</td></tr>")
+                    f"<td>{'yes' if b.exhausted else 'NO'}</td><td>{found}</td>"
+                    f"<td>{escape(untested_cell(b))}</td></tr>")
     rows.append("</tbody></table>")
     return rows
 
@@ -181,7 +185,8 @@ def _bounded(bounded: Bounded) -> list[str]:
     for f in bounded.findings:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",
-                  f"<p class=muted>Shortest counterexample, {len(f.trace)} steps:</p>",
+                  f"<p class=muted>Shortest counterexample, {len(f.trace)} steps "
+                  f"({escape(SAVED)}):</p>",
                   "<pre>" + escape("\n".join((*f.trace, *check_line_text(f)))) + "</pre>"]
     if not bounded.findings:
         lines.append("<p>No claim is violated within the bound.</p>")

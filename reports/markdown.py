@@ -25,6 +25,7 @@ from hoverify.reports.words import (
     LEGEND,
     NO_REASON,
     REPRODUCE,
+    SAVED,
     VARIANT_ERROR_LEGEND,
     WHY,
     anchor_verdict,
@@ -33,6 +34,7 @@ from hoverify.reports.words import (
     check_line_text,
     compromised_from,
     sometimes_text,
+    untested_cell,
 )
 
 
@@ -76,13 +78,14 @@ def index(data: ReportData) -> str:
             cells = [_cell(data.result(v, scenario).cell(claim), v) for v in data.variants]
             lines.append(f"| {first} | {claim} | " + " | ".join(cells) + " |")
     lines += ["", "## Bounded verification", "", BOUNDED, "",
-              "| variant | bound | states | transitions | exhausted | shortest violations |",
-              "|---|---|---|---|---|---|"]
+              "| variant | bound | states | transitions | exhausted | shortest violations | "
+              "untested |",
+              "|---|---|---|---|---|---|---|"]
     for b in data.bounded:
         found = ", ".join(f"[{f.claim}, {f.status}, {len(f.trace)} steps]"
                           f"({page(b.variant.slug)}#{f.id})" for f in b.findings) or "none"
         lines.append(f"| {b.variant.label} | {b.bound} | {b.states} | {b.transitions} | "
-                     f"{'yes' if b.exhausted else 'NO'} | {found} |")
+                     f"{'yes' if b.exhausted else 'NO'} | {found} | {untested_cell(b)} |")
     lines += ["", *anchor_lines(data)]
     lines += ["", "## Scenarios", "", "| scenario | hops | attacker |", "|---|---|---|"]
     lines += [scenario_line(s) for s in data.scenarios]
@@ -169,8 +172,7 @@ def bounded_lines(bounded: Bounded) -> list[str]:
     for f in bounded.findings:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
                   f"Shortest counterexample, {len(f.trace)} steps "
-                  "(`hoverify verify` saves each finding under its `--out`, default `out/verify/`, "
-                  "for `hoverify replay`):", "",
+                  f"({SAVED}):", "",
                   "```text", *f.trace, *check_line_text(f), "```", ""]
     if not bounded.findings:
         lines += ["No claim is violated within the bound.", ""]

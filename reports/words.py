@@ -3,9 +3,10 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hoverify.reports.scenarios import REFERENCE, Scenario
+from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
 from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
@@ -74,7 +75,9 @@ BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify ver
            "bound names), every order of "
            "delivery, every message dropped or not, any one eNB compromised at any step. "
            "Each claim violated gets its shortest counterexample, replayable step by step; "
-           "none means: no violation in that many states, bound exhausted.")
+           "none means: no violation in that many states, bound exhausted, of any promise a "
+           "run within the bound can break; the last column names the promises it cannot "
+           "(an n-hop forward-security promise needs n handovers), which it leaves untested.")
 
 ANCHORS_INTRO = (f"What the published formal models of handover find for each query kind, "
                  f"next to what this report finds for {REFERENCE.label}, the standard they "
@@ -144,7 +147,30 @@ def sometimes_text(bounded: Bounded) -> str:
     if bounded.vacuous:
         text += (" Promised but vacuous (never exercised within the bound): "
                  + "; ".join(bounded.vacuous) + ".")
+    if bounded.beyond_bound:
+        untested = untested_cell(bounded)
+        text += f" {untested[0].upper()}{untested[1:]}."
     return text
+
+
+def untested_text(beyond: Sequence[str], max_handovers: int) -> str:
+    """The promises a search within the bound could not break
+    (``hoverify.properties.verify.beyond_bound``), as ``verify`` and the report say them."""
+    return (f"untested within the bound: no run of at most {max_handovers} handover(s) can "
+            f"break {'; '.join(beyond)}")
+
+
+def untested_cell(bounded: Bounded) -> str:
+    """The promises no run within the bound can break, as ``hoverify verify`` says them; "-"
+    where there are none."""
+    if not bounded.beyond_bound:
+        return "-"
+    return untested_text(bounded.beyond_bound, VERIFY_MAX_HANDOVERS)
+
+
+# A bounded finding's counterexample: the report writes no finding file (review28)
+SAVED = ("the report saves no finding file: its check line below reruns it, and `hoverify "
+         "verify` with this bound saves each finding under its `--out` for `hoverify replay`")
 
 
 def anchor_verdict(anchor: Anchor, found: tuple[tuple[str, str, Cell], ...] | None) -> str:

@@ -248,6 +248,13 @@ class KeySchedule(ABC):
         """The eNB on PathSwitchRequestAcknowledge."""
 
     # -- Where the fields for the UE travel ------------------------------------------------------
+    def command_fields(self) -> tuple[tuple[str, tuple[object, ...]], ...]:
+        """The fields this variant's HO command carries for the UE besides its cell and
+        C-RNTI (those ``target_enb`` and ``target_mme`` return), each with every value it
+        can take. An eNB relaying a HO command may add one that is absent; a field the
+        variant never sends is none its UE reads, so it is not added (review28)."""
+        return ()
+
     def ue_fields_under_nas_mac(self) -> bool:
         """True when the MME's fields for the UE ride in the NAS part of the HO command,
         under NAS-MAC; otherwise the source eNB copies them into the RRC HO command."""

@@ -193,13 +193,14 @@ def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
     sender (``built``), and the name finds that edit."""
     for variant in ("ts33401", "seed-fs", "tr33821-v070"):
         run = run_scenario(load(variant), parse_hops("x2,s1,s1-inter,intra-enb"))
+        addable = run.variant.command_fields()
         for step in run.system.steps:
             fields = step.message.fields
-            for edit_set in (edits, built):
-                names = [edit.name(fields) for edit in edit_set(fields)]
+            for found in (edits(fields, addable), built(fields)):
+                names = [edit.name(fields) for edit in found]
                 assert len(set(names)) == len(names), (step.message, names)
-                assert all(named(fields, name) == edit
-                           for name, edit in zip(names, edit_set(fields), strict=True))
+                assert all(named(fields, name, addable) == edit
+                           for name, edit in zip(names, found, strict=True))
 
 
 @pytest.mark.parametrize("text", [
@@ -312,7 +313,8 @@ def _command_edits(variant: str) -> list[str]:
                        parse_hops("s1@enb-3/cell-1"), topology=small_topology())
     fields = next(s.message.fields for s in run.system.steps
                   if s.message.kind.title == "S1AP HandoverCommand")
-    found = [f"HandoverCommand/{e.name(fields)}" for e in edits(fields)]
+    found = [f"HandoverCommand/{e.name(fields)}"
+             for e in edits(fields, run.variant.command_fields())]
     assert found
     return found
 

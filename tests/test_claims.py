@@ -146,15 +146,20 @@ def test_a_backward_failure_on_a_key_beyond_the_forward_promise_says_so() -> Non
                           Attacker((Compromise("enb-1", 1),)))
     [failure] = claim(evaluation, BACKWARD).verdicts
     assert claim(evaluation, FORWARD).promise_broken
+    # review28: which KeNB of its own hop 1's is earlier than comes first ("derives the KeNB
+    # of earlier hop(s) [2]" on a verdict of hop 1 read as a hop before the compromise)
     assert failure.detail.endswith(
-        "earlier hop(s) [1] (hop 1's derived as its former serving eNB, beyond forward "
-        "security's promise, which fails on it too; earlier once the UE came back to enb-1 "
-        "in hop 2)"), failure.detail
+        "earlier hop(s) [1] (earlier than its own KeNB once the UE came back to enb-1 in hop "
+        "2; hop 1's derived as its former serving eNB, beyond forward security's promise, "
+        "which fails on it too)"), failure.detail
 
 
 @pytest.mark.parametrize(("compromise", "ending"), [
     # enb-1 prepared for hop 2 and the UE never comes (review23 #1: "came back ... in hop 2")
-    (["--compromise", "enb-1@2"], "earlier once enb-1 was prepared as the target of handover 2)"),
+    (["--compromise", "enb-1@2"], "(earlier than its own KeNB once enb-1 was prepared as the "
+                                  "target of handover 2; hop 1's derived as its former serving "
+                                  "eNB, beyond forward security's promise, which fails on it "
+                                  "too)"),
     # the UE as well: hop 3's KeNB comes from the UE's NH, no former serving eNB's derivation
     # (review23 #2): the note is its eNBs alone's to give
     (["--compromise", "enb-1@1", "--compromise", "ue@1"], "earlier hop(s) [1]"),

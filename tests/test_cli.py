@@ -84,7 +84,7 @@ BAD = {
         "s1@enb-1/cell-1:edit=HandoverCommand/container/keyChangeIndicator=True",
         "--compromise", "enb-1@1", "--compromise", "enb-3@1"],
     "an addition by the sender, which builds but only its relaying receiver adds": [
-        "check", "--variant", "ts33401", "--hops",
+        "check", "--variant", "seed-fs", "--hops",
         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=1",
         "--compromise", "enb-2@1"],
 }
@@ -156,6 +156,13 @@ CLEAR = {  # bad input -> the words that say what is wrong
     "a prefix of --max-handovers": (["verify", "--variant", "ts33401", "--max-handover", "1"],
                                     "unrecognized arguments: --max-handover 1"),
     "a prefix of --version": (["--vers"], "unrecognized arguments: --vers"),
+    # review28: a relay added seed-fs's notification bit to ts33401's HO command, which never
+    # carries one (TS 36.331 SecurityConfigHO: keyChangeIndicator, nextHopChainingCount)
+    "an addition of a field the variant never sends": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=0",
+         "--compromise", "enb-1@1"],
+        "a relay adds only a field the variant's HO command carries: keyChangeIndicator, NCC"),
 }
 
 

@@ -166,7 +166,7 @@ def test_a_sender_can_write_any_bit_and_leave_out_any_field_but_a_key() -> None:
     assert {n for n in new if "/-" in n} == {
         f"security/-{name}" for name in ("octet", "flag", "bits", "new C-RNTI")}
     assert not any(e.kind == "add" for e in found)
-    names = [e.name(fields) for e in everything(fields)]
+    names = [e.name(fields) for e in everything(fields, ())]
     assert len(names) == len(set(names))
 
 
@@ -174,9 +174,11 @@ def test_the_sender_edits_what_it_builds_the_receiver_what_it_relays() -> None:
     run = run_scenario(_attack_variant("capability_bitmap.py"), parse_hops("s1"))
     required = next(s.message for s in run.system.steps
                     if s.message.kind is Kind.S1AP_HANDOVER_REQUIRED)
-    assert edits_by(required, required.sender) == built(required.fields)
-    _, command = _s1ap_handover_command("nas")
-    assert edits_by(command, command.receiver) == edits(command.fields)
+    addable = run.variant.command_fields()
+    assert edits_by(required, required.sender, addable) == built(required.fields)
+    variant, command = _s1ap_handover_command("nas")
+    addable = variant.command_fields()
+    assert edits_by(command, command.receiver, addable) == edits(command.fields, addable)
 
 
 def test_a_target_refuses_security_information_without_an_ncc() -> None:
@@ -185,7 +187,7 @@ def test_a_target_refuses_security_information_without_an_ncc() -> None:
     was admitted, and its NCC None sent on to the UE: ncc-range failed)."""
     hops = parse_hops("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC")
     run = run_scenario(load("ts33401"), hops, topology=small_topology(),
-                       rewrite=HopEdits(hops))
+                       rewrite=HopEdits(hops, load("ts33401").command_fields()))
     request = next(s for s in run.system.steps
                    if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
     assert not request.outcome.accepted
@@ -209,14 +211,23 @@ def _s1ap_handover_command(placement: str) -> tuple[KeySchedule, object]:
 
 
 def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
-    _, command = _s1ap_handover_command("nas")
-    found = edits(command.fields)
+    variant, command = _s1ap_handover_command("nas")
+    found = edits(command.fields, variant.command_fields())
     texts = [e.text(command.fields) for e in found]
     assert "removes field 'for UE/NAS-PDU'" in texts
     assert "removes field 'container/new C-RNTI'" in texts
     assert "adds field 'notification bit' 0 to 'container'" in texts  # beside the NAS part
     assert "adds field 'notification bit' 0 to 'for UE'" not in texts  # once: the UE reads both
-    assert "adds field 'keyChangeIndicator' True to 'container'" in texts
+    # review28: a relay adds only what the variant's HO command carries: the seed adds the
+    # notification bit to TR 33.821's command (section 3 steps 6-8), which has no
+    # keyChangeIndicator (TS 36.331 SecurityConfigHO, TS 33.401's); and TS 33.401 has no
+    # notification bit ("enb-1 adds field 'notification bit' 0" was an edit of ts33401)
+    assert not any("keyChangeIndicator" in text for text in texts if text.startswith("adds"))
+    run = run_scenario(load("ts33401"), parse_hops("x2"))
+    acknowledge = next(s.message for s in run.system.steps
+                       if s.message.kind is Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE)
+    assert not any(e.kind == "add" or "notification bit" in e.text(acknowledge.fields)
+                   for e in edits(acknowledge.fields, run.variant.command_fields()))
     stripped = next(e for e in found if e.text(command.fields) == "removes field 'for UE/NAS-PDU'")
     assert field_value(stripped.apply(command.fields), "for UE") == ()
     _, command = _s1ap_handover_command("alg-id")
@@ -237,10 +248,13 @@ def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: s
     5 (its second and third bit flipped, as for a 3-bit NCC) are values no placement
     carries (an octet's bit 1, an algorithm identifier's most significant bit, the C-RNTI's),
     and inflated "none of N edits"."""
-    _, command = _s1ap_handover_command(placement)
-    assert _rewritten_to(edits(command.fields), command.fields, "notification bit") == {0}
+    variant, command = _s1ap_handover_command(placement)
+    addable = variant.command_fields()
+    assert _rewritten_to(edits(command.fields, addable), command.fields,
+                         "notification bit") == {0}
     # its builder (the MME) writes a bit too: 0 or 1, nothing else
-    assert _rewritten_to(everything(command.fields), command.fields, "notification bit") == {0}
+    assert _rewritten_to(everything(command.fields, addable), command.fields,
+                         "notification bit") == {0}
 
 
 def test_a_relay_flips_each_bit_of_an_ncc_and_the_lowest_of_another_integer() -> None:
@@ -251,22 +265,26 @@ def test_a_relay_flips_each_bit_of_an_ncc_and_the_lowest_of_another_integer() ->
     run = run_scenario(load("ts33401"), parse_hops("s1@enb-3/cell-1"), topology=small_topology())
     command = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
-    found = edits(command.fields)
+    found = edits(command.fields, run.variant.command_fields())
     assert _rewritten_to(found, command.fields, "NCC") == {3, 0, 6}
     assert _rewritten_to(found, command.fields, "target PCI") == {4}
 
 
 def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
+    """review28: an S1 HO command of the seed carries its notification bit, so nothing is
+    added to it (``command_fields``); the X2 one lacks it, and enb-1 may add it."""
     variant = load("seed-fs", "alg-id")
-    exploration = replay(variant, [Action("compromise", 0), Action("start", 2)])  # enb-3, s1
-    while not any(m.kind is Kind.S1AP_HANDOVER_COMMAND for m in exploration.system.in_flight):
+    exploration = replay(variant, [Action("compromise", 0), Action("start", 1)])  # enb-1, x2
+    kind = Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE
+    while not any(m.kind is kind for m in exploration.system.in_flight):
         exploration.deliver(0)
     trace = list(exploration.trace)
-    index = next(i for i, m in enumerate(exploration.system.in_flight)
-                 if m.kind is Kind.S1AP_HANDOVER_COMMAND)
+    index = next(i for i, m in enumerate(exploration.system.in_flight) if m.kind is kind)
     options = [i for i, m in enumerate(exploration.system.in_flight)
                if m.receiver == "enb-1" or m.sender == "enb-1"]
-    edit = exploration.edit(options.index(index), 2 ** 10)  # wraps over the edits
+    found = edits_by(exploration.system.in_flight[index], "enb-1", variant.command_fields())
+    edit = exploration.edit(options.index(index),
+                            next(n for n, e in enumerate(found) if e.kind == "add"))
     old = exploration.rewrite(0, 1)  # a finding file of before: flips only
     exploration.close()
     assert edit is not None and edit.text.startswith("enb-1 adds ")
@@ -339,9 +357,13 @@ def test_edit_claims_that_hold_say_they_were_judged_without_the_network(
 
 
 def test_an_edit_the_hops_name_says_so_too() -> None:
-    """The same aside on a hop judged on the hops' edit (``:edit=``, as explore judges it)."""
-    hops = parse_hops("x2,s1:edit=HandoverCommand/container/+keyChangeIndicator=False")
-    run = run_scenario(load("seed-fs", "alg-id"), hops, rewrite=HopEdits(hops))
+    """The same aside on a hop judged on the hops' edit (``:edit=``, as explore judges it).
+    review28: the edit was a keyChangeIndicator added to the seed's HO command, which never
+    carries one (``command_fields``); TS 33.401's does (TS 36.331 SecurityConfigHO), and its
+    UE derives the same KeNB whatever the indicator says."""
+    hops = parse_hops("x2,s1:edit=HandoverCommand/container/keyChangeIndicator=True")
+    variant = load("ts33401")
+    run = run_scenario(variant, hops, rewrite=HopEdits(hops, variant.command_fields()))
     attacker = Attacker((Compromise("enb-2", 2),))
     result = {c.name: c for c in evaluate(run, attacker, OPEN_BACKHAUL).claims}
     for claim in (DOWNGRADE, CAPTURE):
@@ -388,7 +410,7 @@ def test_the_prefix_analysis_is_the_analysis_of_the_run_again(name: str,
         first = run.hops[hop - 1].first_step
         for number in (*relayed_to_ue(honest, hop), *sent_by_source(honest, hop)):
             message = run.system.steps[number].message
-            for edit in edits(message.fields)[:12]:
+            for edit in edits(message.fields, run.variant.command_fields())[:12]:
                 rewritten = Message(message.kind, message.sender, message.receiver,
                                     edit.apply(message.fields), message.protection)
                 tail = trial.steps(number, rewritten)[first:]

@@ -347,8 +347,9 @@ def test_backward_security_judges_a_returning_ue_whenever_the_enb_was_compromise
     failure = _backward_failure(variant, "s1@enb-3/cell-1,s1@enb-1/cell-1",
                                 Compromise("enb-1", compromised))
     if compromised == 1:
-        assert failure is not None and "earlier hop(s) [1] (hop 1's derived as its former " \
-            "serving eNB, beyond forward security's promise" in failure
+        assert failure is not None and "earlier hop(s) [1] (earlier than its own KeNB once " \
+            "the UE came back to enb-1 in hop 2; hop 1's derived as its former serving eNB, " \
+            "beyond forward security's promise" in failure  # review28: relative to what, first
     else:
         assert failure is None
 

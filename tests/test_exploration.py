@@ -21,7 +21,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     UE_AGREEMENT,
 )
-from hoverify.properties.engine import AT_THE_EDITOR, DERIVABLE, OUT_OF_REACH
+from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
 from hoverify.properties.promises import FORWARD
@@ -191,9 +191,6 @@ def test_a_response_to_a_handover_that_ended_is_refused(name: str) -> None:
 # variants, as saved (the first by the code before edits were judged against the run without
 # them): what the edited handover did without the edit, and whether the edit downgrades it.
 EDITED = {
-    # K_HO constant: the source derives the honest KeNB anyway; the added field changes
-    # nothing the UE derives (it was reported as a promised downgrade)
-    "k-ho-constant-downgrade-by-an-edit-that-changes-nothing.json": (DERIVABLE, False),
     # the source says the UE lacks KeNB*+ support (HandoverRequired): the MME and the UE fall
     # back to a KeNB the source derives, where the honest one is out of its reach
     "bit-unprotected-downgrade-by-the-source-denying-kenb-star-plus.json": (OUT_OF_REACH, True),
@@ -218,6 +215,21 @@ def test_an_edit_by_the_handovers_own_target_is_judged_by_no_edit_claim() -> Non
     assert not exploration.system.steps[-1].outcome.accepted  # the UE refused the command
     assert not {f.claim for f in exploration.findings()} & {DOWNGRADE, DENIAL, CAPTURE}
     exploration.close()
+
+
+def test_a_saved_edit_adding_a_field_the_variant_never_sends_no_longer_replays() -> None:
+    """K_HO constant (seed-fs): the source derives the honest KeNB anyway, and this finding
+    (reported as a promised downgrade before edits were judged against the run without them:
+    ``test_engine``'s k_ho_constant test) added a keyChangeIndicator to the seed's HO
+    command. review28: a relay adds only a field the variant's HO command carries
+    (``KeySchedule.command_fields``); TR 33.821's and the seed's carry none (TS 36.331's
+    keyChangeIndicator is TS 33.401's), so the replay stops at that edit."""
+    data = json.loads((FINDINGS / "k-ho-constant-downgrade-by-an-edit-that-changes-nothing."
+                                  "json").read_text())
+    variant = load_variant_file(str(TESTS.parent / data["variant_file"]))
+    with pytest.raises(ValueError, match="replay diverged at \"enb-1 adds field "
+                                         "'keyChangeIndicator' False"):
+        replay(variant, [Action.from_json(a) for a in data["trace"]], strict=True)
 
 
 @pytest.mark.parametrize("name", sorted(EDITED))

@@ -26,9 +26,11 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     FORWARD,
     INJECTIVE,
+    all_claims,
 )
 from hoverify.properties.verify import verify
-from hoverify.reports import anchors, mermaid, svg_graph, svg_msc
+from hoverify.reports import anchors, markdown, mermaid, svg_graph, svg_msc
+from hoverify.reports import html as html_report
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
@@ -36,6 +38,8 @@ from hoverify.reports.data import (
     HOLDS,
     NA,
     VACUOUS,
+    Bounded,
+    BoundedFinding,
     Msc,
     MscMessage,
     MscNote,
@@ -50,13 +54,14 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.words import cell_text, check_line_text
+from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
 
 from hoverify import atomic_dir
 from hoverify.cli import main
 from hoverify.errors import UsageError
-from hoverify.report_job import build, choose_variants, write_report
+from hoverify.report_job import build, choose_variants, variant_files, write_report
 from hoverify.runs import check_text
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
@@ -394,6 +399,51 @@ def test_bounded_verification_is_reported_as_verify_finds_it(default_report: Gen
     assert "## Bounded verification" in page and "\n".join(tr["trace"]) in page
 
 
+def test_a_broken_two_hop_x2_promise_shows_in_the_report() -> None:
+    """review28: a variant whose X2 source always derives KeNB* horizontally breaks TS 33.401
+    7.2.8.4.2's 2-hop forward security on plain x2,x2, yet the report's "x2 hops" row read
+    "holds, 2-hop so far, untested" (one x2 hop cannot break a 2-hop promise: TS 33.501 3.1,
+    "the key used n or more hops later"), its bounded verification (one handover) said no
+    violation, and the conclusion named only the race and the replay. Every scenario of one
+    hop type can now break each promise made on it, the bounded section names the promises
+    its bound cannot break, and the conclusion names the plain scenario."""
+    path = str(Path(__file__).parent / "attack_variants" / "x2_horizontal_only.py")
+    [(ref, schedule)] = variant_files([path])
+    for scenario in SCENARIOS:
+        types = set(scenario.hops.replace(":early", "").replace(":replay", "").split(","))
+        for claim in all_claims(schedule, default_topology()):
+            for promise in (p for p in schedule.promises() if p.claim == claim.name):
+                # an intra-eNB hop uses no KeNB with another eNB, which forward and backward
+                # security speak of (TS 33.501 3.1): no number of them breaks those promises
+                if types <= {h.value for h in promise.hop_types} - {"intra-enb"}:
+                    assert len(scenario.hops.split(",")) >= claim.handovers_to_break(
+                        promise), (scenario.name, claim.name)
+    data = build((), lambda _: None, files=[(ref, schedule)])
+    x2 = next(s for s in SCENARIOS if s.name == "x2")
+    assert cell_text(data.result(ref, x2).cell(FORWARD)) == "FAILS (promised), derives 2+ hops on"
+    assert f"{ref.label} breaks its promise of forward-security on x2 hops, " in " ".join(
+        data.conclusion)
+    [bounded] = data.bounded
+    assert not bounded.findings and bounded.beyond_bound == (
+        "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)",)
+    assert ("Untested within the bound: no run of at most 1 handover(s) can break "
+            "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 "
+            "handovers).") in markdown.bounded_lines(bounded)[2]
+
+
+def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path: Path) -> None:
+    """review28: each bounded finding said `hoverify verify` saves it "under its `--out`,
+    default `out/verify/`", read as if the report had: it writes no finding file. Said on
+    the page (Markdown and HTML) as it is; and no report file is a finding file."""
+    finding = BoundedFinding("bv-v-c", FORWARD, "fails (not promised)", "d", ("step",),
+                             "hoverify check --hops x2")
+    bounded = Bounded(VariantRef("v"), "b", 1, 1, 1, True, (finding,), 0.0)
+    md = "\n".join(markdown.bounded_lines(bounded))
+    assert "out/verify" not in md and "the report saves no finding file" in md
+    assert "the report saves no finding file" in unescape("\n".join(html_report._bounded(
+        bounded)))
+
+
 # -- the conclusion follows the verdicts -------------------------------------------------------
 SIDES = Sides("base", "prop", {"nas": "prop/nas", "alg-id": "prop/alg-id"}, "ref")
 SCENES = [("s1", "s1 hops"), ("x2", "x2 hops")]
@@ -506,7 +556,10 @@ def test_a_reviewers_variant_gets_its_own_sentences() -> None:
     assert "Compared with ref, mine changes the verdicts of forward-security on x2 hops." in words
     alone = {key: v for key, v in statuses().items() if key[0] == "ref"}
     words = conclusion({**alone, **mine}, [FORWARD], SCENES, SIDES)
-    assert words[0].startswith("No conclusion") and words[1:] == (
+    # review28: it said only what it did not compare ("No conclusion: it compares prop ...")
+    assert words[0] == ("No comparison of prop (every bit placement) with base: the report "
+                        "did not run base, prop/nas and prop/alg-id; it compares mine with "
+                        "ref.") and words[1:] == (
         "mine breaks its promise of forward-security on x2 hops.",
         "Compared with ref, mine changes the verdicts of forward-security on x2 hops.")
     same = {("same", s, FORWARD): HOLDS for s, _ in SCENES}
@@ -547,8 +600,9 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
                          [FORWARD], SCENES, SIDES)
     assert vacuous == words  # a vacuous cell is no verdict, whatever the matrix says of it
     missing = conclusion({("base", "s1", FORWARD): HOLDS}, [FORWARD], SCENES, SIDES)
-    assert missing == ("No conclusion: it compares prop (every bit placement) with base, and "
-                       "the report did not run prop/nas and prop/alg-id.",)
+    assert missing == ("No comparison of prop (every bit placement) with base: the report did "
+                       "not run prop/nas and prop/alg-id; it judges base against its own "
+                       "promises.",)
 
 
 def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_claim() -> None:
@@ -676,7 +730,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, argv: list[str],
 
 def test_a_report_without_the_compared_variants_draws_no_conclusion() -> None:
     data = build((VariantRef("ts33401"),), lambda _: None)
-    assert data.sections[0].graph.nodes and data.conclusion[0].startswith("No conclusion")
+    assert data.sections[0].graph.nodes and data.conclusion[0].startswith("No comparison")
 
 
 # -- the page in a real browser ----------------------------------------------------------------
@@ -865,7 +919,8 @@ def test_a_forward_security_cell_that_could_not_fail_says_untested(
         assert ("untested" in cell_text(cell)) == cell.untested
         if cell.untested:
             untested.add((result.variant.label, result.scenario.name))
-    assert ("ts33401", "x2") in untested and ("ts33401", "s1") not in untested
+    # review28: the x2 scenario is x2,x2, which can break the 2-hop promise: tested now
+    assert ("ts33401", "x2") not in untested and ("ts33401", "s1") not in untested
 
 
 def _check_says(doc: dict, claim: str, indented: bool = False) -> list[str]:

@@ -91,8 +91,12 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 9.1.1.1, 9.1.1.2, 9.1.1.5; the release carried a C-RNTI standing in for them), identities
 # a compromised sender flips whole: 10 edits more; an acknowledge or release naming another
 # handover is refused by the source, each a state of its own; both together 1353;
+# 1353 -> 1341 (review28), a relay adds only a field the variant's HO
+# command carries (``KeySchedule.command_fields``): TS 33.401's carries keyChangeIndicator
+# and nextHopChainingCount (TS 36.331 SecurityConfigHO), never seed-fs's notification bit,
+# so the HO commands with one added (0 or 1) are no longer states (1326 -> 1314 alone);
 # the same claims found, no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1353  # drop, compromise, rewrite
+TS33401_ONE_HANDOVER_EDITS_STATES = 1341  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
@@ -184,13 +188,14 @@ def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -
     """review19: an X2 source eNB derives the next KeNB (TS 33.401 7.2.8.4.2, horizontal
     KeNB*), so it can serve the UE as a fake target cell with no edit at all; the finding
     after an edit says so, as ``check``'s search does ("no edit needed"), instead of
-    "after enb-1 edited a message"."""
+    "after enb-1 edited a message"; review28: nor "no edit needed: ...; after its edit, ...",
+    which read as a contradiction: the UE is on a KeNB it derives with the edit as without."""
     result = verify(load("ts33401"), max_handovers=1,
                     faults=frozenset({"compromise", "rewrite"}))
     capture = result.shortest[(CAPTURE, False)]
     assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of hop 1 "
                                      "(forward security) and can serve the UE as the target "
-                                     "cell; after its edit, the UE is on a KeNB"), capture
+                                     "cell; with its edit too, the UE is on a KeNB"), capture
     assert any(a.kind == "edit" for a in capture.trace), capture.trace
 
 
@@ -244,6 +249,32 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert finding["claim"] == FORWARD and not finding["promised"] and len(finding["trace"]) == 7
     assert cli.main(["replay", finding["file"]]) == 0
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
+
+
+def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review28: `verify --max-handovers 1` said "no violation of a promised claim ..., bound
+    exhausted" of a variant that breaks 2-hop forward security on X2 (TS 33.401 7.2.8.4.2:
+    the KeNB two handovers after the compromise is out of reach), which one handover cannot
+    show: the promise of hop k reaches the KeNB of hop k - 1 + n (TS 33.501 3.1), k >= 1,
+    so an n-hop promise needs n handovers. Said, per promise, where the bound is too small."""
+    horizontal = str(Path(__file__).parent / "attack_variants" / "x2_horizontal_only.py")
+    argv = ["verify", "--variant-file", horizontal, "--workers", "1", "--out", str(tmp_path)]
+    assert cli.main([*argv, "--max-handovers", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == (
+        "untested within the bound: no run of at most 1 handover(s) can break "
+        "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)")
+    assert out[-1].startswith("no violation of a promised claim in ")
+    assert cli.main([*argv, "--max-handovers", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["beyond_bound"] == [
+        "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)"]
+    # two handovers reach it: the promise breaks, and nothing is left untested
+    result = verify(load_variant_file(horizontal), max_handovers=2, faults=DROP_COMPROMISE,
+                    claims=frozenset({FORWARD}))
+    assert result.promise_broken and result.beyond_bound == []
+    # 1-hop promises (seed-fs: S1 hops only) are within one handover's reach
+    assert verify(load("seed-fs"), max_handovers=1).beyond_bound == []
 
 
 @pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],

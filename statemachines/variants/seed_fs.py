@@ -96,6 +96,11 @@ class SeedFs(Tr33821V070):
         # Step 5: the target eNB receives KeNB*+ in the IE that carries KeNB*.
         return (("KeNB*", kenb_star_plus),), (("notification bit", 1),)
 
+    def command_fields(self) -> tuple[tuple[str, tuple[object, ...]], ...]:
+        # section 3 steps 6-8: the notification bit, set or not, is all the seed adds to
+        # the TR's HO command
+        return (*super().command_fields(), ("notification bit", (0, 1)))
+
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         if field_value(command, "notification bit", 0) != 1:

@@ -156,6 +156,10 @@ class Ts33401(KeySchedule):
             kenb = field_value(fields, "KeNB*")
         return kenb, ncc, (("NCC", ncc), ("keyChangeIndicator", False))
 
+    def command_fields(self) -> tuple[tuple[str, tuple[object, ...]], ...]:
+        # TS 36.331 SecurityConfigHO: keyChangeIndicator, nextHopChainingCount (0..7)
+        return (("keyChangeIndicator", (False, True)), ("NCC", tuple(range(NCC_MODULUS))))
+
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         ncc = field_value(command, "NCC")
