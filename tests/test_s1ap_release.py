@@ -45,3 +45,22 @@ def test_a_late_release_leaves_the_new_context(variant: str) -> None:
     assert x.system.entity("mme-1").ctx.releasing == ("enb-1",)
     assert not x.system.in_flight
     x.close()
+
+
+@pytest.mark.parametrize(("hop", "mmes"), [("enb-3/cell-1", ("mme-1",)),  # s1
+                                           ("enb-4/cell-1", ("mme-1", "mme-2"))])  # s1-inter
+def test_the_release_of_the_source_names_its_context(hop: str, mmes: tuple[str, ...]) -> None:
+    """TS 36.413 8.3.3, 9.1.4.6: the release the MME sends after the handover names the
+    source's context by the eNB UE S1AP ID of its HANDOVER REQUIRED (9.1.5.1); the source
+    releases it and answers UE CONTEXT RELEASE COMPLETE, which ends the MME's release."""
+    x = drive({"variant": "ts33401", "topology": "small", "steps": [["start", hop]]})
+    required, release = (next(s for s in x.system.steps if s.message.kind is kind)
+                         for kind in (Kind.S1AP_HANDOVER_REQUIRED,
+                                      Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND))
+    assert required.message.get("eNB UE S1AP ID") is not None
+    assert release.message.get("eNB UE S1AP ID") == required.message.get("eNB UE S1AP ID")
+    assert release.outcome.accepted and x.system.entity("enb-1").state == "idle"
+    assert {s.message.receiver for s in x.system.steps if s.message.receiver.startswith("mme")} \
+        == set(mmes)
+    assert all(not x.system.entity(m).ctx.releasing for m in mmes)
+    x.close()
