@@ -176,9 +176,13 @@ class Enb(Entity):
                               (("Old eNB UE X2AP ID", old_id), ("target cell", target.name),
                                ("AS-SecurityInformation", security)))
         else:
+            # the eNB UE S1AP ID names the UE association (TS 36.413 9.1.5.1): the MME
+            # names it again in the release of this context (9.1.4.6). Last, so that the
+            # edits of the fields before it keep their order (saved traces replay).
             request = Message(Kind.S1AP_HANDOVER_REQUIRED, self.name, self.mme,
                               (("target cell", target.name), ("target eNB", target.enb),
-                               ("security", security)))
+                               ("security", security),
+                               ("eNB UE S1AP ID", ctx.enb_ue_s1ap_id)))
         return Handled(ctx, (request,), report, "prepare")
 
     def on_x2ap_handover_request_acknowledge(self, message: Message, d: Deriver) -> Handled:
@@ -272,6 +276,17 @@ class Enb(Entity):
         return Handled(self.ctx.released())
 
     def on_s1ap_ue_context_release_command(self, message: Message, d: Deriver) -> Handled:
+        """TS 36.413 8.3.3: release the UE context the command names by its UE S1AP IDs
+        (9.1.4.6; the model's: the eNB UE S1AP ID, 3.1) and answer UE CONTEXT RELEASE
+        COMPLETE. A command for a context this eNB no longer holds (the UE came back and has
+        a new one, with a new ID) is refused and releases nothing; TS 36.413 10.6 has the eNB
+        send ERROR INDICATION instead, which the model leaves out, so the MME's release stays
+        outstanding (docs/limits.md)."""
+        named = message.get("eNB UE S1AP ID")
+        if named != self.ctx.enb_ue_s1ap_id:
+            raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
+                         f"{self.ctx.enb_ue_s1ap_id}): a release for a context this eNB no "
+                         "longer holds (TS 36.413 3.1, 10.6)")
         complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender)
         return Handled(self.ctx.released(), (complete,))
 

@@ -35,6 +35,14 @@ class MmeHandover:
     target_cell: str
     peer_mme: str | None = None
     ue_fields: Fields = ()  # fields for the UE from the target MME
+    # the source eNB's UE association, from HANDOVER REQUIRED (TS 36.413 9.1.5.1): the
+    # release of its context names it (9.1.4.6)
+    source_enb_ue_s1ap_id: int | None = None
+
+    def release_source(self, mme: str) -> Message:
+        """TS 23.401 5.5.1.2.2 step 19, TS 36.413 8.3.3: release the source eNB's context."""
+        return Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, mme, self.source_enb,
+                       (("eNB UE S1AP ID", self.source_enb_ue_s1ap_id),))
 
 
 @record
@@ -104,19 +112,20 @@ class Mme(Entity):
         keys, forwarded = self.call("source_mme", d, ctx.keys, hop, message.get("security"))
         ctx = replace(ctx, chain=keys.chain)
         target_cell = message.get("target cell")
+        enb_ue_s1ap_id = message.get("eNB UE S1AP ID")
         if hop is HopType.S1:
             to_enb, ue_fields = self.call("target_mme", d, keys, hop, forwarded)
             request = Message(Kind.S1AP_HANDOVER_REQUEST, self.name, target_enb,
                               (("target cell", target_cell), ("SecurityContext", to_enb)))
             handover = MmeHandover(hop, "both", message.sender, target_enb, target_cell,
-                                   ue_fields=ue_fields)
+                                   ue_fields=ue_fields, source_enb_ue_s1ap_id=enb_ue_s1ap_id)
             return Handled(replace(ctx, handover=handover), (request,))
         request = Message(Kind.GTP_FORWARD_RELOCATION_REQUEST, self.name, target_mme, (
             ("target cell", target_cell), ("target eNB", target_enb),
             ("source eNB", message.sender), ("MM context", self._mm_context(ctx)),
             ("security", forwarded)))
         handover = MmeHandover(hop, "source", message.sender, target_enb, target_cell,
-                               peer_mme=target_mme)
+                               peer_mme=target_mme, source_enb_ue_s1ap_id=enb_ue_s1ap_id)
         return Handled(replace(ctx, handover=handover), (request,))
 
     def on_gtp_forward_relocation_response(self, message: Message, d: Deriver) -> Handled:
@@ -160,11 +169,9 @@ class Mme(Entity):
         handover = self._handover("source", message)
         ack = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE, self.name,
                       message.sender)
-        release = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, self.name,
-                          handover.source_enb)
         ctx = self._without_ue()
         return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
-                       (ack, release))
+                       (ack, handover.release_source(self.name)))
 
     def on_s1ap_ue_context_release_complete(self, message: Message, d: Deriver) -> Handled:
         """TS 36.413 8.3.3: ends the release of the S1 connection of an eNB the UE left,
@@ -218,10 +225,8 @@ class Mme(Entity):
         # TS 23.401 5.5.1.2.2 step 17: the UE is served by the target eNB from here on
         ctx = replace(ctx, serving_enb=handover.target_enb, handover=None)
         if handover.role == "both":  # step 19: the source eNB's release, a step of its own
-            release = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, self.name,
-                              handover.source_enb)
             return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
-                           (release,))
+                           (handover.release_source(self.name),))
         assert handover.peer_mme is not None  # step 17a-18: the source MME acknowledges
         notification = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION, self.name,
                                handover.peer_mme)
