@@ -95,8 +95,11 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # command carries (``KeySchedule.command_fields``): TS 33.401's carries keyChangeIndicator
 # and nextHopChainingCount (TS 36.331 SecurityConfigHO), never seed-fs's notification bit,
 # so the HO commands with one added (0 or 1) are no longer states (1326 -> 1314 alone);
-# the same claims found, no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1341  # drop, compromise, rewrite
+# 1341 -> 1387 (release28), HANDOVER REQUIRED carries the source's eNB UE S1AP ID
+# (TS 36.413 9.1.5.1), which a compromised source flips whole too; the MME names the flipped
+# ID in the UE CONTEXT RELEASE COMMAND (9.1.4.6) and the source refuses it, keeping its
+# context; the same claims found, no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1387  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
