@@ -222,7 +222,7 @@ def test_report_is_written_and_shows_the_variant_error(
     [bounded] = [b for b in doc["bounded_verification"] if b["variant"] == "ue-hook-raises"]
     assert [f["claim"] for f in bounded["findings"]] == ["variant-error"]
     index = (out / "index.md").read_text()
-    assert ("| **x2** `x2` | key-agreement | "
+    assert ("| **x2** `x2,x2` | key-agreement | "
             "[holds](ts33401/report.md#why-ts33401-x2-key-agreement) | "
             "[**variant-error**](ue-hook-raises/report.md#ve-ue-hook-raises-x2) |") in index
     assert "[variant-error, the run stopped, 3 steps]" in index  # bounded verification
