@@ -299,9 +299,9 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario,
 def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     """The attackers behind the verdicts, by the name a verdict gives them."""
     known = default_attackers(evaluation.analysis)
-    if evaluation.attacker is not None:  # and its parts (``Attacker.parts``)
+    if evaluation.attacker is not None:  # and its parts (``Attacker.edit_parts``)
         known += [evaluation.attacker,
-                  *evaluation.attacker.parts(evaluation.analysis.run.topology.enbs)]
+                  *evaluation.attacker.edit_parts(evaluation.analysis.run.topology.enbs)]
     return {str(a): a for a in known}
 
 

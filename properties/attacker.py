@@ -21,7 +21,8 @@ class Compromise:
 @dataclass(frozen=True, slots=True)
 class Attacker:
     compromises: tuple[Compromise, ...] = ()
-    without: str | None = None  # a part of an attacker also holding this eNB (``parts``)
+    # a part of an attacker also holding these parties (``parts``, ``enbs_alone``)
+    without: str | None = None
 
     def __str__(self) -> str:
         inside = ", ".join(str(c) for c in self.compromises)
@@ -40,6 +41,24 @@ class Attacker:
         held = self.entities
         return [Attacker(tuple(c for c in self.compromises if c.entity != enb), enb)
                 for enb in sorted(held & set(enbs)) if held - {enb}]
+
+    def enbs_alone(self, enbs: Collection[str]) -> Attacker | None:
+        """Its eNBs without what else it holds (a revealed key, the UE, an MME), named by
+        what it is without; None if it holds no eNB or nothing else. A promise made against a
+        compromised eNB (TS 33.401 7.2.8) is broken by what they do alone: backward and
+        forward security ask it of ``Facts.enbs_alone``, downgrade-resistance's edit search
+        judges this attacker (``downgrade.with_enbs_alone``)."""
+        others = sorted(self.entities - set(enbs))
+        kept = tuple(c for c in self.compromises if c.entity in enbs)
+        if not kept or not others:
+            return None
+        return Attacker(kept, ", ".join((*([self.without] if self.without else []), *others)))
+
+    def edit_parts(self, enbs: Collection[str]) -> list[Attacker]:
+        """Every attacker downgrade-resistance may judge beside it: its ``parts``, and its
+        eNBs alone and each part's (``enbs_alone``)."""
+        parts = self.parts(enbs)
+        return [*parts, *filter(None, (a.enbs_alone(enbs) for a in (self, *parts)))]
 
     @property
     def entities(self) -> frozenset[str]:

@@ -346,6 +346,27 @@ def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
 
 
+def with_enbs_alone(analysis: Analysis, attackers: list[tuple[int, Attacker]]
+                    ) -> list[tuple[int, Attacker]]:
+    """``attackers``, (hop, attacker) pairs of ``handover_attacks``, and where one derives the
+    honest KeNB of its hop anyway (``judged``: not for downgrade) holding more than eNBs (a
+    revealed key, the UE, an MME), its eNBs alone at that hop (``Attacker.enbs_alone``) if
+    they do not: the promise is made against a compromised source eNB, the party that edits
+    what it relays and sends (TS 33.401 7.2.8; /work/shared/spec handover-keys section 7),
+    so what a coalition holds beside its eNBs never leaves their edits unjudged (downgrade35:
+    ``check --variant-file tests/attack_variants/capability_low_bit.py --hops
+    s1-inter,s1-inter --seed 7`` with enb-1@1 and enb-2@1 broke the promise, with KASME@1
+    too it read n/a and exited 0)."""
+    enbs = analysis.run.topology.enbs
+    pairs = {(hop, str(attacker)): (hop, attacker) for hop, attacker in attackers}
+    for hop, attacker in attackers:
+        alone = attacker.enbs_alone(enbs)
+        if (alone is not None and judged(analysis, hop, attacker) == {DENIAL}
+                and DOWNGRADE in judged(analysis, hop, alone)):
+            pairs.setdefault((hop, str(alone)), (hop, alone))
+    return list(pairs.values())
+
+
 def search(analysis: Analysis, hop: int, attacker: Attacker,
            only: str | None = None) -> HopSearch:
     """Try the edits of the source eNB of ``hop`` until each observation judged (or ``only``
@@ -600,11 +621,11 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
     the run's as the claims judged it, say what else the network attacker derives there
-    (``edit_aside``). Of the ``parts`` of a coalition (``Attacker.parts``) downgrade
-    resistance only: the whole, which may derive a hop's honest KeNB where a part does not
-    (it holds the target), is not judged for a downgrade there, but its denial and capture
-    are never weaker than a part's (the same edits; capture with more knowledge, or with
-    no edit)."""
+    (``edit_aside``). Of the ``parts`` of a coalition (``Attacker.edit_parts``: without one
+    of its eNBs, or its eNBs alone) downgrade resistance only: the whole, which may derive a
+    hop's honest KeNB where a part does not (it holds the target, or KASME), is not judged
+    for a downgrade there, but its denial and capture are never weaker than a part's (the
+    same edits; capture with more knowledge, or with no edit)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     for hop, attacker in attackers:
         part = attacker in parts

@@ -34,7 +34,7 @@ from hoverify.properties.claims import (
     all_claims,
     edit_aside,
 )
-from hoverify.properties.downgrade import handover_attacks, unjudged
+from hoverify.properties.downgrade import handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
@@ -100,11 +100,14 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
     # (as ``explore`` and ``verify`` judge theirs), not by a search over others
     edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
-    downgrade = [(h, a) for h, a in downgrade if h not in edited]
+    # and, where one derives the honest KeNB only through a revealed key, the UE or an MME,
+    # its eNBs alone (downgrade35)
+    downgrade = with_enbs_alone(analysis, [(h, a) for h, a in downgrade if h not in edited])
     # the others judge every hop; a reason names its attacker where a part is judged too
-    named = any(a in parts for _, a in downgrade)
+    beside = attacker.edit_parts(run.topology.enbs) if attacker is not None else []
+    named = any(a in beside for _, a in downgrade)
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, parts).items():
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, beside).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),

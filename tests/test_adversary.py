@@ -23,6 +23,7 @@ from hoverify.properties.claims import (
     FORWARD,
     KEY_AGREEMENT,
     SEPARATION,
+    ClaimResult,
 )
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
@@ -206,7 +207,10 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
     step 4) the attacker derives the honest KeNB of the S1 hop, as forward security's
     witness shows: downgrade-resistance is not judged there ("not judged where the honest
     KeNB is derivable anyway"), as with ``ue@1``, who holds KASME. It said "holds": the edit
-    search's key graph knew the parties an attacker holds, not the keys revealed to it."""
+    search's key graph knew the parties an attacker holds, not the keys revealed to it.
+    The promise is made against the source eNB (TS 33.401 7.2.8): its edits are judged
+    against it alone, named as without the key, as ``--compromise source@1`` alone judges
+    them (downgrade35)."""
     run = run_scenario(load(variant), parse_hops("s1"))
     source = run.hops[0].source_enb
     attacker = Attacker((Compromise(key, 1), Compromise(source, 1)))
@@ -214,11 +218,23 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
     # and the initial KeNB, which the source held as the serving eNB (TS 33.401 7.2.4.5)
     assert evaluation.analysis.derivable(attacker, 1) and evaluation.derivable_hops == [0, 1]
     claims = {c.name: c for c in evaluation.claims}
-    assert not claims[DOWNGRADE].verdicts  # n/a or vacuous, never "holds"
+    alone = evaluate(run, Attacker((Compromise(source, 1),)))
+    alone_downgrade = next(c for c in alone.claims if c.name == DOWNGRADE)
+
+    def only_the_source_is_judged(whole: Attacker, downgrade: ClaimResult) -> None:
+        # the whole: not judged, never "holds"; its eNB alone: as the source alone
+        assert [(v.attacker, v.holds, v.promised) for v in downgrade.verdicts] == [
+            (f"radio observer + {source}@1 (without {what})", v.holds, v.promised)
+            for what in sorted(whole.entities - {source}) for v in alone_downgrade.verdicts]
+        assert downgrade.not_judged == (f"{whole} derives the honest KeNB of handover 1 without "
+                                 f"{source}'s edit (not a downgrade)",)
+
+    only_the_source_is_judged(attacker, claims[DOWNGRADE])
     [capture] = claims[CAPTURE].verdicts
     assert not capture.holds and capture.detail.startswith("no edit needed")
-    with_ue = evaluate(run, Attacker((Compromise("ue", 1), Compromise(source, 1))))
-    assert not next(c for c in with_ue.claims if c.name == DOWNGRADE).verdicts
+    with_ue = Attacker((Compromise("ue", 1), Compromise(source, 1)))
+    only_the_source_is_judged(with_ue, next(c for c in evaluate(run, with_ue).claims
+                                            if c.name == DOWNGRADE))
     # the edit that denies the handover is the source eNB's, whoever else the attacker holds
     cli.main(["check", "--variant", variant, "--hops", "s1", "--compromise", f"{key}@1",
               "--compromise", "source@1"])

@@ -396,14 +396,18 @@ def test_a_part_of_a_coalition_is_named_by_what_it_holds() -> None:
 def test_downgrade_left_to_forward_security_says_why_without_an_edit() -> None:
     """review26 #2: the source of the S1 hop and KASME derive its honest KeNB (TS 33.401
     A.4), so its edits are not judged for downgrade: said as the ``:edit=`` path says it,
-    not as a situation that never arose."""
+    not as a situation that never arose. Its eNBs alone, against which the promise is made
+    (TS 33.401 7.2.8), are judged instead (downgrade35): enb-1 alone cannot downgrade seed-fs's
+    S1 hop, as ``--compromise enb-1@1`` alone says; the reason names the attacker it is for."""
     _, out = _check("--variant", "seed-fs", "--hops", "s1", "--compromise", "enb-1@1",
                     "--compromise", "KASME@1", "--json")
     downgrade = next(c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance")
     assert not downgrade["vacuous"]
-    assert downgrade["not_judged"] == ["an attacker holding enb-1 derives the honest KeNB of "
-                                       "handover 1 without its edit (forward security, not a "
+    assert downgrade["not_judged"] == ["radio observer + enb-1@1, KASME@1 derives the honest "
+                                       "KeNB of handover 1 without enb-1's edit (not a "
                                        "downgrade)"]
+    assert [(v["attacker"], v["verdict"]) for v in downgrade["verdicts"]] == [
+        ("radio observer + enb-1@1 (without KASME)", "holds")]
 
 
 def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:

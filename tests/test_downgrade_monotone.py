@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from hoverify.cli import main
 
 TESTS = Path(__file__).parent
