@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from seeded_explore import TESTS, explore_seeded, variant_named
 
+from hoverify.cli import main
 from hoverify.runs import load_finding, save_findings
 from hoverify.variant_file import load_variant_file
 
@@ -320,6 +321,27 @@ def test_a_saved_edit_replays_after_a_field_is_inserted_before_the_one_it_change
     assert any("inserted IE" in dict(s.message.fields) for s in after.system.steps)
     assert {(f.claim, f.promised) for f in after.findings()} == found
     after.close()
+
+
+def test_hoverify_replay_reads_a_named_edit_after_a_field_is_inserted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The file as ``--out`` writes it now, read back by ``hoverify replay`` on a model whose
+    edited message gained a field: it says what it says of the file on the model as it is."""
+    name = "ts33401-ho-command-edited-by-its-source.json"
+    assert main(["replay", str(FINDINGS / name)]) == 0
+    said = capsys.readouterr().out
+    data = json.loads((FINDINGS / name).read_text())
+    variant, actions = _saved_edit(name)
+    exploration = replay(variant, actions, strict=True)
+    data["trace"] = [a.to_json() for a in exploration.trace]
+    exploration.close()
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    _insert_a_field_first(monkeypatch, SAVED_EDITS[name][0])
+    assert main(["replay", str(path)]) == 0
+    assert capsys.readouterr().out == said
+    assert "enb-1 rewrites field 'container/NCC' 2 -> 0 in S1AP HandoverCommand" in said
 
 
 @pytest.mark.parametrize("late", [True, False])
