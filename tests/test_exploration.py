@@ -25,6 +25,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
+from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
 from hoverify.properties.verify import OUTSIDE_BOUND, verify
@@ -393,7 +394,11 @@ def test_a_return_plan_hands_the_ue_back_to_the_enb_it_compromised() -> None:
     assert "rewrite" not in machine._possible()  # the MeasurementReport: no edit on Uu
     machine.deliver(0)
     assert "rewrite" in machine._possible()  # as a step draws its action
-    machine.rewrite(0)  # the one edit of the S1AP HandoverRequired
+    # the step's choice among the flips of the S1AP HandoverRequired, by what it changes
+    choices = [machine.exploration.edit_made(Action("edit", index, leaf))
+               for index, leaf in machine._edit_choices("rewrite")]
+    machine.rewrite(next(n for n, made in enumerate(choices) if made is not None and edit_name(
+        *made) == "HandoverRequired/security/UE supports KeNB*+=False"))
     refusable = []
     for _ in range(30):  # steps, as an example has
         in_flight = machine.exploration.system.in_flight
