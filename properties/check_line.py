@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.engine import decided_early
 from hoverify.properties.exploration import Action, Exploration
-from hoverify.properties.hop_edits import message_name
+from hoverify.properties.hop_edits import edit_name
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.scenario import HopSpec
 from hoverify.statemachines.system import UE
@@ -82,11 +82,10 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             who = action.text.removeprefix("compromise ")
             compromises.append((who, exploration.engine.compromise_hop()))
         elif action.kind == "edit":
-            made = exploration.edit_made(action.index, action.leaf)
+            made = exploration.edit_made(action)
             assert made is not None, "a finding's edit was possible where it was made"
             message, edit = made
-            edits[message.handover - 1].append(
-                f"{message_name(message.kind)}/{edit.name(message.fields)}")
+            edits[message.handover - 1].append(edit_name(message, edit))
         steps = len(system.steps)
         try:
             exploration.apply(action)

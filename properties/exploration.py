@@ -31,7 +31,7 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, edits_by, flips
 from hoverify.properties.engine import Engine, Facts
-from hoverify.properties.hop_edits import editor_among
+from hoverify.properties.hop_edits import edit_name, editor_among
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
@@ -45,27 +45,35 @@ VARIANT_ERROR = "variant-error"
 # the action kinds; rewrite: the flip-only edit of finding files written before edit existed
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite", "inject")
+EDIT_KINDS = ("edit", "rewrite")
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
     """One step of an exploration, replayable: ``kind`` and ``index`` say what to do, ``text``
-    what it did (replay checks that the text matches)."""
+    what it did (replay checks that the text matches). An edit (``EDIT_KINDS``) changes the
+    ``index``-th message it may change; which change, ``edit`` names as a hop's ``:edit=``
+    does (``MESSAGE/EDIT``: ``hoverify.properties.hop_edits.edit_name``), so that a saved
+    one still replays when a field is added to that message or moved in it. ``leaf``, the
+    change's position among the message's edits, is the run's own (``verify`` and
+    ``explore`` choose by it) and is not saved."""
 
     kind: str  # one of KINDS
     index: int = 0
     leaf: int = 0
     text: str = ""
+    edit: str = ""  # an edit's name; "" in a file written before edits were named
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "index": self.index, "leaf": self.leaf, "text": self.text}
+        named = {"edit": self.edit} if self.kind in EDIT_KINDS else {}
+        return {"kind": self.kind, "index": self.index, **named, "text": self.text}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Action:
         if data["kind"] not in KINDS:
             raise ValueError(f"unknown step kind {data['kind']!r} (known: {', '.join(KINDS)})")
         return cls(str(data["kind"]), int(data.get("index", 0)), int(data.get("leaf", 0)),
-                   str(data.get("text", "")))
+                   str(data.get("text", "")), str(data.get("edit", "")))
 
 
 @dataclass(frozen=True)
@@ -208,16 +216,14 @@ class Exploration:
     def rewrite(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB rewrites one integer or flag of a message it receives (the
         action of finding files written before ``edit``; replay still reads it)."""
-        attackers = self._attacker_entities()
-        return self._edit("rewrite", index, leaf, lambda m: m.receiver in attackers,
-                          lambda m: flips(m.fields))
+        return self._edit(Action("rewrite", index, leaf))
 
     def edit(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB edits a message it receives, before relaying what it carries
         (flip an integer or flag, remove a relayed field, add an absent one:
         ``hoverify.properties.downgrade.edits``), or changes one it sends as it could have
         built it (flip a bit, leave out a field: ``hoverify.properties.downgrade.built``)."""
-        return self._edit("edit", index, leaf, *self._editable())
+        return self._edit(Action("edit", index, leaf))
 
     def edit_choices(self, kind: str | None = None,
                      where: Callable[[Message], bool] | None = None) -> list[tuple[int, int]]:
@@ -235,8 +241,14 @@ class Exploration:
         chosen, options = self._editable()
         return [m for m in self.system.in_flight if chosen(m) and options(m)], options
 
-    def _editable(self) -> tuple[Callable[[Message], bool], Callable[[Message], list[Edit]]]:
+    def _editable(self, kind: str = "edit") -> tuple[Callable[[Message], bool],
+                                                     Callable[[Message], list[Edit]]]:
+        """The messages an action of ``kind`` (``EDIT_KINDS``) changes, and its changes of
+        each: ``edit``'s, or ``rewrite``'s (the flips of a message a compromised eNB
+        receives)."""
         attackers = self._attacker_entities()
+        if kind == "rewrite":
+            return lambda m: m.receiver in attackers, lambda m: flips(m.fields)
         addable = self.system.variant.command_fields()
 
         def options(message: Message) -> list[Edit]:
@@ -260,31 +272,45 @@ class Exploration:
         i = targets[index % len(targets)]
         return i, options(self.system.in_flight[i])
 
-    def edit_made(self, index: int, leaf: int) -> tuple[Message, Edit] | None:
-        """The in-flight message ``edit(index, leaf)`` would change, and the change."""
-        picked = self._pick(index, leaf, *self._editable())
-        return None if picked is None else (self.system.in_flight[picked[0]], picked[1])
+    def edit_made(self, action: Action) -> tuple[Message, Edit] | None:
+        """The in-flight message the edit ``action`` would change, and the change."""
+        picked = self._pick(action)
+        return None if picked is None else (self.system.in_flight[picked[0]], picked[2])
 
-    def _pick(self, index: int, leaf: int, chosen: Callable[[Message], bool],
-              options: Callable[[Message], list[Edit]]) -> tuple[int, Edit] | None:
-        picked = self._edit_target(index, chosen, options)
+    def _pick(self, action: Action) -> tuple[int, int, Edit] | None:
+        """Where in flight the edit ``action`` is made, its position among the edits of that
+        message, and the edit; None when the message or the edit is not there."""
+        picked = self._edit_target(action.index, *self._editable(action.kind))
         if picked is None:
             return None
         i, possible = picked
-        return i, possible[leaf % len(possible)]
+        message = self.system.in_flight[i]
 
-    def _edit(self, kind: str, index: int, leaf: int, chosen: Callable[[Message], bool],
-              options: Callable[[Message], list[Edit]]) -> Action | None:
-        picked = self._pick(index, leaf, chosen, options)
+        def says(edit: Edit) -> bool:
+            if action.edit:  # by its name, wherever the fields it changes are
+                return edit_name(message, edit) == action.edit
+            # a finding file written before edits were named: by its text
+            return self._edit_text(message, edit) == action.text
+        if not (action.edit or action.text):  # this run's own choice (``edit_choices``)
+            leaf = action.leaf % len(possible)
+            return i, leaf, possible[leaf]
+        leaf = next((leaf for leaf, edit in enumerate(possible) if says(edit)), None)
+        return None if leaf is None else (i, leaf, possible[leaf])
+
+    def _edit(self, action: Action) -> Action | None:
+        picked = self._pick(action)
         if picked is None:
             return None
-        i, edit = picked
+        i, leaf, edit = picked
         message = self.system.in_flight[i]
-        who = self._editor(message)
-        self.engine.fault("rewrite", message, who, self._unedited)  # before the edit
+        self.engine.fault("rewrite", message, self._editor(message), self._unedited)  # before
         self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
-        return self._record(Action(kind, index, leaf,
-                                   f"{who} {edit.text(message.fields)} in {message}"))
+        return self._record(Action(action.kind, action.index, leaf,
+                                   self._edit_text(message, edit), edit_name(message, edit)))
+
+    def _edit_text(self, message: Message, edit: Edit) -> str:
+        """What the edit ``edit`` of the in-flight ``message`` does, as a trace says it."""
+        return f"{self._editor(message)} {edit.text(message.fields)} in {message}"
 
     def _unedited(self) -> Facts:
         """The facts of the run without the edit about to be made: from the state now, every
@@ -317,16 +343,13 @@ class Exploration:
         texts: dict[str, tuple[int, int]] = {}
         for index, message in enumerate(targets):
             for leaf, edit in enumerate(options(message)):
-                text = f"{self._editor(message)} {edit.text(message.fields)} in {message}"
-                texts.setdefault(text, (index, leaf))
+                texts.setdefault(self._edit_text(message, edit), (index, leaf))
         return texts
 
     def apply(self, action: Action) -> Action | None:
         """Replay one recorded action."""
-        if action.kind == "rewrite":
-            return self.rewrite(action.index, action.leaf)
-        if action.kind == "edit":
-            return self.edit(action.index, action.leaf)
+        if action.kind in EDIT_KINDS:
+            return self._edit(action)
         if action.kind == "refuse":
             return self.refuse(action.index)
         handler = {"start": self.start_handover, "deliver": self.deliver, "drop": self.drop,

@@ -28,6 +28,11 @@ def message_name(kind: Kind) -> str:
     return kind.title.split()[1]
 
 
+def edit_name(message: Message, edit: Edit) -> str:
+    """``MESSAGE/EDIT``: ``edit`` of ``message`` as a hop's ``:edit=`` names it."""
+    return f"{message_name(message.kind)}/{edit.name(message.fields)}"
+
+
 def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
     """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
     receiver or its sender (``check_editors`` then asks whether the one compromised may)."""

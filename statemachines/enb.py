@@ -176,13 +176,13 @@ class Enb(Entity):
                               (("Old eNB UE X2AP ID", old_id), ("target cell", target.name),
                                ("AS-SecurityInformation", security)))
         else:
-            # the eNB UE S1AP ID names the UE association (TS 36.413 9.1.5.1): the MME
-            # names it again in the release of this context (9.1.4.6). Last, so that the
-            # edits of the fields before it keep their order (saved traces replay).
+            # the eNB UE S1AP ID names the UE association (TS 36.413 9.1.5.1, after the MME
+            # UE S1AP ID, which the model leaves out): the MME names it again in the
+            # release of this context (9.1.4.6)
             request = Message(Kind.S1AP_HANDOVER_REQUIRED, self.name, self.mme,
-                              (("target cell", target.name), ("target eNB", target.enb),
-                               ("security", security),
-                               ("eNB UE S1AP ID", ctx.enb_ue_s1ap_id)))
+                              (("eNB UE S1AP ID", ctx.enb_ue_s1ap_id),
+                               ("target cell", target.name), ("target eNB", target.enb),
+                               ("security", security)))
         return Handled(ctx, (request,), report, "prepare")
 
     def on_x2ap_handover_request_acknowledge(self, message: Message, d: Deriver) -> Handled:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,17 +25,22 @@ from hoverify.properties.claims import (
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
+from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
 from hoverify.properties.verify import OUTSIDE_BOUND, verify
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
-from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.entity import Entity, Outcome
+from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.system import System
 from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from seeded_explore import TESTS, explore_seeded, variant_named
 
+from hoverify.cli import main
 from hoverify.runs import load_finding, save_findings
 from hoverify.variant_file import load_variant_file
 
@@ -252,6 +258,93 @@ def test_an_edit_is_judged_against_the_handover_without_it(name: str) -> None:
     exploration.close()
 
 
+# The saved findings whose edits replay (k-ho-constant's no longer does, on purpose), with
+# the kind of the message each edits and that edit's name, as check's ``:edit=`` writes it.
+SAVED_EDITS = {
+    "ts33401-ho-command-edited-by-its-source.json": (
+        Kind.S1AP_HANDOVER_COMMAND, "HandoverCommand/container/NCC=0"),
+    "ts33401-agreement-c-rnti-edited-by-source-then-a-third-start.json": (
+        Kind.S1AP_HANDOVER_COMMAND, "HandoverCommand/container/new C-RNTI=27562"),
+    "bit-unprotected-downgrade-by-the-source-denying-kenb-star-plus.json": (
+        Kind.S1AP_HANDOVER_REQUIRED, "HandoverRequired/security/UE supports KeNB*+=False"),
+}
+
+
+def _saved_edit(name: str) -> tuple[KeySchedule, list[Action]]:
+    data = json.loads((FINDINGS / name).read_text())
+    variant = (load_variant_file(str(TESTS.parent / data["variant_file"]))
+               if data.get("variant_file") else load(data["variant"]))
+    return variant, [Action.from_json(a) for a in data["trace"]]
+
+
+def _insert_a_field_first(monkeypatch: pytest.MonkeyPatch, kind: Kind) -> None:
+    """Every message of ``kind`` an entity sends carries one more IE, first: a later release
+    of its spec, or a model that adds one (as TS 36.413 9.1.5.1 puts the eNB UE S1AP ID of
+    HANDOVER REQUIRED before its other IEs). No receiver reads it; a compromised eNB may
+    flip it, so every edit of the fields after it moves down the message's edits."""
+    handle = System._handle
+
+    def inserted(system: System, receiver: Entity, message: Message) -> Outcome:
+        outcome = handle(system, receiver, message)
+        return replace(outcome, sent=tuple(
+            replace(m, fields=(("inserted IE", 1), *m.fields)) if m.kind is kind else m
+            for m in outcome.sent))
+    monkeypatch.setattr(System, "_handle", inserted)
+
+
+@pytest.mark.parametrize("name", sorted(SAVED_EDITS))
+def test_a_saved_edit_is_named_by_what_it_changes(name: str) -> None:
+    """A finding file names each edit as a hop's ``:edit=`` does (MESSAGE/EDIT), not by its
+    position among the message's edits."""
+    variant, actions = _saved_edit(name)
+    exploration = replay(variant, actions, strict=True)
+    [edit] = [a.to_json() for a in exploration.trace if a.kind == "edit"]
+    exploration.close()
+    assert "leaf" not in edit
+    assert edit["edit"] == SAVED_EDITS[name][1]
+
+
+@pytest.mark.parametrize("name", sorted(SAVED_EDITS))
+@pytest.mark.parametrize("written", ["as saved", "saved now"])
+def test_a_saved_edit_replays_after_a_field_is_inserted_before_the_one_it_changes(
+        name: str, written: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A saved finding replays, strict, on a model whose message gained an IE before the
+    field the edit changes, and finds what it found: each file as saved (written before
+    edits were named: its edit found by its text) and as written now (by its name)."""
+    variant, actions = _saved_edit(name)
+    before = replay(variant, actions, strict=True)
+    found = {(f.claim, f.promised) for f in before.findings()}
+    if written == "saved now":
+        actions = [Action.from_json(a.to_json()) for a in before.trace]
+    before.close()
+    _insert_a_field_first(monkeypatch, SAVED_EDITS[name][0])
+    after = replay(variant, actions, strict=True)
+    assert any("inserted IE" in dict(s.message.fields) for s in after.system.steps)
+    assert {(f.claim, f.promised) for f in after.findings()} == found
+    after.close()
+
+
+def test_hoverify_replay_reads_a_named_edit_after_a_field_is_inserted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The file as ``--out`` writes it now, read back by ``hoverify replay`` on a model whose
+    edited message gained a field: it says what it says of the file on the model as it is."""
+    name = "ts33401-ho-command-edited-by-its-source.json"
+    assert main(["replay", str(FINDINGS / name)]) == 0
+    said = capsys.readouterr().out
+    data = json.loads((FINDINGS / name).read_text())
+    variant, actions = _saved_edit(name)
+    exploration = replay(variant, actions, strict=True)
+    data["trace"] = [a.to_json() for a in exploration.trace]
+    exploration.close()
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    _insert_a_field_first(monkeypatch, SAVED_EDITS[name][0])
+    assert main(["replay", str(path)]) == 0
+    assert capsys.readouterr().out == said
+    assert "enb-1 rewrites field 'container/NCC' 2 -> 0 in S1AP HandoverCommand" in said
+
+
 @pytest.mark.parametrize("late", [True, False])
 def test_a_late_release_leaves_a_former_source_its_keys_for_a_planned_compromise(
         late: bool) -> None:
@@ -301,7 +394,11 @@ def test_a_return_plan_hands_the_ue_back_to_the_enb_it_compromised() -> None:
     assert "rewrite" not in machine._possible()  # the MeasurementReport: no edit on Uu
     machine.deliver(0)
     assert "rewrite" in machine._possible()  # as a step draws its action
-    machine.rewrite(0)  # the one edit of the S1AP HandoverRequired
+    # the step's choice among the flips of the S1AP HandoverRequired, by what it changes
+    choices = [machine.exploration.edit_made(Action("edit", index, leaf))
+               for index, leaf in machine._edit_choices("rewrite")]
+    machine.rewrite(next(n for n, made in enumerate(choices) if made is not None and edit_name(
+        *made) == "HandoverRequired/security/UE supports KeNB*+=False"))
     refusable = []
     for _ in range(30):  # steps, as an example has
         in_flight = machine.exploration.system.in_flight
