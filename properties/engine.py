@@ -1596,6 +1596,9 @@ class Engine:
         became a secret's too (``_everyone``) to all, and each closes its knowledge over the
         ``new`` derivations (None: no attacker changed)."""
         receiver = step.message.receiver
+        holding = self.parties.of(f.attackers)
+        if not new and receiver not in holding and not (read and NETWORK in holding):
+            return None  # nothing derived, and no attacker sees what the receiver saw
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
         fresh = derivations[since:]
