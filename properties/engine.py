@@ -1134,6 +1134,26 @@ def vacuous(claims: Sequence[Claim], variant: KeySchedule, counts: Counter[str])
             if not c.invariant and c.promised_by(variant) and counts[c.name] == 0]
 
 
+class _LastMade:
+    """``make(source)`` for the last ``source`` given, made again only when given another
+    object (the sources are immutable records and tuples, held while they are the last)."""
+
+    __slots__ = ("_made", "_make", "_source")
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self._make = make
+        self._source: Any = _NONE
+        self._made: Any = None
+
+    def of(self, source: Any) -> Any:
+        if source is not self._source:
+            self._source, self._made = source, self._make(source)
+        return self._made
+
+
+_NONE: Any = object()
+
+
 @dataclass
 class Engine:
     """Feeds events to facts and claims; keeps the first failure of each (claim, promised)
@@ -1155,13 +1175,16 @@ class Engine:
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
     moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
     learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
-    # the last authentication facts ``key()`` read, and their key: the successors a search
-    # fingerprints share their parent's until a step changes them (``check`` never asks)
-    authentication_key: tuple[Authentication, tuple[Any, ...]] | None = field(
-        default=None, repr=False)
-    # and the attackers' (a step that teaches no attacker keeps the tuple of them)
-    attackers_key: tuple[tuple[Knowledge, ...], frozenset[Any]] | None = field(
-        default=None, repr=False)
+    # the parts of ``key()`` made from one field of the facts, made again only when the
+    # field is another object: the successors a search fingerprints share their parent's
+    # until a step changes them (``check`` never asks)
+    authentication_key: _LastMade = field(
+        default_factory=lambda: _LastMade(Authentication.key), repr=False)
+    # a step that teaches no attacker keeps the tuple of them
+    attackers_key: _LastMade = field(default_factory=lambda: _LastMade(lambda attackers: frozenset(
+        (a.name, a.entities, a.hop, _frozen(a.known)) for a in attackers)), repr=False)
+    # the order learnt changes no verdict; most steps teach no eNB and keep the tuple
+    enb_learnt_key: _LastMade = field(default_factory=lambda: _LastMade(frozenset), repr=False)
     # what an event touches -> the places of the claims that read any of it
     readers: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
     # what a compromise made, when a search asks to remember it (``remember``)
@@ -1192,14 +1215,10 @@ class Engine:
         derivations, what an attacker held before closing, the UE's record, which the
         system's snapshot holds) and each claim's state."""
         f = self.facts
-        if self.authentication_key is None or self.authentication_key[0] is not f.authentication:
-            self.authentication_key = (f.authentication, f.authentication.key())
-        if self.attackers_key is None or self.attackers_key[0] is not f.attackers:
-            self.attackers_key = (f.attackers, frozenset(
-                (a.name, a.entities, a.hop, _frozen(a.known)) for a in f.attackers))
-        return (f.recorded, f.public, f.completions, self.attackers_key[1], f.early, f.deciding,
-                f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
-                self.authentication_key[1], frozenset(f.enb_learnt), self.states)
+        return (f.recorded, f.public, f.completions, self.attackers_key.of(f.attackers),
+                f.early, f.deciding, f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
+                self.authentication_key.of(f.authentication), self.enb_learnt_key.of(f.enb_learnt),
+                self.states)
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -1577,6 +1596,9 @@ class Engine:
         became a secret's too (``_everyone``) to all, and each closes its knowledge over the
         ``new`` derivations (None: no attacker changed)."""
         receiver = step.message.receiver
+        holding = self.parties.of(f.attackers)
+        if not new and receiver not in holding and not (read and NETWORK in holding):
+            return None  # nothing derived, and no attacker sees what the receiver saw
         consumers = self.consumers.of(derivations)
         since = len(f.derivations)
         fresh = derivations[since:]

@@ -19,6 +19,8 @@ from array import array
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from hashlib import blake2b
+from itertools import compress, count
+from operator import is_not
 from typing import Any
 
 BITS = 64
@@ -36,7 +38,9 @@ class Fingerprinter:
     ``id`` is not reused while it is there."""
 
     def __init__(self) -> None:
-        self._last: list[tuple[Any, bytes]] = []  # per place of ``parts``: its last part, digest
+        # per place of ``parts``: the part fingerprinted last, and its digest
+        self._last: tuple[Any, ...] = ()
+        self._digests: list[bytes] = []
         self._by_id: dict[int, tuple[Any, bytes]] = {}
         self._by_value: dict[Any, bytes] = {}
         self._plain: dict[str | int, bytes] = {}  # exactly str or int: see ``_part``
@@ -52,16 +56,14 @@ class Fingerprinter:
         part's digest, so a part that the step left alone (the same object as in the state
         fingerprinted before: a sibling, or the parent) costs an identity test, not a memo's
         lookup. The parts' digests are joined as a tuple's are."""
-        last = self._last
-        if len(last) != len(parts):
-            last[:] = [(_NOTHING, b"")] * len(parts)
-        digests = []
-        for place, part in enumerate(parts):
-            kept, digest = last[place]
-            if kept is not part:
-                digest = self._part(part)
-                last[place] = part, digest
-            digests.append(digest)
+        digests = self._digests
+        if len(digests) != len(parts):
+            self._last, digests[:] = (_NOTHING,) * len(parts), [b""] * len(parts)
+        # the places whose part changed, found without a Python loop over all of them (a
+        # step changes ~5 of ~33: the messages in flight and what the action touched)
+        for place in compress(count(), map(is_not, parts, self._last)):
+            digests[place] = self._part(parts[place])
+        self._last = tuple(parts)  # holds the parts, so their ``id`` is not reused
         return int.from_bytes(blake2b(b"t" + b"".join(digests), digest_size=BITS // 8).digest())
 
     def multiset(self, items: list[Any]) -> bytes:

@@ -9,6 +9,8 @@ from hoverify.properties.exploration import Exploration
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.fingerprint import Fingerprinter
 from hoverify.properties.sharing import Sharing
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.record import replace
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
@@ -78,3 +80,19 @@ def test_a_fingerprint_of_parts_depends_on_their_values_not_on_what_came_before(
     assert seen.parts([first[1], first[0], 1]) != fingerprint  # a part's place counts
     assert seen.multiset([b"a", b"b", b"a"]) == Fingerprinter().multiset([b"b", b"a", b"a"])
     assert seen.multiset([b"a", b"b"]) != seen.multiset([b"a", b"b", b"b"])
+
+
+def test_the_engines_key_follows_the_facts_it_is_asked_about() -> None:
+    """``Engine.key`` remembers what it made from the last attackers, authentication facts
+    and ``enb_learnt`` it read: facts restored with another ``enb_learnt`` give its set
+    (backward security reads it, TS 33.401 7.2.8.4: an eNB that learnt another's KeNB), and
+    the facts restored back give the key they gave before."""
+    engine = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME).engine
+    facts, states = engine.state
+    before = engine.key()
+    learnt = (("enb-2", 0, 1, Kind.X2AP_HANDOVER_REQUEST),)
+    engine.restore((replace(facts, enb_learnt=learnt), states))
+    assert frozenset(learnt) in engine.key()
+    assert engine.key() != before
+    engine.restore((facts, states))
+    assert engine.key() == before
