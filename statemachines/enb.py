@@ -70,17 +70,24 @@ class EnbContext:
     def new_s1_association(self) -> EnbContext:
         """This context with an eNB UE S1AP ID of its own: "the eNB shall allocate a unique
         eNB UE S1AP ID to be used for the UE" (TS 36.413 8.6.2.1), one per UE-associated
-        logical S1-connection; the next one wraps within the IE's range."""
-        return replace(self, enb_ue_s1ap_id=self.next_enb_ue_s1ap_id,
-                       next_enb_ue_s1ap_id=(self.next_enb_ue_s1ap_id + 1) % ENB_UE_S1AP_IDS)
+        logical S1-connection."""
+        s1ap_id, following = allocated_in_turn(self.next_enb_ue_s1ap_id, ENB_UE_S1AP_IDS)
+        return replace(self, enb_ue_s1ap_id=s1ap_id, next_enb_ue_s1ap_id=following)
 
     def allocated_x2ap_id(self) -> tuple[EnbContext, int]:
         """A fresh eNB UE X2AP ID, INTEGER (0..4095), unique within the eNB (TS 36.423
-        9.2.24). The eNB allocates them in turn, so an ID freed by a finished or failed
-        handover names no later one until the 4096 values wrap: a late response to the old
-        handover then names none this eNB runs, and is refused."""
-        return replace(self, next_x2ap_id=(self.next_x2ap_id + 1) % X2AP_IDS), \
-            self.next_x2ap_id
+        9.2.24)."""
+        x2ap_id, following = allocated_in_turn(self.next_x2ap_id, X2AP_IDS)
+        return replace(self, next_x2ap_id=following), x2ap_id
+
+
+def allocated_in_turn(next_id: int, ids: int) -> tuple[int, int]:
+    """The UE identity an eNB allocates (``next_id``) and the one it allocates after it, for
+    an IE of ``ids`` values: in turn, wrapping within the IE's range (eNB UE S1AP ID, TS
+    36.413 9.2.3.4; eNB UE X2AP ID, TS 36.423 9.2.24). So an ID freed by a finished or failed
+    procedure names no later one until the values wrap: a late message of the old one then
+    names no context or handover this eNB holds, and is refused."""
+    return next_id, (next_id + 1) % ids
 
 
 # The target of an X2 handover from the HO confirm until the Path Switch Request
