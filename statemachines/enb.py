@@ -230,13 +230,22 @@ class Enb(Entity):
     def _s1_handover_answered(self, message: Message) -> EnbHandover:
         """The S1 handover this eNB prepares, which ``message`` (HandoverCommand or
         HandoverPreparationFailure, TS 36.413 8.4.1.2, 8.4.1.3) answers: from its MME, to
-        this eNB's HandoverRequired. An X2 preparation has none."""
+        this eNB's HandoverRequired, for the UE context that is preparing, named by its eNB
+        UE S1AP ID (9.1.5.2, 9.1.5.3; the eNB identifies the UE by it, 3.1). An X2
+        preparation has none, and one for a context this eNB no longer holds (an S1
+        preparation of an earlier stay of the UE, the UE since back with a new context) is
+        refused: srsRAN's eNB likewise takes them only for the UE their eNB UE S1AP ID names,
+        and only while its preparation runs (``s1ap::handle_handover_command``,
+        ``handle_handover_preparation_failure``, ``handle_s1apmsg_ue_id``,
+        ``srsenb/src/stack/s1ap/s1ap.cc``); TS 36.413 10.6 has it send ERROR INDICATION,
+        not modelled."""
         handover = self.ctx.handover
         assert handover is not None
         if message.sender != self.mme or handover.hop not in (HopType.S1, HopType.S1_INTER):
             raise Reject(f"{message.kind.title} from {message.sender} answers no "
                          f"HandoverRequired of this eNB (it prepares {handover.hop.value} "
                          f"towards {handover.peer})")
+        self._named_context(message)
         return handover
 
     def _preparation_failed(self, handover: EnbHandover) -> Handled:
@@ -289,13 +298,23 @@ class Enb(Entity):
         a new one, with a new ID) is refused and releases nothing; TS 36.413 10.6 has the eNB
         send ERROR INDICATION instead, which the model leaves out, so the MME's release stays
         outstanding (docs/limits.md)."""
-        named = message.get("eNB UE S1AP ID")
+        named = self._named_context(message)
+        # the Complete names the context released by its UE S1AP IDs (9.1.4.7)
+        complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender,
+                           (("eNB UE S1AP ID", named),))
+        return Handled(self.ctx.released(), (complete,))
+
+    def _named_context(self, message: Message) -> int:
+        """The eNB UE S1AP ID of a UE-associated S1AP message from the MME, if it names this
+        eNB's UE context (TS 36.413 3.1: "the eNB identifies the associated UE based on the
+        eNB UE S1AP ID IE"). One that names a context this eNB no longer holds (the UE came
+        back and has a new one, with a new ID) is refused and changes nothing."""
+        named: int = message.get("eNB UE S1AP ID")
         if named != self.ctx.enb_ue_s1ap_id:
             raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
-                         f"{self.ctx.enb_ue_s1ap_id}): a release for a context this eNB no "
-                         "longer holds (TS 36.413 3.1, 10.6)")
-        complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender)
-        return Handled(self.ctx.released(), (complete,))
+                         f"{self.ctx.enb_ue_s1ap_id}): {message.kind.title} for a context "
+                         "this eNB no longer holds (TS 36.413 3.1, 10.6)")
+        return named
 
     # -- target role -------------------------------------------------------------------------
     def on_x2ap_handover_request(self, message: Message, d: Deriver) -> Handled:
@@ -365,11 +384,7 @@ class Enb(Entity):
         TS 36.413 10.6 has the eNB also send ERROR INDICATION, which the model leaves out."""
         ctx = self.ctx
         assert ctx.keys is not None
-        named = message.get("eNB UE S1AP ID")
-        if named != ctx.enb_ue_s1ap_id:
-            raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
-                         f"{ctx.enb_ue_s1ap_id}): an acknowledge for a context this eNB no "
-                         "longer holds (TS 36.413 3.1, 10.6)")
+        self._named_context(message)
         keys = self.call("path_switch_acknowledged", ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:
