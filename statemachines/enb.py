@@ -70,17 +70,24 @@ class EnbContext:
     def new_s1_association(self) -> EnbContext:
         """This context with an eNB UE S1AP ID of its own: "the eNB shall allocate a unique
         eNB UE S1AP ID to be used for the UE" (TS 36.413 8.6.2.1), one per UE-associated
-        logical S1-connection; the next one wraps within the IE's range."""
-        return replace(self, enb_ue_s1ap_id=self.next_enb_ue_s1ap_id,
-                       next_enb_ue_s1ap_id=(self.next_enb_ue_s1ap_id + 1) % ENB_UE_S1AP_IDS)
+        logical S1-connection."""
+        s1ap_id, following = allocated_in_turn(self.next_enb_ue_s1ap_id, ENB_UE_S1AP_IDS)
+        return replace(self, enb_ue_s1ap_id=s1ap_id, next_enb_ue_s1ap_id=following)
 
     def allocated_x2ap_id(self) -> tuple[EnbContext, int]:
         """A fresh eNB UE X2AP ID, INTEGER (0..4095), unique within the eNB (TS 36.423
-        9.2.24). The eNB allocates them in turn, so an ID freed by a finished or failed
-        handover names no later one until the 4096 values wrap: a late response to the old
-        handover then names none this eNB runs, and is refused."""
-        return replace(self, next_x2ap_id=(self.next_x2ap_id + 1) % X2AP_IDS), \
-            self.next_x2ap_id
+        9.2.24)."""
+        x2ap_id, following = allocated_in_turn(self.next_x2ap_id, X2AP_IDS)
+        return replace(self, next_x2ap_id=following), x2ap_id
+
+
+def allocated_in_turn(next_id: int, ids: int) -> tuple[int, int]:
+    """The UE identity an eNB allocates (``next_id``) and the one it allocates after it, for
+    an IE of ``ids`` values: in turn, wrapping within the IE's range (eNB UE S1AP ID, TS
+    36.413 9.2.3.4; eNB UE X2AP ID, TS 36.423 9.2.24). So an ID freed by a finished or failed
+    procedure names no later one until the values wrap: a late message of the old one then
+    names no context or handover this eNB holds, and is refused."""
+    return next_id, (next_id + 1) % ids
 
 
 # The target of an X2 handover from the HO confirm until the Path Switch Request
@@ -223,13 +230,22 @@ class Enb(Entity):
     def _s1_handover_answered(self, message: Message) -> EnbHandover:
         """The S1 handover this eNB prepares, which ``message`` (HandoverCommand or
         HandoverPreparationFailure, TS 36.413 8.4.1.2, 8.4.1.3) answers: from its MME, to
-        this eNB's HandoverRequired. An X2 preparation has none."""
+        this eNB's HandoverRequired, for the UE context that is preparing, named by its eNB
+        UE S1AP ID (9.1.5.2, 9.1.5.3; the eNB identifies the UE by it, 3.1). An X2
+        preparation has none, and one for a context this eNB no longer holds (an S1
+        preparation of an earlier stay of the UE, the UE since back with a new context) is
+        refused: srsRAN's eNB likewise takes them only for the UE their eNB UE S1AP ID names,
+        and only while its preparation runs (``s1ap::handle_handover_command``,
+        ``handle_handover_preparation_failure``, ``handle_s1apmsg_ue_id``,
+        ``srsenb/src/stack/s1ap/s1ap.cc``); TS 36.413 10.6 has it send ERROR INDICATION,
+        not modelled."""
         handover = self.ctx.handover
         assert handover is not None
         if message.sender != self.mme or handover.hop not in (HopType.S1, HopType.S1_INTER):
             raise Reject(f"{message.kind.title} from {message.sender} answers no "
                          f"HandoverRequired of this eNB (it prepares {handover.hop.value} "
                          f"towards {handover.peer})")
+        self._named_context(message)
         return handover
 
     def _preparation_failed(self, handover: EnbHandover) -> Handled:
@@ -282,13 +298,23 @@ class Enb(Entity):
         a new one, with a new ID) is refused and releases nothing; TS 36.413 10.6 has the eNB
         send ERROR INDICATION instead, which the model leaves out, so the MME's release stays
         outstanding (docs/limits.md)."""
-        named = message.get("eNB UE S1AP ID")
+        named = self._named_context(message)
+        # the Complete names the context released by its UE S1AP IDs (9.1.4.7)
+        complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender,
+                           (("eNB UE S1AP ID", named),))
+        return Handled(self.ctx.released(), (complete,))
+
+    def _named_context(self, message: Message) -> int:
+        """The eNB UE S1AP ID of a UE-associated S1AP message from the MME, if it names this
+        eNB's UE context (TS 36.413 3.1: "the eNB identifies the associated UE based on the
+        eNB UE S1AP ID IE"). One that names a context this eNB no longer holds (the UE came
+        back and has a new one, with a new ID) is refused and changes nothing."""
+        named: int = message.get("eNB UE S1AP ID")
         if named != self.ctx.enb_ue_s1ap_id:
             raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
-                         f"{self.ctx.enb_ue_s1ap_id}): a release for a context this eNB no "
-                         "longer holds (TS 36.413 3.1, 10.6)")
-        complete = Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE, self.name, message.sender)
-        return Handled(self.ctx.released(), (complete,))
+                         f"{self.ctx.enb_ue_s1ap_id}): {message.kind.title} for a context "
+                         "this eNB no longer holds (TS 36.413 3.1, 10.6)")
+        return named
 
     # -- target role -------------------------------------------------------------------------
     def on_x2ap_handover_request(self, message: Message, d: Deriver) -> Handled:
@@ -321,7 +347,8 @@ class Enb(Entity):
         return replace(ctx, keys=keys, handover=handover), handover, container
 
     def on_rrc_handover_confirm(self, message: Message, d: Deriver) -> Handled:
-        """The target checks the confirm with its new keys (a wrong key fails MAC-I)."""
+        """The target checks the confirm with its new keys (a wrong key fails MAC-I) and the
+        C-RNTI it carries against the one allocated to the UE."""
         ctx = self.ctx
         handover = ctx.handover
         assert handover is not None
@@ -331,6 +358,15 @@ class Enb(Entity):
                           cell=handover.target.name,
                           c_rnti=handover.c_rnti, ul_count=0, dl_count=0)
         read = self._read_uplink(message, ctx=ctx)
+        # "The target eNB verifies the C-RNTI sent in the RRCConnectionReconfigurationComplete
+        # message" (TS 36.300 10.1.2.1.1 step 11, 10.1.2.1.2): the one it allocated for the UE
+        # in the target cell. srsRAN's eNB finds the UE context by the C-RNTI of the UE's first
+        # uplink (``rrc::upd_user``, srsenb/src/stack/rrc/rrc.cc, from the C-RNTI MAC CE); one
+        # that names none completes no handover.
+        c_rnti = field_value(read, "C-RNTI")
+        if c_rnti != ctx.c_rnti:
+            raise Reject(f"HO confirm with C-RNTI {c_rnti}: this eNB allocated {ctx.c_rnti} "
+                         "to the UE (TS 36.300 10.1.2.1.1 step 11)")
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1, handover=None)
         if handover.hop is HopType.INTRA_ENB:
             return Handled(ctx, (), read,
@@ -358,11 +394,7 @@ class Enb(Entity):
         TS 36.413 10.6 has the eNB also send ERROR INDICATION, which the model leaves out."""
         ctx = self.ctx
         assert ctx.keys is not None
-        named = message.get("eNB UE S1AP ID")
-        if named != ctx.enb_ue_s1ap_id:
-            raise Reject(f"eNB UE S1AP ID {named} names no UE context here (the UE's is "
-                         f"{ctx.enb_ue_s1ap_id}): an acknowledge for a context this eNB no "
-                         "longer holds (TS 36.413 3.1, 10.6)")
+        self._named_context(message)
         keys = self.call("path_switch_acknowledged", ctx.keys, message.get("SecurityContext"))
         sent: tuple[Message, ...] = ()
         if ctx.x2_source is not None:

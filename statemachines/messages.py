@@ -152,6 +152,9 @@ _PDCP: tuple[tuple[str, type], ...] = (("COUNT", int), ("PDU", bytes))
 # the UE-associated X2AP messages of a handover name it by these (TS 36.423 9.1.1.1-9.1.1.5)
 _OLD_X2AP_ID = ("Old eNB UE X2AP ID", int)
 _X2AP_IDS: tuple[tuple[str, type], ...] = (_OLD_X2AP_ID, ("New eNB UE X2AP ID", int))
+# and the UE-associated S1AP messages by the UE S1AP IDs (TS 36.413 3.1; the model's: the eNB
+# UE S1AP ID, 9.2.3.4)
+_ENB_UE_S1AP_ID = ("eNB UE S1AP ID", int)
 MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
     Kind.MEASUREMENT_TRIGGER: (("cell", str),),
     Kind.AS_SECURITY_TRIGGER: (("eNB", str), ("cell", str), ("C-RNTI", int)),
@@ -168,15 +171,17 @@ MANDATORY: dict[Kind, tuple[tuple[str, type], ...]] = {
     Kind.X2AP_HANDOVER_PREPARATION_FAILURE: (_OLD_X2AP_ID,),
     Kind.X2AP_UE_CONTEXT_RELEASE: _X2AP_IDS,
     Kind.S1AP_HANDOVER_REQUIRED: (("target cell", str), ("target eNB", str),
-                                  ("security", tuple)),
+                                  ("security", tuple), _ENB_UE_S1AP_ID),
     Kind.GTP_FORWARD_RELOCATION_REQUEST: (("target cell", str), ("target eNB", str),
                                           ("source eNB", str), ("MM context", tuple),
                                           ("security", tuple)),
     Kind.S1AP_HANDOVER_REQUEST: (("target cell", str), ("SecurityContext", tuple)),
     Kind.S1AP_HANDOVER_REQUEST_ACKNOWLEDGE: (("container", tuple),),
-    Kind.S1AP_HANDOVER_COMMAND: (("container", tuple), ("for UE", tuple)),
-    Kind.S1AP_PATH_SWITCH_REQUEST: (("eNB UE S1AP ID", int),),
-    Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE: (("eNB UE S1AP ID", int),
+    Kind.S1AP_HANDOVER_COMMAND: (("container", tuple), ("for UE", tuple), _ENB_UE_S1AP_ID),
+    Kind.S1AP_HANDOVER_PREPARATION_FAILURE: (_ENB_UE_S1AP_ID,),
+    Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE: (_ENB_UE_S1AP_ID,),
+    Kind.S1AP_PATH_SWITCH_REQUEST: (_ENB_UE_S1AP_ID,),
+    Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE: (_ENB_UE_S1AP_ID,
                                                 ("SecurityContext", tuple)),
 }
 CELL_NAMES = ("cell", "target cell")  # a cell name must also name a cell of the topology

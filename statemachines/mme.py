@@ -17,6 +17,8 @@ Complete; s1ap_handle_path_switch_request finds the UE by its MME UE S1AP ID).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Entity, Handled, Reject
 from hoverify.statemachines.messages import NAS_PDU, Fields, Kind, Message
@@ -24,6 +26,8 @@ from hoverify.statemachines.protection import nas_mac
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import MmeKeys, NhChain, field_value, returned_kenb
+
+T = TypeVar("T")
 
 
 @record
@@ -35,14 +39,28 @@ class MmeHandover:
     target_cell: str
     peer_mme: str | None = None
     ue_fields: Fields = ()  # fields for the UE from the target MME
-    # the source eNB's UE association, from HANDOVER REQUIRED (TS 36.413 9.1.5.1): the
-    # release of its context names it (9.1.4.6)
+    # the source eNB's UE association, from HANDOVER REQUIRED (TS 36.413 9.1.5.1): what
+    # this MME sends the source eNB names it (``to_source``)
     source_enb_ue_s1ap_id: int | None = None
+
+    def to_source(self, kind: Kind, mme: str, fields: Fields = ()) -> Message:
+        """A UE-associated S1AP message of this handover to its source eNB: HANDOVER COMMAND,
+        HANDOVER PREPARATION FAILURE (TS 36.413 9.1.5.2, 9.1.5.3) or UE CONTEXT RELEASE
+        COMMAND (9.1.4.6). Each carries the UE S1AP IDs; the eNB UE S1AP ID is the one of
+        HANDOVER REQUIRED (the MME UE S1AP ID is not modelled: the model's MME holds one
+        UE). Last, so that the fields before it keep their places in saved traces."""
+        return Message(kind, mme, self.source_enb,
+                       (*fields, ("eNB UE S1AP ID", self.source_enb_ue_s1ap_id)))
 
     def release_source(self, mme: str) -> Message:
         """TS 23.401 5.5.1.2.2 step 19, TS 36.413 8.3.3: release the source eNB's context."""
-        return Message(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, mme, self.source_enb,
-                       (("eNB UE S1AP ID", self.source_enb_ue_s1ap_id),))
+        return self.to_source(Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, mme)
+
+    @property
+    def source_association(self) -> tuple[str, int]:
+        """The source eNB's UE-associated logical S1-connection: (eNB, eNB UE S1AP ID)."""
+        assert self.source_enb_ue_s1ap_id is not None
+        return self.source_enb, self.source_enb_ue_s1ap_id
 
 
 @record
@@ -54,10 +72,11 @@ class MmeContext:
     chain: NhChain | None = None
     serving_enb: str | None = None
     handover: MmeHandover | None = None
-    # eNBs whose UE Context Release Complete is outstanding (TS 36.413 8.3.3), one entry per
-    # release sent, and source MMEs whose Forward Relocation Complete Acknowledge is
-    # (TS 29.274 7.3.4): this MME's transactions, kept when the UE's context goes
-    releasing: tuple[str, ...] = ()
+    # the UE associations (eNB, eNB UE S1AP ID) whose UE Context Release Complete is
+    # outstanding (TS 36.413 8.3.3), one entry per release sent, and source MMEs whose
+    # Forward Relocation Complete Acknowledge is (TS 29.274 7.3.4): this MME's transactions,
+    # kept when the UE's context goes
+    releasing: tuple[tuple[str, int], ...] = ()
     completing: tuple[str, ...] = ()
 
     @property
@@ -132,9 +151,9 @@ class Mme(Entity):
         handover = self._handover("source", message)
         if message.get("Cause") is not None:  # the target side refused: tell the source eNB
             return Handled(*self._preparation_failed(handover), branch="rejected")
-        command = Message(Kind.S1AP_HANDOVER_COMMAND, self.name, handover.source_enb,
-                          (("container", message.get("container")),
-                           ("for UE", message.get("for UE"))))
+        command = handover.to_source(Kind.S1AP_HANDOVER_COMMAND, self.name,
+                                     (("container", message.get("container")),
+                                      ("for UE", message.get("for UE"))))
         return Handled(self.ctx, (command,), branch="accepted")
 
     def on_s1ap_handover_failure(self, message: Message, d: Deriver) -> Handled:
@@ -158,8 +177,8 @@ class Mme(Entity):
 
     def _preparation_failed(self, handover: MmeHandover) -> tuple[MmeContext,
                                                                   tuple[Message, ...]]:
-        failure = Message(Kind.S1AP_HANDOVER_PREPARATION_FAILURE, self.name,
-                          handover.source_enb, (("Cause", "handover-failure-in-target"),))
+        failure = handover.to_source(Kind.S1AP_HANDOVER_PREPARATION_FAILURE, self.name,
+                                     (("Cause", "handover-failure-in-target"),))
         return replace(self.ctx, handover=None), (failure,)
 
     def on_gtp_forward_relocation_complete_notification(self, message: Message,
@@ -170,16 +189,24 @@ class Mme(Entity):
         ack = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_ACKNOWLEDGE, self.name,
                       message.sender)
         ctx = self._without_ue()
-        return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
+        return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_association)),
                        (ack, handover.release_source(self.name)))
 
     def on_s1ap_ue_context_release_complete(self, message: Message, d: Deriver) -> Handled:
         """TS 36.413 8.3.3: ends the release of the S1 connection of an eNB the UE left,
-        whatever the UE does meanwhile; the UE's own association is not touched."""
+        whatever the UE does meanwhile; the UE's own association is not touched. The Complete
+        names the connection released by its UE S1AP IDs (9.1.4.7; the model's: the eNB UE
+        S1AP ID, unique within its eNB, 9.2.3.4) and ends that release only; one that names
+        no outstanding release is refused. open5gs's MME likewise finds the released context
+        by the Complete's UE S1AP ID (its MME UE S1AP ID, one per S1 connection), checks the
+        sending eNB holds it and otherwise answers ERROR INDICATION (``src/mme/s1ap-handler.c``
+        ``s1ap_handle_ue_context_release_complete``; not modelled)."""
         ctx = self.ctx
-        if message.sender not in ctx.releasing:
-            raise Reject(f"no UE Context Release is outstanding at {message.sender}")
-        return Handled(replace(ctx, releasing=_one_less(ctx.releasing, message.sender)))
+        association = (message.sender, message.get("eNB UE S1AP ID"))
+        if association not in ctx.releasing:
+            raise Reject(f"no UE Context Release of eNB UE S1AP ID {association[1]} is "
+                         f"outstanding at {message.sender}")
+        return Handled(replace(ctx, releasing=_one_less(ctx.releasing, association)))
 
     # -- target role -------------------------------------------------------------------------
     def on_gtp_forward_relocation_request(self, message: Message, d: Deriver) -> Handled:
@@ -209,8 +236,8 @@ class Mme(Entity):
         ctx, for_ue = self._fields_for_ue(ctx, handover.ue_fields)
         container = message.get("container")
         if handover.role == "both":
-            command = Message(Kind.S1AP_HANDOVER_COMMAND, self.name, handover.source_enb,
-                              (("container", container), ("for UE", for_ue)))
+            command = handover.to_source(Kind.S1AP_HANDOVER_COMMAND, self.name,
+                                         (("container", container), ("for UE", for_ue)))
             return Handled(ctx, (command,))
         assert handover.peer_mme is not None
         response = Message(Kind.GTP_FORWARD_RELOCATION_RESPONSE, self.name,
@@ -225,7 +252,8 @@ class Mme(Entity):
         # TS 23.401 5.5.1.2.2 step 17: the UE is served by the target eNB from here on
         ctx = replace(ctx, serving_enb=handover.target_enb, handover=None)
         if handover.role == "both":  # step 19: the source eNB's release, a step of its own
-            return Handled(replace(ctx, releasing=(*ctx.releasing, handover.source_enb)),
+            return Handled(replace(ctx, releasing=(*ctx.releasing,
+                                                   handover.source_association)),
                            (handover.release_source(self.name),))
         assert handover.peer_mme is not None  # step 17a-18: the source MME acknowledges
         notification = Message(Kind.GTP_FORWARD_RELOCATION_COMPLETE_NOTIFICATION, self.name,
@@ -288,7 +316,7 @@ class Mme(Entity):
         return replace(ctx, nas_dl_count=count + 1), ((NAS_PDU, (ue_fields, count, mac)),)
 
 
-def _one_less(outstanding: tuple[str, ...], peer: str) -> tuple[str, ...]:
-    """``outstanding`` with one of ``peer``'s entries gone (one per transaction)."""
-    at = outstanding.index(peer)
+def _one_less(outstanding: tuple[T, ...], entry: T) -> tuple[T, ...]:
+    """``outstanding`` with one of its ``entry`` entries gone (one per transaction)."""
+    at = outstanding.index(entry)
     return outstanding[:at] + outstanding[at + 1:]

@@ -140,14 +140,16 @@ def test_only_the_peer_of_the_procedure_is_heard(kind: Kind, state: str, ctx: st
                                                  peer: str) -> None:
     contexts = {
         "s1": MmeContext(serving_enb="enb-1", handover=MmeHandover(
-            HopType.S1, "both", "enb-1", "enb-3", "enb-3/cell-1")),
+            HopType.S1, "both", "enb-1", "enb-3", "enb-3/cell-1", source_enb_ue_s1ap_id=1)),
         "s1-inter": MmeContext(serving_enb="enb-1", handover=MmeHandover(
-            HopType.S1_INTER, "source", "enb-1", "enb-4", "enb-4/cell-1", peer_mme="mme-2")),
-        "releasing": MmeContext(serving_enb="enb-3", releasing=("enb-1",)),
+            HopType.S1_INTER, "source", "enb-1", "enb-4", "enb-4/cell-1", peer_mme="mme-2",
+            source_enb_ue_s1ap_id=1)),
+        "releasing": MmeContext(serving_enb="enb-3", releasing=(("enb-1", 1),)),
         "completing": MmeContext(serving_enb="enb-3", completing=("mme-2",)),
     }
-    fields = (("container", b""), ("for UE", ())) if kind is Kind.GTP_FORWARD_RELOCATION_RESPONSE \
-        else ()
+    fields = {Kind.GTP_FORWARD_RELOCATION_RESPONSE: (("container", b""), ("for UE", ())),
+              # 9.1.4.7: the Complete names the released context, enb-1's eNB UE S1AP ID 1
+              Kind.S1AP_UE_CONTEXT_RELEASE_COMPLETE: (("eNB UE S1AP ID", 1),)}.get(kind, ())
     stranger = "enb-2" if peer.startswith("enb") else "mme-3"
     mme = _mme(state, contexts[ctx])
     before = mme.snapshot()

@@ -728,9 +728,10 @@ def _another(message: Message, name: str) -> Message:
     # TS 36.413 8.4.1.2, 8.4.1.3: HANDOVER COMMAND and HANDOVER PREPARATION FAILURE answer
     # the source's HANDOVER REQUIRED, which an X2 preparation never sent
     lambda ack: Message(Kind.S1AP_HANDOVER_COMMAND, "mme-1", ack.receiver,
-                        (("container", ack.get("container")), ("for UE", ()))),
+                        (("container", ack.get("container")), ("for UE", ()),
+                         ("eNB UE S1AP ID", 1))),
     lambda ack: Message(Kind.S1AP_HANDOVER_PREPARATION_FAILURE, "mme-1", ack.receiver,
-                        (("Cause", "unspecified"),)),
+                        (("Cause", "unspecified"), ("eNB UE S1AP ID", 1))),
 ], ids=["x2-ack-other-old-id", "x2-failure-other-old-id", "s1-command", "s1-failure"])
 def test_a_source_takes_only_the_answer_to_the_preparation_it_runs(
         answer: Callable[[Message], Message]) -> None:

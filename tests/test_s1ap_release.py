@@ -42,7 +42,8 @@ def test_a_late_release_leaves_the_new_context(variant: str) -> None:
     assert [(f.claim, f.detail) for f in x.findings() if f.promised] == []
     assert x.system.entity(UE).ctx.cell == "enb-1/cell-2"
     assert x.system.entity("enb-1").state == "connected"
-    assert x.system.entity("mme-1").ctx.releasing == ("enb-1",)
+    # hop 1's release of enb-1's first context (eNB UE S1AP ID 1, TS 36.413 8.6.2.1)
+    assert x.system.entity("mme-1").ctx.releasing == (("enb-1", 1),)
     assert not x.system.in_flight
     x.close()
 
