@@ -120,10 +120,9 @@ def test_replay_needs_a_hop_before_it(text: str, capsys: pytest.CaptureFixture[s
 
 UNPROTECTED = Adversary(backhaul_unprotected=True)
 # (variant, faults, attacker model, claims, promised): what verify must find, replayable (the
-# Uu replays of a HO confirm that broke aliveness and injective-agreement are refused by the
-# target's C-RNTI check: tests/test_engine.py REPLAYED_CONFIRM). With the backhaul open every
-# failure is outside the promise, which assumes NDS/IP (TS 33.401 11), even for a variant that
-# assumes nothing else.
+# Uu replays that break aliveness and injective-agreement: tests/test_engine.py
+# ONLY_UNDER_REPLAY). With the backhaul open every failure is outside the promise, which
+# assumes NDS/IP (TS 33.401 11), even for a variant that assumes nothing else.
 FOUND_BY_VERIFY = [
     # the stale X2AP HandoverRequest, replayed by an attacker active on X2
     (AssumingNothing(), {"replay"}, UNPROTECTED, {INJECTIVE}, False),
@@ -166,15 +165,12 @@ def test_the_built_in_variants_keep_their_authentication_promises_under_replay(
 
 def test_a_verify_finding_replays_with_hoverify_replay(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # agreement on an S1 hop (FOUND_BY_VERIFY); the replayed HO confirm that broke injective
-    # agreement here is refused by the target's C-RNTI check since model35 (TS 36.300
-    # 10.1.2.1.1 step 11; tests/test_engine.py REPLAYED_CONFIRM)
-    argv = ["verify", "--variant-file", str(RRC_KEYS_WITHOUT_KENB), "--faults", "drop",
+    argv = ["verify", "--variant-file", str(RRC_KEYS_WITHOUT_KENB), "--faults", "replay",
             "--max-handovers", "2", "--max-states", "4000", "--json", "--out",
             str(tmp_path)]
     assert main(argv) == 1
     doc = json.loads(capsys.readouterr().out)
-    finding = next(f for f in doc["findings"] if f["claim"] == AGREEMENT and f["promised"])
+    finding = next(f for f in doc["findings"] if f["claim"] == INJECTIVE and f["promised"])
     assert main(["replay", finding["file"], "--json"]) == 1
     replayed = json.loads(capsys.readouterr().out)
     assert replayed["reproduced"] and replayed["steps"] == finding["trace"]

@@ -4,10 +4,8 @@ whatever KeNB the UE holds; and a UE that derives KeNB* horizontally on every ho
 the NCC of the HO command (TS 33.401 7.2.8.4.3 makes it derive vertically from NH when the
 NCC differs). On an S1 hop the UE lands on a KeNB no target derived and the target accepts
 its HO confirm anyway: agreement and ue-agreement must fail (key-agreement too). A stale HO
-confirm replayed over the air verifies by MAC-I as well, but names the C-RNTI of its own
-handover, which the target of a later one verifies (TS 36.300 10.1.2.1.1 step 11) and
-refuses: under the replay fault aliveness and injective-agreement no longer fail (they did
-before model35)."""
+confirm replayed over the air verifies as well, so under the replay fault aliveness and
+injective-agreement fail (the target completes a handover the UE never ran since)."""
 
 from dataclasses import dataclass
 
