@@ -347,8 +347,7 @@ class Enb(Entity):
         return replace(ctx, keys=keys, handover=handover), handover, container
 
     def on_rrc_handover_confirm(self, message: Message, d: Deriver) -> Handled:
-        """The target checks the confirm with its new keys (a wrong key fails MAC-I) and the
-        C-RNTI it carries against the one allocated to the UE."""
+        """The target checks the confirm with its new keys (a wrong key fails MAC-I)."""
         ctx = self.ctx
         handover = ctx.handover
         assert handover is not None
@@ -358,15 +357,6 @@ class Enb(Entity):
                           cell=handover.target.name,
                           c_rnti=handover.c_rnti, ul_count=0, dl_count=0)
         read = self._read_uplink(message, ctx=ctx)
-        # "The target eNB verifies the C-RNTI sent in the RRCConnectionReconfigurationComplete
-        # message" (TS 36.300 10.1.2.1.1 step 11, 10.1.2.1.2): the one it allocated for the UE
-        # in the target cell. srsRAN's eNB finds the UE context by the C-RNTI of the UE's first
-        # uplink (``rrc::upd_user``, srsenb/src/stack/rrc/rrc.cc, from the C-RNTI MAC CE); one
-        # that names none completes no handover.
-        c_rnti = field_value(read, "C-RNTI")
-        if c_rnti != ctx.c_rnti:
-            raise Reject(f"HO confirm with C-RNTI {c_rnti}: this eNB allocated {ctx.c_rnti} "
-                         "to the UE (TS 36.300 10.1.2.1.1 step 11)")
         ctx = replace(ctx, ul_count=message.get("COUNT") + 1, handover=None)
         if handover.hop is HopType.INTRA_ENB:
             return Handled(ctx, (), read,

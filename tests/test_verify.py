@@ -98,17 +98,8 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 1341 -> 1387 (release28), HANDOVER REQUIRED carries the source's eNB UE S1AP ID
 # (TS 36.413 9.1.5.1), which a compromised source flips whole too; the MME names the flipped
 # ID in the UE CONTEXT RELEASE COMMAND (9.1.4.6) and the source refuses it, keeping its
-# context; the same claims found, no verdict changes; 1387 -> 1303 (model35): HANDOVER
-# COMMAND and UE CONTEXT RELEASE COMPLETE carry the source's eNB UE S1AP ID (TS 36.413
-# 9.1.5.2, 9.1.4.7), which a compromised source flips whole in the command it relays and the
-# Complete it builds (157 -> 171 edit transitions, 1427 states with no check of them); "the
-# target eNB verifies the C-RNTI sent in the RRCConnectionReconfigurationComplete" (TS 36.300
-# 10.1.2.1.1 step 11): a confirm carrying a new C-RNTI the source flipped, which the target
-# took before (KeNB* binds no C-RNTI, TS 33.401 A.5) and the handover ran on, is refused there
-# (1427 -> 1335); the source refuses a HANDOVER COMMAND naming another eNB UE S1AP ID (3.1)
-# and the MME a Complete naming no outstanding release (1335 -> 1303), each waiting as after
-# a drop with the path's edit spent; the same claims found, no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1303  # drop, compromise, rewrite
+# context; the same claims found, no verdict changes
+TS33401_ONE_HANDOVER_EDITS_STATES = 1387  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
