@@ -98,8 +98,12 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 1341 -> 1387 (release28), HANDOVER REQUIRED carries the source's eNB UE S1AP ID
 # (TS 36.413 9.1.5.1), which a compromised source flips whole too; the MME names the flipped
 # ID in the UE CONTEXT RELEASE COMMAND (9.1.4.6) and the source refuses it, keeping its
-# context; the same claims found, no verdict changes
-TS33401_ONE_HANDOVER_EDITS_STATES = 1387  # drop, compromise, rewrite
+# context; the same claims found, no verdict changes;
+# 1387 -> 1395 (model35), HANDOVER COMMAND and UE CONTEXT RELEASE COMPLETE carry the source's
+# eNB UE S1AP ID (TS 36.413 9.1.5.2, 9.1.4.7), which a compromised sender flips too (1427
+# alone); the source refuses a command naming another context and the MME a Complete naming
+# no outstanding release, each refusal changing nothing (-32); the same claims found
+TS33401_ONE_HANDOVER_EDITS_STATES = 1395  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
