@@ -1489,7 +1489,7 @@ class _EditObservation(_Claim):
         if (step is None or step.message.kind is not kind
                 or (step.message.receiver == UE) != receiver_is_ue):
             return set()
-        return {enb for h, enb, without in facts.unedited
+        return {enb for h, enb, without, _ in facts.unedited
                 if h == step.hop and without in unedited}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
@@ -1504,32 +1504,47 @@ class _EditObservation(_Claim):
                                   "edit claims judge edits against the UE by another eNB, "
                                   "with an honest target to deceive)"}
         return {(hop, ""): reasons[without].format(hop=hop, enb=enb)
-                for hop, enb, without in sorted(facts.unedited) if without in reasons}
+                for hop, enb, without, _ in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
-                 hop_type: HopType, where: str, editors: set[str]) -> tuple[Verdict, ...]:
+                 hop_type: HopType, where: str, editors: set[str],
+                 against: frozenset[tuple[str, bool]] | None = None) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
         derives ``kenb`` and does not hold ``target`` (None: whatever it holds); ``where``
         says where the UE ended up. Where its editors derive the honest KeNB without their
         edit (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
-        (review19: the text blamed an edit that changed nothing)."""
-        anyway = {enb for h, enb, without in facts.unedited
+        (review19: the text blamed an edit that changed nothing). ``against``: only the
+        attackers it names (downgrade-resistance's, ``Facts.without_edit``), and for one
+        named with its eNBs alone, they instead (the verdict keeps the attacker's name, as
+        backward and forward security say "its eNBs alone")."""
+        anyway = {enb for h, enb, without, _ in facts.unedited
                   if h == step.hop and without == DERIVABLE}
 
         def cause(mine: list[str]) -> str:
-            if set(mine) <= anyway:
+            if set(mine) <= anyway and against is None:
                 return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of hop "
                         f"{step.hop} (forward security) and can serve the UE as the target "
                         "cell; with its edit too,")  # review28: not "after its edit"
             return f"after {', '.join(mine)} edited a message of handover {step.hop},"
 
-        return tuple(Verdict(
-            step.hop, a.name, False, self.promise(hop_type),
-            f"{cause(sorted(a.entities & editors))} {where} {a.name} derives",
-            tuple(facts.witness(a, kenb)), witness_hop=step.hop)
-            for a in facts.attackers
-            if a.entities & editors and (target is None or target not in a.entities)
-            and kenb in a.known)
+        verdicts = []
+        for a in facts.attackers:
+            if not a.entities & editors or (target is not None and target in a.entities):
+                continue
+            alone = (facts.enbs_alone(a.name) if against is not None and (a.name, True) in against
+                     else None)
+            who = alone or a
+            if ((against is not None and alone is None and (a.name, False) not in against)
+                    or kenb not in who.known):
+                continue
+            derive = (f"{a.name} derives" if alone is None else
+                      f"its eNBs alone ({', '.join(sorted(alone.entities))}) derive ({a.name} "
+                      f"derives the honest KeNB of handover {step.hop} without the edit)")
+            verdicts.append(Verdict(
+                step.hop, a.name, False, self.promise(hop_type),
+                f"{cause(sorted(a.entities & editors))} {where} {derive}",
+                tuple(facts.witness(who, kenb)), witness_hop=step.hop))
+        return tuple(verdicts)
 
 
 class DowngradeResistance(_EditObservation):
@@ -1540,8 +1555,11 @@ class DowngradeResistance(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False, (OUT_OF_REACH,))
-        if not (editors and step.outcome.accepted):
+        editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
+        # the attackers whose edit of this handover is judged (``Facts.without_edit``)
+        against = frozenset(who for h, enb, _, judged in facts.unedited
+                            if h == step.hop and enb in editors for who in judged)
+        if not (against and step.outcome.accepted):
             return Observed(state)
         # the facts already hold this HO confirm's completion: its hop type is the hop's (the
         # UE's cell is now the last completion's, which would read as an intra-eNB hop)
@@ -1551,7 +1569,7 @@ class DowngradeResistance(_EditObservation):
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
                                  hop_type,
                                  f"the UE and the honest target {target} completed it on a "
-                                 "KeNB", editors)
+                                 "KeNB", editors, against)
         return Observed(state, failures, 1)
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
@@ -1559,7 +1577,7 @@ class DowngradeResistance(_EditObservation):
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
             (hop, ""): DERIVED_ANYWAY.format(enb=enb, hop=hop)
-            for hop, enb, without in sorted(facts.unedited) if without == DERIVABLE}
+            for hop, enb, without, _ in sorted(facts.unedited) if without == DERIVABLE}
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its

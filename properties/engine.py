@@ -259,8 +259,9 @@ class Facts:
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
     undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
     # (hop, eNB) that edited a message of that handover, with what the handover did in the
-    # run without the edit (``without_edit`` of ``Engine.facts_after``)
-    unedited: frozenset[tuple[int, str, str]] = frozenset()
+    # run without the edit and whom downgrade-resistance judges the edit against
+    # (``without_edit`` of ``Engine.facts_after``)
+    unedited: frozenset[tuple[int, str, str, frozenset[tuple[str, bool]]]] = frozenset()
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
@@ -326,19 +327,27 @@ class Facts:
     @property
     def rewritten(self) -> frozenset[tuple[int, str]]:
         """(hop, eNB) that edited a message of that handover."""
-        return frozenset((hop, enb) for hop, enb, _ in self.unedited)
+        return frozenset((hop, enb) for hop, enb, *_ in self.unedited)
 
-    def without_edit(self, hop: int, enb: str) -> str:
+    def without_edit(self, hop: int, enb: str) -> tuple[str, frozenset[tuple[str, bool]]]:
         """What handover ``hop`` did in these facts, which an edit of it by ``enb`` is judged
         against: it never completed; it completed at ``enb`` itself; on a KeNB that an
-        attacker holding ``enb`` derives; or on one out of its reach."""
+        attacker holding ``enb`` derives; or on one out of the reach of all. And whom
+        downgrade-resistance judges the edit against, (attacker, its eNBs alone): each
+        attacker holding ``enb`` that does not derive that KeNB, and where one does only
+        through what it holds beside eNBs (a revealed key, the UE, an MME), its eNBs alone
+        (``enbs_alone``) if they do not: the promise is made against a compromised source eNB
+        (TS 33.401 7.2.8), as ``check``'s edit search judges it (``downgrade.with_enbs_alone``)."""
         done = [c for c in self.completions if c.handover == hop]
         if not done:
-            return NEVER_COMPLETES
+            return NEVER_COMPLETES, frozenset()
         if done[-1].enb == enb:
-            return AT_THE_EDITOR
-        return DERIVABLE if any(enb in a.entities and done[-1].kenb in a.known
-                                for a in self.attackers) else OUT_OF_REACH
+            return AT_THE_EDITOR, frozenset()
+        kenb = done[-1].kenb
+        editors = [a for a in self.attackers if enb in a.entities]
+        judged = frozenset((a.name, kenb in a.known) for a in editors if kenb not in a.known
+                           or kenb not in (self.enbs_alone(a.name) or a).known)
+        return (DERIVABLE if any(kenb in a.known for a in editors) else OUT_OF_REACH), judged
 
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
@@ -1377,7 +1386,7 @@ class Engine:
         without = f.unedited
         if enb is not None and (hop, enb) not in f.rewritten:
             assert unedited is not None, "an edit is judged against the run without it"
-            without = without | {(hop, enb, unedited().without_edit(hop, enb))}
+            without = without | {(hop, enb, *unedited().without_edit(hop, enb))}
         injected = f.injected or kind == "inject"
         beyond = f.beyond_nds_ip or (
             (kind in ("replay", "duplicate", "inject") and message.interface in BACKHAUL)

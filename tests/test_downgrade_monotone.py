@@ -24,35 +24,50 @@ from hoverify.cli import main
 
 TESTS = Path(__file__).parent
 
-# (variant file, hops, seed, compromises that fail downgrade-resistance, promised)
+# (variant file, hops, the run's other options, compromises that fail downgrade-resistance,
+# promised)
 CASES = [
-    ("attack_variants/capability_low_bit.py", "s1-inter,s1-inter", 7, ("enb-1@1", "enb-2@1")),
-    ("attack_variants/presence_omitted.py", "intra-enb,s1-inter", 2, ("enb-1@1", "enb-5@2")),
-    ("attack_variants/capability_bytes.py", "s1,s1", 31, ("enb-1@1", "enb-3@1")),
-    ("attack_variants/capability_bitmap.py", "s1-inter,x2,x2,s1", 62, ("enb-1@1",)),
-    ("broken_variants/bit_unprotected.py", "intra-enb,s1,s1", 22, ("enb-3@3",)),
-    ("broken_variants/bit_unprotected.py", "x2,x2,x2,s1-inter", 61, ("enb-4@4",)),
+    ("attack_variants/capability_low_bit.py", "s1-inter,s1-inter", ("--seed", "7"),
+     ("enb-1@1", "enb-2@1")),
+    ("attack_variants/presence_omitted.py", "intra-enb,s1-inter", ("--seed", "2"),
+     ("enb-1@1", "enb-5@2")),
+    ("attack_variants/capability_bytes.py", "s1,s1", ("--seed", "31"), ("enb-1@1", "enb-3@1")),
+    ("attack_variants/capability_bitmap.py", "s1-inter,x2,x2,s1", ("--seed", "62"),
+     ("enb-1@1",)),
+    ("broken_variants/bit_unprotected.py", "intra-enb,s1,s1", ("--seed", "22"), ("enb-3@3",)),
+    ("broken_variants/bit_unprotected.py", "x2,x2,x2,s1-inter", ("--seed", "61"),
+     ("enb-4@4",)),
+    # a hop the hops edit (``:edit=``) is judged on that edit by the engine's claim, whoever
+    # else the attacker holds (downgrade35b: with KASME@1, the UE or an MME added it read
+    # n/a, with enb-3@1 too): the source clears the "UE supports KeNB*+" bit the variant
+    # leaves unprotected, and the UE and enb-3 complete on KeNB* (seed section 2)
+    ("broken_variants/bit_unprotected.py",
+     "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports KeNB*+=False",
+     ("--topology", "small"), ("enb-1@1",)),
+    ("broken_variants/bit_unprotected.py",
+     "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports KeNB*+=False,x2@enb-2/cell-1",
+     ("--topology", "small"), ("enb-1@1",)),
 ]
 # beside the eNBs of the run: a revealed key, the UE, an MME (docs/claims.md, coalitions)
 OTHERS = ("KASME", "K_HO", "ue", "mme-1", "mme-2")
 
 
-def _downgrade(variant: str, hops: str, seed: int,
+def _downgrade(variant: str, hops: str, options: tuple[str, ...],
                compromises: tuple[str, ...]) -> tuple[int, dict[str, object], list[dict]]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = main(["check", "--variant-file", str(TESTS / variant), "--hops", hops,
-                     "--seed", str(seed), "--json",
+                     *options, "--json",
                      *(a for c in compromises for a in ("--compromise", c))])
     doc = json.loads(out.getvalue())
     return code, next(c for c in doc["claims"] if c["name"] == "downgrade-resistance"), \
         doc["hops"]
 
 
-@pytest.mark.parametrize(("variant", "hops", "seed", "weak"), CASES)
+@pytest.mark.parametrize(("variant", "hops", "options", "weak"), CASES)
 def test_adding_a_party_never_hides_a_broken_downgrade_promise(
-        variant: str, hops: str, seed: int, weak: tuple[str, ...]) -> None:
-    code, claim, run = _downgrade(variant, hops, seed, weak)
+        variant: str, hops: str, options: tuple[str, ...], weak: tuple[str, ...]) -> None:
+    code, claim, run = _downgrade(variant, hops, options, weak)
     assert code == 1 and claim["promise_broken"], claim
     enbs = sorted({h[end] for h in run for end in ("source_enb", "target_enb")})
     for party in (*OTHERS, *enbs):
@@ -60,5 +75,20 @@ def test_adding_a_party_never_hides_a_broken_downgrade_promise(
             added = f"{party}@{hop}"
             if added in weak:
                 continue
-            code, stronger, _ = _downgrade(variant, hops, seed, (*weak, added))
+            code, stronger, _ = _downgrade(variant, hops, options, (*weak, added))
             assert code == 1 and stronger["promise_broken"], (added, stronger)
+
+
+def test_an_edit_is_judged_against_the_editors_enbs_alone() -> None:
+    """With KASME@1 beside enb-1@1 the coalition derives the honest KeNB of the edited hop
+    (every KeNB is a function of KASME and public values, TS 33.401 A.3, A.4), so the edit
+    is no downgrade for it; the promise is made against the source eNB (TS 33.401 7.2.8),
+    so the edit is judged against enb-1 alone, and the verdict says so."""
+    variant, hops, options, weak = CASES[-2]
+    code, claim, _ = _downgrade(variant, hops, options, (*weak, "KASME@1"))
+    [verdict] = claim["verdicts"]
+    assert (code, verdict["attacker"], verdict["holds"], verdict["promised"]) == (
+        1, "radio observer + enb-1@1, KASME@1", False, True)
+    assert verdict["detail"].endswith(
+        "its eNBs alone (enb-1) derive (radio observer + enb-1@1, KASME@1 derives the honest "
+        "KeNB of handover 1 without the edit)")
