@@ -1520,11 +1520,16 @@ class _EditObservation(_Claim):
         anyway = {enb for h, enb, without, _ in facts.unedited
                   if h == step.hop and without == DERIVABLE}
 
-        def cause(mine: list[str]) -> str:
+        def cause(attacker: Any) -> str:
+            mine = sorted(attacker.entities & editors)
             if set(mine) <= anyway and against is None:
-                return (f"no edit needed: {', '.join(mine)} derives the honest KeNB of hop "
-                        f"{step.hop} (forward security) and can serve the UE as the target "
-                        "cell; with its edit too,")  # review28: not "after its edit"
+                # the eNB alone through the key chain, or the coalition through what else it
+                # holds (review35: the text named the eNB where KASME made it derivable)
+                who = (f"{mine[0]} derives the honest KeNB of hop {step.hop} (forward "
+                       "security)" if attacker.entities == set(mine) else
+                       f"{attacker.name} derives the honest KeNB of hop {step.hop}")
+                return (f"no edit needed: {who} and can serve the UE as the target cell; "
+                        "with its edit too,")  # review28: not "after its edit"
             return f"after {', '.join(mine)} edited a message of handover {step.hop},"
 
         verdicts = []
@@ -1542,7 +1547,7 @@ class _EditObservation(_Claim):
                       f"derives the honest KeNB of handover {step.hop} without the edit)")
             verdicts.append(Verdict(
                 step.hop, a.name, False, self.promise(hop_type),
-                f"{cause(sorted(a.entities & editors))} {where} {derive}",
+                f"{cause(a)} {where} {derive}",
                 tuple(facts.witness(who, kenb)), witness_hop=step.hop))
         return tuple(verdicts)
 
@@ -1584,7 +1589,7 @@ class DowngradeResistance(_EditObservation):
 # honest KeNB anyway, an edit in the middle of a run (``DowngradeResistance.not_judged``) or
 # one of ``check``'s search (``downgrade.unjudged``) alike
 DERIVED_ANYWAY = ("an attacker holding {enb} derives the honest KeNB of handover {hop} without "
-                  "its edit (forward security, not a downgrade)")
+                  "its edit (not a downgrade)")
 
 
 class HandoverDenial(_EditObservation):

@@ -649,11 +649,20 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
-                f"no edit needed: {source} derives the honest KeNB of hop {hop} (forward "
-                "security) and can serve the UE as the target cell",
+                f"no edit needed: {_derives(attacker, source, hop)} and can serve the UE as "
+                "the target cell",
                 Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
                 witness_hop=hop))
     return {claim: tuple(v) for claim, v in verdicts.items()}
+
+
+def _derives(attacker: Attacker, source: str, hop: int) -> str:
+    """Who derives ``hop``'s honest KeNB with no edit: the source eNB alone through the
+    variant's key chain (forward security), or the coalition through what else it holds
+    (review35: the text named the eNB where KASME made it derivable)."""
+    if attacker.entities == {source}:
+        return f"{source} derives the honest KeNB of hop {hop} (forward security)"
+    return f"{attacker} derives the honest KeNB of hop {hop}"
 
 
 def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str,
