@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -53,7 +54,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
-from hoverify.reports.words import cell_text, check_line_text
+from hoverify.reports.words import cell_text, check_line_text, untested_cell
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
@@ -451,6 +452,10 @@ def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
     assert f"U{untested[1:]}." in markdown.bounded_lines(bounded)[2]
     [entry] = json.loads(bundle.verdicts(data))["bounded_verification"]
     assert entry["unexercised"] == [said] and entry["vacuous"] == [DOWNGRADE]
+    both = replace(bounded, beyond_bound=("forward-security's 2-hop promise",))
+    assert untested_cell(both) == ("untested within the bound: no run of at most 1 handover(s) "
+                                   "can break forward-security's 2-hop promise, and its faults "
+                                   f"cannot exercise {said}")
 
 
 def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path: Path) -> None:
