@@ -534,8 +534,10 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
     print(sometimes_line(doc["sometimes"]))
-    if result.beyond_bound:  # review28: "no violation" said nothing of a 2-hop promise in 1 hop
-        print(untested_text(result.beyond_bound, result.max_handovers))
+    # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35: nor of a
+    # promise its faults cannot exercise
+    if result.beyond_bound or result.unexercised:
+        print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
     if result.exhausted and not result.promise_broken:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
     elif result.stopped is not None and not result.promise_broken:  # review22: "none so far"
@@ -637,7 +639,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "beyond_bound": result.beyond_bound,
+        "beyond_bound": result.beyond_bound, "unexercised": result.unexercised,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
     }

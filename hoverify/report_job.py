@@ -33,7 +33,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.downgrade import find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
-from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, verify
+from hoverify.properties.verify import INTERRUPTED, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
 from hoverify.reports.conclusion import Sides, conclusion
@@ -251,8 +251,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
              + (f"; topology {topology.path}" if topology is not None else ""))
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
-                   tuple(f"{c} ({OUTSIDE_BOUND[c]})" if c in OUTSIDE_BOUND else c
-                         for c in result.vacuous), tuple(result.beyond_bound))
+                   tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised))
 
 
 def check_out(out: Path) -> None:

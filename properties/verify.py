@@ -107,7 +107,9 @@ Every "always" has a "sometimes": ``VerifyResult.sometimes`` counts, per claim, 
 transitions in which its situation arose; ``VerifyResult.vacuous`` names the promised claims
 whose situation never arose within the bound; ``VerifyResult.beyond_bound`` the promises no
 run within the bound can break (a 2-hop promise within one handover: ``Claim.handovers_to_break``),
-of which "no violation" says nothing; ``VerifyResult.taken`` the transitions per action kind.
+of which "no violation" says nothing; ``VerifyResult.unexercised`` the vacuous promised claims
+the faults cannot make arise (``OUTSIDE_BOUND``: no rewrite), of which it says nothing either;
+``VerifyResult.taken`` the transitions per action kind.
 """
 
 from __future__ import annotations
@@ -207,6 +209,7 @@ class VerifyResult:
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
     beyond_bound: list[str] = field(default_factory=list)  # promises no run within it breaks
+    unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
 
     @property
@@ -371,6 +374,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     claims_ = all_claims(variant, plan.topology)
     result.vacuous = vacuous(claims_, variant, result.sometimes)
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
+    result.unexercised = unexercised(result.vacuous, faults)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -389,6 +393,14 @@ def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: i
                 said.append(f"{claim.name}'s {n_hop}promise on {types} hops (it needs "
                             f"{needed} handovers)")
     return said
+
+
+def unexercised(vacuous: Sequence[str], faults: frozenset[str]) -> list[str]:
+    """Each of the ``vacuous`` promised claims that ``faults`` cannot make arise, with why
+    (``OUTSIDE_BOUND``), in words: no search with these faults, however long, exercises it."""
+    if "rewrite" in faults:
+        return []
+    return [f"{claim} ({OUTSIDE_BOUND[claim]})" for claim in vacuous if claim in OUTSIDE_BOUND]
 
 
 class _Search:

@@ -38,7 +38,7 @@ def verdicts(data: ReportData) -> str:
             {"variant": b.variant.label, "bound": b.bound, "states": b.states,
              "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
              "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
-             "beyond_bound": list(b.beyond_bound),
+             "beyond_bound": list(b.beyond_bound), "unexercised": list(b.unexercised),
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
                            "detail": f.detail, "trace": list(f.trace), "check": f.check,
                            "check_unavailable": f.check_unavailable,

@@ -167,6 +167,9 @@ class Bounded:
     vacuous: tuple[str, ...] = ()  # promised claims never exercised within the bound
     # promises no run within the bound can break (``hoverify.properties.verify.beyond_bound``)
     beyond_bound: tuple[str, ...] = ()
+    # promised claims its faults cannot make arise, and why
+    # (``hoverify.properties.verify.unexercised``)
+    unexercised: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -147,25 +147,30 @@ def sometimes_text(bounded: Bounded) -> str:
     if bounded.vacuous:
         text += (" Promised but vacuous (never exercised within the bound): "
                  + "; ".join(bounded.vacuous) + ".")
-    if bounded.beyond_bound:
+    if bounded.beyond_bound or bounded.unexercised:
         untested = untested_cell(bounded)
         text += f" {untested[0].upper()}{untested[1:]}."
     return text
 
 
-def untested_text(beyond: Sequence[str], max_handovers: int) -> str:
+def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:
     """The promises a search within the bound could not break
-    (``hoverify.properties.verify.beyond_bound``), as ``verify`` and the report say them."""
-    return (f"untested within the bound: no run of at most {max_handovers} handover(s) can "
-            f"break {'; '.join(beyond)}")
+    (``hoverify.properties.verify.beyond_bound``) and the promised claims its faults could not
+    exercise, with why (``hoverify.properties.verify.unexercised``), as ``verify`` and the
+    report say them."""
+    untested = ([f"no run of at most {max_handovers} handover(s) can break {'; '.join(beyond)}"]
+                if beyond else [])
+    if unexercised:
+        untested.append(f"its faults cannot exercise {'; '.join(unexercised)}")
+    return f"untested within the bound: {', and '.join(untested)}"
 
 
 def untested_cell(bounded: Bounded) -> str:
-    """The promises no run within the bound can break, as ``hoverify verify`` says them; "-"
-    where there are none."""
-    if not bounded.beyond_bound:
+    """The promises no run within the bound can break and the promised claims its faults
+    cannot exercise, as ``hoverify verify`` says them; "-" where there are none."""
+    if not (bounded.beyond_bound or bounded.unexercised):
         return "-"
-    return untested_text(bounded.beyond_bound, VERIFY_MAX_HANDOVERS)
+    return untested_text(bounded.beyond_bound, bounded.unexercised, VERIFY_MAX_HANDOVERS)
 
 
 # A bounded finding's counterexample: the report writes no finding file (review28)

@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -28,8 +29,8 @@ from hoverify.properties.claims import (
     INJECTIVE,
     all_claims,
 )
-from hoverify.properties.verify import verify
-from hoverify.reports import anchors, markdown, mermaid, svg_graph, svg_msc
+from hoverify.properties.verify import OUTSIDE_BOUND, verify
+from hoverify.reports import anchors, bundle, markdown, mermaid, svg_graph, svg_msc
 from hoverify.reports import html as html_report
 from hoverify.reports.conclusion import Sides, conclusion
 from hoverify.reports.data import (
@@ -53,7 +54,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
-from hoverify.reports.words import cell_text, check_line_text
+from hoverify.reports.words import cell_text, check_line_text, untested_cell
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
@@ -429,6 +430,32 @@ def test_a_broken_two_hop_x2_promise_shows_in_the_report() -> None:
     assert ("Untested within the bound: no run of at most 1 handover(s) can break "
             "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 "
             "handovers).") in markdown.bounded_lines(bounded)[2]
+
+
+def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
+    """review35: bit_unprotected (built on SeedFs) promises downgrade-resistance, whose
+    situation is "a handover completed after a compromised eNB edited one of its messages";
+    the report's bound has no rewrite fault, so no eNB edits within it and the promise is never
+    tried, yet the "untested" column read "-": a reader took the bound to have covered it. The
+    column, the variant's bounded section and the bundle name it, in verify's words."""
+    path = str(Path(__file__).parent / "broken_variants" / "bit_unprotected.py")
+    [(ref, schedule)] = variant_files([path])
+    data = build((), lambda _: None, files=[(ref, schedule)])
+    [bounded] = data.bounded
+    said = f"{DOWNGRADE} ({OUTSIDE_BOUND[DOWNGRADE]})"
+    assert "rewrite" not in bounded.bound and bounded.unexercised == (said,)
+    untested = f"untested within the bound: its faults cannot exercise {said}"
+    [row] = [line for line in markdown.index(data).splitlines()
+             if line.startswith(f"| {ref.label} | at most")]
+    assert row.endswith(f" | {untested} |")
+    assert f"<td>{untested}</td></tr>" in unescape(html_report.render(data))
+    assert f"U{untested[1:]}." in markdown.bounded_lines(bounded)[2]
+    [entry] = json.loads(bundle.verdicts(data))["bounded_verification"]
+    assert entry["unexercised"] == [said] and entry["vacuous"] == [DOWNGRADE]
+    both = replace(bounded, beyond_bound=("forward-security's 2-hop promise",))
+    assert untested_cell(both) == ("untested within the bound: no run of at most 1 handover(s) "
+                                   "can break forward-security's 2-hop promise, and its faults "
+                                   f"cannot exercise {said}")
 
 
 def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path: Path) -> None:

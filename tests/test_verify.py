@@ -284,6 +284,25 @@ def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
     assert verify(load("seed-fs"), max_handovers=1).beyond_bound == []
 
 
+def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review35: seed-fs promises downgrade-resistance, whose situation is "a handover
+    completed after a compromised eNB edited one of its messages"; without the rewrite fault no
+    eNB edits, so no search with the default faults (drop, compromise), however long, tries
+    the promise, and "no violation ..., bound exhausted" said nothing of it. Said on stdout
+    beside it and in the JSON, with why; with rewrite, nothing is left unsaid."""
+    said = f"{DOWNGRADE} ({OUTSIDE_BOUND[DOWNGRADE]})"
+    argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == f"untested within the bound: its faults cannot exercise {said}"
+    assert out[-1].startswith("no violation of a promised claim in ")
+    assert cli.main([*argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["unexercised"] == [said] and doc["beyond_bound"] == []
+    assert verify_module.unexercised([DOWNGRADE], frozenset({"compromise", "rewrite"})) == []
+
+
 @pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
                                   ["--max-handovers", "0"], ["--variant", "nonsense"]])
 def test_verify_command_refuses_bad_input(argv: list[str],
