@@ -356,15 +356,18 @@ def _replay(args: argparse.Namespace) -> int:
     is told from a fix), and whether the finding is reproduced (its claim failing, promised
     or not, as recorded)."""
     from hoverify.properties.exploration import Finding
-    from hoverify.properties.explore import ReplayStopped, replay, replayed_claim
+    from hoverify.properties.explore import ReplayNotPossible, ReplayStopped, replay, replayed_claim
     from hoverify.runs import claim_document, claim_text, finding_word, load_finding
 
     saved = load_finding(args.file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
     claim = str(recorded["claim"])
+    not_possible = None  # why the attack as saved is not possible on the variant now
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary)
+    except ReplayNotPossible as stopped:  # the trace ends there: nothing it found is judged
+        findings, now, done, not_possible = [], None, stopped.done, str(stopped)
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
     except ReplayStopped as stopped:  # the finding variant-error, on the actions up to it
@@ -382,6 +385,7 @@ def _replay(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"variant": variant.name, "steps": [a.text for a in done],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
+                          "not_possible": not_possible,
                           "findings": [{"claim": f.claim, "verdict": finding_word(f),
                                         "promised": f.promised, "detail": f.detail}
                                        for f in findings],
@@ -396,8 +400,10 @@ def _replay(args: argparse.Namespace) -> int:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail}")
         if now is not None:
             print("\n".join(claim_text(now)))
-        print("reproduced" if reproduced else f"NOT reproduced: {_replay_now(claim, now)} "
-              f"(recorded: {found})")
+        why = (_replay_now(claim, now) if not_possible is None else
+               f"{not_possible}; the trace stops there, which does not prove the variant "
+               "secure: run check/verify on it")
+        print("reproduced" if reproduced else f"NOT reproduced: {why} (recorded: {found})")
     return 1 if any(f.promised for f in findings) else 0
 
 

@@ -277,6 +277,17 @@ class Exploration:
         picked = self._pick(action)
         return None if picked is None else (self.system.in_flight[picked[0]], picked[2])
 
+    def edit_there(self, action: Action) -> tuple[Message, list[str]] | None:
+        """The in-flight message the edit ``action`` picks by its ``index``, with the names
+        of the edits possible of it now (``edit_name``); None when no message is there to
+        edit: what a replay says of a saved edit that is not possible."""
+        picked = self._edit_target(action.index, *self._editable(action.kind))
+        if picked is None:
+            return None
+        i, possible = picked
+        message = self.system.in_flight[i]
+        return message, [edit_name(message, edit) for edit in possible]
+
     def _pick(self, action: Action) -> tuple[int, int, Edit] | None:
         """Where in flight the edit ``action`` is made, its position among the edits of that
         message, and the edit; None when the message or the edit is not there."""

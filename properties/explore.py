@@ -19,7 +19,14 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import ClaimResult, all_claims
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.evaluate import claim_results
-from hoverify.properties.exploration import Action, Exploration, Finding, variant_error_finding
+from hoverify.properties.exploration import (
+    EDIT_KINDS,
+    Action,
+    Exploration,
+    Finding,
+    variant_error_finding,
+)
+from hoverify.properties.hop_edits import field_gone, no_edit
 from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind
@@ -70,15 +77,27 @@ class ReplayStopped(Exception):
         self.finding = finding
 
 
+class ReplayNotPossible(Exception):
+    """A strict replay that reached a saved edit of a field the variant's message no longer
+    has: the attack as saved is not possible on this variant. ``done``, the actions made
+    before it; the message says which step and which edit."""
+
+    def __init__(self, reason: str, done: tuple[Action, ...]) -> None:
+        super().__init__(reason)
+        self.done = done
+
+
 def replay(variant: KeySchedule, actions: Sequence[Action],
            topology: Topology | None = None, kasme: bytes = EXPLORATION_KASME,
            strict: bool = False, adversary: Adversary = DEFAULT) -> Exploration:
     """Run ``actions`` from the start, under the attacker model they were found under; with
     ``strict`` each action must do what its text says (the model has not changed under the
-    recorded trace). A variant error raises ``ReplayStopped``."""
+    recorded trace). A variant error raises ``ReplayStopped``; a saved edit of a field the
+    message no longer has, ``ReplayNotPossible``; any other step that does not do what it
+    says, a ValueError."""
     exploration = Exploration(variant, topology or small_topology(), kasme,
                               adversary=adversary)
-    for action in actions:
+    for number, action in enumerate(actions, start=1):
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
         except VariantError as error:
@@ -86,10 +105,29 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
             raise ReplayStopped(variant_error_finding(error, tuple(exploration.trace))) \
                 from error
         if strict and (done is None or done.text != action.text):
+            stop = _diverged(exploration, number, action, done)
             exploration.close()
-            got = done.text if done else "nothing (not possible in this state)"
-            raise ValueError(f"replay diverged at {action.text!r}: the model did {got!r}")
+            raise stop
     return exploration
+
+
+def _diverged(exploration: Exploration, number: int, action: Action,
+              done: Action | None) -> Exception:
+    """Why step ``number``, ``action``, did not do what it says (``done``: what it did)."""
+    there = (exploration.edit_there(action)
+             if done is None and action.kind in EDIT_KINDS and action.edit else None)
+    if there is None:
+        got = done.text if done else "nothing (not possible in this state)"
+        return ValueError(f"replay diverged at {action.text!r} (step {number}): the model did "
+                          f"{got!r}")
+    message, names = there
+    gone = field_gone(message, action.edit, action.text)
+    if gone is not None:
+        return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no longer "
+                                 f"possible: {message} has no field {gone!r}",
+                                 tuple(exploration.trace))
+    return ValueError(f"replay diverged at {action.text!r} (step {number}): the saved edit "
+                      f"is not possible there: {no_edit(message, action.edit, names)})")
 
 
 def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.downgrade import Addable, Edit, built, edits
+from hoverify.properties.downgrade import Addable, Edit, built, describe, edits, leaves
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import HopSpec
 
@@ -37,6 +37,47 @@ def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
     """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
     receiver or its sender (``check_editors`` then asks whether the one compromised may)."""
     return next((e for e in everything(fields, addable) if e.name(fields) == text), None)
+
+
+def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
+    """``message`` has no edit ``text``: the line ``check`` and ``replay`` say it in, with
+    the edits it has (``names``)."""
+    return (f"{message_name(message.kind)} ({message}) has no edit {text!r} (its edits: "
+            f"{'; '.join(names) or 'none'}")
+
+
+def field_gone(message: Message, saved: str, text: str) -> str | None:
+    """The field that the saved edit ``saved`` (``MESSAGE/EDIT``) of a step saying ``text``
+    changes, when ``message`` is the MESSAGE it names, ``text`` says that change of it (as
+    ``Edit.text`` says it: the old value of a rewrite aside), and ``message`` no longer has
+    that field (the variant no longer sends it); None otherwise: the step is then
+    inconsistent with itself or with the trace."""
+    name, _, change = saved.partition("/")
+    field = _field_said(change, text, f" in {message}")
+    if field is None or name != message_name(message.kind):
+        return None
+    fields = message.fields
+    present = {describe(fields, path[:end]) for path, _ in leaves(fields)
+               for end in range(1, len(path) + 1)}
+    return None if field in present else field
+
+
+def _field_said(change: str, text: str, end: str) -> str | None:
+    """The field path that ``change`` (an ``Edit.name``) changes, if ``text`` ending in
+    ``end`` says that change (``Edit.text``): the container of ``PATH/+NAME=VALUE``, the field
+    of ``PATH/-NAME`` or of ``PATH=NEW``; None for a text no edit is named by, or another's."""
+    container, plus, added = change.partition("/+")
+    if plus:
+        field, _, value = added.partition("=")
+        return container if text.endswith(f" adds field '{field}' {value} to '{container}'"
+                                           f"{end}") else None
+    head, slash, last = change.rpartition("/")
+    if last.startswith("-") and "=" not in last:
+        field = f"{head}{slash}{last[1:]}"
+        return field if text.endswith(f" removes field '{field}'{end}") else None
+    field, equals, new = change.partition("=")
+    said = equals and f" rewrites field '{field}' " in text and text.endswith(f" -> {new}{end}")
+    return field if said else None
 
 
 def everything(fields: Fields, addable: Addable) -> list[Edit]:
@@ -70,11 +111,10 @@ class HopEdits:
                 continue
             edit = named(fields, text, self.addable)
             if edit is None:
-                names = [e.name(fields) for e in everything(fields, self.addable)] or ["none"]
+                names = [e.name(fields) for e in everything(fields, self.addable)]
                 sent = ", ".join(n for n, _ in self.addable) or "none"
-                raise ValueError(f"hop {hop}: {name} ({message}) has no edit {text!r} (its "
-                                 f"edits: {'; '.join(names)}; a relay adds only a field the "
-                                 f"variant's HO command carries: {sent})")
+                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}; a relay adds "
+                                 f"only a field the variant's HO command carries: {sent})")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 
