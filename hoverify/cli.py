@@ -312,6 +312,7 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
 def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
     from hoverify.properties.explore import explore
+    from hoverify.properties.verify import outside_bound
     from hoverify.runs import explore_document
 
     variant, topology, faults, adversary = explore_setup(args)
@@ -339,7 +340,8 @@ def _explore(args: argparse.Namespace) -> int:
         if not doc["findings"]:
             print("no finding")
         print(sometimes_line(doc["sometimes"]))
-    warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples")
+    warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
+                 outside_bound(faults, adversary))
     return 1 if result.promise_broken else 0
 
 
@@ -435,7 +437,7 @@ def _faults(text: str) -> frozenset[str]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from hoverify.properties.verify import INTERRUPTED, OUTSIDE_BOUND, VERIFY_FAULTS, verify
+    from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, outside_bound, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology
@@ -502,8 +504,7 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         _print_verify_text(doc, result)
     if result.stopped is None:  # stopped early, a situation may yet arise
-        warn_vacuous(result.vacuous, "within the bound",
-                     None if "rewrite" in faults else OUTSIDE_BOUND)
+        warn_vacuous(result.vacuous, "within the bound", outside_bound(faults, adversary))
     if unsaved is not None:
         print(f"hoverify: error: --out {out}: cannot write "
               f"({unsaved.strerror or unsaved}); the findings above are not saved",

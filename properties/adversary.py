@@ -21,7 +21,7 @@ sends (``Exploration.edit``), whatever the interfaces, since it is an end of NDS
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,19 @@ class Adversary:
             found += {"enb": list(topology.enbs), "ue": ["ue"], "mme": list(topology.mmes),
                       "kasme": [KASME], "delegated": list(variant.delegated_keys())}[party]
         return tuple(found)
+
+    def no_edit(self, faults: Collection[str]) -> str | None:
+        """Why no run with ``faults`` under this model edits a message, or None if one may:
+        only a compromised eNB edits (an end of NDS/IP, ``Exploration.edit``), so an edit
+        needs ``rewrite``, ``compromise`` and eNBs among the targets."""
+        if "rewrite" not in faults:
+            return "the faults had no rewrite"
+        if "compromise" not in faults:
+            return "the faults had rewrite but no compromise, and only a compromised eNB edits"
+        if "enb" not in self.parties:
+            return ("the compromise targets had no eNB, and only a compromised eNB edits "
+                    f"(targets: {', '.join(self.parties)})")
+        return None
 
     def describe(self, compromise: str, replays: Sequence[str] = ()) -> str:
         """One line: the network's reach per interface, then who is compromised.

@@ -108,7 +108,7 @@ transitions in which its situation arose; ``VerifyResult.vacuous`` names the pro
 whose situation never arose within the bound; ``VerifyResult.beyond_bound`` the promises no
 run within the bound can break (a 2-hop promise within one handover: ``Claim.handovers_to_break``),
 of which "no violation" says nothing; ``VerifyResult.unexercised`` the vacuous promised claims
-the faults cannot make arise (``OUTSIDE_BOUND``: no rewrite), of which it says nothing either;
+the faults cannot make arise (``outside_bound``: no edit is made), of which it says nothing either;
 ``VerifyResult.taken`` the transitions per action kind.
 """
 
@@ -160,11 +160,9 @@ PROGRESS_SECONDS = 1.0  # between progress reports within a level
 _CLOCK_EVERY = 64  # states expanded between readings of the clock
 # why a search stopped before exhausting its bound
 MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted"
-# Claims whose situation only an edit produces, and why they arise under the default faults
-# of no verify (the edits multiply the states: they are asked for).
-OUTSIDE_BOUND = dict.fromkeys(
-    (DOWNGRADE, DENIAL, CAPTURE),
-    "only an edit makes it arise, and the faults had no rewrite")
+# Claims whose situation only an edit produces; no verify's default faults make one (the
+# edits multiply the states: they are asked for).
+NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
@@ -374,7 +372,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     claims_ = all_claims(variant, plan.topology)
     result.vacuous = vacuous(claims_, variant, result.sometimes)
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
-    result.unexercised = unexercised(result.vacuous, faults)
+    result.unexercised = unexercised(result.vacuous, faults, adversary)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -395,12 +393,21 @@ def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: i
     return said
 
 
-def unexercised(vacuous: Sequence[str], faults: frozenset[str]) -> list[str]:
-    """Each of the ``vacuous`` promised claims that ``faults`` cannot make arise, with why
-    (``OUTSIDE_BOUND``), in words: no search with these faults, however long, exercises it."""
-    if "rewrite" in faults:
-        return []
-    return [f"{claim} ({OUTSIDE_BOUND[claim]})" for claim in vacuous if claim in OUTSIDE_BOUND]
+def outside_bound(faults: frozenset[str], adversary: Adversary) -> dict[str, str]:
+    """Why each claim of ``NEEDS_AN_EDIT`` cannot arise with ``faults`` under ``adversary``
+    (``Adversary.no_edit``); empty where an edit may be made."""
+    why = adversary.no_edit(faults)
+    if why is None:
+        return {}
+    return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
+
+
+def unexercised(vacuous: Sequence[str], faults: frozenset[str], adversary: Adversary) -> list[str]:
+    """Each of the ``vacuous`` promised claims that ``faults`` under ``adversary`` cannot make
+    arise, with why (``outside_bound``), in words: no search with them, however long,
+    exercises it."""
+    why = outside_bound(faults, adversary)
+    return [f"{claim} ({why[claim]})" for claim in vacuous if claim in why]
 
 
 class _Search:

@@ -20,6 +20,7 @@ from pathlib import Path
 import hoverify.properties.verify as verify_module
 import pytest
 from assuming_nothing import AssumingNothing
+from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.claims import (
     BACKWARD,
     CAPTURE,
@@ -33,7 +34,7 @@ from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.verify import FACTS_STATE, OUTSIDE_BOUND, VerifyResult, verify
+from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import ray_endpoint, transfers
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
@@ -284,6 +285,10 @@ def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
     assert verify(load("seed-fs"), max_handovers=1).beyond_bound == []
 
 
+# why verify's default faults exercise no claim that only an edit makes arise (review35)
+NO_EDIT = "only an edit makes it arise, and the faults had no rewrite"
+
+
 def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review35: seed-fs promises downgrade-resistance, whose situation is "a handover
@@ -291,7 +296,7 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
     eNB edits, so no search with the default faults (drop, compromise), however long, tries
     the promise, and "no violation ..., bound exhausted" said nothing of it. Said on stdout
     beside it and in the JSON, with why; with rewrite, nothing is left unsaid."""
-    said = f"{DOWNGRADE} ({OUTSIDE_BOUND[DOWNGRADE]})"
+    said = f"{DOWNGRADE} ({NO_EDIT})"
     argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path)]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out.splitlines()
@@ -300,7 +305,33 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
     assert cli.main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["unexercised"] == [said] and doc["beyond_bound"] == []
-    assert verify_module.unexercised([DOWNGRADE], frozenset({"compromise", "rewrite"})) == []
+    assert verify_module.unexercised([DOWNGRADE], frozenset({"compromise", "rewrite"}),
+                                     DEFAULT) == []
+
+
+
+@pytest.mark.parametrize("options, why", [
+    (["--faults", "drop,rewrite"],
+     "the faults had rewrite but no compromise, and only a compromised eNB edits"),
+    (["--faults", "compromise,rewrite", "--compromise-targets", "kasme,ue"],
+     "the compromise targets had no eNB, and only a compromised eNB edits (targets: kasme, "
+     "ue)")])
+def test_rewrite_that_no_enb_makes_leaves_the_edit_claims_untested(
+        options: list[str], why: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """stop35: ``rewrite`` alone makes no edit (only a compromised eNB edits,
+    ``Exploration._attacker_entities``), nor does a compromise of no eNB; the search makes
+    none (no ``edit`` taken), and the promise it never tried is said untested, with why, on
+    stdout, in the JSON and in the warning, not left as a silent "no violation"."""
+    argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path),
+            "--json", *options]
+    assert cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert "edit" not in doc["transitions_by_action"] and DOWNGRADE in doc["vacuous"]
+    said = f"{DOWNGRADE} (only an edit makes it arise, and {why})"
+    assert doc["unexercised"] == [said]
+    assert f"; only an edit makes it arise, and {why})" in err
 
 
 @pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
@@ -576,7 +607,7 @@ def test_one_edit_per_path_makes_the_edit_claims_arise() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"rewrite"})
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_EDITS_STATES
     assert result.taken["edit"] > 0 and not result.vacuous
-    assert all(result.sometimes[claim] > 0 for claim in verify_module.OUTSIDE_BOUND)
+    assert all(result.sometimes[claim] > 0 for claim in verify_module.NEEDS_AN_EDIT)
     # ts33401 resists downgrade: on S1 the source lacks NH; on X2 its target's KeNB is the
     # source's anyway (2-hop forward security, TS 33.401 7.2.8.4.3), so no edit downgrades it,
     # as check's edit search judges (n/a); denial and capture need no key
@@ -761,14 +792,14 @@ def test_the_ray_addresses_ray_init_takes_are_read(address: str,
 # forward security: its enb-1 removes "UE supports KeNB*+" from the S1AP HandoverRequired
 # and derives the KeNB that the target derives without the seed (backward security needs
 # the UE back at enb-1: two handovers).
-NEEDS_AN_EDIT = {name: {pin for pin in pins if pin[0] in OUTSIDE_BOUND}
-                 for name, pins in FOUND_BY_VERIFY.items()}
-NEEDS_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
+PINS_NEEDING_AN_EDIT = {name: {pin for pin in pins if pin[0] in verify_module.NEEDS_AN_EDIT}
+                        for name, pins in FOUND_BY_VERIFY.items()}
+PINS_NEEDING_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
 # review18's capability encodings: forward security too fails at one handover only after
 # the source's edit of what it builds (an IE left out, a capability bit cleared)
-for file in BIDDING_DOWN:
-    if f"attack_variants/{file}" in NEEDS_AN_EDIT:  # not capability_low_bit: bit_unprotected's
-        NEEDS_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
+for file in BIDDING_DOWN:  # not capability_low_bit: bit_unprotected's
+    if f"attack_variants/{file}" in PINS_NEEDING_AN_EDIT:
+        PINS_NEEDING_AN_EDIT[f"attack_variants/{file}"] |= {(FORWARD, True)}
 
 
 def _variant_argv(name: str) -> list[str]:
@@ -778,12 +809,12 @@ def _variant_argv(name: str) -> list[str]:
     return ["--variant", base, *(["--bit-placement", placement] if placement else [])]
 
 
-@pytest.mark.parametrize("name", sorted(NEEDS_AN_EDIT))
+@pytest.mark.parametrize("name", sorted(PINS_NEEDING_AN_EDIT))
 def test_the_check_line_verify_prints_for_a_finding_that_needs_an_edit_reproduces_it(
         name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Pasted as printed (and as saved), the check line gives the same claim failing in the
     same words (FAILS (promised), fails (not promised)), its edit named in its hops."""
-    wanted = NEEDS_AN_EDIT[name]
+    wanted = PINS_NEEDING_AN_EDIT[name]
     handovers = 2 if (BACKWARD, True) in wanted else 1  # ~20 s of CPU for bit_unprotected's
     cli.main(["verify", *_variant_argv(name), "--max-handovers", str(handovers), "--faults",
               "compromise,rewrite", "--workers", "1", "--quiet", "--json",
