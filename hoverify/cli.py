@@ -306,7 +306,7 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
     topology = resolve_topology(args.topology, small_topology)
     if args.examples < 1 or args.steps < 1:
         raise UsageError("--examples and --steps must be at least 1")
-    return variant, topology, _faults(args.faults), _adversary(args, variant)
+    return variant, topology, *_faults_and_adversary(args, variant)
 
 
 def _explore(args: argparse.Namespace) -> int:
@@ -424,16 +424,18 @@ def _replay_now(claim: str, now: dict[str, Any] | None) -> str:
 CLUSTER_HANDOVERS = 4  # issue 17: "three handovers on a laptop, four on a cluster"
 
 
-def _faults(text: str) -> frozenset[str]:
-    """``--faults``, with a warning where ``rewrite`` has no ``compromise`` to make it (only a
-    compromised eNB edits: review17, the search ran without an edit, unsaid)."""
+def _faults_and_adversary(args: argparse.Namespace,
+                          variant: KeySchedule) -> tuple[frozenset[str], Adversary]:
+    """``--faults`` and the attacker model, with a warning where ``rewrite`` makes no edit
+    (``Adversary.no_edit``: review17, the search ran without an edit, unsaid)."""
     from hoverify.runs import parse_faults
 
-    faults = parse_faults(text)
-    if "rewrite" in faults and "compromise" not in faults:
-        print("hoverify: warning: --faults has rewrite but no compromise: only a compromised "
-              "eNB edits, so no edit is made", file=sys.stderr)
-    return faults
+    faults, adversary = parse_faults(args.faults), _adversary(args, variant)
+    why = adversary.no_edit(faults)
+    if "rewrite" in faults and why is not None:
+        print(f"hoverify: warning: --faults has rewrite, but no edit is made: {why}",
+              file=sys.stderr)
+    return faults, adversary
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -466,8 +468,7 @@ def _verify(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         if importlib.util.find_spec("ray") is None:
             raise UsageError(RAY_MISSING)
-    faults = _faults(args.faults)
-    adversary = _adversary(args, variant)
+    faults, adversary = _faults_and_adversary(args, variant)
     unbounded = faults - VERIFY_FAULTS
     if unbounded:
         raise UsageError(f"--faults: verify cannot bound {', '.join(sorted(unbounded))} "

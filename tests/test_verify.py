@@ -712,15 +712,18 @@ def test_a_bound_beyond_a_cluster_with_no_stop_is_warned_of(
 def test_rewrite_without_compromise_is_warned_of(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review17: only a compromised eNB edits, so ``--faults rewrite`` alone made no edit,
-    unsaid."""
-    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
-                     "--faults", "rewrite,drop", "--quiet", "--out", str(tmp_path / "1")]) == 0
-    assert ("warning: --faults has rewrite but no compromise: only a compromised eNB edits"
-            in capsys.readouterr().err)
-    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
-                     "--faults", "rewrite,compromise", "--max-states", "20", "--quiet",
-                     "--out", str(tmp_path / "2")]) == 0
-    assert "rewrite but no compromise" not in capsys.readouterr().err
+    unsaid; nor does a compromise of no eNB (stop35)."""
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--quiet"]
+    assert cli.main([*argv, "--faults", "rewrite,drop", "--out", str(tmp_path / "1")]) == 0
+    assert ("warning: --faults has rewrite, but no edit is made: the faults had rewrite but no "
+            "compromise, and only a compromised eNB edits" in capsys.readouterr().err)
+    assert cli.main([*argv, "--faults", "rewrite,compromise", "--compromise-targets", "mme",
+                     "--max-states", "20", "--out", str(tmp_path / "2")]) == 0
+    assert ("warning: --faults has rewrite, but no edit is made: the compromise targets had no "
+            "eNB" in capsys.readouterr().err)
+    assert cli.main([*argv, "--faults", "rewrite,compromise", "--max-states", "20",
+                     "--out", str(tmp_path / "3")]) == 0
+    assert "no edit is made" not in capsys.readouterr().err
 
 
 def test_ray_at_an_address_where_nothing_listens_is_one_line_at_once(
