@@ -273,14 +273,20 @@ def edits(fields: Fields, addable: Addable) -> list[Edit]:
     from all of them added to the first, with each of its values (the UE reads the relayed
     containers as one HO command, so where an added field sits makes no difference to it)."""
     found = flips(fields)
-    containers = [(index, value) for index, (name, value) in enumerate(fields)
-                  if name in RELAYED and isinstance(value, tuple)]
+    containers = relayed(fields)
     for index, value in containers:
         found += [Edit("remove", path) for path in _fields_inside(value, (index, 1))]
     present = {item[0] for _, value in containers for item in value if _is_field(item)}
     found += [Edit("add", (containers[0][0], 1), (name, value)) for name, values in addable
               if containers and name not in present for value in values]
     return found
+
+
+def relayed(fields: Fields) -> list[tuple[int, tuple[Any, ...]]]:
+    """The containers of ``fields`` that a relay copies into the HO command (``RELAYED``),
+    with their places: the only ones it adds a field to (``edits``)."""
+    return [(index, value) for index, (name, value) in enumerate(fields)
+            if name in RELAYED and isinstance(value, tuple)]
 
 
 def _fields_inside(obj: tuple[Any, ...], path: Path) -> Iterator[Path]:
