@@ -28,7 +28,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
@@ -1507,31 +1507,20 @@ class _EditObservation(_Claim):
                 for hop, enb, without, _ in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
-                 hop_type: HopType, where: str, editors: set[str],
+                 hop_type: HopType, editors: set[str],
                  against: frozenset[tuple[str, bool]] | None = None) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
-        derives ``kenb`` and does not hold ``target`` (None: whatever it holds); ``where``
-        says where the UE ended up. Where its editors derive the honest KeNB without their
-        edit (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
+        derives ``kenb``, the UE's KeNB, and does not hold ``target``, the honest target the
+        UE completed the handover with (``downgraded``; None: the UE is on ``kenb``, whoever
+        the attacker holds). Where its editors derive the honest KeNB without their edit
+        (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
         (review19: the text blamed an edit that changed nothing). ``against``: only the
         attackers it names (downgrade-resistance's, ``Facts.without_edit``), and for one
-        named with its eNBs alone, they instead (the verdict keeps the attacker's name, as
-        backward and forward security say "its eNBs alone")."""
+        named with its eNBs alone, they instead, named as ``check``'s edit search names them
+        (``Facts.alone``); a failure of an attacker holding more than eNBs is outside the
+        promise where its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
         anyway = {enb for h, enb, without, _ in facts.unedited
                   if h == step.hop and without == DERIVABLE}
-
-        def cause(attacker: Any) -> str:
-            mine = sorted(attacker.entities & editors)
-            if set(mine) <= anyway and against is None:
-                # the eNB alone through the key chain, or the coalition through what else it
-                # holds (review35: the text named the eNB where KASME made it derivable)
-                who = (f"{mine[0]} derives the honest KeNB of hop {step.hop} (forward "
-                       "security)" if attacker.entities == set(mine) else
-                       f"{attacker.name} derives the honest KeNB of hop {step.hop}")
-                return (f"no edit needed: {who} and can serve the UE as the target cell; "
-                        "with its edit too,")  # review28: not "after its edit"
-            return f"after {', '.join(mine)} edited a message of handover {step.hop},"
-
         verdicts = []
         for a in facts.attackers:
             if not a.entities & editors or (target is not None and target in a.entities):
@@ -1542,13 +1531,22 @@ class _EditObservation(_Claim):
             if ((against is not None and alone is None and (a.name, False) not in against)
                     or kenb not in who.known):
                 continue
-            derive = (f"{a.name} derives" if alone is None else
-                      f"its eNBs alone ({', '.join(sorted(alone.entities))}) derive ({a.name} "
-                      f"derives the honest KeNB of handover {step.hop} without the edit)")
+            mine = ", ".join(sorted(a.entities & editors))
+            named = deriver(who.name, who.entities, mine)
+            if target is not None:
+                detail = downgraded(mine, step.hop, target, named)
+            elif a.entities & editors <= anyway:  # review28: not "after its edit"
+                detail = (f"{no_edit_needed(a.name, a.entities, mine, step.hop)}; with its edit "
+                          f"too, the UE is on a KeNB {named} derives")
+            else:
+                detail = f"{edited(mine, step.hop)} the UE is on a KeNB {named} derives"
+            # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
+            # that derives the KeNB only through what else it holds fails outside it
+            excused = against is not None and self.excused(facts, a, lambda e: kenb in e.known)
             verdicts.append(Verdict(
-                step.hop, a.name, False, self.promise(hop_type),
-                f"{cause(a)} {where} {derive}",
-                tuple(facts.witness(who, kenb)), witness_hop=step.hop))
+                step.hop, who.name, False, self.promise(hop_type) and not excused, detail,
+                tuple(facts.witness(who, kenb)), witness_hop=step.hop,
+                outside=self.outside(a) if excused else None))
         return tuple(verdicts)
 
 
@@ -1572,9 +1570,7 @@ class DowngradeResistance(_EditObservation):
         assert hop_type is not None
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 hop_type,
-                                 f"the UE and the honest target {target} completed it on a "
-                                 "KeNB", editors, against)
+                                 hop_type, editors, against)
         return Observed(state, failures, 1)
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
@@ -1582,7 +1578,12 @@ class DowngradeResistance(_EditObservation):
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
             (hop, ""): DERIVED_ANYWAY.format(enb=enb, hop=hop)
-            for hop, enb, without, _ in sorted(facts.unedited) if without == DERIVABLE}
+            for hop, enb, without, _ in sorted(facts.unedited) if without == DERIVABLE} | {
+            # an attacker judged by its eNBs alone (``Facts.without_edit``), by its name, as
+            # ``check``'s edit search says it (``downgrade.unjudged``)
+            (hop, who): derived_anyway(who, enb, hop)
+            for hop, enb, _, against in sorted(facts.unedited) for who, anyway in sorted(against)
+            if anyway}
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its
@@ -1590,6 +1591,45 @@ class DowngradeResistance(_EditObservation):
 # one of ``check``'s search (``downgrade.unjudged``) alike
 DERIVED_ANYWAY = ("an attacker holding {enb} derives the honest KeNB of handover {hop} without "
                   "its edit (not a downgrade)")
+
+
+# -- the edit claims' words, one each, whichever path judges the edit: ``check``'s edit search
+# (``hoverify.properties.downgrade``) or the engine's claim (a hop's ``:edit=``, ``explore``,
+# ``verify``)
+def deriver(name: str, entities: Collection[str], editor: str) -> str:
+    """Who derives a KeNB in an edit claim's words: the editing eNB where the attacker
+    (``name``, holding ``entities``) is that eNB alone, else the attacker by its name (a
+    coalition, through what else it holds; review35: the text named the eNB where KASME had
+    made the key derivable)."""
+    return editor if set(entities) == {editor} else name
+
+
+def no_edit_needed(name: str, entities: Collection[str], editor: str, hop: int) -> str:
+    """A capture with no edit: who derives the honest KeNB of ``hop`` (``deriver``), the
+    editor alone through the variant's key chain, which is forward security's failure, or a
+    coalition, serves the UE as the target cell."""
+    who = deriver(name, entities, editor)
+    return (f"no edit needed: {who} derives the honest KeNB of hop {hop}"
+            f"{' (forward security)' if who == editor else ''} and can serve the UE as the "
+            "target cell")
+
+
+def edited(editors: str, hop: int) -> str:
+    return f"after {editors} edited a message of handover {hop},"
+
+
+def downgraded(editors: str, hop: int, target: str, who: str) -> str:
+    """A downgrade-resistance failure: after the edit of ``editors``, the UE and the honest
+    ``target`` completed handover ``hop`` on a KeNB ``who`` (``deriver``) derives."""
+    return (f"{edited(editors, hop)} the UE and the honest target {target} completed it on a "
+            f"KeNB {who} derives")
+
+
+def derived_anyway(who: str, editor: str, hop: int) -> str:
+    """Why downgrade-resistance does not judge the edit of ``editor`` against the attacker
+    ``who`` (by name), which derives the honest KeNB of ``hop`` anyway."""
+    return (f"{who} derives the honest KeNB of handover {hop} without {editor}'s edit (not a "
+            "downgrade)")
 
 
 class HandoverDenial(_EditObservation):
@@ -1629,8 +1669,7 @@ class FakeCellCapture(_EditObservation):
         # an attacker that holds the target too runs the real target cell on the UE's KeNB:
         # a stronger attacker, never a weaker verdict (check's search: "no edit needed")
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
-                                 self.hop_type(facts, step.ctx_after.cell), "the UE is on a KeNB",
-                                 editors)
+                                 self.hop_type(facts, step.ctx_after.cell), editors)
         return Observed(state, failures, 1)
 
 

@@ -39,8 +39,13 @@ from hoverify.properties.claims import (
     DENIAL,
     DERIVED_ANYWAY,
     DOWNGRADE,
+    DowngradeResistance,
     Verdict,
+    derived_anyway,
+    deriver,
+    downgraded,
     edit_aside,
+    no_edit_needed,
     promise_for,
     relayed_to_ue,
 )
@@ -268,14 +273,20 @@ def edits(fields: Fields, addable: Addable) -> list[Edit]:
     from all of them added to the first, with each of its values (the UE reads the relayed
     containers as one HO command, so where an added field sits makes no difference to it)."""
     found = flips(fields)
-    containers = [(index, value) for index, (name, value) in enumerate(fields)
-                  if name in RELAYED and isinstance(value, tuple)]
+    containers = relayed(fields)
     for index, value in containers:
         found += [Edit("remove", path) for path in _fields_inside(value, (index, 1))]
     present = {item[0] for _, value in containers for item in value if _is_field(item)}
     found += [Edit("add", (containers[0][0], 1), (name, value)) for name, values in addable
               if containers and name not in present for value in values]
     return found
+
+
+def relayed(fields: Fields) -> list[tuple[int, tuple[Any, ...]]]:
+    """The containers of ``fields`` that a relay copies into the HO command (``RELAYED``),
+    with their places: the only ones it adds a field to (``edits``)."""
+    return [(index, value) for index, (name, value) in enumerate(fields)
+            if name in RELAYED and isinstance(value, tuple)]
 
 
 def _fields_inside(obj: tuple[Any, ...], path: Path) -> Iterator[Path]:
@@ -340,8 +351,7 @@ def unjudged(analysis: Analysis, attackers: list[tuple[int, Attacker]],
     one may derive it where another does not (the whole holds the target eNB, a part does
     not): each reason names its attacker (coalition28)."""
     return {(hop, str(attacker)): (
-        f"{attacker} derives the honest KeNB of handover {hop} without {analysis.source(hop)}'s "
-        "edit (not a downgrade)" if named else
+        derived_anyway(str(attacker), analysis.source(hop), hop) if named else
         DERIVED_ANYWAY.format(enb=analysis.source(hop), hop=hop))
         for hop, attacker in attackers if judged(analysis, hop, attacker) == {DENIAL}}
 
@@ -638,8 +648,8 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         found = search(analysis, hop, attacker, only=DOWNGRADE if part else None)
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
-            verdicts[DOWNGRADE].append(_downgrade(hop, name, promised[DOWNGRADE], found, source,
-                                                  edit_aside(facts, DOWNGRADE)))
+            verdicts[DOWNGRADE].append(_downgrade(analysis, hop, attacker, promised[DOWNGRADE],
+                                                  found, facts, edit_aside(facts, DOWNGRADE)))
         if part:
             continue
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
@@ -649,28 +659,29 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
-                f"no edit needed: {_derives(attacker, source, hop)} and can serve the UE as "
-                "the target cell",
+                no_edit_needed(name, attacker.entities, source, hop),
                 Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
                 witness_hop=hop))
     return {claim: tuple(v) for claim, v in verdicts.items()}
 
 
-def _derives(attacker: Attacker, source: str, hop: int) -> str:
-    """Who derives ``hop``'s honest KeNB with no edit: the source eNB alone through the
-    variant's key chain (forward security), or the coalition through what else it holds
-    (review35: the text named the eNB where KASME made it derivable)."""
-    if attacker.entities == {source}:
-        return f"{source} derives the honest KeNB of hop {hop} (forward security)"
-    return f"{attacker} derives the honest KeNB of hop {hop}"
-
-
-def _downgrade(hop: int, name: str, promised: bool, found: HopSearch, source: str,
-               aside: str) -> Verdict:
+def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
+               found: HopSearch, facts: Facts, aside: str) -> Verdict:
+    source, name = analysis.source(hop), str(attacker)
     if found.downgrade is not None:
-        return Verdict(hop, name, False, promised,
-                       f"an edit puts the UE and the honest target on a KeNB {source} derives",
-                       found.downgrade.lines, witness_hop=hop)
+        # the promise is made against the source eNB (TS 33.401 7.2.8): an attacker that
+        # holds more fails outside it where its eNBs alone find no downgrade, as backward
+        # and forward security judge it (``_Claim.excused``)
+        claim = DowngradeResistance(analysis.run.variant, analysis.run.topology)
+        whole = facts.attacker(name)
+        alone = attacker.enbs_alone(analysis.run.topology.enbs)
+        excused = whole is not None and alone is not None and claim.excused(
+            facts, whole, lambda _: search(analysis, hop, alone, DOWNGRADE).downgrade is not None)
+        return Verdict(hop, name, False, promised and not excused,
+                       downgraded(source, hop, analysis.target(hop),
+                                  deriver(name, attacker.entities, source)),
+                       found.downgrade.lines, witness_hop=hop,
+                       outside=claim.outside(whole) if excused and whole is not None else None)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
                    f"the UE and the honest target on a KeNB {source} can derive{aside}",

@@ -270,11 +270,12 @@ class Facts:
     beyond_nds_ip: bool = False
     authentication: Authentication = field(default_factory=lambda: Authentication())
     # per attacker that holds eNBs and more (a revealed key, the UE, an MME; only ``check``'s
-    # ``--compromise`` makes one), its eNBs alone, by the same name: their entities, the hop
-    # of their first compromise and what they held or saw; what they know is found when
-    # asked (``enbs_alone``): a promise made against compromised eNBs is broken by what
-    # they derive without the rest
-    alone: tuple[Knowledge, ...] = ()
+    # ``--compromise`` makes one), by its name, its eNBs alone, named as ``check`` names
+    # them (``Attacker.enbs_alone``: "radio observer + enb-1@1 (without KASME)"): their
+    # entities, the hop of their first compromise and what they held or saw; what they know
+    # is found when asked (``enbs_alone``): a promise made against compromised eNBs is
+    # broken by what they derive without the rest
+    alone: tuple[tuple[str, Knowledge], ...] = ()
     # per eNB, what the HandoverRequest that prepared it as a target taught it, or a message
     # while it served the UE: (eNB, completion number of a KeNB another eNB used (while it
     # serves: after the eNB first served), the handover the message belongs to, its kind)
@@ -309,7 +310,7 @@ class Facts:
     def enbs_alone(self, name: str) -> Knowledge | None:
         """The eNBs of the attacker ``name`` without the rest of what it holds, knowing all
         their holdings give them (None: it holds eNBs only, or none)."""
-        alone = next((e for e in self.alone if e.name == name), None)
+        alone = next((e for whole, e in self.alone if whole == name), None)
         if alone is None:
             return None
         key = (id(alone), id(self.derivations))
@@ -1335,43 +1336,49 @@ class Engine:
         self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def corrupt(self, attacker: str, parties: Sequence[tuple[str, Any]], keys: Sequence[str],
-                hop: int) -> None:
+                hop: int, alone: str | None = None) -> None:
         """``attacker`` takes ``parties`` (each with the key record it holds now) and learns
         ``keys``, all at once from hop ``hop`` on: one event, judged once (``check``'s
         ``--compromise`` of one hop), so no claim counts the situation of a part of the
         attacker (KASME alone, before the source eNB that also holds KeNB[hop 0]) as the
         attacker's: ``check`` judges such a part as an attacker of its own name
-        (``Attacker.parts``)."""
+        (``Attacker.parts``). ``alone``: the name of its eNBs alone (``Facts.alone``), where
+        it holds eNBs and more."""
         f = earlier = self.facts
         for entity, ctx in parties:
             f = self._taking(f, attacker, entity, ctx, hop)
         for key in keys:
             f = _revealing(f, attacker, key, hop)
-        self.facts = self._alone(f, attacker, earlier.attacker(attacker), parties, hop)
+        if alone is not None:
+            self.facts = self._alone(f, attacker, alone, earlier.attacker(attacker), parties,
+                                     hop)
+        else:
+            self.facts = f
         self._judge(Event(compromised=attacker, earlier=earlier, taken=self._taken()))
 
-    def _alone(self, f: Facts, attacker: str, before: Knowledge | None,
+    def _alone(self, f: Facts, attacker: str, name: str, before: Knowledge | None,
                parties: Sequence[tuple[str, Any]], hop: int) -> Facts:
-        """``f`` with the eNBs alone of ``attacker`` (``Facts.alone``), which ``before`` was
-        and which took ``parties`` (each with its key record) at ``hop``, where it holds eNBs
-        and more."""
+        """``f`` with the eNBs alone of ``attacker`` (``Facts.alone``), named ``name``,
+        which ``before`` was and which took ``parties`` (each with its key record) at ``hop``,
+        where it holds eNBs and more."""
         a = f.attacker(attacker)
         enbs = a.entities & set(self.topology.enbs) if a is not None else frozenset()
         if not enbs or enbs == a.entities:  # type: ignore[union-attr]
             return f
-        alone = next((e for e in f.alone if e.name == attacker), None)
+        alone = next((e for whole, e in f.alone if whole == attacker), None)
         if alone is None:  # what its eNBs held so far: all it held, if it held only eNBs
-            alone = (Knowledge(attacker, before.entities, before.hop, _frozen(before.held),
+            alone = (Knowledge(name, before.entities, before.hop, _frozen(before.held),
                                frozenset())
                      if before is not None and before.entities <= enbs else
-                     Knowledge(attacker, frozenset(), hop, _everyone(f), frozenset()))
+                     Knowledge(name, frozenset(), hop, _everyone(f), frozenset()))
         for entity, ctx in parties:
             if entity in enbs:
                 alone = replace(alone, entities=alone.entities | {entity},
                                 hop=hop if not alone.entities else alone.hop,
                                 held=alone.held | {v for v in byte_values(ctx)
                                                    if v in f.values})
-        return replace(f, alone=(*(e for e in f.alone if e.name != attacker), alone))
+        return replace(f, alone=(*((whole, e) for whole, e in f.alone if whole != attacker),
+                                 (attacker, alone)))
 
     def fault(self, kind: str, message: Message, enb: str | None = None,
               unedited: Callable[[], Facts] | None = None) -> None:
@@ -1542,10 +1549,11 @@ class Engine:
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
             f = replace(f, attackers=self.parties.append(
                 f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())))
-        if f.alone and any(receiver in e.entities for e in f.alone):
+        if f.alone and any(receiver in e.entities for _, e in f.alone):
             seen = _shown(step, values)
-            changes["alone"] = tuple(replace(e, held=e.held | seen) if receiver in e.entities
-                                     else e for e in f.alone)
+            changes["alone"] = tuple((whole, replace(e, held=e.held | seen))
+                                     if receiver in e.entities else (whole, e)
+                                     for whole, e in f.alone)
         if f.attackers:
             public, was_public, was_value = derived["public"], was["public"], was["values"]
             everyone = frozenset(  # what became public and secret both (``_everyone``)

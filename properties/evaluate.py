@@ -176,7 +176,10 @@ def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
     edit) that it judged nothing on, and why: that hop is judged on its edit alone, not by
     the search over the others."""
     reasons = claim.not_judged(facts)
-    unjudged = []
+    judged = {(v.hop, v.attacker) for v in verdicts}
+    # an attacker that the claim judged by its eNBs alone, named (downgrade-resistance)
+    unjudged = [why for (hop, who), why in sorted(reasons.items())
+                if who and hop in edited and (hop, who) not in judged]
     for hop in sorted(set(edited) - {v.hop for v in verdicts}):
         message = run.edited[edited[hop]]
         why = reasons.get((hop, "")) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
@@ -205,12 +208,24 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
         message = run.edited[edited[hop]]
         who = editor(message, attacker, run.topology.enbs)
         hop_type = run.hops[hop - 1].spec.type
-        holding.append(Verdict(hop, str(attacker), True,
+        holding.append(Verdict(hop, _judged(engine.facts, name, hop, str(attacker)), True,
                                find_promise(run.variant, name, hop_type) is not None,
                                f"after {who}'s edit of {message} (the hops' edit), "
                                f"{HOLDS[name].format(who=who)}{edit_aside(engine.facts, name)}; "
                                f"{_ALONE.format(hop=hop)}"))
     return failures + holding
+
+
+def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> str:
+    """Whom the edit claim ``claim`` judged the edit of ``hop`` against, by name: the
+    attacker, or for downgrade-resistance its eNBs alone where it derives the honest KeNB
+    through what else it holds (``Facts.without_edit``), as ``check``'s edit search names
+    them."""
+    against = {who for h, _, _, judged in facts.unedited if h == hop for who in judged}
+    alone = facts.enbs_alone(attacker)
+    if claim == DOWNGRADE and (attacker, True) in against and alone is not None:
+        return alone.name
+    return attacker
 
 
 # what the edit claims say of an edit after which they hold
@@ -239,9 +254,12 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
     for step in system.steps:
         hop = first_step.get(step.number)
         for attacker, entities in at[hop].items() if hop in at else ():
-            # what the attacker takes at one hop, taken at once (``Engine.corrupt``)
+            # what the attacker takes at one hop, taken at once (``Engine.corrupt``), and
+            # the name of its eNBs alone, if it holds more (``Facts.alone``)
+            alone = attacker.enbs_alone(run.topology.enbs)
             engine.corrupt(str(attacker), [(e, ctx[e]) for e in entities if e in ctx],
-                           [e for e in entities if e not in ctx], hop)
+                           [e for e in entities if e not in ctx], hop,
+                           str(alone) if alone is not None else None)
         if step.number in replayed:
             engine.fault("replay", step.message)
         original = run.edited.get(step.number)

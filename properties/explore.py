@@ -16,6 +16,7 @@ from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
+from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import ClaimResult, all_claims
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.evaluate import claim_results
@@ -140,7 +141,14 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
     hop_types = {topology.hop_type(topology.cell(step.ctx_after.cell),
                                    topology.cell(str(dict(step.message.fields)["cell"])))
                  for step in system.steps if step.message.kind is Kind.MEASUREMENT_TRIGGER}
-    return claim_results(exploration.engine, hop_types).get(claim)
+    result = claim_results(exploration.engine, hop_types).get(claim)
+    if result is None:
+        return None
+    # each attacker by check's name for it (the exploration's engine names it by its party)
+    names = {a.name: str(Attacker.holding(a.entities, a.hop))
+             for a in exploration.engine.facts.attackers if a.entities}
+    return replace(result, verdicts=tuple(replace(v, attacker=names.get(v.attacker, v.attacker))
+                                          for v in result.verdicts))
 
 
 def replayed_findings(variant: KeySchedule, actions: Sequence[Action],

@@ -18,7 +18,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.downgrade import Addable, Edit, built, describe, edits, leaves
+from hoverify.properties.downgrade import (
+    Addable,
+    Edit,
+    built,
+    describe,
+    edits,
+    leaves,
+    relayed,
+)
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import HopSpec
 
@@ -112,9 +120,13 @@ class HopEdits:
             edit = named(fields, text, self.addable)
             if edit is None:
                 names = [e.name(fields) for e in everything(fields, self.addable)]
+                # where a relay adds a field (``edits``: to what it copies into the HO
+                # command), it adds only one the variant's HO command carries; no edit of
+                # another message adds one (review35: HandoverRequired named that rule)
                 sent = ", ".join(n for n, _ in self.addable) or "none"
-                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}; a relay adds "
-                                 f"only a field the variant's HO command carries: {sent})")
+                rule = (f"; a relay adds only a field the variant's HO command carries: {sent}"
+                        if relayed(fields) else "")
+                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 

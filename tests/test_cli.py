@@ -174,6 +174,25 @@ def test_bad_input_says_what_is_wrong(name: str, capsys: pytest.CaptureFixture[s
     assert words in err and err.count("\n") == 1 and out == "", err
 
 
+def test_a_bad_edit_of_a_message_no_relay_copies_lists_its_edits_alone(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review35: a missing edit of S1AP HandoverRequired, which its sender builds (TS 36.413
+    9.1.5.1) and no eNB relays into the HO command, listed its edits and then the relay's
+    rule for added fields, which no edit of it can make. The rule is named only for a
+    message whose container a relay copies into the HO command (the X2AP
+    HandoverRequestAcknowledge above)."""
+    argv = ["check", "--variant-file",
+            str(Path(__file__).parent / "broken_variants" / "bit_unprotected.py"),
+            "--topology", "small", "--hops", "s1@enb-3/cell-1:edit=HandoverRequired/security/x=1",
+            "--compromise", "enb-1@1"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.endswith("has no edit 'security/x=1' (its edits: eNB UE S1AP ID=0; "
+                        "security/UE supports KeNB*+=False; security/-UE supports KeNB*+) "
+                        "(topology small)\n"), err
+
+
 # -- --hops @FILE (issue 17 item 7) ------------------------------------------------------------
 HOPS_FILE = """# a long journey, as a reviewer writes it
 x2@enb-2/cell-1, s1  # two on a line

@@ -83,12 +83,14 @@ def test_an_edit_is_judged_against_the_editors_enbs_alone() -> None:
     """With KASME@1 beside enb-1@1 the coalition derives the honest KeNB of the edited hop
     (every KeNB is a function of KASME and public values, TS 33.401 A.3, A.4), so the edit
     is no downgrade for it; the promise is made against the source eNB (TS 33.401 7.2.8),
-    so the edit is judged against enb-1 alone, and the verdict says so."""
+    so the edit is judged against enb-1 alone, named as check's edit search names it (text36:
+    the verdict kept the coalition's name), and the coalition is said not judged."""
     variant, hops, options, weak = CASES[-2]
     code, claim, _ = _downgrade(variant, hops, options, (*weak, "KASME@1"))
     [verdict] = claim["verdicts"]
     assert (code, verdict["attacker"], verdict["holds"], verdict["promised"]) == (
-        1, "radio observer + enb-1@1, KASME@1", False, True)
-    assert verdict["detail"].endswith(
-        "its eNBs alone (enb-1) derive (radio observer + enb-1@1, KASME@1 derives the honest "
-        "KeNB of handover 1 without the edit)")
+        1, "radio observer + enb-1@1 (without KASME)", False, True)
+    assert verdict["detail"].endswith("completed it on a KeNB enb-1 derives")
+    assert claim["not_judged"] == [
+        "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
+        "enb-1's edit (not a downgrade)"]

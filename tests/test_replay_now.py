@@ -44,7 +44,10 @@ def _check_verdict(check: list[str], capsys: pytest.CaptureFixture[str]) -> dict
 
 
 def _replayed_line(out: str) -> str:
-    [line] = [line for line in out.splitlines() if line.startswith("    hop 1, enb-1: ")]
+    """The replayed claim's verdict line, its attacker named as check names it (text36:
+    replay said "enb-1" where check says "radio observer + enb-1@1")."""
+    [line] = [line for line in out.splitlines()
+              if line.startswith("    hop 1, radio observer + enb-1@1: ")]
     return line
 
 
@@ -62,11 +65,12 @@ def test_a_promise_weakened_to_2_hop_is_not_a_fix(
     line = _replayed_line(out)
     assert "derivable later KeNB: hops [1]" in line and "promised 2-hop" in line
     verdict = _check_verdict(check, capsys)  # one claim, one definition: check's words
-    assert line == f"    hop 1, enb-1: {verdict['verdict']}: {verdict['detail']}"
+    assert line == f"    hop 1, {verdict['attacker']}: {verdict['verdict']}: {verdict['detail']}"
     assert main(["replay", "--json", str(path)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert not doc["reproduced"] and doc["claim"]["verdict"] == "holds"
-    assert doc["claim"]["verdicts"][0]["detail"] == verdict["detail"]
+    assert [doc["claim"]["verdicts"][0][k] for k in ("attacker", "detail")] == [
+        verdict["attacker"], verdict["detail"]]
 
 
 def test_the_promise_as_found_is_reproduced_and_fails(
@@ -77,7 +81,8 @@ def test_the_promise_as_found_is_reproduced_and_fails(
     assert out.splitlines()[-1] == "reproduced"
     verdict = _check_verdict(check, capsys)
     assert verdict["verdict"] == "FAILS (promised)"
-    assert _replayed_line(out) == f"    hop 1, enb-1: FAILS (promised): {verdict['detail']}"
+    assert _replayed_line(out) == (f"    hop 1, {verdict['attacker']}: FAILS (promised): "
+                                   f"{verdict['detail']}")
 
 
 def test_a_promise_dropped_for_x2_leaves_the_failure_unpromised(
@@ -91,7 +96,8 @@ def test_a_promise_dropped_for_x2_leaves_the_failure_unpromised(
     assert out.splitlines()[-1] == ("NOT reproduced: forward-security now: fails (not "
                                     "promised) (recorded: FAILS (promised))")
     verdict = _check_verdict(check, capsys)
-    assert _replayed_line(out) == f"    hop 1, enb-1: fails (not promised): {verdict['detail']}"
+    assert _replayed_line(out) == (f"    hop 1, {verdict['attacker']}: fails (not promised): "
+                                   f"{verdict['detail']}")
 
 
 def _variant_error(doc: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,141 @@
+"""text36: one wording per finding, whichever path finds it. A hop of ``check`` without
+``:edit=`` is judged by the edit search (``hoverify.properties.downgrade``), one with it by the
+claim engine's claim (``hoverify.properties.claims``), which ``explore`` and ``verify`` use
+too. The same edit against the same attacker is the same finding, and reads the same.
+
+Also: a downgrade that only the party beside the eNBs makes is outside the promise. The
+seed promises downgrade-resistance against a compromised source eNB (TS 33.401 7.2.8; SA3
+contribution section 3 step 8); backward and forward security, promised against a
+compromised eNB too, call a failure that needs a party outside that promise "outside the
+promise" (docs/claims.md, Compromise)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hoverify.cli import main
+
+TESTS = Path(__file__).parent
+PROPERTIES = TESTS.parent / "properties"
+BIT_UNPROTECTED = str(TESTS / "broken_variants" / "bit_unprotected.py")
+# the source eNB clears the flag that makes the target MME apply KeNB*+ (seed section 3)
+CLEARS_THE_FLAG = "HandoverRequired/security/UE supports KeNB*+=False"
+WEAK_MODE = str(TESTS / "data" / "text36" / "weak_mode_via_k_ho.py")
+CLEARS_K_FS = "HandoverRequired/security/UE supports K_FS=False"
+
+
+def _check(variant: str, hops: str, *compromises: str) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["check", "--variant-file", variant, "--topology", "small", "--hops", hops,
+                     "--json", *(a for c in compromises for a in ("--compromise", c))])
+    return code, {c["name"]: c for c in json.loads(out.getvalue())["claims"]}
+
+
+def _said(claim: dict[str, Any]) -> tuple[Any, ...]:
+    """A claim as check says it: its word, and per verdict whom, what and how it says."""
+    return (claim["verdict"], claim["outside_promise"],
+            [(v["attacker"], v["verdict"], v["detail"]) for v in claim["verdicts"]],
+            claim["not_judged"])
+
+
+@pytest.mark.parametrize("beside", [(), ("KASME@1",), ("ue@1",), ("mme-1@1",)])
+def test_a_downgrade_reads_the_same_searched_or_named_by_the_hops(beside: tuple[str, ...]
+                                                                   ) -> None:
+    """bit_unprotected: the source eNB enb-1 clears the flag, and the UE and the honest
+    target enb-3 complete on KeNB* (seed section 2), which enb-1 derives. The search finds
+    that edit; ``:edit=`` names it. With KASME, the UE or the MME beside enb-1 the attacker
+    derives the honest KeNB anyway (TS 33.401 A.3, A.4: every KeNB is a function of KASME),
+    so its eNB alone is judged, named "(without ...)" by both, and the coalition is said not
+    judged by both (review35: the :edit= hop kept the coalition's name and said "its eNBs
+    alone (enb-1) derive (...)")."""
+    compromises = ("enb-1@1", *beside)
+    searched = _check(BIT_UNPROTECTED, "s1@enb-3/cell-1", *compromises)
+    named = _check(BIT_UNPROTECTED, f"s1@enb-3/cell-1:edit={CLEARS_THE_FLAG}", *compromises)
+    assert searched[0] == named[0] == 1
+    downgrade = "downgrade-resistance"
+    assert _said(named[1][downgrade]) == _said(searched[1][downgrade])
+    [verdict] = searched[1][downgrade]["verdicts"]
+    without = f" (without {beside[0].partition('@')[0]})" if beside else ""
+    assert verdict["attacker"] == f"radio observer + enb-1@1{without}"
+    assert verdict["detail"] == ("after enb-1 edited a message of handover 1, the UE and the "
+                                 "honest target enb-3 completed it on a KeNB enb-1 derives")
+
+
+@pytest.mark.parametrize("hop", ["s1@enb-3/cell-1", f"s1@enb-3/cell-1:edit={CLEARS_K_FS}"])
+def test_an_enbs_alone_verdict_that_holds_is_named_alike(hop: str) -> None:
+    """With KASME beside enb-1 the attacker derives the honest KeNB anyway (TS 33.401 A.3,
+    A.4); enb-1 alone lacks K_HO, so the downgrade holds against it (tests/data/text36). Both
+    paths name whom they judged "(without KASME)" and say why the whole was not judged
+    (the :edit= hop named the holding verdict after the whole)."""
+    code, claims = _check(WEAK_MODE, hop, "enb-1@1", "KASME@1")
+    downgrade = claims["downgrade-resistance"]
+    assert (code, downgrade["verdict"]) == (0, "holds")
+    assert [v["attacker"] for v in downgrade["verdicts"]] == [
+        "radio observer + enb-1@1 (without KASME)"]
+    assert downgrade["not_judged"] == [
+        "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
+        "enb-1's edit (not a downgrade)"]
+
+
+def test_no_edit_needed_is_one_sentence_for_both_paths() -> None:
+    """TR 33.821 v0.7.0's X2 hop: the source derives the next KeNB (KeNB* from its own KeNB,
+    seed section 2), so a fake cell of its own needs no edit. The search says so; a hop
+    that names an edit which changes nothing the UE derives (the X2AP ID) says the same
+    sentence before what the edit left."""
+    hop = "x2@enb-2/cell-1"
+    _, searched = _check_variant("tr33821-v070", hop)
+    _, named = _check_variant("tr33821-v070",
+                              f"{hop}:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1")
+    [search] = searched["fake-cell-capture"]["verdicts"]
+    [edit] = named["fake-cell-capture"]["verdicts"]
+    sentence = ("no edit needed: enb-1 derives the honest KeNB of hop 1 (forward security) "
+                "and can serve the UE as the target cell")
+    assert search["detail"] == sentence
+    assert edit["detail"] == f"{sentence}; with its edit too, the UE is on a KeNB enb-1 derives"
+
+
+def _check_variant(variant: str, hops: str) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["check", "--variant", variant, "--topology", "small", "--hops", hops,
+                     "--json", "--compromise", "enb-1@1"])
+    return code, {c["name"]: c for c in json.loads(out.getvalue())["claims"]}
+
+
+def test_the_edit_claims_words_are_written_once() -> None:
+    """review35: downgrade.py and claims.py each built "X derives the honest KeNB of hop N
+    (forward security)"; the words are now claims.py's alone (``no_edit_needed``), which
+    both paths call."""
+    written = {path.name: path.read_text().count("derives the honest KeNB of hop")
+               for path in PROPERTIES.glob("*.py")}
+    assert {name: n for name, n in written.items() if n} == {"claims.py": 1}
+
+
+@pytest.mark.parametrize("hop", ["s1@enb-3/cell-1", f"s1@enb-3/cell-1:edit={CLEARS_K_FS}"])
+def test_a_downgrade_only_the_revealed_key_makes_is_outside_the_promise(hop: str) -> None:
+    """The target MME falls back from K_FS (KASME's alone) to the seed's KeNB*+ through K_HO
+    when the source eNB says the UE lacks K_FS (tests/data/text36). enb-1 alone cannot
+    derive KeNB*+ (it lacks K_HO): the promise holds against it. With K_HO revealed too (the
+    key the seed delegates, section 4), the coalition derives the KeNB the edit leaves, not
+    the honest one: a downgrade for it, made by what it holds beside the eNB, so outside
+    the promise (exit 0), in the words backward and forward security use; before text36 it
+    was a broken promise, exit 1, "a KeNB enb-1 derives"."""
+    code, claims = _check(WEAK_MODE, hop, "enb-1@1")
+    assert code == 0 and claims["downgrade-resistance"]["verdict"] == "holds"
+    code, claims = _check(WEAK_MODE, hop, "enb-1@1", "K_HO@1")
+    downgrade = claims["downgrade-resistance"]
+    outside = ("the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and the "
+               "attacker holds K_HO")
+    assert (code, downgrade["verdict"], downgrade["promise_broken"]) == (
+        0, f"fails (outside the promise: {outside})", False)
+    [verdict] = downgrade["verdicts"]
+    assert (verdict["attacker"], verdict["promised"], verdict["outside_promise"]) == (
+        "radio observer + enb-1@1, K_HO@1", False, outside)
+    assert verdict["detail"].endswith("a KeNB radio observer + enb-1@1, K_HO@1 derives")
