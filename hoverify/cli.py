@@ -160,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
+    replay.add_argument("--variant-file", metavar="PATH",
+                        help="replay it on the variant this Python file defines (a fixed "
+                             "proposal) instead of the one the finding names, loaded as check "
+                             "and verify load --variant-file, at the finding's bit placement "
+                             "where the variant takes one (default: the finding's variant)")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
@@ -361,19 +366,22 @@ def _replay(args: argparse.Namespace) -> int:
     from hoverify.properties.explore import ReplayNotPossible, ReplayStopped, replay, replayed_claim
     from hoverify.runs import claim_document, claim_text, finding_word, load_finding
 
-    saved = load_finding(args.file)
+    saved = load_finding(args.file, args.variant_file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
     claim = str(recorded["claim"])
     not_possible = None  # why the attack as saved is not possible on the variant now
+    before: list[Finding] = []  # what the actions before an early stop found (they ran)
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary)
-    except ReplayNotPossible as stopped:  # the trace ends there: nothing it found is judged
+    except ReplayNotPossible as stopped:  # the trace ends there: the rest is not judged
         findings, now, done, not_possible = [], None, stopped.done, str(stopped)
+        before = stopped.before
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
     except ReplayStopped as stopped:  # the finding variant-error, on the actions up to it
         findings, now, done = [stopped.finding], None, stopped.finding.trace
+        before = stopped.before
     else:
         findings, done = exploration.findings(), tuple(actions)
         result = replayed_claim(exploration, claim)
@@ -383,21 +391,32 @@ def _replay(args: argparse.Namespace) -> int:
     # promised flag, which says "not promised" of one outside the promise too)
     found = str(recorded.get("verdict") or finding_word(
         Finding(claim, bool(recorded.get("promised")), "", ())))
-    reproduced = any(f.claim == claim and finding_word(f) == found for f in findings)
+    reproduced = any(f.claim == claim and finding_word(f) == found
+                     for f in (*before, *findings))
+    instead = None if args.variant_file is None else {
+        "variant": recorded.get("variant"), "variant_file": recorded.get("variant_file")}
     if args.json:
-        print(json.dumps({"variant": variant.name, "steps": [a.text for a in done],
+        print(json.dumps({"variant": variant.name, "variant_file": args.variant_file,
+                          "instead_of": instead,
+                          "steps": [a.text for a in done],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "not_possible": not_possible,
-                          "findings": [{"claim": f.claim, "verdict": finding_word(f),
-                                        "promised": f.promised, "detail": f.detail}
-                                       for f in findings],
+                          "findings": _replayed_json(findings),
+                          "found_before_the_stop": _replayed_json(before),
                           "claim": now}, indent=2))
     else:
+        if instead is not None:
+            print(f"variant: {variant.name} from {args.variant_file}, instead of the "
+                  f"recorded {instead['variant']} "
+                  f"({instead['variant_file'] or 'built in'})")
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
         for number, action in enumerate(done, start=1):
             print(f"{number:>3}. {action.text}")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
+        for finding in before:
+            print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail} (found on "
+                  f"actions 1-{len(finding.trace)}, before the run stopped)")
         for finding in findings:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail}")
         if now is not None:
@@ -406,7 +425,15 @@ def _replay(args: argparse.Namespace) -> int:
                f"{not_possible}; the trace stops there, which does not prove the variant "
                "secure: run check/verify on it")
         print("reproduced" if reproduced else f"NOT reproduced: {why} (recorded: {found})")
-    return 1 if any(f.promised for f in findings) else 0
+    return 1 if any(f.promised for f in (*before, *findings)) else 0
+
+
+def _replayed_json(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Failures of a replayed run, as ``replay --json`` lists them."""
+    from hoverify.runs import finding_word
+
+    return [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
+             "detail": f.detail} for f in findings]
 
 
 def _replay_now(claim: str, now: dict[str, Any] | None) -> str:

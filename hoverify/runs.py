@@ -523,9 +523,10 @@ class SavedFinding:
         return str((self.record.get("attacker") or {}).get("compromise", "as found"))
 
 
-def load_finding(path: str) -> SavedFinding:
+def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
-    UsageError: replay only what can be replayed as it was found."""
+    UsageError: replay only what can be replayed as it was found. ``variant_file``: the
+    variant to replay it on instead of the one it names (``replay --variant-file``)."""
     from hoverify.properties.exploration import VARIANT_ERROR, Action
     from hoverify.properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
 
@@ -539,16 +540,17 @@ def load_finding(path: str) -> SavedFinding:
         raise UsageError(f"{path}: not a finding file (schema_version {SCHEMA_VERSION} "
                          "expected)")
     try:
-        if data.get("variant_file") is not None:  # a reviewer's variant: load it again
+        placement = (data.get("parameters") or {}).get("bit_placement")
+        if variant_file is not None:  # the file's own is not read: it may be gone
+            variant = other_variant(variant_file, placement)
+        elif data.get("variant_file") is not None:  # a reviewer's variant: load it again
             from hoverify.variant_file import load_variant_file
 
-            variant = load_variant_file(str(data["variant_file"]),
-                                        (data.get("parameters") or {}).get("bit_placement"))
+            variant = load_variant_file(str(data["variant_file"]), placement)
             if variant.name != data["variant"]:
                 raise UsageError(f"{path}: {data['variant_file']} now defines variant "
                                  f"{variant.name!r}, not {data['variant']!r}")
         else:
-            placement = (data.get("parameters") or {}).get("bit_placement")
             variant = load(str(data["variant"]), placement)
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
@@ -567,6 +569,19 @@ def load_finding(path: str) -> SavedFinding:
     if not actions:
         raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
     return SavedFinding(variant, actions, data, topology, kasme, adversary)
+
+
+def other_variant(path: str, placement: str | None) -> KeySchedule:
+    """``replay --variant-file PATH``: the variant of a reviewer's file (a fixed proposal) to
+    replay a finding on, loaded as ``check`` and ``verify`` load ``--variant-file``; with
+    the finding's notification-bit ``placement`` where the variant takes one, as the attack
+    was found there."""
+    from hoverify.variant_file import load_variant_file
+
+    variant = load_variant_file(path)
+    if placement is None or variant.parameters.get("bit_placement") in (None, placement):
+        return variant
+    return load_variant_file(path, str(placement))
 
 
 def _finding_topology(path: str, data: dict[str, Any]) -> Topology:

@@ -27,7 +27,7 @@ from hoverify.properties.exploration import (
     Finding,
     variant_error_finding,
 )
-from hoverify.properties.hop_edits import field_gone, no_edit
+from hoverify.properties.hop_edits import no_edit, sent_otherwise
 from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind
@@ -71,21 +71,25 @@ def breaks_promise(finding: Finding) -> bool:
 
 class ReplayStopped(Exception):
     """A replay that a variant error stopped: ``finding``, the finding variant-error, its
-    trace the actions up to the one that raised."""
+    trace the actions up to the one that raised; ``before``, what the actions before that
+    one found (they ran)."""
 
-    def __init__(self, finding: Finding) -> None:
+    def __init__(self, finding: Finding, before: list[Finding]) -> None:
         super().__init__(finding.detail)
         self.finding = finding
+        self.before = before
 
 
 class ReplayNotPossible(Exception):
-    """A strict replay that reached a saved edit of a field the variant's message no longer
-    has: the attack as saved is not possible on this variant. ``done``, the actions made
-    before it; the message says which step and which edit."""
+    """A strict replay that reached a saved edit the variant's message no longer allows,
+    because the variant no longer sends there what the edit changed (``sent_otherwise``):
+    the attack as saved is not possible on this variant. ``done``, the actions made before
+    it, and ``before``, what they found; the message says which step and which edit."""
 
-    def __init__(self, reason: str, done: tuple[Action, ...]) -> None:
+    def __init__(self, reason: str, done: tuple[Action, ...], before: list[Finding]) -> None:
         super().__init__(reason)
         self.done = done
+        self.before = before
 
 
 def replay(variant: KeySchedule, actions: Sequence[Action],
@@ -93,18 +97,19 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
            strict: bool = False, adversary: Adversary = DEFAULT) -> Exploration:
     """Run ``actions`` from the start, under the attacker model they were found under; with
     ``strict`` each action must do what its text says (the model has not changed under the
-    recorded trace). A variant error raises ``ReplayStopped``; a saved edit of a field the
-    message no longer has, ``ReplayNotPossible``; any other step that does not do what it
-    says, a ValueError."""
+    recorded trace). A variant error raises ``ReplayStopped``; a saved edit that the variant
+    no longer allows, as it no longer sends what the edit changed (``sent_otherwise``),
+    ``ReplayNotPossible``; any other step that does not do what it says, a ValueError."""
     exploration = Exploration(variant, topology or small_topology(), kasme,
                               adversary=adversary)
     for number, action in enumerate(actions, start=1):
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
         except VariantError as error:
+            stopped = ReplayStopped(variant_error_finding(error, tuple(exploration.trace)),
+                                    exploration.findings())
             exploration.close()
-            raise ReplayStopped(variant_error_finding(error, tuple(exploration.trace))) \
-                from error
+            raise stopped from error
         if strict and (done is None or done.text != action.text):
             stop = _diverged(exploration, number, action, done)
             exploration.close()
@@ -122,11 +127,11 @@ def _diverged(exploration: Exploration, number: int, action: Action,
         return ValueError(f"replay diverged at {action.text!r} (step {number}): the model did "
                           f"{got!r}")
     message, names = there
-    gone = field_gone(message, action.edit, action.text)
-    if gone is not None:
+    why = sent_otherwise(message, action.edit, action.text)
+    if why is not None:
         return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no longer "
-                                 f"possible: {message} has no field {gone!r}",
-                                 tuple(exploration.trace))
+                                 f"possible: {why}", tuple(exploration.trace),
+                                 exploration.findings())
     return ValueError(f"replay diverged at {action.text!r} (step {number}): the saved edit "
                       f"is not possible there: {no_edit(message, action.edit, names)})")
 

@@ -54,38 +54,59 @@ def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
             f"{'; '.join(names) or 'none'}")
 
 
-def field_gone(message: Message, saved: str, text: str) -> str | None:
-    """The field that the saved edit ``saved`` (``MESSAGE/EDIT``) of a step saying ``text``
-    changes, when ``message`` is the MESSAGE it names, ``text`` says that change of it (as
-    ``Edit.text`` says it: the old value of a rewrite aside), and ``message`` no longer has
-    that field (the variant no longer sends it); None otherwise: the step is then
-    inconsistent with itself or with the trace."""
+def sent_otherwise(message: Message, saved: str, text: str) -> str | None:
+    """Why the saved edit ``saved`` (``MESSAGE/EDIT``) of a step saying ``text`` cannot be
+    made of ``message`` because the variant no longer sends there what the step found: the
+    proposal changed (review35, replay36). Only when ``message`` is the MESSAGE it names and
+    ``text`` says that change of it (as ``Edit.text`` says it): the field the edit changes,
+    or adds to, is gone; a rewritten field carries another value than the step found (the
+    edited value itself: the edit would change nothing, and ``edits`` offers no such edit);
+    the field an addition adds is already sent. None otherwise: the step is then
+    inconsistent with itself or with the trace (a corrupt file, or a model change)."""
     name, _, change = saved.partition("/")
-    field = _field_said(change, text, f" in {message}")
-    if field is None or name != message_name(message.kind):
+    said = _field_said(change, text, f" in {message}")
+    if said is None or name != message_name(message.kind):
         return None
+    field, found = said
     fields = message.fields
     present = {describe(fields, path[:end]) for path, _ in leaves(fields)
                for end in range(1, len(path) + 1)}
-    return None if field in present else field
+    if field not in present:
+        return f"{message} has no field {field!r}"
+    _, plus, added = change.partition("/+")
+    if plus:
+        added = f"{field}/{added.partition('=')[0]}"
+        return f"{message} already carries field {added!r}" if added in present else None
+    value = next((repr(v) for path, v in leaves(fields) if describe(fields, path) == field),
+                 found)
+    if value == found:
+        return None
+    new = change.partition("=")[2]
+    if value == new:
+        return f"{message} already carries {field!r} {value}: the edit would change nothing"
+    return (f"{message} carries {field!r} {value}, where the step found {found}, and no edit "
+            f"of it makes it {new}")
 
 
-def _field_said(change: str, text: str, end: str) -> str | None:
+def _field_said(change: str, text: str, end: str) -> tuple[str, str | None] | None:
     """The field path that ``change`` (an ``Edit.name``) changes, if ``text`` ending in
     ``end`` says that change (``Edit.text``): the container of ``PATH/+NAME=VALUE``, the field
-    of ``PATH/-NAME`` or of ``PATH=NEW``; None for a text no edit is named by, or another's."""
+    of ``PATH/-NAME`` or of ``PATH=NEW``, with, for a rewrite, the value the text says the
+    field had (None for the others); None for a text no edit is named by, or another's."""
     container, plus, added = change.partition("/+")
     if plus:
         field, _, value = added.partition("=")
-        return container if text.endswith(f" adds field '{field}' {value} to '{container}'"
-                                           f"{end}") else None
+        said = text.endswith(f" adds field '{field}' {value} to '{container}'{end}")
+        return (container, None) if said else None
     head, slash, last = change.rpartition("/")
     if last.startswith("-") and "=" not in last:
         field = f"{head}{slash}{last[1:]}"
-        return field if text.endswith(f" removes field '{field}'{end}") else None
+        return (field, None) if text.endswith(f" removes field '{field}'{end}") else None
     field, equals, new = change.partition("=")
-    said = equals and f" rewrites field '{field}' " in text and text.endswith(f" -> {new}{end}")
-    return field if said else None
+    rewrites, tail = f" rewrites field '{field}' ", f" -> {new}{end}"
+    if not (equals and rewrites in text and text.endswith(tail)):
+        return None
+    return field, text.removesuffix(tail).partition(rewrites)[2]
 
 
 def everything(fields: Fields, addable: Addable) -> list[Edit]:

@@ -46,13 +46,11 @@ class MmeHandover:
     def to_source(self, kind: Kind, mme: str, fields: Fields = ()) -> Message:
         """A UE-associated S1AP message of this handover to its source eNB: HANDOVER COMMAND,
         HANDOVER PREPARATION FAILURE (TS 36.413 9.1.5.2, 9.1.5.3) or UE CONTEXT RELEASE
-        COMMAND (9.1.4.6). Each carries the UE S1AP IDs; the eNB UE S1AP ID is the one of
-        HANDOVER REQUIRED (the MME UE S1AP ID is not modelled: the model's MME holds one
-        UE). It comes last here, where 9.1.5.2 puts it first (after the MME UE S1AP ID):
-        saved edits are named by field since edits35, so moving it breaks no saved finding,
-        only verify's order of equally short counterexamples and the report's charts."""
+        COMMAND (9.1.4.6). Each carries the UE S1AP IDs first, before the message's own IEs,
+        as those clauses list them; the eNB UE S1AP ID is the one of HANDOVER REQUIRED (the
+        MME UE S1AP ID, listed before it, is not modelled: the model's MME holds one UE)."""
         return Message(kind, mme, self.source_enb,
-                       (*fields, ("eNB UE S1AP ID", self.source_enb_ue_s1ap_id)))
+                       (("eNB UE S1AP ID", self.source_enb_ue_s1ap_id), *fields))
 
     def release_source(self, mme: str) -> Message:
         """TS 23.401 5.5.1.2.2 step 19, TS 36.413 8.3.3: release the source eNB's context."""

@@ -30,7 +30,7 @@ from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
 from hoverify.properties.hop_edits import HopEdits, everything
 from hoverify.properties.promises import FORWARD
-from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import small_topology
@@ -231,8 +231,16 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     stripped = next(e for e in found if e.text(command.fields) == "removes field 'for UE/NAS-PDU'")
     assert field_value(stripped.apply(command.fields), "for UE") == ()
     _, command = _s1ap_handover_command("alg-id")
-    added = Edit("add", (0, 1), ("notification bit", 1)).apply(command.fields)
+    added = Edit("add", _in_container(command.fields), ("notification bit", 1)).apply(
+        command.fields)
     assert field_value(field_value(added, "container"), "notification bit") == 1
+
+
+def _in_container(fields: Fields) -> tuple[int, int]:
+    """Where an edit adds a field to the HO command's ``container`` (``Edit.path``), wherever
+    the S1AP HandoverCommand carries it among its IEs (its UE S1AP IDs first, TS 36.413
+    9.1.5.2)."""
+    return next(i for i, (name, _) in enumerate(fields) if name == "container"), 1
 
 
 def _rewritten_to(found: list[Edit], fields: object, name: str) -> set[object]:
@@ -299,8 +307,8 @@ def test_a_field_added_beside_the_nas_part_is_refused_by_the_ue() -> None:
     variant = load("seed-fs", "nas")
     honest = run_scenario(variant, parse_hops("s1"))
     step = next(s for s in honest.system.steps if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
-    added = Edit("add", (0, 1), ("notification bit", 0))
     message = step.message
+    added = Edit("add", _in_container(message.fields), ("notification bit", 0))
     forged = type(message)(message.kind, message.sender, message.receiver,
                            added.apply(message.fields))
     run = run_scenario(variant, parse_hops("s1"),
