@@ -1179,18 +1179,23 @@ class ForwardSecurity(_Claim):
         2-hop for x2 at hop 1, 1-hop for s1-inter at hop 3": an X2 hop leaves the next KeNB to
         its source, TS 33.401 7.2.8.4.2, an S1 hop none, 7.2.8.4.3); "" where at most one
         hop's promise covers them, named as ``_promise`` names it."""
-        windows = forward_windows(self.variant, facts.completions, facts.early)
         served = self._served(facts, a.entities, kept)
-        named: dict[int, Promise] = {}
-        for j in later:
-            k, promise = windows.named(self._left(facts, a, j, served), j)
-            if promise is not None:
-                named.setdefault(k, promise)
-        if len(named) < 2:
-            return ""
-        return "; promised " + ", ".join(
-            f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
-            for k, promise in sorted(named.items()))
+        # it depends on the attacker only through its entities, its later KeNBs and, for
+        # those before its first service, its compromise (``_left``): a chain's attackers
+        # share it (``_chained``), found once per chain instead of a pass over the run each
+        key = (a.entities, a.hop if later and served[later[0]] is None else None, tuple(later))
+        each = kept.each.get(key)
+        if each is None:
+            windows = forward_windows(self.variant, facts.completions, facts.early)
+            named: dict[int, Promise] = {}
+            for j in later:
+                k, promise = windows.named(self._left(facts, a, j, served), j)
+                if promise is not None:
+                    named.setdefault(k, promise)
+            each = kept.each[key] = "" if len(named) < 2 else "; promised " + ", ".join(
+                f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
+                for k, promise in sorted(named.items()))
+        return each
 
     def never_arose(self, facts: Facts, a: Knowledge) -> str | None:
         """No KeNB used by another eNB from the attacker's ``_start`` on (``later`` is empty
@@ -1239,6 +1244,9 @@ class _Kept:
     later: dict[tuple[frozenset[str], int], LaterKeNBs] = field(default_factory=dict)
     # per entities and chain record (``Chained.place``): who knows its later KeNBs
     known: dict[tuple[frozenset[str], int], _Known] = field(default_factory=dict)
+    # per entities, compromise (where it counts) and later KeNBs: ``_each_promise``
+    each: dict[tuple[frozenset[str], int | None, tuple[int, ...]], str] = field(
+        default_factory=dict)
 
 
 class _Known(NamedTuple):  # a tuple: made at import in a fraction of a dataclass's time

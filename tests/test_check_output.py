@@ -187,6 +187,28 @@ def test_forward_summary_reads_a_chain_as_each_attacker_alone(variant: str) -> N
         facts.attackers) // 2
 
 
+# tr33821-v070 promises no forward security: no verdict names a promise
+@pytest.mark.parametrize(("variant", "named"), [("ts33401", True), ("seed-fs", True),
+                                                ("tr33821-v070", False)])
+def test_forward_summary_names_each_promise_as_for_each_attacker_alone(variant: str,
+                                                                        named: bool) -> None:
+    """The promises a holding verdict names (``_each_promise``), found once for the attackers
+    that share its inputs (a chain's: the same entities and later KeNBs), are those found for
+    each attacker alone; most are shared, and where promised some name more than one."""
+    schedule = load(variant)
+    run = run_scenario(schedule, parse_hops(MIXED + ",x2,x2:early,x2,s1,x2:early"))
+    facts = evaluate(run).facts
+    claim = ForwardSecurity(schedule, run.topology)
+    kept = _Kept()
+    # each attacker's later KeNBs, and their second half (as for one that knows a later
+    # KeNB of its own): the same entities, other later KeNBs
+    asked = [(a, later[start:]) for a in facts.attackers if (later := claim.later(facts, a))
+             for start in (0, len(later) // 2)]
+    together = [claim._each_promise(facts, a, later, kept) for a, later in asked]
+    assert together == [claim._each_promise(facts, a, later, _Kept()) for a, later in asked]
+    assert len(kept.each) < len(asked) // 2 and any(together) == named
+
+
 def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
     """``:edit=`` names an edit by ``Edit.name``: over every message of runs of each built-in
     variant, no two edits of one message share a name, by its receiver (``edits``) or its
