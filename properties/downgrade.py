@@ -147,6 +147,10 @@ class Edit:
         name, value = self.new
         return f"{where}/+{name}={value!r}"
 
+    def renames_ue(self, fields: Fields) -> bool:
+        """A rewrite of one of the UE's identities on the backhaul (``UE_IDENTITIES``)."""
+        return self.kind == "rewrite" and _name(fields, self.path) in UE_IDENTITIES
+
     def text(self, fields: Fields) -> str:
         if self.kind == "rewrite":
             return (f"rewrites field '{describe(fields, self.path)}' "
@@ -189,15 +193,19 @@ def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
     return tuple(value ^ 1 << bit for bit in range(bits))
 
 
+# The UE's identities on the backhaul: the eNB UE S1AP ID, which "uniquely identifies the UE
+# association over the S1 interface within the eNB" (TS 36.413 9.2.3.4; the model's UE S1AP
+# ID, 3.1), and the eNB UE X2AP IDs, which name a handover's UE association over X2 (TS 36.423
+# 9.2.24: Old eNB UE X2AP ID, the source's; New eNB UE X2AP ID, the target's). Another value
+# names another UE association or handover, or none: an edit of one carries no key material.
+UE_IDENTITIES = frozenset({"eNB UE S1AP ID", "Old eNB UE X2AP ID", "New eNB UE X2AP ID"})
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
 # carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of S1AP
-# InitialContextSetupRequest; the eNB UE S1AP ID of the Path Switch Request and its
-# Acknowledge, TS 36.413 9.2.3.4; the eNB UE X2AP IDs that name a handover in X2AP, TS 36.423
-# 9.2.24) and a PDCP COUNT (TS 33.401 B.2's COUNT, a replay window). No bit of one means
-# anything alone: another value names another cell, UE, UE association or handover, or
-# none, which ``flips`` already tries; its bits are not a capability to clear.
-WHOLE = frozenset({"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "eNB UE S1AP ID",
-                   "Old eNB UE X2AP ID", "New eNB UE X2AP ID", "COUNT"})
+# InitialContextSetupRequest; ``UE_IDENTITIES``) and a PDCP COUNT (TS 33.401 B.2's COUNT, a
+# replay window). No bit of one means anything alone: another value names another cell, UE,
+# UE association or handover, or none, which ``flips`` already tries; its bits are not a
+# capability to clear.
+WHOLE = UE_IDENTITIES | {"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COUNT"}
 # TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
 # carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
 # capability octet, as UE network capability's in TS 24.301 9.9.3.34).

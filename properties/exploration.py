@@ -35,7 +35,7 @@ from hoverify.properties.hop_edits import edit_name, editor_among
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
-from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.system import UE, Snapshot, System
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import KeySchedule
@@ -46,6 +46,15 @@ VARIANT_ERROR = "variant-error"
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite", "inject")
 EDIT_KINDS = ("edit", "rewrite")
+
+
+def edit_kind(edit: Edit, fields: Fields) -> str:
+    """The kind of ``edit`` of ``fields`` that ``Exploration.edit_choices`` selects by:
+    ``identity`` for a rewrite of one of the UE's identities on the backhaul
+    (``Edit.renames_ue``: another UE association or handover named, no key material
+    changed), else its own (``rewrite``, ``remove`` or ``add``:
+    ``hoverify.properties.downgrade.Edit``)."""
+    return "identity" if edit.renames_ue(fields) else edit.kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,12 +238,13 @@ class Exploration:
                      where: Callable[[Message], bool] | None = None) -> list[tuple[int, int]]:
         """Every (index, leaf) of ``edit`` now, one per message of each group of equal ones
         in flight: the finite set of field changes the compromised eNBs can make; with
-        ``kind``, those of that kind only (``rewrite``, ``remove`` or ``add``:
-        ``hoverify.properties.downgrade.Edit``); with ``where``, of the messages it accepts."""
+        ``kind``, those of that kind only (``edit_kind``); with ``where``, of the messages it
+        accepts."""
         targets, options = self._edit_targets()
         first = {m: index for index, m in reversed(list(enumerate(targets)))}
         return [(index, leaf) for m, index in first.items() if where is None or where(m)
-                for leaf, edit in enumerate(options(m)) if kind in (None, edit.kind)]
+                for leaf, edit in enumerate(options(m))
+                if kind in (None, edit_kind(edit, m.fields))]
 
     def _edit_targets(self) -> tuple[list[Message], Callable[[Message], list[Edit]]]:
         """The in-flight messages ``edit`` picks among by ``index``, with their edits."""

@@ -78,12 +78,18 @@ SERVING = [Plan(0, 0), Plan(1, 0), Plan(2, 0)]
 LEFT = [Plan(1, 1), Plan(2, 2)]
 RETURN = Plan(0, 0, back=True)
 PLANS = st.sampled_from([None, *SERVING, RETURN, *SERVING[1:], *LEFT])
-# The rewrite fault's actions, one per kind of edit (``hoverify.properties.downgrade.Edit``),
-# each possible only while a compromised eNB has a message in flight with an edit of its
-# kind, so that a kind with few edits is not drowned by one with many: removing a field it
-# relays (stripping a derivation-mode signal, /work/shared/spec handover-keys section 7) is
-# possible only while a relayed container is in flight to it, e.g. the S1AP HandoverCommand.
-EDIT_KINDS = ("remove", "rewrite", "add")
+# The rewrite fault's actions, one per kind of edit (``hoverify.properties.exploration.
+# edit_kind``), each possible only while a compromised eNB has a message in flight with an
+# edit of its kind, so that a kind with few edits is not drowned by one with many: removing a
+# field it relays (stripping a derivation-mode signal, /work/shared/spec handover-keys
+# section 7) is possible only while a relayed container is in flight to it, e.g. the S1AP
+# HandoverCommand. ``identity``, a flip of the eNB UE S1AP ID (TS 36.413 9.2.3.4) or an eNB
+# UE X2AP ID (TS 36.423 9.2.24), is a kind of its own: it names another UE association or
+# handover and changes no key material, so an example's swarm either spends its edit on
+# identities or on what the UE and the target derive keys from; and each action is in the
+# swarm on its own, so a delivery stops ``deliver_in_order`` for an identity's flip only in
+# an example that may make one.
+EDIT_KINDS = ("remove", "rewrite", "add", "identity")
 # The messages that end a source eNB's part in a handover: it releases the UE context, and
 # with it the keys (TS 36.300 10.1.2.1.1 step 18 for X2, 10.1.2.1.2 for S1; TS 36.423 8.2.3,
 # TS 36.413 8.3.3). Backward security is about a party compromised after the UE left it: what
@@ -390,6 +396,9 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         def add(self, choice: int) -> None:
             self._edit("add", choice)
+
+        def identity(self, choice: int) -> None:
+            self._edit("identity", choice)
 
         @invariant()
         def claims_hold(self) -> None:

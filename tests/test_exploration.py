@@ -382,6 +382,29 @@ def test_a_late_release_leaves_a_former_source_its_keys_for_a_planned_compromise
     machine.exploration.close()
 
 
+def test_an_edit_of_a_ue_identity_is_an_action_of_its_own() -> None:
+    """explore's ``identity`` action flips the UE's identities on the backhaul and nothing
+    else; ``rewrite`` flips the rest. The S1AP HANDOVER REQUIRED of a compromised source
+    carries one: the eNB UE S1AP ID, which "uniquely identifies the UE association over the
+    S1 interface within the eNB" (TS 36.413 9.1.5.1, 9.2.3.4)."""
+    machine = exploration_machine(variant_named("broken_variants/bit_unprotected.py"),
+                                  small_topology(), EXPLORATION_KASME, lambda f: False, FAULTS)()
+    machine.first_handover(2, Plan(0, 0, back=True), frozenset(), False, True)  # to enb-3
+    machine.deliver(0)  # the MeasurementReport: enb-1 sends its HandoverRequired
+
+    def fields(kind: str) -> set[str]:
+        """The fields that the edits of ``kind`` possible now change."""
+        made = [machine.exploration.edit_made(Action("edit", index, leaf))
+                for index, leaf in machine._edit_choices(kind)]
+        return {edit_name(*m).rpartition("=")[0] for m in made if m is not None}
+
+    assert fields("identity") == {"HandoverRequired/eNB UE S1AP ID"}
+    rewritten = fields("rewrite")
+    assert "HandoverRequired/security/UE supports KeNB*+" in rewritten
+    assert not any(name.endswith("S1AP ID") for name in rewritten), rewritten
+    machine.exploration.close()
+
+
 def test_a_return_plan_hands_the_ue_back_to_the_enb_it_compromised() -> None:
     """The return plan on bit_unprotected, driven by hand: enb-1 compromised as it serves,
     its one edit on the S1 hop away (the flag "UE supports KeNB*+" cleared in its S1AP
