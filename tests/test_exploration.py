@@ -652,7 +652,10 @@ def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
 # left by how long ago; bit_unprotected's backward security (enb-1 compromised before hop 1,
 # its edit on the S1 hop away, the UE back to it) until the plan that hands the UE back to
 # the eNB it compromised (derandomized: every pin of the 19 in 102 s of CPU, at most 1256
-# examples; bit_unprotected's in 1005).
+# examples; bit_unprotected's in 1005). Measured again 2026-12-02 for the 22 (explore36, load
+# 4-7): 10479 examples in all once the eNB UE S1AP IDs could be flipped (ue_skips_ncc_catch_up
+# 2372 of the 3000), 6932 once an identity flip became an edit action of its own (at most
+# 1565); every pin found both times.
 @pytest.mark.parametrize("name", sorted(FOUND_BY_VERIFY))
 def test_default_explore_finds_what_verify_finds_within_its_default_budget(name: str) -> None:
     """The default budget, faults and steps (the search stops once all are found); each
