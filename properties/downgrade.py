@@ -27,9 +27,9 @@ key the eNB lacks could resist capture.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from hoverify.properties.analysis import Analysis
@@ -645,6 +645,9 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
     for a downgrade there, but its denial and capture are never weaker than a part's (the
     same edits; capture with more knowledge, or with no edit)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
+    # one search per (hop, attacker, claims sought): a coalition's eNBs alone are searched as
+    # its part and again when its downgrade is judged against them (``_downgrade``)
+    searched = cache(partial(search, analysis))
     for hop, attacker in attackers:
         part = attacker in parts
         wanted = judged(analysis, hop, attacker) & ({DOWNGRADE} if part else set(verdicts))
@@ -653,11 +656,12 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         hop_type = analysis.run.hops[hop - 1].spec.type
         promised = {claim: promise_for(analysis, claim, hop_type) is not None
                     for claim in verdicts}
-        found = search(analysis, hop, attacker, only=DOWNGRADE if part else None)
+        found = searched(hop, attacker, DOWNGRADE if part else None)
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
             verdicts[DOWNGRADE].append(_downgrade(analysis, hop, attacker, promised[DOWNGRADE],
-                                                  found, facts, edit_aside(facts, DOWNGRADE)))
+                                                  found, facts, edit_aside(facts, DOWNGRADE),
+                                                  searched))
         if part:
             continue
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
@@ -674,7 +678,8 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
 
 
 def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
-               found: HopSearch, facts: Facts, aside: str) -> Verdict:
+               found: HopSearch, facts: Facts, aside: str,
+               searched: Callable[[int, Attacker, str | None], HopSearch]) -> Verdict:
     source, name = analysis.source(hop), str(attacker)
     if found.downgrade is not None:
         # the promise is made against the source eNB (TS 33.401 7.2.8): an attacker that
@@ -684,7 +689,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
         whole = facts.attacker(name)
         alone = attacker.enbs_alone(analysis.run.topology.enbs)
         excused = whole is not None and alone is not None and claim.excused(
-            facts, whole, lambda _: search(analysis, hop, alone, DOWNGRADE).downgrade is not None)
+            facts, whole, lambda _: searched(hop, alone, DOWNGRADE).downgrade is not None)
         return Verdict(hop, name, False, promised and not excused,
                        downgraded(source, hop, analysis.target(hop),
                                   deriver(name, attacker.entities, source)),
