@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backhaul_argument(check)
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
                         "compromise; findings saved for replay", options=_explore_options,
-                        epilog=_exit_codes("found"))
+                        epilog=_exit_codes("found") + " Findings are printed and saved when "
+                        "the search ends: Ctrl-C stops it without printing or saving any "
+                        "(unlike verify); bound it with --examples.")
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
@@ -276,7 +278,8 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
     verify_.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(VERIFY_FAULTS))
                               + " (at most one duplication, replay, edit, injection and "
-                              "compromise per path)")
+                              "compromise per path); without rewrite, downgrade-resistance, "
+                              "handover-denial and fake-cell-capture are never exercised")
     _add_adversary_arguments(verify_)
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")
