@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backhaul_argument(check)
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
                         "compromise; findings saved for replay", options=_explore_options,
-                        epilog=_exit_codes("found"))
+                        epilog=_sometimes("step") + _exit_codes("found") + " Findings are "
+                        "printed and saved when the search ends: Ctrl-C stops it without "
+                        "printing or saving any (unlike verify); bound it with --examples.")
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
@@ -168,9 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
-                        epilog=_exit_codes("found") + " A search stopped by Ctrl-C prints "
-                        "and saves what it found so far, then exits 130; a finding it could "
-                        "not save, or a --json-progress it could not write, exits 2.")
+                        epilog=_sometimes("transition") + _exit_codes("found") + " A search "
+                        "stopped by Ctrl-C prints and saves what it found so far, then exits "
+                        "130; a finding it could not save, or a --json-progress it could not "
+                        "write, exits 2.")
     report = commands.add_parser(
         "report", help="verdicts of every variant over the standard scenarios, with key "
         "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
@@ -189,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "every standard scenario (see docs/topologies.md)")
     _add_quiet_argument(report)
     return parser
+
+
+def _sometimes(unit: str) -> str:
+    """What the line 'sometimes: ...' of explore and verify counts, in ``unit``s ("step",
+    "transition")."""
+    return (f"The line 'sometimes: ...' counts for each claim the {unit}s in which its "
+            "situation arose (and for each model invariant; docs/exploration.md); a promised "
+            "claim at 0 is vacuous, which stderr says once the search has run to its end. ")
 
 
 def _exit_codes(broken: str) -> str:
@@ -276,7 +287,8 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
     verify_.add_argument("--faults", default=",".join(sorted(DEFAULT_FAULTS)),
                          help="comma-separated subset of: " + ", ".join(sorted(VERIFY_FAULTS))
                               + " (at most one duplication, replay, edit, injection and "
-                              "compromise per path)")
+                              "compromise per path); without rewrite, downgrade-resistance, "
+                              "handover-denial and fake-cell-capture are never exercised")
     _add_adversary_arguments(verify_)
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
                          help="where each finding is saved for `hoverify replay`")

@@ -345,6 +345,21 @@ def test_the_example_in_the_docs_loads(tmp_path: Path) -> None:
     assert load_variant_file(str(path)).name == "mine"
 
 
+def test_the_docs_examples_promises(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/variants.md: its first example inherits ts33401's promise that each KeNB is bound
+    to the PCI and the EARFCN-DL (TS 33.401 A.5), so leaving the EARFCN-DL out breaks it
+    (exit 1); its second promises the PCI alone, so the same run fails it unpromised (exit 0)."""
+    blocks = (EXAMPLES.parent / "docs" / "variants.md").read_text().split("```python\n")
+    for block, (code, verdict) in zip(blocks[1:3], ((1, "FAILS (promised)"),
+                                                    (0, "fails (not promised)")), strict=True):
+        path = tmp_path / "mine.py"
+        path.write_text(block.split("```", 1)[0])
+        assert main(["check", "--variant-file", str(path), "--hops", "s1,x2"]) == code
+        line = next(line for line in capsys.readouterr().out.splitlines()
+                    if line.startswith("key-separation "))
+        assert verdict in line
+
+
 def test_helpers_of_the_reviewers_own_are_allowed(tmp_path: Path) -> None:
     """The rule for misspellings (docs/variants.md) leaves a reviewer's own helpers alone: a
     public method the file's hooks call, a private one, a module-level function."""
