@@ -127,7 +127,8 @@ def _diverged(exploration: Exploration, number: int, action: Action,
         return ValueError(f"replay diverged at {action.text!r} (step {number}): the model did "
                           f"{got!r}")
     message, names = there
-    why = sent_otherwise(message, action.edit, action.text)
+    said = exploration.step_said(message, action.text)
+    why = None if said is None else sent_otherwise(message, action.edit, said, False)
     if why is not None:
         return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no longer "
                                  f"possible: {why}", tuple(exploration.trace),
