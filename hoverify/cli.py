@@ -373,7 +373,7 @@ def _replay(args: argparse.Namespace) -> int:
     before: list[Finding] = []  # what the actions before an early stop found (they ran)
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
-                             adversary=saved.adversary)
+                             adversary=saved.adversary, recorded=saved.recorded)
     except ReplayNotPossible as stopped:  # the trace ends there: the rest is not judged
         findings, now, done, not_possible = [], None, stopped.done, str(stopped)
         before = stopped.before
@@ -383,7 +383,7 @@ def _replay(args: argparse.Namespace) -> int:
         findings, now, done = [stopped.finding], None, stopped.finding.trace
         before = stopped.before
     else:
-        findings, done = exploration.findings(), tuple(actions)
+        findings, done = exploration.findings(), tuple(exploration.trace)
         result = replayed_claim(exploration, claim)
         now = None if result is None else claim_document(result, evidence=False)
         exploration.close()
@@ -395,10 +395,16 @@ def _replay(args: argparse.Namespace) -> int:
                      for f in (*before, *findings))
     instead = None if args.variant_file is None else {
         "variant": recorded.get("variant"), "variant_file": recorded.get("variant_file")}
+    # the steps a fix made otherwise than recorded, and went on (a saved edit of a field it
+    # sends with another value: ``replay``)
+    otherwise = {number: action.text for number, (action, now) in
+                 enumerate(zip(actions, done, strict=False), start=1) if now.text != action.text}
     if args.json:
         print(json.dumps({"variant": variant.name, "variant_file": args.variant_file,
-                          "instead_of": instead,
+                          "instead_of": instead, "recorded_variant": saved.recorded,
                           "steps": [a.text for a in done],
+                          "recorded_otherwise": [{"step": n, "recorded": text}
+                                                 for n, text in otherwise.items()],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "not_possible": not_possible,
                           "findings": _replayed_json(findings),
@@ -409,9 +415,14 @@ def _replay(args: argparse.Namespace) -> int:
             print(f"variant: {variant.name} from {args.variant_file}, instead of the "
                   f"recorded {instead['variant']} "
                   f"({instead['variant_file'] or 'built in'})")
+        elif not saved.recorded:
+            print(f"variant: {variant.name} from {recorded['variant_file']}, changed since the "
+                  "finding was recorded (its SHA-256 is not the recorded one)")
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
         for number, action in enumerate(done, start=1):
             print(f"{number:>3}. {action.text}")
+            if number in otherwise:
+                print(f"     (recorded: {otherwise[number]})")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
         for finding in before:
