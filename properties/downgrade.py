@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker
@@ -124,8 +124,7 @@ class Edit:
     path: Path
     new: Any = None
 
-    @dataclass(frozen=True)
-    class Said:
+    class Said(NamedTuple):
         """An edit in words: what ``Edit.name`` and ``Edit.text`` write, and what
         ``from_name`` and ``from_text`` read back (replay37: a saved step is read as data,
         not by copies of these formats). ``kind`` done to ``where``, a field path as
@@ -207,12 +206,13 @@ class Edit:
             return replaced(fields, parent, container[:index] + container[index + 1:])
         return replaced(fields, self.path, (*_at(fields, self.path), self.new))
 
-    def said(self, fields: Fields) -> Edit.Said:
-        """This edit of ``fields`` in words (``Said``)."""
+    def said(self, fields: Fields, found: bool = True) -> Edit.Said:
+        """This edit of ``fields`` in words (``Said``); ``found``: with the value a rewrite
+        finds there (its text says it, its name does not)."""
         where = describe(fields, self.path)
         if self.kind == "rewrite":
-            return Edit.Said("rewrite", where, new=repr(self.new),
-                             old=repr(_at(fields, self.path)))
+            return Edit.Said("rewrite", where, "", repr(self.new),
+                             repr(_at(fields, self.path)) if found else None)
         if self.kind == "remove":
             return Edit.Said("remove", where)
         added, value = self.new
@@ -222,7 +222,7 @@ class Edit:
         """The edit in a hop's ``:edit=`` suffix (``hoverify.properties.hop_edits``): the
         field path as ``text`` writes it, then ``=NEW`` (rewrite), ``/-NAME`` (remove) or
         ``/+NAME=VALUE`` (add): ``Said.name``, which ``Said.from_name`` reads back."""
-        return self.said(fields).name()
+        return self.said(fields, found=False).name()
 
     def renames_ue(self, fields: Fields) -> bool:
         """A rewrite of one of the UE's identities on the backhaul (``UE_IDENTITIES``)."""

@@ -65,7 +65,7 @@ def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool
     MESSAGE it names: the step is then inconsistent with itself or with the trace."""
     name, _, change = saved.partition("/")
     named = Edit.Said.from_name(change)
-    if name != message_name(message.kind) or named != replace(said, old=None):
+    if name != message_name(message.kind) or named != said._replace(old=None):
         return None
     fields = message.fields
     present = {describe(fields, path[:end]) for path, _ in leaves(fields)
