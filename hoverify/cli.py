@@ -164,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="replay it on the variant this Python file defines (a fixed "
                              "proposal) instead of the one the finding names, loaded as check "
                              "and verify load --variant-file, at the finding's bit placement "
-                             "where the variant takes one (default: the finding's variant)")
+                             "where the variant takes one; what it sends or does otherwise "
+                             "than recorded is then the fix's doing, not a corrupt file "
+                             "(default: the finding's variant)")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
