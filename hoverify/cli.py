@@ -399,8 +399,8 @@ def _replay(args: argparse.Namespace) -> int:
         "variant": recorded.get("variant"), "variant_file": recorded.get("variant_file")}
     # the steps a fix made otherwise than recorded, and went on (a saved edit of a field it
     # sends with another value: ``replay``)
-    otherwise = {number: action.text for number, (action, now) in
-                 enumerate(zip(actions, done, strict=False), start=1) if now.text != action.text}
+    otherwise = {number: action.text for number, (action, made) in
+                 enumerate(zip(actions, done, strict=False), start=1) if made.text != action.text}
     if args.json:
         print(json.dumps({"variant": variant.name, "variant_file": args.variant_file,
                           "instead_of": instead, "recorded_variant": saved.recorded,

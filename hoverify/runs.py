@@ -519,9 +519,9 @@ class SavedFinding:
     kasme: bytes
     adversary: Adversary = DEFAULT  # the attacker model it was found under
     # ``variant`` is the one the finding was recorded on, as far as replay can know: the
-    # built-in it names, or a variant file whose SHA-256 is the one recorded (``source``; a
-    # file saved before replay37 records none: its own file, given as recorded, is taken as
-    # it). Else a fix (``replay --variant-file``, or the recorded file edited in place):
+    # built-in it names, or a variant file whose SHA-256 is the one recorded
+    # (``variant_sha256``; a file saved before replay37 records none: its own file is taken
+    # as it). Else a fix (``replay --variant-file``, or the recorded file edited since):
     # replay judges what differs as the fix's doing (``hoverify.properties.explore.replay``).
     recorded: bool = True
 
