@@ -380,7 +380,7 @@ def _replay(args: argparse.Namespace) -> int:
         findings, now, done, not_possible = [], None, stopped.done, str(stopped)
         before = stopped.before
     except ValueError as error:
-        raise UsageError(f"{args.file}: {error}") from None
+        raise UsageError(f"{args.file}: {error}{_unsure(args, recorded)}") from None
     except ReplayStopped as stopped:  # the finding variant-error, on the actions up to it
         findings, now, done = [stopped.finding], None, stopped.finding.trace
         before = stopped.before
@@ -439,6 +439,17 @@ def _replay(args: argparse.Namespace) -> int:
                "secure: run check/verify on it")
         print("reproduced" if reproduced else f"NOT reproduced: {why} (recorded: {found})")
     return 1 if any(f.promised for f in (*before, *findings)) else 0
+
+
+def _unsure(args: argparse.Namespace, recorded: dict[str, Any]) -> str:
+    """What a replay that did not follow on the recorded variant file cannot know: a finding
+    saved before replay37 records no SHA-256 of it (``SavedFinding.recorded``), so the file
+    may have been edited since, a fix, which ``--variant-file`` judges as one."""
+    path = recorded.get("variant_file")
+    if args.variant_file is not None or path is None or "variant_sha256" in recorded:
+        return ""
+    return (f" (the finding records no SHA-256 of {path}: if it was edited since, replay it "
+            f"with --variant-file {path})")
 
 
 def _replayed_json(findings: list[Finding]) -> list[dict[str, Any]]:

@@ -197,3 +197,22 @@ def test_a_step_that_does_not_follow_stays_an_error_where_no_fix_explains_it(
         assert out.splitlines()[-1].startswith(f"NOT reproduced: step {at}, ")
     else:
         assert out == "" and err.count("\n") == 1 and "replay diverged at" in err
+
+
+def test_a_file_saved_before_the_sha256_says_how_to_replay_its_edited_variant(
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """A finding saved before replay37 records no SHA-256: its variant file is taken as the
+    recorded one, so a fix written over it (mode 4) does not follow, exit 2, and the line
+    says how to replay it as a fix; given with --variant-file, it is one."""
+    path = _saved(tmp_path, found)
+    path.write_text(json.dumps({k: v for k, v in json.loads(path.read_text()).items()
+                                if k != "variant_sha256"}))
+    variant = tmp_path / "mode_integer.py"
+    variant.write_text(PROPOSAL.read_text().replace("    sent = 1  #", "    sent = 4  #"))
+    assert main(["replay", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip("\n").endswith(
+        f"(the finding records no SHA-256 of {variant}: if it was edited since, replay it with "
+        f"--variant-file {variant})")
+    assert main(["replay", str(path), "--variant-file", str(variant)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
