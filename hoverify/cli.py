@@ -166,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="replay it on the variant this Python file defines (a fixed "
                              "proposal) instead of the one the finding names, loaded as check "
                              "and verify load --variant-file, at the finding's bit placement "
-                             "where the variant takes one (default: the finding's variant)")
+                             "where the variant takes one; what it sends or does otherwise "
+                             "than recorded is then the fix's doing, not a corrupt file "
+                             "(default: the finding's variant)")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
@@ -385,17 +387,17 @@ def _replay(args: argparse.Namespace) -> int:
     before: list[Finding] = []  # what the actions before an early stop found (they ran)
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
-                             adversary=saved.adversary)
+                             adversary=saved.adversary, recorded=saved.recorded)
     except ReplayNotPossible as stopped:  # the trace ends there: the rest is not judged
         findings, now, done, not_possible = [], None, stopped.done, str(stopped)
         before = stopped.before
     except ValueError as error:
-        raise UsageError(f"{args.file}: {error}") from None
+        raise UsageError(f"{args.file}: {error}{_unsure(args, recorded)}") from None
     except ReplayStopped as stopped:  # the finding variant-error, on the actions up to it
         findings, now, done = [stopped.finding], None, stopped.finding.trace
         before = stopped.before
     else:
-        findings, done = exploration.findings(), tuple(actions)
+        findings, done = exploration.findings(), tuple(exploration.trace)
         result = replayed_claim(exploration, claim)
         now = None if result is None else claim_document(result, evidence=False)
         exploration.close()
@@ -407,10 +409,16 @@ def _replay(args: argparse.Namespace) -> int:
                      for f in (*before, *findings))
     instead = None if args.variant_file is None else {
         "variant": recorded.get("variant"), "variant_file": recorded.get("variant_file")}
+    # the steps a fix made otherwise than recorded, and went on (a saved edit of a field it
+    # sends with another value: ``replay``)
+    otherwise = {number: action.text for number, (action, made) in
+                 enumerate(zip(actions, done, strict=False), start=1) if made.text != action.text}
     if args.json:
         print(json.dumps({"variant": variant.name, "variant_file": args.variant_file,
-                          "instead_of": instead,
+                          "instead_of": instead, "recorded_variant": saved.recorded,
                           "steps": [a.text for a in done],
+                          "recorded_otherwise": [{"step": n, "recorded": text}
+                                                 for n, text in otherwise.items()],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "not_possible": not_possible,
                           "findings": _replayed_json(findings),
@@ -421,9 +429,14 @@ def _replay(args: argparse.Namespace) -> int:
             print(f"variant: {variant.name} from {args.variant_file}, instead of the "
                   f"recorded {instead['variant']} "
                   f"({instead['variant_file'] or 'built in'})")
+        elif not saved.recorded:
+            print(f"variant: {variant.name} from {recorded['variant_file']}, changed since the "
+                  "finding was recorded (its SHA-256 is not the recorded one)")
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
         for number, action in enumerate(done, start=1):
             print(f"{number:>3}. {action.text}")
+            if number in otherwise:
+                print(f"     (recorded: {otherwise[number]})")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
         for finding in before:
@@ -438,6 +451,17 @@ def _replay(args: argparse.Namespace) -> int:
                "secure: run check/verify on it")
         print("reproduced" if reproduced else f"NOT reproduced: {why} (recorded: {found})")
     return 1 if any(f.promised for f in (*before, *findings)) else 0
+
+
+def _unsure(args: argparse.Namespace, recorded: dict[str, Any]) -> str:
+    """What a replay that did not follow on the recorded variant file cannot know: a finding
+    saved before replay37 records no SHA-256 of it (``SavedFinding.recorded``), so the file
+    may have been edited since, a fix, which ``--variant-file`` judges as one."""
+    path = recorded.get("variant_file")
+    if args.variant_file is not None or path is None or "variant_sha256" in recorded:
+        return ""
+    return (f" (the finding records no SHA-256 of {path}: if it was edited since, replay it "
+            f"with --variant-file {path})")
 
 
 def _replayed_json(findings: list[Finding]) -> list[dict[str, Any]]:

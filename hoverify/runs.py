@@ -7,6 +7,7 @@ verify and replay, so that ``run`` and ``check`` do not load it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -517,6 +518,12 @@ class SavedFinding:
     topology: Topology
     kasme: bytes
     adversary: Adversary = DEFAULT  # the attacker model it was found under
+    # ``variant`` is the one the finding was recorded on, as far as replay can know: the
+    # built-in it names, or a variant file whose SHA-256 is the one recorded
+    # (``variant_sha256``; a file saved before replay37 records none: its own file is taken
+    # as it). Else a fix (``replay --variant-file``, or the recorded file edited since):
+    # replay judges what differs as the fix's doing (``hoverify.properties.explore.replay``).
+    recorded: bool = True
 
     @property
     def compromise(self) -> str:
@@ -552,6 +559,9 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
                                  f"{variant.name!r}, not {data['variant']!r}")
         else:
             variant = load(str(data["variant"]), placement)
+        digest = data.get("variant_sha256")
+        recorded = (digest == _sha256(variant_file) if variant_file is not None
+                    else digest is None or digest == _sha256(str(data["variant_file"])))
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
         adversary = Adversary.from_json(data.get("attacker"))
@@ -568,7 +578,13 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
                          f"{', '.join(claims)})")
     if not actions:
         raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
-    return SavedFinding(variant, actions, data, topology, kasme, adversary)
+    return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)
+
+
+def _sha256(path: str) -> str:
+    """The SHA-256 of a variant file's source (``SavedFinding.recorded``): the variant a
+    finding was recorded on, told from the same file edited since."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def other_variant(path: str, placement: str | None) -> KeySchedule:
@@ -635,6 +651,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         doc = finding_document(variant, finding, adversary, faults, finding_word(finding))
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
+            doc["variant_sha256"] = _sha256(variant_file)
         if topology_file is not None:  # a file, or a shipped topology by name
             topology = Path(topology_path(topology_file))
             doc["topology"] = topology.stem

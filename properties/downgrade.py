@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker
@@ -124,6 +124,79 @@ class Edit:
     path: Path
     new: Any = None
 
+    class Said(NamedTuple):
+        """An edit in words: what ``Edit.name`` and ``Edit.text`` write, and what
+        ``from_name`` and ``from_text`` read back (replay37: a saved step is read as data,
+        not by copies of these formats). ``kind`` done to ``where``, a field path as
+        ``describe`` writes it (an addition's container); ``added``, the field an addition
+        adds; values as ``repr`` writes them: ``new``, a rewrite's new value or an added
+        field's; ``old``, the value a rewrite's text says the field had (a name does not
+        say it: None)."""
+
+        kind: str
+        where: str
+        added: str = ""
+        new: str = ""
+        old: str | None = None
+
+        def name(self) -> str:
+            """``security/NCC=3``, ``for UE/-NAS-PDU``, ``for UE/+notification bit=1``."""
+            if self.kind == "rewrite":
+                return f"{self.where}={self.new}"
+            if self.kind == "remove":
+                head, slash, last = self.where.rpartition("/")
+                return f"{head}{slash}-{last}"
+            return f"{self.where}/+{self.added}={self.new}"
+
+        @classmethod
+        def from_name(cls, name: str) -> Edit.Said | None:
+            """The edit ``name`` wrote as ``name`` (its ``old`` None); None for a text no
+            edit is named by. A field's name holds no ``=`` and begins with neither ``+``
+            nor ``-``."""
+            container, plus, added = name.partition("/+")
+            head, slash, last = name.rpartition("/")
+            if plus:
+                field, _, value = added.partition("=")
+                said = cls("add", container, field, value)
+            elif last.startswith("-") and "=" not in last:
+                said = cls("remove", f"{head}{slash}{last[1:]}")
+            else:
+                where, _, new = name.partition("=")
+                said = cls("rewrite", where, new=new)
+            return said if said.where and said.name() == name else None
+
+        def text(self) -> str:
+            """``rewrites field 'security/NCC' 2 -> 3``, ``removes field 'for UE/NAS-PDU'``,
+            ``adds field 'notification bit' 1 to 'for UE'``."""
+            if self.kind == "rewrite":
+                return f"rewrites field '{self.where}' {self.old} -> {self.new}"
+            if self.kind == "remove":
+                return f"removes field '{self.where}'"
+            return f"adds field '{self.added}' {self.new} to '{self.where}'"
+
+        @classmethod
+        def from_text(cls, text: str) -> Edit.Said | None:
+            """The edit ``text`` wrote as ``text`` (None for another text). No value an edit
+            rewrites holds `` -> `` (an octet string it rewrites is shorter than
+            ``KEY_MATERIAL_BITS``, four octets)."""
+            verbs = {"rewrite": "rewrites field '", "remove": "removes field '",
+                     "add": "adds field '"}
+            kind = next((k for k, verb in verbs.items() if text.startswith(verb)), None)
+            if kind is None:
+                return None
+            rest = text.removeprefix(verbs[kind])
+            if kind == "remove":
+                said = cls(kind, rest.removesuffix("'"))
+            elif kind == "add":
+                added, _, rest = rest.partition("' ")
+                new, _, where = rest.partition(" to '")
+                said = cls(kind, where.removesuffix("'"), added, new)
+            else:
+                where, _, rest = rest.partition("' ")
+                old, _, new = rest.partition(" -> ")
+                said = cls(kind, where, new=new, old=old)
+            return said if said.where and said.text() == text else None
+
     def apply(self, fields: Fields) -> Fields:
         if self.kind == "rewrite":
             return replaced(fields, self.path, self.new)
@@ -133,32 +206,32 @@ class Edit:
             return replaced(fields, parent, container[:index] + container[index + 1:])
         return replaced(fields, self.path, (*_at(fields, self.path), self.new))
 
+    def said(self, fields: Fields, found: bool = True) -> Edit.Said:
+        """This edit of ``fields`` in words (``Said``); ``found``: with the value a rewrite
+        finds there (its text says it, its name does not)."""
+        where = describe(fields, self.path)
+        if self.kind == "rewrite":
+            return Edit.Said("rewrite", where, "", repr(self.new),
+                             repr(_at(fields, self.path)) if found else None)
+        if self.kind == "remove":
+            return Edit.Said("remove", where)
+        added, value = self.new
+        return Edit.Said("add", where, added, repr(value))
+
     def name(self, fields: Fields) -> str:
         """The edit in a hop's ``:edit=`` suffix (``hoverify.properties.hop_edits``): the
         field path as ``text`` writes it, then ``=NEW`` (rewrite), ``/-NAME`` (remove) or
-        ``/+NAME=VALUE`` (add): ``security/NCC=3``, ``for UE/-NAS-PDU``,
-        ``for UE/+notification bit=1``."""
-        where = describe(fields, self.path)
-        if self.kind == "rewrite":
-            return f"{where}={self.new!r}"
-        if self.kind == "remove":
-            head, slash, last = where.rpartition("/")
-            return f"{head}{slash}-{last}"
-        name, value = self.new
-        return f"{where}/+{name}={value!r}"
+        ``/+NAME=VALUE`` (add): ``Said.name``, which ``Said.from_name`` reads back."""
+        return self.said(fields, found=False).name()
 
     def renames_ue(self, fields: Fields) -> bool:
         """A rewrite of one of the UE's identities on the backhaul (``UE_IDENTITIES``)."""
         return self.kind == "rewrite" and _name(fields, self.path) in UE_IDENTITIES
 
     def text(self, fields: Fields) -> str:
-        if self.kind == "rewrite":
-            return (f"rewrites field '{describe(fields, self.path)}' "
-                    f"{_at(fields, self.path)!r} -> {self.new!r}")
-        if self.kind == "remove":
-            return f"removes field '{describe(fields, self.path)}'"
-        name, value = self.new
-        return f"adds field '{name}' {value!r} to '{describe(fields, self.path)}'"
+        """What the edit does, as a trace says it: ``Said.text``, which ``Said.from_text``
+        reads back."""
+        return self.said(fields).text()
 
 
 def flips(fields: Fields) -> list[Edit]:

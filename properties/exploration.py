@@ -333,6 +333,14 @@ class Exploration:
         """What the edit ``edit`` of the in-flight ``message`` does, as a trace says it."""
         return f"{self._editor(message)} {edit.text(message.fields)} in {message}"
 
+    def step_said(self, message: Message, text: str) -> Edit.Said | None:
+        """The edit of ``message`` that a step's ``text`` says its compromised eNB made: the
+        inverse of ``_edit_text``; None for a text of another editor, message or format."""
+        head, tail = f"{self._editor(message)} ", f" in {message}"
+        if not (text.startswith(head) and text.endswith(tail)):
+            return None
+        return Edit.Said.from_text(text.removeprefix(head).removesuffix(tail))
+
     def _unedited(self) -> Facts:
         """The facts of the run without the edit about to be made: from the state now, every
         message in flight delivered in order until none is (what ``check`` runs), then the

@@ -81,10 +81,11 @@ class ReplayStopped(Exception):
 
 
 class ReplayNotPossible(Exception):
-    """A strict replay that reached a saved edit the variant's message no longer allows,
-    because the variant no longer sends there what the edit changed (``sent_otherwise``):
-    the attack as saved is not possible on this variant. ``done``, the actions made before
-    it, and ``before``, what they found; the message says which step and which edit."""
+    """A strict replay that reached a step the variant no longer allows, where that is the
+    variant's doing: a saved edit of a field it no longer sends as the step found it
+    (``sent_otherwise``), or, on another variant than the recorded one, any step after an
+    edit: the attack as saved is not possible on this variant. ``done``, the actions made
+    before it, and ``before``, what they found; the message says which step and why."""
 
     def __init__(self, reason: str, done: tuple[Action, ...], before: list[Finding]) -> None:
         super().__init__(reason)
@@ -92,17 +93,33 @@ class ReplayNotPossible(Exception):
         self.before = before
 
 
+# What replay says of a step that the variant it was recorded on does not make as saved.
+NOT_ITS_VARIANT = ("the file does not match the variant it was recorded on (corrupt, or saved "
+                   "by another version of the model)")
+
+
 def replay(variant: KeySchedule, actions: Sequence[Action],
            topology: Topology | None = None, kasme: bytes = EXPLORATION_KASME,
-           strict: bool = False, adversary: Adversary = DEFAULT) -> Exploration:
+           strict: bool = False, adversary: Adversary = DEFAULT,
+           recorded: bool = True) -> Exploration:
     """Run ``actions`` from the start, under the attacker model they were found under; with
-    ``strict`` each action must do what its text says (the model has not changed under the
-    recorded trace). A variant error raises ``ReplayStopped``; a saved edit that the variant
-    no longer allows, as it no longer sends what the edit changed (``sent_otherwise``),
-    ``ReplayNotPossible``; any other step that does not do what it says, a ValueError."""
+    ``strict`` each action must do what its text says. ``recorded``: ``variant`` is the one
+    the trace was recorded on, so the model has not changed under it; any step that does
+    not do what it says is then a ValueError. On another variant (a fix: ``replay
+    --variant-file``; replay37) what it sends or does otherwise is the fix's doing: a saved
+    edit is made as named, on the field it names, whatever value the variant sends there
+    (the attacker sets the value it set), and where the message no longer allows it
+    (``sent_otherwise``), or a step after an edit does not do what it says (the fix
+    refused what the edit made), ``ReplayNotPossible``. A variant error raises
+    ``ReplayStopped``."""
     exploration = Exploration(variant, topology or small_topology(), kasme,
                               adversary=adversary)
+    edited: tuple[int, int] | None = None  # the first edit: its step, and deliveries before
     for number, action in enumerate(actions, start=1):
+        otherwise = _sent_otherwise(exploration, action) if strict else None
+        if otherwise is not None and recorded:
+            exploration.close()
+            raise ValueError(f"step {number}, {action.text!r}: {otherwise}: {NOT_ITS_VARIANT}")
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
         except VariantError as error:
@@ -110,28 +127,54 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
                                     exploration.findings())
             exploration.close()
             raise stopped from error
-        if strict and (done is None or done.text != action.text):
-            stop = _diverged(exploration, number, action, done)
+        if strict and (done is None or (done.text != action.text and otherwise is None)):
+            stop = _diverged(exploration, number, action, done, otherwise,
+                             None if recorded else edited)
             exploration.close()
             raise stop
+        if edited is None and done is not None and done.kind in EDIT_KINDS:
+            edited = number, len(exploration.system.steps)
     return exploration
 
 
-def _diverged(exploration: Exploration, number: int, action: Action,
-              done: Action | None) -> Exception:
-    """Why step ``number``, ``action``, did not do what it says (``done``: what it did)."""
+def _sent_otherwise(exploration: Exploration, action: Action) -> str | None:
+    """How the message the saved edit ``action`` picks differs from what its step found
+    (``sent_otherwise``); None for any other action, or where nothing differs."""
+    there = exploration.edit_there(action) if action.kind in EDIT_KINDS and action.edit else None
+    if there is None:
+        return None
+    message, names = there
+    said = exploration.step_said(message, action.text)
+    return None if said is None else sent_otherwise(message, action.edit, said,
+                                                    action.edit in names)
+
+
+def _diverged(exploration: Exploration, number: int, action: Action, done: Action | None,
+              otherwise: str | None, edited: tuple[int, int] | None) -> Exception:
+    """Why step ``number``, ``action``, did not do what it says (``done``: what it did;
+    ``otherwise``: how the message it edits differs from what it found; ``edited``: on
+    another variant than the recorded one, the first edit made, by its step and the
+    deliveries before it)."""
+    if otherwise is not None:
+        return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no "
+                                 f"longer possible: {otherwise}", tuple(exploration.trace),
+                                 exploration.findings())
+    got = repr(done.text) if done else "nothing (not possible in this state)"
+    if edited is not None:
+        step, delivered = edited
+        refused = [s for s in exploration.system.steps[delivered:] if not s.outcome.accepted]
+        why = "".join(f" ({s.message.receiver} refused {s.message}: {s.outcome.reason})"
+                      for s in refused[-1:])
+        return ReplayNotPossible(f"step {number}, {action.text!r}, is no longer possible after "
+                                 f"the edit of step {step}: the model did {got}{why}",
+                                 tuple(exploration.trace[:number - 1]),
+                                 [f for f in exploration.findings() if len(f.trace) < number])
     there = (exploration.edit_there(action)
              if done is None and action.kind in EDIT_KINDS and action.edit else None)
     if there is None:
-        got = done.text if done else "nothing (not possible in this state)"
         return ValueError(f"replay diverged at {action.text!r} (step {number}): the model did "
-                          f"{got!r}")
+                          f"{got}")
     message, names = there
-    why = sent_otherwise(message, action.edit, action.text)
-    if why is not None:
-        return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no longer "
-                                 f"possible: {why}", tuple(exploration.trace),
-                                 exploration.findings())
     return ValueError(f"replay diverged at {action.text!r} (step {number}): the saved edit "
                       f"is not possible there: {no_edit(message, action.edit, names)})")
 

@@ -54,59 +54,35 @@ def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
             f"{'; '.join(names) or 'none'}")
 
 
-def sent_otherwise(message: Message, saved: str, text: str) -> str | None:
-    """Why the saved edit ``saved`` (``MESSAGE/EDIT``) of a step saying ``text`` cannot be
-    made of ``message`` because the variant no longer sends there what the step found: the
-    proposal changed (review35, replay36). Only when ``message`` is the MESSAGE it names and
-    ``text`` says that change of it (as ``Edit.text`` says it): the field the edit changes,
-    or adds to, is gone; a rewritten field carries another value than the step found (the
-    edited value itself: the edit would change nothing, and ``edits`` offers no such edit);
-    the field an addition adds is already sent. None otherwise: the step is then
-    inconsistent with itself or with the trace (a corrupt file, or a model change)."""
+def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool) -> str | None:
+    """How ``message`` differs from what a step found there, the step whose text says it
+    made ``said`` (read back as data: ``Exploration.step_said``), saved as the edit
+    ``saved`` (``MESSAGE/EDIT``): the field the edit changes, or adds to, is gone; a
+    rewritten field carries another value than the step found (the edited value itself:
+    the edit would change nothing; ``possible``: whether an edit of the message still makes
+    it the saved value); the field an addition adds is already sent (review35, replay36).
+    None where nothing differs, or where ``said`` is not the change ``saved`` names, of the
+    MESSAGE it names: the step is then inconsistent with itself or with the trace."""
     name, _, change = saved.partition("/")
-    said = _field_said(change, text, f" in {message}")
-    if said is None or name != message_name(message.kind):
+    named = Edit.Said.from_name(change)
+    if name != message_name(message.kind) or named != said._replace(old=None):
         return None
-    field, found = said
     fields = message.fields
     present = {describe(fields, path[:end]) for path, _ in leaves(fields)
                for end in range(1, len(path) + 1)}
-    if field not in present:
-        return f"{message} has no field {field!r}"
-    _, plus, added = change.partition("/+")
-    if plus:
-        added = f"{field}/{added.partition('=')[0]}"
+    if said.where not in present:
+        return f"{message} has no field {said.where!r}"
+    if said.kind == "add":
+        added = f"{said.where}/{said.added}"
         return f"{message} already carries field {added!r}" if added in present else None
-    value = next((repr(v) for path, v in leaves(fields) if describe(fields, path) == field),
-                 found)
-    if value == found:
+    value = next((repr(v) for path, v in leaves(fields) if describe(fields, path) == said.where),
+                 said.old)
+    if said.kind == "remove" or value == said.old:
         return None
-    new = change.partition("=")[2]
-    if value == new:
-        return f"{message} already carries {field!r} {value}: the edit would change nothing"
-    return (f"{message} carries {field!r} {value}, where the step found {found}, and no edit "
-            f"of it makes it {new}")
-
-
-def _field_said(change: str, text: str, end: str) -> tuple[str, str | None] | None:
-    """The field path that ``change`` (an ``Edit.name``) changes, if ``text`` ending in
-    ``end`` says that change (``Edit.text``): the container of ``PATH/+NAME=VALUE``, the field
-    of ``PATH/-NAME`` or of ``PATH=NEW``, with, for a rewrite, the value the text says the
-    field had (None for the others); None for a text no edit is named by, or another's."""
-    container, plus, added = change.partition("/+")
-    if plus:
-        field, _, value = added.partition("=")
-        said = text.endswith(f" adds field '{field}' {value} to '{container}'{end}")
-        return (container, None) if said else None
-    head, slash, last = change.rpartition("/")
-    if last.startswith("-") and "=" not in last:
-        field = f"{head}{slash}{last[1:]}"
-        return (field, None) if text.endswith(f" removes field '{field}'{end}") else None
-    field, equals, new = change.partition("=")
-    rewrites, tail = f" rewrites field '{field}' ", f" -> {new}{end}"
-    if not (equals and rewrites in text and text.endswith(tail)):
-        return None
-    return field, text.removesuffix(tail).partition(rewrites)[2]
+    if value == said.new:
+        return f"{message} already carries {said.where!r} {value}: the edit would change nothing"
+    made = "" if possible else f", and no edit of it makes it {said.new}"
+    return f"{message} carries {said.where!r} {value}, where the step found {said.old}{made}"
 
 
 def everything(fields: Fields, addable: Addable) -> list[Edit]:

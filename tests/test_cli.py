@@ -402,9 +402,10 @@ def test_replay_uses_the_recorded_kasme_and_topology(
     seen: list[tuple[Topology | None, bytes]] = []
 
     def replay(variant: Any, actions: Any, topology: Topology | None = None,
-               kasme: bytes = b"", strict: bool = False, adversary: Any = None) -> Any:
+               kasme: bytes = b"", strict: bool = False, adversary: Any = None,
+               recorded: bool = True) -> Any:
         seen.append((topology, kasme))
-        return real_replay(variant, actions, topology, kasme, strict, adversary)
+        return real_replay(variant, actions, topology, kasme, strict, adversary, recorded)
 
     monkeypatch.setattr(hoverify.properties.explore, "replay", replay)
     # exit 0: reproduced, and no promise broke on the way

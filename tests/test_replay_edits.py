@@ -122,41 +122,47 @@ def test_a_step_whose_text_is_not_the_traces_stays_bad_input_on_the_fix(
 
 
 def test_each_kind_of_edit_says_what_the_variant_sends_otherwise() -> None:
-    """``Edit.name`` and ``Edit.text`` (hoverify.properties.downgrade) of a rewrite, a
-    removal and an addition that the message no longer allows: a reason is given only
-    where the step's text says the change the saved edit names, of that message, and the
-    message no longer sends what the step found there (the field gone; the field with
-    another value than the text's, the edited one included: replay36; the added field
-    already there)."""
+    """A rewrite, a removal and an addition that the message no longer allows, the step's
+    text read back as data (``Edit.Said.from_text``, the inverse of ``Edit.text``; replay37):
+    a reason is given only where the step says the change the saved edit names, of that
+    message, and the message no longer sends what the step found there (the field gone;
+    the field with another value than the step's, the edited one included: replay36; the
+    added field already there)."""
+    from hoverify.properties.downgrade import Edit
     from hoverify.properties.hop_edits import sent_otherwise
 
     sent = Message(Kind.S1AP_HANDOVER_REQUIRED, "enb-1", "mme-1", (("security", (("NCC", 0),)),))
-    at = f" in {sent}"
     gone = f"{sent} has no field "
-    cases = [("HandoverRequired/security/mode=True", f"enb-1 rewrites field '{FIELD}' False -> "
-              f"True{at}", None),  # another field's text
-             ("HandoverRequired/security/derivation mode=True", f"enb-1 rewrites field "
-              f"'{FIELD}' False -> True{at}", f"{gone}{FIELD!r}"),
-             ("HandoverRequired/security/-derivation mode", f"enb-1 removes field '{FIELD}'{at}",
+    cases = [("HandoverRequired/security/mode=True", f"rewrites field '{FIELD}' False -> True",
+              None),  # another field's text
+             ("HandoverRequired/security/derivation mode=True", f"rewrites field '{FIELD}' "
+              "False -> True", f"{gone}{FIELD!r}"),
+             ("HandoverRequired/security/-derivation mode", f"removes field '{FIELD}'",
               f"{gone}{FIELD!r}"),
-             ("HandoverRequired/for UE/+notification bit=1", "enb-1 adds field 'notification "
-              f"bit' 1 to 'for UE'{at}", f"{gone}'for UE'"),
-             ("HandoverRequired/security/+notification bit=1", "enb-1 adds field 'notification "
-              f"bit' 1 to 'security'{at}", None),  # there: another edit of it
-             ("HandoverRequired/security/NCC=1", f"enb-1 rewrites field 'security/NCC' 0 -> "
-              f"1{at}", None),  # the value the step found: the model's edits changed
-             ("HandoverCommand/security/derivation mode=True", f"enb-1 rewrites field "
-              f"'{FIELD}' False -> True{at}", None),
-             ("HandoverRequired/security/NCC=0", f"enb-1 rewrites field 'security/NCC' 1 -> "
-              f"0{at}", f"{sent} already carries 'security/NCC' 0: the edit would change "
-              "nothing"),
-             ("HandoverRequired/security/NCC=5", f"enb-1 rewrites field 'security/NCC' 4 -> "
-              f"5{at}", f"{sent} carries 'security/NCC' 0, where the step found 4, and no edit "
-              "of it makes it 5"),
-             ("HandoverRequired/security/+NCC=2", f"enb-1 adds field 'NCC' 2 to 'security'{at}",
+             ("HandoverRequired/for UE/+notification bit=1", "adds field 'notification bit' 1 "
+              "to 'for UE'", f"{gone}'for UE'"),
+             ("HandoverRequired/security/+notification bit=1", "adds field 'notification bit' "
+              "1 to 'security'", None),  # there: another edit of it
+             ("HandoverRequired/security/NCC=1", "rewrites field 'security/NCC' 0 -> 1",
+              None),  # the value the step found: the model's edits changed
+             ("HandoverCommand/security/derivation mode=True", f"rewrites field '{FIELD}' "
+              "False -> True", None),
+             ("HandoverRequired/security/NCC=0", "rewrites field 'security/NCC' 1 -> 0",
+              f"{sent} already carries 'security/NCC' 0: the edit would change nothing"),
+             ("HandoverRequired/security/NCC=5", "rewrites field 'security/NCC' 4 -> 5",
+              f"{sent} carries 'security/NCC' 0, where the step found 4, and no edit of it "
+              "makes it 5"),
+             ("HandoverRequired/security/+NCC=2", "adds field 'NCC' 2 to 'security'",
               f"{sent} already carries field 'security/NCC'")]
-    assert [sent_otherwise(sent, saved, text) for saved, text, _ in cases] == [
+    saids = [Edit.Said.from_text(text) for _, text, _ in cases]
+    assert None not in saids
+    assert [sent_otherwise(sent, saved, said, False)
+            for (saved, _, _), said in zip(cases, saids, strict=True)] == [
         why for _, _, why in cases]
+    # the third value an edit of it still makes (replay37): the step is made, the
+    # difference said
+    assert sent_otherwise(sent, "HandoverRequired/security/NCC=5", saids[-2], True) == (
+        f"{sent} carries 'security/NCC' 0, where the step found 4")
 
 
 # replay36: the finding replayed on the fixed proposal's own file (--variant-file), a fix that
