@@ -1515,29 +1515,26 @@ class _EditObservation(_Claim):
                 for hop, enb, without, _ in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
-                 hop_type: HopType, editors: set[str],
-                 against: frozenset[tuple[str, bool]] | None = None) -> tuple[Verdict, ...]:
+                 hop_type: HopType, editors: set[str], judged: bool = False
+                 ) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
         derives ``kenb``, the UE's KeNB, and does not hold ``target``, the honest target the
         UE completed the handover with (``downgraded``; None: the UE is on ``kenb``, whoever
         the attacker holds). Where its editors derive the honest KeNB without their edit
         (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
-        (review19: the text blamed an edit that changed nothing). ``against``: only the
-        attackers it names (downgrade-resistance's, ``Facts.without_edit``), and for one
-        named with its eNBs alone, they instead, named as ``check``'s edit search names them
-        (``Facts.alone``); a failure of an attacker holding more than eNBs is outside the
-        promise where its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
+        (review19: the text blamed an edit that changed nothing). ``judged``: each attacker
+        is judged as downgrade-resistance judges the edit (``Facts.judged_as``): itself, its
+        eNBs alone, named as ``check``'s edit search names them (``Facts.alone``), or not at
+        all; a failure of an attacker holding more than eNBs is outside the promise where
+        its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
         anyway = {enb for h, enb, without, _ in facts.unedited
                   if h == step.hop and without == DERIVABLE}
         verdicts = []
         for a in facts.attackers:
             if not a.entities & editors or (target is not None and target in a.entities):
                 continue
-            alone = (facts.enbs_alone(a.name) if against is not None and (a.name, True) in against
-                     else None)
-            who = alone or a
-            if ((against is not None and alone is None and (a.name, False) not in against)
-                    or kenb not in who.known):
+            who = facts.judged_as(step.hop, a.name) if judged else a
+            if who is None or kenb not in who.known:
                 continue
             mine = ", ".join(sorted(a.entities & editors))
             named = deriver(who.name, who.entities, mine)
@@ -1550,7 +1547,7 @@ class _EditObservation(_Claim):
                 detail = f"{edited(mine, step.hop)} the UE is on a KeNB {named} derives"
             # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
             # that derives the KeNB only through what else it holds fails outside it
-            excused = against is not None and self.excused(facts, a, lambda e: kenb in e.known)
+            excused = judged and self.excused(facts, a, lambda e: kenb in e.known)
             verdicts.append(Verdict(
                 step.hop, who.name, False, self.promise(hop_type) and not excused, detail,
                 tuple(facts.witness(who, kenb)), witness_hop=step.hop,
@@ -1567,10 +1564,9 @@ class DowngradeResistance(_EditObservation):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
-        # the attackers whose edit of this handover is judged (``Facts.without_edit``)
-        against = frozenset(who for h, enb, _, judged in facts.unedited
-                            if h == step.hop and enb in editors for who in judged)
-        if not (against and step.outcome.accepted):
+        # an edit of this handover judged against an attacker (``Facts.judged_as``)
+        if not (editors and step.outcome.accepted and any(
+                facts.judged_as(step.hop, a.name) is not None for a in facts.attackers)):
             return Observed(state)
         # the facts already hold this HO confirm's completion: its hop type is the hop's (the
         # UE's cell is now the last completion's, which would read as an intra-eNB hop)
@@ -1578,7 +1574,7 @@ class DowngradeResistance(_EditObservation):
         assert hop_type is not None
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 hop_type, editors, against)
+                                 hop_type, editors, judged=True)
         return Observed(state, failures, 1)
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:

@@ -31,6 +31,7 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     ClaimResult,
+    DowngradeResistance,
     all_claims,
     edit_aside,
 )
@@ -107,7 +108,10 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     beside = attacker.edit_parts(run.topology.enbs) if attacker is not None else []
     named = any(a in beside for _, a in downgrade)
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, beside).items():
+    # the engine's own claim judges the search's downgrades too (one claim, one definition)
+    claim = next(c for c in engine.claims if isinstance(c, DowngradeResistance))
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, claim,
+                                           beside).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
@@ -219,13 +223,10 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
 def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> str:
     """Whom the edit claim ``claim`` judged the edit of ``hop`` against, by name: the
     attacker, or for downgrade-resistance its eNBs alone where it derives the honest KeNB
-    through what else it holds (``Facts.without_edit``), as ``check``'s edit search names
+    through what else it holds (``Facts.judged_as``), as ``check``'s edit search names
     them."""
-    against = {who for h, _, _, judged in facts.unedited if h == hop for who in judged}
-    alone = facts.enbs_alone(attacker)
-    if claim == DOWNGRADE and (attacker, True) in against and alone is not None:
-        return alone.name
-    return attacker
+    who = facts.judged_as(hop, attacker) if claim == DOWNGRADE else None
+    return who.name if who is not None else attacker
 
 
 # what the edit claims say of an edit after which they hold

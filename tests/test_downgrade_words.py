@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.engine import Facts
 
-from hoverify.cli import main
+from hoverify.cli import build_parser, main
+from hoverify.runs import check_evaluation
 
 TESTS = Path(__file__).parent
 PROPERTIES = TESTS.parent / "properties"
@@ -139,3 +142,35 @@ def test_a_downgrade_only_the_revealed_key_makes_is_outside_the_promise(hop: str
     assert (verdict["attacker"], verdict["promised"], verdict["outside_promise"]) == (
         "radio observer + enb-1@1, K_HO@1", False, outside)
     assert verdict["detail"].endswith("a KeNB radio observer + enb-1@1, K_HO@1 derives")
+
+
+def _facts(variant: str, hops: str, *compromises: str) -> Facts:
+    args = build_parser().parse_args(
+        ["check", "--variant-file", variant, "--topology", "small", "--hops", hops,
+         *(a for c in compromises for a in ("--compromise", c))])
+    return check_evaluation(args, lambda _: DEFAULT)[1].facts
+
+
+@pytest.mark.parametrize(("beside", "judged"), [
+    ((), {"radio observer + enb-1@1": "radio observer + enb-1@1"}),
+    (("KASME@1",), {"radio observer + enb-1@1, KASME@1":
+                    "radio observer + enb-1@1 (without KASME)",
+                    "radio observer + KASME@1 (without enb-1)": None}),
+    (("enb-2@1",), {"radio observer + enb-1@1, enb-2@1": "radio observer + enb-1@1, enb-2@1",
+                    "radio observer + enb-1@1 (without enb-2)":
+                    "radio observer + enb-1@1 (without enb-2)",
+                    "radio observer + enb-2@1 (without enb-1)": None})])
+def test_one_facts_method_says_whom_an_edit_is_judged_against(
+        beside: tuple[str, ...], judged: dict[str, str | None]) -> None:
+    """text37: whom downgrade-resistance judges enb-1's edit of hop 1 against is answered by
+    ``Facts.judged_as`` alone, for the claim's failures and for the name of its holding
+    verdict (``evaluate._judged`` and ``_EditObservation.derivers`` each read
+    ``Facts.unedited`` for it). The promise is made against the source eNB (TS 33.401
+    7.2.8): an attacker that does not derive the honest KeNB is judged itself; with KASME it
+    derives every KeNB (TS 33.401 A.3, A.4), so its eNB alone is judged; a part without the
+    editor edited nothing, and no hop but the edited one is judged."""
+    facts = _facts(BIT_UNPROTECTED, f"s1@enb-3/cell-1:edit={CLEARS_THE_FLAG}", "enb-1@1",
+                   *beside)
+    said = {a.name: facts.judged_as(1, a.name) for a in facts.attackers}
+    assert {name: who.name if who is not None else None for name, who in said.items()} == judged
+    assert all(facts.judged_as(2, a.name) is None for a in facts.attackers)
