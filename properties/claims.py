@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
-from hoverify.properties.adversary import NETWORK, UNPROTECTED
+from hoverify.properties.adversary import NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     AT_THE_EDITOR,
@@ -822,6 +822,19 @@ def network_aside(facts: Facts, derives: str = "derives the KeNBs") -> str:
 
 # the edit claims that speak of a KeNB the editor derives (``edit_aside``)
 EDITS_OF_KEYS = (DOWNGRADE, CAPTURE)
+# the claims whose situation only an edit produces; none of verify's default faults makes
+# one (the edits multiply the states: they are asked for)
+NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
+
+
+def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, str]:
+    """Why each claim of ``NEEDS_AN_EDIT`` cannot arise with ``faults`` under ``adversary``
+    (``Adversary.no_edit``), for ``explore``'s and ``verify``'s vacuity warnings alike; empty
+    where an edit may be made."""
+    why = adversary.no_edit(faults)
+    if why is None:
+        return {}
+    return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
 # the claims whose verdict that holds was judged against one compromised eNB alone, and
 # says so with ``network_aside`` where the network derives KeNBs: a report that says such a
 # verdict holds says so too
