@@ -173,6 +173,9 @@ class _Claim:
     name = ""
     always = ""
     sometimes = ""
+    # whom the claim is promised against, with the clause that says so (``beyond``): backward
+    # and forward security are defined per eNB (TS 33.401 7.2.8.1, TS 33.501 3.1)
+    against = "a compromised eNB (TS 33.401 7.2.8.1)"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         self.variant = variant
@@ -191,15 +194,15 @@ class _Claim:
         return 1
 
     def beyond(self, a: Knowledge) -> str | None:
-        """Why attacker ``a`` is outside what backward and forward security promise (None:
-        it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
-        TS 33.501 3.1), with S1 and X2 under NDS/IP (TS 33.401 11)."""
+        """Why attacker ``a`` is outside what the claim promises (None: it holds eNBs only):
+        it is promised against compromised eNBs (``against``, with its own clause), with S1
+        and X2 under NDS/IP (TS 33.401 11)."""
         if a.name == NETWORK:
             return UNPROTECTED
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
-            return (f"the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and "
-                    f"the attacker holds {', '.join(others)}")
+            return (f"the promise is made against {self.against}, and the attacker holds "
+                    f"{', '.join(others)}")
         return None
 
     def outside(self, a: Knowledge) -> str | None:
@@ -1557,7 +1560,7 @@ class _EditObservation(_Claim):
                 detail = (f"{no_edit_needed(a.name, a.entities, mine, step.hop)}; with its edit "
                           f"too, the UE is on a KeNB {named} derives")
             else:
-                detail = f"{edited(mine, step.hop)} the UE is on a KeNB {named} derives"
+                detail = captured(mine, step.hop, named)
             # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
             # that derives the KeNB only through what else it holds fails outside it
             excused = judged and self.excused(facts, a, lambda e: kenb in e.known)
@@ -1573,6 +1576,11 @@ class DowngradeResistance(_EditObservation):
     always = ("after a compromised eNB edits a message of a handover, the UE and the honest "
               "target never complete it on a KeNB that eNB derives")
     sometimes = "a handover completed after a compromised eNB edited one of its messages"
+    # the seed's promise: a bit tells the UE to derive KeNB*+, sent to it through the source
+    # eNB (SA3 contribution section 3 steps 6-8; /work/shared/spec handover-keys section 7:
+    # a field a compromised source eNB can rewrite). TS 33.401 7.2.8.1 has no such bit.
+    against = ("a compromised source eNB, which relays the notification bit to the UE (SA3 "
+               "contribution, section 3 steps 6-8)")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
@@ -1640,6 +1648,15 @@ def downgraded(editors: str, hop: int, target: str, who: str) -> str:
     ``target`` completed handover ``hop`` on a KeNB ``who`` (``deriver``) derives."""
     return (f"{edited(editors, hop)} the UE and the honest target {target} completed it on a "
             f"KeNB {who} derives")
+
+
+def captured(editors: str, hop: int, who: str) -> str:
+    """A fake-cell-capture failure: after the edit of ``editors``, the UE is on a KeNB of
+    handover ``hop`` that ``who`` (``deriver``) derives, worded as a downgrade is
+    (``downgraded``); the claim's name says what follows (a fake target cell the attacker
+    runs serves the UE), and the edit search's witness shows that cell accept the UE's HO
+    confirm."""
+    return f"{edited(editors, hop)} the UE is on a KeNB {who} derives"
 
 
 def derived_anyway(who: str, editor: str, hop: int) -> str:

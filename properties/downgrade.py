@@ -41,6 +41,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     DowngradeResistance,
     Verdict,
+    captured,
     derived_anyway,
     deriver,
     downgraded,
@@ -667,7 +668,7 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
             continue
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
-            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source,
+            verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found, source,
                                               edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
@@ -682,6 +683,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
                found: HopSearch, facts: Facts, claim: DowngradeResistance,
                searched: Callable[[int, Attacker, str | None], HopSearch]) -> Verdict:
     source, name = analysis.source(hop), str(attacker)
+    who = deriver(name, attacker.entities, source)
     if found.downgrade is not None:
         # the promise is made against the source eNB (TS 33.401 7.2.8): an attacker that
         # holds more fails outside it where its eNBs alone find no downgrade, as backward
@@ -691,13 +693,12 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
         excused = whole is not None and alone is not None and claim.excused(
             facts, whole, lambda _: searched(hop, alone, DOWNGRADE).downgrade is not None)
         return Verdict(hop, name, False, promised and not excused,
-                       downgraded(source, hop, analysis.target(hop),
-                                  deriver(name, attacker.entities, source)),
+                       downgraded(source, hop, analysis.target(hop), who),
                        found.downgrade.lines, witness_hop=hop,
                        outside=claim.outside(whole) if excused and whole is not None else None)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
-                   f"the UE and the honest target on a KeNB {source} can derive"
+                   f"the UE and the honest target on a KeNB {who} can derive"
                    f"{edit_aside(facts, DOWNGRADE)}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "
@@ -713,16 +714,17 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                    f"the handover completes after each of {found.attempts} edits by {source}")
 
 
-def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, source: str,
              aside: str) -> Verdict:
+    name = str(attacker)
+    who = deriver(name, attacker.entities, source)
     if found.capture is not None:
-        return Verdict(hop, name, False, promised,
-                       f"an edit puts the UE on a KeNB {source} derives: a fake target cell "
-                       "run by it accepts the UE", found.capture.lines, witness_hop=hop)
+        return Verdict(hop, name, False, promised, captured(source, hop, who),
+                       found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB it "
+                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB {who} "
                    f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
-                                      "inputs the attacker lacks",))
+                                              "inputs the attacker lacks",))
 
 
 def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) -> Attempt | None:
