@@ -825,6 +825,20 @@ def network_aside(facts: Facts, derives: str = "derives the KeNBs") -> str:
 
 # the edit claims that speak of a KeNB the editor derives (``edit_aside``)
 EDITS_OF_KEYS = (DOWNGRADE, CAPTURE)
+# the claims whose verdict that holds was judged against one compromised eNB alone, and
+# says so with ``network_aside`` where the network derives KeNBs: a report that says such a
+# verdict holds says so too
+JUDGED_ALONE = (BACKWARD, *EDITS_OF_KEYS)
+
+
+def edit_aside(facts: Facts, claim: str) -> str:
+    """``network_aside`` for a holding verdict of an edit claim that speaks of a KeNB the
+    editor derives (downgrade-resistance, fake-cell-capture): with the network deriving the
+    UE's KeNBs, no edit is needed to put the UE and the honest target, or a fake cell, on a
+    KeNB an attacker derives. handover-denial speaks of no key: none for it."""
+    return network_aside(facts) if claim in EDITS_OF_KEYS else ""
+
+
 # the claims whose situation only an edit produces; none of verify's default faults makes
 # one (the edits multiply the states: they are asked for)
 NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
@@ -838,18 +852,6 @@ def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, st
     if why is None:
         return {}
     return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
-# the claims whose verdict that holds was judged against one compromised eNB alone, and
-# says so with ``network_aside`` where the network derives KeNBs: a report that says such a
-# verdict holds says so too
-JUDGED_ALONE = (BACKWARD, *EDITS_OF_KEYS)
-
-
-def edit_aside(facts: Facts, claim: str) -> str:
-    """``network_aside`` for a holding verdict of an edit claim that speaks of a KeNB the
-    editor derives (downgrade-resistance, fake-cell-capture): with the network deriving the
-    UE's KeNBs, no edit is needed to put the UE and the honest target, or a fake cell, on a
-    KeNB an attacker derives. handover-denial speaks of no key: none for it."""
-    return network_aside(facts) if claim in EDITS_OF_KEYS else ""
 
 
 def _naming(assumption: str | None) -> str | None:
