@@ -330,8 +330,8 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
 
 def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
+    from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
-    from hoverify.properties.verify import outside_bound
     from hoverify.runs import explore_document
 
     variant, topology, faults, adversary = explore_setup(args)
@@ -502,7 +502,8 @@ def _faults_and_adversary(args: argparse.Namespace,
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, outside_bound, verify
+    from hoverify.properties.claims import outside_bound
+    from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology

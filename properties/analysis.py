@@ -137,12 +137,15 @@ class Analysis:
 
     # -- explanations in spec vocabulary --------------------------------------------------------
     def witness_lines(self, attacker: Attacker, target: Node) -> list[str]:
-        """How the attacker gets ``target``: what it holds, then each derivation."""
+        """How the attacker gets ``target``: what it holds, then each derivation, in the
+        words of every claim's witness (``Facts.witness``): "holds KeNB*[hop 1]" names what
+        the attacker holds, not the parties of the run that hold it too (text37: "holds K_HO
+        (mme-1, ue)" read as if the attacker holding enb-1 and K_HO held the MME or the UE)."""
         g = self.graph.graph
         result = self.closure(attacker)
         steps = witness(g, result, target)
         used = {src for d in steps for src in g.predecessors(d)} | {target}
-        lines = [f"holds {self.graph.label(n)} ({self._holders(n)})"
+        lines = [f"holds {self.graph.label(n)}"
                  for n in sorted(used & result.initial, key=self.graph.label)
                  if g.nodes[n]["kind"] == "key"]
         return lines + [self._derivation_line(d) for d in steps]

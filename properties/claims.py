@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
-from hoverify.properties.adversary import NETWORK, UNPROTECTED
+from hoverify.properties.adversary import NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     AT_THE_EDITOR,
@@ -173,6 +173,9 @@ class _Claim:
     name = ""
     always = ""
     sometimes = ""
+    # whom the claim is promised against, with the clause that says so (``beyond``): backward
+    # and forward security are defined per eNB (TS 33.401 7.2.8.1, TS 33.501 3.1)
+    against = "a compromised eNB (TS 33.401 7.2.8.1)"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         self.variant = variant
@@ -191,15 +194,15 @@ class _Claim:
         return 1
 
     def beyond(self, a: Knowledge) -> str | None:
-        """Why attacker ``a`` is outside what backward and forward security promise (None:
-        it holds eNBs only). Both are promised against a compromised eNB (TS 33.401 7.2.8.1,
-        TS 33.501 3.1), with S1 and X2 under NDS/IP (TS 33.401 11)."""
+        """Why attacker ``a`` is outside what the claim promises (None: it holds eNBs only):
+        it is promised against compromised eNBs (``against``, with its own clause), with S1
+        and X2 under NDS/IP (TS 33.401 11)."""
         if a.name == NETWORK:
             return UNPROTECTED
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
-            return (f"the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and "
-                    f"the attacker holds {', '.join(others)}")
+            return (f"the promise is made against {self.against}, and the attacker holds "
+                    f"{', '.join(others)}")
         return None
 
     def outside(self, a: Knowledge) -> str | None:
@@ -834,6 +837,21 @@ def edit_aside(facts: Facts, claim: str) -> str:
     UE's KeNBs, no edit is needed to put the UE and the honest target, or a fake cell, on a
     KeNB an attacker derives. handover-denial speaks of no key: none for it."""
     return network_aside(facts) if claim in EDITS_OF_KEYS else ""
+
+
+# the claims whose situation only an edit produces; none of verify's default faults makes
+# one (the edits multiply the states: they are asked for)
+NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
+
+
+def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, str]:
+    """Why each claim of ``NEEDS_AN_EDIT`` cannot arise with ``faults`` under ``adversary``
+    (``Adversary.no_edit``), for ``explore``'s and ``verify``'s vacuity warnings alike; empty
+    where an edit may be made."""
+    why = adversary.no_edit(faults)
+    if why is None:
+        return {}
+    return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
 
 
 def _naming(assumption: str | None) -> str | None:
@@ -1515,29 +1533,26 @@ class _EditObservation(_Claim):
                 for hop, enb, without, _ in sorted(facts.unedited) if without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
-                 hop_type: HopType, editors: set[str],
-                 against: frozenset[tuple[str, bool]] | None = None) -> tuple[Verdict, ...]:
+                 hop_type: HopType, editors: set[str], judged: bool = False
+                 ) -> tuple[Verdict, ...]:
         """A failure per attacker holding one of ``editors`` (of ``step``'s handover) that
         derives ``kenb``, the UE's KeNB, and does not hold ``target``, the honest target the
         UE completed the handover with (``downgraded``; None: the UE is on ``kenb``, whoever
         the attacker holds). Where its editors derive the honest KeNB without their edit
         (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
-        (review19: the text blamed an edit that changed nothing). ``against``: only the
-        attackers it names (downgrade-resistance's, ``Facts.without_edit``), and for one
-        named with its eNBs alone, they instead, named as ``check``'s edit search names them
-        (``Facts.alone``); a failure of an attacker holding more than eNBs is outside the
-        promise where its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
+        (review19: the text blamed an edit that changed nothing). ``judged``: each attacker
+        is judged as downgrade-resistance judges the edit (``Facts.judged_as``): itself, its
+        eNBs alone, named as ``check``'s edit search names them (``Facts.alone``), or not at
+        all; a failure of an attacker holding more than eNBs is outside the promise where
+        its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
         anyway = {enb for h, enb, without, _ in facts.unedited
                   if h == step.hop and without == DERIVABLE}
         verdicts = []
         for a in facts.attackers:
             if not a.entities & editors or (target is not None and target in a.entities):
                 continue
-            alone = (facts.enbs_alone(a.name) if against is not None and (a.name, True) in against
-                     else None)
-            who = alone or a
-            if ((against is not None and alone is None and (a.name, False) not in against)
-                    or kenb not in who.known):
+            who = facts.judged_as(step.hop, a.name) if judged else a
+            if who is None or kenb not in who.known:
                 continue
             mine = ", ".join(sorted(a.entities & editors))
             named = deriver(who.name, who.entities, mine)
@@ -1547,10 +1562,10 @@ class _EditObservation(_Claim):
                 detail = (f"{no_edit_needed(a.name, a.entities, mine, step.hop)}; with its edit "
                           f"too, the UE is on a KeNB {named} derives")
             else:
-                detail = f"{edited(mine, step.hop)} the UE is on a KeNB {named} derives"
+                detail = captured(mine, step.hop, named)
             # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
             # that derives the KeNB only through what else it holds fails outside it
-            excused = against is not None and self.excused(facts, a, lambda e: kenb in e.known)
+            excused = judged and self.excused(facts, a, lambda e: kenb in e.known)
             verdicts.append(Verdict(
                 step.hop, who.name, False, self.promise(hop_type) and not excused, detail,
                 tuple(facts.witness(who, kenb)), witness_hop=step.hop,
@@ -1563,14 +1578,18 @@ class DowngradeResistance(_EditObservation):
     always = ("after a compromised eNB edits a message of a handover, the UE and the honest "
               "target never complete it on a KeNB that eNB derives")
     sometimes = "a handover completed after a compromised eNB edited one of its messages"
+    # the seed's promise: a bit tells the UE to derive KeNB*+, sent to it through the source
+    # eNB (SA3 contribution section 3 steps 6-8; /work/shared/spec handover-keys section 7:
+    # a field a compromised source eNB can rewrite). TS 33.401 7.2.8.1 has no such bit.
+    against = ("a compromised source eNB, which relays the notification bit to the UE (SA3 "
+               "contribution, section 3 steps 6-8)")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
-        # the attackers whose edit of this handover is judged (``Facts.without_edit``)
-        against = frozenset(who for h, enb, _, judged in facts.unedited
-                            if h == step.hop and enb in editors for who in judged)
-        if not (against and step.outcome.accepted):
+        # an edit of this handover judged against an attacker (``Facts.judged_as``)
+        if not (editors and step.outcome.accepted and any(
+                facts.judged_as(step.hop, a.name) is not None for a in facts.attackers)):
             return Observed(state)
         # the facts already hold this HO confirm's completion: its hop type is the hop's (the
         # UE's cell is now the last completion's, which would read as an intra-eNB hop)
@@ -1578,7 +1597,7 @@ class DowngradeResistance(_EditObservation):
         assert hop_type is not None
         target = step.message.receiver
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 hop_type, editors, against)
+                                 hop_type, editors, judged=True)
         return Observed(state, failures, 1)
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
@@ -1631,6 +1650,15 @@ def downgraded(editors: str, hop: int, target: str, who: str) -> str:
     ``target`` completed handover ``hop`` on a KeNB ``who`` (``deriver``) derives."""
     return (f"{edited(editors, hop)} the UE and the honest target {target} completed it on a "
             f"KeNB {who} derives")
+
+
+def captured(editors: str, hop: int, who: str) -> str:
+    """A fake-cell-capture failure: after the edit of ``editors``, the UE is on a KeNB of
+    handover ``hop`` that ``who`` (``deriver``) derives, worded as a downgrade is
+    (``downgraded``); the claim's name says what follows (a fake target cell the attacker
+    runs serves the UE), and the edit search's witness shows that cell accept the UE's HO
+    confirm."""
+    return f"{edited(editors, hop)} the UE is on a KeNB {who} derives"
 
 
 def derived_anyway(who: str, editor: str, hop: int) -> str:

@@ -41,6 +41,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     DowngradeResistance,
     Verdict,
+    captured,
     derived_anyway,
     deriver,
     downgraded,
@@ -707,16 +708,18 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 # -- the three verdicts --------------------------------------------------------------------------
 def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
-                     facts: Facts, parts: Collection[Attacker] = ()
-                     ) -> dict[str, tuple[Verdict, ...]]:
+                     facts: Facts, claim: DowngradeResistance,
+                     parts: Collection[Attacker] = ()) -> dict[str, tuple[Verdict, ...]]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
     the run's as the claims judged it, say what else the network attacker derives there
-    (``edit_aside``). Of the ``parts`` of a coalition (``Attacker.edit_parts``: without one
-    of its eNBs, or its eNBs alone) downgrade resistance only: the whole, which may derive a
-    hop's honest KeNB where a part does not (it holds the target, or KASME), is not judged
-    for a downgrade there, but its denial and capture are never weaker than a part's (the
-    same edits; capture with more knowledge, or with no edit)."""
+    (``edit_aside``); ``claim``, the engine's downgrade-resistance that judged them, says
+    when a downgrade is outside its promise (``_Claim.excused``). Of the ``parts`` of a
+    coalition (``Attacker.edit_parts``: without one of its eNBs, or its eNBs alone)
+    downgrade resistance only: the whole, which may derive a hop's honest KeNB where a part
+    does not (it holds the target, or KASME), is not judged for a downgrade there, but its
+    denial and capture are never weaker than a part's (the same edits; capture with more
+    knowledge, or with no edit)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
     # one search per (hop, attacker, claims sought): a coalition's eNBs alone are searched as
     # its part and again when its downgrade is judged against them (``_downgrade``)
@@ -733,13 +736,12 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         source, name = analysis.source(hop), str(attacker)
         if DOWNGRADE in wanted:
             verdicts[DOWNGRADE].append(_downgrade(analysis, hop, attacker, promised[DOWNGRADE],
-                                                  found, facts, edit_aside(facts, DOWNGRADE),
-                                                  searched))
+                                                  found, facts, claim, searched))
         if part:
             continue
         verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
-            verdicts[CAPTURE].append(_capture(hop, name, promised[CAPTURE], found, source,
+            verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found, source,
                                               edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
@@ -751,26 +753,26 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
 
 
 def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
-               found: HopSearch, facts: Facts, aside: str,
+               found: HopSearch, facts: Facts, claim: DowngradeResistance,
                searched: Callable[[int, Attacker, str | None], HopSearch]) -> Verdict:
     source, name = analysis.source(hop), str(attacker)
+    who = deriver(name, attacker.entities, source)
     if found.downgrade is not None:
         # the promise is made against the source eNB (TS 33.401 7.2.8): an attacker that
         # holds more fails outside it where its eNBs alone find no downgrade, as backward
         # and forward security judge it (``_Claim.excused``)
-        claim = DowngradeResistance(analysis.run.variant, analysis.run.topology)
         whole = facts.attacker(name)
         alone = attacker.enbs_alone(analysis.run.topology.enbs)
         excused = whole is not None and alone is not None and claim.excused(
             facts, whole, lambda _: searched(hop, alone, DOWNGRADE).downgrade is not None)
         return Verdict(hop, name, False, promised and not excused,
-                       downgraded(source, hop, analysis.target(hop),
-                                  deriver(name, attacker.entities, source)),
+                       downgraded(source, hop, analysis.target(hop), who),
                        found.downgrade.lines, witness_hop=hop,
                        outside=claim.outside(whole) if excused and whole is not None else None)
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
-                   f"the UE and the honest target on a KeNB {source} can derive{aside}",
+                   f"the UE and the honest target on a KeNB {who} can derive"
+                   f"{edit_aside(facts, DOWNGRADE)}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "
                         "inputs the attacker lacks",))
@@ -785,16 +787,17 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                    f"the handover completes after each of {found.attempts} edits by {source}")
 
 
-def _capture(hop: int, name: str, promised: bool, found: HopSearch, source: str,
+def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, source: str,
              aside: str) -> Verdict:
+    name = str(attacker)
+    who = deriver(name, attacker.entities, source)
     if found.capture is not None:
-        return Verdict(hop, name, False, promised,
-                       f"an edit puts the UE on a KeNB {source} derives: a fake target cell "
-                       "run by it accepts the UE", found.capture.lines, witness_hop=hop)
+        return Verdict(hop, name, False, promised, captured(source, hop, who),
+                       found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB it "
+                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB {who} "
                    f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
-                                      "inputs the attacker lacks",))
+                                              "inputs the attacker lacks",))
 
 
 def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) -> Attempt | None:

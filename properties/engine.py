@@ -350,6 +350,20 @@ class Facts:
                            or kenb not in (self.enbs_alone(a.name) or a).known)
         return (DERIVABLE if any(kenb in a.known for a in editors) else OUT_OF_REACH), judged
 
+    def judged_as(self, hop: int, name: str) -> Knowledge | None:
+        """Whom downgrade-resistance judges an edit of handover ``hop`` against for the
+        attacker ``name`` (``without_edit``, on the editor's first edit of it): that attacker,
+        where it does not derive the honest KeNB; its eNBs alone (``enbs_alone``), where it
+        derives it only through what it holds beside them; None where neither (it edited
+        nothing there, or its eNBs alone derive it too: not a downgrade). The one answer for
+        the claim's failures (``_EditObservation.derivers``) and the name of its holding
+        verdict on a hop ``check``'s hops edit (``evaluate._judged``)."""
+        judged = {pair for h, _, _, pairs in self.unedited if h == hop for pair in pairs}
+        alone = self.enbs_alone(name) if (name, True) in judged else None
+        if alone is not None:
+            return alone
+        return self.attacker(name) if (name, False) in judged else None
+
     def made(self, value: bytes) -> list[Derived]:
         """Every derivation that gave ``value``, each under its own name."""
         return _indexed(_by_output, self.derivations, grows=True).get(value, [])

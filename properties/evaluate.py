@@ -31,11 +31,13 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     ClaimResult,
+    DowngradeResistance,
     all_claims,
+    deriver,
     edit_aside,
 )
 from hoverify.properties.downgrade import handover_attacks, unjudged, with_enbs_alone
-from hoverify.properties.engine import Claim, Engine, Facts, Verdict
+from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
@@ -107,7 +109,10 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     beside = attacker.edit_parts(run.topology.enbs) if attacker is not None else []
     named = any(a in beside for _, a in downgrade)
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, beside).items():
+    # the engine's own claim judges the search's downgrades too (one claim, one definition)
+    claim = next(c for c in engine.claims if isinstance(c, DowngradeResistance))
+    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, claim,
+                                           beside).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
@@ -207,28 +212,30 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         message = run.edited[edited[hop]]
         who = editor(message, attacker, run.topology.enbs)
+        assert who is not None, "an edit needs its editor compromised (check_editors)"
         hop_type = run.hops[hop - 1].spec.type
-        holding.append(Verdict(hop, _judged(engine.facts, name, hop, str(attacker)), True,
+        judged = _judged(engine.facts, name, hop, str(attacker))
+        named = deriver(judged.name, judged.entities, who)
+        holding.append(Verdict(hop, judged.name, True,
                                find_promise(run.variant, name, hop_type) is not None,
                                f"after {who}'s edit of {message} (the hops' edit), "
-                               f"{HOLDS[name].format(who=who)}{edit_aside(engine.facts, name)}; "
-                               f"{_ALONE.format(hop=hop)}"))
+                               f"{HOLDS[name].format(who=named)}"
+                               f"{edit_aside(engine.facts, name)}; {_ALONE.format(hop=hop)}"))
     return failures + holding
 
 
-def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> str:
-    """Whom the edit claim ``claim`` judged the edit of ``hop`` against, by name: the
-    attacker, or for downgrade-resistance its eNBs alone where it derives the honest KeNB
-    through what else it holds (``Facts.without_edit``), as ``check``'s edit search names
-    them."""
-    against = {who for h, _, _, judged in facts.unedited if h == hop for who in judged}
-    alone = facts.enbs_alone(attacker)
-    if claim == DOWNGRADE and (attacker, True) in against and alone is not None:
-        return alone.name
-    return attacker
+def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> Knowledge:
+    """Whom the edit claim ``claim`` judged the edit of ``hop`` against: the attacker, or for
+    downgrade-resistance its eNBs alone where it derives the honest KeNB through what else
+    it holds (``Facts.judged_as``), named as ``check``'s edit search names them."""
+    who = facts.judged_as(hop, attacker) if claim == DOWNGRADE else None
+    whole = facts.attacker(attacker)
+    assert whole is not None, "check's attacker is fed to the engine (feed)"
+    return who if who is not None else whole
 
 
-# what the edit claims say of an edit after which they hold
+# what the edit claims say of an edit after which they hold, ``who`` the attacker judged as
+# the edit claims name it (``deriver``)
 HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB {who} "
                     "derives",
          DENIAL: "the UE accepts the HO command and the target the HO confirm",

@@ -108,8 +108,8 @@ transitions in which its situation arose; ``VerifyResult.vacuous`` names the pro
 whose situation never arose within the bound; ``VerifyResult.beyond_bound`` the promises no
 run within the bound can break (a 2-hop promise within one handover: ``Claim.handovers_to_break``),
 of which "no violation" says nothing; ``VerifyResult.unexercised`` the vacuous promised claims
-the faults cannot make arise (``outside_bound``: no edit is made), of which it says nothing either;
-``VerifyResult.taken`` the transitions per action kind.
+the faults cannot make arise (``claims.outside_bound``: no edit is made), of which it says
+nothing either; ``VerifyResult.taken`` the transitions per action kind.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, all_claims
+from hoverify.properties.claims import all_claims, outside_bound
 from hoverify.properties.engine import Claim, Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
     VARIANT_ERROR,
@@ -160,9 +160,6 @@ PROGRESS_SECONDS = 1.0  # between progress reports within a level
 _CLOCK_EVERY = 64  # states expanded between readings of the clock
 # why a search stopped before exhausting its bound
 MAX_STATES, MAX_SECONDS, INTERRUPTED = "max-states", "max-seconds", "interrupted"
-# Claims whose situation only an edit produces; no verify's default faults make one (the
-# edits multiply the states: they are asked for).
-NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
 
 # How the fingerprint treats each field of the engine's facts.
 FACTS_STATE = {
@@ -391,15 +388,6 @@ def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: i
                 said.append(f"{claim.name}'s {n_hop}promise on {types} hops (it needs "
                             f"{needed} handovers)")
     return said
-
-
-def outside_bound(faults: frozenset[str], adversary: Adversary) -> dict[str, str]:
-    """Why each claim of ``NEEDS_AN_EDIT`` cannot arise with ``faults`` under ``adversary``
-    (``Adversary.no_edit``); empty where an edit may be made."""
-    why = adversary.no_edit(faults)
-    if why is None:
-        return {}
-    return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
 
 
 def unexercised(vacuous: Sequence[str], faults: frozenset[str], adversary: Adversary) -> list[str]:

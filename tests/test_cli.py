@@ -532,6 +532,22 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() 
                          "hoverify.atomic_dir", "hoverify.variant_file", "hoverify.reports.data"}
 
 
+def test_explore_loads_not_the_exhaustive_verifier(tmp_path: Path) -> None:
+    """text37: explore imported ``properties.verify`` (and with it the fingerprint and the
+    state-sharing modules) only for the edit claims' vacuity reason, ``outside_bound``,
+    which now lives beside the claims it names."""
+    program = ("import sys\nfrom hoverify.cli import main\n"
+               "main(['explore', '--variant', 'ts33401', '--examples', '1', '--steps', '1', "
+               f"'--quiet', '--out', {str(tmp_path)!r}])\n"
+               "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=120)
+    loaded = set(done.stderr.split())
+    assert "hoverify.properties.explore" in loaded  # it did explore
+    assert not loaded & {"hoverify.properties.verify", "hoverify.properties.fingerprint",
+                         "hoverify.properties.workers"}
+
+
 def _stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
     """Run ``hoverify argv`` with stderr on a pseudo-terminal: what it drew there."""
     try:

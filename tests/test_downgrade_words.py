@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.engine import Facts
 
-from hoverify.cli import main
+from hoverify.cli import build_parser, main
+from hoverify.runs import check_evaluation
 
 TESTS = Path(__file__).parent
 PROPERTIES = TESTS.parent / "properties"
@@ -125,13 +128,17 @@ def test_a_downgrade_only_the_revealed_key_makes_is_outside_the_promise(hop: str
     derive KeNB*+ (it lacks K_HO): the promise holds against it. With K_HO revealed too (the
     key the seed delegates, section 4), the coalition derives the KeNB the edit leaves, not
     the honest one: a downgrade for it, made by what it holds beside the eNB, so outside
-    the promise (exit 0), in the words backward and forward security use; before text36 it
-    was a broken promise, exit 1, "a KeNB enb-1 derives"."""
+    the promise (exit 0), by the mechanism backward and forward security use; before text36
+    it was a broken promise, exit 1, "a KeNB enb-1 derives". The reason cites the claim's own
+    promise (text37: it cited TS 33.401 7.2.8.1, backward and forward security's, which has
+    no notification bit): the seed sends the UE the bit that says how to derive its KeNB
+    through the source eNB (SA3 contribution section 3 steps 6-8)."""
     code, claims = _check(WEAK_MODE, hop, "enb-1@1")
     assert code == 0 and claims["downgrade-resistance"]["verdict"] == "holds"
     code, claims = _check(WEAK_MODE, hop, "enb-1@1", "K_HO@1")
     downgrade = claims["downgrade-resistance"]
-    outside = ("the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and the "
+    outside = ("the promise is made against a compromised source eNB, which relays the "
+               "notification bit to the UE (SA3 contribution, section 3 steps 6-8), and the "
                "attacker holds K_HO")
     assert (code, downgrade["verdict"], downgrade["promise_broken"]) == (
         0, f"fails (outside the promise: {outside})", False)
@@ -139,3 +146,112 @@ def test_a_downgrade_only_the_revealed_key_makes_is_outside_the_promise(hop: str
     assert (verdict["attacker"], verdict["promised"], verdict["outside_promise"]) == (
         "radio observer + enb-1@1, K_HO@1", False, outside)
     assert verdict["detail"].endswith("a KeNB radio observer + enb-1@1, K_HO@1 derives")
+
+
+def test_backward_and_forward_security_cite_their_own_clause_outside_the_promise() -> None:
+    """text37: each claim's "outside the promise" reason cites what promises it. Backward
+    and forward security are defined per eNB (TS 33.401 7.2.8.1; TS 33.501 3.1): with
+    KASME revealed, every later KeNB follows from public inputs (TS 33.401 A.3, A.4), and
+    both fail outside the promise, citing 7.2.8.1 (docs/claims.md's example)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["check", "--variant", "ts33401", "--hops", "x2,s1", "--json", "--compromise",
+              "KASME@2"])
+    claims = {c["name"]: c for c in json.loads(out.getvalue())["claims"]}
+    kept = ("backward-security", "forward-security")
+    assert {name: claims[name]["outside_promise"] for name in kept} == dict.fromkeys(
+        kept, "the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and the "
+              "attacker holds KASME")
+
+
+def _facts(variant: str, hops: str, *compromises: str) -> Facts:
+    args = build_parser().parse_args(
+        ["check", "--variant-file", variant, "--topology", "small", "--hops", hops,
+         *(a for c in compromises for a in ("--compromise", c))])
+    return check_evaluation(args, lambda _: DEFAULT)[1].facts
+
+
+@pytest.mark.parametrize(("beside", "judged"), [
+    ((), {"radio observer + enb-1@1": "radio observer + enb-1@1"}),
+    (("KASME@1",), {"radio observer + enb-1@1, KASME@1":
+                    "radio observer + enb-1@1 (without KASME)",
+                    "radio observer + KASME@1 (without enb-1)": None}),
+    (("enb-2@1",), {"radio observer + enb-1@1, enb-2@1": "radio observer + enb-1@1, enb-2@1",
+                    "radio observer + enb-1@1 (without enb-2)":
+                    "radio observer + enb-1@1 (without enb-2)",
+                    "radio observer + enb-2@1 (without enb-1)": None})])
+def test_one_facts_method_says_whom_an_edit_is_judged_against(
+        beside: tuple[str, ...], judged: dict[str, str | None]) -> None:
+    """text37: whom downgrade-resistance judges enb-1's edit of hop 1 against is answered by
+    ``Facts.judged_as`` alone, for the claim's failures and for the name of its holding
+    verdict (``evaluate._judged`` and ``_EditObservation.derivers`` each read
+    ``Facts.unedited`` for it). The promise is made against the source eNB (TS 33.401
+    7.2.8): an attacker that does not derive the honest KeNB is judged itself; with KASME it
+    derives every KeNB (TS 33.401 A.3, A.4), so its eNB alone is judged; a part without the
+    editor edited nothing, and no hop but the edited one is judged."""
+    facts = _facts(BIT_UNPROTECTED, f"s1@enb-3/cell-1:edit={CLEARS_THE_FLAG}", "enb-1@1",
+                   *beside)
+    said = {a.name: facts.judged_as(1, a.name) for a in facts.attackers}
+    assert {name: who.name if who is not None else None for name, who in said.items()} == judged
+    assert all(facts.judged_as(2, a.name) is None for a in facts.attackers)
+
+
+# enb-1 removes the NAS part of the HO command it relays (seed section 3 step 7): the UE
+# then derives KeNB from KeNB* alone (section 2), which enb-1 computed itself
+DROPS_THE_NAS_PART = "HandoverCommand/for UE/-NAS-PDU"
+
+
+@pytest.mark.parametrize("beside", [(), ("enb-2@1",)])
+def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[str, ...]
+                                                                ) -> None:
+    """text37: the edit search finds enb-1's removal of the NAS part first on bit_unprotected
+    (the UE is left on a KeNB from KeNB*, seed section 2, which the real target rejects and
+    enb-1 derives); ``:edit=`` names the same edit. One finding, one sentence (the search
+    said "an edit puts the UE on a KeNB enb-1 derives: a fake target cell run by it accepts
+    the UE", the :edit= hop "after enb-1 edited ..., the UE is on a KeNB enb-1 derives", the
+    form downgrade-resistance's failure takes), naming a coalition by its name (``deriver``;
+    the search named enb-1 for enb-1 and enb-2), and one form of the witness's derivation:
+    what the attacker holds, not which parties of the run hold it too ("holds KeNB*[hop 1]
+    (enb-1, mme-1, ue)" against "holds KeNB*[hop 1]"); the search's witness also shows the
+    edit it found and its outcome, the :edit= hop names its edit itself."""
+    compromises = ("enb-1@1", *beside)
+    _, searched = _check(BIT_UNPROTECTED, "s1@enb-3/cell-1", *compromises)
+    _, named = _check(BIT_UNPROTECTED, f"s1@enb-3/cell-1:edit={DROPS_THE_NAS_PART}",
+                      *compromises)
+    [search] = searched["fake-cell-capture"]["verdicts"]
+    [edit] = named["fake-cell-capture"]["verdicts"]
+    who = "enb-1" if not beside else "radio observer + enb-1@1, enb-2@1"
+    assert search["detail"] == edit["detail"] == (
+        f"after enb-1 edited a message of handover 1, the UE is on a KeNB {who} derives")
+    assert search["witness"][0] == ("step 9: enb-1 removes field 'for UE/NAS-PDU' in S1AP "
+                                    "HandoverCommand mme-1->enb-1")
+    assert search["witness"][-2:] == edit["witness"] == [
+        "holds KeNB*[hop 1]",
+        "KeNB[hop 1] = KDF(KeNB*[hop 1], FC=0xf1, C-RNTI=58344)  [TR 33.821 v0.7.0 (seed "
+        "section 2)]"]
+
+
+def test_a_coalition_that_holds_is_named_in_what_holds() -> None:
+    """text37: a verdict that holds against enb-1 and enb-2 together says that no KeNB *they*
+    derive was reached, as its failure would (``deriver``); the search said "a KeNB enb-1
+    can derive" for the coalition, and the :edit= hop "a KeNB enb-1 derives". seed-fs: the
+    UE and the target mix in K_HO (section 3 step 4), which no eNB holds. The part without
+    enb-2 holds enb-1 alone and is named so."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["check", "--variant", "seed-fs", "--topology", "small", "--hops",
+              "s1@enb-3/cell-1", "--json", "--compromise", "enb-1@1", "--compromise",
+              "enb-2@1"])
+    [claim] = [c for c in json.loads(out.getvalue())["claims"]
+               if c["name"] == "downgrade-resistance"]
+    assert {v["attacker"]: v["detail"].rpartition("on a KeNB ")[2] for v in claim["verdicts"]
+            } == {"radio observer + enb-1@1, enb-2@1":
+                  "radio observer + enb-1@1, enb-2@1 can derive",
+                  "radio observer + enb-1@1 (without enb-2)": "enb-1 can derive"}
+    _, named = _check(WEAK_MODE, f"s1@enb-3/cell-1:edit={CLEARS_K_FS}", "enb-1@1", "enb-2@1")
+    said = {name: [v["detail"] for v in named[name]["verdicts"]]
+            for name in ("downgrade-resistance", "fake-cell-capture")}
+    assert [d.partition("), ")[2].partition(";")[0] for ds in said.values() for d in ds] == [
+        "the UE and the honest target complete no handover on a KeNB radio observer + "
+        "enb-1@1, enb-2@1 derives",
+        "the UE is on no KeNB radio observer + enb-1@1, enb-2@1 derives"]

@@ -19,6 +19,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     INJECTIVE,
     KEY_AGREEMENT,
+    NEEDS_AN_EDIT,
     SEPARATION,
     BackwardSecurity,
     ClaimResult,
@@ -29,7 +30,7 @@ from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import DEFAULT_FAULTS as EXPLORE_FAULTS
-from hoverify.properties.verify import DEFAULT_FAULTS, NEEDS_AN_EDIT, verify
+from hoverify.properties.verify import DEFAULT_FAULTS, verify
 from hoverify.reports.extract import status
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto

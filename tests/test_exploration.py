@@ -18,6 +18,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     KEY_AGREEMENT,
     NCC_RANGE,
+    NEEDS_AN_EDIT,
     NO_CHANGE_ON_REFUSAL,
     SEPARATION,
     UE_AGREEMENT,
@@ -28,7 +29,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, repl
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
-from hoverify.properties.verify import NEEDS_AN_EDIT, verify
+from hoverify.properties.verify import verify
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import Entity, Outcome
 from hoverify.statemachines.messages import Kind, Message

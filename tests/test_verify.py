@@ -27,6 +27,7 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     KEY_AGREEMENT,
+    NEEDS_AN_EDIT,
     SEPARATION,
 )
 from hoverify.properties.engine import Facts
@@ -607,7 +608,7 @@ def test_one_edit_per_path_makes_the_edit_claims_arise() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"rewrite"})
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_EDITS_STATES
     assert result.taken["edit"] > 0 and not result.vacuous
-    assert all(result.sometimes[claim] > 0 for claim in verify_module.NEEDS_AN_EDIT)
+    assert all(result.sometimes[claim] > 0 for claim in NEEDS_AN_EDIT)
     # ts33401 resists downgrade: on S1 the source lacks NH; on X2 its target's KeNB is the
     # source's anyway (2-hop forward security, TS 33.401 7.2.8.4.3), so no edit downgrades it,
     # as check's edit search judges (n/a); denial and capture need no key
@@ -795,7 +796,7 @@ def test_the_ray_addresses_ray_init_takes_are_read(address: str,
 # forward security: its enb-1 removes "UE supports KeNB*+" from the S1AP HandoverRequired
 # and derives the KeNB that the target derives without the seed (backward security needs
 # the UE back at enb-1: two handovers).
-PINS_NEEDING_AN_EDIT = {name: {pin for pin in pins if pin[0] in verify_module.NEEDS_AN_EDIT}
+PINS_NEEDING_AN_EDIT = {name: {pin for pin in pins if pin[0] in NEEDS_AN_EDIT}
                         for name, pins in FOUND_BY_VERIFY.items()}
 PINS_NEEDING_AN_EDIT["broken_variants/bit_unprotected.py"] |= {(BACKWARD, True), (FORWARD, True)}
 # review18's capability encodings: forward security too fails at one handover only after
