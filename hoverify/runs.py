@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -29,6 +29,7 @@ from hoverify.reports.status import NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Message
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
@@ -300,13 +301,27 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
                              f"compromised from hop {step.hop} or earlier (--compromise)")
         if all(e.apply(original.fields) != step.message.fields
                for e in edits_by(original, who, run.system.variant.command_fields())):
-            receiver = (f"{original.receiver}, which receives it, compromised"
-                        if original.receiver in run.topology.enbs else
-                        f"an eNB that receives it: {original.receiver} is no eNB, and only "
-                        "eNBs edit")  # review17: --compromise mme-1@1 did not help
-            raise UsageError(f"{where}: its sender {who} may flip bits and remove fields of "
-                             "what it builds, not add one (the eNB that relays a container "
-                             f"into the HO command adds to it): that needs {receiver}")
+            raise UsageError(f"{where}: {_not_its_edit(original, who, run.topology.enbs)}")
+
+
+def _not_its_edit(message: Message, who: str, enbs: Collection[str]) -> str:
+    """Why ``who``, the compromised eNB that edits ``message`` (``editor``), cannot make the
+    edit a hop names of it: ``edits_by``'s rule for its end of the message."""
+    if who == message.sender:
+        receiver = (f"{message.receiver}, which receives it, compromised"
+                    if message.receiver in enbs else
+                    f"an eNB that receives it: {message.receiver} is no eNB, and only "
+                    "eNBs edit")  # review17: --compromise mme-1@1 did not help
+        return (f"its sender {who} may flip bits and remove fields of what it builds, not add "
+                "one (the eNB that relays a container into the HO command adds to it): that "
+                f"needs {receiver}")
+    # flip37: a receiver flips no field only it reads (downgrade.RECEIVER_ONLY)
+    sender = (f"{message.sender}, which builds it, compromised instead (with both "
+              "compromised, its receiver edits it)" if message.sender in enbs else
+              f"its builder: {message.sender} is no eNB, and only eNBs edit")
+    return (f"its receiver {who} changes what it relays, not a field only it reads (a UE "
+            "identity, a PDCP COUNT) nor a bit only the message's builder sets: that edit "
+            f"needs {sender}")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]

@@ -241,9 +241,11 @@ def flips(fields: Fields) -> list[Edit]:
     carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its second bit;
     the one bit of the notification bit), any other integer with its lowest bit flipped.
     What an eNB relays: it changes what it carries, built by another party, into values
-    the field's encoding still carries."""
+    the field's encoding still carries; not what it reads for itself alone
+    (``RECEIVER_ONLY``), whose flip changes nothing but its own reading."""
     return [Edit("rewrite", path, new) for path, value in leaves(fields)
-            if not isinstance(value, bytes) for new in _rewrites(fields, path)]
+            if not isinstance(value, bytes) and describe(fields, path) not in RECEIVER_ONLY
+            for new in _rewrites(fields, path)]
 
 
 # The widths the encodings fix for integers the UE reads: nextHopChainingCount is INTEGER
@@ -273,12 +275,28 @@ def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
 # 9.2.24: Old eNB UE X2AP ID, the source's; New eNB UE X2AP ID, the target's). Another value
 # names another UE association or handover, or none: an edit of one carries no key material.
 UE_IDENTITIES = frozenset({"eNB UE S1AP ID", "Old eNB UE X2AP ID", "New eNB UE X2AP ID"})
+# The IEs of a message (not of a container it carries) that its receiver reads for itself
+# and carries to no other party: a flip of one changes only the receiver's reading of the
+# message, which it then refuses (as after a drop) or takes for another of its UE
+# associations. Who flips one that another party reads is the message's builder (``built``).
+# - A UE identity (``UE_IDENTITIES``): the receiver finds its UE association by it (TS 36.413
+#   3.1: "the eNB identifies the associated UE based on the eNB UE S1AP ID IE"; TS 36.423
+#   9.2.24). None goes into the HO command: the source copies into it the target-to-source
+#   container and the MME's fields for the UE (``RELAYED``; TS 36.331 MobilityControlInfo,
+#   SecurityConfigHO), and a UE CONTEXT RELEASE COMPLETE names the context released, the
+#   eNB's own ID (TS 36.413 9.1.4.7). The one a receiver sends back, the source's Old eNB UE
+#   X2AP ID, the target writes into the HANDOVER REQUEST ACKNOWLEDGE, HANDOVER PREPARATION
+#   FAILURE and UE CONTEXT RELEASE it builds (TS 36.423 9.1.1.2, 9.1.1.3, 9.1.1.5), where
+#   ``built`` flips it and the source reads the flip.
+# - The PDCP COUNT of an uplink RRC message: an input of the receiving eNB's own deciphering
+#   and MAC-I check (TS 33.401 B.2; TS 36.323 5.6, 5.7), never sent on.
+RECEIVER_ONLY = UE_IDENTITIES | {"COUNT"}
 # Values compared whole: a cell's identity on the radio and a UE's (targetPhysCellId,
 # carrierFreq and newUE-Identity of mobilityControlInfo, TS 36.331 6.3.4; the C-RNTI of S1AP
 # InitialContextSetupRequest; ``UE_IDENTITIES``) and a PDCP COUNT (TS 33.401 B.2's COUNT, a
 # replay window). No bit of one means anything alone: another value names another cell, UE,
-# UE association or handover, or none, which ``flips`` already tries; its bits are not a
-# capability to clear.
+# UE association or handover, or none, which its lowest bit flipped already tries
+# (``_rewrites``); its bits are not a capability to clear.
 WHOLE = UE_IDENTITIES | {"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COUNT"}
 # TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values an S1, X2 or RRC message
 # carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
@@ -294,8 +312,9 @@ def built(fields: Fields) -> list[Edit]:
     - Each single-bit flip of an integer within its field's width (``WIDTHS``: an NCC's 3
       bits, TS 33.401 7.2.8.4; the notification bit's one), or, for a field of no fixed
       width, below max(3, its bit length): clearing any set bit (a capability bit, wherever
-      it sits); a flag negated. An identity or a COUNT (``WHOLE``) gets the flips of
-      ``flips``.
+      it sits); a flag negated. A value compared whole (``WHOLE``) gets its lowest bit
+      flipped, as a relay flips it (``_rewrites``); of a UE identity or a COUNT, which only
+      the receiver reads (``RECEIVER_ONLY``), this is the only flip.
     - Each bit of an octet string shorter than ``KEY_MATERIAL_BITS`` flipped (a capability
       carried as bytes). A longer one is a key, a MAC or a protected PDU: a flipped bit makes
       a value that no party derives or verifies, so the receiver and the UE disagree (a
@@ -321,8 +340,8 @@ def built(fields: Fields) -> list[Edit]:
 
 def edits_by(message: Message, who: str, addable: Addable) -> list[Edit]:
     """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
-    before relaying what it carries, adding a field of ``addable``); as its sender, any of
-    ``built`` (it builds it)."""
+    before relaying what it carries, adding a field of ``addable``; not what only it reads,
+    ``RECEIVER_ONLY``); as its sender, any of ``built`` (it builds it)."""
     return (edits(message.fields, addable) if who == message.receiver
             else built(message.fields))
 

@@ -163,6 +163,20 @@ CLEAR = {  # bad input -> the words that say what is wrong
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=0",
          "--compromise", "enb-1@1"],
         "a relay adds only a field the variant's HO command carries: keyChangeIndicator, NCC"),
+    # flip37: an eNB finds its UE association by the eNB UE S1AP ID (TS 36.413 3.1) and the
+    # eNB UE X2AP IDs (TS 36.423 9.2.24) of what it receives and relays none: their builder
+    # flips them, the other side reads the flip
+    "a receiver's flip of an identity the MME built": (
+        ["check", "--variant", "seed-fs", "--hops", "s1:edit=HandoverCommand/eNB UE S1AP ID=0",
+         "--compromise", "enb-1@1"],
+        "its receiver enb-1 changes what it relays, not a field only it reads (a UE identity, "
+        "a PDCP COUNT) nor a bit only the message's builder sets: that edit needs its "
+        "builder: mme-1 is no eNB, and only eNBs edit"),
+    "a receiver's flip of an identity another eNB built": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
+         "--compromise", "enb-1@1"],
+        "that edit needs enb-2, which builds it, compromised instead"),
 }
 
 
@@ -188,9 +202,11 @@ def test_a_bad_edit_of_a_message_no_relay_copies_lists_its_edits_alone(
     assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1, err
-    assert err.endswith("has no edit 'security/x=1' (its edits: eNB UE S1AP ID=0; "
-                        "security/UE supports KeNB*+=False; security/-UE supports KeNB*+) "
-                        "(topology small)\n"), err
+    # a receiver's edits first, then its builder's (``hop_edits.everything``): the identity
+    # only its builder flips comes after the flag a receiver flips too (flip37)
+    assert err.endswith("has no edit 'security/x=1' (its edits: "
+                        "security/UE supports KeNB*+=False; eNB UE S1AP ID=0; "
+                        "security/-UE supports KeNB*+) (topology small)\n"), err
 
 
 # -- --hops @FILE (issue 17 item 7) ------------------------------------------------------------

@@ -181,6 +181,68 @@ def test_the_sender_edits_what_it_builds_the_receiver_what_it_relays() -> None:
     assert edits_by(command, command.receiver, addable) == edits(command.fields, addable)
 
 
+# What an eNB reads of a message for itself alone (flip37), from the specs: it finds its UE
+# association by the eNB UE S1AP ID of the MME's S1AP message (TS 36.413 3.1) and by the eNB UE
+# X2AP IDs of an X2AP one (TS 36.423 9.2.24), and an uplink RRC message's PDCP COUNT is an input
+# of its own MAC-I check (TS 33.401 B.2, TS 36.323 5.7).
+READ_BY_ITS_RECEIVER = {"eNB UE S1AP ID", "Old eNB UE X2AP ID", "New eNB UE X2AP ID", "COUNT"}
+
+
+def _flipped_fields(message: Message, found: list[Edit]) -> set[str]:
+    return {e.name(message.fields).partition("=")[0] for e in found if e.kind == "rewrite"}
+
+
+def test_a_receiver_flips_what_it_relays_the_builder_what_only_the_receiver_reads() -> None:
+    """flip37: none of ``READ_BY_ITS_RECEIVER`` goes into what the receiver sends on (the HO
+    command carries the target's container and the MME's fields for the UE, TS 36.331
+    MobilityControlInfo and SecurityConfigHO; a UE CONTEXT RELEASE COMPLETE names the eNB's
+    own context, TS 36.413 9.1.4.7), so a compromised receiver that flips one changes only its
+    own reading: no edit of its (check's S1 handover-denial witness was enb-1 refusing the
+    HandoverCommand whose eNB UE S1AP ID it flipped itself). The sender builds them, and the
+    other side reads its flip. A receiver still flips what it passes on: the HO command's
+    fields, and the NCC a target puts into it (TS 33.401 7.2.8.4.3) or keeps for the next
+    handover (7.2.8.4.2)."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1,intra-enb,x2"))
+    addable, enbs = run.variant.command_fields(), run.topology.enbs
+    received, sent = set(), set()
+    for message in (s.message for s in run.system.steps):
+        own = {name for name, _ in message.fields} & READ_BY_ITS_RECEIVER
+        if message.receiver in enbs:
+            flipped = _flipped_fields(message, edits_by(message, message.receiver, addable))
+            assert not flipped & READ_BY_ITS_RECEIVER, message
+            received |= {(message.kind, name) for name in own}
+        if message.sender in enbs:
+            assert own <= _flipped_fields(message, edits_by(message, message.sender, addable))
+            sent |= {(message.kind, name) for name in own}
+    assert {(Kind.S1AP_HANDOVER_COMMAND, "eNB UE S1AP ID"),
+            (Kind.X2AP_HANDOVER_REQUEST, "Old eNB UE X2AP ID"),
+            (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "New eNB UE X2AP ID"),
+            (Kind.X2AP_UE_CONTEXT_RELEASE, "Old eNB UE X2AP ID"),
+            (Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE, "eNB UE S1AP ID"),
+            (Kind.S1AP_UE_CONTEXT_RELEASE_COMMAND, "eNB UE S1AP ID"),
+            (Kind.RRC_HANDOVER_CONFIRM, "COUNT")} <= received
+    assert {(Kind.S1AP_HANDOVER_REQUIRED, "eNB UE S1AP ID"),
+            (Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, "New eNB UE X2AP ID"),
+            (Kind.RRC_HANDOVER_COMMAND, "COUNT")} <= sent
+    command = next(s.message for s in run.system.steps
+                   if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
+    assert {"container/target PCI", "container/NCC"} <= _flipped_fields(
+        command, edits_by(command, command.receiver, addable))
+    request = next(s.message for s in run.system.steps
+                   if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
+    assert _flipped_fields(request, edits_by(request, request.receiver, addable)) == {
+        "AS-SecurityInformation/NCC"}
+
+
+def test_an_s1_denial_is_witnessed_by_an_edit_the_ue_reads() -> None:
+    """flip37: on an S1 hop the search met enb-1's flip of the HandoverCommand's eNB UE S1AP
+    ID first and gave it as the witness: enb-1 refused its own edit, which shows nothing a
+    drop would not. The first edit now is one of what enb-1 relays, which the UE refuses."""
+    witness = claims(load("seed-fs", "nas"), "s1")[DENIAL].verdicts[0].witness
+    assert witness[0].startswith("step 9: enb-1 rewrites field 'container/target PCI' "), witness
+    assert witness[1].startswith("the UE refuses the HO command"), witness
+
+
 def test_a_target_refuses_security_information_without_an_ncc() -> None:
     """TS 36.423: nextHopChainingCount is a mandatory INTEGER (0..7) of the X2AP AS Security
     Information; a HandoverRequest its compromised source built without one is refused (it

@@ -90,12 +90,14 @@ def test_an_enbs_alone_verdict_that_holds_is_named_alike(hop: str) -> None:
 def test_no_edit_needed_is_one_sentence_for_both_paths() -> None:
     """TR 33.821 v0.7.0's X2 hop: the source derives the next KeNB (KeNB* from its own KeNB,
     seed section 2), so a fake cell of its own needs no edit. The search says so; a hop
-    that names an edit which changes nothing the UE derives (the X2AP ID) says the same
-    sentence before what the edit left."""
+    that names an edit which changes nothing the UE derives its KeNB from (the new C-RNTI,
+    no input of KeNB*, TS 33.401 A.5) says the same sentence before what the edit left
+    (flip37: it was enb-1's flip of the New eNB UE X2AP ID, which only enb-1 reads and no
+    longer edits)."""
     hop = "x2@enb-2/cell-1"
     _, searched = _check_variant("tr33821-v070", hop)
     _, named = _check_variant("tr33821-v070",
-                              f"{hop}:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1")
+                              f"{hop}:edit=HandoverRequestAcknowledge/container/new C-RNTI=49675")
     [search] = searched["fake-cell-capture"]["verdicts"]
     [edit] = named["fake-cell-capture"]["verdicts"]
     sentence = ("no edit needed: enb-1 derives the honest KeNB of hop 1 (forward security) "

@@ -656,7 +656,10 @@ def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
 # examples; bit_unprotected's in 1005). Measured again 2026-12-02 for the 22 (explore36, load
 # 4-7): 10479 examples in all once the eNB UE S1AP IDs could be flipped (ue_skips_ncc_catch_up
 # 2372 of the 3000), 6932 once an identity flip became an edit action of its own (at most
-# 1565); every pin found both times.
+# 1565); every pin found both times. flip37 (load 8-13): 6932 -> 4362 examples, 354 -> 241 s
+# of CPU, at most 1565 -> 1006 (rrc_keys_without_kenb, 68 before), once a receiver no longer
+# flips what only it reads (its UE identities, the PDCP COUNT of the UE's RRC messages);
+# seven rose, none tuned; every pin found.
 @pytest.mark.parametrize("name", sorted(FOUND_BY_VERIFY))
 def test_default_explore_finds_what_verify_finds_within_its_default_budget(name: str) -> None:
     """The default budget, faults and steps (the search stops once all are found); each

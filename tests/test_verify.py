@@ -104,8 +104,14 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 1387 -> 1395 (model35), HANDOVER COMMAND and UE CONTEXT RELEASE COMPLETE carry the source's
 # eNB UE S1AP ID (TS 36.413 9.1.5.2, 9.1.4.7), which a compromised sender flips too (1427
 # alone); the source refuses a command naming another context and the MME a Complete naming
-# no outstanding release, each refusal changing nothing (-32); the same claims found
-TS33401_ONE_HANDOVER_EDITS_STATES = 1395  # drop, compromise, rewrite
+# no outstanding release, each refusal changing nothing (-32); the same claims found;
+# 1395 -> 1347 (flip37), a receiver no longer flips what only it reads, which it relays to no
+# one (``downgrade.RECEIVER_ONLY``): the eNB UE S1AP ID of the MME's S1AP messages and the
+# eNB UE X2AP IDs of X2AP ones, by which it finds its UE association (TS 36.413 3.1, TS
+# 36.423 9.2.24; 1361 without these alone), and the PDCP COUNT of the UE's RRC messages, an
+# input of its own MAC-I check (TS 33.401 B.2, TS 36.323 5.7): each flip made it refuse the
+# message, a state of its own; the sender's flips of them stay; the same claims found
+TS33401_ONE_HANDOVER_EDITS_STATES = 1347  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
