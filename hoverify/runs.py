@@ -488,7 +488,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
 
     return {
         "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
-        "examples_run": result.examples_run,
+        "examples_run": result.examples_run, "interrupted": result.interrupted,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
