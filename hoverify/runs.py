@@ -10,7 +10,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -28,6 +28,7 @@ from hoverify.reports.status import NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Message
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
@@ -299,13 +300,34 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
                              f"compromised from hop {step.hop} or earlier (--compromise)")
         if all(e.apply(original.fields) != step.message.fields
                for e in edits_by(original, who, run.system.variant.command_fields())):
-            receiver = (f"{original.receiver}, which receives it, compromised"
-                        if original.receiver in run.topology.enbs else
-                        f"an eNB that receives it: {original.receiver} is no eNB, and only "
-                        "eNBs edit")  # review17: --compromise mme-1@1 did not help
-            raise UsageError(f"{where}: its sender {who} may flip bits and remove fields of "
-                             "what it builds, not add one (the eNB that relays a container "
-                             f"into the HO command adds to it): that needs {receiver}")
+            raise UsageError(
+                f"{where}: {_not_its_editors(original, who, attacker, run.topology.enbs)}")
+
+
+def _not_its_editors(message: Message, who: str, attacker: Attacker,
+                     enbs: Collection[str]) -> str:
+    """Why ``who``, the eNB of ``attacker`` that edits ``message`` in ``check`` (``editor``:
+    its receiver if held, else its sender), cannot make the edit the hops name, which the
+    other end would (``edits_by``): the receiver relays (``edits``: the flips of ``flips``,
+    and fields removed from or added to what it copies into the HO command); the sender
+    builds (``built``: any bit of what it writes flipped, fields removed, none added).
+    agree37: a relay's refusal named the receiver as the sender."""
+    def needs(end: str, role: str) -> str:  # review17: --compromise mme-1@1 did not help
+        if end not in enbs:
+            return f"an eNB that {role} it: {end} is no eNB, and only eNBs edit"
+        if editor(message, attacker, [end]) == end:  # both ends held: the receiver edits
+            return (f"{end}, which {role} it, compromised without {who}: where both ends "
+                    f"are, the receiver edits, as in explore and verify")
+        return f"{end}, which {role} it, compromised"
+
+    if who == message.sender:
+        return (f"its sender {who} may flip bits and remove fields of what it builds, not add "
+                "one (the eNB that relays a container into the HO command adds to it): that "
+                f"needs {needs(message.receiver, 'receives')}")
+    return (f"its receiver {who} relays it, and may negate a flag, flip an integer's lowest "
+            "bit (each bit of an NCC or a notification bit), or remove or add a field of what "
+            f"it copies into the HO command; this edit is one its sender {message.sender} "
+            f"makes as it builds it: that needs {needs(message.sender, 'sends')}")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]

@@ -164,6 +164,28 @@ CLEAR = {  # bad input -> the words that say what is wrong
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=0",
          "--compromise", "enb-1@1"],
         "a relay adds only a field the variant's HO command carries: keyChangeIndicator, NCC"),
+    # agree37: an edit only the builder makes (a bit above the lowest flipped: ``built``),
+    # asked of the relaying receiver, named that receiver as the sender and asked
+    # for it compromised
+    "an edit only its sender builds, asked of its receiver, which relays it": (
+        ["check", "--variant", "seed-fs", "--hops",
+         "s1:edit=HandoverCommand/for UE/NAS-PDU/1=2", "--compromise", "enb-1@1"],
+        "its receiver enb-1 relays it, and may negate a flag, flip an integer's lowest bit "
+        "(each bit of an NCC or a notification bit), or remove or add a field of what it "
+        "copies into the HO command; this edit is one its sender mme-1 makes as it builds it: "
+        "that needs an eNB that sends it: mme-1 is no eNB, and only eNBs edit"),
+    "a removal only its sender makes, asked of its receiver": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
+         "--compromise", "enb-2@1"],
+        "this edit is one its sender enb-1 makes as it builds it: that needs enb-1, which "
+        "sends it, compromised"),
+    "a removal only its sender makes, with both ends compromised": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
+         "--compromise", "enb-2@1", "--compromise", "enb-1@1"],
+        "that needs enb-1, which sends it, compromised without enb-2: where both ends are, "
+        "the receiver edits"),
 }
 
 
