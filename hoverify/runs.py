@@ -379,7 +379,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                              "promise_broken": claim.promise_broken,
                              "outside_promise": claim.outside,
                              "sometimes": claim.sometimes, "vacuous": claim.vacuous,
-                             "not_judged": list(claim.not_judged)}
+                             "not_judged": list(claim.not_judged),
+                             "never_arose": list(claim.never_arose)}
     failing = claim.shown
     if failing is not None:
         entry["witness"] = [f"hop {failing.hop}, {failing.attacker}: {failing.detail}",
@@ -389,8 +390,7 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
         none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
                 if claim.vacuous else "no hop of this run to which the claim applies")
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
-                        if first else
-                        [f"not judged: {why}" for why in claim.not_judged] or [none])
+                        if first else unjudged_lines(entry) or [none])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
          "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),
@@ -433,9 +433,16 @@ def claim_text(claim: dict[str, Any]) -> list[str]:
 
 
 def unjudged_text(claim: dict[str, Any]) -> list[str]:
-    """Beside a claim's verdicts, each attacker or hop it did not judge, and why (without
-    verdicts, its cut says so: ``claim_document``)."""
-    return [f"not judged: {why}" for why in claim["not_judged"]] if claim["verdicts"] else []
+    """Beside a claim's verdicts, each attacker or hop it did not judge, and why, and each
+    whose situation did not arise (without verdicts, its cut says so: ``claim_document``)."""
+    return unjudged_lines(claim) if claim["verdicts"] else []
+
+
+def unjudged_lines(claim: dict[str, Any]) -> list[str]:
+    """Each attacker or hop a claim (``claim_document``) did not judge, and why, then each
+    whose situation did not arise (vacuous, promised; agree37)."""
+    return [*(f"not judged: {why}" for why in claim["not_judged"]),
+            *(f"not exercised: {why}" for why in claim["never_arose"])]
 
 
 def verdict_text(verdict: dict[str, Any]) -> str:
