@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backhaul_argument(check)
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
                         "compromise; findings saved for replay", options=_explore_options,
-                        epilog=_sometimes("step") + _exit_codes("found") + " Findings are "
-                        "printed and saved when the search ends: Ctrl-C stops it without "
-                        "printing or saving any (unlike verify); bound it with --examples.")
+                        epilog=_sometimes("step") + _exit_codes("found") + " A search "
+                        "stopped by Ctrl-C prints the counts and the findings so far (a "
+                        "finding being minimised as found, its trace not minimised) and saves "
+                        "them, says the examples were not all run, then exits 130.")
     replay = commands.add_parser("replay", help="replay a saved finding step by step")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
@@ -354,11 +355,18 @@ def _explore(args: argparse.Namespace) -> int:
               f"{doc['examples_run']} examples, {doc['steps_run']} steps")
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
+        if result.interrupted:  # as verify says its bound was not exhausted (#17 item 4)
+            print("search NOT finished: stopped (interrupted by Ctrl-C) after "
+                  f"{doc['examples_run']} of {args.examples} examples; the findings below are "
+                  "those found so far")
         for finding in doc["findings"]:
             print(f"\n{explore_finding_text(finding)}")
         if not doc["findings"]:
-            print("no finding")
+            print("no finding" if not result.interrupted else
+                  "no finding in the examples run so far: the examples not run are not judged")
         print(sometimes_line(doc["sometimes"]))
+    if result.interrupted:  # stopped early, a situation may yet arise
+        return 128 + signal.SIGINT
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
                  outside_bound(faults, adversary))
     return 1 if result.promise_broken else 0

@@ -301,27 +301,35 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
                              f"compromised from hop {step.hop} or earlier (--compromise)")
         if all(e.apply(original.fields) != step.message.fields
                for e in edits_by(original, who, run.system.variant.command_fields())):
-            raise UsageError(f"{where}: {_not_its_edit(original, who, run.topology.enbs)}")
+            raise UsageError(
+                f"{where}: {_not_its_editors(original, who, attacker, run.topology.enbs)}")
 
 
-def _not_its_edit(message: Message, who: str, enbs: Collection[str]) -> str:
-    """Why ``who``, the compromised eNB that edits ``message`` (``editor``), cannot make the
-    edit a hop names of it: ``edits_by``'s rule for its end of the message."""
+def _not_its_editors(message: Message, who: str, attacker: Attacker,
+                     enbs: Collection[str]) -> str:
+    """Why ``who``, the eNB of ``attacker`` that edits ``message`` in ``check`` (``editor``:
+    its receiver if held, else its sender), cannot make the edit the hops name, which the
+    other end would (``edits_by``): the receiver relays (``edits``: the flips of ``flips``,
+    and fields removed from or added to what it copies into the HO command); the sender
+    builds (``built``: any bit of what it writes flipped, fields removed, none added).
+    agree37: a relay's refusal named the receiver as the sender."""
+    def needs(end: str, role: str) -> str:  # review17: --compromise mme-1@1 did not help
+        if end not in enbs:
+            return f"an eNB that {role} it: {end} is no eNB, and only eNBs edit"
+        if editor(message, attacker, [end]) == end:  # both ends held: the receiver edits
+            return (f"{end}, which {role} it, compromised without {who}: where both ends "
+                    f"are, the receiver edits, as in explore and verify")
+        return f"{end}, which {role} it, compromised"
+
     if who == message.sender:
-        receiver = (f"{message.receiver}, which receives it, compromised"
-                    if message.receiver in enbs else
-                    f"an eNB that receives it: {message.receiver} is no eNB, and only "
-                    "eNBs edit")  # review17: --compromise mme-1@1 did not help
         return (f"its sender {who} may flip bits and remove fields of what it builds, not add "
                 "one (the eNB that relays a container into the HO command adds to it): that "
-                f"needs {receiver}")
-    # flip37: a receiver flips no field only it reads (downgrade.RECEIVER_ONLY)
-    sender = (f"{message.sender}, which builds it, compromised instead (with both "
-              "compromised, its receiver edits it)" if message.sender in enbs else
-              f"its builder: {message.sender} is no eNB, and only eNBs edit")
-    return (f"its receiver {who} changes what it relays, not a field only it reads (a UE "
-            "identity, a PDCP COUNT) nor a bit only the message's builder sets: that edit "
-            f"needs {sender}")
+                f"needs {needs(message.receiver, 'receives')}")
+    return (f"its receiver {who} relays it, and may negate a flag, flip an integer's lowest "
+            "bit (each bit of an NCC or a notification bit), or remove or add a field of what "
+            "it copies into the HO command, but not a field only it reads (a UE identity, a "
+            f"PDCP COUNT: flip37); this edit is one its sender {message.sender} "
+            f"makes as it builds it: that needs {needs(message.sender, 'sends')}")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]
@@ -373,7 +381,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                              "promise_broken": claim.promise_broken,
                              "outside_promise": claim.outside,
                              "sometimes": claim.sometimes, "vacuous": claim.vacuous,
-                             "not_judged": list(claim.not_judged)}
+                             "not_judged": list(claim.not_judged),
+                             "never_arose": list(claim.never_arose)}
     failing = claim.shown
     if failing is not None:
         entry["witness"] = [f"hop {failing.hop}, {failing.attacker}: {failing.detail}",
@@ -383,8 +392,7 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
         none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
                 if claim.vacuous else "no hop of this run to which the claim applies")
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
-                        if first else
-                        [f"not judged: {why}" for why in claim.not_judged] or [none])
+                        if first else unjudged_lines(entry) or [none])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
          "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),
@@ -427,9 +435,16 @@ def claim_text(claim: dict[str, Any]) -> list[str]:
 
 
 def unjudged_text(claim: dict[str, Any]) -> list[str]:
-    """Beside a claim's verdicts, each attacker or hop it did not judge, and why (without
-    verdicts, its cut says so: ``claim_document``)."""
-    return [f"not judged: {why}" for why in claim["not_judged"]] if claim["verdicts"] else []
+    """Beside a claim's verdicts, each attacker or hop it did not judge, and why, and each
+    whose situation did not arise (without verdicts, its cut says so: ``claim_document``)."""
+    return unjudged_lines(claim) if claim["verdicts"] else []
+
+
+def unjudged_lines(claim: dict[str, Any]) -> list[str]:
+    """Each attacker or hop a claim (``claim_document``) did not judge, and why, then each
+    whose situation did not arise (vacuous, promised; agree37)."""
+    return [*(f"not judged: {why}" for why in claim["not_judged"]),
+            *(f"not exercised: {why}" for why in claim["never_arose"])]
 
 
 def verdict_text(verdict: dict[str, Any]) -> str:
@@ -504,7 +519,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
 
     return {
         "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
-        "examples_run": result.examples_run,
+        "examples_run": result.examples_run, "interrupted": result.interrupted,
         "steps_run": result.steps_run, "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,

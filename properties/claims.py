@@ -108,6 +108,9 @@ class ClaimResult:
     sometimes: int = 0
     promised_by_variant: bool = False
     not_judged: tuple[str, ...] = ()  # why hops of the run that ran were left out, if any
+    # where the claim's situation did not arise (a hop whose edits met none, for ``check``'s
+    # edit search), why: no verdict there, yet promised it is vacuous, not n/a (agree37)
+    never_arose: tuple[str, ...] = ()
 
     @property
     def promised(self) -> bool:
@@ -125,9 +128,10 @@ class ClaimResult:
     @property
     def vacuous(self) -> bool:
         """Promised, but its situation never arose: its "holds" would say nothing (where
-        the claim's definition left out a hop that ran, ``not_judged`` says why instead)."""
+        the claim's definition left out every hop that ran, ``not_judged`` says why instead:
+        n/a; where it judged one whose situation did not arise, ``never_arose`` says why)."""
         return (self.promised_by_variant and self.sometimes == 0 and self.holds
-                and not self.not_judged)
+                and (bool(self.never_arose) or not self.not_judged))
 
     @property
     def holds(self) -> bool:

@@ -27,8 +27,9 @@ key the eNB lacks could resist capture.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any, NamedTuple
 
@@ -49,6 +50,7 @@ from hoverify.properties.claims import (
     no_edit_needed,
     promise_for,
     relayed_to_ue,
+    situation,
 )
 from hoverify.properties.crosscheck import recompute
 from hoverify.properties.engine import Facts
@@ -413,6 +415,11 @@ class Attempt:
     rewrite: str  # "step 18: enb-2 removes for UE/NAS-PDU in ..."
     completed: bool  # the real target verified the UE's HO confirm
     outcome: str  # what became of the handover, in words
+    # how the handover ended after the edit (``HopSearch.arose``): "completed", "rejected"
+    # (the UE accepted the HO command, the real target not its HO confirm), "refused" (the UE
+    # refused the HO command), "stopped" (no HO command reached the UE), or "late" (the
+    # handover had completed before it: an edit of what follows the HO confirm)
+    end: str = "stopped"
     kenb: bytes | None = None  # the UE's new KeNB if the attacker derives it
     lines: tuple[str, ...] = ()  # the witness: the attack, then the derivation
 
@@ -424,10 +431,28 @@ class HopSearch:
     denial: Attempt | None = None
     capture: Attempt | None = None
     downgrade: Attempt | None = None
+    # how each edit ended (``Attempt.end``), as ``arose`` reads it: every edit's where an
+    # observation searched for was not found
+    ends: Counter[str] = field(default_factory=Counter)
 
     def done(self) -> bool:
         found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
         return all(found[claim] is not None for claim in self.wanted)
+
+    def count(self, attempt: Attempt) -> None:
+        self.attempts += 1
+        self.ends[attempt.end] += 1
+
+    def arose(self, claim: str) -> bool:
+        """Whether an edit of the search met ``claim``'s situation, the one its claim object
+        declares for every command (``DowngradeResistance.sometimes`` and its neighbours):
+        downgrade-resistance, a handover completed after the edit; handover-denial, the UE
+        judged the HO command (or the target the HO confirm); fake-cell-capture, the UE
+        accepted the HO command. Where none did, the claim's "holds" could not have failed:
+        vacuous, as ``explore`` and ``verify`` say it (agree37)."""
+        ends = {DOWNGRADE: ("completed",), DENIAL: ("completed", "rejected", "refused"),
+                CAPTURE: ("completed", "rejected")}[claim]
+        return any(self.ends[end] for end in ends)
 
 
 def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
@@ -492,14 +517,17 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
         for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
             for edit in edits_by(message, who, analysis.run.system.variant.command_fields()):
-                result.attempts += 1
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
+                result.count(attempt)
                 if attempt.completed and attempt.kenb is not None and result.downgrade is None:
                     result.downgrade = attempt
                 if attempt.kenb is not None and result.capture is None:
                     result.capture = attempt
-                if not attempt.completed and result.denial is None:
+                # a denial as the claim defines it: the UE refuses the HO command or the
+                # target the HO confirm (``HandoverDenial``); an edit after which no HO
+                # command reaches the UE shows none (agree37)
+                if attempt.end in ("rejected", "refused") and result.denial is None:
                     result.denial = attempt
                 if result.done():
                     return result
@@ -614,8 +642,12 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
                        f"the handover fails: {error.raised} (a variant error on this input)")
     steps = [s for s in tail if s.hop == hop]
     target = run.hops[hop - 1].target_enb
-    completed = any(s.outcome.accepted and s.message.kind is Kind.RRC_HANDOVER_CONFIRM
-                    and s.message.receiver == target for s in steps)
+    confirmed = [s.number for s in steps if s.outcome.accepted and s.message.receiver == target
+                 and s.message.kind is Kind.RRC_HANDOVER_CONFIRM]
+    if confirmed and confirmed[0] < step_number:  # the source's S1AP UEContextReleaseComplete
+        return Attempt(step_number, rewritten, run, text, False,
+                       f"handover {hop} completed before the edit", "late")
+    completed = bool(confirmed)
     command = next((s for s in steps if s.outcome.accepted
                     and s.message.kind is Kind.RRC_HANDOVER_COMMAND), None)
     if command is None:
@@ -623,8 +655,10 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
                         if s.message.receiver == UE and not s.outcome.accepted), None)
         outcome = (f"the UE refuses the HO command ({refusal})" if refusal
                    else "no HO command reaches the UE")
-        return Attempt(step_number, rewritten, run, text, completed, outcome)
+        return Attempt(step_number, rewritten, run, text, completed, outcome,
+                       "refused" if refusal else "stopped")
     outcome = _real_target(steps)
+    end = "completed" if completed else "rejected"
     kenb = command.ctx_after.keys.as_keys.kenb
     # Whether the attacker derives the UE's key decides a capture, and with the real target
     # accepting, a downgrade: the key graph is built only when that may find something new.
@@ -634,19 +668,19 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
     if (kenb == analysis.kenb.get(hop) or not (capture or downgrade)
             or not may_derive(analysis, attacker, tail, kenb)):
-        return Attempt(step_number, rewritten, run, text, completed, outcome)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
     re_analysis = trial.analysis(analysis, tail)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        return Attempt(step_number, rewritten, run, text, completed, outcome)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
     forged = recompute(re_analysis, attacker, node)  # cross-check by execution
     fake = _fake_target(run.variant, steps, forged)
     if forged != kenb or fake is None:
-        return Attempt(step_number, rewritten, run, text, completed, outcome)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
     lines = (text, "UE accepts the HO command and derives its KeNB "
              f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
              *re_analysis.witness_lines(attacker, node))
-    return Attempt(step_number, rewritten, run, text, completed, outcome, kenb, lines)
+    return Attempt(step_number, rewritten, run, text, completed, outcome, end, kenb, lines)
 
 
 def may_derive(analysis: Analysis, attacker: Attacker, tail: list[Step], value: bytes) -> bool:
@@ -726,9 +760,19 @@ def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | 
 
 
 # -- the three verdicts --------------------------------------------------------------------------
+class EditVerdicts(NamedTuple):
+    """An edit claim's verdicts from ``check``'s search, and per (hop, attacker) searched
+    whose edits never met the claim's situation (``HopSearch.arose``), why: no verdict
+    there, as the claim gives none where its situation did not arise in ``explore`` and
+    ``verify``."""
+
+    verdicts: tuple[Verdict, ...]
+    never_arose: tuple[str, ...]
+
+
 def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
                      facts: Facts, claim: DowngradeResistance,
-                     parts: Collection[Attacker] = ()) -> dict[str, tuple[Verdict, ...]]:
+                     parts: Collection[Attacker] = ()) -> dict[str, EditVerdicts]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
     the run's as the claims judged it, say what else the network attacker derives there
@@ -740,6 +784,7 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
     denial and capture are never weaker than a part's (the same edits; capture with more
     knowledge, or with no edit)."""
     verdicts: dict[str, list[Verdict]] = {DOWNGRADE: [], DENIAL: [], CAPTURE: []}
+    never: dict[str, list[str]] = {kind: [] for kind in verdicts}
     # one search per (hop, attacker, claims sought): a coalition's eNBs alone are searched as
     # its part and again when its downgrade is judged against them (``_downgrade``)
     searched = cache(partial(search, analysis))
@@ -749,26 +794,48 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
         if not wanted:
             continue
         hop_type = analysis.run.hops[hop - 1].spec.type
-        promised = {claim: promise_for(analysis, claim, hop_type) is not None
-                    for claim in verdicts}
+        promised = {kind: promise_for(analysis, kind, hop_type) is not None
+                    for kind in verdicts}
         found = searched(hop, attacker, DOWNGRADE if part else None)
         source, name = analysis.source(hop), str(attacker)
-        if DOWNGRADE in wanted:
+        arose = {kind: found.arose(kind) for kind in wanted}
+        for unmet in (c for c in (DOWNGRADE, DENIAL, CAPTURE) if not arose.get(c, True)):
+            never[unmet].append(_not_arisen(unmet, hop, name, source, analysis.target(hop),
+                                            found))
+        if arose.get(DOWNGRADE):
             verdicts[DOWNGRADE].append(_downgrade(analysis, hop, attacker, promised[DOWNGRADE],
                                                   found, facts, claim, searched))
         if part:
             continue
-        verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
+        if arose[DENIAL]:
+            verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
-            verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found, source,
-                                              edit_aside(facts, CAPTURE)))
+            if arose[CAPTURE]:
+                verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found,
+                                                  source, edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE].append(Verdict(
                 hop, name, False, promised[CAPTURE],
                 no_edit_needed(name, attacker.entities, source, hop),
                 Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
                 witness_hop=hop))
-    return {claim: tuple(v) for claim, v in verdicts.items()}
+    return {kind: EditVerdicts(tuple(v), tuple(never[kind])) for kind, v in verdicts.items()}
+
+
+def _not_arisen(claim: str, hop: int, name: str, source: str, target: str,
+                found: HopSearch) -> str:
+    """Why ``claim`` has no verdict for the attacker ``name`` at ``hop``: none of the edits
+    of ``source`` met its situation (``HopSearch.arose``), and how each ended."""
+    ends = {"completed": f"{{}} completed handover {hop}",
+            "late": f"{{}} came after its HO confirm (handover {hop} had completed)",
+            "rejected": f"{{}} left the UE on a HO command whose HO confirm the real target "
+                        f"{target} did not accept",
+            "refused": "{} made the UE refuse the HO command",
+            "stopped": f"{{}} stopped handover {hop} before a HO command reached the UE"}
+    how = "; ".join(text.format(found.ends[end]) for end, text in ends.items()
+                    if found.ends[end])
+    return (f"hop {hop}, {name}: its situation ({situation(claim)}) did not arise in any of "
+            f"the {found.attempts} edits of what {source} relays and sends: {how}")
 
 
 def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
@@ -802,8 +869,13 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
         return Verdict(hop, name, False, promised,
                        f"an edit by {source} makes the handover fail: {found.denial.outcome}",
                        (found.denial.rewrite, found.denial.outcome))
+    completed = found.ends["completed"]  # the others met no denial's situation (``arose``)
     return Verdict(hop, name, True, promised,
-                   f"the handover completes after each of {found.attempts} edits by {source}")
+                   f"the handover completes after each of {found.attempts} edits by {source}"
+                   if completed == found.attempts else
+                   f"the handover completes after each of the {completed} of {found.attempts} "
+                   f"edits by {source} after which the UE judged a HO command (after the others "
+                   "none reached it, or the handover had completed)")
 
 
 def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, source: str,

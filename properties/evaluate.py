@@ -111,16 +111,17 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
     # the engine's own claim judges the search's downgrades too (one claim, one definition)
     claim = next(c for c in engine.claims if isinstance(c, DowngradeResistance))
-    for name, verdicts in handover_attacks(analysis, downgrade, engine.facts, claim,
-                                           beside).items():
+    for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claim,
+                                                    beside).items():
         observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
+        left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
+                                                  edited, run, attackers[0])
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + engine.counts[name] * bool(edited),
                                     results[name].promised_by_variant,
                                     (*(why for _, why in sorted(searched.get(name, {}).items())),
-                                     *_unjudged_edits(defined[name], engine.facts, observed,
-                                                      edited, run, attackers[0])))
+                                     *left_out), (*never, *did_not_arise))
     claims = [results[name] for name in CLAIMS if name != CONFINEMENT
               or results[name].verdicts or results[name].promised_by_variant]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -176,22 +177,29 @@ def _unjudged(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
 
 
 def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
-                    edited: dict[int, int], run: Run, attacker: Attacker) -> tuple[str, ...]:
+                    edited: dict[int, int], run: Run, attacker: Attacker
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """For an edit claim, each hop the run edits (``edited``: hop -> the step of its first
     edit) that it judged nothing on, and why: that hop is judged on its edit alone, not by
-    the search over the others."""
+    the search over the others. As (not judged: the claim's definition leaves the edit out;
+    its situation did not arise: ``ClaimResult.never_arose``, vacuous where promised, as
+    ``explore`` and ``verify`` say it)."""
     reasons = claim.not_judged(facts)
     judged = {(v.hop, v.attacker) for v in verdicts}
     # an attacker that the claim judged by its eNBs alone, named (downgrade-resistance)
     unjudged = [why for (hop, who), why in sorted(reasons.items())
                 if who and hop in edited and (hop, who) not in judged]
+    never = []
     for hop in sorted(set(edited) - {v.hop for v in verdicts}):
         message = run.edited[edited[hop]]
-        why = reasons.get((hop, "")) or (f"after {editor(message, attacker, run.topology.enbs)}'s "
-                                   f"edit of {message} (the hops' edit), its situation did "
-                                   f"not arise ({claim.sometimes})")
-        unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")
-    return tuple(unjudged)
+        why = reasons.get((hop, ""))
+        if why is not None:
+            unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")
+        else:
+            never.append(f"after {editor(message, attacker, run.topology.enbs)}'s edit of "
+                         f"{message} (the hops' edit), its situation did not arise "
+                         f"({claim.sometimes}); {_ALONE.format(hop=hop)}")
+    return tuple(unjudged), tuple(never)
 
 
 # what check says of a hop the run edits: the edit claims judge that edit there, no other

@@ -56,6 +56,7 @@ class ExploreResult:
     findings: list[Finding] = field(default_factory=list)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
+    interrupted: bool = False  # Ctrl-C stopped the search: the budget was not spent
 
     @property
     def promise_broken(self) -> bool:
@@ -297,7 +298,11 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
         key = (finding.claim, finding.promised)
         if key not in found and (finding.claim, True) not in found \
                 and (claims is None or finding.claim in claims):
-            found[key] = minimise(variant, finding, topology, adversary)
+            try:
+                found[key] = minimise(variant, finding, topology, adversary)
+            except KeyboardInterrupt:  # kept as found, its trace not minimised
+                found[key] = finding
+                raise
             if progress:
                 kind = "promised" if finding.promised else "not promised"
                 progress(f"found {finding.claim} ({kind}), {len(found[key].trace)} steps, "
@@ -322,13 +327,17 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     # without failing, and Hypothesis deletes a stored example that no longer fails.
     # Hypothesis refuses a database with ``derandomize``: that search is random or seeded.
     if not done():
-        with contextlib.suppress(_Done), _without_local_constants():
-            run_state_machine_as_test(machine, settings=settings(
-                max_examples=examples, stateful_step_count=steps,
-                database=None if database is None else ReadOnlyDatabase(database),
-                derandomize=seed is None and database is None, deadline=None,
-                phases=[Phase.generate] if database is None else [Phase.reuse, Phase.generate],
-                suppress_health_check=list(HealthCheck)))
+        try:
+            with contextlib.suppress(_Done), _without_local_constants():
+                run_state_machine_as_test(machine, settings=settings(
+                    max_examples=examples, stateful_step_count=steps,
+                    database=None if database is None else ReadOnlyDatabase(database),
+                    derandomize=seed is None and database is None, deadline=None,
+                    phases=([Phase.generate] if database is None
+                            else [Phase.reuse, Phase.generate]),
+                    suppress_health_check=list(HealthCheck)))
+        except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result,
+            result.interrupted = True  # as verify's (``VerifyResult.stopped``)
     result.findings = list(found.values())
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]

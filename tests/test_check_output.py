@@ -420,16 +420,20 @@ def test_downgrade_left_to_forward_security_says_why_without_an_edit() -> None:
     A.4), so its edits are not judged for downgrade: said as the ``:edit=`` path says it,
     not as a situation that never arose. Its eNBs alone, against which the promise is made
     (TS 33.401 7.2.8), are judged instead (downgrade35): enb-1 alone cannot downgrade seed-fs's
-    S1 hop, as ``--compromise enb-1@1`` alone says; the reason names the attacker it is for."""
+    S1 hop, as ``--compromise enb-1@1`` alone says; the reason names the attacker it is for.
+    agree37: none of enb-1's edits completes the handover (the claim's situation), so the
+    promise is vacuous there, as ``--compromise enb-1@1`` alone and ``verify`` say it; it read
+    "holds" for the eNBs alone."""
     _, out = _check("--variant", "seed-fs", "--hops", "s1", "--compromise", "enb-1@1",
                     "--compromise", "KASME@1", "--json")
     downgrade = next(c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance")
-    assert not downgrade["vacuous"]
+    assert downgrade["vacuous"] and downgrade["verdict"] == "vacuous"
     assert downgrade["not_judged"] == ["radio observer + enb-1@1, KASME@1 derives the honest "
                                        "KeNB of handover 1 without enb-1's edit (not a "
                                        "downgrade)"]
-    assert [(v["attacker"], v["verdict"]) for v in downgrade["verdicts"]] == [
-        ("radio observer + enb-1@1 (without KASME)", "holds")]
+    assert not downgrade["verdicts"]
+    [why] = downgrade["never_arose"]
+    assert why.startswith("hop 1, radio observer + enb-1@1 (without KASME): its situation (")
 
 
 def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
@@ -446,10 +450,13 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
         assert claims[name]["cut"] == [f"not judged: a compromised eNB (enb-1) edited handover "
                                        f"1: {name} speaks of honest peers, and the edit claims "
                                        "judge the edit"]
-    for name in ("downgrade-resistance", "fake-cell-capture"):
-        assert not claims[name]["vacuous"] and not claims[name]["verdicts"]
+    # agree37: their situation did not arise after that edit: vacuous where promised
+    # (bit_unprotected promises downgrade-resistance, not capture), as verify says it, and why
+    for name, vacuous in (("downgrade-resistance", True), ("fake-cell-capture", False)):
+        assert claims[name]["vacuous"] is vacuous and not claims[name]["verdicts"]
         [why] = claims[name]["cut"]
-        assert why.startswith("not judged: after enb-1's edit of RRC ")
+        assert why.startswith("not exercised: after enb-1's edit of RRC ") \
+            and "its situation did not arise" in why
         assert why.endswith("hop 1 is judged on the hops' edit alone (the other edits of hop 1 "
                             "were not searched)")
     _, claims = _claims("--variant", "ts33401", "--hops",

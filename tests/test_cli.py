@@ -27,6 +27,7 @@ import hoverify.report_job
 import hoverify.runs
 from hoverify import atomic_dir
 from hoverify.cli import build_parser, main
+from hoverify.progress import Bar
 
 BAD = {
     "unknown variant": ["run", "--variant", "ts33402", "--hops", "x2"],
@@ -169,14 +170,38 @@ CLEAR = {  # bad input -> the words that say what is wrong
     "a receiver's flip of an identity the MME built": (
         ["check", "--variant", "seed-fs", "--hops", "s1:edit=HandoverCommand/eNB UE S1AP ID=0",
          "--compromise", "enb-1@1"],
-        "its receiver enb-1 changes what it relays, not a field only it reads (a UE identity, "
-        "a PDCP COUNT) nor a bit only the message's builder sets: that edit needs its "
-        "builder: mme-1 is no eNB, and only eNBs edit"),
+        "but not a field only it reads (a UE identity, a PDCP COUNT: flip37); this edit is one "
+        "its sender mme-1 makes as it builds it: that needs an eNB that sends it: mme-1 is no "
+        "eNB, and only eNBs edit"),
     "a receiver's flip of an identity another eNB built": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
          "--compromise", "enb-1@1"],
-        "that edit needs enb-2, which builds it, compromised instead"),
+        "this edit is one its sender enb-2 makes as it builds it: that needs enb-2, which "
+        "sends it, compromised"),
+    # agree37: an edit only the builder makes (a bit above the lowest flipped: ``built``),
+    # asked of the relaying receiver, named that receiver as the sender and asked
+    # for it compromised
+    "an edit only its sender builds, asked of its receiver, which relays it": (
+        ["check", "--variant", "seed-fs", "--hops",
+         "s1:edit=HandoverCommand/for UE/NAS-PDU/1=2", "--compromise", "enb-1@1"],
+        "its receiver enb-1 relays it, and may negate a flag, flip an integer's lowest bit "
+        "(each bit of an NCC or a notification bit), or remove or add a field of what it "
+        "copies into the HO command, but not a field only it reads (a UE identity, a PDCP "
+        "COUNT: flip37); this edit is one its sender mme-1 makes as it builds it: "
+        "that needs an eNB that sends it: mme-1 is no eNB, and only eNBs edit"),
+    "a removal only its sender makes, asked of its receiver": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
+         "--compromise", "enb-2@1"],
+        "this edit is one its sender enb-1 makes as it builds it: that needs enb-1, which "
+        "sends it, compromised"),
+    "a removal only its sender makes, with both ends compromised": (
+        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
+         "--compromise", "enb-2@1", "--compromise", "enb-1@1"],
+        "that needs enb-1, which sends it, compromised without enb-2: where both ends are, "
+        "the receiver edits"),
 }
 
 
@@ -531,6 +556,53 @@ def test_ctrl_c_while_loading_ends_with_130_and_one_line(module: str, tmp_path: 
     # the interrupt met code run by a C extension as it loaded
     assert done.returncode in (128 + signal.SIGINT, -signal.SIGINT)
     assert done.stdout == ""
+
+
+TR33821_EXPLORE = ["explore", "--variant", "tr33821-v070", "--quiet"]
+
+
+def test_ctrl_c_in_explore_prints_and_saves_the_findings_so_far_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """agree37: Ctrl-C in explore printed "hoverify: interrupted" alone, exit 130, and saved
+    nothing of what it had found. As verify's (#17 item 4: "Ctrl-C prints the counts so far,
+    and any findings with their shortest traces. It exits 130, and says the bound was not
+    exhausted"): interrupted as its 20th example begins, it has found key-separation on the
+    intra-eNB hop (4 steps), prints and saves it, and says the examples were not all run."""
+    examples: list[str | None] = []
+
+    def interrupt_at_example_20(bar: Bar, text: str | None = None) -> None:
+        examples.append(text)
+        if len(examples) == 20:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Bar, "done", interrupt_at_example_20)
+    assert main([*TR33821_EXPLORE, "--out", str(tmp_path)]) == 128 + signal.SIGINT
+    out, err = capsys.readouterr()
+    assert ("search NOT finished: stopped (interrupted by Ctrl-C) after 20 of 3000 examples; "
+            "the findings below are those found so far") in out
+    assert "key-separation: fails (not promised)" in out and "\nsometimes: " in out
+    assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its minimised trace
+    assert "warning" not in err  # a situation may yet arise in the examples not run
+    saved = tmp_path / "tr33821-v070-key-separation-not-promised.json"
+    assert f"saved: {saved}" in out
+    assert main(["replay", str(saved)]) == 0  # key-separation again, not promised
+
+
+def test_ctrl_c_while_a_finding_is_minimised_keeps_it_as_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C as explore minimises its first finding: that finding is kept with the trace
+    the example found, not lost."""
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hoverify.properties.explore, "minimise", interrupted)
+    assert main([*TR33821_EXPLORE, "--json", "--out", str(tmp_path)]) == 128 + signal.SIGINT
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["interrupted"] is True
+    [finding] = doc["findings"]
+    assert finding["file"] is not None and Path(finding["file"]).is_file()
 
 
 def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() -> None:

@@ -7,13 +7,14 @@ bit of an integer or short octet string flipped, each field of a container remov
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult, situation
 from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
@@ -30,6 +31,7 @@ from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
 from hoverify.properties.hop_edits import HopEdits, everything
 from hoverify.properties.promises import FORWARD
+from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
@@ -52,10 +54,21 @@ def claims(variant: KeySchedule, hops: str) -> dict[str, ClaimResult]:
 @pytest.mark.parametrize(("name", "placement"), PLACEMENTS)
 def test_seed_fs_resists_downgrade_with_every_bit_placement(name: str, placement: str) -> None:
     """Talked out of KeNB*+ (bit flipped, or the NAS part stripped), the UE meets a target
-    whose MME applied KeNB*+ anyway: the confirm is rejected. Denial, not downgrade."""
+    whose MME applied KeNB*+ anyway: the confirm is rejected. Denial, not downgrade.
+
+    agree37: and no edit completes the handover, which downgrade-resistance's situation needs
+    ("the UE and the honest target eNB complete the handover", docs/claims.md): every edit the
+    source makes of what it relays and sends, on each hop, is refused by the UE or the
+    target, or stops the handover before a HO command reaches the UE (or comes after the HO
+    confirm). So the promise is vacuous, as ``verify --faults compromise,drop,rewrite`` says
+    it, never a "holds" that could not have failed (it read "holds", sometimes 2)."""
     result = claims(load(name, placement), "s1,s1-inter")
     downgrade = result[DOWNGRADE]
-    assert downgrade.holds and downgrade.promised and len(downgrade.verdicts) == 2
+    assert downgrade.vacuous and downgrade.promised and downgrade.sometimes == 0
+    assert not downgrade.verdicts and [why.partition(":")[0] for why in downgrade.never_arose] \
+        == ["hop 1, radio observer + enb-1@1", "hop 2, radio observer + enb-4@2"]
+    assert all(f"its situation ({situation(DOWNGRADE)}) did not arise in any of the " in why
+               and " completed handover" not in why for why in downgrade.never_arose)
     assert not result[DENIAL].holds and not result[DENIAL].promised
     assert not result[CAPTURE].holds and not result[CAPTURE].promised
     witness = result[CAPTURE].verdicts[0].witness
@@ -405,7 +418,9 @@ NETWORK_READS = ("(against this attacker alone; network, reading the backhaul fr
 
 
 @pytest.mark.parametrize(("variant", "hops", "held"), [
-    (("seed-fs", "alg-id"), "x2,s1", (DOWNGRADE,)),
+    # agree37: not seed-fs, whose S1 hop no edit completes (its downgrade-resistance is
+    # vacuous there: no verdict to say it); TS 33.401's S1 hop completes after an edit
+    (("ts33401", None), "x2,s1", (DOWNGRADE,)),
     (("always_k_ho.py", None), "s1,s1-inter", (DOWNGRADE, CAPTURE))])
 def test_edit_claims_that_hold_say_they_were_judged_without_the_network(
         variant: tuple[str, str | None], hops: str, held: tuple[str, ...]) -> None:
@@ -558,3 +573,48 @@ def test_what_an_entity_compromised_from_a_hop_knows_is_its_own_closure(
             assert [analysis.knows(attacker, n) for n in nodes] == [n in own for n in nodes]
             known += len(own.known)
     assert known > 0
+
+
+# agree37 item 1: one claim, one word on every path. On seed-fs's S1 hop every edit of the
+# source fails the handover (the target MME applies KeNB*+ whatever the source says, SA3
+# contribution section 3 step 4), so no edited handover completes: the situation of
+# downgrade-resistance ("the UE and the honest target eNB complete the handover",
+# docs/claims.md) never arises, and the claim, promised, is vacuous with sometimes 0 in
+# check's search, in a check hop naming one edit, and in verify alike. It read "holds,
+# sometimes 1", "n/a, sometimes 0" and "0" with a vacuity warning.
+SEED_FS_EDITS = ["--variant", "seed-fs", "--topology", "small", "--compromise", "enb-1@1"]
+
+
+@pytest.mark.parametrize("hops", ["s1@enb-3/cell-1",
+                                  "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PDU"])
+def test_downgrade_where_no_edit_completes_is_vacuous_in_check_as_in_verify(
+        hops: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", *SEED_FS_EDITS, "--hops", hops, "--json"]) == 0
+    out, err = capsys.readouterr()
+    [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == DOWNGRADE]
+    assert (downgrade["verdict"], downgrade["sometimes"], downgrade["verdicts"]) == (
+        "vacuous", 0, [])
+    assert f"warning: {DOWNGRADE} is promised but vacuous" in err
+    [why] = downgrade["cut"]
+    assert why.startswith("not exercised: ") and "did not arise" in why
+
+
+def test_verify_finds_downgrade_vacuous_on_the_same_edits() -> None:
+    result = verify(load("seed-fs"), max_handovers=1,
+                    faults=frozenset({"compromise", "drop", "rewrite"}))
+    assert result.sometimes[DOWNGRADE] == 0 and DOWNGRADE in result.vacuous
+
+
+@pytest.mark.parametrize("name", ["seed-fs", "ts33401", "tr33821-v070"])
+def test_a_denial_is_the_ue_or_the_target_refusing(name: str) -> None:
+    """agree37: handover-denial's situation is the UE judging the HO command, or the target
+    the HO confirm, after an edit (``HandoverDenial``, as explore and verify observe it).
+    check's search showed an edit after which no HO command reaches the UE (the source's
+    eNB UE S1AP ID flipped in the S1AP HandoverCommand it relays: it then sends none), a
+    failure neither end judges, which those commands never observe."""
+    denial = claims(load(name), "s1")[DENIAL]
+    [verdict] = denial.verdicts
+    assert not verdict.holds and denial.sometimes == 1
+    assert "no HO command reaches the UE" not in verdict.detail
+    assert "the UE refuses the HO command" in verdict.detail \
+        or "rejects the HO confirm" in verdict.detail, verdict.detail
