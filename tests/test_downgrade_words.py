@@ -236,12 +236,13 @@ def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[st
 def test_a_coalition_that_holds_is_named_in_what_holds() -> None:
     """text37: a verdict that holds against enb-1 and enb-2 together says that no KeNB *they*
     derive was reached, as its failure would (``deriver``); the search said "a KeNB enb-1
-    can derive" for the coalition, and the :edit= hop "a KeNB enb-1 derives". seed-fs: the
-    UE and the target mix in K_HO (section 3 step 4), which no eNB holds. The part without
-    enb-2 holds enb-1 alone and is named so."""
+    can derive" for the coalition, and the :edit= hop "a KeNB enb-1 derives". ts33401: the
+    target derives its KeNB from the NH of the MME (TS 33.401 7.2.8.4.3), which no eNB holds
+    (seed-fs's S1 hop left the claim vacuous since agree37: no edit completes it). The part
+    without enb-2 holds enb-1 alone and is named so."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["check", "--variant", "seed-fs", "--topology", "small", "--hops",
+        main(["check", "--variant", "ts33401", "--topology", "small", "--hops",
               "s1@enb-3/cell-1", "--json", "--compromise", "enb-1@1", "--compromise",
               "enb-2@1"])
     [claim] = [c for c in json.loads(out.getvalue())["claims"]
