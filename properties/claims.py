@@ -432,7 +432,7 @@ class _Back(NamedTuple):
     more: list[int]
 
 
-def _more_of(back: list[_Back], n: int) -> list[int]:
+def _more_of(back: list[_Back], n: int | None) -> list[int]:
     """The KeNBs ``back`` made earlier for the attacker at place ``n`` (none: [])."""
     return next((b.more for b in back if n in b.places), [])
 
@@ -642,19 +642,22 @@ class BackwardSecurity(_Claim):
             moved[n] = sorted({*was, *more})
             arose += len(moved[n]) - len(was)
 
-        def more_of(n: int) -> list[int]:
+        def more_of(n: int | None) -> list[int]:
             return moved[n] if n in moved else _more_of(back, n)
 
-        failures = []
-        asked = event.attackers(facts, below=True)
-        names = {a.name for a in asked}
-        # one the event taught nothing learnt no key: only those ``back`` made earlier and
-        # that know one of those KeNBs count
-        returned = sorted({*moved, *(n for b in back for n in _deriving(facts, b))}
-                          ) if self.kept(event) else []
-        for n, a in (*((facts.place(a.name), a) for a in asked),
-                     *((n, facts.attackers[n]) for n in returned
-                       if facts.attackers[n].name not in names)) if self.kept(event) else ():
+        failures: list[Verdict] = []
+        judged: list[tuple[int | None, Knowledge]] = []
+        names: set[str] = set()
+        if self.kept(event):
+            asked = event.attackers(facts, below=True)
+            names = {a.name for a in asked}
+            # one the event taught nothing learnt no key: only those ``back`` made earlier
+            # and that know one of those KeNBs count
+            returned = sorted({*moved, *(n for b in back for n in _deriving(facts, b))})
+            judged = [*((facts.place(a.name), a) for a in asked),
+                      *((n, facts.attackers[n]) for n in returned
+                        if facts.attackers[n].name not in names)]
+        for n, a in judged:
             derivable = [j for j in more_of(n) if facts.completions[j].kenb in a.known]
             if a.name in names:
                 gaps, before_end, between_end = self._bounds(facts, a)
