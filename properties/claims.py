@@ -716,13 +716,12 @@ class BackwardSecurity(_Claim):
                 if services[s].kenb not in attackers[chain[placed]].known:
                     continue  # nor do those after it
                 upto = min(knowers, knowing(attackers, chain, services[s].kenb))
-                if upto > placed:  # s is the last one these know
-                    more = between[bisect_left(between, services[s].position):end]
-                    if more:
-                        back.append(_Back(chain[placed:upto], more))
-                    placed = upto
+                more = between[bisect_left(between, services[s].position):end]
+                if more:  # s is the last one of their own these know
+                    back.append(_Back(chain[placed:upto], more))
+                placed = upto
+            before = gaps.before
             for n in chain[placed:knowers]:  # none before: from its compromise on
-                before = gaps.before
                 more = before[bisect_left(before, max(attackers[n].hop, 0)):] + between[:end]
                 if more:
                     back.append(_Back((n,), more))
