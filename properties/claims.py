@@ -60,6 +60,7 @@ from hoverify.properties.engine import (
     UeRun,
     Verdict,
     grow,
+    knowing,
 )
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
@@ -386,7 +387,8 @@ class _Gaps:
     """For a set of entities, over completions ``completions`` (and ``early``) and
     preparations ``preparations``: its KeNBs of its own in order (``services``, their
     ``positions``: each completion at one of its eNBs, each preparation of one by a
-    HandoverRequest (``prepared``, those read; ``latest``: the last handover of one), the
+    HandoverRequest (``prepared``, those read, ``read`` per eNB in the order made;
+    ``latest``: the last handover of one), the
     last hop it served (``served``; None: none), the KeNBs another eNB used before the first
     (``before``), those between two that count as earlier than the later one (``between``),
     those after the last one (``after``), judged at the next, and those between a service
@@ -415,6 +417,40 @@ class _Gaps:
     last_learnt: dict[int, int] = field(default_factory=dict)
     moved: list[tuple[int, int]] = field(default_factory=list)
     predicted: set[int] = field(default_factory=set)
+    read: dict[str, tuple[Preparation, ...]] = field(default_factory=dict)
+
+
+def _unread(gaps: _Gaps | None, enb: str, made: tuple[Preparation, ...]) -> Sequence[Preparation]:
+    """The preparations of ``enb`` (``made``, in the order made) not yet in ``gaps``: those
+    after the ones it read (``_Gaps.read``) where they only grew, compared by identity (a
+    test of each against ``prepared`` hashed every preparation at every call)."""
+    was = gaps.read.get(enb, ()) if gaps is not None else ()
+    if made[:len(was)] == was:
+        return made[len(was):]
+    return [p for p in made if gaps is None or p not in gaps.prepared]
+
+
+class _Back(NamedTuple):
+    """Attackers, by their places in ``Facts.attackers`` (of one chain, ``Facts.chains``, in
+    its order), for which an event made the KeNBs of hops ``more`` earlier
+    (``BackwardSecurity._back``)."""
+
+    places: tuple[int, ...]
+    more: list[int]
+
+
+def _more_of(back: list[_Back], n: int | None) -> list[int]:
+    """The KeNBs ``back`` made earlier for the attacker at place ``n`` (none: [])."""
+    return next((b.more for b in back if n in b.places), [])
+
+
+def _deriving(facts: Facts, back: _Back) -> tuple[int, ...]:
+    """The places of ``back``'s attackers that know one of the KeNBs it made earlier: of a
+    chain, the first ones (``knowing``), none where its first knows none."""
+    first = facts.attackers[back.places[0]].known
+    known = [kenb for j in back.more if (kenb := facts.completions[j].kenb) in first]
+    return back.places[:max((knowing(facts.attackers, back.places, kenb) for kenb in known),
+                            default=0)]
 
 
 def _position(completions: Sequence[Completion], p: Preparation) -> int:
@@ -459,7 +495,12 @@ class BackwardSecurity(_Claim):
         after the return (``Facts.enb_learnt``: the HandoverRequest that prepares it, the
         Path Switch Request Acknowledge, a later service; from what it receives, not from
         what it held before), nor any key beyond that."""
-        gaps, before_end, between_end = self._bounds(facts, a)
+        return self._earlier_in(self._bounds(facts, a))
+
+    @staticmethod
+    def _earlier_in(bounds: tuple[_Gaps, int, int]) -> list[int]:
+        """``earlier`` from its ``_bounds``."""
+        gaps, before_end, between_end = bounds
         return gaps.before[:before_end] + gaps.between[:between_end]
 
     def _bounds(self, facts: Facts, a: Knowledge) -> tuple[_Gaps, int, int]:
@@ -518,10 +559,11 @@ class BackwardSecurity(_Claim):
         if (gaps is not None and gaps.completions is completions and gaps.early is facts.early
                 and gaps.learnt is learnt and gaps.preparations is preparations):
             return gaps
-        mine = [p for enb in sorted(entities) for p in facts.authentication.prepared_at(enb)]
+        at = {enb: facts.authentication.prepared_at(enb) for enb in sorted(entities)}
+        mine = [p for made in at.values() for p in made]
         n = len(gaps.completions) if gaps is not None else 0
         m = len(gaps.learnt) if gaps is not None else 0
-        new = [p for p in mine if gaps is None or p not in gaps.prepared]
+        new = [p for enb, made in at.items() for p in _unread(gaps, enb, made)]
         if gaps is None or gaps.early is not facts.early or n > len(completions) or (
                 n and completions[n - 1] is not gaps.completions[n - 1]) or m > len(learnt) or (
                 m and learnt[m - 1] is not gaps.learnt[m - 1]) or (
@@ -555,6 +597,7 @@ class BackwardSecurity(_Claim):
                                                 position))
             else:
                 (gaps.after if gaps.services else gaps.before).append(made.number)
+        gaps.read.update(at)
         if (gaps.completions is not completions or gaps.learnt is not learnt
                 or gaps.preparations is not preparations):
             gaps = self._gaps[entities] = replace(gaps, completions=completions, learnt=learnt,
@@ -593,22 +636,36 @@ class BackwardSecurity(_Claim):
         arose = 0
         if event.compromised is not None:
             a = facts.attacker(event.compromised)
-            arose = len(self.earlier(facts, a)) if a is not None else 0
+            arose = sum(self._bounds(facts, a)[1:]) if a is not None else 0  # ``earlier``'s
         # a completion that brings the UE back to an attacker's eNB, or a HandoverRequest
         # that prepares one, makes earlier the KeNBs used since its last KeNB of its own
-        # that it knew (``earlier``)
-        back = dict(self._back(event, facts))
-        for name, more in self._moved_back(event, facts):
-            back[name] = sorted({*back.get(name, ()), *more})
-        arose += sum(len(more) for more in back.values())
-        failures = []
-        asked = event.attackers(facts, below=True)
-        names = {a.name for a in asked}
-        # one the event taught nothing learnt no key: only those ``back`` made earlier count
-        returned = [a for a in facts.attackers if a.name in back and a.name not in names
-                    ] if back else []
-        for a in (*asked, *returned) if self.kept(event) else ():
-            derivable = [j for j in back.get(a.name, ()) if facts.completions[j].kenb in a.known]
+        # that it knew (``earlier``): per group of attackers (``_back``), and for those
+        # whose eNB learnt one back (``_moved_back``), by place
+        back = self._back(event, facts)
+        moved = {facts.place(name): more for name, more in self._moved_back(event, facts)}
+        arose += sum(len(b.places) * len(b.more) for b in back)
+        for n, more in moved.items():
+            was = _more_of(back, n)
+            moved[n] = sorted({*was, *more})
+            arose += len(moved[n]) - len(was)
+
+        def more_of(n: int | None) -> list[int]:
+            return moved[n] if n in moved else _more_of(back, n)
+
+        failures: list[Verdict] = []
+        judged: list[tuple[int | None, Knowledge]] = []
+        names: set[str] = set()
+        if self.kept(event):
+            asked = event.attackers(facts, below=True)
+            names = {a.name for a in asked}
+            # one the event taught nothing learnt no key: only those ``back`` made earlier
+            # and that know one of those KeNBs count
+            returned = sorted({*moved, *(n for b in back for n in _deriving(facts, b))})
+            judged = [*((facts.place(a.name), a) for a in asked),
+                      *((n, facts.attackers[n]) for n in returned
+                        if facts.attackers[n].name not in names)]
+        for n, a in judged:
+            derivable = [j for j in more_of(n) if facts.completions[j].kenb in a.known]
             if a.name in names:
                 gaps, before_end, between_end = self._bounds(facts, a)
                 below = max(gaps.before[before_end - 1] + 1 if before_end else 0,
@@ -638,26 +695,43 @@ class BackwardSecurity(_Claim):
         p = next(iter(made - was))
         return p.session.kenb, p.enb, p.hop, None
 
-    def _back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
+    def _back(self, event: Event, facts: Facts) -> list[_Back]:
         """The attackers that know the KeNB of its own this event gave one of their eNBs
-        (``_arrived``), by name, with the KeNBs that this made earlier (those with none left
-        out)."""
+        (``_arrived``), with the KeNBs that this made earlier (those with none left out):
+        those since the last KeNB of its own before it that the attacker knew, or, knowing
+        none, since its compromise (``_ends``). Found per chain of attackers
+        (``Facts.chains``): they know nested sets, so those whose last one is the same
+        KeNB of their own come together, and each such group is found once (a pass per
+        attacker at every such event grew as the square of the hops)."""
         arrived = self._arrived(event, facts)
         if arrived is None:
             return []
         kenb, enb = arrived[:2]
-        back = []
-        for a in facts.attackers:
-            if enb not in a.entities or kenb not in a.known:
+        attackers, back = facts.attackers, []
+        for chain in facts.chains(enb):
+            knowers = knowing(attackers, chain, kenb)
+            if not knowers:
                 continue
-            gaps = self._gaps_of(facts, a.entities)
-            services = gaps.services
+            gaps = self._gaps_of(facts, attackers[chain[0]].entities)
+            services, between = gaps.services, gaps.between
             i = next(i for i in range(len(services) - 1, -1, -1) if services[i][:4] == arrived)
-            before_was, between_was = self._ends(a, gaps, i)
-            before_now, between_now = self._ends(a, gaps, i + 1)
-            more = gaps.before[before_was:before_now] + gaps.between[between_was:between_now]
-            if more:
-                back.append((a.name, more))
+            end = bisect_left(between, services[i].position)  # ``_ends`` with it, its last
+            placed = 0  # the first ``placed`` knowers know a later one of their own than s
+            for s in range(i - 1, -1, -1):
+                if placed == knowers:
+                    break
+                if services[s].kenb not in attackers[chain[placed]].known:
+                    continue  # nor do those after it
+                upto = min(knowers, knowing(attackers, chain, services[s].kenb))
+                more = between[bisect_left(between, services[s].position):end]
+                if more:  # s is the last one of their own these know
+                    back.append(_Back(chain[placed:upto], more))
+                placed = upto
+            before = gaps.before
+            for n in chain[placed:knowers]:  # none before: from its compromise on
+                more = before[bisect_left(before, max(attackers[n].hop, 0)):] + between[:end]
+                if more:
+                    back.append(_Back((n,), more))
         return back
 
     def _moved_back(self, event: Event, facts: Facts) -> list[tuple[str, list[int]]]:
@@ -796,20 +870,37 @@ class BackwardSecurity(_Claim):
 
     def summary(self, state: Any, facts: Facts) -> list[Verdict]:
         verdicts = []
-        for a in facts.attackers:
-            earlier = self.earlier(facts, a)
-            derivable = [j for j in earlier if facts.completions[j].kenb in a.known]
+        # the attackers of a chain (``Facts.chains``) mostly share their earlier KeNBs (those
+        # that knew their eNB's last KeNB of its own), and of those that do, the ones that
+        # derive one come first (``knowing``): both found once per chain, not per attacker
+        chains = {n: (chain, k) for entity in {e for a in facts.attackers for e in a.entities}
+                  for chain in facts.chains(entity) for k, n in enumerate(chain)}
+        said: dict[tuple[frozenset[str], int, int], tuple[list[int], bool, str]] = {}
+        deriving: dict[tuple[frozenset[str], int, int, int], int] = {}
+        for n, a in enumerate(facts.attackers):
+            _, *ends = bounds = self._bounds(facts, a)
+            key = (a.entities, *ends)
+            if key not in said:
+                earlier = self._earlier_in(bounds)
+                said[key] = (earlier, self._promised_for(facts, earlier), (
+                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
+                    f"{network_aside(facts, 'has no earlier KeNB and derives those')}"))
+            earlier, promised, detail = said[key]
+            chain, k = chains.get(n, ((n,), 0))  # the network attacker holds no entity
+            most = deriving.get((*key, chain[0]))
+            if most is None:
+                most = deriving[(*key, chain[0])] = max(
+                    (knowing(facts.attackers, chain, facts.completions[j].kenb) for j in earlier),
+                    default=0)
+            derivable = ([j for j in earlier if facts.completions[j].kenb in a.known]
+                         if k < most else [])
             if derivable:
                 verdicts.append(self._failure(facts, a, derivable, over_run=True))
             elif earlier:
                 # promised where the promise protects an earlier KeNB, by its hop's type (as
                 # ``_failure`` reads it), not by the type of the hop of the compromise
-                j = earlier[-1]
-                verdicts.append(Verdict(
-                    a.hop, a.name, True, self._promised_for(facts, earlier),
-                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
-                    f"{network_aside(facts, 'has no earlier KeNB and derives those')}",
-                    cut=Lines(partial(facts.cut, a, facts.completions[j].kenb))))
+                verdicts.append(Verdict(a.hop, a.name, True, promised, detail, cut=Lines(
+                    partial(facts.cut, a, facts.completions[earlier[-1]].kenb))))
         return verdicts
 
 

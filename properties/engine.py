@@ -307,6 +307,19 @@ class Facts:
     def attacker(self, name: str) -> Knowledge | None:
         return _attacker(self.attackers, name)
 
+    def place(self, name: str) -> int | None:
+        """The place of the attacker named ``name`` in ``attackers`` (None: none)."""
+        return _indexed(_places, self.attackers, grows=True).get(name)
+
+    def chains(self, entity: str) -> tuple[tuple[int, ...], ...]:
+        """The places of the attackers holding ``entity``, in chains: those that read one
+        chain record (``Shared``, a finished run's: ``Chained.place``), in order, each
+        knowing no more than the one before it; any other attacker in a chain of its own. A
+        claim asks a chain how many of its first attackers know a value (``knowing``), not
+        each attacker."""
+        return tuple(places for _, places in _indexed(_chains, self.attackers,
+                                                      grows=True).get(entity, ()))
+
     def enbs_alone(self, name: str) -> Knowledge | None:
         """The eNBs of the attacker ``name`` without the rest of what it holds, knowing all
         their holdings give them (None: it holds eNBs only, or none)."""
@@ -772,6 +785,32 @@ def _places(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
     start = len(index)
     index.update({a.name: start + i for i, a in enumerate(attackers)})
     return index
+
+
+def _chains(index: Index, attackers: tuple[Knowledge, ...]) -> Index:
+    """Per entity, the chains of the attackers holding it (``Facts.chains``): (its record,
+    or None, and the places); under None, how many attackers are indexed. Grown as
+    ``_places``, each chain grown into a new tuple (the index copied from may still be
+    read)."""
+    start = index.get(None, 0)
+    for n, a in enumerate(attackers, start):
+        place = a.known.place() if isinstance(a.known, Chained) else None
+        record = place[0] if place is not None else None
+        for entity in a.entities:
+            chains = index.get(entity, ())
+            if record is not None and chains and chains[-1][0] is record:
+                chains = (*chains[:-1], (record, (*chains[-1][1], n)))
+            else:
+                chains = (*chains, (record, (n,)))
+            index[entity] = chains
+    index[None] = start + len(attackers)
+    return index
+
+
+def knowing(attackers: tuple[Knowledge, ...], chain: Sequence[int], value: bytes) -> int:
+    """How many of the first attackers of ``chain`` (``Facts.chains``) know ``value``: they
+    know nested sets, so those that do come first (a bisection, not a pass over them)."""
+    return bisect_left(chain, True, key=lambda n: value not in attackers[n].known)
 
 
 def _all_at(index: Index, completions: tuple[Completion, ...]) -> Index:
