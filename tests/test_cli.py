@@ -605,13 +605,18 @@ def test_ctrl_c_while_a_finding_is_minimised_keeps_it_as_found(
     assert finding["file"] is not None and Path(finding["file"]).is_file()
 
 
-def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() -> None:
+def _modules_after(argv: list[str]) -> set[str]:
+    """The modules loaded by ``hoverify argv`` run in a fresh interpreter."""
     program = ("import sys\nfrom hoverify.cli import main\n"
-               "main(['check', '--variant', 'ts33401', '--hops', 'x2'])\n"
+               f"main({argv!r})\n"
                "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           timeout=120)
-    loaded = set(done.stderr.split())
+    return set(done.stderr.split())
+
+
+def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() -> None:
+    loaded = _modules_after(["check", "--variant", "ts33401", "--hops", "x2"])
     assert "hoverify.properties.evaluate" in loaded  # it did check
     assert not loaded & {"hypothesis", "hoverify.properties.explore",
                          "hoverify.properties.stateful", "hoverify.properties.exploration",
@@ -624,13 +629,8 @@ def test_explore_loads_not_the_exhaustive_verifier(tmp_path: Path) -> None:
     """text37: explore imported ``properties.verify`` (and with it the fingerprint and the
     state-sharing modules) only for the edit claims' vacuity reason, ``outside_bound``,
     which now lives beside the claims it names."""
-    program = ("import sys\nfrom hoverify.cli import main\n"
-               "main(['explore', '--variant', 'ts33401', '--examples', '1', '--steps', '1', "
-               f"'--quiet', '--out', {str(tmp_path)!r}])\n"
-               "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          timeout=120)
-    loaded = set(done.stderr.split())
+    loaded = _modules_after(["explore", "--variant", "ts33401", "--examples", "1", "--steps",
+                             "1", "--quiet", "--out", str(tmp_path)])
     assert "hoverify.properties.explore" in loaded  # it did explore
     assert not loaded & {"hoverify.properties.verify", "hoverify.properties.fingerprint",
                          "hoverify.properties.workers"}
