@@ -696,8 +696,10 @@ class _Slice:
         """Take each enabled action from ``node``; after each, the exploration holds the
         successor. Yields the action, the bounded faults used and the action's rank."""
         exploration = self.exploration
+        self._restore(node)
         for rank, (kind, index, leaf) in enumerate(self._enabled(node)):
-            self._restore(node)
+            if rank:  # the first is taken from the state ``_enabled`` read
+                self._restore(node)
             exploration.trace.clear()  # the path lives in the node
             try:
                 action = exploration.apply(Action(kind, index, leaf))
@@ -718,8 +720,8 @@ class _Slice:
         where it is taken: the exploration's trace of them."""
         node = self._node(b"", _Budget())
         for (rank,) in _STEP.iter_unpack(path):
-            kind, index, leaf = self._enabled(node)[rank]
             self._restore(node)
+            kind, index, leaf = self._enabled(node)[rank]
             try:
                 self.exploration.apply(Action(kind, index, leaf))
             except VariantError:
@@ -731,8 +733,9 @@ class _Slice:
         return tuple(self.exploration.history) if self.replaying else ()
 
     def _enabled(self, node: _Node) -> list[tuple[str, int, int]]:
+        """The actions enabled in ``node``, read from the exploration, which holds its state
+        (``_restore``): reading changes nothing, so the first action is taken from there."""
         system = self.exploration.system
-        system.restore(node.snapshot)
         actions: list[tuple[str, int]] = []
         # compromise first: of equally short counterexamples, the one found reads "compromise
         # enb-1, start handover ..." (compromised from that hop on)
@@ -756,11 +759,8 @@ class _Slice:
                         if controls(node.history[i])]
         found = [(kind, index, 0) for kind, index in actions]
         if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
-            self.exploration.engine.restore((node.facts, node.claims))  # the attackers edit
             found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
         if "inject" in self.faults and node.budget.injections < MAX_INJECTIONS:
-            self.exploration.engine.restore((node.facts, node.claims))  # what the attacker knows
-            self.exploration.history[:] = node.history
             found += [("inject", i, 0)
                       for i in range(len(self.exploration.injection_choices()))]
         return found
