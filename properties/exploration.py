@@ -31,7 +31,7 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, flips
 from hoverify.properties.engine import Engine, Facts
-from hoverify.properties.hop_edits import edit_name, edits_among
+from hoverify.properties.hop_edits import edit_name, edits_among, name_said
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
@@ -73,7 +73,7 @@ class Action:
     index: int = 0
     leaf: int = 0
     text: str = ""
-    edit: str = ""  # an edit's name; "" in a file written before edits were named
+    edit: str = ""  # an edit's name; "" for the run's own choice (``leaf``)
 
     def to_json(self) -> dict[str, Any]:
         named = {"edit": self.edit} if self.kind in EDIT_KINDS else {}
@@ -83,8 +83,10 @@ class Action:
     def from_json(cls, data: dict[str, Any]) -> Action:
         if data["kind"] not in KINDS:
             raise ValueError(f"unknown step kind {data['kind']!r} (known: {', '.join(KINDS)})")
-        return cls(str(data["kind"]), int(data.get("index", 0)), int(data.get("leaf", 0)),
-                   str(data.get("text", "")), str(data.get("edit", "")))
+        kind, text = str(data["kind"]), str(data.get("text", ""))
+        # a file written before edits were named (edits35) says its edit in its text alone
+        edit = str(data.get("edit", "")) or (name_said(text) if kind in EDIT_KINDS else "")
+        return cls(kind, int(data.get("index", 0)), int(data.get("leaf", 0)), text, edit)
 
 
 @dataclass(frozen=True)
@@ -309,15 +311,12 @@ class Exploration:
         i, possible = picked
         message = self.system.in_flight[i]
 
-        def says(made: Made) -> bool:
-            if action.edit:  # by its name, wherever the fields it changes are
-                return edit_name(message, made[1]) == action.edit
-            # a finding file written before edits were named: by its text
-            return self._edit_text(message, *made) == action.text
         if not (action.edit or action.text):  # this run's own choice (``edit_choices``)
             leaf = action.leaf % len(possible)
             return i, leaf, possible[leaf]
-        leaf = next((leaf for leaf, edit in enumerate(possible) if says(edit)), None)
+        # by its name, wherever the fields it changes are (none: a text no edit writes)
+        leaf = next((leaf for leaf, (_, edit) in enumerate(possible)
+                     if edit_name(message, edit) == action.edit), None)
         return None if leaf is None else (i, leaf, possible[leaf])
 
     def _edit(self, action: Action) -> Action | None:

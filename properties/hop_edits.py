@@ -42,6 +42,19 @@ def edit_name(message: Message, edit: Edit) -> str:
     return f"{message_name(message.kind)}/{edit.name(message.fields)}"
 
 
+def name_said(text: str) -> str:
+    """The name (``MESSAGE/EDIT``) of the edit that a step's ``text`` says its eNB made
+    (``WHO EDIT-TEXT in MESSAGE``, as ``Exploration`` writes it): what a file written before
+    edits were named (edits35) saved alone, read as a new file's name is (edit38: such a
+    file's edit was matched by its text, so on a fix sending another value there it
+    diverged, exit 2, where a new file's is made as named). "" for a text no edit writes."""
+    said, _, message = text.partition(" ")[2].rpartition(" in ")
+    title = message.rpartition(" ")[0]
+    edit = Edit.Said.from_text(said)
+    kind = next((k for k in Kind if k.title == title), None)
+    return "" if edit is None or kind is None else f"{message_name(kind)}/{edit.name()}"
+
+
 def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
     """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
     receiver or its sender (``check_editors`` then asks whether the one compromised may)."""
@@ -153,17 +166,17 @@ def held(message: Message, attacker: Attacker, enbs: Collection[str]) -> frozens
                      if c.entity in enbs and c.hop <= message.handover)
 
 
-def edits_among(message: Message, held: Collection[str], addable: Addable
+def edits_among(message: Message, compromised: Collection[str], addable: Addable
                 ) -> list[tuple[str, Edit]]:
-    """The edits the compromised eNBs of ``held`` may make of ``message``, each with the eNB
+    """The edits the compromised eNBs of ``compromised`` may make of ``message``, each with the eNB
     that makes it (the ends of NDS/IP, not the network, TS 33.401 11): its receiver's, if
     held (``edits``: what it relays), then its sender's, if held (``built``: what it
     builds). A coalition holding both ends may do either, so it has both (edit38: it had
     only the receiver's); an edit both may make is named once, as the receiver's. None if
     neither end is held. One rule for ``check``, ``explore`` and ``verify``."""
     made = ([(message.receiver, e) for e in edits_by(message, message.receiver, addable)]
-            if message.receiver in held else [])
-    if message.sender not in held:
+            if message.receiver in compromised else [])
+    if message.sender not in compromised:
         return made
     fields = message.fields
     if not made:

@@ -145,6 +145,29 @@ def test_a_fix_that_sends_a_third_value_the_edit_still_changes_goes_on(
     assert doc["recorded_otherwise"] == [{"step": 4, "recorded": recorded}]
 
 
+@pytest.mark.parametrize("variant", ["as recorded", "a fix"])
+def test_a_file_written_before_edits_were_named_replays_as_a_new_one(
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str],
+        variant: str) -> None:
+    """A finding saved before edits were named (edits35) has edit steps with a text and no
+    ``edit``: its edit is the one its text says, named as a new file names it, so on the fix
+    that asks for mode 4 it is made 4 -> 0 and the attack still works, "reproduced", exit 1,
+    as for a new file (edit38: matched by its text, "1 -> 0", it diverged, exit 2); on the
+    recorded variant it replays as recorded."""
+    path = _saved(tmp_path, found)
+    doc = json.loads(path.read_text())
+    doc["trace"] = [{k: v for k, v in s.items() if k != "edit"} | (
+        {"leaf": 0} if s["kind"] == "edit" else {}) for s in doc["trace"]]
+    assert sum(s["kind"] == "edit" for s in doc["trace"]) == 1
+    path.write_text(json.dumps(doc))
+    extra = [] if variant == "as recorded" else ["--variant-file", str(FOUR)]
+    assert main(["replay", str(path), *extra]) == 1
+    out, err = capsys.readouterr()
+    assert err == "" and out.splitlines()[-1] == "reproduced"
+    made = "4 -> 0" if variant == "a fix" else "1 -> 0"
+    assert f"  4. enb-1 rewrites field '{FIELD}' {made} in {MESSAGE}" in out.splitlines()
+
+
 def test_the_recorded_variant_replays_as_recorded(
         tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--json", str(_saved(tmp_path, found))]) == 1
