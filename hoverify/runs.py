@@ -21,9 +21,8 @@ from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
-from hoverify.properties.downgrade import edits_by
 from hoverify.properties.evaluate import Evaluation, evaluate
-from hoverify.properties.hop_edits import HopEdits, editor
+from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
@@ -280,8 +279,9 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
 def check_editors(run: Run, attacker: Attacker | None) -> None:
     """Each edit the hops name is made by an eNB ``--compromise`` holds from that hop or
     earlier, as in ``explore`` and ``verify`` (``hoverify.properties.hop_edits.editor``): the
-    message's receiver, which may make any edit of what it relays, else its sender, which may
-    make any edit of what it builds but add no field (``edits_by``). The edits are those of
+    message's receiver, which may make any edit of what it relays, or its sender, which may
+    make any edit of what it builds but add no field; a coalition holding both either
+    (``edits_among``). The edits are those of
     one hop: the engine keeps the first failure of each claim, so a second edited hop's
     failure would read as a hold (``verify`` makes one edit per path)."""
     edited = sorted({run.system.steps[n].hop for n in run.edited})
@@ -295,30 +295,27 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
         if attacker is None:
             raise UsageError(f"{where} needs its editor compromised: add --compromise "
                              f"{' or '.join(f'{e}@{step.hop}' for e in ends) or 'an eNB'}")
-        who = editor(original, attacker, run.topology.enbs)
-        if who is None:
+        ends_held = held(original, attacker, ends)
+        if not ends_held:
             raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
                              f"compromised from hop {step.hop} or earlier (--compromise)")
-        if all(e.apply(original.fields) != step.message.fields
-               for e in edits_by(original, who, run.system.variant.command_fields())):
-            raise UsageError(
-                f"{where}: {_not_its_editors(original, who, attacker, run.topology.enbs)}")
+        if editor(original, step.message.fields, attacker, run.topology.enbs,
+                  run.system.variant.command_fields()) is None:
+            # both ends make every edit that has a name (``hop_edits.everything``)
+            (who,) = ends_held
+            raise UsageError(f"{where}: {_not_its_editors(original, who, run.topology.enbs)}")
 
 
-def _not_its_editors(message: Message, who: str, attacker: Attacker,
-                     enbs: Collection[str]) -> str:
-    """Why ``who``, the eNB of ``attacker`` that edits ``message`` in ``check`` (``editor``:
-    its receiver if held, else its sender), cannot make the edit the hops name, which the
-    other end would (``edits_by``): the receiver relays (``edits``: the flips of ``flips``,
-    and fields removed from or added to what it copies into the HO command); the sender
-    builds (``built``: any bit of what it writes flipped, fields removed, none added).
-    agree37: a relay's refusal named the receiver as the sender."""
+def _not_its_editors(message: Message, who: str, enbs: Collection[str]) -> str:
+    """Why ``who``, the one end of ``message`` that ``check``'s attacker holds, cannot make
+    the edit the hops name, which the other end would (``edits_among``): the receiver relays
+    (``edits``: the flips of ``flips``, and fields removed from or added to what it copies
+    into the HO command); the sender builds (``built``: any bit of what it writes flipped,
+    fields removed, none added). agree37: a relay's refusal named the receiver as the
+    sender; edit38: a coalition holding both ends makes either's edits, never refused here."""
     def needs(end: str, role: str) -> str:  # review17: --compromise mme-1@1 did not help
         if end not in enbs:
             return f"an eNB that {role} it: {end} is no eNB, and only eNBs edit"
-        if editor(message, attacker, [end]) == end:  # both ends held: the receiver edits
-            return (f"{end}, which {role} it, compromised without {who}: where both ends "
-                    f"are, the receiver edits, as in explore and verify")
         return f"{end}, which {role} it, compromised"
 
     if who == message.sender:

@@ -196,7 +196,7 @@ def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
         if why is not None:
             unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")
         else:
-            never.append(f"after {editor(message, attacker, run.topology.enbs)}'s edit of "
+            never.append(f"after {_editor(run, edited[hop], attacker)}'s edit of "
                          f"{message} (the hops' edit), its situation did not arise "
                          f"({claim.sometimes}); {_ALONE.format(hop=hop)}")
     return tuple(unjudged), tuple(never)
@@ -219,8 +219,7 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
     holding = []
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         message = run.edited[edited[hop]]
-        who = editor(message, attacker, run.topology.enbs)
-        assert who is not None, "an edit needs its editor compromised (check_editors)"
+        who = _editor(run, edited[hop], attacker)
         hop_type = run.hops[hop - 1].spec.type
         judged = _judged(engine.facts, name, hop, str(attacker))
         named = deriver(judged.name, judged.entities, who)
@@ -230,6 +229,16 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
                                f"{HOLDS[name].format(who=named)}"
                                f"{edit_aside(engine.facts, name)}; {_ALONE.format(hop=hop)}"))
     return failures + holding
+
+
+def _editor(run: Run, number: int, attacker: Attacker) -> str:
+    """The eNB of ``attacker``, check's, that made the hops' edit delivered at step
+    ``number`` (``hop_edits.editor``: of a coalition holding both ends, the one whose edit
+    it is)."""
+    who = editor(run.edited[number], run.system.steps[number].message.fields, attacker,
+                 run.topology.enbs, run.system.variant.command_fields())
+    assert who is not None, "an edit needs its editor compromised (check_editors)"
+    return who
 
 
 def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> Knowledge:
@@ -279,7 +288,8 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             engine.fault("replay", step.message)
         original = run.edited.get(step.number)
         if original is not None:  # the hops' edit, made by the eNB an attacker holds
-            who = next(filter(None, (editor(original, a, run.topology.enbs)
+            who = next(filter(None, (editor(original, step.message.fields, a, run.topology.enbs,
+                                            run.system.variant.command_fields())
                                      for a in attackers)), None)
             assert who is not None, "an edit needs its editor compromised (check_editors)"
             engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))

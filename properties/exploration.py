@@ -29,9 +29,9 @@ from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
-from hoverify.properties.downgrade import Edit, edits_by, flips
+from hoverify.properties.downgrade import Edit, flips
 from hoverify.properties.engine import Engine, Facts
-from hoverify.properties.hop_edits import edit_name, editor_among
+from hoverify.properties.hop_edits import edit_name, edits_among, name_said
 from hoverify.properties.injection import injections
 from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
@@ -46,6 +46,8 @@ VARIANT_ERROR = "variant-error"
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite", "inject")
 EDIT_KINDS = ("edit", "rewrite")
+# an edit with the compromised eNB that makes it (``hop_edits.edits_among``)
+Made = tuple[str, Edit]
 
 
 def edit_kind(edit: Edit, fields: Fields) -> str:
@@ -71,7 +73,7 @@ class Action:
     index: int = 0
     leaf: int = 0
     text: str = ""
-    edit: str = ""  # an edit's name; "" in a file written before edits were named
+    edit: str = ""  # an edit's name; "" for the run's own choice (``leaf``)
 
     def to_json(self) -> dict[str, Any]:
         named = {"edit": self.edit} if self.kind in EDIT_KINDS else {}
@@ -81,8 +83,10 @@ class Action:
     def from_json(cls, data: dict[str, Any]) -> Action:
         if data["kind"] not in KINDS:
             raise ValueError(f"unknown step kind {data['kind']!r} (known: {', '.join(KINDS)})")
-        return cls(str(data["kind"]), int(data.get("index", 0)), int(data.get("leaf", 0)),
-                   str(data.get("text", "")), str(data.get("edit", "")))
+        kind, text = str(data["kind"]), str(data.get("text", ""))
+        # a file written before edits were named (edits35) says its edit in its text alone
+        edit = str(data.get("edit", "")) or (name_said(text) if kind in EDIT_KINDS else "")
+        return cls(kind, int(data.get("index", 0)), int(data.get("leaf", 0)), text, edit)
 
 
 @dataclass(frozen=True)
@@ -243,28 +247,27 @@ class Exploration:
         targets, options = self._edit_targets()
         first = {m: index for index, m in reversed(list(enumerate(targets)))}
         return [(index, leaf) for m, index in first.items() if where is None or where(m)
-                for leaf, edit in enumerate(options(m))
+                for leaf, (_, edit) in enumerate(options(m))
                 if kind in (None, edit_kind(edit, m.fields))]
 
-    def _edit_targets(self) -> tuple[list[Message], Callable[[Message], list[Edit]]]:
+    def _edit_targets(self) -> tuple[list[Message], Callable[[Message], list[Made]]]:
         """The in-flight messages ``edit`` picks among by ``index``, with their edits."""
         chosen, options = self._editable()
         return [m for m in self.system.in_flight if chosen(m) and options(m)], options
 
     def _editable(self, kind: str = "edit") -> tuple[Callable[[Message], bool],
-                                                     Callable[[Message], list[Edit]]]:
+                                                     Callable[[Message], list[Made]]]:
         """The messages an action of ``kind`` (``EDIT_KINDS``) changes, and its changes of
-        each: ``edit``'s, or ``rewrite``'s (the flips of a message a compromised eNB
-        receives)."""
+        each with the eNB that makes it: ``edit``'s (``edits_among``: a coalition holding
+        both ends makes the receiver's and the sender's), or ``rewrite``'s (the flips of a
+        message a compromised eNB receives)."""
         attackers = self._attacker_entities()
         if kind == "rewrite":
-            return lambda m: m.receiver in attackers, lambda m: flips(m.fields)
+            return (lambda m: m.receiver in attackers,
+                    lambda m: [(m.receiver, e) for e in flips(m.fields)])
         addable = self.system.variant.command_fields()
-
-        def options(message: Message) -> list[Edit]:
-            who = editor_among(message, attackers)
-            return [] if who is None else edits_by(message, who, addable)
-        return lambda m: editor_among(m, attackers) is not None, options
+        return (lambda m: not attackers.isdisjoint((m.sender, m.receiver)),
+                lambda m: edits_among(m, attackers, addable))
 
     def _attacker_entities(self) -> frozenset[str]:
         """The compromised eNBs: the parties that edit (an end of NDS/IP, not the network)."""
@@ -273,7 +276,8 @@ class Exploration:
                          if e in enbs)
 
     def _edit_target(self, index: int, chosen: Callable[[Message], bool],
-                     options: Callable[[Message], list[Edit]]) -> tuple[int, list[Edit]] | None:
+                     options: Callable[[Message], list[Made]]
+                     ) -> tuple[int, list[Made]] | None:
         """The in-flight message ``edit`` picks by ``index``, with its possible edits."""
         targets = [i for i, m in enumerate(self.system.in_flight)
                    if chosen(m) and options(m)]
@@ -285,7 +289,7 @@ class Exploration:
     def edit_made(self, action: Action) -> tuple[Message, Edit] | None:
         """The in-flight message the edit ``action`` would change, and the change."""
         picked = self._pick(action)
-        return None if picked is None else (self.system.in_flight[picked[0]], picked[2])
+        return None if picked is None else (self.system.in_flight[picked[0]], picked[2][1])
 
     def edit_there(self, action: Action) -> tuple[Message, list[str]] | None:
         """The in-flight message the edit ``action`` picks by its ``index``, with the names
@@ -296,48 +300,51 @@ class Exploration:
             return None
         i, possible = picked
         message = self.system.in_flight[i]
-        return message, [edit_name(message, edit) for edit in possible]
+        return message, [edit_name(message, edit) for _, edit in possible]
 
-    def _pick(self, action: Action) -> tuple[int, int, Edit] | None:
+    def _pick(self, action: Action) -> tuple[int, int, Made] | None:
         """Where in flight the edit ``action`` is made, its position among the edits of that
-        message, and the edit; None when the message or the edit is not there."""
+        message, and the edit with its eNB; None when the message or the edit is not there."""
         picked = self._edit_target(action.index, *self._editable(action.kind))
         if picked is None:
             return None
         i, possible = picked
         message = self.system.in_flight[i]
 
-        def says(edit: Edit) -> bool:
-            if action.edit:  # by its name, wherever the fields it changes are
-                return edit_name(message, edit) == action.edit
-            # a finding file written before edits were named: by its text
-            return self._edit_text(message, edit) == action.text
         if not (action.edit or action.text):  # this run's own choice (``edit_choices``)
             leaf = action.leaf % len(possible)
             return i, leaf, possible[leaf]
-        leaf = next((leaf for leaf, edit in enumerate(possible) if says(edit)), None)
+        # by its name, wherever the fields it changes are (none: a text no edit writes)
+        leaf = next((leaf for leaf, (_, edit) in enumerate(possible)
+                     if edit_name(message, edit) == action.edit), None)
         return None if leaf is None else (i, leaf, possible[leaf])
 
     def _edit(self, action: Action) -> Action | None:
         picked = self._pick(action)
         if picked is None:
             return None
-        i, leaf, edit = picked
+        i, leaf, (who, edit) = picked
         message = self.system.in_flight[i]
-        self.engine.fault("rewrite", message, self._editor(message), self._unedited)  # before
+        self.engine.fault("rewrite", message, who, self._unedited)  # before
         self.system.rewrite(i, replace(message, fields=edit.apply(message.fields)))
         return self._record(Action(action.kind, action.index, leaf,
-                                   self._edit_text(message, edit), edit_name(message, edit)))
+                                   self._edit_text(message, who, edit), edit_name(message, edit)))
 
-    def _edit_text(self, message: Message, edit: Edit) -> str:
-        """What the edit ``edit`` of the in-flight ``message`` does, as a trace says it."""
-        return f"{self._editor(message)} {edit.text(message.fields)} in {message}"
+    @staticmethod
+    def _edit_text(message: Message, who: str, edit: Edit) -> str:
+        """What the edit ``edit`` of the in-flight ``message`` by ``who`` does, as a trace
+        says it."""
+        return f"{who} {edit.text(message.fields)} in {message}"
 
     def step_said(self, message: Message, text: str) -> Edit.Said | None:
-        """The edit of ``message`` that a step's ``text`` says its compromised eNB made: the
-        inverse of ``_edit_text``; None for a text of another editor, message or format."""
-        head, tail = f"{self._editor(message)} ", f" in {message}"
-        if not (text.startswith(head) and text.endswith(tail)):
+        """The edit of ``message`` that a step's ``text`` says a compromised end of it made:
+        the inverse of ``_edit_text``; None for a text of another editor, message or
+        format."""
+        tail = f" in {message}"
+        held = self._attacker_entities()
+        head = next((f"{who} " for who in (message.receiver, message.sender)
+                     if who in held and text.startswith(f"{who} ")), None)
+        if head is None or not text.endswith(tail):
             return None
         return Edit.Said.from_text(text.removeprefix(head).removesuffix(tail))
 
@@ -359,20 +366,14 @@ class Exploration:
         self._unedited_kept = (now, facts, after)
         return after
 
-    def _editor(self, message: Message) -> str:
-        """The compromised eNB that edits ``message`` (``_editable`` chose it: one end is)."""
-        who = editor_among(message, self._attacker_entities())
-        assert who is not None, message
-        return who
-
     def edit_texts(self) -> dict[str, tuple[int, int]]:
         """The text of each ``edit`` possible now, with its (index, leaf) (the first, for
         equal messages): what a replay re-aims a recorded edit by."""
         targets, options = self._edit_targets()
         texts: dict[str, tuple[int, int]] = {}
         for index, message in enumerate(targets):
-            for leaf, edit in enumerate(options(message)):
-                texts.setdefault(self._edit_text(message, edit), (index, leaf))
+            for leaf, (who, edit) in enumerate(options(message)):
+                texts.setdefault(self._edit_text(message, who, edit), (index, leaf))
         return texts
 
     def apply(self, action: Action) -> Action | None:

@@ -18,6 +18,7 @@ from typing import Any
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import ClaimResult, all_claims
+from hoverify.properties.downgrade import Edit
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.evaluate import claim_results
 from hoverify.properties.exploration import (
@@ -30,8 +31,9 @@ from hoverify.properties.exploration import (
 from hoverify.properties.hop_edits import no_edit, sent_otherwise
 from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.messages import Kind
-from hoverify.statemachines.topology import Topology, small_topology
+from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.system import UE
+from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
@@ -97,6 +99,15 @@ class ReplayNotPossible(Exception):
 # What replay says of a step that the variant it was recorded on does not make as saved.
 NOT_ITS_VARIANT = ("the file does not match the variant it was recorded on (corrupt, or saved "
                    "by another version of the model)")
+# ... and of a step that no variant makes (``never_recorded``), on a fix too
+NO_VARIANT = ("no variant of the model records that step: the file is corrupt, or saved by "
+              "another version of the model")
+# the network messages of the model by their titles, and who exchanges them on each
+# interface (TS 36.413: S1AP, an eNB and an MME; TS 36.423: X2AP, two eNBs; TS 36.331: RRC,
+# the UE and an eNB; TS 29.274: GTPv2 on S10, two MMEs)
+TITLES = {kind.title: kind for kind in Kind if kind.interface is not Interface.LOCAL}
+PEERS = {Interface.S1: ("enb", "mme"), Interface.X2: ("enb", "enb"),
+         Interface.UU: ("enb", "ue"), Interface.S10: ("mme", "mme")}
 
 
 def replay(variant: KeySchedule, actions: Sequence[Action],
@@ -129,13 +140,66 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
             exploration.close()
             raise stopped from error
         if strict and (done is None or (done.text != action.text and otherwise is None)):
-            stop = _diverged(exploration, number, action, done, otherwise,
-                             None if recorded else edited)
+            # after the edit a fix may refuse what follows (NOT reproduced), but not make a
+            # step no variant records
+            corrupt = None if edited is None else never_recorded(exploration.system.topology,
+                                                                 action)
+            stop = (ValueError(f"step {number}, {action.text!r}: {corrupt}: {NO_VARIANT}")
+                    if corrupt is not None else
+                    _diverged(exploration, number, action, done, otherwise,
+                              None if recorded else edited))
             exploration.close()
             raise stop
         if edited is None and done is not None and done.kind in EDIT_KINDS:
             edited = number, len(exploration.system.steps)
     return exploration
+
+
+def never_recorded(topology: Topology, action: Action) -> str | None:
+    """Why no run of the model on ``topology`` records ``action`` as its text says it,
+    whatever the variant: a variant computes keys and the fields of messages, never which
+    messages the entities exchange, nor the parties and cells (``KeySchedule``). So a step
+    naming a message the model has not, between parties that do not exchange it (an X2AP
+    message from an MME), a party or cell not in the topology, or an edit whose words no
+    edit writes, is corrupt on a fix as on the recorded variant (edit38). None where some
+    variant may record it: everything else a fix may change."""
+    roles = {UE: "ue", **dict.fromkeys(topology.enbs, "enb"),
+             **dict.fromkeys(topology.mmes, "mme")}
+
+    def message(text: str) -> str | None:
+        title, _, ends = text.rpartition(" ")
+        sender, arrow, receiver = ends.partition("->")
+        kind = TITLES.get(title)
+        if kind is None or not arrow:
+            return f"{text!r} is no message of the model"
+        unknown = [p for p in (sender, receiver) if p not in roles]
+        if unknown:
+            return f"{unknown[0]!r} is no party of the topology"
+        if sorted((roles[sender], roles[receiver])) != sorted(PEERS[kind.interface]):
+            return (f"no {kind.title} goes from {sender} to {receiver} "
+                    f"({kind.interface}: {' and '.join(PEERS[kind.interface])})")
+        return None
+
+    kind, text = action.kind, action.text
+    if kind in ("deliver", "drop", "duplicate", "replay"):
+        return message(text.removeprefix(f"{kind} "))
+    if kind == "refuse":
+        return message(text.partition(" refuses ")[2])
+    if kind == "start":
+        cell, _, hop = text.removeprefix("start handover to ").partition(" (")
+        if cell not in {c.name for c in topology.cells}:
+            return f"{cell!r} is no cell of the topology"
+        return None if hop.removesuffix(")") in set(HopType) else f"{hop!r} is no hop type"
+    if kind in EDIT_KINDS:
+        who, _, rest = text.partition(" ")
+        said, _, edited = rest.rpartition(" in ")
+        wrong = message(edited)
+        if wrong is not None:
+            return wrong
+        if roles.get(who) != "enb" or who not in edited.rpartition(" ")[2].split("->"):
+            return f"{who!r} is no eNB at an end of {edited}"
+        return None if Edit.Said.from_text(said) else f"{said!r} is no edit"
+    return None
 
 
 def _sent_otherwise(exploration: Exploration, action: Action) -> str | None:

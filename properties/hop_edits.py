@@ -8,8 +8,8 @@ MESSAGE is the message's name in its spec, without the protocol (``HandoverRequi
 name (an X2 hop's HandoverRequest is X2AP's, an S1 hop's S1AP's). Who makes the change is
 the attacker's business (``hoverify.runs.check_editors``): as in ``explore``, a compromised
 eNB that receives the message makes any of ``edits`` (it relays what another party built),
-one that sends it any of ``built`` (it builds what it sends):
-``hoverify.properties.downgrade.edits_by``.
+one that sends it any of ``built`` (it builds what it sends), a coalition holding both any
+of either: ``edits_among``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from hoverify.properties.downgrade import (
     built,
     describe,
     edits,
+    edits_by,
     leaves,
     relayed,
 )
@@ -39,6 +40,19 @@ def message_name(kind: Kind) -> str:
 def edit_name(message: Message, edit: Edit) -> str:
     """``MESSAGE/EDIT``: ``edit`` of ``message`` as a hop's ``:edit=`` names it."""
     return f"{message_name(message.kind)}/{edit.name(message.fields)}"
+
+
+def name_said(text: str) -> str:
+    """The name (``MESSAGE/EDIT``) of the edit that a step's ``text`` says its eNB made
+    (``WHO EDIT-TEXT in MESSAGE``, as ``Exploration`` writes it): what a file written before
+    edits were named (edits35) saved alone, read as a new file's name is (edit38: such a
+    file's edit was matched by its text, so on a fix sending another value there it
+    diverged, exit 2, where a new file's is made as named). "" for a text no edit writes."""
+    said, _, message = text.partition(" ")[2].rpartition(" in ")
+    title = message.rpartition(" ")[0]
+    edit = Edit.Said.from_text(said)
+    kind = next((k for k in Kind if k.title == title), None)
+    return "" if edit is None or kind is None else f"{message_name(kind)}/{edit.name()}"
 
 
 def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
@@ -136,15 +150,36 @@ class HopEdits:
 
 
 
-def editor(message: Message, attacker: Attacker, enbs: Collection[str]) -> str | None:
-    """The eNB that edits ``message`` (of hop ``message.handover``) in ``check``: of those
-    ``attacker`` holds from that hop or earlier, ``editor_among``."""
-    return editor_among(message, {c.entity for c in attacker.compromises
-                                  if c.entity in enbs and c.hop <= message.handover})
+def editor(original: Message, made: Fields, attacker: Attacker, enbs: Collection[str],
+           addable: Addable) -> str | None:
+    """The eNB that made ``made`` of ``original`` (of hop ``original.handover``) in
+    ``check``: of those ``attacker`` holds from that hop or earlier, the one ``edits_among``
+    names for an edit that makes it; None if none does."""
+    return next((who for who, edit in edits_among(original, held(original, attacker, enbs),
+                                                  addable)
+                 if edit.apply(original.fields) == made), None)
 
 
-def editor_among(message: Message, held: Collection[str]) -> str | None:
-    """The compromised eNB of ``held`` that edits ``message``: its receiver, else its sender
-    (the ends of NDS/IP, not the network); None if neither is held. One rule for ``check``,
-    ``explore`` and ``verify``."""
-    return next((e for e in (message.receiver, message.sender) if e in held), None)
+def held(message: Message, attacker: Attacker, enbs: Collection[str]) -> frozenset[str]:
+    """The eNBs of ``enbs`` that ``attacker`` holds from the hop of ``message`` or earlier."""
+    return frozenset(c.entity for c in attacker.compromises
+                     if c.entity in enbs and c.hop <= message.handover)
+
+
+def edits_among(message: Message, compromised: Collection[str], addable: Addable
+                ) -> list[tuple[str, Edit]]:
+    """The edits the compromised eNBs of ``compromised`` may make of ``message``, each with the eNB
+    that makes it (the ends of NDS/IP, not the network, TS 33.401 11): its receiver's, if
+    held (``edits``: what it relays), then its sender's, if held (``built``: what it
+    builds). A coalition holding both ends may do either, so it has both (edit38: it had
+    only the receiver's); an edit both may make is named once, as the receiver's. None if
+    neither end is held. One rule for ``check``, ``explore`` and ``verify``."""
+    made = ([(message.receiver, e) for e in edits_by(message, message.receiver, addable)]
+            if message.receiver in compromised else [])
+    if message.sender not in compromised:
+        return made
+    fields = message.fields
+    if not made:
+        return [(message.sender, e) for e in built(fields)]
+    relays = {e.name(fields) for _, e in made}
+    return made + [(message.sender, e) for e in built(fields) if e.name(fields) not in relays]

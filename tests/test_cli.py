@@ -196,12 +196,6 @@ CLEAR = {  # bad input -> the words that say what is wrong
          "--compromise", "enb-2@1"],
         "this edit is one its sender enb-1 makes as it builds it: that needs enb-1, which "
         "sends it, compromised"),
-    "a removal only its sender makes, with both ends compromised": (
-        ["check", "--variant", "ts33401", "--topology", "small", "--hops",
-         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
-         "--compromise", "enb-2@1", "--compromise", "enb-1@1"],
-        "that needs enb-1, which sends it, compromised without enb-2: where both ends are, "
-        "the receiver edits"),
 }
 
 

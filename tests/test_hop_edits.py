@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import pytest
 from hoverify.properties.downgrade import Edit, built, edits
+from hoverify.properties.exploration import Action, Exploration
+from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
+
+from hoverify.cli import main
 
 
 @pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
@@ -35,3 +41,72 @@ def test_every_edit_reads_back_from_its_name_and_its_text(variant: str) -> None:
     "removes field 'security/NCC", "adds field 'x' 1 'security'", "rewrites field '' 1 -> 2"])
 def test_a_text_no_edit_writes_reads_as_none(text: str) -> None:
     assert Edit.Said.from_text(text) is None and Edit.Said.from_name(text) is None
+
+
+# -- edit38: a coalition holding both ends of a message ---------------------------------------
+def _x2_request_in_flight(held: list[str]) -> Exploration:
+    """ts33401 on the small topology, ``held`` compromised, the UE's X2 handover to enb-2
+    started and its X2AP HandoverRequest enb-1->enb-2 in flight."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    targets = exploration.adversary.targets(exploration.system.topology,
+                                            exploration.system.variant)
+    for who in held:
+        exploration.compromise(targets.index(who))
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-2/cell-1"))
+    while not any(m.kind is Kind.X2AP_HANDOVER_REQUEST for m in exploration.system.in_flight):
+        exploration.deliver(0)
+    return exploration
+
+
+def _request_edits(exploration: Exploration) -> set[str]:
+    """The texts of the edits possible of the X2AP HandoverRequest in flight."""
+    return {text for text in exploration.edit_texts()
+            if text.endswith("in X2AP HandoverRequest enb-1->enb-2")}
+
+
+def test_a_coalition_holding_both_ends_of_a_message_makes_either_ends_edits() -> None:
+    """The source eNB builds the X2AP HANDOVER REQUEST (TS 36.423 9.1.1.1) and writes what it
+    likes: NDS/IP protects only what it wrote (TS 33.401 11); the target receives it. A
+    coalition holding both may do what either does, each edit said as made by its own
+    end: with enb-1 alone, the source leaves the NCC of the AS Security Information out;
+    with enb-1 and enb-2 it still can, and that edit is still enb-1's (edit38: it had only
+    the receiver's edits, the removal was never offered)."""
+    removal = ("enb-1 removes field 'AS-SecurityInformation/NCC' in X2AP HandoverRequest "
+               "enb-1->enb-2")
+    alone = _x2_request_in_flight(["enb-1"])
+    assert removal in _request_edits(alone)
+    alone.close()
+    coalition = _x2_request_in_flight(["enb-1", "enb-2"])
+    texts = _request_edits(coalition)
+    receivers = {t for t in texts if t.startswith("enb-2 ")}
+    assert removal in texts and receivers, texts  # the receiver's edits are still offered
+    assert all(t.startswith(("enb-1 ", "enb-2 ")) for t in texts), texts
+    index, leaf = coalition.edit_texts()[removal]
+    made = coalition.apply(Action("edit", index, leaf))
+    assert made is not None and made.text == removal
+    assert made.edit == "HandoverRequest/AS-SecurityInformation/-NCC"
+    assert (1, "enb-1") in coalition.engine.facts.rewritten  # judged as the source's edit
+    coalition.close()
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    # the source's removal, judged as its edit: an attacker holding enb-1 derives hop 1's
+    # KeNB (horizontal KeNB*, TS 33.401 7.2.8.4.3), so downgrade resistance judges nothing
+    ("HandoverRequest/AS-SecurityInformation/-NCC",
+     "not judged: an attacker holding enb-1 derives the honest KeNB of handover 1 without "
+     "its edit"),
+    # the target's own flip of the New eNB UE X2AP ID it allocates (TS 36.423 9.2.24): an
+    # edit by the eNB the handover completes at, which the edit claims do not judge
+    ("HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
+     "not judged: enb-2, which edited handover 1, is its target")])
+def test_check_lets_a_coalition_holding_both_ends_make_the_senders_edit(
+        edit: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``:edit=`` of what only the sender builds, with both ends compromised, is made and
+    judged as the sender's (edit38: refused, "where both ends are, the receiver edits")."""
+    code = main(["check", "--variant", "ts33401", "--topology", "small", "--hops",
+                 f"x2@enb-2/cell-1:edit={edit}", "--compromise", "enb-1@1",
+                 "--compromise", "enb-2@1"])
+    out, err = capsys.readouterr()
+    assert code != 2 and "error" not in err, err
+    assert said in out, out

@@ -145,6 +145,29 @@ def test_a_fix_that_sends_a_third_value_the_edit_still_changes_goes_on(
     assert doc["recorded_otherwise"] == [{"step": 4, "recorded": recorded}]
 
 
+@pytest.mark.parametrize("variant", ["as recorded", "a fix"])
+def test_a_file_written_before_edits_were_named_replays_as_a_new_one(
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str],
+        variant: str) -> None:
+    """A finding saved before edits were named (edits35) has edit steps with a text and no
+    ``edit``: its edit is the one its text says, named as a new file names it, so on the fix
+    that asks for mode 4 it is made 4 -> 0 and the attack still works, "reproduced", exit 1,
+    as for a new file (edit38: matched by its text, "1 -> 0", it diverged, exit 2); on the
+    recorded variant it replays as recorded."""
+    path = _saved(tmp_path, found)
+    doc = json.loads(path.read_text())
+    doc["trace"] = [{k: v for k, v in s.items() if k != "edit"} | (
+        {"leaf": 0} if s["kind"] == "edit" else {}) for s in doc["trace"]]
+    assert sum(s["kind"] == "edit" for s in doc["trace"]) == 1
+    path.write_text(json.dumps(doc))
+    extra = [] if variant == "as recorded" else ["--variant-file", str(FOUR)]
+    assert main(["replay", str(path), *extra]) == 1
+    out, err = capsys.readouterr()
+    assert err == "" and out.splitlines()[-1] == "reproduced"
+    made = "4 -> 0" if variant == "a fix" else "1 -> 0"
+    assert f"  4. enb-1 rewrites field '{FIELD}' {made} in {MESSAGE}" in out.splitlines()
+
+
 def test_the_recorded_variant_replays_as_recorded(
         tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--json", str(_saved(tmp_path, found))]) == 1
@@ -177,17 +200,57 @@ def test_a_fix_that_refuses_a_later_message_is_not_reproduced(
     assert [f["claim"] for f in doc["found_before_the_stop"]] == ["key-separation"]
 
 
+# A step's text made into one no run of the model records, whatever the variant: a party not
+# in the topology, a message between parties that never exchange it (X2AP runs between two
+# eNBs, TS 36.423), a message the model has not (edit38)
+CORRUPT = {"no such party": ("S1AP HandoverRequest mme-1->xenb-3",
+                             "'xenb-3' is no party of the topology"),
+           "X2AP from an MME": ("X2AP HandoverRequest mme-1->enb-3",
+                                "no X2AP HandoverRequest goes from mme-1 to enb-3 (X2: enb and "
+                                "enb)"),
+           "no such message": ("S1AP HandoverRequests mme-1->enb-3",
+                               "'S1AP HandoverRequests mme-1->enb-3' is no message of the "
+                               "model")}
+
+
 @pytest.mark.parametrize("variant", ["as recorded", "a fix"])
 @pytest.mark.parametrize("at", [3, 6])
-def test_a_step_that_does_not_follow_stays_an_error_where_no_fix_explains_it(
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_a_step_no_variant_records_is_a_corrupt_file_before_and_after_the_edit(
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str], at: int,
+        variant: str, case: str) -> None:
+    """A delivery no run of the model records on any variant: a variant computes keys and
+    fields, never who exchanges which message (``never_recorded``). On the recorded variant,
+    before or after the edit, a corrupt file (exit 2); on a fix too, after the edit as
+    before it (edit38: after it, this read "NOT reproduced", exit 0, as if the fix had
+    refused what the edit made)."""
+    message, why = CORRUPT[case]
+    trace = [dict(s) for s in found["trace"]]
+    assert trace[5]["text"] == "deliver S1AP HandoverRequest mme-1->enb-3"
+    trace[at - 1]["text"] = f"deliver {message}"  # step 3 delivers the MeasurementReport
+    path = _saved(tmp_path, found, trace=trace)
+    extra = [] if variant == "as recorded" else ["--variant-file", str(FOUR)]
+    assert main(["replay", str(path), *extra]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+    if at > 4:  # before the edit any step that does not follow is an error: "replay diverged"
+        assert err.rstrip("\n").endswith(
+            f"step {at}, {trace[at - 1]['text']!r}: {why}: no variant of the model records "
+            "that step: the file is corrupt, or saved by another version of the model"), err
+
+
+@pytest.mark.parametrize("variant", ["as recorded", "a fix"])
+@pytest.mark.parametrize("at", [3, 6])
+def test_a_step_a_fix_may_change_is_not_reproduced_after_the_edit(
         tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str], at: int,
         variant: str) -> None:
-    """A delivery the trace cannot make (another receiver): on the recorded variant, before
-    or after the edit, a corrupt file (exit 2, "replay diverged"); on a fix, before the
+    """A delivery of a message the model has, between parties that exchange it, that this
+    run does not make (mme-1's S1AP HandoverRequest to enb-2, where it prepared enb-3): on
+    the recorded variant a corrupt file (exit 2, "replay diverged"); on a fix, before the
     edit too (nothing of the attack ran yet: replay cannot tell the fix's doing from a
     corrupt file), while after it the fix may have changed what follows: NOT reproduced."""
     trace = [dict(s) for s in found["trace"]]
-    trace[at - 1]["text"] = trace[at - 1]["text"].replace("->", "->x")
+    trace[at - 1]["text"] = "deliver S1AP HandoverRequest mme-1->enb-2"
     path = _saved(tmp_path, found, trace=trace)
     extra = [] if variant == "as recorded" else ["--variant-file", str(FOUR)]
     fixed_after = variant == "a fix" and at > 4

@@ -447,3 +447,30 @@ def test_bit_placement_applies_to_a_variant_file_built_on_seed_fs(
                  "--hops", "x2"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "has no parameter 'bit_placement'" in line
+
+
+def test_the_docs_reject_example_refuses_what_its_hook_rejects(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/variants.md, "Refusing a message": a hook that raises ``Reject`` refuses the
+    message, as a failed decoding does, and is no variant-error (exit 0, not 1). Its UE
+    refuses keyChangeIndicator TRUE (TS 33.401 7.2.9), which ts33401's UE ignores: the same
+    edit of the HO command completes the handover there and denies it here, with the
+    hook's reason."""
+    section = (EXAMPLES.parent / "docs" / "variants.md").read_text().split(
+        "## Refusing a message: `Reject`", 1)[1]
+    path = tmp_path / "no_key_change.py"
+    path.write_text(section.split("```python\n", 1)[1].split("```", 1)[0])
+    hops = ["--topology", "small", "--hops",
+            "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/keyChangeIndicator=True",
+            "--compromise", "enb-1@1"]
+    lines = {}
+    for variant in (["--variant", "ts33401"], ["--variant-file", str(path)]):
+        assert main(["check", *variant, *hops]) == 0
+        out = capsys.readouterr().out
+        assert "variant-error" not in out
+        lines[variant[0]] = next(line for line in out.splitlines()
+                                 if line.startswith("handover-denial "))
+        if variant[0] == "--variant-file":
+            assert ("ue refuses RRC RRCConnectionReconfiguration (HO command) enb-1->ue "
+                    "(keyChangeIndicator TRUE: no key change on the fly here)") in out
+    assert "holds" in lines["--variant"] and "fails (not promised)" in lines["--variant-file"]
