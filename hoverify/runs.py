@@ -302,34 +302,26 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
         if all(e.apply(original.fields) != step.message.fields
                for e in edits_by(original, who, run.system.variant.command_fields())):
             raise UsageError(
-                f"{where}: {_not_its_editors(original, who, attacker, run.topology.enbs)}")
+                f"{where}: {_not_its_editors(original, who, run.topology.enbs)}")
 
 
-def _not_its_editors(message: Message, who: str, attacker: Attacker,
-                     enbs: Collection[str]) -> str:
-    """Why ``who``, the eNB of ``attacker`` that edits ``message`` in ``check`` (``editor``:
-    its receiver if held, else its sender), cannot make the edit the hops name, which the
-    other end would (``edits_by``): the receiver relays (``edits``: the flips of ``flips``,
-    and fields removed from or added to what it copies into the HO command); the sender
-    builds (``built``: any bit of what it writes flipped, fields removed, none added).
-    agree37: a relay's refusal named the receiver as the sender."""
-    def needs(end: str, role: str) -> str:  # review17: --compromise mme-1@1 did not help
-        if end not in enbs:
-            return f"an eNB that {role} it: {end} is no eNB, and only eNBs edit"
-        if editor(message, attacker, [end]) == end:  # both ends held: the receiver edits
-            return (f"{end}, which {role} it, compromised without {who}: where both ends "
-                    f"are, the receiver edits, as in explore and verify")
-        return f"{end}, which {role} it, compromised"
-
+def _not_its_editors(message: Message, who: str, enbs: Collection[str]) -> str:
+    """Why ``who``, the eNB that edits ``message`` in ``check`` (``editor``: its receiver if
+    held, else its sender), cannot make the edit the hops name, which the other end would
+    (``edits_by``). What each end may edit is the docs' to say, not each refusal's (text38:
+    it was ~60 words here). agree37: a relay's refusal named the receiver as the sender."""
     if who == message.sender:
-        return (f"its sender {who} may flip bits and remove fields of what it builds, not add "
-                "one (the eNB that relays a container into the HO command adds to it): that "
-                f"needs {needs(message.receiver, 'receives')}")
-    return (f"its receiver {who} relays it, and may negate a flag, flip an integer's lowest "
-            "bit (each bit of an NCC or a notification bit), or remove or add a field of what "
-            "it copies into the HO command, but not a field only it reads (a UE identity, a "
-            f"PDCP COUNT: flip37); this edit is one its sender {message.sender} "
-            f"makes as it builds it: that needs {needs(message.sender, 'sends')}")
+        role, other, other_role, does = "sender", message.receiver, "receiver", "relays"
+    else:
+        role, other, other_role, does = "receiver", message.sender, "sender", "builds"
+    if other not in enbs:
+        needs = f", and {other} is no eNB"
+    elif role == "receiver":  # a held receiver edits, whoever else is held (``editor_among``)
+        needs = f": that needs {other} compromised without {who}"
+    else:
+        needs = f": that needs {other} compromised"
+    return (f"its {role} {who} may not make this edit; only its {other_role} {other}, which "
+            f"{does} it, may{needs} (who edits what: docs/commands.md)")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]

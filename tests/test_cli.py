@@ -170,38 +170,40 @@ CLEAR = {  # bad input -> the words that say what is wrong
     "a receiver's flip of an identity the MME built": (
         ["check", "--variant", "seed-fs", "--hops", "s1:edit=HandoverCommand/eNB UE S1AP ID=0",
          "--compromise", "enb-1@1"],
-        "but not a field only it reads (a UE identity, a PDCP COUNT: flip37); this edit is one "
-        "its sender mme-1 makes as it builds it: that needs an eNB that sends it: mme-1 is no "
-        "eNB, and only eNBs edit"),
+        "its receiver enb-1 may not make this edit; only its sender mme-1, which builds it, "
+        "may, and mme-1 is no eNB (who edits what: docs/commands.md)\n"),
     "a receiver's flip of an identity another eNB built": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
          "--compromise", "enb-1@1"],
-        "this edit is one its sender enb-2 makes as it builds it: that needs enb-2, which "
-        "sends it, compromised"),
+        "its receiver enb-1 may not make this edit; only its sender enb-2, which builds it, "
+        "may: that needs enb-2 compromised without enb-1 (who edits what: docs/commands.md)\n"),
     # agree37: an edit only the builder makes (a bit above the lowest flipped: ``built``),
     # asked of the relaying receiver, named that receiver as the sender and asked
     # for it compromised
     "an edit only its sender builds, asked of its receiver, which relays it": (
         ["check", "--variant", "seed-fs", "--hops",
          "s1:edit=HandoverCommand/for UE/NAS-PDU/1=2", "--compromise", "enb-1@1"],
-        "its receiver enb-1 relays it, and may negate a flag, flip an integer's lowest bit "
-        "(each bit of an NCC or a notification bit), or remove or add a field of what it "
-        "copies into the HO command, but not a field only it reads (a UE identity, a PDCP "
-        "COUNT: flip37); this edit is one its sender mme-1 makes as it builds it: "
-        "that needs an eNB that sends it: mme-1 is no eNB, and only eNBs edit"),
+        "its receiver enb-1 may not make this edit; only its sender mme-1, which builds it, "
+        "may, and mme-1 is no eNB (who edits what: docs/commands.md)\n"),
     "a removal only its sender makes, asked of its receiver": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
          "--compromise", "enb-2@1"],
-        "this edit is one its sender enb-1 makes as it builds it: that needs enb-1, which "
-        "sends it, compromised"),
+        "its receiver enb-2 may not make this edit; only its sender enb-1, which builds it, "
+        "may: that needs enb-1 compromised without enb-2 (who edits what: docs/commands.md)\n"),
     "a removal only its sender makes, with both ends compromised": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
          "--compromise", "enb-2@1", "--compromise", "enb-1@1"],
-        "that needs enb-1, which sends it, compromised without enb-2: where both ends are, "
-        "the receiver edits"),
+        "that needs enb-1 compromised without enb-2 (who edits what: docs/commands.md)\n"),
+    # text38: a sender's refusal (an addition, which only the relaying receiver makes)
+    "an addition asked of its sender, which builds it": (
+        ["check", "--variant", "seed-fs", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=1",
+         "--compromise", "enb-2@1"],
+        "its sender enb-2 may not make this edit; only its receiver enb-1, which relays it, "
+        "may: that needs enb-1 compromised (who edits what: docs/commands.md)\n"),
 }
 
 
