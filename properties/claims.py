@@ -63,6 +63,7 @@ from hoverify.properties.engine import (
     knowing,
 )
 from hoverify.properties.hop_list import hop_list
+from hoverify.properties.labels import and_list
 from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
@@ -207,8 +208,15 @@ class _Claim:
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
             return (f"the promise is made against {self.against}, and the attacker holds "
-                    f"{', '.join(others)}")
+                    f"{and_list(map(self._held, others))}")
         return None
+
+    def _held(self, entity: str) -> str:
+        """What the attacker holds in holding ``entity``, not an eNB: a party's keys (the UE's,
+        an MME's), else the key revealed, by its name (KASME, K_HO). text38: "holds ue"."""
+        if entity == UE:
+            return "the UE's keys"
+        return f"{entity}'s keys" if entity in self.topology.mmes else entity
 
     def outside(self, a: Knowledge) -> str | None:
         """``beyond(a)`` where the variant promises this claim at all (else a failure is

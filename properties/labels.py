@@ -127,7 +127,7 @@ def nh_labels(nhs: Sequence[tuple[bytes, int]],
         if nccs is None:
             labels[nh] = f"NH[hop {hop}]"
         elif all(sharing[ncc] == 1 for ncc in nccs):
-            labels[nh] = f"NH[NCC {_and(str(n) for n in nccs)}]"
+            labels[nh] = f"NH[NCC {and_list(str(n) for n in nccs)}]"
         else:
             labels[nh] = "NH[" + "; ".join(f"NCC {n}, hop {h}" for n, h in nccs.items()) + "]"
     return _numbered(labels)
@@ -145,7 +145,8 @@ def _numbered(labels: dict[bytes, str]) -> dict[bytes, str]:
     return labels
 
 
-def _and(items: Iterable[str]) -> str:
+def and_list(items: Iterable[str]) -> str:
+    """``items`` as a sentence lists them: "a", "a and b", "a, b and c"."""
     items = list(items)
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
