@@ -30,6 +30,7 @@ from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
@@ -110,7 +111,7 @@ def topology_path(text: str) -> str:
         names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
         if text not in names:
             raise UsageError(f"--topology {text}: no such file, nor a shipped topology "
-                             f"({', '.join(names)})")
+                             f"({', '.join(names)}){did_you_mean(names, text)}")
         return str(SHIPPED / f"{text}.toml")
     return text
 
@@ -272,7 +273,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
         elif who not in (*parties, *keys):
             raise UsageError(f"--compromise {text}: unknown {who!r} (known: "
                              f"{', '.join(parties)}, source/target, or a key: "
-                             f"{', '.join(keys)})")
+                             f"{', '.join(keys)})"
+                             f"{did_you_mean((*parties, 'source', 'target', *keys), who)}")
         compromises.append(Compromise(who, hop))
     return Attacker(tuple(compromises))
 
@@ -489,7 +491,8 @@ def parse_faults(text: str) -> frozenset[str]:
     unknown = faults - FAULTS
     if unknown:
         raise UsageError(f"--faults: unknown {', '.join(sorted(unknown))} "
-                         f"(known: {', '.join(sorted(FAULTS))})")
+                         f"(known: {', '.join(sorted(FAULTS))})"
+                         f"{did_you_mean(sorted(FAULTS), *sorted(unknown))}")
     return faults
 
 
@@ -597,7 +600,7 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     claims = (*CLAIMS, *INVARIANTS, VARIANT_ERROR)
     if data.get("claim") not in claims:
         raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
-                         f"{', '.join(claims)})")
+                         f"{', '.join(claims)}){did_you_mean(claims, str(data.get('claim')))}")
     if not actions:
         raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
     return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)

@@ -63,7 +63,6 @@ from hoverify.properties.engine import (
     knowing,
 )
 from hoverify.properties.hop_list import hop_list
-from hoverify.properties.labels import and_list
 from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
@@ -74,6 +73,7 @@ from hoverify.properties.promises import (
 from hoverify.properties.values import Chained
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Interface, Kind, Message
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import BACKHAUL_PROTECTED, NCC_MODULUS, KeySchedule, Promise

@@ -28,6 +28,7 @@ from hoverify.properties.downgrade import (
     relayed,
 )
 from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import HopSpec
 
 
@@ -50,8 +51,8 @@ def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
 def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
     """``message`` has no edit ``text``: the line ``check`` and ``replay`` say it in, with
     the edits it has (``names``)."""
-    return (f"{message_name(message.kind)} ({message}) has no edit {text!r} (its edits: "
-            f"{'; '.join(names) or 'none'}")
+    return (f"{message_name(message.kind)} ({message}) has no edit {text!r}"
+            f"{did_you_mean(names, text)} (its edits: {'; '.join(names) or 'none'}")
 
 
 def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool) -> str | None:
@@ -129,7 +130,8 @@ class HopEdits:
 
     def missed(self) -> list[str]:
         """Each edit whose message its hop never delivered, with what the hop delivered."""
-        return [f"hop {hop}: no {wanted} in this hop to edit (it delivered: "
+        return [f"hop {hop}: no {wanted} in this hop to edit"
+                f"{did_you_mean(self.seen.get(hop, []), wanted)} (it delivered: "
                 f"{', '.join(self.seen.get(hop, [])) or 'nothing'})"
                 for hop, named_edits in self.wanted.items() for wanted, _, _ in named_edits
                 if wanted not in self.seen.get(hop, ())]

@@ -30,6 +30,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.variant import EnbKeys, NhChain
 
 NH = "NH"
@@ -143,12 +144,6 @@ def _numbered(labels: dict[bytes, str]) -> dict[bytes, str]:
             for k, value in enumerate(values, 1):
                 labels[value] = f"{label[:-1]}, #{k}]"
     return labels
-
-
-def and_list(items: Iterable[str]) -> str:
-    """``items`` as a sentence lists them: "a", "a and b", "a, b and c"."""
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def hop_free(inputs: Iterable[tuple[str, bool, T]], given: Callable[[T], bool | None]) -> bool:

@@ -205,6 +205,44 @@ CLEAR = {  # bad input -> the words that say what is wrong
         "its sender enb-2 may not make this edit; only its receiver enb-1, which relays it, "
         "may: that needs enb-1 compromised (who edits what: docs/commands.md)\n"),
 }
+# text38: a name refused for not being one of a fixed set ends with the closest one
+# (``statemachines.names.did_you_mean``), wherever the command line refuses it
+CLOSE = {
+    "a fault (verify)": (["verify", "--variant", "ts33401", "--faults", "compromise,drp"],
+                         "'drop'"),
+    "two faults (explore)": (["explore", "--variant", "ts33401", "--faults", "rewrte,duplcate"],
+                             "'duplicate' and 'rewrite'"),
+    "a variant": (["check", "--variant", "ts3340", "--hops", "x2"], "'ts33401'"),
+    "a report's variant": (["report", "--variants", "ts3341"], "'ts33401'"),
+    "a report's bit placement": (["report", "--variants", "seed-fs/na"], "'nas'"),
+    "a bit placement": (["run", "--variant", "seed-fs", "--bit-placement", "na", "--hops", "x2"],
+                        "'nas'"),
+    "a command": (["chek"], "'check'"),
+    "a hop type": (["check", "--variant", "ts33401", "--hops", "x2,s1-intr"], "'s1-inter'"),
+    "a topology": (["check", "--variant", "ts33401", "--hops", "x2", "--topology", "smal"],
+                   "'small'"),
+    "a compromise target": (["verify", "--variant", "ts33401", "--compromise-targets",
+                             "enb,kasm"], "'kasme'"),
+    "a compromised eNB": (["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
+                           "enb1@1"], "'enb-1'"),
+    "a revealed key, in any case": (["check", "--variant", "ts33401", "--hops", "x2",
+                                     "--compromise", "kasm@1"], "'KASME'"),
+    "an edited message": (["check", "--variant", "seed-fs", "--compromise", "enb-1@1", "--hops",
+                           "s1@enb-3/cell-1:edit=HandoverComand/for UE/-NAS-PDU"],
+                          "'HandoverCommand'"),
+    "an edit": (["check", "--variant", "seed-fs", "--compromise", "enb-1@1", "--hops",
+                 "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PD"], "'for UE/-NAS-PDU'"),
+}
+CLEAR |= {f"{name}: did you mean": (argv, f"; did you mean {close}?")
+          for name, (argv, close) in CLOSE.items()}
+
+
+def test_a_name_close_to_none_is_not_guessed(capsys: pytest.CaptureFixture[str]) -> None:
+    """``did_you_mean`` names a close name, not the least far one: zzz is like no fault."""
+    assert main(["verify", "--variant", "ts33401", "--faults", "zzz"]) == 2
+    assert capsys.readouterr().err == ("hoverify: error: --faults: unknown zzz (known: "
+                                       "compromise, drop, duplicate, inject, refuse, replay, "
+                                       "rewrite)\n")
 
 
 @pytest.mark.parametrize("name", sorted(CLEAR))
@@ -416,6 +454,7 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     "unknown step kind": ({"trace": [{"kind": "teleport", "index": 0, "text": "x"}]},
                           "unknown step kind 'teleport'"),
     "unknown claim": ({"claim": "world-peace"}, "unknown claim 'world-peace'"),
+    "misspelt claim": ({"claim": "forward-securty"}, "; did you mean 'forward-security'?"),
     "empty trace": ({"trace": []}, "the trace is empty"),
     "odd-length KASME": ({"kasme": "abc"}, "odd length"),
     "unknown topology": ({"topology": "galaxy"}, "unknown topology 'galaxy'"),

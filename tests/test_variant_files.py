@@ -241,6 +241,15 @@ BAD_FILES = {
         "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    titel: str = 'my proposal'\nVARIANT = V()\n"),
+    # text38: a promise of a misspelt claim names the claim meant
+    "misspelled_promise.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('forward-securty', NOT_THROUGH_MME, hops=1),)\n"
+        "VARIANT = V()\n"),
     # review28's nodeco.py: without the decorator `name` is a class attribute that the
     # inherited __init__ overwrites, so the error named 'ts33401', a name never written
     "no_dataclass.py": (
@@ -283,13 +292,14 @@ SAYS = {
     "c_rnti_max_70000.py": "c_rnti_max() returned 70000; return the largest C-RNTI",
     "misspelled_hook.py": "misspelled_hook.py:6: V.sourse_enb is no hook, redefines nothing "
                           "of the class it extends and is used nowhere in the file, so the "
-                          "model never calls it: did you mean 'source_enb'?",
+                          "model never calls it; did you mean 'source_enb'?",
     "misspelled_base_method.py": "V.kenb_stra is no hook, redefines nothing of the class it "
                                  "extends and is used nowhere in the file, so the model never "
-                                 "calls it: did you mean 'kenb_star'?",
+                                 "calls it; did you mean 'kenb_star'?",
     "misspelled_field.py": "misspelled_field.py:6: V.titel is no hook, redefines nothing of "
                            "the class it extends and is used nowhere in the file, so the "
-                           "model never calls it: did you mean 'title'?",
+                           "model never calls it; did you mean 'title'?",
+    "misspelled_promise.py": "; did you mean 'forward-security'?\n",
     "no_dataclass.py": "no_dataclass.py:2: class Mine is not a dataclass, so its field "
                        "defaults are ignored (VARIANT.name is 'ts33401'); put "
                        "@dataclass(frozen=True)",
