@@ -270,7 +270,8 @@ def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:
     claims = {c["name"]: c for c in json.loads(out)["claims"]}
     [denial] = claims["handover-denial"]["verdicts"]
     assert denial["hop"] == 1 and not denial["holds"]
-    assert "after enb-1 edited a message of handover 1, enb-3 refuses" in denial["detail"]
+    assert denial["detail"].startswith("after enb-1 edited a message of handover 1, the target "
+                                       "enb-3 refuses the HO confirm ("), denial["detail"]
     [capture] = claims["fake-cell-capture"]["verdicts"]
     assert capture["holds"] and "(the hops' edit)" in capture["detail"]
     _, out = _check("--variant", "ts33401", "--topology", "small", "--hops", "s1@enb-3/cell-1",
