@@ -51,8 +51,8 @@ def named(fields: Fields, text: str, addable: Addable) -> Edit | None:
 def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
     """``message`` has no edit ``text``: the line ``check`` and ``replay`` say it in, with
     the edits it has (``names``)."""
-    return (f"{message_name(message.kind)} ({message}) has no edit {text!r}"
-            f"{did_you_mean(names, text)} (its edits: {'; '.join(names) or 'none'}")
+    return (f"{message_name(message.kind)} ({message}) has no edit {text!r} (its edits: "
+            f"{'; '.join(names) or 'none'}")
 
 
 def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool) -> str | None:
@@ -124,7 +124,9 @@ class HopEdits:
                 sent = ", ".join(n for n, _ in self.addable) or "none"
                 rule = (f"; a relay adds only a field the variant's HO command carries: {sent}"
                         if relayed(fields) else "")
-                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})")
+                # a typo of the hops' (not a saved edit that ``replay`` no longer finds)
+                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})"
+                                 f"{did_you_mean(names, text)}")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 
