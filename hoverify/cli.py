@@ -31,6 +31,7 @@ from hoverify import __version__
 from hoverify.errors import UsageError
 from hoverify.progress import Bar
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import DEFAULT_KASME
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
@@ -65,6 +66,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # argparse's own errors exit 2 as well
         raise UsageError(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """argparse's refusal of a choice (a command, a bit placement), ending as every
+        refusal of a name does (``did_you_mean``; argparse suggests one from Python 3.14)."""
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as error:
+            close = did_you_mean(map(str, action.choices or ()), str(value))
+            raise argparse.ArgumentError(action, f"{error.message}{close}") from None
 
     def _complete(self) -> None:
         options, self._options = self._options, None

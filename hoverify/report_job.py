@@ -78,6 +78,7 @@ from hoverify.runs import (
     verdict_text,
 )
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology, default_topology, small_topology
@@ -99,14 +100,15 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
         name, _, placement = text.partition("/")
         if name not in BUILT_IN:
             raise UsageError(f"--variants: unknown variant {text!r} (built in: "
-                             f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)")
+                             f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)"
+                             f"{did_you_mean(BUILT_IN, name)}")
         valid = ", ".join(f"{PROPOSAL}/{p}" for p in BIT_PLACEMENTS)
         if placement and name != PROPOSAL:
             raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
                              f"({valid})")
         if placement and placement not in BIT_PLACEMENTS:
             raise UsageError(f"--variants: {text!r}: unknown bit placement {placement!r} "
-                             f"(valid: {valid})")
+                             f"(valid: {valid}){did_you_mean(BIT_PLACEMENTS, placement)}")
         chosen |= {v for v in known if v.name == name
                    and (not placement or v.bit_placement == placement)}
     return tuple(v for v in known if v in chosen)

@@ -29,6 +29,7 @@ from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
@@ -109,7 +110,7 @@ def topology_path(text: str) -> str:
         names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
         if text not in names:
             raise UsageError(f"--topology {text}: no such file, nor a shipped topology "
-                             f"({', '.join(names)})")
+                             f"({', '.join(names)}){did_you_mean(names, text)}")
         return str(SHIPPED / f"{text}.toml")
     return text
 
@@ -271,7 +272,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
         elif who not in (*parties, *keys):
             raise UsageError(f"--compromise {text}: unknown {who!r} (known: "
                              f"{', '.join(parties)}, source/target, or a key: "
-                             f"{', '.join(keys)})")
+                             f"{', '.join(keys)})"
+                             f"{did_you_mean((*parties, 'source', 'target', *keys), who)}")
         compromises.append(Compromise(who, hop))
     return Attacker(tuple(compromises))
 
@@ -308,25 +310,17 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
 
 def _not_its_editors(message: Message, who: str, enbs: Collection[str]) -> str:
     """Why ``who``, the one end of ``message`` that ``check``'s attacker holds, cannot make
-    the edit the hops name, which the other end would (``edits_among``): the receiver relays
-    (``edits``: the flips of ``flips``, and fields removed from or added to what it copies
-    into the HO command); the sender builds (``built``: any bit of what it writes flipped,
-    fields removed, none added). agree37: a relay's refusal named the receiver as the
-    sender; edit38: a coalition holding both ends makes either's edits, never refused here."""
-    def needs(end: str, role: str) -> str:  # review17: --compromise mme-1@1 did not help
-        if end not in enbs:
-            return f"an eNB that {role} it: {end} is no eNB, and only eNBs edit"
-        return f"{end}, which {role} it, compromised"
-
+    the edit the hops name, which the other end would (``edits_among``). What each end may
+    edit is the docs' to say, not each refusal's (text38: it was ~60 words here). agree37: a
+    relay's refusal named the receiver as the sender; edit38: a coalition holding both ends
+    makes either's edits, never refused here."""
     if who == message.sender:
-        return (f"its sender {who} may flip bits and remove fields of what it builds, not add "
-                "one (the eNB that relays a container into the HO command adds to it): that "
-                f"needs {needs(message.receiver, 'receives')}")
-    return (f"its receiver {who} relays it, and may negate a flag, flip an integer's lowest "
-            "bit (each bit of an NCC or a notification bit), or remove or add a field of what "
-            "it copies into the HO command, but not a field only it reads (a UE identity, a "
-            f"PDCP COUNT: flip37); this edit is one its sender {message.sender} "
-            f"makes as it builds it: that needs {needs(message.sender, 'sends')}")
+        role, other, other_role, does = "sender", message.receiver, "receiver", "relays"
+    else:
+        role, other, other_role, does = "receiver", message.sender, "sender", "builds"
+    needs = f", and {other} is no eNB" if other not in enbs else f": that needs {other} compromised"
+    return (f"its {role} {who} may not make this edit; only its {other_role} {other}, which "
+            f"{does} it, may{needs} (who edits what: docs/commands.md)")
 
 
 def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule], Adversary]
@@ -494,7 +488,8 @@ def parse_faults(text: str) -> frozenset[str]:
     unknown = faults - FAULTS
     if unknown:
         raise UsageError(f"--faults: unknown {', '.join(sorted(unknown))} "
-                         f"(known: {', '.join(sorted(FAULTS))})")
+                         f"(known: {', '.join(sorted(FAULTS))})"
+                         f"{did_you_mean(sorted(FAULTS), *sorted(unknown))}")
     return faults
 
 
@@ -602,7 +597,7 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     claims = (*CLAIMS, *INVARIANTS, VARIANT_ERROR)
     if data.get("claim") not in claims:
         raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
-                         f"{', '.join(claims)})")
+                         f"{', '.join(claims)}){did_you_mean(claims, str(data.get('claim')))}")
     if not actions:
         raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
     return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)

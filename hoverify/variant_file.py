@@ -41,7 +41,6 @@ stdout is where ``--json`` writes its document.
 from __future__ import annotations
 
 import ast
-import difflib
 import functools
 import importlib.util
 import inspect
@@ -62,6 +61,7 @@ from hoverify.properties.provenance import provenance_violations
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Fields
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import (
@@ -200,13 +200,11 @@ def _check_classes(path: str, module: ModuleType, variant: KeySchedule) -> None:
             if name.startswith("_") or name in INTERFACE or name in inherited or name in used:
                 continue
             known = sorted(INTERFACE | {n for n in inherited if not n.startswith("_")})
-            close = difflib.get_close_matches(name, known, n=1)
-            meant = (f"did you mean {close[0]!r}?" if close else
-                     f"the hooks are {', '.join(HOOKS)}.")
+            meant = did_you_mean(known, name) or f"; the hooks are {', '.join(HOOKS)}."
             raise VariantFileError(
                 f"{path}:{lines.get((cls.__name__, name), '?')}: {cls.__name__}.{name} is no "
                 "hook, redefines nothing of the class it extends and is used nowhere in the "
-                f"file, so the model never calls it: {meant} (a helper of your own: name it "
+                f"file, so the model never calls it{meant} (a helper of your own: name it "
                 f"_{name})")
 
 
@@ -279,7 +277,8 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
                                    "return Promise(...) objects")
         if promise.claim not in CLAIMS:
             raise VariantFileError(f"{path}: promise of unknown claim {promise.claim!r}; "
-                                   f"known claims: {', '.join(CLAIMS)}")
+                                   f"known claims: {', '.join(CLAIMS)}"
+                                   f"{did_you_mean(CLAIMS, str(promise.claim))}")
         if not isinstance(promise.hop_types, frozenset) or not all(
                 isinstance(h, HopType) for h in promise.hop_types):
             raise VariantFileError(f"{path}: promise {promise.claim!r}: hop_types must be a "
@@ -428,7 +427,7 @@ class Checked(KeySchedule):
             if name not in declared:
                 raise ValueError(f"unknown key name {name!r} (known: "
                                  f"{', '.join(sorted(declared))}; declare new ones in the "
-                                 "variant's field_names)")
+                                 f"variant's field_names){did_you_mean(sorted(declared), name)}")
             if not isinstance(value, bytes | int | bool) or value is None:
                 raise TypeError(f"field {name!r} = {value!r}: values are bytes, int or bool")
             problem = key_problem(name, value) if name in KEY_FIELDS else None

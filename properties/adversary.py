@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hoverify.statemachines.messages import Interface, Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -49,7 +50,8 @@ class Adversary:
         unknown = [p for p in self.parties if p not in PARTIES]
         if unknown or not self.parties:
             raise ValueError(f"compromise targets must be some of {', '.join(PARTIES)}, got "
-                             f"{', '.join(self.parties) or 'none'}")
+                             f"{', '.join(self.parties) or 'none'}"
+                             f"{did_you_mean(PARTIES, *unknown)}")
 
     @property
     def active(self) -> tuple[Interface, ...]:

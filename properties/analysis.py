@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.closure import Closure, closure, cut, nested, witness
+from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import KeyGraph, Node, public_argument, value_node
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import Step
@@ -156,19 +156,6 @@ class Analysis:
         output = next(iter(g.successors(derivation)))
         args = ", ".join(self._argument(name, node) for name, node in attrs["inputs"])
         return f"{self.graph.label(output)} = KDF({args})  [{attrs['clause']}]"
-
-    def cut_lines(self, attacker: Attacker, target: Node) -> list[str]:
-        """Why the attacker cannot get ``target``: the secret inputs it lacks and who holds
-        them."""
-        lacking = cut(self.graph.graph, self.closure(attacker), target)
-        if not lacking:
-            return [f"{self.graph.label(target)} is derived from nothing the attacker lacks"
-                    " in this graph"]
-        return [f"lacks {self.graph.label(n)}, held only by {self._holders(n)}" for n in lacking]
-
-    def _holders(self, node: Node) -> str:
-        holders = sorted(self.graph.graph.nodes[node]["holders"])
-        return ", ".join(holders) if holders else "nobody"
 
     def _argument(self, name: str, node: Node) -> str:
         attrs = self.graph.graph.nodes[node]

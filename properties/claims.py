@@ -73,6 +73,7 @@ from hoverify.properties.promises import (
 from hoverify.properties.values import Chained
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Interface, Kind, Message
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import BACKHAUL_PROTECTED, NCC_MODULUS, KeySchedule, Promise
@@ -207,8 +208,15 @@ class _Claim:
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
             return (f"the promise is made against {self.against}, and the attacker holds "
-                    f"{', '.join(others)}")
+                    f"{and_list(map(self._held, others))}")
         return None
+
+    def _held(self, entity: str) -> str:
+        """What the attacker holds in holding ``entity``, not an eNB: a party's keys (the UE's,
+        an MME's), else the key revealed, by its name (KASME, K_HO). text38: "holds ue"."""
+        if entity == UE:
+            return "the UE's keys"
+        return f"{entity}'s keys" if entity in self.topology.mmes else entity
 
     def outside(self, a: Knowledge) -> str | None:
         """``beyond(a)`` where the variant promises this claim at all (else a failure is
@@ -1756,6 +1764,21 @@ def captured(editors: str, hop: int, who: str) -> str:
     return f"{edited(editors, hop)} the UE is on a KeNB {who} derives"
 
 
+def refused(receiver: str, reason: str) -> str:
+    """What makes a handover fail for handover-denial (``HandoverDenial.always``): the UE
+    refuses the HO command, or the target eNB ``receiver`` the HO confirm, for ``reason``."""
+    judged = "the UE refuses the HO command" if receiver == UE else (
+        f"the target {receiver} refuses the HO confirm")
+    return f"{judged} ({reason})"
+
+
+def denied(editors: str, hop: int, refusal: str) -> str:
+    """A handover-denial failure: after the edit of ``editors``, handover ``hop`` fails as
+    ``refusal`` (``refused``) says, worded as a downgrade is (``downgraded``). text38: the
+    engine and ``check``'s edit search each had their own sentence."""
+    return f"{edited(editors, hop)} {refusal}"
+
+
 def derived_anyway(who: str, editor: str, hop: int) -> str:
     """Why downgrade-resistance does not judge the edit of ``editor`` against the attacker
     ``who`` (by name), which derives the honest KeNB of ``hop`` anyway."""
@@ -1779,9 +1802,9 @@ class HandoverDenial(_EditObservation):
             return Observed(state, (), 1)
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
-            f"after {', '.join(sorted(a.entities & editors))} edited a message of handover "
-            f"{step.hop}, {step.message.receiver} refuses {step.message} "
-            f"({step.outcome.reason})") for a in facts.attackers if a.entities & editors)
+            denied(", ".join(sorted(a.entities & editors)), step.hop,
+                   refused(step.message.receiver, step.outcome.reason)))
+            for a in facts.attackers if a.entities & editors)
         return Observed(state, failures, 1)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Set
 
 from hoverify.properties.digraph import DiGraph
-from hoverify.properties.graph import KEY, DerivationIndex, Node
+from hoverify.properties.graph import DerivationIndex, Node
 
 
 class Known(Set[Node]):
@@ -125,22 +125,4 @@ def witness(graph: DiGraph, result: Closure, target: Node) -> list[Node]:
         for source in graph.predecessors(derivation):
             stack.append((source, False))
     return order
-
-
-def cut(graph: DiGraph, result: Closure, target: Node, depth: int = 3) -> list[Node]:
-    """The secret values the attacker lacks on every way to ``target``: for each derivation
-    of ``target`` its unknown inputs, followed up to ``depth`` derivations back, stopping at
-    values no derivation in the graph produces (roots such as KASME)."""
-    lacking: list[Node] = []
-    frontier = [target]
-    for _ in range(depth):
-        next_frontier: list[Node] = []
-        for value in frontier:
-            for derivation in graph.predecessors(value):
-                for source in graph.predecessors(derivation):
-                    if source not in result.known and source not in lacking:
-                        lacking.append(source)
-                        next_frontier.append(source)
-        frontier = next_frontier
-    return [n for n in lacking if graph.nodes[n]["kind"] == KEY]
 

@@ -43,12 +43,14 @@ from hoverify.properties.claims import (
     DowngradeResistance,
     Verdict,
     captured,
+    denied,
     derived_anyway,
     deriver,
     downgraded,
     edit_aside,
     no_edit_needed,
     promise_for,
+    refused,
     relayed_to_ue,
     situation,
 )
@@ -653,8 +655,7 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     if command is None:
         refusal = next((s.outcome.reason for s in steps
                         if s.message.receiver == UE and not s.outcome.accepted), None)
-        outcome = (f"the UE refuses the HO command ({refusal})" if refusal
-                   else "no HO command reaches the UE")
+        outcome = refused(UE, refusal) if refusal else "no HO command reaches the UE"
         return Attempt(step_number, rewritten, run, text, completed, outcome,
                        "refused" if refusal else "stopped")
     outcome = _real_target(steps)
@@ -740,8 +741,7 @@ def _real_target(steps: list[Step]) -> str:
         return "no HO confirm was sent"
     if confirm.outcome.accepted:
         return f"the real target {confirm.message.receiver} accepts the HO confirm"
-    return (f"the real target {confirm.message.receiver} rejects the HO confirm "
-            f"({confirm.outcome.reason})")
+    return refused(confirm.message.receiver, confirm.outcome.reason)
 
 
 def _fake_target(variant: KeySchedule, steps: list[Step], kenb: bytes) -> str | None:
@@ -867,7 +867,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
 def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
     if found.denial is not None:
         return Verdict(hop, name, False, promised,
-                       f"an edit by {source} makes the handover fail: {found.denial.outcome}",
+                       denied(source, hop, found.denial.outcome),
                        (found.denial.rewrite, found.denial.outcome))
     completed = found.ends["completed"]  # the others met no denial's situation (``arose``)
     return Verdict(hop, name, True, promised,

@@ -29,6 +29,7 @@ from hoverify.properties.downgrade import (
     relayed,
 )
 from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import HopSpec
 
 
@@ -137,13 +138,16 @@ class HopEdits:
                 sent = ", ".join(n for n, _ in self.addable) or "none"
                 rule = (f"; a relay adds only a field the variant's HO command carries: {sent}"
                         if relayed(fields) else "")
-                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})")
+                # a typo of the hops' (not a saved edit that ``replay`` no longer finds)
+                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})"
+                                 f"{did_you_mean(names, text)}")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 
     def missed(self) -> list[str]:
         """Each edit whose message its hop never delivered, with what the hop delivered."""
-        return [f"hop {hop}: no {wanted} in this hop to edit (it delivered: "
+        return [f"hop {hop}: no {wanted} in this hop to edit"
+                f"{did_you_mean(self.seen.get(hop, []), wanted)} (it delivered: "
                 f"{', '.join(self.seen.get(hop, [])) or 'nothing'})"
                 for hop, named_edits in self.wanted.items() for wanted, _, _ in named_edits
                 if wanted not in self.seen.get(hop, ())]

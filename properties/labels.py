@@ -30,6 +30,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.variant import EnbKeys, NhChain
 
 NH = "NH"
@@ -127,7 +128,7 @@ def nh_labels(nhs: Sequence[tuple[bytes, int]],
         if nccs is None:
             labels[nh] = f"NH[hop {hop}]"
         elif all(sharing[ncc] == 1 for ncc in nccs):
-            labels[nh] = f"NH[NCC {_and(str(n) for n in nccs)}]"
+            labels[nh] = f"NH[NCC {and_list(str(n) for n in nccs)}]"
         else:
             labels[nh] = "NH[" + "; ".join(f"NCC {n}, hop {h}" for n, h in nccs.items()) + "]"
     return _numbered(labels)
@@ -143,11 +144,6 @@ def _numbered(labels: dict[bytes, str]) -> dict[bytes, str]:
             for k, value in enumerate(values, 1):
                 labels[value] = f"{label[:-1]}, #{k}]"
     return labels
-
-
-def _and(items: Iterable[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def hop_free(inputs: Iterable[tuple[str, bool, T]], given: Callable[[T], bool | None]) -> bool:

@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from hoverify.statemachines.names import did_you_mean
+
 PCI_MAX = 503  # TS 36.211 6.11
 EARFCN_DL_MAX = 262143  # TS 36.101 5.7.3, 18 bits (TS 36.331 ARFCN-ValueEUTRA-r9)
 
@@ -42,7 +44,8 @@ class HopType(StrEnum):
             return cls(text)
         except ValueError:
             known = ", ".join(h.value for h in cls)
-            raise ValueError(f"unknown hop type {text!r} (known: {known})") from None
+            raise ValueError(f"unknown hop type {text!r} (known: {known})"
+                             f"{did_you_mean((h.value for h in cls), text)}") from None
 
 
 @dataclass(frozen=True, slots=True)

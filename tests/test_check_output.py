@@ -270,7 +270,8 @@ def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:
     claims = {c["name"]: c for c in json.loads(out)["claims"]}
     [denial] = claims["handover-denial"]["verdicts"]
     assert denial["hop"] == 1 and not denial["holds"]
-    assert "after enb-1 edited a message of handover 1, enb-3 refuses" in denial["detail"]
+    assert denial["detail"].startswith("after enb-1 edited a message of handover 1, the target "
+                                       "enb-3 refuses the HO confirm ("), denial["detail"]
     [capture] = claims["fake-cell-capture"]["verdicts"]
     assert capture["holds"] and "(the hops' edit)" in capture["detail"]
     _, out = _check("--variant", "ts33401", "--topology", "small", "--hops", "s1@enb-3/cell-1",
@@ -573,7 +574,21 @@ def test_a_backward_failure_names_its_attacker_once() -> None:
     _, text = _check("--variant", "ts33401", "--hops", "s1", "--compromise", "ue@1")
     [line] = [line for line in text.splitlines()
               if line.startswith("    hop 1, radio observer + ue@1: fails") and "earlier" in line]
-    assert line.endswith("attacker holds ue): derives the KeNB of earlier hop(s) [0]"), line
+    assert line.endswith("attacker holds the UE's keys): derives the KeNB of earlier hop(s) "
+                         "[0]"), line
+
+
+def test_outside_the_promise_names_what_the_attacker_holds() -> None:
+    """text38: "the attacker holds ue" and "holds mme-1" named an entity, not what it holds.
+    TS 33.401 7.2.8.1 promises backward security against a compromised eNB; a failure of an
+    attacker that holds more is outside it for what it holds beyond eNBs: a party's keys
+    (the UE's, an MME's) or a key revealed (KASME), each named, eNBs not."""
+    _, text = _check("--variant", "ts33401", "--hops", "x2,s1", "--compromise", "enb-1@1",
+                     "--compromise", "ue@1", "--compromise", "mme-1@1",
+                     "--compromise", "KASME@1")
+    [line] = [line for line in text.splitlines() if line.startswith("backward-security ")]
+    assert ("(TS 33.401 7.2.8.1), and the attacker holds KASME, mme-1's keys and the UE's "
+            "keys)") in line, line
 
 
 def _trace(texts: list[str]) -> tuple[Action, ...]:

@@ -170,33 +170,74 @@ CLEAR = {  # bad input -> the words that say what is wrong
     "a receiver's flip of an identity the MME built": (
         ["check", "--variant", "seed-fs", "--hops", "s1:edit=HandoverCommand/eNB UE S1AP ID=0",
          "--compromise", "enb-1@1"],
-        "but not a field only it reads (a UE identity, a PDCP COUNT: flip37); this edit is one "
-        "its sender mme-1 makes as it builds it: that needs an eNB that sends it: mme-1 is no "
-        "eNB, and only eNBs edit"),
+        "its receiver enb-1 may not make this edit; only its sender mme-1, which builds it, "
+        "may, and mme-1 is no eNB (who edits what: docs/commands.md)\n"),
     "a receiver's flip of an identity another eNB built": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
          "--compromise", "enb-1@1"],
-        "this edit is one its sender enb-2 makes as it builds it: that needs enb-2, which "
-        "sends it, compromised"),
+        "its receiver enb-1 may not make this edit; only its sender enb-2, which builds it, "
+        "may: that needs enb-2 compromised without enb-1 (who edits what: docs/commands.md)\n"),
     # agree37: an edit only the builder makes (a bit above the lowest flipped: ``built``),
     # asked of the relaying receiver, named that receiver as the sender and asked
     # for it compromised
     "an edit only its sender builds, asked of its receiver, which relays it": (
         ["check", "--variant", "seed-fs", "--hops",
          "s1:edit=HandoverCommand/for UE/NAS-PDU/1=2", "--compromise", "enb-1@1"],
-        "its receiver enb-1 relays it, and may negate a flag, flip an integer's lowest bit "
-        "(each bit of an NCC or a notification bit), or remove or add a field of what it "
-        "copies into the HO command, but not a field only it reads (a UE identity, a PDCP "
-        "COUNT: flip37); this edit is one its sender mme-1 makes as it builds it: "
-        "that needs an eNB that sends it: mme-1 is no eNB, and only eNBs edit"),
+        "its receiver enb-1 may not make this edit; only its sender mme-1, which builds it, "
+        "may, and mme-1 is no eNB (who edits what: docs/commands.md)\n"),
     "a removal only its sender makes, asked of its receiver": (
         ["check", "--variant", "ts33401", "--topology", "small", "--hops",
          "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC",
          "--compromise", "enb-2@1"],
-        "this edit is one its sender enb-1 makes as it builds it: that needs enb-1, which "
-        "sends it, compromised"),
+        "its receiver enb-2 may not make this edit; only its sender enb-1, which builds it, "
+        "may: that needs enb-1 compromised (who edits what: docs/commands.md)\n"),
+    # text38: a sender's refusal (an addition, which only the relaying receiver makes)
+    "an addition asked of its sender, which builds it": (
+        ["check", "--variant", "seed-fs", "--topology", "small", "--hops",
+         "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/+notification bit=1",
+         "--compromise", "enb-2@1"],
+        "its sender enb-2 may not make this edit; only its receiver enb-1, which relays it, "
+        "may: that needs enb-1 compromised (who edits what: docs/commands.md)\n"),
 }
+# text38: a name refused for not being one of a fixed set ends with the closest one
+# (``statemachines.names.did_you_mean``), wherever the command line refuses it
+CLOSE = {
+    "a fault (verify)": (["verify", "--variant", "ts33401", "--faults", "compromise,drp"],
+                         "'drop'"),
+    "two faults (explore)": (["explore", "--variant", "ts33401", "--faults", "rewrte,duplcate"],
+                             "'duplicate' and 'rewrite'"),
+    "a variant": (["check", "--variant", "ts3340", "--hops", "x2"], "'ts33401'"),
+    "a report's variant": (["report", "--variants", "ts3341"], "'ts33401'"),
+    "a report's bit placement": (["report", "--variants", "seed-fs/na"], "'nas'"),
+    "a bit placement": (["run", "--variant", "seed-fs", "--bit-placement", "na", "--hops", "x2"],
+                        "'nas'"),
+    "a command": (["chek"], "'check'"),
+    "a hop type": (["check", "--variant", "ts33401", "--hops", "x2,s1-intr"], "'s1-inter'"),
+    "a topology": (["check", "--variant", "ts33401", "--hops", "x2", "--topology", "smal"],
+                   "'small'"),
+    "a compromise target": (["verify", "--variant", "ts33401", "--compromise-targets",
+                             "enb,kasm"], "'kasme'"),
+    "a compromised eNB": (["check", "--variant", "ts33401", "--hops", "x2", "--compromise",
+                           "enb1@1"], "'enb-1'"),
+    "a revealed key, in any case": (["check", "--variant", "ts33401", "--hops", "x2",
+                                     "--compromise", "kasm@1"], "'KASME'"),
+    "an edited message": (["check", "--variant", "seed-fs", "--compromise", "enb-1@1", "--hops",
+                           "s1@enb-3/cell-1:edit=HandoverComand/for UE/-NAS-PDU"],
+                          "'HandoverCommand'"),
+    "an edit": (["check", "--variant", "seed-fs", "--compromise", "enb-1@1", "--hops",
+                 "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PD"], "'for UE/-NAS-PDU'"),
+}
+CLEAR |= {f"{name}: did you mean": (argv, f"; did you mean {close}?")
+          for name, (argv, close) in CLOSE.items()}
+
+
+def test_a_name_close_to_none_is_not_guessed(capsys: pytest.CaptureFixture[str]) -> None:
+    """``did_you_mean`` names a close name, not the least far one: zzz is like no fault."""
+    assert main(["verify", "--variant", "ts33401", "--faults", "zzz"]) == 2
+    assert capsys.readouterr().err == ("hoverify: error: --faults: unknown zzz (known: "
+                                       "compromise, drop, duplicate, inject, refuse, replay, "
+                                       "rewrite)\n")
 
 
 @pytest.mark.parametrize("name", sorted(CLEAR))
@@ -408,6 +449,7 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     "unknown step kind": ({"trace": [{"kind": "teleport", "index": 0, "text": "x"}]},
                           "unknown step kind 'teleport'"),
     "unknown claim": ({"claim": "world-peace"}, "unknown claim 'world-peace'"),
+    "misspelt claim": ({"claim": "forward-securty"}, "; did you mean 'forward-security'?"),
     "empty trace": ({"trace": []}, "the trace is empty"),
     "odd-length KASME": ({"kasme": "abc"}, "odd length"),
     "unknown topology": ({"topology": "galaxy"}, "unknown topology 'galaxy'"),

@@ -258,3 +258,40 @@ def test_a_coalition_that_holds_is_named_in_what_holds() -> None:
         "the UE and the honest target complete no handover on a KeNB radio observer + "
         "enb-1@1, enb-2@1 derives",
         "the UE is on no KeNB radio observer + enb-1@1, enb-2@1 derives"]
+
+
+def _denial(*argv: str) -> list[str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["check", *argv, "--json"])
+    [claim] = [c for c in json.loads(out.getvalue())["claims"] if c["name"] == "handover-denial"]
+    return [v["detail"] for v in claim["verdicts"] if not v["holds"]]
+
+
+def test_a_denial_reads_the_same_searched_or_named_by_the_hops() -> None:
+    """text38: handover-denial fails where an edit makes the UE refuse the HO command or the
+    target refuse the HO confirm (``HandoverDenial.always``). The edit search said "an edit by
+    enb-1 makes the handover fail: the UE refuses the HO command (...)", the engine, for the
+    same edit named by ``:edit=``, "after enb-1 edited a message of handover 1, ue refuses RRC
+    RRCConnectionReconfiguration (HO command) enb-1->ue (...)". The UE finds no cell of the
+    flipped PCI on the EARFCN-DL (TS 36.331 5.3.5.4: the target cell of mobilityControlInfo),
+    so it refuses the HO command."""
+    hops = "s1@enb-3/cell-1"
+    searched = _denial("--variant", "ts33401", "--topology", "small", "--hops", hops,
+                       "--compromise", "enb-1@1")
+    named = _denial("--variant", "ts33401", "--topology", "small", "--hops",
+                    f"{hops}:edit=HandoverCommand/container/target PCI=4",
+                    "--compromise", "enb-1@1")
+    assert searched == named == ["after enb-1 edited a message of handover 1, the UE refuses "
+                                 "the HO command (no cell with PCI 4 on EARFCN-DL 68600)"]
+
+
+def test_a_denial_by_the_target_names_the_target_and_the_ho_confirm() -> None:
+    """The seed's HO command without its NAS part (seed section 3: the notification bit the
+    UE reads to apply KeNB*+): the UE derives a KeNB the target does not hold, and the target
+    refuses the HO confirm, whose MAC-I (TS 33.401 7.4.1, 128-EIA2 with KRRCint) fails."""
+    assert _denial("--variant", "seed-fs", "--topology", "small", "--hops",
+                   "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PDU",
+                   "--compromise", "enb-1@1") == [
+        "after enb-1 edited a message of handover 1, the target enb-3 refuses the HO confirm "
+        "(MAC-I check failed (128-EIA2 with KRRCint))"]

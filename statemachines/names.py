@@ -1,0 +1,25 @@
+"""Names in a sentence: several listed (``and_list``), and a name refused for not being one
+of a fixed set (a variant, a hop type, a topology, a fault, a compromise target, an edit, a
+hook) with the one suggestion every such refusal ends with, the closest known name (stdlib
+``difflib``), so a typo's one line says what was meant."""
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+
+def did_you_mean(known: Iterable[str], *names: str) -> str:
+    """``"; did you mean 'x'?"``, naming the known name closest to each of ``names`` (difflib's
+    ratio of 0.6 or more), or "" where none is close. text38: ``--faults rewrte`` said only
+    "unknown"."""
+    pool = {k.casefold(): k for k in known}  # --compromise takes kasme@1 for KASME@1
+    close = dict.fromkeys(pool[m] for name in names
+                          for m in get_close_matches(name.casefold(), pool, n=1))
+    if not close:
+        return ""
+    return f"; did you mean {and_list(map(repr, close))}?"
+
+
+def and_list(items: Iterable[str]) -> str:
+    """``items`` as a sentence lists them: "a", "a and b", "a, b and c"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
