@@ -177,7 +177,7 @@ CLEAR = {  # bad input -> the words that say what is wrong
          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
          "--compromise", "enb-1@1"],
         "its receiver enb-1 may not make this edit; only its sender enb-2, which builds it, "
-        "may: that needs enb-2 compromised without enb-1 (who edits what: docs/commands.md)\n"),
+        "may: that needs enb-2 compromised (who edits what: docs/commands.md)\n"),
     # agree37: an edit only the builder makes (a bit above the lowest flipped: ``built``),
     # asked of the relaying receiver, named that receiver as the sender and asked
     # for it compromised
