@@ -15,7 +15,14 @@ import pytest
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult
+from hoverify.properties.claims import (
+    CAPTURE,
+    COMPLETED_END,
+    DENIAL,
+    DOWNGRADE,
+    ClaimResult,
+    DowngradeResistance,
+)
 from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
@@ -27,7 +34,7 @@ from hoverify.properties.downgrade import (
     find_attack,
     full_run,
 )
-from hoverify.properties.evaluate import evaluate
+from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
 from hoverify.properties.hop_edits import HopEdits, everything
@@ -607,6 +614,32 @@ def test_downgrade_where_every_edit_is_refused_holds_in_check_as_in_verify(
     [verdict] = downgrade["verdicts"]
     assert verdict["holds"] and verdict["promised"] and how in verdict["detail"]
     assert f"{DOWNGRADE} is promised but vacuous" not in err
+
+
+@pytest.mark.parametrize("hops", [
+    "s1@enb-3/cell-1", "s1@enb-3/cell-1:edit=HandoverCommand/for UE/NAS-PDU/0/notification bit=0"])
+def test_the_situation_is_one_attribute_that_both_paths_read(
+        hops: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """situ38: downgrade-resistance declares its situation once (``situation``); narrowed
+    to agree37's (a completed handover only), check's search (the first hops) and the
+    engine (a hop's ``:edit=``, as explore and verify judge) both find it never arose, as
+    they did then: the two paths read that one attribute, no table of their own."""
+    monkeypatch.setattr(DowngradeResistance, "situation", frozenset({COMPLETED_END}))
+    assert main(["check", *SEED_FS_EDITS, "--hops", hops, "--json"]) == 0
+    out, err = capsys.readouterr()
+    [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == DOWNGRADE]
+    assert (downgrade["verdict"], downgrade["sometimes"], downgrade["verdicts"]) == (
+        "vacuous", 0, [])
+    assert f"warning: {DOWNGRADE} is promised but vacuous" in err
+    # the engine's count (explore's, verify's "sometimes"), on the run check fed it
+    variant, parsed = load("seed-fs"), parse_hops(hops)
+    run = run_scenario(variant, parsed, topology=small_topology(),
+                       rewrite=HopEdits(parsed, variant.command_fields()))
+    engine = feed(run, [Attacker((Compromise("enb-1", 1),))])
+    assert engine.counts[DOWNGRADE] == 0
+    monkeypatch.undo()
+    assert feed(run, [Attacker((Compromise("enb-1", 1),))]).counts[DOWNGRADE] == (
+        1 if ":edit=" in hops else 0)  # check's search judges a hop it does not edit
 
 
 def test_verify_finds_downgrade_holding_on_the_same_edits() -> None:
