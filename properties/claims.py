@@ -943,8 +943,9 @@ def edit_aside(facts: Facts, claim: str) -> str:
 
 
 # the claims whose situation only an edit produces; none of verify's default faults makes
-# one (the edits multiply the states: they are asked for)
-NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL, CAPTURE))
+# one (the edits multiply the states: they are asked for). Not fake-cell-capture: a
+# compromised source eNB relaying the HO command unedited is its situation too
+NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL))
 
 
 def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, str]:
@@ -1580,9 +1581,20 @@ def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
 COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged did without it
+# How a handover ended after a compromised eNB's edit: the words in which each edit claim
+# declares its situation (``EditClaim.situation``). ``check``'s search counts each
+# edit's end (``hoverify.properties.downgrade.Attempt.end``, which has two more, in which
+# neither the UE nor the target judged anything: "late", an edit after the HO confirm, and
+# "stopped", no HO command reached the UE); the engine reads the ends still open off the step
+# where the UE judged the HO command or the target the HO confirm (``EditClaim.ends``).
+COMPLETED_END = "completed"  # the UE accepted the HO command, the target its HO confirm
+REJECTED_END = "rejected"  # the UE accepted the HO command, the target not its HO confirm
+REFUSED_END = "refused"  # the UE refused the HO command
+UE_ACCEPTED = frozenset({COMPLETED_END, REJECTED_END})  # the UE accepted the HO command
+JUDGED = UE_ACCEPTED | {REFUSED_END}  # the UE judged the HO command
 
 
-class _EditObservation(_Claim):
+class EditClaim(_Claim):
     """downgrade-resistance, handover-denial and fake-cell-capture (/work/shared/spec
     handover-keys section 7, issue 15 item 6), judged on a run in which a compromised eNB
     edited a message of handover h (``Facts.rewritten``). On a hop of ``check`` that names no
@@ -1590,8 +1602,9 @@ class _EditObservation(_Claim):
     runs each hop again with each edit, under the same three definitions; on one that names
     an edit (``:edit=``, ``hoverify.properties.hop_edits``) this claim judges it, as here.
     ``explore`` and ``verify`` edit as the rewrite fault allows (one edit per path in
-    ``verify``); without it these claims have nothing to judge (their "sometimes" is 0, and
-    it says so).
+    ``verify``); without it downgrade-resistance and handover-denial have nothing to judge
+    (their "sometimes" is 0, and it says so); fake-cell-capture also judges a HO command a
+    compromised source eNB relays unedited.
 
     Each edit is judged against the run without it, as ``check``'s search judges it against
     the honest run (``hoverify.properties.downgrade.judged``): on an eNB's first edit of a
@@ -1601,25 +1614,57 @@ class _EditObservation(_Claim):
     editor's reach: where the editor derives the honest KeNB anyway (TS 33.401's X2 hop, KeNB*
     from the source's KeNB; a broken variant such as ``k_ho_constant``), what an edit leaves
     it is forward security's failure, not a downgrade (capture then fails after any edit, as
-    in ``check`` it fails with none)."""
+    in ``check`` it fails with none).
 
-    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``judged``
+    ``situation`` is the claim's situation (its "sometimes" in words): the ends of an edited
+    handover in which it arose (``COMPLETED_END``, ``REJECTED_END``, ``REFUSED_END``), the
+    one definition that the engine (``arises``) and ``check``'s search
+    (``downgrade.HopSearch.arose``) both read."""
+
+    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``ends``
     stepwise = True  # ``check`` judges a hop it does not edit by its edit search instead
+    situation: frozenset[str] = frozenset()
 
     def hop_type(self, facts: Facts, target_cell: str) -> HopType:
         return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
                                       self.topology.cell(target_cell))
 
-    def judged(self, step: Any, facts: Facts, kind: Kind, receiver_is_ue: bool,
-               unedited: Sequence[str] = COMPLETES) -> set[str]:
-        """The eNBs whose edit of ``step``'s handover is judged where ``step`` delivers
-        ``kind`` to the UE (or to its target eNB): those after whose edit the handover, run
-        without it, ``unedited`` (by default: it completed)."""
-        if (step is None or step.message.kind is not kind
-                or (step.message.receiver == UE) != receiver_is_ue):
+    @staticmethod
+    def ends(step: Any) -> frozenset[str]:
+        """The ends still open to the handover of ``step`` where the UE judged the HO command
+        there (accepted: completed or rejected; refused) or the target the HO confirm
+        (completed or rejected); empty where ``step`` is neither."""
+        if step is None:
+            return frozenset()
+        message = step.message
+        if message.kind is Kind.RRC_HANDOVER_COMMAND and message.receiver == UE:
+            return UE_ACCEPTED if step.outcome.accepted else frozenset({REFUSED_END})
+        if message.kind is Kind.RRC_HANDOVER_CONFIRM and message.receiver != UE:
+            return frozenset({COMPLETED_END if step.outcome.accepted else REJECTED_END})
+        return frozenset()
+
+    def arises(self, step: Any) -> bool:
+        """Whether the claim's situation arose at ``step`` of a handover it judges: at the
+        first judgement that leaves only ends within ``situation`` open (the UE's of the HO
+        command, else the target's of the HO confirm), so once per handover."""
+        ends = self.ends(step)
+        first = step.message.receiver == UE or not UE_ACCEPTED.issubset(self.situation)
+        return first and bool(ends) and ends <= self.situation
+
+    def editors(self, step: Any, facts: Facts) -> set[str]:
+        """The eNBs whose edit of ``step``'s handover is judged where the UE judges the HO
+        command there, or the target the HO confirm (``ends``): those after whose edit the
+        handover, run without it, completed (``COMPLETES``)."""
+        if not self.ends(step):
             return set()
         return {enb for h, enb, without, _ in facts.unedited
-                if h == step.hop and without in unedited}
+                if h == step.hop and without in COMPLETES}
+
+    def judges(self, facts: Facts, hop: int, name: str) -> bool:
+        """Whether the claim judges an edit of handover ``hop`` against the attacker ``name``
+        (a ``check`` hop's ``:edit=``, ``evaluate._observed``): as ``editors``, one after which
+        the handover, run without it, completed."""
+        return any(h == hop and without in COMPLETES for h, _, without, _ in facts.unedited)
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover a compromised eNB edited, why this claim left its edit unjudged
@@ -1643,13 +1688,16 @@ class _EditObservation(_Claim):
         UE completed the handover with (``downgraded``; None: the UE is on ``kenb``, whoever
         the attacker holds). Where its editors derive the honest KeNB without their edit
         (``DERIVABLE``), the edit did not make the failure: said as ``check`` says it
-        (review19: the text blamed an edit that changed nothing). ``judged``: each attacker
+        (review19: the text blamed an edit that changed nothing); so where ``editors`` holds
+        an eNB that relayed the HO command unedited (fake-cell-capture), with no edit said
+        at all. ``judged``: each attacker
         is judged as downgrade-resistance judges the edit (``Facts.judged_as``): itself, its
         eNBs alone, named as ``check``'s edit search names them (``Facts.alone``), or not at
         all; a failure of an attacker holding more than eNBs is outside the promise where
         its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
+        edited = {enb for h, enb in facts.rewritten if h == step.hop}
         anyway = {enb for h, enb, without, _ in facts.unedited
-                  if h == step.hop and without == DERIVABLE}
+                  if h == step.hop and without == DERIVABLE} | (editors - edited)
         verdicts = []
         for a in facts.attackers:
             if not a.entities & editors or (target is not None and target in a.entities):
@@ -1662,8 +1710,9 @@ class _EditObservation(_Claim):
             if target is not None:
                 detail = downgraded(mine, step.hop, target, named)
             elif a.entities & editors <= anyway:  # review28: not "after its edit"
-                detail = (f"{no_edit_needed(a.name, a.entities, mine, step.hop)}; with its edit "
-                          f"too, the UE is on a KeNB {named} derives")
+                detail = no_edit_needed(a.name, a.entities, mine, step.hop) + (
+                    f"; with its edit too, the UE is on a KeNB {named} derives"
+                    if a.entities & editors & edited else "")
             else:
                 detail = captured(mine, step.hop, named)
             # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
@@ -1676,11 +1725,16 @@ class _EditObservation(_Claim):
         return tuple(verdicts)
 
 
-class DowngradeResistance(_EditObservation):
+class DowngradeResistance(EditClaim):
     name = DOWNGRADE
     always = ("after a compromised eNB edits a message of a handover, the UE and the honest "
               "target never complete it on a KeNB that eNB derives")
-    sometimes = "a handover completed after a compromised eNB edited one of its messages"
+    # the edit reached the UE or the honest target, which judged it: a refusal is the seed's
+    # protection at work (the UE's NAS-MAC check of the bit, the target's of the HO confirm:
+    # SA3 contribution section 3 steps 6-8), and had either accepted, it could have failed
+    situation = JUDGED
+    sometimes = ("the UE judged the HO command of a handover (the target, then, its HO "
+                 "confirm) after a compromised eNB edited one of its messages")
     # the seed's promise: a bit tells the UE to derive KeNB*+, sent to it through the source
     # eNB (SA3 contribution section 3 steps 6-8; /work/shared/spec handover-keys section 7:
     # a field a compromised source eNB can rewrite). TS 33.401 7.2.8.1 has no such bit.
@@ -1689,19 +1743,26 @@ class DowngradeResistance(_EditObservation):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        editors = self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False)
+        editors = self.editors(step, facts)
         # an edit of this handover judged against an attacker (``Facts.judged_as``)
-        if not (editors and step.outcome.accepted and any(
-                facts.judged_as(step.hop, a.name) is not None for a in facts.attackers)):
+        if not (editors and any(facts.judged_as(step.hop, a.name) is not None
+                                for a in facts.attackers)):
             return Observed(state)
-        # the facts already hold this HO confirm's completion: its hop type is the hop's (the
-        # UE's cell is now the last completion's, which would read as an intra-eNB hop)
-        hop_type = facts.completions[-1].hop_type
-        assert hop_type is not None
-        target = step.message.receiver
-        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, target,
-                                 hop_type, editors, judged=True)
-        return Observed(state, failures, 1)
+        failures: tuple[Verdict, ...] = ()
+        # the honest target completed it (a failure the checker would keep: ``kept``)
+        if self.ends(step) == {COMPLETED_END} and self.kept(event):
+            # the facts already hold this HO confirm's completion: its hop type is the hop's
+            # (the UE's cell is now the last completion's, which would read as intra-eNB)
+            hop_type = facts.completions[-1].hop_type
+            assert hop_type is not None
+            failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
+                                     step.message.receiver, hop_type, editors, judged=True)
+        return Observed(state, failures, int(self.arises(step)))
+
+    def judges(self, facts: Facts, hop: int, name: str) -> bool:
+        """Also as ``observe`` judges it: against the attacker or its eNBs alone, where they do
+        not derive the honest KeNB anyway (``Facts.judged_as``)."""
+        return super().judges(facts, hop, name) and facts.judged_as(hop, name) is not None
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
@@ -1786,45 +1847,65 @@ def derived_anyway(who: str, editor: str, hop: int) -> str:
             "downgrade)")
 
 
-class HandoverDenial(_EditObservation):
+class HandoverDenial(EditClaim):
     name = DENIAL
     always = ("an edit by a compromised eNB never makes the UE refuse the HO command or the "
               "target refuse the HO confirm")
+    situation = JUDGED
     sometimes = "the UE or the target judged a HO command or confirm after an edit"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
-        editors = (self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-                   or self.judged(step, facts, Kind.RRC_HANDOVER_CONFIRM, False))
+        editors = self.editors(step, facts)
         if not editors:
             return Observed(state)
+        arose = int(self.arises(step))
         if step.outcome.accepted:
-            return Observed(state, (), 1)
+            return Observed(state, (), arose)
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
             denied(", ".join(sorted(a.entities & editors)), step.hop,
                    refused(step.message.receiver, step.outcome.reason)))
             for a in facts.attackers if a.entities & editors)
-        return Observed(state, failures, 1)
+        return Observed(state, failures, arose)
 
 
-class FakeCellCapture(_EditObservation):
+class FakeCellCapture(EditClaim):
     name = CAPTURE
     always = ("an edit by a compromised eNB never leaves the UE, after the HO command, on a "
               "KeNB that eNB derives (a fake target cell it runs would accept the UE)")
-    sometimes = "the UE accepted a HO command after a compromised eNB edited a message"
+    # the UE took the HO command, edited or not: a compromised source eNB that derives the
+    # UE's new KeNB without an edit serves it as the target cell too ("no edit needed",
+    # forward security's failure through the key chain, as ``check``'s search says it)
+    situation = UE_ACCEPTED
+    sometimes = ("the UE accepted a HO command relayed by a compromised source eNB, or after a "
+                 "compromised eNB edited a message of its handover")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
+        if self.ends(step) != UE_ACCEPTED:
+            return Observed(state)
         # the UE is in the target cell now, its last completion still the source's
-        editors = self.judged(step, facts, Kind.RRC_HANDOVER_COMMAND, True)
-        if not (editors and step.outcome.accepted):
+        editors = self.editors(step, facts) | self.relaying(step, facts)
+        if not editors:
             return Observed(state)
         # an attacker that holds the target too runs the real target cell on the UE's KeNB:
         # a stronger attacker, never a weaker verdict (check's search: "no edit needed")
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
-                                 self.hop_type(facts, step.ctx_after.cell), editors)
-        return Observed(state, failures, 1)
+                                 self.hop_type(facts, step.ctx_after.cell), editors
+                                 ) if self.kept(event) else ()
+        return Observed(state, failures, int(self.arises(step)))
+
+    def relaying(self, step: Any, facts: Facts) -> set[str]:
+        """The source eNB that relayed ``step``'s HO command to the UE, where it edited
+        nothing of the handover, an attacker holds it, and the target cell is another
+        eNB's (an intra-eNB hop deceives no one, TS 33.401 7.2.8.4.1; ``downgrade.judged``)."""
+        source = step.message.sender
+        if ((step.hop, source) in facts.rewritten
+                or self.topology.cell(step.ctx_after.cell).enb == source
+                or not any(source in a.entities for a in facts.attackers)):
+            return set()
+        return {source}
 
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------

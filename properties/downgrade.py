@@ -28,7 +28,7 @@ key the eNB lacks could resist capture.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any, NamedTuple
@@ -37,10 +37,14 @@ from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     CAPTURE,
+    COMPLETED_END,
     DENIAL,
     DERIVED_ANYWAY,
     DOWNGRADE,
+    REFUSED_END,
+    REJECTED_END,
     DowngradeResistance,
+    EditClaim,
     Verdict,
     captured,
     denied,
@@ -419,9 +423,11 @@ class Attempt:
     outcome: str  # what became of the handover, in words
     # how the handover ended after the edit (``HopSearch.arose``): "completed", "rejected"
     # (the UE accepted the HO command, the real target not its HO confirm), "refused" (the UE
-    # refused the HO command), "stopped" (no HO command reached the UE), or "late" (the
+    # refused the HO command): ``claims.COMPLETED_END`` and its neighbours, the words of the
+    # edit claims' situations; or "stopped" (no HO command reached the UE), or "late" (the
     # handover had completed before it: an edit of what follows the HO confirm)
     end: str = "stopped"
+    why: str = ""  # why the UE refused the HO command, or the real target the HO confirm
     kenb: bytes | None = None  # the UE's new KeNB if the attacker derives it
     lines: tuple[str, ...] = ()  # the witness: the attack, then the derivation
 
@@ -434,8 +440,9 @@ class HopSearch:
     capture: Attempt | None = None
     downgrade: Attempt | None = None
     # how each edit ended (``Attempt.end``), as ``arose`` reads it: every edit's where an
-    # observation searched for was not found
+    # observation searched for was not found; and, of those refused or rejected, why
     ends: Counter[str] = field(default_factory=Counter)
+    refusals: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def done(self) -> bool:
         found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
@@ -444,17 +451,15 @@ class HopSearch:
     def count(self, attempt: Attempt) -> None:
         self.attempts += 1
         self.ends[attempt.end] += 1
+        if attempt.why:
+            self.refusals[attempt.end, attempt.why] += 1
 
-    def arose(self, claim: str) -> bool:
-        """Whether an edit of the search met ``claim``'s situation, the one its claim object
-        declares for every command (``DowngradeResistance.sometimes`` and its neighbours):
-        downgrade-resistance, a handover completed after the edit; handover-denial, the UE
-        judged the HO command (or the target the HO confirm); fake-cell-capture, the UE
-        accepted the HO command. Where none did, the claim's "holds" could not have failed:
-        vacuous, as ``explore`` and ``verify`` say it (agree37)."""
-        ends = {DOWNGRADE: ("completed",), DENIAL: ("completed", "rejected", "refused"),
-                CAPTURE: ("completed", "rejected")}[claim]
-        return any(self.ends[end] for end in ends)
+    def arose(self, claim: EditClaim) -> bool:
+        """Whether an edit of the search met ``claim``'s situation, the ends its claim object
+        declares for every command (``EditClaim.situation``, which the engine reads too).
+        Where none did, the claim's "holds" could not have failed: vacuous, as ``explore``
+        and ``verify`` say it (agree37)."""
+        return any(self.ends[end] for end in claim.situation)
 
 
 def judged(analysis: Analysis, hop: int, attacker: Attacker) -> frozenset[str]:
@@ -529,7 +534,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
                 # a denial as the claim defines it: the UE refuses the HO command or the
                 # target the HO confirm (``HandoverDenial``); an edit after which no HO
                 # command reaches the UE shows none (agree37)
-                if attempt.end in ("rejected", "refused") and result.denial is None:
+                if attempt.end in (REJECTED_END, REFUSED_END) and result.denial is None:
                     result.denial = attempt
                 if result.done():
                     return result
@@ -643,23 +648,12 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
         return Attempt(step_number, rewritten, run, text, False,
                        f"the handover fails: {error.raised} (a variant error on this input)")
     steps = [s for s in tail if s.hop == hop]
-    target = run.hops[hop - 1].target_enb
-    confirmed = [s.number for s in steps if s.outcome.accepted and s.message.receiver == target
-                 and s.message.kind is Kind.RRC_HANDOVER_CONFIRM]
-    if confirmed and confirmed[0] < step_number:  # the source's S1AP UEContextReleaseComplete
-        return Attempt(step_number, rewritten, run, text, False,
-                       f"handover {hop} completed before the edit", "late")
-    completed = bool(confirmed)
-    command = next((s for s in steps if s.outcome.accepted
-                    and s.message.kind is Kind.RRC_HANDOVER_COMMAND), None)
-    if command is None:
-        refusal = next((s.outcome.reason for s in steps
-                        if s.message.receiver == UE and not s.outcome.accepted), None)
-        outcome = refused(UE, refusal) if refusal else "no HO command reaches the UE"
-        return Attempt(step_number, rewritten, run, text, completed, outcome,
-                       "refused" if refusal else "stopped")
-    outcome = _real_target(steps)
-    end = "completed" if completed else "rejected"
+    end, outcome, why = ending(steps, run.hops[hop - 1].target_enb, step_number)
+    completed = end == COMPLETED_END
+    if end not in (COMPLETED_END, REJECTED_END):
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
+    command = next(s for s in steps if s.outcome.accepted
+                   and s.message.kind is Kind.RRC_HANDOVER_COMMAND)
     kenb = command.ctx_after.keys.as_keys.kenb
     # Whether the attacker derives the UE's key decides a capture, and with the real target
     # accepting, a downgrade: the key graph is built only when that may find something new.
@@ -669,19 +663,42 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
     if (kenb == analysis.kenb.get(hop) or not (capture or downgrade)
             or not may_derive(analysis, attacker, tail, kenb)):
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
     re_analysis = trial.analysis(analysis, tail)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
     forged = recompute(re_analysis, attacker, node)  # cross-check by execution
     fake = _fake_target(run.variant, steps, forged)
     if forged != kenb or fake is None:
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end)
+        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
     lines = (text, "UE accepts the HO command and derives its KeNB "
              f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
              *re_analysis.witness_lines(attacker, node))
-    return Attempt(step_number, rewritten, run, text, completed, outcome, end, kenb, lines)
+    return Attempt(step_number, rewritten, run, text, completed, outcome, end, why, kenb, lines)
+
+
+def ending(steps: list[Step], target: str, step_number: int) -> tuple[str, str, str]:
+    """How the ``steps`` of a hop ended after an edit delivered at step ``step_number``
+    (``Attempt.end``), in words (``Attempt.outcome``), and why the UE refused the HO command
+    or the real ``target`` the HO confirm (``Attempt.why``, else ""): for each edit of
+    ``check``'s search, and for a hop's ``:edit=`` (``hoverify.properties.evaluate``)."""
+    confirmed = [s.number for s in steps if s.outcome.accepted and s.message.receiver == target
+                 and s.message.kind is Kind.RRC_HANDOVER_CONFIRM]
+    if confirmed and confirmed[0] < step_number:  # the source's S1AP UEContextReleaseComplete
+        return "late", f"handover {steps[0].hop} completed before the edit", ""
+    if not any(s.outcome.accepted and s.message.kind is Kind.RRC_HANDOVER_COMMAND
+               for s in steps):
+        refusal = next((s.outcome.reason for s in steps
+                        if s.message.receiver == UE and not s.outcome.accepted), None)
+        if refusal is None:
+            return "stopped", "no HO command reaches the UE", ""
+        return REFUSED_END, refused(UE, refusal), refusal
+    confirm = _confirm(steps)
+    if confirmed:
+        return COMPLETED_END, _real_target(steps), ""
+    why = confirm.outcome.reason if confirm is not None else "no HO confirm was sent"
+    return REJECTED_END, _real_target(steps), why
 
 
 def may_derive(analysis: Analysis, attacker: Attacker, tail: list[Step], value: bytes) -> bool:
@@ -771,13 +788,14 @@ class EditVerdicts(NamedTuple):
 
 
 def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
-                     facts: Facts, claim: DowngradeResistance,
+                     facts: Facts, claims: Mapping[str, EditClaim],
                      parts: Collection[Attacker] = ()) -> dict[str, EditVerdicts]:
     """``attackers``: (hop, attacker) pairs whose attacker includes that hop's source eNB.
     The verdicts of downgrade-resistance, handover-denial and fake-cell-capture; ``facts``,
     the run's as the claims judged it, say what else the network attacker derives there
-    (``edit_aside``); ``claim``, the engine's downgrade-resistance that judged them, says
-    when a downgrade is outside its promise (``_Claim.excused``). Of the ``parts`` of a
+    (``edit_aside``); ``claims``, the engine's three by name, that judged them: each says its
+    situation (``HopSearch.arose``), downgrade-resistance when a downgrade is outside its
+    promise (``_Claim.excused``). Of the ``parts`` of a
     coalition (``Attacker.edit_parts``: without one of its eNBs, or its eNBs alone)
     downgrade resistance only: the whole, which may derive a hop's honest KeNB where a part
     does not (it holds the target, or KASME), is not judged for a downgrade there, but its
@@ -798,13 +816,13 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
                     for kind in verdicts}
         found = searched(hop, attacker, DOWNGRADE if part else None)
         source, name = analysis.source(hop), str(attacker)
-        arose = {kind: found.arose(kind) for kind in wanted}
+        arose = {kind: found.arose(claims[kind]) for kind in wanted}
         for unmet in (c for c in (DOWNGRADE, DENIAL, CAPTURE) if not arose.get(c, True)):
             never[unmet].append(_not_arisen(unmet, hop, name, source, analysis.target(hop),
                                             found))
         if arose.get(DOWNGRADE):
             verdicts[DOWNGRADE].append(_downgrade(analysis, hop, attacker, promised[DOWNGRADE],
-                                                  found, facts, claim, searched))
+                                                  found, facts, claims[DOWNGRADE], searched))
         if part:
             continue
         if arose[DENIAL]:
@@ -826,16 +844,35 @@ def _not_arisen(claim: str, hop: int, name: str, source: str, target: str,
                 found: HopSearch) -> str:
     """Why ``claim`` has no verdict for the attacker ``name`` at ``hop``: none of the edits
     of ``source`` met its situation (``HopSearch.arose``), and how each ended."""
-    ends = {"completed": f"{{}} completed handover {hop}",
-            "late": f"{{}} came after its HO confirm (handover {hop} had completed)",
-            "rejected": f"{{}} left the UE on a HO command whose HO confirm the real target "
-                        f"{target} did not accept",
-            "refused": "{} made the UE refuse the HO command",
-            "stopped": f"{{}} stopped handover {hop} before a HO command reached the UE"}
-    how = "; ".join(text.format(found.ends[end]) for end, text in ends.items()
-                    if found.ends[end])
     return (f"hop {hop}, {name}: its situation ({situation(claim)}) did not arise in any of "
-            f"the {found.attempts} edits of what {source} relays and sends: {how}")
+            f"the {found.attempts} edits of what {source} relays and sends: "
+            f"{_how_ended(found, hop, target, _ENDS)}")
+
+
+# how ``check``'s edits of a hop ended (``Attempt.end``), one text each, counted
+_ENDS = {COMPLETED_END: "{n} completed handover {hop}",
+         "late": "{n} came after its HO confirm (handover {hop} had completed)",
+         REJECTED_END: "{n} left the UE on a HO command whose HO confirm the real target "
+                       "{target} did not accept",
+         REFUSED_END: "{n} made the UE refuse the HO command",
+         "stopped": "{n} stopped handover {hop} before a HO command reached the UE"}
+# ... and those the UE or the target judged, with why each refused (a holding
+# downgrade-resistance: its situation, ``DowngradeResistance.situation``)
+_JUDGED = {COMPLETED_END: "{n} completed out of the attacker's reach",
+           REFUSED_END: "{n} refused by the UE ({why})",
+           REJECTED_END: "{n} rejected by the real target {target} ({why})"}
+
+
+def _how_ended(found: HopSearch, hop: int, target: str, texts: Mapping[str, str]) -> str:
+    """How the edits of ``found`` ended, for the ends ``texts`` words, each with its count
+    and (``{why}``) the reasons the UE or the target gave, each with its count."""
+    def why(end: str) -> str:
+        return "; ".join(f"{reason}: {n}" if n > 1 else reason
+                         for (e, reason), n in sorted(found.refusals.items(),
+                                                  key=lambda item: (-item[1], item[0]))
+                         if e == end)
+    return "; ".join(text.format(n=found.ends[end], hop=hop, target=target, why=why(end))
+                     for end, text in texts.items() if found.ends[end])
 
 
 def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
@@ -855,9 +892,13 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
                        downgraded(source, hop, analysis.target(hop), who),
                        found.downgrade.lines, witness_hop=hop,
                        outside=claim.outside(whole) if excused and whole is not None else None)
+    judged = sum(found.ends[end] for end in claim.situation)
+    each = "" if found.ends[COMPLETED_END] else ", and refused each"
     return Verdict(hop, name, True, promised,
                    f"none of {found.attempts} edits of what {source} relays and sends puts "
-                   f"the UE and the honest target on a KeNB {who} can derive"
+                   f"the UE and the honest target on a KeNB {who} can derive; the UE or the "
+                   f"target judged {judged} of them{each}: "
+                   f"{_how_ended(found, hop, analysis.target(hop), _JUDGED)}"
                    f"{edit_aside(facts, DOWNGRADE)}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "

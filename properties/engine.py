@@ -369,7 +369,7 @@ class Facts:
         where it does not derive the honest KeNB; its eNBs alone (``enbs_alone``), where it
         derives it only through what it holds beside them; None where neither (it edited
         nothing there, or its eNBs alone derive it too: not a downgrade). The one answer for
-        the claim's failures (``_EditObservation.derivers``) and the name of its holding
+        the claim's failures (``EditClaim.derivers``) and the name of its holding
         verdict on a hop ``check``'s hops edit (``evaluate._judged``)."""
         judged = {pair for h, _, _, pairs in self.unedited if h == hop for pair in pairs}
         alone = self.enbs_alone(name) if (name, True) in judged else None

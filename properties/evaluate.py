@@ -31,12 +31,12 @@ from hoverify.properties.claims import (
     DENIAL,
     DOWNGRADE,
     ClaimResult,
-    DowngradeResistance,
+    EditClaim,
     all_claims,
     deriver,
     edit_aside,
 )
-from hoverify.properties.downgrade import handover_attacks, unjudged, with_enbs_alone
+from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
@@ -84,7 +84,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims also judge the attacker ``network``)."""
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
-    engine = feed(run, attackers, adversary)
+    edit_failures: list[tuple[str, Verdict]] | None = [] if run.edited else None
+    engine = feed(run, attackers, adversary, edit_failures)
     hop_types = {hop.spec.type for hop in run.hops}
     parts = attacker.parts(run.topology.enbs) if attacker is not None else []
     # a coalition is judged with its parts (``Attacker.parts``) in every claim, and each has a
@@ -109,16 +110,17 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     beside = attacker.edit_parts(run.topology.enbs) if attacker is not None else []
     named = any(a in beside for _, a in downgrade)
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
-    # the engine's own claim judges the search's downgrades too (one claim, one definition)
-    claim = next(c for c in engine.claims if isinstance(c, DowngradeResistance))
-    for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claim,
+    # the engine's own claims judge the search's edits too (one claim, one definition)
+    claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
+    for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
-        observed = _observed(engine, name, edited, run, attackers[0]) if edited else []
+        observed = (_observed(engine, claims[name], edit_failures, edited, run, attackers[0])
+                    if edit_failures is not None else [])
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
-                                    len(verdicts) + engine.counts[name] * bool(edited),
+                                    len(verdicts) + len({v.hop for v in observed}),
                                     results[name].promised_by_variant,
                                     (*(why for _, why in sorted(searched.get(name, {}).items())),
                                      *left_out), (*never, *did_not_arise))
@@ -207,17 +209,23 @@ _ALONE = "hop {hop} is judged on the hops' edit alone (the other edits of hop {h
          "searched)"
 
 
-def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
-              attacker: Attacker) -> list[Verdict]:
-    """The verdicts of the edit claim ``name`` on the hops the run edits (``edited``: hop ->
-    the step of its first edit): the failures the engine observed, else, where the claim's
-    situation arose, that it holds after that edit."""
-    failures = [v for (claim, _), v in engine.violations.items()
-                if claim == name and v.hop in edited]
-    if not engine.counts[name]:
-        return failures
+def _observed(engine: Engine, claim: EditClaim, observed: Sequence[tuple[str, Verdict]],
+              edited: dict[int, int], run: Run, attacker: Attacker) -> list[Verdict]:
+    """The verdicts of the edit claim ``claim`` on the hops the run edits (``edited``: hop ->
+    the step of its first edit): the failures the engine observed there (``observed``, by
+    claim: ``feed``'s), else, where it judges
+    the edit and the hop ended within its situation (``EditClaim.situation``, read as
+    ``check``'s search reads it: ``downgrade.ending``), that it holds after that edit, and
+    how the hop ended."""
+    name = claim.name
+    failures = list({(v.hop, v.attacker): v for c, v in reversed(observed)
+                     if c == name and v.hop in edited}.values())[::-1]  # the first of each
     holding = []
     for hop in sorted(set(edited) - {v.hop for v in failures}):
+        steps = [s for s in run.system.steps if s.hop == hop]
+        end, outcome, _ = ending(steps, run.hops[hop - 1].target_enb, edited[hop])
+        if end not in claim.situation or not claim.judges(engine.facts, hop, str(attacker)):
+            continue
         message = run.edited[edited[hop]]
         who = _editor(run, edited[hop], attacker)
         hop_type = run.hops[hop - 1].spec.type
@@ -227,7 +235,8 @@ def _observed(engine: Engine, name: str, edited: dict[int, int], run: Run,
                                find_promise(run.variant, name, hop_type) is not None,
                                f"after {who}'s edit of {message} (the hops' edit), "
                                f"{HOLDS[name].format(who=named)}"
-                               f"{edit_aside(engine.facts, name)}; {_ALONE.format(hop=hop)}"))
+                               f"{edit_aside(engine.facts, name)}; after it, {outcome}; "
+                               f"{_ALONE.format(hop=hop)}"))
     return failures + holding
 
 
@@ -259,10 +268,15 @@ HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB
          CAPTURE: "the UE is on no KeNB {who} derives"}
 
 
-def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
+def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,
+         edit_failures: list[tuple[str, Verdict]] | None = None) -> Engine:
     """The run's steps through a claim engine; each attacker compromises its parties before
     the first step of their hop, holding the key record each had then, or learns the key it
-    names (KASME, a delegated key) from then on."""
+    names (KASME, a delegated key) from then on. ``edit_failures``: where given, the edit
+    claims' failures are harvested into it after each step, each with its claim's name, so
+    that the engine keeps looking: its first one, of a hop the edit search judges (a
+    compromised source relaying the HO command unedited, fake-cell-capture's), would hide
+    one of a hop the run edits (``_observed``)."""
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
@@ -274,6 +288,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}
     replayed = {number for number, _ in run.replayed}
+    edit_claims = {c.name for c in engine.claims if isinstance(c, EditClaim)}
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
     for step in system.steps:
         hop = first_step.get(step.number)
@@ -295,6 +310,10 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
+        if edit_failures is not None:
+            for key in [k for k in engine.violations if k[0] in edit_claims]:
+                engine.violated_at.pop(key)
+                edit_failures.append((key[0], engine.violations.pop(key)))
         if step.ctx_after is not None:
             ctx[receiver] = step.ctx_after
     return engine

@@ -326,7 +326,8 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
                   for c in claims}
         lost = "; ".join(f"{c} on {join(where)}" for c, where in broken.items() if where)
         sentences.append(f"{label} breaks its promise of {lost}." if lost else
-                         f"Every promise of {label} holds in these scenarios.")
+                         f"Every promise of {label} holds in these scenarios"
+                         f"{_vacuously(statuses, claims, scenarios, {label: ''})}.")
         if sides.reference not in {ref for ref, _, _ in statuses}:
             continue
         differ = {c: [title for s, title in scenarios
@@ -349,14 +350,38 @@ def _placements(statuses: Statuses, claims: Sequence[str],
     keep = broken.pop((), [])
     lose = [f"with the bit in {join(ps, 'or')} the promise of {join(lost)} "
             f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
+    vacuous = _vacuously(statuses, claims, scenarios, {sides.placements[p]: p for p in keep})
     if not lose:
         return (f"Every promise of {sides.proposal} holds in these scenarios, whichever the "
-                "placement of the notification bit.")
+                f"placement of the notification bit{vacuous}.")
     if not keep:
         return (f"No placement of the notification bit keeps every promise of "
                 f"{sides.proposal}: {'; '.join(lose)}.")
     return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
-            f"{sides.proposal} hold in these scenarios; {'; '.join(lose)}.")
+            f"{sides.proposal} hold in these scenarios{vacuous}; {'; '.join(lose)}.")
+
+
+def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],
+               labels: Mapping[str, str]) -> str:
+    """Where a promise said to hold holds only vacuously (its cell ``VACUOUS``: promised, but
+    its situation never arose, so its "holds" says nothing), in words to follow that
+    sentence ("" where none does): for the variants ``labels``, each with the bit placement
+    a sentence names it by ("" for a variant of its own)."""
+    found: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for claim in claims:
+        for label, placement in labels.items():
+            where = tuple(title for s, title in scenarios
+                          if statuses.get((label, s, claim)) == VACUOUS)
+            if where:
+                found.setdefault((claim, where), []).append(placement)
+    if not found:
+        return ""
+    said = [claim + ("" if not any(placements) else " (every bit placement)"
+                     if len(placements) == len(labels) > 1 else
+                     f" (the bit in {join(placements)})") + f" on {join(where)}"
+            for (claim, where), placements in found.items()]
+    return (f", though only vacuously for {'; '.join(said)} (promised, but the situation it "
+            "speaks of never arose there, so that its holding says nothing)")
 
 
 def _one_side(statuses: Statuses, claims: Sequence[str],

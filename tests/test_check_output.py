@@ -422,19 +422,19 @@ def test_downgrade_left_to_forward_security_says_why_without_an_edit() -> None:
     not as a situation that never arose. Its eNBs alone, against which the promise is made
     (TS 33.401 7.2.8), are judged instead (downgrade35): enb-1 alone cannot downgrade seed-fs's
     S1 hop, as ``--compromise enb-1@1`` alone says; the reason names the attacker it is for.
-    agree37: none of enb-1's edits completes the handover (the claim's situation), so the
-    promise is vacuous there, as ``--compromise enb-1@1`` alone and ``verify`` say it; it read
-    "holds" for the eNBs alone."""
+    situ38: the UE or the target refuses each of enb-1's edits that reaches it (the claim's
+    situation, which could have failed), so the promise holds against the eNBs alone, as
+    ``--compromise enb-1@1`` alone and ``verify`` say it (agree37 read "vacuous")."""
     _, out = _check("--variant", "seed-fs", "--hops", "s1", "--compromise", "enb-1@1",
                     "--compromise", "KASME@1", "--json")
     downgrade = next(c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance")
-    assert downgrade["vacuous"] and downgrade["verdict"] == "vacuous"
+    assert not downgrade["vacuous"] and downgrade["verdict"] == "holds"
     assert downgrade["not_judged"] == ["radio observer + enb-1@1, KASME@1 derives the honest "
                                        "KeNB of handover 1 without enb-1's edit (not a "
                                        "downgrade)"]
-    assert not downgrade["verdicts"]
-    [why] = downgrade["never_arose"]
-    assert why.startswith("hop 1, radio observer + enb-1@1 (without KASME): its situation (")
+    [verdict] = downgrade["verdicts"]
+    assert verdict["attacker"] == "radio observer + enb-1@1 (without KASME)"
+    assert "of them, and refused each: " in verdict["detail"] and not downgrade["never_arose"]
 
 
 def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
@@ -451,15 +451,19 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
         assert claims[name]["cut"] == [f"not judged: a compromised eNB (enb-1) edited handover "
                                        f"1: {name} speaks of honest peers, and the edit claims "
                                        "judge the edit"]
-    # agree37: their situation did not arise after that edit: vacuous where promised
-    # (bit_unprotected promises downgrade-resistance, not capture), as verify says it, and why
-    for name, vacuous in (("downgrade-resistance", True), ("fake-cell-capture", False)):
-        assert claims[name]["vacuous"] is vacuous and not claims[name]["verdicts"]
-        [why] = claims[name]["cut"]
-        assert why.startswith("not exercised: after enb-1's edit of RRC ") \
-            and "its situation did not arise" in why
-        assert why.endswith("hop 1 is judged on the hops' edit alone (the other edits of hop 1 "
-                            "were not searched)")
+    # agree37: capture's situation did not arise after that edit (not promised: n/a, not
+    # vacuous), as verify says it, and why; situ38: downgrade-resistance's did (the UE judged
+    # the edited HO command, and refused it), and it holds, saying how the hop ended
+    capture = claims["fake-cell-capture"]
+    assert not capture["vacuous"] and not capture["verdicts"]
+    [why] = capture["cut"]
+    assert why.startswith("not exercised: after enb-1's edit of RRC ") \
+        and "its situation did not arise" in why
+    assert why.endswith("hop 1 is judged on the hops' edit alone (the other edits of hop 1 "
+                        "were not searched)")
+    [verdict] = claims["downgrade-resistance"]["verdicts"]
+    assert verdict["holds"] and "; after it, the UE refuses the HO command (PDCP COUNT 0 " \
+        "already used (replay)); hop 1 is judged on the hops' edit alone" in verdict["detail"]
     _, claims = _claims("--variant", "ts33401", "--hops",
                         "s1@enb-3/cell-1:edit=HandoverRequest/SecurityContext/NCC=3",
                         "--compromise", "enb-3@1")

@@ -8,13 +8,21 @@ bit of an integer or short octet string flipped, each field of a container remov
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CAPTURE, DENIAL, DOWNGRADE, ClaimResult, situation
+from hoverify.properties.claims import (
+    CAPTURE,
+    COMPLETED_END,
+    DENIAL,
+    DOWNGRADE,
+    ClaimResult,
+    DowngradeResistance,
+)
 from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
@@ -26,7 +34,7 @@ from hoverify.properties.downgrade import (
     find_attack,
     full_run,
 )
-from hoverify.properties.evaluate import evaluate
+from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import Action
 from hoverify.properties.explore import replay
 from hoverify.properties.hop_edits import HopEdits, everything
@@ -56,19 +64,25 @@ def test_seed_fs_resists_downgrade_with_every_bit_placement(name: str, placement
     """Talked out of KeNB*+ (bit flipped, or the NAS part stripped), the UE meets a target
     whose MME applied KeNB*+ anyway: the confirm is rejected. Denial, not downgrade.
 
-    agree37: and no edit completes the handover, which downgrade-resistance's situation needs
-    ("the UE and the honest target eNB complete the handover", docs/claims.md): every edit the
-    source makes of what it relays and sends, on each hop, is refused by the UE or the
-    target, or stops the handover before a HO command reaches the UE (or comes after the HO
-    confirm). So the promise is vacuous, as ``verify --faults compromise,drop,rewrite`` says
-    it, never a "holds" that could not have failed (it read "holds", sometimes 2)."""
+    situ38: every edit the source makes of what it relays and sends, on each hop, that
+    reaches the UE or the target is refused there (SA3 contribution section 3 steps 6-8: the
+    UE's NAS-MAC check of the bit, the target's MAC-I check of the HO confirm), and had either
+    accepted one, the claim ("the UE and the honest target never complete it on a KeNB that
+    eNB derives") could have failed: its situation arose, and it holds, saying how each edit
+    ended (agree37 read "vacuous", sometimes 0: the situation was a completed handover only,
+    so the protection at work read as an untested promise)."""
     result = claims(load(name, placement), "s1,s1-inter")
     downgrade = result[DOWNGRADE]
-    assert downgrade.vacuous and downgrade.promised and downgrade.sometimes == 0
-    assert not downgrade.verdicts and [why.partition(":")[0] for why in downgrade.never_arose] \
-        == ["hop 1, radio observer + enb-1@1", "hop 2, radio observer + enb-4@2"]
-    assert all(f"its situation ({situation(DOWNGRADE)}) did not arise in any of the " in why
-               and " completed handover" not in why for why in downgrade.never_arose)
+    assert downgrade.holds and not downgrade.vacuous and downgrade.promised
+    assert downgrade.sometimes == 2 and not downgrade.never_arose
+    assert [(v.hop, v.attacker) for v in downgrade.verdicts] == [
+        (1, "radio observer + enb-1@1"), (2, "radio observer + enb-4@2")]
+    for verdict in downgrade.verdicts:
+        assert verdict.holds and verdict.promised
+        assert "of them, and refused each: " in verdict.detail, verdict.detail
+        assert re.search(r"\d+ refused by the UE \(", verdict.detail), verdict.detail
+    if placement == "nas":  # the UE's NAS-MAC check of the bit refused its edits
+        assert "NAS-MAC check failed" in downgrade.verdicts[0].detail
     assert not result[DENIAL].holds and not result[DENIAL].promised
     assert not result[CAPTURE].holds and not result[CAPTURE].promised
     witness = result[CAPTURE].verdicts[0].witness
@@ -419,9 +433,9 @@ NETWORK_READS = ("(against this attacker alone; network, reading the backhaul fr
 
 
 @pytest.mark.parametrize(("variant", "hops", "held"), [
-    # agree37: not seed-fs, whose S1 hop no edit completes (its downgrade-resistance is
-    # vacuous there: no verdict to say it); TS 33.401's S1 hop completes after an edit
+    # TS 33.401's S1 hop completes after an edit; seed-fs's refuses every edit (situ38)
     (("ts33401", None), "x2,s1", (DOWNGRADE,)),
+    (("seed-fs", None), "s1,s1-inter", (DOWNGRADE,)),
     (("always_k_ho.py", None), "s1,s1-inter", (DOWNGRADE, CAPTURE))])
 def test_edit_claims_that_hold_say_they_were_judged_without_the_network(
         variant: tuple[str, str | None], hops: str, held: tuple[str, ...]) -> None:
@@ -454,7 +468,7 @@ def test_an_edit_the_hops_name_says_so_too() -> None:
     result = {c.name: c for c in evaluate(run, attacker, OPEN_BACKHAUL).claims}
     for claim in (DOWNGRADE, CAPTURE):
         (verdict,) = result[claim].verdicts
-        assert verdict.holds and f"derives {NETWORK_READS}; hop 2 is judged" in verdict.detail
+        assert verdict.holds and f"derives {NETWORK_READS}; after it, " in verdict.detail
     assert "network" not in result[DENIAL].verdicts[0].detail
 
 
@@ -576,34 +590,64 @@ def test_what_an_entity_compromised_from_a_hop_knows_is_its_own_closure(
     assert known > 0
 
 
-# agree37 item 1: one claim, one word on every path. On seed-fs's S1 hop every edit of the
-# source fails the handover (the target MME applies KeNB*+ whatever the source says, SA3
-# contribution section 3 step 4), so no edited handover completes: the situation of
-# downgrade-resistance ("the UE and the honest target eNB complete the handover",
-# docs/claims.md) never arises, and the claim, promised, is vacuous with sometimes 0 in
-# check's search, in a check hop naming one edit, and in verify alike. It read "holds,
-# sometimes 1", "n/a, sometimes 0" and "0" with a vacuity warning.
+# agree37 item 1, situ38: one claim, one word on every path. On seed-fs's S1 hop every edit
+# of the source that reaches the UE or the target is refused there (the UE's NAS-MAC check of
+# the bit, the target's check of the HO confirm: SA3 contribution section 3 steps 6-8), so no
+# edited handover completes. downgrade-resistance's situation is the UE (then the target)
+# judging the edited handover, which could then have failed it: it holds, with how the edits
+# ended, in check's search, in a check hop naming one edit, and in verify alike (agree37 made
+# it vacuous everywhere, situation "a handover completed", while the protection worked).
 SEED_FS_EDITS = ["--variant", "seed-fs", "--topology", "small", "--compromise", "enb-1@1"]
 
 
-@pytest.mark.parametrize("hops", ["s1@enb-3/cell-1",
-                                  "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PDU"])
-def test_downgrade_where_no_edit_completes_is_vacuous_in_check_as_in_verify(
-        hops: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("hops", "how"), [
+    ("s1@enb-3/cell-1", "of them, and refused each: "),
+    ("s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PDU",
+     "; after it, the real target enb-3 rejects the HO confirm (MAC-I check failed"),
+    ("s1@enb-3/cell-1:edit=HandoverCommand/for UE/NAS-PDU/0/notification bit=0",
+     "; after it, the UE refuses the HO command (NAS-MAC check failed")])
+def test_downgrade_where_every_edit_is_refused_holds_in_check_as_in_verify(
+        hops: str, how: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", *SEED_FS_EDITS, "--hops", hops, "--json"]) == 0
+    out, err = capsys.readouterr()
+    [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == DOWNGRADE]
+    assert (downgrade["verdict"], downgrade["sometimes"]) == ("holds", 1)
+    [verdict] = downgrade["verdicts"]
+    assert verdict["holds"] and verdict["promised"] and how in verdict["detail"]
+    assert f"{DOWNGRADE} is promised but vacuous" not in err
+
+
+@pytest.mark.parametrize("hops", [
+    "s1@enb-3/cell-1", "s1@enb-3/cell-1:edit=HandoverCommand/for UE/NAS-PDU/0/notification bit=0"])
+def test_the_situation_is_one_attribute_that_both_paths_read(
+        hops: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """situ38: downgrade-resistance declares its situation once (``situation``); narrowed
+    to agree37's (a completed handover only), check's search (the first hops) and the
+    engine (a hop's ``:edit=``, as explore and verify judge) both find it never arose, as
+    they did then: the two paths read that one attribute, no table of their own."""
+    monkeypatch.setattr(DowngradeResistance, "situation", frozenset({COMPLETED_END}))
     assert main(["check", *SEED_FS_EDITS, "--hops", hops, "--json"]) == 0
     out, err = capsys.readouterr()
     [downgrade] = [c for c in json.loads(out)["claims"] if c["name"] == DOWNGRADE]
     assert (downgrade["verdict"], downgrade["sometimes"], downgrade["verdicts"]) == (
         "vacuous", 0, [])
     assert f"warning: {DOWNGRADE} is promised but vacuous" in err
-    [why] = downgrade["cut"]
-    assert why.startswith("not exercised: ") and "did not arise" in why
+    # the engine's count (explore's, verify's "sometimes"), on the run check fed it
+    variant, parsed = load("seed-fs"), parse_hops(hops)
+    run = run_scenario(variant, parsed, topology=small_topology(),
+                       rewrite=HopEdits(parsed, variant.command_fields()))
+    engine = feed(run, [Attacker((Compromise("enb-1", 1),))])
+    assert engine.counts[DOWNGRADE] == 0
+    monkeypatch.undo()
+    assert feed(run, [Attacker((Compromise("enb-1", 1),))]).counts[DOWNGRADE] == (
+        1 if ":edit=" in hops else 0)  # check's search judges a hop it does not edit
 
 
-def test_verify_finds_downgrade_vacuous_on_the_same_edits() -> None:
+def test_verify_finds_downgrade_holding_on_the_same_edits() -> None:
     result = verify(load("seed-fs"), max_handovers=1,
                     faults=frozenset({"compromise", "drop", "rewrite"}))
-    assert result.sometimes[DOWNGRADE] == 0 and DOWNGRADE in result.vacuous
+    assert result.sometimes[DOWNGRADE] > 0 and DOWNGRADE not in result.vacuous
+    assert not any(claim == DOWNGRADE for claim, _ in result.shortest)
 
 
 @pytest.mark.parametrize("name", ["seed-fs", "ts33401", "tr33821-v070"])

@@ -613,6 +613,17 @@ def test_conclusion_changes_when_a_verdict_changes() -> None:
     assert nothing[0] == "prop fixes no claim that fails for base in these scenarios."
     assert nothing[-1] == ("Every promise of prop holds in these scenarios, whichever the "
                            "placement of the notification bit.")
+    # situ38: not where a promise holds only vacuously; nor for a reviewer's variant
+    mine = {("mine", s, FORWARD): (VACUOUS if s == "s1" else HOLDS) for s, _ in SCENES}
+    vacuous = conclusion({**statuses(prop_alg_id_s1=VACUOUS), **mine}, [FORWARD], SCENES,
+                         SIDES)
+    only = ("promised, but the situation it speaks of never arose there, so that its holding "
+            "says nothing")
+    assert (f"Every promise of prop holds in these scenarios, whichever the placement of the "
+            f"notification bit, though only vacuously for forward-security (the bit in "
+            f"alg-id) on s1 hops ({only}).") in vacuous
+    assert (f"Every promise of mine holds in these scenarios, though only vacuously for "
+            f"forward-security on s1 hops ({only}).") in vacuous
 
 
 def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
@@ -627,7 +638,18 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     vacuous = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA,
                                   prop_nas_x2=VACUOUS, prop_alg_id_x2=VACUOUS, ref_x2=VACUOUS),
                          [FORWARD], SCENES, SIDES)
-    assert vacuous == words  # a vacuous cell is no verdict, whatever the matrix says of it
+    # a vacuous cell is no verdict, whatever the matrix says of it; but the sentence that says
+    # every promise holds with the bit in nas does not hide that one holds only vacuously
+    # (situ38: "every promise of seed-fs holds" read alike with a vacuous promise)
+    assert vacuous[:-1] == words[:-1]
+    assert vacuous[-1] == (
+        "Only with the notification bit in nas does every promise of prop hold in these "
+        "scenarios, though only vacuously for forward-security (the bit in nas) on x2 hops "
+        "(promised, but the situation it speaks of never arose there, so that its holding says "
+        "nothing); with the bit in alg-id the promise of forward-security breaks.")
+    assert words[-1] == ("Only with the notification bit in nas does every promise of prop hold "
+                         "in these scenarios; with the bit in alg-id the promise of "
+                         "forward-security breaks.")
     missing = conclusion({("base", "s1", FORWARD): HOLDS}, [FORWARD], SCENES, SIDES)
     assert missing == ("No comparison of prop (every bit placement) with base: the report did "
                        "not run prop/nas and prop/alg-id; it judges base against its own "
@@ -702,8 +724,13 @@ def test_default_conclusion_states_the_seed_result(
     # no promise breaks with any placement: the KeNB* of TR 33.821 v0.7.0, which the seed
     # keeps, binds the PCI as the TR promises (not the EARFCN-DL, which TS 33.401 A.5 added:
     # a failure the conclusion lists, not a broken promise)
-    assert words[-1] == ("Every promise of seed-fs holds in these scenarios, whichever the "
-                         "placement of the notification bit.")
+    # situ38: nor does it hide a promise that holds only vacuously (backward security on an
+    # intra-eNB hop: no other eNB's KeNB for the eNB to learn; downgrade-resistance with no
+    # compromised eNB to edit)
+    assert words[-1].startswith("Every promise of seed-fs holds in these scenarios, whichever "
+                                "the placement of the notification bit, though only vacuously "
+                                "for backward-security (every bit placement) on intra-enb hops")
+    assert "downgrade-resistance (every bit placement) on x2,s1 with KASME revealed" in words[-1]
     assert any(s.startswith("seed-fs leaves key-separation open") and "not promised" in s
                for s in words)
     html = (default_report.out / "index.html").read_text()

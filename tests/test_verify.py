@@ -131,9 +131,13 @@ def test_ts33401_two_handovers_drops_and_a_compromise_are_exhausted(
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
     assert not result.vacuous
     # no promise of TS 33.401 is broken within the bound; the one failure is the race below,
-    # outside the promise of 2-hop forward security on X2, which assumes the Path Switch first
+    # outside the promise of 2-hop forward security on X2, which assumes the Path Switch first;
+    # situ38: and fake-cell-capture, unpromised, with no edit: the X2 source derives the
+    # UE's new KeNB (KeNB* from its own KeNB, TS 33.401 7.2.8.4.2) and can serve it as the
+    # target cell (its situation: the UE accepted a HO command a compromised source relayed)
     assert not result.promise_broken
-    assert set(result.shortest) == {(FORWARD, False)}
+    assert set(result.shortest) == {(FORWARD, False), (CAPTURE, False)}
+    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit needed: ")
 
 
 def test_ts33401_handover_racing_the_path_switch_ack_is_the_shortest_counterexample(
@@ -176,7 +180,11 @@ def _decided_before_path_switch_ack(texts: list[str], enb: str) -> bool:
 def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothing() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=FOUR_FAULTS)
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_ALL_FAULTS_STATES
-    assert not result.shortest  # not even a claim the standard does not promise
+    # situ38: none but fake-cell-capture, which the standard does not promise, with no edit:
+    # the X2 source derives KeNB* from its own KeNB (TS 33.401 7.2.8.4.2), so it can serve
+    # the UE as the target cell (its situation: the UE accepted a HO command it relayed)
+    assert set(result.shortest) == {(CAPTURE, False)}
+    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit needed: ")
     # every fault was taken, and the situations the claims speak of arose
     assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
@@ -187,7 +195,9 @@ def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> N
     assert result.exhausted and result.states == TR33821_ONE_HANDOVER_STATES
     # TR 33.821 v0.7.0 promises no forward security; its KeNB* binds the PCI as it promises,
     # not the EARFCN-DL of TS 33.401 A.5
-    assert set(result.shortest) == {(FORWARD, False), (SEPARATION, False)}
+    # situ38: and fake-cell-capture, with no edit (its X2 source derives KeNB*, forward
+    # security's failure through the key chain, said as "no edit needed")
+    assert set(result.shortest) == {(FORWARD, False), (SEPARATION, False), (CAPTURE, False)}
     texts = [a.text for a in result.shortest[(FORWARD, False)].trace]
     # the shortest flow to a foreign target (x2: 5 messages to the HO confirm), its source
     # eNB compromised; the intra-eNB flow is shorter but keeps the UE at the attacker
@@ -204,14 +214,19 @@ def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -
     KeNB*), so it can serve the UE as a fake target cell with no edit at all; the finding
     after an edit says so, as ``check``'s search does ("no edit needed"), instead of
     "after enb-1 edited a message"; review28: nor "no edit needed: ...; after its edit, ...",
-    which read as a contradiction: the UE is on a KeNB it derives with the edit as without."""
-    result = verify(load("ts33401"), max_handovers=1,
-                    faults=frozenset({"compromise", "rewrite"}))
-    capture = result.shortest[(CAPTURE, False)]
-    assert capture.detail.startswith("no edit needed: enb-1 derives the honest KeNB of hop 1 "
-                                     "(forward security) and can serve the UE as the target "
-                                     "cell; with its edit too, the UE is on a KeNB"), capture
-    assert any(a.kind == "edit" for a in capture.trace), capture.trace
+    which read as a contradiction: the UE is on a KeNB it derives with the edit as without.
+    situ38: the claim's situation is the UE accepting a HO command a compromised source eNB
+    relayed, edited or not, so the shortest counterexample has no edit (it had one, the
+    claim judging edited handovers only), and the compromise fault alone finds it."""
+    for faults in ({"compromise", "rewrite"}, {"compromise"}):
+        result = verify(load("ts33401"), max_handovers=1, faults=frozenset(faults))
+        capture = result.shortest[(CAPTURE, False)]
+        assert capture.detail == ("no edit needed: enb-1 derives the honest KeNB of hop 1 "
+                                  "(forward security) and can serve the UE as the target "
+                                  "cell"), capture
+        assert not any(a.kind == "edit" for a in capture.trace), capture.trace
+        assert capture.trace[-1].text == ("deliver RRC RRCConnectionReconfiguration (HO "
+                                          "command) enb-1->ue")
 
 
 @pytest.mark.parametrize(("variant", "placement"), [("tr33821-v070", None), ("seed-fs", "nas")])
@@ -243,8 +258,10 @@ def test_a_counterexample_replays_with_hoverify_replay(
     assert doc["exhausted"] and doc["states"] == TS33401_TWO_HANDOVERS_STATES
     assert doc["states_per_second"] > 0 and doc["transitions"] > doc["states"]
     assert sum(doc["transitions_by_action"].values()) == doc["transitions"]
-    [finding] = doc["findings"]  # listed, as explore lists them, though not promised
-    assert finding["claim"] == FORWARD and not finding["promised"] and not doc["promise_broken"]
+    # listed, as explore lists them, though not promised (situ38: capture's too, no edit)
+    assert {f["claim"] for f in doc["findings"]} == {FORWARD, CAPTURE}
+    finding = next(f for f in doc["findings"] if f["claim"] == FORWARD)
+    assert not finding["promised"] and not doc["promise_broken"]
     assert cli.main(["replay", finding["file"], "--json"]) == 0
     replayed = json.loads(capsys.readouterr().out)
     assert replayed["reproduced"] and replayed["steps"] == finding["trace"]
@@ -488,8 +505,12 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     assert "key-separation: fails (not promised)" in out and FORWARD not in out.split(
         "sometimes:")[0]
     assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
-    [saved] = tmp_path.iterdir()
-    assert cli.main(["replay", str(saved)]) == 0  # key-separation again, not promised
+    # situ38: and fake-cell-capture's, found at depth 6 (no edit needed, 6 steps)
+    saved = {path.name: path for path in tmp_path.iterdir()}
+    assert set(saved) == {"tr33821-v070-key-separation-not-promised.json",
+                          "tr33821-v070-fake-cell-capture-not-promised.json"}
+    # key-separation again, not promised
+    assert cli.main(["replay", str(saved["tr33821-v070-key-separation-not-promised.json"])]) == 0
 
 
 def test_a_stopped_search_says_its_none_is_so_far(tmp_path: Path,
