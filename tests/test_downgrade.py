@@ -603,7 +603,7 @@ SEED_FS_EDITS = ["--variant", "seed-fs", "--topology", "small", "--compromise", 
 @pytest.mark.parametrize(("hops", "how"), [
     ("s1@enb-3/cell-1", "of them, and refused each: "),
     ("s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PDU",
-     "; after it, the real target enb-3 rejects the HO confirm (MAC-I check failed"),
+     "; after it, the target enb-3 refuses the HO confirm (MAC-I check failed"),
     ("s1@enb-3/cell-1:edit=HandoverCommand/for UE/NAS-PDU/0/notification bit=0",
      "; after it, the UE refuses the HO command (NAS-MAC check failed")])
 def test_downgrade_where_every_edit_is_refused_holds_in_check_as_in_verify(
