@@ -683,3 +683,26 @@ def test_a_long_run_chains_its_keys_deeper_than_the_recursion_limit(
     finally:
         sys.setrecursionlimit(limit)
     assert code == 0 and "hop 120" in out
+
+
+DELEGATE38 = Path(__file__).parent / "data" / "delegate38"
+
+
+@pytest.mark.parametrize("variant, hops", [
+    (["--variant", "ts33401"], "s1:edit=HandoverCommand/container/NCC=3"),
+    (["--variant-file", str(DELEGATE38 / "s1_like_x2.py")],
+     "s1:edit=HandoverRequired/security/NCC=1")])
+def test_key_agreement_counts_no_situation_on_a_hop_it_does_not_judge(
+        variant: list[str], hops: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """fix38: key-agreement speaks of "a handover run by the honest parties with no adversary
+    action" that completes, and of the keys after an accepted confirm (docs/claims.md). A
+    compromised source eNB edits the hop, the target refuses the confirm: no hop the claim
+    judges. It said n/a, "no hop of this run to which the claim applies", beside
+    "sometimes 1" (the refused confirm counted): n/a says why, and counts nothing."""
+    main(["check", *variant, "--hops", hops, "--compromise", "enb-1@1", "--json"])
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+               if c["name"] == "key-agreement"]
+    assert not claim["applies"] and not claim["vacuous"]
+    assert claim["sometimes"] == 0
+    [why] = claim["not_judged"]
+    assert why.startswith("handover 1 never completed, on a run with an adversary action")
