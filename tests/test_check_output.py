@@ -706,3 +706,22 @@ def test_key_agreement_counts_no_situation_on_a_hop_it_does_not_judge(
     assert claim["sometimes"] == 0
     [why] = claim["not_judged"]
     assert why.startswith("handover 1 never completed, on a run with an adversary action")
+
+
+def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_star(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """fix38: the delegate's flawed proposal derives the S1 KeNB* at the source eNB from its
+    own KeNB, as X2 does (TS 33.401 7.2.8.4.2: KeNB* = KDF(KeNB, PCI, EARFCN-DL), A.5, FC
+    0x13), with no fresh NH (which 7.2.8.4.3 requires on S1). enb-1 was given only KeNB[hop 0],
+    its serving KeNB; it holds KeNB[hop 1] because it computed it. The witness said "holds
+    KeNB[hop 1]", hiding the break: it starts from KeNB[hop 0] and shows both derivations
+    (enb-4: PCI 8, EARFCN-DL 68700; enb-2: PCI 4, EARFCN-DL 68600, the default topology)."""
+    main(["check", "--variant-file", str(DELEGATE38 / "s1_like_x2.py"), "--hops", "s1,s1",
+          "--json"])
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+               if c["name"] == "forward-security"]
+    assert claim["witness"][0].startswith("hop 1, radio observer + enb-1@1: derives 2+ hops on")
+    assert claim["witness"][1:] == [
+        "holds KeNB[hop 0]",
+        "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
+        "KeNB[hop 2] = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
