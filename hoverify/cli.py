@@ -754,7 +754,8 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
         hops = check_hops(variant, finding.trace, topology, EXPLORATION_KASME, adversary)
         line, reason = None, hops.reason
         if reason is None:
-            argv = ["check", *variant_argv, "--topology", topology_name or "small",
+            argv = ["check", *variant_argv,
+                    "--topology", _from_anywhere(topology_name or "small"),
                     "--hops", ",".join(map(str, hops.hops)),
                     *(a for who in hops.compromises for a in ("--compromise", who)),
                     *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
@@ -766,8 +767,16 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
 
 
 def variant_options(args: argparse.Namespace) -> list[str]:
-    """How ``check`` names the variant these parsed options chose."""
-    return variant_argv(args.variant, args.variant_file, args.bit_placement)
+    """How ``check`` names the variant these parsed options chose, from any directory: a
+    reviewer's file by its absolute path, as the finding file records it (``save_findings``)."""
+    file = None if args.variant_file is None else _from_anywhere(args.variant_file)
+    return variant_argv(args.variant, file, args.bit_placement)
+
+
+def _from_anywhere(path: str) -> str:
+    """``path`` as a check line names it so the line works from any directory: a file by its
+    absolute path; a name that is no file (a shipped topology, ``runs.topology_path``) as is."""
+    return str(Path(path).resolve()) if Path(path).exists() else path
 
 
 def variant_argv(name: str | None, file: str | None, placement: str | None) -> list[str]:

@@ -431,7 +431,9 @@ def _section(variant: VariantRef, scenario: Scenario, schedule: KeySchedule,
     promises = tuple(
         f"{p.claim}" + (f" on {', '.join(sorted(h.value for h in p.hop_types))} hops"
                         if p.hop_types != frozenset(HopType) else " on every hop type")
-        + (f", {p.hops}-hop" if p.hops else "") + (f": {p.why}" if p.why else "")
+        + (f", {p.hops}-hop" if p.hops else "")
+        + (f", assumes {', '.join(sorted(p.assumes))}" if p.assumes else "")
+        + (f": {p.why}" if p.why else "")
         for p in schedule.promises())
     if analysis is None:
         return VariantSection(variant, schedule.title, schedule.specs, promises, scenario,

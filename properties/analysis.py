@@ -145,8 +145,9 @@ class Analysis:
         result = self.closure(attacker)
         steps = witness(g, result, target)
         used = {src for d in steps for src in g.predecessors(d)} | {target}
+        derived = {out for d in steps for out in g.successors(d)}
         lines = [f"holds {self.graph.label(n)}"
-                 for n in sorted(used & result.initial, key=self.graph.label)
+                 for n in sorted((used & result.initial) - derived, key=self.graph.label)
                  if g.nodes[n]["kind"] == "key"]
         return lines + [self._derivation_line(d) for d in steps]
 

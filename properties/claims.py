@@ -280,7 +280,7 @@ class KeyAgreement(_Claim):
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})
     always = ("a handover run by the honest parties with no adversary action completes, and "
               "the UE and the target then hold the same KeNB and RRC/UP keys")
-    sometimes = "a HO confirm reached its target"
+    sometimes = "a HO confirm reached its target, accepted or on a run with no adversary action"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
@@ -294,7 +294,11 @@ class KeyAgreement(_Claim):
             return Observed(state)
         failure = self.judge(step, facts)
         failures = (failure,) if failure else ()
-        return Observed((*state, *failures), failures, int(confirm))
+        # the situation is a confirm the claim judges: accepted (the keys are compared), or
+        # refused on a run the honest parties ran alone; a refusal after an adversary action
+        # is none (``not_judged``)
+        return Observed((*state, *failures), failures,
+                        int(confirm and (step.outcome.accepted or facts.undisturbed)))
 
     def judge(self, step: Any, facts: Facts) -> Verdict | None:
         receiver = step.message.receiver
@@ -369,6 +373,18 @@ class KeyAgreement(_Claim):
                                         f"handover {hop}, run by the honest parties with no "
                                         "adversary action, never completed"))
         return sorted(verdicts, key=lambda v: v.hop)
+
+    def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
+        """The handovers ``summary`` leaves out: never completed, on a run disturbed by an
+        adversary action (the claim's definition: a handover run by the honest parties with
+        no adversary action, or one that completed)."""
+        if facts.undisturbed:
+            return {}
+        done = {c.handover for c in facts.completions if c.number > 0}
+        return {(hop, ""): (f"handover {hop} never completed, on a run with an adversary "
+                            f"action: {self.name} speaks of handovers run by the honest "
+                            "parties with no adversary action, and of completed ones")
+                for hop in range(1, facts.hop + 1) if hop not in done}
 
 
 def _short(value: bytes | int | None) -> str:

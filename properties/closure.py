@@ -107,22 +107,35 @@ def _walk(successors: list[list[int]], order: list[int], flags: bytearray,
 
 
 def witness(graph: DiGraph, result: Closure, target: Node) -> list[Node]:
-    """The derivations, in the order to compute them, that take the attacker from its
-    initial knowledge to ``target`` (empty when it held ``target`` already)."""
+    """The derivations, in the order to compute them, that take the attacker from what it
+    holds and derives from nothing else it knows to ``target`` (empty when it held
+    ``target`` and derives it from nothing else). A value it holds that it also derives from
+    other values it knows is shown derived, as ``Facts.witness`` shows it (fix38: the KeNB*
+    a source eNB computed itself is its derivation, not a root)."""
     order: list[Node] = []
-    done: set[Node] = set()
-    stack: list[tuple[Node, bool]] = [(target, False)]
+    shown: set[Node] = set()
+    path: set[Node] = set()  # being derived: a derivation needing one would be a cycle
+    stack: list[tuple[Node, Node | None]] = [(target, None)]
     while stack:
         value, expanded = stack.pop()
-        derivation = result.derivation_of(value)
-        if derivation is None or derivation in done:
+        if expanded is not None:  # every input shown: then the derivation
+            path.discard(value)
+            shown.add(value)
+            order.append(expanded)
             continue
-        if expanded:
-            done.add(derivation)
-            order.append(derivation)
+        if value in shown or value in path:
             continue
-        stack.append((value, True))
-        for source in graph.predecessors(derivation):
-            stack.append((source, False))
+        made = result.derivation_of(value)
+        derivation = next((d for d in (*([made] if made is not None else []),
+                                       *graph.predecessors(value))
+                           if all(i in result.known and i not in path and i != value
+                                  for i in graph.predecessors(d))),
+                          None if value in result.initial else made)
+        if derivation is None:
+            shown.add(value)
+            continue
+        path.add(value)
+        stack.append((value, derivation))
+        stack.extend((source, None) for source in graph.predecessors(derivation))
     return order
 

@@ -480,38 +480,43 @@ class Facts:
 
     def witness(self, attacker: Knowledge, value: bytes) -> list[str]:
         """How ``attacker`` gets ``value``: what it holds, then each derivation in order. A
-        value it holds that it also derives from other values it knows is shown derived: an
-        eNB holds the KeNB* it computed as the source, and the derivation is the path a
-        reviewer asks for (review19: "holds KeNB[hop 1]" alone showed none). Walked with an
-        explicit stack: a run of hundreds of hops chains its keys deeper than Python's
-        recursion limit."""
+        value it holds that it also derives from other values it knows is shown derived, the
+        key and each input alike: an eNB holds the KeNB* it computed as the source, and the
+        derivation is the path a reviewer asks for (review19: "holds KeNB[hop 1]" alone
+        showed none; fix38: a source eNB deriving an S1 KeNB* itself, with no fresh NH
+        (TS 33.401 7.2.8.4.3), showed "holds KeNB[hop 1]" as an input). So the roots are
+        what it holds and derives from nothing else it knows: what it was given, its own
+        serving KeNB. Walked with an explicit stack: a run of hundreds of hops chains its
+        keys deeper than Python's recursion limit."""
         steps: list[Derived] = []
         held: set[bytes] = set()
-        visiting: set[bytes] = set()
+        done: set[bytes] = set()  # held, or derived in ``steps``
+        deriving: set[bytes] = set()  # on the stack: a derivation needing one is a cycle
 
-        def enter(wanted: bytes, top: bool = False) -> tuple[Derived, Iterator[bytes]] | None:
+        def enter(wanted: bytes) -> tuple[Derived, Iterator[bytes]] | None:
             """The derivation ``wanted`` is shown by, with its inputs to show first (None:
             it is held, or shown already)."""
-            if wanted in held or (wanted in attacker.held and not top):
-                held.add(wanted)
+            if wanted in done:
                 return None
-            visiting.add(wanted)
             for d in self.made(wanted):
-                if d.needs <= attacker.known and not d.needs & visiting:
+                if d.needs <= attacker.known and not d.needs & (deriving | {wanted}):
+                    deriving.add(wanted)
                     return d, iter(sorted(d.needs))
+            done.add(wanted)
             if wanted in attacker.held:  # derived from nothing else it knows
                 held.add(wanted)
             return None
 
-        first = enter(value, top=True)
+        first = enter(value)
         stack = [first] if first is not None else []
         while stack:
             derived, needs = stack[-1]
             need = next(needs, None)
             if need is None:  # every input shown: then the derivation
                 stack.pop()
-                if derived not in steps:
-                    steps.append(derived)
+                deriving.discard(derived.output)
+                done.add(derived.output)
+                steps.append(derived)
             else:
                 frame = enter(need)
                 if frame is not None:

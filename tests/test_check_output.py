@@ -702,3 +702,45 @@ def test_a_long_run_chains_its_keys_deeper_than_the_recursion_limit(
     finally:
         sys.setrecursionlimit(limit)
     assert code == 0 and "hop 120" in out
+
+
+DELEGATE38 = Path(__file__).parent / "data" / "delegate38"
+
+
+@pytest.mark.parametrize("variant, hops", [
+    (["--variant", "ts33401"], "s1:edit=HandoverCommand/container/NCC=3"),
+    (["--variant-file", str(DELEGATE38 / "s1_like_x2.py")],
+     "s1:edit=HandoverRequired/security/NCC=1")])
+def test_key_agreement_counts_no_situation_on_a_hop_it_does_not_judge(
+        variant: list[str], hops: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """fix38: key-agreement speaks of "a handover run by the honest parties with no adversary
+    action" that completes, and of the keys after an accepted confirm (docs/claims.md). A
+    compromised source eNB edits the hop, the target refuses the confirm: no hop the claim
+    judges. It said n/a, "no hop of this run to which the claim applies", beside
+    "sometimes 1" (the refused confirm counted): n/a says why, and counts nothing."""
+    main(["check", *variant, "--hops", hops, "--compromise", "enb-1@1", "--json"])
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+               if c["name"] == "key-agreement"]
+    assert not claim["applies"] and not claim["vacuous"]
+    assert claim["sometimes"] == 0
+    [why] = claim["not_judged"]
+    assert why.startswith("handover 1 never completed, on a run with an adversary action")
+
+
+def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_star(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """fix38: the delegate's flawed proposal derives the S1 KeNB* at the source eNB from its
+    own KeNB, as X2 does (TS 33.401 7.2.8.4.2: KeNB* = KDF(KeNB, PCI, EARFCN-DL), A.5, FC
+    0x13), with no fresh NH (which 7.2.8.4.3 requires on S1). enb-1 was given only KeNB[hop 0],
+    its serving KeNB; it holds KeNB[hop 1] because it computed it. The witness said "holds
+    KeNB[hop 1]", hiding the break: it starts from KeNB[hop 0] and shows both derivations
+    (enb-4: PCI 8, EARFCN-DL 68700; enb-2: PCI 4, EARFCN-DL 68600, the default topology)."""
+    main(["check", "--variant-file", str(DELEGATE38 / "s1_like_x2.py"), "--hops", "s1,s1",
+          "--json"])
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+               if c["name"] == "forward-security"]
+    assert claim["witness"][0].startswith("hop 1, radio observer + enb-1@1: derives 2+ hops on")
+    assert claim["witness"][1:] == [
+        "holds KeNB[hop 0]",
+        "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
+        "KeNB[hop 2] = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]

@@ -214,7 +214,8 @@ def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[st
     form downgrade-resistance's failure takes), naming a coalition by its name (``deriver``;
     the search named enb-1 for enb-1 and enb-2), and one form of the witness's derivation:
     what the attacker holds, not which parties of the run hold it too ("holds KeNB*[hop 1]
-    (enb-1, mme-1, ue)" against "holds KeNB*[hop 1]"); the search's witness also shows the
+    (enb-1, mme-1, ue)" against "holds KeNB*[hop 1]"; since fix38 the KeNB* is shown
+    derived from enb-1's own KeNB); the search's witness also shows the
     edit it found and its outcome, the :edit= hop names its edit itself."""
     compromises = ("enb-1@1", *beside)
     _, searched = _check(BIT_UNPROTECTED, "s1@enb-3/cell-1", *compromises)
@@ -227,8 +228,11 @@ def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[st
         f"after enb-1 edited a message of handover 1, the UE is on a KeNB {who} derives")
     assert search["witness"][0] == ("step 9: enb-1 removes field 'for UE/NAS-PDU' in S1AP "
                                     "HandoverCommand mme-1->enb-1")
-    assert search["witness"][-2:] == edit["witness"] == [
-        "holds KeNB*[hop 1]",
+    # fix38: the KeNB* enb-1 computed itself as the source is shown derived from its own
+    # KeNB (seed section 2: KeNB* = KDF(KeNB, PCI)), not held
+    assert search["witness"][-3:] == edit["witness"] == [
+        "holds KeNB[hop 0]",
+        "KeNB*[hop 1] = KDF(KeNB[hop 0], FC=0xf0, PCI=5)  [TR 33.821 v0.7.0 (seed section 2)]",
         "KeNB[hop 1] = KDF(KeNB*[hop 1], FC=0xf1, C-RNTI=58344)  [TR 33.821 v0.7.0 (seed "
         "section 2)]"]
 

@@ -1145,3 +1145,25 @@ def test_a_cell_says_each_attacker_its_verdicts_leave_out(
                   if r.variant.label == "tr33821-v070" and r.scenario.name == "chain")
     assert result.cell(BACKWARD).status == HOLDS
     assert list(result.cell(BACKWARD).cut[:2]) == printed
+
+
+def test_a_variant_page_lists_each_promise_with_its_assumptions() -> None:
+    """fix38: the delegate's S1-like-X2 proposal promises 2-hop forward security on every hop
+    type assuming path-switch-first; its page listed the promise without the assumption that
+    its verdicts then cite ("fails (outside the promise: path-switch-first)"). The words are
+    the Promise's (``Promise.assumes``), as ts33401's own forward-security promise too."""
+    from hoverify.report_job import _section
+    from hoverify.variant_file import load_variant_file
+
+    scenario = SCENARIOS[0]
+    flawed = load_variant_file(str(Path(__file__).parent / "data" / "delegate38"
+                                   / "s1_like_x2.py"))
+    section = _section(VariantRef(flawed.name), scenario, flawed, None)
+    assert "forward-security on every hop type, 2-hop, assumes path-switch-first: as TS 33.401 " \
+           "7.2.8.4.2" in " ".join(section.promises)
+    ts33401 = _section(VariantRef("ts33401"), scenario, load("ts33401"), None).promises
+    assert [p for p in ts33401 if "assumes path-switch-first" in p] == [
+        "forward-security on intra-enb, x2 hops, 2-hop, assumes path-switch-first: TS 33.401 "
+        "7.2.8.4.2: the NH of the Path Switch Ack is used one handover later"]
+    assert all("assumes backhaul-protected" in p for p in ts33401 if "agreement on" in p
+               and not p.startswith("key-agreement"))

@@ -5,6 +5,7 @@ loader must turn any malformed file into a one-line error."""
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -485,3 +486,29 @@ def test_the_docs_reject_example_refuses_what_its_hook_rejects(
             for line in shown.split("```", 1)[0].splitlines()[1:]:
                 assert line == "..." or line in out.splitlines(), line
     assert "holds" in lines["--variant"] and "fails (not promised)" in lines["--variant-file"]
+
+
+DELEGATE38 = Path(__file__).parent / "data" / "delegate38"  # the delegate's files
+
+
+def test_a_findings_check_line_works_from_another_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """fix38: a finding records its variant file by absolute path (docs/exploration.md); its
+    check line named the file as typed (``--variant-file s1_like_x2.py``), which fails from
+    any other directory. Run from elsewhere, the line gives the finding's claim failing."""
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "here" / "s1_like_x2.py").write_text((DELEGATE38 / "s1_like_x2.py").read_text())
+    monkeypatch.chdir(tmp_path / "here")
+    assert main(["verify", "--variant-file", "s1_like_x2.py", "--max-handovers", "2",
+                 "--workers", "1", "--quiet", "--json", "--out", "found"]) == 1
+    [finding, *_] = [f for f in json.loads(capsys.readouterr().out)["findings"]
+                     if f["claim"] == FORWARD and f["check"] is not None]
+    assert json.loads(Path(finding["file"]).read_text())["check"] == finding["check"]
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert shlex.split(finding["check"])[0] == "hoverify"
+    argv = shlex.split(finding["check"])[1:]
+    assert main([*argv, "--json"]) == 1, capsys.readouterr().err
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["claims"] if c["name"] == FORWARD]
+    assert finding["verdict"] in [v["verdict"] for v in claim["verdicts"] if not v["holds"]]
