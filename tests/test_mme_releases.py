@@ -103,7 +103,11 @@ def test_no_mme_refuses_and_no_claim_fails(run: tuple[dict[str, Any], Exploratio
                for s in x.system.steps
                if s.message.receiver.startswith("mme") and not s.outcome.accepted]
     assert refused == []
-    assert [(f.claim, f.promised, f.detail) for f in x.findings()] == []
+    assert [(f.claim, f.detail) for f in x.findings() if f.promised] == []
+    # situ38: a compromised X2 source derives KeNB* from its own KeNB (TS 33.401 7.2.8.4.2),
+    # so fake-cell-capture (not promised) fails with no edit, as check's search says it
+    assert all(f.claim == "fake-cell-capture" and f.detail.startswith("no edit needed: ")
+               for f in x.findings()), [f.detail for f in x.findings()]
     assert not x.system.in_flight  # nothing left hanging
     assert x.system.entity(UE).ctx.cell == doc["expect"]["cell"]
     assert {name: x.system.entity(name).state

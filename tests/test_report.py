@@ -252,9 +252,10 @@ def test_seed_fs_alg_id_capture_has_a_counterexample_chart(
     out, data = default_report.out, default_report.data
     variant = VariantRef("seed-fs", "alg-id")
     s1 = next(s for s in SCENARIOS if s.name == "s1")
-    # agree37: no edit of the source completes the S1 hop (the MME applies KeNB*+ whatever
-    # the source says): downgrade-resistance's situation never arises, so it is vacuous
-    assert data.result(variant, s1).cell(DOWNGRADE).status == VACUOUS
+    # no edit of the source completes the S1 hop (the MME applies KeNB*+ whatever the source
+    # says): agree37 read that vacuous; situ38: each edit the UE or the target refused is the
+    # claim's situation, and it holds
+    assert data.result(variant, s1).cell(DOWNGRADE).status == HOLDS
     cell = data.result(variant, s1).cell(CAPTURE)
     assert cell.status == FAILS and cell.counterexample
     cx = next(c for c in data.result(variant, s1).counterexamples if c.claim == CAPTURE)
@@ -395,7 +396,10 @@ def test_bounded_verification_is_reported_as_verify_finds_it(default_report: Gen
         assert [(f["claim"], f["promised"], f["trace"]) for f in reported["findings"]] == [
             (f.claim, f.promised, [a.text for a in f.trace])
             for f in result.findings()]
-    assert bounded["ts33401"]["findings"] == []  # one handover: TS 33.401 loses nothing
+    # one handover: TS 33.401 breaks no promise; its X2 source derives KeNB* (TS 33.401
+    # 7.2.8.4.2), so fake-cell-capture, not promised, fails with no edit (situ38)
+    assert [(f["claim"], f["promised"]) for f in bounded["ts33401"]["findings"]] == [
+        (CAPTURE, False)]
     [tr] = [f for f in bounded["tr33821-v070"]["findings"] if f["claim"] == FORWARD]
     assert not tr["promised"] and len(tr["trace"]) == 7
     page = (default_report.out / "tr33821-v070" / "report.md").read_text()
@@ -427,7 +431,8 @@ def test_a_broken_two_hop_x2_promise_shows_in_the_report() -> None:
     assert f"{ref.label} breaks its promise of forward-security on x2 hops, " in " ".join(
         data.conclusion)
     [bounded] = data.bounded
-    assert not bounded.findings and bounded.beyond_bound == (
+    # its X2 source derives KeNB* (situ38: capture, not promised, fails with no edit)
+    assert [f.claim for f in bounded.findings] == [CAPTURE] and bounded.beyond_bound == (
         "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)",)
     assert ("Untested within the bound: no run of at most 1 handover(s) can break "
             "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 "

@@ -130,8 +130,10 @@ def test_verify_names_its_findings_with_the_same_words(
     assert "\nforward-security: fails (not promised): enb-1 derives" in out
     main([*argv, "--json"])
     words = {f["claim"]: f["verdict"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    # situ38: the source derives KeNB* (TR 33.821 v0.7.0), so capture needs no edit
     assert words == {"key-separation": "fails (not promised)",
-                     "forward-security": "fails (not promised)"}
+                     "forward-security": "fails (not promised)",
+                     "fake-cell-capture": "fails (not promised)"}
     # a KeNB* without the EARFCN-DL breaks ts33401's promise (TS 33.401 A.5)
     unbound = str(Path(__file__).parent / "broken_variants" / "kenb_star_without_earfcn.py")
     main(["verify", "--variant-file", unbound, "--max-handovers", "1",
