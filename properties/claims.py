@@ -1671,16 +1671,20 @@ class EditClaim(_Claim):
         """The eNBs whose edit of ``step``'s handover is judged where the UE judges the HO
         command there, or the target the HO confirm (``ends``): those after whose edit the
         handover, run without it, completed (``COMPLETES``)."""
-        if not self.ends(step):
-            return set()
-        return {enb for h, enb, without, _ in facts.unedited
-                if h == step.hop and without in COMPLETES}
+        return self._completing(facts, step.hop) if self.ends(step) else set()
 
     def judges(self, facts: Facts, hop: int, name: str) -> bool:
         """Whether the claim judges an edit of handover ``hop`` against the attacker ``name``
         (a ``check`` hop's ``:edit=``, ``evaluate._observed``): as ``editors``, one after which
         the handover, run without it, completed."""
-        return any(h == hop and without in COMPLETES for h, _, without, _ in facts.unedited)
+        return bool(self._completing(facts, hop))
+
+    @staticmethod
+    def _completing(facts: Facts, hop: int) -> set[str]:
+        """The eNBs whose edit of handover ``hop`` the handover, run without it, completed
+        (``Facts.unedited``)."""
+        return {enb for h, enb, without, _ in facts.unedited
+                if h == hop and without in COMPLETES}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover a compromised eNB edited, why this claim left its edit unjudged

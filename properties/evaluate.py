@@ -218,8 +218,11 @@ def _observed(engine: Engine, claim: EditClaim, observed: Sequence[tuple[str, Ve
     ``check``'s search reads it: ``downgrade.ending``), that it holds after that edit, and
     how the hop ended."""
     name = claim.name
-    failures = list({(v.hop, v.attacker): v for c, v in reversed(observed)
-                     if c == name and v.hop in edited}.values())[::-1]  # the first of each
+    first: dict[tuple[int, str], Verdict] = {}  # the first failure of each hop and attacker
+    for c, v in observed:
+        if c == name and v.hop in edited:
+            first.setdefault((v.hop, v.attacker), v)
+    failures = list(first.values())
     holding = []
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         steps = [s for s in run.system.steps if s.hop == hop]

@@ -28,7 +28,7 @@ from hoverify.properties.exploration import (
     Finding,
     variant_error_finding,
 )
-from hoverify.properties.hop_edits import no_edit, sent_otherwise
+from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
 from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Interface, Kind
@@ -102,10 +102,9 @@ NOT_ITS_VARIANT = ("the file does not match the variant it was recorded on (corr
 # ... and of a step that no variant makes (``never_recorded``), on a fix too
 NO_VARIANT = ("no variant of the model records that step: the file is corrupt, or saved by "
               "another version of the model")
-# the network messages of the model by their titles, and who exchanges them on each
-# interface (TS 36.413: S1AP, an eNB and an MME; TS 36.423: X2AP, two eNBs; TS 36.331: RRC,
-# the UE and an eNB; TS 29.274: GTPv2 on S10, two MMEs)
-TITLES = {kind.title: kind for kind in Kind if kind.interface is not Interface.LOCAL}
+# who exchanges the messages of each interface (TS 36.413: S1AP, an eNB and an MME;
+# TS 36.423: X2AP, two eNBs; TS 36.331: RRC, the UE and an eNB; TS 29.274: GTPv2 on S10,
+# two MMEs)
 PEERS = {Interface.S1: ("enb", "mme"), Interface.X2: ("enb", "enb"),
          Interface.UU: ("enb", "ue"), Interface.S10: ("mme", "mme")}
 
@@ -191,8 +190,7 @@ def never_recorded(topology: Topology, action: Action) -> str | None:
             return f"{cell!r} is no cell of the topology"
         return None if hop.removesuffix(")") in set(HopType) else f"{hop!r} is no hop type"
     if kind in EDIT_KINDS:
-        who, _, rest = text.partition(" ")
-        said, _, edited = rest.rpartition(" in ")
+        who, said, edited = edit_step(text)
         wrong = message(edited)
         if wrong is not None:
             return wrong

@@ -28,7 +28,7 @@ from hoverify.properties.downgrade import (
     leaves,
     relayed,
 )
-from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import HopSpec
 
@@ -43,16 +43,27 @@ def edit_name(message: Message, edit: Edit) -> str:
     return f"{message_name(message.kind)}/{edit.name(message.fields)}"
 
 
+# the network messages of the model by their titles, as a step's text names them
+TITLES = {kind.title: kind for kind in Kind if kind.interface is not Interface.LOCAL}
+
+
+def edit_step(text: str) -> tuple[str, str, str]:
+    """A step's ``text`` of an edit, ``WHO EDIT-TEXT in MESSAGE`` as ``Exploration`` writes
+    it: who, the edit's text and the message."""
+    who, _, rest = text.partition(" ")
+    said, _, message = rest.rpartition(" in ")
+    return who, said, message
+
+
 def name_said(text: str) -> str:
     """The name (``MESSAGE/EDIT``) of the edit that a step's ``text`` says its eNB made
-    (``WHO EDIT-TEXT in MESSAGE``, as ``Exploration`` writes it): what a file written before
-    edits were named (edits35) saved alone, read as a new file's name is (edit38: such a
-    file's edit was matched by its text, so on a fix sending another value there it
-    diverged, exit 2, where a new file's is made as named). "" for a text no edit writes."""
-    said, _, message = text.partition(" ")[2].rpartition(" in ")
-    title = message.rpartition(" ")[0]
+    (``edit_step``): what a file written before edits were named (edits35) saved alone, read
+    as a new file's name is (edit38: such a file's edit was matched by its text, so on a fix
+    sending another value there it diverged, exit 2, where a new file's is made as named).
+    "" for a text no edit writes."""
+    _, said, message = edit_step(text)
     edit = Edit.Said.from_text(said)
-    kind = next((k for k in Kind if k.title == title), None)
+    kind = TITLES.get(message.rpartition(" ")[0])
     return "" if edit is None or kind is None else f"{message_name(kind)}/{edit.name()}"
 
 
