@@ -6,8 +6,9 @@ distinct derivation tuples (in 571 objects), 72 distinct multisets of messages i
 2133 tuples) and 9 distinct tuples of claim states (in 1139). A part equal to one already
 kept is replaced by it, so a state stores only what no other state of its level holds.
 
-Equal values only: a part is replaced by an equal one (``==``, so the same fingerprint and the
-same future), never by a merely similar one. A composite whose hash walks all of it (a
+Equal values only: a part is replaced by an equal one of its own type (``==``, so the same
+fingerprint and the same future; ``False`` is never replaced by the ``0`` it equals), never by a
+merely similar one. A composite whose hash walks all of it (a
 snapshot's entities, the facts) is looked up by the identities of its parts once those are
 shared; anything else by value. The facts' tuples that only grow (``derivations``,
 ``completions``) are shared whole, never element by element: the engine's indexes
@@ -35,7 +36,8 @@ class Sharing:
     __slots__ = ("_built", "_kept", "_parent", "_values")
 
     def __init__(self) -> None:
-        self._values: dict[Any, Any] = {}  # value -> the object kept for it
+        # (type, value) -> the object kept for it: by type too, as 0 == False and 1 == 1.0
+        self._values: dict[tuple[type, Any], Any] = {}
         self._built: dict[tuple[Any, ...], Any] = {}  # (type, ids of shared parts) -> object
         self._kept: dict[int, Any] = {}  # id -> an object kept (each pinned by a table above)
         # id -> (an object of the state being expanded, the object kept for it)
@@ -54,7 +56,7 @@ class Sharing:
         known = self._known(value)
         if known is not None:
             return known
-        kept = self._values.setdefault(value, value)
+        kept = self._values.setdefault((type(value), value), value)
         return self._remember(value, kept)
 
     def tuple(self, items: tuple[Any, ...], share: Share | None = None) -> tuple[Any, ...]:

@@ -96,3 +96,13 @@ def test_the_engines_key_follows_the_facts_it_is_asked_about() -> None:
     assert engine.key() != before
     engine.restore((facts, states))
     assert engine.key() == before
+
+
+def test_a_value_is_shared_only_with_an_equal_one_of_its_own_type() -> None:
+    """0 == False and 1 == 1.0: a facts object whose hop is 0 must not make a later one's
+    ``injected`` the int 0 (perf38 found a shared ``Facts()`` holding ``injected=0``)."""
+    sharing = Sharing()
+    shared = sharing.facts(Facts())
+    assert shared.injected is False and shared.beyond_nds_ip is False and shared.hop == 0
+    assert sharing.value(1.0) is not sharing.value(1)
+    assert sharing.value(True) is True
