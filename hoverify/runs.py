@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hoverify.dry_run import dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
@@ -523,17 +524,16 @@ class DryRunFinding:
 def dry_run_finding(variant: KeySchedule, reached: bool,
                     argv: Sequence[str] | None = None) -> DryRunFinding | None:
     """The one judge of a variant error that a command's own run did not meet: the one the
-    dry run of ``variant``'s file met (``hoverify.variant_file.dry_run_error``), unless the
+    dry run of ``variant``'s file met (``hoverify.dry_run``), unless the
     command's own run met a variant error (``reached``), which it reports with its step, so
     that a variant error is reported once. None for a built-in variant. ``argv``: how its
     check line names the variant (default: its file by absolute path, as explore's and
     verify's check lines do; the report names it as given, ``report_job.check_line``)."""
-    from hoverify.cli import variant_argv
-    from hoverify.variant_file import dry_run_error
-
     found = dry_run_error(variant)
     if found is None or reached:
         return None
+    from hoverify.cli import variant_argv
+
     if argv is None:
         argv = variant_argv(None, str(Path(found.path).resolve()), found.bit_placement)
     check = shlex.join(["hoverify", "check", *argv, "--hops", found.hops])

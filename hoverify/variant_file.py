@@ -30,7 +30,7 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
   but a variant error, which the command reports as its finding ``variant-error`` (exit 1),
   and so is a key a hook returns that its Deriver did not make in the call and that it was
   not given (``hoverify.statemachines.key_origin``, checked at every call, not only here);
-  the first the dry run meets goes with the variant (``dry_run_error``), so that a command
+  the first the dry run meets goes with the variant (``hoverify.dry_run``), so that a command
   whose own hops never reach it reports it all the same (``hoverify.runs.dry_run_finding``);
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
@@ -57,6 +57,7 @@ from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any
 
+from hoverify.dry_run import DryRunError, keep_dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.claims import CLAIMS
 from hoverify.properties.provenance import provenance_violations
@@ -106,28 +107,6 @@ class VariantBug(Exception):
     """A hook of the variant misbehaved during the dry run."""
 
 
-@dataclass(frozen=True)
-class DryRunError:
-    """The first variant error the dry run met (a hook that raised): no bad input, but the
-    finding ``variant-error`` of every command run on the variant, its own hops whatever
-    (``hoverify.runs.dry_run_finding``). ``path``, the file; ``bit_placement``, as loaded."""
-
-    error: VariantError
-    hops: str  # the dry run's, as ``--hops`` takes them (one of ``DRY_RUNS``)
-    path: str
-    bit_placement: str | None
-
-
-# where a loaded variant keeps its dry run's error: on the instance, as ``_quiet``'s wrappers
-_DRY_RUN_ERROR = "_hoverify_dry_run_error"
-
-
-def dry_run_error(variant: KeySchedule) -> DryRunError | None:
-    """The variant error the dry run of ``variant``'s file met (None: none, or a built-in)."""
-    found = getattr(variant, _DRY_RUN_ERROR, None)
-    return found if isinstance(found, DryRunError) else None
-
-
 def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedule:
     """``bit_placement``: ``--bit-placement``, for a variant built on seed-fs."""
     module, variant = _import(Path(path))
@@ -139,8 +118,7 @@ def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedul
     _check_declarations(path, variant)
     found = _dry_run(path, variant)
     if found is not None:
-        object.__setattr__(variant, _DRY_RUN_ERROR,  # it is frozen
-                           DryRunError(found[0], found[1], path, bit_placement))
+        keep_dry_run_error(variant, DryRunError(found[0], found[1], path, bit_placement))
     return variant
 
 

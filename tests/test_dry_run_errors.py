@@ -15,7 +15,8 @@ import pytest
 from hoverify.reports.scenarios import SCENARIOS
 
 from hoverify.cli import main
-from hoverify.variant_file import dry_run_error, load_variant_file
+from hoverify.dry_run import dry_run_error
+from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
 S1_ONLY = TESTS / "erroring_variants" / "mme_hook_raises_on_s1.py"
