@@ -358,6 +358,7 @@ def _explore(args: argparse.Namespace) -> int:
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
                            adversary, faults, checks)
     doc = explore_document(result, files, args.topology or "small", checks)
+    unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -379,7 +380,23 @@ def _explore(args: argparse.Namespace) -> int:
         return 128 + signal.SIGINT
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
                  outside_bound(faults, adversary))
-    return 1 if result.promise_broken else 0
+    return 1 if result.promise_broken or unreached else 0
+
+
+def _with_dry_run(doc: dict[str, Any], variant: KeySchedule,
+                  findings: Sequence[Finding]) -> bool:
+    """``explore`` and ``verify``: the variant error the dry run of a variant file met where
+    the search met none (``hoverify.runs.dry_run_finding``), added to the document's findings
+    as a finding of the search is, with its check line. Returns whether there was one."""
+    from hoverify.properties.exploration import VARIANT_ERROR
+    from hoverify.runs import dry_run_finding
+
+    found = dry_run_finding(variant, any(f.claim == VARIANT_ERROR for f in findings))
+    if found is None:
+        return False
+    doc["findings"].append(found.entry())
+    doc["promise_broken"] = True
+    return True
 
 
 def explore_finding_text(finding: dict[str, Any]) -> str:
@@ -394,9 +411,15 @@ def _replay(args: argparse.Namespace) -> int:
     finding's claim says on it as ``check`` says it (holding or failing: a weakened promise
     is told from a fix), and whether the finding is reproduced (its claim failing, promised
     or not, as recorded)."""
-    from hoverify.properties.exploration import Finding
+    from hoverify.properties.exploration import VARIANT_ERROR, Finding
     from hoverify.properties.explore import ReplayNotPossible, ReplayStopped, replay, replayed_claim
-    from hoverify.runs import claim_document, claim_text, finding_word, load_finding
+    from hoverify.runs import (
+        claim_document,
+        claim_text,
+        dry_run_finding,
+        finding_word,
+        load_finding,
+    )
 
     saved = load_finding(args.file, args.variant_file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
@@ -425,6 +448,12 @@ def _replay(args: argparse.Namespace) -> int:
         Finding(claim, bool(recorded.get("promised")), "", ())))
     reproduced = any(f.claim == claim and finding_word(f) == found
                      for f in (*before, *findings))
+    # where the replayed trace meets no variant error, the one the dry run of a variant file
+    # met (``hoverify.runs.dry_run_finding``), after the recorded finding is judged
+    unreached = dry_run_finding(variant, any(f.claim == VARIANT_ERROR
+                                             for f in (*before, *findings)))
+    if unreached is not None:
+        findings = [*findings, unreached.finding()]
     instead = None if args.variant_file is None else {
         "variant": recorded.get("variant"), "variant_file": recorded.get("variant_file")}
     # the steps a fix made otherwise than recorded, and went on (a saved edit of a field it
@@ -583,6 +612,7 @@ def _verify(args: argparse.Namespace) -> int:
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, findings, saved, args.topology or "small", checks)
+    unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
@@ -601,7 +631,7 @@ def _verify(args: argparse.Namespace) -> int:
         return 2
     if result.stopped == INTERRUPTED:
         return 128 + signal.SIGINT
-    return 1 if result.promise_broken else 0
+    return 1 if result.promise_broken or unreached else 0
 
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
@@ -619,8 +649,9 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
         print(f"bound NOT exhausted: stopped ({_STOPPED[result.stopped]}) at depth "
               f"{doc['depth']}; the findings below are those found so far")
     for finding in doc["findings"]:
-        print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}\n"
-              f"  shortest counterexample, {len(finding['trace'])} steps:")
+        print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
+        if finding["trace"]:  # none: the dry run's variant error (``_with_dry_run``)
+            print(f"  shortest counterexample, {len(finding['trace'])} steps:")
         for line in finding["trace"]:
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
@@ -629,9 +660,9 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
     # promise its faults cannot exercise
     if result.beyond_bound or result.unexercised:
         print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
-    if result.exhausted and not result.promise_broken:
+    if result.exhausted and not doc["promise_broken"]:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
-    elif result.stopped is not None and not result.promise_broken:  # review22: "none so far"
+    elif result.stopped is not None and not doc["promise_broken"]:  # review22: "none so far"
         print(f"no violation of a promised claim in the {doc['states']} states reached so "
               "far; the bound was NOT exhausted: the states not reached are not judged")
 
@@ -864,9 +895,26 @@ def _check(args: argparse.Namespace) -> int:
     with _cycle_collector_paused():
         run, evaluation = check_evaluation(args, partial(_adversary, args))
         doc = check_document(run, evaluation, evidence=args.json)
-    print(json.dumps(doc, indent=2) if args.json else check_text(doc))
+    unreached = _print_run(doc, check_text, run.variant, args.json)
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
-    return 1 if evaluation.promise_broken else 0
+    return 1 if evaluation.promise_broken or unreached else 0
+
+
+def _print_run(doc: dict[str, Any], text: Callable[[dict[str, Any]], str],
+               variant: KeySchedule, as_json: bool) -> bool:
+    """``run`` and ``check``: their document (``text`` in words), with the variant error the
+    dry run of a variant file met where their run, which completed, did not
+    (``hoverify.runs.dry_run_finding``) as they give one their run meets: the line
+    ``variant-error``, or ``variant_error`` in ``--json``. Returns whether there was one."""
+    from hoverify.runs import dry_run_finding, variant_error_text
+
+    found = dry_run_finding(variant, reached=False)  # a run that met one raised it (main)
+    if found is not None:
+        doc["variant_error"] = found.document()
+    print(json.dumps(doc, indent=2) if as_json else text(doc))
+    if found is not None and not as_json:
+        print(variant_error_text(doc["variant_error"]))
+    return found is not None
 
 
 @contextmanager
@@ -899,8 +947,7 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise UsageError(f"--pcap {pcap}: cannot write ({error.strerror})") from None
     doc = document(run)
-    print(json.dumps(doc, indent=2) if args.json else run_text(doc))
-    return 0
+    return 1 if _print_run(doc, run_text, run.variant, args.json) else 0
 
 
 def _capture_path(text: str | None) -> Path | None:

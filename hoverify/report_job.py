@@ -47,6 +47,7 @@ from hoverify.reports.data import (
     BoundedFinding,
     Cell,
     Counterexample,
+    DryRunEntry,
     Msc,
     MscNote,
     ReportData,
@@ -72,6 +73,7 @@ from hoverify.reports.words import verdict_word
 from hoverify.runs import (
     check_document,
     claim_evidence,
+    dry_run_finding,
     finding_word,
     unjudged_text,
     variant_error_document,
@@ -205,8 +207,32 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
         bounded.append(_bounded(variant, schedules[variant], topology))
+    sections = [_dry_run(s, schedules[s.variant], results, bounded) for s in sections]
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
                       tuple(sections), words, tuple(bounded), ATTACKER)
+
+
+def _dry_run(section: VariantSection, schedule: KeySchedule, results: Sequence[ScenarioResult],
+             bounded: Sequence[Bounded]) -> VariantSection:
+    """The variant's section with the variant error the dry run of its file met, where no
+    run of the report met one (``hoverify.runs.dry_run_finding``)."""
+    reached = bool(_met(section.variant, results, bounded))
+    found = dry_run_finding(schedule, reached, _variant_argv(section.variant))
+    if found is None:
+        return section
+    return replace(section, dry_run=DryRunEntry(
+        f"dr-{section.variant.slug}", found.hops, found.detail, _error_lines(found.error),
+        found.check, found.document()))
+
+
+def _met(variant: VariantRef, results: Sequence[ScenarioResult],
+         bounded: Sequence[Bounded]) -> list[str]:
+    """Where a run of the report met a variant error of ``variant``: its scenarios, then
+    "bounded verification"."""
+    where = [r.scenario.name for r in results if r.variant == variant
+             and any(cell.status == VARIANT_ERROR for _, cell in r.cells)]
+    return where + ["bounded verification" for b in bounded if b.variant == variant
+                    and any(f.claim == VARIANT_ERROR_FINDING for f in b.findings)]
 
 
 # the report's attacker model: the default, TS 33.401's (hoverify.properties.adversary), but
@@ -407,10 +433,7 @@ def _variant_error(variant: VariantRef, scenario: Scenario, error: VariantError,
     message = error.message
     cells = tuple((claim, Cell(VARIANT_ERROR, str(error), counterexample=entry))
                   for claim in CLAIMS)
-    witness = (f"hook: {f'{error.hook}()' if error.hook else 'none (the model raised)'}",
-               f"handler: {error.handler}", f"exception: {doc['exception']}",
-               f"where: {error.where}", f"step: {error.step}, hop: {error.hop}",
-               f"message: {doc['message']} from {message.sender} to {message.receiver}")
+    witness = _error_lines(error)
     # Not an arrow: a refused message would read as the receiver's verdict, and this is none.
     ends = tuple(dict.fromkeys((message.sender, message.receiver)))
     chart = Msc(f"msc-{variant.slug}-{scenario.name}", f"{variant.label}: {scenario.hops}",
@@ -422,6 +445,17 @@ def _variant_error(variant: VariantRef, scenario: Scenario, error: VariantError,
     found = Counterexample(entry, variant, scenario, VARIANT_ERROR, error.raised, str(error),
                            witness, None, check_argv)
     return ScenarioResult(variant, scenario, cells, chart, (found,), {"variant_error": doc})
+
+
+def _error_lines(error: VariantError) -> tuple[str, ...]:
+    """A variant error's entry: the hook, the handler, the exception, where, the step and the
+    hop, and the message whose handling raised."""
+    doc = variant_error_document(error)
+    message = error.message
+    return (f"hook: {f'{error.hook}()' if error.hook else 'none (the model raised)'}",
+            f"handler: {error.handler}", f"exception: {doc['exception']}",
+            f"where: {error.where}", f"step: {error.step}, hop: {error.hop}",
+            f"message: {doc['message']} from {message.sender} to {message.receiver}")
 
 
 def _section(variant: VariantRef, scenario: Scenario, schedule: KeySchedule,
@@ -450,14 +484,10 @@ def _section(variant: VariantRef, scenario: Scenario, schedule: KeySchedule,
 def variant_errors(data: ReportData) -> list[str]:
     """Where a variant hook (or the model) raised, variant by variant: "VARIANT in SCENARIO,
     ..., bounded verification". Any one makes ``hoverify report`` exit 1."""
-    where: dict[str, list[str]] = {}
-    for r in data.results:
-        if any(cell.status == VARIANT_ERROR for _, cell in r.cells):
-            where.setdefault(r.variant.label, []).append(r.scenario.name)
-    for b in data.bounded:
-        if any(f.claim == VARIANT_ERROR_FINDING for f in b.findings):
-            where.setdefault(b.variant.label, []).append("bounded verification")
-    return [f"{label} in {', '.join(places)}" for label, places in where.items()]
+    where = {s.variant: [f"the dry run with hops {s.dry_run.hops}"] if s.dry_run else
+             _met(s.variant, data.results, data.bounded) for s in data.sections}
+    return [f"{variant.label} in {', '.join(places)}" for variant, places in where.items()
+            if places]
 
 
 def summary(data: ReportData, out: Path) -> str:

@@ -10,6 +10,7 @@ import argparse
 import hashlib
 import json
 import re
+import shlex
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hoverify.dry_run import dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
@@ -479,6 +481,63 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
 def variant_error_text(doc: dict[str, Any]) -> str:
     return f"{doc['claim']:<22} {STOPPED}: {doc['detail']}"
+
+
+@dataclass(frozen=True)
+class DryRunFinding:
+    """The finding ``variant-error`` of a variant file's dry run, which the command's own run
+    did not meet (``dry_run_finding``): the error as the dry run met it, the hops it met it
+    on, and the ``check`` line that meets it again."""
+
+    error: VariantError
+    hops: str
+    check: str
+
+    @property
+    def detail(self) -> str:
+        who = f"{self.error.hook or self.error.handler}()"
+        return (f"found by the dry run with hops {self.hops} when the variant file was "
+                f"loaded, at {self.error}; this command's own run never reached it: its hops "
+                f"never called {who} where it raises")
+
+    def document(self) -> dict[str, Any]:
+        """As ``check --json`` gives a variant error (``variant_error_document``), with the
+        dry run's hops and check line."""
+        return {**variant_error_document(self.error), "detail": self.detail,
+                "dry_run_hops": self.hops, "check": self.check}
+
+    def finding(self) -> Finding:
+        """As a search or a replay lists its findings: no trace of its actions (the dry
+        run is no search), its check line instead."""
+        from hoverify.properties.exploration import VARIANT_ERROR, Finding
+
+        return Finding(VARIANT_ERROR, True, self.detail, ())
+
+    def entry(self) -> dict[str, Any]:
+        """As explore and verify list a finding (``finding_entry``): not saved, since
+        replay replays a search's actions; its check line reproduces it."""
+        return finding_entry(self.finding(), None, {"check": self.check,
+                                                    "check_unavailable": None,
+                                                    "check_note": None})
+
+
+def dry_run_finding(variant: KeySchedule, reached: bool,
+                    argv: Sequence[str] | None = None) -> DryRunFinding | None:
+    """The one judge of a variant error that a command's own run did not meet: the one the
+    dry run of ``variant``'s file met (``hoverify.dry_run``), unless the
+    command's own run met a variant error (``reached``), which it reports with its step, so
+    that a variant error is reported once. None for a built-in variant. ``argv``: how its
+    check line names the variant (default: its file by absolute path, as explore's and
+    verify's check lines do; the report names it as given, ``report_job.check_line``)."""
+    found = dry_run_error(variant)
+    if found is None or reached:
+        return None
+    from hoverify.cli import variant_argv
+
+    if argv is None:
+        argv = variant_argv(None, str(Path(found.path).resolve()), found.bit_placement)
+    check = shlex.join(["hoverify", "check", *argv, "--hops", found.hops])
+    return DryRunFinding(found.error, found.hops, check)
 
 
 def parse_faults(text: str) -> frozenset[str]:

@@ -30,6 +30,8 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
   but a variant error, which the command reports as its finding ``variant-error`` (exit 1),
   and so is a key a hook returns that its Deriver did not make in the call and that it was
   not given (``hoverify.statemachines.key_origin``, checked at every call, not only here);
+  the first the dry run meets goes with the variant (``hoverify.dry_run``), so that a command
+  whose own hops never reach it reports it all the same (``hoverify.runs.dry_run_finding``);
 - provenance: no party derives anything from a value it never held (a module global or a
   closure cannot smuggle KASME into an eNB). A cyclic definition shows up here too: a value
   used before anyone computed it was never held.
@@ -55,6 +57,7 @@ from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any
 
+from hoverify.dry_run import DryRunError, keep_dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.claims import CLAIMS
 from hoverify.properties.provenance import provenance_violations
@@ -113,7 +116,9 @@ def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedul
             variant = _placed(path, variant, bit_placement)
     _quiet(module, variant)
     _check_declarations(path, variant)
-    _dry_run(path, variant)
+    found = _dry_run(path, variant)
+    if found is not None:
+        keep_dry_run_error(variant, DryRunError(found[0], found[1], path, bit_placement))
     return variant
 
 
@@ -348,11 +353,12 @@ def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
             continue
 
 
-def _dry_run(path: str, variant: KeySchedule) -> None:
+def _dry_run(path: str, variant: KeySchedule) -> tuple[VariantError, str] | None:
+    """Bad input raised as such; returns the first variant error met, with its hops."""
     checked = Checked(inner=variant, file=path, name=variant.name, title=variant.title,
                       specs=variant.specs, parameters=dict(variant.parameters))
     derived: dict[str, bool] = {}  # name of what the dry runs derive: from KASME?
-    complete = True
+    first: tuple[VariantError, str] | None = None
     for hops in DRY_RUNS:
         try:
             run = run_scenario(checked, parse_hops(hops))
@@ -360,9 +366,10 @@ def _dry_run(path: str, variant: KeySchedule) -> None:
             if isinstance(error.error, VariantBug):
                 raise VariantFileError(f"{path}: {error.error} (dry run with hops {hops})") \
                     from None
-            # a hook that raises is a variant error: the command itself reports it as a
-            # finding (exit 1), with the step, so the dry run leaves it to the command
-            complete = False
+            # a hook that raises is a variant error: the finding variant-error of the
+            # command (exit 1), with the step where its own run meets it, with the dry
+            # run's where it does not; the other dry runs still check for bad input
+            first = first or (error, hops)
             continue
         problems = provenance_violations(run.system)
         if problems:
@@ -373,8 +380,9 @@ def _dry_run(path: str, variant: KeySchedule) -> None:
             derived[d.output_name] = derived.get(d.output_name, False) or any(
                 i.name == "KASME" for i in d.inputs)
         run.system.close()
-    if complete:
+    if first is None:
         _check_delegated_keys(path, variant, derived)
+    return first
 
 
 def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bool]) -> None:

@@ -19,12 +19,16 @@ TOP_FILES = frozenset({INDEX_MD, INDEX_HTML, VERDICTS})  # beside one folder per
 
 
 def verdicts(data: ReportData) -> str:
+    errors = {s.variant: s.dry_run for s in data.sections if s.dry_run is not None}
     doc = {
         "schema_version": SCHEMA_VERSION,
         "hoverify": data.version,
         "claims": list(data.claims),
         "variants": [{"label": v.label, "variant": v.name, "bit_placement": v.bit_placement,
-                      "file": v.file} for v in data.variants],
+                      "file": v.file,
+                      # the dry run's variant error no run of the report met, as check's
+                      **({"variant_error": errors[v].document} if v in errors else {})}
+                     for v in data.variants],
         "scenarios": [{"name": s.name, "hops": s.hops, "title": s.title,
                        "compromises": [f"{e}@{h}" for e, h in s.compromises],
                        "backhaul_unprotected": s.backhaul_unprotected}

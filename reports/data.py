@@ -125,6 +125,20 @@ class Derivability:
 
 
 @dataclass(frozen=True)
+class DryRunEntry:
+    """A variant error that the dry run of a reviewer's variant file met and no run of the
+    report did (``hoverify.runs.dry_run_finding``): in no scenario, a variant error all the
+    same."""
+
+    id: str  # its entry on the variant's page
+    hops: str  # the dry run's
+    detail: str
+    witness: tuple[str, ...]  # the hook, the handler, the exception, where, step and hop
+    check: str  # the `hoverify check` command line that meets it again
+    document: dict[str, Any]  # as `hoverify check --json` gives it (``variant_error``)
+
+
+@dataclass(frozen=True)
 class VariantSection:
     variant: VariantRef
     title: str
@@ -133,6 +147,7 @@ class VariantSection:
     scenario: Scenario  # the representative scenario of the graph and the table
     graph: GraphData | None  # None: that scenario's run stopped at a variant error
     derivability: Derivability | None
+    dry_run: DryRunEntry | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from hoverify.reports.data import (
     Cell,
     Counterexample,
     Derivability,
+    DryRunEntry,
     ReportData,
     ScenarioResult,
     VariantSection,
@@ -26,6 +27,8 @@ from hoverify.reports.words import (
     ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
+    DRY_RUN,
+    DRY_RUN_CHECK,
     LEGEND,
     NO_REASON,
     REPRODUCE,
@@ -142,6 +145,14 @@ def _counterexample(cx: Counterexample) -> list[str]:
     return lines
 
 
+def _dry_run(error: DryRunEntry) -> list[str]:
+    return [f'<h3 id="{error.id}">Variant error found by the dry run with hops '
+            f"<code>{escape(error.hops)}</code></h3>",
+            f"<p class=muted>{escape(plain(DRY_RUN))}</p>", f"<p>{escape(error.detail)}</p>",
+            "<pre>" + escape("\n".join(error.witness)) + "</pre>",
+            f"<p>{escape(DRY_RUN_CHECK)} <code>{escape(error.check)}</code></p>"]
+
+
 def _anchors(data: ReportData) -> list[str]:
     """The formal anchors' published verdicts beside this report's (``reports/anchors.py``)."""
     rows = ['<h2 id="anchors">Formal anchors</h2>',
@@ -199,7 +210,10 @@ def _section(section: VariantSection, results: list[ScenarioResult],
     lines = [f'<h2 id="{slug}">{escape(section.variant.label)}: {escape(section.title)}</h2>',
              f"<p class=muted>{escape(section.specs)}</p>", "<ul>"]
     lines += [f"<li>{escape(p)}</li>" for p in section.promises]
-    lines += ["</ul>", f"<h3>Key graph of <code>{escape(section.scenario.hops)}</code></h3>"]
+    lines.append("</ul>")
+    if section.dry_run is not None:
+        lines += _dry_run(section.dry_run)
+    lines.append(f"<h3>Key graph of <code>{escape(section.scenario.hops)}</code></h3>")
     if section.graph is None or section.derivability is None:
         lines.append(f"<p>None: the run of <code>{escape(section.scenario.hops)}</code> "
                      "stopped at a variant error (see the counterexamples).</p>")

@@ -12,6 +12,7 @@ from hoverify.reports.data import (
     Cell,
     Counterexample,
     Derivability,
+    DryRunEntry,
     ReportData,
     ScenarioResult,
     VariantSection,
@@ -22,6 +23,8 @@ from hoverify.reports.words import (
     ANCHORS_INTRO,
     BOUNDED,
     DERIVABILITY,
+    DRY_RUN,
+    DRY_RUN_CHECK,
     LEGEND,
     NO_REASON,
     REPRODUCE,
@@ -94,7 +97,10 @@ def index(data: ReportData) -> str:
         slug = section.variant.slug
         graph = (f" (key graph: [SVG]({slug}/graph.svg), [DOT]({slug}/graph.dot), "
                  f"[GraphML]({slug}/graph.graphml))" if section.graph is not None else "")
-        lines.append(f"- [{section.variant.label}]({page(slug)}): {section.title}{graph}")
+        error = ("" if section.dry_run is None else
+                 f"; **variant-error** found by the dry run with hops `{section.dry_run.hops}` "
+                 f"([entry]({page(slug)}#{section.dry_run.id}))")
+        lines.append(f"- [{section.variant.label}]({page(slug)}): {section.title}{graph}{error}")
     lines += ["", "## Counterexamples", ""]
     for result in data.results:
         for cx in result.counterexamples:
@@ -165,6 +171,13 @@ def _counterexample(cx: Counterexample) -> list[str]:
     return lines
 
 
+def _dry_run(error: DryRunEntry) -> list[str]:
+    return [f'<a id="{error.id}"></a>', "",
+            f"## Variant error found by the dry run with hops `{error.hops}`", "", DRY_RUN, "",
+            error.detail, "", "```text", *error.witness, "```", "",
+            f"{DRY_RUN_CHECK} `{error.check}`"]
+
+
 def bounded_lines(bounded: Bounded) -> list[str]:
     lines = [f"Bound: {bounded.bound}. {bounded.states} states, {bounded.transitions} "
              f"transitions, " + ("bound exhausted." if bounded.exhausted else
@@ -186,6 +199,8 @@ def variant_page(section: VariantSection, results: list[ScenarioResult],
              "", f"Attacker model: {attacker}.",
              "", "Promises (from the variant's own module):", ""]
     lines += [f"- {p}" for p in section.promises]
+    if section.dry_run is not None:
+        lines += ["", *_dry_run(section.dry_run)]
     lines += ["", LEGEND]
     lines += ["", f"## Key graph of `{section.scenario.hops}`", ""]
     if section.graph is None or section.derivability is None:

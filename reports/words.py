@@ -138,6 +138,12 @@ def check_line_text(finding: BoundedFinding) -> list[str]:
 
 
 REPRODUCE = "Its run, with every claim's verdict:"
+DRY_RUN = ("Loading the variant file runs it over every hop type, an NCC wrap and the Path "
+           "Switch race (a dry run, docs/variants.md). There a variant hook (or the model) "
+           "raised, in a run that none of this report's scenarios and bounded verification "
+           "makes, so no verdict of the report shows it; it is a bug of the variant all the "
+           "same, and fails `hoverify report` (exit 1).")
+DRY_RUN_CHECK = "It is met again by:"
 
 
 def sometimes_text(bounded: Bounded) -> str:
