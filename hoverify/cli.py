@@ -778,7 +778,7 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
     import shlex
 
     from hoverify.properties.check_line import check_hops
-    from hoverify.properties.explore import EXPLORATION_KASME
+    from hoverify.properties.exploration import EXPLORATION_KASME
 
     lines: list[dict[str, str | None]] = []
     for finding in findings:

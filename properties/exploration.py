@@ -42,6 +42,10 @@ from hoverify.statemachines.variant import KeySchedule
 
 # a hook or the model raised: hoverify.statemachines.entity.VariantError
 VARIANT_ERROR = "variant-error"
+# The KASME every explored, verified and replayed run starts from (here, not in ``explore``:
+# ``verify`` and ``check``'s lines for its findings use it without loading Hypothesis)
+EXPLORATION_KASME = bytes.fromhex(
+    "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")
 # the action kinds; rewrite: the flip-only edit of finding files written before edit existed
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite", "inject")

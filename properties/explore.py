@@ -23,6 +23,7 @@ from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.evaluate import claim_results
 from hoverify.properties.exploration import (
     EDIT_KINDS,
+    EXPLORATION_KASME,
     Action,
     Exploration,
     Finding,
@@ -41,8 +42,6 @@ from hypothesis.database import ExampleDatabase, ReadOnlyDatabase
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 SCHEMA_VERSION = 1
-EXPLORATION_KASME = bytes.fromhex(
-    "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")
 # The default budget of ``hoverify explore``: examples (runs from the start) and steps each.
 EXAMPLES = 3000
 STEPS = 30

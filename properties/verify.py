@@ -131,13 +131,13 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims, outside_bound
 from hoverify.properties.engine import Claim, Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
+    EXPLORATION_KASME,
     VARIANT_ERROR,
     Action,
     Exploration,
     Finding,
     variant_error_finding,
 )
-from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import promises_of
 from hoverify.properties.sharing import Sharing

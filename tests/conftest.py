@@ -1,16 +1,26 @@
 """Shared settings for the test suite: Hypothesis profiles are registered in one place, and
-the default report is built once per test process (one per pytest-xdist worker)."""
+what several test modules read is computed once per test run (``shared``), whichever
+pytest-xdist worker runs them: the default report and the bounded search of ts33401."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from default_report import Generated, generate
+from hoverify.properties.verify import VerifyResult, verify
+from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, settings
 
 from hoverify.campaign import campaign, profile_database
 from hoverify.errors import UsageError
+
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,6 +44,33 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile(name)
 
 
+def shared(factory: pytest.TempPathFactory, name: str, compute: Callable[[Path], T]) -> T:
+    """``compute(folder)``, once per test run: the first process to ask computes it (in a
+    folder of its own) and leaves it pickled in the folder every pytest-xdist worker's
+    temporary folders are in (the run's); the others wait for it there and read it. The
+    tests only read what it returns."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the controller's: --basetemp gives each worker a folder in it
+    pickled = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+        if pickled.exists():
+            return pickle.loads(pickled.read_bytes())
+        value = compute(root / name)
+        pickled.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
 def default_report(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    return generate(tmp_path_factory.mktemp("report") / "default")
+    """tests/test_report.py and tests/test_words.py read it."""
+    return shared(tmp_path_factory, "default-report", generate)
+
+
+@pytest.fixture(scope="session")
+def ts33401_two_handovers(tmp_path_factory: pytest.TempPathFactory) -> VerifyResult:
+    """``hoverify verify --variant ts33401 --max-handovers 2``: its default faults (drop and
+    compromise) and claims; tests/test_verify.py and tests/test_exploration.py read it."""
+    return shared(tmp_path_factory, "ts33401-two-handovers",
+                  lambda _: verify(load("ts33401"), max_handovers=2))

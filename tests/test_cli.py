@@ -661,6 +661,17 @@ def test_check_loads_neither_hypothesis_nor_the_exploration_code_nor_networkx() 
                          "hoverify.atomic_dir", "hoverify.variant_file", "hoverify.reports.data"}
 
 
+def test_report_loads_not_hypothesis(tmp_path: Path) -> None:
+    """perf39: the bounded verification (``properties.verify``) imported ``explore``, and with
+    it Hypothesis (~0.3 s of CPU of every report), for the KASME the runs start from, which
+    now lives beside ``Exploration``."""
+    loaded = _modules_after(["report", "--variants", "ts33401", "--quiet", "--out",
+                             str(tmp_path / "report")])
+    assert "hoverify.properties.verify" in loaded  # it did verify
+    assert not loaded & {"hypothesis", "hoverify.properties.explore",
+                         "hoverify.properties.stateful"}
+
+
 def test_explore_loads_not_the_exhaustive_verifier(tmp_path: Path) -> None:
     """text37: explore imported ``properties.verify`` (and with it the fingerprint and the
     state-sharing modules) only for the edit claims' vacuity reason, ``outside_bound``,

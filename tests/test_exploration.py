@@ -29,7 +29,7 @@ from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, repl
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
-from hoverify.properties.verify import verify
+from hoverify.properties.verify import VerifyResult
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import Entity, Outcome
 from hoverify.statemachines.messages import Kind, Message
@@ -638,9 +638,11 @@ FOUND_BY_VERIFY = {
 
 
 
-def test_the_pinned_verify_findings_are_what_verify_finds() -> None:
-    """ts33401 without edits (cheap: ~6 s); the edit claims are pinned above."""
-    result = verify(load("ts33401"), max_handovers=2)
+def test_the_pinned_verify_findings_are_what_verify_finds(
+        ts33401_two_handovers: VerifyResult) -> None:
+    """ts33401 without edits (conftest.py: ~6 s, shared with tests/test_verify.py); the edit
+    claims are pinned above."""
+    result = ts33401_two_handovers
     assert set(result.shortest) == {k for k in FOUND_BY_VERIFY["ts33401"]
                                     if k[0] not in NEEDS_AN_EDIT}
 
