@@ -177,9 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="replay it on the variant this Python file defines (a fixed "
                              "proposal) instead of the one the finding names, loaded as check "
                              "and verify load --variant-file, at the finding's bit placement "
-                             "where the variant takes one; what it sends or does otherwise "
-                             "than recorded is then the fix's doing, not a corrupt file "
-                             "(default: the finding's variant)")
+                             "where the variant takes one; a value it sends otherwise than "
+                             "recorded is then the fix's doing, and a step that no longer "
+                             "runs after the attack's edit reads NOT reproduced, not a "
+                             "corrupt file; a step before that edit that does not follow, "
+                             "or one no variant of the model records (a message, party or "
+                             "cell the model has not), is still a corrupt file, exit 2 "
+                             "(docs/exploration.md) (default: the finding's variant)")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
