@@ -141,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "which key.")
     parser.add_argument("--version", action="version", version=f"hoverify {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    run = commands.add_parser("run", help="perform handovers in order and print the keys")
+    run = commands.add_parser("run", help="perform handovers in order and print the keys",
+                              epilog="Exit status: 0 whatever the keys (run judges no claim); "
+                                     "1 a variant hook raised (the finding variant-error); "
+                                     + _BAD_INPUT)
     _add_scenario_arguments(run)
     run.add_argument("--pcap", metavar="FILE",
                      help="also write the run's S1AP, X2AP and RRC security messages as a "
@@ -170,7 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "stopped by Ctrl-C prints the counts and the findings so far (a "
                         "finding being minimised as found, its trace not minimised) and saves "
                         "them, says the examples were not all run, then exits 130.")
-    replay = commands.add_parser("replay", help="replay a saved finding step by step")
+    replay = commands.add_parser(
+        "replay", help="replay a saved finding step by step",
+        epilog="The last line says 'reproduced' or 'NOT reproduced: WHY'. Exit status: 0 the "
+               "replayed run breaks no promise, reproduced or not; 1 it breaks one, or a "
+               "variant hook raised (the finding variant-error); 2 bad input, or a finding "
+               "file that does not match the variant it was recorded on (corrupt, or saved by "
+               "another version of the model; one line on stderr); 130 interrupted (Ctrl-C).")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
     replay.add_argument("--variant-file", metavar="PATH",
@@ -194,7 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="verdicts of every variant over the standard scenarios, with key "
         "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
-        "when a promise is broken: the report records it")
+        "when a promise is broken: the report records it",
+        epilog="Exit status: 0 whatever the verdicts (the report records a broken promise); 1 "
+               "a reviewer's variant hook raised (the finding variant-error; the report is "
+               "still written and names it); " + _BAD_INPUT)
     report.add_argument("--out", default="out/report", metavar="DIR",
                         help="directory replaced whole by the new report")
     report.add_argument("--variants", nargs="+", metavar="V",
@@ -224,8 +236,10 @@ def _exit_codes(broken: str) -> str:
     ``main`` and the commands return them."""
     how = "is broken in the run" if broken == "broken" else "has a finding"
     return (f"Exit status: 0 every claim the variant promises holds; 1 a promised claim {how}, "
-            "or a variant hook raised (the finding variant-error); 2 bad input (one line on "
-            "stderr); 130 interrupted (Ctrl-C).")
+            "or a variant hook raised (the finding variant-error); " + _BAD_INPUT)
+
+
+_BAD_INPUT = "2 bad input (one line on stderr); 130 interrupted (Ctrl-C)."
 
 
 def _add_backhaul_argument(parser: argparse.ArgumentParser) -> None:
