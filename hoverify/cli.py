@@ -141,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "which key.")
     parser.add_argument("--version", action="version", version=f"hoverify {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    run = commands.add_parser("run", help="perform handovers in order and print the keys")
+    run = commands.add_parser("run", help="perform handovers in order and print the keys",
+                              epilog="Exit status: 0 whatever the keys (run judges no claim); "
+                                     "1 a variant hook raised (the finding variant-error); "
+                                     + _BAD_INPUT)
     _add_scenario_arguments(run)
     run.add_argument("--pcap", metavar="FILE",
                      help="also write the run's S1AP, X2AP and RRC security messages as a "
@@ -170,16 +173,26 @@ def build_parser() -> argparse.ArgumentParser:
                         "stopped by Ctrl-C prints the counts and the findings so far (a "
                         "finding being minimised as found, its trace not minimised) and saves "
                         "them, says the examples were not all run, then exits 130.")
-    replay = commands.add_parser("replay", help="replay a saved finding step by step")
+    replay = commands.add_parser(
+        "replay", help="replay a saved finding step by step",
+        epilog="The last line says 'reproduced' or 'NOT reproduced: WHY'. Exit status: 0 the "
+               "replayed run breaks no promise, reproduced or not; 1 it breaks one, or a "
+               "variant hook raised (the finding variant-error); 2 bad input, or a finding "
+               "file that does not match the variant it was recorded on (corrupt, or saved by "
+               "another version of the model; one line on stderr); 130 interrupted (Ctrl-C).")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
     replay.add_argument("--variant-file", metavar="PATH",
                         help="replay it on the variant this Python file defines (a fixed "
                              "proposal) instead of the one the finding names, loaded as check "
                              "and verify load --variant-file, at the finding's bit placement "
-                             "where the variant takes one; what it sends or does otherwise "
-                             "than recorded is then the fix's doing, not a corrupt file "
-                             "(default: the finding's variant)")
+                             "where the variant takes one; a value it sends otherwise than "
+                             "recorded is then the fix's doing, and a step that no longer "
+                             "runs after the attack's edit reads NOT reproduced, not a "
+                             "corrupt file; a step before that edit that does not follow, "
+                             "or one no variant of the model records (a message, party or "
+                             "cell the model has not), is still a corrupt file, exit 2 "
+                             "(docs/exploration.md) (default: the finding's variant)")
     replay.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
@@ -190,7 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="verdicts of every variant over the standard scenarios, with key "
         "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
-        "when a promise is broken: the report records it")
+        "when a promise is broken: the report records it",
+        epilog="Exit status: 0 whatever the verdicts (the report records a broken promise); 1 "
+               "a reviewer's variant hook raised (the finding variant-error; the report is "
+               "still written and names it); " + _BAD_INPUT)
     report.add_argument("--out", default="out/report", metavar="DIR",
                         help="directory replaced whole by the new report")
     report.add_argument("--variants", nargs="+", metavar="V",
@@ -220,8 +236,10 @@ def _exit_codes(broken: str) -> str:
     ``main`` and the commands return them."""
     how = "is broken in the run" if broken == "broken" else "has a finding"
     return (f"Exit status: 0 every claim the variant promises holds; 1 a promised claim {how}, "
-            "or a variant hook raised (the finding variant-error); 2 bad input (one line on "
-            "stderr); 130 interrupted (Ctrl-C).")
+            "or a variant hook raised (the finding variant-error); " + _BAD_INPUT)
+
+
+_BAD_INPUT = "2 bad input (one line on stderr); 130 interrupted (Ctrl-C)."
 
 
 def _add_backhaul_argument(parser: argparse.ArgumentParser) -> None:
@@ -784,14 +802,23 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
     for finding in findings:
         hops = check_hops(variant, finding.trace, topology, EXPLORATION_KASME, adversary)
         line, reason = None, hops.reason
-        if reason is None:
+        # at the hops the trace compromised in, else earlier: a compromise check makes later
+        # than its UE Context Release arrived finds nothing the trace's eNB still held
+        tries = () if reason is not None else (hops, *hops.earlier())
+        for tried in tries:
             argv = ["check", *variant_argv,
                     "--topology", _from_anywhere(topology_name or "small"),
-                    "--hops", ",".join(map(str, hops.hops)),
-                    *(a for who in hops.compromises for a in ("--compromise", who)),
+                    "--hops", ",".join(map(str, tried.hops)),
+                    *(a for who in tried.compromises for a in ("--compromise", who)),
                     *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
-            reason = _check_reproduces(argv, finding, bool(hops.compromises))
-            line = None if reason else shlex.join(["hoverify", *argv])
+            failed = _check_reproduces(argv, finding, bool(tried.compromises))
+            if failed is None:
+                line, reason, hops = shlex.join(["hoverify", *argv]), None, tried
+                break
+            reason = reason or failed  # the line at the trace's own hops says why
+        else:
+            if len(tries) > 1:
+                reason = f"{reason}; nor does a compromise in an earlier hop"
         lines.append({"check": line, "check_unavailable": reason,
                       "check_note": hops.note if line is not None else None})
     return lines

@@ -201,8 +201,10 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     network = {(r.variant.label, r.scenario.name): verdict_text(v)
                for r in results for c in r.check.get("claims", []) if c["name"] == FORWARD
                for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
+    former_serving = {(r.variant.label, r.scenario.name, claim)
+                      for r in results for claim, c in r.cells if c.former_serving}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside, measured, network)
+                       outside, measured, network, former_serving)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")

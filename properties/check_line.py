@@ -47,6 +47,17 @@ class CheckHops:
     compromises: tuple[str, ...] = ()
     reason: str | None = None  # why the trace is no check run
     note: str | None = None  # where the check run's attacker differs from the trace's
+    # each compromise of the trace: who, and the hop the claims count it in
+    made: tuple[tuple[str, int], ...] = ()
+
+    def earlier(self) -> tuple[CheckHops, ...]:
+        """The same hops with the compromises made earlier, one hop at a time down to hop 1,
+        each a stronger attacker that ``note`` names: for a finding that check does not give
+        at the hop the trace compromised in, e.g. an eNB the UE left whose UE Context Release
+        the trace held back (check delivers each hop's messages, the release included, before
+        its next hop)."""
+        latest = max((min(hop, len(self.hops)) for _, hop in self.made), default=1)
+        return tuple(_compromised(self.hops, self.made, hop) for hop in range(latest - 1, 0, -1))
 
 
 def check_hops(variant: KeySchedule, trace: Sequence[Action], topology: Topology,
@@ -97,13 +108,21 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
+    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
+                  for h, e in zip(hops, edits, strict=True))
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)
-    late = [f"{who} in hop {len(hops)}, not after handover {hop - 1} completed as the trace "
-            "does: a stronger attacker" for who, hop in compromises if hop > len(hops)]
-    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
-                  for h, e in zip(hops, edits, strict=True))
-    return CheckHops(specs, tuple(f"{who}@{min(hop, len(hops))}" for who, hop in compromises),
-                     note=f"the check line compromises {'; '.join(late)}" if late else None)
+    return _compromised(specs, tuple(compromises), len(specs))
+
+
+def _compromised(hops: tuple[HopSpec, ...], made: tuple[tuple[str, int], ...],
+                 latest: int) -> CheckHops:
+    """``hops`` with each compromise ``made`` in the hop the trace made it in, or in hop
+    ``latest`` where that is earlier, which ``note`` says (a stronger attacker)."""
+    earlier = [f"{who} in hop {latest}, not after handover {hop - 1} completed as the trace "
+               "does: a stronger attacker" for who, hop in made if hop > latest]
+    return CheckHops(hops, tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
+                     note=f"the check line compromises {'; '.join(earlier)}" if earlier else None,
+                     made=made)
 

@@ -144,6 +144,14 @@ class ClaimResult:
         return any(v.promised and not v.holds for v in self.verdicts)
 
     @property
+    def broken_by_former_serving(self) -> bool:
+        """Backward security's promise is broken only on KeNBs a former serving eNB derived
+        beyond forward security's promise, earlier than its own once the UE came back to it
+        (``Verdict.former_serving``): forward security's failure on the same keys."""
+        broken = [v for v in self.verdicts if v.promised and not v.holds]
+        return bool(broken) and all(v.former_serving for v in broken)
+
+    @property
     def outside(self) -> str | None:
         """The assumptions of a promise that the run broke, when every failure is outside the
         promise (None: a failure is not promised at all, or none); several are joined by
@@ -789,6 +797,7 @@ class BackwardSecurity(_Claim):
         excused = self.excused(facts, a, partial(self._breaks, facts))
         alone = facts.enbs_alone(a.name) if not excused and self.beyond(a) else None
         who = "" if over_run else f"{a.name} (compromised in hop {a.hop}) "
+        predicted = self._gaps_of(facts, a.entities).predicted
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
                        f"{who}derives the KeNB of earlier hop(s) {hop_list(derivable)}"
                        f"{self._brought_back(facts, a, j)}"
@@ -796,7 +805,10 @@ class BackwardSecurity(_Claim):
                           f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
                           if alone is not None else ""),
                        Lines(witness) if over_run else tuple(witness()), witness_hop=j,
-                       outside=self.outside(a) if excused else None)
+                       outside=self.outside(a) if excused else None,
+                       former_serving=self.beyond(a) is None and all(
+                           k in predicted for k in derivable
+                           if self.promise(facts.completions[k].hop_type)))
 
     def _derivable(self, facts: Facts, a: Knowledge) -> list[int]:
         """The earlier KeNBs (``earlier``) that ``a`` derives."""

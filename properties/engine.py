@@ -1087,6 +1087,10 @@ class Verdict:
     witness_hop: int | None = None  # the hop whose KeNB the witness derives, if any
     outside: str | None = None  # fails only outside the promise: the assumption the run broke
     open_ended: bool = False  # forward security: the run ends at a KeNB the attacker derives
+    # backward security: each promised earlier KeNB it derives is one its eNB derived as the
+    # former serving eNB beyond forward security's promise, earlier than its own only once the
+    # UE came back (forward security fails on the same keys; docs/claims.md)
+    former_serving: bool = False
 
 
 @dataclass(frozen=True)

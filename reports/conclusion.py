@@ -7,7 +7,7 @@ reference (``ts33401``), scenario by scenario, so the words change when a verdic
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from hoverify.properties.claims import (
@@ -223,11 +223,14 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                scenarios: Sequence[tuple[str, str]], sides: Sides,
                outside: Mapping[tuple[str, str, str], str] | None = None,
                measured: Measures | None = None,
-               network: Network | None = None) -> tuple[str, ...]:
+               network: Network | None = None,
+               former_serving: Collection[tuple[str, str, str]] = ()) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
     ``measured``: what a forward-security cell measured (n hops where it holds, the
-    attacker's reach where it fails)."""
+    attacker's reach where it fails); ``former_serving``: the BROKEN cells whose failures
+    are all on KeNBs a former serving eNB derived beyond forward security's promise, the UE
+    back (``Cell.former_serving``)."""
     labels = list(dict.fromkeys(label for label, _, _ in statuses))  # in report order
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:  # review28: say what the report did compare, not only what it did not
@@ -238,7 +241,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                "own promises")
         return (f"No comparison of {sides.proposal} (every bit placement) with "
                 f"{sides.baseline}: the report did not run {join(missing)}; {did}.",
-                *_reviewed(statuses, claims, scenarios, sides))
+                *_reviewed(statuses, claims, scenarios, sides, former_serving))
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
@@ -272,11 +275,11 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if authentication:
         sentences.append(authentication)
     sentences.append(_what_placement_changes(statuses, claims, scenarios, sides))
-    sentences.append(_placements(statuses, claims, scenarios, sides))
+    sentences.append(_placements(statuses, claims, scenarios, sides, former_serving))
     if not any(case.category in ("fixed", "partial") for case in groups):
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
                             f"{sides.baseline} in these scenarios.")
-    sentences.extend(_reviewed(statuses, claims, scenarios, sides))
+    sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving))
     answer = _answer(statuses, claims, scenarios, sides)
     return (answer, *sentences) if answer else tuple(sentences)
 
@@ -316,15 +319,16 @@ def _reviewed_labels(statuses: Statuses, sides: Sides) -> list[str]:
 
 
 def _reviewed(statuses: Statuses, claims: Sequence[str],
-              scenarios: Sequence[tuple[str, str]], sides: Sides) -> list[str]:
+              scenarios: Sequence[tuple[str, str]], sides: Sides,
+              former_serving: Collection[tuple[str, str, str]]) -> list[str]:
     """Per variant the seed's comparison leaves out (a reviewer's ``--variant-file``), in
     report order: the promises it breaks, and where its verdicts differ from the
     reference's (review19: a report of reviewer variants concluded nothing of them)."""
     sentences = []
     for label in _reviewed_labels(statuses, sides):
-        broken = {c: [title for s, title in scenarios if statuses.get((label, s, c)) == BROKEN]
-                  for c in claims}
-        lost = "; ".join(f"{c} on {join(where)}" for c, where in broken.items() if where)
+        lost = "; ".join(_lost(statuses, c, scenarios, [label], former_serving)
+                         for c in claims if any(statuses.get((label, s, c)) == BROKEN
+                                                for s, _ in scenarios))
         sentences.append(f"{label} breaks its promise of {lost}." if lost else
                          f"Every promise of {label} holds in these scenarios"
                          f"{_vacuously(statuses, claims, scenarios, {label: ''})}.")
@@ -340,15 +344,52 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
     return sentences
 
 
+# A broken promise whose failures are all on KeNBs a former serving eNB derived beyond forward
+# security's promise: TS 33.401 7.2.8.1 speaks of the keys before a compromised eNB served;
+# these are later than it served, earlier than its own KeNB only once the UE came back to it
+# (backward security by TS 33.501 3.1's words; docs/claims.md)
+FORMER_SERVING = ("on KeNBs an eNB derived as the former serving eNB, beyond forward "
+                  "security's promise, and earlier than its own KeNB only because the UE came "
+                  "back to it: forward security's failure on the same keys, not a key from "
+                  "before that eNB served")
+
+
+def _broken_where(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
+                  labels: Sequence[str], former_serving: Collection[tuple[str, str, str]]
+                  ) -> tuple[list[str], list[str]]:
+    """The scenarios where ``claim``'s promise breaks for one of ``labels``: those with some
+    other failure, and those where each is ``FORMER_SERVING``'s."""
+    broken = [(s, title) for s, title in scenarios
+              if any(statuses.get((label, s, claim)) == BROKEN for label in labels)]
+    returned = [title for s, title in broken
+                if all((label, s, claim) in former_serving for label in labels
+                       if statuses.get((label, s, claim)) == BROKEN)]
+    return [title for _, title in broken if title not in returned], returned
+
+
+def _lost(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
+          labels: Sequence[str], former_serving: Collection[tuple[str, str, str]]) -> str:
+    """Where ``claim``'s promise breaks for ``labels``: "CLAIM on SCENARIOS", those where it
+    breaks only ``FORMER_SERVING``'s way said apart."""
+    plain, returned = _broken_where(statuses, claim, scenarios, labels, former_serving)
+    return "; ".join(([f"{claim} on {join(plain)}"] if plain else [])
+                     + ([f"{claim} on {join(returned)} ({FORMER_SERVING})"] if returned else []))
+
+
 def _placements(statuses: Statuses, claims: Sequence[str],
-                scenarios: Sequence[tuple[str, str]], sides: Sides) -> str:
+                scenarios: Sequence[tuple[str, str]], sides: Sides,
+                former_serving: Collection[tuple[str, str, str]]) -> str:
     broken: dict[tuple[str, ...], list[str]] = {}  # claims broken -> placements
     for placement, label in sides.placements.items():
         lost = tuple(c for c in claims
                      if any(statuses.get((label, s, c)) == BROKEN for s, _ in scenarios))
         broken.setdefault(lost, []).append(placement)
     keep = broken.pop((), [])
-    lose = [f"with the bit in {join(ps, 'or')} the promise of {join(lost)} "
+    def named(lost: tuple[str, ...], placements: list[str]) -> str:
+        return join([_claim_lost(statuses, c, scenarios, placements, sides, former_serving)
+                     for c in lost])
+
+    lose = [f"with the bit in {join(ps, 'or')} the promise of {named(lost, ps)} "
             f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
     vacuous = _vacuously(statuses, claims, scenarios, {sides.placements[p]: p for p in keep})
     if not lose:
@@ -359,6 +400,16 @@ def _placements(statuses: Statuses, claims: Sequence[str],
                 f"{sides.proposal}: {'; '.join(lose)}.")
     return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
             f"{sides.proposal} hold in these scenarios{vacuous}; {'; '.join(lose)}.")
+
+
+def _claim_lost(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
+                placements: Sequence[str], sides: Sides,
+                former_serving: Collection[tuple[str, str, str]]) -> str:
+    """``claim``, as a placement sentence names a promise that breaks: with
+    ``FORMER_SERVING``'s words where it breaks only that way."""
+    plain, _ = _broken_where(statuses, claim, scenarios,
+                             [sides.placements[p] for p in placements], former_serving)
+    return claim if plain else f"{claim} ({FORMER_SERVING})"
 
 
 def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],

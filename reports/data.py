@@ -35,6 +35,9 @@ class Cell:
     # heading: "lacks KASME", ...
     untested: bool = False  # holds with no attacker lacking a later KeNB: the run ends within
     # each promise's n hops, so the claim could not have failed here (review16)
+    # BROKEN only on KeNBs a former serving eNB derived beyond forward security's promise,
+    # the UE back (``ClaimResult.broken_by_former_serving``)
+    former_serving: bool = False
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,8 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
                 and (claim.holds or not v.holds)] if claim.name == FORWARD else []
     if not measured:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
-                    counterexample, claim.outside)
+                    counterexample, claim.outside,
+                    former_serving=state == BROKEN and claim.broken_by_former_serving)
     n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
     # every attacker derives each later KeNB of the run: nothing was kept from any, so the

@@ -595,10 +595,10 @@ def test_outside_the_promise_names_what_the_attacker_holds() -> None:
             "keys)") in line, line
 
 
-def _trace(texts: list[str]) -> tuple[Action, ...]:
+def _trace(texts: list[str], variant: str = "ts33401") -> tuple[Action, ...]:
     """The actions of ``texts`` (compromises, starts and deliveries, as a trace prints them)
     on the small topology, each found among the parties, cells or messages it may name."""
-    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration = Exploration(load(variant), small_topology(), EXPLORATION_KASME)
     for text in texts:
         if text.startswith("compromise "):
             targets = DEFAULT.targets(exploration.system.topology, exploration.system.variant)
@@ -684,6 +684,31 @@ def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool)
         assert found.reason is None and found.compromises == ("enb-1@1",)
         assert found.note == ("the check line compromises enb-1 in hop 1, not after handover 1 "
                               "completed as the trace does: a stronger attacker")
+
+
+def test_a_check_line_compromises_earlier_where_the_trace_held_back_a_release() -> None:
+    """enb-1, the source of X2 hop 1, is compromised after hop 1 completed but before the X2AP
+    UE CONTEXT RELEASE reached it (TS 36.300 10.1.2.1.1 step 18: only then does it release the
+    UE context), so it still holds KeNB[hop 0], and TR 33.821's KeNB* = KDF(KeNB, PCI) gives
+    it hop 1's KeNB and hop 2's. check compromises just before a hop's first step and delivers
+    each hop's release within it: ``enb-1@2`` holds nothing, so the finding read "no check
+    line", though ``enb-1@1``, a stronger attacker, gives it (newcomer39); said in the note."""
+    trace = _trace([*X2_FIRST[:5], CONFIRM, "deliver S1AP PathSwitchRequest enb-2->mme-1",
+                    ACK, "compromise enb-1", "start handover to enb-3/cell-1 (x2)", REPORT,
+                    "deliver X2AP HandoverRequest enb-2->enb-3",
+                    "deliver X2AP HandoverRequestAcknowledge enb-3->enb-2",
+                    "deliver RRC RRCConnectionReconfiguration (HO command) enb-2->ue",
+                    "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-3"],
+                   "tr33821-v070")
+    found = check_hops(load("tr33821-v070"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    assert found.compromises == ("enb-1@2",) and found.note is None
+    [line] = check_lines(["--variant", "tr33821-v070"], None, load("tr33821-v070"),
+                         [Finding("forward-security", False, "", trace)], small_topology(),
+                         DEFAULT)
+    assert line["check"] == ("hoverify check --variant tr33821-v070 --topology small --hops "
+                             "x2@enb-2/cell-1,x2@enb-3/cell-1 --compromise enb-1@1")
+    assert line["check_note"] == ("the check line compromises enb-1 in hop 1, not after "
+                                  "handover 1 completed as the trace does: a stronger attacker")
 
 
 @pytest.mark.parametrize("compromise", [[], ["--compromise", "KASME@1", "--json"]])

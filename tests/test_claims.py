@@ -152,6 +152,20 @@ def test_a_backward_failure_on_a_key_beyond_the_forward_promise_says_so() -> Non
         "earlier hop(s) [1] (earlier than its own KeNB once the UE came back to enb-1 in hop "
         "2; hop 1's derived as its former serving eNB, beyond forward security's promise, "
         "which fails on it too)"), failure.detail
+    # newcomer39: the report's conclusion says this broken promise is forward security's
+    # failure on the same key (TS 33.401 7.2.8.1 speaks of the keys before an eNB served)
+    assert failure.former_serving and claim(evaluation, BACKWARD).broken_by_former_serving
+
+
+def test_a_backward_failure_on_a_key_learnt_before_serving_is_no_former_serving_one() -> None:
+    """TS 33.501 3.1, backward security: enb-2, prepared by an X2AP HandoverRequest that also
+    carries the source's own KeNB, knows hop 1's KeNB, used before it served: no forward
+    security failure counted again, so the conclusion says the broken promise plainly."""
+    evaluation = evaluate(run_scenario(load_variant_file(
+        str(ATTACKS / "x2_source_sends_own_kenb.py")), parse_hops(
+        "s1@enb-3/cell-2,x2@enb-2/cell-2")), Attacker((Compromise("enb-2", 1),)))
+    backward = claim(evaluation, BACKWARD)
+    assert backward.promise_broken and not backward.broken_by_former_serving
 
 
 @pytest.mark.parametrize(("compromise", "ending"), [

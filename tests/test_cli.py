@@ -357,6 +357,17 @@ def test_every_option_has_a_help_text_that_shows_its_default(command: str) -> No
                                                                                option.dest)
 
 
+def test_every_subcommands_help_gives_its_exit_status() -> None:
+    """newcomer39: run, replay and report said nothing of their exit codes in --help, though
+    each has its own (docs/commands.md): replay's 0 even for NOT reproduced, its 2 for a file
+    that does not match the variant; run's and report's 0 whatever the verdicts."""
+    for command, parser in _subcommands().items():
+        text = " ".join(parser.format_help().split())
+        assert "Exit status: 0 " in text and "2 bad input" in text, command
+    assert "0 the replayed run breaks no promise, reproduced or not" in " ".join(
+        _subcommands()["replay"].format_help().split())
+
+
 COMMANDS_DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
 
 

@@ -602,6 +602,26 @@ def test_a_reviewers_variant_gets_its_own_sentences() -> None:
         "same has the verdicts of ref in every scenario.")
 
 
+def test_a_backward_promise_broken_by_a_former_serving_enb_is_said_so() -> None:
+    """newcomer39: a reviewer's variant whose X2 source derives the next KeNB beyond its
+    1-hop forward-security promise, the UE then coming back to that eNB, breaks backward
+    security by TS 33.501 3.1's words (it knows an earlier KeNB than its own), but on the key
+    forward security loses, not one from before that eNB served (TS 33.401 7.2.8.1): "breaks
+    its promise of backward-security" alone read as a second flaw."""
+    mine = {("mine", s, c): (BROKEN if s == "x2" else HOLDS)
+            for s, _ in SCENES for c in (BACKWARD, FORWARD)}
+    words = conclusion({**statuses(), **mine}, [BACKWARD, FORWARD], SCENES, SIDES,
+                       former_serving={("mine", "x2", BACKWARD)})
+    assert ("mine breaks its promise of backward-security on x2 hops (on KeNBs an eNB derived "
+            "as the former serving eNB, beyond forward security's promise, and earlier than "
+            "its own KeNB only because the UE came back to it: forward security's failure on "
+            "the same keys, not a key from before that eNB served); forward-security on x2 "
+            "hops.") in words
+    plain = conclusion({**statuses(), **mine}, [BACKWARD, FORWARD], SCENES, SIDES)
+    assert ("mine breaks its promise of backward-security on x2 hops; forward-security on x2 "
+            "hops.") in plain
+
+
 def test_conclusion_changes_when_a_verdict_changes() -> None:
     fixed = conclusion(statuses(base_s1=FAILS), [FORWARD], SCENES, SIDES)
     assert any("prop fixes forward-security on s1 hops" in s for s in fixed)
