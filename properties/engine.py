@@ -1017,8 +1017,8 @@ class Event:
     def wants(self, claim: str, promised: bool) -> bool:
         """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
         the first of each until the checker harvests it, so a claim need not build the
-        witness of another (of a stepwise claim, the first of each hop and attacker: always
-        wanted, ``Engine.first_per_hop``)."""
+        witness of another (of a stepwise claim on a hop of ``Engine.per_hop``, the first
+        of each attacker: always wanted)."""
         return (claim, promised) not in self.taken
 
     def new_keys(self, facts: Facts, attacker: Knowledge, below: int | None = None) -> list[int]:
@@ -1141,8 +1141,8 @@ class Claim(Protocol):
     sometimes: str
     invariant: bool
     stepwise: bool  # judged step by step only (an invariant always is): no verdict of its
-    # own over a finished run; the engine keeps its first failure of each hop and attacker
-    # (``Engine.first_per_hop``)
+    # own over a finished run; on the hops a checker names, the engine keeps its first failure
+    # of each attacker (``Engine.first_per_hop``)
     reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
@@ -1236,8 +1236,8 @@ _NONE: Any = object()
 @dataclass
 class Engine:
     """Feeds events to facts and claims; keeps the first failure of each (claim, promised)
-    until the checker harvests it, of a stepwise claim (the edit claims) also the first of
-    each hop and attacker, and the sometimes counts."""
+    until the checker harvests it, of a stepwise claim (the edit claims) on the hops
+    ``per_hop`` names the first of each attacker, and the sometimes counts."""
 
     variant: KeySchedule
     topology: Topology
@@ -1248,10 +1248,13 @@ class Engine:
     states: tuple[Any, ...] = ()
     violations: dict[tuple[str, bool], Verdict] = field(default_factory=dict)
     violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
-    # a stepwise claim's first failure of each (claim, hop, attacker): a claim's first failure
-    # (``violations``), of one hop, would hide another hop's; ``check`` judges the hop its run
-    # edits by those of that hop (``hoverify.properties.evaluate``), ``explore`` and
-    # ``verify`` report the first of each claim
+    # the hops on which a stepwise claim's failures are each wanted: ``check``'s hops that its
+    # run edits (``hoverify.properties.evaluate``), which it judges by the engine's failures
+    # there; a claim's first failure (``violations``), of another hop (a compromised source
+    # relaying a HO command unedited, fake-cell-capture's), would hide theirs. ``explore`` and
+    # ``verify`` name none: they report the first of each claim
+    per_hop: frozenset[int] = frozenset()
+    # there, the first failure of each (claim, hop, attacker)
     first_per_hop: dict[tuple[str, int, str], Verdict] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     # the same per (claim, hop): the hop of the event (a step's handover, the hop of a
@@ -1316,7 +1319,8 @@ class Engine:
         earlier = self.facts
         self.moved, self.learnt = (), {}
         self.facts = self._learn(earlier, step, before)
-        self._judge(step.hop, Event(step, before, earlier=earlier, taken=self._taken(),
+        self._judge(step.hop, Event(step, before, earlier=earlier,
+                                    taken=self._taken(step.hop),
                           moved=self.moved, learnt=self.learnt,
                           knowing=self._knowing(len(earlier.completions))))
 
@@ -1530,11 +1534,12 @@ class Engine:
         return (not self.facts.nds_ip and not verdict.holds and verdict.promised
                 and not claim.invariant)
 
-    def _taken(self) -> frozenset[tuple[str, bool]]:
-        """The failures the checker holds, but a stepwise claim's, which the engine keeps per
-        hop and attacker (``first_per_hop``); beyond NDS/IP a promised failure would be kept
-        as one outside the promise, so it is taken once that one is."""
-        taken = {key for key in self.violations if key[0] not in self.stepwise}
+    def _taken(self, hop: int | None = None) -> frozenset[tuple[str, bool]]:
+        """The failures the checker holds, but on a hop of ``per_hop`` a stepwise claim's
+        (``first_per_hop`` keeps each attacker's there); beyond NDS/IP a promised failure
+        would be kept as one outside the promise, so it is taken once that one is."""
+        taken = {key for key in self.violations
+                 if hop not in self.per_hop or key[0] not in self.stepwise}
         if not self.facts.nds_ip and self.facts.beyond_nds_ip:
             taken |= {(name, True) for name, promised in taken if not promised}
         return frozenset(taken)
@@ -1594,7 +1599,7 @@ class Engine:
             if key not in self.violations:
                 self.violations[key] = verdict
                 self.violated_at[key] = self.trace_length
-            if name in self.stepwise:
+            if name in self.stepwise and hop in self.per_hop:
                 self.first_per_hop.setdefault((name, verdict.hop, verdict.attacker), verdict)
         self.states = judged.states
 

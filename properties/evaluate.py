@@ -113,7 +113,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
     for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
-        observed = _observed(engine, claims[name], edited, run, attackers[0]) if edited else []
+        observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
+                    if edited else [])
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
@@ -209,15 +210,19 @@ _ALONE = "hop {hop} is judged on the hops' edit alone (the other edits of hop {h
 
 
 def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run,
-              attacker: Attacker) -> list[Verdict]:
+              attacker: Attacker, beside: Sequence[Attacker]) -> list[Verdict]:
     """The verdicts of the edit claim ``claim`` on the hops the run edits (``edited``: hop ->
     the step of its first edit): the engine's first failure of each such hop and attacker
     (``Engine.first_per_hop``), else, where it judges the edit and the hop ended within its
     situation (``EditClaim.situation``, read as ``check``'s search reads it:
-    ``downgrade.ending``), that it holds after that edit, and how the hop ended."""
+    ``downgrade.ending``), that it holds after that edit, and how the hop ended. Of the
+    parts ``beside`` a coalition (``Attacker.edit_parts``), downgrade-resistance's only, as
+    the search judges them (``downgrade.handover_attacks``: the whole's denial and capture
+    are never weaker than a part's)."""
     name = claim.name
-    failures = [v for (c, hop, _), v in engine.first_per_hop.items()
-                if c == name and hop in edited]
+    parts = set() if name == DOWNGRADE else {str(p) for p in beside}
+    failures = [v for (c, hop, who), v in engine.first_per_hop.items()
+                if c == name and hop in edited and who not in parts]
     holding = []
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         steps = [s for s in run.system.steps if s.hop == hop]
@@ -269,11 +274,13 @@ HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB
 def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
     """The run's steps through a claim engine; each attacker compromises its parties before
     the first step of their hop, holding the key record each had then, or learns the key it
-    names (KASME, a delegated key) from then on."""
+    names (KASME, a delegated key) from then on. On a hop the run edits, the engine keeps
+    each attacker's first failure of an edit claim (``Engine.per_hop``, ``_observed``)."""
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
-                    start.enb, start.name, adversary=adversary, finished=True)
+                    start.enb, start.name, adversary=adversary, finished=True,
+                    per_hop=frozenset(system.steps[n].hop for n in run.edited))
     engine.set_up(system.setup)
     at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
     for attacker in (p for a in attackers for p in (a, *a.parts(run.topology.enbs))):
