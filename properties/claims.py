@@ -28,7 +28,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
@@ -254,8 +254,13 @@ class _Claim:
     def initial(self) -> Any:
         return ()
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         return []
+
+    def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
+        """Of the times the claim's situation arose in each hop, those its verdicts over the
+        finished run judge: all of them."""
+        return arose
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
@@ -362,7 +367,7 @@ class KeyAgreement(_Claim):
                              "came (no derivation of its own)")
         return tuple(lines)
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """The failures, a holding verdict per completed handover without one, and a failure
         per undisturbed handover that never completed."""
         failed = {v.hop for v in state}
@@ -904,7 +909,7 @@ class BackwardSecurity(_Claim):
         return (f"{a.name} has no earlier KeNB: its eNBs ({', '.join(enbs)}) used every KeNB "
                 f"before the last of its own that it knows (hops {hop_list(range(last))})")
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         verdicts = []
         # the attackers of a chain (``Facts.chains``) mostly share their earlier KeNBs (those
         # that knew their eNB's last KeNB of its own), and of those that do, the ones that
@@ -1244,7 +1249,7 @@ class ForwardSecurity(_Claim):
                        tuple(facts.witness(a, facts.completions[j].kenb)),
                        n_hops=distance + 1, witness_hop=j, outside=assumption)
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
         verdicts = []
         last = facts.completions[-1].number if facts.completions else 0
@@ -1566,7 +1571,7 @@ class KeySeparation(_Claim):
         return [part for part in (("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl))
                 if part not in inputs]
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         cells: dict[bytes, frozenset[tuple[str, int]]] = {}
         judged = (self.judge(facts, c.number, cells=cells) for c in facts.completions
                   if c.number > 0)
@@ -1672,12 +1677,18 @@ class EditClaim(_Claim):
         return frozenset()
 
     def arises(self, step: Any) -> bool:
-        """Whether the claim's situation arose at ``step`` of a handover it judges: at the
-        first judgement that leaves only ends within ``situation`` open (the UE's of the HO
-        command, else the target's of the HO confirm), so once per handover."""
+        """Whether the claim's situation arose at ``step`` of a handover it judges: where the
+        handover is first sure to end within ``situation``. That is where the UE judged the
+        HO command, if every end still open then is one of the situation's; else where the
+        target judged the HO confirm, if its end is one and the UE's acceptance of the HO
+        command had not made the situation arise already. So once per handover."""
         ends = self.ends(step)
-        first = step.message.receiver == UE or not UE_ACCEPTED.issubset(self.situation)
-        return first and bool(ends) and ends <= self.situation
+        within = bool(ends) and ends <= self.situation
+        if step.message.receiver == UE:  # the UE judged the HO command
+            return within
+        # the target judged the HO confirm
+        arose_at_the_ue = UE_ACCEPTED.issubset(self.situation)
+        return within and not arose_at_the_ue
 
     def editors(self, step: Any, facts: Facts) -> set[str]:
         """The eNBs whose edit of ``step``'s handover is judged where the UE judges the HO
@@ -2021,7 +2032,7 @@ class Confinement(_Claim):
                        "derivation runs from it towards them (one-way KDF)",
                        cut=Lines(lacking))
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         verdict = self.judge(facts)
         return [verdict] if verdict is not None else []
 
@@ -2075,26 +2086,36 @@ class _Authentication(_Claim):
         return Verdict(step.hop, "-", False, promise is not None and outside is None, failure,
                        tuple(witness()), outside=outside)
 
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]:
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """The failures, and a holding verdict per hop in which the situation arose without
-        one."""
-        failed = {v.hop for v in state}
-        held = {hop: hop_type for hop, hop_type in self.situations(facts) if hop not in failed}
-        return sorted((*state, *(Verdict(hop, "-", True, self.promise(hop_type),
-                                         self.held_text) for hop, hop_type in held.items())),
+        one, of the hops it judges over the run (``arose``, ``over_run``)."""
+        failures = [v for v in state if v.hop in arose]
+        failed = {v.hop for v in failures}
+        types = self.hop_types(facts)
+        return sorted((*failures, *(Verdict(hop, "-", True, self.promise(types.get(hop)),
+                                            self.held_text)
+                                    for hop in arose if hop not in failed)),
                       key=lambda v: v.hop)
 
     held_text = ""
+
+    def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
+        """Not a handover a compromised eNB edited (``not_judged``), though the claim judged
+        an acceptance there before the edit came (a HandoverRequest accepted before the
+        source edited the HO command): Lowe's claims speak of honest peers, and over the run
+        the editor was none in that handover (session 39: injective-agreement read "n/a"
+        beside "sometimes 1")."""
+        return {hop: n for hop, n in arose.items() if not _edited(facts, hop)}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         return {(hop, ""): (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
                       "of honest peers, and the edit claims judge the edit")
                 for hop, enb in sorted(facts.rewritten)}
 
-    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
-        """The hops in which the claim was judged (and the hop's type, where known)."""
-        return [(c.handover, c.hop_type) for c in facts.completions if c.number > 0
-                and not _edited(facts, c.handover)]
+    def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
+        """The type of each hop in which the claim may judge, where known (a holding verdict
+        reads its promise by it): that of its completion."""
+        return {c.handover: c.hop_type for c in facts.completions if c.number > 0}
 
 
 def _edited(facts: Facts, hop: int) -> bool:
@@ -2276,10 +2297,12 @@ class InjectiveAgreement(_Authentication):
                             lambda: [f"{target} accepted the HO confirm in hop {step.hop}: "
                                      f"{_session_text(facts, session)}"], request)
 
-    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
-        prepared = [(p.hop, _request_hop_type(p.request)) for p in facts.authentication.preparations
-                    if p.request is not None and not _edited(facts, p.hop)]
-        return [*prepared, *super().situations(facts)]
+    def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
+        """Also that of the HandoverRequest that prepared a target, in a hop that never
+        completed."""
+        prepared = {p.hop: _request_hop_type(p.request)
+                    for p in facts.authentication.preparations if p.request is not None}
+        return prepared | super().hop_types(facts)
 
 
 def _request_hop_type(request: Message) -> HopType | None:
@@ -2318,8 +2341,8 @@ class UeAgreement(_Authentication):
         replayed = facts.authentication.any_copied()
         return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
 
-    def situations(self, facts: Facts) -> list[tuple[int, HopType | None]]:
-        return [(r.hop, None) for r in facts.authentication.ue_runs if not _edited(facts, r.hop)]
+    def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
+        return {}  # the UE's view: its promise is read per handover type unknown
 
 
 # -- model invariants ----------------------------------------------------------------------------

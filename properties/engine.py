@@ -23,8 +23,12 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
   hashable: ``verify`` puts it in a state's fingerprint), the verdicts that *fail* on this
   event (with a witness: a derivation path or the trace), and how many times its situation
   arose on this event (the "sometimes": counted by the checker, never part of the state);
-- ``summary(state, facts)``: every verdict over the finished run, holding ones with a cut
-  (what the attacker lacks). ``check`` and ``report`` show these;
+- ``summary(state, facts, arose)``: every verdict over the finished run, holding ones with
+  a cut (what the attacker lacks), ``arose`` how many times its situation arose in each hop
+  the claim judges over the run (``over_run``: an authentication claim leaves out a
+  handover a compromised eNB edited, even after it judged an acceptance there), whose sum
+  is its "sometimes" there, so that a verdict and its count agree. ``check`` and ``report``
+  show these;
 - ``reads``: what of an event it reads (``touched``: the attackers' knowledge changed, a
   handover completed, the step derived keys, sent or refused a message, the kind of the
   message delivered). The engine asks a claim about an event only when the event touches
@@ -51,7 +55,7 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -1013,7 +1017,8 @@ class Event:
     def wants(self, claim: str, promised: bool) -> bool:
         """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
         the first of each until the checker harvests it, so a claim need not build the
-        witness of another."""
+        witness of another (of a stepwise claim on a hop of ``Engine.per_hop``, the first
+        of each attacker: always wanted)."""
         return (claim, promised) not in self.taken
 
     def new_keys(self, facts: Facts, attacker: Knowledge, below: int | None = None) -> list[int]:
@@ -1140,7 +1145,8 @@ class Claim(Protocol):
     sometimes: str
     invariant: bool
     stepwise: bool  # judged step by step only (an invariant always is): no verdict of its
-    # own over a finished run
+    # own over a finished run; on the hops a checker names, the engine keeps its first failure
+    # of each attacker (``Engine.first_per_hop``)
     reads: frozenset[Any]  # what of an event it reads (``touched``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
@@ -1148,7 +1154,12 @@ class Claim(Protocol):
     def handovers_to_break(self, promise: Promise) -> int: ...
     def initial(self) -> Any: ...
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed: ...
-    def summary(self, state: Any, facts: Facts) -> list[Verdict]: ...
+    # its verdicts over a finished run, ``arose`` how many times its situation arose in
+    # each hop it judges (``Engine.arose``)
+    def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]: ...
+    # of the times its situation arose in each hop (``arose``), those its verdicts over the
+    # run judge
+    def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]: ...
     # why a hop's verdict was not judged: per (hop, attacker), "" for the hop as a whole
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]: ...
     # why an attacker has no verdict as its situation never arose for it (None: it arose)
@@ -1229,7 +1240,8 @@ _NONE: Any = object()
 @dataclass
 class Engine:
     """Feeds events to facts and claims; keeps the first failure of each (claim, promised)
-    until the checker harvests it, and the sometimes counts."""
+    until the checker harvests it, of a stepwise claim (the edit claims) on the hops
+    ``per_hop`` names the first of each attacker, and the sometimes counts."""
 
     variant: KeySchedule
     topology: Topology
@@ -1240,7 +1252,19 @@ class Engine:
     states: tuple[Any, ...] = ()
     violations: dict[tuple[str, bool], Verdict] = field(default_factory=dict)
     violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
+    # the hops on which a stepwise claim's failures are each wanted: ``check``'s hops that its
+    # run edits (``hoverify.properties.evaluate``), which it judges by the engine's failures
+    # there; a claim's first failure (``violations``), of another hop (a compromised source
+    # relaying a HO command unedited, fake-cell-capture's), would hide theirs. ``explore`` and
+    # ``verify`` name none: they report the first of each claim
+    per_hop: frozenset[int] = frozenset()
+    # there, the first failure of each (claim, hop, attacker)
+    first_per_hop: dict[tuple[str, int, str], Verdict] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
+    # the same per (claim, hop): the hop of the event (a step's handover, the hop of a
+    # compromise) in which the situation arose; a claim's verdicts over a finished run judge
+    # the hops in which it arose (``Claim.over_run``, ``Claim.summary``)
+    arose_in: Counter[tuple[str, int]] = field(default_factory=Counter)
     trace_length: int = 0  # kept up to date by an exploration
     adversary: Adversary = DEFAULT  # what the network attacker reads
     consumers: Consumers = field(default_factory=Consumers, repr=False)
@@ -1268,9 +1292,11 @@ class Engine:
     # labels read: a search leaves them out of its states and labels each finding when it
     # replays its trace (``hoverify.properties.verify``)
     pairs_nhs: bool = True
+    stepwise: frozenset[str] = field(default=frozenset(), init=False, repr=False)  # by name
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
+        self.stepwise = frozenset(c.name for c in self.claims if c.stepwise)
         if self.adversary.backhaul_unprotected:
             self.facts = replace(self.facts, nds_ip=False)
 
@@ -1297,7 +1323,8 @@ class Engine:
         earlier = self.facts
         self.moved, self.learnt = (), {}
         self.facts = self._learn(earlier, step, before)
-        self._judge(Event(step, before, earlier=earlier, taken=self._taken(),
+        self._judge(step.hop, Event(step, before, earlier=earlier,
+                                    taken=self._taken(step.hop),
                           moved=self.moved, learnt=self.learnt,
                           knowing=self._knowing(len(earlier.completions))))
 
@@ -1354,10 +1381,10 @@ class Engine:
         known = memo.get(key) if memo is not None else None
         if known is not None:
             self.facts = known.facts
-            self._take(known.judged)
+            self._take(hop, known.judged)
             return
         self.facts = self._taking(f, attacker, entity, ctx, hop)
-        judged = self._judge(Event(compromised=attacker, earlier=f, taken=taken))
+        judged = self._judge(hop, Event(compromised=attacker, earlier=f, taken=taken))
         if memo is not None:
             if len(memo) >= _COMPROMISES:
                 memo.clear()
@@ -1393,9 +1420,9 @@ class Engine:
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
         such as K_HO) from hop ``hop`` on, those derived later included."""
-        f = self.facts
-        self.facts = _revealing(f, attacker, key, hop if hop is not None else self.compromise_hop())
-        self._judge(Event(compromised=attacker, earlier=f, taken=self._taken()))
+        f, hop = self.facts, hop if hop is not None else self.compromise_hop()
+        self.facts = _revealing(f, attacker, key, hop)
+        self._judge(hop, Event(compromised=attacker, earlier=f, taken=self._taken()))
 
     def corrupt(self, attacker: str, parties: Sequence[tuple[str, Any]], keys: Sequence[str],
                 hop: int, alone: str | None = None) -> None:
@@ -1416,7 +1443,7 @@ class Engine:
                                      hop)
         else:
             self.facts = f
-        self._judge(Event(compromised=attacker, earlier=earlier, taken=self._taken()))
+        self._judge(hop, Event(compromised=attacker, earlier=earlier, taken=self._taken()))
 
     def _alone(self, f: Facts, attacker: str, name: str, before: Knowledge | None,
                parties: Sequence[tuple[str, Any]], hop: int) -> Facts:
@@ -1487,7 +1514,7 @@ class Engine:
         test). ``check`` replaces an edit claim's with its edit search's
         (``hoverify.properties.evaluate``); ``replay`` shows them."""
         if not (claim.invariant or claim.stepwise):
-            return claim.summary(state, self.facts)
+            return claim.summary(state, self.facts, self.arose(claim))
         failures = [v for (name, _), v in self.violations.items() if name == claim.name]
         arose = self.counts[claim.name]
         if failures or not arose:
@@ -1511,21 +1538,32 @@ class Engine:
         return (not self.facts.nds_ip and not verdict.holds and verdict.promised
                 and not claim.invariant)
 
-    def _taken(self) -> frozenset[tuple[str, bool]]:
-        """The failures the checker holds; beyond NDS/IP a promised failure would be kept as
-        one outside the promise, so it is taken once that one is."""
-        taken = set(self.violations)
+    def _taken(self, hop: int | None = None) -> frozenset[tuple[str, bool]]:
+        """The failures the checker holds, but on a hop of ``per_hop`` a stepwise claim's
+        (``first_per_hop`` keeps each attacker's there); beyond NDS/IP a promised failure
+        would be kept as one outside the promise, so it is taken once that one is."""
+        taken = {key for key in self.violations
+                 if hop not in self.per_hop or key[0] not in self.stepwise}
         if not self.facts.nds_ip and self.facts.beyond_nds_ip:
-            taken |= {(name, True) for name, promised in self.violations if not promised}
+            taken |= {(name, True) for name, promised in taken if not promised}
         return frozenset(taken)
 
     def vacuous(self) -> list[str]:
         return vacuous(self.claims, self.variant, self.counts)
 
+    def arose(self, claim: Claim) -> dict[int, int]:
+        """Per hop, how many times ``claim``'s situation arose there in the run so far, in the
+        hops its verdicts over the run judge (``Claim.over_run``): its "sometimes" over a
+        finished run (``check``, ``report``, ``replay``) is their sum."""
+        return claim.over_run(self.facts, {hop: n for (name, hop), n in self.arose_in.items()
+                                           if name == claim.name and n})
+
     # -- internals -------------------------------------------------------------------------
-    def _judge(self, event: Event) -> Judged:
+    def _judge(self, hop: int, event: Event) -> Judged:
+        """The claims' judgement of ``event``, of hop ``hop`` (a step's handover, the hop of a
+        compromise), taken."""
         judged = self._judgement(event)
-        self._take(judged)
+        self._take(hop, judged)
         return judged
 
     def _judgement(self, event: Event) -> Judged:
@@ -1550,19 +1588,23 @@ class Engine:
         # else the tuple stays shared, as its claim states
         return Judged(tuple(states) if changed else self.states, tuple(arose), tuple(failures))
 
-    def _take(self, judged: Judged) -> None:
-        """The claims' states after an event, their sometimes counts and first failures."""
+    def _take(self, hop: int, judged: Judged) -> None:
+        """The claims' states after an event of hop ``hop``, their sometimes counts (in all
+        and per hop) and first failures."""
         counts = self.counts
         if len(counts) < len(self.claims):  # every claim is counted, 0 where it never arose
             for claim in self.claims:
                 counts[claim.name] += 0
         for name, arose in judged.arose:
             counts[name] += arose
+            self.arose_in[name, hop] += arose
         for name, verdict in judged.failures:
             key = (name, verdict.promised)
             if key not in self.violations:
                 self.violations[key] = verdict
                 self.violated_at[key] = self.trace_length
+            if name in self.stepwise and hop in self.per_hop:
+                self.first_per_hop.setdefault((name, verdict.hop, verdict.attacker), verdict)
         self.states = judged.states
 
     def _learn(self, f: Facts, step: Step, before: Any = None) -> Facts:

@@ -84,8 +84,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims also judge the attacker ``network``)."""
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
-    edit_failures: list[tuple[str, Verdict]] | None = [] if run.edited else None
-    engine = feed(run, attackers, adversary, edit_failures)
+    engine = feed(run, attackers, adversary)
     hop_types = {hop.spec.type for hop in run.hops}
     parts = attacker.parts(run.topology.enbs) if attacker is not None else []
     # a coalition is judged with its parts (``Attacker.parts``) in every claim, and each has a
@@ -114,8 +113,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
     for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
-        observed = (_observed(engine, claims[name], edit_failures, edited, run, attackers[0])
-                    if edit_failures is not None else [])
+        observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
+                    if edited else [])
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
@@ -139,8 +138,9 @@ def evaluate(run: Run, attacker: Attacker | None = None,
 
 def claim_results(engine: Engine, hop_types: Set[HopType],
                   coalitions: Sequence[str] = ()) -> dict[str, ClaimResult]:
-    """Each claim over the run ``engine`` was fed (``Engine.summary``), as ``check`` judges
-    it (which then replaces the edit claims' by its edit search) and ``replay`` shows it;
+    """Each claim over the run ``engine`` was fed (``Engine.summary``), with how often its
+    situation arose in the hops it judges (``Engine.arose``), as ``check`` judges it (which
+    then replaces the edit claims' by its edit search) and ``replay`` shows it;
     ``hop_types``: the run's, where the claim is promised (seed-fs promises
     downgrade-resistance on S1 hops only: on an X2-only run it does not apply, it is not
     vacuous); ``coalitions``: the attackers judged with their parts (``Attacker.parts``),
@@ -148,7 +148,7 @@ def claim_results(engine: Engine, hop_types: Set[HopType],
     variant = engine.variant
     defined = {c.name: c for c in engine.claims}
     return {name: ClaimResult(
-        name, tuple(verdicts), engine.counts[name],
+        name, tuple(verdicts), sum(engine.arose(defined[name]).values()),
         defined[name].promised_by(variant) and (defined[name].invariant or any(
             find_promise(variant, name, t) is not None for t in hop_types)),
         _unjudged(defined[name], engine.facts, verdicts, coalitions))
@@ -209,20 +209,20 @@ _ALONE = "hop {hop} is judged on the hops' edit alone (the other edits of hop {h
          "searched)"
 
 
-def _observed(engine: Engine, claim: EditClaim, observed: Sequence[tuple[str, Verdict]],
-              edited: dict[int, int], run: Run, attacker: Attacker) -> list[Verdict]:
+def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run,
+              attacker: Attacker, beside: Sequence[Attacker]) -> list[Verdict]:
     """The verdicts of the edit claim ``claim`` on the hops the run edits (``edited``: hop ->
-    the step of its first edit): the failures the engine observed there (``observed``, by
-    claim: ``feed``'s), else, where it judges
-    the edit and the hop ended within its situation (``EditClaim.situation``, read as
-    ``check``'s search reads it: ``downgrade.ending``), that it holds after that edit, and
-    how the hop ended."""
+    the step of its first edit): the engine's first failure of each such hop and attacker
+    (``Engine.first_per_hop``), else, where it judges the edit and the hop ended within its
+    situation (``EditClaim.situation``, read as ``check``'s search reads it:
+    ``downgrade.ending``), that it holds after that edit, and how the hop ended. Of the
+    parts ``beside`` a coalition (``Attacker.edit_parts``), downgrade-resistance's only, as
+    the search judges them (``downgrade.handover_attacks``: the whole's denial and capture
+    are never weaker than a part's)."""
     name = claim.name
-    first: dict[tuple[int, str], Verdict] = {}  # the first failure of each hop and attacker
-    for c, v in observed:
-        if c == name and v.hop in edited:
-            first.setdefault((v.hop, v.attacker), v)
-    failures = list(first.values())
+    parts = set() if name == DOWNGRADE else {str(p) for p in beside}
+    failures = [v for (c, hop, who), v in engine.first_per_hop.items()
+                if c == name and hop in edited and who not in parts]
     holding = []
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         steps = [s for s in run.system.steps if s.hop == hop]
@@ -271,19 +271,16 @@ HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB
          CAPTURE: "the UE is on no KeNB {who} derives"}
 
 
-def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,
-         edit_failures: list[tuple[str, Verdict]] | None = None) -> Engine:
+def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
     """The run's steps through a claim engine; each attacker compromises its parties before
     the first step of their hop, holding the key record each had then, or learns the key it
-    names (KASME, a delegated key) from then on. ``edit_failures``: where given, the edit
-    claims' failures are harvested into it after each step, each with its claim's name, so
-    that the engine keeps looking: its first one, of a hop the edit search judges (a
-    compromised source relaying the HO command unedited, fake-cell-capture's), would hide
-    one of a hop the run edits (``_observed``)."""
+    names (KASME, a delegated key) from then on. On a hop the run edits, the engine keeps
+    each attacker's first failure of an edit claim (``Engine.per_hop``, ``_observed``)."""
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
-                    start.enb, start.name, adversary=adversary, finished=True)
+                    start.enb, start.name, adversary=adversary, finished=True,
+                    per_hop=frozenset(system.steps[n].hop for n in run.edited))
     engine.set_up(system.setup)
     at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
     for attacker in (p for a in attackers for p in (a, *a.parts(run.topology.enbs))):
@@ -291,7 +288,6 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,
             at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}
     replayed = {number for number, _ in run.replayed}
-    edit_claims = {c.name for c in engine.claims if isinstance(c, EditClaim)}
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
     for step in system.steps:
         hop = first_step.get(step.number)
@@ -313,10 +309,6 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,
             engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
-        if edit_failures is not None:
-            for key in [k for k in engine.violations if k[0] in edit_claims]:
-                engine.violated_at.pop(key)
-                edit_failures.append((key[0], engine.violations.pop(key)))
         if step.ctx_after is not None:
             ctx[receiver] = step.ctx_after
     return engine

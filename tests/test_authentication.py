@@ -196,3 +196,53 @@ def test_per_hop_verdicts_name_the_handover_that_completed() -> None:
     assert exploration.engine.facts.completions[-1].number == 1
     for claim in (KEY_AGREEMENT, ALIVENESS, AGREEMENT, UE_AGREEMENT):
         assert [(v.hop, v.holds) for v in summary[claim]] == [(2, True)], claim
+
+
+# Edits that reach the authentication claims at each point of a handover: before any
+# acceptance, after the target accepted the HandoverRequest (a HO command edited), after
+# the confirm (a release edited), and in the hop before a handover that the editor relays
+# (session 39: each read "n/a" beside "sometimes 1", or "holds" beside "sometimes 0")
+EDITED = [
+    (["--variant", "seed-fs", "--bit-placement", "c-rnti"],
+     "s1:edit=HandoverCommand/container/target PCI=9", "enb-1@1"),
+    (["--variant", "seed-fs", "--bit-placement", "alg-id"],
+     "s1:edit=HandoverRequestAcknowledge/container/-EARFCN-DL", "enb-4@1"),
+    (["--variant", "ts33401"], "x2:edit=RRCConnectionReconfiguration/COUNT=0", "enb-1@1"),
+    (["--variant", "seed-fs", "--bit-placement", "c-rnti"],
+     "s1-inter:edit=UEContextReleaseComplete/eNB UE S1AP ID=0", "enb-1@1"),
+    (["--variant", "seed-fs", "--bit-placement", "c-rnti"],
+     "x2:edit=PathSwitchRequest/eNB UE S1AP ID=0", "enb-2@1"),
+    (["--variant", "ts33401"],
+     "x2:edit=HandoverRequestAcknowledge/container/-keyChangeIndicator,x2", "enb-2@1"),
+    (["--variant", "tr33821-v070"], "x2,x2:edit=RRCConnectionReconfiguration/COUNT=1", "enb-2@2"),
+]
+
+
+@pytest.mark.parametrize("variant, hops, who", EDITED)
+def test_a_verdict_and_its_sometimes_agree_after_an_edit(
+        variant: list[str], hops: str, who: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each claim's "sometimes" counts the situations of the hops it gives a verdict on: a
+    claim with a verdict arose, one without (n/a, vacuous) never did, whenever the edit came
+    (docs/claims.md: "sometimes 0" means the claim was never exercised)."""
+    main(["check", *variant, "--hops", hops, "--compromise", who, "--json"])
+    for claim in json.loads(capsys.readouterr().out)["claims"]:
+        assert (claim["sometimes"] > 0) == claim["applies"], claim["name"]
+
+
+def test_an_edited_handover_is_not_judged_though_an_acceptance_came_before_the_edit(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The authentication claims are not judged in a handover a compromised eNB edited:
+    Lowe's claims speak of honest peers, and the edit claims judge the edit (docs/claims.md).
+    Here enb-4 accepted the S1AP HandoverRequest before enb-1 edited the HO command it
+    relays: injective-agreement read "n/a" with "sometimes 1". Over the run the hop is not
+    judged, and counts nothing."""
+    main(["check", "--variant", "seed-fs", "--bit-placement", "c-rnti", "--hops",
+          "s1:edit=HandoverCommand/container/target PCI=9", "--compromise", "enb-1@1",
+          "--json"])
+    results = {c["name"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+    for name in AUTHENTICATION:
+        claim = results[name]
+        assert claim["verdict"] == "n/a" and claim["sometimes"] == 0, name
+        assert claim["not_judged"] == [f"a compromised eNB (enb-1) edited handover 1: {name} "
+                                       "speaks of honest peers, and the edit claims judge the "
+                                       "edit"]

@@ -103,7 +103,7 @@ def test_backward_summary_judges_each_attacker_as_alone(variant: str, hops: str,
     for attacker in (None, Attacker.holding({"enb-1", "KASME"}, 1)):
         facts = evaluate(run, attacker).facts
         claim = BackwardSecurity(schedule, run.topology)
-        verdicts = {v.attacker: v for v in claim.summary(None, facts)}
+        verdicts = {v.attacker: v for v in claim.summary(None, facts, {})}
         alone = {a.name: (claim.earlier(facts, a), claim._derivable(facts, a))
                  for a in facts.attackers}
         assert set(verdicts) == {name for name, (earlier, _) in alone.items() if earlier}
