@@ -350,10 +350,10 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
 
 def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
-    from hoverify.properties.claims import all_claims, outside_bound
+    from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
     from hoverify.runs import explore_document
-    from hoverify.search_claims import search_claims, search_claims_text
+    from hoverify.search_claims import search_claims_text
 
     variant, topology, faults, adversary = explore_setup(args)
     database = None if args.database is None else example_database(
@@ -370,11 +370,8 @@ def _explore(args: argparse.Namespace) -> int:
                            adversary, faults, checks)
     where = (f"in the {result.examples_run} examples run so far" if result.interrupted
              else f"in {result.examples_run} examples")
-    claims = search_claims(
-        all_claims(variant, topology), variant, result.sometimes, result.findings,
-        result.exercised, exercised_check_lines(variant_options(args), args.topology, variant,
-                                                result.exercised, topology, adversary, ran),
-        where, why=outside_bound(faults, adversary))
+    claims = _search_claims(args, variant, topology, adversary, faults, result.sometimes,
+                            result.findings, result.exercised, where, ran)
     doc = explore_document(result, files, args.topology or "small", checks, claims)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -398,6 +395,23 @@ def _explore(args: argparse.Namespace) -> int:
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
                  outside_bound(faults, adversary))
     return 1 if result.promise_broken else 0
+
+
+def _search_claims(args: argparse.Namespace, variant: KeySchedule, topology: Topology,
+                   adversary: Adversary, faults: frozenset[str], sometimes: dict[str, int],
+                   findings: Sequence[Finding], exercised: dict[str, Exercised], where: str,
+                   ran: Checked, **bound: Any) -> list[dict[str, Any]]:
+    """Each claim over the search of explore or verify (``hoverify.search_claims``), a
+    holding one with the check line of its run (``ran``: the check runs made so far);
+    ``bound``: what verify leaves untested (``untested``, ``beyond``)."""
+    from hoverify.properties.claims import all_claims, outside_bound
+    from hoverify.search_claims import search_claims
+
+    return search_claims(
+        all_claims(variant, topology), variant, sometimes, findings, exercised,
+        exercised_check_lines(variant_options(args), args.topology, variant, exercised,
+                              topology, adversary, ran),
+        where, why=outside_bound(faults, adversary), **bound)
 
 
 def explore_finding_text(finding: dict[str, Any]) -> str:
@@ -542,7 +556,6 @@ def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, promises_beyond, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import resolve_topology, resolve_variant, save_findings
-    from hoverify.search_claims import search_claims
     from hoverify.statemachines.topology import small_topology
     from hoverify.variant_file import load_variant_file
 
@@ -595,17 +608,14 @@ def _verify(args: argparse.Namespace) -> int:
     ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
                          adversary, ran)
-    every = all_claims(variant, topology)
     where = ("within the bound" if result.stopped is None
              else f"in the {result.states} states reached so far")
-    claims = search_claims(
-        every, variant, result.sometimes, findings, result.exercised,
-        exercised_check_lines(variant_options(args), args.topology, variant, result.exercised,
-                              topology, adversary, ran),
-        where, why=outside_bound(faults, adversary),
+    claims = _search_claims(
+        args, variant, topology, adversary, faults, result.sometimes, findings,
+        result.exercised, where, ran,
         untested=f"untested within the bound: no run of at most {result.max_handovers} "
                  "handover(s) can break",
-        beyond=promises_beyond(every, variant, result.max_handovers))
+        beyond=promises_beyond(all_claims(variant, topology), variant, result.max_handovers))
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
                                                       args.topology, adversary, checks,
