@@ -37,10 +37,16 @@ from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
     from hoverify.properties.adversary import Adversary
-    from hoverify.properties.exploration import Finding
+    from hoverify.properties.evaluate import Evaluation
+    from hoverify.properties.exploration import Action, Finding
+    from hoverify.properties.explore import Exercised
     from hoverify.properties.verify import Progress, VerifyResult
     from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
+
+    # The check runs of one command, by command line: check's evaluation, or why it has none
+    # (None: check stops at a variant error)
+    Checked = dict[tuple[str, ...], Evaluation | str | None]
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -224,11 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _sometimes(unit: str) -> str:
-    """What the line 'sometimes: ...' of explore and verify counts, in ``unit``s ("step",
-    "transition")."""
-    return (f"The line 'sometimes: ...' counts for each claim the {unit}s in which its "
-            "situation arose (and for each model invariant; docs/exploration.md); a promised "
-            "claim at 0 is vacuous, which stderr says once the search has run to its end. ")
+    """What the closing lines of explore and verify say per claim, their 'sometimes N'
+    counted in ``unit``s ("step", "transition")."""
+    return ("The search ends with one line per claim (and model invariant; "
+            "docs/exploration.md): its verdict over the search, 'sometimes N', the "
+            f"{unit}s in which its situation arose, and why: a failure's detail, the "
+            "situation that never arose (vacuous where promised, which stderr says too once "
+            "the search has run to its end; else n/a), or a holding claim's own verdict on "
+            "the shortest run in which its situation arose, with the check line of that run. ")
 
 
 def _exit_codes(broken: str) -> str:
@@ -362,6 +371,7 @@ def _explore(args: argparse.Namespace) -> int:
     from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
     from hoverify.runs import explore_document
+    from hoverify.search_claims import search_claims_text
 
     variant, topology, faults, adversary = explore_setup(args)
     database = None if args.database is None else example_database(
@@ -371,11 +381,16 @@ def _explore(args: argparse.Namespace) -> int:
         result = explore(variant, examples=args.examples, steps=args.steps, seed=args.seed,
                          faults=faults, topology=topology, progress=bar.note, tick=bar.done,
                          adversary=adversary, database=database)
+    ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, result.findings,
-                         topology, adversary)
+                         topology, adversary, ran)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
                            adversary, faults, checks)
-    doc = explore_document(result, files, args.topology or "small", checks)
+    where = (f"in the {result.examples_run} examples run so far" if result.interrupted
+             else f"in {result.examples_run} examples")
+    claims = _search_claims(args, variant, topology, adversary, faults, result.sometimes,
+                            result.findings, result.exercised, where, ran)
+    doc = explore_document(result, files, args.topology or "small", checks, claims)
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -393,7 +408,7 @@ def _explore(args: argparse.Namespace) -> int:
         if not doc["findings"]:
             print("no finding" if not result.interrupted else
                   "no finding in the examples run so far: the examples not run are not judged")
-        print(sometimes_line(doc["sometimes"]))
+        print("\n".join(search_claims_text(claims, where, "run of its examples")))
     if result.interrupted:  # stopped early, a situation may yet arise
         return 128 + signal.SIGINT
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
@@ -415,6 +430,23 @@ def _with_dry_run(doc: dict[str, Any], variant: KeySchedule,
     doc["findings"].append(found.entry())
     doc["promise_broken"] = True
     return True
+
+
+def _search_claims(args: argparse.Namespace, variant: KeySchedule, topology: Topology,
+                   adversary: Adversary, faults: frozenset[str], sometimes: dict[str, int],
+                   findings: Sequence[Finding], exercised: dict[str, Exercised], where: str,
+                   ran: Checked, **bound: Any) -> list[dict[str, Any]]:
+    """Each claim over the search of explore or verify (``hoverify.search_claims``), a
+    holding one with the check line of its run (``ran``: the check runs made so far);
+    ``bound``: what verify leaves untested (``untested``, ``beyond``)."""
+    from hoverify.properties.claims import all_claims, outside_bound
+    from hoverify.search_claims import search_claims
+
+    return search_claims(
+        all_claims(variant, topology), variant, sometimes, findings, exercised,
+        exercised_check_lines(variant_options(args), args.topology, variant, exercised,
+                              topology, adversary, ran),
+        where, why=outside_bound(faults, adversary), **bound)
 
 
 def explore_finding_text(finding: dict[str, Any]) -> str:
@@ -567,8 +599,8 @@ def _faults_and_adversary(args: argparse.Namespace,
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from hoverify.properties.claims import outside_bound
-    from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, verify
+    from hoverify.properties.claims import all_claims, outside_bound
+    from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, promises_beyond, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import resolve_topology, resolve_variant, save_findings
     from hoverify.statemachines.topology import small_topology
@@ -620,8 +652,17 @@ def _verify(args: argparse.Namespace) -> int:
         except RayUnreachable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()
+    ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
-                         adversary)
+                         adversary, ran)
+    where = ("within the bound" if result.stopped is None
+             else f"in the {result.states} states reached so far")
+    claims = _search_claims(
+        args, variant, topology, adversary, faults, result.sometimes, findings,
+        result.exercised, where, ran,
+        untested=f"untested within the bound: no run of at most {result.max_handovers} "
+                 "handover(s) can break",
+        beyond=promises_beyond(all_claims(variant, topology), variant, result.max_handovers))
     try:  # checked writable before the search, but a disk fills up: print the findings still
         saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
                                                       args.topology, adversary, checks,
@@ -629,12 +670,12 @@ def _verify(args: argparse.Namespace) -> int:
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
-    doc = _verify_document(result, findings, saved, args.topology or "small", checks)
+    doc = _verify_document(result, findings, saved, args.topology or "small", checks, claims)
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        _print_verify_text(doc, result)
+        _print_verify_text(doc, result, where)
     if result.stopped is None:  # stopped early, a situation may yet arise
         warn_vacuous(result.vacuous, "within the bound", outside_bound(faults, adversary))
     if unsaved is not None:
@@ -652,8 +693,9 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if result.promise_broken or unreached else 0
 
 
-def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
+def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str) -> None:
     from hoverify.reports.words import untested_text
+    from hoverify.search_claims import search_claims_text
 
     print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
@@ -673,7 +715,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult) -> None:
         for line in finding["trace"]:
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
-    print(sometimes_line(doc["sometimes"]))
+    print("\n".join(search_claims_text(doc["claims"], where)))
     # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35: nor of a
     # promise its faults cannot exercise
     if result.beyond_bound or result.unexercised:
@@ -737,11 +779,6 @@ def _progress_document(where: Progress) -> dict[str, Any]:
             "peak_rss_kib": where.peak_rss_kib}
 
 
-def sometimes_line(counts: dict[str, int]) -> str:
-    """How often each claim's situation arose: the "sometimes" beside each "always"."""
-    return "sometimes: " + ", ".join(f"{claim} {n}" for claim, n in counts.items())
-
-
 def warn_vacuous(claims: Sequence[str], where: str,
                  why: dict[str, str] | None = None) -> None:
     """A promised claim whose situation never arose holds only vacuously: say so, and what
@@ -761,9 +798,11 @@ def _topology_line(topology: str) -> str:
 
 def _verify_document(result: VerifyResult, findings: list[Finding],
                      files: Sequence[Path | None], topology: str,
-                     checks: Sequence[dict[str, str | None]]) -> dict[str, Any]:
+                     checks: Sequence[dict[str, str | None]],
+                     claims: list[dict[str, Any]]) -> dict[str, Any]:
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
-    finding's check line, or why it has none (``check_lines``)."""
+    finding's check line, or why it has none (``check_lines``); ``claims``: each claim over
+    the search (``search_claims``)."""
     from hoverify.properties.explore import compromise_text
     from hoverify.runs import finding_entry
 
@@ -782,46 +821,71 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
         "beyond_bound": result.beyond_bound, "unexercised": result.unexercised,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
+        "claims": claims,
     }
 
 
 def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,
                 findings: Sequence[Finding], topology: Topology,
-                adversary: Adversary) -> list[dict[str, str | None]]:
+                adversary: Adversary, ran: Checked | None = None) -> list[dict[str, str | None]]:
     """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
     gives the finding's claim failing in the same words), or why there is none
     (``check_unavailable``), and where its attacker differs from the trace's
     (``check_note``). ``variant_argv``: how check names the variant (``variant_options``);
-    ``topology_name``: the ``--topology`` the search was given (None: the small one)."""
+    ``topology_name``: the ``--topology`` the search was given (None: the small one);
+    ``ran``: the check runs made so far, by command line (each is run once)."""
+    from hoverify.runs import finding_word
+
+    ran = {} if ran is None else ran
+    return [_check_line(variant_argv, topology_name, variant, topology, adversary, finding.trace,
+                        finding.claim, finding_word(finding), ran) for finding in findings]
+
+
+def exercised_check_lines(variant_argv: Sequence[str], topology_name: str | None,
+                          variant: KeySchedule, exercised: dict[str, Exercised],
+                          topology: Topology, adversary: Adversary,
+                          ran: Checked) -> dict[str, dict[str, str | None]]:
+    """Per claim that holds over a search, the ``check`` line that reproduces the run its
+    reason is judged on (``hoverify.properties.explore.exercised``), where check gives the
+    claim holding on it too, as ``check_lines`` gives a finding's."""
+    from hoverify.reports.status import HOLDS
+
+    return {claim: _check_line(variant_argv, topology_name, variant, topology, adversary,
+                               judged.trace, claim, HOLDS, ran)
+            for claim, judged in exercised.items()}
+
+
+def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,
+                topology: Topology, adversary: Adversary, trace: Sequence[Action], claim: str,
+                word: str, ran: Checked) -> dict[str, str | None]:
+    """The ``check`` line of the run ``trace``, where check gives ``claim`` in the words
+    ``word`` (``check_lines``)."""
     import shlex
 
     from hoverify.properties.check_line import check_hops
     from hoverify.properties.exploration import EXPLORATION_KASME
 
-    lines: list[dict[str, str | None]] = []
-    for finding in findings:
-        hops = check_hops(variant, finding.trace, topology, EXPLORATION_KASME, adversary)
-        line, reason = None, hops.reason
-        # at the hops the trace compromised in, else earlier: a compromise check makes later
-        # than its UE Context Release arrived finds nothing the trace's eNB still held
-        tries = () if reason is not None else (hops, *hops.earlier())
-        for tried in tries:
-            argv = ["check", *variant_argv,
-                    "--topology", _from_anywhere(topology_name or "small"),
-                    "--hops", ",".join(map(str, tried.hops)),
-                    *(a for who in tried.compromises for a in ("--compromise", who)),
-                    *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
-            failed = _check_reproduces(argv, finding, bool(tried.compromises))
-            if failed is None:
-                line, reason, hops = shlex.join(["hoverify", *argv]), None, tried
-                break
-            reason = reason or failed  # the line at the trace's own hops says why
-        else:
-            if len(tries) > 1:
-                reason = f"{reason}; nor does a compromise in an earlier hop"
-        lines.append({"check": line, "check_unavailable": reason,
-                      "check_note": hops.note if line is not None else None})
-    return lines
+    hops = check_hops(variant, trace, topology, EXPLORATION_KASME, adversary)
+    line, reason = None, hops.reason
+    # at the hops the trace compromised in, else earlier: a compromise check makes later
+    # than its UE Context Release arrived finds nothing the trace's eNB still held
+    tries = () if reason is not None else (hops, *hops.earlier())
+    for tried in tries:
+        argv = ["check", *variant_argv,
+                "--topology", _from_anywhere(topology_name or "small"),
+                "--hops", ",".join(map(str, tried.hops)),
+                *(a for who in tried.compromises for a in ("--compromise", who)),
+                *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
+        failed = _check_gives(argv, claim, word, bool(tried.compromises), ran)
+        if failed is None:
+            line, reason, hops = shlex.join(["hoverify", *argv]), None, tried
+            break
+        reason = reason or failed  # the line at the trace's own hops says why
+    else:
+        if len(tries) > 1:
+            reason = f"{reason}; nor does a compromise in an earlier hop"
+    return {"check": line, "check_unavailable": reason,
+            "check_note": hops.note if line is not None else None}
 
 
 def variant_options(args: argparse.Namespace) -> list[str]:
@@ -845,29 +909,36 @@ def variant_argv(name: str | None, file: str | None, placement: str | None) -> l
     return ["--variant", str(name), *placing]
 
 
-def _check_reproduces(argv: list[str], finding: Finding, compromises: bool) -> str | None:
-    """Run ``check`` as ``argv`` asks, as the command does: None if it gives the finding's
-    claim failing in the same words, else why its line is not printed (``compromises``: the
-    finding's trace compromises a party, so the moment it did may matter too)."""
+def _check_gives(argv: list[str], claim: str, word: str, compromises: bool,
+                 ran: Checked) -> str | None:
+    """Run ``check`` as ``argv`` asks, as the command does (once per command line: ``ran``):
+    None if it gives ``claim`` in the words ``word`` (a finding's failure, or holds), else
+    why its line is not printed (``compromises``: the trace compromises a party, so the
+    moment it did may matter too)."""
     import shlex
 
     from hoverify.properties.exploration import VARIANT_ERROR
-    from hoverify.runs import check_evaluation, finding_word, reproduces
+    from hoverify.runs import check_evaluation, gives
 
-    args = build_parser().parse_args(argv)
-    try:
-        _, evaluation = check_evaluation(args, partial(_adversary, args))
-    except VariantError:
-        return None if finding.claim == VARIANT_ERROR else \
-            f"`hoverify {shlex.join(argv)}` stops at a variant error"
-    except UsageError as error:
-        return f"check refuses its hops ({error})"
-    if reproduces(evaluation, finding):
+    command = f"`hoverify {shlex.join(argv)}`"
+    if tuple(argv) not in ran:
+        args = build_parser().parse_args(argv)
+        try:
+            ran[tuple(argv)] = check_evaluation(args, partial(_adversary, args))[1]
+        except VariantError:
+            ran[tuple(argv)] = None
+        except UsageError as error:
+            ran[tuple(argv)] = f"check refuses its hops ({error})"
+    evaluation = ran[tuple(argv)]
+    if evaluation is None:
+        return None if claim == VARIANT_ERROR else f"{command} stops at a variant error"
+    if isinstance(evaluation, str):
+        return evaluation
+    if gives(evaluation, claim, word):
         return None
     moment = ", or the moment it compromised" if compromises else ""
-    return (f"`hoverify {shlex.join(argv)}` does not give {finding.claim} "
-            f"{finding_word(finding)}: the finding needs the order it delivered in{moment}, "
-            "which check's in-order run of each hop does not take")
+    return (f"{command} does not give {claim} {word}: the run needs the order it delivered "
+            f"in{moment}, which check's in-order run of each hop does not take")
 
 
 def _finding_end(finding: dict[str, Any]) -> list[str]:

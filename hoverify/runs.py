@@ -26,7 +26,7 @@ from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situatio
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
-from hoverify.reports.status import NA, STOPPED, VACUOUS
+from hoverify.reports.status import HOLDS, NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
@@ -335,13 +335,15 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
     return run, evaluate(run, attacker, adversary(run.variant))
 
 
-def reproduces(evaluation: Evaluation, finding: Finding) -> bool:
-    """Whether ``check``'s verdicts include the finding's failure, in the same words
-    (promised, not promised, or outside the promise for the same reason)."""
-    word = finding_word(finding)
+def gives(evaluation: Evaluation, claim: str, word: str) -> bool:
+    """Whether ``check``'s verdicts of ``claim`` say ``word``: a failure in those words
+    (promised, not promised, or outside the promise for the same reason: a finding's,
+    ``finding_word``) among them, or the claim holding (``HOLDS``: not vacuous, not n/a)."""
+    results = [c for c in (*evaluation.claims, *evaluation.invariants) if c.name == claim]
+    if word == HOLDS:
+        return any(claim_word(c) == HOLDS for c in results)
     return any(verdict_word(verdict_status(False, v.promised), v.outside) == word
-               for claim in (*evaluation.claims, *evaluation.invariants)
-               if claim.name == finding.claim for v in claim.verdicts if not v.holds)
+               for c in results for v in c.verdicts if not v.holds)
 
 
 def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> dict[str, Any]:
@@ -366,9 +368,7 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
     """A claim's verdict in the words of the report's legend (``hoverify.reports.words``), with each
     hop's verdict (and, with ``evidence``, its witness or cut) and the witness or cut of the
     one shown."""
-    status = (VACUOUS if claim.vacuous else NA if not claim.applies else
-              verdict_status(claim.holds, claim.promise_broken))
-    entry: dict[str, Any] = {"name": claim.name, "verdict": verdict_word(status, claim.outside),
+    entry: dict[str, Any] = {"name": claim.name, "verdict": claim_word(claim),
                              "applies": claim.applies,
                              "promised": claim.promised, "holds": claim.holds,
                              "promise_broken": claim.promise_broken,
@@ -396,6 +396,13 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
             if evidence else {})}
         for v in claim.verdicts]
     return entry
+
+
+def claim_word(claim: ClaimResult) -> str:
+    """A claim's verdict over a run, in the words of the report's legend."""
+    status = (VACUOUS if claim.vacuous else NA if not claim.applies else
+              verdict_status(claim.holds, claim.promise_broken))
+    return verdict_word(status, claim.outside)
 
 
 def check_text(doc: dict[str, Any]) -> str:
@@ -563,9 +570,11 @@ def finding_word(finding: Finding) -> str:
 
 
 def explore_document(result: ExploreResult, files: list[Path], topology: str,
-                     checks: Sequence[dict[str, str | None]]) -> dict[str, Any]:
+                     checks: Sequence[dict[str, str | None]],
+                     claims: list[dict[str, Any]]) -> dict[str, Any]:
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
-    finding's check line, or why it has none."""
+    finding's check line, or why it has none; ``claims``: each claim over the search
+    (``hoverify.search_claims``)."""
     from hoverify.properties.explore import compromise_text
 
     return {
@@ -576,6 +585,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
+        "claims": claims,
     }
 
 

@@ -103,6 +103,25 @@ class Finding:
     outside: str | None = None  # not promised only because the run broke this assumption
 
 
+class ShortestRuns(dict[str, tuple[Action, ...]]):
+    """Per claim, the shortest trace at whose last action its situation arose (its
+    "sometimes" count became > 0), over the examples of a search (``explore``); of equally
+    short ones, the first noted. ``verify`` keeps its own, by path (breadth first: the
+    shortest, the smallest of a level), and the claim's reason is judged on it once, at the
+    end (``hoverify.properties.explore.exercised``)."""
+
+    def note(self, exploration: Exploration) -> None:
+        """After each action of an example (from a fresh ``Exploration``, whose counts start
+        at 0): the trace so far, for each claim whose situation arose on that action or
+        earlier in the example. A claim whose situation arose earlier in the example has a
+        trace noted at most that long, so only an arising on this action is noted."""
+        length = len(exploration.trace)
+        for claim, arose in exploration.engine.counts.items():
+            kept = self.get(claim)
+            if arose and (kept is None or length < len(kept)):
+                self[claim] = tuple(exploration.trace)
+
+
 def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:
     """A variant hook (or the model) raised during the last action of ``trace``."""
     return Finding(VARIANT_ERROR, True, str(error), trace)

@@ -27,6 +27,7 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    ShortestRuns,
     variant_error_finding,
 )
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
@@ -58,6 +59,8 @@ class ExploreResult:
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
     interrupted: bool = False  # Ctrl-C stopped the search: the budget was not spent
+    # each claim no example violated whose situation arose: why it holds (``exercised``)
+    exercised: dict[str, Exercised] = field(default_factory=dict)
 
     @property
     def promise_broken(self) -> bool:
@@ -261,6 +264,47 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
                                           for v in result.verdicts))
 
 
+@dataclass(frozen=True)
+class Exercised:
+    """A claim no run of a search violated, over the shortest run in which its situation
+    arose (``trace``), as ``check`` judges a finished run (``result``, holding): its first
+    verdict's detail and cut are the reason it holds (what the attacker lacks)."""
+
+    trace: tuple[Action, ...]
+    result: ClaimResult
+
+
+def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
+              traces: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
+    """Each claim of ``traces`` (a claim no run violated -> the shortest trace in which its
+    situation arose) judged on its trace, replayed through the engine once per trace
+    (``replayed_claim``: the claim's own holding verdicts, as ``check`` and ``replay`` give
+    them). The trace ends where the situation arose, not where its handovers end: a verdict
+    on a hop it left unfinished (key-agreement: an undisturbed handover that never
+    completed) is no failure of the search, which judges each step, and is left out. A claim
+    whose trace stops at a variant error (the search's finding) has none. One with no holding
+    verdict there, where its situation arose and no run of the search violated it, is a bug
+    of the model or of the claim: it raises."""
+    judged: dict[str, Exercised] = {}
+    for trace in dict.fromkeys(traces.values()):
+        try:
+            exploration = replay(variant, trace, topology, EXPLORATION_KASME, adversary=adversary)
+        except ReplayStopped:
+            continue
+        try:
+            for claim in (name for name, kept in traces.items() if kept == trace):
+                result = replayed_claim(exploration, claim)
+                holding = () if result is None else tuple(v for v in result.verdicts if v.holds)
+                if result is None or not holding:
+                    raise AssertionError(
+                        f"{claim} on the shortest run in which its situation arose, which no "
+                        f"run violates, has no holding verdict: {result}")
+                judged[claim] = Exercised(trace, replace(result, verdicts=holding))
+        finally:
+            exploration.close()
+    return judged
+
+
 def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
                       topology: Topology, adversary: Adversary = DEFAULT) -> list[Finding]:
     """What replaying ``actions`` finds, each re-aimed by its text (``_anchored``); a
@@ -373,8 +417,10 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
         return False
 
     aims = claims if until is None else frozenset(c for c, _ in until) | (claims or frozenset())
+    shortest = ShortestRuns()
     machine = search_machine(variant, topology, keep, faults, adversary, counter,
-                             result.sometimes, aims, keyed=database is not None)
+                             result.sometimes, aims, keyed=database is not None,
+                             shortest=shortest)
     if seed is not None:
         machine = hypothesis_seed(seed)(machine)
     # The generate phase only: Hypothesis' target phase (from half the budget on) hill-climbs
@@ -403,13 +449,17 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
+    failing = {finding.claim for finding in result.findings}
+    result.exercised = exercised(variant, topology, adversary, {
+        claim: trace for claim, trace in shortest.items() if claim not in failing})
     return result
 
 
 def search_machine(variant: KeySchedule, topology: Topology, selected: Callable[[Finding], bool],
                    faults: frozenset[str], adversary: Adversary, counter: dict[str, int],
                    sometimes: Counter[str] | None = None, aims: frozenset[str] | None = None,
-                   *, keyed: bool) -> type[RuleBasedStateMachine]:
+                   *, keyed: bool, shortest: ShortestRuns | None = None
+                   ) -> type[RuleBasedStateMachine]:
     """The machine explore searches with (``exploration_machine``, examples and steps counted
     in ``counter``), and a campaign's fuzz target (``hoverify.campaign``): the same class, so
     that Hypothesis stores and finds their examples under one key. ``keyed``: that key names
@@ -418,9 +468,11 @@ def search_machine(variant: KeySchedule, topology: Topology, selected: Callable[
     from a digest of the machine's source, which adds the factory's
     ``_hypothesis_internal_add_digest`` (private, as pytest's parametrize cases use it; no
     public setting names a stateful test's key). Plain explore is not keyed: the digest also
-    seeds its derandomized search, which would change."""
+    seeds its derandomized search, which would change. ``shortest`` notes the shortest trace
+    in which each claim's situation arose (``exploration_machine``)."""
     machine = _counting(exploration_machine(variant, topology, EXPLORATION_KASME, selected,
-                                            faults, sometimes, adversary, aims), counter)
+                                            faults, sometimes, adversary, aims, shortest),
+                        counter)
     if keyed:
         machine._hypothesis_internal_add_digest = campaign_key(  # type: ignore[attr-defined]
             variant, topology, faults, adversary)

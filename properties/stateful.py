@@ -30,7 +30,12 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.exploration import Exploration, Finding, variant_error_finding
+from hoverify.properties.exploration import (
+    Exploration,
+    Finding,
+    ShortestRuns,
+    variant_error_finding,
+)
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.topology import Topology
@@ -126,14 +131,16 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                         selected: Selector, faults: frozenset[str] = DEFAULT_FAULTS,
                         counts: Counter[str] | None = None,
                         adversary: Adversary = DEFAULT,
-                        aims: frozenset[str] | None = None) -> type[RuleBasedStateMachine]:
+                        aims: frozenset[str] | None = None,
+                        shortest: ShortestRuns | None = None) -> type[RuleBasedStateMachine]:
     """A state machine class exploring ``variant``; it fails on the first finding that
     ``selected`` accepts (other findings are ignored, so a search can target one claim).
     ``faults`` enables the network faults and adversary actions; scheduling (starting
     handovers, delivering in any order) is always on. ``counts`` gathers how often each
     claim's situation arose over every example ("sometimes"); ``adversary`` is the attacker
     model (``hoverify.properties.adversary``); ``aims``: the claims whose situations the
-    search steers towards (``target``; None: every claim's)."""
+    search steers towards (``target``; None: every claim's); ``shortest`` notes, per claim,
+    the shortest trace in which its situation arose (its reason is judged on it)."""
     unknown = faults - FAULTS
     if unknown:
         raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")
@@ -402,6 +409,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @invariant()
         def claims_hold(self) -> None:
+            if shortest is not None:
+                shortest.note(self.exploration)
             for finding in self.exploration.findings():
                 if selected(finding):
                     raise ClaimViolated(finding)

@@ -125,7 +125,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from operator import attrgetter
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims, outside_bound
@@ -146,6 +146,9 @@ from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
+
+if TYPE_CHECKING:  # explore loads Hypothesis, which the report's bounded search does not
+    from hoverify.properties.explore import Exercised
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite",
                            "inject"})
@@ -206,6 +209,9 @@ class VerifyResult:
     beyond_bound: list[str] = field(default_factory=list)  # promises no run within it breaks
     unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
+    # each claim no path violated whose situation arose: why it holds, on the shortest path
+    # in which it arose (``hoverify.properties.explore.exercised``)
+    exercised: dict[str, Exercised] = field(default_factory=dict)
 
     @property
     def states_per_second(self) -> float:
@@ -295,6 +301,8 @@ class _Level:
     transitions: int = 0
     taken: Counter[str] = field(default_factory=Counter)
     found: dict[tuple[str, bool], _Found] = field(default_factory=dict)
+    # claim -> the smallest path on which its situation first arose (none in earlier levels)
+    arisen: dict[str, bytes] = field(default_factory=dict)
     stopped: str | None = None
     states: int = 0  # the part's states, in all levels
     frontier: int = 0
@@ -330,7 +338,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
            max_seconds: float | None = None, adversary: Adversary = DEFAULT,
            workers: int | None = 1,
            ray: str | None = None,
-           load_variant: Callable[[], KeySchedule] | None = None) -> VerifyResult:
+           load_variant: Callable[[], KeySchedule] | None = None,
+           reasons: bool = True) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search at
     the end of the level in which each of them is found violated, as a broken promise where
     the variant promises it (then the bound is not exhausted); so do ``max_states``,
@@ -340,7 +349,9 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     ``workers`` parts search the fingerprint space in worker processes (1: in this process;
     None: one per core), or with ``ray`` (an address, ``auto`` or ``local``) on Ray actors
     (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
-    variant when it cannot be pickled (a reviewer's variant file)."""
+    variant when it cannot be pickled (a reviewer's variant file). ``reasons``: judge each
+    claim that holds on the shortest run in which its situation arose
+    (``VerifyResult.exercised``), as ``verify`` prints; the report shows no such lines."""
     from hoverify.properties import workers as where
 
     unknown = faults - VERIFY_FAULTS
@@ -370,23 +381,38 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.vacuous = vacuous(claims_, variant, result.sometimes)
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.unexercised = unexercised(result.vacuous, faults, adversary)
+    failing = {claim for claim, _ in result.shortest}
+    if reasons:  # each holding claim judged on its run: the replay loads Hypothesis
+        from hoverify.properties.explore import exercised
+        result.exercised = exercised(variant, plan.topology, adversary, {
+            claim: search.trace(path) for claim, path in search.arisen.items()
+            if claim not in failing})
     result.seconds = time.perf_counter() - started
     return result
 
 
 def beyond_bound(claims: Sequence[Claim], variant: KeySchedule, max_handovers: int) -> list[str]:
     """Each promise of ``variant`` that no run of at most ``max_handovers`` handovers can
-    break, in words: the claim says how many handovers its promise needs
-    (``Claim.handovers_to_break``), not the search."""
-    said = []
+    break, in words (``promises_beyond``)."""
+    return [f"{claim}'s {said}" for claim, each in
+            promises_beyond(claims, variant, max_handovers).items() for said in each]
+
+
+def promises_beyond(claims: Sequence[Claim], variant: KeySchedule,
+                    max_handovers: int) -> dict[str, list[str]]:
+    """Per claim, each of its promises that no run of at most ``max_handovers`` handovers can
+    break, in words ("2-hop promise on intra-enb and x2 hops (it needs 2 handovers)"): the
+    claim says how many handovers its promise needs (``Claim.handovers_to_break``), not the
+    search. Only the claims with such a promise."""
+    said: dict[str, list[str]] = {}
     for claim in claims:
         for promise in (p for p in promises_of(variant) if p.claim == claim.name):
             needed = claim.handovers_to_break(promise)
             if needed > max_handovers:
                 n_hop = f"{promise.hops}-hop " if promise.hops else ""
                 types = " and ".join(h.value for h in HopType if h in promise.hop_types)
-                said.append(f"{claim.name}'s {n_hop}promise on {types} hops (it needs "
-                            f"{needed} handovers)")
+                said.setdefault(claim.name, []).append(
+                    f"{n_hop}promise on {types} hops (it needs {needed} handovers)")
     return said
 
 
@@ -418,6 +444,8 @@ class _Search:
         self.states = 0
         self.frontier = 0
         self.latest: list[_Level] = []  # each part's last report (its counts, its memory)
+        # claim -> the shortest path on which its situation arose, the smallest of its level
+        self.arisen: dict[str, bytes] = {}
 
     def run(self, claims: frozenset[str] | None, max_states: int | None,
             max_seconds: float | None) -> str | None:
@@ -426,7 +454,8 @@ class _Search:
         deadline = None if max_seconds is None else time.time() + max_seconds
         self.merge(self.parts.start())
         while self.frontier:
-            levels = self.parts.expand(self._waiting, frozenset(result.shortest), deadline)
+            levels = self.parts.expand(self._waiting, frozenset(result.shortest),
+                                       frozenset(self.arisen), deadline)
             stopped = self.merge(levels)
             if stopped is not None:
                 return stopped
@@ -456,6 +485,12 @@ class _Search:
                     new[key] = found
         for key, found in sorted(new.items(), key=lambda item: item[1].path):
             result.shortest[key] = self._replayed(key, found)
+        arisen: dict[str, bytes] = {}
+        for level in levels:
+            for claim, path in level.arisen.items():
+                if claim not in self.arisen and (claim not in arisen or path < arisen[claim]):
+                    arisen[claim] = path
+        self.arisen.update(arisen)
         if levels:
             self.latest = levels
             self.states = sum(level.states for level in levels)
@@ -469,6 +504,14 @@ class _Search:
         for level in self.latest:
             total.update(level.counts)
         return total
+
+    def trace(self, path: bytes) -> tuple[Action, ...]:
+        """The actions of ``path``, replayed from the start by a part of its own."""
+        part = self.plan.part(0, 1, lambda: False)
+        try:
+            return part.replay(path)
+        finally:
+            part.exploration.close()
 
     def _replayed(self, key: tuple[str, bool], found: _Found) -> Finding:
         """``found``'s finding with its trace: the actions of its path, replayed from the
@@ -555,6 +598,8 @@ class _Slice:
         # per part: the states it owns found here in this level, until it decides
         self.offered: list[dict[int, _Node]] = [{} for _ in range(count)]
         self.known: frozenset[tuple[str, bool]] = frozenset()  # violations reported before
+        # the claims whose situation arose on no path reported before (``_arose``)
+        self.arising = [claim.name for claim in self.exploration.engine.claims]
         self.level = _Level()
 
     def start(self) -> _Level:
@@ -571,12 +616,14 @@ class _Slice:
             self.level.found.clear()
         return self.summary(None)
 
-    def expand(self, known: frozenset[tuple[str, bool]], deadline: float | None,
-               *given: bytes) -> list[Any]:
+    def expand(self, known: frozenset[tuple[str, bool]], arisen: frozenset[str],
+               deadline: float | None, *given: bytes) -> list[Any]:
         """One level, from the frontier and the states the parts ``given`` it (``keep``):
         what it did, then the offers for each part, pickled (none for itself: it decided on
-        its own states at once)."""
+        its own states at once). ``known``: the violations, ``arisen``: the claims whose
+        situation arose, reported in earlier levels."""
         self.known = known
+        self.arising = [claim for claim in self.arising if claim not in arisen]
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
@@ -655,6 +702,7 @@ class _Slice:
                 self.level.taken[action.kind] += 1
                 path = node.path + _step(rank)
                 self._harvest(path)
+                self._arose(path)
                 key = self._fingerprint(budget)
                 owner = key % self.count
                 local = owner == self.index
@@ -782,6 +830,20 @@ class _Slice:
     def _variant_error(self, path: bytes, error: VariantError) -> None:
         """A variant hook raised on the last action of ``path``."""
         self._found((VARIANT_ERROR, True), path, variant_error_finding(error, ()))
+        self._arose(path)
+
+    def _arose(self, path: bytes) -> None:
+        """Note ``path`` for each claim whose situation arose on its last action, where none
+        arose on a path reported before: its count in this part is 0 until then (it is
+        reported at the end of the level it first arises in). This part expands a level in
+        the order of its paths, so the first path noted in a level is its smallest there;
+        the search keeps the smallest of the parts' (``_Search.merge``)."""
+        counts = self.exploration.engine.counts
+        arose = [claim for claim in self.arising if counts[claim]]
+        if arose:
+            for claim in arose:
+                self.level.arisen[claim] = path
+            self.arising = [claim for claim in self.arising if claim not in arose]
 
     def _found(self, key: tuple[str, bool], path: bytes, finding: Finding) -> None:
         kept = self.level.found.get(key)

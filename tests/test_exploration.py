@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from hoverify.properties.claims import (
     UE_AGREEMENT,
 )
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
-from hoverify.properties.exploration import Action
+from hoverify.properties.exploration import Action, Exploration, ShortestRuns
 from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
@@ -678,3 +679,42 @@ def test_default_explore_finds_what_verify_finds_within_its_default_budget(name:
               if (c, p) not in result.found and (c, True) not in result.found}
     assert not missed, (missed, result.examples)
     assert result.replays
+
+
+def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_arose(
+        ) -> None:
+    """holds39: over the examples, each claim keeps the shortest trace at whose last action
+    its count first became more than 0, and explore judges the holding claims on it. Key
+    agreement's situation is a HO confirm reaching its target: after 4 steps of an intra-eNB
+    handover (Measurement Report, HO command, HO confirm over Uu; TS 33.401 7.2.8.4.1), more
+    for an X2 one (the HandoverRequest and its Acknowledge too; TS 36.423 8.2.1)."""
+    variant = load("ts33401")
+    runs = ShortestRuns()
+
+    def example(cell: int) -> int:
+        """Start a handover to the UE's ``cell``-th neighbour and deliver the oldest message
+        until a HO confirm reaches its target; the steps it took."""
+        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME,
+                                  counts=Counter())
+        exploration.apply(Action("start", cell))
+        runs.note(exploration)
+        while not exploration.engine.counts["key-agreement"]:
+            exploration.apply(Action("deliver", 0))
+            runs.note(exploration)
+        exploration.close()
+        return len(exploration.trace)
+
+    neighbours = [c.name for c in Exploration(variant, small_topology(),
+                                              EXPLORATION_KASME).neighbours()]
+    x2 = example(neighbours.index("enb-2/cell-1"))
+    assert x2 > 4 and len(runs["key-agreement"]) == x2
+    assert example(neighbours.index("enb-1/cell-2")) == 4 == len(runs["key-agreement"])
+    example(neighbours.index("enb-2/cell-1"))  # longer: the intra-eNB trace stays
+    assert [a.text for a in runs["key-agreement"]] == [
+        "start handover to enb-1/cell-2 (intra-enb)", "deliver RRC MeasurementReport ue->enb-1",
+        "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+        "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-1"]
+    result = explore(variant, examples=30)
+    assert result.exercised and not {f.claim for f in result.findings} & set(result.exercised)
+    for claim, judged in result.exercised.items():
+        assert result.sometimes[claim] > 0 and all(v.holds for v in judged.result.verdicts)

@@ -24,11 +24,14 @@ from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.claims import (
     BACKWARD,
     CAPTURE,
+    CONFINEMENT,
     DENIAL,
     DOWNGRADE,
     KEY_AGREEMENT,
     NEEDS_AN_EDIT,
     SEPARATION,
+    all_claims,
+    outside_bound,
 )
 from hoverify.properties.engine import Facts
 from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
@@ -275,7 +278,8 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
             str(tmp_path)]
     assert cli.main(argv) == 0  # no promise breaks (the TR binds the PCI, as promised)
     out = capsys.readouterr().out
-    assert f"{TR33821_ONE_HANDOVER_STATES} states" in out and "sometimes: key-agreement" in out
+    assert f"{TR33821_ONE_HANDOVER_STATES} states" in out and \
+        "\nkey-agreement          holds                 sometimes " in out
     assert cli.main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["sometimes"][FORWARD] > 0 and doc["vacuous"] == []
@@ -283,6 +287,91 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert finding["claim"] == FORWARD and not finding["promised"] and len(finding["trace"]) == 7
     assert cli.main(["replay", finding["file"]]) == 0
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
+
+
+def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """holds39: verify printed the failing claims and one line of "sometimes" counts; a
+    reviewer could not see why a claim holds, nor which were vacuous in words. It now ends
+    with one entry per claim, in the claims' order, with its count: a claim with a finding
+    fails in the finding's words, one whose situation never arose is n/a (not promised) or
+    vacuous (promised, with its situation in words), and a holding one gives its own holding
+    verdict on the shortest run in which its situation arose, with the check line of that
+    run."""
+    argv = ["verify", "--variant", "ts33401", "--max-handovers", "1", "--workers", "1",
+            "--out", str(tmp_path)]
+    assert cli.main([*argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    claims = {c["name"]: c for c in doc["claims"]}
+    assert list(claims) == [c.name for c in all_claims(load("ts33401"), small_topology())]
+    assert {name: c["sometimes"] for name, c in claims.items()} == doc["sometimes"]
+    assert claims[CAPTURE]["verdict"] == "fails (not promised)"  # the finding above
+    # TS 33.401 derives no delegated key: confinement's situation never arises, unpromised
+    assert claims[CONFINEMENT]["verdict"] == "n/a" and claims[CONFINEMENT]["sometimes"] == 0
+    assert "(the situation: a delegated key was derived)" in claims[CONFINEMENT]["reason"]
+    # the shortest run in which a HO confirm reaches its target: an intra-eNB handover,
+    # Measurement Report, HO command, HO confirm over Uu and nothing on S1 or X2 (TS 33.401
+    # 7.2.8.4.1, TS 36.331 5.3.5.4)
+    agreement = claims[KEY_AGREEMENT]
+    assert agreement["verdict"] == "holds" and agreement["trace"] == [
+        "start handover to enb-1/cell-2 (intra-enb)", "deliver RRC MeasurementReport ue->enb-1",
+        "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+        "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-1"]
+    # one claim, one definition: each reason judged over a run (not step by step) is a
+    # verdict line that `check` gives on that run, whose line it prints
+    judged_over_runs = {c.name for c in all_claims(load("ts33401"), small_topology())
+                        if not (c.stepwise or c.invariant)}
+    checked = [c for c in claims.values() if c["check"] and c["name"] in judged_over_runs]
+    assert {c["name"] for c in checked} >= {KEY_AGREEMENT, FORWARD}
+    for claim in checked:
+        assert cli.main([*shlex.split(claim["check"])[1:], "--json"]) == 0
+        [verdicts] = [c["verdicts"] for c in json.loads(capsys.readouterr().out)["claims"]
+                      if c["name"] == claim["name"]]
+        assert claim["reason"] in [runs.verdict_text(v) for v in verdicts], claim["name"]
+    # and the text says the same, one line per claim with its count, and what is untested
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    first = out.index("each claim within the bound (a holding claim's reason: its verdict on "
+                      "the shortest run in which its situation arose):")
+    count = doc["sometimes"][KEY_AGREEMENT]
+    assert out[first + 1] == (f"{KEY_AGREEMENT:<22} holds                 sometimes {count}: "
+                              f"{agreement['reason']}")
+    assert f"    on its shortest run, 4 steps; check: {agreement['check']}" == out[first + 2]
+    forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<22} holds")))
+    assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
+            "2-hop promise on intra-enb and x2 hops (it needs 2 handovers)") in out[forward:]
+
+
+def test_a_claim_whose_every_promise_is_beyond_the_bound_is_untested() -> None:
+    """A claim whose only promise needs more handovers than the bound holds on every run
+    within it but is untested (review28's word), with its promise in words; one whose faults
+    cannot make its situation arise is vacuous, and says why (review35)."""
+    from hoverify.search_claims import search_claims
+
+    class TwoHopOnly(type(load("ts33401"))):  # type: ignore[misc]
+        def promises(self) -> tuple[object, ...]:
+            return tuple(p for p in super().promises()
+                         if not (p.claim == FORWARD and p.hops == 1))
+
+    variant, topology = TwoHopOnly(), small_topology()
+    result = verify(variant, max_handovers=1, workers=1)
+    every = all_claims(variant, topology)
+    said = "untested within the bound: no run of at most 1 handover(s) can break"
+    entries = {e["name"]: e for e in search_claims(
+        every, variant, result.sometimes, result.findings(), result.exercised, {},
+        "within the bound", why=outside_bound(DROP_COMPROMISE, DEFAULT), untested=said,
+        beyond=verify_module.promises_beyond(every, variant, 1))}
+    assert entries[FORWARD]["verdict"] == "untested" and entries[FORWARD]["untested"] == (
+        f"{said} its 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)")
+    assert entries[FORWARD]["reason"].startswith("hop 1, ")  # its holding verdict all the same
+    seed_fs = verify(load("seed-fs"), max_handovers=1, workers=1)
+    [downgrade] = [e for e in search_claims(
+        all_claims(load("seed-fs"), topology), load("seed-fs"), seed_fs.sometimes,
+        seed_fs.findings(), seed_fs.exercised, {}, "within the bound",
+        why=outside_bound(DROP_COMPROMISE, DEFAULT)) if e["name"] == DOWNGRADE]
+    assert downgrade["verdict"] == "vacuous" and downgrade["reason"].startswith(
+        "promised, but its situation never arose within the bound (the situation: ")
+    assert downgrade["reason"].endswith(f"; {NO_EDIT})")
 
 
 def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
@@ -505,7 +594,7 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     out = capsys.readouterr().out
     assert "bound NOT exhausted: stopped (interrupted by Ctrl-C) at depth 6" in out
     assert "key-separation: fails (not promised)" in out and FORWARD not in out.split(
-        "sometimes:")[0]
+        "\neach claim in the ")[0]
     assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
     # situ38: and fake-cell-capture's, found at depth 6 (no edit needed, 6 steps)
     saved = {path.name: path for path in tmp_path.iterdir()}
@@ -658,11 +747,15 @@ def test_one_replay_per_path_replays_what_the_path_put_in_flight() -> None:
 
 
 def _outcome(result: VerifyResult) -> tuple[object, ...]:
-    """Everything a search reports but its time, traces in full."""
+    """Everything a search reports but its time, traces in full; and why each claim holds:
+    the run its reason is judged on and its verdicts there (holds39)."""
     return (result.states, result.transitions, result.depth, result.exhausted, result.stopped,
             dict(result.taken), dict(result.sometimes), result.vacuous,
             [(f.claim, f.promised, f.detail, f.witness, [a.to_json() for a in f.trace])
-             for f in result.findings()])
+             for f in result.findings()],
+            {claim: ([a.to_json() for a in judged.trace],
+                     runs.claim_document(judged.result, evidence=False))
+             for claim, judged in result.exercised.items()})
 
 
 @pytest.mark.parametrize("faults", [DROP_COMPROMISE, frozenset({"replay"}),
@@ -674,7 +767,7 @@ def test_two_workers_find_what_one_finds(faults: frozenset[str]) -> None:
     shortest counterexamples, whatever arrives first."""
     one = verify(load("ts33401"), max_handovers=1, faults=faults, workers=1)
     two = verify(load("ts33401"), max_handovers=1, faults=faults, workers=2)
-    assert one.exhausted and _outcome(two) == _outcome(one)
+    assert one.exhausted and one.exercised and _outcome(two) == _outcome(one)
     assert list(two.sometimes.items()) == list(one.sometimes.items())  # zeros and order too
 
 

@@ -37,6 +37,9 @@ def test_two_ray_actors_count_what_one_process_counts() -> None:
     assert on_ray.sometimes == local.sometimes and on_ray.taken == local.taken
     assert {key: f.trace for key, f in on_ray.shortest.items()} == {
         key: f.trace for key, f in local.shortest.items()}
+    # why each claim holds: judged on the same shortest run (holds39)
+    assert local.exercised and {claim: judged.trace for claim, judged in on_ray.exercised.items()} \
+        == {claim: judged.trace for claim, judged in local.exercised.items()}
 
 
 def test_a_variant_file_and_a_topology_file_reach_the_actors(
@@ -50,8 +53,8 @@ def test_a_variant_file_and_a_topology_file_reach_the_actors(
     local = json.loads(capsys.readouterr().out)
     assert cli.main([*argv, "--ray", "auto", "--workers", "2"]) == 1
     on_ray = json.loads(capsys.readouterr().out)
-    assert [on_ray[k] for k in ("states", "transitions", "sometimes", "findings")] == [
-        local[k] for k in ("states", "transitions", "sometimes", "findings")]
+    keys = ("states", "transitions", "sometimes", "findings", "claims")
+    assert [on_ray[k] for k in keys] == [local[k] for k in keys]
 
 
 # two eNBs under one MME and one under another, the first two joined by X2 (every hop type

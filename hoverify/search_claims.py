@@ -1,0 +1,116 @@
+"""Each claim over a whole search (``verify``, ``explore``), one entry per claim in the claims'
+order: its verdict, its "sometimes" count, and why.
+
+A claim a run violated fails (its counterexample is printed above it); one whose situation
+never arose is vacuous where promised (its "holds" would say nothing), else n/a; one whose
+every promise no run within ``verify``'s bound can break is untested (``verify``:
+``promises_beyond``); any other holds, and its reason is its own holding verdict on the
+shortest run in which its situation arose (``hoverify.properties.explore.exercised``), in
+``check``'s words, with the ``check`` line that reproduces that run where there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hoverify.properties.claims import situation
+from hoverify.properties.engine import Claim
+from hoverify.properties.exploration import Finding
+from hoverify.properties.explore import Exercised
+from hoverify.properties.promises import promises_of
+from hoverify.reports.status import HOLDS, NA, VACUOUS
+from hoverify.reports.words import UNTESTED
+from hoverify.runs import claim_document, claim_evidence, finding_word, verdict_text
+from hoverify.statemachines.variant import KeySchedule
+
+# What the lines say before the claims (``where``: "within the bound", "in 3000 examples";
+# ``runs``: "run", in verify, which has the shortest; "run of its examples", in explore)
+HEADING = ("each claim {where} (a holding claim's reason: its verdict on the shortest {runs} in "
+           "which its situation arose):")
+
+
+def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapping[str, int],
+                  findings: Sequence[Finding], exercised: Mapping[str, Exercised],
+                  checks: Mapping[str, dict[str, str | None]], where: str, *,
+                  why: Mapping[str, str], untested: str = "",
+                  beyond: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
+    """One entry per claim of ``claims``: ``name``, ``verdict`` (a finding's word, holds,
+    untested, vacuous or n/a), ``sometimes``, ``promised`` (the variant promises it on some
+    hops), ``reason`` (a line), ``evidence`` (what ``check`` prints under the verdict: the cut
+    of the verdict shown), ``trace`` (the steps of the run the reason is judged on),
+    ``check``, ``check_unavailable`` and ``check_note`` (its check line, ``checks``),
+    ``untested`` (the promises the search cannot break, in words, or None). ``where``: where
+    a situation never arose ("within the bound"); ``why``: why the faults cannot make a
+    claim's situation arise (``claims.outside_bound``); ``beyond``: per claim, its promises
+    that no run within the bound can break (``verify.promises_beyond``), said after
+    ``untested`` ("untested within the bound: no run of at most 1 handover(s) can break")."""
+    return [_entry(claim, variant, sometimes.get(claim.name, 0),
+                   [f for f in findings if f.claim == claim.name], exercised.get(claim.name),
+                   checks.get(claim.name), where, why.get(claim.name),
+                   (beyond or {}).get(claim.name, ()), untested)
+            for claim in claims]
+
+
+def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Finding],
+           judged: Exercised | None, check: dict[str, str | None] | None, where: str,
+           why: str | None, beyond: Sequence[str], untested: str) -> dict[str, Any]:
+    promised = claim.promised_by(variant)
+    every = len(beyond) == sum(1 for p in promises_of(variant) if p.claim == claim.name)
+    verdict, reason = UNTESTED if beyond and every else HOLDS, ""
+    if findings:  # the promised one first, as the findings above are listed
+        shown = min(findings, key=lambda f: not f.promised)
+        verdict = finding_word(shown)
+        reason = f"{shown.detail} (its counterexample above, {len(shown.trace)} steps)"
+    elif not arose:
+        vacuous = promised and not claim.invariant
+        said = "promised, but " if vacuous else "" if claim.invariant else "not promised, and "
+        verdict = VACUOUS if vacuous else NA
+        reason = (f"{said}its situation never arose {where} (the situation: "
+                  f"{situation(claim.name)}{f'; {why}' if why else ''})")
+    elif judged is None:  # its shortest run stopped at a variant error (a finding above)
+        reason = ("no reason: the shortest run in which its situation arose stopped at a "
+                  "variant error")
+    evidence: list[str] = []
+    if judged is not None and not findings:
+        document = claim_document(judged.result, evidence=False)
+        reason = verdict_text(document["verdicts"][0])
+        heading, lines = claim_evidence(document)
+        evidence = [heading, *lines] if heading else []
+    held = judged is not None and not findings
+    return {"name": claim.name, "verdict": verdict, "sometimes": arose, "promised": promised,
+            "reason": reason, "evidence": evidence,
+            "untested": f"{untested} its {'; '.join(beyond)}" if beyond else None,
+            "trace": [action.text for action in judged.trace] if held else [],
+            "check": None, "check_unavailable": None, "check_note": None,
+            **(check if held and check else {})}
+
+
+def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
+                       runs: str = "run") -> list[str]:
+    """The entries of ``search_claims`` as ``verify`` and ``explore`` print them: an empty
+    line and a heading, then per claim its verdict, count and reason on one line; under a
+    holding claim's, the cut of its verdict, what the search leaves untested, and the length
+    of its run with the check line that reproduces it (or, with none, why, and the run's
+    steps)."""
+    lines = ["", HEADING.format(where=where, runs=runs)]
+    for entry in entries:
+        lines.append(f"{entry['name']:<22} {entry['verdict']:<21} sometimes "
+                     f"{entry['sometimes']}: {entry['reason']}")
+        evidence = entry["evidence"]
+        if evidence:
+            lines += [f"    {evidence[0]}", *(f"        {line}" for line in evidence[1:])]
+        if entry["untested"]:
+            lines.append(f"    {entry['untested']}")
+        if not entry["trace"]:
+            continue
+        count = len(entry["trace"])
+        steps = f"    on its shortest run, {count} step{'' if count == 1 else 's'}"
+        if entry["check"] is not None:
+            lines.append(f"{steps}; check: {entry['check']}")
+            if entry["check_note"]:
+                lines.append(f"    ({entry['check_note']})")
+        else:
+            lines.append(f"{steps}; no check line: {entry['check_unavailable']}")
+            lines += [f"        {step}" for step in entry["trace"]]
+    return lines
