@@ -652,7 +652,7 @@ def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_i
     [line] = check_lines(["--variant", "ts33401"], None, load("ts33401"),
                          [Finding("key-agreement", True, "", trace)], small_topology(), DEFAULT)
     assert line["check"] is None
-    assert "does not give key-agreement FAILS (promised): the finding needs the order it " \
+    assert "does not give key-agreement FAILS (promised): the run needs the order it " \
         "delivered in" in line["check_unavailable"]
     assert ("the moment it compromised" in line["check_unavailable"]) == bool(compromise)
 

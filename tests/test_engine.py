@@ -710,14 +710,14 @@ def test_a_claim_is_asked_about_every_event_that_touches_what_it_reads(
     unasked: Counter[str] = Counter()
     judge = Engine._judge
 
-    def judging(self: Engine, event: Event) -> Judged:
+    def judging(self: Engine, hop: int, event: Event) -> Judged:
         tags = touched(event, self.facts)
         for claim, state in zip(self.claims, self.states, strict=True):
             if claim.reads.isdisjoint(tags):
                 observed = claim.observe(state, event, self.facts)
                 assert observed == Observed(state), (claim.name, tags, observed)
                 unasked[claim.name] += 1
-        return judge(self, event)
+        return judge(self, hop, event)
 
     monkeypatch.setattr(Engine, "_judge", judging)
     variant = (load_variant_file(Path(__file__).parent / name) if name.endswith(".py")
