@@ -32,6 +32,7 @@ from hoverify.errors import UsageError
 
 if TYPE_CHECKING:
     from hypothesis.database import ExampleDatabase
+    from hypothesis.stateful import RuleBasedStateMachine
 
     from hoverify.properties.adversary import Adversary
     from hoverify.properties.exploration import Finding
@@ -108,6 +109,28 @@ class Campaign:
             text += f"\n  saved in the campaign's database: {argv}  (finding files, exit 1)"
         return text
 
+    def dry_run_text(self) -> str | None:
+        """The variant error the dry run of the campaign's variant file met, as explore lists
+        it where its search meets none (``hoverify.runs.dry_run_finding``); None: none."""
+        from hoverify.cli import explore_finding_text
+        from hoverify.runs import dry_run_finding
+
+        found = dry_run_finding(self.variant, reached=False)
+        return None if found is None else explore_finding_text(found.entry())
+
+
+def _failing(machine: type[RuleBasedStateMachine], text: str) -> type[RuleBasedStateMachine]:
+    """``machine`` (its class, so its key) failing each example at its start with ``text``:
+    the variant error of the variant file's dry run, which explore reports whatever its search
+    meets; HypoFuzz runs the machine, not the test's body."""
+
+    class Failing(machine):  # type: ignore[valid-type, misc]
+        def __init__(self) -> None:
+            raise PromiseBroken(text)
+
+    Failing.__name__ = machine.__name__
+    return Failing
+
 
 def campaign(text: str | None = None) -> Campaign:
     """The campaign ``text`` (explore's options; default: ``HOVERIFY_FUZZ``) asks for, each
@@ -148,6 +171,9 @@ def fuzz_target(chosen: Campaign) -> type[unittest.TestCase]:
 
     machine = search_machine(chosen.variant, chosen.topology, breaks_promise, chosen.faults,
                              chosen.adversary, {"examples": 0, "steps": 0}, keyed=True)
+    unreached = chosen.dry_run_text()
+    if unreached is not None:
+        machine = _failing(machine, unreached)
 
     class FuzzTarget(unittest.TestCase):
         # as explore, no health check, but nested_given: HypoFuzz skips a test that

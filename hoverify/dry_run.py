@@ -14,12 +14,13 @@ from hoverify.statemachines.variant import KeySchedule
 @dataclass(frozen=True)
 class DryRunError:
     """The first variant error (a hook that raised) of the dry run of the file ``path``,
-    loaded at ``bit_placement``."""
+    loaded at ``bit_placement``, and each distinct one its other dry runs met (``more``)."""
 
     error: VariantError
     hops: str  # the dry run's, as ``--hops`` takes them (``hoverify.variant_file.DRY_RUNS``)
     path: str
     bit_placement: str | None
+    more: tuple[tuple[VariantError, str], ...] = ()  # (error, hops), after the first
 
 
 # where a loaded variant keeps it: on the instance, as the loader's stdout wrappers (``_quiet``)

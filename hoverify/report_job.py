@@ -9,7 +9,7 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ from hoverify.reports.scenarios import (
     Scenario,
     VariantRef,
 )
+from hoverify.reports.status import judged
 from hoverify.reports.words import verdict_word
 from hoverify.runs import (
     check_document,
@@ -204,7 +205,7 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     former_serving = {(r.variant.label, r.scenario.name, claim)
                       for r in results for claim, c in r.cells if c.former_serving}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside, measured, network, former_serving)
+                       outside, measured, network, former_serving, _twins(variants, statuses))
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
@@ -212,6 +213,18 @@ def build(variants: Sequence[VariantRef], progress: Progress,
     sections = [_dry_run(s, schedules[s.variant], results, bounded) for s in sections]
     return ReportData(__version__, CLAIMS, SCENARIOS, tuple(variants), tuple(results),
                       tuple(sections), words, tuple(bounded), ATTACKER)
+
+
+def _twins(variants: Sequence[VariantRef],
+           statuses: Mapping[tuple[str, str, str], str]) -> dict[str, list[str]]:
+    """Per reviewer's variant (``--variant-file``), the built-in variants of the report whose
+    verdicts (``judged``) equal its own on every claim in every scenario, in report order."""
+    def verdicts(label: str) -> dict[tuple[str, str], str]:
+        return {(s, c): judged(status) for (v, s, c), status in statuses.items() if v == label}
+
+    built_in = [v.label for v in variants if v.file is None]
+    return {v.label: [b for b in built_in if verdicts(b) == verdicts(v.label)]
+            for v in variants if v.file is not None}
 
 
 def _dry_run(section: VariantSection, schedule: KeySchedule, results: Sequence[ScenarioResult],

@@ -499,19 +499,24 @@ class DryRunFinding:
     error: VariantError
     hops: str
     check: str
+    more: tuple[tuple[VariantError, str], ...] = ()  # the dry run's other distinct ones
 
     @property
     def detail(self) -> str:
         who = f"{self.error.hook or self.error.handler}()"
+        more = "; ".join(f"at {error} (dry run with hops {hops})" for error, hops in self.more)
+        also = f"; the dry run met {len(self.more)} more: {more}" if self.more else ""
         return (f"found by the dry run with hops {self.hops} when the variant file was "
                 f"loaded, at {self.error}; this command's own run never reached it: its hops "
-                f"never called {who} where it raises")
+                f"never called {who} where it raises{also}")
 
     def document(self) -> dict[str, Any]:
         """As ``check --json`` gives a variant error (``variant_error_document``), with the
-        dry run's hops and check line."""
+        dry run's hops and check line, and the dry run's other variant errors."""
         return {**variant_error_document(self.error), "detail": self.detail,
-                "dry_run_hops": self.hops, "check": self.check}
+                "dry_run_hops": self.hops, "check": self.check,
+                "more": [{**variant_error_document(error), "dry_run_hops": hops}
+                         for error, hops in self.more]}
 
     def finding(self) -> Finding:
         """As a search or a replay lists its findings: no trace of its actions (the dry
@@ -544,7 +549,7 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
     if argv is None:
         argv = variant_argv(None, str(Path(found.path).resolve()), found.bit_placement)
     check = shlex.join(["hoverify", "check", *argv, "--hops", found.hops])
-    return DryRunFinding(found.error, found.hops, check)
+    return DryRunFinding(found.error, found.hops, check, found.more)
 
 
 def parse_faults(text: str) -> frozenset[str]:

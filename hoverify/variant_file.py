@@ -117,8 +117,9 @@ def load_variant_file(path: str, bit_placement: str | None = None) -> KeySchedul
     _quiet(module, variant)
     _check_declarations(path, variant)
     found = _dry_run(path, variant)
-    if found is not None:
-        keep_dry_run_error(variant, DryRunError(found[0], found[1], path, bit_placement))
+    if found:
+        (error, hops), *more = found
+        keep_dry_run_error(variant, DryRunError(error, hops, path, bit_placement, tuple(more)))
     return variant
 
 
@@ -353,12 +354,13 @@ def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
             continue
 
 
-def _dry_run(path: str, variant: KeySchedule) -> tuple[VariantError, str] | None:
-    """Bad input raised as such; returns the first variant error met, with its hops."""
+def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
+    """Bad input raised as such; returns each distinct variant error met (the hook, the
+    source line and the exception), with the hops of the first dry run that met it."""
     checked = Checked(inner=variant, file=path, name=variant.name, title=variant.title,
                       specs=variant.specs, parameters=dict(variant.parameters))
     derived: dict[str, bool] = {}  # name of what the dry runs derive: from KASME?
-    first: tuple[VariantError, str] | None = None
+    found: dict[tuple[str | None, str, str], tuple[VariantError, str]] = {}
     for hops in DRY_RUNS:
         try:
             run = run_scenario(checked, parse_hops(hops))
@@ -368,8 +370,9 @@ def _dry_run(path: str, variant: KeySchedule) -> tuple[VariantError, str] | None
                     from None
             # a hook that raises is a variant error: the finding variant-error of the
             # command (exit 1), with the step where its own run meets it, with the dry
-            # run's where it does not; the other dry runs still check for bad input
-            first = first or (error, hops)
+            # run's where it does not; the other dry runs still check for bad input and
+            # for the file's other variant errors, each reported once
+            found.setdefault((error.hook, error.where, error.raised), (error, hops))
             continue
         problems = provenance_violations(run.system)
         if problems:
@@ -380,9 +383,9 @@ def _dry_run(path: str, variant: KeySchedule) -> tuple[VariantError, str] | None
             derived[d.output_name] = derived.get(d.output_name, False) or any(
                 i.name == "KASME" for i in d.inputs)
         run.system.close()
-    if first is None:
+    if not found:
         _check_delegated_keys(path, variant, derived)
-    return first
+    return list(found.values())
 
 
 def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bool]) -> None:

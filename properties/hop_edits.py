@@ -29,7 +29,7 @@ from hoverify.properties.downgrade import (
     relayed,
 )
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
-from hoverify.statemachines.names import did_you_mean
+from hoverify.statemachines.names import closest, did_you_mean
 from hoverify.statemachines.scenario import HopSpec
 
 
@@ -111,6 +111,26 @@ def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool
     return f"{message} carries {said.where!r} {value}, where the step found {said.old}{made}"
 
 
+def field_meant(fields: Fields, text: str, addable: Addable) -> str:
+    """``"; did you mean field 'F' (its edits: ...)?"``: the field of ``fields`` closest to
+    the one ``text`` names, with each edit it has (``everything``), not one made-up value of
+    it (text41: ``container/NC=1`` was answered ``container/NCC=6``); a ``text`` that names
+    no field as an edit does, the closest edit (``did_you_mean``)."""
+    by_field: dict[str, list[str]] = {}
+    for edit in everything(fields, addable):
+        by_field.setdefault(_field(edit.said(fields, found=False)), []).append(edit.name(fields))
+    typed = Edit.Said.from_name(text)
+    field = None if typed is None else closest(by_field, _field(typed))
+    if field is None:
+        return did_you_mean([n for names in by_field.values() for n in names], text)
+    return f"; did you mean field {field!r} (its edits: {'; '.join(by_field[field])})?"
+
+
+def _field(said: Edit.Said) -> str:
+    """The field an edit changes: its path; an addition's, the path of the field it adds."""
+    return f"{said.where}/{said.added}" if said.kind == "add" else said.where
+
+
 def everything(fields: Fields, addable: Addable) -> list[Edit]:
     """The edits of ``fields`` by its receiver or its sender, each named once; a field is
     added only if the variant sends it (``addable``: ``KeySchedule.command_fields``)."""
@@ -151,7 +171,7 @@ class HopEdits:
                         if relayed(fields) else "")
                 # a typo of the hops' (not a saved edit that ``replay`` no longer finds)
                 raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})"
-                                 f"{did_you_mean(names, text)}")
+                                 f"{field_meant(fields, text, self.addable)}")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 

@@ -19,6 +19,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
+from hoverify.reports.status import judged
 from hoverify.reports.words import forward_measure
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
@@ -54,11 +55,6 @@ def join(words: Sequence[str], last: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def _judged(status: str) -> str:
-    """A vacuous cell has no verdict either (the matrix says which)."""
-    return NA if status == VACUOUS else status
 
 
 def _word(status: str, many: bool = False) -> str:
@@ -111,8 +107,8 @@ def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
           outside: Mapping[tuple[str, str, str], str],
           measured: Measures, network: Network) -> _Case:
-    base = _judged(statuses.get((sides.baseline, scenario, claim), NA))
-    mine = {p: _judged(statuses.get((label, scenario, claim), NA))
+    base = judged(statuses.get((sides.baseline, scenario, claim), NA))
+    mine = {p: judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
@@ -134,7 +130,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
         category = "none"
     else:
         category = "same"
-    reference = (_judged(statuses.get((sides.reference, scenario, claim), NA))
+    reference = (judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
     excuses = {outside.get((sides.placements[p], scenario, claim)) for p in bad}
     # each failing placement's measure, said once where they agree (as the cells say them)
@@ -224,13 +220,15 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                outside: Mapping[tuple[str, str, str], str] | None = None,
                measured: Measures | None = None,
                network: Network | None = None,
-               former_serving: Collection[tuple[str, str, str]] = ()) -> tuple[str, ...]:
+               former_serving: Collection[tuple[str, str, str]] = (),
+               twins: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
     ``measured``: what a forward-security cell measured (n hops where it holds, the
     attacker's reach where it fails); ``former_serving``: the BROKEN cells whose failures
     are all on KeNBs a former serving eNB derived beyond forward security's promise, the UE
-    back (``Cell.former_serving``)."""
+    back (``Cell.former_serving``); ``twins``: per reviewer's variant, the built-in variants
+    of the report whose verdicts equal its own in every scenario (``report_job``)."""
     labels = list(dict.fromkeys(label for label, _, _ in statuses))  # in report order
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:  # review28: say what the report did compare, not only what it did not
@@ -241,7 +239,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                "own promises")
         return (f"No comparison of {sides.proposal} (every bit placement) with "
                 f"{sides.baseline}: the report did not run {join(missing)}; {did}.",
-                *_reviewed(statuses, claims, scenarios, sides, former_serving))
+                *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
     for claim in (c for c in claims if c not in ONE_SIDED):
@@ -279,7 +277,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if not any(case.category in ("fixed", "partial") for case in groups):
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
                             f"{sides.baseline} in these scenarios.")
-    sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving))
+    sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     answer = _answer(statuses, claims, scenarios, sides)
     return (answer, *sentences) if answer else tuple(sentences)
 
@@ -291,10 +289,10 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
     title = dict(scenarios).get(sides.question or "")
     if title is None or FORWARD not in claims:
         return None
-    status = {p: _judged(statuses.get((label, sides.question, FORWARD), NA))
+    status = {p: judged(statuses.get((label, sides.question, FORWARD), NA))
               for p, label in sides.placements.items()}
     holding = [p for p, s in status.items() if s == HOLDS]
-    baseline = _judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
+    baseline = judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
     if len(holding) == len(status):
         gives = f"{sides.proposal} gives {title} forward security with every bit placement"
     elif holding:
@@ -320,10 +318,12 @@ def _reviewed_labels(statuses: Statuses, sides: Sides) -> list[str]:
 
 def _reviewed(statuses: Statuses, claims: Sequence[str],
               scenarios: Sequence[tuple[str, str]], sides: Sides,
-              former_serving: Collection[tuple[str, str, str]]) -> list[str]:
+              former_serving: Collection[tuple[str, str, str]],
+              twins: Mapping[str, Sequence[str]]) -> list[str]:
     """Per variant the seed's comparison leaves out (a reviewer's ``--variant-file``), in
-    report order: the promises it breaks, and where its verdicts differ from the
-    reference's (review19: a report of reviewer variants concluded nothing of them)."""
+    report order: the promises it breaks, where its verdicts differ from the reference's
+    (review19: a report of reviewer variants concluded nothing of them), and which other
+    built-in variant's verdicts its own equal (``twins``; text41)."""
     sentences = []
     for label in _reviewed_labels(statuses, sides):
         lost = "; ".join(_lost(statuses, c, scenarios, [label], former_serving)
@@ -332,16 +332,30 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
         sentences.append(f"{label} breaks its promise of {lost}." if lost else
                          f"Every promise of {label} holds in these scenarios"
                          f"{_vacuously(statuses, claims, scenarios, {label: ''})}.")
+        sentences.extend(_twins(label, twins, sides))
         if sides.reference not in {ref for ref, _, _ in statuses}:
             continue
         differ = {c: [title for s, title in scenarios
-                      if _judged(statuses.get((label, s, c), NA))
-                      != _judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
+                      if judged(statuses.get((label, s, c), NA))
+                      != judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
         changed = "; ".join(f"{c} on {join(where)}" for c, where in differ.items() if where)
         sentences.append(f"Compared with {sides.reference}, {label} changes the verdicts of "
                          f"{changed}." if changed else
                          f"{label} has the verdicts of {sides.reference} in every scenario.")
     return sentences
+
+
+def _twins(label: str, twins: Mapping[str, Sequence[str]], sides: Sides) -> list[str]:
+    """Which built-in variants' verdicts ``label``'s equal, the reference aside (its own
+    sentence says it)."""
+    if label not in twins:
+        return []  # a built-in variant the seed's comparison leaves out
+    others = [t for t in twins[label] if t != sides.reference]
+    if others:
+        return [f"The verdicts of {label} equal those of {join(others)} in every scenario."]
+    if twins[label]:
+        return []
+    return [f"The verdicts of {label} equal those of no built-in variant this report ran."]
 
 
 # A broken promise whose failures are all on KeNBs a former serving eNB derived beyond forward
@@ -480,21 +494,21 @@ def _authentication(statuses: Statuses, claims: Sequence[str],
                     scenarios: Sequence[tuple[str, str]], sides: Sides) -> str | None:
     """Whether the proposal changes any authentication claim (Lowe's levels) compared with
     the baseline: the scenarios and placements where a verdict differs, else that none does."""
-    judged = [c for c in claims if c in AUTHENTICATION]
-    if not judged:
+    lowe = [c for c in claims if c in AUTHENTICATION]
+    if not lowe:
         return None
     differ: dict[str, list[str]] = {}
-    for claim in judged:
+    for claim in lowe:
         for name, title in scenarios:
-            base = _judged(statuses.get((sides.baseline, name, claim), NA))
+            base = judged(statuses.get((sides.baseline, name, claim), NA))
             changed = [p for p, label in sides.placements.items()
-                       if _judged(statuses.get((label, name, claim), NA)) != base]
+                       if judged(statuses.get((label, name, claim), NA)) != base]
             if changed:
                 differ.setdefault(claim, []).append(
                     f"{title} ({_word(base)} for {sides.baseline}, not with the bit in "
                     f"{join(changed, 'or')})")
     if not differ:
-        return (f"Authentication: {sides.proposal} changes no verdict of {join(judged)} "
+        return (f"Authentication: {sides.proposal} changes no verdict of {join(lowe)} "
                 f"compared with {sides.baseline} (every bit placement, every scenario): its "
                 "key refresh neither gives nor takes an authentication property.")
     return (f"Authentication: {sides.proposal} changes the verdicts of " + "; ".join(

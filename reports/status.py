@@ -13,3 +13,9 @@ VARIANT_ERROR = "variant-error"
 # What a command says of the finding variant-error, in place of a verdict: a crash is no
 # claim's failure, promised or not (review22: explore and verify said "FAILS (promised)").
 STOPPED = "the run stopped"
+
+
+def judged(status: str) -> str:
+    """The verdict a status gives, compared with another's: a vacuous cell has none either
+    (the matrix says which)."""
+    return NA if status == VACUOUS else status

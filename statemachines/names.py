@@ -11,12 +11,16 @@ def did_you_mean(known: Iterable[str], *names: str) -> str:
     """``"; did you mean 'x'?"``, naming the known name closest to each of ``names`` (difflib's
     ratio of 0.6 or more), or "" where none is close. text38: ``--faults rewrte`` said only
     "unknown"."""
-    pool = {k.casefold(): k for k in known}  # --compromise takes kasme@1 for KASME@1
-    close = dict.fromkeys(pool[m] for name in names
-                          for m in get_close_matches(name.casefold(), pool, n=1))
+    close = dict.fromkeys(m for m in (closest(known, name) for name in names) if m is not None)
     if not close:
         return ""
     return f"; did you mean {and_list(map(repr, close))}?"
+
+
+def closest(known: Iterable[str], name: str) -> str | None:
+    """The known name closest to ``name`` (``did_you_mean``'s choice), None where none is."""
+    pool = {k.casefold(): k for k in known}  # --compromise takes kasme@1 for KASME@1
+    return next((pool[m] for m in get_close_matches(name.casefold(), pool, n=1)), None)
 
 
 def and_list(items: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import unittest
@@ -22,7 +23,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from hoverify.campaign import PromiseBroken, campaign, example_database, fuzz_target
-from hoverify.cli import main
+from hoverify.cli import explore_finding_text, main
 from hoverify.errors import UsageError
 
 ROOT = Path(__file__).parent.parent
@@ -166,3 +167,22 @@ def test_a_campaign_is_keyed_alike_in_every_process() -> None:
                            env={**os.environ, "PYTHONHASHSEED": str(salt)}).stdout
             for salt in (1, 2, 3)}
     assert len(keys) == 1, keys
+
+
+def test_the_target_fails_with_the_dry_runs_variant_error_as_explore_lists_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A variant file whose source_mme raises (S1 hops only, TS 33.401 7.2.8.4.3), fuzzed on a
+    topology without S1 neighbours: explore lists the dry run's variant error (exit 1); the
+    campaign fails with the same words."""
+    variant = "tests/erroring_variants/mme_hook_raises_on_s1.py"
+    topology = "tests/data/dryrun39/x2_only.toml"
+    text = f"--variant-file {variant} --topology {topology} --steps 5"
+    with pytest.raises(AssertionError) as failed:
+        run_target(text, max_examples=2, database=None, phases=[Phase.generate])
+    assert main(["explore", *shlex.split(text), "--examples", "2", "--out", str(tmp_path),
+                 "--json"]) == 1
+    [finding] = [f for f in json.loads(capsys.readouterr().out)["findings"]
+                 if f["claim"] == "variant-error"]
+    said = explore_finding_text(finding)
+    assert said.startswith("variant-error: the run stopped: found by the dry run with hops s1")
+    assert PromiseBroken.__name__ in str(failed.value) and said in str(failed.value)

@@ -226,7 +226,8 @@ CLOSE = {
                            "s1@enb-3/cell-1:edit=HandoverComand/for UE/-NAS-PDU"],
                           "'HandoverCommand'"),
     "an edit": (["check", "--variant", "seed-fs", "--compromise", "enb-1@1", "--hops",
-                 "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PD"], "'for UE/-NAS-PDU'"),
+                 "s1@enb-3/cell-1:edit=HandoverCommand/for UE/-NAS-PD"],
+                "field 'for UE/NAS-PDU' (its edits: for UE/-NAS-PDU)"),
 }
 CLEAR |= {f"{name}: did you mean": (argv, f"; did you mean {close}?")
           for name, (argv, close) in CLOSE.items()}

@@ -176,3 +176,26 @@ def test_report_whose_scenarios_meet_it_reports_it_there_once(
     assert all("variant_error" not in v for v in doc["variants"])
     assert "dr-mme-hook-raises-on-s1" not in (out / "mme-hook-raises-on-s1" /
                                              "report.md").read_text()
+
+
+TWO = TESTS / "erroring_variants" / "two_hooks_raise.py"
+
+
+def test_the_dry_run_keeps_each_distinct_variant_error() -> None:
+    found = dry_run_error(load_variant_file(str(TWO)))
+    assert found is not None and found.error.hook == "source_mme" and found.hops == "s1"
+    [(other, hops)] = found.more  # met again by the longer chains: kept once
+    assert other.hook == "source_enb" and hops == "intra-enb"
+
+
+def test_check_reports_both_in_its_one_variant_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--variant-file", str(TWO), "--hops", "x2"]) == 1
+    [line] = [line for line in capsys.readouterr().out.splitlines()
+              if line.startswith("variant-error")]
+    assert "source_mme() raised NameError" in line and "with hops s1 " in line
+    assert ("the dry run met 1 more: at step " in line
+            and "source_enb() raised ZeroDivisionError" in line
+            and "(dry run with hops intra-enb)" in line), line
+    assert main(["check", "--variant-file", str(TWO), "--hops", "x2", "--json"]) == 1
+    [other] = json.loads(capsys.readouterr().out)["variant_error"]["more"]
+    assert other["hook"] == "source_enb" and other["dry_run_hops"] == "intra-enb"

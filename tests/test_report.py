@@ -602,6 +602,40 @@ def test_a_reviewers_variant_gets_its_own_sentences() -> None:
         "same has the verdicts of ref in every scenario.")
 
 
+def test_a_reviewers_variant_is_said_to_have_the_verdicts_of_a_built_in_one() -> None:
+    """text41: the conclusion compared a reviewer's variant with the reference only; it names
+    the built-in variants whose verdicts its own equal (computed by the report job), the
+    reference aside (said already), or that none has them."""
+    mine = {("mine", s, FORWARD): (BROKEN if s == "x2" else HOLDS) for s, _ in SCENES}
+    words = conclusion({**statuses(), **mine}, [FORWARD], SCENES, SIDES,
+                       twins={"mine": ["prop/nas"]})
+    assert "The verdicts of mine equal those of prop/nas in every scenario." in words
+    words = conclusion({**statuses(), **mine}, [FORWARD], SCENES, SIDES, twins={"mine": []})
+    assert "The verdicts of mine equal those of no built-in variant this report ran." in words
+    words = conclusion({**statuses(), **mine}, [FORWARD], SCENES, SIDES, twins={"mine": ["ref"]})
+    assert not [w for w in words if w.startswith("The verdicts of mine")]
+
+
+def test_the_report_names_the_built_in_variant_whose_verdicts_a_reviewers_equal(
+        tmp_path: Path) -> None:
+    """A reviewer's copy of seed-fs with the bit in the algorithm id, under its own name:
+    its verdicts equal seed-fs/alg-id's (the same key schedule), not ts33401's."""
+    copy = tmp_path / "copy.py"
+    copy.write_text("from dataclasses import dataclass, field\n\n"
+                    "from hoverify.statemachines.variants.seed_fs import SeedFs\n\n\n"
+                    "@dataclass(frozen=True)\nclass Copy(SeedFs):\n"
+                    "    name: str = 'seed-fs-copy'\n"
+                    "    parameters: dict[str, str] = field(\n"
+                    "        default_factory=lambda: {'bit_placement': 'alg-id'})\n\n\n"
+                    "VARIANT = Copy()\n")
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), "--variants", "ts33401", "seed-fs/alg-id",
+                 "--variant-file", str(copy), "--quiet"]) == 0
+    words = json.loads((out / "verdicts.json").read_text())["conclusion"]
+    assert ("The verdicts of seed-fs-copy equal those of seed-fs/alg-id in every scenario."
+            in words), words
+
+
 def test_a_backward_promise_broken_by_a_former_serving_enb_is_said_so() -> None:
     """newcomer39: a reviewer's variant whose X2 source derives the next KeNB beyond its
     1-hop forward-security promise, the UE then coming back to that eNB, breaks backward
