@@ -275,18 +275,6 @@ class _Claim:
         where no attacker has one, the claim is vacuous or n/a for all and says so once."""
         return None
 
-    def held(self, state: Any, arose: int) -> str:
-        """Why a claim judged step by step only (``stepwise``, ``invariant``) holds over a run
-        in which its situation arose ``arose`` times and no step failed it, with ``state``
-        its state at the end: what it checked each time (its ``always``); a claim whose
-        state says more says it."""
-        return f"checked {_times(arose)} {self.sometimes}: {self.always}"
-
-
-def _times(count: int) -> str:
-    """How often a situation arose, before its words: "the one time", "each of the 3 times"."""
-    return "the one time" if count == 1 else f"each of the {count} times"
-
 
 def _new_completion(event: Event, facts: Facts) -> bool:
     """This event completed a handover (not the initial AS security)."""
@@ -2368,10 +2356,6 @@ class RefusalChangesNothing(_Claim):
     def promised_by(self, variant: KeySchedule) -> bool:
         return True
 
-    def held(self, state: Any, arose: int) -> str:
-        return (f"{_times(arose)} {self.sometimes}, the refusing entity's state "
-                "and keys after it equal those before it")
-
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.outcome.accepted or step.ctx_after is None
@@ -2393,11 +2377,6 @@ class NccRange(_Claim):
 
     def promised_by(self, variant: KeySchedule) -> bool:
         return True
-
-    def held(self, state: Any, arose: int) -> str:
-        return (f"{_times(arose)} {self.sometimes}, it was an integer in "
-                f"0..{NCC_MODULUS - 1}: the 3 bits of nextHopChainingCount (TS 36.331 "
-                "MobilityControlInfo; TS 33.401 7.2.8.4)")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
@@ -2441,19 +2420,6 @@ class NccSync(_Claim):
 
     def initial(self) -> Any:
         return (0, ())
-
-    def held(self, state: Any, arose: int) -> str:
-        """At the end of the run: where the UE's active KeNB is in the NH chain, the NH each
-        MME holds, and the widest gap between them, under 8 (``observe`` checked each
-        time)."""
-        active, mmes = state
-        held = ", ".join(f"{m} NH({q})" for m, q, _ in mmes)
-        widest = max((q - active for _, q, _ in mmes), default=0)
-        return (f"{_times(arose)} {self.sometimes}, every NH an MME held was fewer "
-                f"than {NCC_MODULUS} NH derivations past the UE's active KeNB, so its NCC "
-                f"named one NH (TS 33.401 7.2.8.4.3); at the end: {held or 'no MME holds an NH'}"
-                f", the UE's active KeNB at NH({active})"
-                f"{' (the initial KeNB)' if active == 0 else ''}, {widest} apart at most")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step

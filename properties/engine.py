@@ -1164,9 +1164,6 @@ class Claim(Protocol):
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]: ...
     # why an attacker has no verdict as its situation never arose for it (None: it arose)
     def never_arose(self, facts: Facts, a: Knowledge) -> str | None: ...
-    # why a claim judged step by step only holds over a run (``state``: its last), its
-    # situation having arisen ``arose`` times
-    def held(self, state: Any, arose: int) -> str: ...
 
 
 EngineState = tuple[Facts, tuple[Any, ...]]
@@ -1523,7 +1520,7 @@ class Engine:
         if failures or not arose:
             return failures
         return [Verdict(self.facts.hop, "-", True, claim.promised_by(claim.variant),
-                        claim.held(state, arose))]
+                        f"held each of the {arose} times {claim.sometimes}")]
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):

@@ -271,31 +271,14 @@ def test_ncc_sync_places_the_nh_a_target_mme_takes_at_its_true_position() -> Non
     assert _first_failure(held, "ncc-sync") is None and _first_failure(held, KEY_AGREEMENT) is None
 
 
-def test_an_invariant_that_held_says_how_often_it_was_tested_and_why_it_held() -> None:
+def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
     """An invariant with no failure holds only if its situation arose: ncc-sync's "an MME
     derived or took an NH" arises three times in x2,s1 (NH(1) at setup, NH(2) at the Path Switch,
     NH(3) at HANDOVER REQUIRED: spec notes 4, "Numbering, worked out"); TR 33.821 v0.7.0 has
-    no NH, so there it has nothing to judge (it was "n/a" either way before).
-
-    Its reason names the chain positions, not only the count. In x2,x2 (TS 33.401 7.2.8.4.2):
-    hop 1's source holds no unused {NH, NCC} and derives KeNB* horizontally from KeNB[0];
-    the Path Switch Acknowledge of hop 1 brings NH(2), NCC 2, to the new serving eNB, which
-    derives hop 2's KeNB* vertically from it, and the UE synchronizes to NCC 2; hop 2's Path
-    Switch makes the MME derive NH(3). So the UE's active KeNB is at NH(2) and the MME holds
-    NH(3): 1 apart. In x2,s1 the S1 hop's fresh NH(3) (7.2.8.4.3) is the UE's too: 0 apart.
-    ncc-range's reason names the 3-bit range (TS 36.331 nextHopChainingCount, 0..7)."""
+    no NH, so there it has nothing to judge (it was "n/a" either way before)."""
     [ncc_sync] = [c for c in check("ts33401", "x2,s1").invariants if c.name == "ncc-sync"]
     assert ncc_sync.applies and ncc_sync.holds and ncc_sync.sometimes == 3
-    assert ncc_sync.verdicts[0].detail.startswith(
-        "each of the 3 times an MME derived or took an NH, every NH an MME held was fewer "
-        "than 8 NH derivations past the UE's active KeNB")
-    assert ncc_sync.verdicts[0].detail.endswith(
-        "at the end: mme-1 NH(3), the UE's active KeNB at NH(3), 0 apart at most")
-    [x2_x2] = [c for c in check("ts33401", "x2,x2").invariants if c.name == "ncc-sync"]
-    assert x2_x2.verdicts[0].detail.endswith(
-        "at the end: mme-1 NH(3), the UE's active KeNB at NH(2), 1 apart at most")
-    [ncc_range] = [c for c in check("ts33401", "x2,s1").invariants if c.name == "ncc-range"]
-    assert ncc_range.holds and "it was an integer in 0..7" in ncc_range.verdicts[0].detail
+    assert ncc_sync.verdicts[0].detail == "held each of the 3 times an MME derived or took an NH"
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
 
