@@ -262,6 +262,12 @@ class _Claim:
         finished run judge: all of them."""
         return arose
 
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Why a stepwise claim held over a run in which its situation arose ``arose`` times
+        (``Engine.summary``): an edit claim's is its edit search's, which ``check`` gives
+        instead (``hoverify.properties.evaluate``); a model invariant says its own."""
+        return f"held each of the {arose} times {self.sometimes}"
+
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
         claim with none there is "not judged", never vacuous for that reason): keyed by the
@@ -2356,13 +2362,18 @@ class RefusalChangesNothing(_Claim):
     def promised_by(self, variant: KeySchedule) -> bool:
         return True
 
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Each refusal left the refusing entity's record as it was: what it refused."""
+        return (f"every entity that refused a message ({arose}) kept its state and keys: "
+                + "; ".join(f"{who} refused {message}" for who, message in seen))
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.outcome.accepted or step.ctx_after is None
                 or event.before is None):
             return Observed(state)
         if step.ctx_after is event.before or step.ctx_after == event.before:
-            return Observed(state, (), 1)
+            return Observed(state, (), 1, ((step.message.receiver, step.message),))
         return Observed(state, (Verdict(step.hop, "-", False, True,
                                         f"{step.message.receiver} changed its keys on a "
                                         f"refused {step.message}"),), 1)
@@ -2378,6 +2389,13 @@ class NccRange(_Claim):
     def promised_by(self, variant: KeySchedule) -> bool:
         return True
 
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Every NCC carried fitted the 3-bit field: TS 33.401 7.2.8.4, TS 36.331
+        nextHopChainingCount INTEGER (0..7); the values carried."""
+        return (f"every NCC carried ({arose}) was in 0..{NCC_MODULUS - 1}, the 3-bit "
+                f"NCC of TS 33.401 7.2.8.4 and TS 36.331 (nextHopChainingCount): NCC "
+                f"{', '.join(map(str, sorted(seen)))}")
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
             return Observed(state)
@@ -2388,7 +2406,9 @@ class NccRange(_Claim):
                 if not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS):
                     failures.append(Verdict(event.step.hop, "-", False, True,
                                             f"{sent} carries NCC {ncc!r}"))
-        return Observed(state, tuple(failures), arose)
+        seen = tuple(ncc for sent in event.step.outcome.sent
+                     for ncc in _fields_named(sent.fields, "NCC"))
+        return Observed(state, tuple(failures), arose, seen)
 
 
 class NccSync(_Claim):
@@ -2421,12 +2441,23 @@ class NccSync(_Claim):
     def initial(self) -> Any:
         return (0, ())
 
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Each NH an MME derived or took was fewer than 8 NH derivations past the UE's
+        active KeNB, so its NCC (its position modulo 8, TS 33.401 7.2.8.1.1, A.4) named it
+        alone (7.2.8.4.3): each one, with its NCC and the UE's position then."""
+        return (f"every NH an MME derived or took ({arose}) was fewer than "
+                f"{NCC_MODULUS} NH derivations past the UE's active KeNB, so its NCC names one "
+                "NH of the TS 33.401 A.4 chain (7.2.8.1.1, 7.2.8.4.3): "
+                + "; ".join(f"{m} NH({q}), NCC {q % NCC_MODULUS}, UE's KeNB at NH({active})"
+                            f"{' (the initial KeNB)' if active == 0 else ''}"
+                            for m, q, active in seen))
+
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if step is None or self.variant.initial_ncc() is None:
             return Observed(state)
         active, mmes = state
-        arose = 0
+        arose, placed = 0, None
         if step.message.receiver == UE:
             keys = step.ctx_after.keys
             if keys is None or keys.chain is None:
@@ -2444,7 +2475,7 @@ class NccSync(_Claim):
             if held.get(receiver, (0, None))[1] != chain.value:
                 q = _positions(step.outcome.derivations, _chains(mmes, facts)).get(
                     chain.value, chain.derivations)  # placed by no party: the MME's count
-                arose = 1
+                arose, placed = 1, (receiver, q)
                 held[receiver] = (q, chain.value)
                 mmes = tuple((m, q, nh) for m, (q, nh) in sorted(held.items()))
         state = (active, mmes)
@@ -2456,7 +2487,7 @@ class NccSync(_Claim):
                     f"derivations apart, NCC {q % NCC_MODULUS} no longer names one NH "
                     "(TS 33.401 7.2.8.4.3)")
             for m, q, _ in mmes if q - active >= NCC_MODULUS)
-        return Observed(state, failures, arose)
+        return Observed(state, failures, arose, () if placed is None else ((*placed, active),))
 
 
 def _derived_from(derivations: Sequence[Derivation], key: bytes) -> bool:

@@ -1103,6 +1103,9 @@ class Observed:
     state: Any
     failures: tuple[Verdict, ...] = ()
     arose: int = 0
+    # what the claim saw where its situation arose (a few values: an NCC, an NH's position),
+    # which its holding reason names (``Claim.held``)
+    seen: tuple[Any, ...] = ()
 
 
 # What an event touches (``touched``), besides the ``Kind`` of the message a step delivered
@@ -1160,6 +1163,9 @@ class Claim(Protocol):
     # of the times its situation arose in each hop (``arose``), those its verdicts over the
     # run judge
     def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]: ...
+    # why a stepwise claim held over a run in which its situation arose ``arose`` times,
+    # from what it saw there (``Observed.seen``, each once, in the order first seen)
+    def held(self, seen: Sequence[Any], arose: int) -> str: ...
     # why a hop's verdict was not judged: per (hop, attacker), "" for the hop as a whole
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]: ...
     # why an attacker has no verdict as its situation never arose for it (None: it arose)
@@ -1175,7 +1181,7 @@ class Judged:
     situation arose, and the failures (claim, verdict) in the claims' order."""
 
     states: tuple[Any, ...]
-    arose: tuple[tuple[str, int], ...]
+    arose: tuple[tuple[str, int, tuple[Any, ...]], ...]  # (claim, times, what it saw)
     failures: tuple[tuple[str, Verdict], ...]
 
 
@@ -1265,6 +1271,9 @@ class Engine:
     # compromise) in which the situation arose; a claim's verdicts over a finished run judge
     # the hops in which it arose (``Claim.over_run``, ``Claim.summary``)
     arose_in: Counter[tuple[str, int]] = field(default_factory=Counter)
+    # per claim, what it saw where its situation arose (``Observed.seen``), each once in the
+    # order first seen: a stepwise claim's holding reason names it (``Claim.held``)
+    seen: dict[str, dict[Any, None]] = field(default_factory=dict)
     trace_length: int = 0  # kept up to date by an exploration
     adversary: Adversary = DEFAULT  # what the network attacker reads
     consumers: Consumers = field(default_factory=Consumers, repr=False)
@@ -1520,7 +1529,7 @@ class Engine:
         if failures or not arose:
             return failures
         return [Verdict(self.facts.hop, "-", True, claim.promised_by(claim.variant),
-                        f"held each of the {arose} times {claim.sometimes}")]
+                        claim.held(list(self.seen.get(claim.name, ())), arose))]
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):
@@ -1582,7 +1591,7 @@ class Engine:
             if observed.state is not state:
                 states[n], changed = observed.state, True
             if observed.arose:
-                arose.append((claim.name, observed.arose))
+                arose.append((claim.name, observed.arose, observed.seen))
             failures += [(claim.name, self._promised_under_nds_ip(claim, failure))
                          for failure in observed.failures]
         # else the tuple stays shared, as its claim states
@@ -1595,9 +1604,11 @@ class Engine:
         if len(counts) < len(self.claims):  # every claim is counted, 0 where it never arose
             for claim in self.claims:
                 counts[claim.name] += 0
-        for name, arose in judged.arose:
+        for name, arose, seen in judged.arose:
             counts[name] += arose
             self.arose_in[name, hop] += arose
+            if seen:
+                self.seen.setdefault(name, {}).update(dict.fromkeys(seen))
         for name, verdict in judged.failures:
             key = (name, verdict.promised)
             if key not in self.violations:

@@ -278,9 +278,30 @@ def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
     no NH, so there it has nothing to judge (it was "n/a" either way before)."""
     [ncc_sync] = [c for c in check("ts33401", "x2,s1").invariants if c.name == "ncc-sync"]
     assert ncc_sync.applies and ncc_sync.holds and ncc_sync.sometimes == 3
-    assert ncc_sync.verdicts[0].detail == "held each of the 3 times an MME derived or took an NH"
+    assert ncc_sync.verdicts[0].detail.endswith(
+        "(3) was fewer than 8 NH derivations past the UE's active KeNB, so its NCC names one NH "
+        "of the TS 33.401 A.4 chain (7.2.8.1.1, 7.2.8.4.3): mme-1 NH(1), NCC 1, UE's KeNB at "
+        "NH(0) (the initial KeNB); mme-1 NH(2), NCC 2, UE's KeNB at NH(0) (the initial KeNB); "
+        "mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB)")
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
+
+
+def test_an_invariant_that_held_says_why_with_the_values_it_saw() -> None:
+    """A holding invariant's reason is its own, from what it saw: ncc-range names the NCCs
+    carried and their 3-bit range (TS 33.401 7.2.8.4, TS 36.331 nextHopChainingCount); in
+    x2,s1 the Path Switch Ack carries NCC 2 (NH(2)) and HANDOVER REQUIRED's NH(3) NCC 3 (spec
+    notes 4); refusal-changes-nothing names the refusal (the replayed hop's Acknowledge)."""
+    invariants = {c.name: c for c in check("ts33401", "x2,s1").invariants}
+    detail = invariants["ncc-range"].verdicts[0].detail
+    assert detail.startswith("every NCC carried (") and detail.endswith(
+        "was in 0..7, the 3-bit NCC of TS 33.401 7.2.8.4 and TS 36.331 "
+        "(nextHopChainingCount): NCC 0, 2, 3")
+    [refusal] = [c for c in check("ts33401", "x2,x2:replay").invariants
+                 if c.name == "refusal-changes-nothing"]
+    assert refusal.verdicts[0].detail == (
+        "every entity that refused a message (1) kept its state and keys: enb-1 refused "
+        "X2AP HandoverRequestAcknowledge enb-2->enb-1")
 
 
 def test_a_promise_without_the_assumption_is_broken_by_the_race() -> None:
