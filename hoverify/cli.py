@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from hoverify.properties.adversary import Adversary
     from hoverify.properties.evaluate import Evaluation
     from hoverify.properties.exploration import Action, Finding
-    from hoverify.properties.explore import Exercised
+    from hoverify.properties.replay import Exercised
     from hoverify.properties.verify import Progress, VerifyResult
     from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
@@ -462,7 +462,7 @@ def _replay(args: argparse.Namespace) -> int:
     is told from a fix), and whether the finding is reproduced (its claim failing, promised
     or not, as recorded)."""
     from hoverify.properties.exploration import VARIANT_ERROR, Finding
-    from hoverify.properties.explore import ReplayNotPossible, ReplayStopped, replay, replayed_claim
+    from hoverify.properties.replay import ReplayNotPossible, ReplayStopped, replay, replayed_claim
     from hoverify.runs import (
         claim_document,
         claim_text,
@@ -846,7 +846,7 @@ def exercised_check_lines(variant_argv: Sequence[str], topology_name: str | None
                           topology: Topology, adversary: Adversary,
                           ran: Checked) -> dict[str, dict[str, str | None]]:
     """Per claim that holds over a search, the ``check`` line that reproduces the run its
-    reason is judged on (``hoverify.properties.explore.exercised``), where check gives the
+    reason is judged on (``hoverify.properties.replay.exercised``), where check gives the
     claim holding on it too, as ``check_lines`` gives a finding's."""
     from hoverify.reports.status import HOLDS
 

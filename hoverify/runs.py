@@ -613,7 +613,7 @@ class SavedFinding:
     # built-in it names, or a variant file whose SHA-256 is the one recorded
     # (``variant_sha256``; a file saved before replay37 records none: its own file is taken
     # as it). Else a fix (``replay --variant-file``, or the recorded file edited since):
-    # replay judges what differs as the fix's doing (``hoverify.properties.explore.replay``).
+    # replay judges what differs as the fix's doing (``hoverify.properties.replay.replay``).
     recorded: bool = True
 
     @property

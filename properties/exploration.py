@@ -108,7 +108,7 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     "sometimes" count became > 0), over the examples of a search (``explore``); of equally
     short ones, the first noted. ``verify`` keeps its own, by path (breadth first: the
     shortest, the smallest of a level), and the claim's reason is judged on it once, at the
-    end (``hoverify.properties.explore.exercised``)."""
+    end (``hoverify.properties.replay.exercised``)."""
 
     def note(self, exploration: Exploration) -> None:
         """After each action of an example (from a fresh ``Exploration``, whose counts start

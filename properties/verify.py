@@ -5,7 +5,7 @@ The checker knows nothing of the protocol (stateright's split): it drives the sa
 replayable :class:`~hoverify.properties.exploration.Action` list (``Exploration.apply``), and the
 same
 claim engine (``hoverify.properties.engine``) judges every step with the claims ``check`` uses. A
-path is therefore a trace that ``hoverify.properties.explore.replay(..., strict=True)`` and
+path is therefore a trace that ``hoverify.properties.replay.replay(..., strict=True)`` and
 ``hoverify replay`` reproduce.
 
 Bound. From the state after initial AS security on ``small_topology()`` (or the topology
@@ -148,7 +148,7 @@ from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
 if TYPE_CHECKING:  # explore loads Hypothesis, which the report's bounded search does not
-    from hoverify.properties.explore import Exercised
+    from hoverify.properties.replay import Exercised
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite",
                            "inject"})
@@ -210,7 +210,7 @@ class VerifyResult:
     unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
     # each claim no path violated whose situation arose: why it holds, on the shortest path
-    # in which it arose (``hoverify.properties.explore.exercised``)
+    # in which it arose (``hoverify.properties.replay.exercised``)
     exercised: dict[str, Exercised] = field(default_factory=dict)
 
     @property
@@ -383,7 +383,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     failing = {claim for claim, _ in result.shortest}
     if reasons:  # each holding claim judged on its run: the replay loads Hypothesis
-        from hoverify.properties.explore import exercised
+        from hoverify.properties.replay import exercised
         result.exercised = exercised(variant, plan.topology, adversary, {
             claim: search.trace(path) for claim, path in search.arisen.items()
             if claim not in failing})

@@ -26,9 +26,10 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
 from hoverify.properties.exploration import Action, Exploration, ShortestRuns
-from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
+from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
+from hoverify.properties.replay import replay, replayed_findings
 from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
 from hoverify.properties.verify import VerifyResult
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
