@@ -291,8 +291,8 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:
+    from hoverify.properties.exploration import DEFAULT_FAULTS, FAULTS
     from hoverify.properties.explore import EXAMPLES, STEPS
-    from hoverify.properties.stateful import DEFAULT_FAULTS, FAULTS
 
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
@@ -803,7 +803,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
     finding's check line, or why it has none (``check_lines``); ``claims``: each claim over
     the search (``search_claims``)."""
-    from hoverify.properties.explore import compromise_text
+    from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import finding_entry
 
     return {

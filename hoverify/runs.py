@@ -548,7 +548,7 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
 
 
 def parse_faults(text: str) -> frozenset[str]:
-    from hoverify.properties.stateful import FAULTS
+    from hoverify.properties.exploration import FAULTS
 
     faults = frozenset(f.strip() for f in text.split(",") if f.strip())
     unknown = faults - FAULTS
@@ -575,7 +575,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
     finding's check line, or why it has none; ``claims``: each claim over the search
     (``hoverify.search_claims``)."""
-    from hoverify.properties.explore import compromise_text
+    from hoverify.properties.finding_file import compromise_text
 
     return {
         "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
@@ -625,8 +625,8 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
     UsageError: replay only what can be replayed as it was found. ``variant_file``: the
     variant to replay it on instead of the one it names (``replay --variant-file``)."""
-    from hoverify.properties.exploration import VARIANT_ERROR, Action
-    from hoverify.properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
+    from hoverify.properties.exploration import EXPLORATION_KASME, VARIANT_ERROR, Action
+    from hoverify.properties.finding_file import SCHEMA_VERSION
 
     try:
         data = json.loads(Path(path).read_text())
@@ -731,7 +731,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
                adversary: Adversary, faults: frozenset[str],
                checks: Sequence[dict[str, str | None]]) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
-    from hoverify.properties.explore import finding_document
+    from hoverify.properties.finding_file import finding_document
 
     paths = []
     for finding, check in zip(findings, checks, strict=True):

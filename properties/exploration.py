@@ -457,3 +457,9 @@ class Exploration:
             step = self.system.steps[index]
             self.history.extend(step.outcome.sent)
             self.engine.step(step, before if index == start else None)
+
+
+# the faults explore may inject (``hoverify explore --faults``; verify bounds a subset)
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
+# explore's default: inject is asked for (it is a search of its own: forged messages)
+DEFAULT_FAULTS = FAULTS - {"inject"}

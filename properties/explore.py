@@ -19,13 +19,14 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.exploration import (
+    DEFAULT_FAULTS,
     EXPLORATION_KASME,
     Action,
     Finding,
     ShortestRuns,
 )
 from hoverify.properties.replay import Exercised, exercised, replayed_findings
-from hoverify.properties.stateful import DEFAULT_FAULTS, exploration_machine
+from hoverify.properties.stateful import exploration_machine
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hypothesis import HealthCheck, Phase, settings
@@ -33,7 +34,6 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.database import ExampleDatabase, ReadOnlyDatabase
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
-SCHEMA_VERSION = 1
 # The default budget of ``hoverify explore``: examples (runs from the start) and steps each.
 EXAMPLES = 3000
 STEPS = 30
@@ -209,19 +209,6 @@ def campaign_key(variant: KeySchedule, topology: Topology, faults: frozenset[str
                       sort_keys=True).encode()
 
 
-PARTY_WORDS = {"enb": "the eNBs", "ue": "the UE", "mme": "the MMEs",
-               "kasme": "KASME (root-key reveal)", "delegated": "the delegated keys"}
-
-
-def compromise_text(adversary: Adversary, faults: frozenset[str]) -> str:
-    """Who explore and verify may compromise, for the attacker line: no one where
-    ``faults`` has no ``compromise``."""
-    if "compromise" not in faults:
-        return "none (--faults has no compromise)"
-    return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
-            "(at most one per path)")
-
-
 @contextlib.contextmanager
 def _without_local_constants() -> Iterator[None]:
     """Hypothesis (since 6.131) draws, now and then, an integer literal found in the source of
@@ -283,16 +270,3 @@ def _counting(machine: type, counter: dict[str, int]) -> type:
 
 
 # -- files -------------------------------------------------------------------------------------
-def finding_document(variant: KeySchedule, finding: Finding, adversary: Adversary,
-                     faults: frozenset[str], verdict: str) -> dict[str, Any]:
-    """The file ``hoverify replay`` reads: with the attacker model it was found under
-    (``Adversary.from_json`` reads it back; a file without one was found under the default)
-    and the search's ``faults``; ``verdict``: the finding's word as the commands print it
-    (``hoverify.runs.finding_word``), which replay compares."""
-    return {"schema_version": SCHEMA_VERSION, "variant": variant.name,
-            "parameters": dict(variant.parameters), "topology": "small",
-            "kasme": EXPLORATION_KASME.hex(),
-            "attacker": adversary.to_json(compromise_text(adversary, faults)),
-            "claim": finding.claim,
-            "promised": finding.promised, "verdict": verdict, "detail": finding.detail,
-            "trace": [a.to_json() for a in finding.trace]}

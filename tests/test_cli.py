@@ -685,6 +685,17 @@ def test_report_loads_not_hypothesis(tmp_path: Path) -> None:
                          "hoverify.properties.stateful"}
 
 
+def test_verify_loads_not_hypothesis(tmp_path: Path) -> None:
+    """depth41: verify parsed ``--faults`` against explore's fault list and wrote each finding
+    file with explore's ``finding_document``, both beside the Hypothesis search."""
+    loaded = _modules_after(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+                             "--faults", "compromise,drop", "--quiet", "--out", str(tmp_path)])
+    assert "hoverify.properties.verify" in loaded  # it did verify
+    assert list(tmp_path.glob("*.json"))  # and saved its findings
+    assert not loaded & {"hypothesis", "hoverify.properties.explore",
+                         "hoverify.properties.stateful"}
+
+
 def test_the_replay_code_loads_not_hypothesis() -> None:
     """depth41: replay, and the reasons a claim holds (``exercised``), lived in ``explore``
     beside the search, so replaying a run loaded Hypothesis, which it never uses."""
