@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from hoverify.properties.adversary import Adversary
     from hoverify.properties.evaluate import Evaluation
     from hoverify.properties.exploration import Action, Finding
-    from hoverify.properties.explore import Exercised
+    from hoverify.properties.replay import Exercised
     from hoverify.properties.verify import Progress, VerifyResult
     from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
@@ -291,8 +291,8 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:
+    from hoverify.properties.exploration import DEFAULT_FAULTS, FAULTS
     from hoverify.properties.explore import EXAMPLES, STEPS
-    from hoverify.properties.stateful import DEFAULT_FAULTS, FAULTS
 
     _add_variant_arguments(explore)
     _add_topology_argument(explore, "small")
@@ -462,7 +462,7 @@ def _replay(args: argparse.Namespace) -> int:
     is told from a fix), and whether the finding is reproduced (its claim failing, promised
     or not, as recorded)."""
     from hoverify.properties.exploration import VARIANT_ERROR, Finding
-    from hoverify.properties.explore import ReplayNotPossible, ReplayStopped, replay, replayed_claim
+    from hoverify.properties.replay import ReplayNotPossible, ReplayStopped, replay, replayed_claim
     from hoverify.runs import (
         claim_document,
         claim_text,
@@ -803,7 +803,7 @@ def _verify_document(result: VerifyResult, findings: list[Finding],
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
     finding's check line, or why it has none (``check_lines``); ``claims``: each claim over
     the search (``search_claims``)."""
-    from hoverify.properties.explore import compromise_text
+    from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import finding_entry
 
     return {
@@ -846,7 +846,7 @@ def exercised_check_lines(variant_argv: Sequence[str], topology_name: str | None
                           topology: Topology, adversary: Adversary,
                           ran: Checked) -> dict[str, dict[str, str | None]]:
     """Per claim that holds over a search, the ``check`` line that reproduces the run its
-    reason is judged on (``hoverify.properties.explore.exercised``), where check gives the
+    reason is judged on (``hoverify.properties.replay.exercised``), where check gives the
     claim holding on it too, as ``check_lines`` gives a finding's."""
     from hoverify.reports.status import HOLDS
 

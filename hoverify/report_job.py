@@ -277,7 +277,7 @@ def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile |
 def _bounded(variant: VariantRef, schedule: KeySchedule,
              topology: TopologyFile | None) -> Bounded:
     result = verify(schedule, max_handovers=VERIFY_MAX_HANDOVERS, faults=frozenset(VERIFY_FAULTS),
-                    topology=topology.topology if topology else None, reasons=False)
+                    topology=topology.topology if topology else None)
     if result.stopped == INTERRUPTED:  # verify returns what Ctrl-C left; a report of a
         raise KeyboardInterrupt  # partial search is none: the previous report stays whole
     found = result.findings()

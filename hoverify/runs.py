@@ -553,7 +553,7 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
 
 
 def parse_faults(text: str) -> frozenset[str]:
-    from hoverify.properties.stateful import FAULTS
+    from hoverify.properties.exploration import FAULTS
 
     faults = frozenset(f.strip() for f in text.split(",") if f.strip())
     unknown = faults - FAULTS
@@ -580,7 +580,7 @@ def explore_document(result: ExploreResult, files: list[Path], topology: str,
     """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
     finding's check line, or why it has none; ``claims``: each claim over the search
     (``hoverify.search_claims``)."""
-    from hoverify.properties.explore import compromise_text
+    from hoverify.properties.finding_file import compromise_text
 
     return {
         "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
@@ -618,7 +618,7 @@ class SavedFinding:
     # built-in it names, or a variant file whose SHA-256 is the one recorded
     # (``variant_sha256``; a file saved before replay37 records none: its own file is taken
     # as it). Else a fix (``replay --variant-file``, or the recorded file edited since):
-    # replay judges what differs as the fix's doing (``hoverify.properties.explore.replay``).
+    # replay judges what differs as the fix's doing (``hoverify.properties.replay.replay``).
     recorded: bool = True
 
     @property
@@ -630,8 +630,8 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     """A finding file written by ``explore`` or ``verify``; every problem is a one-line
     UsageError: replay only what can be replayed as it was found. ``variant_file``: the
     variant to replay it on instead of the one it names (``replay --variant-file``)."""
-    from hoverify.properties.exploration import VARIANT_ERROR, Action
-    from hoverify.properties.explore import EXPLORATION_KASME, SCHEMA_VERSION
+    from hoverify.properties.exploration import EXPLORATION_KASME, VARIANT_ERROR, Action
+    from hoverify.properties.finding_file import SCHEMA_VERSION
 
     try:
         data = json.loads(Path(path).read_text())
@@ -736,7 +736,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
                adversary: Adversary, faults: frozenset[str],
                checks: Sequence[dict[str, str | None]]) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
-    from hoverify.properties.explore import finding_document
+    from hoverify.properties.finding_file import finding_document
 
     paths = []
     for finding, check in zip(findings, checks, strict=True):

@@ -5,7 +5,7 @@ A claim a run violated fails (its counterexample is printed above it); one whose
 never arose is vacuous where promised (its "holds" would say nothing), else n/a; one whose
 every promise no run within ``verify``'s bound can break is untested (``verify``:
 ``promises_beyond``); any other holds, and its reason is its own holding verdict on the
-shortest run in which its situation arose (``hoverify.properties.explore.exercised``), in
+shortest run in which its situation arose (``hoverify.properties.replay.exercised``), in
 ``check``'s words, with the ``check`` line that reproduces that run where there is one.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 from hoverify.properties.claims import situation
 from hoverify.properties.engine import Claim
 from hoverify.properties.exploration import Finding
-from hoverify.properties.explore import Exercised
 from hoverify.properties.promises import promises_of
+from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
 from hoverify.reports.words import UNTESTED
 from hoverify.runs import claim_document, claim_evidence, finding_word, verdict_text

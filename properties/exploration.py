@@ -108,7 +108,7 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     "sometimes" count became > 0), over the examples of a search (``explore``); of equally
     short ones, the first noted. ``verify`` keeps its own, by path (breadth first: the
     shortest, the smallest of a level), and the claim's reason is judged on it once, at the
-    end (``hoverify.properties.explore.exercised``)."""
+    end (``hoverify.properties.replay.exercised``)."""
 
     def note(self, exploration: Exploration) -> None:
         """After each action of an example (from a fresh ``Exploration``, whose counts start
@@ -457,3 +457,9 @@ class Exploration:
             step = self.system.steps[index]
             self.history.extend(step.outcome.sent)
             self.engine.step(step, before if index == start else None)
+
+
+# the faults explore may inject (``hoverify explore --faults``; verify bounds a subset)
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
+# explore's default: inject is asked for (it is a search of its own: forged messages)
+DEFAULT_FAULTS = FAULTS - {"inject"}

@@ -31,6 +31,8 @@ from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.exploration import (
+    DEFAULT_FAULTS,
+    FAULTS,
     Exploration,
     Finding,
     ShortestRuns,
@@ -121,9 +123,6 @@ class ClaimViolated(AssertionError):
 Selector = Callable[[Finding], bool]
 
 
-FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
-# explore's default: inject is asked for (it is a search of its own: forged messages)
-DEFAULT_FAULTS = FAULTS - {"inject"}
 SCHEDULING = frozenset({"start_handover", "deliver", "deliver_in_order"})
 
 

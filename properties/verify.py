@@ -5,7 +5,7 @@ The checker knows nothing of the protocol (stateright's split): it drives the sa
 replayable :class:`~hoverify.properties.exploration.Action` list (``Exploration.apply``), and the
 same
 claim engine (``hoverify.properties.engine``) judges every step with the claims ``check`` uses. A
-path is therefore a trace that ``hoverify.properties.explore.replay(..., strict=True)`` and
+path is therefore a trace that ``hoverify.properties.replay.replay(..., strict=True)`` and
 ``hoverify replay`` reproduce.
 
 Bound. From the state after initial AS security on ``small_topology()`` (or the topology
@@ -125,7 +125,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims, outside_bound
@@ -140,15 +140,13 @@ from hoverify.properties.exploration import (
 )
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import promises_of
+from hoverify.properties.replay import Exercised, exercised
 from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.system import Snapshot
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
-
-if TYPE_CHECKING:  # explore loads Hypothesis, which the report's bounded search does not
-    from hoverify.properties.explore import Exercised
 
 VERIFY_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise", "replay", "rewrite",
                            "inject"})
@@ -210,7 +208,7 @@ class VerifyResult:
     unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
     # each claim no path violated whose situation arose: why it holds, on the shortest path
-    # in which it arose (``hoverify.properties.explore.exercised``)
+    # in which it arose (``hoverify.properties.replay.exercised``)
     exercised: dict[str, Exercised] = field(default_factory=dict)
 
     @property
@@ -338,8 +336,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
            max_seconds: float | None = None, adversary: Adversary = DEFAULT,
            workers: int | None = 1,
            ray: str | None = None,
-           load_variant: Callable[[], KeySchedule] | None = None,
-           reasons: bool = True) -> VerifyResult:
+           load_variant: Callable[[], KeySchedule] | None = None) -> VerifyResult:
     """Explore every state within the bound, breadth first; ``claims`` stops the search at
     the end of the level in which each of them is found violated, as a broken promise where
     the variant promises it (then the bound is not exhausted); so do ``max_states``,
@@ -349,9 +346,9 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     ``workers`` parts search the fingerprint space in worker processes (1: in this process;
     None: one per core), or with ``ray`` (an address, ``auto`` or ``local``) on Ray actors
     (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
-    variant when it cannot be pickled (a reviewer's variant file). ``reasons``: judge each
-    claim that holds on the shortest run in which its situation arose
-    (``VerifyResult.exercised``), as ``verify`` prints; the report shows no such lines."""
+    variant when it cannot be pickled (a reviewer's variant file). Each claim that
+    holds is judged on the shortest run in which its situation arose
+    (``VerifyResult.exercised``)."""
     from hoverify.properties import workers as where
 
     unknown = faults - VERIFY_FAULTS
@@ -382,11 +379,9 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     failing = {claim for claim, _ in result.shortest}
-    if reasons:  # each holding claim judged on its run: the replay loads Hypothesis
-        from hoverify.properties.explore import exercised
-        result.exercised = exercised(variant, plan.topology, adversary, {
-            claim: search.trace(path) for claim, path in search.arisen.items()
-            if claim not in failing})
+    result.exercised = exercised(variant, plan.topology, adversary, {
+        claim: search.trace(path) for claim, path in search.arisen.items()
+        if claim not in failing})
     result.seconds = time.perf_counter() - started
     return result
 

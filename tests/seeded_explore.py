@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hoverify.properties.explore import explore, replay
+from hoverify.properties.explore import explore
+from hoverify.properties.replay import replay
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 

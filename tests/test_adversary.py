@@ -27,8 +27,9 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
-from hoverify.properties.explore import EXPLORATION_KASME, replay
+from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.promises import find_promise
+from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
 from hoverify.statemachines.entity import Outcome
 from hoverify.statemachines.messages import Interface, Kind

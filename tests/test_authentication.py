@@ -28,7 +28,8 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Exploration
-from hoverify.properties.explore import EXPLORATION_KASME, replay
+from hoverify.properties.explore import EXPLORATION_KASME
+from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import hoverify.properties.explore
+import hoverify.properties.replay
 import hoverify.properties.verify
 import pytest
 from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
@@ -487,7 +488,7 @@ def test_replay_uses_the_recorded_kasme_and_topology(
     kasme = bytes(range(32))
     path = tmp_path / "finding.json"
     path.write_text(json.dumps(finding | {"kasme": kasme.hex()}))
-    real_replay = hoverify.properties.explore.replay
+    real_replay = hoverify.properties.replay.replay
     seen: list[tuple[Topology | None, bytes]] = []
 
     def replay(variant: Any, actions: Any, topology: Topology | None = None,
@@ -496,7 +497,7 @@ def test_replay_uses_the_recorded_kasme_and_topology(
         seen.append((topology, kasme))
         return real_replay(variant, actions, topology, kasme, strict, adversary, recorded)
 
-    monkeypatch.setattr(hoverify.properties.explore, "replay", replay)
+    monkeypatch.setattr(hoverify.properties.replay, "replay", replay)
     # exit 0: reproduced, and no promise broke on the way
     assert main(["replay", str(path)]) == 0
     assert "\nreproduced\n" in capsys.readouterr().out  # the key values play no part here
@@ -683,6 +684,26 @@ def test_report_loads_not_hypothesis(tmp_path: Path) -> None:
     assert "hoverify.properties.verify" in loaded  # it did verify
     assert not loaded & {"hypothesis", "hoverify.properties.explore",
                          "hoverify.properties.stateful"}
+
+
+def test_verify_loads_not_hypothesis(tmp_path: Path) -> None:
+    """depth41: verify parsed ``--faults`` against explore's fault list and wrote each finding
+    file with explore's ``finding_document``, both beside the Hypothesis search."""
+    loaded = _modules_after(["verify", "--variant", "tr33821-v070", "--max-handovers", "1",
+                             "--faults", "compromise,drop", "--quiet", "--out", str(tmp_path)])
+    assert "hoverify.properties.verify" in loaded  # it did verify
+    assert list(tmp_path.glob("*.json"))  # and saved its findings
+    assert not loaded & {"hypothesis", "hoverify.properties.explore",
+                         "hoverify.properties.stateful"}
+
+
+def test_the_replay_code_loads_not_hypothesis() -> None:
+    """depth41: replay, and the reasons a claim holds (``exercised``), lived in ``explore``
+    beside the search, so replaying a run loaded Hypothesis, which it never uses."""
+    program = "import sys, hoverify.properties.replay; print('hypothesis' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["False"]
 
 
 def test_explore_loads_not_the_exhaustive_verifier(tmp_path: Path) -> None:

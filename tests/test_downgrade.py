@@ -36,9 +36,9 @@ from hoverify.properties.downgrade import (
 )
 from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import Action
-from hoverify.properties.explore import replay
 from hoverify.properties.hop_edits import HopEdits, everything
 from hoverify.properties.promises import FORWARD
+from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario

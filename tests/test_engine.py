@@ -26,10 +26,11 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.engine import Engine, Event, Judged, Observed, touched
 from hoverify.properties.evaluate import evaluate, feed
+from hoverify.properties.exploration import DEFAULT_FAULTS as EXPLORE_FAULTS
 from hoverify.properties.exploration import Action, Exploration
-from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
+from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.stateful import DEFAULT_FAULTS as EXPLORE_FAULTS
+from hoverify.properties.replay import replay
 from hoverify.properties.verify import DEFAULT_FAULTS, verify
 from hoverify.reports.extract import status
 from hoverify.reports.status import NA, VACUOUS

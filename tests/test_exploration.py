@@ -25,11 +25,12 @@ from hoverify.properties.claims import (
     UE_AGREEMENT,
 )
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
-from hoverify.properties.exploration import Action, Exploration, ShortestRuns
-from hoverify.properties.explore import EXPLORATION_KASME, explore, replay, replayed_findings
+from hoverify.properties.exploration import FAULTS, Action, Exploration, ShortestRuns
+from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.stateful import EDIT_KINDS, FAULTS, Plan, exploration_machine
+from hoverify.properties.replay import replay, replayed_findings
+from hoverify.properties.stateful import EDIT_KINDS, Plan, exploration_machine
 from hoverify.properties.verify import VerifyResult
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import Entity, Outcome

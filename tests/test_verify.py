@@ -35,9 +35,10 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.engine import Facts
 from hoverify.properties.exploration import VARIANT_ERROR, Action, Exploration
-from hoverify.properties.explore import EXPLORATION_KASME, explore, replay
+from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
 from hoverify.properties.promises import FORWARD
+from hoverify.properties.replay import replay
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import ray_endpoint, transfers
 from hoverify.statemachines.topology import small_topology
