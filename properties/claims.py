@@ -2399,16 +2399,12 @@ class NccRange(_Claim):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         if event.step is None:
             return Observed(state)
-        failures, arose = [], 0
-        for sent in event.step.outcome.sent:
-            for ncc in _fields_named(sent.fields, "NCC"):
-                arose += 1
-                if not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS):
-                    failures.append(Verdict(event.step.hop, "-", False, True,
-                                            f"{sent} carries NCC {ncc!r}"))
-        seen = tuple(ncc for sent in event.step.outcome.sent
-                     for ncc in _fields_named(sent.fields, "NCC"))
-        return Observed(state, tuple(failures), arose, seen)
+        carried = [(sent, ncc) for sent in event.step.outcome.sent
+                   for ncc in _fields_named(sent.fields, "NCC")]
+        failures = tuple(Verdict(event.step.hop, "-", False, True, f"{sent} carries NCC {ncc!r}")
+                         for sent, ncc in carried
+                         if not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS))
+        return Observed(state, failures, len(carried), tuple(ncc for _, ncc in carried))
 
 
 class NccSync(_Claim):
