@@ -123,7 +123,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from functools import partial
+from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
 
@@ -207,9 +207,17 @@ class VerifyResult:
     beyond_bound: list[str] = field(default_factory=list)  # promises no run within it breaks
     unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
-    # each claim no path violated whose situation arose: why it holds, on the shortest path
-    # in which it arose (``hoverify.properties.replay.exercised``)
-    exercised: dict[str, Exercised] = field(default_factory=dict)
+    # each claim no path violated whose situation arose: the shortest path in which it arose
+    arisen: dict[str, tuple[Action, ...]] = field(default_factory=dict)
+    # judges ``arisen`` (``hoverify.properties.replay.exercised``), for ``exercised``
+    judge: Callable[[dict[str, tuple[Action, ...]]], dict[str, Exercised]] | None = field(
+        default=None, repr=False, compare=False)
+
+    @cached_property
+    def exercised(self) -> dict[str, Exercised]:
+        """Why each claim of ``arisen`` holds, judged on its path when first asked: ``verify``
+        prints it, the report's bounded search never asks (it shows no such lines)."""
+        return self.judge(self.arisen) if self.judge is not None else {}
 
     @property
     def states_per_second(self) -> float:
@@ -347,8 +355,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     None: one per core), or with ``ray`` (an address, ``auto`` or ``local``) on Ray actors
     (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
     variant when it cannot be pickled (a reviewer's variant file). Each claim that
-    holds is judged on the shortest run in which its situation arose
-    (``VerifyResult.exercised``)."""
+    holds is judged on the shortest run in which its situation arose when
+    ``VerifyResult.exercised`` is first asked."""
     from hoverify.properties import workers as where
 
     unknown = faults - VERIFY_FAULTS
@@ -379,9 +387,9 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     failing = {claim for claim, _ in result.shortest}
-    result.exercised = exercised(variant, plan.topology, adversary, {
-        claim: search.trace(path) for claim, path in search.arisen.items()
-        if claim not in failing})
+    result.arisen = {claim: search.trace(path) for claim, path in search.arisen.items()
+                     if claim not in failing}
+    result.judge = partial(exercised, variant, plan.topology, adversary)
     result.seconds = time.perf_counter() - started
     return result
 
