@@ -237,7 +237,8 @@ def _sometimes(unit: str) -> str:
             f"{unit}s in which its situation arose, and why: a failure's detail, the "
             "situation that never arose (vacuous where promised, which stderr says too once "
             "the search has run to its end; else n/a), or a holding claim's own verdict on "
-            "the shortest run in which its situation arose, with the check line of that run. ")
+            "the shortest run in which its situation arose (of those that started a handover, "
+            "where one did), with the check line of that run. ")
 
 
 def _exit_codes(broken: str) -> str:

@@ -5,8 +5,10 @@ A claim a run violated fails (its counterexample is printed above it); one whose
 never arose is vacuous where promised (its "holds" would say nothing), else n/a; one whose
 every promise no run within ``verify``'s bound can break is untested (``verify``:
 ``promises_beyond``); any other holds, and its reason is its own holding verdict on the
-shortest run in which its situation arose (``hoverify.properties.replay.exercised``), in
-``check``'s words, with the ``check`` line that reproduces that run where there is one.
+shortest run in which its situation arose, of those that started a handover where one did
+(``hoverify.properties.exploration.no_handover``; judged by
+``hoverify.properties.replay.exercised``), in ``check``'s words, with the ``check`` line
+that reproduces that run where there is one.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from hoverify.statemachines.variant import KeySchedule
 # What the lines say before the claims (``where``: "within the bound", "in 3000 examples";
 # ``runs``: "run", in verify, which has the shortest; "run of its examples", in explore)
 HEADING = ("each claim {where} (a holding claim's reason: its verdict on the shortest {runs} in "
-           "which its situation arose):")
+           "which its situation arose, of those that started a handover where one did):")
 
 
 def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapping[str, int],

@@ -104,22 +104,40 @@ class Finding:
 
 
 class ShortestRuns(dict[str, tuple[Action, ...]]):
-    """Per claim, the shortest trace at whose last action its situation arose (its
-    "sometimes" count became > 0), over the examples of a search (``explore``); of equally
-    short ones, the first noted. ``verify`` keeps its own, by path (breadth first: the
-    shortest, the smallest of a level), and the claim's reason is judged on it once, at the
-    end (``hoverify.properties.replay.exercised``)."""
+    """Per claim, the run whose last action made its situation arise (its "sometimes" count
+    grew), over the examples of a search (``explore``): of those that started a handover,
+    the shortest, else the shortest of all (``no_handover``); of equally ranked ones, the
+    first noted. ``verify`` keeps its own by the same rank, by path (breadth first: the shortest,
+    the smallest of a level), and the claim's reason is judged on it once, at the end
+    (``hoverify.properties.replay.exercised``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ranks: dict[str, tuple[bool, int]] = {}  # claim -> the rank of its run
+        self._counts: Counter[str] | None = None  # the counts of the example noted last
+        self._before: dict[str, int] = {}  # them after its last action
 
     def note(self, exploration: Exploration) -> None:
         """After each action of an example (from a fresh ``Exploration``, whose counts start
-        at 0): the trace so far, for each claim whose situation arose on that action or
-        earlier in the example. A claim whose situation arose earlier in the example has a
-        trace noted at most that long, so only an arising on this action is noted."""
-        length = len(exploration.trace)
-        for claim, arose in exploration.engine.counts.items():
-            kept = self.get(claim)
-            if arose and (kept is None or length < len(kept)):
-                self[claim] = tuple(exploration.trace)
+        at 0): the trace so far, for each claim whose situation arose on that action, where
+        it ranks before the run kept."""
+        counts = exploration.engine.counts
+        if counts is not self._counts:  # a new example
+            self._counts, self._before = counts, {}
+        rank = no_handover(exploration), len(exploration.trace)
+        for claim, arose in counts.items():
+            if arose > self._before.get(claim, 0) and \
+                    (claim not in self or rank < self._ranks[claim]):
+                self[claim], self._ranks[claim] = tuple(exploration.trace), rank
+        self._before = dict(counts)
+
+
+def no_handover(exploration: Exploration) -> bool:
+    """Whether the run started no handover. Of the runs in which a claim's situation arose,
+    its holding reason is judged on the shortest that started one, else on the shortest of
+    all (``ShortestRuns``, ``verify``): a run that started none has no ``check`` line, as
+    check runs at least one hop."""
+    return exploration.system.hop == 0
 
 
 def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:

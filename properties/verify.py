@@ -136,6 +136,7 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    no_handover,
     variant_error_finding,
 )
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
@@ -301,14 +302,17 @@ class _Found(NamedTuple):
     finding: Finding  # its trace not yet filled in
 
 
+_Arisen = tuple[bool, bytes]  # a run in which a claim's situation arose: (no_handover, path)
+
+
 @dataclass
 class _Level:
     """What one part of the search did in one level (or so far, when it stopped)."""
     transitions: int = 0
     taken: Counter[str] = field(default_factory=Counter)
     found: dict[tuple[str, bool], _Found] = field(default_factory=dict)
-    # claim -> the smallest path on which its situation first arose (none in earlier levels)
-    arisen: dict[str, bytes] = field(default_factory=dict)
+    # claim -> the best-ranked path on which its situation arose (``_Part._arose``)
+    arisen: dict[str, _Arisen] = field(default_factory=dict)
     stopped: str | None = None
     states: int = 0  # the part's states, in all levels
     frontier: int = 0
@@ -355,7 +359,8 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     None: one per core), or with ``ray`` (an address, ``auto`` or ``local``) on Ray actors
     (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
     variant when it cannot be pickled (a reviewer's variant file). Each claim that
-    holds is judged on the shortest run in which its situation arose when
+    holds is judged on the shortest run in which its situation arose (of those that started
+    a handover, where one did: ``no_handover``) when
     ``VerifyResult.exercised`` is first asked."""
     from hoverify.properties import workers as where
 
@@ -387,7 +392,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     failing = {claim for claim, _ in result.shortest}
-    result.arisen = {claim: search.trace(path) for claim, path in search.arisen.items()
+    result.arisen = {claim: search.trace(path) for claim, (_, path) in search.arisen.items()
                      if claim not in failing}
     result.judge = partial(exercised, variant, plan.topology, adversary)
     result.seconds = time.perf_counter() - started
@@ -447,8 +452,10 @@ class _Search:
         self.states = 0
         self.frontier = 0
         self.latest: list[_Level] = []  # each part's last report (its counts, its memory)
-        # claim -> the shortest path on which its situation arose, the smallest of its level
-        self.arisen: dict[str, bytes] = {}
+        # claim -> the run its holding reason is judged on (``no_handover``): the shortest
+        # path that started a handover on which its situation arose, the smallest of its
+        # level, else the shortest of all
+        self.arisen: dict[str, _Arisen] = {}
 
     def run(self, claims: frozenset[str] | None, max_states: int | None,
             max_seconds: float | None) -> str | None:
@@ -457,8 +464,9 @@ class _Search:
         deadline = None if max_seconds is None else time.time() + max_seconds
         self.merge(self.parts.start())
         while self.frontier:
-            levels = self.parts.expand(self._waiting, frozenset(result.shortest),
-                                       frozenset(self.arisen), deadline)
+            chosen = frozenset(claim for claim, (alone, _) in self.arisen.items() if not alone)
+            levels = self.parts.expand(self._waiting, frozenset(result.shortest), chosen,
+                                       deadline)
             stopped = self.merge(levels)
             if stopped is not None:
                 return stopped
@@ -488,12 +496,15 @@ class _Search:
                     new[key] = found
         for key, found in sorted(new.items(), key=lambda item: item[1].path):
             result.shortest[key] = self._replayed(key, found)
-        arisen: dict[str, bytes] = {}
+        arisen: dict[str, _Arisen] = {}  # the best of this level: no_handover, then path
         for level in levels:
-            for claim, path in level.arisen.items():
-                if claim not in self.arisen and (claim not in arisen or path < arisen[claim]):
-                    arisen[claim] = path
-        self.arisen.update(arisen)
+            for claim, run in level.arisen.items():
+                if claim not in arisen or run < arisen[claim]:
+                    arisen[claim] = run
+        for claim, run in arisen.items():  # a later level's path is longer
+            kept = self.arisen.get(claim)
+            if kept is None or (kept[0] and not run[0]):
+                self.arisen[claim] = run
         if levels:
             self.latest = levels
             self.states = sum(level.states for level in levels)
@@ -601,8 +612,9 @@ class _Slice:
         # per part: the states it owns found here in this level, until it decides
         self.offered: list[dict[int, _Node]] = [{} for _ in range(count)]
         self.known: frozenset[tuple[str, bool]] = frozenset()  # violations reported before
-        # the claims whose situation arose on no path reported before (``_arose``)
-        self.arising = [claim.name for claim in self.exploration.engine.claims]
+        # the claims whose situation arose on no path that started a handover reported
+        # before, and their counts here after the last transition (``_arose``)
+        self.arising = {claim.name: 0 for claim in self.exploration.engine.claims}
         self.level = _Level()
 
     def start(self) -> _Level:
@@ -619,14 +631,15 @@ class _Slice:
             self.level.found.clear()
         return self.summary(None)
 
-    def expand(self, known: frozenset[tuple[str, bool]], arisen: frozenset[str],
+    def expand(self, known: frozenset[tuple[str, bool]], chosen: frozenset[str],
                deadline: float | None, *given: bytes) -> list[Any]:
         """One level, from the frontier and the states the parts ``given`` it (``keep``):
         what it did, then the offers for each part, pickled (none for itself: it decided on
-        its own states at once). ``known``: the violations, ``arisen``: the claims whose
-        situation arose, reported in earlier levels."""
+        its own states at once). ``known``: the violations, ``chosen``: the claims whose
+        situation arose on a path that started a handover, reported in earlier levels."""
         self.known = known
-        self.arising = [claim for claim in self.arising if claim not in arisen]
+        self.arising = {claim: count for claim, count in self.arising.items()
+                        if claim not in chosen}
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
@@ -836,17 +849,24 @@ class _Slice:
         self._arose(path)
 
     def _arose(self, path: bytes) -> None:
-        """Note ``path`` for each claim whose situation arose on its last action, where none
-        arose on a path reported before: its count in this part is 0 until then (it is
-        reported at the end of the level it first arises in). This part expands a level in
-        the order of its paths, so the first path noted in a level is its smallest there;
-        the search keeps the smallest of the parts' (``_Search.merge``)."""
+        """Note ``path`` for each claim whose situation arose on its last action (its count
+        grew), where none arose on a path that started a handover reported before
+        (``no_handover``). This part expands a level in the order of its paths, so the
+        first path of each kind noted in a level is its smallest there; the search keeps the
+        best of the parts' (``_Search.merge``). A claim stops being watched here once it
+        arose on a path that started a handover."""
         counts = self.exploration.engine.counts
-        arose = [claim for claim in self.arising if counts[claim]]
+        arose = [claim for claim, before in self.arising.items() if counts[claim] > before]
         if arose:
+            alone = no_handover(self.exploration)
             for claim in arose:
-                self.level.arisen[claim] = path
-            self.arising = [claim for claim in self.arising if claim not in arose]
+                kept = self.level.arisen.get(claim)
+                if kept is None or (kept[0] and not alone):
+                    self.level.arisen[claim] = alone, path
+                if alone:
+                    self.arising[claim] = counts[claim]
+                else:
+                    del self.arising[claim]
 
     def _found(self, key: tuple[str, bool], path: bytes, finding: Finding) -> None:
         kept = self.level.found.get(key)

@@ -682,6 +682,35 @@ def test_default_explore_finds_what_verify_finds_within_its_default_budget(name:
     assert result.replays
 
 
+def test_a_claim_s_reason_is_judged_on_a_run_that_started_a_handover_where_one_did() -> None:
+    """Backward security's situation arises first on a lone compromise (an eNB compromised
+    before it serves): that run starts no handover, so its reason had no ``check`` line
+    (check runs at least one hop). A run in which it arose after a handover started ranks
+    before it although longer (``no_handover``); one in which it arose before the handover
+    started does not replace either (its count grew on the compromise, not on the start)."""
+    variant = load("ts33401")
+    runs = ShortestRuns()
+
+    def example(*actions: Action) -> None:
+        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME,
+                                  counts=Counter())
+        runs.note(exploration)
+        for action in actions:
+            exploration.apply(action)
+            runs.note(exploration)
+        exploration.close()
+
+    compromise, start = Action("compromise", 1), Action("start", 0)
+    example(compromise)
+    assert [a.text for a in runs[BACKWARD]] == ["compromise enb-2"]
+    example(start, compromise)
+    handed_over = ["start handover to enb-1/cell-2 (intra-enb)", "compromise enb-2"]
+    assert [a.text for a in runs[BACKWARD]] == handed_over
+    example(compromise)
+    example(compromise, start)
+    assert [a.text for a in runs[BACKWARD]] == handed_over
+
+
 def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_arose(
         ) -> None:
     """holds39: over the examples, each claim keeps the shortest trace at whose last action
