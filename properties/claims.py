@@ -264,9 +264,9 @@ class _Claim:
 
     def held(self, seen: Sequence[Any], arose: int) -> str:
         """Why a stepwise claim held over a run in which its situation arose ``arose`` times
-        (``Engine.summary``): an edit claim's is its edit search's, which ``check`` gives
-        instead (``hoverify.properties.evaluate``); a model invariant says its own."""
-        return f"held each of the {arose} times {self.sometimes}"
+        (``Engine.summary``): an edit claim says each edit it judged (``EditClaim.held``),
+        a model invariant what it saw."""
+        return f"held {times(arose)} {self.sometimes}"
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
@@ -280,6 +280,12 @@ class _Claim:
         verdicts of the run's other attackers (a whole and its parts, ``Attacker.parts``);
         where no attacker has one, the claim is vacuous or n/a for all and says so once."""
         return None
+
+
+def times(arose: int) -> str:
+    """How often a claim's situation arose, before its "sometimes": "the one time" where it
+    arose once (not "each of the 1 times")."""
+    return "the one time" if arose == 1 else f"each of the {arose} times"
 
 
 def _new_completion(event: Event, facts: Facts) -> bool:
@@ -1696,6 +1702,31 @@ class EditClaim(_Claim):
         arose_at_the_ue = UE_ACCEPTED.issubset(self.situation)
         return within and not arose_at_the_ue
 
+    def arising(self, step: Any, facts: Facts, editors: set[str]) -> tuple[int, tuple[str, ...]]:
+        """``Observed.arose`` and ``Observed.seen`` at ``step``, whose handover ``editors``
+        edited (or, for fake-cell-capture, relayed unedited): where the situation arose
+        (``arises``), who did what to which handover and how the UE or the target judged
+        it, which the claim's holding reason names (``held``)."""
+        if not self.arises(step):
+            return 0, ()
+        edited = {enb for h, enb in facts.rewritten if h == step.hop}
+        did = [f"{enb} edited a message of handover {step.hop}" for enb in sorted(editors & edited)]
+        did += [f"{enb} relayed its HO command unedited" for enb in sorted(editors - edited)]
+        end = next(iter(self.ends(step))) if len(self.ends(step)) == 1 else None
+        if step.message.receiver != UE:
+            judged = (f"the target {step.message.receiver} "
+                      f"{'accepted' if end == COMPLETED_END else 'refused'} the HO confirm")
+        elif end == REFUSED_END:
+            judged = f"the UE refused the HO command ({step.outcome.reason})"
+        else:
+            judged = "the UE accepted the HO command"
+        return 1, (f"{' and '.join(did)}, and {judged}",)
+
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Each edit the claim judged held: who edited which handover, or relayed its HO
+        command unedited, and how the UE or the target judged it (``arising``)."""
+        return f"held {times(arose)} {self.sometimes}: {'; '.join(seen)}"
+
     def editors(self, step: Any, facts: Facts) -> set[str]:
         """The eNBs whose edit of ``step``'s handover is judged where the UE judges the HO
         command there, or the target the HO confirm (``ends``): those after whose edit the
@@ -1806,7 +1837,7 @@ class DowngradeResistance(EditClaim):
             assert hop_type is not None
             failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb,
                                      step.message.receiver, hop_type, editors, judged=True)
-        return Observed(state, failures, int(self.arises(step)))
+        return Observed(state, failures, *self.arising(step, facts, editors))
 
     def judges(self, facts: Facts, hop: int, name: str) -> bool:
         """Also as ``observe`` judges it: against the attacker or its eNBs alone, where they do
@@ -1908,15 +1939,15 @@ class HandoverDenial(EditClaim):
         editors = self.editors(step, facts)
         if not editors:
             return Observed(state)
-        arose = int(self.arises(step))
+        arose = self.arising(step, facts, editors)
         if step.outcome.accepted:
-            return Observed(state, (), arose)
+            return Observed(state, (), *arose)
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
             denied(", ".join(sorted(a.entities & editors)), step.hop,
                    refused(step.message.receiver, step.outcome.reason)))
             for a in facts.attackers if a.entities & editors)
-        return Observed(state, failures, arose)
+        return Observed(state, failures, *arose)
 
 
 class FakeCellCapture(EditClaim):
@@ -1943,7 +1974,7 @@ class FakeCellCapture(EditClaim):
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
                                  self.hop_type(facts, step.ctx_after.cell), editors
                                  ) if self.kept(event) else ()
-        return Observed(state, failures, int(self.arises(step)))
+        return Observed(state, failures, *self.arising(step, facts, editors))
 
     def relaying(self, step: Any, facts: Facts) -> set[str]:
         """The source eNB that relayed ``step``'s HO command to the UE, where it edited

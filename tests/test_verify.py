@@ -8,6 +8,7 @@ import errno
 import importlib.util
 import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -980,3 +981,35 @@ def test_a_findings_witness_names_an_nh_by_its_ncc_though_the_search_pairs_none(
     result = verify(variant, max_handovers=2, claims=frozenset({FORWARD}))
     witness = result.shortest[(FORWARD, True)].witness
     assert witness[2].startswith("NH[NCC 2] = KDF(NH[NCC 1], FC=0x12)"), witness
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs"])
+def test_a_holding_edit_claim_says_who_edited_which_handover_and_how_it_was_judged(
+        variant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """honesty43: an edit claim that held said only "held each of the 1 times ...": not which
+    eNB edited which handover, nor whether the UE or the target accepted or refused what
+    followed. Its reason now names each, "the one time" where its situation arose once, and
+    the check line printed beside it judges the same edit of the same handover, with the same
+    refusal where the UE refused."""
+    argv = ["verify", "--variant", variant, "--max-handovers", "1", "--workers", "1",
+            "--faults", "compromise,drop,rewrite", "--out", str(tmp_path), "--json"]
+    assert cli.main(argv) == 0
+    claims = {c["name"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+    downgrade = claims[DOWNGRADE]
+    assert downgrade["verdict"] == "holds"
+    reason = downgrade["reason"]
+    assert "held the one time " in reason and "each of the 1 times" not in reason
+    [claim] = [c for c in all_claims(load(variant), small_topology()) if c.name == DOWNGRADE]
+    said = reason.split(f"{claim.sometimes}: ", 1)[1]
+    editor, hop = re.fullmatch(r"(enb-\d+) edited a message of handover (\d+), and .*", said
+                               ).groups()
+    judged = re.search(r"the UE refused the HO command \((.*)\)$|the UE accepted the HO "
+                       r"command$|the target (enb-\d+) (accepted|refused) the HO confirm$", said)
+    assert judged, said
+    assert cli.main([*shlex.split(downgrade["check"])[1:], "--json"]) == 0
+    [verdicts] = [c["verdicts"] for c in json.loads(capsys.readouterr().out)["claims"]
+                  if c["name"] == DOWNGRADE]
+    [checked] = [runs.verdict_text(v) for v in verdicts]
+    assert f"hop {hop}," in checked and f"after {editor}'s edit" in checked
+    if judged.group(1):
+        assert f"the UE refuses the HO command ({judged.group(1)})" in checked
