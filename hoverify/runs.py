@@ -661,7 +661,9 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
         adversary = Adversary.from_json(data.get("attacker"))
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except KeyError as error:  # a field the finding must have (it said only "('trace')")
+        raise UsageError(f"{path}: malformed finding (no field {error})") from None
+    except (TypeError, ValueError, AttributeError) as error:
         raise UsageError(f"{path}: malformed finding ({error})") from None
     try:
         kasme = (EXPLORATION_KASME if data.get("kasme") is None

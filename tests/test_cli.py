@@ -466,6 +466,9 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     "empty trace": ({"trace": []}, "the trace is empty"),
     "odd-length KASME": ({"kasme": "abc"}, "odd length"),
     "unknown topology": ({"topology": "galaxy"}, "unknown topology 'galaxy'"),
+    # None: the field removed (it said "malformed finding ('trace')")
+    "no trace": ({"trace": None}, "malformed finding (no field 'trace')"),
+    "no variant": ({"variant": None}, "malformed finding (no field 'variant')"),
 }
 
 
@@ -475,7 +478,8 @@ def test_replay_of_a_bad_finding_is_bad_input(
         capsys: pytest.CaptureFixture[str]) -> None:
     change, words = BAD_FINDINGS[name]
     path = tmp_path / "finding.json"
-    path.write_text(json.dumps(finding | change))
+    changed = {k: v for k, v in (finding | change).items() if change.get(k, k) is not None}
+    path.write_text(json.dumps(changed))
     assert main(["replay", str(path)]) == 2
     out, err = capsys.readouterr()
     assert err.startswith(f"hoverify: error: {path}: ") and words in err, err
