@@ -122,6 +122,10 @@ def variant_files(paths: Sequence[str] | None) -> tuple[tuple[VariantRef, KeySch
     file is a UsageError naming it)."""
     loaded: list[tuple[VariantRef, KeySchedule]] = []
     for path in paths or ():
+        # the same file twice would read as two variants sharing a name
+        if any(Path(ref.file).resolve() == Path(path).resolve() for ref, _ in loaded
+               if ref.file is not None):
+            raise UsageError(f"--variant-file {path}: given twice; give each file once")
         schedule = load_variant_file(path)
         if schedule.name.lower() in {ref.name.lower() for ref, _ in loaded}:
             raise UsageError(f"--variant-file {path}: another file already defines a variant "

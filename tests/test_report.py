@@ -954,6 +954,12 @@ def test_report_takes_a_reviewers_variant_file(tmp_path: Path,
     err = capsys.readouterr().err
     assert "VARIANT.name 'Verdicts.json' is a file of the report" in err, err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    # the same file twice: said so (it said another file defined a variant of that name)
+    assert main([*argv, "--variant-file", str(example), "--variant-file", str(example)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"hoverify: error: --variant-file {example}: given twice; give each file "
+                   "once\n"), err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 
