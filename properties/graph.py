@@ -341,11 +341,16 @@ def _step(held: tuple[int, Any]) -> int:
 
 
 def public_argument(name: str, value: bytes) -> str:
-    """A public KDF input as the clauses write it: FC in hex, a string quoted, a number."""
+    """A public KDF input as the clauses write it: FC in hex, a string quoted, a number
+    (PCI, EARFCN-DL, C-RNTI: at most 4 octets, TS 33.401 A.5, A.7); a longer one (a
+    reviewer's variant may feed a nonce, a string of octets) in hex, not as a 30-digit
+    number."""
     if name == "FC":
         return f"FC=0x{value.hex()}"
     if name == "Handover String":
         return f'"{value.decode()}"'
+    if len(value) > 4:
+        return f"{name}=0x{value.hex()}"
     return f"{name}={int.from_bytes(value, 'big')}"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from hoverify.properties.evaluate import Evaluation, evaluate
-from hoverify.properties.graph import value_node
+from hoverify.properties.graph import public_argument, value_node
 from hoverify.properties.labels import paired
 from hoverify.statemachines import crypto
 from hoverify.statemachines.messages import Kind
@@ -130,3 +130,16 @@ def test_pairings_grown_two_ways_from_one_stay_apart() -> None:
     assert again == once == ((b"nh-1", 1, 1), (b"nh-2", 2, 2))
     assert paired(once, 3, [(b"nh-2", 2)]) is once
     assert paired(base, 3, [(b"nh-1", 1)]) is base
+
+
+@pytest.mark.parametrize(("name", "value", "text"), [
+    ("FC", b"\x15", "FC=0x15"),  # TS 33.401 A.5
+    ("PCI", (301).to_bytes(2, "big"), "PCI=301"),  # TS 33.401 A.5: PCI, 2 octets
+    ("EARFCN-DL", (68600).to_bytes(3, "big"), "EARFCN-DL=68600"),  # A.5: 3 octets (Rel-9+)
+    ("nonce", bytes(range(16)), "nonce=0x000102030405060708090a0b0c0d0e0f"),
+])
+def test_a_public_kdf_input_is_written_as_the_clauses_write_it(
+        name: str, value: bytes, text: str) -> None:
+    """honesty43: a reviewer's public input longer than 4 octets was printed as a number of
+    dozens of digits; it is written in hex, as FC is."""
+    assert public_argument(name, value) == text
