@@ -32,7 +32,7 @@ from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.names import did_you_mean
-from hoverify.statemachines.scenario import HopSpec, Run, parse_hops, run_scenario
+from hoverify.statemachines.scenario import HopError, HopSpec, Run, parse_hops, run_scenario
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
     SHIPPED,
@@ -117,15 +117,43 @@ def topology_path(text: str) -> str:
     return text
 
 
-def hop_specs(text: str) -> tuple[HopSpec, ...]:
+@dataclass(frozen=True)
+class HopsOption:
+    """The hops of ``--hops H,H,...`` or ``--hops @FILE``, and where each was given, so that
+    every problem with hop N is one line "--hops[ @FILE: line L]: hop N TEXT: problem"."""
+
+    text: str  # as given
+    hops: tuple[HopSpec, ...]
+    lines: tuple[int, ...] = ()  # from a file: the line of each hop
+
+    def error(self, error: ValueError) -> UsageError:
+        where = "--hops" if not self.text.startswith("@") else f"--hops {self.text}"
+        if isinstance(error, HopError) and self.lines:
+            where += f": line {self.lines[error.number - 1]}"
+        return UsageError(f"{where}: {error}")
+
+
+def hop_specs(text: str) -> HopsOption:
     """``--hops H,H,...``, or ``--hops @FILE``: the same hops read from a file, one a line
-    or comma-separated, ``#`` starting a comment (for sequences too long for a command line).
-    A bad file or hop is one UsageError line, a hop's with its line number."""
+    or comma-separated, ``#`` starting a comment (for sequences too long for a command line),
+    numbered across the lines. A bad file or hop is one UsageError line. The first hop cannot
+    be ':early'."""
     if not text.startswith("@"):
+        option = HopsOption(text, ())
         try:
-            return parse_hops(text)
+            option = HopsOption(text, parse_hops(text))
         except ValueError as error:
-            raise UsageError(str(error)) from None
+            raise option.error(error) from None
+    else:
+        option = _hops_file(text)
+    if option.hops[0].early:
+        raise option.error(HopError(1, option.hops[0], (
+            "the first hop cannot be ':early': there is no previous hop whose Path Switch "
+            "Acknowledge it could race")))
+    return option
+
+
+def _hops_file(text: str) -> HopsOption:
     path = text[1:]
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -134,27 +162,28 @@ def hop_specs(text: str) -> tuple[HopSpec, ...]:
     except UnicodeDecodeError as error:
         raise UsageError(f"--hops @{path}: not a text file ({error.reason})") from None
     hops: list[HopSpec] = []
+    numbers: list[int] = []
     for number, line in enumerate(lines, start=1):
         listed = line.partition("#")[0].strip()
         if not listed:
             continue
         try:
-            hops += parse_hops(listed.removesuffix(","))
+            found = parse_hops(listed.removesuffix(","), first=len(hops) + 1)
         except ValueError as error:
-            raise UsageError(f"--hops @{path}: line {number}: {error}") from None
+            raise UsageError(f"--hops {text}: line {number}: {error}") from None
+        hops += found
+        numbers += [number] * len(found)
     if not hops:
         raise UsageError(f"--hops @{path}: no hop in the file (one hop type a line, or "
                          "comma-separated; '#' starts a comment)")
-    return tuple(hops)
+    return HopsOption(text, tuple(hops), tuple(numbers))
 
 
 def scenario_run(args: argparse.Namespace) -> Run:
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, default_topology)
-    hops = hop_specs(args.hops)
-    if hops[0].early:
-        raise UsageError(f"--hops {args.hops}: the first hop cannot be ':early': there is no "
-                         "previous hop whose Path Switch Acknowledge it could race")
+    option = hop_specs(args.hops)
+    hops = option.hops
     # an acknowledgement is held while hops stay ':early', from the X2 hop that brought it
     held = False
     for number, (before, hop) in enumerate(pairwise(hops), start=2):
@@ -174,12 +203,13 @@ def scenario_run(args: argparse.Namespace) -> Run:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
                            rewrite=rewrite)
-    except ValueError as error:  # a hop the topology cannot realise (checked before the
+    except HopError as error:  # a hop the topology cannot realise (checked before the
         # run), or an edit its message does not have
-        raise UsageError(f"--hops: {error} (topology {args.topology or 'default'})") from None
+        raise option.error(HopError(error.number, error.hop, f"{error.problem} (topology "
+                                             f"{args.topology or 'default'})")) from None
     missed = rewrite.missed() if rewrite is not None else []
     if missed:
-        raise UsageError(f"--hops: {missed[0]}")
+        raise option.error(missed[0])
     return run
 
 

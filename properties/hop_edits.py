@@ -30,7 +30,7 @@ from hoverify.properties.downgrade import (
 )
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.names import closest, did_you_mean
-from hoverify.statemachines.scenario import HopSpec
+from hoverify.statemachines.scenario import HopError, HopSpec
 
 
 def message_name(kind: Kind) -> str:
@@ -146,6 +146,7 @@ class HopEdits:
 
     def __init__(self, hops: Sequence[HopSpec], addable: Addable) -> None:
         self.addable = addable  # the variant's ``command_fields``: what a relay may add
+        self.hops = tuple(hops)
         self.wanted = {number: [edit.partition("/") for edit in spec.edits]
                        for number, spec in enumerate(hops, start=1) if spec.edits}
         self.seen: dict[int, list[str]] = {}  # per hop, the names of the messages it sent
@@ -170,16 +171,16 @@ class HopEdits:
                 rule = (f"; a relay adds only a field the variant's HO command carries: {sent}"
                         if relayed(fields) else "")
                 # a typo of the hops' (not a saved edit that ``replay`` no longer finds)
-                raise ValueError(f"hop {hop}: {no_edit(message, text, names)}{rule})"
-                                 f"{field_meant(fields, text, self.addable)}")
+                raise HopError(hop, self.hops[hop - 1], f"{no_edit(message, text, names)}"
+                               f"{rule}){field_meant(fields, text, self.addable)}")
             fields = edit.apply(fields)
         return message if fields == message.fields else replace(message, fields=fields)
 
-    def missed(self) -> list[str]:
+    def missed(self) -> list[HopError]:
         """Each edit whose message its hop never delivered, with what the hop delivered."""
-        return [f"hop {hop}: no {wanted} in this hop to edit"
-                f"{did_you_mean(self.seen.get(hop, []), wanted)} (it delivered: "
-                f"{', '.join(self.seen.get(hop, [])) or 'nothing'})"
+        return [HopError(hop, self.hops[hop - 1], f"no {wanted} in this hop to edit"
+                         f"{did_you_mean(self.seen.get(hop, []), wanted)} (it delivered: "
+                         f"{', '.join(self.seen.get(hop, [])) or 'nothing'})")
                 for hop, named_edits in self.wanted.items() for wanted, _, _ in named_edits
                 if wanted not in self.seen.get(hop, ())]
 

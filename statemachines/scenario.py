@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.system import UE, System
 from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -37,7 +38,18 @@ REPLAY = ":replay"
 EDIT = ":edit="
 AT = "@"
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
+SUFFIXES = (EARLY, REPLAY, EDIT)
 Rewrite = Callable[[int, Message], Message]
+
+
+class HopError(ValueError):
+    """A hop the command line cannot run, said as "hop N TEXT: problem": N counts the hops
+    of the whole list from 1, so that a hops file can name the line of hop N."""
+
+    def __init__(self, number: int, hop: HopSpec | str, problem: str) -> None:
+        super().__init__(f"hop {number} {hop}: {problem}" if str(hop)
+                         else f"hop {number} {problem}")
+        self.number, self.hop, self.problem = number, hop, problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +75,24 @@ class HopSpec:
         for suffix in suffixes:
             word, misplaced, cell = suffix.partition(AT)
             if misplaced and word in (EARLY, REPLAY):
-                raise ValueError(f"hop {text!r}: the cell comes before {word!r}, as in "
+                raise ValueError(f"the cell comes before {word!r}, as in "
                                  f"'{head}{AT}{cell}{word}'")
             if suffix.startswith(EDIT) and "/" not in suffix:
-                raise ValueError(f"hop {text!r}: {suffix!r} names no change: "
+                raise ValueError(f"{suffix!r} names no change: "
                                  f"'{EDIT}MESSAGE/EDIT' (e.g. "
                                  "':edit=HandoverRequest/AS-SecurityInformation/NCC=1')")
             if suffix not in (EARLY, REPLAY) and not suffix.startswith(EDIT):
-                raise ValueError(f"hop {text!r}: unknown suffix {suffix!r} "
-                                 f"(the suffixes are {EARLY!r}, {REPLAY!r} and "
-                                 f"'{EDIT}MESSAGE/EDIT')")
+                typed = suffix.partition("=")[0] + ("=" if "=" in suffix else "")
+                raise ValueError(f"unknown suffix {suffix!r} (the suffixes are {EARLY!r}, "
+                                 f"{REPLAY!r} and '{EDIT}MESSAGE/EDIT')"
+                                 f"{did_you_mean(SUFFIXES, typed)}")
         for word in (EARLY, REPLAY):
             if suffixes.count(word) > 1:
-                raise ValueError(f"hop {text!r}: {word!r} is given {suffixes.count(word)} "
+                raise ValueError(f"{word!r} is given {suffixes.count(word)} "
                                  "times; write it once")
         hop_type, at, cell = head.partition(AT)
         if at and not cell.strip():
-            raise ValueError(f"hop {text!r}: no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
+            raise ValueError(f"no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
         return cls(HopType.parse(hop_type.strip()), EARLY in suffixes,
                    cell.strip() if at else None, REPLAY in suffixes,
                    tuple(s.removeprefix(EDIT).strip() for s in suffixes
@@ -91,14 +104,20 @@ class HopSpec:
                 + "".join(EDIT + edit for edit in self.edits))
 
 
-def parse_hops(text: str) -> tuple[HopSpec, ...]:
+def parse_hops(text: str, first: int = 1) -> tuple[HopSpec, ...]:
+    """The comma-separated hops of ``text``, the first numbered ``first``; a bad one is a
+    HopError naming it."""
     if not text.strip():
-        raise ValueError("--hops needs at least one hop type")
-    parts = [part.strip() for part in text.split(",")]
-    if "" in parts:
-        raise ValueError(f"--hops {text!r}: empty hop type at position {parts.index('') + 1} "
-                         "(hop types are separated by single commas)")
-    return tuple(HopSpec.parse(part) for part in parts)
+        raise ValueError("needs at least one hop type")
+    hops = []
+    for number, part in enumerate((part.strip() for part in text.split(",")), start=first):
+        if not part:
+            raise HopError(number, "", "is empty (hops are separated by single commas)")
+        try:
+            hops.append(HopSpec.parse(part))
+        except ValueError as error:
+            raise HopError(number, part, str(error)) from None
+    return tuple(hops)
 
 
 def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
@@ -111,18 +130,18 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
     targets = []
     for number, spec in enumerate(hops, start=1):
         if spec.replay and number == 1:
-            raise ValueError(f"hop 1 {spec}: no hop before it whose HandoverRequest to replay")
+            raise HopError(1, spec, "no hop before it whose HandoverRequest to replay")
         if spec.replay and hops[number - 2].type is HopType.INTRA_ENB:
-            raise ValueError(f"hop {number} {spec}: hop {number - 1} is intra-enb, which sends "
-                             "no HandoverRequest to replay (TS 36.300 10.1.2.1)")
+            raise HopError(number, spec, f"hop {number - 1} is intra-enb, which sends no "
+                           "HandoverRequest to replay (TS 36.300 10.1.2.1)")
         target = _target(topology, number, spec, source, previous_source, rng)
         if target == source:
-            raise ValueError(f"hop {number} {spec}: the UE is in {source.name} already")
+            raise HopError(number, spec, f"the UE is in {source.name} already")
         if topology.hop_type(source, target) is not spec.type:
             actual = topology.hop_type(source, target).value
-            raise ValueError(f"hop {number} {spec}: {source.name} -> {target.name} is {actual}, "
-                             f"not {spec.type.value} (write {actual}@{target.name} or name "
-                             f"an {spec.type.value} neighbour)")
+            raise HopError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
+                           f"{spec.type.value} (write {actual}@{target.name} or name an "
+                           f"{spec.type.value} neighbour)")
         targets.append(target)
         previous_source, source = source.enb, target
     return tuple(targets)
@@ -140,13 +159,13 @@ def _target(topology: Topology, number: int, spec: HopSpec, source: Cell,
         try:
             target = topology.cell(spec.cell)
         except ValueError:
-            raise ValueError(f"hop {number} {spec}: no cell {spec.cell!r} in the topology "
-                             f"(cells: {', '.join(c.name for c in topology.cells)})") from None
+            raise HopError(number, spec, f"no cell {spec.cell!r} in the topology (cells: "
+                           f"{', '.join(c.name for c in topology.cells)})") from None
         return target
     candidates = topology.neighbours(source, spec.type)
     if not candidates:
-        raise ValueError(f"hop {number} {spec}: no {spec.type.value} neighbour of "
-                         f"{source.name}: {topology.why_no_neighbour(source, spec.type)}")
+        raise HopError(number, spec, f"no {spec.type.value} neighbour of {source.name}: "
+                       f"{topology.why_no_neighbour(source, spec.type)}")
     onward = tuple(c for c in candidates if c.enb != previous_source)
     return rng.choice(onward or candidates)
 

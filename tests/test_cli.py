@@ -149,7 +149,7 @@ CLEAR = {  # bad input -> the words that say what is wrong
                            "no previous hop whose Path Switch Acknowledge it could race"),
     # accepted silently (review19 #7)
     "a repeated suffix": (["run", "--variant", "ts33401", "--hops", "x2,x2:replay:replay"],
-                          "hop 'x2:replay:replay': ':replay' is given 2 times; write it once"),
+                          "hop 2 x2:replay:replay: ':replay' is given 2 times; write it once"),
     "a repeated early": (["check", "--variant", "ts33401", "--hops", "x2,x2:early:replay:early"],
                          "':early' is given 2 times"),
     # review22: argparse took a prefix for the option, so a typo ran as if spelt out
@@ -300,7 +300,8 @@ BAD_HOPS_FILES = {  # file content (None: no file) -> the words that say what is
     "missing": (None, "cannot read (No such file or directory)"),
     "empty": ("", "no hop in the file"),
     "comments only": ("# nothing yet\n   \n", "no hop in the file"),
-    "unknown hop type": ("x2\ns1\n# fine so far\nx3  # typo\n", "line 4: unknown hop type 'x3'"),
+    "unknown hop type": ("x2\ns1\n# fine so far\nx3  # typo\n",
+                         "line 4: hop 3 x3: unknown hop type 'x3'"),
     "empty hop": ("x2\nx2,,s1\n", "line 2:"),
     "early first hop": ("x2:early\n", "the first hop cannot be ':early'"),
     "not text": (b"\xff\xfe\x00x2", "not a text file"),
@@ -318,7 +319,7 @@ def test_a_bad_hops_file_is_one_line_and_exit_2(name: str, tmp_path: Path,
         path.write_text(content)
     assert main(["check", "--variant", "ts33401", "--hops", f"@{path}"]) == 2
     out, err = capsys.readouterr()
-    assert err.startswith(f"hoverify: error: --hops @{path}") or "first hop" in err, err
+    assert err.startswith(f"hoverify: error: --hops @{path}"), err
     assert words in err and err.count("\n") == 1 and out == "", err
 
 
@@ -327,6 +328,44 @@ def test_a_directory_as_hops_file_is_one_line_and_exit_2(
     assert main(["run", "--variant", "ts33401", "--hops", f"@{tmp_path}"]) == 2
     out, err = capsys.readouterr()
     assert err.startswith(f"hoverify: error: --hops @{tmp_path}: cannot read")
+    assert err.count("\n") == 1 and out == ""
+
+
+HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line after "--hops"
+    "unknown hop type": ("x2,s9", ": hop 2 s9: unknown hop type 's9' (known: intra-enb, x2, s1, "
+                         "s1-inter)"),
+    "misspelt suffix": ("x2,x2:eraly", ": hop 2 x2:eraly: unknown suffix ':eraly' (the suffixes "
+                        "are ':early', ':replay' and ':edit=MESSAGE/EDIT'); did you mean "
+                        "':early'?"),
+    "empty hop": ("x2,,s1", ": hop 2 is empty (hops are separated by single commas)"),
+    "early first hop": ("x2:early,s1", ": hop 1 x2:early: the first hop cannot be ':early': "
+                        "there is no previous hop whose Path Switch Acknowledge it could race"),
+    "unknown cell": ("x2@enb-9/cell-1", ": hop 1 x2@enb-9/cell-1: no cell 'enb-9/cell-1' in "
+                     "the topology"),
+    "file: hops numbered across lines": ("@x2\n\n# two more\nx2,s1:eraly\n",
+                                         " @FILE: line 4: hop 3 s1:eraly: unknown suffix"),
+    "file: an unknown cell on its line": ("@x2\ns1\ns1@foo\n",
+                                          " @FILE: line 3: hop 3 s1@foo: no cell 'foo'"),
+    "file: early first hop": ("@# first\nx2:early\n", " @FILE: line 2: hop 1 x2:early: the "
+                              "first hop cannot be ':early'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOP_ERRORS))
+def test_every_hops_error_names_the_hop_by_number_and_text(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """dev43: each kind of bad hop had its own form ("unknown hop type 's9'" without where,
+    "hop 'x2:eraly'", "--hops 'x2,,s1': ... position 2", "--hops: hop 1 ..."); a file's hops
+    were numbered per line. Now one form: "--hops[ @FILE: line L]: hop N TEXT: problem", N
+    counting hops across the whole list, and a misspelt suffix is guessed."""
+    hops, words = HOP_ERRORS[name]
+    if hops.startswith("@"):
+        path = tmp_path / "hops.txt"
+        path.write_text(hops[1:])
+        hops, words = f"@{path}", words.replace("@FILE", f"@{path}")
+    assert main(["check", "--variant", "ts33401", "--hops", hops]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hoverify: error: --hops{words}"), err
     assert err.count("\n") == 1 and out == ""
 
 
