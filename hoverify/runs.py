@@ -679,6 +679,13 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         elif data.get("variant_file") is not None:  # a reviewer's variant: load it again
             from hoverify.variant_file import load_variant_file
 
+            try:
+                Path(data["variant_file"]).read_bytes()
+            except OSError as error:  # moved or deleted since: say what replays it
+                raise UsageError(
+                    f"{path}: it was found on the variant file {data['variant_file']}, which "
+                    f"cannot be read ({error.strerror}); to replay it on a variant file: "
+                    f"hoverify replay {path} --variant-file PATH") from None
             variant = load_variant_file(str(data["variant_file"]), placement)
             if variant.name != data["variant"]:
                 raise UsageError(f"{path}: {data['variant_file']} now defines variant "

@@ -279,3 +279,22 @@ def test_a_file_saved_before_the_sha256_says_how_to_replay_its_edited_variant(
         f"--variant-file {variant})")
     assert main(["replay", str(path), "--variant-file", str(variant)]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
+
+
+def test_a_finding_whose_variant_file_is_gone_says_so_and_how_to_replay_it(
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """dev43: with the reviewer's file moved or deleted, replay said only "PATH: cannot read
+    the variant file", not that the finding was found on it nor how to replay it on another:
+    now the line says both, and with --variant-file it replays."""
+    path = _saved(tmp_path, found)
+    variant = tmp_path / "mode_integer.py"
+    kept = tmp_path / "kept.py"
+    variant.rename(kept)
+    assert main(["replay", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (
+        f"hoverify: error: {path}: it was found on the variant file {variant}, which cannot "
+        "be read (No such file or directory); to replay it on a variant file: hoverify "
+        f"replay {path} --variant-file PATH\n")
+    assert main(["replay", str(path), "--variant-file", str(kept)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
