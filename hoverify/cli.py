@@ -21,7 +21,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -33,6 +33,7 @@ from hoverify.progress import Bar
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import DEFAULT_KASME
+from hoverify.statemachines.variant import variant_text
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
@@ -391,12 +392,14 @@ def _explore(args: argparse.Namespace) -> int:
              else f"in {result.examples_run} examples")
     claims = _search_claims(args, variant, topology, adversary, faults, result.sometimes,
                             result.findings, result.exercised, where, ran)
-    doc = explore_document(result, files, args.topology or "small", checks, claims)
+    doc = explore_document(result, variant.parameters, files, args.topology or "small", checks,
+                           claims)
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        print(f"{doc['variant']} (faults: {', '.join(doc['faults']) or 'none'}): "
+        print(f"{variant_text(doc['variant'], doc['parameters'])} (faults: "
+              f"{', '.join(doc['faults']) or 'none'}): "
               f"{doc['examples_run']} examples, {doc['steps_run']} steps")
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
@@ -671,7 +674,8 @@ def _verify(args: argparse.Namespace) -> int:
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
-    doc = _verify_document(result, findings, saved, args.topology or "small", checks, claims)
+    doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
+                           checks, claims)
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -698,7 +702,8 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str) ->
     from hoverify.reports.words import untested_text
     from hoverify.search_claims import search_claims_text
 
-    print(f"{doc['variant']} (at most {doc['max_handovers']} handover(s); faults: "
+    print(f"{variant_text(doc['variant'], doc['parameters'])} (at most "
+          f"{doc['max_handovers']} handover(s); faults: "
           f"{', '.join(doc['faults']) or 'none'}): {doc['states']} states, "
           f"{doc['transitions']} transitions in {doc['seconds']:.1f} s "
           f"({doc['states_per_second']:.0f} states/s)")
@@ -797,18 +802,19 @@ def _topology_line(topology: str) -> str:
     return f"topology: {topology} (the traces' cells; check --topology {topology} follows them)"
 
 
-def _verify_document(result: VerifyResult, findings: list[Finding],
-                     files: Sequence[Path | None], topology: str,
+def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
+                     findings: list[Finding], files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]],
                      claims: list[dict[str, Any]]) -> dict[str, Any]:
-    """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
-    finding's check line, or why it has none (``check_lines``); ``claims``: each claim over
-    the search (``search_claims``)."""
+    """``parameters``: the variant's (``KeySchedule.parameters``); ``topology``: its name as
+    given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
+    has none (``check_lines``); ``claims``: each claim over the search (``search_claims``)."""
     from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import finding_entry
 
     return {
-        "variant": result.variant, "topology": topology, "max_handovers": result.max_handovers,
+        "variant": result.variant, "parameters": dict(parameters), "topology": topology,
+        "max_handovers": result.max_handovers,
         "faults": sorted(result.faults),
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "states": result.states,

@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -43,7 +43,7 @@ from hoverify.statemachines.topology import (
     load_topology,
     small_topology,
 )
-from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variant import KeySchedule, variant_text
 from hoverify.statemachines.variants import BUILT_IN, load
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ RUN_COLUMNS = ((0, " "), (len("intra-enb"), " "), (0, " "), (0, " "), (len("hori
 
 
 def run_text(doc: dict[str, Any]) -> str:
-    lines = [f"variant {doc['variant']} {doc['parameters'] or ''}".rstrip(),
+    lines = [f"variant {variant_text(doc['variant'], doc['parameters'])}",
              f"KASME {doc['kasme']}",
              f"initial KeNB {doc['initial']['kenb']} at {doc['initial']['enb']}"]
     rows = [_hop_cells(hop) for hop in doc["hops"]]
@@ -604,18 +604,19 @@ def finding_word(finding: Finding) -> str:
     return verdict_word(verdict_status(False, finding.promised), finding.outside)
 
 
-def explore_document(result: ExploreResult, files: list[Path], topology: str,
-                     checks: Sequence[dict[str, str | None]],
+def explore_document(result: ExploreResult, parameters: Mapping[str, str], files: list[Path],
+                     topology: str, checks: Sequence[dict[str, str | None]],
                      claims: list[dict[str, Any]]) -> dict[str, Any]:
-    """``topology``: its name as given (``--topology``), else ``small``; ``checks``: each
-    finding's check line, or why it has none; ``claims``: each claim over the search
-    (``hoverify.search_claims``)."""
+    """``parameters``: the variant's (``KeySchedule.parameters``); ``topology``: its name as
+    given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
+    has none; ``claims``: each claim over the search (``hoverify.search_claims``)."""
     from hoverify.properties.finding_file import compromise_text
 
     return {
-        "variant": result.variant, "topology": topology, "faults": sorted(result.faults),
-        "examples_run": result.examples_run, "interrupted": result.interrupted,
-        "steps_run": result.steps_run, "promise_broken": result.promise_broken,
+        "variant": result.variant, "parameters": dict(parameters), "topology": topology,
+        "faults": sorted(result.faults), "examples_run": result.examples_run,
+        "interrupted": result.interrupted, "steps_run": result.steps_run,
+        "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [finding_entry(f, path, check)

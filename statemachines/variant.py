@@ -12,6 +12,7 @@ Security fields (``Fields``) use spec names: "KeNB*", "NCC", "NH", "KeNB*+", ...
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -259,6 +260,13 @@ class KeySchedule(ABC):
         """True when the MME's fields for the UE ride in the NAS part of the HO command,
         under NAS-MAC; otherwise the source eNB copies them into the RRC HO command."""
         return False
+
+
+def variant_text(name: str, parameters: Mapping[str, str]) -> str:
+    """A variant and its parameters in words, as every command names it: ``seed-fs, bit
+    placement alg-id``."""
+    return ", ".join([name, *(f"{key.replace('_', ' ')} {value}"
+                              for key, value in parameters.items())])
 
 
 def field_value(fields: Fields, name: str, default: object = None) -> object:

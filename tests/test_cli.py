@@ -369,6 +369,32 @@ def test_every_hops_error_names_the_hop_by_number_and_text(
     assert err.count("\n") == 1 and out == ""
 
 
+PLACED = ["--variant", "seed-fs", "--bit-placement", "alg-id"]
+PARAMETER_COMMANDS = {
+    "run": ["run", *PLACED, "--hops", "x2"],
+    "check": ["check", *PLACED, "--hops", "x2"],
+    "verify": ["verify", *PLACED, "--max-handovers", "1", "--faults", "drop", "--quiet"],
+    "explore": ["explore", *PLACED, "--examples", "2", "--steps", "5", "--quiet"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(PARAMETER_COMMANDS))
+def test_every_command_names_the_variants_parameters_in_words(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """dev43: run and check printed "variant seed-fs {'bit_placement': 'alg-id'}" (a Python
+    dict), verify and explore "seed-fs" alone, and their --json had no parameters: a reader
+    could not tell which placement of the notification bit was judged."""
+    monkeypatch.chdir(tmp_path)
+    argv = PARAMETER_COMMANDS[command]
+    main(argv)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(("seed-fs, bit placement alg-id (",
+                             "variant seed-fs, bit placement alg-id")), first
+    main([*argv, "--json"])
+    assert json.loads(capsys.readouterr().out)["parameters"] == {"bit_placement": "alg-id"}
+
+
 def test_a_bare_hoverify_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     out, err = capsys.readouterr()
