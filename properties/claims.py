@@ -952,6 +952,12 @@ class BackwardSecurity(_Claim):
             elif earlier:
                 # promised where the promise protects an earlier KeNB, by its hop's type (as
                 # ``_failure`` reads it), not by the type of the hop of the compromise
+                if not self.beyond(a) and facts.first_at(a.entities) is None:
+                    # "earlier" than nothing: it never served (dev43)
+                    detail = (f"{', '.join(sorted(a.entities))} never served the UE and "
+                              f"cannot derive the KeNB of any hop {hop_list(earlier)} before "
+                              f"its compromise in hop {a.hop}"
+                              f"{network_aside(facts, 'has no earlier KeNB and derives those')}")
                 verdicts.append(Verdict(a.hop, a.name, True, promised, detail, cut=Lines(
                     partial(facts.cut, a, facts.completions[earlier[-1]].kenb))))
         return verdicts

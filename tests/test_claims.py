@@ -108,6 +108,22 @@ def test_an_enb_that_never_serves_the_ue_has_no_n_hop_forward_security() -> None
     assert verdict.detail == "enb-6 never served the UE and derives no KeNB of hops [1, 2]"
 
 
+@pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
+def test_an_enb_that_never_serves_the_ue_is_said_so_by_backward_security(variant: str) -> None:
+    """dev43: backward security holding for enb-6, which x2,s1 never reaches, said "cannot
+    derive the KeNB of any earlier hop [0, 1]", as of a target that served: "earlier" than
+    what? Its reason now says enb-6 never served the UE, and what it lacks: the KeNBs before
+    its compromise. An eNB that served keeps the plain words."""
+    never = check(variant, "x2,s1", attacker=Attacker((Compromise("enb-6", 2),)))
+    [verdict] = claim(never, BACKWARD).verdicts
+    assert verdict.holds and verdict.detail.startswith(
+        "enb-6 never served the UE and cannot derive the KeNB of any hop [0, 1] before its "
+        "compromise in hop 2"), verdict.detail
+    served = check(variant, "x2,s1", attacker=Attacker((Compromise("enb-4", 2),)))
+    [verdict] = claim(served, BACKWARD).verdicts
+    assert verdict.detail.startswith("cannot derive the KeNB of any earlier hop [0, 1]")
+
+
 def test_a_forward_security_failure_reaching_one_hop_says_hop() -> None:
     """The X2 source of hop 1 derives KeNB[hop 1] (TS 33.401 7.2.8.4.2: KeNB* from its own
     KeNB), not KeNB[hop 2] (S1: from NH): one hop, against a promise of none (review19 #7)."""
