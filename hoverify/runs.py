@@ -32,7 +32,14 @@ from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.names import did_you_mean
-from hoverify.statemachines.scenario import HopError, HopSpec, Run, parse_hops, run_scenario
+from hoverify.statemachines.scenario import (
+    HopError,
+    HopSpec,
+    Run,
+    parse_hops,
+    route,
+    run_scenario,
+)
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import (
     SHIPPED,
@@ -197,16 +204,19 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
+    try:  # a hop the topology cannot realise, said with the topology, before the run
+        route(topology, hops, args.seed)
+    except HopError as error:
+        raise option.error(HopError(error.number, error.hop, f"{error.problem} (topology "
+                                             f"{args.topology or 'default'})")) from None
     rewrite = (HopEdits(hops, variant.command_fields()) if any(hop.edits for hop in hops)
                else None)
     try:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
                            rewrite=rewrite)
-    except HopError as error:  # a hop the topology cannot realise (checked before the
-        # run), or an edit its message does not have
-        raise option.error(HopError(error.number, error.hop, f"{error.problem} (topology "
-                                             f"{args.topology or 'default'})")) from None
+    except HopError as error:  # an edit its message does not have
+        raise option.error(error) from None
     missed = rewrite.missed() if rewrite is not None else []
     if missed:
         raise option.error(missed[0])

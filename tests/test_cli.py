@@ -346,6 +346,10 @@ HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line
                                          " @FILE: line 4: hop 3 s1:eraly: unknown suffix"),
     "file: an unknown cell on its line": ("@x2\ns1\ns1@foo\n",
                                           " @FILE: line 3: hop 3 s1@foo: no cell 'foo'"),
+    "an edit its message does not have": (
+        "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=9",
+        ": hop 1 x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=9: "
+        "HandoverRequest (X2AP HandoverRequest enb-1->enb-2) has no edit"),
     "file: early first hop": ("@# first\nx2:early\n", " @FILE: line 2: hop 1 x2:early: the "
                               "first hop cannot be ':early'"),
 }
@@ -367,6 +371,8 @@ def test_every_hops_error_names_the_hop_by_number_and_text(
     out, err = capsys.readouterr()
     assert err.startswith(f"hoverify: error: --hops{words}"), err
     assert err.count("\n") == 1 and out == ""
+    # the topology is named where a hop's cells are the problem, not an edit's field
+    assert ("(topology default)" in err) == ("cell" in name), err
 
 
 PLACED = ["--variant", "seed-fs", "--bit-placement", "alg-id"]
