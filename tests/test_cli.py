@@ -268,7 +268,7 @@ def test_a_bad_edit_of_a_message_no_relay_copies_lists_its_edits_alone(
     # only its builder flips comes after the flag a receiver flips too (flip37)
     assert err.endswith("has no edit 'security/x=1' (its edits: "
                         "security/UE supports KeNB*+=False; eNB UE S1AP ID=0; "
-                        "security/-UE supports KeNB*+) (topology small)\n"), err
+                        "security/-UE supports KeNB*+)\n"), err
 
 
 # -- --hops @FILE (issue 17 item 7) ------------------------------------------------------------

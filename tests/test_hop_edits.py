@@ -123,5 +123,4 @@ def test_a_mistyped_edit_is_answered_with_its_field_and_that_fields_edits(
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert err.endswith("; did you mean field 'container/NCC' (its edits: container/NCC=3; "
-                        "container/NCC=0; container/NCC=6; container/-NCC)? "
-                        "(topology default)\n"), err
+                        "container/NCC=0; container/NCC=6; container/-NCC)?\n"), err
