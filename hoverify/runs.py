@@ -327,27 +327,31 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
     make any edit of what it builds but add no field; a coalition holding both either
     (``edits_among``). The edits are those of
     one hop: the engine keeps the first failure of each claim, so a second edited hop's
-    failure would read as a hold (``verify`` makes one edit per path)."""
+    failure would read as a hold (``verify`` makes one edit per path). An edit no compromised
+    eNB makes is a HopError."""
     edited = sorted({run.system.steps[n].hop for n in run.edited})
     if len(edited) > 1:
         raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
                          "the edits of one hop per run")
     for number, original in sorted(run.edited.items()):
         step = run.system.steps[number]
-        where = f"--hops: hop {step.hop}'s edit of {original}"
+        spec = run.hops[step.hop - 1].spec
         ends = [e for e in (original.receiver, original.sender) if e in run.topology.enbs]
         if attacker is None:
-            raise UsageError(f"{where} needs its editor compromised: add --compromise "
-                             f"{' or '.join(f'{e}@{step.hop}' for e in ends) or 'an eNB'}")
+            raise HopError(step.hop, spec, f"its edit of {original} needs its editor "
+                           "compromised: add --compromise "
+                           f"{' or '.join(f'{e}@{step.hop}' for e in ends) or 'an eNB'}")
         ends_held = held(original, attacker, ends)
         if not ends_held:
-            raise UsageError(f"{where}: no eNB of it ({', '.join(ends) or 'none'}) is "
-                             f"compromised from hop {step.hop} or earlier (--compromise)")
+            raise HopError(step.hop, spec, f"its edit of {original}: no eNB of it "
+                           f"({', '.join(ends) or 'none'}) is compromised from hop "
+                           f"{step.hop} or earlier (--compromise)")
         if editor(original, step.message.fields, attacker, run.topology.enbs,
                   run.system.variant.command_fields()) is None:
             # both ends make every edit that has a name (``hop_edits.everything``)
             (who,) = ends_held
-            raise UsageError(f"{where}: {_not_its_editors(original, who, run.topology.enbs)}")
+            raise HopError(step.hop, spec, f"its edit of {original}: "
+                           f"{_not_its_editors(original, who, run.topology.enbs)}")
 
 
 def _not_its_editors(message: Message, who: str, enbs: Collection[str]) -> str:
@@ -371,7 +375,10 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
     model for the run's variant)."""
     run = scenario_run(args)
     attacker = parse_compromises(args.compromise, run)
-    check_editors(run, attacker)
+    try:
+        check_editors(run, attacker)
+    except HopError as error:  # said where the hop was given, as every --hops error
+        raise hop_specs(args.hops).error(error) from None
     return run, evaluate(run, attacker, adversary(run.variant))
 
 

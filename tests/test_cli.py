@@ -350,6 +350,13 @@ HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line
         "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=9",
         ": hop 1 x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=9: "
         "HandoverRequest (X2AP HandoverRequest enb-1->enb-2) has no edit"),
+    "an edit whose editor is not compromised": (
+        "x2,s1:edit=HandoverCommand/container/NCC=2", ": hop 2 s1:edit=HandoverCommand/"
+        "container/NCC=2: its edit of S1AP HandoverCommand mme-1->enb-2 needs its editor "
+        "compromised: add --compromise enb-2@2\n"),
+    "file: an edit whose editor is not compromised": (
+        "@x2\n# then\ns1:edit=HandoverCommand/container/NCC=2\n", " @FILE: line 3: hop 2 "
+        "s1:edit=HandoverCommand/container/NCC=2: its edit of S1AP HandoverCommand"),
     "file: early first hop": ("@# first\nx2:early\n", " @FILE: line 2: hop 1 x2:early: the "
                               "first hop cannot be ':early'"),
 }
