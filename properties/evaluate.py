@@ -41,6 +41,7 @@ from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
 from hoverify.properties.hop_edits import editor
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.scenario import Run, run_again
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import HopType
@@ -193,20 +194,39 @@ def _unjudged_edits(claim: Claim, facts: Facts, verdicts: Sequence[Verdict],
                 if who and hop in edited and (hop, who) not in judged]
     never = []
     for hop in sorted(set(edited) - {v.hop for v in verdicts}):
-        message = run.edited[edited[hop]]
         why = reasons.get((hop, ""))
         if why is not None:
-            unjudged.append(f"{why}; {_ALONE.format(hop=hop)}")
+            unjudged.append(f"{why}; {_alone(run, hop)}")
         else:
-            never.append(f"after {_editor(run, edited[hop], attacker)}'s edit of "
-                         f"{message} (the hops' edit), its situation did not arise "
-                         f"({claim.sometimes}); {_ALONE.format(hop=hop)}")
+            never.append(f"after {_edits_text(run, hop, attacker)}, its situation did not "
+                         f"arise ({claim.sometimes}); {_alone(run, hop)}")
     return tuple(unjudged), tuple(never)
 
 
-# what check says of a hop the run edits: the edit claims judge that edit there, no other
-_ALONE = "hop {hop} is judged on the hops' edit alone (the other edits of hop {hop} were not " \
-         "searched)"
+def _edit_steps(run: Run, hop: int) -> list[int]:
+    """The steps that deliver the hops' edits of ``hop``, in order."""
+    return [n for n in sorted(run.edited) if run.system.steps[n].hop == hop]
+
+
+def _edits_text(run: Run, hop: int, attacker: Attacker) -> str:
+    """Who made which of the hops' edits of ``hop``, each named: "enb-1's edit of M (the
+    hops' edit)", "enb-1's edits of M and N (the hops' edits)" (dev43: the first alone was
+    named, though the verdict judges them all)."""
+    by_editor: dict[str, list[str]] = {}
+    for number in _edit_steps(run, hop):
+        by_editor.setdefault(_editor(run, number, attacker), []).append(str(run.edited[number]))
+    many = sum(map(len, by_editor.values())) > 1
+    return and_list(f"{who}'s edit{'s' if len(messages) > 1 else ''} of {and_list(messages)}"
+                    for who, messages in by_editor.items()) + \
+        f" (the hops' edit{'s' if many else ''})"
+
+
+def _alone(run: Run, hop: int) -> str:
+    """What check says of a hop the run edits: the edit claims judge its edits there, no
+    other."""
+    edits = "edits" if len(_edit_steps(run, hop)) > 1 else "edit"
+    return (f"hop {hop} is judged on the hops' {edits} alone (the other edits of hop {hop} "
+            "were not searched)")
 
 
 def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run,
@@ -229,17 +249,18 @@ def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run
         end, outcome, _ = ending(steps, run.hops[hop - 1].target_enb, edited[hop])
         if end not in claim.situation or not claim.judges(engine.facts, hop, str(attacker)):
             continue
-        message = run.edited[edited[hop]]
         who = _editor(run, edited[hop], attacker)
         hop_type = run.hops[hop - 1].spec.type
         judged = _judged(engine.facts, name, hop, str(attacker))
         named = deriver(judged.name, judged.entities, who)
         holding.append(Verdict(hop, judged.name, True,
                                find_promise(run.variant, name, hop_type) is not None,
-                               f"after {who}'s edit of {message} (the hops' edit), "
+                               f"after {_edits_text(run, hop, attacker)}, "
                                f"{HOLDS[name].format(who=named)}"
-                               f"{edit_aside(engine.facts, name)}; after it, {outcome}; "
-                               f"{_ALONE.format(hop=hop)}"))
+                               f"{edit_aside(engine.facts, name)}; after "
+                               f"{'them' if len(_edit_steps(run, hop)) > 1 else 'it'}, "
+                               f"{outcome}; "
+                               f"{_alone(run, hop)}"))
     return failures + holding
 
 

@@ -294,6 +294,25 @@ def test_a_check_hop_with_its_own_edit_is_not_searched_for_others() -> None:
         assert "(the hops' edit)" in verdict["detail"], verdict
 
 
+def test_a_hop_with_two_edits_names_both() -> None:
+    """dev43: a hop that names two edits is judged on both (the run without them is the
+    one compared, ``evaluate._unedited``), but the verdict named the first alone, "after
+    enb-1's edit of X2AP HandoverRequest enb-1->enb-2 (the hops' edit)", as if the other
+    (the new C-RNTI removed from the HandoverRequestAcknowledge it relays, which makes the
+    UE refuse the HO command, TS 36.331 5.3.5.4) had not been made."""
+    hops = ("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
+            ":edit=HandoverRequestAcknowledge/container/-new C-RNTI")
+    _, claims = _claims("--variant", "ts33401", "--topology", "small", "--hops", hops,
+                        "--compromise", "enb-1@1")
+    [why] = claims["fake-cell-capture"]["cut"]
+    assert why.startswith(
+        "not exercised: after enb-1's edits of X2AP HandoverRequest enb-1->enb-2 and X2AP "
+        "HandoverRequestAcknowledge enb-2->enb-1 (the hops' edits), its situation did not "
+        "arise"), why
+    assert why.endswith("hop 1 is judged on the hops' edits alone (the other edits of hop 1 "
+                        "were not searched)"), why
+
+
 # The edit claims, and the two reviewer runs (review17 finding 1) in which an edit by enb-1
 # with the target enb-3 compromised too read "holds": an attacker that holds the target runs
 # the real target cell on the UE's KeNB, so a stronger attacker never gets a weaker verdict
