@@ -389,7 +389,7 @@ def test_explore_and_verify_print_the_attacker_model(tmp_path: Path,
                      "--faults", "compromise,inject", "--compromise-targets", "delegated",
                      "--out", str(tmp_path), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("seed-fs (faults: compromise, inject): 3 examples")  # review16
+    assert out.startswith("seed-fs, bit placement nas (faults: compromise, inject): 3 examples")
     assert ("attacker: Uu active; S1, X2, S10 protected (NDS/IP): drop/delay only; "
             "compromise: any one of the delegated keys at any time (at most one per path)") in out
 
