@@ -408,6 +408,31 @@ def test_every_command_names_the_variants_parameters_in_words(
     assert json.loads(capsys.readouterr().out)["parameters"] == {"bit_placement": "alg-id"}
 
 
+JSON_DOCS = {"run": "commands.md", "check": "commands.md", "verify": "exploration.md",
+             "explore": "exploration.md"}
+
+
+@pytest.mark.parametrize("command", sorted(JSON_DOCS))
+def test_the_docs_name_every_field_of_each_commands_json(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """dev43: `hops`, `early`, `topology`, `examples_run`, ... and all of check's fields
+    were in the --json output but named nowhere in the docs: every field a command's
+    document has, and those of its hops, claims and verdicts, is named as `field` in the
+    page that describes it."""
+    monkeypatch.chdir(tmp_path)
+    # check with a compromise, so that its verdicts have witnesses and cuts
+    compromise = ["--compromise", "enb-1@1"] if command == "check" else []
+    main([*PARAMETER_COMMANDS[command], *compromise, "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    fields = {*doc, *(k for hop in doc.get("hops", ()) for k in hop),
+              *(k for claim in doc.get("claims", ()) for k in claim),
+              *(k for claim in doc.get("claims", ()) for v in claim.get("verdicts", ())
+                for k in v)}
+    page = (Path(__file__).parent.parent / "docs" / JSON_DOCS[command]).read_text()
+    assert sorted(f for f in fields if f"`{f}`" not in page) == []
+
+
 def test_a_bare_hoverify_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     out, err = capsys.readouterr()
