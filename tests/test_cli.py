@@ -409,7 +409,7 @@ def test_every_command_names_the_variants_parameters_in_words(
 
 
 JSON_DOCS = {"run": "commands.md", "check": "commands.md", "verify": "exploration.md",
-             "explore": "exploration.md"}
+             "explore": "exploration.md", "replay": "exploration.md"}
 
 
 @pytest.mark.parametrize("command", sorted(JSON_DOCS))
@@ -421,9 +421,15 @@ def test_the_docs_name_every_field_of_each_commands_json(
     document has, and those of its hops, claims and verdicts, is named as `field` in the
     page that describes it."""
     monkeypatch.chdir(tmp_path)
-    # check with a compromise, so that its verdicts have witnesses and cuts
-    compromise = ["--compromise", "enb-1@1"] if command == "check" else []
-    main([*PARAMETER_COMMANDS[command], *compromise, "--json"])
+    if command == "replay":  # a finding of verify's, replayed
+        main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--out",
+              "found", "--quiet"])
+        capsys.readouterr()
+        argv = ["replay", str(sorted(Path("found").iterdir())[0])]
+    else:  # check with a compromise, so that its verdicts have witnesses and cuts
+        argv = [*PARAMETER_COMMANDS[command],
+                *(["--compromise", "enb-1@1"] if command == "check" else [])]
+    main([*argv, "--json"])
     doc = json.loads(capsys.readouterr().out)
     fields = {*doc, *(k for hop in doc.get("hops", ()) for k in hop),
               *(k for claim in doc.get("claims", ()) for k in claim),
