@@ -35,9 +35,9 @@ from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import (
     HopError,
     HopSpec,
+    RouteError,
     Run,
     parse_hops,
-    route,
     run_scenario,
 )
 from hoverify.statemachines.system import UE
@@ -186,10 +186,11 @@ def _hops_file(text: str) -> HopsOption:
     return HopsOption(text, tuple(hops), tuple(numbers))
 
 
-def scenario_run(args: argparse.Namespace) -> Run:
+def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> Run:
+    """The run ``args`` name; ``option``: their ``--hops``, if already read."""
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, default_topology)
-    option = hop_specs(args.hops)
+    option = option or hop_specs(args.hops)
     hops = option.hops
     # an acknowledgement is held while hops stay ':early', from the X2 hop that brought it
     held = False
@@ -204,17 +205,15 @@ def scenario_run(args: argparse.Namespace) -> Run:
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
-    try:  # a hop the topology cannot realise, said with the topology, before the run
-        route(topology, hops, args.seed)
-    except HopError as error:
-        raise option.error(HopError(error.number, error.hop, f"{error.problem} (topology "
-                                             f"{args.topology or 'default'})")) from None
     rewrite = (HopEdits(hops, variant.command_fields()) if any(hop.edits for hop in hops)
                else None)
     try:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
                            rewrite=rewrite)
+    except RouteError as error:  # a hop the topology cannot realise: said with the topology
+        raise option.error(HopError(error.number, error.hop, f"{error.problem} (topology "
+                                             f"{args.topology or 'default'})")) from None
     except HopError as error:  # an edit its message does not have
         raise option.error(error) from None
     missed = rewrite.missed() if rewrite is not None else []
@@ -373,12 +372,13 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
                      ) -> tuple[Run, Evaluation]:
     """What ``check`` judges: its run, and every claim over it (``adversary``: the attacker
     model for the run's variant)."""
-    run = scenario_run(args)
+    option = hop_specs(args.hops)
+    run = scenario_run(args, option)
     attacker = parse_compromises(args.compromise, run)
     try:
         check_editors(run, attacker)
     except HopError as error:  # said where the hop was given, as every --hops error
-        raise hop_specs(args.hops).error(error) from None
+        raise option.error(error) from None
     return run, evaluate(run, attacker, adversary(run.variant))
 
 
@@ -692,13 +692,15 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
                          "expected)")
     try:
         placement = (data.get("parameters") or {}).get("bit_placement")
+        source: bytes | None = None  # the variant file's, if the variant is a file's
         if variant_file is not None:  # the file's own is not read: it may be gone
             variant = other_variant(variant_file, placement)
+            source = Path(variant_file).read_bytes()
         elif data.get("variant_file") is not None:  # a reviewer's variant: load it again
             from hoverify.variant_file import load_variant_file
 
             try:
-                Path(data["variant_file"]).read_bytes()
+                source = Path(data["variant_file"]).read_bytes()
             except OSError as error:  # moved or deleted since: say what replays it
                 raise UsageError(
                     f"{path}: it was found on the variant file {data['variant_file']}, which "
@@ -711,8 +713,9 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         else:
             variant = load(str(data["variant"]), placement)
         digest = data.get("variant_sha256")
-        recorded = (digest == _sha256(variant_file) if variant_file is not None
-                    else digest is None or digest == _sha256(str(data["variant_file"])))
+        # a finding saved before it recorded a SHA-256 is taken as on its own file's variant
+        recorded = ((digest is None and variant_file is None)
+                    or (source is not None and digest == _sha256(source)))
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
         adversary = Adversary.from_json(data.get("attacker"))
@@ -734,10 +737,10 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)
 
 
-def _sha256(path: str) -> str:
+def _sha256(source: bytes) -> str:
     """The SHA-256 of a variant file's source (``SavedFinding.recorded``): the variant a
     finding was recorded on, told from the same file edited since."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(source).hexdigest()
 
 
 def other_variant(path: str, placement: str | None) -> KeySchedule:
@@ -804,7 +807,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
         doc = finding_document(variant, finding, adversary, faults, finding_word(finding))
         if variant_file is not None:
             doc["variant_file"] = str(Path(variant_file).resolve())
-            doc["variant_sha256"] = _sha256(variant_file)
+            doc["variant_sha256"] = _sha256(Path(variant_file).read_bytes())
         if topology_file is not None:  # a file, or a shipped topology by name
             topology = Path(topology_path(topology_file))
             doc["topology"] = topology.stem

@@ -52,6 +52,10 @@ class HopError(ValueError):
         self.number, self.hop, self.problem = number, hop, problem
 
 
+class RouteError(HopError):
+    """A hop the topology cannot realise (``route``), found before anything runs."""
+
+
 @dataclass(frozen=True, slots=True)
 class HopSpec:
     type: HopType
@@ -123,23 +127,23 @@ def parse_hops(text: str, first: int = 1) -> tuple[HopSpec, ...]:
 def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
           start_cell: str | None = None) -> tuple[Cell, ...]:
     """The target cell of each hop as ``run_scenario`` chooses it when every hop lands: a
-    hop the topology cannot realise is a ValueError naming it, before anything runs."""
+    hop the topology cannot realise is a RouteError naming it, before anything runs."""
     rng = random.Random(seed)
     source = _start(topology, start_cell)
     previous_source: str | None = None
     targets = []
     for number, spec in enumerate(hops, start=1):
         if spec.replay and number == 1:
-            raise HopError(1, spec, "no hop before it whose HandoverRequest to replay")
+            raise RouteError(1, spec, "no hop before it whose HandoverRequest to replay")
         if spec.replay and hops[number - 2].type is HopType.INTRA_ENB:
-            raise HopError(number, spec, f"hop {number - 1} is intra-enb, which sends no "
+            raise RouteError(number, spec, f"hop {number - 1} is intra-enb, which sends no "
                            "HandoverRequest to replay (TS 36.300 10.1.2.1)")
         target = _target(topology, number, spec, source, previous_source, rng)
         if target == source:
-            raise HopError(number, spec, f"the UE is in {source.name} already")
+            raise RouteError(number, spec, f"the UE is in {source.name} already")
         if topology.hop_type(source, target) is not spec.type:
             actual = topology.hop_type(source, target).value
-            raise HopError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
+            raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
                            f"{spec.type.value} (write {actual}@{target.name} or name an "
                            f"{spec.type.value} neighbour)")
         targets.append(target)
@@ -159,12 +163,12 @@ def _target(topology: Topology, number: int, spec: HopSpec, source: Cell,
         try:
             target = topology.cell(spec.cell)
         except ValueError:
-            raise HopError(number, spec, f"no cell {spec.cell!r} in the topology (cells: "
+            raise RouteError(number, spec, f"no cell {spec.cell!r} in the topology (cells: "
                            f"{', '.join(c.name for c in topology.cells)})") from None
         return target
     candidates = topology.neighbours(source, spec.type)
     if not candidates:
-        raise HopError(number, spec, f"no {spec.type.value} neighbour of {source.name}: "
+        raise RouteError(number, spec, f"no {spec.type.value} neighbour of {source.name}: "
                        f"{topology.why_no_neighbour(source, spec.type)}")
     onward = tuple(c for c in candidates if c.enb != previous_source)
     return rng.choice(onward or candidates)
@@ -214,7 +218,7 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
     """Run ``hops`` in order, each to completion (FIFO delivery). ``rewrite`` is the
     adversary's hook: called with the step number and the message about to be delivered,
     it returns the message to deliver instead. A hop the topology cannot realise is a
-    ValueError before anything runs (``route``). Each hop starts where the UE is: a hop
+    RouteError before anything runs (``route``). Each hop starts where the UE is: a hop
     that did not land (a refused command) leaves the next one to start from its source."""
     topology = topology or default_topology()
     route(topology, hops, seed, start_cell)
