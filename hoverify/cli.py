@@ -91,7 +91,24 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                          namespace: argparse.Namespace | None = None) -> Any:
         self._complete()
+        self._refuse_unknown_options(sys.argv[1:] if args is None else list(args))
         return super().parse_known_args(args, namespace)
+
+    def _refuse_unknown_options(self, args: list[str]) -> None:
+        """An option this parser does not know, refused before argparse says that a required
+        one is missing or lists it among "unrecognized arguments", with the option meant
+        (review46: ``--hosp x2`` said "--hops is required"). A command's options come after
+        it: the parser of commands looks only before the first word."""
+        for arg in args:
+            if arg == "--" or (self._subparsers is not None and not arg.startswith("-")):
+                return
+            option = arg.partition("=")[0]
+            if option.startswith("--") and option not in self._option_string_actions:
+                command = self.prog.partition(" ")[2]
+                known = [o for o in self._option_string_actions if o.startswith("--")]
+                close = did_you_mean(known, option) or f" ({self.prog} -h lists them)"
+                raise UsageError(f"{command}{': ' if command else ''}unrecognized option "
+                                 f"{option}{close}")
 
     def format_help(self) -> str:
         self._complete()

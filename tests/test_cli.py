@@ -154,10 +154,23 @@ CLEAR = {  # bad input -> the words that say what is wrong
                          "':early' is given 2 times"),
     # review22: argparse took a prefix for the option, so a typo ran as if spelt out
     "a prefix of --hops": (["check", "--variant", "ts33401", "--hops", "x2", "--hop", "s1"],
-                           "unrecognized arguments: --hop s1"),
+                           "unrecognized option --hop; did you mean '--hops'?"),
     "a prefix of --max-handovers": (["verify", "--variant", "ts33401", "--max-handover", "1"],
-                                    "unrecognized arguments: --max-handover 1"),
-    "a prefix of --version": (["--vers"], "unrecognized arguments: --vers"),
+                                    "unrecognized option --max-handover; did you mean "
+                                    "'--max-handovers'?"),
+    "a prefix of --version": (["--vers"], "unrecognized option --vers; did you mean "
+                              "'--version'?"),
+    # review46: a misspelt required option was "--hops is required", a misspelt other one
+    # "unrecognized arguments: --sed 3", neither with the option meant
+    "a misspelt required option": (["check", "--variant", "ts33401", "--hosp", "x2"],
+                                   "check: unrecognized option --hosp; did you mean '--hops'?"),
+    "another command's option": (["report", "--variant", "ts33401"],
+                                 "report: unrecognized option --variant; did you mean "
+                                 "'--variants'?"),
+    "an option given with its value": (["run", "--variant", "ts33401", "--hops", "x2",
+                                        "--sed=3"], "did you mean '--seed'?"),
+    "an option like none": (["run", "--variant", "ts33401", "--hops", "x2", "--zzzz"],
+                            "run: unrecognized option --zzzz (hoverify run -h lists them)"),
     # review28: a relay added seed-fs's notification bit to ts33401's HO command, which never
     # carries one (TS 36.331 SecurityConfigHO: keyChangeIndicator, nextHopChainingCount)
     "an addition of a field the variant never sends": (
