@@ -112,6 +112,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
     # the engine's own claims judge the search's edits too (one claim, one definition)
     claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
+    no_editor = (_no_source(analysis) if attacker is not None and not downgrade and not edited
+                 else ())
     for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
         observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
@@ -123,7 +125,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                     len(verdicts) + len({v.hop for v in observed}),
                                     results[name].promised_by_variant,
                                     (*(why for _, why in sorted(searched.get(name, {}).items())),
-                                     *left_out), (*never, *did_not_arise))
+                                     *left_out), (*never, *did_not_arise, *no_editor))
     claims = [results[name] for name in CLAIMS if name != CONFINEMENT
               or results[name].verdicts or results[name].promised_by_variant]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
@@ -135,6 +137,15 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                  [h for h in (0, *analysis.hops) if analysis.derivable(shown, h)])
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def _no_source(analysis: Analysis) -> tuple[str]:
+    """Why the edit claims judged no edit of a run whose attacker holds no hop's source eNB
+    by that hop (review46: "no hop of this run to which the claim applies", or "vacuous",
+    as promised): the edits they judge are that eNB's (``handover_attacks``)."""
+    sources = and_list(f"{analysis.source(h)} in hop {h}" for h in analysis.hops)
+    return (f"no hop's source eNB ({sources}) is compromised by its hop: these claims judge "
+            "a compromised source eNB's edits of what it relays and sends",)
 
 
 def claim_results(engine: Engine, hop_types: Set[HopType],

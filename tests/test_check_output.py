@@ -491,6 +491,28 @@ def test_a_claim_an_edit_leaves_unjudged_says_why_not_vacuous() -> None:
         assert why.startswith("not judged: enb-3, which edited handover 1, is its target"), why
 
 
+@pytest.mark.parametrize("compromise", [
+    "KASME@2", "ue@1",
+    "enb-4@1",  # a bystander
+    "enb-1@2",  # the source of hop 1, from hop 2 on (its target)
+])
+def test_edit_claims_with_no_compromised_source_say_why_they_judged_nothing(
+        compromise: str) -> None:
+    """review46 #2: with no hop's source eNB compromised by its hop, the edit claims judge no
+    edit. downgrade-resistance (promised by seed-fs) read "vacuous" with its situation,
+    handover-denial and fake-cell-capture "no hop of this run to which the claim applies":
+    the same cause in two ways, neither naming it. Each now says it, the same way."""
+    _, claims = _claims("--variant", "seed-fs", "--hops", "s1,s1", "--compromise", compromise)
+    for name in EDIT_CLAIMS:
+        assert not claims[name]["verdicts"]
+        assert claims[name]["cut"] == [
+            "not exercised: no hop's source eNB (enb-1 in hop 1 and enb-3 in hop 2) is "
+            "compromised by its hop: "
+            "these claims judge a compromised source eNB's edits of what it relays and sends"]
+    assert claims["downgrade-resistance"]["vacuous"]  # promised by seed-fs on S1 hops
+    assert claims["handover-denial"]["verdict"] == "n/a"  # not promised
+
+
 @pytest.mark.parametrize(("hops", "compromises"), [
     ("x2@enb-2/cell-1,x2@enb-1/cell-1", ["enb-1@1"]),  # review19 finding 2
     ("x2,x2,x2", ["enb-1@1", "enb-3@3"]),  # review18 finding 2
