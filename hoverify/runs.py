@@ -26,7 +26,7 @@ from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situatio
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
-from hoverify.reports.status import HOLDS, NA, STOPPED, VACUOUS
+from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
@@ -534,7 +534,8 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
 
 def variant_error_text(doc: dict[str, Any]) -> str:
-    return f"{doc['claim']:<22} {STOPPED}: {doc['detail']}"
+    stopped = DRY_RUN_STOPPED if "dry_run_hops" in doc else STOPPED
+    return f"{doc['claim']:<22} {stopped}: {doc['detail']}"
 
 
 @dataclass(frozen=True)
@@ -553,9 +554,9 @@ class DryRunFinding:
         who = f"{self.error.hook or self.error.handler}()"
         more = "; ".join(f"at {error} (dry run with hops {hops})" for error, hops in self.more)
         also = f"; the dry run met {len(self.more)} more: {more}" if self.more else ""
-        return (f"found by the dry run with hops {self.hops} when the variant file was "
-                f"loaded, at {self.error}; this command's own run never reached it: its hops "
-                f"never called {who} where it raises{also}")
+        return (f"hops {self.hops}, run when the variant file was loaded, at {self.error}; "
+                f"this command's own run never reached it: its hops never called {who} where "
+                f"it raises{also}")
 
     def document(self) -> dict[str, Any]:
         """As ``check --json`` gives a variant error (``variant_error_document``), with the
@@ -616,8 +617,8 @@ def finding_word(finding: Finding) -> str:
     words ``check`` gives it (``variant_error_text``): a crash, not a claim that fails."""
     from hoverify.properties.exploration import VARIANT_ERROR
 
-    if finding.claim == VARIANT_ERROR:
-        return STOPPED
+    if finding.claim == VARIANT_ERROR:  # with no trace, the dry run's (``DryRunFinding``)
+        return STOPPED if finding.trace else DRY_RUN_STOPPED
     return verdict_word(verdict_status(False, finding.promised), finding.outside)
 
 

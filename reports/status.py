@@ -13,6 +13,9 @@ VARIANT_ERROR = "variant-error"
 # What a command says of the finding variant-error, in place of a verdict: a crash is no
 # claim's failure, promised or not (review22: explore and verify said "FAILS (promised)").
 STOPPED = "the run stopped"
+# ... and a variant error only the dry run of a variant file met, the command's own run
+# having completed (review46: "the run stopped" followed a run that had not)
+DRY_RUN_STOPPED = "the dry run stopped"
 
 
 def judged(status: str) -> str:

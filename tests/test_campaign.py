@@ -184,5 +184,6 @@ def test_the_target_fails_with_the_dry_runs_variant_error_as_explore_lists_it(
     [finding] = [f for f in json.loads(capsys.readouterr().out)["findings"]
                  if f["claim"] == "variant-error"]
     said = explore_finding_text(finding)
-    assert said.startswith("variant-error: the run stopped: found by the dry run with hops s1")
+    assert said.startswith("variant-error: the dry run stopped: hops s1, run when the variant "
+                           "file was loaded")
     assert PromiseBroken.__name__ in str(failed.value) and said in str(failed.value)

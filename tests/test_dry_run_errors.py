@@ -25,7 +25,7 @@ WHERE = "mme_hook_raises_on_s1.py:" + str(
     next(n for n, line in enumerate(S1_ONLY.read_text().splitlines(), start=1) if "mmee" in line))
 X2_ONLY = str(TESTS / "data" / "dryrun39" / "x2_only.toml")  # no S1 neighbour anywhere
 RAISED = "variant hook source_mme() raised NameError: name 'mmee' is not defined"
-DRY_RUN = "found by the dry run with hops s1 when the variant file was loaded"
+DRY_RUN = "hops s1, run when the variant file was loaded"
 NEVER = "its hops never called source_mme() where it raises"
 
 
@@ -49,7 +49,8 @@ def test_run_and_check_on_x2_hops_report_it(command: str,
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "variant mme-hook-raises-on-s1"  # the run's own output, whole
     [line] = [line for line in lines if line.startswith("variant-error")]
-    assert line == lines[-1] and line.startswith("variant-error          the run stopped: ")
+    # review46: "the run stopped" after a run that completed; it was the dry run's
+    assert line == lines[-1] and line.startswith("variant-error          the dry run stopped: ")
     _said(line)
 
 
@@ -84,7 +85,7 @@ def test_explore_on_x2_hops_reports_it_with_its_check_line(
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and doc["promise_broken"]
     [finding] = [f for f in doc["findings"] if f["claim"] == "variant-error"]
-    assert finding["verdict"] == "the run stopped" and finding["promised"]
+    assert finding["verdict"] == "the dry run stopped" and finding["promised"]
     assert finding["trace"] == [] and finding["file"] is None  # no action of the search
     _said(finding["detail"])
     assert not list(tmp_path.glob("*variant-error*"))  # nothing saved for replay
@@ -102,7 +103,7 @@ def test_verify_on_x2_hops_reports_it(tmp_path: Path,
     out = capsys.readouterr().out
     assert code == 1
     [line] = [line for line in out.splitlines() if line.startswith("variant-error")]
-    assert line.startswith("variant-error: the run stopped: ")
+    assert line.startswith("variant-error: the dry run stopped: ")
     _said(line)
     assert "no violation of a promised claim" not in out
 
@@ -118,7 +119,7 @@ def test_replay_on_x2_hops_reports_it(tmp_path: Path,
     assert main(["replay", str(saved)]) == 1
     out = capsys.readouterr().out
     [line] = [line for line in out.splitlines() if line.startswith("=> variant-error")]
-    assert line.startswith("=> variant-error: the run stopped: ")
+    assert line.startswith("=> variant-error: the dry run stopped: ")
     _said(line)
     assert out.endswith("\nreproduced\n")  # the recorded finding is still judged as before
     assert main(["replay", str(saved), "--json"]) == 1
@@ -192,7 +193,7 @@ def test_check_reports_both_in_its_one_variant_error(capsys: pytest.CaptureFixtu
     assert main(["check", "--variant-file", str(TWO), "--hops", "x2"]) == 1
     [line] = [line for line in capsys.readouterr().out.splitlines()
               if line.startswith("variant-error")]
-    assert "source_mme() raised NameError" in line and "with hops s1 " in line
+    assert "source_mme() raised NameError" in line and "the dry run stopped: hops s1, " in line
     assert ("the dry run met 1 more: at step " in line
             and "source_enb() raised ZeroDivisionError" in line
             and "(dry run with hops intra-enb)" in line), line
