@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from hoverify.properties.explore import ExploreResult
 
 KASME_OCTETS = 32
+# the width of the claims' names where a command lists them, a verdict beside each
+NAME_COLUMN = max(map(len, (*CLAIMS, *INVARIANTS)))
 
 
 def parse_kasme(text: str, option: str = "--kasme") -> bytes:
@@ -453,16 +455,13 @@ def claim_word(claim: ClaimResult) -> str:
 
 
 def check_text(doc: dict[str, Any]) -> str:
-    """Per claim: its verdict, one line per hop's verdict (each attacker), then the witness
-    or cut of the verdict shown (the first that breaks a promise, else the first failure)."""
+    """Per claim, then per model invariant, as ``verify`` and ``explore`` list them
+    (review46: an invariant was named only when broken): its verdict, one line per hop's
+    verdict (each attacker), then the witness or cut of the verdict shown (the first that
+    breaks a promise, else the first failure)."""
     lines = [run_text(doc), f"attacker: {doc['attacker_model']['text']}"]
-    for claim in doc["claims"]:
+    for claim in (*doc["claims"], *doc["invariants"]):
         lines += claim_text(claim)
-    broken = [c["name"] for c in doc["invariants"] if c["promise_broken"]]
-    if broken:
-        lines.append(f"model invariants BROKEN: {', '.join(broken)}")
-        lines += [f"    {line}" for c in doc["invariants"] if c["promise_broken"]
-                  for line in c.get("witness", [])[:14]]
     derivable = doc["derivable_hops"]
     lines.append(f"{derivable_label(doc)}: {hop_list(derivable) if derivable else 'none'}")
     return "\n".join(lines)
@@ -472,7 +471,8 @@ def claim_text(claim: dict[str, Any]) -> list[str]:
     """One claim of ``check_text`` (``claim_document``): its verdict, one line per hop's
     verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
     the replayed finding's claim so."""
-    lines = [f"{claim['name']:<22} {claim['verdict']:<21} sometimes {claim['sometimes']}"]
+    lines = [f"{claim['name']:<{NAME_COLUMN}} {claim['verdict']:<21} sometimes "
+             f"{claim['sometimes']}"]
     lines += [f"    {verdict_text(v)}" for v in claim["verdicts"]]
     lines += [f"    {line}" for line in unjudged_text(claim)]
     heading, evidence = claim_evidence(claim)
@@ -535,7 +535,7 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
 def variant_error_text(doc: dict[str, Any]) -> str:
     stopped = DRY_RUN_STOPPED if "dry_run_hops" in doc else STOPPED
-    return f"{doc['claim']:<22} {stopped}: {doc['detail']}"
+    return f"{doc['claim']:<{NAME_COLUMN}} {stopped}: {doc['detail']}"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ from hoverify.properties.promises import promises_of
 from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
 from hoverify.reports.words import UNTESTED
-from hoverify.runs import claim_document, claim_evidence, finding_word, verdict_text
+from hoverify.runs import (
+    NAME_COLUMN,
+    claim_document,
+    claim_evidence,
+    finding_word,
+    verdict_text,
+)
 from hoverify.statemachines.variant import KeySchedule
 
 # What the lines say before the claims (``where``: "within the bound", "in 3000 examples";
@@ -97,7 +103,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
     steps)."""
     lines = ["", HEADING.format(where=where, runs=runs)]
     for entry in entries:
-        lines.append(f"{entry['name']:<22} {entry['verdict']:<21} sometimes "
+        lines.append(f"{entry['name']:<{NAME_COLUMN}} {entry['verdict']:<21} sometimes "
                      f"{entry['sometimes']}: {entry['reason']}")
         evidence = entry["evidence"]
         if evidence:

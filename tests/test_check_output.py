@@ -810,3 +810,19 @@ def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_s
         "holds KeNB[hop 0]",
         "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
         "KeNB[hop 2] = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
+
+
+def test_check_prints_every_claim_verify_prints_in_one_column() -> None:
+    """review46 #3: verify and explore print the model invariants among their claims, each
+    with a check line, but check's text named an invariant only when broken (its --json
+    had them all); #11: refusal-changes-nothing, 23 characters, pushed its verdict out of the
+    column. check prints each claim of its --json, invariants too, the verdicts aligned."""
+    _, text = _check("--variant", "ts33401", "--hops", "x2,s1")
+    _, out = _check("--variant", "ts33401", "--hops", "x2,s1", "--json")
+    doc = json.loads(out)
+    names = [c["name"] for c in (*doc["claims"], *doc["invariants"])]
+    heads = [line for line in text.splitlines() if line.split(" ", 1)[0] in names]
+    assert [line.split(" ", 1)[0] for line in heads] == names
+    columns = {line.index(" sometimes ") for line in heads}
+    verdicts = {len(line) - len(line[len(line.split(" ", 1)[0]):].lstrip()) for line in heads}
+    assert len(columns) == 1 and len(verdicts) == 1, heads

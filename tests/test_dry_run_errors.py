@@ -50,7 +50,7 @@ def test_run_and_check_on_x2_hops_report_it(command: str,
     assert lines[0] == "variant mme-hook-raises-on-s1"  # the run's own output, whole
     [line] = [line for line in lines if line.startswith("variant-error")]
     # review46: "the run stopped" after a run that completed; it was the dry run's
-    assert line == lines[-1] and line.startswith("variant-error          the dry run stopped: ")
+    assert line == lines[-1] and line.startswith("variant-error           the dry run stopped: ")
     _said(line)
 
 

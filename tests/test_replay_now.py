@@ -139,7 +139,7 @@ def test_every_command_says_the_run_stopped(
     assert lines and all(line.startswith("variant-error: the run stopped: step ")
                          for line in lines)
     assert main(["check", "--variant-file", RAISES, "--hops", "x2"]) == 1
-    assert capsys.readouterr().out.startswith("variant-error          the run stopped: step ")
+    assert capsys.readouterr().out.startswith("variant-error           the run stopped: step ")
 
 
 def test_replay_of_a_variant_error_prints_its_trace_and_reproduced(

@@ -298,7 +298,7 @@ def test_kenb_star_without_earfcn_dl_fails_key_separation(
     code = main(["check", "--variant-file", WITHOUT_EARFCN, "--topology",
                  str(SHIPPED_FILES[name][1]), "--hops", hops])
     out = capsys.readouterr().out
-    assert "key-separation         FAILS (promised)" in out and code == 1
+    assert "key-separation          FAILS (promised)" in out and code == 1
 
 
 def test_report_scenarios_need_the_default_topology_not_the_small_one() -> None:
