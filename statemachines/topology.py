@@ -255,17 +255,21 @@ class _Reader:
     def item(self, key: str, index: int, item: Any) -> dict[str, Any]:
         """The checked values of one entry of ``enbs`` or ``cells``."""
         fields = ITEM_KEYS[key]
-        where = f"{key}[{index}]"
+        where = f"entry {index + 1} of {key}"  # named as the other errors name it, if it can
         if not isinstance(item, dict):
             raise self.fail(where, f"must be a table {{ {', '.join(fields)} }}")
         if isinstance(item.get("name"), str):
-            where += f" ({item['name']})"
+            where = f"{'cell' if key == 'cells' else 'eNB'} {item['name']}"
         self.keys(where, item, dict.fromkeys(fields, True))
         for field in fields:
             value = item[field]
             if field in ("pci", "earfcn_dl"):
                 if not isinstance(value, int) or isinstance(value, bool):
-                    raise self.fail(where, f"{field} must be an integer, got {value!r}")
+                    number = str(value).strip()
+                    fix = (f"{field} = {int(number)}" if re.fullmatch(r"-?[0-9]+", number)
+                           else f"a number, as in {field} = 1")
+                    raise self.fail(where, f"{field} must be an integer, got {value!r}; "
+                                           f"write {fix}")
             else:
                 what = {"name": "eNB" if key == "enbs" else "cell", "mme": "MME", "enb": "eNB"}
                 self.name(where, value, what[field])
@@ -278,12 +282,11 @@ class _Reader:
     def links(self, pairs: list[Any], enb_mme: dict[str, str]) -> frozenset[frozenset[str]]:
         links: set[frozenset[str]] = set()
         for i, pair in enumerate(pairs):
-            where = f"x2[{i}]"
             if (not isinstance(pair, list) or len(pair) != 2
                     or not all(isinstance(e, str) for e in pair)):
-                raise self.fail(where, f"must be a pair of eNB names [\"enb-1\", \"enb-2\"], "
-                                       f"got {pair!r}")
-            where += f" ({pair[0]} - {pair[1]})"
+                raise self.fail(f"entry {i + 1} of x2", "must be a pair of eNB names "
+                                f"[\"enb-1\", \"enb-2\"], got {pair!r}")
+            where = f"X2 link {pair[0]} - {pair[1]}"
             for enb in pair:
                 if enb not in enb_mme:
                     raise self.fail(where, f"unknown eNB {enb!r} (eNBs: {', '.join(enb_mme)}); "

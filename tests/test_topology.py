@@ -64,9 +64,9 @@ BAD_FILES = {
     "one cell": (ONE_CELL, "intra-enb",
                  "cells: has 1 cell(s), and a handover needs two"),
     "unknown key of a cell": (edit("pci = 8,", "pci = 8, tac = 1,"), "x2",
-                              "cells[2] (enb-3/cell-1): unknown key 'tac'"),
+                              "cell enb-3/cell-1: unknown key 'tac'"),
     "missing key of an eNB": (edit('{ name = "enb-3", mme = "mme-1" }', '{ name = "enb-3" }'),
-                              "x2", "enbs[2] (enb-3): missing key 'mme'"),
+                              "x2", "eNB enb-3: missing key 'mme'"),
     "unknown MME": (edit('name = "enb-3", mme = "mme-1"', 'name = "enb-3", mme = "mme-2"'),
                     "x2", "eNB enb-3: unknown MME 'mme-2'"),
     "unknown eNB of a cell": (edit('enb = "enb-3", pci', 'enb = "enb-4", pci'), "x2",
@@ -75,18 +75,26 @@ BAD_FILES = {
                                     "x2", "PCI 7 on EARFCN-DL 100 is already enb-1/cell-1"),
     "PCI 504": (edit("pci = 8,", "pci = 504,"), "x2", "pci 504 outside 0..503"),
     "negative PCI": (edit("pci = 8,", "pci = -1,"), "x2", "pci -1 outside 0..503"),
-    "PCI not a number": (edit("pci = 8,", 'pci = "8",'), "x2", "pci must be an integer"),
+    # review46: named as cells[2] (enb-3/cell-1), with no fix
+    "PCI not a number": (edit("pci = 8,", 'pci = "8",'), "x2",
+                         "cell enb-3/cell-1: pci must be an integer, got '8'; write pci = 8"),
+    "PCI a word": (edit("pci = 8,", 'pci = "eight",'), "x2",
+                   "cell enb-3/cell-1: pci must be an integer, got 'eight'; write a number, as "
+                   "in pci = 1"),
+    "a cell that is no table": (GOOD.replace("cells = [", "cells = [5, "), "x2",
+                                "entry 1 of cells: must be a table { name, enb, pci, "
+                                "earfcn_dl }"),
     "EARFCN-DL 262144": (edit("earfcn_dl = 70000", "earfcn_dl = 262144"), "x2",
                          "earfcn_dl 262144 outside 0..262143"),
     "X2 link to an unknown eNB": (edit('["enb-1", "enb-2"]', '["enb-1", "enb-9"]'), "x2",
-                                  "x2[0] (enb-1 - enb-9): unknown eNB 'enb-9'"),
+                                  "X2 link enb-1 - enb-9: unknown eNB 'enb-9'"),
     "X2 link to itself": (edit('["enb-1", "enb-2"]', '["enb-1", "enb-1"]'), "x2",
                           "links an eNB to itself"),
     # TS 23.401 5.5.1.1: X2 handover keeps the MME; the Path Switch Request went to the
     # other MME, which refused it, and key-agreement "FAILS (promised)" blamed ts33401
     "X2 link across MMEs": (edit('mmes = ["mme-1"]', 'mmes = ["mme-1", "mme-2"]').replace(
         '{ name = "enb-2", mme = "mme-1" }', '{ name = "enb-2", mme = "mme-2" }'), "x2",
-        "x2[0] (enb-1 - enb-2): links eNBs of different MMEs (mme-1, mme-2)"),
+        "X2 link enb-1 - enb-2: links eNBs of different MMEs (mme-1, mme-2)"),
     "duplicate cell name": (edit('name = "enb-3/cell-1"', 'name = "enb-2/cell-1"'), "x2",
                             "cell enb-2/cell-1: the name is already taken"),
     "duplicate eNB name": (edit('{ name = "enb-3", mme = "mme-1" }',
