@@ -72,6 +72,7 @@ from hoverify.statemachines.variant import (
     NCC_MODULUS,
     AsKeys,
     EnbKeys,
+    HookReturnError,
     KeySchedule,
     MmeKeys,
     NhChain,
@@ -235,11 +236,13 @@ def _quiet(module: ModuleType, variant: KeySchedule) -> None:
     The wrapper goes on the instance, not the class: the model names a hook by the class's
     function (``Entity._variant_error``) and by the frame whose ``self`` is the variant, which
     the wrapper (no ``self`` of its own) leaves to the hook."""
-    own = {name for c in _own_classes(module, variant) for name, value in vars(c).items()
+    classes = _own_classes(module, variant)
+    own = {name for c in classes for name, value in vars(c).items()
            if not name.startswith("__") and isinstance(value, FunctionType | staticmethod
                                                        | classmethod)}
     for name in own:
-        object.__setattr__(variant, name, _to_stderr(getattr(variant, name)))  # it is frozen
+        object.__setattr__(variant, name,  # it is frozen
+                           _to_stderr(getattr(variant, name), _overridden(variant, classes, name)))
 
 
 def _own_classes(module: ModuleType, variant: KeySchedule) -> list[type]:
@@ -247,11 +250,38 @@ def _own_classes(module: ModuleType, variant: KeySchedule) -> list[type]:
     return [c for c in type(variant).__mro__ if c.__module__ == module.__name__]
 
 
-def _to_stderr(hook: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(hook)
+def _overridden(variant: KeySchedule, own: list[type], name: str) -> tuple[str, str] | None:
+    """The method of a class the file does not define that its method ``name`` overrides,
+    and what that one returns, where it never returns None (``Ts33401.kenb_star``,
+    ``bytes``); None where there is none, or it may return None, or it is a hook of the
+    interface (``Checked`` checks what those return)."""
+    if name in HOOKS:
+        return None
+    base = next((c for c in type(variant).__mro__ if c not in own and name in vars(c)), None)
+    method = vars(base)[name] if base is not None else None
+    returns = getattr(method, "__annotations__", {}).get("return")
+    if returns is None or re.search(r"\bNone\b|\bAny\b|Optional", str(returns)):
+        return None
+    return f"{base.__name__}.{name}", str(returns)
+
+
+def _to_stderr(method: Callable[..., Any],
+               overridden: tuple[str, str] | None) -> Callable[..., Any]:
+    """``method`` of the file with its prints sent to stderr, and, where it overrides one
+    that returns a value (``overridden``), a HookReturnError if it returns None (review46:
+    a ``return`` missing in kenb_star was told as source_enb()'s bad field)."""
+    code = getattr(method, "__code__", None)
+    where = f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None else None
+
+    @functools.wraps(method)
     def quiet(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # an error is located in the file, not here (Entity)
         with redirect_stdout(sys.stderr):
-            return hook(*args, **kwargs)
+            result = method(*args, **kwargs)
+        if result is None and overridden is not None:
+            raise HookReturnError(method.__name__, f"None where {overridden[0]} returns "
+                                  f"{overridden[1]} (a `return` missing?)", where)
+        return result
     return quiet
 
 

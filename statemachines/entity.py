@@ -173,13 +173,17 @@ class Entity:
         if isinstance(error, HookReturnError):
             hook = error.hook
             code = getattr(getattr(type(self.variant), hook, None), "__code__", None)
-            where = (f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None
+            where = (error.where if error.where is not None else
+                     f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None
                      else f"{type(self.variant).__name__}.{hook}")
         else:
             frames = list(traceback.walk_tb(error.__traceback__))
             hook = next((frame.f_code.co_name for frame, _ in frames
                          if frame.f_locals.get("self") is self.variant), None)
-            frame, line = frames[-1]
+            # the innermost line, but not a wrapper's that hides itself (pytest's
+            # convention; ``hoverify.variant_file``'s, review46: located at its own line)
+            frame, line = next((f for f in reversed(frames)
+                                if not f[0].f_locals.get("__tracebackhide__")), frames[-1])
             where = f"{Path(frame.f_code.co_filename).name}:{line}"
         handler = f"{type(self).__name__}.on_{message.kind.name.lower()}"
         return VariantError(self.name, handler, hook, message, error, where)

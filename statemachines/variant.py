@@ -35,10 +35,11 @@ class HookReturnError(Exception):
     a variant error naming ``hook``, where it returned (not the hook, nor the library
     line, that later chokes on the value)."""
 
-    def __init__(self, hook: str, problem: str) -> None:
-        super().__init__(hook, problem)  # its args: it pickles (a worker's finding)
+    def __init__(self, hook: str, problem: str, where: str | None = None) -> None:
+        super().__init__(hook, problem, where)  # its args: it pickles (a worker's finding)
         self.hook = hook
         self.problem = problem
+        self.where = where  # the hook's file and line, where the class's is not its own
 
     def __str__(self) -> str:
         return f"{self.hook}() returned {self.problem}"

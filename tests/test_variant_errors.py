@@ -21,6 +21,8 @@ from hoverify.statemachines.system import UE
 from hoverify.statemachines.variants import BUILT_IN, load
 
 from hoverify.cli import main
+from hoverify.dry_run import dry_run_error
+from hoverify.variant_file import load_variant_file
 
 ERRORING = Path(__file__).parent / "erroring_variants"
 RAISES = str(ERRORING / "ue_hook_raises.py")
@@ -307,3 +309,38 @@ def test_each_hook_that_returns_a_kenb_is_checked_where_it_returns(hook: str,
     assert re.fullmatch(f"variant hook {hook}\\(\\) returned {says}", raised.value.raised), \
         raised.value.raised
     assert raised.value.where == f"test_variant_errors.py:{wrong.__code__.co_firstlineno}"
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), start=1)
+                if text in line)
+
+
+def test_an_error_calling_the_files_own_helper_names_the_files_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review46 #4: a helper of the file called with too few arguments was located at
+    ``variant_file.py:254``, hoverify's wrapper that sends a file's prints to stderr; the
+    line is the file's, where its hook calls the helper."""
+    path = ERRORING / "helper_called_wrongly.py"
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "missing 1 required positional argument: 'extra' (helper_called_wrongly.py:" \
+        f"{_line_of(path, 'one too few')})" in line, line
+    assert "variant_file.py" not in line
+
+
+def test_a_missing_return_names_the_files_method_not_the_hook_that_called_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review46 #4: kenb_star without ``return`` was told as "source_enb() returned field
+    'KeNB*' = None", a hook the file does not define. A method of the file that returns
+    None where the one it overrides returns a value is named, with where it is defined."""
+    path = ERRORING / "kenb_star_without_return.py"
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook kenb_star() returned None where Ts33401.kenb_star returns bytes (a " \
+        "`return` missing?) (kenb_star_without_return.py:" \
+        f"{_line_of(path, 'def kenb_star')}) while enb-1 handled " in line, line
+    # the dry run met it first, in hoverify's wrapper ``Checked``: located in the file too
+    found = dry_run_error(load_variant_file(str(path)))
+    assert found is not None and found.error.hook == "kenb_star"
+    assert found.error.where == f"kenb_star_without_return.py:{_line_of(path, 'def kenb_star')}"
