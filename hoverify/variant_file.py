@@ -165,8 +165,11 @@ def _import(path: Path) -> tuple[ModuleType, KeySchedule]:
             spec.loader.exec_module(module)
     except BaseException as error:  # the reviewer's code, sys.exit() and Ctrl-C included:
         # any failure is bad input, reported in one line (never a silent exit)
+        # the dataclass module's refusal, with its fix (review46): a variant is immutable
+        frozen = ("; write @dataclass(frozen=True), as the variant it extends is declared"
+                  if "non-frozen dataclass from a frozen one" in str(error) else "")
         raise VariantFileError(f"{path}:{_line(error, path)}: running the file raised "
-                               f"{type(error).__name__}: {error}") from None
+                               f"{type(error).__name__}: {error}{frozen}") from None
     finally:
         sys.modules.pop(name, None)
     variant = getattr(module, "VARIANT", None)

@@ -122,6 +122,10 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def path_switch(self, d, mme):\n        return mme, (('NextHop', b'x' * 32),)\n"
         "VARIANT = V()\n"),
+    "unfrozen.py": (  # review46: said only "cannot inherit non-frozen dataclass ..."
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass\nclass V(Ts33401):\n    name: str = 'v'\nVARIANT = V()\n"),
     "wrong_return.py": (
         "from dataclasses import dataclass\n"
         "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
@@ -284,6 +288,9 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "unfrozen.py": "unfrozen.py:3: running the file raised TypeError: cannot inherit "
+                   "non-frozen dataclass from a frozen one; write @dataclass(frozen=True), "
+                   "as the variant it extends is declared",
     "report_column_name.py": "VARIANT.name 'seed-fs/nas': use letters, digits, '.', '_' and '-'",
     "report_page_name.py": "VARIANT.name 'Seed-FS-nas' is a built-in variant's (or one of its",
     "path_name.py": "VARIANT.name '../escaped': use letters",
