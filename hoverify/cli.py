@@ -380,8 +380,9 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
 
     variant = resolve_variant(args)
     topology = resolve_topology(args.topology, small_topology)
-    if args.examples < 1 or args.steps < 1:
-        raise UsageError("--examples and --steps must be at least 1")
+    for option, value in (("--examples", args.examples), ("--steps", args.steps)):
+        if value < 1:
+            raise UsageError(f"{option} must be at least 1, got {value}")
     return variant, topology, *_faults_and_adversary(args, variant)
 
 

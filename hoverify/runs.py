@@ -164,6 +164,8 @@ def hop_specs(text: str) -> HopsOption:
 
 def _hops_file(text: str) -> HopsOption:
     path = text[1:]
+    if not path.strip():
+        raise UsageError("--hops @: no file named after '@' (--hops @FILE)")
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
@@ -305,7 +307,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
                              f"KASME@2), got {text!r}")
         hop = int(hop_text)
         if not 1 <= hop <= len(run.hops):
-            raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}")
+            raise UsageError(f"--compromise {text}: hop must be in 1..{len(run.hops)}, "
+                             f"got {hop}")
         # names as written anywhere else, in any case: kasme@1, UE@1, ENB-1@1
         who = next((name for name in (*keys, *parties, "source", "target")
                     if name.lower() == who.lower()), who)
@@ -318,7 +321,8 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
                              f"{', '.join(keys)})"
                              f"{did_you_mean((*parties, 'source', 'target', *keys), who)}")
         compromises.append(Compromise(who, hop))
-    return Attacker(tuple(compromises))
+    # one compromise named twice (source@1 and enb-1@1) is one (review46)
+    return Attacker(tuple(dict.fromkeys(compromises)))
 
 
 def check_editors(run: Run, attacker: Attacker | None) -> None:

@@ -48,10 +48,9 @@ class Adversary:
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.parties if p not in PARTIES]
-        if unknown or not self.parties:
-            raise ValueError(f"compromise targets must be some of {', '.join(PARTIES)}, got "
-                             f"{', '.join(self.parties) or 'none'}"
-                             f"{did_you_mean(PARTIES, *unknown)}")
+        if unknown or not self.parties:  # said as --faults says its own
+            raise ValueError(f"{'unknown ' + ', '.join(unknown) if unknown else 'none given'} "
+                             f"(known: {', '.join(PARTIES)}){did_you_mean(PARTIES, *unknown)}")
 
     @property
     def active(self) -> tuple[Interface, ...]:

@@ -95,6 +95,9 @@ class HopSpec:
                 raise ValueError(f"{word!r} is given {suffixes.count(word)} "
                                  "times; write it once")
         hop_type, at, cell = head.partition(AT)
+        if at and not hop_type.strip():
+            raise ValueError(f"no hop type before {AT!r} (a hops file is given alone: "
+                             "--hops @FILE)")
         if at and not cell.strip():
             raise ValueError(f"no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
         return cls(HopType.parse(hop_type.strip()), EARLY in suffixes,

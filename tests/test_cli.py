@@ -160,6 +160,25 @@ CLEAR = {  # bad input -> the words that say what is wrong
                                     "'--max-handovers'?"),
     "a prefix of --version": (["--vers"], "unrecognized option --vers; did you mean "
                               "'--version'?"),
+    # review46: range errors in one form, the value given included; a list's unknown names
+    # as --faults says them
+    "no example": (["explore", "--variant", "ts33401", "--examples", "0"],
+                   "--examples must be at least 1, got 0"),
+    "no step": (["explore", "--variant", "ts33401", "--steps", "-2"],
+                "--steps must be at least 1, got -2"),
+    "a compromise after the last hop": (["check", "--variant", "ts33401", "--hops", "x2",
+                                         "--compromise", "enb-1@5"],
+                                        "--compromise enb-1@5: hop must be in 1..1, got 5"),
+    "an unknown compromise target": (["verify", "--variant", "ts33401", "--compromise-targets",
+                                      "enb,zzz"],
+                                     "--compromise-targets: unknown zzz (known: enb, ue, mme, "
+                                     "kasme, delegated)"),
+    # review46: "unknown hop type ''" and "cannot read (Is a directory)"
+    "a hops file among hops": (["check", "--variant", "ts33401", "--hops", "s1,@hops.txt"],
+                               "--hops: hop 2 @hops.txt: no hop type before '@' (a hops file "
+                               "is given alone: --hops @FILE)"),
+    "a hops file without its name": (["check", "--variant", "ts33401", "--hops", "@"],
+                                     "--hops @: no file named after '@' (--hops @FILE)"),
     # review46: a misspelt required option was "--hops is required", a misspelt other one
     # "unrecognized arguments: --sed 3", neither with the option meant
     "a misspelt required option": (["check", "--variant", "ts33401", "--hosp", "x2"],
@@ -1005,3 +1024,11 @@ def test_the_run_table_keeps_its_columns_past_hop_9(
     assert len(rows) == 12
     for word in (" x2 ", " s1 "), (" enb-",), (" horizontal ", " vertical "), (" KeNB ",):
         assert len({min(row.find(w) for w in word if w in row) for row in rows}) == 1, word
+
+
+def test_a_compromise_given_twice_is_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """review46 #9: ``source@1`` and ``enb-1@1`` name the same compromise; the attacker was
+    "radio observer + enb-1@1, enb-1@1"."""
+    main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise", "source@1",
+          "--compromise", "enb-1@1", "--json"])
+    assert json.loads(capsys.readouterr().out)["attacker"] == "radio observer + enb-1@1"
