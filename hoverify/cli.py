@@ -492,6 +492,7 @@ def _replay(args: argparse.Namespace) -> int:
         finding_word,
         load_finding,
     )
+    from hoverify.statemachines.variant import variant_text
 
     saved = load_finding(args.file, args.variant_file)
     variant, actions, recorded = saved.variant, saved.actions, saved.record
@@ -543,7 +544,11 @@ def _replay(args: argparse.Namespace) -> int:
                           "findings": _replayed_json(findings),
                           "found_before_the_stop": _replayed_json(before),
                           "claim": now}, indent=2))
-    else:
+    else:  # which finding, as found (review46: the text named none of it)
+        print(f"replay of {args.file}: {claim}, {found}, found on "
+              f"{variant_text(str(recorded['variant']), recorded.get('parameters') or {})}"
+              + (f" from {recorded['variant_file']}" if recorded.get("variant_file") else "")
+              + f", topology {recorded.get('topology', 'small')}")
         if instead is not None:
             print(f"variant: {variant.name} from {args.variant_file}, instead of the "
                   f"recorded {instead['variant']} "

@@ -202,7 +202,7 @@ def test_replay_on_another_variant_file_says_which_and_that_it_is_not_the_record
     out, err = capsys.readouterr()
     assert err == ""
     lines = out.splitlines()
-    assert lines[0] == (f"variant: fix-noflag from {fix}, instead of the recorded weak-mode "
+    assert lines[1] == (f"variant: fix-noflag from {fix}, instead of the recorded weak-mode "
                         f"({tmp_path / 'weak_mode.py'})")
     assert lines[-1].startswith(f"NOT reproduced: step {step}, the saved edit {EDIT!r}, is no "
                                 "longer possible: S1AP HandoverRequired enb-1->mme-1 has no "

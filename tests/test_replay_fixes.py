@@ -134,7 +134,7 @@ def test_a_fix_that_sends_a_third_value_the_edit_still_changes_goes_on(
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert err == "" and lines[-1] == "reproduced"
-    assert (lines[0] == f"variant: mode-integer from {tmp_path / 'mode_integer.py'}, changed "
+    assert (lines[1] == f"variant: mode-integer from {tmp_path / 'mode_integer.py'}, changed "
             "since the finding was recorded (its SHA-256 is not the recorded one)") == (
         given == "edited in place")
     at = lines.index(f"  4. enb-1 rewrites field '{FIELD}' 4 -> 0 in {MESSAGE}")

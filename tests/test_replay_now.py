@@ -149,8 +149,12 @@ def test_replay_of_a_variant_error_prints_its_trace_and_reproduced(
     found = _variant_error(json.loads(capsys.readouterr().out))
     assert main(["replay", found["file"]]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("attacker: ")
-    assert lines[1:1 + len(found["trace"])] == [
+    # review46: the text named no finding, claim nor variant; it now starts with them
+    saved = json.loads(Path(found["file"]).read_text())
+    assert lines[0] == (f"replay of {found['file']}: variant-error, the run stopped, found on "
+                        f"{saved['variant']} from {saved['variant_file']}, topology small")
+    assert lines[1].startswith("attacker: ")
+    assert lines[2:2 + len(found["trace"])] == [
         f"{number:>3}. {text}" for number, text in enumerate(found["trace"], start=1)]
     assert lines[-2] == f"=> variant-error: the run stopped: {found['detail']}"
     assert lines[-1] == "reproduced"
