@@ -39,6 +39,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
 from hoverify.properties.hop_edits import editor
+from hoverify.properties.hop_list import hop_list
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.names import and_list
@@ -143,7 +144,11 @@ def _no_source(analysis: Analysis) -> tuple[str]:
     """Why the edit claims judged no edit of a run whose attacker holds no hop's source eNB
     by that hop (review46: "no hop of this run to which the claim applies", or "vacuous",
     as promised): the edits they judge are that eNB's (``handover_attacks``)."""
-    sources = and_list(f"{analysis.source(h)} in hop {h}" for h in analysis.hops)
+    by_source: dict[str, list[int]] = {}
+    for hop in analysis.hops:  # a long run names each eNB once, its hops as ranges
+        by_source.setdefault(analysis.source(hop), []).append(hop)
+    sources = and_list(f"{enb} in hop {hops[0]}" if len(hops) == 1 else
+                       f"{enb} in hops {hop_list(hops)}" for enb, hops in by_source.items())
     return (f"no hop's source eNB ({sources}) is compromised by its hop: these claims judge "
             "a compromised source eNB's edits of what it relays and sends",)
 

@@ -513,6 +513,17 @@ def test_edit_claims_with_no_compromised_source_say_why_they_judged_nothing(
     assert claims["handover-denial"]["verdict"] == "n/a"  # not promised
 
 
+def test_a_long_run_names_each_source_enb_once() -> None:
+    """The reason above grows with the eNBs, not with the hops: each source once, its hops
+    as ranges (an X2 chain enb-1 - enb-2 - enb-3 and back)."""
+    _, claims = _claims("--variant", "ts33401", "--hops", ",".join(["x2"] * 8),
+                        "--compromise", "KASME@1")
+    assert claims["handover-denial"]["cut"] == [
+        "not exercised: no hop's source eNB (enb-1 in hops [1, 5], enb-2 in hops [2, 4, 6, 8] "
+        "and enb-3 in hops [3, 7]) is compromised by its hop: these claims judge a "
+        "compromised source eNB's edits of what it relays and sends"]
+
+
 @pytest.mark.parametrize(("hops", "compromises"), [
     ("x2@enb-2/cell-1,x2@enb-1/cell-1", ["enb-1@1"]),  # review19 finding 2
     ("x2,x2,x2", ["enb-1@1", "enb-3@3"]),  # review18 finding 2
