@@ -1867,7 +1867,7 @@ class DowngradeResistance(EditClaim):
 # honest KeNB anyway, an edit in the middle of a run (``DowngradeResistance.not_judged``) or
 # one of ``check``'s search (``downgrade.unjudged``) alike
 DERIVED_ANYWAY = ("an attacker holding {enb} derives the honest KeNB of handover {hop} without "
-                  "its edit (not a downgrade)")
+                  "an edit (not a downgrade)")
 
 
 # -- the edit claims' words, one each, whichever path judges the edit: ``check``'s edit search
@@ -1929,8 +1929,8 @@ def denied(editors: str, hop: int, refusal: str) -> str:
 def derived_anyway(who: str, editor: str, hop: int) -> str:
     """Why downgrade-resistance does not judge the edit of ``editor`` against the attacker
     ``who`` (by name), which derives the honest KeNB of ``hop`` anyway."""
-    return (f"{who} derives the honest KeNB of handover {hop} without {editor}'s edit (not a "
-            "downgrade)")
+    return (f"{who} derives the honest KeNB of handover {hop} without an edit by {editor} (not "
+            "a downgrade)")
 
 
 class HandoverDenial(EditClaim):

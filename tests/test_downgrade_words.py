@@ -84,7 +84,7 @@ def test_an_enbs_alone_verdict_that_holds_is_named_alike(hop: str) -> None:
         "radio observer + enb-1@1 (without KASME)"]
     assert downgrade["not_judged"] == [
         "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
-        "enb-1's edit (not a downgrade)"]
+        "an edit by enb-1 (not a downgrade)"]
 
 
 def test_no_edit_needed_is_one_sentence_for_both_paths() -> None:

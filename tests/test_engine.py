@@ -100,7 +100,7 @@ def test_an_edit_leaving_the_source_the_honest_kenb_is_no_downgrade_in_any_check
     evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,s1-inter")))
     downgrade = next(c for c in evaluation.claims if c.name == DOWNGRADE)
     assert status(downgrade) == NA and downgrade.not_judged[0].startswith(
-        "an attacker holding enb-1 derives the honest KeNB of handover 1 without its edit")
+        "an attacker holding enb-1 derives the honest KeNB of handover 1 without an edit")
     verified = verify(variant, max_handovers=1, faults=DEFAULT_FAULTS | {"rewrite"},
                       claims=frozenset({DOWNGRADE}))
     assert verified.exhausted and verified.sometimes[DOWNGRADE] == 0
