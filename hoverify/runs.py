@@ -436,7 +436,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
     else:
         first = claim.verdicts[0] if claim.verdicts else None
         none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
-                if claim.vacuous else "no hop of this run to which the claim applies")
+                if claim.vacuous or claim.name in INVARIANTS
+                else "no hop of this run to which the claim applies")
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
                         if first else unjudged_lines(entry) or [none])
     entry["verdicts"] = [

@@ -131,8 +131,10 @@ class ClaimResult:
     def vacuous(self) -> bool:
         """Promised, but its situation never arose: its "holds" would say nothing (where
         the claim's definition left out every hop that ran, ``not_judged`` says why instead:
-        n/a; where it judged one whose situation did not arise, ``never_arose`` says why)."""
-        return (self.promised_by_variant and self.sometimes == 0 and self.holds
+        n/a; where it judged one whose situation did not arise, ``never_arose`` says why). A
+        model invariant, which no variant promises, is n/a there, as ``verify`` says it."""
+        return (self.promised_by_variant and self.name not in INVARIANTS
+                and self.sometimes == 0 and self.holds
                 and (bool(self.never_arose) or not self.not_judged))
 
     @property

@@ -837,3 +837,18 @@ def test_check_prints_every_claim_verify_prints_in_one_column() -> None:
     columns = {line.index(" sometimes ") for line in heads}
     verdicts = {len(line) - len(line[len(line.split(" ", 1)[0]):].lstrip()) for line in heads}
     assert len(columns) == 1 and len(verdicts) == 1, heads
+
+
+def test_an_invariant_whose_situation_never_arose_is_n_a_as_verify_says() -> None:
+    """review46 #4 (after check listed the invariants): check called an invariant whose
+    situation never arose "vacuous" (yet ``applies`` false, and in no ``vacuous`` list, with no
+    warning), where verify and explore call it n/a: an invariant is the model's, promised by
+    no variant. Both now say n/a, with the situation that never arose."""
+    _, out = _check("--variant", "seed-fs", "--topology", "small", "--hops",
+                    "intra-enb@enb-1/cell-2", "--json")
+    doc = json.loads(out)
+    invariants = {c["name"]: c for c in doc["invariants"]}
+    for name in ("refusal-changes-nothing", "ncc-range"):
+        assert invariants[name]["verdict"] == "n/a" and not invariants[name]["vacuous"]
+        assert invariants[name]["cut"][0].startswith(
+            "its situation never arose in this run (the situation: ")
