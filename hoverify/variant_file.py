@@ -65,7 +65,7 @@ from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Fields
 from hoverify.statemachines.names import did_you_mean
-from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import (
     ASSUMPTIONS,
@@ -98,6 +98,9 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TAKEN_NAMES = frozenset({*BUILT_IN, *(f"seed-fs-{p}" for p in BIT_PLACEMENTS)})
 DRY_RUNS = ("x2", "s1", "s1-inter", "intra-enb", "x2,s1,s1-inter,intra-enb,x2,s1,x2,s1,x2,s1",
             "x2,x2:early,x2")
+# the dry run's longest hops, run a second time: every command takes a variant to be a function
+# of its hooks' arguments (verify and explore replay a path and must meet the same keys)
+AGAIN = max(DRY_RUNS, key=len)
 
 
 class VariantFileError(UsageError):
@@ -394,6 +397,7 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
                       specs=variant.specs, parameters=dict(variant.parameters))
     derived: dict[str, bool] = {}  # name of what the dry runs derive: from KASME?
     found: dict[tuple[str | None, str, str], tuple[VariantError, str]] = {}
+    first: list[tuple[int, str, bytes]] = []  # what the hops AGAIN derived
     for hops in DRY_RUNS:
         try:
             run = run_scenario(checked, parse_hops(hops))
@@ -415,10 +419,36 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
         for d in (d for step in run.system.steps for d in step.outcome.derivations):
             derived[d.output_name] = derived.get(d.output_name, False) or any(
                 i.name == "KASME" for i in d.inputs)
+        if hops == AGAIN:
+            first = _derivations(run)
         run.system.close()
     if not found:
+        _check_deterministic(path, checked, first)
         _check_delegated_keys(path, variant, derived)
     return list(found.values())
+
+
+def _derivations(run: Run) -> list[tuple[int, str, bytes]]:
+    return [(step.number, d.output_name, d.output) for step in run.system.steps
+            for d in step.outcome.derivations]
+
+
+def _check_deterministic(path: str, checked: KeySchedule,
+                         first: list[tuple[int, str, bytes]]) -> None:
+    """The dry run with hops ``AGAIN`` derives the same keys a second time (review46: a hook
+    counting its calls in a module-level list made verify and explore crash, where check
+    judged its first run)."""
+    run = run_scenario(checked, parse_hops(AGAIN))
+    again = _derivations(run)
+    run.system.close()
+    step, name = next(((a[0], a[1]) for a, b in zip(first, again, strict=False) if a != b),
+                      (None, None))
+    if step is None and len(first) == len(again):
+        return
+    where = f"another {name} at step {step}" if step is not None else "other keys"
+    raise VariantFileError(f"{path}: the variant is not deterministic: run again with hops "
+                           f"{AGAIN}, it derived {where}; a hook must compute only from its "
+                           "arguments (no state kept between calls, no randomness)")
 
 
 def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bool]) -> None:

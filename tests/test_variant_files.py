@@ -122,6 +122,16 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def path_switch(self, d, mme):\n        return mme, (('NextHop', b'x' * 32),)\n"
         "VARIANT = V()\n"),
+    "stateful.py": (  # review46: verify, explore and report crashed on it, check judged it
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "CALLS = [0]\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def kenb_star(self, d, key, key_name, target):\n"
+        "        CALLS[0] += 1\n"
+        "        pci = target.pci if CALLS[0] % 3 else 0\n"
+        "        return d.kenb_star(key, key_name, pci, target.earfcn_dl)\n"
+        "VARIANT = V()\n"),
     "unfrozen.py": (  # review46: said only "cannot inherit non-frozen dataclass ..."
         "from dataclasses import dataclass\n"
         "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
@@ -288,6 +298,10 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "stateful.py": "stateful.py: the variant is not deterministic: run again with hops x2,s1,"
+                   "s1-inter,intra-enb,x2,s1,x2,s1,x2,s1, it derived another KeNB* at step 5; a "
+                   "hook must compute only from its arguments (no state kept between calls, no "
+                   "randomness)",
     "unfrozen.py": "unfrozen.py:3: running the file raised TypeError: cannot inherit "
                    "non-frozen dataclass from a frozen one; write @dataclass(frozen=True), "
                    "as the variant it extends is declared",
