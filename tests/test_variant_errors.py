@@ -316,19 +316,6 @@ def _line_of(path: Path, text: str) -> int:
                 if text in line)
 
 
-def test_an_error_calling_the_files_own_helper_names_the_files_line(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """review46 #4: a helper of the file called with too few arguments was located at
-    ``variant_file.py:254``, hoverify's wrapper that sends a file's prints to stderr; the
-    line is the file's, where its hook calls the helper."""
-    path = ERRORING / "helper_called_wrongly.py"
-    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
-    [line] = _finding_lines(capsys.readouterr().out)
-    assert "missing 1 required positional argument: 'extra' (helper_called_wrongly.py:" \
-        f"{_line_of(path, 'one too few')})" in line, line
-    assert "variant_file.py" not in line
-
-
 def test_a_missing_return_names_the_files_method_not_the_hook_that_called_it(
         capsys: pytest.CaptureFixture[str]) -> None:
     """review46 #4: kenb_star without ``return`` was told as "source_enb() returned field
@@ -344,3 +331,22 @@ def test_a_missing_return_names_the_files_method_not_the_hook_that_called_it(
     found = dry_run_error(load_variant_file(str(path)))
     assert found is not None and found.error.hook == "kenb_star"
     assert found.error.where == f"kenb_star_without_return.py:{_line_of(path, 'def kenb_star')}"
+
+
+@pytest.mark.parametrize(("file", "marker"), [
+    ("kenb_star_arguments_swapped.py", "# swapped"),  # raised in crypto.py, called here
+    ("helper_called_wrongly.py", "one too few"),
+])
+def test_an_error_in_a_method_the_hook_calls_names_that_method_and_its_line(
+        file: str, marker: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """review46 #2, #4: the model calls source_enb, the built-in hook, which calls the file's
+    kenb_star: the finding named source_enb() and, where the error came out of hoverify's
+    code, that code's line (crypto.py:70; for a helper called with too few arguments,
+    variant_file.py:254, the wrapper that sends a file's prints to stderr). It names the
+    hook, the file's method it raised in and the file's line."""
+    path = ERRORING / file
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook source_enb() raised " in line, line
+    assert f" ({file}:{_line_of(path, marker)}, in kenb_star()) while " in line, line
+    assert "crypto.py" not in line and "variant_file.py" not in line
