@@ -405,6 +405,11 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
             if isinstance(error.error, VariantBug):
                 raise VariantFileError(f"{path}: {error.error} (dry run with hops {hops})") \
                     from None
+            if type(error.error) is HookReturnError and error.error.where is not None:
+                # a method of the file that returned None (``_to_stderr``): bad input, as a
+                # hook's None is (``Checked``); a key no derivation made stays a variant error
+                raise VariantFileError(f"{path}: {error.error} ({error.error.where}; dry run "
+                                       f"with hops {hops})") from None
             # a hook that raises is a variant error: the finding variant-error of the
             # command (exit 1), with the step where its own run meets it, with the dry
             # run's where it does not; the other dry runs still check for bad input and
