@@ -703,7 +703,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        _print_verify_text(doc, result, where)
+        _print_verify_text(doc, result, where, args.max_states)
     if result.stopped is None:  # stopped early, a situation may yet arise
         warn_vacuous(result.vacuous, "within the bound", outside_bound(faults, adversary))
     if unsaved is not None:
@@ -721,7 +721,8 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if result.promise_broken or unreached else 0
 
 
-def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str) -> None:
+def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
+                       max_states: int | None) -> None:
     from hoverify.reports.words import untested_text
     from hoverify.search_claims import search_claims_text
 
@@ -735,7 +736,11 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str) ->
     print(f"a fingerprint collision hid a state with probability at most "
           f"{doc['collision_probability']:.1e}")
     if result.stopped is not None:
-        print(f"bound NOT exhausted: stopped ({_STOPPED[result.stopped]}) at depth "
+        why = _STOPPED[result.stopped]
+        if result.stopped == "max-states" and max_states is not None and doc["states"] > max_states:
+            why += (f" {max_states}, passed by the rest of the level that reached it: workers "
+                    "count their states only at a level's end")  # review46: unexplained
+        print(f"bound NOT exhausted: stopped ({why}) at depth "
               f"{doc['depth']}; the findings below are those found so far")
     for finding in doc["findings"]:
         print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
