@@ -95,7 +95,7 @@ def test_a_coalition_holding_both_ends_of_a_message_makes_either_ends_edits() ->
     # KeNB (horizontal KeNB*, TS 33.401 7.2.8.4.3), so downgrade resistance judges nothing
     ("HandoverRequest/AS-SecurityInformation/-NCC",
      "not judged: an attacker holding enb-1 derives the honest KeNB of handover 1 without "
-     "its edit"),
+     "an edit"),
     # the target's own flip of the New eNB UE X2AP ID it allocates (TS 36.423 9.2.24): an
     # edit by the eNB the handover completes at, which the edit claims do not judge
     ("HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
