@@ -63,6 +63,7 @@ from hoverify.properties.claims import CLAIMS
 from hoverify.properties.provenance import provenance_violations
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.key_origin import check_returned_keys
 from hoverify.statemachines.messages import Fields
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
@@ -274,19 +275,30 @@ def _overridden(variant: KeySchedule, own: list[type], name: str) -> tuple[str, 
 def _to_stderr(method: Callable[..., Any],
                overridden: tuple[str, str] | None) -> Callable[..., Any]:
     """``method`` of the file with its prints sent to stderr, and, where it overrides one
-    that returns a value (``overridden``), a HookReturnError if it returns None (review46:
-    a ``return`` missing in kenb_star was told as source_enb()'s bad field)."""
+    that returns a value (``overridden``), a HookReturnError if it returns None, or, if that
+    one is a derivation (given the Deriver, it returns bytes), a key its call neither made
+    nor was given, as a hook is held to (review46: a ``return`` missing in kenb_star, or a
+    constant KeNB*, was told as source_enb()'s, the built-in hook that called it)."""
     code = getattr(method, "__code__", None)
     where = f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None else None
+    derives = overridden is not None and overridden[1] == "bytes"
 
     @functools.wraps(method)
     def quiet(*args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # an error is located in the file, not here (Entity)
+        d = next((a for a in args if isinstance(a, Deriver)), None)
+        start = len(d.records) if d is not None else 0
         with redirect_stdout(sys.stderr):
             result = method(*args, **kwargs)
         if result is None and overridden is not None:
             raise HookReturnError(method.__name__, f"None where {overridden[0]} returns "
                                   f"{overridden[1]} (a `return` missing?)", where)
+        if derives and d is not None:
+            try:
+                check_returned_keys(method.__name__, result, d.records[start:], args, "key")
+            except HookReturnError as error:
+                error.where = where
+                raise
         return result
     return quiet
 

@@ -61,18 +61,18 @@ class UnderivedKey(HookReturnError):
 
 
 def check_returned_keys(hook: str, result: Any, made: Sequence[Derivation],
-                        args: tuple[Any, ...]) -> None:
+                        args: tuple[Any, ...], bare: str = "KeNB") -> None:
     """Raise :class:`UnderivedKey` (``HookReturnError`` if its length is wrong) for the
     first key in ``result`` (what ``hook`` returned
     when called with ``args``) that none of ``made`` (the derivations of the call) output
-    and that ``args`` do not hold."""
+    and that ``args`` do not hold; ``bare``: what an octet string returned alone is."""
     # by value and name: two derivations of different names may give one value
     # (broken_variants/krrcenc_equals_krrcint.py), each making a key of its own name
     made_as = {(d.output_name, d.output) for d in made}
     outputs = {d.output: d.output_name for d in made}
     given: set[bytes] | None = None  # read from args only when a key is not made
     given_as: set[tuple[str, bytes]] = set()
-    for name, value in _keys(result, "KeNB"):
+    for name, value in _keys(result, bare):
         if (name, value) in made_as if name in AS_KEYS else value in outputs:
             continue
         if given is None:

@@ -347,3 +347,18 @@ def test_an_error_in_a_method_the_hook_calls_names_that_method_and_its_line(
     assert "variant hook source_enb() raised " in line, line
     assert f" ({file}:{_line_of(path, marker)}, in kenb_star()) while " in line, line
     assert "crypto.py" not in line and "variant_file.py" not in line
+
+
+def test_a_key_no_derivation_made_names_the_files_method_that_returned_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review46 #2: a constant KeNB* from the file's kenb_star was told as "source_enb()
+    returned a KeNB* that no derivation made (ts33401.py:131)", the built-in hook that
+    called it. A method of the file that overrides a derivation (a method given the Deriver
+    and returning bytes) is held to what a hook is: the key it returns is made or given."""
+    path = ERRORING / "kenb_star_constant.py"
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    [line] = _finding_lines(capsys.readouterr().out)
+    assert "variant hook kenb_star() returned a key that no derivation made; make it with the " \
+        "Deriver" in line, line
+    assert f"(kenb_star_constant.py:{_line_of(path, 'def kenb_star')})" in line, line
+    assert "ts33401.py" not in line
