@@ -27,7 +27,7 @@ from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
 import hoverify.report_job
 import hoverify.runs
 from hoverify import atomic_dir
-from hoverify.cli import build_parser, main
+from hoverify.cli import build_parser, examples_said, main
 from hoverify.progress import Bar
 
 BAD = {
@@ -1032,3 +1032,15 @@ def test_a_compromise_given_twice_is_one(capsys: pytest.CaptureFixture[str]) -> 
     main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise", "source@1",
           "--compromise", "enb-1@1", "--json"])
     assert json.loads(capsys.readouterr().out)["attacker"] == "radio observer + enb-1@1"
+
+
+@pytest.mark.parametrize(("run", "asked", "said"), [
+    (30, 30, "30 examples"),
+    (12, 30, "12 examples"),  # a search stopped early (every claim it aimed at found)
+    (32, 30, "32 examples (more than --examples 30: Hypothesis counts only the examples it "
+             "keeps, not those it discards)"),
+])
+def test_explore_says_why_it_ran_more_examples_than_asked(run: int, asked: int,
+                                                          said: str) -> None:
+    """review46: `explore --examples 200` reported 211 examples, unexplained."""
+    assert examples_said(run, asked) == said
