@@ -435,9 +435,9 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                             *failing.witness]
     else:
         first = claim.verdicts[0] if claim.verdicts else None
-        none = (f"its situation never arose in this run (the situation: {situation(claim.name)})"
-                if claim.vacuous or claim.name in INVARIANTS
-                else "no hop of this run to which the claim applies")
+        # with no verdict and no hop left out, the claim's situation never arose (review46:
+        # "no hop of this run to which the claim applies" named no situation)
+        none = f"its situation never arose in this run (the situation: {situation(claim.name)})"
         entry["cut"] = ([f"hop {first.hop}, {first.attacker}: {first.detail}", *first.cut]
                         if first else unjudged_lines(entry) or [none])
     entry["verdicts"] = [

@@ -633,6 +633,8 @@ def test_a_promised_confinement_that_never_arose_is_vacuous_not_absent() -> None
     never derives the delegated key showed no line and no warning (verify warned)."""
     evaluation = evaluate(run_scenario(KhoMisnamed(), parse_hops("s1")))
     assert claim(evaluation, CONFINEMENT).vacuous and CONFINEMENT in evaluation.vacuous
-    # seed section 4 delegates K_HO to the target MME: on X2 hops nothing is promised
-    assert CONFINEMENT not in {c.name for c in check("seed-fs", "x2,x2").claims}
+    # seed section 4 delegates K_HO to the target MME: on X2 hops nothing is promised, and
+    # the claim is n/a, listed as verify and the report list it (review46: check left it out)
+    unpromised = claim(check("seed-fs", "x2,x2"), CONFINEMENT)
+    assert not unpromised.applies and not unpromised.vacuous
     assert claim(check("seed-fs", "x2,s1"), CONFINEMENT).holds
