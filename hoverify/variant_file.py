@@ -285,7 +285,6 @@ def _to_stderr(method: Callable[..., Any],
 
     @functools.wraps(method)
     def quiet(*args: Any, **kwargs: Any) -> Any:
-        __tracebackhide__ = True  # an error is located in the file, not here (Entity)
         d = next((a for a in args if isinstance(a, Deriver)), None)
         start = len(d.records) if d is not None else 0
         with redirect_stdout(sys.stderr):
@@ -418,8 +417,9 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
                 raise VariantFileError(f"{path}: {error.error} (dry run with hops {hops})") \
                     from None
             if type(error.error) is HookReturnError and error.error.where is not None:
-                # a method of the file that returned None (``_to_stderr``): bad input, as a
-                # hook's None is (``Checked``); a key no derivation made stays a variant error
+                # a method of the file that returned None or a key of the wrong length
+                # (``_to_stderr``): bad input, as a hook's is (``Checked``); a key no
+                # derivation made (``UnderivedKey``) stays a variant error
                 raise VariantFileError(f"{path}: {error.error} ({error.error.where}; dry run "
                                        f"with hops {hops})") from None
             # a hook that raises is a variant error: the finding variant-error of the

@@ -181,13 +181,11 @@ class Entity:
             hook = next((frame.f_code.co_name for frame, _ in frames
                          if frame.f_locals.get("self") is self.variant), None)
             # the innermost line of a variant's method (review46: not hoverify's crypto.py,
-            # where a derivation called with its arguments swapped raised), else the
-            # innermost line but a wrapper's that hides itself (pytest's convention)
-            frame, line = next(
-                (f for f in reversed(frames) if isinstance(f[0].f_locals.get("self"),
-                                                           KeySchedule)),
-                next((f for f in reversed(frames)
-                      if not f[0].f_locals.get("__tracebackhide__")), frames[-1]))
+            # where a derivation called with its arguments swapped raised, nor the wrapper
+            # of a variant file's methods), else the innermost line
+            frame, line = next((f for f in reversed(frames)
+                                if isinstance(f[0].f_locals.get("self"), KeySchedule)),
+                               frames[-1])
             where = f"{Path(frame.f_code.co_filename).name}:{line}"
             if hook is not None and frame.f_code.co_name != hook:  # a method it called
                 where += f", in {frame.f_code.co_name}()"
