@@ -351,8 +351,7 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
             raise HopError(step.hop, spec, f"its edit of {original}: no eNB of it "
                            f"({', '.join(ends) or 'none'}) is compromised from hop "
                            f"{step.hop} or earlier (--compromise)")
-        if editor(original, step.message.fields, attacker, run.topology.enbs,
-                  run.system.variant.command_fields()) is None:
+        if editor(run, number, attacker) is None:
             # both ends make every edit that has a name (``hop_edits.everything``)
             (who,) = ends_held
             raise HopError(step.hop, spec, f"its edit of {original}: "

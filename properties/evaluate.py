@@ -37,10 +37,11 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
-from hoverify.properties.hop_edits import editor
+from hoverify.properties.hop_edits import editor, named_of
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Message
 from hoverify.statemachines.names import and_list
 from hoverify.statemachines.scenario import Run, run_again
 from hoverify.statemachines.system import Step
@@ -224,23 +225,30 @@ def _edit_steps(run: Run, hop: int) -> list[int]:
     return [n for n in sorted(run.edited) if run.system.steps[n].hop == hop]
 
 
+def _many(run: Run, hop: int) -> bool:
+    """Whether the hops name more than one edit of ``hop`` (edit48: two of one message
+    read as one)."""
+    return len(run.hops[hop - 1].spec.edits) > 1
+
+
 def _edits_text(run: Run, hop: int, attacker: Attacker) -> str:
-    """Who made which of the hops' edits of ``hop``, each named: "enb-1's edit of M (the
-    hops' edit)", "enb-1's edits of M and N (the hops' edits)" (dev43: the first alone was
-    named, though the verdict judges them all)."""
-    by_editor: dict[str, list[str]] = {}
+    """Who made which of the hops' edits of ``hop``, each message named: "enb-1's edit of M
+    (the hops' edit)", "enb-1's edits of M and N (the hops' edits)" (dev43: the first alone
+    was named, though the verdict judges them all)."""
+    by_editor: dict[str, list[Message]] = {}
     for number in _edit_steps(run, hop):
-        by_editor.setdefault(_editor(run, number, attacker), []).append(str(run.edited[number]))
-    many = sum(map(len, by_editor.values())) > 1
-    return and_list(f"{who}'s edit{'s' if len(messages) > 1 else ''} of {and_list(messages)}"
-                    for who, messages in by_editor.items()) + \
-        f" (the hops' edit{'s' if many else ''})"
+        by_editor.setdefault(_editor(run, number, attacker), []).append(run.edited[number])
+    spec = run.hops[hop - 1].spec
+    return and_list(
+        f"{who}'s edit{'s' if sum(len(named_of(spec, m)) for m in messages) > 1 else ''} of "
+        f"{and_list(map(str, messages))}" for who, messages in by_editor.items()
+    ) + f" (the hops' edit{'s' if _many(run, hop) else ''})"
 
 
 def _alone(run: Run, hop: int) -> str:
     """What check says of a hop the run edits: the edit claims judge its edits there, no
     other."""
-    edits = "edits" if len(_edit_steps(run, hop)) > 1 else "edit"
+    edits = "edits" if _many(run, hop) else "edit"
     return (f"hop {hop} is judged on the hops' {edits} alone (the other edits of hop {hop} "
             "were not searched)")
 
@@ -274,7 +282,7 @@ def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run
                                f"after {_edits_text(run, hop, attacker)}, "
                                f"{HOLDS[name].format(who=named)}"
                                f"{edit_aside(engine.facts, name)}; after "
-                               f"{'them' if len(_edit_steps(run, hop)) > 1 else 'it'}, "
+                               f"{'them' if _many(run, hop) else 'it'}, "
                                f"{outcome}; "
                                f"{_alone(run, hop)}"))
     return failures + holding
@@ -284,8 +292,7 @@ def _editor(run: Run, number: int, attacker: Attacker) -> str:
     """The eNB of ``attacker``, check's, that made the hops' edit delivered at step
     ``number`` (``hop_edits.editor``: of a coalition holding both ends, the one whose edit
     it is)."""
-    who = editor(run.edited[number], run.system.steps[number].message.fields, attacker,
-                 run.topology.enbs, run.system.variant.command_fields())
+    who = editor(run, number, attacker)
     assert who is not None, "an edit needs its editor compromised (check_editors)"
     return who
 
@@ -339,9 +346,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             engine.fault("replay", step.message)
         original = run.edited.get(step.number)
         if original is not None:  # the hops' edit, made by the eNB an attacker holds
-            who = next(filter(None, (editor(original, step.message.fields, a, run.topology.enbs,
-                                            run.system.variant.command_fields())
-                                     for a in attackers)), None)
+            who = next(filter(None, (editor(run, step.number, a) for a in attackers)), None)
             assert who is not None, "an edit needs its editor compromised (check_editors)"
             engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))
         receiver = step.message.receiver

@@ -30,7 +30,7 @@ from hoverify.properties.downgrade import (
 )
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.names import closest, did_you_mean
-from hoverify.statemachines.scenario import HopError, HopSpec
+from hoverify.statemachines.scenario import HopError, HopSpec, Run
 
 
 def message_name(kind: Kind) -> str:
@@ -186,14 +186,35 @@ class HopEdits:
 
 
 
-def editor(original: Message, made: Fields, attacker: Attacker, enbs: Collection[str],
-           addable: Addable) -> str | None:
-    """The eNB that made ``made`` of ``original`` (of hop ``original.handover``) in
-    ``check``: of those ``attacker`` holds from that hop or earlier, the one ``edits_among``
-    names for an edit that makes it; None if none does."""
-    return next((who for who, edit in edits_among(original, held(original, attacker, enbs),
-                                                  addable)
-                 if edit.apply(original.fields) == made), None)
+def editor(run: Run, number: int, attacker: Attacker) -> str | None:
+    """The eNB that made the hops' edits of the message delivered at step ``number`` of
+    ``run``, ``check``'s: of those ``attacker`` holds from its hop or earlier, the one that
+    ``edits_among`` names for each, made in turn on the message as the ones before left it,
+    as ``HopEdits`` makes them (edit48: the change they make together was compared with each
+    single edit, so two edits of one message were refused, naming the wrong end); where a
+    coalition makes them between its two ends, the receiver, which relays the message last.
+    None if no eNB ``attacker`` holds makes one of them."""
+    original = run.edited[number]
+    addable = run.system.variant.command_fields()
+    compromised = held(original, attacker, run.topology.enbs)
+    message, makers = original, set()
+    for text in named_of(run.hops[original.handover - 1].spec, original):
+        edit = named(message.fields, text, addable)
+        name = None if edit is None else edit.name(message.fields)
+        who = next((who for who, made in edits_among(message, compromised, addable)
+                    if made.name(message.fields) == name), None)
+        if edit is None or who is None:
+            return None
+        makers.add(who)
+        message = replace(message, fields=edit.apply(message.fields))
+    return makers.pop() if len(makers) == 1 else original.receiver
+
+
+def named_of(spec: HopSpec, message: Message) -> list[str]:
+    """The edits ``spec`` names of ``message`` (the first of its name in its hop), in the
+    order given."""
+    name = message_name(message.kind)
+    return [text for wanted, _, text in (e.partition("/") for e in spec.edits) if wanted == name]
 
 
 def held(message: Message, attacker: Attacker, enbs: Collection[str]) -> frozenset[str]:

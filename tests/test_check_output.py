@@ -313,6 +313,25 @@ def test_a_hop_with_two_edits_names_both() -> None:
                         "were not searched)"), why
 
 
+def test_two_edits_of_one_message_are_made_by_its_relay() -> None:
+    """edit48: a hop may name any number of edits, and two of one message are made in turn
+    by the eNB that may make each. enb-1 relays the X2AP HANDOVER REQUEST ACKNOWLEDGE's
+    container, the HO command of TS 36.423 9.1.1.2, and may flip its keyChangeIndicator and
+    each bit of its NCC (a relay's edits, docs/commands.md). Each alone was accepted; the
+    two together were refused, "its receiver enb-1 may not make this edit; only its sender
+    enb-2 ... may", because the change they make together was compared with each single
+    edit."""
+    hops = ("x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/keyChangeIndicator=True"
+            ":edit=HandoverRequestAcknowledge/container/NCC=1")
+    code, claims = _claims("--variant", "ts33401", "--hops", hops, "--compromise", "enb-1@1")
+    assert code == 0
+    [capture] = claims["fake-cell-capture"]["verdicts"] or [None]
+    said = capture["detail"] if capture else claims["fake-cell-capture"]["cut"][0]
+    assert ("enb-1's edits of X2AP HandoverRequestAcknowledge enb-2->enb-1 (the hops' edits)"
+            in said), said
+    assert "judged on the hops' edits alone" in said, said
+
+
 # The edit claims, and the two reviewer runs (review17 finding 1) in which an edit by enb-1
 # with the target enb-3 compromised too read "holds": an attacker that holds the target runs
 # the real target cell on the UE's KeNB, so a stronger attacker never gets a weaker verdict
