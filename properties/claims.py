@@ -79,6 +79,7 @@ from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import BACKHAUL_PROTECTED, NCC_MODULUS, KeySchedule, Promise
 
 KEY_AGREEMENT = "key-agreement"
+SECRECY = "key-secrecy"
 BACKWARD = "backward-security"
 SEPARATION = "key-separation"
 DOWNGRADE = "downgrade-resistance"
@@ -90,7 +91,7 @@ AGREEMENT = "agreement"
 INJECTIVE = "injective-agreement"
 UE_AGREEMENT = "ue-agreement"
 AUTHENTICATION = (ALIVENESS, AGREEMENT, INJECTIVE, UE_AGREEMENT)  # Lowe's hierarchy
-CLAIMS = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
+CLAIMS = (KEY_AGREEMENT, SECRECY, BACKWARD, FORWARD, SEPARATION, DOWNGRADE, DENIAL, CAPTURE,
           CONFINEMENT, *AUTHENTICATION)
 NO_CHANGE_ON_REFUSAL = "refusal-changes-nothing"
 NCC_RANGE = "ncc-range"
@@ -412,6 +413,96 @@ class KeyAgreement(_Claim):
                             f"action: {self.name} speaks of handovers run by the honest "
                             "parties with no adversary action, and of completed ones")
                 for hop in range(1, facts.hop + 1) if hop not in done}
+
+
+# -- key secrecy -----------------------------------------------------------------------------
+class KeySecrecy(_Claim):
+    """Step by step (every checker): the AS keys the UE puts in use (TS 33.401 A.7: KeNB and
+    the KRRCint, KRRCenc and KUPenc that protect Uu) are none that the radio observer
+    derives. It holds no party's keys: only the public values every attacker holds
+    (``Facts.public``: PCI, EARFCN-DL, C-RNTI, FC, a spec's constants, and a value that is
+    a derivation's secret input or output where another takes it as public) and what follows
+    from them by the derivations made (review48: a horizontal KeNB* derived from the PCI and
+    EARFCN-DL alone passed a one-hop ``check``, no claim judging an attacker without a
+    compromise). Every key hierarchy promises it; the promise needs no NDS/IP, since the
+    radio observer reads no backhaul.
+
+    State: the secret values the radio observer derives from the derivations so far, an
+    empty set wherever no key rests on public values alone (a function of the derivations:
+    two paths to one state share it)."""
+
+    name = SECRECY
+    stepwise = True
+    reads = frozenset({STEP})
+    always = ("no AS key the UE puts in use (KeNB, KRRCint, KRRCenc, KUPenc) is derivable "
+              "by the radio observer, which holds only public values")
+    sometimes = "the UE put AS keys in use"
+    against = "the radio observer"
+    AS_KEYS = (("kenb", "KeNB"), ("krrc_int", "KRRCint"), ("krrc_enc", "KRRCenc"),
+               ("kup_enc", "KUPenc"))
+
+    def initial(self) -> Any:
+        return frozenset()
+
+    def held(self, seen: Sequence[Any], arose: int) -> str:
+        """Each time, the keys rested on secrets no derivation made (KASME): the radio
+        observer lacks them."""
+        roots = sorted({root for lacks in seen for root in lacks})
+        return (f"the radio observer derived none of the UE's AS keys {times(arose)} the UE "
+                f"put them in use: they rest on {and_list(roots) or 'secrets'}, which it "
+                "lacks (it holds only public values)")
+
+    def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
+        step = event.step
+        if step is None:
+            return Observed(state)
+        state = _observer_derives(facts, len(event.earlier.derivations), state)
+        if step.message.receiver != UE or step.ctx_after.keys is None:
+            return Observed(state)
+        keys, before = step.ctx_after.keys, getattr(event.before, "keys", None)
+        if before is not None and before.as_keys == keys.as_keys:
+            return Observed(state)
+        as_keys = keys.as_keys
+        exposed = [(name, getattr(as_keys, field)) for field, name in self.AS_KEYS
+                   if getattr(as_keys, field) in state]
+        if not exposed:
+            return Observed(state, (), 1, (self._roots(facts, as_keys.kenb),))
+        named = and_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
+                         for name, value in exposed)
+        return Observed(state, (Verdict(
+            step.hop, "-", False, self.promise(self._hop_type(facts)),
+            f"the radio observer derives the UE's {named} from public values alone (TS 33.401 "
+            "A.7: these keys protect Uu)",
+            ("holds only public values", *facts.ancestry_lines(exposed[0][1]))),), 1)
+
+    @staticmethod
+    def _hop_type(facts: Facts) -> HopType | None:
+        return facts.completions[-1].hop_type if len(facts.completions) > 1 else None
+
+    @staticmethod
+    def _roots(facts: Facts, kenb: bytes) -> tuple[str, ...]:
+        """The secret inputs on the way to ``kenb`` that no derivation made (KASME)."""
+        ancestry = facts.ancestry(kenb)
+        made = {d.output for d in ancestry}
+        return tuple(sorted({i.name for d in ancestry for i in d.derivation.inputs
+                             if not i.public and i.value not in made}))
+
+
+def _observer_derives(facts: Facts, walked: int, derived: frozenset[bytes]) -> frozenset[bytes]:
+    """What the radio observer derives from the derivations of ``facts``, given ``derived``
+    from the first ``walked`` of them: a derivation fires once each of its secret inputs is
+    public (another derivation takes it as public) or derived. A value's first derivation
+    comes after those of its inputs (``Facts.derivations``), so one pass in order does; a
+    secret value that a new derivation takes as public may open an earlier one: then the
+    pass starts from the first."""
+    public, new = facts.public, facts.derivations[walked:]
+    if any(i.public and i.value in facts.values for d in new for i in d.derivation.inputs):
+        derived, new = frozenset(), facts.derivations
+    known = set(derived)
+    for d in new:
+        if all(n in public or n in known for n in d.needs):
+            known.add(d.output)
+    return derived if len(known) == len(derived) else frozenset(known)
 
 
 def _short(value: bytes | int | None) -> str:
@@ -2565,7 +2656,7 @@ def _fields_named(fields: Any, name: str) -> Any:
 
 
 _KINDS: tuple[type[_Claim], ...] = (
-    KeyAgreement, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
+    KeyAgreement, KeySecrecy, BackwardSecurity, ForwardSecurity, KeySeparation, DowngradeResistance,
     HandoverDenial, FakeCellCapture, Confinement, Aliveness, Agreement, InjectiveAgreement,
     UeAgreement, RefusalChangesNothing, NccRange, NccSync)
 

@@ -16,6 +16,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     FORWARD,
     KEY_AGREEMENT,
+    SECRECY,
     SEPARATION,
     UE_AGREEMENT,
 )
@@ -43,7 +44,8 @@ CATALOGUE = {
     "no_path_switch_refresh.py": {FORWARD},
     "source_sends_kenb.py": {SEPARATION, BACKWARD},
     "krrcenc_equals_krrcint.py": {SEPARATION},
-    "rrc_keys_without_kenb.py": {KEY_AGREEMENT, AGREEMENT, UE_AGREEMENT},
+    "rrc_keys_without_kenb.py": {KEY_AGREEMENT, SECRECY, AGREEMENT, UE_AGREEMENT},
+    "kenb_star_from_public_values.py": {SECRECY},
 }
 
 
@@ -64,6 +66,28 @@ def test_catalogue_has_at_least_eight_broken_variants() -> None:
 def test_every_broken_variant_is_flagged_on_its_claim(name: str) -> None:
     variant = load_variant_file(str(BROKEN / name))
     assert CATALOGUE[name] <= broken_claims(variant)
+
+
+PUBLIC_KENB_STAR = str(BROKEN / "kenb_star_from_public_values.py")
+
+
+def test_a_kenb_the_radio_observer_derives_fails_one_hop_in_every_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review48: a KeNB* derived from the PCI and EARFCN-DL alone (TS 33.401 A.5 without its
+    key) passed `check --hops x2`, exit 0: no claim judged an attacker without a compromise,
+    and the only sign was the last line, "KeNB derivable by a radio observer alone".
+    key-secrecy fails, promised, in check, verify and explore, its witness the KDF step
+    from the public values."""
+    assert main(["check", "--variant-file", PUBLIC_KENB_STAR, "--hops", "x2"]) == 1
+    out = capsys.readouterr().out
+    block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
+    assert "FAILS (promised)" in block and "from public values alone" in block, block
+    assert "= KDF(PCI=4, FC=0x13, EARFCN-DL=68600)" in block, block
+    for command in (["verify", "--max-handovers", "1"], ["explore", "--examples", "20"]):
+        assert main([*command, "--variant-file", PUBLIC_KENB_STAR,
+                     "--out", str(tmp_path / command[0]), "--json"]) == 1
+        found = {f["claim"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
+        assert found[SECRECY]["promised"], found[SECRECY]
 
 
 # TR 33.821 v0.7.0's KeNB* is "a one way hash over the current KeNB and the physical cell ID"

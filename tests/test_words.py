@@ -87,7 +87,7 @@ def test_the_race_reads_the_same_in_the_matrix_and_on_the_command_line(
 
 def test_check_shows_every_hops_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     out = check(capsys, "--variant", "ts33401", "--hops", "x2,s1,x2")
-    block = out[out.index("\nkey-agreement"):out.index("\nbackward-security")]
+    block = out[out.index("\nkey-agreement"):out.index("\nkey-secrecy")]
     assert [line.split(":")[0].strip() for line in block.splitlines()[2:]] == [
         "hop 1, -", "hop 2, -", "hop 3, -"]
     assert "hop 3, -: holds: UE and enb-" in block

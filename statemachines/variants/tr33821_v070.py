@@ -49,6 +49,8 @@ class Tr33821V070(KeySchedule):
     def promises(self) -> tuple[Promise, ...]:
         return (
             Promise("key-agreement"),
+            Promise("key-secrecy", why="KeNB* and KeNB_new are derived from KeNB, which "
+                                       "rests on KASME"),
             Promise("backward-security", why="KeNB* and KeNB_new are one-way functions"),
             # the TR binds the PCI, not the EARFCN-DL, which TS 33.401 A.5 added later
             Promise("key-separation", binds=frozenset({"PCI"}),

@@ -68,6 +68,8 @@ class Ts33401(KeySchedule):
     def promises(self) -> tuple[Promise, ...]:
         return (
             Promise("key-agreement"),
+            Promise("key-secrecy", why="KeNB, NH and the AS keys rest on KASME (A.3, A.4, "
+                                       "A.5, A.7), which the MME and the UE alone hold"),
             Promise("backward-security", why="KeNB* is a one-way function of KeNB or NH"),
             Promise("forward-security", THROUGH_MME, hops=1,
                     why="TS 33.401 7.2.8.4.3: fresh NH from KASME on every S1 handover"),

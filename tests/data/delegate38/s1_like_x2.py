@@ -25,6 +25,7 @@ class S1LikeX2(Ts33401):
     def promises(self):
         return (
             Promise("key-agreement"),
+            Promise("key-secrecy", why="every key rests on KASME"),
             Promise("backward-security", why="KeNB* is a one-way function of KeNB or NH"),
             Promise("forward-security", frozenset(HopType), hops=2,
                     why="as TS 33.401 7.2.8.4.2: the NH of the Path Switch Ack is used one "
