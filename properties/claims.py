@@ -433,7 +433,7 @@ class KeySecrecy(_Claim):
 
     name = SECRECY
     stepwise = True
-    reads = frozenset({STEP})
+    reads = frozenset({DERIVED})  # the UE puts keys in use only as it derives them
     always = ("no AS key the UE puts in use (KeNB, KRRCint, KRRCenc, KUPenc) is derivable "
               "by the radio observer, which holds only public values")
     sometimes = "the UE put AS keys in use"
@@ -495,7 +495,10 @@ def _observer_derives(facts: Facts, walked: int, derived: frozenset[bytes]) -> f
     comes after those of its inputs (``Facts.derivations``), so one pass in order does; a
     secret value that a new derivation takes as public may open an earlier one: then the
     pass starts from the first."""
-    public, new = facts.public, facts.derivations[walked:]
+    new = facts.derivations[walked:]
+    if not new:
+        return derived
+    public = facts.public
     if any(i.public and i.value in facts.values for d in new for i in d.derivation.inputs):
         derived, new = frozenset(), facts.derivations
     known = set(derived)
