@@ -431,8 +431,7 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
         problems = provenance_violations(run.system)
         if problems:
             raise VariantFileError(f"{path}: a party uses a value it does not hold: "
-                                   f"{problems[0]} (dry run with hops {hops}); derive it "
-                                   "only from the hook's own arguments")
+                                   f"{problems[0]} (dry run with hops {hops})")
         for d in (d for step in run.system.steps for d in step.outcome.derivations):
             derived[d.output_name] = derived.get(d.output_name, False) or any(
                 i.name == "KASME" for i in d.inputs)
@@ -518,7 +517,8 @@ class Checked(KeySchedule):
             if name not in declared:
                 raise ValueError(f"unknown key name {name!r} (known: "
                                  f"{', '.join(sorted(declared))}; declare new ones in the "
-                                 f"variant's field_names){did_you_mean(sorted(declared), name)}")
+                                 f"variant's field_names, a tuple of names: "
+                                 f"docs/variants.md){did_you_mean(sorted(declared), name)}")
             if not isinstance(value, bytes | int | bool) or value is None:
                 raise TypeError(f"field {name!r} = {value!r}: values are bytes, int or bool")
             problem = key_problem(name, value) if name in KEY_FIELDS else None
@@ -558,7 +558,7 @@ class Checked(KeySchedule):
 
     def source_mme(self, d: Deriver, mme: MmeKeys, hop: HopType,
                    fields: Fields) -> tuple[MmeKeys, Fields]:
-        return self._call("source_mme", lambda r: (_instance(MmeKeys)(r[0]),
+        return self._call("source_mme", lambda r: (_same_kasme(r[0], mme),
                                                    self._fields("source_mme", r[1])),
                           d, mme, hop, fields)
 
@@ -586,7 +586,7 @@ class Checked(KeySchedule):
                           d, ue, command, source, target, c_rnti)
 
     def path_switch(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
-        return self._call("path_switch", lambda r: (_instance(MmeKeys)(r[0]),
+        return self._call("path_switch", lambda r: (_same_kasme(r[0], mme),
                                                     self._fields("path_switch", r[1])),
                           d, mme)
 
@@ -616,6 +616,18 @@ def _shaped(hook: str, result: Any) -> None:
         said = (f"a tuple of {len(result)}" if isinstance(result, tuple)
                 else f"a {type(result).__name__}")
         raise TypeError(f"{said} where it must return {expected}")
+
+
+def _same_kasme(keys: Any, given: MmeKeys) -> None:
+    """An MME hook's keys: MmeKeys with the KASME it was given. Intra-LTE handover keeps
+    KASME (TS 33.401 7.2.8: no K'ASME step; TS 33.501 A.13's K_AMF' is 5G's), and the model
+    keeps the MME's for the whole run: another one would be dropped unsaid (review48)."""
+    _instance(MmeKeys)(keys)
+    if keys.kasme != given.kasme:
+        raise ValueError(f"MmeKeys with another KASME than the one it was given: KASME stays "
+                         f"the MME's for the whole run (no K'ASME on intra-LTE handover, "
+                         f"TS 33.401 7.2.8); return the given one with the new chain "
+                         f"({keys.kasme.hex()[:6]}... for {given.kasme.hex()[:6]}...)")
 
 
 def _instance(kind: type) -> Callable[[Any], None]:

@@ -195,6 +195,31 @@ BAD_FILES = {
         "        return MmeKeys(mme.kasme, chain), (('NH', chain.value),\n"
         "                                           ('NCC', chain.derivations))\n"
         "VARIANT = V()\n"),
+    # review48: the source MME's KASME' was dropped silently; the target MME took the old
+    # KASME (TS 33.401 keeps KASME on intra-LTE handover; TS 33.501 A.13's K_AMF' is 5G's)
+    "kasme_changed.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.derivation import secret\n"
+        "from hoverify.statemachines.variant import MmeKeys\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def source_mme(self, d, mme, hop, fields):\n"
+        "        keys, sent = super().source_mme(d, mme, hop, fields)\n"
+        "        prime = d.kdf('KASME', 'prime', secret('KASME', mme.kasme), 0x19)\n"
+        "        return MmeKeys(prime, keys.chain), sent\n"
+        "VARIANT = V()\n"),
+    # review48: a public identity labelled secret read as a value its party never held
+    "pci_labelled_secret.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.derivation import secret\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def kenb_star(self, d, key, key_name, target):\n"
+        "        if key_name == 'NH':\n"
+        "            return super().kenb_star(d, key, key_name, target)\n"
+        "        return d.kdf('KeNB*', 'A.5', secret('PCI', target.pci.to_bytes(2, 'big')),\n"
+        "                     0x13, secret(key_name, key))\n"
+        "VARIANT = V()\n"),
     "built_in_name.py": (
         "from hoverify.statemachines.variants.ts33401 import Ts33401\nVARIANT = Ts33401()\n"),
     # review16: a name that is a report column's page ("seed-fs/nas" had two columns and a
@@ -334,6 +359,10 @@ SAYS = {
     "path_name.py": "VARIANT.name '../escaped': use letters",
     "delegated_key_misnamed.py": "delegated_keys() names 'K_HO', which no derivation of the "
                                  "dry run derives (derived from KASME: K_HOx, KeNB",
+    "kasme_changed.py": "source_mme() returned MmeKeys with another KASME than the one it was "
+                        "given: KASME stays the MME's for the whole run",
+    "pci_labelled_secret.py": "from PCI, which it never held; the value is a public PCI: "
+                              "label it public(...), not secret(...)",
     "ncc_unwrapped.py": "source_mme() returned field 'NCC' = 8",  # TS 36.331: 3 bits
     "c_rnti_max_70000.py": "c_rnti_max() returned 70000; return the largest C-RNTI",
     "misspelled_hook.py": "misspelled_hook.py:6: V.sourse_enb is no hook, redefines nothing "
