@@ -1528,7 +1528,10 @@ class Engine:
         arose = self.counts[claim.name]
         if failures or not arose:
             return failures
-        return [Verdict(self.facts.hop, "-", True, claim.promised_by(claim.variant),
+        # at the last hop where its situation arose (review48: the run's last, where it may
+        # never have arisen)
+        hop = max(self.arose(claim), default=self.facts.hop)
+        return [Verdict(hop, "-", True, claim.promised_by(claim.variant),
                         claim.held(list(self.seen.get(claim.name, ())), arose))]
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:

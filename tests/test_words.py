@@ -140,3 +140,15 @@ def test_verify_names_its_findings_with_the_same_words(
           "--out", str(tmp_path / "unbound")])
     assert "\nkey-separation: FAILS (promised): KeNB[hop 1] is not bound" in (
         capsys.readouterr().out)
+
+
+def test_a_claim_judged_step_by_step_holds_at_the_last_hop_its_situation_arose(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review48: a claim judged step by step (the model invariants, key-secrecy, an edit claim
+    in explore and verify) held "hop 4, -: ... enb-2 edited a message of handover 2", the
+    run's last hop, where its situation never arose. On x2,intra-enb the MME derives NH(1) at
+    set-up and NH(2) on the X2 hop's Path Switch (TS 33.401 7.2.8.1.1, 7.2.8.4.2), none on the
+    intra-eNB hop: ncc-sync holds at hop 1."""
+    out = check(capsys, "--variant", "ts33401", "--hops", "x2,intra-enb")
+    block = out[out.index("\nncc-sync"):]
+    assert block.splitlines()[2].startswith("    hop 1, -: holds: every NH an MME derived"), block
