@@ -708,6 +708,7 @@ def _verify(args: argparse.Namespace) -> int:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
                            checks, claims)
+    doc["not_reached"] = _not_reached(args, variant, result.max_handovers)
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -763,11 +764,38 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
     # promise its faults cannot exercise
     if result.beyond_bound or result.unexercised:
         print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
+    for said in doc["not_reached"]:
+        print(f"not reached within the bound: {said}")
     if result.exhausted and not doc["promise_broken"]:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
     elif result.stopped is not None and not doc["promise_broken"]:  # review22: "none so far"
         print(f"no violation of a promised claim in the {doc['states']} states reached so "
               "far; the bound was NOT exhausted: the states not reached are not judged")
+
+
+# TS 33.401 7.2.8.1.1: NCC is the number of NH derivations modulo 8; the MME derives NH(1) at
+# set-up and one more per handover at most (7.2.8.4.2, 7.2.8.4.3), so NCC is 0 again at NH(8)
+NCC_WRAP_HANDOVERS = 7
+
+
+def _not_reached(args: argparse.Namespace, variant: KeySchedule, max_handovers: int
+                 ) -> list[str]:
+    """What the variant does only past ``max_handovers``, which no run of the search meets:
+    an NCC wrap (review48: a UE whose NH catch-up forgot the modulo passed `verify` at two
+    handovers, and `check` of seven S1 hops broke key agreement), with the `check` line that
+    runs one."""
+    if variant.initial_ncc() is None or max_handovers >= NCC_WRAP_HANDOVERS:
+        return []
+    import shlex
+
+    command = shlex.join([
+        "hoverify", "check", *variant_options(args), "--topology",
+        _from_anywhere(args.topology) if args.topology else "small",
+        "--hops", ",".join(["s1"] * NCC_WRAP_HANDOVERS)])
+    return [f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), NH(1) at "
+            f"set-up and one more per handover at most, so it is 0 again at NH(8), "
+            f"{NCC_WRAP_HANDOVERS} handovers on, and a party that gets the wrap wrong passes "
+            f"this bound; `{command}` runs one"]
 
 
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",

@@ -32,7 +32,8 @@ from hoverify.variant_file import VariantFileError, _check_overlaps, load_varian
 
 BROKEN = Path(__file__).parent / "broken_variants"
 EXAMPLES = Path(__file__).parent.parent / "examples"
-SCENARIOS = ("x2,x2,x2", "x2,s1,s1-inter,intra-enb,x2,s1", "s1,s1,x2,s1-inter,intra-enb")
+SCENARIOS = ("x2,x2,x2", "x2,s1,s1-inter,intra-enb,x2,s1", "s1,s1,x2,s1-inter,intra-enb",
+             "s1,x2,s1,s1-inter,s1,x2,s1,s1")  # NH(8) on the 7th: the NCC wraps (7.2.8.1.1)
 CATALOGUE = {
     "kenb_star_without_pci.py": {SEPARATION},
     "kenb_star_without_earfcn.py": {SEPARATION},
@@ -46,6 +47,7 @@ CATALOGUE = {
     "krrcenc_equals_krrcint.py": {SEPARATION},
     "rrc_keys_without_kenb.py": {KEY_AGREEMENT, SECRECY, AGREEMENT, UE_AGREEMENT},
     "kenb_star_from_public_values.py": {SECRECY},
+    "ue_catch_up_without_wrap.py": {KEY_AGREEMENT},
 }
 
 
@@ -88,6 +90,23 @@ def test_a_kenb_the_radio_observer_derives_fails_one_hop_in_every_command(
                      "--out", str(tmp_path / command[0]), "--json"]) == 1
         found = {f["claim"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
         assert found[SECRECY]["promised"], found[SECRECY]
+
+
+def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review48: a UE whose NH catch-up forgets the modulo breaks key agreement only once the
+    NCC wraps, at NH(8), seven handovers after set-up (TS 33.401 7.2.8.1.1); `verify` at
+    fewer handovers found nothing and said nothing of the wrap. It says so, with the
+    `check` line that runs one, and that line breaks the promise."""
+    broken = str(BROKEN / "ue_catch_up_without_wrap.py")
+    assert main(["verify", "--variant-file", broken, "--max-handovers", "1",
+                 "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    [said] = [line for line in out.splitlines() if line.startswith("not reached within")]
+    assert "an NCC wrap" in said and "7 handovers" in said, said
+    command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
+    assert main(shlex.split(command)[1:]) == 1
+    assert "key-agreement           FAILS (promised)" in capsys.readouterr().out
 
 
 # TR 33.821 v0.7.0's KeNB* is "a one way hash over the current KeNB and the physical cell ID"
