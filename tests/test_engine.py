@@ -73,6 +73,11 @@ def verified(variant: KeySchedule, claims: set[str]) -> set[str]:
     return {claim for claim, promised in result.shortest if promised}
 
 
+# a break past the NCC wrap, seven handovers on (TS 33.401 7.2.8.1.1): beyond verify's bound
+# here and explore's examples, which say so (tests/test_variant_files.py); check finds it
+PAST_THE_WRAP = {"ue_catch_up_without_wrap.py"}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in BROKEN.glob("*.py")))
 def test_every_broken_variant_is_flagged_alike_by_check_explore_and_verify(name: str) -> None:
     """A variant not in the catalogue is held to what check finds in it."""
@@ -80,6 +85,9 @@ def test_every_broken_variant_is_flagged_alike_by_check_explore_and_verify(name:
     checked = broken_claims(variant)
     wanted = CATALOGUE.get(name, checked)
     assert wanted and wanted <= checked, (wanted, checked)
+    if name in PAST_THE_WRAP:
+        assert not verified(variant, wanted)
+        return
     assert wanted <= verified(variant, wanted)
     for claim in wanted:
         assert claim in explored(name, claim), claim
