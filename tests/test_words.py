@@ -17,6 +17,8 @@ from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
 
+TESTS = Path(__file__).parent
+
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     main(["check", *argv])
@@ -152,3 +154,17 @@ def test_a_claim_judged_step_by_step_holds_at_the_last_hop_its_situation_arose(
     out = check(capsys, "--variant", "ts33401", "--hops", "x2,intra-enb")
     block = out[out.index("\nncc-sync"):]
     assert block.splitlines()[2].startswith("    hop 1, -: holds: every NH an MME derived"), block
+
+
+def test_sometimes_counts_every_handover_key_agreement_judges(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review48: key-agreement judged three handovers and said "sometimes 2". On an
+    undisturbed run it also judges a handover that never completed (no confirm reached a
+    target, so none was counted): tests/attack_variants/always_k_ho.py's X2 target refuses
+    the HO confirm (MAC-I check failed), and the s1-inter hop after it never completes."""
+    out = check(capsys, "--variant-file", str(TESTS / "attack_variants" / "always_k_ho.py"),
+                "--hops", "s1,x2,s1-inter")
+    block = out[out.index("\nkey-agreement"):out.index("\nkey-secrecy")]
+    verdicts = [line for line in block.splitlines() if line.startswith("    hop ")]
+    assert len(verdicts) == 3 and "never completed" in verdicts[2], block
+    assert block.splitlines()[1].endswith("sometimes 3"), block
