@@ -845,7 +845,7 @@ def _not_arisen(claim: str, hop: int, name: str, source: str, target: str,
     """Why ``claim`` has no verdict for the attacker ``name`` at ``hop``: none of the edits
     of ``source`` met its situation (``HopSearch.arose``), and how each ended."""
     return (f"hop {hop}, {name}: its situation ({situation(claim)}) did not arise in any of "
-            f"the {found.attempts} edits of what {source} relays and sends: "
+            f"the {found.attempts} single edits of what {source} relays and sends: "
             f"{_how_ended(found, hop, target, _ENDS)}")
 
 
@@ -895,7 +895,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
     judged = sum(found.ends[end] for end in claim.situation)
     each = "" if found.ends[COMPLETED_END] else ", and refused each"
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} edits of what {source} relays and sends puts "
+                   f"none of {found.attempts} single edits of what {source} relays and sends puts "
                    f"the UE and the honest target on a KeNB {who} can derive; the UE or the "
                    f"target judged {judged} of them{each}: "
                    f"{_how_ended(found, hop, analysis.target(hop), _JUDGED)}"
@@ -912,11 +912,11 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                        (found.denial.rewrite, found.denial.outcome))
     completed = found.ends["completed"]  # the others met no denial's situation (``arose``)
     return Verdict(hop, name, True, promised,
-                   f"the handover completes after each of {found.attempts} edits by {source}"
+                   f"the handover completes after each of {found.attempts} single edits by {source}"
                    if completed == found.attempts else
                    f"the handover completes after each of the {completed} of {found.attempts} "
-                   f"edits by {source} after which the UE judged a HO command (after the others "
-                   "none reached it, or the handover had completed)")
+                   f"single edits by {source} after which the UE judged a HO command (after "
+                   "the others none reached it, or the handover had completed)")
 
 
 def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, source: str,
@@ -927,7 +927,7 @@ def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, sou
         return Verdict(hop, name, False, promised, captured(source, hop, who),
                        found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} edits by {source} puts the UE on a KeNB {who} "
+                   f"none of {found.attempts} single edits by {source} puts the UE on a KeNB {who} "
                    f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
                                               "inputs the attacker lacks",))
 
