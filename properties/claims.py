@@ -473,21 +473,35 @@ class KeySecrecy(_Claim):
         if before is not None and before.as_keys == keys.as_keys:
             return Observed(state)
         as_keys = keys.as_keys
+        public = facts.public  # a secret value some derivation takes as public is known
         exposed = [(name, getattr(as_keys, field)) for field, name in self.AS_KEYS
-                   if getattr(as_keys, field) in state]
+                   if getattr(as_keys, field) in state or getattr(as_keys, field) in public]
         if not exposed:
             return Observed(state, (), 1, (self._roots(facts, as_keys.kenb),))
         named = and_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
                          for name, value in exposed)
+        hop_type = (None if event.before is None or event.before.keys is None else
+                    self.topology.hop_type(self.topology.cell(event.before.cell),
+                                           self.topology.cell(step.ctx_after.cell)))
         return Observed(state, (Verdict(
-            step.hop, "-", False, self.promise(self._hop_type(facts)),
+            step.hop, "-", False, self.promise(hop_type),
             f"the radio observer derives the UE's {named} from public values alone (TS 33.401 "
-            "A.7: these keys protect Uu)",
-            ("holds only public values", *facts.ancestry_lines(exposed[0][1]))),), 1)
+            "A.7 derives the RRC and UP keys from KeNB)",
+            ("holds only public values", *self._witness(facts, exposed[0][1], state))),), 1)
 
     @staticmethod
-    def _hop_type(facts: Facts) -> HopType | None:
-        return facts.completions[-1].hop_type if len(facts.completions) > 1 else None
+    def _witness(facts: Facts, key: bytes, derived: frozenset[bytes]) -> list[str]:
+        """From public values to ``key``: each secret value on the way that a derivation
+        takes as public, with that derivation, then each derivation the radio observer
+        makes, in the order made."""
+        ancestry = [d for d in facts.ancestry(key) if d.output in derived]
+        needs = {key, *(v for d in facts.ancestry(key) for v in d.needs)}
+        taken = [(v, d) for v in needs if v in facts.public
+                 for d in [next(d for d in facts.derivations
+                                if any(i.public and i.value == v for i in d.derivation.inputs))]]
+        return [*(f"{facts.label(v)} is taken as public by: {facts.line(d)}"
+                  for v, d in sorted(taken, key=lambda vd: facts.derivations.index(vd[1]))),
+                *(facts.line(d) for d in ancestry)]
 
     @staticmethod
     def _roots(facts: Facts, kenb: bytes) -> tuple[str, ...]:

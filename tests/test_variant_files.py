@@ -92,6 +92,67 @@ def test_a_kenb_the_radio_observer_derives_fails_one_hop_in_every_command(
         assert found[SECRECY]["promised"], found[SECRECY]
 
 
+SECRECY_ON_S1_ONLY = """\
+from dataclasses import dataclass, replace
+from hoverify.statemachines.topology import HopType
+from hoverify.statemachines.variant import Promise
+from hoverify.statemachines.variants.ts33401 import Ts33401
+from hoverify.variant_file import load_variant_file
+BROKEN = load_variant_file(%r)
+@dataclass(frozen=True)
+class V(type(BROKEN)):
+    name: str = "secrecy-on-s1-only"
+    def promises(self):
+        return tuple(replace(p, hop_types=frozenset({HopType.S1, HopType.S1_INTER}))
+                     if p.claim == "key-secrecy" else p for p in super().promises())
+VARIANT = V()
+"""
+
+
+def test_key_secrecy_is_promised_by_the_hop_type_of_the_handover_it_judges(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review49: key-secrecy judges the keys the UE puts in use at the HO command, before the
+    handover completes; it took the promise of the last completed hop's type (none at hop 1:
+    any promise), so a variant promising it on S1 alone broke its promise on an X2 hop."""
+    path = tmp_path / "secrecy_on_s1_only.py"
+    path.write_text(SECRECY_ON_S1_ONLY % PUBLIC_KENB_STAR)
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 0
+    assert "key-secrecy             fails (not promised)" in capsys.readouterr().out
+    # on s1,x2 the X2 hop's KeNB breaks the S1 hop's promise of forward security (enb-1,
+    # compromised, derives it: anyone does), not key-secrecy's
+    main(["check", "--variant-file", str(path), "--hops", "s1,x2"])
+    assert "key-secrecy             fails (not promised)" in capsys.readouterr().out
+
+
+KENB_TAKEN_AS_PUBLIC = """\
+from dataclasses import dataclass
+from hoverify.statemachines.derivation import public
+from hoverify.statemachines.variants.ts33401 import Ts33401
+@dataclass(frozen=True)
+class V(Ts33401):
+    name: str = "kenb-taken-as-public"
+    def as_keys(self, d, kenb, ncc):
+        d.kdf("tag", "a KeNB labelled public", public("KeNB", kenb), 0x50)
+        return super().as_keys(d, kenb, ncc)
+VARIANT = V()
+"""
+
+
+def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review49: a KeNB that another derivation labels public(...) is known to the radio
+    observer, and so is every key derived from it; key-secrecy named the RRC and UP keys
+    alone, and its witness began at the KeNB's derivation from KASME, which the observer
+    lacks. It names the KeNB, and the derivation that takes it as public."""
+    path = tmp_path / "kenb_taken_as_public.py"
+    path.write_text(KENB_TAKEN_AS_PUBLIC)
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    out = capsys.readouterr().out
+    block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
+    assert "derives the UE's KeNB (KeNB[hop 0]), KRRCint, KRRCenc and KUPenc" in block, block
+    assert "KeNB[hop 0] is taken as public by: tag = KDF(KeNB=" in block, block
+
+
 def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review48: a UE whose NH catch-up forgets the modulo breaks key agreement only once the
