@@ -737,8 +737,6 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     if data.get("claim") not in claims:
         raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
                          f"{', '.join(claims)}){did_you_mean(claims, str(data.get('claim')))}")
-    if not actions:
-        raise UsageError(f"{path}: the trace is empty; there is nothing to replay")
     return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)
 
 

@@ -106,6 +106,10 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             early = decided_early(step)
             if early is not None:  # the Measurement Report of hop ``step.hop`` was accepted
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
+    if not trace:  # a finding of the initial AS security (hop 0), which every check judges
+        cell = exploration.neighbours()[0]
+        source = topology.cell(system.entity(UE).ctx.cell)
+        return CheckHops((HopSpec(topology.hop_type(source, cell), cell=cell.name),))
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
     specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))

@@ -604,7 +604,6 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
                           "unknown step kind 'teleport'"),
     "unknown claim": ({"claim": "world-peace"}, "unknown claim 'world-peace'"),
     "misspelt claim": ({"claim": "forward-securty"}, "; did you mean 'forward-security'?"),
-    "empty trace": ({"trace": []}, "the trace is empty"),
     "odd-length KASME": ({"kasme": "abc"}, "odd length"),
     "unknown topology": ({"topology": "galaxy"}, "unknown topology 'galaxy'"),
     # None: the field removed (it said "malformed finding ('trace')")

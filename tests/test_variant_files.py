@@ -153,6 +153,24 @@ def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
     assert "KeNB[hop 0] is taken as public by: tag = KDF(KeNB=" in block, block
 
 
+def test_a_finding_of_the_initial_as_security_has_a_check_line_and_replays(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review49: RRC keys derived from a public constant break key-secrecy at the initial AS
+    security (hop 0), before any action: verify's finding had 0 steps, "no check line: it
+    starts no handover", and replay refused its file ("the trace is empty"). Every check
+    judges hop 0, so one hop reproduces it; replay runs the set-up and judges it again."""
+    broken = str(BROKEN / "rrc_keys_without_kenb.py")
+    assert main(["verify", "--variant-file", broken, "--max-handovers", "1", "--json",
+                 "--out", str(tmp_path)]) == 1
+    [found] = [f for f in json.loads(capsys.readouterr().out)["findings"]
+               if f["claim"] == SECRECY]
+    assert found["trace"] == [] and found["check"], found
+    assert main(shlex.split(found["check"])[1:]) == 1
+    assert "key-secrecy             FAILS (promised)" in capsys.readouterr().out
+    assert main(["replay", found["file"]]) == 1
+    assert capsys.readouterr().out.rstrip().endswith("reproduced")
+
+
 def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review48: a UE whose NH catch-up forgets the modulo breaks key agreement only once the
