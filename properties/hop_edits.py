@@ -174,6 +174,10 @@ class HopEdits:
                 raise HopError(hop, self.hops[hop - 1], f"{no_edit(message, text, names)}"
                                f"{rule}){field_meant(fields, text, self.addable)}")
             fields = edit.apply(fields)
+        if fields == message.fields and any(w == name for w, _, _ in self.wanted.get(hop, ())):
+            # review49: NCC=1 then NCC=0 ran the hop unedited, without a word
+            raise HopError(hop, self.hops[hop - 1], f"its edits of {message} change nothing "
+                           "together: the message is as it was sent")
         return message if fields == message.fields else replace(message, fields=fields)
 
     def missed(self) -> list[HopError]:

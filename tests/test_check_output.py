@@ -332,6 +332,20 @@ def test_two_edits_of_one_message_are_made_by_its_relay() -> None:
     assert "judged on the hops' edits alone" in said, said
 
 
+
+def test_edits_of_one_message_that_cancel_out_are_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review49: NCC=1 then NCC=0 on a HandoverRequestAcknowledge whose NCC is 0 leave it as
+    it was: the hop ran unedited and was searched as if nothing had been named, without a
+    word. Refused, one line, as an edit that changes nothing is."""
+    hops = ("x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/NCC=1"
+            ":edit=HandoverRequestAcknowledge/container/NCC=0")
+    assert main(["check", "--variant", "ts33401", "--hops", hops,
+                 "--compromise", "enb-1@1"]) == 2
+    err = capsys.readouterr().err
+    assert "change nothing together" in err and err.count("\n") == 1, err
+
+
 # The edit claims, and the two reviewer runs (review17 finding 1) in which an edit by enb-1
 # with the target enb-3 compromised too read "holds": an attacker that holds the target runs
 # the real target cell on the UE's KeNB, so a stronger attacker never gets a weaker verdict
