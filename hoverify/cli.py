@@ -708,7 +708,7 @@ def _verify(args: argparse.Namespace) -> int:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
                            checks, claims)
-    doc["not_reached"] = _not_reached(args, variant, result.max_handovers)
+    doc["not_reached"] = _not_reached(args, variant, topology, result.max_handovers)
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -773,29 +773,38 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
               "far; the bound was NOT exhausted: the states not reached are not judged")
 
 
-# TS 33.401 7.2.8.1.1: NCC is the number of NH derivations modulo 8; the MME derives NH(1) at
-# set-up and one more per handover at most (7.2.8.4.2, 7.2.8.4.3), so NCC is 0 again at NH(8)
-NCC_WRAP_HANDOVERS = 7
-
-
-def _not_reached(args: argparse.Namespace, variant: KeySchedule, max_handovers: int
-                 ) -> list[str]:
+def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topology,
+                 max_handovers: int) -> list[str]:
     """What the variant does only past ``max_handovers``, which no run of the search meets:
     an NCC wrap (review48: a UE whose NH catch-up forgot the modulo passed `verify` at two
     handovers, and `check` of seven S1 hops broke key agreement), with the `check` line that
-    runs one."""
-    if variant.initial_ncc() is None or max_handovers >= NCC_WRAP_HANDOVERS:
-        return []
+    runs one on ``topology``. TS 33.401 7.2.8.1.1: NCC is the number of NH derivations
+    modulo 8, NH(1) derived at set-up; each S1 handover brings the UE the next NH
+    (7.2.8.4.3), each X2 handover's Path Switch one for the handover after it (7.2.8.4.2):
+    the UE first meets NCC 0 again 7 S1 handovers on, or 8 X2 handovers (review49: the line
+    named S1 hops on a topology with none)."""
     import shlex
 
-    command = shlex.join([
-        "hoverify", "check", *variant_options(args), "--topology",
-        _from_anywhere(args.topology) if args.topology else "small",
-        "--hops", ",".join(["s1"] * NCC_WRAP_HANDOVERS)])
-    return [f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), NH(1) at "
-            f"set-up and one more per handover at most, so it is 0 again at NH(8), "
-            f"{NCC_WRAP_HANDOVERS} handovers on, and a party that gets the wrap wrong passes "
-            f"this bound; `{command}` runs one"]
+    from hoverify.statemachines.scenario import RouteError, parse_hops, route
+    from hoverify.statemachines.variant import NCC_MODULUS
+
+    if variant.initial_ncc() is None:
+        return []
+    for hop, count in (("s1", NCC_MODULUS - 1), ("x2", NCC_MODULUS)):
+        hops = ",".join([hop] * count)
+        try:
+            route(topology, parse_hops(hops))
+        except RouteError:
+            continue
+        if max_handovers >= count:
+            return []
+        command = shlex.join([
+            "hoverify", "check", *variant_options(args), "--topology",
+            _from_anywhere(args.topology) if args.topology else "small", "--hops", hops])
+        return [f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), "
+                f"so the UE first meets NCC 0 again {count} {hop} handovers on, and a party "
+                f"that gets the wrap wrong passes this bound; `{command}` runs one"]
+    return []
 
 
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",

@@ -182,10 +182,20 @@ def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
                  "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     [said] = [line for line in out.splitlines() if line.startswith("not reached within")]
-    assert "an NCC wrap" in said and "7 handovers" in said, said
+    assert "an NCC wrap" in said and "7 s1 handovers on" in said, said
     command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
     assert main(shlex.split(command)[1:]) == 1
     assert "key-agreement           FAILS (promised)" in capsys.readouterr().out
+    # review49: on a topology with no S1 neighbour, X2 hops, whose NH serves the handover
+    # after them (TS 33.401 7.2.8.4.2): the wrap is met at the 8th, past a bound of 7
+    x2_only = str(Path(__file__).parent / "data" / "dryrun39" / "x2_only.toml")
+    assert main(["verify", "--variant-file", broken, "--max-handovers", "1", "--topology",
+                 x2_only, "--out", str(tmp_path), "--json"]) == 0
+    [said] = json.loads(capsys.readouterr().out)["not_reached"]
+    assert "8 x2 handovers on" in said, said
+    command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
+    assert main(shlex.split(command)[1:]) == 1
+    capsys.readouterr()
 
 
 # TR 33.821 v0.7.0's KeNB* is "a one way hash over the current KeNB and the physical cell ID"
