@@ -204,10 +204,12 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
     message, makers = original, set()
     for text in named_of(run.hops[original.handover - 1].spec, original):
         edit = named(message.fields, text, addable)
-        name = None if edit is None else edit.name(message.fields)
+        if edit is None:
+            return None
+        name = edit.name(message.fields)
         who = next((who for who, made in edits_among(message, compromised, addable)
                     if made.name(message.fields) == name), None)
-        if edit is None or who is None:
+        if who is None:
             return None
         makers.add(who)
         message = replace(message, fields=edit.apply(message.fields))

@@ -9,6 +9,7 @@ its initial record, not received, not read, not computed by it earlier.
 from __future__ import annotations
 
 from hoverify.properties.graph import byte_values
+from hoverify.statemachines import crypto
 from hoverify.statemachines.system import System
 
 
@@ -16,16 +17,16 @@ def provenance_violations(system: System) -> list[str]:
     held: dict[str, set[bytes]] = {name: set(byte_values(ctx))
                                    for name, (_, ctx) in system.initial.items()}
     problems: list[str] = []
-    # a public identity labelled secret reads as a value never held: named, with the fix;
-    # the cells' broadcast identities as A.5 encodes them (PCI in 2 octets, EARFCN-DL in 2
-    # or 3), and what any derivation takes as public
-    public = {v: name for cell in system.topology.cells
-              for v, name in ((cell.pci.to_bytes(2, "big"), "PCI"),
-                              (cell.earfcn_dl.to_bytes(3, "big"), "EARFCN-DL"),
-                              *(((cell.earfcn_dl.to_bytes(2, "big"), "EARFCN-DL"),)
-                                if cell.earfcn_dl < 1 << 16 else ()))}
-    public |= {i.value: i.name for step in system.steps for d in step.outcome.derivations
-               for i in d.inputs if i.public}
+    # a public identity labelled secret reads as a value never held: named, with the fix
+    public: dict[bytes, set[str]] = {}
+    for cell in system.topology.cells:
+        for value, name in ((cell.pci.to_bytes(2, "big"), "PCI"),  # TS 33.401 A.5
+                            (crypto.earfcn_dl_octets(cell.earfcn_dl), "EARFCN-DL"),  # A.5
+                            (cell.earfcn_dl.to_bytes(3, "big"), "EARFCN-DL")):  # TS 33.501 A.11
+            public.setdefault(value, set()).add(name)
+    for step in system.steps:  # and what any derivation takes as public
+        for item in (i for d in step.outcome.derivations for i in d.inputs if i.public):
+            public.setdefault(item.value, set()).add(item.name)
     for derivation in system.setup:
         for holder in system.setup_holders:
             held[holder].add(derivation.output)
@@ -37,8 +38,8 @@ def provenance_violations(system: System) -> list[str]:
         for derivation in step.outcome.derivations:
             for item in derivation.inputs:
                 if not item.public and item.value not in have:
-                    fix = (f"the value is a public {public[item.value]}: label it "
-                           "public(...), not secret(...)" if item.value in public
+                    fix = (f"the value is a public {' or '.join(sorted(public[item.value]))}: "
+                           "label it public(...), not secret(...)" if item.value in public
                            else "derive it only from the hook's own arguments")
                     problems.append(
                         f"step {step.number} ({step.message.kind.title}): {entity} derives "
