@@ -512,6 +512,13 @@ class KeySecrecy(_Claim):
                              if not i.public and i.value not in made}))
 
 
+def radio_observer_knows(facts: Facts) -> Callable[[bytes], bool]:
+    """Whether the radio observer knows a value at the end of a run, as key-secrecy judges
+    it: a value some derivation takes as public, or one it derives from those."""
+    derived, public = _observer_derives(facts, 0, frozenset()), facts.public
+    return lambda value: value in derived or value in public
+
+
 def _observer_derives(facts: Facts, walked: int, derived: frozenset[bytes]) -> frozenset[bytes]:
     """What the radio observer derives from the derivations of ``facts``, given ``derived``
     from the first ``walked`` of them: a derivation fires once each of its secret inputs is

@@ -34,6 +34,7 @@ from hoverify.properties.claims import (
     all_claims,
     deriver,
     edit_aside,
+    radio_observer_knows,
 )
 from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
@@ -131,12 +132,12 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # it (review46: check left it out, the report said n/a)
     claims = [results[name] for name in CLAIMS]
     invariants = [r for name, r in results.items() if name not in CLAIMS]
-    shown = attacker or Attacker()
-    final = engine.facts.attacker(str(shown)) if attacker is not None else None
-    # the initial KeNB (hop 0) too: backward security's witness may derive it (review18 #5)
-    derivable = ([c.number for c in engine.facts.completions if c.kenb in final.known]
-                 if final is not None else
-                 [h for h in (0, *analysis.hops) if analysis.derivable(shown, h)])
+    final = engine.facts.attacker(str(attacker)) if attacker is not None else None
+    # the initial KeNB (hop 0) too: backward security's witness may derive it (review18 #5);
+    # with no attacker, the radio observer alone as key-secrecy judges it (review49: the key
+    # graph's closure left out a key that a derivation takes as public, and said "none")
+    knows = radio_observer_knows(engine.facts) if final is None else final.known.__contains__
+    derivable = [c.number for c in engine.facts.completions if knows(c.kenb)]
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
 

@@ -151,6 +151,9 @@ def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
     block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
     assert "derives the UE's KeNB (KeNB[hop 0]), KRRCint, KRRCenc and KUPenc" in block, block
     assert "KeNB[hop 0] is taken as public by: tag = KDF(KeNB=" in block, block
+    # the last line, by the same definition (it said "hops: none")
+    assert out.rstrip().endswith("KeNB derivable by a radio observer alone at the end of the "
+                                 "run, hops: [0, 1]"), out[-300:]
 
 
 def test_a_finding_of_the_initial_as_security_has_a_check_line_and_replays(
