@@ -103,8 +103,11 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
     steps)."""
     lines = ["", HEADING.format(where=where, runs=runs)]
     for entry in entries:
+        # a holding claim's reason is one run's (review48, review49: "sometimes 34: ...
+        # held the one time" read as a contradiction)
+        on = "; on its shortest run" if entry["trace"] else ""
         lines.append(f"{entry['name']:<{NAME_COLUMN}} {entry['verdict']:<21} sometimes "
-                     f"{entry['sometimes']}: {entry['reason']}")
+                     f"{entry['sometimes']}{on}: {entry['reason']}")
         evidence = entry["evidence"]
         if evidence:
             lines += [f"    {evidence[0]}", *(f"        {line}" for line in evidence[1:])]

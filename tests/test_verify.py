@@ -340,8 +340,8 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
                       "the shortest run in which its situation arose, of those that started "
                       "a handover where one did):")
     count = doc["sometimes"][KEY_AGREEMENT]
-    assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                 sometimes {count}: "
-                              f"{agreement['reason']}")
+    assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                 sometimes {count}; "
+                              f"on its shortest run: {agreement['reason']}")
     assert f"    on its shortest run, 4 steps; check: {agreement['check']}" == out[first + 2]
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))
     assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
