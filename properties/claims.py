@@ -429,8 +429,9 @@ class KeyAgreement(_Claim):
 class KeySecrecy(_Claim):
     """Step by step (every checker): the AS keys the UE puts in use (TS 33.401 A.7: KeNB and
     the KRRCint, KRRCenc and KUPenc that protect Uu) are none that the radio observer
-    derives. It holds no party's keys: only the public values every attacker holds
-    (``Facts.public``: PCI, EARFCN-DL, C-RNTI, FC, a spec's constants, and a value that is
+    derives, then or once a later derivation makes a used KeNB known. It holds no party's
+    keys: only the public values every attacker holds (``Facts.public``: PCI, EARFCN-DL,
+    C-RNTI, FC, a spec's constants, and a value that is
     a derivation's secret input or output where another takes it as public) and what follows
     from them by the derivations made (review48: a horizontal KeNB* derived from the PCI and
     EARFCN-DL alone passed a one-hop ``check``, no claim judging an attacker without a
@@ -445,7 +446,7 @@ class KeySecrecy(_Claim):
     stepwise = True
     reads = frozenset({DERIVED})  # the UE puts keys in use only as it derives them
     always = ("no AS key the UE puts in use (KeNB, KRRCint, KRRCenc, KUPenc) is derivable "
-              "by the radio observer, which holds only public values")
+              "by the radio observer, which holds only public values, then or later")
     sometimes = "the UE put AS keys in use"
     against = "the radio observer"
     AS_KEYS = (("kenb", "KeNB"), ("krrc_int", "KRRCint"), ("krrc_enc", "KRRCenc"),
@@ -466,7 +467,11 @@ class KeySecrecy(_Claim):
         step = event.step
         if step is None:
             return Observed(state)
-        state = _observer_derives(facts, len(event.earlier.derivations), state)
+        walked, known = len(event.earlier.derivations), state
+        state = _observer_derives(facts, walked, state)
+        leaked = self._leaked(facts, walked, known, state)
+        if leaked is not None:
+            return Observed(state, (leaked,))
         if step.message.receiver != UE or step.ctx_after.keys is None:
             return Observed(state)
         keys, before = step.ctx_after.keys, getattr(event.before, "keys", None)
@@ -488,6 +493,24 @@ class KeySecrecy(_Claim):
             f"the radio observer derives the UE's {named} from public values alone (TS 33.401 "
             "A.7 derives the RRC and UP keys from KeNB)",
             ("holds only public values", *self._witness(facts, exposed[0][1], state))),), 1)
+
+    def _leaked(self, facts: Facts, walked: int, known: frozenset[bytes],
+                derived: frozenset[bytes]) -> Verdict | None:
+        """A KeNB the UE used in a completed handover that the radio observer knows since
+        this step's derivations (review49: one that hop 1 takes as public was never judged
+        again, its moment of use past): what it protected, recorded, is readable."""
+        public = {i.value for d in facts.derivations[walked:] for i in d.derivation.inputs
+                  if i.public}
+        numbers = sorted({n for v in (derived - known) | public if v not in known
+                          for n in facts.using(v)})
+        if not numbers:
+            return None
+        kenb = facts.completions[numbers[0]].kenb
+        return Verdict(facts.hop, "-", False,
+                       self.promise(facts.completions[numbers[0]].hop_type),
+                       f"the radio observer derives {and_list(f'KeNB[hop {n}]' for n in numbers)}"
+                       ", a KeNB of the UE's, from public values alone",
+                       ("holds only public values", *self._witness(facts, kenb, derived)))
 
     @staticmethod
     def _witness(facts: Facts, key: bytes, derived: frozenset[bytes]) -> list[str]:

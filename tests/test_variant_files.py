@@ -143,13 +143,14 @@ def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
     """review49: a KeNB that another derivation labels public(...) is known to the radio
     observer, and so is every key derived from it; key-secrecy named the RRC and UP keys
     alone, and its witness began at the KeNB's derivation from KASME, which the observer
-    lacks. It names the KeNB, and the derivation that takes it as public."""
+    lacks. It names the KeNB, and the derivation that takes it as public (at set-up, where
+    the MME's as_keys takes it so first)."""
     path = tmp_path / "kenb_taken_as_public.py"
     path.write_text(KENB_TAKEN_AS_PUBLIC)
     assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
     out = capsys.readouterr().out
     block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
-    assert "derives the UE's KeNB (KeNB[hop 0]), KRRCint, KRRCenc and KUPenc" in block, block
+    assert "derives KeNB[hop 0], a KeNB of the UE's, from public values alone" in block, block
     assert "KeNB[hop 0] is taken as public by: tag = KDF(KeNB=" in block, block
     # the last line, by the same definition (it said "hops: none")
     assert out.rstrip().endswith("KeNB derivable by a radio observer alone at the end of the "
@@ -172,6 +173,35 @@ def test_a_finding_of_the_initial_as_security_has_a_check_line_and_replays(
     assert "key-secrecy             FAILS (promised)" in capsys.readouterr().out
     assert main(["replay", found["file"]]) == 1
     assert capsys.readouterr().out.rstrip().endswith("reproduced")
+
+
+OLD_KENB_TAKEN_AS_PUBLIC = """\
+from dataclasses import dataclass
+from hoverify.statemachines.derivation import public
+from hoverify.statemachines.variants.ts33401 import Ts33401
+@dataclass(frozen=True)
+class V(Ts33401):
+    name: str = "old-kenb-taken-as-public"
+    def source_enb(self, d, keys, target, hop):
+        d.kdf("tag", "the serving KeNB labelled public", public("KeNB", keys.as_keys.kenb), 0x50)
+        return super().source_enb(d, keys, target, hop)
+VARIANT = V()
+"""
+
+
+def test_a_kenb_taken_as_public_after_its_use_breaks_key_secrecy(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review49: key-secrecy judged keys only as the UE put them in use. Here the source eNB,
+    deciding an S1 handover, labels its serving KeNB public; the UE's new KeNB comes from NH
+    (TS 33.401 7.2.8.4.3), which rests on KASME, but what KeNB[hop 0] protected is readable
+    from then on."""
+    path = tmp_path / "old_kenb_taken_as_public.py"
+    path.write_text(OLD_KENB_TAKEN_AS_PUBLIC)
+    assert main(["check", "--variant-file", str(path), "--hops", "s1"]) == 1
+    out = capsys.readouterr().out
+    block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
+    assert "FAILS (promised): the radio observer derives KeNB[hop 0], a KeNB of the UE's" in (
+        block), block
 
 
 def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
