@@ -409,8 +409,7 @@ class KeyAgreement(_Claim):
         read "sometimes 1")."""
         if not facts.undisturbed:
             return arose
-        done = {c.handover for c in facts.completions if c.number > 0}
-        return {**{hop: 1 for hop in range(1, facts.hop + 1) if hop not in done}, **arose}
+        return {**{hop: 1 for hop in _never_completed(facts)}, **arose}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """The handovers ``summary`` leaves out: never completed, on a run disturbed by an
@@ -418,11 +417,16 @@ class KeyAgreement(_Claim):
         no adversary action, or one that completed)."""
         if facts.undisturbed:
             return {}
-        done = {c.handover for c in facts.completions if c.number > 0}
         return {(hop, ""): (f"handover {hop} never completed, on a run with an adversary "
                             f"action: {self.name} speaks of handovers run by the honest "
                             "parties with no adversary action, and of completed ones")
-                for hop in range(1, facts.hop + 1) if hop not in done}
+                for hop in _never_completed(facts)}
+
+
+def _never_completed(facts: Facts) -> list[int]:
+    """The handovers started that never completed, in order."""
+    done = {c.handover for c in facts.completions if c.number > 0}
+    return [hop for hop in range(1, facts.hop + 1) if hop not in done]
 
 
 # -- key secrecy -----------------------------------------------------------------------------

@@ -17,16 +17,6 @@ def provenance_violations(system: System) -> list[str]:
     held: dict[str, set[bytes]] = {name: set(byte_values(ctx))
                                    for name, (_, ctx) in system.initial.items()}
     problems: list[str] = []
-    # a public identity labelled secret reads as a value never held: named, with the fix
-    public: dict[bytes, set[str]] = {}
-    for cell in system.topology.cells:
-        for value, name in ((cell.pci.to_bytes(2, "big"), "PCI"),  # TS 33.401 A.5
-                            (crypto.earfcn_dl_octets(cell.earfcn_dl), "EARFCN-DL"),  # A.5
-                            (cell.earfcn_dl.to_bytes(3, "big"), "EARFCN-DL")):  # TS 33.501 A.11
-            public.setdefault(value, set()).add(name)
-    for step in system.steps:  # and what any derivation takes as public
-        for item in (i for d in step.outcome.derivations for i in d.inputs if i.public):
-            public.setdefault(item.value, set()).add(item.name)
     for derivation in system.setup:
         for holder in system.setup_holders:
             held[holder].add(derivation.output)
@@ -38,8 +28,9 @@ def provenance_violations(system: System) -> list[str]:
         for derivation in step.outcome.derivations:
             for item in derivation.inputs:
                 if not item.public and item.value not in have:
-                    fix = (f"the value is a public {' or '.join(sorted(public[item.value]))}: "
-                           "label it public(...), not secret(...)" if item.value in public
+                    public = public_names(system, item.value)
+                    fix = (f"the value is a public {' or '.join(public)}: label it "
+                           "public(...), not secret(...)" if public
                            else "derive it only from the hook's own arguments")
                     problems.append(
                         f"step {step.number} ({step.message.kind.title}): {entity} derives "
@@ -48,3 +39,19 @@ def provenance_violations(system: System) -> list[str]:
             have.add(derivation.output)
         have.update(byte_values(step.ctx_after))
     return problems
+
+
+def public_names(system: System, value: bytes) -> list[str]:
+    """What ``value`` is as a public value of ``system``'s run, if it is one: a cell's
+    broadcast identity as the KDFs encode it, or an input some derivation takes as public. A
+    public identity labelled secret reads as a value never held: the fix is its label."""
+    names = set()
+    for cell in system.topology.cells:
+        for encoded, name in ((cell.pci.to_bytes(2, "big"), "PCI"),  # TS 33.401 A.5
+                              (crypto.earfcn_dl_octets(cell.earfcn_dl), "EARFCN-DL"),  # A.5
+                              (cell.earfcn_dl.to_bytes(3, "big"), "EARFCN-DL")):  # 33.501 A.11
+            if encoded == value:
+                names.add(name)
+    names |= {i.name for step in system.steps for d in step.outcome.derivations
+              for i in d.inputs if i.public and i.value == value}
+    return sorted(names)
