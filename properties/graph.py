@@ -113,7 +113,8 @@ class KeyGraph:
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
         self.derivation_order: list[Node] = []  # in the order they were recorded
-        self._public: dict[Node, None] = {}  # the public and constant nodes, in graph order
+        # the public and constant nodes, and secret ones some derivation takes as public
+        self._public: dict[Node, None] = {}
         self._kenb_hop: dict[Node, int] | None = None  # the KeNBs by hop, once ``label_keys``
         self.nh_pairings: tuple[Pairing, ...] = ()  # {NH, NCC} as the run paired them
         self._nh_labels: dict[bytes, str] | None = None  # made when a label asks for one
@@ -207,9 +208,10 @@ class KeyGraph:
                 self._public[node] = None
             return
         attrs = g.nodes[node]
-        if kind == KEY and attrs["kind"] != KEY:
+        if kind != KEY:  # a secret value some derivation takes as public is every attacker's,
+            self._public[node] = None  # as in the claims (``Facts.public``)
+        elif attrs["kind"] != KEY:
             g.writable(node).update(kind=KEY, name=name, label=name, hop=hop)
-            del self._public[node]
         elif produced and g.in_degree(node) == 0:  # first seen as an input, now as output
             g.writable(node).update(name=name, label=name, hop=min(hop, attrs["hop"]))
 
@@ -330,7 +332,8 @@ class KeyGraph:
         return found
 
     def public_nodes(self) -> Iterator[Node]:
-        """The public and constant nodes, in the graph's order (kept as they are added: an
+        """The public and constant nodes, and the secret ones some derivation takes as
+        public, in the graph's order (kept as they are added: an
         attacker's closure starts from them, and a scan of the graph per attacker grew as the
         square of the hops)."""
         return iter(self._public)

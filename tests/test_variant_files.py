@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     AGREEMENT,
     BACKWARD,
@@ -20,6 +22,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     UE_AGREEMENT,
 )
+from hoverify.properties.crosscheck import recompute
 from hoverify.properties.evaluate import evaluate
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variant import KeySchedule
@@ -155,6 +158,22 @@ def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
     # the last line, by the same definition (it said "hops: none")
     assert out.rstrip().endswith("KeNB derivable by a radio observer alone at the end of the "
                                  "run, hops: [0, 1]"), out[-300:]
+
+
+def test_the_key_graph_gives_the_radio_observer_a_kenb_some_derivation_takes_as_public(
+        tmp_path: Path) -> None:
+    """A secret value that another derivation labels public(...) is every attacker's, in the
+    key graph as in key-secrecy (``Facts.public``): the graph's closure, which the downgrade
+    search and the report's charts read, dropped it where it was first recorded as a key.
+    The radio observer derives the KeNB of hop 0 and, from it and the target cell's public
+    PCI and EARFCN-DL, the horizontal KeNB of the X2 hop; the real KDF recomputes both."""
+    path = tmp_path / "kenb_taken_as_public.py"
+    path.write_text(KENB_TAKEN_AS_PUBLIC)
+    analysis = Analysis.of(run_scenario(load_variant_file(path), parse_hops("x2")))
+    observer = Attacker()
+    assert analysis.derivable(observer, 0) and analysis.derivable(observer, 1)
+    for hop in (0, 1):
+        assert recompute(analysis, observer, analysis.kenb_node(hop)) == analysis.kenb[hop]
 
 
 def test_a_finding_of_the_initial_as_security_has_a_check_line_and_replays(
