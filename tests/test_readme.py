@@ -2,9 +2,11 @@
 and the examples of the README and docs/ print what they show.
 
 The answer (between the ``answer:begin`` and ``answer:end`` comments) is copied from
-``reports/default/index.md``: the whole Conclusion section, then the verdict matrix's legend and
-some of its rows, links made relative to the repository root. After regenerating the report,
-refresh the copy with ``python tests/test_readme.py`` (it keeps the rows the README has chosen).
+``reports/default/index.md``: some points of its Conclusion section (its first, the answer,
+always) with a link to the rest, then the verdict matrix's legend and some of its rows, links
+made relative to the repository root. After regenerating the report, refresh the copy with
+``python tests/test_readme.py`` (it keeps the points and rows the README has chosen: a point
+by its first words, a row by its scenario and claim).
 """
 
 import re
@@ -18,6 +20,7 @@ from hoverify.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 REPORT = ROOT / "reports" / "default" / "index.md"
+REPORT_LINK = REPORT.relative_to(ROOT).as_posix()
 BEGIN = re.compile(r"^<!-- answer:begin.*-->$", re.M)
 END = "<!-- answer:end -->"
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -54,6 +57,35 @@ def table(markdown: str) -> tuple[str, dict[tuple[str, str], str]]:
     return "\n".join(lines[:2]), rows
 
 
+POINT_WORDS = 6  # a point of the conclusion is chosen by its first words
+
+
+def points(markdown: str) -> dict[str, list[str]]:
+    """The points (``- `` lines) of a conclusion, by their first ``POINT_WORDS`` words."""
+    found: dict[str, list[str]] = {}
+    for line in markdown.splitlines():
+        if line.startswith("- "):
+            found.setdefault(" ".join(line[2:].split()[:POINT_WORDS]), []).append(line)
+    return found
+
+
+def conclusion(report: str, chosen: list[str]) -> str:
+    """The report's conclusion as the README gives it: its introduction, its first point (the
+    answer) and the points ``chosen`` (by their first words), in the report's order, then a
+    link to the others."""
+    whole = section(report, "Conclusion")
+    found = points(whole)
+    first = next(iter(found))
+    wanted = [first, *(key for key in chosen if key != first)]
+    unknown = [key for key in wanted if len(found.get(key, ())) != 1]
+    assert not unknown, f"README points not in the report (or not told apart): {unknown}"
+    kept = [found[key][0] for key in found if key in wanted]
+    rest = sum(map(len, found.values())) - len(kept)
+    intro = [line for line in whole.splitlines() if line and not line.startswith("- ")]
+    more = f"{rest} more points: [the report's conclusion]({REPORT_LINK}#conclusion)."
+    return "\n".join([*intro, "", *kept, *(["", more] if rest else [])])
+
+
 def readme_answer() -> str:
     text = README.read_text()
     begin = BEGIN.search(text)
@@ -71,7 +103,7 @@ def expected_answer(answer: str) -> str:
     missing = [key for key in chosen if key not in rows]
     assert not missing, f"README matrix rows not in the report: {missing}"
     lines = [f"| {scenario} | {claim} | {rows[scenario, claim]} |" for scenario, claim in chosen]
-    return "\n".join([section(report, "Conclusion"), "", legend, "", header, *lines])
+    return "\n".join([conclusion(report, list(points(answer))), "", legend, "", header, *lines])
 
 
 def test_the_answer_is_the_committed_report() -> None:
