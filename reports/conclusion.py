@@ -19,7 +19,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
-from hoverify.reports.status import judged
+from hoverify.reports.status import VARIANT_ERROR, judged
 from hoverify.reports.words import forward_measure
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
@@ -237,7 +237,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                and sides.reference in labels else
                f"it judges {join(labels)} against {'its' if len(labels) == 1 else 'their'} "
                "own promises")
-        return (f"No comparison of {sides.proposal} (every bit placement) with "
+        return (*_variant_errors(statuses, scenarios),
+                f"No comparison of {sides.proposal} (every bit placement) with "
                 f"{sides.baseline}: the report did not run {join(missing)}; {did}.",
                 *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     groups: dict[_Case, list[str]] = {}
@@ -279,7 +280,26 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                             f"{sides.baseline} in these scenarios.")
     sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     answer = _answer(statuses, claims, scenarios, sides)
-    return (answer, *sentences) if answer else tuple(sentences)
+    return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
+
+
+def _variant_errors(statuses: Statuses, scenarios: Sequence[tuple[str, str]]) -> list[str]:
+    """Per variant whose run raised in some scenarios (a hook or the model; ``VARIANT_ERROR``
+    cells), where, said before any other point: no point speaks for a scenario it was not
+    judged in (helper-152: "every promise holds" of a variant that raised in three)."""
+    raised = {(label, name) for (label, name, _), status in statuses.items()
+              if status == VARIANT_ERROR}
+    return [f"{label} raised a variant error on {join(where)}: its verdicts there are "
+            "missing, and no point below speaks of them."
+            for label in dict.fromkeys(label for label, _, _ in statuses)
+            if (where := [title for name, title in scenarios if (label, name) in raised])]
+
+
+def _these(statuses: Statuses, labels: Collection[str]) -> str:
+    """The scenarios a sentence of ``labels`` speaks for: those where none raised."""
+    raised = any(status == VARIANT_ERROR and label in labels
+                 for (label, _, _), status in statuses.items())
+    return "the other scenarios" if raised else "these scenarios"
 
 
 def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],
@@ -330,7 +350,7 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
                          for c in claims if any(statuses.get((label, s, c)) == BROKEN
                                                 for s, _ in scenarios))
         sentences.append(f"{label} breaks its promise of {lost}." if lost else
-                         f"Every promise of {label} holds in these scenarios"
+                         f"Every promise of {label} holds in {_these(statuses, [label])}"
                          f"{_vacuously(statuses, claims, scenarios, {label: ''})}.")
         sentences.extend(_twins(label, twins, sides))
         if sides.reference not in {ref for ref, _, _ in statuses}:
@@ -407,13 +427,15 @@ def _placements(statuses: Statuses, claims: Sequence[str],
             f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
     vacuous = _vacuously(statuses, claims, scenarios, {sides.placements[p]: p for p in keep})
     if not lose:
-        return (f"Every promise of {sides.proposal} holds in these scenarios, whichever the "
+        return (f"Every promise of {sides.proposal} holds in "
+                f"{_these(statuses, sides.placements.values())}, whichever the "
                 f"placement of the notification bit{vacuous}.")
     if not keep:
         return (f"No placement of the notification bit keeps every promise of "
                 f"{sides.proposal}: {'; '.join(lose)}.")
     return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
-            f"{sides.proposal} hold in these scenarios{vacuous}; {'; '.join(lose)}.")
+            f"{sides.proposal} hold in {_these(statuses, sides.placements.values())}{vacuous}; "
+            f"{'; '.join(lose)}.")
 
 
 def _claim_lost(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],

@@ -12,6 +12,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from hoverify.reports.conclusion import join
 from hoverify.reports.scenarios import SCENARIOS
 
 from hoverify.cli import main
@@ -177,6 +178,17 @@ def test_report_whose_scenarios_meet_it_reports_it_there_once(
     assert all("variant_error" not in v for v in doc["variants"])
     assert "dr-mme-hook-raises-on-s1" not in (out / "mme-hook-raises-on-s1" /
                                              "report.md").read_text()
+    # helper-152 #2: the conclusion said "Every promise of mme-hook-raises-on-s1 holds in
+    # these scenarios" of a variant never judged where it raised; it says where it did first
+    index = (out / "index.md").read_text()
+    points = index[index.index("## Conclusion"):index.index("## Verdict matrix")]
+    assert "Every promise of mme-hook-raises-on-s1 holds in these scenarios" not in points
+    errors = [line for line in points.splitlines() if "raised a variant error" in line]
+    titles = join([s.title for s in SCENARIOS if s.name in with_s1])
+    assert errors == [f"- mme-hook-raises-on-s1 raised a variant error on {titles}: its "
+                      "verdicts there are missing, and no point below speaks of them."], errors
+    assert points.index(errors[0]) < points.index("- Every promise of mme-hook-raises-on-s1 "
+                                                  "holds in the other scenarios")
 
 
 TWO = TESTS / "erroring_variants" / "two_hooks_raise.py"
