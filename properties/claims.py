@@ -63,7 +63,7 @@ from hoverify.properties.engine import (
     knowing,
 )
 from hoverify.properties.hop_list import hop_list
-from hoverify.properties.later_kenbs import Derivable, Judgement, LaterKeNBs
+from hoverify.properties.later_kenbs import NOTHING_PROMISED, Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
@@ -229,10 +229,12 @@ class _Claim:
             return "the UE's keys"
         return f"{entity}'s keys" if entity in self.topology.mmes else entity
 
-    def outside(self, a: Knowledge) -> str | None:
-        """``beyond(a)`` where the variant promises this claim at all (else a failure is
-        simply not promised)."""
-        return self.beyond(a) if self.promised_by(self.variant) else None
+    def outside(self, a: Knowledge, promised: bool) -> str | None:
+        """Why a failure of ``a``, excused (``excused``), is outside the promise: ``beyond(a)``
+        where the variant promises the claim for what failed (``promised``), else None: the
+        failure is simply not promised (helper-152: seed-fs, which promises forward security
+        on S1 hops alone, read "outside the promise" on an X2 hop with KASME revealed)."""
+        return self.beyond(a) if promised else None
 
     def excused(self, facts: Facts, a: Knowledge, breaks: Callable[[Knowledge], bool]) -> bool:
         """A failure of attacker ``a`` is outside the promise for what ``a`` holds beyond
@@ -976,7 +978,8 @@ class BackwardSecurity(_Claim):
                           f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
                           if alone is not None else ""),
                        Lines(witness) if over_run else tuple(witness()), witness_hop=j,
-                       outside=self.outside(a) if excused else None,
+                       outside=self.outside(a, self._promised_for(facts, derivable))
+                       if excused else None,
                        former_serving=self.beyond(a) is None and all(
                            k in predicted for k in derivable
                            if self.promise(facts.completions[k].hop_type)))
@@ -1283,9 +1286,9 @@ class ForwardSecurity(_Claim):
             # the promise unless its eNBs alone break it there (``excused``)
             if not self.excused(facts, a, partial(self._breaks, facts, j, served, kept)):
                 return distance, 1, None
-            outside = self.outside(a)
+            outside = self.outside(a, self._promise(facts, a, j, served)[0] is not None)
             return (distance, 1, f"outside the promise: {outside}" if outside
-                    else "nothing promised")
+                    else NOTHING_PROMISED)
         promise = kept.promise.get((left, j)) if kept is not None else None
         if promise is None:
             promise = forward_windows(self.variant, facts.completions, facts.early).judged(
@@ -1408,7 +1411,8 @@ class ForwardSecurity(_Claim):
         distance, _, outside = judged[j]
         leaving = facts.completions[j - distance + 1].hop_type
         promise, at = self._promise(facts, a, j)
-        assumption = (self.outside(a) or self._assumption(facts, a, j)) if outside else None
+        assumption = (self.outside(a, promise is not None) or self._assumption(facts, a, j)
+                      if outside else None)
         detail = f"{a.name} derives the KeNB of hop {j}" + (
             "" if self.beyond(a) else  # no legitimate KeNB to count from: the network, KASME
             f", {distance} hop(s) after its last legitimate KeNB")
@@ -1485,7 +1489,8 @@ class ForwardSecurity(_Claim):
                            f"KeNB of hop {failing}" + (
                                f": promised {promise.hops or 1}-hop" + (f" for {at}" if at else "")
                                if promise is not None else ""))
-            outside = ((self.outside(a) or self._assumption(facts, a, failing))
+            outside = ((self.outside(a, promise is not None)
+                        or self._assumption(facts, a, failing))
                        if failing is not None and not broken else None)
             if failing is not None and not broken and derivable.outside != _naming(outside):
                 detail += f"; {derivable.outside}"
@@ -1961,7 +1966,7 @@ class EditClaim(_Claim):
             verdicts.append(Verdict(
                 step.hop, who.name, False, self.promise(hop_type) and not excused, detail,
                 tuple(facts.witness(who, kenb)), witness_hop=step.hop,
-                outside=self.outside(a) if excused else None))
+                outside=self.outside(a, self.promise(hop_type)) if excused else None))
         return tuple(verdicts)
 
 

@@ -891,7 +891,8 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
         return Verdict(hop, name, False, promised and not excused,
                        downgraded(source, hop, analysis.target(hop), who),
                        found.downgrade.lines, witness_hop=hop,
-                       outside=claim.outside(whole) if excused and whole is not None else None)
+                       outside=claim.outside(whole, promised)
+                       if excused and whole is not None else None)
     judged = sum(found.ends[end] for end in claim.situation)
     each = "" if found.ends[COMPLETED_END] else ", and refused each"
     return Verdict(hop, name, True, promised,

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
+from hoverify.properties.later_kenbs import NOTHING_PROMISED
 from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
 
@@ -193,7 +194,7 @@ class ForwardWindows:
         if broken is None:
             leaving = self.completions[left + 1].hop_type
             assert leaving is not None
-            return (f"nothing promised once an {leaving.value} hop (hop {left + 1}) takes the "
+            return (f"{NOTHING_PROMISED} once an {leaving.value} hop (hop {left + 1}) takes the "
                     "UE away")
         assumption, hop = broken
         return (f"outside the promise: hop {hop} was decided before the Path Switch Request "

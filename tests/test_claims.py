@@ -458,6 +458,28 @@ def test_a_backward_failure_on_a_promised_key_stays_promised_past_an_unpromised_
     assert backward.promise_broken, [v.detail for v in backward.verdicts]
 
 
+@pytest.mark.parametrize("who", ["KASME", "ue", "mme-1"])
+def test_a_failure_where_nothing_is_promised_is_not_outside_the_promise(who: str) -> None:
+    """helper-152 #1: seed-fs promises forward security on S1 hops alone. On an X2 hop, with
+    KASME (or the UE, or the MME) in the attacker's hands, forward security read "fails
+    (outside the promise: ... the attacker holds KASME)", and its JSON "promised": false
+    beside that "outside_promise". Outside the promise is a failure of a promise the variant
+    makes, assuming what the run broke (the legend); where it makes none, as enb-1 alone
+    and tr33821-v070 read, the failure is simply not promised. On an S1 hop it promises
+    forward security, and the same attacker's failure is outside that promise."""
+    [x2] = claim(check("seed-fs", "x2", attacker=Attacker((Compromise(who, 1),))),
+                 FORWARD).verdicts
+    assert not x2.holds and not x2.promised and x2.outside is None, x2
+    assert "outside the promise" not in x2.detail, x2.detail
+    [s1] = claim(check("seed-fs", "s1", attacker=Attacker((Compromise(who, 1),))),
+                 FORWARD).verdicts
+    assert not s1.holds and not s1.promised and s1.outside is not None, s1
+    # on x2,s1 it derives both KeNBs: the failure a promise covers (the S1 hop's) is named
+    [both] = claim(check("seed-fs", "x2,s1", attacker=Attacker((Compromise(who, 1),))),
+                   FORWARD).verdicts
+    assert not both.promised and both.outside is not None and both.witness_hop == 2, both
+
+
 def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:
     """enb-1 served hop 0 and computed hop 1's KeNB* itself (X2, horizontal); its context
     is never released (the held Path Switch Acknowledge finds enb-2 gone). Compromised at
