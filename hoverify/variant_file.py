@@ -70,6 +70,7 @@ from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import (
     ASSUMPTIONS,
+    CELL_IDENTITY,
     NCC_MODULUS,
     AsKeys,
     EnbKeys,
@@ -340,6 +341,19 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
                                          or promise.hops < 1):
             raise VariantFileError(f"{path}: promise {promise.claim!r}: hops must be a "
                                    f"positive integer or None, got {promise.hops!r}")
+        if not promise.hop_types:
+            raise VariantFileError(f"{path}: promise {promise.claim!r}: hop_types is empty, so "
+                                   "it promises nothing; name the hop types it covers")
+        if (not isinstance(promise.binds, frozenset) or not promise.binds
+                or not promise.binds <= set(CELL_IDENTITY)):
+            given = (sorted(promise.binds) if isinstance(promise.binds, frozenset)
+                     else [promise.binds])
+            raise VariantFileError(
+                f"{path}: promise {promise.claim!r}: binds must be a non-empty frozenset of "
+                f"{', '.join(map(repr, CELL_IDENTITY))} (the parts of the target cell's "
+                "identity key separation judges, TS 33.401 A.5), got "
+                f"{{{', '.join(map(repr, given))}}}"
+                f"{did_you_mean(CELL_IDENTITY, *map(str, given))}")
         if not isinstance(promise.assumes, frozenset) or not promise.assumes <= ASSUMPTIONS.keys():
             raise VariantFileError(f"{path}: promise {promise.claim!r}: assumes must be a "
                                    f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "

@@ -76,7 +76,13 @@ from hoverify.statemachines.messages import Interface, Kind, Message
 from hoverify.statemachines.names import and_list
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
-from hoverify.statemachines.variant import BACKHAUL_PROTECTED, NCC_MODULUS, KeySchedule, Promise
+from hoverify.statemachines.variant import (
+    BACKHAUL_PROTECTED,
+    CELL_IDENTITY,
+    NCC_MODULUS,
+    KeySchedule,
+    Promise,
+)
 
 KEY_AGREEMENT = "key-agreement"
 SECRECY = "key-secrecy"
@@ -1758,7 +1764,7 @@ class KeySeparation(_Claim):
 def _cell_names(d: Derived) -> set[tuple[str, int]]:
     """The public inputs of ``d`` that name a cell: (PCI or EARFCN-DL, its value)."""
     return {(name, int.from_bytes(i.value, "big")) for i in d.derivation.inputs
-            if i.public and (name := CELL_INPUTS.get(i.name, i.name)) in ("PCI", "EARFCN-DL")}
+            if i.public and (name := CELL_INPUTS.get(i.name, i.name)) in CELL_IDENTITY}
 
 
 def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]]

@@ -118,6 +118,11 @@ class UeKeys:
     chain: NhChain | None  # None for a variant without NH/NCC
 
 
+# The parts of the target cell's identity a KeNB* is bound to (TS 33.401 A.5): what a promise
+# of key separation may name in ``binds``, and all the claim judges.
+CELL_IDENTITY = ("PCI", "EARFCN-DL")
+
+
 @record
 class Promise:
     """What a variant promises: ``claim`` holds on hops of ``hop_types``.
@@ -134,7 +139,7 @@ class Promise:
     hops: int | None = None
     why: str = ""
     assumes: frozenset[str] = frozenset()  # names from ASSUMPTIONS the promise relies on
-    binds: frozenset[str] = frozenset({"PCI", "EARFCN-DL"})
+    binds: frozenset[str] = frozenset(CELL_IDENTITY)
 
 
 # What a promise may assume about the run, by name. The properties layer tells from the trace

@@ -300,6 +300,40 @@ BAD_FILES = {
         "    def promises(self):\n"
         "        return (Promise('key-agreement', assumes=frozenset({'no-attacker'})),)\n"
         "VARIANT = V()\n"),
+    # helper-152: key separation judges the binding to the PCI and the EARFCN-DL alone; a
+    # name it cannot judge (or none) turned a broken promise into "not promised", exit 0
+    "binds_lower_case.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-separation', binds=frozenset({'pci'})),)\n"
+        "VARIANT = V()\n"),
+    "binds_c_rnti.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-separation', binds=frozenset({'PCI', 'C-RNTI'})),)\n"
+        "VARIANT = V()\n"),
+    "binds_nothing.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-separation', binds=frozenset()),)\n"
+        "VARIANT = V()\n"),
+    "no_hop_types.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('forward-security', frozenset(), hops=1),)\n"
+        "VARIANT = V()\n"),
     "unknown_key.py": (
         "from dataclasses import dataclass\n"
         "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
@@ -507,6 +541,15 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "binds_lower_case.py": "promise 'key-separation': binds must be a non-empty frozenset of "
+                           "'PCI', 'EARFCN-DL' (the parts of the target cell's identity key "
+                           "separation judges, TS 33.401 A.5), got {'pci'}; did you mean 'PCI'?",
+    "binds_c_rnti.py": "binds must be a non-empty frozenset of 'PCI', 'EARFCN-DL' (the parts "
+                       "of the target cell's identity key separation judges, TS 33.401 A.5), "
+                       "got {'C-RNTI', 'PCI'}",
+    "binds_nothing.py": "binds must be a non-empty frozenset of 'PCI', 'EARFCN-DL'",
+    "no_hop_types.py": "promise 'forward-security': hop_types is empty, so it promises nothing; "
+                       "name the hop types it covers",
     "stateful.py": "stateful.py: the variant is not deterministic: run again with hops x2,s1,"
                    "s1-inter,intra-enb,x2,s1,x2,s1,x2,s1, it derived another KeNB* at step 5; a "
                    "hook must compute only from its arguments (no state kept between calls, no "
