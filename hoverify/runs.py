@@ -50,7 +50,7 @@ from hoverify.statemachines.topology import (
     load_topology,
     small_topology,
 )
-from hoverify.statemachines.variant import KeySchedule, variant_text
+from hoverify.statemachines.variant import AsKeys, KeySchedule, variant_text
 from hoverify.statemachines.variants import BUILT_IN, load
 
 if TYPE_CHECKING:
@@ -230,13 +230,20 @@ def _hex(value: bytes | None) -> str | None:
     return value.hex() if value is not None else None
 
 
+def _algorithm_keys(keys: AsKeys | None, suffix: str = "") -> dict[str, str | None]:
+    """The RRC and UP keys (TS 33.401 A.7), by name, each with ``suffix``."""
+    return {f"{name}{suffix}": _hex(getattr(keys, name) if keys is not None else None)
+            for name in ("krrc_int", "krrc_enc", "kup_enc")}
+
+
 def document(run: Run) -> dict[str, Any]:
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),
         "kasme": run.kasme.hex(),
         "initial": {"kenb": _hex(run.initial_kenb), "ncc": run.variant.initial_ncc(),
-                    "ul_nas_count": run.ul_nas_count, "enb": run.initial_enb},
+                    "ul_nas_count": run.ul_nas_count, "enb": run.initial_enb,
+                    "c_rnti": run.initial_c_rnti, **_algorithm_keys(run.initial_as_keys)},
         "hops": [
             {"number": hop.number, "type": hop.spec.type.value, "early": hop.spec.early,
              "source_enb": hop.source_enb, "target_enb": hop.target_enb,
@@ -244,7 +251,8 @@ def document(run: Run) -> dict[str, Any]:
                              "earfcn_dl": hop.target_cell.earfcn_dl},
              "ncc": hop.ncc, "derivation": hop.derivation,
              "kenb_enb": _hex(hop.kenb_enb), "derivation_enb": hop.derivation_enb,
-             "kenb_ue": _hex(hop.kenb_ue),
+             "kenb_ue": _hex(hop.kenb_ue), "c_rnti": hop.c_rnti_ue,
+             **_algorithm_keys(hop.as_keys_ue, "_ue"),
              "confirm_sent": hop.confirm_sent, "confirm_verified": hop.confirm_verified}
             for hop in run.hops
         ],

@@ -29,7 +29,7 @@ from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.system import UE, System
 from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
-from hoverify.statemachines.variant import KeySchedule
+from hoverify.statemachines.variant import AsKeys, KeySchedule
 
 DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
@@ -192,6 +192,8 @@ class HopResult:
     kenb_ue: bytes | None
     confirm_sent: bool  # a HO confirm reached the target: the UE ran the handover
     confirm_verified: bool
+    as_keys_ue: AsKeys | None  # the UE's KeNB and the RRC and UP keys from it (A.7)
+    c_rnti_ue: int  # the UE's C-RNTI after the hop (newUE-Identity, TS 36.331)
 
 
 @dataclass
@@ -202,6 +204,8 @@ class Run:
     initial_enb: str
     initial_cell: str
     initial_kenb: bytes | None
+    initial_as_keys: AsKeys | None  # the UE's at the initial AS security (TS 33.401 7.2.4.5)
+    initial_c_rnti: int
     seed: int
     topology: Topology
     system: System
@@ -232,7 +236,9 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
     system.run()
     serving = system.entity(cell.enb).ctx
     initial_kenb = serving.keys.as_keys.kenb if serving.keys is not None else None
-    run = Run(variant, kasme, ul_nas_count, cell.enb, cell.name, initial_kenb, seed, topology,
+    ue = system.entity(UE).ctx
+    run = Run(variant, kasme, ul_nas_count, cell.enb, cell.name, initial_kenb,
+              ue.keys.as_keys if ue.keys is not None else None, ue.c_rnti, seed, topology,
               system, [])
     held: list[Message] = []
     previous_source: str | None = None
@@ -322,7 +328,8 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
     ncc = ue.keys.as_keys.ncc if ue.keys is not None else None
     return HopResult(number, spec, source.enb, target.enb, target, first_step, ncc,
                      derivation, kenb_enb, derivation_enb, kenb_ue, confirm_sent,
-                     confirm_verified)
+                     confirm_verified, ue.keys.as_keys if ue.keys is not None else None,
+                     ue.c_rnti)
 
 
 def derivation_word(derivations: Sequence[Derivation], kenb: bytes | None = None) -> str:

@@ -75,6 +75,20 @@ def earfcn_dl(value: int) -> bytes:
     return value.to_bytes(2 if value <= 0xFFFF else 3, "big")
 
 
+def algorithm_keys(fc: int) -> Callable[[bytes], dict[str, str]]:
+    """The RRC and UP keys from a KeNB (or KgNB), ``fc`` given, for 128-EEA2/128-EIA2
+    (algorithm identity 2: TS 33.401 5.1.3.2, 5.1.4.2; NEA2/NIA2, TS 33.501 5.11.1). TS
+    33.401 A.7 (and TS 33.501 A.8 alike, FC 0x69): "P0 = algorithm type distinguisher, L0 =
+    length of algorithm type distinguisher (i.e. 0x00 0x01), P1 = algorithm identity, L1 =
+    length of algorithm identity (i.e. 0x00 0x01)"; table A.7-1 (A.8-1): RRC-enc-alg 0x03,
+    RRC-int-alg 0x04, UP-enc-alg 0x05; the key is "the 128 least significant bits of the 256
+    bits of the KDF output"."""
+    return lambda key: {name: kdf(key, fc, distinguisher, b"\x02")[16:].hex()
+                        for name, distinguisher in (("krrc_enc", b"\x03"),
+                                                    ("krrc_int", b"\x04"),
+                                                    ("kup_enc", b"\x05"))}
+
+
 @dataclass(frozen=True)
 class Annex:
     """The three derivations of the chain: initial key, NH, key for the target cell."""
@@ -82,6 +96,8 @@ class Annex:
     initial: Callable[[bytes, int], bytes]
     nh: Callable[[bytes, bytes], bytes]
     star: Callable[[bytes, int, int], bytes]
+    # the RRC and UP keys, by their ``run --json`` names, from the key the hop ends on
+    as_keys: Callable[[bytes], dict[str, str]]
 
 
 TS33401 = Annex(
@@ -94,6 +110,8 @@ TS33401 = Annex(
     # A.5: "FC = 0x13, P0 = PCI (target physical cell id), L0 = length of PCI (i.e. 0x00
     # 0x02), P1 = EARFCN-DL (target physical cell downlink frequency)"
     lambda key, pci, earfcn: kdf(key, 0x13, pci.to_bytes(2, "big"), earfcn_dl(earfcn)),
+    # A.7: "FC = 0x15"
+    algorithm_keys(0x15),
 )
 TS33501 = Annex(
     # TS 33.501 A.9: "FC = 0x6E, P0 = Uplink NAS COUNT, L0 = length of uplink NAS COUNT
@@ -105,6 +123,8 @@ TS33501 = Annex(
     # A.11: "FC = 0x70, P0 = PCI (target physical cell id), L0 = length of PCI (i.e. 0x00
     # 0x02), P1 = ARFCN-DL (its frequency), L1 = length of ARFCN-DL (i.e. 0x00 0x03)"
     lambda key, pci, arfcn: kdf(key, 0x70, pci.to_bytes(2, "big"), arfcn.to_bytes(3, "big")),
+    # A.8: "FC = 0x69"
+    algorithm_keys(0x69),
 )
 
 
@@ -212,17 +232,23 @@ def run_json(*argv: str) -> dict:
 
 
 def assert_agrees(annex: Annex, doc: dict, kasme: bytes, ul_nas_count: int) -> None:
+    """``run --json`` against the recomputation: each KeNB and NCC, and the RRC and UP keys
+    it gives (helper-153: an auditor could not read them without reading the code)."""
     hops = [Hop(h["type"], h["target_cell"]["pci"], h["target_cell"]["earfcn_dl"],
                 h["target_enb"], after["early"] if after else False)
             for h, after in itertools.zip_longest(doc["hops"], doc["hops"][1:])]
-    assert doc["initial"]["kenb"] == annex.initial(kasme, ul_nas_count).hex()
+    initial = annex.initial(kasme, ul_nas_count)
+    assert doc["initial"]["kenb"] == initial.hex()
     assert doc["initial"]["ncc"] == 0
+    assert {k: doc["initial"][k] for k in annex.as_keys(initial)} == annex.as_keys(initial)
     for hop, want in zip(doc["hops"], recompute(annex, kasme, ul_nas_count, hops),
                          strict=True):
         where = f"hop {hop['number']} {hop['type']}"
         assert hop["ncc"] == want.ncc, where
         assert hop["kenb_enb"] == want.kenb_enb.hex(), where
         assert hop["kenb_ue"] == want.kenb_ue.hex(), where
+        assert {k: hop[f"{k}_ue"] for k in annex.as_keys(want.kenb_ue)} == annex.as_keys(
+            want.kenb_ue), where
         assert hop["confirm_verified"], where
 
 
@@ -369,6 +395,20 @@ def test_target_mme_counts_the_fewest_nh_derivations_ncc_allows(ncc: int,
 # The seed fixes no encoding: hoverify writes its KDF(K || S) as the TS 33.220 B.2 KDF keyed
 # by the key K over S, with FC values of its own (docs/limits.md: 0xF0-0xF3).
 SEED_FC = {"KeNB*": 0xF0, "KeNB_new": 0xF1, "K_HO": 0xF2, "KeNB*+": 0xF3}
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_run_json_gives_the_c_rnti_the_seeds_key_takes(seed: int) -> None:
+    """``run --json`` names each hop's C-RNTI, which the seed's KeNB_new takes (section 2 step
+    5: "KeNB_new = KDF(KeNB* || C-RNTI)"; helper-153 read it off a capture): the TR's chain
+    recomputed from the JSON alone, the RRC and UP keys too."""
+    doc = run_json("--variant", "tr33821-v070", "--hops", MIXED_CHAIN, "--seed", str(seed))
+    kenb = bytes.fromhex(doc["initial"]["kenb"])
+    for hop in doc["hops"]:
+        kenb_star = kdf(kenb, SEED_FC["KeNB*"], hop["target_cell"]["pci"].to_bytes(2, "big"))
+        kenb = kdf(kenb_star, SEED_FC["KeNB_new"], hop["c_rnti"].to_bytes(2, "big"))
+        assert hop["kenb_ue"] == kenb.hex(), hop["number"]
+        assert {k: hop[f"{k}_ue"] for k in TS33401.as_keys(kenb)} == TS33401.as_keys(kenb)
 
 
 @settings(max_examples=20, deadline=None)
