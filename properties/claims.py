@@ -28,7 +28,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
@@ -1723,7 +1723,8 @@ class KeySeparation(_Claim):
             return Verdict(number, "-", False, broken,
                            f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
-                           f"any derivation leading to it{unpromised}",
+                           f"any derivation leading to it from KASME or an earlier KeNB"
+                           f"{unpromised}",
                            self._ancestry(facts, done.kenb, cells is not None and lazy))
         return Verdict(number, "-", True, promised,
                        f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, no earlier "
@@ -1739,15 +1740,22 @@ class KeySeparation(_Claim):
                  cells: dict[bytes, frozenset[tuple[str, int]]] | None = None
                  ) -> list[tuple[str, int]]:
         """The parts of ``done``'s cell identity (PCI, EARFCN-DL) no derivation on the way
-        to its KeNB takes as input."""
+        to its KeNB from KASME or an earlier KeNB takes as input. A.5 binds each KeNB* to
+        its own handover's target cell: the derivations on the way to an earlier KeNB bind
+        that one's (helper-151: a KeNB* without the cell read "bound" where the UE came back
+        to a cell that an earlier hop's KeNB* had bound)."""
         cell = self.topology.cell(done.cell)
         wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
-        found = _cell_inputs(facts, done.kenb, cells) if cells is not None else None
+        # the UE's other KeNBs: any on the way is an earlier one (one used again, later
+        # too, is judged above)
+        earlier = {c.kenb for c in facts.completions if c.kenb != done.kenb}
+        found = _cell_inputs(facts, done.kenb, cells, earlier) if cells is not None else None
         inputs: set[tuple[str, int]] | frozenset[tuple[str, int]] = set()
         if found is not None:
             inputs = found
         else:
-            for d in facts.derivations_to(done.kenb):  # the last ones bind the cell, as a rule
+            # the last ones bind the cell, as a rule
+            for d in facts.derivations_to(done.kenb, earlier):
                 inputs.update(_cell_names(d))
                 if wanted <= inputs:
                     return []
@@ -1767,12 +1775,15 @@ def _cell_names(d: Derived) -> set[tuple[str, int]]:
             if i.public and (name := CELL_INPUTS.get(i.name, i.name)) in CELL_IDENTITY}
 
 
-def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]]
-                 ) -> frozenset[tuple[str, int]] | None:
-    """The cell-naming inputs of every derivation on the way to ``value``, each value's found
-    once from its secret inputs' and kept in ``known`` (at most the topology's cells: in a
-    variant that chains KeNBs, a pass over each hop's whole ancestry grew as the square of
-    the hops). None where the derivations on the way loop back (then ``derivations_to``)."""
+def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]],
+                 earlier: Set[bytes]) -> frozenset[tuple[str, int]] | None:
+    """The cell-naming inputs of every derivation on the way to ``value`` from KASME or one
+    of the ``earlier`` KeNBs, each value's found once from its secret inputs' and kept in
+    ``known`` (at most the topology's cells: in a variant that chains KeNBs, a pass over each
+    hop's whole ancestry grew as the square of the hops). An earlier KeNB adds none, whatever
+    ``known`` says of it (found when its own hop was judged). None where the derivations on
+    the way loop back (then ``derivations_to``)."""
+    empty: frozenset[tuple[str, int]] = frozenset()
     stack, entered = [value], set()
     while stack:
         current = stack[-1]
@@ -1781,16 +1792,17 @@ def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[
             continue
         made = facts.made(current)
         needed = [i.value for d in made for i in d.derivation.inputs
-                  if not i.public and i.value not in known]
+                  if not i.public and i.value not in known and i.value not in earlier]
         if needed:
             if current in entered or any(n in entered for n in needed):
                 return None
             entered.add(current)
             stack += needed
             continue
-        known[current] = frozenset().union(
+        known[current] = empty.union(
             *(_cell_names(d) for d in made),
-            *(known[i.value] for d in made for i in d.derivation.inputs if not i.public))
+            *(known[i.value] for d in made for i in d.derivation.inputs
+              if not i.public and i.value not in earlier))
         stack.pop()
     return known[value]
 

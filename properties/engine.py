@@ -55,7 +55,7 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -443,9 +443,10 @@ class Facts:
         made = _indexed(_positions, self.derivations, grows=True)
         return sorted(self.derivations_to(value), key=lambda d: made[id(d)])
 
-    def derivations_to(self, value: bytes) -> Iterator[Derived]:
+    def derivations_to(self, value: bytes, since: Container[bytes] = ()) -> Iterator[Derived]:
         """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
-        that finds what it looks for stops early)."""
+        that finds what it looks for stops early); from the values ``since`` on: not back
+        through one of them."""
         made = _indexed(_by_output, self.derivations, grows=True)  # ``made``, looked up once
         seen: set[int] = set()
         frontier = [value]
@@ -455,7 +456,8 @@ class Facts:
                 if id(d) not in seen:
                     seen.add(id(d))
                     yield d
-                    frontier.extend(i.value for i in d.derivation.inputs if not i.public)
+                    frontier.extend(i.value for i in d.derivation.inputs
+                                    if not i.public and i.value not in since)
 
     def ancestry_lines(self, value: bytes) -> list[str]:
         """``ancestry`` as witness lines; a derivation that two parties made alike (UE and

@@ -660,3 +660,31 @@ def test_a_promised_confinement_that_never_arose_is_vacuous_not_absent() -> None
     unpromised = claim(check("seed-fs", "x2,x2"), CONFINEMENT)
     assert not unpromised.applies and not unpromised.vacuous
     assert claim(check("seed-fs", "x2,s1"), CONFINEMENT).holds
+
+
+@dataclass(frozen=True)
+class HorizontalUnbound(Ts33401):
+    """A horizontal KeNB* without the target cell: KDF(KeNB, 0x13), no P0, P1 (TS 33.401
+    A.5: "P0 = PCI (target physical cell id) ... P1 = EARFCN-DL"); vertical ones as A.5."""
+
+    name: str = "horizontal-unbound"
+
+    def kenb_star(self, d, key, key_name, target):  # type: ignore[no-untyped-def]
+        if key_name == "KeNB":
+            return d.kdf("KeNB*", "A.5 without the cell", secret(key_name, key), 0x13)
+        return super().kenb_star(d, key, key_name, target)
+
+
+def test_a_kenb_is_bound_to_its_target_cell_by_its_own_derivations_not_an_earlier_hops() -> None:
+    """helper-151: hop 3 goes back to enb-3/cell-1, whose PCI and EARFCN-DL hop 1's vertical
+    KeNB* took; hop 3's own KeNB* takes neither, yet key separation read "bound to its PCI
+    and EARFCN-DL", as it looked through the KeNB's whole ancestry. A.5 binds each KeNB* to
+    its own handover's target cell: the derivations leading to the KeNB from KASME or an
+    earlier KeNB must take them."""
+    run = run_scenario(HorizontalUnbound(), parse_hops(
+        "s1@enb-3/cell-1,intra-enb@enb-3/cell-2,intra-enb@enb-3/cell-1"))
+    verdicts = {v.hop: v for v in claim(evaluate(run), SEPARATION).verdicts}
+    assert verdicts[1].holds, verdicts[1]
+    for hop in (2, 3):
+        assert not verdicts[hop].holds and verdicts[hop].promised, verdicts[hop]
+        assert "PCI" in verdicts[hop].detail and "EARFCN-DL" in verdicts[hop].detail
