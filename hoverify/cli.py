@@ -786,25 +786,46 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
     import shlex
 
     from hoverify.statemachines.scenario import RouteError, parse_hops, route
+    from hoverify.statemachines.topology import default_topology
     from hoverify.statemachines.variant import NCC_MODULUS
 
     if variant.initial_ncc() is None:
         return []
+
+    def routes(hops: str, on: Topology) -> bool:
+        try:
+            route(on, parse_hops(hops))
+        except RouteError:
+            return False
+        return True
+
+    said = []
     for hop, count in (("s1", NCC_MODULUS - 1), ("x2", NCC_MODULUS)):
         hops = ",".join([hop] * count)
-        try:
-            route(topology, parse_hops(hops))
-        except RouteError:
+        if not routes(hops, topology):
             continue
-        if max_handovers >= count:
-            return []
-        command = shlex.join([
-            "hoverify", "check", *variant_options(args), "--topology",
-            _from_anywhere(args.topology) if args.topology else "small", "--hops", hops])
-        return [f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), "
-                f"so the UE first meets NCC 0 again {count} {hop} handovers on, and a party "
-                f"that gets the wrap wrong passes this bound; `{command}` runs one"]
-    return []
+        if max_handovers < count:
+            command = shlex.join([
+                "hoverify", "check", *variant_options(args), "--topology",
+                _from_anywhere(args.topology) if args.topology else "small", "--hops", hops])
+            said.append(f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 "
+                        f"7.2.8.1.1), so the UE first meets NCC 0 again {count} {hop} "
+                        f"handovers on, and a party that gets the wrap wrong passes this "
+                        f"bound; `{command}` runs one")
+        break
+    # helper-151: a target MME that kept another {NH, NCC} than it sent passed verify on the
+    # small topology, whose second MME has one eNB and one cell: no handover follows there
+    then = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
+    if routes("s1-inter", topology) and then and not any(
+            routes(f"s1-inter,{h}", topology) for h in ("s1", "x2")):
+        command = shlex.join(["hoverify", "check", *variant_options(args), "--hops",
+                              f"s1-inter,{then[0]}"])
+        said.append("a handover by the MME an s1-inter hop moved the UE to: on this topology "
+                    "no S1 or X2 handover follows one, so nothing reads the {NH, NCC} that "
+                    "MME keeps (TS 33.401 7.2.8.4.3), and a target MME that keeps another "
+                    f"than it sent passes this bound; `{command}` runs one on the default "
+                    "topology")
+    return said
 
 
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",

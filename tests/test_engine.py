@@ -73,9 +73,10 @@ def verified(variant: KeySchedule, claims: set[str]) -> set[str]:
     return {claim for claim, promised in result.shortest if promised}
 
 
-# a break past the NCC wrap, seven handovers on (TS 33.401 7.2.8.1.1): beyond verify's bound
-# here and explore's examples, which say so (tests/test_variant_files.py); check finds it
-PAST_THE_WRAP = {"ue_catch_up_without_wrap.py"}
+# a break past the NCC wrap, seven handovers on (TS 33.401 7.2.8.1.1), or after an inter-MME
+# handover, which the small topology has nothing after: beyond verify's bound here (which
+# says so, tests/test_variant_files.py) and explore's examples; check finds it
+OUT_OF_REACH = {"ue_catch_up_without_wrap.py", "target_mme_sends_a_pair_it_does_not_keep.py"}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BROKEN.glob("*.py")))
@@ -85,7 +86,7 @@ def test_every_broken_variant_is_flagged_alike_by_check_explore_and_verify(name:
     checked = broken_claims(variant)
     wanted = CATALOGUE.get(name, checked)
     assert wanted and wanted <= checked, (wanted, checked)
-    if name in PAST_THE_WRAP:
+    if name in OUT_OF_REACH:
         assert not verified(variant, wanted)
         return
     assert wanted <= verified(variant, wanted)

@@ -51,6 +51,7 @@ CATALOGUE = {
     "rrc_keys_without_kenb.py": {KEY_AGREEMENT, SECRECY, AGREEMENT, UE_AGREEMENT},
     "kenb_star_from_public_values.py": {SECRECY},
     "ue_catch_up_without_wrap.py": {KEY_AGREEMENT},
+    "target_mme_sends_a_pair_it_does_not_keep.py": {KEY_AGREEMENT},
 }
 
 
@@ -233,7 +234,7 @@ def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
     assert main(["verify", "--variant-file", broken, "--max-handovers", "1",
                  "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    [said] = [line for line in out.splitlines() if line.startswith("not reached within")]
+    [said, _] = [line for line in out.splitlines() if line.startswith("not reached within")]
     assert "an NCC wrap" in said and "7 s1 handovers on" in said, said
     command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
     assert main(shlex.split(command)[1:]) == 1
@@ -248,6 +249,23 @@ def test_verify_names_the_ncc_wrap_its_bound_cannot_reach(
     command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
     assert main(shlex.split(command)[1:]) == 1
     capsys.readouterr()
+
+
+def test_verify_names_the_handover_after_an_inter_mme_one_its_topology_lacks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-151: a target MME that sends another {NH, NCC} than it keeps (TS 33.401
+    7.2.8.4.3) breaks key agreement at the next handover through that MME; the small
+    topology's second MME has one eNB and one cell, so `verify` there never met one and said
+    "no violation ..., bound exhausted". It says what it cannot reach, with the `check`
+    line, on the default topology, that breaks the promise."""
+    broken = str(BROKEN / "target_mme_sends_a_pair_it_does_not_keep.py")
+    assert main(["verify", "--variant-file", broken, "--max-handovers", "2",
+                 "--out", str(tmp_path), "--json"]) == 0
+    [_, said] = json.loads(capsys.readouterr().out)["not_reached"]
+    assert said.startswith("a handover by the MME an s1-inter hop moved the UE to"), said
+    command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
+    assert main(shlex.split(command)[1:]) == 1
+    assert "key-agreement           FAILS (promised)" in capsys.readouterr().out
 
 
 # TR 33.821 v0.7.0's KeNB* is "a one way hash over the current KeNB and the physical cell ID"
