@@ -305,7 +305,8 @@ def _replay_request(run: Run, start: int, end: int) -> None:
 def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target: Cell,
                first_step: int, kenb_before: bytes | None) -> HopResult:
     """``kenb_before``: the target eNB's KeNB when the hop started; one it still holds is
-    from an earlier service, not this hop's (None)."""
+    from an earlier service, not this hop's (None), unless it verified the hop's HO confirm
+    with it (helper-151: an intra-eNB hop keeping its KeNB read "DISAGREE")."""
     ue = system.entity(UE).ctx
     enb = system.entity(target.enb).ctx
     confirm_sent = confirm_verified = False
@@ -320,7 +321,7 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
             derivation = derivation_word(step.outcome.derivations,
                                          step.ctx_after.keys.as_keys.kenb)
     kenb_enb = enb.keys.as_keys.kenb if enb.keys is not None else None
-    if kenb_enb == kenb_before:
+    if kenb_enb == kenb_before and not confirm_verified:
         kenb_enb = None
     derivation_enb = derivation_word([d for step in steps for d in step.outcome.derivations],
                                      kenb_enb)

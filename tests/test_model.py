@@ -872,3 +872,31 @@ def test_a_nas_count_beyond_24_bits_is_a_model_bug_not_a_refusal() -> None:
         run_scenario(load("ts33401"), parse_hops("x2"), ul_nas_count=2**24)
     assert caught.value.hook == "initial_kenb" and caught.value.entity == "mme-1"
     assert str(caught.value.error) == "ul_nas_count must be in 0..16777215, got 16777216"
+
+
+@dataclass(frozen=True)
+class IntraEnbKeepsKenb(Ts33401):
+    """An intra-eNB handover that keeps the KeNB on both sides (TS 33.401 7.2.8.4.2 derives a
+    KeNB* for it as for X2): the UE and the eNB agree, on the old KeNB."""
+
+    name: str = "intra-enb-keeps-kenb"
+
+    def source_enb(self, d, keys, target, hop):  # type: ignore[no-untyped-def]
+        if hop == HopType.INTRA_ENB and keys.next_hop is None:
+            return keys, (("KeNB*", keys.as_keys.kenb), ("NCC", keys.as_keys.ncc))
+        return super().source_enb(d, keys, target, hop)
+
+    def ue(self, d, ue, command, source, target, c_rnti):  # type: ignore[no-untyped-def]
+        if source.enb == target.enb and field_value(command, "NCC") == ue.as_keys.ncc:
+            return ue.as_keys.kenb, ue.as_keys.ncc, ue.chain
+        return super().ue(d, ue, command, source, target, c_rnti)
+
+
+def test_a_target_that_verified_the_confirm_on_the_kenb_it_had_agrees_with_the_ue() -> None:
+    """helper-151: the hop's target eNB verified the HO confirm under the KeNB it already
+    held; run read its KeNB as "None" (taken as one from an earlier service) and said
+    "DISAGREE" beside key agreement's "holds". The KeNB a target verified the confirm with is
+    the hop's, new or not (key separation judges its reuse)."""
+    run = run_scenario(IntraEnbKeepsKenb(), parse_hops("intra-enb"))
+    [hop] = run.hops
+    assert hop.confirm_verified and hop.kenb_enb == hop.kenb_ue == run.initial_kenb
