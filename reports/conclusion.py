@@ -355,13 +355,16 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
         sentences.extend(_twins(label, twins, sides))
         if sides.reference not in {ref for ref, _, _ in statuses}:
             continue
-        differ = {c: [title for s, title in scenarios
-                      if judged(statuses.get((label, s, c), NA))
+        raised = {s for (of, s, _), status in statuses.items()
+                  if of == label and status == VARIANT_ERROR}  # said first, not here
+        differ = {c: [title for s, title in scenarios if s not in raised
+                      and judged(statuses.get((label, s, c), NA))
                       != judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
         changed = "; ".join(f"{c} on {join(where)}" for c, where in differ.items() if where)
         sentences.append(f"Compared with {sides.reference}, {label} changes the verdicts of "
                          f"{changed}." if changed else
-                         f"{label} has the verdicts of {sides.reference} in every scenario.")
+                         f"{label} has the verdicts of {sides.reference} in "
+                         f"{'the other scenarios' if raised else 'every scenario'}.")
     return sentences
 
 
