@@ -814,17 +814,23 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
                         f"bound; `{command}` runs one")
         break
     # helper-151: a target MME that kept another {NH, NCC} than it sent passed verify on the
-    # small topology, whose second MME has one eNB and one cell: no handover follows there
-    then = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
-    if routes("s1-inter", topology) and then and not any(
-            routes(f"s1-inter,{h}", topology) for h in ("s1", "x2")):
-        command = shlex.join(["hoverify", "check", *variant_options(args), "--hops",
+    # small topology, whose second MME has one eNB and one cell: no handover follows there;
+    # helper-154: nor does one within a bound of one handover
+    if not routes("s1-inter", topology):
+        return said
+    here = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", topology)]
+    then = here or [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
+    if then and (not here or max_handovers < 2):
+        where = ([] if not here else
+                 ["--topology", _from_anywhere(args.topology) if args.topology else "small"])
+        command = shlex.join(["hoverify", "check", *variant_options(args), *where, "--hops",
                               f"s1-inter,{then[0]}"])
-        said.append("a handover by the MME an s1-inter hop moved the UE to: on this topology "
-                    "no S1 or X2 handover follows one, so nothing reads the {NH, NCC} that "
-                    "MME keeps (TS 33.401 7.2.8.4.3), and a target MME that keeps another "
-                    f"than it sent passes this bound; `{command}` runs one on the default "
-                    "topology")
+        why = ("it needs 2 handovers" if here else
+               "on this topology no S1 or X2 handover follows one")
+        said.append("a handover by the MME an s1-inter hop moved the UE to: nothing reads the "
+                    "{NH, NCC} that MME keeps (TS 33.401 7.2.8.4.3) before one, and a target "
+                    f"MME that keeps another than it sent passes this bound ({why}); "
+                    f"`{command}` runs one" + ("" if here else " on the default topology"))
     return said
 
 

@@ -346,14 +346,16 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
                                    "it promises nothing; name the hop types it covers")
         if (not isinstance(promise.binds, frozenset) or not promise.binds
                 or not promise.binds <= set(CELL_IDENTITY)):
-            given = (sorted(promise.binds) if isinstance(promise.binds, frozenset)
-                     else [promise.binds])
+            named = isinstance(promise.binds, frozenset)
+            unknown = sorted(str(b) for b in promise.binds if b not in CELL_IDENTITY) if named \
+                else []
+            given = (f"frozenset({{{', '.join(sorted(map(repr, promise.binds)))}}})" if named
+                     else repr(promise.binds))  # in order: the same line every time
             raise VariantFileError(
                 f"{path}: promise {promise.claim!r}: binds must be a non-empty frozenset of "
                 f"{', '.join(map(repr, CELL_IDENTITY))} (the parts of the target cell's "
-                "identity key separation judges, TS 33.401 A.5), got "
-                f"{{{', '.join(map(repr, given))}}}"
-                f"{did_you_mean(CELL_IDENTITY, *map(str, given))}")
+                f"identity key separation judges, TS 33.401 A.5), got {given}"
+                f"{did_you_mean(CELL_IDENTITY, *unknown)}")
         if not isinstance(promise.assumes, frozenset) or not promise.assumes <= ASSUMPTIONS.keys():
             raise VariantFileError(f"{path}: promise {promise.claim!r}: assumes must be a "
                                    f"frozenset of {', '.join(map(repr, ASSUMPTIONS))}, got "

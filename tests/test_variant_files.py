@@ -266,6 +266,14 @@ def test_verify_names_the_handover_after_an_inter_mme_one_its_topology_lacks(
     command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
     assert main(shlex.split(command)[1:]) == 1
     assert "key-agreement           FAILS (promised)" in capsys.readouterr().out
+    # helper-154: on the default topology, where one follows, a bound of one handover has none
+    assert main(["verify", "--variant-file", broken, "--max-handovers", "1", "--topology",
+                 "default", "--out", str(tmp_path), "--json"]) == 0
+    [_, said] = json.loads(capsys.readouterr().out)["not_reached"]
+    assert "(it needs 2 handovers)" in said and "--topology default" in said, said
+    command = said[said.index("`hoverify check ") + 1:said.rindex("`")]
+    assert main(shlex.split(command)[1:]) == 1
+    capsys.readouterr()
 
 
 # TR 33.821 v0.7.0's KeNB* is "a one way hash over the current KeNB and the physical cell ID"
@@ -343,6 +351,14 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def promises(self):\n"
         "        return (Promise('key-separation', binds=frozenset()),)\n"
+        "VARIANT = V()\n"),
+    "binds_a_string.py": (  # helper-154: read "got {'PCI'}; did you mean 'PCI'?"
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-separation', binds='PCI'),)\n"
         "VARIANT = V()\n"),
     "no_hop_types.py": (
         "from dataclasses import dataclass\n"
@@ -561,11 +577,13 @@ BAD_FILES = {
 SAYS = {
     "binds_lower_case.py": "promise 'key-separation': binds must be a non-empty frozenset of "
                            "'PCI', 'EARFCN-DL' (the parts of the target cell's identity key "
-                           "separation judges, TS 33.401 A.5), got {'pci'}; did you mean 'PCI'?",
+                           "separation judges, TS 33.401 A.5), got frozenset({'pci'}); did "
+                           "you mean 'PCI'?",
     "binds_c_rnti.py": "binds must be a non-empty frozenset of 'PCI', 'EARFCN-DL' (the parts "
                        "of the target cell's identity key separation judges, TS 33.401 A.5), "
-                       "got {'C-RNTI', 'PCI'}",
+                       "got frozenset({'C-RNTI', 'PCI'})\n",
     "binds_nothing.py": "binds must be a non-empty frozenset of 'PCI', 'EARFCN-DL'",
+    "binds_a_string.py": "TS 33.401 A.5), got 'PCI'\n",
     "no_hop_types.py": "promise 'forward-security': hop_types is empty, so it promises nothing; "
                        "name the hop types it covers",
     "stateful.py": "stateful.py: the variant is not deterministic: run again with hops x2,s1,"
