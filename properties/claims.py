@@ -1746,9 +1746,9 @@ class KeySeparation(_Claim):
         to a cell that an earlier hop's KeNB* had bound)."""
         cell = self.topology.cell(done.cell)
         wanted = {("PCI", cell.pci), ("EARFCN-DL", cell.earfcn_dl)}
-        # the UE's other KeNBs: any on the way is an earlier one (one used again, later
-        # too, is judged above)
-        earlier = {c.kenb for c in facts.completions if c.kenb != done.kenb}
+        # the UE's KeNBs: any on the way is an earlier one (one used again, later too, is
+        # judged above), and the walk starts at this one
+        earlier = facts.kenbs()
         found = _cell_inputs(facts, done.kenb, cells, earlier) if cells is not None else None
         inputs: set[tuple[str, int]] | frozenset[tuple[str, int]] = set()
         if found is not None:
@@ -1778,11 +1778,12 @@ def _cell_names(d: Derived) -> set[tuple[str, int]]:
 def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[str, int]]],
                  earlier: Set[bytes]) -> frozenset[tuple[str, int]] | None:
     """The cell-naming inputs of every derivation on the way to ``value`` from KASME or one
-    of the ``earlier`` KeNBs, each value's found once from its secret inputs' and kept in
-    ``known`` (at most the topology's cells: in a variant that chains KeNBs, a pass over each
-    hop's whole ancestry grew as the square of the hops). An earlier KeNB adds none, whatever
-    ``known`` says of it (found when its own hop was judged). None where the derivations on
-    the way loop back (then ``derivations_to``)."""
+    of the ``earlier`` KeNBs (``value`` may be one of them: the walk starts there), each
+    value's found once from its secret inputs' and kept in ``known`` (at most the topology's
+    cells: in a variant that chains KeNBs, a pass over each hop's whole ancestry grew as the
+    square of the hops). An earlier KeNB adds none, whatever ``known`` says of it (found
+    when its own hop was judged). None where the derivations on the way loop back (then
+    ``derivations_to``)."""
     empty: frozenset[tuple[str, int]] = frozenset()
     stack, entered = [value], set()
     while stack:

@@ -425,6 +425,10 @@ class Facts:
         """The numbers of the completions that used ``kenb``, in order."""
         return _indexed(_all_by_kenb, self.completions, grows=True).get(kenb, ())
 
+    def kenbs(self) -> Set[bytes]:
+        """Every KeNB a completion used (those ``using`` knows), the initial one included."""
+        return _indexed(_all_by_kenb, self.completions, grows=True).keys()
+
     def first_at(self, entities: frozenset[str]) -> int | None:
         """The first completion at one of ``entities`` (None: none)."""
         first = _indexed(_first_at, self.completions, grows=True)
