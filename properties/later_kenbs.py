@@ -36,13 +36,14 @@ class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a datac
     text: str  # the hops, as ``hop_list`` writes them
     n: int  # the smallest n of n-hop forward security that holds: 1 + the largest distance
     # the failure named: the first hop whose KeNB breaks a promise, else the first whose
-    # KeNB is a failure outside a promise, else the first whose KeNB is a failure (distance
-    # + 1 > n promised): a failure a promise covers is named before one none does
+    # KeNB is a failure no promise covers, else the first whose KeNB is a failure (distance
+    # + 1 > n promised), outside the promise: as a claim's word says "outside the promise"
+    # only where every failure is (``ClaimResult.outside``), so does an attacker's
     failing: int | None
     outside: str | None  # why that failure is outside the promise (None: it breaks one)
     broken: bool  # a failure breaks a promise
     # the witness: the first hop with the largest distance + 1 - n promised, among those
-    # that break a promise if any do, else among those a promise covers if any
+    # that break a promise if any do, else among those no promise covers if any
     worst: int | None
     last: int | None
 
@@ -51,9 +52,9 @@ class LaterKeNBs:
     """Later KeNBs (their hops, ascending) with their judgements, and for each suffix of them
     its ``Derivable`` (``suffix``)."""
 
-    __slots__ = ("_broken", "_covered", "_failing", "_far", "_first_broken", "_first_covered",
-                 "_first_item", "_items", "_run", "_runs", "_worst", "_worst_broken",
-                 "_worst_covered", "hops", "judged")
+    __slots__ = ("_broken", "_failing", "_far", "_first_broken", "_first_item",
+                 "_first_uncovered", "_items", "_run", "_runs", "_uncovered", "_worst",
+                 "_worst_broken", "_worst_uncovered", "hops", "judged")
 
     def __init__(self, hops: Sequence[int], judged: Sequence[Judgement]) -> None:
         self.hops, self.judged = hops, judged
@@ -64,18 +65,18 @@ class LaterKeNBs:
         self._first_broken: list[int | None] = [None] * (size + 1)
         self._worst: list[int | None] = [None] * (size + 1)
         self._worst_broken: list[int | None] = [None] * (size + 1)
-        self._covered = [False] * (size + 1)  # a failure outside a promise
-        self._first_covered: list[int | None] = [None] * (size + 1)
-        self._worst_covered: list[int | None] = [None] * (size + 1)
+        self._uncovered = [False] * (size + 1)  # a failure no promise covers
+        self._first_uncovered: list[int | None] = [None] * (size + 1)
+        self._worst_uncovered: list[int | None] = [None] * (size + 1)
         for k in range(size - 1, -1, -1):
             distance, wanted, outside = judged[k]
             fails = distance + 1 > wanted
             breaks = fails and outside is None
-            covered = fails and outside is not None and not outside.startswith(NOTHING_PROMISED)
-            self._covered[k] = covered or self._covered[k + 1]
-            self._first_covered[k] = k if covered else self._first_covered[k + 1]
-            self._worst_covered[k] = (self._worse(k, self._worst_covered[k + 1]) if covered
-                                      else self._worst_covered[k + 1])
+            uncovered = fails and outside is not None and outside.startswith(NOTHING_PROMISED)
+            self._uncovered[k] = uncovered or self._uncovered[k + 1]
+            self._first_uncovered[k] = k if uncovered else self._first_uncovered[k + 1]
+            self._worst_uncovered[k] = (self._worse(k, self._worst_uncovered[k + 1])
+                                        if uncovered else self._worst_uncovered[k + 1])
             self._far[k] = max(distance, self._far[k + 1])
             self._failing[k] = k if fails else self._failing[k + 1]
             self._broken[k] = breaks or self._broken[k + 1]
@@ -106,8 +107,8 @@ class LaterKeNBs:
         failing, worst = self._failing[k], self._worst[k]
         if self._broken[k]:
             failing, worst = self._first_broken[k], self._worst_broken[k]
-        elif self._covered[k]:
-            failing, worst = self._first_covered[k], self._worst_covered[k]
+        elif self._uncovered[k]:
+            failing, worst = self._first_uncovered[k], self._worst_uncovered[k]
         items: list[str] = []
         if k < size:
             r = self._run[k]

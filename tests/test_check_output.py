@@ -135,11 +135,12 @@ def test_a_suffix_of_later_kenbs_reads_as_its_own_list(drawn: list[tuple[int, in
                                                                           str | None]]) -> None:
     """What the summary reads of each suffix of a chain's later KeNBs (``LaterKeNBs``),
     against the same read off that suffix alone: the largest distance, the failure named
-    (the first that breaks a promise, else the first outside a promise, else the first
+    (the first that breaks a promise, else the first no promise covers, else the first
     failure: distance + 1 > n promised) and why it is outside the promise, whether one breaks
     it, the first of the worst (among those that break a promise, if any do, else among those
-    outside one), the hops as ``hop_list`` writes them. helper-152: seed-fs, KASME revealed,
-    derives an X2 hop's KeNB (nothing promised) and then an S1 hop's (outside the promise)."""
+    no promise covers), the hops as ``hop_list`` writes them. helper-152: seed-fs, KASME
+    revealed, derives an X2 hop's KeNB (nothing promised) and an S1 hop's (outside the
+    promise): "outside the promise" only where every failure is, as a claim's word says."""
     hops, judged, hop = [], [], 0
     for step, distance, wanted, outside in drawn:
         hop += step
@@ -150,15 +151,16 @@ def test_a_suffix_of_later_kenbs_reads_as_its_own_list(drawn: list[tuple[int, in
         rest: list[tuple[int, Judgement]] = list(zip(hops[k:], judged[k:], strict=True))
         failing = [(j, o) for j, (d, w, o) in rest if d + 1 > w]
         broken = [(j, o) for j, o in failing if o is None]
-        covered = [(j, o) for j, o in failing if o == "outside"]
+        uncovered = [(j, o) for j, o in failing if o == "nothing promised"]
         read = later.suffix(k)
         assert (read.size, read.text, read.n, read.last) == (
             len(rest), hop_list(hops[k:]), 1 + max((d for _, (d, _, _) in rest), default=0),
             hops[-1] if rest else None)
-        assert (read.failing, read.outside) == ((broken or covered or failing)[0] if failing
+        assert (read.failing, read.outside) == ((broken or uncovered or failing)[0] if failing
                                                 else (None, None))
         assert read.broken == bool(broken)
-        among = [(j, (d, w, o)) for j, (d, w, o) in rest if (j, o) in (broken or covered)] or rest
+        among = [(j, (d, w, o)) for j, (d, w, o) in rest
+                 if (j, o) in (broken or uncovered)] or rest
         margins = [d + 1 - w for _, (d, w, _) in among]
         assert read.worst == (among[margins.index(max(margins))][0] if among else None)
 

@@ -474,10 +474,11 @@ def test_a_failure_where_nothing_is_promised_is_not_outside_the_promise(who: str
     [s1] = claim(check("seed-fs", "s1", attacker=Attacker((Compromise(who, 1),))),
                  FORWARD).verdicts
     assert not s1.holds and not s1.promised and s1.outside is not None, s1
-    # on x2,s1 it derives both KeNBs: the failure a promise covers (the S1 hop's) is named
+    # on x2,s1 it derives both KeNBs: the X2 hop's fails where nothing is promised, so the
+    # verdict is not promised, as a claim's is where one failure is (``ClaimResult.outside``)
     [both] = claim(check("seed-fs", "x2,s1", attacker=Attacker((Compromise(who, 1),))),
                    FORWARD).verdicts
-    assert not both.promised and both.outside is not None and both.witness_hop == 2, both
+    assert not both.promised and both.outside is None and both.witness_hop == 1, both
 
 
 def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() -> None:
