@@ -799,15 +799,15 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
             return False
         return True
 
+    own = ["--topology", _from_anywhere(args.topology) if args.topology else "small"]
     said = []
     for hop, count in (("s1", NCC_MODULUS - 1), ("x2", NCC_MODULUS)):
         hops = ",".join([hop] * count)
         if not routes(hops, topology):
             continue
         if max_handovers < count:
-            command = shlex.join([
-                "hoverify", "check", *variant_options(args), "--topology",
-                _from_anywhere(args.topology) if args.topology else "small", "--hops", hops])
+            command = shlex.join(["hoverify", "check", *variant_options(args), *own, "--hops",
+                                  hops])
             said.append(f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 "
                         f"7.2.8.1.1), so the UE first meets NCC 0 again {count} {hop} "
                         f"handovers on, and a party that gets the wrap wrong passes this "
@@ -821,9 +821,8 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
     here = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", topology)]
     then = here or [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
     if then and (not here or max_handovers < 2):
-        where = ([] if not here else
-                 ["--topology", _from_anywhere(args.topology) if args.topology else "small"])
-        command = shlex.join(["hoverify", "check", *variant_options(args), *where, "--hops",
+        command = shlex.join(["hoverify", "check", *variant_options(args), *(own if here else []),
+                              "--hops",
                               f"s1-inter,{then[0]}"])
         why = ("it needs 2 handovers" if here else
                "on this topology no S1 or X2 handover follows one")

@@ -242,6 +242,11 @@ class _Claim:
         on S1 hops alone, read "outside the promise" on an X2 hop with KASME revealed)."""
         return self.beyond(a) if promised else None
 
+    def hop_between(self, source_cell: str, target_cell: str) -> HopType:
+        """The type of a handover between two cells, named (``Topology.hop_type``)."""
+        return self.topology.hop_type(self.topology.cell(source_cell),
+                                      self.topology.cell(target_cell))
+
     def excused(self, facts: Facts, a: Knowledge, breaks: Callable[[Knowledge], bool]) -> bool:
         """A failure of attacker ``a`` is outside the promise for what ``a`` holds beyond
         eNBs (``beyond``): only where its eNBs alone (``Facts.enbs_alone``: its compromised
@@ -362,8 +367,7 @@ class KeyAgreement(_Claim):
             return facts.completions[-1].hop_type
         if facts.ue is None or not facts.completions:
             return None
-        return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
-                                      self.topology.cell(facts.ue.cell))
+        return self.hop_between(facts.completions[-1].cell, facts.ue.cell)
 
     def _witness(self, facts: Facts, ue: Any, enb: Any, target: str) -> tuple[str, ...]:
         lines = [f"UE KeNB {ue.kenb.hex() if ue else None}",
@@ -498,8 +502,7 @@ class KeySecrecy(_Claim):
         named = and_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
                          for name, value in exposed)
         hop_type = (None if event.before is None or event.before.keys is None else
-                    self.topology.hop_type(self.topology.cell(event.before.cell),
-                                           self.topology.cell(step.ctx_after.cell)))
+                    self.hop_between(event.before.cell, step.ctx_after.cell))
         return Observed(state, (Verdict(
             step.hop, "-", False, self.promise(hop_type),
             f"the radio observer derives the UE's {named} from public values alone (TS 33.401 "
@@ -1855,8 +1858,7 @@ class EditClaim(_Claim):
     situation: frozenset[str] = frozenset()
 
     def hop_type(self, facts: Facts, target_cell: str) -> HopType:
-        return self.topology.hop_type(self.topology.cell(facts.completions[-1].cell),
-                                      self.topology.cell(target_cell))
+        return self.hop_between(facts.completions[-1].cell, target_cell)
 
     @staticmethod
     def ends(step: Any) -> frozenset[str]:
@@ -2557,8 +2559,7 @@ class UeAgreement(_Authentication):
                       for p in sorted(near, key=lambda p: p.ue_runs))]
         hop_type = None
         if event.before is not None:
-            hop_type = self.topology.hop_type(self.topology.cell(event.before.cell),
-                                              self.topology.cell(run.session.cell))
+            hop_type = self.hop_between(event.before.cell, run.session.cell)
         replayed = facts.authentication.any_copied()
         return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
 

@@ -283,12 +283,18 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
 
 
+def _raised(statuses: Statuses) -> set[tuple[str, str]]:
+    """(variant label, scenario name) where the variant's run raised (a hook or the model:
+    ``VARIANT_ERROR`` cells)."""
+    return {(label, name) for (label, name, _), status in statuses.items()
+            if status == VARIANT_ERROR}
+
+
 def _variant_errors(statuses: Statuses, scenarios: Sequence[tuple[str, str]]) -> list[str]:
-    """Per variant whose run raised in some scenarios (a hook or the model; ``VARIANT_ERROR``
-    cells), where, said before any other point: no point speaks for a scenario it was not
-    judged in (helper-152: "every promise holds" of a variant that raised in three)."""
-    raised = {(label, name) for (label, name, _), status in statuses.items()
-              if status == VARIANT_ERROR}
+    """Per variant whose run raised in some scenarios (``_raised``), where, said before any
+    other point: no point speaks for a scenario it was not judged in (helper-152: "every
+    promise holds" of a variant that raised in three)."""
+    raised = _raised(statuses)
     return [f"{label} raised a variant error on {join(where)}: its verdicts there are "
             "missing, and no point below speaks of them."
             for label in dict.fromkeys(label for label, _, _ in statuses)
@@ -297,8 +303,7 @@ def _variant_errors(statuses: Statuses, scenarios: Sequence[tuple[str, str]]) ->
 
 def _these(statuses: Statuses, labels: Collection[str]) -> str:
     """The scenarios a sentence of ``labels`` speaks for: those where none raised."""
-    raised = any(status == VARIANT_ERROR and label in labels
-                 for (label, _, _), status in statuses.items())
+    raised = any(label in labels for label, _ in _raised(statuses))
     return "the other scenarios" if raised else "these scenarios"
 
 
@@ -355,8 +360,7 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
         sentences.extend(_twins(label, twins, sides))
         if sides.reference not in {ref for ref, _, _ in statuses}:
             continue
-        raised = {s for (of, s, _), status in statuses.items()
-                  if of == label and status == VARIANT_ERROR}  # said first, not here
+        raised = {s for of, s in _raised(statuses) if of == label}  # said first, not here
         differ = {c: [title for s, title in scenarios if s not in raised
                       and judged(statuses.get((label, s, c), NA))
                       != judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
