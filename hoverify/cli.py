@@ -708,7 +708,8 @@ def _verify(args: argparse.Namespace) -> int:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
                            checks, claims)
-    doc["not_reached"] = _not_reached(args, variant, topology, result.max_handovers)
+    doc["not_reached"] = not_reached(variant_options(args), args.topology, variant, topology,
+                                     result.max_handovers)
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -733,7 +734,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None) -> None:
-    from hoverify.reports.words import untested_text
+    from hoverify.reports.words import NOT_REACHED, untested_text
     from hoverify.search_claims import search_claims_text
 
     print(f"{variant_text(doc['variant'], doc['parameters'])} (at most "
@@ -765,7 +766,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
     if result.beyond_bound or result.unexercised:
         print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
     for said in doc["not_reached"]:
-        print(f"not reached within the bound: {said}")
+        print(f"{NOT_REACHED}: {said}")
     if result.exhausted and not doc["promise_broken"]:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
     elif result.stopped is not None and not doc["promise_broken"]:  # review22: "none so far"
@@ -773,9 +774,11 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
               "far; the bound was NOT exhausted: the states not reached are not judged")
 
 
-def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topology,
-                 max_handovers: int) -> list[str]:
-    """What the variant does only past ``max_handovers``, which no run of the search meets:
+def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,
+                topology: Topology, max_handovers: int) -> list[str]:
+    """What the variant does only past ``max_handovers``, which no run of the search meets on
+    ``topology`` (``topology_name``, as given, or None: the small one), as `verify` and the
+    report's bounded verification say it:
     an NCC wrap (review48: a UE whose NH catch-up forgot the modulo passed `verify` at two
     handovers, and `check` of seven S1 hops broke key agreement), with the `check` line that
     runs one on ``topology``. TS 33.401 7.2.8.1.1: NCC is the number of NH derivations
@@ -799,15 +802,14 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
             return False
         return True
 
-    own = ["--topology", _from_anywhere(args.topology) if args.topology else "small"]
+    own = ["--topology", _from_anywhere(topology_name or "small")]
     said = []
     for hop, count in (("s1", NCC_MODULUS - 1), ("x2", NCC_MODULUS)):
         hops = ",".join([hop] * count)
         if not routes(hops, topology):
             continue
         if max_handovers < count:
-            command = shlex.join(["hoverify", "check", *variant_options(args), *own, "--hops",
-                                  hops])
+            command = shlex.join(["hoverify", "check", *variant_argv, *own, "--hops", hops])
             said.append(f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 "
                         f"7.2.8.1.1), so the UE first meets NCC 0 again {count} {hop} "
                         f"handovers on, and a party that gets the wrap wrong passes this "
@@ -821,9 +823,8 @@ def _not_reached(args: argparse.Namespace, variant: KeySchedule, topology: Topol
     here = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", topology)]
     then = here or [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
     if then and (not here or max_handovers < 2):
-        command = shlex.join(["hoverify", "check", *variant_options(args), *(own if here else []),
-                              "--hops",
-                              f"s1-inter,{then[0]}"])
+        command = shlex.join(["hoverify", "check", *variant_argv, *(own if here else []),
+                              "--hops", f"s1-inter,{then[0]}"])
         why = ("it needs 2 handovers" if here else
                "on this topology no S1 or X2 handover follows one")
         said.append("a handover by the MME an s1-inter hop moved the UE to: nothing reads the "

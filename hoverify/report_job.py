@@ -16,7 +16,7 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
-from hoverify.cli import check_lines, variant_argv
+from hoverify.cli import check_lines, not_reached, variant_argv
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
@@ -296,9 +296,13 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
              f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
              + (f"; topology {topology.path}" if topology is not None else ""))
+    unreached = not_reached(_variant_argv(variant), topology.path if topology else None,
+                            schedule, topology.topology if topology else small_topology(),
+                            VERIFY_MAX_HANDOVERS)
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
-                   tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised))
+                   tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised),
+                   tuple(unreached))
 
 
 def check_out(out: Path) -> None:

@@ -188,6 +188,9 @@ class Bounded:
     # promised claims its faults cannot make arise, and why
     # (``hoverify.properties.verify.unexercised``)
     unexercised: tuple[str, ...] = ()
+    # what the variant does only past the bound, and why that matters
+    # (``hoverify.cli.not_reached``)
+    not_reached: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

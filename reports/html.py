@@ -40,8 +40,8 @@ from hoverify.reports.words import (
     cell_text,
     check_line_text,
     compromised_from,
+    coverage_text,
     plain,
-    sometimes_text,
     untested_cell,
 )
 
@@ -192,7 +192,7 @@ def _bounded(bounded: Bounded) -> list[str]:
              f"<p>Bound: {escape(bounded.bound)}. {bounded.states} states, "
              f"{bounded.transitions} transitions, "
              + ("bound exhausted.</p>" if bounded.exhausted else "bound NOT exhausted.</p>"),
-             f"<p>{escape(sometimes_text(bounded))}</p>"]
+             f"<p>{escape(coverage_text(bounded))}</p>"]
     for f in bounded.findings:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",

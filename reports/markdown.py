@@ -36,7 +36,7 @@ from hoverify.reports.words import (
     cell_text,
     check_line_text,
     compromised_from,
-    sometimes_text,
+    coverage_text,
     untested_cell,
 )
 
@@ -181,7 +181,7 @@ def _dry_run(error: DryRunEntry) -> list[str]:
 def bounded_lines(bounded: Bounded) -> list[str]:
     lines = [f"Bound: {bounded.bound}. {bounded.states} states, {bounded.transitions} "
              f"transitions, " + ("bound exhausted." if bounded.exhausted else
-                                 "bound NOT exhausted."), "", sometimes_text(bounded), ""]
+                                 "bound NOT exhausted."), "", coverage_text(bounded), ""]
     for f in bounded.findings:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
                   f"Shortest counterexample, {len(f.trace)} steps "

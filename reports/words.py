@@ -146,17 +146,24 @@ DRY_RUN = ("Loading the variant file runs it over every hop type, an NCC wrap an
 DRY_RUN_CHECK = "It is met again by:"
 
 
-def sometimes_text(bounded: Bounded) -> str:
-    """How often each claim's situation arose within the bound, and the vacuous ones."""
+def coverage_text(bounded: Bounded) -> str:
+    """How often each claim's situation arose within the bound, the vacuous ones, the promises
+    left untested and what the variant does only past the bound, as ``verify`` says them."""
     text = "Sometimes (transitions in which each claim's situation arose): " + ", ".join(
         f"{claim} {n}" for claim, n in bounded.sometimes) + "."
     if bounded.vacuous:
         text += (" Promised but vacuous (never exercised within the bound): "
                  + "; ".join(bounded.vacuous) + ".")
     if bounded.beyond_bound or bounded.unexercised:
-        untested = untested_cell(bounded)
+        untested = untested_text(bounded.beyond_bound, bounded.unexercised,
+                                 VERIFY_MAX_HANDOVERS)
         text += f" {untested[0].upper()}{untested[1:]}."
+    text += "".join(f" {NOT_REACHED[0].upper()}{NOT_REACHED[1:]}: {said}."
+                    for said in bounded.not_reached)
     return text
+
+
+NOT_REACHED = "not reached within the bound"  # as `hoverify verify` prints it
 
 
 def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:
@@ -172,11 +179,18 @@ def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handove
 
 
 def untested_cell(bounded: Bounded) -> str:
-    """The promises no run within the bound can break and the promised claims its faults
-    cannot exercise, as ``hoverify verify`` says them; "-" where there are none."""
-    if not (bounded.beyond_bound or bounded.unexercised):
-        return "-"
-    return untested_text(bounded.beyond_bound, bounded.unexercised, VERIFY_MAX_HANDOVERS)
+    """The promises no run within the bound can break, the promised claims its faults cannot
+    exercise, as ``hoverify verify`` says them, and what the variant does only past the bound,
+    by name (its page gives why, and the check line that runs one); "-" where there are
+    none."""
+    said = []
+    if bounded.beyond_bound or bounded.unexercised:
+        said.append(untested_text(bounded.beyond_bound, bounded.unexercised,
+                                  VERIFY_MAX_HANDOVERS))
+    if bounded.not_reached:
+        said.append(f"{NOT_REACHED}: "
+                    + ", and ".join(line.split(": ", 1)[0] for line in bounded.not_reached))
+    return "; ".join(said) or "-"
 
 
 # A bounded finding's counterexample: the report writes no finding file (review28)

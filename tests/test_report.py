@@ -477,6 +477,34 @@ def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
                                    f"cannot exercise {said}")
 
 
+def test_the_bounded_section_says_what_verify_does_not_reach(
+        default_report: Generated, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """helper-152: `hoverify verify` with the report's bound says what the variant does only
+    past it (an NCC wrap, TS 33.401 7.2.8.1.1; a handover after an inter-MME one, 7.2.8.4.3),
+    yet the report's bounded verification said "exhausted", "-" untested: a reader took those
+    to be covered. The table names them, the variant's section and verdicts.json say them as
+    verify does, with the check line that runs one."""
+    doc = json.loads((default_report.out / "verdicts.json").read_text())
+    bounded = {b["variant"]: b for b in doc["bounded_verification"]}
+    for variant in VARIANTS:
+        argv = ["verify", "--variant", variant.name, "--max-handovers", str(VERIFY_MAX_HANDOVERS),
+                "--quiet", "--json", "--out", str(tmp_path)]
+        if variant.bit_placement is not None:
+            argv += ["--bit-placement", variant.bit_placement]
+        main(argv)
+        said = json.loads(capsys.readouterr().out)["not_reached"]
+        assert bounded[variant.label]["not_reached"] == said, variant.label
+    ts = bounded["ts33401"]["not_reached"]
+    assert [line.split(":", 1)[0] for line in ts] == [
+        "an NCC wrap", "a handover by the MME an s1-inter hop moved the UE to"]
+    [row] = [line for line in (default_report.out / "index.md").read_text().splitlines()
+             if line.startswith("| ts33401 | at most")]
+    assert row.endswith("; not reached within the bound: an NCC wrap, and a handover by the "
+                        "MME an s1-inter hop moved the UE to |")
+    page = (default_report.out / "ts33401" / "report.md").read_text()
+    assert all(f"Not reached within the bound: {line}." in page for line in ts)
+
+
 def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path: Path) -> None:
     """review28: each bounded finding said `hoverify verify` saves it "under its `--out`,
     default `out/verify/`", read as if the report had: it writes no finding file. Said on
