@@ -411,8 +411,9 @@ def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> d
     them (``check_text`` shows only each claim's first, and a verdict's is made when read)."""
     doc = document(run)
     doc["attacker"] = str(evaluation.attacker) if evaluation.attacker else (
-        "per hop: its source eNB (forward security, downgrade, denial, fake-cell capture) and "
-        "its target eNB (backward security), each compromised from that hop on")
+        "per hop: its source eNB (forward security, backward security, downgrade, denial, "
+        "fake-cell capture) and its target eNB (forward security, backward security), each "
+        "compromised from that hop on")
     doc["attacker_model"] = evaluation.adversary.to_json(
         doc["attacker"], [str(message) for _, message in run.replayed])
     doc["claims"] = [claim_document(claim, evidence) for claim in evaluation.claims]

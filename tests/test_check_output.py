@@ -890,3 +890,30 @@ def test_an_invariant_whose_situation_never_arose_is_n_a_as_verify_says() -> Non
         assert invariants[name]["verdict"] == "n/a" and not invariants[name]["vacuous"]
         assert invariants[name]["cut"][0].startswith(
             "its situation never arose in this run (the situation: ")
+
+
+# how the attacker line names a claim
+WORDS = {"downgrade-resistance": "downgrade", "handover-denial": "denial",
+         "fake-cell-capture": "fake-cell capture"}
+
+
+def test_the_attacker_line_names_the_claims_judged_against_each_enb(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-156: `check --hops s1,s1` said "its source eNB (forward security, ...) and its
+    target eNB (backward security)", yet forward security was judged against hop 1's target
+    enb-4 too, compromised from hop 1 (the source of hop 2: TS 33.501 3.1 asks of any eNB
+    that held a KeNB), and backward security against hop 2's source. Each claim judged against
+    an eNB compromised as its hop's target or source is named for that role."""
+    assert main(["check", "--variant", "ts33401", "--hops", "s1,s1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    run = run_scenario(load("ts33401"), parse_hops("s1,s1"))
+    roles = {"source": {f"radio observer + {hop.source_enb}@{hop.number}" for hop in run.hops},
+             "target": {f"radio observer + {hop.target_enb}@{hop.number}" for hop in run.hops}}
+    source, target = doc["attacker"].split(" and its target eNB ")
+    said = {"source": source, "target": target}
+    for claim in doc["claims"]:
+        judged = {v["attacker"] for v in claim["verdicts"]}
+        for role, attackers in roles.items():
+            words = WORDS.get(claim["name"], claim["name"].replace("-", " "))
+            if judged & attackers:
+                assert words in said[role], (claim["name"], role, doc["attacker"])
