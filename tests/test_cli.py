@@ -1043,3 +1043,19 @@ def test_explore_says_why_it_ran_more_examples_than_asked(run: int, asked: int,
                                                           said: str) -> None:
     """review46: `explore --examples 200` reported 211 examples, unexplained."""
     assert examples_said(run, asked) == said
+
+
+def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-157: `explore --variant ts33401` with another seed printed "forward-security
+    holds" where `verify --max-handovers 2` finds it failing (the Path Switch race, 13 steps),
+    and ended there: nothing said a sample of interleavings proves no claim, as `verify` says
+    "bound exhausted". Its last line says so, and names `verify`."""
+    code = main(["explore", "--variant", "ts33401", "--examples", "3", "--steps", "4",
+                 "--faults", "drop", "--seed", "1", "--quiet", "--out", str(tmp_path)])
+    printed = capsys.readouterr().out.splitlines()
+    run = printed[0].split("): ")[1].split(" examples")[0]
+    assert code == 0
+    assert printed[-1] == (
+        f"no violation of a promised claim in the {run} examples run: a sample of the "
+        "interleavings, not every one; `hoverify verify` searches every one within a bound")
