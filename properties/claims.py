@@ -2175,15 +2175,18 @@ class FakeCellCapture(EditClaim):
 
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------
-PROTECTED_OUTPUTS = ("KNASint", "KNASenc")
-PROTECTED_INPUTS = ("KASME",)
+# The seed delegates "a key derived from KASME" (K_HO) "without potential of compromising any
+# of the other keys": KASME and every other key derived from it (TS 33.401 A.3 KeNB, A.4 NH,
+# A.7 the NAS keys), whatever the variant names them (helper-157: only KASME and the NAS keys
+# were protected, so a K_HO derived as A.3 derives the initial KeNB passed)
+ROOT = "KASME"
 
 
 class Confinement(_Claim):
     name = CONFINEMENT
     reads = frozenset({DERIVED})
     always = ("revealing the keys the variant delegates out of KASME (``delegated_keys()``, "
-              "the seed's K_HO) reveals neither KASME nor the NAS keys")
+              "the seed's K_HO) reveals neither KASME nor any other key derived from it")
     sometimes = "a delegated key was derived"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
@@ -2218,9 +2221,9 @@ class Confinement(_Claim):
         new = derivations[since:]
         given = {d.output for d in new if d.name in names}
         delegated |= given
-        protected |= ({d.output for d in new if d.name in PROTECTED_OUTPUTS}
-                      | {i.value for d in new for i in d.derivation.inputs
-                         if i.name in PROTECTED_INPUTS})
+        protected |= {value for d in new if any(i.name == ROOT for i in d.derivation.inputs)
+                      for value in ((d.output,) if d.name not in names else ())
+                      + tuple(i.value for i in d.derivation.inputs if i.name == ROOT)}
         public = {i.value for d in new for i in d.derivation.inputs if i.public}
         known = grow(known, given | public, derivations, since,
                      self._consumers.of(derivations))

@@ -15,6 +15,7 @@ from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     AGREEMENT,
     BACKWARD,
+    CONFINEMENT,
     DOWNGRADE,
     FORWARD,
     KEY_AGREEMENT,
@@ -52,6 +53,7 @@ CATALOGUE = {
     "kenb_star_from_public_values.py": {SECRECY},
     "ue_catch_up_without_wrap.py": {KEY_AGREEMENT},
     "target_mme_sends_a_pair_it_does_not_keep.py": {KEY_AGREEMENT},
+    "k_ho_is_the_initial_kenb.py": {CONFINEMENT},
 }
 
 
