@@ -2221,9 +2221,10 @@ class Confinement(_Claim):
         new = derivations[since:]
         given = {d.output for d in new if d.name in names}
         delegated |= given
-        protected |= {value for d in new if any(i.name == ROOT for i in d.derivation.inputs)
-                      for value in ((d.output,) if d.name not in names else ())
-                      + tuple(i.value for i in d.derivation.inputs if i.name == ROOT)}
+        for d in new:  # KASME, and what a derivation from it gives but the delegated keys
+            roots = {i.value for i in d.derivation.inputs if i.name == ROOT}
+            if roots:
+                protected |= roots if d.name in names else roots | {d.output}
         public = {i.value for d in new for i in d.derivation.inputs if i.public}
         known = grow(known, given | public, derivations, since,
                      self._consumers.of(derivations))
