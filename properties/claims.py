@@ -2176,17 +2176,21 @@ class FakeCellCapture(EditClaim):
 
 # -- confinement (the seed's section 4) ----------------------------------------------------------
 # The seed delegates "a key derived from KASME" (K_HO) "without potential of compromising any
-# of the other keys": KASME and every other key derived from it (TS 33.401 A.3 KeNB, A.4 NH,
-# A.7 the NAS keys), whatever the variant names them (helper-157: only KASME and the NAS keys
-# were protected, so a K_HO derived as A.3 derives the initial KeNB passed)
+# of the other keys": KASME, every other key derived from it (TS 33.401 A.3 KeNB, A.4 NH,
+# A.7 the NAS keys, whatever the variant names them), and every key of the AS hierarchy
+# however the variant derives it (A.3-A.5: KeNB, KeNB*, NH). helper-157: only KASME and the
+# NAS keys were protected, so a K_HO derived as A.3 derives the initial KeNB passed;
+# helper-158: so did an initial KeNB derived from K_HO, and K_HO used as KeNB*+.
 ROOT = "KASME"
+HIERARCHY = ("KeNB", "KeNB*", "NH")
 
 
 class Confinement(_Claim):
     name = CONFINEMENT
     reads = frozenset({DERIVED})
     always = ("revealing the keys the variant delegates out of KASME (``delegated_keys()``, "
-              "the seed's K_HO) reveals neither KASME nor any other key derived from it")
+              "the seed's K_HO) reveals neither KASME, nor any other key derived from it, "
+              "nor any KeNB, KeNB* or NH")
     sometimes = "a delegated key was derived"
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
@@ -2194,7 +2198,8 @@ class Confinement(_Claim):
         # what ``_reach`` found over the derivations it read last: grown on from there when
         # the facts extend them (a step that derives something is judged again)
         self._reached: tuple[tuple[Derived, ...], frozenset[bytes], frozenset[bytes],
-                             frozenset[bytes]] = ((), frozenset(), frozenset(), frozenset())
+                             frozenset[bytes], frozenset[bytes]] = (
+            (), frozenset(), frozenset(), frozenset(), frozenset())
         self._consumers = Consumers()
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
@@ -2208,55 +2213,62 @@ class Confinement(_Claim):
                    if d.output_name in self.variant.delegated_keys())
         return Observed(state, () if verdict.holds else (verdict,), made)
 
-    def _reach(self, facts: Facts, names: set[str]) -> tuple[frozenset[bytes], frozenset[bytes],
-                                                             frozenset[bytes]]:
-        """The delegated values, the protected ones, and everything derivable from the
-        delegated and the public values (``closure``, grown over the derivations new since
-        the last call when the facts extend what it read)."""
+    def _reach(self, facts: Facts, names: set[str]) -> tuple[
+            frozenset[bytes], frozenset[bytes], frozenset[bytes], frozenset[bytes]]:
+        """The delegated values, the protected ones (KASME and its other keys; the AS
+        hierarchy's), and everything derivable from the delegated and the public values
+        (``closure``, grown over the derivations new since the last call when the facts
+        extend what it read)."""
         derivations = facts.derivations
-        read, delegated, protected, known = self._reached
+        read, delegated, siblings, hierarchy, known = self._reached
         since = len(read)
         if since > len(derivations) or (since and derivations[since - 1] is not read[-1]):
-            since, delegated, protected, known = 0, frozenset(), frozenset(), frozenset()
+            since, delegated, siblings, hierarchy, known = (
+                0, frozenset(), frozenset(), frozenset(), frozenset())
         new = derivations[since:]
         given = {d.output for d in new if d.name in names}
         delegated |= given
         for d in new:  # KASME, and what a derivation from it gives but the delegated keys
             roots = {i.value for i in d.derivation.inputs if i.name == ROOT}
             if roots:
-                protected |= roots if d.name in names else roots | {d.output}
+                siblings |= roots if d.name in names else roots | {d.output}
+        hierarchy |= {d.output for d in new if d.name in HIERARCHY and d.name not in names}
         public = {i.value for d in new for i in d.derivation.inputs if i.public}
         known = grow(known, given | public, derivations, since,
                      self._consumers.of(derivations))
-        self._reached = (derivations, delegated, protected, known)
-        return delegated, protected, known
+        self._reached = (derivations, delegated, siblings, hierarchy, known)
+        return delegated, siblings, hierarchy, known
 
     def judge(self, facts: Facts) -> Verdict | None:
         names = set(self.variant.delegated_keys())
         if not names:  # nothing delegated: no situation (and no pass over the derivations)
             return None
-        delegated, protected, known = self._reach(facts, names)
+        delegated, siblings, hierarchy, known = self._reach(facts, names)
         if not delegated:
             return None
         who = f"knows {', '.join(sorted(names))}"
-        revealed = sorted(protected & known, key=facts.label)
+        attacker = Knowledge(who, frozenset(), 0, delegated, known)
+        revealed = sorted((siblings | hierarchy) & known, key=facts.label)
         promised = self.promise(None)
+        delegates = ", ".join(sorted(names))
         if revealed:
             return Verdict(0, who, False, promised,
-                           f"{', '.join(sorted(names))} reveals "
-                           f"{', '.join(facts.label(v) for v in revealed)}",
-                           tuple(line for v in revealed for line in facts.ancestry_lines(v)))
-        attacker = Knowledge(who, frozenset(), 0, delegated, known)
+                           f"{delegates} reveals {', '.join(facts.label(v) for v in revealed)}",
+                           tuple(dict.fromkeys(line for v in revealed
+                                               for line in facts.witness(attacker, v))))
 
         def lacking() -> list[str]:  # made when read: a step judges, the summary shows
-            lines = ({line for v in protected for line in facts.cut(attacker, v)}
-                     | {f"lacks {facts.label(v)}" for v in protected})
+            lines = ({line for v in siblings for line in facts.cut(attacker, v)}
+                     | {f"lacks {facts.label(v)}" for v in siblings})
             return [line for line in sorted(lines) if line.startswith("lacks ")]
 
+        others = len(hierarchy - siblings)
         return Verdict(0, who, True, promised,
-                       f"{', '.join(sorted(names))} reveals none of "
-                       f"{', '.join(sorted({facts.label(v) for v in protected}))}: no "
-                       "derivation runs from it towards them (one-way KDF)",
+                       f"{delegates} reveals none of "
+                       f"{', '.join(sorted({facts.label(v) for v in siblings}))}"
+                       + (f", nor any of the run's {others} other KeNB, KeNB* and NH values"
+                          if others else "")
+                       + ": no derivation runs from it towards them (one-way KDF)",
                        cut=Lines(lacking))
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:

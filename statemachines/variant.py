@@ -183,7 +183,8 @@ class KeySchedule(ABC):
 
     def delegated_keys(self) -> tuple[str, ...]:
         """Names of keys derived from KASME and handed out of the MME, for the confinement
-        claim (revealing them must reveal neither KASME nor the NAS keys)."""
+        claim (revealing them must reveal neither KASME, nor any other key derived from it,
+        nor any KeNB, KeNB* or NH)."""
         return ()
 
     def c_rnti_max(self) -> int:

@@ -567,9 +567,15 @@ def test_a_key_agreement_witness_with_one_kenb_names_what_differs(tmp_path: Path
 
 
 def test_confinement_of_k_ho() -> None:
+    """The seed (section 4): K_HO is delegated "without potential of compromising any of the
+    other keys": KASME, the other keys derived from it (here the NAS key and the initial
+    KeNB), and every KeNB, KeNB* and NH of the run (helper-157, helper-158)."""
     confinement = claim(check("seed-fs", "s1"), CONFINEMENT)
     assert confinement.holds and confinement.promised
-    assert {"lacks KASME", "lacks KNASint"} <= set(confinement.verdicts[0].cut)
+    [verdict] = confinement.verdicts
+    assert {"lacks KASME", "lacks KNASint", "lacks KeNB[hop 0]"} <= set(verdict.cut)
+    assert verdict.detail.startswith("K_HO reveals none of KASME, KNASint, KeNB[hop 0], nor "
+                                     "any of the run's 2 other KeNB, KeNB* and NH values")
 
 
 # -- cross-check by execution --

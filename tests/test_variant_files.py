@@ -54,6 +54,7 @@ CATALOGUE = {
     "ue_catch_up_without_wrap.py": {KEY_AGREEMENT},
     "target_mme_sends_a_pair_it_does_not_keep.py": {KEY_AGREEMENT},
     "k_ho_is_the_initial_kenb.py": {CONFINEMENT},
+    "initial_kenb_from_k_ho.py": {CONFINEMENT},
 }
 
 

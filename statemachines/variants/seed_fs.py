@@ -71,7 +71,7 @@ class SeedFs(Tr33821V070):
             Promise("downgrade-resistance", THROUGH_MME,
                     why="section 3 step 8: the UE derives KeNB*+ when the bit says so"),
             Promise("confinement", THROUGH_MME,  # K_HO exists only where an MME takes part
-                    why="section 4: K_HO reveals neither KASME nor NAS keys"),
+                    why="section 4: K_HO reveals no other key"),
         )
 
     def delegated_keys(self) -> tuple[str, ...]:
