@@ -41,6 +41,7 @@ from hoverify.properties.engine import decided_early
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.record import replace
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.system import System
 from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
@@ -485,17 +486,62 @@ def test_same_inputs_give_byte_identical_keys() -> None:
     assert [h.kenb_ue for h in first.hops] == [h.kenb_ue for h in second.hops]
 
 
-def _system_with_confirm_in_flight(variant: str) -> tuple[System, int]:
+def _system_with_in_flight(variant: str, kind: Kind) -> tuple[System, int]:
+    """A system in the first handover, with a ``kind`` message in flight, and its index."""
     topology = default_topology()
     system = System(load(variant), topology, bytes(range(32)), 0, topology.cells[0])
     system.establish_as_security()
     system.run()
     system.start_handover(topology.cell("enb-2/cell-1"))
-    while not any(m.kind is Kind.RRC_HANDOVER_CONFIRM for m in system.in_flight):
+    while not any(m.kind is kind for m in system.in_flight):
         system.deliver(0)
-    index = next(i for i, m in enumerate(system.in_flight)
-                 if m.kind is Kind.RRC_HANDOVER_CONFIRM)
+    index = next(i for i, m in enumerate(system.in_flight) if m.kind is kind)
     return system, index
+
+
+def _system_with_confirm_in_flight(variant: str) -> tuple[System, int]:
+    return _system_with_in_flight(variant, Kind.RRC_HANDOVER_CONFIRM)
+
+
+@pytest.mark.parametrize("variant", list(BUILT_IN))
+@pytest.mark.parametrize("octet", [0, -1], ids=["in the command", "in its MAC-I"])
+def test_tampered_handover_command_is_refused_by_the_ue_and_changes_nothing(
+        variant: str, octet: int) -> None:
+    """TS 36.331 5.3.5.4 has the UE run the HO command only once PDCP has verified it (TS
+    36.323 5.7: a PDU whose integrity check fails is discarded). One bit flipped in the
+    ciphered PDU flips the same bit of what deciphers (128-EEA2 is a stream cipher): in the
+    command it fails MAC-I, in the MAC-I itself as well, though the command reads intact."""
+    system, index = _system_with_in_flight(variant, Kind.RRC_HANDOVER_COMMAND)
+    command = system.in_flight[index]
+    pdu = bytearray(command.get("PDU"))
+    pdu[octet] ^= 0x01
+    system.rewrite(index, command.replace("PDU", bytes(pdu)))
+    ue = system.entity("ue")
+    before = ue.snapshot()
+    outcome = system.deliver(index)
+    assert not outcome.accepted
+    assert "MAC-I" in outcome.reason
+    assert ue.snapshot() == before
+
+
+def test_the_ue_refuses_a_handover_command_whose_count_it_has_passed() -> None:
+    """Replay protection (TS 33.401 5.1.4.1: the receiver accepts each incoming COUNT value
+    once under one AS security context): a UE whose lowest acceptable downlink PDCP COUNT is
+    past the command's refuses it, though its MAC-I is right; the same command at the COUNT
+    the UE expects is run (the model sends one HO command per KeNB, so only a UE told it is
+    further on can show the check)."""
+    system, index = _system_with_in_flight("ts33401", Kind.RRC_HANDOVER_COMMAND)
+    ue = system.entity("ue")
+    command = system.in_flight[index]
+    count = command.get("COUNT")
+    assert ue.ctx.dl_count == count
+    expected = ue.ctx
+    ue.ctx = replace(expected, dl_count=count + 1)
+    outcome = ue.handle(command)
+    assert not outcome.accepted
+    assert outcome.reason == f"PDCP COUNT {count} already used (replay)"
+    ue.ctx = expected
+    assert ue.handle(command).accepted
 
 
 @pytest.mark.parametrize("variant", list(BUILT_IN))
