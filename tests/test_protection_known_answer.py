@@ -190,3 +190,19 @@ def test_the_nas_part_carries_the_spec_nas_mac() -> None:
     assert len(parts) == 3  # one per S1 hop of the chain: the seed's notification bit
     for fields, count, mac in parts:
         assert eia2(knas_int, count, NAS_BEARER, DOWNLINK, encode(fields)) == mac
+
+
+def test_the_ue_confirms_with_the_c_rnti_the_command_gave_it(run: Run) -> None:
+    """TS 36.331 5.3.5.4: on a HO command the UE applies "the value of the newUE-Identity as
+    the C-RNTI", and its confirm goes out with it (TS 36.300 10.1.2.1.1, step 11: the
+    RRCConnectionReconfigurationComplete "(C-RNTI)"). The target does not check it
+    (docs/limits.md), so only this test sees a UE that confirms with its old one."""
+    new_c_rnti = None
+    confirms = 0
+    for m in rrc_messages(run):
+        if m.kind is Kind.RRC_HANDOVER_COMMAND:
+            new_c_rnti = field_value(m.read, "new C-RNTI")
+        elif m.kind is Kind.RRC_HANDOVER_CONFIRM:
+            assert m.read == (("C-RNTI", new_c_rnti),), f"step {m.number}"
+            confirms += 1
+    assert confirms == len(run.hops)
