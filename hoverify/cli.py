@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from hoverify.properties.exploration import Action, Finding
     from hoverify.properties.replay import Exercised
     from hoverify.properties.verify import Progress, VerifyResult
+    from hoverify.reports.data import Unreached
     from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
 
@@ -713,8 +714,8 @@ def _verify(args: argparse.Namespace) -> int:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
                            checks, claims)
-    doc["not_reached"] = not_reached(variant_options(args), args.topology, variant, topology,
-                                     result.max_handovers)
+    doc["not_reached"] = [str(u) for u in not_reached(variant_options(args), args.topology,
+                                                      variant, topology, result.max_handovers)]
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -780,7 +781,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
 
 
 def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,
-                topology: Topology, max_handovers: int) -> list[str]:
+                topology: Topology, max_handovers: int) -> list[Unreached]:
     """What the variant does only past ``max_handovers``, which no run of the search meets on
     ``topology`` (``topology_name``, as given, or None: the small one), as `verify` and the
     report's bounded verification say it:
@@ -793,6 +794,7 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
     named S1 hops on a topology with none)."""
     import shlex
 
+    from hoverify.reports.data import Unreached
     from hoverify.statemachines.scenario import RouteError, parse_hops, route
     from hoverify.statemachines.topology import default_topology
     from hoverify.statemachines.variant import NCC_MODULUS
@@ -815,10 +817,10 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
             continue
         if max_handovers < count:
             command = shlex.join(["hoverify", "check", *variant_argv, *own, "--hops", hops])
-            said.append(f"an NCC wrap: NCC counts NH derivations modulo 8 (TS 33.401 "
-                        f"7.2.8.1.1), so the UE first meets NCC 0 again {count} {hop} "
-                        f"handovers on, and a party that gets the wrap wrong passes this "
-                        f"bound; `{command}` runs one")
+            said.append(Unreached(
+                "an NCC wrap", f"NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), so "
+                f"the UE first meets NCC 0 again {count} {hop} handovers on, and a party that "
+                f"gets the wrap wrong passes this bound; `{command}` runs one"))
         break
     # helper-151: a target MME that kept another {NH, NCC} than it sent passed verify on the
     # small topology, whose second MME has one eNB and one cell: no handover follows there;
@@ -832,10 +834,11 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
                               "--hops", f"s1-inter,{then[0]}"])
         why = ("it needs 2 handovers" if here else
                "on this topology no S1 or X2 handover follows one")
-        said.append("a handover by the MME an s1-inter hop moved the UE to: nothing reads the "
-                    "{NH, NCC} that MME keeps (TS 33.401 7.2.8.4.3) before one, and a target "
-                    f"MME that keeps another than it sent passes this bound ({why}); "
-                    f"`{command}` runs one" + ("" if here else " on the default topology"))
+        said.append(Unreached(
+            "a handover after an inter-MME one", "nothing reads the {NH, NCC} the target MME "
+            "of an s1-inter hop keeps (TS 33.401 7.2.8.4.3) before the UE's next handover, and "
+            f"a target MME that keeps another than it sent passes this bound ({why}); "
+            f"`{command}` runs one" + ("" if here else " on the default topology")))
     return said
 
 

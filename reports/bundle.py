@@ -43,7 +43,7 @@ def verdicts(data: ReportData) -> str:
              "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
              "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
              "beyond_bound": list(b.beyond_bound), "unexercised": list(b.unexercised),
-             "not_reached": list(b.not_reached),
+             "not_reached": [str(u) for u in b.not_reached],
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
                            "detail": f.detail, "trace": list(f.trace), "check": f.check,
                            "check_unavailable": f.check_unavailable,

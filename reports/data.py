@@ -4,7 +4,7 @@ renderers need to know nothing about runs, graphs or claims."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from hoverify.reports.scenarios import Scenario, VariantRef
 from hoverify.reports.status import BROKEN as BROKEN
@@ -169,6 +169,17 @@ class BoundedFinding:
     check_note: str | None = None  # where check's attacker differs from the trace's
 
 
+class Unreached(NamedTuple):
+    """Something a variant does only past a bound: its name, and why the bound misses it
+    (with the check line that runs one), as ``hoverify verify`` says it."""
+
+    name: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.why}"
+
+
 @dataclass(frozen=True)
 class Bounded:
     """`hoverify verify` on one variant within the report's bound."""
@@ -190,7 +201,7 @@ class Bounded:
     unexercised: tuple[str, ...] = ()
     # what the variant does only past the bound, and why that matters
     # (``hoverify.cli.not_reached``)
-    not_reached: tuple[str, ...] = ()
+    not_reached: tuple[Unreached, ...] = ()
 
 
 @dataclass(frozen=True)

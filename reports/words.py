@@ -189,7 +189,7 @@ def untested_cell(bounded: Bounded) -> str:
                                   VERIFY_MAX_HANDOVERS))
     if bounded.not_reached:
         said.append(f"{NOT_REACHED}: "
-                    + ", and ".join(line.split(": ", 1)[0] for line in bounded.not_reached))
+                    + ", and ".join(unreached.name for unreached in bounded.not_reached))
     return "; ".join(said) or "-"
 
 

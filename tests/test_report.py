@@ -495,12 +495,12 @@ def test_the_bounded_section_says_what_verify_does_not_reach(
         said = json.loads(capsys.readouterr().out)["not_reached"]
         assert bounded[variant.label]["not_reached"] == said, variant.label
     ts = bounded["ts33401"]["not_reached"]
-    assert [line.split(":", 1)[0] for line in ts] == [
-        "an NCC wrap", "a handover by the MME an s1-inter hop moved the UE to"]
+    assert [line.split(": ", 1)[0] for line in ts] == [
+        "an NCC wrap", "a handover after an inter-MME one"]
     [row] = [line for line in (default_report.out / "index.md").read_text().splitlines()
              if line.startswith("| ts33401 | at most")]
-    assert row.endswith("; not reached within the bound: an NCC wrap, and a handover by the "
-                        "MME an s1-inter hop moved the UE to |")
+    assert row.endswith("; not reached within the bound: an NCC wrap, and a handover after an "
+                        "inter-MME one |")
     page = (default_report.out / "ts33401" / "report.md").read_text()
     assert all(f"Not reached within the bound: {line}." in page for line in ts)
 
