@@ -524,7 +524,8 @@ class KeySecrecy(_Claim):
         return Verdict(facts.hop, "-", False,
                        self.promise(facts.completions[numbers[0]].hop_type),
                        f"the radio observer derives {and_list(f'KeNB[hop {n}]' for n in numbers)}"
-                       ", a KeNB of the UE's, from public values alone",
+                       f", {'a KeNB' if len(numbers) == 1 else 'KeNBs'} of the UE's, from public "
+                       "values alone",
                        ("holds only public values", *self._witness(facts, kenb, derived)))
 
     @staticmethod

@@ -55,6 +55,7 @@ CATALOGUE = {
     "target_mme_sends_a_pair_it_does_not_keep.py": {KEY_AGREEMENT},
     "k_ho_is_the_initial_kenb.py": {CONFINEMENT},
     "initial_kenb_from_k_ho.py": {CONFINEMENT},
+    "kupenc_from_a_constant.py": {SECRECY},
 }
 
 
@@ -160,6 +161,67 @@ def test_a_kenb_some_derivation_takes_as_public_is_named_with_that_derivation(
     assert "derives KeNB[hop 0], a KeNB of the UE's, from public values alone" in block, block
     assert "KeNB[hop 0] is taken as public by: tag = KDF(KeNB=" in block, block
     # the last line, by the same definition (it said "hops: none")
+    assert out.rstrip().endswith("KeNB derivable by a radio observer alone at the end of the "
+                                 "run, hops: [0, 1]"), out[-300:]
+
+
+# helper-159: key-secrecy's own test of an AS key labelled public, and its restart from the
+# first derivation when a value turns public late, each passed the suite when taken out
+KRRCINT_TAKEN_AS_PUBLIC = """\
+from dataclasses import dataclass
+from hoverify.statemachines.derivation import public
+from hoverify.statemachines.variants.ts33401 import Ts33401
+@dataclass(frozen=True)
+class V(Ts33401):
+    name: str = "krrcint-taken-as-public"
+    def as_keys(self, d, kenb, ncc):
+        keys = super().as_keys(d, kenb, ncc)
+        d.kdf("tag", "KRRCint labelled public", public("KRRCint", keys.krrc_int), 0x50)
+        return keys
+VARIANT = V()
+"""
+KASME_TAKEN_AS_PUBLIC_LATE = """\
+from dataclasses import dataclass
+from hoverify.statemachines.derivation import public
+from hoverify.statemachines.variants.ts33401 import Ts33401
+@dataclass(frozen=True)
+class V(Ts33401):
+    name: str = "kasme-taken-as-public-late"
+    def path_switch(self, d, mme):
+        d.kdf("tag", "KASME labelled public", public("KASME", mme.kasme), 0x50)
+        return super().path_switch(d, mme)
+VARIANT = V()
+"""
+
+
+def test_an_rrc_key_some_derivation_takes_as_public_fails_key_secrecy(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No KeNB is known, only KRRCint, which a derivation labels public(...): the radio
+    observer holds it, and key-secrecy names it and the derivation that takes it so."""
+    path = tmp_path / "krrcint_taken_as_public.py"
+    path.write_text(KRRCINT_TAKEN_AS_PUBLIC)
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    out = capsys.readouterr().out
+    block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
+    assert ("FAILS (promised): the radio observer derives the UE's KRRCint from public values "
+            "alone") in block, block
+    assert "KRRCint is taken as public by: tag = KDF(KRRCint=" in block, block
+    assert out.rstrip().endswith("hops: none"), out[-300:]
+
+
+def test_a_kasme_taken_as_public_after_its_keys_were_used_opens_them_all(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """KASME turns public only at the Path Switch of hop 1, after KeNB[hop 0] (A.3 from
+    KASME) and KeNB[hop 1] (A.5 from it) were in use: the radio observer derives both, as
+    the run's last line says, by the same definition."""
+    path = tmp_path / "kasme_taken_as_public_late.py"
+    path.write_text(KASME_TAKEN_AS_PUBLIC_LATE)
+    assert main(["check", "--variant-file", str(path), "--hops", "x2"]) == 1
+    out = capsys.readouterr().out
+    block = out[out.index("\nkey-secrecy"):out.index("\nbackward-security")]
+    assert ("hop 1, -: FAILS (promised): the radio observer derives KeNB[hop 0] and KeNB[hop "
+            "1], KeNBs of the UE's, from public values alone") in block, block
+    assert "KASME is taken as public by: tag[hop 1] = KDF(KASME=" in block, block
     assert out.rstrip().endswith("KeNB derivable by a radio observer alone at the end of the "
                                  "run, hops: [0, 1]"), out[-300:]
 
