@@ -27,8 +27,6 @@ implementations do, read in their sources (facts, no code taken):
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import io
 import itertools
 import json
@@ -50,6 +48,7 @@ from hoverify.statemachines.variants import BUILT_IN, load
 from hoverify.statemachines.variants.ts33401 import Ts33401
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spec_kdf import RRC_ENC_ALG, RRC_INT_ALG, UP_ENC_ALG, algorithm_key, kdf
 
 from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
@@ -59,15 +58,7 @@ VARIANTS = [("tr33821-v070", None), ("seed-fs", "nas"), ("seed-fs", "alg-id"),
             ("seed-fs", "c-rnti"), ("ts33401", None)]
 N2_EXAMPLE = "examples/n2_5g.py"
 
-# -- The spec, written out again for the test -------------------------------------------------
-# TS 33.220 B.2: "derived key = HMAC-SHA-256 (Key, S)", "S = FC || P0 || L0 || P1 || L1 ||
-# ... || Pn || Ln", where "Li is a two octet representation of the length of the
-# corresponding input parameter Pi".
-
-
-def kdf(key: bytes, fc: int, *parameters: bytes) -> bytes:
-    s = bytes((fc,)) + b"".join(p + len(p).to_bytes(2, "big") for p in parameters)
-    return hmac.new(key, s, hashlib.sha256).digest()
+# -- The spec, written out again for the test (tests/spec_kdf.py: the KDF) ----------------
 
 
 def earfcn_dl(value: int) -> bytes:
@@ -77,17 +68,13 @@ def earfcn_dl(value: int) -> bytes:
 
 
 def algorithm_keys(fc: int) -> Callable[[bytes], dict[str, str]]:
-    """The RRC and UP keys from a KeNB (or KgNB), ``fc`` given, for 128-EEA2/128-EIA2
-    (algorithm identity 2: TS 33.401 5.1.3.2, 5.1.4.2; NEA2/NIA2, TS 33.501 5.11.1). TS
-    33.401 A.7 (and TS 33.501 A.8 alike, FC 0x69): "P0 = algorithm type distinguisher, L0 =
-    length of algorithm type distinguisher (i.e. 0x00 0x01), P1 = algorithm identity, L1 =
-    length of algorithm identity (i.e. 0x00 0x01)"; table A.7-1 (A.8-1): RRC-enc-alg 0x03,
-    RRC-int-alg 0x04, UP-enc-alg 0x05; the key is "the 128 least significant bits of the 256
-    bits of the KDF output"."""
-    return lambda key: {name: kdf(key, fc, distinguisher, b"\x02")[16:].hex()
-                        for name, distinguisher in (("krrc_enc", b"\x03"),
-                                                    ("krrc_int", b"\x04"),
-                                                    ("kup_enc", b"\x05"))}
+    """The RRC and UP keys from a KeNB (or KgNB), ``fc`` given (A.7, or TS 33.501 A.8), by
+    their ``run --json`` names; table A.7-1 (A.8-1): RRC-enc-alg 0x03, RRC-int-alg 0x04,
+    UP-enc-alg 0x05."""
+    return lambda key: {name: algorithm_key(key, distinguisher, fc).hex()
+                        for name, distinguisher in (("krrc_enc", RRC_ENC_ALG),
+                                                    ("krrc_int", RRC_INT_ALG),
+                                                    ("kup_enc", UP_ENC_ALG))}
 
 
 @dataclass(frozen=True)
@@ -499,10 +486,6 @@ def _system_with_in_flight(variant: str, kind: Kind) -> tuple[System, int]:
     return system, index
 
 
-def _system_with_confirm_in_flight(variant: str) -> tuple[System, int]:
-    return _system_with_in_flight(variant, Kind.RRC_HANDOVER_CONFIRM)
-
-
 @pytest.mark.parametrize("variant", list(BUILT_IN))
 @pytest.mark.parametrize("octet", [0, -1], ids=["in the command", "in its MAC-I"])
 def test_tampered_handover_command_is_refused_by_the_ue_and_changes_nothing(
@@ -525,9 +508,10 @@ def test_tampered_handover_command_is_refused_by_the_ue_and_changes_nothing(
 
 
 def test_the_ue_refuses_a_handover_command_whose_count_it_has_passed() -> None:
-    """Replay protection (TS 33.401 5.1.4.1: the receiver accepts each incoming COUNT value
-    once under one AS security context): a UE whose lowest acceptable downlink PDCP COUNT is
-    past the command's refuses it, though its MAC-I is right; the same command at the COUNT
+    """Replay protection: a receiver takes each PDCP COUNT once under one AS security context
+    (COUNT is an input of MAC-I, TS 33.401 B.2.1, so a replayed PDU verifies only under the
+    COUNT it was sent with): a UE whose lowest acceptable downlink PDCP COUNT is past the
+    command's refuses it, though its MAC-I is right; the same command at the COUNT
     the UE expects is run (the model sends one HO command per KeNB, so only a UE told it is
     further on can show the check)."""
     system, index = _system_with_in_flight("ts33401", Kind.RRC_HANDOVER_COMMAND)
@@ -546,7 +530,7 @@ def test_the_ue_refuses_a_handover_command_whose_count_it_has_passed() -> None:
 
 @pytest.mark.parametrize("variant", list(BUILT_IN))
 def test_tampered_handover_confirm_is_rejected_and_changes_nothing(variant: str) -> None:
-    system, index = _system_with_confirm_in_flight(variant)
+    system, index = _system_with_in_flight(variant, Kind.RRC_HANDOVER_CONFIRM)
     confirm = system.in_flight[index]
     pdu = bytearray(confirm.get("PDU"))
     pdu[0] ^= 0x01
@@ -561,7 +545,7 @@ def test_tampered_handover_confirm_is_rejected_and_changes_nothing(variant: str)
 
 @pytest.mark.parametrize("variant", list(BUILT_IN))
 def test_untampered_confirm_from_the_same_state_is_accepted(variant: str) -> None:
-    system, index = _system_with_confirm_in_flight(variant)
+    system, index = _system_with_in_flight(variant, Kind.RRC_HANDOVER_CONFIRM)
     assert system.deliver(index).accepted
 
 

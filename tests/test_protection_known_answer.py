@@ -12,8 +12,6 @@ checked against the spec in tests/test_model.py); the keys from it are derived h
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -25,6 +23,7 @@ from hoverify.statemachines.protection import decode, encode
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.variant import field_value
 from hoverify.statemachines.variants import load
+from spec_kdf import NAS_INT_ALG, RRC_ENC_ALG, RRC_INT_ALG, algorithm_key, kdf
 from vectors import load as load_vectors
 from vectors import vector_id
 
@@ -71,22 +70,6 @@ SRB1_BEARER = 1 - 1
 # NAS (TS 24.301 4.4.3.3, TS 33.401 8.1.1): BEARER 0, COUNT the NAS COUNT (spec notes,
 # section 3); the NAS part of the seed's HO command comes from the MME: downlink.
 NAS_BEARER = 0
-
-
-def kdf(key: bytes, fc: int, *parameters: bytes) -> bytes:
-    """TS 33.220 B.2: HMAC-SHA-256 over S = FC || P0 || L0 || ... || Pn || Ln."""
-    s = bytes((fc,)) + b"".join(p + len(p).to_bytes(2, "big") for p in parameters)
-    return hmac.new(key, s, hashlib.sha256).digest()
-
-
-def algorithm_key(key: bytes, distinguisher: int) -> bytes:
-    """TS 33.401 A.7: FC 0x15, P0 the algorithm type distinguisher (table A.7-1: NAS-int-alg
-    0x02, RRC-enc-alg 0x03, RRC-int-alg 0x04), P1 the algorithm identity (2 for 128-EEA2 and
-    128-EIA2, 5.1.3.2, 5.1.4.2), the key "the 128 least significant bits" of the output."""
-    return kdf(key, 0x15, bytes((distinguisher,)), b"\x02")[16:]
-
-
-NAS_INT_ALG, RRC_ENC_ALG, RRC_INT_ALG = 0x02, 0x03, 0x04
 
 
 class Protection(NamedTuple):
