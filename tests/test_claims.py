@@ -578,6 +578,37 @@ def test_confinement_of_k_ho() -> None:
                                      "any of the run's 2 other KeNB, KeNB* and NH values")
 
 
+@dataclass(frozen=True)
+class NhFromKho(Ts33401):
+    """TS 33.401 whose MME delegates the seed's K_HO and keys the NH chain with it, dropping
+    A.4's SYNC-input for a constant: NH = KDF(K_HO, FC 0x12, 0x00). K_HO then reveals every
+    NH, and through A.5's vertical KeNB* (NH, PCI, EARFCN-DL) the KeNBs built on them."""
+
+    name: str = "ts33401-nh-from-k-ho"
+
+    def delegated_keys(self) -> tuple[str, ...]:
+        return ("K_HO",)
+
+    def nh(self, d: Deriver, kasme: bytes, sync_input: bytes, sync_name: str) -> bytes:
+        k_ho = d.kdf("K_HO", CLAUSE, secret("KASME", kasme), FC_K_HO,
+                     public("Handover String", HANDOVER_STRING))
+        return d.kdf("NH", "A.4 without SYNC-input", secret("K_HO", k_ho), 0x12,
+                     public("constant", b"\x00"))
+
+
+def test_confinement_names_the_nh_a_delegated_key_reveals() -> None:
+    """The claim's reading of the seed (section 4): revealing K_HO reveals "neither KASME, nor
+    any other key derived from it, nor any KeNB, KeNB* or NH" (``delegated_keys``). An NH
+    keyed by K_HO and public inputs alone is revealed, and named, beside the KeNBs derived
+    from it (helper-159 M13: a claim that left NH out of the hierarchy still failed here,
+    on the KeNBs, and named no NH)."""
+    confinement = claim(evaluate(run_scenario(NhFromKho(), parse_hops("s1,s1"))), CONFINEMENT)
+    [verdict] = [v for v in confinement.verdicts if not v.holds]
+    # one NH value (no SYNC-input chains them), which every NCC names
+    assert verdict.detail == "K_HO reveals KeNB[hop 1], KeNB[hop 2], NH[NCC 1, 2 and 3]"
+    assert verdict.witness[1].startswith("NH[NCC 1, 2 and 3] = KDF(K_HO, FC=0x12")
+
+
 # -- cross-check by execution --
 CROSS_CHECKED = [("tr33821-v070", "x2,s1,s1-inter,intra-enb"), ("seed-fs", "x2,s1,x2"),
                  ("ts33401", "x2,x2:early,x2,s1")]
