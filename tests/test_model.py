@@ -277,6 +277,20 @@ def test_a_race_for_the_path_switch_acknowledge_agrees_with_the_spec(
     assert_agrees(TS33401, doc, KASME, 0)
 
 
+@pytest.mark.parametrize("hops", ["x2,intra-enb,x2", "x2,intra-enb,intra-enb"])
+def test_an_nh_pair_serves_one_handover(hops: str) -> None:
+    """TS 33.401 7.2.8.4.2, as handover-keys.md section 4 reads it: the source eNB derives
+    KeNB* vertically "from an unused {NH, NCC} pair if it has one, else horizontally from
+    its current KeNB". Hop 1's Path Switch Acknowledge gives enb-2 {NH(2), NCC 2}; the
+    intra-eNB hop 2 uses it (no MME, so no fresh pair follows); hop 3 has none left and goes
+    horizontal, keeping NCC 2. (helper-160 M22: a source eNB that kept the pair unused
+    after a vertical derivation passed the random chains, which never drew this pattern.)"""
+    doc = run_json("--variant", "ts33401", "--hops", hops, "--kasme", KASME.hex())
+    assert [(h["ncc"], h["derivation"]) for h in doc["hops"]] == [
+        (0, "horizontal"), (2, "vertical"), (2, "horizontal")]
+    assert_agrees(TS33401, doc, KASME, 0)
+
+
 def test_a_long_chain_wraps_ncc_and_still_agrees() -> None:
     kasme = bytes(range(32))
     hops = ",".join([MIXED_CHAIN] * 3)
