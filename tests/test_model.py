@@ -487,13 +487,15 @@ def test_same_inputs_give_byte_identical_keys() -> None:
     assert [h.kenb_ue for h in first.hops] == [h.kenb_ue for h in second.hops]
 
 
-def _system_with_in_flight(variant: str, kind: Kind) -> tuple[System, int]:
-    """A system in the first handover, with a ``kind`` message in flight, and its index."""
+def _system_with_in_flight(variant: str, kind: Kind, target: str = "enb-2/cell-1"
+                           ) -> tuple[System, int]:
+    """A system in the first handover (an X2 one unless ``target`` is another cell of the
+    default topology), with a ``kind`` message in flight, and its index."""
     topology = default_topology()
     system = System(load(variant), topology, bytes(range(32)), 0, topology.cells[0])
     system.establish_as_security()
     system.run()
-    system.start_handover(topology.cell("enb-2/cell-1"))
+    system.start_handover(topology.cell(target))
     while not any(m.kind is kind for m in system.in_flight):
         system.deliver(0)
     index = next(i for i, m in enumerate(system.in_flight) if m.kind is kind)
@@ -538,6 +540,27 @@ def test_the_ue_refuses_a_handover_command_whose_count_it_has_passed() -> None:
     outcome = ue.handle(command)
     assert not outcome.accepted
     assert outcome.reason == f"PDCP COUNT {count} already used (replay)"
+    ue.ctx = expected
+    assert ue.handle(command).accepted
+
+
+def test_the_ue_refuses_a_nas_part_whose_nas_count_it_has_taken() -> None:
+    """TS 24.301 4.4.3.2 (replay protection): "for a given EPS security context, a given NAS
+    COUNT value shall be accepted at most one time". The seed's HO command carries a NAS
+    part under NAS-MAC (seed step 7; NAS COUNT is an input of NAS-MAC, TS 33.401 B.2.1): a
+    UE that has taken its NAS COUNT refuses it, though its NAS-MAC is right; one that took
+    the COUNT before it runs the same command. (helper-160 M24: a UE that took a NAS COUNT
+    twice passed the suite, since honest runs never repeat one.)"""
+    system, index = _system_with_in_flight("seed-fs", Kind.RRC_HANDOVER_COMMAND,
+                                           target="enb-3/cell-1")  # s1: through the MME
+    ue = system.entity("ue")
+    command = system.in_flight[index]
+    expected = ue.ctx
+    nas_count = expected.nas_dl_count + 1  # the MME's next downlink NAS COUNT
+    ue.ctx = replace(expected, nas_dl_count=nas_count)
+    outcome = ue.handle(command)
+    assert not outcome.accepted
+    assert outcome.reason == f"NAS COUNT {nas_count} already used (replay)"
     ue.ctx = expected
     assert ue.handle(command).accepted
 
