@@ -244,10 +244,11 @@ class Edit:
 
 
 def flips(fields: Fields) -> list[Edit]:
-    """Each integer or flag changed: a flag negated; an integer with each bit of its field's
-    width flipped in turn (``WIDTHS``: each of an NCC's three bits, as a first S1 handover
-    carries NCC 2, which the source eNB turns into its own KeNB's NCC 0 by its second bit;
-    the one bit of the notification bit), any other integer with its lowest bit flipped.
+    """Each integer or flag changed: a flag negated; a field of a few values (``WIDTHS``)
+    rewritten to each other value its width carries (an NCC to each of 0..7: a first S1
+    handover carries NCC 2, which the source eNB turns into its own KeNB's NCC 0, and a
+    third carries NCC 4, which it turns into its own 3, helper-161), any other integer with
+    its lowest bit flipped.
     What an eNB relays: it changes what it carries, built by another party, into values
     the field's encoding still carries; not what it reads for itself alone
     (``RECEIVER_ONLY``), whose flip changes nothing but its own reading."""
@@ -256,25 +257,27 @@ def flips(fields: Fields) -> list[Edit]:
             for new in _rewrites(fields, path)]
 
 
-# The widths the encodings fix for integers the UE reads: nextHopChainingCount is INTEGER
-# (0..7) (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO); seed-fs's notification bit is one
-# bit (SA3 contribution section 3 step 6: "a bit"; one bit in each of its placements,
-# ``hoverify.reports.asn1``). A relay that flips a bit above a field's width makes a value no
-# wire placement carries.
+# The widths the encodings fix for integers the UE reads, fields of a few values:
+# nextHopChainingCount is INTEGER (0..7) (TS 33.401 7.2.8.4, TS 36.331 SecurityConfigHO);
+# seed-fs's notification bit is one bit (SA3 contribution section 3 step 6: "a bit"; one bit
+# in each of its placements, ``hoverify.reports.asn1``). Whoever writes one can write each of
+# its values, so each is tried, not each single-bit flip (helper-161: NCC 4 was never
+# rewritten to 3, two bits away, so fake-cell capture "held" for a third S1 handover); a
+# value above a field's width is one no wire placement carries.
 WIDTHS = {"NCC": NCC_BITS, "notification bit": 1}
 
 
 def _rewrites(fields: Fields, path: Path) -> tuple[int | bool, ...]:
-    """The relay's flips of the integer or flag at ``path``: the bits of its width
-    (``WIDTHS``), else its lowest bit."""
-    return _flipped(_at(fields, path), WIDTHS.get(_name(fields, path), 1))
-
-
-def _flipped(value: int | bool, bits: int) -> tuple[int | bool, ...]:
-    """``value`` with each of its ``bits`` lowest bits flipped in turn; a flag negated."""
+    """The rewrites of the integer or flag at ``path`` by a relay, and of a value compared
+    whole (``WHOLE``) by its builder: a flag negated; a field of a few values (``WIDTHS``)
+    rewritten to each other value of its width; any other integer with its lowest bit
+    flipped."""
+    value, width = _at(fields, path), WIDTHS.get(_name(fields, path))
     if isinstance(value, bool):
         return (not value,)
-    return tuple(value ^ 1 << bit for bit in range(bits))
+    if width is None:
+        return (value ^ 1,)
+    return tuple(other for other in range(1 << width) if other != value)
 
 
 # The UE's identities on the backhaul: the eNB UE S1AP ID, which "uniquely identifies the UE
@@ -317,12 +320,13 @@ def built(fields: Fields) -> list[Edit]:
     what it likes, and NDS/IP protects only what it wrote, TS 33.401 11): each value it could
     have written otherwise, as far as a finite set reaches.
 
-    - Each single-bit flip of an integer within its field's width (``WIDTHS``: an NCC's 3
-      bits, TS 33.401 7.2.8.4; the notification bit's one), or, for a field of no fixed
-      width, below max(3, its bit length): clearing any set bit (a capability bit, wherever
-      it sits); a flag negated. A value compared whole (``WHOLE``) gets its lowest bit
-      flipped, as a relay flips it (``_rewrites``); of a UE identity or a COUNT, which only
-      the receiver reads (``RECEIVER_ONLY``), this is the only flip.
+    - A field of a few values (``WIDTHS``: an NCC, TS 33.401 7.2.8.4; the notification bit)
+      rewritten to each other value of its width, as a relay rewrites it (``_rewrites``);
+      a flag negated. Each single-bit flip of any other integer below max(3, its bit
+      length): clearing any set bit (a capability bit, wherever it sits). A value compared
+      whole (``WHOLE``) gets its lowest bit flipped, as a relay flips it (``_rewrites``); of
+      a UE identity or a COUNT, which only the receiver reads (``RECEIVER_ONLY``), this is
+      the only flip.
     - Each bit of an octet string shorter than ``KEY_MATERIAL_BITS`` flipped (a capability
       carried as bytes). A longer one is a key, a MAC or a protected PDU: a flipped bit makes
       a value that no party derives or verifies, so the receiver and the UE disagree (a
@@ -339,8 +343,8 @@ def built(fields: Fields) -> list[Edit]:
     that relays a container into the HO command adds to it (``edits``)."""
     found = [Edit("rewrite", path, new) for path, value in leaves(fields)
              for name in (_name(fields, path),)
-             for new in (_rewrites(fields, path) if name in WHOLE
-                         else _bit_flips(value, WIDTHS.get(name)))]
+             for new in (_rewrites(fields, path) if name in WHOLE or name in WIDTHS
+                         else _bit_flips(value))]
     return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
                     if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
                     if not _key_material(_at(fields, path))]
@@ -364,16 +368,18 @@ def _name(fields: Fields, path: Path) -> str:
     return describe(fields, path).rpartition("/")[2]
 
 
-def _bit_flips(value: int | bool | bytes, width: int | None) -> tuple[int | bool | bytes, ...]:
-    """The builder's flips of ``value``, a field of ``width`` bits (``WIDTHS``; None: none
-    fixed)."""
+def _bit_flips(value: int | bool | bytes) -> tuple[int | bool | bytes, ...]:
+    """The builder's flips of ``value``, a field of no fixed width: each bit of a short
+    octet string; each bit of an integer below max(3, its bit length); a flag negated."""
+    if isinstance(value, bool):
+        return (not value,)
     if isinstance(value, bytes):
         bits = 8 * len(value)
         if bits >= KEY_MATERIAL_BITS:
             return ()
         number = int.from_bytes(value, "big")
         return tuple((number ^ 1 << bit).to_bytes(len(value), "big") for bit in range(bits))
-    return _flipped(value, width or max(NCC_BITS, value.bit_length()))
+    return tuple(value ^ 1 << bit for bit in range(max(NCC_BITS, value.bit_length())))
 
 
 def edits(fields: Fields, addable: Addable) -> list[Edit]:
@@ -443,16 +449,27 @@ class HopSearch:
     # observation searched for was not found; and, of those refused or rejected, why
     ends: Counter[str] = field(default_factory=Counter)
     refusals: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # the fields of a few values (``WIDTHS``) the edits rewrote to each other value: what a
+    # holding verdict names as searched whole (helper-161)
+    every_value: dict[str, None] = field(default_factory=dict)
 
     def done(self) -> bool:
         found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
         return all(found[claim] is not None for claim in self.wanted)
 
-    def count(self, attempt: Attempt) -> None:
+    def count(self, attempt: Attempt, said: Edit.Said) -> None:
         self.attempts += 1
+        if said.kind == "rewrite" and said.where.rpartition("/")[2] in WIDTHS:
+            self.every_value[said.where] = None
         self.ends[attempt.end] += 1
         if attempt.why:
             self.refusals[attempt.end, attempt.why] += 1
+
+    def edits_text(self, source: str, what: str = "") -> str:
+        """``18 single edits by enb-2{what}, every value of 'container/NCC' among them``."""
+        fields = " and ".join(repr(where) for where in self.every_value)
+        every = f", every value of {fields} among them," if fields else ""
+        return f"{self.attempts} single edits by {source}{what}{every}"
 
     def arose(self, claim: EditClaim) -> bool:
         """Whether an edit of the search met ``claim``'s situation, the ends its claim object
@@ -526,7 +543,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
             for edit in edits_by(message, who, analysis.run.system.variant.command_fields()):
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
-                result.count(attempt)
+                result.count(attempt, edit.said(message.fields, found=False))
                 if attempt.completed and attempt.kenb is not None and result.downgrade is None:
                     result.downgrade = attempt
                 if attempt.kenb is not None and result.capture is None:
@@ -896,7 +913,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
     judged = sum(found.ends[end] for end in claim.situation)
     each = "" if found.ends[COMPLETED_END] else ", and refused each"
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} single edits of what {source} relays and sends puts "
+                   f"none of {found.edits_text(source, ' of what it relays and sends')} puts "
                    f"the UE and the honest target on a KeNB {who} can derive; the UE or the "
                    f"target judged {judged} of them{each}: "
                    f"{_how_ended(found, hop, analysis.target(hop), _JUDGED)}"
@@ -928,7 +945,7 @@ def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, sou
         return Verdict(hop, name, False, promised, captured(source, hop, who),
                        found.capture.lines, witness_hop=hop)
     return Verdict(hop, name, True, promised,
-                   f"none of {found.attempts} single edits by {source} puts the UE on a KeNB {who} "
+                   f"none of {found.edits_text(source)} puts the UE on a KeNB {who} "
                    f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
                                               "inputs the attacker lacks",))
 

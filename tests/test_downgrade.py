@@ -28,11 +28,13 @@ from hoverify.properties.downgrade import (
     Edit,
     _Trial,
     built,
+    describe,
     edited_steps,
     edits,
     edits_by,
     find_attack,
     full_run,
+    leaves,
 )
 from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import Action
@@ -355,16 +357,17 @@ def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: s
                          "notification bit") == {0}
 
 
-def test_a_relay_flips_each_bit_of_an_ncc_and_the_lowest_of_another_integer() -> None:
+def test_a_relay_writes_each_ncc_value_and_flips_the_lowest_bit_of_another_integer() -> None:
     """TS 36.331 nextHopChainingCount INTEGER (0..7), TS 33.401 7.2.8.4: an NCC is 3 bits, so a
-    relay's flips of the first S1 handover's NCC 2 (TS 33.401 7.2.8.1.1) are the three values
-    one bit away, each in 0..7: 3, 0 and 6. A PCI (TS 36.211 6.11: 0..503) is no NCC however
-    small its value: its lowest bit only (small_topology's enb-3 cell has PCI 5)."""
+    relay rewrites the first S1 handover's NCC 2 (TS 33.401 7.2.8.1.1) to each other value in
+    0..7 (helper-161: not only those one bit away, 3, 0 and 6). A PCI (TS 36.211 6.11:
+    0..503) is no NCC however small its value: its lowest bit only (small_topology's enb-3
+    cell has PCI 5)."""
     run = run_scenario(load("ts33401"), parse_hops("s1@enb-3/cell-1"), topology=small_topology())
     command = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
     found = edits(command.fields, run.variant.command_fields())
-    assert _rewritten_to(found, command.fields, "NCC") == {3, 0, 6}
+    assert _rewritten_to(found, command.fields, "NCC") == {0, 1, 3, 4, 5, 6, 7}
     assert _rewritten_to(found, command.fields, "target PCI") == {4}
 
 
@@ -483,6 +486,39 @@ def test_ts33401_source_enb_rewrites_ncc_2_to_its_own_ncc_0(hop_type: str) -> No
     assert not result[CAPTURE].holds and not result[CAPTURE].promised
     assert result[DOWNGRADE].holds
     assert any("NCC' 2 -> 0" in v.witness[0] for v in result[CAPTURE].verdicts)
+
+
+def test_ts33401_source_enb_rewrites_the_ncc_to_its_own_on_every_s1_hop() -> None:
+    """TS 33.401 7.2.8.4.3: "If the UE received an NCC value that is equal to the NCC
+    associated with the currently active KeNB, the UE shall derive KeNB* from the currently
+    active KeNB" (horizontal). The source eNB writes the 3-bit NCC (TS 36.331
+    nextHopChainingCount INTEGER (0..7)) of the RRC HO command, so on each S1 hop it can write
+    its own KeNB's NCC, however many bits away: hop 3 carries NCC 4 and the source's is 3,
+    two bits apart (helper-161: single-bit flips never wrote 3, and capture "held")."""
+    run = run_scenario(load("ts33401"), parse_hops("s1,s1,s1,s1"))
+    capture = {c.name: c for c in evaluate(run).claims}[CAPTURE]
+    nccs = [0, *(hop.ncc for hop in run.hops)]  # the initial KeNB's NCC is 0 (7.2.8.1.1)
+    assert [v.hop for v in capture.verdicts if not v.holds] == [1, 2, 3, 4]
+    for verdict in capture.verdicts:
+        edit = f"rewrites field 'container/NCC' {nccs[verdict.hop]} -> {nccs[verdict.hop - 1]}"
+        assert edit in verdict.witness[0], verdict.witness
+
+
+def test_a_few_valued_field_gets_every_value_from_its_relay_and_its_builder() -> None:
+    """The NCC is INTEGER (0..7) (TS 36.331 SecurityConfigHO, TS 36.423 AS Security
+    Information): the eNB that relays it into the HO command and the eNB that builds it may
+    each write any of its 8 values, so each of the 7 others is an edit of both."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1"))
+    addable = run.variant.command_fields()
+    for kind, where in ((Kind.S1AP_HANDOVER_COMMAND, "container/NCC"),
+                        (Kind.X2AP_HANDOVER_REQUEST, "AS-SecurityInformation/NCC")):
+        message = next(s.message for s in run.system.steps if s.message.kind is kind)
+        ncc = next(v for path, v in leaves(message.fields)
+                   if describe(message.fields, path) == where)
+        for who in (message.receiver, message.sender):
+            names = {e.name(message.fields) for e in edits_by(message, who, addable)}
+            assert {n for n in names if n.startswith(f"{where}=")} == {
+                f"{where}={value}" for value in range(8) if value != ncc}, (kind, who)
 
 
 # -- the edit search reuses the run's prefix (issue 17 item 7) -------------------------------------

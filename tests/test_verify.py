@@ -115,8 +115,11 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # eNB UE X2AP IDs of X2AP ones, by which it finds its UE association (TS 36.413 3.1, TS
 # 36.423 9.2.24; 1361 without these alone), and the PDCP COUNT of the UE's RRC messages, an
 # input of its own MAC-I check (TS 33.401 B.2, TS 36.323 5.7): each flip made it refuse the
-# message, a state of its own; the sender's flips of them stay; the same claims found
-TS33401_ONE_HANDOVER_EDITS_STATES = 1347  # drop, compromise, rewrite
+# message, a state of its own; the sender's flips of them stay; the same claims found;
+# 1347 -> 1667 (helper-161), the relay and the builder of an NCC write each of its 8 values
+# (TS 36.331 nextHopChainingCount INTEGER (0..7)), not only those one bit away: 4 more
+# rewrites of each NCC sent; the same claims found
+TS33401_ONE_HANDOVER_EDITS_STATES = 1667  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
