@@ -20,6 +20,8 @@ Checks, each failing with the file, the item and the fix (exit code 2, no traceb
 - every public method or attribute those classes define is a hook (or ``field_names``),
   redefines something of the class they extend, or is used by name in the file: any other is
   a misspelling the model would never call (``sourse_enb``), named with the closest hook;
+- no ``target_enb`` it defines names the s1-inter hop type, which the model never gives it
+  (no target eNB can tell an inter-MME S1 handover from an intra-MME one);
 - every hook it defines takes the interface's arguments (``ue`` gained ``source``, the
   serving cell, before ``target``: a hook written for the old interface is named);
 - ``promises()`` declares at least one promise, each of a known claim, with known hop types
@@ -201,6 +203,7 @@ def _check_classes(path: str, module: ModuleType, variant: KeySchedule) -> None:
     used |= {node.value for node in ast.walk(tree)  # getattr(self, "name")
              if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     own = _own_classes(module, variant)
+    _check_target_enb_hop(path, tree, {c.__name__ for c in own})
     inherited: set[str] = set()  # what the classes it extends define, their fields included
     for base in (c for c in type(variant).__mro__ if c not in own):
         inherited |= {*vars(base), *(f.name for f in (fields(base) if is_dataclass(base) else ()))}
@@ -221,6 +224,27 @@ def _check_classes(path: str, module: ModuleType, variant: KeySchedule) -> None:
                 "hook, redefines nothing of the class it extends and is used nowhere in the "
                 f"file, so the model never calls it{meant} (a helper of your own: name it "
                 f"_{name})")
+
+
+def _check_target_enb_hop(path: str, tree: ast.Module, own: set[str]) -> None:
+    """No ``target_enb`` of the file's classes names the s1-inter hop type: the model never
+    gives it, as no target eNB can tell an inter-MME S1 handover from an intra-MME one. S1AP
+    HANDOVER REQUEST (TS 36.413 9.1.5.4) comes from the eNB's own MME either way, with no IE
+    saying whether another MME prepared it over S10 (TS 29.274 7.3.1), so ``target_enb`` is
+    called with ``HopType.S1`` for both (helper-161: such a branch never ran, unwarned)."""
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in own):
+        for hook in (n for n in cls.body
+                     if isinstance(n, ast.FunctionDef) and n.name == "target_enb"):
+            for node in ast.walk(hook):
+                if ((isinstance(node, ast.Attribute) and node.attr == "S1_INTER")
+                        or (isinstance(node, ast.Constant) and node.value == "s1-inter")):
+                    raise VariantFileError(
+                        f"{path}:{node.lineno}: {cls.name}.target_enb names the s1-inter hop "
+                        "type, which the model never gives it: S1AP HANDOVER REQUEST (TS "
+                        "36.413 9.1.5.4) does not tell a target eNB whether another MME "
+                        "prepared the handover, so target_enb gets HopType.S1 for every S1 "
+                        "handover; branch on s1-inter in source_mme or target_mme, which "
+                        "know it, and send the target eNB a field saying so")
 
 
 def _members(node: ast.ClassDef) -> list[tuple[str | None, int]]:

@@ -237,7 +237,9 @@ class KeySchedule(ABC):
     def target_enb(self, d: Deriver, fields: Fields, target: Cell, c_rnti: int,
                    hop: HopType) -> tuple[bytes, int | None, Fields]:
         """The target eNB: its new KeNB and NCC, and the security fields of the HO command
-        it builds (the target-to-source transparent container)."""
+        it builds (the target-to-source transparent container). ``hop`` is X2, INTRA_ENB or
+        S1, never S1_INTER: S1AP HANDOVER REQUEST (TS 36.413 9.1.5.4) does not tell a
+        target eNB whether another MME prepared the handover (TS 29.274 7.3.1)."""
 
     # -- Handover execution at the UE ------------------------------------------------------
     @abstractmethod

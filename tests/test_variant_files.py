@@ -626,6 +626,19 @@ BAD_FILES = {
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
         "        return super().target_enb(d, fields, target, c_rnti, hop)[:2]\n"
         "VARIANT = V()\n"),
+    # helper-161: a target eNB cannot tell an inter-MME S1 handover from an intra-MME one
+    # (TS 36.413 9.1.5.4 HANDOVER REQUEST carries no such IE), so the model gives target_enb
+    # HopType.S1 for both, and this branch would never run
+    "target_enb_inter_mme.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.topology import HopType\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        if hop is HopType.S1_INTER:\n"
+        "            raise ValueError('inter-MME')\n"
+        "        return super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "VARIANT = V()\n"),
     # c_rnti_max() is asked when the model is set up, outside any entity: a bad answer was a
     # traceback (review12); newUE-Identity holds 16 bits (TS 36.331), 0 is no C-RNTI
     **{f"c_rnti_max_{label}.py": (
@@ -687,6 +700,9 @@ SAYS = {
     "hook_returns_two_of_three.py": "target_enb() returned a tuple of 2 where it must return "
                                     "tuple[bytes, int | None, Fields]",
     "c_rnti_max_raises.py": "c_rnti_max() raised ValueError: no",
+    "target_enb_inter_mme.py": "target_enb_inter_mme.py:8: V.target_enb names the s1-inter "
+                               "hop type, which the model never gives it: S1AP HANDOVER "
+                               "REQUEST (TS 36.413 9.1.5.4) does not tell a target eNB",
     "key_field_int.py": "target_mme() returned a KeNB* of type int, not 32 octets (bytes) in "
                         "field 'KeNB*'",
     "short_kenb.py": "target_enb() returned a KeNB of 16 octets (e70a19...), not 32; see",
