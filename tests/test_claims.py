@@ -590,8 +590,7 @@ class NhFromKho(Ts33401):
         return ("K_HO",)
 
     def nh(self, d: Deriver, kasme: bytes, sync_input: bytes, sync_name: str) -> bytes:
-        k_ho = d.kdf("K_HO", CLAUSE, secret("KASME", kasme), FC_K_HO,
-                     public("Handover String", HANDOVER_STRING))
+        k_ho = SeedFs().k_ho(d, kasme)  # the seed's K_HO (SA3 contribution section 3)
         return d.kdf("NH", "A.4 without SYNC-input", secret("K_HO", k_ho), 0x12,
                      public("constant", b"\x00"))
 
