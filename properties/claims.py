@@ -1425,7 +1425,7 @@ class ForwardSecurity(_Claim):
                       if outside else None)
         detail = f"{a.name} derives the KeNB of hop {j}" + (
             "" if self.beyond(a) else  # no legitimate KeNB to count from: the network, KASME
-            f", {distance} hop(s) after its last legitimate KeNB")
+            f", {distance} hop{'s' if distance > 1 else ''} after its last legitimate KeNB")
         if outside is None and promise is not None:
             detail += (f" (promised {promise.hops or 1}-hop forward security for "
                        f"{at or leaving.value})")

@@ -268,7 +268,7 @@ def test_explore_and_verify_judge_a_later_hops_promise_on_the_step_it_completes(
         found.append({p for c, p in exploration.engine.violations if c == FORWARD})
     assert found == [set(), {False}, {False, True}]
     verdict = exploration.engine.violations[FORWARD, True]
-    assert verdict.detail == ("enb-3 derives the KeNB of hop 3, 2 hop(s) after its last "
+    assert verdict.detail == ("enb-3 derives the KeNB of hop 3, 2 hops after its last "
                               "legitimate KeNB (promised 1-hop forward security for "
                               "s1-inter at hop 3)")
     exploration.close()

@@ -85,7 +85,7 @@ def test_tr33821_forward_security_violation_is_found_and_minimal() -> None:
                      claims=frozenset({FORWARD}))
     finding = next(f for f in result.findings if f.claim == FORWARD)
     assert not finding.promised and not result.promise_broken
-    assert "1 hop(s) after its last legitimate KeNB" in finding.detail  # the one-hop loss
+    assert "1 hop after its last legitimate KeNB" in finding.detail  # the one-hop loss
     texts = [a.text for a in finding.trace]
     starts = [t for t in texts if t.startswith("start handover")]
     compromised = [t for t in texts if t.startswith("compromise")]
