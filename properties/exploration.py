@@ -238,7 +238,8 @@ class Exploration:
                 if m.kind in (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)]
 
     def refuse(self, index: int) -> Action | None:
-        """The target of an in-flight HandoverRequest refuses admission."""
+        """The target of an in-flight HandoverRequest refuses admission; a compromised one
+        reads the request first (``Engine.read``)."""
         requests = self.requests()
         if not requests:
             return None
@@ -249,7 +250,10 @@ class Exploration:
         self.system.send(target.refuse_admission(message), message.handover)
         self.history.extend(self.system.in_flight[-1:])
         self.engine.fault("refuse", message)
-        return self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
+        action = self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
+        if target.name in self._attacker_entities():  # after recording: it may judge at once
+            self.engine.read(target.name, message)
+        return action
 
     def compromise(self, index: int) -> Action | None:
         """Compromise a target of the attacker model: a party (its key record now) or a key

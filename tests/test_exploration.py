@@ -127,6 +127,53 @@ def test_a_handover_refused_before_the_path_switch_ack_leaves_the_enb_waiting_fo
     assert (forward.promised, forward.outside) == (False, "path-switch-first"), forward
 
 
+def _refused_then_elsewhere(variant: str) -> Exploration:
+    """On the small topology: the UE goes enb-1 -> enb-4 (S1); enb-2 is compromised; enb-4
+    prepares enb-2/cell-1, whose compromised eNB refuses the S1AP HandoverRequest (HANDOVER
+    FAILURE, TS 36.413 8.4.2.3); enb-4 then hands the UE to enb-1/cell-1."""
+    x = Exploration(load(variant), small_topology(), EXPLORATION_KASME)
+
+    def start(cell: str) -> None:
+        x.start_handover([c.name for c in x.neighbours()].index(cell))
+        while x.system.in_flight and not (
+                x.system.in_flight[0].kind is Kind.S1AP_HANDOVER_REQUEST
+                and x.system.in_flight[0].receiver == "enb-2"):
+            x.deliver(0)
+
+    start("enb-4/cell-1")
+    x.compromise(x.adversary.targets(x.system.topology, x.system.variant).index("enb-2"))
+    start("enb-2/cell-1")
+    x.refuse(0)
+    while x.system.in_flight:
+        x.deliver(0)
+    start("enb-1/cell-1")
+    assert x.system.entity("ue").ctx.cell == "enb-1/cell-1"
+    return x
+
+
+def test_a_compromised_target_reads_the_request_it_refuses() -> None:
+    """The seed's KeNB* binds the target PCI alone (SA3 contribution section 2, TR 33.821:
+    KeNB* = KDF(KeNB, PCI)) and KeNB*+ = KDF(K_HO, KeNB*) (section 3 step 4), so every
+    target cell of one PCI that a source reaches by S1 is given the same KeNB*+. An eNB
+    that refuses a HandoverRequest has read it (HANDOVER FAILURE answers a request
+    received, TS 36.413 8.4.2.3; it is an end of NDS/IP, TS 33.401 11): compromised, it
+    derives the KeNB of the next handover to another cell of that PCI, which the seed
+    promises no eNB but the target derives (helper-162: a refusing target read nothing, and
+    forward security held). TS 33.401 is not open to it: the MME derives a fresh NH for
+    each HANDOVER REQUIRED (7.2.8.4.3), and KeNB* binds the EARFCN-DL too (A.5)."""
+    topology = small_topology()
+    assert topology.cell("enb-1/cell-1").pci == topology.cell("enb-2/cell-1").pci
+    seed = _refused_then_elsewhere("seed-fs")
+    [forward] = [f for f in seed.findings() if f.claim == FORWARD]
+    assert forward.promised and forward.detail.startswith(
+        "enb-2, which never served the UE, derives the KeNB of hop 2 (promised"), forward
+    assert any("KeNB*+" in line for line in forward.witness), forward.witness
+    seed.close()
+    standard = _refused_then_elsewhere("ts33401")
+    assert FORWARD not in {f.claim for f in standard.findings()}
+    standard.close()
+
+
 def test_a_ho_command_its_compromised_source_edited_is_no_agreement_failure() -> None:
     """Lowe's agreement speaks of honest parties: a compromised source eNB relays the HO
     command and may put anything in it (it holds KRRCint), so the UE's agreement with the

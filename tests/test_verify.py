@@ -72,7 +72,11 @@ TR33821_ONE_HANDOVER_STATES = 606
 # request accepted more often than sent breaks injective agreement), so a refused or dropped
 # request leaves a difference (8250 -> 8569 before the attacker model; with it, none at one
 # handover: 2722 either way).
-TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 2722  # drop, duplicate, refuse, compromise
+# 2026-12-04 (helper-162): 2722 -> 2767, a compromised target reads the HandoverRequest it
+# refuses (TS 36.413 8.4.2.3, TS 36.423 8.2.1.3: the failure answers a request received,
+# ``Engine.read``): it holds the request's KeNB* or {NH, NCC}, so a path where it refuses
+# differs from one where an honest target does; still no violation.
+TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 2767  # drop, duplicate, refuse, compromise
 FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 2026-11-30: replay and rewrite bounded (one each per path); 2026-12-01: 1290 -> 1291, an
 # edit judged against the run without it (``Facts.unedited``): two edits that leave the same
