@@ -328,6 +328,21 @@ def test_edits_remove_relayed_fields_and_add_absent_ones() -> None:
     assert field_value(field_value(added, "container"), "notification bit") == 1
 
 
+def test_a_sender_flips_every_capability_bit_and_no_bit_of_key_material() -> None:
+    """What the builder of a message may write (TS 33.401 11: NDS/IP protects only what it
+    wrote): a capability integer of 0 has each of its low bits set in turn (TS 24.301
+    9.9.3.34: a capability is a bit string; a 0 must still get bits to set, helper-163 M05);
+    an octet string shorter than 32 bits has each bit flipped; one of 32 bits or more is key
+    material (TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values, are 32 bits),
+    whose flip makes a value no party derives (helper-163 M04: a 32-bit MAC got 32 flips)."""
+    fields = (("security", (("capability", 0), ("octets", bytes(3)), ("MAC", bytes(4)))),)
+    found = built(fields)
+    assert _rewritten_to(found, fields, "capability") == {1, 2, 4}
+    assert len(_rewritten_to(found, fields, "octets")) == 24
+    assert _rewritten_to(found, fields, "MAC") == set()
+    assert "removes field 'security/MAC'" not in {e.text(fields) for e in found}
+
+
 def _in_container(fields: Fields) -> tuple[int, int]:
     """Where an edit adds a field to the HO command's ``container`` (``Edit.path``), wherever
     the S1AP HandoverCommand carries it among its IEs (its UE S1AP IDs first, TS 36.413

@@ -112,6 +112,24 @@ def test_check_lets_a_coalition_holding_both_ends_make_the_senders_edit(
     assert said in out, out
 
 
+def test_a_coalitions_edits_from_both_ends_of_one_message_are_its_relays(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Of one HandoverRequestAcknowledge, a coalition holding both ends rewrites the NCC of
+    the container, which its receiver, the source, relays into the HO command (TS 36.331
+    SecurityConfigHO), and the New eNB UE X2AP ID, which only its sender, the target,
+    builds (TS 36.423 9.1.1.2, 9.2.24): the pair is made by the end that relays the message
+    last, the source, whose edit the edit claims judge (helper-163 M09: named as the
+    target's, denial read "not judged: enb-2 ... is its target")."""
+    code = main(["check", "--variant", "ts33401", "--topology", "small", "--hops",
+                 "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/NCC=3"
+                 ":edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
+                 "--compromise", "enb-1@1", "--compromise", "enb-2@1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("hop 1, radio observer + enb-1@1, enb-2@1: fails (not promised): after enb-1 "
+            "edited a message of handover 1, the target enb-2 refuses the HO confirm") in out
+
+
 @pytest.mark.parametrize("typo", ["container/NC=1", "container/-NC", "container/NCC=2"])
 def test_a_mistyped_edit_is_answered_with_its_field_and_that_fields_edits(
         typo: str, capsys: pytest.CaptureFixture[str]) -> None:
