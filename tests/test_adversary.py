@@ -31,10 +31,12 @@ from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.promises import find_promise
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
-from hoverify.statemachines.entity import Outcome
+from hoverify.statemachines.entity import Outcome, Reject
 from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.protection import DOWNLINK, UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.variant import AsKeys
 from hoverify.statemachines.variants import BUILT_IN, load
 
 from hoverify import cli, runs
@@ -129,6 +131,38 @@ def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
     outcome = _deliver_last(exploration)
     assert outcome.accepted, outcome.reason
     assert [m.kind for m in outcome.sent] == [Kind.X2AP_HANDOVER_REQUEST]
+    exploration.close()
+
+
+def test_each_rrc_key_set_the_attacker_derives_forges_what_it_opens() -> None:
+    """TS 33.401 A.7: KRRCint and KRRCenc are derived from one KeNB, so each KeNB the
+    attacker derives gives one RRC key set. A compromised enb-1 hands the UE to enb-2 over
+    X2 and derives both KeNBs (its own, and KeNB* from it, 7.2.8.4.2): the HO command it
+    sent under its own keys is forged afresh at the next COUNT in the downlink (DIRECTION 1,
+    TS 33.401 B.2; helper-163 M17: taken for uplink, it was garbage), and the HO confirm
+    under the target's keys in the uplink (M29: the key sets, paired by the wrong input,
+    collapsed into one)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1, serving
+    source_keys = exploration.system.entity("enb-1").ctx.keys.as_keys
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-2/cell-1"))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    target_keys = exploration.system.entity("enb-2").ctx.keys.as_keys
+    assert source_keys.kenb != target_keys.kenb
+    choices = exploration.injection_choices()
+
+    def opens(kind: Kind, keys: AsKeys, direction: int) -> bool:
+        for message in (m for m in choices if m.kind is kind):
+            try:
+                unprotect_rrc(keys, message.get("COUNT"), direction, message.get("PDU"))
+            except Reject:
+                continue
+            return True
+        return False
+
+    assert opens(Kind.RRC_HANDOVER_COMMAND, source_keys, DOWNLINK)
+    assert opens(Kind.RRC_HANDOVER_CONFIRM, target_keys, UPLINK)
     exploration.close()
 
 
