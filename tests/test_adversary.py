@@ -141,10 +141,18 @@ def test_each_rrc_key_set_the_attacker_derives_forges_what_it_opens() -> None:
     sent under its own keys is forged afresh at the next COUNT in the downlink (DIRECTION 1,
     TS 33.401 B.2; helper-163 M17: taken for uplink, it was garbage), and the HO confirm
     under the target's keys in the uplink (M29: the key sets, paired by the wrong input,
-    collapsed into one)."""
+    collapsed into one). The AS Security Mode Command and Complete are integrity protected
+    and not ciphered (TS 33.401 7.2.4.5): forged in the clear (M27: the Complete was taken
+    for ciphered, and sent as garbage)."""
     exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
     exploration.compromise(0)  # enb-1, serving
     source_keys = exploration.system.entity("enb-1").ctx.keys.as_keys
+    setup = exploration.injection_choices()
+    for kind, direction in ((Kind.RRC_SECURITY_MODE_COMMAND, DOWNLINK),
+                            (Kind.RRC_SECURITY_MODE_COMPLETE, UPLINK)):
+        [forged] = [m for m in setup if m.kind is kind]
+        unprotect_rrc(source_keys, forged.get("COUNT"), direction, forged.get("PDU"),
+                      cipher=False)
     exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-2/cell-1"))
     while exploration.system.in_flight:
         exploration.deliver(0)
