@@ -455,6 +455,25 @@ def test_on_an_unprotected_backhaul_the_attacker_sends_what_it_read_to_another_t
     exploration.close()
 
 
+def test_without_nds_ip_a_key_ie_takes_any_known_key_of_its_kind() -> None:
+    """The seed's target eNB receives KeNB*+ in the IE that carries KeNB* (SA3 contribution
+    section 3 step 5): on an unprotected S1 (no TS 33.210) the attacker may put into that IE
+    any key of the IE's kind it knows, the KeNB* it read in the HandoverRequired included,
+    not only another KeNB*+ (helper-163 M19: the IE's name was not taken as a kind)."""
+    exploration = Exploration(load("seed-fs"), small_topology(), EXPLORATION_KASME,
+                              adversary=UNPROTECTED)
+    cells = [c.name for c in exploration.neighbours()]
+    exploration.start_handover(cells.index("enb-3/cell-1"))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    required = exploration.history[_index(exploration, Kind.S1AP_HANDOVER_REQUIRED)]
+    kenb_star = dict(required.get("security"))["KeNB*"]
+    requests = [m for m in exploration.injection_choices()
+                if m.kind is Kind.S1AP_HANDOVER_REQUEST]
+    assert any(dict(m.get("SecurityContext")).get("KeNB*") == kenb_star for m in requests)
+    exploration.close()
+
+
 def test_without_nds_ip_a_key_the_network_redirects_breaks_nothing_promised() -> None:
     """verify's 3-step trace on ts33401 with the backhaul unprotected: the network sends the
     InitialContextSetupRequest it read (KeNB, TS 36.413 9.1.4.1) to a compromised enb-2,
