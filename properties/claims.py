@@ -1423,12 +1423,13 @@ class ForwardSecurity(_Claim):
         promise, at = self._promise(facts, a, j)
         assumption = (self.outside(a, promise is not None) or self._assumption(facts, a, j)
                       if outside else None)
-        served = self.beyond(a) or facts.last_at(a.entities, j) is not None
-        detail = (f"{a.name} derives the KeNB of hop {j}" if served else  # a target that
-                  f"{a.name}, which never served the UE, derives the KeNB of hop {j}") + (
-            "" if self.beyond(a) or not served else  # no legitimate KeNB to count from: the
-            # network, KASME; an eNB that only read a request (``Engine.read``)
-            f", {distance} hop{'s' if distance > 1 else ''} after its last legitimate KeNB")
+        if self.beyond(a):  # no legitimate KeNB to count from: the network, KASME
+            detail = f"{a.name} derives the KeNB of hop {j}"
+        elif facts.last_at(a.entities, j) is None:  # an eNB that only read a request
+            detail = f"{a.name}, which never served the UE, derives the KeNB of hop {j}"
+        else:
+            detail = (f"{a.name} derives the KeNB of hop {j}, {distance} "
+                      f"hop{'s' if distance > 1 else ''} after its last legitimate KeNB")
         if outside is None and promise is not None:
             detail += (f" (promised {promise.hops or 1}-hop forward security for "
                        f"{at or leaving.value})")

@@ -457,10 +457,10 @@ class HopSearch:
         found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
         return all(found[claim] is not None for claim in self.wanted)
 
-    def count(self, attempt: Attempt, said: Edit.Said) -> None:
+    def count(self, attempt: Attempt, edit: Edit, fields: Fields) -> None:
         self.attempts += 1
-        if said.kind == "rewrite" and said.where.rpartition("/")[2] in WIDTHS:
-            self.every_value[said.where] = None
+        if edit.kind == "rewrite" and _name(fields, edit.path) in WIDTHS:
+            self.every_value[describe(fields, edit.path)] = None
         self.ends[attempt.end] += 1
         if attempt.why:
             self.refusals[attempt.end, attempt.why] += 1
@@ -543,7 +543,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
             for edit in edits_by(message, who, analysis.run.system.variant.command_fields()):
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
-                result.count(attempt, edit.said(message.fields, found=False))
+                result.count(attempt, edit, message.fields)
                 if attempt.completed and attempt.kenb is not None and result.downgrade is None:
                     result.downgrade = attempt
                 if attempt.kenb is not None and result.capture is None:
