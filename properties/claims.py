@@ -312,7 +312,8 @@ def _new_completion(event: Event, facts: Facts) -> bool:
 # -- key agreement ---------------------------------------------------------------------------
 class KeyAgreement(_Claim):
     """Step by step (every checker): a refused HO command or confirm while the path is
-    undisturbed (no fault so far), and keys that differ after an accepted confirm. Over a
+    undisturbed (no fault so far), and keys that differ after an accepted confirm (not
+    promised after a compromised eNB's edit: ``after_an_edit``). Over a
     finished run (``check``) also a handover started on an undisturbed run that never
     completed: only a finished run knows that nothing more will arrive. State: the failures
     so far (``check`` lists them per hop)."""
@@ -320,7 +321,7 @@ class KeyAgreement(_Claim):
     name = KEY_AGREEMENT
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})
     always = ("a handover run by the honest parties with no adversary action completes, and "
-              "the UE and the target then hold the same KeNB and RRC/UP keys")
+              "the UE and the target then hold the same KeNB, NCC and RRC/UP keys")
     sometimes = ("a HO confirm reached its target, accepted or on a run with no adversary "
                  "action, or a handover on such a run never completed")
 
@@ -349,10 +350,14 @@ class KeyAgreement(_Claim):
         enb_keys = keys.as_keys if keys is not None else None
         ue_keys = facts.ue.keys.as_keys if facts.ue is not None and facts.ue.keys else None
         hop = step.hop
+        edit = after_an_edit(facts, hop)
         if step.outcome.accepted:
             if ue_keys == enb_keys:
                 return None
             why = f"UE and {target} disagree after a completed handover"
+            if edit is not None:
+                return Verdict(hop, "-", False, False, why + not_honest(self.name, *edit),
+                               self._witness(facts, ue_keys, enb_keys, target))
         elif facts.undisturbed:
             what = "HO command" if receiver == UE else "HO confirm"
             why = (f"{receiver} refused the {what} of handover {hop}, run by the honest "
@@ -407,8 +412,8 @@ class KeyAgreement(_Claim):
             if hop in done:
                 c = done[hop]
                 verdicts.append(Verdict(hop, "-", True, self.promise(c.hop_type),
-                                        f"UE and {c.enb} hold the same KeNB, KRRCint, KRRCenc, "
-                                        "KUPenc; confirm verified"))
+                                        f"UE and {c.enb} hold the same KeNB, NCC, KRRCint, "
+                                        "KRRCenc, KUPenc; confirm verified"))
             elif facts.undisturbed:
                 verdicts.append(Verdict(hop, "-", False, self.promise(None),
                                         f"handover {hop}, run by the honest parties with no "
@@ -2290,8 +2295,9 @@ class _Authentication(_Claim):
     a HO command) edited a message, in any hop (``_honest``: an edit in one handover may reach
     the UE in the next), nor once a message was injected while an attacker held a party or
     its keys (``_forging_with_a_party``): Lowe's claims speak of honest peers, and what an
-    edit does is judged by downgrade-resistance and its neighbours. State: the failures so
-    far (``check`` lists them per hop)."""
+    edit does is judged by downgrade-resistance and its neighbours. A failure in a later
+    handover is not promised (``after_an_edit``). State: the failures so far (``check``
+    lists them per hop)."""
 
     reads: frozenset[Any] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # the kinds it judges
 
@@ -2321,6 +2327,10 @@ class _Authentication(_Claim):
         line per visit, on every hop of a long run)."""
         if failure is None:
             return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
+        edit = after_an_edit(facts, step.hop)
+        if edit is not None:
+            return Verdict(step.hop, "-", False, False, failure + not_honest(self.name, *edit),
+                           tuple(witness()))
         promise = find_promise(self.variant, self.name, hop_type)
         outside = (BACKHAUL_PROTECTED if promise is not None and replayed is not None
                    and BACKHAUL_PROTECTED in promise.assumes else None)
@@ -2360,6 +2370,21 @@ class _Authentication(_Claim):
         """The type of each hop in which the claim may judge, where known (a holding verdict
         reads its promise by it): that of its completion."""
         return {c.handover: c.hop_type for c in facts.completions if c.number > 0}
+
+
+def after_an_edit(facts: Facts, hop: int) -> tuple[int, str] | None:
+    """The first edit by a compromised eNB of handover ``hop`` or an earlier one, as (hop,
+    eNB). What it set may live on in an honest party's context, as an NCC does (TS 33.401
+    3.1: the NCC is part of the AS security context): a claim about the honest parties does
+    not promise what follows it."""
+    return min((e for e in facts.rewritten if e[0] <= hop), default=None)
+
+
+def not_honest(claim: str, hop: int, enb: str) -> str:
+    """Why a failure after ``enb``'s edit of handover ``hop`` (``after_an_edit``) is not
+    promised."""
+    return (f" (after {enb}, a compromised eNB, edited handover {hop}: {claim} speaks "
+            "of honest parties, and one may hold what the edit set)")
 
 
 def _edited(facts: Facts, hop: int) -> bool:

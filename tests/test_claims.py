@@ -564,6 +564,37 @@ def test_a_key_agreement_witness_with_one_kenb_names_what_differs(tmp_path: Path
     evaluation = evaluate(run_scenario(load_variant_file(str(path)), parse_hops("x2")))
     [failure] = [v for v in claim(evaluation, KEY_AGREEMENT).verdicts if not v.holds]
     assert failure.witness[2:] == ("the same KeNB; they differ in NCC (UE 0, enb-2 1)",)
+    # no party edited anything: the honest parties broke the promise themselves
+    assert failure.promised
+
+
+def test_a_source_that_tells_each_end_another_ncc_breaks_no_promise(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-162 #3. TS 33.401 3.1 counts the NCC in the AS security context, so a UE and a
+    target on one KeNB with two NCCs do disagree (the test above). Here a compromised X2
+    source makes them: it sends the target {KeNB*, NCC 3} (TS 36.423 AS Security
+    Information) and relays the target's HO command to the UE with NCC 2, the NCC of the NH
+    it derived KeNB* from (7.2.8.4.2), so both take one KeNB and the confirm is verified.
+    The next X2 hop, decided before the Path Switch Request Acknowledge, is horizontal at
+    enb-3 with its NCC 3, while the UE, told an NCC that is not its own, synchronises NH and
+    derives vertically (7.2.8.4.3): the target refuses the confirm. Key agreement and the
+    authentication claims speak of handovers run by honest parties; a compromised eNB
+    serving the UE can deny its handovers however it likes (it may drop them), and TS
+    33.401 promises nothing against that. So both failures are shown, not promised, and
+    say whose edit they follow; the run breaks no promise (exit 0)."""
+    code = main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-2@2",
+                 "--hops", "x2,x2:edit=HandoverRequest/AS-SecurityInformation/NCC=3"
+                           ":edit=HandoverRequestAcknowledge/container/NCC=2,x2:early"])
+    doc = json.loads(capsys.readouterr().out)
+    failures = {c["name"]: [v for v in c["verdicts"] if not v["holds"]] for c in doc["claims"]}
+    [agreement] = failures[KEY_AGREEMENT]
+    assert agreement["hop"] == 2 and not agreement["promised"]
+    assert agreement["witness"][2] == "the same KeNB; they differ in NCC (UE 2, enb-3 3)"
+    [ue_agreement] = failures["ue-agreement"]
+    assert ue_agreement["hop"] == 3 and not ue_agreement["promised"]
+    for failure in (agreement, ue_agreement):
+        assert "enb-2, a compromised eNB, edited handover 2" in failure["detail"], failure
+    assert code == 0
 
 
 def test_confinement_of_k_ho() -> None:
