@@ -246,6 +246,7 @@ def document(run: Run) -> dict[str, Any]:
                     "c_rnti": run.initial_c_rnti, **_algorithm_keys(run.initial_as_keys)},
         "hops": [
             {"number": hop.number, "type": hop.spec.type.value, "early": hop.spec.early,
+             "refused": hop.spec.refused,
              "source_enb": hop.source_enb, "target_enb": hop.target_enb,
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
                              "earfcn_dl": hop.target_cell.earfcn_dl},
@@ -284,7 +285,8 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
     confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
     # no HO confirm reached the target: there are no two sides' keys to compare
-    status = f"{agree}, {confirm}" if hop["confirm_sent"] else "never completed"
+    status = (f"{agree}, {confirm}" if hop["confirm_sent"]
+              else f"refused by {hop['target_enb']}" if hop["refused"] else "never completed")
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before

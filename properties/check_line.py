@@ -7,12 +7,13 @@ starts handovers, delivers, compromises and edits: each start is a hop to the ce
 (``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
 the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 ``engine.decided_early``),
+each refusal of a hop's HandoverRequest that hop's ``:refused``,
 each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
 the one after the last completed, which ``check`` compromises just before; one after the
 last hop the trace starts is made in that hop, earlier: a stronger attacker, and the line
 says so in its ``note``),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
-replay, refusal or injection has no counterpart in ``check``: such a trace has no check line,
+replay or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is
 for ``check`` itself to say: the caller runs them (``hoverify.cli``), and prints them only
 if they do.
@@ -33,9 +34,9 @@ from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
 
-CHECK_KINDS = ("start", "deliver", "compromise", "edit")  # the actions check has
+CHECK_KINDS = ("start", "deliver", "compromise", "edit", "refuse")  # the actions check has
 STEP_WORDS = {"drop": "a drop", "duplicate": "a duplicate", "replay": "a replay",
-              "refuse": "a refusal", "inject": "an injection",
+              "inject": "an injection",
               "rewrite": "a rewrite (an old finding file's edit)"}  # the actions it has not
 
 
@@ -75,6 +76,7 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     hops: list[HopSpec] = []
     edits: list[list[str]] = []
     compromises: list[tuple[str, int]] = []
+    refused: set[int] = set()  # the hops whose HandoverRequest was refused
     for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
             # an injected message's text is its repr, key bytes and all: its step number only
@@ -82,7 +84,7 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
                     else f"step {number}: {action.text}")
             return CheckHops(reason=f"it needs {STEP_WORDS[action.kind]} ({step}), and check "
                                     "delivers each hop's messages in order, with no drop, "
-                                    "duplicate, replay, refusal or injection")
+                                    "duplicate, replay or injection")
         if action.kind == "start":
             cells = exploration.neighbours()
             cell = cells[action.index % len(cells)]
@@ -97,6 +99,9 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             assert made is not None, "a finding's edit was possible where it was made"
             message, edit = made
             edits[message.handover - 1].append(edit_name(message, edit))
+        elif action.kind == "refuse":
+            requests = exploration.requests()
+            refused.add(system.in_flight[requests[action.index % len(requests)]].handover)
         steps = len(system.steps)
         try:
             exploration.apply(action)
@@ -112,8 +117,8 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         return CheckHops((HopSpec(topology.hop_type(source, cell), cell=cell.name),))
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
-    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e))
-                  for h, e in zip(hops, edits, strict=True))
+    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e), refused=number in refused)
+                  for number, (h, e) in enumerate(zip(hops, edits, strict=True), start=1))
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)

@@ -1478,8 +1478,10 @@ class ForwardSecurity(_Claim):
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             # to count n from, nor has an eNB that never served the UE (review18 #4)
             never_served = not beyond and facts.first_at(a.entities) is None
-            if failing is not None and beyond:  # which KeNBs, not how far
-                detail = (f"derives the KeNB of hops {derivable.text}"
+            if failing is not None and (beyond or never_served):  # which KeNBs, not how far
+                detail = ((f"{', '.join(sorted(a.entities))}, which never served the UE, "
+                           if never_served else "")
+                          + f"derives the KeNB of hops {derivable.text}"
                           + (" (the run ends there)" if ends else ""))
             elif failing is not None:  # how far the attacker reaches; "n-hop" names only what
                 reach = f"{n - 1}+ hops" if ends else f"{n - 1} hop{'s' if n > 2 else ''}"

@@ -333,6 +333,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
             at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}
     replayed = {number for number, _ in run.replayed}
+    refused = dict(run.refused)
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
     for step in system.steps:
         hop = first_step.get(step.number)
@@ -345,6 +346,9 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                            str(alone) if alone is not None else None)
         if step.number in replayed:
             engine.fault("replay", step.message)
+        if step.number in refused:  # as ``Exploration.refuse``: a compromised target read it
+            engine.fault("refuse", refused[step.number])
+            engine.read(refused[step.number].receiver, refused[step.number])
         original = run.edited.get(step.number)
         if original is not None:  # the hops' edit, made by the eNB an attacker holds
             who = next(filter(None, (editor(run, step.number, a) for a in attackers)), None)

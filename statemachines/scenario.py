@@ -15,7 +15,11 @@ names a change a compromised eNB makes to the first MESSAGE of that hop (e.g.
 ``s1:edit=HandoverRequired/security/UE supports KeNB*+=False``): the runner keeps the text;
 the adversary's code reads it and makes the change through the ``rewrite`` hook
 (``hoverify.properties.hop_edits``), and the run records each changed message
-(``Run.edited``).
+(``Run.edited``). A suffix ``:refused`` (after the cell, in any order with the others): the
+hop's target eNB refuses the HandoverRequest (admission control: TS 36.423 8.2.1.3, TS 36.413
+8.4.2.3), so the preparation fails and the UE stays where it is; the run records the refusal
+(``Run.refused``), which is an adversary action, and a compromised target has read the
+request it refuses.
 """
 
 from __future__ import annotations
@@ -35,10 +39,12 @@ DEFAULT_KASME = bytes.fromhex(
     "238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549")  # open5gs vector
 EARLY = ":early"
 REPLAY = ":replay"
+REFUSED = ":refused"
 EDIT = ":edit="
 AT = "@"
 REQUESTS = (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)
-SUFFIXES = (EARLY, REPLAY, EDIT)
+WORDS = (EARLY, REPLAY, REFUSED)  # the suffixes that take no value
+SUFFIXES = (*WORDS, EDIT)
 Rewrite = Callable[[int, Message], Message]
 
 
@@ -63,6 +69,7 @@ class HopSpec:
     cell: str | None = None  # the target cell, when the hop names one
     replay: bool = False  # after it, the previous hop's HandoverRequest is replayed
     edits: tuple[str, ...] = ()  # MESSAGE/EDIT: what a compromised eNB changes in the hop
+    refused: bool = False  # the target eNB refuses the hop's HandoverRequest
 
     @classmethod
     def parse(cls, text: str) -> HopSpec:
@@ -72,25 +79,25 @@ class HopSpec:
         for part in rest:  # an edit's text may hold a colon: it runs to the next suffix
             suffix = ":" + part
             if suffixes and suffixes[-1].startswith(EDIT) and not (
-                    suffix in (EARLY, REPLAY) or suffix.startswith(EDIT)):
+                    suffix in WORDS or suffix.startswith(EDIT)):
                 suffixes[-1] += suffix
             else:
                 suffixes.append(suffix)
         for suffix in suffixes:
             word, misplaced, cell = suffix.partition(AT)
-            if misplaced and word in (EARLY, REPLAY):
+            if misplaced and word in WORDS:
                 raise ValueError(f"the cell comes before {word!r}, as in "
                                  f"'{head}{AT}{cell}{word}'")
             if suffix.startswith(EDIT) and "/" not in suffix:
                 raise ValueError(f"{suffix!r} names no change: "
                                  f"'{EDIT}MESSAGE/EDIT' (e.g. "
                                  "':edit=HandoverRequest/AS-SecurityInformation/NCC=1')")
-            if suffix not in (EARLY, REPLAY) and not suffix.startswith(EDIT):
+            if suffix not in WORDS and not suffix.startswith(EDIT):
                 typed = suffix.partition("=")[0] + ("=" if "=" in suffix else "")
-                raise ValueError(f"unknown suffix {suffix!r} (the suffixes are {EARLY!r}, "
-                                 f"{REPLAY!r} and '{EDIT}MESSAGE/EDIT')"
+                raise ValueError(f"unknown suffix {suffix!r} (the suffixes are "
+                                 f"{', '.join(map(repr, WORDS))} and '{EDIT}MESSAGE/EDIT')"
                                  f"{did_you_mean(SUFFIXES, typed)}")
-        for word in (EARLY, REPLAY):
+        for word in WORDS:
             if suffixes.count(word) > 1:
                 raise ValueError(f"{word!r} is given {suffixes.count(word)} "
                                  "times; write it once")
@@ -100,14 +107,18 @@ class HopSpec:
                              "--hops @FILE)")
         if at and not cell.strip():
             raise ValueError(f"no cell after {AT!r} (e.g. x2@enb-3/cell-2)")
+        if REFUSED in suffixes and HopType.parse(hop_type.strip()) is HopType.INTRA_ENB:
+            raise ValueError("an intra-enb hop sends no HandoverRequest to refuse (TS 36.300 "
+                             "10.1.2.1)")
         return cls(HopType.parse(hop_type.strip()), EARLY in suffixes,
                    cell.strip() if at else None, REPLAY in suffixes,
                    tuple(s.removeprefix(EDIT).strip() for s in suffixes
-                         if s.startswith(EDIT)))
+                         if s.startswith(EDIT)), REFUSED in suffixes)
 
     def __str__(self) -> str:
         return (self.type.value + (f"{AT}{self.cell}" if self.cell else "")
                 + (EARLY if self.early else "") + (REPLAY if self.replay else "")
+                + (REFUSED if self.refused else "")
                 + "".join(EDIT + edit for edit in self.edits))
 
 
@@ -150,7 +161,9 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
                            f"{spec.type.value} (write {actual}@{target.name} or name an "
                            f"{spec.type.value} neighbour)")
         targets.append(target)
-        previous_source, source = source.enb, target
+        previous_source = source.enb
+        if not spec.refused:  # a refused preparation leaves the UE where it is
+            source = target
     return tuple(targets)
 
 
@@ -216,6 +229,9 @@ class Run:
     # step number -> the message as sent, where the ``rewrite`` hook delivered another
     # (the step's own message) in its place
     edited: dict[int, Message] = field(default_factory=dict)
+    # (step number, request): a HandoverRequest its target refused before that step (the
+    # ``:refused`` suffix), the step that delivers its failure
+    refused: list[tuple[int, Message]] = field(default_factory=list)
 
 
 def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
@@ -255,6 +271,10 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             if hold_path_switch and message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
                 held.append(system.drop(0))
                 continue
+            if (spec.refused and message.kind in REQUESTS and message.receiver == target.enb
+                    and message.handover == number and not _refused(run, first_step)):
+                _refuse(run, system.drop(0))
+                continue
             if rewrite is not None:
                 changed = rewrite(len(system.steps), message)
                 if changed != message:
@@ -287,6 +307,20 @@ def run_again(run: Run, hops: int, rewrite: Rewrite | None = None,
     return run_scenario(run.variant, [h.spec for h in run.hops[:hops]], kasme=run.kasme,
                         ul_nas_count=run.ul_nas_count, seed=run.seed, topology=run.topology,
                         start_cell=run.initial_cell, rewrite=again)
+
+
+def _refused(run: Run, first_step: int) -> bool:
+    """Whether the hop that started at ``first_step`` has had its refusal."""
+    return any(number >= first_step for number, _ in run.refused)
+
+
+def _refuse(run: Run, request: Message) -> None:
+    """The target of ``request``, taken off the wire, refuses it (admission control): its
+    failure is put in flight, the next step."""
+    system = run.system
+    target = system.entity(request.receiver)
+    run.refused.append((len(system.steps), request))
+    system.send(target.refuse_admission(request), request.handover)
 
 
 def _replay_request(run: Run, start: int, end: int) -> None:

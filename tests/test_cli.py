@@ -367,8 +367,8 @@ HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line
     "unknown hop type": ("x2,s9", ": hop 2 s9: unknown hop type 's9' (known: intra-enb, x2, s1, "
                          "s1-inter)"),
     "misspelt suffix": ("x2,x2:eraly", ": hop 2 x2:eraly: unknown suffix ':eraly' (the suffixes "
-                        "are ':early', ':replay' and ':edit=MESSAGE/EDIT'); did you mean "
-                        "':early'?"),
+                        "are ':early', ':replay', ':refused' and ':edit=MESSAGE/EDIT'); "
+                        "did you mean ':early'?"),
     "empty hop": ("x2,,s1", ": hop 2 is empty (hops are separated by single commas)"),
     "early first hop": ("x2:early,s1", ": hop 1 x2:early: the first hop cannot be ':early': "
                         "there is no previous hop whose Path Switch Acknowledge it could race"),
@@ -391,6 +391,8 @@ HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line
         "s1:edit=HandoverCommand/container/NCC=2: its edit of S1AP HandoverCommand"),
     "file: early first hop": ("@# first\nx2:early\n", " @FILE: line 2: hop 1 x2:early: the "
                               "first hop cannot be ':early'"),
+    "a refused intra-eNB hop": ("x2,intra-enb:refused", ": hop 2 intra-enb:refused: an "
+                                "intra-enb hop sends no HandoverRequest to refuse"),
 }
 
 

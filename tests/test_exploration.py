@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import (
     AGREEMENT,
     BACKWARD,
@@ -172,6 +173,29 @@ def test_a_compromised_target_reads_the_request_it_refuses() -> None:
     standard = _refused_then_elsewhere("ts33401")
     assert FORWARD not in {f.claim for f in standard.findings()}
     standard.close()
+
+
+REFUSED_THEN_ELSEWHERE = "s1-inter@enb-4/cell-1,s1-inter@enb-2/cell-1:refused,s1-inter@enb-1/cell-1"
+
+
+@pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
+def test_check_refuses_as_explore_does(variant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The run of ``_refused_then_elsewhere`` as ``check`` hops: ``:refused`` has the target
+    refuse the hop's HandoverRequest (TS 36.413 8.4.2.3), and check judges what explore
+    judges there, through the same claim: seed-fs's promised forward security fails, with the
+    same words; ts33401's holds."""
+    code = main(["check", "--variant", variant, "--topology", "small", "--json",
+                 "--compromise", "enb-2@2", "--hops", REFUSED_THEN_ELSEWHERE])
+    doc = json.loads(capsys.readouterr().out)
+    [forward] = [c for c in doc["claims"] if c["name"] == FORWARD]
+    failures = [v for v in forward["verdicts"] if not v["holds"]]
+    assert [h["confirm_verified"] for h in doc["hops"]] == [True, False, True]
+    if variant == "ts33401":
+        assert not failures and code == 0
+        return
+    assert code == 1 and failures and failures[0]["promised"]
+    assert failures[0]["detail"].startswith(
+        "enb-2, which never served the UE, derives the KeNB of hops [2]"), failures[0]
 
 
 def test_a_ho_command_its_compromised_source_edited_is_no_agreement_failure() -> None:
@@ -797,3 +821,16 @@ def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_
     assert result.exercised and not {f.claim for f in result.findings} & set(result.exercised)
     for claim, judged in result.exercised.items():
         assert result.sometimes[claim] > 0 and all(v.holds for v in judged.result.verdicts)
+
+
+def test_the_refusing_target_finding_has_a_check_line() -> None:
+    """The trace of ``_refused_then_elsewhere`` read as ``check`` hops (``check_hops``): its
+    refusal is the second hop's ``:refused`` (before, a trace with a refusal had no check
+    line), and its compromise enb-2@2; the test above runs those hops."""
+    x = _refused_then_elsewhere("seed-fs")
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    x.close()
+    assert found.reason is None, found.reason
+    assert ",".join(map(str, found.hops)) == REFUSED_THEN_ELSEWHERE
+    assert found.compromises == ("enb-2@2",)
