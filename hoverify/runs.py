@@ -209,8 +209,8 @@ def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> 
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
-    rewrite = (HopEdits(hops, variant.command_fields()) if any(hop.edits for hop in hops)
-               else None)
+    rewrite = (HopEdits(hops, variant.command_fields(), topology.enbs)
+               if any(hop.edits for hop in hops) else None)
     try:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),
                            ul_nas_count=args.ul_nas_count, seed=args.seed, topology=topology,
@@ -237,6 +237,7 @@ def _algorithm_keys(keys: AsKeys | None, suffix: str = "") -> dict[str, str | No
 
 
 def document(run: Run) -> dict[str, Any]:
+    refused_by = {request.handover: request.receiver for _, request in run.refused}
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),
@@ -246,7 +247,7 @@ def document(run: Run) -> dict[str, Any]:
                     "c_rnti": run.initial_c_rnti, **_algorithm_keys(run.initial_as_keys)},
         "hops": [
             {"number": hop.number, "type": hop.spec.type.value, "early": hop.spec.early,
-             "refused": hop.spec.refused,
+             "refused": refused_by.get(hop.number),
              "source_enb": hop.source_enb, "target_enb": hop.target_enb,
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
                              "earfcn_dl": hop.target_cell.earfcn_dl},
@@ -286,7 +287,7 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
     # no HO confirm reached the target: there are no two sides' keys to compare
     status = (f"{agree}, {confirm}" if hop["confirm_sent"]
-              else f"refused by {hop['target_enb']}" if hop["refused"] else "never completed")
+              else f"refused by {hop['refused']}" if hop["refused"] else "never completed")
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before

@@ -90,6 +90,18 @@ def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool | bytes
             yield from leaves(item, (*path, index))
 
 
+def values_at(obj: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every value inside nested field tuples that is no tuple, with its path: ``leaves`` and
+    the names a message carries (a Target ID, ``TARGET_ID``)."""
+    if _is_field(obj):  # a field's name is no value
+        yield from values_at(obj[1], (*path, 1))
+    elif isinstance(obj, tuple):
+        for index, item in enumerate(obj):
+            yield from values_at(item, (*path, index))
+    else:
+        yield path, obj
+
+
 def replaced(obj: Any, path: Path, new: Any) -> Any:
     if not path:
         return new
@@ -313,9 +325,14 @@ WHOLE = UE_IDENTITIES | {"target PCI", "EARFCN-DL", "new C-RNTI", "C-RNTI", "COU
 # carries, are 32 bits (KeNB and NH are 256, A.3, A.4); a shorter octet string is a bit string (a
 # capability octet, as UE network capability's in TS 24.301 9.9.3.34).
 KEY_MATERIAL_BITS = 32
+# The Target ID of S1AP HANDOVER REQUIRED (TS 36.413 9.1.5.1), the eNB the MME is to prepare:
+# the MME prepares the eNB it names (TS 23.401 5.5.1.2.2 step 2). open5gs's MME does no more
+# than look its Global eNB ID up (src/mme/s1ap-handler.c, s1ap_handle_handover_required:
+# an unknown one is refused, any eNB it knows is prepared, the source itself included).
+TARGET_ID = "target eNB"
 
 
-def built(fields: Fields) -> list[Edit]:
+def built(fields: Fields, enbs: Collection[str]) -> list[Edit]:
     """Every edit of a message by the eNB that builds it (its sender, compromised: it writes
     what it likes, and NDS/IP protects only what it wrote, TS 33.401 11): each value it could
     have written otherwise, as far as a finite set reaches.
@@ -338,6 +355,9 @@ def built(fields: Fields) -> list[Edit]:
       bit. The message's own IEs (the Target ID, the security container) are mandatory
       (TS 36.413 9.1.5.1, TS 36.423 9.1.1.1): without one the message is not decodable and is
       refused (abstract syntax error, TS 36.413 10.3), a denial too.
+    - The Target ID (``TARGET_ID``) rewritten to each other eNB of ``enbs``, the source
+      itself among them: the MME prepares the eNB named, which reads the HANDOVER REQUEST
+      and, for a cell it does not serve, refuses it (``Enb.on_s1ap_handover_request``).
 
     No field is added: an added field is one the UE reads (``Addable``), and only the eNB
     that relays a container into the HO command adds to it (``edits``)."""
@@ -345,17 +365,20 @@ def built(fields: Fields) -> list[Edit]:
              for name in (_name(fields, path),)
              for new in (_rewrites(fields, path) if name in WHOLE or name in WIDTHS
                          else _bit_flips(value))]
+    found += [Edit("rewrite", (index, 1), other) for index, (name, value) in enumerate(fields)
+              if name == TARGET_ID for other in enbs if other != value]
     return found + [Edit("remove", path) for index, (_, value) in enumerate(fields)
                     if isinstance(value, tuple) for path in _fields_inside(value, (index, 1))
                     if not _key_material(_at(fields, path))]
 
 
-def edits_by(message: Message, who: str, addable: Addable) -> list[Edit]:
+def edits_by(message: Message, who: str, addable: Addable, enbs: Collection[str]) -> list[Edit]:
     """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
     before relaying what it carries, adding a field of ``addable``; not what only it reads,
-    ``RECEIVER_ONLY``); as its sender, any of ``built`` (it builds it)."""
+    ``RECEIVER_ONLY``); as its sender, any of ``built`` (it builds it, naming any of
+    ``enbs``, the topology's, as the Target ID)."""
     return (edits(message.fields, addable) if who == message.receiver
-            else built(message.fields))
+            else built(message.fields, enbs))
 
 
 def _key_material(obj: Any) -> bool:
@@ -540,7 +563,8 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     try:
         for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
-            for edit in edits_by(message, who, analysis.run.system.variant.command_fields()):
+            for edit in edits_by(message, who, analysis.run.system.variant.command_fields(),
+                                 analysis.run.topology.enbs):
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
                 result.count(attempt, edit, message.fields)

@@ -310,9 +310,9 @@ class Exploration:
         if kind == "rewrite":
             return (lambda m: m.receiver in attackers,
                     lambda m: [(m.receiver, e) for e in flips(m.fields)])
-        addable = self.system.variant.command_fields()
+        addable, enbs = self.system.variant.command_fields(), self.system.topology.enbs
         return (lambda m: not attackers.isdisjoint((m.sender, m.receiver)),
-                lambda m: edits_among(m, attackers, addable))
+                lambda m: edits_among(m, attackers, addable, enbs))
 
     def _attacker_entities(self) -> frozenset[str]:
         """The compromised eNBs: the parties that edit (an end of NDS/IP, not the network)."""

@@ -7,7 +7,14 @@ TS 33.401 7.2.8 (keys). The eNB holds at most one UE context (the model has one 
 from __future__ import annotations
 
 from hoverify.statemachines.derivation import Deriver
-from hoverify.statemachines.entity import Entity, Handled, Reject, handover_ncc, known_cell
+from hoverify.statemachines.entity import (
+    Entity,
+    Handled,
+    Outcome,
+    Reject,
+    handover_ncc,
+    known_cell,
+)
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.protection import (
     DOWNLINK,
@@ -136,6 +143,18 @@ class Enb(Entity):
     @property
     def mme(self) -> str:
         return self.topology.mme_of(self.name)
+
+    def handle(self, message: Message) -> Outcome:
+        """An S1AP HANDOVER REQUEST for a cell this eNB does not serve, which the MME sends
+        where a source's Target ID named this eNB (TS 36.413 9.1.5.1), is refused in any
+        state and answered with HANDOVER FAILURE, cause "cell not available" (8.4.2.3,
+        9.2.1.3); nothing changes here."""
+        cell = message.get("target cell")
+        if (message.kind is Kind.S1AP_HANDOVER_REQUEST and message.receiver == self.name
+                and cell not in {c.name for c in self.topology.cells if c.enb == self.name}):
+            return Outcome(False, self.refuse_admission(message, "cell-not-available"),
+                           reason=f"{cell} is not a cell of {self.name}")
+        return super().handle(message)
 
     # -- initial AS security (TS 33.401 7.2.4.5) ----------------------------------------
     def on_s1ap_initial_context_setup_request(self, message: Message, d: Deriver) -> Handled:
@@ -269,16 +288,18 @@ class Enb(Entity):
         late = self.ctx.keys.next_hop if self.ctx.keys is not None else None
         return replace(keys, next_hop=late) if keys is not None and late is not None else keys
 
-    def refuse_admission(self, request: Message) -> tuple[Message, ...]:
+    def refuse_admission(self, request: Message,
+                         cause: str = "no-radio-resources-available-in-target-cell"
+                         ) -> tuple[Message, ...]:
         """Admission control refuses a HandoverRequest (no radio resources): the failure
         this eNB answers with (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3). Nothing changes here."""
         if request.kind is Kind.X2AP_HANDOVER_REQUEST:
             return (Message(Kind.X2AP_HANDOVER_PREPARATION_FAILURE, self.name, request.sender,
                             (("Old eNB UE X2AP ID", request.get("Old eNB UE X2AP ID")),
-                             ("Cause", "no-radio-resources-available-in-target-cell"))),)
+                             ("Cause", cause))),)
         if request.kind is Kind.S1AP_HANDOVER_REQUEST:
             return (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
-                            (("Cause", "no-radio-resources-available-in-target-cell"),)),)
+                            (("Cause", cause),)),)
         return ()
 
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:

@@ -16,7 +16,8 @@ names a change a compromised eNB makes to the first MESSAGE of that hop (e.g.
 the adversary's code reads it and makes the change through the ``rewrite`` hook
 (``hoverify.properties.hop_edits``), and the run records each changed message
 (``Run.edited``). A suffix ``:refused`` (after the cell, in any order with the others): the
-hop's target eNB refuses the HandoverRequest (admission control: TS 36.423 8.2.1.3, TS 36.413
+eNB the hop's first HandoverRequest reaches (its target, unless an edit named another)
+refuses it (admission control: TS 36.423 8.2.1.3, TS 36.413
 8.4.2.3), so the preparation fails and the UE stays where it is; the run records the refusal
 (``Run.refused``), which is an adversary action, and a compromised target has read the
 request it refuses.
@@ -154,7 +155,10 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
                            "HandoverRequest to replay (TS 36.300 10.1.2.1)")
         target = _target(topology, number, spec, source, previous_source, rng)
         if target == source:
-            raise RouteError(number, spec, f"the UE is in {source.name} already")
+            landed = (f" (where hop {number - 1}'s edits keep it from landing, write it "
+                      f"'{REFUSED}')" if number > 1 and hops[number - 2].edits
+                      and not hops[number - 2].refused else "")
+            raise RouteError(number, spec, f"the UE is in {source.name} already{landed}")
         if topology.hop_type(source, target) is not spec.type:
             actual = topology.hop_type(source, target).value
             raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
@@ -271,8 +275,8 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             if hold_path_switch and message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
                 held.append(system.drop(0))
                 continue
-            if (spec.refused and message.kind in REQUESTS and message.receiver == target.enb
-                    and message.handover == number and not _refused(run, first_step)):
+            if (spec.refused and message.kind in REQUESTS and message.handover == number
+                    and not _refused(run, first_step)):
                 _refuse(run, system.drop(0))
                 continue
             if rewrite is not None:

@@ -223,10 +223,10 @@ def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
         addable = run.variant.command_fields()
         for step in run.system.steps:
             fields = step.message.fields
-            for found in (edits(fields, addable), built(fields)):
+            for found in (edits(fields, addable), built(fields, run.topology.enbs)):
                 names = [edit.name(fields) for edit in found]
                 assert len(set(names)) == len(names), (step.message, names)
-                assert all(named(fields, name, addable) == edit
+                assert all(named(fields, name, addable, run.topology.enbs) == edit
                            for name, edit in zip(names, found, strict=True))
 
 

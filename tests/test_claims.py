@@ -756,3 +756,34 @@ def test_a_kenb_is_bound_to_its_target_cell_by_its_own_derivations_not_an_earlie
     for hop in (2, 3):
         assert not verdicts[hop].holds and verdicts[hop].promised, verdicts[hop]
         assert "PCI" in verdicts[hop].detail and "EARFCN-DL" in verdicts[hop].detail
+
+
+# the S1 hop of ``ORACLE`` names its source enb-1 as the Target ID, and enb-1 refuses the
+# HANDOVER REQUEST the MME sends it; the next hop is honest
+ORACLE = "s1@enb-4/cell-2:edit=HandoverRequired/target eNB='enb-1':refused,s1@enb-4/cell-2"
+
+
+@pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
+def test_a_source_that_names_itself_as_the_target_reads_the_next_key_of_the_seed(
+        variant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-162 #1b, with one compromised eNB. The source builds S1AP HANDOVER REQUIRED and
+    its Target ID (TS 36.413 9.1.5.1); the MME prepares the eNB it names (TS 23.401
+    5.5.1.2.2; open5gs's MME looks the Target ID's Global eNB ID up and checks nothing
+    else). The seed's target MME computes KeNB*+ = KDF(K_HO, KeNB*) from the KeNB* the
+    source sent (SA3 contribution section 3 step 4), which it cannot check: enb-1 sends the
+    KeNB* of enb-4/cell-2 with a Target ID naming itself, reads the KeNB*+ in the HANDOVER
+    REQUEST it then refuses (a cell it does not serve), and when it hands the UE to
+    enb-4/cell-2 the same KeNB*+ gives the UE's KeNB there (KDF(KeNB*+, C-RNTI), section 2):
+    the seed's promised S1 forward security fails. In TS 33.401 the MME derives a fresh NH
+    for every HANDOVER REQUIRED (7.2.8.4.3): the NH enb-1 read is not the next one."""
+    code = main(["check", "--variant", variant, "--json", "--compromise", "enb-1@1",
+                 "--hops", ORACLE])
+    doc = json.loads(capsys.readouterr().out)
+    assert [h["confirm_sent"] for h in doc["hops"]] == [False, True]
+    [forward] = [c for c in doc["claims"] if c["name"] == FORWARD]
+    failures = [v for v in forward["verdicts"] if not v["holds"]]
+    if variant == "ts33401":
+        assert not failures and code == 0
+        return
+    assert code == 1 and failures and failures[0]["promised"], forward
+    assert any("KeNB*+" in line for line in failures[0]["witness"]), failures[0]

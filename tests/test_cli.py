@@ -298,8 +298,10 @@ def test_a_bad_edit_of_a_message_no_relay_copies_lists_its_edits_alone(
     assert out == "" and err.count("\n") == 1, err
     # a receiver's edits first, then its builder's (``hop_edits.everything``): the identity
     # only its builder flips comes after the flag a receiver flips too (flip37)
+    # and the Target ID's, each other eNB of the topology (``downgrade.TARGET_ID``)
     assert err.endswith("has no edit 'security/x=1' (its edits: "
                         "security/UE supports KeNB*+=False; eNB UE S1AP ID=0; "
+                        "target eNB='enb-1'; target eNB='enb-2'; target eNB='enb-4'; "
                         "security/-UE supports KeNB*+)\n"), err
 
 

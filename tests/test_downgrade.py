@@ -45,7 +45,7 @@ from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
-from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.topology import default_topology, small_topology
 from hoverify.statemachines.variant import KeySchedule, field_value
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN, load
 
@@ -185,7 +185,7 @@ def test_a_sender_can_write_any_bit_and_leave_out_any_field_but_a_key() -> None:
     fields = (("target cell", "enb-2/cell-1"),
               ("security", (("KeNB*", key), ("octet", 0xE8), ("flag", True),
                             ("bits", b"\xe8"), ("new C-RNTI", 27563))))
-    found = built(fields)
+    found = built(fields, ())
     new = {e.name(fields) for e in found}
     assert {f"security/octet={0xE8 & ~(1 << bit)}" for bit in (3, 5, 6, 7)} <= new
     assert {f"security/bits={bytes([0xE8 ^ 1 << bit])!r}" for bit in range(8)} <= new
@@ -196,7 +196,7 @@ def test_a_sender_can_write_any_bit_and_leave_out_any_field_but_a_key() -> None:
     assert {n for n in new if "/-" in n} == {
         f"security/-{name}" for name in ("octet", "flag", "bits", "new C-RNTI")}
     assert not any(e.kind == "add" for e in found)
-    names = [e.name(fields) for e in everything(fields, ())]
+    names = [e.name(fields) for e in everything(fields, (), ())]
     assert len(names) == len(set(names))
 
 
@@ -204,11 +204,11 @@ def test_the_sender_edits_what_it_builds_the_receiver_what_it_relays() -> None:
     run = run_scenario(_attack_variant("capability_bitmap.py"), parse_hops("s1"))
     required = next(s.message for s in run.system.steps
                     if s.message.kind is Kind.S1AP_HANDOVER_REQUIRED)
-    addable = run.variant.command_fields()
-    assert edits_by(required, required.sender, addable) == built(required.fields)
+    addable, enbs = run.variant.command_fields(), run.topology.enbs
+    assert edits_by(required, required.sender, addable, enbs) == built(required.fields, enbs)
     variant, command = _s1ap_handover_command("nas")
     addable = variant.command_fields()
-    assert edits_by(command, command.receiver, addable) == edits(command.fields, addable)
+    assert edits_by(command, command.receiver, addable, enbs) == edits(command.fields, addable)
 
 
 # What an eNB reads of a message for itself alone (flip37), from the specs: it finds its UE
@@ -238,11 +238,13 @@ def test_a_receiver_flips_what_it_relays_the_builder_what_only_the_receiver_read
     for message in (s.message for s in run.system.steps):
         own = {name for name, _ in message.fields} & READ_BY_ITS_RECEIVER
         if message.receiver in enbs:
-            flipped = _flipped_fields(message, edits_by(message, message.receiver, addable))
+            flipped = _flipped_fields(message,
+                                      edits_by(message, message.receiver, addable, enbs))
             assert not flipped & READ_BY_ITS_RECEIVER, message
             received |= {(message.kind, name) for name in own}
         if message.sender in enbs:
-            assert own <= _flipped_fields(message, edits_by(message, message.sender, addable))
+            assert own <= _flipped_fields(message,
+                                          edits_by(message, message.sender, addable, enbs))
             sent |= {(message.kind, name) for name in own}
     assert {(Kind.S1AP_HANDOVER_COMMAND, "eNB UE S1AP ID"),
             (Kind.X2AP_HANDOVER_REQUEST, "Old eNB UE X2AP ID"),
@@ -257,10 +259,10 @@ def test_a_receiver_flips_what_it_relays_the_builder_what_only_the_receiver_read
     command = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
     assert {"container/target PCI", "container/NCC"} <= _flipped_fields(
-        command, edits_by(command, command.receiver, addable))
+        command, edits_by(command, command.receiver, addable, enbs))
     request = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
-    assert _flipped_fields(request, edits_by(request, request.receiver, addable)) == {
+    assert _flipped_fields(request, edits_by(request, request.receiver, addable, enbs)) == {
         "AS-SecurityInformation/NCC"}
 
 
@@ -279,7 +281,8 @@ def test_a_target_refuses_security_information_without_an_ncc() -> None:
     was admitted, and its NCC None sent on to the UE: ncc-range failed)."""
     hops = parse_hops("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC")
     run = run_scenario(load("ts33401"), hops, topology=small_topology(),
-                       rewrite=HopEdits(hops, load("ts33401").command_fields()))
+                       rewrite=HopEdits(hops, load("ts33401").command_fields(),
+                                        small_topology().enbs))
     request = next(s for s in run.system.steps
                    if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
     assert not request.outcome.accepted
@@ -336,7 +339,7 @@ def test_a_sender_flips_every_capability_bit_and_no_bit_of_key_material() -> Non
     material (TS 33.401 B.2: NAS-MAC and MAC-I, the shortest integrity values, are 32 bits),
     whose flip makes a value no party derives (helper-163 M04: a 32-bit MAC got 32 flips)."""
     fields = (("security", (("capability", 0), ("octets", bytes(3)), ("MAC", bytes(4)))),)
-    found = built(fields)
+    found = built(fields, ())
     assert _rewritten_to(found, fields, "capability") == {1, 2, 4}
     assert len(_rewritten_to(found, fields, "octets")) == 24
     assert _rewritten_to(found, fields, "MAC") == set()
@@ -368,7 +371,7 @@ def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: s
     assert _rewritten_to(edits(command.fields, addable), command.fields,
                          "notification bit") == {0}
     # its builder (the MME) writes a bit too: 0 or 1, nothing else
-    assert _rewritten_to(everything(command.fields, addable), command.fields,
+    assert _rewritten_to(everything(command.fields, addable, ()), command.fields,
                          "notification bit") == {0}
 
 
@@ -398,7 +401,8 @@ def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
     index = next(i for i, m in enumerate(exploration.system.in_flight) if m.kind is kind)
     options = [i for i, m in enumerate(exploration.system.in_flight)
                if m.receiver == "enb-1" or m.sender == "enb-1"]
-    found = edits_by(exploration.system.in_flight[index], "enb-1", variant.command_fields())
+    found = edits_by(exploration.system.in_flight[index], "enb-1", variant.command_fields(),
+                     exploration.system.topology.enbs)
     edit = exploration.edit(options.index(index),
                             next(n for n, e in enumerate(found) if e.kind == "add"))
     old = exploration.rewrite(0, 1)  # a finding file of before: flips only
@@ -481,7 +485,8 @@ def test_an_edit_the_hops_name_says_so_too() -> None:
     UE derives the same KeNB whatever the indicator says."""
     hops = parse_hops("x2,s1:edit=HandoverCommand/container/keyChangeIndicator=True")
     variant = load("ts33401")
-    run = run_scenario(variant, hops, rewrite=HopEdits(hops, variant.command_fields()))
+    run = run_scenario(variant, hops, rewrite=HopEdits(hops, variant.command_fields(),
+                                                       default_topology().enbs))
     attacker = Attacker((Compromise("enb-2", 2),))
     result = {c.name: c for c in evaluate(run, attacker, OPEN_BACKHAUL).claims}
     for claim in (DOWNGRADE, CAPTURE):
@@ -531,7 +536,8 @@ def test_a_few_valued_field_gets_every_value_from_its_relay_and_its_builder() ->
         ncc = next(v for path, v in leaves(message.fields)
                    if describe(message.fields, path) == where)
         for who in (message.receiver, message.sender):
-            names = {e.name(message.fields) for e in edits_by(message, who, addable)}
+            names = {e.name(message.fields)
+                     for e in edits_by(message, who, addable, run.topology.enbs)}
             assert {n for n in names if n.startswith(f"{where}=")} == {
                 f"{where}={value}" for value in range(8) if value != ncc}, (kind, who)
 
@@ -686,7 +692,8 @@ def test_the_situation_is_one_attribute_that_both_paths_read(
     # the engine's count (explore's, verify's "sometimes"), on the run check fed it
     variant, parsed = load("seed-fs"), parse_hops(hops)
     run = run_scenario(variant, parsed, topology=small_topology(),
-                       rewrite=HopEdits(parsed, variant.command_fields()))
+                       rewrite=HopEdits(parsed, variant.command_fields(),
+                                        small_topology().enbs))
     engine = feed(run, [Attacker((Compromise("enb-1", 1),))])
     assert engine.counts[DOWNGRADE] == 0
     monkeypatch.undo()

@@ -834,3 +834,48 @@ def test_the_refusing_target_finding_has_a_check_line() -> None:
     assert found.reason is None, found.reason
     assert ",".join(map(str, found.hops)) == REFUSED_THEN_ELSEWHERE
     assert found.compromises == ("enb-2@2",)
+
+
+@pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
+def test_explore_finds_the_seeds_kenb_star_plus_oracle_with_one_compromised_source(
+        variant: str) -> None:
+    """The run of ``test_claims``' ``ORACLE`` as explore and verify make it, with no refusal
+    fault: compromised enb-1 names itself as the Target ID of its S1AP HANDOVER REQUIRED
+    (TS 36.413 9.1.5.1), reads the HANDOVER REQUEST the MME sends it and answers HANDOVER
+    FAILURE (a cell it does not serve, 8.4.2.3); then it hands the UE to that cell. The
+    seed's promised S1 forward security fails; TS 33.401's holds."""
+    x = Exploration(load(variant), small_topology(), EXPLORATION_KASME)
+    x.compromise(x.adversary.targets(x.system.topology, x.system.variant).index("enb-1"))
+    cells = [c.name for c in x.neighbours()]
+    x.start_handover(cells.index("enb-3/cell-1"))
+    while not any(m.kind is Kind.S1AP_HANDOVER_REQUIRED for m in x.system.in_flight):
+        x.deliver(0)
+    edit = ("enb-1 rewrites field 'target eNB' 'enb-3' -> 'enb-1' in S1AP HandoverRequired "
+            "enb-1->mme-1")
+    x.edit(*x.edit_texts()[edit])
+    while x.system.in_flight:
+        x.deliver(0)
+    assert x.system.entity("ue").ctx.cell == "enb-1/cell-1"  # the preparation failed
+    # TS 36.413 8.4.2.3, 9.2.1.3: enb-1 serves no enb-3/cell-1, so it answers HANDOVER
+    # FAILURE, cause "cell not available", and changes nothing
+    [request] = [s for s in x.system.steps if s.message.kind is Kind.S1AP_HANDOVER_REQUEST]
+    assert request.message.receiver == "enb-1" and not request.outcome.accepted
+    assert request.state_after == request.state_before == "ho-preparing"
+    [failure] = request.outcome.sent
+    assert (failure.kind, failure.get("Cause")) == (Kind.S1AP_HANDOVER_FAILURE,
+                                                    "cell-not-available")
+    x.start_handover([c.name for c in x.neighbours()].index("enb-3/cell-1"))
+    while x.system.in_flight:
+        x.deliver(0)
+    assert x.system.entity("ue").ctx.cell == "enb-3/cell-1"
+    forward = [f for f in x.findings() if f.claim == FORWARD]
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    x.close()
+    # its check line: the hop the MME prepared elsewhere never landed (``:refused``)
+    assert ",".join(map(str, found.hops)) == (
+        "s1@enb-3/cell-1:refused:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1")
+    if variant == "ts33401":
+        assert not forward
+        return
+    assert forward and forward[0].promised, forward

@@ -27,7 +27,7 @@ def test_every_edit_reads_back_from_its_name_and_its_text(variant: str) -> None:
     kinds = set()
     for step in run.system.steps:
         fields = step.message.fields
-        for edit in (*edits(fields, addable), *built(fields)):
+        for edit in (*edits(fields, addable), *built(fields, run.topology.enbs)):
             said = edit.said(fields)
             kinds.add(edit.kind)
             assert Edit.Said.from_text(edit.text(fields)) == said

@@ -123,7 +123,8 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 1347 -> 1667 (helper-161), the relay and the builder of an NCC write each of its 8 values
 # (TS 36.331 nextHopChainingCount INTEGER (0..7)), not only those one bit away: 4 more
 # rewrites of each NCC sent; the same claims found
-TS33401_ONE_HANDOVER_EDITS_STATES = 1667  # drop, compromise, rewrite
+# 1667 -> 1715: a compromised source names each other eNB as its HandoverRequired's Target ID
+TS33401_ONE_HANDOVER_EDITS_STATES = 1715  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
