@@ -33,6 +33,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.downgrade import find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
+from hoverify.properties.hop_edits import HopEdits
 from hoverify.properties.verify import INTERRUPTED, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
@@ -339,8 +340,13 @@ def write_report(out: Path, variants: Sequence[VariantRef], progress: Progress,
 
 def _evaluate(schedule: KeySchedule, scenario: Scenario,
               topology: TopologyFile | None) -> Evaluation:
-    run = run_scenario(schedule, parse_hops(scenario.hops),
-                       topology=topology.topology if topology else default_topology())
+    hops = parse_hops(scenario.hops)
+    network = topology.topology if topology else default_topology()
+    # a scenario's edits (``:edit=``), made as ``check`` makes them
+    rewrite = (HopEdits(hops, schedule.command_fields(), network.enbs)
+               if any(hop.edits for hop in hops) else None)
+    run = run_scenario(schedule, hops, topology=network, rewrite=rewrite)
+    assert rewrite is None or not rewrite.missed(), f"{scenario.name}: {rewrite.missed()}"
     attacker = (Attacker(tuple(Compromise(e, h) for e, h in scenario.compromises))
                 if scenario.compromises else None)
     return evaluate(run, attacker, Adversary(backhaul_unprotected=scenario.backhaul_unprotected))

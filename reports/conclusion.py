@@ -318,8 +318,15 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
               for p, label in sides.placements.items()}
     holding = [p for p, s in status.items() if s == HOLDS]
     baseline = judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
+    # the scenarios where an attacker the question's scenario does not have breaks the
+    # proposal's promise (an active source: a Target ID naming itself)
+    broken = [t for name, t in scenarios if name != sides.question and any(
+        statuses.get((label, name, FORWARD)) == BROKEN for label in sides.placements.values())]
     if len(holding) == len(status):
         gives = f"{sides.proposal} gives {title} forward security with every bit placement"
+        if broken:
+            gives += (f" against the eNBs compromised there, but breaks that promise on "
+                      f"{join(broken)}")
     elif holding:
         gives = (f"{sides.proposal} gives {title} forward security only with the bit in "
                  f"{join(holding, 'or')}")
@@ -437,9 +444,12 @@ def _placements(statuses: Statuses, claims: Sequence[str],
         return (f"Every promise of {sides.proposal} holds in "
                 f"{_these(statuses, sides.placements.values())}, whichever the "
                 f"placement of the notification bit{vacuous}.")
-    if not keep:
+    if not keep:  # the promises that hold still say where they hold only vacuously
+        every = _vacuously(statuses, claims, scenarios,
+                           {label: p for p, label in sides.placements.items()})
         return (f"No placement of the notification bit keeps every promise of "
-                f"{sides.proposal}: {'; '.join(lose)}.")
+                f"{sides.proposal}: {'; '.join(lose)}"
+                f"{f'; the others hold{every}' if every else ''}.")
     return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
             f"{sides.proposal} hold in {_these(statuses, sides.placements.values())}{vacuous}; "
             f"{'; '.join(lose)}.")

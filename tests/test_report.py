@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import networkx as nx
@@ -224,7 +224,7 @@ def test_matrix_has_every_claim_variant_and_scenario(
     table = html[html.index('<table id="matrix">'):]
     table = table[:table.index("</table>")]
     for name in (*CLAIMS, *(v.label for v in VARIANTS), *(s.hops for s in SCENARIOS)):
-        assert f">{name}<" in table
+        assert f">{escape(name)}<" in table
     assert table.count("<tr>") == 1 + len(SCENARIOS) * len(CLAIMS)
     doc = json.loads((out / "verdicts.json").read_text())
     assert doc["schema_version"] == 1
@@ -803,8 +803,11 @@ def test_default_conclusion_states_the_seed_result(
     captures the UE on a fake cell, but downgrades nobody (the sentences come from the
     verdicts)."""
     words = default_report.data.conclusion
+    # helper-162 #1b: a source that names itself as the Target ID breaks the seed's promise
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
-                        "placement (forward-security fails there for tr33821-v070), and the bit "
+                        "placement against the eNBs compromised there, but breaks that promise "
+                        "on s1-inter after enb-1, compromised, named itself as hop 1's Target "
+                        "ID (forward-security fails there for tr33821-v070), and the bit "
                         "placement changes no verdict.")
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
@@ -820,15 +823,18 @@ def test_default_conclusion_states_the_seed_result(
             "security's verdict for it says).") in words
     assert words[-2].startswith("The placement of the notification bit changes no verdict of "
                                 "seed-fs in these scenarios")
-    # no promise breaks with any placement: the KeNB* of TR 33.821 v0.7.0, which the seed
-    # keeps, binds the PCI as the TR promises (not the EARFCN-DL, which TS 33.401 A.5 added:
-    # a failure the conclusion lists, not a broken promise)
+    # forward security alone breaks, with any placement (the Target ID above); key separation
+    # does not: the KeNB* of TR 33.821 v0.7.0, which the seed keeps, binds the PCI as the TR
+    # promises (not the EARFCN-DL, which TS 33.401 A.5 added: a failure the conclusion lists,
+    # not a broken promise)
     # situ38: nor does it hide a promise that holds only vacuously (backward security on an
     # intra-eNB hop: no other eNB's KeNB for the eNB to learn; downgrade-resistance with no
     # compromised eNB to edit)
-    assert words[-1].startswith("Every promise of seed-fs holds in these scenarios, whichever "
-                                "the placement of the notification bit, though only vacuously "
-                                "for backward-security (every bit placement) on intra-enb hops")
+    assert words[-1].startswith("No placement of the notification bit keeps every promise of "
+                                "seed-fs: with the bit in nas, alg-id or c-rnti the promise of "
+                                "forward-security breaks; the others hold, though only "
+                                "vacuously for backward-security (every bit placement) on "
+                                "intra-enb hops")
     assert "downgrade-resistance (every bit placement) on x2,s1 with KASME revealed" in words[-1]
     assert any(s.startswith("seed-fs leaves key-separation open") and "not promised" in s
                for s in words)
