@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hoverify.statemachines.derivation import Derivation
+from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.system import UE, System
@@ -70,7 +71,7 @@ class HopSpec:
     cell: str | None = None  # the target cell, when the hop names one
     replay: bool = False  # after it, the previous hop's HandoverRequest is replayed
     edits: tuple[str, ...] = ()  # MESSAGE/EDIT: what a compromised eNB changes in the hop
-    refused: bool = False  # the target eNB refuses the hop's HandoverRequest
+    refused: bool = False  # the eNB the hop's first HandoverRequest reaches refuses it
 
     @classmethod
     def parse(cls, text: str) -> HopSpec:
@@ -323,6 +324,7 @@ def _refuse(run: Run, request: Message) -> None:
     failure is put in flight, the next step."""
     system = run.system
     target = system.entity(request.receiver)
+    assert isinstance(target, Enb), "a HandoverRequest goes to an eNB"
     run.refused.append((len(system.steps), request))
     system.send(target.refuse_admission(request), request.handover)
 
