@@ -209,12 +209,16 @@ def test_report_is_written_and_shows_the_variant_error(
     every = ", ".join(s.name for s in SCENARIOS)  # the hook raises in each scenario
     assert said.endswith(f"ue-hook-raises in {every}, bounded verification")
     doc = json.loads((out / "verdicts.json").read_text())
+    hops = {s.name: s.hops for s in SCENARIOS}
     for result in doc["results"]:
         statuses = set(result["matrix"].values())
         if result["variant"] == "ue-hook-raises":
             assert statuses == {"variant-error"}
             finding = result["check"]["variant_error"]
-            assert finding["hook"] == "ue" and finding["hop"] == 1
+            # the UE's first HO command: hop 1's, unless hop 1 was refused (target-id)
+            first = next(n for n, hop in enumerate(parse_hops(hops[result["scenario"]]), 1)
+                         if not hop.refused)
+            assert finding["hook"] == "ue" and finding["hop"] == first
             assert finding["exception"] == "ZeroDivisionError: the reviewer's arithmetic"
             assert isinstance(finding["step"], int)
         else:
