@@ -144,6 +144,8 @@ def _add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                              "starts that hop before the previous Path Switch Acknowledge "
                              "arrives (x2@enb-3/cell-2:early); ':replay' replays the "
                              "previous hop's HandoverRequest once that hop is over; "
+                             "':refused' has the eNB the hop's HandoverRequest reaches "
+                             "refuse it (the UE stays); "
                              "':edit=MESSAGE/EDIT' has a compromised eNB change that hop's "
                              "MESSAGE as explore and verify do (x2:edit=HandoverRequest/"
                              "AS-SecurityInformation/NCC=1; see docs/commands.md); @FILE reads "

@@ -2375,11 +2375,15 @@ class _Authentication(_Claim):
 
 
 def after_an_edit(facts: Facts, hop: int) -> tuple[int, str] | None:
-    """The first edit by a compromised eNB of handover ``hop`` or an earlier one, as (hop,
-    eNB). What it set may live on in an honest party's context, as an NCC does (TS 33.401
-    3.1: the NCC is part of the AS security context): a claim about the honest parties does
-    not promise what follows it."""
-    return min((e for e in facts.rewritten if e[0] <= hop), default=None)
+    """The first edit by a compromised eNB of handover ``hop``, or of an earlier handover
+    that completed, as (hop, eNB). What such an edit set may live on in the context of the
+    UE and the target it installed, as an NCC does (TS 33.401 3.1: the NCC is part of the AS
+    security context): a claim about the honest parties does not promise what follows it.
+    An edited handover that never completed installed nothing (helper-165: a refused
+    preparation with a Target ID edit excused a later failure it had no part in)."""
+    done = {c.handover for c in facts.completions if c.number > 0}
+    return min((e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)),
+               default=None)
 
 
 def not_honest(claim: str, hop: int, enb: str) -> str:

@@ -155,21 +155,31 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
             raise RouteError(number, spec, f"hop {number - 1} is intra-enb, which sends no "
                            "HandoverRequest to replay (TS 36.300 10.1.2.1)")
         target = _target(topology, number, spec, source, previous_source, rng)
-        if target == source:
-            landed = (f" (where hop {number - 1}'s edits keep it from landing, write it "
-                      f"'{REFUSED}')" if number > 1 and hops[number - 2].edits
-                      and not hops[number - 2].refused else "")
-            raise RouteError(number, spec, f"the UE is in {source.name} already{landed}")
-        if topology.hop_type(source, target) is not spec.type:
-            actual = topology.hop_type(source, target).value
-            raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
-                           f"{spec.type.value} (write {actual}@{target.name} or name an "
-                           f"{spec.type.value} neighbour)")
+        _realised(topology, hops, number, source, target)
         targets.append(target)
         previous_source = source.enb
         if not spec.refused:  # a refused preparation leaves the UE where it is
             source = target
     return tuple(targets)
+
+
+def _realised(topology: Topology, hops: Sequence[HopSpec], number: int, source: Cell,
+              target: Cell) -> None:
+    """Hop ``number`` of ``hops`` goes from ``source`` to ``target`` as its type says, else a
+    RouteError naming it."""
+    spec = hops[number - 1]
+    # helper-165: a Target ID edit keeps the UE where it was, which ``route`` cannot know
+    landed = (f"; where hop {number - 1}'s edits keep the UE from landing, write it "
+              f"'{REFUSED}'" if number > 1 and hops[number - 2].edits
+              and not hops[number - 2].refused else "")
+    if target == source:
+        raise RouteError(number, spec, f"the UE is in {source.name} already"
+                         + (f" ({landed[2:]})" if landed else ""))
+    if topology.hop_type(source, target) is not spec.type:
+        actual = topology.hop_type(source, target).value
+        raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
+                         f"{spec.type.value} (write {actual}@{target.name} or name an "
+                         f"{spec.type.value} neighbour{landed})")
 
 
 def _start(topology: Topology, start_cell: str | None) -> Cell:
@@ -266,6 +276,7 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
     for number, spec in enumerate(hops, start=1):
         source = topology.cell(system.entity(UE).ctx.cell)
         target = _target(topology, number, spec, source, previous_source, rng)
+        _realised(topology, hops, number, source, target)  # from where the UE is
         previous_source = source.enb
         first_step = len(system.steps)
         target_keys = system.entity(target.enb).ctx.keys

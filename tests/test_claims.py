@@ -787,3 +787,21 @@ def test_a_source_that_names_itself_as_the_target_reads_the_next_key_of_the_seed
         return
     assert code == 1 and failures and failures[0]["promised"], forward
     assert any("KeNB*+" in line for line in failures[0]["witness"]), failures[0]
+
+
+def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-165 #1. ``x2_sends_nh.py`` is TS 33.401 with one bug: an X2 source sends its NH
+    as KeNB* (7.2.8.4.2 has it send KDF(NH, PCI, EARFCN-DL), A.5), so the UE runs hop 3 on
+    a session no target prepared: a promised failure between honest eNBs. A compromised
+    enb-1 that named itself as hop 1's Target ID and refused the HandoverRequest installed
+    nothing in anyone's context (the preparation failed, TS 36.413 8.4.1.3), so the failure
+    stays promised, exit 1."""
+    code = main(["check", "--variant-file", str(ATTACKS / "x2_sends_nh.py"), "--json",
+                 "--compromise", "enb-1@1", "--hops",
+                 "s1@enb-4/cell-2:edit=HandoverRequired/target eNB='enb-1':refused,x2,x2"])
+    doc = json.loads(capsys.readouterr().out)
+    [ue_agreement] = [c for c in doc["claims"] if c["name"] == "ue-agreement"]
+    failures = [v for v in ue_agreement["verdicts"] if not v["holds"]]
+    assert failures and all(v["promised"] for v in failures), failures
+    assert code == 1
