@@ -33,7 +33,6 @@ from hoverify.properties.downgrade import Edit, flips
 from hoverify.properties.engine import Engine, Facts
 from hoverify.properties.hop_edits import edit_name, edits_among, name_said
 from hoverify.properties.injection import injections
-from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.entity import Outcome, VariantError
 from hoverify.statemachines.messages import Fields, Kind, Message
 from hoverify.statemachines.system import UE, Snapshot, System
@@ -244,15 +243,12 @@ class Exploration:
         if not requests:
             return None
         i = requests[index % len(requests)]
-        message = self.system.drop(i)
-        target = self.system.entity(message.receiver)
-        assert isinstance(target, Enb)
-        self.system.send(target.refuse_admission(message), message.handover)
+        message = self.system.refuse(i)
         self.history.extend(self.system.in_flight[-1:])
         self.engine.fault("refuse", message)
-        action = self._record(Action("refuse", index, 0, f"{target.name} refuses {message}"))
-        if target.name in self._attacker_entities():  # after recording: it may judge at once
-            self.engine.read(target.name, message)
+        action = self._record(Action("refuse", index, 0, f"{message.receiver} refuses {message}"))
+        if message.receiver in self._attacker_entities():  # after recording: it may judge at once
+            self.engine.read(message.receiver, message)
         return action
 
     def compromise(self, index: int) -> Action | None:

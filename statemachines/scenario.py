@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hoverify.statemachines.derivation import Derivation
-from hoverify.statemachines.enb import Enb
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.system import UE, System
@@ -289,7 +288,7 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
                 continue
             if (spec.refused and message.kind in REQUESTS and message.handover == number
                     and not _refused(run, first_step)):
-                _refuse(run, system.drop(0))
+                run.refused.append((len(system.steps), system.refuse(0)))
                 continue
             if rewrite is not None:
                 changed = rewrite(len(system.steps), message)
@@ -328,16 +327,6 @@ def run_again(run: Run, hops: int, rewrite: Rewrite | None = None,
 def _refused(run: Run, first_step: int) -> bool:
     """Whether the hop that started at ``first_step`` has had its refusal."""
     return any(number >= first_step for number, _ in run.refused)
-
-
-def _refuse(run: Run, request: Message) -> None:
-    """The target of ``request``, taken off the wire, refuses it (admission control): its
-    failure is put in flight, the next step."""
-    system = run.system
-    target = system.entity(request.receiver)
-    assert isinstance(target, Enb), "a HandoverRequest goes to an eNB"
-    run.refused.append((len(system.steps), request))
-    system.send(target.refuse_admission(request), request.handover)
 
 
 def _replay_request(run: Run, start: int, end: int) -> None:

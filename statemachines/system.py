@@ -126,10 +126,16 @@ class System:
     def rewrite(self, index: int, message: Message) -> None:
         self.in_flight[index] = message
 
-    def send(self, messages: tuple[Message, ...], handover: int) -> None:
-        """Put ``messages`` in flight as part of handover ``handover``: what an eNB's
-        admission control answers to a HandoverRequest (in the request's)."""
-        self.in_flight.extend(replace(m, handover=handover) for m in messages)
+    def refuse(self, index: int) -> Message:
+        """The target of the in-flight HandoverRequest at ``index`` takes it off the wire and
+        refuses admission (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3): its failure is put in
+        flight, part of the request's handover. Returns the request."""
+        request = self.in_flight.pop(index)
+        target = self.entities[request.receiver]
+        assert isinstance(target, Enb), "a HandoverRequest goes to an eNB"
+        self.in_flight.extend(replace(m, handover=request.handover)
+                              for m in target.refuse_admission(request))
+        return request
 
     # -- what the properties layer reads -----------------------------------------------------
     def entity(self, name: str) -> Entity:
