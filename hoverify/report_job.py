@@ -30,7 +30,7 @@ from hoverify.properties.claims import (
     FORWARD,
     ClaimResult,
 )
-from hoverify.properties.downgrade import find_attack
+from hoverify.properties.downgrade import Writable, find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
 from hoverify.properties.hop_edits import HopEdits
@@ -343,7 +343,7 @@ def _evaluate(schedule: KeySchedule, scenario: Scenario,
     hops = parse_hops(scenario.hops)
     network = topology.topology if topology else default_topology()
     # a scenario's edits (``:edit=``), made as ``check`` makes them
-    rewrite = (HopEdits(hops, schedule.command_fields(), network.enbs)
+    rewrite = (HopEdits(hops, Writable.of(schedule, network))
                if any(hop.edits for hop in hops) else None)
     run = run_scenario(schedule, hops, topology=network, rewrite=rewrite)
     assert rewrite is None or not rewrite.missed(), f"{scenario.name}: {rewrite.missed()}"

@@ -23,6 +23,7 @@ from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
+from hoverify.properties.downgrade import Writable
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
@@ -209,7 +210,7 @@ def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> 
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:
         raise UsageError(f"--ul-nas-count must be in 0..{crypto.NAS_COUNT_MAX} (a NAS COUNT is "
                          f"24 bits, TS 24.301 4.4.3.1), got {args.ul_nas_count}")
-    rewrite = (HopEdits(hops, variant.command_fields(), topology.enbs)
+    rewrite = (HopEdits(hops, Writable.of(variant, topology))
                if any(hop.edits for hop in hops) else None)
     try:
         run = run_scenario(variant, hops, kasme=parse_kasme(args.kasme),

@@ -68,6 +68,7 @@ from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
+from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import NCC_BITS, KeySchedule
 
 Path = tuple[Any, ...]
@@ -79,6 +80,20 @@ RELAYED = ("container", "for UE")
 # (``KeySchedule.command_fields``; review28: not every variant's, ts33401 has no
 # notification bit).
 Addable = tuple[tuple[str, tuple[object, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Writable:
+    """What a compromised eNB may write that a message does not carry already, from the
+    variant and the topology: a field a relay adds (``addable``), an eNB a source names as
+    the Target ID (``enbs``, ``TARGET_ID``)."""
+
+    addable: Addable
+    enbs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, variant: KeySchedule, topology: Topology) -> Writable:
+        return cls(variant.command_fields(), tuple(topology.enbs))
 
 
 def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool | bytes]]:
@@ -372,13 +387,13 @@ def built(fields: Fields, enbs: Collection[str]) -> list[Edit]:
                     if not _key_material(_at(fields, path))]
 
 
-def edits_by(message: Message, who: str, addable: Addable, enbs: Collection[str]) -> list[Edit]:
+def edits_by(message: Message, who: str, writable: Writable) -> list[Edit]:
     """The edits ``who`` may make of ``message``: as its receiver, any of ``edits`` (it edits
-    before relaying what it carries, adding a field of ``addable``; not what only it reads,
-    ``RECEIVER_ONLY``); as its sender, any of ``built`` (it builds it, naming any of
-    ``enbs``, the topology's, as the Target ID)."""
-    return (edits(message.fields, addable) if who == message.receiver
-            else built(message.fields, enbs))
+    before relaying what it carries, adding a field the variant sends; not what only it
+    reads, ``RECEIVER_ONLY``); as its sender, any of ``built`` (it builds it, naming any eNB
+    of the topology as the Target ID)."""
+    return (edits(message.fields, writable.addable) if who == message.receiver
+            else built(message.fields, writable.enbs))
 
 
 def _key_material(obj: Any) -> bool:
@@ -559,12 +574,12 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
     if result.done():
         return result
     who = analysis.source(hop)
+    writable = Writable.of(analysis.run.system.variant, analysis.run.topology)
     trial = _Trial(analysis, hop)
     try:
         for step_number in edited_steps(analysis, hop):
             message = analysis.run.system.steps[step_number].message
-            for edit in edits_by(message, who, analysis.run.system.variant.command_fields(),
-                                 analysis.run.topology.enbs):
+            for edit in edits_by(message, who, writable):
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
                 result.count(attempt, edit, message.fields)

@@ -29,7 +29,7 @@ from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
-from hoverify.properties.downgrade import Edit, flips
+from hoverify.properties.downgrade import Edit, Writable, flips
 from hoverify.properties.engine import Engine, Facts
 from hoverify.properties.hop_edits import edit_name, edits_among, name_said
 from hoverify.properties.injection import injections
@@ -306,9 +306,9 @@ class Exploration:
         if kind == "rewrite":
             return (lambda m: m.receiver in attackers,
                     lambda m: [(m.receiver, e) for e in flips(m.fields)])
-        addable, enbs = self.system.variant.command_fields(), self.system.topology.enbs
+        writable = Writable.of(self.system.variant, self.system.topology)
         return (lambda m: not attackers.isdisjoint((m.sender, m.receiver)),
-                lambda m: edits_among(m, attackers, addable, enbs))
+                lambda m: edits_among(m, attackers, writable))
 
     def _attacker_entities(self) -> frozenset[str]:
         """The compromised eNBs: the parties that edit (an end of NDS/IP, not the network)."""

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.downgrade import (
-    Addable,
     Edit,
+    Writable,
     built,
     describe,
     edits,
@@ -67,10 +67,10 @@ def name_said(text: str) -> str:
     return "" if edit is None or kind is None else f"{message_name(kind)}/{edit.name()}"
 
 
-def named(fields: Fields, text: str, addable: Addable, enbs: Collection[str]) -> Edit | None:
+def named(fields: Fields, text: str, writable: Writable) -> Edit | None:
     """The edit of ``fields`` that ``text`` (``EDIT`` of ``MESSAGE/EDIT``) names, by its
     receiver or its sender (``check_editors`` then asks whether the one compromised may)."""
-    return next((e for e in everything(fields, addable, enbs) if e.name(fields) == text), None)
+    return next((e for e in everything(fields, writable) if e.name(fields) == text), None)
 
 
 def no_edit(message: Message, text: str, names: Sequence[str]) -> str:
@@ -111,13 +111,13 @@ def sent_otherwise(message: Message, saved: str, said: Edit.Said, possible: bool
     return f"{message} carries {said.where!r} {value}, where the step found {said.old}{made}"
 
 
-def field_meant(fields: Fields, text: str, addable: Addable, enbs: Collection[str]) -> str:
+def field_meant(fields: Fields, text: str, writable: Writable) -> str:
     """``"; did you mean field 'F' (its edits: ...)?"``: the field of ``fields`` closest to
     the one ``text`` names, with each edit it has (``everything``), not one made-up value of
     it (text41: ``container/NC=1`` was answered ``container/NCC=6``); a ``text`` that names
     no field as an edit does, the closest edit (``did_you_mean``)."""
     by_field: dict[str, list[str]] = {}
-    for edit in everything(fields, addable, enbs):
+    for edit in everything(fields, writable):
         by_field.setdefault(_field(edit.said(fields, found=False)), []).append(edit.name(fields))
     typed = Edit.Said.from_name(text)
     field = None if typed is None else closest(by_field, _field(typed))
@@ -131,12 +131,11 @@ def _field(said: Edit.Said) -> str:
     return f"{said.where}/{said.added}" if said.kind == "add" else said.where
 
 
-def everything(fields: Fields, addable: Addable, enbs: Collection[str]) -> list[Edit]:
+def everything(fields: Fields, writable: Writable) -> list[Edit]:
     """The edits of ``fields`` by its receiver or its sender, each named once; a field is
-    added only if the variant sends it (``addable``: ``KeySchedule.command_fields``), a
-    Target ID names one of ``enbs``."""
-    return list({e.name(fields): e
-                 for e in (*edits(fields, addable), *built(fields, enbs))}.values())
+    added only if the variant sends it, a Target ID names an eNB of the topology."""
+    return list({e.name(fields): e for e in (*edits(fields, writable.addable),
+                                             *built(fields, writable.enbs))}.values())
 
 
 class HopEdits:
@@ -145,9 +144,8 @@ class HopEdits:
     name that no edit of that message has is a ValueError listing those it has; ``missed``
     says which edits found no message to change."""
 
-    def __init__(self, hops: Sequence[HopSpec], addable: Addable, enbs: Collection[str]) -> None:
-        self.addable = addable  # the variant's ``command_fields``: what a relay may add
-        self.enbs = tuple(enbs)  # the topology's: what a Target ID may name
+    def __init__(self, hops: Sequence[HopSpec], writable: Writable) -> None:
+        self.writable = writable
         self.hops = tuple(hops)
         self.wanted = {number: [edit.partition("/") for edit in spec.edits]
                        for number, spec in enumerate(hops, start=1) if spec.edits}
@@ -163,18 +161,18 @@ class HopEdits:
         for wanted, _, text in self.wanted.get(hop, ()):
             if wanted != name:
                 continue
-            edit = named(fields, text, self.addable, self.enbs)
+            edit = named(fields, text, self.writable)
             if edit is None:
-                names = [e.name(fields) for e in everything(fields, self.addable, self.enbs)]
+                names = [e.name(fields) for e in everything(fields, self.writable)]
                 # where a relay adds a field (``edits``: to what it copies into the HO
                 # command), it adds only one the variant's HO command carries; no edit of
                 # another message adds one (review35: HandoverRequired named that rule)
-                sent = ", ".join(n for n, _ in self.addable) or "none"
+                sent = ", ".join(n for n, _ in self.writable.addable) or "none"
                 rule = (f"; a relay adds only a field the variant's HO command carries: {sent}"
                         if relayed(fields) else "")
                 # a typo of the hops' (not a saved edit that ``replay`` no longer finds)
                 raise HopError(hop, self.hops[hop - 1], f"{no_edit(message, text, names)}"
-                               f"{rule}){field_meant(fields, text, self.addable, self.enbs)}")
+                               f"{rule}){field_meant(fields, text, self.writable)}")
             fields = edit.apply(fields)
         if fields == message.fields and any(w == name for w, _, _ in self.wanted.get(hop, ())):
             # review49: NCC=1 then NCC=0 ran the hop unedited, without a word
@@ -201,16 +199,15 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
     coalition makes them between its two ends, the receiver, which relays the message last.
     None if no eNB ``attacker`` holds makes one of them."""
     original = run.edited[number]
-    addable = run.system.variant.command_fields()
+    writable = Writable.of(run.system.variant, run.topology)
     compromised = held(original, attacker, run.topology.enbs)
     message, makers = original, set()
     for text in named_of(run.hops[original.handover - 1].spec, original):
-        edit = named(message.fields, text, addable, run.topology.enbs)
+        edit = named(message.fields, text, writable)
         if edit is None:
             return None
         name = edit.name(message.fields)
-        who = next((who for who, made in edits_among(message, compromised, addable,
-                                                      run.topology.enbs)
+        who = next((who for who, made in edits_among(message, compromised, writable)
                     if made.name(message.fields) == name), None)
         if who is None:
             return None
@@ -232,21 +229,21 @@ def held(message: Message, attacker: Attacker, enbs: Collection[str]) -> frozens
                      if c.entity in enbs and c.hop <= message.handover)
 
 
-def edits_among(message: Message, compromised: Collection[str], addable: Addable,
-                enbs: Collection[str]) -> list[tuple[str, Edit]]:
+def edits_among(message: Message, compromised: Collection[str],
+                writable: Writable) -> list[tuple[str, Edit]]:
     """The edits the compromised eNBs of ``compromised`` may make of ``message``, each with the eNB
     that makes it (the ends of NDS/IP, not the network, TS 33.401 11): its receiver's, if
     held (``edits``: what it relays), then its sender's, if held (``built``: what it
     builds). A coalition holding both ends may do either, so it has both (edit38: it had
     only the receiver's); an edit both may make is named once, as the receiver's. None if
     neither end is held. One rule for ``check``, ``explore`` and ``verify``."""
-    made = ([(message.receiver, e) for e in edits_by(message, message.receiver, addable, enbs)]
+    made = ([(message.receiver, e) for e in edits_by(message, message.receiver, writable)]
             if message.receiver in compromised else [])
     if message.sender not in compromised:
         return made
     fields = message.fields
     if not made:
-        return [(message.sender, e) for e in built(fields, enbs)]
+        return [(message.sender, e) for e in built(fields, writable.enbs)]
     relays = {e.name(fields) for _, e in made}
-    return made + [(message.sender, e) for e in built(fields, enbs)
+    return made + [(message.sender, e) for e in built(fields, writable.enbs)
                    if e.name(fields) not in relays]

@@ -15,7 +15,7 @@ from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import SEPARATION, ForwardSecurity, KeySeparation, _Kept
-from hoverify.properties.downgrade import built, edits
+from hoverify.properties.downgrade import Writable, built, edits
 from hoverify.properties.engine import Facts
 from hoverify.properties.evaluate import evaluate
 from hoverify.properties.exploration import Action, Exploration, Finding
@@ -226,7 +226,7 @@ def test_each_edit_of_a_message_has_its_own_name_which_names_it_back() -> None:
             for found in (edits(fields, addable), built(fields, run.topology.enbs)):
                 names = [edit.name(fields) for edit in found]
                 assert len(set(names)) == len(names), (step.message, names)
-                assert all(named(fields, name, addable, run.topology.enbs) == edit
+                assert all(named(fields, name, Writable(addable, run.topology.enbs)) == edit
                            for name, edit in zip(names, found, strict=True))
 
 

@@ -26,6 +26,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.closure import closure
 from hoverify.properties.downgrade import (
     Edit,
+    Writable,
     _Trial,
     built,
     describe,
@@ -196,7 +197,7 @@ def test_a_sender_can_write_any_bit_and_leave_out_any_field_but_a_key() -> None:
     assert {n for n in new if "/-" in n} == {
         f"security/-{name}" for name in ("octet", "flag", "bits", "new C-RNTI")}
     assert not any(e.kind == "add" for e in found)
-    names = [e.name(fields) for e in everything(fields, (), ())]
+    names = [e.name(fields) for e in everything(fields, Writable((), ()))]
     assert len(names) == len(set(names))
 
 
@@ -204,11 +205,13 @@ def test_the_sender_edits_what_it_builds_the_receiver_what_it_relays() -> None:
     run = run_scenario(_attack_variant("capability_bitmap.py"), parse_hops("s1"))
     required = next(s.message for s in run.system.steps
                     if s.message.kind is Kind.S1AP_HANDOVER_REQUIRED)
-    addable, enbs = run.variant.command_fields(), run.topology.enbs
-    assert edits_by(required, required.sender, addable, enbs) == built(required.fields, enbs)
+    writable = Writable.of(run.variant, run.topology)
+    assert edits_by(required, required.sender, writable) == built(required.fields,
+                                                                  run.topology.enbs)
     variant, command = _s1ap_handover_command("nas")
-    addable = variant.command_fields()
-    assert edits_by(command, command.receiver, addable, enbs) == edits(command.fields, addable)
+    writable = Writable.of(variant, run.topology)
+    assert edits_by(command, command.receiver, writable) == edits(command.fields,
+                                                                  variant.command_fields())
 
 
 # What an eNB reads of a message for itself alone (flip37), from the specs: it finds its UE
@@ -233,18 +236,18 @@ def test_a_receiver_flips_what_it_relays_the_builder_what_only_the_receiver_read
     fields, and the NCC a target puts into it (TS 33.401 7.2.8.4.3) or keeps for the next
     handover (7.2.8.4.2)."""
     run = run_scenario(load("ts33401"), parse_hops("x2,s1,intra-enb,x2"))
-    addable, enbs = run.variant.command_fields(), run.topology.enbs
+    writable = Writable.of(run.variant, run.topology)
     received, sent = set(), set()
     for message in (s.message for s in run.system.steps):
         own = {name for name, _ in message.fields} & READ_BY_ITS_RECEIVER
-        if message.receiver in enbs:
+        if message.receiver in writable.enbs:
             flipped = _flipped_fields(message,
-                                      edits_by(message, message.receiver, addable, enbs))
+                                      edits_by(message, message.receiver, writable))
             assert not flipped & READ_BY_ITS_RECEIVER, message
             received |= {(message.kind, name) for name in own}
-        if message.sender in enbs:
+        if message.sender in writable.enbs:
             assert own <= _flipped_fields(message,
-                                          edits_by(message, message.sender, addable, enbs))
+                                          edits_by(message, message.sender, writable))
             sent |= {(message.kind, name) for name in own}
     assert {(Kind.S1AP_HANDOVER_COMMAND, "eNB UE S1AP ID"),
             (Kind.X2AP_HANDOVER_REQUEST, "Old eNB UE X2AP ID"),
@@ -259,10 +262,10 @@ def test_a_receiver_flips_what_it_relays_the_builder_what_only_the_receiver_read
     command = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.S1AP_HANDOVER_COMMAND)
     assert {"container/target PCI", "container/NCC"} <= _flipped_fields(
-        command, edits_by(command, command.receiver, addable, enbs))
+        command, edits_by(command, command.receiver, writable))
     request = next(s.message for s in run.system.steps
                    if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
-    assert _flipped_fields(request, edits_by(request, request.receiver, addable, enbs)) == {
+    assert _flipped_fields(request, edits_by(request, request.receiver, writable)) == {
         "AS-SecurityInformation/NCC"}
 
 
@@ -281,8 +284,7 @@ def test_a_target_refuses_security_information_without_an_ncc() -> None:
     was admitted, and its NCC None sent on to the UE: ncc-range failed)."""
     hops = parse_hops("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC")
     run = run_scenario(load("ts33401"), hops, topology=small_topology(),
-                       rewrite=HopEdits(hops, load("ts33401").command_fields(),
-                                        small_topology().enbs))
+                       rewrite=HopEdits(hops, Writable.of(load("ts33401"), small_topology())))
     request = next(s for s in run.system.steps
                    if s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
     assert not request.outcome.accepted
@@ -371,7 +373,7 @@ def test_a_relay_flips_the_notification_bit_to_its_other_value_only(placement: s
     assert _rewritten_to(edits(command.fields, addable), command.fields,
                          "notification bit") == {0}
     # its builder (the MME) writes a bit too: 0 or 1, nothing else
-    assert _rewritten_to(everything(command.fields, addable, ()), command.fields,
+    assert _rewritten_to(everything(command.fields, Writable(addable, ())), command.fields,
                          "notification bit") == {0}
 
 
@@ -401,8 +403,8 @@ def test_explore_edit_and_the_old_rewrite_action_replay() -> None:
     index = next(i for i, m in enumerate(exploration.system.in_flight) if m.kind is kind)
     options = [i for i, m in enumerate(exploration.system.in_flight)
                if m.receiver == "enb-1" or m.sender == "enb-1"]
-    found = edits_by(exploration.system.in_flight[index], "enb-1", variant.command_fields(),
-                     exploration.system.topology.enbs)
+    found = edits_by(exploration.system.in_flight[index], "enb-1",
+                     Writable.of(variant, exploration.system.topology))
     edit = exploration.edit(options.index(index),
                             next(n for n, e in enumerate(found) if e.kind == "add"))
     old = exploration.rewrite(0, 1)  # a finding file of before: flips only
@@ -485,8 +487,8 @@ def test_an_edit_the_hops_name_says_so_too() -> None:
     UE derives the same KeNB whatever the indicator says."""
     hops = parse_hops("x2,s1:edit=HandoverCommand/container/keyChangeIndicator=True")
     variant = load("ts33401")
-    run = run_scenario(variant, hops, rewrite=HopEdits(hops, variant.command_fields(),
-                                                       default_topology().enbs))
+    run = run_scenario(variant, hops, rewrite=HopEdits(hops, Writable.of(variant,
+                                                                    default_topology())))
     attacker = Attacker((Compromise("enb-2", 2),))
     result = {c.name: c for c in evaluate(run, attacker, OPEN_BACKHAUL).claims}
     for claim in (DOWNGRADE, CAPTURE):
@@ -529,7 +531,7 @@ def test_a_few_valued_field_gets_every_value_from_its_relay_and_its_builder() ->
     Information): the eNB that relays it into the HO command and the eNB that builds it may
     each write any of its 8 values, so each of the 7 others is an edit of both."""
     run = run_scenario(load("ts33401"), parse_hops("x2,s1"))
-    addable = run.variant.command_fields()
+    writable = Writable.of(run.variant, run.topology)
     for kind, where in ((Kind.S1AP_HANDOVER_COMMAND, "container/NCC"),
                         (Kind.X2AP_HANDOVER_REQUEST, "AS-SecurityInformation/NCC")):
         message = next(s.message for s in run.system.steps if s.message.kind is kind)
@@ -537,7 +539,7 @@ def test_a_few_valued_field_gets_every_value_from_its_relay_and_its_builder() ->
                    if describe(message.fields, path) == where)
         for who in (message.receiver, message.sender):
             names = {e.name(message.fields)
-                     for e in edits_by(message, who, addable, run.topology.enbs)}
+                     for e in edits_by(message, who, writable)}
             assert {n for n in names if n.startswith(f"{where}=")} == {
                 f"{where}={value}" for value in range(8) if value != ncc}, (kind, who)
 
@@ -692,8 +694,7 @@ def test_the_situation_is_one_attribute_that_both_paths_read(
     # the engine's count (explore's, verify's "sometimes"), on the run check fed it
     variant, parsed = load("seed-fs"), parse_hops(hops)
     run = run_scenario(variant, parsed, topology=small_topology(),
-                       rewrite=HopEdits(parsed, variant.command_fields(),
-                                        small_topology().enbs))
+                       rewrite=HopEdits(parsed, Writable.of(variant, small_topology())))
     engine = feed(run, [Attacker((Compromise("enb-1", 1),))])
     assert engine.counts[DOWNGRADE] == 0
     monkeypatch.undo()
