@@ -96,13 +96,9 @@ class Writable:
         return cls(variant.command_fields(), tuple(topology.enbs))
 
 
-def leaves(obj: Any, path: Path = ()) -> Iterator[tuple[Path, int | bool | bytes]]:
+def leaves(obj: Any) -> Iterator[tuple[Path, int | bool | bytes]]:
     """Every integer, flag or octet string inside nested field tuples, with its path."""
-    if isinstance(obj, bool | int | bytes):
-        yield path, obj
-    elif isinstance(obj, tuple):
-        for index, item in enumerate(obj):
-            yield from leaves(item, (*path, index))
+    return ((path, v) for path, v in values_at(obj) if isinstance(v, bool | int | bytes))
 
 
 def values_at(obj: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
