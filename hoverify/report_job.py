@@ -33,7 +33,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.downgrade import Writable, find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
-from hoverify.properties.hop_edits import HopEdits
+from hoverify.properties.hop_edits import HopEdits, editors
 from hoverify.properties.verify import INTERRUPTED, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
@@ -356,8 +356,9 @@ def _attackers(evaluation: Evaluation) -> dict[str, Attacker]:
     """The attackers behind the verdicts, by the name a verdict gives them."""
     known = default_attackers(evaluation.analysis)
     if evaluation.attacker is not None:  # and its parts (``Attacker.edit_parts``)
-        known += [evaluation.attacker,
-                  *evaluation.attacker.edit_parts(evaluation.analysis.run.topology.enbs)]
+        run = evaluation.analysis.run
+        known += [evaluation.attacker, *evaluation.attacker.edit_parts(
+            run.topology.enbs, editors(run, evaluation.attacker))]
     return {str(a): a for a in known}
 
 

@@ -29,7 +29,7 @@ class Attacker:
         name = f"radio observer + {inside}" if inside else "radio observer"
         return f"{name} (without {self.without})" if self.without is not None else name
 
-    def parts(self, enbs: Collection[str]) -> list[Attacker]:
+    def parts(self, enbs: Collection[str], editors: Collection[str] = ()) -> list[Attacker]:
         """Per eNB E it holds beside more (another eNB, the UE, an MME, a revealed key), the
         attacker without E, judged as one of its own: backward and forward security are
         per eNB (TS 33.501 3.1: "an eNB ... cannot predict any future KeNB used between the
@@ -37,10 +37,15 @@ class Attacker:
         attacker owning E's KeNBs through E does not make them its other members' own. Each
         KeNB E uses is judged against the strongest part that does not hold E; the whole,
         judged beside its parts, never gets a weaker verdict than one of them. A part is
-        named by what it holds and the eNB it is without: who derived a key."""
+        named by what it holds and the eNB it is without: who derived a key.
+
+        No part is without an eNB of ``editors``, whose edit (a message it built or relayed
+        otherwise) shaped the run: what the rest derives there, it derives from a run it
+        could not have made (helper-165: the part without enb-1 read forward security FAILS
+        where enb-1's Target ID edit had sent the rest its KeNB*+)."""
         held = self.entities
         return [Attacker(tuple(c for c in self.compromises if c.entity != enb), enb)
-                for enb in sorted(held & set(enbs)) if held - {enb}]
+                for enb in sorted(held & set(enbs) - set(editors)) if held - {enb}]
 
     def enbs_alone(self, enbs: Collection[str]) -> Attacker | None:
         """Its eNBs without what else it holds (a revealed key, the UE, an MME), named by
@@ -54,10 +59,10 @@ class Attacker:
             return None
         return Attacker(kept, ", ".join((*([self.without] if self.without else []), *others)))
 
-    def edit_parts(self, enbs: Collection[str]) -> list[Attacker]:
+    def edit_parts(self, enbs: Collection[str], editors: Collection[str] = ()) -> list[Attacker]:
         """Every attacker downgrade-resistance may judge beside it: its ``parts``, and its
         eNBs alone and each part's (``enbs_alone``)."""
-        parts = self.parts(enbs)
+        parts = self.parts(enbs, editors)
         return [*parts, *filter(None, (a.enbs_alone(enbs) for a in (self, *parts)))]
 
     @classmethod

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence, Set
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -38,7 +38,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
-from hoverify.properties.hop_edits import editor, named_of
+from hoverify.properties.hop_edits import editor, editors, named_of
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
@@ -89,7 +89,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
     engine = feed(run, attackers, adversary)
     hop_types = {hop.spec.type for hop in run.hops}
-    parts = attacker.parts(run.topology.enbs) if attacker is not None else []
+    made = editors(run, attacker) if attacker is not None else frozenset()
+    parts = attacker.parts(run.topology.enbs, made) if attacker is not None else []
     # a coalition is judged with its parts (``Attacker.parts``) in every claim, and each has a
     # verdict or a reason (coalition28)
     judged = [attacker, *parts] if attacker is not None else []
@@ -109,7 +110,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # its eNBs alone (downgrade35)
     downgrade = with_enbs_alone(analysis, [(h, a) for h, a in downgrade if h not in edited])
     # the others judge every hop; a reason names its attacker where a part is judged too
-    beside = attacker.edit_parts(run.topology.enbs) if attacker is not None else []
+    beside = attacker.edit_parts(run.topology.enbs, made) if attacker is not None else []
     named = any(a in beside for _, a in downgrade)
     searched = {DOWNGRADE: unjudged(analysis, downgrade, named)}
     # the engine's own claims judge the search's edits too (one claim, one definition)
@@ -128,6 +129,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                     results[name].promised_by_variant,
                                     (*(why for _, why in sorted(searched.get(name, {}).items())),
                                      *left_out), (*never, *did_not_arise, *no_editor))
+    if attacker is not None:
+        _leave_out_unmade(results, run, attacker, [str(a) for a in judged], set(claims))
     # every claim, confinement too where no key is delegated, as verify and the report list
     # it (review46: check left it out, the report said n/a)
     claims = [results[name] for name in CLAIMS]
@@ -140,6 +143,27 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     derivable = [c.number for c in engine.facts.completions if knows(c.kenb)]
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def _leave_out_unmade(results: dict[str, ClaimResult], run: Run, attacker: Attacker,
+                      judged: Sequence[str], edit_claims: Set[str]) -> None:
+    """Say, in each claim that judges ``attacker`` or its parts (``judged``), why no part is
+    without an eNB whose edit shaped the run (``Attacker.parts``). Not in the edit claims,
+    which judge an edit against its editor's holders alone (``Facts.judged_as``)."""
+    made = editors(run, attacker)
+    if not made:
+        return
+    hops = sorted({run.system.steps[n].hop for n in run.edited})
+    edits = and_list(_edits_text(run, hop, attacker) for hop in hops)
+    unmade = tuple(f"{part}: the run rests on {edits}, which a part without {part.without} "
+                   "cannot make" for part in attacker.parts(run.topology.enbs)
+                   if part.without in made)
+    for name, result in results.items():
+        if name in edit_claims:
+            continue
+        if any(v.attacker in judged for v in result.verdicts) or any(
+                why.startswith(tuple(judged)) for why in result.not_judged):
+            results[name] = replace(result, not_judged=(*result.not_judged, *unmade))
 
 
 def _no_source(analysis: Analysis) -> tuple[str]:
@@ -328,7 +352,8 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                     per_hop=frozenset(system.steps[n].hop for n in run.edited))
     engine.set_up(system.setup)
     at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for attacker in (p for a in attackers for p in (a, *a.parts(run.topology.enbs))):
+    for attacker in (p for a in attackers
+                     for p in (a, *a.parts(run.topology.enbs, editors(run, a)))):
         for compromise in attacker.compromises:
             at[compromise.hop][attacker].append(compromise.entity)
     first_step = {hop.first_step: hop.number for hop in run.hops}

@@ -216,6 +216,11 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
     return makers.pop() if len(makers) == 1 else original.receiver
 
 
+def editors(run: Run, attacker: Attacker) -> frozenset[str]:
+    """The eNBs of ``attacker`` that made the hops' edits of ``run`` (``editor``)."""
+    return frozenset(filter(None, (editor(run, number, attacker) for number in run.edited)))
+
+
 def named_of(spec: HopSpec, message: Message) -> list[str]:
     """The edits ``spec`` names of ``message`` (the first of its name in its hop), in the
     order given."""

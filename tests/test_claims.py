@@ -789,6 +789,30 @@ def test_a_source_that_names_itself_as_the_target_reads_the_next_key_of_the_seed
     assert any("KeNB*+" in line for line in failures[0]["witness"]), failures[0]
 
 
+def test_the_oracle_of_two_compromised_enbs_is_the_coalitions_not_its_reader_alone(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-165 #3. enb-1, the source, names enb-3 as the Target ID; enb-3 reads KeNB*+ in
+    the HANDOVER REQUEST the MME sends it, and refuses it; enb-1 then hands the UE to
+    enb-4/cell-2 on the same KeNB*+ (SA3 contribution section 3 step 4). The coalition
+    derives the later KeNB: seed-fs's promised forward security fails. enb-1 alone never
+    sees that KeNB*+ (it holds); enb-3 alone would never have been sent it, since the Target
+    ID is enb-1's to write (TS 36.413 9.1.5.1): the part without enb-1 is judged on no run
+    it could make, and says so instead of failing."""
+    code = main(["check", "--variant", "seed-fs", "--json", "--compromise", "enb-1@1",
+                 "--compromise", "enb-3@1", "--hops", ORACLE.replace("'enb-1'", "'enb-3'")])
+    doc = json.loads(capsys.readouterr().out)
+    [forward] = [c for c in doc["claims"] if c["name"] == FORWARD]
+    verdicts = {v["attacker"]: v for v in forward["verdicts"]}
+    whole, enb_1 = "radio observer + enb-1@1, enb-3@1", "radio observer + enb-1@1 (without enb-3)"
+    enb_3 = "radio observer + enb-3@1 (without enb-1)"
+    assert not verdicts[whole]["holds"] and verdicts[whole]["promised"], forward
+    assert verdicts[enb_1]["holds"], forward
+    assert enb_3 not in verdicts, forward
+    assert any(why.startswith(f"{enb_3}: the run rests on enb-1's edit")
+               for why in forward["not_judged"]), forward
+    assert code == 1
+
+
 def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-165 #1. ``x2_sends_nh.py`` is TS 33.401 with one bug: an X2 source sends its NH
