@@ -34,6 +34,7 @@ from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import (
+    REQUESTS,
     HopError,
     HopSpec,
     RouteError,
@@ -238,7 +239,12 @@ def _algorithm_keys(keys: AsKeys | None, suffix: str = "") -> dict[str, str | No
 
 
 def document(run: Run) -> dict[str, Any]:
-    refused_by = {request.handover: request.receiver for _, request in run.refused}
+    # the eNB that refused the hop's preparation and answered so: by admission control
+    # (``:refused``), or as the eNB a Target ID edit named, for a cell it does not serve
+    refused_by: dict[int, str] = {}
+    for step in run.system.steps:
+        if step.message.kind in REQUESTS and not step.outcome.accepted and step.outcome.sent:
+            refused_by.setdefault(step.hop, step.message.receiver)
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),

@@ -7,9 +7,9 @@ starts handovers, delivers, compromises and edits: each start is a hop to the ce
 (``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
 the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 ``engine.decided_early``),
-each refusal of a hop's HandoverRequest that hop's ``:refused`` (a target's admission
-refusal, or an eNB's answer to a request for a cell it does not serve, which a Target ID
-edit sends it: ``check`` would refuse a next hop from where that one never landed),
+each admission refusal of a hop's HandoverRequest that hop's ``:refused`` (an eNB's answer
+to a request for a cell it does not serve, which a Target ID edit sends it, is the edit's:
+``check`` delivers that request too, helper-165 #6),
 each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
 the one after the last completed, which ``check`` compromises just before; one after the
 last hop the trace starts is made in that hop, earlier: a stronger attacker, and the line
@@ -31,7 +31,7 @@ from hoverify.properties.engine import decided_early
 from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.hop_edits import edit_name
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.scenario import REQUESTS, HopSpec
+from hoverify.statemachines.scenario import HopSpec
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import KeySchedule
@@ -110,9 +110,6 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         except VariantError:  # the finding itself (variant-error): its last action
             break
         for step in system.steps[steps:]:
-            if (step.message.kind in REQUESTS and not step.outcome.accepted
-                    and step.outcome.sent):  # its receiver refused it, and answered so
-                refused.add(step.hop)
             early = decided_early(step)
             if early is not None:  # the Measurement Report of hop ``step.hop`` was accepted
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)

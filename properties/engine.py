@@ -1405,19 +1405,6 @@ class Engine:
                 memo.clear()
             memo[key] = _Compromise(ctx, f, states, self.facts, judged)
 
-    def read(self, entity: str, message: Message) -> None:
-        """The compromised ``entity`` reads ``message``, which it receives and refuses (a
-        target's admission control answers a HandoverRequest it received, TS 36.413
-        8.4.2.3, TS 36.423 8.2.1.3): each attacker holding it holds what the message
-        carries, as if it had taken the entity again with the message for its record
-        (helper-162: a refusing target read nothing, so a seed-fs target that refused kept
-        no KeNB*+, which a later target cell of the same PCI is given too)."""
-        f, hop = self.facts, self.compromise_hop()
-        for attacker in (a.name for a in f.attackers if entity in a.entities):
-            earlier = self.facts
-            self.facts = self._taking(earlier, attacker, entity, message.fields, hop)
-            self._judge(hop, Event(compromised=attacker, earlier=earlier, taken=self._taken()))
-
     def _taking(self, f: Facts, attacker: str, entity: str, ctx: Any, hop: int) -> Facts:
         """``f`` with ``attacker`` holding ``entity`` and its key record ``ctx`` too."""
         held = frozenset(v for v in byte_values(ctx) if v in f.values)

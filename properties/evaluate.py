@@ -371,9 +371,8 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
                            str(alone) if alone is not None else None)
         if step.number in replayed:
             engine.fault("replay", step.message)
-        if step.number in refused:  # as ``Exploration.refuse``: a compromised target read it
+        if step.number in refused:  # the step in which its target refused it
             engine.fault("refuse", refused[step.number])
-            engine.read(refused[step.number].receiver, refused[step.number])
         original = run.edited.get(step.number)
         if original is not None:  # the hops' edit, made by the eNB an attacker holds
             who = next(filter(None, (editor(run, step.number, a) for a in attackers)), None)

@@ -237,18 +237,18 @@ class Exploration:
                 if m.kind in (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST)]
 
     def refuse(self, index: int) -> Action | None:
-        """The target of an in-flight HandoverRequest refuses admission; a compromised one
-        reads the request first (``Engine.read``)."""
+        """The target of an in-flight HandoverRequest refuses admission (``System.refuse``: a
+        step, so a compromised target has read the request)."""
         requests = self.requests()
         if not requests:
             return None
         i = requests[index % len(requests)]
-        message = self.system.refuse(i)
-        self.history.extend(self.system.in_flight[-1:])
+        message = self.system.in_flight[i]
         self.engine.fault("refuse", message)
         action = self._record(Action("refuse", index, 0, f"{message.receiver} refuses {message}"))
-        if message.receiver in self._attacker_entities():  # after recording: it may judge at once
-            self.engine.read(message.receiver, message)
+        start, before = len(self.system.steps), self.system.entity(message.receiver).ctx
+        self.system.refuse(i)
+        self._observe_new(start, before)
         return action
 
     def compromise(self, index: int) -> Action | None:

@@ -68,10 +68,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("mme-compromised", "x2,s1", "x2,s1 with mme-1 compromised from hop 1",
              compromises=(("mme-1", 1),)),
     # An active source: compromised enb-1 names itself as the Target ID of its S1AP
-    # HandoverRequired (TS 36.413 9.1.5.1), reads the HandoverRequest and refuses it; the UE,
-    # still at enb-1, is then handed to the cell it measured (docs/limits.md)
+    # HandoverRequired (TS 36.413 9.1.5.1), reads the HandoverRequest and refuses it, for a
+    # cell it does not serve (8.4.2.3); the UE, still at enb-1, is then handed to the cell it
+    # measured (docs/limits.md)
     Scenario("target-id",
-             "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1':refused,"
+             "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1',"
              "s1-inter@enb-5/cell-1",
              "s1-inter after enb-1, compromised, named itself as hop 1's Target ID",
              compromises=(("enb-1", 1),)),

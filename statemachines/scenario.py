@@ -142,7 +142,10 @@ def parse_hops(text: str, first: int = 1) -> tuple[HopSpec, ...]:
 def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
           start_cell: str | None = None) -> tuple[Cell, ...]:
     """The target cell of each hop as ``run_scenario`` chooses it when every hop lands: a
-    hop the topology cannot realise is a RouteError naming it, before anything runs."""
+    hop the topology cannot realise is a RouteError naming it, before anything runs. Up to
+    the first hop that names edits: where the UE is after it is the run's to find (a Target
+    ID edit sends the preparation to an eNB that refuses it, an edited HO command the UE
+    refuses; helper-165 #6), and ``run_scenario`` checks each later hop from there."""
     rng = random.Random(seed)
     source = _start(topology, start_cell)
     previous_source: str | None = None
@@ -156,6 +159,8 @@ def route(topology: Topology, hops: Sequence[HopSpec], seed: int = 0,
         target = _target(topology, number, spec, source, previous_source, rng)
         _realised(topology, hops, number, source, target)
         targets.append(target)
+        if spec.edits:
+            break
         previous_source = source.enb
         if not spec.refused:  # a refused preparation leaves the UE where it is
             source = target
@@ -167,18 +172,13 @@ def _realised(topology: Topology, hops: Sequence[HopSpec], number: int, source: 
     """Hop ``number`` of ``hops`` goes from ``source`` to ``target`` as its type says, else a
     RouteError naming it."""
     spec = hops[number - 1]
-    # helper-165: a Target ID edit keeps the UE where it was, which ``route`` cannot know
-    landed = (f"; where hop {number - 1}'s edits keep the UE from landing, write it "
-              f"'{REFUSED}'" if number > 1 and hops[number - 2].edits
-              and not hops[number - 2].refused else "")
     if target == source:
-        raise RouteError(number, spec, f"the UE is in {source.name} already"
-                         + (f" ({landed[2:]})" if landed else ""))
+        raise RouteError(number, spec, f"the UE is in {source.name} already")
     if topology.hop_type(source, target) is not spec.type:
         actual = topology.hop_type(source, target).value
         raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
                          f"{spec.type.value} (write {actual}@{target.name} or name an "
-                         f"{spec.type.value} neighbour{landed})")
+                         f"{spec.type.value} neighbour)")
 
 
 def _start(topology: Topology, start_cell: str | None) -> Cell:
@@ -243,8 +243,8 @@ class Run:
     # step number -> the message as sent, where the ``rewrite`` hook delivered another
     # (the step's own message) in its place
     edited: dict[int, Message] = field(default_factory=dict)
-    # (step number, request): a HandoverRequest its target refused before that step (the
-    # ``:refused`` suffix), the step that delivers its failure
+    # (step number, request): the step in which a HandoverRequest's target refused it (the
+    # ``:refused`` suffix, ``System.refuse``)
     refused: list[tuple[int, Message]] = field(default_factory=list)
 
 

@@ -127,14 +127,20 @@ class System:
         self.in_flight[index] = message
 
     def refuse(self, index: int) -> Message:
-        """The target of the in-flight HandoverRequest at ``index`` takes it off the wire and
-        refuses admission (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3): its failure is put in
-        flight, part of the request's handover. Returns the request."""
+        """Deliver the in-flight HandoverRequest at ``index`` to its target, whose admission
+        control refuses it (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3): a step like any other,
+        whose outcome refuses it and sends the failure; nothing changes at the target.
+        Returns the request."""
         request = self.in_flight.pop(index)
         target = self.entities[request.receiver]
         assert isinstance(target, Enb), "a HandoverRequest goes to an eNB"
-        self.in_flight.extend(replace(m, handover=request.handover)
-                              for m in target.refuse_admission(request))
+        sent = tuple(replace(m, handover=request.handover)
+                     for m in target.refuse_admission(request))
+        outcome = Outcome(False, sent, reason="admission control: no radio resources")
+        self.steps.append(Step(self.delivered, request.handover, request, outcome, target.ctx,
+                               target.state, target.state))
+        self.delivered += 1
+        self.in_flight.extend(sent)
         return request
 
     # -- what the properties layer reads -----------------------------------------------------

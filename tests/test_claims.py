@@ -759,8 +759,9 @@ def test_a_kenb_is_bound_to_its_target_cell_by_its_own_derivations_not_an_earlie
 
 
 # the S1 hop of ``ORACLE`` names its source enb-1 as the Target ID, and enb-1 refuses the
-# HANDOVER REQUEST the MME sends it; the next hop is honest
-ORACLE = "s1@enb-4/cell-2:edit=HandoverRequired/target eNB='enb-1':refused,s1@enb-4/cell-2"
+# HANDOVER REQUEST the MME sends it, for a cell it does not serve (TS 36.413 8.4.2.3); the UE
+# stays, and the next hop, honest, starts from enb-1
+ORACLE = "s1@enb-4/cell-2:edit=HandoverRequired/target eNB='enb-1',s1@enb-4/cell-2"
 
 
 @pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])

@@ -838,7 +838,7 @@ def test_the_refusing_target_finding_has_a_check_line() -> None:
 
 @pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
 def test_explore_finds_the_seeds_kenb_star_plus_oracle_with_one_compromised_source(
-        variant: str) -> None:
+        variant: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The run of ``test_claims``' ``ORACLE`` as explore and verify make it, with no refusal
     fault: compromised enb-1 names itself as the Target ID of its S1AP HANDOVER REQUIRED
     (TS 36.413 9.1.5.1), reads the HANDOVER REQUEST the MME sends it and answers HANDOVER
@@ -872,10 +872,19 @@ def test_explore_finds_the_seeds_kenb_star_plus_oracle_with_one_compromised_sour
     found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
                        x.adversary)
     x.close()
-    # its check line: the hop the MME prepared elsewhere never landed (``:refused``)
+    # its check line: the edit alone, whose request enb-1 answers as it did here (helper-165
+    # #6: a ``:refused`` there had enb-1 refuse by admission control, another event)
     assert ",".join(map(str, found.hops)) == (
-        "s1@enb-3/cell-1:refused:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1")
+        "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1")
+    code = main(["check", "--variant", variant, "--topology", "small", "--json",
+                 "--hops", ",".join(map(str, found.hops)),
+                 *(a for c in found.compromises for a in ("--compromise", c))])
+    doc = json.loads(capsys.readouterr().out)
+    claims = {c["name"]: c for c in (*doc["claims"], *doc["invariants"])}
+    # enb-1's refusal is a delivered message there too, which refusal-changes-nothing judges
+    assert claims["refusal-changes-nothing"]["applies"], claims["refusal-changes-nothing"]
     if variant == "ts33401":
-        assert not forward
+        assert not forward and code == 0
         return
     assert forward and forward[0].promised, forward
+    assert code == 1 and claims[FORWARD]["promise_broken"], claims[FORWARD]

@@ -215,9 +215,10 @@ def test_report_is_written_and_shows_the_variant_error(
         if result["variant"] == "ue-hook-raises":
             assert statuses == {"variant-error"}
             finding = result["check"]["variant_error"]
-            # the UE's first HO command: hop 1's, unless hop 1 was refused (target-id)
+            # the UE's first HO command: hop 1's, unless hop 1's preparation was refused
+            # (target-id: its Target ID names an eNB that does not serve the cell)
             first = next(n for n, hop in enumerate(parse_hops(hops[result["scenario"]]), 1)
-                         if not hop.refused)
+                         if not hop.refused and not any("/target eNB=" in e for e in hop.edits))
             assert finding["hook"] == "ue" and finding["hop"] == first
             assert finding["exception"] == "ZeroDivisionError: the reviewer's arithmetic"
             assert isinstance(finding["step"], int)
