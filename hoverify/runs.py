@@ -201,11 +201,13 @@ def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> 
     # an acknowledgement is held while hops stay ':early', from the X2 hop that brought it
     held = False
     for number, (before, hop) in enumerate(pairwise(hops), start=2):
-        held = before.type is HopType.X2 or (before.early and held)
+        # a refused preparation sends no Path Switch Request (TS 36.423 8.2.1.3)
+        held = (before.type is HopType.X2 and not before.refused) or (before.early and held)
         if hop.early and not held:  # said, not silently run as usual
+            why = "was refused" if before.refused else f"is {before.type.value}"
             print(f"hoverify: warning: hop {number}'s ':early' changes nothing: no Path Switch "
                   "Acknowledge is due (only an X2 handover ends with one, TS 33.401 "
-                  f"7.2.8.4.2, and hop {number - 1} is {before.type.value})", file=sys.stderr)
+                  f"7.2.8.4.2, and hop {number - 1} {why})", file=sys.stderr)
     # TS 24.301 4.4.3.1: a NAS COUNT is 24 bits (NAS overflow, 16; sequence number, 8), put
     # in the 32-bit KDF parameter with 8 zero bits in front (TS 33.401 A.3)
     if not 0 <= args.ul_nas_count <= crypto.NAS_COUNT_MAX:

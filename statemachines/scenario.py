@@ -286,15 +286,15 @@ def run_scenario(variant: KeySchedule, hops: Sequence[HopSpec], *,
             if hold_path_switch and message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
                 held.append(system.drop(0))
                 continue
-            if (spec.refused and message.kind in REQUESTS and message.handover == number
-                    and not _refused(run, first_step)):
-                run.refused.append((len(system.steps), system.refuse(0)))
-                continue
-            if rewrite is not None:
+            if rewrite is not None:  # an edit in transit: a refusing target reads it edited
                 changed = rewrite(len(system.steps), message)
                 if changed != message:
                     run.edited[len(system.steps)] = message
                     system.rewrite(0, changed)
+            if (spec.refused and message.kind in REQUESTS and message.handover == number
+                    and not _refused(run, first_step)):
+                run.refused.append((len(system.steps), system.refuse(0)))
+                continue
             system.deliver(0)
         if not hold_path_switch and held:
             system.in_flight.extend(held)

@@ -939,6 +939,12 @@ def test_an_early_hop_after_a_hop_without_a_path_switch_is_said(
         assert "warning" not in capsys.readouterr().err, hops
     main(["check", "--variant", "ts33401", "--hops", "x2,intra-enb,x2:early"])
     assert "hop 3's ':early' changes nothing" in capsys.readouterr().err
+    # helper-165 #8: a refused X2 preparation ends with no Path Switch either (TS 36.423
+    # 8.2.1.3: the source is told, the UE stays)
+    main(["check", "--variant", "ts33401", "--hops", "x2,x2:refused,x2:early"])
+    assert ("hop 3's ':early' changes nothing: no Path Switch Acknowledge is due (only an X2 "
+            "handover ends with one, TS 33.401 7.2.8.4.2, and hop 2 was refused)"
+            in capsys.readouterr().err)
 
 
 ROOT = Path(__file__).resolve().parent.parent

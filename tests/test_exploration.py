@@ -198,6 +198,21 @@ def test_check_refuses_as_explore_does(variant: str, capsys: pytest.CaptureFixtu
         "enb-2, which never served the UE, derives the KeNB of hops [2]"), failures[0]
 
 
+def test_a_refusing_target_reads_the_request_as_it_was_edited_in_transit(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-165 #8: ``:refused`` with an edit of the hop's HandoverRequest read "no
+    HandoverRequest in this hop", as the request was taken off before the edit. The sender
+    edits what it builds before the target receives it (TS 33.401 11: NDS/IP protects what
+    it wrote); the target then refuses what it received, the edited request, which the run
+    records (``refused`` in the hops' JSON) and the refusing step carries."""
+    code = main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1", "--hops",
+                 "x2:refused:edit=HandoverRequest/AS-SecurityInformation/NCC=3,x2"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0, doc
+    assert [h["refused"] for h in doc["hops"]] == ["enb-2", None]
+    assert [h["confirm_verified"] for h in doc["hops"]] == [False, True]
+
+
 def test_a_ho_command_its_compromised_source_edited_is_no_agreement_failure() -> None:
     """Lowe's agreement speaks of honest parties: a compromised source eNB relays the HO
     command and may put anything in it (it holds KRRCint), so the UE's agreement with the
