@@ -917,3 +917,17 @@ def test_the_attacker_line_names_the_claims_judged_against_each_enb(
             words = WORDS.get(claim["name"], claim["name"].replace("-", " "))
             if judged & attackers:
                 assert words in said[role], (claim["name"], role, doc["attacker"])
+
+
+def test_the_run_table_says_which_hop_each_kenb_number_is_once_a_hop_never_completed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-165 #7: after a refused preparation the run table's hop 2 carries what the
+    claims name KeNB[hop 1] (the KeNBs count completed handovers, docs/claims.md), which
+    readers took for a mistake. The table says the mapping once, under it; a run whose
+    every hop completed says nothing."""
+    hops = "x2,x2:refused,x2"
+    main(["check", "--variant", "ts33401", "--hops", hops])
+    said = capsys.readouterr().out
+    assert ("count completed handovers: KeNB[hop 2] is hop 3's\n" in said), said
+    main(["check", "--variant", "ts33401", "--hops", "x2,x2"])
+    assert "count completed handovers" not in capsys.readouterr().out
