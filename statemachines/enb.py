@@ -152,8 +152,8 @@ class Enb(Entity):
         cell = message.get("target cell")
         if (message.kind is Kind.S1AP_HANDOVER_REQUEST and message.receiver == self.name
                 and cell not in {c.name for c in self.topology.cells if c.enb == self.name}):
-            return Outcome(False, self.refuse_admission(message, "cell-not-available"),
-                           reason=f"{cell} is not a cell of {self.name}")
+            return self.refuse_admission(message, "cell-not-available",
+                                         f"{cell} is not a cell of {self.name}")
         return super().handle(message)
 
     # -- initial AS security (TS 33.401 7.2.4.5) ----------------------------------------
@@ -289,18 +289,19 @@ class Enb(Entity):
         return replace(keys, next_hop=late) if keys is not None and late is not None else keys
 
     def refuse_admission(self, request: Message,
-                         cause: str = "no-radio-resources-available-in-target-cell"
-                         ) -> tuple[Message, ...]:
-        """Admission control refuses a HandoverRequest (no radio resources): the failure
-        this eNB answers with (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3). Nothing changes here."""
+                         cause: str = "no-radio-resources-available-in-target-cell",
+                         reason: str = "admission control: no radio resources") -> Outcome:
+        """Admission control refuses a HandoverRequest (by default: no radio resources): the
+        outcome that refuses it and answers with the failure (TS 36.423 8.2.1.3, TS 36.413
+        8.4.2.3). Nothing changes here."""
         if request.kind is Kind.X2AP_HANDOVER_REQUEST:
-            return (Message(Kind.X2AP_HANDOVER_PREPARATION_FAILURE, self.name, request.sender,
-                            (("Old eNB UE X2AP ID", request.get("Old eNB UE X2AP ID")),
-                             ("Cause", cause))),)
-        if request.kind is Kind.S1AP_HANDOVER_REQUEST:
-            return (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
-                            (("Cause", cause),)),)
-        return ()
+            return Outcome(False, (Message(
+                Kind.X2AP_HANDOVER_PREPARATION_FAILURE, self.name, request.sender,
+                (("Old eNB UE X2AP ID", request.get("Old eNB UE X2AP ID")), ("Cause", cause))),),
+                reason=reason)
+        assert request.kind is Kind.S1AP_HANDOVER_REQUEST, request
+        return Outcome(False, (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
+                                       (("Cause", cause),)),), reason=reason)
 
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
         """TS 36.423 8.2.3: the target releases the source's UE context, named by the Old

@@ -134,9 +134,9 @@ class System:
         request = self.in_flight.pop(index)
         target = self.entities[request.receiver]
         assert isinstance(target, Enb), "a HandoverRequest goes to an eNB"
-        sent = tuple(replace(m, handover=request.handover)
-                     for m in target.refuse_admission(request))
-        outcome = Outcome(False, sent, reason="admission control: no radio resources")
+        outcome = target.refuse_admission(request)
+        sent = tuple(replace(m, handover=request.handover) for m in outcome.sent)
+        outcome = replace(outcome, sent=sent)
         self.steps.append(Step(self.delivered, request.handover, request, outcome, target.ctx,
                                target.state, target.state))
         self.delivered += 1

@@ -643,7 +643,7 @@ def test_a_late_path_switch_acknowledge_is_kept_for_the_next_handover(
                    else Kind.RRC_HANDOVER_COMMAND)
     if next_hop is HopType.X2:  # the target refuses: the preparation fails
         request = system.in_flight.pop(0)
-        system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+        system.in_flight.extend(system.entity(request.receiver).refuse_admission(request).sent)
     assert ack.get("eNB UE S1AP ID") == enb.ctx.enb_ue_s1ap_id  # the context it still holds
     system.in_flight.insert(0, ack)
     system.run()
@@ -841,7 +841,7 @@ def _refuse_then_take(system: System, refused: Cell, taken: Cell, kind: Kind) ->
     system.start_handover(refused)
     _deliver_until(system, kind)
     request = system.in_flight.pop(0)
-    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request).sent)
     system.run()
     system.start_handover(taken)
     system.run()

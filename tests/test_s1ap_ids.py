@@ -48,7 +48,7 @@ def _failure(system: System) -> Message:
     HANDOVER PREPARATION FAILURE (8.4.1.3)."""
     _deliver_until(system, Kind.S1AP_HANDOVER_REQUEST)
     request = system.in_flight.pop(0)
-    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request))
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request).sent)
     _deliver_until(system, Kind.S1AP_HANDOVER_PREPARATION_FAILURE)
     return system.in_flight.pop(0)
 
