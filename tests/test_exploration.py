@@ -198,6 +198,29 @@ def test_check_refuses_as_explore_does(variant: str, capsys: pytest.CaptureFixtu
         "enb-2, which never served the UE, derives the KeNB of hops [2]"), failures[0]
 
 
+def test_a_compromised_refusing_target_knows_what_it_read_in_every_claim(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """enb-1 names itself as the Target ID and refuses the request by admission control
+    (``:refused``): it has read the KeNB*+ the MME derived for enb-3/cell-1 (SA3 contribution
+    section 3 step 4), which the UE's next KeNB there rests on. Forward security fails with
+    that key; the edit search must know it too. Before the refusal was a step
+    (``System.refuse``), the key graph lacked what enb-1 read, and downgrade-resistance read
+    "holds: none of 17 single edits ... puts the UE ... on a KeNB enb-1 can derive" beside
+    it; and refusal-changes-nothing never saw the refusal (n/a)."""
+    main(["check", "--variant", "seed-fs", "--topology", "small", "--json", "--compromise",
+          "enb-1@1", "--hops",
+          "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1':refused,s1@enb-3/cell-1"])
+    doc = json.loads(capsys.readouterr().out)
+    claims = {c["name"]: c for c in (*doc["claims"], *doc["invariants"])}
+    assert claims[FORWARD]["promise_broken"], claims[FORWARD]
+    assert doc["derivable_hops"] == [0, 1]  # KeNB[hop 1], hop 2's (docs/claims.md)
+    downgrade = claims["downgrade-resistance"]
+    assert not any(v["holds"] for v in downgrade["verdicts"]), downgrade
+    assert any("derives the honest KeNB of handover 2 without an edit" in why
+               for why in downgrade["not_judged"]), downgrade
+    assert claims["refusal-changes-nothing"]["applies"], claims["refusal-changes-nothing"]
+
+
 def test_a_refusing_target_reads_the_request_as_it_was_edited_in_transit(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-165 #8: ``:refused`` with an edit of the hop's HandoverRequest read "no
