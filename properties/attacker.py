@@ -69,7 +69,7 @@ class Attacker:
     def holding(cls, entities: Collection[str], hop: int) -> Attacker:
         """The attacker holding ``entities`` from hop ``hop`` on, as ``check --compromise
         WHO@HOP`` makes it: how ``replay`` names the attacker an exploration compromised (one
-        party, in the hop the claims count it in, ``Engine.compromise_hop``), as ``check``
+        party, in the handover it is counted in, ``Engine.compromise_hop``), as ``check``
         names it ("radio observer + enb-1@1", not "enb-1")."""
         return cls(tuple(Compromise(entity, hop) for entity in sorted(entities)))
 

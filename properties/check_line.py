@@ -10,10 +10,10 @@ the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 each admission refusal of a hop's HandoverRequest that hop's ``:refused`` (an eNB's answer
 to a request for a cell it does not serve, which a Target ID edit sends it, is the edit's:
 ``check`` delivers that request too, helper-165 #6),
-each compromise one ``WHO@HOP`` in the hop the claims count it in (``Engine.compromise_hop``:
-the one after the last completed, which ``check`` compromises just before; one after the
-last hop the trace starts is made in that hop, earlier: a stronger attacker, and the line
-says so in its ``note``),
+each compromise one ``WHO@HOP`` in the handover it is counted in (``Engine.compromise_hop``:
+the last started, or the next once it completed, which ``check`` compromises just before;
+one after the last hop the trace starts is made in that hop, earlier: a stronger attacker,
+and the line says so in its ``note``),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
 replay or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is

@@ -734,7 +734,7 @@ class BackwardSecurity(_Claim):
         all)."""
         last = self._last_service(a, gaps, end)
         if last is None:
-            return bisect_left(gaps.before, max(a.hop, 0)), 0
+            return bisect_left(gaps.before, a.completed), 0
         return len(gaps.before), bisect_left(gaps.between, last)
 
     def earlier_than_own(self, facts: Facts, a: Knowledge) -> Callable[[int], bool]:
@@ -949,7 +949,7 @@ class BackwardSecurity(_Claim):
                 placed = upto
             before = gaps.before
             for n in chain[placed:knowers]:  # none before: from its compromise on
-                more = before[bisect_left(before, max(attackers[n].hop, 0)):] + between[:end]
+                more = before[bisect_left(before, attackers[n].completed):] + between[:end]
                 if more:
                     back.append(_Back((n,), more))
         return back
@@ -1222,14 +1222,15 @@ class ForwardSecurity(_Claim):
     @staticmethod
     def _start(facts: Facts, a: Knowledge) -> int:
         first = facts.first_at(a.entities)
-        return max(0, a.hop if first is None else min(a.hop, first + 1))
+        return a.completed if first is None else min(a.completed, first + 1)
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         arose = 0
         if _new_completion(event, facts):
             done = facts.completions[-1]
             arose = sum(1 for a in facts.attackers if done.enb not in a.entities  # _start
-                        and (a.hop <= done.number or done.number >= self._start(facts, a)))
+                        and (a.completed <= done.number
+                                                     or done.number >= self._start(facts, a)))
         if event.compromised is not None:  # the KeNBs already later than its first service
             a = facts.attacker(event.compromised)
             arose += len(self.later(facts, a)) if a is not None else 0
@@ -1331,7 +1332,7 @@ class ForwardSecurity(_Claim):
         judged alone (``_judged``)."""
         place = a.known.place() if isinstance(a.known, Chained) else None
         first = facts.first_at(a.entities)
-        if place is None or first is None or a.hop < first or facts.enbs_alone(a.name):
+        if place is None or first is None or a.completed < first or facts.enbs_alone(a.name):
             return None  # judged alone, as one whose eNBs alone are judged (``excused``)
         # ``later``: from the first service on (``_start``), but the KeNBs earlier than
         # its own: those between two services up to the last whose KeNB it knows (those
@@ -1374,8 +1375,8 @@ class ForwardSecurity(_Claim):
         last = facts.completions[-1].number
         first = facts.first_at(a.entities)
         k = None
-        if first is None or a.hop <= first:  # its later KeNBs before its first service
-            k = windows.opening(a.hop - 1, last if first is None else first - 1)
+        if first is None or a.completed <= first:  # its later KeNBs before its first service
+            k = windows.opening(a.completed - 1, last if first is None else first - 1)
         if k is None and first is not None:
             if a.entities not in kept.covering:  # after each service, up to the next
                 services = [c.number for c in facts.completions if c.enb in a.entities]
@@ -1398,7 +1399,7 @@ class ForwardSecurity(_Claim):
         away, and its promise is the one that applies. ``served``: per hop, the last one
         before it that the attacker served (``_judged`` finds it once per set of entities)."""
         last = served[j] if served is not None else facts.last_at(a.entities, j)
-        return last if last is not None else a.hop - 1
+        return last if last is not None else a.completed - 1
 
     def _promise(self, facts: Facts, a: Knowledge, j: int,
                  served: list[int | None] | None = None) -> tuple[Promise | None, str]:
@@ -1536,7 +1537,8 @@ class ForwardSecurity(_Claim):
         # it depends on the attacker only through its entities, its later KeNBs and, for
         # those before its first service, its compromise (``_left``): a chain's attackers
         # share it (``_chained``), found once per chain instead of a pass over the run each
-        key = (a.entities, a.hop if later and served[later[0]] is None else None, tuple(later))
+        key = (a.entities, a.completed if later and served[later[0]] is None else None,
+               tuple(later))
         each = kept.each.get(key)
         if each is None:
             windows = forward_windows(self.variant, facts.completions, facts.early)
@@ -2259,7 +2261,7 @@ class Confinement(_Claim):
         if not delegated:
             return None
         who = f"knows {', '.join(sorted(names))}"
-        attacker = Knowledge(who, frozenset(), 0, delegated, known)
+        attacker = Knowledge(who, frozenset(), 0, 0, delegated, known)
         revealed = sorted((siblings | hierarchy) & known, key=facts.label)
         promised = self.promise(None)
         delegates = ", ".join(sorted(names))

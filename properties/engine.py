@@ -130,7 +130,11 @@ class Knowledge:
 
     name: str
     entities: frozenset[str]
-    hop: int  # the hop under way when it first compromised an entity
+    hop: int  # the hop under way when it first compromised an entity (``compromise_hop``)
+    # the KeNBs completed then (the initial one included): completion ``completed`` is the
+    # first in use after the compromise; ``hop`` counts handovers, and one never completed
+    # (refused, failed) makes them differ
+    completed: int
     held: Set[bytes]  # a frozenset, ``Values`` once it grew, ``Chained`` in a finished run
     known: Set[bytes]
 
@@ -657,8 +661,8 @@ def _everyone(f: Facts) -> frozenset[bytes]:
 
 def _revealing(f: Facts, attacker: str, key: str, hop: int) -> Facts:
     """``f`` with ``attacker`` knowing every value of the key named ``key``."""
-    current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop, _everyone(f),
-                                                frozenset())
+    current = f.attacker(attacker) or Knowledge(attacker, frozenset(), hop,
+                                                len(f.completions), _everyone(f), frozenset())
     held = current.held | _named(f.derivations, {key})
     current = replace(current, entities=current.entities | {key}, held=held,
                       known=closure(held | current.known, f.derivations))
@@ -952,8 +956,8 @@ def _sharing(a: Knowledge, shared: Shared | None) -> Knowledge:
     shared.size += 1
     for v in a.known:  # known by every attacker before it: it joined knowing no more
         shared.known[v] = at + 1
-    return Knowledge(a.name, a.entities, a.hop, Chained(shared.held, at, _frozen(a.held)),
-                     Chained(shared.known, at))
+    return Knowledge(a.name, a.entities, a.hop, a.completed,
+                     Chained(shared.held, at, _frozen(a.held)), Chained(shared.known, at))
 
 
 def grow(known: Set[bytes], more: Iterable[bytes], derivations: Sequence[Derived],
@@ -1070,7 +1074,7 @@ class Event:
             if self.moved is not None and (not kenbs or self.knowing is not None):
                 knowing = self.knowing or ()
                 if below:  # taught nothing: only a completion numbered below its hop
-                    knowing = [n for n in knowing if after[n].hop > done]
+                    knowing = [n for n in knowing if after[n].completed > done]
                 return [after[n] for n in sorted({*self.moved, *knowing})]
             changed = ([a is not b for a, b in zip(after, before, strict=True)]
                        if self.moved is None else [False] * len(after))
@@ -1293,7 +1297,7 @@ class Engine:
         default_factory=lambda: _LastMade(Authentication.key), repr=False)
     # a step that teaches no attacker keeps the tuple of them
     attackers_key: _LastMade = field(default_factory=lambda: _LastMade(lambda attackers: frozenset(
-        (a.name, a.entities, a.hop, _frozen(a.known)) for a in attackers)), repr=False)
+        (a.name, a.entities, a.hop, a.completed, _frozen(a.known)) for a in attackers)), repr=False)
     # the order learnt changes no verdict; most steps teach no eNB and keep the tuple
     enb_learnt_key: _LastMade = field(default_factory=lambda: _LastMade(frozenset), repr=False)
     # what an event touches -> the places of the claims that read any of it
@@ -1379,12 +1383,17 @@ class Engine:
         self.facts = replace(self.facts, **changes)
 
     def compromise_hop(self) -> int:
-        """The hop a compromise now is counted in: the one after the last completed (a
-        handover completes when its target accepts the HO confirm; the initial KeNB is
-        completion 0), so one between a HO confirm and the next handover is in the next.
-        ``check --compromise WHO@HOP`` compromises at the first step of hop HOP, where this
-        is HOP (``hoverify.properties.check_line``)."""
-        return len(self.facts.completions)
+        """The handover a compromise now is counted in: the last one started, or the next
+        once it completed (its target accepted the HO confirm), so one between a HO confirm
+        and the next handover is in the next. ``check --compromise WHO@HOP`` compromises
+        just before the first step of handover HOP, where this is HOP
+        (``hoverify.properties.check_line``); one after a handover that never completes (a
+        refused preparation) is counted in it: check's is then made before it, a stronger
+        attacker that reads what that handover sent. The claims judge an attacker on the
+        KeNBs completed before it (``Knowledge.completed``), not on this number."""
+        f = self.facts
+        last = f.completions[-1].handover if f.completions else -1
+        return f.hop + 1 if last == f.hop else f.hop
 
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:
@@ -1413,8 +1422,8 @@ class Engine:
         others = f.attackers if current is None else tuple(a for a in f.attackers
                                                              if a.name != attacker)
         if current is None:
-            current = Knowledge(attacker, frozenset({entity}), hop, held | _everyone(f),
-                                frozenset())
+            current = Knowledge(attacker, frozenset({entity}), hop, len(f.completions),
+                                held | _everyone(f), frozenset())
         else:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
@@ -1471,14 +1480,17 @@ class Engine:
             return f
         alone = next((e for whole, e in f.alone if whole == attacker), None)
         if alone is None:  # what its eNBs held so far: all it held, if it held only eNBs
-            alone = (Knowledge(name, before.entities, before.hop, _frozen(before.held),
-                               frozenset())
+            alone = (Knowledge(name, before.entities, before.hop, before.completed,
+                               _frozen(before.held), frozenset())
                      if before is not None and before.entities <= enbs else
-                     Knowledge(name, frozenset(), hop, _everyone(f), frozenset()))
+                     Knowledge(name, frozenset(), hop, len(f.completions), _everyone(f),
+                               frozenset()))
         for entity, ctx in parties:
             if entity in enbs:
                 alone = replace(alone, entities=alone.entities | {entity},
                                 hop=hop if not alone.entities else alone.hop,
+                                completed=(len(f.completions) if not alone.entities
+                                           else alone.completed),
                                 held=alone.held | {v for v in byte_values(ctx)
                                                    if v in f.values})
         return replace(f, alone=(*((whole, e) for whole, e in f.alone if whole != attacker),
@@ -1672,7 +1684,7 @@ class Engine:
                          for v in byte_values(m.fields) if v in values)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
             f = replace(f, attackers=self.parties.append(
-                f.attackers, Knowledge(NETWORK, frozenset(), 0, frozenset(), frozenset())))
+                f.attackers, Knowledge(NETWORK, frozenset(), 0, 0, frozenset(), frozenset())))
         if f.alone and any(receiver in e.entities for _, e in f.alone):
             seen = _shown(step, values)
             changes["alone"] = tuple((whole, replace(e, held=e.held | seen))
@@ -1788,7 +1800,8 @@ class Engine:
                 added = learnt(a.known, sees - a.known, derivations, since, consumers)
                 if sees or added:
                     attackers[n] = Knowledge(  # not ``replace``: this runs per attacker
-                        a.name, a.entities, a.hop, grown(a.held, sees) if sees else a.held,
+                        a.name, a.entities, a.hop, a.completed,
+                        grown(a.held, sees) if sees else a.held,
                         grown(a.known, added) if added else a.known)
                     moved.append(n)
                     self.learnt[a.name] = added

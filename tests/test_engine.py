@@ -662,8 +662,8 @@ def test_chains_of_attackers_change_no_knowledge_nor_verdict(
 def test_backward_security_is_asked_about_each_attacker_a_completion_gives_an_earlier_key(
         ) -> None:
     """``Event.attackers(below=True)`` leaves out only attackers for which ``new_keys``
-    below their hop is empty: of those a step taught nothing, those compromised no later
-    than the new completion's number (every attacker that knows it, in ``check``)."""
+    below the KeNBs completed at their compromise is empty: of those a step taught nothing,
+    those compromised no later than the new completion's number (every attacker that knows it, in ``check``)."""
     from hoverify.properties.engine import Completion, Facts, Knowledge
     from hoverify.statemachines.topology import HopType
 
@@ -671,15 +671,15 @@ def test_backward_security_is_asked_about_each_attacker_a_completion_gives_an_ea
     first = Completion(0, bytes([1]) * 32, "enb-1", "cell-1", None)
     completed = Completion(1, kenb, "enb-2", "cell-2", HopType.X2, 1)
     known = frozenset({kenb})
-    earlier = Knowledge("enb-3", frozenset({"enb-3"}), 1, known, known)
-    later = Knowledge("enb-4", frozenset({"enb-4"}), 2, known, known)  # compromised in hop 2
+    earlier = Knowledge("enb-3", frozenset({"enb-3"}), 1, 1, known, known)
+    later = Knowledge("enb-4", frozenset({"enb-4"}), 2, 2, known, known)  # compromised in hop 2
     before = Facts(completions=(first,), attackers=(earlier, later))
     facts = Facts(completions=(first, completed), attackers=(earlier, later))
     event = Event(earlier=before, moved=(), learnt={}, knowing=(0, 1))
     assert event.attackers(facts) == [earlier, later]
     assert event.attackers(facts, below=True) == [later]
-    assert event.new_keys(facts, earlier, below=earlier.hop) == []
-    assert event.new_keys(facts, later, below=later.hop) == [1]
+    assert event.new_keys(facts, earlier, below=earlier.completed) == []
+    assert event.new_keys(facts, later, below=later.completed) == [1]
 
 
 @pytest.mark.parametrize("name", ["ts33401", "seed-fs", "tr33821-v070", *sorted(CATALOGUE)])

@@ -175,6 +175,48 @@ def test_a_compromised_target_reads_the_request_it_refuses() -> None:
     standard.close()
 
 
+def test_a_compromise_after_a_refused_hop_is_counted_in_the_handover_under_way(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Hop 2's preparation is refused (HANDOVER FAILURE, TS 36.413 8.4.2.3: the UE stays at
+    enb-4), hop 3 starts, and enb-4, its source, is compromised before hop 3 completes.
+    The compromise is in handover 3, as ``check --compromise enb-4@3`` makes it (just
+    before hop 3's first step); it was counted in "hop 2" (the number of KeNBs completed
+    then), and the check line compromised enb-4 before the refused hop. The claims judge
+    it on the two KeNBs completed before it (``Knowledge.completed``), and check on the
+    same hops judges what explore did (but the edit claims, for which check searches the
+    edits enb-4 could make and this exploration made none)."""
+    x = Exploration(load("seed-fs"), small_topology(), EXPLORATION_KASME)
+
+    def start(cell: str, until: Kind | None = None) -> None:
+        x.start_handover([c.name for c in x.neighbours()].index(cell))
+        while x.system.in_flight and x.system.in_flight[0].kind is not until:
+            x.deliver(0)
+
+    start("enb-4/cell-1")
+    start("enb-2/cell-1", until=Kind.S1AP_HANDOVER_REQUEST)
+    x.refuse(0)
+    while x.system.in_flight:
+        x.deliver(0)
+    start("enb-1/cell-1", until=Kind.S1AP_HANDOVER_REQUEST)
+    x.compromise(x.adversary.targets(x.system.topology, x.system.variant).index("enb-4"))
+    while x.system.in_flight:
+        x.deliver(0)
+    attacker = x.engine.facts.attacker("enb-4")
+    assert attacker is not None and (attacker.hop, attacker.completed) == (3, 2)
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    assert found.compromises == ("enb-4@3",) and found.note is None, found
+    explored = {(f.claim, f.promised) for f in x.findings()}
+    x.close()
+    main(["check", "--variant", "seed-fs", "--topology", "small", "--json",
+          "--compromise", *found.compromises, "--hops", ",".join(map(str, found.hops))])
+    doc = json.loads(capsys.readouterr().out)
+    checked = {(c["name"], v["promised"]) for c in (*doc["claims"], *doc["invariants"])
+               for v in c["verdicts"]
+               if not v["holds"] and c["name"] not in (DOWNGRADE, DENIAL, CAPTURE)}
+    assert explored == checked
+
+
 REFUSED_THEN_ELSEWHERE = "s1-inter@enb-4/cell-1,s1-inter@enb-2/cell-1:refused,s1-inter@enb-1/cell-1"
 
 
