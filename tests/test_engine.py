@@ -663,7 +663,8 @@ def test_backward_security_is_asked_about_each_attacker_a_completion_gives_an_ea
         ) -> None:
     """``Event.attackers(below=True)`` leaves out only attackers for which ``new_keys``
     below the KeNBs completed at their compromise is empty: of those a step taught nothing,
-    those compromised no later than the new completion's number (every attacker that knows it, in ``check``)."""
+    those compromised no later than the new completion's number (every attacker that knows
+    it, in ``check``)."""
     from hoverify.properties.engine import Completion, Facts, Knowledge
     from hoverify.statemachines.topology import HopType
 
