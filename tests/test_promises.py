@@ -102,3 +102,30 @@ def test_the_windows_grow_with_the_run_and_start_again_on_another() -> None:
     again = [(left, j, forward_windows(variant, long, early).judged(left, j))
              for j in range(1, len(long)) for left in range(j)]
     assert grown == again and grown[-1][2] == (2, None)
+
+
+# variant, hops, the hop of the attacker's last legitimate KeNB, the last hop of the KeNBs
+# looked at, and the hop after the first whose promise reaches one of them (None: none)
+OPENINGS = [
+    ("x2-only", "s1,x2,x2", 0, 2, None),  # hop 2's window opens at hop 3 (k - 1 + n)
+    ("x2-only", "s1,x2,x2", 0, 3, 2),
+    ("x2-only", "s1,x2,x2", 2, 3, None),  # hop 3's opens at hop 4
+    # hop 3, decided before hop 2's Path Switch Acknowledge, breaks hop 2's assumption as
+    # its window opens: hop 2's promise reaches no KeNB; hop 3's own, opening at hop 4, does
+    ("x2-only", "s1,x2,x2*,x2", 0, 3, None),
+    ("x2-only", "s1,x2,x2*,x2", 0, 4, 3),
+    ("seed-fs", "x2,x2,s1", 0, 3, 3),  # seed section 3: 1-hop on S1, nothing on X2
+    ("seed-fs", "x2,x2,s1", 0, 2, None),
+]
+
+
+@pytest.mark.parametrize("variant, hops, left, end, opening", OPENINGS)
+def test_the_first_window_after_the_attacker_is_one_whose_assumptions_held(
+        variant: str, hops: str, left: int, end: int, opening: int | None) -> None:
+    """What covers an attacker's later KeNBs where the hop that took the UE away promises
+    nothing (``ForwardWindows.opening``): the hop k after ``left`` whose n-hop promise first
+    reaches a KeNB up to hop ``end`` (at hop k - 1 + n), the run having kept its
+    assumptions up to there. A window its assumption broke before it opened covers no KeNB
+    (the case above: a 2-hop X2 promise whose next hop was decided early)."""
+    windows = forward_windows(VARIANTS[variant], *completions(hops))
+    assert windows.opening(left, end) == opening
