@@ -1295,9 +1295,11 @@ class Engine:
     # until a step changes them (``check`` never asks)
     authentication_key: _LastMade = field(
         default_factory=lambda: _LastMade(Authentication.key), repr=False)
-    # a step that teaches no attacker keeps the tuple of them
+    # a step that teaches no attacker keeps the tuple of them; what the claims judge an
+    # attacker on: not the handover it was compromised in, which only names it in a verdict
+    # (the KeNBs completed then do: ``Knowledge.completed``)
     attackers_key: _LastMade = field(default_factory=lambda: _LastMade(lambda attackers: frozenset(
-        (a.name, a.entities, a.hop, a.completed, _frozen(a.known)) for a in attackers)), repr=False)
+        (a.name, a.entities, a.completed, _frozen(a.known)) for a in attackers)), repr=False)
     # the order learnt changes no verdict; most steps teach no eNB and keep the tuple
     enb_learnt_key: _LastMade = field(default_factory=lambda: _LastMade(frozenset), repr=False)
     # what an event touches -> the places of the claims that read any of it
