@@ -32,7 +32,7 @@ from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
-from hoverify.statemachines.names import and_list, did_you_mean
+from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import (
     REQUESTS,
     HopError,
@@ -287,13 +287,6 @@ def run_text(doc: dict[str, Any]) -> str:
         lines.append("".join(f"{cell:<{max(floor, width)}}{separator}" for cell, width,
                              (floor, separator) in zip(row, widths, RUN_COLUMNS, strict=True))
                      + f"{kenb}  {status}")
-    # helper-165 #7: where a handover never completed, the KeNBs' numbers (completed
-    # handovers, docs/claims.md) and the hops' part; said once, under the table
-    completed = [hop["number"] for hop in doc["hops"] if hop["confirm_verified"]]
-    moved = [f"KeNB[hop {k}] is hop {n}'s" for k, n in enumerate(completed, start=1) if k != n]
-    if moved:
-        lines.append(f"KeNB[hop n] and the KeNB hops of backward security, forward security and "
-                     f"key separation count completed handovers: {and_list(moved)}")
     return "\n".join(lines)
 
 

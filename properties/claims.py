@@ -528,7 +528,8 @@ class KeySecrecy(_Claim):
         kenb = facts.completions[numbers[0]].kenb
         return Verdict(facts.hop, "-", False,
                        self.promise(facts.completions[numbers[0]].hop_type),
-                       f"the radio observer derives {and_list(f'KeNB[hop {n}]' for n in numbers)}"
+                       "the radio observer derives "
+                       f"{and_list(f'KeNB[hop {n}]' for n in facts.hops_of(numbers))}"
                        f", {'a KeNB' if len(numbers) == 1 else 'KeNBs'} of the UE's, from public "
                        "values alone",
                        ("holds only public values", *self._witness(facts, kenb, derived)))
@@ -987,12 +988,15 @@ class BackwardSecurity(_Claim):
         who = "" if over_run else f"{a.name} (compromised in hop {a.hop}) "
         predicted = self._gaps_of(facts, a.entities).predicted
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
-                       f"{who}derives the KeNB of earlier hop(s) {hop_list(derivable)}"
+                       f"{who}derives the KeNB of earlier hop(s) "
+                       f"{hop_list(facts.hops_of(derivable))}"
                        f"{self._brought_back(facts, a, j)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
-                          f"the KeNB of earlier hop(s) {hop_list(self._derivable(facts, alone))}"
+                          f"the KeNB of earlier hop(s) "
+                          f"{hop_list(facts.hops_of(self._derivable(facts, alone)))}"
                           if alone is not None else ""),
-                       Lines(witness) if over_run else tuple(witness()), witness_hop=j,
+                       Lines(witness) if over_run else tuple(witness()),
+                       witness_hop=facts.hop_of(j),
                        outside=self.outside(a, self._promised_for(facts, derivable))
                        if excused else None,
                        former_serving=self.beyond(a) is None and all(
@@ -1036,23 +1040,27 @@ class BackwardSecurity(_Claim):
         # the completion of that KeNB, if the UE came (its preparation is before it)
         came = next((s for s in gaps.services[i:i + 2]
                      if s.position == back.position and s.number is not None), None)
-        returned = (f"the UE came back to {came.enb} in hop {came.number}" if came is not None
+        returned = (f"the UE came back to {came.enb} in hop {facts.hop_of(came.number)}"
+                    if came is not None
                     else f"{back.enb} was prepared as the target of handover {back.handover}")
         learnt = next(((enb, h, kind) for enb, k, h, kind in facts.enb_learnt
                        if k == j and enb in a.entities and h >= back.handover), None)
         if learnt is None:  # its eNBs alone: what a joint attacker derives may be the UE's
             # review28: which KeNB of its own it is earlier than, first ("[2]" read as
             # earlier than the compromise in hop 1)
-            return (f" (earlier than its own KeNB once {returned}; hop {j}'s derived as its "
+            return (f" (earlier than its own KeNB once {returned}; hop {facts.hop_of(j)}'s "
+                    "derived as its "
                     "former serving eNB, beyond forward security's promise, which fails on it "
                     "too)"
                     if j in gaps.predicted and self.beyond(a) is None else "")
         enb, h, kind = learnt
         if kind in REQUESTS and h == back.handover:  # the request that prepared it
-            return f" (hop {j}'s from the {kind.title} that " + (
-                f"brought the UE back to {came.enb} in hop {came.number})" if came is not None
+            return f" (hop {facts.hop_of(j)}'s from the {kind.title} that " + (
+                f"brought the UE back to {came.enb} in hop {facts.hop_of(came.number)})"
+                if came is not None
                 else f"prepared {back.enb} as the target of handover {h})")
-        return (f" (hop {j}'s from the {kind.title} that {enb} received in handover {h}, "
+        return (f" (hop {facts.hop_of(j)}'s from the {kind.title} that {enb} received in "
+                f"handover {h}, "
                 f"after {returned})")
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
@@ -1066,7 +1074,8 @@ class BackwardSecurity(_Claim):
             kept = sorted(self._gaps_of(facts, a.entities).kept)
             if kept and not self.earlier(facts, a):
                 reasons[(a.hop, a.name)] = (
-                    f"{a.name} has no earlier KeNB: those of hop(s) {hop_list(kept)}, used "
+                    f"{a.name} has no earlier KeNB: those of hop(s) "
+                    f"{hop_list(facts.hops_of(kept))}, used "
                     "while the UE was away from its eNB, are forward security's, which leaves "
                     "them to that eNB as their former serving eNB (backward security does not "
                     "judge them, whether or not the attacker derives them)")
@@ -1091,7 +1100,8 @@ class BackwardSecurity(_Claim):
         enbs = sorted({c.enb for c in facts.completions[:last]})
         assert a.entities.issuperset(enbs), (a.name, enbs)  # else ``earlier`` names them
         return (f"{a.name} has no earlier KeNB: its eNBs ({', '.join(enbs)}) used every KeNB "
-                f"before the last of its own that it knows (hops {hop_list(range(last))})")
+                f"before the last of its own that it knows "
+                f"(hops {hop_list(facts.hops_of(range(last)))})")
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         verdicts = []
@@ -1108,7 +1118,7 @@ class BackwardSecurity(_Claim):
             if key not in said:
                 earlier = self._earlier_in(bounds)
                 said[key] = (earlier, self._promised_for(facts, earlier), (
-                    f"cannot derive the KeNB of any earlier hop {hop_list(earlier)}"
+                    f"cannot derive the KeNB of any earlier hop {hop_list(facts.hops_of(earlier))}"
                     f"{network_aside(facts, 'has no earlier KeNB and derives those')}"))
             earlier, promised, detail = said[key]
             chain, k = chains.get(n, ((n,), 0))  # the network attacker holds no entity
@@ -1127,7 +1137,8 @@ class BackwardSecurity(_Claim):
                 if not self.beyond(a) and facts.first_at(a.entities) is None:
                     # "earlier" than nothing: it never served (dev43)
                     detail = (f"{', '.join(sorted(a.entities))} never served the UE and "
-                              f"cannot derive the KeNB of any hop {hop_list(earlier)} before "
+                              "cannot derive the KeNB of any hop "
+                              f"{hop_list(facts.hops_of(earlier))} before "
                               f"its compromise in hop {a.hop}"
                               f"{network_aside(facts, 'has no earlier KeNB and derives those')}")
                 verdicts.append(Verdict(a.hop, a.name, True, promised, detail, cut=Lines(
@@ -1143,7 +1154,7 @@ def network_aside(facts: Facts, derives: str = "derives the KeNBs") -> str:
     network = facts.attacker(NETWORK)
     if network is None:
         return ""
-    read = [c.number for c in facts.completions if c.kenb in network.known]
+    read = [c.handover for c in facts.completions if c.kenb in network.known]
     return (f" (against this attacker alone; {NETWORK}, reading the backhaul from hop "
             f"{network.hop}, {derives} of hops {hop_list(read)}: forward security's "
             "verdict)" if read else "")
@@ -1347,7 +1358,8 @@ class ForwardSecurity(_Claim):
             hops = [c.number for c in facts.completions[first + 1:]
                     if c.enb not in a.entities and c.number not in earlier]
             later = kept.later[(a.entities, between_end)] = LaterKeNBs(
-                hops, [self._judgement(facts, a, j, served, kept, beyond) for j in hops])
+                hops, [self._judgement(facts, a, j, served, kept, beyond) for j in hops],
+                facts.hops_of(hops))
         depth, at = place
         known = kept.known.get((a.entities, id(depth)))
         if known is None or known.depth is not depth:
@@ -1357,7 +1369,8 @@ class ForwardSecurity(_Claim):
         if known.most[k] <= at:  # and none before: a suffix
             return later.hops, later.suffix(k), later.hops[0] if k else None
         places = sorted(known.order[:bisect_left(known.counts, -at)])  # those it knows
-        derived = LaterKeNBs([later.hops[p] for p in places], [later.judged[p] for p in places])
+        derived = LaterKeNBs([later.hops[p] for p in places], [later.judged[p] for p in places],
+                             [later.shown[p] for p in places])
         safe = next((p for p, q in enumerate(places) if p != q), len(places))
         return later.hops, derived.suffix(0), (
             later.hops[safe] if safe < len(later.hops) else None)
@@ -1388,7 +1401,7 @@ class ForwardSecurity(_Claim):
             return None, ""
         hop_type = facts.completions[k].hop_type
         assert hop_type is not None
-        return windows.promise[k], f"{hop_type.value} at hop {k}"
+        return windows.promise[k], f"{hop_type.value} at hop {facts.hop_of(k)}"
 
     @staticmethod
     def _left(facts: Facts, a: Knowledge, j: int,
@@ -1412,7 +1425,7 @@ class ForwardSecurity(_Claim):
         hop_type = facts.completions[k].hop_type
         if hop_type is None:  # no legitimate KeNB: the initial one is no hop, any promise
             return find_promise(self.variant, FORWARD, None), ""
-        return promise, "" if k == left + 1 else f"{hop_type.value} at hop {k}"
+        return promise, "" if k == left + 1 else f"{hop_type.value} at hop {facts.hop_of(k)}"
 
     def _assumption(self, facts: Facts, a: Knowledge, j: int) -> str | None:
         """The assumption of the promise that a failure at the KeNB of hop ``j`` is outside
@@ -1430,11 +1443,12 @@ class ForwardSecurity(_Claim):
         assumption = (self.outside(a, promise is not None) or self._assumption(facts, a, j)
                       if outside else None)
         if self.beyond(a):  # no legitimate KeNB to count from: the network, KASME
-            detail = f"{a.name} derives the KeNB of hop {j}"
+            detail = f"{a.name} derives the KeNB of hop {facts.hop_of(j)}"
         elif facts.last_at(a.entities, j) is None:  # an eNB that only read a request
-            detail = f"{a.name}, which never served the UE, derives the KeNB of hop {j}"
+            detail = (f"{a.name}, which never served the UE, derives the KeNB of hop "
+                      f"{facts.hop_of(j)}")
         else:
-            detail = (f"{a.name} derives the KeNB of hop {j}, {distance} "
+            detail = (f"{a.name} derives the KeNB of hop {facts.hop_of(j)}, {distance} "
                       f"hop{'s' if distance > 1 else ''} after its last legitimate KeNB")
         if outside is None and promise is not None:
             detail += (f" (promised {promise.hops or 1}-hop forward security for "
@@ -1443,7 +1457,7 @@ class ForwardSecurity(_Claim):
             detail += f" ({outside})"
         return Verdict(a.hop, a.name, False, outside is None, detail,
                        tuple(facts.witness(a, facts.completions[j].kenb)),
-                       n_hops=distance + 1, witness_hop=j, outside=assumption)
+                       n_hops=distance + 1, witness_hop=facts.hop_of(j), outside=assumption)
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -1458,7 +1472,8 @@ class ForwardSecurity(_Claim):
                 later = self.later(facts, a)
                 judged = self._judged(facts, a, kept=kept) if later else {}
                 derived = sorted(judged)
-                derivable = LaterKeNBs(derived, [judged[j] for j in derived]).suffix(0)
+                derivable = LaterKeNBs(derived, [judged[j] for j in derived],
+                                       facts.hops_of(derived)).suffix(0)
                 safe = next((j for j in later if j not in judged), None)
             if not later:
                 verdict = self._only_earlier(facts, a)
@@ -1490,7 +1505,7 @@ class ForwardSecurity(_Claim):
                           + (" (the run ends there)" if ends else ""))
             elif never_served and not derivable.size:
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
-                          f"no KeNB of hops {hop_list(later)}")
+                          f"no KeNB of hops {hop_list(facts.hops_of(later))}")
             else:  # holds
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
@@ -1508,7 +1523,7 @@ class ForwardSecurity(_Claim):
                 assert alone is not None and failing is not None
                 promise, at = self._promise(facts, alone, failing)
                 detail += (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive the "
-                           f"KeNB of hop {failing}" + (
+                           f"KeNB of hop {facts.hop_of(failing)}" + (
                                f": promised {promise.hops or 1}-hop" + (f" for {at}" if at else "")
                                if promise is not None else ""))
             outside = ((self.outside(a, promise is not None)
@@ -1523,7 +1538,8 @@ class ForwardSecurity(_Claim):
                    if safe is not None else ())
             promised = broken if failing is not None else promise is not None
             verdicts.append(Verdict(a.hop, a.name, failing is None, promised, detail, witness,
-                                    cut, None if beyond or never_served else n, worst, outside,
+                                    cut, None if beyond or never_served else n,
+                                    None if worst is None else facts.hop_of(worst), outside,
                                     ends))
         return verdicts
 
@@ -1548,7 +1564,8 @@ class ForwardSecurity(_Claim):
                 if promise is not None:
                     named.setdefault(k, promise)
             each = kept.each[key] = "" if len(named) < 2 else "; promised " + ", ".join(
-                f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} at hop {k}"  # type: ignore[union-attr]
+                f"{promise.hops or 1}-hop for {facts.completions[k].hop_type.value} "  # type: ignore[union-attr]
+                f"at hop {facts.hop_of(k)}"
                 for k, promise in sorted(named.items()))
         return each
 
@@ -1563,10 +1580,11 @@ class ForwardSecurity(_Claim):
         if any(c.enb not in a.entities for c in after):
             return None
         if not after:
-            return f"{a.name} has no later KeNB: no handover completed from hop {start} on"
+            return (f"{a.name} has no later KeNB: no handover completed from hop "
+                    f"{a.hop if start == a.completed else facts.hop_of(start - 1) + 1} on")
         return (f"{a.name} has no later KeNB: its eNBs "
                 f"({', '.join(sorted({c.enb for c in after}))}) used every KeNB from hop "
-                f"{start} on (hops {hop_list([c.number for c in after])})")
+                f"{after[0].handover} on (hops {hop_list([c.handover for c in after])})")
 
     def _only_earlier(self, facts: Facts, a: Knowledge) -> Verdict | None:
         """A holding verdict for an attacker whose KeNBs used by other eNBs since its
@@ -1579,7 +1597,8 @@ class ForwardSecurity(_Claim):
             return None
         promise, _ = self._promise(facts, a, first)
         return Verdict(a.hop, a.name, True, promise is not None,
-                       f"no later KeNB: those other eNBs used from hop {first} on are earlier "
+                       f"no later KeNB: those other eNBs used from hop {facts.hop_of(first)} on "
+                       "are earlier "
                        "than a KeNB of its own (backward security judges them)")
 
 
@@ -1700,19 +1719,20 @@ class KeySeparation(_Claim):
               kept: Callable[[bool], bool] = lambda promised: True,
               cells: dict[bytes, frozenset[tuple[str, int]]] | None = None,
               lazy: bool = True) -> Verdict | None:
-        """Hop ``number``'s KeNB; None for a failure ``kept`` would not keep (promised or
-        not), whose witness is then not built. ``cells``: each value's cell inputs
-        (``_cell_inputs``) found for other hops over the same derivations, kept for the
-        next hop's; ``lazy``: with ``cells``, a failure's witness (the KeNB's whole ancestry)
-        is made when it is read (a summary's)."""
+        """The KeNB of completion ``number``, named by its handover (``hop``); None for a
+        failure ``kept`` would not keep (promised or not), whose witness is then not built.
+        ``cells``: each value's cell inputs (``_cell_inputs``) found for other hops over the
+        same derivations, kept for the next hop's; ``lazy``: with ``cells``, a failure's
+        witness (the KeNB's whole ancestry) is made when it is read (a summary's)."""
         done = facts.completions[number]
+        hop = done.handover
         promised = self.promise(done.hop_type)
         using = [facts.completions[n] for n in facts.using(done.kenb) if n != number]
         shared = [c for c in using if c.enb != done.enb or c.cell != done.cell]
         if shared:
-            where = ", ".join(f"hop {c.number} ({c.enb}, {c.cell})" for c in shared)
-            return Verdict(number, "-", False, promised,
-                           f"KeNB[hop {number}] also serves {where}",
+            where = ", ".join(f"hop {c.handover} ({c.enb}, {c.cell})" for c in shared)
+            return Verdict(hop, "-", False, promised,
+                           f"KeNB[hop {hop}] also serves {where}",
                            (f"KeNB {done.kenb.hex()}",)) if kept(promised) else None
         # separation in time: a KeNB used again restarts the PDCP COUNTs under the same keys
         # (keystream reuse); TS 33.401 7.2.8 refreshes KeNB on every handover and 7.2.9
@@ -1722,8 +1742,8 @@ class KeySeparation(_Claim):
         if again:
             if not kept(promised):
                 return None
-            return Verdict(number, "-", False, promised,
-                           f"KeNB[hop {number}] equals KeNB[hop {again[0].number}] "
+            return Verdict(hop, "-", False, promised,
+                           f"KeNB[hop {hop}] equals KeNB[hop {again[0].handover}] "
                            f"({again[0].enb}, {again[0].cell}): the PDCP COUNTs restart "
                            "under the same keys",
                            self._ancestry(facts, done.kenb, cells is not None and lazy))
@@ -1737,14 +1757,14 @@ class KeySeparation(_Claim):
             unpromised = "" if broken or promise is None else (
                 f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
                 "binds the PCI and EARFCN-DL)")
-            return Verdict(number, "-", False, broken,
-                           f"KeNB[hop {number}] is not bound to its target cell {done.cell}: "
+            return Verdict(hop, "-", False, broken,
+                           f"KeNB[hop {hop}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
                            f"any derivation leading to it from KASME or an earlier KeNB"
                            f"{unpromised}",
                            self._ancestry(facts, done.kenb, cells is not None and lazy))
-        return Verdict(number, "-", True, promised,
-                       f"KeNB[hop {number}] serves only {done.enb}, {done.cell}, no earlier "
+        return Verdict(hop, "-", True, promised,
+                       f"KeNB[hop {hop}] serves only {done.enb}, {done.cell}, no earlier "
                        "hop, and is bound to its PCI and EARFCN-DL")
 
     @staticmethod

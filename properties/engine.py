@@ -105,8 +105,10 @@ class Derived:
 @record
 class Completion:
     """The KeNB in use after the ``number``-th completed handover (0: initial AS security), at
-    ``enb``. The security claims number hops by completion (KeNB[hop n]); ``handover`` is
-    which handover started it (``Step.hop``), which differs once one never completed."""
+    ``enb``. The security claims count KeNBs by completion (the distance of n-hop forward
+    security: a handover that never completed changed no key); ``handover`` is which
+    handover started it (``Step.hop``), which differs once one never completed, and names it
+    in a verdict ("KeNB[hop n]", ``Facts.hop_of``), as the run table and the key graph do."""
 
     number: int
     kenb: bytes
@@ -263,7 +265,7 @@ class Facts:
     derivations: tuple[Derived, ...] = ()
     completions: tuple[Completion, ...] = ()
     attackers: tuple[Knowledge, ...] = ()
-    early: frozenset[int] = frozenset()  # handovers decided before a Path Switch Ack
+    early: frozenset[int] = frozenset()  # completions decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
     undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
     # (hop, eNB) that edited a message of that handover, with what the handover did in the
@@ -389,12 +391,24 @@ class Facts:
         """Every derivation that gave ``value``, each under its own name."""
         return _indexed(_by_output, self.derivations, grows=True).get(value, [])
 
+    def hop_of(self, number: int) -> int:
+        """The handover of completion ``number``: the hop a verdict names its KeNB by
+        ("KeNB[hop n]", "the KeNB of hop n"), as the run table and the key graph number hops.
+        The claims count completions (a handover that never completed has no KeNB); the two
+        differ once one never completed (refused, dropped, failed)."""
+        return self.completions[number].handover
+
+    def hops_of(self, numbers: Iterable[int]) -> list[int]:
+        """``hop_of`` of each of ``numbers``."""
+        completions = self.completions
+        return [completions[n].handover for n in numbers]
+
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
         derivations that gave it (with the hop they were first made in)."""
         number = _indexed(_by_kenb, self.completions, grows=True).get(value)
         if number is not None:
-            return f"KeNB[hop {number}]"
+            return f"KeNB[hop {self.hop_of(number)}]"
         made = self.made(value)
         if not made:
             return next((i.name for d in self.derivations for i in d.derivation.inputs
@@ -405,7 +419,7 @@ class Facts:
         """What ``derived`` made, by its own name (a KeNB by its hop, an NH by its NCC)."""
         number = _indexed(_by_kenb, self.completions, grows=True).get(derived.output)
         if number is not None:
-            return f"KeNB[hop {number}]"
+            return f"KeNB[hop {self.hop_of(number)}]"
         if derived.name == NH:
             return self._nh_labels()[derived.output]
         if derived.hop == 0 or _indexed(_hop_free, self.derivations, grows=True)[derived.output]:

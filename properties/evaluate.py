@@ -140,7 +140,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     # with no attacker, the radio observer alone as key-secrecy judges it (review49: the key
     # graph's closure left out a key that a derivation takes as public, and said "none")
     knows = radio_observer_knows(engine.facts) if final is None else final.known.__contains__
-    derivable = [c.number for c in engine.facts.completions if knows(c.kenb)]
+    derivable = [c.handover for c in engine.facts.completions if knows(c.kenb)]
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
 

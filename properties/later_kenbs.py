@@ -33,7 +33,7 @@ class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a datac
     """What the summary reads of an attacker's derivable later KeNBs (``LaterKeNBs.suffix``)."""
 
     size: int  # how many
-    text: str  # the hops, as ``hop_list`` writes them
+    text: str  # the hops, as ``hop_list`` writes them, each by its handover (``shown``)
     n: int  # the smallest n of n-hop forward security that holds: 1 + the largest distance
     # the failure named: the first hop whose KeNB breaks a promise, else the first whose
     # KeNB is a failure no promise covers, else the first whose KeNB is a failure (distance
@@ -49,15 +49,17 @@ class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a datac
 
 
 class LaterKeNBs:
-    """Later KeNBs (their hops, ascending) with their judgements, and for each suffix of them
-    its ``Derivable`` (``suffix``)."""
+    """Later KeNBs (their hops, ascending: completion numbers) with their judgements, and for
+    each suffix of them its ``Derivable`` (``suffix``); ``shown``: the handover of each, by
+    which its text names them (``Facts.hops_of``)."""
 
     __slots__ = ("_broken", "_failing", "_far", "_first_broken", "_first_item",
                  "_first_uncovered", "_items", "_run", "_runs", "_uncovered", "_worst",
-                 "_worst_broken", "_worst_uncovered", "hops", "judged")
+                 "_worst_broken", "_worst_uncovered", "hops", "judged", "shown")
 
-    def __init__(self, hops: Sequence[int], judged: Sequence[Judgement]) -> None:
-        self.hops, self.judged = hops, judged
+    def __init__(self, hops: Sequence[int], judged: Sequence[Judgement],
+                 shown: Sequence[int]) -> None:
+        self.hops, self.judged, self.shown = hops, judged, shown
         size = len(hops)
         self._far = [0] * (size + 1)  # from each place on: the largest distance
         self._failing: list[int | None] = [None] * (size + 1)  # the first failure's place
@@ -84,7 +86,7 @@ class LaterKeNBs:
             self._worst[k] = self._worse(k, self._worst[k + 1])
             self._worst_broken[k] = (self._worse(k, self._worst_broken[k + 1]) if breaks
                                      else self._worst_broken[k + 1])
-        self._runs = hop_runs(hops)
+        self._runs = hop_runs(shown)
         self._run: list[int] = []  # per place, its run
         self._items: list[str] = []  # every run's items, in order
         self._first_item: list[int] = []  # per run, where its items start
@@ -112,7 +114,7 @@ class LaterKeNBs:
         items: list[str] = []
         if k < size:
             r = self._run[k]
-            items = run_items(self.hops[k], self._runs[r][1]) + self._items[
+            items = run_items(self.shown[k], self._runs[r][1]) + self._items[
                 self._first_item[r + 1]:]
         return Derivable(
             size - k, f"[{', '.join(items)}]", 1 + self._far[k],

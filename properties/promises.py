@@ -191,11 +191,13 @@ class ForwardWindows:
         if self.broken(left, j) is not None:
             return None
         broken = self.assumption(left, j)
+        completions = self.completions  # named by their handovers (``Facts.hop_of``)
         if broken is None:
-            leaving = self.completions[left + 1].hop_type
-            assert leaving is not None
-            return (f"{NOTHING_PROMISED} once an {leaving.value} hop (hop {left + 1}) takes the "
-                    "UE away")
+            leaving = completions[left + 1]
+            assert leaving.hop_type is not None
+            return (f"{NOTHING_PROMISED} once an {leaving.hop_type.value} hop "
+                    f"(hop {leaving.handover}) takes the UE away")
         assumption, hop = broken
-        return (f"outside the promise: hop {hop} was decided before the Path Switch Request "
-                f"Acknowledge of hop {hop - 1} arrived (the promise assumes {assumption})")
+        return (f"outside the promise: hop {completions[hop].handover} was decided before the "
+                f"Path Switch Request Acknowledge of hop {completions[hop - 1].handover} "
+                f"arrived (the promise assumes {assumption})")

@@ -8,6 +8,7 @@ running the harness."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.crosscheck import recompute
 from hoverify.properties.evaluate import Evaluation, evaluate
+from hoverify.properties.hop_list import hop_list
 from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
@@ -832,19 +834,23 @@ def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
     assert code == 1
 
 
-@pytest.mark.parametrize("refused, at, plain, plain_at", [("x2:refused,x2,x2", 2, "x2,x2", 1),
-                                                          ("x2,s1:refused,x2", 3, "x2,x2", 2)])
+@pytest.mark.parametrize("refused, at, plain, plain_at, completed", [
+    ("x2:refused,x2,x2", 2, "x2,x2", 1, [0, 2, 3]),
+    ("x2,s1:refused,x2", 3, "x2,x2", 2, [0, 1, 3])])
 def test_a_refused_hop_before_a_compromise_changes_no_kenb_it_is_judged_on(
-        refused: str, at: int, plain: str, plain_at: int) -> None:
+        refused: str, at: int, plain: str, plain_at: int, completed: list[int]) -> None:
     """A refused preparation derives no KeNB the UE uses (TS 36.423 8.2.1.3, TS 36.413
     8.4.2.3: the target answers with a failure and the UE stays), so KASME revealed just
     before the hop after the refused one is judged on the same KeNBs as in the run without
     the refused hop: those completed before the compromise are earlier (backward security,
     TS 33.501 3.1), the rest later (forward security). ``check --compromise WHO@HOP`` names
     the handover HOP; a claim that took it for the number of KeNBs completed counted the KeNB
-    of the hop after the refused one, used after the compromise, as an earlier one."""
-    def details(hops: str, hop: int) -> dict[str, list[str]]:
+    of the hop after the refused one, used after the compromise, as an earlier one. The
+    texts name each KeNB by the hop that put it in use (``completed``: the plain run's k-th
+    KeNB is the refused run's KeNB of hop ``completed[k]``)."""
+    def details(hops: str, hop: int, named: list[int]) -> dict[str, list[str]]:
         evaluation = check("ts33401", hops, attacker=Attacker((Compromise("KASME", hop),)))
-        return {name: [v.detail.replace(f"hop {hop}", "hop H") for v in
+        return {name: [re.sub(r"\[([^\]]*)\]", lambda m: hop_list(
+            named[int(n)] for n in m[1].split(", ")), v.detail) for v in
                        claim(evaluation, name).verdicts] for name in (BACKWARD, FORWARD)}
-    assert details(refused, at) == details(plain, plain_at)
+    assert details(refused, at, list(range(4))) == details(plain, plain_at, completed)

@@ -167,7 +167,7 @@ def test_a_compromised_target_reads_the_request_it_refuses() -> None:
     seed = _refused_then_elsewhere("seed-fs")
     [forward] = [f for f in seed.findings() if f.claim == FORWARD]
     assert forward.promised and forward.detail.startswith(
-        "enb-2, which never served the UE, derives the KeNB of hop 2 (promised"), forward
+        "enb-2, which never served the UE, derives the KeNB of hop 3 (promised"), forward
     assert any("KeNB*+" in line for line in forward.witness), forward.witness
     seed.close()
     standard = _refused_then_elsewhere("ts33401")
@@ -237,7 +237,7 @@ def test_check_refuses_as_explore_does(variant: str, capsys: pytest.CaptureFixtu
         return
     assert code == 1 and failures and failures[0]["promised"]
     assert failures[0]["detail"].startswith(
-        "enb-2, which never served the UE, derives the KeNB of hops [2]"), failures[0]
+        "enb-2, which never served the UE, derives the KeNB of hops [3]"), failures[0]
 
 
 def test_a_compromised_refusing_target_knows_what_it_read_in_every_claim(
@@ -255,7 +255,7 @@ def test_a_compromised_refusing_target_knows_what_it_read_in_every_claim(
     doc = json.loads(capsys.readouterr().out)
     claims = {c["name"]: c for c in (*doc["claims"], *doc["invariants"])}
     assert claims[FORWARD]["promise_broken"], claims[FORWARD]
-    assert doc["derivable_hops"] == [0, 1]  # KeNB[hop 1], hop 2's (docs/claims.md)
+    assert doc["derivable_hops"] == [0, 2]  # hop 1 was refused: it has no KeNB
     downgrade = claims["downgrade-resistance"]
     assert not any(v["holds"] for v in downgrade["verdicts"]), downgrade
     assert any("derives the honest KeNB of handover 2 without an edit" in why

@@ -72,7 +72,7 @@ CASES = [
 
 def completions(hops: str) -> tuple[tuple[Completion, ...], frozenset[int]]:
     types = [None, *hops.split(",")]
-    done = tuple(Completion(n, b"", "", "", HopType(t.rstrip("*")) if t else None)
+    done = tuple(Completion(n, b"", "", "", HopType(t.rstrip("*")) if t else None, n)
                  for n, t in enumerate(types))
     return done, frozenset(n for n, t in enumerate(types) if t and t.endswith("*"))
 
