@@ -59,6 +59,9 @@ CASES = [
     ("ts33401", "x2,x2*,x2*", 0, 3, None, "hop 2 was decided before the Path Switch Request "
      "Acknowledge of hop 1"),
     ("ts33401", "x2,x2*,s1", 0, 3, 3, None),
+    # hop 1's 2-hop window opens at hop 2, where hop 2's 1-hop one opens too: the promise
+    # broken is that of the hop that took the UE away
+    ("ts33401", "x2,s1", 0, 2, 1, None),
     ("ts33401", "s1,x2*,x2", 0, 2, 1, None),  # S1's promise assumes nothing
     ("ts33401", "x2,x2,x2", 1, 3, 2, None),
     ("ts33401", "x2,x2,x2", 1, 2, None, None),
