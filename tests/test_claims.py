@@ -32,7 +32,7 @@ from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
-from hoverify.statemachines.topology import small_topology
+from hoverify.statemachines.topology import Cell, small_topology
 from hoverify.statemachines.variant import AsKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
@@ -854,3 +854,24 @@ def test_a_refused_hop_before_a_compromise_changes_no_kenb_it_is_judged_on(
             named[int(n)] for n in m[1].split(", ")), v.detail) for v in
                        claim(evaluation, name).verdicts] for name in (BACKWARD, FORWARD)}
     assert details(refused, at, list(range(4))) == details(plain, plain_at, completed)
+
+
+@dataclass(frozen=True)
+class KenbStarIsKenb(Ts33401):
+    """TS 33.401 whose source hands its own KeNB on as KeNB* (A.5 not applied)."""
+
+    name: str = "kenb-star-is-kenb"
+
+    def kenb_star(self, d: Deriver, key: bytes, key_name: str, target: Cell) -> bytes:
+        return key
+
+
+def test_a_kenb_kept_across_an_intra_enb_handover_serves_two_cells() -> None:
+    """An intra-eNB handover refreshes KeNB like any other (TS 33.401 7.2.8.1: "the KeNB
+    ... is derived for the target cell"; KeNB* binds its PCI and EARFCN-DL, A.5). A KeNB
+    kept across one is used at two cells of one eNB: spatial separation fails, named as
+    such ("also serves"), not as a KeNB merely used again in time."""
+    run = run_scenario(KenbStarIsKenb(), parse_hops("intra-enb"))
+    [verdict] = claim(evaluate(run), SEPARATION).verdicts
+    assert not verdict.holds and verdict.promised
+    assert verdict.detail == "KeNB[hop 1] also serves hop 0 (enb-1, enb-1/cell-1)", verdict
