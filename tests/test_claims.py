@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,10 @@ from hoverify.properties.claims import (
     KEY_AGREEMENT,
     SEPARATION,
     ClaimResult,
+    RefusalChangesNothing,
 )
 from hoverify.properties.crosscheck import recompute
+from hoverify.properties.engine import Event, Facts
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_list import hop_list
 from hoverify.statemachines.derivation import Deriver, public, secret
@@ -875,3 +877,22 @@ def test_a_kenb_kept_across_an_intra_enb_handover_serves_two_cells() -> None:
     [verdict] = claim(evaluate(run), SEPARATION).verdicts
     assert not verdict.holds and verdict.promised
     assert verdict.detail == "KeNB[hop 1] also serves hop 0 (enb-1, enb-1/cell-1)", verdict
+
+
+def test_refusal_changes_nothing_fails_on_a_refusal_that_changed_the_refusers_keys() -> None:
+    """An entity that refuses a message keeps its state and keys (TS 36.423 8.2.1.3: the
+    target answers HANDOVER PREPARATION FAILURE and releases nothing it did not allocate).
+    The claim is an invariant of the model: no variant hook can break it, so its "holds" is
+    shown able to fail on a step whose refusing receiver came out with another key record
+    (a mutant that skipped the comparison survived the suite)."""
+    run = run_scenario(load("ts33401"), parse_hops("x2:refused,x2"))
+    refused = next(s for s in run.system.steps if not s.outcome.accepted)
+    before = run.system.initial[refused.message.receiver][1]
+    other = next(s.ctx_after for s in run.system.steps
+                 if s.message.receiver == refused.message.receiver and s.ctx_after != before)
+    rule = RefusalChangesNothing(run.variant, run.topology)
+    assert rule.observe(rule.initial(), Event(refused, before), Facts()).failures == ()
+    [failure] = rule.observe(rule.initial(), Event(replace(refused, ctx_after=other), before),
+                             Facts()).failures
+    assert not failure.holds and failure.detail.startswith(
+        f"{refused.message.receiver} changed its keys on a refused"), failure
