@@ -988,12 +988,11 @@ class BackwardSecurity(_Claim):
         who = "" if over_run else f"{a.name} (compromised in hop {a.hop}) "
         predicted = self._gaps_of(facts, a.entities).predicted
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
-                       f"{who}derives the KeNB of earlier hop(s) "
-                       f"{hop_list(facts.hops_of(derivable))}"
+                       f"{who}derives the KeNB of earlier hop(s) {facts.hop_list(derivable)}"
                        f"{self._brought_back(facts, a, j)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
-                          f"the KeNB of earlier hop(s) "
-                          f"{hop_list(facts.hops_of(self._derivable(facts, alone)))}"
+                          "the KeNB of earlier hop(s) "
+                          f"{facts.hop_list(self._derivable(facts, alone))}"
                           if alone is not None else ""),
                        Lines(witness) if over_run else tuple(witness()),
                        witness_hop=facts.hop_of(j),
@@ -1049,9 +1048,8 @@ class BackwardSecurity(_Claim):
             # review28: which KeNB of its own it is earlier than, first ("[2]" read as
             # earlier than the compromise in hop 1)
             return (f" (earlier than its own KeNB once {returned}; hop {facts.hop_of(j)}'s "
-                    "derived as its "
-                    "former serving eNB, beyond forward security's promise, which fails on it "
-                    "too)"
+                    "derived as its former serving eNB, beyond forward security's promise, "
+                    "which fails on it too)"
                     if j in gaps.predicted and self.beyond(a) is None else "")
         enb, h, kind = learnt
         if kind in REQUESTS and h == back.handover:  # the request that prepared it
@@ -1060,8 +1058,7 @@ class BackwardSecurity(_Claim):
                 if came is not None
                 else f"prepared {back.enb} as the target of handover {h})")
         return (f" (hop {facts.hop_of(j)}'s from the {kind.title} that {enb} received in "
-                f"handover {h}, "
-                f"after {returned})")
+                f"handover {h}, after {returned})")
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per hop of a compromise, each attacker with no earlier KeNB (``earlier``) only
@@ -1074,9 +1071,8 @@ class BackwardSecurity(_Claim):
             kept = sorted(self._gaps_of(facts, a.entities).kept)
             if kept and not self.earlier(facts, a):
                 reasons[(a.hop, a.name)] = (
-                    f"{a.name} has no earlier KeNB: those of hop(s) "
-                    f"{hop_list(facts.hops_of(kept))}, used "
-                    "while the UE was away from its eNB, are forward security's, which leaves "
+                    f"{a.name} has no earlier KeNB: those of hop(s) {facts.hop_list(kept)}, "
+                    "used while the UE was away from its eNB, are forward security's, which leaves "
                     "them to that eNB as their former serving eNB (backward security does not "
                     "judge them, whether or not the attacker derives them)")
         return reasons
@@ -1100,8 +1096,7 @@ class BackwardSecurity(_Claim):
         enbs = sorted({c.enb for c in facts.completions[:last]})
         assert a.entities.issuperset(enbs), (a.name, enbs)  # else ``earlier`` names them
         return (f"{a.name} has no earlier KeNB: its eNBs ({', '.join(enbs)}) used every KeNB "
-                f"before the last of its own that it knows "
-                f"(hops {hop_list(facts.hops_of(range(last)))})")
+                f"before the last of its own that it knows (hops {facts.hop_list(range(last))})")
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         verdicts = []
@@ -1118,7 +1113,7 @@ class BackwardSecurity(_Claim):
             if key not in said:
                 earlier = self._earlier_in(bounds)
                 said[key] = (earlier, self._promised_for(facts, earlier), (
-                    f"cannot derive the KeNB of any earlier hop {hop_list(facts.hops_of(earlier))}"
+                    f"cannot derive the KeNB of any earlier hop {facts.hop_list(earlier)}"
                     f"{network_aside(facts, 'has no earlier KeNB and derives those')}"))
             earlier, promised, detail = said[key]
             chain, k = chains.get(n, ((n,), 0))  # the network attacker holds no entity
@@ -1137,9 +1132,8 @@ class BackwardSecurity(_Claim):
                 if not self.beyond(a) and facts.first_at(a.entities) is None:
                     # "earlier" than nothing: it never served (dev43)
                     detail = (f"{', '.join(sorted(a.entities))} never served the UE and "
-                              "cannot derive the KeNB of any hop "
-                              f"{hop_list(facts.hops_of(earlier))} before "
-                              f"its compromise in hop {a.hop}"
+                              f"cannot derive the KeNB of any hop {facts.hop_list(earlier)} "
+                              f"before its compromise in hop {a.hop}"
                               f"{network_aside(facts, 'has no earlier KeNB and derives those')}")
                 verdicts.append(Verdict(a.hop, a.name, True, promised, detail, cut=Lines(
                     partial(facts.cut, a, facts.completions[earlier[-1]].kenb))))
@@ -1240,8 +1234,7 @@ class ForwardSecurity(_Claim):
         if _new_completion(event, facts):
             done = facts.completions[-1]
             arose = sum(1 for a in facts.attackers if done.enb not in a.entities  # _start
-                        and (a.completed <= done.number
-                                                     or done.number >= self._start(facts, a)))
+                        and (a.completed <= done.number or done.number >= self._start(facts, a)))
         if event.compromised is not None:  # the KeNBs already later than its first service
             a = facts.attacker(event.compromised)
             arose += len(self.later(facts, a)) if a is not None else 0
@@ -1505,7 +1498,7 @@ class ForwardSecurity(_Claim):
                           + (" (the run ends there)" if ends else ""))
             elif never_served and not derivable.size:
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
-                          f"no KeNB of hops {hop_list(facts.hops_of(later))}")
+                          f"no KeNB of hops {facts.hop_list(later)}")
             else:  # holds
                 detail = (f"{n}-hop forward security"
                           + (" so far (the run ends at a KeNB it derives)" if ends else "")
@@ -1580,8 +1573,9 @@ class ForwardSecurity(_Claim):
         if any(c.enb not in a.entities for c in after):
             return None
         if not after:
-            return (f"{a.name} has no later KeNB: no handover completed from hop "
-                    f"{a.hop if start == a.completed else facts.hop_of(start - 1) + 1} on")
+            # from its compromise, else from the handover after its first service
+            after_hop = a.hop if start == a.completed else facts.hop_of(start - 1) + 1
+            return f"{a.name} has no later KeNB: no handover completed from hop {after_hop} on"
         return (f"{a.name} has no later KeNB: its eNBs "
                 f"({', '.join(sorted({c.enb for c in after}))}) used every KeNB from hop "
                 f"{after[0].handover} on (hops {hop_list([c.handover for c in after])})")
@@ -1598,8 +1592,7 @@ class ForwardSecurity(_Claim):
         promise, _ = self._promise(facts, a, first)
         return Verdict(a.hop, a.name, True, promise is not None,
                        f"no later KeNB: those other eNBs used from hop {facts.hop_of(first)} on "
-                       "are earlier "
-                       "than a KeNB of its own (backward security judges them)")
+                       "are earlier than a KeNB of its own (backward security judges them)")
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.graph import byte_values, public_argument
+from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, nh_pairs, paired
 from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
@@ -402,6 +403,11 @@ class Facts:
         """``hop_of`` of each of ``numbers``."""
         completions = self.completions
         return [completions[n].handover for n in numbers]
+
+    def hop_list(self, numbers: Iterable[int]) -> str:
+        """The KeNBs of the completions ``numbers`` as ``hop_list`` writes hops, each by its
+        handover (``hop_of``)."""
+        return hop_list(self.hops_of(numbers))
 
     def label(self, value: bytes) -> str:
         """A key by what it is: the KeNB of a hop, NH with its NCC, else the names of the
