@@ -2074,7 +2074,7 @@ class DowngradeResistance(EditClaim):
 # honest KeNB anyway, an edit in the middle of a run (``DowngradeResistance.not_judged``) or
 # one of ``check``'s search (``downgrade.unjudged``) alike
 DERIVED_ANYWAY = ("an attacker holding {enb} derives the honest KeNB of handover {hop} without "
-                  "an edit (not a downgrade)")
+                  "an edit of it (not a downgrade)")
 
 
 # -- the edit claims' words, one each, whichever path judges the edit: ``check``'s edit search
@@ -2089,11 +2089,13 @@ def deriver(name: str, entities: Collection[str], editor: str) -> str:
 
 
 def no_edit_needed(name: str, entities: Collection[str], editor: str, hop: int) -> str:
-    """A capture with no edit: who derives the honest KeNB of ``hop`` (``deriver``), the
-    editor alone through the variant's key chain, which is forward security's failure, or a
-    coalition, serves the UE as the target cell."""
+    """A capture with no edit of handover ``hop``: who derives its honest KeNB
+    (``deriver``), the editor alone through the variant's key chain, which is forward
+    security's failure, or a coalition, serves the UE as the target cell. Said of that hop:
+    an edit of an earlier one may be what gave the key (helper-170: a Target-ID edit that
+    hands the source eNB the next KeNB*+ read "no edit needed")."""
     who = deriver(name, entities, editor)
-    return (f"no edit needed: {who} derives the honest KeNB of hop {hop}"
+    return (f"no edit of hop {hop} needed: {who} derives the honest KeNB of hop {hop}"
             f"{' (forward security)' if who == editor else ''} and can serve the UE as the "
             "target cell")
 
@@ -2136,8 +2138,8 @@ def denied(editors: str, hop: int, refusal: str) -> str:
 def derived_anyway(who: str, editor: str, hop: int) -> str:
     """Why downgrade-resistance does not judge the edit of ``editor`` against the attacker
     ``who`` (by name), which derives the honest KeNB of ``hop`` anyway."""
-    return (f"{who} derives the honest KeNB of handover {hop} without an edit by {editor} (not "
-            "a downgrade)")
+    return (f"{who} derives the honest KeNB of handover {hop} without an edit of it by {editor} "
+            "(not a downgrade)")
 
 
 class HandoverDenial(EditClaim):
@@ -2168,7 +2170,7 @@ class FakeCellCapture(EditClaim):
     always = ("an edit by a compromised eNB never leaves the UE, after the HO command, on a "
               "KeNB that eNB derives (a fake target cell it runs would accept the UE)")
     # the UE took the HO command, edited or not: a compromised source eNB that derives the
-    # UE's new KeNB without an edit serves it as the target cell too ("no edit needed",
+    # UE's new KeNB without an edit serves it as the target cell too ("no edit of hop N needed",
     # forward security's failure through the key chain, as ``check``'s search says it)
     situation = UE_ACCEPTED
     sometimes = ("the UE accepted a HO command relayed by a compromised source eNB, or after a "
@@ -2183,7 +2185,7 @@ class FakeCellCapture(EditClaim):
         if not editors:
             return Observed(state)
         # an attacker that holds the target too runs the real target cell on the UE's KeNB:
-        # a stronger attacker, never a weaker verdict (check's search: "no edit needed")
+        # a stronger attacker, never a weaker verdict (check's search: "no edit of hop N needed")
         failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
                                  self.hop_type(facts, step.ctx_after.cell), editors
                                  ) if self.kept(event) else ()

@@ -277,8 +277,8 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
     # who derives it is the coalition, through the revealed key, not the eNB by forward
     # security (review35: the text named the eNB alone)
     assert not capture.holds and capture.detail == (
-        f"no edit needed: {attacker} derives the honest KeNB of hop 1 and can serve the UE as "
-        "the target cell")
+        f"no edit of hop 1 needed: {attacker} derives the honest KeNB of hop 1 and can serve "
+        "the UE as the target cell")
     with_ue = Attacker((Compromise("ue", 1), Compromise(source, 1)))
     only_the_source_is_judged(with_ue, next(c for c in evaluate(run, with_ue).claims
                                             if c.name == DOWNGRADE))

@@ -492,8 +492,8 @@ def test_downgrade_left_to_forward_security_says_why_without_an_edit() -> None:
     downgrade = next(c for c in json.loads(out)["claims"] if c["name"] == "downgrade-resistance")
     assert not downgrade["vacuous"] and downgrade["verdict"] == "holds"
     assert downgrade["not_judged"] == ["radio observer + enb-1@1, KASME@1 derives the honest "
-                                       "KeNB of handover 1 without an edit by enb-1 (not a "
-                                       "downgrade)"]
+                                       "KeNB of handover 1 without an edit of it by enb-1 "
+                                       "(not a downgrade)"]
     [verdict] = downgrade["verdicts"]
     assert verdict["attacker"] == "radio observer + enb-1@1 (without KASME)"
     assert "of them, and refused each: " in verdict["detail"] and not downgrade["never_arose"]

@@ -84,7 +84,7 @@ def test_an_enbs_alone_verdict_that_holds_is_named_alike(hop: str) -> None:
         "radio observer + enb-1@1 (without KASME)"]
     assert downgrade["not_judged"] == [
         "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
-        "an edit by enb-1 (not a downgrade)"]
+        "an edit of it by enb-1 (not a downgrade)"]
 
 
 def test_no_edit_needed_is_one_sentence_for_both_paths() -> None:
@@ -100,8 +100,8 @@ def test_no_edit_needed_is_one_sentence_for_both_paths() -> None:
                               f"{hop}:edit=HandoverRequestAcknowledge/container/new C-RNTI=49675")
     [search] = searched["fake-cell-capture"]["verdicts"]
     [edit] = named["fake-cell-capture"]["verdicts"]
-    sentence = ("no edit needed: enb-1 derives the honest KeNB of hop 1 (forward security) "
-                "and can serve the UE as the target cell")
+    sentence = ("no edit of hop 1 needed: enb-1 derives the honest KeNB of hop 1 (forward "
+                "security) and can serve the UE as the target cell")
     assert search["detail"] == sentence
     assert edit["detail"] == f"{sentence}; with its edit too, the UE is on a KeNB enb-1 derives"
 
@@ -298,3 +298,25 @@ def test_a_denial_by_the_target_names_the_target_and_the_ho_confirm() -> None:
                    "--compromise", "enb-1@1") == [
         "after enb-1 edited a message of handover 1, the target enb-3 refuses the HO confirm "
         "(MAC-I check failed (128-EIA2 with KRRCint))"]
+
+
+def test_no_edit_is_said_of_the_handover_it_was_not_needed_in() -> None:
+    """helper-170: a Target-ID oracle. enb-1, the serving eNB, names itself as hop 1's target
+    eNB; the target MME derives KeNB*+ = KDF(K_HO, KeNB*) for it (SA3 contribution section 3
+    step 4) and enb-1 refuses the preparation, so hop 1 changes no key. KeNB* = KDF(KeNB,
+    PCI) (TR 33.821 v0.7.0, seed section 2) is then the same for hop 2 to the same cell, and
+    so is KeNB*+: enb-1 holds hop 2's KeNB through its edit of hop 1. Hop 2 needs no edit of
+    its own, but the run had one: the texts said "no edit needed" and "without an edit",
+    beside forward security's failure through that edit."""
+    edit = "HandoverRequired/target eNB='enb-1'"
+    _, claims = _check_variant("seed-fs", f"s1@enb-3/cell-1:edit={edit},s1@enb-3/cell-1")
+    forward = claims["forward-security"]
+    assert forward["verdict"] == "FAILS (promised)"
+    assert "holds KeNB*+[hop 1]" in json.dumps(forward)
+    [capture] = [v for v in claims["fake-cell-capture"]["verdicts"] if v["hop"] == 2]
+    assert capture["detail"].startswith("no edit of hop 2 needed: enb-1 derives the honest "
+                                        "KeNB of hop 2 (forward security)")
+    assert any("derives the honest KeNB of handover 2 without an edit of it" in why
+               for why in claims["downgrade-resistance"]["not_judged"])
+    said = json.dumps(claims)
+    assert "no edit needed" not in said and "without an edit (" not in said

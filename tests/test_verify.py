@@ -152,7 +152,7 @@ def test_ts33401_two_handovers_drops_and_a_compromise_are_exhausted(
     # target cell (its situation: the UE accepted a HO command a compromised source relayed)
     assert not result.promise_broken
     assert set(result.shortest) == {(FORWARD, False), (CAPTURE, False)}
-    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit needed: ")
+    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit of hop 1 needed: ")
 
 
 def test_ts33401_handover_racing_the_path_switch_ack_is_the_shortest_counterexample(
@@ -199,7 +199,7 @@ def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothi
     # the X2 source derives KeNB* from its own KeNB (TS 33.401 7.2.8.4.2), so it can serve
     # the UE as the target cell (its situation: the UE accepted a HO command it relayed)
     assert set(result.shortest) == {(CAPTURE, False)}
-    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit needed: ")
+    assert result.shortest[(CAPTURE, False)].detail.startswith("no edit of hop 1 needed: ")
     # every fault was taken, and the situations the claims speak of arose
     assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
@@ -236,7 +236,7 @@ def test_a_capture_the_source_makes_without_its_edit_does_not_blame_the_edit() -
     for faults in ({"compromise", "rewrite"}, {"compromise"}):
         result = verify(load("ts33401"), max_handovers=1, faults=frozenset(faults))
         capture = result.shortest[(CAPTURE, False)]
-        assert capture.detail == ("no edit needed: enb-1 derives the honest KeNB of hop 1 "
+        assert capture.detail == ("no edit of hop 1 needed: enb-1 derives the honest KeNB of hop 1 "
                                   "(forward security) and can serve the UE as the target "
                                   "cell"), capture
         assert not any(a.kind == "edit" for a in capture.trace), capture.trace
