@@ -1150,10 +1150,11 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from hoverify.runs import document, run_text, scenario_run
+    from hoverify.runs import document, run_text, scenario_run, warn_never_started
 
     pcap = _capture_path(args.pcap)
     run = scenario_run(args)
+    warn_never_started(run)
     if pcap is not None:
         from hoverify.atomic_dir import write_atomically
         from hoverify.reports.pcap import capture_of

@@ -31,7 +31,7 @@ from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
 from hoverify.reports.words import verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
-from hoverify.statemachines.messages import Message
+from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import (
     REQUESTS,
@@ -230,6 +230,20 @@ def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> 
     return run
 
 
+def warn_never_started(run: Run) -> None:
+    """A warning for each hop whose start (the UE's measurement, its report to the serving
+    eNB) was refused: the hop before it left the UE or its serving eNB waiting (the UE
+    refused an edited HO command, the target a HO confirm on other keys). Said once the
+    command line is known good (an error is its one line)."""
+    for step in run.system.steps:
+        if not step.outcome.accepted and step.message.kind in (Kind.MEASUREMENT_TRIGGER,
+                                                               Kind.RRC_MEASUREMENT_REPORT):
+            print(f"hoverify: warning: hop {step.hop} never started: {step.message.receiver} "
+                  f"refused {step.message.kind.title} ({step.outcome.reason}); an earlier hop "
+                  "never ended there, and the model has no TX2RELOCoverall or TS1RELOCOverall "
+                  "expiry (TS 36.423 8.2.1, TS 36.413 8.4.1) to end it", file=sys.stderr)
+
+
 def _hex(value: bytes | None) -> str | None:
     return value.hex() if value is not None else None
 
@@ -244,9 +258,16 @@ def document(run: Run) -> dict[str, Any]:
     # the eNB that refused the hop's preparation and answered so: by admission control
     # (``:refused``), or as the eNB a Target ID edit named, for a cell it does not serve
     refused_by: dict[int, str] = {}
+    # the first message of each hop its receiver refused: where one that never completed
+    # stopped (helper-170 #2: a hop after one that never ended read "never completed" alone)
+    stopped: dict[int, dict[str, str]] = {}
     for step in run.system.steps:
         if step.message.kind in REQUESTS and not step.outcome.accepted and step.outcome.sent:
             refused_by.setdefault(step.hop, step.message.receiver)
+        if not step.outcome.accepted:
+            stopped.setdefault(step.hop, {"by": step.message.receiver,
+                                          "message": step.message.kind.title,
+                                          "reason": step.outcome.reason})
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),
@@ -256,7 +277,7 @@ def document(run: Run) -> dict[str, Any]:
                     "c_rnti": run.initial_c_rnti, **_algorithm_keys(run.initial_as_keys)},
         "hops": [
             {"number": hop.number, "type": hop.spec.type.value, "early": hop.spec.early,
-             "refused": refused_by.get(hop.number),
+             "refused": refused_by.get(hop.number), "stopped": stopped.get(hop.number),
              "source_enb": hop.source_enb, "target_enb": hop.target_enb,
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
                              "earfcn_dl": hop.target_cell.earfcn_dl},
@@ -295,8 +316,11 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
     confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
     # no HO confirm reached the target: there are no two sides' keys to compare
+    stopped = hop["stopped"]
     status = (f"{agree}, {confirm}" if hop["confirm_sent"]
-              else f"refused by {hop['refused']}" if hop["refused"] else "never completed")
+              else f"refused by {hop['refused']}" if hop["refused"]
+              else f"never completed: {stopped['by']} refused {stopped['message']} "
+                   f"({stopped['reason']})" if stopped else "never completed")
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before
@@ -404,6 +428,7 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
         check_editors(run, attacker)
     except HopError as error:  # said where the hop was given, as every --hops error
         raise option.error(error) from None
+    warn_never_started(run)
     return run, evaluate(run, attacker, adversary(run.variant))
 
 

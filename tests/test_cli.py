@@ -992,7 +992,9 @@ def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
     assert main(["run", "--variant", "ts33401", "--hops", "x2,x2:replay,x2@enb-2/cell-1"]) == 0
     *_, hop_2, hop_3 = capsys.readouterr().out.splitlines()
     assert hop_2.endswith("agree, confirm verified")
-    assert hop_3.startswith("hop 3 ") and hop_3.endswith("  no new KeNB  never completed")
+    assert hop_3.startswith("hop 3 ") and hop_3.endswith(
+        "  no new KeNB  never completed: enb-2 refused X2AP HandoverRequest (X2AP "
+        "HandoverRequest is not expected in state 'ho-prepared')")
 
 
 def test_json_gives_no_target_key_for_a_hop_whose_target_took_none(

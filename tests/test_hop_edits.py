@@ -144,3 +144,26 @@ def test_a_mistyped_edit_is_answered_with_its_field_and_that_fields_edits(
     values = "; ".join(f"container/NCC={value}" for value in (0, 1, 3, 4, 5, 6, 7))
     assert err.endswith(f"; did you mean field 'container/NCC' (its edits: {values}; "
                         "container/-NCC)?\n"), err
+
+
+@pytest.mark.parametrize("variant", ["ts33401", "tr33821-v070", "seed-fs"])
+def test_a_hop_after_one_that_never_ended_says_why_it_never_started(
+        variant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-170 #2: the UE discards a HO command whose PDCP COUNT it has used (TS 33.401
+    7.4.1: the receiver accepts each PDCP COUNT once), so hop 1 never ends: the UE stays in
+    enb-1's cell, and enb-1 waits for it to leave (TS 36.300 10.1.2.1.1). No TX2RELOCoverall
+    expiry (TS 36.423 8.2.1) is modelled to end that wait, so hop 2 never starts. Both rows
+    read "never completed" alone, exit 0, with nothing said of hop 2. Now each row names the
+    refusal it stopped at, and a warning says hop 2 never started."""
+    hops = "x2@enb-2/cell-1:edit=RRCConnectionReconfiguration/COUNT=0,s1@enb-3/cell-1"
+    assert main(["check", "--variant", variant, "--topology", "small", "--hops", hops,
+                 "--compromise", "enb-1@1"]) == 0
+    captured = capsys.readouterr()
+    rows = [line for line in captured.out.splitlines() if line.startswith("hop ")]
+    assert rows[0].endswith("never completed: ue refused RRC RRCConnectionReconfiguration (HO "
+                            "command) (PDCP COUNT 0 already used (replay))"), rows
+    assert rows[1].endswith("never completed: enb-1 refused RRC MeasurementReport (RRC "
+                            "MeasurementReport is not expected in state 'ho-commanded')"), rows
+    assert "hoverify: warning: hop 2 never started: enb-1 refused" in captured.err
+    assert "after enb-1 edited a message of handover 1, the UE refuses the HO command" in (
+        captured.out)
