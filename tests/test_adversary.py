@@ -270,7 +270,7 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
             (f"radio observer + {source}@1 (without {what})", v.holds, v.promised)
             for what in sorted(whole.entities - {source}) for v in alone_downgrade.verdicts]
         assert downgrade.not_judged == (f"{whole} derives the honest KeNB of handover 1 without "
-                                        f"an edit by {source} (not a downgrade)",)
+                                        f"an edit of it by {source} (not a downgrade)",)
 
     only_the_source_is_judged(attacker, claims[DOWNGRADE])
     [capture] = claims[CAPTURE].verdicts

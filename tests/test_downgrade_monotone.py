@@ -93,4 +93,4 @@ def test_an_edit_is_judged_against_the_editors_enbs_alone() -> None:
     assert verdict["detail"].endswith("completed it on a KeNB enb-1 derives")
     assert claim["not_judged"] == [
         "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
-        "an edit by enb-1 (not a downgrade)"]
+        "an edit of it by enb-1 (not a downgrade)"]
