@@ -199,8 +199,16 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
     coalition makes them between its two ends, the receiver, which relays the message last.
     None if no eNB ``attacker`` holds makes one of them."""
     original = run.edited[number]
+    makers = _makers(run, original, held(original, attacker, run.topology.enbs))
+    if makers is None:
+        return None
+    return makers.pop() if len(makers) == 1 else original.receiver
+
+
+def _makers(run: Run, original: Message, compromised: Collection[str]) -> set[str] | None:
+    """The eNBs of ``compromised`` that make the hops' edits of ``original``, each named as
+    ``edits_among`` names it, made in turn; None if they cannot make them all."""
     writable = Writable.of(run.system.variant, run.topology)
-    compromised = held(original, attacker, run.topology.enbs)
     message, makers = original, set()
     for text in named_of(run.hops[original.handover - 1].spec, original):
         edit = named(message.fields, text, writable)
@@ -213,12 +221,25 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
             return None
         makers.add(who)
         message = replace(message, fields=edit.apply(message.fields))
-    return makers.pop() if len(makers) == 1 else original.receiver
+    return makers
 
 
 def editors(run: Run, attacker: Attacker) -> frozenset[str]:
-    """The eNBs of ``attacker`` that made the hops' edits of ``run`` (``editor``)."""
-    return frozenset(filter(None, (editor(run, number, attacker) for number in run.edited)))
+    """The eNBs of ``attacker`` without which it could not make the hops' edits of ``run``:
+    for each edited message, the one eNB it held that makes them alone, where only one does,
+    or each that makes one of them, where none does alone (``Attacker.parts`` judges no part
+    without it). Where a coalition holds both ends and
+    either makes them (the sender builds it so, the receiver relays it so), neither is
+    (helper-171 #1: the part holding the sender, without the receiver ``editor`` names, was
+    judged in no claim)."""
+    needed: set[str] = set()
+    for original in run.edited.values():
+        compromised = held(original, attacker, run.topology.enbs)
+        alone = {enb for enb in compromised if _makers(run, original, {enb}) is not None}
+        # none alone: each end makes its own of them, and both are needed
+        needed |= (alone if len(alone) == 1 else set() if alone
+                   else _makers(run, original, compromised) or set())
+    return frozenset(needed)
 
 
 def named_of(spec: HopSpec, message: Message) -> list[str]:

@@ -818,6 +818,25 @@ def test_the_oracle_of_two_compromised_enbs_is_the_coalitions_not_its_reader_alo
     assert code == 1
 
 
+def test_a_part_holding_either_end_that_could_make_the_edit_is_judged(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-171 #1. enb-1 builds the X2AP HANDOVER REQUEST and writes its
+    AS-SecurityInformation (TS 36.423 9.1.1.1; the NCC, TS 33.401 7.2.8.4.2); enb-2, its
+    receiver, may relay it otherwise. Held by one coalition, the edit NCC=1 is named as the
+    receiver's, yet enb-1 alone could make it too: the part without enb-2 ran on a run it
+    could make. It read "the run rests on enb-2's edit ..., which a part without enb-2
+    cannot make" and was judged in no claim."""
+    main(["check", "--variant", "ts33401", "--topology", "small", "--json",
+          "--compromise", "enb-1@1", "--compromise", "enb-2@1",
+          "--hops", "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"])
+    doc = json.loads(capsys.readouterr().out)
+    [backward] = [c for c in doc["claims"] if c["name"] == BACKWARD]
+    part = "radio observer + enb-1@1 (without enb-2)"
+    assert not any("cannot make" in why for c in doc["claims"] for why in c["not_judged"]), doc
+    assert (any(v["attacker"] == part for v in backward["verdicts"])
+            or any(why.startswith(part) for why in backward["not_judged"])), backward
+
+
 def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-165 #1. ``x2_sends_nh.py`` is TS 33.401 with one bug: an X2 source sends its NH
