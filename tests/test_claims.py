@@ -915,3 +915,23 @@ def test_refusal_changes_nothing_fails_on_a_refusal_that_changed_the_refusers_ke
                              Facts()).failures
     assert not failure.holds and failure.detail.startswith(
         f"{refused.message.receiver} changed its keys on a refused"), failure
+
+
+def test_a_coalition_whose_enbs_alone_break_only_an_assumption_is_outside_the_promise(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """TS 33.401 7.2.8.4.2: an X2 target gets a fresh {NH, NCC} in the Path Switch Request
+    Acknowledge; hop 2, decided before it arrived (``:early``), derives KeNB* horizontally
+    from KeNB[hop 1], which enb-1 derived as hop 1's source. So enb-1 alone derives hop 2's
+    KeNB only where the run breaks the promise's assumption (path-switch-first), and with
+    KASME beside it every KeNB (TS 33.401 A.3, A.4), a key outside a promise made against a
+    compromised eNB (7.2.8.1). Neither is a broken promise: exit 0. A mutant that let the
+    eNBs alone break the promise whatever the assumption read "FAILS (promised) ... its eNBs
+    alone (enb-1) derive the KeNB of hop 2"."""
+    hops = ["--variant", "ts33401", "--hops", "x2,x2:early,x2", "--json"]
+    for beside in ([], ["--compromise", "KASME@1"]):
+        code = main(["check", *hops, "--compromise", "enb-1@1", *beside])
+        doc = json.loads(capsys.readouterr().out)
+        [forward] = [c for c in doc["claims"] if c["name"] == FORWARD]
+        assert not forward["holds"] and forward["outside_promise"], forward
+        assert not any(v["promised"] for v in forward["verdicts"]), forward
+        assert code == 0
