@@ -1638,6 +1638,13 @@ class _Known(NamedTuple):  # a tuple: made at import in a fraction of a dataclas
         return cls(depth, fewest[::-1], most, order, [-counts[p] for p in order])
 
 
+def _purpose_line(facts: Facts, derived: Derived) -> str:
+    """``derived``'s witness line (``Facts.line``), led by its purpose where the value's
+    label names another: "K_HO = KeNB[hop 0] = KDF(...)"."""
+    line = facts.line(derived)
+    return line if line.startswith(derived.name) else f"{derived.name} = {line}"
+
+
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)
 CELL_INPUTS = {"ARFCN-DL": "EARFCN-DL"}
 
@@ -1678,7 +1685,9 @@ class KeySeparation(_Claim):
 
     def _collisions(self, facts: Facts, since: int = 0) -> list[Verdict]:
         """Two derivations of different purpose that gave the same value (``since``: only
-        those where the later one is among the derivations from that index on)."""
+        those where the later one is among the derivations from that index on), in any two
+        hops. Each witness line names its derivation's purpose where the value's label is
+        another's (a K_HO equal to the initial KeNB read "KeNB[hop 0] = ...")."""
         verdicts = []
         for d in facts.derivations[since:]:
             other = facts.made(d.output)[0]
@@ -1687,7 +1696,7 @@ class KeySeparation(_Claim):
                     d.hop, "-", False, self.promise(None),
                     f"{d.name} [{d.derivation.clause}] and {other.name} "
                     f"[{other.derivation.clause}] give the same value",
-                    (facts.line(other), facts.line(d))))
+                    tuple(_purpose_line(facts, e) for e in (other, d))))
         return verdicts
 
     def _kept_cells(self, facts: Facts) -> dict[bytes, frozenset[tuple[str, int]]] | None:

@@ -188,6 +188,27 @@ def test_two_derivations_of_different_purpose_with_one_value_break_key_separatio
     assert [line.split(" = ")[0] for line in collision.witness] == ["KRRCint", "KRRCenc"]
 
 
+def test_a_delegated_key_equal_to_a_kenb_of_an_earlier_hop_breaks_key_separation() -> None:
+    """broken_variants/k_ho_is_the_initial_kenb.py derives K_HO as TS 33.401 A.3 derives the
+    initial KeNB: KDF(KASME, FC 0x11, uplink NAS COUNT), the count 0 here. The target MME
+    derives it in hop 1; the UE's initial KeNB is hop 0's. A collision across hops is a
+    collision too (a mutant that compared derivations of one step only survived), and its
+    witness names each side by its own purpose: K_HO read "KeNB[hop 0] = ...", its value's
+    label, so the two lines named one key."""
+    run = run_scenario(load_variant_file(str(BROKEN / "k_ho_is_the_initial_kenb.py")),
+                       parse_hops("s1"))
+    a3 = crypto.kdf(run.kasme, 0x11, bytes(4))  # TS 33.401 A.3, uplink NAS COUNT 0
+    assert run.initial_kenb == a3
+    assert {d.output for step in run.system.steps for d in step.outcome.derivations
+            if d.output_name == "K_HO"} == {a3}
+    separation = next(c for c in evaluate(run).claims if c.name == SEPARATION)
+    [collision] = [v for v in separation.verdicts if "give the same value" in v.detail]
+    assert (collision.hop, collision.promised, collision.holds) == (1, True, False)
+    kenb, k_ho = collision.witness
+    assert kenb.startswith("KeNB[hop 0] = KDF(KASME, FC=0x11, ") and "[TS 33.401 A.3]" in kenb
+    assert k_ho.startswith("K_HO = KeNB[hop 0] = KDF(KASME, FC=0x11, "), k_ho
+
+
 @dataclass(frozen=True)
 class KenbStarBindsThePciOnly(Ts33401):
     """KeNB* = KDF(KeNB or NH, FC 0x13, PCI): no EARFCN-DL (TS 33.401 A.5 has both)."""
