@@ -35,7 +35,7 @@ from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.protection import UPLINK, protect_rrc, unprotect_rrc
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, small_topology
-from hoverify.statemachines.variant import AsKeys, Promise
+from hoverify.statemachines.variant import AsKeys, Fields, MmeKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
 from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, THROUGH_MME, Ts33401
@@ -305,6 +305,37 @@ def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
         "mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB)")
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
+
+
+@dataclass(frozen=True)
+class MmeSendsTheNhCount(Ts33401):
+    """An MME that sends, as the NCC of a fresh NH, the count of NH derivations that led to it
+    rather than its 3 least significant bits (TS 33.401 7.2.8.1.1)."""
+
+    name: str = "mme-sends-the-nh-count"
+
+    def fresh_next_hop(self, d: Deriver, mme: MmeKeys) -> tuple[MmeKeys, Fields]:
+        keys, fields = super().fresh_next_hop(d, mme)
+        assert keys.chain is not None
+        return keys, tuple((name, keys.chain.derivations if name == "NCC" else value)
+                           for name, value in fields)
+
+
+def test_an_ncc_of_8_on_the_wire_breaks_ncc_range() -> None:
+    """TS 33.401 7.2.8.1.1: the NCC is a 3-bit counter of NH derivations, so NH(8), which the
+    MME derives for the 7th S1 handover (NH(1) at set-up, one fresh NH per HANDOVER
+    REQUIRED, 7.2.8.4.3), goes with NCC 0; TS 36.413's Next Hop Chaining Count is INTEGER
+    (0..7). An MME sending 8 breaks ncc-range, naming the message and the value (a mutant
+    that read the range as 0..8 survived: no run sent an NCC of 8)."""
+    evaluation = evaluate(run_scenario(MmeSendsTheNhCount(), parse_hops(",".join(["s1"] * 7))))
+    [ncc_range] = [c for c in evaluation.invariants if c.name == "ncc-range"]
+    assert not ncc_range.holds
+    [verdict] = ncc_range.verdicts
+    assert verdict.hop == 7 and verdict.promised, verdict
+    assert verdict.detail.startswith("S1AP HandoverRequest") and verdict.detail.endswith(
+        "carries NCC 8"), verdict.detail
+    correct = evaluate(run_scenario(load("ts33401"), parse_hops(",".join(["s1"] * 7))))
+    assert next(c for c in correct.invariants if c.name == "ncc-range").holds
 
 
 def test_an_invariant_that_held_says_why_with_the_values_it_saw() -> None:
