@@ -40,6 +40,7 @@ from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
+from hoverify.statemachines.variants.tr33821_v070 import FC_KENB_STAR, Tr33821V070
 from hoverify.statemachines.variants.ts33401 import Ts33401
 from seeded_explore import explore_seeded
 from test_variant_files import BROKEN, CATALOGUE, broken_claims
@@ -227,6 +228,30 @@ def test_a_kenb_not_bound_to_the_whole_cell_identity_breaks_key_separation() -> 
     assert all("EARFCN-DL" in v.detail for v in separation.verdicts)
     reference = evaluate(run_scenario(load("ts33401"), parse_hops("x2,s1")))
     assert next(c for c in reference.claims if c.name == SEPARATION).holds
+
+
+@dataclass(frozen=True)
+class Tr33821KenbStarWithoutPci(Tr33821V070):
+    """TR 33.821 v0.7.0 with KeNB* = KDF(KeNB): its target's PCI, which the TR binds (seed
+    section 2), dropped, and no EARFCN-DL, which it never bound."""
+
+    name: str = "tr33821-kenb-star-without-pci"
+
+    def kenb_star(self, d: Deriver, kenb: bytes, target: Cell) -> bytes:
+        return d.kdf("KeNB*", "TR 33.821 v0.7.0 without the PCI", secret("KeNB", kenb),
+                     FC_KENB_STAR)
+
+
+def test_a_kenb_missing_a_promised_part_and_an_unpromised_one_breaks_the_promise() -> None:
+    """The TR promises key separation bound to the PCI only (tr33821_v070's Promise.binds).
+    A KeNB bound to neither PCI nor EARFCN-DL misses the part it promised: a broken promise,
+    whatever else it misses (a mutant that asked every missing part to be promised read it
+    "fails (not promised)")."""
+    evaluation = evaluate(run_scenario(Tr33821KenbStarWithoutPci(), parse_hops("x2")))
+    separation = next(c for c in evaluation.claims if c.name == SEPARATION)
+    [verdict] = [v for v in separation.verdicts if "not bound" in v.detail]
+    assert "PCI" in verdict.detail and "EARFCN-DL" in verdict.detail, verdict.detail
+    assert verdict.promised and separation.promise_broken, verdict
 
 
 # -- separation in time ----------------------------------------------------------------------------
