@@ -1974,7 +1974,9 @@ class EditClaim(_Claim):
         handover never completes without it (nothing to judge it against), or completes at
         the editor itself (the target, or an intra-eNB hop: these claims judge an edit
         against the UE by another eNB, with no honest target to deceive there)."""
-        reasons = {NEVER_COMPLETES: "handover {hop} never completes without {enb}'s edit "
+        # said of the run without the edit (a ``:refused`` hop never completes either way:
+        # "never completes without enb-1's edit" read as if the edit made it complete)
+        reasons = {NEVER_COMPLETES: "run without {enb}'s edit, handover {hop} never completes "
                                     "(nothing to judge the edit against)",
                    AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
                                   "edit claims judge edits against the UE by another eNB, "

@@ -320,3 +320,18 @@ def test_no_edit_is_said_of_the_handover_it_was_not_needed_in() -> None:
                for why in claims["downgrade-resistance"]["not_judged"])
     said = json.dumps(claims)
     assert "no edit needed" not in said and "without an edit (" not in said
+
+
+def test_an_edit_of_a_refused_hop_is_said_unjudged_of_the_run_without_it() -> None:
+    """``:refused``: the target refuses the HANDOVER REQUEST (admission control, TS 36.413
+    8.4.2.3), so hop 1 never completes, with or without enb-1's edit of the HANDOVER
+    REQUIRED (its Target ID names enb-1, which serves no cell it could take the UE to). The
+    edit claims said "handover 1 never completes without enb-1's edit", as if the edit made
+    it complete; they say what the run without the edit did."""
+    edit = "HandoverRequired/target eNB='enb-1'"
+    _, claims = _check_variant("seed-fs", f"s1@enb-3/cell-1:edit={edit}:refused,s1@enb-3/cell-1")
+    for name in ("downgrade-resistance", "handover-denial", "fake-cell-capture"):
+        whys = claims[name]["not_judged"]
+        assert any(why.startswith("run without enb-1's edit, handover 1 never completes "
+                                  "(nothing to judge the edit against)") for why in whys), whys
+        assert not any("never completes without" in why for why in whys), whys
