@@ -226,12 +226,15 @@ class KeyGraph:
 
     # -- labels in spec vocabulary --------------------------------------------------------------
     def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:
-        """Name the KeNB in use after each hop ``KeNB[hop k]`` (the last hop, if several used
-        it), each NH by the NCC the run paired it with, a key derived from KASME and constants
-        alone by its name, and other keys by the hop in which they first appeared
+        """Name the KeNB in use after each hop ``KeNB[hop k]`` (the first hop, if several
+        used it, as the claims name it: ``Facts.label``), each NH by the NCC the run paired
+        it with, a key derived from KASME and constants alone by its name, and other keys by
+        the hop in which they first appeared
         (``hoverify.properties.labels``). ``label`` names a key when asked: a trial graph of
         the edit search names the few keys of its witness, not the whole run's again."""
-        self._kenb_hop = {value_node(kenb): hop for hop, kenb in kenb_by_hop.items()}
+        self._kenb_hop = {}
+        for hop, kenb in sorted(kenb_by_hop.items()):
+            self._kenb_hop.setdefault(value_node(kenb), hop)
         self._nh_labels, self._hop_free = None, {}
 
     def _nh_label(self, node: Node) -> str | None:

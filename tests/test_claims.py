@@ -29,6 +29,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.crosscheck import recompute
 from hoverify.properties.engine import Event, Facts
 from hoverify.properties.evaluate import Evaluation, evaluate
+from hoverify.properties.graph import value_node
 from hoverify.properties.hop_list import hop_list
 from hoverify.statemachines.derivation import Deriver, public, secret
 from hoverify.statemachines.messages import Kind
@@ -927,6 +928,18 @@ def test_a_kenb_kept_across_an_intra_enb_handover_serves_two_cells() -> None:
     [verdict] = claim(evaluate(run), SEPARATION).verdicts
     assert not verdict.holds and verdict.promised
     assert verdict.detail == "KeNB[hop 1] also serves hop 0 (enb-1, enb-1/cell-1)", verdict
+
+
+def test_the_key_graph_names_a_kenb_used_twice_as_the_claims_do() -> None:
+    """The KeNB kept across the intra-eNB hop above is the initial KeNB, in use from hop 0:
+    the claims' witnesses name it KeNB[hop 0] (``Facts.label``, the first completion that
+    used it); the key graph named it KeNB[hop 1], the last hop, so a report's graph and its
+    verdicts named one key two ways."""
+    run = run_scenario(KenbStarIsKenb(), parse_hops("intra-enb"))
+    evaluation = evaluate(run)
+    assert run.hops[0].kenb_enb == run.initial_kenb
+    assert evaluation.facts.label(run.initial_kenb) == "KeNB[hop 0]"
+    assert evaluation.analysis.graph.label(value_node(run.initial_kenb)) == "KeNB[hop 0]"
 
 
 def test_refusal_changes_nothing_fails_on_a_refusal_that_changed_the_refusers_keys() -> None:
