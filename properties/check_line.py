@@ -10,8 +10,9 @@ the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
 each admission refusal of a hop's HandoverRequest that hop's ``:refused`` (an eNB's answer
 to a request for a cell it does not serve, which a Target ID edit sends it, is the edit's:
 ``check`` delivers that request too, helper-165 #6),
-each compromise one ``WHO@HOP`` in the handover it is counted in (``Engine.compromise_hop``:
-the last started, or the next once it completed, which ``check`` compromises just before;
+each compromise one ``WHO@HOP`` in the handover it is counted in
+(``Exploration.compromise_hop``: the last started, or the next once it ended, completed or
+refused, which ``check`` compromises just before;
 one after the last hop the trace starts is made in that hop, earlier: a stronger attacker,
 and the line says so in its ``note``),
 each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
@@ -95,7 +96,7 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             edits.append([])
         elif action.kind == "compromise":
             who = action.text.removeprefix("compromise ")
-            compromises.append((who, exploration.engine.compromise_hop()))
+            compromises.append((who, exploration.compromise_hop()))
         elif action.kind == "edit":
             made = exploration.edit_made(action)
             assert made is not None, "a finding's edit was possible where it was made"

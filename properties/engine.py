@@ -1404,18 +1404,20 @@ class Engine:
         self._derived(self.facts, derivations, 0, changes)
         self.facts = replace(self.facts, **changes)
 
-    def compromise_hop(self) -> int:
+    def compromise_hop(self, under_way: bool = True) -> int:
         """The handover a compromise now is counted in: the last one started, or the next
         once it completed (its target accepted the HO confirm), so one between a HO confirm
-        and the next handover is in the next. ``check --compromise WHO@HOP`` compromises
-        just before the first step of handover HOP, where this is HOP
-        (``hoverify.properties.check_line``); one after a handover that never completes (a
-        refused preparation) is counted in it: check's is then made before it, a stronger
-        attacker that reads what that handover sent. The claims judge an attacker on the
-        KeNBs completed before it (``Knowledge.completed``), not on this number."""
+        and the next handover is in the next; likewise once it ended without completing
+        where the caller knows it has (``under_way`` False: nothing of it is in flight, a
+        refused preparation answered; ``Exploration.compromise_hop``). ``check --compromise
+        WHO@HOP`` compromises just before the first step of handover HOP, where this is HOP
+        (``hoverify.properties.check_line``): counted in a handover that had ended, check's
+        would be made before it, a stronger attacker that reads what that handover sent.
+        The claims judge an attacker on the KeNBs completed before it
+        (``Knowledge.completed``), not on this number."""
         f = self.facts
         last = f.completions[-1].handover if f.completions else -1
-        return f.hop + 1 if last == f.hop else f.hop
+        return f.hop + 1 if last == f.hop or not under_way else f.hop
 
     def compromise(self, attacker: str, entity: str, ctx: Any, hop: int | None = None) -> None:
         """``attacker`` takes ``entity``, which holds the key record ``ctx`` now; ``hop``:

@@ -261,11 +261,21 @@ class Exploration:
         who = targets[index % len(targets)]
         action = self._record(Action("compromise", index % len(targets), 0, f"compromise {who}"))
         if self.engine.facts.attacker(who) is None:  # after recording: it may judge at once
+            hop = self.compromise_hop()
             if who in self.system.entities:
-                self.engine.compromise(who, who, self.system.entity(who).ctx)
+                self.engine.compromise(who, who, self.system.entity(who).ctx, hop)
             else:
-                self.engine.reveal(who, who)
+                self.engine.reveal(who, who, hop)
         return action
+
+    def compromise_hop(self) -> int:
+        """The handover a compromise now is counted in (``Engine.compromise_hop``): the next
+        one once the last started has ended, completed or not (nothing of it in flight: a
+        refused preparation answered), as ``check`` would make it, just before that next
+        hop's first step."""
+        hop = self.engine.facts.hop
+        return self.engine.compromise_hop(
+            under_way=any(m.handover == hop for m in self.system.in_flight))
 
     def rewrite(self, index: int, leaf: int) -> Action | None:
         """A compromised eNB rewrites one integer or flag of a message it receives (the
