@@ -228,10 +228,9 @@ def editors(run: Run, attacker: Attacker) -> frozenset[str]:
     """The eNBs of ``attacker`` without which it could not make the hops' edits of ``run``:
     for each edited message, the one eNB it held that makes them alone, where only one does,
     or each that makes one of them, where none does alone (``Attacker.parts`` judges no part
-    without it). Where a coalition holds both ends and
-    either makes them (the sender builds it so, the receiver relays it so), neither is
-    (helper-171 #1: the part holding the sender, without the receiver ``editor`` names, was
-    judged in no claim)."""
+    without it). Where a coalition holds both ends and either makes them (the sender builds
+    it so, the receiver relays it so), neither is (helper-171 #1: the part holding the
+    sender, without the receiver ``editor`` names, was judged in no claim)."""
     needed: set[str] = set()
     for original in run.edited.values():
         compromised = held(original, attacker, run.topology.enbs)
