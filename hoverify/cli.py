@@ -1106,11 +1106,13 @@ def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
 
 
 def _check(args: argparse.Namespace) -> int:
-    from hoverify.runs import check_document, check_evaluation, check_text
+    from hoverify.runs import check_document, check_evaluation, check_text, warn_never_started
 
     with _cycle_collector_paused():
         run, evaluation = check_evaluation(args, partial(_adversary, args))
         doc = check_document(run, evaluation, evidence=args.json)
+    # check's own, not the check lines explore and verify run (``_check_gives``)
+    warn_never_started(run)
     unreached = _print_run(doc, check_text, run.variant, args.json)
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
     return 1 if evaluation.promise_broken or unreached else 0

@@ -428,7 +428,6 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
         check_editors(run, attacker)
     except HopError as error:  # said where the hop was given, as every --hops error
         raise option.error(error) from None
-    warn_never_started(run)
     return run, evaluate(run, attacker, adversary(run.variant))
 
 

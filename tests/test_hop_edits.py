@@ -5,6 +5,7 @@ either format (``hoverify.properties.hop_edits.sent_otherwise``)."""
 from __future__ import annotations
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.downgrade import Edit, built, edits
 from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME
@@ -13,7 +14,8 @@ from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
-from hoverify.cli import main
+from hoverify.cli import build_parser, main
+from hoverify.runs import check_evaluation
 
 
 @pytest.mark.parametrize("variant", ["ts33401", "seed-fs", "tr33821-v070"])
@@ -167,3 +169,17 @@ def test_a_hop_after_one_that_never_ended_says_why_it_never_started(
     assert "hoverify: warning: hop 2 never started: enb-1 refused" in captured.err
     assert "after enb-1 edited a message of handover 1, the UE refuses the HO command" in (
         captured.out)
+
+
+def test_the_check_lines_explore_and_verify_try_warn_of_no_hop(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``explore`` and ``verify`` run each finding's check line through ``check_evaluation``
+    before printing it (``cli._check_gives``): the warning of a hop that never started is
+    ``check``'s own, said to the user who gave the hops, not written once per tried line
+    into a search's output."""
+    hops = "x2@enb-2/cell-1:edit=RRCConnectionReconfiguration/COUNT=0,s1@enb-3/cell-1"
+    args = build_parser().parse_args(["check", "--variant", "ts33401", "--topology", "small",
+                                      "--hops", hops, "--compromise", "enb-1@1"])
+    run, _ = check_evaluation(args, lambda _: DEFAULT)
+    assert not run.hops[1].confirm_sent
+    assert capsys.readouterr().err == ""
