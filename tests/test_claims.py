@@ -979,3 +979,18 @@ def test_a_coalition_whose_enbs_alone_break_only_an_assumption_is_outside_the_pr
         assert not forward["holds"] and forward["outside_promise"], forward
         assert not any(v["promised"] for v in forward["verdicts"]), forward
         assert code == 0
+
+
+def test_confinement_arises_once_per_derivation_of_the_delegated_key() -> None:
+    """Confinement's situation is "a delegated key was derived". In one seed-fs S1 hop the
+    target MME derives K_HO = KDF(KASME, "Handover String") to make KeNB*+, and the UE derives
+    the same K_HO to follow it (SA3 contribution section 3 step 4): twice, and no other
+    derivation of the run (KeNB, KeNB*, KeNB*+, the RRC and UP keys) is of the delegated key.
+    TS 33.401 delegates none, so there it never arises (helper-172 #1: a mutant counting the
+    other derivations instead, `check --variant seed-fs --hops s1` "sometimes 11", survived)."""
+    [seed] = [c for c in evaluate(run_scenario(load("seed-fs"), parse_hops("s1"))).claims
+              if c.name == "confinement"]
+    assert (seed.holds, seed.sometimes) == (True, 2), seed
+    [ts] = [c for c in evaluate(run_scenario(load("ts33401"), parse_hops("s1"))).claims
+            if c.name == "confinement"]
+    assert (ts.applies, ts.sometimes) == (False, 0), ts
