@@ -28,7 +28,7 @@ Definitions (TS 33.501 3.1, the same ideas as TS 33.401 7.2.8):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Collection, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
@@ -58,6 +58,7 @@ from hoverify.properties.engine import (
     Preparation,
     Session,
     UeRun,
+    Unedited,
     Verdict,
     grow,
     knowing,
@@ -1849,6 +1850,11 @@ def _cell_inputs(facts: Facts, value: bytes, known: dict[bytes, frozenset[tuple[
 
 # -- what a compromised source eNB does with an edit (the rewrite fault of an exploration) ------
 COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged did without it
+
+
+def _in_order(unedited: Iterable[Unedited]) -> list[Unedited]:
+    """Each eNB's edit of a handover (``Facts.unedited``), by handover, then eNB."""
+    return sorted(unedited, key=lambda u: (u.hop, u.enb))
 # How a handover ended after a compromised eNB's edit: the words in which each edit claim
 # declares its situation (``EditClaim.situation``). ``check``'s search counts each
 # edit's end (``hoverify.properties.downgrade.Attempt.end``, which has two more, in which
@@ -1965,8 +1971,7 @@ class EditClaim(_Claim):
     def _completing(facts: Facts, hop: int) -> set[str]:
         """The eNBs whose edit of handover ``hop`` the handover, run without it, completed
         (``Facts.unedited``)."""
-        return {enb for h, enb, without, _ in facts.unedited
-                if h == hop and without in COMPLETES}
+        return {u.enb for u in facts.unedited if u.hop == hop and u.without in COMPLETES}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover a compromised eNB edited, why this claim left its edit unjudged
@@ -1981,8 +1986,8 @@ class EditClaim(_Claim):
                    AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
                                   "edit claims judge edits against the UE by another eNB, "
                                   "with an honest target to deceive)"}
-        return {(hop, ""): reasons[without].format(hop=hop, enb=enb)
-                for hop, enb, without, _ in sorted(facts.unedited) if without in reasons}
+        return {(u.hop, ""): reasons[u.without].format(hop=u.hop, enb=u.enb)
+                for u in _in_order(facts.unedited) if u.without in reasons}
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
                  hop_type: HopType, editors: set[str], judged: bool = False
@@ -2000,8 +2005,8 @@ class EditClaim(_Claim):
         all; a failure of an attacker holding more than eNBs is outside the promise where
         its eNBs alone do not derive ``kenb`` (``_Claim.excused``)."""
         edited = {enb for h, enb in facts.rewritten if h == step.hop}
-        anyway = {enb for h, enb, without, _ in facts.unedited
-                  if h == step.hop and without == DERIVABLE} | (editors - edited)
+        anyway = {u.enb for u in facts.unedited
+                  if u.hop == step.hop and u.without == DERIVABLE} | (editors - edited)
         verdicts = []
         for a in facts.attackers:
             if not a.entities & editors or (target is not None and target in a.entities):
@@ -2072,13 +2077,12 @@ class DowngradeResistance(EditClaim):
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
         return super().not_judged(facts) | {
-            (hop, ""): DERIVED_ANYWAY.format(enb=enb, hop=hop)
-            for hop, enb, without, _ in sorted(facts.unedited) if without == DERIVABLE} | {
+            (u.hop, ""): DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop)
+            for u in _in_order(facts.unedited) if u.without == DERIVABLE} | {
             # an attacker judged by its eNBs alone (``Facts.without_edit``), by its name, as
             # ``check``'s edit search says it (``downgrade.unjudged``)
-            (hop, who): derived_anyway(who, enb, hop)
-            for hop, enb, _, against in sorted(facts.unedited) for who, anyway in sorted(against)
-            if anyway}
+            (u.hop, who): derived_anyway(who, u.enb, u.hop)
+            for u in _in_order(facts.unedited) for who, anyway in sorted(u.judged) if anyway}
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its
@@ -2099,14 +2103,17 @@ def deriver(name: str, entities: Collection[str], editor: str) -> str:
     return editor if set(entities) == {editor} else name
 
 
-def no_edit_needed(name: str, entities: Collection[str], editor: str, hop: int) -> str:
+def no_edit_needed(name: str, entities: Collection[str], editor: str, hop: int,
+                   edited: bool = False) -> str:
     """A capture with no edit of handover ``hop``: who derives its honest KeNB
     (``deriver``), the editor alone through the variant's key chain, which is forward
     security's failure, or a coalition, serves the UE as the target cell. Said of that hop:
     an edit of an earlier one may be what gave the key (helper-170: a Target-ID edit that
-    hands the source eNB the next KeNB*+ read "no edit needed")."""
+    hands the source eNB the next KeNB*+ read "no edit needed"); ``edited``: ``editor``
+    edited it, and the run without that edit is meant (``FakeCellCapture.needless``)."""
     who = deriver(name, entities, editor)
-    return (f"no edit of hop {hop} needed: {who} derives the honest KeNB of hop {hop}"
+    without = f"run without {editor}'s edit, " if edited else ""
+    return (f"no edit of hop {hop} needed: {without}{who} derives the honest KeNB of hop {hop}"
             f"{' (forward security)' if who == editor else ''} and can serve the UE as the "
             "target cell")
 
@@ -2197,10 +2204,40 @@ class FakeCellCapture(EditClaim):
             return Observed(state)
         # an attacker that holds the target too runs the real target cell on the UE's KeNB:
         # a stronger attacker, never a weaker verdict (check's search: "no edit of hop N needed")
-        failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
-                                 self.hop_type(facts, step.ctx_after.cell), editors
-                                 ) if self.kept(event) else ()
+        failures: tuple[Verdict, ...] = ()
+        if self.kept(event):
+            hop_type = self.hop_type(facts, step.ctx_after.cell)
+            failures = self.derivers(facts, step, step.ctx_after.keys.as_keys.kenb, None,
+                                     hop_type, editors)
+            failures += self.needless(facts, step, hop_type, editors,
+                                      {v.attacker for v in failures})
         return Observed(state, failures, *self.arising(step, facts, editors))
+
+    def needless(self, facts: Facts, step: Any, hop_type: HopType, editors: set[str],
+                 failed: set[str]) -> tuple[Verdict, ...]:
+        """A failure per attacker not in ``failed`` that edited ``step``'s handover where,
+        run without its edit, it derives the honest KeNB (``Unedited.deriving``): it needed
+        no edit to serve the UE as the target cell, and its edit, which left the UE on a
+        KeNB it does not derive, is no defence (helper-173: a self-defeating NCC edit of an
+        X2 handover, whose KeNB* the source derives horizontally (TS 33.401 7.2.8.4.3), read
+        "holds" where the run without it failed)."""
+        verdicts = []
+        for u in _in_order(facts.unedited):
+            if u.hop != step.hop or u.enb not in editors:
+                continue
+            for name, witness in u.deriving:
+                attacker = facts.attacker(name)
+                if name in failed or attacker is None:
+                    continue
+                failed.add(name)
+                who = deriver(name, attacker.entities, u.enb)
+                verdicts.append(Verdict(
+                    step.hop, name, False, self.promise(hop_type),
+                    f"{no_edit_needed(name, attacker.entities, u.enb, step.hop, True)}; with "
+                    f"its edit, the UE is on a KeNB {who} does not derive",
+                    (f"run without {u.enb}'s edit of hop {step.hop}:", *witness),
+                    witness_hop=step.hop))
+        return tuple(verdicts)
 
     def relaying(self, step: Any, facts: Facts) -> set[str]:
         """The source eNB that relayed ``step``'s HO command to the UE, where it edited

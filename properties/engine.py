@@ -86,6 +86,22 @@ AT_THE_EDITOR = "completes at the editor"
 
 
 @record
+class Unedited:
+    """What handover ``hop`` did in the run without ``enb``'s first edit of it
+    (``Facts.without_edit``): ``without``, one of the ends above; ``judged``, whom
+    downgrade-resistance judges the edit against, (attacker, whether it derives the honest
+    KeNB); ``deriving``, each attacker holding ``enb`` that derives the honest KeNB there,
+    with how (its witness in that run): it needed no edit to serve the UE as the target cell
+    (fake-cell-capture; helper-173: with a self-defeating edit the claim held)."""
+
+    hop: int
+    enb: str
+    without: str
+    judged: frozenset[tuple[str, bool]] = frozenset()
+    deriving: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@record
 class Derived:
     """One derivation as made (first) in hop ``hop``: its own name and purpose, its secret
     inputs (``needs``) and its output."""
@@ -269,10 +285,9 @@ class Facts:
     early: frozenset[int] = frozenset()  # completions decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
     undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
-    # (hop, eNB) that edited a message of that handover, with what the handover did in the
-    # run without the edit and whom downgrade-resistance judges the edit against
-    # (``without_edit`` of ``Engine.facts_after``)
-    unedited: frozenset[tuple[int, str, str, frozenset[tuple[str, bool]]]] = frozenset()
+    # each eNB that edited a message of a handover, with what the handover did in the run
+    # without the edit (``without_edit`` of ``Engine.facts_after``)
+    unedited: frozenset[Unedited] = frozenset()
     hop: int = 0  # the last handover started
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
@@ -352,27 +367,30 @@ class Facts:
     @property
     def rewritten(self) -> frozenset[tuple[int, str]]:
         """(hop, eNB) that edited a message of that handover."""
-        return frozenset((hop, enb) for hop, enb, *_ in self.unedited)
+        return frozenset((u.hop, u.enb) for u in self.unedited)
 
-    def without_edit(self, hop: int, enb: str) -> tuple[str, frozenset[tuple[str, bool]]]:
+    def without_edit(self, hop: int, enb: str) -> Unedited:
         """What handover ``hop`` did in these facts, which an edit of it by ``enb`` is judged
         against: it never completed; it completed at ``enb`` itself; on a KeNB that an
-        attacker holding ``enb`` derives; or on one out of the reach of all. And whom
-        downgrade-resistance judges the edit against, (attacker, its eNBs alone): each
-        attacker holding ``enb`` that does not derive that KeNB, and where one does only
-        through what it holds beside eNBs (a revealed key, the UE, an MME), its eNBs alone
-        (``enbs_alone``) if they do not: the promise is made against a compromised source eNB
-        (TS 33.401 7.2.8), as ``check``'s edit search judges it (``downgrade.with_enbs_alone``)."""
+        attacker holding ``enb`` derives (each such one, with its ``witness``); or on one out
+        of the reach of all. And whom downgrade-resistance judges the edit against,
+        (attacker, its eNBs alone): each attacker holding ``enb`` that does not derive that
+        KeNB, and where one does only through what it holds beside eNBs (a revealed key, the
+        UE, an MME), its eNBs alone (``enbs_alone``) if they do not: the promise is made
+        against a compromised source eNB (TS 33.401 7.2.8), as ``check``'s edit search judges
+        it (``downgrade.with_enbs_alone``)."""
         done = [c for c in self.completions if c.handover == hop]
         if not done:
-            return NEVER_COMPLETES, frozenset()
+            return Unedited(hop, enb, NEVER_COMPLETES)
         if done[-1].enb == enb:
-            return AT_THE_EDITOR, frozenset()
+            return Unedited(hop, enb, AT_THE_EDITOR)
         kenb = done[-1].kenb
         editors = [a for a in self.attackers if enb in a.entities]
         judged = frozenset((a.name, kenb in a.known) for a in editors if kenb not in a.known
                            or kenb not in (self.enbs_alone(a.name) or a).known)
-        return (DERIVABLE if any(kenb in a.known for a in editors) else OUT_OF_REACH), judged
+        deriving = tuple((a.name, tuple(self.witness(a, kenb))) for a in editors
+                         if kenb in a.known)
+        return Unedited(hop, enb, DERIVABLE if deriving else OUT_OF_REACH, judged, deriving)
 
     def judged_as(self, hop: int, name: str) -> Knowledge | None:
         """Whom downgrade-resistance judges an edit of handover ``hop`` against for the
@@ -382,7 +400,7 @@ class Facts:
         nothing there, or its eNBs alone derive it too: not a downgrade). The one answer for
         the claim's failures (``EditClaim.derivers``) and the name of its holding
         verdict on a hop ``check``'s hops edit (``evaluate._judged``)."""
-        judged = {pair for h, _, _, pairs in self.unedited if h == hop for pair in pairs}
+        judged = {pair for u in self.unedited if u.hop == hop for pair in u.judged}
         alone = self.enbs_alone(name) if (name, True) in judged else None
         if alone is not None:
             return alone
@@ -1533,7 +1551,7 @@ class Engine:
         without = f.unedited
         if enb is not None and (hop, enb) not in f.rewritten:
             assert unedited is not None, "an edit is judged against the run without it"
-            without = without | {(hop, enb, *unedited().without_edit(hop, enb))}
+            without = without | {unedited().without_edit(hop, enb)}
         injected = f.injected or kind == "inject"
         beyond = f.beyond_nds_ip or (
             (kind in ("replay", "duplicate", "inject") and message.interface in BACKHAUL)

@@ -322,6 +322,39 @@ def test_no_edit_is_said_of_the_handover_it_was_not_needed_in() -> None:
     assert "no edit needed" not in said and "without an edit (" not in said
 
 
+@pytest.mark.parametrize(("variant", "edit", "derivation"), [
+    # TS 33.401 7.2.8.4.3: with no unused {NH, NCC} pair the source eNB derives KeNB*
+    # horizontally, KDF(KeNB, FC=0x13, PCI, EARFCN-DL) (A.5), and the target uses it as its
+    # KeNB; an NCC of 3 sent with it sends the UE vertically up the NH chain instead
+    ("ts33401", "HandoverRequest/AS-SecurityInformation/NCC=3",
+     "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=1, EARFCN-DL=300)"),
+    # seed section 2: an X2 hop keeps TR 33.821 v0.7.0's KeNB* = KDF(KeNB, PCI); the bit
+    # tells the UE to derive KeNB*+, which no X2 target derives (section 3 is S1's alone)
+    ("seed-fs", "HandoverRequestAcknowledge/container/+notification bit=1",
+     "KeNB*[hop 1] = KDF(KeNB[hop 0], FC=0xf0, PCI=1)"),
+])
+def test_a_capture_that_needed_no_edit_fails_whatever_the_edit_did(
+        variant: str, edit: str, derivation: str) -> None:
+    """helper-173: the source eNB derives an X2 hop's KeNB from its own (the derivations
+    above), so it can serve the UE as the target cell with no edit at all; plain, the hop
+    fails fake-cell-capture ("no edit of hop 1 needed"). Its edit sent the UE to a KeNB it
+    does not derive, and the claim read "holds", while downgrade-resistance, in the same
+    run, left the edit unjudged because enb-1 derives the honest KeNB without it. An edit
+    that defeats its own capture is no defence: the claim fails, with the run without it."""
+    _, claims = _check_variant(variant, f"x2:edit={edit},x2")
+    capture = claims["fake-cell-capture"]
+    assert capture["verdict"] == "fails (not promised)", capture
+    [verdict] = [v for v in capture["verdicts"] if v["hop"] == 1]
+    assert verdict["detail"] == (
+        "no edit of hop 1 needed: run without enb-1's edit, enb-1 derives the honest KeNB of "
+        "hop 1 (forward security) and can serve the UE as the target cell; with its edit, "
+        "the UE is on a KeNB enb-1 does not derive")
+    assert verdict["witness"][:2] == ["run without enb-1's edit of hop 1:", "holds KeNB[hop 0]"]
+    assert any(line.startswith(derivation) for line in verdict["witness"]), verdict["witness"]
+    assert any("derives the honest KeNB of handover 1 without an edit of it" in why
+               for why in claims["downgrade-resistance"]["not_judged"])
+
+
 def test_an_edit_of_a_refused_hop_is_said_unjudged_of_the_run_without_it() -> None:
     """``:refused``: the target refuses the HANDOVER REQUEST (admission control, TS 36.413
     8.4.2.3), so hop 1 never completes, with or without enb-1's edit of the HANDOVER

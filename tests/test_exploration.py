@@ -25,7 +25,7 @@ from hoverify.properties.claims import (
     SEPARATION,
     UE_AGREEMENT,
 )
-from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH
+from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH, Unedited
 from hoverify.properties.exploration import FAULTS, Action, Exploration, ShortestRuns
 from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.hop_edits import edit_name
@@ -381,7 +381,7 @@ def test_an_edit_by_the_handovers_own_target_is_judged_by_no_edit_claim() -> Non
     trace = [Action.from_json({"kind": k, "index": 0, "leaf": 0, "text": t})
              for k, t in zip(kinds, texts, strict=True)]
     exploration = replay(load("ts33401"), trace, strict=True)
-    assert exploration.engine.facts.unedited == {(1, "enb-1", AT_THE_EDITOR, frozenset())}
+    assert exploration.engine.facts.unedited == {Unedited(1, "enb-1", AT_THE_EDITOR)}
     assert not exploration.system.steps[-1].outcome.accepted  # the UE refused the command
     assert not {f.claim for f in exploration.findings()} & {DOWNGRADE, DENIAL, CAPTURE}
     exploration.close()
@@ -415,7 +415,8 @@ def test_an_edit_is_judged_against_the_handover_without_it(name: str) -> None:
     # against the attacker that edited, "enb-1" itself where the KeNB was out of its reach
     # (explore compromises one party: never its eNBs alone, ``Facts.without_edit``)
     against = frozenset({("enb-1", False)}) if unedited == OUT_OF_REACH else frozenset()
-    assert exploration.engine.facts.unedited == {(1, "enb-1", unedited, against)}
+    [edit] = exploration.engine.facts.unedited
+    assert (edit.hop, edit.enb, edit.without, edit.judged) == (1, "enb-1", unedited, against)
     assert exploration.engine.counts[DOWNGRADE] == int(downgrade)
     assert ((DOWNGRADE, True) in {(f.claim, f.promised)
                                   for f in exploration.findings()}) == downgrade
