@@ -282,7 +282,8 @@ def document(run: Run) -> dict[str, Any]:
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
                              "earfcn_dl": hop.target_cell.earfcn_dl},
              "ncc": hop.ncc, "derivation": hop.derivation,
-             "kenb_enb": _hex(hop.kenb_enb), "derivation_enb": hop.derivation_enb,
+             "kenb_enb": _hex(hop.kenb_enb), "ncc_enb": hop.ncc_enb,
+             "derivation_enb": hop.derivation_enb,
              "kenb_ue": _hex(hop.kenb_ue), "c_rnti": hop.c_rnti_ue,
              **_algorithm_keys(hop.as_keys_ue, "_ue"),
              "confirm_sent": hop.confirm_sent, "confirm_verified": hop.confirm_verified}
@@ -313,7 +314,13 @@ def run_text(doc: dict[str, Any]) -> str:
 
 def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     """One hop's row of the run table: the cells of ``RUN_COLUMNS``, its KeNB, its status."""
-    agree = "agree" if hop["kenb_enb"] == hop["kenb_ue"] else "DISAGREE"
+    same_kenb = hop["kenb_enb"] == hop["kenb_ue"]
+    # on one KeNB, each side holds an NCC with it (TS 33.401 7.2.8.4): the next hop's NH
+    # chain starts there, and key-agreement compares both (helper-173: "agree" beside its
+    # failure on NCC alone)
+    agree = ("DISAGREE" if not same_kenb
+             else "agree" if hop["ncc_enb"] == hop["ncc"]
+             else f"DISAGREE on NCC (UE {hop['ncc']}, target eNB {hop['ncc_enb']})")
     confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
     # no HO confirm reached the target: there are no two sides' keys to compare
     stopped = hop["stopped"]
@@ -325,7 +332,7 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before
         kenb = "no new KeNB"
-    elif agree == "agree":
+    elif same_kenb:
         kenb = f"KeNB {hop['kenb_ue']}"
     else:  # both sides' keys (review16: the UE's alone read as the hop's key), and whose
         # derivation the column shows (review17: the target's may differ)

@@ -215,6 +215,7 @@ class HopResult:
     ncc: int | None
     derivation: str  # the UE's: how it reached its new KeNB
     kenb_enb: bytes | None  # the target's KeNB, if it took one in this hop
+    ncc_enb: int | None  # the NCC the target holds with it (TS 33.401 7.2.8.4), if it took one
     derivation_enb: str  # how the target's KeNB was derived (on X2 by the source eNB)
     kenb_ue: bytes | None
     confirm_sent: bool  # a HO confirm reached the target: the UE ran the handover
@@ -363,12 +364,13 @@ def _summarise(system: System, number: int, spec: HopSpec, source: Cell, target:
     kenb_enb = enb.keys.as_keys.kenb if enb.keys is not None else None
     if kenb_enb == kenb_before and not confirm_verified:
         kenb_enb = None
+    ncc_enb = enb.keys.as_keys.ncc if kenb_enb is not None else None
     derivation_enb = derivation_word([d for step in steps for d in step.outcome.derivations],
                                      kenb_enb)
     kenb_ue = ue.keys.as_keys.kenb if ue.keys is not None else None
     ncc = ue.keys.as_keys.ncc if ue.keys is not None else None
     return HopResult(number, spec, source.enb, target.enb, target, first_step, ncc,
-                     derivation, kenb_enb, derivation_enb, kenb_ue, confirm_sent,
+                     derivation, kenb_enb, ncc_enb, derivation_enb, kenb_ue, confirm_sent,
                      confirm_verified, ue.keys.as_keys if ue.keys is not None else None,
                      ue.c_rnti)
 

@@ -985,6 +985,30 @@ def test_a_hop_whose_two_sides_disagree_shows_both_keys(
             f"{hop['kenb_enb']}  DISAGREE, confirm REJECTED") in line
 
 
+def test_a_hop_whose_sides_share_a_kenb_but_not_its_ncc_says_they_disagree(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-173: the target eNB associates the NCC of X2AP AS-SecurityInformation with the
+    KeNB* it takes as its KeNB (TS 33.401 7.2.8.4.2, TS 36.423 9.2.29), and the UE the NCC of
+    the HO command with its own (7.2.8.4.3): the next hop's NH chain starts from each. enb-1
+    sends NCC 1 beside its horizontal KeNB*, enb-2 writes NCC 0 into the HO command, so the
+    UE derives horizontally too (its NCC is 0): one KeNB, two NCCs. key-agreement failed on
+    the NCC while the run table read "agree"."""
+    hops = ("x2:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
+            ":edit=HandoverRequestAcknowledge/container/NCC=0")
+    args = ["check", "--variant", "ts33401", "--hops", hops,
+            "--compromise", "enb-1@1", "--compromise", "enb-2@1"]
+    main([*args, "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    [hop] = doc["hops"]
+    assert hop["kenb_ue"] == hop["kenb_enb"] and (hop["ncc"], hop["ncc_enb"]) == (0, 1)
+    [agreement] = [c for c in doc["claims"] if c["name"] == "key-agreement"]
+    assert agreement["verdict"] == "fails (not promised)"
+    main(args)
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("hop 1"))
+    assert row.endswith(f"NCC 0  KeNB {hop['kenb_ue']}  DISAGREE on NCC (UE 0, target eNB 1), "
+                        "confirm verified")
+
+
 def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
         capsys: pytest.CaptureFixture[str]) -> None:
     """A target prepared by a replayed HandoverRequest waits for that UE (docs/limits.md), so
