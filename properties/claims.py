@@ -2359,19 +2359,19 @@ class _Authentication(_Claim):
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
     in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
     accepting, the peer it is about or the sender of what it accepts (the source eNB relaying
-    a HO command) edited a message, in any hop (``_honest``: an edit in one handover may reach
-    the UE in the next), nor once a message was injected while an attacker held a party or
-    its keys (``_forging_with_a_party``): Lowe's claims speak of honest peers, and what an
-    edit does is judged by downgrade-resistance and its neighbours. A failure in a later
-    handover is not promised (``after_an_edit``). State: the failures so far (``check``
-    lists them per hop)."""
+    a HO command) edited a message of an earlier handover that completed (``_honest``: an
+    edit in one handover may reach the UE in the next), nor once a message was injected
+    while an attacker held a party or its keys (``_forging_with_a_party``): Lowe's claims
+    speak of honest peers, and what an edit does is judged by downgrade-resistance and its
+    neighbours. A failure in a later handover is not promised (``after_an_edit``). State:
+    the failures so far (``check`` lists them per hop)."""
 
     reads: frozenset[Any] = frozenset({Kind.RRC_HANDOVER_CONFIRM})  # the kinds it judges
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.message.kind not in self.reads or not step.outcome.accepted
-                or _edited(facts, step.hop) or not _honest(facts, step.message.sender)
+                or _edited(facts, step.hop) or not _honest(facts, step.message.sender, step.hop)
                 or _forging_with_a_party(facts)):
             return Observed(state)
         judged = self.judge(step, event, facts)
@@ -2446,9 +2446,14 @@ def after_an_edit(facts: Facts, hop: int) -> tuple[int, str] | None:
     security context): a claim about the honest parties does not promise what follows it.
     An edited handover that never completed installed nothing (helper-165: a refused
     preparation with a Target ID edit excused a later failure it had no part in)."""
+    return min(_edits_in_force(facts, hop), default=None)
+
+
+def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
+    """The edits by compromised eNBs, as (hop, eNB), of handover ``hop`` or of an earlier
+    handover that completed (``after_an_edit``)."""
     done = {c.handover for c in facts.completions if c.number > 0}
-    return min((e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)),
-               default=None)
+    return [e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)]
 
 
 def not_honest(claim: str, hop: int, enb: str) -> str:
@@ -2462,10 +2467,14 @@ def _edited(facts: Facts, hop: int) -> bool:
     return any(h == hop for h, _ in facts.rewritten)
 
 
-def _honest(facts: Facts, party: str) -> bool:
-    """``party`` (an eNB's name) never edited a message as a compromised eNB. A compromised
-    eNB that only reads (the default attackers of ``check``) still acts honestly."""
-    return not any(enb == party for _, enb in facts.rewritten)
+def _honest(facts: Facts, party: str, hop: int) -> bool:
+    """``party`` (an eNB's name) edited no message as a compromised eNB in handover ``hop``,
+    nor in an earlier one that completed (``_edits_in_force``: an edited handover that never
+    completed installed nothing; helper-173: after a Target ID edit the target refused,
+    ue-agreement left the next, unedited hop from the same source unjudged, where the
+    other authentication claims judged it). A compromised eNB that only reads (the default
+    attackers of ``check``) still acts honestly."""
+    return all(enb != party for _, enb in _edits_in_force(facts, hop))
 
 
 def _forging_with_a_party(facts: Facts) -> bool:
@@ -2499,7 +2508,7 @@ class _AtConfirm(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or step.message.receiver == UE:
             return None
         target, session = step.message.receiver, _target_session(step)
-        if not _honest(facts, target):  # an editing target's acceptance claims nothing
+        if not _honest(facts, target, step.hop):  # an editing target's acceptance claims nothing
             return None
         prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
@@ -2662,7 +2671,7 @@ class UeAgreement(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
             return None
         run = facts.authentication.last_run()
-        if not _honest(facts, self.topology.cell(run.session.cell).enb):
+        if not _honest(facts, self.topology.cell(run.session.cell).enb, step.hop):
             return None  # the peer, the target eNB of the UE's run, edited messages
         prepared = facts.authentication.prepared(run.session)
         failure = None if prepared else (

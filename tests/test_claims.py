@@ -869,6 +869,22 @@ def test_a_part_holding_either_end_that_could_make_the_edit_is_judged(
             or any(why.startswith(part) for why in backward["not_judged"])), backward
 
 
+def test_an_edit_of_a_handover_that_never_completed_leaves_the_next_one_judged(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-173 #2. enb-1's HANDOVER REQUIRED names enb-2 as the target eNB, which refuses
+    a cell it does not serve (TS 36.413 8.4.2.3): hop 1 never completes and puts no key in
+    use (TS 36.423 8.2.1.3, the UE stays). Hop 2, an X2 handover from enb-1 with no edit,
+    was judged by aliveness and agreement (the target's view), but not by ue-agreement (the
+    UE's), whose HO command enb-1 relays: an editing eNB's whole run counted as dishonest,
+    though the claims excuse no later failure after an edit that installed nothing."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--hops", "s1:edit=HandoverRequired/target eNB='enb-2',x2"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [h["confirm_sent"] for h in doc["hops"]] == [False, True]
+    hops = {c["name"]: [v["hop"] for v in c["verdicts"]] for c in doc["claims"]}
+    assert hops["agreement"] == hops["ue-agreement"] == [2], hops
+
+
 def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-165 #1. ``x2_sends_nh.py`` is TS 33.401 with one bug: an X2 source sends its NH
