@@ -1855,6 +1855,17 @@ COMPLETES = (DERIVABLE, OUT_OF_REACH)  # what a handover whose edit is judged di
 def _in_order(unedited: Iterable[Unedited]) -> list[Unedited]:
     """Each eNB's edit of a handover (``Facts.unedited``), by handover, then eNB."""
     return sorted(unedited, key=lambda u: (u.hop, u.enb))
+
+
+def _joined(reasons: Iterable[tuple[tuple[int, str], str]]) -> dict[tuple[int, str], str]:
+    """``not_judged``'s reasons by (hop, attacker), those of one joined in order: a handover
+    two eNBs edited has a reason per editor (helper-173: the last one said replaced the
+    others)."""
+    joined: dict[tuple[int, str], list[str]] = {}
+    for key, why in reasons:
+        if why not in joined.setdefault(key, []):
+            joined[key].append(why)
+    return {key: "; ".join(whys) for key, whys in joined.items()}
 # How a handover ended after a compromised eNB's edit: the words in which each edit claim
 # declares its situation (``EditClaim.situation``). ``check``'s search counts each
 # edit's end (``hoverify.properties.downgrade.Attempt.end``, which has two more, in which
@@ -1986,8 +1997,8 @@ class EditClaim(_Claim):
                    AT_THE_EDITOR: "{enb}, which edited handover {hop}, is its target (the "
                                   "edit claims judge edits against the UE by another eNB, "
                                   "with an honest target to deceive)"}
-        return {(u.hop, ""): reasons[u.without].format(hop=u.hop, enb=u.enb)
-                for u in _in_order(facts.unedited) if u.without in reasons}
+        return _joined(((u.hop, ""), reasons[u.without].format(hop=u.hop, enb=u.enb))
+                       for u in _in_order(facts.unedited) if u.without in reasons)
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
                  hop_type: HopType, editors: set[str], judged: bool = False
@@ -2076,13 +2087,15 @@ class DowngradeResistance(EditClaim):
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
-        return super().not_judged(facts) | {
-            (u.hop, ""): DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop)
-            for u in _in_order(facts.unedited) if u.without == DERIVABLE} | {
+        return _joined([
+            *super().not_judged(facts).items(),
+            *(((u.hop, ""), DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop))
+              for u in _in_order(facts.unedited) if u.without == DERIVABLE),
             # an attacker judged by its eNBs alone (``Facts.without_edit``), by its name, as
             # ``check``'s edit search says it (``downgrade.unjudged``)
-            (u.hop, who): derived_anyway(who, u.enb, u.hop)
-            for u in _in_order(facts.unedited) for who, anyway in sorted(u.judged) if anyway}
+            *(((u.hop, who), derived_anyway(who, u.enb, u.hop))
+              for u in _in_order(facts.unedited) for who, anyway in sorted(u.judged)
+              if anyway)])
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its
@@ -2429,9 +2442,13 @@ class _Authentication(_Claim):
         return {hop: n for hop, n in arose.items() if not _edited(facts, hop)}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
-        return {(hop, ""): (f"a compromised eNB ({enb}) edited handover {hop}: {self.name} speaks "
-                      "of honest peers, and the edit claims judge the edit")
-                for hop, enb in sorted(facts.rewritten)}
+        editors: dict[int, list[str]] = {}
+        for hop, enb in sorted(facts.rewritten):
+            editors.setdefault(hop, []).append(enb)
+        return {(hop, ""): (f"{'a compromised eNB' if len(enbs) == 1 else 'compromised eNBs'} "
+                            f"({', '.join(enbs)}) edited handover {hop}: {self.name} speaks "
+                            "of honest peers, and the edit claims judge the edit")
+                for hop, enbs in editors.items()}
 
     def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
         """The type of each hop in which the claim may judge, where known (a holding verdict
@@ -2439,14 +2456,19 @@ class _Authentication(_Claim):
         return {c.handover: c.hop_type for c in facts.completions if c.number > 0}
 
 
-def after_an_edit(facts: Facts, hop: int) -> tuple[int, str] | None:
-    """The first edit by a compromised eNB of handover ``hop``, or of an earlier handover
-    that completed, as (hop, eNB). What such an edit set may live on in the context of the
+def after_an_edit(facts: Facts, hop: int) -> tuple[int, list[str]] | None:
+    """The first handover a compromised eNB edited of ``hop`` and the earlier ones that
+    completed, with every eNB that edited it (helper-173: of two editors, one claim named
+    one and another the other). What such an edit set may live on in the context of the
     UE and the target it installed, as an NCC does (TS 33.401 3.1: the NCC is part of the AS
     security context): a claim about the honest parties does not promise what follows it.
     An edited handover that never completed installed nothing (helper-165: a refused
     preparation with a Target ID edit excused a later failure it had no part in)."""
-    return min(_edits_in_force(facts, hop), default=None)
+    edits = _edits_in_force(facts, hop)
+    if not edits:
+        return None
+    first = min(h for h, _ in edits)
+    return first, sorted(enb for h, enb in edits if h == first)
 
 
 def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
@@ -2456,11 +2478,13 @@ def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
     return [e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)]
 
 
-def not_honest(claim: str, hop: int, enb: str) -> str:
-    """Why a failure after ``enb``'s edit of handover ``hop`` (``after_an_edit``) is not
-    promised."""
-    return (f" (after {enb}, a compromised eNB, edited handover {hop}: {claim} speaks "
-            "of honest parties, and one may hold what the edit set)")
+def not_honest(claim: str, hop: int, enbs: Sequence[str]) -> str:
+    """Why a failure after the edits of handover ``hop`` by ``enbs`` (``after_an_edit``) is
+    not promised."""
+    who = (f"{enbs[0]}, a compromised eNB," if len(enbs) == 1 else
+           f"{', '.join(enbs[:-1])} and {enbs[-1]}, compromised eNBs,")
+    return (f" (after {who} edited handover {hop}: {claim} speaks of honest parties, and "
+            "one may hold what the edit set)")
 
 
 def _edited(facts: Facts, hop: int) -> bool:

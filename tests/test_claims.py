@@ -885,6 +885,27 @@ def test_an_edit_of_a_handover_that_never_completed_leaves_the_next_one_judged(
     assert hops["agreement"] == hops["ue-agreement"] == [2], hops
 
 
+def test_a_handover_two_enbs_edited_names_both_in_every_claim(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-173 #4. enb-1 and enb-2 each edit hop 1 (the X2 request's NCC, TS 36.423
+    9.1.1.1, and the HO command's, TS 36.331 securityConfigHO): key-agreement named the
+    first editor, the authentication claims the last, and each edit claim said the reason of
+    one editor where each edit had its own."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--compromise", "enb-2@1", "--hops",
+          "x2:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
+          ":edit=HandoverRequestAcknowledge/container/NCC=0"])
+    claims = {c["name"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+    [agreement] = claims["key-agreement"]["verdicts"]
+    assert "(after enb-1 and enb-2, compromised eNBs, edited handover 1:" in agreement["detail"]
+    for name in ("aliveness", "agreement", "injective-agreement", "ue-agreement"):
+        assert claims[name]["not_judged"][0].startswith(
+            "compromised eNBs (enb-1, enb-2) edited handover 1:"), claims[name]
+    for name in ("downgrade-resistance", "handover-denial", "fake-cell-capture"):
+        [why] = claims[name]["not_judged"]
+        assert "enb-1's edit" in why and "enb-2, which edited handover 1" in why, why
+
+
 def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-165 #1. ``x2_sends_nh.py`` is TS 33.401 with one bug: an X2 source sends its NH
