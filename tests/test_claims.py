@@ -24,6 +24,7 @@ from hoverify.properties.claims import (
     KEY_AGREEMENT,
     SEPARATION,
     ClaimResult,
+    Confinement,
     RefusalChangesNothing,
 )
 from hoverify.properties.crosscheck import recompute
@@ -673,6 +674,23 @@ def test_confinement_names_the_nh_a_delegated_key_reveals() -> None:
     # one NH value (no SYNC-input chains them), which every NCC names
     assert verdict.detail == "K_HO reveals KeNB[hop 1], KeNB[hop 2], NH[NCC 1, 2 and 3]"
     assert verdict.witness[1].startswith("NH[NCC 1, 2 and 3] = KDF(K_HO, FC=0x12")
+
+
+def test_confinement_judges_facts_that_do_not_extend_those_it_read_last_afresh() -> None:
+    """A search restores a state and judges its successors with one claim object: the facts
+    it reads next need not extend those it read last (a sibling, a shorter path). What the
+    claim grew over the leaking run (``NhFromKho``: K_HO reveals NH and the KeNBs from it)
+    must not leak into the verdict on seed-fs's own run, where K_HO reveals nothing
+    (helper-172: a mutant that never started over survived)."""
+    leaking = evaluate(run_scenario(NhFromKho(), parse_hops("s1,s1,s1")))
+    honest = evaluate(run_scenario(load("seed-fs"), parse_hops("s1")))
+    claim_object = Confinement(load("seed-fs"), small_topology())
+    first = claim_object.judge(leaking.facts)
+    assert first is not None and not first.holds
+    again = claim_object.judge(honest.facts)
+    assert again is not None and again.holds, again
+    fresh = Confinement(load("seed-fs"), small_topology()).judge(honest.facts)
+    assert fresh is not None and again.detail == fresh.detail
 
 
 # -- cross-check by execution --
