@@ -12,6 +12,7 @@ replays assume the default attacker model (Uu active)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,14 @@ from hoverify.properties.exploration import Exploration
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
+from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import UE
-from hoverify.statemachines.topology import small_topology
-from hoverify.statemachines.variant import BACKHAUL_PROTECTED, KeySchedule
+from hoverify.statemachines.topology import Cell, small_topology
+from hoverify.statemachines.variant import BACKHAUL_PROTECTED, Fields, KeySchedule, NhChain, UeKeys
 from hoverify.statemachines.variants import load
+from hoverify.statemachines.variants.ts33401 import Ts33401
 from test_variant_files import BROKEN
 
 from hoverify.cli import main
@@ -68,6 +71,30 @@ def test_after_an_intra_enb_handover_the_enb_uses_the_c_rnti_it_gave_the_ue() ->
     run = run_scenario(load("ts33401"), parse_hops("intra-enb"))
     ue, enb = run.system.entity(UE).ctx, run.system.entity(run.hops[0].target_enb).ctx
     assert enb.c_rnti is not None and enb.c_rnti == ue.c_rnti
+
+
+@dataclass(frozen=True)
+class UeKeepsItsOldNcc(Ts33401):
+    """A UE that reaches the right KeNB on an S1 hop (TS 33.401 7.2.8.4.3: the NH chain up
+    to the HO command's NCC) but keeps the NCC of its former KeNB with it."""
+
+    name: str = "broken-ue-keeps-its-old-ncc"
+
+    def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
+           c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
+        kenb, _, chain = super().ue(d, ue, command, source, target, c_rnti)
+        return kenb, ue.as_keys.ncc, chain
+
+
+def test_a_target_accepting_a_confirm_of_a_ue_on_another_ncc_breaks_agreement() -> None:
+    """TS 33.401 3.1 counts the NCC in the AS security context, and the UE's next vertical
+    derivation starts from it (7.2.8.4.3). One KeNB, so the target's MAC-I check of the HO
+    confirm passes (128-EIA2 with KRRCint, A.7); agreement judges the NCC beside it
+    (helper-172: a mutant comparing the target's NCC with itself survived)."""
+    results = claims(UeKeepsItsOldNcc(), "s1")
+    [failure] = [v for v in results[AGREEMENT].verdicts if not v.holds]
+    assert failure.detail.endswith("which disagrees on NCC"), failure.detail
+    assert results[AGREEMENT].promise_broken
 
 
 def test_a_target_accepting_a_confirm_under_another_kenb_breaks_agreement() -> None:
