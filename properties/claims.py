@@ -2750,15 +2750,18 @@ class NccRange(_Claim):
     name = NCC_RANGE
     reads = frozenset({SENT})
     always = "NCC is a 3-bit field wherever it travels"
-    sometimes = "a message carried an NCC"
+    # the parties' messages, as sent: an edit writes only a value of the field's own range
+    # (``downgrade.WIDTHS``; helper-173: "every NCC carried" left out the NCC 5 an edit gave
+    # the UE)
+    sometimes = "a party sent a message carrying an NCC"
 
     def promised_by(self, variant: KeySchedule) -> bool:
         return True
 
     def held(self, seen: Sequence[Any], arose: int) -> str:
-        """Every NCC carried fitted the 3-bit field: TS 33.401 7.2.8.4, TS 36.331
-        nextHopChainingCount INTEGER (0..7); the values carried."""
-        return (f"every NCC carried ({arose}) was in 0..{NCC_MODULUS - 1}, the 3-bit "
+        """Every NCC a party sent fitted the 3-bit field: TS 33.401 7.2.8.4, TS 36.331
+        nextHopChainingCount INTEGER (0..7); the values sent."""
+        return (f"every NCC a party sent ({arose}) was in 0..{NCC_MODULUS - 1}, the 3-bit "
                 f"NCC of TS 33.401 7.2.8.4 and TS 36.331 (nextHopChainingCount): NCC "
                 f"{', '.join(map(str, sorted(seen)))}")
 

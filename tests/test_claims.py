@@ -342,12 +342,12 @@ def test_an_ncc_of_8_on_the_wire_breaks_ncc_range() -> None:
 
 def test_an_invariant_that_held_says_why_with_the_values_it_saw() -> None:
     """A holding invariant's reason is its own, from what it saw: ncc-range names the NCCs
-    carried and their 3-bit range (TS 33.401 7.2.8.4, TS 36.331 nextHopChainingCount); in
+    the parties sent and their 3-bit range (TS 33.401 7.2.8.4, TS 36.331 nextHopChainingCount); in
     x2,s1 the Path Switch Ack carries NCC 2 (NH(2)) and HANDOVER REQUIRED's NH(3) NCC 3 (spec
     notes 4); refusal-changes-nothing names the refusal (the replayed hop's Acknowledge)."""
     invariants = {c.name: c for c in check("ts33401", "x2,s1").invariants}
     detail = invariants["ncc-range"].verdicts[0].detail
-    assert detail.startswith("every NCC carried (") and detail.endswith(
+    assert detail.startswith("every NCC a party sent (") and detail.endswith(
         "was in 0..7, the 3-bit NCC of TS 33.401 7.2.8.4 and TS 36.331 "
         "(nextHopChainingCount): NCC 0, 2, 3")
     [refusal] = [c for c in check("ts33401", "x2,x2:replay").invariants
