@@ -2090,12 +2090,27 @@ class DowngradeResistance(EditClaim):
         return _joined([
             *super().not_judged(facts).items(),
             *(((u.hop, ""), DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop))
-              for u in _in_order(facts.unedited) if u.without == DERIVABLE),
+              for u in _in_order(facts.unedited)
+              if u.without == DERIVABLE and _every_holder_derives(facts, u)),
+            # else by name, each that does, as ``check``'s edit search names a coalition and
+            # its parts (``downgrade.unjudged``; helper-173: "an attacker holding enb-1" was
+            # said of a part holding enb-1 that does not derive it, beside the coalition)
+            *(((u.hop, name), derived_anyway(name, u.enb, u.hop))
+              for u in _in_order(facts.unedited)
+              if u.without == DERIVABLE and not _every_holder_derives(facts, u)
+              for name, _ in u.deriving),
             # an attacker judged by its eNBs alone (``Facts.without_edit``), by its name, as
             # ``check``'s edit search says it (``downgrade.unjudged``)
             *(((u.hop, who), derived_anyway(who, u.enb, u.hop))
               for u in _in_order(facts.unedited) for who, anyway in sorted(u.judged)
               if anyway)])
+
+
+def _every_holder_derives(facts: Facts, unedited: Unedited) -> bool:
+    """Every attacker holding the eNB of ``unedited`` derives the honest KeNB of its
+    handover run without the edit (``Unedited.deriving``)."""
+    deriving = {name for name, _ in unedited.deriving}
+    return all(a.name in deriving for a in facts.attackers if unedited.enb in a.entities)
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its

@@ -355,6 +355,27 @@ def test_a_capture_that_needed_no_edit_fails_whatever_the_edit_did(
                for why in claims["downgrade-resistance"]["not_judged"])
 
 
+def test_a_coalition_that_derives_the_honest_kenb_is_named_beside_a_part_that_does_not(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-173 #5. enb-1's Target ID edit (TS 36.413 9.1.5.1) makes the MME prepare enb-1
+    itself, which refuses: hop 1 never completes. Run without the edit, enb-4 would take
+    the UE on KeNB* = KDF(NH, PCI, EARFCN-DL) (TS 33.401 7.2.8.4.3, A.5): the coalition
+    holding enb-4 derives it, enb-1 alone does not. "An attacker holding enb-1 derives the
+    honest KeNB" was said of both; the claim names the coalition, and the part is left to
+    its own reason (its situation did not arise: the UE judged no HO command of hop 1)."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--compromise", "enb-4@1", "--hops",
+          "s1@enb-4/cell-2:edit=HandoverRequired/target eNB='enb-1',s1@enb-4/cell-2"])
+    [downgrade] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+                   if c["name"] == "downgrade-resistance"]
+    whys = downgrade["not_judged"]
+    assert not any(why.startswith("an attacker holding enb-1") for why in whys), whys
+    assert ("radio observer + enb-1@1, enb-4@1 derives the honest KeNB of handover 1 without "
+            "an edit of it by enb-1 (not a downgrade)") in whys, whys
+    assert any(why.startswith("after enb-1's edit of S1AP HandoverRequired enb-1->mme-1")
+               for why in downgrade["never_arose"]), downgrade
+
+
 def test_an_edit_of_a_refused_hop_is_said_unjudged_of_the_run_without_it() -> None:
     """``:refused``: the target refuses the HANDOVER REQUEST (admission control, TS 36.413
     8.4.2.3), so hop 1 never completes, with or without enb-1's edit of the HANDOVER
