@@ -16,6 +16,7 @@ import pytest
 from hoverify.properties.adversary import Adversary
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
+    AUTHENTICATION,
     BACKWARD,
     CAPTURE,
     CONFINEMENT,
@@ -131,6 +132,28 @@ def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
     outcome = _deliver_last(exploration)
     assert outcome.accepted, outcome.reason
     assert [m.kind for m in outcome.sent] == [Kind.X2AP_HANDOVER_REQUEST]
+    exploration.close()
+
+
+def test_a_confirm_forged_with_a_compromised_sources_keys_breaks_no_authentication() -> None:
+    """A compromised X2 source derives the target's KeNB (KeNB* from its own KeNB, TS 33.401
+    7.2.8.4.2) and so its KRRCint (A.7): it forges the UE's HO confirm, which enb-2 accepts
+    after the UE's own was lost. No run of the UE sent that confirm, but Lowe's claims speak
+    of honest peers, and the forger holds a peer's keys: aliveness and agreement judge
+    nothing once such an injection was made (helper-172: a mutant judging it, and failing
+    both as promised, survived)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1, serving
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-2/cell-1"))
+    while Kind.RRC_HANDOVER_CONFIRM not in [m.kind for m in exploration.system.in_flight]:
+        exploration.deliver(0)
+    exploration.drop([m.kind for m in exploration.system.in_flight].index(
+        Kind.RRC_HANDOVER_CONFIRM))
+    choices = exploration.injection_choices()
+    exploration.inject(next(i for i, m in enumerate(choices)
+                            if m.kind is Kind.RRC_HANDOVER_CONFIRM))
+    assert _deliver_last(exploration).accepted  # the forgery verifies
+    assert not {f.claim for f in exploration.findings()} & set(AUTHENTICATION)
     exploration.close()
 
 
