@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED, Adversary
@@ -2400,6 +2401,7 @@ class _Authentication(_Claim):
         step = event.step
         if (step is None or step.message.kind not in self.reads or not step.outcome.accepted
                 or _edited(facts, step.hop) or not _honest(facts, step.message.sender, step.hop)
+                or not _honest(facts, step.message.receiver, step.hop)
                 or _forging_with_a_party(facts)):
             return Observed(state)
         judged = self.judge(step, event, facts)
@@ -2460,10 +2462,25 @@ class _Authentication(_Claim):
         editors: dict[int, list[str]] = {}
         for hop, enb in sorted(facts.rewritten):
             editors.setdefault(hop, []).append(enb)
-        return {(hop, ""): (f"{'a compromised eNB' if len(enbs) == 1 else 'compromised eNBs'} "
-                            f"({', '.join(enbs)}) edited handover {hop}: {self.name} speaks "
-                            "of honest peers, and the edit claims judge the edit")
-                for hop, enbs in editors.items()}
+        reasons = {(hop, ""): (f"{'a compromised eNB' if len(enbs) == 1 else 'compromised eNBs'} "
+                               f"({', '.join(enbs)}) edited handover {hop}: {self.name} speaks "
+                               "of honest peers, and the edit claims judge the edit")
+                   for hop, enbs in editors.items()}
+        # a later handover whose source or target edited one that completed (``_honest``;
+        # helper-176: such hops were left unjudged without a word)
+        for before, after in pairwise(facts.completions):
+            hop = after.handover
+            edits = [(h, enb) for h, enb in _edits_in_force(facts, hop)
+                     if enb in (before.enb, after.enb)]
+            if hop in editors or not edits:
+                continue
+            first = min(h for h, _ in edits)
+            enbs = sorted({enb for _, enb in edits})
+            reasons[hop, ""] = (f"{', '.join(enbs)}, which edited handover {first} as a "
+                                f"compromised eNB, {'is' if len(enbs) == 1 else 'are'} a "
+                                f"party of handover {hop}: {self.name} speaks of honest "
+                                "peers")
+        return reasons
 
     def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
         """The type of each hop in which the claim may judge, where known (a holding verdict
@@ -2547,8 +2564,6 @@ class _AtConfirm(_Authentication):
         if step.message.kind is not Kind.RRC_HANDOVER_CONFIRM or step.message.receiver == UE:
             return None
         target, session = step.message.receiver, _target_session(step)
-        if not _honest(facts, target, step.hop):  # an editing target's acceptance claims nothing
-            return None
         prepared = _prepared(facts, target, session)
         preparation = max(prepared, key=lambda p: p.ue_runs, default=None)
         run = facts.authentication.ue_run(step.message)

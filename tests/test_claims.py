@@ -903,6 +903,32 @@ def test_an_edit_of_a_handover_that_never_completed_leaves_the_next_one_judged(
     assert hops["agreement"] == hops["ue-agreement"] == [2], hops
 
 
+def test_a_later_handover_of_an_enb_that_edited_is_said_unjudged_in_every_claim(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-176. enb-2, the target of hop 1, edits the NCC of the X2 request (TS 36.423
+    9.1.1.1) and writes NCC 0 back into the HO command: hop 1 completes on one KeNB with
+    two NCCs, and what that set may live on (TS 33.401 3.1). enb-2 relays hop 2's HO
+    command and takes the UE back in hop 3. aliveness and agreement left hop 3 (its
+    acceptance) unjudged without a word, injective-agreement judged it (a compromised
+    target's acceptance claims nothing: ``_Authentication``), and ue-agreement read n/a with
+    only hop 1's edit as its reason."""
+    main(["check", "--variant", "ts33401", "--topology", "small", "--json",
+          "--compromise", "enb-2@1", "--hops",
+          "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
+          ":edit=HandoverRequestAcknowledge/container/NCC=0,x2,x2"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [h["confirm_verified"] for h in doc["hops"]] == [True, True, True]
+    claims = {c["name"]: c for c in doc["claims"]}
+    party = "enb-2, which edited handover 1 as a compromised eNB, is a party of handover {}:"
+    for name, judged, unjudged in (("aliveness", [2], [3]), ("agreement", [2], [3]),
+                                   ("injective-agreement", [2], [3]),
+                                   ("ue-agreement", [], [2, 3])):
+        assert [v["hop"] for v in claims[name]["verdicts"]] == judged, claims[name]
+        for hop in unjudged:
+            assert any(why.startswith(party.format(hop))
+                       for why in claims[name]["not_judged"]), claims[name]
+
+
 def test_a_handover_two_enbs_edited_names_both_in_every_claim(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-173 #4. enb-1 and enb-2 each edit hop 1 (the X2 request's NCC, TS 36.423
