@@ -2109,9 +2109,13 @@ class DowngradeResistance(EditClaim):
 
 def _every_holder_derives(facts: Facts, unedited: Unedited) -> bool:
     """Every attacker holding the eNB of ``unedited`` derives the honest KeNB of its
-    handover run without the edit (``Unedited.deriving``)."""
+    handover run without the edit (``Unedited.deriving``), one of them that eNB alone: "an
+    attacker holding enb-1" says it of them all (helper-176: said of a coalition that
+    derives the KeNB only through the S1 target it holds too, it read as the editor's)."""
     deriving = {name for name, _ in unedited.deriving}
-    return all(a.name in deriving for a in facts.attackers if unedited.enb in a.entities)
+    holders = [a for a in facts.attackers if unedited.enb in a.entities]
+    return (all(a.name in deriving for a in holders)
+            and any(a.entities == {unedited.enb} for a in holders))
 
 
 # why downgrade-resistance leaves a handover's edits unjudged where the editor derives its
@@ -2387,8 +2391,9 @@ class _Authentication(_Claim):
     """A claim of an honest party about its peers, judged when it accepts: a target eNB
     accepting a HO confirm (or a HandoverRequest), the UE accepting a HO command. Not judged
     in a handover that a compromised eNB edited (``Facts.rewritten``), nor where the party
-    accepting, the peer it is about or the sender of what it accepts (the source eNB relaying
-    a HO command) edited a message of an earlier handover that completed (``_honest``: an
+    accepting, the peer it is about, the sender of what it accepts (the source eNB relaying
+    a HO command) or the handover's source eNB (``_source``) edited a message of an earlier
+    handover that completed (``_honest``: an
     edit in one handover may reach the UE in the next), nor once a message was injected
     while an attacker held a party or its keys (``_forging_with_a_party``): Lowe's claims
     speak of honest peers, and what an edit does is judged by downgrade-resistance and its
@@ -2400,8 +2405,9 @@ class _Authentication(_Claim):
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
         if (step is None or step.message.kind not in self.reads or not step.outcome.accepted
-                or _edited(facts, step.hop) or not _honest(facts, step.message.sender, step.hop)
-                or not _honest(facts, step.message.receiver, step.hop)
+                or _edited(facts, step.hop) or not all(
+                    _honest(facts, party, step.hop) for party in (
+                        step.message.sender, step.message.receiver, _source(facts, step.hop)))
                 or _forging_with_a_party(facts)):
             return Observed(state)
         judged = self.judge(step, event, facts)
@@ -2531,6 +2537,14 @@ def _honest(facts: Facts, party: str, hop: int) -> bool:
     other authentication claims judged it). A compromised eNB that only reads (the default
     attackers of ``check``) still acts honestly."""
     return all(enb != party for _, enb in _edits_in_force(facts, hop))
+
+
+def _source(facts: Facts, hop: int) -> str:
+    """The eNB serving the UE when handover ``hop`` started, its source: that of the last
+    completion of an earlier handover (helper-176: agreement judged a hop prepared by a
+    source eNB that had edited a completed handover "sent by an honest source eNB")."""
+    return next((c.enb for c in reversed(facts.completions) if c.handover < hop),
+                facts.completions[0].enb)
 
 
 def _forging_with_a_party(facts: Facts) -> bool:

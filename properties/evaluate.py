@@ -38,7 +38,7 @@ from hoverify.properties.claims import (
 )
 from hoverify.properties.downgrade import ending, handover_attacks, unjudged, with_enbs_alone
 from hoverify.properties.engine import Claim, Engine, Facts, Knowledge, Verdict
-from hoverify.properties.hop_edits import editor, editors, named_of
+from hoverify.properties.hop_edits import editor, editors, makers, named_of
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
@@ -293,23 +293,29 @@ def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run
     failures = [v for (c, hop, who), v in engine.first_per_hop.items()
                 if c == name and hop in edited and who not in parts]
     holding = []
+    # helper-176 #5: a coalition that derives the honest KeNB through the target it holds is
+    # not judged for a downgrade, but its part holding the editor is, as check's search
+    # judges it (it read "its situation did not arise" beside handover-denial's "sometimes 1")
+    candidates = [attacker, *(beside if name == DOWNGRADE else ())]
     for hop in sorted(set(edited) - {v.hop for v in failures}):
         steps = [s for s in run.system.steps if s.hop == hop]
         end, outcome, _ = ending(steps, run.hops[hop - 1].target_enb, edited[hop])
-        if end not in claim.situation or not claim.judges(engine.facts, hop, str(attacker)):
+        if end not in claim.situation:
             continue
         who = _editor(run, edited[hop], attacker)
         hop_type = run.hops[hop - 1].spec.type
-        judged = _judged(engine.facts, name, hop, str(attacker))
-        named = deriver(judged.name, judged.entities, who)
-        holding.append(Verdict(hop, judged.name, True,
-                               find_promise(run.variant, name, hop_type) is not None,
-                               f"after {_edits_text(run, hop, attacker)}, "
-                               f"{HOLDS[name].format(who=named)}"
-                               f"{edit_aside(engine.facts, name)}; after "
-                               f"{'them' if _many(run, hop) else 'it'}, "
-                               f"{outcome}; "
-                               f"{_alone(run, hop)}"))
+        for candidate in (c for c in candidates
+                          if claim.judges(engine.facts, hop, str(c))):
+            judged = _judged(engine.facts, name, hop, str(candidate))
+            named = deriver(judged.name, judged.entities, who)
+            holding.append(Verdict(hop, judged.name, True,
+                                   find_promise(run.variant, name, hop_type) is not None,
+                                   f"after {_edits_text(run, hop, attacker)}, "
+                                   f"{HOLDS[name].format(who=named)}"
+                                   f"{edit_aside(engine.facts, name)}; after "
+                                   f"{'them' if _many(run, hop) else 'it'}, "
+                                   f"{outcome}; "
+                                   f"{_alone(run, hop)}"))
     return failures + holding
 
 
@@ -360,6 +366,7 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
     replayed = {number for number, _ in run.replayed}
     refused = dict(run.refused)
     ctx: dict[str, Any] = {name: state[1] for name, state in system.initial.items()}
+    unedited: dict[int, Facts] = {}  # per hop, the run without its edits (``_unedited``)
     for step in system.steps:
         hop = first_step.get(step.number)
         for attacker, entities in at[hop].items() if hop in at else ():
@@ -374,10 +381,12 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
         if step.number in refused:  # the step in which its target refused it
             engine.fault("refuse", refused[step.number])
         original = run.edited.get(step.number)
-        if original is not None:  # the hops' edit, made by the eNB an attacker holds
-            who = next(filter(None, (editor(run, step.number, a) for a in attackers)), None)
-            assert who is not None, "an edit needs its editor compromised (check_editors)"
-            engine.fault("rewrite", original, who, partial(_unedited, engine, run, step))
+        if original is not None:  # the hops' edit, made by the eNBs an attacker holds
+            made = {who for a in attackers for who in makers(run, step.number, a)}
+            assert made, "an edit needs its editor compromised (check_editors)"
+            for who in sorted(made):
+                engine.fault("rewrite", original, who,
+                             partial(_unedited, unedited, engine, run, step))
         receiver = step.message.receiver
         engine.step(step, ctx.get(receiver))
         if step.ctx_after is not None:
@@ -385,12 +394,17 @@ def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) ->
     return engine
 
 
-def _unedited(engine: Engine, run: Run, step: Step) -> Facts:
+def _unedited(found: dict[int, Facts], engine: Engine, run: Run, step: Step) -> Facts:
     """The facts after the rest of ``step``'s hop run without the edit ``step`` delivers
     (and any later one), from the engine's now: what ``Exploration._unedited`` finds by
-    delivering what is in flight, in order, on a scratch copy."""
-    with suppress(VariantError):  # a hook fails: the handover fails without the edit too
-        again = run_again(run, step.hop, before=step.number)
-        again.system.close()
-        return engine.facts_after(again.system.steps[step.number:])
-    return engine.facts
+    delivering what is in flight, in order, on a scratch copy. Found at the hop's first
+    edit and kept in ``found``: several edits of a hop are judged together, against the
+    run without any of them (docs/commands.md; helper-176: a later edit was judged against
+    the run with the earlier one, which "never completes")."""
+    if step.hop not in found:
+        found[step.hop] = engine.facts
+        with suppress(VariantError):  # a hook fails: the handover fails without the edit too
+            again = run_again(run, step.hop, before=step.number)
+            again.system.close()
+            found[step.hop] = engine.facts_after(again.system.steps[step.number:])
+    return found[step.hop]

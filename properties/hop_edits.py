@@ -205,6 +205,21 @@ def editor(run: Run, number: int, attacker: Attacker) -> str | None:
     return makers.pop() if len(makers) == 1 else original.receiver
 
 
+def makers(run: Run, number: int, attacker: Attacker) -> frozenset[str]:
+    """Every eNB whose edit the hops' edits of the message delivered at step ``number`` are
+    judged as: of those ``attacker`` holds from its hop or earlier, each that makes them all
+    alone (the sender builds the message so, the receiver relays it so), and each that
+    makes one of them where its ends make them between them (``_makers``: the source
+    relays the container's NCC, the target builds its X2AP ID, helper-163 M09); empty if it
+    cannot make them. helper-176: judged as the receiver's alone (``editor``), the X2
+    target's, a coalition's edit of the request's NCC was judged by no edit claim, where
+    the source alone failed handover-denial: adding a compromise lowered the exit code."""
+    original = run.edited[number]
+    compromised = held(original, attacker, run.topology.enbs)
+    alone = {enb for enb in compromised if _makers(run, original, {enb}) is not None}
+    return frozenset(alone | (_makers(run, original, compromised) or set()))
+
+
 def _makers(run: Run, original: Message, compromised: Collection[str]) -> set[str] | None:
     """The eNBs of ``compromised`` that make the hops' edits of ``original``, each named as
     ``edits_among`` names it, made in turn; None if they cannot make them all."""

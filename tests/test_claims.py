@@ -18,6 +18,7 @@ from hoverify.properties.adversary import Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
+    AUTHENTICATION,
     BACKWARD,
     CONFINEMENT,
     FORWARD,
@@ -911,7 +912,8 @@ def test_a_later_handover_of_an_enb_that_edited_is_said_unjudged_in_every_claim(
     command and takes the UE back in hop 3. aliveness and agreement left hop 3 (its
     acceptance) unjudged without a word, injective-agreement judged it (a compromised
     target's acceptance claims nothing: ``_Authentication``), and ue-agreement read n/a with
-    only hop 1's edit as its reason."""
+    only hop 1's edit as its reason; the first three judged hop 2, prepared by enb-2
+    (helper-176 #4: a source that edited is no honest peer either)."""
     main(["check", "--variant", "ts33401", "--topology", "small", "--json",
           "--compromise", "enb-2@1", "--hops",
           "x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
@@ -920,13 +922,42 @@ def test_a_later_handover_of_an_enb_that_edited_is_said_unjudged_in_every_claim(
     assert [h["confirm_verified"] for h in doc["hops"]] == [True, True, True]
     claims = {c["name"]: c for c in doc["claims"]}
     party = "enb-2, which edited handover 1 as a compromised eNB, is a party of handover {}:"
-    for name, judged, unjudged in (("aliveness", [2], [3]), ("agreement", [2], [3]),
-                                   ("injective-agreement", [2], [3]),
-                                   ("ue-agreement", [], [2, 3])):
-        assert [v["hop"] for v in claims[name]["verdicts"]] == judged, claims[name]
-        for hop in unjudged:
+    for name in AUTHENTICATION:  # enb-2 is hop 2's source and hop 3's target
+        assert not claims[name]["verdicts"], claims[name]
+        for hop in (2, 3):
             assert any(why.startswith(party.format(hop))
                        for why in claims[name]["not_judged"]), claims[name]
+
+
+def test_the_edits_of_a_hop_are_judged_against_the_run_without_any_of_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-176 #3: docs/commands.md, several edits of a hop "are judged together, against
+    the run without any of them". Without either edit, hop 1 completes (horizontal KeNB*,
+    TS 33.401 7.2.8.4.3); the second edit was judged against the run that kept the first
+    (NCC 3 sent with a horizontal KeNB*), which never completes."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--compromise", "enb-2@1", "--hops",
+          "x2:edit=HandoverRequest/AS-SecurityInformation/NCC=3"
+          ":edit=HandoverRequestAcknowledge/container/new C-RNTI=49675,x2"])
+    said = json.dumps(json.loads(capsys.readouterr().out)["claims"])
+    assert "handover 1 never completes" not in said
+
+
+def test_a_later_handover_from_a_source_that_edited_is_judged_by_no_authentication_claim(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-176 #4. enb-4, the target of hop 1, edits the keyChangeIndicator of its HO
+    command (TS 36.331 securityConfigHO) and hop 1 completes; it is the source of hop 2 and
+    sends the request that prepares enb-2. agreement read "the request that prepared it was
+    sent by an honest source eNB or MME", and aliveness and injective-agreement held, while
+    ue-agreement left the hop unjudged."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-4@1", "--hops",
+          "s1:edit=HandoverRequestAcknowledge/container/keyChangeIndicator=True,x2"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [h["confirm_verified"] for h in doc["hops"]] == [True, True]
+    for claim in (c for c in doc["claims"] if c["name"] in AUTHENTICATION):
+        assert not claim["verdicts"], claim
+        assert any(why.startswith("enb-4, which edited handover 1 as a compromised eNB, is a "
+                                  "party of handover 2:") for why in claim["not_judged"]), claim
 
 
 def test_a_handover_two_enbs_edited_names_both_in_every_claim(
@@ -945,9 +976,14 @@ def test_a_handover_two_enbs_edited_names_both_in_every_claim(
     for name in ("aliveness", "agreement", "injective-agreement", "ue-agreement"):
         assert claims[name]["not_judged"][0].startswith(
             "compromised eNBs (enb-1, enb-2) edited handover 1:"), claims[name]
-    for name in ("downgrade-resistance", "handover-denial", "fake-cell-capture"):
-        [why] = claims[name]["not_judged"]
-        assert "enb-1's edit" in why and "enb-2, which edited handover 1" in why, why
+    # either end may make either edit (helper-176 #1: ``hop_edits.makers``): judged as
+    # each's, downgrade-resistance says why it judges neither, and handover-denial names
+    # both edits with their makers
+    [why] = claims["downgrade-resistance"]["not_judged"]
+    assert "enb-2, which edited handover 1" in why and "holding enb-1 derives" in why, why
+    [denial] = claims["handover-denial"]["verdicts"]
+    assert ("after enb-2's edit of X2AP HandoverRequest enb-1->enb-2 and enb-1's edit of "
+            "X2AP HandoverRequestAcknowledge enb-2->enb-1") in denial["detail"], denial
 
 
 def test_an_edited_preparation_that_was_refused_excuses_no_later_failure(

@@ -94,3 +94,26 @@ def test_an_edit_is_judged_against_the_editors_enbs_alone() -> None:
     assert claim["not_judged"] == [
         "radio observer + enb-1@1, KASME@1 derives the honest KeNB of handover 1 without "
         "an edit of it by enb-1 (not a downgrade)"]
+
+
+@pytest.mark.parametrize("hops", [
+    "x2:edit=HandoverRequest/AS-SecurityInformation/NCC=3",
+    "x2:edit=HandoverRequestAcknowledge/container/NCC=3"])
+def test_adding_the_target_never_hides_a_broken_denial_promise(hops: str) -> None:
+    """helper-176 #1. The X2 source builds the request's AS-SecurityInformation (TS 36.423
+    9.1.1.1) and relays the HO command in the acknowledge's container (9.1.1.2); the target
+    builds the container and reads the request. Either end makes each edit; held by one
+    coalition, the edit was judged as the receiver's alone: the request's as the target's,
+    which no edit claim judges (no honest target to deceive), so the source's promised
+    handover-denial failure (tests/attack_variants/promises_no_denial.py) disappeared when
+    enb-2 was added, and the exit code fell from 1 to 0."""
+    for compromises in (("enb-1@1",), ("enb-1@1", "enb-2@1")):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            code = main(["check", "--variant-file",
+                         str(TESTS / "attack_variants" / "promises_no_denial.py"),
+                         "--hops", hops, "--json",
+                         *(f"--compromise={c}" for c in compromises)])
+        [denial] = [c for c in json.loads(out.getvalue())["claims"]
+                    if c["name"] == "handover-denial"]
+        assert code == 1 and denial["promise_broken"], (compromises, denial)

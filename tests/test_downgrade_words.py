@@ -257,9 +257,12 @@ def test_a_coalition_that_holds_is_named_in_what_holds() -> None:
     _, named = _check(WEAK_MODE, f"s1@enb-3/cell-1:edit={CLEARS_K_FS}", "enb-1@1", "enb-2@1")
     said = {name: [v["detail"] for v in named[name]["verdicts"]]
             for name in ("downgrade-resistance", "fake-cell-capture")}
+    # the part holding enb-1 alone is judged for a downgrade beside the whole, as the search
+    # judges it (helper-176 #5)
     assert [d.partition("), ")[2].partition(";")[0] for ds in said.values() for d in ds] == [
         "the UE and the honest target complete no handover on a KeNB radio observer + "
         "enb-1@1, enb-2@1 derives",
+        "the UE and the honest target complete no handover on a KeNB enb-1 derives",
         "the UE is on no KeNB radio observer + enb-1@1, enb-2@1 derives"]
 
 
@@ -374,6 +377,24 @@ def test_a_coalition_that_derives_the_honest_kenb_is_named_beside_a_part_that_do
             "an edit of it by enb-1 (not a downgrade)") in whys, whys
     assert any(why.startswith("after enb-1's edit of S1AP HandoverRequired enb-1->mme-1")
                for why in downgrade["never_arose"]), downgrade
+
+
+def test_a_part_holding_the_editor_is_judged_for_a_downgrade_beside_its_coalition(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-176 #5. enb-1 edits the NCC of the HO command the MME sends it (TS 36.413
+    9.1.5.2's container, relayed to the UE): the UE derives KeNB* from NH(3) where enb-4 took
+    NH(2) (TS 33.401 7.2.8.4.3), and enb-4 rejects the HO confirm. The coalition holding
+    enb-4 derives the honest KeNB (not a downgrade for it); enb-1 alone does not, and is
+    judged, as enb-1@1 alone is: downgrade-resistance read "its situation did not arise"
+    beside handover-denial's "sometimes 1"."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--compromise", "enb-4@1", "--hops", "s1:edit=HandoverCommand/container/NCC=3"])
+    [downgrade] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+                   if c["name"] == "downgrade-resistance"]
+    [verdict] = downgrade["verdicts"]
+    assert (verdict["attacker"], verdict["holds"]) == (
+        "radio observer + enb-1@1 (without enb-4)", True), downgrade
+    assert downgrade["sometimes"] == 1 and not downgrade["never_arose"], downgrade
 
 
 def test_an_edit_of_a_refused_hop_is_said_unjudged_of_the_run_without_it() -> None:
