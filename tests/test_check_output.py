@@ -956,3 +956,55 @@ def test_no_text_names_a_kenb_by_a_hop_that_never_completed(
     said = capsys.readouterr().out
     named = _hops_named(said)
     assert named and named <= {0, 2, 3}, (named, said)
+
+
+# helper-175: which parts of a coalition a :edit= hop judges (``hop_edits.editors``). The X2
+# source builds the request's AS-SecurityInformation (TS 36.423 9.1.1.1), which its target
+# reads: either end alone makes an edit of its NCC, neither is needed, and each part is
+# judged. The target alone builds the acknowledge's New eNB UE X2AP ID (9.2.24), and the
+# source alone adds the notification bit to the container it relays (seed-fs's c-rnti
+# placement): each is needed, and no part without one of them is judged.
+PARTS = [
+    (("--variant", "ts33401", "--hops", "x2:edit=HandoverRequest/AS-SecurityInformation/NCC=3"),
+     {"radio observer + enb-2@1 (without enb-1)"}),
+    (("--variant", "seed-fs", "--bit-placement", "c-rnti", "--hops",
+      "x2:edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1"
+      ":edit=HandoverRequestAcknowledge/container/+notification bit=1"), set()),
+]
+
+
+@pytest.mark.parametrize(("args", "judged"), PARTS)
+def test_a_coalitions_part_is_judged_where_it_could_make_the_edits(
+        args: tuple[str, ...], judged: set[str]) -> None:
+    code, claims = _claims(*args, "--compromise", "enb-1@1", "--compromise", "enb-2@1")
+    assert code != 2
+    parts = {v["attacker"] for c in claims.values() for v in c["verdicts"]
+             if "(without" in v["attacker"]}
+    assert judged <= parts and all("(without enb-1)" in p or "(without enb-2)" in p
+                                   for p in parts), parts
+    if not judged:
+        assert not parts, parts
+
+
+def test_two_edits_of_one_message_are_made_in_turn() -> None:
+    """helper-175: seed-fs's c-rnti placement carries the notification bit in the NAS part
+    "for UE" and the container alike; the source removes the one and adds the other, the
+    second on the message as the first left it (edit48). Each checked against the
+    original, the addition read as the MME's build: "its receiver enb-1 may not make this
+    edit"."""
+    code, _ = _claims("--variant", "seed-fs", "--bit-placement", "c-rnti", "--hops",
+                      "s1:edit=HandoverCommand/for UE/-notification bit"
+                      ":edit=HandoverCommand/container/+notification bit=0",
+                      "--compromise", "enb-1@1")
+    assert code in (0, 1)
+
+
+def test_a_failure_outside_the_promise_reads_not_promised() -> None:
+    """helper-175: K_HO revealed from hop 2 gives every later KeNB*+ of the seed (SA3
+    contribution section 3 step 4): forward security fails for the coalition, outside the
+    promise made against compromised eNBs, and its word says so, not "FAILS (promised)"."""
+    code, out = _check("--variant", "seed-fs", "--bit-placement", "nas", "--hops", "x2,s1",
+                       "--compromise", "enb-1@1", "--compromise", "K_HO@2", "--json")
+    [forward] = [c for c in json.loads(out)["claims"] if c["name"] == "forward-security"]
+    assert forward["verdict"] == "fails (not promised)" and not forward["promise_broken"]
+    assert code == 0

@@ -410,3 +410,18 @@ def test_an_edit_of_a_refused_hop_is_said_unjudged_of_the_run_without_it() -> No
         assert any(why.startswith("run without enb-1's edit, handover 1 never completes "
                                   "(nothing to judge the edit against)") for why in whys), whys
         assert not any("never completes without" in why for why in whys), whys
+
+
+def test_a_reason_true_of_a_coalition_and_its_enbs_alone_is_said_once(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-175: KASME gives every KeNB, and enb-1 alone derives the X2 hop's KeNB* from its
+    own KeNB (TS 33.401 7.2.8.4.2): neither the whole nor its eNBs alone meet a downgrade,
+    and one sentence says so of both (a mutant judging the eNBs alone by the whole's search
+    said it twice, once per name)."""
+    main(["check", "--variant", "ts33401", "--hops", "x2", "--json",
+          "--compromise", "enb-1@1", "--compromise", "KASME@1"])
+    [downgrade] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+                   if c["name"] == "downgrade-resistance"]
+    assert downgrade["not_judged"] == [
+        "an attacker holding enb-1 derives the honest KeNB of handover 1 without an edit of it "
+        "(not a downgrade)"], downgrade
