@@ -2143,12 +2143,14 @@ def no_edit_needed(name: str, entities: Collection[str], editor: str, hop: int,
     security's failure, or a coalition, serves the UE as the target cell. Said of that hop:
     an edit of an earlier one may be what gave the key (helper-170: a Target-ID edit that
     hands the source eNB the next KeNB*+ read "no edit needed"); ``edited``: ``editor``
-    edited it, and the run without that edit is meant (``FakeCellCapture.needless``)."""
+    edited it, and the run without that edit is meant (``FakeCellCapture.needless``), where
+    forward security is not named: this run's may judge otherwise (helper-176 #7: it read
+    "(forward security)" beside forward-security's "vacuous")."""
     who = deriver(name, entities, editor)
     without = f"run without {editor}'s edit, " if edited else ""
     return (f"no edit of hop {hop} needed: {without}{who} derives the honest KeNB of hop {hop}"
-            f"{' (forward security)' if who == editor else ''} and can serve the UE as the "
-            "target cell")
+            f"{' (forward security)' if who == editor and not edited else ''} and can serve "
+            "the UE as the target cell")
 
 
 def edited(editors: str, hop: int) -> str:

@@ -350,8 +350,8 @@ def test_a_capture_that_needed_no_edit_fails_whatever_the_edit_did(
     [verdict] = [v for v in capture["verdicts"] if v["hop"] == 1]
     assert verdict["detail"] == (
         "no edit of hop 1 needed: run without enb-1's edit, enb-1 derives the honest KeNB of "
-        "hop 1 (forward security) and can serve the UE as the target cell; with its edit, "
-        "the UE is on a KeNB enb-1 does not derive")
+        "hop 1 and can serve the UE as the target cell; with its edit, the UE is on a KeNB "
+        "enb-1 does not derive")
     assert verdict["witness"][:2] == ["run without enb-1's edit of hop 1:", "holds KeNB[hop 0]"]
     assert any(line.startswith(derivation) for line in verdict["witness"]), verdict["witness"]
     assert any("derives the honest KeNB of handover 1 without an edit of it" in why
