@@ -884,12 +884,39 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
                 verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found,
                                                   source, edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
-            verdicts[CAPTURE].append(Verdict(
-                hop, name, False, promised[CAPTURE],
-                no_edit_needed(name, attacker.entities, source, hop),
-                Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
-                witness_hop=hop))
+            verdicts[CAPTURE] += _no_edit_capture(analysis, hop, attacker, promised[CAPTURE],
+                                                  facts, claims[CAPTURE], searched)
     return {kind: EditVerdicts(tuple(v), tuple(never[kind])) for kind, v in verdicts.items()}
+
+
+def _no_edit_capture(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
+                     facts: Facts, claim: EditClaim,
+                     searched: Callable[[int, Attacker, str | None], HopSearch]
+                     ) -> list[Verdict]:
+    """fake-cell-capture where ``attacker`` derives the honest KeNB of ``hop``: it needs no
+    edit to serve the UE. The promise is made against a compromised source eNB (TS 33.401
+    7.2.8), as downgrade-resistance's (``_downgrade``): where the attacker derives that key
+    only through what it holds beside its eNBs (KASME, the UE, an MME), the failure is
+    outside it, and its eNBs alone are judged on their own edits (helper-176 #6: a KASME
+    coalition's failure read as the broken promise, and enb-1's own capture, by an edit,
+    was not shown)."""
+    source, name = analysis.source(hop), str(attacker)
+    whole = facts.attacker(name)
+    alone = attacker.enbs_alone(analysis.run.topology.enbs)
+    excused = whole is not None and alone is not None and claim.excused(
+        facts, whole, lambda enbs: analysis.kenb[hop] in enbs.known)
+    verdicts = [Verdict(hop, name, False, promised and not excused,
+                        no_edit_needed(name, attacker.entities, source, hop),
+                        Lines(partial(analysis.witness_lines, attacker, analysis.kenb_node(hop))),
+                        witness_hop=hop,
+                        outside=claim.outside(whole, promised)
+                        if excused and whole is not None else None)]
+    if excused and alone is not None and CAPTURE in judged(analysis, hop, alone):
+        found = searched(hop, alone, None)
+        if found.arose(claim):
+            verdicts.append(_capture(hop, alone, promised, found, source,
+                                     edit_aside(facts, CAPTURE)))
+    return verdicts
 
 
 def _not_arisen(claim: str, hop: int, name: str, source: str, target: str,

@@ -117,3 +117,30 @@ def test_adding_the_target_never_hides_a_broken_denial_promise(hops: str) -> Non
         [denial] = [c for c in json.loads(out.getvalue())["claims"]
                     if c["name"] == "handover-denial"]
         assert code == 1 and denial["promise_broken"], (compromises, denial)
+
+
+def test_a_capture_only_a_revealed_key_makes_is_outside_the_promise_and_the_enbs_are_judged(
+        ) -> None:
+    """helper-176 #6. KASME gives the coalition every KeNB, so it needs no edit to run the
+    target cell; the promise is made against a compromised source eNB (TS 33.401 7.2.8), so
+    that failure is outside it (as a downgrade only the revealed key makes). enb-1 alone
+    strips the NAS part of the seed's HO command and the UE falls back to KeNB* from its
+    own KeNB (seed section 2), which enb-1 derives: that breaks the promise
+    (tests/attack_variants/promises_no_capture.py), and its witness is the one shown. The
+    coalition's failure read "FAILS (promised)" with its KASME witness, and enb-1's edit had
+    no line."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["check", "--variant-file",
+                     str(TESTS / "attack_variants" / "promises_no_capture.py"),
+                     "--hops", "s1", "--json", "--compromise", "enb-1@1",
+                     "--compromise", "KASME@1"])
+    [capture] = [c for c in json.loads(out.getvalue())["claims"]
+                 if c["name"] == "fake-cell-capture"]
+    verdicts = {v["attacker"]: v for v in capture["verdicts"]}
+    whole = verdicts["radio observer + enb-1@1, KASME@1"]
+    assert not whole["promised"] and "KASME" in whole["outside_promise"], whole
+    alone = verdicts["radio observer + enb-1@1 (without KASME)"]
+    assert not alone["holds"] and alone["promised"], alone
+    assert capture["witness"][0].startswith("hop 1, radio observer + enb-1@1 (without KASME)")
+    assert code == 1
