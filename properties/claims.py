@@ -2028,14 +2028,16 @@ class EditClaim(_Claim):
                 continue
             mine = ", ".join(sorted(a.entities & editors))
             named = deriver(who.name, who.entities, mine)
+            # every eNB of it that edited the handover, the target's edit too (helper-176)
+            by = and_list(sorted(a.entities & (editors | edited)))
             if target is not None:
-                detail = downgraded(mine, step.hop, target, named)
+                detail = downgraded(by, step.hop, target, named)
             elif a.entities & editors <= anyway:  # review28: not "after its edit"
                 detail = no_edit_needed(a.name, a.entities, mine, step.hop) + (
                     f"; with its edit too, the UE is on a KeNB {named} derives"
                     if a.entities & editors & edited else "")
             else:
-                detail = captured(mine, step.hop, named)
+                detail = captured(by, step.hop, named)
             # the promise is made against the editing eNB (TS 33.401 7.2.8): an attacker
             # that derives the KeNB only through what else it holds fails outside it
             excused = judged and self.excused(facts, a, lambda e: kenb in e.known)
@@ -2210,9 +2212,12 @@ class HandoverDenial(EditClaim):
         arose = self.arising(step, facts, editors)
         if step.outcome.accepted:
             return Observed(state, (), *arose)
+        # every eNB of the attacker that edited the handover, the target's edit too, which
+        # is judged with the others (helper-176: "after enb-1 edited" where enb-4 had too)
+        edited = {enb for h, enb in facts.rewritten if h == step.hop} | editors
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
-            denied(", ".join(sorted(a.entities & editors)), step.hop,
+            denied(and_list(sorted(a.entities & edited)), step.hop,
                    refused(step.message.receiver, step.outcome.reason)))
             for a in facts.attackers if a.entities & editors)
         return Observed(state, failures, *arose)
@@ -2522,7 +2527,7 @@ def not_honest(claim: str, hop: int, enbs: Sequence[str]) -> str:
     """Why a failure after the edits of handover ``hop`` by ``enbs`` (``after_an_edit``) is
     not promised."""
     who = (f"{enbs[0]}, a compromised eNB," if len(enbs) == 1 else
-           f"{', '.join(enbs[:-1])} and {enbs[-1]}, compromised eNBs,")
+           f"{and_list(enbs)}, compromised eNBs,")
     return (f" (after {who} edited handover {hop}: {claim} speaks of honest parties, and "
             "one may hold what the edit set)")
 

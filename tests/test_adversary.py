@@ -296,12 +296,18 @@ def test_a_revealed_key_counts_in_what_the_edit_search_finds_derivable(
                                         f"an edit of it by {source} (not a downgrade)",)
 
     only_the_source_is_judged(attacker, claims[DOWNGRADE])
-    [capture] = claims[CAPTURE].verdicts
+    capture, *of_the_enb = claims[CAPTURE].verdicts
     # who derives it is the coalition, through the revealed key, not the eNB by forward
-    # security (review35: the text named the eNB alone)
-    assert not capture.holds and capture.detail == (
+    # security (review35: the text named the eNB alone); the source eNB is judged on its
+    # own edits as it is alone (helper-176 #6; where capture is promised, the coalition's
+    # failure is outside it: test_downgrade_monotone)
+    assert capture.attacker == str(attacker) and not capture.holds and capture.detail == (
         f"no edit of hop 1 needed: {attacker} derives the honest KeNB of hop 1 and can serve "
         "the UE as the target cell")
+    assert not capture.promised
+    alone_capture = next(c for c in alone.claims if c.name == CAPTURE)
+    assert [(v.holds, v.promised) for v in of_the_enb] == [
+        (v.holds, v.promised) for v in alone_capture.verdicts]
     with_ue = Attacker((Compromise("ue", 1), Compromise(source, 1)))
     only_the_source_is_judged(with_ue, next(c for c in evaluate(run, with_ue).claims
                                             if c.name == DOWNGRADE))

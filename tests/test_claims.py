@@ -960,6 +960,25 @@ def test_a_later_handover_from_a_source_that_edited_is_judged_by_no_authenticati
                                   "party of handover 2:") for why in claim["not_judged"]), claim
 
 
+def test_a_failure_after_edits_by_the_source_and_the_target_names_both(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-176 #3. enb-4, the S1 target, edits the C-RNTI of its HO command (TS 36.413
+    9.1.5.2's container) and enb-1 the NCC the MME sends it: enb-4 rejects the HO confirm of a
+    UE on NH(3) (TS 33.401 7.2.8.4.3). The edit claims judge enb-1's edit (enb-4's, the
+    target's own, deceives no one), but the failure follows both: it read "after enb-1
+    edited"."""
+    main(["check", "--variant", "ts33401", "--json", "--compromise", "enb-1@1",
+          "--compromise", "enb-4@1", "--hops",
+          "s1:edit=HandoverRequestAcknowledge/container/new C-RNTI=27562"
+          ":edit=HandoverCommand/container/NCC=3,x2"])
+    [denial] = [c for c in json.loads(capsys.readouterr().out)["claims"]
+                if c["name"] == "handover-denial"]
+    [verdict] = [v for v in denial["verdicts"] if v["hop"] == 1]
+    assert verdict["detail"].startswith(
+        "after enb-1 and enb-4 edited a message of handover 1, the target enb-4 refuses the "
+        "HO confirm"), verdict
+
+
 def test_a_handover_two_enbs_edited_names_both_in_every_claim(
         capsys: pytest.CaptureFixture[str]) -> None:
     """helper-173 #4. enb-1 and enb-2 each edit hop 1 (the X2 request's NCC, TS 36.423

@@ -128,8 +128,10 @@ def test_a_coalitions_edits_from_both_ends_of_one_message_are_its_relays(
                  "--compromise", "enb-1@1", "--compromise", "enb-2@1"])
     out = capsys.readouterr().out
     assert code == 0
+    # both ends edited it, each its own (helper-176 #3: the target's part went unsaid)
     assert ("hop 1, radio observer + enb-1@1, enb-2@1: fails (not promised): after enb-1 "
-            "edited a message of handover 1, the target enb-2 refuses the HO confirm") in out
+            "and enb-2 edited a message of handover 1, the target enb-2 refuses the HO "
+            "confirm") in out
 
 
 @pytest.mark.parametrize("typo", ["container/NC=1", "container/-NC", "container/NCC=2"])
