@@ -31,7 +31,6 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 from hoverify.properties.adversary import NETWORK, UNPROTECTED, Adversary
@@ -2001,6 +2000,15 @@ class EditClaim(_Claim):
         return _joined(((u.hop, ""), reasons[u.without].format(hop=u.hop, enb=u.enb))
                        for u in _in_order(facts.unedited) if u.without in reasons)
 
+    @staticmethod
+    def by(a: Knowledge, facts: Facts, hop: int, editors: set[str]) -> str:
+        """The eNBs of ``a`` a failure after the edits of handover ``hop`` names: those of
+        ``editors`` and every other that edited it, the target's own edit too, which the
+        claim does not judge but the failure follows (helper-176: "after enb-1 edited" where
+        enb-4 had too)."""
+        return and_list(sorted(a.entities & (editors | {
+            enb for h, enb in facts.rewritten if h == hop})))
+
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
                  hop_type: HopType, editors: set[str], judged: bool = False
                  ) -> tuple[Verdict, ...]:
@@ -2028,8 +2036,7 @@ class EditClaim(_Claim):
                 continue
             mine = ", ".join(sorted(a.entities & editors))
             named = deriver(who.name, who.entities, mine)
-            # every eNB of it that edited the handover, the target's edit too (helper-176)
-            by = and_list(sorted(a.entities & (editors | edited)))
+            by = self.by(a, facts, step.hop, editors)
             if target is not None:
                 detail = downgraded(by, step.hop, target, named)
             elif a.entities & editors <= anyway:  # review28: not "after its edit"
@@ -2090,23 +2097,21 @@ class DowngradeResistance(EditClaim):
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Also where the editor derives the honest KeNB anyway: forward security's failure,
         not a downgrade (the spec's section 7: a downgrade needs an honest target)."""
-        return _joined([
-            *super().not_judged(facts).items(),
-            *(((u.hop, ""), DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop))
-              for u in _in_order(facts.unedited)
-              if u.without == DERIVABLE and _every_holder_derives(facts, u)),
-            # else by name, each that does, as ``check``'s edit search names a coalition and
-            # its parts (``downgrade.unjudged``; helper-173: "an attacker holding enb-1" was
-            # said of a part holding enb-1 that does not derive it, beside the coalition)
-            *(((u.hop, name), derived_anyway(name, u.enb, u.hop))
-              for u in _in_order(facts.unedited)
-              if u.without == DERIVABLE and not _every_holder_derives(facts, u)
-              for name, _ in u.deriving),
+        reasons = list(super().not_judged(facts).items())
+        for u in _in_order(facts.unedited):
+            if u.without == DERIVABLE and _every_holder_derives(facts, u):
+                reasons.append(((u.hop, ""), DERIVED_ANYWAY.format(enb=u.enb, hop=u.hop)))
+            elif u.without == DERIVABLE:
+                # by name, each that does, as ``check``'s edit search names a coalition and
+                # its parts (``downgrade.unjudged``; helper-173: "an attacker holding enb-1"
+                # was said of a part holding enb-1 that does not derive it)
+                reasons += [((u.hop, name), derived_anyway(name, u.enb, u.hop))
+                            for name, _ in u.deriving]
             # an attacker judged by its eNBs alone (``Facts.without_edit``), by its name, as
             # ``check``'s edit search says it (``downgrade.unjudged``)
-            *(((u.hop, who), derived_anyway(who, u.enb, u.hop))
-              for u in _in_order(facts.unedited) for who, anyway in sorted(u.judged)
-              if anyway)])
+            reasons += [((u.hop, who), derived_anyway(who, u.enb, u.hop))
+                        for who, anyway in sorted(u.judged) if anyway]
+        return _joined(reasons)
 
 
 def _every_holder_derives(facts: Facts, unedited: Unedited) -> bool:
@@ -2212,12 +2217,9 @@ class HandoverDenial(EditClaim):
         arose = self.arising(step, facts, editors)
         if step.outcome.accepted:
             return Observed(state, (), *arose)
-        # every eNB of the attacker that edited the handover, the target's edit too, which
-        # is judged with the others (helper-176: "after enb-1 edited" where enb-4 had too)
-        edited = {enb for h, enb in facts.rewritten if h == step.hop} | editors
         failures = tuple(Verdict(  # a refused HO command leaves the hop's type unknown here
             step.hop, a.name, False, self.promise(None),
-            denied(and_list(sorted(a.entities & edited)), step.hop,
+            denied(self.by(a, facts, step.hop, editors), step.hop,
                    refused(step.message.receiver, step.outcome.reason)))
             for a in facts.attackers if a.entities & editors)
         return Observed(state, failures, *arose)
@@ -2481,10 +2483,10 @@ class _Authentication(_Claim):
                    for hop, enbs in editors.items()}
         # a later handover whose source or target edited one that completed (``_honest``;
         # helper-176: such hops were left unjudged without a word)
-        for before, after in pairwise(facts.completions):
-            hop = after.handover
+        for completion in facts.completions[1:]:
+            hop = completion.handover
             edits = [(h, enb) for h, enb in _edits_in_force(facts, hop)
-                     if enb in (before.enb, after.enb)]
+                     if enb in (_source(facts, hop), completion.enb)]
             if hop in editors or not edits:
                 continue
             first = min(h for h, _ in edits)
