@@ -57,17 +57,24 @@ class Ue(Entity):
         """TS 33.401 7.2.4.5: derive KeNB from KASME (and the variant's NH chain,
         TS 33.401 7.2.8.1.1), check the command's MAC-I."""
         ctx = self.ctx
-        kenb = self.call("initial_kenb", d, ctx.kasme, ctx.ul_nas_count)
-        returned_kenb("initial_kenb", kenb)
-        as_keys = self.call("as_keys", d, kenb, self.variant.initial_ncc())
+        keys = self._keys_from_kasme(d)
+        as_keys = keys.as_keys
         read = unprotect_rrc(as_keys, message.get("COUNT"), DOWNLINK, message.get("PDU"),
                              cipher=False)
-        keys = UeKeys(ctx.kasme, as_keys, self.call("initial_chain", d, ctx.kasme, kenb))
         pdu = protect_rrc(as_keys, 0, UPLINK, (), cipher=False)
         complete = Message(Kind.RRC_SECURITY_MODE_COMPLETE, self.name, message.sender,
                            (("COUNT", 0), ("PDU", pdu)), INTEGRITY)
         return Handled(replace(ctx, keys=keys, ul_count=1,
                                dl_count=message.get("COUNT") + 1), (complete,), read)
+
+    def _keys_from_kasme(self, d: Deriver) -> UeKeys:
+        """KeNB from KASME and the uplink NAS COUNT of the NAS SMC (TS 33.401 7.2.4.4, A.3),
+        its AS keys and the variant's NH chain (7.2.8.1.1): as at AS security set-up."""
+        ctx = self.ctx
+        kenb = self.call("initial_kenb", d, ctx.kasme, ctx.ul_nas_count)
+        returned_kenb("initial_kenb", kenb)
+        as_keys = self.call("as_keys", d, kenb, self.variant.initial_ncc())
+        return UeKeys(ctx.kasme, as_keys, self.call("initial_chain", d, ctx.kasme, kenb))
 
     def on_measurement_trigger(self, message: Message, d: Deriver) -> Handled:
         """The radio conditions make the UE report a neighbour cell (TS 36.331 5.5.5)."""
@@ -96,7 +103,16 @@ class Ue(Entity):
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
             handover_ncc(field_value(command, "NCC"), "HO command")
         source = self.topology.cell(ctx.cell)
-        kenb, ncc, chain = self.call("ue", d, ctx.keys, command, source, target, c_rnti)
+        keys = ctx.keys
+        # TS 36.331 5.3.5.4: "if the keyChangeIndicator received in the securityConfigHO is
+        # set to TRUE: update the KeNB key based on the fresh KASME key taken into use with
+        # the previous successful NAS SMC procedure"; the KeNB* of the handover is then
+        # derived from that KeNB as from any (TS 33.401 7.2.9.2, A.3, its NCC 0), as srsRAN's
+        # UE does (srsue rrc_procedures.cc: generate_as_keys, then generate_as_keys_ho with
+        # the command's NCC). No network of the model sends TRUE: only an edit does.
+        if field_value(command, "keyChangeIndicator") is True:
+            keys = self._keys_from_kasme(d)
+        kenb, ncc, chain = self.call("ue", d, keys, command, source, target, c_rnti)
         returned_kenb("ue", kenb)
         as_keys = self.call("as_keys", d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))

@@ -386,6 +386,54 @@ def test_ue_at_ncc_0_catches_up_to_ncc_2() -> None:
     assert [d.output for d in set_up.outcome.derivations if d.output_name == "NH"] == [_nh(1)]
 
 
+KEY_CHANGE = "edit=HandoverRequestAcknowledge/container/keyChangeIndicator=True"
+NAS_COUNT = 0x123456
+
+
+def _key_change_run(hops: str) -> tuple[dict, bytes]:
+    """``run --json`` of ``hops`` from KASME and an uplink NAS COUNT of its own, and the
+    KeNB A.3 gives of them."""
+    doc = run_json("--variant", "ts33401", "--hops", hops, "--kasme", KASME.hex(),
+                   "--ul-nas-count", str(NAS_COUNT))
+    return doc, TS33401.initial(KASME, NAS_COUNT)
+
+
+def test_key_change_indicator_rolls_the_ue_back_to_a_kenb_from_kasme() -> None:
+    """helper-179: TS 36.331 5.3.5.4, "if the keyChangeIndicator received in the
+    securityConfigHO is set to TRUE: update the KeNB key based on the fresh KASME key taken
+    into use with the previous successful NAS SMC procedure". No NAS SMC ran since set-up, so
+    that KeNB is A.3 of KASME and the set-up's uplink NAS COUNT again, with NCC 0 (7.2.8.1.1);
+    the HO command's NCC 0 equals it, so KeNB* is horizontal from it (A.5). A source eNB
+    that sets the indicator on hop 2 of "x2,x2:early" (horizontal from hop 1's KeNB at the
+    target) thus makes the UE disagree with the target. (srsRAN's UE does the same:
+    srsue/src/stack/rrc/rrc_procedures.cc re-derives KeNB from KASME, then derives KeNB*
+    with the command's NCC, usim_base.cc generate_as_keys_ho.)"""
+    doc, kenb = _key_change_run(f"x2,x2:early:{KEY_CHANGE}")
+    first, second = doc["hops"]
+    cell = second["target_cell"]
+    assert second["ncc"] == 0
+    assert second["kenb_ue"] == TS33401.star(kenb, cell["pci"], cell["earfcn_dl"]).hex()
+    assert second["kenb_enb"] == TS33401.star(bytes.fromhex(first["kenb_ue"]), cell["pci"],
+                                              cell["earfcn_dl"]).hex()
+    assert not second["confirm_verified"]
+
+
+def test_key_change_indicator_on_s1_restarts_the_chain_the_ue_catches_up_on() -> None:
+    """The same rule on hop 2 of "s1,s1", NCC 3: the UE's KeNB from KASME has NCC 0 and its
+    NH(1) (7.2.8.1.1), from which it "shall first synchronize the locally kept NH parameter by
+    computing the function defined in Annex A.4 iteratively" up to NCC 3 (7.2.8.4.3): NH(3)
+    of the same chain (KASME and the initial KeNB are the same), so it agrees with the
+    target."""
+    doc, nh = _key_change_run(f"s1,s1:{KEY_CHANGE}")
+    for _ in range(3):
+        nh = TS33401.nh(KASME, nh)
+    second = doc["hops"][1]
+    cell = second["target_cell"]
+    assert second["ncc"] == 3
+    assert second["kenb_ue"] == second["kenb_enb"] == TS33401.star(
+        nh, cell["pci"], cell["earfcn_dl"]).hex()
+
+
 @pytest.mark.parametrize(("ncc", "derivations"), [(2, 2), (7, 7), (0, 8), (1, 9)])
 def test_target_mme_counts_the_fewest_nh_derivations_ncc_allows(ncc: int,
                                                                derivations: int) -> None:

@@ -858,9 +858,10 @@ def test_the_docs_reject_example_refuses_what_its_hook_rejects(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """docs/variants.md, "Refusing a message": a hook that raises ``Reject`` refuses the
     message, as a failed decoding does, and is no variant-error (exit 0, not 1). Its UE
-    refuses keyChangeIndicator TRUE (TS 33.401 7.2.9), which ts33401's UE ignores: the same
-    edit of the HO command completes the handover there and denies it here, with the
-    hook's reason."""
+    refuses keyChangeIndicator TRUE (TS 33.401 7.2.9), which ts33401's UE follows (KeNB from
+    KASME again, TS 36.331 5.3.5.4: on a first X2 handover the initial KeNB, the source's):
+    the same edit of the HO command completes the handover there and denies it here, with
+    the hook's reason."""
     section = (EXAMPLES.parent / "docs" / "variants.md").read_text().split(
         "## Refusing a message: `Reject`", 1)[1]
     path = tmp_path / "no_key_change.py"
