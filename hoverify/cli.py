@@ -1115,6 +1115,11 @@ def _check(args: argparse.Namespace) -> int:
     warn_never_started(run)
     unreached = _print_run(doc, check_text, run.variant, args.json)
     warn_vacuous(evaluation.vacuous, f"in the run {args.hops}")
+    for claim in evaluation.claims:
+        if claim.untested:  # helper-178: its row reads so; stderr says why, as of vacuous
+            print(f"hoverify: warning: {claim.name} is untested in the run {args.hops}: each "
+                  "attacker derives every later KeNB of the run, so the run could not have "
+                  "broken its promise; a longer run tests it", file=sys.stderr)
     return 1 if evaluation.promise_broken or unreached else 0
 
 

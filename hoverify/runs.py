@@ -28,7 +28,7 @@ from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
-from hoverify.reports.words import verdict_status, verdict_word
+from hoverify.reports.words import UNTESTED, verdict_status, verdict_word
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
@@ -443,8 +443,8 @@ def gives(evaluation: Evaluation, claim: str, word: str) -> bool:
     (promised, not promised, or outside the promise for the same reason: a finding's,
     ``finding_word``) among them, or the claim holding (``HOLDS``: not vacuous, not n/a)."""
     results = [c for c in (*evaluation.claims, *evaluation.invariants) if c.name == claim]
-    if word == HOLDS:
-        return any(claim_word(c) == HOLDS for c in results)
+    if word == HOLDS:  # untested holds too
+        return any(claim_word(c) in (HOLDS, UNTESTED) for c in results)
     return any(verdict_word(verdict_status(False, v.promised), v.outside) == word
                for c in results for v in c.verdicts if not v.holds)
 
@@ -504,9 +504,11 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
 
 
 def claim_word(claim: ClaimResult) -> str:
-    """A claim's verdict over a run, in the words of the report's legend."""
+    """A claim's verdict over a run, in the words of the report's legend: ``untested`` where
+    forward security holds but the run could not have broken its promise, as ``verify``
+    says of a promise its bound cannot break (``search_claims``)."""
     status = (VACUOUS if claim.vacuous else NA if not claim.applies else
-              verdict_status(claim.holds, claim.promise_broken))
+              UNTESTED if claim.untested else verdict_status(claim.holds, claim.promise_broken))
     return verdict_word(status, claim.outside)
 
 

@@ -150,6 +150,14 @@ class ClaimResult:
         return all(v.holds for v in self.verdicts)
 
     @property
+    def untested(self) -> bool:
+        """Forward security holds, but no verdict has a cut: each attacker derives every
+        later KeNB of the run (within its promised n hops), nothing later is kept from any,
+        so the run could not have broken the promise; its "holds" would say nothing."""
+        return (self.name == FORWARD and self.applies and self.holds
+                and not any(v.cut for v in self.verdicts))
+
+    @property
     def promise_broken(self) -> bool:
         return any(v.promised and not v.holds for v in self.verdicts)
 

@@ -69,12 +69,10 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
                     former_serving=state == BROKEN and claim.broken_by_former_serving)
     n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
-    # every attacker derives each later KeNB of the run: nothing was kept from any, so the
-    # promise (n hops) was never put to the test: said, not read as a plain "holds"
-    untested = claim.holds and not any(v.cut for v in claim.verdicts)
+    # the promise (n hops) never put to the test: said, not read as a plain "holds"
     return Cell(state, verdict_line(shown or widest[0]), n,
                 any(v.open_ended for v in widest), counterexample, claim.outside,
-                untested=untested)
+                untested=claim.untested)
 
 
 # -- message sequence charts ------------------------------------------------------------------

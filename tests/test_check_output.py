@@ -1008,3 +1008,19 @@ def test_a_failure_outside_the_promise_reads_not_promised() -> None:
     [forward] = [c for c in json.loads(out)["claims"] if c["name"] == "forward-security"]
     assert forward["verdict"] == "fails (not promised)" and not forward["promise_broken"]
     assert code == 0
+
+
+@pytest.mark.parametrize(("hops", "word"), [("x2", "untested"), ("x2,x2", "holds")])
+def test_forward_security_a_run_could_not_break_reads_untested(
+        hops: str, word: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-178: one X2 hop with its source compromised cannot break TS 33.401's 2-hop
+    promise (7.2.8.4.2: the NH of the Path Switch Acknowledge is used one handover later):
+    enb-1 derives every later KeNB of the run. The row read "holds", as over two hops, where
+    enb-1 lacks hop 2's KeNB; it reads the legend's *untested* now, and stderr says why."""
+    assert main(["check", "--variant", "ts33401", "--hops", hops,
+                 "--compromise", "enb-1@1"]) == 0
+    out, err = capsys.readouterr()
+    [row] = [line for line in out.splitlines() if line.startswith("forward-security ")]
+    assert row.split()[1] == word
+    assert ("forward-security is untested in the run x2: each attacker derives every later "
+            "KeNB of the run" in err) == (word == "untested")

@@ -55,12 +55,13 @@ def test_a_promise_weakened_to_2_hop_is_not_a_fix(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """n-hop forward security keeps safe the KeNBs n or more hops after the attacker's last
     legitimate one (docs/claims.md): enb-1 still derives the KeNB of hop 1, one hop after its
-    own, which a 2-hop promise allows. Replay says so, as check does on the same run."""
+    own, which a 2-hop promise allows: the run, one hop long, cannot break it, so the claim is
+    untested (helper-178). Replay says so, as check does on the same run."""
     path, check = _finding(tmp_path, 'Promise("forward-security", hops=2,')
     assert main(["replay", str(path)]) == 0  # no promised claim fails (docs/commands.md)
     out = capsys.readouterr().out
     assert "no longer violated" not in out
-    assert out.splitlines()[-1] == ("NOT reproduced: forward-security now: holds (recorded: "
+    assert out.splitlines()[-1] == ("NOT reproduced: forward-security now: untested (recorded: "
                                     "FAILS (promised))")
     line = _replayed_line(out)
     assert "derivable later KeNB: hops [1]" in line and "promised 2-hop" in line
@@ -68,7 +69,7 @@ def test_a_promise_weakened_to_2_hop_is_not_a_fix(
     assert line == f"    hop 1, {verdict['attacker']}: {verdict['verdict']}: {verdict['detail']}"
     assert main(["replay", "--json", str(path)]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert not doc["reproduced"] and doc["claim"]["verdict"] == "holds"
+    assert not doc["reproduced"] and doc["claim"]["verdict"] == "untested"
     assert [doc["claim"]["verdicts"][0][k] for k in ("attacker", "detail")] == [
         verdict["attacker"], verdict["detail"]]
 
