@@ -381,14 +381,10 @@ def check_editors(run: Run, attacker: Attacker | None) -> None:
     earlier, as in ``explore`` and ``verify`` (``hoverify.properties.hop_edits.editor``): the
     message's receiver, which may make any edit of what it relays, or its sender, which may
     make any edit of what it builds but add no field; a coalition holding both either
-    (``edits_among``). The edits are those of
-    one hop: the engine keeps the first failure of each claim, so a second edited hop's
-    failure would read as a hold (``verify`` makes one edit per path). An edit no compromised
-    eNB makes is a HopError."""
-    edited = sorted({run.system.steps[n].hop for n in run.edited})
-    if len(edited) > 1:
-        raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
-                         "the edits of one hop per run")
+    (``edits_among``). An edit no compromised eNB makes is a HopError. The edits are those
+    of one hop (``check_evaluation`` refused more before the run): the engine keeps the first
+    failure of each claim, so a second edited hop's failure would read as a hold (``verify``
+    makes one edit per path)."""
     for number, original in sorted(run.edited.items()):
         step = run.system.steps[number]
         spec = run.hops[step.hop - 1].spec
@@ -429,6 +425,11 @@ def check_evaluation(args: argparse.Namespace, adversary: Callable[[KeySchedule]
     """What ``check`` judges: its run, and every claim over it (``adversary``: the attacker
     model for the run's variant)."""
     option = hop_specs(args.hops)
+    edited = [number for number, hop in enumerate(option.hops, start=1) if hop.edits]
+    if len(edited) > 1:  # before the run: a later hop's edit may find nothing to edit, where
+        # an earlier edit left its source waiting (helper-178: that error named the later hop)
+        raise UsageError(f"--hops: hops {', '.join(map(str, edited))} name edits: check judges "
+                         "the edits of one hop per run")
     run = scenario_run(args, option)
     attacker = parse_compromises(args.compromise, run)
     try:

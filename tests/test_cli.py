@@ -92,6 +92,18 @@ BAD = {
 }
 
 
+def test_edits_in_two_hops_are_refused_before_the_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-178: hop 1's edit left enb-1 waiting (an unknown eNB UE S1AP ID), so hop 2
+    delivered no HandoverRequired, and the error blamed hop 2's edit for a message its hop
+    did not send; docs/commands.md refuses edits in more than one hop, whatever they do."""
+    edit = "edit=HandoverRequired/eNB UE S1AP ID=0"
+    assert main(["check", "--variant", "ts33401", "--hops", f"s1:{edit},s1:{edit}",
+                 "--compromise", "enb-1@1"]) == 2
+    assert capsys.readouterr().err == ("hoverify: error: --hops: hops 1, 2 name edits: check "
+                                       "judges the edits of one hop per run\n")
+
+
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_input_is_one_clear_line_and_exit_code_2(
         name: str, capsys: pytest.CaptureFixture[str]) -> None:
