@@ -662,7 +662,14 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
 def parse_faults(text: str) -> frozenset[str]:
     from hoverify.properties.exploration import FAULTS
 
-    faults = frozenset(f.strip() for f in text.split(",") if f.strip())
+    named = [f.strip() for f in text.split(",")] if text.strip() else []  # '': no faults
+    if "" in named:
+        raise UsageError(f"--faults: an empty name in {text!r} (a comma-separated list, e.g. "
+                         "compromise,drop)")
+    twice = sorted({f for f in named if named.count(f) > 1})
+    if twice:
+        raise UsageError(f"--faults: {', '.join(twice)} named twice in {text!r}")
+    faults = frozenset(named)
     unknown = faults - FAULTS
     if unknown:
         raise UsageError(f"--faults: unknown {', '.join(sorted(unknown))} "

@@ -63,6 +63,9 @@ BAD = {
                                  "--compromise", "enb-1"],
     "no examples": ["explore", "--variant", "ts33401", "--examples", "0"],
     "unknown fault": ["explore", "--variant", "ts33401", "--faults", "jam"],
+    "an empty fault name": ["explore", "--variant", "ts33401", "--faults", "compromise,,drop"],
+    "a fault named twice": ["verify", "--variant", "ts33401", "--faults",
+                            "compromise,compromise"],
     "replay of a missing file": ["replay", "/nonexistent/finding.json"],
     "unknown command option": ["run", "--variant", "ts33401", "--hops", "x2", "--fast"],
     "an edit no edit of its message has": [
