@@ -390,7 +390,7 @@ KEY_CHANGE = "edit=HandoverRequestAcknowledge/container/keyChangeIndicator=True"
 NAS_COUNT = 0x123456
 
 
-def _key_change_run(hops: str) -> tuple[dict, bytes]:
+def _json_run(hops: str) -> tuple[dict, bytes]:
     """``run --json`` of ``hops`` from KASME and an uplink NAS COUNT of its own, and the
     KeNB A.3 gives of them."""
     doc = run_json("--variant", "ts33401", "--hops", hops, "--kasme", KASME.hex(),
@@ -408,7 +408,7 @@ def test_key_change_indicator_rolls_the_ue_back_to_a_kenb_from_kasme() -> None:
     target) thus makes the UE disagree with the target. (srsRAN's UE does the same:
     srsue/src/stack/rrc/rrc_procedures.cc re-derives KeNB from KASME, then derives KeNB*
     with the command's NCC, usim_base.cc generate_as_keys_ho.)"""
-    doc, kenb = _key_change_run(f"x2,x2:early:{KEY_CHANGE}")
+    doc, kenb = _json_run(f"x2,x2:early:{KEY_CHANGE}")
     first, second = doc["hops"]
     cell = second["target_cell"]
     assert second["ncc"] == 0
@@ -424,7 +424,7 @@ def test_key_change_indicator_on_s1_restarts_the_chain_the_ue_catches_up_on() ->
     computing the function defined in Annex A.4 iteratively" up to NCC 3 (7.2.8.4.3): NH(3)
     of the same chain (KASME and the initial KeNB are the same), so it agrees with the
     target."""
-    doc, nh = _key_change_run(f"s1,s1:{KEY_CHANGE}")
+    doc, nh = _json_run(f"s1,s1:{KEY_CHANGE}")
     for _ in range(3):
         nh = TS33401.nh(KASME, nh)
     second = doc["hops"][1]
@@ -881,6 +881,30 @@ def test_an_s1_preparation_that_fails_still_used_up_its_nh(hop: HopType) -> None
     assert system.entity("ue").ctx.keys.as_keys.kenb == \
         system.entity(taken.enb).ctx.keys.as_keys.kenb == \
         TS33401.star(_nh(3), taken.pci, taken.earfcn_dl)
+
+
+def test_refused_preparations_carry_the_ue_across_the_ncc_wrap() -> None:
+    """helper-179: the rules above, end to end across the wrap. Each S1AP HANDOVER REQUIRED
+    makes the MME "increase its locally kept NCC value by one and compute a fresh NH"
+    (7.2.8.4.3), the refused ones too: from NH(1) at set-up (7.2.8.1.1), hops 1-5 bring NH(2)
+    to NH(6), the refused hops 6 and 7 use up NH(7) and NH(8), and hop 8 brings NH(9) with
+    NCC 9 mod 8 = 1 (the 3-bit NCC, 7.2.8.4). The UE, at NCC 6, "shall first synchronize the
+    locally kept NH parameter by computing the function defined in Annex A.4 iteratively (and
+    increasing the NCC value until it matches the NCC value received ...)": 7, 0, 1, then
+    KeNB* from NH(9) (A.5)."""
+    doc, nh = _json_run("s1,s1,s1,s1,s1,s1:refused,s1:refused,s1")
+    chain = [nh]  # NH(n) at chain[n]; chain[0] is the initial KeNB (A.4 SYNC-input)
+    for _ in range(9):
+        chain.append(TS33401.nh(KASME, chain[-1]))
+    taken = [(hop["ncc"], hop["kenb_ue"], hop["kenb_enb"]) for hop in doc["hops"]
+             if not hop["refused"]]
+    expected = []
+    for hop, n in zip((h for h in doc["hops"] if not h["refused"]), (2, 3, 4, 5, 6, 9),
+                      strict=True):
+        kenb = TS33401.star(chain[n], hop["target_cell"]["pci"],
+                            hop["target_cell"]["earfcn_dl"]).hex()
+        expected.append((n % 8, kenb, kenb))
+    assert taken == expected
 
 
 def _refuse_then_take(system: System, refused: Cell, taken: Cell, kind: Kind) -> Message:
