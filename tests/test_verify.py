@@ -77,6 +77,10 @@ TR33821_ONE_HANDOVER_STATES = 606
 # ``Engine.read``): it holds the request's KeNB* or {NH, NCC}, so a path where it refuses
 # differs from one where an honest target does; still no violation.
 TS33401_ONE_HANDOVER_ALL_FAULTS_STATES = 2767  # drop, duplicate, refuse, compromise
+# helper-177: and its transitions, each action taken once per distinct message in flight: a
+# duplicate leaves two equal messages, which give equal successors (``_first_of_equal``);
+# trying both took 12 more at ``duplicate`` alone, with the same states
+TS33401_ONE_HANDOVER_ALL_FAULTS_TRANSITIONS = 7363
 FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # 2026-11-30: replay and rewrite bounded (one each per path); 2026-12-01: 1290 -> 1291, an
 # edit judged against the run without it (``Facts.unedited``): two edits that leave the same
@@ -195,6 +199,7 @@ def _decided_before_path_switch_ack(texts: list[str], enb: str) -> bool:
 def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothing() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=FOUR_FAULTS)
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_ALL_FAULTS_STATES
+    assert result.transitions == TS33401_ONE_HANDOVER_ALL_FAULTS_TRANSITIONS
     # situ38: none but fake-cell-capture, which the standard does not promise, with no edit:
     # the X2 source derives KeNB* from its own KeNB (TS 33.401 7.2.8.4.2), so it can serve
     # the UE as the target cell (its situation: the UE accepted a HO command it relayed)
@@ -203,6 +208,18 @@ def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothi
     # every fault was taken, and the situations the claims speak of arose
     assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_set_up_is_no_situation_of_the_search(workers: int) -> None:
+    """helper-177: the initial AS security is judged (should it violate anything), but is
+    not counted where the search counts situations, by any part of the search: a holding
+    claim's reason is its verdict on the shortest run that started a handover
+    (docs/exploration.md), here the UE putting keys in use on hop 1 (the set-up's, then the
+    target's: twice), not "hop 0 ... the one time" of a part that counted the set-up."""
+    reason = verify(load("ts33401"), max_handovers=1, workers=workers).exercised["key-secrecy"]
+    assert reason.trace and reason.trace[0].kind == "start"
+    assert [v.hop for v in reason.result.verdicts] == [1] and reason.result.sometimes == 2
 
 
 def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> None:
