@@ -1024,3 +1024,19 @@ def test_forward_security_a_run_could_not_break_reads_untested(
     assert row.split()[1] == word
     assert ("forward-security is untested in the run x2: each attacker derives every later "
             "KeNB of the run" in err) == (word == "untested")
+
+
+def test_a_promise_broken_before_the_run_leaves_nds_ip_stays_broken(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-177 (E19): a replay on S1 takes the run beyond NDS/IP (TS 33.401 11, TS 33.210:
+    ``--backhaul-unprotected``), and a promised failure after it is outside the promise; but
+    backward and forward security broke their promise on hop 1, where enb-1's edit left the
+    seed's KeNB*+ out, before hop 2's replay: their verdicts over the run stay promised
+    (``Engine.summary``), as ``explore`` and ``verify`` report the step that broke them."""
+    hops = "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports KeNB*+=False,s1:replay"
+    assert main(["check", "--variant-file", BIT_UNPROTECTED, "--hops", hops, "--compromise",
+                 "enb-1@1", "--backhaul-unprotected", "--json"]) == 1
+    claims = {c["name"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+    for name in ("backward-security", "forward-security"):
+        assert claims[name]["verdict"] == "FAILS (promised)", claims[name]["verdict"]
+        assert claims[name]["outside_promise"] is None
