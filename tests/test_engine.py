@@ -36,6 +36,7 @@ from hoverify.reports.extract import status
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -814,3 +815,33 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     plain.apply(compromise)
     assert plain.engine.state == engine.state
     assert plain.engine.violations == engine.violations
+
+
+def _next_of(exploration: Exploration, kind: Kind) -> int:
+    return next(i for i, m in enumerate(exploration.system.in_flight) if m.kind is kind)
+
+
+def test_a_refused_copy_of_an_early_measurement_report_decides_nothing() -> None:
+    """helper-177 (E08): enb-2 decides hop 2 on the UE's Measurement Report before hop 1's
+    Path Switch Request Acknowledge arrives, so it has no fresh {NH, NCC} (TS 33.401
+    7.2.8.4.2) and the hop is early, outside the 2-hop promise. A duplicate of that report,
+    delivered after the acknowledge, is refused (its PDCP COUNT was used): an eNB decides
+    only on a report it accepts, so the hop stays early (it read as decided late, and
+    ``verify --faults duplicate,compromise`` broke the promise with it)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.start_handover(1)  # x2 to enb-2/cell-1
+    while exploration.system.in_flight[0].kind is not Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
+        exploration.deliver(0)
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-3/cell-1"))
+    report = _next_of(exploration, Kind.RRC_MEASUREMENT_REPORT)
+    exploration.duplicate(report)
+    exploration.deliver(report)
+    exploration.deliver(_next_of(exploration, Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE))
+    exploration.deliver(_next_of(exploration, Kind.RRC_MEASUREMENT_REPORT))
+    assert not exploration.system.steps[-1].outcome.accepted
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    facts = exploration.engine.facts
+    assert [c.enb for c in facts.completions] == ["enb-1", "enb-2", "enb-3"]  # set-up first
+    assert facts.completions[-1].number in facts.early
+    exploration.close()
