@@ -42,6 +42,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import ray_endpoint, transfers
+from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from test_downgrade import BIDDING_DOWN
@@ -208,6 +209,21 @@ def test_ts33401_one_handover_under_every_message_fault_but_edits_violates_nothi
     # every fault was taken, and the situations the claims speak of arose
     assert set(result.taken) == {"start", "deliver", *FOUR_FAULTS}
     assert all(result.sometimes[name] > 0 for name in PROMISED_BY_TS33401), result.sometimes
+
+
+def test_depth_is_the_longest_path() -> None:
+    """helper-177 (V05): ``depth`` is the longest path explored, not the levels tried (the
+    last one finds nothing new). Without faults a path is the UE's measurement trigger
+    (``start``) and one delivery per action, each a step of the model: the longest is the
+    one handover, of the types the small topology offers, with the most steps, each run to
+    the end by ``run_scenario`` (s1-inter: 15)."""
+    topology = small_topology()
+    longest = 0
+    for hop in ("x2", "s1", "s1-inter", "intra-enb"):
+        run = run_scenario(load("ts33401"), parse_hops(hop), topology=topology,
+                           kasme=EXPLORATION_KASME)
+        longest = max(longest, len(run.system.steps) - run.hops[0].first_step)
+    assert verify(load("ts33401"), max_handovers=1, faults=frozenset()).depth == longest
 
 
 @pytest.mark.parametrize("workers", [1, 2])
