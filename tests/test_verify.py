@@ -829,6 +829,17 @@ def test_four_workers_find_what_one_finds() -> None:
     assert one.shortest and _outcome(four) == _outcome(one)
 
 
+def test_four_workers_keep_the_smallest_path_of_a_violation_two_parts_find() -> None:
+    """helper-177 (V13): of the violations of one claim that several parts find in one level,
+    the search keeps the one on the smallest path, whatever part reports first: on
+    ``k_ho_constant`` at one handover, four parts report some of its violations from more
+    than one part, and the counterexamples are the ones one worker finds."""
+    path = str(Path(__file__).parent / "broken_variants" / "k_ho_constant.py")
+    one, four = (verify(load_variant_file(path), max_handovers=1, workers=workers)
+                 for workers in (1, 4))
+    assert one.shortest and _outcome(four) == _outcome(one)
+
+
 @pytest.mark.parametrize(("sizes", "after"), [
     ([10, 0], [5, 5]), ([0, 9, 3], [4, 4, 4]), ([7, 1, 1], [3, 3, 3]), ([6, 2, 2], [4, 3, 3]),
     ([3, 4], [3, 4]),  # within one of the mean: nothing moves
