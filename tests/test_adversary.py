@@ -593,3 +593,23 @@ def test_a_claim_broken_before_the_backhaul_replay_stays_broken_over_the_run() -
     assert separation.verdicts and all(v.promised and v.outside is None
                                        for v in separation.verdicts)
     assert evaluation.promise_broken
+
+
+@pytest.mark.parametrize("unprotected", [False, True])
+def test_a_replay_on_uu_keeps_the_run_within_nds_ip(unprotected: bool) -> None:
+    """helper-177 (E16): NDS/IP (TS 33.210) protects S1, X2 and S10, not Uu, so what a
+    replay on Uu does stays within the promise (it is the radio attacker's, which every
+    promise assumes); one on X2, possible only with the backhaul unprotected, takes the run
+    beyond NDS/IP, and a promised failure after it is outside the promise."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=Adversary(backhaul_unprotected=unprotected))
+    exploration.start_handover(1)  # x2 to enb-2/cell-1
+    while not any(m.kind is Kind.X2AP_HANDOVER_REQUEST for m in exploration.history):
+        exploration.deliver(0)
+    uu = next(i for i, m in enumerate(exploration.history) if m.interface is Interface.UU)
+    assert exploration.replay(uu) is not None
+    assert exploration.engine.facts.beyond_nds_ip is False
+    x2 = next(i for i, m in enumerate(exploration.history) if m.interface is Interface.X2)
+    assert (exploration.replay(x2) is not None) is unprotected
+    assert exploration.engine.facts.beyond_nds_ip is unprotected
+    exploration.close()
