@@ -493,6 +493,27 @@ def test_the_seed_chains_follow_the_seed_equations(variant: tuple[str, str | Non
         assert hop.kenb_ue == hop.kenb_enb == kenb, hop.number
 
 
+@pytest.mark.parametrize("placement", ["alg-id", "c-rnti"])
+def test_without_the_notification_bit_the_ue_keeps_the_tr_derivation(placement: str) -> None:
+    """helper-179: seed section 3 step 8, "Based on the notification bit the UE knows whether
+    to first calculate KeNB*+ to then derive KeNB". A source eNB that clears the bit it
+    writes (alg-id, c-rnti: under its own RRC keys) leaves the UE on section 2's KeNB_new =
+    KDF(KeNB* || C-RNTI), while the target eNB took KeNB*+ from its MME (step 5): they
+    disagree, and the target refuses the HO confirm. Both keys recomputed from the seed."""
+    doc = run_json("--variant", "seed-fs", "--bit-placement", placement, "--hops",
+                   "s1:edit=HandoverCommand/for UE/notification bit=0")
+    [hop] = doc["hops"]
+    kasme = bytes.fromhex(doc["kasme"])
+    kenb_star = kdf(TS33401.initial(kasme, 0), SEED_FC["KeNB*"],
+                    hop["target_cell"]["pci"].to_bytes(2, "big"))
+    k_ho = kdf(kasme, SEED_FC["K_HO"], b"Handover String")
+    c_rnti = hop["c_rnti"].to_bytes(2, "big")
+    assert hop["kenb_ue"] == kdf(kenb_star, SEED_FC["KeNB_new"], c_rnti).hex()
+    assert hop["kenb_enb"] == kdf(kdf(k_ho, SEED_FC["KeNB*+"], kenb_star), SEED_FC["KeNB_new"],
+                                  c_rnti).hex()
+    assert not hop["confirm_verified"]
+
+
 @pytest.mark.parametrize("variant", BUILT_IN)
 def test_rrc_and_up_keys_take_their_a7_distinguisher_and_algorithm(variant: str) -> None:
     """TS 33.401 A.7: "FC = 0x15, P0 = algorithm type distinguisher, L0 = length of algorithm
