@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
-from hoverify.properties.adversary import NETWORK, UNPROTECTED, Adversary
+from hoverify.properties.adversary import KASME, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.engine import (
     AT_THE_EDITOR,
@@ -154,8 +154,8 @@ class ClaimResult:
         """Forward security holds, but no verdict has a cut: each attacker derives every
         later KeNB of the run (within its promised n hops), nothing later is kept from any,
         so the run could not have broken the promise; its "holds" would say nothing."""
-        return (self.name == FORWARD and self.applies and self.holds
-                and not any(v.cut for v in self.verdicts))
+        return (self.name == FORWARD and self.applies and self.holds and self.promised
+                and not self.vacuous and not any(v.cut for v in self.verdicts))
 
     @property
     def promise_broken(self) -> bool:
@@ -2888,9 +2888,12 @@ class NccSync(_Claim):
             keys = step.ctx_after.keys
             if keys is None or keys.chain is None:
                 return Observed(state)
-            if event.before is None or event.before.keys is None:
-                active = 0  # 7.2.8.1.1: the initial KeNB, with the virtual NH of NCC 0
-            elif _derived_from(step.outcome.derivations, keys.chain.value):
+            if (event.before is None or event.before.keys is None
+                    or _from_kasme(step.outcome.derivations)):
+                # 7.2.8.1.1: the initial KeNB, with the virtual NH of NCC 0; or a KeNB from
+                # KASME again (keyChangeIndicator TRUE, TS 36.331 5.3.5.4; helper-180)
+                active = 0
+            if _derived_from(step.outcome.derivations, keys.chain.value):
                 active = keys.chain.derivations  # vertical, from the UE's NH(k)
         else:
             chain = getattr(step.ctx_after, "chain", None)  # an MME's; None at an eNB
@@ -2905,15 +2908,26 @@ class NccSync(_Claim):
                 held[receiver] = (q, chain.value)
                 mmes = tuple((m, q, nh) for m, (q, nh) in sorted(held.items()))
         state = (active, mmes)
+        # the promise is key agreement's, of the honest parties' chains: not of one an edit by
+        # a compromised eNB moved (keyChangeIndicator TRUE rolls the UE back to NH(1))
+        editors = sorted({enb for _, enb in facts.rewritten})
         failures = tuple(
             Verdict(step.hop, "-", False,
-                    find_promise(self.variant, KEY_AGREEMENT, None) is not None,
+                    find_promise(self.variant, KEY_AGREEMENT, None) is not None
+                    and not editors,
                     f"{m} holds NH({q}) and the UE's active KeNB is at NH({active}) of the "
                     f"chain{' (the initial KeNB)' if active == 0 else ''}: {q - active} NH "
                     f"derivations apart, NCC {q % NCC_MODULUS} no longer names one NH "
-                    "(TS 33.401 7.2.8.4.3)")
+                    "(TS 33.401 7.2.8.4.3)"
+                    + (f"; after an edit by {and_list(editors)}, a compromised eNB, which the "
+                       "promise does not cover" if editors else ""))
             for m, q, _ in mmes if q - active >= NCC_MODULUS)
         return Observed(state, failures, arose, () if placed is None else ((*placed, active),))
+
+
+def _from_kasme(derivations: Sequence[Derivation]) -> bool:
+    """Some derivation of the step made a KeNB from KASME (TS 33.401 A.3)."""
+    return any(d.output_name == "KeNB" and d.inputs[0].name == KASME for d in derivations)
 
 
 def _derived_from(derivations: Sequence[Derivation], key: bytes) -> bool:

@@ -246,7 +246,9 @@ class KeySchedule(ABC):
     def ue(self, d: Deriver, ue: UeKeys, command: Fields, source: Cell, target: Cell,
            c_rnti: int) -> tuple[bytes, int | None, NhChain | None]:
         """The UE on the HO command received in its serving cell ``source``: its new KeNB,
-        NCC and NH chain."""
+        NCC and NH chain. ``ue`` holds the UE's keys, or, where the command's
+        keyChangeIndicator is TRUE, those derived from KASME again as at AS security set-up
+        (``initial_kenb``, ``as_keys``, ``initial_chain``; TS 36.331 5.3.5.4)."""
 
     # -- Path switch after X2 (TS 23.401 5.5.1.1.2) -----------------------------------------
     @abstractmethod

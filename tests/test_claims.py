@@ -1130,3 +1130,22 @@ def test_confinement_arises_once_per_derivation_of_the_delegated_key() -> None:
     [ts] = [c for c in evaluate(run_scenario(load("ts33401"), parse_hops("s1"))).claims
             if c.name == "confinement"]
     assert (ts.applies, ts.sometimes) == (False, 0), ts
+
+
+def test_ncc_sync_follows_the_ue_back_to_a_kenb_from_kasme(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-180: keyChangeIndicator TRUE makes the UE derive KeNB from KASME again
+    (TS 36.331 5.3.5.4), the initial KeNB with NCC 0 (TS 33.401 7.2.8.1.1). On hop 7 of
+    seven S1 hops the MME sends NH(8), NCC 0 (7.2.8.4.3): the UE derives horizontally from
+    that KeNB, eight NH derivations behind the MME, where NCC 0 no longer names one NH. The
+    claim read "holds", its UE still at NH(6); it fails now, outside the promise: the chain
+    moved for an edit by the compromised source, not for the honest parties."""
+    hops = ",".join(["s1"] * 6) + ",s1:edit=HandoverCommand/container/keyChangeIndicator=True"
+    assert main(["check", "--variant", "ts33401", "--hops", hops,
+                 "--compromise", "source@7", "--json"]) == 0
+    [claim] = [c for c in json.loads(capsys.readouterr().out)["invariants"]
+               if c["name"] == "ncc-sync"]
+    [verdict] = [v for v in claim["verdicts"] if not v["holds"]]
+    assert verdict["hop"] == 7 and not verdict["promised"]
+    assert verdict["detail"].startswith("mme-1 holds NH(8) and the UE's active KeNB is at "
+                                        "NH(0) of the chain (the initial KeNB)")

@@ -418,20 +418,23 @@ def test_key_change_indicator_rolls_the_ue_back_to_a_kenb_from_kasme() -> None:
     assert not second["confirm_verified"]
 
 
-def test_key_change_indicator_on_s1_restarts_the_chain_the_ue_catches_up_on() -> None:
-    """The same rule on hop 2 of "s1,s1", NCC 3: the UE's KeNB from KASME has NCC 0 and its
-    NH(1) (7.2.8.1.1), from which it "shall first synchronize the locally kept NH parameter by
-    computing the function defined in Annex A.4 iteratively" up to NCC 3 (7.2.8.4.3): NH(3)
-    of the same chain (KASME and the initial KeNB are the same), so it agrees with the
-    target."""
-    doc, nh = _json_run(f"s1,s1:{KEY_CHANGE}")
-    for _ in range(3):
-        nh = TS33401.nh(KASME, nh)
-    second = doc["hops"][1]
-    cell = second["target_cell"]
-    assert second["ncc"] == 3
-    assert second["kenb_ue"] == second["kenb_enb"] == TS33401.star(
-        nh, cell["pci"], cell["earfcn_dl"]).hex()
+def test_key_change_indicator_after_the_wrap_rolls_the_ue_back_a_whole_ncc_cycle() -> None:
+    """The same rule on hop 9 of nine S1 hops: the MME sends NH(10), NCC 2 (7.2.8.4.3, from
+    NH(1) at set-up, one fresh NH per HANDOVER REQUIRED; NCC is 3 bits, 7.2.8.4). The UE's
+    KeNB from KASME has NCC 0 and its NH(1) (7.2.8.1.1), from which it "shall first
+    synchronize the locally kept NH parameter by computing the function defined in Annex A.4
+    iteratively (and increasing the NCC value until it matches the NCC value received ...)":
+    two steps, NH(2), hop 1's NH (KASME and the initial KeNB are the same), not NH(10). The
+    UE and the target disagree; the UE is back on an NH eight derivations old (helper-180)."""
+    doc, nh = _json_run(",".join(["s1"] * 8) + f",s1:{KEY_CHANGE}")
+    chain = [nh]
+    for _ in range(10):
+        chain.append(TS33401.nh(KASME, chain[-1]))
+    last = doc["hops"][-1]
+    cell = last["target_cell"]
+    assert last["ncc"] == 2
+    assert last["kenb_ue"] == TS33401.star(chain[2], cell["pci"], cell["earfcn_dl"]).hex()
+    assert last["kenb_enb"] == TS33401.star(chain[10], cell["pci"], cell["earfcn_dl"]).hex()
 
 
 @pytest.mark.parametrize(("ncc", "derivations"), [(2, 2), (7, 7), (0, 8), (1, 9)])
