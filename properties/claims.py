@@ -2910,17 +2910,16 @@ class NccSync(_Claim):
         state = (active, mmes)
         # the promise is key agreement's, of the honest parties' chains: not of one an edit by
         # a compromised eNB moved (keyChangeIndicator TRUE rolls the UE back to NH(1))
-        editors = sorted({enb for _, enb in facts.rewritten})
+        edit = after_an_edit(facts, step.hop)
         failures = tuple(
             Verdict(step.hop, "-", False,
                     find_promise(self.variant, KEY_AGREEMENT, None) is not None
-                    and not editors,
+                    and edit is None,
                     f"{m} holds NH({q}) and the UE's active KeNB is at NH({active}) of the "
                     f"chain{' (the initial KeNB)' if active == 0 else ''}: {q - active} NH "
                     f"derivations apart, NCC {q % NCC_MODULUS} no longer names one NH "
                     "(TS 33.401 7.2.8.4.3)"
-                    + (f"; after an edit by {and_list(editors)}, a compromised eNB, which the "
-                       "promise does not cover" if editors else ""))
+                    + (not_honest(self.name, *edit) if edit is not None else ""))
             for m, q, _ in mmes if q - active >= NCC_MODULUS)
         return Observed(state, failures, arose, () if placed is None else ((*placed, active),))
 
