@@ -21,6 +21,7 @@ import json
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -100,16 +101,34 @@ class _Parser(argparse.ArgumentParser):
         one is missing or lists it among "unrecognized arguments", with the option meant
         (review46: ``--hosp x2`` said "--hops is required"). A command's options come after
         it: the parser of commands looks only before the first word."""
+        command = self.prog.partition(" ")[2]
+        given: Counter[argparse.Action] = Counter()
         for arg in args:
             if arg == "--" or (self._subparsers is not None and not arg.startswith("-")):
-                return
+                break
             option = arg.partition("=")[0]
-            if option.startswith("--") and option not in self._option_string_actions:
-                command = self.prog.partition(" ")[2]
+            if not option.startswith("--"):
+                continue
+            if option not in self._option_string_actions:
                 known = [o for o in self._option_string_actions if o.startswith("--")]
                 close = did_you_mean(known, option) or f" ({self.prog} -h lists them)"
                 raise UsageError(f"{command}{': ' if command else ''}unrecognized option "
                                  f"{option}{close}")
+            given[self._option_string_actions[option]] += 1
+        self._refuse_repeated_options(command, given)
+
+    @staticmethod
+    def _refuse_repeated_options(command: str, given: Counter[argparse.Action]) -> None:
+        """An option given twice that takes one value, refused: argparse keeps the last and
+        drops the first without a word (helper-181: ``report --variants ts33401 --variants
+        tr33821-v070`` reported one variant, ``check --hops s1 --hops x2`` ran x2). Only an
+        option that adds up (``--compromise``, ``report --variant-file``) is repeated."""
+        for action, times in given.items():
+            if times > 1 and not isinstance(action, argparse._AppendAction):
+                values = " with all its values" if action.nargs in ("+", "*") else ""
+                raise UsageError(f"{command}{': ' if command else ''}"
+                                 f"{action.option_strings[-1]} is given {times} times; give "
+                                 f"it once{values}")
 
     def format_help(self) -> str:
         self._complete()

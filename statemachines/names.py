@@ -18,8 +18,13 @@ def did_you_mean(known: Iterable[str], *names: str) -> str:
 
 
 def closest(known: Iterable[str], name: str) -> str | None:
-    """The known name closest to ``name`` (``did_you_mean``'s choice), None where none is."""
+    """The known name closest to ``name`` (``did_you_mean``'s choice), None where none is:
+    the one known name it begins, if it is a prefix of one alone (helper-181: ``--comp``
+    read as close to ``--hops`` as to ``--compromise``), else the closest by difflib."""
     pool = {k.casefold(): k for k in known}  # --compromise takes kasme@1 for KASME@1
+    begun = [k for k in pool if name and k.startswith(name.casefold())]
+    if len(begun) == 1:
+        return pool[begun[0]]
     return next((pool[m] for m in get_close_matches(name.casefold(), pool, n=1)), None)
 
 

@@ -247,6 +247,20 @@ CLEAR = {  # bad input -> the words that say what is wrong
          "--compromise", "enb-2@1"],
         "its sender enb-2 may not make this edit; only its receiver enb-1, which relays it, "
         "may: that needs enb-1 compromised (who edits what: docs/commands.md)\n"),
+    # helper-181: argparse kept the last of an option given twice and dropped the first
+    # without a word; only the options that add up (--compromise, --variant-file) repeat
+    "an option of one value given twice": (["check", "--variant", "ts33401", "--hops", "s1",
+                                            "--hops", "x2"],
+                                           "check: --hops is given 2 times; give it once\n"),
+    "a list of values given twice": (["report", "--variants", "ts33401", "--variants",
+                                      "tr33821-v070"],
+                                     "report: --variants is given 2 times; give it once with "
+                                     "all its values\n"),
+    "a variant given twice, as option=value": (["run", "--variant=seed-fs", "--variant=ts33401",
+                                                "--hops", "x2"],
+                                               "run: --variant is given 2 times"),
+    "a flag given twice": (["verify", "--variant", "ts33401", "--quiet", "--quiet"],
+                           "verify: --quiet is given 2 times"),
 }
 # text38: a name refused for not being one of a fixed set ends with the closest one
 # (``statemachines.names.did_you_mean``), wherever the command line refuses it
@@ -261,6 +275,10 @@ CLOSE = {
     "a bit placement": (["run", "--variant", "seed-fs", "--bit-placement", "na", "--hops", "x2"],
                         "'nas'"),
     "a command": (["chek"], "'check'"),
+    # helper-181: --comp read as close to --hops as to --compromise; a prefix of one name
+    # alone is that name
+    "a prefix of one option alone": (["check", "--variant", "ts33401", "--hops", "x2",
+                                      "--comp", "enb-1@1"], "'--compromise'"),
     "a hop type": (["check", "--variant", "ts33401", "--hops", "x2,s1-intr"], "'s1-inter'"),
     "a topology": (["check", "--variant", "ts33401", "--hops", "x2", "--topology", "smal"],
                    "'small'"),
