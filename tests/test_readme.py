@@ -134,15 +134,20 @@ def test_the_readme_commands_are_what_ci_runs() -> None:
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 
 
+IN_REPOSITORY = "# in the repository's folder\n"  # a block whose command reads its files
+
+
 def examples() -> list[tuple[str, str, list[str]]]:
     """Each block of the README and docs/ that shows one ``$ hoverify ...`` command and what it
-    prints: the page, the command and the lines shown."""
+    prints: the page, the command (with the comment that it runs in the repository's folder,
+    where it does) and the lines shown."""
     found = []
+    pattern = rf"^```\n((?:{IN_REPOSITORY})?)\$ (hoverify .*?)\n```$"
     for page in PAGES:
-        for block in re.findall(r"^```\n\$ (hoverify .*?)\n```$", page.read_text(), re.S | re.M):
+        for where, block in re.findall(pattern, page.read_text(), re.S | re.M):
             command, *shown = block.split("\n")
             if not any(line.startswith("$ ") for line in shown) and ">" not in command:
-                found.append((page.relative_to(ROOT).as_posix(), command, shown))
+                found.append((page.relative_to(ROOT).as_posix(), where + command, shown))
     return found
 
 
@@ -156,15 +161,18 @@ def without_timing(line: str) -> str:
 
 
 @pytest.mark.parametrize(("page", "command", "shown"), examples(),
-                         ids=[f"{page}: {command}" for page, command, _ in examples()])
+                         ids=[f"{page}: {command.removeprefix(IN_REPOSITORY)}"
+                              for page, command, _ in examples()])
 def test_the_examples_print_what_they_show(page: str, command: str, shown: list[str],
                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """The lines shown are printed, in that order and one after the other; only ``...``
     stands for lines left out (review22: the README's verify example dropped two lines
-    unmarked)."""
-    monkeypatch.chdir(tmp_path)
-    main(shlex.split(command)[1:])
+    unmarked). A command that reads the repository's files (helper-181: docs/claims.md's
+    witness had drifted) runs there."""
+    in_repository = command.startswith(IN_REPOSITORY)
+    monkeypatch.chdir(ROOT if in_repository else tmp_path)
+    main(shlex.split(command.removeprefix(IN_REPOSITORY))[1:])
     printed = [without_timing(line) for line in capsys.readouterr().out.splitlines()]
     at = 0
     for run in "\n".join(without_timing(line) for line in shown).split("\n...\n"):
