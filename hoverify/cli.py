@@ -830,7 +830,7 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
             return False
         return True
 
-    own = ["--topology", _from_anywhere(topology_name or "small")]
+    own = ["--topology", from_anywhere(topology_name or "small")]
     said = []
     for hop, count in (("s1", NCC_MODULUS - 1), ("x2", NCC_MODULUS)):
         hops = ",".join([hop] * count)
@@ -1009,7 +1009,7 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
     tries = () if reason is not None else (hops, *hops.earlier())
     for tried in tries:
         argv = ["check", *variant_argv,
-                "--topology", _from_anywhere(topology_name or "small"),
+                "--topology", from_anywhere(topology_name or "small"),
                 "--hops", ",".join(map(str, tried.hops)),
                 *(a for who in tried.compromises for a in ("--compromise", who)),
                 *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
@@ -1028,11 +1028,11 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
 def variant_options(args: argparse.Namespace) -> list[str]:
     """How ``check`` names the variant these parsed options chose, from any directory: a
     reviewer's file by its absolute path, as the finding file records it (``save_findings``)."""
-    file = None if args.variant_file is None else _from_anywhere(args.variant_file)
+    file = None if args.variant_file is None else from_anywhere(args.variant_file)
     return variant_argv(args.variant, file, args.bit_placement)
 
 
-def _from_anywhere(path: str) -> str:
+def from_anywhere(path: str) -> str:
     """``path`` as a check line names it so the line works from any directory: a file by its
     absolute path; a name that is no file (a shipped topology, ``runs.topology_path``) as is."""
     return str(Path(path).resolve()) if Path(path).exists() else path

@@ -16,7 +16,7 @@ from typing import Any
 
 from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
-from hoverify.cli import check_lines, not_reached, variant_argv
+from hoverify.cli import check_lines, from_anywhere, not_reached, variant_argv
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
 from hoverify.properties.analysis import Analysis
@@ -265,8 +265,11 @@ ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the boun
 
 
 def _variant_argv(variant: VariantRef) -> list[str]:
-    """How ``hoverify check`` names a variant of the report."""
-    return variant_argv(variant.name, variant.file, variant.bit_placement or None)
+    """How ``hoverify check`` names a variant of the report, from any directory: a reviewer's
+    file by its absolute path, as ``verify`` and ``explore`` name it (helper-181: the path as
+    typed worked only where the report was made)."""
+    file = None if variant.file is None else from_anywhere(variant.file)
+    return variant_argv(variant.name, file, variant.bit_placement or None)
 
 
 def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile | None) -> str:
@@ -274,7 +277,8 @@ def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile |
     attacker, so a reader can rerun the run a counterexample is drawn from."""
     return shlex.join([
         "hoverify", "check", *_variant_argv(variant),
-        *(["--topology", topology.path] if topology else []), "--hops", scenario.hops,
+        *(["--topology", from_anywhere(topology.path)] if topology else []),
+        "--hops", scenario.hops,
         *(a for who, hop in scenario.compromises for a in ("--compromise", f"{who}@{hop}")),
         *(["--backhaul-unprotected"] if scenario.backhaul_unprotected else [])])
 

@@ -973,17 +973,24 @@ def test_mermaid_text_is_escaped_once() -> None:
     assert "ue-xenb_1: RRC x<br/>refused: no#59; never" in text
 
 
-def test_report_takes_a_reviewers_variant_file(tmp_path: Path,
+def test_report_takes_a_reviewers_variant_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """`--variant-file` puts the reviewer's variant beside the built-in ones; a bad file is
-    refused before anything is written, and the previous report stays whole."""
-    example = Path(__file__).parent.parent / "examples" / "n2_5g.py"
+    refused before anything is written, and the previous report stays whole. Its check lines
+    name the file by its absolute path, so they run from any directory (helper-181: the path
+    as typed worked only where the report was made)."""
+    root = Path(__file__).resolve().parent.parent
+    example = root / "examples" / "n2_5g.py"
+    monkeypatch.chdir(root)
     out = tmp_path / "report"
     argv = ["report", "--out", str(out), "--variants", "ts33401", "--quiet"]
-    assert main([*argv, "--variant-file", str(example)]) == 0
+    assert main([*argv, "--variant-file", "examples/n2_5g.py"]) == 0
     doc = json.loads((out / "verdicts.json").read_text())
     assert [(v["label"], v["file"]) for v in doc["variants"]] == [
-        ("ts33401", None), ("5g-n2", str(example))]
+        ("ts33401", None), ("5g-n2", "examples/n2_5g.py")]
+    files = re.findall(r"hoverify check --variant-file (\S+)",
+                       (out / "5g-n2" / "report.md").read_text())
+    assert files and set(files) == {str(example)}, set(files)
     assert {r["variant"] for r in doc["results"]} == {"ts33401", "5g-n2"}
     assert [b["variant"] for b in doc["bounded_verification"]] == ["ts33401", "5g-n2"]
     assert (out / "5g-n2" / "report.md").is_file()
