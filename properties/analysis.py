@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hoverify.properties.arrivals import origin
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
-from hoverify.properties.graph import KeyGraph, Node, public_argument, value_node
+from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import Step
 
@@ -146,10 +147,20 @@ class Analysis:
         steps = witness(g, result, target)
         used = {src for d in steps for src in g.predecessors(d)} | {target}
         derived = {out for d in steps for out in g.successors(d)}
-        lines = [f"holds {self.graph.label(n)}"
+        lines = [f"holds {self.graph.label(n)}{self._origin(attacker, n)}"
                  for n in sorted((used & result.initial) - derived, key=self.graph.label)
                  if g.nodes[n]["kind"] == "key"]
         return lines + [self._derivation_line(d) for d in steps]
+
+    def _origin(self, attacker: Attacker, node: Node) -> str:
+        """Where ``attacker`` got ``node``, which it holds, in the claim engine's words
+        (``arrivals.origin``): the key graph's attackers are compromised parties, never the
+        network reading a backhaul."""
+        steps = self.run.system.steps  # by number
+        had = {n for e in attacker.entities for n, seen in self.graph.seen.get(e, ())
+               if seen == node and n != SETUP_STEP}  # the steps it had it at, as the graph saw
+        return origin((steps[n] for n in sorted(had, reverse=True)), node[1],
+                      attacker.entities, min(c.hop for c in attacker.compromises), None)
 
     def _derivation_line(self, derivation: Node) -> str:
         g = self.graph.graph

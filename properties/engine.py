@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
+from hoverify.properties.arrivals import Trail, origin
 from hoverify.properties.graph import byte_values, public_argument
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, nh_pairs, paired
@@ -311,8 +312,11 @@ class Facts:
     enb_learnt: tuple[tuple[str, int, int, Kind], ...] = ()
     # the {NH, NCC} pairs each step received, read, kept or sent, with their hop, in the
     # order paired: only the labels of NHs read them (``hoverify.properties.labels``); a
-    # search records none (``Engine.pairs_nhs``)
+    # search records none (``Engine.witnessing``)
     nh_pairings: tuple[Pairing, ...] = ()
+    # the steps so far, the last first: only a witness reads them, to say where the attacker
+    # got what it holds (``origin``); a search records none (``Engine.witnessing``)
+    trail: Trail | None = None
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -573,8 +577,18 @@ class Facts:
                 frame = enter(need)
                 if frame is not None:
                     stack.append(frame)
-        return ([f"holds {self.label(v)}" for v in sorted(held, key=self.label)]
+        return ([f"holds {self.label(v)}{self.origin(attacker, v)}"
+                 for v in sorted(held, key=self.label)]
                 + [self.line(d) for d in steps])
+
+    def origin(self, attacker: Knowledge, value: bytes) -> str:
+        """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``); nothing
+        where the facts keep no trail (a search's states: ``Engine.witnessing``)."""
+        if self.trail is None:
+            return ""
+        reads = (Adversary(backhaul_unprotected=not self.nds_ip).reads
+                 if attacker.name == NETWORK else None)
+        return origin(self.trail, value, attacker.entities, attacker.hop, reads)
 
     def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
         """The secret values ``attacker`` lacks on every way to ``value``."""
@@ -1347,10 +1361,11 @@ class Engine:
     # the engine of a finished run (``check``), never restored: the attackers of a chain
     # share one record of what they know (``Shared``), read live
     finished: bool = False
-    # record the {NH, NCC} pairs each step carries (``Facts.nh_pairings``), which only NH
-    # labels read: a search leaves them out of its states and labels each finding when it
-    # replays its trace (``hoverify.properties.verify``)
-    pairs_nhs: bool = True
+    # record what only a witness reads: the {NH, NCC} pairs each step carries
+    # (``Facts.nh_pairings``), which NH labels read, and the steps themselves
+    # (``Facts.trail``): a search leaves them out of its states and words each finding's
+    # witness when it replays its trace (``hoverify.properties.verify``)
+    witnessing: bool = True
     stepwise: frozenset[str] = field(default=frozenset(), init=False, repr=False)  # by name
 
     def __post_init__(self) -> None:
@@ -1700,7 +1715,7 @@ class Engine:
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
-        if self.pairs_nhs:  # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels
+        if self.witnessing:  # the {NH, NCC} pairs it receives, reads, keeps or sends, for labels
             pairings = paired(f.nh_pairings, step.hop, _step_nh_pairs(step))  # TS 33.401 7.2.8.4
             if pairings is not f.nh_pairings:
                 changes["nh_pairings"] = pairings
@@ -1724,6 +1739,8 @@ class Engine:
                 changes["enb_learnt"] = enb_learnt
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
+        if self.witnessing:
+            changes["trail"] = Trail(step, f.trail)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
             f = replace(f, attackers=self.parties.append(
                 f.attackers, Knowledge(NETWORK, frozenset(), 0, 0, frozenset(), frozenset())))

@@ -185,7 +185,9 @@ FACTS_STATE = {
              "(only ``check`` joins eNBs and more in one)",
     "enb_learnt": "as a set (the order learnt changes no verdict)",
     "nh_pairings": "not in it, nor in a search's states: only the labels of NHs in a "
-                   "witness read it, made when a finding is replayed (``Engine.pairs_nhs``)",
+                   "witness read it, made when a finding is replayed (``Engine.witnessing``)",
+    "trail": "not in it, nor in a search's states: only a witness reads it, made when a "
+             "finding is replayed (``Engine.witnessing``)",
 }
 
 
@@ -532,9 +534,9 @@ class _Search:
         start by a part of its own (their texts say what they did; a variant error ends it
         with the action that raised). Its detail and witness are those of the replay, which
         records the {NH, NCC} pairs that the search leaves out of its states and that only
-        NH labels read (``Engine.pairs_nhs``)."""
+        NH labels read (``Engine.witnessing``)."""
         part = self.plan.part(0, 1, lambda: False)
-        part.exploration.engine.pairs_nhs = True
+        part.exploration.engine.witnessing = True
         try:
             trace = part.replay(found.path)
             verdict = part.exploration.engine.violations.get(key)
@@ -599,7 +601,7 @@ class _Slice:
                                        adversary=plan.adversary)
         self.exploration.system.remember()
         self.exploration.engine.remember()
-        self.exploration.engine.pairs_nhs = False  # only a finding's replay labels NHs
+        self.exploration.engine.witnessing = False  # only a finding's replay labels NHs
         self.max_handovers = plan.max_handovers
         self.faults = plan.faults
         # then the messages put in flight are state

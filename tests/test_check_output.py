@@ -312,8 +312,7 @@ def test_a_hop_with_two_edits_names_both() -> None:
     UE refuse the HO command, TS 36.331 5.3.5.4) had not been made."""
     hops = ("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/NCC=1"
             ":edit=HandoverRequestAcknowledge/container/-new C-RNTI")
-    _, claims = _claims("--variant", "ts33401", "--topology", "small", "--hops", hops,
-                        "--compromise", "enb-1@1")
+    _, claims = _claims("--variant", "ts33401", "--hops", hops, "--compromise", "enb-1@1")
     [why] = claims["fake-cell-capture"]["cut"]
     assert why.startswith(
         "not exercised: after enb-1's edits of X2AP HandoverRequest enb-1->enb-2 and X2AP "
@@ -863,9 +862,42 @@ def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_s
                if c["name"] == "forward-security"]
     assert claim["witness"][0].startswith("hop 1, radio observer + enb-1@1: derives 2+ hops on")
     assert claim["witness"][1:] == [
-        "holds KeNB[hop 0]",
+        "holds KeNB[hop 0]: enb-1 received it in S1AP InitialContextSetupRequest mme-1->enb-1 "
+        "(step 1)",
         "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
         "KeNB[hop 2] = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
+
+
+TARGET_ID = "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1',s1-inter@enb-5/cell-1"
+WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says where the key came from
+    # helper-181: the seed's KeNB*+ reaches enb-1 in the S1AP HandoverRequest (SecurityContext,
+    # TS 36.413 9.1.5.4) its edited Target ID made the MME send it; it refuses it (the target
+    # cell is not its own) but has read it: the first arrival after its compromise
+    "target-id": (["--variant", "seed-fs", "--hops", TARGET_ID, "--compromise", "enb-1@1"],
+                  "forward-security", "holds KeNB*+[hop 1]: enb-1 received it in S1AP "
+                  "HandoverRequest mme-1->enb-1 (step 7), which it refused"),
+    # enb-2 got NH[NCC 2] in hop 1's PATH SWITCH REQUEST ACKNOWLEDGE (TS 33.401 7.2.8.4.2),
+    # before its compromise in hop 2, and kept it: the last arrival before
+    "kept": (["--variant", "ts33401", "--hops", "x2,x2,s1", "--compromise", "enb-2@2"],
+             "fake-cell-capture", "holds NH[NCC 2]: enb-2 received it in S1AP "
+             "PathSwitchRequestAcknowledge mme-1->enb-2 (step 11)"),
+    # without NDS/IP the network reads the {NH, NCC} of S1AP HANDOVER REQUEST (7.2.8.4.3)
+    "backhaul": (["--variant", "ts33401", "--hops", "x2,s1", "--backhaul-unprotected"],
+                 "forward-security", "holds NH[NCC 3]: read on the backhaul in S1AP "
+                 "HandoverRequest mme-1->enb-4 (sent at step 15)"),
+}
+
+
+@pytest.mark.parametrize("run", sorted(WHERE_HELD))
+def test_a_witness_says_where_the_attacker_got_each_key_it_holds(run: str) -> None:
+    """A witness's "holds" line says how the attacker came to hold the key: the message one
+    of its parties received it in (refused or not), a derivation of its own, or what the
+    network read on an unprotected backhaul (helper-181: "holds KeNB*+[hop 1]" alone did not
+    show the step where the seed's key leaks to the compromised eNB)."""
+    args, claim, line = WHERE_HELD[run]
+    _, out = _check(*args, "--json")
+    [found] = [c for c in json.loads(out)["claims"] if c["name"] == claim]
+    assert line in found["witness"], found["witness"]
 
 
 def test_check_prints_every_claim_verify_prints_in_one_column() -> None:

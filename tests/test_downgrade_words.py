@@ -229,7 +229,8 @@ def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[st
     # fix38: the KeNB* enb-1 computed itself as the source is shown derived from its own
     # KeNB (seed section 2: KeNB* = KDF(KeNB, PCI)), not held
     assert search["witness"][-3:] == edit["witness"] == [
-        "holds KeNB[hop 0]",
+        "holds KeNB[hop 0]: enb-1 received it in S1AP InitialContextSetupRequest "
+        "mme-1->enb-1 (step 1)",
         "KeNB*[hop 1] = KDF(KeNB[hop 0], FC=0xf0, PCI=5)  [TR 33.821 v0.7.0 (seed section 2)]",
         "KeNB[hop 1] = KDF(KeNB*[hop 1], FC=0xf1, C-RNTI=58344)  [TR 33.821 v0.7.0 (seed "
         "section 2)]"]
@@ -352,7 +353,9 @@ def test_a_capture_that_needed_no_edit_fails_whatever_the_edit_did(
         "no edit of hop 1 needed: run without enb-1's edit, enb-1 derives the honest KeNB of "
         "hop 1 and can serve the UE as the target cell; with its edit, the UE is on a KeNB "
         "enb-1 does not derive")
-    assert verdict["witness"][:2] == ["run without enb-1's edit of hop 1:", "holds KeNB[hop 0]"]
+    assert verdict["witness"][:2] == ["run without enb-1's edit of hop 1:",
+                                      "holds KeNB[hop 0]: enb-1 received it in S1AP "
+                                      "InitialContextSetupRequest mme-1->enb-1 (step 1)"]
     assert any(line.startswith(derivation) for line in verdict["witness"]), verdict["witness"]
     assert any("derives the honest KeNB of handover 1 without an edit of it" in why
                for why in claims["downgrade-resistance"]["not_judged"])

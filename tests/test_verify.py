@@ -1024,7 +1024,7 @@ def test_the_check_line_verify_prints_for_a_finding_that_needs_an_edit_reproduce
 
 
 def test_a_findings_witness_names_an_nh_by_its_ncc_though_the_search_pairs_none() -> None:
-    """The search keeps no {NH, NCC} pairs in its states (``Engine.pairs_nhs``: they cost
+    """The search keeps no {NH, NCC} pairs in its states (``Engine.witnessing``: they cost
     memory per state, and only NH labels read them); the finding is judged again when its
     trace is replayed, so its witness names an NH by the NCC the run paired it with, as
     ``check`` does. nh_from_kenb chains its NHs from KeNB[hop 0]; the second NH derivation
