@@ -117,12 +117,21 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
     no_editor = (_no_source(analysis) if attacker is not None and not downgrade and not edited
                  else ())
+    # fake-cell-capture without an edit, where the handover never completed (its target
+    # refused the HO confirm): the UE took the HO command all the same, and the engine judged
+    # it there, as explore and verify do; the search judges only edits of handovers that
+    # complete without them (``downgrade.judged``; helper-184: a capture verify found read
+    # "vacuous" here)
+    unfinished = {h for h in analysis.hops if h not in analysis.kenb and h not in edited}
     for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
         observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
                     if edited else [])
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
+        if name == CAPTURE:
+            taken = [v for v in results[name].verdicts if v.hop in unfinished]
+            observed = [*observed, *taken]
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + len({v.hop for v in observed}),

@@ -16,6 +16,7 @@ from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     ALIVENESS,
     BACKWARD,
+    CAPTURE,
     DOWNGRADE,
     INJECTIVE,
     KEY_AGREEMENT,
@@ -121,6 +122,37 @@ def test_an_edit_leaving_the_source_the_honest_kenb_is_no_downgrade_in_any_check
                        claims=frozenset({DOWNGRADE}))
     assert explored.sometimes[DOWNGRADE] == 0
     assert DOWNGRADE not in {f.claim for f in explored.findings}
+
+
+ATTACKS = Path(__file__).parent / "attack_variants"
+
+
+@pytest.mark.parametrize(("name", "fails"), [("x2_target_rekeys.py", True),
+                                             ("always_k_ho.py", False)])
+def test_a_capture_on_a_handover_that_never_completes_is_judged_alike(name: str,
+                                                                      fails: bool) -> None:
+    """fake-cell-capture's situation is the UE accepting a HO command relayed by a compromised
+    source eNB (its ``sometimes``), whether or not the real target then accepts the HO
+    confirm: the UE is in the target cell on its new KeNB either way. check judged it only
+    on handovers that completed (its edit search), and read "vacuous" on one X2 hop where
+    verify failed the promise: x2_target_rekeys' target refuses every X2 HO confirm, and the
+    UE is on the horizontal KeNB* its source computed (TS 33.401 7.2.8.4.2), which the source
+    derives (helper-184). always_k_ho's UE takes KeNB*+ from K_HO, which the source lacks:
+    both hold."""
+    variant = load_variant_file(str(ATTACKS / name))
+    run = run_scenario(variant, parse_hops("x2@enb-2/cell-1"), topology=small_topology())
+    assert not run.hops[0].confirm_verified
+    checked = next(c for c in evaluate(run, Attacker((Compromise("enb-1", 1),))).claims
+                   if c.name == CAPTURE)
+    verified = verify(variant, max_handovers=1, claims=frozenset({CAPTURE}))
+    assert checked.sometimes == 1 and verified.sometimes[CAPTURE] > 0
+    assert [v.holds for v in checked.verdicts] == [not fails]
+    if fails:
+        [failure] = checked.verdicts
+        assert failure.promised and failure.detail.startswith("no edit of hop 1 needed: enb-1 ")
+        assert verified.shortest[(CAPTURE, True)].detail == failure.detail
+    else:
+        assert not any(claim == CAPTURE for claim, _ in verified.shortest)
 
 
 # (variant file, claim) -> why `check` cannot flag it (its scenarios replay nothing over the
