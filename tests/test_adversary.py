@@ -613,3 +613,36 @@ def test_a_replay_on_uu_keeps_the_run_within_nds_ip(unprotected: bool) -> None:
     assert (exploration.replay(x2) is not None) is unprotected
     assert exploration.engine.facts.beyond_nds_ip is unprotected
     exploration.close()
+
+
+def test_an_attacker_of_one_enb_has_no_parts_and_no_enbs_alone() -> None:
+    """``parts`` and ``enbs_alone`` split an attacker holding an eNB *beside more*: one
+    holding a single eNB and nothing else has no part (the radio observer without it is no
+    part of it), and its eNBs alone are itself, so None (mutants: a part holding nothing;
+    an eNBs-alone attacker equal to the whole)."""
+    enbs = ("enb-1", "enb-2")
+    one = Attacker.holding({"enb-1"}, 1)
+    assert one.parts(enbs) == [] and one.enbs_alone(enbs) is None
+    two = Attacker.holding({"enb-1", "enb-2"}, 2)
+    assert [str(p) for p in two.parts(enbs)] == [
+        "radio observer + enb-2@2 (without enb-1)", "radio observer + enb-1@2 (without enb-2)"]
+    assert two.enbs_alone(enbs) is None
+    with_ue = Attacker((Compromise("enb-1", 1), Compromise("ue", 3)))
+    assert str(with_ue.enbs_alone(enbs)) == "radio observer + enb-1@1 (without ue)"
+    assert [str(p) for p in with_ue.edit_parts(enbs)] == [
+        "radio observer + ue@3 (without enb-1)", "radio observer + enb-1@1 (without ue)"]
+    three = Attacker((Compromise("enb-1", 1), Compromise("enb-2", 2), Compromise("ue", 3)))
+    # each part's eNBs alone too: the part without enb-1 has enb-2 alone, and so on
+    assert [str(p) for p in three.edit_parts(enbs)][-2:] == [
+        "radio observer + enb-2@2 (without enb-1, ue)",
+        "radio observer + enb-1@1 (without enb-2, ue)"]
+
+
+def test_rewrite_without_compromise_makes_no_edit() -> None:
+    """Only a compromised eNB edits: rewrite without compromise makes none, and says so
+    (``verify``'s warning, the edit claims' vacuity; mutant: the compromise check skipped)."""
+    assert Adversary().no_edit({"rewrite", "drop"}) == (
+        "the faults had rewrite but no compromise, and only a compromised eNB edits")
+    assert Adversary().no_edit({"rewrite", "compromise"}) is None
+    assert Adversary(parties=("ue",)).no_edit({"rewrite", "compromise"}).startswith(
+        "the compromise targets had no eNB")

@@ -132,3 +132,17 @@ def test_a_copied_derivation_index_and_its_original_grow_apart() -> None:
     k = index.number[_value(0)]
     assert [index.nodes[d] for d in index.successors[k]] == [("kdf", 0), ("kdf", 2)]
     assert [copy.nodes[d] for d in copy.successors[k]] == [("kdf", 0), ("kdf", 1)]
+
+
+def test_a_witness_derives_each_value_it_uses_even_one_held_that_it_shows_derived() -> None:
+    """Value 0 is held and also derived from 1, itself derived from 0: the witness of 2
+    shows 0 derived (from 1), so it must derive 1 too (from the held 0), not leave 1 a root
+    the attacker never held (mutant: a value not held whose derivations all need one being
+    derived shown as held)."""
+    graph, index = _graphs([([0], 1), ([1], 0), ([0], 2)])
+    result = closure(index, {_value(0)})
+    have = set(result.initial)
+    for derivation in witness(graph, result, _value(2)):
+        assert all(i in have for i in graph.predecessors(derivation)), derivation
+        have |= set(graph.successors(derivation))
+    assert _value(2) in have

@@ -185,3 +185,27 @@ def test_the_check_lines_explore_and_verify_try_warn_of_no_hop(
     run, _ = check_evaluation(args, lambda _: DEFAULT)
     assert not run.hops[1].confirm_sent
     assert capsys.readouterr().err == ""
+
+
+def test_an_enb_compromised_after_a_hop_cannot_make_that_hops_edit(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An edit of hop 1 needs an end of the message compromised from hop 1 or earlier: enb-1
+    compromised from hop 2 on did not hold it then (mutant: ``held`` ignoring the hop, so
+    the edit ran, exit 0, as the edit of an eNB not yet compromised)."""
+    code = main(["check", "--variant", "ts33401", "--hops",
+                 "x2:edit=HandoverRequest/AS-SecurityInformation/NCC=1,s1,x2",
+                 "--compromise", "enb-1@2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "is compromised from hop 1 or earlier" in err, err
+
+
+def test_a_coalitions_edits_between_its_ends_are_named_as_the_receivers(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Edits of one message made between a coalition's two ends are the receiver's, which
+    relays it last (``editor``; mutant: named as the sender's)."""
+    main(["check", "--variant", "ts33401", "--topology", "small", "--hops",
+          "x2@enb-2/cell-1:edit=HandoverRequestAcknowledge/container/NCC=3"
+          ":edit=HandoverRequestAcknowledge/New eNB UE X2AP ID=1",
+          "--compromise", "enb-1@1", "--compromise", "enb-2@1"])
+    out = capsys.readouterr().out
+    assert "the run rests on enb-1's edits of X2AP HandoverRequestAcknowledge" in out, out

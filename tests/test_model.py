@@ -36,7 +36,8 @@ from typing import NamedTuple
 
 import pytest
 from hoverify.properties.engine import decided_early
-from hoverify.statemachines.enb import PATH_SWITCH_PENDING
+from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.enb import PATH_SWITCH_PENDING, EnbContext
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.record import replace
@@ -1067,3 +1068,32 @@ def test_a_target_that_verified_the_confirm_on_the_kenb_it_had_agrees_with_the_u
     run = run_scenario(IntraEnbKeepsKenb(), parse_hops("intra-enb"))
     [hop] = run.hops
     assert hop.confirm_verified and hop.kenb_enb == hop.kenb_ue == run.initial_kenb
+
+
+C_RNTI_RANGE = range(0x0001, 0xFFF3 + 1)  # TS 36.321 Table 7.1-1: C-RNTI "0001-FFF3"
+
+
+def test_c_rnti_allocation_wraps_to_a_valid_c_rnti() -> None:
+    """TS 36.321 7.1, Table 7.1-1: a C-RNTI is one of 0x0001-0xFFF3 (0x0000 is none). An eNB
+    that allocated the last one allocates a valid one next (helper-182's mutant: the wrap
+    gave 0)."""
+    topology = default_topology()
+    cell = topology.cells[0]
+    system = System(load("ts33401"), topology, bytes(32), 0, cell)
+    target = next(c for c in topology.cells if c.enb != cell.enb)
+    enb = system.entities[target.enb]
+    ctx = EnbContext(next_c_rnti=max(C_RNTI_RANGE))
+    security = (("KeNB*", bytes(32)), ("NCC", 0))
+    for _ in range(2):
+        ctx, _keys, container = enb._prepare_target(Deriver(), ctx, security, target,
+                                                    HopType.X2)
+        assert dict(container)["new C-RNTI"] in C_RNTI_RANGE
+    assert ctx.next_c_rnti in C_RNTI_RANGE
+
+
+def test_the_ho_command_may_carry_every_ncc_value() -> None:
+    """TS 36.331 SecurityConfigHO: "nextHopChainingCount INTEGER (0..7)"; TS 33.401 7.2.8.4:
+    NCC is a 3-bit counter. A compromised relay may write any of the eight into the HO
+    command (the values the variant declares; helper-182's mutant left out 7, so the edit
+    search never tried it)."""
+    assert set(dict(load("ts33401").command_fields())["NCC"]) == set(range(8))

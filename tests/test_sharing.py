@@ -11,6 +11,7 @@ from hoverify.properties.fingerprint import Fingerprinter
 from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.record import replace
+from hoverify.statemachines.system import Snapshot
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 
@@ -106,3 +107,12 @@ def test_a_value_is_shared_only_with_an_equal_one_of_its_own_type() -> None:
     assert shared.injected is False and shared.beyond_nds_ip is False and shared.hop == 0
     assert sharing.value(1.0) is not sharing.value(1)
     assert sharing.value(True) is True
+
+
+def test_snapshots_differing_only_in_their_steps_are_not_shared() -> None:
+    """A snapshot's ``steps`` (``System.delivered``) is what ``restore`` truncates the steps
+    to: two snapshots equal but for it are two states, never one object (helper-183's
+    mutant: the sharing key without it)."""
+    sharing = Sharing()
+    one, other = Snapshot((), (), 1, 3), Snapshot((), (), 1, 4)
+    assert sharing.snapshot(one).steps == 3 and sharing.snapshot(other).steps == 4
