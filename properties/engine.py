@@ -315,8 +315,9 @@ class Facts:
     # search records none (``Engine.witnessing``)
     nh_pairings: tuple[Pairing, ...] = ()
     # the steps so far, the last first: only a witness reads them, to say where the attacker
-    # got what it holds (``origin``); a search records none (``Engine.witnessing``)
-    trail: Trail | None = None
+    # got what it holds (``origin``); a search records none (``Engine.witnessing``). How the
+    # facts came about, not what they are: two runs to equal facts are equal
+    trail: Trail | None = field(default=None, compare=False, repr=False)
 
     # -- reading ---------------------------------------------------------------------------
     @property
