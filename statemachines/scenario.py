@@ -379,15 +379,18 @@ def derivation_word(derivations: Sequence[Derivation], kenb: bytes | None = None
     """How the UE reached its new KeNB, read from what it computed: the chain of derivations
     back from the KeNB through their keys. "vertical" if it passes through an NH, the name
     of a variant's own intermediate key (e.g. "KeNB*+") if there is one, else
-    "horizontal"."""
+    "horizontal"; "reused" where no derivation made it (a KeNB taken as it was: helper-181's
+    X2 hop reusing KeNB read "none", the word for no KeNB taken); "none" without a KeNB."""
+    if kenb is None:
+        return "none"
     made = {d.output: d for d in derivations}
-    current = made.get(kenb) if kenb is not None else None
+    current = made.get(kenb)
     chain = []
     while current is not None:
         chain.append(current)
         current = made.get(current.inputs[0].value)
     if not chain:
-        return "none"
+        return "reused"
     own = next((d.output_name for d in chain if d.output_name.endswith("+")), None)
     if own:
         return own

@@ -32,6 +32,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -1071,6 +1072,7 @@ def test_a_target_that_verified_the_confirm_on_the_kenb_it_had_agrees_with_the_u
 
 
 C_RNTI_RANGE = range(0x0001, 0xFFF3 + 1)  # TS 36.321 Table 7.1-1: C-RNTI "0001-FFF3"
+BROKEN_VARIANTS = Path(__file__).parent / "broken_variants"
 
 
 def test_c_rnti_allocation_wraps_to_a_valid_c_rnti() -> None:
@@ -1097,3 +1099,16 @@ def test_the_ho_command_may_carry_every_ncc_value() -> None:
     command (the values the variant declares; helper-182's mutant left out 7, so the edit
     search never tried it)."""
     assert set(dict(load("ts33401").command_fields())["NCC"]) == set(range(8))
+
+
+def test_a_kenb_taken_as_it_was_reads_reused_and_no_ho_command_none() -> None:
+    """The run table's derivation word says how the UE reached its KeNB: a UE whose HO command
+    leaves its KeNB as it was (source_sends_kenb: the X2 source hands over its own KeNB,
+    which the UE keeps) reads "reused", not "none", which the docs reserve for a UE that took
+    no HO command (helper-181), as in a hop whose target refused it (``:refused``)."""
+    broken = run_scenario(load_variant_file(str(BROKEN_VARIANTS / "source_sends_kenb.py")),
+                          parse_hops("x2"))
+    [hop] = broken.hops
+    assert hop.kenb_ue == broken.initial_kenb and hop.derivation == "reused"
+    refused = run_scenario(load("ts33401"), parse_hops("x2:refused"))
+    assert refused.hops[0].derivation == "none"
