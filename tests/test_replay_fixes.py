@@ -239,23 +239,26 @@ def test_a_step_no_variant_records_is_a_corrupt_file_before_and_after_the_edit(
             "that step: the file is corrupt, or saved by another version of the model"), err
 
 
+@pytest.mark.parametrize("who", ["enb-3", "mme-1"])
 def test_an_edit_by_no_end_of_its_message_after_the_edit_is_a_corrupt_file(
-        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    """Only an end of a message edits it (TS 33.401 11: the eNBs are the ends of NDS/IP):
-    a step after the attack's edit in which enb-3 edits enb-1's HandoverRequired to mme-1 is
-    one no run of the model records, on a fix as on the recorded variant: a corrupt file,
-    exit 2 (helper-163 M26: it read "NOT reproduced", exit 0)."""
+        tmp_path: Path, found: dict[str, Any], capsys: pytest.CaptureFixture[str],
+        who: str) -> None:
+    """Only an eNB at an end of a message edits it (TS 33.401 11: the eNBs are the ends of
+    NDS/IP; only an eNB is compromised to edit): a step after the attack's edit in which
+    enb-3, or mme-1, the other end, edits enb-1's HandoverRequired to mme-1 is one no run of
+    the model records, on a fix as on the recorded variant: a corrupt file, exit 2
+    (helper-163 M26: it read "NOT reproduced", exit 0; helper-183's mutant let the MME edit)."""
     trace = [dict(s) for s in found["trace"]]
     [edit] = [s for s in trace if s["kind"] == "edit"]
     assert trace.index(edit) < 5
-    text = f"enb-3 rewrites field '{FIELD}' 1 -> 0 in {MESSAGE}"
+    text = f"{who} rewrites field '{FIELD}' 1 -> 0 in {MESSAGE}"
     trace[5] = edit | {"text": text}
     path = _saved(tmp_path, found, trace=trace)
     assert main(["replay", str(path), "--variant-file", str(FOUR)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
     assert err.rstrip("\n").endswith(
-        f"step 6, {text!r}: 'enb-3' is no eNB at an end of {MESSAGE}: no variant of the model "
+        f"step 6, {text!r}: '{who}' is no eNB at an end of {MESSAGE}: no variant of the model "
         "records that step: the file is corrupt, or saved by another version of the model"), err
 
 
