@@ -87,7 +87,15 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims also judge the attacker ``network``)."""
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
-    engine = feed(run, attackers, adversary)
+    # fake-cell-capture without an edit, where the handover never completed (its target
+    # refused the HO confirm, or its preparation failed): the UE may have taken the HO command
+    # all the same, and the engine judges it there, as explore and verify do; the search
+    # judges only edits of handovers that complete without them (``downgrade.judged``;
+    # helper-184: a capture verify found read "vacuous" here). Each attacker's first failure
+    # there is kept (``Engine.per_hop``), and the attackers the search would judge are named
+    unfinished = (frozenset(h for h in analysis.hops if h not in analysis.kenb)
+                  - {run.system.steps[n].hop for n in run.edited})
+    engine = feed(run, attackers, adversary, unfinished)
     hop_types = {hop.spec.type for hop in run.hops}
     made = editors(run, attacker) if attacker is not None else frozenset()
     parts = attacker.parts(run.topology.enbs, made) if attacker is not None else []
@@ -117,12 +125,6 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims = {c.name: c for c in engine.claims if isinstance(c, EditClaim)}
     no_editor = (_no_source(analysis) if attacker is not None and not downgrade and not edited
                  else ())
-    # fake-cell-capture without an edit, where the handover never completed (its target
-    # refused the HO confirm): the UE took the HO command all the same, and the engine judged
-    # it there, as explore and verify do; the search judges only edits of handovers that
-    # complete without them (``downgrade.judged``; helper-184: a capture verify found read
-    # "vacuous" here)
-    unfinished = {h for h in analysis.hops if h not in analysis.kenb and h not in edited}
     for name, (verdicts, never) in handover_attacks(analysis, downgrade, engine.facts, claims,
                                                     beside).items():
         observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
@@ -130,8 +132,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         if name == CAPTURE:
-            taken = [v for v in results[name].verdicts if v.hop in unfinished]
-            observed = [*observed, *taken]
+            observed = [*observed, *_unfinished_captures(engine, results[name], unfinished,
+                                                         downgrade)]
         results[name] = ClaimResult(name, tuple(sorted((*verdicts, *observed),
                                                        key=lambda v: v.hop)),
                                     len(verdicts) + len({v.hop for v in observed}),
@@ -287,6 +289,21 @@ def _alone(run: Run, hop: int) -> str:
             "were not searched)")
 
 
+def _unfinished_captures(engine: Engine, result: ClaimResult, unfinished: frozenset[int],
+                         judged: Sequence[tuple[int, Attacker]]) -> list[Verdict]:
+    """fake-cell-capture on the hops whose handover never completed (``unfinished``), as the
+    engine judged it: each failure of an attacker the edit search would judge there
+    (``judged``: that hop's source eNB, compromised from it on, or the attacker of
+    ``--compromise`` and its parts; helper-185: an attacker compromised earlier was named),
+    else its holding verdict where the situation arose there."""
+    judging = {(hop, str(a)) for hop, a in judged}
+    failures = [v for (claim, hop, who), v in engine.first_per_hop.items()
+                if claim == CAPTURE and hop in unfinished and (hop, who) in judging]
+    failed = {v.hop for v in failures}
+    return failures + [v for v in result.verdicts
+                       if v.holds and v.hop in unfinished and v.hop not in failed]
+
+
 def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run,
               attacker: Attacker, beside: Sequence[Attacker]) -> list[Verdict]:
     """The verdicts of the edit claim ``claim`` on the hops the run edits (``edited``: hop ->
@@ -355,16 +372,18 @@ HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB
          CAPTURE: "the UE is on no KeNB {who} derives"}
 
 
-def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT) -> Engine:
+def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,
+         watched: frozenset[int] = frozenset()) -> Engine:
     """The run's steps through a claim engine; each attacker compromises its parties before
     the first step of their hop, holding the key record each had then, or learns the key it
-    names (KASME, a delegated key) from then on. On a hop the run edits, the engine keeps
-    each attacker's first failure of an edit claim (``Engine.per_hop``, ``_observed``)."""
+    names (KASME, a delegated key) from then on. On a hop the run edits, and on the hops
+    ``watched``, the engine keeps each attacker's first failure of an edit claim
+    (``Engine.per_hop``, ``_observed``, ``_unfinished_captures``)."""
     system = run.system
     start = run.topology.cell(run.initial_cell)
     engine = Engine(run.variant, run.topology, all_claims(run.variant, run.topology),
                     start.enb, start.name, adversary=adversary, finished=True,
-                    per_hop=frozenset(system.steps[n].hop for n in run.edited))
+                    per_hop=frozenset(system.steps[n].hop for n in run.edited) | watched)
     engine.set_up(system.setup)
     at: dict[int, dict[Attacker, list[str]]] = defaultdict(lambda: defaultdict(list))
     for attacker in (p for a in attackers
