@@ -119,10 +119,11 @@ class _Parser(argparse.ArgumentParser):
 
     @staticmethod
     def _refuse_repeated_options(command: str, given: Counter[argparse.Action]) -> None:
-        """An option given twice that takes one value, refused: argparse keeps the last and
-        drops the first without a word (helper-181: ``report --variants ts33401 --variants
-        tr33821-v070`` reported one variant, ``check --hops s1 --hops x2`` ran x2). Only an
-        option that adds up (``--compromise``, ``report --variant-file``) is repeated."""
+        """An option given twice, refused: argparse keeps the last value and drops the first
+        without a word (helper-181: ``report --variants ts33401 --variants tr33821-v070``
+        reported one variant, ``check --hops s1 --hops x2`` ran x2); a flag given twice is
+        refused alike, as a slip. Only an option that adds up (``--compromise``, ``report
+        --variant-file``) is repeated."""
         for action, times in given.items():
             if times > 1 and not isinstance(action, argparse._AppendAction):
                 values = " with all its values" if action.nargs in ("+", "*") else ""

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hoverify.properties.arrivals import origin
+from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.arrivals import origin, step_arrivals
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
@@ -26,6 +27,7 @@ class Analysis:
     _before: tuple[KeyGraph, int] | None = None  # the graph of the first n steps, kept
     _records: tuple[dict[str, Any], int] | None = None  # the records after the first n steps
     _by_hop: dict[int, list[Step]] | None = None
+    _seen: dict[str, dict[Node, list[int]]] = field(default_factory=dict)  # ``_seen_at``
 
     @classmethod
     def of(cls, run: Run) -> Analysis:
@@ -154,13 +156,26 @@ class Analysis:
 
     def _origin(self, attacker: Attacker, node: Node) -> str:
         """Where ``attacker`` got ``node``, which it holds, in the claim engine's words
-        (``arrivals.origin``): the key graph's attackers are compromised parties, never the
-        network reading a backhaul."""
+        (``arrivals.origin``), each party from its own compromise: the key graph's attackers
+        are compromised parties, never the network reading a backhaul."""
         steps = self.run.system.steps  # by number
-        had = {n for e in attacker.entities for n, seen in self.graph.seen.get(e, ())
-               if seen == node and n != SETUP_STEP}  # the steps it had it at, as the graph saw
-        return origin((steps[n] for n in sorted(had, reverse=True)), node[1],
-                      attacker.entities, min(c.hop for c in attacker.compromises), None)
+        had = sorted({n for e in attacker.entities for n in self._seen_at(e).get(node, ())})
+        since: dict[str, int] = {}
+        for c in attacker.compromises:
+            since[c.entity] = min(since.get(c.entity, c.hop), c.hop)
+        return origin((a for n in had for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)),
+                      since)
+
+    def _seen_at(self, entity: str) -> dict[Node, list[int]]:
+        """The steps at which ``entity`` had each value, as the key graph saw them (the set-up
+        aside), made once per entity."""
+        if entity not in self._seen:
+            at: dict[Node, list[int]] = {}
+            for n, node in self.graph.seen.get(entity, ()):
+                if n != SETUP_STEP:
+                    at.setdefault(node, []).append(n)
+            self._seen[entity] = at
+        return self._seen[entity]
 
     def _derivation_line(self, derivation: Node) -> str:
         g = self.graph.graph

@@ -10,9 +10,9 @@ engine's (``Facts.witness``) and the key graph's (``Analysis.witness_lines``), e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Mapping
 
-from hoverify.properties.adversary import NETWORK
+from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.record import record
@@ -37,22 +37,63 @@ class Arrival:
 
 class Trail:
     """The steps of a run so far, the last first (``Facts.trail``): one link per step, so
-    the facts after a step share the trail before it. Compared by identity: a run of
-    thousands of steps is no value to compare."""
+    the facts after a step share the trail before it; ``length``, its steps. Compared by
+    identity: a run of thousands of steps is no value to compare."""
 
-    __slots__ = ("earlier", "step")
+    __slots__ = ("earlier", "length", "step")
 
     def __init__(self, step: Step, earlier: Trail | None) -> None:
         self.step, self.earlier = step, earlier
-
-    def __iter__(self) -> Iterator[Step]:
-        link: Trail | None = self
-        while link is not None:
-            yield link.step
-            link = link.earlier
+        self.length = 1 + (earlier.length if earlier is not None else 0)
 
     def __repr__(self) -> str:
         return f"Trail(step {self.step.number})"
+
+    def arrivals(self, value: bytes, backhaul_read: bool) -> list[Arrival]:
+        """``value``'s arrivals in this trail's steps, in order (``step_arrivals``;
+        ``backhaul_read``: the network attacker reads the backhaul, TS 33.210 absent). The
+        steps of one run are indexed once, as it grows: a run's witnesses ask about its trail
+        at many lengths (a long ``check --json`` words thousands), and a walk of the whole
+        trail for each made them quadratic (helper-185)."""
+        head, index = _INDEXED.get(backhaul_read, (None, {}))
+        if (head is not None and self.length <= head.length  # indexed, if on its line
+                and head.back(head.length - self.length) is not self):
+            head, index = None, {}
+        if head is None or self.length > head.length:
+            new: list[Step] = []
+            link: Trail | None = self
+            while link is not None and link is not head:
+                if head is not None and link.length <= head.length:  # another run: start again
+                    head, index, new, link = None, {}, [], self
+                    continue
+                new.append(link.step)
+                link = link.earlier
+            for position, step in enumerate(reversed(new), (head.length if head else 0) + 1):
+                for a in step_arrivals(step, _EVERY_VALUE, READS[backhaul_read]):
+                    for v in a.values:
+                        index.setdefault(v, []).append((position, a))
+            _INDEXED[backhaul_read] = (self, index)
+        return [a for position, a in index.get(value, ()) if position <= self.length]
+
+    def back(self, links: int) -> Trail | None:
+        """The trail ``links`` steps shorter."""
+        link: Trail | None = self
+        for _ in range(links):
+            link = link.earlier if link is not None else None
+        return link
+
+
+class _Every:
+    def __contains__(self, value: object) -> bool:
+        return True
+
+
+_EVERY_VALUE = _Every()
+# what the network attacker reads, with the backhaul protected (TS 33.210) or not
+READS = {False: DEFAULT.reads, True: Adversary(backhaul_unprotected=True).reads}
+# per backhaul: the longest trail of the run indexed last, and each value's arrivals in it,
+# with the position of their step
+_INDEXED: dict[bool, tuple[Trail, dict[bytes, list[tuple[int, Arrival]]]]] = {}
 
 
 def step_arrivals(step: Step, values: Container[bytes],
@@ -76,25 +117,20 @@ def step_arrivals(step: Step, values: Container[bytes],
     return found
 
 
-def origin(steps_back: Iterable[Step], value: bytes, parties: Collection[str], since: int,
-           reads: Callable[[Message], bool] | None) -> str:
-    """Where an attacker holding ``parties`` from hop ``since`` on got ``value``, from the
-    run's steps, the last first (``reads``: what the network attacker reads, for the network
-    attacker; else None), as the end of a witness's "holds" line: the first arrival to one
-    of its parties in hop ``since`` or later, else the last before (what its record kept
-    when it was taken); else nothing (a key revealed by its name, KASME@1; KASME in the UE's
-    or an MME's record)."""
-    first_since = last_before = None
-    for step in steps_back:
-        if step.message.receiver not in parties and not (reads and step.outcome.sent):
-            continue
-        for a in step_arrivals(step, (value,), reads or _nothing):
-            if a.party in parties or a.how == READ:
-                if a.hop >= since:
-                    first_since = a
-                elif last_before is None:
-                    last_before = a
-    arrival = first_since or last_before
+def origin(had: Iterable[Arrival], since: Mapping[str, int]) -> str:
+    """Where an attacker got a value, from the value's arrivals ``had`` in step order, as the
+    end of a witness's "holds" line; ``since``: each of its parties (the network attacker:
+    ``NETWORK``) and the hop it holds it from. The first arrival to one of them in that hop
+    or later; else, of the party held longest, its last arrival before (what its record
+    kept when taken: helper-185, a coalition's later member named for a key it had before
+    it was compromised); else nothing (a key revealed by its name, KASME@1; KASME in the
+    UE's or an MME's record)."""
+    mine = [a for a in had if a.party in since]
+    arrival = next((a for a in mine if a.hop >= since[a.party]), None)
+    if arrival is None:
+        kept = [a for a in mine if a.hop < since[a.party]]
+        first = min((since[a.party] for a in kept), default=None)
+        arrival = next((a for a in reversed(kept) if since[a.party] == first), None)
     if arrival is None:
         return ""
     where = f"{arrival.message} (step {arrival.step})"
@@ -103,7 +139,3 @@ def origin(steps_back: Iterable[Step], value: bytes, parties: Collection[str], s
             DERIVED: f": {arrival.party} derived it (step {arrival.step})",
             READ: f": read on the backhaul in {arrival.message} (sent at step "
                   f"{arrival.step})"}[arrival.how]
-
-
-def _nothing(message: Message) -> bool:
-    return False

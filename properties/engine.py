@@ -583,13 +583,15 @@ class Facts:
                 + [self.line(d) for d in steps])
 
     def origin(self, attacker: Knowledge, value: bytes) -> str:
-        """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``); nothing
-        where the facts keep no trail (a search's states: ``Engine.witnessing``)."""
+        """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``), each of its
+        parties counted from its first compromise; nothing where the facts keep no trail (a
+        search's states: ``Engine.witnessing``)."""
         if self.trail is None:
             return ""
-        reads = (Adversary(backhaul_unprotected=not self.nds_ip).reads
-                 if attacker.name == NETWORK else None)
-        return origin(self.trail, value, attacker.entities, attacker.hop, reads)
+        since = dict.fromkeys(attacker.entities, attacker.hop)
+        if attacker.name == NETWORK:
+            since[NETWORK] = 0
+        return origin(self.trail.arrivals(value, not self.nds_ip), since)
 
     def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
         """The secret values ``attacker`` lacks on every way to ``value``."""

@@ -149,12 +149,12 @@ class Exploration:
 
     def __init__(self, variant: KeySchedule, topology: Topology, kasme: bytes,
                  seed: int = 0, counts: Counter[str] | None = None,
-                 adversary: Adversary = DEFAULT) -> None:
+                 adversary: Adversary = DEFAULT, witnessing: bool = True) -> None:
         self.adversary = adversary
         self.system = System(variant, topology, kasme, 0, topology.cells[0], seed)
         start = topology.cells[0]
         self.engine = Engine(variant, topology, all_claims(variant, topology), start.enb,
-                             start.name, adversary=adversary)
+                             start.name, adversary=adversary, witnessing=witnessing)
         self.engine.set_up(self.system.setup)
         self.trace: list[Action] = []
         self._unedited_kept: tuple[Snapshot, Facts, Facts] | None = None  # ``_unedited``

@@ -339,8 +339,9 @@ class Plan:
     max_states: int | None
     adversary: Adversary = DEFAULT
 
-    def part(self, index: int, count: int, stopping: Callable[[], bool]) -> _Slice:
-        return _Slice(self, index, count, stopping)
+    def part(self, index: int, count: int, stopping: Callable[[], bool],
+             witnessing: bool = False) -> _Slice:
+        return _Slice(self, index, count, stopping, witnessing)
 
 
 def verify(variant: KeySchedule, *, max_handovers: int = 2,
@@ -535,8 +536,7 @@ class _Search:
         with the action that raised). Its detail and witness are those of the replay, which
         records the {NH, NCC} pairs that the search leaves out of its states and that only
         NH labels read (``Engine.witnessing``)."""
-        part = self.plan.part(0, 1, lambda: False)
-        part.exploration.engine.witnessing = True
+        part = self.plan.part(0, 1, lambda: False, witnessing=True)
         try:
             trace = part.replay(found.path)
             verdict = part.exploration.engine.violations.get(key)
@@ -590,18 +590,18 @@ class _Slice:
     what it did so far; ``tick`` (in this process only) is called at the same times with the
     (states, frontier) so far."""
 
-    def __init__(self, plan: Plan, index: int, count: int,
-                 stopping: Callable[[], bool]) -> None:
+    def __init__(self, plan: Plan, index: int, count: int, stopping: Callable[[], bool],
+                 witnessing: bool = False) -> None:
         self.plan = plan
         self.index = index
         self.count = count
         self.stopping = stopping
         self.tick: Callable[[tuple[int, int] | None], None] | None = None
+        # only a finding's replay words witnesses (``witnessing``: NH labels, the trail)
         self.exploration = Exploration(plan.load_variant(), plan.topology, EXPLORATION_KASME,
-                                       adversary=plan.adversary)
+                                       adversary=plan.adversary, witnessing=witnessing)
         self.exploration.system.remember()
         self.exploration.engine.remember()
-        self.exploration.engine.witnessing = False  # only a finding's replay labels NHs
         self.max_handovers = plan.max_handovers
         self.faults = plan.faults
         # then the messages put in flight are state

@@ -881,6 +881,14 @@ WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says wher
     "kept": (["--variant", "ts33401", "--hops", "x2,x2,s1", "--compromise", "enb-2@2"],
              "fake-cell-capture", "holds NH[NCC 2]: enb-2 received it in S1AP "
              "PathSwitchRequestAcknowledge mme-1->enb-2 (step 11)"),
+    # a coalition: enb-1's record kept the initial KeNB it was given at set-up; enb-2, which
+    # had it in hop 1's X2AP HandoverRequest (this variant's source sends its own KeNB), was
+    # compromised only in hop 3 (helper-185: the origin named enb-2's message)
+    "coalition": (["--variant-file", str(Path(__file__).parent / "broken_variants" /
+                                         "source_sends_kenb.py"),
+                   "--hops", "x2,x2,s1", "--compromise", "enb-1@1", "--compromise", "enb-2@3"],
+                  "fake-cell-capture", "holds KeNB[hop 0]: enb-1 received it in S1AP "
+                  "InitialContextSetupRequest mme-1->enb-1 (step 1)"),
     # without NDS/IP the network reads the {NH, NCC} of S1AP HANDOVER REQUEST (7.2.8.4.3)
     "backhaul": (["--variant", "ts33401", "--hops", "x2,s1", "--backhaul-unprotected"],
                  "forward-security", "holds NH[NCC 3]: read on the backhaul in S1AP "

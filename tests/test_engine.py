@@ -12,6 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.arrivals import Arrival, Trail, step_arrivals
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     ALIVENESS,
@@ -30,6 +32,7 @@ from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import DEFAULT_FAULTS as EXPLORE_FAULTS
 from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.explore import EXPLORATION_KASME, explore
+from hoverify.properties.graph import byte_values
 from hoverify.properties.promises import FORWARD
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import DEFAULT_FAULTS, verify
@@ -153,6 +156,25 @@ def test_a_capture_on_a_handover_that_never_completes_is_judged_alike(name: str,
         assert verified.shortest[(CAPTURE, True)].detail == failure.detail
     else:
         assert not any(claim == CAPTURE for claim, _ in verified.shortest)
+
+
+@pytest.mark.parametrize(("hops", "attacker", "named"), [
+    ("s1,x2", None, ["radio observer + enb-4@2"]),
+    ("x2:refused,x2", Attacker((Compromise("enb-1", 1), Compromise("enb-2", 2))),
+     ["radio observer + enb-1@1 (without enb-2)", "radio observer + enb-1@1, enb-2@2"]),
+])
+def test_a_capture_on_a_handover_that_never_completes_names_whom_check_judges(
+        hops: str, attacker: Attacker | None, named: list[str]) -> None:
+    """Each attacker check judges for fake-cell-capture on a hop gets its verdict there when
+    the handover never completed, as on one that did: by default that hop's source eNB
+    compromised from that hop on (helper-185: hop 2's read enb-4@1, hop 1's target, whose
+    failure the engine happened to keep first), and a coalition besides its parts (it had
+    neither verdict nor reason)."""
+    variant = load_variant_file(str(ATTACKS / "x2_target_rekeys.py"))
+    run = run_scenario(variant, parse_hops(hops))
+    assert not run.hops[1].confirm_verified
+    [capture] = [c for c in evaluate(run, attacker).claims if c.name == CAPTURE]
+    assert [v.attacker for v in capture.verdicts if v.hop == 2 and not v.holds] == named
 
 
 # (variant file, claim) -> why `check` cannot flag it (its scenarios replay nothing over the
@@ -877,3 +899,31 @@ def test_a_refused_copy_of_an_early_measurement_report_decides_nothing() -> None
     assert [c.enb for c in facts.completions] == ["enb-1", "enb-2", "enb-3"]  # set-up first
     assert facts.completions[-1].number in facts.early
     exploration.close()
+
+
+def test_a_trails_arrivals_are_its_steps_whatever_was_asked_before() -> None:
+    """``Trail.arrivals`` indexes one run's steps once, as the trail grows (helper-185: each
+    witness walked the whole trail, quadratic in a long ``check --json``): asked about a
+    shorter trail of the same run, a longer one, and a branch that left it (the run without
+    an edit, ``Engine.facts_after``), in any order, each answer is what its own steps give."""
+    steps = run_scenario(load("ts33401"), parse_hops("x2,s1,s1-inter,x2")).system.steps
+    line: list[Trail] = []
+    for step in steps:
+        line.append(Trail(step, line[-1] if line else None))
+    branch = Trail(steps[-1], line[len(line) // 2])
+    values = {v for s in steps for v in byte_values((s.message.fields, s.outcome.read))}
+
+    def where(arrivals: list[Arrival]) -> list[tuple[int, str, str, str]]:
+        return [(a.step, a.party, a.how, a.message) for a in arrivals]
+
+    def own(trail: Trail, value: bytes) -> list[Arrival]:
+        walked = []
+        link: Trail | None = trail
+        while link is not None:
+            walked.append(link.step)
+            link = link.earlier
+        return [a for s in reversed(walked) for a in step_arrivals(s, (value,), DEFAULT.reads)]
+
+    for trail in (line[5], line[-1], line[3], branch, line[-2], line[len(line) // 2], branch):
+        for value in values:
+            assert where(trail.arrivals(value, False)) == where(own(trail, value)), trail
