@@ -1709,6 +1709,7 @@ class Engine:
         was = _indexed(_sets, f.derivations, grows=True)
         new = [d for d in dict.fromkeys(step.outcome.derivations) if d not in was["recorded"]]
         changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
+        # (witnessing, the trail grows by every step: a search keeps none)
         if step.hop > f.hop:
             changes["hop"] = step.hop
         if new:

@@ -87,14 +87,16 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     claims also judge the attacker ``network``)."""
     analysis = Analysis.of(run)
     attackers = [attacker] if attacker is not None else default_attackers(analysis)
+    # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
+    # (as ``explore`` and ``verify`` judge theirs), not by a search over others
+    edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     # fake-cell-capture without an edit, where the handover never completed (its target
     # refused the HO confirm, or its preparation failed): the UE may have taken the HO command
     # all the same, and the engine judges it there, as explore and verify do; the search
     # judges only edits of handovers that complete without them (``downgrade.judged``;
     # helper-184: a capture verify found read "vacuous" here). Each attacker's first failure
     # there is kept (``Engine.per_hop``), and the attackers the search would judge are named
-    unfinished = (frozenset(h for h in analysis.hops if h not in analysis.kenb)
-                  - {run.system.steps[n].hop for n in run.edited})
+    unfinished = frozenset(h for h in analysis.hops if h not in analysis.kenb) - set(edited)
     engine = feed(run, attackers, adversary, unfinished)
     hop_types = {hop.spec.type for hop in run.hops}
     made = editors(run, attacker) if attacker is not None else frozenset()
@@ -111,9 +113,6 @@ def evaluate(run: Run, attacker: Attacker | None = None,
         downgrade = [(h, a) for a in judged for h in analysis.hops
                      if any(c.entity == analysis.source(h) and c.hop <= h
                             for c in a.compromises)]
-    # a hop the run edits (``:edit=``) is judged on that edit, as the engine observed it
-    # (as ``explore`` and ``verify`` judge theirs), not by a search over others
-    edited = {run.system.steps[n].hop: n for n in sorted(run.edited, reverse=True)}
     # and, where one derives the honest KeNB only through a revealed key, the UE or an MME,
     # its eNBs alone (downgrade35)
     downgrade = with_enbs_alone(analysis, [(h, a) for h, a in downgrade if h not in edited])
