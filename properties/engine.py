@@ -318,6 +318,10 @@ class Facts:
     # got what it holds (``origin``); a search records none (``Engine.witnessing``). How the
     # facts came about, not what they are: two runs to equal facts are equal
     trail: Trail | None = field(default=None, compare=False, repr=False)
+    # each party an attacker took, with the hop it took it from, in the order taken: a
+    # coalition's members are counted each from its own compromise (``origin``); how the
+    # facts came about too, so not compared
+    joined: tuple[tuple[str, str, int], ...] = field(default=(), compare=False, repr=False)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -584,11 +588,15 @@ class Facts:
 
     def origin(self, attacker: Knowledge, value: bytes) -> str:
         """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``), each of its
-        parties counted from its first compromise; nothing where the facts keep no trail (a
+        parties counted from its own first compromise (``joined``; a coalition's later member
+        had keys before it was taken: helper-185); nothing where the facts keep no trail (a
         search's states: ``Engine.witnessing``)."""
         if self.trail is None:
             return ""
-        since = dict.fromkeys(attacker.entities, attacker.hop)
+        since: dict[str, int] = {}
+        for name, entity, hop in self.joined:
+            if name == attacker.name:
+                since.setdefault(entity, hop)
         if attacker.name == NETWORK:
             since[NETWORK] = 0
         return origin(self.trail.arrivals(value, not self.nds_ip), since)
@@ -1492,7 +1500,7 @@ class Engine:
                                               self.consumers.needless, 0, consumers))
         attackers = (self.parties.append(f.attackers, current, share=self.finished)
                      if len(others) == len(f.attackers) else (*others, current))
-        return replace(f, attackers=attackers)
+        return replace(f, attackers=attackers, joined=(*f.joined, (attacker, entity, hop)))
 
     def remember(self) -> None:
         """From now on, remember what a compromise made (``compromise``): a search compromises

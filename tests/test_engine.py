@@ -901,6 +901,30 @@ def test_a_refused_copy_of_an_early_measurement_report_decides_nothing() -> None
     exploration.close()
 
 
+def test_a_coalitions_members_are_each_counted_from_their_own_compromise() -> None:
+    """The claim engine's witness says where the attacker got a key it holds from the first
+    step that gave it to one of its parties *after that party was compromised*
+    (``arrivals.origin``). A coalition compromised enb-1 from hop 1 and enb-2 from hop 3
+    only; the engine counted both from the coalition's first compromise (hop 1), and said of
+    hop 2's KeNB that "enb-2 derived it" in step 14, when enb-2 was still honest. On X2,
+    TS 33.401 7.2.8.4.2: the source derives KeNB* from its KeNB and sends it in the X2AP
+    HANDOVER REQUEST, and the target uses it as its KeNB; so the compromised enb-1 had
+    hop 2's KeNB when it received that request from enb-2 (the UE goes enb-1, enb-2,
+    enb-1, enb-2)."""
+    run = run_scenario(load("ts33401"),
+                       parse_hops("x2@enb-2/cell-1,x2@enb-1/cell-1,x2@enb-2/cell-1"))
+    coalition = Attacker((Compromise("enb-1", 1), Compromise("enb-2", 3)))
+    facts = feed(run, [coalition]).facts
+    knowledge = facts.attacker(str(coalition))
+    assert knowledge is not None
+    request = next(s for s in run.system.steps
+                   if s.hop == 2 and s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
+    assert (request.message.sender, request.message.receiver) == ("enb-2", "enb-1")
+    [kenb_2] = [c.kenb for c in facts.completions if c.handover == 2]
+    assert facts.origin(knowledge, kenb_2) == (
+        f": enb-1 received it in {request.message} (step {request.number})")
+
+
 def test_a_trails_arrivals_are_its_steps_whatever_was_asked_before() -> None:
     """``Trail.arrivals`` indexes one run's steps once, as the trail grows (helper-185: each
     witness walked the whole trail, quadratic in a long ``check --json``): asked about a
