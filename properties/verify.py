@@ -188,6 +188,8 @@ FACTS_STATE = {
                    "witness read it, made when a finding is replayed (``Engine.witnessing``)",
     "trail": "not in it, nor in a search's states: only a witness reads it, made when a "
              "finding is replayed (``Engine.witnessing``)",
+    "joined": "not in it: the hop each party of an attacker was taken from, which only a "
+              "witness reads; a search's attacker holds one party, from ``attackers``' hop",
 }
 
 
