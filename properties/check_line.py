@@ -32,6 +32,7 @@ from hoverify.properties.engine import decided_early
 from hoverify.properties.exploration import Action, Exploration
 from hoverify.properties.hop_edits import edit_name
 from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import HopSpec
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import Topology
@@ -50,9 +51,10 @@ class CheckHops:
     hops: tuple[HopSpec, ...] = ()
     compromises: tuple[str, ...] = ()
     reason: str | None = None  # why the trace is no check run
-    note: str | None = None  # where the check run's attacker differs from the trace's
-    # each compromise of the trace: who, and the hop the claims count it in
+    note: str | None = None  # where the check run differs from the trace: hops, attacker
+    # each compromise of the trace: who, and the hop of ``hops`` it is counted in
     made: tuple[tuple[str, int], ...] = ()
+    left_out: str | None = None  # the trace's hops the line leaves out, said in ``note``
 
     def earlier(self) -> tuple[CheckHops, ...]:
         """The same hops with the compromises made earlier, one hop at a time down to hop 1,
@@ -61,7 +63,8 @@ class CheckHops:
         the trace held back (check delivers each hop's messages, the release included, before
         its next hop)."""
         latest = max((min(hop, len(self.hops)) for _, hop in self.made), default=1)
-        return tuple(_compromised(self.hops, self.made, hop) for hop in range(latest - 1, 0, -1))
+        return tuple(_compromised(self.hops, self.made, hop, self.left_out)
+                     for hop in range(latest - 1, 0, -1))
 
 
 def check_hops(variant: KeySchedule, trace: Sequence[Action], topology: Topology,
@@ -118,23 +121,41 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         cell = exploration.neighbours()[0]
         source = topology.cell(system.entity(UE).ctx.cell)
         return CheckHops((HopSpec(topology.hop_type(source, cell), cell=cell.name),))
-    if not hops:
-        return CheckHops(reason="it starts no handover, and check runs at least one hop")
-    specs = tuple(HopSpec(h.type, h.early, h.cell, edits=tuple(e), refused=number in refused)
-                  for number, (h, e) in enumerate(zip(hops, edits, strict=True), start=1))
+    # a hop whose Measurement Report the serving eNB refused never started: the trace started
+    # it while that eNB was still busy with the hop before, or stuck after one the UE never
+    # completed. check runs each hop to its end before the next, so it has no such hop: the
+    # line leaves it out and counts the hops without it
+    reports = [s for s in system.steps if s.message.kind is Kind.RRC_MEASUREMENT_REPORT]
+    never = sorted({s.hop for s in reports if not s.outcome.accepted}
+                   - {s.hop for s in reports if s.outcome.accepted})
+    kept = [n for n in range(1, len(hops) + 1) if n not in never]
+    if not kept:
+        return CheckHops(reason="it starts no handover that its serving eNB took up, and "
+                                "check runs at least one hop")
+    assert not any(edits[n - 1] or n in refused for n in never), "a hop that never started"
+    specs = tuple(HopSpec(hops[n - 1].type, hops[n - 1].early, hops[n - 1].cell,
+                          edits=tuple(edits[n - 1]), refused=n in refused) for n in kept)
+    # a compromise counted in a hop is made just before the first kept hop from it on
+    made = tuple((who, 1 + sum(k < hop for k in kept)) for who, hop in compromises)
+    left_out = (f"leaves out hop{'s' if len(never) > 1 else ''} {', '.join(map(str, never))}, "
+                "whose Measurement Report the serving eNB refused (it never started), and "
+                "counts the hops without it") if never else None
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)
-    return _compromised(specs, tuple(compromises), len(specs))
+    return _compromised(specs, made, len(specs), left_out)
 
 
 def _compromised(hops: tuple[HopSpec, ...], made: tuple[tuple[str, int], ...],
-                 latest: int) -> CheckHops:
+                 latest: int, left_out: str | None = None) -> CheckHops:
     """``hops`` with each compromise ``made`` in the hop the trace made it in, or in hop
-    ``latest`` where that is earlier, which ``note`` says (a stronger attacker)."""
+    ``latest`` where that is earlier (a stronger attacker); ``note`` says that, and
+    ``left_out``: the hops of the trace the line leaves out."""
     earlier = [f"{who} in hop {latest}, not after handover {hop - 1} completed as the trace "
                "does: a stronger attacker" for who, hop in made if hop > latest]
+    said = [*([left_out] if left_out else []),
+            *([f"compromises {'; '.join(earlier)}"] if earlier else [])]
     return CheckHops(hops, tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
-                     note=f"the check line compromises {'; '.join(earlier)}" if earlier else None,
-                     made=made)
+                     note=f"the check line {'; it '.join(said)}" if said else None,
+                     made=made, left_out=left_out)
 

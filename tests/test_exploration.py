@@ -927,6 +927,45 @@ def test_the_refusing_target_finding_has_a_check_line() -> None:
     assert found.compromises == ("enb-2@2",)
 
 
+def test_a_hop_whose_measurement_report_was_refused_is_left_out_of_the_check_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A trace starts hop 2 (intra-eNB) while enb-1 is still handing the UE to enb-2 (hop 1):
+    enb-1 refuses the UE's second Measurement Report (TS 36.331 6.2.2; the source waits for
+    the X2AP UE Context Release, TS 36.423 8.2.3), so hop 2 never starts. Then enb-2 is
+    compromised and hands the UE back (hop 3). check runs each hop to its end first, so hop
+    2 read as ``intra-enb@enb-1/cell-2`` named a hop from a cell the UE had left, which check
+    refuses, and the finding had no check line (helper-184 #4). The line leaves hop 2 out,
+    says so, and gives the findings of the trace."""
+    x = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    cells = [c.name for c in x.neighbours()]
+    x.start_handover(cells.index("enb-2/cell-1"))
+    x.deliver(0)  # hop 1's Measurement Report: enb-1 decides it
+    x.start_handover(cells.index("enb-1/cell-2"))
+    while x.system.in_flight:
+        x.deliver(0)
+    [refused] = [s for s in x.system.steps if s.message.kind is Kind.RRC_MEASUREMENT_REPORT
+                 and not s.outcome.accepted]
+    assert (refused.hop, refused.message.receiver) == (2, "enb-1")
+    x.compromise(x.adversary.targets(x.system.topology, x.system.variant).index("enb-2"))
+    x.start_handover([c.name for c in x.neighbours()].index("enb-1/cell-1"))
+    while x.system.in_flight:
+        x.deliver(0)
+    explored = {(f.claim, f.promised) for f in x.findings()}
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    x.close()
+    assert found.reason is None, found.reason
+    assert ",".join(map(str, found.hops)) == "x2@enb-2/cell-1,x2@enb-1/cell-1"
+    assert found.compromises == ("enb-2@2",)
+    assert found.note is not None and "leaves out hop 2" in found.note, found.note
+    main(["check", "--variant", "ts33401", "--topology", "small", "--json",
+          "--compromise", *found.compromises, "--hops", ",".join(map(str, found.hops))])
+    doc = json.loads(capsys.readouterr().out)
+    checked = {(c["name"], v["promised"]) for c in (*doc["claims"], *doc["invariants"])
+               for v in c["verdicts"] if not v["holds"]}
+    assert explored and explored <= checked, (explored, checked)
+
+
 @pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
 def test_explore_finds_the_seeds_kenb_star_plus_oracle_with_one_compromised_source(
         variant: str, capsys: pytest.CaptureFixture[str]) -> None:
