@@ -121,6 +121,8 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         cell = exploration.neighbours()[0]
         source = topology.cell(system.entity(UE).ctx.cell)
         return CheckHops((HopSpec(topology.hop_type(source, cell), cell=cell.name),))
+    if not hops:
+        return CheckHops(reason="it starts no handover, and check runs at least one hop")
     # a hop whose Measurement Report the serving eNB refused never started: the trace started
     # it while that eNB was still busy with the hop before, or stuck after one the UE never
     # completed. check runs each hop to its end before the next, so it has no such hop: the

@@ -756,6 +756,40 @@ def test_a_finding_check_does_not_give_names_the_moment_it_compromised_only_if_i
 CONFIRM = "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2"
 
 
+
+def test_the_early_hop_is_the_one_whose_report_was_accepted_not_the_last_started() -> None:
+    """TS 33.401 7.2.8.4.2, as ``test_a_check_hop_is_early...``: hop 2's Measurement Report,
+    accepted before hop 1's Path Switch Request Acknowledge, makes hop 2 ``:early``, though
+    hop 3 started (its report sent) before it was delivered; hop 3's report never was, so
+    hop 3 was never decided and is not early."""
+    trace = _trace([*X2_FIRST, "start handover to enb-3/cell-1 (x2)", REPORT, ACK])
+    found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    assert [str(h) for h in found.hops] == ["x2@enb-2/cell-1", "x2@enb-1/cell-1:early",
+                                            "x2@enb-3/cell-1"]
+
+
+def test_an_edit_of_an_earlier_hops_message_is_that_hops_edit() -> None:
+    """Each edit is a ``:edit=`` of the hop whose message it changes: enb-2 rewrites the NCC of
+    hop 1's Path Switch Request Acknowledge (TS 33.401 7.2.8.4.2: the {NH, NCC} pair for its
+    next handover) after hop 2 started, and the edit is hop 1's, not the last started hop's."""
+    topology = small_topology()
+    exploration = Exploration(load("ts33401"), topology, EXPLORATION_KASME)
+    exploration.compromise(DEFAULT.targets(topology, exploration.system.variant).index("enb-2"))
+    for text in X2_FIRST:
+        if text.startswith("start handover to "):
+            cell = text.removeprefix("start handover to ").split()[0]
+            exploration.start_handover([c.name for c in exploration.neighbours()].index(cell))
+        else:
+            exploration.deliver([f"deliver {m}" for m in exploration.system.in_flight].index(text))
+    ack = [str(m) for m in exploration.system.in_flight].index(ACK.removeprefix("deliver "))
+    edit = exploration.edit(ack, 2)
+    assert edit is not None
+    trace = tuple(exploration.trace)
+    exploration.close()
+    found = check_hops(load("ts33401"), trace, topology, EXPLORATION_KASME, DEFAULT)
+    assert [len(h.edits) for h in found.hops] == [1, 0]
+    assert found.hops[0].edits[0].startswith("PathSwitchRequestAcknowledge/")
+
 @pytest.mark.parametrize("second_hop", [True, False])
 def test_a_check_line_compromises_in_the_hop_the_finding_names(second_hop: bool) -> None:
     """enb-1, compromised after the HO confirm of hop 1 (its Path Switch Request still in
@@ -805,6 +839,44 @@ def test_a_check_line_compromises_earlier_where_the_trace_held_back_a_release() 
                              "x2@enb-2/cell-1,x2@enb-3/cell-1 --compromise enb-1@1")
     assert line["check_note"] == ("the check line compromises enb-1 in hop 1, not after "
                                   "handover 1 completed as the trace does: a stronger attacker")
+
+
+
+def test_a_check_line_names_each_compromise_it_makes_earlier() -> None:
+    """Two parties compromised after the HO confirm of the trace's only hop are both made in
+    hop 1, earlier, and the note names each (check compromises just before a hop's first
+    step, ``check_line``)."""
+    trace = _trace([*X2_FIRST[:5], CONFIRM, "compromise enb-1", "compromise enb-2"])
+    found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    assert found.compromises == ("enb-1@1", "enb-2@1")
+    assert found.note == ("the check line compromises enb-1 in hop 1, not after handover 1 "
+                          "completed as the trace does: a stronger attacker; enb-2 in hop 1, "
+                          "not after handover 1 completed as the trace does: a stronger "
+                          "attacker")
+
+
+def test_the_earlier_check_lines_start_from_the_latest_compromise() -> None:
+    """``CheckHops.earlier``: the same hops with the compromises made earlier, one hop at a
+    time down to hop 1, counted from the latest compromise: enb-3 from hop 1 and enb-1 from
+    hop 2 give one earlier line, both from hop 1, whose note names enb-1 alone."""
+    texts = ["compromise enb-3", *X2_FIRST[:5], CONFIRM, "compromise enb-1",
+             "start handover to enb-1/cell-1 (x2)", REPORT]
+    found = check_hops(load("ts33401"), _trace(texts), small_topology(), EXPLORATION_KASME,
+                       DEFAULT)
+    assert found.compromises == ("enb-3@1", "enb-1@2") and found.note is None
+    [earlier] = found.earlier()
+    assert earlier.hops == found.hops and earlier.compromises == ("enb-3@1", "enb-1@1")
+    assert earlier.note == ("the check line compromises enb-1 in hop 1, not after handover 1 "
+                            "completed as the trace does: a stronger attacker")
+
+
+def test_a_trace_that_starts_no_handover_has_no_check_line() -> None:
+    """check runs at least one hop: a trace that only compromises has no check line, and the
+    reason says so."""
+    found = check_hops(load("ts33401"), _trace(["compromise enb-1"]), small_topology(),
+                       EXPLORATION_KASME, DEFAULT)
+    assert found.hops == () and found.compromises == ()
+    assert found.reason == "it starts no handover, and check runs at least one hop"
 
 
 @pytest.mark.parametrize("compromise", [[], ["--compromise", "KASME@1", "--json"]])
