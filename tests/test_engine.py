@@ -7,18 +7,31 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hoverify.properties.adversary import DEFAULT
-from hoverify.properties.arrivals import Arrival, Trail, step_arrivals
+from hoverify.properties import arrivals
+from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.arrivals import (
+    DERIVED,
+    READ,
+    RECEIVED,
+    REFUSED,
+    Arrival,
+    Trail,
+    origin,
+    step_arrivals,
+)
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     ALIVENESS,
     BACKWARD,
     CAPTURE,
+    DENIAL,
     DOWNGRADE,
     INJECTIVE,
     KEY_AGREEMENT,
@@ -40,14 +53,16 @@ from hoverify.reports.extract import status
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto
 from hoverify.statemachines.derivation import Deriver, public, secret
-from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import Cell, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.tr33821_v070 import FC_KENB_STAR, Tr33821V070
 from hoverify.statemachines.variants.ts33401 import Ts33401
 from seeded_explore import explore_seeded
+from spec_kdf import kdf as spec_kdf
 from test_variant_files import BROKEN, CATALOGUE, broken_claims
 
 from hoverify.cli import main
@@ -177,6 +192,27 @@ def test_a_capture_on_a_handover_that_never_completes_names_whom_check_judges(
     assert [v.attacker for v in capture.verdicts if v.hop == 2 and not v.holds] == named
 
 
+@pytest.mark.parametrize(("hops", "attacker"), [
+    ("s1,x2", None),
+    ("x2:refused,x2", Attacker((Compromise("enb-1", 1), Compromise("enb-2", 2)))),
+    ("x2,s1,x2", None),
+])
+def test_a_handover_that_never_completes_is_judged_for_capture_alone(
+        hops: str, attacker: Attacker | None) -> None:
+    """Where a handover never completed (x2_target_rekeys' target refuses the X2 HO confirm),
+    the engine's verdict on it is fake-cell-capture's: the UE may be on the KeNB its source
+    derived all the same. handover-denial and downgrade-resistance judge edits of handovers
+    that complete without them (``downgrade.judged``), so neither gets a verdict on it."""
+    variant = load_variant_file(str(ATTACKS / "x2_target_rekeys.py"))
+    run = run_scenario(variant, parse_hops(hops))
+    unfinished = [h.number for h in run.hops if not h.confirm_verified]
+    assert unfinished
+    claims = {c.name: c for c in evaluate(run, attacker).claims}
+    assert any(v.hop in unfinished and not v.holds for v in claims[CAPTURE].verdicts)
+    for name in (DENIAL, DOWNGRADE):
+        assert [v for v in claims[name].verdicts if v.hop in unfinished] == [], name
+
+
 # (variant file, claim) -> why `check` cannot flag it (its scenarios replay nothing over the
 # air) and what flags it: `verify --faults replay` as a broken promise (asserted below);
 # `explore --faults replay` (seed 3, 300 examples, ~25 s each) reaches it only on runs that also
@@ -230,8 +266,11 @@ def test_a_kenb_star_without_earfcn_gives_two_cells_sharing_a_pci_the_same_key(
     here, there = Cell("a", 7, 300, "enb-1"), Cell("b", 7, 1800, "enb-2")
     schedule = load(name)
     assert schedule.kenb_star(Deriver(), kenb, here) == schedule.kenb_star(Deriver(), kenb, there)
-    assert crypto.kdf(kenb, 0x13, b"\x00\x07", (300).to_bytes(2, "big")) != \
-        crypto.kdf(kenb, 0x13, b"\x00\x07", (1800).to_bytes(2, "big"))
+    # the spec's A.5 with the test's own KDF (helper-188: it was the model's crypto.kdf):
+    # "FC = 0x13, P0 = PCI (target physical cell id), L0 = length of PCI (i.e. 0x00 0x02),
+    # P1 = EARFCN-DL (target physical cell downlink frequency)", 2 octets at most 65535
+    assert spec_kdf(kenb, 0x13, (7).to_bytes(2, "big"), (300).to_bytes(2, "big")) != \
+        spec_kdf(kenb, 0x13, (7).to_bytes(2, "big"), (1800).to_bytes(2, "big"))
 
 
 # -- keys by derivation, whole cell identity -----------------------------------------------------
@@ -253,7 +292,10 @@ def test_a_delegated_key_equal_to_a_kenb_of_an_earlier_hop_breaks_key_separation
     label, so the two lines named one key."""
     run = run_scenario(load_variant_file(str(BROKEN / "k_ho_is_the_initial_kenb.py")),
                        parse_hops("s1"))
-    a3 = crypto.kdf(run.kasme, 0x11, bytes(4))  # TS 33.401 A.3, uplink NAS COUNT 0
+    # TS 33.401 A.3 with the test's own KDF (helper-188: it was the model's crypto.kdf):
+    # "FC = 0x11, P0 = Uplink NAS COUNT, L0 = length of uplink NAS COUNT (i.e. 0x00 0x04)",
+    # the run's count 0
+    a3 = spec_kdf(run.kasme, 0x11, (0).to_bytes(4, "big"))
     assert run.initial_kenb == a3
     assert {d.output for step in run.system.steps for d in step.outcome.derivations
             if d.output_name == "K_HO"} == {a3}
@@ -951,3 +993,149 @@ def test_a_trails_arrivals_are_its_steps_whatever_was_asked_before() -> None:
     for trail in (line[5], line[-1], line[3], branch, line[-2], line[len(line) // 2], branch):
         for value in values:
             assert where(trail.arrivals(value, False)) == where(own(trail, value)), trail
+
+
+def _arrival(step: int, hop: int, party: str, how: str, message: str = "") -> Arrival:
+    return Arrival(step, hop, party, how, message, frozenset({b"key"}))
+
+
+# (the value's arrivals, each party of the attacker -> the hop it holds it from) -> the end
+# of its "holds" line (docs/claims.md: the first arrival to one of its parties from the hop
+# of its compromise on, else the last before, its record kept the key; none for a key
+# revealed by name)
+ICSR, HANDOVER_REQUEST = "S1AP InitialContextSetupRequest mme-1->enb-1", "S1AP HandoverRequest"
+ORIGINS = {
+    "first from the compromise on": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR),
+         _arrival(7, 1, "enb-1", REFUSED, f"{HANDOVER_REQUEST} mme-1->enb-1"),
+         _arrival(12, 2, "enb-1", RECEIVED, f"{HANDOVER_REQUEST} mme-1->enb-1")],
+        {"enb-1": 1},
+        f": enb-1 received it in {HANDOVER_REQUEST} mme-1->enb-1 (step 7), which it refused"),
+    "in the hop of the compromise": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-1", RECEIVED, "X")],
+        {"enb-1": 1}, ": enb-1 received it in X (step 6)"),
+    "the last before, its record kept it": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-1", RECEIVED, "X"),
+         _arrival(9, 1, "enb-2", RECEIVED, "Y")],
+        {"enb-1": 3}, ": enb-1 received it in X (step 6)"),
+    "a coalition: the party held longest": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-2", RECEIVED, "X")],
+        {"enb-1": 1, "enb-2": 3}, f": enb-1 received it in {ICSR} (step 1)"),
+    "a derivation of its own": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(5, 1, "enb-1", DERIVED, "Z")],
+        {"enb-1": 1}, ": enb-1 derived it (step 5)"),
+    "read on the backhaul": (
+        [_arrival(14, 2, "enb-2", RECEIVED, "Y"),
+         _arrival(15, 2, NETWORK, READ, f"{HANDOVER_REQUEST} mme-1->enb-4")],
+        {NETWORK: 0},
+        f": read on the backhaul in {HANDOVER_REQUEST} mme-1->enb-4 (sent at step 15)"),
+    "another party's only": ([_arrival(6, 1, "enb-2", RECEIVED, "X")], {"enb-1": 1}, ""),
+    "revealed by name": ([], {"KASME": 1}, ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ORIGINS))
+def test_origin_names_the_arrival_the_docs_promise(case: str) -> None:
+    """``arrivals.origin`` picks, of a value's arrivals in step order, the one a witness's
+    "holds" line names: the first to one of the attacker's parties from the hop it holds that
+    party from, else, of the party held longest, the last before; another party's arrivals
+    never, and a derivation of its own says so, with no message."""
+    had, since, words = ORIGINS[case]
+    assert origin(had, since) == words
+
+def _line(steps: list[Step]) -> list[Trail]:
+    """A trail per step of a run, each the one before it grown by that step."""
+    line: list[Trail] = []
+    for step in steps:
+        line.append(Trail(step, line[-1] if line else None))
+    return line
+
+
+def test_a_trails_arrivals_hold_across_backhauls_and_branches_of_one_length() -> None:
+    """``Trail.arrivals`` keeps one index per backhaul (the network reads it or not, TS
+    33.210) and answers a branch as long as the trail indexed last from the branch's own
+    steps: asked with the backhaul read and then not, or the other way, about one trail, and
+    about two trails of one length that differ in their last step, each answer is what the
+    trail's own steps give, as ``step_arrivals`` reads them."""
+    steps = run_scenario(load("ts33401"), parse_hops("x2,s1")).system.steps
+    line = _line(steps)
+    same_length = Trail(steps[0], line[-2])  # as long as line[-1], with another last step
+    values = {v for s in steps for v in byte_values((s.message.fields, s.outcome.read))}
+    reads = {False: DEFAULT.reads, True: Adversary(backhaul_unprotected=True).reads}
+
+    def own(trail: Trail, backhaul_read: bool) -> dict[bytes, list[Arrival]]:
+        walked = []
+        link: Trail | None = trail
+        while link is not None:
+            walked.append(link.step)
+            link = link.earlier
+        found: dict[bytes, list[Arrival]] = {}
+        for s in reversed(walked):
+            for a in step_arrivals(s, values, reads[backhaul_read]):
+                for v in a.values:
+                    found.setdefault(v, []).append(a)
+        return found
+
+    def steps_of(arrivals: list[Arrival]) -> list[tuple[int, str, str]]:
+        return [(a.step, a.party, a.how) for a in arrivals]
+
+    asked = [(line[-1], False), (line[-1], True), (same_length, True), (line[-1], True),
+             (line[-1], False), (same_length, False), (line[4], True), (line[4], False)]
+    for trail, backhaul_read in asked:
+        expected = own(trail, backhaul_read)
+        for value in values:
+            assert (steps_of(trail.arrivals(value, backhaul_read))
+                    == steps_of(expected.get(value, []))), (trail, backhaul_read)
+    # the run's backhaul carries keys: reading it or not changes some answer
+    assert own(line[-1], True) != own(line[-1], False)
+
+
+def test_a_trail_indexes_each_step_of_its_run_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-185: a witness asked about a trail walked all of it, and a long ``check --json``
+    words thousands of witnesses, quadratic. Asked about every trail of one run, shortest
+    first and then longest first, ``Trail.arrivals`` reads each step once."""
+    steps = run_scenario(load("ts33401"), parse_hops("x2,s1,s1-inter,x2")).system.steps
+    line = _line(steps)
+    read: Counter[int] = Counter()
+    original = arrivals.step_arrivals
+
+    def counted(step: Step, values: Container[bytes],
+                reads: Callable[[Message], bool]) -> list[Arrival]:
+        read[step.number] += 1
+        return original(step, values, reads)
+
+    monkeypatch.setattr(arrivals, "step_arrivals", counted)
+    for trail in (*line, *reversed(line)):
+        trail.arrivals(b"any value", False)
+    assert read == Counter(s.number for s in steps)
+
+
+def test_a_steps_arrivals_are_where_ts33401_sends_and_derives_each_kenb() -> None:
+    """``step_arrivals`` of an X2 and an S1 hop of TS 33.401, each KeNB where the spec has it:
+    the X2 source eNB derives KeNB* = KeNB[hop 1] as it decides the handover (the UE's
+    Measurement Report, 7.2.8.4.2), and sends it to the target in X2AP HandoverRequest; the
+    UE derives it from the HO command. On S1 the target derives KeNB[hop 2] from the {NH,
+    NCC} of S1AP HandoverRequest (7.2.8.4.3), and the UE from the HO command again. Each
+    arrival is in the step and the hop it happened in; the network reads the X2AP
+    HandoverRequest only with the backhaul unprotected (no NDS/IP, TS 33.210)."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1"))
+    kenb = Analysis.of(run).kenb
+    x2_request = "X2AP HandoverRequest enb-1->enb-2"
+    expected = {
+        (1, False): [(1, "enb-1", DERIVED, "RRC MeasurementReport ue->enb-1"),
+                     (1, "enb-2", RECEIVED, x2_request),
+                     (1, "ue", DERIVED, "RRC RRCConnectionReconfiguration (HO command) enb-1->ue")],
+        (2, False): [(2, "enb-4", DERIVED, "S1AP HandoverRequest mme-1->enb-4"),
+                     (2, "ue", DERIVED, "RRC RRCConnectionReconfiguration (HO command) enb-2->ue")],
+    }
+    expected[1, True] = [*expected[1, False][:1], (1, NETWORK, READ, x2_request),
+                         *expected[1, False][1:]]
+    expected[2, True] = expected[2, False]  # KeNB[hop 2] never crosses the backhaul
+    steps = {s.number: s for s in run.system.steps}
+    for (hop, backhaul_read), want in expected.items():
+        reads = Adversary(backhaul_unprotected=backhaul_read).reads
+        found = [(s.number, a) for s in run.system.steps
+                 for a in step_arrivals(s, (kenb[hop],), reads)]
+        assert [(a.hop, a.party, a.how, a.message) for _, a in found] == want, (hop, backhaul_read)
+        assert all(a.step == number and a.hop == steps[number].hop and a.values == {kenb[hop]}
+                   for number, a in found)
