@@ -11,15 +11,18 @@ import pytest
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.graph import public_argument, value_node
 from hoverify.properties.labels import paired
-from hoverify.statemachines import crypto
 from hoverify.statemachines.messages import Kind
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.variants import load
-from hoverify.statemachines.variants.seed_fs import FC_K_HO, HANDOVER_STRING
+from spec_kdf import kdf
 
 from hoverify.variant_file import load_variant_file
 
 ATTACKS = Path(__file__).parent / "attack_variants"
+# The seed fixes no encoding: hoverify writes its K_HO = KDF(KASME || "Handover String") as the
+# TS 33.220 B.2 KDF keyed by KASME, with an FC of its own (docs/limits.md: 0xF0-0xF3; K_HO's is
+# 0xF2, as tests/test_model.py's SEED_FC says). Written here, not imported from seed_fs.
+K_HO_FC = 0xF2
 
 
 def labels(evaluation: Evaluation, values: list[bytes]) -> list[str]:
@@ -93,10 +96,16 @@ def test_ts33401_nh_labels_stay_distinct_through_an_ncc_wrap() -> None:
     Each NH(n) is named by n mod 8; NH(1) and NH(9), NH(2) and NH(10), NH(3) and NH(11)
     share an NCC and still get two labels."""
     run = run_scenario(load("ts33401"), parse_hops(",".join(["s1"] * 10)))
-    assert run.initial_kenb is not None
-    chain = [crypto.derive_nh(run.kasme, run.initial_kenb)]
+    # from the spec text, not the model's crypto (helper-188): A.3, "FC = 0x11, P0 = Uplink
+    # NAS COUNT, L0 = length of uplink NAS COUNT (i.e. 0x00 0x04)" (the run's count is 0);
+    # A.4, "FC = 0x12, P0 = SYNC-input, L0 = length of SYNC-input (i.e. 0x00 0x20)", "the
+    # newly derived KeNB for the initial NH derivation, and the previous NH for all
+    # subsequent derivations"
+    initial_kenb = kdf(run.kasme, 0x11, (0).to_bytes(4, "big"))
+    assert run.initial_kenb == initial_kenb
+    chain = [kdf(run.kasme, 0x12, initial_kenb)]
     while len(chain) < 11:
-        chain.append(crypto.derive_nh(run.kasme, chain[-1]))
+        chain.append(kdf(run.kasme, 0x12, chain[-1]))
     evaluation = evaluate(run)
     found = labels(evaluation, chain)
     assert [nccs(label) for label in found] == [{n % 8} for n in range(1, 12)]
@@ -109,7 +118,10 @@ def test_k_ho_is_one_key_whatever_the_hop() -> None:
     hop (it was K_HO[hop 1], as if each hop had its own)."""
     run = run_scenario(load("seed-fs"), parse_hops("x2,s1,s1-inter,s1"))
     evaluation = evaluate(run)
-    k_ho = crypto.kdf(run.kasme, FC_K_HO, HANDOVER_STRING)
+    # seed section 3 step 4: "KDF(KASME ||"Handover String" ) is a key derived from KASME.
+    # "Handover String" is a constant.": its ASCII octets, with the test's own KDF (TS 33.220
+    # B.2) and FC (above)
+    k_ho = kdf(run.kasme, K_HO_FC, b"Handover String")
     assert {d.output for d in evaluation.facts.derivations if d.name == "K_HO"} == {k_ho}
     graph = evaluation.analysis.graph
     assert graph.named("K_HO") == {value_node(k_ho)}
