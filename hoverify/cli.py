@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -413,6 +413,7 @@ def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
     from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
+    from hoverify.reports.words import not_searched_text
     from hoverify.runs import explore_document
     from hoverify.search_claims import search_claims_text
 
@@ -435,6 +436,7 @@ def _explore(args: argparse.Namespace) -> int:
                             result.findings, result.exercised, where, ran)
     doc = explore_document(result, variant.parameters, files, args.topology or "small", checks,
                            claims)
+    doc["faults_not_searched"] = not_searched(faults)
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -454,11 +456,13 @@ def _explore(args: argparse.Namespace) -> int:
             print("no finding" if not result.interrupted else
                   "no finding in the examples run so far: the examples not run are not judged")
         print("\n".join(search_claims_text(claims, where, "run of its examples")))
+        if doc["faults_not_searched"]:
+            print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
         if not (result.interrupted or doc["promise_broken"]):  # helper-157: a sample's
             # "holds" read as verify's, which its bound exhausted
             print(f"no violation of a promised claim in the {doc['examples_run']} examples "
                   "run: a sample of the interleavings, not every one; `hoverify verify` "
-                  "searches every one within a bound")
+                  "searches every one within a bound, for the faults it is given")
     if result.interrupted:  # stopped early, a situation may yet arise
         return 128 + signal.SIGINT
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
@@ -762,7 +766,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None) -> None:
-    from hoverify.reports.words import NOT_REACHED, untested_text
+    from hoverify.reports.words import NOT_REACHED, not_searched_text, untested_text
     from hoverify.search_claims import search_claims_text
 
     print(f"{variant_text(doc['variant'], doc['parameters'])} (at most "
@@ -795,6 +799,8 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
     for said in doc["not_reached"]:
         print(f"{NOT_REACHED}: {said}")
+    if doc["faults_not_searched"]:
+        print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
     if result.exhausted and not doc["promise_broken"]:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
     elif result.stopped is not None and not doc["promise_broken"]:  # review22: "none so far"
@@ -933,6 +939,13 @@ def _topology_line(topology: str) -> str:
     return f"topology: {topology} (the traces' cells; check --topology {topology} follows them)"
 
 
+def not_searched(faults: Collection[str]) -> list[str]:
+    """The faults of ``explore``'s default that a search with ``faults`` leaves out."""
+    from hoverify.properties.exploration import DEFAULT_FAULTS
+
+    return sorted(DEFAULT_FAULTS - set(faults))
+
+
 def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
                      findings: list[Finding], files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]],
@@ -946,7 +959,7 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
     return {
         "variant": result.variant, "parameters": dict(parameters), "topology": topology,
         "max_handovers": result.max_handovers,
-        "faults": sorted(result.faults),
+        "faults": sorted(result.faults), "faults_not_searched": not_searched(result.faults),
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "states": result.states,
         "transitions": result.transitions, "depth": result.depth,

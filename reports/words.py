@@ -3,7 +3,7 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
@@ -164,6 +164,17 @@ def coverage_text(bounded: Bounded) -> str:
 
 
 NOT_REACHED = "not reached within the bound"  # as `hoverify verify` prints it
+
+
+def not_searched_text(faults: Collection[str], left_out: Collection[str]) -> str:
+    """The faults of ``explore``'s default that a search with ``faults`` left out
+    (``left_out``), as ``verify`` and ``explore`` say them: a promise only they break passes
+    such a search (`verify --variant seed-fs` exhausts its bound with no broken promise, and
+    its Target ID attack needs a compromised eNB's edit, ``rewrite``)."""
+    every = ",".join(sorted({*faults, *left_out}))
+    return (f"faults not searched: {', '.join(sorted(left_out))} (explore's default has "
+            f"them): a promise that only they break passes this search; `--faults {every}` "
+            "adds them")
 
 
 def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:

@@ -1127,4 +1127,7 @@ def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,
     assert code == 0
     assert printed[-1] == (
         f"no violation of a promised claim in the {run} examples run: a sample of the "
-        "interleavings, not every one; `hoverify verify` searches every one within a bound")
+        "interleavings, not every one; `hoverify verify` searches every one within a bound, "
+        "for the faults it is given")
+    assert printed[-2].startswith("faults not searched: compromise, duplicate, refuse, replay, "
+                                  "rewrite (explore's default has them)")

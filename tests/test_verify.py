@@ -464,7 +464,7 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
     argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path)]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-2] == f"untested within the bound: its faults cannot exercise {said}"
+    assert out[-3] == f"untested within the bound: its faults cannot exercise {said}"
     assert out[-1].startswith("no violation of a promised claim in ")
     assert cli.main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -472,6 +472,36 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
     assert verify_module.unexercised([DOWNGRADE], frozenset({"compromise", "rewrite"}),
                                      DEFAULT) == []
 
+
+
+def test_a_search_names_the_faults_of_explore_it_left_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer read `verify --variant seed-fs` ("no violation of a promised claim ...,
+    bound exhausted", exit 0) as the proposal keeping its promises, while its Target ID attack
+    (a compromised source names itself as the Target ID of its S1AP HANDOVER REQUIRED,
+    TS 36.413 9.1.5.1, and reads the KeNB*+ of the HANDOVER REQUEST it then refuses) needs
+    that eNB's edit, which the default faults (drop, compromise) do not make. The search
+    names the faults of explore's default it left out, and with the one the attack needs the
+    same bound breaks seed-fs's promised forward security on S1."""
+    argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == ("faults not searched: duplicate, refuse, replay, rewrite (explore's "
+                       "default has them): a promise that only they break passes this search; "
+                       "`--faults compromise,drop,duplicate,refuse,replay,rewrite` adds them")
+    assert cli.main([*argv, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["faults_not_searched"] == [
+        "duplicate", "refuse", "replay", "rewrite"]
+    every = "compromise,drop,duplicate,refuse,replay,rewrite"
+    assert cli.main([*argv, "--faults", every, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["faults_not_searched"] == []
+    seed = load("seed-fs")
+    default = verify(seed, max_handovers=2, faults=DROP_COMPROMISE, claims=frozenset({FORWARD}))
+    assert default.exhausted and not default.promise_broken
+    edits = verify(seed, max_handovers=2, faults=frozenset({"compromise", "rewrite"}),
+                   claims=frozenset({FORWARD}))
+    assert edits.promise_broken and (FORWARD, True) in edits.shortest
+    assert any("target eNB" in a.text for a in edits.shortest[(FORWARD, True)].trace)
 
 
 @pytest.mark.parametrize("options, why", [
