@@ -593,9 +593,11 @@ class Facts:
         search's states: ``Engine.witnessing``)."""
         if self.trail is None:
             return ""
+        # its own name, or the whole attacker's whose eNBs alone it is (``alone``)
+        names = {attacker.name, *(whole for whole, e in self.alone if e.name == attacker.name)}
         since: dict[str, int] = {}
         for name, entity, hop in self.joined:
-            if name == attacker.name:
+            if name in names and entity in attacker.entities:
                 since.setdefault(entity, hop)
         if attacker.name == NETWORK:
             since[NETWORK] = 0

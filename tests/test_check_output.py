@@ -961,6 +961,15 @@ WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says wher
                    "--hops", "x2,x2,s1", "--compromise", "enb-1@1", "--compromise", "enb-2@3"],
                   "fake-cell-capture", "holds KeNB[hop 0]: enb-1 received it in S1AP "
                   "InitialContextSetupRequest mme-1->enb-1 (step 1)"),
+    # an attacker holding an eNB and KASME: downgrade-resistance judges its eNBs alone, an
+    # attacker of its own name, whose key enb-1 was given at set-up (helper-191: it lost the
+    # words when the origin was looked up by the attacker's name alone)
+    "enbs-alone": (["--variant-file", str(Path(__file__).parent / "broken_variants" /
+                                          "bit_unprotected.py"), "--topology", "small",
+                    "--hops", "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports "
+                    "KeNB*+=False", "--compromise", "enb-1@1", "--compromise", "KASME@1"],
+                   "downgrade-resistance", "holds KeNB[hop 0]: enb-1 received it in S1AP "
+                   "InitialContextSetupRequest mme-1->enb-1 (step 1)"),
     # without NDS/IP the network reads the {NH, NCC} of S1AP HANDOVER REQUEST (7.2.8.4.3)
     "backhaul": (["--variant", "ts33401", "--hops", "x2,s1", "--backhaul-unprotected"],
                  "forward-security", "holds NH[NCC 3]: read on the backhaul in S1AP "
