@@ -432,11 +432,12 @@ def test_a_promise_no_run_within_the_bound_can_break_is_said_untested(
     argv = ["verify", "--variant-file", horizontal, "--workers", "1", "--out", str(tmp_path)]
     assert cli.main([*argv, "--max-handovers", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-4] == (
+    assert out[-5] == (
         "untested within the bound: no run of at most 1 handover(s) can break "
         "forward-security's 2-hop promise on intra-enb and x2 hops (it needs 2 handovers)")
-    assert out[-3].startswith("not reached within the bound: an NCC wrap")
-    assert out[-2].startswith("not reached within the bound: a handover after an inter-MME one")
+    assert out[-4].startswith("not reached within the bound: an NCC wrap")
+    assert out[-3].startswith("not reached within the bound: a handover after an inter-MME one")
+    assert out[-2].startswith("faults not searched: ")
     assert out[-1].startswith("no violation of a promised claim in ")
     assert cli.main([*argv, "--max-handovers", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["beyond_bound"] == [
