@@ -1013,7 +1013,7 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
     ``word`` (``check_lines``)."""
     import shlex
 
-    from hoverify.properties.check_line import check_hops
+    from hoverify.properties.check_line import check_hops, leaves_out
     from hoverify.properties.exploration import EXPLORATION_KASME
 
     hops = check_hops(variant, trace, topology, EXPLORATION_KASME, adversary)
@@ -1035,6 +1035,8 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
     else:
         if len(tries) > 1:
             reason = f"{reason}; nor does a compromise in an earlier hop"
+        if hops.left_out:  # the line tried is not the trace's own run (helper-191 #4)
+            reason = f"{reason}; the line tried {leaves_out(hops.left_out)}"
     return {"check": line, "check_unavailable": reason,
             "check_note": hops.note if line is not None else None}
 

@@ -6,7 +6,8 @@ the hops (``:edit=``, ``hoverify.properties.hop_edits``). A trace maps onto that
 starts handovers, delivers, compromises and edits: each start is a hop to the cell it names
 (``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
 the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
-``engine.decided_early``),
+``engine.decided_early``); a start whose Measurement Report the serving eNB did not take up
+never started, and the line leaves it out (``leaves_out``),
 each admission refusal of a hop's HandoverRequest that hop's ``:refused`` (an eNB's answer
 to a request for a cell it does not serve, which a Target ID edit sends it, is the edit's:
 ``check`` delivers that request too, helper-165 #6),
@@ -54,7 +55,7 @@ class CheckHops:
     note: str | None = None  # where the check run differs from the trace: hops, attacker
     # each compromise of the trace: who, and the hop of ``hops`` it is counted in
     made: tuple[tuple[str, int], ...] = ()
-    left_out: str | None = None  # the trace's hops the line leaves out, said in ``note``
+    left_out: tuple[int, ...] = ()  # the trace's hops the line leaves out (``leaves_out``)
 
     def earlier(self) -> tuple[CheckHops, ...]:
         """The same hops with the compromises made earlier, one hop at a time down to hop 1,
@@ -81,7 +82,8 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     system, topology = exploration.system, exploration.system.topology
     hops: list[HopSpec] = []
     edits: list[list[str]] = []
-    compromises: list[tuple[str, int]] = []
+    # each compromise: who, the hop it is counted in, the hops then under way
+    compromises: list[tuple[str, int, frozenset[int]]] = []
     refused: set[int] = set()  # the hops whose HandoverRequest was refused
     for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
@@ -99,7 +101,8 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             edits.append([])
         elif action.kind == "compromise":
             who = action.text.removeprefix("compromise ")
-            compromises.append((who, exploration.compromise_hop()))
+            compromises.append((who, exploration.compromise_hop(),
+                                frozenset(m.handover for m in system.in_flight)))
         elif action.kind == "edit":
             made = exploration.edit_made(action)
             assert made is not None, "a finding's edit was possible where it was made"
@@ -123,41 +126,62 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         return CheckHops((HopSpec(topology.hop_type(source, cell), cell=cell.name),))
     if not hops:
         return CheckHops(reason="it starts no handover, and check runs at least one hop")
-    # a hop whose Measurement Report the serving eNB refused never started: the trace started
-    # it while that eNB was still busy with the hop before, or stuck after one the UE never
-    # completed. check runs each hop to its end before the next, so it has no such hop: the
-    # line leaves it out and counts the hops without it
-    reports = [s for s in system.steps if s.message.kind is Kind.RRC_MEASUREMENT_REPORT]
-    never = sorted({s.hop for s in reports if not s.outcome.accepted}
-                   - {s.hop for s in reports if s.outcome.accepted})
-    kept = [n for n in range(1, len(hops) + 1) if n not in never]
-    if not kept:
-        return CheckHops(reason="it starts no handover that its serving eNB took up, and "
-                                "check runs at least one hop")
-    assert not any(edits[n - 1] or n in refused for n in never), "a hop that never started"
+    # the hops the serving eNB took up (it accepted their Measurement Report, TS 36.331
+    # 5.5.5): one it refused (busy with the hop before; or its MAC-I failed, sent before an
+    # intra-eNB hop changed KRRCint, TS 33.401 7.2.8.4.1) or never received never started.
+    # check runs each hop to its end before the next, so it has no such hop: the line leaves
+    # them out and counts the hops without them; a trace that took up none keeps its hops
+    # (check runs at least one: its finding is of a compromise or of hop 0)
+    taken_up = {s.hop for s in system.steps
+                if s.message.kind is Kind.RRC_MEASUREMENT_REPORT and s.outcome.accepted}
+    unstarted = tuple(n for n in range(1, len(hops) + 1) if n not in taken_up)
+    if len(unstarted) == len(hops):
+        unstarted = ()
+    kept = [n for n in range(1, len(hops) + 1) if n not in unstarted]
+    assert not any(edits[n - 1] or n in refused for n in unstarted), (
+        "an edit or a refused HandoverRequest in a hop whose Measurement Report was not taken up")
     specs = tuple(HopSpec(hops[n - 1].type, hops[n - 1].early, hops[n - 1].cell,
                           edits=tuple(edits[n - 1]), refused=n in refused) for n in kept)
-    # a compromise counted in a hop is made just before the first kept hop from it on
-    made = tuple((who, 1 + sum(k < hop for k in kept)) for who, hop in compromises)
-    left_out = (f"leaves out hop{'s' if len(never) > 1 else ''} {', '.join(map(str, never))}, "
-                "whose Measurement Report the serving eNB refused (it never started), and "
-                "counts the hops without it") if never else None
+    made = tuple((who, _counted_in(hop, under_way, kept, unstarted))
+                 for who, hop, under_way in compromises)
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)
-    return _compromised(specs, made, len(specs), left_out)
+    return _compromised(specs, made, len(specs), unstarted)
+
+
+def _counted_in(hop: int, under_way: frozenset[int], kept: Sequence[int],
+                unstarted: Sequence[int]) -> int:
+    """The hop of the check line a compromise counted in the trace's hop ``hop`` is made
+    in, the trace's hops ``kept`` numbered from 1 (``unstarted``: those left out): one left
+    out is counted in the kept hop before it where that was still ``under_way`` (it had
+    messages in flight) when the trace compromised, else in the next kept hop, as any other
+    (after the last: one more, which ``_compromised`` makes in the last, earlier)."""
+    before = [k for k in kept if k < hop]
+    if hop in unstarted and before and before[-1] in under_way:
+        return len(before)
+    return len(before) + 1
 
 
 def _compromised(hops: tuple[HopSpec, ...], made: tuple[tuple[str, int], ...],
-                 latest: int, left_out: str | None = None) -> CheckHops:
+                 latest: int, left_out: tuple[int, ...] = ()) -> CheckHops:
     """``hops`` with each compromise ``made`` in the hop the trace made it in, or in hop
-    ``latest`` where that is earlier (a stronger attacker); ``note`` says that, and
-    ``left_out``: the hops of the trace the line leaves out."""
+    ``latest`` where that is earlier (a stronger attacker); ``note`` says that, and which
+    hops of the trace the line leaves out (``left_out``)."""
     earlier = [f"{who} in hop {latest}, not after handover {hop - 1} completed as the trace "
                "does: a stronger attacker" for who, hop in made if hop > latest]
-    said = [*([left_out] if left_out else []),
+    said = [*([leaves_out(left_out)] if left_out else []),
             *([f"compromises {'; '.join(earlier)}"] if earlier else [])]
     return CheckHops(hops, tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
                      note=f"the check line {'; it '.join(said)}" if said else None,
                      made=made, left_out=left_out)
+
+
+def leaves_out(hops: Sequence[int]) -> str:
+    """What a check line says of the trace's hops ``hops`` it leaves out (``_read``)."""
+    many = len(hops) > 1
+    return (f"leaves out hop{'s' if many else ''} {', '.join(map(str, hops))}, whose "
+            f"Measurement Report{'s' if many else ''} the serving eNB did not take up (refused, "
+            f"or never received: {'they' if many else 'it'} never started), and counts the "
+            f"hops without {'them' if many else 'it'}")
 

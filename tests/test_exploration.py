@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import (
     AGREEMENT,
@@ -33,6 +34,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.properties.replay import replay, replayed_findings
 from hoverify.properties.stateful import EDIT_KINDS, Plan, exploration_machine
 from hoverify.properties.verify import VerifyResult
+from hoverify.reports.status import HOLDS
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
 from hoverify.statemachines.entity import Entity, Outcome
 from hoverify.statemachines.messages import Kind, Message
@@ -44,6 +46,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from seeded_explore import TESTS, explore_seeded, variant_named
 
+from hoverify import cli
 from hoverify.cli import main
 from hoverify.runs import load_finding, save_findings
 from hoverify.variant_file import load_variant_file
@@ -964,6 +967,71 @@ def test_a_hop_whose_measurement_report_was_refused_is_left_out_of_the_check_lin
     checked = {(c["name"], v["promised"]) for c in (*doc["claims"], *doc["invariants"])
                for v in c["verdicts"] if not v["holds"]}
     assert explored and explored <= checked, (explored, checked)
+
+
+def _two_reports() -> Exploration:
+    """ts33401: hop 1 (X2 to enb-2) and hop 2 (intra-eNB) started at once, both Measurement
+    Reports in flight; enb-1 takes up the first and refuses the second (busy with hop 1)."""
+    x = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    cells = [c.name for c in x.neighbours()]
+    x.start_handover(cells.index("enb-2/cell-1"))
+    x.start_handover(cells.index("enb-1/cell-2"))
+    return x
+
+
+def test_a_compromise_counted_in_a_left_out_hop_is_made_in_the_hop_then_under_way() -> None:
+    """helper-191 #2: enb-2 compromised while both reports were in flight is counted in hop 2
+    (the last started, under way), which never starts; the trace compromised it before any
+    message of hop 1 was delivered, so the line compromises it in hop 1, as the trace did, and
+    its note says only that hop 2 is left out (it read "not after handover 1 completed as the
+    trace does: a stronger attacker")."""
+    x = _two_reports()
+    x.compromise(x.adversary.targets(x.system.topology, x.system.variant).index("enb-2"))
+    while x.system.in_flight:
+        x.deliver(0)
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    x.close()
+    assert ",".join(map(str, found.hops)) == "x2@enb-2/cell-1"
+    assert found.compromises == ("enb-2@1",)
+    assert found.note == (
+        "the check line leaves out hop 2, whose Measurement Report the serving eNB did not take "
+        "up (refused, or never received: it never started), and counts the hops without it")
+
+
+def test_a_hop_whose_measurement_report_never_arrived_is_left_out_too() -> None:
+    """helper-191 #3: a hop whose Measurement Report was still in flight when the trace ended
+    never started either: one rule, the hops the serving eNB took up."""
+    x = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    cells = [c.name for c in x.neighbours()]
+    x.start_handover(cells.index("enb-2/cell-1"))
+    while x.system.in_flight:
+        x.deliver(0)
+    x.start_handover([c.name for c in x.neighbours()].index("enb-1/cell-1"))
+    found = check_hops(x.system.variant, x.trace, small_topology(), EXPLORATION_KASME,
+                       x.adversary)
+    x.close()
+    assert ",".join(map(str, found.hops)) == "x2@enb-2/cell-1"
+    assert found.left_out == (2,)
+
+
+def test_a_trace_with_no_check_line_still_says_the_hops_its_line_left_out() -> None:
+    """helper-191 #4: refusal-changes-nothing holds on the refused report of hop 2; the line
+    without that hop has no refusal (n/a there), so there is no line, and the reason says the
+    line tried left hop 2 out, not only that it needs the trace's order."""
+    x = _two_reports()
+    while x.system.in_flight:
+        x.deliver(0)
+    trace = tuple(x.trace)
+    x.close()
+    said = cli._check_line(["--variant", "ts33401"], None, load("ts33401"), small_topology(),
+                           DEFAULT, trace, "refusal-changes-nothing", HOLDS, {})
+    assert said["check"] is None
+    assert said["check_unavailable"] is not None
+    assert said["check_unavailable"].endswith("; the line tried leaves out hop 2, whose "
+                                              "Measurement Report the serving eNB did not take "
+                                              "up (refused, or never received: it never "
+                                              "started), and counts the hops without it")
 
 
 @pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
