@@ -803,11 +803,13 @@ def test_default_conclusion_states_the_seed_result(
     captures the UE on a fake cell, but downgrades nobody (the sentences come from the
     verdicts)."""
     words = default_report.data.conclusion
-    # helper-162 #1b: a source that names itself as the Target ID breaks the seed's promise
+    # helper-162 #1b: a source that names itself as the Target ID breaks the seed's promise,
+    # on S1 within one MME too (helper-190: the answer named s1-inter alone)
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
                         "placement against the eNBs compromised there, but breaks that promise "
                         "on s1-inter after enb-1, compromised, named itself as hop 1's Target "
-                        "ID (forward-security fails there for tr33821-v070), and the bit "
+                        "ID and s1 after enb-1, compromised, named itself as hop 1's Target ID "
+                        "(forward-security fails there for tr33821-v070), and the bit "
                         "placement changes no verdict.")
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
