@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hoverify.errors import UsageError
+from hoverify.shell import shell_join
 
 if TYPE_CHECKING:
     from hypothesis.database import ExampleDatabase
@@ -105,7 +106,7 @@ class Campaign:
         text = explore_finding_text(finding_entry(least, None, check))
         database = os.environ.get(DATABASE)
         if database:
-            argv = shlex.join(["hoverify", "explore", *self.argv, "--database", database])
+            argv = shell_join(["hoverify", "explore", *self.argv, "--database", database])
             text += f"\n  saved in the campaign's database: {argv}  (finding files, exit 1)"
         return text
 

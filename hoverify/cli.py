@@ -820,9 +820,8 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
     (7.2.8.4.3), each X2 handover's Path Switch one for the handover after it (7.2.8.4.2):
     the UE first meets NCC 0 again 7 S1 handovers on, or 8 X2 handovers (review49: the line
     named S1 hops on a topology with none)."""
-    import shlex
-
     from hoverify.reports.data import Unreached
+    from hoverify.shell import shell_join
     from hoverify.statemachines.scenario import RouteError, parse_hops, route
     from hoverify.statemachines.topology import default_topology
     from hoverify.statemachines.variant import NCC_MODULUS
@@ -844,7 +843,7 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
         if not routes(hops, topology):
             continue
         if max_handovers < count:
-            command = shlex.join(["hoverify", "check", *variant_argv, *own, "--hops", hops])
+            command = shell_join(["hoverify", "check", *variant_argv, *own, "--hops", hops])
             said.append(Unreached(
                 "an NCC wrap", f"NCC counts NH derivations modulo 8 (TS 33.401 7.2.8.1.1), so "
                 f"the UE first meets NCC 0 again {count} {hop} handovers on, and a party that "
@@ -858,7 +857,7 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
     here = [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", topology)]
     then = here or [h for h in ("s1", "x2") if routes(f"s1-inter,{h}", default_topology())]
     if then and (not here or max_handovers < 2):
-        command = shlex.join(["hoverify", "check", *variant_argv, *(own if here else []),
+        command = shell_join(["hoverify", "check", *variant_argv, *(own if here else []),
                               "--hops", f"s1-inter,{then[0]}"])
         why = ("it needs 2 handovers" if here else
                "on this topology no S1 or X2 handover follows one")
@@ -1011,10 +1010,9 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
                 word: str, ran: Checked) -> dict[str, str | None]:
     """The ``check`` line of the run ``trace``, where check gives ``claim`` in the words
     ``word`` (``check_lines``)."""
-    import shlex
-
     from hoverify.properties.check_line import check_hops, leaves_out
     from hoverify.properties.exploration import EXPLORATION_KASME
+    from hoverify.shell import shell_join
 
     hops = check_hops(variant, trace, topology, EXPLORATION_KASME, adversary)
     line, reason = None, hops.reason
@@ -1029,7 +1027,7 @@ def _check_line(variant_argv: Sequence[str], topology_name: str | None, variant:
                 *(["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])]
         failed = _check_gives(argv, claim, word, bool(tried.compromises), ran)
         if failed is None:
-            line, reason, hops = shlex.join(["hoverify", *argv]), None, tried
+            line, reason, hops = shell_join(["hoverify", *argv]), None, tried
             break
         reason = reason or failed  # the line at the trace's own hops says why
     else:
@@ -1068,12 +1066,11 @@ def _check_gives(argv: list[str], claim: str, word: str, compromises: bool,
     None if it gives ``claim`` in the words ``word`` (a finding's failure, or holds), else
     why its line is not printed (``compromises``: the trace compromises a party, so the
     moment it did may matter too)."""
-    import shlex
-
     from hoverify.properties.exploration import VARIANT_ERROR
     from hoverify.runs import check_evaluation, gives
+    from hoverify.shell import shell_join
 
-    command = f"`hoverify {shlex.join(argv)}`"
+    command = f"`hoverify {shell_join(argv)}`"
     if tuple(argv) not in ran:
         args = build_parser().parse_args(argv)
         try:

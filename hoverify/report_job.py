@@ -8,7 +8,6 @@ This module runs the model; ``reports`` only reads what it is given and draws it
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,6 +80,7 @@ from hoverify.runs import (
     variant_error_document,
     verdict_text,
 )
+from hoverify.shell import shell_join
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import parse_hops, route, run_scenario
@@ -275,7 +275,7 @@ def _variant_argv(variant: VariantRef) -> list[str]:
 def check_line(variant: VariantRef, scenario: Scenario, topology: TopologyFile | None) -> str:
     """The ``hoverify check`` command line of a scenario's run: its hops, topology and
     attacker, so a reader can rerun the run a counterexample is drawn from."""
-    return shlex.join([
+    return shell_join([
         "hoverify", "check", *_variant_argv(variant),
         *(["--topology", from_anywhere(topology.path)] if topology else []),
         "--hops", scenario.hops,

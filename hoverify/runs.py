@@ -10,7 +10,6 @@ import argparse
 import hashlib
 import json
 import re
-import shlex
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
 from hoverify.reports.words import UNTESTED, verdict_status, verdict_word
+from hoverify.shell import shell_join
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
@@ -655,7 +655,7 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
 
     if argv is None:
         argv = variant_argv(None, str(Path(found.path).resolve()), found.bit_placement)
-    check = shlex.join(["hoverify", "check", *argv, "--hops", found.hops])
+    check = shell_join(["hoverify", "check", *argv, "--hops", found.hops])
     return DryRunFinding(found.error, found.hops, check, found.more)
 
 
