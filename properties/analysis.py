@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT
-from hoverify.properties.arrivals import origin, step_arrivals
+from hoverify.properties.arrivals import derived_again, origin, step_arrivals
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
@@ -149,10 +149,25 @@ class Analysis:
         steps = witness(g, result, target)
         used = {src for d in steps for src in g.predecessors(d)} | {target}
         derived = {out for d in steps for out in g.successors(d)}
-        lines = [f"holds {self.graph.label(n)}{self._origin(attacker, n)}"
-                 for n in sorted((used & result.initial) - derived, key=self.graph.label)
-                 if g.nodes[n]["kind"] == "key"]
+        lines: list[str] = []
+        for n in sorted((used & result.initial) - derived, key=self.graph.label):
+            if g.nodes[n]["kind"] == "key":
+                lines.append(f"holds {self.graph.label(n)}{self._origin(attacker, n)}")
+                lines.extend(filter(None, [self._again(n)]))
         return lines + [self._derivation_line(d) for d in steps]
+
+    def _again(self, node: Node) -> str | None:
+        """Where a party derived ``node`` again, the same value, in a later hop than it was
+        first made in (``arrivals.derived_again``), as the claim engine's witness says it
+        (``Facts.again``); None for none, or a key that is one value whatever the hop."""
+        attrs = self.graph.graph.nodes[node]
+        if attrs["hop"] == 0 or self.graph.is_hop_free(node) is not False:
+            return None
+        steps = self.run.system.steps  # by number
+        had = sorted({n for e in self.graph.seen for n in self._seen_at(e).get(node, ())})
+        return derived_again(self.graph.label(node), attrs["hop"],
+                             (a for n in had
+                              for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)))
 
     def _origin(self, attacker: Attacker, node: Node) -> str:
         """Where ``attacker`` got ``node``, which it holds, in the claim engine's words

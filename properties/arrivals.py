@@ -139,3 +139,17 @@ def origin(had: Iterable[Arrival], since: Mapping[str, int]) -> str:
             DERIVED: f": {arrival.party} derived it (step {arrival.step})",
             READ: f": read on the backhaul in {arrival.message} (sent at step "
                   f"{arrival.step})"}[arrival.how]
+
+
+def derived_again(label: str, hop: int, had: Iterable[Arrival]) -> str | None:
+    """A witness's line for a value it names ``label``, first made in hop ``hop``, that a
+    party derived again, the same value, in a later hop (``had``: its arrivals in step
+    order): the first such derivation; None where there is none. A helper-190 reading of the
+    seed's Target ID attack: "holds KeNB*+[hop 1]" hid that hop 2's KeNB*+ is the same key,
+    as K_HO and the source's KeNB* are the same in both preparations (TS 33.401 7.2.8.4.3
+    takes a fresh NH for each)."""
+    again = next((a for a in had if a.how == DERIVED and a.hop > hop), None)
+    if again is None:
+        return None
+    return (f"{label} is hop {again.hop}'s too: {again.party} derived the same value again "
+            f"(step {again.step})")

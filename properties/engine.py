@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
-from hoverify.properties.arrivals import Trail, origin
+from hoverify.properties.arrivals import Trail, derived_again, origin
 from hoverify.properties.graph import byte_values, public_argument
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, nh_pairs, paired
@@ -582,9 +582,23 @@ class Facts:
                 frame = enter(need)
                 if frame is not None:
                     stack.append(frame)
-        return ([f"holds {self.label(v)}{self.origin(attacker, v)}"
-                 for v in sorted(held, key=self.label)]
-                + [self.line(d) for d in steps])
+        holds: list[str] = []
+        for v in sorted(held, key=self.label):
+            holds.append(f"holds {self.label(v)}{self.origin(attacker, v)}")
+            holds.extend(filter(None, [self.again(v)]))
+        return holds + [self.line(d) for d in steps]
+
+    def again(self, value: bytes) -> str | None:
+        """Where a party derived ``value`` again, the same value, in a later hop than it
+        was first made in (``arrivals.derived_again``); None for none, for a key that is one
+        value whatever the hop (KASME's, K_HO: ``name_of``), or where the facts keep no
+        trail."""
+        made = self.made(value)
+        if (self.trail is None or not made or made[0].hop == 0
+                or _indexed(_hop_free, self.derivations, grows=True)[value]):
+            return None
+        return derived_again(self.label(value), made[0].hop,
+                             self.trail.arrivals(value, not self.nds_ip))
 
     def origin(self, attacker: Knowledge, value: bytes) -> str:
         """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``), each of its

@@ -990,6 +990,33 @@ def test_a_witness_says_where_the_attacker_got_each_key_it_holds(run: str) -> No
     assert line in found["witness"], found["witness"]
 
 
+TARGET_ID_S1 = "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1"
+
+
+@pytest.mark.parametrize("variant", ["seed-fs", "ts33401"])
+def test_a_witness_says_a_key_it_holds_was_derived_again_unchanged(variant: str) -> None:
+    """The seed's Target ID attack on S1: enb-1 holds hop 1's KeNB*+ from the HANDOVER REQUEST
+    it refused, and that is hop 2's KeNB*+ too, because K_HO = KDF(KASME, "Handover String")
+    is one key for the whole run and KeNB* = KDF(KeNB, PCI) takes the same KeNB and PCI in
+    both preparations (seed section 3 step 4, TR 33.821 v0.7.0). The witness showed "holds
+    KeNB*+[hop 1]" then "KeNB[hop 2] = KDF(KeNB*+[hop 1], ...)", hiding why (helper-190 #3);
+    both witnesses (the claim engine's, the key graph's) now say the MME derived it again.
+    TS 33.401 7.2.8.4.3 takes a fresh NH for each HANDOVER REQUIRED: no such line."""
+    code, out = _check("--variant", variant, "--hops", TARGET_ID_S1, "--compromise", "enb-1@1",
+                       "--json")
+    claims = {c["name"]: c.get("witness") for c in json.loads(out)["claims"]}
+    again = "KeNB*+[hop 1] is hop 2's too: mme-1 derived the same value again (step 12)"
+    for claim in ("forward-security", "fake-cell-capture"):
+        lines = claims[claim] or []
+        if variant == "ts33401":
+            assert not any("derived the same value again" in line for line in lines), lines
+            continue
+        held = lines.index("holds KeNB*+[hop 1]: enb-1 received it in S1AP HandoverRequest "
+                           "mme-1->enb-1 (step 7), which it refused")
+        assert lines[held + 1] == again, lines
+    assert code == (1 if variant == "seed-fs" else 0)
+
+
 def test_check_prints_every_claim_verify_prints_in_one_column() -> None:
     """review46 #3: verify and explore print the model invariants among their claims, each
     with a check line, but check's text named an invariant only when broken (its --json
