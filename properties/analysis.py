@@ -157,15 +157,15 @@ class Analysis:
         return lines + [self._derivation_line(d) for d in steps]
 
     def _again(self, node: Node) -> str | None:
-        """Where a party derived ``node`` again, the same value, in a later hop than it was
-        first made in (``arrivals.derived_again``), as the claim engine's witness says it
+        """Where the party that first derived ``node`` derived it again, the same value, in a
+        later hop (``arrivals.derived_again``), as the claim engine's witness says it
         (``Facts.again``); None for none, or a key that is one value whatever the hop."""
         attrs = self.graph.graph.nodes[node]
         if attrs["hop"] == 0 or self.graph.is_hop_free(node) is not False:
             return None
         steps = self.run.system.steps  # by number
         had = sorted({n for e in self.graph.seen for n in self._seen_at(e).get(node, ())})
-        return derived_again(self.graph.label(node), attrs["hop"],
+        return derived_again(self.graph.label(node),
                              (a for n in had
                               for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)))
 

@@ -16,7 +16,7 @@ from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.record import record
-from hoverify.statemachines.system import Step
+from hoverify.statemachines.system import UE, Step
 
 RECEIVED, REFUSED, DERIVED, READ = "received", "refused", "derived", "read"
 
@@ -141,14 +141,17 @@ def origin(had: Iterable[Arrival], since: Mapping[str, int]) -> str:
                   f"{arrival.step})"}[arrival.how]
 
 
-def derived_again(label: str, hop: int, had: Iterable[Arrival]) -> str | None:
-    """A witness's line for a value it names ``label``, first made in hop ``hop``, that a
-    party derived again, the same value, in a later hop (``had``: its arrivals in step
-    order): the first such derivation; None where there is none. A helper-190 reading of the
-    seed's Target ID attack: "holds KeNB*+[hop 1]" hid that hop 2's KeNB*+ is the same key,
-    as K_HO and the source's KeNB* are the same in both preparations (TS 33.401 7.2.8.4.3
-    takes a fresh NH for each)."""
-    again = next((a for a in had if a.how == DERIVED and a.hop > hop), None)
+def derived_again(label: str, had: Iterable[Arrival]) -> str | None:
+    """A witness's line for a value it names ``label`` that a party of the network derived
+    again, the same value, in a later hop than it was first derived in (``had``: its
+    arrivals in step order); None where none did. The seed's Target ID attack: "holds
+    KeNB*+[hop 1]" hid that the MME made hop 2's KeNB*+ the same key, as K_HO and the
+    source's KeNB* are the same in both preparations (helper-190; TS 33.401 7.2.8.4.3 takes a
+    fresh NH for each). The UE is no such party: it derives what the network made for it
+    when it needs it, an NH hops after the MME (its chain caught up, TS 33.401 7.2.8.4.3)."""
+    derived = [a for a in had if a.how == DERIVED]
+    again = next((a for a in derived if a.hop > derived[0].hop and a.party != UE),
+                 None) if derived else None
     if again is None:
         return None
     return (f"{label} is hop {again.hop}'s too: {again.party} derived the same value again "

@@ -589,16 +589,15 @@ class Facts:
         return holds + [self.line(d) for d in steps]
 
     def again(self, value: bytes) -> str | None:
-        """Where a party derived ``value`` again, the same value, in a later hop than it
-        was first made in (``arrivals.derived_again``); None for none, for a key that is one
+        """Where the party that first derived ``value`` derived it again, the same value, in
+        a later hop (``arrivals.derived_again``); None for none, for a key that is one
         value whatever the hop (KASME's, K_HO: ``name_of``), or where the facts keep no
         trail."""
         made = self.made(value)
         if (self.trail is None or not made or made[0].hop == 0
                 or _indexed(_hop_free, self.derivations, grows=True)[value]):
             return None
-        return derived_again(self.label(value), made[0].hop,
-                             self.trail.arrivals(value, not self.nds_ip))
+        return derived_again(self.label(value), self.trail.arrivals(value, not self.nds_ip))
 
     def origin(self, attacker: Knowledge, value: bytes) -> str:
         """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``), each of its

@@ -23,6 +23,7 @@ from hoverify.properties.arrivals import (
     REFUSED,
     Arrival,
     Trail,
+    derived_again,
     origin,
     step_arrivals,
 )
@@ -1042,6 +1043,35 @@ def test_origin_names_the_arrival_the_docs_promise(case: str) -> None:
     never, and a derivation of its own says so, with no message."""
     had, since, words = ORIGINS[case]
     assert origin(had, since) == words
+
+
+AGAIN = "KeNB*+[hop 1] is hop 2's too: mme-2 derived the same value again (step 13)"
+DERIVED_AGAIN = {  # a value's arrivals -> the witness's line that it was derived again, if any
+    # the seed's Target ID attack on s1-inter: mme-1 made hop 1's KeNB*+ (the Target ID named
+    # enb-1, under mme-1), mme-2 made hop 2's, the same value
+    "another MME, a later hop": ([_arrival(6, 1, "mme-1", DERIVED),
+                                  _arrival(7, 1, "enb-1", REFUSED, "R"),
+                                  _arrival(13, 2, "mme-2", DERIVED)], AGAIN),
+    # the UE derives NH(n) hops after the MME made it, catching up its chain (TS 33.401
+    # 7.2.8.4.3): the network made no key again
+    "the UE catching up": ([_arrival(10, 1, "mme-1", DERIVED), _arrival(17, 2, "ue", DERIVED)],
+                           None),
+    "the same hop": ([_arrival(6, 1, "mme-1", DERIVED), _arrival(8, 1, "enb-2", DERIVED)], None),
+    "received later, not derived": ([_arrival(6, 1, "mme-1", DERIVED),
+                                     _arrival(13, 2, "enb-3", RECEIVED, "R")], None),
+    "never derived": ([_arrival(1, 0, "enb-1", RECEIVED, "R")], None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DERIVED_AGAIN))
+def test_a_witness_says_when_the_network_derived_a_held_key_again(case: str) -> None:
+    """``arrivals.derived_again``: a key the attacker holds that a party of the network
+    derived again, the same value, in a later hop than its first derivation (helper-190: the
+    seed's KeNB*+ of a refused preparation is the next one's too); not the UE's own
+    derivation of a key the network made before, nor one within the same hop."""
+    had, words = DERIVED_AGAIN[case]
+    assert derived_again("KeNB*+[hop 1]", had) == words
+
 
 def _line(steps: list[Step]) -> list[Trail]:
     """A trail per step of a run, each the one before it grown by that step."""
