@@ -3,11 +3,12 @@ attacker can derive (closures are computed once per attacker and kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT
-from hoverify.properties.arrivals import derived_again, origin, step_arrivals
+from hoverify.properties.arrivals import Arrival, derived_again, origin, step_arrivals
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
@@ -160,26 +161,25 @@ class Analysis:
         """Where the party that first derived ``node`` derived it again, the same value, in a
         later hop (``arrivals.derived_again``), as the claim engine's witness says it
         (``Facts.again``); None for none, or a key that is one value whatever the hop."""
-        attrs = self.graph.graph.nodes[node]
-        if attrs["hop"] == 0 or self.graph.is_hop_free(node) is not False:
+        if self.graph.hop_less(node):
             return None
-        steps = self.run.system.steps  # by number
-        had = sorted({n for e in self.graph.seen for n in self._seen_at(e).get(node, ())})
-        return derived_again(self.graph.label(node),
-                             (a for n in had
-                              for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)))
+        return derived_again(self.graph.label(node), self._arrivals(node, self.graph.seen))
 
     def _origin(self, attacker: Attacker, node: Node) -> str:
         """Where ``attacker`` got ``node``, which it holds, in the claim engine's words
         (``arrivals.origin``), each party from its own compromise: the key graph's attackers
         are compromised parties, never the network reading a backhaul."""
-        steps = self.run.system.steps  # by number
-        had = sorted({n for e in attacker.entities for n in self._seen_at(e).get(node, ())})
         since: dict[str, int] = {}
         for c in attacker.compromises:
             since[c.entity] = min(since.get(c.entity, c.hop), c.hop)
-        return origin((a for n in had for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)),
-                      since)
+        return origin(self._arrivals(node, attacker.entities), since)
+
+    def _arrivals(self, node: Node, entities: Iterable[str]) -> list[Arrival]:
+        """``node``'s arrivals (``arrivals.step_arrivals``) in the steps at which one of
+        ``entities`` had it, in step order."""
+        steps = self.run.system.steps  # by number
+        had = sorted({n for e in entities for n in self._seen_at(e).get(node, ())})
+        return [a for n in had for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)]
 
     def _seen_at(self, entity: str) -> dict[Node, list[int]]:
         """The steps at which ``entity`` had each value, as the key graph saw them (the set-up

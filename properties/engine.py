@@ -455,9 +455,14 @@ class Facts:
             return f"KeNB[hop {self.hop_of(number)}]"
         if derived.name == NH:
             return self._nh_labels()[derived.output]
-        if derived.hop == 0 or _indexed(_hop_free, self.derivations, grows=True)[derived.output]:
-            return derived.name  # KASME's, NAS keys, K_HO: no hop to name
+        if self._hop_less(derived):
+            return derived.name
         return f"{derived.name}[hop {derived.hop}]"
+
+    def _hop_less(self, derived: Derived) -> bool:
+        """Whether ``derived`` makes a key named with no hop: KASME's (hop 0), the NAS keys,
+        K_HO (one value whatever the hop)."""
+        return derived.hop == 0 or _indexed(_hop_free, self.derivations, grows=True)[derived.output]
 
     def _nh_labels(self) -> dict[bytes, str]:
         """Each NH's label (``labels.nh_labels``), made once for these derivations and
@@ -594,8 +599,7 @@ class Facts:
         value whatever the hop (KASME's, K_HO: ``name_of``), or where the facts keep no
         trail."""
         made = self.made(value)
-        if (self.trail is None or not made or made[0].hop == 0
-                or _indexed(_hop_free, self.derivations, grows=True)[value]):
+        if self.trail is None or not made or self._hop_less(made[0]):
             return None
         return derived_again(self.label(value), self.trail.arrivals(value, not self.nds_ip))
 

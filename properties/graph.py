@@ -248,7 +248,12 @@ class KeyGraph:
             self._nh_labels = nh_labels(list(nhs.items()), self.nh_pairings)
         return self._nh_labels.get(node[1])
 
-    def is_hop_free(self, node: Node) -> bool | None:
+    def hop_less(self, node: Node) -> bool:
+        """Whether the key ``node`` is named with no hop: KASME's (hop 0), the NAS keys,
+        K_HO (one value whatever the hop)."""
+        return self.graph.nodes[node]["hop"] == 0 or bool(self._is_hop_free(node))
+
+    def _is_hop_free(self, node: Node) -> bool | None:
         """Whether the key ``node`` is one value whatever the hop (``labels.hop_free``), by
         its first derivation; None for a key no derivation made (KASME). Its keys before it
         are found first, from an explicit stack: a run of a few hundred hops chains its keys
@@ -301,7 +306,7 @@ class KeyGraph:
         nh = self._nh_label(node) if attrs["name"] == NH else None
         if nh is not None:
             return nh
-        if attrs["hop"] == 0 or self.is_hop_free(node):  # KASME, NAS keys, K_HO: no hop
+        if self.hop_less(node):
             return str(attrs["name"])
         return f"{attrs['name']}[hop {attrs['hop']}]"
 
