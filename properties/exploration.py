@@ -22,7 +22,7 @@ the run exactly (``replay``), which is what ``hoverify replay`` reads back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any
@@ -100,6 +100,14 @@ class Finding:
     trace: tuple[Action, ...]
     witness: tuple[str, ...] = ()  # the derivations (or keys) that show it, where there are
     outside: str | None = None  # not promised only because the run broke this assumption
+
+
+def listing_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings as every command lists them: the broken promises first, then the claims
+    broken outside their promise (a run that broke one of its assumptions), then those not
+    promised; within each, in the order found. A reviewer reads what a variant promises
+    before what it never claimed (ts33401's fake-cell-capture, found in every search)."""
+    return sorted(findings, key=lambda finding: (not finding.promised, finding.outside is None))
 
 
 class ShortestRuns(dict[str, tuple[Action, ...]]):
@@ -441,9 +449,10 @@ class Exploration:
     # -- results -----------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
         at = self.engine.violated_at
-        return [Finding(claim, promised, verdict.detail, tuple(self.trace[:at[claim, promised]]),
-                        verdict.witness, verdict.outside)
-                for (claim, promised), verdict in self.engine.violations.items()]
+        return listing_order(
+            Finding(claim, promised, verdict.detail, tuple(self.trace[:at[claim, promised]]),
+                    verdict.witness, verdict.outside)
+            for (claim, promised), verdict in self.engine.violations.items())
 
     def close(self) -> None:
         self.system.close()

@@ -24,6 +24,7 @@ from hoverify.properties.exploration import (
     Action,
     Finding,
     ShortestRuns,
+    listing_order,
 )
 from hoverify.properties.replay import Exercised, exercised, replayed_findings
 from hoverify.properties.stateful import exploration_machine
@@ -159,7 +160,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
                     suppress_health_check=list(HealthCheck)))
         except KeyboardInterrupt:  # Ctrl-C: the counts and findings so far are the result,
             result.interrupted = True  # as verify's (``VerifyResult.stopped``)
-    result.findings = list(found.values())
+    result.findings = listing_order(found.values())
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)

@@ -136,6 +136,7 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    listing_order,
     no_handover,
     variant_error_finding,
 )
@@ -239,10 +240,9 @@ class VerifyResult:
         return any(promised for _, promised in self.shortest)
 
     def findings(self) -> list[Finding]:
-        """The shortest violation of each claim, promised or not (as ``explore`` lists
-        them): the promised ones first, then in the order found."""
-        return [finding for (_, promised), finding in sorted(self.shortest.items(),
-                                                             key=lambda item: not item[0][1])]
+        """The shortest violation of each claim, promised or not, as every command lists
+        them (``listing_order``)."""
+        return listing_order(self.shortest.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,14 @@ from hoverify.properties.claims import (
     UE_AGREEMENT,
 )
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH, Unedited
-from hoverify.properties.exploration import FAULTS, Action, Exploration, ShortestRuns
+from hoverify.properties.exploration import (
+    FAULTS,
+    Action,
+    Exploration,
+    Finding,
+    ShortestRuns,
+    listing_order,
+)
 from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
@@ -617,9 +624,23 @@ def test_a_return_plan_hands_the_ue_back_to_the_enb_it_compromised() -> None:
     machine.exploration.close()
 
 
+def test_findings_are_listed_promised_then_outside_the_promise_then_not_promised() -> None:
+    def found(claim: str, promised: bool, outside: str | None = None) -> Finding:
+        return Finding(claim, promised, "", (), outside=outside)
+
+    not_promised, outside = found("fake-cell-capture", False), found(FORWARD, False, "x")
+    promised, later = found(BACKWARD, True), found("key-separation", True)
+    assert listing_order([not_promised, outside, promised, later]) == [
+        promised, later, outside, not_promised]
+
+
 def test_ts33401_handover_racing_the_path_switch_ack_is_found() -> None:
     result = explore(load("ts33401"), seed=EXPLORE_SEED, until=frozenset({(FORWARD, False)}))
     finding = next(f for f in result.findings if f.claim == FORWARD)
+    # listed before the claims ts33401 never promised, found before it in this search
+    # (fake-cell-capture, handover-denial: a compromised eNB serves or denies the UE)
+    assert result.findings[0].claim == FORWARD, result.findings
+    assert all(not f.promised and f.outside is None for f in result.findings[1:])
     # found, with its trace, and outside the promise: ts33401's 2-hop promise for X2 assumes
     # the Path Switch Acknowledge arrives before the next handover (TS 33.401 7.2.8.4.2)
     assert not finding.promised and finding.outside == "path-switch-first", \
