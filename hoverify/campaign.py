@@ -144,13 +144,15 @@ def campaign(text: str | None = None) -> Campaign:
     except ValueError as error:
         raise UsageError(f"{FUZZ}: {error}") from None
     parser = build_parser()
-    args = parser.parse_args(["explore", *argv])
-    defaults = parser.parse_args(["explore"])
-    for name, value in sorted(vars(args).items()):
-        if name not in OPTIONS and value != getattr(defaults, name):
-            raise UsageError(f"{FUZZ}: --{name.replace('_', '-')} is not a campaign's option "
-                             f"(it takes: {', '.join(sorted(OPTIONS))})")
-    try:  # a variant, topology or fault explore refuses, said as the setting's
+    try:  # an option, variant, topology or fault explore refuses, said as the setting's
+        args = parser.parse_args(["explore", *argv])
+        # explore's defaults: with the default campaign's variant, as explore requires one
+        # (a campaign's option, so its value is not compared)
+        defaults = parser.parse_args(["explore", *shlex.split(DEFAULT_CAMPAIGN)])
+        for name, value in sorted(vars(args).items()):
+            if name not in OPTIONS and value != getattr(defaults, name):
+                raise UsageError(f"--{name.replace('_', '-')} is not a campaign's option "
+                                 f"(it takes: {', '.join(sorted(OPTIONS))})")
         variant, topology, faults, adversary = explore_setup(args)
     except UsageError as error:
         raise UsageError(f"{FUZZ}: {error}") from None

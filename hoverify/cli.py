@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from hoverify import __version__
 from hoverify.errors import UsageError
-from hoverify.progress import Bar
+from hoverify.progress import PLAIN_SECONDS, Bar
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.names import did_you_mean
 from hoverify.statemachines.scenario import DEFAULT_KASME
@@ -137,12 +137,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--variant", metavar="V",
-                        help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)} "
-                             "(this or --variant-file)")
-    parser.add_argument("--variant-file", metavar="PATH",
-                        help="a reviewer's variant file (see docs/variants.md) "
-                             "(this or --variant)")
+    # one of the two, required: the synopsis reads (--variant V | --variant-file PATH) (#9:
+    # it read [--variant V] [--variant-file PATH], both optional); none is a default
+    variant = parser.add_mutually_exclusive_group(required=True)
+    variant.add_argument("--variant", metavar="V",
+                         help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)} "
+                              "(this or --variant-file)")
+    variant.add_argument("--variant-file", metavar="PATH",
+                         help="a reviewer's variant file (see docs/variants.md) "
+                              "(this or --variant)")
     parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
                         help="seed-fs and variant files built on it: where the "
                              "notification bit travels (default: nas)")
@@ -328,8 +331,8 @@ def _adversary(args: argparse.Namespace, variant: KeySchedule) -> Adversary:
 
 def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar on stderr (there is none when stderr is not a "
-                             "terminal)")
+                        help="no progress on stderr (a bar on a terminal, else a plain line "
+                             f"every {PLAIN_SECONDS:.0f} s)")
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:

@@ -80,10 +80,9 @@ def parse_kasme(text: str, option: str = "--kasme") -> bytes:
 
 
 def resolve_variant(args: argparse.Namespace) -> KeySchedule:
-    """``--variant NAME`` (built in) or ``--variant-file PATH`` (a reviewer's file)."""
-    name, path = getattr(args, "variant", None), getattr(args, "variant_file", None)
-    if (name is None) == (path is None):
-        raise UsageError("give exactly one of --variant NAME and --variant-file PATH")
+    """``--variant NAME`` (built in) or ``--variant-file PATH`` (a reviewer's file): exactly
+    one, as the parser's group of the two requires (``hoverify.cli``)."""
+    name, path = args.variant, args.variant_file
     if path is not None:
         from hoverify.variant_file import load_variant_file  # only for a reviewer's file
 

@@ -5,6 +5,7 @@ pytest-xdist worker runs them: the default report and the bounded search of ts33
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import pickle
 from collections.abc import Callable
@@ -17,10 +18,19 @@ from hoverify.properties.verify import VerifyResult, verify
 from hoverify.statemachines.variants import load
 from hypothesis import HealthCheck, settings
 
+import hoverify.progress
 from hoverify.campaign import campaign, profile_database
 from hoverify.errors import UsageError
 
 T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def _no_plain_progress_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command's stderr in a test (not a terminal) must not depend on how long it ran on a
+    loaded machine: no plain progress line (``hoverify.progress.PLAIN_SECONDS``) unless a
+    test sets the interval itself."""
+    monkeypatch.setattr(hoverify.progress, "PLAIN_SECONDS", math.inf)
 
 
 def pytest_configure(config: pytest.Config) -> None:

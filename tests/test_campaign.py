@@ -112,6 +112,9 @@ def test_two_runs_sharing_a_database_share_the_failure_and_explore_brings_it_bac
     ("--variant ts33401 --examples 5", "--examples is not a campaign's option"),
     ("--variant ts33401 --faults drop,teleport", "teleport"),
     ("--variant 'ts33401", "No closing quotation"),
+    ("--topology small", "HOVERIFY_FUZZ: one of the arguments --variant --variant-file is "
+                         "required"),
+    ("--variant ts33401 --hosp 2", "HOVERIFY_FUZZ: explore: unrecognized option --hosp"),
 ])
 def test_a_bad_campaign_is_a_usage_error(text: str, said: str) -> None:
     with pytest.raises(UsageError, match=said):
@@ -147,7 +150,8 @@ def test_a_redis_database_without_redis_says_what_to_install() -> None:
 def test_pytest_refuses_a_bad_setting_in_one_line(tmp_path: Path, setting: str,
                                                   said: str) -> None:
     (tmp_path / "db").write_text("")
-    value = {"HOVERIFY_DATABASE": str(tmp_path / "db"), "HOVERIFY_FUZZ": "--examples 5"}
+    value = {"HOVERIFY_DATABASE": str(tmp_path / "db"),
+             "HOVERIFY_FUZZ": "--variant ts33401 --examples 5"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/test_fuzz.py",
          "--collect-only"], cwd=ROOT, capture_output=True, text=True,

@@ -24,6 +24,7 @@ import hoverify.properties.verify
 import pytest
 from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
 
+import hoverify.progress
 import hoverify.report_job
 import hoverify.runs
 from hoverify import atomic_dir
@@ -574,6 +575,31 @@ def test_the_synopsis_in_the_docs_is_what_help_says() -> None:
         assert f"\n{usage}\n" in f"\n{shown.group(1)}\n", command
 
 
+VARIANT_COMMANDS = ["run", "check", "explore", "verify"]  # replay, report: none needed
+
+
+@pytest.mark.parametrize("command", VARIANT_COMMANDS)
+def test_the_synopsis_says_a_variant_is_required(command: str) -> None:
+    """#9: it read [--variant V] [--variant-file PATH], both optional, where one is needed."""
+    usage = " ".join(_subcommands()[command].format_help().split("\n\n")[0].split())
+    assert f"hoverify {command} [-h] (--variant V | --variant-file PATH) " in usage, usage
+
+
+@pytest.mark.parametrize("command", VARIANT_COMMANDS)
+@pytest.mark.parametrize(("given", "said"), [
+    ([], "one of the arguments --variant --variant-file is required"),
+    (["--variant", "ts33401", "--variant-file", "mine.py"],
+     "argument --variant-file: not allowed with argument --variant"),
+])
+def test_no_variant_or_two_are_one_line_of_bad_input(
+        command: str, given: list[str], said: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    hops = ["--hops", "x2"] if command in ("run", "check") else ["--out", str(tmp_path / "o")]
+    assert main([command, *given, *hops]) == 2
+    assert capsys.readouterr() == ("", f"hoverify: error: {said}\n")
+    assert not (tmp_path / "o").exists()
+
+
 # Outputs are checked before the work: /proc refuses new files even to root (who passes
 # access(2) everywhere), and a file cannot hold a folder.
 UNWRITABLE = {
@@ -945,11 +971,50 @@ def test_no_progress_bar_with_quiet(tmp_path: Path) -> None:
                              for line in err.splitlines()), err
 
 
-def test_no_progress_when_stderr_is_no_terminal(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_progress_line_in_a_run_shorter_than_their_interval(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Stderr is no terminal here: a plain line at most every PLAIN_SECONDS, none before."""
+    monkeypatch.setattr(hoverify.progress, "PLAIN_SECONDS", 30.0)  # as shipped, not conftest's
     assert main(["verify", "--variant", "ts33401", "--max-handovers", "1",
                  "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["explore", "--variant", "ts33401", "--examples", "20", "--steps", "5"],
+     r"hoverify: \d+ s: 20/20 examples"),
+    (["verify", "--variant", "ts33401", "--max-handovers", "1"],
+     r"hoverify: \d+ s: level \d+: \d+ states \(\d+/s\), frontier \d+, peak RSS \d+ MiB"),
+])
+def test_plain_progress_lines_when_stderr_is_no_terminal(
+        argv: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """#8: piped or under CI, explore and verify said nothing until their end. Now they write
+    plain lines there (no carriage-return redraw), as verify's --json-progress does to its
+    file; stdout's JSON is left alone, and --quiet still silences them."""
+    monkeypatch.setattr(hoverify.progress, "PLAIN_SECONDS", 0.0)  # a line at each report
+    assert main([*argv, "--out", str(tmp_path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    json.loads(out)
+    progress = _progress_lines(err)
+    assert "\r" not in err and progress and re.fullmatch(said, progress[-1]), err
+    assert all(line.startswith("hoverify: ") for line in progress), err
+    assert main([*argv, "--out", str(tmp_path), "--quiet"]) == 0
+    assert not _progress_lines(capsys.readouterr().err)
+
+
+def _progress_lines(err: str) -> list[str]:
+    """Stderr's lines but the warnings (a claim never exercised in a short run)."""
+    return [line for line in err.splitlines() if not line.startswith("hoverify: warning: ")]
+
+
+def test_explore_notes_each_finding_when_stderr_is_no_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A finding is noted as it is found, as above a terminal's bar (#8)."""
+    main(["explore", "--variant", "tr33821-v070", "--examples", "20", "--out", str(tmp_path)])
+    assert re.search(r"^found key-separation \(not promised\), \d+ steps, in example \d+$",
+                     capsys.readouterr().err, re.MULTILINE)
 
 
 if __name__ == "__main__":
