@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from hoverify.properties.adversary import DEFAULT
-from hoverify.properties.check_line import check_hops
+from hoverify.properties.check_line import _counted_in, check_hops, leaves_out
 from hoverify.properties.claims import (
     AGREEMENT,
     BACKWARD,
@@ -1107,3 +1107,35 @@ def test_explore_finds_the_seeds_kenb_star_plus_oracle_with_one_compromised_sour
         return
     assert forward and forward[0].promised, forward
     assert code == 1 and claims[FORWARD]["promise_broken"], claims[FORWARD]
+
+
+@pytest.mark.parametrize(("hops", "words"), [
+    ((2,), "leaves out hop 2, whose Measurement Report the serving eNB did not take up (refused, "
+           "or never received: it never started), and counts the hops without it"),
+    ((2, 3), "leaves out hops 2, 3, whose Measurement Reports the serving eNB did not take up "
+             "(refused, or never received: they never started), and counts the hops without "
+             "them"),
+])
+def test_the_hops_a_check_line_leaves_out_are_said_in_plural_words(hops: tuple[int, ...],
+                                                                   words: str) -> None:
+    """helper-191: the note of a line leaving out hops says them in plural words for two."""
+    assert leaves_out(hops) == words
+
+
+COUNTED_IN = {  # (trace's hop, hops under way at the compromise, kept, unstarted) -> line's hop
+    # a left-out hop 2 while kept hop 1 was under way: made in hop 1
+    "left out, hop before under way": ((2, {1}, (1, 3), (2,)), 1),
+    # a left-out hop 2 once hop 1 had ended: the next kept hop (hop 3, the line's 2)
+    "left out, hop before ended": ((2, set(), (1, 3), (2,)), 2),
+    # a kept hop is its own hop, whatever was still under way before it
+    "kept, hop before under way": ((3, {2}, (1, 2, 3), ()), 3),
+    "kept, after a left-out hop": ((3, {1}, (1, 3), (2,)), 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COUNTED_IN))
+def test_a_compromise_is_counted_in_the_hop_of_the_line_the_docs_say(case: str) -> None:
+    """``check_line._counted_in``: a compromise counted in a left-out hop is made in the kept
+    hop before it where that was still under way, else in the next kept hop, as any other."""
+    (hop, under_way, kept, unstarted), want = COUNTED_IN[case]
+    assert _counted_in(hop, frozenset(under_way), kept, unstarted) == want
