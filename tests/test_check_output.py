@@ -1017,6 +1017,20 @@ def test_a_witness_says_a_key_it_holds_was_derived_again_unchanged(variant: str)
     assert code == (1 if variant == "seed-fs" else 0)
 
 
+def test_a_key_of_the_whole_run_is_never_said_to_be_a_later_hops_too() -> None:
+    """K_HO = KDF(KASME, "Handover String") is one key for the whole run (seed section 3
+    step 4): the MME derives it again, the same value, in each preparation, and it belongs to
+    no hop, so neither witness says "K_HO is hop 2's too" of an attacker holding it, as they
+    say it of a per-hop key (above). Forward security's witness is the claim engine's,
+    fake-cell-capture's the key graph's (helper-195: mutants E1, G2 survived)."""
+    _, text = _check("--variant", "seed-fs", "--hops", "s1,s1", "--compromise", "K_HO@1",
+                     "--compromise", "enb-1@1")
+    for claim in ("forward-security", "fake-cell-capture"):
+        witness = text.split(f"\n{claim} ", 1)[1].split("witness of hop 1, ", 1)[1]
+        lines = witness.split("\n        ")
+        assert lines[1] == "holds K_HO" and "again" not in lines[2], lines[:3]
+
+
 def test_check_prints_every_claim_verify_prints_in_one_column() -> None:
     """review46 #3: verify and explore print the model invariants among their claims, each
     with a check line, but check's text named an invariant only when broken (its --json
