@@ -202,9 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "capture)")
     check = commands.add_parser(
         "check", help="check every claim; witness or cut for each",
-        epilog="Beside each verdict, 'sometimes N': how many times the claim's situation (the "
-               "case it judges, e.g. key-agreement: a HO confirm reached its target) "
-               "arose in the run; 0 means it holds only vacuously, and stderr "
+        epilog="Beside each verdict, 'its situation arose N times': how many times the "
+               "claim's situation (the case it judges, e.g. key-agreement: a HO confirm "
+               "reached its target) arose in the run, not how often it holds; 0 times means "
+               "it holds only vacuously (vacuous where promised, else n/a), and stderr "
                "warns of a promised one (docs/claims.md). " + _exit_codes("broken"))
     _add_scenario_arguments(check)
     check.add_argument("--compromise", action="append", default=[], metavar="WHO@HOP",
@@ -274,11 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _sometimes(unit: str) -> str:
-    """What the closing lines of explore and verify say per claim, their 'sometimes N'
-    counted in ``unit``s ("step", "transition")."""
+    """What the closing lines of explore and verify say per claim, 'its situation arose N
+    times' counted in ``unit``s ("step", "transition")."""
     return ("The search ends with one line per claim (and model invariant; "
-            "docs/exploration.md): its verdict over the search, 'sometimes N', the "
-            f"{unit}s in which its situation arose, and why: a failure's detail, the "
+            "docs/exploration.md): its verdict over the search, 'its situation arose N "
+            f"times' (N: the {unit}s in which it arose, not how often the claim holds), "
+            "and why: a failure's detail, the "
             "situation that never arose (vacuous where promised, which stderr says too once "
             "the search has run to its end; else n/a), or a holding claim's own verdict on "
             "the shortest run in which its situation arose (of those that started a handover, "

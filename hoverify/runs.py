@@ -64,6 +64,14 @@ KASME_OCTETS = 32
 NAME_COLUMN = max(map(len, (*CLAIMS, *INVARIANTS)))
 
 
+def arose_text(arose: int) -> str:
+    """Beside a claim's verdict, how many times its situation (the case it judges) arose,
+    said as a count of that (newcomer #4: "holds  sometimes 2" read as a qualifier of the
+    verdict, "holds sometimes"); 0 beside the verdict that says what that means (vacuous,
+    n/a, not judged)."""
+    return f"its situation arose {arose} time{'' if arose == 1 else 's'}"
+
+
 def parse_kasme(text: str, option: str = "--kasme") -> bytes:
     digits = "".join(text.split())
     wrong = next((c for c in digits if c not in "0123456789abcdefABCDEF"), None)
@@ -529,8 +537,8 @@ def claim_text(claim: dict[str, Any]) -> list[str]:
     """One claim of ``check_text`` (``claim_document``): its verdict, one line per hop's
     verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
     the replayed finding's claim so."""
-    lines = [f"{claim['name']:<{NAME_COLUMN}} {claim['verdict']:<21} sometimes "
-             f"{claim['sometimes']}"]
+    lines = [f"{claim['name']:<{NAME_COLUMN}} {claim['verdict']:<21} "
+             f"{arose_text(claim['sometimes'])}"]
     lines += [f"    {verdict_text(v)}" for v in claim["verdicts"]]
     lines += [f"    {line}" for line in unjudged_text(claim)]
     heading, evidence = claim_evidence(claim)

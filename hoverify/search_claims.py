@@ -1,5 +1,5 @@
 """Each claim over a whole search (``verify``, ``explore``), one entry per claim in the claims'
-order: its verdict, its "sometimes" count, and why.
+order: its verdict, how many times its situation arose (``sometimes``), and why.
 
 A claim a run violated fails (its counterexample is printed above it); one whose situation
 never arose is vacuous where promised (its "holds" would say nothing), else n/a; one whose
@@ -25,6 +25,7 @@ from hoverify.reports.status import HOLDS, NA, VACUOUS
 from hoverify.reports.words import UNTESTED
 from hoverify.runs import (
     NAME_COLUMN,
+    arose_text,
     claim_document,
     claim_evidence,
     finding_word,
@@ -104,10 +105,11 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
     lines = ["", HEADING.format(where=where, runs=runs)]
     for entry in entries:
         # a holding claim's reason is one run's (review48, review49: "sometimes 34: ...
-        # held the one time" read as a contradiction)
+        # held the one time" read as a contradiction); the count says what it counts
+        # (newcomer #4: "holds  sometimes 2" read as "holds sometimes")
         on = "; on its shortest run" if entry["trace"] else ""
-        lines.append(f"{entry['name']:<{NAME_COLUMN}} {entry['verdict']:<21} sometimes "
-                     f"{entry['sometimes']}{on}: {entry['reason']}")
+        lines.append(f"{entry['name']:<{NAME_COLUMN}} {entry['verdict']:<21} "
+                     f"{arose_text(entry['sometimes'])}{on}: {entry['reason']}")
         evidence = entry["evidence"]
         if evidence:
             lines += [f"    {evidence[0]}", *(f"        {line}" for line in evidence[1:])]

@@ -998,7 +998,7 @@ class BackwardSecurity(_Claim):
         predicted = self._gaps_of(facts, a.entities).predicted
         return Verdict(a.hop, a.name, False, not excused and self._promised_for(facts, derivable),
                        f"{who}derives the KeNB of earlier hop(s) {facts.hop_list(derivable)}"
-                       f"{self._brought_back(facts, a, j)}"
+                       f"{self._brought_back(facts, a, j) or self._earlier_than(facts, a)}"
                        + (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive "
                           "the KeNB of earlier hop(s) "
                           f"{facts.hop_list(self._derivable(facts, alone))}"
@@ -1031,6 +1031,23 @@ class BackwardSecurity(_Claim):
         says it: a promised KeNB, and ``a`` not excused (``_Claim.excused``)."""
         return (self._promised_for(facts, derivable)
                 and not self.excused(facts, a, partial(self._breaks, facts)))
+
+    def _earlier_than(self, facts: Facts, a: Knowledge) -> str:
+        """What the KeNBs ``earlier`` names are earlier than, where ``_brought_back`` does not
+        say (newcomer #5: "(compromised in hop 1) derives the KeNB of earlier hop(s) [1]"
+        read as earlier than its compromise): the last KeNB of its own that it knows, of the
+        hop it served in or of the handover that prepared its eNB as a target, as the rest of
+        the output numbers them; with none, its compromise."""
+        gaps = self._gaps_of(facts, a.entities)
+        last = self._last_service(a, gaps)
+        if last is None:
+            return f" (used before its compromise in hop {a.hop})"
+        own = next(s for s in reversed(gaps.services)
+                   if s.position == last and s.kenb in a.known)
+        if own.number is not None:
+            return f" (earlier than {own.enb}'s own KeNB, of hop {facts.hop_of(own.number)})"
+        return (f" (earlier than {own.enb}'s own KeNB, the one it was prepared with as the "
+                f"target of handover {own.handover})")
 
     def _brought_back(self, facts: Facts, a: Knowledge, j: int) -> str:
         """Where the eNB learnt the KeNB of hop ``j`` if it did from a message at or after
@@ -1651,7 +1668,8 @@ def _purpose_line(facts: Facts, derived: Derived) -> str:
     """``derived``'s witness line (``Facts.line``), led by its purpose where the value's
     label names another: "K_HO = KeNB[hop 0] = KDF(...)"."""
     line = facts.line(derived)
-    return line if line.startswith(derived.name) else f"{derived.name} = {line}"
+    named = line.startswith(derived.name) or f" = {derived.name} = KDF(" in line  # derived_as
+    return line if named else f"{derived.name} = {line}"
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)

@@ -63,7 +63,15 @@ from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTE
 from hoverify.properties.arrivals import Trail, derived_again, origin
 from hoverify.properties.graph import byte_values, public_argument
 from hoverify.properties.hop_list import hop_list
-from hoverify.properties.labels import NH, Pairing, hop_free, nh_labels, nh_pairs, paired
+from hoverify.properties.labels import (
+    NH,
+    Pairing,
+    derived_as,
+    hop_free,
+    nh_labels,
+    nh_pairs,
+    paired,
+)
 from hoverify.properties.values import Chained, Shared, Values, grown, parts
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING
@@ -537,7 +545,8 @@ class Facts:
             return made[1]
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)
-        text = f"{self.name_of(derived)} = KDF({args})  [{derived.derivation.clause}]"
+        text = (f"{derived_as(self.name_of(derived), derived.name)} = KDF({args})  "
+                f"[{derived.derivation.clause}]")
         lines[id(derived)] = (derived, text)
         return text
 

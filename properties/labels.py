@@ -39,6 +39,24 @@ CONSTANT_INPUTS = frozenset({"FC", "Handover String", "algorithm type distinguis
                              "algorithm identity"})
 
 T = TypeVar("T")
+
+# A derivation whose output the parties then use as another key, by that key's name: the
+# target eNB and the UE take the KeNB* of TS 33.401 A.5 as their KeNB (7.2.8.4.2, 7.2.8.4.3)
+TAKEN_AS = {"KeNB*": "KeNB"}
+
+
+def derived_as(label: str, output_name: str) -> str:
+    """The left side of a derivation's line: the output's label, and, where the value is
+    labelled as the key it is taken as (``TAKEN_AS``), the derivation's own output name
+    after it: "KeNB[hop 1] = KeNB*" (newcomer: "KeNB[hop 1] = KDF(..., FC=0x13, ...)  [TS
+    33.401 A.5]" named the output of A.5 KeNB). The label, the key graph's node name, is
+    unchanged."""
+    taken = TAKEN_AS.get(output_name)
+    if taken is not None and label.startswith(f"{taken}["):
+        return f"{label} = {output_name}"
+    return label
+
+
 Pairing = tuple[bytes, int, int]  # (NH, NCC, hop): the run paired the NH with the NCC
 
 

@@ -149,7 +149,7 @@ DRY_RUN_CHECK = "It is met again by:"
 def coverage_text(bounded: Bounded) -> str:
     """How often each claim's situation arose within the bound, the vacuous ones, the promises
     left untested and what the variant does only past the bound, as ``verify`` says them."""
-    text = "Sometimes (transitions in which each claim's situation arose): " + ", ".join(
+    text = "Transitions in which each claim's situation arose: " + ", ".join(
         f"{claim} {n}" for claim, n in bounded.sometimes) + "."
     if bounded.vacuous:
         text += (" Promised but vacuous (never exercised within the bound): "

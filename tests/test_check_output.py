@@ -675,7 +675,33 @@ def test_a_backward_failure_names_its_attacker_once() -> None:
     [line] = [line for line in text.splitlines()
               if line.startswith("    hop 1, radio observer + ue@1: fails") and "earlier" in line]
     assert line.endswith("attacker holds the UE's keys): derives the KeNB of earlier hop(s) "
-                         "[0]"), line
+                         "[0] (used before its compromise in hop 1)"), line
+
+
+@pytest.mark.parametrize(("variant", "hops", "compromise", "ending"), [
+    # enb-4 is prepared for handover 2 with NH[NCC 1] again and derives enb-3's KeNB of hop 1
+    # (TS 33.401 A.5 from that NH); the UE never comes to it
+    ("broken_variants/mme_reuses_nh.py", "s1@enb-3/cell-1,s1-inter@enb-4/cell-1", "enb-4@1",
+     "(earlier than enb-4's own KeNB, the one it was prepared with as the target of "
+     "handover 2)"),
+    # the probe's X2 source enb-3 also sends its own KeNB of hop 1 to enb-2, which serves hop 2
+    ("attack_variants/x2_source_sends_own_kenb.py", "s1@enb-3/cell-2,x2@enb-2/cell-2",
+     "enb-2@1", "(earlier than enb-2's own KeNB, of hop 2)"),
+])
+def test_a_backward_failure_says_what_the_key_is_earlier_than(
+        variant: str, hops: str, compromise: str, ending: str) -> None:
+    """newcomer #5: "hop 1, radio observer + enb-4@1: FAILS (promised): derives the KeNB of
+    earlier hop(s) [1]" did not say earlier than what, and read as earlier than the hop of
+    the compromise, which is hop 1 itself. It is earlier than the attacker's own KeNB (TS
+    33.501 3.1: "an eNB that knows its KeNB"), named as the other lines name it: a hop it
+    served in, or the handover that prepared it as a target."""
+    topology = ["--topology", "small"] if "enb-4" in hops else []  # enb-4 has one cell there
+    _, text = _check("--variant-file", str(TESTS / variant), *topology, "--hops", hops,
+                     "--compromise", compromise)
+    [line] = [line for line in text.splitlines()
+              if line.startswith(f"    hop 1, radio observer + {compromise}: FAILS") and
+              "earlier hop(s)" in line]
+    assert line.endswith(f"derives the KeNB of earlier hop(s) [1] {ending}"), line
 
 
 def test_outside_the_promise_names_what_the_attacker_holds() -> None:
@@ -937,8 +963,8 @@ def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_s
     assert claim["witness"][1:] == [
         "holds KeNB[hop 0]: enb-1 received it in S1AP InitialContextSetupRequest mme-1->enb-1 "
         "(step 1)",
-        "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
-        "KeNB[hop 2] = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
+        "KeNB[hop 1] = KeNB* = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
+        "KeNB[hop 2] = KeNB* = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
 
 
 TARGET_ID = "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1',s1-inter@enb-5/cell-1"
@@ -1042,7 +1068,7 @@ def test_check_prints_every_claim_verify_prints_in_one_column() -> None:
     names = [c["name"] for c in (*doc["claims"], *doc["invariants"])]
     heads = [line for line in text.splitlines() if line.split(" ", 1)[0] in names]
     assert [line.split(" ", 1)[0] for line in heads] == names
-    columns = {line.index(" sometimes ") for line in heads}
+    columns = {line.index(" its situation arose ") for line in heads}
     verdicts = {len(line) - len(line[len(line.split(" ", 1)[0]):].lstrip()) for line in heads}
     assert len(columns) == 1 and len(verdicts) == 1, heads
 

@@ -331,7 +331,7 @@ def test_no_edit_is_said_of_the_handover_it_was_not_needed_in() -> None:
     # horizontally, KDF(KeNB, FC=0x13, PCI, EARFCN-DL) (A.5), and the target uses it as its
     # KeNB; an NCC of 3 sent with it sends the UE vertically up the NH chain instead
     ("ts33401", "HandoverRequest/AS-SecurityInformation/NCC=3",
-     "KeNB[hop 1] = KDF(KeNB[hop 0], FC=0x13, PCI=1, EARFCN-DL=300)"),
+     "KeNB[hop 1] = KeNB* = KDF(KeNB[hop 0], FC=0x13, PCI=1, EARFCN-DL=300)"),
     # seed section 2: an X2 hop keeps TR 33.821 v0.7.0's KeNB* = KDF(KeNB, PCI); the bit
     # tells the UE to derive KeNB*+, which no X2 target derives (section 3 is S1's alone)
     ("seed-fs", "HandoverRequestAcknowledge/container/+notification bit=1",

@@ -548,7 +548,9 @@ LEARNT_BACK = [
     # enb-2, compromised before it ever serves, learns enb-3's KeNB[hop 1] from the X2AP
     # HandoverRequest that brings the UE to it: earlier than its own KeNB[hop 2], so backward
     # security's only, never also a later KeNB that forward security counts
-    (PROBE, "s1@enb-3/cell-2,x2@enb-2/cell-2", "enb-2@1", "[1]"),
+    # (newcomer #5: what it is earlier than, said: enb-2's own KeNB, not its compromise)
+    (PROBE, "s1@enb-3/cell-2,x2@enb-2/cell-2", "enb-2@1",
+     "[1] (earlier than enb-2's own KeNB, of hop 2)"),
 ]
 
 
@@ -633,7 +635,10 @@ def test_a_prepared_target_that_never_serves_derives_an_earlier_key(compromised:
                                           ).claims}
     assert not claims[KEY_AGREEMENT].holds  # the UE never comes to enb-4
     [failure] = [v for v in claims[BACKWARD].verdicts if not v.holds]
-    assert failure.promised and failure.detail.endswith("earlier hop(s) [1]"), failure.detail
+    # newcomer #5: "earlier hop(s) [1]" beside "enb-4@1" said not earlier than what
+    assert failure.promised and failure.detail.endswith(
+        "earlier hop(s) [1] (earlier than enb-4's own KeNB, the one it was prepared with as "
+        "the target of handover 2)"), failure.detail
     assert not [v.detail for v in claims[FORWARD].verdicts if not v.holds]
 
 

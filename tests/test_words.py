@@ -167,4 +167,37 @@ def test_sometimes_counts_every_handover_key_agreement_judges(
     block = out[out.index("\nkey-agreement"):out.index("\nkey-secrecy")]
     verdicts = [line for line in block.splitlines() if line.startswith("    hop ")]
     assert len(verdicts) == 3 and "never completed" in verdicts[2], block
-    assert block.splitlines()[1].endswith("sometimes 3"), block
+    assert block.splitlines()[1].endswith("its situation arose 3 times"), block
+
+
+def test_each_claim_says_what_its_count_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    """newcomer #4: "holds                 sometimes 2" read as a qualifier of the verdict
+    ("holds sometimes?"); it counts the times the claim's situation arose. check, and explore
+    and verify (``search_claims_text``), say so beside each verdict, with the count --json
+    gives (its key ``sometimes`` kept); a claim whose situation never arose says 0 times
+    beside a verdict that says what that means (vacuous where promised, else n/a)."""
+    from hoverify.search_claims import search_claims_text
+
+    text = check(capsys, "--variant", "ts33401", "--hops", "x2,x2")
+    doc = json.loads(check(capsys, "--variant", "ts33401", "--hops", "x2,x2", "--json"))
+    counts = {c["name"]: (c["verdict"], c["sometimes"]) for c in doc["claims"]}
+    heads = {line.split(" ", 1)[0]: line for line in text.splitlines()
+             if line.split(" ", 1)[0] in counts}
+    assert set(heads) == set(counts)
+    for name, (verdict, n) in counts.items():
+        assert heads[name].endswith(f" its situation arose {n} time{'' if n == 1 else 's'}")
+        assert "sometimes" not in heads[name]
+        if n == 0:
+            assert verdict in ("vacuous", "n/a", "untested"), (name, verdict)
+    assert counts["confinement"] == ("n/a", 0)
+    entry = {"name": "confinement", "verdict": "vacuous", "sometimes": 0, "reason": "promised, "
+             "but its situation never arose within the bound", "evidence": [], "untested": None,
+             "trace": []}
+    line = search_claims_text([entry], "within the bound")[2]
+    assert line.startswith("confinement") and "vacuous" in line and line.endswith(
+        " its situation arose 0 times: promised, but its situation never arose within the bound")
+    for command in ("check", "explore", "verify"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        helped = " ".join(capsys.readouterr().out.split())
+        assert "'sometimes N'" not in helped and "'its situation arose N times'" in helped, command
