@@ -116,6 +116,22 @@ class _Parser(argparse.ArgumentParser):
                                  f"{option}{close}")
             given[self._option_string_actions[option]] += 1
         self._refuse_repeated_options(command, given)
+        if not {"-h", "--help"} & set(args):
+            self._refuse_a_variant_choice(command, given)
+
+    def _refuse_a_variant_choice(self, command: str, given: Counter[argparse.Action]) -> None:
+        """A command that runs a variant given none, or two, refused with the variants it can
+        take (helper-196: argparse's own "one of the arguments --variant --variant-file is
+        required" named none); ``replay`` and ``report`` take no --variant."""
+        choices = [self._option_string_actions.get(o) for o in ("--variant", "--variant-file")]
+        if None in choices:
+            return
+        chosen = sum(given[action] for action in choices if action is not None)
+        if chosen == 0:
+            raise UsageError(f"{command}: give --variant V (built in: {', '.join(BUILT_IN)}) "
+                             "or --variant-file PATH (a reviewer's variant: docs/variants.md)")
+        if chosen > 1:
+            raise UsageError(f"{command}: give --variant or --variant-file, not both")
 
     @staticmethod
     def _refuse_repeated_options(command: str, given: Counter[argparse.Action]) -> None:
@@ -639,7 +655,7 @@ def _replayed_json(findings: list[Finding]) -> list[dict[str, Any]]:
     from hoverify.runs import finding_word
 
     return [{"claim": f.claim, "verdict": finding_word(f), "promised": f.promised,
-             "detail": f.detail} for f in findings]
+             "outside": f.outside, "detail": f.detail} for f in findings]
 
 
 def _replay_now(claim: str, now: dict[str, Any] | None) -> str:

@@ -721,7 +721,7 @@ def finding_entry(finding: Finding, path: Path | None,
     """A finding as explore and verify print it (``--json``): ``path``, its file (None: not
     saved); ``check``, its check line or why there is none (``hoverify.cli.check_lines``)."""
     return {"claim": finding.claim, "verdict": finding_word(finding),
-            "promised": finding.promised, "detail": finding.detail,
+            "promised": finding.promised, "outside": finding.outside, "detail": finding.detail,
             "trace": [a.text for a in finding.trace], **check,
             "file": None if path is None else str(path)}
 

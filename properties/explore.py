@@ -124,7 +124,9 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
                 found[key] = finding
                 raise
             if progress:
-                kind = "promised" if finding.promised else "not promised"
+                kind = ("promised" if finding.promised
+                        else f"outside the promise: {finding.outside}" if finding.outside
+                        else "not promised")
                 progress(f"found {finding.claim} ({kind}), {len(found[key].trace)} steps, "
                          f"in example {counter['examples']}")
             if done():

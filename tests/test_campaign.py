@@ -112,8 +112,7 @@ def test_two_runs_sharing_a_database_share_the_failure_and_explore_brings_it_bac
     ("--variant ts33401 --examples 5", "--examples is not a campaign's option"),
     ("--variant ts33401 --faults drop,teleport", "teleport"),
     ("--variant 'ts33401", "No closing quotation"),
-    ("--topology small", "HOVERIFY_FUZZ: one of the arguments --variant --variant-file is "
-                         "required"),
+    ("--topology small", r"HOVERIFY_FUZZ: explore: give --variant V \(built in: "),
     ("--variant ts33401 --hosp 2", "HOVERIFY_FUZZ: explore: unrecognized option --hosp"),
 ])
 def test_a_bad_campaign_is_a_usage_error(text: str, said: str) -> None:

@@ -22,6 +22,7 @@ import hoverify.properties.explore
 import hoverify.properties.replay
 import hoverify.properties.verify
 import pytest
+from hoverify.properties.exploration import Finding
 from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
 
 import hoverify.progress
@@ -575,6 +576,25 @@ def test_the_synopsis_in_the_docs_is_what_help_says() -> None:
         assert f"\n{usage}\n" in f"\n{shown.group(1)}\n", command
 
 
+def test_a_finding_outside_its_promise_names_the_assumption_in_json(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-196: in --json a claim broken outside its promise had ``promised: false``, as
+    one not promised, and only its verdict's words told them apart; ``outside`` names the
+    assumption the run broke (null for the others), in replay's findings as in explore's
+    and verify's (``runs.finding_entry``)."""
+    found = Path(__file__).parent / "data" / "findings"
+    assert main(["replay", str(found / "ts33401-handover-refused-before-path-switch-ack.json"),
+                 "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["claim"], f["promised"], f["outside"]) for f in findings] == [
+        ("forward-security", False, "path-switch-first"), ("fake-cell-capture", False, None)]
+    [forward, _] = findings
+    entry = hoverify.runs.finding_entry(
+        Finding(forward["claim"], False, forward["detail"], (), outside="path-switch-first"),
+        None, {})
+    assert {k: entry[k] for k in forward} == forward
+
+
 VARIANT_COMMANDS = ["run", "check", "explore", "verify"]  # replay, report: none needed
 
 
@@ -587,16 +607,19 @@ def test_the_synopsis_says_a_variant_is_required(command: str) -> None:
 
 @pytest.mark.parametrize("command", VARIANT_COMMANDS)
 @pytest.mark.parametrize(("given", "said"), [
-    ([], "one of the arguments --variant --variant-file is required"),
+    # the built-in variants named, as an unknown one names them (helper-196: argparse's "one
+    # of the arguments --variant --variant-file is required" named none)
+    ([], "give --variant V (built in: tr33821-v070, seed-fs, ts33401) or --variant-file PATH "
+         "(a reviewer's variant: docs/variants.md)"),
     (["--variant", "ts33401", "--variant-file", "mine.py"],
-     "argument --variant-file: not allowed with argument --variant"),
+     "give --variant or --variant-file, not both"),
 ])
 def test_no_variant_or_two_are_one_line_of_bad_input(
         command: str, given: list[str], said: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     hops = ["--hops", "x2"] if command in ("run", "check") else ["--out", str(tmp_path / "o")]
     assert main([command, *given, *hops]) == 2
-    assert capsys.readouterr() == ("", f"hoverify: error: {said}\n")
+    assert capsys.readouterr() == ("", f"hoverify: error: {command}: {said}\n")
     assert not (tmp_path / "o").exists()
 
 
