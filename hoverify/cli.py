@@ -350,7 +350,8 @@ def _adversary(args: argparse.Namespace, variant: KeySchedule) -> Adversary:
 def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true",
                         help="no progress on stderr (a bar on a terminal, else a plain line "
-                             f"every {PLAIN_SECONDS:.0f} s)")
+                             f"every {PLAIN_SECONDS:.0f} s), nor explore's note of each "
+                             "finding as it is found")
 
 
 def _explore_options(explore: argparse.ArgumentParser) -> None:

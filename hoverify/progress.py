@@ -100,8 +100,7 @@ class _Lines:
         self.started = self.written = time.monotonic()
 
     def advance(self, steps: int, text: str | None) -> None:
-        if self.total is None or self.n < self.total:  # as the bar's count stops at the total
-            self.n += steps
+        self.n += steps
         if text is not None:
             self.text = text
         now = time.monotonic()
@@ -111,10 +110,16 @@ class _Lines:
                   flush=True)
 
     def _where(self) -> str:
-        """``57/200 examples``, ``3/12 steps, [4/12] ...``; with no total, the text alone
-        where there is one (verify's says its level)."""
+        """``57/200 examples``, ``3/75 steps, ts33401 x2,x2 ...``; past the total, the count
+        on (explore runs more examples than it keeps: helper-196 read "200/200 examples" of
+        a search still running as stuck); with no total, the text alone where there is one
+        (verify's says its level)."""
         if self.total is None and self.text is not None:
             return self.text
-        of = "" if self.total is None else f"/{self.total}"
-        count = f"{self.n}{of}{self.unit}s"
+        if self.total is None:
+            count = f"{self.n}{self.unit}s"
+        elif self.n > self.total:
+            count = f"{self.n}{self.unit}s, past the {self.total} expected"
+        else:
+            count = f"{self.n}/{self.total}{self.unit}s"
         return count if self.text is None else f"{count}, {self.text}"

@@ -178,8 +178,10 @@ def build(variants: Sequence[VariantRef], progress: Progress,
         steps(len(jobs) + len(variants))  # each scenario, then each variant's bounded search
     results: list[ScenarioResult] = []
     sections: list[VariantSection] = []
-    for number, (variant, scenario) in enumerate(jobs, start=1):
-        progress(f"[{number}/{len(jobs)}] {variant.label} {scenario.hops} ...")
+    # the bar counts the steps: no count of the scenarios beside it (helper-196: "68/75
+    # steps, [69/70] ..." gave two totals)
+    for variant, scenario in jobs:
+        progress(f"{variant.label} {scenario.hops} ...")
         try:
             evaluation = _evaluate(schedules[variant], scenario, topology)
         except VariantError as error:  # the finding variant-error: shown where it happened

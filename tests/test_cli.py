@@ -1006,7 +1006,7 @@ def test_no_progress_line_in_a_run_shorter_than_their_interval(
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["explore", "--variant", "ts33401", "--examples", "20", "--steps", "5"],
-     r"hoverify: \d+ s: 20/20 examples"),
+     r"hoverify: \d+ s: (20/20 examples|\d+ examples, past the 20 expected)"),
     (["verify", "--variant", "ts33401", "--max-handovers", "1"],
      r"hoverify: \d+ s: level \d+: \d+ states \(\d+/s\), frontier \d+, peak RSS \d+ MiB"),
 ])
@@ -1025,6 +1025,18 @@ def test_plain_progress_lines_when_stderr_is_no_terminal(
     assert all(line.startswith("hoverify: ") for line in progress), err
     assert main([*argv, "--out", str(tmp_path), "--quiet"]) == 0
     assert not _progress_lines(capsys.readouterr().err)
+
+
+def test_a_plain_progress_line_counts_on_past_the_total(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """explore runs more examples than --examples (Hypothesis counts only those it keeps): a
+    line reading "200/200 examples" while the search went on read as stuck (helper-196)."""
+    monkeypatch.setattr(hoverify.progress, "PLAIN_SECONDS", 0.0)
+    with Bar(" example", total=2) as bar:
+        for _ in range(3):
+            bar.done()
+    assert _progress_lines(capsys.readouterr().err)[-2:] == [
+        "hoverify: 0 s: 2/2 examples", "hoverify: 0 s: 3 examples, past the 2 expected"]
 
 
 def _progress_lines(err: str) -> list[str]:
