@@ -1036,11 +1036,13 @@ def test_a_refused_hop_before_a_compromise_changes_no_kenb_it_is_judged_on(
     the handover HOP; a claim that took it for the number of KeNBs completed counted the KeNB
     of the hop after the refused one, used after the compromise, as an earlier one. The
     texts name each KeNB by the hop that put it in use (``completed``: the plain run's k-th
-    KeNB is the refused run's KeNB of hop ``completed[k]``)."""
+    KeNB is the refused run's KeNB of hop ``completed[k]``), the compromise by its own run's
+    hop."""
     def details(hops: str, hop: int, named: list[int]) -> dict[str, list[str]]:
         evaluation = check("ts33401", hops, attacker=Attacker((Compromise("KASME", hop),)))
         return {name: [re.sub(r"\[([^\]]*)\]", lambda m: hop_list(
-            named[int(n)] for n in m[1].split(", ")), v.detail) for v in
+            named[int(n)] for n in m[1].split(", ")), v.detail).replace(
+                f"its compromise in hop {hop}", "its compromise") for v in
                        claim(evaluation, name).verdicts] for name in (BACKWARD, FORWARD)}
     assert details(refused, at, list(range(4))) == details(plain, plain_at, completed)
 
