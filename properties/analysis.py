@@ -12,7 +12,7 @@ from hoverify.properties.arrivals import Arrival, derived_again, origin, step_ar
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
-from hoverify.properties.labels import derived_as
+from hoverify.properties.labels import derivation_line
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import Step
 
@@ -198,8 +198,8 @@ class Analysis:
         attrs = g.nodes[derivation]
         output = next(iter(g.successors(derivation)))
         args = ", ".join(self._argument(name, node) for name, node in attrs["inputs"])
-        return (f"{derived_as(self.graph.label(output), attrs['output_name'])} = KDF({args})  "
-                f"[{attrs['clause']}]")
+        return derivation_line(self.graph.label(output), attrs["output_name"], args,
+                               attrs["clause"])
 
     def _argument(self, name: str, node: Node) -> str:
         attrs = self.graph.graph.nodes[node]

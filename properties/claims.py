@@ -64,6 +64,7 @@ from hoverify.properties.engine import (
     knowing,
 )
 from hoverify.properties.hop_list import hop_list
+from hoverify.properties.labels import names_output
 from hoverify.properties.later_kenbs import NOTHING_PROMISED, Derivable, Judgement, LaterKeNBs
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
@@ -1668,8 +1669,8 @@ def _purpose_line(facts: Facts, derived: Derived) -> str:
     """``derived``'s witness line (``Facts.line``), led by its purpose where the value's
     label names another: "K_HO = KeNB[hop 0] = KDF(...)"."""
     line = facts.line(derived)
-    named = line.startswith(derived.name) or f" = {derived.name} = KDF(" in line  # derived_as
-    return line if named else f"{derived.name} = {line}"
+    return line if names_output(facts.name_of(derived), derived.name) \
+        else f"{derived.name} = {line}"
 
 
 # The inputs that name a cell, by the names derivations give them (TS 33.501 A.11 says ARFCN-DL)

@@ -66,7 +66,7 @@ from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import (
     NH,
     Pairing,
-    derived_as,
+    derivation_line,
     hop_free,
     nh_labels,
     nh_pairs,
@@ -545,8 +545,8 @@ class Facts:
             return made[1]
         args = ", ".join(self._argument(i.name, i.value, i.public)
                          for i in derived.derivation.inputs)
-        text = (f"{derived_as(self.name_of(derived), derived.name)} = KDF({args})  "
-                f"[{derived.derivation.clause}]")
+        text = derivation_line(self.name_of(derived), derived.name, args,
+                               derived.derivation.clause)
         lines[id(derived)] = (derived, text)
         return text
 

@@ -45,16 +45,24 @@ T = TypeVar("T")
 TAKEN_AS = {"KeNB*": "KeNB"}
 
 
-def derived_as(label: str, output_name: str) -> str:
-    """The left side of a derivation's line: the output's label, and, where the value is
-    labelled as the key it is taken as (``TAKEN_AS``), the derivation's own output name
-    after it: "KeNB[hop 1] = KeNB*" (newcomer: "KeNB[hop 1] = KDF(..., FC=0x13, ...)  [TS
-    33.401 A.5]" named the output of A.5 KeNB). The label, the key graph's node name, is
-    unchanged."""
+def derivation_line(label: str, output_name: str, args: str, clause: str) -> str:
+    """A derivation as every witness and the report's key graph write it: the output's label
+    (the key graph's node name), then, where the value is labelled as the key it is taken as
+    (``TAKEN_AS``), the derivation's own output name: "KeNB[hop 1] = KeNB* = KDF(KeNB[hop 0],
+    FC=0x13, ...)  [TS 33.401 A.5]" (newcomer: without "KeNB*" the output of A.5 read as
+    named KeNB)."""
+    left = f"{label} = {output_name}" if _taken_as(label, output_name) else label
+    return f"{left} = KDF({args})  [{clause}]"
+
+
+def names_output(label: str, output_name: str) -> bool:
+    """Whether a derivation's line (``derivation_line``) names its own output."""
+    return label.startswith(output_name) or _taken_as(label, output_name)
+
+
+def _taken_as(label: str, output_name: str) -> bool:
     taken = TAKEN_AS.get(output_name)
-    if taken is not None and label.startswith(f"{taken}["):
-        return f"{label} = {output_name}"
-    return label
+    return taken is not None and label.startswith(f"{taken}[")
 
 
 Pairing = tuple[bytes, int, int]  # (NH, NCC, hop): the run paired the NH with the NCC

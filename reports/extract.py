@@ -15,7 +15,7 @@ from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import ClaimResult, Verdict
 from hoverify.properties.graph import DERIVATION, KEY, value_node
-from hoverify.properties.labels import derived_as
+from hoverify.properties.labels import derivation_line
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import (
     BROKEN,
@@ -198,8 +198,8 @@ def key_graph(analysis: Analysis, attacker: Attacker, title: str) -> GraphData:
             nodes.append(GraphNode(
                 ids[node], DERIVATION, "KDF", attrs["hop"], tuple(sorted(attrs["computed_by"])),
                 all(n in known for n in g.predecessors(node)), clause=attrs["clause"],
-                text=f"{derived_as(analysis.graph.label(output), attrs['output_name'])} = "
-                     f"KDF({args})  [{attrs['clause']}]"))
+                text=derivation_line(analysis.graph.label(output), attrs["output_name"],
+                                     args, attrs["clause"])))
         else:
             nodes.append(GraphNode(ids[node], attrs["kind"], analysis.graph.label(node),
                                    attrs["hop"], tuple(sorted(attrs["holders"])), node in known,
