@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -458,7 +458,6 @@ def _explore(args: argparse.Namespace) -> int:
                             result.findings, result.exercised, where, ran)
     doc = explore_document(result, variant.parameters, files, args.topology or "small", checks,
                            claims)
-    doc["faults_not_searched"] = not_searched(faults)
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -960,13 +959,6 @@ def _topology_line(topology: str) -> str:
     return f"topology: {topology} (the traces' cells; check --topology {topology} follows them)"
 
 
-def not_searched(faults: Collection[str]) -> list[str]:
-    """The faults of ``explore``'s default that a search with ``faults`` leaves out."""
-    from hoverify.properties.exploration import DEFAULT_FAULTS
-
-    return sorted(DEFAULT_FAULTS - set(faults))
-
-
 def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
                      findings: list[Finding], files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]],
@@ -975,12 +967,12 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
     has none (``check_lines``); ``claims``: each claim over the search (``search_claims``)."""
     from hoverify.properties.finding_file import compromise_text
-    from hoverify.runs import finding_entry
+    from hoverify.runs import faults_not_searched, finding_entry
 
     return {
         "variant": result.variant, "parameters": dict(parameters), "topology": topology,
         "max_handovers": result.max_handovers,
-        "faults": sorted(result.faults), "faults_not_searched": not_searched(result.faults),
+        "faults": sorted(result.faults), "faults_not_searched": faults_not_searched(result.faults),
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "states": result.states,
         "transitions": result.transitions, "depth": result.depth,

@@ -705,7 +705,8 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
 
     return {
         "variant": result.variant, "parameters": dict(parameters), "topology": topology,
-        "faults": sorted(result.faults), "examples_run": result.examples_run,
+        "faults": sorted(result.faults), "faults_not_searched": faults_not_searched(result.faults),
+        "examples_run": result.examples_run,
         "interrupted": result.interrupted, "steps_run": result.steps_run,
         "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
@@ -714,6 +715,14 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
         "claims": claims,
     }
+
+
+def faults_not_searched(faults: Collection[str]) -> list[str]:
+    """The faults of ``explore``'s default that a search (explore's or verify's) with
+    ``faults`` leaves out."""
+    from hoverify.properties.exploration import DEFAULT_FAULTS
+
+    return sorted(DEFAULT_FAULTS - set(faults))
 
 
 def finding_entry(finding: Finding, path: Path | None,
