@@ -1039,12 +1039,11 @@ class BackwardSecurity(_Claim):
         read as earlier than its compromise): the last KeNB of its own that it knows, of the
         hop it served in or of the handover that prepared its eNB as a target, as the rest of
         the output numbers them; with none, its compromise."""
-        gaps = self._gaps_of(facts, a.entities)
-        last = self._last_service(a, gaps)
-        if last is None:
+        # the service of ``_last_service``
+        own = next((s for s in reversed(self._gaps_of(facts, a.entities).services)
+                    if s.kenb in a.known), None)
+        if own is None:
             return f" (used before its compromise in hop {a.hop})"
-        own = next(s for s in reversed(gaps.services)
-                   if s.position == last and s.kenb in a.known)
         if own.number is not None:
             return f" (earlier than {own.enb}'s own KeNB, of hop {facts.hop_of(own.number)})"
         return (f" (earlier than {own.enb}'s own KeNB, the one it was prepared with as the "
