@@ -72,10 +72,11 @@ class Bar:
             self._plain.advance(0, text)
 
     def note(self, text: str) -> None:
+        """A line of its own, named as hoverify's like its warnings and plain lines."""
         if self._bar is not None:
-            self._bar.write(text, file=sys.stderr)
+            self._bar.write(f"hoverify: {text}", file=sys.stderr)
         if self._plain is not None:
-            print(text, file=sys.stderr, flush=True)
+            print(f"hoverify: {text}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:

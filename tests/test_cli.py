@@ -1046,10 +1046,12 @@ def _progress_lines(err: str) -> list[str]:
 
 def test_explore_notes_each_finding_when_stderr_is_no_terminal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A finding is noted as it is found, as above a terminal's bar (#8)."""
+    """A finding is noted as it is found, as above a terminal's bar (#8), and named as
+    hoverify's like every other line it writes on stderr (a CI log interleaves them)."""
     main(["explore", "--variant", "tr33821-v070", "--examples", "20", "--out", str(tmp_path)])
-    assert re.search(r"^found key-separation \(not promised\), \d+ steps, in example \d+$",
-                     capsys.readouterr().err, re.MULTILINE)
+    assert re.search(
+        r"^hoverify: found key-separation \(not promised\), \d+ steps, in example \d+$",
+        capsys.readouterr().err, re.MULTILINE)
 
 
 if __name__ == "__main__":
