@@ -378,9 +378,17 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
                              f"{', '.join(parties)}, source/target, or a key: "
                              f"{', '.join(keys)})"
                              f"{did_you_mean((*parties, 'source', 'target', *keys), who)}")
-        compromises.append(Compromise(who, hop))
+        compromises.append((Compromise(who, hop), text))
+    for compromise, text in compromises:
+        first, first_text = min(((c, t) for c, t in compromises if c.entity == compromise.entity),
+                                key=lambda named: named[0].hop)
+        if first.hop < compromise.hop:  # J1: the attacker read "enb-1@1, enb-1@3"
+            taken = "revealed" if compromise.entity in keys else "compromised"
+            raise UsageError(f"--compromise {text}: {compromise.entity} is {taken} from hop "
+                             f"{first.hop} on already (--compromise {first_text}): a "
+                             f"compromise lasts to the end of the run")
     # one compromise named twice (source@1 and enb-1@1) is one (review46)
-    return Attacker(tuple(dict.fromkeys(compromises)))
+    return Attacker(tuple(dict.fromkeys(c for c, _ in compromises)))
 
 
 def check_editors(run: Run, attacker: Attacker | None) -> None:

@@ -101,8 +101,9 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             edits.append([])
         elif action.kind == "compromise":
             who = action.text.removeprefix("compromise ")
-            compromises.append((who, exploration.compromise_hop(),
-                                frozenset(m.handover for m in system.in_flight)))
+            if exploration.engine.facts.attacker(who) is None:  # again: it changes nothing
+                compromises.append((who, exploration.compromise_hop(),
+                                    frozenset(m.handover for m in system.in_flight)))
         elif action.kind == "edit":
             made = exploration.edit_made(action)
             assert made is not None, "a finding's edit was possible where it was made"

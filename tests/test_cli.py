@@ -186,6 +186,17 @@ CLEAR = {  # bad input -> the words that say what is wrong
     "a compromise after the last hop": (["check", "--variant", "ts33401", "--hops", "x2",
                                          "--compromise", "enb-1@5"],
                                         "--compromise enb-1@5: hop must be in 1..1, got 5"),
+    # J1 (helper-195): a compromise lasts from its hop on, so a later one of the same party
+    # adds nothing; the attacker read "enb-1@1, enb-1@3", as if they were two
+    "a party compromised again": (["check", "--variant", "ts33401", "--hops", "x2,x2,x2",
+                                   "--compromise", "enb-1@3", "--compromise", "source@1"],
+                                  "--compromise enb-1@3: enb-1 is compromised from hop 1 on "
+                                  "already (--compromise source@1): a compromise lasts to the "
+                                  "end of the run"),
+    "a key revealed again": (["check", "--variant", "ts33401", "--hops", "x2,x2",
+                              "--compromise", "KASME@1", "--compromise", "kasme@2"],
+                             "--compromise kasme@2: KASME is revealed from hop 1 on already "
+                             "(--compromise KASME@1): a compromise lasts to the end of the run"),
     "an unknown compromise target": (["verify", "--variant", "ts33401", "--compromise-targets",
                                       "enb,zzz"],
                                      "--compromise-targets: unknown zzz (known: enb, ue, mme, "
