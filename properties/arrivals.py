@@ -15,6 +15,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values
 from hoverify.statemachines.messages import Message
+from hoverify.statemachines.names import and_list
 from hoverify.statemachines.record import record
 from hoverify.statemachines.system import UE, Step
 
@@ -148,11 +149,21 @@ def derived_again(label: str, had: Iterable[Arrival]) -> str | None:
     KeNB*+[hop 1]" hid that the MME made hop 2's KeNB*+ the same key, as K_HO and the
     source's KeNB* are the same in both preparations (helper-190; TS 33.401 7.2.8.4.3 takes a
     fresh NH for each). The UE is no such party: it derives what the network made for it
-    when it needs it, an NH hops after the MME (its chain caught up, TS 33.401 7.2.8.4.3)."""
+    when it needs it, an NH hops after the MME (its chain caught up, TS 33.401 7.2.8.4.3).
+    Each later hop is named, by its first such derivation (A4: the first hop alone hid the
+    others)."""
     derived = [a for a in had if a.how == DERIVED]
-    again = next((a for a in derived if a.hop > derived[0].hop and a.party != UE),
-                 None) if derived else None
-    if again is None:
+    again: dict[int, Arrival] = {}
+    for a in derived:
+        if a.hop > derived[0].hop and a.party != UE:
+            again.setdefault(a.hop, a)
+    if not again:
         return None
-    return (f"{label} is hop {again.hop}'s too: {again.party} derived the same value again "
-            f"(step {again.step})")
+    hops = and_list(f"hop {hop}'s" for hop in again)
+    parties = {a.party for a in again.values()}
+    if len(parties) == 1:
+        steps = ", ".join(str(a.step) for a in again.values())
+        return (f"{label} is {hops} too: {parties.pop()} derived the same value again "
+                f"(step{'s' if len(again) > 1 else ''} {steps})")
+    made = and_list(f"{a.party} (step {a.step})" for a in again.values())
+    return f"{label} is {hops} too: {made} derived the same value again"

@@ -1065,6 +1065,20 @@ DERIVED_AGAIN = {  # a value's arrivals -> the witness's line that it was derive
     "received later, not derived": ([_arrival(6, 1, "mme-1", DERIVED),
                                      _arrival(13, 2, "enb-3", RECEIVED, "R")], None),
     "never derived": ([_arrival(1, 0, "enb-1", RECEIVED, "R")], None),
+    # A4 (helper-195): each later hop is named, not the first alone: a source eNB whose X2
+    # preparation of one cell was refused twice derives the same horizontal KeNB* a third
+    # time (TS 33.401 A.5: KDF(KeNB, PCI, EARFCN-DL), all three unchanged)
+    "two later hops, one party": ([_arrival(6, 1, "enb-1", DERIVED),
+                                   _arrival(13, 2, "enb-1", DERIVED),
+                                   _arrival(20, 3, "enb-1", DERIVED)],
+                                  "KeNB*+[hop 1] is hop 2's and hop 3's too: enb-1 derived the "
+                                  "same value again (steps 13, 20)"),
+    "two later hops, two parties": ([_arrival(6, 1, "mme-1", DERIVED),
+                                     _arrival(13, 2, "mme-2", DERIVED),
+                                     _arrival(14, 2, "mme-2", DERIVED),
+                                     _arrival(20, 3, "mme-1", DERIVED)],
+                                    "KeNB*+[hop 1] is hop 2's and hop 3's too: mme-2 (step 13) "
+                                    "and mme-1 (step 20) derived the same value again"),
 }
 
 
