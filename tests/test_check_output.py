@@ -785,6 +785,18 @@ CONFIRM = "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb
 
 
 
+def test_a_trace_whose_reports_were_never_taken_up_keeps_its_hops() -> None:
+    """C3 (helper-195): a hop whose Measurement Report the source never accepted never started
+    (TS 36.331 5.5.5) and the line leaves it out; but where no hop's was, check, which runs at
+    least one hop, keeps them: the finding is of the compromise (here enb-1, with the UE's
+    report still in flight) or of hop 0, which every check judges."""
+    trace = _trace(["start handover to enb-2/cell-1 (x2)", "compromise enb-1"])
+    found = check_hops(load("ts33401"), trace, small_topology(), EXPLORATION_KASME, DEFAULT)
+    assert found.reason is None and found.left_out == ()
+    assert [str(h) for h in found.hops] == ["x2@enb-2/cell-1"]
+    assert found.compromises == ("enb-1@1",)
+
+
 def test_the_early_hop_is_the_one_whose_report_was_accepted_not_the_last_started() -> None:
     """TS 33.401 7.2.8.4.2, as ``test_a_check_hop_is_early...``: hop 2's Measurement Report,
     accepted before hop 1's Path Switch Request Acknowledge, makes hop 2 ``:early``, though
