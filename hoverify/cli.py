@@ -436,7 +436,7 @@ def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
     from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
-    from hoverify.reports.words import not_searched_text
+    from hoverify.reports.words import broken_text, not_searched_text
     from hoverify.runs import explore_document
     from hoverify.search_claims import search_claims_text
 
@@ -480,8 +480,11 @@ def _explore(args: argparse.Namespace) -> int:
         print("\n".join(search_claims_text(claims, where, "run of its examples")))
         if doc["faults_not_searched"]:
             print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
-        if not (result.interrupted or doc["promise_broken"]):  # helper-157: a sample's
-            # "holds" read as verify's, which its bound exhausted
+        broken = broken_text(doc["findings"], f"in the {doc['examples_run']} examples run")
+        if broken is not None:
+            print(broken)
+        elif not result.interrupted:  # helper-157: a sample's "holds" read as verify's,
+            # which its bound exhausted
             print(f"no violation of a promised claim in the {doc['examples_run']} examples "
                   "run: a sample of the interleavings, not every one; `hoverify verify` "
                   "searches every one within a bound, for the faults it is given")
@@ -788,7 +791,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None) -> None:
-    from hoverify.reports.words import NOT_REACHED, not_searched_text, untested_text
+    from hoverify.reports.words import NOT_REACHED, broken_text, not_searched_text, untested_text
     from hoverify.search_claims import search_claims_text
 
     print(f"{variant_text(doc['variant'], doc['parameters'])} (at most "
@@ -823,9 +826,14 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         print(f"{NOT_REACHED}: {said}")
     if doc["faults_not_searched"]:
         print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
-    if result.exhausted and not doc["promise_broken"]:
+    broken = broken_text(doc["findings"], f"in {doc['states']} states, bound exhausted"
+                         if result.exhausted else f"in the {doc['states']} states reached so "
+                         "far; the bound was NOT exhausted")
+    if broken is not None:
+        print(broken)
+    elif result.exhausted:
         print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
-    elif result.stopped is not None and not doc["promise_broken"]:  # review22: "none so far"
+    elif result.stopped is not None:  # review22: "none so far"
         print(f"no violation of a promised claim in the {doc['states']} states reached so "
               "far; the bound was NOT exhausted: the states not reached are not judged")
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
 from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
+from hoverify.statemachines.names import and_list
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
     from hoverify.reports.anchors import Anchor
@@ -175,6 +176,18 @@ def not_searched_text(faults: Collection[str], left_out: Collection[str]) -> str
     return (f"faults not searched: {', '.join(sorted(left_out))} (explore's default has "
             f"them): a promise that only they break passes this search; `--faults {every}` "
             "adds them")
+
+
+def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None:
+    """The last line of a search (``explore``, ``verify``) whose ``findings`` (as its JSON
+    lists them) break a promise, ``where`` it searched, as one that breaks none ends "no
+    violation of a promised claim ..." (helper-198 #3); None where none is broken."""
+    claims = list(dict.fromkeys(str(f["claim"]) for f in findings if f["promised"]))
+    if not claims:
+        return None
+    said = ("a promised claim FAILS" if len(claims) == 1
+            else f"{len(claims)} promised claims FAIL")
+    return f"{said}: {and_list(claims)}, {where}"
 
 
 def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:

@@ -1227,6 +1227,19 @@ def test_explore_says_why_it_ran_more_examples_than_asked(run: int, asked: int,
     assert examples_said(run, asked) == said
 
 
+def test_a_failing_explore_ends_with_the_promises_it_broke(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-198 #3, as verify: a search that broke a promise says so last, as one that
+    broke none does. K_HO a constant breaks its promised S1 forward security."""
+    path = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
+    assert main(["explore", "--variant-file", str(path), "--examples", "20", "--seed", "1",
+                 "--quiet", "--out", str(tmp_path)]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    run = printed[0].split("): ")[1].split(" examples")[0]
+    assert re.fullmatch(rf"(a promised claim FAILS|\d promised claims FAIL): [a-z -]*"
+                        rf"forward-security[a-z -]*, in the {run} examples run", printed[-1])
+
+
 def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """helper-157: `explore --variant ts33401` with another seed printed "forward-security

@@ -599,6 +599,21 @@ def _fingerprint(exploration: Exploration) -> int:
     return part._fingerprint(verify_module._Budget())
 
 
+def test_a_failing_verify_ends_with_the_promises_it_broke(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-198 #3: a passing verify ends "no violation of a promised claim in N states,
+    bound exhausted"; a failing one ended with its notes, neither the verdict nor whether the
+    bound was exhausted said last. K_HO a constant breaks its promised S1 forward security
+    within one handover."""
+    path = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
+    assert cli.main(["verify", "--variant-file", str(path), "--max-handovers", "1", "--quiet",
+                     "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    states = out[0].split("): ")[1].split(" states")[0]
+    assert out[-1] == (f"a promised claim FAILS: forward-security, in {states} states, bound "
+                       "exhausted")
+
+
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """K_HO replaced by a constant: the S1 forward security its file promises is gone within
