@@ -116,6 +116,11 @@ BAD_FILES = {
                                        "cell 'enb-7/cell-1'"),
     "named cell of another hop type": (GOOD, "x2@enb-3/cell-1", "hop 1 x2@enb-3/cell-1: "
                                        "enb-1/cell-1 -> enb-3/cell-1 is s1, not x2"),
+    # helper-198 #10: read as the user's slip, where the model's topology decides
+    "named X2 neighbour as an s1 hop": (GOOD, "s1@enb-2/cell-1", "enb-1/cell-1 -> "
+                                        "enb-2/cell-1 is x2, not s1 (write x2@enb-2/cell-1 "
+                                        "or name an s1 neighbour: the topology's X2 links "
+                                        "and MMEs decide a hop's type, docs/limits.md)"),
     "named cell the UE is in": (GOOD, "x2,x2@enb-2/cell-1", "the UE is in enb-2/cell-1"),
 }
 
