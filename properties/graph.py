@@ -351,18 +351,26 @@ def _step(held: tuple[int, Any]) -> int:
     return held[0]
 
 
+# The public KDF inputs the clauses define as numbers: TS 33.401 A.3, A.5, A.7; TR 33.821
+# v0.7.0's C-RNTI; TS 33.501 A.9 (access type distinguisher) and A.11 (ARFCN-DL)
+NUMBERS = frozenset({"uplink NAS COUNT", "PCI", "EARFCN-DL", "ARFCN-DL", "C-RNTI",
+                     "algorithm type distinguisher", "algorithm identity",
+                     "access type distinguisher"})
+
+
 def public_argument(name: str, value: bytes) -> str:
-    """A public KDF input as the clauses write it: FC in hex, a string quoted, a number
-    (PCI, EARFCN-DL, C-RNTI: at most 4 octets, TS 33.401 A.5, A.7); a longer one (a
-    reviewer's variant may feed a nonce, a string of octets) in hex, not as a 30-digit
-    number."""
+    """A public KDF input as the clauses write it: FC in hex, the seed's string quoted, a
+    number of the clauses (``NUMBERS``) as a number; any other (a reviewer's variant may feed
+    a nonce, a label) as the octets it is (TS 33.220 B.2), in hex, not as a 30-digit number,
+    and as text too where each octet is printable ASCII (helper-198: b"NH" read 20040)."""
     if name == "FC":
         return f"FC=0x{value.hex()}"
     if name == "Handover String":
         return f'"{value.decode()}"'
-    if len(value) > 4:
-        return f"{name}=0x{value.hex()}"
-    return f"{name}={int.from_bytes(value, 'big')}"
+    if name in NUMBERS and len(value) <= 4:
+        return f"{name}={int.from_bytes(value, 'big')}"
+    text = value.decode("ascii") if value.isascii() and value.decode().isprintable() else None
+    return f"{name}=0x{value.hex()}" + (f' "{text}"' if text else "")
 
 
 def byte_values(obj: Any) -> Iterator[bytes]:

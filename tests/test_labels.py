@@ -149,9 +149,19 @@ def test_pairings_grown_two_ways_from_one_stay_apart() -> None:
     ("PCI", (301).to_bytes(2, "big"), "PCI=301"),  # TS 33.401 A.5: PCI, 2 octets
     ("EARFCN-DL", (68600).to_bytes(3, "big"), "EARFCN-DL=68600"),  # A.5: 3 octets (Rel-9+)
     ("nonce", bytes(range(16)), "nonce=0x000102030405060708090a0b0c0d0e0f"),
+    ("C-RNTI", b"AB", "C-RNTI=16706"),  # TR 33.821 v0.7.0: a number, whatever its octets
+    ("algorithm identity", b"\x02", "algorithm identity=2"),  # TS 33.401 A.7
+    ("uplink NAS COUNT", bytes(4), "uplink NAS COUNT=0"),  # TS 33.401 A.3
+    # helper-198 #9: a reviewer's short octet string read as a number (b"NH" as 20040)
+    ("label", b"NH", 'label=0x4e48 "NH"'),
+    ("const", b"x", 'const=0x78 "x"'),
+    ("tag", b"\x00\x01", "tag=0x0001"),
 ])
 def test_a_public_kdf_input_is_written_as_the_clauses_write_it(
         name: str, value: bytes, text: str) -> None:
     """honesty43: a reviewer's public input longer than 4 octets was printed as a number of
-    dozens of digits; it is written in hex, as FC is."""
+    dozens of digits; it is written in hex, as FC is. The clauses' numbers (TS 33.401 A.3,
+    A.5, A.7; TR 33.821's C-RNTI; TS 33.501 A.9, A.11) are numbers; any other input is octets
+    (TS 33.220 B.2: each parameter is a string of octets), in hex, and as text too where
+    each octet is a printable ASCII character."""
     assert public_argument(name, value) == text
