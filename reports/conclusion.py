@@ -57,6 +57,24 @@ def join(words: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def scenario_list(titles: Sequence[str], every: Sequence[str],
+                  all_words: str = "every scenario") -> str:
+    """How a sentence names the scenarios ``titles`` out of ``every``, the scenarios it speaks
+    of (titles, in report order): ``all_words`` where they are every one of them, "``all_words``
+    but X and Y" where those left out are fewer than half as many as those named, else each by
+    its title (helper-200: a sentence listed all fourteen)."""
+    rest = [title for title in every if title not in titles]
+    if not rest and len(titles) > 1:
+        return all_words
+    if rest and 2 * len(rest) < len(titles):
+        return f"{all_words} but {join(rest)}"
+    return join(titles)
+
+
+def _titles(scenarios: Sequence[tuple[str, str]]) -> list[str]:
+    return [title for _, title in scenarios]
+
+
 def _word(status: str, many: bool = False) -> str:
     """The verb of one claim's verdict, or of several claims' (``many``)."""
     if many:
@@ -254,8 +272,10 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     said: dict[tuple[_Case, tuple[str, ...]], list[str]] = {}
     for case, where in groups.items():
         said.setdefault((replace(case, claim=""), tuple(where)), []).append(case.claim)
-    sentences = [_sentence(case, named, join(where), sides) for category in SAID
-                 for (case, where), named in said.items() if case.category == category]
+    every = _titles(scenarios)
+    sentences = [_sentence(case, claims_said, scenario_list(where, every), sides)
+                 for category in SAID for (case, where), claims_said in said.items()
+                 if case.category == category]
     unchanged = [c for c in claims
                  if all(case.category in ("same", "none") for case in groups if case.claim == c)
                  and any(case.category == "same" for case in groups if case.claim == c)]
@@ -267,7 +287,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if no_verdict:
         sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
                          "claim does not apply there, or is never exercised) for " + "; ".join(
-                             f"{claim} on {join(where)}" for claim, where in no_verdict.items())
+                             f"{claim} on {scenario_list(where, every)}"
+                             for claim, where in no_verdict.items())
                          + ".")
     sentences.extend(_one_side(statuses, claims, scenarios, network or {}))
     authentication = _authentication(statuses, claims, scenarios, sides)
@@ -295,8 +316,8 @@ def _variant_errors(statuses: Statuses, scenarios: Sequence[tuple[str, str]]) ->
     other point: no point speaks for a scenario it was not judged in (helper-152: "every
     promise holds" of a variant that raised in three)."""
     raised = _raised(statuses)
-    return [f"{label} raised a variant error on {join(where)}: its verdicts there are "
-            "missing, and no point below speaks of them."
+    return [f"{label} raised a variant error on {scenario_list(where, _titles(scenarios))}: "
+            "its verdicts there are missing, and no point below speaks of them."
             for label in dict.fromkeys(label for label, _, _ in statuses)
             if (where := [title for name, title in scenarios if (label, name) in raised])]
 
@@ -320,13 +341,14 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
     baseline = judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
     # the scenarios where an attacker the question's scenario does not have breaks the
     # proposal's promise (an active source: a Target ID naming itself)
+    others = [t for name, t in scenarios if name != sides.question]
     broken = [t for name, t in scenarios if name != sides.question and any(
         statuses.get((label, name, FORWARD)) == BROKEN for label in sides.placements.values())]
     if len(holding) == len(status):
         gives = f"{sides.proposal} gives {title} forward security with every bit placement"
         if broken:
             gives += (f" against the eNBs compromised there, but breaks that promise on "
-                      f"{join(broken)}")
+                      f"{scenario_list(broken, others, 'every other scenario')}")
     elif holding:
         gives = (f"{sides.proposal} gives {title} forward security only with the bit in "
                  f"{join(holding, 'or')}")
@@ -371,7 +393,10 @@ def _reviewed(statuses: Statuses, claims: Sequence[str],
         differ = {c: [title for s, title in scenarios if s not in raised
                       and judged(statuses.get((label, s, c), NA))
                       != judged(statuses.get((sides.reference, s, c), NA))] for c in claims}
-        changed = "; ".join(f"{c} on {join(where)}" for c, where in differ.items() if where)
+        judged_in = [title for s, title in scenarios if s not in raised]
+        every = "every other scenario" if raised else "every scenario"
+        changed = "; ".join(f"{c} on {scenario_list(where, judged_in, every)}"
+                            for c, where in differ.items() if where)
         sentences.append(f"Compared with {sides.reference}, {label} changes the verdicts of "
                          f"{changed}." if changed else
                          f"{label} has the verdicts of {sides.reference} in "
@@ -420,8 +445,10 @@ def _lost(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
     """Where ``claim``'s promise breaks for ``labels``: "CLAIM on SCENARIOS", those where it
     breaks only ``FORMER_SERVING``'s way said apart."""
     plain, returned = _broken_where(statuses, claim, scenarios, labels, former_serving)
-    return "; ".join(([f"{claim} on {join(plain)}"] if plain else [])
-                     + ([f"{claim} on {join(returned)} ({FORMER_SERVING})"] if returned else []))
+    every = _titles(scenarios)
+    return "; ".join(([f"{claim} on {scenario_list(plain, every)}"] if plain else [])
+                     + ([f"{claim} on {scenario_list(returned, every)} ({FORMER_SERVING})"]
+                        if returned else []))
 
 
 def _placements(statuses: Statuses, claims: Sequence[str],
@@ -482,7 +509,8 @@ def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tu
         return ""
     said = [claim + ("" if not any(placements) else " (every bit placement)"
                      if len(placements) == len(labels) > 1 else
-                     f" (the bit in {join(placements)})") + f" on {join(where)}"
+                     f" (the bit in {join(placements)})")
+            + f" on {scenario_list(where, _titles(scenarios))}"
             for (claim, where), placements in found.items()]
     return (f", though only vacuously for {'; '.join(said)} (promised, but the situation it "
             "speaks of never arose there, so that its holding says nothing)")
@@ -518,9 +546,10 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
         read = [title for name, title in scenarios
                 if any(statuses.get((label, name, DOWNGRADE)) == HOLDS
                        and (label, name) in network for label in labels)]
-        alone = (f" (on {join(read)} against a compromised eNB alone: there the network, "
-                 "reading the backhaul, derives the KeNBs the UE and the target agree on, as "
-                 "forward security's verdict for it says)" if read else "")
+        alone = (f" (on {scenario_list(read, _titles(scenarios))} against a compromised eNB "
+                 "alone: there the network, reading the backhaul, derives the KeNBs the UE and "
+                 "the target agree on, as forward security's verdict for it says)"
+                 if read else "")
         verdict = (f"fails for {join(downgraded)}{alone}" if downgraded else
                    f"holds for every variant reported wherever it has a verdict{alone}")
         sentences.append(

@@ -266,10 +266,11 @@ def render(data: ReportData) -> str:
     if data.has_variant_error:
         lines.append(f"<p class=muted>{escape(plain(VARIANT_ERROR_LEGEND))}</p>")
     lines += _matrix(data)
-    lines += ["<h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>hops</th>"
-              "<th>attacker</th></tr></thead><tbody>"]
+    lines += ["<h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>in the conclusion</th>"
+              "<th>hops</th><th>attacker</th></tr></thead><tbody>"]
     for s in data.scenarios:
-        lines.append(f"<tr><td>{escape(s.name)}</td><td><code>{escape(s.hops)}</code></td>"
+        lines.append(f"<tr><td>{escape(s.name)}</td><td>{escape(s.title)}</td>"
+                     f"<td><code>{escape(s.hops)}</code></td>"
                      f"<td>{escape(attacker_text(s))}</td></tr>")
     lines.append("</tbody></table>")
     lines += ['<h2 id="bounded">Bounded verification</h2>',

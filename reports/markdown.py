@@ -60,7 +60,8 @@ def _cell(cell: Cell, variant: VariantRef) -> str:
 
 
 def scenario_line(scenario: Scenario) -> str:
-    return f"| {scenario.name} | `{scenario.hops}` | {attacker_text(scenario)} |"
+    return (f"| {scenario.name} | {scenario.title} | `{scenario.hops}` | "
+            f"{attacker_text(scenario)} |")
 
 
 def index(data: ReportData) -> str:
@@ -90,7 +91,8 @@ def index(data: ReportData) -> str:
         lines.append(f"| {b.variant.label} | {b.bound} | {b.states} | {b.transitions} | "
                      f"{'yes' if b.exhausted else 'NO'} | {found} | {untested_cell(b)} |")
     lines += ["", *anchor_lines(data)]
-    lines += ["", "## Scenarios", "", "| scenario | hops | attacker |", "|---|---|---|"]
+    lines += ["", "## Scenarios", "", "| scenario | in the conclusion | hops | attacker |",
+              "|---|---|---|---|"]
     lines += [scenario_line(s) for s in data.scenarios]
     lines += ["", "## Variants", ""]
     for section in data.sections:

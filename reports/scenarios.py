@@ -22,7 +22,7 @@ from dataclasses import dataclass
 class Scenario:
     name: str  # used in file names and anchors
     hops: str
-    title: str  # how the conclusion and the headings name it
+    title: str  # how the conclusion names it (the report's Scenarios table gives it by name)
     compromises: tuple[tuple[str, int], ...] = ()  # (party or key, from hop); () = default
     backhaul_unprotected: bool = False  # S1, X2, S10 active too (default: NDS/IP, TS 33.401 11)
 
@@ -74,14 +74,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("target-id",
              "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1',"
              "s1-inter@enb-5/cell-1",
-             "s1-inter after enb-1, compromised, named itself as hop 1's Target ID",
+             "s1-inter with enb-1 naming itself as Target ID",
              compromises=(("enb-1", 1),)),
     # the same within one MME (enb-3 has no X2 link to enb-1: an S1 hop): the seed promises
     # forward security on S1 too, and its KeNB*+ leaks alike (a newcomer read the conclusion's
     # "fixes forward-security on s1 hops" as true of S1 under this attack)
     Scenario("target-id-s1",
              "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1",
-             "s1 after enb-1, compromised, named itself as hop 1's Target ID",
+             "s1 with enb-1 naming itself as Target ID",
              compromises=(("enb-1", 1),)),
 )
 

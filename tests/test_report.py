@@ -54,6 +54,7 @@ from hoverify.reports.scenarios import (
     VERIFY_MAX_HANDOVERS,
     VariantRef,
 )
+from hoverify.reports.status import VARIANT_ERROR
 from hoverify.reports.words import cell_text, check_line_text, untested_cell
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
@@ -725,6 +726,97 @@ def test_conclusion_changes_when_a_verdict_changes() -> None:
             f"forward-security on s1 hops ({only}).") in vacuous
 
 
+# five scenarios: a list of them all, of all but a few, or of a few (helper-200)
+FIVE = [("s1", "s1 hops"), ("x2", "x2 hops"), ("a", "the a chain"), ("b", "the b race"),
+        ("c", "the c replay")]
+
+
+def five(failing: dict[str, set[str]], claim: str = FORWARD) -> dict[tuple[str, str, str], str]:
+    """Per label of SIDES, the scenarios of FIVE where ``claim`` fails; it holds elsewhere."""
+    return {(label, s, claim): FAILS if s in failing.get(label, ()) else HOLDS
+            for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in FIVE}
+
+
+def test_a_list_of_every_scenario_says_every_scenario() -> None:
+    """helper-200: "seed-fs leaves key-separation open on x2 hops, s1 hops, ... " named all
+    fourteen scenarios; the list that is every scenario the sentence speaks of says so."""
+    every = {s for s, _ in FIVE}
+    words = conclusion(five({"base": every, "prop/nas": every, "prop/alg-id": every}),
+                       [FORWARD], FIVE, SIDES)
+    assert ("prop leaves forward-security open on every scenario: it fails there with every "
+            "bit placement (not promised), as for base (ref holds there).") in words
+    mine = {("mine", s, FORWARD): BROKEN for s, _ in FIVE}
+    words = conclusion({**five({}), **mine}, [FORWARD], FIVE, SIDES)
+    assert "mine breaks its promise of forward-security on every scenario." in words
+    assert ("Compared with ref, mine changes the verdicts of forward-security on every "
+            "scenario.") in words
+    # the scenarios a sentence speaks of: the comparison leaves out those a variant raised in
+    mine[("mine", "a", FORWARD)] = VARIANT_ERROR
+    words = conclusion({**five({}), **mine}, [FORWARD], FIVE, SIDES)
+    assert words[0] == ("mine raised a variant error on the a chain: its verdicts there are "
+                        "missing, and no point below speaks of them.")
+    assert "mine breaks its promise of forward-security on every scenario but the a chain." in (
+        words)
+    assert ("Compared with ref, mine changes the verdicts of forward-security on every other "
+            "scenario.") in words
+    # the answer names the scenarios other than its question's where the promise breaks
+    sides = replace(SIDES, question="s1")
+    broken = {(label, s, FORWARD): BROKEN for label in ("prop/nas", "prop/alg-id")
+              for s, _ in FIVE if s != "s1"}
+    assert conclusion({**five({"base": every}), **broken}, [FORWARD], FIVE, sides)[0] == (
+        "Answer: prop gives s1 hops forward security with every bit placement against the eNBs "
+        "compromised there, but breaks that promise on every other scenario (forward-security "
+        "fails there for base), and the bit placement changes no verdict.")
+
+
+def test_a_list_of_all_but_a_few_scenarios_names_the_few() -> None:
+    """helper-200: a list of all scenarios but one or two says "every scenario but" them, in
+    every sentence that lists scenarios; one that leaves out as many as it names lists them."""
+    four = {"s1", "a", "b", "c"}
+    words = conclusion(five({"base": four, "prop/nas": four, "prop/alg-id": four}),
+                       [FORWARD], FIVE, SIDES)
+    assert ("prop leaves forward-security open on every scenario but x2 hops: it fails there "
+            "with every bit placement (not promised), as for base (ref holds there).") in words
+    na = {(label, s, FORWARD): NA for label in ("base", "prop/nas", "prop/alg-id", "ref")
+          for s in ("s1", "x2", "a")}
+    words = conclusion({**five({}), **na}, [FORWARD], FIVE, SIDES)
+    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
+            "exercised) for forward-security on every scenario but the b race and the c "
+            "replay.") not in words  # three of five: two left out are not a few
+    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
+            "exercised) for forward-security on s1 hops, x2 hops and the a chain.") in words
+    vacuous = {(label, s, FORWARD): VACUOUS for label in ("prop/nas", "prop/alg-id")
+               for s in four}
+    words = conclusion({**five({}), **vacuous}, [FORWARD], FIVE, SIDES)
+    assert words[-1] == (
+        "Every promise of prop holds in these scenarios, whichever the placement of the "
+        "notification bit, though only vacuously for forward-security (every bit placement) "
+        "on every scenario but x2 hops (promised, but the situation it speaks of never arose "
+        "there, so that its holding says nothing).")
+    mine = {("mine", s, FORWARD): BROKEN if s in four else HOLDS for s, _ in FIVE}
+    words = conclusion({**five({}), **mine}, [FORWARD], FIVE, SIDES)
+    assert "mine breaks its promise of forward-security on every scenario but x2 hops." in words
+
+
+def test_a_few_scenarios_are_named_each_by_a_short_title() -> None:
+    """helper-200: a list of a few scenarios names each; the two Target ID scenarios by
+    titles that say what enb-1 did without repeating a sentence each ("s1-inter after enb-1,
+    compromised, named itself as hop 1's Target ID and s1 after enb-1, compromised, named
+    itself as hop 1's Target ID")."""
+    scenes = [(s.name, s.title) for s in SCENARIOS]
+    target = {"target-id", "target-id-s1"}
+    failing = {"base": FAILS, "prop/nas": BROKEN, "prop/alg-id": BROKEN}
+    cells = {(label, s, FORWARD): failing.get(label, HOLDS) if s in target else HOLDS
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
+    words = conclusion(cells, [FORWARD], scenes, SIDES)
+    assert ("prop leaves forward-security open on s1-inter with enb-1 naming itself as Target "
+            "ID and s1 with enb-1 naming itself as Target ID: it fails there with every bit "
+            "placement (a broken promise), while for base it fails (not promised) (ref holds "
+            "there).") in words
+    assert ("No placement of the notification bit keeps every promise of prop: with the bit in "
+            "nas or alg-id the promise of forward-security breaks.") in words
+
+
 def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     words = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA, prop_nas_x2=NA,
                                 prop_alg_id_x2=NA, ref_x2=NA), [FORWARD], SCENES, SIDES)
@@ -807,10 +899,9 @@ def test_default_conclusion_states_the_seed_result(
     # on S1 within one MME too (helper-190: the answer named s1-inter alone)
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
                         "placement against the eNBs compromised there, but breaks that promise "
-                        "on s1-inter after enb-1, compromised, named itself as hop 1's Target "
-                        "ID and s1 after enb-1, compromised, named itself as hop 1's Target ID "
-                        "(forward-security fails there for tr33821-v070), and the bit "
-                        "placement changes no verdict.")
+                        "on s1-inter with enb-1 naming itself as Target ID and s1 with enb-1 "
+                        "naming itself as Target ID (forward-security fails there for "
+                        "tr33821-v070), and the bit placement changes no verdict.")
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
     assert ("In every variant reported, a compromised serving eNB can make a handover fail "
