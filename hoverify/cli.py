@@ -437,7 +437,7 @@ def _explore(args: argparse.Namespace) -> int:
     from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
     from hoverify.reports.words import broken_text, not_searched_text
-    from hoverify.runs import explore_document
+    from hoverify.runs import earlier_findings, explore_document
     from hoverify.search_claims import search_claims_text
 
     variant, topology, faults, adversary = explore_setup(args)
@@ -459,6 +459,7 @@ def _explore(args: argparse.Namespace) -> int:
                             result.findings, result.exercised, where, ran)
     doc = explore_document(result, variant.parameters, files, args.topology or "small", checks,
                            claims)
+    doc["earlier_files"] = [str(p) for p in earlier_findings(variant, out, files)]
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -477,6 +478,7 @@ def _explore(args: argparse.Namespace) -> int:
         if not doc["findings"]:
             print("no finding" if not result.interrupted else
                   "no finding in the examples run so far: the examples not run are not judged")
+        _print_earlier(doc, out)
         print("\n".join(search_claims_text(claims, where, "run of its examples")))
         if doc["faults_not_searched"]:
             print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
@@ -695,7 +697,12 @@ def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.claims import all_claims, outside_bound
     from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, promises_beyond, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
-    from hoverify.runs import resolve_topology, resolve_variant, save_findings
+    from hoverify.runs import (
+        earlier_findings,
+        resolve_topology,
+        resolve_variant,
+        save_findings,
+    )
     from hoverify.statemachines.topology import small_topology
     from hoverify.variant_file import load_variant_file
 
@@ -767,11 +774,12 @@ def _verify(args: argparse.Namespace) -> int:
                            checks, claims)
     doc["not_reached"] = [str(u) for u in not_reached(variant_options(args), args.topology,
                                                       variant, topology, result.max_handovers)]
+    doc["earlier_files"] = [str(p) for p in earlier_findings(variant, out, saved)]
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        _print_verify_text(doc, result, where, args.max_states)
+        _print_verify_text(doc, result, where, args.max_states, out)
     if result.stopped is None:  # stopped early, a situation may yet arise
         warn_vacuous(result.vacuous, "within the bound", outside_bound(faults, adversary))
     if unsaved is not None:
@@ -790,7 +798,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
-                       max_states: int | None) -> None:
+                       max_states: int | None, out: Path) -> None:
     from hoverify.reports.words import NOT_REACHED, broken_text, not_searched_text, untested_text
     from hoverify.search_claims import search_claims_text
 
@@ -817,6 +825,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         for line in finding["trace"]:
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
+    _print_earlier(doc, out)
     print("\n".join(search_claims_text(doc["claims"], where)))
     # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35: nor of a
     # promise its faults cannot exercise
@@ -1112,6 +1121,16 @@ def _check_gives(argv: list[str], claim: str, word: str, compromises: bool,
     moment = ", or the moment it compromised" if compromises else ""
     return (f"{command} does not give {claim} {word}: the run needs the order it delivered "
             f"in{moment}, which check's in-order run of each hop does not take")
+
+
+def _print_earlier(doc: dict[str, Any], out: Path) -> None:
+    """The finding files of the variant an earlier run left in ``out``, which this one kept
+    (``hoverify.runs.earlier_findings``)."""
+    files = doc["earlier_files"]
+    if files:
+        print(f"also in {out}: {len(files)} finding file{'s' if len(files) > 1 else ''} of "
+              f"{doc['variant']} this run did not write (an earlier run's, kept): "
+              f"{', '.join(Path(f).name for f in files)}")
 
 
 def _finding_end(finding: dict[str, Any]) -> list[str]:

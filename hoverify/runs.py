@@ -725,6 +725,25 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
     }
 
 
+def earlier_findings(variant: KeySchedule, directory: Path,
+                     written: Collection[Path | None]) -> list[Path]:
+    """The finding files of ``variant`` in ``directory`` (explore's or verify's ``--out``)
+    that a run which wrote ``written`` did not write: an earlier run's, which it keeps
+    (nothing written is lost) and ``replay`` of the directory reads beside its own."""
+    found = []
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else ():
+        if path in written:
+            continue
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, ValueError):  # not a finding file: not the run's business
+            continue
+        if (isinstance(doc, dict) and doc.get("variant") == variant.name
+                and doc.get("parameters") == dict(variant.parameters)):
+            found.append(path)
+    return found
+
+
 def faults_not_searched(faults: Collection[str]) -> list[str]:
     """The faults of ``explore``'s default that a search (explore's or verify's) with
     ``faults`` leaves out."""

@@ -1240,6 +1240,35 @@ def test_a_failing_explore_ends_with_the_promises_it_broke(
                         rf"forward-security[a-z -]*, in the {run} examples run", printed[-1])
 
 
+def test_a_search_names_the_finding_files_an_earlier_run_left_in_its_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second run into the same ``--out`` overwrites the files of the findings it finds
+    again and keeps the others (nothing written is lost), which ``replay`` of the directory
+    then reads beside its own: the run names those of its variant; another variant's and
+    any other file are not its business."""
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--quiet",
+            "--out", str(tmp_path)]
+    main(argv)
+    written = sorted(tmp_path.glob("*.json"))
+    earlier = tmp_path / "tr33821-v070-handover-denial-not-promised.json"
+    earlier.write_text(written[0].read_text())  # as an explore with rewrite would save it
+    other = json.loads(written[0].read_text()) | {"variant": "ts33401", "parameters": {}}
+    (tmp_path / "ts33401-key-separation-not-promised.json").write_text(json.dumps(other))
+    (tmp_path / "notes.json").write_text("not a finding")
+    capsys.readouterr()
+    main(argv)
+    out = capsys.readouterr().out.splitlines()
+    assert (f"also in {tmp_path}: 1 finding file of tr33821-v070 this run did not write (an "
+            f"earlier run's, kept): {earlier.name}") in out
+    main([*argv, "--json"])
+    assert json.loads(capsys.readouterr().out)["earlier_files"] == [str(earlier)]
+    # one step completes no handover: no finding, each file is an earlier run's
+    main(["explore", "--variant", "tr33821-v070", "--examples", "3", "--steps", "1",
+          "--faults", "drop", "--seed", "1", "--quiet", "--out", str(tmp_path), "--json"])
+    assert json.loads(capsys.readouterr().out)["earlier_files"] == [
+        str(p) for p in sorted([*written, earlier])]
+
+
 def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """helper-157: `explore --variant ts33401` with another seed printed "forward-security
