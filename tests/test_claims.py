@@ -41,6 +41,7 @@ from hoverify.statemachines.topology import Cell, small_topology
 from hoverify.statemachines.variant import AsKeys, Fields, MmeKeys, Promise
 from hoverify.statemachines.variants import load
 from hoverify.statemachines.variants.seed_fs import CLAUSE, FC_K_HO, HANDOVER_STRING, SeedFs
+from hoverify.statemachines.variants.tr33821_v070 import Tr33821V070
 from hoverify.statemachines.variants.ts33401 import NOT_THROUGH_MME, THROUGH_MME, Ts33401
 
 from hoverify.cli import main
@@ -811,6 +812,61 @@ def test_a_kenb_is_bound_to_its_target_cell_by_its_own_derivations_not_an_earlie
     for hop in (2, 3):
         assert not verdicts[hop].holds and verdicts[hop].promised, verdicts[hop]
         assert "PCI" in verdicts[hop].detail and "EARFCN-DL" in verdicts[hop].detail
+
+
+@dataclass(frozen=True)
+class TrKenbStarUnbound(Tr33821V070):
+    """TR 33.821 v0.7.0 with a KeNB* that drops the target PCI: KDF(KeNB, 0xF0), no P0. The
+    TR's KeNB* is "one way hash over the current KeNB and the physical cell ID" (seed
+    section 2), and the variant promises key separation bound to the PCI
+    (``Promise.binds``); the EARFCN-DL, which TS 33.401 A.5 added later, it never takes."""
+
+    name: str = "tr33821-kenb-star-unbound"
+
+    def kenb_star(self, d, kenb, target):  # type: ignore[no-untyped-def]
+        return d.kdf("KeNB*", "TR 33.821 without the PCI", secret("KeNB", kenb), 0xF0)
+
+
+@pytest.mark.parametrize("hops", ["x2", "s1", "intra-enb"])
+def test_a_kenb_missing_a_promised_cell_part_breaks_the_promise_whatever_else_it_misses(
+        hops: str) -> None:
+    """A KeNB bound to neither the PCI nor the EARFCN-DL of its target cell breaks a promise
+    of key separation that binds the PCI alone: the PCI is promised (the TR's KeNB* takes
+    "the physical cell ID", seed section 2), and a KeNB that also lacks the EARFCN-DL,
+    which nothing promises, lacks it still. (A mutant that called the failure a broken
+    promise only when every missing part was promised, ``all`` for ``any``, read "fails
+    (not promised)" here and survived the suite.)"""
+    [verdict] = claim(evaluate(run_scenario(TrKenbStarUnbound(), parse_hops(hops))),
+                      SEPARATION).verdicts
+    assert not verdict.holds and verdict.promised, verdict
+    assert "PCI" in verdict.detail and "EARFCN-DL" in verdict.detail, verdict
+    assert "promised: bound to" not in verdict.detail, verdict
+
+
+@pytest.mark.parametrize("beside", ["KASME", "ue"])
+def test_an_enb_that_breaks_a_one_hop_promise_alone_breaks_it_with_more_beside_it(
+        beside: str) -> None:
+    """seed-fs promises 1-hop forward security on S1 hops (seed section 3: KeNB*+ mixes in
+    K_HO); a variant with its promises whose target MME passes KeNB* on unchanged
+    (``seed_mme_no_plus.py``) lets the source eNB derive the next KeNB, one hop after its
+    last legitimate one (TS 33.501 3.1: n-hop forward security fails where a key used n
+    hops later is derived; here n = 1 at distance 1): enb-1 alone breaks the promise. An
+    attacker holding enb-1 and more (KASME, the UE) is a stronger one: its failure is the
+    same broken promise, not "outside the promise" (``_Claim.excused``). (A mutant that
+    counted the eNB alone as breaking it only from distance 2 on, ``distance > wanted``,
+    excused the coalition and survived the suite.)"""
+    variant = load_variant_file(str(ATTACKS / "seed_mme_no_plus.py"))
+    alone = claim(evaluate(run_scenario(variant, parse_hops("s1")),
+                           Attacker((Compromise("enb-1", 1),))), FORWARD)
+    assert alone.promise_broken, alone.verdicts
+    evaluation = evaluate(run_scenario(variant, parse_hops("s1")),
+                          Attacker((Compromise("enb-1", 1), Compromise(beside, 1))))
+    failures = [v for v in claim(evaluation, FORWARD).verdicts
+                if not v.holds and f"enb-1@1, {beside}@1" in v.attacker]
+    assert failures, claim(evaluation, FORWARD).verdicts
+    for verdict in failures:
+        assert verdict.promised and verdict.outside is None, verdict
+        assert "outside the promise" not in verdict.detail, verdict
 
 
 # the S1 hop of ``ORACLE`` names its source enb-1 as the Target ID, and enb-1 refuses the
