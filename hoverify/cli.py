@@ -243,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "them, says the examples were not all run, then exits 130.")
     replay = commands.add_parser(
         "replay", help="replay a saved finding step by step",
-        epilog="The last line says 'reproduced' or 'NOT reproduced: WHY'. Exit status: 0 the "
+        epilog="The last line says 'reproduced', 'reproduced (the same claim fails; its "
+               "detail differs from the recorded one: DETAIL)' or 'NOT reproduced: WHY'. "
+               "Exit status: 0 the "
                "replayed run breaks no promise, reproduced or not; 1 it breaks one, or a "
                "variant hook raised (the finding variant-error); 2 bad input, or a finding "
                "file that does not match the variant it was recorded on (corrupt, or saved by "
@@ -551,8 +553,14 @@ def _replay(args: argparse.Namespace) -> int:
     finding's claim says on it as ``check`` says it (holding or failing: a weakened promise
     is told from a fix), and whether the finding is reproduced (its claim failing, promised
     or not, as recorded)."""
-    from hoverify.properties.exploration import VARIANT_ERROR, Finding
-    from hoverify.properties.replay import ReplayNotPossible, ReplayStopped, replay, replayed_claim
+    from hoverify.properties.exploration import VARIANT_ERROR, Finding, numbered_starts
+    from hoverify.properties.replay import (
+        ReplayNotPossible,
+        ReplayStopped,
+        replay,
+        replayed_claim,
+        unfinished,
+    )
     from hoverify.runs import (
         claim_document,
         claim_text,
@@ -567,6 +575,7 @@ def _replay(args: argparse.Namespace) -> int:
     claim = str(recorded["claim"])
     not_possible = None  # why the attack as saved is not possible on the variant now
     before: list[Finding] = []  # what the actions before an early stop found (they ran)
+    ended: list[str] = []  # the handovers that never completed, on a run replayed whole
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary, recorded=saved.recorded)
@@ -582,13 +591,21 @@ def _replay(args: argparse.Namespace) -> int:
         findings, done = exploration.findings(), tuple(exploration.trace)
         result = replayed_claim(exploration, claim)
         now = None if result is None else claim_document(result, evidence=False)
+        ended = unfinished(exploration)
         exploration.close()
     # in the words it was found in (a file written before review22 has no verdict: its
     # promised flag, which says "not promised" of one outside the promise too)
     found = str(recorded.get("verdict") or finding_word(
         Finding(claim, bool(recorded.get("promised")), "", ())))
-    reproduced = any(f.claim == claim and finding_word(f) == found
-                     for f in (*before, *findings))
+    failing = [f for f in (*before, *findings) if f.claim == claim and finding_word(f) == found]
+    reproduced = bool(failing)
+    # on a fix, whether the claim fails otherwise than recorded: none of its failures has
+    # the detail the file keeps (it keeps no witness; helper-198 #7: "reproduced" of an
+    # entirely different failure). On the recorded variant the run is the recorded one: a
+    # detail that differs there is the model's words changed since
+    detail = recorded.get("detail")
+    fails_otherwise = (reproduced and not saved.recorded and detail is not None and
+                       all(f.detail != detail for f in failing))
     # where the replayed trace meets no variant error, the one the dry run of a variant file
     # met (``hoverify.runs.dry_run_finding``), after the recorded finding is judged
     unreached = dry_run_finding(variant, any(f.claim == VARIANT_ERROR
@@ -608,6 +625,7 @@ def _replay(args: argparse.Namespace) -> int:
                           "recorded_otherwise": [{"step": n, "recorded": text}
                                                  for n, text in otherwise.items()],
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
+                          "fails_otherwise": fails_otherwise,
                           "not_possible": not_possible,
                           "findings": _replayed_json(findings),
                           "found_before_the_stop": _replayed_json(before),
@@ -625,12 +643,14 @@ def _replay(args: argparse.Namespace) -> int:
             print(f"variant: {variant.name} from {recorded['variant_file']}, changed since the "
                   "finding was recorded (its SHA-256 is not the recorded one)")
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
-        for number, action in enumerate(done, start=1):
-            print(f"{number:>3}. {action.text}")
+        for number, text in enumerate(numbered_starts(a.text for a in done), start=1):
+            print(f"{number:>3}. {text}")
             if number in otherwise:
                 print(f"     (recorded: {otherwise[number]})")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
+        for line in ended:
+            print(f"     ({line})")
         for finding in before:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail} (found on "
                   f"actions 1-{len(finding.trace)}, before the run stopped)")
@@ -641,7 +661,13 @@ def _replay(args: argparse.Namespace) -> int:
         why = (_replay_now(claim, now) if not_possible is None else
                f"{not_possible}; the trace stops there, which does not prove the variant "
                "secure: run check/verify on it")
-        print("reproduced" if reproduced else f"NOT reproduced: {why} (recorded: {found})")
+        if not reproduced:
+            print(f"NOT reproduced: {why} (recorded: {found})")
+        elif fails_otherwise:
+            print("reproduced (the same claim fails; its detail differs from the recorded "
+                  f"one: {detail})")
+        else:
+            print("reproduced")
     return 1 if any(f.promised for f in (*before, *findings)) else 0
 
 

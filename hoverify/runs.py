@@ -42,7 +42,7 @@ from hoverify.statemachines.scenario import (
     parse_hops,
     run_scenario,
 )
-from hoverify.statemachines.system import UE
+from hoverify.statemachines.system import UE, first_refusals
 from hoverify.statemachines.topology import (
     SHIPPED,
     HopType,
@@ -265,16 +265,14 @@ def document(run: Run) -> dict[str, Any]:
     # the eNB that refused the hop's preparation and answered so: by admission control
     # (``:refused``), or as the eNB a Target ID edit named, for a cell it does not serve
     refused_by: dict[int, str] = {}
-    # the first message of each hop its receiver refused: where one that never completed
-    # stopped (helper-170 #2: a hop after one that never ended read "never completed" alone)
-    stopped: dict[int, dict[str, str]] = {}
     for step in run.system.steps:
         if step.message.kind in REQUESTS and not step.outcome.accepted and step.outcome.sent:
             refused_by.setdefault(step.hop, step.message.receiver)
-        if not step.outcome.accepted:
-            stopped.setdefault(step.hop, {"by": step.message.receiver,
-                                          "message": step.message.kind.title,
-                                          "reason": step.outcome.reason})
+    # the first message of each hop its receiver refused: where one that never completed
+    # stopped (helper-170 #2: a hop after one that never ended read "never completed" alone)
+    stopped = {hop: {"by": step.message.receiver, "message": step.message.kind.title,
+                     "reason": step.outcome.reason}
+               for hop, step in first_refusals(run.system.steps).items()}
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),

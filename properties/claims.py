@@ -436,7 +436,7 @@ class KeyAgreement(_Claim):
         read "sometimes 1")."""
         if not facts.undisturbed:
             return arose
-        return {**{hop: 1 for hop in _never_completed(facts)}, **arose}
+        return {**{hop: 1 for hop in never_completed(facts)}, **arose}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """The handovers ``summary`` leaves out: never completed, on a run disturbed by an
@@ -447,10 +447,10 @@ class KeyAgreement(_Claim):
         return {(hop, ""): (f"handover {hop} never completed, on a run with an adversary "
                             f"action: {self.name} speaks of handovers run by the honest "
                             "parties with no adversary action, and of completed ones")
-                for hop in _never_completed(facts)}
+                for hop in never_completed(facts)}
 
 
-def _never_completed(facts: Facts) -> list[int]:
+def never_completed(facts: Facts) -> list[int]:
     """The handovers started that never completed, in order."""
     done = {c.handover for c in facts.completions if c.number > 0}
     return [hop for hop in range(1, facts.hop + 1) if hop not in done]

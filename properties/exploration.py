@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from itertools import count
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
@@ -49,6 +50,9 @@ EXPLORATION_KASME = bytes.fromhex(
 KINDS = ("start", "deliver", "drop", "duplicate", "replay", "refuse", "compromise", "edit",
          "rewrite", "inject")
 EDIT_KINDS = ("edit", "rewrite")
+# how a start's text begins (``Exploration.start_handover``): saved so, and parsed back
+# (``hoverify.properties.replay``)
+START = "start handover to "
 # an edit with the compromised eNB that makes it (``hop_edits.edits_among``)
 Made = tuple[str, Edit]
 
@@ -108,6 +112,16 @@ def listing_order(findings: Iterable[Finding]) -> list[Finding]:
     promised; within each, in the order found. A reviewer reads what a variant promises
     before what it never claimed (ts33401's fake-cell-capture, found in every search)."""
     return sorted(findings, key=lambda finding: (not finding.promised, finding.outside is None))
+
+
+def numbered_starts(texts: Iterable[str]) -> list[str]:
+    """A trace's ``texts`` as replay prints them: each start names the handover it begins,
+    by which verdicts name hops (the n-th start begins handover n: ``System.start_handover``;
+    helper-198 #4: two starts of one cell read as one line printed twice). Only the printed
+    form: the saved texts stay as they are, which replay parses and compares."""
+    handovers = count(1)
+    return [f"start handover {next(handovers)} to {text.removeprefix(START)}"
+            if text.startswith(START) else text for text in texts]
 
 
 class ShortestRuns(dict[str, tuple[Action, ...]]):
@@ -188,7 +202,7 @@ class Exploration:
         cell = cells[index % len(cells)]
         source = self.system.topology.cell(self.system.entity(UE).ctx.cell)
         hop = self.system.topology.hop_type(source, cell)
-        text = f"start handover to {cell.name} ({hop.value})"
+        text = f"{START}{cell.name} ({hop.value})"
         return self._act(Action("start", index % len(cells), 0, text),
                          lambda: self.system.start_handover(cell))
 

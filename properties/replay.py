@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.attacker import Attacker
-from hoverify.properties.claims import ClaimResult
+from hoverify.properties.claims import ClaimResult, never_completed
 from hoverify.properties.downgrade import Edit
 from hoverify.properties.evaluate import claim_results
 from hoverify.properties.exploration import (
@@ -26,7 +26,7 @@ from hoverify.properties.exploration import (
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Interface, Kind
-from hoverify.statemachines.system import UE
+from hoverify.statemachines.system import UE, first_refusals
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -219,6 +219,21 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
              for a in exploration.engine.facts.attackers if a.entities}
     return replace(result, verdicts=tuple(replace(v, attacker=names.get(v.attacker, v.attacker))
                                           for v in result.verdicts))
+
+
+def unfinished(exploration: Exploration) -> list[str]:
+    """Each handover the run started and never completed, with the first message refused
+    in it, if any (``first_refusals``): it made no KeNB the claims count (``Facts.hop_of``),
+    so a verdict on "hop 2, 1 hop after its last legitimate KeNB" reads right (helper-198
+    #4: nothing said that hop 1 ended refused)."""
+    refused = first_refusals(exploration.system.steps)
+    lines = []
+    for hop in never_completed(exploration.engine.facts):
+        step = refused.get(hop)
+        why = ("" if step is None else
+               f": {step.message.receiver} refused {step.message} ({step.outcome.reason})")
+        lines.append(f"handover {hop} never completed{why}")
+    return lines
 
 
 @dataclass(frozen=True)

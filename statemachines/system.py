@@ -9,7 +9,7 @@ message is the adversary's business (``drop``, ``duplicate``, ``rewrite``).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from hoverify.statemachines import crypto
@@ -37,6 +37,16 @@ class Step:
     ctx_after: Any
     state_after: str | None = None  # the receiver's state afterwards
     state_before: str | None = None  # the receiver's state when the message arrived
+
+
+def first_refusals(steps: Iterable[Step]) -> dict[int, Step]:
+    """Per handover, the first of its ``steps`` whose receiver refused the message: where
+    one that never completed stopped (helper-170 #2; helper-198 #4)."""
+    refused: dict[int, Step] = {}
+    for step in steps:
+        if not step.outcome.accepted:
+            refused.setdefault(step.hop, step)
+    return refused
 
 
 @record

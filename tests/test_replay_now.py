@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hoverify.properties.exploration import numbered_starts
 from hoverify.statemachines.scenario import run_scenario
 from hoverify.statemachines.variants import load
 
@@ -155,7 +156,8 @@ def test_replay_of_a_variant_error_prints_its_trace_and_reproduced(
     assert lines[0] == (f"replay of {found['file']}: variant-error, the run stopped, found on "
                         f"{saved['variant']} from {saved['variant_file']}, topology small")
     assert lines[1].startswith("attacker: ")
-    assert lines[2:2 + len(found["trace"])] == [
-        f"{number:>3}. {text}" for number, text in enumerate(found["trace"], start=1)]
+    assert lines[2:2 + len(found["trace"])] == [  # each start numbered (helper-198 #4)
+        f"{number:>3}. {text}"
+        for number, text in enumerate(numbered_starts(found["trace"]), start=1)]
     assert lines[-2] == f"=> variant-error: the run stopped: {found['detail']}"
     assert lines[-1] == "reproduced"

@@ -1,0 +1,83 @@
+"""helper-198 #4 and #7: what ``replay`` prints is read without knowing the model.
+
+#4: two starts of one cell printed as two identical lines, and a verdict on "hop 2, 1 hop
+after its last legitimate KeNB" read wrong where nothing said that hop 1 never completed:
+each start names the handover it begins, and each handover that never completed is named
+with the first message refused in it. The saved texts are not changed (replay parses them).
+#7: on another variant, "reproduced" of the same claim failing with the same word, though
+it fails otherwise: the file keeps the finding's detail (no witness), and on a variant other
+than the recorded one the last line says where none of the claim's failures has it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hoverify.cli import main
+
+FINDINGS = Path(__file__).parent / "data" / "findings"
+TWO_STARTS = FINDINGS / "ts33401-ho-command-edited-by-its-source.json"  # both to enb-3/cell-1
+REFUSED = FINDINGS / "ts33401-handover-refused-before-path-switch-ack.json"
+BROKEN = Path(__file__).parent / "broken_variants"
+
+
+def test_each_start_names_the_handover_it_begins_and_the_file_keeps_its_text(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The two starts of the same cell read as two handovers, numbered as verdicts number
+    hops; ``--json`` and the file keep the saved text, which replay parses."""
+    main(["replay", str(TWO_STARTS)])
+    lines = capsys.readouterr().out.splitlines()
+    assert "  2. start handover 1 to enb-3/cell-1 (s1)" in lines
+    assert "  9. start handover 2 to enb-3/cell-1 (s1)" in lines
+    main(["replay", "--json", str(TWO_STARTS)])
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [steps[1], steps[8]] == ["start handover to enb-3/cell-1 (s1)"] * 2
+
+
+def test_each_handover_that_never_completed_is_named_with_its_refusal(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The verdict on hop 4, "2 hops after its last legitimate KeNB", counts the hops that
+    completed: the trace says that handovers 2 and 3 did not, and where each was refused."""
+    main(["replay", str(REFUSED)])
+    out = capsys.readouterr().out
+    assert ("     (handover 2 never completed: enb-1 refused X2AP HandoverRequest "
+            "enb-2->enb-1 (admission control: no radio resources))\n"
+            "     (handover 3 never completed: enb-2 refused RRC MeasurementReport ue->enb-2 "
+            "(RRC MeasurementReport is not expected in state 'ho-preparing'))\n"
+            "=> forward-security: ") in out
+    assert "handover 1 never completed" not in out and "handover 4 never" not in out
+
+
+def test_reproduced_on_another_variant_says_where_its_failure_differs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """key-separation, found on a KeNB* without the PCI, replayed on one without the
+    EARFCN-DL: it FAILS (promised) again, on the other input; "reproduced" alone said that
+    it failed as recorded. The JSON's ``reproduced`` keeps its meaning; ``fails_otherwise``
+    says that the failure is not the recorded one. On the recorded variant the run is the
+    recorded one: "reproduced" alone."""
+    variant = tmp_path / "kenb_star_without_pci.py"
+    shutil.copy(BROKEN / "kenb_star_without_pci.py", variant)
+    assert main(["verify", "--variant-file", str(variant), "--max-handovers", "1", "--faults",
+                 "compromise", "--out", str(tmp_path), "--quiet"]) == 1
+    path = tmp_path / "broken-kenb-star-without-pci-key-separation.json"
+    recorded = json.loads(path.read_text())["detail"]
+    assert "PCI 2 not an input" in recorded
+    capsys.readouterr()
+    other = ["--variant-file", str(BROKEN / "kenb_star_without_earfcn.py")]
+    assert main(["replay", str(path), *other]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "EARFCN-DL 66536 not an input" in lines[-5]  # the failure now (its => line)
+    assert lines[-1] == ("reproduced (the same claim fails; its detail differs from the "
+                         f"recorded one: {recorded})")
+    main(["replay", "--json", str(path), *other])
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["reproduced"], doc["fails_otherwise"]) == (True, True)
+    # as recorded: reproduced alone
+    assert main(["replay", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
+    main(["replay", "--json", str(path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["reproduced"], doc["fails_otherwise"]) == (True, False)
