@@ -544,8 +544,11 @@ def examples_said(run: int, asked: int) -> str:
 def explore_finding_text(finding: dict[str, Any]) -> str:
     """A finding as explore prints it (``hoverify.runs.finding_entry``): claim, verdict and
     detail, the trace, the check line (or why there is none), the file."""
+    from hoverify.properties.exploration import numbered_starts
+
     return "\n".join([f"{finding['claim']}: {finding['verdict']}: {finding['detail']}",
-                      *(f"  {line}" for line in finding["trace"]), *_finding_end(finding)])
+                      *(f"  {line}" for line in numbered_starts(finding["trace"])),
+                      *_finding_end(finding)])
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -825,6 +828,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None, out: Path) -> None:
+    from hoverify.properties.exploration import numbered_starts
     from hoverify.reports.words import NOT_REACHED, broken_text, not_searched_text, untested_text
     from hoverify.search_claims import search_claims_text
 
@@ -848,7 +852,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
         if finding["trace"]:  # none: the dry run's variant error (``_with_dry_run``)
             print(f"  shortest counterexample, {len(finding['trace'])} steps:")
-        for line in finding["trace"]:
+        for line in numbered_starts(finding["trace"]):
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
     _print_earlier(doc, out)

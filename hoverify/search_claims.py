@@ -18,7 +18,7 @@ from typing import Any
 
 from hoverify.properties.claims import situation
 from hoverify.properties.engine import Claim
-from hoverify.properties.exploration import Finding
+from hoverify.properties.exploration import Finding, numbered_starts
 from hoverify.properties.promises import promises_of
 from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
@@ -125,5 +125,5 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
                 lines.append(f"    ({entry['check_note']})")
         else:
             lines.append(f"{steps}; no check line: {entry['check_unavailable']}")
-            lines += [f"        {step}" for step in entry["trace"]]
+            lines += [f"        {step}" for step in numbered_starts(entry["trace"])]
     return lines

@@ -691,7 +691,7 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     assert "bound NOT exhausted: stopped (interrupted by Ctrl-C) at depth 6" in out
     assert "key-separation: fails (not promised)" in out and FORWARD not in out.split(
         "\neach claim in the ")[0]
-    assert "start handover to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
+    assert "start handover 1 to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
     # situ38: and fake-cell-capture's, found at depth 6 (no edit needed, 6 steps)
     saved = {path.name: path for path in tmp_path.iterdir()}
     assert set(saved) == {"tr33821-v070-key-separation-not-promised.json",
@@ -760,7 +760,7 @@ def test_a_full_disk_loses_no_finding_already_printed(
     assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert "key-separation: fails (not promised)" in captured.out
-    assert "start handover to enb-1/cell-2 (intra-enb)" in captured.out
+    assert "start handover 1 to enb-1/cell-2 (intra-enb)" in captured.out
     [line] = captured.err.splitlines()
     assert line.startswith("hoverify: error: --out") and "No space left" in line
 
