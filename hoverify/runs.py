@@ -27,7 +27,7 @@ from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
-from hoverify.reports.words import UNTESTED, verdict_status, verdict_word
+from hoverify.reports.words import UNTESTED, row_word, verdict_status, verdict_word
 from hoverify.shell import shell_join
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
@@ -507,8 +507,8 @@ def claim_document(claim: ClaimResult, evidence: bool = True) -> dict[str, Any]:
                         if first else unjudged_lines(entry) or [none])
     entry["verdicts"] = [
         {"hop": v.hop, "attacker": v.attacker,
-         "verdict": verdict_word(verdict_status(v.holds, v.promised and not v.holds),
-                                 v.outside),
+         "verdict": verdict_word(UNTESTED if v.untested else
+                                 verdict_status(v.holds, v.promised and not v.holds), v.outside),
          "holds": v.holds, "promised": v.promised, "outside_promise": v.outside,
          "detail": v.detail, "n_hops": v.n_hops,
          **(({"witness": list(v.witness)} if not v.holds else {"cut": list(v.cut)})
@@ -540,11 +540,12 @@ def check_text(doc: dict[str, Any]) -> str:
 
 
 def claim_text(claim: dict[str, Any]) -> list[str]:
-    """One claim of ``check_text`` (``claim_document``): its verdict, one line per hop's
+    """One claim of ``check_text`` (``claim_document``): its verdict (``row_word``: one outside
+    the promise without the assumption, which its hop lines name), one line per hop's
     verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
     the replayed finding's claim so."""
-    lines = [f"{claim['name']:<{NAME_COLUMN}} {claim['verdict']:<21} "
-             f"{arose_text(claim['sometimes'])}"]
+    word = row_word(claim["verdict"], claim["outside_promise"])
+    lines = [f"{claim['name']:<{NAME_COLUMN}} {word:<21} {arose_text(claim['sometimes'])}"]
     lines += [f"    {verdict_text(v)}" for v in claim["verdicts"]]
     lines += [f"    {line}" for line in unjudged_text(claim)]
     heading, evidence = claim_evidence(claim)

@@ -294,6 +294,12 @@ class _Claim:
         a model invariant what it saw."""
         return f"held {times(arose)} {self.sometimes}"
 
+    def judged_beside(self, attacker: str) -> str | None:
+        """What each verdict of the claim says first where ``check --compromise`` names
+        ``attacker``, which the claim does not judge (None: it judges it, or the verdict's
+        attacker column names whom it judged)."""
+        return None
+
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """Per handover that the claim's definition leaves out although it ran, why (a
         claim with none there is "not judged", never vacuous for that reason): keyed by the
@@ -493,6 +499,12 @@ class KeySecrecy(_Claim):
         return (f"the radio observer derived none of the UE's AS keys {times(arose)} the UE "
                 f"put them in use: they rest on {and_list(roots) or 'secrets'}, which it "
                 "lacks (it holds only public values)")
+
+    def judged_beside(self, attacker: str) -> str | None:
+        """Judged against the radio observer alone (docs/claims.md), never against a named
+        attacker: said so, lest "it lacks KASME" read as of one that holds it (helper-198 #6:
+        "radio observer + KASME@1")."""
+        return f"judged against {self.against} alone, not {attacker}, whom the other claims judge"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
@@ -1217,6 +1229,27 @@ def _naming(assumption: str | None) -> str | None:
     return f"outside the promise: {assumption}" if assumption else None
 
 
+def _within(derivable: Derivable, ends: bool, untested: bool) -> str:
+    """A holding verdict on the later KeNBs an attacker derives, as one statement after its
+    word (helper-198 #5: "holds: ... so far ...; derivable later KeNB: hops [2]; untested:
+    ..." said three verdicts): its n, how far on they are, where the run ends, and, where
+    nothing later was kept from it (``untested``: its word), why the run could not break the
+    promise. The promise itself follows (``summary``)."""
+    one = derivable.size == 1
+    reach = derivable.n - 1
+    detail = (f"{derivable.n}-hop forward security{' so far' if ends else ''}: the later "
+              + (f"KeNB it derives, of hop {derivable.text[1:-1]}, is" if one else
+                 f"KeNBs it derives, of hops {derivable.text}, are at most")
+              + f" {reach} hop{'s' if reach > 1 else ''} on")
+    if ends:
+        detail += ", and the run ends " + ("there" if one else "at the last of them")
+    if untested:
+        detail += (("" if ends else "; it derives every later KeNB of the run")
+                   + ": nothing later was kept from it, so the run could not have broken "
+                   "the promise")
+    return detail
+
+
 class ForwardSecurity(_Claim):
     name = FORWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
@@ -1510,6 +1543,10 @@ class ForwardSecurity(_Claim):
             if failing is None and promise is None:  # nothing promised for the hop that
                 promise, at = self._covering(facts, a, kept)  # took the UE away: a later one
             ends = derivable.last == last  # a longer run could show more
+            # holds, promised, yet nothing later is kept from it (no cut): the run could not
+            # break the promise, and its hop line says so first, as the claim's row does
+            # where every verdict is so (``ClaimResult.untested``; helper-198 #5)
+            untested = failing is None and safe is None and promise is not None
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             # to count n from, nor has an eNB that never served the UE (review18 #4)
             never_served = not beyond and facts.first_at(a.entities) is None
@@ -1526,12 +1563,7 @@ class ForwardSecurity(_Claim):
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
                           f"no KeNB of hops {facts.hop_list(later)}")
             else:  # holds
-                detail = (f"{n}-hop forward security"
-                          + (" so far (the run ends at a KeNB it derives)" if ends else "")
-                          + f"; derivable later KeNB: hops {derivable.text}"
-                          # nothing later is kept from it: the run cannot break the promise
-                          + ("; untested: it derives every later KeNB of the run"
-                             if safe is None else "")
+                detail = (_within(derivable, ends, untested)
                           if derivable.size else "no later KeNB derivable (1-hop)")
             if promise and not beyond and not (never_served and failing is None):
                 each = self._each_promise(facts, a, later, kept) if failing is None else ""
@@ -1559,7 +1591,7 @@ class ForwardSecurity(_Claim):
             verdicts.append(Verdict(a.hop, a.name, failing is None, promised, detail, witness,
                                     cut, None if beyond or never_served else n,
                                     None if worst is None else facts.hop_of(worst), outside,
-                                    ends))
+                                    ends, untested=untested))
         return verdicts
 
     def _each_promise(self, facts: Facts, a: Knowledge, later: list[int], kept: _Kept) -> str:

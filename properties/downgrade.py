@@ -954,6 +954,18 @@ def _how_ended(found: HopSearch, hop: int, target: str, texts: Mapping[str, str]
                      for end, text in texts.items() if found.ends[end])
 
 
+def _unjudged_ends(found: HopSearch, hop: int, target: str, situation: Collection[str]) -> str:
+    """The edits of ``found`` that neither the UE nor the target judged (their end outside
+    ``situation``: stopped before a HO command reached the UE, or after the HO confirm), with
+    how each ended, so that a holding verdict accounts for every edit (helper-198 #11: "the
+    UE or the target judged 8 of them" left 9 of 17 unsaid); "" where there are none."""
+    others = {end: text for end, text in _ENDS.items() if end not in situation}
+    count = sum(found.ends[end] for end in others)
+    if not count:
+        return ""
+    return f"; the other {count}, which neither judged: {_how_ended(found, hop, target, others)}"
+
+
 def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
                found: HopSearch, facts: Facts, claim: DowngradeResistance,
                searched: Callable[[int, Attacker, str | None], HopSearch]) -> Verdict:
@@ -979,6 +991,7 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
                    f"the UE and the honest target on a KeNB {who} can derive; the UE or the "
                    f"target judged {judged} of them{each}: "
                    f"{_how_ended(found, hop, analysis.target(hop), _JUDGED)}"
+                   f"{_unjudged_ends(found, hop, analysis.target(hop), claim.situation)}"
                    f"{edit_aside(facts, DOWNGRADE)}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
                         "target rejects the HO confirm), or leaves both on a key derived from "

@@ -1197,6 +1197,9 @@ class Verdict:
     # former serving eNB beyond forward security's promise, earlier than its own only once the
     # UE came back (forward security fails on the same keys; docs/claims.md)
     former_serving: bool = False
+    # forward security: holds, promised, yet the attacker derives every later KeNB of the run
+    # (no cut): the run could not break the promise, its word *untested* (helper-198 #5)
+    untested: bool = False
 
 
 @dataclass(frozen=True)
@@ -1267,6 +1270,9 @@ class Claim(Protocol):
     # why a stepwise claim held over a run in which its situation arose ``arose`` times,
     # from what it saw there (``Observed.seen``, each once, in the order first seen)
     def held(self, seen: Sequence[Any], arose: int) -> str: ...
+    # what each verdict says first where check's --compromise names an attacker the claim
+    # does not judge (None: it judges it)
+    def judged_beside(self, attacker: str) -> str | None: ...
     # why a hop's verdict was not judged: per (hop, attacker), "" for the hop as a whole
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]: ...
     # why an attacker has no verdict as its situation never arose for it (None: it arose)

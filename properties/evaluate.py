@@ -15,7 +15,7 @@ and the search leaves that hop alone (one edit per hop, as ``verify`` makes one 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import partial
@@ -141,6 +141,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                      *left_out), (*never, *did_not_arise, *no_editor))
     if attacker is not None:
         _leave_out_unmade(results, run, attacker, [str(a) for a in judged], set(claims))
+        _say_whom_judged(results, defined, str(attacker))
     # every claim, confinement too where no key is delegated, as verify and the report list
     # it (review46: check left it out, the report said n/a)
     claims = [results[name] for name in CLAIMS]
@@ -153,6 +154,17 @@ def evaluate(run: Run, attacker: Attacker | None = None,
     derivable = [c.handover for c in engine.facts.completions if knows(c.kenb)]
     return Evaluation(analysis, attacker, claims, derivable, invariants, engine.facts,
                       adversary)
+
+
+def _say_whom_judged(results: dict[str, ClaimResult], defined: Mapping[str, Claim],
+                     attacker: str) -> None:
+    """Each verdict of a claim that does not judge the named ``attacker`` says so first, and
+    whom it judged (``Claim.judged_beside``; helper-198 #6), its verdict the same."""
+    for name, result in results.items():
+        beside = defined[name].judged_beside(attacker)
+        if beside is not None:
+            results[name] = replace(result, verdicts=tuple(
+                replace(v, detail=f"{beside}: {v.detail}") for v in result.verdicts))
 
 
 def _leave_out_unmade(results: dict[str, ClaimResult], run: Run, attacker: Attacker,

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
     from hoverify.reports.data import Bounded, BoundedFinding, Cell
 
 OUTSIDE = "fails (outside the promise: {assumption})"
+# ... as a claim's row of ``check`` says it, each hop line's word naming the assumption
+# (helper-198 #12: a long one pushed the row's count out of line)
+OUTSIDE_ROW = "fails (outside the promise)"
 SO_FAR = "so far"
 UNTESTED = "untested"
 
@@ -98,6 +101,12 @@ def verdict_word(status: str, outside: str | None = None) -> str:
     """The word of a verdict; ``outside``: the assumption a failure outside the promise
     broke (a claim result's or a verdict's ``outside``)."""
     return OUTSIDE.format(assumption=outside) if status == FAILS and outside else status
+
+
+def row_word(word: str, outside: str | None) -> str:
+    """A claim's word (``verdict_word``) as its row of ``check``'s text says it: a failure
+    outside the promise without the assumption, which its hop lines' words name."""
+    return OUTSIDE_ROW if outside and word == verdict_word(FAILS, outside) else word
 
 
 def verdict_status(holds: bool, promise_broken: bool) -> str:

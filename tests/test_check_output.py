@@ -714,9 +714,9 @@ def test_outside_the_promise_names_what_the_attacker_holds() -> None:
     _, text = _check("--variant", "ts33401", "--hops", "x2,s1", "--compromise", "enb-1@1",
                      "--compromise", "ue@1", "--compromise", "mme-1@1",
                      "--compromise", "KASME@1")
-    [line] = [line for line in text.splitlines() if line.startswith("backward-security ")]
+    _, [line] = _lines_of(text, "backward-security")  # its row: "fails (outside the promise)"
     assert ("(TS 33.401 7.2.8.1), and the attacker holds KASME, mme-1's keys and the UE's "
-            "keys)") in line, line
+            "keys): ") in line, line
 
 
 def _trace(texts: list[str], variant: str = "ts33401") -> tuple[Action, ...]:
@@ -1254,3 +1254,84 @@ def test_a_promise_broken_before_the_run_leaves_nds_ip_stays_broken(
     for name in ("backward-security", "forward-security"):
         assert claims[name]["verdict"] == "FAILS (promised)", claims[name]["verdict"]
         assert claims[name]["outside_promise"] is None
+
+
+def _lines_of(text: str, claim: str) -> tuple[str, list[str]]:
+    """A claim's row of ``check``'s text and its hop lines (without their indent)."""
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(f"{claim} "))
+    hops = [line.strip() for line in lines[start + 1:] if line.startswith("    hop ")
+            and not line.startswith("     ")]
+    rest = lines[start + 1:]
+    end = next((n for n, line in enumerate(rest) if not line.startswith(" ")), len(rest))
+    return lines[start], [line for line in hops if f"    {line}" in rest[:end]]
+
+
+@pytest.mark.parametrize(("hops", "word"), [("s1,x2", "untested"), ("x2,x2:early,x2", "holds")])
+def test_a_forward_security_hop_line_says_one_verdict_that_of_its_row(hops: str,
+                                                                      word: str) -> None:
+    """helper-198 #5: "untested ... holds: 2-hop forward security so far ...; derivable later
+    KeNB: hops [2]; untested: ...": three verdict words in one line. The hop line now leads
+    with its row's word and reads as one statement: the later KeNB it derives is within the
+    promise (TS 33.401 7.2.8.4.2: hop 2's source keeps the KeNB* of the X2 hop after it)."""
+    _, text = _check("--variant", "ts33401", "--hops", hops, "--compromise", "source@2")
+    row, [line] = _lines_of(text, "forward-security")
+    assert row.split()[1] == word, row
+    detail = line.split(": ", 1)[1]
+    assert detail.startswith(f"{word}: 2-hop forward security"), line
+    rest = detail.removeprefix(f"{word}: ")
+    assert not any(w in rest for w in ("holds", "untested", "derivable")), line
+    assert "the later KeNB it derives, of hop 2, is 1 hop on" in rest, line
+    assert ("nothing later was kept from it" in rest) == (word == "untested"), line
+    assert rest.endswith("; promised 2-hop"), line
+
+
+def test_key_secrecy_says_it_judges_the_radio_observer_alone_beside_a_compromise() -> None:
+    """helper-198 #6: with KASME@1 named, "the radio observer derived none of the UE's AS
+    keys ... they rest on KASME, which it lacks" read as if the named attacker lacked KASME.
+    Key secrecy is judged against the radio observer alone (docs/claims.md); its line says
+    so where --compromise names an attacker, which the other claims judge, its verdict the
+    same."""
+    _, text = _check("--variant", "seed-fs", "--hops", "s1,x2", "--compromise", "KASME@1")
+    row, [line] = _lines_of(text, "key-secrecy")
+    assert row.split()[1] == "holds", row
+    assert line.startswith("hop 2, -: holds: judged against the radio observer alone, not "
+                           "radio observer + KASME@1, whom the other claims judge: "
+                           "the radio observer derived none of the UE's AS keys"), line
+    _, plain = _check("--variant", "seed-fs", "--hops", "s1,x2")
+    _, [alone] = _lines_of(plain, "key-secrecy")
+    assert alone.startswith("hop 2, -: holds: the radio observer derived none"), alone
+
+
+def test_a_holding_downgrade_accounts_for_every_edit() -> None:
+    """helper-198 #11: "none of 17 single edits ...; the UE or the target judged 8 of them"
+    left 9 unsaid: those that met no judgement of the UE or the target
+    (``HopSearch.ends``: stopped before a HO command reached the UE, or after the HO
+    confirm). The line now counts them, each end with its number."""
+    _, text = _check("--variant", "seed-fs", "--bit-placement", "c-rnti", "--hops", "s1")
+    _, [line] = _lines_of(text, "downgrade-resistance")
+    attempts = int(re.search(r"none of (\d+) single edits", line)[1])  # type: ignore[index]
+    judged = int(re.search(r"judged (\d+) of them", line)[1])  # type: ignore[index]
+    others = re.search(r"; the other (\d+), which neither judged: (.*)$", line)
+    assert others is not None, line
+    assert judged + int(others[1]) == attempts, line
+    counts = [int(n) for n in re.findall(r"(?:^|; )(\d+) ", others[2])]
+    assert sum(counts) == int(others[1]) and "stopped handover 1" in others[2], line
+
+
+def test_outside_the_promise_keeps_the_row_short_and_its_reason_on_the_hop_line() -> None:
+    """helper-198 #12: "fails (outside the promise: the promise is made against a compromised
+    eNB (TS 33.401 7.2.8.1), and the attacker holds mme-1's keys)" pushed the row's "its
+    situation arose" out of line. The row says "fails (outside the promise)", the hop line
+    the reason; --json keeps the reason in the claim's verdict."""
+    args = ("--variant", "ts33401", "--hops", "s1,x2", "--compromise", "mme-1@1")
+    reason = ("the promise is made against a compromised eNB (TS 33.401 7.2.8.1), and the "
+              "attacker holds mme-1's keys")
+    _, text = _check(*args)
+    for claim in ("backward-security", "forward-security"):
+        row, lines = _lines_of(text, claim)
+        assert row.startswith(f"{claim:<23} fails (outside the promise) its situation"), row
+        assert any(f": fails (outside the promise: {reason}): " in line for line in lines)
+    _, out = _check(*args, "--json")
+    claims = {c["name"]: c for c in json.loads(out)["claims"]}
+    assert claims["backward-security"]["verdict"] == f"fails (outside the promise: {reason})"

@@ -155,7 +155,7 @@ def test_forward_security_judged_on_a_key_before_the_compromise_is_not_vacuous()
                           Attacker((Compromise("enb-1", 2),)))
     forward = claim(evaluation, FORWARD)
     [verdict] = forward.verdicts
-    assert "derivable later KeNB: hops [1]" in verdict.detail, verdict.detail
+    assert "the later KeNB it derives, of hop 1, is 1 hop on" in verdict.detail, verdict.detail
     assert forward.sometimes == 1
 
 
@@ -530,7 +530,7 @@ def test_a_key_after_the_attackers_own_service_is_judged_forward_not_backward() 
     assert evaluation.analysis.derivable(attacker, 1)
     assert not claim(evaluation, BACKWARD).applies
     [forward] = claim(evaluation, FORWARD).verdicts
-    assert forward.holds and forward.n_hops == 2 and "hops [1]" in forward.detail
+    assert forward.holds and forward.n_hops == 2 and "of hop 1," in forward.detail
     assert not evaluation.promise_broken
 
 

@@ -79,7 +79,9 @@ def test_the_race_reads_the_same_in_the_matrix_and_on_the_command_line(
     word = "fails (outside the promise: path-switch-first)"
     assert matrix_cells(report, "race", FORWARD)["ts33401"] == f"{word}, derives 2 hops on"
     out = check(capsys, "--variant", "ts33401", "--hops", "x2,x2:early,x2")
-    assert re.search(rf"^forward-security +{re.escape(word)} ", out, re.M)
+    # the row without the assumption, each hop line's word with it (helper-198 #12)
+    assert re.search(r"^forward-security +fails \(outside the promise\) its situation", out, re.M)
+    assert re.search(rf"^    hop 1, radio observer \+ enb-1@1: {re.escape(word)}: ", out, re.M)
     main(["check", "--variant", "ts33401", "--hops", "x2,x2:early,x2", "--json"])
     claim = next(c for c in json.loads(capsys.readouterr().out)["claims"]
                  if c["name"] == FORWARD)
