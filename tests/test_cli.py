@@ -24,7 +24,9 @@ import hoverify.properties.verify
 import pytest
 from hoverify.properties.exploration import Finding
 from hoverify.statemachines.topology import SHIPPED, Topology, small_topology
+from hoverify.statemachines.variants import load
 
+import hoverify.cli
 import hoverify.progress
 import hoverify.report_job
 import hoverify.runs
@@ -878,6 +880,8 @@ def test_ctrl_c_in_explore_prints_and_saves_the_findings_so_far_and_exits_130(
         "\neach claim in the 20 examples run so far (" in out
     assert "start handover 1 to enb-1/cell-2 (intra-enb)" in out  # its minimised trace
     assert "warning" not in err  # a situation may yet arise in the examples not run
+    # helper-157: "no violation" ends a search whose examples were all run, not one stopped
+    assert "no violation of a promised claim" not in out
     saved = tmp_path / "tr33821-v070-key-separation-not-promised.json"
     assert f"saved: {saved}" in out
     assert main(["replay", str(saved)]) == 0  # key-separation again, not promised
@@ -1267,6 +1271,60 @@ def test_a_search_names_the_finding_files_an_earlier_run_left_in_its_out(
           "--faults", "drop", "--seed", "1", "--quiet", "--out", str(tmp_path), "--json"])
     assert json.loads(capsys.readouterr().out)["earlier_files"] == [
         str(p) for p in sorted([*written, earlier])]
+
+
+# a file in --out: its text, and whether a run of seed-fs with the bit in nas, which wrote
+# written.json, names it as an earlier run's
+EARLIER = {
+    "the variant's, as placed": ({"variant": "seed-fs", "parameters": {"bit_placement": "nas"}},
+                                 True),
+    # the run judged the bit in nas; a file of the bit in alg-id is no finding of its variant
+    # (its name says so: seed-fs-alg-id-..., as the run's own are seed-fs-nas-...)
+    "the other placement's": ({"variant": "seed-fs",
+                               "parameters": {"bit_placement": "alg-id"}}, False),
+    "another variant's": ({"variant": "ts33401", "parameters": {}}, False),
+    "JSON that is no object": ([{"variant": "seed-fs"}], False),
+    "no JSON": ("not a finding", False),
+    "this run's own": ({"variant": "seed-fs", "parameters": {"bit_placement": "nas"}}, False),
+}
+
+
+def test_an_earlier_run_s_file_is_one_of_the_same_variant_and_parameters(
+        tmp_path: Path) -> None:
+    """``earlier_findings``: "the finding files of ``variant`` in ``directory`` ... that a run
+    which wrote ``written`` did not write". The variant is its name and its parameters, as
+    every command names it (dev43: "seed-fs" alone did not say which placement was judged);
+    a file that is not a finding, JSON or not, and a directory named like one, are "not the
+    run's business": the run names none of them and goes on."""
+    for case, (doc, _) in EARLIER.items():
+        text = doc if isinstance(doc, str) else json.dumps(doc)
+        (tmp_path / f"{case.replace(' ', '-')}.json").write_text(text)
+    (tmp_path / "a-directory.json").mkdir()
+    written = [tmp_path / "this-run's-own.json", None]  # None: a finding it could not save
+    variant = load("seed-fs", "nas")
+    assert hoverify.runs.earlier_findings(variant, tmp_path, written) == sorted(
+        tmp_path / f"{case.replace(' ', '-')}.json" for case, (_, named) in EARLIER.items()
+        if named)
+    assert hoverify.runs.earlier_findings(variant, tmp_path / "none", []) == []
+
+
+@pytest.mark.parametrize(("files", "said"), [
+    ([], ""),
+    (["v-forward-security.json"], "also in OUT: 1 finding file of v this run did not write (an "
+                                  "earlier run's, kept): v-forward-security.json\n"),
+    (["v-forward-security.json", "v-key-separation.json"],
+     "also in OUT: 2 finding files of v this run did not write (an earlier run's, kept): "
+     "v-forward-security.json, v-key-separation.json\n"),
+])
+def test_the_earlier_run_s_files_are_named_by_their_names_and_counted(
+        files: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``_print_earlier``: "the finding files of the variant an earlier run left in ``out``,
+    which this one kept", each by its name in OUT (the JSON keeps the paths); nothing where
+    there is none."""
+    out = Path("OUT")
+    hoverify.cli._print_earlier({"earlier_files": [str(out / f) for f in files],
+                                 "variant": "v"}, out)
+    assert capsys.readouterr().out == said
 
 
 def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,

@@ -152,6 +152,10 @@ def test_pairings_grown_two_ways_from_one_stay_apart() -> None:
     ("C-RNTI", b"AB", "C-RNTI=16706"),  # TR 33.821 v0.7.0: a number, whatever its octets
     ("algorithm identity", b"\x02", "algorithm identity=2"),  # TS 33.401 A.7
     ("uplink NAS COUNT", bytes(4), "uplink NAS COUNT=0"),  # TS 33.401 A.3
+    ("algorithm type distinguisher", b"\x03", "algorithm type distinguisher=3"),  # A.7
+    # TS 33.501 A.9 and A.11: a 5G variant's inputs are numbers of the clauses too
+    ("access type distinguisher", b"\x01", "access type distinguisher=1"),
+    ("ARFCN-DL", (632628).to_bytes(3, "big"), "ARFCN-DL=632628"),
     # helper-198 #9: a reviewer's short octet string read as a number (b"NH" as 20040)
     ("label", b"NH", 'label=0x4e48 "NH"'),
     ("const", b"x", 'const=0x78 "x"'),

@@ -81,3 +81,51 @@ def test_reproduced_on_another_variant_says_where_its_failure_differs(
     main(["replay", "--json", str(path)])
     doc = json.loads(capsys.readouterr().out)
     assert (doc["reproduced"], doc["fails_otherwise"]) == (True, False)
+
+
+@pytest.fixture(scope="module")
+def pci_finding(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """key-separation's finding on a KeNB* without the PCI, saved by verify."""
+    out = tmp_path_factory.mktemp("pci")
+    variant = out / "kenb_star_without_pci.py"
+    shutil.copy(BROKEN / "kenb_star_without_pci.py", variant)
+    assert main(["verify", "--variant-file", str(variant), "--max-handovers", "1", "--faults",
+                 "compromise", "--out", str(out), "--quiet"]) == 1
+    return out / "broken-kenb-star-without-pci-key-separation.json"
+
+
+# how a file keeps its detail, the variant it is replayed on (None: the recorded one)
+KEPT_DETAIL = {
+    # a file written before the detail was kept: nothing to say the failure differs from
+    "a file with no detail, on another variant": (None, BROKEN / "kenb_star_without_earfcn.py"),
+    # on the recorded variant the run is the recorded one: a detail that differs there is
+    # the model's words changed since the file was written
+    "another version's words, on the recorded variant": ("KeNB* made without the PCI (in "
+                                                         "another version's words)", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(KEPT_DETAIL))
+def test_a_failure_is_said_to_differ_only_from_a_detail_the_file_keeps_of_another_run(
+        case: str, pci_finding: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``_replay``: "on a fix, whether the claim fails otherwise than recorded: none of its
+    failures has the detail the file keeps ... On the recorded variant the run is the
+    recorded one: a detail that differs there is the model's words changed since". Where the
+    file keeps no detail, or the run is the recorded one, "reproduced" alone, and
+    ``fails_otherwise`` false (helper-198 #7 asked for the line where the failure differs,
+    not where nothing is known to)."""
+    detail, other = KEPT_DETAIL[case]
+    doc = json.loads(pci_finding.read_text())
+    if detail is None:
+        del doc["detail"]
+    else:
+        doc["detail"] = detail
+    path = tmp_path / pci_finding.name
+    path.write_text(json.dumps(doc))
+    options = [] if other is None else ["--variant-file", str(other)]
+    assert main(["replay", str(path), *options]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
+    main(["replay", "--json", str(path), *options])
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["reproduced"], doc["fails_otherwise"]) == (True, False)

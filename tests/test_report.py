@@ -32,7 +32,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, bundle, markdown, mermaid, svg_graph, svg_msc
 from hoverify.reports import html as html_report
-from hoverify.reports.conclusion import Sides, conclusion
+from hoverify.reports.conclusion import Sides, conclusion, scenario_list
 from hoverify.reports.data import (
     BROKEN,
     FAILS,
@@ -796,6 +796,31 @@ def test_a_list_of_all_but_a_few_scenarios_names_the_few() -> None:
     mine = {("mine", s, FORWARD): BROKEN if s in four else HOLDS for s, _ in FIVE}
     words = conclusion({**five({}), **mine}, [FORWARD], FIVE, SIDES)
     assert "mine breaks its promise of forward-security on every scenario but x2 hops." in words
+
+
+# the scenarios a sentence names out of those it speaks of, and how it names them
+SCENARIO_LISTS = {
+    "every one": (["a", "b", "c"], ["a", "b", "c"], "every scenario"),
+    "all but one of five": (["a", "b", "c", "d"], ["a", "b", "c", "d", "e"],
+                            "every scenario but e"),
+    "all but two of seven": (["a", "b", "c", "d", "e"], ["a", "b", "c", "d", "e", "f", "g"],
+                             "every scenario but f and g"),
+    "all but two of five": (["a", "b", "c"], ["a", "b", "c", "d", "e"], "a, b and c"),
+    # one left out is half as many as the two named, not fewer than half
+    "half as many left out": (["a", "b"], ["a", "b", "c"], "a and b"),
+    "as many left out": (["a", "b"], ["a", "b", "c", "d"], "a and b"),
+    # the one scenario a sentence speaks of is named, not called every one
+    "the only one": (["a"], ["a"], "a"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCENARIO_LISTS))
+def test_a_list_says_every_scenario_but_those_fewer_than_half_left_out(case: str) -> None:
+    """``scenario_list``: "``all_words`` where they are every one of them, "``all_words`` but
+    X and Y" where those left out are fewer than half as many as those named, else each by
+    its title" (helper-200)."""
+    titles, every, said = SCENARIO_LISTS[case]
+    assert scenario_list(titles, every) == said
 
 
 def test_a_few_scenarios_are_named_each_by_a_short_title() -> None:

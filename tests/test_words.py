@@ -12,7 +12,7 @@ from default_report import Generated
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import HOLDS
 from hoverify.reports.scenarios import VARIANTS
-from hoverify.reports.words import WORDS, plain
+from hoverify.reports.words import WORDS, broken_text, plain
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
@@ -203,3 +203,27 @@ def test_each_claim_says_what_its_count_counts(capsys: pytest.CaptureFixture[str
             main([command, "--help"])
         helped = " ".join(capsys.readouterr().out.split())
         assert "'sometimes N'" not in helped and "'its situation arose N times'" in helped, command
+
+
+# the claims of a search's findings (CLAIM, promised) and its last line, searched WHERE
+BROKEN_LINES = {
+    "none promised": ([("fake-cell-capture", False)], None),
+    "one": ([("forward-security", True), ("fake-cell-capture", False)],
+            "a promised claim FAILS: forward-security, WHERE"),
+    "two": ([("forward-security", True), ("key-separation", True)],
+            "2 promised claims FAIL: forward-security and key-separation, WHERE"),
+    "three, one not promised": ([("forward-security", True), ("key-separation", True),
+                                 ("handover-denial", False), ("key-agreement", True)],
+                                "3 promised claims FAIL: forward-security, key-separation and "
+                                "key-agreement, WHERE"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_LINES))
+def test_a_search_s_last_line_names_the_promised_claims_it_broke(case: str) -> None:
+    """``broken_text``: "The last line of a search ... whose ``findings`` ... break a
+    promise ..., as one that breaks none ends 'no violation of a promised claim ...'
+    (helper-198 #3); None where none is broken": the promised claims alone, and how many."""
+    found, said = BROKEN_LINES[case]
+    findings = [{"claim": claim, "promised": promised} for claim, promised in found]
+    assert broken_text(findings, "WHERE") == said
