@@ -526,11 +526,22 @@ def variant_errors(data: ReportData) -> list[str]:
             if places]
 
 
+RETURNED = (" (only as forward security's failure: on KeNBs a former serving eNB derived, the "
+            "UE back at it)")
+
+
 def summary(data: ReportData, out: Path) -> str:
     """What ``hoverify report`` prints: where the report is, the broken promises and the
     variant errors in it."""
-    broken = sorted({f"{r.variant.label} {claim}" for r in data.results
-                     for claim, cell in r.cells if cell.status == BROKEN})
+    cells: dict[str, list[Cell]] = {}
+    for r in data.results:
+        for claim, cell in r.cells:
+            if cell.status == BROKEN:
+                cells.setdefault(f"{r.variant.label} {claim}", []).append(cell)
+    # helper-198 #2: backward security broken only where forward security fails on the same
+    # keys (the conclusion's ``FORMER_SERVING``) read as a second flaw
+    broken = [name + (RETURNED if all(c.former_serving for c in broken_cells) else "")
+              for name, broken_cells in sorted(cells.items())]
     lines = [f"report written to {out}/ (index.html, index.md, verdicts.json): "
              f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios",
              f"broken promises recorded: {'; '.join(broken) if broken else 'none'}"]

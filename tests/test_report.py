@@ -41,9 +41,12 @@ from hoverify.reports.data import (
     VACUOUS,
     Bounded,
     BoundedFinding,
+    Cell,
     Msc,
     MscMessage,
     MscNote,
+    ReportData,
+    ScenarioResult,
 )
 from hoverify.reports.scenarios import (
     REFERENCE,
@@ -63,7 +66,7 @@ from hoverify.statemachines.variants import load
 from hoverify import atomic_dir
 from hoverify.cli import main
 from hoverify.errors import UsageError
-from hoverify.report_job import build, choose_variants, variant_files, write_report
+from hoverify.report_job import build, choose_variants, summary, variant_files, write_report
 from hoverify.runs import check_text
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "default"
@@ -695,6 +698,31 @@ def test_a_backward_promise_broken_by_a_former_serving_enb_is_said_so() -> None:
     plain = conclusion({**statuses(), **mine}, [BACKWARD, FORWARD], SCENES, SIDES)
     assert ("mine breaks its promise of backward-security on x2 hops; forward-security on x2 "
             "hops.") in plain
+
+
+def test_the_summary_says_a_backward_promise_broken_only_by_a_former_serving_enb_so() -> None:
+    """helper-198 #2: ``hoverify report`` printed "broken promises recorded: mine
+    backward-security; mine forward-security", read as two flaws, where the backward failure
+    is forward security's on the same keys, the UE back at the eNB (TS 33.401 7.2.8.1 speaks
+    of keys before a compromised eNB served; the conclusion says so, ``FORMER_SERVING``). A
+    promise broken some other way too stays plain."""
+    mine = VariantRef("mine")
+    chart = Msc("m", "t", (), (), ())
+
+    def result(scenario: int, backward: Cell) -> ScenarioResult:
+        return ScenarioResult(mine, SCENARIOS[scenario], (
+            (BACKWARD, backward), (FORWARD, Cell(BROKEN))), chart, (), {})
+
+    returned = Cell(BROKEN, former_serving=True)
+    data = ReportData("v", (BACKWARD, FORWARD), SCENARIOS[:2], (mine,),
+                      (result(0, returned), result(1, returned)), (), ())
+    said = summary(data, Path("r")).splitlines()[1]
+    assert said == ("broken promises recorded: mine backward-security (only as forward "
+                    "security's failure: on KeNBs a former serving eNB derived, the UE back at "
+                    "it); mine forward-security")
+    plain = replace(data, results=(result(0, returned), result(1, Cell(BROKEN))))
+    assert summary(plain, Path("r")).splitlines()[1] == (
+        "broken promises recorded: mine backward-security; mine forward-security")
 
 
 def test_conclusion_changes_when_a_verdict_changes() -> None:
