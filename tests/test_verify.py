@@ -599,34 +599,27 @@ def _fingerprint(exploration: Exploration) -> int:
     return part._fingerprint(verify_module._Budget())
 
 
+@pytest.mark.parametrize(("limit", "where"), [
+    ((), "in {states} states, bound exhausted"),
+    (("--max-states", "400"), "in the {states} states reached so far; the bound was NOT "
+                              "exhausted"),
+])
 def test_a_failing_verify_ends_with_the_promises_it_broke(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        limit: tuple[str, ...], where: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     """helper-198 #3: a passing verify ends "no violation of a promised claim in N states,
     bound exhausted"; a failing one ended with its notes, neither the verdict nor whether the
-    bound was exhausted said last. K_HO a constant breaks its promised S1 forward security
-    within one handover."""
+    bound was exhausted said last. It says where it searched, and one stopped by
+    --max-states did not exhaust its bound (review22's "none so far"), not "bound
+    exhausted". K_HO a constant breaks its promised S1 forward security within one handover,
+    at depth 9, within 400 of the 606 states."""
     path = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
-    assert cli.main(["verify", "--variant-file", str(path), "--max-handovers", "1", "--quiet",
-                     "--out", str(tmp_path)]) == 1
+    assert cli.main(["verify", "--variant-file", str(path), "--max-handovers", "1", *limit,
+                     "--quiet", "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
     states = out[0].split("): ")[1].split(" states")[0]
-    assert out[-1] == (f"a promised claim FAILS: forward-security, in {states} states, bound "
-                       "exhausted")
-
-
-def test_a_failing_verify_stopped_early_says_the_bound_was_not_exhausted(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """helper-198 #3 with review22's "none so far": a failing verify's last line says where it
-    searched, and one stopped by --max-states did not exhaust its bound ("in the N states
-    reached so far; the bound was NOT exhausted"), not "bound exhausted". K_HO a constant
-    breaks its promised S1 forward security at depth 9, within 400 of the 606 states."""
-    path = Path(__file__).parent / "broken_variants" / "k_ho_constant.py"
-    assert cli.main(["verify", "--variant-file", str(path), "--max-handovers", "1",
-                     "--max-states", "400", "--quiet", "--out", str(tmp_path)]) == 1
-    out = capsys.readouterr().out.splitlines()
-    states = out[0].split("): ")[1].split(" states")[0]
-    assert out[-1] == (f"a promised claim FAILS: forward-security, in the {states} states "
-                       "reached so far; the bound was NOT exhausted")
+    assert out[-1] == ("a promised claim FAILS: forward-security, "
+                       + where.format(states=states))
 
 
 def test_a_reviewers_variant_file_is_verified_and_its_counterexample_replays(
