@@ -22,7 +22,7 @@ from hoverify.properties.exploration import Finding, numbered_starts
 from hoverify.properties.promises import promises_of
 from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
-from hoverify.reports.words import UNTESTED
+from hoverify.reports.words import UNTESTED, row_word
 from hoverify.runs import (
     NAME_COLUMN,
     arose_text,
@@ -67,9 +67,10 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
     promised = claim.promised_by(variant)
     every = len(beyond) == sum(1 for p in promises_of(variant) if p.claim == claim.name)
     verdict, reason = UNTESTED if beyond and every else HOLDS, ""
+    outside = None  # the assumption a failure outside the promise broke
     if findings:  # the promised one first, as the findings above are listed
         shown = min(findings, key=lambda f: not f.promised)
-        verdict = finding_word(shown)
+        verdict, outside = finding_word(shown), shown.outside
         reason = f"{shown.detail} (its counterexample above, {len(shown.trace)} steps)"
     elif not arose:
         vacuous = promised and not claim.invariant
@@ -87,7 +88,8 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
         heading, lines = claim_evidence(document)
         evidence = [heading, *lines] if heading else []
     held = judged is not None and not findings
-    return {"name": claim.name, "verdict": verdict, "sometimes": arose, "promised": promised,
+    return {"name": claim.name, "verdict": verdict, "outside_promise": outside,
+            "sometimes": arose, "promised": promised,
             "reason": reason, "evidence": evidence,
             "untested": f"{untested} its {'; '.join(beyond)}" if beyond else None,
             "trace": [action.text for action in judged.trace] if held else [],
@@ -108,7 +110,8 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
         # held the one time" read as a contradiction); the count says what it counts
         # (newcomer #4: "holds  sometimes 2" read as "holds sometimes")
         on = "; on its shortest run" if entry["trace"] else ""
-        lines.append(f"{entry['name']:<{NAME_COLUMN}} {entry['verdict']:<21} "
+        word = row_word(entry["verdict"], entry["outside_promise"])  # as check's rows
+        lines.append(f"{entry['name']:<{NAME_COLUMN}} {word:<21} "
                      f"{arose_text(entry['sometimes'])}{on}: {entry['reason']}")
         evidence = entry["evidence"]
         if evidence:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
-from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS
+from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS, VARIANT_ERROR
 from hoverify.statemachines.names import and_list
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
@@ -191,12 +191,14 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
     """The last line of a search (``explore``, ``verify``) whose ``findings`` (as its JSON
     lists them) break a promise, ``where`` it searched, as one that breaks none ends "no
     violation of a promised claim ..." (helper-198 #3); None where none is broken."""
-    claims = list(dict.fromkeys(str(f["claim"]) for f in findings if f["promised"]))
-    if not claims:
-        return None
-    said = ("a promised claim FAILS" if len(claims) == 1
-            else f"{len(claims)} promised claims FAIL")
-    return f"{said}: {and_list(claims)}, {where}"
+    claims = list(dict.fromkeys(str(f["claim"]) for f in findings
+                                if f["promised"] and f["claim"] != VARIANT_ERROR))
+    raised = any(f["claim"] == VARIANT_ERROR for f in findings)  # a hook, no claim
+    said = ([("a promised claim FAILS" if len(claims) == 1
+              else f"{len(claims)} promised claims FAIL") + f": {and_list(claims)}"]
+            if claims else [])
+    said += [f"a variant hook raised ({VARIANT_ERROR})"] if raised else []
+    return f"{', and '.join(said)}, {where}" if said else None
 
 
 def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:

@@ -599,6 +599,21 @@ def _fingerprint(exploration: Exploration) -> int:
     return part._fingerprint(verify_module._Budget())
 
 
+def test_verify_s_row_outside_the_promise_is_short_as_check_s(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-204 #3: check's row of a failure outside the promise leaves its assumption to
+    the lines below it (helper-198 #12); verify's kept the long word, which pushed its count
+    out of line. The counterexample above it names the assumption (TS 33.401 11: the promise
+    assumes NDS/IP on S1, X2 and S10)."""
+    assert cli.main(["verify", "--variant", "ts33401", "--max-handovers", "1",
+                     "--backhaul-unprotected", "--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("forward-security: fails (outside the promise: the backhaul is "
+                               "unprotected") for line in out)
+    [row] = [line for line in out if line.startswith("forward-security ")]
+    assert row.split(None, 1)[1].startswith("fails (outside the promise) its situation arose")
+
+
 @pytest.mark.parametrize(("limit", "where"), [
     ((), "in {states} states, bound exhausted"),
     (("--max-states", "400"), "in the {states} states reached so far; the bound was NOT "

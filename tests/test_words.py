@@ -216,6 +216,12 @@ BROKEN_LINES = {
                                  ("handover-denial", False), ("key-agreement", True)],
                                 "3 promised claims FAIL: forward-security, key-separation and "
                                 "key-agreement, WHERE"),
+    # helper-204 #2: a hook that raised is no claim ("a promised claim FAILS: variant-error")
+    "a variant error alone": ([("variant-error", True)], "a variant hook raised "
+                                                         "(variant-error), WHERE"),
+    "a variant error and a claim": ([("variant-error", True), ("forward-security", True)],
+                                    "a promised claim FAILS: forward-security, and a variant "
+                                    "hook raised (variant-error), WHERE"),
 }
 
 
