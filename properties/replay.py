@@ -223,16 +223,17 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
 
 def unfinished(exploration: Exploration) -> list[str]:
     """Each handover the run started and never completed, with the first message refused
-    in it, if any (``first_refusals``): it made no KeNB the claims count (``Facts.hop_of``),
+    in it (``first_refusals``), or, with none, as not completed when the trace ends
+    (helper-204 #4: it read as ended): it made no KeNB the claims count (``Facts.hop_of``),
     so a verdict on "hop 2, 1 hop after its last legitimate KeNB" reads right (helper-198
     #4: nothing said that hop 1 ended refused)."""
     refused = first_refusals(exploration.system.steps)
     lines = []
     for hop in never_completed(exploration.engine.facts):
         step = refused.get(hop)
-        why = ("" if step is None else
-               f": {step.message.receiver} refused {step.message} ({step.outcome.reason})")
-        lines.append(f"handover {hop} never completed{why}")
+        lines.append(f"handover {hop} had not completed when the trace ends" if step is None
+                     else f"handover {hop} never completed: {step.message.receiver} refused "
+                          f"{step.message} ({step.outcome.reason})")  # helper-204 #4
     return lines
 
 

@@ -51,6 +51,21 @@ def test_each_handover_that_never_completed_is_named_with_its_refusal(
     assert "handover 1 never completed" not in out and "handover 4 never" not in out
 
 
+def test_a_handover_the_trace_ends_in_is_not_said_never_to_complete(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-204 #4: fake-cell-capture's shortest trace ends when the HO command reaches the
+    UE (enb-1 derives the honest KeNB of hop 1 and can serve it): nothing refused handover 1,
+    which read "never completed" as if it had ended so; it had not completed when the trace
+    ended."""
+    main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--quiet",
+          "--out", str(tmp_path)])
+    capsys.readouterr()
+    main(["replay", str(tmp_path / "tr33821-v070-fake-cell-capture-not-promised.json")])
+    out = capsys.readouterr().out
+    assert "     (handover 1 had not completed when the trace ends)\n=> fake-cell-capture" in out
+    assert "never completed" not in out
+
+
 def test_reproduced_on_another_variant_says_where_its_failure_differs(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """key-separation, found on a KeNB* without the PCI, replayed on one without the
