@@ -369,7 +369,8 @@ def public_argument(name: str, value: bytes) -> str:
         return f'"{value.decode()}"'
     if name in NUMBERS and len(value) <= 4:
         return f"{name}={int.from_bytes(value, 'big')}"
-    text = value.decode("ascii") if value.isascii() and value.decode().isprintable() else None
+    text = (value.decode("ascii") if value.isascii() and value.decode().isprintable()
+            and b'"' not in value else None)  # a quote in it would end it early
     return f"{name}=0x{value.hex()}" + (f' "{text}"' if text else "")
 
 

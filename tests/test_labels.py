@@ -160,6 +160,8 @@ def test_pairings_grown_two_ways_from_one_stay_apart() -> None:
     ("label", b"NH", 'label=0x4e48 "NH"'),
     ("const", b"x", 'const=0x78 "x"'),
     ("tag", b"\x00\x01", "tag=0x0001"),
+    ("label", b'a"b', "label=0x612262"),  # helper-204: quoted, it read 'label=... "a"b"'
+    ("label", b"", "label=0x"),
 ])
 def test_a_public_kdf_input_is_written_as_the_clauses_write_it(
         name: str, value: bytes, text: str) -> None:
