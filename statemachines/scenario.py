@@ -178,8 +178,8 @@ def _realised(topology: Topology, hops: Sequence[HopSpec], number: int, source: 
         actual = topology.hop_type(source, target).value
         raise RouteError(number, spec, f"{source.name} -> {target.name} is {actual}, not "
                          f"{spec.type.value} (write {actual}@{target.name} or name an "
-                         f"{spec.type.value} neighbour: the topology's X2 links and MMEs "
-                         "decide a hop's type, docs/limits.md)")
+                         f"{spec.type.value} neighbour: the topology's eNBs, X2 links and "
+                         "MMEs decide a hop's type, docs/topologies.md)")
 
 
 def _start(topology: Topology, start_cell: str | None) -> Cell:

@@ -119,8 +119,9 @@ BAD_FILES = {
     # helper-198 #10: read as the user's slip, where the model's topology decides
     "named X2 neighbour as an s1 hop": (GOOD, "s1@enb-2/cell-1", "enb-1/cell-1 -> "
                                         "enb-2/cell-1 is x2, not s1 (write x2@enb-2/cell-1 "
-                                        "or name an s1 neighbour: the topology's X2 links "
-                                        "and MMEs decide a hop's type, docs/limits.md)"),
+                                        "or name an s1 neighbour: the topology's eNBs, X2 "
+                                        "links and MMEs decide a hop's type, "
+                                        "docs/topologies.md)"),
     "named cell the UE is in": (GOOD, "x2,x2@enb-2/cell-1", "the UE is in enb-2/cell-1"),
 }
 
