@@ -504,7 +504,8 @@ class KeySecrecy(_Claim):
         """Judged against the radio observer alone (docs/claims.md), never against a named
         attacker: said so, lest "it lacks KASME" read as of one that holds it (helper-198 #6:
         "radio observer + KASME@1")."""
-        return f"judged against {self.against} alone, not {attacker}, whom the other claims judge"
+        return (f"judged against {self.against} alone, not the named attacker ({attacker}), "
+                "which the lines naming it judge")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step

@@ -1296,8 +1296,9 @@ def test_key_secrecy_says_it_judges_the_radio_observer_alone_beside_a_compromise
     row, [line] = _lines_of(text, "key-secrecy")
     assert row.split()[1] == "holds", row
     assert line.startswith("hop 2, -: holds: judged against the radio observer alone, not "
-                           "radio observer + KASME@1, whom the other claims judge: "
-                           "the radio observer derived none of the UE's AS keys"), line
+                           "the named attacker (radio observer + KASME@1), which the lines "
+                           "naming it judge: the radio observer derived none of the UE's AS "
+                           "keys"), line
     _, plain = _check("--variant", "seed-fs", "--hops", "s1,x2")
     _, [alone] = _lines_of(plain, "key-secrecy")
     assert alone.startswith("hop 2, -: holds: the radio observer derived none"), alone
