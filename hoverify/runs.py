@@ -728,7 +728,8 @@ def earlier_findings(variant: KeySchedule, directory: Path,
                      written: Collection[Path | None]) -> list[Path]:
     """The finding files of ``variant`` in ``directory`` (explore's or verify's ``--out``)
     that a run which wrote ``written`` did not write: an earlier run's, which it keeps
-    (nothing written is lost) and ``replay`` of the directory reads beside its own."""
+    (nothing written is lost), and which a user replaying the directory's files would take
+    for the run's."""
     found = []
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else ():
         if path in written:

@@ -208,16 +208,22 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
         if case.outside:  # no weakness of the proposal: no promise covers that attacker
             return (f"On {where}, {claim} {fails} for {p} with {every} outside the promise "
                     f"({case.outside}{case.measure}), {as_base}{ref}.")
-        return (f"{p} leaves {claim} open on {where}: {it} {fails} there with {every}{promise}, "
+        # a broken promise is said as the Answer says it (helper-204 #9: "leaves open" beside
+        # its "breaks that promise")
+        leaves = (f"breaks its promise of {claim}" if case.broken
+                  else f"leaves {claim} open")
+        return (f"{p} {leaves} on {where}: {it} {fails} there with {every}{promise}, "
                 f"{as_base}{ref}.")
     if case.category == "regressed":
         rest = f"; {it} {holds} with the bit in {good}{case.alone}" if case.good else ""
         return (f"{the_claim} {claim} {fails} for {p} with the notification bit in {bad} on "
                 f"{where}{promise}{rest}, and {_word(case.baseline, many)} for {b}{ref}.")
     if case.category == "added":
-        return (f"{the_claim} {claim} {holds} for {p} on {where}{case.alone} and "
+        # a comma before the second verb: the list of scenarios may end in "X and Y"
+        # (helper-204 #10: "... and x2,x2 with ... replayed and has no verdict for ...")
+        return (f"{the_claim} {claim} {holds} for {p} on {where}{case.alone}, and "
                 f"{_word(NA, many)} for {b}{ref}.")
-    return f"{the_claim} {claim} {fails} for {b} on {where} and {_word(NA, many)} for {p}{ref}."
+    return f"{the_claim} {claim} {fails} for {b} on {where}, and {_word(NA, many)} for {p}{ref}."
 
 
 def _how_far(measured: tuple[int, bool, bool]) -> str:

@@ -74,14 +74,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("target-id",
              "s1-inter@enb-5/cell-1:edit=HandoverRequired/target eNB='enb-1',"
              "s1-inter@enb-5/cell-1",
-             "s1-inter with enb-1 naming itself as Target ID",
+             "s1-inter with compromised enb-1 naming itself as Target ID",
              compromises=(("enb-1", 1),)),
     # the same within one MME (enb-3 has no X2 link to enb-1: an S1 hop): the seed promises
     # forward security on S1 too, and its KeNB*+ leaks alike (a newcomer read the conclusion's
     # "fixes forward-security on s1 hops" as true of S1 under this attack)
     Scenario("target-id-s1",
              "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1",
-             "s1 with enb-1 naming itself as Target ID",
+             "s1 with compromised enb-1 naming itself as Target ID",
              compromises=(("enb-1", 1),)),
 )
 

@@ -609,7 +609,7 @@ def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails()
             f"placement (not promised; {line}), while for base it fails (not promised; hop 0, "
             "network: fails (not promised): derives ...) (ref holds there).") in words
     assert ("The claim downgrade-resistance holds for prop on x2 hops (against a compromised "
-            f"eNB alone; forward security's verdict there: {line}) and has no verdict for "
+            f"eNB alone; forward security's verdict there: {line}), and has no verdict for "
             "base (ref holds there).") in words
     for label in ("base", "prop/nas", "prop/alg-id", "ref"):
         cells[(label, "s1", DENIAL)] = FAILS
@@ -862,10 +862,11 @@ def test_a_few_scenarios_are_named_each_by_a_short_title() -> None:
     cells = {(label, s, FORWARD): failing.get(label, HOLDS) if s in target else HOLDS
              for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
     words = conclusion(cells, [FORWARD], scenes, SIDES)
-    assert ("prop leaves forward-security open on s1-inter with enb-1 naming itself as Target "
-            "ID and s1 with enb-1 naming itself as Target ID: it fails there with every bit "
-            "placement (a broken promise), while for base it fails (not promised) (ref holds "
-            "there).") in words
+    # a broken promise "breaks", as the Answer says (helper-204 #9: "leaves ... open")
+    assert ("prop breaks its promise of forward-security on s1-inter with compromised enb-1 "
+            "naming itself as Target ID and s1 with compromised enb-1 naming itself as Target "
+            "ID: it fails there with every bit placement (a broken promise), while for base it "
+            "fails (not promised) (ref holds there).") in words
     assert ("No placement of the notification bit keeps every promise of prop: with the bit in "
             "nas or alg-id the promise of forward-security breaks.") in words
 
@@ -952,8 +953,9 @@ def test_default_conclusion_states_the_seed_result(
     # on S1 within one MME too (helper-190: the answer named s1-inter alone)
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
                         "placement against the eNBs compromised there, but breaks that promise "
-                        "on s1-inter with enb-1 naming itself as Target ID and s1 with enb-1 "
-                        "naming itself as Target ID (forward-security fails there for "
+                        "on s1-inter with compromised enb-1 naming itself as Target ID and s1 "
+                        "with compromised enb-1 naming itself as Target ID (forward-security "
+                        "fails there for "
                         "tr33821-v070), and the bit placement changes no verdict.")
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
