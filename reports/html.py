@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from hoverify.properties.exploration import numbered_starts
 from hoverify.reports import anchors, svg_graph, svg_msc
 from hoverify.reports.data import (
     BROKEN,
@@ -198,7 +199,8 @@ def _bounded(bounded: Bounded) -> list[str]:
                   f"<p>{escape(f.detail)}</p>",
                   f"<p class=muted>Shortest counterexample, {len(f.trace)} steps "
                   f"({escape(SAVED)}):</p>",
-                  "<pre>" + escape("\n".join((*f.trace, *check_line_text(f)))) + "</pre>"]
+                  "<pre>" + escape("\n".join((*numbered_starts(f.trace), *check_line_text(f))))
+                  + "</pre>"]
     if not bounded.findings:
         lines.append("<p>No claim is violated within the bound.</p>")
     return lines

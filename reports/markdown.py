@@ -4,6 +4,7 @@ Mermaid)."""
 
 from __future__ import annotations
 
+from hoverify.properties.exploration import numbered_starts
 from hoverify.reports import anchors, mermaid
 from hoverify.reports.data import (
     NA,
@@ -188,7 +189,7 @@ def bounded_lines(bounded: Bounded) -> list[str]:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
                   f"Shortest counterexample, {len(f.trace)} steps "
                   f"({SAVED}):", "",
-                  "```text", *f.trace, *check_line_text(f), "```", ""]
+                  "```text", *numbered_starts(f.trace), *check_line_text(f), "```", ""]
     if not bounded.findings:
         lines += ["No claim is violated within the bound.", ""]
     return lines

@@ -29,6 +29,7 @@ from hoverify.properties.claims import (
     INJECTIVE,
     all_claims,
 )
+from hoverify.properties.exploration import numbered_starts
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, bundle, markdown, mermaid, svg_graph, svg_msc
 from hoverify.reports import html as html_report
@@ -419,7 +420,7 @@ def test_bounded_verification_is_reported_as_verify_finds_it(default_report: Gen
     [tr] = [f for f in bounded["tr33821-v070"]["findings"] if f["claim"] == FORWARD]
     assert not tr["promised"] and len(tr["trace"]) == 7
     page = (default_report.out / "tr33821-v070" / "report.md").read_text()
-    assert "## Bounded verification" in page and "\n".join(tr["trace"]) in page
+    assert "## Bounded verification" in page and "\n".join(numbered_starts(tr["trace"])) in page
 
 
 def test_a_broken_two_hop_x2_promise_shows_in_the_report() -> None:
@@ -940,6 +941,19 @@ def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
     vacuous = statuses(base_s1=FAILS, prop_nas_s1=VACUOUS, prop_alg_id_s1=VACUOUS)
     assert conclusion(vacuous, [FORWARD], SCENES, sides)[0].startswith(
         "Answer: prop does not give s1 hops forward security")
+
+
+def test_the_report_numbers_a_counterexample_s_starts_as_verify_does(
+        default_report: Generated) -> None:
+    """helper-204 #5: verify and replay print "start handover 1 to ..." (the handover each
+    start begins, by which verdicts name hops); the report's bounded findings printed the
+    saved text, unnumbered."""
+    page = (default_report.out / "tr33821-v070" / "report.md").read_text()
+    bounded = page[page.index("## Bounded verification"):]
+    starts = [line for line in bounded.splitlines() if line.startswith("start handover")]
+    assert starts and all(re.match(r"start handover \d+ to ", line) for line in starts), starts
+    html = (default_report.out / "index.html").read_text()
+    assert "start handover to " not in html and "start handover 1 to " in html
 
 
 def test_default_conclusion_states_the_seed_result(
