@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from hoverify.properties.replay import Exercised
     from hoverify.properties.verify import Progress, VerifyResult
     from hoverify.reports.data import Unreached
+    from hoverify.statemachines.system import Step
     from hoverify.statemachines.topology import Topology
     from hoverify.statemachines.variant import KeySchedule
 
@@ -564,6 +565,7 @@ def _replay(args: argparse.Namespace) -> int:
         replayed_claim,
         unfinished,
     )
+    from hoverify.reports.words import refusal_text
     from hoverify.runs import (
         claim_document,
         claim_text,
@@ -578,7 +580,7 @@ def _replay(args: argparse.Namespace) -> int:
     claim = str(recorded["claim"])
     not_possible = None  # why the attack as saved is not possible on the variant now
     before: list[Finding] = []  # what the actions before an early stop found (they ran)
-    ended: list[str] = []  # the handovers that never completed, on a run replayed whole
+    ended: list[tuple[int, Step | None]] = []  # never completed, on a run replayed whole
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary, recorded=saved.recorded)
@@ -652,8 +654,11 @@ def _replay(args: argparse.Namespace) -> int:
                 print(f"     (recorded: {otherwise[number]})")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
-        for line in ended:
-            print(f"     ({line})")
+        for hop, refused in ended:
+            print(f"     (handover {hop} had not completed when the trace ends)" if refused is None
+                  else f"     (handover {hop} never completed: "
+                       + refusal_text(refused.message.receiver, refused.message.kind.title,
+                                      refused.outcome.reason) + ")")
         for finding in before:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail} (found on "
                   f"actions 1-{len(finding.trace)}, before the run stopped)")

@@ -27,7 +27,13 @@ from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
-from hoverify.reports.words import UNTESTED, row_word, verdict_status, verdict_word
+from hoverify.reports.words import (
+    UNTESTED,
+    refusal_text,
+    row_word,
+    verdict_status,
+    verdict_word,
+)
 from hoverify.shell import shell_join
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
@@ -331,8 +337,9 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     stopped = hop["stopped"]
     status = (f"{agree}, {confirm}" if hop["confirm_sent"]
               else f"refused by {hop['refused']}" if hop["refused"]
-              else f"never completed: {stopped['by']} refused {stopped['message']} "
-                   f"({stopped['reason']})" if stopped else "never completed")
+              else "never completed: " + refusal_text(stopped["by"], stopped["message"],
+                                                      stopped["reason"])
+              if stopped else "never completed")
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before

@@ -26,7 +26,7 @@ from hoverify.properties.exploration import (
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Interface, Kind
-from hoverify.statemachines.system import UE, first_refusals
+from hoverify.statemachines.system import UE, Step, first_refusals
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -221,20 +221,14 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
                                           for v in result.verdicts))
 
 
-def unfinished(exploration: Exploration) -> list[str]:
+def unfinished(exploration: Exploration) -> list[tuple[int, Step | None]]:
     """Each handover the run started and never completed, with the first message refused
-    in it (``first_refusals``), or, with none, as not completed when the trace ends
-    (helper-204 #4: it read as ended): it made no KeNB the claims count (``Facts.hop_of``),
-    so a verdict on "hop 2, 1 hop after its last legitimate KeNB" reads right (helper-198
-    #4: nothing said that hop 1 ended refused)."""
+    in it (``first_refusals``), or None where nothing refused it (it had not completed when
+    the trace ends: helper-204 #4): it made no KeNB the claims count (``Facts.hop_of``), so
+    a verdict on "hop 2, 1 hop after its last legitimate KeNB" reads right once it is said
+    (helper-198 #4: nothing said that hop 1 ended refused)."""
     refused = first_refusals(exploration.system.steps)
-    lines = []
-    for hop in never_completed(exploration.engine.facts):
-        step = refused.get(hop)
-        lines.append(f"handover {hop} had not completed when the trace ends" if step is None
-                     else f"handover {hop} never completed: {step.message.receiver} refused "
-                          f"{step.message} ({step.outcome.reason})")  # helper-204 #4
-    return lines
+    return [(hop, refused.get(hop)) for hop in never_completed(exploration.engine.facts)]
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,12 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
     return f"{', and '.join(said)}, {where}" if said else None
 
 
+def refusal_text(by: str, message: str, reason: str) -> str:
+    """Where a handover that never completed stopped, as check's run table and replay's trace
+    say it: the first message of it refused, by whom and why (helper-170 #2)."""
+    return f"{by} refused {message} ({reason})"
+
+
 def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:
     """The promises a search within the bound could not break
     (``hoverify.properties.verify.beyond_bound``) and the promised claims its faults could not
