@@ -192,7 +192,8 @@ def test_each_claim_says_what_its_count_counts(capsys: pytest.CaptureFixture[str
         if n == 0:
             assert verdict in ("vacuous", "n/a", "untested"), (name, verdict)
     assert counts["confinement"] == ("n/a", 0)
-    entry = {"name": "confinement", "verdict": "vacuous", "sometimes": 0, "reason": "promised, "
+    entry = {"name": "confinement", "verdict": "vacuous", "outside_promise": None,
+             "sometimes": 0, "reason": "promised, "
              "but its situation never arose within the bound", "evidence": [], "untested": None,
              "trace": []}
     line = search_claims_text([entry], "within the bound")[2]
