@@ -461,8 +461,7 @@ def _explore(args: argparse.Namespace) -> int:
     claims = _search_claims(args, variant, topology, adversary, faults, result.sometimes,
                             result.findings, result.exercised, where, ran)
     doc = explore_document(result, variant.parameters, files, args.topology or "small", checks,
-                           claims)
-    doc["earlier_files"] = [str(p) for p in earlier_findings(variant, out, files)]
+                           claims, earlier_findings(variant, out, files))
     unreached = _with_dry_run(doc, variant, result.findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -805,10 +804,9 @@ def _verify(args: argparse.Namespace) -> int:
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
     doc = _verify_document(result, variant.parameters, findings, saved, args.topology or "small",
-                           checks, claims)
+                           checks, claims, earlier_findings(variant, out, saved))
     doc["not_reached"] = [str(u) for u in not_reached(variant_options(args), args.topology,
                                                       variant, topology, result.max_handovers)]
-    doc["earlier_files"] = [str(p) for p in earlier_findings(variant, out, saved)]
     unreached = _with_dry_run(doc, variant, findings)
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -1015,10 +1013,11 @@ def _topology_line(topology: str) -> str:
 def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
                      findings: list[Finding], files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]],
-                     claims: list[dict[str, Any]]) -> dict[str, Any]:
+                     claims: list[dict[str, Any]], earlier: Sequence[Path]) -> dict[str, Any]:
     """``parameters``: the variant's (``KeySchedule.parameters``); ``topology``: its name as
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
-    has none (``check_lines``); ``claims``: each claim over the search (``search_claims``)."""
+    has none (``check_lines``); ``claims``: each claim over the search (``search_claims``);
+    ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
     from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import faults_not_searched, finding_entry
 
@@ -1038,7 +1037,7 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
         "beyond_bound": result.beyond_bound, "unexercised": result.unexercised,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
-        "claims": claims,
+        "claims": claims, "earlier_files": [str(path) for path in earlier],
     }
 
 

@@ -711,10 +711,11 @@ def finding_word(finding: Finding) -> str:
 
 def explore_document(result: ExploreResult, parameters: Mapping[str, str], files: list[Path],
                      topology: str, checks: Sequence[dict[str, str | None]],
-                     claims: list[dict[str, Any]]) -> dict[str, Any]:
+                     claims: list[dict[str, Any]], earlier: Sequence[Path]) -> dict[str, Any]:
     """``parameters``: the variant's (``KeySchedule.parameters``); ``topology``: its name as
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
-    has none; ``claims``: each claim over the search (``hoverify.search_claims``)."""
+    has none; ``claims``: each claim over the search (``hoverify.search_claims``);
+    ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
     from hoverify.properties.finding_file import compromise_text
 
     return {
@@ -727,7 +728,7 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
-        "claims": claims,
+        "claims": claims, "earlier_files": [str(path) for path in earlier],
     }
 
 
