@@ -571,6 +571,7 @@ def _replay(args: argparse.Namespace) -> int:
         dry_run_finding,
         finding_word,
         load_finding,
+        refusal_entry,
     )
     from hoverify.statemachines.variant import variant_text
 
@@ -631,6 +632,10 @@ def _replay(args: argparse.Namespace) -> int:
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "fails_otherwise": fails_otherwise,
                           "not_possible": not_possible,
+                          # as check's run table has them ("stopped"; None: nothing refused)
+                          "unfinished": [{"handover": hop, "stopped": None if refused is None
+                                          else refusal_entry(refused)}
+                                         for hop, refused in ended],
                           "findings": _replayed_json(findings),
                           "found_before_the_stop": _replayed_json(before),
                           "claim": now}, indent=2))

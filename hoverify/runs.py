@@ -48,7 +48,7 @@ from hoverify.statemachines.scenario import (
     parse_hops,
     run_scenario,
 )
-from hoverify.statemachines.system import UE, first_refusals
+from hoverify.statemachines.system import UE, Step, first_refusals
 from hoverify.statemachines.topology import (
     SHIPPED,
     HopType,
@@ -267,6 +267,13 @@ def _algorithm_keys(keys: AsKeys | None, suffix: str = "") -> dict[str, str | No
             for name in ("krrc_int", "krrc_enc", "kup_enc")}
 
 
+def refusal_entry(step: Step) -> dict[str, str]:
+    """Where a handover that never completed stopped, as check's and replay's ``--json`` give
+    it: the first message of it refused, by whom and why (``reports.words.refusal_text``)."""
+    return {"by": step.message.receiver, "message": step.message.kind.title,
+            "reason": step.outcome.reason}
+
+
 def document(run: Run) -> dict[str, Any]:
     # the eNB that refused the hop's preparation and answered so: by admission control
     # (``:refused``), or as the eNB a Target ID edit named, for a cell it does not serve
@@ -276,9 +283,7 @@ def document(run: Run) -> dict[str, Any]:
             refused_by.setdefault(step.hop, step.message.receiver)
     # the first message of each hop its receiver refused: where one that never completed
     # stopped (helper-170 #2: a hop after one that never ended read "never completed" alone)
-    stopped = {hop: {"by": step.message.receiver, "message": step.message.kind.title,
-                     "reason": step.outcome.reason}
-               for hop, step in first_refusals(run.system.steps).items()}
+    stopped = {hop: refusal_entry(step) for hop, step in first_refusals(run.system.steps).items()}
     return {
         "variant": run.variant.name,
         "parameters": dict(run.variant.parameters),
