@@ -1817,7 +1817,7 @@ class KeySeparation(_Claim):
             if not kept(broken):
                 return None
             unpromised = "" if broken or promise is None else (
-                f" (promised: bound to the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
+                f" (the variant's promise binds the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
                 "binds the PCI and EARFCN-DL)")
             return Verdict(hop, "-", False, broken,
                            f"KeNB[hop {hop}] is not bound to its target cell {done.cell}: "
