@@ -15,7 +15,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values
 from hoverify.statemachines.messages import Message
-from hoverify.statemachines.names import and_list
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.record import record
 from hoverify.statemachines.system import UE, Step
 
@@ -159,11 +159,11 @@ def derived_again(label: str, had: Iterable[Arrival]) -> str | None:
             again.setdefault(a.hop, a)
     if not again:
         return None
-    hops = and_list(f"hop {hop}'s" for hop in again)
+    hops = word_list(f"hop {hop}'s" for hop in again)
     parties = {a.party for a in again.values()}
     if len(parties) == 1:
         steps = ", ".join(str(a.step) for a in again.values())
         return (f"{label} is {hops} too: {parties.pop()} derived the same value again "
                 f"(step{'s' if len(again) > 1 else ''} {steps})")
-    made = and_list(f"{a.party} (step {a.step})" for a in again.values())
+    made = word_list(f"{a.party} (step {a.step})" for a in again.values())
     return f"{label} is {hops} too: {made} derived the same value again"

@@ -75,7 +75,7 @@ from hoverify.properties.promises import (
 from hoverify.properties.values import Chained
 from hoverify.statemachines.derivation import Derivation
 from hoverify.statemachines.messages import Interface, Kind, Message
-from hoverify.statemachines.names import and_list
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.system import UE
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import (
@@ -235,7 +235,7 @@ class _Claim:
         others = sorted(a.entities - set(self.topology.enbs))
         if others:
             return (f"the promise is made against {self.against}, and the attacker holds "
-                    f"{and_list(map(self._held, others))}")
+                    f"{word_list(map(self._held, others))}")
         return None
 
     def _held(self, entity: str) -> str:
@@ -497,7 +497,7 @@ class KeySecrecy(_Claim):
         observer lacks them."""
         roots = sorted({root for lacks in seen for root in lacks})
         return (f"the radio observer derived none of the UE's AS keys {times(arose)} the UE "
-                f"put them in use: they rest on {and_list(roots) or 'secrets'}, which it "
+                f"put them in use: they rest on {word_list(roots) or 'secrets'}, which it "
                 "lacks (it holds only public values)")
 
     def judged_beside(self, attacker: str) -> str | None:
@@ -527,7 +527,7 @@ class KeySecrecy(_Claim):
                    if getattr(as_keys, field) in state or getattr(as_keys, field) in public]
         if not exposed:
             return Observed(state, (), 1, (self._roots(facts, as_keys.kenb),))
-        named = and_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
+        named = word_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
                          for name, value in exposed)
         hop_type = (None if event.before is None or event.before.keys is None else
                     self.hop_between(event.before.cell, step.ctx_after.cell))
@@ -552,7 +552,7 @@ class KeySecrecy(_Claim):
         return Verdict(facts.hop, "-", False,
                        self.promise(facts.completions[numbers[0]].hop_type),
                        "the radio observer derives "
-                       f"{and_list(f'KeNB[hop {n}]' for n in facts.hops_of(numbers))}"
+                       f"{word_list(f'KeNB[hop {n}]' for n in facts.hops_of(numbers))}"
                        f", {'a KeNB' if len(numbers) == 1 else 'KeNBs'} of the UE's, from public "
                        "values alone",
                        ("holds only public values", *self._witness(facts, kenb, derived)))
@@ -1817,8 +1817,8 @@ class KeySeparation(_Claim):
             if not kept(broken):
                 return None
             unpromised = "" if broken or promise is None else (
-                f" (the variant's promise binds the {' and '.join(sorted(binds))} only; TS 33.401 A.5 "
-                "binds the PCI and EARFCN-DL)")
+                f" (the variant's promise binds the {word_list(sorted(binds))} only; "
+                "TS 33.401 A.5 binds the PCI and EARFCN-DL)")
             return Verdict(hop, "-", False, broken,
                            f"KeNB[hop {hop}] is not bound to its target cell {done.cell}: "
                            f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
@@ -2065,7 +2065,7 @@ class EditClaim(_Claim):
         ``editors`` and every other that edited it, the target's own edit too, which the
         claim does not judge but the failure follows (helper-176: "after enb-1 edited" where
         enb-4 had too)."""
-        return and_list(sorted(a.entities & (editors | {
+        return word_list(sorted(a.entities & (editors | {
             enb for h, enb in facts.rewritten if h == hop})))
 
     def derivers(self, facts: Facts, step: Any, kenb: bytes, target: str | None,
@@ -2588,7 +2588,7 @@ def not_honest(claim: str, hop: int, enbs: Sequence[str]) -> str:
     """Why a failure after the edits of handover ``hop`` by ``enbs`` (``after_an_edit``) is
     not promised."""
     who = (f"{enbs[0]}, a compromised eNB," if len(enbs) == 1 else
-           f"{and_list(enbs)}, compromised eNBs,")
+           f"{word_list(enbs)}, compromised eNBs,")
     return (f" (after {who} edited handover {hop}: {claim} speaks of honest parties, and "
             "one may hold what the edit set)")
 

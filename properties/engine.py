@@ -328,7 +328,9 @@ class Facts:
     trail: Trail | None = field(default=None, compare=False, repr=False)
     # each party an attacker took, with the hop it took it from, in the order taken: a
     # coalition's members are counted each from its own compromise (``origin``); how the
-    # facts came about too, so not compared
+    # facts came about too, so not compared. ``Knowledge.hop`` is another thing: the hop of
+    # the attacker's first compromise alone (of a party, or of a key, which this omits), the
+    # hop the claims judge it from
     joined: tuple[tuple[str, str, int], ...] = field(default=(), compare=False, repr=False)
 
     # -- reading ---------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from hoverify.properties.hop_list import hop_list
 from hoverify.properties.promises import find_promise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Message
-from hoverify.statemachines.names import and_list
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.scenario import Run, run_again
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import HopType
@@ -176,7 +176,7 @@ def _leave_out_unmade(results: dict[str, ClaimResult], run: Run, attacker: Attac
     if not made:
         return
     hops = sorted({run.system.steps[n].hop for n in run.edited})
-    edits = and_list(_edits_text(run, hop, attacker) for hop in hops)
+    edits = word_list(_edits_text(run, hop, attacker) for hop in hops)
     unmade = tuple(f"{part}: the run rests on {edits}, which a part without {part.without} "
                    "cannot make" for part in attacker.parts(run.topology.enbs)
                    if part.without in made)
@@ -195,7 +195,7 @@ def _no_source(analysis: Analysis) -> tuple[str]:
     by_source: dict[str, list[int]] = {}
     for hop in analysis.hops:  # a long run names each eNB once, its hops as ranges
         by_source.setdefault(analysis.source(hop), []).append(hop)
-    sources = and_list(f"{enb} in hop {hops[0]}" if len(hops) == 1 else
+    sources = word_list(f"{enb} in hop {hops[0]}" if len(hops) == 1 else
                        f"{enb} in hops {hop_list(hops)}" for enb, hops in by_source.items())
     return (f"no hop's source eNB ({sources}) is compromised by its hop: these claims judge "
             "a compromised source eNB's edits of what it relays and sends",)
@@ -286,9 +286,9 @@ def _edits_text(run: Run, hop: int, attacker: Attacker) -> str:
     for number in _edit_steps(run, hop):
         by_editor.setdefault(_editor(run, number, attacker), []).append(run.edited[number])
     spec = run.hops[hop - 1].spec
-    return and_list(
+    return word_list(
         f"{who}'s edit{'s' if sum(len(named_of(spec, m)) for m in messages) > 1 else ''} of "
-        f"{and_list(map(str, messages))}" for who, messages in by_editor.items()
+        f"{word_list(map(str, messages))}" for who, messages in by_editor.items()
     ) + f" (the hops' edit{'s' if _many(run, hop) else ''})"
 
 

@@ -30,7 +30,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any, TypeVar
 
-from hoverify.statemachines.names import and_list
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.variant import EnbKeys, NhChain
 
 NH = "NH"
@@ -154,7 +154,7 @@ def nh_labels(nhs: Sequence[tuple[bytes, int]],
         if nccs is None:
             labels[nh] = f"NH[hop {hop}]"
         elif all(sharing[ncc] == 1 for ncc in nccs):
-            labels[nh] = f"NH[NCC {and_list(str(n) for n in nccs)}]"
+            labels[nh] = f"NH[NCC {word_list(str(n) for n in nccs)}]"
         else:
             labels[nh] = "NH[" + "; ".join(f"NCC {n}, hop {h}" for n, h in nccs.items()) + "]"
     return _numbered(labels)

@@ -21,6 +21,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.status import VARIANT_ERROR, judged
 from hoverify.reports.words import forward_measure
+from hoverify.statemachines.names import word_list
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
 # what a forward-security cell measured, holding or failing: (n hops, open-ended, untested)
@@ -51,12 +52,6 @@ def _failing(status: str) -> bool:
     return status in (BROKEN, FAILS)
 
 
-def join(words: Sequence[str], last: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
 def scenario_list(titles: Sequence[str], every: Sequence[str],
                   all_words: str = "every scenario") -> str:
     """How a sentence names the scenarios ``titles`` out of ``every``, the scenarios it speaks
@@ -67,8 +62,8 @@ def scenario_list(titles: Sequence[str], every: Sequence[str],
     if not rest and len(titles) > 1:
         return all_words
     if rest and 2 * len(rest) < len(titles):
-        return f"{all_words} but {join(rest)}"
-    return join(titles)
+        return f"{all_words} but {word_list(rest)}"
+    return word_list(titles)
 
 
 def _titles(scenarios: Sequence[tuple[str, str]]) -> list[str]:
@@ -177,7 +172,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
 def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> str:
     """One sentence for the categories in ``SAID``, of ``claims`` (the claims whose case and
     scenarios are this case's: said together)."""
-    p, b, claim = sides.proposal, sides.baseline, join(claims)
+    p, b, claim = sides.proposal, sides.baseline, word_list(claims)
     many = len(claims) > 1
     it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
     the_claim = "The claims" if many else "The claim"
@@ -191,7 +186,7 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
     # "as for the baseline" only where its cell says what the proposal's do (words, measure)
     as_base = (f"as for {b}" if case.baseline_words == f"{words}{case.measure}"
                else f"while for {b} {it} {fails} ({case.baseline_words})")
-    good, bad = join(case.good), join(case.bad)
+    good, bad = word_list(case.good), word_list(case.bad)
     if case.category == "fixed":
         every = ("every bit placement" if len(case.good) == len(sides.placements)
                  else f"the bit in {good}")
@@ -257,13 +252,13 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:  # review28: say what the report did compare, not only what it did not
         reviewed = _reviewed_labels(statuses, sides)
-        did = (f"it compares {join(reviewed)} with {sides.reference}" if reviewed
+        did = (f"it compares {word_list(reviewed)} with {sides.reference}" if reviewed
                and sides.reference in labels else
-               f"it judges {join(labels)} against {'its' if len(labels) == 1 else 'their'} "
+               f"it judges {word_list(labels)} against {'its' if len(labels) == 1 else 'their'} "
                "own promises")
         return (*_variant_errors(statuses, scenarios),
                 f"No comparison of {sides.proposal} (every bit placement) with "
-                f"{sides.baseline}: the report did not run {join(missing)}; {did}.",
+                f"{sides.baseline}: the report did not run {word_list(missing)}; {did}.",
                 *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
@@ -288,7 +283,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     if unchanged:
         verb = "claims" if len(unchanged) > 1 else "claim"
         holds = "hold" if len(unchanged) > 1 else "holds"
-        sentences.append(f"The {verb} {join(unchanged)} {holds} for both {sides.baseline} and "
+        sentences.append(f"The {verb} {word_list(unchanged)} {holds} for both {sides.baseline} and "
                          f"{sides.proposal} (every bit placement) wherever there is a verdict.")
     if no_verdict:
         sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
@@ -357,14 +352,14 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
                       f"{scenario_list(broken, others, 'every other scenario')}")
     elif holding:
         gives = (f"{sides.proposal} gives {title} forward security only with the bit in "
-                 f"{join(holding, 'or')}")
+                 f"{word_list(holding, 'or')}")
     else:
         gives = f"{sides.proposal} does not give {title} forward security"
     changed = [c for c in claims if any(
         len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
         for s, _ in scenarios)]
     placement = ("the bit placement changes no verdict" if not changed else
-                 f"the bit placement changes the verdicts of {join(changed)}")
+                 f"the bit placement changes the verdicts of {word_list(changed)}")
     return (f"Answer: {gives} (forward-security {_word(baseline)} there for "
             f"{sides.baseline}), and {placement}.")
 
@@ -417,7 +412,7 @@ def _twins(label: str, twins: Mapping[str, Sequence[str]], sides: Sides) -> list
         return []  # a built-in variant the seed's comparison leaves out
     others = [t for t in twins[label] if t != sides.reference]
     if others:
-        return [f"The verdicts of {label} equal those of {join(others)} in every scenario."]
+        return [f"The verdicts of {label} equal those of {word_list(others)} in every scenario."]
     if twins[label]:
         return []
     return [f"The verdicts of {label} equal those of no built-in variant this report ran."]
@@ -467,10 +462,10 @@ def _placements(statuses: Statuses, claims: Sequence[str],
         broken.setdefault(lost, []).append(placement)
     keep = broken.pop((), [])
     def named(lost: tuple[str, ...], placements: list[str]) -> str:
-        return join([_claim_lost(statuses, c, scenarios, placements, sides, former_serving)
+        return word_list([_claim_lost(statuses, c, scenarios, placements, sides, former_serving)
                      for c in lost])
 
-    lose = [f"with the bit in {join(ps, 'or')} the promise of {named(lost, ps)} "
+    lose = [f"with the bit in {word_list(ps, 'or')} the promise of {named(lost, ps)} "
             f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
     vacuous = _vacuously(statuses, claims, scenarios, {sides.placements[p]: p for p in keep})
     if not lose:
@@ -483,7 +478,7 @@ def _placements(statuses: Statuses, claims: Sequence[str],
         return (f"No placement of the notification bit keeps every promise of "
                 f"{sides.proposal}: {'; '.join(lose)}"
                 f"{f'; the others hold{every}' if every else ''}.")
-    return (f"Only with the notification bit in {join(keep, 'or')} does every promise of "
+    return (f"Only with the notification bit in {word_list(keep, 'or')} does every promise of "
             f"{sides.proposal} hold in {_these(statuses, sides.placements.values())}{vacuous}; "
             f"{'; '.join(lose)}.")
 
@@ -515,7 +510,7 @@ def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tu
         return ""
     said = [claim + ("" if not any(placements) else " (every bit placement)"
                      if len(placements) == len(labels) > 1 else
-                     f" (the bit in {join(placements)})")
+                     f" (the bit in {word_list(placements)})")
             + f" on {scenario_list(where, _titles(scenarios))}"
             for (claim, where), placements in found.items()]
     return (f", though only vacuously for {'; '.join(said)} (promised, but the situation it "
@@ -535,18 +530,18 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
 
     said = [claim for claim in ONE_SIDED if claim in claims]
     every = [ONE_SIDED[c] for c in said if fails_for(c) == labels]
-    some = [f"{ONE_SIDED[c]} in {join(fails_for(c))} only" for c in said
+    some = [f"{ONE_SIDED[c]} in {word_list(fails_for(c))} only" for c in said
             if fails_for(c) and fails_for(c) != labels]
     never = [c for c in said if not fails_for(c)]
     sentences = []
     if every:
         sentences.append(f"In every variant reported, a compromised serving eNB can "
-                         f"{join(every)}.")
+                         f"{word_list(every)}.")
     if some:
-        sentences.append(f"A compromised serving eNB can {join(some)}.")
+        sentences.append(f"A compromised serving eNB can {word_list(some)}.")
     if never:
         sentences.append(f"No variant reported lets a compromised serving eNB achieve "
-                         f"{join(never, 'or')}.")
+                         f"{word_list(never, 'or')}.")
     if every and DOWNGRADE in claims:
         downgraded = fails_for(DOWNGRADE)
         read = [title for name, title in scenarios
@@ -556,7 +551,7 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
                  "alone: there the network, reading the backhaul, derives the KeNBs the UE and "
                  "the target agree on, as forward security's verdict for it says)"
                  if read else "")
-        verdict = (f"fails for {join(downgraded)}{alone}" if downgraded else
+        verdict = (f"fails for {word_list(downgraded)}{alone}" if downgraded else
                    f"holds for every variant reported wherever it has a verdict{alone}")
         sentences.append(
             f"Neither is a downgrade: {DOWNGRADE}, which fails only when the UE and the honest "
@@ -580,13 +575,13 @@ def _authentication(statuses: Statuses, claims: Sequence[str],
             if changed:
                 differ.setdefault(claim, []).append(
                     f"{title} ({_word(base)} for {sides.baseline}, not with the bit in "
-                    f"{join(changed, 'or')})")
+                    f"{word_list(changed, 'or')})")
     if not differ:
-        return (f"Authentication: {sides.proposal} changes no verdict of {join(lowe)} "
+        return (f"Authentication: {sides.proposal} changes no verdict of {word_list(lowe)} "
                 f"compared with {sides.baseline} (every bit placement, every scenario): its "
                 "key refresh neither gives nor takes an authentication property.")
     return (f"Authentication: {sides.proposal} changes the verdicts of " + "; ".join(
-        f"{claim} on {join(where)}" for claim, where in differ.items()) + ".")
+        f"{claim} on {word_list(where)}" for claim, where in differ.items()) + ".")
 
 
 def _what_placement_changes(statuses: Statuses, claims: Sequence[str],
@@ -599,7 +594,7 @@ def _what_placement_changes(statuses: Statuses, claims: Sequence[str],
     kept = [c for c in claims if c not in changed]
     if not changed:
         return (f"The placement of the notification bit changes no verdict of "
-                f"{sides.proposal} in these scenarios ({join(kept)} alike).")
-    rest = f"; it changes none of {join(kept)}" if kept else ""
-    return (f"The placement of the notification bit changes the verdicts of {join(changed)} "
+                f"{sides.proposal} in these scenarios ({word_list(kept)} alike).")
+    rest = f"; it changes none of {word_list(kept)}" if kept else ""
+    return (f"The placement of the notification bit changes the verdicts of {word_list(changed)} "
             f"for {sides.proposal}{rest}.")

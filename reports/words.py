@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
 from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS, VARIANT_ERROR
-from hoverify.statemachines.names import and_list
+from hoverify.statemachines.names import word_list
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
     from hoverify.reports.anchors import Anchor
@@ -195,7 +195,7 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
                                 if f["promised"] and f["claim"] != VARIANT_ERROR))
     raised = any(f["claim"] == VARIANT_ERROR for f in findings)  # a hook, no claim
     said = ([("a promised claim FAILS" if len(claims) == 1
-              else f"{len(claims)} promised claims FAIL") + f": {and_list(claims)}"]
+              else f"{len(claims)} promised claims FAIL") + f": {word_list(claims)}"]
             if claims else [])
     said += [f"a variant hook raised ({VARIANT_ERROR})"] if raised else []
     return f"{', and '.join(said)}, {where}" if said else None

@@ -1,4 +1,4 @@
-"""Names in a sentence: several listed (``and_list``), and a name refused for not being one
+"""Names in a sentence: several listed (``word_list``), and a name refused for not being one
 of a fixed set (a variant, a hop type, a topology, a fault, a compromise target, an edit, a
 hook) with the one suggestion every such refusal ends with, the closest known name (stdlib
 ``difflib``), so a typo's one line says what was meant."""
@@ -14,7 +14,7 @@ def did_you_mean(known: Iterable[str], *names: str) -> str:
     close = dict.fromkeys(m for m in (closest(known, name) for name in names) if m is not None)
     if not close:
         return ""
-    return f"; did you mean {and_list(map(repr, close))}?"
+    return f"; did you mean {word_list(map(repr, close))}?"
 
 
 def closest(known: Iterable[str], name: str) -> str | None:
@@ -28,7 +28,10 @@ def closest(known: Iterable[str], name: str) -> str | None:
     return next((pool[m] for m in get_close_matches(name.casefold(), pool, n=1)), None)
 
 
-def and_list(items: Iterable[str]) -> str:
-    """``items`` as a sentence lists them: "a", "a and b", "a, b and c"."""
+def word_list(items: Iterable[str], last: str = "and") -> str:
+    """``items`` as a sentence lists them: "", "a", "a and b", "a, b and c" (no comma before
+    ``last``, the word before the last item: "and", or "or" for "a, b or c")."""
     items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

@@ -568,7 +568,8 @@ def test_backward_security_agreement_and_separation_hold(variant: str, hops: str
         # words say what the variant promises without "promised" beside "not promised"
         # (helper-205 #8: "fails (not promised): ... (promised: bound to the PCI only")
         assert not separation.holds and not separation.promise_broken
-        assert all("EARFCN-DL" in v.detail and "PCI" not in v.detail.split(":")[1].split(" not an input")[0]
+        assert all("EARFCN-DL" in v.detail
+                   and "PCI" not in v.detail.split(":")[1].split(" not an input")[0]
                    and "the variant's promise binds the PCI only" in v.detail
                    and "(promised" not in v.detail
                    for v in separation.verdicts if not v.holds)

@@ -12,8 +12,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from hoverify.reports.conclusion import join
 from hoverify.reports.scenarios import SCENARIOS
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.scenario import parse_hops
 from hoverify.statemachines.topology import HopType
 
@@ -189,7 +189,7 @@ def test_report_whose_scenarios_meet_it_reports_it_there_once(
     # helper-200: ten of fourteen, said by the four without an S1 hop
     without = [s.title for s in SCENARIOS if s.name not in with_s1]
     assert 2 * len(without) < len(with_s1)
-    titles = f"every scenario but {join(without)}"
+    titles = f"every scenario but {word_list(without)}"
     assert errors == [f"- mme-hook-raises-on-s1 raised a variant error on {titles}: its "
                       "verdicts there are missing, and no point below speaks of them."], errors
     assert points.index(errors[0]) < points.index("- Every promise of mme-hook-raises-on-s1 "

@@ -13,6 +13,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import HOLDS
 from hoverify.reports.scenarios import VARIANTS
 from hoverify.reports.words import WORDS, broken_text, plain
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
@@ -23,6 +24,17 @@ TESTS = Path(__file__).parent
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     main(["check", *argv])
     return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("items", "last", "said"), [
+    ((), "and", ""), (("a",), "or", "a"), (("a", "b"), "and", "a and b"),
+    (("a", "b", "c"), "and", "a, b and c"), (("a", "b", "c"), "or", "a, b or c")])
+def test_one_list_of_words_for_every_sentence(items: tuple[str, ...], last: str,
+                                              said: str) -> None:
+    """h209: the conclusion's ``join`` and the claims' ``and_list`` were one list twice, both
+    without a comma before the last word; ``and_list`` raised on none, which ``join`` gave
+    as ""."""
+    assert word_list(iter(items), last) == said
 
 
 def test_a_variant_without_ncc_says_so(capsys: pytest.CaptureFixture[str]) -> None:
