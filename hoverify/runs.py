@@ -38,7 +38,7 @@ from hoverify.shell import shell_join
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
-from hoverify.statemachines.names import did_you_mean
+from hoverify.statemachines.names import did_you_mean, word_list
 from hoverify.statemachines.scenario import (
     REQUESTS,
     HopError,
@@ -293,6 +293,7 @@ def document(run: Run) -> dict[str, Any]:
                     "c_rnti": run.initial_c_rnti, **_algorithm_keys(run.initial_as_keys)},
         "hops": [
             {"number": hop.number, "type": hop.spec.type.value, "early": hop.spec.early,
+             "edits": list(hop.spec.edits),
              "refused": refused_by.get(hop.number), "stopped": stopped.get(hop.number),
              "source_enb": hop.source_enb, "target_enb": hop.target_enb,
              "target_cell": {"name": hop.target_cell.name, "pci": hop.target_cell.pci,
@@ -345,6 +346,9 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
               else "never completed: " + refusal_text(stopped["by"], stopped["message"],
                                                       stopped["reason"])
               if stopped else "never completed")
+    if hop["edits"]:  # helper-205 #10: a Target ID edit's hop read as a handover to the cell
+        # measured, "refused by" the eNB the edit named
+        status += f", after the edit{'s' * (len(hop['edits']) > 1)} {word_list(hop['edits'])}"
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before

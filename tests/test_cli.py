@@ -1156,7 +1156,8 @@ def test_a_hop_whose_sides_share_a_kenb_but_not_its_ncc_says_they_disagree(
     main(args)
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("hop 1"))
     assert row.endswith(f"NCC 0  KeNB {hop['kenb_ue']}  DISAGREE on NCC (UE 0, target eNB 1), "
-                        "confirm verified")
+                        "confirm verified, after the edits HandoverRequest/AS-SecurityInformation/"
+                        "NCC=1 and HandoverRequestAcknowledge/container/NCC=0")
 
 
 def test_a_hop_that_never_ran_says_so_not_that_its_confirm_was_rejected(
@@ -1209,6 +1210,21 @@ def test_the_run_table_keeps_its_columns_past_hop_9(
     assert len(rows) == 12
     for word in (" x2 ", " s1 "), (" enb-",), (" horizontal ", " vertical "), (" KeNB ",):
         assert len({min(row.find(w) for w in word if w in row) for row in rows}) == 1, word
+
+
+def test_an_edited_hop_says_its_edit_in_its_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-205 #10: a source that names itself as the Target ID of its S1AP HANDOVER
+    REQUIRED (TS 36.413 9.1.5.1) receives the HANDOVER REQUEST itself and refuses it for a cell
+    it does not serve: the row read "enb-1 -> enb-3 ... refused by enb-1", a handover to the
+    cell measured refused by its source. The row and ``--json`` say the edit."""
+    edit = "HandoverRequired/target eNB='enb-1'"
+    hops = ["--hops", f"s1@enb-3/cell-1:edit={edit},s1@enb-3/cell-1", "--compromise", "enb-1@1"]
+    main(["check", "--variant", "seed-fs", "--topology", "small", *hops])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("hop ")]
+    assert rows[0].endswith(f"refused by enb-1, after the edit {edit}"), rows[0]
+    assert "edit" not in rows[1], rows[1]
+    main(["check", "--variant", "seed-fs", "--topology", "small", *hops, "--json"])
+    assert [hop["edits"] for hop in json.loads(capsys.readouterr().out)["hops"]] == [[edit], []]
 
 
 def test_a_compromise_given_twice_is_one(capsys: pytest.CaptureFixture[str]) -> None:
