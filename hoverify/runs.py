@@ -28,6 +28,7 @@ from hoverify.properties.hop_edits import HopEdits, editor, held
 from hoverify.properties.hop_list import hop_list
 from hoverify.reports.status import DRY_RUN_STOPPED, HOLDS, NA, STOPPED, VACUOUS
 from hoverify.reports.words import (
+    ROW_WORDS,
     UNTESTED,
     refusal_text,
     row_word,
@@ -68,6 +69,8 @@ if TYPE_CHECKING:
 KASME_OCTETS = 32
 # the width of the claims' names where a command lists them, a verdict beside each
 NAME_COLUMN = max(map(len, (*CLAIMS, *INVARIANTS)))
+# ... and of those verdicts (helper-207: 21 wide, "fails (outside the promise)" overflowed it)
+VERDICT_COLUMN = max(map(len, ROW_WORDS))
 
 
 def arose_text(arose: int) -> str:
@@ -76,6 +79,15 @@ def arose_text(arose: int) -> str:
     verdict, "holds sometimes"); 0 beside the verdict that says what that means (vacuous,
     n/a, not judged)."""
     return f"its situation arose {arose} time{'' if arose == 1 else 's'}"
+
+
+def claim_row(claim: Mapping[str, Any]) -> str:
+    """A claim's row where check and replay (``claim_document``), explore and verify
+    (``search_claims``) list the claims: its name, its verdict (``row_word``) and how many
+    times its situation arose, each in its column."""
+    word = row_word(claim["verdict"], claim["outside_promise"])
+    return (f"{claim['name']:<{NAME_COLUMN}} {word:<{VERDICT_COLUMN}} "
+            f"{arose_text(claim['sometimes'])}")
 
 
 def parse_kasme(text: str, option: str = "--kasme") -> bytes:
@@ -556,12 +568,11 @@ def check_text(doc: dict[str, Any]) -> str:
 
 
 def claim_text(claim: dict[str, Any]) -> list[str]:
-    """One claim of ``check_text`` (``claim_document``): its verdict (``row_word``: one outside
-    the promise without the assumption, which its hop lines name), one line per hop's
+    """One claim of ``check_text`` (``claim_document``): its row (``claim_row``: a failure
+    outside the promise without the assumption, which its hop lines name), one line per hop's
     verdict (each attacker), then the witness or cut of the verdict shown; ``replay`` prints
     the replayed finding's claim so."""
-    word = row_word(claim["verdict"], claim["outside_promise"])
-    lines = [f"{claim['name']:<{NAME_COLUMN}} {word:<21} {arose_text(claim['sometimes'])}"]
+    lines = [claim_row(claim)]
     lines += [f"    {verdict_text(v)}" for v in claim["verdicts"]]
     lines += [f"    {line}" for line in unjudged_text(claim)]
     heading, evidence = claim_evidence(claim)

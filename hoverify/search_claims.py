@@ -22,12 +22,11 @@ from hoverify.properties.exploration import Finding, numbered_starts
 from hoverify.properties.promises import promises_of
 from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
-from hoverify.reports.words import UNTESTED, row_word
+from hoverify.reports.words import UNTESTED
 from hoverify.runs import (
-    NAME_COLUMN,
-    arose_text,
     claim_document,
     claim_evidence,
+    claim_row,
     finding_word,
     verdict_text,
 )
@@ -110,9 +109,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
         # held the one time" read as a contradiction); the count says what it counts
         # (newcomer #4: "holds  sometimes 2" read as "holds sometimes")
         on = "; on its shortest run" if entry["trace"] else ""
-        word = row_word(entry["verdict"], entry["outside_promise"])  # as check's rows
-        lines.append(f"{entry['name']:<{NAME_COLUMN}} {word:<21} "
-                     f"{arose_text(entry['sometimes'])}{on}: {entry['reason']}")
+        lines.append(f"{claim_row(entry)}{on}: {entry['reason']}")  # as check's rows
         evidence = entry["evidence"]
         if evidence:
             lines += [f"    {evidence[0]}", *(f"        {line}" for line in evidence[1:])]

@@ -20,6 +20,9 @@ OUTSIDE = "fails (outside the promise: {assumption})"
 OUTSIDE_ROW = "fails (outside the promise)"
 SO_FAR = "so far"
 UNTESTED = "untested"
+# Every word a claim's row can say (``row_word``) where check, replay, explore and verify list
+# the claims: the longest sets the width of their verdict column (``hoverify.runs.claim_row``)
+ROW_WORDS = (HOLDS, BROKEN, FAILS, OUTSIDE_ROW, UNTESTED, VACUOUS, NA)
 
 # One entry per word: what it means. The legend is this table; nothing else defines a word.
 WORDS: tuple[tuple[str, str], ...] = (
@@ -105,8 +108,13 @@ def verdict_word(status: str, outside: str | None = None) -> str:
 
 def row_word(word: str, outside: str | None) -> str:
     """A claim's word (``verdict_word``) as its row of ``check``'s text says it: a failure
-    outside the promise without the assumption, which its hop lines' words name."""
-    return OUTSIDE_ROW if outside and word == verdict_word(FAILS, outside) else word
+    outside the promise without the assumption, which its hop lines' words name. One of
+    ``ROW_WORDS``, whose longest sizes the rows' verdict column: any other is refused."""
+    said = OUTSIDE_ROW if outside and word == verdict_word(FAILS, outside) else word
+    if said not in ROW_WORDS:
+        raise ValueError(f"{said!r} is not in ROW_WORDS, whose longest sets the width of the "
+                         "claims' verdict column: add it there")
+    return said
 
 
 def verdict_status(holds: bool, promise_broken: bool) -> str:

@@ -322,7 +322,7 @@ def test_verify_command_reports_an_exhausted_bound(tmp_path: Path,
     assert cli.main(argv) == 0  # no promise breaks (the TR binds the PCI, as promised)
     out = capsys.readouterr().out
     assert f"{TR33821_ONE_HANDOVER_STATES} states" in out and \
-        "\nkey-agreement           holds                 its situation arose " in out
+        "\nkey-agreement           holds                       its situation arose " in out
     assert cli.main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["sometimes"][FORWARD] > 0 and doc["vacuous"] == []
@@ -381,8 +381,8 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
                       "the shortest run in which its situation arose, of those that started "
                       "a handover where one did):")
     count = doc["sometimes"][KEY_AGREEMENT]
-    assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                 its situation arose "
-                              f"{count} times; "
+    assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                       its situation "
+                              f"arose {count} times; "
                               f"on its shortest run: {agreement['reason']}")
     assert f"    on its shortest run, 4 steps; check: {agreement['check']}" == out[first + 2]
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))

@@ -9,14 +9,25 @@ from pathlib import Path
 
 import pytest
 from default_report import Generated
+from hoverify.properties.claims import CLAIMS, INVARIANTS
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import HOLDS
 from hoverify.reports.scenarios import VARIANTS
-from hoverify.reports.words import WORDS, broken_text, plain
+from hoverify.reports.status import FAILS, NA
+from hoverify.reports.words import (
+    OUTSIDE_ROW,
+    ROW_WORDS,
+    WORDS,
+    broken_text,
+    plain,
+    row_word,
+    verdict_word,
+)
 from hoverify.statemachines.names import word_list
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST
 
 from hoverify.cli import main
+from hoverify.runs import NAME_COLUMN
 
 TESTS = Path(__file__).parent
 
@@ -216,6 +227,49 @@ def test_each_claim_says_what_its_count_counts(capsys: pytest.CaptureFixture[str
             main([command, "--help"])
         helped = " ".join(capsys.readouterr().out.split())
         assert "'sometimes N'" not in helped and "'its situation arose N times'" in helped, command
+
+
+@pytest.mark.parametrize("name", [*CLAIMS, *INVARIANTS])
+def test_each_row_word_leaves_what_follows_it_in_line(name: str) -> None:
+    """helper-207: "fails (outside the promise)" (``OUTSIDE_ROW``) was longer than the verdict
+    column check, replay, explore and verify printed, so its row's count and reason stood 6
+    characters right of every other row's. For each word a claim's row can say
+    (``ROW_WORDS``), in check's and replay's row (``claim_text``) and explore's and verify's
+    (``search_claims_text``), what follows the verdict starts at one offset, a space after
+    the longest word."""
+    from hoverify.runs import claim_text
+    from hoverify.search_claims import search_claims_text
+
+    offsets = set()
+    for word in ROW_WORDS:
+        outside = "A" if word == OUTSIDE_ROW else None  # the word of its hop lines names A
+        entry = {"name": name, "verdict": verdict_word(FAILS, outside) if outside else word,
+                 "outside_promise": outside, "sometimes": 2, "verdicts": [], "cut": [],
+                 "reason": "R", "evidence": [], "untested": None, "trace": []}
+        rows = [claim_text(entry)[0], search_claims_text([entry], "within the bound")[2]]
+        for row in rows:
+            assert row.split(None, 1)[1].startswith(f"{word} "), row
+            offsets.add(row.index("its situation arose 2 times"))
+    assert offsets == {len(f"{name:<{NAME_COLUMN}} {max(ROW_WORDS, key=len)} ")}, offsets
+
+
+def test_a_row_word_the_column_was_not_sized_for_is_refused() -> None:
+    """helper-207: the verdict column is as wide as the longest of ``ROW_WORDS``; a row
+    saying any other word (a legend word that is no claim's verdict, here) would overflow
+    it unseen, so ``row_word`` refuses it."""
+    with pytest.raises(ValueError, match="ROW_WORDS"):
+        row_word("derives k hops on", None)
+
+
+def test_check_s_rows_line_up_whatever_their_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-207: a run whose rows say holds, n/a and fails (outside the promise) counts
+    each claim's situation from one column."""
+    text = check(capsys, "--variant", "ts33401", "--hops", "s1,x2", "--compromise", "mme-1@1")
+    rows = [line for line in text.splitlines() if line.split(" ", 1)[0] in CLAIMS]
+    said = {word for row in rows for word in ROW_WORDS
+            if row[NAME_COLUMN + 1:].startswith(f"{word} ")}
+    assert said >= {HOLDS, NA, OUTSIDE_ROW}, rows
+    assert len({row.index(" its situation arose ") for row in rows}) == 1, rows
 
 
 # the claims of a search's findings (CLAIM, promised) and its last line, searched WHERE
