@@ -36,7 +36,7 @@ from hoverify.properties.hop_edits import HopEdits, editors
 from hoverify.properties.verify import INTERRUPTED, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
-from hoverify.reports.conclusion import Sides, conclusion
+from hoverify.reports.conclusion import Attack, Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
     HOLDS,
@@ -75,6 +75,7 @@ from hoverify.runs import (
     check_document,
     claim_evidence,
     dry_run_finding,
+    faults_not_searched,
     finding_word,
     unjudged_text,
     variant_error_document,
@@ -211,8 +212,13 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
     former_serving = {(r.variant.label, r.scenario.name, claim)
                       for r in results for claim, c in r.cells if c.former_serving}
+    attacks = {s.name: Attack(frozenset(h.type.value for h in hops),
+                              tuple(e for h in hops for e in h.edits),
+                              tuple(who for who, _ in s.compromises))
+               for s in SCENARIOS for hops in (parse_hops(s.hops),)}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
-                       outside, measured, network, former_serving, _twins(variants, statuses))
+                       outside, measured, network, former_serving, _twins(variants, statuses),
+                       attacks)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")
@@ -300,8 +306,9 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
                        tuple(a.text for a in f.trace), check["check"],
                        check["check_unavailable"], check["check_note"])
         for f, check in zip(found, checks, strict=True))
+    faults = tuple(sorted(VERIFY_FAULTS))
     bound = (f"at most {VERIFY_MAX_HANDOVERS} handover(s); faults: "
-             f"{', '.join(sorted(VERIFY_FAULTS))}; at most one eNB compromised"
+             f"{', '.join(faults)}; at most one eNB compromised"
              + (f"; topology {topology.path}" if topology is not None else ""))
     unreached = not_reached(_variant_argv(variant), topology.path if topology else None,
                             schedule, topology.topology if topology else small_topology(),
@@ -309,7 +316,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
                    tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised),
-                   tuple(unreached))
+                   tuple(unreached), faults, tuple(faults_not_searched(faults)))
 
 
 def check_out(out: Path) -> None:

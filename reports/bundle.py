@@ -44,6 +44,7 @@ def verdicts(data: ReportData) -> str:
              "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
              "beyond_bound": list(b.beyond_bound), "unexercised": list(b.unexercised),
              "not_reached": [str(u) for u in b.not_reached],
+             "faults_not_searched": list(b.faults_not_searched),
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,
                            "detail": f.detail, "trace": list(f.trace), "check": f.check,
                            "check_unavailable": f.check_unavailable,

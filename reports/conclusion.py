@@ -17,6 +17,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     JUDGED_ALONE,
 )
+from hoverify.properties.downgrade import TARGET_ID
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.status import VARIANT_ERROR, judged
@@ -46,6 +47,29 @@ class Sides:
     placements: Mapping[str, str]  # bit placement -> the proposal's variant label
     reference: str | None = None
     question: str | None = None  # the scenario of the seed's question (inter-MME S1 hops)
+
+
+@dataclass(frozen=True)
+class Attack:
+    """What a sentence reads of a scenario beside its title: the types of its hops, the edits
+    its hops name (``MESSAGE/EDIT``, as ``check --hops`` takes them) and the parties its
+    attacker compromises by name (none: each hop's source and target eNB)."""
+
+    hop_types: frozenset[str]
+    edits: tuple[str, ...] = ()
+    compromised: tuple[str, ...] = ()
+
+    def edit_words(self) -> list[str]:
+        """What its compromised eNB does by each edit, in words: a Target ID naming the
+        compromised eNB that sends the HANDOVER REQUIRED (the source, TS 36.413 9.1.5.1)."""
+        said = []
+        for edit in self.edits:
+            message, _, change = edit.partition("/")
+            field, _, value = change.partition("=")
+            said.append("the source names itself as Target ID"
+                        if field == TARGET_ID and value.strip("'\"") in self.compromised
+                        else f"a compromised eNB edits its {message}")
+        return list(dict.fromkeys(said))
 
 
 def _failing(status: str) -> bool:
@@ -97,6 +121,8 @@ class _Case:
     baseline_words: str = ""
     # where it holds against a compromised eNB alone while the network derives KeNBs: " (...)"
     alone: str = ""
+    # every broken cell of the failing placements is ``FORMER_SERVING``'s (``Cell.former_serving``)
+    returned: bool = False
 
 
 def _measure(measured: Measures, key: tuple[str, str, str], status: str) -> str | None:
@@ -119,7 +145,8 @@ def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
 
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
           outside: Mapping[tuple[str, str, str], str],
-          measured: Measures, network: Network) -> _Case:
+          measured: Measures, network: Network,
+          former_serving: Collection[tuple[str, str, str]]) -> _Case:
     base = judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
@@ -166,17 +193,24 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
                  excuses.pop() if len(excuses) == 1 and None not in excuses else None,
                  "" if ref_found is None else _how_far(ref_found) if reference == HOLDS
                  else f", {forward_measure(False, *ref_found)}",
-                 measure, baseline_words, alone)
+                 measure, baseline_words, alone,
+                 any(mine[p] == BROKEN for p in bad)
+                 and all((sides.placements[p], scenario, claim) in former_serving
+                         for p in bad if mine[p] == BROKEN))
 
 
-def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> str:
+def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
+              edited: Sequence[str] = ()) -> str:
     """One sentence for the categories in ``SAID``, of ``claims`` (the claims whose case and
-    scenarios are this case's: said together)."""
+    scenarios are this case's: said together); ``edited``: what a compromised eNB does where
+    their promise breaks on scenarios of these hop types (``_edited``), which a fix is not
+    said of."""
     p, b, claim = sides.proposal, sides.baseline, word_list(claims)
     many = len(claims) > 1
     it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
     the_claim = "The claims" if many else "The claim"
-    words = _words(BROKEN if case.broken else FAILS, case.outside)
+    words = (_words(BROKEN if case.broken else FAILS, case.outside)
+             + (f", {FORMER_SERVING}" if case.returned else ""))
     promise = f" ({words}{case.measure})"
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
@@ -190,9 +224,15 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
     if case.category == "fixed":
         every = ("every bit placement" if len(case.good) == len(sides.placements)
                  else f"the bit in {good}")
-        return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}{case.alone}, "
-                f"and {fails} "
-                f"for {b} ({case.baseline_words}){ref}.")
+        if not edited:
+            return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}"
+                    f"{case.alone}, and {fails} for {b} ({case.baseline_words}){ref}.")
+        # newcomer #1: "fixes" beside the Answer's "breaks that promise" on the same hops
+        breaks = "break their promises" if many else "breaks that promise"
+        return (f"{p} fixes {claim} on {where} against a compromised eNB that edits nothing: "
+                f"{it} {holds} there with {every}{case.alone}, and {fails} for {b} "
+                f"({case.baseline_words}){ref}; {it} {breaks} where {word_list(edited, 'or')} "
+                "(below).")
     if case.category == "partial":
         return (f"On {where}, {claim} {holds} for {p} only with the notification bit in "
                 f"{good}{case.alone}; "
@@ -211,7 +251,9 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides) -> s
                 f"{as_base}{ref}.")
     if case.category == "regressed":
         rest = f"; {it} {holds} with the bit in {good}{case.alone}" if case.good else ""
-        return (f"{the_claim} {claim} {fails} for {p} with the notification bit in {bad} on "
+        bits = ("every bit placement" if len(case.bad) == len(sides.placements)
+                else f"the notification bit in {bad}")
+        return (f"{the_claim} {claim} {fails} for {p} with {bits} on "
                 f"{where}{promise}{rest}, and {_word(case.baseline, many)} for {b}{ref}.")
     if case.category == "added":
         # a comma before the second verb: the list of scenarios may end in "X and Y"
@@ -240,14 +282,16 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                measured: Measures | None = None,
                network: Network | None = None,
                former_serving: Collection[tuple[str, str, str]] = (),
-               twins: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
+               twins: Mapping[str, Sequence[str]] | None = None,
+               attacks: Mapping[str, Attack] | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
     ``measured``: what a forward-security cell measured (n hops where it holds, the
     attacker's reach where it fails); ``former_serving``: the BROKEN cells whose failures
     are all on KeNBs a former serving eNB derived beyond forward security's promise, the UE
     back (``Cell.former_serving``); ``twins``: per reviewer's variant, the built-in variants
-    of the report whose verdicts equal its own in every scenario (``report_job``)."""
+    of the report whose verdicts equal its own in every scenario (``report_job``);
+    ``attacks``: per scenario name, its hop types and its attacker's edits (``Attack``)."""
     labels = list(dict.fromkeys(label for label, _, _ in statuses))  # in report order
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:  # review28: say what the report did compare, not only what it did not
@@ -265,7 +309,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
             case = _case(statuses, sides, claim, name, outside or {}, measured or {},
-                         network or {})
+                         network or {}, former_serving)
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)
@@ -274,7 +318,9 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     for case, where in groups.items():
         said.setdefault((replace(case, claim=""), tuple(where)), []).append(case.claim)
     every = _titles(scenarios)
-    sentences = [_sentence(case, claims_said, scenario_list(where, every), sides)
+    sentences = [_sentence(case, claims_said, scenario_list(where, every), sides,
+                           _edited(statuses, claims_said, where, scenarios, sides, attacks or {})
+                           if case.category == "fixed" else ())
                  for category in SAID for (case, where), claims_said in said.items()
                  if case.category == category]
     unchanged = [c for c in claims
@@ -303,6 +349,25 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     answer = _answer(statuses, claims, scenarios, sides)
     return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
+
+
+def _edited(statuses: Statuses, claims: Sequence[str], where: Sequence[str],
+            scenarios: Sequence[tuple[str, str]], sides: Sides,
+            attacks: Mapping[str, Attack]) -> list[str]:
+    """What a compromised eNB does (``Attack.edit_words``) in the scenarios where a promise
+    of ``claims`` breaks for the proposal (``BROKEN``) on no other hop types than those of
+    ``where`` (titles), where the claims are said fixed against eNBs that edit nothing there;
+    [] where ``where`` has an edit, or no such scenario breaks them."""
+    named = [name for name, title in scenarios if title in where]
+    if not named or any(name not in attacks or attacks[name].edits for name in named):
+        return []
+    types = frozenset().union(*(attacks[name].hop_types for name in named))
+    return list(dict.fromkeys(
+        said for name, title in scenarios if title not in where and name in attacks
+        and attacks[name].edits and attacks[name].hop_types <= types
+        and any(statuses.get((label, name, claim)) == BROKEN
+                for label in sides.placements.values() for claim in claims)
+        for said in attacks[name].edit_words()))
 
 
 def _raised(statuses: Statuses) -> set[tuple[str, str]]:

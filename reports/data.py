@@ -202,6 +202,10 @@ class Bounded:
     # what the variant does only past the bound, and why that matters
     # (``hoverify.cli.not_reached``)
     not_reached: tuple[Unreached, ...] = ()
+    faults: tuple[str, ...] = ()  # the faults searched, as `hoverify verify --faults` takes them
+    # explore's default faults it left out (``hoverify.runs.faults_not_searched``): a promise
+    # only they break passes the search
+    faults_not_searched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

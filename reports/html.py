@@ -26,7 +26,6 @@ from hoverify.reports.reasons import reasons
 from hoverify.reports.scenarios import REFERENCE
 from hoverify.reports.words import (
     ANCHORS_INTRO,
-    BOUNDED,
     DERIVABILITY,
     DRY_RUN,
     DRY_RUN_CHECK,
@@ -38,6 +37,7 @@ from hoverify.reports.words import (
     WHY,
     anchor_verdict,
     attacker_text,
+    bounded_intro,
     cell_text,
     check_line_text,
     compromised_from,
@@ -276,7 +276,7 @@ def render(data: ReportData) -> str:
                      f"<td>{escape(attacker_text(s))}</td></tr>")
     lines.append("</tbody></table>")
     lines += ['<h2 id="bounded">Bounded verification</h2>',
-              f"<p class=muted>{escape(plain(BOUNDED))}</p>"]
+              f"<p class=muted>{escape(plain(bounded_intro(data.bounded)))}</p>"]
     lines += _bounded_table(data)
     lines += _anchors(data)
     for section in data.sections:

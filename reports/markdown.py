@@ -22,7 +22,6 @@ from hoverify.reports.reasons import reasons
 from hoverify.reports.scenarios import REFERENCE, Scenario, VariantRef
 from hoverify.reports.words import (
     ANCHORS_INTRO,
-    BOUNDED,
     DERIVABILITY,
     DRY_RUN,
     DRY_RUN_CHECK,
@@ -34,6 +33,7 @@ from hoverify.reports.words import (
     WHY,
     anchor_verdict,
     attacker_text,
+    bounded_intro,
     cell_text,
     check_line_text,
     compromised_from,
@@ -82,7 +82,7 @@ def index(data: ReportData) -> str:
             first = f"**{scenario.name}** `{scenario.hops}`" if number == 0 else ""
             cells = [_cell(data.result(v, scenario).cell(claim), v) for v in data.variants]
             lines.append(f"| {first} | {claim} | " + " | ".join(cells) + " |")
-    lines += ["", "## Bounded verification", "", BOUNDED, "",
+    lines += ["", "## Bounded verification", "", bounded_intro(data.bounded), "",
               "| variant | bound | states | transitions | exhausted | shortest violations | "
               "untested |",
               "|---|---|---|---|---|---|---|"]

@@ -83,6 +83,16 @@ SCENARIOS: tuple[Scenario, ...] = (
              "s1@enb-3/cell-1:edit=HandoverRequired/target eNB='enb-1',s1@enb-3/cell-1",
              "s1 with compromised enb-1 naming itself as Target ID",
              compromises=(("enb-1", 1),)),
+    # the same leak once the UE comes back: compromised enb-5, serving the UE after hop 1, names
+    # itself as the Target ID of hop 2 and refuses it; the UE, still at enb-5, goes to enb-1 on
+    # the KeNB*+ enb-5 read (hop 3), then back to enb-5 (hop 4), which now knows a KeNB earlier
+    # than its own: backward security broken as forward security's failure on the same key
+    # (the conclusion's FORMER_SERVING)
+    Scenario("target-id-back",
+             "s1-inter@enb-5/cell-1,s1-inter@enb-1/cell-1:edit=HandoverRequired/target "
+             "eNB='enb-5',s1-inter@enb-1/cell-1,s1-inter@enb-5/cell-1",
+             "s1-inter back to compromised enb-5 after it named itself as Target ID",
+             compromises=(("enb-5", 2),)),
 )
 
 BASELINE = VariantRef("tr33821-v070")

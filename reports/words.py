@@ -27,7 +27,8 @@ ROW_WORDS = (HOLDS, BROKEN, FAILS, OUTSIDE_ROW, UNTESTED, VACUOUS, NA)
 # One entry per word: what it means. The legend is this table; nothing else defines a word.
 WORDS: tuple[tuple[str, str], ...] = (
     (HOLDS, "no attacker of the run violates the claim"),
-    (BROKEN, "the variant promises the claim and it fails: a broken promise (exit code 1)"),
+    (BROKEN, "the variant promises the claim and it fails: a broken promise (check, explore, "
+             "verify and replay exit 1 on it)"),
     (FAILS, "it fails, and the variant does not promise it there"),
     (OUTSIDE.format(assumption="A"),
      "the variant promises it, assuming A (path-switch-first: each eNB has the Path "
@@ -178,7 +179,24 @@ def coverage_text(bounded: Bounded) -> str:
         text += f" {untested[0].upper()}{untested[1:]}."
     text += "".join(f" {NOT_REACHED[0].upper()}{NOT_REACHED[1:]}: {said}."
                     for said in bounded.not_reached)
-    return text
+    return text + (f" {not_searched}" if (not_searched := not_searched_sentence(bounded)) else "")
+
+
+def not_searched_sentence(bounded: Bounded) -> str:
+    """``not_searched_text`` of a bounded verification, as a sentence ("" where it searched
+    every fault of explore's default)."""
+    if not bounded.faults_not_searched:
+        return ""
+    said = not_searched_text(bounded.faults, bounded.faults_not_searched)
+    return f"{said[0].upper()}{said[1:]}."
+
+
+def bounded_intro(bounded: Sequence[Bounded]) -> str:
+    """The Bounded verification section's text: ``BOUNDED``, then the faults its searches left
+    out, once for every variant whose search left out the same (newcomer #3: "none means: no
+    violation" read as if no fault could break a promise)."""
+    return " ".join([BOUNDED, *dict.fromkeys(said for b in bounded
+                                             if (said := not_searched_sentence(b)))])
 
 
 NOT_REACHED = "not reached within the bound"  # as `hoverify verify` prints it

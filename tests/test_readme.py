@@ -71,15 +71,17 @@ def points(markdown: str) -> dict[str, list[str]]:
 
 def conclusion(report: str, chosen: list[str]) -> str:
     """The report's conclusion as the README gives it: its introduction, its first point (the
-    answer) and the points ``chosen`` (by their first words), in the report's order, then a
-    link to the others."""
+    answer) and the points ``chosen`` (by their first words: each point that starts so, as
+    the seed-fs Target ID points of two measures do), in the report's order, then a link to
+    the others."""
     whole = section(report, "Conclusion")
     found = points(whole)
     first = next(iter(found))
     wanted = [first, *(key for key in chosen if key != first)]
-    unknown = [key for key in wanted if len(found.get(key, ())) != 1]
-    assert not unknown, f"README points not in the report (or not told apart): {unknown}"
-    kept = [found[key][0] for key in found if key in wanted]
+    unknown = [key for key in wanted if key not in found]
+    assert not unknown, f"README points not in the report: {unknown}"
+    assert len(found[first]) == 1, f"the report's answer is not told apart: {first}"
+    kept = [line for key in found if key in wanted for line in found[key]]
     rest = sum(map(len, found.values())) - len(kept)
     intro = [line for line in whole.splitlines() if line and not line.startswith("- ")]
     more = f"{rest} more points: [the report's conclusion]({REPORT_LINK}#conclusion)."

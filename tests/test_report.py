@@ -33,7 +33,13 @@ from hoverify.properties.exploration import numbered_starts
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, bundle, markdown, mermaid, svg_graph, svg_msc
 from hoverify.reports import html as html_report
-from hoverify.reports.conclusion import Sides, conclusion, scenario_list
+from hoverify.reports.conclusion import (
+    FORMER_SERVING,
+    Attack,
+    Sides,
+    conclusion,
+    scenario_list,
+)
 from hoverify.reports.data import (
     BROKEN,
     FAILS,
@@ -523,6 +529,32 @@ def test_the_bounded_section_promises_no_file_the_report_does_not_write(tmp_path
         bounded)))
 
 
+
+def test_the_bounded_section_says_which_faults_it_did_not_search(
+        default_report: Generated, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """newcomer #3: `hoverify verify` with the report's faults warns that it searched no
+    duplicate, refuse, replay or rewrite (a promise only they break passes: the seed's Target
+    ID attack needs a compromised eNB's rewrite), yet the report's section said "none means:
+    no violation ... of any promise a run within the bound can break". The section, each
+    variant's page and verdicts.json say it in verify's words (one definition)."""
+    main(["verify", "--variant", "seed-fs", "--max-handovers", str(VERIFY_MAX_HANDOVERS),
+          "--faults", ",".join(VERIFY_FAULTS), "--quiet", "--out", str(tmp_path)])
+    [said] = [line for line in capsys.readouterr().out.splitlines()
+              if line.startswith("faults not searched: ")]
+    assert "rewrite" in said
+    capital = f"F{said[1:]}."
+    index = (default_report.out / "index.md").read_text()
+    section = index[index.index("## Bounded verification"):index.index("## Formal anchors")]
+    assert capital in section
+    html = unescape((default_report.out / "index.html").read_text())
+    assert capital in html[html.index('id="bounded"'):]
+    page = (default_report.out / "seed-fs-nas" / "report.md").read_text()
+    assert capital in page[page.index("## Bounded verification"):]
+    doc = json.loads((default_report.out / "verdicts.json").read_text())
+    assert all(b["faults_not_searched"] == ["duplicate", "refuse", "replay", "rewrite"]
+               for b in doc["bounded_verification"])
+
+
 # -- the conclusion follows the verdicts -------------------------------------------------------
 SIDES = Sides("base", "prop", {"nas": "prop/nas", "alg-id": "prop/alg-id"}, "ref")
 SCENES = [("s1", "s1 hops"), ("x2", "x2 hops")]
@@ -872,6 +904,35 @@ def test_a_few_scenarios_are_named_each_by_a_short_title() -> None:
             "nas or alg-id the promise of forward-security breaks.") in words
 
 
+
+def test_a_fix_is_said_of_an_enb_that_edits_nothing_where_an_edit_breaks_the_promise() -> None:
+    """newcomer #1: the Answer said seed-fs breaks its forward-security promise where a
+    compromised source names itself as Target ID, and the next point "seed-fs fixes
+    forward-security on s1 hops and s1-inter hops", with no word that the fix is said of a
+    compromised source that edits nothing. The qualification comes from the scenarios'
+    edits and attackers (``Attack``), not their names."""
+    scenes = [("s1", "s1 hops"), ("x2", "x2 hops"), ("active", "s1 with an active source")]
+    attacks = {"s1": Attack(frozenset({"s1"})), "x2": Attack(frozenset({"x2"})),
+               "active": Attack(frozenset({"s1"}), ("HandoverRequired/target eNB='enb-9'",),
+                                ("enb-9",))}
+    broken = {"base": FAILS, "prop/nas": BROKEN, "prop/alg-id": BROKEN}
+    cells = {(label, s, FORWARD): (broken.get(label, HOLDS) if s == "active" else
+                                   FAILS if label == "base" and s == "s1" else HOLDS)
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
+    fixed = ("prop fixes forward-security on s1 hops against a compromised eNB that edits "
+             "nothing: it holds there with every bit placement, and fails for base (not "
+             "promised) (ref holds there); it breaks that promise where the source names "
+             "itself as Target ID (below).")
+    assert fixed in conclusion(cells, [FORWARD], scenes, SIDES, attacks=attacks)
+    # an edit that breaks the promise on other hop types only, or breaks none, qualifies no fix
+    elsewhere = {**attacks, "active": replace(attacks["active"], hop_types=frozenset({"x2"}))}
+    holding = {**cells, **{(label, "active", FORWARD): HOLDS for label in broken}}  # base too
+    for words in (conclusion(cells, [FORWARD], scenes, SIDES, attacks=elsewhere),
+                  conclusion(holding, [FORWARD], scenes, SIDES, attacks=attacks)):
+        assert ("prop fixes forward-security on s1 hops: it holds there with every bit "
+                "placement, and fails for base (not promised) (ref holds there).") in words
+
+
 def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     words = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA, prop_nas_x2=NA,
                                 prop_alg_id_x2=NA, ref_x2=NA), [FORWARD], SCENES, SIDES)
@@ -967,11 +1028,17 @@ def test_default_conclusion_states_the_seed_result(
     # on S1 within one MME too (helper-190: the answer named s1-inter alone)
     assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
                         "placement against the eNBs compromised there, but breaks that promise "
-                        "on s1-inter with compromised enb-1 naming itself as Target ID and s1 "
-                        "with compromised enb-1 naming itself as Target ID (forward-security "
-                        "fails there for "
+                        "on s1-inter with compromised enb-1 naming itself as Target ID, s1 "
+                        "with compromised enb-1 naming itself as Target ID and s1-inter back "
+                        "to compromised enb-5 after it named itself as Target ID "
+                        "(forward-security fails there for "
                         "tr33821-v070), and the bit placement changes no verdict.")
-    assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops")
+    # newcomer #1: the fix is said of a compromised eNB that edits nothing, as the Answer's
+    # "breaks that promise" above requires
+    assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops "
+                               "against a compromised eNB that edits nothing: ")
+    assert words[1].endswith("; it breaks that promise where the source names itself as "
+                             "Target ID (below).")
     assert any(s.startswith("seed-fs leaves forward-security open on x2 hops") for s in words)
     assert ("In every variant reported, a compromised serving eNB can make a handover fail "
             "that would otherwise complete (handover-denial) and keep the UE on a key it "
@@ -992,9 +1059,12 @@ def test_default_conclusion_states_the_seed_result(
     # situ38: nor does it hide a promise that holds only vacuously (backward security on an
     # intra-eNB hop: no other eNB's KeNB for the eNB to learn; downgrade-resistance with no
     # compromised eNB to edit)
+    # newcomer #2: backward security too, the UE back at the eNB that named itself as Target
+    # ID, said as forward security's failure on the same keys
     assert words[-1].startswith("No placement of the notification bit keeps every promise of "
                                 "seed-fs: with the bit in nas, alg-id or c-rnti the promise of "
-                                "forward-security breaks; the others hold, though only "
+                                f"backward-security ({FORMER_SERVING}) and forward-security "
+                                "break; the others hold, though only "
                                 "vacuously for backward-security (every bit placement) on "
                                 "intra-enb hops")
     assert "downgrade-resistance (every bit placement) on x2,s1 with KASME revealed" in words[-1]
@@ -1002,6 +1072,33 @@ def test_default_conclusion_states_the_seed_result(
                for s in words)
     html = (default_report.out / "index.html").read_text()
     assert all(f"<li>{s}</li>" in html.replace("&#x27;", "'") for s in words)
+
+
+
+def test_the_target_id_leak_breaks_backward_security_once_the_ue_comes_back(
+        default_report: Generated) -> None:
+    """newcomer #2: the README showed that seed-fs's Target ID leak breaks its
+    backward-security promise too, the UE later back at the compromised eNB (its KeNB*+ of
+    the hop it refused gives it the KeNB of the eNB before it), yet no scenario of the report
+    did: the report, its summary and its conclusion say it, as forward security's failure on
+    the same keys (``FORMER_SERVING``, ``RETURNED``)."""
+    back = next(s for s in SCENARIOS if s.name == "target-id-back")
+    assert back.compromises == (("enb-5", 2),) and ":edit=HandoverRequired/target eNB='enb-5'" \
+        in back.hops
+    data = default_report.data
+    for placement in ("nas", "alg-id", "c-rnti"):
+        cell = data.result(VariantRef("seed-fs", placement), back).cell(BACKWARD)
+        assert (cell.status, cell.former_serving) == (BROKEN, True), placement
+    said = summary(data, Path("r")).splitlines()[1]
+    assert ("seed-fs/nas backward-security (only as forward security's failure: on KeNBs a "
+            "former serving eNB derived, the UE back at it); seed-fs/nas forward-security"
+            ) in said
+    # it holds for tr33821-v070 there: a broken promise said with its cause, not as a second
+    # flaw of the proposal beside forward security's
+    assert ("The claim backward-security fails for seed-fs with every bit placement on s1-inter "
+            "back to compromised enb-5 after it named itself as Target ID (a broken "
+            f"promise, {FORMER_SERVING}), and holds for tr33821-v070 (ts33401 holds there)."
+            ) in data.conclusion, data.conclusion
 
 
 # -- the command line --------------------------------------------------------------------------

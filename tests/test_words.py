@@ -11,7 +11,7 @@ import pytest
 from default_report import Generated
 from hoverify.properties.claims import CLAIMS, INVARIANTS
 from hoverify.properties.promises import FORWARD
-from hoverify.reports.data import HOLDS
+from hoverify.reports.data import BROKEN, HOLDS
 from hoverify.reports.scenarios import VARIANTS
 from hoverify.reports.status import FAILS, NA
 from hoverify.reports.words import (
@@ -127,6 +127,20 @@ def test_every_report_page_carries_the_legend(report: Path) -> None:
         text = page.read_text()
         for word, _ in WORDS:
             assert (plain(word) if page.suffix == ".html" else word) in text, (page, word)
+
+
+
+def test_the_legend_says_which_commands_exit_1_on_a_broken_promise() -> None:
+    """newcomer #4: the legend said a broken promise is "exit code 1", but `hoverify report`,
+    whose pages carry the legend, exits 0 with broken promises in it (docs/commands.md): the
+    legend names the commands that exit 1, those docs/commands.md names."""
+    commands = (Path(__file__).parent.parent / "docs" / "commands.md").read_text()
+    listed = re.search(r"1 when a promised claim fails\s+\(([^)]*)\)", commands)
+    assert listed, "docs/commands.md no longer lists the commands that exit 1"
+    names = re.findall(r"`(\w+)`", listed.group(1))
+    [meaning] = [meaning for word, meaning in WORDS if word == BROKEN]
+    assert "exit code 1" not in meaning and "report" not in meaning
+    assert f"({', '.join(names[:-1])} and {names[-1]} exit 1 on it)" in meaning, meaning
 
 
 def test_the_legend_defines_every_word_a_cell_uses(report: Path) -> None:
