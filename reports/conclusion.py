@@ -619,8 +619,10 @@ def _one_side(statuses: Statuses, claims: Sequence[str],
         verdict = (f"fails for {word_list(downgraded)}{alone}" if downgraded else
                    f"holds for every variant reported wherever it has a verdict{alone}")
         sentences.append(
-            f"Neither is a downgrade: {DOWNGRADE}, which fails only when the UE and the honest "
-            f"target eNB complete a handover on a KeNB the attacker derives, {verdict}.")
+            f"Neither is a downgrade: {DOWNGRADE}, which fails only when an edit of a "
+            "handover's messages makes the UE and the honest target eNB complete it on a KeNB "
+            "the attacker derives (one it derives without such an edit is forward security's "
+            f"to judge), {verdict}.")
     return sentences
 
 

@@ -649,8 +649,10 @@ def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails()
         cells[(label, "s1", CAPTURE)] = FAILS
     words = conclusion(cells, [FORWARD, DOWNGRADE, DENIAL, CAPTURE], SCENES, SIDES,
                        network=network)
-    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
-            "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when an edit of "
+            "a handover's messages makes the UE and the honest target eNB complete it on a "
+            "KeNB the attacker derives (one it derives without such an edit is forward "
+            "security's to judge), holds "
             "for every variant reported wherever it has a verdict (on x2 hops against a "
             "compromised eNB alone: there the network, reading the backhaul, derives the "
             "KeNBs the UE and the target agree on, as forward security's verdict for it "
@@ -1044,8 +1046,10 @@ def test_default_conclusion_states_the_seed_result(
             "that would otherwise complete (handover-denial) and keep the UE on a key it "
             "derives by serving it as the target cell (fake-cell-capture).") in words
     # with the backhaul unprotected the network derives the KeNBs with no edit (review25)
-    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
-            "the honest target eNB complete a handover on a KeNB the attacker derives, holds "
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when an edit of "
+            "a handover's messages makes the UE and the honest target eNB complete it on a "
+            "KeNB the attacker derives (one it derives without such an edit is forward "
+            "security's to judge), holds "
             "for every variant reported wherever it has a verdict (on x2,s1 with the backhaul "
             "unprotected against a compromised eNB alone: there the network, reading the "
             "backhaul, derives the KeNBs the UE and the target agree on, as forward "
@@ -1289,8 +1293,10 @@ def test_conclusion_says_what_a_serving_enb_does_in_every_variant() -> None:
     assert ("A compromised serving eNB can keep the UE on a key it derives by serving it as "
             "the target cell (fake-cell-capture) in base, prop/alg-id and prop/nas only."
             ) in words
-    assert ("Neither is a downgrade: downgrade-resistance, which fails only when the UE and "
-            "the honest target eNB complete a handover on a KeNB the attacker derives, fails "
+    assert ("Neither is a downgrade: downgrade-resistance, which fails only when an edit of "
+            "a handover's messages makes the UE and the honest target eNB complete it on a "
+            "KeNB the attacker derives (one it derives without such an edit is forward "
+            "security's to judge), fails "
             "for prop/alg-id.") in words
     assert ("The placement of the notification bit changes the verdicts of "
             "downgrade-resistance for prop; it changes none of handover-denial and "
