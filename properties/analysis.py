@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT
-from hoverify.properties.arrivals import Arrival, derived_again, origin, step_arrivals
+from hoverify.properties.arrivals import Arrival, holds_lines, step_arrivals
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.closure import Closure, closure, nested, witness
 from hoverify.properties.graph import SETUP_STEP, KeyGraph, Node, public_argument, value_node
@@ -154,26 +154,22 @@ class Analysis:
         lines: list[str] = []
         for n in sorted((used & result.initial) - derived, key=self.graph.label):
             if g.nodes[n]["kind"] == "key":
-                lines.append(f"holds {self.graph.label(n)}{self._origin(attacker, n)}")
-                lines.extend(filter(None, [self._again(n)]))
+                lines += self._held_lines(attacker, n)
         return lines + [self._derivation_line(d) for d in steps]
 
-    def _again(self, node: Node) -> str | None:
-        """Where the party that first derived ``node`` derived it again, the same value, in a
-        later hop (``arrivals.derived_again``), as the claim engine's witness says it
-        (``Facts.again``); None for none, or a key that is one value whatever the hop."""
-        if self.graph.hop_less(node):
-            return None
-        return derived_again(self.graph.label(node), self._arrivals(node, self.graph.seen))
-
-    def _origin(self, attacker: Attacker, node: Node) -> str:
-        """Where ``attacker`` got ``node``, which it holds, in the claim engine's words
-        (``arrivals.origin``), each party from its own compromise: the key graph's attackers
-        are compromised parties, never the network reading a backhaul."""
+    def _held_lines(self, attacker: Attacker, node: Node) -> list[str]:
+        """The witness's lines for ``node``, which ``attacker`` holds, as the claim engine's
+        witness words them (``arrivals.holds_lines``, ``Facts.held_lines``): where it got it,
+        each party from its own compromise (the key graph's attackers are compromised
+        parties, never the network reading a backhaul), then where the party that first
+        derived it derived it again in a later hop (not for a key that is one value whatever
+        the hop)."""
         since: dict[str, int] = {}
         for c in attacker.compromises:
             since[c.entity] = min(since.get(c.entity, c.hop), c.hop)
-        return origin(self._arrivals(node, attacker.entities), since)
+        made = [] if self.graph.hop_less(node) else self._arrivals(node, self.graph.seen)
+        return holds_lines(self.graph.label(node), self._arrivals(node, attacker.entities),
+                           since, made)
 
     def _arrivals(self, node: Node, entities: Iterable[str]) -> list[Arrival]:
         """``node``'s arrivals (``arrivals.step_arrivals``) in the steps at which one of

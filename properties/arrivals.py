@@ -5,7 +5,10 @@ KeNB*+[hop 1]", then "KeNB[hop 2] = KDF(KeNB*+[hop 1], ...)"). A reviewer then a
 attacker came to hold that key (helper-181: the seed-fs Target ID attack's witness did not say
 that enb-1 had KeNB*+ in the S1AP HandoverRequest it refused). Both witnesses, the claim
 engine's (``Facts.witness``) and the key graph's (``Analysis.witness_lines``), end each
-"holds" line with ``origin``'s words, read from the run's steps when a witness is worded.
+"holds" line with ``origin``'s words, read from the run's steps when a witness is worded:
+``holds_lines``, the one definition of those lines. A step is named where the command's
+reader finds it (``places.place``): by the action that made it, in a run of actions; by its
+handover, in a run of hops.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 
 from hoverify.properties.adversary import DEFAULT, NETWORK, Adversary
 from hoverify.properties.graph import byte_values
+from hoverify.properties.places import place
 from hoverify.statemachines.messages import Message
 from hoverify.statemachines.names import word_list
 from hoverify.statemachines.record import record
@@ -26,7 +30,8 @@ RECEIVED, REFUSED, DERIVED, READ = "received", "refused", "derived", "read"
 class Arrival:
     """Secret ``values`` a party had at step ``step`` (of handover ``hop``), and ``how``:
     ``received`` in ``message`` (``refused``: in a message it refused), ``derived`` at that
-    step, or ``read`` by the network attacker in ``message`` on an unprotected backhaul."""
+    step, or ``read`` by the network attacker in ``message`` on an unprotected backhaul;
+    ``action``, the action of the run that made the step (``Trail``; None: a run of hops)."""
 
     step: int
     hop: int
@@ -34,17 +39,26 @@ class Arrival:
     how: str
     message: str
     values: frozenset[bytes]
+    action: int | None = None
+
+    @property
+    def place(self) -> str:
+        """Where its step is, as the command's reader finds it (``places.place``)."""
+        return place(self.action, self.hop)
 
 
 class Trail:
     """The steps of a run so far, the last first (``Facts.trail``): one link per step, so
-    the facts after a step share the trail before it; ``length``, its steps. Compared by
-    identity: a run of thousands of steps is no value to compare."""
+    the facts after a step share the trail before it; ``length``, its steps; ``action``,
+    the action that made the step, in a run of actions (``Engine.trace_length``: 0 for the
+    set-up's), None in a run of hops (``check``'s) or a counterfactual continuation
+    (``Engine.facts_after``), which no action made. Compared by identity: a run of thousands
+    of steps is no value to compare."""
 
-    __slots__ = ("earlier", "length", "step")
+    __slots__ = ("action", "earlier", "length", "step")
 
-    def __init__(self, step: Step, earlier: Trail | None) -> None:
-        self.step, self.earlier = step, earlier
+    def __init__(self, step: Step, earlier: Trail | None, action: int | None = None) -> None:
+        self.step, self.earlier, self.action = step, earlier, action
         self.length = 1 + (earlier.length if earlier is not None else 0)
 
     def __repr__(self) -> str:
@@ -61,16 +75,17 @@ class Trail:
                 and head.back(head.length - self.length) is not self):
             head, index = None, {}
         if head is None or self.length > head.length:
-            new: list[Step] = []
+            new: list[Trail] = []
             link: Trail | None = self
             while link is not None and link is not head:
                 if head is not None and link.length <= head.length:  # another run: start again
                     head, index, new, link = None, {}, [], self
                     continue
-                new.append(link.step)
+                new.append(link)
                 link = link.earlier
-            for position, step in enumerate(reversed(new), (head.length if head else 0) + 1):
-                for a in step_arrivals(step, _EVERY_VALUE, READS[backhaul_read]):
+            for position, made in enumerate(reversed(new), (head.length if head else 0) + 1):
+                for a in step_arrivals(made.step, _EVERY_VALUE, READS[backhaul_read],
+                                       made.action):
                     for v in a.values:
                         index.setdefault(v, []).append((position, a))
             _INDEXED[backhaul_read] = (self, index)
@@ -97,25 +112,40 @@ READS = {False: DEFAULT.reads, True: Adversary(backhaul_unprotected=True).reads}
 _INDEXED: dict[bool, tuple[Trail, dict[bytes, list[tuple[int, Arrival]]]]] = {}
 
 
-def step_arrivals(step: Step, values: Container[bytes],
-                  reads: Callable[[Message], bool]) -> list[Arrival]:
+def step_arrivals(step: Step, values: Container[bytes], reads: Callable[[Message], bool],
+                  action: int | None = None) -> list[Arrival]:
     """Where ``step`` gave a party secret values (those in ``values``): its receiver those of
     the message and of what it read from it, then those it derived; the network attacker
-    those of each message sent that it ``reads`` (``Adversary.reads``)."""
+    those of each message sent that it ``reads`` (``Adversary.reads``); ``action``, the
+    action that made the step (``Trail``)."""
     receiver, number, hop = step.message.receiver, step.number, step.hop
     given = frozenset(v for v in (*byte_values(step.message.fields),
                                   *byte_values(step.outcome.read)) if v in values)
     derived = frozenset(d.output for d in step.outcome.derivations
                         if d.output in values) - given
     found = [Arrival(number, hop, receiver, RECEIVED if step.outcome.accepted else REFUSED,
-                     str(step.message), given)] if given else []
+                     str(step.message), given, action)] if given else []
     if derived:
-        found.append(Arrival(number, hop, receiver, DERIVED, str(step.message), derived))
+        found.append(Arrival(number, hop, receiver, DERIVED, str(step.message), derived,
+                             action))
     for m in step.outcome.sent:
         read = frozenset(v for v in byte_values(m.fields) if v in values)
         if read and reads(m):
-            found.append(Arrival(number, hop, NETWORK, READ, str(m), read))
+            found.append(Arrival(number, hop, NETWORK, READ, str(m), read, action))
     return found
+
+
+def holds_lines(label: str, had: Iterable[Arrival], since: Mapping[str, int],
+                made: Iterable[Arrival]) -> list[str]:
+    """A witness's lines for a value it names ``label`` that the attacker holds, in both
+    witnesses' words (the claim engine's, ``Facts.witness``; the key graph's,
+    ``Analysis.witness_lines``): "holds ``label``" with where the attacker got it
+    (``origin``: ``had``, the value's arrivals in step order; ``since``, its parties), then
+    where a party of the network derived it again in a later hop (``derived_again``:
+    ``made``, its arrivals to every party; none for a key that is one value whatever the
+    hop)."""
+    again = derived_again(label, made)
+    return [f"holds {label}{origin(had, since)}", *([again] if again is not None else [])]
 
 
 def origin(had: Iterable[Arrival], since: Mapping[str, int]) -> str:
@@ -134,12 +164,11 @@ def origin(had: Iterable[Arrival], since: Mapping[str, int]) -> str:
         arrival = next((a for a in reversed(kept) if since[a.party] == first), None)
     if arrival is None:
         return ""
-    where = f"{arrival.message} (step {arrival.step})"
+    where = f"{arrival.message} ({arrival.place})"
     return {RECEIVED: f": {arrival.party} received it in {where}",
             REFUSED: f": {arrival.party} received it in {where}, which it refused",
-            DERIVED: f": {arrival.party} derived it (step {arrival.step})",
-            READ: f": read on the backhaul in {arrival.message} (sent at step "
-                  f"{arrival.step})"}[arrival.how]
+            DERIVED: f": {arrival.party} derived it ({arrival.place})",
+            READ: f": read on the backhaul in {where}"}[arrival.how]
 
 
 def derived_again(label: str, had: Iterable[Arrival]) -> str | None:
@@ -162,8 +191,7 @@ def derived_again(label: str, had: Iterable[Arrival]) -> str | None:
     hops = word_list(f"hop {hop}'s" for hop in again)
     parties = {a.party for a in again.values()}
     if len(parties) == 1:
-        steps = ", ".join(str(a.step) for a in again.values())
-        return (f"{label} is {hops} too: {parties.pop()} derived the same value again "
-                f"(step{'s' if len(again) > 1 else ''} {steps})")
-    made = word_list(f"{a.party} (step {a.step})" for a in again.values())
+        places = word_list(a.place for a in again.values())
+        return f"{label} is {hops} too: {parties.pop()} derived the same value again ({places})"
+    made = word_list(f"{a.party} ({a.place})" for a in again.values())
     return f"{label} is {hops} too: {made} derived the same value again"

@@ -62,6 +62,7 @@ from hoverify.properties.crosscheck import recompute
 from hoverify.properties.engine import Facts
 from hoverify.properties.graph import Node, byte_values, value_node
 from hoverify.properties.lines import Lines
+from hoverify.properties.places import place
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
@@ -458,7 +459,7 @@ class Attempt:
     step: int
     rewritten: Message
     run: Run  # the honest run: ``full_run`` gives the attack's
-    rewrite: str  # "step 18: enb-2 removes for UE/NAS-PDU in ..."
+    rewrite: str  # "in handover 2: enb-2 removes field 'for UE/NAS-PDU' in ..."
     completed: bool  # the real target verified the UE's HO confirm
     outcome: str  # what became of the handover, in words
     # how the handover ended after the edit (``HopSearch.arose``): "completed", "rejected"
@@ -693,7 +694,8 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
              step_number: int, message: Message, edit: Edit, found: HopSearch) -> Attempt:
     run = analysis.run
     rewritten = replace(message, fields=edit.apply(message.fields))
-    text = f"step {step_number}: {analysis.source(hop)} {edit.text(message.fields)} in {message}"
+    # the edit by where check's reader finds it, its hop (``places``), not the step number
+    text = f"{place(None, hop)}: {analysis.source(hop)} {edit.text(message.fields)} in {message}"
     try:
         tail = trial.steps(step_number, rewritten)[run.hops[hop - 1].first_step:]
     except VariantError as error:  # a hook fails on the attacker's input: the handover fails

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
-from hoverify.properties.arrivals import Trail, derived_again, origin
+from hoverify.properties.arrivals import Trail, holds_lines
 from hoverify.properties.graph import byte_values, public_argument
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import (
@@ -600,27 +600,18 @@ class Facts:
                     stack.append(frame)
         holds: list[str] = []
         for v in sorted(held, key=self.label):
-            holds.append(f"holds {self.label(v)}{self.origin(attacker, v)}")
-            holds.extend(filter(None, [self.again(v)]))
+            holds += self.held_lines(attacker, v)
         return holds + [self.line(d) for d in steps]
 
-    def again(self, value: bytes) -> str | None:
-        """Where the party that first derived ``value`` derived it again, the same value, in
-        a later hop (``arrivals.derived_again``); None for none, for a key that is one
-        value whatever the hop (KASME's, K_HO: ``name_of``), or where the facts keep no
-        trail."""
+    def held_lines(self, attacker: Knowledge, value: bytes) -> list[str]:
+        """The witness's lines for ``value``, which ``attacker`` holds (``arrivals.holds_lines``):
+        where it got it, each of its parties counted from its own first compromise
+        (``joined``; a coalition's later member had keys before it was taken: helper-185),
+        then where the party that first derived it derived it again in a later hop (not for
+        a key that is one value whatever the hop, KASME's, K_HO: ``name_of``). Where the
+        facts keep no trail (a search's states: ``Engine.witnessing``), "holds" alone."""
+        had = self.trail.arrivals(value, not self.nds_ip) if self.trail is not None else []
         made = self.made(value)
-        if self.trail is None or not made or self._hop_less(made[0]):
-            return None
-        return derived_again(self.label(value), self.trail.arrivals(value, not self.nds_ip))
-
-    def origin(self, attacker: Knowledge, value: bytes) -> str:
-        """Where ``attacker`` got ``value``, which it holds (``arrivals.origin``), each of its
-        parties counted from its own first compromise (``joined``; a coalition's later member
-        had keys before it was taken: helper-185); nothing where the facts keep no trail (a
-        search's states: ``Engine.witnessing``)."""
-        if self.trail is None:
-            return ""
         # its own name, or the whole attacker's whose eNBs alone it is (``alone``)
         names = {attacker.name, *(whole for whole, e in self.alone if e.name == attacker.name)}
         since: dict[str, int] = {}
@@ -629,7 +620,8 @@ class Facts:
                 since.setdefault(entity, hop)
         if attacker.name == NETWORK:
             since[NETWORK] = 0
-        return origin(self.trail.arrivals(value, not self.nds_ip), since)
+        return holds_lines(self.label(value), had, since,
+                           had if made and not self._hop_less(made[0]) else [])
 
     def cut(self, attacker: Knowledge, value: bytes, depth: int = 3) -> list[str]:
         """The secret values ``attacker`` lacks on every way to ``value``."""
@@ -1366,7 +1358,7 @@ class Engine:
     facts: Facts = field(default_factory=Facts)
     states: tuple[Any, ...] = ()
     violations: dict[tuple[str, bool], Verdict] = field(default_factory=dict)
-    violated_at: dict[tuple[str, bool], int] = field(default_factory=dict)
+    violated_at: dict[tuple[str, bool], int | None] = field(default_factory=dict)
     # the hops on which a stepwise claim's failures are each wanted: ``check``'s hops that its
     # run edits (``hoverify.properties.evaluate``), which it judges by the engine's failures
     # there; a claim's first failure (``violations``), of another hop (a compromised source
@@ -1383,7 +1375,10 @@ class Engine:
     # per claim, what it saw where its situation arose (``Observed.seen``), each once in the
     # order first seen: a stepwise claim's holding reason names it (``Claim.held``)
     seen: dict[str, dict[Any, None]] = field(default_factory=dict)
-    trace_length: int = 0  # kept up to date by an exploration
+    # the actions so far of the exploration that feeds the engine, which keeps it up to date
+    # (0 in its set-up); None: a run of hops (``check``'s), which no action made. A witness
+    # names a step by the action that made it, else by its handover (``Facts.trail``)
+    trace_length: int | None = None
     adversary: Adversary = DEFAULT  # what the network attacker reads
     consumers: Consumers = field(default_factory=Consumers, repr=False)
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
@@ -1443,7 +1438,7 @@ class Engine:
     def step(self, step: Step, before: Any) -> None:
         earlier = self.facts
         self.moved, self.learnt = (), {}
-        self.facts = self._learn(earlier, step, before)
+        self.facts = self._learn(earlier, step, before, self.trace_length)
         self._judge(step.hop, Event(step, before, earlier=earlier,
                                     taken=self._taken(step.hop),
                           moved=self.moved, learnt=self.learnt,
@@ -1743,9 +1738,11 @@ class Engine:
                 self.first_per_hop.setdefault((name, verdict.hop, verdict.attacker), verdict)
         self.states = judged.states
 
-    def _learn(self, f: Facts, step: Step, before: Any = None) -> Facts:
+    def _learn(self, f: Facts, step: Step, before: Any = None,
+               action: int | None = None) -> Facts:
         """``f`` after ``step``; ``before``: the receiver's record before it (None: unknown,
-        as if it held nothing)."""
+        as if it held nothing); ``action``: the action that made it (``trace_length``; None:
+        no action did, a step of a run of hops or of a counterfactual, ``facts_after``)."""
         receiver = step.message.receiver
         # the derivations recorded before the step, their secret and public values: read now,
         # while their index is the last made (asked for after the step's, it had often left
@@ -1788,7 +1785,7 @@ class Engine:
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
                          for v in byte_values(m.fields) if v in values)
         if self.witnessing:
-            changes["trail"] = Trail(step, f.trail)
+            changes["trail"] = Trail(step, f.trail, action)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
             f = replace(f, attackers=self.parties.append(
                 f.attackers, Knowledge(NETWORK, frozenset(), 0, 0, frozenset(), frozenset())))

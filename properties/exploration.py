@@ -176,7 +176,8 @@ class Exploration:
         self.system = System(variant, topology, kasme, 0, topology.cells[0], seed)
         start = topology.cells[0]
         self.engine = Engine(variant, topology, all_claims(variant, topology), start.enb,
-                             start.name, adversary=adversary, witnessing=witnessing)
+                             start.name, adversary=adversary, witnessing=witnessing,
+                             trace_length=0)
         self.engine.set_up(self.system.setup)
         self.trace: list[Action] = []
         self._unedited_kept: tuple[Snapshot, Facts, Facts] | None = None  # ``_unedited``

@@ -987,7 +987,7 @@ def test_a_witness_starts_from_the_serving_kenb_and_shows_the_sources_own_kenb_s
     assert claim["witness"][0].startswith("hop 1, radio observer + enb-1@1: derives 2+ hops on")
     assert claim["witness"][1:] == [
         "holds KeNB[hop 0]: enb-1 received it in S1AP InitialContextSetupRequest mme-1->enb-1 "
-        "(step 1)",
+        "(in the AS security set-up)",
         "KeNB[hop 1] = KeNB* = KDF(KeNB[hop 0], FC=0x13, PCI=8, EARFCN-DL=68700)  [TS 33.401 A.5]",
         "KeNB[hop 2] = KeNB* = KDF(KeNB[hop 1], FC=0x13, PCI=4, EARFCN-DL=68600)  [TS 33.401 A.5]"]
 
@@ -999,12 +999,12 @@ WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says wher
     # cell is not its own) but has read it: the first arrival after its compromise
     "target-id": (["--variant", "seed-fs", "--hops", TARGET_ID, "--compromise", "enb-1@1"],
                   "forward-security", "holds KeNB*+[hop 1]: enb-1 received it in S1AP "
-                  "HandoverRequest mme-1->enb-1 (step 7), which it refused"),
+                  "HandoverRequest mme-1->enb-1 (in handover 1), which it refused"),
     # enb-2 got NH[NCC 2] in hop 1's PATH SWITCH REQUEST ACKNOWLEDGE (TS 33.401 7.2.8.4.2),
     # before its compromise in hop 2, and kept it: the last arrival before
     "kept": (["--variant", "ts33401", "--hops", "x2,x2,s1", "--compromise", "enb-2@2"],
              "fake-cell-capture", "holds NH[NCC 2]: enb-2 received it in S1AP "
-             "PathSwitchRequestAcknowledge mme-1->enb-2 (step 11)"),
+             "PathSwitchRequestAcknowledge mme-1->enb-2 (in handover 1)"),
     # a coalition: enb-1's record kept the initial KeNB it was given at set-up; enb-2, which
     # had it in hop 1's X2AP HandoverRequest (this variant's source sends its own KeNB), was
     # compromised only in hop 3 (helper-185: the origin named enb-2's message)
@@ -1012,7 +1012,7 @@ WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says wher
                                          "source_sends_kenb.py"),
                    "--hops", "x2,x2,s1", "--compromise", "enb-1@1", "--compromise", "enb-2@3"],
                   "fake-cell-capture", "holds KeNB[hop 0]: enb-1 received it in S1AP "
-                  "InitialContextSetupRequest mme-1->enb-1 (step 1)"),
+                  "InitialContextSetupRequest mme-1->enb-1 (in the AS security set-up)"),
     # an attacker holding an eNB and KASME: downgrade-resistance judges its eNBs alone, an
     # attacker of its own name, whose key enb-1 was given at set-up (helper-191: it lost the
     # words when the origin was looked up by the attacker's name alone)
@@ -1021,11 +1021,11 @@ WHERE_HELD = {  # a run -> a claim's witness and the "holds" line that says wher
                     "--hops", "s1@enb-3/cell-1:edit=HandoverRequired/security/UE supports "
                     "KeNB*+=False", "--compromise", "enb-1@1", "--compromise", "KASME@1"],
                    "downgrade-resistance", "holds KeNB[hop 0]: enb-1 received it in S1AP "
-                   "InitialContextSetupRequest mme-1->enb-1 (step 1)"),
+                   "InitialContextSetupRequest mme-1->enb-1 (in the AS security set-up)"),
     # without NDS/IP the network reads the {NH, NCC} of S1AP HANDOVER REQUEST (7.2.8.4.3)
     "backhaul": (["--variant", "ts33401", "--hops", "x2,s1", "--backhaul-unprotected"],
                  "forward-security", "holds NH[NCC 3]: read on the backhaul in S1AP "
-                 "HandoverRequest mme-1->enb-4 (sent at step 15)"),
+                 "HandoverRequest mme-1->enb-4 (in handover 2)"),
 }
 
 
@@ -1056,14 +1056,14 @@ def test_a_witness_says_a_key_it_holds_was_derived_again_unchanged(variant: str)
     code, out = _check("--variant", variant, "--hops", TARGET_ID_S1, "--compromise", "enb-1@1",
                        "--json")
     claims = {c["name"]: c.get("witness") for c in json.loads(out)["claims"]}
-    again = "KeNB*+[hop 1] is hop 2's too: mme-1 derived the same value again (step 12)"
+    again = "KeNB*+[hop 1] is hop 2's too: mme-1 derived the same value again (in handover 2)"
     for claim in ("forward-security", "fake-cell-capture"):
         lines = claims[claim] or []
         if variant == "ts33401":
             assert not any("derived the same value again" in line for line in lines), lines
             continue
         held = lines.index("holds KeNB*+[hop 1]: enb-1 received it in S1AP HandoverRequest "
-                           "mme-1->enb-1 (step 7), which it refused")
+                           "mme-1->enb-1 (in handover 1), which it refused")
         assert lines[held + 1] == again, lines
     assert code == (1 if variant == "seed-fs" else 0)
 

@@ -274,7 +274,8 @@ def test_an_s1_denial_is_witnessed_by_an_edit_the_ue_reads() -> None:
     ID first and gave it as the witness: enb-1 refused its own edit, which shows nothing a
     drop would not. The first edit now is one of what enb-1 relays, which the UE refuses."""
     witness = claims(load("seed-fs", "nas"), "s1")[DENIAL].verdicts[0].witness
-    assert witness[0].startswith("step 9: enb-1 rewrites field 'container/target PCI' "), witness
+    assert witness[0].startswith(
+        "in handover 1: enb-1 rewrites field 'container/target PCI' "), witness
     assert witness[1].startswith("the UE refuses the HO command"), witness
 
 
@@ -623,7 +624,7 @@ def test_the_edit_witness_names_the_source_that_edits(first: str) -> None:
     evaluation = evaluate(run_scenario(load("ts33401"), parse_hops("x2,s1")), attacker)
     [denial] = [c for c in evaluation.claims if c.name == DENIAL]
     edit = denial.verdicts[0].witness[0]
-    assert edit.startswith("step ") and edit.split()[2] == "enb-1", edit
+    assert edit.startswith("in handover 1: ") and edit.split()[3] == "enb-1", edit
 
 
 @pytest.mark.parametrize(("name", "placement"), EVERY_VARIANT)

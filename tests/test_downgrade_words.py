@@ -224,13 +224,13 @@ def test_a_capture_reads_the_same_searched_or_named_by_the_hops(beside: tuple[st
     who = "enb-1" if not beside else "radio observer + enb-1@1, enb-2@1"
     assert search["detail"] == edit["detail"] == (
         f"after enb-1 edited a message of handover 1, the UE is on a KeNB {who} derives")
-    assert search["witness"][0] == ("step 9: enb-1 removes field 'for UE/NAS-PDU' in S1AP "
+    assert search["witness"][0] == ("in handover 1: enb-1 removes field 'for UE/NAS-PDU' in S1AP "
                                     "HandoverCommand mme-1->enb-1")
     # fix38: the KeNB* enb-1 computed itself as the source is shown derived from its own
     # KeNB (seed section 2: KeNB* = KDF(KeNB, PCI)), not held
     assert search["witness"][-3:] == edit["witness"] == [
         "holds KeNB[hop 0]: enb-1 received it in S1AP InitialContextSetupRequest "
-        "mme-1->enb-1 (step 1)",
+        "mme-1->enb-1 (in the AS security set-up)",
         "KeNB*[hop 1] = KDF(KeNB[hop 0], FC=0xf0, PCI=5)  [TR 33.821 v0.7.0 (seed section 2)]",
         "KeNB[hop 1] = KDF(KeNB*[hop 1], FC=0xf1, C-RNTI=58344)  [TR 33.821 v0.7.0 (seed "
         "section 2)]"]
@@ -355,7 +355,8 @@ def test_a_capture_that_needed_no_edit_fails_whatever_the_edit_did(
         "enb-1 does not derive")
     assert verdict["witness"][:2] == ["run without enb-1's edit of hop 1:",
                                       "holds KeNB[hop 0]: enb-1 received it in S1AP "
-                                      "InitialContextSetupRequest mme-1->enb-1 (step 1)"]
+                                      "InitialContextSetupRequest mme-1->enb-1 (in the AS "
+                                      "security set-up)"]
     assert any(line.startswith(derivation) for line in verdict["witness"]), verdict["witness"]
     assert any("derives the honest KeNB of handover 1 without an edit of it" in why
                for why in claims["downgrade-resistance"]["not_judged"])

@@ -969,46 +969,50 @@ def test_a_coalitions_members_are_each_counted_from_their_own_compromise() -> No
                    if s.hop == 2 and s.message.kind is Kind.X2AP_HANDOVER_REQUEST)
     assert (request.message.sender, request.message.receiver) == ("enb-2", "enb-1")
     [kenb_2] = [c.kenb for c in facts.completions if c.handover == 2]
-    assert facts.origin(knowledge, kenb_2) == (
-        f": enb-1 received it in {request.message} (step {request.number})")
+    assert facts.held_lines(knowledge, kenb_2) == [
+        f"holds KeNB[hop 2]: enb-1 received it in {request.message} (in handover 2)"]
 
 
 def test_a_trails_arrivals_are_its_steps_whatever_was_asked_before() -> None:
     """``Trail.arrivals`` indexes one run's steps once, as the trail grows (helper-185: each
     witness walked the whole trail, quadratic in a long ``check --json``): asked about a
     shorter trail of the same run, a longer one, and a branch that left it (the run without
-    an edit, ``Engine.facts_after``), in any order, each answer is what its own steps give."""
+    an edit, ``Engine.facts_after``), in any order, each answer is what its own steps give,
+    with the action that made each (here one per step; the branch's, none)."""
     steps = run_scenario(load("ts33401"), parse_hops("x2,s1,s1-inter,x2")).system.steps
     line: list[Trail] = []
-    for step in steps:
-        line.append(Trail(step, line[-1] if line else None))
+    for action, step in enumerate(steps):
+        line.append(Trail(step, line[-1] if line else None, action))
     branch = Trail(steps[-1], line[len(line) // 2])
     values = {v for s in steps for v in byte_values((s.message.fields, s.outcome.read))}
 
-    def where(arrivals: list[Arrival]) -> list[tuple[int, str, str, str]]:
-        return [(a.step, a.party, a.how, a.message) for a in arrivals]
+    def where(arrivals: list[Arrival]) -> list[tuple[int, int | None, str, str, str]]:
+        return [(a.step, a.action, a.party, a.how, a.message) for a in arrivals]
 
     def own(trail: Trail, value: bytes) -> list[Arrival]:
         walked = []
         link: Trail | None = trail
         while link is not None:
-            walked.append(link.step)
+            walked.append(link)
             link = link.earlier
-        return [a for s in reversed(walked) for a in step_arrivals(s, (value,), DEFAULT.reads)]
+        return [a for t in reversed(walked)
+                for a in step_arrivals(t.step, (value,), DEFAULT.reads, t.action)]
 
     for trail in (line[5], line[-1], line[3], branch, line[-2], line[len(line) // 2], branch):
         for value in values:
             assert where(trail.arrivals(value, False)) == where(own(trail, value)), trail
 
 
-def _arrival(step: int, hop: int, party: str, how: str, message: str = "") -> Arrival:
-    return Arrival(step, hop, party, how, message, frozenset({b"key"}))
+def _arrival(step: int, hop: int, party: str, how: str, message: str = "",
+             action: int | None = None) -> Arrival:
+    return Arrival(step, hop, party, how, message, frozenset({b"key"}), action)
 
 
 # (the value's arrivals, each party of the attacker -> the hop it holds it from) -> the end
 # of its "holds" line (docs/claims.md: the first arrival to one of its parties from the hop
 # of its compromise on, else the last before, its record kept the key; none for a key
-# revealed by name)
+# revealed by name); each step by the handover it is in, or in a run of actions (``replay``)
+# by the action that made it (helper-206: by the model's number, which no command prints)
 ICSR, HANDOVER_REQUEST = "S1AP InitialContextSetupRequest mme-1->enb-1", "S1AP HandoverRequest"
 ORIGINS = {
     "first from the compromise on": (
@@ -1016,25 +1020,33 @@ ORIGINS = {
          _arrival(7, 1, "enb-1", REFUSED, f"{HANDOVER_REQUEST} mme-1->enb-1"),
          _arrival(12, 2, "enb-1", RECEIVED, f"{HANDOVER_REQUEST} mme-1->enb-1")],
         {"enb-1": 1},
-        f": enb-1 received it in {HANDOVER_REQUEST} mme-1->enb-1 (step 7), which it refused"),
+        f": enb-1 received it in {HANDOVER_REQUEST} mme-1->enb-1 (in handover 1), which it "
+        "refused"),
     "in the hop of the compromise": (
         [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-1", RECEIVED, "X")],
-        {"enb-1": 1}, ": enb-1 received it in X (step 6)"),
+        {"enb-1": 1}, ": enb-1 received it in X (in handover 1)"),
     "the last before, its record kept it": (
         [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-1", RECEIVED, "X"),
          _arrival(9, 1, "enb-2", RECEIVED, "Y")],
-        {"enb-1": 3}, ": enb-1 received it in X (step 6)"),
+        {"enb-1": 3}, ": enb-1 received it in X (in handover 1)"),
     "a coalition: the party held longest": (
         [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(6, 1, "enb-2", RECEIVED, "X")],
-        {"enb-1": 1, "enb-2": 3}, f": enb-1 received it in {ICSR} (step 1)"),
+        {"enb-1": 1, "enb-2": 3}, f": enb-1 received it in {ICSR} (in the AS security set-up)"),
     "a derivation of its own": (
         [_arrival(1, 0, "enb-1", RECEIVED, ICSR), _arrival(5, 1, "enb-1", DERIVED, "Z")],
-        {"enb-1": 1}, ": enb-1 derived it (step 5)"),
+        {"enb-1": 1}, ": enb-1 derived it (in handover 1)"),
+    "in a run of actions": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR, 0), _arrival(6, 1, "enb-1", RECEIVED, "X", 3)],
+        {"enb-1": 1}, ": enb-1 received it in X (action 3)"),
+    "in a run of actions, the set-up's": (
+        [_arrival(1, 0, "enb-1", RECEIVED, ICSR, 0), _arrival(6, 1, "enb-2", RECEIVED, "X", 3)],
+        {"enb-1": 1, "enb-2": 3},
+        f": enb-1 received it in {ICSR} (in the AS security set-up, before action 1)"),
     "read on the backhaul": (
         [_arrival(14, 2, "enb-2", RECEIVED, "Y"),
          _arrival(15, 2, NETWORK, READ, f"{HANDOVER_REQUEST} mme-1->enb-4")],
         {NETWORK: 0},
-        f": read on the backhaul in {HANDOVER_REQUEST} mme-1->enb-4 (sent at step 15)"),
+        f": read on the backhaul in {HANDOVER_REQUEST} mme-1->enb-4 (in handover 2)"),
     "another party's only": ([_arrival(6, 1, "enb-2", RECEIVED, "X")], {"enb-1": 1}, ""),
     "revealed by name": ([], {"KASME": 1}, ""),
 }
@@ -1050,13 +1062,17 @@ def test_origin_names_the_arrival_the_docs_promise(case: str) -> None:
     assert origin(had, since) == words
 
 
-AGAIN = "KeNB*+[hop 1] is hop 2's too: mme-2 derived the same value again (step 13)"
+AGAIN = "KeNB*+[hop 1] is hop 2's too: mme-2 derived the same value again (in handover 2)"
 DERIVED_AGAIN = {  # a value's arrivals -> the witness's line that it was derived again, if any
     # the seed's Target ID attack on s1-inter: mme-1 made hop 1's KeNB*+ (the Target ID named
     # enb-1, under mme-1), mme-2 made hop 2's, the same value
     "another MME, a later hop": ([_arrival(6, 1, "mme-1", DERIVED),
                                   _arrival(7, 1, "enb-1", REFUSED, "R"),
                                   _arrival(13, 2, "mme-2", DERIVED)], AGAIN),
+    # the same in a run of actions (``replay``): by the action that made the step
+    "in a run of actions": ([_arrival(6, 1, "mme-1", DERIVED, action=3),
+                             _arrival(13, 2, "mme-2", DERIVED, action=9)],
+                            AGAIN.replace("(in handover 2)", "(action 9)")),
     # the UE derives NH(n) hops after the MME made it, catching up its chain (TS 33.401
     # 7.2.8.4.3): the network made no key again
     "the UE catching up": ([_arrival(10, 1, "mme-1", DERIVED), _arrival(17, 2, "ue", DERIVED)],
@@ -1072,13 +1088,13 @@ DERIVED_AGAIN = {  # a value's arrivals -> the witness's line that it was derive
                                    _arrival(13, 2, "enb-1", DERIVED),
                                    _arrival(20, 3, "enb-1", DERIVED)],
                                   "KeNB*+[hop 1] is hop 2's and hop 3's too: enb-1 derived the "
-                                  "same value again (steps 13, 20)"),
+                                  "same value again (in handover 2 and in handover 3)"),
     "two later hops, two parties": ([_arrival(6, 1, "mme-1", DERIVED),
                                      _arrival(13, 2, "mme-2", DERIVED),
                                      _arrival(14, 2, "mme-2", DERIVED),
                                      _arrival(20, 3, "mme-1", DERIVED)],
-                                    "KeNB*+[hop 1] is hop 2's and hop 3's too: mme-2 (step 13) "
-                                    "and mme-1 (step 20) derived the same value again"),
+                                    "KeNB*+[hop 1] is hop 2's and hop 3's too: mme-2 (in handover "
+                                    "2) and mme-1 (in handover 3) derived the same value again"),
 }
 
 
@@ -1148,10 +1164,10 @@ def test_a_trail_indexes_each_step_of_its_run_once(monkeypatch: pytest.MonkeyPat
     read: Counter[int] = Counter()
     original = arrivals.step_arrivals
 
-    def counted(step: Step, values: Container[bytes],
-                reads: Callable[[Message], bool]) -> list[Arrival]:
+    def counted(step: Step, values: Container[bytes], reads: Callable[[Message], bool],
+                action: int | None = None) -> list[Arrival]:
         read[step.number] += 1
-        return original(step, values, reads)
+        return original(step, values, reads, action)
 
     monkeypatch.setattr(arrivals, "step_arrivals", counted)
     for trail in (*line, *reversed(line)):
