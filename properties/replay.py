@@ -89,7 +89,7 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
         otherwise = _sent_otherwise(exploration, action) if strict else None
         if otherwise is not None and recorded:
             exploration.close()
-            raise ValueError(f"step {number}, {action.text!r}: {otherwise}: {NOT_ITS_VARIANT}")
+            raise ValueError(f"action {number}, {action.text!r}: {otherwise}: {NOT_ITS_VARIANT}")
         try:
             done = exploration.apply(action) if _enabled(exploration, action) else None
         except VariantError as error:
@@ -102,7 +102,7 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
             # step no variant records
             corrupt = None if edited is None else never_recorded(exploration.system.topology,
                                                                  action)
-            stop = (ValueError(f"step {number}, {action.text!r}: {corrupt}: {NO_VARIANT}")
+            stop = (ValueError(f"action {number}, {action.text!r}: {corrupt}: {NO_VARIANT}")
                     if corrupt is not None else
                     _diverged(exploration, number, action, done, otherwise,
                               None if recorded else edited))
@@ -178,7 +178,7 @@ def _diverged(exploration: Exploration, number: int, action: Action, done: Actio
     another variant than the recorded one, the first edit made, by its step and the
     deliveries before it)."""
     if otherwise is not None:
-        return ReplayNotPossible(f"step {number}, the saved edit {action.edit!r}, is no "
+        return ReplayNotPossible(f"action {number}, the saved edit {action.edit!r}, is no "
                                  f"longer possible: {otherwise}", tuple(exploration.trace),
                                  exploration.findings())
     got = repr(done.text) if done else "nothing (not possible in this state)"
@@ -187,17 +187,17 @@ def _diverged(exploration: Exploration, number: int, action: Action, done: Actio
         refused = [s for s in exploration.system.steps[delivered:] if not s.outcome.accepted]
         why = "".join(f" ({s.message.receiver} refused {s.message}: {s.outcome.reason})"
                       for s in refused[-1:])
-        return ReplayNotPossible(f"step {number}, {action.text!r}, is no longer possible after "
-                                 f"the edit of step {step}: the model did {got}{why}",
+        return ReplayNotPossible(f"action {number}, {action.text!r}, is no longer possible after "
+                                 f"the edit of action {step}: the model did {got}{why}",
                                  tuple(exploration.trace[:number - 1]),
                                  [f for f in exploration.findings() if len(f.trace) < number])
     there = (exploration.edit_there(action)
              if done is None and action.kind in EDIT_KINDS and action.edit else None)
     if there is None:
-        return ValueError(f"replay diverged at {action.text!r} (step {number}): the model did "
+        return ValueError(f"replay diverged at {action.text!r} (action {number}): the model did "
                           f"{got}")
     message, names = there
-    return ValueError(f"replay diverged at {action.text!r} (step {number}): the saved edit "
+    return ValueError(f"replay diverged at {action.text!r} (action {number}): the saved edit "
                       f"is not possible there: {no_edit(message, action.edit, names)})")
 
 

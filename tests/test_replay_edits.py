@@ -68,7 +68,7 @@ def test_a_fix_that_no_longer_sends_the_flag_is_not_reproduced(
     out, err = capsys.readouterr()
     assert err == ""
     last = out.splitlines()[-1]
-    assert last.startswith(f"NOT reproduced: step {step}, the saved edit {EDIT!r}, is no longer "
+    assert last.startswith(f"NOT reproduced: action {step}, the saved edit {EDIT!r}, is no longer "
                            f"possible: S1AP HandoverRequired enb-1->mme-1 has no field "
                            f"{FIELD!r}; the trace stops there")
     assert "run check/verify on it" in last and last.endswith("(recorded: FAILS (promised))")
@@ -76,7 +76,7 @@ def test_a_fix_that_no_longer_sends_the_flag_is_not_reproduced(
     assert main(["replay", "--json", str(path)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert not doc["reproduced"] and doc["findings"] == [] and doc["claim"] is None
-    assert doc["not_possible"].startswith(f"step {step}, the saved edit {EDIT!r}")
+    assert doc["not_possible"].startswith(f"action {step}, the saved edit {EDIT!r}")
 
 
 def test_the_weak_proposal_still_reproduces(
@@ -103,7 +103,7 @@ def test_a_saved_edit_no_edit_of_the_message_has_is_named(
     assert main(["replay", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
-    assert f"(step 4): the saved edit is not possible there: HandoverRequired (S1AP " \
+    assert f"(action 4): the saved edit is not possible there: HandoverRequired (S1AP " \
            f"HandoverRequired enb-1->mme-1) has no edit {str(BAD_EDITS[bad])!r} (its edits: " \
            "HandoverRequired/eNB UE S1AP ID=0" in err
     assert (f"{EDIT}; " in err) == (proposal == "weak_mode.py")
@@ -118,7 +118,7 @@ def test_a_step_whose_text_is_not_the_traces_stays_bad_input_on_the_fix(
                     {"text": text.replace("enb-1->mme-1", "enb-2->mme-1")})
     assert main(["replay", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "replay diverged at" in err and "(step 4)" in err
+    assert err.count("\n") == 1 and "replay diverged at" in err and "(action 4)" in err
 
 
 def test_each_kind_of_edit_says_what_the_variant_sends_otherwise() -> None:
@@ -184,7 +184,7 @@ def _saved_as_found(tmp_path: Path, doc: dict[str, Any],
 def _no_op_reason(step: int) -> str:
     """Why a saved edit is not possible on a proposal that sends the value it sets: its
     proposal changed, not the file (replay36)."""
-    return (f"NOT reproduced: step {step}, the saved edit {EDIT!r}, is no longer possible: "
+    return (f"NOT reproduced: action {step}, the saved edit {EDIT!r}, is no longer possible: "
             f"S1AP HandoverRequired enb-1->mme-1 already carries {FIELD!r} False: the edit "
             "would change nothing; the trace stops there, which does not prove the variant "
             "secure: run check/verify on it (recorded: FAILS (promised))")
@@ -204,7 +204,7 @@ def test_replay_on_another_variant_file_says_which_and_that_it_is_not_the_record
     lines = out.splitlines()
     assert lines[1] == (f"variant: fix-noflag from {fix}, instead of the recorded weak-mode "
                         f"({tmp_path / 'weak_mode.py'})")
-    assert lines[-1].startswith(f"NOT reproduced: step {step}, the saved edit {EDIT!r}, is no "
+    assert lines[-1].startswith(f"NOT reproduced: action {step}, the saved edit {EDIT!r}, is no "
                                 "longer possible: S1AP HandoverRequired enb-1->mme-1 has no "
                                 f"field {FIELD!r}")
     (tmp_path / "weak_mode.py").unlink()
@@ -213,7 +213,7 @@ def test_replay_on_another_variant_file_says_which_and_that_it_is_not_the_record
     assert (doc["variant"], doc["variant_file"]) == ("fix-noflag", fix)
     assert doc["instead_of"] == {"variant": "weak-mode",
                                  "variant_file": str(tmp_path / "weak_mode.py")}
-    assert not doc["reproduced"] and doc["not_possible"].startswith(f"step {step}, ")
+    assert not doc["reproduced"] and doc["not_possible"].startswith(f"action {step}, ")
     # the weak proposal's file, given again: the finding reproduces on it
     assert main(["replay", str(path), "--variant-file", str(DATA / "weak_mode.py")]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "reproduced"
@@ -284,7 +284,7 @@ def test_what_the_trace_found_before_it_stops_is_reported(
     first = len(saved["first_hop"])
     assert f"{separation} (found on actions 1-{first}, before the run stopped)" in \
         out.splitlines()
-    assert out.splitlines()[-1].startswith(f"NOT reproduced: step {first + step}, the saved edit")
+    assert out.splitlines()[-1].startswith(f"NOT reproduced: action {first + step}, the saved edit")
     assert main(["replay", "--json", str(path), "--variant-file", str(proposal)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["findings"] == [] and [(f["claim"], f["verdict"]) for f in

@@ -94,7 +94,7 @@ def test_a_false_old_value_on_the_recorded_variant_is_a_corrupt_file(
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert err.rstrip("\n").endswith(
-        f"step 4, {text!r}: {MESSAGE} {why}: the file does not match the variant it was "
+        f"action 4, {text!r}: {MESSAGE} {why}: the file does not match the variant it was "
         "recorded on (corrupt, or saved by another version of the model)")
 
 
@@ -108,7 +108,7 @@ def test_on_a_fix_a_value_no_edit_makes_is_not_reproduced(
                                     "text": text})
     assert main(["replay", str(path), "--variant-file", str(FOUR)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "NOT reproduced: step 4, the saved edit 'HandoverRequired/security/derivation mode=7', "
+        "NOT reproduced: action 4, the saved edit 'HandoverRequired/security/derivation mode=7', "
         f"is no longer possible: {MESSAGE} carries {FIELD!r} 4, where the step found 6, and no "
         f"edit of it makes it 7; {CAVEAT}")
 
@@ -187,8 +187,8 @@ def test_a_fix_that_refuses_a_later_message_is_not_reproduced(
     assert main(["replay", str(path), "--variant-file", str(REFUSE)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == (
-        f"NOT reproduced: step {first + 6}, 'deliver S1AP HandoverRequest mme-1->enb-3', is no "
-        f"longer possible after the edit of step {first + 4}: the model did nothing (not "
+        f"NOT reproduced: action {first + 6}, 'deliver S1AP HandoverRequest mme-1->enb-3', is no "
+        f"longer possible after the edit of action {first + 4}: the model did nothing (not "
         f"possible in this state) (mme-1 refused {MESSAGE}: derivation mode 0 (legacy KeNB*) "
         f"refused); {CAVEAT}")
     assert f"     (the run stopped at action {first + 5} of the {first + 10} recorded)" in out
@@ -235,7 +235,7 @@ def test_a_step_no_variant_records_is_a_corrupt_file_before_and_after_the_edit(
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
     if at > 4:  # before the edit any step that does not follow is an error: "replay diverged"
         assert err.rstrip("\n").endswith(
-            f"step {at}, {trace[at - 1]['text']!r}: {why}: no variant of the model records "
+            f"action {at}, {trace[at - 1]['text']!r}: {why}: no variant of the model records "
             "that step: the file is corrupt, or saved by another version of the model"), err
 
 
@@ -258,7 +258,7 @@ def test_an_edit_by_no_end_of_its_message_after_the_edit_is_a_corrupt_file(
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
     assert err.rstrip("\n").endswith(
-        f"step 6, {text!r}: '{who}' is no eNB at an end of {MESSAGE}: no variant of the model "
+        f"action 6, {text!r}: '{who}' is no eNB at an end of {MESSAGE}: no variant of the model "
         "records that step: the file is corrupt, or saved by another version of the model"), err
 
 
@@ -280,7 +280,7 @@ def test_a_step_a_fix_may_change_is_not_reproduced_after_the_edit(
     assert main(["replay", str(path), *extra]) == (0 if fixed_after else 2)
     out, err = capsys.readouterr()
     if fixed_after:
-        assert out.splitlines()[-1].startswith(f"NOT reproduced: step {at}, ")
+        assert out.splitlines()[-1].startswith(f"NOT reproduced: action {at}, ")
     else:
         assert out == "" and err.count("\n") == 1 and "replay diverged at" in err
 
