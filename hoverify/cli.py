@@ -439,7 +439,7 @@ def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
     from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
-    from hoverify.reports.words import broken_text, not_searched_text
+    from hoverify.reports.words import not_searched_text, search_end_text
     from hoverify.runs import earlier_findings, explore_document
     from hoverify.search_claims import search_claims_text
 
@@ -484,14 +484,16 @@ def _explore(args: argparse.Namespace) -> int:
         print("\n".join(search_claims_text(claims, where, "run of its examples")))
         if doc["faults_not_searched"]:
             print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
-        broken = broken_text(doc["findings"], f"in the {doc['examples_run']} examples run")
-        if broken is not None:
-            print(broken)
-        elif not result.interrupted:  # helper-157: a sample's "holds" read as verify's,
-            # which its bound exhausted
-            print(f"no violation of a promised claim in the {doc['examples_run']} examples "
-                  "run: a sample of the interleavings, not every one; `hoverify verify` "
-                  "searches every one within a bound, for the faults it is given")
+        # helper-157: a sample's "holds" read as verify's, which its bound exhausted; the
+        # vacuous claims only of a finished search, as the warnings below
+        end = search_end_text(doc["findings"], [] if result.interrupted else doc["vacuous"],
+                              f"in the {doc['examples_run']} examples run",
+                              None if result.interrupted else
+                              ": a sample of the interleavings, not every one; `hoverify "
+                              "verify` searches every one within a bound, for the faults it "
+                              "is given")
+        if end is not None:
+            print(end)
     if result.interrupted:  # stopped early, a situation may yet arise
         return 128 + signal.SIGINT
     warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
@@ -837,7 +839,12 @@ def _verify(args: argparse.Namespace) -> int:
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None, out: Path) -> None:
     from hoverify.properties.exploration import numbered_starts
-    from hoverify.reports.words import NOT_REACHED, broken_text, not_searched_text, untested_text
+    from hoverify.reports.words import (
+        NOT_REACHED,
+        not_searched_text,
+        search_end_text,
+        untested_text,
+    )
     from hoverify.search_claims import search_claims_text
 
     print(f"{variant_text(doc['variant'], doc['parameters'])} (at most "
@@ -873,16 +880,16 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         print(f"{NOT_REACHED}: {said}")
     if doc["faults_not_searched"]:
         print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
-    broken = broken_text(doc["findings"], f"in {doc['states']} states, bound exhausted"
-                         if result.exhausted else f"in the {doc['states']} states reached so "
-                         "far; the bound was NOT exhausted")
-    if broken is not None:
-        print(broken)
-    elif result.exhausted:
-        print(f"no violation of a promised claim in {doc['states']} states, bound exhausted")
-    elif result.stopped is not None:  # review22: "none so far"
-        print(f"no violation of a promised claim in the {doc['states']} states reached so "
-              "far; the bound was NOT exhausted: the states not reached are not judged")
+    if result.exhausted:
+        searched, unbroken = f"in {doc['states']} states, bound exhausted", ""
+    else:  # review22: "none so far"; stopped by the claims it wanted, it says nothing of none
+        searched = f"in the {doc['states']} states reached so far; the bound was NOT exhausted"
+        unbroken = None if result.stopped is None else ": the states not reached are not judged"
+    # the vacuous claims only of a finished search, as the warnings
+    end = search_end_text(doc["findings"], doc["vacuous"] if result.stopped is None else [],
+                          searched, unbroken)
+    if end is not None:
+        print(end)
 
 
 def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant: KeySchedule,

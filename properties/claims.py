@@ -65,7 +65,13 @@ from hoverify.properties.engine import (
 )
 from hoverify.properties.hop_list import hop_list
 from hoverify.properties.labels import names_output
-from hoverify.properties.later_kenbs import NOTHING_PROMISED, Derivable, Judgement, LaterKeNBs
+from hoverify.properties.later_kenbs import (
+    NOTHING_PROMISED,
+    Derivable,
+    Judgement,
+    LaterKeNBs,
+    reach_text,
+)
 from hoverify.properties.lines import Lines
 from hoverify.properties.promises import (
     FORWARD,
@@ -1251,6 +1257,18 @@ def _within(derivable: Derivable, ends: bool, untested: bool) -> str:
     return detail
 
 
+def _derives_text(hops: str, reach: int | None, ends: bool) -> str:
+    """What a failing forward-security verdict says its attacker derives, as the search's
+    finding and check's hop line both say it (a newcomer: verify's finding said "1 hop after
+    its last legitimate KeNB" where check said "derives 1+ hops on ... (the run ends
+    there)"): the later KeNBs of ``hops`` (as ``hop_list`` writes them), ``reach`` hops past
+    its last legitimate KeNB at most (``reach_text``; None: it has none to count from), and
+    where the run ends at the last of them."""
+    said = (f"derives the KeNB of hops {hops}" if reach is None
+            else f"derives {reach_text(reach, ends)} on: the later KeNB of hops {hops}")
+    return said + (" (the run ends there)" if ends else "")
+
+
 class ForwardSecurity(_Claim):
     name = FORWARD
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
@@ -1495,22 +1513,21 @@ class ForwardSecurity(_Claim):
         promise, at = self._promise(facts, a, j)
         assumption = (self.outside(a, promise is not None) or self._assumption(facts, a, j)
                       if outside else None)
-        if self.beyond(a):  # no legitimate KeNB to count from: the network, KASME
-            detail = f"{a.name} derives the KeNB of hop {facts.hop_of(j)}"
-        elif facts.last_at(a.entities, j) is None:  # an eNB that only read a request
-            detail = (f"{a.name}, which never served the UE, derives the KeNB of hop "
-                      f"{facts.hop_of(j)}")
-        else:
-            detail = (f"{a.name} derives the KeNB of hop {facts.hop_of(j)}, {distance} "
-                      f"hop{'s' if distance > 1 else ''} after its last legitimate KeNB")
+        ends = j == facts.completions[-1].number  # a longer run could show more
+        beyond = self.beyond(a)  # no legitimate KeNB to count from: the network, KASME
+        never_served = not beyond and facts.last_at(a.entities, j) is None  # read a request
+        detail = (f"{a.name}{', which never served the UE,' if never_served else ''} "
+                  + _derives_text(facts.hop_list([j]), None if beyond or never_served
+                                  else distance, ends))
         if outside is None and promise is not None:
-            detail += (f" (promised {promise.hops or 1}-hop forward security for "
-                       f"{at or leaving.value})")
+            detail += (f"; promised {promise.hops or 1}-hop forward security for "
+                       f"{at or leaving.value}")
         elif outside != _naming(assumption):
-            detail += f" ({outside})"
+            detail += f"; {outside}"
         return Verdict(a.hop, a.name, False, outside is None, detail,
                        tuple(facts.witness(a, facts.completions[j].kenb)),
-                       n_hops=distance + 1, witness_hop=facts.hop_of(j), outside=assumption)
+                       n_hops=distance + 1, witness_hop=facts.hop_of(j), outside=assumption,
+                       open_ended=ends)
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """Per attacker: the smallest n that holds in this run, the worst key as witness."""
@@ -1551,15 +1568,12 @@ class ForwardSecurity(_Claim):
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             # to count n from, nor has an eNB that never served the UE (review18 #4)
             never_served = not beyond and facts.first_at(a.entities) is None
-            if failing is not None and (beyond or never_served):  # which KeNBs, not how far
+            if failing is not None:  # which KeNBs, and how far the attacker reaches where
+                # it has a legitimate KeNB to count from; "n-hop" names only what holds
                 detail = ((f"{', '.join(sorted(a.entities))}, which never served the UE, "
                            if never_served else "")
-                          + f"derives the KeNB of hops {derivable.text}"
-                          + (" (the run ends there)" if ends else ""))
-            elif failing is not None:  # how far the attacker reaches; "n-hop" names only what
-                reach = f"{n - 1}+ hops" if ends else f"{n - 1} hop{'s' if n > 2 else ''}"
-                detail = (f"derives {reach} on: the later KeNB of hops {derivable.text}"
-                          + (" (the run ends there)" if ends else ""))
+                          + _derives_text(derivable.text, None if beyond or never_served
+                                          else n - 1, ends))
             elif never_served and not derivable.size:
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
                           f"no KeNB of hops {facts.hop_list(later)}")

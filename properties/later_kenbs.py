@@ -29,6 +29,14 @@ Judgement = tuple[int, int, str | None]
 NOTHING_PROMISED = "nothing promised"
 
 
+def reach_text(reach: int, ends: bool) -> str:
+    """How far past its last legitimate KeNB an attacker derives later KeNBs: ``reach`` hops,
+    "+" where the run ends at the last of them (``ends``: a longer run could show more), as
+    a failing forward-security verdict (the search's finding and check's hop line alike) and
+    the report's cell say it ("derives 1+ hops on")."""
+    return f"{reach}+ hops" if ends else f"{reach} hop{'s' if reach > 1 else ''}"
+
+
 class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a dataclass's time
     """What the summary reads of an attacker's derivable later KeNBs (``LaterKeNBs.suffix``)."""
 

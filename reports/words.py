@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
+from hoverify.properties.later_kenbs import reach_text
 from hoverify.reports.scenarios import REFERENCE, VERIFY_MAX_HANDOVERS, Scenario
 from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS, VARIANT_ERROR
 from hoverify.statemachines.names import word_list
@@ -129,9 +130,7 @@ def forward_measure(holds: bool, n_hops: int, open_ended: bool, untested: bool) 
     if holds:
         return (f"{n_hops}-hop" + (f" {SO_FAR}" if open_ended else "")
                 + (f", {UNTESTED}" if untested else ""))
-    reach = n_hops - 1
-    plural = "" if reach == 1 and not open_ended else "s"
-    return f"derives {reach}{'+' if open_ended else ''} hop{plural} on"
+    return f"derives {reach_text(n_hops - 1, open_ended)} on"
 
 
 def cell_text(cell: Cell) -> str:
@@ -225,6 +224,27 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
             if claims else [])
     said += [f"a variant hook raised ({VARIANT_ERROR})"] if raised else []
     return f"{', and '.join(said)}, {where}" if said else None
+
+
+def search_end_text(findings: Sequence[dict[str, object]], vacuous: Sequence[str], where: str,
+                    unbroken: str | None) -> str | None:
+    """The last line of a search (``explore``, ``verify``), from its JSON's ``findings`` and
+    ``vacuous`` (the promised claims whose situation never arose): the promised claims it
+    broke, ``where`` it searched (``broken_text``), else "no violation of a promised claim"
+    ``where``, followed by ``unbroken`` (None: it says nothing where none is broken); then
+    the promised claims it never tried, whose "no violation" said nothing (newcomer: `verify
+    --variant seed-fs --faults ''` ended "no violation ..., bound exhausted", exit 0, with
+    every promised claim vacuous, said only above it and on stderr). None: no line."""
+    broken = broken_text(findings, where)
+    if broken is None and unbroken is None:
+        return None
+    said = broken if broken is not None else f"no violation of a promised claim {where}{unbroken}"
+    if not vacuous:
+        return said
+    claims = (f"{len(vacuous)} promised claims never met their situation" if len(vacuous) > 1
+              else "a promised claim never met its situation")
+    return (f"{said}; {'and' if broken is not None else 'but'} {claims}: "
+            f"{word_list(vacuous)} ({VACUOUS})")
 
 
 def refusal_text(by: str, message: str, reason: str) -> str:

@@ -476,6 +476,43 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
 
 
 
+def test_a_search_that_tried_no_promise_says_so_on_its_last_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer: with no fault, seed-fs's three promised claims never meet their situation
+    (no eNB is compromised, none edits), yet the last line said "no violation of a promised
+    claim in 42 states, bound exhausted", as of a search that proved something; it names
+    them, from the search's vacuous claims (as its JSON lists them), and the exit code stays
+    0 (docs/commands.md)."""
+    argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--faults", "",
+            "--quiet", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert cli.main([*argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["vacuous"] == [BACKWARD, FORWARD, DOWNGRADE]
+    assert last == (f"no violation of a promised claim in {doc['states']} states, bound "
+                    "exhausted; but 3 promised claims never met their situation: "
+                    f"{BACKWARD}, {FORWARD} and {DOWNGRADE} (vacuous)")
+
+
+def test_a_forward_security_finding_counts_the_hops_as_its_check_line_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer: verify's forward-security finding on tr33821-v070 said "enb-1 derives the
+    KeNB of hop 1, 1 hop after its last legitimate KeNB", and the check line it prints said
+    "derives 1+ hops on: the later KeNB of hops [1] (the run ends there)": two hop counts for
+    one failure. The finding says what check's verdict says, of the attacker it names."""
+    assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--json",
+                     "--out", str(tmp_path)]) == 0
+    finding = next(f for f in json.loads(capsys.readouterr().out)["findings"]
+                   if f["claim"] == FORWARD)
+    assert cli.main([*shlex.split(finding["check"])[1:], "--json"]) == 0
+    verdicts = next(c for c in json.loads(capsys.readouterr().out)["claims"]
+                    if c["name"] == FORWARD)["verdicts"]
+    said = next(v["detail"] for v in verdicts if not v["holds"])
+    assert "(the run ends there)" in said
+    assert finding["detail"] == f"enb-1 {said}"
+
+
 def test_a_search_names_the_faults_of_explore_it_left_out(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A newcomer read `verify --variant seed-fs` ("no violation of a promised claim ...,
@@ -615,7 +652,9 @@ def test_verify_s_row_outside_the_promise_is_short_as_check_s(
 
 
 @pytest.mark.parametrize(("limit", "where"), [
-    ((), "in {states} states, bound exhausted"),
+    # then the promise its faults cannot exercise (no rewrite), of a finished search only
+    ((), "in {states} states, bound exhausted; and a promised claim never met its "
+         "situation: downgrade-resistance (vacuous)"),
     (("--max-states", "400"), "in the {states} states reached so far; the bound was NOT "
                               "exhausted"),
 ])

@@ -21,6 +21,7 @@ from hoverify.reports.words import (
     broken_text,
     plain,
     row_word,
+    search_end_text,
     verdict_word,
 )
 from hoverify.statemachines.names import word_list
@@ -314,3 +315,37 @@ def test_a_search_s_last_line_names_the_promised_claims_it_broke(case: str) -> N
     found, said = BROKEN_LINES[case]
     findings = [{"claim": claim, "promised": promised} for claim, promised in found]
     assert broken_text(findings, "WHERE") == said
+
+
+# findings (claim, promised), the vacuous promised claims, what a search says where it breaks
+# none (None: nothing) -> its last line
+END_LINES = {
+    "nothing broken, nothing vacuous": ([], [], "", "no violation of a promised claim WHERE"),
+    "nothing broken, one vacuous": (
+        [], ["forward-security"], ": NOTE",
+        "no violation of a promised claim WHERE: NOTE; but a promised claim never met its "
+        "situation: forward-security (vacuous)"),
+    "nothing broken, three vacuous": (
+        [("key-separation", False)], ["backward-security", "forward-security",
+                                      "downgrade-resistance"], "",
+        "no violation of a promised claim WHERE; but 3 promised claims never met their "
+        "situation: backward-security, forward-security and downgrade-resistance (vacuous)"),
+    "one broken, one vacuous": (
+        [("forward-security", True)], ["downgrade-resistance"], "",
+        "a promised claim FAILS: forward-security, WHERE; and a promised claim never met its "
+        "situation: downgrade-resistance (vacuous)"),
+    "nothing broken, nothing said": ([], ["forward-security"], None, None),
+    "broken, though nothing said where none is": (
+        [("forward-security", True)], [], None, "a promised claim FAILS: forward-security, WHERE"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(END_LINES))
+def test_a_search_s_last_line_names_the_promised_claims_it_never_tried(case: str) -> None:
+    """A newcomer: `verify --variant seed-fs --max-handovers 1 --faults ''` ended "no
+    violation of a promised claim in 42 states, bound exhausted" (exit 0) with all three of
+    its promised claims vacuous, which only lines above and stderr said. ``search_end_text``
+    (explore's and verify's last line alike) names them after what it found."""
+    found, vacuous, unbroken, said = END_LINES[case]
+    findings = [{"claim": claim, "promised": promised} for claim, promised in found]
+    assert search_end_text(findings, vacuous, "WHERE", unbroken) == said
