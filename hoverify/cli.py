@@ -582,7 +582,8 @@ def _replay(args: argparse.Namespace) -> int:
     claim = str(recorded["claim"])
     not_possible = None  # why the attack as saved is not possible on the variant now
     before: list[Finding] = []  # what the actions before an early stop found (they ran)
-    ended: list[tuple[int, Step | None]] = []  # never completed, on a run replayed whole
+    # never completed, on a run replayed whole (None: it stopped early, judging none)
+    ended: list[tuple[int, Step | None]] | None = None
     try:
         exploration = replay(variant, actions, saved.topology, saved.kasme, strict=True,
                              adversary=saved.adversary, recorded=saved.recorded)
@@ -634,10 +635,11 @@ def _replay(args: argparse.Namespace) -> int:
                           "attacker": saved.record.get("attacker"), "reproduced": reproduced,
                           "fails_otherwise": fails_otherwise,
                           "not_possible": not_possible,
-                          # as check's run table has them ("stopped"; None: nothing refused)
-                          "unfinished": [{"handover": hop, "stopped": None if refused is None
-                                          else refusal_entry(refused)}
-                                         for hop, refused in ended],
+                          # as check's hops have them ("number", "stopped"; None: nothing
+                          # refused); None where the replay stopped early, judging none
+                          "unfinished": None if ended is None else [
+                              {"number": hop, "stopped": None if refused is None
+                               else refusal_entry(refused)} for hop, refused in ended],
                           "findings": _replayed_json(findings),
                           "found_before_the_stop": _replayed_json(before),
                           "claim": now}, indent=2))
@@ -660,11 +662,10 @@ def _replay(args: argparse.Namespace) -> int:
                 print(f"     (recorded: {otherwise[number]})")
         if len(done) < len(actions):
             print(f"     (the run stopped at action {len(done)} of the {len(actions)} recorded)")
-        for hop, refused in ended:
+        for hop, refused in ended or ():
             print(f"     (handover {hop} had not completed when the trace ends)" if refused is None
                   else f"     (handover {hop} never completed: "
-                       + refusal_text(refused.message.receiver, refused.message.kind.title,
-                                      refused.outcome.reason) + ")")
+                       + refusal_text(**refusal_entry(refused)) + ")")
         for finding in before:
             print(f"=> {finding.claim}: {finding_word(finding)}: {finding.detail} (found on "
                   f"actions 1-{len(finding.trace)}, before the run stopped)")
@@ -838,7 +839,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
                        max_states: int | None, out: Path) -> None:
-    from hoverify.properties.exploration import numbered_starts
+    from hoverify.properties.exploration import actions_text, numbered_starts
     from hoverify.reports.words import (
         NOT_REACHED,
         not_searched_text,
@@ -866,7 +867,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
     for finding in doc["findings"]:
         print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
         if finding["trace"]:  # none: the dry run's variant error (``_with_dry_run``)
-            print(f"  shortest counterexample, {len(finding['trace'])} steps:")
+            print(f"  shortest counterexample, {actions_text(len(finding['trace']))}:")
         for line in numbered_starts(finding["trace"]):
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))

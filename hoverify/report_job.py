@@ -29,7 +29,7 @@ from hoverify.properties.claims import (
     FORWARD,
     ClaimResult,
 )
-from hoverify.properties.downgrade import Writable, find_attack
+from hoverify.properties.downgrade import TARGET_ID, Edit, Writable, find_attack
 from hoverify.properties.evaluate import Evaluation, default_attackers, evaluate
 from hoverify.properties.exploration import VARIANT_ERROR as VARIANT_ERROR_FINDING
 from hoverify.properties.hop_edits import HopEdits, editors
@@ -212,10 +212,10 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
     former_serving = {(r.variant.label, r.scenario.name, claim)
                       for r in results for claim, c in r.cells if c.former_serving}
-    attacks = {s.name: Attack(frozenset(h.type.value for h in hops),
-                              tuple(e for h in hops for e in h.edits),
-                              tuple(who for who, _ in s.compromises))
-               for s in SCENARIOS for hops in (parse_hops(s.hops),)}
+    runs = {r.scenario.name: r.check["hops"] for r in results if "hops" in r.check}
+    attacks = {s.name: Attack(frozenset(h.type.value for h in parse_hops(s.hops)),
+                              _edit_words(runs.get(s.name, [])))
+               for s in SCENARIOS}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
                        outside, measured, network, former_serving, _twins(variants, statuses),
                        attacks)
@@ -531,6 +531,23 @@ def variant_errors(data: ReportData) -> list[str]:
              _met(s.variant, data.results, data.bounded) for s in data.sections}
     return [f"{variant.label} in {', '.join(places)}" for variant, places in where.items()
             if places]
+
+
+def _edit_words(hops: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """What a scenario's compromised eNB does by each edit of its run's ``hops`` (``check
+    --json``'s), in words: a Target ID (TS 36.413 9.1.5.1, the S1AP HANDOVER REQUIRED's)
+    naming the hop's own source eNB is "the source names itself as Target ID" (helper-212 #2:
+    read from the edit's text alone, any compromised eNB named read so)."""
+    said = []
+    for hop in hops:
+        for edit in hop["edits"]:
+            message, _, name = edit.partition("/")
+            named = Edit.Said.from_name(name)
+            itself = (named is not None and named.kind == "rewrite" and named.where == TARGET_ID
+                      and named.new.strip("'\"") == hop["source_enb"])
+            said.append("the source names itself as Target ID" if itself
+                        else f"a compromised eNB edits {message}")
+    return tuple(dict.fromkeys(said))
 
 
 RETURNED = (" (only as forward security's failure: on KeNBs a former serving eNB derived, the "

@@ -355,12 +355,12 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     stopped = hop["stopped"]
     status = (f"{agree}, {confirm}" if hop["confirm_sent"]
               else f"refused by {hop['refused']}" if hop["refused"]
-              else "never completed: " + refusal_text(stopped["by"], stopped["message"],
-                                                      stopped["reason"])
-              if stopped else "never completed")
+              else "never completed: " + refusal_text(**stopped) if stopped
+              else "never completed")
     if hop["edits"]:  # helper-205 #10: a Target ID edit's hop read as a handover to the cell
         # measured, "refused by" the eNB the edit named
-        status += f", after the edit{'s' * (len(hop['edits']) > 1)} {word_list(hop['edits'])}"
+        status = (f"after the edit{'s' * (len(hop['edits']) > 1)} {word_list(hop['edits'])}: "
+                  + status)
     ncc = "no NCC" if hop["ncc"] is None else f"NCC {hop['ncc']}"  # a variant without NH
     derivation = hop["derivation"]  # the UE's
     if not hop["confirm_sent"]:  # the UE took no HO command: its KeNB is the one before

@@ -18,7 +18,7 @@ from typing import Any
 
 from hoverify.properties.claims import situation
 from hoverify.properties.engine import Claim
-from hoverify.properties.exploration import Finding, numbered_starts
+from hoverify.properties.exploration import Finding, actions_text, numbered_starts
 from hoverify.properties.promises import promises_of
 from hoverify.properties.replay import Exercised
 from hoverify.reports.status import HOLDS, NA, VACUOUS
@@ -70,7 +70,7 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
     if findings:  # the promised one first, as the findings above are listed
         shown = min(findings, key=lambda f: not f.promised)
         verdict, outside = finding_word(shown), shown.outside
-        reason = f"{shown.detail} (its counterexample above, {len(shown.trace)} steps)"
+        reason = f"{shown.detail} (its counterexample above, {actions_text(len(shown.trace))})"
     elif not arose:
         vacuous = promised and not claim.invariant
         said = "promised, but " if vacuous else "" if claim.invariant else "not promised, and "
@@ -117,8 +117,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
             lines.append(f"    {entry['untested']}")
         if not entry["trace"]:
             continue
-        count = len(entry["trace"])
-        steps = f"    on its shortest run, {count} step{'' if count == 1 else 's'}"
+        steps = f"    on its shortest run, {actions_text(len(entry['trace']))}"
         if entry["check"] is not None:
             lines.append(f"{steps}; check: {entry['check']}")
             if entry["check_note"]:

@@ -87,9 +87,10 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     refused: set[int] = set()  # the hops whose HandoverRequest was refused
     for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
-            # an injected message's text is its repr, key bytes and all: its step number only
-            step = (f"step {number}" if action.kind == "inject"
-                    else f"step {number}: {action.text}")
+            # an injected message's text is its repr, key bytes and all: its number only, as
+            # replay numbers the trace's actions
+            step = (f"action {number}" if action.kind == "inject"
+                    else f"action {number}: {action.text}")
             return CheckHops(reason=f"it needs {STEP_WORDS[action.kind]} ({step}), and check "
                                     "delivers each hop's messages in order, with no drop, "
                                     "duplicate, replay or injection")

@@ -1835,7 +1835,7 @@ class KeySeparation(_Claim):
                 "TS 33.401 A.5 binds the PCI and EARFCN-DL)")
             return Verdict(hop, "-", False, broken,
                            f"KeNB[hop {hop}] is not bound to its target cell {done.cell}: "
-                           f"{' and '.join(f'{n} {v}' for n, v in missing)} not an input of "
+                           f"{word_list(f'{n} {v}' for n, v in missing)} not an input of "
                            f"any derivation leading to it from KASME or an earlier KeNB"
                            f"{unpromised}",
                            self._ancestry(facts, done.kenb, cells is not None and lazy))
@@ -2032,7 +2032,7 @@ class EditClaim(_Claim):
             judged = f"the UE refused the HO command ({step.outcome.reason})"
         else:
             judged = "the UE accepted the HO command"
-        return 1, (f"{' and '.join(did)}, and {judged}",)
+        return 1, (f"{word_list(did)}, and {judged}",)
 
     def held(self, seen: Sequence[Any], arose: int) -> str:
         """Each edit the claim judged held: who edited which handover, or relayed its HO

@@ -66,6 +66,7 @@ from hoverify.properties.places import place
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.protection import UPLINK, unprotect_rrc
 from hoverify.statemachines.scenario import Run, derivation_word, run_again
 from hoverify.statemachines.system import UE, Snapshot, Step, System
@@ -502,7 +503,7 @@ class HopSearch:
 
     def edits_text(self, source: str, what: str = "") -> str:
         """``18 single edits by enb-2{what}, every value of 'container/NCC' among them``."""
-        fields = " and ".join(repr(where) for where in self.every_value)
+        fields = word_list(repr(where) for where in self.every_value)
         every = f", every value of {fields} among them," if fields else ""
         return f"{self.attempts} single edits by {source}{what}{every}"
 

@@ -124,6 +124,12 @@ def numbered_starts(texts: Iterable[str]) -> list[str]:
             if text.startswith(START) else text for text in texts]
 
 
+def actions_text(count: int) -> str:
+    """A trace's length as every command says it: in actions, as replay numbers them and a
+    witness names them (``places.place``; helper-212 #3: "7 steps" beside "action 3")."""
+    return f"{count} action{'' if count == 1 else 's'}"
+
+
 class ShortestRuns(dict[str, tuple[Action, ...]]):
     """Per claim, the run whose last action made its situation arise (its "sometimes" count
     grew), over the examples of a search (``explore``): of those that started a handover,

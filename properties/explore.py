@@ -24,6 +24,7 @@ from hoverify.properties.exploration import (
     Action,
     Finding,
     ShortestRuns,
+    actions_text,
     listing_order,
 )
 from hoverify.properties.replay import Exercised, exercised, replayed_findings
@@ -127,7 +128,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
                 kind = ("promised" if finding.promised
                         else f"outside the promise: {finding.outside}" if finding.outside
                         else "not promised")
-                progress(f"found {finding.claim} ({kind}), {len(found[key].trace)} steps, "
+                progress(f"found {finding.claim} ({kind}), {actions_text(len(found[key].trace))}, "
                          f"in example {counter['examples']}")
             if done():
                 raise _Done

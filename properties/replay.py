@@ -26,6 +26,7 @@ from hoverify.properties.exploration import (
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Interface, Kind
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.system import UE, Step, first_refusals
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -84,7 +85,7 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
     ``ReplayStopped``."""
     exploration = Exploration(variant, topology or small_topology(), kasme,
                               adversary=adversary)
-    edited: tuple[int, int] | None = None  # the first edit: its step, and deliveries before
+    edited: tuple[int, int] | None = None  # the first edit: its action, and deliveries before
     for number, action in enumerate(actions, start=1):
         otherwise = _sent_otherwise(exploration, action) if strict else None
         if otherwise is not None and recorded:
@@ -135,7 +136,7 @@ def never_recorded(topology: Topology, action: Action) -> str | None:
             return f"{unknown[0]!r} is no party of the topology"
         if sorted((roles[sender], roles[receiver])) != sorted(PEERS[kind.interface]):
             return (f"no {kind.title} goes from {sender} to {receiver} "
-                    f"({kind.interface}: {' and '.join(PEERS[kind.interface])})")
+                    f"({kind.interface}: {word_list(PEERS[kind.interface])})")
         return None
 
     kind, text = action.kind, action.text
@@ -173,22 +174,22 @@ def _sent_otherwise(exploration: Exploration, action: Action) -> str | None:
 
 def _diverged(exploration: Exploration, number: int, action: Action, done: Action | None,
               otherwise: str | None, edited: tuple[int, int] | None) -> Exception:
-    """Why step ``number``, ``action``, did not do what it says (``done``: what it did;
+    """Why action ``number``, ``action``, did not do what it says (``done``: what it did;
     ``otherwise``: how the message it edits differs from what it found; ``edited``: on
-    another variant than the recorded one, the first edit made, by its step and the
-    deliveries before it)."""
+    another variant than the recorded one, the first edit made, by its action's number and
+    the model's deliveries before it)."""
     if otherwise is not None:
         return ReplayNotPossible(f"action {number}, the saved edit {action.edit!r}, is no "
                                  f"longer possible: {otherwise}", tuple(exploration.trace),
                                  exploration.findings())
     got = repr(done.text) if done else "nothing (not possible in this state)"
     if edited is not None:
-        step, delivered = edited
+        at, delivered = edited
         refused = [s for s in exploration.system.steps[delivered:] if not s.outcome.accepted]
         why = "".join(f" ({s.message.receiver} refused {s.message}: {s.outcome.reason})"
                       for s in refused[-1:])
         return ReplayNotPossible(f"action {number}, {action.text!r}, is no longer possible after "
-                                 f"the edit of action {step}: the model did {got}{why}",
+                                 f"the edit of action {at}: the model did {got}{why}",
                                  tuple(exploration.trace[:number - 1]),
                                  [f for f in exploration.findings() if len(f.trace) < number])
     there = (exploration.edit_there(action)

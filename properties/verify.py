@@ -146,6 +146,7 @@ from hoverify.properties.replay import Exercised, exercised
 from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.names import word_list
 from hoverify.statemachines.system import Snapshot
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -423,7 +424,7 @@ def promises_beyond(claims: Sequence[Claim], variant: KeySchedule,
             needed = claim.handovers_to_break(promise)
             if needed > max_handovers:
                 n_hop = f"{promise.hops}-hop " if promise.hops else ""
-                types = " and ".join(h.value for h in HopType if h in promise.hop_types)
+                types = word_list(h.value for h in HopType if h in promise.hop_types)
                 said.setdefault(claim.name, []).append(
                     f"{n_hop}promise on {types} hops (it needs {needed} handovers)")
     return said

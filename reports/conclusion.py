@@ -17,7 +17,6 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     JUDGED_ALONE,
 )
-from hoverify.properties.downgrade import TARGET_ID
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.status import VARIANT_ERROR, judged
@@ -51,25 +50,12 @@ class Sides:
 
 @dataclass(frozen=True)
 class Attack:
-    """What a sentence reads of a scenario beside its title: the types of its hops, the edits
-    its hops name (``MESSAGE/EDIT``, as ``check --hops`` takes them) and the parties its
-    attacker compromises by name (none: each hop's source and target eNB)."""
+    """What a sentence reads of a scenario beside its title: the types of its hops, and what
+    its compromised eNB does by each edit its hops name, in words (``hoverify.report_job``
+    reads them from the scenario's run: "the source names itself as Target ID")."""
 
     hop_types: frozenset[str]
     edits: tuple[str, ...] = ()
-    compromised: tuple[str, ...] = ()
-
-    def edit_words(self) -> list[str]:
-        """What its compromised eNB does by each edit, in words: a Target ID naming the
-        compromised eNB that sends the HANDOVER REQUIRED (the source, TS 36.413 9.1.5.1)."""
-        said = []
-        for edit in self.edits:
-            message, _, change = edit.partition("/")
-            field, _, value = change.partition("=")
-            said.append("the source names itself as Target ID"
-                        if field == TARGET_ID and value.strip("'\"") in self.compromised
-                        else f"a compromised eNB edits its {message}")
-        return list(dict.fromkeys(said))
 
 
 def _failing(status: str) -> bool:
@@ -354,7 +340,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
 def _edited(statuses: Statuses, claims: Sequence[str], where: Sequence[str],
             scenarios: Sequence[tuple[str, str]], sides: Sides,
             attacks: Mapping[str, Attack]) -> list[str]:
-    """What a compromised eNB does (``Attack.edit_words``) in the scenarios where a promise
+    """What a compromised eNB does (``Attack.edits``) in the scenarios where a promise
     of ``claims`` breaks for the proposal (``BROKEN``) on no other hop types than those of
     ``where`` (titles), where the claims are said fixed against eNBs that edit nothing there;
     [] where ``where`` has an edit, or no such scenario breaks them."""
@@ -367,7 +353,7 @@ def _edited(statuses: Statuses, claims: Sequence[str], where: Sequence[str],
         and attacks[name].edits and attacks[name].hop_types <= types
         and any(statuses.get((label, name, claim)) == BROKEN
                 for label in sides.placements.values() for claim in claims)
-        for said in attacks[name].edit_words()))
+        for said in attacks[name].edits))
 
 
 def _raised(statuses: Statuses) -> set[tuple[str, str]]:
@@ -526,19 +512,17 @@ def _placements(statuses: Statuses, claims: Sequence[str],
                      if any(statuses.get((label, s, c)) == BROKEN for s, _ in scenarios))
         broken.setdefault(lost, []).append(placement)
     keep = broken.pop((), [])
-    def named(lost: tuple[str, ...], placements: list[str]) -> str:
-        return word_list([_claim_lost(statuses, c, scenarios, placements, sides, former_serving)
-                     for c in lost])
-
-    lose = [f"with the bit in {word_list(ps, 'or')} the promise of {named(lost, ps)} "
-            f"{'breaks' if len(lost) == 1 else 'break'}" for lost, ps in broken.items()]
+    lose = [_lose(statuses, lost, ps, scenarios, sides, former_serving)
+            for lost, ps in broken.items()]
     vacuous = _vacuously(statuses, claims, scenarios, {sides.placements[p]: p for p in keep})
     if not lose:
         return (f"Every promise of {sides.proposal} holds in "
                 f"{_these(statuses, sides.placements.values())}, whichever the "
                 f"placement of the notification bit{vacuous}.")
-    if not keep:  # the promises that hold still say where they hold only vacuously
-        every = _vacuously(statuses, claims, scenarios,
+    if not keep:  # the promises that hold still say where they hold only vacuously (the
+        # others: a promise said to break is not among those that hold, helper-212 #1)
+        lost = {c for claims_lost in broken for c in claims_lost}
+        every = _vacuously(statuses, [c for c in claims if c not in lost], scenarios,
                            {label: p for p, label in sides.placements.items()})
         return (f"No placement of the notification bit keeps every promise of "
                 f"{sides.proposal}: {'; '.join(lose)}"
@@ -548,14 +532,19 @@ def _placements(statuses: Statuses, claims: Sequence[str],
             f"{'; '.join(lose)}.")
 
 
-def _claim_lost(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
-                placements: Sequence[str], sides: Sides,
-                former_serving: Collection[tuple[str, str, str]]) -> str:
-    """``claim``, as a placement sentence names a promise that breaks: with
-    ``FORMER_SERVING``'s words where it breaks only that way."""
-    plain, _ = _broken_where(statuses, claim, scenarios,
-                             [sides.placements[p] for p in placements], former_serving)
-    return claim if plain else f"{claim} ({FORMER_SERVING})"
+def _lose(statuses: Statuses, lost: tuple[str, ...], placements: list[str],
+          scenarios: Sequence[tuple[str, str]], sides: Sides,
+          former_serving: Collection[tuple[str, str, str]]) -> str:
+    """The promises ``lost`` with the bit in ``placements``, as a placement sentence says
+    them; one that breaks only ``FORMER_SERVING``'s way is said so after them (helper-212 #1:
+    said inside the list of claims, the sentence could not be parsed)."""
+    labels = [sides.placements[p] for p in placements]
+    returned = [c for c in lost
+                if not _broken_where(statuses, c, scenarios, labels, former_serving)[0]]
+    return (f"with the bit in {word_list(placements, 'or')} the promise"
+            f"{'s' if len(lost) > 1 else ''} of {word_list(lost)} "
+            f"{'breaks' if len(lost) == 1 else 'break'}"
+            + (f" ({word_list(returned)} {FORMER_SERVING})" if returned else ""))
 
 
 def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hoverify.properties.exploration import numbered_starts
+from hoverify.properties.exploration import actions_text, numbered_starts
 from hoverify.reports import anchors, svg_graph, svg_msc
 from hoverify.reports.data import (
     BROKEN,
@@ -179,7 +179,7 @@ def _bounded_table(data: ReportData) -> list[str]:
             "<tbody>"]
     for b in data.bounded:
         found = ", ".join(f'<a href="#{f.id}">{escape(f.claim)}, {escape(f.status)}, '
-                          f"{len(f.trace)} steps</a>" for f in b.findings) or "none"
+                          f"{actions_text(len(f.trace))}</a>" for f in b.findings) or "none"
         rows.append(f"<tr><td>{escape(b.variant.label)}</td><td>{escape(b.bound)}</td>"
                     f"<td>{b.states}</td><td>{b.transitions}</td>"
                     f"<td>{'yes' if b.exhausted else 'NO'}</td><td>{found}</td>"
@@ -197,7 +197,7 @@ def _bounded(bounded: Bounded) -> list[str]:
     for f in bounded.findings:
         lines += [f'<h4 id="{f.id}">{escape(f.claim)}: {escape(f.status)}</h4>',
                   f"<p>{escape(f.detail)}</p>",
-                  f"<p class=muted>Shortest counterexample, {len(f.trace)} steps "
+                  f"<p class=muted>Shortest counterexample, {actions_text(len(f.trace))} "
                   f"({escape(SAVED)}):</p>",
                   "<pre>" + escape("\n".join((*numbered_starts(f.trace), *check_line_text(f))))
                   + "</pre>"]

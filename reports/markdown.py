@@ -4,7 +4,7 @@ Mermaid)."""
 
 from __future__ import annotations
 
-from hoverify.properties.exploration import numbered_starts
+from hoverify.properties.exploration import actions_text, numbered_starts
 from hoverify.reports import anchors, mermaid
 from hoverify.reports.data import (
     NA,
@@ -87,7 +87,7 @@ def index(data: ReportData) -> str:
               "untested |",
               "|---|---|---|---|---|---|---|"]
     for b in data.bounded:
-        found = ", ".join(f"[{f.claim}, {f.status}, {len(f.trace)} steps]"
+        found = ", ".join(f"[{f.claim}, {f.status}, {actions_text(len(f.trace))}]"
                           f"({page(b.variant.slug)}#{f.id})" for f in b.findings) or "none"
         lines.append(f"| {b.variant.label} | {b.bound} | {b.states} | {b.transitions} | "
                      f"{'yes' if b.exhausted else 'NO'} | {found} | {untested_cell(b)} |")
@@ -187,7 +187,7 @@ def bounded_lines(bounded: Bounded) -> list[str]:
                                  "bound NOT exhausted."), "", coverage_text(bounded), ""]
     for f in bounded.findings:
         lines += [f'<a id="{f.id}"></a>', "", f"### {f.claim}: {f.status}", "", f.detail, "",
-                  f"Shortest counterexample, {len(f.trace)} steps "
+                  f"Shortest counterexample, {actions_text(len(f.trace))} "
                   f"({SAVED}):", "",
                   "```text", *numbered_starts(f.trace), *check_line_text(f), "```", ""]
     if not bounded.findings:

@@ -261,10 +261,10 @@ def _no_check_line(fault: str) -> str:
 
 
 def test_a_trace_with_a_drop_has_no_check_line_and_says_why() -> None:
-    assert "it needs a drop (step 2: drop RRC MeasurementReport ue->enb-1)" in (
+    assert "it needs a drop (action 2: drop RRC MeasurementReport ue->enb-1)" in (
         _no_check_line("drop"))
     # an injection is named by its step: its text is the message's repr, key bytes and all
-    assert "it needs an injection (step 2)," in _no_check_line("inject")
+    assert "it needs an injection (action 2)," in _no_check_line("inject")
 
 
 def test_an_edited_check_hop_is_judged_on_its_edit_not_by_the_search() -> None:

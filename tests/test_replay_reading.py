@@ -53,9 +53,9 @@ def test_each_handover_that_never_completed_is_named_with_its_refusal(
     # --json lists them as check's run table does ("stopped"; helper-204 #8)
     main(["replay", "--json", str(REFUSED)])
     assert json.loads(capsys.readouterr().out)["unfinished"] == [
-        {"handover": 2, "stopped": {"by": "enb-1", "message": "X2AP HandoverRequest",
+        {"number": 2, "stopped": {"by": "enb-1", "message": "X2AP HandoverRequest",
                                     "reason": "admission control: no radio resources"}},
-        {"handover": 3, "stopped": {
+        {"number": 3, "stopped": {
             "by": "enb-2", "message": "RRC MeasurementReport",
             "reason": "RRC MeasurementReport is not expected in state 'ho-preparing'"}}]
 
@@ -74,7 +74,7 @@ def test_a_handover_the_trace_ends_in_is_not_said_never_to_complete(
     assert "     (handover 1 had not completed when the trace ends)\n=> fake-cell-capture" in out
     assert "never completed" not in out
     main(["replay", "--json", str(tmp_path / "tr33821-v070-fake-cell-capture-not-promised.json")])
-    assert json.loads(capsys.readouterr().out)["unfinished"] == [{"handover": 1, "stopped": None}]
+    assert json.loads(capsys.readouterr().out)["unfinished"] == [{"number": 1, "stopped": None}]
 
 
 def test_reproduced_on_another_variant_says_where_its_failure_differs(

@@ -915,8 +915,7 @@ def test_a_fix_is_said_of_an_enb_that_edits_nothing_where_an_edit_breaks_the_pro
     edits and attackers (``Attack``), not their names."""
     scenes = [("s1", "s1 hops"), ("x2", "x2 hops"), ("active", "s1 with an active source")]
     attacks = {"s1": Attack(frozenset({"s1"})), "x2": Attack(frozenset({"x2"})),
-               "active": Attack(frozenset({"s1"}), ("HandoverRequired/target eNB='enb-9'",),
-                                ("enb-9",))}
+               "active": Attack(frozenset({"s1"}), ("the source names itself as Target ID",))}
     broken = {"base": FAILS, "prop/nas": BROKEN, "prop/alg-id": BROKEN}
     cells = {(label, s, FORWARD): (broken.get(label, HOLDS) if s == "active" else
                                    FAILS if label == "base" and s == "s1" else HOLDS)
@@ -933,6 +932,20 @@ def test_a_fix_is_said_of_an_enb_that_edits_nothing_where_an_edit_breaks_the_pro
                   conclusion(holding, [FORWARD], scenes, SIDES, attacks=attacks)):
         assert ("prop fixes forward-security on s1 hops: it holds there with every bit "
                 "placement, and fails for base (not promised) (ref holds there).") in words
+
+
+def test_a_target_id_is_the_source_naming_itself_only_where_it_names_the_hops_source() -> None:
+    """helper-212 #2: a Target ID (TS 36.413 9.1.5.1, S1AP HANDOVER REQUIRED) that names
+    another compromised eNB than the hop's source is no source naming itself; what an edit
+    does is read from the run's hops, not from the edit's text alone."""
+    from hoverify.report_job import _edit_words
+
+    edit = "HandoverRequired/target eNB='enb-2'"
+    assert _edit_words([{"source_enb": "enb-2", "edits": [edit]}]) == (
+        "the source names itself as Target ID",)
+    assert _edit_words([{"source_enb": "enb-1", "edits": [edit]},
+                        {"source_enb": "enb-1", "edits": []}]) == (
+        "a compromised eNB edits HandoverRequired",)
 
 
 def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
@@ -1065,12 +1078,12 @@ def test_default_conclusion_states_the_seed_result(
     # compromised eNB to edit)
     # newcomer #2: backward security too, the UE back at the eNB that named itself as Target
     # ID, said as forward security's failure on the same keys
-    assert words[-1].startswith("No placement of the notification bit keeps every promise of "
-                                "seed-fs: with the bit in nas, alg-id or c-rnti the promise of "
-                                f"backward-security ({FORMER_SERVING}) and forward-security "
-                                "break; the others hold, though only "
-                                "vacuously for backward-security (every bit placement) on "
-                                "intra-enb hops")
+    # helper-212 #1: a promise said to break is never among "the others" that hold
+    broken, others = words[-1].split("; the others hold")
+    assert broken == ("No placement of the notification bit keeps every promise of seed-fs: "
+                      "with the bit in nas, alg-id or c-rnti the promises of backward-security "
+                      f"and forward-security break (backward-security {FORMER_SERVING})")
+    assert "backward-security" not in others and "forward-security" not in others, others
     assert "downgrade-resistance (every bit placement) on x2,s1 with KASME revealed" in words[-1]
     assert any(s.startswith("seed-fs leaves key-separation open") and "not promised" in s
                for s in words)

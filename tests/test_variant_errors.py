@@ -230,7 +230,7 @@ def test_report_is_written_and_shows_the_variant_error(
     assert ("| **x2** `x2,x2` | key-agreement | "
             "[holds](ts33401/report.md#why-ts33401-x2-key-agreement) | "
             "[**variant-error**](ue-hook-raises/report.md#ve-ue-hook-raises-x2) |") in index
-    assert "[variant-error, the run stopped, 3 steps]" in index  # bounded verification
+    assert "[variant-error, the run stopped, 3 actions]" in index  # bounded verification
     page = (out / "ue-hook-raises" / "report.md").read_text()
     why = page[page.index("## Why the claims hold"):page.index("## Counterexamples")]
     assert NO_REASON in why and "| claim |" not in why  # no claim of it has a verdict

@@ -384,7 +384,7 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
     assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                       its situation "
                               f"arose {count} times; "
                               f"on its shortest run: {agreement['reason']}")
-    assert f"    on its shortest run, 4 steps; check: {agreement['check']}" == out[first + 2]
+    assert f"    on its shortest run, 4 actions; check: {agreement['check']}" == out[first + 2]
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))
     assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
             "2-hop promise on intra-enb and x2 hops (it needs 2 handovers)") in out[forward:]
