@@ -1174,7 +1174,7 @@ class BackwardSecurity(_Claim):
             elif earlier:
                 # promised where the promise protects an earlier KeNB, by its hop's type (as
                 # ``_failure`` reads it), not by the type of the hop of the compromise
-                if not self.beyond(a) and facts.first_at(a.entities) is None:
+                if not self.beyond(a) and not facts.served(a):
                     # "earlier" than nothing: it never served (dev43)
                     detail = (f"{', '.join(sorted(a.entities))} never served the UE and "
                               f"cannot derive the KeNB of any hop {facts.hop_list(earlier)} "
@@ -1567,7 +1567,7 @@ class ForwardSecurity(_Claim):
             untested = failing is None and safe is None and promise is not None
             beyond = self.beyond(a)  # the network, KASME, a UE or MME: no legitimate KeNB
             # to count n from, nor has an eNB that never served the UE (review18 #4)
-            never_served = not beyond and facts.first_at(a.entities) is None
+            never_served = not beyond and not facts.served(a)
             if failing is not None:  # which KeNBs, and how far the attacker reaches where
                 # it has a legitimate KeNB to count from; "n-hop" names only what holds
                 detail = ((f"{', '.join(sorted(a.entities))}, which never served the UE, "

@@ -500,6 +500,12 @@ class Facts:
         first = _indexed(_first_at, self.completions, grows=True)
         return min((first[e] for e in entities if e in first), default=None)
 
+    def served(self, attacker: Knowledge) -> bool:
+        """Whether an eNB ``attacker`` holds served the UE (a completion at it): only then is
+        it the source or the target of a handover the security claims judge (TS 33.401
+        7.2.8.1), so only then could they fail for it."""
+        return self.first_at(attacker.entities) is not None
+
     def last_at(self, entities: frozenset[str], before: int) -> int | None:
         """The last completion before number ``before`` at one of ``entities`` (None:
         none)."""

@@ -134,13 +134,17 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     """Per claim, the run whose last action made its situation arise (its "sometimes" count
     grew), over the examples of a search (``explore``): of those that started a handover,
     the shortest, else the shortest of all (``no_handover``); of equally ranked ones, the
-    first noted. ``verify`` keeps its own by the same rank, by path (breadth first: the shortest,
-    the smallest of a level), and the claim's reason is judged on it once, at the end
-    (``hoverify.properties.replay.exercised``)."""
+    first noted. ``served``: per claim, the same of the runs in which a compromised eNB
+    served the UE (``served``), which its reason is judged on where its verdict there is that
+    attacker's (``hoverify.properties.replay.exercised``). ``verify`` keeps its own by the
+    same rank, by path (breadth first: the shortest, the smallest of a level), and the
+    claim's reason is judged once, at the end."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._ranks: dict[str, tuple[bool, int]] = {}  # claim -> the rank of its run
+        self.served: dict[str, tuple[Action, ...]] = {}
+        # (claim, in the runs a compromised eNB served) -> the rank of its run
+        self._ranks: dict[tuple[str, bool], tuple[bool, int]] = {}
         self._counts: Counter[str] | None = None  # the counts of the example noted last
         self._before: dict[str, int] = {}  # them after its last action
 
@@ -151,11 +155,16 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
         counts = exploration.engine.counts
         if counts is not self._counts:  # a new example
             self._counts, self._before = counts, {}
-        rank = no_handover(exploration), len(exploration.trace)
-        for claim, arose in counts.items():
-            if arose > self._before.get(claim, 0) and \
-                    (claim not in self or rank < self._ranks[claim]):
-                self[claim], self._ranks[claim] = tuple(exploration.trace), rank
+        arose = [claim for claim, count in counts.items() if count > self._before.get(claim, 0)]
+        if arose:
+            rank = no_handover(exploration), len(exploration.trace)
+            tables = [(self, False)] + ([(self.served, True)] if served(exploration) else [])
+            for claim in arose:
+                for runs, serving in tables:
+                    kept = self._ranks.get((claim, serving))
+                    if kept is None or rank < kept:
+                        runs[claim] = tuple(exploration.trace)
+                        self._ranks[claim, serving] = rank
         self._before = dict(counts)
 
 
@@ -165,6 +174,15 @@ def no_handover(exploration: Exploration) -> bool:
     all (``ShortestRuns``, ``verify``): a run that started none has no ``check`` line, as
     check runs at least one hop."""
     return exploration.system.hop == 0
+
+
+def served(exploration: Exploration) -> bool:
+    """Whether an eNB compromised on the run served the UE (``Facts.served``). Of the runs in
+    which a claim's situation arose, ``ShortestRuns`` and ``verify`` keep the shortest of
+    those too: a security claim judged on a run whose compromised eNB never served the UE
+    could not have failed there (newcomer)."""
+    facts = exploration.engine.facts
+    return any(facts.served(a) for a in facts.attackers)
 
 
 def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:

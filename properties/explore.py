@@ -171,7 +171,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     failing = {finding.claim for finding in result.findings}
     result.exercised = exercised(variant, topology, adversary, {
         claim: trace for claim, trace in shortest.items()
-        if claim not in failing and (claims is None or claim in claims)})
+        if claim not in failing and (claims is None or claim in claims)}, shortest.served)
     return result
 
 
@@ -188,8 +188,8 @@ def search_machine(variant: KeySchedule, topology: Topology, selected: Callable[
     from a digest of the machine's source, which adds the factory's
     ``_hypothesis_internal_add_digest`` (private, as pytest's parametrize cases use it; no
     public setting names a stateful test's key). Plain explore is not keyed: the digest also
-    seeds its derandomized search, which would change. ``shortest`` notes the shortest trace
-    in which each claim's situation arose (``exploration_machine``)."""
+    seeds its derandomized search, which would change. ``shortest`` notes the shortest traces
+    in which each claim's situation arose (``exploration_machine``, ``ShortestRuns``)."""
     machine = _counting(exploration_machine(variant, topology, EXPLORATION_KASME, selected,
                                             faults, sometimes, adversary, aims, shortest),
                         counter)

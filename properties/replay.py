@@ -215,11 +215,23 @@ def replayed_claim(exploration: Exploration, claim: str) -> ClaimResult | None:
     result = claim_results(exploration.engine, hop_types).get(claim)
     if result is None:
         return None
-    # each attacker by check's name for it (the exploration's engine names it by its party)
-    names = {a.name: str(Attacker.holding(a.entities, a.hop))
-             for a in exploration.engine.facts.attackers if a.entities}
+    names = _check_names(exploration)
     return replace(result, verdicts=tuple(replace(v, attacker=names.get(v.attacker, v.attacker))
                                           for v in result.verdicts))
+
+
+def _check_names(exploration: Exploration) -> dict[str, str]:
+    """Each attacker of the run by check's name for it (the exploration's engine names it by
+    its party)."""
+    return {a.name: str(Attacker.holding(a.entities, a.hop))
+            for a in exploration.engine.facts.attackers if a.entities}
+
+
+def _served(exploration: Exploration) -> frozenset[str]:
+    """By check's names, the attackers of the run holding an eNB that served the UE
+    (``Facts.served``)."""
+    facts, names = exploration.engine.facts, _check_names(exploration)
+    return frozenset(names[a.name] for a in facts.attackers if a.entities and facts.served(a))
 
 
 def unfinished(exploration: Exploration) -> list[tuple[int, Step | None]]:
@@ -234,42 +246,64 @@ def unfinished(exploration: Exploration) -> list[tuple[int, Step | None]]:
 
 @dataclass(frozen=True)
 class Exercised:
-    """A claim no run of a search violated, over the shortest run in which its situation
-    arose (``trace``), as ``check`` judges a finished run (``result``, holding): its first
-    verdict's detail and cut are the reason it holds (what the attacker lacks)."""
+    """A claim no run of a search violated, over the run its reason is judged on
+    (``trace``; ``exercised`` says which), as ``check`` judges a finished run (``result``,
+    holding): its first verdict's detail and cut are the reason it holds (what the attacker
+    lacks). ``served``: the run is the shortest in which a compromised eNB served the UE,
+    and that verdict that attacker's."""
 
     trace: tuple[Action, ...]
     result: ClaimResult
+    served: bool
 
 
 def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
-              traces: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
+              traces: dict[str, tuple[Action, ...]],
+              served: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
     """Each claim of ``traces`` (a claim no run violated -> the shortest trace in which its
-    situation arose) judged on its trace, replayed through the engine once per trace
-    (``replayed_claim``: the claim's own holding verdicts, as ``check`` and ``replay`` give
-    them). The trace ends where the situation arose, not where its handovers end: a verdict
-    on a hop it left unfinished (key-agreement: an undisturbed handover that never
-    completed) is no failure of the search, which judges each step, and is left out. A claim
-    whose trace stops at a variant error (the search's finding) has none. One with no holding
-    verdict there, where its situation arose and no run of the search violated it, is a bug
-    of the model or of the claim: it raises."""
+    situation arose) judged on the strongest run it has: the shortest in which its situation
+    arose and a compromised eNB served the UE (``served``, the search's other candidate;
+    ``exploration.served``), where one of its holding verdicts there is such an attacker's
+    (put first: the reason), since only there could a claim about the eNBs of a handover
+    fail (TS 33.401 7.2.8.1); else its shortest trace. Each trace is replayed through the
+    engine once (``replayed_claim``: the claim's own holding verdicts, as ``check`` and
+    ``replay`` give them). A trace ends where the situation arose, not where its handovers
+    end: a verdict on a hop it left unfinished (key-agreement: an undisturbed handover that
+    never completed) is no failure of the search, which judges each step, and is left out. A
+    claim whose trace stops at a variant error (the search's finding) has none. One with no
+    holding verdict on its shortest trace, where its situation arose and no run of the search
+    violated it, is a bug of the model or of the claim: it raises."""
     judged: dict[str, Exercised] = {}
-    for trace in dict.fromkeys(traces.values()):
-        try:
-            exploration = replay(variant, trace, topology, EXPLORATION_KASME, adversary=adversary)
-        except ReplayStopped:
-            continue
-        try:
-            for claim in (name for name, kept in traces.items() if kept == trace):
-                result = replayed_claim(exploration, claim)
-                holding = () if result is None else tuple(v for v in result.verdicts if v.holds)
-                if result is None or not holding:
-                    raise AssertionError(
-                        f"{claim} on the shortest run in which its situation arose, which no "
-                        f"run violates, has no holding verdict: {result}")
-                judged[claim] = Exercised(trace, replace(result, verdicts=holding))
-        finally:
-            exploration.close()
+    strongest = {claim: trace for claim, trace in served.items() if claim in traces}
+    for candidates, serving in ((strongest, True), (traces, False)):
+        for trace in dict.fromkeys(candidates.values()):
+            claims = [name for name, kept in candidates.items()
+                      if kept == trace and name not in judged]
+            if not claims:
+                continue
+            try:
+                exploration = replay(variant, trace, topology, EXPLORATION_KASME,
+                                     adversary=adversary)
+            except ReplayStopped:
+                continue
+            try:
+                attackers = _served(exploration) if serving else frozenset()
+                for claim in claims:
+                    result = replayed_claim(exploration, claim)
+                    holding = [] if result is None else [v for v in result.verdicts if v.holds]
+                    if serving:
+                        theirs = [v for v in holding if v.attacker in attackers]
+                        if not theirs:
+                            continue  # judged on its shortest trace
+                        holding = theirs + [v for v in holding if v.attacker not in attackers]
+                    if result is None or not holding:
+                        raise AssertionError(
+                            f"{claim} on the shortest run in which its situation arose, which "
+                            f"no run violates, has no holding verdict: {result}")
+                    judged[claim] = Exercised(trace, replace(result, verdicts=tuple(holding)),
+                                              serving)
+            finally:
+                exploration.close()
     return judged
 
 

@@ -139,7 +139,8 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
     claim's situation arose over every example ("sometimes"); ``adversary`` is the attacker
     model (``hoverify.properties.adversary``); ``aims``: the claims whose situations the
     search steers towards (``target``; None: every claim's); ``shortest`` notes, per claim,
-    the shortest trace in which its situation arose (its reason is judged on it)."""
+    the shortest trace in which its situation arose, and the shortest in which a compromised
+    eNB served the UE too (its reason is judged on one of them: ``ShortestRuns``)."""
     unknown = faults - FAULTS
     if unknown:
         raise ValueError(f"unknown faults {sorted(unknown)} (known: {sorted(FAULTS)})")

@@ -138,6 +138,7 @@ from hoverify.properties.exploration import (
     Finding,
     listing_order,
     no_handover,
+    served,
     variant_error_finding,
 )
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
@@ -216,15 +217,19 @@ class VerifyResult:
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
     # each claim no path violated whose situation arose: the shortest path in which it arose
     arisen: dict[str, tuple[Action, ...]] = field(default_factory=dict)
-    # judges ``arisen`` (``hoverify.properties.replay.exercised``), for ``exercised``
-    judge: Callable[[dict[str, tuple[Action, ...]]], dict[str, Exercised]] | None = field(
-        default=None, repr=False, compare=False)
+    # ... and of them the shortest in which a compromised eNB served the UE, where one did
+    served: dict[str, tuple[Action, ...]] = field(default_factory=dict)
+    # judges ``arisen`` and ``served`` (``hoverify.properties.replay.exercised``), for
+    # ``exercised``
+    judge: Callable[[dict[str, tuple[Action, ...]], dict[str, tuple[Action, ...]]],
+                    dict[str, Exercised]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def exercised(self) -> dict[str, Exercised]:
-        """Why each claim of ``arisen`` holds, judged on its path when first asked: ``verify``
-        prints it, the report's bounded search never asks (it shows no such lines)."""
-        return self.judge(self.arisen) if self.judge is not None else {}
+        """Why each claim of ``arisen`` holds, judged on one of its paths when first asked:
+        ``verify`` prints it, the report's bounded search never asks (it shows no such
+        lines)."""
+        return self.judge(self.arisen, self.served) if self.judge is not None else {}
 
     @property
     def states_per_second(self) -> float:
@@ -308,6 +313,8 @@ class _Found(NamedTuple):
 
 
 _Arisen = tuple[bool, bytes]  # a run in which a claim's situation arose: (no_handover, path)
+# which of a claim's runs: (claim, whether a compromised eNB served the UE on it: ``served``)
+_Kind = tuple[str, bool]
 
 
 @dataclass
@@ -316,8 +323,8 @@ class _Level:
     transitions: int = 0
     taken: Counter[str] = field(default_factory=Counter)
     found: dict[tuple[str, bool], _Found] = field(default_factory=dict)
-    # claim -> the best-ranked path on which its situation arose (``_Part._arose``)
-    arisen: dict[str, _Arisen] = field(default_factory=dict)
+    # (claim, served) -> the best-ranked path on which its situation arose (``_Slice._arose``)
+    arisen: dict[_Kind, _Arisen] = field(default_factory=dict)
     stopped: str | None = None
     states: int = 0  # the part's states, in all levels
     frontier: int = 0
@@ -366,8 +373,9 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     (None: one per CPU of the cluster). ``load_variant`` tells another process how to get the
     variant when it cannot be pickled (a reviewer's variant file). Each claim that
     holds is judged on the shortest run in which its situation arose (of those that started
-    a handover, where one did: ``no_handover``) when
-    ``VerifyResult.exercised`` is first asked."""
+    a handover, where one did: ``no_handover``), or on the shortest such run in which a
+    compromised eNB served the UE (``served``) where its verdict there is that attacker's
+    (``exercised``), when ``VerifyResult.exercised`` is first asked."""
     from hoverify.properties import workers as where
 
     unknown = faults - VERIFY_FAULTS
@@ -398,8 +406,11 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     result.beyond_bound = beyond_bound(claims_, variant, max_handovers)
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     failing = {claim for claim, _ in result.shortest}
-    result.arisen = {claim: search.trace(path) for claim, (_, path) in search.arisen.items()
-                     if claim not in failing}
+    kept = {key: path for key, (_, path) in search.arisen.items() if key[0] not in failing}
+    traces = {path: search.trace(path) for path in dict.fromkeys(kept.values())}
+    result.arisen = {claim: traces[path] for (claim, serving), path in kept.items()
+                     if not serving}
+    result.served = {claim: traces[path] for (claim, serving), path in kept.items() if serving}
     result.judge = partial(exercised, variant, plan.topology, adversary)
     result.seconds = time.perf_counter() - started
     return result
@@ -458,10 +469,11 @@ class _Search:
         self.states = 0
         self.frontier = 0
         self.latest: list[_Level] = []  # each part's last report (its counts, its memory)
-        # claim -> the run its holding reason is judged on (``no_handover``): the shortest
+        # (claim, served) -> the run its holding reason is judged on (``no_handover``,
+        # ``served``: of the runs in which a compromised eNB served the UE): the shortest
         # path that started a handover on which its situation arose, the smallest of its
         # level, else the shortest of all
-        self.arisen: dict[str, _Arisen] = {}
+        self.arisen: dict[_Kind, _Arisen] = {}
 
     def run(self, claims: frozenset[str] | None, max_states: int | None,
             max_seconds: float | None) -> str | None:
@@ -470,7 +482,7 @@ class _Search:
         deadline = None if max_seconds is None else time.time() + max_seconds
         self.merge(self.parts.start())
         while self.frontier:
-            chosen = frozenset(claim for claim, (alone, _) in self.arisen.items() if not alone)
+            chosen = frozenset(key for key, (alone, _) in self.arisen.items() if not alone)
             levels = self.parts.expand(self._waiting, frozenset(result.shortest), chosen,
                                        deadline)
             stopped = self.merge(levels)
@@ -502,15 +514,15 @@ class _Search:
                     new[key] = found
         for key, found in sorted(new.items(), key=lambda item: item[1].path):
             result.shortest[key] = self._replayed(key, found)
-        arisen: dict[str, _Arisen] = {}  # the best of this level: no_handover, then path
+        arisen: dict[_Kind, _Arisen] = {}  # the best of this level: no_handover, then path
         for level in levels:
-            for claim, run in level.arisen.items():
-                if claim not in arisen or run < arisen[claim]:
-                    arisen[claim] = run
-        for claim, run in arisen.items():  # a later level's path is longer
-            kept = self.arisen.get(claim)
+            for key, run in level.arisen.items():
+                if key not in arisen or run < arisen[key]:
+                    arisen[key] = run
+        for key, run in arisen.items():  # a later level's path is longer
+            kept = self.arisen.get(key)
             if kept is None or (kept[0] and not run[0]):
-                self.arisen[claim] = run
+                self.arisen[key] = run
         if levels:
             self.latest = levels
             self.states = sum(level.states for level in levels)
@@ -617,9 +629,13 @@ class _Slice:
         # per part: the states it owns found here in this level, until it decides
         self.offered: list[dict[int, _Node]] = [{} for _ in range(count)]
         self.known: frozenset[tuple[str, bool]] = frozenset()  # violations reported before
-        # the claims whose situation arose on no path that started a handover reported
-        # before, and their counts here after the last transition (``_arose``)
-        self.arising = {claim.name: 0 for claim in self.exploration.engine.claims}
+        # (claim, served) for each run of a claim still watched: its situation arose on no
+        # path that started a handover reported before (of all paths, or of those on which
+        # a compromised eNB served the UE: ``served``); and the claims still watched, with
+        # their counts here after the last transition (``_arose``)
+        names = [claim.name for claim in self.exploration.engine.claims]
+        self.watched = {(claim, serving) for claim in names for serving in (False, True)}
+        self.arising = dict.fromkeys(names, 0)
         self.level = _Level()
 
     def start(self) -> _Level:
@@ -636,15 +652,17 @@ class _Slice:
             self.level.found.clear()
         return self.summary(None)
 
-    def expand(self, known: frozenset[tuple[str, bool]], chosen: frozenset[str],
+    def expand(self, known: frozenset[tuple[str, bool]], chosen: frozenset[_Kind],
                deadline: float | None, *given: bytes) -> list[Any]:
         """One level, from the frontier and the states the parts ``given`` it (``keep``):
         what it did, then the offers for each part, pickled (none for itself: it decided on
-        its own states at once). ``known``: the violations, ``chosen``: the claims whose
-        situation arose on a path that started a handover, reported in earlier levels."""
+        its own states at once). ``known``: the violations, ``chosen``: the (claim, served)
+        whose situation arose on a path that started a handover (on which a compromised eNB
+        served the UE, with served), reported in earlier levels."""
         self.known = known
+        self.watched -= chosen
         self.arising = {claim: count for claim, count in self.arising.items()
-                        if claim not in chosen}
+                        if self._watching(claim)}
         self.level = _Level()
         for batch in given:
             self.frontier += _unpickled(batch) if batch else ()
@@ -856,22 +874,33 @@ class _Slice:
     def _arose(self, path: bytes) -> None:
         """Note ``path`` for each claim whose situation arose on its last action (its count
         grew), where none arose on a path that started a handover reported before
-        (``no_handover``). This part expands a level in the order of its paths, so the
-        first path of each kind noted in a level is its smallest there; the search keeps the
-        best of the parts' (``_Search.merge``). A claim stops being watched here once it
-        arose on a path that started a handover."""
+        (``no_handover``); and again, as the claim's other run, where a compromised eNB
+        served the UE (``served``) and none arose on such a path that started a handover.
+        This part expands a level in the order of its paths, so the first path of each kind
+        noted in a level is its smallest there; the search keeps the best of the parts'
+        (``_Search.merge``). A run of a claim stops being watched here once it arose on a
+        path (of its kind) that started a handover, the claim once both have."""
         counts = self.exploration.engine.counts
         arose = [claim for claim, before in self.arising.items() if counts[claim] > before]
         if arose:
             alone = no_handover(self.exploration)
+            kinds = (False, True) if served(self.exploration) else (False,)
             for claim in arose:
-                kept = self.level.arisen.get(claim)
-                if kept is None or (kept[0] and not alone):
-                    self.level.arisen[claim] = alone, path
-                if alone:
+                for key in ((claim, serving) for serving in kinds):
+                    if key not in self.watched:
+                        continue
+                    kept = self.level.arisen.get(key)
+                    if kept is None or (kept[0] and not alone):
+                        self.level.arisen[key] = alone, path
+                    if not alone:
+                        self.watched.discard(key)
+                if self._watching(claim):
                     self.arising[claim] = counts[claim]
                 else:
                     del self.arising[claim]
+
+    def _watching(self, claim: str) -> bool:
+        return (claim, False) in self.watched or (claim, True) in self.watched
 
     def _found(self, key: tuple[str, bool], path: bytes, finding: Finding) -> None:
         kept = self.level.found.get(key)

@@ -906,6 +906,46 @@ def test_a_claim_s_reason_is_judged_on_a_run_that_started_a_handover_where_one_d
     assert [a.text for a in runs[BACKWARD]] == handed_over
 
 
+def test_a_claim_keeps_too_its_shortest_run_in_which_a_compromised_enb_served_the_ue(
+        ) -> None:
+    """newcomer: backward security's shortest run compromises enb-2, which never served the
+    UE: the claim could not have failed there. Beside it the claim keeps the shortest run in
+    which a compromised eNB served the UE (``served``): enb-2 compromised once the X2
+    handover to it completed; its reason is judged there (``exercised``)."""
+    variant = load("ts33401")
+    runs = ShortestRuns()
+
+    def example(*actions: Action) -> list[str]:
+        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME,
+                                  counts=Counter())
+        for action in actions:
+            exploration.apply(action)
+            runs.note(exploration)
+        exploration.close()
+        return [a.text for a in exploration.trace]
+
+    def completed(cell: str) -> list[Action]:
+        """A handover to ``cell``, its oldest message delivered until its HO confirm
+        reaches the target."""
+        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+        cells = [c.name for c in exploration.neighbours()]
+        actions = [Action("start", cells.index(cell))]
+        exploration.apply(actions[0])
+        while not exploration.engine.counts[KEY_AGREEMENT]:
+            actions.append(Action("deliver", 0))
+            exploration.apply(actions[-1])
+        exploration.close()
+        return actions
+
+    compromise_enb_2 = Action("compromise", 1)
+    shortest = example(Action("start", 0), compromise_enb_2)
+    assert [a.text for a in runs[BACKWARD]] == shortest and BACKWARD not in runs.served
+    served = example(*completed("enb-2/cell-1"), compromise_enb_2)
+    assert served[-1] == "compromise enb-2" and len(served) > len(shortest)
+    assert [a.text for a in runs.served[BACKWARD]] == served
+    assert [a.text for a in runs[BACKWARD]] == shortest
+
+
 def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_arose(
         ) -> None:
     """holds39: over the examples, each claim keeps the shortest trace at whose last action

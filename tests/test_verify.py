@@ -22,6 +22,7 @@ import hoverify.properties.verify as verify_module
 import pytest
 from assuming_nothing import AssumingNothing
 from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     BACKWARD,
     CAPTURE,
@@ -238,6 +239,29 @@ def test_the_set_up_is_no_situation_of_the_search(workers: int) -> None:
     assert [v.hop for v in reason.result.verdicts] == [1] and reason.result.sometimes == 2
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_ue(
+        workers: int) -> None:
+    """newcomer: forward and backward security's shortest run compromised an eNB that never
+    served the UE ("enb-2 never served the UE ..."): the claim, about the eNBs of a handover
+    (TS 33.401 7.2.8.1), could not fail there. Their reason is their verdict on the shortest
+    run in which a compromised eNB served the UE (a completion at it), which that verdict's
+    attacker holds; a claim that judges the radio observer only keeps its shortest run."""
+    result = verify(load("ts33401"), max_handovers=1, workers=workers)
+    for claim in (FORWARD, BACKWARD):
+        judged = result.exercised[claim]
+        run = replay(load("ts33401"), judged.trace, small_topology(), EXPLORATION_KASME)
+        facts = run.engine.facts
+        served = {str(Attacker.holding(a.entities, a.hop)) for a in facts.attackers
+                  if a.entities and facts.first_at(a.entities) is not None}
+        run.close()
+        assert judged.trace[0].kind in ("start", "compromise"), claim
+        assert judged.result.verdicts[0].attacker in served, (claim, judged.result.verdicts)
+        assert "never served" not in judged.result.verdicts[0].detail, claim
+    assert [a.kind for a in result.exercised[KEY_AGREEMENT].trace[:1]] == ["start"]
+    assert len(result.exercised[KEY_AGREEMENT].trace) == 4
+
+
 def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> None:
     result = verify(load("tr33821-v070"), max_handovers=1, faults=DROP_COMPROMISE)
     assert result.exhausted and result.states == TR33821_ONE_HANDOVER_STATES
@@ -339,8 +363,8 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
     with one entry per claim, in the claims' order, with its count: a claim with a finding
     fails in the finding's words, one whose situation never arose is n/a (not promised) or
     vacuous (promised, with its situation in words), and a holding one gives its own holding
-    verdict on the shortest run in which its situation arose, with the check line of that
-    run."""
+    verdict on the shortest run in which its situation arose (or in which, too, a compromised
+    eNB served the UE, where the verdict is that eNB's), with the check line of that run."""
     argv = ["verify", "--variant", "ts33401", "--max-handovers", "1", "--workers", "1",
             "--out", str(tmp_path)]
     assert cli.main([*argv, "--json"]) == 0
@@ -366,26 +390,32 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
                         if not (c.stepwise or c.invariant)}
     checked = [c for c in claims.values() if c["check"] and c["name"] in judged_over_runs]
     # backward security arises first on a lone compromise (an eNB compromised before it
-    # serves, no handover): its reason is judged on the shortest run that started one, which
-    # check can run (it runs at least one hop)
+    # serves, no handover): its reason is judged on a run that started one, which check can
+    # run (it runs at least one hop)
     assert {c["name"] for c in checked} >= {KEY_AGREEMENT, FORWARD, BACKWARD}
     for claim in checked:
         assert cli.main([*shlex.split(claim["check"])[1:], "--json"]) == 0
         [verdicts] = [c["verdicts"] for c in json.loads(capsys.readouterr().out)["claims"]
                       if c["name"] == claim["name"]]
-        assert claim["reason"] in [runs.verdict_text(v) for v in verdicts], claim["name"]
+        if claim["check_note"]:  # its attacker is stronger than the trace's: named otherwise
+            said = [f"{v['verdict']}: {v['detail']}" for v in verdicts]
+            assert claim["reason"].split(": ", 1)[1] in said, claim["name"]
+        else:
+            assert claim["reason"] in [runs.verdict_text(v) for v in verdicts], claim["name"]
     # and the text says the same, one line per claim with its count, and what is untested
     assert cli.main(argv) == 0
     out = capsys.readouterr().out.splitlines()
     first = out.index("each claim within the bound (a holding claim's reason: its verdict on "
                       "the shortest run in which its situation arose, of those that started "
-                      "a handover where one did):")
+                      "a handover where one did, or on the shortest of them in which a "
+                      "compromised eNB served the UE where its verdict there is that eNB's):")
     count = doc["sometimes"][KEY_AGREEMENT]
     assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                       its situation "
                               f"arose {count} times; "
                               f"on its shortest run: {agreement['reason']}")
     assert f"    on its shortest run, 4 actions; check: {agreement['check']}" == out[first + 2]
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))
+    assert "; on its shortest run where a compromised eNB served the UE: " in out[forward]
     assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
             "2-hop promise on intra-enb and x2 hops (it needs 2 handovers)") in out[forward:]
 
