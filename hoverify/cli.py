@@ -305,7 +305,7 @@ def _sometimes(unit: str) -> str:
             "the search has run to its end; else n/a), or a holding claim's own verdict on "
             "the shortest run in which its situation arose (of those that started a handover, "
             "where one did), or on the shortest of them in which a compromised eNB served "
-            "the UE where its verdict there is that eNB's, with the check line of that run. ")
+            "the UE where that eNB's verdict holds there, with the check line of that run. ")
 
 
 def _exit_codes(broken: str) -> str:

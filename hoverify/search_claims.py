@@ -8,9 +8,9 @@ every promise no run within ``verify``'s bound can break is untested (``verify``
 shortest run in which its situation arose, of those that started a handover where one did
 (``hoverify.properties.exploration.no_handover``), or on the shortest of them in which a
 compromised eNB served the UE (``hoverify.properties.exploration.served``) where its verdict
-there is that eNB's: only there could a claim about the eNBs of a handover have failed
-(judged by ``hoverify.properties.replay.exercised``), in ``check``'s words, with the
-``check`` line that reproduces that run where there is one.
+there is that eNB's and holds: a claim about a handover speaks of its source and target
+eNBs, which that reason names (judged by ``hoverify.properties.replay.exercised``), in
+``check``'s words, with the ``check`` line that reproduces that run where there is one.
 """
 
 from __future__ import annotations
@@ -37,12 +37,13 @@ from hoverify.statemachines.variant import KeySchedule
 # What the lines say before the claims (``where``: "within the bound", "in 3000 examples";
 # ``runs``: "run", in verify, which has the shortest; "run of its examples", in explore)
 HEADING = ("each claim {where} (a holding claim's reason: its verdict on the shortest {runs} in "
-           "which its situation arose, of those that started a handover where one did, or on "
-           "the shortest of them in which a compromised eNB served the UE where its verdict "
-           "there is that eNB's):")
-# which run a holding claim's reason is judged on (``Exercised.served``)
-SHORTEST_RUN = "its shortest run"
-SERVED_RUN = "its shortest run where a compromised eNB served the UE"
+           "which its situation arose, of those that started a handover where one did; for a "
+           "verdict of a compromised eNB that served the UE, the shortest such run, where "
+           "there is one):")
+# which run a holding claim's reason is judged on (``Exercised.served``): its "run" in
+# ``--json``, and the words its lines say it in
+RUNS = {"shortest": "its shortest run",
+        "served": "the shortest of its runs in which a compromised eNB served the UE"}
 
 
 def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapping[str, int],
@@ -56,7 +57,7 @@ def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapp
     of the verdict shown), ``trace`` (the steps of the run the reason is judged on),
     ``check``, ``check_unavailable`` and ``check_note`` (its check line, ``checks``),
     ``untested`` (the promises the search cannot break, in words, or None), ``run`` (which run
-    the reason is judged on, ``SERVED_RUN`` or ``SHORTEST_RUN``; None where it is not a
+    the reason is judged on, a key of ``RUNS``; None where it is not a
     holding claim's). ``where``: where
     a situation never arose ("within the bound"); ``why``: why the faults cannot make a
     claim's situation arise (``claims.outside_bound``); ``beyond``: per claim, its promises
@@ -101,7 +102,7 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
             "reason": reason, "evidence": evidence,
             "untested": f"{untested} its {'; '.join(beyond)}" if beyond else None,
             "trace": [action.text for action in judged.trace] if held else [],
-            "run": (SERVED_RUN if judged.served else SHORTEST_RUN) if held else None,
+            "run": ("served" if judged.served else "shortest") if held else None,
             "check": None, "check_unavailable": None, "check_note": None,
             **(check if held and check else {})}
 
@@ -118,7 +119,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
         # a holding claim's reason is one run's (review48, review49: "sometimes 34: ...
         # held the one time" read as a contradiction); the count says what it counts
         # (newcomer #4: "holds  sometimes 2" read as "holds sometimes")
-        on = f"; on {entry['run']}" if entry["trace"] else ""
+        on = f"; on {RUNS[entry['run']]}" if entry["trace"] else ""
         lines.append(f"{claim_row(entry)}{on}: {entry['reason']}")  # as check's rows
         evidence = entry["evidence"]
         if evidence:
@@ -127,7 +128,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
             lines.append(f"    {entry['untested']}")
         if not entry["trace"]:
             continue
-        steps = f"    on {entry['run']}, {actions_text(len(entry['trace']))}"
+        steps = f"    on that run, {actions_text(len(entry['trace']))}"
         if entry["check"] is not None:
             lines.append(f"{steps}; check: {entry['check']}")
             if entry["check_note"]:

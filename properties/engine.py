@@ -501,9 +501,10 @@ class Facts:
         return min((first[e] for e in entities if e in first), default=None)
 
     def served(self, attacker: Knowledge) -> bool:
-        """Whether an eNB ``attacker`` holds served the UE (a completion at it): only then is
-        it the source or the target of a handover the security claims judge (TS 33.401
-        7.2.8.1), so only then could they fail for it."""
+        """Whether an eNB ``attacker`` holds served the UE (a completion at it): the source
+        or the target of a handover, which the security claims speak of (TS 33.401 7.2.8.1).
+        An eNB that never served may still break them (one that read a request it refused:
+        docs/commands.md), but a verdict that it does not says less."""
         return self.first_at(attacker.entities) is not None
 
     def last_at(self, entities: frozenset[str], before: int) -> int | None:

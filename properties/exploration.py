@@ -179,8 +179,8 @@ def no_handover(exploration: Exploration) -> bool:
 def served(exploration: Exploration) -> bool:
     """Whether an eNB compromised on the run served the UE (``Facts.served``). Of the runs in
     which a claim's situation arose, ``ShortestRuns`` and ``verify`` keep the shortest of
-    those too: a security claim judged on a run whose compromised eNB never served the UE
-    could not have failed there (newcomer)."""
+    those too: a security claim's holding verdict on a run whose compromised eNB never
+    served the UE says less than one on its source or target (newcomer)."""
     facts = exploration.engine.facts
     return any(facts.served(a) for a in facts.attackers)
 

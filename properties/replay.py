@@ -264,8 +264,9 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
     situation arose) judged on the strongest run it has: the shortest in which its situation
     arose and a compromised eNB served the UE (``served``, the search's other candidate;
     ``exploration.served``), where one of its holding verdicts there is such an attacker's
-    (put first: the reason), since only there could a claim about the eNBs of a handover
-    fail (TS 33.401 7.2.8.1); else its shortest trace. Each trace is replayed through the
+    (put first: the reason) and holds there (not ``untested``): the eNBs a claim about a
+    handover speaks of are its source and target (TS 33.401 7.2.8.1), which the stronger
+    reason names; else its shortest trace. Each trace is replayed through the
     engine once (``replayed_claim``: the claim's own holding verdicts, as ``check`` and
     ``replay`` give them). A trace ends where the situation arose, not where its handovers
     end: a verdict on a hop it left unfinished (key-agreement: an undisturbed handover that
@@ -291,8 +292,9 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
                 for claim in claims:
                     result = replayed_claim(exploration, claim)
                     holding = [] if result is None else [v for v in result.verdicts if v.holds]
-                    if serving:
-                        theirs = [v for v in holding if v.attacker in attackers]
+                    if serving:  # a verdict that holds, not one the run could not test
+                        theirs = [v for v in holding if v.attacker in attackers
+                                  and not v.untested]
                         if not theirs:
                             continue  # judged on its shortest trace
                         holding = theirs + [v for v in holding if v.attacker not in attackers]

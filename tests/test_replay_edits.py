@@ -77,6 +77,7 @@ def test_a_fix_that_no_longer_sends_the_flag_is_not_reproduced(
     doc = json.loads(capsys.readouterr().out)
     assert not doc["reproduced"] and doc["findings"] == [] and doc["claim"] is None
     assert doc["not_possible"].startswith(f"action {step}, the saved edit {EDIT!r}")
+    assert doc["unfinished"] is None  # the run stopped early: no handover is judged unfinished
 
 
 def test_the_weak_proposal_still_reproduces(
@@ -214,6 +215,7 @@ def test_replay_on_another_variant_file_says_which_and_that_it_is_not_the_record
     assert doc["instead_of"] == {"variant": "weak-mode",
                                  "variant_file": str(tmp_path / "weak_mode.py")}
     assert not doc["reproduced"] and doc["not_possible"].startswith(f"action {step}, ")
+    assert doc["unfinished"] is None
     # the weak proposal's file, given again: the finding reproduces on it
     assert main(["replay", str(path), "--variant-file", str(DATA / "weak_mode.py")]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "reproduced"

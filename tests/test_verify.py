@@ -243,21 +243,32 @@ def test_the_set_up_is_no_situation_of_the_search(workers: int) -> None:
 def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_ue(
         workers: int) -> None:
     """newcomer: forward and backward security's shortest run compromised an eNB that never
-    served the UE ("enb-2 never served the UE ..."): the claim, about the eNBs of a handover
-    (TS 33.401 7.2.8.1), could not fail there. Their reason is their verdict on the shortest
-    run in which a compromised eNB served the UE (a completion at it), which that verdict's
-    attacker holds; a claim that judges the radio observer only keeps its shortest run."""
+    served the UE ("enb-2 never served the UE ..."), a reason about no eNB the claims speak
+    of (TS 33.401 7.2.8.1: a handover's source and target). Their reason is their verdict on
+    the shortest run in which a compromised eNB served the UE (a completion at it), where
+    that verdict holds: backward security's, enb-2 compromised once the X2 handover to it
+    completed, the same run whatever the workers. Forward security's verdict there is only
+    untested (the source compromised before it, whose 2-hop promise needs 2 handovers), no
+    reason (helper-215 #2): it keeps its shortest run. A claim that judges the radio
+    observer only keeps its shortest run."""
     result = verify(load("ts33401"), max_handovers=1, workers=workers)
-    for claim in (FORWARD, BACKWARD):
-        judged = result.exercised[claim]
-        run = replay(load("ts33401"), judged.trace, small_topology(), EXPLORATION_KASME)
-        facts = run.engine.facts
-        served = {str(Attacker.holding(a.entities, a.hop)) for a in facts.attackers
-                  if a.entities and facts.first_at(a.entities) is not None}
-        run.close()
-        assert judged.trace[0].kind in ("start", "compromise"), claim
-        assert judged.result.verdicts[0].attacker in served, (claim, judged.result.verdicts)
-        assert "never served" not in judged.result.verdicts[0].detail, claim
+    backward = result.exercised[BACKWARD]
+    assert backward.served and [a.text for a in backward.trace] == [
+        "start handover to enb-2/cell-1 (x2)", "deliver RRC MeasurementReport ue->enb-1",
+        "deliver X2AP HandoverRequest enb-1->enb-2",
+        "deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
+        "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue",
+        "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-2",
+        "compromise enb-2"]
+    run = replay(load("ts33401"), backward.trace, small_topology(), EXPLORATION_KASME)
+    facts = run.engine.facts
+    served = {str(Attacker.holding(a.entities, a.hop)) for a in facts.attackers
+              if a.entities and facts.first_at(a.entities) is not None}
+    run.close()
+    [reason, *_] = backward.result.verdicts
+    assert reason.attacker in served and reason.holds and not reason.untested, reason
+    forward = result.exercised[FORWARD]
+    assert not forward.served and not forward.result.verdicts[0].untested, forward
     assert [a.kind for a in result.exercised[KEY_AGREEMENT].trace[:1]] == ["start"]
     assert len(result.exercised[KEY_AGREEMENT].trace) == 4
 
@@ -407,15 +418,18 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
     out = capsys.readouterr().out.splitlines()
     first = out.index("each claim within the bound (a holding claim's reason: its verdict on "
                       "the shortest run in which its situation arose, of those that started "
-                      "a handover where one did, or on the shortest of them in which a "
-                      "compromised eNB served the UE where its verdict there is that eNB's):")
+                      "a handover where one did; for a verdict of a compromised eNB that "
+                      "served the UE, the shortest such run, where there is one):")
     count = doc["sometimes"][KEY_AGREEMENT]
     assert out[first + 1] == (f"{KEY_AGREEMENT:<23} holds                       its situation "
                               f"arose {count} times; "
                               f"on its shortest run: {agreement['reason']}")
-    assert f"    on its shortest run, 4 actions; check: {agreement['check']}" == out[first + 2]
+    assert f"    on that run, 4 actions; check: {agreement['check']}" == out[first + 2]
+    backward = next(line for line in out if line.startswith(f"{BACKWARD:<23} holds"))
+    assert ("; on the shortest of its runs in which a compromised eNB served the UE: hop 2, "
+            "radio observer + enb-2@2: holds: ") in backward
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))
-    assert "; on its shortest run where a compromised eNB served the UE: " in out[forward]
+    assert "; on its shortest run: " in out[forward]
     assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
             "2-hop promise on intra-enb and x2 hops (it needs 2 handovers)") in out[forward:]
 
