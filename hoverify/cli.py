@@ -1032,8 +1032,9 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
     has none (``check_lines``); ``claims``: each claim over the search (``search_claims``);
     ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
+    from hoverify.properties.exploration import faults_not_searched
     from hoverify.properties.finding_file import compromise_text
-    from hoverify.runs import faults_not_searched, finding_entry
+    from hoverify.runs import finding_entry
 
     return {
         "variant": result.variant, "parameters": dict(parameters), "topology": topology,

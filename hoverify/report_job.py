@@ -75,7 +75,6 @@ from hoverify.runs import (
     check_document,
     claim_evidence,
     dry_run_finding,
-    faults_not_searched,
     finding_word,
     unjudged_text,
     variant_error_document,
@@ -316,7 +315,7 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
                    tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised),
-                   tuple(unreached), faults, tuple(faults_not_searched(faults)))
+                   tuple(unreached), faults)
 
 
 def check_out(out: Path) -> None:

@@ -736,6 +736,7 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
     has none; ``claims``: each claim over the search (``hoverify.search_claims``);
     ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
+    from hoverify.properties.exploration import faults_not_searched
     from hoverify.properties.finding_file import compromise_text
 
     return {
@@ -770,14 +771,6 @@ def earlier_findings(variant: KeySchedule, directory: Path,
                 and doc.get("parameters") == dict(variant.parameters)):
             found.append(path)
     return found
-
-
-def faults_not_searched(faults: Collection[str]) -> list[str]:
-    """The faults of ``explore``'s default that a search (explore's or verify's) with
-    ``faults`` leaves out."""
-    from hoverify.properties.exploration import DEFAULT_FAULTS
-
-    return sorted(DEFAULT_FAULTS - set(faults))
 
 
 def finding_entry(finding: Finding, path: Path | None,

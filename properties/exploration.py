@@ -22,7 +22,7 @@ the run exactly (``replay``), which is what ``hoverify replay`` reads back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from itertools import count
@@ -539,3 +539,9 @@ class Exploration:
 FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "compromise", "rewrite", "inject"})
 # explore's default: inject is asked for (it is a search of its own: forged messages)
 DEFAULT_FAULTS = FAULTS - {"inject"}
+
+
+def faults_not_searched(faults: Collection[str]) -> list[str]:
+    """The faults of ``explore``'s default that a search (explore's or verify's) with
+    ``faults`` leaves out: a promise that only they break passes it."""
+    return sorted(DEFAULT_FAULTS - set(faults))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from hoverify.properties.exploration import faults_not_searched
 from hoverify.reports.scenarios import Scenario, VariantRef
 from hoverify.reports.status import BROKEN as BROKEN
 from hoverify.reports.status import FAILS as FAILS
@@ -203,9 +204,12 @@ class Bounded:
     # (``hoverify.cli.not_reached``)
     not_reached: tuple[Unreached, ...] = ()
     faults: tuple[str, ...] = ()  # the faults searched, as `hoverify verify --faults` takes them
-    # explore's default faults it left out (``hoverify.runs.faults_not_searched``): a promise
-    # only they break passes the search
-    faults_not_searched: tuple[str, ...] = ()
+
+    @property
+    def faults_not_searched(self) -> list[str]:
+        """explore's default faults it left out
+        (``hoverify.properties.exploration.faults_not_searched``)."""
+        return faults_not_searched(self.faults)
 
 
 @dataclass(frozen=True)
