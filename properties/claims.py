@@ -2934,11 +2934,13 @@ class NccSync(_Claim):
 
     def held(self, seen: Sequence[Any], arose: int) -> str:
         """Each NH an MME derived or took was fewer than 8 NH derivations past the UE's
-        active KeNB, so its NCC (its position modulo 8, TS 33.401 7.2.8.1.1, A.4) named it
-        alone (7.2.8.4.3): each one, with its NCC and the UE's position then."""
+        active KeNB, so its NCC (its position modulo 8, TS 33.401 7.2.8.1.1) named it alone
+        (7.2.8.4.3): each one, with its NCC and the UE's position then. The chain is the
+        variant's: this claim counts its derivations, it does not check them against A.4
+        (a reviewer's variant re-sending one NH held "of the A.4 chain", helper-216 #10)."""
         return (f"every NH an MME derived or took ({arose}) was fewer than "
                 f"{NCC_MODULUS} NH derivations past the UE's active KeNB, so its NCC names one "
-                "NH of the TS 33.401 A.4 chain (7.2.8.1.1, 7.2.8.4.3): "
+                "NH of the variant's NH chain (TS 33.401 7.2.8.1.1, 7.2.8.4.3): "
                 + "; ".join(f"{m} NH({q}), NCC {q % NCC_MODULUS}, UE's KeNB at NH({active})"
                             f"{' (the initial KeNB)' if active == 0 else ''}"
                             for m, q, active in seen))

@@ -48,6 +48,7 @@ from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
 
 ATTACKS = Path(__file__).parent / "attack_variants"
+BROKEN = Path(__file__).parent / "broken_variants"
 
 
 def check(variant: str, hops: str, placement: str | None = None,
@@ -304,11 +305,22 @@ def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
     assert ncc_sync.applies and ncc_sync.holds and ncc_sync.sometimes == 3
     assert ncc_sync.verdicts[0].detail.endswith(
         "(3) was fewer than 8 NH derivations past the UE's active KeNB, so its NCC names one NH "
-        "of the TS 33.401 A.4 chain (7.2.8.1.1, 7.2.8.4.3): mme-1 NH(1), NCC 1, UE's KeNB at "
-        "NH(0) (the initial KeNB); mme-1 NH(2), NCC 2, UE's KeNB at NH(0) (the initial KeNB); "
-        "mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB)")
+        "of the variant's NH chain (TS 33.401 7.2.8.1.1, 7.2.8.4.3): mme-1 NH(1), NCC 1, UE's "
+        "KeNB at NH(0) (the initial KeNB); mme-1 NH(2), NCC 2, UE's KeNB at NH(0) (the initial "
+        "KeNB); mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB)")
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
+
+
+def test_ncc_sync_s_reason_names_no_derivation_it_did_not_check() -> None:
+    """ncc-sync counts NH derivations (TS 33.401 7.2.8.1.1); whether each NH is A.4's
+    KDF(KASME, NH) is forward security's to judge. An NH chain that re-sends one NH held
+    "so its NCC names one NH of the TS 33.401 A.4 chain" (helper-216 #10)."""
+    variant = load_variant_file(str(BROKEN / "nh_not_chained.py"))
+    evaluation = evaluate(run_scenario(variant, parse_hops("x2,s1")))
+    [ncc_sync] = [c for c in evaluation.invariants if c.name == "ncc-sync"]
+    assert ncc_sync.holds and "A.4" not in ncc_sync.verdicts[0].detail
+    assert claim(evaluation, FORWARD).promise_broken
 
 
 @dataclass(frozen=True)
