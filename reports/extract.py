@@ -48,6 +48,15 @@ def status(claim: ClaimResult | None) -> str:
     return HOLDS if claim.holds else BROKEN if claim.promise_broken else FAILS
 
 
+def na_text(claim: ClaimResult | None) -> str:
+    """Why a cell has no verdict, in short, before the reasons ``check`` gives ("not judged:
+    ...", "its situation never arose ..."). It read "the claim does not apply", then "its
+    situation never arose" (helper-216 #2)."""
+    if claim is None:
+        return "no verdict: the variant has nothing this claim judges"
+    return "no verdict" if claim.not_judged else "no verdict: not promised here"
+
+
 def verdict_line(verdict: Verdict) -> str:
     return f"hop {verdict.hop}, {verdict.attacker}: {verdict.detail}"
 
@@ -55,7 +64,7 @@ def verdict_line(verdict: Verdict) -> str:
 def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
     state = status(claim)
     if claim is None or state == NA:
-        return Cell(NA, "no verdict: the claim does not apply to this variant or scenario")
+        return Cell(NA, na_text(claim))
     if state == VACUOUS:
         return Cell(VACUOUS, "promised, but the situation it speaks of never arose in this "
                              "scenario: not exercised")

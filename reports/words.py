@@ -37,7 +37,8 @@ WORDS: tuple[tuple[str, str], ...] = (
      "NDS/IP lets no S1, X2 or S10 message be replayed or duplicated); it fails only in a "
      "run that breaks A, so no promise is broken"),
     (VACUOUS, "promised, but the situation it speaks of never arose in that run"),
-    (NA, "no verdict: the claim does not apply"),
+    (NA, "no verdict: the variant does not promise the claim there and its situation never "
+         "arose, or the claim's definition leaves the run's hops out (not judged)"),
     ("n-hop", "forward security that holds: the KeNBs n or more hops after the attacker's "
               "last legitimate KeNB are safe"),
     (f"n-hop {SO_FAR}", "the run ends at a KeNB the attacker derives: a longer run could "

@@ -311,6 +311,22 @@ def test_every_failing_cell_links_a_counterexample_with_a_chart(
                 assert cell.counterexample is None
 
 
+def test_every_n_a_cell_says_why_with_check_s_reasons(default_report: Generated) -> None:
+    """An n/a cell's head says only what its reasons (check's lines under the claim) bear
+    out: it read "the claim does not apply to this variant or scenario" above "its situation
+    never arose in this run" (helper-216 #2)."""
+    seen = 0
+    for result in default_report.data.results:
+        for _, cell in result.cells:
+            if cell.status == NA:
+                seen += 1
+                assert cell.cut and "does not apply" not in cell.detail, cell
+                unjudged = any(line.startswith("not judged:") for line in cell.cut)
+                assert cell.detail == ("no verdict" if unjudged
+                                       else "no verdict: not promised here"), cell
+    assert seen
+
+
 def test_forward_security_counterexample_marks_the_compromised_source(
         default_report: Generated) -> None:
     data = default_report.data
