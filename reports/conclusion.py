@@ -103,8 +103,9 @@ class _Case:
     reference_measure: str = ""  # its forward security's, holding or failing: ", derives ..."
     measure: str = ""  # the failing placements' forward-security measure, as the cells say it
     # the baseline's words where it fails, as its cell says them: "not promised", "outside
-    # the promise: ...", "a broken promise", then its measure
+    # the promise: ...", "a broken promise"; then its measure: ", derives ..."
     baseline_words: str = ""
+    baseline_measure: str = ""
     # where it holds against a compromised eNB alone while the network derives KeNBs: " (...)"
     alone: str = ""
     # every broken cell of the failing placements is ``FORMER_SERVING``'s (``Cell.former_serving``)
@@ -138,13 +139,14 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
             for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
-    baseline_words = ""
+    baseline_words = baseline_measure = ""
     if _failing(base):
         key = (sides.baseline, scenario, claim)
         reach = _measure(measured, key, base)
-        baseline_words = _words(base, outside.get(key)) + (f", {reach}" if reach else "")
+        baseline_words = _words(base, outside.get(key))
+        baseline_measure = f", {reach}" if reach else ""
         if claim == FORWARD and (sides.baseline, scenario) in network:
-            baseline_words += f"; {network[(sides.baseline, scenario)]}"
+            baseline_measure += f"; {network[(sides.baseline, scenario)]}"
         base = FAILS  # the verb; whether the baseline promised it is in its words
         category = ("partial" if good and bad else "fixed" if good else "open" if bad
                     else "unjudged")
@@ -179,10 +181,59 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
                  excuses.pop() if len(excuses) == 1 and None not in excuses else None,
                  "" if ref_found is None else _how_far(ref_found) if reference == HOLDS
                  else f", {forward_measure(False, *ref_found)}",
-                 measure, baseline_words, alone,
+                 measure, baseline_words, baseline_measure, alone,
                  any(mine[p] == BROKEN for p in bad)
                  and all((sides.placements[p], scenario, claim) in former_serving
                          for p in bad if mine[p] == BROKEN))
+
+
+def _promise_words(case: _Case) -> str:
+    """How the proposal's failing cells qualify their "fails", as its sentence says it."""
+    return (_words(BROKEN if case.broken else FAILS, case.outside)
+            + (f", {FORMER_SERVING}" if case.returned else ""))
+
+
+def _unmeasured(case: _Case) -> _Case:
+    """What a point of ``case`` says beside its measures: one point per broken promise of a
+    claim, however far each scenario's attackers reach (the measures are said scenario by
+    scenario, ``_merged``); any other case is a point of its own."""
+    return (replace(case, measure="", baseline_measure="", reference_measure="")
+            if case.broken else case)
+
+
+Part = tuple[_Case, tuple[str, ...]]  # a case and the titles of the scenarios it is said of
+
+
+def _merged(parts: Sequence[Part], every: Sequence[str], sides: Sides) -> tuple[_Case, str]:
+    """The case and the scenarios (``where``) of one point said of ``parts``, cases alike but
+    for their measures (``_unmeasured``): a measure the parts share is said once, as for one
+    part; one that differs, after each part's scenarios ("on A (derives 1+ hops on) and on B
+    (derives 1 hop on)"). The baseline that reaches as far as the proposal on each is said so
+    once."""
+    cases = [case for case, _ in parts]
+    first = cases[0]
+    mine = len({case.measure for case in cases}) > 1
+    reach = all(case.baseline_measure == case.measure for case in cases)
+    base = len({case.baseline_measure for case in cases}) > 1 and not reach
+    ref = len({case.reference_measure for case in cases}) > 1
+
+    def measures(case: _Case) -> str:
+        # ", derives ..." or "; with the bit in ...": the measure without its separator
+        said = ([case.measure[2:]] if mine and case.measure else []) + (
+            [f"for {sides.baseline}: {case.baseline_measure[2:]}"]
+            if base and case.baseline_measure else []) + (
+            [f"{sides.reference} {_word(case.reference or NA)}{case.reference_measure}"]
+            if ref else [])
+        return f" ({'; '.join(said)})" if said else ""
+
+    where = " and on ".join(f"{scenario_list(titles, every)}{measures(case)}"
+                            for case, titles in parts)
+    # as far on each: "as for" the baseline where its words are the proposal's too
+    same = "" if first.baseline_words == _promise_words(first) else ", with the same reach on each"
+    baseline_measure = same if reach and mine else "" if base else first.baseline_measure
+    return replace(first, measure="" if mine else first.measure,
+                   baseline_measure=baseline_measure,
+                   reference_measure="" if ref else first.reference_measure), where
 
 
 def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
@@ -195,8 +246,8 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
     many = len(claims) > 1
     it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
     the_claim = "The claims" if many else "The claim"
-    words = (_words(BROKEN if case.broken else FAILS, case.outside)
-             + (f", {FORMER_SERVING}" if case.returned else ""))
+    words = _promise_words(case)
+    baseline = f"{case.baseline_words}{case.baseline_measure}"
     promise = f" ({words}{case.measure})"
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
@@ -204,20 +255,20 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
            f"{case.reference_measure})"
            if sides.reference and case.reference is not None else "")
     # "as for the baseline" only where its cell says what the proposal's do (words, measure)
-    as_base = (f"as for {b}" if case.baseline_words == f"{words}{case.measure}"
-               else f"while for {b} {it} {fails} ({case.baseline_words})")
+    as_base = (f"as for {b}" if baseline == f"{words}{case.measure}"
+               else f"while for {b} {it} {fails} ({baseline})")
     good, bad = word_list(case.good), word_list(case.bad)
     if case.category == "fixed":
         every = ("every bit placement" if len(case.good) == len(sides.placements)
                  else f"the bit in {good}")
         if not edited:
             return (f"{p} fixes {claim} on {where}: {it} {holds} there with {every}"
-                    f"{case.alone}, and {fails} for {b} ({case.baseline_words}){ref}.")
+                    f"{case.alone}, and {fails} for {b} ({baseline}){ref}.")
         # newcomer #1: "fixes" beside the Answer's "breaks that promise" on the same hops
         breaks = "break their promises" if many else "breaks that promise"
         return (f"{p} fixes {claim} on {where} against a compromised eNB that edits nothing: "
                 f"{it} {holds} there with {every}{case.alone}, and {fails} for {b} "
-                f"({case.baseline_words}){ref}; {it} {breaks} where {word_list(edited, 'or')} "
+                f"({baseline}){ref}; {it} {breaks} where {word_list(edited, 'or')} "
                 "(below).")
     if case.category == "partial":
         return (f"On {where}, {claim} {holds} for {p} only with the notification bit in "
@@ -299,16 +350,20 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)
-    # Claims with the same case in the same scenarios are said in one sentence.
-    said: dict[tuple[_Case, tuple[str, ...]], list[str]] = {}
+    # A claim's broken promise is one point, whatever the measure on each scenario (helper-219:
+    # two points differed by "derives 1+ hops on" and "derives 1 hop on" alone).
+    points: dict[_Case, list[Part]] = {}
     for case, where in groups.items():
-        said.setdefault((replace(case, claim=""), tuple(where)), []).append(case.claim)
+        points.setdefault(_unmeasured(case), []).append((case, tuple(where)))
+    # Claims with the same case in the same scenarios are said in one sentence.
+    said: dict[tuple[Part, ...], list[str]] = {}
+    for key, parts in points.items():
+        said.setdefault(tuple((replace(case, claim=""), where) for case, where in parts),
+                        []).append(key.claim)
     every = _titles(scenarios)
-    sentences = [_sentence(case, claims_said, scenario_list(where, every), sides,
-                           _edited(statuses, claims_said, where, scenarios, sides, attacks or {})
-                           if case.category == "fixed" else ())
-                 for category in SAID for (case, where), claims_said in said.items()
-                 if case.category == category]
+    sentences = [_point(parts, claims_said, every, statuses, scenarios, sides, attacks or {})
+                 for category in SAID for parts, claims_said in said.items()
+                 if parts[0][0].category == category]
     unchanged = [c for c in claims
                  if all(case.category in ("same", "none") for case in groups if case.claim == c)
                  and any(case.category == "same" for case in groups if case.claim == c)]
@@ -335,6 +390,19 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     answer = _answer(statuses, claims, scenarios, sides)
     return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
+
+
+def _point(parts: Sequence[Part], claims: Sequence[str], every: Sequence[str],
+           statuses: Statuses, scenarios: Sequence[tuple[str, str]], sides: Sides,
+           attacks: Mapping[str, Attack]) -> str:
+    """The sentence of ``claims`` whose cases and scenarios are ``parts``."""
+    if len(parts) > 1:
+        merged, where = _merged(parts, every, sides)
+        return _sentence(merged, claims, where, sides)
+    case, where = parts[0]
+    return _sentence(case, claims, scenario_list(where, every), sides,
+                     _edited(statuses, claims, where, scenarios, sides, attacks)
+                     if case.category == "fixed" else ())
 
 
 def _edited(statuses: Statuses, claims: Sequence[str], where: Sequence[str],

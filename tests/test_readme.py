@@ -71,8 +71,8 @@ def points(markdown: str) -> dict[str, list[str]]:
 
 def conclusion(report: str, chosen: list[str]) -> str:
     """The report's conclusion as the README gives it: its introduction, its first point (the
-    answer) and the points ``chosen`` (by their first words: each point that starts so, as
-    the seed-fs Target ID points of two measures do), in the report's order, then a link to
+    answer) and the points ``chosen`` (by their first words, each of one point: helper-219,
+    a key chose the two points of one broken promise), in the report's order, then a link to
     the others."""
     whole = section(report, "Conclusion")
     found = points(whole)
@@ -80,7 +80,8 @@ def conclusion(report: str, chosen: list[str]) -> str:
     wanted = [first, *(key for key in chosen if key != first)]
     unknown = [key for key in wanted if key not in found]
     assert not unknown, f"README points not in the report: {unknown}"
-    assert len(found[first]) == 1, f"the report's answer is not told apart: {first}"
+    shared = {key: found[key] for key in wanted if len(found[key]) > 1}
+    assert not shared, f"README keys that choose more than one point: {shared}"
     kept = [line for key in found if key in wanted for line in found[key]]
     rest = sum(map(len, found.values())) - len(kept)
     intro = [line for line in whole.splitlines() if line and not line.startswith("- ")]

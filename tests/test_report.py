@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import replace
 from html import escape, unescape
 from pathlib import Path
@@ -921,6 +922,59 @@ def test_a_few_scenarios_are_named_each_by_a_short_title() -> None:
     assert ("No placement of the notification bit keeps every promise of prop: with the bit in "
             "nas or alg-id the promise of forward-security breaks.") in words
 
+
+
+BROKEN_WORDS = "(a broken promise"  # how a point qualifies the failures of a broken promise
+
+
+def broken_points(words: Sequence[str], variant: str, claim: str) -> list[str]:
+    """The points of a conclusion that say ``variant`` breaks its promise of ``claim``: those
+    naming both before their first words of a broken promise."""
+    named = re.compile(rf"(?<![\w-]){re.escape(claim)}(?![\w-])")
+    return [point for point in words if BROKEN_WORDS in point
+            and re.search(rf"(?<![\w-]){re.escape(variant)}(?![\w/-])",
+                          head := point.split(BROKEN_WORDS)[0]) and named.search(head)]
+
+
+def test_a_broken_promise_is_one_point_whatever_each_scenarios_reach() -> None:
+    """helper-219: the Target ID scenarios' broken promise of forward security was said in two
+    points, one of "derives 1+ hops on" and one of "derives 1 hop on": a claim's broken
+    promise is one point, each scenario's measure said after it, the others' verdicts once."""
+    broken = statuses(base_s1=FAILS, base_x2=FAILS, prop_nas_s1=BROKEN, prop_alg_id_s1=BROKEN,
+                      prop_nas_x2=BROKEN, prop_alg_id_x2=BROKEN)
+    mine = SIDES.placements.values()
+    reach = {(label, "s1", FORWARD): (2, True, False) for label in ("base", *mine)}
+    reach |= {(label, "x2", FORWARD): (2, False, False) for label in mine}
+    alike = conclusion(broken, [FORWARD], SCENES, SIDES,
+                       measured={**reach, ("base", "x2", FORWARD): (2, False, False)})
+    assert broken_points(alike, "prop", FORWARD) == [
+        "prop breaks its promise of forward-security on s1 hops (derives 1+ hops on) and on x2 "
+        "hops (derives 1 hop on): it fails there with every bit placement (a broken promise), "
+        "while for base it fails (not promised, with the same reach on each) (ref holds there)."]
+    farther = conclusion(broken, [FORWARD], SCENES, SIDES,
+                         measured={**reach, ("base", "x2", FORWARD): (4, False, False)})
+    assert broken_points(farther, "prop", FORWARD) == [
+        "prop breaks its promise of forward-security on s1 hops (derives 1+ hops on; for base: "
+        "derives 1+ hops on) and on x2 hops (derives 1 hop on; for base: derives 3 hops on): it "
+        "fails there with every bit placement (a broken promise), while for base it fails (not "
+        "promised) (ref holds there)."]
+    # the baseline's one measure, said once where the proposal's differ
+    one = conclusion(broken, [FORWARD], SCENES, SIDES,
+                     measured={**reach, **{("base", s, FORWARD): (5, False, False)
+                                           for s, _ in SCENES}})
+    assert broken_points(one, "prop", FORWARD)[0].endswith(
+        "while for base it fails (not promised, derives 4 hops on) (ref holds there).")
+
+
+def test_no_two_points_say_the_same_broken_promise(default_report: Generated) -> None:
+    """Each (variant, claim) whose promise breaks in some scenario of the report is said
+    broken in one point of its conclusion, however its scenarios' measures differ."""
+    data = default_report.data
+    broken = {(r.variant.name, claim) for r in data.results for claim, cell in r.cells
+              if cell.status == BROKEN}
+    assert broken, "the report breaks no promise: nothing to check"
+    said = {key: broken_points(data.conclusion, *key) for key in broken}
+    assert all(len(points) == 1 for points in said.values()), said
 
 
 def test_a_fix_is_said_of_an_enb_that_edits_nothing_where_an_edit_breaks_the_promise() -> None:
