@@ -301,8 +301,9 @@ def _sometimes(unit: str) -> str:
             "docs/exploration.md): its verdict over the search, 'its situation arose N "
             f"times' (N: the {unit}s in which it arose, not how often the claim holds), "
             "and why: a failure's detail, the "
-            "situation that never arose (vacuous where promised, which stderr says too once "
-            "the search has run to its end; else n/a), or a holding claim's own verdict on "
+            "situation that never arose (vacuous where promised, which the last line names "
+            "too, and stderr with --json, once the search has run to its end; else n/a), or "
+            "a holding claim's own verdict on "
             "the shortest run in which its situation arose (of those that started a handover, "
             "where one did), or on the shortest of them in which a compromised eNB served "
             "the UE where that eNB's verdict holds there, with the check line of that run. ")
@@ -438,7 +439,6 @@ def explore_setup(args: argparse.Namespace) -> tuple[KeySchedule, Topology, froz
 
 def _explore(args: argparse.Namespace) -> int:
     from hoverify.campaign import example_database
-    from hoverify.properties.claims import outside_bound
     from hoverify.properties.explore import explore
     from hoverify.reports.words import not_searched_text, search_end_text
     from hoverify.runs import earlier_findings, explore_document
@@ -488,7 +488,7 @@ def _explore(args: argparse.Namespace) -> int:
         # helper-157: a sample's "holds" read as verify's, which its bound exhausted; the
         # vacuous claims only of a finished search, as the warnings below
         end = search_end_text(doc["findings"], [] if result.interrupted else doc["vacuous"],
-                              f"in the {doc['examples_run']} examples run",
+                              doc["unexercised"], f"in the {doc['examples_run']} examples run",
                               None if result.interrupted else
                               ": a sample of the interleavings, not every one; `hoverify "
                               "verify` searches every one within a bound, for the faults it "
@@ -497,8 +497,8 @@ def _explore(args: argparse.Namespace) -> int:
             print(end)
     if result.interrupted:  # stopped early, a situation may yet arise
         return 128 + signal.SIGINT
-    warn_vacuous(result.vacuous, f"in {doc['examples_run']} examples",
-                 outside_bound(faults, adversary))
+    if args.json:  # stdout's last line says it, the JSON does not
+        warn_vacuous_search(doc, f"in {doc['examples_run']} examples")
     return 1 if result.promise_broken or unreached else 0
 
 
@@ -736,7 +736,7 @@ def _faults_and_adversary(args: argparse.Namespace,
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from hoverify.properties.claims import all_claims, outside_bound
+    from hoverify.properties.claims import all_claims
     from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, promises_beyond, verify
     from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
     from hoverify.runs import (
@@ -821,8 +821,8 @@ def _verify(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2))
     else:
         _print_verify_text(doc, result, where, args.max_states, out)
-    if result.stopped is None:  # stopped early, a situation may yet arise
-        warn_vacuous(result.vacuous, "within the bound", outside_bound(faults, adversary))
+    if args.json and result.stopped is None:  # stopped early, a situation may yet arise
+        warn_vacuous_search(doc, "within the bound")
     if unsaved is not None:
         print(f"hoverify: error: --out {out}: cannot write "
               f"({unsaved.strerror or unsaved}); the findings above are not saved",
@@ -874,10 +874,10 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         print("\n".join(_finding_end(finding)))
     _print_earlier(doc, out)
     print("\n".join(search_claims_text(doc["claims"], where)))
-    # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35: nor of a
-    # promise its faults cannot exercise
-    if result.beyond_bound or result.unexercised:
-        print(untested_text(result.beyond_bound, result.unexercised, result.max_handovers))
+    # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35's promise its
+    # faults cannot exercise is vacuous, said by its row and the last line (helper-218)
+    if result.beyond_bound:
+        print(untested_text(result.beyond_bound, result.max_handovers))
     for said in doc["not_reached"]:
         print(f"{NOT_REACHED}: {said}")
     if doc["faults_not_searched"]:
@@ -889,7 +889,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         unbroken = None if result.stopped is None else ": the states not reached are not judged"
     # the vacuous claims only of a finished search, as the warnings
     end = search_end_text(doc["findings"], doc["vacuous"] if result.stopped is None else [],
-                          searched, unbroken)
+                          doc["unexercised"], searched, unbroken)
     if end is not None:
         print(end)
 
@@ -1007,16 +1007,25 @@ def _progress_document(where: Progress) -> dict[str, Any]:
             "peak_rss_kib": where.peak_rss_kib}
 
 
-def warn_vacuous(claims: Sequence[str], where: str,
-                 why: dict[str, str] | None = None) -> None:
-    """A promised claim whose situation never arose holds only vacuously: say so, and what
-    that situation is."""
+def warn_vacuous(claims: Sequence[str], where: str) -> None:
+    """A promised claim whose situation never arose in check's run holds only vacuously: say
+    so, and what that situation is."""
     from hoverify.properties.claims import situation
 
     for claim in claims:
-        reason = f"; {why[claim]}" if why and claim in why else ""
         print(f"hoverify: warning: {claim} is promised but vacuous: its situation never "
-              f"arose {where} (the situation: {situation(claim)}{reason})", file=sys.stderr)
+              f"arose {where} (the situation: {situation(claim)})", file=sys.stderr)
+
+
+def warn_vacuous_search(doc: dict[str, Any], where: str) -> None:
+    """``explore --json`` and ``verify --json``: the promised claims whose situation never
+    arose ``where``, for the human that stdout's JSON does not tell, in the words of the last
+    line that the text output ends with (``vacuous_text``)."""
+    from hoverify.reports.words import vacuous_text
+
+    if doc["vacuous"]:
+        print(f"hoverify: warning: {where}, {vacuous_text(doc['vacuous'], doc['unexercised'])}",
+              file=sys.stderr)
 
 
 def _topology_line(topology: str) -> str:

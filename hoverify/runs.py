@@ -747,6 +747,7 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
         "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
+        "unexercised": result.unexercised,
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
         "claims": claims, "earlier_files": [str(path) for path in earlier],

@@ -1231,6 +1231,14 @@ def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, st
     return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
 
 
+def unexercised(vacuous: Sequence[str], faults: Collection[str], adversary: Adversary) -> list[str]:
+    """Each of the ``vacuous`` promised claims that ``faults`` under ``adversary`` cannot make
+    arise, with why (``outside_bound``), in words: no search with them, however long,
+    exercises it (``explore``'s and ``verify``'s JSON ``unexercised``)."""
+    why = outside_bound(faults, adversary)
+    return [f"{claim} ({why[claim]})" for claim in vacuous if claim in why]
+
+
 def _naming(assumption: str | None) -> str | None:
     """How a detail would only name the assumption that the verdict's ``outside`` names."""
     return f"outside the promise: {assumption}" if assumption else None

@@ -16,7 +16,7 @@ from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import all_claims
+from hoverify.properties.claims import all_claims, unexercised
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.exploration import (
     DEFAULT_FAULTS,
@@ -51,6 +51,7 @@ class ExploreResult:
     findings: list[Finding] = field(default_factory=list)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
+    unexercised: list[str] = field(default_factory=list)  # vacuous, its faults cannot exercise
     interrupted: bool = False  # Ctrl-C stopped the search: the budget was not spent
     # each claim no example violated whose situation arose: why it holds (``exercised``)
     exercised: dict[str, Exercised] = field(default_factory=dict)
@@ -167,6 +168,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     result.examples_run = counter["examples"]
     result.steps_run = counter["steps"]
     result.vacuous = vacuous(all_claims(variant, topology), variant, result.sometimes)
+    result.unexercised = unexercised(result.vacuous, faults, adversary)
     # the claims searched for (``claims``; all, without it): another's failure is not kept
     failing = {finding.claim for finding in result.findings}
     result.exercised = exercised(variant, topology, adversary, {

@@ -128,7 +128,7 @@ from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import all_claims, outside_bound
+from hoverify.properties.claims import all_claims, unexercised
 from hoverify.properties.engine import Claim, Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
     EXPLORATION_KASME,
@@ -439,14 +439,6 @@ def promises_beyond(claims: Sequence[Claim], variant: KeySchedule,
                 said.setdefault(claim.name, []).append(
                     f"{n_hop}promise on {types} hops (it needs {needed} handovers)")
     return said
-
-
-def unexercised(vacuous: Sequence[str], faults: frozenset[str], adversary: Adversary) -> list[str]:
-    """Each of the ``vacuous`` promised claims that ``faults`` under ``adversary`` cannot make
-    arise, with why (``outside_bound``), in words: no search with them, however long,
-    exercises it."""
-    why = outside_bound(faults, adversary)
-    return [f"{claim} ({why[claim]})" for claim in vacuous if claim in why]
 
 
 class _Search:

@@ -175,13 +175,7 @@ def coverage_text(bounded: Bounded) -> str:
     left untested and what the variant does only past the bound, as ``verify`` says them."""
     text = "Transitions in which each claim's situation arose: " + ", ".join(
         f"{claim} {n}" for claim, n in bounded.sometimes) + "."
-    if bounded.vacuous:
-        text += (" Promised but vacuous (never exercised within the bound): "
-                 + "; ".join(bounded.vacuous) + ".")
-    if bounded.beyond_bound or bounded.unexercised:
-        untested = untested_text(bounded.beyond_bound, bounded.unexercised,
-                                 VERIFY_MAX_HANDOVERS)
-        text += f" {untested[0].upper()}{untested[1:]}."
+    text += "".join(f" {said[0].upper()}{said[1:]}." for said in bound_left(bounded))
     text += "".join(f" {NOT_REACHED[0].upper()}{NOT_REACHED[1:]}: {said}."
                     for said in bounded.not_reached)
     return text + (f" {not_searched}" if (not_searched := not_searched_sentence(bounded)) else "")
@@ -232,13 +226,28 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
     return f"{', and '.join(said)}, {where}" if said else None
 
 
-def search_end_text(findings: Sequence[dict[str, object]], vacuous: Sequence[str], where: str,
+def vacuous_text(vacuous: Sequence[str], unexercised: Sequence[str]) -> str:
+    """The promised claims whose situation never arose (``vacuous``), each the faults cannot
+    make arise with why (``unexercised``, as ``hoverify.properties.claims.unexercised`` words
+    them: "claim (why)"), as the last line of ``verify`` and ``explore``, their warning and
+    the report's bounded section say them; each claim's row (``hoverify.search_claims``) says
+    "its situation never arose" too, where, what that situation is, and the same why
+    (helper-218: four sentences in four wordings said it)."""
+    why = {said.split(" ", 1)[0]: said for said in unexercised}
+    whose = ("a promised claim's situation" if len(vacuous) == 1
+             else f"{len(vacuous)} promised claims' situations")
+    return f"{whose} never arose ({VACUOUS}): {word_list(why.get(c, c) for c in vacuous)}"
+
+
+def search_end_text(findings: Sequence[dict[str, object]], vacuous: Sequence[str],
+                    unexercised: Sequence[str], where: str,
                     unbroken: str | None) -> str | None:
-    """The last line of a search (``explore``, ``verify``), from its JSON's ``findings`` and
-    ``vacuous`` (the promised claims whose situation never arose): the promised claims it
-    broke, ``where`` it searched (``broken_text``), else "no violation of a promised claim"
-    ``where``, followed by ``unbroken`` (None: it says nothing where none is broken); then
-    the promised claims it never tried, whose "no violation" said nothing (newcomer: `verify
+    """The last line of a search (``explore``, ``verify``), from its JSON's ``findings``,
+    ``vacuous`` (the promised claims whose situation never arose) and ``unexercised`` (those
+    its faults cannot make arise, with why): the promised claims it broke, ``where`` it
+    searched (``broken_text``), else "no violation of a promised claim" ``where``, followed by
+    ``unbroken`` (None: it says nothing where none is broken); then the promised claims it
+    never tried, whose "no violation" said nothing (``vacuous_text``; newcomer: `verify
     --variant seed-fs --faults ''` ended "no violation ..., bound exhausted", exit 0, with
     every promised claim vacuous, said only above it and on stderr). None: no line."""
     broken = broken_text(findings, where)
@@ -247,10 +256,8 @@ def search_end_text(findings: Sequence[dict[str, object]], vacuous: Sequence[str
     said = broken if broken is not None else f"no violation of a promised claim {where}{unbroken}"
     if not vacuous:
         return said
-    claims = (f"{len(vacuous)} promised claims never met their situation" if len(vacuous) > 1
-              else "a promised claim never met its situation")
-    return (f"{said}; {'and' if broken is not None else 'but'} {claims}: "
-            f"{word_list(vacuous)} ({VACUOUS})")
+    return (f"{said}; {'and' if broken is not None else 'but'} "
+            f"{vacuous_text(vacuous, unexercised)}")
 
 
 def refusal_text(by: str, message: str, reason: str) -> str:
@@ -259,27 +266,31 @@ def refusal_text(by: str, message: str, reason: str) -> str:
     return f"{by} refused {message} ({reason})"
 
 
-def untested_text(beyond: Sequence[str], unexercised: Sequence[str], max_handovers: int) -> str:
+def untested_text(beyond: Sequence[str], max_handovers: int) -> str:
     """The promises a search within the bound could not break
-    (``hoverify.properties.verify.beyond_bound``) and the promised claims its faults could not
-    exercise, with why (``hoverify.properties.verify.unexercised``), as ``verify`` and the
-    report say them."""
-    untested = ([f"no run of at most {max_handovers} handover(s) can break {'; '.join(beyond)}"]
-                if beyond else [])
-    if unexercised:
-        untested.append(f"its faults cannot exercise {'; '.join(unexercised)}")
-    return f"untested within the bound: {', and '.join(untested)}"
+    (``hoverify.properties.verify.beyond_bound``), as ``verify`` and the report say them (the
+    promised claims its faults could not exercise are vacuous: ``vacuous_text``)."""
+    return (f"untested within the bound: no run of at most {max_handovers} handover(s) can "
+            f"break {'; '.join(beyond)}")
+
+
+def bound_left(bounded: Bounded) -> list[str]:
+    """What a bounded verification of the report left untested, as ``verify`` says it: the
+    promises no run within the bound can break, then the promised claims whose situation
+    never arose, with why where its faults cannot make it arise."""
+    said = ([untested_text(bounded.beyond_bound, VERIFY_MAX_HANDOVERS)]
+            if bounded.beyond_bound else [])
+    return said + ([vacuous_text(bounded.vacuous, bounded.unexercised)] if bounded.vacuous
+                   else [])
 
 
 def untested_cell(bounded: Bounded) -> str:
-    """The promises no run within the bound can break, the promised claims its faults cannot
-    exercise, as ``hoverify verify`` says them, and what the variant does only past the bound,
+    """The promises no run within the bound can break, the promised claims whose situation
+    never arose (``bound_left``), as ``hoverify verify`` says them, and what the variant does
+    only past the bound,
     by name (its page gives why, and the check line that runs one); "-" where there are
     none."""
-    said = []
-    if bounded.beyond_bound or bounded.unexercised:
-        said.append(untested_text(bounded.beyond_bound, bounded.unexercised,
-                                  VERIFY_MAX_HANDOVERS))
+    said = bound_left(bounded)
     if bounded.not_reached:
         said.append(f"{NOT_REACHED}: "
                     + ", and ".join(unreached.name for unreached in bounded.not_reached))

@@ -491,18 +491,18 @@ def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
     [bounded] = data.bounded
     said = f"{DOWNGRADE} (only an edit makes it arise, and the faults had no rewrite)"
     assert "rewrite" not in bounded.bound and bounded.unexercised == (said,)
-    untested = f"untested within the bound: its faults cannot exercise {said}"
+    untested = f"a promised claim's situation never arose (vacuous): {said}"
     [row] = [line for line in markdown.index(data).splitlines()
              if line.startswith(f"| {ref.label} | at most")]
     assert row.endswith(f" | {untested} |")
     assert f"<td>{untested}</td></tr>" in unescape(html_report.render(data))
-    assert f"U{untested[1:]}." in markdown.bounded_lines(bounded)[2]
+    assert f"A{untested[1:]}." in markdown.bounded_lines(bounded)[2]
     [entry] = json.loads(bundle.verdicts(data))["bounded_verification"]
     assert entry["unexercised"] == [said] and entry["vacuous"] == [DOWNGRADE]
     both = replace(bounded, beyond_bound=("forward-security's 2-hop promise",))
     assert untested_cell(both) == ("untested within the bound: no run of at most 1 handover(s) "
-                                   "can break forward-security's 2-hop promise, and its faults "
-                                   f"cannot exercise {said}")
+                                   "can break forward-security's 2-hop promise; a promised "
+                                   f"claim's situation never arose (vacuous): {said}")
 
 
 def test_the_bounded_section_says_what_verify_does_not_reach(

@@ -43,6 +43,9 @@ from hoverify.properties.promises import FORWARD
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import ray_endpoint, transfers
+from hoverify.reports.data import Bounded
+from hoverify.reports.scenarios import REFERENCE
+from hoverify.reports.words import coverage_text
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
@@ -505,19 +508,53 @@ def test_a_promise_the_bound_s_faults_cannot_exercise_is_said_untested(
     completed after a compromised eNB edited one of its messages"; without the rewrite fault no
     eNB edits, so no search with the default faults (drop, compromise), however long, tries
     the promise, and "no violation ..., bound exhausted" said nothing of it. Said on stdout
-    beside it and in the JSON, with why; with rewrite, nothing is left unsaid."""
+    in it and in the JSON, with why, once (helper-218: also on a line of its own, in other
+    words); with rewrite, nothing is left unsaid."""
     said = f"{DOWNGRADE} ({NO_EDIT})"
     argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--out", str(tmp_path)]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-3] == f"untested within the bound: its faults cannot exercise {said}"
+    assert not any(line.startswith("untested within the bound") for line in out)
     assert out[-1].startswith("no violation of a promised claim in ")
+    assert out[-1].endswith(f"; but a promised claim's situation never arose (vacuous): {said}")
     assert cli.main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["unexercised"] == [said] and doc["beyond_bound"] == []
     assert verify_module.unexercised([DOWNGRADE], frozenset({"compromise", "rewrite"}),
                                      DEFAULT) == []
 
+
+
+def test_the_row_the_last_line_and_the_report_say_a_vacuous_claim_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-218: a vacuous promised claim was said four times in four wordings (its row,
+    "untested within the bound: its faults cannot exercise ...", the last line's "never met its
+    situation", the report's "Promised but vacuous (never exercised ...)"), and the lines
+    named the claims from another list than the rows. With no fault, seed-fs's
+    downgrade-resistance is one its faults cannot exercise (no edit), backward security one
+    merely not reached (no eNB compromised): each row says its situation never arose, with the
+    faults' reason where there is one; the last line names the same claims, each with that
+    same reason and no other, and the report's bounded section says the last line's words."""
+    argv = ["verify", "--variant", "seed-fs", "--max-handovers", "1", "--faults", "",
+            "--quiet", "--out", str(tmp_path)]
+    assert cli.main([*argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = {c["name"]: c["reason"] for c in doc["claims"] if c["verdict"] == "vacuous"}
+    assert {BACKWARD, DOWNGRADE} <= set(rows) and list(rows) == doc["vacuous"]
+    said, listed = out[-1].split("; but ")[1].split(" (vacuous): ")
+    assert said == f"{len(rows)} promised claims' situations never arose"
+    for claim, reason in rows.items():
+        why = {DOWNGRADE: NO_EDIT}.get(claim)  # the faults' reason, or none: not reached
+        assert reason.startswith("promised, but its situation never arose within the bound")
+        assert reason.endswith(f"; {why})" if why else ")")
+        assert listed.count(f"{claim} ({why})" if why else claim) == 1
+        assert listed.count(f"{claim} (") == (1 if why else 0)
+    assert not any(line.startswith("untested within the bound") for line in out)
+    bounded = Bounded(REFERENCE, "", 0, 0, 0, True, (), 0.0, vacuous=tuple(doc["vacuous"]),
+                      unexercised=tuple(doc["unexercised"]))
+    assert f" {said[0].upper()}{said[1:]} (vacuous): {listed}." in coverage_text(bounded)
 
 
 def test_a_search_that_tried_no_promise_says_so_on_its_last_line(
@@ -535,8 +572,8 @@ def test_a_search_that_tried_no_promise_says_so_on_its_last_line(
     doc = json.loads(capsys.readouterr().out)
     assert doc["vacuous"] == [BACKWARD, FORWARD, DOWNGRADE]
     assert last == (f"no violation of a promised claim in {doc['states']} states, bound "
-                    "exhausted; but 3 promised claims never met their situation: "
-                    f"{BACKWARD}, {FORWARD} and {DOWNGRADE} (vacuous)")
+                    "exhausted; but 3 promised claims' situations never arose (vacuous): "
+                    f"{BACKWARD}, {FORWARD} and {DOWNGRADE} ({NO_EDIT})")
 
 
 def test_a_forward_security_finding_counts_the_hops_as_its_check_line_does(
@@ -608,7 +645,9 @@ def test_rewrite_that_no_enb_makes_leaves_the_edit_claims_untested(
     assert "edit" not in doc["transitions_by_action"] and DOWNGRADE in doc["vacuous"]
     said = f"{DOWNGRADE} (only an edit makes it arise, and {why})"
     assert doc["unexercised"] == [said]
-    assert f"; only an edit makes it arise, and {why})" in err
+    warned = err.splitlines()[-1]  # --json: stderr names them, as the text's last line
+    assert warned.startswith("hoverify: warning: within the bound, ")
+    assert warned.endswith(f" {said}")
 
 
 @pytest.mark.parametrize("argv", [["--faults", "drop,nonsense"],
@@ -697,8 +736,9 @@ def test_verify_s_row_outside_the_promise_is_short_as_check_s(
 
 @pytest.mark.parametrize(("limit", "where"), [
     # then the promise its faults cannot exercise (no rewrite), of a finished search only
-    ((), "in {states} states, bound exhausted; and a promised claim never met its "
-         "situation: downgrade-resistance (vacuous)"),
+    ((), "in {states} states, bound exhausted; and a promised claim's situation never arose "
+         "(vacuous): downgrade-resistance (only an edit makes it arise, and the faults had no "
+         "rewrite)"),
     (("--max-states", "400"), "in the {states} states reached so far; the bound was NOT "
                               "exhausted"),
 ])

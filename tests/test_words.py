@@ -327,17 +327,17 @@ END_LINES = {
     "nothing broken, nothing vacuous": ([], [], "", "no violation of a promised claim WHERE"),
     "nothing broken, one vacuous": (
         [], ["forward-security"], ": NOTE",
-        "no violation of a promised claim WHERE: NOTE; but a promised claim never met its "
-        "situation: forward-security (vacuous)"),
+        "no violation of a promised claim WHERE: NOTE; but a promised claim's situation never "
+        "arose (vacuous): forward-security"),
     "nothing broken, three vacuous": (
         [("key-separation", False)], ["backward-security", "forward-security",
                                       "downgrade-resistance"], "",
-        "no violation of a promised claim WHERE; but 3 promised claims never met their "
-        "situation: backward-security, forward-security and downgrade-resistance (vacuous)"),
+        "no violation of a promised claim WHERE; but 3 promised claims' situations never arose "
+        "(vacuous): backward-security, forward-security and downgrade-resistance (WHY)"),
     "one broken, one vacuous": (
         [("forward-security", True)], ["downgrade-resistance"], "",
-        "a promised claim FAILS: forward-security, WHERE; and a promised claim never met its "
-        "situation: downgrade-resistance (vacuous)"),
+        "a promised claim FAILS: forward-security, WHERE; and a promised claim's situation "
+        "never arose (vacuous): downgrade-resistance (WHY)"),
     "nothing broken, nothing said": ([], ["forward-security"], None, None),
     "broken, though nothing said where none is": (
         [("forward-security", True)], [], None, "a promised claim FAILS: forward-security, WHERE"),
@@ -352,4 +352,5 @@ def test_a_search_s_last_line_names_the_promised_claims_it_never_tried(case: str
     (explore's and verify's last line alike) names them after what it found."""
     found, vacuous, unbroken, said = END_LINES[case]
     findings = [{"claim": claim, "promised": promised} for claim, promised in found]
-    assert search_end_text(findings, vacuous, "WHERE", unbroken) == said
+    why = ["downgrade-resistance (WHY)"]  # as ``claims.unexercised`` words it
+    assert search_end_text(findings, vacuous, why, "WHERE", unbroken) == said
