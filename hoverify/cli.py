@@ -306,7 +306,8 @@ def _sometimes(unit: str) -> str:
             "a holding claim's own verdict on "
             "the shortest run in which its situation arose (of those that started a handover, "
             "where one did), or on the shortest of them in which a compromised eNB served "
-            "the UE where that eNB's verdict holds there, with the check line of that run. ")
+            "the UE where that eNB's verdict holds there (explore: cut where it arose and "
+            "minimised, as a finding is), with the check line of that run. ")
 
 
 def _exit_codes(broken: str) -> str:

@@ -300,6 +300,12 @@ class _Claim:
         a model invariant what it saw."""
         return f"held {times(arose)} {self.sometimes}"
 
+    def holders(self, seen: Sequence[Any]) -> dict[str, list[Any]]:
+        """Whom each holding verdict of a stepwise claim over a run names, with what it saw
+        (``held`` says it): a model invariant no attacker ("-"); an edit claim, each attacker
+        whose eNB edited (``EditClaim.holders``)."""
+        return {"-": list(seen)}
+
     def judged_beside(self, attacker: str) -> str | None:
         """What each verdict of the claim says first where ``check --compromise`` names
         ``attacker``, which the claim does not judge (None: it judges it, or the verdict's
@@ -1988,6 +1994,10 @@ class EditClaim(_Claim):
     (``downgrade.HopSearch.arose``) both read."""
 
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})  # ``ends``
+    # what held after an edit, ``who`` the attacker judged (``deriver``): the claim's words
+    # whichever path judges the edit, ``check``'s (``evaluate._observed``) or the engine's
+    # (``arising``; newcomer: explore said the edit and check what held after it)
+    held_words = ""
     stepwise = True  # ``check`` judges a hop it does not edit by its edit search instead
     situation: frozenset[str] = frozenset()
 
@@ -2022,30 +2032,50 @@ class EditClaim(_Claim):
         arose_at_the_ue = UE_ACCEPTED.issubset(self.situation)
         return within and not arose_at_the_ue
 
-    def arising(self, step: Any, facts: Facts, editors: set[str]) -> tuple[int, tuple[str, ...]]:
+    def arising(self, step: Any, facts: Facts,
+                editors: set[str]) -> tuple[int, tuple[tuple[str, str], ...]]:
         """``Observed.arose`` and ``Observed.seen`` at ``step``, whose handover ``editors``
         edited (or, for fake-cell-capture, relayed unedited): where the situation arose
-        (``arises``), who did what to which handover and how the UE or the target judged
-        it, which the claim's holding reason names (``held``)."""
+        (``arises``), per attacker holding one of them, by its name, who did what to which
+        handover, what held (``held_words``) and how the UE or the target judged it, which the
+        claim's holding reason names (``held``, ``holders``)."""
         if not self.arises(step):
             return 0, ()
         edited = {enb for h, enb in facts.rewritten if h == step.hop}
-        did = [f"{enb} edited a message of handover {step.hop}" for enb in sorted(editors & edited)]
-        did += [f"{enb} relayed its HO command unedited" for enb in sorted(editors - edited)]
         end = next(iter(self.ends(step))) if len(self.ends(step)) == 1 else None
         if step.message.receiver != UE:
             judged = (f"the target {step.message.receiver} "
                       f"{'accepted' if end == COMPLETED_END else 'refused'} the HO confirm")
         elif end == REFUSED_END:
-            judged = f"the UE refused the HO command ({step.outcome.reason})"
+            judged = refused(UE, step.outcome.reason)
         else:
             judged = "the UE accepted the HO command"
-        return 1, (f"{word_list(did)}, and {judged}",)
+        seen = []
+        for a in (a for a in facts.attackers if a.entities & editors):
+            mine = sorted(a.entities & editors)
+            did = [f"{enb} edited a message of handover {step.hop}" for enb in mine
+                   if enb in edited]
+            did += [f"{enb} relayed its HO command unedited" for enb in mine
+                    if enb not in edited]
+            who = deriver(a.name, a.entities, ", ".join(mine))
+            seen.append((a.name, f"after {word_list(did)}, {self.held_words.format(who=who)}; "
+                                  f"after it, {judged}"))
+        return 1, tuple(seen)
 
     def held(self, seen: Sequence[Any], arose: int) -> str:
         """Each edit the claim judged held: who edited which handover, or relayed its HO
-        command unedited, and how the UE or the target judged it (``arising``)."""
+        command unedited, what held after it and how the UE or the target judged it
+        (``arising``: the texts of one attacker's, ``holders``)."""
         return f"held {times(arose)} {self.sometimes}: {'; '.join(seen)}"
+
+    def holders(self, seen: Sequence[Any]) -> dict[str, list[Any]]:
+        """Each attacker whose eNB edited (or relayed) a handover the claim judged, with the
+        texts of what held (``arising``): named as ``check`` names the attacker of its line
+        (helper-222: explore's "-" read as no attacker)."""
+        held: dict[str, list[Any]] = {}
+        for name, text in seen:
+            held.setdefault(name, []).append(text)
+        return held
 
     def editors(self, step: Any, facts: Facts) -> set[str]:
         """The eNBs whose edit of ``step``'s handover is judged where the UE judges the HO
@@ -2146,6 +2176,7 @@ class DowngradeResistance(EditClaim):
     situation = JUDGED
     sometimes = ("the UE judged the HO command of a handover (the target, then, its HO "
                  "confirm) after a compromised eNB edited one of its messages")
+    held_words = "the UE and the honest target complete no handover on a KeNB {who} derives"
     # the seed's promise: a bit tells the UE to derive KeNB*+, sent to it through the source
     # eNB (SA3 contribution section 3 steps 6-8; /work/shared/spec handover-keys section 7:
     # a field a compromised source eNB can rewrite). TS 33.401 7.2.8.1 has no such bit.
@@ -2289,6 +2320,7 @@ class HandoverDenial(EditClaim):
               "target refuse the HO confirm")
     situation = JUDGED
     sometimes = "the UE or the target judged a HO command or confirm after an edit"
+    held_words = "the UE accepts the HO command and the target the HO confirm"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
@@ -2316,6 +2348,7 @@ class FakeCellCapture(EditClaim):
     situation = UE_ACCEPTED
     sometimes = ("the UE accepted a HO command relayed by a compromised source eNB, or after a "
                  "compromised eNB edited a message of its handover")
+    held_words = "the UE is on no KeNB {who} derives"
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step

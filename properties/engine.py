@@ -1271,6 +1271,8 @@ class Claim(Protocol):
     # why a stepwise claim held over a run in which its situation arose ``arose`` times,
     # from what it saw there (``Observed.seen``, each once, in the order first seen)
     def held(self, seen: Sequence[Any], arose: int) -> str: ...
+    # whom its holding verdicts over a run name, each with what it saw (``held`` says it)
+    def holders(self, seen: Sequence[Any]) -> dict[str, list[Any]]: ...
     # what each verdict says first where check's --compromise names an attacker the claim
     # does not judge (None: it judges it)
     def judged_beside(self, attacker: str) -> str | None: ...
@@ -1655,8 +1657,8 @@ class Engine:
         # at the last hop where its situation arose (review48: the run's last, where it may
         # never have arisen)
         hop = max(self.arose(claim), default=self.facts.hop)
-        return [Verdict(hop, "-", True, claim.promised_by(claim.variant),
-                        claim.held(list(self.seen.get(claim.name, ())), arose))]
+        return [Verdict(hop, who, True, claim.promised_by(claim.variant), claim.held(seen, arose))
+                for who, seen in claim.holders(list(self.seen.get(claim.name, ()))).items()]
 
     def _promised_under_nds_ip(self, claim: Claim, verdict: Verdict) -> Verdict:
         """Every security promise assumes NDS/IP on S1, X2 and S10 (TS 33.401 11, TS 33.210):

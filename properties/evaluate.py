@@ -27,7 +27,6 @@ from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     CAPTURE,
     CLAIMS,
-    DENIAL,
     DOWNGRADE,
     ClaimResult,
     EditClaim,
@@ -348,7 +347,7 @@ def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run
             holding.append(Verdict(hop, judged.name, True,
                                    find_promise(run.variant, name, hop_type) is not None,
                                    f"after {_edits_text(run, hop, attacker)}, "
-                                   f"{HOLDS[name].format(who=named)}"
+                                   f"{claim.held_words.format(who=named)}"
                                    f"{edit_aside(engine.facts, name)}; after "
                                    f"{'them' if _many(run, hop) else 'it'}, "
                                    f"{outcome}; "
@@ -373,14 +372,6 @@ def _judged(facts: Facts, claim: str, hop: int, attacker: str) -> Knowledge:
     whole = facts.attacker(attacker)
     assert whole is not None, "check's attacker is fed to the engine (feed)"
     return who if who is not None else whole
-
-
-# what the edit claims say of an edit after which they hold, ``who`` the attacker judged as
-# the edit claims name it (``deriver``)
-HOLDS = {DOWNGRADE: "the UE and the honest target complete no handover on a KeNB {who} "
-                    "derives",
-         DENIAL: "the UE accepts the HO command and the target the HO confirm",
-         CAPTURE: "the UE is on no KeNB {who} derives"}
 
 
 def feed(run: Run, attackers: list[Attacker], adversary: Adversary = DEFAULT,

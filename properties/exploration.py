@@ -134,11 +134,13 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     """Per claim, the run whose last action made its situation arise (its "sometimes" count
     grew), over the examples of a search (``explore``): of those that started a handover,
     the shortest, else the shortest of all (``no_handover``); of equally ranked ones, the
-    first noted. ``served``: per claim, the same of the runs in which a compromised eNB
-    served the UE (``served``), which its reason is judged on where its verdict there is that
-    attacker's (``hoverify.properties.replay.exercised``). ``verify`` keeps its own by the
-    same rank, by path (breadth first: the shortest, the smallest of a level), and the
-    claim's reason is judged once, at the end."""
+    first noted. Noted after each action (``exploration_machine``), so a run ends on the
+    action that made its situation arise; ``explore`` then shortens it as it minimises a
+    finding (``explore.plainest``). ``served``: per claim, the same of the runs in which a
+    compromised eNB served the UE (``served``), which its reason is judged on where its
+    verdict there is that attacker's (``hoverify.properties.replay.exercised``). ``verify``
+    keeps its own by the same rank, by path (breadth first: the shortest, the smallest of a
+    level), and the claim's reason is judged once, at the end."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims, unexercised
@@ -27,7 +27,7 @@ from hoverify.properties.exploration import (
     actions_text,
     listing_order,
 )
-from hoverify.properties.replay import Exercised, exercised, replayed_findings
+from hoverify.properties.replay import Exercised, arising_run, exercised, replayed_findings
 from hoverify.properties.stateful import exploration_machine
 from hoverify.statemachines.topology import Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -36,6 +36,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.database import ExampleDatabase, ReadOnlyDatabase
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
+Kept = TypeVar("Kept")  # what ``_shortened`` shortens: a finding, or a run
 # The default budget of ``hoverify explore``: examples (runs from the start) and steps each.
 EXAMPLES = 3000
 STEPS = 30
@@ -70,21 +71,44 @@ def breaks_promise(finding: Finding) -> bool:
 
 def minimise(variant: KeySchedule, finding: Finding, topology: Topology,
              adversary: Adversary = DEFAULT) -> Finding:
-    """Greedy delta debugging: drop one action at a time, last first, while the claim stays
-    violated; again until no action can go."""
+    """The shortest run ``_shortened`` finds on which the claim stays violated."""
     def violated(actions: Sequence[Action]) -> Finding | None:
         return next((f for f in replayed_findings(variant, actions, topology, adversary)
                      if (f.claim, f.promised) == (finding.claim, finding.promised)), None)
 
-    best = violated(finding.trace) or finding
+    return _shortened(violated(finding.trace) or finding, lambda f: f.trace, violated)
+
+
+def plainest(variant: KeySchedule, claim: str, trace: tuple[Action, ...], topology: Topology,
+             adversary: Adversary, *, serving: bool) -> tuple[Action, ...]:
+    """The shortest run ``_shortened`` finds on which ``claim``'s situation arises as on
+    ``trace``, the run of a search a claim's reason is judged on (``ShortestRuns``; with
+    ``serving``, its ``served``), as a finding's is minimised: a sample's run keeps the
+    actions the claim does not need, an adversary's too (newcomer: aliveness judged on a
+    run that replayed a SecurityModeComplete, with no check line, where check runs the
+    same handover without it)."""
+    def arising(actions: Sequence[Action]) -> tuple[Action, ...] | None:
+        return arising_run(variant, actions, topology, adversary, claim,
+                           started=not all(a.kind != "start" for a in trace), serving=serving)
+
+    return _shortened(arising(trace) or trace, lambda run: run, arising)
+
+
+def _shortened(first: Kept, trace: Callable[[Kept], tuple[Action, ...]],
+               again: Callable[[Sequence[Action]], Kept | None]) -> Kept:
+    """Greedy delta debugging from ``first``, whose actions ``trace`` gives: drop one
+    action at a time, last first, keeping what ``again`` makes of the rest where that is
+    shorter; again until no action can go."""
+    best = first
     changed = True
     while changed:
         changed = False
-        for index in range(len(best.trace) - 1, -1, -1):
-            if index >= len(best.trace):
+        for index in range(len(trace(best)) - 1, -1, -1):
+            actions = trace(best)
+            if index >= len(actions):
                 continue
-            candidate = violated(best.trace[:index] + best.trace[index + 1:])
-            if candidate is not None and len(candidate.trace) < len(best.trace):
+            candidate = again(actions[:index] + actions[index + 1:])
+            if candidate is not None and len(trace(candidate)) < len(actions):
                 best, changed = candidate, True
     return best
 
@@ -171,9 +195,12 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
     result.unexercised = unexercised(result.vacuous, faults, adversary)
     # the claims searched for (``claims``; all, without it): another's failure is not kept
     failing = {finding.claim for finding in result.findings}
-    result.exercised = exercised(variant, topology, adversary, {
-        claim: trace for claim, trace in shortest.items()
-        if claim not in failing and (claims is None or claim in claims)}, shortest.served)
+    judged = {claim: plainest(variant, claim, trace, topology, adversary, serving=False)
+              for claim, trace in shortest.items()
+              if claim not in failing and (claims is None or claim in claims)}
+    result.exercised = exercised(variant, topology, adversary, judged, {
+        claim: plainest(variant, claim, trace, topology, adversary, serving=True)
+        for claim, trace in shortest.served.items() if claim in judged})
     return result
 
 

@@ -7,7 +7,8 @@ them is ``hoverify.properties.explore``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from hoverify.properties.adversary import DEFAULT, Adversary
@@ -21,6 +22,8 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    no_handover,
+    served,
     variant_error_finding,
 )
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
@@ -315,15 +318,45 @@ def replayed_findings(variant: KeySchedule, actions: Sequence[Action],
     variant error ends the replay as its finding."""
     exploration = Exploration(variant, topology, EXPLORATION_KASME, adversary=adversary)
     try:
-        for recorded in actions:
-            action = _anchored(exploration, recorded)
-            if action is not None and _enabled(exploration, action):
-                exploration.apply(action)
+        for _ in _anchored_replay(exploration, actions):
+            pass
     except VariantError as error:
         return [variant_error_finding(error, tuple(exploration.trace))]
     finally:
         exploration.close()
     return exploration.findings()
+
+
+def arising_run(variant: KeySchedule, actions: Sequence[Action], topology: Topology,
+                adversary: Adversary, claim: str, *, started: bool,
+                serving: bool) -> tuple[Action, ...] | None:
+    """The run ``actions`` replayed (each re-aimed by its text, ``_anchored``), up to the
+    action that made ``claim``'s situation arise on a run of the kind ``ShortestRuns``
+    keeps a claim's reason on: one that started a handover (``started``: else any), in
+    which a compromised eNB served the UE (``serving``: else any); None where it never
+    does, or a variant error ends the run."""
+    exploration = Exploration(variant, topology, EXPLORATION_KASME, counts=Counter(),
+                              adversary=adversary)
+    try:
+        for _ in _anchored_replay(exploration, actions):
+            if exploration.engine.counts[claim] and not (started and no_handover(exploration)) \
+                    and (served(exploration) or not serving):
+                return tuple(exploration.trace)
+    except VariantError:
+        return None
+    finally:
+        exploration.close()
+    return None
+
+
+def _anchored_replay(exploration: Exploration, actions: Sequence[Action]) -> Iterator[None]:
+    """Apply ``actions`` to ``exploration``, each re-aimed by its text (``_anchored``) and
+    left out where that is not possible; after each applied, yields."""
+    for recorded in actions:
+        action = _anchored(exploration, recorded)
+        if action is not None and _enabled(exploration, action):
+            exploration.apply(action)
+            yield
 
 
 def _anchored(exploration: Exploration, action: Action) -> Action | None:

@@ -234,12 +234,24 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             """A party or key is compromised (the attacker ``network`` holds none)."""
             return any(a.entities for a in self.exploration.engine.facts.attackers)
 
+        def _noted(self, effect: Callable[[], object]) -> None:
+            """Take one action of the exploration (``effect``), then note the trace for each
+            claim whose situation it made arise (``ShortestRuns``): after each action, not
+            each step, as a step may take several (``deliver_in_order``, a planned
+            compromise after a delivery), so that a claim's run ends on the action that
+            made its situation arise."""
+            try:
+                effect()
+            finally:
+                if shortest is not None:
+                    shortest.note(self.exploration)
+
         def _acting(self, effect: Callable[[], object]) -> None:
             """Run an action that delivers messages: an exception of a variant hook there is
             the finding ``variant-error``, with the trace up to that action. Once found, it
             is not searched for again and the example goes on (the message is lost)."""
             try:
-                effect()
+                self._noted(effect)
                 self._planned_compromise()
             except VariantError as error:
                 finding = variant_error_finding(error, tuple(self.exploration.trace))
@@ -297,7 +309,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
                 return
             enb = served[latest - self.plan.ago]
             if enb in targets and enb not in served[latest - self.plan.ago + 1:]:
-                self.exploration.compromise(targets.index(enb))
+                self._noted(lambda: self.exploration.compromise(targets.index(enb)))
                 self.planned, self.since = enb, len(served)
 
         def _returning(self, neighbour: int) -> int:
@@ -351,22 +363,22 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             return counts
 
         def drop(self, index: int) -> None:
-            self.exploration.drop(index)
+            self._noted(lambda: self.exploration.drop(index))
 
         def duplicate(self, index: int) -> None:
-            self.exploration.duplicate(index)
+            self._noted(lambda: self.exploration.duplicate(index))
 
         def replay(self, index: int) -> None:
-            self.exploration.replay(index)
+            self._noted(lambda: self.exploration.replay(index))
 
         def inject(self, index: int) -> None:
-            self.exploration.inject(index)
+            self._noted(lambda: self.exploration.inject(index))
 
         def refuse(self, index: int) -> None:
             refusable = self._refusable()
             if len(refusable) < len(self.exploration.requests()):  # one left out: the rest
                 index = refusable[index % len(refusable)]
-            self.exploration.refuse(index)
+            self._noted(lambda: self.exploration.refuse(index))
 
         def _refusable(self) -> list[int]:
             """The in-flight HandoverRequests admission control may refuse, by their place
@@ -379,7 +391,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
             return [k for k, i in enumerate(requests) if in_flight[i].receiver != self.planned]
 
         def compromise(self, enb: int) -> None:
-            self.exploration.compromise(enb)
+            self._noted(lambda: self.exploration.compromise(enb))
 
         def _edit_choices(self, kind: str) -> list[tuple[int, int]]:
             """The edits of ``kind`` the compromised eNBs can make now (once per step)."""
@@ -393,7 +405,7 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
         def _edit(self, kind: str, choice: int) -> None:
             """The ``choice``-th edit of ``kind`` the compromised eNBs can make now."""
             choices = self._edit_choices(kind)
-            self.exploration.edit(*choices[choice % len(choices)])
+            self._noted(lambda: self.exploration.edit(*choices[choice % len(choices)]))
 
         def remove(self, choice: int) -> None:
             self._edit("remove", choice)
@@ -409,8 +421,6 @@ def exploration_machine(variant: KeySchedule, topology: Topology, kasme: bytes,
 
         @invariant()
         def claims_hold(self) -> None:
-            if shortest is not None:
-                shortest.note(self.exploration)
             for finding in self.exploration.findings():
                 if selected(finding):
                     raise ClaimViolated(finding)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import shlex
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hoverify.properties.adversary import DEFAULT
@@ -983,6 +986,96 @@ def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_
     assert result.exercised and not {f.claim for f in result.findings} & set(result.exercised)
     for claim, judged in result.exercised.items():
         assert result.sometimes[claim] > 0 and all(v.holds for v in judged.result.verdicts)
+
+
+def _arisen(variant: KeySchedule, actions: Sequence[Action]) -> Counter[str]:
+    """How many times each claim's situation arose on ``actions`` from the start (not in the
+    set-up), as explore counts them."""
+    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME, counts=Counter())
+    for action in actions:
+        exploration.apply(action)
+    exploration.close()
+    return exploration.engine.counts
+
+
+def _explored_claims(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+    """newcomer: ``explore --variant seed-fs --examples 100 --steps 20``, its claims by
+    name, as ``--json`` gives them."""
+    capsys.readouterr()
+    main(["explore", "--variant", "seed-fs", "--examples", "100", "--steps", "20", "--quiet",
+          "--json"])
+    return {c["name"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+
+
+def test_a_step_of_several_actions_notes_each_claim_s_run_where_its_situation_arose(
+        ) -> None:
+    """A step of explore's machine may take several actions (``deliver_in_order``, a
+    planned compromise after a delivery): each claim's run is noted after each action, not
+    each step, so it ends on the action that made its situation arise (newcomer: key
+    agreement's reason run was a 6-action one with a replay, its 4-action honest run noted
+    with the deliveries after its HO confirm). Rule: no shorter prefix of a noted run made
+    the claim's situation arise."""
+    variant = load("seed-fs")
+    runs = ShortestRuns()
+    machine = exploration_machine(variant, small_topology(), EXPLORATION_KASME,
+                                  lambda f: False, FAULTS, shortest=runs)()
+    cells = [c.name for c in machine.exploration.neighbours()]
+    machine.first_handover(cells.index("enb-2/cell-1"), None, frozenset(), False, False)
+    machine.claims_hold()  # as Hypothesis checks the invariants after each step
+    machine.deliver_in_order(8)  # the X2 handover's HO confirm is the 5th (TS 36.423 8.2.1)
+    machine.claims_hold()
+    assert len(machine.exploration.trace) == 9 and KEY_AGREEMENT in runs
+    for claim, trace in runs.items():
+        assert not _arisen(variant, trace[:-1])[claim], (claim, [a.text for a in trace])
+    assert "(HO confirm)" in runs[KEY_AGREEMENT][-1].text
+    machine.exploration.close()
+
+
+def test_a_claim_arising_on_an_honest_run_has_an_honest_reason_run_with_a_check_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """newcomer: key-agreement is about a handover with no adversary action on the path
+    (docs/claims.md), yet its reason run replayed a message and had no check line. Rule:
+    a holding claim whose situation arises on an honest intra-eNB handover (start, then the
+    oldest message delivered until the HO confirm reaches the target: 4 actions) is judged
+    on a run of no more actions, none of them the adversary's, that has a check line."""
+    variant = load("seed-fs")
+    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    honest = [Action("start", [c.name for c in exploration.neighbours()].index("enb-1/cell-2"))]
+    exploration.close()
+    honest += [Action("deliver", 0)] * 3
+    arising = {name for name, n in _arisen(variant, honest).items() if n}
+    assert {KEY_AGREEMENT, AGREEMENT, "aliveness"} <= arising
+    for name, claim in _explored_claims(capsys).items():
+        if name not in arising or claim["run"] != "shortest":
+            continue
+        steps = claim["trace"]
+        assert len(steps) <= len(honest), (name, steps)
+        assert all(s.startswith(("start handover", "deliver ")) for s in steps), (name, steps)
+        assert claim["check"] is not None, (name, claim["check_unavailable"])
+
+
+def test_explore_s_reason_for_an_edit_claim_names_the_attacker_check_s_line_names(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """newcomer: explore's downgrade-resistance reason read "hop 1, -: holds: held ... enb-1
+    edited a message of handover 1, and the UE refused the HO command", its check line's
+    "hop 1, radio observer + enb-1@1: holds: after enb-1's edit of ..., the UE and the
+    honest target complete no handover on a KeNB enb-1 derives; after it, the UE refuses
+    the HO command": "-" read as no attacker. Rule: each holding claim's reason with a
+    check line of its own run (no note: neither hops left out nor a stronger attacker)
+    names the attacker check names on that line, in the claim's own words for what held
+    (``EditClaim.held_words``)."""
+    explored = _explored_claims(capsys)
+    for name, claim in explored.items():
+        if claim["check"] is None or (claim["check_note"] and name != DOWNGRADE):
+            continue
+        main([*shlex.split(claim["check"])[1:], "--json"])
+        checked = next(c for c in json.loads(capsys.readouterr().out)["claims"]
+                       if c["name"] == name)
+        said = [v for v in checked["verdicts"] if v["holds"]]
+        head = claim["reason"].split(": ")[0]  # "hop 1, ATTACKER"
+        assert head in {f"hop {v['hop']}, {v['attacker']}" for v in said}, (name, head, said)
+        if name == DOWNGRADE:
+            assert "complete no handover on a KeNB enb-1 derives" in claim["reason"]
 
 
 def test_the_refusing_target_finding_has_a_check_line() -> None:
