@@ -211,13 +211,15 @@ def build(variants: Sequence[VariantRef], progress: Progress,
                for v in c["verdicts"] if v["attacker"] == NETWORK and not v["holds"]}
     former_serving = {(r.variant.label, r.scenario.name, claim)
                       for r in results for claim, c in r.cells if c.former_serving}
+    unpromised = {(r.variant.label, r.scenario.name, claim): c.unpromised
+                  for r in results for claim, c in r.cells if c.unpromised}
     runs = {r.scenario.name: r.check["hops"] for r in results if "hops" in r.check}
     attacks = {s.name: Attack(frozenset(h.type.value for h in parse_hops(s.hops)),
                               _edit_words(runs.get(s.name, [])))
                for s in SCENARIOS}
     words = conclusion(statuses, CLAIMS, [(s.name, s.title) for s in SCENARIOS], sides,
                        outside, measured, network, former_serving, _twins(variants, statuses),
-                       attacks)
+                       attacks, unpromised)
     bounded = []
     for variant in variants:
         progress(f"verify {variant.label}, at most {VERIFY_MAX_HANDOVERS} handover(s) ...")

@@ -1201,6 +1201,9 @@ class Verdict:
     # forward security: holds, promised, yet the attacker derives every later KeNB of the run
     # (no cut): the run could not break the promise, its word *untested* (helper-198 #5)
     untested: bool = False
+    # forward security: the first later KeNB it derives that no promise covers (not promised,
+    # helper-221): its hop, the hop that took the UE away before it, that hop's type
+    unpromised: tuple[int, int, str | None] | None = None
 
 
 @dataclass(frozen=True)

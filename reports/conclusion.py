@@ -20,7 +20,7 @@ from hoverify.properties.claims import (
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.status import VARIANT_ERROR, judged
-from hoverify.reports.words import forward_measure
+from hoverify.reports.words import NEVER_AROSE, NOT_JUDGED, forward_measure
 from hoverify.statemachines.names import word_list
 
 Statuses = Mapping[tuple[str, str, str], str]  # (variant label, scenario name, claim)
@@ -29,6 +29,9 @@ Measures = Mapping[tuple[str, str, str], tuple[int, bool, bool]]
 # (variant label, scenario name) -> forward security's failing verdict line for the attacker
 # ``network`` (an unprotected backhaul), as check prints it
 Network = Mapping[tuple[str, str], str]
+# (variant label, scenario name, claim) -> a not-promised failure's KeNB that no promise
+# covers: its hop, the hop that took the UE away before it, that hop's type (``Cell.unpromised``)
+Unpromised = Mapping[tuple[str, str, str], tuple[int, int, str | None]]
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
 # What a compromised source eNB does beside downgrading: said once, of every variant
 # (_one_side), not claim by claim as if a variant set out to fix them.
@@ -110,6 +113,8 @@ class _Case:
     alone: str = ""
     # every broken cell of the failing placements is ``FORMER_SERVING``'s (``Cell.former_serving``)
     returned: bool = False
+    # the failing placements' words for the KeNB no promise covers, where they agree (``_key``)
+    unpromised: str = ""
 
 
 def _measure(measured: Measures, key: tuple[str, str, str], status: str) -> str | None:
@@ -118,10 +123,26 @@ def _measure(measured: Measures, key: tuple[str, str, str], status: str) -> str 
     return forward_measure(status == HOLDS, *found) if found else None
 
 
-def _words(status: str, outside: str | None) -> str:
-    """How a failing cell qualifies its "fails": the matrix's words without the verb."""
+def _words(status: str, outside: str | None, unpromised: str = "") -> str:
+    """How a failing cell qualifies its "fails": the matrix's words without the verb, and
+    which KeNB is not promised (``_key``)."""
     return ("a broken promise" if status == BROKEN else
-            f"outside the promise: {outside}" if outside else "not promised")
+            f"outside the promise: {outside}" if outside else f"not promised{unpromised}")
+
+
+def _key(measured: Measures, unpromised: Unpromised, key: tuple[str, str, str]) -> str:
+    """Which KeNB no promise covers, where a not-promised cell measures no reach (its attacker,
+    holding KASME, the UE or an MME, has no legitimate KeNB to count hops from): said in the
+    measure's place, so that "not promised" is not read against a reference that fails
+    outside its promise for that attacker (helper-221: seed-fs, with KASME revealed, fails on
+    the KeNB after an X2 hop, for which it promises nothing; TS 33.401 promises X2 hops
+    against a compromised eNB, 7.2.8.1)."""
+    if key in measured or key not in unpromised:
+        return ""
+    hop, left, hop_type = unpromised[key]
+    after = ("" if hop_type is None else f", after an {hop_type} hop" if left == hop
+             else f", after the {hop_type} hop {left}")
+    return f": the KeNB of hop {hop}{after}, for which nothing is promised"
 
 
 def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
@@ -133,7 +154,7 @@ def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
 def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
           outside: Mapping[tuple[str, str, str], str],
           measured: Measures, network: Network,
-          former_serving: Collection[tuple[str, str, str]]) -> _Case:
+          former_serving: Collection[tuple[str, str, str]], unpromised: Unpromised) -> _Case:
     base = judged(statuses.get((sides.baseline, scenario, claim), NA))
     mine = {p: judged(statuses.get((label, scenario, claim), NA))
             for p, label in sides.placements.items()}
@@ -143,7 +164,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
     if _failing(base):
         key = (sides.baseline, scenario, claim)
         reach = _measure(measured, key, base)
-        baseline_words = _words(base, outside.get(key))
+        baseline_words = _words(base, outside.get(key), _key(measured, unpromised, key))
         baseline_measure = f", {reach}" if reach else ""
         if claim == FORWARD and (sides.baseline, scenario) in network:
             baseline_measure += f"; {network[(sides.baseline, scenario)]}"
@@ -161,6 +182,7 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
     reference = (judged(statuses.get((sides.reference, scenario, claim), NA))
                  if sides.reference else None)
     excuses = {outside.get((sides.placements[p], scenario, claim)) for p in bad}
+    keys = {_key(measured, unpromised, (sides.placements[p], scenario, claim)) for p in bad}
     # each failing placement's measure, said once where they agree (as the cells say them)
     reaches = {p: _measure(measured, (sides.placements[p], scenario, claim), mine[p])
                for p in bad}
@@ -184,12 +206,13 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
                  measure, baseline_words, baseline_measure, alone,
                  any(mine[p] == BROKEN for p in bad)
                  and all((sides.placements[p], scenario, claim) in former_serving
-                         for p in bad if mine[p] == BROKEN))
+                         for p in bad if mine[p] == BROKEN),
+                 keys.pop() if len(keys) == 1 else "")
 
 
 def _promise_words(case: _Case) -> str:
     """How the proposal's failing cells qualify their "fails", as its sentence says it."""
-    return (_words(BROKEN if case.broken else FAILS, case.outside)
+    return (_words(BROKEN if case.broken else FAILS, case.outside, case.unpromised)
             + (f", {FORMER_SERVING}" if case.returned else ""))
 
 
@@ -320,7 +343,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                network: Network | None = None,
                former_serving: Collection[tuple[str, str, str]] = (),
                twins: Mapping[str, Sequence[str]] | None = None,
-               attacks: Mapping[str, Attack] | None = None) -> tuple[str, ...]:
+               attacks: Mapping[str, Attack] | None = None,
+               unpromised: Unpromised | None = None) -> tuple[str, ...]:
     """``scenarios``: (name, how a sentence names it), in report order; ``outside``: the
     assumption a FAILS cell's run broke, where it fails only outside the promise;
     ``measured``: what a forward-security cell measured (n hops where it holds, the
@@ -328,7 +352,8 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     are all on KeNBs a former serving eNB derived beyond forward security's promise, the UE
     back (``Cell.former_serving``); ``twins``: per reviewer's variant, the built-in variants
     of the report whose verdicts equal its own in every scenario (``report_job``);
-    ``attacks``: per scenario name, its hop types and its attacker's edits (``Attack``)."""
+    ``attacks``: per scenario name, its hop types and its attacker's edits (``Attack``);
+    ``unpromised``: per FAILS cell not promised, the KeNB no promise covers (``Unpromised``)."""
     labels = list(dict.fromkeys(label for label, _, _ in statuses))  # in report order
     missing = [v for v in (sides.baseline, *sides.placements.values()) if v not in labels]
     if missing:  # review28: say what the report did compare, not only what it did not
@@ -346,7 +371,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
             case = _case(statuses, sides, claim, name, outside or {}, measured or {},
-                         network or {}, former_serving)
+                         network or {}, former_serving, unpromised or {})
             groups.setdefault(case, []).append(title)
             if case.category == "none":
                 no_verdict.setdefault(claim, []).append(title)
@@ -372,12 +397,12 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
         holds = "hold" if len(unchanged) > 1 else "holds"
         sentences.append(f"The {verb} {word_list(unchanged)} {holds} for both {sides.baseline} and "
                          f"{sides.proposal} (every bit placement) wherever there is a verdict.")
-    if no_verdict:
-        sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict (the "
-                         "claim does not apply there, or is never exercised) for " + "; ".join(
-                             f"{claim} on {scenario_list(where, every)}"
-                             for claim, where in no_verdict.items())
-                         + ".")
+    if no_verdict:  # n/a or vacuous: in the words of the matrix's legend (``WORDS``)
+        sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict for "
+                         + "; ".join(f"{claim} on {scenario_list(where, every)}"
+                                     for claim, where in no_verdict.items())
+                         + f": in each, {NEVER_AROSE}, promised (vacuous) or not (n/a), or "
+                         f"{NOT_JUDGED}.")
     sentences.extend(_one_side(statuses, claims, scenarios, network or {}))
     authentication = _authentication(statuses, claims, scenarios, sides)
     if authentication:
@@ -388,7 +413,7 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
         sentences.insert(0, f"{sides.proposal} fixes no claim that fails for "
                             f"{sides.baseline} in these scenarios.")
     sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
-    answer = _answer(statuses, claims, scenarios, sides)
+    answer = _answer(statuses, claims, scenarios, sides, attacks or {})
     return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
 
 
@@ -449,9 +474,12 @@ def _these(statuses: Statuses, labels: Collection[str]) -> str:
 
 
 def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],
-            sides: Sides) -> str | None:
-    """The seed's question in one sentence: does the proposal give the hops of
-    ``sides.question`` forward security, and what does the bit placement change?"""
+            sides: Sides, attacks: Mapping[str, Attack]) -> str | None:
+    """The seed's question: does the proposal give the hops of ``sides.question`` forward
+    security, and what does the bit placement change? First in one short sentence a
+    delegate can quote (``_lead``), then in detail: the verdicts there, the scenarios where
+    the promise breaks, the placement (helper-221 C: one ~70-word sentence, the scenarios'
+    names nested in it)."""
     title = dict(scenarios).get(sides.question or "")
     if title is None or FORWARD not in claims:
         return None
@@ -464,23 +492,42 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
     others = [t for name, t in scenarios if name != sides.question]
     broken = [t for name, t in scenarios if name != sides.question and any(
         statuses.get((label, name, FORWARD)) == BROKEN for label in sides.placements.values())]
-    if len(holding) == len(status):
-        gives = f"{sides.proposal} gives {title} forward security with every bit placement"
-        if broken:
-            gives += (f" against the eNBs compromised there, but breaks that promise on "
-                      f"{scenario_list(broken, others, 'every other scenario')}")
-    elif holding:
-        gives = (f"{sides.proposal} gives {title} forward security only with the bit in "
-                 f"{word_list(holding, 'or')}")
-    else:
-        gives = f"{sides.proposal} does not give {title} forward security"
+    edited = _edited(statuses, [FORWARD], [title], scenarios, sides, attacks)
+    every = len(holding) == len(status)
+    holds = ("with every bit placement" if every else
+             f"only with the bit in {word_list(holding, 'or')}" if holding else
+             "with no bit placement")
     changed = [c for c in claims if any(
         len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
         for s, _ in scenarios)]
-    placement = ("the bit placement changes no verdict" if not changed else
-                 f"the bit placement changes the verdicts of {word_list(changed)}")
-    return (f"Answer: {gives} (forward-security {_word(baseline)} there for "
-            f"{sides.baseline}), and {placement}.")
+    detail = [f"on {title}, forward-security holds for {sides.proposal} {holds} and "
+              f"{_word(baseline)} for {sides.baseline}",
+              *([f"{sides.proposal} breaks that promise on "
+                 f"{scenario_list(broken, others, 'every other scenario')}"] if broken else []),
+              "the bit placement changes no verdict" if not changed else
+              f"the bit placement changes the verdicts of {word_list(changed)}"]
+    return (f"Answer: {_lead(sides.proposal, title, holding, every, bool(broken), edited)}. "
+            f"In detail: {'; '.join(detail)}.")
+
+
+def _lead(proposal: str, title: str, holding: Sequence[str], every: bool, broken: bool,
+          edited: Sequence[str]) -> str:
+    """The Answer's first sentence: whether ``proposal`` gives ``title`` forward security
+    (``holding``: the bit placements where it does, ``every`` of them), and, where its
+    promise breaks in other scenarios (``broken``), against whom: an eNB that edits nothing,
+    the edits that break it named (``_edited``), else the eNBs compromised there."""
+    if not holding:
+        return f"{proposal} does not give {title} forward security"
+    if not every:
+        return (f"{proposal} gives {title} forward security only with the bit in "
+                f"{word_list(holding, 'or')}")
+    if not broken:
+        return f"{proposal} gives {title} forward security"
+    if edited:
+        return (f"{proposal} gives {title} forward security against a compromised eNB that "
+                f"edits nothing, but breaks that promise where {word_list(edited, 'or')}")
+    return (f"{proposal} gives {title} forward security against the eNBs compromised there, "
+            "but breaks that promise in other scenarios")
 
 
 def _reviewed_labels(statuses: Statuses, sides: Sides) -> list[str]:

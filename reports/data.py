@@ -39,6 +39,8 @@ class Cell:
     # BROKEN only on KeNBs a former serving eNB derived beyond forward security's promise,
     # the UE back (``ClaimResult.broken_by_former_serving``)
     former_serving: bool = False
+    # FAILS not promised: the KeNB its verdict names as no promise's (``Verdict.unpromised``)
+    unpromised: tuple[int, int, str | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -73,16 +73,18 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
     # which count from no legitimate KeNB), else of the verdicts that hold
     measured = [v for v in claim.verdicts if v.n_hops is not None
                 and (claim.holds or not v.holds)] if claim.name == FORWARD else []
+    unpromised = shown.unpromised if shown is not None and state == FAILS else None
     if not measured:
         return Cell(state, verdict_line(shown or claim.verdicts[0]), None, False,
                     counterexample, claim.outside,
-                    former_serving=state == BROKEN and claim.broken_by_former_serving)
+                    former_serving=state == BROKEN and claim.broken_by_former_serving,
+                    unpromised=unpromised)
     n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
     # the promise (n hops) never put to the test: said, not read as a plain "holds"
     return Cell(state, verdict_line(shown or widest[0]), n,
                 any(v.open_ended for v in widest), counterexample, claim.outside,
-                untested=claim.untested)
+                untested=claim.untested, unpromised=unpromised)
 
 
 # -- message sequence charts ------------------------------------------------------------------

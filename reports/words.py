@@ -25,6 +25,10 @@ UNTESTED = "untested"
 # the claims: the longest sets the width of their verdict column (``hoverify.runs.claim_row``)
 ROW_WORDS = (HOLDS, BROKEN, FAILS, OUTSIDE_ROW, UNTESTED, VACUOUS, NA)
 
+# Why a claim has no verdict, as n/a (and vacuous, promised) and the conclusion say it
+NEVER_AROSE = "its situation never arose"
+NOT_JUDGED = "the claim's definition leaves the run's hops out (not judged)"
+
 # One entry per word: what it means. The legend is this table; nothing else defines a word.
 WORDS: tuple[tuple[str, str], ...] = (
     (HOLDS, "no attacker of the run violates the claim"),
@@ -37,8 +41,8 @@ WORDS: tuple[tuple[str, str], ...] = (
      "NDS/IP lets no S1, X2 or S10 message be replayed or duplicated); it fails only in a "
      "run that breaks A, so no promise is broken"),
     (VACUOUS, "promised, but the situation it speaks of never arose in that run"),
-    (NA, "no verdict: the variant does not promise the claim there and its situation never "
-         "arose, or the claim's definition leaves the run's hops out (not judged)"),
+    (NA, f"no verdict: the variant does not promise the claim there and {NEVER_AROSE}, or "
+         f"{NOT_JUDGED}"),
     ("n-hop", "forward security that holds: the KeNBs n or more hops after the attacker's "
               "last legitimate KeNB are safe"),
     (f"n-hop {SO_FAR}", "the run ends at a KeNB the attacker derives: a longer run could "

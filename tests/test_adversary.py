@@ -233,6 +233,22 @@ def test_a_kasme_reveal_breaks_forward_security_in_every_variant(variant: str) -
     assert evaluation.derivable_hops == [0, 1, 2, 3]
 
 
+@pytest.mark.parametrize(("hops", "unpromised"), [("x2,s1", (1, 1, "x2")), ("s1,s1", None),
+                                                  ("s1,x2", None)])
+def test_a_kasme_reveal_names_the_kenb_no_promise_covers(
+        hops: str, unpromised: tuple[int, int, str] | None) -> None:
+    """helper-221: seed-fs promises forward security for S1 hops alone (seed section 3), TS
+    33.401 against a compromised eNB (7.2.8.1). With KASME revealed from hop 1, the KeNB of
+    an X2 hop 1 is no promise's: the failing verdict names it (its hop, the hop that took the
+    UE away, that hop's type), so that its "not promised" is not read as weaker than a
+    promise the KASME holder is outside of; after an S1 hop 1 every failure is outside the
+    promise, and none is named."""
+    run = run_scenario(load("seed-fs"), parse_hops(hops))
+    evaluation = evaluate(run, Attacker((Compromise("KASME", 1),)))
+    forward = next(c for c in evaluation.claims if c.name == FORWARD)
+    assert [v.unpromised for v in forward.verdicts if not v.holds] == [unpromised]
+
+
 @pytest.mark.parametrize("who", ["ue", "mme-1"])
 def test_a_compromised_ue_or_mme_derives_every_later_key(who: str) -> None:
     """The UE and the serving MME hold KASME (TS 33.401 6.1, 7.2.8.1): from hop 1 on every

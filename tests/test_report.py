@@ -66,7 +66,7 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.status import VARIANT_ERROR
-from hoverify.reports.words import cell_text, check_line_text, untested_cell
+from hoverify.reports.words import WORDS, cell_text, check_line_text, untested_cell
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
@@ -640,6 +640,40 @@ def test_a_failing_forward_security_says_each_variants_measure() -> None:
             ) in outside
 
 
+def test_a_failure_with_no_reach_to_measure_names_the_kenb_no_promise_covers() -> None:
+    """helper-221: "seed-fs leaves forward-security open on x2,s1 with KASME revealed from
+    hop 1: it fails there with every bit placement (not promised), as for tr33821-v070
+    (ts33401 fails there, outside the promise: ... the attacker holds KASME)" read as seed-fs
+    weaker than TS 33.401 against a KASME holder; it fails on hop 1's KeNB, after an X2 hop,
+    for which it promises nothing. Where a cell measures no reach (its attacker has no
+    legitimate KeNB to count hops from), the KeNB its verdict names as no promise's
+    (``Cell.unpromised``) is said in the measure's place; the words come from the verdict."""
+    fails = statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS, ref_x2=FAILS)
+    mine = ("prop/nas", "prop/alg-id")
+    unpromised = {(label, "x2", FORWARD): (3, 3, "s1") for label in ("base", *mine)}
+    ref = {("ref", "x2", FORWARD): "A"}
+    words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, unpromised=unpromised)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised: the KeNB of hop 3, after an s1 hop, for which nothing "
+            "is promised), as for base (ref fails there, outside the promise: A).") in words
+    # the baseline's verdict names another KeNB: each said as its cell says it; a KeNB
+    # later than the hop that took the UE away names that hop
+    other = {**unpromised, ("base", "x2", FORWARD): (2, 1, "x2")}
+    words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, unpromised=other)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised: the KeNB of hop 3, after an s1 hop, for which nothing "
+            "is promised), while for base it fails (not promised: the KeNB of hop 2, after "
+            "the x2 hop 1, for which nothing is promised) (ref fails there, outside the "
+            "promise: A).") in words
+    # a measured reach says what fails, as the cell does
+    measured = {(label, "x2", FORWARD): (2, True, False) for label in ("base", *mine)}
+    words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, measured,
+                       unpromised=unpromised)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised, derives 1+ hops on), as for base (ref fails there, "
+            "outside the promise: A).") in words
+
+
 def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails() -> None:
     """review25: with the backhaul unprotected, the network derives every KeNB (forward
     security's verdict line for it, outside the promise), which neither the cell (enb-1's
@@ -843,10 +877,9 @@ def test_a_list_of_every_scenario_says_every_scenario() -> None:
     sides = replace(SIDES, question="s1")
     broken = {(label, s, FORWARD): BROKEN for label in ("prop/nas", "prop/alg-id")
               for s, _ in FIVE if s != "s1"}
-    assert conclusion({**five({"base": every}), **broken}, [FORWARD], FIVE, sides)[0] == (
-        "Answer: prop gives s1 hops forward security with every bit placement against the eNBs "
-        "compromised there, but breaks that promise on every other scenario (forward-security "
-        "fails there for base), and the bit placement changes no verdict.")
+    assert conclusion({**five({"base": every}), **broken}, [FORWARD], FIVE, sides)[0].endswith(
+        "; prop breaks that promise on every other scenario; the bit placement changes no "
+        "verdict.")
 
 
 def test_a_list_of_all_but_a_few_scenarios_names_the_few() -> None:
@@ -860,11 +893,10 @@ def test_a_list_of_all_but_a_few_scenarios_names_the_few() -> None:
     na = {(label, s, FORWARD): NA for label in ("base", "prop/nas", "prop/alg-id", "ref")
           for s in ("s1", "x2", "a")}
     words = conclusion({**five({}), **na}, [FORWARD], FIVE, SIDES)
-    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
-            "exercised) for forward-security on every scenario but the b race and the c "
-            "replay.") not in words  # three of five: two left out are not a few
-    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
-            "exercised) for forward-security on s1 hops, x2 hops and the a chain.") in words
+    none = next(s for s in words if s.startswith("Neither prop nor base has a verdict for "))
+    # three of five: two left out are not a few
+    assert none.startswith("Neither prop nor base has a verdict for forward-security on s1 "
+                           "hops, x2 hops and the a chain: "), none
     vacuous = {(label, s, FORWARD): VACUOUS for label in ("prop/nas", "prop/alg-id")
                for s in four}
     words = conclusion({**five({}), **vacuous}, [FORWARD], FIVE, SIDES)
@@ -1024,9 +1056,15 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     assert ("The claim forward-security fails for prop with the notification bit in alg-id on "
             "s1 hops (a broken promise); it holds with the bit in nas, and has no verdict for "
             "base (ref holds there).") in words
-    assert ("Neither prop nor base has a verdict (the claim does not apply there, or is never "
-            "exercised) for "
-            "forward-security on x2 hops.") in words
+    # helper-221 B: the sentence says what the matrix's n/a (and vacuous) say, in the legend's
+    # words, not "the claim does not apply there"
+    none = next(s for s in words if s.startswith("Neither prop nor base has a verdict"))
+    assert none.startswith("Neither prop nor base has a verdict for forward-security on x2 "
+                           "hops: ")
+    na = dict(WORDS)[NA].removeprefix("no verdict: the variant does not promise the claim "
+                                      "there and ")
+    assert all(part in none for part in na.split(", or ")), (na, none)
+    assert "does not apply" not in none and "vacuous" in none  # a vacuous cell has none too
     vacuous = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA,
                                   prop_nas_x2=VACUOUS, prop_alg_id_x2=VACUOUS, ref_x2=VACUOUS),
                          [FORWARD], SCENES, SIDES)
@@ -1073,20 +1111,65 @@ def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_clai
                                    excused))
 
 
+QUOTABLE = 30  # at most so many words lead the Answer (helper-221 C)
+
+
+def answer_lead(answer: str, titles: Sequence[str], question: str) -> str:
+    """The Answer's first sentence, which a delegate quotes: short, naming no scenario but
+    the question's (helper-221 C: one ~70-word sentence with three nested scenario names)."""
+    lead = answer.split(". ")[0] + "."
+    assert len(lead.split()) <= QUOTABLE, lead
+    assert not [t for t in titles if t != question and t in lead], lead
+    return lead
+
+
 def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
     sides = Sides("base", "prop", {"nas": "prop/nas", "alg-id": "prop/alg-id"}, "ref", "s1")
+    titles = [title for _, title in SCENES]
     fixed = statuses(base_s1=FAILS, ref_x2=HOLDS)
     assert conclusion(fixed, [FORWARD], SCENES, sides)[0] == (
-        "Answer: prop gives s1 hops forward security with every bit placement "
-        "(forward-security fails there for base), and the bit placement changes no verdict.")
+        "Answer: prop gives s1 hops forward security. In detail: on s1 hops, forward-security "
+        "holds for prop with every bit placement and fails for base; the bit placement "
+        "changes no verdict.")
     partial = statuses(base_s1=FAILS, prop_alg_id_s1=BROKEN)
     assert conclusion(partial, [FORWARD], SCENES, sides)[0] == (
-        "Answer: prop gives s1 hops forward security only with the bit in nas "
-        "(forward-security fails there for base), and the bit placement changes the verdicts "
-        "of forward-security.")
+        "Answer: prop gives s1 hops forward security only with the bit in nas. In detail: on "
+        "s1 hops, forward-security holds for prop only with the bit in nas and fails for "
+        "base; the bit placement changes the verdicts of forward-security.")
     vacuous = statuses(base_s1=FAILS, prop_nas_s1=VACUOUS, prop_alg_id_s1=VACUOUS)
     assert conclusion(vacuous, [FORWARD], SCENES, sides)[0].startswith(
-        "Answer: prop does not give s1 hops forward security")
+        "Answer: prop does not give s1 hops forward security. ")
+    for cells in (fixed, partial, vacuous):
+        answer_lead(conclusion(cells, [FORWARD], SCENES, sides)[0], titles, "s1 hops")
+
+
+def test_the_answer_leads_with_what_breaks_the_promise_in_words_a_delegate_can_quote() -> None:
+    """helper-221 C: the Answer leads with one short sentence: the promise holds against a
+    compromised eNB that edits nothing, and the edit that breaks it (``Attack.edits``, read
+    from the runs, not from the scenarios' names); the scenarios follow in its detail."""
+    scenes = [("s1", "s1 hops"), ("x2", "x2 hops"), ("active", "s1 with an active source")]
+    sides = replace(SIDES, question="s1")
+    edit = "the source names itself as Target ID"
+    attacks = {"s1": Attack(frozenset({"s1"})), "x2": Attack(frozenset({"x2"})),
+               "active": Attack(frozenset({"s1"}), (edit,))}
+    broken = {"base": FAILS, "prop/nas": BROKEN, "prop/alg-id": BROKEN}
+    cells = {(label, s, FORWARD): (broken.get(label, HOLDS) if s == "active" else
+                                   FAILS if label == "base" and s == "s1" else HOLDS)
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
+    titles = [title for _, title in scenes]
+    answer = conclusion(cells, [FORWARD], scenes, sides, attacks=attacks)[0]
+    assert answer_lead(answer, titles, "s1 hops") == (
+        f"Answer: prop gives s1 hops forward security against a compromised eNB that edits "
+        f"nothing, but breaks that promise where {edit}.")
+    assert answer.endswith(" In detail: on s1 hops, forward-security holds for prop with "
+                           "every bit placement and fails for base; prop breaks that promise "
+                           "on s1 with an active source; the bit placement changes no "
+                           "verdict.")
+    # no edit of the runs breaks it: the lead says only that another scenario's attackers do
+    plain = conclusion(cells, [FORWARD], scenes, sides)[0]
+    assert answer_lead(plain, titles, "s1 hops") == (
+        "Answer: prop gives s1 hops forward security against the eNBs compromised there, but "
+        "breaks that promise in other scenarios.")
 
 
 def test_the_report_numbers_a_counterexample_s_starts_as_verify_does(
@@ -1111,13 +1194,30 @@ def test_default_conclusion_states_the_seed_result(
     words = default_report.data.conclusion
     # helper-162 #1b: a source that names itself as the Target ID breaks the seed's promise,
     # on S1 within one MME too (helper-190: the answer named s1-inter alone)
-    assert words[0] == ("Answer: seed-fs gives s1-inter hops forward security with every bit "
-                        "placement against the eNBs compromised there, but breaks that promise "
-                        "on s1-inter with compromised enb-1 naming itself as Target ID, s1 "
-                        "with compromised enb-1 naming itself as Target ID and s1-inter back "
-                        "to compromised enb-5 after it named itself as Target ID "
-                        "(forward-security fails there for "
-                        "tr33821-v070), and the bit placement changes no verdict.")
+    # helper-221 C: said first in one sentence a delegate can quote, the scenarios after it
+    titles = [s.title for s in SCENARIOS]
+    question = next(s.title for s in SCENARIOS if s.name == "s1-inter")
+    assert answer_lead(words[0], titles, question) == (
+        "Answer: seed-fs gives s1-inter hops forward security against a compromised eNB that "
+        "edits nothing, but breaks that promise where the source names itself as Target ID.")
+    detail = words[0].split(". In detail: ")[1]
+    others = [title for title in titles if title != question]
+    broken_on = {r.scenario.title for r in default_report.data.results
+                 if r.variant.name == "seed-fs" and dict(r.cells)[FORWARD].status == BROKEN}
+    assert broken_on and all(title in detail for title in broken_on), (broken_on, detail)
+    assert detail.endswith("and fails for tr33821-v070; seed-fs breaks that promise on "
+                           f"{scenario_list(sorted(broken_on, key=titles.index), others)}; "
+                           "the bit placement changes no verdict.")
+    # helper-221 A: a failure not promised against a KASME, UE or MME holder (no reach to
+    # measure) names the KeNB no promise covers: after an X2 hop, for which the seed promises
+    # nothing (seed section 3 promises S1 hops)
+    unmeasured = [s for s in words if s.startswith("seed-fs leaves forward-security open")
+                  and "every bit placement (not promised)" in s]
+    assert not unmeasured, unmeasured
+    kasme = next(s for s in words
+                 if s.startswith("seed-fs leaves forward-security open on x2,s1 with KASME"))
+    assert ("(not promised: the KeNB of hop 1, after an x2 hop, for which nothing is "
+            "promised)") in kasme
     # newcomer #1: the fix is said of a compromised eNB that edits nothing, as the Answer's
     # "breaks that promise" above requires
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops "
