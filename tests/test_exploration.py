@@ -41,7 +41,7 @@ from hoverify.properties.exploration import (
 from hoverify.properties.explore import EXPLORATION_KASME, explore
 from hoverify.properties.hop_edits import edit_name
 from hoverify.properties.promises import FORWARD
-from hoverify.properties.replay import replay, replayed_findings
+from hoverify.properties.replay import exercised, replay, replayed_findings
 from hoverify.properties.stateful import EDIT_KINDS, Plan, exploration_machine
 from hoverify.properties.verify import VerifyResult
 from hoverify.reports.status import HOLDS
@@ -909,6 +909,20 @@ def test_a_claim_s_reason_is_judged_on_a_run_that_started_a_handover_where_one_d
     assert [a.text for a in runs[BACKWARD]] == handed_over
 
 
+def _completed(variant: KeySchedule, cell: str) -> list[Action]:
+    """A handover to ``cell``, its oldest message delivered until its HO confirm reaches the
+    target."""
+    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    cells = [c.name for c in exploration.neighbours()]
+    actions = [Action("start", cells.index(cell))]
+    exploration.apply(actions[0])
+    while not exploration.engine.counts[KEY_AGREEMENT]:
+        actions.append(Action("deliver", 0))
+        exploration.apply(actions[-1])
+    exploration.close()
+    return actions
+
+
 def test_a_claim_keeps_too_its_shortest_run_in_which_a_compromised_enb_served_the_ue(
         ) -> None:
     """newcomer: backward security's shortest run compromises enb-2, which never served the
@@ -927,26 +941,54 @@ def test_a_claim_keeps_too_its_shortest_run_in_which_a_compromised_enb_served_th
         exploration.close()
         return [a.text for a in exploration.trace]
 
-    def completed(cell: str) -> list[Action]:
-        """A handover to ``cell``, its oldest message delivered until its HO confirm
-        reaches the target."""
-        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
-        cells = [c.name for c in exploration.neighbours()]
-        actions = [Action("start", cells.index(cell))]
-        exploration.apply(actions[0])
-        while not exploration.engine.counts[KEY_AGREEMENT]:
-            actions.append(Action("deliver", 0))
-            exploration.apply(actions[-1])
-        exploration.close()
-        return actions
-
     compromise_enb_2 = Action("compromise", 1)
     shortest = example(Action("start", 0), compromise_enb_2)
     assert [a.text for a in runs[BACKWARD]] == shortest and BACKWARD not in runs.served
-    served = example(*completed("enb-2/cell-1"), compromise_enb_2)
+    served = example(*_completed(variant, "enb-2/cell-1"), compromise_enb_2)
     assert served[-1] == "compromise enb-2" and len(served) > len(shortest)
     assert [a.text for a in runs.served[BACKWARD]] == served
     assert [a.text for a in runs[BACKWARD]] == shortest
+
+
+@pytest.mark.parametrize("first", ["enb-2", "enb-3"])
+def test_of_equally_short_runs_a_claim_keeps_the_first_noted(first: str) -> None:
+    """Mutant M23 of helper-220: two examples start a handover and compromise an eNB, as
+    long each (the same rank); whichever comes first is backward security's run, as
+    ``ShortestRuns`` says, so a search's reason does not change with a later example that is
+    no shorter."""
+    variant = load("ts33401")
+    enbs, runs = list(small_topology().enbs), ShortestRuns()
+    traces = []
+    for enb in (first, *({"enb-2", "enb-3"} - {first})):
+        exploration = Exploration(variant, small_topology(), EXPLORATION_KASME, counts=Counter())
+        for action in (Action("start", 0), Action("compromise", enbs.index(enb))):
+            exploration.apply(action)
+            runs.note(exploration)
+        traces.append([a.text for a in exploration.trace])
+        exploration.close()
+    assert traces[0][-1] == f"compromise {first}" and len(traces[0]) == len(traces[1])
+    assert [a.text for a in runs[BACKWARD]] == traces[0]
+
+
+@pytest.mark.parametrize(("target", "compromised"), [
+    ("enb-2/cell-1", ("enb-3", "enb-2")), ("enb-3/cell-1", ("enb-2", "enb-3")),
+    ("enb-3/cell-1", ("enb-3", "enb-2"))])
+def test_a_served_reason_is_the_verdict_of_the_enb_that_served_whatever_else_is_taken(
+        target: str, compromised: tuple[str, str]) -> None:
+    """An explore run may compromise several eNBs (mutants M09, M10 of helper-220): of
+    backward security's holding verdicts on its served run, the reason (the first) is the
+    one of the eNB the UE was handed over to, whichever eNB was taken first or sorts first,
+    not the one that never served it (TS 33.401 7.2.8.1: the claim speaks of a handover's
+    source and target)."""
+    variant = load("ts33401")
+    enbs = list(small_topology().enbs)
+    trace = (*_completed(variant, target),
+             *(Action("compromise", enbs.index(enb)) for enb in compromised))
+    judged = exercised(variant, small_topology(), DEFAULT, {BACKWARD: trace}, {BACKWARD: trace})
+    [reason, *others] = judged[BACKWARD].result.verdicts
+    served = target.partition("/")[0]
+    assert judged[BACKWARD].served and f"{served}@" in reason.attacker, judged[BACKWARD]
+    assert reason.holds and not reason.untested and others, judged[BACKWARD]
 
 
 def test_explore_judges_each_claim_on_the_shortest_trace_in_which_its_situation_arose(

@@ -1036,6 +1036,36 @@ def test_a_fix_is_said_of_an_enb_that_edits_nothing_where_an_edit_breaks_the_pro
                 "placement, and fails for base (not promised) (ref holds there).") in words
 
 
+# Per case (mutants M24, M26 of helper-220): the hop types of the scenario whose edit breaks
+# the promise; whether the scenarios said fixed include one whose eNB edits (holding for
+# prop, failing for base, as on s1 hops); whether the fix on s1 hops is said of an eNB that
+# edits nothing (``conclusion._edited``)
+FIX_QUALIFIED = {
+    "an edit on the same hop types": ({"s1"}, False, True),
+    "an edit on those and other hop types": ({"s1", "x2"}, False, False),
+    "an edit among the scenarios fixed": ({"s1"}, True, False),
+}
+
+
+@pytest.mark.parametrize("case", FIX_QUALIFIED)
+def test_a_fix_is_qualified_only_by_an_edit_on_its_hop_types_outside_it(case: str) -> None:
+    """The fix on s1 hops is said of an eNB that edits nothing only where a scenario of no
+    other hop types than s1 breaks the promise by an edit, and no scenario said fixed has an
+    edit (its fix would not be of an eNB that edits nothing)."""
+    types, among, qualified = FIX_QUALIFIED[case]
+    edit = ("the source names itself as Target ID",)
+    scenes = [("s1", "s1 hops"), ("active", "s1 with an active source"),
+              *([("edited", "s1 edited")] if among else [])]
+    attacks = {"s1": Attack(frozenset({"s1"})), "active": Attack(frozenset(types), edit),
+               "edited": Attack(frozenset({"s1"}), ("a compromised eNB edits HandoverRequired",))}
+    cells = {(label, s, FORWARD): (BROKEN if s == "active" and label.startswith("prop/")
+                                   else FAILS if label == "base" else HOLDS)
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
+    [fixed] = [w for w in conclusion(cells, [FORWARD], scenes, SIDES, attacks=attacks)
+               if w.startswith("prop fixes")]
+    assert ("against a compromised eNB that edits nothing" in fixed) is qualified, fixed
+
+
 def test_a_target_id_is_the_source_naming_itself_only_where_it_names_the_hops_source() -> None:
     """helper-212 #2: a Target ID (TS 36.413 9.1.5.1, S1AP HANDOVER REQUIRED) that names
     another compromised eNB than the hop's source is no source naming itself; what an edit

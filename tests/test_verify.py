@@ -21,7 +21,7 @@ from pathlib import Path
 import hoverify.properties.verify as verify_module
 import pytest
 from assuming_nothing import AssumingNothing
-from hoverify.properties.adversary import DEFAULT
+from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.attacker import Attacker
 from hoverify.properties.claims import (
     BACKWARD,
@@ -274,6 +274,18 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     assert not forward.served and not forward.result.verdicts[0].untested, forward
     assert [a.kind for a in result.exercised[KEY_AGREEMENT].trace[:1]] == ["start"]
     assert len(result.exercised[KEY_AGREEMENT].trace) == 4
+
+
+@pytest.mark.parametrize("adversary", [DEFAULT, Adversary(backhaul_unprotected=True)])
+def test_a_served_reason_whoever_else_reads_the_run(adversary: Adversary) -> None:
+    """Mutant M05 of helper-220: with the backhaul unprotected the network attacker, which
+    holds no eNB and so serves no UE, reads every run too; backward security's reason is
+    still its verdict on the shortest run in which the compromised eNB served the UE (a
+    run is served where any compromised eNB served, not only where every attacker did)."""
+    backward = verify(load("ts33401"), max_handovers=1, adversary=adversary).exercised[BACKWARD]
+    [reason, *_] = backward.result.verdicts
+    assert backward.served and backward.trace[-1].kind == "compromise", backward
+    assert "enb-2@" in reason.attacker and reason.holds and not reason.untested, reason
 
 
 def test_tr33821_one_handover_forward_security_counterexample_is_shortest() -> None:
