@@ -117,6 +117,9 @@ def resolve_variant(args: argparse.Namespace) -> KeySchedule:
     if slash and base in BUILT_IN:  # the report's name for one bit placement
         raise UsageError(f"--variant {name}: did you mean --variant {base} "
                          f"--bit-placement {placement}?")
+    if name.endswith(".py"):  # a reviewer's file given as a name (helper-224)
+        raise UsageError(f"--variant {name}: a variant file is given with --variant-file "
+                         f"{name}; --variant takes a built-in name ({', '.join(BUILT_IN)})")
     try:
         return load(name, args.bit_placement)
     except ValueError as error:
