@@ -1271,15 +1271,17 @@ def _within(derivable: Derivable, ends: bool, untested: bool) -> str:
     return detail
 
 
-def _derives_text(hops: str, reach: int | None, ends: bool) -> str:
+def _derives_text(hops: str, size: int, reach: int | None, ends: bool) -> str:
     """What a failing forward-security verdict says its attacker derives, as the search's
     finding and check's hop line both say it (a newcomer: verify's finding said "1 hop after
     its last legitimate KeNB" where check said "derives 1+ hops on ... (the run ends
-    there)"): the later KeNBs of ``hops`` (as ``hop_list`` writes them), ``reach`` hops past
-    its last legitimate KeNB at most (``reach_text``; None: it has none to count from), and
-    where the run ends at the last of them."""
-    said = (f"derives the KeNB of hops {hops}" if reach is None
-            else f"derives {reach_text(reach, ends)} on: the later KeNB of hops {hops}")
+    there)"): the ``size`` later KeNBs of ``hops`` (as ``hop_list`` writes them; one: "of
+    hop 2", as ``_within`` names it, not "of hops [2]"), ``reach`` hops past its last
+    legitimate KeNB at most (``reach_text``; None: it has none to count from), and where
+    the run ends at the last of them."""
+    kenbs = f"KeNB of hop {hops[1:-1]}" if size == 1 else f"KeNBs of hops {hops}"
+    said = (f"derives the {kenbs}" if reach is None
+            else f"derives {reach_text(reach, ends)} on: the later {kenbs}")
     return said + (" (the run ends there)" if ends else "")
 
 
@@ -1531,7 +1533,7 @@ class ForwardSecurity(_Claim):
         beyond = self.beyond(a)  # no legitimate KeNB to count from: the network, KASME
         never_served = not beyond and facts.last_at(a.entities, j) is None  # read a request
         detail = (f"{a.name}{', which never served the UE,' if never_served else ''} "
-                  + _derives_text(facts.hop_list([j]), None if beyond or never_served
+                  + _derives_text(facts.hop_list([j]), 1, None if beyond or never_served
                                   else distance, ends))
         if outside is None and promise is not None:
             detail += (f"; promised {promise.hops or 1}-hop forward security for "
@@ -1586,11 +1588,14 @@ class ForwardSecurity(_Claim):
                 # it has a legitimate KeNB to count from; "n-hop" names only what holds
                 detail = ((f"{', '.join(sorted(a.entities))}, which never served the UE, "
                            if never_served else "")
-                          + _derives_text(derivable.text, None if beyond or never_served
+                          + _derives_text(derivable.text, derivable.size,
+                                          None if beyond or never_served
                                           else n - 1, ends))
             elif never_served and not derivable.size:
+                hops = (f"hop {facts.hop_list(later)[1:-1]}" if len(later) == 1
+                        else f"hops {facts.hop_list(later)}")
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
-                          f"no KeNB of hops {facts.hop_list(later)}")
+                          f"no KeNB of {hops}")
             else:  # holds
                 detail = (_within(derivable, ends, untested)
                           if derivable.size else "no later KeNB derivable (1-hop)")

@@ -241,7 +241,7 @@ def unfinished(exploration: Exploration) -> list[tuple[int, Step | None]]:
     """Each handover the run started and never completed, with the first message refused
     in it (``first_refusals``), or None where nothing refused it (it had not completed when
     the trace ends: helper-204 #4): it made no KeNB the claims count (``Facts.hop_of``), so
-    a verdict on "derives 1 hop on: the later KeNB of hops [2]" reads right once it is said
+    a verdict on "derives 1 hop on: the later KeNB of hop 2" reads right once it is said
     (helper-198 #4: nothing said that hop 1 ended refused)."""
     refused = first_refusals(exploration.system.steps)
     return [(hop, refused.get(hop)) for hop in never_completed(exploration.engine.facts)]

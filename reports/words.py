@@ -54,9 +54,20 @@ WORDS: tuple[tuple[str, str], ...] = (
                           "hops after its last legitimate KeNB; k+ when the run ends there "
                           "(a longer run could show more)"),
 )
+# what begins each verdict line (``hoverify.properties.attacker``; helper-216 #6: only
+# docs/claims.md said what "-" is)
+ATTACKER_LABELS = (
+    "A verdict line begins `hop N, WHO:`, the hop it judges and the attacker: `-` where the "
+    "claim judges the honest parties' run itself and names no compromised party (key "
+    "agreement, key separation, the authentication claims, the invariants); `radio observer "
+    "+ enb-2@1` for one who hears the radio and holds enb-2 from hop 1 on, as `hoverify "
+    "check --compromise enb-2@1` makes it (likewise `ue@1`, `mme-1@1`, `KASME@1`: that "
+    "party or key revealed); `network` for what one reads on an unprotected backhaul; "
+    "`knows K_HO` for what the holder of a key the variant delegates derives (confinement).")
 LEGEND = ("Verdict words: " + "; ".join(f"*{word}*: {meaning}" for word, meaning in WORDS)
           + ". A failing cell links to its counterexample (one failing only outside the "
-          "promise also to why no promise is broken), any other to the reason for its verdict.")
+          "promise also to why no promise is broken), any other to the reason for its verdict. "
+          + ATTACKER_LABELS)
 VARIANT_ERROR_LEGEND = ("**variant-error**: a variant hook (or the model) raised during that "
                         "run, which stopped there, so no claim has a verdict; the cell links "
                         "to the hook, the exception and the step. It fails `hoverify report` "
@@ -73,15 +84,6 @@ def compromised_from(entity: str, hop: int) -> str:
     takes for a ``--compromise`` hop that check refuses (hop 0, the initial AS security)."""
     return f"{entity} (from hop {hop})" if hop else f"{entity} (from the start)"
 
-# what begins each verdict line (``hoverify.properties.attacker``; helper-216 #6: only
-# docs/claims.md said what "-" is)
-ATTACKER_LABELS = (
-    "A verdict line begins `hop N, WHO:`, the hop it judges and the attacker: `-` where the "
-    "claim judges the honest parties' run itself and names no compromised party (key "
-    "agreement, key separation, the authentication claims, the invariants); `radio observer "
-    "+ enb-2@1` for one who hears the radio and holds enb-2 from hop 1 on, as `hoverify "
-    "check --compromise enb-2@1` makes it (likewise `ue@1`, `mme-1@1`, `KASME@1`: that "
-    "party or key revealed); `network` for what one reads on an unprotected backhaul.")
 WHY = ("Each claim that holds, is vacuous or n/a, and why, in the words of `hoverify check`: "
        "the verdict line of its matrix cell, then what check prints under it, the cut of the "
        "verdict it shows (what that attacker lacks: the keys it cannot derive, or why no edit "
@@ -90,7 +92,7 @@ WHY = ("Each claim that holds, is vacuous or n/a, and why, in the words of `hove
        "them, `verdicts.json` has each one's cut). A claim that fails only outside its "
        "promise has a row too: its verdict line, then what the promise assumes, which the run "
        "broke. Scenarios that read the same share a row; each matrix cell links to its row, "
-       "as a failing one links to its counterexample. " + ATTACKER_LABELS)
+       "as a failing one links to its counterexample.")
 NO_REASON = "None: every claim fails, or the runs stopped at a variant error."
 
 BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify verify`): from "

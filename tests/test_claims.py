@@ -140,7 +140,7 @@ def test_a_forward_security_failure_reaching_one_hop_says_hop() -> None:
                                        parse_hops("x2,s1")),
                           Attacker((Compromise("enb-1", 1),)))
     [verdict] = claim(evaluation, FORWARD).verdicts
-    assert verdict.detail.startswith("derives 1 hop on: the later KeNB of hops [1];")
+    assert verdict.detail.startswith("derives 1 hop on: the later KeNB of hop 1;")
 
 
 def test_forward_security_judged_on_a_key_before_the_compromise_is_not_vacuous() -> None:
@@ -1112,8 +1112,9 @@ def test_a_refused_hop_before_a_compromise_changes_no_kenb_it_is_judged_on(
     hop."""
     def details(hops: str, hop: int, named: list[int]) -> dict[str, list[str]]:
         evaluation = check("ts33401", hops, attacker=Attacker((Compromise("KASME", hop),)))
-        return {name: [re.sub(r"\[([^\]]*)\]", lambda m: hop_list(
-            named[int(n)] for n in m[1].split(", ")), v.detail).replace(
+        return {name: [re.sub(r"\[([^\]]*)\]|(?<=KeNB of hop )(\d+)", lambda m: hop_list(
+            named[int(n)] for n in m[1].split(", ")) if m[1] is not None
+            else str(named[int(m[2])]), v.detail).replace(
                 f"its compromise in hop {hop}", "its compromise") for v in
                        claim(evaluation, name).verdicts] for name in (BACKWARD, FORWARD)}
     assert details(refused, at, list(range(4))) == details(plain, plain_at, completed)

@@ -100,7 +100,7 @@ def test_tr33821_forward_security_violation_is_found_and_minimal() -> None:
     finding = next(f for f in result.findings if f.claim == FORWARD)
     assert not finding.promised and not result.promise_broken
     # the one-hop loss, the run ending at that KeNB (check's words: a longer run could show more)
-    assert "derives 1+ hops on: the later KeNB of hops [1] (the run ends there)" in finding.detail
+    assert "derives 1+ hops on: the later KeNB of hop 1 (the run ends there)" in finding.detail
     texts = [a.text for a in finding.trace]
     starts = [t for t in texts if t.startswith("start handover")]
     compromised = [t for t in texts if t.startswith("compromise")]
@@ -181,7 +181,7 @@ def test_a_compromised_target_reads_the_request_it_refuses() -> None:
     seed = _refused_then_elsewhere("seed-fs")
     [forward] = [f for f in seed.findings() if f.claim == FORWARD]
     assert forward.promised and forward.detail.startswith(
-        "enb-2, which never served the UE, derives the KeNB of hops [3] (the run ends "
+        "enb-2, which never served the UE, derives the KeNB of hop 3 (the run ends "
         "there); promised"), forward
     assert any("KeNB*+" in line for line in forward.witness), forward.witness
     seed.close()
@@ -262,7 +262,7 @@ def test_check_refuses_as_explore_does(variant: str, capsys: pytest.CaptureFixtu
         return
     assert code == 1 and failures and failures[0]["promised"]
     assert failures[0]["detail"].startswith(
-        "enb-2, which never served the UE, derives the KeNB of hops [3]"), failures[0]
+        "enb-2, which never served the UE, derives the KeNB of hop 3"), failures[0]
 
 
 def test_a_compromised_refusing_target_knows_what_it_read_in_every_claim(

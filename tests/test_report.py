@@ -679,7 +679,7 @@ def test_the_network_reading_the_backhaul_is_said_where_a_claim_holds_or_fails()
     security's verdict line for it, outside the promise), which neither the cell (enb-1's
     "fails (not promised), derives 1 hop on") nor a sentence saying downgrade-resistance
     holds there (judged against a compromised eNB alone) said."""
-    line = "hop 0, network: fails (outside the promise: B): derives the KeNB of hops [0-2]"
+    line = "hop 0, network: fails (outside the promise: B): derives the KeNBs of hops [0-2]"
     network = {("prop/nas", "x2"): line, ("prop/alg-id", "x2"): line,
                ("base", "x2"): "hop 0, network: fails (not promised): derives ..."}
     cells = {**statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS),

@@ -592,7 +592,7 @@ def test_a_forward_security_finding_counts_the_hops_as_its_check_line_does(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A newcomer: verify's forward-security finding on tr33821-v070 said "enb-1 derives the
     KeNB of hop 1, 1 hop after its last legitimate KeNB", and the check line it prints said
-    "derives 1+ hops on: the later KeNB of hops [1] (the run ends there)": two hop counts for
+    "derives 1+ hops on: the later KeNB of hop 1 (the run ends there)": two hop counts for
     one failure. The finding says what check's verdict says, of the attacker it names."""
     assert cli.main(["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--json",
                      "--out", str(tmp_path)]) == 0
