@@ -36,7 +36,7 @@ from hoverify.properties.hop_edits import HopEdits, editors
 from hoverify.properties.verify import INTERRUPTED, verify
 from hoverify.reports import extract
 from hoverify.reports.bundle import TOP_FILES, VERDICTS, render
-from hoverify.reports.conclusion import Attack, Sides, conclusion
+from hoverify.reports.conclusion import RETURNED, Attack, Sides, conclusion
 from hoverify.reports.data import (
     BROKEN,
     HOLDS,
@@ -551,10 +551,6 @@ def _edit_words(hops: Sequence[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(said))
 
 
-RETURNED = (" (only as forward security's failure: on KeNBs a former serving eNB derived, the "
-            "UE back at it)")
-
-
 def summary(data: ReportData, out: Path) -> str:
     """What ``hoverify report`` prints: where the report is, the broken promises and the
     variant errors in it."""
@@ -565,7 +561,7 @@ def summary(data: ReportData, out: Path) -> str:
                 cells.setdefault(f"{r.variant.label} {claim}", []).append(cell)
     # helper-198 #2: backward security broken only where forward security fails on the same
     # keys (the conclusion's ``FORMER_SERVING``) read as a second flaw
-    broken = [name + (RETURNED if all(c.former_serving for c in broken_cells) else "")
+    broken = [name + (f" ({RETURNED})" if all(c.former_serving for c in broken_cells) else "")
               for name, broken_cells in sorted(cells.items())]
     lines = [f"report written to {out}/ (index.html, index.md, verdicts.json): "
              f"{len(data.variants)} variant(s) x {len(data.scenarios)} scenarios",

@@ -58,6 +58,7 @@ from hoverify.properties.engine import (
     Preparation,
     Session,
     UeRun,
+    UncoveredKeNB,
     Unedited,
     Verdict,
     grow,
@@ -1624,21 +1625,19 @@ class ForwardSecurity(_Claim):
             promised = broken if failing is not None else promise is not None
             unpromised = (self._unpromised(facts, a, failing, kept)
                           if failing is not None and not broken
-                          and (derivable.outside or "").startswith(NOTHING_PROMISED) else None)
+                          and derivable.uncovered else None)
             verdicts.append(Verdict(a.hop, a.name, failing is None, promised, detail, witness,
                                     cut, None if beyond or never_served else n,
                                     None if worst is None else facts.hop_of(worst), outside,
                                     ends, untested=untested, unpromised=unpromised))
         return verdicts
 
-    def _unpromised(self, facts: Facts, a: Knowledge, j: int,
-                    kept: _Kept) -> tuple[int, int, str | None]:
-        """The KeNB of hop ``j``, which no promise covers (``Verdict.unpromised``): its hop,
-        and the hop that took the UE away from ``a`` before it with its type (None: the
-        initial AS security, no hop)."""
+    def _unpromised(self, facts: Facts, a: Knowledge, j: int, kept: _Kept) -> UncoveredKeNB:
+        """The KeNB of hop ``j``, which no promise covers (``Verdict.unpromised``), with the
+        hop that took the UE away from ``a`` before it."""
         leaving = facts.completions[self._left(facts, a, j, kept.served.get(a.entities)) + 1]
-        return (facts.hop_of(j), leaving.handover,
-                leaving.hop_type.value if leaving.hop_type is not None else None)
+        return UncoveredKeNB(facts.hop_of(j), leaving.handover,
+                             leaving.hop_type.value if leaving.hop_type is not None else None)
 
     def _each_promise(self, facts: Facts, a: Knowledge, later: list[int], kept: _Kept) -> str:
         """The promises a holding verdict judged, where its later KeNBs follow more than one

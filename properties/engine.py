@@ -57,7 +57,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from hoverify.properties.adversary import BACKHAUL, DEFAULT, NETWORK, UNPROTECTED, Adversary
 from hoverify.properties.arrivals import Trail, holds_lines
@@ -1181,6 +1181,17 @@ class Event:
                 if new or any(k in a.known for k in kenbs)]
 
 
+class UncoveredKeNB(NamedTuple):
+    """A later KeNB a failing forward-security verdict names as no promise's (helper-221):
+    the KeNB of hop ``hop``, after the hop ``leaving_hop`` that took the UE away from the
+    attacker, of type ``leaving_type`` (None: the initial AS security, no hop). Where
+    ``leaving_hop == hop`` the KeNB is that hop's own."""
+
+    hop: int
+    leaving_hop: int
+    leaving_type: str | None
+
+
 @dataclass(frozen=True)
 class Verdict:
     hop: int
@@ -1202,8 +1213,8 @@ class Verdict:
     # (no cut): the run could not break the promise, its word *untested* (helper-198 #5)
     untested: bool = False
     # forward security: the first later KeNB it derives that no promise covers (not promised,
-    # helper-221): its hop, the hop that took the UE away before it, that hop's type
-    unpromised: tuple[int, int, str | None] | None = None
+    # helper-221)
+    unpromised: UncoveredKeNB | None = None
 
 
 @dataclass(frozen=True)

@@ -89,26 +89,26 @@ def plainest(variant: KeySchedule, claim: str, trace: tuple[Action, ...], topolo
     same handover without it)."""
     def arising(actions: Sequence[Action]) -> tuple[Action, ...] | None:
         return arising_run(variant, actions, topology, adversary, claim,
-                           started=not all(a.kind != "start" for a in trace), serving=serving)
+                           started=any(a.kind == "start" for a in trace), serving=serving)
 
     return _shortened(arising(trace) or trace, lambda run: run, arising)
 
 
-def _shortened(first: Kept, trace: Callable[[Kept], tuple[Action, ...]],
-               again: Callable[[Sequence[Action]], Kept | None]) -> Kept:
-    """Greedy delta debugging from ``first``, whose actions ``trace`` gives: drop one
-    action at a time, last first, keeping what ``again`` makes of the rest where that is
+def _shortened(first: Kept, actions_of: Callable[[Kept], tuple[Action, ...]],
+               rerun: Callable[[Sequence[Action]], Kept | None]) -> Kept:
+    """Greedy delta debugging from ``first``, whose actions ``actions_of`` gives: drop one
+    action at a time, last first, keeping what ``rerun`` makes of the rest where that is
     shorter; again until no action can go."""
     best = first
     changed = True
     while changed:
         changed = False
-        for index in range(len(trace(best)) - 1, -1, -1):
-            actions = trace(best)
+        for index in range(len(actions_of(best)) - 1, -1, -1):
+            actions = actions_of(best)
             if index >= len(actions):
                 continue
-            candidate = again(actions[:index] + actions[index + 1:])
-            if candidate is not None and len(trace(candidate)) < len(actions):
+            candidate = rerun(actions[:index] + actions[index + 1:])
+            if candidate is not None and len(actions_of(candidate)) < len(actions):
                 best, changed = candidate, True
     return best
 

@@ -54,6 +54,8 @@ class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a datac
     # that break a promise if any do, else among those no promise covers if any
     worst: int | None
     last: int | None
+    # the failure named is one no promise covers (its ``outside`` begins ``NOTHING_PROMISED``)
+    uncovered: bool = False
 
 
 class LaterKeNBs:
@@ -128,4 +130,5 @@ class LaterKeNBs:
             size - k, f"[{', '.join(items)}]", 1 + self._far[k],
             None if failing is None else self.hops[failing],
             None if failing is None else self.judged[failing][2], self._broken[k],
-            None if worst is None else self.hops[worst], self.hops[-1] if k < size else None)
+            None if worst is None else self.hops[worst], self.hops[-1] if k < size else None,
+            not self._broken[k] and self._uncovered[k])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from hoverify.properties.claims import (
     AUTHENTICATION,
@@ -17,6 +18,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     JUDGED_ALONE,
 )
+from hoverify.properties.engine import UncoveredKeNB
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, FAILS, HOLDS, NA, VACUOUS
 from hoverify.reports.status import VARIANT_ERROR, judged
@@ -30,8 +32,8 @@ Measures = Mapping[tuple[str, str, str], tuple[int, bool, bool]]
 # ``network`` (an unprotected backhaul), as check prints it
 Network = Mapping[tuple[str, str], str]
 # (variant label, scenario name, claim) -> a not-promised failure's KeNB that no promise
-# covers: its hop, the hop that took the UE away before it, that hop's type (``Cell.unpromised``)
-Unpromised = Mapping[tuple[str, str, str], tuple[int, int, str | None]]
+# covers (``Cell.unpromised``)
+Unpromised = Mapping[tuple[str, str, str], UncoveredKeNB]
 SAID = ("fixed", "partial", "open", "regressed", "added", "unjudged")  # in this order
 # What a compromised source eNB does beside downgrading: said once, of every variant
 # (_one_side), not claim by claim as if a variant set out to fix them.
@@ -87,9 +89,29 @@ def _word(status: str, many: bool = False) -> str:
     """The verb of one claim's verdict, or of several claims' (``many``)."""
     if many:
         return {HOLDS: "hold", BROKEN: "fail, breaking their promises", FAILS: "fail",
-                NA: "have no verdict"}[status]
+                NA: "have no verdict", VACUOUS: "are vacuous"}[status]
     return {HOLDS: "holds", BROKEN: "fails, breaking its promise", FAILS: "fails",
-            NA: "has no verdict"}[status]
+            NA: "has no verdict", VACUOUS: "is vacuous"}[status]
+
+
+class Measure(NamedTuple):
+    """What a failing forward-security cell measured, as a sentence says it after the cell's
+    words: its attacker's ``reach`` ("derives 1 hop on"), then ``more`` (each placement's
+    reach where they differ, the network's verdict line), kept without separators."""
+
+    reach: str = ""
+    more: tuple[str, ...] = ()
+
+    def said(self) -> str:
+        """After the cell's words: ", reach; more"."""
+        return (f", {self.reach}" if self.reach else "") + "".join(f"; {m}" for m in self.more)
+
+    def bare(self) -> str:
+        """Alone, in parentheses of its own: "reach; more"."""
+        return "; ".join(m for m in (self.reach, *self.more) if m)
+
+
+UNMEASURED = Measure()
 
 
 @dataclass(frozen=True)
@@ -104,17 +126,18 @@ class _Case:
     reference_outside: str | None = None  # the reference fails only outside its promise
     outside: str | None = None  # every failing placement fails only outside the promise
     reference_measure: str = ""  # its forward security's, holding or failing: ", derives ..."
-    measure: str = ""  # the failing placements' forward-security measure, as the cells say it
+    measure: Measure = UNMEASURED  # the failing placements', as the cells say it
     # the baseline's words where it fails, as its cell says them: "not promised", "outside
-    # the promise: ...", "a broken promise"; then its measure: ", derives ..."
+    # the promise: ...", "a broken promise"; then its measure
     baseline_words: str = ""
-    baseline_measure: str = ""
+    baseline_measure: Measure = UNMEASURED
     # where it holds against a compromised eNB alone while the network derives KeNBs: " (...)"
     alone: str = ""
     # every broken cell of the failing placements is ``FORMER_SERVING``'s (``Cell.former_serving``)
     returned: bool = False
-    # the failing placements' words for the KeNB no promise covers, where they agree (``_key``)
-    unpromised: str = ""
+    # the failing placements' KeNB no promise covers, where they agree (``_key``)
+    unpromised: UncoveredKeNB | None = None
+    baseline_unpromised: UncoveredKeNB | None = None  # as ``unpromised``, the baseline's
 
 
 def _measure(measured: Measures, key: tuple[str, str, str], status: str) -> str | None:
@@ -130,19 +153,26 @@ def _words(status: str, outside: str | None, unpromised: str = "") -> str:
             f"outside the promise: {outside}" if outside else f"not promised{unpromised}")
 
 
-def _key(measured: Measures, unpromised: Unpromised, key: tuple[str, str, str]) -> str:
+def _key(measured: Measures, unpromised: Unpromised,
+         key: tuple[str, str, str]) -> UncoveredKeNB | None:
     """Which KeNB no promise covers, where a not-promised cell measures no reach (its attacker,
     holding KASME, the UE or an MME, has no legitimate KeNB to count hops from): said in the
     measure's place, so that "not promised" is not read against a reference that fails
     outside its promise for that attacker (helper-221: seed-fs, with KASME revealed, fails on
     the KeNB after an X2 hop, for which it promises nothing; TS 33.401 promises X2 hops
     against a compromised eNB, 7.2.8.1)."""
-    if key in measured or key not in unpromised:
+    return None if key in measured else unpromised.get(key)
+
+
+def _uncovered(kenb: UncoveredKeNB | None, name: str) -> str:
+    """``_key``'s KeNB as "not promised" continues, of the variant ``name`` (helper-226 #4:
+    "not promised: ..., for which nothing is promised" said it twice)."""
+    if kenb is None:
         return ""
-    hop, left, hop_type = unpromised[key]
-    after = ("" if hop_type is None else f", after an {hop_type} hop" if left == hop
-             else f", after the {hop_type} hop {left}")
-    return f": the KeNB of hop {hop}{after}, for which nothing is promised"
+    leaving = f"{kenb.leaving_type} hop {kenb.leaving_hop}"
+    of = (f"hop {kenb.hop}" if kenb.leaving_type is None else leaving
+          if kenb.leaving_hop == kenb.hop else f"hop {kenb.hop}, after {leaving}")
+    return f": the KeNB of {of}: {name} promises nothing there"
 
 
 def _lines(network: Network, labels: Sequence[str], scenario: str) -> str:
@@ -160,14 +190,15 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
             for p, label in sides.placements.items()}
     good = tuple(p for p, s in mine.items() if s == HOLDS)
     bad = tuple(p for p, s in mine.items() if _failing(s))
-    baseline_words = baseline_measure = ""
+    baseline_words = ""
+    baseline_measure = UNMEASURED
     if _failing(base):
         key = (sides.baseline, scenario, claim)
         reach = _measure(measured, key, base)
-        baseline_words = _words(base, outside.get(key), _key(measured, unpromised, key))
-        baseline_measure = f", {reach}" if reach else ""
-        if claim == FORWARD and (sides.baseline, scenario) in network:
-            baseline_measure += f"; {network[(sides.baseline, scenario)]}"
+        baseline_words = _words(base, outside.get(key))
+        baseline_measure = Measure(reach or "", (network[(sides.baseline, scenario)],)
+                                   if claim == FORWARD and (sides.baseline, scenario) in network
+                                   else ())
         base = FAILS  # the verb; whether the baseline promised it is in its words
         category = ("partial" if good and bad else "fixed" if good else "open" if bad
                     else "unjudged")
@@ -186,13 +217,13 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
     # each failing placement's measure, said once where they agree (as the cells say them)
     reaches = {p: _measure(measured, (sides.placements[p], scenario, claim), mine[p])
                for p in bad}
-    measure = ("" if not any(reaches.values()) else f", {next(iter(reaches.values()))}"
-               if len(set(reaches.values())) == 1 else
-               "".join(f"; with the bit in {p}: {m or 'no measure'}" for p, m in reaches.items()))
+    alike = len(set(reaches.values())) == 1
+    each = () if alike else tuple(f"with the bit in {p}: {m or 'no measure'}"
+                                  for p, m in reaches.items())
     # the cells measure the compromised eNBs' reach; the network's failure is said beside it
     lines = _lines(network, [sides.placements[p] for p in bad], scenario)
-    if claim == FORWARD and lines:
-        measure += f"; {lines}"
+    measure = Measure((next(iter(reaches.values())) or "") if alike and reaches else "",
+                      each + ((lines,) if claim == FORWARD and lines else ()))
     held = _lines(network, [sides.placements[p] for p in good], scenario)
     alone = (f" (against a compromised eNB alone; forward security's verdict there: {held})"
              if claim in JUDGED_ALONE and held else "")
@@ -207,20 +238,29 @@ def _case(statuses: Statuses, sides: Sides, claim: str, scenario: str,
                  any(mine[p] == BROKEN for p in bad)
                  and all((sides.placements[p], scenario, claim) in former_serving
                          for p in bad if mine[p] == BROKEN),
-                 keys.pop() if len(keys) == 1 else "")
+                 keys.pop() if len(keys) == 1 else None,
+                 _key(measured, unpromised, (sides.baseline, scenario, claim))
+                 if _failing(base) else None)
 
 
-def _promise_words(case: _Case) -> str:
-    """How the proposal's failing cells qualify their "fails", as its sentence says it."""
-    return (_words(BROKEN if case.broken else FAILS, case.outside, case.unpromised)
+def _promise_words(case: _Case, name: str) -> str:
+    """How the proposal's failing cells qualify their "fails", as its sentence says it, of
+    the variant ``name`` (the proposal's; the baseline's to compare with its own words)."""
+    return (_words(BROKEN if case.broken else FAILS, case.outside,
+                   _uncovered(case.unpromised, name))
             + (f", {FORMER_SERVING}" if case.returned else ""))
+
+
+def _baseline_words(case: _Case, name: str) -> str:
+    """How the baseline's failing cell qualifies its "fails", as ``_promise_words``."""
+    return f"{case.baseline_words}{_uncovered(case.baseline_unpromised, name)}"
 
 
 def _unmeasured(case: _Case) -> _Case:
     """What a point of ``case`` says beside its measures: one point per broken promise of a
     claim, however far each scenario's attackers reach (the measures are said scenario by
     scenario, ``_merged``); any other case is a point of its own."""
-    return (replace(case, measure="", baseline_measure="", reference_measure="")
+    return (replace(case, measure=UNMEASURED, baseline_measure=UNMEASURED, reference_measure="")
             if case.broken else case)
 
 
@@ -241,10 +281,9 @@ def _merged(parts: Sequence[Part], every: Sequence[str], sides: Sides) -> tuple[
     ref = len({case.reference_measure for case in cases}) > 1
 
     def measures(case: _Case) -> str:
-        # ", derives ..." or "; with the bit in ...": the measure without its separator
-        said = ([case.measure[2:]] if mine and case.measure else []) + (
-            [f"for {sides.baseline}: {case.baseline_measure[2:]}"]
-            if base and case.baseline_measure else []) + (
+        said = ([case.measure.bare()] if mine and case.measure.bare() else []) + (
+            [f"for {sides.baseline}: {case.baseline_measure.bare()}"]
+            if base and case.baseline_measure.bare() else []) + (
             [f"{sides.reference} {_word(case.reference or NA)}{case.reference_measure}"]
             if ref else [])
         return f" ({'; '.join(said)})" if said else ""
@@ -252,9 +291,10 @@ def _merged(parts: Sequence[Part], every: Sequence[str], sides: Sides) -> tuple[
     where = " and on ".join(f"{scenario_list(titles, every)}{measures(case)}"
                             for case, titles in parts)
     # as far on each: "as for" the baseline where its words are the proposal's too
-    same = "" if first.baseline_words == _promise_words(first) else ", with the same reach on each"
-    baseline_measure = same if reach and mine else "" if base else first.baseline_measure
-    return replace(first, measure="" if mine else first.measure,
+    same = Measure("" if _baseline_words(first, sides.baseline)
+                   == _promise_words(first, sides.baseline) else "with the same reach on each")
+    baseline_measure = same if reach and mine else UNMEASURED if base else first.baseline_measure
+    return replace(first, measure=UNMEASURED if mine else first.measure,
                    baseline_measure=baseline_measure,
                    reference_measure="" if ref else first.reference_measure), where
 
@@ -269,16 +309,17 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
     many = len(claims) > 1
     it, holds, fails = ("they", "hold", "fail") if many else ("it", "holds", "fails")
     the_claim = "The claims" if many else "The claim"
-    words = _promise_words(case)
-    baseline = f"{case.baseline_words}{case.baseline_measure}"
-    promise = f" ({words}{case.measure})"
+    words = _promise_words(case, p)
+    measure = case.measure.said()
+    baseline = f"{_baseline_words(case, b)}{case.baseline_measure.said()}"
+    promise = f" ({words}{measure})"
     unpromised = (f", outside the promise: {case.reference_outside}" if case.reference_outside
                   else ", not promised" if case.reference == FAILS else "")
     ref = (f" ({sides.reference} {_word(case.reference)} there{unpromised}"
            f"{case.reference_measure})"
            if sides.reference and case.reference is not None else "")
     # "as for the baseline" only where its cell says what the proposal's do (words, measure)
-    as_base = (f"as for {b}" if baseline == f"{words}{case.measure}"
+    as_base = (f"as for {b}" if baseline == f"{_promise_words(case, b)}{measure}"
                else f"while for {b} {it} {fails} ({baseline})")
     good, bad = word_list(case.good), word_list(case.bad)
     if case.category == "fixed":
@@ -302,7 +343,7 @@ def _sentence(case: _Case, claims: Sequence[str], where: str, sides: Sides,
                  else f"the bit in {bad}")
         if case.outside:  # no weakness of the proposal: no promise covers that attacker
             return (f"On {where}, {claim} {fails} for {p} with {every} outside the promise "
-                    f"({case.outside}{case.measure}), {as_base}{ref}.")
+                    f"({case.outside}{measure}), {as_base}{ref}.")
         # a broken promise is said as the Answer says it (helper-204 #9: "leaves open" beside
         # its "breaks that promise")
         leaves = (f"breaks its promise of {claim}" if case.broken
@@ -367,13 +408,13 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                 f"{sides.baseline}: the report did not run {word_list(missing)}; {did}.",
                 *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     groups: dict[_Case, list[str]] = {}
-    no_verdict: dict[str, list[str]] = {}  # claim -> scenarios without one for either
+    no_verdict: dict[str, list[str]] = {}  # claim -> scenarios n/a for both
     for claim in (c for c in claims if c not in ONE_SIDED):
         for name, title in scenarios:
             case = _case(statuses, sides, claim, name, outside or {}, measured or {},
                          network or {}, former_serving, unpromised or {})
             groups.setdefault(case, []).append(title)
-            if case.category == "none":
+            if case.category == "none" and _no_verdict(statuses, sides, claim, name):
                 no_verdict.setdefault(claim, []).append(title)
     # A claim's broken promise is one point, whatever the measure on each scenario (helper-219:
     # two points differed by "derives 1+ hops on" and "derives 1 hop on" alone).
@@ -397,12 +438,13 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
         holds = "hold" if len(unchanged) > 1 else "holds"
         sentences.append(f"The {verb} {word_list(unchanged)} {holds} for both {sides.baseline} and "
                          f"{sides.proposal} (every bit placement) wherever there is a verdict.")
-    if no_verdict:  # n/a or vacuous: in the words of the matrix's legend (``WORDS``)
+    if no_verdict:  # n/a in the words of the matrix's legend (``WORDS``); a vacuous cell is
+        # a verdict (promised), which the placements' point says (helper-226 #1)
         sentences.append(f"Neither {sides.proposal} nor {sides.baseline} has a verdict for "
                          + "; ".join(f"{claim} on {scenario_list(where, every)}"
                                      for claim, where in no_verdict.items())
-                         + f": in each, {NEVER_AROSE}, promised (vacuous) or not (n/a), or "
-                         f"{NOT_JUDGED}.")
+                         + f": in each, neither promises the claim there and {NEVER_AROSE}, "
+                         f"or {NOT_JUDGED} (n/a).")
     sentences.extend(_one_side(statuses, claims, scenarios, network or {}))
     authentication = _authentication(statuses, claims, scenarios, sides)
     if authentication:
@@ -415,6 +457,13 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
     sentences.extend(_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
     answer = _answer(statuses, claims, scenarios, sides, attacks or {})
     return (*_variant_errors(statuses, scenarios), *([answer] if answer else []), *sentences)
+
+
+def _no_verdict(statuses: Statuses, sides: Sides, claim: str, scenario: str) -> bool:
+    """Whether the baseline and every bit placement are n/a for ``claim`` on ``scenario``
+    (not vacuous: a promise whose situation never arose)."""
+    return all(statuses.get((label, scenario, claim), NA) == NA
+               for label in (sides.baseline, *sides.placements.values()))
 
 
 def _point(parts: Sequence[Part], claims: Sequence[str], every: Sequence[str],
@@ -483,31 +532,52 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
     title = dict(scenarios).get(sides.question or "")
     if title is None or FORWARD not in claims:
         return None
-    status = {p: judged(statuses.get((label, sides.question, FORWARD), NA))
+    status = {p: statuses.get((label, sides.question, FORWARD), NA)
               for p, label in sides.placements.items()}
     holding = [p for p, s in status.items() if s == HOLDS]
     baseline = judged(statuses.get((sides.baseline, sides.question, FORWARD), NA))
     # the scenarios where an attacker the question's scenario does not have breaks the
     # proposal's promise (an active source: a Target ID naming itself)
-    others = [t for name, t in scenarios if name != sides.question]
     broken = [t for name, t in scenarios if name != sides.question and any(
         statuses.get((label, name, FORWARD)) == BROKEN for label in sides.placements.values())]
     edited = _edited(statuses, [FORWARD], [title], scenarios, sides, attacks)
     every = len(holding) == len(status)
-    holds = ("with every bit placement" if every else
-             f"only with the bit in {word_list(holding, 'or')}" if holding else
-             "with no bit placement")
     changed = [c for c in claims if any(
         len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
         for s, _ in scenarios)]
-    detail = [f"on {title}, forward-security holds for {sides.proposal} {holds} and "
+    # the broken promise's scenarios are its point's to name (helper-226 #2: said twice)
+    detail = [f"on {title}, forward-security {_placed(status, sides.proposal)} and "
               f"{_word(baseline)} for {sides.baseline}",
-              *([f"{sides.proposal} breaks that promise on "
-                 f"{scenario_list(broken, others, 'every other scenario')}"] if broken else []),
+              *([f"{sides.proposal} breaks that promise in {len(broken)} "
+                 f"scenario{'s' if len(broken) > 1 else ''}, below"] if broken else []),
               "the bit placement changes no verdict" if not changed else
               f"the bit placement changes the verdicts of {word_list(changed)}"]
     return (f"Answer: {_lead(sides.proposal, title, holding, every, bool(broken), edited)}. "
             f"In detail: {'; '.join(detail)}.")
+
+
+def _placed(status: Mapping[str, str], proposal: str) -> str:
+    """The verdicts of ``proposal``'s bit placements (``status``: placement -> status), each
+    in its own word, those that hold first: "holds for P with every bit placement", "holds for
+    P only with the bit in A (with the bit in B it fails)", "fails for P with every bit
+    placement" (helper-226 #3: "holds ... with no bit placement" where none held)."""
+    placed: dict[str, list[str]] = {}
+    for placement, said in sorted(status.items(), key=lambda item: item[1] != HOLDS):
+        placed.setdefault(said, []).append(placement)
+    (first, where), *rest = placed.items()
+    if not rest:
+        return f"{_verb(first)} for {proposal} with every bit placement"
+    only = "only " if first == HOLDS else ""
+    others = "; ".join(f"with the bit in {word_list(ps, 'or')} it {_word(said)}"
+                       for said, ps in rest)
+    return (f"{_verb(first)} for {proposal} {only}with the bit in {word_list(where, 'or')} "
+            f"({others})")
+
+
+def _verb(status: str) -> str:
+    """One cell's verdict as a verb, its broken promise in the matrix's words (``_words``):
+    said before "for P", where "fails, breaking its promise for P" would misread."""
+    return f"fails ({_words(BROKEN, None)})" if status == BROKEN else _word(status)
 
 
 def _lead(proposal: str, title: str, holding: Sequence[str], every: bool, broken: bool,
@@ -592,6 +662,10 @@ FORMER_SERVING = ("on KeNBs an eNB derived as the former serving eNB, beyond for
                   "security's promise, and earlier than its own KeNB only because the UE came "
                   "back to it: forward security's failure on the same keys, not a key from "
                   "before that eNB served")
+# the same, once its point has said it (helper-226 #2: word for word in two points), as
+# ``hoverify report``'s summary says it
+RETURNED = ("only as forward security's failure: on KeNBs a former serving eNB derived, the UE "
+            "back at it")
 
 
 def _broken_where(statuses: Statuses, claim: str, scenarios: Sequence[tuple[str, str]],
@@ -635,13 +709,20 @@ def _placements(statuses: Statuses, claims: Sequence[str],
                 f"{_these(statuses, sides.placements.values())}, whichever the "
                 f"placement of the notification bit{vacuous}.")
     if not keep:  # the promises that hold still say where they hold only vacuously (the
-        # others: a promise said to break is not among those that hold, helper-212 #1)
+        # others: a promise said to break is not among those that hold, helper-212 #1), and
+        # those that break where they are vacuous (no "Neither" sentence says a vacuous cell
+        # has no verdict, helper-226 #1)
         lost = {c for claims_lost in broken for c in claims_lost}
-        every = _vacuously(statuses, [c for c in claims if c not in lost], scenarios,
-                           {label: p for p, label in sides.placements.items()})
+        every = {label: p for p, label in sides.placements.items()}
+        held = _vacuous_where(statuses, [c for c in claims if c not in lost], scenarios, every)
+        unbroken = _vacuous_where(statuses, [c for c in claims if c in lost], scenarios, every)
         return (f"No placement of the notification bit keeps every promise of "
                 f"{sides.proposal}: {'; '.join(lose)}"
-                f"{f'; the others hold{every}' if every else ''}.")
+                + (f"; the others hold, though only vacuously for {'; '.join(held)}"
+                   if held else "")
+                + (f"; vacuous where {'it does' if len(lost) == 1 else 'they do'} not break: "
+                   f"{'; '.join(unbroken)}" if unbroken else "")
+                + (f" {VACUOUS_WHY}" if held or unbroken else "") + ".")
     return (f"Only with the notification bit in {word_list(keep, 'or')} does every promise of "
             f"{sides.proposal} hold in {_these(statuses, sides.placements.values())}{vacuous}; "
             f"{'; '.join(lose)}.")
@@ -651,15 +732,21 @@ def _lose(statuses: Statuses, lost: tuple[str, ...], placements: list[str],
           scenarios: Sequence[tuple[str, str]], sides: Sides,
           former_serving: Collection[tuple[str, str, str]]) -> str:
     """The promises ``lost`` with the bit in ``placements``, as a placement sentence says
-    them; one that breaks only ``FORMER_SERVING``'s way is said so after them (helper-212 #1:
-    said inside the list of claims, the sentence could not be parsed)."""
+    them; one that breaks only ``FORMER_SERVING``'s way is said so after them, in short
+    (``RETURNED``: its point said it in full; helper-212 #1: said inside the list of claims,
+    the sentence could not be parsed)."""
     labels = [sides.placements[p] for p in placements]
     returned = [c for c in lost
                 if not _broken_where(statuses, c, scenarios, labels, former_serving)[0]]
     return (f"with the bit in {word_list(placements, 'or')} the promise"
             f"{'s' if len(lost) > 1 else ''} of {word_list(lost)} "
             f"{'breaks' if len(lost) == 1 else 'break'}"
-            + (f" ({word_list(returned)} {FORMER_SERVING})" if returned else ""))
+            + (f" ({word_list(returned)} {RETURNED})" if returned else ""))
+
+
+# what a vacuous cell's "holds" says, after the claims and scenarios where it is
+VACUOUS_WHY = ("(promised, but the situation it speaks of never arose there, so that its "
+               "holding says nothing)")
 
 
 def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple[str, str]],
@@ -668,6 +755,14 @@ def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tu
     its situation never arose, so its "holds" says nothing), in words to follow that
     sentence ("" where none does): for the variants ``labels``, each with the bit placement
     a sentence names it by ("" for a variant of its own)."""
+    said = _vacuous_where(statuses, claims, scenarios, labels)
+    return f", though only vacuously for {'; '.join(said)} {VACUOUS_WHY}" if said else ""
+
+
+def _vacuous_where(statuses: Statuses, claims: Sequence[str],
+                   scenarios: Sequence[tuple[str, str]], labels: Mapping[str, str]) -> list[str]:
+    """``_vacuously``'s claims, each with its placements and scenarios: "CLAIM (every bit
+    placement) on SCENARIOS"."""
     found: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for claim in claims:
         for label, placement in labels.items():
@@ -675,15 +770,11 @@ def _vacuously(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tu
                           if statuses.get((label, s, claim)) == VACUOUS)
             if where:
                 found.setdefault((claim, where), []).append(placement)
-    if not found:
-        return ""
-    said = [claim + ("" if not any(placements) else " (every bit placement)"
+    return [claim + ("" if not any(placements) else " (every bit placement)"
                      if len(placements) == len(labels) > 1 else
                      f" (the bit in {word_list(placements)})")
             + f" on {scenario_list(where, _titles(scenarios))}"
             for (claim, where), placements in found.items()]
-    return (f", though only vacuously for {'; '.join(said)} (promised, but the situation it "
-            "speaks of never arose there, so that its holding says nothing)")
 
 
 def _one_side(statuses: Statuses, claims: Sequence[str],

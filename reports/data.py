@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from hoverify.properties.engine import UncoveredKeNB
 from hoverify.properties.exploration import faults_not_searched
 from hoverify.reports.scenarios import Scenario, VariantRef
 from hoverify.reports.status import BROKEN as BROKEN
@@ -40,7 +41,7 @@ class Cell:
     # the UE back (``ClaimResult.broken_by_former_serving``)
     former_serving: bool = False
     # FAILS not promised: the KeNB its verdict names as no promise's (``Verdict.unpromised``)
-    unpromised: tuple[int, int, str | None] | None = None
+    unpromised: UncoveredKeNB | None = None
 
 
 @dataclass(frozen=True)

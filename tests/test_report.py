@@ -30,12 +30,14 @@ from hoverify.properties.claims import (
     INJECTIVE,
     all_claims,
 )
+from hoverify.properties.engine import UncoveredKeNB
 from hoverify.properties.exploration import numbered_starts
 from hoverify.properties.verify import verify
 from hoverify.reports import anchors, bundle, markdown, mermaid, svg_graph, svg_msc
 from hoverify.reports import html as html_report
 from hoverify.reports.conclusion import (
     FORMER_SERVING,
+    RETURNED,
     Attack,
     Sides,
     conclusion,
@@ -650,21 +652,20 @@ def test_a_failure_with_no_reach_to_measure_names_the_kenb_no_promise_covers() -
     (``Cell.unpromised``) is said in the measure's place; the words come from the verdict."""
     fails = statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS, ref_x2=FAILS)
     mine = ("prop/nas", "prop/alg-id")
-    unpromised = {(label, "x2", FORWARD): (3, 3, "s1") for label in ("base", *mine)}
+    unpromised = {(label, "x2", FORWARD): UncoveredKeNB(3, 2, "s1") for label in ("base", *mine)}
     ref = {("ref", "x2", FORWARD): "A"}
     words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, unpromised=unpromised)
     assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
-            "placement (not promised: the KeNB of hop 3, after an s1 hop, for which nothing "
-            "is promised), as for base (ref fails there, outside the promise: A).") in words
+            "placement (not promised: the KeNB of hop 3, after s1 hop 2: prop promises "
+            "nothing there), as for base (ref fails there, outside the promise: A).") in words
     # the baseline's verdict names another KeNB: each said as its cell says it; a KeNB
     # later than the hop that took the UE away names that hop
-    other = {**unpromised, ("base", "x2", FORWARD): (2, 1, "x2")}
+    other = {**unpromised, ("base", "x2", FORWARD): UncoveredKeNB(2, 2, "x2")}
     words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, unpromised=other)
     assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
-            "placement (not promised: the KeNB of hop 3, after an s1 hop, for which nothing "
-            "is promised), while for base it fails (not promised: the KeNB of hop 2, after "
-            "the x2 hop 1, for which nothing is promised) (ref fails there, outside the "
-            "promise: A).") in words
+            "placement (not promised: the KeNB of hop 3, after s1 hop 2: prop promises nothing "
+            "there), while for base it fails (not promised: the KeNB of x2 hop 2: base "
+            "promises nothing there) (ref fails there, outside the promise: A).") in words
     # a measured reach says what fails, as the cell does
     measured = {(label, "x2", FORWARD): (2, True, False) for label in ("base", *mine)}
     words = conclusion(fails, [FORWARD], SCENES, SIDES, ref, measured,
@@ -878,7 +879,7 @@ def test_a_list_of_every_scenario_says_every_scenario() -> None:
     broken = {(label, s, FORWARD): BROKEN for label in ("prop/nas", "prop/alg-id")
               for s, _ in FIVE if s != "s1"}
     assert conclusion({**five({"base": every}), **broken}, [FORWARD], FIVE, sides)[0].endswith(
-        "; prop breaks that promise on every other scenario; the bit placement changes no "
+        "; prop breaks that promise in 4 scenarios, below; the bit placement changes no "
         "verdict.")
 
 
@@ -1086,22 +1087,23 @@ def test_conclusion_reports_new_failures_and_missing_verdicts() -> None:
     assert ("The claim forward-security fails for prop with the notification bit in alg-id on "
             "s1 hops (a broken promise); it holds with the bit in nas, and has no verdict for "
             "base (ref holds there).") in words
-    # helper-221 B: the sentence says what the matrix's n/a (and vacuous) say, in the legend's
-    # words, not "the claim does not apply there"
+    # helper-221 B: the sentence says what the matrix's n/a says, in the legend's words, not
+    # "the claim does not apply there"
     none = next(s for s in words if s.startswith("Neither prop nor base has a verdict"))
     assert none.startswith("Neither prop nor base has a verdict for forward-security on x2 "
                            "hops: ")
     na = dict(WORDS)[NA].removeprefix("no verdict: the variant does not promise the claim "
                                       "there and ")
     assert all(part in none for part in na.split(", or ")), (na, none)
-    assert "does not apply" not in none and "vacuous" in none  # a vacuous cell has none too
+    # helper-226 #1: a vacuous cell is a verdict (promised), not one of these
+    assert "does not apply" not in none and "vacuous" not in none
     vacuous = conclusion(statuses(base_s1=NA, prop_alg_id_s1=BROKEN, base_x2=NA,
                                   prop_nas_x2=VACUOUS, prop_alg_id_x2=VACUOUS, ref_x2=VACUOUS),
                          [FORWARD], SCENES, SIDES)
-    # a vacuous cell is no verdict, whatever the matrix says of it; but the sentence that says
-    # every promise holds with the bit in nas does not hide that one holds only vacuously
-    # (situ38: "every promise of seed-fs holds" read alike with a vacuous promise)
-    assert vacuous[:-1] == words[:-1]
+    # the sentence that says every promise holds with the bit in nas does not hide that one
+    # holds only vacuously (situ38: "every promise of seed-fs holds" read alike with a vacuous
+    # promise); no sentence says a vacuous cell has no verdict
+    assert vacuous[:-1] == tuple(s for s in words[:-1] if s != none)
     assert vacuous[-1] == (
         "Only with the notification bit in nas does every promise of prop hold in these "
         "scenarios, though only vacuously for forward-security (the bit in nas) on x2 hops "
@@ -1164,8 +1166,9 @@ def test_the_conclusion_opens_with_the_answer_to_the_seeds_question() -> None:
     partial = statuses(base_s1=FAILS, prop_alg_id_s1=BROKEN)
     assert conclusion(partial, [FORWARD], SCENES, sides)[0] == (
         "Answer: prop gives s1 hops forward security only with the bit in nas. In detail: on "
-        "s1 hops, forward-security holds for prop only with the bit in nas and fails for "
-        "base; the bit placement changes the verdicts of forward-security.")
+        "s1 hops, forward-security holds for prop only with the bit in nas (with the bit in "
+        "alg-id it fails, breaking its promise) and fails for base; the bit placement changes "
+        "the verdicts of forward-security.")
     vacuous = statuses(base_s1=FAILS, prop_nas_s1=VACUOUS, prop_alg_id_s1=VACUOUS)
     assert conclusion(vacuous, [FORWARD], SCENES, sides)[0].startswith(
         "Answer: prop does not give s1 hops forward security. ")
@@ -1193,8 +1196,7 @@ def test_the_answer_leads_with_what_breaks_the_promise_in_words_a_delegate_can_q
         f"nothing, but breaks that promise where {edit}.")
     assert answer.endswith(" In detail: on s1 hops, forward-security holds for prop with "
                            "every bit placement and fails for base; prop breaks that promise "
-                           "on s1 with an active source; the bit placement changes no "
-                           "verdict.")
+                           "in 1 scenario, below; the bit placement changes no verdict.")
     # no edit of the runs breaks it: the lead says only that another scenario's attackers do
     plain = conclusion(cells, [FORWARD], scenes, sides)[0]
     assert answer_lead(plain, titles, "s1 hops") == (
@@ -1231,13 +1233,16 @@ def test_default_conclusion_states_the_seed_result(
         "Answer: seed-fs gives s1-inter hops forward security against a compromised eNB that "
         "edits nothing, but breaks that promise where the source names itself as Target ID.")
     detail = words[0].split(". In detail: ")[1]
-    others = [title for title in titles if title != question]
     broken_on = {r.scenario.title for r in default_report.data.results
                  if r.variant.name == "seed-fs" and dict(r.cells)[FORWARD].status == BROKEN}
-    assert broken_on and all(title in detail for title in broken_on), (broken_on, detail)
-    assert detail.endswith("and fails for tr33821-v070; seed-fs breaks that promise on "
-                           f"{scenario_list(sorted(broken_on, key=titles.index), others)}; "
-                           "the bit placement changes no verdict.")
+    # helper-226 #2: the broken promise's point names its scenarios, the detail counts them
+    assert broken_on and not any(title in detail for title in broken_on), (broken_on, detail)
+    assert detail.endswith(f"and fails for tr33821-v070; seed-fs breaks that promise in "
+                           f"{len(broken_on)} scenarios, below; the bit placement changes no "
+                           "verdict.")
+    [point] = broken_points(words, "seed-fs", FORWARD)
+    assert all(title in point for title in broken_on), point
+    assert sum(FORMER_SERVING in s for s in words) == 1, words
     # helper-221 A: a failure not promised against a KASME, UE or MME holder (no reach to
     # measure) names the KeNB no promise covers: after an X2 hop, for which the seed promises
     # nothing (seed section 3 promises S1 hops)
@@ -1246,8 +1251,7 @@ def test_default_conclusion_states_the_seed_result(
     assert not unmeasured, unmeasured
     kasme = next(s for s in words
                  if s.startswith("seed-fs leaves forward-security open on x2,s1 with KASME"))
-    assert ("(not promised: the KeNB of hop 1, after an x2 hop, for which nothing is "
-            "promised)") in kasme
+    assert "(not promised: the KeNB of x2 hop 1: seed-fs promises nothing there)" in kasme
     # newcomer #1: the fix is said of a compromised eNB that edits nothing, as the Answer's
     # "breaks that promise" above requires
     assert words[1].startswith("seed-fs fixes forward-security on s1 hops and s1-inter hops "
@@ -1282,8 +1286,12 @@ def test_default_conclusion_states_the_seed_result(
     broken, others = words[-1].split("; the others hold")
     assert broken == ("No placement of the notification bit keeps every promise of seed-fs: "
                       "with the bit in nas, alg-id or c-rnti the promises of backward-security "
-                      f"and forward-security break (backward-security {FORMER_SERVING})")
+                      f"and forward-security break (backward-security {RETURNED})")
+    # helper-226 #1: where a broken promise is vacuous, said after those that hold
+    others, unbroken = others.split("; vacuous where they do not break: ")
     assert "backward-security" not in others and "forward-security" not in others, others
+    assert unbroken.startswith("backward-security (every bit placement) on intra-enb hops"), (
+        unbroken)
     assert "downgrade-resistance (every bit placement) on x2,s1 with KASME revealed" in words[-1]
     assert any(s.startswith("seed-fs leaves key-separation open") and "not promised" in s
                for s in words)
@@ -1763,3 +1771,74 @@ def test_a_variant_page_lists_each_promise_with_its_assumptions() -> None:
         "7.2.8.4.2: the NH of the Path Switch Ack is used one handover later"]
     assert all("assumes backhaul-protected" in p for p in ts33401 if "agreement on" in p
                and not p.startswith("key-agreement"))
+
+
+# -- helper-226: the conclusion neither contradicts nor repeats itself -------------------------
+@pytest.mark.parametrize("nas", [HOLDS, FAILS, BROKEN, VACUOUS, NA])
+@pytest.mark.parametrize("alg_id", [HOLDS, FAILS, BROKEN, VACUOUS, NA])
+def test_the_answer_s_detail_never_says_holds_where_its_lead_says_not_given(
+        nas: str, alg_id: str) -> None:
+    """helper-226 #3: every placement failing at the question's scenario gave "prop does
+    not give s1 hops forward security. In detail: ... holds for prop with no bit placement":
+    the detail says each placement's own verdict, so it says "holds" only of one that holds."""
+    sides = replace(SIDES, question="s1")
+    cells = statuses(base_s1=FAILS, prop_nas_s1=nas, prop_alg_id_s1=alg_id)
+    answer = conclusion(cells, [FORWARD], SCENES, sides)[0]
+    lead, detail = answer.split(" In detail: ")
+    said = detail.split(";")[0]
+    if "does not give" in lead:
+        assert "holds for prop" not in said, answer
+    verbs = {HOLDS: ("holds",), FAILS: ("fails",), VACUOUS: ("is vacuous",),
+             BROKEN: ("fails (a broken promise)", "fails, breaking its promise"),
+             NA: ("has no verdict",)}
+    assert all(any(verb in said for verb in verbs[status]) for status in (nas, alg_id)), answer
+
+
+def test_the_no_verdict_sentence_names_only_cells_n_a_for_both() -> None:
+    """helper-226 #1: the legend keeps "no verdict" for n/a; a vacuous cell is a verdict
+    (promised), which the placements' point says. The "Neither" sentence names only the
+    scenarios where the baseline and every placement are n/a, in the legend's n/a words."""
+    cells = statuses(base_s1=NA, prop_nas_s1=VACUOUS, prop_alg_id_s1=VACUOUS,
+                     base_x2=NA, prop_nas_x2=NA, prop_alg_id_x2=NA)
+    words = conclusion(cells, [FORWARD], SCENES, SIDES)
+    none = [s for s in words if s.startswith("Neither prop nor base")]
+    assert none == ["Neither prop nor base has a verdict for forward-security on x2 hops: in "
+                    "each, neither promises the claim there and its situation never arose, or "
+                    "the claim's definition leaves the run's hops out (not judged) (n/a)."], words
+    assert any("only vacuously for forward-security (every bit placement) on s1 hops" in s
+               for s in words), words
+
+
+def test_the_answer_refers_to_the_broken_promise_s_point_and_says_each_thing_once() -> None:
+    """helper-226 #2: the one broken promise was said in the Answer's lead, again with its
+    scenarios in the Answer's detail, and in its own point; and ``FORMER_SERVING`` word for
+    word in the backward point and in the placements' point. The detail counts the scenarios
+    and points below; the former serving eNB's words are said once."""
+    scenes = [("s1", "s1 hops"), ("x2", "x2 hops"), ("active", "s1 with an active source"),
+              ("back", "s1 back to the active source")]
+    sides = replace(SIDES, question="s1")
+    broken = {("active", FORWARD), ("back", FORWARD), ("back", BACKWARD)}
+    cells = {(label, s, c): (BROKEN if label.startswith("prop") and (s, c) in broken else
+                             FAILS if label == "base" and c == FORWARD and s != "x2" else HOLDS)
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes
+             for c in (BACKWARD, FORWARD)}
+    returned = {(label, "back", BACKWARD) for label in ("prop/nas", "prop/alg-id")}
+    words = conclusion(cells, [BACKWARD, FORWARD], scenes, sides, former_serving=returned)
+    detail = words[0].split(" In detail: ")[1]
+    assert "prop breaks that promise in 2 scenarios, below" in detail, detail
+    assert not [t for _, t in scenes[1:] if t in detail], detail
+    assert sum(FORMER_SERVING in s for s in words) == 1, words
+
+
+def test_a_kenb_no_promise_covers_is_said_once_as_not_promised() -> None:
+    """helper-226 #4: "(not promised: the KeNB of hop 1, after an x2 hop, for which nothing
+    is promised)" said "not promised" twice, and "after" of the KeNB's own hop. The KeNB's
+    hop is named by its type where the UE left on it, and who promises nothing by name."""
+    fails = statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=FAILS)
+    own = {(label, "x2", FORWARD): UncoveredKeNB(1, 1, "x2")
+           for label in ("base", "prop/nas", "prop/alg-id")}
+    words = conclusion(fails, [FORWARD], SCENES, SIDES, unpromised=own)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with every bit "
+            "placement (not promised: the KeNB of x2 hop 1: prop promises nothing there), as "
+            "for base (ref holds there).") in words
+    assert not any("nothing is promised" in s for s in words), words
