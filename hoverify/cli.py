@@ -39,6 +39,7 @@ from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
 if TYPE_CHECKING:
     from hoverify.properties.adversary import Adversary
+    from hoverify.properties.claims import Unexercisable
     from hoverify.properties.evaluate import Evaluation
     from hoverify.properties.exploration import Action, Finding
     from hoverify.properties.replay import Exercised
@@ -487,9 +488,9 @@ def _explore(args: argparse.Namespace) -> int:
         if doc["faults_not_searched"]:
             print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
         # helper-157: a sample's "holds" read as verify's, which its bound exhausted; the
-        # vacuous claims only of a finished search, as the warnings below
+        # vacuous claims only of a finished search, as ``--json``'s warning
         end = search_end_text(doc["findings"], [] if result.interrupted else doc["vacuous"],
-                              doc["unexercised"], f"in the {doc['examples_run']} examples run",
+                              result.unexercised, f"in the {doc['examples_run']} examples run",
                               None if result.interrupted else
                               ": a sample of the interleavings, not every one; `hoverify "
                               "verify` searches every one within a bound, for the faults it "
@@ -498,8 +499,9 @@ def _explore(args: argparse.Namespace) -> int:
             print(end)
     if result.interrupted:  # stopped early, a situation may yet arise
         return 128 + signal.SIGINT
-    if args.json:  # stdout's last line says it, the JSON does not
-        warn_vacuous_search(doc, f"in {doc['examples_run']} examples")
+    if args.json:  # the JSON has them (``vacuous``, ``unexercised``), its reader the warning
+        warn_vacuous_search(result.vacuous, result.unexercised,
+                            f"in {doc['examples_run']} examples")
     return 1 if result.promise_broken or unreached else 0
 
 
@@ -823,7 +825,7 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         _print_verify_text(doc, result, where, args.max_states, out)
     if args.json and result.stopped is None:  # stopped early, a situation may yet arise
-        warn_vacuous_search(doc, "within the bound")
+        warn_vacuous_search(result.vacuous, result.unexercised, "within the bound")
     if unsaved is not None:
         print(f"hoverify: error: --out {out}: cannot write "
               f"({unsaved.strerror or unsaved}); the findings above are not saved",
@@ -890,7 +892,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         unbroken = None if result.stopped is None else ": the states not reached are not judged"
     # the vacuous claims only of a finished search, as the warnings
     end = search_end_text(doc["findings"], doc["vacuous"] if result.stopped is None else [],
-                          doc["unexercised"], searched, unbroken)
+                          result.unexercised, searched, unbroken)
     if end is not None:
         print(end)
 
@@ -1018,15 +1020,16 @@ def warn_vacuous(claims: Sequence[str], where: str) -> None:
               f"arose {where} (the situation: {situation(claim)})", file=sys.stderr)
 
 
-def warn_vacuous_search(doc: dict[str, Any], where: str) -> None:
+def warn_vacuous_search(vacuous: Sequence[str], why: Mapping[str, Unexercisable],
+                        where: str) -> None:
     """``explore --json`` and ``verify --json``: the promised claims whose situation never
-    arose ``where``, for the human that stdout's JSON does not tell, in the words of the last
-    line that the text output ends with (``vacuous_text``)."""
+    arose ``where`` (``vacuous``), those the faults cannot make arise with why (``why``), which
+    the JSON has as data (``vacuous``, ``unexercised``), said on stderr for the human reading
+    it, in the words of the last line the text output ends with (``vacuous_text``)."""
     from hoverify.reports.words import vacuous_text
 
-    if doc["vacuous"]:
-        print(f"hoverify: warning: {where}, {vacuous_text(doc['vacuous'], doc['unexercised'])}",
-              file=sys.stderr)
+    if vacuous:
+        print(f"hoverify: warning: {where}, {vacuous_text(vacuous, why)}", file=sys.stderr)
 
 
 def _topology_line(topology: str) -> str:
@@ -1042,6 +1045,7 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
     given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
     has none (``check_lines``); ``claims``: each claim over the search (``search_claims``);
     ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
+    from hoverify.properties.claims import unexercised_keys
     from hoverify.properties.exploration import faults_not_searched
     from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import finding_entry
@@ -1059,7 +1063,7 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
         "collision_probability": result.collision_probability,
         "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "beyond_bound": result.beyond_bound, "unexercised": result.unexercised,
+        "beyond_bound": result.beyond_bound, **unexercised_keys(result.unexercised),
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
         "claims": claims, "earlier_files": [str(path) for path in earlier],

@@ -316,8 +316,8 @@ def _bounded(variant: VariantRef, schedule: KeySchedule,
                             VERIFY_MAX_HANDOVERS)
     return Bounded(variant, bound, result.states, result.transitions, result.depth,
                    result.exhausted, findings, result.seconds, tuple(result.sometimes.items()),
-                   tuple(result.vacuous), tuple(result.beyond_bound), tuple(result.unexercised),
-                   tuple(unreached), faults)
+                   tuple(result.vacuous), tuple(result.beyond_bound),
+                   tuple(result.unexercised.items()), tuple(unreached), faults)
 
 
 def check_out(out: Path) -> None:

@@ -21,7 +21,13 @@ from hoverify.dry_run import dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.adversary import DEFAULT, KASME, Adversary
 from hoverify.properties.attacker import Attacker, Compromise
-from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, situation
+from hoverify.properties.claims import (
+    CLAIMS,
+    INVARIANTS,
+    ClaimResult,
+    situation,
+    unexercised_keys,
+)
 from hoverify.properties.downgrade import Writable
 from hoverify.properties.evaluate import Evaluation, evaluate
 from hoverify.properties.hop_edits import HopEdits, editor, held
@@ -750,7 +756,7 @@ def explore_document(result: ExploreResult, parameters: Mapping[str, str], files
         "promise_broken": result.promise_broken,
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
         "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "unexercised": result.unexercised,
+        **unexercised_keys(result.unexercised),
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(result.findings, files, checks, strict=True)],
         "claims": claims, "earlier_files": [str(path) for path in earlier],

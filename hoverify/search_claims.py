@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hoverify.properties.claims import situation
+from hoverify.properties.claims import Unexercisable, situation
 from hoverify.properties.engine import Claim
 from hoverify.properties.exploration import Finding, actions_text, numbered_starts
 from hoverify.properties.promises import promises_of
@@ -49,7 +49,7 @@ RUNS = {"shortest": "its shortest run",
 def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapping[str, int],
                   findings: Sequence[Finding], exercised: Mapping[str, Exercised],
                   checks: Mapping[str, dict[str, str | None]], where: str, *,
-                  why: Mapping[str, str], untested: str = "",
+                  why: Mapping[str, Unexercisable], untested: str = "",
                   beyond: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
     """One entry per claim of ``claims``: ``name``, ``verdict`` (a finding's word, holds,
     untested, vacuous or n/a), ``sometimes``, ``promised`` (the variant promises it on some
@@ -72,7 +72,7 @@ def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapp
 
 def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Finding],
            judged: Exercised | None, check: dict[str, str | None] | None, where: str,
-           why: str | None, beyond: Sequence[str], untested: str) -> dict[str, Any]:
+           why: Unexercisable | None, beyond: Sequence[str], untested: str) -> dict[str, Any]:
     promised = claim.promised_by(variant)
     every = len(beyond) == sum(1 for p in promises_of(variant) if p.claim == claim.name)
     verdict, reason = UNTESTED if beyond and every else HOLDS, ""
@@ -86,7 +86,7 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
         said = "promised, but " if vacuous else "" if claim.invariant else "not promised, and "
         verdict = VACUOUS if vacuous else NA
         reason = (f"{said}its situation never arose {where} (the situation: "
-                  f"{situation(claim.name)}{f'; {why}' if why else ''})")
+                  f"{situation(claim.name)}{f'; {why.words()}' if why else ''})")
     elif judged is None:  # its shortest run stopped at a variant error (a finding above)
         reason = ("no reason: the shortest run in which its situation arose stopped at a "
                   "variant error")

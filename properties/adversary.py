@@ -77,14 +77,24 @@ class Adversary:
     def no_edit(self, faults: Collection[str]) -> str | None:
         """Why no run with ``faults`` under this model edits a message, or None if one may:
         only a compromised eNB edits (an end of NDS/IP, ``Exploration.edit``), so an edit
-        needs ``rewrite``, ``compromise`` and eNBs among the targets."""
+        needs ``rewrite``, ``compromise`` and eNBs among the targets; every fault it lacks is
+        named at once."""
         if "rewrite" not in faults:
-            return "the faults had no rewrite"
+            lacking = ("neither rewrite nor compromise" if "compromise" not in faults
+                       else "no rewrite")
+            return f"the faults had {lacking}"
         if "compromise" not in faults:
             return "the faults had rewrite but no compromise, and only a compromised eNB edits"
-        if "enb" not in self.parties:
-            return ("the compromise targets had no eNB, and only a compromised eNB edits "
-                    f"(targets: {', '.join(self.parties)})")
+        enb = self.no_compromise(faults, enb=True)
+        return None if enb is None else f"{enb}, and only a compromised eNB edits"
+
+    def no_compromise(self, faults: Collection[str], enb: bool = False) -> str | None:
+        """Why no run with ``faults`` under this model compromises a party (``enb``: an eNB),
+        or None if one may."""
+        if "compromise" not in faults:
+            return "the faults had no compromise"
+        if enb and "enb" not in self.parties:
+            return f"the compromise targets had no eNB (targets: {', '.join(self.parties)})"
         return None
 
     def describe(self, compromise: str, replays: Sequence[str] = ()) -> str:

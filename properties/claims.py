@@ -1228,22 +1228,63 @@ def edit_aside(facts: Facts, claim: str) -> str:
 NEEDS_AN_EDIT = frozenset((DOWNGRADE, DENIAL))
 
 
-def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, str]:
-    """Why each claim of ``NEEDS_AN_EDIT`` cannot arise with ``faults`` under ``adversary``
-    (``Adversary.no_edit``), for ``explore``'s and ``verify``'s vacuity warnings alike; empty
-    where an edit may be made."""
-    why = adversary.no_edit(faults)
-    if why is None:
-        return {}
-    return dict.fromkeys(NEEDS_AN_EDIT, f"only an edit makes it arise, and {why}")
+@dataclass(frozen=True)
+class Unexercisable:
+    """Why no search with some faults makes a claim's situation arise (its "sometimes"):
+    what alone makes it arise (``needs``: "an edit") and what the faults or the compromise
+    targets lack (``lacking``: "the faults had no rewrite")."""
+
+    needs: str
+    lacking: str
+
+    def words(self, claims: int = 1) -> str:
+        """The reason, said of ``claims`` claims."""
+        them = "it" if claims == 1 else "them"
+        return f"only {self.needs} makes {them} arise, and {self.lacking}"
 
 
-def unexercised(vacuous: Sequence[str], faults: Collection[str], adversary: Adversary) -> list[str]:
+def outside_bound(faults: Collection[str], adversary: Adversary) -> dict[str, Unexercisable]:
+    """Why each claim that only an attacker's act makes arise cannot arise with ``faults``
+    under ``adversary``, for ``explore``'s and ``verify``'s vacuity warnings alike: those of
+    ``NEEDS_AN_EDIT`` without an edit (``Adversary.no_edit``); fake-cell-capture without a
+    compromised eNB (a compromised source relays its HO command); backward security without
+    a compromise (an attacker holding a party or key: the network reads no KeNB of its own);
+    forward security likewise, unless the network reads an unprotected backhaul (TS 33.401
+    11: NDS/IP keeps it from every key otherwise)."""
+    why: dict[str, Unexercisable] = {}
+    edit = adversary.no_edit(faults)
+    if edit is not None:
+        why |= dict.fromkeys(NEEDS_AN_EDIT, Unexercisable("an edit", edit))
+    enb = adversary.no_compromise(faults, enb=True)
+    if enb is not None:
+        why[CAPTURE] = Unexercisable("a compromised eNB", enb)
+    anyone = adversary.no_compromise(faults)
+    if anyone is not None:
+        compromise = Unexercisable("a compromise", anyone)
+        why |= dict.fromkeys((BACKWARD,) if adversary.backhaul_unprotected
+                             else (BACKWARD, FORWARD), compromise)
+    return why
+
+
+def unexercised(vacuous: Sequence[str], faults: Collection[str],
+                adversary: Adversary) -> dict[str, Unexercisable]:
     """Each of the ``vacuous`` promised claims that ``faults`` under ``adversary`` cannot make
-    arise, with why (``outside_bound``), in words: no search with them, however long,
-    exercises it (``explore``'s and ``verify``'s JSON ``unexercised``)."""
+    arise, with why (``outside_bound``): no search with them, however long, exercises it."""
     why = outside_bound(faults, adversary)
-    return [f"{claim} ({why[claim]})" for claim in vacuous if claim in why]
+    return {claim: why[claim] for claim in vacuous if claim in why}
+
+
+def unexercised_words(why: Mapping[str, Unexercisable]) -> list[str]:
+    """``unexercised`` as ``explore``'s and ``verify``'s JSON ``unexercised`` and the report's
+    ``verdicts.json`` list it: "claim (why)"."""
+    return [f"{claim} ({reason.words()})" for claim, reason in why.items()]
+
+
+def unexercised_keys(why: Mapping[str, Unexercisable]) -> dict[str, Any]:
+    """``explore``'s and ``verify``'s JSON keys of ``unexercised``: ``unexercised``
+    (``unexercised_words``) and ``unexercised_why`` (claim -> why, as its row says it)."""
+    return {"unexercised": unexercised_words(why),
+            "unexercised_why": {claim: reason.words() for claim, reason in why.items()}}
 
 
 def _naming(assumption: str | None) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import astuple, dataclass, field
 from typing import Any, TypeVar
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import all_claims, unexercised
+from hoverify.properties.claims import Unexercisable, all_claims, unexercised
 from hoverify.properties.engine import settled, vacuous
 from hoverify.properties.exploration import (
     DEFAULT_FAULTS,
@@ -52,7 +52,8 @@ class ExploreResult:
     findings: list[Finding] = field(default_factory=list)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
-    unexercised: list[str] = field(default_factory=list)  # vacuous, its faults cannot exercise
+    # vacuous, its faults cannot exercise: claim -> why
+    unexercised: dict[str, Unexercisable] = field(default_factory=dict)
     interrupted: bool = False  # Ctrl-C stopped the search: the budget was not spent
     # each claim no example violated whose situation arose: why it holds (``exercised``)
     exercised: dict[str, Exercised] = field(default_factory=dict)

@@ -108,7 +108,8 @@ transitions in which its situation arose; ``VerifyResult.vacuous`` names the pro
 whose situation never arose within the bound; ``VerifyResult.beyond_bound`` the promises no
 run within the bound can break (a 2-hop promise within one handover: ``Claim.handovers_to_break``),
 of which "no violation" says nothing; ``VerifyResult.unexercised`` the vacuous promised claims
-the faults cannot make arise (``claims.outside_bound``: no edit is made), of which it says
+the faults cannot make arise, with why (``claims.outside_bound``: no edit or no compromise is
+made), of which it says
 nothing either; ``VerifyResult.taken`` the transitions per action kind.
 """
 
@@ -128,7 +129,7 @@ from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
 
 from hoverify.properties.adversary import DEFAULT, Adversary
-from hoverify.properties.claims import all_claims, unexercised
+from hoverify.properties.claims import Unexercisable, all_claims, unexercised
 from hoverify.properties.engine import Claim, Engine, Facts, settled, vacuous
 from hoverify.properties.exploration import (
     EXPLORATION_KASME,
@@ -213,7 +214,8 @@ class VerifyResult:
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
     vacuous: list[str] = field(default_factory=list)  # promised claims never exercised
     beyond_bound: list[str] = field(default_factory=list)  # promises no run within it breaks
-    unexercised: list[str] = field(default_factory=list)  # promised, its faults cannot exercise
+    # promised, its faults cannot exercise: claim -> why
+    unexercised: dict[str, Unexercisable] = field(default_factory=dict)
     taken: Counter[str] = field(default_factory=Counter)  # transitions per action kind
     # each claim no path violated whose situation arose: the shortest path in which it arose
     arisen: dict[str, tuple[Action, ...]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from hoverify.properties.claims import unexercised_words
 from hoverify.reports import dot, graphml, html, markdown, svg_graph
 from hoverify.reports.data import BROKEN, ReportData
 from hoverify.reports.words import cell_text
@@ -42,7 +43,8 @@ def verdicts(data: ReportData) -> str:
             {"variant": b.variant.label, "bound": b.bound, "states": b.states,
              "transitions": b.transitions, "depth": b.depth, "exhausted": b.exhausted,
              "sometimes": dict(b.sometimes), "vacuous": list(b.vacuous),
-             "beyond_bound": list(b.beyond_bound), "unexercised": list(b.unexercised),
+             "beyond_bound": list(b.beyond_bound),
+             "unexercised": unexercised_words(dict(b.unexercised)),
              "not_reached": [str(u) for u in b.not_reached],
              "faults_not_searched": list(b.faults_not_searched),
              "findings": [{"claim": f.claim, "promised": f.status == BROKEN,

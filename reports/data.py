@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from hoverify.properties.claims import Unexercisable
 from hoverify.properties.engine import UncoveredKeNB
 from hoverify.properties.exploration import faults_not_searched
 from hoverify.reports.scenarios import Scenario, VariantRef
@@ -200,9 +201,9 @@ class Bounded:
     vacuous: tuple[str, ...] = ()  # promised claims never exercised within the bound
     # promises no run within the bound can break (``hoverify.properties.verify.beyond_bound``)
     beyond_bound: tuple[str, ...] = ()
-    # promised claims its faults cannot make arise, and why
-    # (``hoverify.properties.verify.unexercised``)
-    unexercised: tuple[str, ...] = ()
+    # promised claims its faults cannot make arise, each with why
+    # (``hoverify.properties.claims.unexercised``)
+    unexercised: tuple[tuple[str, Unexercisable], ...] = ()
     # what the variant does only past the bound, and why that matters
     # (``hoverify.cli.not_reached``)
     not_reached: tuple[Unreached, ...] = ()

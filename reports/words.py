@@ -3,7 +3,7 @@ and the HTML pages share. ``hoverify check`` (text and JSON) uses the same words
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from hoverify.properties.later_kenbs import reach_text
@@ -12,6 +12,7 @@ from hoverify.reports.status import BROKEN, FAILS, HOLDS, NA, VACUOUS, VARIANT_E
 from hoverify.statemachines.names import word_list
 
 if TYPE_CHECKING:  # ``check`` uses the words, not the report's data
+    from hoverify.properties.claims import Unexercisable
     from hoverify.reports.anchors import Anchor
     from hoverify.reports.data import Bounded, BoundedFinding, Cell
 
@@ -102,7 +103,9 @@ BOUNDED = ("Every interleaving within a small bound, not a sample (`hoverify ver
            "Each claim violated gets its shortest counterexample, replayable step by step; "
            "none means: no violation in that many states, bound exhausted, of any promise a "
            "run within the bound can break; the last column names the promises it cannot "
-           "(an n-hop forward-security promise needs n handovers), which it leaves untested.")
+           "(an n-hop forward-security promise needs n handovers), which it leaves untested, "
+           "and the promised claims whose situation never arose within it (vacuous: its "
+           "\"none\" says nothing of them), with why where its faults cannot make it arise.")
 
 ANCHORS_INTRO = (f"What the published formal models of handover find for each query kind, "
                  f"next to what this report finds for {REFERENCE.label}, the standard they "
@@ -232,25 +235,32 @@ def broken_text(findings: Sequence[dict[str, object]], where: str) -> str | None
     return f"{', and '.join(said)}, {where}" if said else None
 
 
-def vacuous_text(vacuous: Sequence[str], unexercised: Sequence[str]) -> str:
-    """The promised claims whose situation never arose (``vacuous``), each the faults cannot
-    make arise with why (``unexercised``, as ``hoverify.properties.claims.unexercised`` words
-    them: "claim (why)"), as the last line of ``verify`` and ``explore``, their warning and
-    the report's bounded section say them; each claim's row (``hoverify.search_claims``) says
-    "its situation never arose" too, where, what that situation is, and the same why
-    (helper-218: four sentences in four wordings said it)."""
-    why = {said.split(" ", 1)[0]: said for said in unexercised}
+def vacuous_text(vacuous: Sequence[str], why: Mapping[str, Unexercisable]) -> str:
+    """The promised claims whose situation never arose (``vacuous``), as the last line of
+    ``verify`` and ``explore``, their warning and the report's bounded section say them: those
+    the faults cannot make arise grouped by why (``why``:
+    ``hoverify.properties.claims.unexercised``), each reason said once after exactly the
+    claims it covers (helper-225: "backward-security, forward-security and
+    downgrade-resistance (only an edit ...)" read as the three's), those merely not reached
+    with none; each claim's row (``hoverify.search_claims``) says "its situation never arose"
+    too, where, what that situation is, and the same why (helper-218: four sentences in four
+    wordings said it)."""
+    groups: dict[Unexercisable | None, list[str]] = {}
+    for claim in vacuous:
+        groups.setdefault(why.get(claim), []).append(claim)
+    said = [word_list(claims) + (f" ({reason.words(len(claims))})" if reason else "")
+            for reason, claims in groups.items()]
     whose = ("a promised claim's situation" if len(vacuous) == 1
              else f"{len(vacuous)} promised claims' situations")
-    return f"{whose} never arose ({VACUOUS}): {word_list(why.get(c, c) for c in vacuous)}"
+    return f"{whose} never arose ({VACUOUS}): {'; '.join(said)}"
 
 
 def search_end_text(findings: Sequence[dict[str, object]], vacuous: Sequence[str],
-                    unexercised: Sequence[str], where: str,
+                    unexercised: Mapping[str, Unexercisable], where: str,
                     unbroken: str | None) -> str | None:
     """The last line of a search (``explore``, ``verify``), from its JSON's ``findings``,
     ``vacuous`` (the promised claims whose situation never arose) and ``unexercised`` (those
-    its faults cannot make arise, with why): the promised claims it broke, ``where`` it
+    its faults cannot make arise, each with why): the promised claims it broke, ``where`` it
     searched (``broken_text``), else "no violation of a promised claim" ``where``, followed by
     ``unbroken`` (None: it says nothing where none is broken); then the promised claims it
     never tried, whose "no violation" said nothing (``vacuous_text``; newcomer: `verify
@@ -286,7 +296,7 @@ def bound_left(bounded: Bounded) -> list[str]:
     never arose, with why where its faults cannot make it arise."""
     said = ([untested_text(bounded.beyond_bound, VERIFY_MAX_HANDOVERS)]
             if bounded.beyond_bound else [])
-    return said + ([vacuous_text(bounded.vacuous, bounded.unexercised)] if bounded.vacuous
+    return said + ([vacuous_text(bounded.vacuous, dict(bounded.unexercised))] if bounded.vacuous
                    else [])
 
 

@@ -662,3 +662,14 @@ def test_rewrite_without_compromise_makes_no_edit() -> None:
     assert Adversary().no_edit({"rewrite", "compromise"}) is None
     assert Adversary(parties=("ue",)).no_edit({"rewrite", "compromise"}).startswith(
         "the compromise targets had no eNB")
+
+
+def test_every_fault_an_attacker_s_act_lacks_is_named_at_once() -> None:
+    """helper-225: with no fault, "the faults had no rewrite" named one missing fault of an
+    edit's two, and a claim only a compromise makes arise had no reason at all."""
+    assert Adversary().no_edit(set()) == "the faults had neither rewrite nor compromise"
+    assert Adversary().no_edit({"compromise"}) == "the faults had no rewrite"
+    assert Adversary().no_compromise({"drop"}) == "the faults had no compromise"
+    assert Adversary(parties=("ue",)).no_compromise({"compromise"}) is None
+    assert Adversary(parties=("ue", "mme")).no_compromise({"compromise"}, enb=True) == (
+        "the compromise targets had no eNB (targets: ue, mme)")

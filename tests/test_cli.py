@@ -1364,7 +1364,8 @@ def test_explore_says_a_sample_proves_no_claim(tmp_path: Path,
         f"no violation of a promised claim in the {run} examples run: a sample of the "
         "interleavings, not every one; `hoverify verify` searches every one within a bound, "
         "for the faults it is given; but 2 promised claims' situations never arose (vacuous): "
-        "backward-security and forward-security")
+        "backward-security and forward-security (only a compromise makes them arise, and the "
+        "faults had no compromise)")
     assert printed[-2].startswith("faults not searched: compromise, duplicate, refuse, replay, "
                                   "rewrite (explore's default has them)")
 
@@ -1382,8 +1383,9 @@ def test_explore_and_verify_name_the_promised_claims_they_never_tried_alike(
     assert main(["verify", *options, "--max-handovers", "1",
                  "--out", str(tmp_path / "verify")]) == 0
     verified = capsys.readouterr().out.splitlines()[-1]
-    said = ("; but 3 promised claims' situations never arose (vacuous): backward-security, "
-            "forward-security and downgrade-resistance (only an edit makes it arise, and the "
-            "faults had no rewrite)")
+    said = ("; but 3 promised claims' situations never arose (vacuous): backward-security "
+            "and forward-security (only a compromise makes them arise, and the faults had no "
+            "compromise); downgrade-resistance (only an edit makes it arise, and the faults "
+            "had neither rewrite nor compromise)")
     assert explored.startswith("no violation of a promised claim in the ")
     assert explored.endswith(said) and verified.endswith(said)

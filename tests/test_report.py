@@ -29,6 +29,7 @@ from hoverify.properties.claims import (
     FORWARD,
     INJECTIVE,
     all_claims,
+    unexercised_words,
 )
 from hoverify.properties.engine import UncoveredKeNB
 from hoverify.properties.exploration import numbered_starts
@@ -68,7 +69,7 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.status import VARIANT_ERROR
-from hoverify.reports.words import WORDS, cell_text, check_line_text, untested_cell
+from hoverify.reports.words import BOUNDED, WORDS, cell_text, check_line_text, untested_cell
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
@@ -492,7 +493,8 @@ def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
     data = build((), lambda _: None, files=[(ref, schedule)])
     [bounded] = data.bounded
     said = f"{DOWNGRADE} (only an edit makes it arise, and the faults had no rewrite)"
-    assert "rewrite" not in bounded.bound and bounded.unexercised == (said,)
+    assert "rewrite" not in bounded.bound and unexercised_words(dict(bounded.unexercised)) == [
+        said]
     untested = f"a promised claim's situation never arose (vacuous): {said}"
     [row] = [line for line in markdown.index(data).splitlines()
              if line.startswith(f"| {ref.label} | at most")]
@@ -505,6 +507,15 @@ def test_the_bounded_table_names_a_promise_its_faults_cannot_exercise() -> None:
     assert untested_cell(both) == ("untested within the bound: no run of at most 1 handover(s) "
                                    "can break forward-security's 2-hop promise; a promised "
                                    f"claim's situation never arose (vacuous): {said}")
+
+
+def test_the_bounded_intro_says_what_its_untested_column_names() -> None:
+    """helper-225: the Bounded verification table's "untested" column names the promised
+    claims whose situation never arose (vacuous) too, which the section's intro, saying it
+    names the promises the bound cannot break, did not: the intro says each kind it names."""
+    cell = untested_cell(Bounded(VariantRef("v"), "b", 1, 1, 1, True, (), 0.0,
+                                 vacuous=(DOWNGRADE,)))
+    assert f"({VACUOUS})" in cell and f"({VACUOUS}" in BOUNDED
 
 
 def test_the_bounded_section_says_what_verify_does_not_reach(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from default_report import Generated
-from hoverify.properties.claims import CLAIMS, INVARIANTS
+from hoverify.properties.claims import CLAIMS, INVARIANTS, Unexercisable
 from hoverify.properties.promises import FORWARD
 from hoverify.reports.data import BROKEN, HOLDS
 from hoverify.reports.scenarios import VARIANTS
@@ -23,6 +23,7 @@ from hoverify.reports.words import (
     plain,
     row_word,
     search_end_text,
+    vacuous_text,
     verdict_word,
 )
 from hoverify.statemachines.names import word_list
@@ -333,11 +334,12 @@ END_LINES = {
         [("key-separation", False)], ["backward-security", "forward-security",
                                       "downgrade-resistance"], "",
         "no violation of a promised claim WHERE; but 3 promised claims' situations never arose "
-        "(vacuous): backward-security, forward-security and downgrade-resistance (WHY)"),
+        "(vacuous): backward-security and forward-security; downgrade-resistance (only an "
+        "edit makes it arise, and WHY)"),
     "one broken, one vacuous": (
         [("forward-security", True)], ["downgrade-resistance"], "",
         "a promised claim FAILS: forward-security, WHERE; and a promised claim's situation "
-        "never arose (vacuous): downgrade-resistance (WHY)"),
+        "never arose (vacuous): downgrade-resistance (only an edit makes it arise, and WHY)"),
     "nothing broken, nothing said": ([], ["forward-security"], None, None),
     "broken, though nothing said where none is": (
         [("forward-security", True)], [], None, "a promised claim FAILS: forward-security, WHERE"),
@@ -352,5 +354,22 @@ def test_a_search_s_last_line_names_the_promised_claims_it_never_tried(case: str
     (explore's and verify's last line alike) names them after what it found."""
     found, vacuous, unbroken, said = END_LINES[case]
     findings = [{"claim": claim, "promised": promised} for claim, promised in found]
-    why = ["downgrade-resistance (WHY)"]  # as ``claims.unexercised`` words it
+    why = {"downgrade-resistance": Unexercisable("an edit", "WHY")}  # ``claims.unexercised``
     assert search_end_text(findings, vacuous, why, "WHERE", unbroken) == said
+
+
+def test_each_reason_of_the_vacuous_claims_follows_exactly_the_claims_it_covers() -> None:
+    """helper-225: "backward-security, forward-security and downgrade-resistance (only an
+    edit makes it arise, ...)" read as the three's reason. ``vacuous_text`` says each reason
+    once, in the number of the claims it covers, right after exactly them, and a claim merely
+    not reached with none: the claims in order of their first, grouped by reason."""
+    compromise, edit = Unexercisable("a compromise", "NO C"), Unexercisable("an edit", "NO E")
+    why = {"backward-security": compromise, "forward-security": compromise,
+           "downgrade-resistance": edit}
+    vacuous = ["backward-security", "confinement", "forward-security", "downgrade-resistance"]
+    assert vacuous_text(vacuous, why) == (
+        "4 promised claims' situations never arose (vacuous): backward-security and "
+        "forward-security (only a compromise makes them arise, and NO C); confinement; "
+        "downgrade-resistance (only an edit makes it arise, and NO E)")
+    for claims in ([], ["confinement"]):  # none with a reason: no bracket
+        assert "(" not in vacuous_text([*claims, "key-secrecy"], why).split("): ", 1)[1]
