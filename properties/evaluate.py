@@ -127,6 +127,8 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                                     beside).items():
         observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
                     if edited else [])
+        if name == CAPTURE:
+            observed = [*observed, *_captures_unedited(results[name], edited, observed)]
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         if name == CAPTURE:
@@ -312,6 +314,18 @@ def _unfinished_captures(engine: Engine, result: ClaimResult, unfinished: frozen
     failed = {v.hop for v in failures}
     return failures + [v for v in result.verdicts
                        if v.holds and v.hop in unfinished and v.hop not in failed]
+
+
+def _captures_unedited(result: ClaimResult, edited: Mapping[int, int],
+                       observed: Sequence[Verdict]) -> list[Verdict]:
+    """fake-cell-capture on the hops the run edits where the edit met none of its situation
+    (one after the HO command: the source's S1AP UEContextReleaseComplete), as the engine
+    judged it (``result``): holding where the UE accepted the HO command the compromised
+    source eNB relayed unedited, which is its situation too (docs/claims.md, *One definition,
+    every command*; helper-223: check read "n/a, its situation did not arise" where
+    ``replay``, ``explore`` and ``verify`` held)."""
+    judged = {v.hop for v in observed}
+    return [v for v in result.verdicts if v.holds and v.hop in edited and v.hop not in judged]
 
 
 def _observed(engine: Engine, claim: EditClaim, edited: dict[int, int], run: Run,
