@@ -48,7 +48,6 @@ from hoverify.cli import main
 from hoverify.variant_file import load_variant_file
 
 ATTACKS = Path(__file__).parent / "attack_variants"
-BROKEN = Path(__file__).parent / "broken_variants"
 
 
 def check(variant: str, hops: str, placement: str | None = None,
@@ -316,7 +315,7 @@ def test_ncc_sync_s_reason_names_no_derivation_it_did_not_check() -> None:
     """ncc-sync counts NH derivations (TS 33.401 7.2.8.1.1); whether each NH is A.4's
     KDF(KASME, NH) is forward security's to judge. An NH chain that re-sends one NH held
     "so its NCC names one NH of the TS 33.401 A.4 chain" (helper-216 #10)."""
-    variant = load_variant_file(str(BROKEN / "nh_not_chained.py"))
+    variant = load_variant_file(str(ATTACKS / "nh_not_refreshed.py"))
     evaluation = evaluate(run_scenario(variant, parse_hops("x2,s1")))
     [ncc_sync] = [c for c in evaluation.invariants if c.name == "ncc-sync"]
     assert ncc_sync.holds and "A.4" not in ncc_sync.verdicts[0].detail

@@ -166,8 +166,8 @@ CLEAR = {  # bad input -> the words that say what is wrong
                            "did you mean --variant seed-fs --bit-placement alg-id?"),
     # helper-224: "unknown variant" named only the built-in ones
     "a variant file given as a name": (
-        ["check", "--variant", "tests/broken_variants/nh_not_chained.py", "--hops", "x2"],
-        "a variant file is given with --variant-file tests/broken_variants/nh_not_chained.py"),
+        ["check", "--variant", "tests/attack_variants/nh_not_refreshed.py", "--hops", "x2"],
+        "a variant file is given with --variant-file tests/attack_variants/nh_not_refreshed.py"),
     "an early first hop": (["check", "--variant", "ts33401", "--hops", "x2:early,x2"],
                            "no previous hop whose Path Switch Acknowledge it could race"),
     # accepted silently (review19 #7)

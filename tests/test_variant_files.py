@@ -44,7 +44,6 @@ CATALOGUE = {
     "nh_from_kenb.py": {FORWARD},
     "ue_skips_ncc_catch_up.py": {KEY_AGREEMENT},
     "mme_reuses_nh.py": {FORWARD},
-    "nh_not_chained.py": {FORWARD},
     "k_ho_constant.py": {FORWARD},
     "bit_unprotected.py": {DOWNGRADE},
     "no_path_switch_refresh.py": {FORWARD},
