@@ -136,15 +136,15 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     the shortest, else the shortest of all (``no_handover``); of equally ranked ones, the
     first noted. Noted after each action (``exploration_machine``), so a run ends on the
     action that made its situation arise; ``explore`` then shortens it as it minimises a
-    finding (``explore.plainest``). ``served``: per claim, the same of the runs in which a
-    compromised eNB served the UE (``served``), which its reason is judged on where its
-    verdict there is that attacker's (``hoverify.properties.replay.exercised``). ``verify``
-    keeps its own by the same rank, by path (breadth first: the shortest, the smallest of a
-    level), and the claim's reason is judged once, at the end."""
+    finding (``explore.plainest``). ``served_runs``: per claim, the same of the runs in which a
+    compromised eNB served the UE (``compromised_enb_served``), which its reason is judged on
+    where its verdict there is that attacker's (``hoverify.properties.replay.exercised``).
+    ``verify`` keeps its own by the same rank, by path (breadth first: the shortest, the
+    smallest of a level), and the claim's reason is judged once, at the end."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.served: dict[str, tuple[Action, ...]] = {}
+        self.served_runs: dict[str, tuple[Action, ...]] = {}
         # (claim, in the runs a compromised eNB served) -> the rank of its run
         self._ranks: dict[tuple[str, bool], tuple[bool, int]] = {}
         self._counts: Counter[str] | None = None  # the counts of the example noted last
@@ -160,7 +160,8 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
         arose = [claim for claim, count in counts.items() if count > self._before.get(claim, 0)]
         if arose:
             rank = no_handover(exploration), len(exploration.trace)
-            tables = [(self, False)] + ([(self.served, True)] if served(exploration) else [])
+            served = compromised_enb_served(exploration)
+            tables = [(self, False)] + ([(self.served_runs, True)] if served else [])
             for claim in arose:
                 for runs, serving in tables:
                     kept = self._ranks.get((claim, serving))
@@ -178,7 +179,7 @@ def no_handover(exploration: Exploration) -> bool:
     return exploration.system.hop == 0
 
 
-def served(exploration: Exploration) -> bool:
+def compromised_enb_served(exploration: Exploration) -> bool:
     """Whether an eNB compromised on the run served the UE (``Facts.served``). Of the runs in
     which a claim's situation arose, ``ShortestRuns`` and ``verify`` keep the shortest of
     those too: a security claim's holding verdict on a run whose compromised eNB never

@@ -201,7 +201,7 @@ def explore(variant: KeySchedule, *, examples: int = EXAMPLES, steps: int = STEP
               if claim not in failing and (claims is None or claim in claims)}
     result.exercised = exercised(variant, topology, adversary, judged, {
         claim: plainest(variant, claim, trace, topology, adversary, serving=True)
-        for claim, trace in shortest.served.items() if claim in judged})
+        for claim, trace in shortest.served_runs.items() if claim in judged})
     return result
 
 

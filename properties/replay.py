@@ -22,8 +22,8 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    compromised_enb_served,
     no_handover,
-    served,
     variant_error_finding,
 )
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
@@ -252,24 +252,24 @@ class Exercised:
     """A claim no run of a search violated, over the run its reason is judged on
     (``trace``; ``exercised`` says which), as ``check`` judges a finished run (``result``,
     holding): its first verdict's detail and cut are the reason it holds (what the attacker
-    lacks). ``served``: the run is the shortest in which a compromised eNB served the UE,
+    lacks). ``on_served_run``: the run is the shortest in which a compromised eNB served the UE,
     and that verdict that attacker's."""
 
     trace: tuple[Action, ...]
     result: ClaimResult
-    served: bool
+    on_served_run: bool
 
 
 def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
               traces: dict[str, tuple[Action, ...]],
-              served: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
+              served_runs: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
     """Each claim of ``traces`` (a claim no run violated -> the shortest trace in which its
     situation arose) judged on the strongest run it has: the shortest in which its situation
-    arose and a compromised eNB served the UE (``served``, the search's other candidate;
-    ``exploration.served``), where one of its holding verdicts there is such an attacker's
-    (put first: the reason) and holds there (not ``untested``): the eNBs a claim about a
-    handover speaks of are its source and target (TS 33.401 7.2.8.1), which the stronger
-    reason names; else its shortest trace. Each trace is replayed through the
+    arose and a compromised eNB served the UE (``served_runs``, the search's other
+    candidate; ``exploration.compromised_enb_served``), where one of its holding verdicts there
+    is such an attacker's (put first: the reason) and holds there (not ``untested``): the eNBs a
+    claim about a handover speaks of are its source and target (TS 33.401 7.2.8.1), which the
+    stronger reason names; else its shortest trace. Each trace is replayed through the
     engine once (``replayed_claim``: the claim's own holding verdicts, as ``check`` and
     ``replay`` give them). A trace ends where the situation arose, not where its handovers
     end: a verdict on a hop it left unfinished (key-agreement: an undisturbed handover that
@@ -278,7 +278,7 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
     holding verdict on its shortest trace, where its situation arose and no run of the search
     violated it, is a bug of the model or of the claim: it raises."""
     judged: dict[str, Exercised] = {}
-    strongest = {claim: trace for claim, trace in served.items() if claim in traces}
+    strongest = {claim: trace for claim, trace in served_runs.items() if claim in traces}
     for candidates, serving in ((strongest, True), (traces, False)):
         for trace in dict.fromkeys(candidates.values()):
             claims = [name for name, kept in candidates.items()
@@ -340,7 +340,7 @@ def arising_run(variant: KeySchedule, actions: Sequence[Action], topology: Topol
     try:
         for _ in _anchored_replay(exploration, actions):
             if exploration.engine.counts[claim] and not (started and no_handover(exploration)) \
-                    and (served(exploration) or not serving):
+                    and (compromised_enb_served(exploration) or not serving):
                 return tuple(exploration.trace)
     except VariantError:
         return None

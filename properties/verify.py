@@ -137,9 +137,9 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
+    compromised_enb_served,
     listing_order,
     no_handover,
-    served,
     variant_error_finding,
 )
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
@@ -220,7 +220,7 @@ class VerifyResult:
     # each claim no path violated whose situation arose: the shortest path in which it arose
     arisen: dict[str, tuple[Action, ...]] = field(default_factory=dict)
     # ... and of them the shortest in which a compromised eNB served the UE, where one did
-    served: dict[str, tuple[Action, ...]] = field(default_factory=dict)
+    served_runs: dict[str, tuple[Action, ...]] = field(default_factory=dict)
     # judges ``arisen`` and ``served`` (``hoverify.properties.replay.exercised``), for
     # ``exercised``
     judge: Callable[[dict[str, tuple[Action, ...]], dict[str, tuple[Action, ...]]],
@@ -231,7 +231,7 @@ class VerifyResult:
         """Why each claim of ``arisen`` holds, judged on one of its paths when first asked:
         ``verify`` prints it, the report's bounded search never asks (it shows no such
         lines)."""
-        return self.judge(self.arisen, self.served) if self.judge is not None else {}
+        return self.judge(self.arisen, self.served_runs) if self.judge is not None else {}
 
     @property
     def states_per_second(self) -> float:
@@ -412,7 +412,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     traces = {path: search.trace(path) for path in dict.fromkeys(kept.values())}
     result.arisen = {claim: traces[path] for (claim, serving), path in kept.items()
                      if not serving}
-    result.served = {claim: traces[path] for (claim, serving), path in kept.items() if serving}
+    result.served_runs = {claim: traces[path] for (claim, serving), path in kept.items() if serving}
     result.judge = partial(exercised, variant, plan.topology, adversary)
     result.seconds = time.perf_counter() - started
     return result
@@ -878,7 +878,7 @@ class _Slice:
         arose = [claim for claim, before in self.arising.items() if counts[claim] > before]
         if arose:
             alone = no_handover(self.exploration)
-            kinds = (False, True) if served(self.exploration) else (False,)
+            kinds = (False, True) if compromised_enb_served(self.exploration) else (False,)
             for claim in arose:
                 for key in ((claim, serving) for serving in kinds):
                     if key not in self.watched:

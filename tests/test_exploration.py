@@ -943,10 +943,10 @@ def test_a_claim_keeps_too_its_shortest_run_in_which_a_compromised_enb_served_th
 
     compromise_enb_2 = Action("compromise", 1)
     shortest = example(Action("start", 0), compromise_enb_2)
-    assert [a.text for a in runs[BACKWARD]] == shortest and BACKWARD not in runs.served
+    assert [a.text for a in runs[BACKWARD]] == shortest and BACKWARD not in runs.served_runs
     served = example(*_completed(variant, "enb-2/cell-1"), compromise_enb_2)
     assert served[-1] == "compromise enb-2" and len(served) > len(shortest)
-    assert [a.text for a in runs.served[BACKWARD]] == served
+    assert [a.text for a in runs.served_runs[BACKWARD]] == served
     assert [a.text for a in runs[BACKWARD]] == shortest
 
 
@@ -987,7 +987,7 @@ def test_a_served_reason_is_the_verdict_of_the_enb_that_served_whatever_else_is_
     judged = exercised(variant, small_topology(), DEFAULT, {BACKWARD: trace}, {BACKWARD: trace})
     [reason, *others] = judged[BACKWARD].result.verdicts
     served = target.partition("/")[0]
-    assert judged[BACKWARD].served and f"{served}@" in reason.attacker, judged[BACKWARD]
+    assert judged[BACKWARD].on_served_run and f"{served}@" in reason.attacker, judged[BACKWARD]
     assert reason.holds and not reason.untested and others, judged[BACKWARD]
 
 

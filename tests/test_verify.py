@@ -256,7 +256,7 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     observer only keeps its shortest run."""
     result = verify(load("ts33401"), max_handovers=1, workers=workers)
     backward = result.exercised[BACKWARD]
-    assert backward.served and [a.text for a in backward.trace] == [
+    assert backward.on_served_run and [a.text for a in backward.trace] == [
         "start handover to enb-2/cell-1 (x2)", "deliver RRC MeasurementReport ue->enb-1",
         "deliver X2AP HandoverRequest enb-1->enb-2",
         "deliver X2AP HandoverRequestAcknowledge enb-2->enb-1",
@@ -271,7 +271,7 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     [reason, *_] = backward.result.verdicts
     assert reason.attacker in served and reason.holds and not reason.untested, reason
     forward = result.exercised[FORWARD]
-    assert not forward.served and not forward.result.verdicts[0].untested, forward
+    assert not forward.on_served_run and not forward.result.verdicts[0].untested, forward
     assert [a.kind for a in result.exercised[KEY_AGREEMENT].trace[:1]] == ["start"]
     assert len(result.exercised[KEY_AGREEMENT].trace) == 4
 
@@ -284,7 +284,7 @@ def test_a_served_reason_whoever_else_reads_the_run(adversary: Adversary) -> Non
     run is served where any compromised eNB served, not only where every attacker did)."""
     backward = verify(load("ts33401"), max_handovers=1, adversary=adversary).exercised[BACKWARD]
     [reason, *_] = backward.result.verdicts
-    assert backward.served and backward.trace[-1].kind == "compromise", backward
+    assert backward.on_served_run and backward.trace[-1].kind == "compromise", backward
     assert "enb-2@" in reason.attacker and reason.holds and not reason.untested, reason
 
 
