@@ -1075,10 +1075,11 @@ def check_lines(variant_argv: Sequence[str], topology_name: str | None, variant:
                 adversary: Adversary, ran: Checked | None = None) -> list[dict[str, str | None]]:
     """Per finding, the ``check`` command line that reproduces it (``check``: it was run, and
     gives the finding's claim failing in the same words), or why there is none
-    (``check_unavailable``), and where its attacker differs from the trace's
-    (``check_note``). ``variant_argv``: how check names the variant (``variant_options``);
-    ``topology_name``: the ``--topology`` the search was given (None: the small one);
-    ``ran``: the check runs made so far, by command line (each is run once)."""
+    (``check_unavailable``), and where its run differs from the trace's: a hop left out,
+    an attacker compromised earlier, an ``:early`` hop's race (``check_note``).
+    ``variant_argv``: how check names the variant (``variant_options``); ``topology_name``:
+    the ``--topology`` the search was given (None: the small one); ``ran``: the check runs
+    made so far, by command line (each is run once)."""
     from hoverify.runs import finding_word
 
     ran = {} if ran is None else ran

@@ -6,7 +6,9 @@ the hops (``:edit=``, ``hoverify.properties.hop_edits``). A trace maps onto that
 starts handovers, delivers, compromises and edits: each start is a hop to the cell it names
 (``:early`` where the serving eNB decided it before the Path Switch Request Acknowledge of
 the X2 hop before it arrived, TS 33.401 7.2.8.4.2, as the claim engine reads it:
-``engine.decided_early``); a start whose Measurement Report the serving eNB did not take up
+``engine.decided_early``; ``check`` holds that acknowledgement back until the early hop is
+over, and where the trace delivered it sooner the line's ``note`` says its race differs:
+``races_otherwise``); a start whose Measurement Report the serving eNB did not take up
 never started, and the line leaves it out (``leaves_out``),
 each admission refusal of a hop's HandoverRequest that hop's ``:refused`` (an eNB's answer
 to a request for a cell it does not serve, which a Target ID edit sends it, is the edit's:
@@ -56,6 +58,8 @@ class CheckHops:
     # each compromise of the trace: who, and the hop of ``hops`` it is counted in
     made: tuple[tuple[str, int], ...] = ()
     left_out: tuple[int, ...] = ()  # the trace's hops the line leaves out (``leaves_out``)
+    # the ``:early`` hops of ``hops`` whose race the trace ran otherwise (``races_otherwise``)
+    raced: tuple[int, ...] = ()
 
     def earlier(self) -> tuple[CheckHops, ...]:
         """The same hops with the compromises made earlier, one hop at a time down to hop 1,
@@ -64,7 +68,7 @@ class CheckHops:
         the trace held back (check delivers each hop's messages, the release included, before
         its next hop)."""
         latest = max((min(hop, len(self.hops)) for _, hop in self.made), default=1)
-        return tuple(_compromised(self.hops, self.made, hop, self.left_out)
+        return tuple(_compromised(self.hops, self.made, hop, self.left_out, self.raced)
                      for hop in range(latest - 1, 0, -1))
 
 
@@ -85,6 +89,9 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     # each compromise: who, the hop it is counted in, the hops then under way
     compromises: list[tuple[str, int, frozenset[int]]] = []
     refused: set[int] = set()  # the hops whose HandoverRequest was refused
+    # the hops with messages in flight when a Path Switch Request Acknowledge of an earlier
+    # hop was delivered
+    acknowledged_during: set[int] = set()
     for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
             # an injected message's text is its repr, key bytes and all: its number only, as
@@ -122,6 +129,9 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             early = decided_early(step)
             if early is not None:  # the Measurement Report of hop ``step.hop`` was accepted
                 hops[step.hop - 1] = replace(hops[step.hop - 1], early=early)
+            if step.message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
+                acknowledged_during.update(m.handover for m in system.in_flight
+                                           if m.handover > step.hop)
     if not trace:  # a finding of the initial AS security (hop 0), which every check judges
         cell = exploration.neighbours()[0]
         source = topology.cell(system.entity(UE).ctx.cell)
@@ -149,7 +159,9 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)
-    return _compromised(specs, made, len(specs), unstarted)
+    raced = tuple(kept.index(n) + 1 for n in kept
+                  if hops[n - 1].early and n in acknowledged_during)
+    return _compromised(specs, made, len(specs), unstarted, raced)
 
 
 def _counted_in(hop: int, under_way: frozenset[int], kept: Sequence[int],
@@ -166,17 +178,20 @@ def _counted_in(hop: int, under_way: frozenset[int], kept: Sequence[int],
 
 
 def _compromised(hops: tuple[HopSpec, ...], made: tuple[tuple[str, int], ...],
-                 latest: int, left_out: tuple[int, ...] = ()) -> CheckHops:
+                 latest: int, left_out: tuple[int, ...] = (),
+                 raced: tuple[int, ...] = ()) -> CheckHops:
     """``hops`` with each compromise ``made`` in the hop the trace made it in, or in hop
-    ``latest`` where that is earlier (a stronger attacker); ``note`` says that, and which
-    hops of the trace the line leaves out (``left_out``)."""
+    ``latest`` where that is earlier (a stronger attacker); ``note`` says that, which hops
+    of the trace the line leaves out (``left_out``), and which ``:early`` hops race
+    otherwise than the trace (``raced``)."""
     earlier = [f"{who} in hop {latest}, not after handover {hop - 1} completed as the trace "
                "does: a stronger attacker" for who, hop in made if hop > latest]
     said = [*([leaves_out(left_out)] if left_out else []),
+            *([races_otherwise(raced)] if raced else []),
             *([f"compromises {'; '.join(earlier)}"] if earlier else [])]
     return CheckHops(hops, tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
                      note=f"the check line {'; it '.join(said)}" if said else None,
-                     made=made, left_out=left_out)
+                     made=made, left_out=left_out, raced=raced)
 
 
 def leaves_out(hops: Sequence[int]) -> str:
@@ -187,3 +202,16 @@ def leaves_out(hops: Sequence[int]) -> str:
             f"or never received: {'they' if many else 'it'} never started), and counts the "
             f"hops without {'them' if many else 'it'}")
 
+
+
+def races_otherwise(hops: Sequence[int]) -> str:
+    """What a check line says of its ``:early`` hops ``hops`` whose race the trace ran
+    otherwise: ``check`` holds the Path Switch Request Acknowledge back until the early hop
+    is over (``scenario.run_scenario``), where the trace delivered it while that hop was under
+    way, so the source eNB takes it at another point of the race (TS 33.401 7.2.8.4.2)."""
+    many, named = len(hops) > 1, ", ".join(map(str, hops))
+    return (f"holds back the Path Switch Request Acknowledge{'s' if many else ''} that "
+            f"hop{'s' if many else ''} {named} race{'' if many else 's'} until "
+            f"{'each' if many else f'hop {named}'} is over (:early), where the trace delivered "
+            f"{'them' if many else 'it'} while {'they were' if many else f'hop {named} was'} "
+            "under way: a different race (TS 33.401 7.2.8.4.2)")

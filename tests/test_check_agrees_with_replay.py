@@ -29,8 +29,10 @@ import pytest
 from hoverify.properties.adversary import DEFAULT
 from hoverify.properties.check_line import check_hops
 from hoverify.properties.claims import CLAIMS, INVARIANTS, ClaimResult, EditClaim, all_claims
-from hoverify.properties.exploration import EXPLORATION_KASME, Action
+from hoverify.properties.exploration import EXPLORATION_KASME, Action, Exploration
 from hoverify.properties.replay import replay, replayed_claim
+from hoverify.statemachines.messages import Kind
+from hoverify.statemachines.scenario import run_scenario
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variant import KeySchedule
@@ -124,3 +126,48 @@ def test_check_judges_every_claim_as_the_engine_does_on_the_trace(case: dict[str
         if compromised:  # the same attacker: the same verdicts, and the same word over the run
             assert mine.verdicts.keys() == theirs.verdicts.keys(), name
             assert name in edit_claims or mine.word == theirs.word, name
+
+
+def _race(ack_last: bool) -> list[Action]:
+    """seed-fs (nas) X2 hops to enb-2/cell-1 and enb-1/cell-2, the second decided by enb-2
+    before hop 1's Path Switch Request Acknowledge arrived (TS 33.401 7.2.8.4.2), each
+    message then delivered in order: that acknowledgement among hop 2's (helper-223), or,
+    ``ack_last``, held back until hop 2 is over, as ``:early`` holds it."""
+    exploration = Exploration(load("seed-fs", "nas"), small_topology(), EXPLORATION_KASME)
+    try:
+        system = exploration.system
+
+        def start(cell: str) -> Action:
+            return exploration.start_handover([c.name for c in exploration.neighbours()]
+                                              .index(cell))
+
+        trace = [start("enb-2/cell-1")]
+        while not any(s.message.kind is Kind.RRC_HANDOVER_CONFIRM for s in system.steps):
+            trace.append(exploration.deliver(0))
+        trace.append(start("enb-1/cell-2"))
+        while system.in_flight:
+            first = system.in_flight[0]
+            held = (ack_last and len(system.in_flight) > 1 and first.handover == 1
+                    and first.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE)
+            trace.append(exploration.deliver(1 if held else 0))
+        return trace
+    finally:
+        exploration.close()
+
+
+@pytest.mark.parametrize("ack_last", [False, True])
+def test_an_early_check_line_runs_the_trace_or_says_how_it_differs(ack_last: bool) -> None:
+    """An ``:early`` hop's check line holds the acknowledgement back until that hop is over:
+    where the trace delivered it sooner, the line's run is a different race, and its
+    ``check_note`` says so; where the trace held it as long, the run is the trace's."""
+    variant, topology, trace = load("seed-fs", "nas"), small_topology(), _race(ack_last)
+    found = check_hops(variant, trace, topology, EXPLORATION_KASME, DEFAULT)
+    assert ",".join(map(str, found.hops)) == "x2@enb-2/cell-1,x2@enb-1/cell-2:early"
+    exploration = replay(variant, trace, topology, EXPLORATION_KASME, strict=True)
+    try:
+        steps = _by_hop(exploration.system.steps)
+    finally:
+        exploration.close()
+    run = run_scenario(variant, found.hops, kasme=EXPLORATION_KASME, topology=topology)
+    assert (_by_hop(run.system.steps) == steps) == ack_last
+    assert (found.note is None) == ack_last, found.note
