@@ -1400,9 +1400,9 @@ class ForwardSecurity(_Claim):
         """Per derivable later KeNB (of those ``only``, if given): its distance, the distance
         from which it fails (``ForwardWindows.judged``: the n promised, counted from the hop
         whose promise it breaks), why a failure there is outside the promise (None: it breaks
-        one). ``kept``:
-        the summary's, which judges every attacker over the same facts: what depends only
-        on the entities, or on the last legitimate KeNB and the later one, found once."""
+        one), whether no promise covers it. ``kept``: the summary's, which judges every
+        attacker over the same facts: what depends only on the entities, or on the last
+        legitimate KeNB and the later one, found once."""
         # per hop j, the last one before it which a served, found once for every j (else
         # each j looks it up)
         served = self._served(facts, a.entities, kept) if only is None else None
@@ -1441,17 +1441,17 @@ class ForwardSecurity(_Claim):
         if beyond:  # no legitimate KeNB: every later one it derives is a failure, outside
             # the promise unless its eNBs alone break it there (``excused``)
             if not self.excused(facts, a, partial(self._breaks, facts, j, served, kept)):
-                return distance, 1, None
+                return Judgement(distance, 1, None, False)
             outside = self.outside(a, self._promise(facts, a, j, served)[0] is not None)
-            return (distance, 1, f"outside the promise: {outside}" if outside
-                    else NOTHING_PROMISED)
-        promise = kept.promise.get((left, j)) if kept is not None else None
-        if promise is None:
-            promise = forward_windows(self.variant, facts.completions, facts.early).judged(
+            return (Judgement(distance, 1, f"outside the promise: {outside}", False) if outside
+                    else Judgement(distance, 1, NOTHING_PROMISED, True))
+        judgement = kept.promise.get((left, j)) if kept is not None else None
+        if judgement is None:
+            judgement = forward_windows(self.variant, facts.completions, facts.early).judged(
                 left, j)
             if kept is not None:
-                kept.promise[(left, j)] = promise
-        return (distance, *promise)
+                kept.promise[(left, j)] = judgement
+        return judgement
 
     def _breaks(self, facts: Facts, j: int, served: list[int | None] | None,
                 kept: _Kept | None, a: Knowledge) -> bool:
@@ -1459,7 +1459,7 @@ class ForwardSecurity(_Claim):
         ``j`` (``_judgement``)."""
         if facts.completions[j].kenb not in a.known or j < self._start(facts, a):
             return False
-        distance, wanted, outside = self._judgement(facts, a, j, served, kept, None)
+        distance, wanted, outside, _ = self._judgement(facts, a, j, served, kept, None)
         return distance + 1 > wanted and outside is None
 
     def _chained(self, facts: Facts, a: Knowledge,
@@ -1563,10 +1563,10 @@ class ForwardSecurity(_Claim):
             self._left(facts, a, j), j)
         return broken[0] if broken else None
 
-    def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, tuple[int, int, str | None]],
+    def _verdict(self, facts: Facts, a: Knowledge, judged: dict[int, Judgement],
                  failing: list[int]) -> Verdict:
         j = failing[0]
-        distance, _, outside = judged[j]
+        distance, _, outside, _ = judged[j]
         leaving = facts.completions[j - distance + 1].hop_type
         promise, at = self._promise(facts, a, j)
         assumption = (self.outside(a, promise is not None) or self._assumption(facts, a, j)
@@ -1749,7 +1749,7 @@ class _Kept:
     # per entities: the hop whose promise covers a later KeNB after a service (``_covering``)
     covering: dict[frozenset[str], int | None] = field(default_factory=dict)
     # per (left, j): judged (``ForwardWindows.judged``)
-    promise: dict[tuple[int, int], tuple[int, str | None]] = field(default_factory=dict)
+    promise: dict[tuple[int, int], Judgement] = field(default_factory=dict)
     # per entities and end of the KeNBs between its services that are earlier: the later
     # KeNBs after its first service
     later: dict[tuple[frozenset[str], int], LaterKeNBs] = field(default_factory=dict)

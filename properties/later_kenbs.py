@@ -21,12 +21,16 @@ from typing import NamedTuple
 
 from hoverify.properties.hop_list import hop_runs, run_items
 
-# a later KeNB's judgement: its distance from the attacker's last legitimate KeNB, the
-# distance from which it fails (``ForwardWindows.judged``), why a failure there is outside
-# the promise (None: it breaks a promise), which begins ``NOTHING_PROMISED`` where no
-# promise covers that KeNB
-Judgement = tuple[int, int, str | None]
-NOTHING_PROMISED = "nothing promised"
+NOTHING_PROMISED = "nothing promised"  # how ``Judgement.outside`` begins where ``uncovered``
+
+
+class Judgement(NamedTuple):  # a tuple: made per attacker and later KeNB in the search
+    """A later KeNB an attacker derives, judged (``ForwardWindows.judged``)."""
+
+    distance: int  # from the attacker's last legitimate KeNB
+    fails_from: int  # the distance from which it fails
+    outside: str | None  # why a failure there is outside the promise (None: it breaks one)
+    uncovered: bool  # no promise covers it: a failure there is simply not promised
 
 
 def reach_text(reach: int, ends: bool) -> str:
@@ -54,8 +58,7 @@ class Derivable(NamedTuple):  # a tuple: made at import in a fraction of a datac
     # that break a promise if any do, else among those no promise covers if any
     worst: int | None
     last: int | None
-    # the failure named is one no promise covers (its ``outside`` begins ``NOTHING_PROMISED``)
-    uncovered: bool = False
+    uncovered: bool = False  # the failure named is one no promise covers
 
 
 class LaterKeNBs:
@@ -81,10 +84,10 @@ class LaterKeNBs:
         self._first_uncovered: list[int | None] = [None] * (size + 1)
         self._worst_uncovered: list[int | None] = [None] * (size + 1)
         for k in range(size - 1, -1, -1):
-            distance, wanted, outside = judged[k]
+            distance, wanted, outside, uncovered = judged[k]
             fails = distance + 1 > wanted
             breaks = fails and outside is None
-            uncovered = fails and outside is not None and outside.startswith(NOTHING_PROMISED)
+            uncovered = fails and uncovered
             self._uncovered[k] = uncovered or self._uncovered[k + 1]
             self._first_uncovered[k] = k if uncovered else self._first_uncovered[k + 1]
             self._worst_uncovered[k] = (self._worse(k, self._worst_uncovered[k + 1])

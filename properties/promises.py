@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from hoverify.properties.later_kenbs import NOTHING_PROMISED
+from hoverify.properties.later_kenbs import NOTHING_PROMISED, Judgement
 from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST, KeySchedule, Promise
 
@@ -164,17 +164,22 @@ class ForwardWindows:
         k = self.broken(left, j)
         return (left + 1, self.promise[left + 1]) if k is None else (k, self.promise[k])
 
-    def judged(self, left: int, j: int) -> tuple[int, str | None]:
-        """For a derivable KeNB of hop ``j``: the distance from hop ``left`` at which it
-        fails (the n of the promise it breaks counted from ``left``; where it breaks none,
-        the n promised for the hop that took the UE away, 1 where nothing is), and why a
-        failure there is outside the promise (None: it breaks one)."""
+    def judged(self, left: int, j: int) -> Judgement:
+        """A derivable KeNB of hop ``j``, the attacker's last legitimate KeNB being that of
+        hop ``left``: the distance from ``left`` at which it fails (the n of the promise it
+        breaks counted from ``left``; where it breaks none, the n promised for the hop that
+        took the UE away, 1 where nothing is), why a failure there is outside the promise
+        (None: it breaks one), and whether no promise covers it."""
         k = self.broken(left, j)
         if k is not None:
-            return k - 1 + (self.promise[k].hops or 1) - left, None  # type: ignore[union-attr]
+            n = self.promise[k].hops or 1  # type: ignore[union-attr]
+            return Judgement(j - left, k - 1 + n - left, None, False)
         leaving = self.promise[left + 1]
         wanted = leaving.hops or 1 if leaving else 1
-        return wanted, self.outside(left, j) if j - left >= wanted else None
+        if j - left < wanted:
+            return Judgement(j - left, wanted, None, False)
+        broken = self.assumption(left, j)
+        return Judgement(j - left, wanted, self._outside(left, broken), broken is None)
 
     def assumption(self, left: int, j: int) -> tuple[str, int] | None:
         """The assumption whose breaking puts a failure at the KeNB of hop ``j`` outside
@@ -184,13 +189,11 @@ class ForwardWindows:
         hop = self._broken(k, j) if k > left and self.broken(left, j) is None else None
         return None if hop is None else (PATH_SWITCH_FIRST, hop)
 
-    def outside(self, left: int, j: int) -> str | None:
-        """Why a failure at the KeNB of hop ``j`` is outside what the variant promises, the
-        attacker's last legitimate KeNB being that of hop ``left`` (None: it breaks a
-        promise)."""
-        if self.broken(left, j) is not None:
-            return None
-        broken = self.assumption(left, j)
+    def _outside(self, left: int, broken: tuple[str, int] | None) -> str:
+        """Why a failure at a KeNB that breaks no promise is outside what the variant
+        promises, the attacker's last legitimate KeNB being that of hop ``left``: the
+        assumption the run broke, with its hop (``assumption``), else (None) nothing is
+        promised."""
         completions = self.completions  # named by their handovers (``Facts.hop_of``)
         if broken is None:
             leaving = completions[left + 1]

@@ -148,24 +148,23 @@ def test_a_suffix_of_later_kenbs_reads_as_its_own_list(drawn: list[tuple[int, in
     for step, distance, wanted, outside in drawn:
         hop += step
         hops.append(hop)
-        judged.append((distance, wanted, outside))
+        judged.append(Judgement(distance, wanted, outside, outside == "nothing promised"))
     shown = [h + n for n, h in enumerate(hops)]
     later = LaterKeNBs(hops, judged, shown)
     for k in range(len(hops) + 1):
         rest: list[tuple[int, Judgement]] = list(zip(hops[k:], judged[k:], strict=True))
-        failing = [(j, o) for j, (d, w, o) in rest if d + 1 > w]
+        failing = [(j, o) for j, (d, w, o, _) in rest if d + 1 > w]
         broken = [(j, o) for j, o in failing if o is None]
-        uncovered = [(j, o) for j, o in failing if o == "nothing promised"]
+        uncovered = [(j, o) for j, (d, w, o, u) in rest if d + 1 > w and u]
         read = later.suffix(k)
         assert (read.size, read.text, read.n, read.last) == (
-            len(rest), hop_list(shown[k:]), 1 + max((d for _, (d, _, _) in rest), default=0),
+            len(rest), hop_list(shown[k:]), 1 + max((d for _, (d, *_) in rest), default=0),
             hops[-1] if rest else None)
         assert (read.failing, read.outside) == ((broken or uncovered or failing)[0] if failing
                                                 else (None, None))
-        assert read.broken == bool(broken)
-        among = [(j, (d, w, o)) for j, (d, w, o) in rest
-                 if (j, o) in (broken or uncovered)] or rest
-        margins = [d + 1 - w for _, (d, w, _) in among]
+        assert (read.broken, read.uncovered) == (bool(broken), not broken and bool(uncovered))
+        among = [(j, x) for j, x in rest if (j, x.outside) in (broken or uncovered)] or rest
+        margins = [d + 1 - w for _, (d, w, *_) in among]
         assert read.worst == (among[margins.index(max(margins))][0] if among else None)
 
 

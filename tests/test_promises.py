@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 from hoverify.properties.engine import Completion
+from hoverify.properties.later_kenbs import NOTHING_PROMISED, Judgement
 from hoverify.properties.promises import FORWARD, forward_windows
 from hoverify.statemachines.topology import HopType
 from hoverify.statemachines.variant import PATH_SWITCH_FIRST, Promise
@@ -86,9 +87,12 @@ def test_a_derivable_later_kenb_breaks_the_promise_of_a_hop_after_the_attacker(
         outside: str | None) -> None:
     windows = forward_windows(VARIANTS[variant], *completions(hops))
     assert windows.broken(left, j) == broken
-    wanted, why = windows.judged(left, j)
+    distance, wanted, why, uncovered = windows.judged(left, j)
+    assert distance == j - left
     assert (j - left >= wanted) == (broken is not None or outside is not None)
     assert (why is None) == (outside is None) and (outside or "") in (why or "")
+    # no promise covers it exactly where its failure reads so
+    assert uncovered == (why or "").startswith(NOTHING_PROMISED)
 
 
 def test_the_windows_grow_with_the_run_and_start_again_on_another() -> None:
@@ -104,7 +108,7 @@ def test_the_windows_grow_with_the_run_and_start_again_on_another() -> None:
     forward_windows(variant, other, frozenset())
     again = [(left, j, forward_windows(variant, long, early).judged(left, j))
              for j in range(1, len(long)) for left in range(j)]
-    assert grown == again and grown[-1][2] == (2, None)
+    assert grown == again and grown[-1][2] == Judgement(1, 2, None, False)
 
 
 # variant, hops, the hop of the attacker's last legitimate KeNB, the last hop of the KeNBs
