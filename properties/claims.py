@@ -64,7 +64,7 @@ from hoverify.properties.engine import (
     grow,
     knowing,
 )
-from hoverify.properties.hop_list import hop_list
+from hoverify.properties.hop_list import hop_list, hops_named
 from hoverify.properties.labels import names_output
 from hoverify.properties.later_kenbs import (
     NOTHING_PROMISED,
@@ -1301,8 +1301,8 @@ def _within(derivable: Derivable, ends: bool, untested: bool) -> str:
     one = derivable.size == 1
     reach = derivable.n - 1
     detail = (f"{derivable.n}-hop forward security{' so far' if ends else ''}: the later "
-              + (f"KeNB it derives, of hop {derivable.text[1:-1]}, is" if one else
-                 f"KeNBs it derives, of hops {derivable.text}, are at most")
+              + f"KeNB{'' if one else 's'} it derives, of "
+              f"{hops_named(derivable.text, derivable.size)}, {'is' if one else 'are at most'}"
               + f" {reach} hop{'s' if reach > 1 else ''} on")
     if ends:
         detail += ", and the run ends " + ("there" if one else "at the last of them")
@@ -1321,7 +1321,7 @@ def _derives_text(hops: str, size: int, reach: int | None, ends: bool) -> str:
     hop 2", as ``_within`` names it, not "of hops [2]"), ``reach`` hops past its last
     legitimate KeNB at most (``reach_text``; None: it has none to count from), and where
     the run ends at the last of them."""
-    kenbs = f"KeNB of hop {hops[1:-1]}" if size == 1 else f"KeNBs of hops {hops}"
+    kenbs = f"KeNB{'' if size == 1 else 's'} of {hops_named(hops, size)}"
     said = (f"derives the {kenbs}" if reach is None
             else f"derives {reach_text(reach, ends)} on: the later {kenbs}")
     return said + (" (the run ends there)" if ends else "")
@@ -1634,10 +1634,8 @@ class ForwardSecurity(_Claim):
                                           None if beyond or never_served
                                           else n - 1, ends))
             elif never_served and not derivable.size:
-                hops = (f"hop {facts.hop_list(later)[1:-1]}" if len(later) == 1
-                        else f"hops {facts.hop_list(later)}")
                 detail = (f"{', '.join(sorted(a.entities))} never served the UE and derives "
-                          f"no KeNB of {hops}")
+                          f"no KeNB of {hops_named(facts.hop_list(later), len(later))}")
             else:  # holds
                 detail = (_within(derivable, ends, untested)
                           if derivable.size else "no later KeNB derivable (1-hop)")

@@ -12,6 +12,12 @@ def hop_list(hops: Iterable[int]) -> str:
     return f"[{', '.join(item for run in hop_runs(hops) for item in run_items(*run))}]"
 
 
+def hops_named(listed: str, size: int) -> str:
+    """``size`` hops that ``hop_list`` wrote as ``listed``, named as a text says them: "hop
+    2" for one, else "hops [1, 2]", so that one KeNB is not "the KeNB of hops [2]"."""
+    return f"hop {listed[1:-1]}" if size == 1 else f"hops {listed}"
+
+
 def hop_runs(hops: Iterable[int]) -> list[list[int]]:
     """``hops`` (ascending) as runs of consecutive hops, each ``[first, last]``."""
     runs: list[list[int]] = []
