@@ -127,8 +127,7 @@ def evaluate(run: Run, attacker: Attacker | None = None,
                                                     beside).items():
         observed = (_observed(engine, claims[name], edited, run, attackers[0], beside)
                     if edited else [])
-        if name == CAPTURE:
-            observed = [*observed, *_captures_unedited(results[name], edited, observed)]
+        observed = [*observed, *_held_beside_the_edit(results[name], edited, observed)]
         left_out, did_not_arise = _unjudged_edits(defined[name], engine.facts, observed,
                                                   edited, run, attackers[0])
         if name == CAPTURE:
@@ -316,14 +315,15 @@ def _unfinished_captures(engine: Engine, result: ClaimResult, unfinished: frozen
                        if v.holds and v.hop in unfinished and v.hop not in failed]
 
 
-def _captures_unedited(result: ClaimResult, edited: Mapping[int, int],
-                       observed: Sequence[Verdict]) -> list[Verdict]:
-    """fake-cell-capture on the hops the run edits where the edit met none of its situation
-    (one after the HO command: the source's S1AP UEContextReleaseComplete), as the engine
-    judged it (``result``): holding where the UE accepted the HO command the compromised
-    source eNB relayed unedited, which is its situation too (docs/claims.md, *One definition,
-    every command*; helper-223: check read "n/a, its situation did not arise" where
-    ``replay``, ``explore`` and ``verify`` held)."""
+def _held_beside_the_edit(result: ClaimResult, edited: Mapping[int, int],
+                          observed: Sequence[Verdict]) -> list[Verdict]:
+    """An edit claim on the hops the run edits where the edit met none of its situation, as
+    the engine judged the run (``result``): its holding verdicts there stand, as ``replay``,
+    ``explore`` and ``verify`` give them. fake-cell-capture's situation is also a HO command
+    a compromised source relayed unedited (docs/claims.md, *One definition, every command*),
+    which an edit after it (the source's S1AP UEContextReleaseComplete) leaves as it was
+    (helper-223: check read "n/a, its situation did not arise" there); downgrade and denial
+    arise only from an edit, so the engine has no other verdict of theirs."""
     judged = {v.hop for v in observed}
     return [v for v in result.verdicts if v.holds and v.hop in edited and v.hop not in judged]
 
