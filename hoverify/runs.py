@@ -203,7 +203,8 @@ def _hops_file(text: str) -> HopsOption:
     if not path.strip():
         raise UsageError("--hops @: no file named after '@' (--hops @FILE)")
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: a byte-order mark, which a Windows editor writes, is no part of a hop
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as error:
         raise UsageError(f"--hops @{path}: cannot read ({error.strerror})") from None
     except UnicodeDecodeError as error:
@@ -393,7 +394,9 @@ def parse_compromises(texts: list[str], run: Run) -> Attacker | None:
     keys = (KASME, *run.variant.delegated_keys())
     parties = (*run.topology.enbs, UE, *run.topology.mmes)
     compromises = []
-    for text in texts:
+    for number, text in enumerate(texts):
+        if text.lower() in (t.lower() for t in texts[:number]):  # as an option given twice
+            raise UsageError(f"--compromise {text} is given twice; give it once")
         who, sep, hop_text = text.partition("@")
         if not sep or not hop_text.isdigit():
             raise UsageError(f"--compromise takes WHO@HOP (e.g. enb-2@1, source@1, ue@1, "

@@ -367,11 +367,16 @@ intra-enb
 """
 
 
-@pytest.mark.parametrize("command", ["run", "check"])
+@pytest.mark.parametrize(("command", "encoding"), [
+    ("run", "utf-8"), ("check", "utf-8"),
+    # helper-229 #10: a file a Windows editor saved begins with a byte-order mark, which
+    # read as part of the first line ('\ufeffs1: unknown hop type')
+    ("check", "utf-8-sig")])
 def test_hops_from_a_file_are_the_hops_on_the_command_line(
-        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        command: str, encoding: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "hops.txt"
-    path.write_text(HOPS_FILE)
+    path.write_text(HOPS_FILE, encoding=encoding)
     inline = ["--hops", "x2@enb-2/cell-1,s1,s1-inter,x2:early,intra-enb"]
     codes, outputs = [], []
     for hops in (inline, ["--hops", f"@{path}"]):
@@ -1237,6 +1242,16 @@ def test_a_compromise_given_twice_is_one(capsys: pytest.CaptureFixture[str]) -> 
     main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise", "source@1",
           "--compromise", "enb-1@1", "--json"])
     assert json.loads(capsys.readouterr().out)["attacker"] == "radio observer + enb-1@1"
+
+
+def test_a_compromise_written_twice_alike_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-229 #9: ``--compromise enb-1@1 --compromise enb-1@1`` ran without a word, where
+    ``--faults compromise,compromise`` and any other option given twice are refused as a
+    slip; two names of one compromise (``source@1``, ``enb-1@1``) stay one, as above."""
+    assert main(["check", "--variant", "ts33401", "--hops", "x2", "--compromise", "enb-1@1",
+                 "--compromise", "ENB-1@1"]) == 2
+    assert capsys.readouterr().err == ("hoverify: error: --compromise ENB-1@1 is given twice; "
+                                       "give it once\n")
 
 
 @pytest.mark.parametrize(("run", "asked", "said"), [
