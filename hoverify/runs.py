@@ -503,6 +503,19 @@ def gives(evaluation: Evaluation, claim: str, word: str) -> bool:
                for c in results for v in c.verdicts if not v.holds)
 
 
+# helper-229 #2: "forward-security holds" on seed-fs's s1 hop read as a promise kept against
+# any compromised source, where one naming itself as Target ID breaks it (README, *Answer*)
+EDITS_ONLY = ("; a compromised eNB follows the protocol but for a hop's ':edit=' and the single "
+              "edits downgrade, denial and capture try")
+
+
+def _compromises_an_enb(run: Run, evaluation: Evaluation) -> bool:
+    """Whether the run's attacker holds an eNB: every per-hop one does, ``--compromise``'s
+    where it names one."""
+    attacker = evaluation.attacker
+    return attacker is None or bool(attacker.entities & set(run.topology.enbs))
+
+
 def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> dict[str, Any]:
     """``evidence``: every verdict's witness or cut, as ``check --json`` and the report give
     them (``check_text`` shows only each claim's first, and a verdict's is made when read)."""
@@ -512,7 +525,8 @@ def check_document(run: Run, evaluation: Evaluation, evidence: bool = True) -> d
         "fake-cell capture) and its target eNB (forward security, backward security), each "
         "compromised from that hop on")
     doc["attacker_model"] = evaluation.adversary.to_json(
-        doc["attacker"], [str(message) for _, message in run.replayed])
+        doc["attacker"] + (EDITS_ONLY if _compromises_an_enb(run, evaluation) else ""),
+        [str(message) for _, message in run.replayed])
     doc["claims"] = [claim_document(claim, evidence) for claim in evaluation.claims]
     doc["invariants"] = [claim_document(claim, evidence) for claim in evaluation.invariants]
     doc["vacuous"] = evaluation.vacuous

@@ -1313,6 +1313,14 @@ def _within(derivable: Derivable, ends: bool, untested: bool) -> str:
     return detail
 
 
+def _promised_kept(hops: int) -> str:
+    """What an n-hop promise keeps from the attacker, said after a failing verdict's
+    "derives k hops on" (helper-229 #3: "derives 2 hops on ...; promised 2-hop" read as
+    within the promise; n-hop keeps every KeNB n or more hops after its last legitimate
+    one, the legend's *n-hop*)."""
+    return ": no later KeNB" if hops == 1 else f": no KeNB {hops} or more hops on"
+
+
 def _derives_text(hops: str, size: int, reach: int | None, ends: bool) -> str:
     """What a failing forward-security verdict says its attacker derives, as the search's
     finding and check's hop line both say it (a newcomer: verify's finding said "1 hop after
@@ -1579,7 +1587,7 @@ class ForwardSecurity(_Claim):
                                   else distance, ends))
         if outside is None and promise is not None:
             detail += (f"; promised {promise.hops or 1}-hop forward security for "
-                       f"{at or leaving.value}")
+                       f"{at or leaving.value}{_promised_kept(promise.hops or 1)}")
         elif outside != _naming(assumption):
             detail += f"; {outside}"
         return Verdict(a.hop, a.name, False, outside is None, detail,
@@ -1642,7 +1650,8 @@ class ForwardSecurity(_Claim):
             if promise and not beyond and not (never_served and failing is None):
                 each = self._each_promise(facts, a, later, kept) if failing is None else ""
                 detail += each or f"; promised {promise.hops or 1}-hop" + (
-                    f" for {at}" if at else "")
+                    f" for {at}" if at else "") + (
+                    _promised_kept(promise.hops or 1) if failing is not None else "")
             elif broken and beyond:  # its eNBs alone break the promise (``excused``)
                 alone = facts.enbs_alone(a.name)
                 assert alone is not None and failing is not None
@@ -1650,6 +1659,7 @@ class ForwardSecurity(_Claim):
                 detail += (f"; its eNBs alone ({', '.join(sorted(alone.entities))}) derive the "
                            f"KeNB of hop {facts.hop_of(failing)}" + (
                                f": promised {promise.hops or 1}-hop" + (f" for {at}" if at else "")
+                               + _promised_kept(promise.hops or 1)
                                if promise is not None else ""))
             outside = ((self.outside(a, promise is not None)
                         or self._assumption(facts, a, failing))
@@ -3033,13 +3043,16 @@ class NccSync(_Claim):
         active KeNB, so its NCC (its position modulo 8, TS 33.401 7.2.8.1.1) named it alone
         (7.2.8.4.3): each one, with its NCC and the UE's position then. The chain is the
         variant's: this claim counts its derivations, it does not check them against A.4
-        (a reviewer's variant re-sending one NH held "of the A.4 chain", helper-216 #10)."""
+        (a reviewer's variant re-sending one NH held "of the A.4 chain", helper-216 #10),
+        nor whether the UE reaches the NH the network used, which key-agreement judges
+        (helper-229 #5: a variant sending NH(1) twice held here, and failed key-agreement)."""
         return (f"every NH an MME derived or took ({arose}) was fewer than "
                 f"{NCC_MODULUS} NH derivations past the UE's active KeNB, so its NCC names one "
                 "NH of the variant's NH chain (TS 33.401 7.2.8.1.1, 7.2.8.4.3): "
                 + "; ".join(f"{m} NH({q}), NCC {q % NCC_MODULUS}, UE's KeNB at NH({active})"
                             f"{' (the initial KeNB)' if active == 0 else ''}"
-                            for m, q, active in seen))
+                            for m, q, active in seen)
+                + "; whether the UE derives the NH the network used is key-agreement's to judge")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step

@@ -840,8 +840,9 @@ def _authentication(statuses: Statuses, claims: Sequence[str],
                     f"{word_list(changed, 'or')})")
     if not differ:
         return (f"Authentication: {sides.proposal} changes no verdict of {word_list(lowe)} "
-                f"compared with {sides.baseline} (every bit placement, every scenario): its "
-                "key refresh neither gives nor takes an authentication property.")
+                f"compared with {sides.baseline} (every bit placement, every scenario): in "
+                "these scenarios its key refresh neither gives nor takes an authentication "
+                "property.")
     return (f"Authentication: {sides.proposal} changes the verdicts of " + "; ".join(
         f"{claim} on {word_list(where)}" for claim, where in differ.items()) + ".")
 

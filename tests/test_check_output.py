@@ -1335,3 +1335,19 @@ def test_outside_the_promise_keeps_the_row_short_and_its_reason_on_the_hop_line(
     _, out = _check(*args, "--json")
     claims = {c["name"]: c for c in json.loads(out)["claims"]}
     assert claims["backward-security"]["verdict"] == f"fails (outside the promise: {reason})"
+
+
+@pytest.mark.parametrize(("compromise", "edits_said"), [
+    ((), True), (("--compromise", "enb-1@1"), True), (("--compromise", "ue@1"), False)])
+def test_the_attacker_line_says_a_compromised_enb_edits_only_where_told(
+        compromise: tuple[str, ...], edits_said: bool) -> None:
+    """helper-229 #2: seed-fs's "forward-security holds" on an S1 hop read as a promise kept
+    against any compromised source, where one that names itself as Target ID breaks it
+    (`verify --faults compromise,rewrite`; README, *Answer*): the attacker line says the
+    compromised eNB follows the protocol but for the edits named or searched. Not where no
+    eNB is compromised."""
+    _, text = _check("--variant", "seed-fs", "--bit-placement", "c-rnti", "--hops", "s1",
+                     *compromise)
+    [line] = [line for line in text.splitlines() if line.startswith("attacker: ")]
+    assert line.endswith("; a compromised eNB follows the protocol but for a hop's ':edit=' "
+                         "and the single edits downgrade, denial and capture try") == edits_said

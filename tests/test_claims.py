@@ -306,7 +306,8 @@ def test_an_invariant_that_held_says_how_often_it_was_tested() -> None:
         "(3) was fewer than 8 NH derivations past the UE's active KeNB, so its NCC names one NH "
         "of the variant's NH chain (TS 33.401 7.2.8.1.1, 7.2.8.4.3): mme-1 NH(1), NCC 1, UE's "
         "KeNB at NH(0) (the initial KeNB); mme-1 NH(2), NCC 2, UE's KeNB at NH(0) (the initial "
-        "KeNB); mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB)")
+        "KeNB); mme-1 NH(3), NCC 3, UE's KeNB at NH(0) (the initial KeNB); whether the UE "
+        "derives the NH the network used is key-agreement's to judge")
     [untested] = [c for c in check("tr33821-v070", "x2,s1").invariants if c.name == "ncc-sync"]
     assert not untested.applies and not untested.verdicts
 
@@ -408,7 +409,7 @@ def test_a_later_s1_hops_promise_binds_an_enb_the_ue_left_by_x2(
     assert evaluation.analysis.serving[1] == "enb-4"
     [verdict] = claim(evaluation, FORWARD).verdicts
     assert not verdict.holds and verdict.promised and verdict.witness_hop == 4
-    assert verdict.detail.endswith("; promised 1-hop for s1-inter at hop 4")
+    assert verdict.detail.endswith("; promised 1-hop for s1-inter at hop 4: no later KeNB")
     assert evaluation.promise_broken
     reference = evaluate(run_scenario(load("seed-fs"), hops), attacker)
     assert not reference.analysis.derivable(attacker, 4)
@@ -445,6 +446,22 @@ def test_a_holding_verdict_names_the_promise_it_was_judged_by(
     evaluation = check(variant, hops, attacker=Attacker((Compromise(compromised, at),)))
     [verdict] = claim(evaluation, FORWARD).verdicts
     assert verdict.holds and verdict.promised is promised and verdict.detail.endswith(named)
+
+
+def test_a_broken_n_hop_promise_says_what_it_keeps_from_the_attacker() -> None:
+    """helper-229 #3: "derives 2 hops on: the later KeNBs of hops [2, 3]; promised 2-hop"
+    read as within the promise. n-hop forward security keeps every KeNB n or more hops after
+    the attacker's last legitimate one (the legend's *n-hop*; TS 33.401 7.2.8.4.2: an X2
+    hop's source derives the next KeNB*, not the one after), so the broken promise says
+    that. The attack variant's X2 source always derives KeNB* horizontally: enb-4, the S1
+    hop 1's target, derives the KeNBs of the X2 hops 2 and 3."""
+    variant = load_variant_file(str(ATTACKS / "x2_horizontal_only.py"))
+    evaluation = evaluate(run_scenario(variant, parse_hops("s1,x2,x2,s1-inter")),
+                          Attacker((Compromise("enb-4", 1),)))
+    [verdict] = claim(evaluation, FORWARD).verdicts
+    assert not verdict.holds and verdict.promised
+    assert verdict.detail == ("derives 2 hops on: the later KeNBs of hops [2, 3]; promised "
+                              "2-hop: no KeNB 2 or more hops on")
 
 
 @dataclass(frozen=True)

@@ -414,7 +414,7 @@ def test_explore_and_verify_judge_a_later_hops_promise_on_the_step_it_completes(
     verdict = exploration.engine.violations[FORWARD, True]
     assert verdict.detail == ("enb-3 derives 2+ hops on: the later KeNB of hop 3 (the run "
                               "ends there); promised 1-hop forward security for s1-inter at "
-                              "hop 3")
+                              "hop 3: no later KeNB")
     exploration.close()
 
 

@@ -1133,8 +1133,8 @@ def test_the_conclusion_says_whether_the_proposal_changes_an_authentication_clai
     same = {(label, scenario, claim): HOLDS for label in ("base", "prop/nas", "prop/alg-id")
             for scenario, _ in SCENES for claim in (AGREEMENT, INJECTIVE)}
     assert ("Authentication: prop changes no verdict of agreement and injective-agreement "
-            "compared with base (every bit placement, every scenario): its key refresh neither "
-            "gives nor takes an authentication property.") in conclusion(
+            "compared with base (every bit placement, every scenario): in these scenarios its "
+            "key refresh neither gives nor takes an authentication property.") in conclusion(
                 same, [AGREEMENT, INJECTIVE], SCENES, SIDES)
     changed = {**same, ("prop/alg-id", "x2", INJECTIVE): BROKEN}
     assert ("Authentication: prop changes the verdicts of injective-agreement on x2 hops "
