@@ -18,7 +18,12 @@ each compromise one ``WHO@HOP`` in the handover it is counted in
 refused, which ``check`` compromises just before;
 one after the last hop the trace starts is made in that hop, earlier: a stronger attacker,
 and the line says so in its ``note``),
-each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it. A drop, duplicate,
+each edit a ``:edit=`` of its hop, named as ``Edit.name`` names it (``check`` has an edit
+made by an eNB compromised from the edit's hop or earlier, ``runs.check_editors``: the eNB
+that made an edit, compromised by the trace in a later hop (before the edit), is compromised
+in the edit's hop, a stronger attacker the ``note`` names: ``sooner``; and it runs a hop's
+edit before the next hop starts, where the trace made it after a later hop's HO confirm the
+``note`` says so: ``edited_late``). A drop, duplicate,
 replay or injection has no counterpart in ``check``: such a trace has no check line,
 and the reason says which action it needs. Whether the hops found reproduce the finding is
 for ``check`` itself to say: the caller runs them (``hoverify.cli``), and prints them only
@@ -60,6 +65,13 @@ class CheckHops:
     left_out: tuple[int, ...] = ()  # the trace's hops the line leaves out (``leaves_out``)
     # the ``:early`` hops of ``hops`` whose race the trace ran otherwise (``races_otherwise``)
     raced: tuple[int, ...] = ()
+    # each compromise ``made`` in the hop of an edit it made, earlier than the trace: who,
+    # and the hop of ``hops`` the trace counted it in (``compromised_sooner``)
+    sooner: tuple[tuple[str, int], ...] = ()
+    # each edit of a hop of ``hops`` the trace made after the HO confirm of a hop check
+    # starts after it: the edited hop, the hop check delivers it before, and the latest hop
+    # whose HO confirm the trace had before the edit (``edited_after``)
+    edited_late: tuple[tuple[int, int, int], ...] = ()
 
     def earlier(self) -> tuple[CheckHops, ...]:
         """The same hops with the compromises made earlier, one hop at a time down to hop 1,
@@ -68,8 +80,7 @@ class CheckHops:
         the trace held back (check delivers each hop's messages, the release included, before
         its next hop)."""
         latest = max((min(hop, len(self.hops)) for _, hop in self.made), default=1)
-        return tuple(_compromised(self.hops, self.made, hop, self.left_out, self.raced)
-                     for hop in range(latest - 1, 0, -1))
+        return tuple(_compromised(self, hop) for hop in range(latest - 1, 0, -1))
 
 
 def check_hops(variant: KeySchedule, trace: Sequence[Action], topology: Topology,
@@ -88,6 +99,11 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     edits: list[list[str]] = []
     # each compromise: who, the hop it is counted in, the hops then under way
     compromises: list[tuple[str, int, frozenset[int]]] = []
+    # each compromise an edit of an earlier hop needs sooner: who, the hop of that edit
+    needed_in: dict[str, int] = {}
+    # each edit made after a later hop's HO confirm: its hop, its message's kind, the
+    # latest hop whose HO confirm came before it
+    late: list[tuple[int, Kind, int]] = []
     refused: set[int] = set()  # the hops whose HandoverRequest was refused
     # the hops with messages in flight when a Path Switch Request Acknowledge of an earlier
     # hop was delivered
@@ -117,6 +133,12 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
             assert made is not None, "a finding's edit was possible where it was made"
             message, edit = made
             edits[message.handover - 1].append(edit_name(message, edit))
+            _edit_needs(exploration.edit_maker(action), message.handover, compromises,
+                        needed_in)
+            confirmed = [s.hop for s in system.steps if s.hop > message.handover
+                         and s.message.kind is Kind.RRC_HANDOVER_CONFIRM]
+            if confirmed:
+                late.append((message.handover, message.kind, max(confirmed)))
         elif action.kind == "refuse":
             requests = exploration.requests()
             refused.add(system.in_flight[requests[action.index % len(requests)]].handover)
@@ -154,14 +176,51 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
         "an edit or a refused HandoverRequest in a hop whose Measurement Report was not taken up")
     specs = tuple(HopSpec(hops[n - 1].type, hops[n - 1].early, hops[n - 1].cell,
                           edits=tuple(edits[n - 1]), refused=n in refused) for n in kept)
-    made = tuple((who, _counted_in(hop, under_way, kept, unstarted))
-                 for who, hop, under_way in compromises)
+    counted = tuple((who, _counted_in(hop, under_way, kept, unstarted))
+                    for who, hop, under_way in compromises)
+    made = tuple((who, kept.index(needed_in[who]) + 1 if who in needed_in else hop)
+                 for who, hop in counted)
     # check compromises just before the first step of one of its hops: one after the last
     # hop the trace starts is made in that hop, earlier (review20: none at all lost the line
     # of a promised failure that the stronger attacker reproduces)
     raced = tuple(kept.index(n) + 1 for n in kept
                   if hops[n - 1].early and n in acknowledged_during)
-    return _compromised(specs, made, len(specs), unstarted, raced)
+    return _compromised(CheckHops(
+        specs, made=made, left_out=unstarted, raced=raced,
+        sooner=tuple(c for c, m in zip(counted, made, strict=True) if c != m),
+        edited_late=_edited_late(late, hops, kept)), len(specs))
+
+
+def _edited_late(late: Sequence[tuple[int, Kind, int]], hops: Sequence[HopSpec],
+                 kept: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
+    """Of the edits ``late`` (the trace's hop, the message's kind, the latest hop whose HO
+    confirm came before it), those ``check`` makes before that HO confirm: it delivers a
+    hop's messages before its next hop starts, but the Path Switch Request Acknowledge that
+    an ``:early`` next hop races, which it holds back until that hop is over (TS 33.401
+    7.2.8.4.2, ``scenario.run_scenario``); numbered as the line's ``kept`` hops are
+    (``CheckHops.edited_late``)."""
+    said = []
+    for hop, kind, confirmed in late:
+        after = kept[kept.index(hop) + 1:]
+        held = (kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE and bool(after)
+                and hops[after[0] - 1].early)
+        before = after[1:] if held else after
+        if before and before[0] <= confirmed:
+            said.append((kept.index(hop) + 1, kept.index(before[0]) + 1,
+                         kept.index(confirmed) + 1))
+    return tuple(dict.fromkeys(said))
+
+
+def _edit_needs(maker: str | None, edited: int,
+                compromises: Sequence[tuple[str, int, frozenset[int]]],
+                needed_in: dict[str, int]) -> None:
+    """Note in ``needed_in`` the eNB ``maker`` of an edit of a message of hop ``edited``
+    where the trace counted its compromise in a later hop: ``check`` has an edit made by an
+    eNB compromised from the edit's hop or earlier (``runs.check_editors``), so the line
+    compromises it in hop ``edited``."""
+    for who, hop, _ in compromises:
+        if who == maker and hop > edited:
+            needed_in[who] = min(needed_in.get(who, hop), edited)
 
 
 def _counted_in(hop: int, under_way: frozenset[int], kept: Sequence[int],
@@ -177,21 +236,23 @@ def _counted_in(hop: int, under_way: frozenset[int], kept: Sequence[int],
     return len(before) + 1
 
 
-def _compromised(hops: tuple[HopSpec, ...], made: tuple[tuple[str, int], ...],
-                 latest: int, left_out: tuple[int, ...] = (),
-                 raced: tuple[int, ...] = ()) -> CheckHops:
-    """``hops`` with each compromise ``made`` in the hop the trace made it in, or in hop
+def _compromised(found: CheckHops, latest: int) -> CheckHops:
+    """``found`` with each compromise ``made`` in the hop the trace made it in, or in hop
     ``latest`` where that is earlier (a stronger attacker); ``note`` says that, which hops
-    of the trace the line leaves out (``left_out``), and which ``:early`` hops race
-    otherwise than the trace (``raced``)."""
-    earlier = [f"{who} in hop {latest}, not after handover {hop - 1} completed as the trace "
-               "does: a stronger attacker" for who, hop in made if hop > latest]
-    said = [*([leaves_out(left_out)] if left_out else []),
-            *([races_otherwise(raced)] if raced else []),
-            *([f"compromises {'; '.join(earlier)}"] if earlier else [])]
-    return CheckHops(hops, tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
-                     note=f"the check line {'; it '.join(said)}" if said else None,
-                     made=made, left_out=left_out, raced=raced)
+    of the trace the line leaves out (``left_out``), which ``:early`` hops race otherwise
+    than the trace (``raced``), which compromises an edit needs sooner (``sooner``), and
+    which edits the trace made after a later hop's HO confirm (``edited_late``)."""
+    made, counted = found.made, dict(found.sooner)
+    earlier = [f"{who} in hop {latest}, not {_as_the_trace(hop, latest)}: a stronger attacker"
+               for who, hop in made if hop > latest and who not in counted]
+    sooner = [compromised_sooner(who, min(hop, latest), hop, _as_the_trace(counted[who], latest))
+              for who, hop in made if who in counted]
+    said = [*([leaves_out(found.left_out)] if found.left_out else []),
+            *([races_otherwise(found.raced)] if found.raced else []),
+            *([edited_after(found.edited_late)] if found.edited_late else []),
+            *sooner, *([f"compromises {'; '.join(earlier)}"] if earlier else [])]
+    return replace(found, compromises=tuple(f"{who}@{min(hop, latest)}" for who, hop in made),
+                   note=f"the check line {'; it '.join(said)}" if said else None)
 
 
 def leaves_out(hops: Sequence[int]) -> str:
@@ -202,6 +263,33 @@ def leaves_out(hops: Sequence[int]) -> str:
             f"or never received: {'they' if many else 'it'} never started), and counts the "
             f"hops without {'them' if many else 'it'}")
 
+
+
+def _as_the_trace(hop: int, latest: int) -> str:
+    """When the trace compromised in hop ``hop``, said of a line of hops 1..``latest``."""
+    return (f"in hop {hop}" if hop <= latest else f"after handover {hop - 1} completed"
+            ) + " as the trace does"
+
+
+def compromised_sooner(who: str, hop: int, edited: int, trace: str) -> str:
+    """What a check line says of ``who``, compromised in hop ``hop`` for its edit of a
+    message of hop ``edited``, where the trace compromised it later (``trace``, in
+    ``_as_the_trace``'s words; ``_edit_needs``)."""
+    return (f"compromises {who} in hop {hop}, not {trace}: it edits a message of hop "
+            f"{edited} (:edit=), and check compromises an edit's eNB from the edit's hop or "
+            "earlier: a stronger attacker")
+
+
+def edited_after(edits: Sequence[tuple[int, int, int]]) -> str:
+    """What a check line says of its hops' edits the trace made after the HO confirm of a
+    hop ``check`` starts after them (``CheckHops.edited_late``): the edited message reaches
+    its receiver before the UE moved on to that hop's keys, where in the trace the UE had
+    (TS 36.331 5.3.5.4: the UE sends the HO confirm on the target's keys)."""
+    return "; it ".join(
+        f"runs hop {hop}'s edit (:edit=) before hop {before} starts, where the trace made it "
+        f"after hop {confirmed}'s HO confirm (RRC Connection Reconfiguration Complete, "
+        f"TS 36.331 5.3.5.4): the edited message reaches its receiver before the UE moves on "
+        f"to hop {before}'s keys, not after" for hop, before, confirmed in edits)
 
 
 def races_otherwise(hops: Sequence[int]) -> str:

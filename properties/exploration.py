@@ -392,6 +392,11 @@ class Exploration:
         picked = self._pick(action)
         return None if picked is None else (self.system.in_flight[picked[0]], picked[2][1])
 
+    def edit_maker(self, action: Action) -> str | None:
+        """The compromised eNB that makes the edit ``action`` (``edits_among``)."""
+        picked = self._pick(action)
+        return None if picked is None else picked[2][0]
+
     def edit_there(self, action: Action) -> tuple[Message, list[str]] | None:
         """The in-flight message the edit ``action`` picks by its ``index``, with the names
         of the edits possible of it now (``edit_name``); None when no message is there to
