@@ -2609,15 +2609,15 @@ class _Authentication(_Claim):
         raise NotImplementedError
 
     def verdict(self, step: Any, facts: Facts, hop_type: HopType | None, failure: str | None,
-                holding: str, witness: Callable[[], list[str]],
-                replayed: Message | None) -> Verdict:
-        """A holding verdict, or a failure: outside the promise when the promise assumes a
+                witness: Callable[[], list[str]], replayed: Message | None) -> Verdict:
+        """A holding verdict, only counted (``observe``; the summary says why it holds,
+        ``held_at``), or a failure: outside the promise when the promise assumes a
         protected backhaul and ``replayed``, a backhaul message the failure rests on, was
         accepted more often than its sender sent it (``Authentication.copied``). The
         ``witness`` is made for a failure only (it names every preparation of a cell: a
         line per visit, on every hop of a long run)."""
         if failure is None:
-            return Verdict(step.hop, "-", True, self.promise(hop_type), holding)
+            return Verdict(step.hop, "-", True, self.promise(hop_type), self.held_text)
         edit = after_an_edit(facts, step.hop)
         if edit is not None:
             return Verdict(step.hop, "-", False, False, failure + not_honest(self.name, *edit),
@@ -2638,11 +2638,22 @@ class _Authentication(_Claim):
         failed = {v.hop for v in failures}
         types = self.hop_types(facts)
         return sorted((*failures, *(Verdict(hop, "-", True, self.promise(types.get(hop)),
-                                            self.held_text)
+                                            self.held_at(facts, hop))
                                     for hop in arose if hop not in failed)),
                       key=lambda v: v.hop)
 
-    held_text = ""
+    held_text = ""  # what was observed; ``held_at`` adds why no attacker could have broken it
+    # the RRC message whose integrity stands behind the claim, and whose KeNB keys it: the
+    # HO confirm, under the target's KRRCint (the KeNB handover ``hop`` completed on), or
+    # the HO command, under the source's (the KeNB before it) (TS 33.401 7.2.8, B.2)
+    protected = "HO confirm"
+
+    def held_at(self, facts: Facts, hop: int) -> str:
+        """The holding verdict at ``hop``: what was observed, then what each attacker of the
+        run lacks to have forged the protected RRC message (the inputs of its KeNB it does
+        not derive, ``Facts.cut``), and the backhaul's part, an assumption where NDS/IP
+        protects it (TS 33.210 anti-replay) (helper-234: the observation alone was said)."""
+        return f"{self.held_text}: {_unforgeable(facts, hop, self.protected)}"
 
     def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
         """Not a handover a compromised eNB edited (``not_judged``), though the claim judged
@@ -2695,6 +2706,56 @@ def after_an_edit(facts: Facts, hop: int) -> tuple[int, list[str]] | None:
         return None
     first = min(h for h, _ in edits)
     return first, sorted(enb for h, enb in edits if h == first)
+
+
+# the attacker of a run that compromised nothing: it holds public values only (key-secrecy's)
+RADIO_OBSERVER = Knowledge("the radio observer", frozenset(), 0, 0, frozenset(), frozenset())
+
+
+def _named_at(facts: Facts, hop: int) -> tuple[Knowledge, ...]:
+    """The attackers a holding authentication verdict on handover ``hop`` names: those
+    compromised in it (``check``'s per-hop attackers: its source and target eNB), else those
+    compromised last before it (a ``--compromise``, a search's), and the network on an open
+    backhaul; the radio observer where there is none. Not every attacker of the run: each
+    verdict of a long ``check`` named hundreds, and its time grew as the square of the hops."""
+    network = [a for a in facts.attackers if a.name == NETWORK]
+    before = [a for a in facts.attackers if a.hop <= hop and a.name != NETWORK]
+    latest = max((a.hop for a in before), default=None)
+    named = (*(a for a in before if a.hop == latest), *network)
+    return named or (RADIO_OBSERVER,)
+
+
+def _unforgeable(facts: Facts, hop: int, protected: str) -> str:
+    """Why no attacker of the run forged ``protected`` (``_Authentication.held_at``) in handover
+    ``hop``, and what the backhaul messages that prepared it rest on."""
+    keyed = ([c for c in facts.completions if c.handover == hop] if protected == "HO confirm"
+             else [c for c in facts.completions if c.handover < hop][-1:])
+    parts = [f"the {protected} is under KRRCint from {facts.label(c.kenb)}, which "
+             + word_list([_lacks(facts, a, c.kenb) for a in _named_at(facts, hop)])
+             for c in keyed[:1]]
+    requests = list(dict.fromkeys(str(p.request) for p in facts.authentication.preparations
+                                  if p.hop == hop and p.request is not None))
+    if not requests:
+        parts.append("no backhaul message prepared it (intra-eNB)")
+    elif facts.nds_ip:
+        parts.append(f"{word_list(requests)} rests on the promise's assumption "
+                     f"{BACKHAUL_PROTECTED} (NDS/IP anti-replay, TS 33.210)")
+    else:
+        parts.append(f"{word_list(requests)} crossed the open backhaul, "
+                     + ("where a message was replayed or injected, yet none was accepted "
+                        "here more often than sent" if facts.beyond_nds_ip else
+                        "where nothing was replayed or injected"))
+    return "; ".join(parts)
+
+
+def _lacks(facts: Facts, attacker: Knowledge, kenb: bytes) -> str:
+    """What ``attacker`` lacks of ``kenb`` (its inputs it does not derive), or that it derives
+    it and injected nothing (``_forging_with_a_party`` leaves a run with an injection
+    unjudged)."""
+    if kenb in attacker.known:
+        return f"{attacker.name} derives (but injected no message)"
+    lacking = [line.removeprefix("lacks ") for line in facts.cut(attacker, kenb, depth=1)]
+    return f"{attacker.name} lacks ({word_list(lacking)})"
 
 
 def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
@@ -2781,7 +2842,7 @@ class _AtConfirm(_Authentication):
         replayed = (preparation.request if preparation is not None
                     and facts.authentication.copied(preparation.request) else None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
-                            self.held_text, lines, replayed)
+                            lines, replayed)
 
     def fails(self, step: Any, event: Event, facts: Facts, preparation: Preparation | None,
               run: UeRun | None) -> str | None:
@@ -2884,8 +2945,7 @@ class InjectiveAgreement(_Authentication):
                 return [f"{target} prepared {_session_text(facts, _target_session(step))} in "
                         f"hop {step.hop}", _prepared_text(facts, Preparation(
                             target, step.hop, _target_session(step), message, 0))]
-            return self.verdict(step, facts, _request_hop_type(message), failure,
-                                self.held_text, lines,
+            return self.verdict(step, facts, _request_hop_type(message), failure, lines,
                                 message if facts.authentication.copied(message) else None)
         if message.kind is not Kind.RRC_HANDOVER_CONFIRM or target == UE:
             return None
@@ -2898,7 +2958,6 @@ class InjectiveAgreement(_Authentication):
         request = next((p.request for p in _prepared(facts, target, session)
                         if facts.authentication.copied(p.request)), None)
         return self.verdict(step, facts, facts.completions[-1].hop_type, failure,
-                            self.held_text,
                             lambda: [f"{target} accepted the HO confirm in hop {step.hop}: "
                                      f"{_session_text(facts, session)}"], request)
 
@@ -2922,6 +2981,7 @@ class UeAgreement(_Authentication):
     sometimes = "the UE accepted a HO command"
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND})
     held_text = "a target eNB prepared the UE's handover with the same cell, C-RNTI, KeNB, NCC"
+    protected = "HO command"
 
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:
@@ -2943,7 +3003,7 @@ class UeAgreement(_Authentication):
         if event.before is not None:
             hop_type = self.hop_between(event.before.cell, run.session.cell)
         replayed = facts.authentication.any_copied()
-        return self.verdict(step, facts, hop_type, failure, self.held_text, lines, replayed)
+        return self.verdict(step, facts, hop_type, failure, lines, replayed)
 
     def hop_types(self, facts: Facts) -> dict[int, HopType | None]:
         return {}  # the UE's view: its promise is read per handover type unknown

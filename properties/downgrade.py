@@ -43,6 +43,7 @@ from hoverify.properties.claims import (
     DOWNGRADE,
     REFUSED_END,
     REJECTED_END,
+    UE_ACCEPTED,
     DowngradeResistance,
     EditClaim,
     Verdict,
@@ -63,7 +64,7 @@ from hoverify.properties.engine import Facts
 from hoverify.properties.graph import Node, byte_values, value_node
 from hoverify.properties.lines import Lines
 from hoverify.properties.places import place
-from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.derivation import Deriver, Input
 from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Fields, Interface, Kind, Message
 from hoverify.statemachines.names import word_list
@@ -472,6 +473,9 @@ class Attempt:
     why: str = ""  # why the UE refused the HO command, or the real target the HO confirm
     kenb: bytes | None = None  # the UE's new KeNB if the attacker derives it
     lines: tuple[str, ...] = ()  # the witness: the attack, then the derivation
+    # the UE's new KeNB where it accepted the HO command, and the secret inputs it derived
+    # it from (none: it took the KeNB as it was)
+    reached: tuple[bytes, tuple[Input, ...]] | None = None
 
 
 @dataclass
@@ -488,16 +492,25 @@ class HopSearch:
     # the fields of a few values (``WIDTHS``) the edits rewrote to each other value: what a
     # holding verdict names as searched whole (helper-161)
     every_value: dict[str, None] = field(default_factory=dict)
+    # the edits after which the UE accepted the HO command, by how the handover ended and the
+    # KeNB the UE was left on (``Attempt.reached``): what a holding downgrade-resistance and
+    # fake-cell-capture name (helper-234)
+    reached: dict[tuple[str, bytes, tuple[Input, ...]], list[str]] = field(
+        default_factory=dict)
 
     def done(self) -> bool:
         found = {DENIAL: self.denial, CAPTURE: self.capture, DOWNGRADE: self.downgrade}
         return all(found[claim] is not None for claim in self.wanted)
 
-    def count(self, attempt: Attempt, edit: Edit, fields: Fields) -> None:
+    def count(self, attempt: Attempt, edit: Edit, message: Message) -> None:
+        fields = message.fields
         self.attempts += 1
         if edit.kind == "rewrite" and _name(fields, edit.path) in WIDTHS:
             self.every_value[describe(fields, edit.path)] = None
         self.ends[attempt.end] += 1
+        if attempt.reached is not None:
+            self.reached.setdefault((attempt.end, *attempt.reached), []).append(
+                f"{edit.text(fields)} in {message}")
         if attempt.why:
             self.refusals[attempt.end, attempt.why] += 1
 
@@ -580,7 +593,7 @@ def search(analysis: Analysis, hop: int, attacker: Attacker,
             for edit in edits_by(message, who, writable):
                 attempt = _attempt(analysis, hop, attacker, trial, step_number, message, edit,
                                    result)
-                result.count(attempt, edit, message.fields)
+                result.count(attempt, edit, message)
                 if attempt.completed and attempt.kenb is not None and result.downgrade is None:
                     result.downgrade = attempt
                 if attempt.kenb is not None and result.capture is None:
@@ -710,6 +723,9 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     command = next(s for s in steps if s.outcome.accepted
                    and s.message.kind is Kind.RRC_HANDOVER_COMMAND)
     kenb = command.ctx_after.keys.as_keys.kenb
+    made = next((d.inputs for d in command.outcome.derivations if d.output == kenb), ())
+    judged = Attempt(step_number, rewritten, run, text, completed, outcome, end, why,
+                     reached=(kenb, tuple(i for i in made if not i.public)))
     # Whether the attacker derives the UE's key decides a capture, and with the real target
     # accepting, a downgrade: the key graph is built only when that may find something new.
     # A KeNB equal to the honest one (which the search starts from not derivable) needs no
@@ -718,19 +734,19 @@ def _attempt(analysis: Analysis, hop: int, attacker: Attacker, trial: _Trial,
     downgrade = DOWNGRADE in found.wanted and found.downgrade is None and completed
     if (kenb == analysis.kenb.get(hop) or not (capture or downgrade)
             or not may_derive(analysis, attacker, tail, kenb)):
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
+        return judged
     re_analysis = trial.analysis(analysis, tail)
     node = value_node(kenb)
     if node not in re_analysis.closure(attacker):
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
+        return judged
     forged = recompute(re_analysis, attacker, node)  # cross-check by execution
     fake = _fake_target(run.variant, steps, forged)
     if forged != kenb or fake is None:
-        return Attempt(step_number, rewritten, run, text, completed, outcome, end, why)
+        return judged
     lines = (text, "UE accepts the HO command and derives its KeNB "
              f"({derivation_word(command.outcome.derivations, kenb)})", outcome, fake,
              *re_analysis.witness_lines(attacker, node))
-    return Attempt(step_number, rewritten, run, text, completed, outcome, end, why, kenb, lines)
+    return replace(judged, kenb=kenb, lines=lines)
 
 
 def ending(steps: list[Step], target: str, step_number: int) -> tuple[str, str, str]:
@@ -884,8 +900,8 @@ def handover_attacks(analysis: Analysis, attackers: list[tuple[int, Attacker]],
             verdicts[DENIAL].append(_denial(hop, name, promised[DENIAL], found, source))
         if CAPTURE in wanted:
             if arose[CAPTURE]:
-                verdicts[CAPTURE].append(_capture(hop, attacker, promised[CAPTURE], found,
-                                                  source, edit_aside(facts, CAPTURE)))
+                verdicts[CAPTURE].append(_capture(analysis, hop, attacker, promised[CAPTURE],
+                                                  found, edit_aside(facts, CAPTURE)))
         else:  # the source derives the honest KeNB: it needs no edit to serve the UE
             verdicts[CAPTURE] += _no_edit_capture(analysis, hop, attacker, promised[CAPTURE],
                                                   facts, claims[CAPTURE], searched)
@@ -917,7 +933,7 @@ def _no_edit_capture(analysis: Analysis, hop: int, attacker: Attacker, promised:
     if excused and alone is not None and CAPTURE in judged(analysis, hop, alone):
         found = searched(hop, alone, None)
         if found.arose(claim):
-            verdicts.append(_capture(hop, alone, promised, found, source,
+            verdicts.append(_capture(analysis, hop, alone, promised, found,
                                      edit_aside(facts, CAPTURE)))
     return verdicts
 
@@ -940,21 +956,60 @@ _ENDS = {COMPLETED_END: "{n} completed handover {hop}",
          "stopped": "{n} stopped handover {hop} before a HO command reached the UE"}
 # ... and those the UE or the target judged, with why each refused (a holding
 # downgrade-resistance: its situation, ``DowngradeResistance.situation``)
-_JUDGED = {COMPLETED_END: "{n} completed out of the attacker's reach",
+_JUDGED = {COMPLETED_END: "{n} completed out of the attacker's reach ({reach})",
            REFUSED_END: "{n} refused by the UE ({why})",
            REJECTED_END: "{n} rejected by the real target {target} ({why})"}
 
 
-def _how_ended(found: HopSearch, hop: int, target: str, texts: Mapping[str, str]) -> str:
+def _how_ended(found: HopSearch, hop: int, target: str, texts: Mapping[str, str],
+               reach: str = "") -> str:
     """How the edits of ``found`` ended, for the ends ``texts`` words, each with its count
-    and (``{why}``) the reasons the UE or the target gave, each with its count."""
+    and (``{why}``) the reasons the UE or the target gave, each with its count, and
+    (``{reach}``) why those that completed are out of the attacker's reach
+    (``_out_of_reach``)."""
     def why(end: str) -> str:
         return "; ".join(f"{reason}: {n}" if n > 1 else reason
                          for (e, reason), n in sorted(found.refusals.items(),
                                                   key=lambda item: (-item[1], item[0]))
                          if e == end)
-    return "; ".join(text.format(n=found.ends[end], hop=hop, target=target, why=why(end))
+    return "; ".join(text.format(n=found.ends[end], hop=hop, target=target, why=why(end),
+                                 reach=reach)
                      for end, text in texts.items() if found.ends[end])
+
+
+def _reached(analysis: Analysis, hop: int, attacker: Attacker, found: HopSearch,
+             ends: Collection[str]) -> list[tuple[list[str], str, list[str]]]:
+    """Per KeNB the edits of ``found`` that ended in one of ``ends`` left the UE on: those
+    edits, the KeNB in words, and the secret inputs of it (TS 33.401 A.5: KeNB* from
+    KeNB or NH) the attacker lacks, read from what the UE derived and the run's key graph:
+    why each such edit is no downgrade or capture (helper-234: "3 completed out of the attacker's
+    reach" named neither)."""
+    def lacked(inputs: tuple[Input, ...]) -> list[str]:
+        return [analysis.graph.label(node) if node in analysis.graph.graph else i.name
+                for i in inputs if not analysis.knows(attacker, node := value_node(i.value))]
+
+    def on(kenb: bytes) -> str:
+        return (f"KeNB[hop {hop}], the honest one" if kenb == analysis.kenb.get(hop) else
+                f"a KeNB other than the honest one ({kenb.hex()[:8]})")
+
+    return [(edits, on(kenb), lacked(inputs))
+            for (end, kenb, inputs), edits in found.reached.items() if end in ends]
+
+
+def _out_of_reach(name: str, reached: list[tuple[list[str], str, list[str]]],
+                  whom: str = "UE and target") -> str:
+    """``_reached`` in words (for ``_JUDGED``'s ``{reach}``): the edits that left ``whom``
+    on each KeNB."""
+    return "; ".join(f"{word_list(edits)} left {whom} on {on}, "
+                     + (f"derived from {word_list(lacks)}, which {name} lacks" if lacks else
+                        f"which {name} does not derive")
+                     for edits, on, lacks in reached)
+
+
+def _lacking(reached: list[tuple[list[str], str, list[str]]]) -> list[str]:
+    """``_reached`` as a cut's lines: each input the attacker lacks, with its KeNB."""
+    return list(dict.fromkeys(f"lacks {lack} (of {on})" for _, on, lacks in reached
+                              for lack in lacks))
 
 
 def _unjudged_ends(found: HopSearch, hop: int, target: str, situation: Collection[str]) -> str:
@@ -988,17 +1043,20 @@ def _downgrade(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
                        outside=claim.outside(whole, promised)
                        if excused and whole is not None else None)
     judged = sum(found.ends[end] for end in claim.situation)
+    reached = _reached(analysis, hop, attacker, found, {COMPLETED_END})
+    reach = _out_of_reach(name, reached)
     each = "" if found.ends[COMPLETED_END] else ", and refused each"
     return Verdict(hop, name, True, promised,
                    f"none of {found.edits_text(source, ' of what it relays and sends')} puts "
                    f"the UE and the honest target on a KeNB {who} can derive; the UE or the "
                    f"target judged {judged} of them{each}: "
-                   f"{_how_ended(found, hop, analysis.target(hop), _JUDGED)}"
+                   f"{_how_ended(found, hop, analysis.target(hop), _JUDGED, reach)}"
                    f"{_unjudged_ends(found, hop, analysis.target(hop), claim.situation)}"
                    f"{edit_aside(facts, DOWNGRADE)}",
                    cut=("each edit is refused by the UE, or makes UE and target disagree (the "
-                        "target rejects the HO confirm), or leaves both on a key derived from "
-                        "inputs the attacker lacks",))
+                        "target rejects the HO confirm)" + (
+                            f", or leaves both on a KeNB whose inputs {name} lacks"
+                            if reached else ""), *_lacking(reached)))
 
 
 def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) -> Verdict:
@@ -1015,17 +1073,22 @@ def _denial(hop: int, name: str, promised: bool, found: HopSearch, source: str) 
                    "the others none reached it, or the handover had completed)")
 
 
-def _capture(hop: int, attacker: Attacker, promised: bool, found: HopSearch, source: str,
-             aside: str) -> Verdict:
-    name = str(attacker)
+def _capture(analysis: Analysis, hop: int, attacker: Attacker, promised: bool,
+             found: HopSearch, aside: str) -> Verdict:
+    source, name = analysis.source(hop), str(attacker)
     who = deriver(name, attacker.entities, source)
     if found.capture is not None:
         return Verdict(hop, name, False, promised, captured(source, hop, who),
                        found.capture.lines, witness_hop=hop)
+    reached = _reached(analysis, hop, attacker, found, UE_ACCEPTED)
+    accepted = (f" (after {sum(len(edits) for edits, _, _ in reached)} of them the UE "
+                f"accepted the HO command: {_out_of_reach(name, reached, 'the UE')})"
+                if reached else "")
     return Verdict(hop, name, True, promised,
                    f"none of {found.edits_text(source)} puts the UE on a KeNB {who} "
-                   f"can derive{aside}", cut=("the UE refuses each edit or derives its KeNB from "
-                                              "inputs the attacker lacks",))
+                   f"can derive{accepted}{aside}",
+                   cut=(f"the UE refuses each edit or derives its KeNB from inputs {name} "
+                        "lacks", *_lacking(reached)))
 
 
 def find_attack(analysis: Analysis, hop: int, attacker: Attacker, claim: str) -> Attempt | None:

@@ -1,0 +1,93 @@
+"""helper-234: a holding verdict says what the attacker lacks, computed from the run (the
+inputs of the KeNB behind the message it could not forge), and names the assumption where
+the cause is one (NDS/IP, TS 33.210)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hoverify.properties.attacker import Attacker, Compromise
+from hoverify.properties.claims import ALIVENESS, CAPTURE, DOWNGRADE, INJECTIVE, UE_AGREEMENT
+from hoverify.properties.evaluate import evaluate
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variants import load
+
+from hoverify.variant_file import load_variant_file
+
+ENB_1 = "radio observer + enb-1@1"
+
+
+def _claims() -> dict[str, object]:
+    run = run_scenario(load("ts33401"), parse_hops("s1"))
+    return {c.name: c for c in evaluate(run, Attacker((Compromise("enb-1", 1),))).claims}
+
+
+def test_downgrade_names_the_edits_that_completed_and_the_input_the_attacker_lacks() -> None:
+    """helper-229 #4: "3 completed out of the attacker's reach" named neither the edits nor
+    NH[NCC 2], the input of the S1 hop's KeNB (TS 33.401 7.2.8.4.3) enb-1 lacks."""
+    (verdict,) = _claims()[DOWNGRADE].verdicts
+    assert verdict.holds
+    assert ("3 completed out of the attacker's reach (rewrites field 'container/new C-RNTI'"
+            in verdict.detail)
+    assert ("left UE and target on KeNB[hop 1], the honest one, derived from NH[NCC 2], "
+            f"which {ENB_1} lacks)" in verdict.detail)
+    assert "lacks NH[NCC 2] (of KeNB[hop 1], the honest one)" in list(verdict.cut)
+
+
+def test_authentication_claims_say_what_the_attacker_lacks_and_assume() -> None:
+    """The HO confirm under the target's KRRCint, from KeNB[hop 1], whose NH[NCC 2] enb-1
+    lacks; the HO command under the source's, from KeNB[hop 0], which enb-1 derives (it
+    injected nothing); the backhaul's part is the promise's assumption."""
+    claims = _claims()
+    assumption = ("S1AP HandoverRequest mme-1->enb-4 rests on the promise's assumption "
+                  "backhaul-protected (NDS/IP anti-replay, TS 33.210)")
+    for name in (ALIVENESS, INJECTIVE):
+        (verdict,) = claims[name].verdicts
+        assert verdict.holds
+        assert (f"the HO confirm is under KRRCint from KeNB[hop 1], which {ENB_1} lacks "
+                "(NH[NCC 2])" in verdict.detail), name
+        assert assumption in verdict.detail
+    (verdict,) = claims[UE_AGREEMENT].verdicts
+    assert ("the HO command is under KRRCint from KeNB[hop 0], which "
+            f"{ENB_1} derives (but injected no message)" in verdict.detail)
+
+
+def test_a_run_without_a_compromise_names_the_radio_observer_and_no_backhaul() -> None:
+    """With no attacker named, the radio observer (public values only) lacks the inputs of
+    the KeNB; an intra-eNB hop is prepared by no backhaul message, so no NDS/IP assumption
+    is claimed for it (TS 33.401 7.2.8.4.1)."""
+    run = run_scenario(load("ts33401"), parse_hops("intra-enb"))
+    claims = {c.name: c for c in evaluate(run, Attacker(())).claims}
+    (verdict,) = claims[ALIVENESS].verdicts
+    assert verdict.detail.endswith(
+        ": the HO confirm is under KRRCint from KeNB[hop 1], which the radio observer lacks "
+        "(KeNB[hop 0]); no backhaul message prepared it (intra-eNB)"), verdict.detail
+
+
+def test_capture_names_the_keys_the_ue_accepted_and_what_the_attacker_lacks() -> None:
+    """fake-cell-capture's holding reason (helper-229 #4, ~downgrade.py 1028): after each
+    edit the UE accepted, the KeNB it was on and the input of it the source lacks; here the
+    C-RNTI the variant binds moves it off the honest KeNB, still from KeNB*+[hop 1]."""
+    variant = load_variant_file(str(Path(__file__).parent / "attack_variants" / "always_k_ho.py"))
+    run = run_scenario(variant, parse_hops("s1"))
+    (verdict,) = {c.name: c for c in evaluate(run).claims}[CAPTURE].verdicts
+    assert verdict.holds
+    assert ("(after 2 of them the UE accepted the HO command: rewrites field 'container/new "
+            "C-RNTI'" in verdict.detail)
+    assert (f"left the UE on KeNB[hop 1], the honest one, derived from KeNB*+[hop 1], which "
+            f"{ENB_1} lacks)" in verdict.detail)
+    assert list(verdict.cut)[1:] == [
+        "lacks KeNB*+[hop 1] (of a KeNB other than the honest one (8d19e0fc))",
+        "lacks KeNB*+[hop 1] (of KeNB[hop 1], the honest one)"]
+
+
+def test_a_verdict_of_check_s_per_hop_attackers_names_its_own_hop_s() -> None:
+    """Each hop's attackers are its source and target eNB, compromised from that hop on
+    (docs/claims.md): a holding authentication verdict on hop 3 names those of hop 3, not
+    every attacker of the run (each verdict of a 300-hop check named hundreds, and check's
+    time grew as the square of the hops)."""
+    run = run_scenario(load("ts33401"), parse_hops("s1,s1,s1"))
+    (_, _, third) = {c.name: c for c in evaluate(run).claims}[ALIVENESS].verdicts
+    assert third.holds and third.hop == 3
+    named = third.detail.split("which ", 1)[1].split(";", 1)[0]
+    assert "@3" in named and "@1" not in named and "@2" not in named, named
