@@ -2637,9 +2637,11 @@ class _Authentication(_Claim):
         failures = [v for v in state if v.hop in arose]
         failed = {v.hop for v in failures}
         types = self.hop_types(facts)
+        held = [hop for hop in arose if hop not in failed]
+        judged = _judged_attackers(facts) if held else ()
         return sorted((*failures, *(Verdict(hop, "-", True, self.promise(types.get(hop)),
-                                            self.held_at(facts, hop))
-                                    for hop in arose if hop not in failed)),
+                                            self.held_at(facts, hop, judged))
+                                    for hop in held)),
                       key=lambda v: v.hop)
 
     held_text = ""  # what was observed; ``held_at`` adds why no attacker could have broken it
@@ -2648,12 +2650,13 @@ class _Authentication(_Claim):
     # the HO command, under the source's (the KeNB before it) (TS 33.401 7.2.8, B.2)
     protected = "HO confirm"
 
-    def held_at(self, facts: Facts, hop: int) -> str:
-        """The holding verdict at ``hop``: what was observed, then what each attacker of the
-        run lacks to have forged the protected RRC message (the inputs of its KeNB it does
-        not derive, ``Facts.cut``), and the backhaul's part, an assumption where NDS/IP
-        protects it (TS 33.210 anti-replay) (helper-234: the observation alone was said)."""
-        return f"{self.held_text}: {_unforgeable(facts, hop, self.protected)}"
+    def held_at(self, facts: Facts, hop: int, judged: Sequence[Knowledge]) -> str:
+        """The holding verdict at ``hop``: what was observed, then what each attacker
+        ``judged`` (``_judged_attackers``) lacks to have forged the protected RRC message (the
+        inputs of its KeNB it does not derive, ``Facts.cut``), and the backhaul's part, an
+        assumption where NDS/IP protects it (TS 33.210 anti-replay) (helper-234: the
+        observation alone was said)."""
+        return f"{self.held_text}: {_unforgeable(facts, hop, self.protected, judged)}"
 
     def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
         """Not a handover a compromised eNB edited (``not_judged``), though the claim judged
@@ -2708,31 +2711,35 @@ def after_an_edit(facts: Facts, hop: int) -> tuple[int, list[str]] | None:
     return first, sorted(enb for h, enb in edits if h == first)
 
 
-# the attacker of a run that compromised nothing: it holds public values only (key-secrecy's)
-RADIO_OBSERVER = Knowledge("the radio observer", frozenset(), 0, 0, frozenset(), frozenset())
+def _judged_attackers(facts: Facts) -> tuple[Knowledge, ...]:
+    """The attackers a holding authentication verdict speaks of: those holding no party, the
+    radio observer (what it derives by the end of the run, as key-secrecy judges it:
+    ``radio_observer_knows``) and, on an open backhaul, the network. Lowe's claims speak of
+    honest peers: a run in which an attacker holding a party injected is not judged
+    (``_forging_with_a_party``), and what a compromised eNB's edit does is judged by
+    downgrade-resistance and its neighbours; naming ``check``'s per-hop attackers would also
+    make its line differ from a search's reason on the same run."""
+    derived = _observer_derives(facts, 0, frozenset())
+    observer = Knowledge("the radio observer", frozenset(), 0, 0, derived,
+                         derived | facts.public)
+    return (observer, *(a for a in facts.attackers if not a.entities))
 
 
-def _named_at(facts: Facts, hop: int) -> tuple[Knowledge, ...]:
-    """The attackers a holding authentication verdict on handover ``hop`` names: those
-    compromised in it (``check``'s per-hop attackers: its source and target eNB), else those
-    compromised last before it (a ``--compromise``, a search's), and the network on an open
-    backhaul; the radio observer where there is none. Not every attacker of the run: each
-    verdict of a long ``check`` named hundreds, and its time grew as the square of the hops."""
-    network = [a for a in facts.attackers if a.name == NETWORK]
-    before = [a for a in facts.attackers if a.hop <= hop and a.name != NETWORK]
-    latest = max((a.hop for a in before), default=None)
-    named = (*(a for a in before if a.hop == latest), *network)
-    return named or (RADIO_OBSERVER,)
-
-
-def _unforgeable(facts: Facts, hop: int, protected: str) -> str:
+def _unforgeable(facts: Facts, hop: int, protected: str, judged: Sequence[Knowledge]) -> str:
     """Why no attacker of the run forged ``protected`` (``_Authentication.held_at``) in handover
     ``hop``, and what the backhaul messages that prepared it rest on."""
-    keyed = ([c for c in facts.completions if c.handover == hop] if protected == "HO confirm"
-             else [c for c in facts.completions if c.handover < hop][-1:])
-    parts = [f"the {protected} is under KRRCint from {facts.label(c.kenb)}, which "
-             + word_list([_lacks(facts, a, c.kenb) for a in _named_at(facts, hop)])
-             for c in keyed[:1]]
+    # the KeNB the target prepared (the confirm's, from the request's acceptance on: a
+    # search's shortest run may end there, the check line of it completes the hop), or the
+    # one the UE used before the hop (the command's)
+    keyed = ([p.session.kenb for p in facts.authentication.preparations if p.hop == hop]
+             if protected == "HO confirm"
+             else [c.kenb for c in facts.completions if c.handover < hop][-1:])
+    # not named: a KeNB's label reads otherwise once its hop completed (X2's KeNB* in use as
+    # the KeNB), and a search's run and its check line would word one verdict twice
+    side = "target" if protected == "HO confirm" else "source"
+    parts = [f"the {protected} is under the {side}'s KRRCint (TS 33.401 A.7), from a KeNB "
+             + word_list([_lacks(facts, a, kenb) for a in judged])
+             for kenb in keyed[:1]]
     requests = list(dict.fromkeys(str(p.request) for p in facts.authentication.preparations
                                   if p.hop == hop and p.request is not None))
     if not requests:
@@ -2750,12 +2757,13 @@ def _unforgeable(facts: Facts, hop: int, protected: str) -> str:
 
 def _lacks(facts: Facts, attacker: Knowledge, kenb: bytes) -> str:
     """What ``attacker`` lacks of ``kenb`` (its inputs it does not derive), or that it derives
-    it and injected nothing (``_forging_with_a_party`` leaves a run with an injection
-    unjudged)."""
+    it (the network reads an open backhaul's keys), and, where nothing was injected, that it
+    injected nothing."""
     if kenb in attacker.known:
-        return f"{attacker.name} derives (but injected no message)"
+        return f"{attacker.name} derives" + ("" if facts.injected else
+                                             " (but injected no message)")
     lacking = [line.removeprefix("lacks ") for line in facts.cut(attacker, kenb, depth=1)]
-    return f"{attacker.name} lacks ({word_list(lacking)})"
+    return f"{attacker.name} cannot derive (lacking {word_list(lacking)})"
 
 
 def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
