@@ -1309,20 +1309,28 @@ class Judged:
     failures: tuple[tuple[str, Verdict], ...]
 
 
-_COMPROMISES = 1 << 6  # compromises a memo keeps; past it, it starts again (memory bounded)
+# what each memo of the engine keeps (``Engine.remember``); past it, it starts again (memory
+# stays bounded)
+_COMPROMISES = 1 << 6
+_STEPS = 1 << 10
+_FAULTS_MADE = 1 << 10
 
 
 @dataclass(frozen=True)
-class _Compromise:
-    """The record, facts and claim states a compromise was made from (kept alive, so that
-    their identities, the memo's key, are not reused), the facts it made and the claims'
-    judgement of it."""
+class _Made:
+    """What a compromise or a step was made from (kept alive, so that their identities, the
+    memo's key, are not reused), the facts it made and the claims' judgement of it."""
 
-    ctx: Any
-    facts_before: Facts
-    states_before: tuple[Any, ...]
+    sources: tuple[Any, ...]
     facts: Facts
     judged: Judged
+
+
+def _remember(memo: dict[Any, Any], key: Any, made: Any, limit: int) -> None:
+    """``made`` remembered under ``key``; ``memo`` starts again when it holds ``limit``."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = made
 
 
 def _outside(verdict: Verdict) -> Verdict:
@@ -1422,7 +1430,12 @@ class Engine:
     # what an event touches -> the places of the claims that read any of it
     readers: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict, repr=False)
     # what a compromise made, when a search asks to remember it (``remember``)
-    compromises: dict[tuple[Any, ...], _Compromise] | None = field(default=None, repr=False)
+    compromises: dict[tuple[Any, ...], _Made] | None = field(default=None, repr=False)
+    # ... and what a step made, and the facts a fault made (the facts it was made from first,
+    # kept alive as ``_Made.sources``; the facts made hold its ``unedited``)
+    steps_made: dict[tuple[Any, ...], _Made] | None = field(default=None, repr=False)
+    faults_made: dict[tuple[Any, ...], tuple[Facts, Facts]] | None = field(default=None,
+                                                                           repr=False)
     # the engine of a finished run (``check``), never restored: the attackers of a chain
     # share one record of what they know (``Shared``), read live
     finished: bool = False
@@ -1459,13 +1472,26 @@ class Engine:
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
-        earlier = self.facts
+        """Judge ``step``; ``before``: its receiver's record before it. Remembered
+        (``remember``) by the identities of the facts, the claim states, ``before`` and the
+        step's message, outcome and record after (``System.remember`` hands the same objects
+        out again for the same delivery), by its hop, its receiver's states and the failures
+        taken: all that the facts and the claims read of it (not its number)."""
+        earlier, states, taken = self.facts, self.states, self._taken(step.hop)
         self.moved, self.learnt = (), {}
-        self.facts = self._learn(earlier, step, before, self.trace_length)
-        self._judge(step.hop, Event(step, before, earlier=earlier,
-                                    taken=self._taken(step.hop),
-                          moved=self.moved, learnt=self.learnt,
-                          knowing=self._knowing(len(earlier.completions))))
+        memo = self.steps_made
+        key = (id(earlier), id(states), taken, id(before), id(step.message), id(step.outcome),
+               id(step.ctx_after), step.hop, step.state_before, step.state_after)
+        made = memo.get(key) if memo is not None else None
+        if made is None:
+            self.facts = self._learn(earlier, step, before, self.trace_length)
+            made = _Made((earlier, states, before, step), self.facts, self._judgement(Event(
+                step, before, earlier=earlier, taken=taken, moved=self.moved,
+                learnt=self.learnt, knowing=self._knowing(len(earlier.completions)))))
+            if memo is not None:
+                _remember(memo, key, made, _STEPS)
+        self.facts = made.facts
+        self._take(step.hop, made.judged)
 
     def _knowing(self, done: int) -> tuple[int, ...] | None:
         """The places of the attackers that know a KeNB of the completions from number
@@ -1524,17 +1550,15 @@ class Engine:
         hop = hop if hop is not None else self.compromise_hop()
         taken, memo = self._taken(), self.compromises
         key = (attacker, entity, id(ctx), hop, id(f), id(states), taken)
-        known = memo.get(key) if memo is not None else None
-        if known is not None:
-            self.facts = known.facts
-            self._take(hop, known.judged)
-            return
-        self.facts = self._taking(f, attacker, entity, ctx, hop)
-        judged = self._judge(hop, Event(compromised=attacker, earlier=f, taken=taken))
-        if memo is not None:
-            if len(memo) >= _COMPROMISES:
-                memo.clear()
-            memo[key] = _Compromise(ctx, f, states, self.facts, judged)
+        made = memo.get(key) if memo is not None else None
+        if made is None:
+            self.facts = self._taking(f, attacker, entity, ctx, hop)
+            made = _Made((ctx, f, states), self.facts,
+                         self._judgement(Event(compromised=attacker, earlier=f, taken=taken)))
+            if memo is not None:
+                _remember(memo, key, made, _COMPROMISES)
+        self.facts = made.facts
+        self._take(hop, made.judged)
 
     def _taking(self, f: Facts, attacker: str, entity: str, ctx: Any, hop: int) -> Facts:
         """``f`` with ``attacker`` holding ``entity`` and its key record ``ctx`` too."""
@@ -1560,8 +1584,15 @@ class Engine:
         """From now on, remember what a compromise made (``compromise``): a search compromises
         the same eNB, holding the same record, with the same facts and claim states, from
         many states (half the compromises at two handovers), and the facts it makes and
-        the claims' judgement of it are a pure function of those."""
-        self.compromises = {}
+        the claims' judgement of it are a pure function of those. So are a step's
+        (``step``: about two fifths of the steps at two handovers, from the last 1024),
+        except while witnessing (the trail then records the step and the action that made
+        it);
+        and the facts a fault makes (``fault``: a search drops each message in flight of a
+        state, and the facts of those successors are then one object)."""
+        self.compromises, self.faults_made = {}, {}
+        if not self.witnessing:
+            self.steps_made = {}
 
     def reveal(self, attacker: str, key: str, hop: int | None = None) -> None:
         """``attacker`` learns every value of the key named ``key`` (KASME, a delegated key
@@ -1638,9 +1669,22 @@ class Engine:
             or (kind == "inject" and f.attacker(NETWORK) is not None))
         if (f.undisturbed or without is not f.unedited or injected != f.injected
                 or beyond != f.beyond_nds_ip):
-            self.facts = replace(f, undisturbed=False, unedited=without, injected=injected,
-                                 beyond_nds_ip=beyond)
+            self.facts = self._disturbed(f, without, injected, beyond)
         # else nothing changes: the facts stay shared (a search keeps them per state)
+
+    def _disturbed(self, f: Facts, without: frozenset[Unedited], injected: bool,
+                   beyond: bool) -> Facts:
+        """``f`` after a fault (``fault``), remembered (``remember``) by the identities of
+        ``f`` and ``without``."""
+        memo = self.faults_made
+        key = (id(f), id(without), injected, beyond)
+        made = memo.get(key) if memo is not None else None
+        if made is None:
+            made = (f, replace(f, undisturbed=False, unedited=without, injected=injected,
+                               beyond_nds_ip=beyond))
+            if memo is not None:
+                _remember(memo, key, made, _FAULTS_MADE)
+        return made[1]
 
     # -- results ---------------------------------------------------------------------------
     def summary(self) -> dict[str, list[Verdict]]:

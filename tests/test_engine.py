@@ -868,18 +868,18 @@ UNASKED_RUNS = [
 def test_a_claim_is_asked_about_every_event_that_touches_what_it_reads(
         name: str, faults: frozenset[str], monkeypatch: pytest.MonkeyPatch) -> None:
     unasked: Counter[str] = Counter()
-    judge = Engine._judge
+    judgement = Engine._judgement  # every event the engine judges (not one it remembered)
 
-    def judging(self: Engine, hop: int, event: Event) -> Judged:
+    def judging(self: Engine, event: Event) -> Judged:
         tags = touched(event, self.facts)
         for claim, state in zip(self.claims, self.states, strict=True):
             if claim.reads.isdisjoint(tags):
                 observed = claim.observe(state, event, self.facts)
                 assert observed == Observed(state), (claim.name, tags, observed)
                 unasked[claim.name] += 1
-        return judge(self, hop, event)
+        return judgement(self, event)
 
-    monkeypatch.setattr(Engine, "_judge", judging)
+    monkeypatch.setattr(Engine, "_judgement", judging)
     variant = (load_variant_file(Path(__file__).parent / name) if name.endswith(".py")
                else load(name))
     result = verify(variant, max_handovers=1, faults=faults)
@@ -917,6 +917,51 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     plain.apply(compromise)
     assert plain.engine.state == engine.state
     assert plain.engine.violations == engine.violations
+
+
+def test_a_remembered_step_makes_the_facts_and_verdicts_it_made() -> None:
+    """``Engine.remember``: a step taken again from the same facts and claim states, on the
+    same delivery (a search restores states, ``System.remember`` hands the same outcome out
+    again), is answered from the memo, with the facts, claim states, sometimes counts and
+    failures the engine made of it the first time; a fault's facts are made once; and a
+    witnessing engine remembers no step (its trail names each)."""
+    variant = load_variant_file(str(BROKEN / "k_ho_constant.py"))
+    finding = verify(variant, max_handovers=1).shortest[(FORWARD, True)]
+    *taken, last = finding.trace
+    assert last.kind == "deliver"
+    plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME,
+                                      witnessing=False) for _ in range(2))
+    remembering.system.remember()
+    remembering.engine.remember()
+    for exploration in (plain, remembering):
+        for action in taken:
+            exploration.apply(Action(action.kind, action.index, action.leaf))
+        exploration.engine.violations.clear()  # harvested, as a search does after each step
+    system, engine = remembering.system, remembering.engine
+    snapshot, before, counts = system.snapshot(), engine.state, Counter(engine.counts)
+    step = Action("deliver", last.index)
+    remembering.apply(step)
+    first, made = engine.state, Counter(engine.counts) - counts
+    assert engine.violations
+    engine.violations.clear()
+    system.restore(snapshot)
+    engine.restore(before)
+    remembering.apply(step)
+    assert engine.state[0] is first[0] and engine.state[1] is first[1]
+    assert Counter(engine.counts) - counts == made + made
+    plain.apply(step)
+    assert plain.engine.state == first
+    assert plain.engine.violations and plain.engine.violations == engine.violations
+    dropped = []
+    for _ in range(2):
+        system.restore(snapshot)
+        engine.restore(before)
+        remembering.apply(Action("drop", last.index))
+        dropped.append(engine.facts)
+    assert dropped[0] is dropped[1] and dropped[0] is not before[0]
+    witnessing = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    witnessing.engine.remember()
+    assert witnessing.engine.steps_made is None
 
 
 def _next_of(exploration: Exploration, kind: Kind) -> int:
