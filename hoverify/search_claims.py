@@ -7,10 +7,12 @@ every promise no run within ``verify``'s bound can break is untested (``verify``
 ``promises_beyond``); any other holds, and its reason is its own holding verdict on the
 shortest run in which its situation arose, of those that started a handover where one did
 (``hoverify.properties.exploration.no_handover``), or on the shortest of them in which a
-compromised eNB served the UE (``hoverify.properties.exploration.compromised_enb_served``) where
-its verdict there is that eNB's and holds: a claim about a handover speaks of its source and
-target eNBs, which that reason names (judged by ``hoverify.properties.replay.exercised``), in
-``check``'s words, with the ``check`` line that reproduces that run where there is one.
+compromised eNB served the UE where its verdict there is that eNB's, holds and was tested
+(``hoverify.properties.exploration.served_reason``): a claim about a handover speaks of its
+source and target eNBs, which that reason names (judged by
+``hoverify.properties.replay.exercised``), in ``check``'s words, with the ``check`` line that
+reproduces that run where there is one; where the search saw no such run and the reason is a
+compromised eNB's all the same, it says so.
 """
 
 from __future__ import annotations
@@ -40,10 +42,14 @@ HEADING = ("each claim {where} (a holding claim's reason: its verdict on the sho
            "which its situation arose, of those that started a handover where one did; for a "
            "verdict of a compromised eNB that served the UE, the shortest such run, where "
            "there is one):")
-# which run a holding claim's reason is judged on (``Exercised.on_served_run``): its "run" in
-# ``--json``, and the words its lines say it in
+# which run a holding claim's reason is judged on (``Exercised.on_served_run``; ``unserved``:
+# its shortest, its reason a compromised eNB's, where no run on which one that served the UE
+# tested it was seen, ``Exercised.unserved``): its "run" in ``--json``, and the words its lines
+# say it in
 RUNS = {"shortest": "its shortest run",
-        "served": "the shortest of its runs in which a compromised eNB served the UE"}
+        "served": "the shortest of its runs in which a compromised eNB served the UE",
+        "unserved": ("its shortest run (no run in which a compromised eNB served the UE "
+                     "tested it)")}
 
 
 def search_claims(claims: Sequence[Claim], variant: KeySchedule, sometimes: Mapping[str, int],
@@ -102,9 +108,14 @@ def _entry(claim: Claim, variant: KeySchedule, arose: int, findings: Sequence[Fi
             "reason": reason, "evidence": evidence,
             "untested": f"{untested} its {'; '.join(beyond)}" if beyond else None,
             "trace": [action.text for action in judged.trace] if held else [],
-            "run": ("served" if judged.on_served_run else "shortest") if held else None,
+            "run": _run(judged) if held else None,
             "check": None, "check_unavailable": None, "check_note": None,
             **(check if held and check else {})}
+
+
+def _run(judged: Exercised) -> str:
+    """Which run ``judged`` is on, a key of ``RUNS``."""
+    return "served" if judged.on_served_run else "unserved" if judged.unserved else "shortest"
 
 
 def search_claims_text(entries: Sequence[dict[str, Any]], where: str,

@@ -216,6 +216,10 @@ class _Claim:
     # whom the claim is promised against, with the clause that says so (``beyond``): backward
     # and forward security are defined per eNB (TS 33.401 7.2.8.1, TS 33.501 3.1)
     against = "a compromised eNB (TS 33.401 7.2.8.1)"
+    # its verdicts may name a compromised eNB as their attacker: where one that served the UE
+    # holds, a search judges its reason there (``exploration.served_reason``); the others
+    # judge the honest run, the radio observer or a revealed key
+    judges_compromised = False
 
     def __init__(self, variant: KeySchedule, topology: Topology) -> None:
         self.variant = variant
@@ -719,6 +723,7 @@ def _position(completions: Sequence[Completion], p: Preparation) -> int:
 
 class BackwardSecurity(_Claim):
     name = BACKWARD
+    judges_compromised = True
     # ``Event.attackers``; a HandoverRequest, for a KeNB an eNB is prepared with (``_back``)
     reads = frozenset({KNOWLEDGE, COMPLETED, ENB_LEARNT, *REQUESTS})
     always = ("an attacker knowing a KeNB of its own that an eNB it holds serves with, or "
@@ -1337,6 +1342,7 @@ def _derives_text(hops: str, size: int, reach: int | None, ends: bool) -> str:
 
 class ForwardSecurity(_Claim):
     name = FORWARD
+    judges_compromised = True
     reads = frozenset({KNOWLEDGE, COMPLETED})  # ``Event.attackers``
     always = ("an attacker compromising an eNB derives no KeNB used with another eNB n or "
               "more hops after its last legitimate one: for each hop k after that one, "
@@ -2064,6 +2070,7 @@ class EditClaim(_Claim):
     # (``arising``; newcomer: explore said the edit and check what held after it)
     held_words = ""
     stepwise = True  # ``check`` judges a hop it does not edit by its edit search instead
+    judges_compromised = True  # the eNB that edits or relays (``deriver``)
     situation: frozenset[str] = frozenset()
 
     def hop_type(self, facts: Facts, target_cell: str) -> HopType:

@@ -1270,6 +1270,7 @@ class Claim(Protocol):
     # own over a finished run; on the hops a checker names, the engine keeps its first failure
     # of each attacker (``Engine.first_per_hop``)
     reads: frozenset[Any]  # what of an event it reads (``touched``)
+    judges_compromised: bool  # its verdicts may name a compromised eNB (``served_reason``)
 
     def promised_by(self, variant: KeySchedule) -> bool: ...
     # the fewest handovers a run needs before it can break ``promise``, one of this claim's
@@ -1693,11 +1694,21 @@ class Engine:
         its promise before (its step-by-step violation, which ``explore`` and ``verify``
         report): then the run shows the claim broken whatever the backhaul did, and its
         verdicts over the finished run (the security passes) stay promised."""
+        return {c.name: self._verdicts(c, s) for c, s in zip(self.claims, self.states,
+                                                             strict=True)}
+
+    def verdicts(self, name: str) -> list[Verdict]:
+        """Claim ``name``'s verdicts over the run so far, as ``summary`` gives them: one
+        claim judged alone (``verify`` and ``explore`` ask it of the runs they note)."""
+        return next(self._verdicts(c, s) for c, s in zip(self.claims, self.states, strict=True)
+                    if c.name == name)
+
+    def _verdicts(self, claim: Claim, state: Any) -> list[Verdict]:
+        """``claim``'s verdicts over the run (``summary``)."""
         excused = self.facts.beyond_nds_ip
-        return {c.name: [_outside(v) if excused and self._excusable(c, v)
-                         and (c.name, True) not in self.violations else v
-                         for v in self._over_run(c, s)]
-                for c, s in zip(self.claims, self.states, strict=True)}
+        return [_outside(v) if excused and self._excusable(claim, v)
+                and (claim.name, True) not in self.violations else v
+                for v in self._over_run(claim, state)]
 
     def _over_run(self, claim: Claim, state: Any) -> list[Verdict]:
         """A model invariant, or an edit claim, is judged step by step only (its state keeps

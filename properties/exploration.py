@@ -31,7 +31,7 @@ from typing import Any
 from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, Writable, flips
-from hoverify.properties.engine import Engine, Facts
+from hoverify.properties.engine import Engine, Facts, Verdict
 from hoverify.properties.hop_edits import edit_name, edits_among, name_said
 from hoverify.properties.injection import injections
 from hoverify.statemachines.entity import Outcome, VariantError
@@ -136,9 +136,10 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
     the shortest, else the shortest of all (``no_handover``); of equally ranked ones, the
     first noted. Noted after each action (``exploration_machine``), so a run ends on the
     action that made its situation arise; ``explore`` then shortens it as it minimises a
-    finding (``explore.plainest``). ``served_runs``: per claim, the same of the runs in which a
-    compromised eNB served the UE (``compromised_enb_served``), which its reason is judged on
-    where its verdict there is that attacker's (``hoverify.properties.replay.exercised``).
+    finding (``explore.plainest``). ``served_runs``: per claim, the same of the runs on which
+    a compromised eNB that served the UE has a verdict of the claim that the run tested
+    (``served_reason``), which its reason is judged on
+    (``hoverify.properties.replay.exercised``).
     ``verify`` keeps its own by the same rank, by path (breadth first: the shortest, the
     smallest of a level), and the claim's reason is judged once, at the end."""
 
@@ -160,12 +161,12 @@ class ShortestRuns(dict[str, tuple[Action, ...]]):
         arose = [claim for claim, count in counts.items() if count > self._before.get(claim, 0)]
         if arose:
             rank = no_handover(exploration), len(exploration.trace)
-            served = compromised_enb_served(exploration)
-            tables = [(self, False)] + ([(self.served_runs, True)] if served else [])
             for claim in arose:
-                for runs, serving in tables:
+                for runs, serving in ((self, False), (self.served_runs, True)):
                     kept = self._ranks.get((claim, serving))
-                    if kept is None or rank < kept:
+                    # judged only where it would be kept
+                    if (kept is None or rank < kept) and (
+                            not serving or served_reason(exploration, claim)):
                         runs[claim] = tuple(exploration.trace)
                         self._ranks[claim, serving] = rank
         self._before = dict(counts)
@@ -179,13 +180,27 @@ def no_handover(exploration: Exploration) -> bool:
     return exploration.system.hop == 0
 
 
-def compromised_enb_served(exploration: Exploration) -> bool:
-    """Whether an eNB compromised on the run served the UE (``Facts.served``). Of the runs in
+def served_reason(exploration: Exploration, claim: str) -> bool:
+    """Whether ``claim``, judged on the run so far, has a holding verdict that the run tested
+    of an attacker holding an eNB that served the UE (``tested_by_served``). Of the runs in
     which a claim's situation arose, ``ShortestRuns`` and ``verify`` keep the shortest of
     those too: a security claim's holding verdict on a run whose compromised eNB never
-    served the UE says less than one on its source or target (newcomer)."""
-    facts = exploration.engine.facts
-    return any(facts.served(a) for a in facts.attackers)
+    served the UE says less than one on its source or target (newcomer), and one the run
+    could not break (forward security *untested*) says nothing (helper-229 #1)."""
+    engine = exploration.engine
+    if not next(c for c in engine.claims if c.name == claim).judges_compromised:
+        return False
+    served = {a.name for a in engine.facts.attackers if a.entities and engine.facts.served(a)}
+    return bool(served) and bool(tested_by_served(engine.verdicts(claim), served))
+
+
+def tested_by_served(verdicts: Iterable[Verdict], served: Collection[str]) -> list[Verdict]:
+    """Of ``verdicts``, those that hold, not ``untested`` (the run could have broken the
+    promise: forward security with a later KeNB kept from the attacker), of an attacker
+    named in ``served``: an eNB of it served the UE, the source or target of a handover
+    that TS 33.401 7.2.8.1's claims speak of. The one rule a reason on a served run
+    follows (``served_reason``, ``hoverify.properties.replay.exercised``)."""
+    return [v for v in verdicts if v.holds and not v.untested and v.attacker in served]
 
 
 def variant_error_finding(error: VariantError, trace: tuple[Action, ...]) -> Finding:

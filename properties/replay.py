@@ -22,8 +22,9 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
-    compromised_enb_served,
     no_handover,
+    served_reason,
+    tested_by_served,
     variant_error_finding,
 )
 from hoverify.properties.hop_edits import TITLES, edit_step, no_edit, sent_otherwise
@@ -237,6 +238,14 @@ def _served(exploration: Exploration) -> frozenset[str]:
     return frozenset(names[a.name] for a in facts.attackers if a.entities and facts.served(a))
 
 
+def _holding_enbs(exploration: Exploration) -> frozenset[str]:
+    """By check's names, the attackers of the run holding an eNB, whether it served the UE
+    or not."""
+    facts, names = exploration.engine.facts, _check_names(exploration)
+    enbs = exploration.system.topology.enbs
+    return frozenset(names[a.name] for a in facts.attackers if not a.entities.isdisjoint(enbs))
+
+
 def unfinished(exploration: Exploration) -> list[tuple[int, Step | None]]:
     """Each handover the run started and never completed, with the first message refused
     in it (``first_refusals``), or None where nothing refused it (it had not completed when
@@ -253,11 +262,15 @@ class Exercised:
     (``trace``; ``exercised`` says which), as ``check`` judges a finished run (``result``,
     holding): its first verdict's detail and cut are the reason it holds (what the attacker
     lacks). ``on_served_run``: the run is the shortest in which a compromised eNB served the UE,
-    and that verdict that attacker's."""
+    and that verdict that attacker's, one the run tested (``served_reason``). ``unserved``:
+    the run is the claim's shortest, and that verdict a compromised eNB's, as the search saw
+    no run on which a compromised eNB that served the UE has a verdict of it that the run
+    tested (helper-229 #1: the reason says so, not only which eNB)."""
 
     trace: tuple[Action, ...]
     result: ClaimResult
     on_served_run: bool
+    unserved: bool = False
 
 
 def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
@@ -265,11 +278,12 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
               served_runs: dict[str, tuple[Action, ...]]) -> dict[str, Exercised]:
     """Each claim of ``traces`` (a claim no run violated -> the shortest trace in which its
     situation arose) judged on the strongest run it has: the shortest in which its situation
-    arose and a compromised eNB served the UE (``served_runs``, the search's other
-    candidate; ``exploration.compromised_enb_served``), where one of its holding verdicts there
-    is such an attacker's (put first: the reason) and holds there (not ``untested``): the eNBs a
+    arose and a compromised eNB that served the UE has a holding verdict of it that the run
+    tested (``served_runs``, the search's other candidate, kept by
+    ``exploration.served_reason``; ``tested_by_served``, put first: the reason): the eNBs a
     claim about a handover speaks of are its source and target (TS 33.401 7.2.8.1), which the
-    stronger reason names; else its shortest trace. Each trace is replayed through the
+    stronger reason names; else its shortest trace (``Exercised.unserved`` where its reason
+    there is a compromised eNB's all the same). Each trace is replayed through the
     engine once (``replayed_claim``: the claim's own holding verdicts, as ``check`` and
     ``replay`` give them). A trace ends where the situation arose, not where its handovers
     end: a verdict on a hop it left unfinished (key-agreement: an undisturbed handover that
@@ -291,13 +305,12 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
             except ReplayStopped:
                 continue
             try:
-                attackers = _served(exploration) if serving else frozenset()
+                attackers = _served(exploration) if serving else _holding_enbs(exploration)
                 for claim in claims:
                     result = replayed_claim(exploration, claim)
                     holding = [] if result is None else [v for v in result.verdicts if v.holds]
                     if serving:  # a verdict that holds, not one the run could not test
-                        theirs = [v for v in holding if v.attacker in attackers
-                                  and not v.untested]
+                        theirs = tested_by_served(holding, attackers)
                         if not theirs:
                             continue  # judged on its shortest trace
                         holding = theirs + [v for v in holding if v.attacker not in attackers]
@@ -306,7 +319,8 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
                             f"{claim} on the shortest run in which its situation arose, which "
                             f"no run violates, has no holding verdict: {result}")
                     judged[claim] = Exercised(trace, replace(result, verdicts=tuple(holding)),
-                                              serving)
+                                              serving, not serving and holding[0].attacker
+                                              in attackers)
             finally:
                 exploration.close()
     return judged
@@ -333,14 +347,15 @@ def arising_run(variant: KeySchedule, actions: Sequence[Action], topology: Topol
     """The run ``actions`` replayed (each re-aimed by its text, ``_anchored``), up to the
     action that made ``claim``'s situation arise on a run of the kind ``ShortestRuns``
     keeps a claim's reason on: one that started a handover (``started``: else any), in
-    which a compromised eNB served the UE (``serving``: else any); None where it never
+    which a compromised eNB that served the UE has a verdict of ``claim`` that the run
+    tested (``serving``: else any; ``served_reason``); None where it never
     does, or a variant error ends the run."""
     exploration = Exploration(variant, topology, EXPLORATION_KASME, counts=Counter(),
                               adversary=adversary)
     try:
         for _ in _anchored_replay(exploration, actions):
             if exploration.engine.counts[claim] and not (started and no_handover(exploration)) \
-                    and (compromised_enb_served(exploration) or not serving):
+                    and (not serving or served_reason(exploration, claim)):
                 return tuple(exploration.trace)
     except VariantError:
         return None

@@ -139,9 +139,9 @@ from hoverify.properties.exploration import (
     Action,
     Exploration,
     Finding,
-    compromised_enb_served,
     listing_order,
     no_handover,
+    served_reason,
     variant_error_finding,
 )
 from hoverify.properties.fingerprint import Fingerprinter, FingerprintSet, collision_probability
@@ -629,8 +629,11 @@ class _Slice:
         # path that started a handover reported before (of all paths, or of those on which
         # a compromised eNB served the UE: ``served``); and the claims still watched, with
         # their counts here after the last transition (``_arose``)
-        names = [claim.name for claim in self.exploration.engine.claims]
-        self.watched = {(claim, serving) for claim in names for serving in (False, True)}
+        claims = self.exploration.engine.claims
+        names = [claim.name for claim in claims]
+        # a claim whose verdicts name no compromised eNB has no served run to watch
+        self.watched = {(claim.name, serving) for claim in claims
+                        for serving in ((False, True) if claim.judges_compromised else (False,))}
         self.arising = dict.fromkeys(names, 0)
         self.level = _Level()
 
@@ -871,7 +874,9 @@ class _Slice:
         """Note ``path`` for each claim whose situation arose on its last action (its count
         grew), where none arose on a path that started a handover reported before
         (``no_handover``); and again, as the claim's other run, where a compromised eNB
-        served the UE (``served``) and none arose on such a path that started a handover.
+        that served the UE has a verdict of it that the path tested (``served_reason``:
+        judged here, on the live model) and none arose on such a path that started a
+        handover.
         This part expands a level in the order of its paths, so the first path of each kind
         noted in a level is its smallest there; the search keeps the best of the parts'
         (``_Search.merge``). A run of a claim stops being watched here once it arose on a
@@ -880,10 +885,10 @@ class _Slice:
         arose = [claim for claim, before in self.arising.items() if counts[claim] > before]
         if arose:
             alone = no_handover(self.exploration)
-            kinds = (False, True) if compromised_enb_served(self.exploration) else (False,)
             for claim in arose:
-                for key in ((claim, serving) for serving in kinds):
-                    if key not in self.watched:
+                for key in ((claim, serving) for serving in (False, True)):
+                    if key not in self.watched or (
+                            key[1] and not served_reason(self.exploration, claim)):
                         continue
                     kept = self.level.arisen.get(key)
                     if kept is None or (kept[0] and not alone):

@@ -28,6 +28,7 @@ from hoverify.properties.claims import (
     NO_CHANGE_ON_REFUSAL,
     SEPARATION,
     UE_AGREEMENT,
+    all_claims,
 )
 from hoverify.properties.engine import AT_THE_EDITOR, OUT_OF_REACH, Unedited
 from hoverify.properties.exploration import (
@@ -948,6 +949,50 @@ def test_a_claim_keeps_too_its_shortest_run_in_which_a_compromised_enb_served_th
     assert served[-1] == "compromise enb-2" and len(served) > len(shortest)
     assert [a.text for a in runs.served_runs[BACKWARD]] == served
     assert [a.text for a in runs[BACKWARD]] == shortest
+
+
+def test_a_seeded_search_s_forward_reason_is_a_served_enb_s_tested_verdict() -> None:
+    """helper-229 #1: ``explore --seed 1`` gave forward security's reason on enb-3, which
+    never served the UE ("enb-3 never served the UE and derives no KeNB of hop 1"): its
+    served run's verdict was only untested. Its reason is now judged on a served run on
+    which it was tested (``served_reason``): a compromised eNB that served the UE, with
+    what it lacks."""
+    forward = explore(load("ts33401"), seed=1, examples=200,
+                      claims=frozenset({FORWARD})).exercised[FORWARD]
+    [reason, *_] = forward.result.verdicts
+    assert forward.on_served_run, forward
+    assert reason.holds and not reason.untested and reason.cut, reason
+    assert "never served" not in reason.detail, reason
+
+
+def test_a_reason_on_an_enb_that_never_served_says_no_served_run_tested_it() -> None:
+    """helper-229 #1: where a search saw no run on which a compromised eNB that served the
+    UE tested a claim, its reason is its shortest run's all the same, and says that no such
+    run tested it where that reason is a compromised eNB's (enb-2 watching an intra-eNB
+    handover of enb-1); a reason of the honest run (key agreement, ``-``) says nothing more."""
+    from hoverify.search_claims import search_claims, search_claims_text
+
+    variant, topology = load("ts33401"), small_topology()
+    exploration = Exploration(variant, topology, EXPLORATION_KASME)
+    for action in (Action("compromise", 1), Action("start", 0), *[Action("deliver", 0)] * 3):
+        exploration.apply(action)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    assert [a.text for a in trace[:2]] == ["compromise enb-2",
+                                           "start handover to enb-1/cell-2 (intra-enb)"]
+    judged = exercised(variant, topology, DEFAULT, {FORWARD: trace, KEY_AGREEMENT: trace}, {})
+    forward = judged[FORWARD]
+    assert forward.unserved and not forward.on_served_run, forward
+    assert forward.result.verdicts[0].detail.startswith("enb-2 never served the UE")
+    assert not judged[KEY_AGREEMENT].unserved, judged[KEY_AGREEMENT]
+    claims = [c for c in all_claims(variant, topology) if c.name in judged]
+    entries = search_claims(claims, variant, {FORWARD: 1, KEY_AGREEMENT: 1}, [], judged, {},
+                            "within the bound", why={})
+    lines = search_claims_text(entries, "within the bound")
+    assert [e["run"] for e in entries] == ["shortest", "unserved"]
+    [said] = [line for line in lines if line.startswith(FORWARD)]
+    assert ("; on its shortest run (no run in which a compromised eNB served the UE tested "
+            "it): hop 1, radio observer + enb-2@1: holds: enb-2 never served") in said
 
 
 @pytest.mark.parametrize("first", ["enb-2", "enb-3"])

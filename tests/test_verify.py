@@ -250,10 +250,11 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     of (TS 33.401 7.2.8.1: a handover's source and target). Their reason is their verdict on
     the shortest run in which a compromised eNB served the UE (a completion at it), where
     that verdict holds: backward security's, enb-2 compromised once the X2 handover to it
-    completed, the same run whatever the workers. Forward security's verdict there is only
-    untested (the source compromised before it, whose 2-hop promise needs 2 handovers), no
-    reason (helper-215 #2): it keeps its shortest run. A claim that judges the radio
-    observer only keeps its shortest run."""
+    completed, the same run whatever the workers. Forward security's verdict on its
+    shortest such run is only untested (the source compromised before an X2 handover, whose
+    2-hop promise needs 2 handovers), no reason (helper-215 #2): its reason is on the
+    shortest served run that tested it (helper-229 #1, below). A claim that judges the
+    radio observer only keeps its shortest run."""
     result = verify(load("ts33401"), max_handovers=1, workers=workers)
     backward = result.exercised[BACKWARD]
     assert backward.on_served_run and [a.text for a in backward.trace] == [
@@ -271,9 +272,26 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     [reason, *_] = backward.result.verdicts
     assert reason.attacker in served and reason.holds and not reason.untested, reason
     forward = result.exercised[FORWARD]
-    assert not forward.on_served_run and not forward.result.verdicts[0].untested, forward
+    assert forward.on_served_run and not forward.result.verdicts[0].untested, forward
     assert [a.kind for a in result.exercised[KEY_AGREEMENT].trace[:1]] == ["start"]
     assert len(result.exercised[KEY_AGREEMENT].trace) == 4
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_forward_security_s_reason_is_a_served_enb_s_tested_verdict(workers: int) -> None:
+    """helper-229 #1: at one handover of ts33401 forward security's shortest served run is an
+    X2 run whose verdict is only untested (its 2-hop promise needs 2 handovers), and its
+    reason fell back to an eNB that never served the UE watching an intra-eNB handover. Its
+    reason is now its verdict on the shortest served run on which it was tested: the source
+    of an S1 handover compromised from hop 1, lacking hop 1's NH (TS 33.401 7.2.8.4.3),
+    as ``check --hops s1 --compromise enb-1@1`` says; the same whatever the workers."""
+    forward = verify(load("ts33401"), max_handovers=1, workers=workers).exercised[FORWARD]
+    [reason, *_] = forward.result.verdicts
+    assert forward.on_served_run and "(s1)" in forward.trace[1].text, forward
+    assert (reason.hop, reason.attacker, reason.holds, reason.untested, reason.detail) == (
+        1, "radio observer + enb-1@1", True, False,
+        "no later KeNB derivable (1-hop); promised 1-hop"), reason
+    assert "lacks NH[NCC 2]" in list(reason.cut)
 
 
 @pytest.mark.parametrize("adversary", [DEFAULT, Adversary(backhaul_unprotected=True)])
@@ -444,7 +462,10 @@ def test_verify_ends_with_each_claim_s_verdict_count_and_reason(
     assert ("; on the shortest of its runs in which a compromised eNB served the UE: hop 2, "
             "radio observer + enb-2@2: holds: ") in backward
     forward = out.index(next(line for line in out if line.startswith(f"{FORWARD:<23} holds")))
-    assert "; on its shortest run: " in out[forward]
+    # helper-229 #1: the source of an S1 handover, which served the UE, and what it lacks
+    assert ("; on the shortest of its runs in which a compromised eNB served the UE: hop 1, "
+            "radio observer + enb-1@1: holds: no later KeNB derivable (1-hop)") in out[forward]
+    assert "        lacks NH[NCC 2]" in out[forward + 1:forward + 5]
     assert ("    untested within the bound: no run of at most 1 handover(s) can break its "
             "2-hop promise on intra-enb and x2 hops (it needs 2 handovers)") in out[forward:]
 
