@@ -77,21 +77,27 @@ def test_a_handover_the_trace_ends_in_is_not_said_never_to_complete(
     assert json.loads(capsys.readouterr().out)["unfinished"] == [{"number": 1, "stopped": None}]
 
 
+@pytest.fixture(scope="module")
+def pci_finding(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """key-separation's finding on a KeNB* without the PCI, saved by verify."""
+    out = tmp_path_factory.mktemp("pci")
+    variant = out / "kenb_star_without_pci.py"
+    shutil.copy(BROKEN / "kenb_star_without_pci.py", variant)
+    assert main(["verify", "--variant-file", str(variant), "--max-handovers", "1", "--faults",
+                 "compromise", "--out", str(out), "--quiet"]) == 1
+    return out / "broken-kenb-star-without-pci-key-separation.json"
+
+
 def test_reproduced_on_another_variant_says_where_its_failure_differs(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        pci_finding: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """key-separation, found on a KeNB* without the PCI, replayed on one without the
     EARFCN-DL: it FAILS (promised) again, on the other input; "reproduced" alone said that
     it failed as recorded. The JSON's ``reproduced`` keeps its meaning; ``fails_otherwise``
     says that the failure is not the recorded one. On the recorded variant the run is the
     recorded one: "reproduced" alone."""
-    variant = tmp_path / "kenb_star_without_pci.py"
-    shutil.copy(BROKEN / "kenb_star_without_pci.py", variant)
-    assert main(["verify", "--variant-file", str(variant), "--max-handovers", "1", "--faults",
-                 "compromise", "--out", str(tmp_path), "--quiet"]) == 1
-    path = tmp_path / "broken-kenb-star-without-pci-key-separation.json"
+    path = pci_finding  # replay only reads it
     recorded = json.loads(path.read_text())["detail"]
     assert "PCI 2 not an input" in recorded
-    capsys.readouterr()
     other = ["--variant-file", str(BROKEN / "kenb_star_without_earfcn.py")]
     assert main(["replay", str(path), *other]) == 1
     lines = capsys.readouterr().out.splitlines()
@@ -107,17 +113,6 @@ def test_reproduced_on_another_variant_says_where_its_failure_differs(
     main(["replay", "--json", str(path)])
     doc = json.loads(capsys.readouterr().out)
     assert (doc["reproduced"], doc["fails_otherwise"]) == (True, False)
-
-
-@pytest.fixture(scope="module")
-def pci_finding(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """key-separation's finding on a KeNB* without the PCI, saved by verify."""
-    out = tmp_path_factory.mktemp("pci")
-    variant = out / "kenb_star_without_pci.py"
-    shutil.copy(BROKEN / "kenb_star_without_pci.py", variant)
-    assert main(["verify", "--variant-file", str(variant), "--max-handovers", "1", "--faults",
-                 "compromise", "--out", str(out), "--quiet"]) == 1
-    return out / "broken-kenb-star-without-pci-key-separation.json"
 
 
 # how a file keeps its detail, the variant it is replayed on (None: the recorded one)
