@@ -2212,6 +2212,9 @@ class EditClaim(_Claim):
                   if u.hop == step.hop and u.without == DERIVABLE} | (editors - edited)
         verdicts = []
         for a in facts.attackers:
+            # the definition's "does not hold target" (a downgrade needs an honest target,
+            # docs/claims.md); ``judged_as`` excludes such an attacker too, as it derives the
+            # KeNB the run without its edit ends on (helper-236: no run reached it here)
             if not a.entities & editors or (target is not None and target in a.entities):
                 continue
             who = facts.judged_as(step.hop, a.name) if judged else a

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from hoverify.properties import downgrade
+from hoverify.properties.adversary import Adversary
 from hoverify.properties.claims import CAPTURE, DENIAL
 from hoverify.properties.downgrade import Edit, Writable
 from hoverify.properties.evaluate import evaluate
@@ -89,4 +90,49 @@ def test_an_intra_enb_hop_by_a_compromised_enb_is_no_fake_cell_capture() -> None
     while exploration.system.in_flight:
         exploration.deliver(0)
     assert not [f for f in exploration.findings() if f.claim == CAPTURE]
+    exploration.close()
+
+
+def _ie_key(message: Message) -> tuple[str, bytes] | None:
+    """The key a backhaul message carries and the derivation that names it, as spec section 6
+    lists them: Initial Context Setup Request "SecurityKey = KeNB" (TS 33.401 A.3), X2AP
+    Handover Request "AS-SecurityInformation {key-eNodeB-star, ...}" (A.5), Path Switch
+    Request Acknowledge "SecurityContext {NCC, NH}" (A.4)."""
+    if message.kind is Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST:
+        return "KeNB", message.get("SecurityKey")
+    if message.kind is Kind.X2AP_HANDOVER_REQUEST:
+        return "KeNB*", dict(message.get("AS-SecurityInformation"))["KeNB*"]
+    if message.kind is Kind.S1AP_PATH_SWITCH_REQUEST_ACKNOWLEDGE:
+        return "NH", dict(message.get("SecurityContext"))["NH"]
+    return None
+
+
+def test_without_nds_ip_a_key_ie_is_replaced_only_by_a_key_of_its_own_kind() -> None:
+    """The injection set (``hoverify.properties.verify``'s docstring): "with the backhaul
+    unprotected, each backhaul message seen with one key IE replaced by another known key
+    of its kind". After two X2 hops (enb-1 -> enb-2 -> enb-3) on ts33401 the network has read
+    a KeNB, two KeNB* and two NH (spec section 6; the RRC and UP keys it derives from them,
+    TS 33.401 A.7, are of no IE's kind): the KeNB* IE gets the other KeNB*, never a KeNB, an
+    NH or a KRRCint, and the NH IE likewise only an NH (helper-230 M25: any known key was
+    put into any key IE)."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME,
+                              adversary=Adversary(backhaul_unprotected=True))
+    for cell in ("enb-2/cell-1", "enb-3/cell-1"):
+        exploration.start_handover([c.name for c in exploration.neighbours()].index(cell))
+        while exploration.system.in_flight:
+            exploration.deliver(0)
+    derived: dict[str, set[bytes]] = {}
+    for d in exploration.engine.facts.derivations:
+        derived.setdefault(d.name, set()).add(d.output)
+    choices = [(m, key) for m in exploration.injection_choices()
+               if (key := _ie_key(m)) is not None]
+    for _, (kind, value) in choices:
+        assert value in derived[kind], kind
+    # and the set holds replacements: a message seen, another key of its kind in its key IE
+    seen: dict[tuple[Kind, str, str], set[bytes]] = {}
+    for m in exploration.history:
+        if (key := _ie_key(m)) is not None:
+            seen.setdefault((m.kind, m.sender, m.receiver), set()).add(key[1])
+    assert {kind for m, (kind, value) in choices
+            if value not in seen.get((m.kind, m.sender, m.receiver), {value})} == {"KeNB*", "NH"}
     exploration.close()
