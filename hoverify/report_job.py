@@ -17,7 +17,14 @@ from hoverify import __version__
 from hoverify.atomic_dir import probe_directory, replace_directory
 from hoverify.cli import check_lines, from_anywhere, not_reached, variant_argv
 from hoverify.errors import UsageError
-from hoverify.properties.adversary import DEFAULT, KASME, NETWORK, Adversary
+from hoverify.properties.adversary import (
+    DEFAULT,
+    EDIT_SEARCH,
+    KASME,
+    NETWORK,
+    Adversary,
+    protocol_followed,
+)
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
@@ -268,7 +275,9 @@ def _met(variant: VariantRef, results: Sequence[ScenarioResult],
 # where a scenario opens the backhaul
 _OPEN = [s.name for s in SCENARIOS if s.backhaul_unprotected]
 ATTACKER = DEFAULT.describe("per scenario, as its attacker column says; the bounded "
-                            "verification: any one eNB at any time") + (
+                            "verification: any one eNB at any time"
+                            + protocol_followed(f"an edit its scenario names and {EDIT_SEARCH}")
+                            ) + (
     f"; the backhaul unprotected (S1, X2, S10 active) in {', '.join(_OPEN)} only"
     if _OPEN else "")
 

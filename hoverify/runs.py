@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from hoverify.dry_run import dry_run_error
 from hoverify.errors import UsageError
-from hoverify.properties.adversary import DEFAULT, KASME, Adversary
+from hoverify.properties.adversary import (
+    DEFAULT,
+    EDIT_SEARCH,
+    KASME,
+    Adversary,
+    protocol_followed,
+)
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     CLAIMS,
@@ -503,10 +509,7 @@ def gives(evaluation: Evaluation, claim: str, word: str) -> bool:
                for c in results for v in c.verdicts if not v.holds)
 
 
-# helper-229 #2: "forward-security holds" on seed-fs's s1 hop read as a promise kept against
-# any compromised source, where one naming itself as Target ID breaks it (README, *Answer*)
-EDITS_ONLY = ("; a compromised eNB follows the protocol but for a hop's ':edit=' and the single "
-              "edits downgrade, denial and capture try")
+EDITS_ONLY = protocol_followed(f"a hop's ':edit=' and {EDIT_SEARCH}")
 
 
 def _compromises_an_enb(run: Run, evaluation: Evaluation) -> bool:

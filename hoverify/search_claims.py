@@ -48,7 +48,7 @@ HEADING = ("each claim {where} (a holding claim's reason: its verdict on the sho
 # say it in
 RUNS = {"shortest": "its shortest run",
         "served": "the shortest of its runs in which a compromised eNB served the UE",
-        "unserved": ("its shortest run (no run in which a compromised eNB served the UE "
+        "unserved": ("its shortest run (no run seen in which a compromised eNB served the UE "
                      "tested it)")}
 
 

@@ -126,3 +126,15 @@ class Adversary:
 
 
 DEFAULT = Adversary()
+
+# the edits every command makes beside the ones a search's rewrite or a check's hop names
+EDIT_SEARCH = ("the single edits downgrade-resistance, handover-denial and fake-cell-capture "
+               "try")
+
+
+def protocol_followed(edits: str | None) -> str:
+    """What a compromised eNB does beside what it reads, said in every attacker line: it
+    follows the protocol, but for ``edits`` (helper-229 #2: check's "forward-security holds"
+    on seed-fs's S1 hop read as a promise kept against any compromised source, where one
+    naming itself as Target ID breaks it; helper-237 #4: said by check alone)."""
+    return "; a compromised eNB follows the protocol" + (f" but for {edits}" if edits else "")

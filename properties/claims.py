@@ -2655,18 +2655,42 @@ class _Authentication(_Claim):
                       key=lambda v: v.hop)
 
     held_text = ""  # what was observed; ``held_at`` adds why no attacker could have broken it
-    # the RRC message whose integrity stands behind the claim, and whose KeNB keys it: the
-    # HO confirm, under the target's KRRCint (the KeNB handover ``hop`` completed on), or
-    # the HO command, under the source's (the KeNB before it) (TS 33.401 7.2.8, B.2)
-    protected = "HO confirm"
+    # the RRC message whose integrity stands behind the claim, who accepts it, and whose
+    # KRRCint protects it: the HO confirm, the target's (TS 33.401 7.2.8, B.2)
+    protected, accepter, keyed_by = "HO confirm", "the target", "its"
+
+    def protecting_kenb(self, facts: Facts, hop: int) -> bytes | None:
+        """The KeNB of ``protected``'s KRRCint in handover ``hop``: the one the target was
+        prepared with (from the request's acceptance on: a search's shortest run may end
+        there, its check line completes the hop), the one the UE completed on where it was
+        prepared more than once."""
+        prepared = [p.session.kenb for p in facts.authentication.preparations if p.hop == hop]
+        completed = [c.kenb for c in facts.completions
+                     if c.handover == hop and c.kenb in prepared]
+        return next(iter(completed or prepared), None)
 
     def held_at(self, facts: Facts, hop: int, judged: Sequence[Knowledge]) -> str:
-        """The holding verdict at ``hop``: what was observed, then what each attacker
-        ``judged`` (``_judged_attackers``) lacks to have forged the protected RRC message (the
-        inputs of its KeNB it does not derive, ``Facts.cut``), and the backhaul's part, an
-        assumption where NDS/IP protects it (TS 33.210 anti-replay) (helper-234: the
-        observation alone was said)."""
-        return f"{self.held_text}: {_unforgeable(facts, hop, self.protected, judged)}"
+        """The holding verdict at ``hop``: what was observed, then that the protected RRC
+        message is accepted only under a KRRCint whose KeNB each attacker ``judged``
+        (``_judged_attackers``) cannot derive (the inputs of it it lacks, ``Facts.cut``), and
+        the backhaul's part, an assumption where NDS/IP protects it (TS 33.210 anti-replay)
+        (helper-234: the observation alone was said). Not named: the KeNB, whose label
+        reads otherwise once its hop completed (X2's KeNB* in use as the KeNB), so a search's
+        run and its check line would word one verdict twice."""
+        kenb = self.protecting_kenb(facts, hop)
+        parts = [] if kenb is None else [
+            f"{self.accepter} accepts a {self.protected} only under {self.keyed_by} "
+            "KRRCint (TS 33.401 A.7), from a KeNB "
+            + word_list([_lacks(facts, a, kenb) for a in judged])]
+        return "; ".join([f"{self.held_text}: {parts[0]}" if parts else self.held_text,
+                          _prepared_by(facts, hop)])
+
+    def judged_beside(self, attacker: str) -> str | None:
+        """Lowe's claims speak of honest peers (``_judged_attackers``): said where ``check
+        --compromise`` names an attacker, lest "the radio observer cannot derive" read as of
+        one holding the KeNB behind the HO command or confirm (helper-237 #1)."""
+        return (f"judged against attackers holding no party or key, not the named attacker "
+                f"({attacker}), which forges nothing in a check run")
 
     def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
         """Not a handover a compromised eNB edited (``not_judged``), though the claim judged
@@ -2735,45 +2759,31 @@ def _judged_attackers(facts: Facts) -> tuple[Knowledge, ...]:
     return (observer, *(a for a in facts.attackers if not a.entities))
 
 
-def _unforgeable(facts: Facts, hop: int, protected: str, judged: Sequence[Knowledge]) -> str:
-    """Why no attacker of the run forged ``protected`` (``_Authentication.held_at``) in handover
-    ``hop``, and what the backhaul messages that prepared it rest on."""
-    # the KeNB the target prepared (the confirm's, from the request's acceptance on: a
-    # search's shortest run may end there, the check line of it completes the hop), or the
-    # one the UE used before the hop (the command's)
-    keyed = ([p.session.kenb for p in facts.authentication.preparations if p.hop == hop]
-             if protected == "HO confirm"
-             else [c.kenb for c in facts.completions if c.handover < hop][-1:])
-    # not named: a KeNB's label reads otherwise once its hop completed (X2's KeNB* in use as
-    # the KeNB), and a search's run and its check line would word one verdict twice
-    side = "target" if protected == "HO confirm" else "source"
-    parts = [f"the {protected} is under the {side}'s KRRCint (TS 33.401 A.7), from a KeNB "
-             + word_list([_lacks(facts, a, kenb) for a in judged])
-             for kenb in keyed[:1]]
+def _prepared_by(facts: Facts, hop: int) -> str:
+    """What the backhaul messages that prepared handover ``hop`` rest on
+    (``_Authentication.held_at``)."""
     requests = list(dict.fromkeys(str(p.request) for p in facts.authentication.preparations
                                   if p.hop == hop and p.request is not None))
     if not requests:
-        parts.append("no backhaul message prepared it (intra-eNB)")
-    elif facts.nds_ip:
-        parts.append(f"{word_list(requests)} rests on the promise's assumption "
-                     f"{BACKHAUL_PROTECTED} (NDS/IP anti-replay, TS 33.210)")
-    else:
-        parts.append(f"{word_list(requests)} crossed the open backhaul, "
-                     + ("where a message was replayed or injected, yet none was accepted "
-                        "here more often than sent" if facts.beyond_nds_ip else
-                        "where nothing was replayed or injected"))
-    return "; ".join(parts)
+        return "no backhaul message prepared it (intra-eNB)"
+    if facts.nds_ip:
+        return (f"{word_list(requests)} rests on the promise's assumption "
+                f"{BACKHAUL_PROTECTED} (NDS/IP anti-replay, TS 33.210)")
+    return (f"{word_list(requests)} crossed the open backhaul, "
+            + ("where a message was replayed or injected, yet none was accepted here more "
+               "often than sent" if facts.beyond_nds_ip else
+               "where nothing was replayed or injected"))
 
 
 def _lacks(facts: Facts, attacker: Knowledge, kenb: bytes) -> str:
     """What ``attacker`` lacks of ``kenb`` (its inputs it does not derive), or that it derives
     it (the network reads an open backhaul's keys), and, where nothing was injected, that it
     injected nothing."""
+    name = "the network" if attacker.name == NETWORK else attacker.name
     if kenb in attacker.known:
-        return f"{attacker.name} derives" + ("" if facts.injected else
-                                             " (but injected no message)")
+        return f"{name} derives" + ("" if facts.injected else " (but injected no message)")
     lacking = [line.removeprefix("lacks ") for line in facts.cut(attacker, kenb, depth=1)]
-    return f"{attacker.name} cannot derive (lacking {word_list(lacking)})"
+    return f"{name} cannot derive (lacking {word_list(lacking)})"
 
 
 def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
@@ -2999,7 +3009,11 @@ class UeAgreement(_Authentication):
     sometimes = "the UE accepted a HO command"
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND})
     held_text = "a target eNB prepared the UE's handover with the same cell, C-RNTI, KeNB, NCC"
-    protected = "HO command"
+    protected, accepter, keyed_by = "HO command", "the UE", "the source's"
+
+    def protecting_kenb(self, facts: Facts, hop: int) -> bytes | None:
+        """The KeNB the UE used before handover ``hop``: the source's."""
+        return next((c.kenb for c in reversed(facts.completions) if c.handover < hop), None)
 
     def judge(self, step: Any, event: Event, facts: Facts) -> Verdict | None:
         if step.message.kind is not Kind.RRC_HANDOVER_COMMAND or step.message.receiver != UE:

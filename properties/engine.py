@@ -507,6 +507,10 @@ class Facts:
         docs/commands.md), but a verdict that it does not says less."""
         return self.first_at(attacker.entities) is not None
 
+    def serving_attackers(self) -> list[Knowledge]:
+        """The attackers holding an eNB that served the UE (``served``)."""
+        return [a for a in self.attackers if self.served(a)]
+
     def last_at(self, entities: frozenset[str], before: int) -> int | None:
         """The last completion before number ``before`` at one of ``entities`` (None:
         none)."""

@@ -190,7 +190,7 @@ def served_reason(exploration: Exploration, claim: str) -> bool:
     engine = exploration.engine
     if not next(c for c in engine.claims if c.name == claim).judges_compromised:
         return False
-    served = {a.name for a in engine.facts.attackers if a.entities and engine.facts.served(a)}
+    served = {a.name for a in engine.facts.serving_attackers()}
     return bool(served) and bool(tested_by_served(engine.verdicts(claim), served))
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoverify.properties.adversary import Adversary
+from hoverify.properties.adversary import (
+    Adversary,
+    protocol_followed,
+)
 from hoverify.properties.exploration import EXPLORATION_KASME, Finding
 from hoverify.statemachines.variant import KeySchedule
 
@@ -21,7 +24,9 @@ def compromise_text(adversary: Adversary, faults: frozenset[str]) -> str:
     if "compromise" not in faults:
         return "none (--faults has no compromise)"
     return (f"any one of {', '.join(PARTY_WORDS[p] for p in adversary.parties)} at any time "
-            "(at most one per path)")
+            "(at most one per path)" + (protocol_followed(
+                "the edits rewrite makes" if "rewrite" in faults else None)
+                if "enb" in adversary.parties else ""))
 
 
 def finding_document(variant: KeySchedule, finding: Finding, adversary: Adversary,

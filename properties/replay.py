@@ -235,7 +235,7 @@ def _served(exploration: Exploration) -> frozenset[str]:
     """By check's names, the attackers of the run holding an eNB that served the UE
     (``Facts.served``)."""
     facts, names = exploration.engine.facts, _check_names(exploration)
-    return frozenset(names[a.name] for a in facts.attackers if a.entities and facts.served(a))
+    return frozenset(names[a.name] for a in facts.serving_attackers())
 
 
 def _holding_enbs(exploration: Exploration) -> frozenset[str]:

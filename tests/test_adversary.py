@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hoverify.properties.adversary import Adversary
+from hoverify.properties.adversary import EDIT_SEARCH, Adversary, protocol_followed
 from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.claims import (
     AUTHENTICATION,
@@ -41,6 +41,7 @@ from hoverify.statemachines.variant import AsKeys
 from hoverify.statemachines.variants import BUILT_IN, load
 
 from hoverify import cli, runs
+from hoverify.report_job import ATTACKER
 from hoverify.runs import EDITS_ONLY
 from hoverify.variant_file import load_variant_file
 
@@ -675,3 +676,20 @@ def test_every_fault_an_attacker_s_act_lacks_is_named_at_once() -> None:
     assert Adversary(parties=("ue",)).no_compromise({"compromise"}) is None
     assert Adversary(parties=("ue", "mme")).no_compromise({"compromise"}, enb=True) == (
         "the compromise targets had no eNB (targets: ue, mme)")
+
+
+@pytest.mark.parametrize(("faults", "ending"), [
+    ("drop,compromise", "; a compromised eNB follows the protocol"),
+    ("compromise,rewrite", "; a compromised eNB follows the protocol but for the edits rewrite "
+                           "makes")])
+def test_a_search_s_attacker_line_says_what_a_compromised_enb_does(
+        faults: str, ending: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-237 #4: only check's attacker line said that a compromised eNB follows the
+    protocol but for the edits named; a search's says it too, with the edits its faults
+    make (rewrite), as the report's does."""
+    cli.main(["verify", "--variant", "ts33401", "--max-handovers", "1", "--faults", faults,
+              "--out", str(tmp_path), "--quiet"])
+    [line] = [line for line in capsys.readouterr().out.splitlines()
+              if line.startswith("attacker: ")]
+    assert line.endswith(ending), line
+    assert protocol_followed(f"an edit its scenario names and {EDIT_SEARCH}") in ATTACKER

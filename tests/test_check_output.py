@@ -76,13 +76,14 @@ def _check(*args: str) -> tuple[int, str]:
 def test_check_text_makes_only_the_witnesses_it_shows(monkeypatch: pytest.MonkeyPatch) -> None:
     """seed-fs's key separation fails on every hop with the KeNB's whole ancestry as witness,
     and forward security fails for several attackers: the text shows one witness per claim,
-    the JSON every verdict's. (A one-step cut is no evidence but part of a holding
-    authentication verdict's words: what its attackers lack, helper-234.)"""
+    the JSON every verdict's. (The cut a holding authentication verdict's words make, of
+    what its attackers lack, is no evidence: helper-234, ``claims._lacks``.)"""
     calls: list[str] = []
     for name in ("witness", "ancestry_lines", "cut"):
         original = getattr(Facts, name)
         monkeypatch.setattr(Facts, name, lambda self, *a, _o=original, _n=name, **k: (
-            k.get("depth") == 1 or calls.append(_n), _o(self, *a, **k))[1])
+            sys._getframe(1).f_code.co_name == "_lacks" or calls.append(_n),
+            _o(self, *a, **k))[1])
     _, text = _check("--variant", "seed-fs", "--hops", MIXED)
     shown = len(calls)
     calls.clear()
@@ -1351,4 +1352,5 @@ def test_the_attacker_line_says_a_compromised_enb_edits_only_where_told(
                      *compromise)
     [line] = [line for line in text.splitlines() if line.startswith("attacker: ")]
     assert line.endswith("; a compromised eNB follows the protocol but for a hop's ':edit=' "
-                         "and the single edits downgrade, denial and capture try") == edits_said
+                         "and the single edits downgrade-resistance, handover-denial and "
+                         "fake-cell-capture try") == edits_said

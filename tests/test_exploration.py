@@ -991,7 +991,7 @@ def test_a_reason_on_an_enb_that_never_served_says_no_served_run_tested_it() -> 
     lines = search_claims_text(entries, "within the bound")
     assert [e["run"] for e in entries] == ["shortest", "unserved"]
     [said] = [line for line in lines if line.startswith(FORWARD)]
-    assert ("; on its shortest run (no run in which a compromised eNB served the UE tested "
+    assert ("; on its shortest run (no run seen in which a compromised eNB served the UE tested "
             "it): hop 1, radio observer + enb-2@1: holds: enb-2 never served") in said
 
 

@@ -47,12 +47,13 @@ def test_authentication_claims_say_what_the_attacker_lacks_and_assume() -> None:
     for name in (ALIVENESS, INJECTIVE):
         (verdict,) = claims[name].verdicts
         assert verdict.holds
-        assert ("the HO confirm is under the target's KRRCint (TS 33.401 A.7), from a KeNB the "
-                "radio observer cannot derive (lacking NH[NCC 2])" in verdict.detail), name
-        assert assumption in verdict.detail and ENB_1 not in verdict.detail
+        assert ("the target accepts a HO confirm only under its KRRCint (TS 33.401 A.7), from a "
+                "KeNB the radio observer cannot derive (lacking NH[NCC 2])" in verdict.detail), name
+        said = verdict.detail.split("which forges nothing in a check run: ", 1)[1]
+        assert assumption in said and ENB_1 not in said
     (verdict,) = claims[UE_AGREEMENT].verdicts
-    assert ("the HO command is under the source's KRRCint (TS 33.401 A.7), from a KeNB the "
-            "radio observer cannot derive (lacking KASME)" in verdict.detail)
+    assert ("the UE accepts a HO command only under the source's KRRCint (TS 33.401 A.7), from "
+            "a KeNB the radio observer cannot derive (lacking KASME)" in verdict.detail)
 
 
 def test_a_run_without_a_compromise_names_the_radio_observer_and_no_backhaul() -> None:
@@ -63,9 +64,9 @@ def test_a_run_without_a_compromise_names_the_radio_observer_and_no_backhaul() -
     claims = {c.name: c for c in evaluate(run, Attacker(())).claims}
     (verdict,) = claims[ALIVENESS].verdicts
     assert verdict.detail.endswith(
-        ": the HO confirm is under the target's KRRCint (TS 33.401 A.7), from a KeNB the radio "
-        "observer cannot derive (lacking KeNB[hop 0]); no backhaul message prepared it "
-        "(intra-eNB)"), verdict.detail
+        ": the target accepts a HO confirm only under its KRRCint (TS 33.401 A.7), from a KeNB "
+        "the radio observer cannot derive (lacking KeNB[hop 0]); no backhaul message prepared "
+        "it (intra-eNB)"), verdict.detail
 
 
 def test_the_network_on_an_open_backhaul_derives_the_x2_kenb() -> None:
@@ -77,7 +78,7 @@ def test_the_network_on_an_open_backhaul_derives_the_x2_kenb() -> None:
         backhaul_unprotected=True)).claims}
     (verdict,) = claims[ALIVENESS].verdicts
     assert verdict.holds
-    assert "and network derives (but injected no message)" in verdict.detail, verdict.detail
+    assert "and the network derives (but injected no message)" in verdict.detail, verdict.detail
 
 
 def test_capture_names_the_keys_the_ue_accepted_and_what_the_attacker_lacks() -> None:
@@ -104,6 +105,19 @@ def test_check_s_per_hop_attackers_change_no_authentication_verdict() -> None:
     holding no party, so the words are the same; each verdict of a long check also named
     hundreds of attackers, and its time grew as the square of the hops."""
     run = run_scenario(load("ts33401"), parse_hops("s1,x2,intra-enb"))
-    per_hop, none = ({c.name: c for c in evaluate(run, attacker).claims}[ALIVENESS].verdicts
-                     for attacker in (None, Attacker(())))
-    assert [v.detail for v in per_hop] == [v.detail for v in none] and len(per_hop) == 3
+    per_hop = {c.name: c for c in evaluate(run).claims}[ALIVENESS].verdicts
+    assert len(per_hop) == 3 and all(
+        "from a KeNB the radio observer cannot derive (lacking " in v.detail
+        and "@" not in v.detail for v in per_hop), per_hop
+
+
+def test_a_named_attacker_is_said_to_be_judged_beside() -> None:
+    """helper-237 #1: with enb-1 named, "the UE accepts a HO command only under the source's
+    KRRCint, from a KeNB the radio observer cannot derive" read as of enb-1, the source,
+    which holds that KeNB: the verdict first says whom it judged, as key-secrecy's does."""
+    run = run_scenario(load("ts33401"), parse_hops("s1"))
+    claims = {c.name: c for c in evaluate(run, Attacker((Compromise("enb-1", 1),))).claims}
+    (verdict,) = claims[UE_AGREEMENT].verdicts
+    assert verdict.detail.startswith(
+        f"judged against attackers holding no party or key, not the named attacker ({ENB_1}), "
+        "which forges nothing in a check run: a target eNB prepared"), verdict.detail
