@@ -1317,8 +1317,8 @@ class Judged:
 # what each memo of the engine keeps (``Engine.remember``); past it, it starts again (memory
 # stays bounded)
 _COMPROMISES = 1 << 6
-_STEPS = 1 << 10
-_FAULTS_MADE = 1 << 10
+_STEPS = 1 << 7
+_FAULTS_MADE = 1 << 7
 
 
 @dataclass(frozen=True)
@@ -1590,10 +1590,10 @@ class Engine:
         the same eNB, holding the same record, with the same facts and claim states, from
         many states (half the compromises at two handovers), and the facts it makes and
         the claims' judgement of it are a pure function of those. So are a step's
-        (``step``: about two fifths of the steps at two handovers, from the last 1024),
-        except while witnessing (the trail then records the step and the action that made
-        it);
-        and the facts a fault makes (``fault``: a search drops each message in flight of a
+        (``step``: about two fifths of the steps at two handovers, from the last 128; 1024
+        kept 3% more, for a third more memory per state), except while witnessing (the
+        trail then records the step and the action that made it); and the facts a fault
+        makes (``fault``: a search drops each message in flight of a
         state, and the facts of those successors are then one object)."""
         self.compromises, self.faults_made = {}, {}
         if not self.witnessing:

@@ -91,7 +91,7 @@ record again and again (at two handovers 94% of the deliveries are answered from
 128 remembered), and its handling is a pure function of them. So does the engine with a
 compromise (``Engine.remember``: the same eNB, record, facts and claim states; about half of
 them from the last 64), with a step (the same facts, claim states and remembered delivery:
-about two fifths from the last 1024; not while witnessing, whose trail records each step)
+about two fifths from the last 128; not while witnessing, whose trail records each step)
 and with the facts a fault makes. The engine's state is immutable too (``Engine.state``): each
 queued state keeps a reference to it, and restoring is an assignment; what a step leaves
 alone stays shared. (Until the claim engine, the monitor held a networkx key graph and mutable
