@@ -32,6 +32,20 @@ def _bit_flips_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(downgrade, "edits_by", flips)
 
 
+def _serving_enb_compromised_then(hop_type: HopType) -> Exploration:
+    """ts33401 on the small topology: enb-1, serving, compromised, then one handover of
+    ``hop_type`` run to its end."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1, serving
+    topology = exploration.system.topology
+    serving = topology.cell(exploration.system.entity(UE).ctx.cell)
+    exploration.start_handover(next(i for i, cell in enumerate(exploration.neighbours())
+                                    if topology.hop_type(serving, cell) is hop_type))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    return exploration
+
+
 @pytest.mark.parametrize("placement", ["alg-id", "c-rnti"])
 def test_a_target_refusing_the_confirm_after_an_edit_is_a_denial(
         placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,14 +69,7 @@ def test_the_radio_attacker_forges_no_rrc_message_under_keys_it_cannot_derive() 
     open, the attacker injects "anything it can construct from its knowledge") forges no HO
     confirm enb-2 verifies: each one it injects carries a MAC-I nobody computed (helper-230
     M26: RRC keys taken from every KRRCint derivation of the run, known or not, forged it)."""
-    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
-    exploration.compromise(0)  # enb-1, serving
-    topology = exploration.system.topology
-    serving = topology.cell(exploration.system.entity(UE).ctx.cell)
-    exploration.start_handover(next(i for i, cell in enumerate(exploration.neighbours())
-                                    if topology.hop_type(serving, cell) is HopType.S1))
-    while exploration.system.in_flight:
-        exploration.deliver(0)
+    exploration = _serving_enb_compromised_then(HopType.S1)
     target = next(s.message.receiver for s in exploration.system.steps
                   if s.message.kind is Kind.RRC_HANDOVER_CONFIRM)
     keys = exploration.system.entity(target).ctx.keys.as_keys
@@ -81,14 +88,7 @@ def test_an_intra_enb_hop_by_a_compromised_enb_is_no_fake_cell_capture() -> None
     serves it anyway and impersonates no one: the claim's situation arose (the UE accepted a
     HO command) only for a source eNB relaying to another eNB's cell, and no finding is made
     (helper-230 M37: without that condition, the eNB's own cell read as a fake one)."""
-    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
-    exploration.compromise(0)  # enb-1, serving
-    topology = exploration.system.topology
-    serving = topology.cell(exploration.system.entity(UE).ctx.cell)
-    exploration.start_handover(next(i for i, cell in enumerate(exploration.neighbours())
-                                    if topology.hop_type(serving, cell) is HopType.INTRA_ENB))
-    while exploration.system.in_flight:
-        exploration.deliver(0)
+    exploration = _serving_enb_compromised_then(HopType.INTRA_ENB)
     assert not [f for f in exploration.findings() if f.claim == CAPTURE]
     exploration.close()
 
