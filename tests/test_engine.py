@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -886,6 +886,21 @@ def test_a_claim_is_asked_about_every_event_that_touches_what_it_reads(
     assert result.exhausted and len(unasked) == len(result.sometimes)  # each claim skipped
 
 
+def _plain_and_remembering(variant: KeySchedule, taken: Sequence[Action],
+                           witnessing: bool = True) -> tuple[Exploration, Exploration]:
+    """Two explorations of ``variant`` after ``taken``, the second's engine remembering
+    (``Engine.remember``), each with its violations harvested as a search does after each
+    step."""
+    plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME,
+                                      witnessing=witnessing) for _ in range(2))
+    remembering.engine.remember()
+    for exploration in (plain, remembering):
+        for action in taken:
+            exploration.apply(Action(action.kind, action.index, action.leaf))
+        exploration.engine.violations.clear()
+    return plain, remembering
+
+
 def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     """``Engine.remember``: a compromise made again from the same facts, claim states and
     record (a search restores states) is answered from the memo, with the facts, claim
@@ -896,13 +911,7 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     finding = verify(variant, max_handovers=1).shortest[(FORWARD, True)]
     assert finding.trace[0].kind == "compromise"
     trace = [*finding.trace[1:], finding.trace[0]]
-    plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME)
-                          for _ in range(2))
-    remembering.engine.remember()
-    for exploration in (plain, remembering):
-        for action in trace[:-1]:
-            exploration.apply(Action(action.kind, action.index, action.leaf))
-        exploration.engine.violations.clear()  # harvested, as a search does after each step
+    plain, remembering = _plain_and_remembering(variant, trace[:-1])
     engine = remembering.engine
     before, counts = engine.state, Counter(engine.counts)
     compromise = Action("compromise", trace[-1].index)
@@ -929,14 +938,8 @@ def test_a_remembered_step_makes_the_facts_and_verdicts_it_made() -> None:
     finding = verify(variant, max_handovers=1).shortest[(FORWARD, True)]
     *taken, last = finding.trace
     assert last.kind == "deliver"
-    plain, remembering = (Exploration(variant, small_topology(), EXPLORATION_KASME,
-                                      witnessing=False) for _ in range(2))
+    plain, remembering = _plain_and_remembering(variant, taken, witnessing=False)
     remembering.system.remember()
-    remembering.engine.remember()
-    for exploration in (plain, remembering):
-        for action in taken:
-            exploration.apply(Action(action.kind, action.index, action.leaf))
-        exploration.engine.violations.clear()  # harvested, as a search does after each step
     system, engine = remembering.system, remembering.engine
     snapshot, before, counts = system.snapshot(), engine.state, Counter(engine.counts)
     step = Action("deliver", last.index)
