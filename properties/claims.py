@@ -285,8 +285,9 @@ class _Claim:
         the promise, or a promised one where the variant promises the claim at all. When it
         would keep neither, a claim need not look for one (``check`` judges every attacker
         on every step: once both are found, that pass is all the work left)."""
-        promised = find_promise(self.variant, self.name, None) is not None
-        return event.wants(self.name, False) or (promised and event.wants(self.name, True))
+        return event.wants(self.name, False) or (
+            event.wants(self.name, True)
+            and find_promise(self.variant, self.name, None) is not None)
 
     def initial(self) -> Any:
         return ()
@@ -3175,7 +3176,10 @@ class NccSync(_Claim):
                 arose, placed = 1, (receiver, q)
                 held[receiver] = (q, chain.value)
                 mmes = tuple((m, q, nh) for m, (q, nh) in sorted(held.items()))
-        state = (active, mmes)
+        state, seen = (active, mmes), () if placed is None else ((*placed, active),)
+        apart = [(m, q) for m, q, _ in mmes if q - active >= NCC_MODULUS]
+        if not apart:
+            return Observed(state, (), arose, seen)
         # the promise is key agreement's, of the honest parties' chains: not of one an edit by
         # a compromised eNB moved (keyChangeIndicator TRUE rolls the UE back to NH(1))
         edit = after_an_edit(facts, step.hop)
@@ -3188,8 +3192,8 @@ class NccSync(_Claim):
                     f"derivations apart, NCC {q % NCC_MODULUS} no longer names one NH "
                     "(TS 33.401 7.2.8.4.3)"
                     + (not_honest(self.name, *edit) if edit is not None else ""))
-            for m, q, _ in mmes if q - active >= NCC_MODULUS)
-        return Observed(state, failures, arose, () if placed is None else ((*placed, active),))
+            for m, q in apart)
+        return Observed(state, failures, arose, seen)
 
 
 def _from_kasme(derivations: Sequence[Derivation]) -> bool:
@@ -3233,7 +3237,8 @@ def _fields_named(fields: Any, name: str) -> Any:
         if len(fields) == 2 and fields[0] == name:
             yield fields[1]
         for item in fields:
-            yield from _fields_named(item, name)
+            if isinstance(item, tuple):  # a value holds no field
+                yield from _fields_named(item, name)
 
 
 _KINDS: tuple[type[_Claim], ...] = (

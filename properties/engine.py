@@ -663,6 +663,7 @@ _LAST: dict[Callable[..., Index], tuple[tuple[Any, ...], Index]] = {}
 _LINES: list[Any] = [None, None, None, {}]
 _NH_LABELS: list[Any] = [None, None, {}]  # ``Facts._nh_labels``: for these and these pairings
 _ALONE: dict[tuple[int, int], tuple[Knowledge, tuple[Derived, ...], Knowledge]] = {}
+_WALKED: dict[int, tuple[Any, frozenset[bytes]]] = {}  # ``_byte_set``'s, by the object's id
 
 
 def decided_early(step: Step) -> bool | None:
@@ -766,14 +767,25 @@ def _revealing(f: Facts, attacker: str, key: str, hop: int) -> Facts:
     return replace(f, attackers=(*others, current))
 
 
+def _byte_set(obj: Any) -> frozenset[bytes]:
+    """``byte_values(obj)`` as a set, remembered for the last objects asked about (by
+    identity, each kept alive while remembered): a search delivers the same message, makes
+    the same key record and compromises the same one from many states (``System.remember``
+    hands the same objects out again), and walking them was a tenth of the claim engine."""
+    made = _WALKED.get(id(obj))
+    if made is None or made[0] is not obj:
+        made = (obj, frozenset(byte_values(obj)))
+        _remember(_WALKED, id(obj), made, _WALKS)
+    return made[1]
+
+
 def _shown(step: Step, values: Set[bytes]) -> frozenset[bytes]:
     """What the receiver of ``step`` saw: the secret values of the message, of what it read,
     of its record after the step and of its derivations."""
-    return frozenset(v for v in (
-        *byte_values(step.message.fields), *byte_values(step.outcome.read),
-        *byte_values(step.ctx_after),
-        *(v for d in step.outcome.derivations for v in (d.output, *(i.value for i in d.inputs))))
-        if v in values)
+    derived = frozenset(v for d in step.outcome.derivations
+                        for v in (d.output, *(i.value for i in d.inputs)) if v in values)
+    return (_byte_set(step.message.fields) & values | _byte_set(step.outcome.read) & values
+            | _byte_set(step.ctx_after) & values | derived)
 
 
 def _named(derivations: Iterable[Derived], names: Iterable[str]) -> frozenset[bytes]:
@@ -1221,8 +1233,7 @@ class Verdict:
     unpromised: UncoveredKeNB | None = None
 
 
-@dataclass(frozen=True)
-class Observed:
+class Observed(NamedTuple):  # a tuple: one is made per claim asked, per event
     state: Any
     failures: tuple[Verdict, ...] = ()
     arose: int = 0
@@ -1304,8 +1315,7 @@ class Claim(Protocol):
 EngineState = tuple[Facts, tuple[Any, ...]]
 
 
-@dataclass(frozen=True)
-class Judged:
+class Judged(NamedTuple):
     """What the claims made of an event: their states after it, how often each one's
     situation arose, and the failures (claim, verdict) in the claims' order."""
 
@@ -1317,12 +1327,13 @@ class Judged:
 # what each memo of the engine keeps (``Engine.remember``); past it, it starts again (memory
 # stays bounded)
 _COMPROMISES = 1 << 6
+_FACTS_KEYS = 1 << 8
+_WALKS = 1 << 8  # ``_byte_set``: 95% of the walks asked for at two handovers were made before
 _STEPS = 1 << 7
 _FAULTS_MADE = 1 << 7
 
 
-@dataclass(frozen=True)
-class _Made:
+class _Made(NamedTuple):
     """What a compromise or a step was made from (kept alive, so that their identities, the
     memo's key, are not reused), the facts it made and the claims' judgement of it."""
 
@@ -1378,6 +1389,7 @@ class _LastMade:
 
 
 _NONE: Any = object()
+_NOTHING_TAKEN: frozenset[tuple[str, bool]] = frozenset()
 
 
 @dataclass
@@ -1420,9 +1432,14 @@ class Engine:
     parties: Parties = field(default_factory=lambda: Parties(), repr=False)
     moved: tuple[int, ...] = field(default=(), repr=False)  # what the last step changed
     learnt: dict[str, set[bytes]] = field(default_factory=dict, repr=False)  # and taught them
-    # the parts of ``key()`` made from one field of the facts, made again only when the
-    # field is another object: the successors a search fingerprints share their parent's
-    # until a step changes them (``check`` never asks)
+    # the parts of ``key()`` made from the facts, of the last few facts (by identity, each
+    # kept alive while remembered: a drop, or a step or compromise remembered, gives the
+    # facts of another successor again, three in four at two handovers), and those made from
+    # one field of them, made again only when the field is another object: the successors
+    # a search fingerprints share their parent's until a step changes them (``check``
+    # never asks)
+    facts_keys: dict[int, tuple[Facts, tuple[Any, ...]]] = field(default_factory=dict,
+                                                                  repr=False)
     authentication_key: _LastMade = field(
         default_factory=lambda: _LastMade(Authentication.key), repr=False)
     # a step that teaches no attacker keeps the tuple of them; what the claims judge an
@@ -1450,9 +1467,11 @@ class Engine:
     # witness when it replays its trace (``hoverify.properties.verify``)
     witnessing: bool = True
     stepwise: frozenset[str] = field(default=frozenset(), init=False, repr=False)  # by name
+    enbs: frozenset[str] = field(default=frozenset(), init=False, repr=False)  # the topology's
 
     def __post_init__(self) -> None:
         self.states = tuple(c.initial() for c in self.claims)
+        self.enbs = frozenset(self.topology.enbs)
         self.stepwise = frozenset(c.name for c in self.claims if c.stepwise)
         if self.adversary.backhaul_unprotected:
             self.facts = replace(self.facts, nds_ip=False)
@@ -1470,10 +1489,19 @@ class Engine:
         derivations, what an attacker held before closing, the UE's record, which the
         system's snapshot holds) and each claim's state."""
         f = self.facts
-        return (f.recorded, f.public, f.completions, self.attackers_key.of(f.attackers),
-                f.early, f.deciding, f.undisturbed, f.unedited, f.injected, f.beyond_nds_ip,
-                self.authentication_key.of(f.authentication), self.enb_learnt_key.of(f.enb_learnt),
-                self.states)
+        made = self.facts_keys.get(id(f))
+        if made is None or made[0] is not f:
+            made = (f, self._facts_key(f))
+            _remember(self.facts_keys, id(f), made, _FACTS_KEYS)
+        return (*made[1], self.states)
+
+    def _facts_key(self, f: Facts) -> tuple[Any, ...]:
+        """``key``'s parts made from the facts ``f``."""
+        derived = _indexed(_sets, f.derivations, grows=True)
+        return (derived["recorded"], derived["public"], f.completions,
+                self.attackers_key.of(f.attackers), f.early, f.deciding, f.undisturbed,
+                f.unedited, f.injected, f.beyond_nds_ip,
+                self.authentication_key.of(f.authentication), self.enb_learnt_key.of(f.enb_learnt))
 
     # -- events ----------------------------------------------------------------------------
     def step(self, step: Step, before: Any) -> None:
@@ -1567,7 +1595,7 @@ class Engine:
 
     def _taking(self, f: Facts, attacker: str, entity: str, ctx: Any, hop: int) -> Facts:
         """``f`` with ``attacker`` holding ``entity`` and its key record ``ctx`` too."""
-        held = frozenset(v for v in byte_values(ctx) if v in f.values)
+        held = _byte_set(ctx) & f.values
         current = f.attacker(attacker)
         # a new attacker goes last; one that takes one more entity moves there
         others = f.attackers if current is None else tuple(a for a in f.attackers
@@ -1579,8 +1607,9 @@ class Engine:
             current = replace(current, entities=current.entities | {entity},
                               held=current.held | held)
         consumers = self.consumers.of(f.derivations)  # from nothing: walk what held reaches
-        current = replace(current, known=grow(frozenset(), current.held | current.known,
-                                              self.consumers.needless, 0, consumers))
+        current = Knowledge(current.name, current.entities, current.hop, current.completed,
+                            current.held, grow(frozenset(), current.held | current.known,
+                                               self.consumers.needless, 0, consumers))
         attackers = (self.parties.append(f.attackers, current, share=self.finished)
                      if len(others) == len(f.attackers) else (*others, current))
         return replace(f, attackers=attackers, joined=(*f.joined, (attacker, entity, hop)))
@@ -1633,7 +1662,7 @@ class Engine:
         which ``before`` was and which took ``parties`` (each with its key record) at ``hop``,
         where it holds eNBs and more."""
         a = f.attacker(attacker)
-        enbs = a.entities & set(self.topology.enbs) if a is not None else frozenset()
+        enbs = a.entities & self.enbs if a is not None else frozenset()
         if not enbs or enbs == a.entities:  # type: ignore[union-attr]
             return f
         alone = next((e for whole, e in f.alone if whole == attacker), None)
@@ -1649,8 +1678,7 @@ class Engine:
                                 hop=hop if not alone.entities else alone.hop,
                                 completed=(len(f.completions) if not alone.entities
                                            else alone.completed),
-                                held=alone.held | {v for v in byte_values(ctx)
-                                                   if v in f.values})
+                                held=alone.held | _byte_set(ctx) & f.values)
         return replace(f, alone=(*((whole, e) for whole, e in f.alone if whole != attacker),
                                  (attacker, alone)))
 
@@ -1753,6 +1781,8 @@ class Engine:
         """The failures the checker holds, but on a hop of ``per_hop`` a stepwise claim's
         (``first_per_hop`` keeps each attacker's there); beyond NDS/IP a promised failure
         would be kept as one outside the promise, so it is taken once that one is."""
+        if not self.violations:  # the checker harvests them after each action
+            return _NOTHING_TAKEN
         taken = {key for key in self.violations
                  if hop not in self.per_hop or key[0] not in self.stepwise}
         if not self.facts.nds_ip and self.facts.beyond_nds_ip:
@@ -1794,8 +1824,9 @@ class Engine:
                 states[n], changed = observed.state, True
             if observed.arose:
                 arose.append((claim.name, observed.arose, observed.seen))
-            failures += [(claim.name, self._promised_under_nds_ip(claim, failure))
-                         for failure in observed.failures]
+            if observed.failures:
+                failures += [(claim.name, self._promised_under_nds_ip(claim, failure))
+                             for failure in observed.failures]
         # else the tuple stays shared, as its claim states
         return Judged(tuple(states) if changed else self.states, tuple(arose), tuple(failures))
 
@@ -1838,7 +1869,7 @@ class Engine:
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)
-        derived = _indexed(_sets, derivations, grows=True)
+        derived = _indexed(_sets, derivations, grows=True) if new else was
         values = derived["values"]
         if receiver == UE and step.ctx_after is not f.ue:
             changes["ue"] = step.ctx_after
@@ -1859,13 +1890,13 @@ class Engine:
             changes["deciding"] = frozenset(
                 (e, d) for e, d in changes.get("deciding", f.deciding) if e != source)
         self._authentication(f, step, changes)
-        if receiver in self.topology.enbs and step.outcome.accepted:
+        if receiver in self.enbs and step.outcome.accepted:
             enb_learnt = self._enb_learnt(f, step, before, derivations, values,
                                           changes.get("completions", f.completions))
             if enb_learnt is not f.enb_learnt:
                 changes["enb_learnt"] = enb_learnt
         read = frozenset(v for m in step.outcome.sent if self.adversary.reads(m)
-                         for v in byte_values(m.fields) if v in values)
+                         for v in _byte_set(m.fields) & values)
         if self.witnessing:
             changes["trail"] = Trail(step, f.trail, action)
         if read and f.attacker(NETWORK) is None:  # no TS 33.210: the attacker reads the backhaul
@@ -1906,12 +1937,11 @@ class Engine:
             return f.enb_learnt
         else:
             prepared, after = False, first
-        given = {v for v in (*byte_values(step.message.fields), *byte_values(step.outcome.read))
-                 if v in values}
+        given = _byte_set(step.message.fields) & values | _byte_set(step.outcome.read) & values
         if not given:  # its record after holds what it derived from its record before
             return f.enb_learnt
-        held = set() if prepared else {v for v in byte_values(before) if v in values}
-        seen = given.union(v for v in byte_values(step.ctx_after) if v in values)
+        held = frozenset() if prepared else _byte_set(before) & values
+        seen = given | _byte_set(step.ctx_after) & values
         if seen <= held:
             return f.enb_learnt
         consumers = self.consumers.of(derivations)
