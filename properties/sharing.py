@@ -69,9 +69,9 @@ class Sharing:
                               lambda: items if _same(parts, items) else parts)
 
     def facts(self, f: Facts) -> Facts:
-        kept = self._kept.get(id(f))
-        if kept is not None:
-            return kept
+        known = self._known(f)
+        if known is not None:
+            return known
         value = self.value
         parts = [value(getattr(f, name)) for name in _FACTS]
 
