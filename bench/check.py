@@ -132,9 +132,7 @@ class Startup:
 def startup(repeats: int) -> Startup:
     wall, work = [], []
     _work()  # imports and first-run caches, once
-    with tempfile.TemporaryDirectory() as tmp:
-        cached: dict[str, str | None] = {"PYTHONDONTWRITEBYTECODE": None,
-                                         "PYTHONPYCACHEPREFIX": str(Path(tmp) / "bytecode")}
+    with tempfile.TemporaryDirectory() as tmp, commands.compiled() as cached:
         commands.hoverify(*STARTUP_ARGS, cwd=Path(tmp), module="hoverify", environ=cached)
         for _ in range(repeats):  # alternately, so load hits both sides alike
             done = commands.hoverify(*STARTUP_ARGS, cwd=Path(tmp), module="hoverify",

@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +67,16 @@ def hoverify(*args: str, cwd: Path, module: str = "hoverify.cli",
         return Finished(result["returncode"], result["seconds"],
                         result["maxrss_kib"] / 1024,  # KiB on Linux
                         out.read_text(errors="replace"), err.read_text(errors="replace"))
+
+
+@contextmanager
+def compiled() -> Iterator[dict[str, str | None]]:
+    """The ``environ`` under which a command reads the package's bytecode as an install
+    leaves it, written by its first run into a scratch ``PYTHONPYCACHEPREFIX``: where
+    ``PYTHONDONTWRITEBYTECODE`` is set, as on the development VM, every run would else
+    compile every module again, which costs start-up time and ~4 MiB of peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": tmp}
 
 
 @dataclass(frozen=True)
