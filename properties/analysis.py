@@ -29,7 +29,6 @@ class Analysis:
     _before: tuple[KeyGraph, int] | None = None  # the graph of the first n steps, kept
     _records: tuple[dict[str, Any], int] | None = None  # the records after the first n steps
     _by_hop: dict[int, list[Step]] | None = None
-    _seen: dict[str, dict[Node, list[int]]] = field(default_factory=dict)  # ``_seen_at``
 
     @classmethod
     def of(cls, run: Run) -> Analysis:
@@ -175,19 +174,10 @@ class Analysis:
         """``node``'s arrivals (``arrivals.step_arrivals``) in the steps at which one of
         ``entities`` had it, in step order."""
         steps = self.run.system.steps  # by number
-        had = sorted({n for e in entities for n in self._seen_at(e).get(node, ())})
+        among = frozenset(entities)
+        had = sorted({n for n, e in self.graph.had.get(node, ())
+                      if e in among and n != SETUP_STEP})
         return [a for n in had for a in step_arrivals(steps[n], (node[1],), DEFAULT.reads)]
-
-    def _seen_at(self, entity: str) -> dict[Node, list[int]]:
-        """The steps at which ``entity`` had each value, as the key graph saw them (the set-up
-        aside), made once per entity."""
-        if entity not in self._seen:
-            at: dict[Node, list[int]] = {}
-            for n, node in self.graph.seen.get(entity, ()):
-                if n != SETUP_STEP:
-                    at.setdefault(node, []).append(n)
-            self._seen[entity] = at
-        return self._seen[entity]
 
     def _derivation_line(self, derivation: Node) -> str:
         g = self.graph.graph

@@ -109,6 +109,8 @@ class KeyGraph:
         self.graph = DiGraph()
         self._index = DerivationIndex()  # filled when a closure asks for it (``index``)
         self.seen: dict[str, list[tuple[int, Node]]] = defaultdict(list)  # all it had
+        # and by value: the steps at which each entity had it (a witness's arrivals)
+        self.had: dict[Node, list[tuple[int, str]]] = defaultdict(list)
         self.kept: dict[str, list[tuple[int, frozenset[Node]]]] = defaultdict(list)  # ctx
         self.hop_first_step: dict[int, int] = {0: SETUP_STEP}
         self._derivations: dict[tuple[str, str, tuple[bytes, ...]], Node] = {}
@@ -148,6 +150,7 @@ class KeyGraph:
         other = KeyGraph()
         other.graph = self.graph.copy()
         other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
+        other.had = defaultdict(list, {n: list(v) for n, v in self.had.items()})
         other.kept = defaultdict(list, {e: list(v) for e, v in self.kept.items()})
         other.hop_first_step = dict(self.hop_first_step)
         other._derivations = dict(self._derivations)
@@ -223,6 +226,7 @@ class KeyGraph:
     def _see_node(self, entity: str, step: int, node: Node) -> None:
         self.graph.writable(node)["holders"].add(entity)
         self.seen[entity].append((step, node))
+        self.had[node].append((step, entity))
 
     # -- labels in spec vocabulary --------------------------------------------------------------
     def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:
