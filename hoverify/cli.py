@@ -741,7 +741,7 @@ def _faults_and_adversary(args: argparse.Namespace,
 def _verify(args: argparse.Namespace) -> int:
     from hoverify.properties.claims import all_claims
     from hoverify.properties.verify import INTERRUPTED, VERIFY_FAULTS, promises_beyond, verify
-    from hoverify.properties.workers import RAY_MISSING, RayUnreachable, ray_endpoint
+    from hoverify.properties.workers import RAY_MISSING, RayUnusable, ray_endpoint
     from hoverify.runs import (
         earlier_findings,
         resolve_topology,
@@ -794,7 +794,7 @@ def _verify(args: argparse.Namespace) -> int:
                             workers=args.workers, ray=args.ray,
                             load_variant=None if args.variant_file is None
                             else partial(load_variant_file, args.variant_file, args.bit_placement))
-        except RayUnreachable as error:
+        except RayUnusable as error:
             raise UsageError(str(error)) from None
     findings = result.findings()
     ran: Checked = {}

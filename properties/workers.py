@@ -32,8 +32,9 @@ WAIT_SECONDS = 1.0  # how often a search waiting for its parts is told so
 # What `--ray` says when Ray is not installed
 RAY_MISSING = "--ray needs Ray: pip install -e '.[cluster]' (or ./install test,docs,cluster)"
 
-class RayUnreachable(Exception):
-    """``--ray ADDRESS`` names no running cluster: bad input, said in one line."""
+class RayUnusable(Exception):
+    """``--ray ADDRESS`` names no running cluster, or one with fewer CPUs than ``--workers``:
+    bad input, said in one line."""
 
 
 Make = Callable[[int, int, Callable[[], bool]], Any]
@@ -246,7 +247,7 @@ def _listening(address: str) -> None:
         socket.create_connection((host, port), timeout=PROBE_SECONDS).close()
     except OSError as error:
         reason = error.strerror or error
-        raise RayUnreachable(f"--ray {address}: no Ray cluster there (nothing answers at "
+        raise RayUnusable(f"--ray {address}: no Ray cluster there (nothing answers at "
                              f"{host}:{port}: {reason})") from None
 
 
@@ -266,9 +267,18 @@ class RayActors:
                 ray.init(address=None if address == "local" else address,
                          include_dashboard=False, log_to_driver=False)
             except ConnectionError as error:
-                raise RayUnreachable(f"--ray {address}: no Ray cluster there ({error})") \
+                raise RayUnusable(f"--ray {address}: no Ray cluster there ({error})") \
                     from None
-        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # an actor takes a CPU: one more than the cluster has would wait for it for ever,
+        # Ray saying why only in its own logs (helper-241 #1)
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        if (workers or 1) > cpus:
+            if self.started:
+                ray.shutdown()
+            raise RayUnusable(f"--ray {address}: the cluster has {cpus} CPU(s), and each "
+                              f"worker takes one: give --workers {cpus} or fewer"
+                              if workers else f"--ray {address}: the cluster has no CPU")
+        count = workers or cpus
         actor = ray.remote(num_cpus=1, max_concurrency=2)(_Actor)
         self.actors = [actor.remote(make, index, count) for index in range(count)]
         self.pending: list[Any] = []

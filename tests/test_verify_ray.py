@@ -57,6 +57,17 @@ def test_a_variant_file_and_a_topology_file_reach_the_actors(
     assert [on_ray[k] for k in keys] == [local[k] for k in keys]
 
 
+
+def test_more_workers_than_the_cluster_has_cpus_is_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-241 #1: each actor takes a CPU, so a third on this 2-CPU Ray waited for ever,
+    with no word (Ray said why in its own logs only) and a first Ctrl-C ignored."""
+    assert cli.main(["verify", "--variant", "ts33401", "--max-handovers", "1", "--ray", "auto",
+                     "--workers", "3"]) == 2
+    assert capsys.readouterr().err == (
+        "hoverify: error: --ray auto: the cluster has 2 CPU(s), and each worker takes one: "
+        "give --workers 2 or fewer\n")
+
 # two eNBs under one MME and one under another, the first two joined by X2 (every hop type
 # but intra-eNB's second cell): not the small topology
 LINE = """
