@@ -1212,7 +1212,11 @@ def _finding_end(finding: dict[str, Any]) -> list[str]:
 
 def _findings_directory(text: str) -> Path:
     """``--out DIR`` of explore and verify, checked before the search: a directory, or one
-    that can be created."""
+    that can be created. An empty one is refused, not read as ``.`` (an unset shell variable,
+    ``--out "$DIR"``, would else write the findings into the working directory)."""
+    if not text:
+        raise UsageError("--out is empty: give a directory (the default: --out out/findings "
+                         "for explore, out/verify for verify)")
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")

@@ -742,7 +742,8 @@ def parse_faults(text: str) -> frozenset[str]:
     faults = frozenset(named)
     unknown = faults - FAULTS
     if unknown:
-        raise UsageError(f"--faults: unknown {', '.join(sorted(unknown))} "
+        raise UsageError(f"--faults: unknown fault{'s' if len(unknown) > 1 else ''} "
+                         f"{', '.join(map(repr, sorted(unknown)))} "
                          f"(known: {', '.join(sorted(FAULTS))})"
                          f"{did_you_mean(sorted(FAULTS), *sorted(unknown))}")
     return faults

@@ -321,9 +321,21 @@ CLEAR |= {f"{name}: did you mean": (argv, f"; did you mean {close}?")
 def test_a_name_close_to_none_is_not_guessed(capsys: pytest.CaptureFixture[str]) -> None:
     """``did_you_mean`` names a close name, not the least far one: zzz is like no fault."""
     assert main(["verify", "--variant", "ts33401", "--faults", "zzz"]) == 2
-    assert capsys.readouterr().err == ("hoverify: error: --faults: unknown zzz (known: "
+    assert capsys.readouterr().err == ("hoverify: error: --faults: unknown fault 'zzz' (known: "
                                        "compromise, drop, duplicate, inject, refuse, replay, "
                                        "rewrite)\n")
+
+
+@pytest.mark.parametrize("command", ["explore", "verify"])
+def test_an_empty_out_is_refused(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-241 #5: ``--out ''`` read as ``.``: the findings landed in the working
+    directory, exit 0 (an unset shell variable, ``--out "$DIR"``, gives it)."""
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "--variant", "tr33821-v070", "--out", ""]) == 2
+    assert capsys.readouterr().err.startswith("hoverify: error: --out is empty: give a "
+                                              "directory")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("name", sorted(CLEAR))
