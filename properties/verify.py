@@ -211,6 +211,9 @@ class VerifyResult:
     exhausted: bool = False
     stopped: str | None = None  # MAX_STATES, MAX_SECONDS or INTERRUPTED: not exhausted
     seconds: float = 0.0
+    # of ``seconds``, those spent starting the workers: processes, or Ray and its actors
+    # (seconds on a local Ray at one handover: helper-241 #7)
+    startup_seconds: float = 0.0
     # the shortest violation of each (claim, promised), promised or not
     shortest: dict[tuple[str, bool], Finding] = field(default_factory=dict)
     sometimes: Counter[str] = field(default_factory=Counter)  # claim -> situations arisen
@@ -395,6 +398,7 @@ def verify(variant: KeySchedule, *, max_handovers: int = 2,
     plan = Plan(load_variant or partial(_itself, variant), topology or small_topology(),
                 max_handovers, faults, max_states, adversary)
     parts = where.start(plan.part, workers, ray)
+    result.startup_seconds = time.perf_counter() - started
     search = _Search(parts, result, variant, plan, progress, started)
     try:
         result.stopped = search.run(claims, max_states, max_seconds)

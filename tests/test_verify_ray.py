@@ -68,6 +68,20 @@ def test_more_workers_than_the_cluster_has_cpus_is_refused(
         "hoverify: error: --ray auto: the cluster has 2 CPU(s), and each worker takes one: "
         "give --workers 2 or fewer\n")
 
+
+def test_the_time_starting_the_workers_is_said_apart(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-241 #7: a local Ray takes seconds to start, which the first line's time and rate
+    included unsaid ("593 states ... in 4.7 s (126 states/s)", against 0.1 s in one
+    process)."""
+    argv = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1", "--ray", "auto",
+            "--workers", "2", "--json", "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert 0 < doc["startup_seconds"] <= doc["seconds"]
+    assert cli._startup_text(2.64) == "; 2.6 s of it starting the workers"
+    assert cli._startup_text(0.3) == ""  # a process pool's start: no word
+
 # two eNBs under one MME and one under another, the first two joined by X2 (every hop type
 # but intra-eNB's second cell): not the small topology
 LINE = """
