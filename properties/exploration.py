@@ -53,6 +53,9 @@ EDIT_KINDS = ("edit", "rewrite")
 # how a start's text begins (``Exploration.start_handover``): saved so, and parsed back
 # (``hoverify.properties.replay``)
 START = "start handover to "
+# how an inject's text begins, and that of one that starts a handover (``System.inject``)
+INJECT = "inject "
+INJECT_REPORT = f"{INJECT}Message({Kind.RRC_MEASUREMENT_REPORT!r}, "
 # an edit with the compromised eNB that makes it (``hop_edits.edits_among``)
 Made = tuple[str, Edit]
 
@@ -116,12 +119,19 @@ def listing_order(findings: Iterable[Finding]) -> list[Finding]:
 
 def numbered_starts(texts: Iterable[str]) -> list[str]:
     """A trace's ``texts`` as replay prints them: each start names the handover it begins,
-    by which verdicts name hops (the n-th start begins handover n: ``System.start_handover``;
-    helper-198 #4: two starts of one cell read as one line printed twice). Only the printed
-    form: the saved texts stay as they are, which replay parses and compares."""
+    by which verdicts name hops (the n-th start or injected MeasurementReport begins handover
+    n: ``System.start_handover``, ``System.inject``; helper-198 #4: two starts of one cell
+    read as one line printed twice). Only the printed form: the saved texts stay as they
+    are, which replay parses and compares."""
     handovers = count(1)
-    return [f"start handover {next(handovers)} to {text.removeprefix(START)}"
-            if text.startswith(START) else text for text in texts]
+    printed = []
+    for text in texts:
+        if text.startswith(START):
+            text = f"start handover {next(handovers)} to {text.removeprefix(START)}"
+        elif text.startswith(INJECT_REPORT):
+            next(handovers)  # its repr names the handover it begins (``handover=``)
+        printed.append(text)
+    return printed
 
 
 def actions_text(count: int) -> str:
@@ -292,9 +302,9 @@ class Exploration:
         if not choices:
             return None
         i = index % len(choices)
-        self.system.in_flight.append(choices[i])  # of the handover whose message it imitates
-        self.engine.fault("inject", choices[i])
-        return self._record(Action("inject", i, 0, f"inject {choices[i]!r}"))
+        sent = self.system.inject(choices[i])  # a MeasurementReport starts a handover
+        self.engine.fault("inject", sent)
+        return self._record(Action("inject", i, 0, f"{INJECT}{sent!r}"))
 
     def requests(self) -> list[int]:
         """The in-flight HandoverRequests, by index: what admission control may refuse."""

@@ -15,7 +15,8 @@ The set, for the messages seen so far (``history``) on the interfaces the attack
   a fresh message of that kind built from what the attacker knows.
 The keys come from the knowledge closure (the engine's ``Knowledge.known``), so the key graph
 decides what the attacker can forge. A forged message belongs to the handover of the message
-it imitates (``Message.handover``), whenever it is sent.
+it imitates (``Message.handover``), whenever it is sent, except a MeasurementReport: sent, it
+starts a handover of its own (``System.inject``; TS 36.300 10.1.2.1.1 steps 2-3).
 """
 
 from __future__ import annotations

@@ -28,7 +28,9 @@ injections on one path, nor messages whose non-key IEs (cells, C-RNTIs, NCC) the
 chose. The attacker model (``hoverify.properties.adversary``) gates the network's faults:
 ``duplicate``, ``replay`` and ``inject`` act only on interfaces it controls (by default Uu),
 and ``compromise`` chooses among its targets (by default the eNBs). The messages put in
-flight on the path are state only when ``replay`` or ``inject`` is enabled.
+flight on the path are state only when ``replay`` or ``inject`` is enabled. An injected
+MeasurementReport starts a handover (``System.inject``), counted against ``max_handovers``
+as a ``start`` is.
 
 Breadth first, so the first level in which a claim is violated holds its shortest
 counterexamples; the smallest of them (``_Slice``: paths compared by the rank of each action
@@ -70,7 +72,8 @@ actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
   as a multiset (any of them may be delivered next, so their order is no part of the state;
   equal messages give equal successors, so only the first of equal ones is tried), and
-  ``System.hop`` (the handovers started, the budget of ``start``);
+  ``System.hop`` (the handovers started, the budget of ``start`` and of an injected
+  MeasurementReport, ``System.inject``);
 - the adversary's budget: duplications, replays and edits used, compromised eNBs (the
   engine's attackers); with ``replay``, the messages put in flight on the path (a multiset:
   what a replay can choose from);
@@ -151,7 +154,7 @@ from hoverify.properties.sharing import Sharing
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.names import word_list
-from hoverify.statemachines.system import Snapshot
+from hoverify.statemachines.system import Snapshot, starts_handover
 from hoverify.statemachines.topology import HopType, Topology, small_topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -851,8 +854,10 @@ class _Slice:
         if "rewrite" in self.faults and node.attackers and node.budget.edits < MAX_EDITS:
             found += [("edit", index, leaf) for index, leaf in self.exploration.edit_choices()]
         if "inject" in self.faults and node.budget.injections < MAX_INJECTIONS:
+            # a MeasurementReport starts a handover (``System.inject``): within the bound
             found += [("inject", i, 0)
-                      for i in range(len(self.exploration.injection_choices()))]
+                      for i, m in enumerate(self.exploration.injection_choices())
+                      if system.hop < self.max_handovers or not starts_handover(m)]
         return found
 
     def _can_compromise(self, attackers: int) -> bool:

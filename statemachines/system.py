@@ -3,7 +3,7 @@
 This is the scheduler and the network, outside the entities: it decides which message is
 delivered next (``deliver``), and keeps the trace of steps that ``properties`` reads. Links
 are not FIFO unless the caller delivers index 0 each time; losing, duplicating or rewriting a
-message is the adversary's business (``drop``, ``duplicate``, ``rewrite``).
+message is the adversary's business (``drop``, ``duplicate``, ``rewrite``, ``inject``).
 """
 
 from __future__ import annotations
@@ -47,6 +47,12 @@ def first_refusals(steps: Iterable[Step]) -> dict[int, Step]:
         if not step.outcome.accepted:
             refused.setdefault(step.hop, step)
     return refused
+
+
+def starts_handover(message: Message) -> bool:
+    """Whether ``message``, put in flight, starts a handover (``System.inject``): a
+    MeasurementReport (TS 36.300 10.1.2.1.1 step 2)."""
+    return message.kind is Kind.RRC_MEASUREMENT_REPORT
 
 
 @record
@@ -110,6 +116,18 @@ class System:
         follows from it belongs to it."""
         self.hop += 1
         return self.stimulate(Kind.MEASUREMENT_TRIGGER, UE, (("cell", target.name),))
+
+    def inject(self, message: Message) -> Message:
+        """The attacker puts ``message`` in flight; returns it as sent. A MeasurementReport
+        starts handover ``hop + 1``, as the UE's own does (``start_handover``): the source's
+        HO decision follows a report (TS 36.300 10.1.2.1.1 steps 2-3, TS 36.331 5.5.5), and
+        a second decision after a failed preparation is a new handover. Any other message
+        belongs to the handover of the message it imitates."""
+        if starts_handover(message):
+            self.hop += 1
+            message = replace(message, handover=self.hop)
+        self.in_flight.append(message)
+        return message
 
     def stimulate(self, kind: Kind, receiver: str, fields: Fields) -> Outcome:
         """A stimulus from the scheduler, part of the last handover started."""

@@ -27,7 +27,7 @@ from hoverify.properties.claims import (
     ClaimResult,
 )
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.exploration import Action, Exploration, Finding
+from hoverify.properties.exploration import Action, Exploration, Finding, numbered_starts
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.promises import find_promise
 from hoverify.properties.replay import replay
@@ -125,7 +125,7 @@ def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
     action = exploration.inject(forged[0])
     assert action is not None and action.kind == "inject"
     message = exploration.system.in_flight.pop()
-    assert message.handover == 1  # of the handover whose report it imitates
+    assert message.handover == exploration.system.hop == 2  # a handover of its own
     pdu = message.get("PDU")
     exploration.system.in_flight.append(message.replace("PDU", pdu[:-1] + bytes([pdu[-1] ^ 1])))
     refused = _deliver_last(exploration)
@@ -134,6 +134,41 @@ def test_with_the_rrc_keys_a_forged_measurement_report_is_accepted() -> None:
     outcome = _deliver_last(exploration)
     assert outcome.accepted, outcome.reason
     assert [m.kind for m in outcome.sent] == [Kind.X2AP_HANDOVER_REQUEST]
+    exploration.close()
+
+
+def test_a_forged_measurement_report_starts_a_handover_of_its_own() -> None:
+    """TS 36.300 10.1.2.1.1 steps 2-3 (TS 36.331 5.5.5): the source's HO decision follows a
+    MeasurementReport, and a decision after a failed preparation is a new handover. enb-1,
+    compromised, names itself as the target of its HandoverRequired and so reads the KeNB*+
+    (the preparation fails); a forged report then makes it prepare enb-3, which completes.
+    Without the forgery the same messages are two handovers, and ``check`` judges no
+    downgrade ("an attacker holding enb-1 derives the honest KeNB of handover 2 without an
+    edit of it"), so a search within one handover must not find that run: the forged report
+    starts handover 2 (``System.inject``), beyond the bound (helper-241 #2: it re-opened
+    handover 1, and downgrade resistance failed as promised there)."""
+    result = verify(load("seed-fs"), max_handovers=1,
+                    faults=frozenset({"compromise", "rewrite", "inject"}))
+    assert (DOWNGRADE, True) not in result.shortest
+    assert not any(a.text.startswith("inject Message(Kind.RRC_MEASUREMENT_REPORT")
+                   for f in result.findings() for a in f.trace)
+
+
+def test_a_trace_names_the_handovers_that_forged_reports_start() -> None:
+    """A start after a forged MeasurementReport begins handover 3 (the report began the
+    second), and the printed trace says so (``numbered_starts``), as the verdicts name it."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1, serving
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-2/cell-1"))
+    exploration.drop(0)  # the UE's own report is lost
+    exploration.inject(next(i for i, m in enumerate(exploration.injection_choices())
+                            if m.kind is Kind.RRC_MEASUREMENT_REPORT))
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    exploration.start_handover(0)
+    assert exploration.system.hop == 3
+    assert numbered_starts(a.text for a in exploration.trace)[-1].startswith(
+        "start handover 3 to ")
     exploration.close()
 
 
