@@ -2790,6 +2790,8 @@ def _lacks(facts: Facts, attacker: Knowledge, kenb: bytes) -> str:
 def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
     """The edits by compromised eNBs, as (hop, eNB), of handover ``hop`` or of an earlier
     handover that completed (``after_an_edit``)."""
+    if not facts.rewritten:  # asked on every step: the completions not walked for nothing
+        return []
     done = {c.handover for c in facts.completions if c.number > 0}
     return [e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)]
 
