@@ -41,7 +41,14 @@ from hoverify.properties.claims import (
     BackwardSecurity,
     ClaimResult,
 )
-from hoverify.properties.engine import Engine, Event, Judged, Observed, touched
+from hoverify.properties.engine import (
+    Engine,
+    EngineState,
+    Event,
+    Judged,
+    Observed,
+    touched,
+)
 from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import DEFAULT_FAULTS as EXPLORE_FAULTS
 from hoverify.properties.exploration import Action, Exploration
@@ -901,6 +908,24 @@ def _plain_and_remembering(variant: KeySchedule, taken: Sequence[Action],
     return plain, remembering
 
 
+def _applied_again(exploration: Exploration, action: Action) -> EngineState:
+    """Apply ``action``, then again from the state before it, restored as a search restores
+    a state: the second is answered from the memo, the same facts and claim states objects,
+    the sometimes counts made again and failures too. Returns the state made."""
+    system, engine = exploration.system, exploration.engine
+    snapshot, before, counts = system.snapshot(), engine.state, Counter(engine.counts)
+    exploration.apply(action)
+    first, made = engine.state, Counter(engine.counts) - counts
+    assert engine.violations
+    engine.violations.clear()
+    system.restore(snapshot)
+    engine.restore(before)
+    exploration.apply(action)
+    assert engine.state[0] is first[0] and engine.state[1] is first[1]
+    assert Counter(engine.counts) - counts == made + made
+    return first
+
+
 def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     """``Engine.remember``: a compromise made again from the same facts, claim states and
     record (a search restores states) is answered from the memo, with the facts, claim
@@ -912,20 +937,11 @@ def test_a_remembered_compromise_makes_the_facts_and_verdicts_it_made() -> None:
     assert finding.trace[0].kind == "compromise"
     trace = [*finding.trace[1:], finding.trace[0]]
     plain, remembering = _plain_and_remembering(variant, trace[:-1])
-    engine = remembering.engine
-    before, counts = engine.state, Counter(engine.counts)
     compromise = Action("compromise", trace[-1].index)
-    remembering.apply(compromise)
-    first, made = engine.state, Counter(engine.counts) - counts
-    assert engine.violations
-    engine.violations.clear()
-    engine.restore(before)
-    remembering.apply(compromise)
-    assert engine.state[0] is first[0] and engine.state[1] is first[1]
-    assert Counter(engine.counts) - counts == made + made
+    first = _applied_again(remembering, compromise)
     plain.apply(compromise)
-    assert plain.engine.state == engine.state
-    assert plain.engine.violations == engine.violations
+    assert plain.engine.state == first
+    assert plain.engine.violations == remembering.engine.violations
 
 
 def test_a_remembered_step_makes_the_facts_and_verdicts_it_made() -> None:
@@ -941,17 +957,9 @@ def test_a_remembered_step_makes_the_facts_and_verdicts_it_made() -> None:
     plain, remembering = _plain_and_remembering(variant, taken, witnessing=False)
     remembering.system.remember()
     system, engine = remembering.system, remembering.engine
-    snapshot, before, counts = system.snapshot(), engine.state, Counter(engine.counts)
+    snapshot, before = system.snapshot(), engine.state
     step = Action("deliver", last.index)
-    remembering.apply(step)
-    first, made = engine.state, Counter(engine.counts) - counts
-    assert engine.violations
-    engine.violations.clear()
-    system.restore(snapshot)
-    engine.restore(before)
-    remembering.apply(step)
-    assert engine.state[0] is first[0] and engine.state[1] is first[1]
-    assert Counter(engine.counts) - counts == made + made
+    first = _applied_again(remembering, step)
     plain.apply(step)
     assert plain.engine.state == first
     assert plain.engine.violations and plain.engine.violations == engine.violations
