@@ -544,7 +544,7 @@ class KeySecrecy(_Claim):
         exposed = [(name, getattr(as_keys, field)) for field, name in self.AS_KEYS
                    if getattr(as_keys, field) in state or getattr(as_keys, field) in public]
         if not exposed:
-            return Observed(state, (), 1, (self._roots(facts, as_keys.kenb),))
+            return Observed(state, (), 1, (tuple(sorted(facts.roots(as_keys.kenb))),))
         named = word_list(f"{name} ({facts.label(value)})" if name == "KeNB" else name
                          for name, value in exposed)
         hop_type = (None if event.before is None or event.before.keys is None else
@@ -588,14 +588,6 @@ class KeySecrecy(_Claim):
         return [*(f"{facts.label(v)} is taken as public by: {facts.line(d)}"
                   for v, d in sorted(taken, key=lambda vd: facts.derivations.index(vd[1]))),
                 *(facts.line(d) for d in ancestry)]
-
-    @staticmethod
-    def _roots(facts: Facts, kenb: bytes) -> tuple[str, ...]:
-        """The secret inputs on the way to ``kenb`` that no derivation made (KASME)."""
-        ancestry = facts.ancestry(kenb)
-        made = {d.output for d in ancestry}
-        return tuple(sorted({i.name for d in ancestry for i in d.derivation.inputs
-                             if not i.public and i.value not in made}))
 
 
 def radio_observer_knows(facts: Facts) -> Callable[[bytes], bool]:
@@ -2124,7 +2116,7 @@ class EditClaim(_Claim):
         else:
             judged = "the UE accepted the HO command"
         seen = []
-        for a in (a for a in facts.attackers if a.entities & editors):
+        for a in facts.holding(editors):
             mine = sorted(a.entities & editors)
             did = [f"{enb} edited a message of handover {step.hop}" for enb in mine
                    if enb in edited]
@@ -2665,9 +2657,8 @@ class _Authentication(_Claim):
         prepared with (from the request's acceptance on: a search's shortest run may end
         there, its check line completes the hop), the one the UE completed on where it was
         prepared more than once."""
-        prepared = [p.session.kenb for p in facts.authentication.preparations if p.hop == hop]
-        completed = [c.kenb for c in facts.completions
-                     if c.handover == hop and c.kenb in prepared]
+        prepared = [p.session.kenb for p in facts.authentication.prepared_in(hop)]
+        completed = [c.kenb for c in facts.completed_in(hop) if c.kenb in prepared]
         return next(iter(completed or prepared), None)
 
     def held_at(self, facts: Facts, hop: int, judged: Sequence[Knowledge]) -> str:
@@ -2763,8 +2754,8 @@ def _judged_attackers(facts: Facts) -> tuple[Knowledge, ...]:
 def _prepared_by(facts: Facts, hop: int) -> str:
     """What the backhaul messages that prepared handover ``hop`` rest on
     (``_Authentication.held_at``)."""
-    requests = list(dict.fromkeys(str(p.request) for p in facts.authentication.preparations
-                                  if p.hop == hop and p.request is not None))
+    requests = list(dict.fromkeys(str(p.request) for p in facts.authentication.prepared_in(hop)
+                                  if p.request is not None))
     if not requests:
         return "no backhaul message prepared it (intra-eNB)"
     if facts.nds_ip:
@@ -2792,8 +2783,8 @@ def _edits_in_force(facts: Facts, hop: int) -> list[tuple[int, str]]:
     handover that completed (``after_an_edit``)."""
     if not facts.rewritten:  # asked on every step: the completions not walked for nothing
         return []
-    done = {c.handover for c in facts.completions if c.number > 0}
-    return [e for e in facts.rewritten if e[0] == hop or (e[0] < hop and e[0] in done)]
+    return [e for e in facts.rewritten if e[0] == hop
+            or (e[0] < hop and any(c.number > 0 for c in facts.completed_in(e[0])))]
 
 
 def not_honest(claim: str, hop: int, enbs: Sequence[str]) -> str:

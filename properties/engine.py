@@ -263,6 +263,10 @@ class Authentication:
         """The preparations of ``session`` (by any target eNB), in the order made."""
         return _indexed(_by_session, self.preparations).get(session, ())
 
+    def prepared_in(self, hop: int) -> tuple[Preparation, ...]:
+        """The preparations of handover ``hop`` (by any target eNB)."""
+        return _indexed(_by_hop, self.preparations).get(hop, ())
+
     def prepared_at(self, enb: str) -> tuple[Preparation, ...]:
         """The preparations of ``enb`` by a HandoverRequest (not its own intra-eNB ones)."""
         return _indexed(_by_enb, self.preparations).get(enb, ())
@@ -364,6 +368,12 @@ class Facts:
         each attacker."""
         return tuple(places for _, places in _indexed(_chains, self.attackers,
                                                       grows=True).get(entity, ()))
+
+    def holding(self, entities: Iterable[str]) -> list[Knowledge]:
+        """The attackers holding one of ``entities``, in order (by ``chains``: a pass over
+        every attacker per handover grew with the run)."""
+        places = {n for entity in entities for chain in self.chains(entity) for n in chain}
+        return [self.attackers[n] for n in sorted(places)]
 
     def enbs_alone(self, name: str) -> Knowledge | None:
         """The eNBs of the attacker ``name`` without the rest of what it holds, knowing all
@@ -487,6 +497,10 @@ class Facts:
         labels: dict[bytes, str] = _NH_LABELS[2]
         return labels
 
+    def completed_in(self, hop: int) -> tuple[Completion, ...]:
+        """The completions of handover ``hop``, in order."""
+        return _indexed(_by_handover, self.completions, grows=True).get(hop, ())
+
     def using(self, kenb: bytes) -> tuple[int, ...]:
         """The numbers of the completions that used ``kenb``, in order."""
         return _indexed(_all_by_kenb, self.completions, grows=True).get(kenb, ())
@@ -523,6 +537,29 @@ class Facts:
         """Every derivation on the way to ``value``, in the order they were made."""
         made = _indexed(_positions, self.derivations, grows=True)
         return sorted(self.derivations_to(value), key=lambda d: made[id(d)])
+
+    def roots(self, value: bytes) -> frozenset[str]:
+        """The names of the secret inputs on the way to ``value`` that no derivation made
+        (KASME): each value's found once from its inputs' (``_root_names``), where a walk
+        over its whole ancestry per hop grew with the run."""
+        found = _indexed(_root_names, self.derivations, grows=True)
+        pending = [value]
+        while pending:
+            current = pending[-1]
+            if current in found:
+                pending.pop()
+                continue
+            inputs = [i for d in self.made(current) for i in d.derivation.inputs
+                      if not i.public]
+            made = [i for i in inputs if self.made(i.value)]
+            unfound = [i.value for i in made if i.value not in found]
+            if unfound:  # its inputs' first
+                pending.extend(unfound)
+                continue
+            found[pending.pop()] = frozenset(i.name for i in inputs if i not in made).union(
+                *(found[i.value] for i in made))
+        roots: frozenset[str] = found[value]
+        return roots
 
     def derivations_to(self, value: bytes, since: Container[bytes] = ()) -> Iterator[Derived]:
         """Every derivation on the way to ``value``, each once, from ``value`` back (a reader
@@ -815,6 +852,17 @@ def _by_output(index: Index, derivations: tuple[Derived, ...]) -> Index:
     return index
 
 
+def _root_names(index: Index, derivations: tuple[Derived, ...]) -> Index:
+    """``Facts.roots`` of the values asked about, and under None every secret value of
+    ``derivations``. Kept as they grow while each new derivation makes a new value: one that
+    makes a value again (another way) may change the roots of every value after it."""
+    values = index.get(None, frozenset())
+    if any(d.output in values for d in derivations):
+        index = {}
+    index[None] = grown(values, {v for d in derivations for v in (d.output, *d.needs)})
+    return index
+
+
 def _hop_free(index: Index, derivations: tuple[Derived, ...]) -> Index:
     """Whether each value's first derivation makes one value whatever the hop
     (``labels.hop_free``)."""
@@ -838,6 +886,13 @@ def _by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     return index
 
 
+def _by_handover(index: Index, completions: tuple[Completion, ...]) -> Index:
+    """The completions of each handover (``Facts.completed_in``)."""
+    for c in completions:
+        index[c.handover] = (*index.get(c.handover, ()), c)
+    return index
+
+
 def _all_by_kenb(index: Index, completions: tuple[Completion, ...]) -> Index:
     """Every completion that used each KeNB."""
     for c in completions:
@@ -855,6 +910,13 @@ def _by_session(index: Index, preparations: Iterable[Preparation]) -> Index:
     """The preparations by session (``Authentication.prepared``)."""
     for p in sorted(preparations, key=lambda p: p.hop):
         index[p.session] = (*index.get(p.session, ()), p)
+    return index
+
+
+def _by_hop(index: Index, preparations: Iterable[Preparation]) -> Index:
+    """The preparations by handover (``Authentication.prepared_in``)."""
+    for p in preparations:
+        index[p.hop] = (*index.get(p.hop, ()), p)
     return index
 
 
@@ -1158,9 +1220,7 @@ class Event:
             fresh = [c.number for c in facts.completions[done:end] if c.kenb in known]
             if was is not None and was.known is known:  # learnt nothing: only new completions
                 return fresh
-            if was is None:
-                return [c.number for c in facts.completions[:end] if c.kenb in known]
-            added = known - was.known
+            added = known if was is None else known - was.known
         by_kenb = _indexed(_all_by_kenb, facts.completions, grows=True)
         learnt = {n for v in added for n in by_kenb.get(v, ()) if n < min(done, end)}
         return sorted(learnt.union(fresh))

@@ -121,6 +121,9 @@ class KeyGraph:
         self.nh_pairings: tuple[Pairing, ...] = ()  # {NH, NCC} as the run paired them
         self._nh_labels: dict[bytes, str] | None = None  # made when a label asks for one
         self._hop_free: dict[Node, bool | None] = {}
+        # the lists of ``seen``, ``had`` and ``kept`` (by dictionary and key) a copy does not
+        # share: another is made its own before an append (``_appending``)
+        self._owned: set[tuple[int, Any]] = set()
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -149,9 +152,10 @@ class KeyGraph:
         what neither changes (``DiGraph.copy``); ``label_keys`` names the copy's keys again."""
         other = KeyGraph()
         other.graph = self.graph.copy()
-        other.seen = defaultdict(list, {e: list(v) for e, v in self.seen.items()})
-        other.had = defaultdict(list, {n: list(v) for n, v in self.had.items()})
-        other.kept = defaultdict(list, {e: list(v) for e, v in self.kept.items()})
+        other.seen, other.had, other.kept = (defaultdict(list, self.seen),
+                                             defaultdict(list, self.had),
+                                             defaultdict(list, self.kept))
+        self._owned = set()  # its lists are shared now, each copied before an append
         other.hop_first_step = dict(self.hop_first_step)
         other._derivations = dict(self._derivations)
         other.derivation_order = list(self.derivation_order)
@@ -173,7 +177,7 @@ class KeyGraph:
             self._see(entity, number, value)
         nodes = self.graph._node  # the node dict: per-step membership tests skip the views
         kept = frozenset(node for node in map(value_node, byte_values(ctx)) if node in nodes)
-        self.kept[entity].append((number, kept))
+        self._appending(self.kept, entity).append((number, kept))
         for node in kept:
             self._see_node(entity, number, node)
 
@@ -225,8 +229,16 @@ class KeyGraph:
 
     def _see_node(self, entity: str, step: int, node: Node) -> None:
         self.graph.writable(node)["holders"].add(entity)
-        self.seen[entity].append((step, node))
-        self.had[node].append((step, entity))
+        self._appending(self.seen, entity).append((step, node))
+        self._appending(self.had, node).append((step, entity))
+
+    def _appending(self, lists: dict[Any, list[Any]], key: Any) -> list[Any]:
+        """``lists[key]``, to append to: made this graph's own first if a copy may share it
+        (``copy``)."""
+        if (id(lists), key) not in self._owned:
+            lists[key] = list(lists.get(key, ()))
+            self._owned.add((id(lists), key))
+        return lists[key]
 
     # -- labels in spec vocabulary --------------------------------------------------------------
     def label_keys(self, kenb_by_hop: dict[int, bytes]) -> None:

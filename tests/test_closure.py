@@ -123,6 +123,22 @@ def test_a_copied_graph_and_its_original_grow_apart() -> None:
     assert "c" not in original and "d" not in copy
 
 
+def test_a_copied_key_graph_and_its_original_keep_their_own_holdings() -> None:
+    """A copy shares each entity's and value's list of holdings with its original until one
+    of them appends to it (``KeyGraph._appending``): a trial of the edit search must not
+    add to the run's prefix, nor the prefix, grown for the next hop, to a trial."""
+    original = KeyGraph()
+    original.add_derivation(_derivation(b"k1", b"k2"), "enb-1", 1, 1)
+    copy = original.copy()
+    original.add_derivation(_derivation(b"k2", b"k4"), "enb-1", 3, 2)
+    copy.add_derivation(_derivation(b"k2", b"k3"), "enb-1", 2, 2)
+    assert {n for _, n in original.seen["enb-1"]} >= {("value", b"k4")}
+    assert ("value", b"k3") not in {n for _, n in original.seen["enb-1"]}
+    assert ("value", b"k4") not in {n for _, n in copy.seen["enb-1"]}
+    assert original.had[("value", b"k2")] == [(1, "enb-1"), (3, "enb-1")]
+    assert copy.had[("value", b"k2")] == [(1, "enb-1"), (2, "enb-1")]
+
+
 def test_a_copied_derivation_index_and_its_original_grow_apart() -> None:
     index = DerivationIndex()
     index.add([_value(0)], ("kdf", 0), _value(1))

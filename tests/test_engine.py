@@ -42,9 +42,11 @@ from hoverify.properties.claims import (
     ClaimResult,
 )
 from hoverify.properties.engine import (
+    Derived,
     Engine,
     EngineState,
     Event,
+    Facts,
     Judged,
     Observed,
     touched,
@@ -60,8 +62,9 @@ from hoverify.properties.verify import DEFAULT_FAULTS, verify
 from hoverify.reports.extract import status
 from hoverify.reports.status import NA, VACUOUS
 from hoverify.statemachines import crypto
-from hoverify.statemachines.derivation import Deriver, public, secret
+from hoverify.statemachines.derivation import Derivation, Deriver, public, secret
 from hoverify.statemachines.messages import Kind, Message
+from hoverify.statemachines.record import replace
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import Cell, Topology, small_topology
@@ -1260,3 +1263,24 @@ def test_a_steps_arrivals_are_where_ts33401_sends_and_derives_each_kenb() -> Non
         assert [(a.hop, a.party, a.how, a.message) for _, a in found] == want, (hop, backhaul_read)
         assert all(a.step == number and a.hop == steps[number].hop and a.values == {kenb[hop]}
                    for number, a in found)
+
+
+def _derived(output: bytes, name: str, *inputs: tuple[str, bytes]) -> Derived:
+    derivation = Derivation(name, "TS 33.401 A.5", (*(secret(n, v) for n, v in inputs),
+                                                    public("FC", b"\x13")), output)
+    return Derived(derivation, 1, frozenset(v for _, v in inputs))
+
+
+def test_the_roots_of_a_key_follow_a_key_before_it_made_another_way() -> None:
+    """``Facts.roots`` keeps each value's roots as the derivations grow, but not past one
+    that makes a value again (mutant: kept, the roots before it were read)."""
+    facts = Facts(derivations=(_derived(b"k1", "KeNB", ("KASME", b"a")),
+                               _derived(b"k2", "KeNB*", ("KeNB", b"k1"))))
+    assert facts.roots(b"k2") == {"KASME"}
+    other_way = replace(facts, derivations=(*facts.derivations,
+                                            _derived(b"k1", "KeNB", ("K", b"x"))))
+    assert other_way.roots(b"k2") == {"KASME", "K"}
+    made = replace(other_way, derivations=(*other_way.derivations,
+                                           _derived(b"a", "KASME", ("K", b"x"))))
+    assert made.roots(b"k2") == {"K"}
+    assert facts.roots(b"k2") == {"KASME"}  # the facts it grew from keep theirs
