@@ -876,7 +876,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
             print(f"  {line}")
         print("\n".join(_finding_end(finding)))
     _print_earlier(doc, out)
-    print("\n".join(search_claims_text(doc["claims"], where)))
+    print("\n".join(search_claims_text(doc["claims"], where, so_far=result.stopped is not None)))
     # review28: "no violation" said nothing of a 2-hop promise in 1 hop; review35's promise its
     # faults cannot exercise is vacuous, said by its row and the last line (helper-218)
     if result.beyond_bound:

@@ -93,11 +93,12 @@ def arose_text(arose: int) -> str:
     return f"its situation arose {arose} time{'' if arose == 1 else 's'}"
 
 
-def claim_row(claim: Mapping[str, Any]) -> str:
+def claim_row(claim: Mapping[str, Any], so_far: bool = False) -> str:
     """A claim's row where check and replay (``claim_document``), explore and verify
-    (``search_claims``) list the claims: its name, its verdict (``row_word``) and how many
-    times its situation arose, each in its column."""
-    word = row_word(claim["verdict"], claim["outside_promise"])
+    (``search_claims``) list the claims: its name, its verdict (``row_word``; ``so_far``: of
+    a search stopped before its bound was exhausted) and how many times its situation arose,
+    each in its column."""
+    word = row_word(claim["verdict"], claim["outside_promise"], so_far)
     return (f"{claim['name']:<{NAME_COLUMN}} {word:<{VERDICT_COLUMN}} "
             f"{arose_text(claim['sometimes'])}")
 

@@ -119,9 +119,10 @@ def _run(judged: Exercised) -> str:
 
 
 def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
-                       runs: str = "run") -> list[str]:
+                       runs: str = "run", so_far: bool = False) -> list[str]:
     """The entries of ``search_claims`` as ``verify`` and ``explore`` print them: an empty
-    line and a heading, then per claim its verdict, count and reason on one line; under a
+    line and a heading, then per claim its verdict (``so_far``: a search stopped before its
+    bound was exhausted, whose holding rows say so), count and reason on one line; under a
     holding claim's, the cut of its verdict, what the search leaves untested, and the length
     of its run with the check line that reproduces it (or, with none, why, and the run's
     steps)."""
@@ -131,7 +132,7 @@ def search_claims_text(entries: Sequence[dict[str, Any]], where: str,
         # held the one time" read as a contradiction); the count says what it counts
         # (newcomer #4: "holds  sometimes 2" read as "holds sometimes")
         on = f"; on {RUNS[entry['run']]}" if entry["trace"] else ""
-        lines.append(f"{claim_row(entry)}{on}: {entry['reason']}")  # as check's rows
+        lines.append(f"{claim_row(entry, so_far)}{on}: {entry['reason']}")  # as check's rows
         evidence = entry["evidence"]
         if evidence:
             lines += [f"    {evidence[0]}", *(f"        {line}" for line in evidence[1:])]

@@ -21,10 +21,14 @@ OUTSIDE = "fails (outside the promise: {assumption})"
 # (helper-198 #12: a long one pushed the row's count out of line)
 OUTSIDE_ROW = "fails (outside the promise)"
 SO_FAR = "so far"
+# ... as a row of a ``verify`` stopped before its bound was exhausted (--max-states,
+# --max-seconds, Ctrl-C) says a claim no state it reached violated (helper-241 #6: each row
+# said "holds" under "the states reached so far"): the states not reached are not judged
+HOLDS_SO_FAR = f"{HOLDS} {SO_FAR}"
 UNTESTED = "untested"
 # Every word a claim's row can say (``row_word``) where check, replay, explore and verify list
 # the claims: the longest sets the width of their verdict column (``hoverify.runs.claim_row``)
-ROW_WORDS = (HOLDS, BROKEN, FAILS, OUTSIDE_ROW, UNTESTED, VACUOUS, NA)
+ROW_WORDS = (HOLDS, HOLDS_SO_FAR, BROKEN, FAILS, OUTSIDE_ROW, UNTESTED, VACUOUS, NA)
 
 # Why a claim has no verdict, as n/a (and vacuous, promised) and the conclusion say it
 NEVER_AROSE = "its situation never arose"
@@ -127,10 +131,13 @@ def verdict_word(status: str, outside: str | None = None) -> str:
     return OUTSIDE.format(assumption=outside) if status == FAILS and outside else status
 
 
-def row_word(word: str, outside: str | None) -> str:
+def row_word(word: str, outside: str | None, so_far: bool = False) -> str:
     """A claim's word (``verdict_word``) as its row of ``check``'s text says it: a failure
-    outside the promise without the assumption, which its hop lines' words name. One of
-    ``ROW_WORDS``, whose longest sizes the rows' verdict column (tests/test_words.py)."""
+    outside the promise without the assumption, which its hop lines' words name; ``so_far``:
+    holds in a search stopped before its bound was exhausted. One of ``ROW_WORDS``, whose
+    longest sizes the rows' verdict column (tests/test_words.py)."""
+    if so_far and word == HOLDS:
+        return HOLDS_SO_FAR
     return OUTSIDE_ROW if outside and word == verdict_word(FAILS, outside) else word
 
 

@@ -45,7 +45,8 @@ from hoverify.properties.verify import FACTS_STATE, VerifyResult, verify
 from hoverify.properties.workers import ray_endpoint, transfers
 from hoverify.reports.data import Bounded
 from hoverify.reports.scenarios import REFERENCE
-from hoverify.reports.words import coverage_text
+from hoverify.reports.status import HOLDS
+from hoverify.reports.words import HOLDS_SO_FAR, coverage_text
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
@@ -54,6 +55,7 @@ from test_exploration import FOUND_BY_VERIFY
 
 from hoverify import atomic_dir, cli, runs
 from hoverify.progress import Bar
+from hoverify.runs import VERDICT_COLUMN
 from hoverify.variant_file import load_variant_file
 
 DROP_COMPROMISE = frozenset({"drop", "compromise"})
@@ -940,10 +942,16 @@ def test_a_stopped_search_says_its_none_is_so_far(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """review22: stopped by --max-states with no finding, verify printed "the findings below
     are those found so far" and then none, exit 0, which reads as "no broken promise". Its
-    last line now says the bound was not exhausted (the exit code stays 0: docs/commands.md)."""
+    last line now says the bound was not exhausted (the exit code stays 0: docs/commands.md).
+    helper-241 #6: its claims' rows said "holds" each, under "the states reached so far"; a
+    holding row says "holds so far", as a finished search's says "holds"."""
     assert cli.main(["verify", "--variant", "ts33401", "--max-states", "50",
                      "--out", str(tmp_path)]) == 0
-    last = capsys.readouterr().out.strip().splitlines()[-1]
+    out = capsys.readouterr().out.strip().splitlines()
+    words = {line.split(None, 1)[1][:VERDICT_COLUMN].rstrip() for line in out
+             if " its situation arose " in line and not line.startswith(" ")}
+    assert HOLDS_SO_FAR in words and HOLDS not in words, words
+    last = out[-1]
     assert last.startswith("no violation of a promised claim in the ") and \
         last.endswith("states reached so far; the bound was NOT exhausted: the states not "
                       "reached are not judged"), last
