@@ -275,15 +275,21 @@ def scenario_run(args: argparse.Namespace, option: HopsOption | None = None) -> 
 def warn_never_started(run: Run) -> None:
     """A warning for each hop whose start (the UE's measurement, its report to the serving
     eNB) was refused: the hop before it left the UE or its serving eNB waiting (the UE
-    refused an edited HO command, the target a HO confirm on other keys). Said once the
-    command line is known good (an error is its one line)."""
+    refused an edited HO command, the target a HO confirm on other keys), or the variant's
+    source eNB declined it (helper-247 #1: the warning blamed an earlier hop where there was
+    none). Said once the command line is known good (an error is its one line)."""
+    ended = {s.hop for s in run.system.steps
+             if s.message.kind is Kind.RRC_HANDOVER_CONFIRM and s.outcome.accepted}
     for step in run.system.steps:
         if not step.outcome.accepted and step.message.kind in (Kind.MEASUREMENT_TRIGGER,
                                                                Kind.RRC_MEASUREMENT_REPORT):
+            waiting = ("; an earlier hop never ended there, and the model has no "
+                       "TX2RELOCoverall or TS1RELOCOverall expiry (TS 36.423 8.2.1, TS 36.413 "
+                       "8.4.1) to end it" if step.hop > 1 and step.hop - 1 not in ended
+                       else "")
             print(f"hoverify: warning: hop {step.hop} never started: {step.message.receiver} "
-                  f"refused {step.message.kind.title} ({step.outcome.reason}); an earlier hop "
-                  "never ended there, and the model has no TX2RELOCoverall or TS1RELOCOverall "
-                  "expiry (TS 36.423 8.2.1, TS 36.413 8.4.1) to end it", file=sys.stderr)
+                  f"refused {step.message.kind.title} ({step.outcome.reason}){waiting}",
+                  file=sys.stderr)
 
 
 def _hex(value: bytes | None) -> str | None:

@@ -357,7 +357,7 @@ class KeyAgreement(_Claim):
     always = ("a handover run by the honest parties with no adversary action completes, and "
               "the UE and the target then hold the same KeNB, NCC and RRC/UP keys")
     sometimes = ("a HO confirm reached its target, accepted or on a run with no adversary "
-                 "action, or a handover on such a run never completed")
+                 "action, or a handover its source decided on such a run never completed")
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
@@ -448,11 +448,21 @@ class KeyAgreement(_Claim):
                 verdicts.append(Verdict(hop, "-", True, self.promise(c.hop_type),
                                         f"UE and {c.enb} hold the same KeNB, NCC, KRRCint, "
                                         "KRRCenc, KUPenc; confirm verified"))
-            elif facts.undisturbed:
+            elif facts.undisturbed and hop in self.started(facts):
                 verdicts.append(Verdict(hop, "-", False, self.promise(None),
                                         f"handover {hop}, run by the honest parties with no "
                                         "adversary action, never completed"))
         return sorted(verdicts, key=lambda v: v.hop)
+
+    @staticmethod
+    def started(facts: Facts) -> frozenset[int]:
+        """The handovers a source eNB decided: it accepted the UE's measurement report (TS
+        36.300 10.1.2.1.1 steps 2-3: the source decides whether to hand the UE off). One it
+        refused never started, as ``check``'s warning says (helper-247 #1: a proposal whose
+        source declines an X2 handover read "FAILS (promised) ... never completed" in
+        ``check``, where ``verify`` and ``explore`` said holds): the UE stays on the source's
+        KeNB, on which nothing disagrees."""
+        return frozenset(d.hop for d in facts.authentication.decisions)
 
     def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
         """The times a confirm was judged, and once each handover of an undisturbed run that
@@ -460,7 +470,8 @@ class KeyAgreement(_Claim):
         read "sometimes 1")."""
         if not facts.undisturbed:
             return arose
-        return {**{hop: 1 for hop in never_completed(facts)}, **arose}
+        started = self.started(facts)
+        return {**{hop: 1 for hop in never_completed(facts) if hop in started}, **arose}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """The handovers ``summary`` leaves out: never completed, on a run disturbed by an

@@ -1354,3 +1354,28 @@ def test_the_attacker_line_says_a_compromised_enb_edits_only_where_told(
     assert line.endswith("; a compromised eNB follows the protocol but for a hop's ':edit=' "
                          "and the single edits downgrade-resistance, handover-denial and "
                          "fake-cell-capture try") == edits_said
+
+
+FRESH_NH_ONLY = str(TESTS / "attack_variants/x2_only_from_fresh_nh.py")
+
+
+def test_a_handover_the_source_declined_is_no_key_agreement_failure(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-247 #1: a proposal whose source eNB declines an X2 handover until it holds an
+    unused {NH, NCC} (it refuses the UE's measurement report) read "key-agreement FAILS
+    (promised): handover 1, run by the honest parties with no adversary action, never
+    completed" in ``check --hops x2``, exit 1, while ``verify`` said holds. The source decides
+    whether to hand the UE off (TS 36.300 10.1.2.1.1 steps 2-3): a report it refuses starts no
+    handover, and the UE keeps the source's KeNB, on which nothing disagrees. Key agreement's
+    situation never arose in that run (vacuous, warned of), and holds in verify; after an S1
+    hop gives the source an NH, the X2 hops complete and it holds in check too."""
+    code, out = _check("--variant-file", FRESH_NH_ONLY, "--hops", "x2")
+    [row] = [line for line in out.splitlines() if line.startswith("key-agreement ")]
+    assert code == 0 and row.split()[1] == "vacuous", out
+    code, out = _check("--variant-file", FRESH_NH_ONLY, "--hops", "s1,x2")
+    [row] = [line for line in out.splitlines() if line.startswith("key-agreement ")]
+    assert code == 0 and row.split()[1] == "holds", out
+    assert main(["verify", "--variant-file", FRESH_NH_ONLY, "--json", "--quiet",
+                 "--out", str(tmp_path)]) == 0
+    claims = {c["name"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
+    assert claims["key-agreement"] == "holds"

@@ -199,17 +199,36 @@ def test_a_claim_judged_step_by_step_holds_at_the_last_hop_its_situation_arose(
 
 
 def test_sometimes_counts_every_handover_key_agreement_judges(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """review48: key-agreement judged three handovers and said "sometimes 2". On an
-    undisturbed run it also judges a handover that never completed (no confirm reached a
-    target, so none was counted): tests/attack_variants/always_k_ho.py's X2 target refuses
-    the HO confirm (MAC-I check failed), and the s1-inter hop after it never completes."""
+    undisturbed run it also judges a handover its source decided that never completed (no
+    confirm reached a target, so none was counted): here the X2 target refuses the
+    HandoverRequest. tests/attack_variants/always_k_ho.py's X2 target refuses the HO confirm
+    (MAC-I check failed); the s1-inter hop after it never starts (its source, waiting on hop
+    2, refuses the measurement report), and is not judged (helper-247 #1: a report the source
+    refuses starts no handover, TS 36.300 10.1.2.1.1 steps 2-3)."""
     out = check(capsys, "--variant-file", str(TESTS / "attack_variants" / "always_k_ho.py"),
                 "--hops", "s1,x2,s1-inter")
     block = out[out.index("\nkey-agreement"):out.index("\nkey-secrecy")]
     verdicts = [line for line in block.splitlines() if line.startswith("    hop ")]
-    assert len(verdicts) == 3 and "never completed" in verdicts[2], block
-    assert block.splitlines()[1].endswith("its situation arose 3 times"), block
+    assert len(verdicts) == 2 and "refused the HO confirm" in verdicts[1], block
+    assert block.splitlines()[1].endswith("its situation arose 2 times"), block
+    refusing = tmp_path / "target_refuses_x2.py"
+    refusing.write_text(
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.entity import Reject\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n\n\n"
+        "@dataclass(frozen=True)\n"
+        "class TargetRefuses(Ts33401):\n"
+        "    name: str = 'target-refuses'\n\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        raise Reject('no admission')\n\n\n"
+        "VARIANT = TargetRefuses()\n")
+    out = check(capsys, "--variant-file", str(refusing), "--hops", "x2")
+    block = out[out.index("\nkey-agreement"):out.index("\nkey-secrecy")]
+    assert block.splitlines()[1].endswith("its situation arose 1 time"), block
+    assert "handover 1, run by the honest parties with no adversary action, never completed" \
+        in block, block
 
 
 def test_each_claim_says_what_its_count_counts(capsys: pytest.CaptureFixture[str]) -> None:
