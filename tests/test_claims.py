@@ -354,6 +354,27 @@ def test_an_ncc_of_8_on_the_wire_breaks_ncc_range() -> None:
     assert next(c for c in correct.invariants if c.name == "ncc-range").holds
 
 
+def test_ncc_range_holds_the_model_to_the_asn1_range_not_to_its_own_ncc_width(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-245 M34: with the model's NCC widened to 4 bits (``NCC_MODULUS`` 16 wherever
+    the model reads it), seven S1 hops send NCC 8 on S1 (NH(8), TS 33.401 7.2.8.4.3) and
+    ncc-range read "holds": it bounded the NCC by the model's own constant. TS 36.413's
+    SecurityContext and TS 36.331's NextHopChainingCount are INTEGER (0..7) whatever the
+    model says."""
+    import sys
+
+    from hoverify.statemachines import variant
+
+    eight = variant.NCC_MODULUS
+    for module in [m for name, m in sys.modules.items() if name.startswith("hoverify.")]:
+        if getattr(module, "NCC_MODULUS", None) == eight:
+            monkeypatch.setattr(module, "NCC_MODULUS", 16)
+    evaluation = evaluate(run_scenario(load("ts33401"), parse_hops(",".join(["s1"] * 7))))
+    [ncc_range] = [c for c in evaluation.invariants if c.name == "ncc-range"]
+    assert not ncc_range.holds
+    assert ncc_range.verdicts[0].detail.endswith("carries NCC 8"), ncc_range.verdicts
+
+
 def test_an_invariant_that_held_says_why_with_the_values_it_saw() -> None:
     """A holding invariant's reason is its own, from what it saw: ncc-range names the NCCs
     the parties sent and their 3-bit range (TS 33.401 7.2.8.4, TS 36.331 nextHopChainingCount); in
