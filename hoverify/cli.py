@@ -629,7 +629,8 @@ def _replay(args: argparse.Namespace) -> int:
     # the steps a fix made otherwise than recorded, and went on (a saved edit of a field it
     # sends with another value: ``replay``)
     otherwise = {number: action.text for number, (action, made) in
-                 enumerate(zip(actions, done, strict=False), start=1) if made.text != action.text}
+                 enumerate(zip(actions, done, strict=False), start=1)
+                 if not action.done_by(made)}
     if args.json:
         print(json.dumps({"variant": variant.name, "variant_file": args.variant_file,
                           "instead_of": instead, "recorded_variant": saved.recorded,

@@ -110,8 +110,8 @@ def _read(exploration: Exploration, trace: Sequence[Action]) -> CheckHops:
     acknowledged_during: set[int] = set()
     for number, action in enumerate(trace, 1):
         if action.kind not in CHECK_KINDS:
-            # an injected message's text is its repr, key bytes and all: its number only, as
-            # replay numbers the trace's actions
+            # an injected message's text says its fields, long for one line: its number
+            # only, as replay numbers the trace's actions
             step = (f"action {number}" if action.kind == "inject"
                     else f"action {number}: {action.text}")
             return CheckHops(reason=f"it needs {STEP_WORDS[action.kind]} ({step}), and check "

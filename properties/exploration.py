@@ -21,6 +21,7 @@ the run exactly (``replay``), which is what ``hoverify replay`` reads back.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
@@ -32,11 +33,11 @@ from hoverify.properties.adversary import DEFAULT, Adversary
 from hoverify.properties.claims import all_claims
 from hoverify.properties.downgrade import Edit, Writable, flips
 from hoverify.properties.engine import Engine, Facts, Verdict
-from hoverify.properties.hop_edits import edit_name, edits_among, name_said
-from hoverify.properties.injection import injections
+from hoverify.properties.hop_edits import TITLES, edit_name, edits_among, name_said
+from hoverify.properties.injection import injection_text, injections
 from hoverify.statemachines.entity import Outcome, VariantError
 from hoverify.statemachines.messages import Fields, Kind, Message
-from hoverify.statemachines.system import UE, Snapshot, System
+from hoverify.statemachines.system import UE, Snapshot, System, starts_handover
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import KeySchedule
 
@@ -53,11 +54,27 @@ EDIT_KINDS = ("edit", "rewrite")
 # how a start's text begins (``Exploration.start_handover``): saved so, and parsed back
 # (``hoverify.properties.replay``)
 START = "start handover to "
-# how an inject's text begins, and that of one that starts a handover (``System.inject``)
+# how an inject's text begins (``Exploration.inject``)
 INJECT = "inject "
-INJECT_REPORT = f"{INJECT}Message({Kind.RRC_MEASUREMENT_REPORT!r}, "
 # an edit with the compromised eNB that makes it (``hop_edits.edits_among``)
 Made = tuple[str, Edit]
+
+
+def message_digest(said: str) -> str:
+    """An injected message by the first 64 bits of the SHA-256 of its ``repr`` (``said``),
+    which writes every field, the PDU's octets too: replay checks by it that it built the
+    same message, which its step's text names by its fields in words."""
+    return hashlib.sha256(said.encode()).hexdigest()[:16]
+
+
+def injected_kind(text: str) -> Kind | None:
+    """The kind of the message an inject step's ``text`` names, ``inject TITLE
+    SENDER->RECEIVER (...)`` (``Exploration.inject``), by its title (``TITLES``); None for
+    any other step, and for a step saved before injections were named so (its repr)."""
+    if not text.startswith(INJECT):
+        return None
+    named, arrow, _ = text.removeprefix(INJECT).partition("->")
+    return TITLES.get(named.rpartition(" ")[0]) if arrow else None
 
 
 def edit_kind(edit: Edit, fields: Fields) -> str:
@@ -77,17 +94,26 @@ class Action:
     does (``MESSAGE/EDIT``: ``hoverify.properties.hop_edits.edit_name``), so that a saved
     one still replays when a field is added to that message or moved in it. ``leaf``, the
     change's position among the message's edits, is the run's own (``verify`` and
-    ``explore`` choose by it) and is not saved."""
+    ``explore`` choose by it) and is not saved. An injection's text names its message in
+    words; ``digest`` is the message itself (``message_digest``), which replay compares."""
 
     kind: str  # one of KINDS
     index: int = 0
     leaf: int = 0
     text: str = ""
     edit: str = ""  # an edit's name; "" for the run's own choice (``leaf``)
+    digest: str = ""  # an injection's message (``message_digest``); "" for any other step
 
     def to_json(self) -> dict[str, Any]:
-        named = {"edit": self.edit} if self.kind in EDIT_KINDS else {}
+        named = ({"edit": self.edit} if self.kind in EDIT_KINDS else
+                 {"digest": self.digest} if self.kind == "inject" else {})
         return {"kind": self.kind, "index": self.index, **named, "text": self.text}
+
+    def done_by(self, made: Action) -> bool:
+        """Whether ``made`` did what this saved step says: an injection, the same message
+        (its digest), any other step what its text says."""
+        return (self.digest == made.digest if self.kind == "inject"
+                else self.text == made.text)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Action:
@@ -96,7 +122,12 @@ class Action:
         kind, text = str(data["kind"]), str(data.get("text", ""))
         # a file written before edits were named (edits35) says its edit in its text alone
         edit = str(data.get("edit", "")) or (name_said(text) if kind in EDIT_KINDS else "")
-        return cls(kind, int(data.get("index", 0)), int(data.get("leaf", 0)), text, edit)
+        # a file written before injections were named in words (h246) says its message in
+        # its text alone, as its repr, of which the digest is made
+        digest = str(data.get("digest", "")) or (
+            message_digest(text.removeprefix(INJECT)) if kind == "inject" else "")
+        return cls(kind, int(data.get("index", 0)), int(data.get("leaf", 0)), text, edit,
+                   digest)
 
 
 @dataclass(frozen=True)
@@ -128,8 +159,8 @@ def numbered_starts(texts: Iterable[str]) -> list[str]:
     for text in texts:
         if text.startswith(START):
             text = f"start handover {next(handovers)} to {text.removeprefix(START)}"
-        elif text.startswith(INJECT_REPORT):
-            next(handovers)  # its repr names the handover it begins (``handover=``)
+        elif starts_handover(injected_kind(text)):
+            next(handovers)
         printed.append(text)
     return printed
 
@@ -296,15 +327,20 @@ class Exploration:
                           self.system.topology)
 
     def inject(self, index: int) -> Action | None:
-        """Send the ``index``-th message of ``injection_choices()``; the text names it whole
-        (its repr), so a replay checks it built the same bytes."""
+        """Send the ``index``-th message of ``injection_choices()``; the text names it in
+        words (``injection_text``, keys by what they are), its digest whole, so that a replay
+        checks it built the same bytes."""
         choices = self.injection_choices()
         if not choices:
             return None
         i = index % len(choices)
         sent = self.system.inject(choices[i])  # a MeasurementReport starts a handover
+        facts = self.engine.facts
+        text = injection_text(sent, lambda value: facts.label(value) if facts.made(value)
+                              else None)
         self.engine.fault("inject", sent)
-        return self._record(Action("inject", i, 0, f"{INJECT}{sent!r}"))
+        return self._record(Action("inject", i, 0, f"{INJECT}{text}",
+                                   digest=message_digest(repr(sent))))
 
     def requests(self) -> list[int]:
         """The in-flight HandoverRequests, by index: what admission control may refuse."""

@@ -27,8 +27,21 @@ from typing import Any
 from hoverify.properties.adversary import BACKHAUL, Adversary
 from hoverify.properties.engine import Facts
 from hoverify.statemachines.entity import Reject
-from hoverify.statemachines.messages import Fields, Interface, Kind, Message
-from hoverify.statemachines.protection import DOWNLINK, UPLINK, protect_rrc, unprotect_rrc
+from hoverify.statemachines.messages import (
+    Fields,
+    Interface,
+    Kind,
+    Labels,
+    Message,
+    describe_fields,
+)
+from hoverify.statemachines.protection import (
+    DOWNLINK,
+    UPLINK,
+    protect_rrc,
+    unciphered_content,
+    unprotect_rrc,
+)
 from hoverify.statemachines.record import replace
 from hoverify.statemachines.topology import Topology
 from hoverify.statemachines.variant import AsKeys
@@ -61,6 +74,30 @@ def injections(history: Iterable[Message], facts: Facts, adversary: Adversary,
     for m in found:
         fresh.setdefault(replace(m, handover=0), m)
     return [m for wire, m in fresh.items() if wire not in sent]
+
+
+def injection_text(message: Message, labels: Labels) -> str:
+    """``message`` as an inject step names it: as a delivery names it (``Message.__str__``),
+    then its information elements (``describe_fields``: key values by ``labels``, no PDU), on
+    Uu the content of its PDU where it is sent unciphered (``UNCIPHERED``), and the keys that
+    protect it, as the attacker claims them (``Message.protected_by``)."""
+    said = [describe_fields(message.fields, labels)]
+    if message.interface is Interface.UU:
+        said.append(_content_text(message, labels))
+    said.append(f"protected by {', '.join(message.protected_by)}")
+    return f"{message} ({'; '.join(filter(None, said))})"
+
+
+def _content_text(message: Message, labels: Labels) -> str:
+    """What a reader of the radio reads in ``message``'s PDU: its fields where it is sent
+    unciphered (TS 33.401 7.2.4.5), else nothing but that it is ciphered (KRRCenc)."""
+    if message.kind not in UNCIPHERED:
+        return "content ciphered"
+    try:
+        content = unciphered_content(message.get("PDU"))
+    except Reject as refused:
+        return str(refused)
+    return f"content {{{describe_fields(content, labels)}}}"
 
 
 def _rrc_keys(facts: Facts, known: frozenset[bytes]) -> list[AsKeys]:

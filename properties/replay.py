@@ -102,7 +102,7 @@ def replay(variant: KeySchedule, actions: Sequence[Action],
                                     exploration.findings())
             exploration.close()
             raise stopped from error
-        if strict and (done is None or (done.text != action.text and otherwise is None)):
+        if strict and (done is None or (not action.done_by(done) and otherwise is None)):
             # after the edit a fix may refuse what follows (NOT reproduced), but not make a
             # step no variant records
             corrupt = None if edited is None else never_recorded(exploration.system.topology,
@@ -187,6 +187,8 @@ def _diverged(exploration: Exploration, number: int, action: Action, done: Actio
                                  f"longer possible: {otherwise}", tuple(exploration.trace),
                                  exploration.findings())
     got = repr(done.text) if done else "nothing (not possible in this state)"
+    if done is not None and done.kind == "inject":  # its words may name another message too
+        got += f", a message of digest {done.digest} (saved: {action.digest or 'none'})"
     if edited is not None:
         at, delivered = edited
         refused = [s for s in exploration.system.steps[delivered:] if not s.outcome.accepted]

@@ -857,7 +857,7 @@ class _Slice:
             # a MeasurementReport starts a handover (``System.inject``): within the bound
             found += [("inject", i, 0)
                       for i, m in enumerate(self.exploration.injection_choices())
-                      if system.hop < self.max_handovers or not starts_handover(m)]
+                      if system.hop < self.max_handovers or not starts_handover(m.kind)]
         return found
 
     def _can_compromise(self, attackers: int) -> bool:

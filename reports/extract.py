@@ -7,9 +7,7 @@ caller (``hoverify.report_job``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import accumulate
-from typing import Any
 
 from hoverify.properties.analysis import Analysis
 from hoverify.properties.attacker import Attacker, Compromise
@@ -33,11 +31,9 @@ from hoverify.reports.data import (
     MscMessage,
     MscNote,
 )
-from hoverify.statemachines.messages import NAS_PDU, Fields, Interface, Kind
+from hoverify.statemachines.messages import Interface, Kind, Labels, describe_fields
 from hoverify.statemachines.scenario import Run
 from hoverify.statemachines.system import UE, Step
-
-Labels = Callable[[bytes], str | None]
 
 
 def status(claim: ClaimResult | None) -> str:
@@ -162,26 +158,6 @@ def _message(step: Step, labels: Labels, rewritten: bool, replayed: bool,
                + (f"; {remark}" if remark else ""))
     return MscMessage(message.sender, message.receiver, message.kind.title, fields, tooltip,
                       outcome.accepted, outcome.reason, rewritten, replayed, remark)
-
-
-def describe_fields(fields: Fields, labels: Labels) -> str:
-    """Information elements in spec words; key values by their name in the key graph."""
-    return ", ".join(f"{name}={_value(value, labels, name)}" for name, value in fields
-                     if name != "PDU")  # the ciphertext itself says nothing to a reader
-
-
-def _value(value: Any, labels: Labels, name: str = "") -> str:
-    if name == NAS_PDU and isinstance(value, tuple) and len(value) == 3:
-        fields, count, mac = value  # as the MME builds it (``NAS_PDU``)
-        return ("{" + ", ".join(filter(None, (describe_fields(fields, labels),
-                                              f"DL NAS COUNT={count}",
-                                              f"NAS-MAC={_value(mac, labels)}"))) + "}")
-    if isinstance(value, bytes):
-        return labels(value) or f"({len(value)} octets)"
-    if isinstance(value, tuple) and all(
-            isinstance(i, tuple) and len(i) == 2 and isinstance(i[0], str) for i in value):
-        return "{" + describe_fields(value, labels) + "}"
-    return str(value)
 
 
 def labels_of(analysis: Analysis) -> Labels:

@@ -10,6 +10,7 @@ pasted back into a test.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -19,6 +20,8 @@ Fields = tuple[tuple[str, Any], ...]
 # The fields the MME sends the UE under NAS-MAC, where a variant puts them there: the value
 # is (fields, DL NAS COUNT, NAS-MAC), integrity protected as a NAS message (TS 24.301 4.4.4)
 NAS_PDU = "NAS-PDU"
+# a key value by its name in the key graph, None for one it does not name
+Labels = Callable[[bytes], str | None]
 
 
 class Interface(StrEnum):
@@ -201,3 +204,23 @@ def malformed(message: Message) -> str | None:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             return f"{name} is a {type(value).__name__}, not {kind.__name__}"
     return None
+
+
+def describe_fields(fields: Fields, labels: Labels) -> str:
+    """Information elements in spec words; key values by their name in the key graph."""
+    return ", ".join(f"{name}={_value(value, labels, name)}" for name, value in fields
+                     if name != "PDU")  # the ciphertext itself says nothing to a reader
+
+
+def _value(value: Any, labels: Labels, name: str = "") -> str:
+    if name == NAS_PDU and isinstance(value, tuple) and len(value) == 3:
+        fields, count, mac = value  # as the MME builds it (``NAS_PDU``)
+        return ("{" + ", ".join(filter(None, (describe_fields(fields, labels),
+                                              f"DL NAS COUNT={count}",
+                                              f"NAS-MAC={_value(mac, labels)}"))) + "}")
+    if isinstance(value, bytes):
+        return labels(value) or f"({len(value)} octets)"
+    if isinstance(value, tuple) and all(
+            isinstance(i, tuple) and len(i) == 2 and isinstance(i[0], str) for i in value):
+        return "{" + describe_fields(value, labels) + "}"
+    return str(value)

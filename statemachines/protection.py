@@ -85,5 +85,12 @@ def unprotect_rrc(keys: AsKeys, count: int, direction: int, pdu: bytes,
     return decode(plaintext)
 
 
+def unciphered_content(pdu: bytes) -> Fields:
+    """The fields of an RRC PDU sent integrity protected only (``protect_rrc`` without
+    ``cipher``: the plaintext, then MAC-I; TS 33.401 7.2.4.5), as anyone on the radio reads
+    them: its MAC-I unchecked; content that is no field tuple is refused (``decode``)."""
+    return decode(pdu[:-MAC_OCTETS])
+
+
 def nas_mac(knas_int: bytes, nas_count: int, fields: Fields) -> bytes:
     return crypto.eia2(knas_int, nas_count, 0, DOWNLINK, encode(fields))

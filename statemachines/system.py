@@ -49,10 +49,10 @@ def first_refusals(steps: Iterable[Step]) -> dict[int, Step]:
     return refused
 
 
-def starts_handover(message: Message) -> bool:
-    """Whether ``message``, put in flight, starts a handover (``System.inject``): a
+def starts_handover(kind: Kind | None) -> bool:
+    """Whether a message of ``kind``, put in flight, starts a handover (``System.inject``): a
     MeasurementReport (TS 36.300 10.1.2.1.1 step 2)."""
-    return message.kind is Kind.RRC_MEASUREMENT_REPORT
+    return kind is Kind.RRC_MEASUREMENT_REPORT
 
 
 @record
@@ -123,7 +123,7 @@ class System:
         HO decision follows a report (TS 36.300 10.1.2.1.1 steps 2-3, TS 36.331 5.5.5), and
         a second decision after a failed preparation is a new handover. Any other message
         belongs to the handover of the message it imitates."""
-        if starts_handover(message):
+        if starts_handover(message.kind):
             self.hop += 1
             message = replace(message, handover=self.hop)
         self.in_flight.append(message)

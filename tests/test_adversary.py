@@ -27,7 +27,14 @@ from hoverify.properties.claims import (
     ClaimResult,
 )
 from hoverify.properties.evaluate import evaluate
-from hoverify.properties.exploration import Action, Exploration, Finding, numbered_starts
+from hoverify.properties.exploration import (
+    Action,
+    Exploration,
+    Finding,
+    injected_kind,
+    message_digest,
+    numbered_starts,
+)
 from hoverify.properties.explore import EXPLORATION_KASME
 from hoverify.properties.promises import find_promise
 from hoverify.properties.replay import replay
@@ -150,7 +157,7 @@ def test_a_forged_measurement_report_starts_a_handover_of_its_own() -> None:
     result = verify(load("seed-fs"), max_handovers=1,
                     faults=frozenset({"compromise", "rewrite", "inject"}))
     assert (DOWNGRADE, True) not in result.shortest
-    assert not any(a.text.startswith("inject Message(Kind.RRC_MEASUREMENT_REPORT")
+    assert not any(injected_kind(a.text) is Kind.RRC_MEASUREMENT_REPORT
                    for f in result.findings() for a in f.trace)
 
 
@@ -170,6 +177,62 @@ def test_a_trace_names_the_handovers_that_forged_reports_start() -> None:
     assert numbered_starts(a.text for a in exploration.trace)[-1].startswith(
         "start handover 3 to ")
     exploration.close()
+
+
+# an intra-eNB start, then a forged report, each with its text as the trace saves it
+REPORT_THEN_START = ["start handover to enb-1/cell-2 (intra-enb)",
+                     "inject RRC MeasurementReport ue->enb-1 (COUNT=2; content ciphered; "
+                     "protected by KRRCint (128-EIA2), KRRCenc (128-EEA2))",
+                     "start handover to enb-2/cell-1 (x2)"]
+
+
+def test_a_forged_report_is_told_by_the_message_kind_its_step_names() -> None:
+    """``numbered_starts`` counts an injected MeasurementReport by the kind of the message
+    its step names in words (``injected_kind``), not by how a repr begins; an injected
+    message of another kind begins no handover."""
+    assert numbered_starts(REPORT_THEN_START)[2] == "start handover 3 to enb-2/cell-1 (x2)"
+    other = [REPORT_THEN_START[0], REPORT_THEN_START[1].replace(
+        "MeasurementReport ue->enb-1", "SecurityModeComplete ue->enb-1"), REPORT_THEN_START[2]]
+    assert numbered_starts(other)[2] == "start handover 2 to enb-2/cell-1 (x2)"
+
+
+def test_an_injected_message_is_named_in_words_and_saved_with_its_digest() -> None:
+    """h246: an inject step read as a Python repr, PDU octets and all. It names the message
+    as a delivery does, its IEs in words, an unciphered PDU's content decoded (TS 33.401
+    7.2.4.5: the SecurityModeCommand is integrity protected only), and the keys protecting
+    it; the finding file keeps its digest, which replay compares."""
+    exploration = Exploration(load("seed-fs"), small_topology(), EXPLORATION_KASME)
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-1/cell-2"))
+    command = next(i for i, m in enumerate(exploration.injection_choices())
+                   if m.kind is Kind.RRC_SECURITY_MODE_COMMAND)
+    action = exploration.inject(command)
+    sent = exploration.system.in_flight[-1]
+    exploration.close()
+    assert action is not None
+    assert action.text == ("inject RRC SecurityModeCommand enb-1->ue (COUNT=1; content "
+                           "{integrityProtAlgorithm=eia2, cipheringAlgorithm=eea2}; protected by "
+                           "KRRCint (128-EIA2))")
+    assert action.to_json()["digest"] == message_digest(repr(sent))
+    assert Action.from_json(action.to_json()) == action
+
+
+def test_replay_checks_an_injected_message_by_its_digest_not_its_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The words may name two messages alike (two MAC-Is); the digest does not: a saved
+    injection whose digest is not that of the message the model builds there is refused, in
+    one line, exit 2, with both digests."""
+    variant = load("seed-fs")
+    exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
+    exploration.start_handover([c.name for c in exploration.neighbours()].index("enb-1/cell-2"))
+    exploration.inject(0)
+    trace = tuple(exploration.trace)
+    exploration.close()
+    other = (trace[0], Action("inject", 0, text=trace[1].text, digest="0" * 16))
+    [path] = runs.save_findings(variant, [Finding("key-separation", False, "", other)],
+                                tmp_path, faults=frozenset({"inject"}))
+    assert cli.main(["replay", str(path)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.endswith(f"a message of digest {trace[1].digest} (saved: {'0' * 16})")
 
 
 def test_a_confirm_forged_with_a_compromised_sources_keys_breaks_no_authentication() -> None:
@@ -457,8 +520,8 @@ def test_check_says_the_replay_its_hops_ask_for_is_beyond_nds_ip(
 def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """tr33821's X2 hop with its source compromised (forward security, not promised), with a
-    forged MeasurementReport in the trace: saved, then replayed step by step, byte for byte
-    (the inject step's text is the message's repr)."""
+    forged message in the trace: saved, then replayed step by step, byte for byte (the
+    inject step's digest is the message's)."""
     variant = load("tr33821-v070")
     exploration = Exploration(variant, small_topology(), EXPLORATION_KASME)
     exploration.compromise(0)
@@ -478,7 +541,7 @@ def test_a_finding_with_an_injected_message_replays(tmp_path: Path,
     # exit 0: reproduced, and no promise broke on the way
     assert cli.main(["replay", str(path), "--json"]) == 0
     replayed = json.loads(capsys.readouterr().out)
-    assert replayed["reproduced"] and any(s.startswith("inject Message(") for s in
+    assert replayed["reproduced"] and any(s.startswith("inject RRC ") for s in
                                           replayed["steps"])
     again = replay(variant, [Action.from_json(a.to_json()) for a in trace], strict=True)
     again.close()

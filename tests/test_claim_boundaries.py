@@ -214,16 +214,17 @@ def test_a_compromise_after_a_handover_ended_is_counted_in_the_next(
 # enb-1 (compromised) runs an intra-eNB handover; the attacker injects a HO confirm forged
 # with the target keys that enb-1 holds, and enb-1 accepts it (the UE's own confirm stays in
 # flight)
-FORGED_WITH_A_PARTY = tuple(Action(kind, index, 0, text, "") for kind, index, text in (
-    ("compromise", 0, "compromise enb-1"),
-    ("start", 0, "start handover to enb-1/cell-2 (intra-enb)"),
-    ("deliver", 0, "deliver RRC MeasurementReport ue->enb-1"),
-    ("deliver", 0, "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue"),
-    ("inject", 4, "inject Message(Kind.RRC_HANDOVER_CONFIRM, 'ue', 'enb-1', fields=(('COUNT', "
-                  "1), ('PDU', b'\\x8a\\xbc\\xbc\\x04\\x8c\\xea0\\xb2%\\xee\\x8d\\x90H\\xa5\\xff"
-                  "\\xb4')), protection=('KRRCint (128-EIA2), target keys', 'KRRCenc (128-EEA2)"
-                  ", target keys'), handover=1)"),
-    ("deliver", 1, "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-1")))
+FORGED_WITH_A_PARTY = tuple(Action(kind, index, 0, text, "", digest)
+                            for kind, index, text, digest in (
+    ("compromise", 0, "compromise enb-1", ""),
+    ("start", 0, "start handover to enb-1/cell-2 (intra-enb)", ""),
+    ("deliver", 0, "deliver RRC MeasurementReport ue->enb-1", ""),
+    ("deliver", 0, "deliver RRC RRCConnectionReconfiguration (HO command) enb-1->ue", ""),
+    ("inject", 4, "inject RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-1 "
+                  "(COUNT=1; content ciphered; protected by KRRCint (128-EIA2), target keys, "
+                  "KRRCenc (128-EEA2), target keys)", "6b3bf53b4770cc5d"),
+    ("deliver", 1, "deliver RRC RRCConnectionReconfigurationComplete (HO confirm) ue->enb-1",
+     "")))
 
 
 def test_no_authentication_claim_judges_an_acceptance_after_an_injection_by_a_party_holder(

@@ -22,6 +22,8 @@ FINDINGS = Path(__file__).parent / "data" / "findings"
 TWO_STARTS = FINDINGS / "ts33401-ho-command-edited-by-its-source.json"  # both to enb-3/cell-1
 REFUSED = FINDINGS / "ts33401-handover-refused-before-path-switch-ack.json"
 BROKEN = Path(__file__).parent / "broken_variants"
+# saved before h246: its inject step's text is the message's repr (data/SOURCES.md)
+INJECTED_AS_REPR = FINDINGS / "tr33821-v070-injected-report-saved-as-repr.json"
 
 
 def test_each_start_names_the_handover_it_begins_and_the_file_keeps_its_text(
@@ -150,3 +152,22 @@ def test_a_failure_is_said_to_differ_only_from_a_detail_the_file_keeps_of_anothe
     main(["replay", "--json", str(path), *options])
     doc = json.loads(capsys.readouterr().out)
     assert (doc["reproduced"], doc["fails_otherwise"]) == (True, False)
+
+
+def test_a_file_that_saved_an_injection_as_its_repr_replays_it_in_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """h246: a finding file saved before injections were named in words keeps the message's
+    repr as its step's text; its digest is made of that text, so the file replays, checking
+    the same bytes, and the step is printed in words, not as made otherwise. The repr with
+    one value changed names another message: refused in one line, exit 2."""
+    assert main(["replay", str(INJECTED_AS_REPR)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert ("  3. inject RRC MeasurementReport ue->enb-1 (COUNT=2; content ciphered; protected "
+            "by KRRCint (128-EIA2), KRRCenc (128-EEA2))") in lines
+    assert lines[-1] == "reproduced" and not any("(recorded: " in line for line in lines)
+    changed = tmp_path / INJECTED_AS_REPR.name
+    changed.write_text(INJECTED_AS_REPR.read_text().replace("'COUNT', 2", "'COUNT', 3"))
+    assert changed.read_text() != INJECTED_AS_REPR.read_text()
+    assert main(["replay", str(changed)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "replay diverged at \"inject Message(Kind.RRC_MEASUREMENT_REPORT, " in line
