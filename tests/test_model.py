@@ -1161,3 +1161,17 @@ def test_a_kenb_taken_as_it_was_reads_reused_and_no_ho_command_none() -> None:
     assert hop.kenb_ue == broken.initial_kenb and hop.derivation == "reused"
     refused = run_scenario(load("ts33401"), parse_hops("x2:refused"))
     assert refused.hops[0].derivation == "none"
+
+
+@pytest.mark.parametrize(("bit_placement", "highest"), [
+    # TS 36.321 7.1 (Table 7.1-1): C-RNTI values 0x0001-0xFFF3; TS 36.331 newUE-Identity is
+    # a 16-bit field, and with the notification bit in its most significant bit (seed-fs's
+    # c-rnti placement, seed section 3, the placement FFS) the identity keeps the 15 others:
+    # 0x0001-0x7FFF
+    ("c-rnti", 0x7FFF), ("nas", 0xFFF3), ("alg-id", 0xFFF3)])
+def test_seed_fs_allocates_no_c_rnti_the_notification_bit_would_change(
+        bit_placement: str, highest: int) -> None:
+    """helper-245 M36: an eNB of the c-rnti placement allocating up to 0x8000 (the bit's own
+    position) survived every test: no run reached it. The UE would read 0x8000 as the bit
+    set over C-RNTI 0."""
+    assert load("seed-fs", bit_placement).c_rnti_max() == highest
