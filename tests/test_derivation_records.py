@@ -77,3 +77,18 @@ def test_every_record_says_which_inputs_are_public_as_the_spec_does(
     # the chain reaches every Annex A clause the variant uses (ts33401 all four)
     assert clauses == ({"TS 33.401 A.3", "TS 33.401 A.7"} | (
         {"TS 33.401 A.4", "TS 33.401 A.5"} if name == "ts33401" else set()))
+
+
+def test_every_kenb_star_record_names_its_key_as_the_derivation_it_is() -> None:
+    """TS 33.401 A.5 (handover-keys.md section 2): the key of a KeNB* derivation is the
+    KeNB (horizontal) or the NH (vertical); an NH is the output of an A.4 derivation. So a
+    ts33401 KeNB* record's key is named "NH" exactly where its value is an A.4 output, by
+    whichever party derives it (helper-245 M20: the source eNB's vertical X2 KeNB* recorded
+    with its key named "KeNB" survived every test; the graph and the words read the UE's)."""
+    records = _records("ts33401", None)
+    nhs = {r.output for r in records if r.clause == "TS 33.401 A.4"}
+    kenb_stars = [r for r in records if r.clause == "TS 33.401 A.5"]
+    assert {r.inputs[0].name for r in kenb_stars} == {"KeNB", "NH"}  # both kinds in HOPS
+    for record in kenb_stars:
+        key = record.inputs[0]
+        assert (key.name == "NH") == (key.value in nhs), record
