@@ -278,8 +278,7 @@ def warn_never_started(run: Run) -> None:
     refused an edited HO command, the target a HO confirm on other keys), or the variant's
     source eNB declined it (helper-247 #1: the warning blamed an earlier hop where there was
     none). Said once the command line is known good (an error is its one line)."""
-    ended = {s.hop for s in run.system.steps
-             if s.message.kind is Kind.RRC_HANDOVER_CONFIRM and s.outcome.accepted}
+    ended = {hop.number for hop in run.hops if hop.confirm_verified}
     for step in run.system.steps:
         if not step.outcome.accepted and step.message.kind in (Kind.MEASUREMENT_TRIGGER,
                                                                Kind.RRC_MEASUREMENT_REPORT):
