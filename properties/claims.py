@@ -41,6 +41,7 @@ from hoverify.properties.engine import (
     DERIVABLE,
     DERIVED,
     ENB_LEARNT,
+    ENDED,
     KNOWLEDGE,
     NEVER_COMPLETES,
     OUT_OF_REACH,
@@ -347,13 +348,16 @@ def _new_completion(event: Event, facts: Facts) -> bool:
 class KeyAgreement(_Claim):
     """Step by step (every checker): a refused HO command or confirm while the path is
     undisturbed (no fault so far), and keys that differ after an accepted confirm (not
-    promised after a compromised eNB's edit: ``after_an_edit``). Over a
-    finished run (``check``) also a handover started on an undisturbed run that never
-    completed: only a finished run knows that nothing more will arrive. State: the failures
-    so far (``check`` lists them per hop)."""
+    promised after a compromised eNB's edit: ``after_an_edit``). Where a run may end (a
+    step left nothing in flight: ``ENDED``), also a handover its source decided, with no
+    adversary action so far, that never completed: only there is it known that nothing
+    more will arrive. Every checker judges that end alike: ``check`` after each hop that
+    ran to its end, ``explore`` and ``verify`` in each state with nothing in flight
+    (helper-247 #1: a target refusing every HandoverRequest failed in ``check`` and read
+    vacuous in ``verify``). State: the failures so far (``check`` lists them per hop)."""
 
     name = KEY_AGREEMENT
-    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM})
+    reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM, ENDED})
     always = ("a handover run by the honest parties with no adversary action completes, and "
               "the UE and the target then hold the same KeNB, NCC and RRC/UP keys")
     sometimes = ("a HO confirm reached its target, accepted or on a run with no adversary "
@@ -361,6 +365,8 @@ class KeyAgreement(_Claim):
 
     def observe(self, state: Any, event: Event, facts: Facts) -> Observed:
         step = event.step
+        if event.ended:
+            return self._ended(state, facts)
         if step is None:
             return Observed(state)
         kind, receiver = step.message.kind, step.message.receiver
@@ -434,24 +440,33 @@ class KeyAgreement(_Claim):
                              "came (no derivation of its own)")
         return tuple(lines)
 
+    def _ended(self, state: Any, facts: Facts) -> Observed:
+        """The run may end here (nothing in flight): a failure per handover its source
+        decided (``started``) that never completed, where no adversary acted so far, once
+        (a later end finds it in ``state``)."""
+        if not facts.undisturbed:
+            return Observed(state)
+        failed = {v.hop for v in state}
+        started = self.started(facts)
+        failures = tuple(Verdict(hop, "-", False, self.promise(None),
+                                 f"handover {hop}, run by the honest parties with no "
+                                 "adversary action, never completed")
+                         for hop in never_completed(facts)
+                         if hop in started and hop not in failed)
+        return Observed((*state, *failures), failures, len(failures)) if failures else \
+            Observed(state)
+
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
-        """The failures, a holding verdict per completed handover without one, and a failure
-        per undisturbed handover that never completed."""
+        """The failures (a handover that never completed among them, judged where the run
+        could have ended: ``_ended``), and a holding verdict per completed handover without
+        one."""
         failed = {v.hop for v in state}
         verdicts = list(state)
-        done = {c.handover: c for c in facts.completions if c.number > 0}
-        for hop in range(1, facts.hop + 1):
-            if hop in failed:
-                continue
-            if hop in done:
-                c = done[hop]
-                verdicts.append(Verdict(hop, "-", True, self.promise(c.hop_type),
+        for c in facts.completions:
+            if c.number > 0 and c.handover not in failed:
+                verdicts.append(Verdict(c.handover, "-", True, self.promise(c.hop_type),
                                         f"UE and {c.enb} hold the same KeNB, NCC, KRRCint, "
                                         "KRRCenc, KUPenc; confirm verified"))
-            elif facts.undisturbed and hop in self.started(facts):
-                verdicts.append(Verdict(hop, "-", False, self.promise(None),
-                                        f"handover {hop}, run by the honest parties with no "
-                                        "adversary action, never completed"))
         return sorted(verdicts, key=lambda v: v.hop)
 
     @staticmethod
@@ -463,15 +478,6 @@ class KeyAgreement(_Claim):
         ``check``, where ``verify`` and ``explore`` said holds): the UE stays on the source's
         KeNB, on which nothing disagrees."""
         return frozenset(d.hop for d in facts.authentication.decisions)
-
-    def over_run(self, facts: Facts, arose: dict[int, int]) -> dict[int, int]:
-        """The times a confirm was judged, and once each handover of an undisturbed run that
-        never completed and had none, which ``summary`` judges too (review48: three verdicts
-        read "sometimes 1")."""
-        if not facts.undisturbed:
-            return arose
-        started = self.started(facts)
-        return {**{hop: 1 for hop in never_completed(facts) if hop in started}, **arose}
 
     def not_judged(self, facts: Facts) -> dict[tuple[int, str], str]:
         """The handovers ``summary`` leaves out: never completed, on a run disturbed by an

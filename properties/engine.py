@@ -16,7 +16,8 @@ hop even when two derivations give the same value, and keys are found through th
 graph node's first name), the KeNB in use after each completed handover (:class:`Completion`),
 each attacker's knowledge closure, the hops decided before a Path Switch Acknowledge, and
 whether the run so far is undisturbed (no adversary action yet: a handover started before the
-last one completed still counts as undisturbed, and the honest parties must complete it).
+last one completed still counts as undisturbed, and the honest parties must complete it; a
+message delivered before an older one of its link does not, ``Step.overtook``).
 
 Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" together:
 - ``observe(state, event, facts) -> Observed``: the claim's next state (small, immutable,
@@ -34,7 +35,9 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
   message delivered). The engine asks a claim about an event only when the event touches
   something it reads; an event it is not asked about leaves its state as it was, fails
   nothing and is no situation of it (its ``observe`` would say so: the declaration is what its
-  ``observe`` returns early on, and a test holds every claim to it).
+  ``observe`` returns early on, and a test holds every claim to it). A step that leaves
+  nothing in flight is also an event of its own (``ENDED``): the run may end there, and a
+  claim that judges a finished run (a handover that never completed) reads it;
 Most claims keep no state of their own: a verdict is a function of the facts, so judging
 again gives the same answer.
 
@@ -81,7 +84,8 @@ from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule, Promise
 
-FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
+DELAY = "delay"  # the adversary held a message back: a later one of its link overtook it
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject", DELAY})
 # What a handover a compromised eNB edited does without the edit (``Facts.unedited``): the
 # situation in which check's edit search (``hoverify.properties.downgrade.judged``) judges
 # that eNB's edits of it. Denial and capture are judged where it completes, downgrade only
@@ -297,7 +301,9 @@ class Facts:
     attackers: tuple[Knowledge, ...] = ()
     early: frozenset[int] = frozenset()  # completions decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
-    undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
+    # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far, nor a message
+    # delivered before an older one of its link (a delay: ``Step.overtook``)
+    undisturbed: bool = True
     # each eNB that edited a message of a handover, with what the handover did in the run
     # without the edit (``without_edit`` of ``Engine.facts_after``)
     unedited: frozenset[Unedited] = frozenset()
@@ -1193,6 +1199,9 @@ class Event:
     learnt: dict[str, set[bytes]] | None = field(default=None, compare=False)
     # the places of the attackers that know a KeNB the step completed with (None: look)
     knowing: tuple[int, ...] | None = None
+    # the run may end here: nothing is in flight, and with no timers nothing more happens
+    # unless someone acts (``Engine.step``; then ``step`` is None)
+    ended: bool = False
 
     def wants(self, claim: str, promised: bool) -> bool:
         """Whether a failure of ``claim`` (promised or not) would be kept: the engine keeps
@@ -1310,6 +1319,7 @@ ENB_LEARNT = "enb-learnt"  # an eNB learnt another eNB's KeNB (``Facts.enb_learn
 DERIVED = "derived"  # the step's outcome made derivations (recorded before or not)
 SENT = "sent"  # the step put messages in flight
 REFUSED = "refused"  # the receiver refused the message
+ENDED = "ended"  # the step left nothing in flight: the run may end here (``Engine.step``)
 
 
 def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
@@ -1322,6 +1332,8 @@ def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
         tags.append(COMPLETED)
     if facts.enb_learnt is not earlier.enb_learnt:
         tags.append(ENB_LEARNT)
+    if event.ended:
+        tags.append(ENDED)
     if step is not None:
         outcome = step.outcome
         tags += (STEP, step.message.kind)
@@ -1569,7 +1581,13 @@ class Engine:
         (``remember``) by the identities of the facts, the claim states, ``before`` and the
         step's message, outcome and record after (``System.remember`` hands the same objects
         out again for the same delivery), by its hop, its receiver's states and the failures
-        taken: all that the facts and the claims read of it (not its number)."""
+        taken: all that the facts and the claims read of it (not its number). A step that
+        leaves nothing in flight is also the end of a run that stops there (``ENDED``): the
+        model has no timers, so without an action of someone nothing more arrives, and a
+        claim that judges a finished run (a handover that never completed) judges it here,
+        in every checker alike."""
+        if step.overtook:  # the adversary held an older message of its link back
+            self.fault(DELAY, step.message)
         earlier, states, taken = self.facts, self.states, self._taken(step.hop)
         self.moved, self.learnt = (), {}
         memo = self.steps_made
@@ -1585,6 +1603,9 @@ class Engine:
                 _remember(memo, key, made, _STEPS)
         self.facts = made.facts
         self._take(step.hop, made.judged)
+        if not step.in_flight:
+            self._judge(step.hop, Event(earlier=self.facts, taken=self._taken(step.hop),
+                                        ended=True))
 
     def _knowing(self, done: int) -> tuple[int, ...] | None:
         """The places of the attackers that know a KeNB of the completions from number

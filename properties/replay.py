@@ -288,8 +288,8 @@ def exercised(variant: KeySchedule, topology: Topology, adversary: Adversary,
     there is a compromised eNB's all the same). Each trace is replayed through the
     engine once (``replayed_claim``: the claim's own holding verdicts, as ``check`` and
     ``replay`` give them). A trace ends where the situation arose, not where its handovers
-    end: a verdict on a hop it left unfinished (key-agreement: an undisturbed handover that
-    never completed) is no failure of the search, which judges each step, and is left out. A
+    end, and its holding verdicts are taken: a failure on it would be the search's finding
+    (a handover it left under way is not judged unfinished: messages are still in flight). A
     claim whose trace stops at a variant error (the search's finding) has none. One with no
     holding verdict on its shortest trace, where its situation arose and no run of the search
     violated it, is a bug of the model or of the claim: it raises."""

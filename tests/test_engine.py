@@ -657,8 +657,14 @@ MONOTONE_HOPS = [("x2@enb-2/cell-1,x2@enb-1/cell-1,s1@enb-3/cell-1,s1@enb-1/cell
                  ("s1@enb-3/cell-2,x2@enb-2/cell-2", None), (REUSED_NH_HOPS, small_topology())]
 
 
-@pytest.mark.parametrize("path", [*sorted(BROKEN.glob("*.py")), PROBE, PATH_SWITCH_PROBE],
-                         ids=lambda p: p.stem)
+# a broken variant whose X2 handovers never complete: the UE never reaches the cells these
+# routes go on from
+NO_X2_HANDOVER = {"target_admits_only_a_fresh_nh.py"}
+
+
+@pytest.mark.parametrize("path", [*sorted(p for p in BROKEN.glob("*.py")
+                                          if p.name not in NO_X2_HANDOVER),
+                                  PROBE, PATH_SWITCH_PROBE], ids=lambda p: p.stem)
 @pytest.mark.parametrize("hops, topology", MONOTONE_HOPS, ids=[h for h, _ in MONOTONE_HOPS])
 def test_a_stronger_attacker_never_derives_fewer_earlier_keys(
         path: Path, hops: str, topology: Topology | None) -> None:
@@ -1284,3 +1290,47 @@ def test_the_roots_of_a_key_follow_a_key_before_it_made_another_way() -> None:
                                            _derived(b"a", "KASME", ("K", b"x"))))
     assert made.roots(b"k2") == {"K"}
     assert facts.roots(b"k2") == {"KASME"}  # the facts it grew from keep theirs
+
+
+def _deliver_kind(exploration: Exploration, kind: Kind) -> None:
+    """Deliver the oldest in-flight message of ``kind``."""
+    exploration.deliver(next(i for i, m in enumerate(exploration.system.in_flight)
+                             if m.kind is kind))
+
+
+def _start_to(exploration: Exploration, cell: str) -> None:
+    exploration.start_handover(next(i for i, c in enumerate(exploration.neighbours())
+                                    if c.name == cell))
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_a_delivery_that_overtakes_an_older_message_of_its_link_is_the_adversarys(
+        in_order: bool) -> None:
+    """The honest network delivers each link in order: S1AP over SCTP's ordered streams (TS
+    36.412 7), X2AP likewise (TS 36.422 7), RRC over RLC AM's in-sequence delivery (TS 36.322
+    5.1.3). A message delivered before an older one from the same sender to the same receiver
+    was reordered, which only an adversary does (Dolev-Yao: it held the older one back), so
+    the path is no longer one the honest parties ran alone: key-agreement then judges no
+    handover that never completed. Here enb-2, serving after an X2 hop, has its
+    PathSwitchRequest (TS 33.401 7.2.8.4.2) and the next hop's HandoverRequired in flight to
+    mme-1; delivered the other way round, the MME refuses the HandoverRequired and handover 2
+    never completes (verify's first failure of key-agreement on ts33401 before the rule)."""
+    exploration = Exploration(Ts33401(), small_topology(), EXPLORATION_KASME)
+    _start_to(exploration, "enb-2/cell-1")  # x2
+    for kind in (Kind.RRC_MEASUREMENT_REPORT, Kind.X2AP_HANDOVER_REQUEST,
+                 Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, Kind.RRC_HANDOVER_COMMAND,
+                 Kind.RRC_HANDOVER_CONFIRM):
+        _deliver_kind(exploration, kind)
+    _start_to(exploration, "enb-4/cell-1")  # s1-inter, from enb-2
+    _deliver_kind(exploration, Kind.RRC_MEASUREMENT_REPORT)
+    link = [(m.kind, m.sender, m.receiver) for m in exploration.system.in_flight]
+    assert link[:2] == [(Kind.S1AP_PATH_SWITCH_REQUEST, "enb-2", "mme-1"),
+                        (Kind.S1AP_HANDOVER_REQUIRED, "enb-2", "mme-1")], link
+    assert exploration.engine.facts.undisturbed
+    exploration.deliver(0 if in_order else 1)
+    step = exploration.system.steps[-1]
+    assert step.overtook is not in_order
+    assert exploration.engine.facts.undisturbed is in_order
+    while exploration.system.in_flight:
+        exploration.deliver(0)
+    assert KEY_AGREEMENT not in {claim for claim, _ in exploration.engine.violations}

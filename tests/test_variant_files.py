@@ -56,6 +56,7 @@ CATALOGUE = {
     "k_ho_is_the_initial_kenb.py": {CONFINEMENT},
     "initial_kenb_from_k_ho.py": {CONFINEMENT},
     "kupenc_from_a_constant.py": {SECRECY},
+    "target_admits_only_a_fresh_nh.py": {KEY_AGREEMENT},
 }
 
 
