@@ -36,6 +36,7 @@ from hoverify.properties.downgrade import (
     find_attack,
     full_run,
     leaves,
+    scratch_system,
 )
 from hoverify.properties.evaluate import evaluate, feed
 from hoverify.properties.exploration import Action
@@ -44,6 +45,7 @@ from hoverify.properties.promises import FORWARD
 from hoverify.properties.replay import replay
 from hoverify.properties.verify import verify
 from hoverify.statemachines.messages import Fields, Kind, Message
+from hoverify.statemachines.record import replace
 from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.system import Step
 from hoverify.statemachines.topology import default_topology, small_topology
@@ -446,6 +448,34 @@ def test_a_hop_run_again_from_its_start_is_the_hop_of_the_full_run(hops: str) ->
         full = full_run(run, hop.number, first.number, first.message)
         assert again == [s for s in full.system.steps if s.hop == hop.number]
         full.system.close()
+
+
+@pytest.mark.parametrize("hops", ["x2,s1,s1-inter", "s1-inter,s1,x2,x2"])
+def test_each_edit_of_a_trial_is_the_scenario_run_again_with_it(hops: str) -> None:
+    """A trial keeps the system as the edited step finds it, for the next edit of that step
+    (``_Trial.edited``), and the trials of every hop share one system (``scratch_system``):
+    in any order of the hops and of the edits, a later one's before an earlier one's and
+    back, each edit gives the steps of the scenario run again with that edit alone."""
+    run = run_scenario(load("ts33401"), parse_hops(hops))
+    analysis = Analysis.of(run)
+    writable = Writable.of(run.variant, run.topology)
+    scratch = scratch_system(run)
+    tried = 0
+    for hop in (*run.hops, *reversed(run.hops)):
+        trial = _Trial(analysis, hop.number, scratch)
+        numbers = edited_steps(analysis, hop.number)
+        for number in (*reversed(numbers), *numbers):
+            message = run.system.steps[number].message
+            for edit in edits_by(message, analysis.source(hop.number), writable)[:2]:
+                rewritten = replace(message, fields=edit.apply(message.fields))
+                again = trial.steps(number, rewritten)
+                full = full_run(run, hop.number, number, rewritten)
+                assert again == full.system.steps
+                full.system.close()
+                tried += 1
+        trial.close()
+    scratch.close()
+    assert tried > 2 * len(run.hops)
 
 
 # review21 #4: what the network attacker reads on an unprotected backhaul (TS 33.401 11 assumes
