@@ -1303,6 +1303,24 @@ def _start_to(exploration: Exploration, cell: str) -> None:
                                     if c.name == cell))
 
 
+def path_switch_and_handover_required_in_flight() -> Exploration:
+    """ts33401 on the small topology after an X2 hop to enb-2 and the UE's measurement
+    report of an s1-inter hop from there: enb-2's PathSwitchRequest and then its
+    HandoverRequired are the first two messages in flight, both to mme-1."""
+    exploration = Exploration(Ts33401(), small_topology(), EXPLORATION_KASME)
+    _start_to(exploration, "enb-2/cell-1")  # x2
+    for kind in (Kind.RRC_MEASUREMENT_REPORT, Kind.X2AP_HANDOVER_REQUEST,
+                 Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, Kind.RRC_HANDOVER_COMMAND,
+                 Kind.RRC_HANDOVER_CONFIRM):
+        _deliver_kind(exploration, kind)
+    _start_to(exploration, "enb-4/cell-1")  # s1-inter, from enb-2
+    _deliver_kind(exploration, Kind.RRC_MEASUREMENT_REPORT)
+    link = [(m.kind, m.sender, m.receiver) for m in exploration.system.in_flight]
+    assert link[:2] == [(Kind.S1AP_PATH_SWITCH_REQUEST, "enb-2", "mme-1"),
+                        (Kind.S1AP_HANDOVER_REQUIRED, "enb-2", "mme-1")], link
+    return exploration
+
+
 @pytest.mark.parametrize("in_order", [True, False])
 def test_a_delivery_that_overtakes_an_older_message_of_its_link_is_the_adversarys(
         in_order: bool) -> None:
@@ -1315,17 +1333,7 @@ def test_a_delivery_that_overtakes_an_older_message_of_its_link_is_the_adversary
     PathSwitchRequest (TS 33.401 7.2.8.4.2) and the next hop's HandoverRequired in flight to
     mme-1; delivered the other way round, the MME refuses the HandoverRequired and handover 2
     never completes (verify's first failure of key-agreement on ts33401 before the rule)."""
-    exploration = Exploration(Ts33401(), small_topology(), EXPLORATION_KASME)
-    _start_to(exploration, "enb-2/cell-1")  # x2
-    for kind in (Kind.RRC_MEASUREMENT_REPORT, Kind.X2AP_HANDOVER_REQUEST,
-                 Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE, Kind.RRC_HANDOVER_COMMAND,
-                 Kind.RRC_HANDOVER_CONFIRM):
-        _deliver_kind(exploration, kind)
-    _start_to(exploration, "enb-4/cell-1")  # s1-inter, from enb-2
-    _deliver_kind(exploration, Kind.RRC_MEASUREMENT_REPORT)
-    link = [(m.kind, m.sender, m.receiver) for m in exploration.system.in_flight]
-    assert link[:2] == [(Kind.S1AP_PATH_SWITCH_REQUEST, "enb-2", "mme-1"),
-                        (Kind.S1AP_HANDOVER_REQUIRED, "enb-2", "mme-1")], link
+    exploration = path_switch_and_handover_required_in_flight()
     assert exploration.engine.facts.undisturbed
     exploration.deliver(0 if in_order else 1)
     step = exploration.system.steps[-1]

@@ -51,6 +51,7 @@ from hoverify.statemachines.scenario import parse_hops, run_scenario
 from hoverify.statemachines.topology import small_topology
 from hoverify.statemachines.variants import load
 from test_downgrade import BIDDING_DOWN
+from test_engine import path_switch_and_handover_required_in_flight
 from test_exploration import FOUND_BY_VERIFY
 
 from hoverify import atomic_dir, cli, runs
@@ -774,6 +775,26 @@ def test_states_differing_only_in_when_an_enb_was_compromised_are_not_merged() -
     assert _fingerprint(before) != _fingerprint(after)
     before.close()
     after.close()
+
+
+def test_states_differing_only_in_the_order_of_a_links_messages_stay_apart_while_undisturbed(
+        ) -> None:
+    """On an undisturbed path the order of a link's messages decides whether a delivery is the
+    adversary's delay (``Step.overtook``), so two states that differ only in it must not be
+    merged: from one, delivering the HandoverRequired keeps the path undisturbed, from the
+    other it does not. Once the path is disturbed nothing reads the order, and the states
+    merge again."""
+    in_order, swapped = (path_switch_and_handover_required_in_flight() for _ in range(2))
+    flight = swapped.system.in_flight
+    flight[0], flight[1] = flight[1], flight[0]
+    assert sorted(map(repr, flight)) == sorted(map(repr, in_order.system.in_flight))
+    assert _fingerprint(in_order) != _fingerprint(swapped)
+    for exploration in (in_order, swapped):
+        exploration.engine.fault("drop", exploration.system.in_flight[0])
+        assert not exploration.engine.facts.undisturbed
+    assert _fingerprint(in_order) == _fingerprint(swapped)
+    in_order.close()
+    swapped.close()
 
 
 def test_a_successor_shares_what_its_step_left_alone() -> None:
