@@ -349,10 +349,11 @@ class KeyAgreement(_Claim):
     """Step by step (every checker): a refused HO command or confirm while the path is
     undisturbed (no fault so far), and keys that differ after an accepted confirm (not
     promised after a compromised eNB's edit: ``after_an_edit``). Where a run may end (a
-    step left nothing in flight: ``ENDED``), also a handover its source decided, with no
-    adversary action so far, that never completed: only there is it known that nothing
-    more will arrive. Every checker judges that end alike: ``check`` after each hop that
-    ran to its end, ``explore`` and ``verify`` in each state with nothing in flight
+    step left nothing in flight: ``ENDED``), also a handover that ran alone, its source
+    decided it, with no adversary action so far, and it never completed (``_ended``): only
+    there is it known that nothing more will arrive. Every checker judges that end alike:
+    ``check`` after each hop that ran to its end, ``explore`` and ``verify`` in each state
+    with nothing in flight
     (helper-247 #1: a target refusing every HandoverRequest failed in ``check`` and read
     vacuous in ``verify``). State: the failures so far (``check`` lists them per hop)."""
 
@@ -441,20 +442,23 @@ class KeyAgreement(_Claim):
         return tuple(lines)
 
     def _ended(self, state: Any, facts: Facts) -> Observed:
-        """The run may end here (nothing in flight): a failure per handover its source
-        decided (``started``) that never completed, where no adversary acted so far, once
-        (a later end finds it in ``state``)."""
-        if not facts.undisturbed:
+        """The run may end here (nothing in flight): a failure where the last handover begun
+        ran alone, its source decided it (``started``), no adversary acted so far, and it
+        never completed. Alone: begun once every earlier one had ended (``quiet_hop``), none
+        begun before it ended. Handovers under way together race (a HandoverRequired before
+        the Path Switch Request of the handover before, a Path Switch Request of handover 2
+        before that of handover 1 at the MME), and a race lost leaves a handover stalled in a
+        model with no timers, retries or error handling: that is liveness, no key the UE and
+        the network disagree on (docs/limits.md). Once per handover: one failed already
+        (a refused HO command) is in ``state``."""
+        hop = facts.hop
+        if (not facts.undisturbed or facts.quiet_hop != hop - 1 or hop not in self.started(facts)
+                or facts.completed_in(hop) or any(v.hop == hop for v in state)):
             return Observed(state)
-        failed = {v.hop for v in state}
-        started = self.started(facts)
-        failures = tuple(Verdict(hop, "-", False, self.promise(None),
-                                 f"handover {hop}, run by the honest parties with no "
-                                 "adversary action, never completed")
-                         for hop in never_completed(facts)
-                         if hop in started and hop not in failed)
-        return Observed((*state, *failures), failures, len(failures)) if failures else \
-            Observed(state)
+        failure = Verdict(hop, "-", False, self.promise(None),
+                          f"handover {hop}, run by the honest parties with no adversary "
+                          "action, never completed")
+        return Observed((*state, failure), (failure,), 1)
 
     def summary(self, state: Any, facts: Facts, arose: Mapping[int, int]) -> list[Verdict]:
         """The failures (a handover that never completed among them, judged where the run

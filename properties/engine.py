@@ -16,8 +16,7 @@ hop even when two derivations give the same value, and keys are found through th
 graph node's first name), the KeNB in use after each completed handover (:class:`Completion`),
 each attacker's knowledge closure, the hops decided before a Path Switch Acknowledge, and
 whether the run so far is undisturbed (no adversary action yet: a handover started before the
-last one completed still counts as undisturbed, and the honest parties must complete it; a
-message delivered before an older one of its link does not, ``Step.overtook``).
+last one completed still counts as undisturbed, and the honest parties must complete it).
 
 Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" together:
 - ``observe(state, event, facts) -> Observed``: the claim's next state (small, immutable,
@@ -84,8 +83,7 @@ from hoverify.statemachines.system import UE, Step
 from hoverify.statemachines.topology import HopType, Topology
 from hoverify.statemachines.variant import KeySchedule, Promise
 
-DELAY = "delay"  # the adversary held a message back: a later one of its link overtook it
-FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject", DELAY})
+FAULTS = frozenset({"drop", "duplicate", "replay", "refuse", "rewrite", "inject"})
 # What a handover a compromised eNB edited does without the edit (``Facts.unedited``): the
 # situation in which check's edit search (``hoverify.properties.downgrade.judged``) judges
 # that eNB's edits of it. Denial and capture are judged where it completes, downgrade only
@@ -301,13 +299,14 @@ class Facts:
     attackers: tuple[Knowledge, ...] = ()
     early: frozenset[int] = frozenset()  # completions decided before a Path Switch Ack
     deciding: frozenset[tuple[str, bool]] = frozenset()  # eNB -> its last decision early
-    # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far, nor a message
-    # delivered before an older one of its link (a delay: ``Step.overtook``)
-    undisturbed: bool = True
+    undisturbed: bool = True  # no fault (drop, duplicate, replay, inject, refuse, rewrite) so far
     # each eNB that edited a message of a handover, with what the handover did in the run
     # without the edit (``without_edit`` of ``Engine.facts_after``)
     unedited: frozenset[Unedited] = frozenset()
     hop: int = 0  # the last handover started
+    # ``hop`` when a step last left nothing in flight (``ENDED``): every handover up to it had
+    # ended then, none after it had begun
+    quiet_hop: int = 0
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
     injected: bool = False  # the attacker injected a message (forged with the keys it holds)
@@ -1322,6 +1321,18 @@ REFUSED = "refused"  # the receiver refused the message
 ENDED = "ended"  # the step left nothing in flight: the run may end here (``Engine.step``)
 
 
+def _quiet(f: Facts) -> int:
+    """What future verdicts read of ``f.quiet_hop`` (``Engine.key``): whether the last
+    handover begun ran alone so far (-1: begun once every earlier one had ended) or all had
+    ended since it began (0), which only an undisturbed path reads (``KeyAgreement``), and
+    of a completed handover only the latter (the next one begins alone only after a step
+    leaves nothing in flight). Merging the rest keeps one state per such future."""
+    if not f.undisturbed:
+        return 0
+    lag = max(f.quiet_hop - f.hop, -2)
+    return -2 if lag == -1 and f.completed_in(f.hop) else lag
+
+
 def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
     """What ``event`` touches, ``facts`` the facts after it (``Claim.reads``)."""
     earlier, step = event.earlier, event.step
@@ -1572,6 +1583,7 @@ class Engine:
         derived = _indexed(_sets, f.derivations, grows=True)
         return (derived["recorded"], derived["public"], f.completions,
                 self.attackers_key.of(f.attackers), f.early, f.deciding, f.undisturbed,
+                _quiet(f),
                 f.unedited, f.injected, f.beyond_nds_ip,
                 self.authentication_key.of(f.authentication), self.enb_learnt_key.of(f.enb_learnt))
 
@@ -1586,8 +1598,6 @@ class Engine:
         model has no timers, so without an action of someone nothing more arrives, and a
         claim that judges a finished run (a handover that never completed) judges it here,
         in every checker alike."""
-        if step.overtook:  # the adversary held an older message of its link back
-            self.fault(DELAY, step.message)
         earlier, states, taken = self.facts, self.states, self._taken(step.hop)
         self.moved, self.learnt = (), {}
         memo = self.steps_made
@@ -1606,6 +1616,8 @@ class Engine:
         if not step.in_flight:
             self._judge(step.hop, Event(earlier=self.facts, taken=self._taken(step.hop),
                                         ended=True))
+            if self.facts.quiet_hop != self.facts.hop:
+                self.facts = replace(self.facts, quiet_hop=self.facts.hop)
 
     def _knowing(self, done: int) -> tuple[int, ...] | None:
         """The places of the attackers that know a KeNB of the completions from number

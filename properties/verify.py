@@ -70,10 +70,8 @@ and record, the messages in flight, ..., the engine's key field by field), each 
 hashed together once. The future of a state is fixed by what the
 actions and the claim engine read:
 - the system: each entity's (state name, ctx) (immutable records), the messages in flight
-  as a multiset (any of them may be delivered next; equal messages give equal successors, so
-  only the first of equal ones is tried), on a path still undisturbed also each link's in the
-  order sent (``_link_order``: a delivery before an older one of its link disturbs it,
-  ``Step.overtook``; once disturbed nothing reads the order), and
+  as a multiset (any of them may be delivered next, so their order is no part of the state;
+  equal messages give equal successors, so only the first of equal ones is tried), and
   ``System.hop`` (the handovers started, the budget of ``start`` and of an injected
   MeasurementReport, ``System.inject``);
 - the adversary's budget: duplications, replays and edits used, compromised eNBs (the
@@ -184,6 +182,7 @@ FACTS_STATE = {
     "early": "in the fingerprint",
     "deciding": "in the fingerprint",
     "undisturbed": "in the fingerprint",
+    "quiet_hop": "what verdicts read of it (``engine._quiet``)",
     "unedited": "in the fingerprint (``rewritten`` is read from it)",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",
@@ -926,24 +925,13 @@ class _Slice:
         alone costs an identity test (``Fingerprinter.parts``)."""
         system, fingerprinter = self.exploration.system, self.fingerprinter
         parts = [part for e in system.entities.values() for part in (e.state, e.ctx)]
-        undisturbed = self.exploration.engine.facts.undisturbed
-        parts += (fingerprinter.multiset(system.in_flight),
-                  fingerprinter.multiset(_link_order(system.in_flight)) if undisturbed else b"",
-                  system.hop, *budget,
+        parts += (fingerprinter.multiset(system.in_flight), system.hop, *budget,
                   fingerprinter.multiset(self.exploration.history) if self.replaying else b"",
                   *self.exploration.engine.key())
         return fingerprinter.parts(parts)
 
 
 _PATH = attrgetter("path")
-
-
-def _link_order(in_flight: Sequence[Message]) -> list[tuple[Message, ...]]:
-    """Each link's (sender to receiver) messages in flight, in the order sent."""
-    links: dict[tuple[str, str], list[Message]] = {}
-    for message in in_flight:
-        links.setdefault((message.sender, message.receiver), []).append(message)
-    return [tuple(messages) for messages in links.values()]
 
 
 def _compromised(engine: Engine) -> int:

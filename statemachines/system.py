@@ -42,13 +42,6 @@ class Step:
     # the messages in flight after it, those it sent included: none, and nothing more
     # happens unless someone acts (no timers: a run may end here)
     in_flight: int = 0
-    # delivered before an older message of its link (the same sender and receiver) still
-    # in flight. The honest network delivers each link in order, as ``check`` runs it: S1AP
-    # and X2AP over SCTP's ordered streams (TS 36.412 7, TS 36.422 7), RRC over RLC AM's
-    # in-sequence delivery (TS 36.322 5.1.3); GTPv2-C on S10 runs over UDP (TS 29.274 4),
-    # and its reordering counts with the adversary's too. A reorder is the adversary's
-    # (Dolev-Yao): it held the older message back
-    overtook: bool = False
 
 
 def first_refusals(steps: Iterable[Step]) -> dict[int, Step]:
@@ -149,10 +142,7 @@ class System:
         return self._deliver(message)
 
     def deliver(self, index: int = 0) -> Outcome:
-        message = self.in_flight.pop(index)
-        return self._deliver(message, any(m.sender == message.sender and
-                                          m.receiver == message.receiver
-                                          for m in self.in_flight[:index]))
+        return self._deliver(self.in_flight.pop(index))
 
     def run(self) -> None:
         """Deliver in order (FIFO over all links) until nothing is in flight."""
@@ -226,22 +216,21 @@ class System:
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
 
-    def _deliver(self, message: Message, overtook: bool = False) -> Outcome:
-        """Deliver ``message`` (``overtook``: before an older message of its link, ``Step``);
-        what its receiver sends belongs to ``message``'s handover (a late message of
-        handover 1 is still handover 1's after handover 2 started)."""
+    def _deliver(self, message: Message) -> Outcome:
+        """Deliver ``message``; what its receiver sends belongs to ``message``'s handover (a
+        late message of handover 1 is still handover 1's after handover 2 started)."""
         handover = message.handover
         receiver = self.entities.get(message.receiver)
         if receiver is None:
             outcome = Outcome(False, reason=f"no entity {message.receiver!r}")
             self.steps.append(Step(self.delivered, handover, message, outcome, None,
-                                   in_flight=len(self.in_flight), overtook=overtook))
+                                   in_flight=len(self.in_flight)))
         else:
             before = receiver.state
             outcome = self._handle(receiver, message)
             self.in_flight.extend(outcome.sent)
             self.steps.append(Step(self.delivered, handover, message, outcome, receiver.ctx,
-                                   receiver.state, before, len(self.in_flight), overtook))
+                                   receiver.state, before, len(self.in_flight)))
         self.delivered += 1
         return outcome
 
