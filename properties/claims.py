@@ -349,8 +349,9 @@ class KeyAgreement(_Claim):
     """Step by step (every checker): a refused HO command or confirm while the path is
     undisturbed (no fault so far), and keys that differ after an accepted confirm (not
     promised after a compromised eNB's edit: ``after_an_edit``). Where a run may end (a
-    step left nothing in flight: ``ENDED``), also a handover that ran alone, its source
-    decided it, with no adversary action so far, and it never completed (``_ended``): only
+    step left nothing in flight: ``ENDED``), also a handover its source decided that never
+    completed, on a run with no adversary action whose handovers ran one at a time
+    (``_ended``): only
     there is it known that nothing more will arrive. Every checker judges that end alike:
     ``check`` after each hop that ran to its end, ``explore`` and ``verify`` in each state
     with nothing in flight
@@ -443,17 +444,19 @@ class KeyAgreement(_Claim):
 
     def _ended(self, state: Any, facts: Facts) -> Observed:
         """The run may end here (nothing in flight): a failure where the last handover begun
-        ran alone, its source decided it (``started``), no adversary acted so far, and it
-        never completed. Alone: begun once every earlier one had ended (``quiet_hop``), none
-        begun before it ended. Handovers under way together race (a HandoverRequired before
-        the Path Switch Request of the handover before, a Path Switch Request of handover 2
-        before that of handover 1 at the MME), and a race lost leaves a handover stalled in a
-        model with no timers, retries or error handling: that is liveness, no key the UE and
-        the network disagree on (docs/limits.md). Once per handover: one failed already
-        (a refused HO command) is in ``state``."""
+        never completed, its source decided it (``started``), no adversary acted so far, and
+        the run's handovers ran one at a time (``Facts.sequential``: each begun once every
+        earlier one had ended; the earlier ones were judged where they ended). Handovers
+        under way together race (a HandoverRequired before the Path Switch Request of the
+        handover before; two Path Switch Requests crossing at the MME, which then takes the
+        UE to be where it is not and refuses its next handover), and a race lost stalls a
+        handover, then or later, in a model with no timers, retries or error handling: that
+        is liveness, no key the UE and the network disagree on (docs/limits.md). Once per
+        handover: one failed already (a refused HO command) is in ``state``."""
         hop = facts.hop
-        if (not facts.undisturbed or facts.quiet_hop != hop - 1 or hop not in self.started(facts)
-                or facts.completed_in(hop) or any(v.hop == hop for v in state)):
+        if (not facts.undisturbed or not facts.sequential or facts.quiet_hop == hop
+                or hop not in self.started(facts) or facts.completed_in(hop)
+                or any(v.hop == hop for v in state)):
             return Observed(state)
         failure = Verdict(hop, "-", False, self.promise(None),
                           f"handover {hop}, run by the honest parties with no adversary "

@@ -307,6 +307,9 @@ class Facts:
     # ``hop`` when a step last left nothing in flight (``ENDED``): every handover up to it had
     # ended then, none after it had begun
     quiet_hop: int = 0
+    # every handover so far began once every earlier one had ended (a step of it came when
+    # ``quiet_hop`` was the one before): one at a time, as ``check`` runs hops but ``:early``
+    sequential: bool = True
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
     injected: bool = False  # the attacker injected a message (forged with the keys it holds)
@@ -1321,16 +1324,13 @@ REFUSED = "refused"  # the receiver refused the message
 ENDED = "ended"  # the step left nothing in flight: the run may end here (``Engine.step``)
 
 
-def _quiet(f: Facts) -> int:
-    """What future verdicts read of ``f.quiet_hop`` (``Engine.key``): whether the last
-    handover begun ran alone so far (-1: begun once every earlier one had ended) or all had
-    ended since it began (0), which only an undisturbed path reads (``KeyAgreement``), and
-    of a completed handover only the latter (the next one begins alone only after a step
-    leaves nothing in flight). Merging the rest keeps one state per such future."""
-    if not f.undisturbed:
-        return 0
-    lag = max(f.quiet_hop - f.hop, -2)
-    return -2 if lag == -1 and f.completed_in(f.hop) else lag
+def _quiet(f: Facts) -> bool | None:
+    """What future verdicts read of ``f.quiet_hop`` and ``f.sequential`` (``Engine.key``):
+    on an undisturbed path whose handovers ran one at a time (the only one ``KeyAgreement``
+    judges a handover that never completed on), whether every handover begun has ended
+    (else the last one is under way, and one begun now makes the path no longer
+    sequential); elsewhere nothing."""
+    return f.quiet_hop == f.hop if f.undisturbed and f.sequential else None
 
 
 def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
@@ -1959,6 +1959,8 @@ class Engine:
         # (witnessing, the trail grows by every step: a search keeps none)
         if step.hop > f.hop:
             changes["hop"] = step.hop
+            if f.quiet_hop != f.hop and f.sequential:  # begun while one was under way
+                changes["sequential"] = False
         if new:
             self._derived(f, new, step.hop, changes)
         derivations = changes.get("derivations", f.derivations)

@@ -183,6 +183,7 @@ FACTS_STATE = {
     "deciding": "in the fingerprint",
     "undisturbed": "in the fingerprint",
     "quiet_hop": "what verdicts read of it (``engine._quiet``)",
+    "sequential": "what verdicts read of it (``engine._quiet``)",
     "unedited": "in the fingerprint (``rewritten`` is read from it)",
     "hop": "System.hop",
     "ue": "the UE's ctx, in the system's entities",

@@ -77,9 +77,11 @@ from spec_kdf import kdf as spec_kdf
 from test_variant_files import BROKEN, CATALOGUE, broken_claims
 
 from hoverify.cli import main
+from hoverify.runs import load_finding
 from hoverify.variant_file import load_variant_file
 
 TESTS = Path(__file__).parent
+FINDINGS = TESTS / "data" / "findings"
 
 # explore: its default budget and faults, with the fixed seed of tests/test_exploration.py
 # (which holds it to every finding of verify). Measured 2026-11-30 after the drawn compromise
@@ -1325,15 +1327,15 @@ def path_switch_and_handover_required_in_flight() -> Exploration:
 def test_a_handover_begun_while_another_was_under_way_is_not_judged_unfinished(
         in_order: bool) -> None:
     """key-agreement judges a handover that never completed where the run may end (nothing in
-    flight) only if it ran alone: begun once every earlier handover had ended (TS 36.300
-    10.1.2.1.1: the source decides a handover on the UE's measurement report). Handovers
-    under way together race, and the model has no timers, retries or error handling for a
-    race lost. Here enb-2, serving after an X2 hop, has its PathSwitchRequest (TS 33.401
-    7.2.8.4.2) and then the next hop's HandoverRequired in flight to mme-1: in order the
-    second handover completes; the other way round mme-1 refuses the HandoverRequired (enb-2
-    does not serve the UE yet, for it) and handover 2 never completes, on a path with no
-    adversary action. Not judged: verify reported it as a broken promise of ts33401 once
-    run ends were judged, before the rule."""
+    flight) only on a run whose handovers ran one at a time, each begun once every earlier
+    one had ended (TS 36.300 10.1.2.1.1: the source decides a handover on the UE's
+    measurement report). Handovers under way together race, and the model has no timers,
+    retries or error handling for a race lost. Here enb-2, serving after an X2 hop, has its
+    PathSwitchRequest (TS 33.401 7.2.8.4.2) and then the next hop's HandoverRequired in
+    flight to mme-1: in order the second handover completes; the other way round mme-1
+    refuses the HandoverRequired (enb-2 does not serve the UE yet, for it) and handover 2
+    never completes, on a path with no adversary action. Not judged: verify reported it as a
+    broken promise of ts33401 once run ends were judged, before the rule."""
     exploration = path_switch_and_handover_required_in_flight()
     exploration.deliver(0 if in_order else 1)
     while exploration.system.in_flight:
@@ -1342,3 +1344,25 @@ def test_a_handover_begun_while_another_was_under_way_is_not_judged_unfinished(
     assert facts.undisturbed and facts.hop == 2
     assert bool(facts.completed_in(2)) is in_order
     assert KEY_AGREEMENT not in {claim for claim, _ in exploration.engine.violations}
+
+
+def test_a_race_earlier_in_the_run_leaves_a_later_unfinished_handover_unjudged() -> None:
+    """Three handovers of ts33401, no adversary action: the PathSwitchRequests of handovers 1
+    (from enb-2) and 2 (from enb-1, back) cross at mme-1, which takes the second as the
+    UE's last (TS 23.401 5.5.1.1.2: the MME switches the path to the eNB that asks), so
+    mme-1 thinks the UE is at enb-2. Handover 3, begun once both had ended, then never
+    completes: mme-1 refuses enb-1's HandoverRequired. The race of handovers 1 and 2, under
+    way together, stalled it: liveness, not judged by key-agreement (docs/limits.md). The
+    trace is what `verify --variant ts33401 --max-handovers 3` reported as key-agreement
+    FAILS (promised) when a handover begun alone was judged whatever came before."""
+    saved = load_finding(str(FINDINGS / "ts33401-path-switch-requests-crossing-then-a-"
+                                        "handover-alone.json"))
+    found = replay(saved.variant, saved.actions, saved.topology, strict=True)
+    facts = found.engine.facts
+    refused = [s for s in found.system.steps if not s.outcome.accepted]
+    found.close()
+    assert facts.undisturbed and not facts.sequential
+    assert facts.hop == 3 and not facts.completed_in(3)
+    assert (refused[-1].message.kind, refused[-1].message.sender, refused[-1].hop) == (
+        Kind.S1AP_HANDOVER_REQUIRED, "enb-1", 3)
+    assert KEY_AGREEMENT not in {f.claim for f in found.findings()}

@@ -71,11 +71,11 @@ DROP_COMPROMISE = frozenset({"drop", "compromise"})
 # the UE's association moves at Handover Notify, step 17; the source release is step 19, of
 # its own): every interleaving of hop 1's release with hop 2, a dead end before, now runs on
 # to hop 2's completion and its compromises (key-agreement's "sometimes" 987 -> 1751).
-# 2026-12-06: 54482 -> 55689 (153076 -> 155938 transitions). Where a step leaves nothing in
-# flight key-agreement judges a handover that never completed if it ran alone (begun once
-# every earlier one had ended, ``Facts.quiet_hop``): whether the last one begun ran alone so
-# far is state on an undisturbed path (``engine._quiet``).
-TS33401_TWO_HANDOVERS_STATES = 55689  # ~20 s on the 2-core CI machine
+# 2026-12-06: 54482 -> 57077 (153076 -> 159014 transitions). Where a step leaves nothing in
+# flight key-agreement judges a handover that never completed, on a run whose handovers ran
+# one at a time (``Facts.sequential``): on an undisturbed such path, whether every handover
+# begun has ended is state (``engine._quiet``).
+TS33401_TWO_HANDOVERS_STATES = 57077  # ~20 s on the 2-core CI machine
 TR33821_ONE_HANDOVER_STATES = 606
 # 2026-11-30: the attacker model (properties/adversary.py): under NDS/IP (TS 33.210) a
 # duplicate or a replay acts on Uu only, no longer on S1, X2 or S10 (8250 and 499 before);
