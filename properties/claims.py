@@ -351,12 +351,11 @@ class KeyAgreement(_Claim):
     promised after a compromised eNB's edit: ``after_an_edit``). Where a run may end (a
     step left nothing in flight: ``ENDED``), also a handover its source decided that never
     completed, on a run with no adversary action whose handovers ran one at a time
-    (``_ended``): only
-    there is it known that nothing more will arrive. Every checker judges that end alike:
-    ``check`` after each hop that ran to its end, ``explore`` and ``verify`` in each state
-    with nothing in flight
-    (helper-247 #1: a target refusing every HandoverRequest failed in ``check`` and read
-    vacuous in ``verify``). State: the failures so far (``check`` lists them per hop)."""
+    (``_ended``): only there is it known that nothing more will arrive. Every checker judges
+    that end alike: ``check`` after each hop that ran to its end, ``explore`` and ``verify``
+    in each state with nothing in flight (helper-247 #1: a target refusing every
+    HandoverRequest failed in ``check`` and read vacuous in ``verify``). State: the failures
+    so far (``check`` lists them per hop)."""
 
     name = KEY_AGREEMENT
     reads = frozenset({Kind.RRC_HANDOVER_COMMAND, Kind.RRC_HANDOVER_CONFIRM, ENDED})

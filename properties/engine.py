@@ -36,7 +36,7 @@ Claims. A claim (:class:`Claim`) declares its "always" and its "sometimes" toget
   nothing and is no situation of it (its ``observe`` would say so: the declaration is what its
   ``observe`` returns early on, and a test holds every claim to it). A step that leaves
   nothing in flight is also an event of its own (``ENDED``): the run may end there, and a
-  claim that judges a finished run (a handover that never completed) reads it;
+  claim that judges a finished run (a handover that never completed) reads it.
 Most claims keep no state of their own: a verdict is a function of the facts, so judging
 again gives the same answer.
 

@@ -26,8 +26,6 @@ from hoverify.statemachines.variant import KeySchedule
 UE = "ue"
 
 
-
-
 @record
 class Step:
     """One delivery: the message, the receiver's outcome, and its key record afterwards."""
