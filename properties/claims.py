@@ -452,8 +452,8 @@ class KeyAgreement(_Claim):
         handover, then or later, in a model with no timers, retries or error handling: that
         is liveness, no key the UE and the network disagree on (docs/limits.md). Once per
         handover: one failed already (a refused HO command) is in ``state``."""
-        hop = facts.hop
-        if (not facts.undisturbed or not facts.sequential or facts.quiet_hop == hop
+        hop = facts.hop  # ``settled``: it had ended already, judged at that end
+        if (not facts.undisturbed or not facts.sequential or facts.settled
                 or hop not in self.started(facts) or facts.completed_in(hop)
                 or any(v.hop == hop for v in state)):
             return Observed(state)

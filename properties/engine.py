@@ -304,11 +304,11 @@ class Facts:
     # without the edit (``without_edit`` of ``Engine.facts_after``)
     unedited: frozenset[Unedited] = frozenset()
     hop: int = 0  # the last handover started
-    # ``hop`` when a step last left nothing in flight (``ENDED``): every handover up to it had
-    # ended then, none after it had begun
-    quiet_hop: int = 0
-    # every handover so far began once every earlier one had ended (a step of it came when
-    # ``quiet_hop`` was the one before): one at a time, as ``check`` runs hops but ``:early``
+    # a step left nothing in flight (``ENDED``) since the last handover began: every handover
+    # begun has ended
+    settled: bool = True
+    # every handover so far began once every earlier one had ended (``settled`` at its first
+    # step): one at a time, as ``check`` runs hops but ``:early``
     sequential: bool = True
     ue: Any = None  # the UE's key record after its last step
     nds_ip: bool = True  # S1, X2 and S10 under NDS/IP (the attacker model; constant in a run)
@@ -1325,12 +1325,12 @@ ENDED = "ended"  # the step left nothing in flight: the run may end here (``Engi
 
 
 def _quiet(f: Facts) -> bool | None:
-    """What future verdicts read of ``f.quiet_hop`` and ``f.sequential`` (``Engine.key``):
-    on an undisturbed path whose handovers ran one at a time (the only one ``KeyAgreement``
+    """What future verdicts read of ``f.settled`` and ``f.sequential`` (``Engine.key``): on
+    an undisturbed path whose handovers ran one at a time (the only one ``KeyAgreement``
     judges a handover that never completed on), whether every handover begun has ended
     (else the last one is under way, and one begun now makes the path no longer
     sequential); elsewhere nothing."""
-    return f.quiet_hop == f.hop if f.undisturbed and f.sequential else None
+    return f.settled if f.undisturbed and f.sequential else None
 
 
 def touched(event: Event, facts: Facts) -> tuple[Any, ...]:
@@ -1616,8 +1616,8 @@ class Engine:
         if not step.in_flight:
             self._judge(step.hop, Event(earlier=self.facts, taken=self._taken(step.hop),
                                         ended=True))
-            if self.facts.quiet_hop != self.facts.hop:
-                self.facts = replace(self.facts, quiet_hop=self.facts.hop)
+            if not self.facts.settled:
+                self.facts = replace(self.facts, settled=True)
 
     def _knowing(self, done: int) -> tuple[int, ...] | None:
         """The places of the attackers that know a KeNB of the completions from number
@@ -1958,8 +1958,8 @@ class Engine:
         changes: dict[str, Any] = {}  # only what the step changes: else the facts stay shared
         # (witnessing, the trail grows by every step: a search keeps none)
         if step.hop > f.hop:
-            changes["hop"] = step.hop
-            if f.quiet_hop != f.hop and f.sequential:  # begun while one was under way
+            changes["hop"], changes["settled"] = step.hop, False
+            if not f.settled and f.sequential:  # begun while one was under way
                 changes["sequential"] = False
         if new:
             self._derived(f, new, step.hop, changes)

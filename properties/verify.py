@@ -182,7 +182,7 @@ FACTS_STATE = {
     "early": "in the fingerprint",
     "deciding": "in the fingerprint",
     "undisturbed": "in the fingerprint",
-    "quiet_hop": "what verdicts read of it (``engine._quiet``)",
+    "settled": "what verdicts read of it (``engine._quiet``)",
     "sequential": "what verdicts read of it (``engine._quiet``)",
     "unedited": "in the fingerprint (``rewritten`` is read from it)",
     "hop": "System.hop",
