@@ -375,8 +375,10 @@ def _hop_cells(hop: dict[str, Any]) -> tuple[str, ...]:
     confirm = "confirm verified" if hop["confirm_verified"] else "confirm REJECTED"
     # no HO confirm reached the target: there are no two sides' keys to compare
     stopped = hop["stopped"]
+    # a refused preparation with why (helper-250: a target's hook refusing it, with no
+    # adversary action, read as admission control's ``:refused``)
     status = (f"{agree}, {confirm}" if hop["confirm_sent"]
-              else f"refused by {hop['refused']}" if hop["refused"]
+              else f"refused by {hop['refused']} ({stopped['reason']})" if hop["refused"]
               else "never completed: " + refusal_text(**stopped) if stopped
               else "never completed")
     if hop["edits"]:  # helper-205 #10: a Target ID edit's hop read as a handover to the cell

@@ -303,6 +303,20 @@ class Enb(Entity):
         return Outcome(False, (Message(Kind.S1AP_HANDOVER_FAILURE, self.name, request.sender,
                                        (("Cause", cause),)),), reason=reason)
 
+    def refused(self, message: Message, reason: str) -> Outcome:
+        """A HandoverRequest this eNB's handler refused (a variant's hook, no security
+        information for the UE, a mandatory IE missing: TS 36.423 10.3.4.2 rejects the
+        procedure with its unsuccessful outcome) is answered as admission control's refusal
+        is: "a failure occurs during the Handover Preparation" (TS 36.423 8.2.1.3; HANDOVER
+        FAILURE, TS 36.413 8.4.2.3), cause "Unspecified", the radio network layer
+        cause "when none of the specified cause values applies" (TS 36.423 9.2.6, TS 36.413
+        9.2.1.3). srsRAN's eNB likewise answers every HandoverRequest it fails to take with
+        HANDOVER FAILURE (``s1ap::handle_handover_request``, srsenb/src/stack/s1ap/s1ap.cc).
+        The source then leaves ho-preparing (``_preparation_failed``)."""
+        if message.kind in (Kind.X2AP_HANDOVER_REQUEST, Kind.S1AP_HANDOVER_REQUEST):
+            return self.refuse_admission(message, "unspecified", reason)
+        return super().refused(message, reason)
+
     def on_x2ap_ue_context_release(self, message: Message, d: Deriver) -> Handled:
         """TS 36.423 8.2.3: the target releases the source's UE context, named by the Old
         and New eNB UE X2AP IDs of the handover (9.1.1.5)."""

@@ -139,7 +139,7 @@ class Entity:
         try:
             handled = self._handlers[message.kind](self, message, d)
         except Reject as refusal:
-            return Outcome(False, reason=str(refusal))
+            return self.refused(message, str(refusal))
         except (Exception, SystemExit) as error:  # not the peer's fault: refusals are Reject,
             # raised where a message is decoded and its fields checked (``malformed``,
             # protection.decode, known_cell); sys.exit() in a hook must not end a command
@@ -150,6 +150,13 @@ class Entity:
         self.ctx = handled.ctx
         self.state = branches[handled.branch]  # what self.trigger(...) does: see _dispatch_table
         return Outcome(True, handled.sent, tuple(d.records), handled.read)
+
+    def refused(self, message: Message, reason: str) -> Outcome:
+        """The outcome of ``message``, which this entity's handler refused (a :class:`Reject`
+        raised once the message was decoded and found expected in this state) for ``reason``:
+        nothing changes and, unless an entity's procedure answers the refusal, nothing is
+        sent."""
+        return Outcome(False, reason=reason)
 
     def call(self, hook: str, *args: Any) -> Any:
         """The variant's hook named ``hook`` on ``args``, each key it returns checked: made by

@@ -1242,7 +1242,8 @@ def test_an_edited_hop_says_its_edit_in_its_row(capsys: pytest.CaptureFixture[st
     hops = ["--hops", f"s1@enb-3/cell-1:edit={edit},s1@enb-3/cell-1", "--compromise", "enb-1@1"]
     main(["check", "--variant", "seed-fs", "--topology", "small", *hops])
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("hop ")]
-    assert rows[0].endswith(f"after the edit {edit}: refused by enb-1"), rows[0]
+    assert rows[0].endswith(f"after the edit {edit}: refused by enb-1 (enb-3/cell-1 is not a "
+                            "cell of enb-1)"), rows[0]
     assert "edit" not in rows[1], rows[1]
     main(["check", "--variant", "seed-fs", "--topology", "small", *hops, "--json"])
     assert [hop["edits"] for hop in json.loads(capsys.readouterr().out)["hops"]] == [[edit], []]

@@ -284,7 +284,10 @@ def test_an_s1_denial_is_witnessed_by_an_edit_the_ue_reads() -> None:
 def test_a_target_refuses_security_information_without_an_ncc() -> None:
     """TS 36.423: nextHopChainingCount is a mandatory INTEGER (0..7) of the X2AP AS Security
     Information; a HandoverRequest its compromised source built without one is refused (it
-    was admitted, and its NCC None sent on to the UE: ncc-range failed)."""
+    was admitted, and its NCC None sent on to the UE: ncc-range failed), and answered with
+    HANDOVER PREPARATION FAILURE: a request missing a mandatory IE of criticality reject
+    fails its procedure with the unsuccessful outcome (TS 36.423 10.3.4.2, 8.2.1.3;
+    helper-250: before, nothing, and its source stayed in ho-preparing)."""
     hops = parse_hops("x2@enb-2/cell-1:edit=HandoverRequest/AS-SecurityInformation/-NCC")
     run = run_scenario(load("ts33401"), hops, topology=small_topology(),
                        rewrite=HopEdits(hops, Writable.of(load("ts33401"), small_topology())))
@@ -293,7 +296,9 @@ def test_a_target_refuses_security_information_without_an_ncc() -> None:
     assert not request.outcome.accepted
     assert request.outcome.reason == ("malformed security information: nextHopChainingCount "
                                       "None (0..7 expected)")
-    assert not request.outcome.sent
+    assert [(m.kind, m.receiver) for m in request.outcome.sent] == [
+        (Kind.X2AP_HANDOVER_PREPARATION_FAILURE, request.message.sender)]
+    assert run.system.entity(request.message.sender).state == "connected"
 
 
 def test_capture_holds_where_the_ue_always_mixes_in_a_key_the_source_lacks() -> None:

@@ -39,11 +39,11 @@ import pytest
 from hoverify.properties.engine import decided_early
 from hoverify.statemachines.derivation import Deriver
 from hoverify.statemachines.enb import PATH_SWITCH_PENDING, EnbContext
-from hoverify.statemachines.entity import VariantError
+from hoverify.statemachines.entity import Reject, VariantError
 from hoverify.statemachines.messages import Kind, Message
 from hoverify.statemachines.record import replace
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
-from hoverify.statemachines.system import System
+from hoverify.statemachines.system import UE, System
 from hoverify.statemachines.topology import Cell, HopType, Topology, default_topology
 from hoverify.statemachines.variant import field_value
 from hoverify.statemachines.variants import BUILT_IN, load
@@ -1118,6 +1118,54 @@ def test_a_target_that_verified_the_confirm_on_the_kenb_it_had_agrees_with_the_u
     run = run_scenario(IntraEnbKeepsKenb(), parse_hops("intra-enb"))
     [hop] = run.hops
     assert hop.confirm_verified and hop.kenb_enb == hop.kenb_ue == run.initial_kenb
+
+
+@dataclass(frozen=True)
+class TargetRefusesOneCell(Ts33401):
+    """A target eNB whose hook refuses (``Reject``) to admit the UE to ``cell``."""
+
+    name: str = "target-refuses-one-cell"
+    cell: str = ""
+
+    def target_enb(self, d, fields, target, c_rnti, hop):  # type: ignore[no-untyped-def]
+        if target.name == self.cell:
+            raise Reject(f"no admission to {self.cell}")
+        return super().target_enb(d, fields, target, c_rnti, hop)
+
+
+@pytest.mark.parametrize(("hop", "failure"), [
+    (HopType.X2, Kind.X2AP_HANDOVER_PREPARATION_FAILURE),
+    (HopType.S1, Kind.S1AP_HANDOVER_FAILURE),
+    (HopType.S1_INTER, Kind.S1AP_HANDOVER_FAILURE)])
+def test_a_target_that_refuses_a_handover_request_answers_with_the_failure(
+        hop: HopType, failure: Kind) -> None:
+    """TS 36.423 8.2.1.3: "If the target eNB is not able to accept any of the bearers or a
+    failure occurs during the Handover Preparation, the target eNB shall send the HANDOVER
+    PREPARATION FAILURE message to the source eNB"; TS 36.413 8.4.2.3: HANDOVER FAILURE to
+    the MME, which sends HANDOVER PREPARATION FAILURE to the source (8.4.1.3). A target
+    whose handler refuses the request (here a variant hook's ``Reject``) answers so, with
+    its reason kept, and the source serves the UE again: a later handover completes. Before
+    helper-250 it sent nothing, and its source stayed in ho-preparing for the rest of the
+    run."""
+    topology = default_topology()
+    serving = topology.cells[0]
+    refused, taken = topology.neighbours(serving, hop)[:2]
+    system = System(TargetRefusesOneCell(cell=refused.name), topology, bytes(range(32)), 0,
+                    serving)
+    system.establish_as_security()
+    system.run()
+    system.start_handover(refused)
+    system.run()
+    [refusal] = [step for step in system.steps if not step.outcome.accepted]
+    assert refusal.message.receiver == refused.enb
+    assert refusal.outcome.reason == f"no admission to {refused.name}"
+    assert [(m.kind, m.get("Cause")) for m in refusal.outcome.sent] == [
+        (failure, "unspecified")]  # TS 36.423 9.2.6, TS 36.413 9.2.1.3
+    assert system.entity(serving.enb).state == "connected"
+    system.start_handover(taken)
+    system.run()
+    assert system.entity(UE).ctx.cell == taken.name
+    assert system.steps[-1].outcome.accepted
 
 
 C_RNTI_RANGE = range(0x0001, 0xFFF3 + 1)  # TS 36.321 Table 7.1-1: C-RNTI "0001-FFF3"

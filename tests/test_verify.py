@@ -139,7 +139,13 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # (TS 36.331 nextHopChainingCount INTEGER (0..7)), not only those one bit away: 4 more
 # rewrites of each NCC sent; the same claims found
 # 1667 -> 1715: a compromised source names each other eNB as its HandoverRequired's Target ID
-TS33401_ONE_HANDOVER_EDITS_STATES = 1715  # drop, compromise, rewrite
+# 1715 -> 1717 (helper-250): a target whose handler refuses a HandoverRequest answers with the
+# failure (TS 36.423 8.2.1.3, TS 36.413 8.4.2.3; ``Enb.refused``), where it sent nothing. The
+# one such refusal here is of the X2AP HandoverRequest a compromised source built without
+# its NCC (see 1378 above: "malformed security information: nextHopChainingCount None"):
+# enb-2's HandoverPreparationFailure in flight, then enb-1 back in connected, are the 2 new
+# states (before, enb-1 stayed in ho-preparing); the same claims found
+TS33401_ONE_HANDOVER_EDITS_STATES = 1717  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
