@@ -63,7 +63,7 @@ from hoverify.dry_run import DryRunError, keep_dry_run_error
 from hoverify.errors import UsageError
 from hoverify.properties.claims import CLAIMS
 from hoverify.properties.provenance import provenance_violations
-from hoverify.statemachines.derivation import Deriver
+from hoverify.statemachines.derivation import Derivation, Deriver
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.key_origin import check_returned_keys
 from hoverify.statemachines.messages import Fields
@@ -300,13 +300,12 @@ def _overridden(variant: KeySchedule, own: list[type], name: str) -> tuple[str, 
 def _to_stderr(method: Callable[..., Any],
                overridden: tuple[str, str] | None) -> Callable[..., Any]:
     """``method`` of the file with its prints sent to stderr, and, where it overrides one
-    that returns a value (``overridden``), a HookReturnError if it returns None, or, if that
-    one is a derivation (given the Deriver, it returns bytes), a key its call neither made
-    nor was given, as a hook is held to (review46: a ``return`` missing in kenb_star, or a
-    constant KeNB*, was told as source_enb()'s, the built-in hook that called it)."""
+    that returns a value (``overridden``), a HookReturnError at its own line if it returns
+    what that one may not (``_check_returned``), as a hook is held to (review46: a
+    ``return`` missing in kenb_star, or a constant KeNB*, was told as source_enb()'s, the
+    built-in hook that called it; helper-251: so was an int)."""
     code = getattr(method, "__code__", None)
     where = f"{Path(code.co_filename).name}:{code.co_firstlineno}" if code is not None else None
-    derives = overridden is not None and overridden[1] == "bytes"
 
     @functools.wraps(method)
     def quiet(*args: Any, **kwargs: Any) -> Any:
@@ -314,17 +313,32 @@ def _to_stderr(method: Callable[..., Any],
         start = len(d.records) if d is not None else 0
         with redirect_stdout(sys.stderr):
             result = method(*args, **kwargs)
-        if result is None and overridden is not None:
-            raise HookReturnError(method.__name__, f"None where {overridden[0]} returns "
-                                  f"{overridden[1]} (a `return` missing?)", where)
-        if derives and d is not None:
+        if overridden is not None:
             try:
-                check_returned_keys(method.__name__, result, d.records[start:], args, "key")
+                _check_returned(method.__name__, overridden, result,
+                                d.records[start:] if d is not None else None, args)
             except HookReturnError as error:
-                error.where = where
+                error.where = where  # named at the method, not at the hook that called it
                 raise
         return result
     return quiet
+
+
+def _check_returned(name: str, overridden: tuple[str, str], result: Any,
+                    made: list[Derivation] | None, args: tuple[Any, ...]) -> None:
+    """What the file's method ``name`` returned where it overrides one that returns a value
+    (``overridden``): not None and, for a derivation (``made``, its Deriver's records of
+    the call, is None where it was given none), a key of 32 octets, of the right type
+    included (TS 33.401 A.3-A.5, the output of the KDF), that its call made or was given."""
+    if result is None:
+        raise HookReturnError(name, f"None where {overridden[0]} returns {overridden[1]} (a "
+                                    "`return` missing?)")
+    if overridden[1] != "bytes" or made is None:
+        return
+    problem = key_problem("key", result)
+    if problem is not None:
+        raise HookReturnError(name, problem)
+    check_returned_keys(name, result, made, args, "key")
 
 
 def _check_declarations(path: str, variant: KeySchedule) -> None:
@@ -346,7 +360,13 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
     except Exception as error:
         raise VariantFileError(f"{path}:{_line(error, path)}: promises() raised "
                                f"{type(error).__name__}: {error}") from None
-    if not isinstance(promises, tuple | list) or not promises:
+    if not isinstance(promises, tuple | list):  # as a hook's wrong type is told (_shaped)
+        said = "None" if promises is None else f"a {type(promises).__name__}"
+        hint = " (a `return` missing?)" if promises is None else ""
+        raise VariantFileError(f"{path}: promises() returned {said} where it must return a "
+                               "tuple of Promise(claim, hop_types, hops, why, assumes)"
+                               f"{hint}")
+    if not promises:
         raise VariantFileError(f"{path}: promises() declares nothing; return a tuple of "
                                "Promise(...) saying what the variant promises")
     for promise in promises:
@@ -457,7 +477,7 @@ def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
                 raise VariantFileError(f"{path}: {error.error} (dry run with hops {hops})") \
                     from None
             if type(error.error) is HookReturnError and error.error.where is not None:
-                # a method of the file that returned None or a key of the wrong length
+                # a method of the file that returned None or no key of 32 octets
                 # (``_to_stderr``): bad input, as a hook's is (``Checked``); a key no
                 # derivation made (``UnderivedKey``) stays a variant error
                 raise VariantFileError(f"{path}: {error.error} ({error.error.where}; dry run "

@@ -541,6 +541,22 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'v'\n"
         "    def target_mme(self, d, mme, hop, fields):\n"
         "        return (('KeNB*', 5),), (('notification bit', 1),)\nVARIANT = V()\n"),
+    # helper-251: kenb_star (a derivation the built-in hooks call) returning an int was
+    # told as "source_enb() returned a KeNB* of type int ...", the hook that called it, with
+    # no line; it is named itself and at its line, as its None and its short key are
+    **{f"kenb_star_returns_{label}.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        f"    def kenb_star(self, d, key, key_name, target):\n        return {value}\n"
+        "VARIANT = V()\n")
+       for label, value in (("int", "42"), ("none", "None"), ("16_octets", "bytes(16)"))},
+    # helper-251: a str was told as "promises() declares nothing"
+    "promises_a_string.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n        return 'everything'\nVARIANT = V()\n"),
     # review22's bad/shortkey.py: a KeNB cut to 16 octets was told as "a KeNB of bytes
     # b'\\xe7\\n\\x19...\\xe, not 32 octets" (the repr cut mid-escape, no length)
     "short_kenb.py": (
@@ -696,6 +712,17 @@ SAYS = {
     "no_dataclass.py": "no_dataclass.py:2: class Mine is not a dataclass, so its field "
                        "defaults are ignored (VARIANT.name is 'ts33401'); put "
                        "@dataclass(frozen=True)",
+    "kenb_star_returns_int.py": ": kenb_star() returned a key of type int, not 32 octets "
+                                "(bytes) (kenb_star_returns_int.py:6; dry run with hops ",
+    "kenb_star_returns_none.py": ": kenb_star() returned None where Ts33401.kenb_star returns "
+                                 "bytes (a `return` missing?) (kenb_star_returns_none.py:6; dry "
+                                 "run with hops ",
+    "kenb_star_returns_16_octets.py": ": kenb_star() returned a key of 16 octets (000000...), "
+                                      "not 32 (kenb_star_returns_16_octets.py:6; dry run with "
+                                      "hops ",
+    "promises_a_string.py": ": promises() returned a str where it must return a tuple of "
+                            "Promise(claim, hop_types, hops, why, assumes)\n",
+    "no_promises.py": ": promises() declares nothing; return a tuple of Promise(...)",
     "hook_returns_none.py": "source_mme() returned None where it must return tuple[MmeKeys, "
                             "Fields] (a `return` missing?)",
     "hook_returns_two_of_three.py": "target_enb() returned a tuple of 2 where it must return "
