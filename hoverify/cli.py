@@ -240,9 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("explore", help="Hypothesis search of interleavings, faults and "
                         "compromise; findings saved for replay", options=_explore_options,
                         epilog=_sometimes("step") + _exit_codes("found") + " A search "
-                        "stopped by Ctrl-C prints the counts and the findings so far (a "
-                        "finding being minimised as found, its trace not minimised) and saves "
-                        "them, says the examples were not all run, then exits 130.")
+                        "stopped by Ctrl-C or SIGTERM prints the counts and the findings so far "
+                        "(a finding being minimised as found, its trace not minimised) and "
+                        "saves them, says the examples were not all run, then exits 130 (143 "
+                        "after SIGTERM).")
     replay = commands.add_parser(
         "replay", help="replay a saved finding step by step",
         epilog="The last line says 'reproduced', 'reproduced (the same claim fails; its "
@@ -251,7 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
                "replayed run breaks no promise, reproduced or not; 1 it breaks one, or a "
                "variant hook raised (the finding variant-error); 2 bad input, or a finding "
                "file that does not match the variant it was recorded on (corrupt, or saved by "
-               "another version of the model; one line on stderr); 130 interrupted (Ctrl-C).")
+               "another version of the model; one line on stderr); 130 interrupted (Ctrl-C), "
+               "143 (SIGTERM).")
     replay.add_argument("file", metavar="FILE",
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
     replay.add_argument("--variant-file", metavar="PATH",
@@ -269,9 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("verify", help="every interleaving within a bound, breadth first; "
                         "shortest counterexamples saved for replay", options=_verify_options,
                         epilog=_sometimes("transition") + _exit_codes("found") + " A search "
-                        "stopped by Ctrl-C prints and saves what it found so far, then exits "
-                        "130; a finding it could not save, or a --json-progress it could not "
-                        "write, exits 2.")
+                        "stopped by Ctrl-C or SIGTERM prints and saves what it found so far, stops "
+                        "its workers, then exits 130 (143 after SIGTERM); a finding it could "
+                        "not save, or a --json-progress it could not write, exits 2.")
     report = commands.add_parser(
         "report", help="verdicts of every variant over the standard scenarios, with key "
         "graphs and sequence charts (Markdown, HTML, SVG, DOT, GraphML, JSON); exits 0 even "
@@ -319,7 +321,7 @@ def _exit_codes(broken: str) -> str:
             "or a variant hook raised (the finding variant-error); " + _BAD_INPUT)
 
 
-_BAD_INPUT = "2 bad input (one line on stderr); 130 interrupted (Ctrl-C)."
+_BAD_INPUT = "2 bad input (one line on stderr); 130 interrupted (Ctrl-C), 143 (SIGTERM)."
 
 
 def _add_backhaul_argument(parser: argparse.ArgumentParser) -> None:
@@ -475,7 +477,7 @@ def _explore(args: argparse.Namespace) -> int:
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
         if result.interrupted:  # as verify says its bound was not exhausted (#17 item 4)
-            print("search NOT finished: stopped (interrupted by Ctrl-C) after "
+            print("search NOT finished: stopped (interrupted by Ctrl-C or SIGTERM) after "
                   f"{doc['examples_run']} of {args.examples} examples; the findings below are "
                   "those found so far")
         for finding in doc["findings"]:
@@ -960,7 +962,7 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
 
 
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",
-            "interrupted": "interrupted by Ctrl-C"}
+            "interrupted": "interrupted by Ctrl-C or SIGTERM"}
 
 
 class _ProgressLines:

@@ -14,15 +14,18 @@ exchanged, and no protocol of our own carries it.
 
 A part is built where it runs by ``make(index, count, stopping)`` (``verify.Plan.part``,
 picklable); ``stopping()`` tells a part in the middle of a level to return what it did so far
-(Ctrl-C is the coordinator's: worker processes ignore SIGINT).
+(Ctrl-C and SIGTERM are the coordinator's: worker processes ignore SIGINT, and end with their
+coordinator however it ends: ``_end_with_parent``).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
@@ -108,7 +111,7 @@ class InProcess:
         return [summary]
 
     def stop(self) -> list[Any]:
-        """What the level interrupted by Ctrl-C did so far."""
+        """What the level interrupted (Ctrl-C, SIGTERM) did so far."""
         return [self.part.summary(None)] if self.expanding else []
 
     def close(self) -> None:
@@ -122,7 +125,22 @@ _PART: Any = None  # in a worker process: its part
 def _begin(make: Make, index: int, count: int, stopping: Any) -> None:
     global _PART
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's
+    # SIGTERM too: the coordinator's handler (``hoverify.__main__``) is not this process's
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
     _PART = make(index, count, stopping.is_set)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2), <linux/prctl.h>
+
+
+def _end_with_parent() -> None:
+    """On Linux, the kernel sends this worker SIGKILL when the thread that started it ends
+    (prctl(2) PR_SET_PDEATHSIG): the coordinator's, which outlives its search, however it
+    ends (SIGKILL, the OOM killer), not only by ``Processes.close`` (helper-251 #1: the
+    workers of a killed coordinator ran on, searching)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _call(method: str, *args: Any) -> Any:
@@ -169,7 +187,7 @@ class Processes:
         return [summary for summary, *_ in kept]
 
     def stop(self) -> list[Any]:
-        """What the level interrupted by Ctrl-C did so far: each part returns at once."""
+        """What the level interrupted (Ctrl-C, SIGTERM) did so far: each part returns at once."""
         self.stopping.set()
         done = [future.result() for future in self.pending]
         return [summary for summary, *_ in done] if self.expanding else []
@@ -317,7 +335,7 @@ class RayActors:
                 for actor, arguments in zip(self.actors, args, strict=True)]
 
     def stop(self) -> list[Any]:
-        """What the level interrupted by Ctrl-C did so far: each actor returns at once."""
+        """What the level interrupted (Ctrl-C, SIGTERM) did so far: each actor returns at once."""
         self.ray.get([actor.stop.remote() for actor in self.actors])
         done = self.ray.get(self.pending)
         return done if self.expanding else []

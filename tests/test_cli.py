@@ -895,8 +895,8 @@ def test_ctrl_c_in_explore_prints_and_saves_the_findings_so_far_and_exits_130(
     monkeypatch.setattr(Bar, "done", interrupt_at_example_20)
     assert main([*TR33821_EXPLORE, "--out", str(tmp_path)]) == 128 + signal.SIGINT
     out, err = capsys.readouterr()
-    assert ("search NOT finished: stopped (interrupted by Ctrl-C) after 20 of 3000 examples; "
-            "the findings below are those found so far") in out
+    assert ("search NOT finished: stopped (interrupted by Ctrl-C or SIGTERM) after 20 of 3000 "
+            "examples; the findings below are those found so far") in out
     assert "key-separation: fails (not promised)" in out and \
         "\neach claim in the 20 examples run so far (" in out
     assert "start handover 1 to enb-1/cell-2 (intra-enb)" in out  # its minimised trace

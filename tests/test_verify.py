@@ -936,7 +936,7 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     monkeypatch.setattr(Bar, "done", interrupt_at_level_6)
     assert cli.main([*TR33821_ONE_HANDOVER, "--out", str(tmp_path)]) == 130
     out = capsys.readouterr().out
-    assert "bound NOT exhausted: stopped (interrupted by Ctrl-C) at depth 6" in out
+    assert "bound NOT exhausted: stopped (interrupted by Ctrl-C or SIGTERM) at depth 6" in out
     assert "key-separation: fails (not promised)" in out and FORWARD not in out.split(
         "\neach claim in the ")[0]
     assert "start handover 1 to enb-1/cell-2 (intra-enb)" in out  # its shortest trace
