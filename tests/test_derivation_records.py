@@ -95,3 +95,21 @@ def test_every_kenb_star_record_names_its_key_as_the_derivation_it_is() -> None:
     for record in kenb_stars:
         key = record.inputs[0]
         assert (key.name == "NH") == (key.value in nhs), record
+
+
+def test_every_nh_record_names_its_sync_input_as_the_spec_does() -> None:
+    """TS 33.401 A.4: "The SYNC-input parameter shall be the newly derived KeNB for the
+    initial NH derivation, and the previous NH for all subsequent derivations." So an A.4
+    record's SYNC-input is named "KeNB" exactly where its value is the initial KeNB (A.3,
+    recomputed here from KASME) and "NH" where it is an earlier NH (helper-253 D2: the first
+    NH recorded as derived from an "NH" survived every test; the words read the record)."""
+    run = run_scenario(load("ts33401"), parse_hops("x2,s1,x2"))
+    initial_kenb = kdf(run.kasme, 0x11, (0).to_bytes(4, "big"))  # A.3, uplink NAS COUNT 0
+    records = [d for step in run.system.steps for d in step.outcome.derivations
+               if d.clause == "TS 33.401 A.4"]
+    nhs = {r.output for r in records}
+    assert {r.inputs[2].value for r in records} >= {initial_kenb}
+    for record in records:
+        sync_input = record.inputs[2]  # the KDF key, FC, then P0
+        assert sync_input.name == ("KeNB" if sync_input.value == initial_kenb else "NH"), record
+        assert sync_input.value == initial_kenb or sync_input.value in nhs, record

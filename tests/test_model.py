@@ -1223,3 +1223,73 @@ def test_seed_fs_allocates_no_c_rnti_the_notification_bit_would_change(
     position) survived every test: no run reached it. The UE would read 0x8000 as the bit
     set over C-RNTI 0."""
     assert load("seed-fs", bit_placement).c_rnti_max() == highest
+
+
+def test_the_enb_refuses_a_measurement_report_it_has_taken() -> None:
+    """TS 33.401 5.1.4.1, paraphrased (its wording is not in handover-keys.md): replay
+    protection has the receiver accept each incoming PDCP COUNT value once under the same
+    AS security context. After a failed X2 preparation (TS 36.423 8.2.1.3) the
+    source serves the UE on the same keys, so a copy of the report that started it, though
+    its MAC-I is right, is refused rather than starting the handover again (helper-253 E11:
+    a source that took each uplink COUNT twice passed the suite)."""
+    topology = default_topology()
+    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
+    system.establish_as_security()
+    system.run()
+    system.start_handover(topology.neighbours(topology.cells[0], HopType.X2)[0])
+    _deliver_until(system, Kind.RRC_MEASUREMENT_REPORT)
+    report = system.in_flight[0]
+    _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST)
+    request = system.in_flight.pop(0)
+    system.in_flight.extend(system.entity(request.receiver).refuse_admission(request).sent)
+    system.run()
+    source = system.entity(report.receiver)
+    assert source.state == "connected"
+    before = source.snapshot()
+    outcome = source.handle(report)
+    assert not outcome.accepted
+    assert outcome.reason == f"PDCP COUNT {report.get('COUNT')} already used (replay)"
+    assert source.snapshot() == before
+
+
+def test_an_enb_prepared_again_keeps_no_nh_of_the_context_it_held() -> None:
+    """TS 33.401 7.2.8.4.2: the X2 target takes the KeNB* of AS-SecurityInformation as its
+    KeNB, and gets an {NH, NCC} only from the Path Switch Request Acknowledge of that
+    handover, stored "for the next handover". An eNB that still holds the UE's earlier
+    context (ho-commanded: its release not yet in), with the pair a late acknowledge left
+    it, takes none of it into the new context: a vertical derivation from that pair would
+    use an NH of a chain position the UE has left (helper-253 E10 survived every test)."""
+    topology, system, first, ack = _x2_hop_with_its_acknowledge_held()
+    enb = system.entity(first.enb)
+    onward = next(c for c in topology.neighbours(first, HopType.X2)
+                  if c.enb != topology.cells[0].enb)
+    system.start_handover(onward)
+    _deliver_until(system, Kind.RRC_HANDOVER_CONFIRM)
+    assert enb.state == "ho-commanded"
+    assert enb.handle(ack).accepted  # late: kept (7.2.8.4.2)
+    assert enb.ctx.keys.next_hop is not None
+    kenb_star = bytes(range(32, 64))  # a KeNB* from the new source: any 32 octets (A.5)
+    request = Message(Kind.X2AP_HANDOVER_REQUEST, onward.enb, first.enb,
+                      (("Old eNB UE X2AP ID", 7), ("target cell", first.name),
+                       ("AS-SecurityInformation", (("KeNB*", kenb_star), ("NCC", 0)))))
+    assert enb.handle(request).accepted
+    assert enb.ctx.keys.as_keys.kenb == kenb_star
+    assert enb.ctx.keys.next_hop is None
+
+
+HOP_CHAIN = "intra-enb,x2,intra-enb,s1,intra-enb,s1-inter,x2"
+
+
+def test_every_handover_restarts_the_downlink_pdcp_count() -> None:
+    """TS 36.331 5.3.5.4: on a reconfiguration with mobilityControlInfo the UE shall
+    "re-establish PDCP for all RBs that are established"; TS 36.323 5.2 (PDCP
+    re-establishment) then sets, for SRBs, the COUNT's HFN and sequence number to 0, on both
+    ends (paraphrased: the clauses' wording is not in handover-keys.md). So the first
+    downlink message in the target cell (the next HO command) has PDCP COUNT 0 whatever the
+    hop, intra-eNB included; the first of all has COUNT 1, after the Security Mode Command's
+    0 (helper-253 E4: an intra-eNB target that went on counting from the source's COUNT
+    passed the suite, pcap differing)."""
+    run = run_scenario(load("ts33401"), parse_hops(HOP_CHAIN))
+    counts = [s.message.get("COUNT") for s in run.system.steps
+              if s.message.kind is Kind.RRC_HANDOVER_COMMAND]
+    assert counts == [1] + [0] * (len(HOP_CHAIN.split(",")) - 1)
