@@ -1020,14 +1020,21 @@ def test_an_x2_preparation_that_fails_leaves_the_nh_unused() -> None:
         TS33401.star(_nh(2), taken.pci, taken.earfcn_dl)
 
 
-def _x2_preparation_answered() -> tuple[System, Message]:
-    """ts33401 with an X2 preparation under way at the source, its acknowledge taken out of
-    flight."""
+def _x2_handover_begun() -> System:
+    """ts33401 with AS security set up and an X2 handover begun (its measurement report in
+    flight)."""
     topology = default_topology()
     system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
     system.establish_as_security()
     system.run()
     system.start_handover(topology.neighbours(topology.cells[0], HopType.X2)[0])
+    return system
+
+
+def _x2_preparation_answered() -> tuple[System, Message]:
+    """ts33401 with an X2 preparation under way at the source, its acknowledge taken out of
+    flight."""
+    system = _x2_handover_begun()
     _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST_ACKNOWLEDGE)
     return system, system.in_flight.pop(0)
 
@@ -1232,11 +1239,7 @@ def test_the_enb_refuses_a_measurement_report_it_has_taken() -> None:
     source serves the UE on the same keys, so a copy of the report that started it, though
     its MAC-I is right, is refused rather than starting the handover again (helper-253 E11:
     a source that took each uplink COUNT twice passed the suite)."""
-    topology = default_topology()
-    system = System(load("ts33401"), topology, bytes(range(32)), 0, topology.cells[0])
-    system.establish_as_security()
-    system.run()
-    system.start_handover(topology.neighbours(topology.cells[0], HopType.X2)[0])
+    system = _x2_handover_begun()
     _deliver_until(system, Kind.RRC_MEASUREMENT_REPORT)
     report = system.in_flight[0]
     _deliver_until(system, Kind.X2AP_HANDOVER_REQUEST)
