@@ -147,6 +147,10 @@ FOUR_FAULTS = frozenset({"drop", "duplicate", "refuse", "compromise"})
 # states (before, enb-1 stayed in ho-preparing); the same claims found
 TS33401_ONE_HANDOVER_EDITS_STATES = 1717  # drop, compromise, rewrite
 TS33401_ONE_HANDOVER_REPLAY_STATES = 255  # replay alone (Uu messages only)
+# drop, compromise, replay: what the path put in flight is state once replay is searched (a
+# replay chooses from it, ``verify._fingerprint``); without it, 3733: two paths to one model
+# state that offer different replays merged (helper-254 M31)
+TS33401_ONE_HANDOVER_REPLAY_DROP_COMPROMISE_STATES = 3793
 PROMISED_BY_TS33401 = (KEY_AGREEMENT, BACKWARD, FORWARD, SEPARATION)
 
 
@@ -1095,6 +1099,29 @@ def test_one_replay_per_path_replays_what_the_path_put_in_flight() -> None:
     result = verify(load("ts33401"), max_handovers=1, faults=frozenset({"replay"}))
     assert result.exhausted and result.states == TS33401_ONE_HANDOVER_REPLAY_STATES
     assert result.taken["replay"] > 0 and not result.shortest
+    beside = verify(load("ts33401"), max_handovers=1, faults=DROP_COMPROMISE | {"replay"})
+    assert beside.exhausted
+    assert beside.states == TS33401_ONE_HANDOVER_REPLAY_DROP_COMPROMISE_STATES
+
+
+def test_an_injected_measurement_report_is_held_to_the_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An injected MeasurementReport starts a handover (``System.inject``), so it counts
+    against ``max_handovers`` as a ``start`` does: no state of a one-handover search is in a
+    second handover (helper-254 M33: offering it past the bound passed the suite, and the
+    search went on into hop 2)."""
+    hops: list[int] = []
+    apply = Exploration.apply
+
+    def recording(self: Exploration, action: Action) -> Action | None:
+        taken = apply(self, action)
+        hops.append(self.system.hop)
+        return taken
+
+    monkeypatch.setattr(Exploration, "apply", recording)
+    result = verify(load("ts33401"), max_handovers=1, faults=frozenset({"compromise", "inject"}))
+    assert result.exhausted and result.taken["inject"] > 0
+    assert max(hops) == 1
 
 
 def _outcome(result: VerifyResult) -> tuple[object, ...]:
