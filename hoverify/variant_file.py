@@ -83,6 +83,7 @@ from hoverify.statemachines.variant import (
     Promise,
     UeKeys,
     key_problem,
+    returned_key,
 )
 from hoverify.statemachines.variants import BIT_PLACEMENTS, BUILT_IN
 
@@ -335,9 +336,7 @@ def _check_returned(name: str, overridden: tuple[str, str], result: Any,
                                     "`return` missing?)")
     if overridden[1] != "bytes" or made is None:
         return
-    problem = key_problem("key", result)
-    if problem is not None:
-        raise HookReturnError(name, problem)
+    returned_key(name, result, "key")
     check_returned_keys(name, result, made, args, "key")
 
 

@@ -26,7 +26,7 @@ from hoverify.statemachines.protection import (
 )
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import Cell, HopType
-from hoverify.statemachines.variant import EnbKeys, field_value, returned_kenb
+from hoverify.statemachines.variant import EnbKeys, field_value, returned_key
 
 X2AP_IDS = 4096  # eNB UE X2AP ID, INTEGER (0..4095) (TS 36.423 9.2.24)
 
@@ -438,7 +438,7 @@ class Enb(Entity):
             raise Reject("no security information for the UE")
         c_rnti = ctx.next_c_rnti
         kenb, ncc, command_security = self.call("target_enb", d, security, target, c_rnti, hop)
-        returned_kenb("target_enb", kenb)
+        returned_key("target_enb", kenb)
         if self.variant.initial_ncc() is not None:  # a variant with NH/NCC
             handover_ncc(ncc, "security information")
         keys = EnbKeys(self.call("as_keys", d, kenb, ncc))

@@ -25,7 +25,7 @@ from hoverify.statemachines.messages import NAS_PDU, Fields, Kind, Message
 from hoverify.statemachines.protection import nas_mac
 from hoverify.statemachines.record import record, replace
 from hoverify.statemachines.topology import HopType
-from hoverify.statemachines.variant import MmeKeys, NhChain, field_value, returned_kenb
+from hoverify.statemachines.variant import MmeKeys, NhChain, field_value, returned_key
 
 T = TypeVar("T")
 
@@ -112,7 +112,7 @@ class Mme(Entity):
         ctx = self.ctx
         kasme = ctx.keys.kasme
         kenb = self.call("initial_kenb", d, kasme, ctx.ul_nas_count)
-        returned_kenb("initial_kenb", kenb)
+        returned_key("initial_kenb", kenb)
         chain = self.call("initial_chain", d, kasme, kenb)
         request = Message(Kind.S1AP_INITIAL_CONTEXT_SETUP_REQUEST, self.name,
                           message.get("eNB"), (("SecurityKey", kenb), ("cell", message.get("cell")),

@@ -25,7 +25,7 @@ from hoverify.statemachines.protection import (
     unprotect_rrc,
 )
 from hoverify.statemachines.record import record, replace
-from hoverify.statemachines.variant import UeKeys, field_value, returned_kenb
+from hoverify.statemachines.variant import UeKeys, field_value, returned_key
 
 
 @record
@@ -72,7 +72,7 @@ class Ue(Entity):
         its AS keys and the variant's NH chain (7.2.8.1.1): as at AS security set-up."""
         ctx = self.ctx
         kenb = self.call("initial_kenb", d, ctx.kasme, ctx.ul_nas_count)
-        returned_kenb("initial_kenb", kenb)
+        returned_key("initial_kenb", kenb)
         as_keys = self.call("as_keys", d, kenb, self.variant.initial_ncc())
         return UeKeys(ctx.kasme, as_keys, self.call("initial_chain", d, ctx.kasme, kenb))
 
@@ -113,7 +113,7 @@ class Ue(Entity):
         if field_value(command, "keyChangeIndicator") is True:
             keys = self._keys_from_kasme(d)
         kenb, ncc, chain = self.call("ue", d, keys, command, source, target, c_rnti)
-        returned_kenb("ue", kenb)
+        returned_key("ue", kenb)
         as_keys = self.call("as_keys", d, kenb, ncc)
         pdu = protect_rrc(as_keys, 0, UPLINK, (("C-RNTI", c_rnti),))
         confirm = Message(Kind.RRC_HANDOVER_CONFIRM, self.name, target.enb,

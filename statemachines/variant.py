@@ -56,9 +56,10 @@ def key_problem(name: str, key: object) -> str | None:
     return f"a {name} of {len(key)} octets{shown}, not {KEY_OCTETS}"
 
 
-def returned_kenb(hook: str, kenb: object) -> None:
-    """The model's check, where ``hook`` hands it a KeNB, that it is one."""
-    problem = key_problem("KeNB", kenb)
+def returned_key(hook: str, key: object, name: str = "KeNB") -> None:
+    """The model's check, where ``hook`` hands it a key (a KeNB unless ``name`` says
+    otherwise), that it is one."""
+    problem = key_problem(name, key)
     if problem is not None:
         raise HookReturnError(hook, problem)
 
