@@ -15,7 +15,7 @@ import subprocess
 import sys
 import types
 from dataclasses import fields
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import hoverify.properties.verify as verify_module
@@ -246,6 +246,13 @@ def test_depth_is_the_longest_path() -> None:
     assert verify(load("ts33401"), max_handovers=1, faults=frozenset()).depth == longest
 
 
+@cache
+def _ts33401_one_handover(workers: int = 1, adversary: Adversary = DEFAULT) -> VerifyResult:
+    """``verify --variant ts33401 --max-handovers 1`` with its default faults, searched once
+    per workers and adversary for the tests below that read its reasons (they only read it)."""
+    return verify(load("ts33401"), max_handovers=1, workers=workers, adversary=adversary)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_set_up_is_no_situation_of_the_search(workers: int) -> None:
     """helper-177: the initial AS security is judged (should it violate anything), but is
@@ -253,7 +260,7 @@ def test_the_set_up_is_no_situation_of_the_search(workers: int) -> None:
     claim's reason is its verdict on the shortest run that started a handover
     (docs/exploration.md), here the UE putting keys in use on hop 1 (the set-up's, then the
     target's: twice), not "hop 0 ... the one time" of a part that counted the set-up."""
-    reason = verify(load("ts33401"), max_handovers=1, workers=workers).exercised["key-secrecy"]
+    reason = _ts33401_one_handover(workers).exercised["key-secrecy"]
     assert reason.trace and reason.trace[0].kind == "start"
     assert [v.hop for v in reason.result.verdicts] == [1] and reason.result.sometimes == 2
 
@@ -271,7 +278,7 @@ def test_a_security_claim_s_reason_is_judged_where_a_compromised_enb_served_the_
     2-hop promise needs 2 handovers), no reason (helper-215 #2): its reason is on the
     shortest served run that tested it (helper-229 #1, below). A claim that judges the
     radio observer only keeps its shortest run."""
-    result = verify(load("ts33401"), max_handovers=1, workers=workers)
+    result = _ts33401_one_handover(workers)
     backward = result.exercised[BACKWARD]
     assert backward.on_served_run and [a.text for a in backward.trace] == [
         "start handover to enb-2/cell-1 (x2)", "deliver RRC MeasurementReport ue->enb-1",
@@ -301,7 +308,7 @@ def test_forward_security_s_reason_is_a_served_enb_s_tested_verdict(workers: int
     reason is now its verdict on the shortest served run on which it was tested: the source
     of an S1 handover compromised from hop 1, lacking hop 1's NH (TS 33.401 7.2.8.4.3),
     as ``check --hops s1 --compromise enb-1@1`` says; the same whatever the workers."""
-    forward = verify(load("ts33401"), max_handovers=1, workers=workers).exercised[FORWARD]
+    forward = _ts33401_one_handover(workers).exercised[FORWARD]
     [reason, *_] = forward.result.verdicts
     assert forward.on_served_run and "(s1)" in forward.trace[1].text, forward
     assert (reason.hop, reason.attacker, reason.holds, reason.untested, reason.detail) == (
@@ -316,7 +323,7 @@ def test_a_served_reason_whoever_else_reads_the_run(adversary: Adversary) -> Non
     holds no eNB and so serves no UE, reads every run too; backward security's reason is
     still its verdict on the shortest run in which the compromised eNB served the UE (a
     run is served where any compromised eNB served, not only where every attacker did)."""
-    backward = verify(load("ts33401"), max_handovers=1, adversary=adversary).exercised[BACKWARD]
+    backward = _ts33401_one_handover(adversary=adversary).exercised[BACKWARD]
     [reason, *_] = backward.result.verdicts
     assert backward.on_served_run and backward.trace[-1].kind == "compromise", backward
     assert "enb-2@" in reason.attacker and reason.holds and not reason.untested, reason
