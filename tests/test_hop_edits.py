@@ -209,3 +209,23 @@ def test_a_coalitions_edits_between_its_ends_are_named_as_the_receivers(
           "--compromise", "enb-1@1", "--compromise", "enb-2@1"])
     out = capsys.readouterr().out
     assert "the run rests on enb-1's edits of X2AP HandoverRequestAcknowledge" in out, out
+
+
+def test_an_enbs_second_edit_of_a_handover_is_judged_against_the_run_without_its_first() -> None:
+    """Mutant M17 of helper-254: an edit is judged against the run without it, asked on
+    the editor's first edit of the handover (``Engine.fault``, ``Facts.unedited``). enb-1,
+    compromised, edits its X2 HandoverRequest to enb-2, then the Acknowledge that comes
+    back: the run without its edits is the honest one, whose KeNB* enb-1 derives itself
+    (TS 33.401 7.2.8.4.2), not the run with the first edit alone, in which the handover
+    never completes."""
+    exploration = Exploration(load("ts33401"), small_topology(), EXPLORATION_KASME)
+    exploration.compromise(0)  # enb-1
+    exploration.start_handover(1)  # x2 to enb-2
+    exploration.deliver(0)  # the measurement report
+    for _ in range(2):  # the HandoverRequest enb-1 sends, the Acknowledge it receives
+        [first, *_] = exploration.edit_choices()
+        assert exploration.edit(*first) is not None
+        exploration.deliver(0)
+    unedited = exploration.engine.facts.unedited
+    exploration.close()
+    assert sorted((u.hop, u.enb, u.without) for u in unedited) == [(1, "enb-1", "derivable")]
