@@ -108,16 +108,16 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
         return VARIANTS
     chosen: set[VariantRef] = set()
     for text in names:
-        name, _, placement = text.partition("/")
+        name, slash, placement = text.partition("/")
         if name not in BUILT_IN:
             raise UsageError(f"--variants: unknown variant {text!r} (built in: "
                              f"{', '.join(BUILT_IN)}; seed-fs/P for one bit placement P)"
                              f"{did_you_mean(BUILT_IN, name)}")
         valid = ", ".join(f"{PROPOSAL}/{p}" for p in BIT_PLACEMENTS)
-        if placement and name != PROPOSAL:
+        if slash and name != PROPOSAL:
             raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
                              f"({valid})")
-        if placement and placement not in BIT_PLACEMENTS:
+        if slash and placement not in BIT_PLACEMENTS:  # "seed-fs/" too: no placement named
             raise UsageError(f"--variants: {text!r}: unknown bit placement {placement!r} "
                              f"(valid: {valid}){did_you_mean(BIT_PLACEMENTS, placement)}")
         chosen |= {v for v in known if v.name == name

@@ -804,7 +804,9 @@ def earlier_findings(variant: KeySchedule, directory: Path,
             continue
         try:
             doc = json.loads(path.read_text())
-        except (OSError, ValueError):  # not a finding file: not the run's business
+        # not a finding file (RecursionError: JSON nested too deeply to decode): not the
+        # run's business
+        except (OSError, ValueError, RecursionError):
             continue
         if (isinstance(doc, dict) and doc.get("variant") == variant.name
                 and doc.get("parameters") == dict(variant.parameters)):
@@ -857,6 +859,9 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         raise UsageError(f"{path}: cannot read ({error.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: not a finding file (invalid JSON: {error})") from None
+    except RecursionError:  # json recurses once per nested array or object
+        raise UsageError(f"{path}: not a finding file (arrays or objects nested too deeply "
+                         "to read)") from None
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         raise UsageError(f"{path}: not a finding file (schema_version {SCHEMA_VERSION} "
                          "expected)")

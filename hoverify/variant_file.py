@@ -157,9 +157,11 @@ def _import(path: Path) -> tuple[ModuleType, KeySchedule]:
     try:
         compile(source, str(path), "exec")
     except SyntaxError as error:
+        if error.lineno is None:  # NUL bytes, on this Python: no line to name ("x.py:None")
+            raise VariantFileError(f"{path}: not Python source ({error.msg})") from None
         raise VariantFileError(f"{path}:{error.lineno}: syntax error: {error.msg}; fix the "
                                "Python syntax") from None
-    except ValueError as error:  # e.g. NUL bytes
+    except ValueError as error:  # NUL bytes, on older Pythons
         raise VariantFileError(f"{path}: not Python source ({error})") from None
     name = f"hoverify_variant_file_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)

@@ -121,7 +121,11 @@ class Adversary:
         """The model a finding file records (none: the default, TS 33.401's)."""
         if data is None:
             return cls()
-        return cls(bool(data.get("backhaul_unprotected", False)),
+        backhaul_unprotected = data.get("backhaul_unprotected", False)
+        if not isinstance(backhaul_unprotected, bool):  # bool("false") would open the backhaul
+            raise ValueError(f"attacker backhaul_unprotected must be true or false, got "
+                             f"{backhaul_unprotected!r}")
+        return cls(backhaul_unprotected,
                    tuple(str(p) for p in data.get("compromise_targets", ("enb",))))
 
 

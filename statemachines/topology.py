@@ -168,6 +168,9 @@ def load_topology(path: str | Path) -> Topology:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TopologyError(f"{path}: not valid TOML ({error}); fix the syntax") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise TopologyError(f"{path}: not a topology (arrays or tables nested too deeply to "
+                            "read)") from None
     return _Reader(str(path)).topology(data)
 
 

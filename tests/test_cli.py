@@ -729,7 +729,21 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     # None: the field removed (it said "malformed finding ('trace')")
     "no trace": ({"trace": None}, "malformed finding (no field 'trace')"),
     "no variant": ({"variant": None}, "malformed finding (no field 'variant')"),
+    # helper-258: bool("false") replayed it with the backhaul unprotected
+    "backhaul_unprotected a word": ({"attacker": {"backhaul_unprotected": "false"}},
+                                    "backhaul_unprotected must be true or false, got 'false'"),
 }
+
+
+def test_replay_of_json_nested_too_deeply_is_bad_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-258: json's RecursionError was a traceback and exit code 1."""
+    path = tmp_path / "finding.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["replay", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"hoverify: error: {path}: not a finding file (arrays or "
+                                 "objects nested too deeply to read)\n")
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FINDINGS))
@@ -1335,6 +1349,8 @@ EARLIER = {
     "another variant's": ({"variant": "ts33401", "parameters": {}}, False),
     "JSON that is no object": ([{"variant": "seed-fs"}], False),
     "no JSON": ("not a finding", False),
+    # helper-258: json's RecursionError ended verify, its findings saved, in a traceback
+    "JSON nested too deeply": ("[" * 100_000 + "]" * 100_000, False),
     "this run's own": ({"variant": "seed-fs", "parameters": {"bit_placement": "nas"}}, False),
 }
 

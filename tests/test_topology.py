@@ -123,6 +123,9 @@ BAD_FILES = {
                                         "links and MMEs decide a hop's type, "
                                         "docs/topologies.md)"),
     "named cell the UE is in": (GOOD, "x2,x2@enb-2/cell-1", "the UE is in enb-2/cell-1"),
+    # helper-258: tomllib's RecursionError was a traceback and exit code 1
+    "arrays nested too deeply": (GOOD + "x = " + "[" * 100_000 + "]" * 100_000, "x2",
+                                 "not a topology (arrays or tables nested too deeply to read)"),
 }
 
 

@@ -370,6 +370,7 @@ def test_example_5g_n2_variant_loads_and_keeps_its_promises() -> None:
 BAD_FILES = {
     "missing.py": None,
     "syntax.py": "x = (\n",
+    "nul_byte.py": "x = 1\x00\n",  # helper-258: was named "nul_byte.py:None: syntax error"
     "no_variant.py": "X = 1\n",
     "wrong_type.py": "VARIANT = 3\n",
     "raises.py": "raise RuntimeError('boom')\n",
@@ -670,6 +671,8 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "nul_byte.py": "nul_byte.py: not Python source (source code string cannot contain null "
+                   "bytes)\n",
     "binds_lower_case.py": "promise 'key-separation': binds must be a non-empty frozenset of "
                            "'PCI', 'EARFCN-DL' (the parts of the target cell's identity key "
                            "separation judges, TS 33.401 A.5), got frozenset({'pci'}); did "
