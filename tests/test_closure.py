@@ -1,16 +1,27 @@
 """hoverify.properties.closure against the definition: the least set holding the attacker's
 values and
-closed under derivations whose inputs are all in it, on random graphs; and the graph's
-index kept in step with what a KeyGraph records."""
+closed under derivations whose inputs are all in it, on random graphs; the graph's
+index kept in step with what a KeyGraph records; and the key graph's answer to "which KeNBs
+does this attacker derive" against the claim engine's own closure, on every variant."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
+import pytest
+from hoverify.properties.analysis import Analysis
+from hoverify.properties.attacker import Attacker, Compromise
 from hoverify.properties.closure import closure, nested, witness
+from hoverify.properties.evaluate import evaluate
 from hoverify.properties.graph import DerivationIndex, KeyGraph, Node
 from hoverify.statemachines.derivation import Derivation, public, secret
+from hoverify.statemachines.scenario import parse_hops, run_scenario
+from hoverify.statemachines.variants import BUILT_IN, load
 from hypothesis import given
 from hypothesis import strategies as st
+
+from hoverify.variant_file import load_variant_file
 
 VALUES = 12
 
@@ -162,3 +173,31 @@ def test_a_witness_derives_each_value_it_uses_even_one_held_that_it_shows_derive
         assert all(i in have for i in graph.predecessors(derivation)), derivation
         have |= set(graph.successors(derivation))
     assert _value(2) in have
+
+
+# a chain of every hop type, one begun before the Path Switch Acknowledge of the one before
+# (TS 33.401 7.2.8.4.2's race) among them
+AGREEMENT_HOPS = "x2,s1-inter,intra-enb,x2:early,s1"
+VARIANT_FILES = sorted(p for folder in ("attack_variants", "broken_variants")
+                       for p in (Path(__file__).parent / folder).glob("*.py"))
+
+
+@pytest.mark.parametrize("variant", [*BUILT_IN, *VARIANT_FILES],
+                         ids=lambda v: v if isinstance(v, str) else v.name)
+def test_the_key_graph_derives_the_kenbs_the_claim_engine_says_an_attacker_knows(
+        variant: str | Path) -> None:
+    """Two closures answer "who can derive which KeNB": the claim engine's, which the
+    verdicts read (``Evaluation.derivable_hops``), and the key graph's, which the report's
+    derivability table and the witnesses read (``Analysis.derivable``). Over every built-in,
+    attack and broken variant, for each eNB compromised from a hop it serves in (source or
+    target) and the UE, each MME and KASME from hop 1, they name the same KeNBs."""
+    schedule = load(variant) if isinstance(variant, str) else load_variant_file(variant)
+    run = run_scenario(schedule, parse_hops(AGREEMENT_HOPS))
+    analysis = Analysis.of(run)
+    compromises = {Compromise(enb, hop) for hop in analysis.hops
+                   for enb in (analysis.source(hop), analysis.serving[hop])}
+    compromises |= {Compromise(party, 1) for party in ("ue", *run.topology.mmes, "KASME")}
+    for compromise in sorted(compromises, key=str):
+        attacker = Attacker((compromise,))
+        graph = [hop for hop in (0, *analysis.hops) if analysis.derivable(attacker, hop)]
+        assert graph == evaluate(run, attacker).derivable_hops, compromise
