@@ -154,6 +154,24 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
 
+VARIANT_FILE = "a reviewer's variant file (docs/variants.md)"
+TOPOLOGY = "a TOML file or a shipped topology's name"
+
+
+def _named(option: str, what: str) -> Callable[[str], str]:
+    """The ``type`` of an option (or ``replay``'s FILE) that names a file or directory,
+    ``what`` it takes: an empty name is refused, not read as ``.`` (an unset shell variable,
+    ``--out "$DIR"``, wrote the findings into the working directory; helper-258: ``--pcap
+    ''`` said "is a directory", ``explore --database ''`` read the working directory)."""
+
+    def name(text: str) -> str:
+        if not text:
+            raise UsageError(f"{option} is empty: give {what}")
+        return text
+
+    return name
+
+
 def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
     # one of the two, required: the synopsis reads (--variant V | --variant-file PATH) (#9:
     # it read [--variant V] [--variant-file PATH], both optional); none is a default
@@ -162,6 +180,7 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
                          help=f"a built-in key-derivation variant: {', '.join(BUILT_IN)} "
                               "(this or --variant-file)")
     variant.add_argument("--variant-file", metavar="PATH",
+                         type=_named("--variant-file", VARIANT_FILE),
                          help="a reviewer's variant file (see docs/variants.md) "
                               "(this or --variant)")
     parser.add_argument("--bit-placement", choices=BIT_PLACEMENTS, default=None,
@@ -170,7 +189,7 @@ def _add_variant_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_topology_argument(parser: argparse.ArgumentParser, default: str) -> None:
-    parser.add_argument("--topology", metavar="FILE",
+    parser.add_argument("--topology", metavar="FILE", type=_named("--topology", TOPOLOGY),
                         help=f"a TOML topology: MMEs, eNBs, cells (PCI, EARFCN-DL), X2 links, "
                              f"or a shipped one by name: default, small (default: the "
                              f"{default} topology; see docs/topologies.md)")
@@ -214,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "1 a variant hook raised (the finding variant-error); "
                                      + _BAD_INPUT)
     _add_scenario_arguments(run)
-    run.add_argument("--pcap", metavar="FILE",
+    run.add_argument("--pcap", metavar="FILE", type=_named("--pcap", "a file to write"),
                      help="also write the run's S1AP, X2AP and RRC security messages as a "
                           "pcapng capture (needs pycrate: pip install '.[wire]') (default: no "
                           "capture)")
@@ -255,8 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                "another version of the model; one line on stderr); 130 interrupted (Ctrl-C), "
                "143 (SIGTERM).")
     replay.add_argument("file", metavar="FILE",
+                        type=_named("FILE", "a finding file saved by explore or verify"),
                         help="a finding file saved by `hoverify explore` or `hoverify verify`")
     replay.add_argument("--variant-file", metavar="PATH",
+                        type=_named("--variant-file", VARIANT_FILE),
                         help="replay it on the variant this Python file defines (a fixed "
                              "proposal) instead of the one the finding names, loaded as check "
                              "and verify load --variant-file, at the finding's bit placement "
@@ -282,14 +303,16 @@ def build_parser() -> argparse.ArgumentParser:
                "a reviewer's variant hook raised (the finding variant-error; the report is "
                "still written and names it); " + _BAD_INPUT)
     report.add_argument("--out", default="out/report", metavar="DIR",
+                        type=_named("--out", "a directory (default: out/report)"),
                         help="directory replaced whole by the new report")
     report.add_argument("--variants", nargs="+", metavar="V",
                         help="built-in variants (seed-fs: each bit placement; seed-fs/P: one) "
                              "(default: every built-in variant)")
     report.add_argument("--variant-file", action="append", metavar="PATH",
+                        type=_named("--variant-file", VARIANT_FILE),
                         help="a reviewer's variant file, reported beside the built-in "
                              "variants (repeatable; see docs/variants.md) (default: none)")
-    report.add_argument("--topology", metavar="FILE",
+    report.add_argument("--topology", metavar="FILE", type=_named("--topology", TOPOLOGY),
                         help="a TOML topology for the scenarios and the bounded verification "
                              "(default: the default and the small topology); it must realise "
                              "every standard scenario (see docs/topologies.md)")
@@ -344,9 +367,10 @@ def _add_adversary_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _adversary(args: argparse.Namespace, variant: KeySchedule) -> Adversary:
     from hoverify.properties.adversary import Adversary
+    from hoverify.runs import named_once
 
-    parties = tuple(p.strip() for p in getattr(args, "compromise_targets", "enb").split(",")
-                    if p.strip())
+    parties = tuple(named_once("--compromise-targets",
+                               getattr(args, "compromise_targets", "enb"), "enb,ue"))
     if "delegated" in parties and not variant.delegated_keys():
         # as check's --compromise refuses a key the variant does not delegate
         raise UsageError(f"--compromise-targets: {variant.name} delegates no key to compromise "
@@ -381,11 +405,13 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
                          help="comma-separated subset of: " + ", ".join(sorted(FAULTS)))
     _add_adversary_arguments(explore)
     explore.add_argument("--database", metavar="DIR|redis://HOST:PORT/N",
+                         type=_named("--database", "a directory or redis://HOST:PORT/N"),
                          help="a fuzzing campaign's example database (docs/exploration.md): "
                               "its examples of this search are replayed first, read only, "
                               "then the search is random (or --seed) (default: none, the "
                               "derandomized search alone)")
     explore.add_argument("--out", default="out/findings", metavar="DIR",
+                         type=_named("--out", "a directory (default: out/findings)"),
                          help="where each finding is saved for `hoverify replay`")
     explore.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_quiet_argument(explore)
@@ -405,12 +431,14 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
                               "handover-denial and fake-cell-capture are never exercised")
     _add_adversary_arguments(verify_)
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
+                         type=_named("--out", "a directory (default: out/verify)"),
                          help="where each finding is saved for `hoverify replay`")
     verify_.add_argument("--max-states", type=int, metavar="N",
                          help="stop at N states, the bound not exhausted (default: no limit)")
     verify_.add_argument("--max-seconds", type=float, metavar="S",
                          help="stop after S seconds, the bound not exhausted (default: no limit)")
     verify_.add_argument("--json-progress", metavar="FILE",
+                         type=_named("--json-progress", "a file to append to"),
                          help="append the progress as JSON lines to FILE (level, states, "
                               "states/s, frontier, peak RSS), for a dashboard (default: none)")
     verify_.add_argument("--workers", type=int, metavar="N",
@@ -1222,11 +1250,7 @@ def _finding_end(finding: dict[str, Any]) -> list[str]:
 
 def _findings_directory(text: str) -> Path:
     """``--out DIR`` of explore and verify, checked before the search: a directory, or one
-    that can be created. An empty one is refused, not read as ``.`` (an unset shell variable,
-    ``--out "$DIR"``, would else write the findings into the working directory)."""
-    if not text:
-        raise UsageError("--out is empty: give a directory (the default: --out out/findings "
-                         "for explore, out/verify for verify)")
+    that can be created (not empty: ``_named``)."""
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")

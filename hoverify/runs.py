@@ -158,8 +158,6 @@ def topology_path(text: str) -> str:
     """The file ``--topology TEXT`` names: a file, or a shipped topology by name
     (``default``, ``small``: the files in statemachines/topologies/, as a finding file names
     the one it was found on) where no file of that name exists."""
-    if not text:
-        raise UsageError("--topology: give a TOML file or a shipped topology's name")
     if SHIPPED_NAME.fullmatch(text) and not Path(text).exists():
         names = sorted(p.stem for p in SHIPPED.glob("*.toml"))
         if text not in names:
@@ -737,17 +735,23 @@ def dry_run_finding(variant: KeySchedule, reached: bool,
     return DryRunFinding(found.error, found.hops, check, found.more)
 
 
+def named_once(option: str, text: str, example: str) -> list[str]:
+    """The names of ``option``'s comma-separated ``text`` ('': none), in order: an empty
+    name, or one named twice, is refused (``example``: a list it takes)."""
+    named = [n.strip() for n in text.split(",")] if text.strip() else []
+    if "" in named:
+        raise UsageError(f"{option}: an empty name in {text!r} (a comma-separated list, e.g. "
+                         f"{example})")
+    twice = sorted({n for n in named if named.count(n) > 1})
+    if twice:
+        raise UsageError(f"{option}: {', '.join(twice)} named twice in {text!r}")
+    return named
+
+
 def parse_faults(text: str) -> frozenset[str]:
     from hoverify.properties.exploration import FAULTS
 
-    named = [f.strip() for f in text.split(",")] if text.strip() else []  # '': no faults
-    if "" in named:
-        raise UsageError(f"--faults: an empty name in {text!r} (a comma-separated list, e.g. "
-                         "compromise,drop)")
-    twice = sorted({f for f in named if named.count(f) > 1})
-    if twice:
-        raise UsageError(f"--faults: {', '.join(twice)} named twice in {text!r}")
-    faults = frozenset(named)
+    faults = frozenset(named_once("--faults", text, "compromise,drop"))  # '': no faults
     unknown = faults - FAULTS
     if unknown:
         raise UsageError(f"--faults: unknown fault{'s' if len(unknown) > 1 else ''} "
@@ -862,11 +866,13 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
     except RecursionError:  # json recurses once per nested array or object
         raise UsageError(f"{path}: not a finding file (arrays or objects nested too deeply "
                          "to read)") from None
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+    # an int, not True nor 1.0 (helper-258: both equal 1 in Python, and were read as 1)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise UsageError(f"{path}: not a finding file (schema_version {SCHEMA_VERSION} "
                          "expected)")
     try:
-        placement = (data.get("parameters") or {}).get("bit_placement")
+        placement = _json_object(data, "parameters").get("bit_placement")
         source: bytes | None = None  # the variant file's, if the variant is a file's
         if variant_file is not None:  # the file's own is not read: it may be gone
             variant = other_variant(variant_file, placement)
@@ -893,7 +899,7 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
                     or (source is not None and digest == _sha256(source)))
         topology = _finding_topology(path, data)
         actions = [Action.from_json(a) for a in data["trace"]]
-        adversary = Adversary.from_json(data.get("attacker"))
+        adversary = Adversary.from_json(_json_object(data, "attacker"))
     except KeyError as error:  # a field the finding must have (it said only "('trace')")
         raise UsageError(f"{path}: malformed finding (no field {error})") from None
     except (TypeError, ValueError, AttributeError) as error:
@@ -908,6 +914,18 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         raise UsageError(f"{path}: unknown claim {data.get('claim')!r} (known: "
                          f"{', '.join(claims)}){did_you_mean(claims, str(data.get('claim')))}")
     return SavedFinding(variant, actions, data, topology, kasme, adversary, recorded)
+
+
+def _json_object(data: dict[str, Any], field: str) -> dict[str, Any]:
+    """A finding's ``field`` that holds a JSON object (absent: an empty one); else a
+    ValueError saying so (helper-258: ``"attacker": 7`` said "'int' object has no attribute
+    'get'")."""
+    value = data.get(field)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{field} must be an object, got {json.dumps(value)}")
+    return value
 
 
 def _sha256(source: bytes) -> str:

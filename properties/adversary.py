@@ -117,10 +117,8 @@ class Adversary:
                 "compromise_targets": list(self.parties), "compromise": compromise}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> Adversary:
-        """The model a finding file records (none: the default, TS 33.401's)."""
-        if data is None:
-            return cls()
+    def from_json(cls, data: dict[str, Any]) -> Adversary:
+        """The model a finding file records (none, ``{}``: the default, TS 33.401's)."""
         backhaul_unprotected = data.get("backhaul_unprotected", False)
         if not isinstance(backhaul_unprotected, bool):  # bool("false") would open the backhaul
             raise ValueError(f"attacker backhaul_unprotected must be true or false, got "

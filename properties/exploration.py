@@ -22,6 +22,8 @@ the run exactly (``replay``), which is what ``hoverify replay`` reads back.
 from __future__ import annotations
 
 import hashlib
+import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
@@ -126,8 +128,18 @@ class Action:
         # its text alone, as its repr, of which the digest is made
         digest = str(data.get("digest", "")) or (
             message_digest(text.removeprefix(INJECT)) if kind == "inject" else "")
-        return cls(kind, int(data.get("index", 0)), int(data.get("leaf", 0)), text, edit,
-                   digest)
+        return cls(kind, _position(data, "index"), _position(data, "leaf"), text, edit, digest)
+
+
+def _position(data: dict[str, Any], field: str) -> int:
+    """A saved step's ``index`` or ``leaf`` (absent: 0): an int that Python indexes with, not
+    a bool, a float or a number past ``sys.maxsize`` (helper-258: ``int()`` took 1.5 and
+    true as 1, and infinity raised OverflowError, a traceback)."""
+    value = data.get(field, 0)
+    if type(value) is not int or not 0 <= value <= sys.maxsize:
+        raise ValueError(f"step {field} must be an integer from 0 to {sys.maxsize}, got "
+                         f"{json.dumps(value)}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ class HopSpec:
             if misplaced and word in WORDS:
                 raise ValueError(f"the cell comes before {word!r}, as in "
                                  f"'{head}{AT}{cell}{word}'")
-            if suffix.startswith(EDIT) and "/" not in suffix:
-                raise ValueError(f"{suffix!r} names no change: "
+            lacking = _edit_lacks(suffix) if suffix.startswith(EDIT) else None
+            if lacking is not None:
+                raise ValueError(f"{suffix!r} names no {lacking}: "
                                  f"'{EDIT}MESSAGE/EDIT' (e.g. "
                                  "':edit=HandoverRequest/AS-SecurityInformation/NCC=1')")
             if suffix not in WORDS and not suffix.startswith(EDIT):
@@ -121,6 +122,13 @@ class HopSpec:
                 + (EARLY if self.early else "") + (REPLAY if self.replay else "")
                 + (REFUSED if self.refused else "")
                 + "".join(EDIT + edit for edit in self.edits))
+
+
+def _edit_lacks(suffix: str) -> str | None:
+    """What the edit ``suffix`` (``:edit=MESSAGE/EDIT``) leaves out: the change (no ``/``),
+    the message (helper-258: ``:edit=/`` said "no  in this hop to edit"), or None."""
+    message, slash, _ = suffix.removeprefix(EDIT).partition("/")
+    return "change" if not slash else "message" if not message.strip() else None
 
 
 def parse_hops(text: str, first: int = 1) -> tuple[HopSpec, ...]:

@@ -203,6 +203,13 @@ CLEAR = {  # bad input -> the words that say what is wrong
                               "--compromise", "KASME@1", "--compromise", "kasme@2"],
                              "--compromise kasme@2: KASME is revealed from hop 1 on already "
                              "(--compromise KASME@1): a compromise lasts to the end of the run"),
+    # helper-258: taken, where --faults refuses a fault named twice
+    "a compromise target named twice": (["verify", "--variant", "ts33401", "--max-states", "1",
+                                         "--compromise-targets", "enb,enb"],
+                                        "--compromise-targets: enb named twice in 'enb,enb'"),
+    "an empty compromise target": (["verify", "--variant", "ts33401", "--max-states", "1",
+                                    "--compromise-targets", "enb,,ue"],
+                                   "--compromise-targets: an empty name in 'enb,,ue'"),
     "an unknown compromise target": (["verify", "--variant", "ts33401", "--compromise-targets",
                                       "enb,zzz"],
                                      "--compromise-targets: unknown zzz (known: enb, ue, mme, "
@@ -326,15 +333,41 @@ def test_a_name_close_to_none_is_not_guessed(capsys: pytest.CaptureFixture[str])
                                        "rewrite)\n")
 
 
-@pytest.mark.parametrize("command", ["explore", "verify"])
-def test_an_empty_out_is_refused(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """helper-241 #5: ``--out ''`` read as ``.``: the findings landed in the working
-    directory, exit 0 (an unset shell variable, ``--out "$DIR"``, gives it)."""
+RUN = ["run", "--variant", "ts33401", "--hops", "x2"]
+EXPLORE = ["explore", "--variant", "tr33821-v070", "--examples", "1", "--steps", "1"]
+VERIFY = ["verify", "--variant", "tr33821-v070", "--max-handovers", "1"]
+EMPTY_NAMES = {  # a command whose file or directory is named '' -> the option named
+    # helper-241 #5: the findings landed in the working directory, exit 0
+    "explore --out": ([*EXPLORE, "--out", ""], "--out"),
+    "verify --out": ([*VERIFY, "--out", ""], "--out"),
+    # helper-258: "is a directory", ": cannot read (Is a directory)", the working directory
+    # read as an example database, "--out .: contains the working directory"
+    "run --pcap": ([*RUN, "--pcap", ""], "--pcap"),
+    "replay FILE": (["replay", ""], "FILE"),
+    "explore --database": ([*EXPLORE, "--database", ""], "--database"),
+    "report --out": (["report", "--variants", "ts33401", "--out", ""], "--out"),
+    "verify --json-progress": ([*VERIFY, "--json-progress", ""], "--json-progress"),
+    "run --variant-file": (["run", "--variant-file", "", "--hops", "x2"], "--variant-file"),
+    "replay --variant-file": (["replay", "finding.json", "--variant-file", ""],
+                              "--variant-file"),
+    "report --variant-file": (["report", "--variant-file", ""], "--variant-file"),
+    "run --topology": ([*RUN, "--topology", ""], "--topology"),
+    "report --topology": (["report", "--topology", ""], "--topology"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_NAMES))
+def test_an_empty_file_name_is_refused(name: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty name (an unset shell variable, ``--out "$DIR"``) is refused, not read as
+    ``.``: one line naming the option, nothing written in the working directory."""
+    argv, option = EMPTY_NAMES[name]
     monkeypatch.chdir(tmp_path)
-    assert main([command, "--variant", "tr33821-v070", "--out", ""]) == 2
-    assert capsys.readouterr().err.startswith("hoverify: error: --out is empty: give a "
-                                              "directory")
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hoverify: error: {option} is empty: give "), err
+    assert err.count("\n") == 1 and out == ""
     assert list(tmp_path.iterdir()) == []
 
 
@@ -462,6 +495,9 @@ HOP_ERRORS = {  # --hops (a file's content, or the hops) -> the whole error line
         "s1:edit=HandoverCommand/container/NCC=2: its edit of S1AP HandoverCommand"),
     "file: early first hop": ("@# first\nx2:early\n", " @FILE: line 2: hop 1 x2:early: the "
                               "first hop cannot be ':early'"),
+    # helper-258: "no  in this hop to edit"
+    "an edit naming no message": ("x2:edit=/NCC=1", ": hop 1 x2:edit=/NCC=1: ':edit=/NCC=1' "
+                                  "names no message: ':edit=MESSAGE/EDIT'"),
     "a refused intra-eNB hop": ("x2,intra-enb:refused", ": hop 2 intra-enb:refused: an "
                                 "intra-enb hop sends no HandoverRequest to refuse"),
 }
@@ -732,6 +768,22 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     # helper-258: bool("false") replayed it with the backhaul unprotected
     "backhaul_unprotected a word": ({"attacker": {"backhaul_unprotected": "false"}},
                                     "backhaul_unprotected must be true or false, got 'false'"),
+    # helper-258: "'int' object has no attribute 'get'"; [] taken as none
+    "attacker a number": ({"attacker": 7}, "malformed finding (attacker must be an object, "
+                          "got 7)"),
+    "parameters a list": ({"parameters": []}, "malformed finding (parameters must be an "
+                          "object, got [])"),
+    "parameters a word": ({"parameters": "x"}, 'parameters must be an object, got "x"'),
+    # helper-258: True == 1.0 == 1 in Python
+    "schema_version true": ({"schema_version": True}, "not a finding file (schema_version 1"),
+    "schema_version 1.0": ({"schema_version": 1.0}, "not a finding file (schema_version 1"),
+    # helper-258: int() took 1.5 and true as 1; NaN was Python's words, infinity a traceback
+    **{f"step {field} {value}": ({"trace": [{"kind": "compromise", field: value,
+                                             "text": "compromise enb-1"}]},
+                                 f"malformed finding (step {field} must be an integer from 0")
+       for field, value in [("index", 1.5), ("index", True), ("index", float("nan")),
+                            ("index", float("inf")), ("index", 10**30), ("index", -1),
+                            ("leaf", "1")]},
 }
 
 
