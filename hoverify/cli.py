@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
                "a reviewer's variant hook raised (the finding variant-error; the report is "
                "still written and names it); " + _BAD_INPUT)
     report.add_argument("--out", default="out/report", metavar="DIR",
-                        type=_named("--out", "a directory (default: out/report)"),
+                        type=_named("--out", "a directory"),
                         help="directory replaced whole by the new report")
     report.add_argument("--variants", nargs="+", metavar="V",
                         help="built-in variants (seed-fs: each bit placement; seed-fs/P: one) "
@@ -411,7 +411,7 @@ def _explore_options(explore: argparse.ArgumentParser) -> None:
                               "then the search is random (or --seed) (default: none, the "
                               "derandomized search alone)")
     explore.add_argument("--out", default="out/findings", metavar="DIR",
-                         type=_named("--out", "a directory (default: out/findings)"),
+                         type=_named("--out", "a directory"),
                          help="where each finding is saved for `hoverify replay`")
     explore.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_quiet_argument(explore)
@@ -431,7 +431,7 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
                               "handover-denial and fake-cell-capture are never exercised")
     _add_adversary_arguments(verify_)
     verify_.add_argument("--out", default="out/verify", metavar="DIR",
-                         type=_named("--out", "a directory (default: out/verify)"),
+                         type=_named("--out", "a directory"),
                          help="where each finding is saved for `hoverify replay`")
     verify_.add_argument("--max-states", type=int, metavar="N",
                          help="stop at N states, the bound not exhausted (default: no limit)")

@@ -117,9 +117,11 @@ def choose_variants(names: Sequence[str] | None) -> tuple[VariantRef, ...]:
         if slash and name != PROPOSAL:
             raise UsageError(f"--variants: {text!r}: only {PROPOSAL} takes a bit placement "
                              f"({valid})")
-        if slash and placement not in BIT_PLACEMENTS:  # "seed-fs/" too: no placement named
-            raise UsageError(f"--variants: {text!r}: unknown bit placement {placement!r} "
-                             f"(valid: {valid}){did_you_mean(BIT_PLACEMENTS, placement)}")
+        if slash and placement not in BIT_PLACEMENTS:
+            raise UsageError(f"--variants: {text!r}: "
+                             + (f"unknown bit placement {placement!r}" if placement
+                                else "names no bit placement")
+                             + f" (valid: {valid}){did_you_mean(BIT_PLACEMENTS, placement)}")
         chosen |= {v for v in known if v.name == name
                    and (not placement or v.bit_placement == placement)}
     return tuple(v for v in known if v in chosen)

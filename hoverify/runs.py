@@ -898,6 +898,8 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
         recorded = ((digest is None and variant_file is None)
                     or (source is not None and digest == _sha256(source)))
         topology = _finding_topology(path, data)
+        if not isinstance(data["trace"], list):
+            raise ValueError(f"trace must be a list, got {json.dumps(data['trace'])}")
         actions = [Action.from_json(a) for a in data["trace"]]
         adversary = Adversary.from_json(_json_object(data, "attacker"))
     except KeyError as error:  # a field the finding must have (it said only "('trace')")
@@ -950,9 +952,13 @@ def other_variant(path: str, placement: str | None) -> KeySchedule:
 def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
     """The topology a finding was found on: the reviewer's file, loaded again, or the small
     one (a finding without ``topology_file`` was found on it)."""
-    if data.get("topology_file") is not None:
+    file = data.get("topology_file")
+    if file is not None:
+        if not isinstance(file, str) or not file:  # "" would read the working directory
+            raise UsageError(f"{path}: malformed finding (topology_file must be a file name, "
+                             f"got {json.dumps(file)})")
         try:
-            return load_topology(str(data["topology_file"]))
+            return load_topology(file)
         except TopologyError as error:
             raise UsageError(f"{path}: its topology {error}") from None
     if data.get("topology", "small") != "small":

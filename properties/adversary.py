@@ -21,6 +21,7 @@ sends (``Exploration.edit``), whatever the interfaces, since it is an end of NDS
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,9 @@ class Adversary:
         if unknown or not self.parties:  # said as --faults says its own
             raise ValueError(f"{'unknown ' + ', '.join(unknown) if unknown else 'none given'} "
                              f"(known: {', '.join(PARTIES)}){did_you_mean(PARTIES, *unknown)}")
+        twice = sorted({p for p in self.parties if self.parties.count(p) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} named twice")
 
     @property
     def active(self) -> tuple[Interface, ...]:
@@ -122,9 +126,12 @@ class Adversary:
         backhaul_unprotected = data.get("backhaul_unprotected", False)
         if not isinstance(backhaul_unprotected, bool):  # bool("false") would open the backhaul
             raise ValueError(f"attacker backhaul_unprotected must be true or false, got "
-                             f"{backhaul_unprotected!r}")
-        return cls(backhaul_unprotected,
-                   tuple(str(p) for p in data.get("compromise_targets", ("enb",))))
+                             f"{json.dumps(backhaul_unprotected)}")
+        targets = data.get("compromise_targets", ["enb"])
+        if not isinstance(targets, list) or not all(isinstance(p, str) for p in targets):
+            raise ValueError(f"attacker compromise_targets must be a list of names, got "
+                             f"{json.dumps(targets)}")  # a string would be read letter by letter
+        return cls(backhaul_unprotected, tuple(targets))
 
 
 DEFAULT = Adversary()

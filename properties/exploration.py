@@ -119,6 +119,8 @@ class Action:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Action:
+        if not isinstance(data, dict):
+            raise ValueError(f"a step must be an object, got {json.dumps(data)}")
         if data["kind"] not in KINDS:
             raise ValueError(f"unknown step kind {data['kind']!r} (known: {', '.join(KINDS)})")
         kind, text = str(data["kind"]), str(data.get("text", ""))
@@ -137,7 +139,7 @@ def _position(data: dict[str, Any], field: str) -> int:
     true as 1, and infinity raised OverflowError, a traceback)."""
     value = data.get(field, 0)
     if type(value) is not int or not 0 <= value <= sys.maxsize:
-        raise ValueError(f"step {field} must be an integer from 0 to {sys.maxsize}, got "
+        raise ValueError(f"step {field} must be a non-negative integer below 2**63, got "
                          f"{json.dumps(value)}")
     return value
 

@@ -767,7 +767,19 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     "no variant": ({"variant": None}, "malformed finding (no field 'variant')"),
     # helper-258: bool("false") replayed it with the backhaul unprotected
     "backhaul_unprotected a word": ({"attacker": {"backhaul_unprotected": "false"}},
-                                    "backhaul_unprotected must be true or false, got 'false'"),
+                                    'backhaul_unprotected must be true or false, got "false"'),
+    # helper-260: a word read letter by letter ("unknown e, n, b"), 7 in Python's words, and
+    # a party named twice replayed as --compromise-targets no longer takes it
+    **{f"compromise_targets {value}": ({"attacker": {"compromise_targets": value}}, said)
+       for value, said in [("enb", 'compromise_targets must be a list of names, got "enb"'),
+                           (7, "compromise_targets must be a list of names, got 7"),
+                           (["enb", "enb"], "malformed finding (enb named twice)")]},
+    # helper-260: {} replayed as no step (exit 0), a step "x" said Python's words, and an
+    # empty topology_file was read as the working directory
+    "trace an object": ({"trace": {}}, "malformed finding (trace must be a list, got {})"),
+    "step a word": ({"trace": ["x"]}, 'malformed finding (a step must be an object, got "x")'),
+    "topology_file empty": ({"topology_file": ""}, "malformed finding (topology_file must be "
+                            'a file name, got "")'),
     # helper-258: "'int' object has no attribute 'get'"; [] taken as none
     "attacker a number": ({"attacker": 7}, "malformed finding (attacker must be an object, "
                           "got 7)"),
@@ -780,7 +792,8 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     # helper-258: int() took 1.5 and true as 1; NaN was Python's words, infinity a traceback
     **{f"step {field} {value}": ({"trace": [{"kind": "compromise", field: value,
                                              "text": "compromise enb-1"}]},
-                                 f"malformed finding (step {field} must be an integer from 0")
+                                 f"malformed finding (step {field} must be a non-negative "
+                                 "integer below 2**63")
        for field, value in [("index", 1.5), ("index", True), ("index", float("nan")),
                             ("index", float("inf")), ("index", 10**30), ("index", -1),
                             ("leaf", "1")]},

@@ -1355,7 +1355,7 @@ def test_variant_selection() -> None:
                     "seed-fs/alg-id, seed-fs/c-rnti)"),
     ("ts33401/nas", "'ts33401/nas': only seed-fs takes a bit placement (seed-fs/nas, "),
     # helper-258: seed-fs/ named no placement and reported every one
-    ("seed-fs/", "'seed-fs/': unknown bit placement '' (valid: seed-fs/nas, "),
+    ("seed-fs/", "'seed-fs/': names no bit placement (valid: seed-fs/nas, "),
 ])
 def test_a_wrong_bit_placement_is_named_as_such(text: str, said: str) -> None:
     with pytest.raises(UsageError, match=re.escape(said)):
