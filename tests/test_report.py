@@ -1861,3 +1861,72 @@ def test_a_kenb_no_promise_covers_is_said_once_as_not_promised() -> None:
             "placement (not promised: the KeNB of x2 hop 1: prop promises nothing there), as "
             "for base (ref holds there).") in words
     assert not any("nothing is promised" in s for s in words), words
+
+
+# -- the conclusion's rules, each on a matrix where breaking it changes a sentence (helper-261:
+# single-point mutants of reports/conclusion.py that only the golden diff, or nothing, caught)
+def test_every_bit_placement_is_said_only_where_each_placement_has_that_verdict() -> None:
+    """``_placed``: "holds for P with every bit placement" against "only with the bit in A":
+    a fix or an open claim is said of every placement only where each placement holds (or
+    fails); a placement with no verdict there is not one of them."""
+    fixed = conclusion(statuses(base_s1=FAILS, prop_alg_id_s1=NA), [FORWARD], SCENES, SIDES)
+    assert ("prop fixes forward-security on s1 hops: it holds there with the bit in nas, and "
+            "fails for base (not promised) (ref holds there).") in fixed, fixed
+    open_ = conclusion(statuses(base_x2=FAILS, prop_nas_x2=FAILS, prop_alg_id_x2=NA),
+                       [FORWARD], SCENES, SIDES)
+    assert ("prop leaves forward-security open on x2 hops: it fails there with the bit in nas "
+            "(not promised), as for base (ref holds there).") in open_, open_
+
+
+def test_the_answer_counts_a_broken_promise_in_any_scenario_whatever_their_order() -> None:
+    """``_answer``: "the scenarios where an attacker the question's scenario does not have
+    breaks the proposal's promise": every scenario but the question's, the first one too."""
+    scenes = [("active", "s1 with an active source"), ("s1", "s1 hops"), ("x2", "x2 hops")]
+    sides = replace(SIDES, question="s1")
+    cells = {(label, s, FORWARD): (BROKEN if label.startswith("prop") and s == "active" else
+                                   FAILS if label == "base" and s != "x2" else HOLDS)
+             for label in ("base", "prop/nas", "prop/alg-id", "ref") for s, _ in scenes}
+    for order in (scenes, scenes[1:] + scenes[:1]):
+        answer = conclusion(cells, [FORWARD], order, sides)[0]
+        assert answer.startswith("Answer: prop gives s1 hops forward security against the eNBs "
+                                 "compromised there, but breaks that promise in other "
+                                 "scenarios. "), answer
+        assert "prop breaks that promise in 1 scenario, below" in answer, answer
+
+
+def test_a_vacuous_authentication_cell_is_no_change_from_a_baseline_with_no_verdict() -> None:
+    """docs/report.md: "a vacuous cell counts as no verdict, as in the matrix"; the
+    authentication sentence names "the scenarios and placements where a verdict differs"
+    (``_authentication``), so a vacuous placement where the baseline is n/a changes none."""
+    cells = {(label, s, AGREEMENT): HOLDS for label in ("base", "prop/nas", "prop/alg-id")
+             for s, _ in SCENES}
+    cells.update({("base", "x2", AGREEMENT): NA, ("prop/nas", "x2", AGREEMENT): VACUOUS,
+                  ("prop/alg-id", "x2", AGREEMENT): VACUOUS})
+    words = conclusion(cells, [AGREEMENT], SCENES, SIDES)
+    assert [s for s in words if s.startswith("Authentication")] == [
+        "Authentication: prop changes no verdict of agreement compared with base (every bit "
+        "placement, every scenario): in these scenarios its key refresh neither gives nor "
+        "takes an authentication property."], words
+
+
+def test_a_claim_is_said_to_hold_for_both_only_where_no_scenario_differs() -> None:
+    """"The claim C holds for both B and P (every bit placement) wherever there is a
+    verdict": not of a claim the proposal fixes in one scenario (the baseline fails there)."""
+    words = conclusion(statuses(base_s1=FAILS), [FORWARD], SCENES, SIDES)
+    assert any(s.startswith("prop fixes forward-security on s1 hops") for s in words), words
+    assert not any("holds for both" in s for s in words), words
+
+
+def test_a_broken_promise_is_the_former_serving_enbs_only_where_every_broken_cell_is() -> None:
+    """``_Case.returned``: "every broken cell of the failing placements is
+    ``FORMER_SERVING``'s": one placement's other failure is a broken promise of its own."""
+    cells = {**statuses(), **{(label, "x2", BACKWARD): BROKEN
+                              for label in ("prop/nas", "prop/alg-id")},
+             **{(label, s, BACKWARD): HOLDS for label in ("base", "ref") for s, _ in SCENES},
+             **{(label, "s1", BACKWARD): HOLDS for label in ("prop/nas", "prop/alg-id")}}
+    one = {("prop/nas", "x2", BACKWARD)}
+    words = conclusion(cells, [BACKWARD], SCENES, SIDES, former_serving=one)
+    assert not any(FORMER_SERVING in s for s in words), words
+    both = one | {("prop/alg-id", "x2", BACKWARD)}
+    words = conclusion(cells, [BACKWARD], SCENES, SIDES, former_serving=both)
+    assert any(FORMER_SERVING in s for s in words), words
