@@ -542,9 +542,7 @@ def _answer(statuses: Statuses, claims: Sequence[str], scenarios: Sequence[tuple
         statuses.get((label, name, FORWARD)) == BROKEN for label in sides.placements.values())]
     edited = _edited(statuses, [FORWARD], [title], scenarios, sides, attacks)
     every = len(holding) == len(status)
-    changed = [c for c in claims if any(
-        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
-        for s, _ in scenarios)]
+    changed = _changed_by_placement(statuses, claims, scenarios, sides)
     # the broken promise's scenarios are its point's to name (helper-226 #2: said twice)
     detail = [f"on {title}, forward-security {_placed(status, sides.proposal)} and "
               f"{_word(baseline)} for {sides.baseline}",
@@ -847,13 +845,20 @@ def _authentication(statuses: Statuses, claims: Sequence[str],
         f"{claim} on {word_list(where)}" for claim, where in differ.items()) + ".")
 
 
+def _changed_by_placement(statuses: Statuses, claims: Sequence[str],
+                          scenarios: Sequence[tuple[str, str]], sides: Sides) -> list[str]:
+    """The claims whose cells differ between bit placements in some scenario, as the matrix
+    shows them (a vacuous cell is not an n/a one)."""
+    return [c for c in claims if any(
+        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
+        for s, _ in scenarios)]
+
+
 def _what_placement_changes(statuses: Statuses, claims: Sequence[str],
                             scenarios: Sequence[tuple[str, str]], sides: Sides) -> str:
     """The claims whose verdicts differ between bit placements in some scenario, and those
     that do not."""
-    changed = [c for c in claims if any(
-        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
-        for s, _ in scenarios)]
+    changed = _changed_by_placement(statuses, claims, scenarios, sides)
     kept = [c for c in claims if c not in changed]
     if not changed:
         return (f"The placement of the notification bit changes no verdict of "
