@@ -955,8 +955,7 @@ def _finding_topology(path: str, data: dict[str, Any]) -> Topology:
     file = data.get("topology_file")
     if file is not None:
         if not isinstance(file, str) or not file:  # "" would read the working directory
-            raise UsageError(f"{path}: malformed finding (topology_file must be a file name, "
-                             f"got {json.dumps(file)})")
+            raise ValueError(f"topology_file must be a file name, got {json.dumps(file)}")
         try:
             return load_topology(file)
         except TopologyError as error:
