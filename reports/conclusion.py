@@ -847,10 +847,12 @@ def _authentication(statuses: Statuses, claims: Sequence[str],
 
 def _changed_by_placement(statuses: Statuses, claims: Sequence[str],
                           scenarios: Sequence[tuple[str, str]], sides: Sides) -> list[str]:
-    """The claims whose cells differ between bit placements in some scenario, as the matrix
-    shows them (a vacuous cell is not an n/a one)."""
+    """The claims whose verdicts differ between bit placements in some scenario: compared as
+    every other "changes the verdicts" sentence compares them (``judged``), so a placement
+    whose promise holds only vacuously and one without the promise change nothing (neither
+    has a verdict; ``_vacuously`` says where a promise holds only vacuously)."""
     return [c for c in claims if any(
-        len({statuses.get((label, s, c), NA) for label in sides.placements.values()}) > 1
+        len({judged(statuses.get((label, s, c), NA)) for label in sides.placements.values()}) > 1
         for s, _ in scenarios)]
 
 

@@ -1909,6 +1909,19 @@ def test_a_vacuous_authentication_cell_is_no_change_from_a_baseline_with_no_verd
         "takes an authentication property."], words
 
 
+def test_a_vacuous_placement_changes_no_verdict_from_a_placement_with_none() -> None:
+    """docs/report.md: "a vacuous cell counts as no verdict, as in the matrix"; the placement
+    sentence names the claims "whose verdicts differ between bit placements", compared as
+    the authentication sentence compares them (helper-261: it once counted a vacuous cell
+    against an n/a one as a change)."""
+    cells = {(label, s, AGREEMENT): HOLDS for label in ("base", "prop/nas", "prop/alg-id")
+             for s, _ in SCENES}
+    cells.update({("prop/nas", "x2", AGREEMENT): VACUOUS, ("prop/alg-id", "x2", AGREEMENT): NA})
+    words = conclusion(cells, [AGREEMENT], SCENES, SIDES)
+    assert ("The placement of the notification bit changes no verdict of prop in these "
+            "scenarios (agreement alike).") in words, words
+
+
 def test_a_claim_is_said_to_hold_for_both_only_where_no_scenario_differs() -> None:
     """"The claim C holds for both B and P (every bit placement) wherever there is a
     verdict": not of a claim the proposal fixes in one scenario (the baseline fails there)."""
