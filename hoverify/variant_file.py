@@ -55,6 +55,7 @@ import typing
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, fields, is_dataclass, replace
+from enum import EnumType
 from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any
@@ -179,7 +180,7 @@ def _import(path: Path) -> tuple[ModuleType, KeySchedule]:
         frozen = ("; write @dataclass(frozen=True), as the variant it extends is declared"
                   if "non-frozen dataclass from a frozen one" in str(error) else "")
         raise VariantFileError(f"{path}:{_line(error, path)}: running the file raised "
-                               f"{type(error).__name__}: {error}{frozen}") from None
+                               f"{_raised(error)}{frozen}") from None
     finally:
         sys.modules.pop(name, None)
     variant = getattr(module, "VARIANT", None)
@@ -360,7 +361,7 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
         promises = variant.promises()
     except Exception as error:
         raise VariantFileError(f"{path}:{_line(error, path)}: promises() raised "
-                               f"{type(error).__name__}: {error}") from None
+                               f"{_raised(error)}") from None
     if not isinstance(promises, tuple | list):  # as a hook's wrong type is told (_shaped)
         said = "None" if promises is None else f"a {type(promises).__name__}"
         hint = " (a `return` missing?)" if promises is None else ""
@@ -415,7 +416,7 @@ def _check_c_rnti_max(path: str, variant: KeySchedule) -> None:
         largest = variant.c_rnti_max()
     except Exception as error:
         raise VariantFileError(f"{path}:{_line(error, path)}: c_rnti_max() raised "
-                               f"{type(error).__name__}: {error}") from None
+                               f"{_raised(error)}") from None
     # newUE-Identity is a 16-bit C-RNTI (TS 36.331); 0 is no C-RNTI (TS 36.321 7.1)
     if isinstance(largest, bool) or not isinstance(largest, int) or not 1 <= largest <= 0xFFFF:
         raise VariantFileError(f"{path}: c_rnti_max() returned {largest!r}; return the "
@@ -449,17 +450,31 @@ def _said(promise: Promise) -> str:
 
 
 def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
+    """Each hook takes the interface's arguments, which the model passes by position: a
+    parameter of the interface's name in another place (``ue(self, d, ue, command, target,
+    source, c_rnti)``) would take the other argument, and the variant would be judged on keys
+    its author did not derive (a delegate's first variant did so and read as a broken key
+    agreement). A name of one's own in a place is free."""
     for hook in HOOKS:
         arguments = list(inspect.signature(getattr(KeySchedule, hook)).parameters)[1:]
         own = getattr(variant, hook)
         try:
-            inspect.signature(own).bind(*arguments)
+            signature = inspect.signature(own)
+            signature.bind(*arguments)
         except TypeError:
             raise VariantFileError(
                 f"{path}: {hook}{inspect.signature(own)} does not take the interface's "
                 f"arguments; define it as {hook}(self, {', '.join(arguments)})") from None
         except ValueError:  # no signature to read (a builtin): the dry run calls it
             continue
+        moved = [(place, name) for place, name in enumerate(signature.parameters)
+                 if place < len(arguments) and name != arguments[place] and name in arguments]
+        if moved:
+            place, name = moved[0]
+            raise VariantFileError(
+                f"{path}: {hook}{signature} takes {name} where the interface passes "
+                f"{arguments[place]} (arguments come by position); define it as "
+                f"{hook}(self, {', '.join(arguments)})")
 
 
 def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:
@@ -541,6 +556,17 @@ def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bo
                 "as the d.kdf() call that derives it does, or drop it from delegated_keys()")
 
 
+def _raised(error: BaseException) -> str:
+    """The exception as a line says it; a member an enumeration lacks with the members it
+    has (``HopType.X3`` said only "AttributeError: X3", helper-263)."""
+    said = f"{type(error).__name__}: {error}"
+    owner = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
+    if isinstance(owner, EnumType):
+        members = ", ".join(member.name for member in owner)
+        said += f" ({owner.__name__} has {members})"
+    return said
+
+
 def _line(error: BaseException, path: Path | str) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if Path(f.filename).resolve() == Path(path).resolve()]
@@ -562,8 +588,8 @@ class Checked(KeySchedule):
             _shaped(hook, result)
             check(result)
         except (TypeError, ValueError) as error:
-            raise VariantBug(f"{hook}() returned {error}; see the KeySchedule docstring for "
-                             "what it must return") from None
+            raise VariantBug(f"{hook}() returned {error}; see the hooks' signatures in "
+                             "docs/variants.md for what it must return") from None
         return result
 
     def _fields(self, hook: str, fields: Any) -> None:

@@ -4,6 +4,7 @@ loader must turn any malformed file into a one-line error."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import shlex
 import tempfile
@@ -32,7 +33,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoverify.cli import main
-from hoverify.variant_file import VariantFileError, _check_overlaps, load_variant_file
+from hoverify.variant_file import (
+    HOOKS,
+    VariantFileError,
+    _check_overlaps,
+    load_variant_file,
+)
 
 BROKEN = Path(__file__).parent / "broken_variants"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -479,6 +485,33 @@ BAD_FILES = {
         "    def ue(self, d, ue, command, target, c_rnti):\n"
         "        return super().ue(d, ue, command, target, target, c_rnti)\n"
         "VARIANT = V()\n"),
+    # helper-263, a delegate's first variant: the interface's arguments in another order
+    # bind (hooks are called by position), so target took the source cell; it read as a
+    # broken key agreement
+    # helper-263: "promises() raised AttributeError: X3" named no hop type to write
+    "hop_type_unknown.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.topology import HopType\n"
+        "from hoverify.statemachines.variant import Promise\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-agreement', frozenset({HopType.X3})),)\n"
+        "VARIANT = V()\n"),
+    "ue_cells_swapped.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def ue(self, d, ue, command, target, source, c_rnti):\n"
+        "        return super().ue(d, ue, command, source, target, c_rnti)\n"
+        "VARIANT = V()\n"),
+    "target_enb_cell_first.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, c_rnti, target, hop):\n"
+        "        return super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "VARIANT = V()\n"),
     # the MME sends the NH count unwrapped: blamed on the MME's hook, not the eNB's
     "ncc_unwrapped.py": (
         "from dataclasses import dataclass\n"
@@ -739,6 +772,12 @@ SAYS = {
     "short_kenb.py": "target_enb() returned a KeNB of 16 octets (e70a19...), not 32; see",
     "short_key_field.py": "target_mme() returned a KeNB* of 16 octets (000000...), not 32 in "
                           "field 'KeNB*'",
+    "hop_type_unknown.py": "promises() raised AttributeError: X3 (HopType has INTRA_ENB, X2, "
+                           "S1, S1_INTER)",
+    "ue_cells_swapped.py": "ue(d, ue, command, target, source, c_rnti) takes target where "
+                           "the interface passes source (arguments come by position); define "
+                           "it as ue(self, d, ue, command, source, target, c_rnti)",
+    "target_enb_cell_first.py": "takes c_rnti where the interface passes target",
     "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "
                                "Promise('forward-security', hops=2, assumes=['path-switch-"
                                "first'])",
@@ -857,6 +896,16 @@ def test_a_hook_written_for_the_old_interface_is_named(tmp_path: Path) -> None:
                                                r"source, target, c_rnti\)"):
         load_variant_file(str(path))
 
+
+
+def test_the_docs_give_each_hook_s_signature_as_the_interface_defines_it() -> None:
+    """docs/variants.md lists the hooks' signatures (a delegate had to read the source for
+    ``target_enb``'s return order, helper-263): the list is KeySchedule's, hook for hook."""
+    text = (EXAMPLES.parent / "docs" / "variants.md").read_text()
+    listed = text.split("<!-- signatures:")[1].split("```text\n")[1].split("```")[0]
+    interface = [f"{hook}{inspect.signature(getattr(KeySchedule, hook))}".replace("'", "")
+                 for hook in HOOKS]
+    assert listed.splitlines() == interface
 
 
 def test_bit_placement_applies_to_a_variant_file_built_on_seed_fs(
