@@ -403,10 +403,12 @@ def conclusion(statuses: Statuses, claims: Sequence[str],
                and sides.reference in labels else
                f"it judges {word_list(labels)} against {'its' if len(labels) == 1 else 'their'} "
                "own promises")
+        # a reviewer's variant is what the report was run for: its sentences come first
+        # (helper-263: a delegate's report opened on the seed's comparison it never asked for)
         return (*_variant_errors(statuses, scenarios),
+                *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}),
                 f"No comparison of {sides.proposal} (every bit placement) with "
-                f"{sides.baseline}: the report did not run {word_list(missing)}; {did}.",
-                *_reviewed(statuses, claims, scenarios, sides, former_serving, twins or {}))
+                f"{sides.baseline}: the report did not run {word_list(missing)}; {did}.")
     groups: dict[_Case, list[str]] = {}
     no_verdict: dict[str, list[str]] = {}  # claim -> scenarios n/a for both
     for claim in (c for c in claims if c not in ONE_SIDED):
