@@ -77,10 +77,13 @@ def cell(claim: ClaimResult | None, counterexample: str | None) -> Cell:
                     unpromised=unpromised)
     n = max(v.n_hops for v in measured if v.n_hops is not None)
     widest = [v for v in measured if v.n_hops == n]
+    open_ended = any(v.open_ended for v in widest)
+    # the line shown is a verdict the measure comes from, "so far" included (helper-263: "holds,
+    # 2-hop so far" showed an attacker kept from the KeNB 2 hops on, the "so far" another's)
+    measure = next(v for v in widest if v.open_ended == open_ended)
     # the promise (n hops) never put to the test: said, not read as a plain "holds"
-    return Cell(state, verdict_line(shown or widest[0]), n,
-                any(v.open_ended for v in widest), counterexample, claim.outside,
-                untested=claim.untested, unpromised=unpromised)
+    return Cell(state, verdict_line(shown or measure), n, open_ended, counterexample,
+                claim.outside, untested=claim.untested, unpromised=unpromised)
 
 
 # -- message sequence charts ------------------------------------------------------------------

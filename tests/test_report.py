@@ -334,6 +334,21 @@ def test_every_n_a_cell_says_why_with_check_s_reasons(default_report: Generated)
     assert seen
 
 
+def test_a_holding_n_hop_so_far_cell_shows_a_verdict_that_says_so_far(
+        default_report: Generated) -> None:
+    """The line a holding forward-security cell shows is a verdict its measure comes from
+    (``extract.cell``): "holds, 2-hop so far" showed an attacker kept from the KeNB 2 hops on,
+    the "so far" another attacker's, whose line only check showed (helper-263 #6)."""
+    seen = 0
+    for result in default_report.data.results:
+        for claim, cell in result.cells:
+            if claim == FORWARD and cell.status == HOLDS and cell.n_hops is not None:
+                seen += cell.open_ended
+                assert (f"{cell.n_hops}-hop forward security so far" in cell.detail) == \
+                    cell.open_ended, cell
+    assert seen
+
+
 def test_forward_security_counterexample_marks_the_compromised_source(
         default_report: Generated) -> None:
     data = default_report.data
