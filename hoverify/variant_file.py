@@ -621,7 +621,9 @@ class Checked(KeySchedule):
         problem = key_problem("KeNB", key)
         if problem is not None:
             raise TypeError(problem)
-        if ncc is not None and not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS):
+        # an NCC is 3 bits (TS 36.331 nextHopChainingCount): a bool is none, as in _fields
+        if ncc is not None and (isinstance(ncc, bool)
+                                or not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS)):
             raise ValueError(f"NCC {ncc!r}, not None or 0..7")
 
     def promises(self) -> tuple[Promise, ...]:

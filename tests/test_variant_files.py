@@ -378,6 +378,7 @@ BAD_FILES = {
     "syntax.py": "x = (\n",
     "nul_byte.py": "x = 1\x00\n",  # helper-258: was named "nul_byte.py:None: syntax error"
     "no_variant.py": "X = 1\n",
+    "variant.txt": "X = 1\n",  # a name importlib finds no loader for
     "wrong_type.py": "VARIANT = 3\n",
     "raises.py": "raise RuntimeError('boom')\n",
     "no_promises.py": (
@@ -670,12 +671,37 @@ BAD_FILES = {
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def source_mme(self, d, mme, hop, fields):\n"
         "        self.fresh_next_hop(d, mme)\nVARIANT = V()\n"),
+    # a return type that allows None inside a tuple (int | None) is no licence for None
+    "target_enb_returns_none.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "VARIANT = V()\n"),
     "hook_returns_two_of_three.py": (
         "from dataclasses import dataclass\n"
         "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
         "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
         "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
         "        return super().target_enb(d, fields, target, c_rnti, hop)[:2]\n"
+        "VARIANT = V()\n"),
+    "hook_returns_four_of_three.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        return (*super().target_enb(d, fields, target, c_rnti, hop), ())\n"
+        "VARIANT = V()\n"),
+    # an NCC of True passed as 1 and the target eNB's own codec refused it: a key-agreement
+    # failure reported as a finding, not the wrong type of a hook (TS 36.331: 3 bits)
+    "ncc_a_bool.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, out = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        return kenb, True, out\n"
         "VARIANT = V()\n"),
     # helper-161: a target eNB cannot tell an inter-MME S1 handover from an intra-MME one
     # (TS 36.413 9.1.5.4 HANDOVER REQUEST carries no such IE), so the model gives target_enb
@@ -690,6 +716,124 @@ BAD_FILES = {
         "            raise ValueError('inter-MME')\n"
         "        return super().target_enb(d, fields, target, c_rnti, hop)\n"
         "VARIANT = V()\n"),
+    # helper-161 again, the hop type written as its value
+    "target_enb_inter_mme_string.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        if hop == 's1-inter':\n"
+        "            raise ValueError('inter-MME')\n"
+        "        return super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "VARIANT = V()\n"),
+    # a misspelt attribute without annotation is named at its line
+    "misspelled_plain_attribute.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    titel = 'my proposal'\n"
+        "VARIANT = V()\n"),
+    # parameters name finding files and the report: str to str
+    "parameters_an_int.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def __post_init__(self):\n"
+        "        object.__setattr__(self, 'parameters', {'rounds': 1})\n"
+        "VARIANT = V()\n"),
+    # promises() is asked before the dry run: its exception is bad input
+    "promises_raises.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        raise RuntimeError('not yet')\n"
+        "VARIANT = V()\n"),
+    # docs/variants.md: a string such as 's1' is refused as a hop type
+    "hop_types_strings.py": (
+        "from hoverify.statemachines.variant import Promise\n"
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('forward-security', frozenset({'s1'}), hops=1),)\n"
+        "VARIANT = V()\n"),
+    # docs/variants.md: hops is positive (0-hop forward security is none)
+    "hops_zero.py": (
+        "from hoverify.statemachines.variant import Promise\n"
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('forward-security', hops=0),)\n"
+        "VARIANT = V()\n"),
+    # two promises of one claim side by side
+    "adjacent_promises.py": (
+        "from hoverify.statemachines.variant import Promise\n"
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def promises(self):\n"
+        "        return (Promise('key-agreement'), Promise('key-agreement', why='twice'))\n"
+        "VARIANT = V()\n"),
+    # a bool is no NCC in a message either (TS 36.331: 3 bits)
+    "ncc_field_a_bool.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_mme(self, d, mme, hop, fields):\n"
+        "        to_enb, to_ue = super().target_mme(d, mme, hop, fields)\n"
+        "        return tuple(('NCC', True) if n == 'NCC' else (n, v) for n, v in to_enb), to_ue\n"
+        "VARIANT = V()\n"),
+    # an NCC is 0..7 (TS 36.331 nextHopChainingCount)
+    "negative_ncc.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, out = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        return kenb, -1, out\n"
+        "VARIANT = V()\n"),
+    # an NCC is 0..7: the target eNB's own count, unwrapped
+    "target_enb_ncc_8.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, out = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        return kenb, 8, out\n"
+        "VARIANT = V()\n"),
+    # the UE's NH chain is an NhChain (or None), not its {NH, NCC} pair
+    "ue_chain_a_tuple.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def ue(self, d, ue, command, source, target, c_rnti):\n"
+        "        kenb, ncc, chain = super().ue(d, ue, command, source, target, c_rnti)\n"
+        "        return kenb, ncc, (chain.value, ncc) if chain else None\n"
+        "VARIANT = V()\n"),
+    # docs/variants.md: path_switch keeps KASME, as source_mme does (review48)
+    "path_switch_kasme_changed.py": (
+        "from hoverify.statemachines.derivation import secret\n"
+        "from hoverify.statemachines.variant import MmeKeys\n"
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def path_switch(self, d, mme):\n"
+        "        keys, sent = super().path_switch(d, mme)\n"
+        "        prime = d.kdf('KASME', 'prime', secret('KASME', mme.kasme), 0x19)\n"
+        "        return MmeKeys(prime, keys.chain), sent\n"
+        "VARIANT = V()\n"),
+    # the target MME's chain is an NhChain (or None)
+    "received_chain_a_tuple.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def received_chain(self, nh, ncc):\n"
+        "        return nh, ncc\n"
+        "VARIANT = V()\n"),
+    # the line that raised, not the line that called it
+    "raises_in_a_function.py": "def boom():\n    raise RuntimeError('boom')\n\n\nboom()\n",
     # c_rnti_max() is asked when the model is set up, outside any entity: a bad answer was a
     # traceback (review12); newUE-Identity holds 16 bits (TS 36.331), 0 is no C-RNTI
     **{f"c_rnti_max_{label}.py": (
@@ -704,6 +848,9 @@ BAD_FILES = {
 }
 # what the one line must say, where the file's item is easily mistaken
 SAYS = {
+    "variant.txt": "variant.txt: cannot be loaded as a Python module; give it a .py name\n",
+    "no_variant.py": "no_variant.py: defines no VARIANT; end the file with `VARIANT = "
+                     "YourSchedule()`\n",
     "nul_byte.py": "nul_byte.py: not Python source (source code string cannot contain null "
                    "bytes)\n",
     "binds_lower_case.py": "promise 'key-separation': binds must be a non-empty frozenset of "
@@ -761,8 +908,31 @@ SAYS = {
     "no_promises.py": ": promises() declares nothing; return a tuple of Promise(...)",
     "hook_returns_none.py": "source_mme() returned None where it must return tuple[MmeKeys, "
                             "Fields] (a `return` missing?)",
+    "target_enb_returns_none.py": "target_enb() returned None where it must return "
+                                  "tuple[bytes, int | None, Fields] (a `return` missing?)",
     "hook_returns_two_of_three.py": "target_enb() returned a tuple of 2 where it must return "
                                     "tuple[bytes, int | None, Fields]",
+    "hook_returns_four_of_three.py": "target_enb() returned a tuple of 4 where it must "
+                                     "return tuple[bytes, int | None, Fields]",
+    "ncc_a_bool.py": "target_enb() returned NCC True, not None or 0..7",
+    "target_enb_inter_mme_string.py": "target_enb_inter_mme_string.py:7: V.target_enb names "
+                                      "the s1-inter hop type",
+    "misspelled_plain_attribute.py": "misspelled_plain_attribute.py:6: V.titel is no hook",
+    "parameters_an_int.py": "VARIANT.parameters must map str to str\n",
+    "promises_raises.py": "promises_raises.py:7: promises() raised RuntimeError: not yet\n",
+    "hop_types_strings.py": "promise 'forward-security': hop_types must be a frozenset of "
+                            "HopType\n",
+    "hops_zero.py": "promise 'forward-security': hops must be a positive integer or None, got 0\n",
+    "adjacent_promises.py": "promises 'key-agreement' twice on intra-enb, s1, s1-inter, x2 hops",
+    "ncc_field_a_bool.py": "target_mme() returned field 'NCC' = True: an NCC is 3 bits, 0..7",
+    "negative_ncc.py": "target_enb() returned NCC -1, not None or 0..7",
+    "target_enb_ncc_8.py": "target_enb() returned NCC 8, not None or 0..7",
+    "ue_chain_a_tuple.py": "ue() returned a tuple where a NhChain is expected",
+    "path_switch_kasme_changed.py": "path_switch() returned MmeKeys with another KASME than "
+                                    "the one it was given",
+    "received_chain_a_tuple.py": "received_chain() returned a tuple where a NhChain is expected",
+    "raises_in_a_function.py": "raises_in_a_function.py:2: running the file raised "
+                               "RuntimeError: boom\n",
     "c_rnti_max_raises.py": "c_rnti_max() raised ValueError: no",
     "target_enb_inter_mme.py": "target_enb_inter_mme.py:8: V.target_enb names the s1-inter "
                                "hop type, which the model never gives it: S1AP HANDOVER "
@@ -798,6 +968,17 @@ def test_bad_variant_file_is_a_clear_error(name: str, tmp_path: Path,
     assert SAYS.get(name, "") in err, err
     if name == "overlapping_promises.py":  # both named
         assert "and Promise('forward-security', hops=1);" in err, err
+
+
+def test_a_file_that_is_not_text_is_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/variants.md, Validation: a file that is not Python is told in one line (exit 2),
+    a binary one (not UTF-8) included, never a traceback."""
+    path = tmp_path / "binary.py"
+    path.write_bytes(b"\xff\xfe\x00VARIANT")
+    assert main(["check", "--variant-file", str(path), "--hops", "s1"]) == 2
+    assert capsys.readouterr().err == (f"hoverify: error: {path}: not a text file; a variant "
+                                       "file is Python source\n")
 
 
 @given(st.text(max_size=200))
@@ -848,6 +1029,22 @@ def test_helpers_of_the_reviewers_own_are_allowed(tmp_path: Path) -> None:
         "    def _unused(self):\n        return None\n"
         "    def kenb_star(self, d, key, key_name, target):\n"
         "        return d.kenb_star(key, key_name, self.binding(target), target.earfcn_dl)\n"
+        "VARIANT = V()\n")
+    assert load_variant_file(str(path)).name == "v"
+
+
+def test_a_public_method_named_in_a_getattr_is_a_helper(tmp_path: Path) -> None:
+    """docs/variants.md, Names: a public method used by name anywhere in the file, as
+    ``getattr(self, "binding")`` names it, is a helper of the reviewer's, not a misspelling."""
+    path = tmp_path / "getattr_helper.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def binding(self, target):\n        return target.pci\n"
+        "    def kenb_star(self, d, key, key_name, target):\n"
+        "        pci = getattr(self, 'binding')(target)\n"
+        "        return d.kenb_star(key, key_name, pci, target.earfcn_dl)\n"
         "VARIANT = V()\n")
     assert load_variant_file(str(path)).name == "v"
 
@@ -932,6 +1129,26 @@ def test_bit_placement_applies_to_a_variant_file_built_on_seed_fs(
                  "--hops", "x2"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "has no parameter 'bit_placement'" in line
+
+
+def test_a_bit_placement_the_variant_itself_refuses_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A subclass of seed-fs keeps ``bit_placement`` (docs/variants.md); where its own
+    ``__post_init__`` refuses a placement, as seed-fs refuses an unknown one (ValueError),
+    ``--bit-placement`` is bad input told in one line (exit 2), with the variant's reason."""
+    path = tmp_path / "nas_only.py"
+    path.write_text(
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.variants.seed_fs import SeedFs\n"
+        "@dataclass(frozen=True)\nclass V(SeedFs):\n    name: str = 'nas-only'\n"
+        "    def __post_init__(self):\n        super().__post_init__()\n"
+        "        if self.parameters['bit_placement'] != 'nas':\n"
+        "            raise ValueError('the bit stays under NAS-MAC')\n"
+        "VARIANT = V()\n")
+    assert main(["check", "--variant-file", str(path), "--bit-placement", "c-rnti",
+                 "--hops", "s1"]) == 2
+    assert capsys.readouterr().err == (f"hoverify: error: {path}: --bit-placement c-rnti: the "
+                                       "bit stays under NAS-MAC\n")
 
 
 def test_the_docs_reject_example_refuses_what_its_hook_rejects(
