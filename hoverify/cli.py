@@ -827,6 +827,9 @@ def _verify(args: argparse.Namespace) -> int:
                             else partial(load_variant_file, args.variant_file, args.bit_placement))
         except RayUnusable as error:
             raise UsageError(str(error)) from None
+        if lines is not None:  # how it ended (helper-265 #5: a dashboard could not tell a
+            # finished search from a stalled one, nor one run's lines from the next's)
+            lines.write(_progress_end(result))
     findings = result.findings()
     ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
@@ -1037,11 +1040,20 @@ def _progress_file(name: str | None) -> Iterator[_ProgressLines | None]:
 
 
 def _progress_document(where: Progress) -> dict[str, Any]:
-    return {"level": where.level, "level_done": where.level_done, "states": where.states,
-            "transitions": where.transitions,
+    return {"event": "level", "level": where.level, "level_done": where.level_done,
+            "states": where.states, "transitions": where.transitions,
             "states_per_second": round(where.states_per_second, 1),
             "frontier": where.frontier, "seconds": round(where.seconds, 3),
             "peak_rss_kib": where.peak_rss_kib}
+
+
+def _progress_end(result: VerifyResult) -> dict[str, Any]:
+    """``--json-progress``'s last line: the search and how it ended, in ``--json``'s keys."""
+    return {"event": "end", "variant": result.variant, "max_handovers": result.max_handovers,
+            "faults": sorted(result.faults), "states": result.states,
+            "transitions": result.transitions, "exhausted": result.exhausted,
+            "stopped": result.stopped, "promise_broken": result.promise_broken,
+            "seconds": round(result.seconds, 3)}
 
 
 def warn_vacuous(claims: Sequence[str], where: str) -> None:

@@ -1139,10 +1139,20 @@ def test_json_progress_writes_a_line_per_level(tmp_path: Path,
     progress = tmp_path / "progress.jsonl"
     argv = [*TR33821_ONE_HANDOVER, "--out", str(tmp_path), "--json-progress", str(progress)]
     assert cli.main(argv) == 0
-    lines = [json.loads(line) for line in progress.read_text().splitlines()]
+    *lines, end = [json.loads(line) for line in progress.read_text().splitlines()]
     assert lines[-1]["states"] == TR33821_ONE_HANDOVER_STATES and lines[-1]["frontier"] == 0
-    assert all(line["peak_rss_kib"] > 0 and line["states_per_second"] > 0 for line in lines)
+    assert all(line["event"] == "level" and line["peak_rss_kib"] > 0
+               and line["states_per_second"] > 0 for line in lines)
     assert [line["level"] for line in lines if line["level_done"]][:3] == [1, 2, 3]
+    # the last line says which search it was and how it ended (helper-265 #5), as --json does
+    assert end == {"event": "end", "variant": "tr33821-v070", "max_handovers": 1,
+                   "faults": ["compromise", "drop"], "states": TR33821_ONE_HANDOVER_STATES,
+                   "transitions": end["transitions"], "exhausted": True, "stopped": None,
+                   "promise_broken": False, "seconds": end["seconds"]}
+    assert cli.main([*argv, "--max-states", "100"]) == 0  # appended: one run's end, the next's
+    *_, stopped = [json.loads(line) for line in progress.read_text().splitlines()]
+    assert stopped["event"] == "end" and not stopped["exhausted"] and \
+        stopped["stopped"] == "max-states"
     assert str(TR33821_ONE_HANDOVER_STATES) in capsys.readouterr().out
 
 
