@@ -21,6 +21,7 @@ coordinator however it ends: ``_end_with_parent``).
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
@@ -282,8 +283,11 @@ class RayActors:
         if self.started:
             _listening(address)
             try:
+                # Ray's warnings, not its INFO lines ("Started a local Ray instance":
+                # hoverify says the workers' start-up time itself, helper-265 #7)
                 ray.init(address=None if address == "local" else address,
-                         include_dashboard=False, log_to_driver=False)
+                         include_dashboard=False, log_to_driver=False,
+                         logging_level=logging.WARNING)
             except ConnectionError as error:
                 raise RayUnusable(f"--ray {address}: no Ray cluster there ({error})") \
                     from None
