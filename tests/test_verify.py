@@ -1380,6 +1380,7 @@ def test_ray_without_a_cluster_there_is_one_line_of_bad_input(
     assert cli.main([*TR33821_ONE_HANDOVER, "--ray", "auto"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("hoverify: error: --ray auto: no Ray cluster there")
+    assert "`ray start --head`" in line and "--address" not in line  # hoverify's options
 
 
 @pytest.mark.parametrize("address", ["nonsense", "localhost", "host:port:x", "host:0",
