@@ -292,8 +292,8 @@ class RayActors:
                 # Ray's own text names its CLI's --address flag (helper-265 #7): said in
                 # hoverify's options instead where it looked for a running cluster itself
                 said = (f"{error}" if address != "auto" else "none running on this machine, "
-                        "nor at RAY_ADDRESS: start one (`ray start --head`), or give --ray "
-                        "HOST:PORT, or --ray local for one of this command's own")
+                        "nor at RAY_ADDRESS where set: start one (`ray start --head`), or "
+                        "give --ray HOST:PORT, or --ray local for one of this command's own")
                 raise RayUnusable(f"--ray {address}: no Ray cluster there ({said})") from None
         # an actor takes a CPU: one more than the cluster has would wait for it for ever,
         # Ray saying why only in its own logs (helper-241 #1)
