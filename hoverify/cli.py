@@ -487,8 +487,11 @@ def _explore(args: argparse.Namespace) -> int:
     ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, result.findings,
                          topology, adversary, ran)
+    # Ctrl-C or SIGTERM, as verify's ``stopped`` says it (not imported: explore loads no
+    # verifier, tests/test_cli.py)
+    found = found_by(args, faults, adversary, "interrupted" if result.interrupted else None)
     files = _save_findings(variant, result.findings, out, args.variant_file, args.topology,
-                           adversary, faults, checks)
+                           adversary, faults, checks, found)
     where = (f"in the {result.examples_run} examples run so far" if result.interrupted
              else f"in {result.examples_run} examples")
     claims = _search_claims(args, variant, topology, adversary, faults, result.sometimes,
@@ -505,7 +508,7 @@ def _explore(args: argparse.Namespace) -> int:
         print(_topology_line(doc["topology"]))
         print(f"attacker: {doc['attacker']['text']}")
         if result.interrupted:  # as verify says its bound was not exhausted (#17 item 4)
-            print("search NOT finished: stopped (interrupted by Ctrl-C or SIGTERM) after "
+            print(f"{SEARCH_ENDS['explore'][1]}: stopped ({_STOPPED['interrupted']}) after "
                   f"{doc['examples_run']} of {args.examples} examples; the findings below are "
                   "those found so far")
         for finding in doc["findings"]:
@@ -667,7 +670,8 @@ def _replay(args: argparse.Namespace) -> int:
                           "steps": [a.text for a in done],
                           "recorded_otherwise": [{"step": n, "recorded": text}
                                                  for n, text in otherwise.items()],
-                          "attacker": saved.record.get("attacker"), "reproduced": reproduced,
+                          "attacker": saved.record.get("attacker"),
+                          "found_by": recorded.get("found_by"), "reproduced": reproduced,
                           "fails_otherwise": fails_otherwise,
                           "not_possible": not_possible,
                           # as check's hops have them ("number", "stopped"; None: nothing
@@ -690,6 +694,8 @@ def _replay(args: argparse.Namespace) -> int:
         elif not saved.recorded:
             print(f"variant: {variant.name} from {recorded['variant_file']}, changed since the "
                   "finding was recorded (its SHA-256 is not the recorded one)")
+        if recorded.get("found_by") is not None:  # a file saved before helper-266 says none
+            print(found_by_text(recorded["found_by"]))
         print(f"attacker: {saved.adversary.describe(saved.compromise)}")
         for number, text in enumerate(numbered_starts(a.text for a in done), start=1):
             print(f"{number:>3}. {text}")
@@ -843,9 +849,9 @@ def _verify(args: argparse.Namespace) -> int:
                  "handover(s) can break",
         beyond=promises_beyond(all_claims(variant, topology), variant, result.max_handovers))
     try:  # checked writable before the search, but a disk fills up: print the findings still
-        saved: list[Path | None] = list(save_findings(variant, findings, out, args.variant_file,
-                                                      args.topology, adversary, checks,
-                                                      faults=faults))
+        saved: list[Path | None] = list(save_findings(
+            variant, findings, out, args.variant_file, args.topology, adversary, checks,
+            faults=faults, found_by=found_by(args, faults, adversary, result.stopped)))
         unsaved = None
     except OSError as error:
         saved, unsaved = [None] * len(findings), error
@@ -900,7 +906,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
         if result.stopped == "max-states" and max_states is not None and doc["states"] > max_states:
             why += (f" {max_states}, passed by the rest of the level that reached it: workers "
                     "count their states only at a level's end")  # review46: unexplained
-        print(f"bound NOT exhausted: stopped ({why}) at depth "
+        print(f"{SEARCH_ENDS['verify'][1]}: stopped ({why}) at depth "
               f"{doc['depth']}; the findings below are those found so far")
     for finding in doc["findings"]:
         print(f"\n{finding['claim']}: {finding['verdict']}: {finding['detail']}")
@@ -920,7 +926,7 @@ def _print_verify_text(doc: dict[str, Any], result: VerifyResult, where: str,
     if doc["faults_not_searched"]:
         print(not_searched_text(doc["faults"], doc["faults_not_searched"]))
     if result.exhausted:
-        searched, unbroken = f"in {doc['states']} states, bound exhausted", ""
+        searched, unbroken = f"in {doc['states']} states, {SEARCH_ENDS['verify'][0]}", ""
     else:  # review22: "none so far"; stopped by the claims it wanted, it says nothing of none
         searched = f"in the {doc['states']} states reached so far; the bound was NOT exhausted"
         unbroken = None if result.stopped is None else ": the states not reached are not judged"
@@ -995,8 +1001,13 @@ def not_reached(variant_argv: Sequence[str], topology_name: str | None, variant:
     return said
 
 
+# why a search stopped before its end (``VerifyResult.stopped``; explore's ``interrupted``),
+# as its output says it
 _STOPPED = {"max-states": "--max-states", "max-seconds": "--max-seconds",
             "interrupted": "interrupted by Ctrl-C or SIGTERM"}
+# how a search says it ran to its end, or did not: verify of its bound, explore of its examples
+SEARCH_ENDS = {"verify": ("bound exhausted", "bound NOT exhausted"),
+               "explore": ("all examples run", "search NOT finished")}
 
 
 class _ProgressLines:
@@ -1209,6 +1220,54 @@ def variant_argv(name: str | None, file: str | None, placement: str | None) -> l
     return ["--variant", str(name), *placing]
 
 
+def found_by(args: argparse.Namespace, faults: frozenset[str], adversary: Adversary,
+             stopped: str | None) -> dict[str, Any]:
+    """Which search found a saved finding (``found_by`` in its file): the command line that
+    runs it again, and whether it ran to its end, else why it stopped (``stopped``: a key of
+    ``_STOPPED``; None: it ran to its end), in its output's words."""
+    from hoverify.shell import shell_join
+
+    return {"command": shell_join(search_argv(args, faults, adversary)),
+            "finished": stopped is None, "stopped": None if stopped is None else _STOPPED[stopped]}
+
+
+def search_argv(args: argparse.Namespace, faults: frozenset[str],
+                adversary: Adversary) -> list[str]:
+    """The ``explore`` or ``verify`` command line of the search ``args`` ran, from any
+    directory: its variant, bound and faults, and each other option that chooses what it
+    searches where it was given otherwise than its default."""
+    from hoverify.properties.adversary import DEFAULT
+
+    argv = ["hoverify", args.command, *variant_options(args)]
+    if args.topology is not None:
+        argv += ["--topology", from_anywhere(args.topology)]
+    if args.command == "verify":
+        argv += ["--max-handovers", str(args.max_handovers)]
+    else:
+        from hoverify.properties.explore import EXAMPLES, STEPS
+
+        argv += _given(args, {"examples": EXAMPLES, "steps": STEPS, "seed": None})
+        if args.database is not None:
+            argv += ["--database", from_anywhere(args.database)]
+    argv += ["--faults", ",".join(sorted(faults))]
+    if adversary.parties != DEFAULT.parties:
+        argv += ["--compromise-targets", ",".join(adversary.parties)]
+    return argv + (["--backhaul-unprotected"] if adversary.backhaul_unprotected else [])
+
+
+def _given(args: argparse.Namespace, defaults: Mapping[str, Any]) -> list[str]:
+    """``--OPTION VALUE`` for each of ``defaults`` that ``args`` has otherwise."""
+    return [word for name, default in defaults.items() if getattr(args, name) != default
+            for word in (f"--{name}", str(getattr(args, name)))]
+
+
+def found_by_text(found: Mapping[str, Any]) -> str:
+    """A finding file's ``found_by`` as replay prints it, in its command's words."""
+    ended, not_ended = SEARCH_ENDS[str(found["command"]).split()[1]]
+    end = ended if found["finished"] else f"stopped: {found['stopped']}; {not_ended}"
+    return f"found by: {found['command']} ({end})"
+
+
 def _check_gives(argv: list[str], claim: str, word: str, compromises: bool,
                  ran: Checked) -> str | None:
     """Run ``check`` as ``argv`` asks, as the command does (once per command line: ``ran``):
@@ -1286,12 +1345,13 @@ def _check_writable(option: str, given: Path, directory: Path) -> None:
 def _save_findings(variant: KeySchedule, findings: Sequence[Finding], out: Path,
                    variant_file: str | None, topology_file: str | None,
                    adversary: Adversary, faults: frozenset[str],
-                   checks: Sequence[dict[str, str | None]]) -> list[Path]:
+                   checks: Sequence[dict[str, str | None]],
+                   found: dict[str, Any]) -> list[Path]:
     from hoverify.runs import save_findings
 
     try:
         return save_findings(variant, findings, out, variant_file, topology_file, adversary,
-                             checks, faults=faults)
+                             checks, faults=faults, found_by=found)
     except OSError as error:  # checked writable before the search, but a disk fills up
         raise UsageError(f"--out {out}: cannot write ({error.strerror or error})") from None
 

@@ -902,6 +902,7 @@ def load_finding(path: str, variant_file: str | None = None) -> SavedFinding:
             raise ValueError(f"trace must be a list, got {json.dumps(data['trace'])}")
         actions = [Action.from_json(a) for a in data["trace"]]
         adversary = Adversary.from_json(_json_object(data, "attacker"))
+        _check_found_by(data)
     except KeyError as error:  # a field the finding must have (it said only "('trace')")
         raise UsageError(f"{path}: malformed finding (no field {error})") from None
     except (TypeError, ValueError, AttributeError) as error:
@@ -928,6 +929,28 @@ def _json_object(data: dict[str, Any], field: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"{field} must be an object, got {json.dumps(value)}")
     return value
+
+
+SEARCHES = (["hoverify", "explore"], ["hoverify", "verify"])  # the commands that save findings
+
+
+def _check_found_by(data: dict[str, Any]) -> None:
+    """A finding's ``found_by`` (``hoverify.cli.found_by``; a file saved before helper-266 has
+    none): an ``explore`` or ``verify`` command line, and whether that search ran to its end
+    (``finished``), else why it stopped (``stopped``); else a ValueError saying what is
+    wrong."""
+    if data.get("found_by") is None:
+        return
+    found = _json_object(data, "found_by")
+    command, finished, stopped = (found.get(k) for k in ("command", "finished", "stopped"))
+    if not isinstance(command, str) or command.split()[:2] not in SEARCHES:
+        raise ValueError("found_by command must be a hoverify explore or verify command "
+                         f"line, got {json.dumps(command)}")
+    if type(finished) is not bool:
+        raise ValueError(f"found_by finished must be true or false, got {json.dumps(finished)}")
+    if not (stopped is None if finished else isinstance(stopped, str) and stopped):
+        raise ValueError("found_by stopped must be null where finished is true, else why the "
+                         f"search stopped, got {json.dumps(stopped)}")
 
 
 def _sha256(source: bytes) -> str:
@@ -970,17 +993,19 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
                   variant_file: str | None = None, topology_file: str | None = None,
                   adversary: Adversary = DEFAULT,
                   checks: Sequence[dict[str, str | None]] | None = None, *,
-                  faults: frozenset[str]) -> list[Path]:
+                  faults: frozenset[str], found_by: dict[str, Any] | None = None) -> list[Path]:
     """One file per finding for ``hoverify replay`` (found with ``faults``), named by variant,
     claim and whether it was promised; the directory is created only when there is something
     to save. A reviewer's variant and topology are recorded by their files (absolute), which
-    replay loads again; ``checks``, each finding's check line (or why it has none), as given."""
+    replay loads again; ``checks``, each finding's check line (or why it has none), as given;
+    ``found_by``, the search that found them (``hoverify.cli.found_by``), as given."""
     made = bool(findings) and not directory.exists()
     if findings:
         directory.mkdir(parents=True, exist_ok=True)
     try:
         return _save_each(variant, findings, directory, variant_file, topology_file, adversary,
-                          faults, checks or [{}] * len(findings))
+                          faults, checks or [{}] * len(findings),
+                          {} if found_by is None else {"found_by": found_by})
     except BaseException:
         if made and not any(directory.iterdir()):  # a full disk leaves no empty folder of ours
             directory.rmdir()
@@ -990,7 +1015,7 @@ def save_findings(variant: KeySchedule, findings: Sequence[Finding], directory: 
 def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Path,
                variant_file: str | None, topology_file: str | None,
                adversary: Adversary, faults: frozenset[str],
-               checks: Sequence[dict[str, str | None]]) -> list[Path]:
+               checks: Sequence[dict[str, str | None]], found: dict[str, Any]) -> list[Path]:
     from hoverify.atomic_dir import write_atomically  # run and check write no file
     from hoverify.properties.finding_file import finding_document
 
@@ -1009,6 +1034,7 @@ def _save_each(variant: KeySchedule, findings: Sequence[Finding], directory: Pat
             doc["topology"] = topology.stem
             doc["topology_file"] = str(topology.resolve())
         doc.update(check)
+        doc.update(found)
         document = json.dumps(doc, indent=2) + "\n"
         write_atomically(path, document.encode())
         paths.append(path)

@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import re
+import shlex
 import signal
 import stat
 import struct
@@ -786,6 +787,24 @@ BAD_FINDINGS = {  # a change to a good finding file -> the words that say what i
     "parameters a list": ({"parameters": []}, "malformed finding (parameters must be an "
                           "object, got [])"),
     "parameters a word": ({"parameters": "x"}, 'parameters must be an object, got "x"'),
+    # helper-266: the search that found it, which replay prints
+    "found_by a word": ({"found_by": "verify"}, 'malformed finding (found_by must be an '
+                        'object, got "verify")'),
+    **{f"found_by {name}": ({"found_by": found}, f"malformed finding (found_by {said}")
+       for name, found, said in [
+           ("command not a search", {"command": "hoverify check --variant ts33401",
+                                     "finished": True, "stopped": None}, "command must be a "
+            'hoverify explore or verify command line, got "hoverify check --variant ts33401")'),
+           ("no command", {"finished": True}, "command must be"),
+           ("finished a word", {"command": "hoverify verify --variant ts33401",
+                                "finished": "yes"}, 'finished must be true or false, got "yes"'),
+           ("stopped, no why", {"command": "hoverify verify --variant ts33401",
+                                "finished": False}, "stopped must be null where finished is "
+            "true, else why the search stopped, got null)"),
+           ("finished, with a why", {"command": "hoverify verify --variant ts33401",
+                                     "finished": True, "stopped": "--max-states"},
+            'stopped must be null where finished is true, else why the search stopped, got '
+            '"--max-states")')]},
     # helper-258: True == 1.0 == 1 in Python
     "schema_version true": ({"schema_version": True}, "not a finding file (schema_version 1"),
     "schema_version 1.0": ({"schema_version": 1.0}, "not a finding file (schema_version 1"),
@@ -823,6 +842,37 @@ def test_replay_of_a_bad_finding_is_bad_input(
     out, err = capsys.readouterr()
     assert err.startswith(f"hoverify: error: {path}: ") and words in err, err
     assert err.count("\n") == 1 and out == ""
+
+
+def test_a_verify_finding_says_the_search_that_found_it_which_finds_it_again(
+        finding: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-266: a finding file, and replay, did not say which search found it: the faults, the
+    bound, whether the bound was exhausted. Its command, run, finds the same claim."""
+    command = "hoverify verify --variant tr33821-v070 --max-handovers 1 --faults compromise,drop"
+    assert finding["found_by"] == {"command": command, "finished": True, "stopped": None}
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps(finding))
+    assert main(["replay", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == f"found by: {command} (bound exhausted)"
+    assert main(["replay", "--json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["found_by"] == finding["found_by"]
+    assert main([*shlex.split(command)[1:], "--quiet", "--out", str(tmp_path / "again")]) == 0
+    again = json.loads((tmp_path / "again" / "tr33821-v070-forward-security-not-promised.json")
+                       .read_text())
+    assert again["claim"] == finding["claim"] and again["found_by"] == finding["found_by"]
+
+
+def test_a_finding_saved_before_found_by_replays_without_its_line(
+        finding: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file saved before helper-266 has no ``found_by``: it replays as before."""
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps({k: v for k, v in finding.items() if k != "found_by"}))
+    assert main(["replay", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "found by" not in out and out.endswith("\nreproduced\n")
+    assert main(["replay", "--json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["found_by"] is None
 
 
 def test_replay_uses_the_recorded_kasme_and_topology(
@@ -984,7 +1034,32 @@ def test_ctrl_c_in_explore_prints_and_saves_the_findings_so_far_and_exits_130(
     assert "no violation of a promised claim" not in out
     saved = tmp_path / "tr33821-v070-key-separation-not-promised.json"
     assert f"saved: {saved}" in out
+    # helper-266: the file says so too, in those words
+    assert json.loads(saved.read_text())["found_by"] == {
+        "command": "hoverify explore --variant tr33821-v070 --faults "
+                   "compromise,drop,duplicate,refuse,replay,rewrite",
+        "finished": False, "stopped": "interrupted by Ctrl-C or SIGTERM"}
     assert main(["replay", str(saved)]) == 0  # key-separation again, not promised
+    assert ("\nfound by: hoverify explore --variant tr33821-v070 --faults compromise,drop,"
+            "duplicate,refuse,replay,rewrite (stopped: interrupted by Ctrl-C or SIGTERM; "
+            "search NOT finished)\n") in capsys.readouterr().out
+
+
+def test_an_explore_finding_says_the_search_that_found_it_which_finds_it_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-266: its examples, seed and attacker options where not the default, its faults; all
+    examples run. Its command, run, finds the same claim."""
+    assert main([*TR33821_EXPLORE, "--examples", "10", "--seed", "3", "--faults", "drop,compromise",
+                 "--compromise-targets", "enb,ue", "--out", str(tmp_path / "first")]) == 0
+    name = "tr33821-v070-key-separation-not-promised.json"
+    found = json.loads((tmp_path / "first" / name).read_text())["found_by"]
+    command = ("hoverify explore --variant tr33821-v070 --examples 10 --seed 3 --faults "
+               "compromise,drop --compromise-targets enb,ue")
+    assert found == {"command": command, "finished": True, "stopped": None}
+    assert main(["replay", str(tmp_path / "first" / name)]) == 0
+    assert f"\nfound by: {command} (all examples run)\n" in capsys.readouterr().out
+    assert main([*shlex.split(command)[1:], "--quiet", "--out", str(tmp_path / "again")]) == 0
+    assert json.loads((tmp_path / "again" / name).read_text())["found_by"] == found
 
 
 def test_ctrl_c_while_a_finding_is_minimised_keeps_it_as_found(

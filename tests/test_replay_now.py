@@ -156,8 +156,9 @@ def test_replay_of_a_variant_error_prints_its_trace_and_reproduced(
     saved = json.loads(Path(found["file"]).read_text())
     assert lines[0] == (f"replay of {found['file']}: variant-error, the run stopped, found on "
                         f"{saved['variant']} from {saved['variant_file']}, topology small")
-    assert lines[1].startswith("attacker: ")
-    assert lines[2:2 + len(found["trace"])] == [  # each start numbered (helper-198 #4)
+    assert lines[1] == f"found by: {saved['found_by']['command']} (bound exhausted)"
+    assert lines[2].startswith("attacker: ")
+    assert lines[3:3 + len(found["trace"])] == [  # each start numbered (helper-198 #4)
         f"{number:>3}. {text}"
         for number, text in enumerate(numbered_starts(found["trace"]), start=1)]
     assert lines[-2] == f"=> variant-error: the run stopped: {found['detail']}"

@@ -1050,6 +1050,14 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
                           "tr33821-v070-fake-cell-capture-not-promised.json"}
     # key-separation again, not promised
     assert cli.main(["replay", str(saved["tr33821-v070-key-separation-not-promised.json"])]) == 0
+    # helper-266: the file says which search, and that it was stopped, in those words
+    assert json.loads(saved["tr33821-v070-key-separation-not-promised.json"].read_text())[
+        "found_by"] == {"command": "hoverify verify --variant tr33821-v070 --max-handovers 1 "
+                                   "--faults compromise,drop",
+                        "finished": False, "stopped": "interrupted by Ctrl-C or SIGTERM"}
+    assert ("\nfound by: hoverify verify --variant tr33821-v070 --max-handovers 1 --faults "
+            "compromise,drop (stopped: interrupted by Ctrl-C or SIGTERM; bound NOT exhausted)\n"
+            ) in capsys.readouterr().out
 
 
 def test_a_stopped_search_says_its_none_is_so_far(tmp_path: Path,
