@@ -69,7 +69,15 @@ from hoverify.reports.scenarios import (
     VariantRef,
 )
 from hoverify.reports.status import VARIANT_ERROR
-from hoverify.reports.words import BOUNDED, WORDS, cell_text, check_line_text, untested_cell
+from hoverify.reports.words import (
+    BOUNDED,
+    UNTESTED,
+    WORDS,
+    cell_text,
+    check_line_text,
+    untested_cell,
+    verdict_word,
+)
 from hoverify.statemachines.topology import default_topology
 from hoverify.statemachines.variant import ASSUMPTIONS
 from hoverify.statemachines.variants import load
@@ -1587,6 +1595,31 @@ def test_a_chart_says_whose_a_replayed_or_late_message_is(
         if isinstance(e, MscMessage))
 
 
+def test_a_failing_cell_shows_the_verdict_check_shows(default_report: Generated) -> None:
+    """A failing cell's line and its counterexample's are the verdict `hoverify check` shows
+    for the claim, the first line of its witness (docs/claims.md: the first failure that
+    breaks a promise, else the first not promised, else the first outside the promise), also
+    where forward security measures its reach from another, wider one; the counterexample's
+    word is the cell's and check's, the assumption the run broke included."""
+    other = 0
+    for result in default_report.data.results:
+        said = {c["name"]: c for c in result.check.get("claims", [])}
+        found = {cx.id: cx for cx in result.counterexamples}
+        for claim, cell in result.cells:
+            if cell.status not in (BROKEN, FAILS):
+                continue
+            shown, cx = said[claim]["witness"][0], found[cell.counterexample or ""]
+            where = (result.variant.label, result.scenario.name, claim)
+            assert cell.detail == cx.verdict == shown, where
+            assert cx.status == said[claim]["verdict"] == verdict_word(cell.status, cell.outside)
+            [verdict] = [v for v in said[claim]["verdicts"]
+                         if f"hop {v['hop']}, {v['attacker']}: {v['detail']}" == shown]
+            other += cell.n_hops is not None and verdict["n_hops"] != cell.n_hops
+    # tr33821-v070's backhaul-open: check shows the network's verdict, which measures no
+    # reach; the cell's measure is a compromised eNB's
+    assert other
+
+
 def test_a_forward_security_cell_measures_what_check_measured(default_report: Generated) -> None:
     """The matrix's "derives n hops on" is the claim's own measure, "+" included where the
     run ends at a KeNB the attacker derives (a longer run might show more), as `check` says
@@ -1623,6 +1656,24 @@ def test_a_forward_security_cell_that_could_not_fail_says_untested(
             untested.add((result.variant.label, result.scenario.name))
     # review28: the x2 scenario is x2,x2, which can break the 2-hop promise: tested now
     assert ("ts33401", "x2") not in untested and ("ts33401", "s1") not in untested
+
+
+def test_a_promise_no_one_hop_run_can_break_reads_untested_as_check_says_it() -> None:
+    """docs/report.md: a variant file promising 2-hop forward security on S1 reads "holds,
+    2-hop so far, untested" in the one-hop s1 scenario (TS 33.501 3.1: the key used n or more
+    hops later; one handover has none), where check's verdict is "untested"; the default
+    report has no such cell since review28, so its own test above holds vacuously there."""
+    [(ref, schedule)] = variant_files([str(Path(__file__).parent / "data" / "delegate38"
+                                           / "s1_like_x2.py")])
+    data = build((), lambda _: None, files=[(ref, schedule)])
+    said = {}
+    for scenario in SCENARIOS:
+        result = data.result(ref, scenario)
+        [claim] = [c for c in result.check["claims"] if c["name"] == FORWARD]
+        said[scenario.name] = (cell_text(result.cell(FORWARD)), claim["verdict"])
+    assert said["s1"] == ("holds, 2-hop so far, untested", UNTESTED)
+    assert said["target-id-back"] == ("holds, 2-hop, untested", UNTESTED)
+    assert said["x2"] == ("holds, 2-hop so far", HOLDS)  # x2,x2 could break it
 
 
 def _check_says(doc: dict, claim: str, indented: bool = False) -> list[str]:
@@ -1728,6 +1779,26 @@ def test_every_verdict_that_does_not_fail_says_why(default_report: Generated) ->
                     cuts += 1
     assert cuts > len(data.sections)  # each variant has cuts to show
     assert outside  # ts33401's race fails outside path-switch-first
+
+
+def test_a_failure_outside_two_assumptions_names_each_in_its_reason() -> None:
+    """docs/report.md: the row of a cell failing only outside the promise says what the
+    promise assumes, which the run broke. ts33401's race with the backhaul open breaks both
+    path-switch-first and NDS/IP (TS 33.401 11); the report's scenarios break one each, so
+    only its own run here shows that the row names every one."""
+    from hoverify.report_job import _evaluate, _result, check_line
+
+    race = next(s for s in SCENARIOS if s.name == "race")
+    scenario = replace(race, backhaul_unprotected=True)
+    result = _result(REFERENCE, scenario, _evaluate(load(REFERENCE.name), scenario, None),
+                     check_line(REFERENCE, scenario, None))
+    cell = result.cell(FORWARD)
+    assert cell.outside is not None and cell.reason
+    broken = cell.outside.split("; ")
+    [why] = cell.cut
+    assert len(broken) == 2 and why.startswith("no promise is broken: ")
+    assert all((f"{part} ({ASSUMPTIONS[part]})" if part in ASSUMPTIONS else part) in why
+               for part in broken), why
 
 
 @pytest.mark.parametrize("variant, scenario", [

@@ -15,6 +15,7 @@ from hoverify.reports.data import BROKEN, HOLDS
 from hoverify.reports.scenarios import VARIANTS
 from hoverify.reports.status import FAILS, NA, VACUOUS
 from hoverify.reports.words import (
+    HOLDS_SO_FAR,
     OUTSIDE_ROW,
     ROW_WORDS,
     UNTESTED,
@@ -287,6 +288,17 @@ def test_each_row_word_leaves_what_follows_it_in_line(name: str) -> None:
             assert row.split(None, 1)[1].startswith(f"{word} "), row
             offsets.add(row.index("its situation arose 2 times"))
     assert offsets == {len(f"{name:<{NAME_COLUMN}} {max(ROW_WORDS, key=len)} ")}, offsets
+
+
+@pytest.mark.parametrize("outside", [None, "backhaul-protected"])
+def test_a_stopped_search_says_so_far_only_of_a_claim_that_holds(outside: str | None) -> None:
+    """helper-241 #6: a search stopped before its bound was exhausted says "holds so far" of
+    a claim no state it reached violated; a claim it found violated fails whatever the
+    states it did not reach (a failure is a counterexample, not a bound's guess)."""
+    assert row_word(HOLDS, None, so_far=True) == HOLDS_SO_FAR
+    for status in (BROKEN, FAILS):
+        word = verdict_word(status, outside)
+        assert row_word(word, outside, so_far=True) == row_word(word, outside) != HOLDS_SO_FAR
 
 
 @pytest.mark.parametrize("status", [HOLDS, BROKEN, FAILS, VACUOUS, NA, UNTESTED])
