@@ -56,6 +56,7 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import EnumType
+from itertools import takewhile
 from pathlib import Path
 from types import FunctionType, ModuleType
 from typing import Any
@@ -467,14 +468,21 @@ def _check_hook_signatures(path: str, variant: KeySchedule) -> None:
                 f"arguments; define it as {hook}(self, {', '.join(arguments)})") from None
         except ValueError:  # no signature to read (a builtin): the dry run calls it
             continue
-        moved = [(place, name) for place, name in enumerate(signature.parameters)
-                 if place < len(arguments) and name != arguments[place] and name in arguments]
+        # the parameters that take an argument by position: up to *args or a keyword-only one
+        positional = list(takewhile(lambda p: p.kind in _BY_POSITION,
+                                    signature.parameters.values()))
+        moved = [(place, p.name) for place, p in enumerate(positional)
+                 if place < len(arguments) and p.name != arguments[place]
+                 and p.name in arguments]
         if moved:
             place, name = moved[0]
             raise VariantFileError(
-                f"{path}: {hook}{signature} takes {name} where the interface passes "
-                f"{arguments[place]} (arguments come by position); define it as "
-                f"{hook}(self, {', '.join(arguments)})")
+                f"{path}: {hook}(self, {', '.join(map(str, signature.parameters.values()))}) "
+                f"takes {name} where the interface passes {arguments[place]} (arguments come "
+                f"by position); define it as {hook}(self, {', '.join(arguments)})")
+
+
+_BY_POSITION = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
 def _dry_run(path: str, variant: KeySchedule) -> list[tuple[VariantError, str]]:

@@ -944,9 +944,9 @@ SAYS = {
                           "field 'KeNB*'",
     "hop_type_unknown.py": "promises() raised AttributeError: X3 (HopType has INTRA_ENB, X2, "
                            "S1, S1_INTER)",
-    "ue_cells_swapped.py": "ue(d, ue, command, target, source, c_rnti) takes target where "
-                           "the interface passes source (arguments come by position); define "
-                           "it as ue(self, d, ue, command, source, target, c_rnti)",
+    "ue_cells_swapped.py": "ue(self, d, ue, command, target, source, c_rnti) takes target "
+                           "where the interface passes source (arguments come by position); "
+                           "define it as ue(self, d, ue, command, source, target, c_rnti)",
     "target_enb_cell_first.py": "takes c_rnti where the interface passes target",
     "overlapping_promises.py": "promises 'forward-security' twice on intra-enb, x2 hops: "
                                "Promise('forward-security', hops=2, assumes=['path-switch-"
@@ -1093,6 +1093,27 @@ def test_a_hook_written_for_the_old_interface_is_named(tmp_path: Path) -> None:
                                                r"source, target, c_rnti\)"):
         load_variant_file(str(path))
 
+
+
+@pytest.mark.parametrize("parameters", [
+    "d, *args, c_rnti=None", "d, keys, command, source, target, c_rnti", "d, *rest",
+    "d, ue, command, source, target, c_rnti, *, extra=1"])
+def test_a_hook_whose_arguments_come_by_position_as_the_interface_passes_them_loads(
+        parameters: str, tmp_path: Path) -> None:
+    """Only a parameter that takes an argument by position can take another's (helper-267: a
+    keyword-only c_rnti after *args was refused as taking command's place); names of one's
+    own are free."""
+    path = tmp_path / "v.py"
+    path.write_text("from dataclasses import dataclass\n"
+                    "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+                    "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+                    f"    def ue(self, {parameters}):\n"
+                    "        return super().ue(d, *args, c_rnti) if False else None\n"
+                    "VARIANT = V()\n")
+    try:
+        load_variant_file(str(path))
+    except VariantFileError as error:
+        assert "arguments come by position" not in str(error), error
 
 
 def test_the_docs_give_each_hook_s_signature_as_the_interface_defines_it() -> None:
