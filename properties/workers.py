@@ -125,9 +125,12 @@ _PART: Any = None  # in a worker process: its part
 
 def _begin(make: Make, index: int, count: int, stopping: Any) -> None:
     global _PART
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's
-    # SIGTERM too: the coordinator's handler (``hoverify.__main__``) is not this process's
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C and SIGTERM are the coordinator's: a terminal and a job scheduler signal the
+    # whole process group, and a worker that ended on its own broke the pool, the findings
+    # so far unsaved (helper-267); the coordinator stops the workers itself
+    # (``Processes.close``), and the kernel ends them with it (``_end_with_parent``)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _end_with_parent()
     _PART = make(index, count, stopping.is_set)
 

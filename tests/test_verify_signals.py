@@ -3,7 +3,10 @@ coordinator ended by ``kill`` left its workers running, some still searching, on
 machine).
 
 - SIGTERM (``kill``, a job scheduler) ends it as Ctrl-C does: the counts and findings so far
-  printed, the bound said not exhausted, the workers stopped; exit 143 (128 + SIGTERM).
+  printed, the bound said not exhausted, the workers stopped; exit 143 (128 + SIGTERM); sent
+  to the whole process group too, as a job scheduler (and a terminal's Ctrl-C) sends it: the
+  workers leave it to the coordinator (helper-267: they ended on it, and the coordinator
+  stopped with a traceback, its findings unsaved).
 - SIGKILL (or the OOM killer) leaves the coordinator no say: on Linux the kernel ends its
   workers with it (``prctl(2)`` ``PR_SET_PDEATHSIG``).
 """
@@ -64,7 +67,8 @@ def searching(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[int]
         [sys.executable, "-m", "hoverify", "verify", "--variant", "ts33401",
          "--max-handovers", "3", "--workers", "2", "--quiet", "--json-progress",
          str(progress), "--out", str(tmp_path / "out")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        start_new_session=True)  # a process group of its own, as a job scheduler starts it
     workers: list[int] = []
     try:
         deadline = time.monotonic() + 300
@@ -83,10 +87,15 @@ def searching(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[int]
         search.communicate()
 
 
+@pytest.mark.parametrize("group", [False, True], ids=["coordinator", "process-group"])
 def test_sigterm_ends_verify_as_ctrl_c_does_and_stops_its_workers(
-        searching: tuple[subprocess.Popen[str], list[int]], tmp_path: Path) -> None:
+        searching: tuple[subprocess.Popen[str], list[int]], tmp_path: Path,
+        group: bool) -> None:
     search, workers = searching
-    search.send_signal(signal.SIGTERM)
+    if group:
+        os.killpg(search.pid, signal.SIGTERM)
+    else:
+        search.send_signal(signal.SIGTERM)
     out, err = search.communicate(timeout=120)
     assert search.returncode == 128 + signal.SIGTERM, err
     assert "bound NOT exhausted: stopped (interrupted by Ctrl-C or SIGTERM) at depth " in out
