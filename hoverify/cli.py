@@ -1224,11 +1224,11 @@ def found_by(args: argparse.Namespace, faults: frozenset[str], adversary: Advers
              stopped: str | None) -> dict[str, Any]:
     """Which search found a saved finding (``found_by`` in its file): the command line that
     runs it again, and whether it ran to its end, else why it stopped (``stopped``: a key of
-    ``_STOPPED``; None: it ran to its end), in its output's words."""
+    ``_STOPPED``, as ``--json`` and ``--json-progress`` say it; None: it ran to its end)."""
     from hoverify.shell import shell_join
 
     return {"command": shell_join(search_argv(args, faults, adversary)),
-            "finished": stopped is None, "stopped": None if stopped is None else _STOPPED[stopped]}
+            "finished": stopped is None, "stopped": stopped}
 
 
 def search_argv(args: argparse.Namespace, faults: frozenset[str],
@@ -1264,7 +1264,8 @@ def _given(args: argparse.Namespace, defaults: Mapping[str, Any]) -> list[str]:
 def found_by_text(found: Mapping[str, Any]) -> str:
     """A finding file's ``found_by`` as replay prints it, in its command's words."""
     ended, not_ended = SEARCH_ENDS[str(found["command"]).split()[1]]
-    end = ended if found["finished"] else f"stopped: {found['stopped']}; {not_ended}"
+    stopped = _STOPPED.get(found["stopped"], found["stopped"])  # a file's own word as it is
+    end = ended if found["finished"] else f"stopped: {stopped}; {not_ended}"
     return f"found by: {found['command']} ({end})"
 
 

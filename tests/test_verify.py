@@ -1054,7 +1054,7 @@ def test_ctrl_c_prints_and_saves_the_findings_so_far_and_exits_130(
     assert json.loads(saved["tr33821-v070-key-separation-not-promised.json"].read_text())[
         "found_by"] == {"command": "hoverify verify --variant tr33821-v070 --max-handovers 1 "
                                    "--faults compromise,drop",
-                        "finished": False, "stopped": "interrupted by Ctrl-C or SIGTERM"}
+                        "finished": False, "stopped": "interrupted"}
     assert ("\nfound by: hoverify verify --variant tr33821-v070 --max-handovers 1 --faults "
             "compromise,drop (stopped: interrupted by Ctrl-C or SIGTERM; bound NOT exhausted)\n"
             ) in capsys.readouterr().out
