@@ -51,7 +51,7 @@ from hoverify.shell import shell_join
 from hoverify.statemachines import crypto
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.messages import Kind, Message
-from hoverify.statemachines.names import did_you_mean, word_list
+from hoverify.statemachines.names import did_you_mean, raised_text, word_list
 from hoverify.statemachines.scenario import (
     REQUESTS,
     HopError,
@@ -663,7 +663,7 @@ def variant_error_document(error: VariantError) -> dict[str, Any]:
 
     return {"claim": VARIANT_ERROR, "promised": True, "hook": error.hook,
             "handler": error.handler, "entity": error.entity,
-            "exception": f"{type(error.error).__name__}: {error.error}", "where": error.where,
+            "exception": raised_text(error.error), "where": error.where,
             "step": error.step, "hop": error.hop, "message": str(error.message.kind.title),
             "detail": str(error)}
 

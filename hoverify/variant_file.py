@@ -55,7 +55,6 @@ import typing
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, fields, is_dataclass, replace
-from enum import EnumType
 from itertools import takewhile
 from pathlib import Path
 from types import FunctionType, ModuleType
@@ -69,7 +68,7 @@ from hoverify.statemachines.derivation import Derivation, Deriver
 from hoverify.statemachines.entity import VariantError
 from hoverify.statemachines.key_origin import check_returned_keys
 from hoverify.statemachines.messages import Fields
-from hoverify.statemachines.names import did_you_mean
+from hoverify.statemachines.names import did_you_mean, raised_text
 from hoverify.statemachines.scenario import Run, parse_hops, run_scenario
 from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import (
@@ -181,7 +180,7 @@ def _import(path: Path) -> tuple[ModuleType, KeySchedule]:
         frozen = ("; write @dataclass(frozen=True), as the variant it extends is declared"
                   if "non-frozen dataclass from a frozen one" in str(error) else "")
         raise VariantFileError(f"{path}:{_line(error, path)}: running the file raised "
-                               f"{_raised(error)}{frozen}") from None
+                               f"{raised_text(error)}{frozen}") from None
     finally:
         sys.modules.pop(name, None)
     variant = getattr(module, "VARIANT", None)
@@ -362,7 +361,7 @@ def _check_declarations(path: str, variant: KeySchedule) -> None:
         promises = variant.promises()
     except Exception as error:
         raise VariantFileError(f"{path}:{_line(error, path)}: promises() raised "
-                               f"{_raised(error)}") from None
+                               f"{raised_text(error)}") from None
     if not isinstance(promises, tuple | list):  # as a hook's wrong type is told (_shaped)
         said = "None" if promises is None else f"a {type(promises).__name__}"
         hint = " (a `return` missing?)" if promises is None else ""
@@ -417,7 +416,7 @@ def _check_c_rnti_max(path: str, variant: KeySchedule) -> None:
         largest = variant.c_rnti_max()
     except Exception as error:
         raise VariantFileError(f"{path}:{_line(error, path)}: c_rnti_max() raised "
-                               f"{_raised(error)}") from None
+                               f"{raised_text(error)}") from None
     # newUE-Identity is a 16-bit C-RNTI (TS 36.331); 0 is no C-RNTI (TS 36.321 7.1)
     if isinstance(largest, bool) or not isinstance(largest, int) or not 1 <= largest <= 0xFFFF:
         raise VariantFileError(f"{path}: c_rnti_max() returned {largest!r}; return the "
@@ -562,17 +561,6 @@ def _check_delegated_keys(path: str, variant: KeySchedule, derived: dict[str, bo
                 f"{path}: delegated_keys() names {name!r}, which no derivation of the dry run "
                 f"derives (derived from KASME: {', '.join(from_kasme) or 'nothing'}); name it "
                 "as the d.kdf() call that derives it does, or drop it from delegated_keys()")
-
-
-def _raised(error: BaseException) -> str:
-    """The exception as a line says it; a member an enumeration lacks with the members it
-    has (``HopType.X3`` said only "AttributeError: X3", helper-263)."""
-    said = f"{type(error).__name__}: {error}"
-    owner = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
-    if isinstance(owner, EnumType):
-        members = ", ".join(member.name for member in owner)
-        said += f" ({owner.__name__} has {members})"
-    return said
 
 
 def _line(error: BaseException, path: Path | str) -> str:

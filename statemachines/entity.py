@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from hoverify.statemachines.derivation import Derivation, Deriver
 from hoverify.statemachines.key_origin import check_returned_keys
 from hoverify.statemachines.messages import CELL_NAMES, Fields, Kind, Message, malformed
+from hoverify.statemachines.names import raised_text
 from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, Topology
 from hoverify.statemachines.variant import NCC_MODULUS, HookReturnError, KeySchedule
@@ -58,7 +59,7 @@ class VariantError(Exception):
         if isinstance(self.error, HookReturnError):
             return f"variant hook {self.error}"
         who = f"variant hook {self.hook}()" if self.hook else f"{self.handler}()"
-        return f"{who} raised {type(self.error).__name__}: {self.error}"
+        return f"{who} raised {raised_text(self.error)}"
 
     def __str__(self) -> str:
         # the step as ``check``'s witnesses, the report's charts and the pcap number it

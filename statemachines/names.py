@@ -5,6 +5,7 @@ hook) with the one suggestion every such refusal ends with, the closest known na
 
 from collections.abc import Iterable
 from difflib import get_close_matches
+from enum import EnumType
 
 
 def did_you_mean(known: Iterable[str], *names: str) -> str:
@@ -35,3 +36,14 @@ def word_list(items: Iterable[str], last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def raised_text(error: BaseException) -> str:
+    """An exception as a line says it (``ZeroDivisionError: division by zero``); a member an
+    enumeration lacks, with the members it has (helper-263, helper-267: ``HopType.X3`` in a
+    variant said only "AttributeError: X3")."""
+    said = f"{type(error).__name__}: {error}"
+    owner = getattr(error, "obj", None) if isinstance(error, AttributeError) else None
+    if isinstance(owner, EnumType):
+        said += f" ({owner.__name__} has {word_list(member.name for member in owner)})"
+    return said

@@ -125,6 +125,24 @@ def test_every_key_a_hook_hands_the_model_is_made_or_given(
     assert f"variant hook {said}" in line
 
 
+def test_a_hop_type_a_hook_misspells_is_told_with_those_there_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """helper-267: ``HopType.X3`` in a hook's body said only "AttributeError: X3", where the
+    same typo at module level or in promises() names the members (one wording for both)."""
+    path = tmp_path / "variant.py"
+    path.write_text(VARIANT_HEAD.replace("import dataclass\n", "import dataclass\n"
+                                         "from hoverify.statemachines.topology import HopType\n")
+                    + "    def source_enb(self, d, keys, target, hop):\n"
+                    "        assert hop is not HopType.X3\n"
+                    "        return super().source_enb(d, keys, target, hop)\n"
+                    "VARIANT = V()\n")
+    assert main(["check", "--variant-file", str(path), "--hops", "x2", "--json"]) == 1
+    error = json.loads(capsys.readouterr().out)["variant_error"]
+    assert error["exception"] == ("AttributeError: X3 (HopType has INTRA_ENB, X2, S1 and "
+                                  "S1_INTER)"), error
+    assert "variant hook source_enb() raised AttributeError: X3 (HopType has" in error["detail"]
+
+
 @pytest.mark.parametrize("body", ["import sys\nsys.exit(0)\n", "raise SystemExit(0)\n",
                                   "raise KeyboardInterrupt\n", "import os\nos.fspath(1)\n"])
 def test_a_file_that_exits_or_raises_at_import_is_bad_input(

@@ -943,7 +943,7 @@ SAYS = {
     "short_key_field.py": "target_mme() returned a KeNB* of 16 octets (000000...), not 32 in "
                           "field 'KeNB*'",
     "hop_type_unknown.py": "promises() raised AttributeError: X3 (HopType has INTRA_ENB, X2, "
-                           "S1, S1_INTER)",
+                           "S1 and S1_INTER)",
     "ue_cells_swapped.py": "ue(self, d, ue, command, target, source, c_rnti) takes target "
                            "where the interface passes source (arguments come by position); "
                            "define it as ue(self, d, ue, command, source, target, c_rnti)",
