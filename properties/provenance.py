@@ -31,7 +31,9 @@ def provenance_violations(system: System) -> list[str]:
                     public = public_names(system, item.value)
                     fix = (f"the value is a public {' or '.join(public)}: label it "
                            "public(...), not secret(...)" if public
-                           else "derive it only from the hook's own arguments")
+                           else "a secret input is a key the hook was given or derived; a "
+                           "value it computes itself (a nonce, say) is public(...): "
+                           "docs/variants.md")
                     problems.append(
                         f"step {step.number} ({step.message.kind.title}): {entity} derives "
                         f"{derivation.output_name} [{derivation.clause}] from {item.name}, "

@@ -486,6 +486,19 @@ BAD_FILES = {
         "    def ue(self, d, ue, command, target, c_rnti):\n"
         "        return super().ue(d, ue, command, target, target, c_rnti)\n"
         "VARIANT = V()\n"),
+    # helper-263/267: a nonce the hook computes, labelled secret, was told to be derived "only
+    # from the hook's own arguments", which it was (docs/variants.md: it is public)
+    "nonce_labelled_secret.py": (
+        "from dataclasses import dataclass\n"
+        "from hoverify.statemachines.derivation import secret\n"
+        "from hoverify.statemachines.variants.ts33401 import Ts33401\n"
+        "@dataclass(frozen=True)\nclass V(Ts33401):\n    name: str = 'v'\n"
+        "    def target_enb(self, d, fields, target, c_rnti, hop):\n"
+        "        kenb, ncc, sent = super().target_enb(d, fields, target, c_rnti, hop)\n"
+        "        nonce = c_rnti.to_bytes(2, 'big') * 8\n"
+        "        return d.kdf('KeNB', 'proposal', secret('KeNB*', kenb), 0x1F,\n"
+        "                     secret('NONCE', nonce)), ncc, sent\n"
+        "VARIANT = V()\n"),
     # helper-263, a delegate's first variant: the interface's arguments in another order
     # bind (hooks are called by position), so target took the source cell; it read as a
     # broken key agreement
@@ -942,6 +955,9 @@ SAYS = {
     "short_kenb.py": "target_enb() returned a KeNB of 16 octets (e70a19...), not 32; see",
     "short_key_field.py": "target_mme() returned a KeNB* of 16 octets (000000...), not 32 in "
                           "field 'KeNB*'",
+    "nonce_labelled_secret.py": "from NONCE, which it never held; a secret input is a key the "
+                                "hook was given or derived; a value it computes itself (a "
+                                "nonce, say) is public(...): docs/variants.md",
     "hop_type_unknown.py": "promises() raised AttributeError: X3 (HopType has INTRA_ENB, X2, "
                            "S1 and S1_INTER)",
     "ue_cells_swapped.py": "ue(self, d, ue, command, target, source, c_rnti) takes target "
