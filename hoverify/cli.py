@@ -440,7 +440,9 @@ def _verify_options(verify_: argparse.ArgumentParser) -> None:
     verify_.add_argument("--json-progress", metavar="FILE",
                          type=_named("--json-progress", "a file to append to"),
                          help="append the progress as JSON lines to FILE (level, states, "
-                              "states/s, frontier, peak RSS), for a dashboard (default: none)")
+                              "states/s, frontier, peak RSS), then a last line saying which "
+                              "search it was and how it ended, for a dashboard (default: "
+                              "none)")
     verify_.add_argument("--workers", type=int, metavar="N",
                          help="search with N worker processes, each owning a share of the "
                               "states by fingerprint; 1: in this process (default: one per "
@@ -835,7 +837,7 @@ def _verify(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         if lines is not None:  # how it ended (helper-265 #5: a dashboard could not tell a
             # finished search from a stalled one, nor one run's lines from the next's)
-            lines.write(_progress_end(result))
+            lines.write(_progress_end(result, args.topology or "small", variant.parameters))
     findings = result.findings()
     ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
@@ -1058,9 +1060,11 @@ def _progress_document(where: Progress) -> dict[str, Any]:
             "peak_rss_kib": where.peak_rss_kib}
 
 
-def _progress_end(result: VerifyResult) -> dict[str, Any]:
+def _progress_end(result: VerifyResult, topology: str,
+                  parameters: Mapping[str, str]) -> dict[str, Any]:
     """``--json-progress``'s last line: the search and how it ended, in ``--json``'s keys."""
-    return {"event": "end", "variant": result.variant, "max_handovers": result.max_handovers,
+    return {"event": "end", "variant": result.variant, "parameters": dict(parameters),
+            "topology": topology, "max_handovers": result.max_handovers,
             "faults": sorted(result.faults), "states": result.states,
             "transitions": result.transitions, "exhausted": result.exhausted,
             "stopped": result.stopped, "promise_broken": result.promise_broken,

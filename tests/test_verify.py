@@ -1153,7 +1153,8 @@ def test_json_progress_writes_a_line_per_level(tmp_path: Path,
                and line["states_per_second"] > 0 for line in lines)
     assert [line["level"] for line in lines if line["level_done"]][:3] == [1, 2, 3]
     # the last line says which search it was and how it ended (helper-265 #5), as --json does
-    assert end == {"event": "end", "variant": "tr33821-v070", "max_handovers": 1,
+    assert end == {"event": "end", "variant": "tr33821-v070", "parameters": {},
+                   "topology": "small", "max_handovers": 1,
                    "faults": ["compromise", "drop"], "states": TR33821_ONE_HANDOVER_STATES,
                    "transitions": end["transitions"], "exhausted": True, "stopped": None,
                    "promise_broken": False, "seconds": end["seconds"]}
