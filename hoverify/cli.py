@@ -1316,14 +1316,17 @@ def _print_earlier(doc: dict[str, Any], out: Path) -> None:
 
 def _finding_end(finding: dict[str, Any]) -> list[str]:
     """The lines after a finding's trace: its check line (or why it has none), its file."""
+    from hoverify.shell import shell_join
+
     if finding["check"] is not None:
         lines = [f"  check: {finding['check']}"]
         if finding.get("check_note"):
             lines.append(f"  ({finding['check_note']})")
     else:
         lines = [f"  no check line: {finding['check_unavailable']}"]
-    if finding["file"] is not None:
-        lines.append(f"  saved: {finding['file']}  (hoverify replay {finding['file']})")
+    if finding["file"] is not None:  # the command quoted as the check line is (helper-267)
+        replay = shell_join(["hoverify", "replay", finding["file"]])
+        lines.append(f"  saved: {finding['file']}  ({replay})")
     return lines
 
 

@@ -32,7 +32,7 @@ import hoverify.progress
 import hoverify.report_job
 import hoverify.runs
 from hoverify import atomic_dir
-from hoverify.cli import build_parser, examples_said, main
+from hoverify.cli import _finding_end, build_parser, examples_said, main
 from hoverify.progress import Bar
 
 BAD = {
@@ -1573,3 +1573,10 @@ def test_explore_and_verify_name_the_promised_claims_they_never_tried_alike(
             "had neither rewrite nor compromise)")
     assert explored.startswith("no violation of a promised claim in the ")
     assert explored.endswith(said) and verified.endswith(said)
+
+
+def test_a_saved_finding_s_replay_command_is_quoted_as_a_shell_reads_it() -> None:
+    """helper-267 #7: `--out 'o p'` printed `(hoverify replay o p/F.json)`, which a shell
+    reads as two files; quoted as the check line and found_by's command are."""
+    end = _finding_end({"check": None, "check_unavailable": "why", "file": "o p/F.json"})
+    assert end[-1] == "  saved: o p/F.json  (hoverify replay 'o p/F.json')"
