@@ -74,7 +74,6 @@ from hoverify.statemachines.topology import Cell, HopType
 from hoverify.statemachines.variant import (
     ASSUMPTIONS,
     CELL_IDENTITY,
-    NCC_MODULUS,
     AsKeys,
     EnbKeys,
     HookReturnError,
@@ -83,6 +82,7 @@ from hoverify.statemachines.variant import (
     NhChain,
     Promise,
     UeKeys,
+    is_ncc,
     key_problem,
     returned_key,
 )
@@ -607,8 +607,7 @@ class Checked(KeySchedule):
             problem = key_problem(name, value) if name in KEY_FIELDS else None
             if problem is not None:
                 raise TypeError(f"{problem} in field {name!r}")
-            if name == "NCC" and (isinstance(value, bool) or not isinstance(value, int)
-                                  or not 0 <= value < NCC_MODULUS):
+            if name == "NCC" and not is_ncc(value):
                 # blamed on the hook that put it in a message, not on the peer that reads it
                 raise ValueError(f"field 'NCC' = {value!r}: an NCC is 3 bits, 0..7 (TS 36.331 "
                                  "nextHopChainingCount, TS 33.401 7.2.8.4)")
@@ -617,9 +616,7 @@ class Checked(KeySchedule):
         problem = key_problem("KeNB", key)
         if problem is not None:
             raise TypeError(problem)
-        # an NCC is 3 bits (TS 36.331 nextHopChainingCount): a bool is none, as in _fields
-        if ncc is not None and (isinstance(ncc, bool)
-                                or not (isinstance(ncc, int) and 0 <= ncc < NCC_MODULUS)):
+        if ncc is not None and not is_ncc(ncc):
             raise ValueError(f"NCC {ncc!r}, not None or 0..7")
 
     def promises(self) -> tuple[Promise, ...]:

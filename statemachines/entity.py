@@ -22,7 +22,7 @@ from hoverify.statemachines.messages import CELL_NAMES, Fields, Kind, Message, m
 from hoverify.statemachines.names import raised_text
 from hoverify.statemachines.record import record
 from hoverify.statemachines.topology import Cell, Topology
-from hoverify.statemachines.variant import NCC_MODULUS, HookReturnError, KeySchedule
+from hoverify.statemachines.variant import HookReturnError, KeySchedule, is_ncc
 from transitions import Machine
 
 
@@ -266,7 +266,7 @@ def handover_ncc(value: object, carrier: str) -> int:
     ``carrier`` carries it: securityConfigHO of an intra-LTE HO command (TS 36.331 6.3.4), the
     AS Security Information of X2AP HandoverRequest (TS 36.423) and the Security Context of
     S1AP HandoverRequest (TS 36.413); one without it, or out of range, is refused."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < NCC_MODULUS:
+    if not is_ncc(value):
         raise Reject(f"malformed {carrier}: nextHopChainingCount {value!r} (0..7 expected)")
     return value
 

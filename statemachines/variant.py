@@ -45,6 +45,12 @@ class HookReturnError(Exception):
         return f"{self.hook}() returned {self.problem}"
 
 
+def is_ncc(value: object) -> bool:
+    """An NCC: an integer of ``NCC_BITS`` bits, 0..7 (TS 36.331 nextHopChainingCount), never a
+    bool (``True`` is 1 to Python, no count to a peer's codec)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < NCC_MODULUS
+
+
 def key_problem(name: str, key: object) -> str | None:
     """Why ``key`` is not a key of 32 octets (``a KeNB of 16 octets (e70a19...), not
     32``), or None when it is one."""
