@@ -837,7 +837,8 @@ def _verify(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         if lines is not None:  # how it ended (helper-265 #5: a dashboard could not tell a
             # finished search from a stalled one, nor one run's lines from the next's)
-            lines.write(_progress_end(result, args.topology or "small", variant.parameters))
+            lines.write({"event": "end", **_search_end(result, args.topology or "small",
+                                                       variant.parameters)})
     findings = result.findings()
     ran: Checked = {}
     checks = check_lines(variant_options(args), args.topology, variant, findings, topology,
@@ -1060,15 +1061,17 @@ def _progress_document(where: Progress) -> dict[str, Any]:
             "peak_rss_kib": where.peak_rss_kib}
 
 
-def _progress_end(result: VerifyResult, topology: str,
-                  parameters: Mapping[str, str]) -> dict[str, Any]:
-    """``--json-progress``'s last line: the search and how it ended, in ``--json``'s keys."""
-    return {"event": "end", "variant": result.variant, "parameters": dict(parameters),
-            "topology": topology, "max_handovers": result.max_handovers,
-            "faults": sorted(result.faults), "states": result.states,
-            "transitions": result.transitions, "exhausted": result.exhausted,
-            "stopped": result.stopped, "promise_broken": result.promise_broken,
-            "seconds": round(result.seconds, 3)}
+def _search_end(result: VerifyResult, topology: str,
+                parameters: Mapping[str, str]) -> dict[str, Any]:
+    """Which search it was and how it ended: the head of ``--json``'s document, and
+    ``--json-progress``'s last line. ``parameters``: the variant's
+    (``KeySchedule.parameters``); ``topology``: its name as given (``--topology``), else
+    ``small``."""
+    return {"variant": result.variant, "parameters": dict(parameters), "topology": topology,
+            "max_handovers": result.max_handovers, "faults": sorted(result.faults),
+            "states": result.states, "transitions": result.transitions,
+            "exhausted": result.exhausted, "stopped": result.stopped,
+            "promise_broken": result.promise_broken, "seconds": round(result.seconds, 3)}
 
 
 def warn_vacuous(claims: Sequence[str], where: str) -> None:
@@ -1108,30 +1111,25 @@ def _verify_document(result: VerifyResult, parameters: Mapping[str, str],
                      findings: list[Finding], files: Sequence[Path | None], topology: str,
                      checks: Sequence[dict[str, str | None]],
                      claims: list[dict[str, Any]], earlier: Sequence[Path]) -> dict[str, Any]:
-    """``parameters``: the variant's (``KeySchedule.parameters``); ``topology``: its name as
-    given (``--topology``), else ``small``; ``checks``: each finding's check line, or why it
-    has none (``check_lines``); ``claims``: each claim over the search (``search_claims``);
-    ``earlier``: the finding files an earlier run left (``earlier_findings``)."""
+    """``parameters``, ``topology``: as ``_search_end``; ``checks``: each finding's check
+    line, or why it has none (``check_lines``); ``claims``: each claim over the search
+    (``search_claims``); ``earlier``: the finding files an earlier run left
+    (``earlier_findings``)."""
     from hoverify.properties.claims import unexercised_keys
     from hoverify.properties.exploration import faults_not_searched
     from hoverify.properties.finding_file import compromise_text
     from hoverify.runs import finding_entry
 
     return {
-        "variant": result.variant, "parameters": dict(parameters), "topology": topology,
-        "max_handovers": result.max_handovers,
-        "faults": sorted(result.faults), "faults_not_searched": faults_not_searched(result.faults),
+        **_search_end(result, topology, parameters),
+        "faults_not_searched": faults_not_searched(result.faults),
         "attacker": result.adversary.to_json(compromise_text(result.adversary, result.faults)),
-        "states": result.states,
-        "transitions": result.transitions, "depth": result.depth,
-        "exhausted": result.exhausted, "stopped": result.stopped,
-        "seconds": round(result.seconds, 3),
-        "startup_seconds": round(result.startup_seconds, 3),
+        "depth": result.depth, "startup_seconds": round(result.startup_seconds, 3),
         "states_per_second": round(result.states_per_second, 1),
         "collision_probability": result.collision_probability,
-        "transitions_by_action": dict(result.taken), "promise_broken": result.promise_broken,
-        "sometimes": dict(result.sometimes), "vacuous": result.vacuous,
-        "beyond_bound": result.beyond_bound, **unexercised_keys(result.unexercised),
+        "transitions_by_action": dict(result.taken), "sometimes": dict(result.sometimes),
+        "vacuous": result.vacuous, "beyond_bound": result.beyond_bound,
+        **unexercised_keys(result.unexercised),
         "findings": [finding_entry(f, path, check)
                      for f, path, check in zip(findings, files, checks, strict=True)],
         "claims": claims, "earlier_files": [str(path) for path in earlier],
